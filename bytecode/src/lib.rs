@@ -1,0 +1,17 @@
+//! ferropy's bytecode: MicroPython-compatible opcodes, code objects, the function
+//! prelude, and a disassembler.
+//!
+//! This crate only describes and decodes compiled code; producing it is the
+//! frontend's job (`ferropy-frontend`), and running it is the runtime's.
+#![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod code;
+pub mod opcode;
+pub mod varint;
+
+pub use code::{CodeKind, CompiledModule, ConstObj, RawCode};

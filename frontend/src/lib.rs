@@ -1,0 +1,18 @@
+//! ferropy's frontend: source text to compiled code.
+//!
+//! The pipeline is `lexer` (text to tokens) -> `parser` (tokens to the `ast`) ->
+//! `scope` (name resolution) -> `compile` (walks the tree and drives an [`Emit`]
+//! implementation). The bytecode emitter produces MicroPython-compatible bytecode;
+//! native emitters (other crates) implement the same trait.
+#![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod ast;
+pub mod error;
+pub mod token;
+
+pub use error::{CompileError, ErrorKind};
