@@ -1,5 +1,5 @@
 //! ferropy's bytecode: MicroPython-compatible opcodes, code objects, the function
-//! prelude, and a disassembler.
+//! prelude, `.mpy` files and a disassembler.
 //!
 //! This crate only describes and decodes compiled code; producing it is the
 //! frontend's job (`ferropy-frontend`), and running it is the runtime's.
@@ -11,7 +11,11 @@ extern crate alloc;
 extern crate std;
 
 pub mod code;
+pub mod disasm;
+pub mod mpy;
 pub mod opcode;
+pub mod prelude;
+pub mod qstr;
 pub mod varint;
 
 pub use code::{CodeKind, CompiledModule, ConstObj, RawCode};

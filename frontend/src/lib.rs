@@ -16,3 +16,9 @@ pub mod error;
 pub mod token;
 
 pub use error::{CompileError, ErrorKind};
+pub mod compile;
+pub mod emit;
+pub mod emitbc;
+pub mod lexer;
+pub mod parser;
+pub mod scope;

@@ -1,0 +1,1 @@
+//! The disassembler: readable listings of compiled code.

@@ -1,0 +1,1 @@
+//! Reading and writing MicroPython's `.mpy` files.

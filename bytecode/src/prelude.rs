@@ -1,0 +1,1 @@
+//! The function prelude: signature, sizes, source info, line table and cells.

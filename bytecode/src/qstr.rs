@@ -1,0 +1,1 @@
+//! MicroPython's static qstr table (fixed ids used by `.mpy` files).

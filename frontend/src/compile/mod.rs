@@ -1,0 +1,1 @@
+//! The compiler: walks the syntax tree and drives an emitter.

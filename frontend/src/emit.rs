@@ -1,0 +1,1 @@
+//! The `Emit` trait: what the compiler asks of a code emitter.

@@ -1,0 +1,1 @@
+//! The bytecode emitter: MicroPython-compatible bytecode.

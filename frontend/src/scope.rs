@@ -1,0 +1,1 @@
+//! Scope analysis: which names are local, global, cell or free.
