@@ -1,7 +1,11 @@
 //! ferropy: a MicroPython-compatible Python implementation with native code emitters.
 //!
-//! This facade crate re-exports the pieces a host program needs.
+//! This facade crate re-exports the pieces a host program needs, and holds the
+//! `ferropy` command's implementation (`cli`, with the `std` feature).
 #![warn(missing_docs)]
 
 pub use ferropy_bytecode as bytecode;
 pub use ferropy_frontend as frontend;
+
+#[cfg(feature = "std")]
+pub mod cli;

@@ -1,0 +1,150 @@
+//! The `ferropy` command: MicroPython unix-port compatible command line.
+
+pub mod args;
+
+use std::io::Write;
+
+use ferropy_frontend::{CompileError, CompileOptions, EmitterKind, InputKind};
+
+use args::{Args, Emit, Parsed, Target};
+
+/// Text printed by `--version`.
+pub const VERSION_BANNER: &str = concat!("ferropy ", env!("CARGO_PKG_VERSION"), "; MicroPython-compatible (bytecode v6)");
+
+const HELP: &str = "usage: ferropy [<opts>] [-X <implopt>] [-c <command> | -m <module> | <filename>] [args...]
+Options:
+-h, --help : print this help message
+--version : print version information
+--dis : print the disassembly of every code object instead of running
+-i : enter the REPL after running
+-O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
+-v : verbose
+Implementation specific options (-X):
+  compile-only                 -- parse and compile only
+  emit={bytecode,native,viper} -- set the default code emitter
+  heapsize=<n>[w][K|M]         -- set the heap size for the GC (default 1M)
+";
+
+/// Runs the command with the arguments after the program name; returns the exit status.
+pub fn main(argv: &[String]) -> i32 {
+    let args = match args::parse(argv) {
+        Ok(Parsed::Run(a)) => a,
+        Ok(Parsed::Help) => {
+            print!("{HELP}");
+            return 0;
+        }
+        Ok(Parsed::Version) => {
+            println!("{VERSION_BANNER}");
+            return 0;
+        }
+        Err(e) => {
+            eprintln!("ferropy: {e}");
+            return 2;
+        }
+    };
+    let (filename, source) = match load_target(&args) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
+    };
+    let options = CompileOptions {
+        opt_level: args.opt_level,
+        emitter: match args.emit {
+            Emit::Bytecode => EmitterKind::Bytecode,
+            Emit::Native => EmitterKind::Native,
+            Emit::Viper => EmitterKind::Viper,
+        },
+        ..CompileOptions::default()
+    };
+    let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {
+        Ok(m) => m,
+        Err(e) => {
+            report_compile_error(&e, &filename, args.dis || args.compile_only);
+            return 1;
+        }
+    };
+    if args.dis {
+        let mut text = String::new();
+        if ferropy_bytecode::disasm::disassemble_module(&module, &mut text).is_err() {
+            eprintln!("ferropy: disassembly failed");
+            return 1;
+        }
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        let _ = out.write_all(text.as_bytes());
+        return 0;
+    }
+    if args.compile_only {
+        return 0;
+    }
+    eprintln!("ferropy: running code needs the runtime, which this build does not have yet; use --dis or -X compile-only");
+    2
+}
+
+/// Reads the source named by the arguments; on failure prints the message and returns the exit status.
+fn load_target(args: &Args) -> Result<(String, Vec<u8>), i32> {
+    match &args.target {
+        Target::Command(cmd) => Ok(("<stdin>".to_string(), cmd.clone().into_bytes())),
+        Target::File(path) => match std::fs::read(path) {
+            Ok(bytes) => Ok((path.clone(), bytes)),
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(0);
+                eprintln!("ferropy: can't open file '{path}': [Errno {errno}] {}", io_error_text(&e));
+                Err(2)
+            }
+        },
+        Target::Module(name) => {
+            let rel = name.replace('.', "/");
+            for dir in module_search_path() {
+                for candidate in [format!("{dir}/{rel}.py"), format!("{dir}/{rel}/__main__.py")] {
+                    if let Ok(bytes) = std::fs::read(&candidate) {
+                        return Ok((candidate, bytes));
+                    }
+                }
+            }
+            eprintln!("ferropy: ImportError: no module named '{name}'");
+            Err(1)
+        }
+        Target::Repl => {
+            let mut source = Vec::new();
+            if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut source) {
+                eprintln!("ferropy: can't read standard input: {e}");
+                return Err(1);
+            }
+            Ok(("<stdin>".to_string(), source))
+        }
+    }
+}
+
+/// `sys.path` as the unix port builds it: the current directory, then `MICROPYPATH`.
+fn module_search_path() -> Vec<String> {
+    let mut dirs = vec![".".to_string()];
+    let home = std::env::var("HOME").unwrap_or_default();
+    let path = std::env::var("MICROPYPATH").unwrap_or_else(|_| ".frozen:~/.micropython/lib".to_string());
+    for entry in path.split(':').filter(|e| !e.is_empty()) {
+        match entry.strip_prefix("~/") {
+            Some(rest) => dirs.push(format!("{home}/{rest}")),
+            None => dirs.push(entry.to_string()),
+        }
+    }
+    dirs
+}
+
+fn io_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Prints a compile error: `file:line:col: Kind: message` in compile-only modes,
+/// otherwise as MicroPython's traceback.
+fn report_compile_error(e: &CompileError, filename: &str, compact: bool) {
+    if compact {
+        eprintln!("{}", e.display_with_file(filename));
+    } else {
+        eprintln!("Traceback (most recent call last):");
+        eprintln!("  File \"{filename}\", line {}, column {}", e.pos.line, e.pos.col);
+        eprintln!("{e}");
+    }
+}

@@ -1,0 +1,3 @@
+class M(type): pass
+class A(metaclass=M):
+    pass

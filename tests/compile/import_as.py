@@ -1,0 +1,2 @@
+import sys as s
+import os.path as p

@@ -1,0 +1,2 @@
+from sys import argv, path
+from os import path as p

@@ -1,0 +1,5 @@
+while True:
+    try:
+        continue
+    except:
+        pass
