@@ -18,6 +18,13 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "no_std builds of the core crates"
 cargo build -p ferropy-frontend -p ferropy-bytecode --no-default-features
 
+step "32-bit layouts: bytecode and runtime tests on i686"
+rustup target list --installed | grep -q '^i686-unknown-linux-gnu$' || rustup target add i686-unknown-linux-gnu
+if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq gcc-multilib
+fi
+cargo test -p ferropy-bytecode -p ferropy-runtime --target i686-unknown-linux-gnu
+
 step "unit, golden and end-to-end tests"
 cargo test --workspace
 
