@@ -42,6 +42,11 @@ impl Lexer<'_> {
                     self.cur.bump();
                 }
                 b' ' | b'\t' | b'\x0b' | b'\x0c' => self.cur.bump(),
+                b'#' if self.is_expression() => {
+                    // MicroPython pastes the expression into the source, where a
+                    // comment would swallow the rest of the line: refuse it.
+                    return Err(CompileError::syntax("invalid syntax", self.cur.pos()));
+                }
                 b'#' => self.skip_comment()?,
                 b'\\' if self.cur.newline_at(1) => {
                     self.cur.bump();

@@ -672,6 +672,7 @@ fn malformed_fstrings() {
     assert_eq!(error("f'{a'").msg, "invalid syntax");
     assert_eq!(error("f'{a'\nx = 1\n").msg, "invalid syntax");
     assert_eq!(error("f'{a!x}'").msg, "invalid syntax");
+    assert_eq!(error("f'{a # c}'").pos, Pos::new(1, 6));
     let mut deep = String::from("1");
     for _ in 0..40 {
         deep = format!("f'{{{deep}}}'");
@@ -729,30 +730,48 @@ impl XorShift {
     }
 }
 
+/// The length in characters of every line (`\n`, `\r` and `\r\n` end lines).
+fn line_lengths(source: &str) -> Vec<u32> {
+    let normalized = source.replace("\r\n", "\n").replace('\r', "\n");
+    normalized
+        .split('\n')
+        .map(|line| line.chars().count() as u32)
+        .collect()
+}
+
+/// True when `pos` names a character of the input or the place just after one
+/// (the end of a line, or the end of the input).
+fn inside(pos: Pos, lengths: &[u32]) -> bool {
+    let Some(len) = lengths.get(pos.line.wrapping_sub(1) as usize) else {
+        return false;
+    };
+    pos.col >= 1 && pos.col <= len + 1
+}
+
 /// Checks the invariants every outcome must satisfy.
 fn check_robust(bytes: &[u8]) {
-    let Ok(source) = decode_source(bytes) else {
-        return;
+    let source = match decode_source(bytes) {
+        Ok(source) => source,
+        Err(err) => {
+            let valid_len =
+                core::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
+            let valid = core::str::from_utf8(&bytes[..valid_len]).unwrap();
+            assert!(inside(err.pos, &line_lengths(valid)), "{bytes:?}: {err:?}");
+            return;
+        }
     };
-    let lines = source.split('\n').count() as u32 + source.matches('\r').count() as u32 + 1;
+    let lengths = line_lengths(source);
     let mut lexer = Lexer::new(source);
     for _ in 0..(source.len() * 8 + 16) {
         match lexer.next_token() {
             Ok(token) => {
-                assert!(
-                    token.pos.line >= 1 && token.pos.line <= lines,
-                    "{source:?}: {token:?}"
-                );
-                assert!(token.pos.col >= 1);
+                assert!(inside(token.pos, &lengths), "{source:?}: {token:?}");
                 if token.kind == EndOfInput {
                     return;
                 }
             }
             Err(err) => {
-                assert!(
-                    err.pos.line >= 1 && err.pos.line <= lines,
-                    "{source:?}: {err:?}"
-                );
+                assert!(inside(err.pos, &lengths), "{source:?}: {err:?}");
                 return;
             }
         }
