@@ -16,6 +16,17 @@
 //!
 //! Errors are [`CompileError`]s with MicroPython's messages; after an error the
 //! lexer keeps returning the same error.
+//!
+//! Where ferropy differs from MicroPython's lexer, on purpose:
+//! * a NUL byte anywhere (even in a string or comment) is a SyntaxError
+//!   (MicroPython turns it into byte 1);
+//! * `\ud800`-style surrogate escapes in str literals are a SyntaxError (Rust
+//!   strings cannot hold them);
+//! * a comment inside an f-string field is a SyntaxError;
+//! * f-strings may nest at most 32 deep, indentation at most 100 levels, and
+//!   non-decimal integer literals may need at most 65536 bits (MemoryError);
+//! * "unexpected indent" on the first line is reported by the lexer itself
+//!   (later unexpected `Indent` tokens are left to the parser, as in MicroPython).
 
 mod cursor;
 mod fstring;
