@@ -173,4 +173,4 @@ pub struct MpyFile {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
