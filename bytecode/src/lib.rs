@@ -21,6 +21,7 @@ pub mod repr;
 pub mod varint;
 
 pub use code::{CodeKind, CompiledModule, ConstObj, RawCode};
+pub use disasm::{disassemble_module, disassemble_raw_code};
 pub use error::{DecodeError, DecodeErrorKind};
 pub use mpy::{read_mpy, write_mpy};
 pub use prelude::{

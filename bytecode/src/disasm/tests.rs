@@ -342,3 +342,27 @@ code g file=s1.py kind=bytecode bytes=10
 ";
     assert_eq!(listing(&module), expected);
 }
+
+/// Golden listings of the mpy-cross fixtures (`fixtures/NAME.dis`); regenerate them with
+/// `FERROPY_BLESS=1 cargo test -p ferropy-bytecode golden` after a deliberate format change.
+#[cfg(feature = "std")]
+#[test]
+fn golden_fixture_listings() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let bless = std::env::var_os("FERROPY_BLESS").is_some();
+    for (name, bytes) in crate::mpy::tests::FIXTURES {
+        let module = crate::mpy::read_mpy(bytes).unwrap();
+        let text = listing(&module);
+        let path = dir.join(alloc::format!("{name}.dis"));
+        if bless {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let golden = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(
+            text,
+            golden,
+            "{name}: listing differs from {}",
+            path.display()
+        );
+    }
+}
