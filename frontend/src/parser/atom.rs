@@ -22,74 +22,85 @@ enum Bracket {
 }
 
 impl<S: TokenSource> Core<S> {
-    /// `['await'] atom trailer*`.
-    pub(super) fn atom_expr(&mut self) -> Result<Node> {
-        if !self.at(&Tok::KwAwait) {
-            return self.atom_trailers();
+    /// `await atom trailer*` (at the `await`).
+    fn await_expr(&mut self) -> Result<Node> {
+        let pos = self.expect(&Tok::KwAwait)?;
+        let mut value = self.atom()?;
+        while matches!(self.cur.kind, Tok::LParen | Tok::LBracket | Tok::Dot) {
+            value = self.trailer(value)?;
         }
-        let pos = self.advance()?.pos;
-        let value = self.atom_trailers()?;
         let height = above(value.height, 0);
         self.node(pos, ExprKind::Await(Box::new(value.expr)), height)
     }
 
-    /// An atom followed by any number of calls, subscripts and attribute accesses.
-    fn atom_trailers(&mut self) -> Result<Node> {
+    /// An atom followed by any number of calls, subscripts and attribute accesses,
+    /// possibly after `await`.
+    pub(super) fn atom_trailers(&mut self) -> Result<Node> {
+        if self.at(&Tok::KwAwait) {
+            return self.await_expr();
+        }
         let mut node = self.atom()?;
-        loop {
-            let pos = node.expr.pos;
-            node = match self.cur.kind {
-                Tok::LParen => {
-                    self.advance()?;
-                    let (args, args_height) = self.call_args()?;
-                    self.expect(&Tok::RParen)?;
-                    let height = above(node.height, args_height);
-                    self.node(
-                        pos,
-                        ExprKind::Call {
-                            func: Box::new(node.expr),
-                            args,
-                        },
-                        height,
-                    )?
-                }
-                Tok::LBracket => {
-                    self.advance()?;
-                    let index = self.subscript_list()?;
-                    self.expect(&Tok::RBracket)?;
-                    let height = above(node.height, index.height);
-                    let kind = ExprKind::Subscript {
+        while matches!(self.cur.kind, Tok::LParen | Tok::LBracket | Tok::Dot) {
+            node = self.trailer(node)?;
+        }
+        Ok(node)
+    }
+
+    /// One trailer applied to `node`: `(args)`, `[index]` or `.name`.
+    fn trailer(&mut self, node: Node) -> Result<Node> {
+        let pos = node.expr.pos;
+        match self.advance()?.kind {
+            Tok::LParen => {
+                let (args, args_height) = self.call_args()?;
+                self.expect(&Tok::RParen)?;
+                let height = above(node.height, args_height);
+                self.node(
+                    pos,
+                    ExprKind::Call {
+                        func: Box::new(node.expr),
+                        args,
+                    },
+                    height,
+                )
+            }
+            Tok::LBracket => {
+                let index = self.subscript_list()?;
+                self.expect(&Tok::RBracket)?;
+                let height = above(node.height, index.height);
+                let kind = ExprKind::Subscript {
+                    value: Box::new(node.expr),
+                    index: Box::new(index.expr),
+                };
+                self.node(pos, kind, height)
+            }
+            _ => {
+                let (attr, _) = self.expect_name()?;
+                let height = above(node.height, 0);
+                self.node(
+                    pos,
+                    ExprKind::Attribute {
                         value: Box::new(node.expr),
-                        index: Box::new(index.expr),
-                    };
-                    self.node(pos, kind, height)?
-                }
-                Tok::Dot => {
-                    self.advance()?;
-                    let (attr, _) = self.expect_name()?;
-                    let height = above(node.height, 0);
-                    self.node(
-                        pos,
-                        ExprKind::Attribute {
-                            value: Box::new(node.expr),
-                            attr,
-                        },
-                        height,
-                    )?
-                }
-                _ => return Ok(node),
-            };
+                        attr,
+                    },
+                    height,
+                )
+            }
         }
     }
 
     /// A single atom.
     fn atom(&mut self) -> Result<Node> {
-        let pos = self.cur.pos;
         match self.cur.kind {
-            Tok::LParen => return self.paren(),
-            Tok::LBracket => return self.square(),
-            Tok::LBrace => return self.brace(),
-            Tok::Str(_) | Tok::Bytes(_) => return self.strings(),
+            Tok::LParen | Tok::LBracket => self.group(),
+            Tok::LBrace => self.brace(),
+            Tok::Str(_) | Tok::Bytes(_) => self.strings(),
+            _ => self.literal(),
+        }
+    }
+
+    /// A name, number, `...`, `None`, `True`, `False` or `__debug__`.
+    fn literal(&mut self) -> Result<Node> {
+        match self.cur.kind {
             Tok::Name(_)
             | Tok::Number(_)
             | Tok::Ellipsis
@@ -99,7 +110,8 @@ impl<S: TokenSource> Core<S> {
             | Tok::KwDebug => {}
             _ => return Err(self.unexpected()),
         }
-        let kind = match self.advance()?.kind {
+        let tok = self.advance()?;
+        let kind = match tok.kind {
             Tok::Name(name) => ExprKind::Name(name),
             Tok::Number(number) => ExprKind::Constant(Constant::Number(number)),
             Tok::Ellipsis => ExprKind::Constant(Constant::Ellipsis),
@@ -108,7 +120,7 @@ impl<S: TokenSource> Core<S> {
             Tok::KwFalse => ExprKind::Constant(Constant::False),
             _ => ExprKind::DebugFlag,
         };
-        self.node(pos, kind, 1)
+        self.node(tok.pos, kind, 1)
     }
 
     /// Adjacent string (or bytes) literals, joined into one constant.
@@ -146,35 +158,50 @@ impl<S: TokenSource> Core<S> {
         self.node(pos, ExprKind::Constant(constant), 1)
     }
 
-    /// `( )`, `(yield ...)`, `(x)`, `(x,)`, `(x for ...)`.
-    fn paren(&mut self) -> Result<Node> {
-        let open = self.expect(&Tok::LParen)?;
-        let node = if self.at(&Tok::RParen) {
-            self.node(open, ExprKind::Tuple(Vec::new()), 1)?
-        } else if self.at(&Tok::KwYield) {
-            self.yield_expr()?
+    /// A parenthesised or bracketed form: `( )`, `(yield ...)`, `(x)`, `(x,)`,
+    /// `(x for ...)`, `[ ]`, `[x, y]`, `[x for ...]`.
+    fn group(&mut self) -> Result<Node> {
+        let open = self.advance()?;
+        let bracket = if open.kind == Tok::LParen {
+            Bracket::Paren
         } else {
-            self.testlist_comp(open, Bracket::Paren)?
+            Bracket::Square
         };
-        self.expect(&Tok::RParen)?;
+        let closer = match bracket {
+            Bracket::Paren => Tok::RParen,
+            Bracket::Square => Tok::RBracket,
+        };
+        let node = if self.at(&closer) || self.at(&Tok::KwYield) {
+            self.group_special(open.pos, bracket)
+        } else {
+            let first = if self.at(&Tok::Star) {
+                self.star_expr()
+            } else {
+                self.test()
+            };
+            first.and_then(|first| self.group_rest(open.pos, bracket, first))
+        }?;
+        self.expect(&closer)?;
         Ok(node)
     }
 
-    /// `[ ]`, `[x, y]`, `[x for ...]`.
-    fn square(&mut self) -> Result<Node> {
-        let open = self.expect(&Tok::LBracket)?;
-        let node = if self.at(&Tok::RBracket) {
-            self.node(open, ExprKind::List(Vec::new()), 1)?
-        } else {
-            self.testlist_comp(open, Bracket::Square)?
-        };
-        self.expect(&Tok::RBracket)?;
-        Ok(node)
+    /// An empty group, or `(yield ...)` (the closing bracket is left in place).
+    fn group_special(&mut self, open: Pos, bracket: Bracket) -> Result<Node> {
+        match (bracket, &self.cur.kind) {
+            (Bracket::Paren, Tok::KwYield) => self.yield_expr(),
+            (Bracket::Paren, Tok::RParen) => self.node(open, ExprKind::Tuple(Vec::new()), 1),
+            (Bracket::Square, Tok::RBracket) => self.node(open, ExprKind::List(Vec::new()), 1),
+            _ => Err(self.unexpected()),
+        }
     }
 
-    /// The inside of a non-empty `( )` or `[ ]` (the closing bracket is left in place).
-    fn testlist_comp(&mut self, open: Pos, bracket: Bracket) -> Result<Node> {
-        let first = self.star_or_namedexpr()?;
+    /// The rest of a non-empty group after its first item (the closing bracket is left in place).
+    fn group_rest(&mut self, open: Pos, bracket: Bracket, first: Node) -> Result<Node> {
+        let first = if self.eat(&Tok::ColonEqual)? {
+            self.named_expr(first)?
+        } else {
+            first
+        };
         if self.at(&Tok::KwFor) {
             let (generators, gen_height) = self.comprehension()?;
             let height = above(first.height, gen_height);

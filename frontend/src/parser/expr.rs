@@ -98,22 +98,30 @@ pub(super) fn above(a: u32, b: u32) -> u32 {
 
 impl<S: TokenSource> Core<S> {
     /// `test`: a lambda, or an `or_test` with an optional `if ... else ...`.
+    ///
+    /// This and the other functions on the recursion path of nested brackets
+    /// (`binary`, `prefix`, `atom_trailers`, `atom`, `group`) keep few locals and
+    /// leave node building to helpers, so each nesting level costs little stack.
+    /// After an error the parser is finished, so `leave` is skipped on error paths.
     pub(super) fn test(&mut self) -> Result<Node> {
         self.enter()?;
-        let result = self.test_inner();
+        let node = if self.at(&Tok::KwLambda) {
+            self.lambda(false)
+        } else {
+            self.binary(Prec::Or)
+        }?;
+        let node = if self.at(&Tok::KwIf) {
+            self.if_exp(node)?
+        } else {
+            node
+        };
         self.leave();
-        result
+        Ok(node)
     }
 
-    fn test_inner(&mut self) -> Result<Node> {
-        if self.at(&Tok::KwLambda) {
-            return self.lambda(false);
-        }
-        let body = self.or_test()?;
-        if !self.at(&Tok::KwIf) {
-            return Ok(body);
-        }
-        self.advance()?;
+    /// Completes `body if test else orelse` (at the `if`).
+    fn if_exp(&mut self, body: Node) -> Result<Node> {
+        self.expect(&Tok::KwIf)?;
         let test = self.or_test()?;
         self.expect(&Tok::KwElse)?;
         let orelse = self.test()?;
@@ -130,13 +138,13 @@ impl<S: TokenSource> Core<S> {
     /// `test_nocond` (comprehension filters): a lambda without conditional, or an `or_test`.
     pub(super) fn test_nocond(&mut self) -> Result<Node> {
         self.enter()?;
-        let result = if self.at(&Tok::KwLambda) {
-            self.lambda(true)
+        let node = if self.at(&Tok::KwLambda) {
+            self.lambda(true)?
         } else {
-            self.or_test()
+            self.or_test()?
         };
         self.leave();
-        result
+        Ok(node)
     }
 
     /// `lambda params: body` (the body is a `test_nocond` when `nocond`).
@@ -223,12 +231,11 @@ impl<S: TokenSource> Core<S> {
     }
 
     /// `* expr`.
-    fn star_expr(&mut self) -> Result<Node> {
+    pub(super) fn star_expr(&mut self) -> Result<Node> {
         let pos = self.expect(&Tok::Star)?;
         self.enter()?;
-        let value = self.expr();
+        let value = self.expr()?;
         self.leave();
-        let value = value?;
         let height = above(value.height, 0);
         self.node(pos, ExprKind::Starred(Box::new(value.expr)), height)
     }
@@ -238,27 +245,42 @@ impl<S: TokenSource> Core<S> {
         let mut left = self.prefix(min)?;
         loop {
             let tok = &self.cur.kind;
-            if *tok == Tok::KwOr && min <= Prec::Or {
-                left = self.bool_chain(left, BoolOp::Or)?;
-            } else if *tok == Tok::KwAnd && min <= Prec::And {
-                left = self.bool_chain(left, BoolOp::And)?;
-            } else if starts_comparison(tok) && min <= Prec::Compare {
-                left = self.comparison_chain(left)?;
-            } else if let Some((op, prec)) = binary_op(tok).filter(|(_, p)| min <= *p) {
-                self.advance()?;
-                let right = self.binary(prec.tighter())?;
-                let height = above(left.height, right.height);
-                let pos = left.expr.pos;
-                let kind = ExprKind::BinOp {
-                    left: Box::new(left.expr),
-                    op,
-                    right: Box::new(right.expr),
-                };
-                left = self.node(pos, kind, height)?;
-            } else {
+            let continues = (*tok == Tok::KwOr && min <= Prec::Or)
+                || (*tok == Tok::KwAnd && min <= Prec::And)
+                || (starts_comparison(tok) && min <= Prec::Compare)
+                || binary_op(tok).is_some_and(|(_, prec)| min <= prec);
+            if !continues {
                 return Ok(left);
             }
+            left = self.infix(left)?;
         }
+    }
+
+    /// Applies the infix operator at the current token to `left`.
+    fn infix(&mut self, left: Node) -> Result<Node> {
+        match self.cur.kind {
+            Tok::KwOr => self.bool_chain(left, BoolOp::Or),
+            Tok::KwAnd => self.bool_chain(left, BoolOp::And),
+            ref tok if starts_comparison(tok) => self.comparison_chain(left),
+            _ => self.binary_rest(left),
+        }
+    }
+
+    /// `left op right` for a left-associative binary operator (at the operator).
+    fn binary_rest(&mut self, left: Node) -> Result<Node> {
+        let op_tok = self.advance()?;
+        let Some((op, prec)) = binary_op(&op_tok.kind) else {
+            return Err(Self::error_at("invalid syntax", op_tok.pos));
+        };
+        let right = self.binary(prec.tighter())?;
+        let height = above(left.height, right.height);
+        let pos = left.expr.pos;
+        let kind = ExprKind::BinOp {
+            left: Box::new(left.expr),
+            op,
+            right: Box::new(right.expr),
+        };
+        self.node(pos, kind, height)
     }
 
     /// `left op x op y ...` for `and`/`or`, flattened into one node.
@@ -323,26 +345,41 @@ impl<S: TokenSource> Core<S> {
         Ok(op)
     }
 
-    /// Prefix operators (`not`, unary `+ - ~`) or a power expression.
+    /// Prefix operators (`not`, unary `+ - ~`) or a power expression
+    /// (`['await'] atom trailer* ['**' factor]`).
     fn prefix(&mut self, min: Prec) -> Result<Node> {
-        let op = match self.cur.kind {
-            Tok::KwNot if min <= Prec::Not => Some((UnaryOp::Not, Prec::Not)),
-            Tok::Plus => Some((UnaryOp::Pos, Prec::Factor)),
-            Tok::Minus => Some((UnaryOp::Neg, Prec::Factor)),
-            Tok::Tilde => Some((UnaryOp::Invert, Prec::Factor)),
-            _ => None,
+        let is_prefix = match self.cur.kind {
+            Tok::KwNot => min <= Prec::Not,
+            Tok::Plus | Tok::Minus | Tok::Tilde => true,
+            _ => false,
         };
-        let Some((op, operand_prec)) = op else {
-            return self.power();
+        if is_prefix {
+            return self.unary();
+        }
+        let base = self.atom_trailers()?;
+        if self.at(&Tok::DoubleStar) {
+            self.power_rest(base)
+        } else {
+            Ok(base)
+        }
+    }
+
+    /// A unary operator and its operand (at the operator).
+    fn unary(&mut self) -> Result<Node> {
+        let op_tok = self.advance()?;
+        let (op, operand_prec) = match op_tok.kind {
+            Tok::KwNot => (UnaryOp::Not, Prec::Not),
+            Tok::Plus => (UnaryOp::Pos, Prec::Factor),
+            Tok::Minus => (UnaryOp::Neg, Prec::Factor),
+            Tok::Tilde => (UnaryOp::Invert, Prec::Factor),
+            _ => return Err(Self::error_at("invalid syntax", op_tok.pos)),
         };
-        let pos = self.advance()?.pos;
         self.enter()?;
-        let operand = self.binary(operand_prec);
+        let operand = self.binary(operand_prec)?;
         self.leave();
-        let operand = operand?;
         let height = above(operand.height, 0);
         self.node(
-            pos,
+            op_tok.pos,
             ExprKind::UnaryOp {
                 op,
                 operand: Box::new(operand.expr),
@@ -351,17 +388,12 @@ impl<S: TokenSource> Core<S> {
         )
     }
 
-    /// `atom_expr ['**' factor]` (right-associative; the exponent may be a unary expression).
-    fn power(&mut self) -> Result<Node> {
-        let base = self.atom_expr()?;
-        if !self.at(&Tok::DoubleStar) {
-            return Ok(base);
-        }
-        self.advance()?;
+    /// `base ** exponent` (at the `**`; right-associative, the exponent may be unary).
+    fn power_rest(&mut self, base: Node) -> Result<Node> {
+        self.expect(&Tok::DoubleStar)?;
         self.enter()?;
-        let exponent = self.binary(Prec::Factor);
+        let exponent = self.binary(Prec::Factor)?;
         self.leave();
-        let exponent = exponent?;
         let height = above(base.height, exponent.height);
         let pos = base.expr.pos;
         let kind = ExprKind::BinOp {
