@@ -6,8 +6,44 @@ use alloc::vec::Vec;
 use super::expr::above;
 use super::{Core, Node, TokenSource};
 use crate::ast::{Arg, ExprKind, Param, Parameters};
-use crate::error::Result;
+use crate::error::{CompileError, Result};
 use crate::token::Tok;
+
+/// What has been seen so far in an argument list (for MicroPython's ordering rules).
+#[derive(Default)]
+struct ArgOrder {
+    /// A `**m` argument has been seen.
+    seen_double_star: bool,
+    /// A keyword (or `**m`) argument has been seen.
+    seen_keyword: bool,
+}
+
+impl ArgOrder {
+    /// Records a non-starred argument, rejecting a plain positional one in the wrong place.
+    fn check(&mut self, arg: &Arg) -> Result<()> {
+        match arg {
+            Arg::Keyword(..) => self.seen_keyword = true,
+            Arg::Positional(value) => {
+                // Generator and `:=` arguments are exempt, as in MicroPython.
+                let plain = !matches!(
+                    value.kind,
+                    ExprKind::GeneratorExp { .. } | ExprKind::NamedExpr { .. }
+                );
+                if plain && self.seen_double_star {
+                    return Err(CompileError::syntax("positional arg after **", value.pos));
+                }
+                if plain && self.seen_keyword {
+                    return Err(CompileError::syntax(
+                        "positional arg after keyword arg",
+                        value.pos,
+                    ));
+                }
+            }
+            Arg::Star(_) | Arg::DoubleStar(_) => {}
+        }
+        Ok(())
+    }
+}
 
 impl<S: TokenSource> Core<S> {
     /// The arguments of a call, up to (not including) the closing `)`.
@@ -18,57 +54,47 @@ impl<S: TokenSource> Core<S> {
     pub(super) fn call_args(&mut self) -> Result<(Vec<Arg>, u32)> {
         let mut args = Vec::new();
         let mut height = 0;
-        let mut seen_double_star = false;
-        let mut seen_keyword = false;
+        let mut order = ArgOrder::default();
         while !self.at(&Tok::RParen) {
-            let pos = self.cur.pos;
-            let arg = if self.eat(&Tok::Star)? {
-                if seen_double_star {
-                    return Err(Self::error_at("* arg after **", pos));
-                }
-                if seen_keyword {
-                    return Err(Self::error_at("* arg after kwarg", pos));
-                }
-                let value = self.test()?;
-                height = height.max(value.height);
-                Arg::Star(value.expr)
-            } else if self.eat(&Tok::DoubleStar)? {
-                let value = self.test()?;
-                height = height.max(value.height);
-                seen_double_star = true;
-                seen_keyword = true;
-                Arg::DoubleStar(value.expr)
-            } else {
-                let first = self.test()?;
-                let (arg, arg_height) = self.argument_rest(first)?;
-                if let Arg::Keyword(..) = arg {
-                    seen_keyword = true;
-                }
-                height = height.max(arg_height);
-                arg
-            };
-            if let Arg::Positional(value) = &arg {
-                // Generator and `:=` arguments are exempt, as in MicroPython.
-                let plain = !matches!(
-                    value.kind,
-                    ExprKind::GeneratorExp { .. } | ExprKind::NamedExpr { .. }
-                );
-                if plain && seen_double_star {
-                    return Err(Self::error_at("positional arg after **", value.pos));
-                }
-                if plain && seen_keyword {
-                    return Err(Self::error_at(
-                        "positional arg after keyword arg",
-                        value.pos,
-                    ));
-                }
-            }
+            let (arg, arg_height) = self.argument(&mut order)?;
+            height = height.max(arg_height);
             args.push(arg);
             if !self.eat(&Tok::Comma)? {
                 break;
             }
         }
         Ok((args, height))
+    }
+
+    /// One argument: `*x`, `**m`, `x`, `name=x`, `name := x` or a bare generator.
+    fn argument(&mut self, order: &mut ArgOrder) -> Result<(Arg, u32)> {
+        let pos = self.cur.pos;
+        let marker = match self.cur.kind {
+            Tok::Star | Tok::DoubleStar => Some(self.advance()?.kind),
+            _ => None,
+        };
+        let value = self.test()?;
+        match marker {
+            Some(Tok::Star) => {
+                if order.seen_double_star {
+                    return Err(Self::error_at("* arg after **", pos));
+                }
+                if order.seen_keyword {
+                    return Err(Self::error_at("* arg after kwarg", pos));
+                }
+                Ok((Arg::Star(value.expr), value.height))
+            }
+            Some(_) => {
+                order.seen_double_star = true;
+                order.seen_keyword = true;
+                Ok((Arg::DoubleStar(value.expr), value.height))
+            }
+            None => {
+                let (arg, height) = self.argument_rest(value)?;
+                order.check(&arg)?;
+                Ok((arg, height))
+            }
+        }
     }
 
     /// What follows an argument's first `test`: a generator clause, `= value`,

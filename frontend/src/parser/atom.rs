@@ -40,52 +40,67 @@ impl<S: TokenSource> Core<S> {
             return self.await_expr();
         }
         let mut node = self.atom()?;
-        while matches!(self.cur.kind, Tok::LParen | Tok::LBracket | Tok::Dot) {
-            node = self.trailer(node)?;
+        loop {
+            node = match self.cur.kind {
+                Tok::LParen | Tok::LBracket | Tok::Dot => match self.advance()?.kind {
+                    Tok::LParen => self.call_trailer(node),
+                    Tok::LBracket => self.subscript_trailer(node),
+                    _ => self.attribute_trailer(node),
+                },
+                _ => return Ok(node),
+            }?;
         }
-        Ok(node)
     }
 
     /// One trailer applied to `node`: `(args)`, `[index]` or `.name`.
     fn trailer(&mut self, node: Node) -> Result<Node> {
-        let pos = node.expr.pos;
         match self.advance()?.kind {
-            Tok::LParen => {
-                let (args, args_height) = self.call_args()?;
-                self.expect(&Tok::RParen)?;
-                let height = above(node.height, args_height);
-                self.node(
-                    pos,
-                    ExprKind::Call {
-                        func: Box::new(node.expr),
-                        args,
-                    },
-                    height,
-                )
-            }
-            Tok::LBracket => {
-                let index = self.subscript_list()?;
-                self.expect(&Tok::RBracket)?;
-                let height = above(node.height, index.height);
-                let kind = ExprKind::Subscript {
-                    value: Box::new(node.expr),
-                    index: Box::new(index.expr),
-                };
-                self.node(pos, kind, height)
-            }
-            _ => {
-                let (attr, _) = self.expect_name()?;
-                let height = above(node.height, 0);
-                self.node(
-                    pos,
-                    ExprKind::Attribute {
-                        value: Box::new(node.expr),
-                        attr,
-                    },
-                    height,
-                )
-            }
+            Tok::LParen => self.call_trailer(node),
+            Tok::LBracket => self.subscript_trailer(node),
+            _ => self.attribute_trailer(node),
         }
+    }
+
+    /// `node(args)` (after the `(`).
+    fn call_trailer(&mut self, node: Node) -> Result<Node> {
+        let (args, args_height) = self.call_args()?;
+        self.expect(&Tok::RParen)?;
+        let height = above(node.height, args_height);
+        self.node(
+            node.expr.pos,
+            ExprKind::Call {
+                func: Box::new(node.expr),
+                args,
+            },
+            height,
+        )
+    }
+
+    /// `node[index]` (after the `[`).
+    fn subscript_trailer(&mut self, node: Node) -> Result<Node> {
+        let index = self.subscript_list()?;
+        self.expect(&Tok::RBracket)?;
+        let height = above(node.height, index.height);
+        let pos = node.expr.pos;
+        let kind = ExprKind::Subscript {
+            value: Box::new(node.expr),
+            index: Box::new(index.expr),
+        };
+        self.node(pos, kind, height)
+    }
+
+    /// `node.name` (after the `.`).
+    fn attribute_trailer(&mut self, node: Node) -> Result<Node> {
+        let (attr, _) = self.expect_name()?;
+        let height = above(node.height, 0);
+        self.node(
+            node.expr.pos,
+            ExprKind::Attribute {
+                value: Box::new(node.expr),
+                attr,
+            },
+            height,
+        )
     }
 
     /// A single atom.
@@ -243,14 +258,19 @@ impl<S: TokenSource> Core<S> {
             return self.node(open, ExprKind::Dict(Vec::new()), 1);
         }
         let first = self.test()?;
-        let node = if self.eat(&Tok::Colon)? {
-            let value = self.test()?;
-            self.dict_rest(open, first, value)?
-        } else {
-            self.set_rest(open, first)?
-        };
+        let node = self.brace_rest(open, first)?;
         self.expect(&Tok::RBrace)?;
         Ok(node)
+    }
+
+    /// A dict or set display/comprehension after its first expression.
+    fn brace_rest(&mut self, open: Pos, first: Node) -> Result<Node> {
+        if self.eat(&Tok::Colon)? {
+            let value = self.test()?;
+            self.dict_rest(open, first, value)
+        } else {
+            self.set_rest(open, first)
+        }
     }
 
     /// The rest of a dict display or comprehension after its first `key: value`.
@@ -360,15 +380,19 @@ impl<S: TokenSource> Core<S> {
     /// One subscript: a `test` or a slice `[lower]:[upper][:[step]]`.
     fn subscript(&mut self) -> Result<Node> {
         let pos = self.cur.pos;
-        let lower = if self.at(&Tok::Colon) {
-            None
+        if self.at(&Tok::Colon) {
+            return self.slice_rest(pos, None);
+        }
+        let value = self.test()?;
+        if self.at(&Tok::Colon) {
+            self.slice_rest(pos, Some(value))
         } else {
-            let value = self.test()?;
-            if !self.at(&Tok::Colon) {
-                return Ok(value);
-            }
-            Some(value)
-        };
+            Ok(value)
+        }
+    }
+
+    /// A slice after its (optional) lower bound, at the first `:`.
+    fn slice_rest(&mut self, pos: Pos, lower: Option<Node>) -> Result<Node> {
         self.expect(&Tok::Colon)?;
         let upper = self.slice_part()?;
         let step = if self.eat(&Tok::Colon)? {
