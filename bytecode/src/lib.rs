@@ -12,10 +12,18 @@ extern crate std;
 
 pub mod code;
 pub mod disasm;
+pub mod error;
 pub mod mpy;
 pub mod opcode;
 pub mod prelude;
 pub mod qstr;
+pub mod repr;
 pub mod varint;
 
 pub use code::{CodeKind, CompiledModule, ConstObj, RawCode};
+pub use error::{DecodeError, DecodeErrorKind};
+pub use mpy::{read_mpy, write_mpy};
+pub use prelude::{
+    decode_prelude, decode_signature, decode_size, encode_line_delta, encode_signature,
+    encode_size, line_for_offset, Prelude, Signature,
+};

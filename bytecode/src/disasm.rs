@@ -1,1 +1,0 @@
-//! The disassembler: readable listings of compiled code.

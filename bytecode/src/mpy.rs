@@ -1,1 +1,0 @@
-//! Reading and writing MicroPython's `.mpy` files.
