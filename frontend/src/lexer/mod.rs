@@ -109,7 +109,12 @@ impl<'src> Lexer<'src> {
     /// A lexer over an f-string field expression: no line structure, line ends
     /// are plain whitespace.
     fn for_expression(text: &'src str, nesting: u32) -> Self {
-        Lexer { at_line_start: false, first_line: false, fstring_nesting: nesting, ..Lexer::new(text) }
+        Lexer {
+            at_line_start: false,
+            first_line: false,
+            fstring_nesting: nesting,
+            ..Lexer::new(text)
+        }
     }
 
     /// True for the lexer of an f-string field expression.
@@ -138,7 +143,10 @@ impl<'src> Lexer<'src> {
                 return Ok(token);
             }
             if self.finished {
-                return Ok(Token { kind: Tok::EndOfInput, pos: self.cur.pos() });
+                return Ok(Token {
+                    kind: Tok::EndOfInput,
+                    pos: self.cur.pos(),
+                });
             }
             if self.at_line_start {
                 self.start_line()?;
@@ -156,7 +164,10 @@ impl<'src> Lexer<'src> {
                     return Ok(self.newline(pos));
                 }
                 self.finished = true;
-                return Ok(Token { kind: Tok::EndOfInput, pos });
+                return Ok(Token {
+                    kind: Tok::EndOfInput,
+                    pos,
+                });
             }
             if fstring::starts_string(&self.cur) {
                 self.lex_string_run()?;
@@ -170,7 +181,10 @@ impl<'src> Lexer<'src> {
     fn newline(&mut self, pos: Pos) -> Token {
         self.at_line_start = true;
         self.last_newline = pos;
-        Token { kind: Tok::Newline, pos }
+        Token {
+            kind: Tok::Newline,
+            pos,
+        }
     }
 
     /// Lexes a name, keyword, number or operator at the cursor.

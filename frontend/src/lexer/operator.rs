@@ -39,7 +39,13 @@ pub(super) fn match_operator(bytes: [Option<u8>; 3]) -> Option<(Tok, usize)> {
         b';' => (Tok::Semicolon, 1),
         b'~' => (Tok::Tilde, 1),
         b':' => with_equal(Tok::Colon, Tok::ColonEqual),
-        b'<' => doubled(b'<', Tok::Less, Tok::LessEqual, Tok::LeftShift, Tok::LeftShiftEqual),
+        b'<' => doubled(
+            b'<',
+            Tok::Less,
+            Tok::LessEqual,
+            Tok::LeftShift,
+            Tok::LeftShiftEqual,
+        ),
         b'>' => doubled(
             b'>',
             Tok::Greater,
@@ -47,7 +53,13 @@ pub(super) fn match_operator(bytes: [Option<u8>; 3]) -> Option<(Tok, usize)> {
             Tok::RightShift,
             Tok::RightShiftEqual,
         ),
-        b'*' => doubled(b'*', Tok::Star, Tok::StarEqual, Tok::DoubleStar, Tok::DoubleStarEqual),
+        b'*' => doubled(
+            b'*',
+            Tok::Star,
+            Tok::StarEqual,
+            Tok::DoubleStar,
+            Tok::DoubleStarEqual,
+        ),
         b'/' => doubled(
             b'/',
             Tok::Slash,

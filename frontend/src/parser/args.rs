@@ -49,13 +49,18 @@ impl<S: TokenSource> Core<S> {
             };
             if let Arg::Positional(value) = &arg {
                 // Generator and `:=` arguments are exempt, as in MicroPython.
-                let plain =
-                    !matches!(value.kind, ExprKind::GeneratorExp { .. } | ExprKind::NamedExpr { .. });
+                let plain = !matches!(
+                    value.kind,
+                    ExprKind::GeneratorExp { .. } | ExprKind::NamedExpr { .. }
+                );
                 if plain && seen_double_star {
                     return Err(Self::error_at("positional arg after **", value.pos));
                 }
                 if plain && seen_keyword {
-                    return Err(Self::error_at("positional arg after keyword arg", value.pos));
+                    return Err(Self::error_at(
+                        "positional arg after keyword arg",
+                        value.pos,
+                    ));
                 }
             }
             args.push(arg);
@@ -73,7 +78,10 @@ impl<S: TokenSource> Core<S> {
             let pos = first.expr.pos;
             let (generators, gen_height) = self.comprehension()?;
             let height = above(first.height, gen_height);
-            let kind = ExprKind::GeneratorExp { elt: Box::new(first.expr), generators };
+            let kind = ExprKind::GeneratorExp {
+                elt: Box::new(first.expr),
+                generators,
+            };
             let node = self.node(pos, kind, height)?;
             return Ok((Arg::Positional(node.expr), node.height));
         }
@@ -85,7 +93,10 @@ impl<S: TokenSource> Core<S> {
             return Ok((Arg::Positional(first.expr), first.height));
         }
         let ExprKind::Name(name) = first.expr.kind else {
-            return Err(Self::error_at("LHS of keyword arg must be an id", first.expr.pos));
+            return Err(Self::error_at(
+                "LHS of keyword arg must be an id",
+                first.expr.pos,
+            ));
         };
         let value = self.test()?;
         let height = above(value.height, 0);
@@ -161,6 +172,14 @@ impl<S: TokenSource> Core<S> {
         } else {
             None
         };
-        Ok((Param { pos, name, annotation, default }, above(height, 0)))
+        Ok((
+            Param {
+                pos,
+                name,
+                annotation,
+                default,
+            },
+            above(height, 0),
+        ))
     }
 }

@@ -44,22 +44,38 @@ impl<S: TokenSource> Core<S> {
                     let (args, args_height) = self.call_args()?;
                     self.expect(&Tok::RParen)?;
                     let height = above(node.height, args_height);
-                    self.node(pos, ExprKind::Call { func: Box::new(node.expr), args }, height)?
+                    self.node(
+                        pos,
+                        ExprKind::Call {
+                            func: Box::new(node.expr),
+                            args,
+                        },
+                        height,
+                    )?
                 }
                 Tok::LBracket => {
                     self.advance()?;
                     let index = self.subscript_list()?;
                     self.expect(&Tok::RBracket)?;
                     let height = above(node.height, index.height);
-                    let kind =
-                        ExprKind::Subscript { value: Box::new(node.expr), index: Box::new(index.expr) };
+                    let kind = ExprKind::Subscript {
+                        value: Box::new(node.expr),
+                        index: Box::new(index.expr),
+                    };
                     self.node(pos, kind, height)?
                 }
                 Tok::Dot => {
                     self.advance()?;
                     let (attr, _) = self.expect_name()?;
                     let height = above(node.height, 0);
-                    self.node(pos, ExprKind::Attribute { value: Box::new(node.expr), attr }, height)?
+                    self.node(
+                        pos,
+                        ExprKind::Attribute {
+                            value: Box::new(node.expr),
+                            attr,
+                        },
+                        height,
+                    )?
                 }
                 _ => return Ok(node),
             };
@@ -243,7 +259,10 @@ impl<S: TokenSource> Core<S> {
         let mut height = first.height;
         if self.at(&Tok::KwFor) {
             let (generators, gen_height) = self.comprehension()?;
-            let kind = ExprKind::SetComp { elt: Box::new(first.expr), generators };
+            let kind = ExprKind::SetComp {
+                elt: Box::new(first.expr),
+                generators,
+            };
             return self.node(open, kind, above(height, gen_height));
         }
         let mut items = vec![first.expr];
@@ -253,7 +272,10 @@ impl<S: TokenSource> Core<S> {
             }
             let item = self.test()?;
             if self.at(&Tok::Colon) {
-                return Err(Self::error_at("expecting just a value for set", item.expr.pos));
+                return Err(Self::error_at(
+                    "expecting just a value for set",
+                    item.expr.pos,
+                ));
             }
             height = height.max(item.height);
             items.push(item.expr);
@@ -322,13 +344,21 @@ impl<S: TokenSource> Core<S> {
         };
         self.expect(&Tok::Colon)?;
         let upper = self.slice_part()?;
-        let step = if self.eat(&Tok::Colon)? { self.slice_part()? } else { None };
+        let step = if self.eat(&Tok::Colon)? {
+            self.slice_part()?
+        } else {
+            None
+        };
         let height = [&lower, &upper, &step]
             .iter()
             .filter_map(|part| part.as_ref().map(|node| node.height))
             .fold(0, u32::max);
         let boxed = |part: Option<Node>| part.map(|node| Box::new(node.expr));
-        let kind = ExprKind::Slice { lower: boxed(lower), upper: boxed(upper), step: boxed(step) };
+        let kind = ExprKind::Slice {
+            lower: boxed(lower),
+            upper: boxed(upper),
+            step: boxed(step),
+        };
         self.node(pos, kind, above(height, 0))
     }
 

@@ -118,18 +118,23 @@ impl<S: TokenSource> Core<S> {
         self.expect(&Tok::KwElse)?;
         let orelse = self.test()?;
         let height = above(above(body.height, test.height), orelse.height);
+        let pos = body.expr.pos;
         let kind = ExprKind::IfExp {
             test: Box::new(test.expr),
             body: Box::new(body.expr),
             orelse: Box::new(orelse.expr),
         };
-        self.node(body.expr_pos(), kind, height)
+        self.node(pos, kind, height)
     }
 
     /// `test_nocond` (comprehension filters): a lambda without conditional, or an `or_test`.
     pub(super) fn test_nocond(&mut self) -> Result<Node> {
         self.enter()?;
-        let result = if self.at(&Tok::KwLambda) { self.lambda(true) } else { self.or_test() };
+        let result = if self.at(&Tok::KwLambda) {
+            self.lambda(true)
+        } else {
+            self.or_test()
+        };
         self.leave();
         result
     }
@@ -139,9 +144,16 @@ impl<S: TokenSource> Core<S> {
         let pos = self.expect(&Tok::KwLambda)?;
         let (params, params_height) = self.parameters(&Tok::Colon, false)?;
         self.expect(&Tok::Colon)?;
-        let body = if nocond { self.test_nocond()? } else { self.test()? };
+        let body = if nocond {
+            self.test_nocond()?
+        } else {
+            self.test()?
+        };
         let height = above(params_height, body.height);
-        let kind = ExprKind::Lambda { params: Box::new(params), body: Box::new(body.expr) };
+        let kind = ExprKind::Lambda {
+            params: Box::new(params),
+            body: Box::new(body.expr),
+        };
         self.node(pos, kind, height)
     }
 
@@ -163,7 +175,14 @@ impl<S: TokenSource> Core<S> {
         };
         let value = self.test()?;
         let height = above(1, value.height);
-        self.node(pos, ExprKind::NamedExpr { target: name, value: Box::new(value.expr) }, height)
+        self.node(
+            pos,
+            ExprKind::NamedExpr {
+                target: name,
+                value: Box::new(value.expr),
+            },
+            height,
+        )
     }
 
     /// `or_test`.
@@ -230,8 +249,11 @@ impl<S: TokenSource> Core<S> {
                 let right = self.binary(prec.tighter())?;
                 let height = above(left.height, right.height);
                 let pos = left.expr.pos;
-                let kind =
-                    ExprKind::BinOp { left: Box::new(left.expr), op, right: Box::new(right.expr) };
+                let kind = ExprKind::BinOp {
+                    left: Box::new(left.expr),
+                    op,
+                    right: Box::new(right.expr),
+                };
                 left = self.node(pos, kind, height)?;
             } else {
                 return Ok(left);
@@ -267,7 +289,10 @@ impl<S: TokenSource> Core<S> {
             height = height.max(operand.height);
             ops.push((op, operand.expr));
         }
-        let kind = ExprKind::Compare { left: Box::new(left.expr), ops };
+        let kind = ExprKind::Compare {
+            left: Box::new(left.expr),
+            ops,
+        };
         self.node(pos, kind, above(height, 0))
     }
 
@@ -316,7 +341,14 @@ impl<S: TokenSource> Core<S> {
         self.leave();
         let operand = operand?;
         let height = above(operand.height, 0);
-        self.node(pos, ExprKind::UnaryOp { op, operand: Box::new(operand.expr) }, height)
+        self.node(
+            pos,
+            ExprKind::UnaryOp {
+                op,
+                operand: Box::new(operand.expr),
+            },
+            height,
+        )
     }
 
     /// `atom_expr ['**' factor]` (right-associative; the exponent may be a unary expression).
@@ -401,12 +433,5 @@ impl<S: TokenSource> Core<S> {
                 | Tok::LBrace
                 | Tok::Ellipsis
         )
-    }
-}
-
-impl Node {
-    /// The position of the node's expression.
-    pub(super) fn expr_pos(&self) -> crate::token::Pos {
-        self.expr.pos
     }
 }

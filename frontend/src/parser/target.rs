@@ -18,7 +18,9 @@ impl<S: TokenSource> Core<S> {
     pub(super) fn check_assign_target(target: &Expr) -> Result<()> {
         match &target.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
-            ExprKind::Tuple(items) if items.is_empty() => Err(Self::error_at(CANT_ASSIGN, target.pos)),
+            ExprKind::Tuple(items) if items.is_empty() => {
+                Err(Self::error_at(CANT_ASSIGN, target.pos))
+            }
             ExprKind::Tuple(items) | ExprKind::List(items) => Self::check_target_items(items),
             _ => Err(Self::error_at(CANT_ASSIGN, target.pos)),
         }
