@@ -91,8 +91,20 @@ impl Compiler<'_> {
     }
 
     pub(crate) fn stmt(&mut self, s: &Stmt) -> Result<()> {
-        if !matches!(s.kind, StmtKind::Pass) {
-            self.cx.emit.set_source_line(s.pos.line);
+        {
+            // A decorated definition starts at its first decorator.
+            let line = match &s.kind {
+                StmtKind::FunctionDef(f) => f
+                    .decorators
+                    .first()
+                    .map_or(s.pos.line, |d| d.pos.line.min(s.pos.line)),
+                StmtKind::ClassDef(c) => c
+                    .decorators
+                    .first()
+                    .map_or(s.pos.line, |d| d.pos.line.min(s.pos.line)),
+                _ => s.pos.line,
+            };
+            self.cx.emit.set_source_line(line);
         }
         match &s.kind {
             StmtKind::Expr(e) => {
