@@ -1,7 +1,6 @@
 //! Expressions, conditions, assignment targets and call arguments.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use ferropy_bytecode::opcode::{binary, unary};
 use ferropy_bytecode::ConstObj;
@@ -49,15 +48,9 @@ fn cmp_op(op: CmpOp) -> BinaryOp {
 /// Strings up to this length are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN).
 const INTERN_STRING_LEN: usize = 10;
 
-fn const_obj(v: &ConstVal, bits: u8) -> ConstObj {
+fn const_obj(v: &ConstVal) -> ConstObj {
     match v {
-        ConstVal::Int(i) => {
-            if fits_small(*i, bits) {
-                ConstObj::Int(alloc::format!("{i}"))
-            } else {
-                ConstObj::Int(alloc::format!("{i}"))
-            }
-        }
+        ConstVal::Int(i) => ConstObj::Int(alloc::format!("{i}")),
         ConstVal::BigInt(s) => ConstObj::Int(s.clone()),
         ConstVal::Float(f) => ConstObj::Float(*f),
         ConstVal::Complex(r, i) => ConstObj::Complex { real: *r, imag: *i },
@@ -67,9 +60,7 @@ fn const_obj(v: &ConstVal, bits: u8) -> ConstObj {
         ConstVal::True => ConstObj::True,
         ConstVal::False => ConstObj::False,
         ConstVal::Ellipsis => ConstObj::Ellipsis,
-        ConstVal::Tuple(items) => {
-            ConstObj::Tuple(items.iter().map(|i| const_obj(i, bits)).collect())
-        }
+        ConstVal::Tuple(items) => ConstObj::Tuple(items.iter().map(const_obj).collect()),
     }
 }
 
@@ -92,7 +83,7 @@ impl Compiler<'_> {
                 }
             }
             other => {
-                let obj = const_obj(other, self.opts.small_int_bits);
+                let obj = const_obj(other);
                 self.cx.emit.load_const_obj(obj);
             }
         }
@@ -621,6 +612,3 @@ impl Compiler<'_> {
         Ok(())
     }
 }
-
-#[allow(dead_code)]
-fn _unused(_: Vec<u8>) {}

@@ -62,7 +62,10 @@ impl ConstVal {
     }
 
     fn is_number(&self) -> bool {
-        matches!(self, ConstVal::Int(_) | ConstVal::Float(_))
+        matches!(
+            self,
+            ConstVal::Int(_) | ConstVal::BigInt(_) | ConstVal::Float(_)
+        )
     }
 }
 
@@ -187,7 +190,8 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
                 }),
                 UnaryOp::Pos => v.is_number().then_some(v),
                 UnaryOp::Neg => match v {
-                    ConstVal::Int(i) => i.checked_neg().map(ConstVal::Int),
+                    ConstVal::Int(i) => Some(from_i128(-i128::from(i))),
+                    ConstVal::BigInt(s) => s.parse::<i128>().ok().map(|x| from_i128(-x)),
                     ConstVal::Float(f) => Some(ConstVal::Float(-f)),
                     _ => None,
                 },
@@ -233,10 +237,26 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
     }
 }
 
+fn as_int(v: &ConstVal) -> Option<i128> {
+    match v {
+        ConstVal::Int(i) => Some(i128::from(*i)),
+        ConstVal::BigInt(s) => s.parse::<i128>().ok(),
+        _ => None,
+    }
+}
+
+fn from_i128(v: i128) -> ConstVal {
+    match i64::try_from(v) {
+        Ok(i) => ConstVal::Int(i),
+        Err(_) => ConstVal::BigInt(alloc::format!("{v}")),
+    }
+}
+
 fn as_f64(v: &ConstVal) -> f64 {
     match v {
         ConstVal::Int(i) => *i as f64,
         ConstVal::Float(f) => *f,
+        ConstVal::BigInt(s) => s.parse::<f64>().unwrap_or(0.0),
         _ => 0.0,
     }
 }
@@ -256,14 +276,13 @@ fn floor_f(x: f64) -> f64 {
 
 /// One folded binary operation; None when MicroPython would not fold it.
 fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
-    if let (ConstVal::Int(x), ConstVal::Int(y)) = (&a, &b) {
-        let (x, y) = (*x, *y);
-        let r = match op {
+    if let (Some(x), Some(y)) = (as_int(&a), as_int(&b)) {
+        let r: Option<i128> = match op {
             BinOp::BitOr => Some(x | y),
             BinOp::BitXor => Some(x ^ y),
             BinOp::BitAnd => Some(x & y),
             BinOp::LShift => {
-                if !(0..64).contains(&y) {
+                if !(0..127).contains(&y) {
                     return None;
                 }
                 let r = x.checked_shl(y as u32)?;
@@ -273,7 +292,7 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
                 if y < 0 {
                     return None;
                 }
-                Some(x >> y.min(63))
+                Some(x >> y.min(127))
             }
             BinOp::Add => x.checked_add(y),
             BinOp::Sub => x.checked_sub(y),
@@ -317,7 +336,7 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
                 x.checked_pow(u32::try_from(y).ok()?)
             }
         };
-        return r.map(ConstVal::Int);
+        return r.map(from_i128);
     }
     let (x, y) = (as_f64(&a), as_f64(&b));
     let r = match op {

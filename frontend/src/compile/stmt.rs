@@ -102,6 +102,17 @@ impl Compiler<'_> {
                     .decorators
                     .first()
                     .map_or(s.pos.line, |d| d.pos.line.min(s.pos.line)),
+                // `_X = const(v)` became a line-less `pass` in MicroPython's parser.
+                StmtKind::Assign { targets, value }
+                    if fold::const_assign(targets, value) == Some(true) =>
+                {
+                    0
+                }
+                StmtKind::AnnAssign {
+                    target,
+                    value: Some(v),
+                    ..
+                } if fold::const_assign(core::slice::from_ref(target), v) == Some(true) => 0,
                 _ => s.pos.line,
             };
             self.cx.emit.set_source_line(line);
