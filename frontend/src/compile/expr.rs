@@ -65,6 +65,22 @@ fn const_obj(v: &ConstVal) -> ConstObj {
 }
 
 impl Compiler<'_> {
+    /// True when `v` is loaded as a constant object (LOAD_CONST_OBJ).
+    fn is_object_const(&self, v: &ConstVal) -> bool {
+        match v {
+            ConstVal::Int(i) => !fits_small(*i, self.opts.small_int_bits),
+            ConstVal::None | ConstVal::True | ConstVal::False | ConstVal::Ellipsis => false,
+            ConstVal::Str(s) => !self.is_interned_str(s),
+            _ => true,
+        }
+    }
+
+    fn is_interned_str(&self, s: &str) -> bool {
+        s.len() <= INTERN_STRING_LEN
+            || self.interned.contains(s)
+            || ferropy_bytecode::qstr::static_qstr_id(s).is_some()
+    }
+
     /// Loads a folded constant.
     pub(crate) fn load_const(&mut self, v: &ConstVal) {
         match v {
@@ -76,7 +92,7 @@ impl Compiler<'_> {
             ConstVal::False => self.cx.emit.load_const_tok(ConstTok::False),
             ConstVal::Ellipsis => self.cx.emit.load_const_tok(ConstTok::Ellipsis),
             ConstVal::Str(s) => {
-                if s.len() <= INTERN_STRING_LEN || self.interned.contains(s.as_str()) {
+                if self.is_interned_str(s) {
                     self.cx.emit.load_const_str(s);
                 } else {
                     self.cx.emit.load_const_obj(ConstObj::Str(s.clone()));
@@ -92,6 +108,15 @@ impl Compiler<'_> {
     /// Compiles an expression, leaving its value on the stack.
     pub(crate) fn expr(&mut self, e: &Expr) -> Result<()> {
         if let Some(v) = fold::fold_expr(e, &self.consts, self.opts.opt_level) {
+            // Literals and tuples that become constant objects carry their line
+            // (MicroPython's const_object parse nodes); folded results do not.
+            if matches!(
+                e.kind,
+                ExprKind::Constant(_) | ExprKind::Name(_) | ExprKind::Tuple(_)
+            ) && self.is_object_const(&v)
+            {
+                self.cx.emit.set_source_line(e.pos.line);
+            }
             self.load_const(&v);
             return Ok(());
         }

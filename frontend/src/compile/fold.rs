@@ -134,7 +134,16 @@ pub fn bool_operands<'e>(e: &'e Expr, consts: &Consts, opt: u8) -> Vec<&'e Expr>
 
 /// The truth value of a constant expression, or None when it is not constant.
 pub fn truth(e: &Expr, consts: &Consts, opt: u8) -> Option<bool> {
-    fold_expr(e, consts, opt).map(|c| c.truth())
+    fold_element(e, consts, opt).map(|c| c.truth())
+}
+
+/// Like [`fold_expr`], but an empty tuple counts as a constant (as a tuple item
+/// or a condition, MicroPython treats `()` as constant).
+pub fn fold_element(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
+    match &e.kind {
+        ExprKind::Tuple(items) if items.is_empty() => Some(ConstVal::Tuple(Vec::new())),
+        _ => fold_expr(e, consts, opt),
+    }
 }
 
 /// `math.<name>` constants folded by MicroPython's parser.
@@ -181,7 +190,11 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
         }),
         ExprKind::Name(n) => consts.get(n).cloned(),
         ExprKind::UnaryOp { op, operand } => {
-            let v = fold_expr(operand, consts, opt)?;
+            let v = if *op == UnaryOp::Not {
+                fold_element(operand, consts, opt)?
+            } else {
+                fold_expr(operand, consts, opt)?
+            };
             match op {
                 UnaryOp::Not => Some(if v.truth() {
                     ConstVal::False
@@ -225,10 +238,12 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
                 None
             }
         }
+        // `()` alone is built at run time; inside a constant tuple it is constant.
+        ExprKind::Tuple(items) if items.is_empty() => None,
         ExprKind::Tuple(items) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {
-                out.push(fold_expr(i, consts, opt)?);
+                out.push(fold_element(i, consts, opt)?);
             }
             Some(ConstVal::Tuple(out))
         }

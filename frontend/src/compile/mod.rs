@@ -203,6 +203,7 @@ impl<'o> Compiler<'o> {
             is_repl,
             cx: ScopeCtx::new(emit, 0),
         };
+        c.interned.insert(String::from(filename));
         let info = c.arena.scopes.first().map(|s| s.info());
         if let Some(info) = info {
             c.cx.emit.start_scope(&info);

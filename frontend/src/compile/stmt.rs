@@ -33,6 +33,12 @@ pub(crate) fn fits_small(v: i64, bits: u8) -> bool {
     -lim <= v && v < lim
 }
 
+/// A generator expression written without its own parentheses (`f(x for x in y)`):
+/// it starts where its element starts.
+fn is_bare_genexp(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::GeneratorExp { elt, .. } if elt.pos == e.pos)
+}
+
 /// Whether `for target in iter` uses the counter-loop form, and its parts.
 pub fn range_args<'a>(
     target: &Expr,
@@ -55,7 +61,11 @@ pub fn range_args<'a>(
     let pos: alloc::vec::Vec<&Expr> = args
         .iter()
         .map_while(|a| match a {
-            Arg::Positional(e) if !matches!(e.kind, ExprKind::NamedExpr { .. }) => Some(e),
+            Arg::Positional(e)
+                if !matches!(e.kind, ExprKind::NamedExpr { .. }) && !is_bare_genexp(e) =>
+            {
+                Some(e)
+            }
             _ => None,
         })
         .collect();
