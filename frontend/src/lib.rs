@@ -22,3 +22,8 @@ pub mod emitbc;
 pub mod lexer;
 pub mod parser;
 pub mod scope;
+
+pub use compile::{
+    compile_bytes, compile_eval_ast, compile_module_ast, compile_source, CompileOptions, InputKind,
+};
+pub use emit::{Emit, EmitterKind, NativeEmitterFactory};
