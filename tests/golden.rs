@@ -77,7 +77,7 @@ fn error_corpus_reports_errors_with_positions() {
         let source = fs::read(path).expect("read snippet");
         let name = file_name(path);
         let actual = match compile_bytes(&source, &name, InputKind::File, &CompileOptions::default()) {
-            Ok(_) => format!("compiled without error\n"),
+            Ok(_) => "compiled without error\n".to_string(),
             Err(e) => {
                 let lines = source.split(|&b| b == b'\n').count() as u32;
                 if e.pos.line == 0 || e.pos.line > lines + 1 || e.pos.col == 0 {
@@ -88,5 +88,11 @@ fn error_corpus_reports_errors_with_positions() {
         };
         check(&path.with_extension("err"), &actual, &mut failures);
     }
-    assert!(failures.is_empty(), "{} of {} error snippets failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} error snippets failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

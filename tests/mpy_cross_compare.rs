@@ -75,7 +75,8 @@ fn bytecode_matches_mpy_cross() {
             failures.push(format!("{name}: mpy-cross failed: {}", String::from_utf8_lossy(&status.stderr)));
             continue;
         }
-        let reference = ferropy_bytecode::mpy::read_mpy(&fs::read(&out).expect("read .mpy")).expect("mpy-cross output loads");
+        let reference =
+            ferropy_bytecode::mpy::read_mpy(&fs::read(&out).expect("read .mpy")).expect("mpy-cross output loads");
         let source = fs::read(path).expect("read snippet");
         let ours = match compile_bytes(&source, &name, InputKind::File, &CompileOptions::default()) {
             Ok(m) => m,

@@ -25,6 +25,6 @@ pub use disasm::{disassemble_module, disassemble_raw_code};
 pub use error::{DecodeError, DecodeErrorKind};
 pub use mpy::{read_mpy, write_mpy};
 pub use prelude::{
-    decode_prelude, decode_signature, decode_size, encode_line_delta, encode_signature,
-    encode_size, line_for_offset, Prelude, Signature,
+    decode_prelude, decode_signature, decode_size, encode_line_delta, encode_signature, encode_size, line_for_offset,
+    Prelude, Signature,
 };

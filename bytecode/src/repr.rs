@@ -20,11 +20,7 @@ fn shortest_digits(value: f64) -> (String, i32) {
     let (mantissa, exponent) = text.split_once('e').unwrap_or((text.as_str(), "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let digits = String::from(digits.trim_end_matches('0'));
-    let digits = if digits.is_empty() {
-        String::from("0")
-    } else {
-        digits
-    };
+    let digits = if digits.is_empty() { String::from("0") } else { digits };
     (digits, exponent.parse().unwrap_or(0))
 }
 
@@ -93,11 +89,7 @@ pub fn float_repr(value: f64) -> String {
 /// MicroPython's `repr` of a complex number (`3j`, `(1+2j)`, `1e+100j`).
 pub fn complex_repr(real: f64, imag: f64) -> String {
     if real != 0.0 {
-        format!(
-            "({}{}j)",
-            format_general(real, false, false),
-            format_general(imag, false, true)
-        )
+        format!("({}{}j)", format_general(real, false, false), format_general(imag, false, true))
     } else {
         format!("{}j", format_general(imag, false, false))
     }
@@ -115,9 +107,7 @@ fn is_float_text(text: &str) -> bool {
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = digits_ok(int_part)
-        && digits_ok(frac_part)
-        && !(int_part.is_empty() && frac_part.is_empty());
+    let mantissa_ok = digits_ok(int_part) && digits_ok(frac_part) && !(int_part.is_empty() && frac_part.is_empty());
     let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['+', '-']).unwrap_or(e);
         !e.is_empty() && digits_ok(e)
@@ -131,9 +121,7 @@ pub fn parse_float_repr(text: &str) -> Option<f64> {
         return None;
     }
     // All NaNs read as the one NaN `float_repr` prints.
-    text.parse::<f64>()
-        .ok()
-        .map(|f| if f.is_nan() { f64::NAN } else { f })
+    text.parse::<f64>().ok().map(|f| if f.is_nan() { f64::NAN } else { f })
 }
 
 /// Parses a complex number in `repr` form (`3j` or `(1+2j)`) into `(real, imag)`.
@@ -142,10 +130,9 @@ pub fn parse_complex_repr(text: &str) -> Option<(f64, f64)> {
         // Split at the sign of the imaginary part: a `+`/`-` not at the start and not
         // just after an exponent marker.
         let bytes = inner.as_bytes();
-        let split = (1..bytes.len()).rev().find(|&i| {
-            matches!(bytes.get(i), Some(b'+' | b'-'))
-                && !matches!(bytes.get(i - 1), Some(b'e' | b'E'))
-        })?;
+        let split = (1..bytes.len())
+            .rev()
+            .find(|&i| matches!(bytes.get(i), Some(b'+' | b'-')) && !matches!(bytes.get(i - 1), Some(b'e' | b'E')))?;
         let (real, imag) = inner.split_at(split);
         Some((parse_float_repr(real)?, parse_float_repr(imag)?))
     } else {
@@ -156,11 +143,7 @@ pub fn parse_complex_repr(text: &str) -> Option<(f64, f64)> {
 
 /// Writes a Python `repr` of a str: single quotes unless the text contains `'` and no `"`.
 pub fn write_str_repr(text: &str, out: &mut dyn Write) -> fmt::Result {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
     out.write_char(quote)?;
     for c in text.chars() {
         match c {
@@ -181,11 +164,7 @@ pub fn write_str_repr(text: &str, out: &mut dyn Write) -> fmt::Result {
 
 /// Writes a Python `repr` of a bytes object (`b'...'`).
 pub fn write_bytes_repr(bytes: &[u8], out: &mut dyn Write) -> fmt::Result {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        b'"'
-    } else {
-        b'\''
-    };
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') { b'"' } else { b'\'' };
     out.write_char('b')?;
     out.write_char(char::from(quote))?;
     for &b in bytes {
@@ -270,10 +249,7 @@ mod tests {
         for (value, text) in cases {
             assert_eq!(float_repr(value), text);
             let back = parse_float_repr(text).unwrap();
-            assert!(
-                back.to_bits() == value.to_bits() || value.is_nan() && back.is_nan(),
-                "{text}"
-            );
+            assert!(back.to_bits() == value.to_bits() || value.is_nan() && back.is_nan(), "{text}");
         }
     }
 
@@ -295,9 +271,7 @@ mod tests {
 
     #[test]
     fn float_parser_rejects_garbage() {
-        for bad in [
-            "", ".", "e5", "1e", "1x", "0x10", "infinity", "1_0", "--1", " 1",
-        ] {
+        for bad in ["", ".", "e5", "1e", "1x", "0x10", "infinity", "1_0", "--1", " 1"] {
             assert_eq!(parse_float_repr(bad), None, "{bad:?}");
         }
         assert_eq!(parse_float_repr("5."), Some(5.0));
@@ -313,23 +287,14 @@ mod tests {
     #[test]
     fn constant_reprs() {
         assert_eq!(repr_of(&ConstObj::Str("it's\n".into())), "\"it's\\n\"");
-        assert_eq!(
-            repr_of(&ConstObj::Str("a'\"\x01é".into())),
-            "'a\\'\"\\x01é'"
-        );
-        assert_eq!(
-            repr_of(&ConstObj::Bytes(vec![b'a', 0, 0xFF, b'\''])),
-            "b\"a\\x00\\xff'\""
-        );
+        assert_eq!(repr_of(&ConstObj::Str("a'\"\x01é".into())), "'a\\'\"\\x01é'");
+        assert_eq!(repr_of(&ConstObj::Bytes(vec![b'a', 0, 0xFF, b'\''])), "b\"a\\x00\\xff'\"");
         let tuple = ConstObj::Tuple(vec![
             ConstObj::Int("36893488147419103232".into()),
             ConstObj::Tuple(vec![ConstObj::None]),
             ConstObj::Float(1.25),
             ConstObj::Ellipsis,
         ]);
-        assert_eq!(
-            repr_of(&tuple),
-            "(36893488147419103232, (None,), 1.25, Ellipsis)"
-        );
+        assert_eq!(repr_of(&tuple), "(36893488147419103232, (None,), 1.25, Ellipsis)");
     }
 }

@@ -15,11 +15,7 @@ fn main() {
         opts.opt_level = o.parse().unwrap_or(1);
     }
     let src = fs::read(&args[1]).expect("read input");
-    let name = std::path::Path::new(&args[1])
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("<stdin>")
-        .to_string();
+    let name = std::path::Path::new(&args[1]).file_name().and_then(|n| n.to_str()).unwrap_or("<stdin>").to_string();
     match compile_bytes(&src, &name, InputKind::File, &opts) {
         Ok(m) => {
             let mut out = Vec::new();

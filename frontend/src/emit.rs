@@ -51,10 +51,7 @@ impl ScopeKind {
 
     /// True for comprehension and generator-expression scopes.
     pub fn is_comp_like(self) -> bool {
-        matches!(
-            self,
-            ScopeKind::ListComp | ScopeKind::DictComp | ScopeKind::SetComp | ScopeKind::GenExpr
-        )
+        matches!(self, ScopeKind::ListComp | ScopeKind::DictComp | ScopeKind::SetComp | ScopeKind::GenExpr)
     }
 }
 
@@ -272,11 +269,7 @@ pub trait Emit {
     /// Finishes the scope and returns its code. `qstrs`/`consts` are the module's
     /// tables (entry 0 of `qstrs` is the source file name); the emitter appends
     /// the strings and constants it uses and encodes indices into them.
-    fn end_scope(
-        &mut self,
-        qstrs: &mut QstrTable,
-        consts: &mut Vec<ConstObj>,
-    ) -> Result<RawCode, CompileError>;
+    fn end_scope(&mut self, qstrs: &mut QstrTable, consts: &mut Vec<ConstObj>) -> Result<RawCode, CompileError>;
     /// Adjusts the tracked stack depth by `delta` without emitting code.
     fn adjust_stack_size(&mut self, delta: i32);
     /// Records that the following code comes from source line `line`.
@@ -339,12 +332,7 @@ pub trait Emit {
     /// Ends a `with` body: pushes None, places `label` (the handler) and calls `__exit__`.
     fn with_cleanup(&mut self, label: Label);
     /// The dispatch code at the end of an `async with` body (see compile.c).
-    fn async_with_setup_finally(
-        &mut self,
-        aexit_no_exc: Label,
-        finally_block: Label,
-        ret_unwind_jump: Label,
-    );
+    fn async_with_setup_finally(&mut self, aexit_no_exc: Label, finally_block: Label, ret_unwind_jump: Label);
     /// `x ->`: ends a finally block (pops the exception block and acts on `x`).
     fn end_finally(&mut self);
     /// `obj -> iter`, or with `use_stack` `obj -> iter(4 slots)`.
@@ -373,13 +361,7 @@ pub trait Emit {
     /// `-> fn` (with defaults: `deftuple defdict -> fn`).
     fn make_function(&mut self, child: RawCode, n_pos_defaults: u32, n_kw_defaults: u32);
     /// `c1..cn -> fn` (with defaults: `deftuple defdict c1..cn -> fn`).
-    fn make_closure(
-        &mut self,
-        child: RawCode,
-        n_closed_over: u32,
-        n_pos_defaults: u32,
-        n_kw_defaults: u32,
-    );
+    fn make_closure(&mut self, child: RawCode, n_closed_over: u32, n_pos_defaults: u32, n_kw_defaults: u32);
     /// `fn args.. kw.. [bitmap] -> result`
     fn call_function(&mut self, n_positional: u32, n_keyword: u32, star_flags: u8);
     /// `meth self args.. kw.. [bitmap] -> result`

@@ -23,7 +23,5 @@ pub mod lexer;
 pub mod parser;
 pub mod scope;
 
-pub use compile::{
-    compile_bytes, compile_eval_ast, compile_module_ast, compile_source, CompileOptions, InputKind,
-};
+pub use compile::{compile_bytes, compile_eval_ast, compile_module_ast, compile_source, CompileOptions, InputKind};
 pub use emit::{Emit, EmitterKind, NativeEmitterFactory};

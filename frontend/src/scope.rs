@@ -94,13 +94,7 @@ pub struct Scope {
 
 impl Scope {
     /// A new empty scope.
-    pub fn new(
-        kind: ScopeKind,
-        simple_name: &str,
-        parent: Option<usize>,
-        emitter: EmitterKind,
-        pos: Pos,
-    ) -> Self {
+    pub fn new(kind: ScopeKind, simple_name: &str, parent: Option<usize>, emitter: EmitterKind, pos: Pos) -> Self {
         Scope {
             kind,
             simple_name: String::from(simple_name),
@@ -128,13 +122,7 @@ impl Scope {
         if let Some(i) = self.find(name) {
             return i;
         }
-        self.ids.push(IdInfo {
-            name: String::from(name),
-            kind,
-            flags: 0,
-            local_num: 0,
-            viper_type: 0,
-        });
+        self.ids.push(IdInfo { name: String::from(name), kind, flags: 0, local_num: 0, viper_type: 0 });
         self.ids.len() - 1
     }
 
@@ -143,11 +131,7 @@ impl Scope {
         let i = self.find_or_add(name, IdKind::GlobalImplicit);
         if let Some(id) = self.ids.get_mut(i) {
             if id.kind == IdKind::GlobalImplicit {
-                id.kind = if self.kind.is_func_like() {
-                    IdKind::Local
-                } else {
-                    IdKind::GlobalImplicitAssigned
-                };
+                id.kind = if self.kind.is_func_like() { IdKind::Local } else { IdKind::GlobalImplicitAssigned };
             }
         }
         i
@@ -167,8 +151,7 @@ impl Scope {
         let mut locals = Vec::new();
         let mut cells = Vec::new();
         for id in &self.ids {
-            let is_local = matches!(id.kind, IdKind::Local | IdKind::Cell | IdKind::Free)
-                || id.flags & FLAG_PARAM != 0;
+            let is_local = matches!(id.kind, IdKind::Local | IdKind::Cell | IdKind::Free) || id.flags & FLAG_PARAM != 0;
             if self.kind == ScopeKind::Class && id.name == "__class__" && id.kind == IdKind::Local {
                 continue;
             }
@@ -219,13 +202,7 @@ impl ScopeArena {
     /// An arena holding only the module scope.
     pub fn new(module_emitter: EmitterKind) -> Self {
         ScopeArena {
-            scopes: alloc::vec![Scope::new(
-                ScopeKind::Module,
-                "<module>",
-                None,
-                module_emitter,
-                Pos::new(1, 1)
-            )],
+            scopes: alloc::vec![Scope::new(ScopeKind::Module, "<module>", None, module_emitter, Pos::new(1, 1))],
             by_node: BTreeMap::new(),
             declared_global: Vec::new(),
         }
@@ -245,12 +222,7 @@ impl ScopeArena {
     /// Marks `name` a free variable of `scope` if an enclosing function binds it
     /// (MicroPython's `scope_check_to_close_over`).
     pub fn check_to_close_over(&mut self, scope: usize, id_index: usize) {
-        let Some(name) = self
-            .scopes
-            .get(scope)
-            .and_then(|s| s.ids.get(id_index))
-            .map(|i| i.name.clone())
-        else {
+        let Some(name) = self.scopes.get(scope).and_then(|s| s.ids.get(id_index)).map(|i| i.name.clone()) else {
             return;
         };
         let mut s = self.scopes.get(scope).and_then(|s| s.parent);
@@ -264,11 +236,7 @@ impl ScopeArena {
             if let Some(j) = sc.find(&name) {
                 let k = sc.ids.get(j).map(|i| i.kind);
                 if matches!(k, Some(IdKind::Local | IdKind::Cell | IdKind::Free)) {
-                    if let Some(id) = self
-                        .scopes
-                        .get_mut(scope)
-                        .and_then(|s| s.ids.get_mut(id_index))
-                    {
+                    if let Some(id) = self.scopes.get_mut(scope).and_then(|s| s.ids.get_mut(id_index)) {
                         id.kind = IdKind::Free;
                     }
                     self.close_over_in_parents(scope, &name);
@@ -305,13 +273,10 @@ impl ScopeArena {
 
     /// Numbers locals, cells and frees (MicroPython's `scope_compute_things`).
     pub fn compute_things(&mut self, scope: usize) {
-        let parent_ids: Vec<(String, IdKind)> = match self.scopes.get(scope).and_then(|s| s.parent)
-        {
-            Some(p) => self
-                .scopes
-                .get(p)
-                .map(|p| p.ids.iter().map(|i| (i.name.clone(), i.kind)).collect())
-                .unwrap_or_default(),
+        let parent_ids: Vec<(String, IdKind)> = match self.scopes.get(scope).and_then(|s| s.parent) {
+            Some(p) => {
+                self.scopes.get(p).map(|p| p.ids.iter().map(|i| (i.name.clone(), i.kind)).collect()).unwrap_or_default()
+            }
             None => Vec::new(),
         };
         let Some(sc) = self.scopes.get_mut(scope) else {

@@ -38,21 +38,19 @@ pub struct Instruction {
 /// or not, so undefined opcodes still have a length.
 pub fn decode_instruction(ops: &[u8], offset: usize) -> Result<Instruction, DecodeError> {
     const WHAT: &str = "instruction operand";
-    let opcode = *ops
-        .get(offset)
-        .ok_or(DecodeError::truncated("instruction", offset))?;
+    let opcode = *ops.get(offset).ok_or(DecodeError::truncated("instruction", offset))?;
     let mut pos = offset + 1;
     let operand = match opcode::operand_kind(opcode) {
         OperandKind::None => Operand::None,
-        OperandKind::Qstr => Operand::Uint(
-            read_vuint(ops, &mut pos).map_err(|e| DecodeError::from_varint(e, WHAT, offset))?,
-        ),
-        OperandKind::VarInt if opcode == opcode::LOAD_CONST_SMALL_INT => Operand::Int(
-            read_svint(ops, &mut pos).map_err(|e| DecodeError::from_varint(e, WHAT, offset))?,
-        ),
-        OperandKind::VarInt => Operand::Uint(
-            read_vuint(ops, &mut pos).map_err(|e| DecodeError::from_varint(e, WHAT, offset))?,
-        ),
+        OperandKind::Qstr => {
+            Operand::Uint(read_vuint(ops, &mut pos).map_err(|e| DecodeError::from_varint(e, WHAT, offset))?)
+        }
+        OperandKind::VarInt if opcode == opcode::LOAD_CONST_SMALL_INT => {
+            Operand::Int(read_svint(ops, &mut pos).map_err(|e| DecodeError::from_varint(e, WHAT, offset))?)
+        }
+        OperandKind::VarInt => {
+            Operand::Uint(read_vuint(ops, &mut pos).map_err(|e| DecodeError::from_varint(e, WHAT, offset))?)
+        }
         OperandKind::Jump => {
             let first = *ops.get(pos).ok_or(DecodeError::truncated(WHAT, offset))?;
             pos += 1;
@@ -63,30 +61,18 @@ pub fn decode_instruction(ops: &[u8], offset: usize) -> Result<Instruction, Deco
                 pos += 1;
                 (i64::from(first & 0x7F) | i64::from(second) << 7, 0x4000)
             };
-            let delta = if opcode::is_signed_jump(opcode) {
-                raw - bias
-            } else {
-                raw
-            };
+            let delta = if opcode::is_signed_jump(opcode) { raw - bias } else { raw };
             Operand::Jump(pos as i64 + delta)
         }
     };
     let extra = if opcode::has_extra_byte(opcode) {
-        let b = *ops
-            .get(pos)
-            .ok_or(DecodeError::truncated("instruction extra byte", offset))?;
+        let b = *ops.get(pos).ok_or(DecodeError::truncated("instruction extra byte", offset))?;
         pos += 1;
         Some(b)
     } else {
         None
     };
-    Ok(Instruction {
-        offset,
-        opcode,
-        operand,
-        extra,
-        len: pos - offset,
-    })
+    Ok(Instruction { offset, opcode, operand, extra, len: pos - offset })
 }
 
 /// MicroPython's name of a single (non-multi) opcode, or `None` for undefined bytes.

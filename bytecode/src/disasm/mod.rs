@@ -27,9 +27,7 @@ mod tests;
 use alloc::string::String;
 use core::fmt::{self, Write};
 
-pub use decode::{
-    binary_op_symbol, decode_instruction, opcode_name, unary_op_symbol, Instruction, Operand,
-};
+pub use decode::{binary_op_symbol, decode_instruction, opcode_name, unary_op_symbol, Instruction, Operand};
 
 use crate::code::{scope_flags, CodeKind, CompiledModule, RawCode};
 use crate::opcode as op;
@@ -53,11 +51,7 @@ pub fn disassemble_module(module: &CompiledModule, out: &mut dyn Write) -> fmt::
 }
 
 /// Writes the listing of one code object of `module` (its children are named, not listed).
-pub fn disassemble_raw_code(
-    module: &CompiledModule,
-    code: &RawCode,
-    out: &mut dyn Write,
-) -> fmt::Result {
+pub fn disassemble_raw_code(module: &CompiledModule, code: &RawCode, out: &mut dyn Write) -> fmt::Result {
     let names = Names { module };
     let kind = match code.kind {
         CodeKind::Bytecode => "bytecode",
@@ -77,11 +71,7 @@ pub fn disassemble_raw_code(
         CodeKind::Viper | CodeKind::InlineAsm => None,
     };
     let Some(prelude_at) = prelude_at else {
-        writeln!(
-            out,
-            "  scope_flags=0x{:02x} n_pos={}",
-            code.scope_flags, code.n_pos_args
-        )?;
+        writeln!(out, "  scope_flags=0x{:02x} n_pos={}", code.scope_flags, code.n_pos_args)?;
         write_children(&names, code, out)?;
         return hex_dump(&code.code, out);
     };
@@ -113,23 +103,16 @@ struct Names<'a> {
 
 impl Names<'_> {
     fn qstr(&self, index: u64, out: &mut dyn Write) -> fmt::Result {
-        let text = usize::try_from(index)
-            .ok()
-            .and_then(|i| self.module.qstrs.get(i));
+        let text = usize::try_from(index).ok().and_then(|i| self.module.qstrs.get(i));
         match text {
-            Some(t) if !t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control()) => {
-                out.write_str(t)
-            }
+            Some(t) if !t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control()) => out.write_str(t),
             Some(t) => write_str_repr(t, out),
             None => write!(out, "<bad qstr {index}>"),
         }
     }
 
     fn constant(&self, index: u64, out: &mut dyn Write) -> fmt::Result {
-        match usize::try_from(index)
-            .ok()
-            .and_then(|i| self.module.consts.get(i))
-        {
+        match usize::try_from(index).ok().and_then(|i| self.module.consts.get(i)) {
             Some(obj) => write_const_repr(obj, out),
             None => write!(out, "<bad const {index}>"),
         }
@@ -150,10 +133,7 @@ impl Names<'_> {
     }
 
     fn child(&self, code: &RawCode, index: u64, out: &mut dyn Write) -> fmt::Result {
-        match usize::try_from(index)
-            .ok()
-            .and_then(|i| code.children.get(i))
-        {
+        match usize::try_from(index).ok().and_then(|i| code.children.get(i)) {
             Some(child) => {
                 write!(out, "#{index} ")?;
                 self.code_name(child, out)
@@ -177,11 +157,7 @@ fn write_prelude(names: &Names<'_>, p: &Prelude, out: &mut dyn Write) -> fmt::Re
     for (i, &name) in p.arg_names.iter().enumerate() {
         if i == n_pos {
             // Keyword-only names follow `*args` or a bare `*`.
-            out.write_str(if flags & scope_flags::VARARGS != 0 {
-                " *<varargs>"
-            } else {
-                " *"
-            })?;
+            out.write_str(if flags & scope_flags::VARARGS != 0 { " *<varargs>" } else { " *" })?;
         }
         out.write_char(' ')?;
         names.qstr(u64::from(name), out)?;
@@ -263,11 +239,7 @@ fn write_instructions(
     let mut last_line = None;
     while offset < ops.len() {
         let line = line_for_offset(line_table, offset);
-        let mark = if last_line == Some(line) {
-            String::new()
-        } else {
-            alloc::format!("L{line}")
-        };
+        let mark = if last_line == Some(line) { String::new() } else { alloc::format!("L{line}") };
         last_line = Some(line);
         match decode_instruction(ops, offset) {
             Ok(ins) => {
@@ -279,11 +251,7 @@ fn write_instructions(
             }
             Err(e) => {
                 let raw = ops.get(offset..).unwrap_or(&[]);
-                writeln!(
-                    out,
-                    "{offset:>6}  {mark:<6}{:<15} <truncated: {e}>",
-                    HexBytes(raw)
-                )?;
+                writeln!(out, "{offset:>6}  {mark:<6}{:<15} <truncated: {e}>", HexBytes(raw))?;
                 break;
             }
         }
@@ -308,20 +276,13 @@ impl fmt::Display for HexBytes<'_> {
 }
 
 /// Writes the mnemonic and decoded operands of `ins`.
-fn write_instruction_text(
-    names: &Names<'_>,
-    code: &RawCode,
-    ins: &Instruction,
-    out: &mut dyn Write,
-) -> fmt::Result {
+fn write_instruction_text(names: &Names<'_>, code: &RawCode, ins: &Instruction, out: &mut dyn Write) -> fmt::Result {
     let opc = ins.opcode;
     // Multi-opcodes first: their operand is folded into the opcode byte.
-    if (op::LOAD_CONST_SMALL_INT_MULTI
-        ..op::LOAD_CONST_SMALL_INT_MULTI + op::LOAD_CONST_SMALL_INT_MULTI_NUM)
+    if (op::LOAD_CONST_SMALL_INT_MULTI..op::LOAD_CONST_SMALL_INT_MULTI + op::LOAD_CONST_SMALL_INT_MULTI_NUM)
         .contains(&opc)
     {
-        let value =
-            i32::from(opc - op::LOAD_CONST_SMALL_INT_MULTI) - op::LOAD_CONST_SMALL_INT_MULTI_EXCESS;
+        let value = i32::from(opc - op::LOAD_CONST_SMALL_INT_MULTI) - op::LOAD_CONST_SMALL_INT_MULTI_EXCESS;
         return write!(out, "LOAD_CONST_SMALL_INT {value}");
     }
     if (op::LOAD_FAST_MULTI..op::LOAD_FAST_MULTI + op::FAST_MULTI_NUM).contains(&opc) {
@@ -330,16 +291,10 @@ fn write_instruction_text(
     if (op::STORE_FAST_MULTI..op::STORE_FAST_MULTI + op::FAST_MULTI_NUM).contains(&opc) {
         return write!(out, "STORE_FAST {}", opc - op::STORE_FAST_MULTI);
     }
-    if let Some(symbol) = opc
-        .checked_sub(op::UNARY_OP_MULTI)
-        .and_then(unary_op_symbol)
-    {
+    if let Some(symbol) = opc.checked_sub(op::UNARY_OP_MULTI).and_then(unary_op_symbol) {
         return write!(out, "UNARY_OP {} {symbol}", opc - op::UNARY_OP_MULTI);
     }
-    if let Some(symbol) = opc
-        .checked_sub(op::BINARY_OP_MULTI)
-        .and_then(binary_op_symbol)
-    {
+    if let Some(symbol) = opc.checked_sub(op::BINARY_OP_MULTI).and_then(binary_op_symbol) {
         return write!(out, "BINARY_OP {} {symbol}", opc - op::BINARY_OP_MULTI);
     }
     let Some(name) = opcode_name(opc) else {

@@ -9,14 +9,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 /// Builds bytecode: prelude (name qstr, arg names, line table, cells) then `ops`.
-fn assemble(
-    sig: Signature,
-    name: u64,
-    args: &[u64],
-    lines: &[(u32, u32)],
-    cells: &[u8],
-    ops: &[u8],
-) -> Vec<u8> {
+fn assemble(sig: Signature, name: u64, args: &[u64], lines: &[(u32, u32)], cells: &[u8], ops: &[u8]) -> Vec<u8> {
     let mut info = Vec::new();
     write_vuint(&mut info, name);
     for &a in args {
@@ -35,14 +28,7 @@ fn assemble(
 }
 
 fn bytecode(code: Vec<u8>, children: Vec<RawCode>) -> RawCode {
-    RawCode {
-        kind: CodeKind::Bytecode,
-        code,
-        prelude_offset: 0,
-        scope_flags: 0,
-        n_pos_args: 0,
-        children,
-    }
+    RawCode { kind: CodeKind::Bytecode, code, prelude_offset: 0, scope_flags: 0, n_pos_args: 0, children }
 }
 
 fn listing(module: &CompiledModule) -> String {
@@ -59,11 +45,7 @@ fn qstrs(names: &[&str]) -> Vec<String> {
 fn hand_assembled_module_listing() {
     // def f(a, b): return a + b      (child)
     let f = assemble(
-        Signature {
-            n_state: 4,
-            n_pos_args: 2,
-            ..Default::default()
-        },
+        Signature { n_state: 4, n_pos_args: 2, ..Default::default() },
         2,
         &[3, 4],
         &[(0, 1)],
@@ -79,17 +61,7 @@ fn hand_assembled_module_listing() {
         0x23, 0x00, 0x83, 0xF4, // LOAD_CONST_OBJ 'big'; 3; BINARY_OP *
         0x16, 0x06, 0x51, 0x63, // STORE_NAME y; LOAD_CONST_NONE; RETURN_VALUE
     ];
-    let root = assemble(
-        Signature {
-            n_state: 2,
-            ..Default::default()
-        },
-        1,
-        &[],
-        &[(3, 1), (4, 1)],
-        &[],
-        &root_ops,
-    );
+    let root = assemble(Signature { n_state: 2, ..Default::default() }, 1, &[], &[(3, 1), (4, 1)], &[], &root_ops);
     let module = CompiledModule {
         qstrs: qstrs(&["t.py", "<module>", "f", "a", "b", "x", "y"]),
         consts: vec![ConstObj::Str(String::from("big"))],
@@ -150,30 +122,14 @@ fn operands_of_special_opcodes() {
         0x1D, 0x01, 0x00, 0xFF, 0xFA, // invalid opcodes (0x00 takes an extra byte)
     ];
     let code = assemble(
-        Signature {
-            n_state: 3,
-            scope_flags: 0x06,
-            n_pos_args: 1,
-            n_kwonly_args: 1,
-            ..Default::default()
-        },
+        Signature { n_state: 3, scope_flags: 0x06, n_pos_args: 1, n_kwonly_args: 1, ..Default::default() },
         1,
         &[2, 3],
         &[],
         &[0, 1],
         &ops,
     );
-    let child = assemble(
-        Signature {
-            n_state: 1,
-            ..Default::default()
-        },
-        2,
-        &[],
-        &[],
-        &[],
-        &[0x51, 0x63],
-    );
+    let child = assemble(Signature { n_state: 1, ..Default::default() }, 2, &[], &[], &[], &[0x51, 0x63]);
     let module = CompiledModule {
         qstrs: qstrs(&["t.py", "g", "a b", "k"]),
         consts: Vec::new(),
@@ -252,39 +208,14 @@ fn random_code_never_panics() {
         let mut code: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         if round % 2 == 0 {
             // Half the time, a valid prelude followed by random opcodes.
-            let mut good = assemble(
-                Signature {
-                    n_state: 1,
-                    ..Default::default()
-                },
-                1,
-                &[],
-                &[(2, 1)],
-                &[],
-                &[],
-            );
+            let mut good = assemble(Signature { n_state: 1, ..Default::default() }, 1, &[], &[(2, 1)], &[], &[]);
             good.extend_from_slice(&code);
             code = good;
         }
-        let kind = [
-            CodeKind::Bytecode,
-            CodeKind::Native,
-            CodeKind::Viper,
-            CodeKind::InlineAsm,
-        ][rng.below(4)];
-        let root = RawCode {
-            kind,
-            code,
-            prelude_offset: rng.below(8),
-            scope_flags: 0,
-            n_pos_args: 0,
-            children: Vec::new(),
-        };
-        let module = CompiledModule {
-            qstrs: qstrs(&["t.py"]),
-            consts: Vec::new(),
-            root,
-        };
+        let kind = [CodeKind::Bytecode, CodeKind::Native, CodeKind::Viper, CodeKind::InlineAsm][rng.below(4)];
+        let root =
+            RawCode { kind, code, prelude_offset: rng.below(8), scope_flags: 0, n_pos_args: 0, children: Vec::new() };
+        let module = CompiledModule { qstrs: qstrs(&["t.py"]), consts: Vec::new(), root };
         let _ = listing(&module);
     }
 }
@@ -358,11 +289,6 @@ fn golden_fixture_listings() {
             std::fs::write(&path, &text).unwrap();
         }
         let golden = std::fs::read_to_string(&path).unwrap_or_default();
-        assert_eq!(
-            text,
-            golden,
-            "{name}: listing differs from {}",
-            path.display()
-        );
+        assert_eq!(text, golden, "{name}: listing differs from {}", path.display());
     }
 }

@@ -121,11 +121,7 @@ impl MpyHeader {
 
     /// The feature byte (header byte 2).
     pub fn feature_byte(&self) -> u8 {
-        let flags = if self.arch_flags.is_some() {
-            FEATURE_ARCH_FLAGS
-        } else {
-            0
-        };
+        let flags = if self.arch_flags.is_some() { FEATURE_ARCH_FLAGS } else { 0 };
         flags | (self.arch & 0x0F) << 2 | (self.sub_version & 3)
     }
 }

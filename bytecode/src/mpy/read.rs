@@ -4,8 +4,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{
-    tag, MpyFile, MpyHeader, NativeExtra, MAX_CODE_DEPTH, MAX_TUPLE_DEPTH, MPY_SUB_VERSION,
-    MPY_VERSION, VIPER_FLAG_BSS, VIPER_FLAG_RELOC, VIPER_FLAG_RODATA,
+    tag, MpyFile, MpyHeader, NativeExtra, MAX_CODE_DEPTH, MAX_TUPLE_DEPTH, MPY_SUB_VERSION, MPY_VERSION,
+    VIPER_FLAG_BSS, VIPER_FLAG_RELOC, VIPER_FLAG_RODATA,
 };
 use crate::code::{CodeKind, CompiledModule, ConstObj, RawCode};
 use crate::error::DecodeError;
@@ -24,10 +24,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn byte(&mut self, what: &'static str) -> Result<u8, DecodeError> {
-        let b = *self
-            .bytes
-            .get(self.pos)
-            .ok_or(DecodeError::truncated(what, self.pos))?;
+        let b = *self.bytes.get(self.pos).ok_or(DecodeError::truncated(what, self.pos))?;
         self.pos += 1;
         Ok(b)
     }
@@ -40,9 +37,7 @@ impl<'a> Reader<'a> {
             .filter(|&end| end <= self.bytes.len())
             .ok_or(DecodeError::truncated(what, start))?;
         self.pos = end;
-        self.bytes
-            .get(start..end)
-            .ok_or(DecodeError::truncated(what, start))
+        self.bytes.get(start..end).ok_or(DecodeError::truncated(what, start))
     }
 
     fn vuint(&mut self, what: &'static str) -> Result<u64, DecodeError> {
@@ -72,9 +67,7 @@ impl<'a> Reader<'a> {
     fn text(&mut self, len: u64, what: &'static str) -> Result<String, DecodeError> {
         let start = self.pos;
         let bytes = self.take(len, what)?;
-        core::str::from_utf8(bytes)
-            .map(String::from)
-            .map_err(|_| DecodeError::invalid(what, start))
+        core::str::from_utf8(bytes).map(String::from).map_err(|_| DecodeError::invalid(what, start))
     }
 
     fn header(&mut self) -> Result<MpyHeader, DecodeError> {
@@ -94,28 +87,16 @@ impl<'a> Reader<'a> {
         if arch != super::arch::NONE && sub_version != MPY_SUB_VERSION {
             return Err(DecodeError::invalid("mpy sub-version", 2));
         }
-        let arch_flags = if feature & super::FEATURE_ARCH_FLAGS != 0 {
-            Some(self.vuint("arch flags")?)
-        } else {
-            None
-        };
-        Ok(MpyHeader {
-            arch,
-            sub_version,
-            arch_flags,
-            small_int_bits,
-        })
+        let arch_flags = if feature & super::FEATURE_ARCH_FLAGS != 0 { Some(self.vuint("arch flags")?) } else { None };
+        Ok(MpyHeader { arch, sub_version, arch_flags, small_int_bits })
     }
 
     fn qstr(&mut self) -> Result<String, DecodeError> {
         let start = self.pos;
         let v = self.vuint("qstr entry")?;
         if v & 1 != 0 {
-            let id =
-                u16::try_from(v >> 1).map_err(|_| DecodeError::invalid("static qstr id", start))?;
-            return static_qstr_text(id)
-                .map(String::from)
-                .ok_or(DecodeError::invalid("static qstr id", start));
+            let id = u16::try_from(v >> 1).map_err(|_| DecodeError::invalid("static qstr id", start))?;
+            return static_qstr_text(id).map(String::from).ok_or(DecodeError::invalid("static qstr id", start));
         }
         let text = self.text(v >> 1, "qstr text")?;
         self.nul("qstr terminator")?;
@@ -157,16 +138,13 @@ impl<'a> Reader<'a> {
                 let len = self.vuint("float constant length")?;
                 let at = self.pos;
                 let text = self.text(len, "float constant")?;
-                ConstObj::Float(
-                    parse_float_repr(&text).ok_or(DecodeError::invalid("float constant", at))?,
-                )
+                ConstObj::Float(parse_float_repr(&text).ok_or(DecodeError::invalid("float constant", at))?)
             }
             tag::COMPLEX => {
                 let len = self.vuint("complex constant length")?;
                 let at = self.pos;
                 let text = self.text(len, "complex constant")?;
-                let (real, imag) = parse_complex_repr(&text)
-                    .ok_or(DecodeError::invalid("complex constant", at))?;
+                let (real, imag) = parse_complex_repr(&text).ok_or(DecodeError::invalid("complex constant", at))?;
                 ConstObj::Complex { real, imag }
             }
             tag::TUPLE => {
@@ -186,16 +164,9 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the signature at `offset` of `code` (a slice of the file starting at `base`).
-    fn signature_of(
-        code: &[u8],
-        offset: usize,
-        base: usize,
-    ) -> Result<crate::prelude::Signature, DecodeError> {
+    fn signature_of(code: &[u8], offset: usize, base: usize) -> Result<crate::prelude::Signature, DecodeError> {
         let mut pos = offset;
-        decode_signature(code, &mut pos).map_err(|e| DecodeError {
-            offset: base + e.offset,
-            ..e
-        })
+        decode_signature(code, &mut pos).map_err(|e| DecodeError { offset: base + e.offset, ..e })
     }
 
     /// Skips over a viper relocation stream and returns its bytes (including the 0xFF end).
@@ -235,10 +206,7 @@ impl<'a> Reader<'a> {
         let code_start = self.pos;
         let code = self.take(kind_len >> 3, "raw code body")?.to_vec();
         let mut prelude_offset = 0;
-        let mut extra = NativeExtra {
-            code_index,
-            ..NativeExtra::default()
-        };
+        let mut extra = NativeExtra { code_index, ..NativeExtra::default() };
         let (scope_flags, n_pos_args) = match kind {
             CodeKind::Bytecode => {
                 let sig = Self::signature_of(&code, 0, code_start)?;
@@ -288,33 +256,16 @@ impl<'a> Reader<'a> {
         if kind == CodeKind::Viper && extra.file_scope_flags & VIPER_FLAG_RELOC != 0 {
             extra.relocations = Some(self.relocations()?);
         }
-        if extra
-            != (NativeExtra {
-                code_index,
-                ..NativeExtra::default()
-            })
-        {
+        if extra != (NativeExtra { code_index, ..NativeExtra::default() }) {
             self.native_extras.push(extra);
         }
-        Ok(RawCode {
-            kind,
-            code,
-            prelude_offset,
-            scope_flags,
-            n_pos_args,
-            children,
-        })
+        Ok(RawCode { kind, code, prelude_offset, scope_flags, n_pos_args, children })
     }
 }
 
 /// Reads a whole `.mpy` file, keeping the header and native extras.
 pub fn read_mpy_file(bytes: &[u8]) -> Result<MpyFile, DecodeError> {
-    let mut r = Reader {
-        bytes,
-        pos: 0,
-        native_extras: Vec::new(),
-        codes_seen: 0,
-    };
+    let mut r = Reader { bytes, pos: 0, native_extras: Vec::new(), codes_seen: 0 };
     let header = r.header()?;
     let n_qstr = r.count("qstr count")?;
     let n_obj = r.count("constant count")?;
@@ -331,15 +282,7 @@ pub fn read_mpy_file(bytes: &[u8]) -> Result<MpyFile, DecodeError> {
         return Err(DecodeError::invalid("trailing data", r.pos));
     }
     r.native_extras.sort_by_key(|e| e.code_index);
-    Ok(MpyFile {
-        header,
-        module: CompiledModule {
-            qstrs,
-            consts,
-            root,
-        },
-        native_extras: r.native_extras,
-    })
+    Ok(MpyFile { header, module: CompiledModule { qstrs, consts, root }, native_extras: r.native_extras })
 }
 
 /// Reads a `.mpy` file into a module (header and native extras are checked, then dropped).

@@ -47,10 +47,7 @@ fn s1_contents() {
     assert_eq!(module.root.kind, CodeKind::Bytecode);
     assert_eq!(module.root.children.len(), 2);
     let f = &module.root.children[0];
-    assert_eq!(
-        f.code,
-        [0x1A, 0x08, 0x02, 0x04, 0x05, 0x20, 0xB0, 0xB1, 0xF2, 0x63]
-    );
+    assert_eq!(f.code, [0x1A, 0x08, 0x02, 0x04, 0x05, 0x20, 0xB0, 0xB1, 0xF2, 0x63]);
     assert_eq!(f.n_pos_args, 2);
     let g = &module.root.children[1];
     assert_eq!(g.scope_flags, crate::code::scope_flags::GENERATOR);
@@ -64,20 +61,11 @@ fn constants_are_decoded() {
     let c = &module.consts;
     assert_eq!(c[0], ConstObj::Float(0.1));
     assert_eq!(c[1], ConstObj::Float(1e100));
-    assert_eq!(
-        c[3],
-        ConstObj::Complex {
-            real: 0.0,
-            imag: 3.0
-        }
-    );
+    assert_eq!(c[3], ConstObj::Complex { real: 0.0, imag: 3.0 });
     assert_eq!(c[4], ConstObj::Float(-0.0));
     assert_ne!(c[4], ConstObj::Float(0.0));
     assert_eq!(c[12], ConstObj::Float(f64::INFINITY));
-    assert_eq!(
-        c[23],
-        ConstObj::Int("1267650600228229401496703205376".into())
-    );
+    assert_eq!(c[23], ConstObj::Int("1267650600228229401496703205376".into()));
     assert_eq!(c[24], ConstObj::Int("-1180591620717411303424".into()));
     match &c[25] {
         ConstObj::Tuple(items) => {
@@ -86,12 +74,7 @@ fn constants_are_decoded() {
             assert_eq!(items[2], ConstObj::Bytes(vec![b'b']));
             assert_eq!(
                 items[3],
-                ConstObj::Tuple(vec![
-                    ConstObj::None,
-                    ConstObj::True,
-                    ConstObj::False,
-                    ConstObj::Ellipsis
-                ])
+                ConstObj::Tuple(vec![ConstObj::None, ConstObj::True, ConstObj::False, ConstObj::Ellipsis])
             );
         }
         other => panic!("expected a tuple, got {other:?}"),
@@ -104,15 +87,7 @@ fn native_fixtures_keep_their_fields() {
     assert_eq!(file.header.arch, arch::X64);
     assert_eq!(file.header.sub_version, MPY_SUB_VERSION);
     let kinds: Vec<CodeKind> = file.module.root.children.iter().map(|c| c.kind).collect();
-    assert_eq!(
-        kinds,
-        [
-            CodeKind::Native,
-            CodeKind::Native,
-            CodeKind::Viper,
-            CodeKind::Bytecode
-        ]
-    );
+    assert_eq!(kinds, [CodeKind::Native, CodeKind::Native, CodeKind::Viper, CodeKind::Bytecode]);
     let fast = &file.module.root.children[0];
     assert!(fast.prelude_offset > 0 && fast.prelude_offset < fast.code.len());
     assert_eq!(fast.n_pos_args, 2);
@@ -128,23 +103,11 @@ fn native_fixtures_keep_their_fields() {
 
 fn sample_module() -> CompiledModule {
     let mut code = Vec::new();
-    crate::prelude::encode_signature(
-        &crate::prelude::Signature {
-            n_state: 1,
-            ..Default::default()
-        },
-        &mut code,
-    );
+    crate::prelude::encode_signature(&crate::prelude::Signature { n_state: 1, ..Default::default() }, &mut code);
     code.extend_from_slice(&[0x02, 0x01, 0x51, 0x63]);
     CompiledModule {
         qstrs: vec![String::from("t.py"), String::from("<module>")],
-        consts: vec![
-            ConstObj::Complex {
-                real: 1.0,
-                imag: -2.0,
-            },
-            ConstObj::Bytes(Vec::new()),
-        ],
+        consts: vec![ConstObj::Complex { real: 1.0, imag: -2.0 }, ConstObj::Bytes(Vec::new())],
         root: RawCode {
             kind: CodeKind::Bytecode,
             code,
@@ -167,10 +130,7 @@ fn subnormal_texts_of_mpy_cross_are_read() {
     }
     bytes.extend_from_slice(&[0x20, 0x00, 0x02, 0x51, 0x63]);
     let module = read_mpy(&bytes).unwrap();
-    assert_eq!(
-        module.consts,
-        [ConstObj::Float(f64::from_bits(1)), ConstObj::Float(1e-310)]
-    );
+    assert_eq!(module.consts, [ConstObj::Float(f64::from_bits(1)), ConstObj::Float(1e-310)]);
 }
 
 #[test]
@@ -195,12 +155,7 @@ fn viper_extras_round_trip() {
     };
     module.root.children.push(viper);
     let file = MpyFile {
-        header: MpyHeader {
-            arch: arch::X64,
-            sub_version: 3,
-            arch_flags: Some(0),
-            small_int_bits: 31,
-        },
+        header: MpyHeader { arch: arch::X64, sub_version: 3, arch_flags: Some(0), small_int_bits: 31 },
         module,
         native_extras: vec![NativeExtra {
             code_index: 1,
@@ -232,10 +187,7 @@ fn bad_headers_are_rejected() {
     let mut bad = good.to_vec();
     bad.push(0);
     assert_eq!(read_mpy(&bad).unwrap_err().what, "trailing data");
-    assert_eq!(
-        read_mpy(&good[..good.len() - 1]).unwrap_err().kind,
-        DecodeErrorKind::Truncated
-    );
+    assert_eq!(read_mpy(&good[..good.len() - 1]).unwrap_err().kind, DecodeErrorKind::Truncated);
     assert!(read_mpy(&[]).is_err());
 }
 
@@ -278,10 +230,7 @@ pub(crate) struct Lcg(pub u64);
 
 impl Lcg {
     pub(crate) fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as u32
     }
 

@@ -86,10 +86,7 @@ impl CodeWriter<'_> {
         self.next_index += 1;
         let kind = code.kind as u64;
         let has_children = u64::from(!code.children.is_empty());
-        write_vuint(
-            out,
-            (code.code.len() as u64) << 3 | has_children << 2 | kind,
-        );
+        write_vuint(out, (code.code.len() as u64) << 3 | has_children << 2 | kind);
         out.extend_from_slice(&code.code);
         let extra = self.extra_for(index).cloned();
         match code.kind {
@@ -135,18 +132,8 @@ pub fn write_mpy(module: &CompiledModule, out: &mut Vec<u8>) {
     write_with(&MpyHeader::for_module(module), module, &[], out);
 }
 
-fn write_with(
-    header: &MpyHeader,
-    module: &CompiledModule,
-    extras: &[NativeExtra],
-    out: &mut Vec<u8>,
-) {
-    out.extend_from_slice(&[
-        b'M',
-        MPY_VERSION,
-        header.feature_byte(),
-        header.small_int_bits,
-    ]);
+fn write_with(header: &MpyHeader, module: &CompiledModule, extras: &[NativeExtra], out: &mut Vec<u8>) {
+    out.extend_from_slice(&[b'M', MPY_VERSION, header.feature_byte(), header.small_int_bits]);
     if let Some(flags) = header.arch_flags {
         write_vuint(out, flags);
     }
@@ -158,9 +145,5 @@ fn write_with(
     for obj in &module.consts {
         write_object(out, obj);
     }
-    CodeWriter {
-        extras,
-        next_index: 0,
-    }
-    .write(out, &module.root);
+    CodeWriter { extras, next_index: 0 }.write(out, &module.root);
 }

@@ -76,17 +76,13 @@ impl Compiler<'_> {
     }
 
     fn is_interned_str(&self, s: &str) -> bool {
-        s.len() <= INTERN_STRING_LEN
-            || self.interned.contains(s)
-            || ferropy_bytecode::qstr::static_qstr_id(s).is_some()
+        s.len() <= INTERN_STRING_LEN || self.interned.contains(s) || ferropy_bytecode::qstr::static_qstr_id(s).is_some()
     }
 
     /// Loads a folded constant.
     pub(crate) fn load_const(&mut self, v: &ConstVal) {
         match v {
-            ConstVal::Int(i) if fits_small(*i, self.opts.small_int_bits) => {
-                self.cx.emit.load_const_small_int(*i)
-            }
+            ConstVal::Int(i) if fits_small(*i, self.opts.small_int_bits) => self.cx.emit.load_const_small_int(*i),
             ConstVal::None => self.cx.emit.load_const_tok(ConstTok::None),
             ConstVal::True => self.cx.emit.load_const_tok(ConstTok::True),
             ConstVal::False => self.cx.emit.load_const_tok(ConstTok::False),
@@ -110,14 +106,17 @@ impl Compiler<'_> {
         if let Some(v) = fold::fold_expr(e, &self.consts, self.opts.opt_level) {
             // Literals and tuples that become constant objects carry their line
             // (MicroPython's const_object parse nodes); folded results do not.
-            if matches!(
-                e.kind,
-                ExprKind::Constant(_) | ExprKind::Name(_) | ExprKind::Tuple(_)
-            ) && self.is_object_const(&v)
+            if matches!(e.kind, ExprKind::Constant(_) | ExprKind::Name(_) | ExprKind::Tuple(_))
+                && self.is_object_const(&v)
             {
                 self.cx.emit.set_source_line(e.pos.line);
             }
-            self.load_const(&v);
+            match (&e.kind, &v) {
+                // A `const()` string substituted for a name is an object in MicroPython's
+                // parse tree, never a qstr.
+                (ExprKind::Name(_), ConstVal::Str(s)) => self.cx.emit.load_const_obj(ConstObj::Str(s.clone())),
+                _ => self.load_const(&v),
+            }
             return Ok(());
         }
         if !matches!(e.kind, ExprKind::Name(_) | ExprKind::Constant(_)) {
@@ -238,15 +237,11 @@ impl Compiler<'_> {
                             self.expr(k)?;
                             self.cx.emit.store_map();
                         }
-                        DictItem::Splat(m) => {
-                            return Err(CompileError::syntax("invalid syntax", m.pos))
-                        }
+                        DictItem::Splat(m) => return Err(CompileError::syntax("invalid syntax", m.pos)),
                     }
                 }
             }
-            ExprKind::Starred(_) => {
-                return Err(CompileError::syntax("*x must be assignment target", e.pos))
-            }
+            ExprKind::Starred(_) => return Err(CompileError::syntax("*x must be assignment target", e.pos)),
             ExprKind::ListComp { .. }
             | ExprKind::SetComp { .. }
             | ExprKind::DictComp { .. }
@@ -288,12 +283,7 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn slice(
-        &mut self,
-        lower: Option<&Expr>,
-        upper: Option<&Expr>,
-        step: Option<&Expr>,
-    ) -> Result<()> {
+    fn slice(&mut self, lower: Option<&Expr>, upper: Option<&Expr>, step: Option<&Expr>) -> Result<()> {
         match lower {
             Some(l) => self.expr(l)?,
             None => self.cx.emit.load_const_tok(ConstTok::None),
@@ -315,11 +305,7 @@ impl Compiler<'_> {
     fn call(&mut self, e: &Expr, func: &Expr, args: &[Arg]) -> Result<()> {
         // super() inside a function: LOAD_SUPER_METHOD form.
         if let ExprKind::Attribute { value, attr } = &func.kind {
-            if let ExprKind::Call {
-                func: sf,
-                args: sargs,
-            } = &value.kind
-            {
+            if let ExprKind::Call { func: sf, args: sargs } = &value.kind {
                 if sargs.is_empty()
                     && self.scope_kind() == ScopeKind::Function
                     && matches!(&sf.kind, ExprKind::Name(n) if n == "super")
@@ -352,11 +338,7 @@ impl Compiler<'_> {
             .arena
             .scopes
             .get(self.cx.scope)
-            .and_then(|s| {
-                s.ids
-                    .iter()
-                    .find(|i| i.flags & crate::scope::FLAG_PARAM != 0)
-            })
+            .and_then(|s| s.ids.iter().find(|i| i.flags & crate::scope::FLAG_PARAM != 0))
             .map(|i| i.name.clone());
         match first {
             Some(p) => {
@@ -412,10 +394,7 @@ impl Compiler<'_> {
                         return Err(CompileError::syntax("positional arg after **", e.pos));
                     }
                     if n_keyword > 0 {
-                        return Err(CompileError::syntax(
-                            "positional arg after keyword arg",
-                            e.pos,
-                        ));
+                        return Err(CompileError::syntax("positional arg after keyword arg", e.pos));
                     }
                     self.expr(e)?;
                     n_positional += 1;
@@ -426,13 +405,9 @@ impl Compiler<'_> {
             self.cx.emit.load_const_small_int(star_args as i64);
         }
         if is_method {
-            self.cx
-                .emit
-                .call_method(n_positional, n_keyword, star_flags);
+            self.cx.emit.call_method(n_positional, n_keyword, star_flags);
         } else {
-            self.cx
-                .emit
-                .call_function(n_positional, n_keyword, star_flags);
+            self.cx.emit.call_function(n_positional, n_keyword, star_flags);
         }
         Ok(())
     }
@@ -468,10 +443,7 @@ impl Compiler<'_> {
                 }
                 Ok(())
             }
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => self.if_cond(operand, !jump_if, label),
+            ExprKind::UnaryOp { op: UnaryOp::Not, operand } => self.if_cond(operand, !jump_if, label),
             _ => {
                 self.expr(e)?;
                 self.cx.emit.pop_jump_if(jump_if, label);
@@ -486,9 +458,7 @@ impl Compiler<'_> {
             if is_private {
                 return Ok(());
             }
-            if let (Some(ExprKind::Name(n)), Some(v)) =
-                (targets.first().map(|t| &t.kind), None::<()>)
-            {
+            if let (Some(ExprKind::Name(n)), Some(v)) = (targets.first().map(|t| &t.kind), None::<()>) {
                 let _ = (n, v);
             }
             let name = match targets.first().map(|t| &t.kind) {
@@ -501,9 +471,7 @@ impl Compiler<'_> {
                 return Ok(());
             }
         }
-        if let Some((lhs, rhs)) =
-            fold::double_tuple_parts(targets, value, &self.consts, self.opts.opt_level)
-        {
+        if let Some((lhs, rhs)) = fold::double_tuple_parts(targets, value, &self.consts, self.opts.opt_level) {
             for r in rhs {
                 self.expr(r)?;
             }
@@ -557,9 +525,7 @@ impl Compiler<'_> {
                 if star.is_some() {
                     return Err(CompileError::syntax("multiple *x in assignment", it.pos));
                 }
-                self.cx
-                    .emit
-                    .unpack_ex(i as u32, (items.len() - i - 1) as u32);
+                self.cx.emit.unpack_ex(i as u32, (items.len() - i - 1) as u32);
                 star = Some(i);
             }
         }
@@ -604,12 +570,7 @@ impl Compiler<'_> {
                 self.cx.emit.rot_three();
                 self.cx.emit.subscr(AccessKind::Store);
             }
-            _ => {
-                return Err(CompileError::syntax(
-                    "can't assign to expression",
-                    target.pos,
-                ))
-            }
+            _ => return Err(CompileError::syntax("can't assign to expression", target.pos)),
         }
         Ok(())
     }

@@ -62,10 +62,7 @@ impl ConstVal {
     }
 
     fn is_number(&self) -> bool {
-        matches!(
-            self,
-            ConstVal::Int(_) | ConstVal::BigInt(_) | ConstVal::Float(_)
-        )
+        matches!(self, ConstVal::Int(_) | ConstVal::BigInt(_) | ConstVal::Float(_))
     }
 }
 
@@ -183,11 +180,7 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
             Constant::Str(s) => ConstVal::Str(s.clone()),
             Constant::Bytes(b) => ConstVal::Bytes(b.clone()),
         }),
-        ExprKind::DebugFlag => Some(if opt == 0 {
-            ConstVal::True
-        } else {
-            ConstVal::False
-        }),
+        ExprKind::DebugFlag => Some(if opt == 0 { ConstVal::True } else { ConstVal::False }),
         ExprKind::Name(n) => consts.get(n).cloned(),
         ExprKind::UnaryOp { op, operand } => {
             let v = if *op == UnaryOp::Not {
@@ -196,11 +189,7 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
                 fold_expr(operand, consts, opt)?
             };
             match op {
-                UnaryOp::Not => Some(if v.truth() {
-                    ConstVal::False
-                } else {
-                    ConstVal::True
-                }),
+                UnaryOp::Not => Some(if v.truth() { ConstVal::False } else { ConstVal::True }),
                 UnaryOp::Pos => v.is_number().then_some(v),
                 UnaryOp::Neg => match v {
                     ConstVal::Int(i) => Some(from_i128(-i128::from(i))),
@@ -318,22 +307,14 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
                     return None;
                 }
                 let q = x.checked_div(y)?;
-                Some(if (x % y != 0) && ((x < 0) != (y < 0)) {
-                    q - 1
-                } else {
-                    q
-                })
+                Some(if (x % y != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q })
             }
             BinOp::Mod => {
                 if y == 0 {
                     return None;
                 }
                 let r = x.checked_rem(y)?;
-                Some(if r != 0 && ((r < 0) != (y < 0)) {
-                    r + y
-                } else {
-                    r
-                })
+                Some(if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r })
             }
             BinOp::Div => {
                 if y == 0 {
@@ -478,31 +459,16 @@ mod tests {
     use alloc::boxed::Box;
 
     fn num(i: i64, col: u32) -> Expr {
-        Expr {
-            pos: Pos::new(1, col),
-            kind: ExprKind::Constant(Constant::Number(Number::Int(i))),
-        }
+        Expr { pos: Pos::new(1, col), kind: ExprKind::Constant(Constant::Number(Number::Int(i))) }
     }
 
     fn bin(l: Expr, op: BinOp, r: Expr, col: u32) -> Expr {
-        Expr {
-            pos: Pos::new(1, col),
-            kind: ExprKind::BinOp {
-                left: Box::new(l),
-                op,
-                right: Box::new(r),
-            },
-        }
+        Expr { pos: Pos::new(1, col), kind: ExprKind::BinOp { left: Box::new(l), op, right: Box::new(r) } }
     }
 
     #[test]
     fn folds_arithmetic_chains() {
-        let e = bin(
-            bin(num(2, 1), BinOp::Mult, num(3, 5), 1),
-            BinOp::Add,
-            num(1, 9),
-            1,
-        );
+        let e = bin(bin(num(2, 1), BinOp::Mult, num(3, 5), 1), BinOp::Add, num(1, 9), 1);
         // `2*3` is a different group from `+`, folded on its own first.
         assert_eq!(fold_expr(&e, &Consts::new(), 0), Some(ConstVal::Int(7)));
         let d = bin(num(7, 1), BinOp::FloorDiv, num(-2, 4), 1);
@@ -513,10 +479,7 @@ mod tests {
 
     #[test]
     fn chain_with_a_name_is_not_folded_at_all() {
-        let x = Expr {
-            pos: Pos::new(1, 5),
-            kind: ExprKind::Name(String::from("x")),
-        };
+        let x = Expr { pos: Pos::new(1, 5), kind: ExprKind::Name(String::from("x")) };
         let e = bin(bin(num(2, 1), BinOp::Mult, num(3, 3), 1), BinOp::Mult, x, 1);
         assert_eq!(fold_expr(&e, &Consts::new(), 0), None);
         assert_eq!(binop_chain(&e).len(), 3);

@@ -55,9 +55,7 @@ impl Compiler<'_> {
                     .and_then(|s| s.find("__class__").and_then(|i| s.ids.get(i)))
                     .map(|id| (id.kind, id.local_num));
                 match class_cell {
-                    Some((IdKind::Cell, n)) => {
-                        self.cx.emit.load_local("__class__", n, LocalKind::Fast)
-                    }
+                    Some((IdKind::Cell, n)) => self.cx.emit.load_local("__class__", n, LocalKind::Fast),
                     _ => self.cx.emit.load_const_tok(ConstTok::None),
                 }
                 self.cx.emit.return_value();
@@ -145,10 +143,7 @@ impl Compiler<'_> {
     ) {
         let mut loads: Vec<(alloc::string::String, u32)> = Vec::new();
         if self.scope_kind() != ScopeKind::Module {
-            if let (Some(cur), Some(ch)) = (
-                self.arena.scopes.get(self.cx.scope),
-                self.arena.scopes.get(child_sid),
-            ) {
+            if let (Some(cur), Some(ch)) = (self.arena.scopes.get(self.cx.scope), self.arena.scopes.get(child_sid)) {
                 for id in &cur.ids {
                     if matches!(id.kind, IdKind::Cell | IdKind::Free) {
                         for id2 in &ch.ids {
@@ -164,13 +159,9 @@ impl Compiler<'_> {
             self.cx.emit.load_local(name, *n, LocalKind::Fast);
         }
         if loads.is_empty() {
-            self.cx
-                .emit
-                .make_function(child, n_pos_defaults, n_kw_defaults);
+            self.cx.emit.make_function(child, n_pos_defaults, n_kw_defaults);
         } else {
-            self.cx
-                .emit
-                .make_closure(child, loads.len() as u32, n_pos_defaults, n_kw_defaults);
+            self.cx.emit.make_closure(child, loads.len() as u32, n_pos_defaults, n_kw_defaults);
         }
     }
 
@@ -182,10 +173,7 @@ impl Compiler<'_> {
             match &p.default {
                 None => {
                     if n_pos != 0 {
-                        return Err(CompileError::syntax(
-                            "non-default argument follows default argument",
-                            p.pos,
-                        ));
+                        return Err(CompileError::syntax("non-default argument follows default argument", p.pos));
                     }
                 }
                 Some(d) => {
@@ -236,24 +224,20 @@ impl Compiler<'_> {
                 }
                 Some(BuiltinDecorator::Emitter(EmitterKind::Bytecode)) => {}
                 Some(BuiltinDecorator::Emitter(k)) => {
-                    let supported = self
-                        .opts
-                        .native
-                        .as_ref()
-                        .map(|f| f.new_emitter(k).is_some())
-                        .unwrap_or(false);
+                    let supported = self.opts.native.as_ref().map(|f| f.new_emitter(k).is_some()).unwrap_or(false);
                     if !supported {
                         return Err(CompileError::syntax("invalid arch", d.pos));
                     }
                 }
-                Some(BuiltinDecorator::Asm) => {
-                    return Err(CompileError::syntax("invalid arch", d.pos))
-                }
+                Some(BuiltinDecorator::Asm) => return Err(CompileError::syntax("invalid arch", d.pos)),
                 None => {
                     n += 1;
                     match &d.kind {
                         ExprKind::Call { func, args } => {
                             self.dotted(func)?;
+                            // The argument list is a parse node of its own in MicroPython,
+                            // so it records its line.
+                            self.cx.emit.set_source_line(d.pos.line);
                             self.call_args(args, false, 0, d.pos)?;
                         }
                         _ => self.dotted(d)?,
@@ -330,8 +314,6 @@ impl Compiler<'_> {
     }
 
     fn child_scope(&self, key: usize, pos: Pos) -> Result<usize> {
-        self.arena
-            .scope_of(key)
-            .ok_or_else(|| CompileError::syntax("internal error: scope not analysed", pos))
+        self.arena.scope_of(key).ok_or_else(|| CompileError::syntax("internal error: scope not analysed", pos))
     }
 }

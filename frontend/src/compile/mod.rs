@@ -78,12 +78,7 @@ impl fmt::Debug for CompileOptions {
 }
 
 /// Compiles source text into a module.
-pub fn compile_source(
-    source: &str,
-    filename: &str,
-    input: InputKind,
-    opts: &CompileOptions,
-) -> Result<CompiledModule> {
+pub fn compile_source(source: &str, filename: &str, input: InputKind, opts: &CompileOptions) -> Result<CompiledModule> {
     match input {
         InputKind::Eval => {
             let e = crate::parser::parse_eval(source)?;
@@ -102,12 +97,7 @@ pub fn compile_source(
 }
 
 /// Compiles source bytes (checked to be UTF-8) into a module.
-pub fn compile_bytes(
-    source: &[u8],
-    filename: &str,
-    input: InputKind,
-    opts: &CompileOptions,
-) -> Result<CompiledModule> {
+pub fn compile_bytes(source: &[u8], filename: &str, input: InputKind, opts: &CompileOptions) -> Result<CompiledModule> {
     let text = crate::lexer::decode_source(source)?;
     compile_source(text, filename, input, opts)
 }
@@ -120,12 +110,7 @@ pub fn compile_module_ast(
     opts: &CompileOptions,
 ) -> Result<CompiledModule> {
     let mut it = module.body.iter().cloned().map(|s| Ok(Some(s)));
-    compile_statements(
-        || it.next().unwrap_or(Ok(None)),
-        filename,
-        input == InputKind::Single,
-        opts,
-    )
+    compile_statements(|| it.next().unwrap_or(Ok(None)), filename, input == InputKind::Single, opts)
 }
 
 /// Compiles an already parsed expression as `eval` input.
@@ -133,16 +118,8 @@ pub fn compile_eval_ast(e: &Expr, filename: &str, opts: &CompileOptions) -> Resu
     let mut c = Compiler::new(filename, false, opts)?;
     c.prewalk_expr_consts();
     crate::scope::analyze(&mut c.arena, &[], &c.consts, opts.opt_level)?;
-    let expr_stmt = Stmt {
-        pos: e.pos,
-        kind: StmtKind::Return(Some(e.clone())),
-    };
-    crate::scope::analyze(
-        &mut c.arena,
-        core::slice::from_ref(&expr_stmt),
-        &c.consts,
-        opts.opt_level,
-    )?;
+    let expr_stmt = Stmt { pos: e.pos, kind: StmtKind::Return(Some(e.clone())) };
+    crate::scope::analyze(&mut c.arena, core::slice::from_ref(&expr_stmt), &c.consts, opts.opt_level)?;
     c.expr(e)?;
     c.cx.emit.return_value();
     c.finish()
@@ -216,12 +193,7 @@ impl<'o> Compiler<'o> {
     fn module_statement(&mut self, stmt: &Stmt) -> Result<()> {
         self.register_consts(core::slice::from_ref(stmt))?;
         self.arena.reset_children();
-        crate::scope::analyze(
-            &mut self.arena,
-            core::slice::from_ref(stmt),
-            &self.consts,
-            self.opts.opt_level,
-        )?;
+        crate::scope::analyze(&mut self.arena, core::slice::from_ref(stmt), &self.consts, self.opts.opt_level)?;
         self.stmt(stmt)
     }
 
@@ -230,15 +202,8 @@ impl<'o> Compiler<'o> {
         if !globals.is_empty() {
             self.cx.emit.promote_names_to_global(&globals);
         }
-        let root = self
-            .cx
-            .emit
-            .end_scope(&mut self.qstrs, &mut self.const_table)?;
-        Ok(CompiledModule {
-            qstrs: self.qstrs.into_vec(),
-            consts: self.const_table,
-            root,
-        })
+        let root = self.cx.emit.end_scope(&mut self.qstrs, &mut self.const_table)?;
+        Ok(CompiledModule { qstrs: self.qstrs.into_vec(), consts: self.const_table, root })
     }
 
     /// A fresh label of the current scope.
@@ -250,11 +215,7 @@ impl<'o> Compiler<'o> {
 
     /// The kind of the scope being compiled.
     pub(crate) fn scope_kind(&self) -> ScopeKind {
-        self.arena
-            .scopes
-            .get(self.cx.scope)
-            .map(|s| s.kind)
-            .unwrap_or(ScopeKind::Module)
+        self.arena.scopes.get(self.cx.scope).map(|s| s.kind).unwrap_or(ScopeKind::Module)
     }
 
     /// Records `X = const(v)` definitions, in source order.
@@ -262,11 +223,9 @@ impl<'o> Compiler<'o> {
         for s in stmts {
             match &s.kind {
                 StmtKind::Assign { targets, value } => self.register_const(targets, value)?,
-                StmtKind::AnnAssign {
-                    target,
-                    value: Some(v),
-                    ..
-                } => self.register_const(core::slice::from_ref(target), v)?,
+                StmtKind::AnnAssign { target, value: Some(v), .. } => {
+                    self.register_const(core::slice::from_ref(target), v)?
+                }
                 StmtKind::If { branches, orelse } => {
                     for b in branches {
                         self.register_consts(&b.body)?;
@@ -278,12 +237,7 @@ impl<'o> Compiler<'o> {
                     self.register_consts(orelse)?;
                 }
                 StmtKind::With { body, .. } => self.register_consts(body)?,
-                StmtKind::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody,
-                } => {
+                StmtKind::Try { body, handlers, orelse, finalbody } => {
                     self.register_consts(body)?;
                     for h in handlers {
                         self.register_consts(&h.body)?;
@@ -380,19 +334,10 @@ impl<'o> Compiler<'o> {
     }
 
     /// Compiles a nested scope with its own emitter and returns its code.
-    pub(crate) fn compile_child(
-        &mut self,
-        sid: usize,
-        body: func::ChildBody<'_>,
-    ) -> Result<RawCode> {
+    pub(crate) fn compile_child(&mut self, sid: usize, body: func::ChildBody<'_>) -> Result<RawCode> {
         let (emitter_kind, pos) = match self.arena.scopes.get(sid) {
             Some(s) => (s.emitter, s.pos),
-            None => {
-                return Err(CompileError::syntax(
-                    "internal error: missing scope",
-                    Pos::default(),
-                ))
-            }
+            None => return Err(CompileError::syntax("internal error: missing scope", Pos::default())),
         };
         let emit = new_emitter(self.opts, emitter_kind, pos)?;
         let saved = core::mem::replace(&mut self.cx, ScopeCtx::new(emit, sid));
@@ -401,11 +346,7 @@ impl<'o> Compiler<'o> {
             self.cx.emit.start_scope(&info);
         }
         let r = self.child_body(sid, body);
-        let r = r.and_then(|_| {
-            self.cx
-                .emit
-                .end_scope(&mut self.qstrs, &mut self.const_table)
-        });
+        let r = r.and_then(|_| self.cx.emit.end_scope(&mut self.qstrs, &mut self.const_table));
         self.cx = saved;
         r
     }
@@ -437,19 +378,15 @@ impl ScopeCtx {
 /// An emitter of the requested kind.
 fn new_emitter(opts: &CompileOptions, kind: EmitterKind, pos: Pos) -> Result<Box<dyn Emit>> {
     match kind {
-        EmitterKind::Bytecode => Ok(Box::new(BytecodeEmitter::new(
-            opts.source_lines && opts.opt_level < 3,
-        ))),
-        EmitterKind::Native | EmitterKind::Viper => {
-            match opts.native.as_ref().and_then(|f| f.new_emitter(kind)) {
-                Some(e) => Ok(e),
-                None => Err(CompileError::new(
-                    ErrorKind::NotImplementedError,
-                    "cannot emit native code for this architecture",
-                    pos,
-                )),
-            }
-        }
+        EmitterKind::Bytecode => Ok(Box::new(BytecodeEmitter::new(opts.source_lines && opts.opt_level < 3))),
+        EmitterKind::Native | EmitterKind::Viper => match opts.native.as_ref().and_then(|f| f.new_emitter(kind)) {
+            Some(e) => Ok(e),
+            None => Err(CompileError::new(
+                ErrorKind::NotImplementedError,
+                "cannot emit native code for this architecture",
+                pos,
+            )),
+        },
     }
 }
 

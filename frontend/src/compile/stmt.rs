@@ -40,12 +40,7 @@ fn is_bare_genexp(e: &Expr) -> bool {
 }
 
 /// Whether `for target in iter` uses the counter-loop form, and its parts.
-pub fn range_args<'a>(
-    target: &Expr,
-    iter: &'a Expr,
-    consts: &Consts,
-    opt: u8,
-) -> Option<RangeArgs<'a>> {
+pub fn range_args<'a>(target: &Expr, iter: &'a Expr, consts: &Consts, opt: u8) -> Option<RangeArgs<'a>> {
     if !matches!(target.kind, ExprKind::Name(_)) {
         return None;
     }
@@ -61,11 +56,7 @@ pub fn range_args<'a>(
     let pos: alloc::vec::Vec<&Expr> = args
         .iter()
         .map_while(|a| match a {
-            Arg::Positional(e)
-                if !matches!(e.kind, ExprKind::NamedExpr { .. }) && !is_bare_genexp(e) =>
-            {
-                Some(e)
-            }
+            Arg::Positional(e) if !matches!(e.kind, ExprKind::NamedExpr { .. }) && !is_bare_genexp(e) => Some(e),
             _ => None,
         })
         .collect();
@@ -84,12 +75,7 @@ pub fn range_args<'a>(
         }
         _ => return None,
     };
-    Some(RangeArgs {
-        start,
-        end,
-        step,
-        end_is_small_int: small_int_of(end, consts, opt).is_some(),
-    })
+    Some(RangeArgs { start, end, step, end_is_small_int: small_int_of(end, consts, opt).is_some() })
 }
 
 impl Compiler<'_> {
@@ -104,25 +90,15 @@ impl Compiler<'_> {
         {
             // A decorated definition starts at its first decorator.
             let line = match &s.kind {
-                StmtKind::FunctionDef(f) => f
-                    .decorators
-                    .first()
-                    .map_or(s.pos.line, |d| d.pos.line.min(s.pos.line)),
-                StmtKind::ClassDef(c) => c
-                    .decorators
-                    .first()
-                    .map_or(s.pos.line, |d| d.pos.line.min(s.pos.line)),
+                StmtKind::FunctionDef(f) => f.decorators.first().map_or(s.pos.line, |d| d.pos.line.min(s.pos.line)),
+                StmtKind::ClassDef(c) => c.decorators.first().map_or(s.pos.line, |d| d.pos.line.min(s.pos.line)),
                 // `_X = const(v)` became a line-less `pass` in MicroPython's parser.
-                StmtKind::Assign { targets, value }
-                    if fold::const_assign(targets, value) == Some(true) =>
+                StmtKind::Assign { targets, value } if fold::const_assign(targets, value) == Some(true) => 0,
+                StmtKind::AnnAssign { target, value: Some(v), .. }
+                    if fold::const_assign(core::slice::from_ref(target), v) == Some(true) =>
                 {
                     0
                 }
-                StmtKind::AnnAssign {
-                    target,
-                    value: Some(v),
-                    ..
-                } if fold::const_assign(core::slice::from_ref(target), v) == Some(true) => 0,
                 _ => s.pos.line,
             };
             self.cx.emit.set_source_line(line);
@@ -151,21 +127,11 @@ impl Compiler<'_> {
             StmtKind::Pass => Ok(()),
             StmtKind::Break | StmtKind::Continue => {
                 let is_break = matches!(s.kind, StmtKind::Break);
-                let label = if is_break {
-                    self.cx.break_label
-                } else {
-                    self.cx.continue_label
-                };
+                let label = if is_break { self.cx.break_label } else { self.cx.continue_label };
                 let Some(label) = label else {
-                    return Err(CompileError::syntax(
-                        "'break'/'continue' outside loop",
-                        s.pos,
-                    ));
+                    return Err(CompileError::syntax("'break'/'continue' outside loop", s.pos));
                 };
-                let depth = self
-                    .cx
-                    .except_level
-                    .saturating_sub(self.cx.break_continue_except_level);
+                let depth = self.cx.except_level.saturating_sub(self.cx.break_continue_except_level);
                 let from_for = is_break && self.cx.break_from_for;
                 self.cx.emit.unwind_jump(label, depth, from_for);
                 Ok(())
@@ -182,10 +148,7 @@ impl Compiler<'_> {
                 }
                 match v {
                     None => self.cx.emit.load_const_tok(ConstTok::None),
-                    Some(Expr {
-                        kind: ExprKind::IfExp { test, body, orelse },
-                        ..
-                    }) => {
+                    Some(Expr { kind: ExprKind::IfExp { test, body, orelse }, .. }) => {
                         let l_fail = self.new_label();
                         self.if_cond(test, false, l_fail)?;
                         self.expr(body)?;
@@ -220,9 +183,7 @@ impl Compiler<'_> {
                 }
                 let l_end = self.new_label();
                 self.if_cond(test, true, l_end)?;
-                self.cx
-                    .emit
-                    .load_global("AssertionError", GlobalKind::Global);
+                self.cx.emit.load_global("AssertionError", GlobalKind::Global);
                 if let Some(m) = msg {
                     self.expr(m)?;
                     self.cx.emit.call_function(1, 0, 0);
@@ -251,19 +212,12 @@ impl Compiler<'_> {
                 }
                 Ok(())
             }
-            StmtKind::ImportFrom {
-                module,
-                names,
-                level,
-            } => {
+            StmtKind::ImportFrom { module, names, level } => {
                 let modname = module.as_deref().unwrap_or("");
                 match names {
                     None => {
                         if self.scope_kind() != ScopeKind::Module {
-                            return Err(CompileError::syntax(
-                                "import * not at module level",
-                                s.pos,
-                            ));
+                            return Err(CompileError::syntax("import * not at module level", s.pos));
                         }
                         self.cx.emit.load_const_small_int(i64::from(*level));
                         self.cx.emit.load_const_str("*");
@@ -289,36 +243,13 @@ impl Compiler<'_> {
             }
             StmtKind::If { branches, orelse } => self.if_stmt(branches, orelse),
             StmtKind::While { test, body, orelse } => self.while_stmt(test, body, orelse),
-            StmtKind::For {
-                is_async: false,
-                target,
-                iter,
-                body,
-                orelse,
-            } => self.for_stmt(target, iter, body, orelse),
-            StmtKind::For {
-                is_async: true,
-                target,
-                iter,
-                body,
-                orelse,
-            } => self.async_for(s.pos, target, iter, body, orelse),
-            StmtKind::With {
-                is_async: false,
-                items,
-                body,
-            } => self.with_stmt(items, body),
-            StmtKind::With {
-                is_async: true,
-                items,
-                body,
-            } => self.async_with(s.pos, items, body),
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => match finalbody {
+            StmtKind::For { is_async: false, target, iter, body, orelse } => self.for_stmt(target, iter, body, orelse),
+            StmtKind::For { is_async: true, target, iter, body, orelse } => {
+                self.async_for(s.pos, target, iter, body, orelse)
+            }
+            StmtKind::With { is_async: false, items, body } => self.with_stmt(items, body),
+            StmtKind::With { is_async: true, items, body } => self.async_with(s.pos, items, body),
+            StmtKind::Try { body, handlers, orelse, finalbody } => match finalbody {
                 Some(f) => self.try_finally(body, handlers, orelse, f),
                 None => self.try_except(body, handlers, orelse),
             },
@@ -354,12 +285,8 @@ impl Compiler<'_> {
     }
 
     fn start_loop(&mut self) -> (Option<Label>, Option<Label>, bool, u32, Label, Label) {
-        let saved = (
-            self.cx.break_label,
-            self.cx.continue_label,
-            self.cx.break_from_for,
-            self.cx.break_continue_except_level,
-        );
+        let saved =
+            (self.cx.break_label, self.cx.continue_label, self.cx.break_from_for, self.cx.break_continue_except_level);
         let b = self.new_label();
         let c = self.new_label();
         self.cx.break_label = Some(b);
@@ -396,13 +323,7 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn for_stmt(
-        &mut self,
-        target: &Expr,
-        iter: &Expr,
-        body: &[Stmt],
-        orelse: &[Stmt],
-    ) -> Result<()> {
+    fn for_stmt(&mut self, target: &Expr, iter: &Expr, body: &[Stmt], orelse: &[Stmt]) -> Result<()> {
         if let Some(r) = range_args(target, iter, &self.consts, self.opts.opt_level) {
             return self.for_range(target, r, body, orelse);
         }
@@ -425,13 +346,7 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn for_range(
-        &mut self,
-        target: &Expr,
-        r: RangeArgs<'_>,
-        body: &[Stmt],
-        orelse: &[Stmt],
-    ) -> Result<()> {
+    fn for_range(&mut self, target: &Expr, r: RangeArgs<'_>, body: &[Stmt], orelse: &[Stmt]) -> Result<()> {
         let saved = self.start_loop();
         let (break_label, continue_label) = (saved.4, saved.5);
         let top = self.new_label();
@@ -460,11 +375,7 @@ impl Compiler<'_> {
             self.cx.emit.dup_top();
             self.expr(r.end)?;
         }
-        let cmp = if r.step >= 0 {
-            binary::LESS
-        } else {
-            binary::MORE
-        };
+        let cmp = if r.step >= 0 { binary::LESS } else { binary::MORE };
         self.cx.emit.binary_op(BinaryOp::Op(cmp));
         self.cx.emit.pop_jump_if(true, top);
         self.end_loop(saved);
@@ -501,12 +412,7 @@ impl Compiler<'_> {
         self.cx.emit.end_finally();
     }
 
-    fn try_except(
-        &mut self,
-        body: &[Stmt],
-        handlers: &[ExceptHandler],
-        orelse: &[Stmt],
-    ) -> Result<()> {
+    fn try_except(&mut self, body: &[Stmt], handlers: &[ExceptHandler], orelse: &[Stmt]) -> Result<()> {
         let l1 = self.new_label();
         let success = self.new_label();
         self.increase_except_level(l1, BlockKind::Except);
@@ -527,17 +433,11 @@ impl Compiler<'_> {
                 Some(t) => {
                     self.cx.emit.dup_top();
                     self.expr(t)?;
-                    self.cx
-                        .emit
-                        .binary_op(BinaryOp::Op(binary::EXCEPTION_MATCH));
+                    self.cx.emit.binary_op(BinaryOp::Op(binary::EXCEPTION_MATCH));
                     self.cx.emit.pop_jump_if(false, end_finally_label);
                 }
             }
-            let name = if h.typ.is_some() {
-                h.name.as_deref()
-            } else {
-                None
-            };
+            let name = if h.typ.is_some() { h.name.as_deref() } else { None };
             match name {
                 None => self.cx.emit.pop_top(),
                 Some(n) => self.store_id(n),
@@ -631,27 +531,16 @@ impl Compiler<'_> {
             .scopes
             .get(self.cx.scope)
             .map(|s| {
-                s.scope_flags & ferropy_bytecode::code::scope_flags::GENERATOR != 0
-                    && s.kind == ScopeKind::Function
+                s.scope_flags & ferropy_bytecode::code::scope_flags::GENERATOR != 0 && s.kind == ScopeKind::Function
             })
             .unwrap_or(false);
         if !is_async {
-            return Err(CompileError::syntax(
-                "async for/with outside async function",
-                pos,
-            ));
+            return Err(CompileError::syntax("async for/with outside async function", pos));
         }
         Ok(())
     }
 
-    fn async_for(
-        &mut self,
-        pos: Pos,
-        target: &Expr,
-        iter: &Expr,
-        body: &[Stmt],
-        orelse: &[Stmt],
-    ) -> Result<()> {
+    fn async_for(&mut self, pos: Pos, target: &Expr, iter: &Expr, body: &[Stmt], orelse: &[Stmt]) -> Result<()> {
         self.check_async(pos)?;
         let while_else = self.new_label();
         let try_exception = self.new_label();
@@ -671,12 +560,8 @@ impl Compiler<'_> {
         self.cx.emit.label_assign(try_exception);
         self.cx.emit.start_except_handler();
         self.cx.emit.dup_top();
-        self.cx
-            .emit
-            .load_global("StopAsyncIteration", GlobalKind::Global);
-        self.cx
-            .emit
-            .binary_op(BinaryOp::Op(binary::EXCEPTION_MATCH));
+        self.cx.emit.load_global("StopAsyncIteration", GlobalKind::Global);
+        self.cx.emit.binary_op(BinaryOp::Op(binary::EXCEPTION_MATCH));
         self.cx.emit.pop_jump_if(false, try_finally);
         self.cx.emit.pop_top();
         self.cx.emit.pop_except_jump(while_else, true);
@@ -719,9 +604,7 @@ impl Compiler<'_> {
         self.cx.emit.adjust_stack_size(3);
         self.async_with_items(rest, body)?;
         self.cx.emit.adjust_stack_size(-3);
-        self.cx
-            .emit
-            .async_with_setup_finally(l_aexit_no_exc, l_finally, l_ret_unwind);
+        self.cx.emit.async_with_setup_finally(l_aexit_no_exc, l_finally, l_ret_unwind);
         let e = &mut self.cx.emit;
         e.dup_top();
         e.rot_three();

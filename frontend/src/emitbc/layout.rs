@@ -46,21 +46,10 @@ struct PassOutput {
 }
 
 /// Assembles the prelude and bytecode of one scope.
-pub(super) fn assemble(
-    code: &[Ins],
-    n_labels: usize,
-    p: &PreludeParams,
-) -> Result<Vec<u8>, CompileError> {
+pub(super) fn assemble(code: &[Ins], n_labels: usize, p: &PreludeParams) -> Result<Vec<u8>, CompileError> {
     let mut labels = alloc::vec![0usize; n_labels];
     let first = run_pass(code, &mut labels, p, Pass::StackSize, 0, 0);
-    let mut prev = run_pass(
-        code,
-        &mut labels,
-        p,
-        Pass::CodeSize,
-        first.n_info,
-        first.n_cell,
-    );
+    let mut prev = run_pass(code, &mut labels, p, Pass::CodeSize, first.n_info, first.n_cell);
     // Emit passes until the sizes are stable (bounded: sizes only shrink).
     for _ in 0..64 {
         let out = run_pass(code, &mut labels, p, Pass::Emit, prev.n_info, prev.n_cell);
@@ -154,13 +143,7 @@ fn run_pass(
     for &c in &p.cells {
         info.push(c.min(255) as u8);
     }
-    PassOutput {
-        info,
-        code: out,
-        n_info,
-        n_cell: p.cells.len(),
-        overflow: overflow && pass == Pass::Emit,
-    }
+    PassOutput { info, code: out, n_info, n_cell: p.cells.len(), overflow: overflow && pass == Pass::Emit }
 }
 
 /// Writes a jump; returns true when the offset does not fit the 2-byte form.
@@ -172,9 +155,7 @@ fn write_jump(out: &mut Vec<u8>, b: u8, target: usize, pass: Pass) -> bool {
     let mut offset: i64 = 0;
     if pass != Pass::StackSize {
         offset = target as i64 - here as i64 - 2;
-        if (is_signed && (-64..=63).contains(&offset))
-            || (!is_signed && (0..=127).contains(&offset))
-        {
+        if (is_signed && (-64..=63).contains(&offset)) || (!is_signed && (0..=127).contains(&offset)) {
             short = true;
         } else {
             offset -= 1;
@@ -206,8 +187,7 @@ pub(crate) fn encode_signature(p: &PreludeParams, out: &mut Vec<u8>) {
     a >>= 2;
     while s | e | f | a | k | d != 0 {
         out.push(0x80 | z);
-        z = ((f & 1) << 6 | (s & 3) << 4 | (k & 1) << 3 | (a & 1) << 2 | (e & 1) << 1 | (d & 1))
-            as u8;
+        z = ((f & 1) << 6 | (s & 3) << 4 | (k & 1) << 3 | (a & 1) << 2 | (e & 1) << 1 | (d & 1)) as u8;
         s >>= 2;
         e >>= 1;
         f >>= 1;

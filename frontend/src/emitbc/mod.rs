@@ -72,10 +72,7 @@ pub struct BytecodeEmitter {
 impl BytecodeEmitter {
     /// A new emitter; `source_lines` selects whether a line-number table is written.
     pub fn new(source_lines: bool) -> Self {
-        BytecodeEmitter {
-            source_lines,
-            ..Default::default()
-        }
+        BytecodeEmitter { source_lines, ..Default::default() }
     }
 
     fn qstr(&mut self, s: &str) -> u32 {
@@ -91,10 +88,7 @@ impl BytecodeEmitter {
     fn adjust(&mut self, delta: i32) {
         self.stack_size += delta;
         if self.stack_size < 0 && self.error.is_none() {
-            self.error = Some(CompileError::syntax(
-                "internal error: stack underflow",
-                Pos::default(),
-            ));
+            self.error = Some(CompileError::syntax("internal error: stack underflow", Pos::default()));
         }
         if self.stack_size > self.max_stack_size {
             self.max_stack_size = self.stack_size;
@@ -148,19 +142,12 @@ impl Emit for BytecodeEmitter {
         self.info = Some(info.clone());
     }
 
-    fn end_scope(
-        &mut self,
-        qstrs: &mut QstrTable,
-        consts: &mut Vec<ConstObj>,
-    ) -> Result<RawCode, CompileError> {
+    fn end_scope(&mut self, qstrs: &mut QstrTable, consts: &mut Vec<ConstObj>) -> Result<RawCode, CompileError> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
         let Some(info) = self.info.take() else {
-            return Err(CompileError::syntax(
-                "internal error: scope not started",
-                Pos::default(),
-            ));
+            return Err(CompileError::syntax("internal error: scope not started", Pos::default()));
         };
         // Resolve the scope's strings and constants to module table indices, in order of use.
         let mut qmap: Vec<Option<u32>> = alloc::vec![None; self.strings.len()];
@@ -187,8 +174,7 @@ impl Emit for BytecodeEmitter {
                     let idx = match slot {
                         Some(i) => *i,
                         None => {
-                            let obj =
-                                core::mem::replace(&mut self.consts[*c as usize], ConstObj::None);
+                            let obj = core::mem::replace(&mut self.consts[*c as usize], ConstObj::None);
                             let i = intern_const(consts, obj);
                             *slot = Some(i);
                             i
@@ -199,8 +185,7 @@ impl Emit for BytecodeEmitter {
                 _ => {}
             }
         }
-        let flags = (info.scope_flags | self.extra_flags)
-            & !(scope_flags::REFGLOBALS | scope_flags::HASCONSTS);
+        let flags = (info.scope_flags | self.extra_flags) & !(scope_flags::REFGLOBALS | scope_flags::HASCONSTS);
         let n_locals = info.num_locals;
         let mut n_state = n_locals + self.max_stack_size.max(0) as u32;
         if n_state == 0 {
@@ -242,21 +227,13 @@ impl Emit for BytecodeEmitter {
         if kind == LocalKind::Fast && local_num < 16 {
             self.byte(1, op::LOAD_FAST_MULTI + local_num as u8);
         } else {
-            let b = if kind == LocalKind::Fast {
-                op::LOAD_FAST_N
-            } else {
-                op::LOAD_DEREF
-            };
+            let b = if kind == LocalKind::Fast { op::LOAD_FAST_N } else { op::LOAD_DEREF };
             self.with_uint(1, b, u64::from(local_num));
         }
     }
 
     fn load_global(&mut self, name: &str, kind: GlobalKind) {
-        let b = if kind == GlobalKind::Name {
-            op::LOAD_NAME
-        } else {
-            op::LOAD_GLOBAL
-        };
+        let b = if kind == GlobalKind::Name { op::LOAD_NAME } else { op::LOAD_GLOBAL };
         self.with_qstr(1, b, name);
     }
 
@@ -264,39 +241,23 @@ impl Emit for BytecodeEmitter {
         if kind == LocalKind::Fast && local_num < 16 {
             self.byte(-1, op::STORE_FAST_MULTI + local_num as u8);
         } else {
-            let b = if kind == LocalKind::Fast {
-                op::STORE_FAST_N
-            } else {
-                op::STORE_DEREF
-            };
+            let b = if kind == LocalKind::Fast { op::STORE_FAST_N } else { op::STORE_DEREF };
             self.with_uint(-1, b, u64::from(local_num));
         }
     }
 
     fn store_global(&mut self, name: &str, kind: GlobalKind) {
-        let b = if kind == GlobalKind::Name {
-            op::STORE_NAME
-        } else {
-            op::STORE_GLOBAL
-        };
+        let b = if kind == GlobalKind::Name { op::STORE_NAME } else { op::STORE_GLOBAL };
         self.with_qstr(-1, b, name);
     }
 
     fn delete_local(&mut self, _name: &str, local_num: u32, kind: LocalKind) {
-        let b = if kind == LocalKind::Fast {
-            op::DELETE_FAST
-        } else {
-            op::DELETE_DEREF
-        };
+        let b = if kind == LocalKind::Fast { op::DELETE_FAST } else { op::DELETE_DEREF };
         self.with_uint(0, b, u64::from(local_num));
     }
 
     fn delete_global(&mut self, name: &str, kind: GlobalKind) {
-        let b = if kind == GlobalKind::Name {
-            op::DELETE_NAME
-        } else {
-            op::DELETE_GLOBAL
-        };
+        let b = if kind == GlobalKind::Name { op::DELETE_NAME } else { op::DELETE_GLOBAL };
         self.with_qstr(0, b, name);
     }
 
@@ -326,10 +287,7 @@ impl Emit for BytecodeEmitter {
     fn load_const_small_int(&mut self, value: i64) {
         let excess = i64::from(op::LOAD_CONST_SMALL_INT_MULTI_EXCESS);
         if -excess <= value && value < i64::from(op::LOAD_CONST_SMALL_INT_MULTI_NUM) - excess {
-            self.byte(
-                1,
-                (i64::from(op::LOAD_CONST_SMALL_INT_MULTI) + excess + value) as u8,
-            );
+            self.byte(1, (i64::from(op::LOAD_CONST_SMALL_INT_MULTI) + excess + value) as u8);
         } else {
             self.adjust(1);
             self.push(Ins::Int(value));
@@ -421,20 +379,12 @@ impl Emit for BytecodeEmitter {
     }
 
     fn pop_jump_if(&mut self, cond: bool, label: Label) {
-        let b = if cond {
-            op::POP_JUMP_IF_TRUE
-        } else {
-            op::POP_JUMP_IF_FALSE
-        };
+        let b = if cond { op::POP_JUMP_IF_TRUE } else { op::POP_JUMP_IF_FALSE };
         self.with_label(-1, b, label);
     }
 
     fn jump_if_or_pop(&mut self, cond: bool, label: Label) {
-        let b = if cond {
-            op::JUMP_IF_TRUE_OR_POP
-        } else {
-            op::JUMP_IF_FALSE_OR_POP
-        };
+        let b = if cond { op::JUMP_IF_TRUE_OR_POP } else { op::JUMP_IF_FALSE_OR_POP };
         self.with_label(-1, b, label);
     }
 
@@ -472,12 +422,7 @@ impl Emit for BytecodeEmitter {
         self.adjust(-4);
     }
 
-    fn async_with_setup_finally(
-        &mut self,
-        aexit_no_exc: Label,
-        finally_block: Label,
-        ret_unwind_jump: Label,
-    ) {
+    fn async_with_setup_finally(&mut self, aexit_no_exc: Label, finally_block: Label, ret_unwind_jump: Label) {
         self.load_const_tok(ConstTok::None);
         self.rot_two();
         self.jump(aexit_no_exc);
@@ -560,11 +505,7 @@ impl Emit for BytecodeEmitter {
     }
 
     fn unpack_ex(&mut self, n_left: u32, n_right: u32) {
-        self.with_uint(
-            (n_left + n_right) as i32,
-            op::UNPACK_EX,
-            u64::from(n_left | (n_right << 8)),
-        );
+        self.with_uint((n_left + n_right) as i32, op::UNPACK_EX, u64::from(n_left | (n_right << 8)));
     }
 
     fn make_function(&mut self, child: RawCode, n_pos_defaults: u32, n_kw_defaults: u32) {
@@ -575,46 +516,21 @@ impl Emit for BytecodeEmitter {
         }
     }
 
-    fn make_closure(
-        &mut self,
-        child: RawCode,
-        n_closed_over: u32,
-        n_pos_defaults: u32,
-        n_kw_defaults: u32,
-    ) {
+    fn make_closure(&mut self, child: RawCode, n_closed_over: u32, n_pos_defaults: u32, n_kw_defaults: u32) {
         let n = n_closed_over.min(255);
         if n_pos_defaults == 0 && n_kw_defaults == 0 {
             self.with_child(1 - n as i32, op::MAKE_CLOSURE, child, Some(n as u8));
         } else {
-            self.with_child(
-                -1 - n as i32,
-                op::MAKE_CLOSURE_DEFARGS,
-                child,
-                Some(n as u8),
-            );
+            self.with_child(-1 - n as i32, op::MAKE_CLOSURE_DEFARGS, child, Some(n as u8));
         }
     }
 
     fn call_function(&mut self, n_positional: u32, n_keyword: u32, star_flags: u8) {
-        call_helper(
-            self,
-            0,
-            op::CALL_FUNCTION,
-            n_positional,
-            n_keyword,
-            star_flags,
-        );
+        call_helper(self, 0, op::CALL_FUNCTION, n_positional, n_keyword, star_flags);
     }
 
     fn call_method(&mut self, n_positional: u32, n_keyword: u32, star_flags: u8) {
-        call_helper(
-            self,
-            -1,
-            op::CALL_METHOD,
-            n_positional,
-            n_keyword,
-            star_flags,
-        );
+        call_helper(self, -1, op::CALL_METHOD, n_positional, n_keyword, star_flags);
     }
 
     fn return_value(&mut self) {
@@ -645,11 +561,7 @@ impl Emit for BytecodeEmitter {
     }
 
     fn promote_names_to_global(&mut self, names: &[String]) {
-        let promoted: Vec<bool> = self
-            .strings
-            .iter()
-            .map(|s| names.iter().any(|n| n == s))
-            .collect();
+        let promoted: Vec<bool> = self.strings.iter().map(|s| names.iter().any(|n| n == s)).collect();
         for ins in self.code.iter_mut() {
             if let Ins::Qstr(b, q) = ins {
                 if promoted.get(*q as usize).copied().unwrap_or(false) {
@@ -665,14 +577,7 @@ impl Emit for BytecodeEmitter {
     }
 }
 
-fn call_helper(
-    e: &mut BytecodeEmitter,
-    base_adj: i32,
-    b: u8,
-    n_pos: u32,
-    n_kw: u32,
-    star_flags: u8,
-) {
+fn call_helper(e: &mut BytecodeEmitter, base_adj: i32, b: u8, n_pos: u32, n_kw: u32, star_flags: u8) {
     let arg = u64::from((n_kw << 8) | n_pos);
     if star_flags != 0 {
         e.with_uint(base_adj - n_pos as i32 - 2 * n_kw as i32 - 1, b + 1, arg);

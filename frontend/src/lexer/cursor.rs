@@ -24,12 +24,7 @@ fn is_continuation_byte(byte: u8) -> bool {
 impl<'src> Cursor<'src> {
     /// A cursor at the start of `src` (line 1, column 1).
     pub(super) fn new(src: &'src str) -> Self {
-        Cursor {
-            src,
-            offset: 0,
-            line: 1,
-            col: 1,
-        }
+        Cursor { src, offset: 0, line: 1, col: 1 }
     }
 
     /// The current byte offset into the source.
@@ -54,10 +49,7 @@ impl<'src> Cursor<'src> {
 
     /// The byte `ahead` bytes after the current one, if any.
     pub(super) fn peek_at(&self, ahead: usize) -> Option<u8> {
-        self.src
-            .as_bytes()
-            .get(self.offset.checked_add(ahead)?)
-            .copied()
+        self.src.as_bytes().get(self.offset.checked_add(ahead)?).copied()
     }
 
     /// The current character, if any.
@@ -91,10 +83,7 @@ impl<'src> Cursor<'src> {
             }
             b'\n' => self.new_line(),
             _ => {
-                while bytes
-                    .get(self.offset)
-                    .is_some_and(|&b| is_continuation_byte(b))
-                {
+                while bytes.get(self.offset).is_some_and(|&b| is_continuation_byte(b)) {
                     self.offset += 1;
                 }
                 self.col = self.col.saturating_add(1);

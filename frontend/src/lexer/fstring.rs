@@ -29,10 +29,7 @@ pub(super) const MAX_FSTRING_NESTING: u32 = 32;
 /// Translates a position inside an f-string expression to the whole source.
 fn translate(inner: Pos, origin: Pos) -> Pos {
     if inner.line <= 1 {
-        Pos::new(
-            origin.line,
-            origin.col.saturating_add(inner.col.saturating_sub(1)),
-        )
+        Pos::new(origin.line, origin.col.saturating_add(inner.col.saturating_sub(1)))
     } else {
         Pos::new(origin.line.saturating_add(inner.line - 1), inner.col)
     }
@@ -65,19 +62,13 @@ impl<'src> Lexer<'src> {
         }
         if run_is_bytes == Some(true) {
             for (pos, value) in literals {
-                self.queue.push_back(Token {
-                    kind: Tok::Bytes(value),
-                    pos,
-                });
+                self.queue.push_back(Token { kind: Tok::Bytes(value), pos });
             }
             return Ok(());
         }
         if !has_fstring {
             for (pos, value) in literals {
-                self.queue.push_back(Token {
-                    kind: Tok::Str(to_string(value, pos)?),
-                    pos,
-                });
+                self.queue.push_back(Token { kind: Tok::Str(to_string(value, pos)?), pos });
             }
             return Ok(());
         }
@@ -100,19 +91,10 @@ impl<'src> Lexer<'src> {
         self.queue.push_back(at(Tok::LParen));
         for field in fields {
             let origin = field.pos;
-            self.queue.push_back(Token {
-                kind: Tok::LParen,
-                pos: origin,
-            });
+            self.queue.push_back(Token { kind: Tok::LParen, pos: origin });
             self.lex_field_expression(field)?;
-            self.queue.push_back(Token {
-                kind: Tok::RParen,
-                pos: origin,
-            });
-            self.queue.push_back(Token {
-                kind: Tok::Comma,
-                pos: origin,
-            });
+            self.queue.push_back(Token { kind: Tok::RParen, pos: origin });
+            self.queue.push_back(Token { kind: Tok::Comma, pos: origin });
         }
         self.queue.push_back(at(Tok::RParen));
         Ok(())
@@ -135,10 +117,7 @@ impl<'src> Lexer<'src> {
             if token.kind == Tok::EndOfInput {
                 return Ok(());
             }
-            self.queue.push_back(Token {
-                kind: token.kind,
-                pos: translate(token.pos, origin),
-            });
+            self.queue.push_back(Token { kind: token.kind, pos: translate(token.pos, origin) });
         }
     }
 }

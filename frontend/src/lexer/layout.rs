@@ -65,11 +65,7 @@ impl Lexer<'_> {
         while let Some(byte) = self.cur.peek() {
             match byte {
                 b' ' | b'\x0b' | b'\x0c' => width = width.saturating_add(1),
-                b'\t' => {
-                    width = (width / TAB_SIZE)
-                        .saturating_add(1)
-                        .saturating_mul(TAB_SIZE)
-                }
+                b'\t' => width = (width / TAB_SIZE).saturating_add(1).saturating_mul(TAB_SIZE),
                 b'\n' | b'\r' => width = 0,
                 b'#' => {
                     self.skip_comment()?;
@@ -96,46 +92,26 @@ impl Lexer<'_> {
         if self.cur.at_end() {
             while self.indents.len() > 1 {
                 self.indents.pop();
-                self.queue.push_back(Token {
-                    kind: Tok::Dedent,
-                    pos,
-                });
+                self.queue.push_back(Token { kind: Tok::Dedent, pos });
             }
-            self.queue.push_back(Token {
-                kind: Tok::EndOfInput,
-                pos,
-            });
+            self.queue.push_back(Token { kind: Tok::EndOfInput, pos });
             self.finished = true;
             return Ok(());
         }
         let top = self.indents.last().copied().unwrap_or(0);
         if width > top {
             if first_line {
-                return Err(CompileError::new(
-                    ErrorKind::IndentationError,
-                    "unexpected indent",
-                    pos,
-                ));
+                return Err(CompileError::new(ErrorKind::IndentationError, "unexpected indent", pos));
             }
             if self.indents.len() > MAX_INDENT_LEVELS {
-                return Err(CompileError::new(
-                    ErrorKind::IndentationError,
-                    "too many indentation levels",
-                    pos,
-                ));
+                return Err(CompileError::new(ErrorKind::IndentationError, "too many indentation levels", pos));
             }
             self.indents.push(width);
-            self.queue.push_back(Token {
-                kind: Tok::Indent,
-                pos,
-            });
+            self.queue.push_back(Token { kind: Tok::Indent, pos });
         } else if width < top {
             while self.indents.last().is_some_and(|&level| width < level) {
                 self.indents.pop();
-                self.queue.push_back(Token {
-                    kind: Tok::Dedent,
-                    pos,
-                });
+                self.queue.push_back(Token { kind: Tok::Dedent, pos });
             }
             if self.indents.last() != Some(&width) {
                 // MicroPython reports this on the NEWLINE that ended the previous line.

@@ -120,12 +120,7 @@ impl<'src> Lexer<'src> {
     /// A lexer over an f-string field expression: no line structure, line ends
     /// are plain whitespace.
     fn for_expression(text: &'src str, nesting: u32) -> Self {
-        Lexer {
-            at_line_start: false,
-            first_line: false,
-            fstring_nesting: nesting,
-            ..Lexer::new(text)
-        }
+        Lexer { at_line_start: false, first_line: false, fstring_nesting: nesting, ..Lexer::new(text) }
     }
 
     /// True for the lexer of an f-string field expression.
@@ -154,10 +149,7 @@ impl<'src> Lexer<'src> {
                 return Ok(token);
             }
             if self.finished {
-                return Ok(Token {
-                    kind: Tok::EndOfInput,
-                    pos: self.cur.pos(),
-                });
+                return Ok(Token { kind: Tok::EndOfInput, pos: self.cur.pos() });
             }
             if self.at_line_start {
                 self.start_line()?;
@@ -175,10 +167,7 @@ impl<'src> Lexer<'src> {
                     return Ok(self.newline(pos));
                 }
                 self.finished = true;
-                return Ok(Token {
-                    kind: Tok::EndOfInput,
-                    pos,
-                });
+                return Ok(Token { kind: Tok::EndOfInput, pos });
             }
             if fstring::starts_string(&self.cur) {
                 self.lex_string_run()?;
@@ -192,10 +181,7 @@ impl<'src> Lexer<'src> {
     fn newline(&mut self, pos: Pos) -> Token {
         self.at_line_start = true;
         self.last_newline = pos;
-        Token {
-            kind: Tok::Newline,
-            pos,
-        }
+        Token { kind: Tok::Newline, pos }
     }
 
     /// Lexes a name, keyword, number or operator at the cursor.
@@ -205,9 +191,7 @@ impl<'src> Lexer<'src> {
         if first.is_ascii_alphabetic() || first == b'_' || first >= 0x80 {
             return Ok(self.lex_name());
         }
-        if first.is_ascii_digit()
-            || (first == b'.' && self.cur.peek_at(1).is_some_and(|b| b.is_ascii_digit()))
-        {
+        if first.is_ascii_digit() || (first == b'.' && self.cur.peek_at(1).is_some_and(|b| b.is_ascii_digit())) {
             return number::lex_number(&mut self.cur);
         }
         let ahead = [self.cur.peek(), self.cur.peek_at(1), self.cur.peek_at(2)];

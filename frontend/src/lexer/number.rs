@@ -28,8 +28,7 @@ pub(super) fn lex_number(cur: &mut Cursor<'_>) -> Result<Token, CompileError> {
     let pos = cur.pos();
     let first = cur.peek().unwrap_or(b'0');
     let mut is_float = first == b'.';
-    let has_base_prefix =
-        first == b'0' && matches!(cur.peek_at(1).map(|b| b | 0x20), Some(b'b' | b'o' | b'x'));
+    let has_base_prefix = first == b'0' && matches!(cur.peek_at(1).map(|b| b | 0x20), Some(b'b' | b'o' | b'x'));
     let mut text = String::new();
     text.push(char::from(first));
     cur.bump();
@@ -54,15 +53,8 @@ pub(super) fn lex_number(cur: &mut Cursor<'_>) -> Result<Token, CompileError> {
             break;
         }
     }
-    let number = if is_float {
-        decode_float(&text, pos)?
-    } else {
-        decode_int(&text, pos)?
-    };
-    Ok(Token {
-        kind: Tok::Number(number),
-        pos,
-    })
+    let number = if is_float { decode_float(&text, pos)? } else { decode_int(&text, pos)? };
+    Ok(Token { kind: Tok::Number(number), pos })
 }
 
 /// Decodes an integer literal's text (underscores already removed).
@@ -81,10 +73,7 @@ pub(super) fn decode_int(text: &str, pos: Pos) -> Result<Number, CompileError> {
     let invalid = || {
         let shown = core::str::from_utf8(digits).unwrap_or("");
         let reported_base = if base == 1 { 0 } else { base };
-        CompileError::syntax(
-            format!("invalid syntax for integer with base {reported_base}: '{shown}'"),
-            pos,
-        )
+        CompileError::syntax(format!("invalid syntax for integer with base {reported_base}: '{shown}'"), pos)
     };
     let digit_limit = base.max(1);
     let mut values = Vec::with_capacity(digits.len());
@@ -122,19 +111,11 @@ pub(super) fn decode_int(text: &str, pos: Pos) -> Result<Number, CompileError> {
 }
 
 /// Converts digits of a power-of-two base to decimal digits.
-fn to_decimal_string(
-    values: &[u32],
-    bits_per_digit: u32,
-    pos: Pos,
-) -> Result<String, CompileError> {
+fn to_decimal_string(values: &[u32], bits_per_digit: u32, pos: Pos) -> Result<String, CompileError> {
     let first_nonzero = values.iter().position(|&v| v != 0).unwrap_or(values.len());
     let significant = values.get(first_nonzero..).unwrap_or(&[]);
     if significant.len().saturating_mul(bits_per_digit as usize) > MAX_BIG_LITERAL_BITS {
-        return Err(CompileError::new(
-            ErrorKind::MemoryError,
-            "integer literal too large",
-            pos,
-        ));
+        return Err(CompileError::new(ErrorKind::MemoryError, "integer literal too large", pos));
     }
     // Pack the digits into little-endian 32-bit limbs.
     let mut limbs: Vec<u32> = Vec::new();
@@ -228,22 +209,14 @@ pub(super) fn decode_float(text: &str, pos: Pos) -> Result<Number, CompileError>
         return Err(invalid());
     }
     let value = float_value(int_part, frac_part, exp_negative, exp_part).ok_or_else(invalid)?;
-    Ok(if imaginary {
-        Number::Imag(value)
-    } else {
-        Number::Float(value)
-    })
+    Ok(if imaginary { Number::Imag(value) } else { Number::Float(value) })
 }
 
 /// Computes the (correctly rounded) value of validated float parts.
 fn float_value(int_part: &str, frac_part: &str, exp_negative: bool, exp_part: &str) -> Option<f64> {
     let exp_digits = exp_part.trim_start_matches('0');
     // Exponents this large already make the value 0 or infinity.
-    let exp_digits = if exp_digits.len() > 9 {
-        "999999999"
-    } else {
-        exp_digits
-    };
+    let exp_digits = if exp_digits.len() > 9 { "999999999" } else { exp_digits };
     let mut clean = String::with_capacity(int_part.len() + frac_part.len() + exp_digits.len() + 6);
     clean.push_str(if int_part.is_empty() { "0" } else { int_part });
     clean.push('.');
@@ -252,11 +225,7 @@ fn float_value(int_part: &str, frac_part: &str, exp_negative: bool, exp_part: &s
     if exp_negative {
         clean.push('-');
     }
-    clean.push_str(if exp_digits.is_empty() {
-        "0"
-    } else {
-        exp_digits
-    });
+    clean.push_str(if exp_digits.is_empty() { "0" } else { exp_digits });
     clean.parse::<f64>().ok()
 }
 
@@ -297,10 +266,7 @@ mod tests {
 
     #[test]
     fn big_integers() {
-        assert_eq!(
-            lex("9223372036854775808"),
-            Ok(Number::BigInt("9223372036854775808".to_string()))
-        );
+        assert_eq!(lex("9223372036854775808"), Ok(Number::BigInt("9223372036854775808".to_string())));
         assert_eq!(
             lex("000000000000000000000000012345678901234567890"),
             Err(CompileError::syntax(
@@ -308,32 +274,14 @@ mod tests {
                 Pos::new(1, 1)
             ))
         );
-        assert_eq!(
-            lex("123_456_789_012_345_678_901"),
-            Ok(Number::BigInt("123456789012345678901".to_string()))
-        );
-        assert_eq!(
-            lex("0x8000000000000000"),
-            Ok(Number::BigInt("9223372036854775808".to_string()))
-        );
-        assert_eq!(
-            lex("0xffffffffffffffffffff"),
-            Ok(Number::BigInt("1208925819614629174706175".to_string()))
-        );
-        assert_eq!(
-            lex("0o0001777777777777777777777"),
-            Ok(Number::BigInt("18446744073709551615".to_string()))
-        );
+        assert_eq!(lex("123_456_789_012_345_678_901"), Ok(Number::BigInt("123456789012345678901".to_string())));
+        assert_eq!(lex("0x8000000000000000"), Ok(Number::BigInt("9223372036854775808".to_string())));
+        assert_eq!(lex("0xffffffffffffffffffff"), Ok(Number::BigInt("1208925819614629174706175".to_string())));
+        assert_eq!(lex("0o0001777777777777777777777"), Ok(Number::BigInt("18446744073709551615".to_string())));
         let ones = "1".repeat(100);
         let expected = "1267650600228229401496703205375";
-        assert_eq!(
-            lex(&format!("0b{ones}")),
-            Ok(Number::BigInt(expected.to_string()))
-        );
-        assert_eq!(
-            lex("0x1000000000000000000000000"),
-            Ok(Number::BigInt("79228162514264337593543950336".to_string()))
-        );
+        assert_eq!(lex(&format!("0b{ones}")), Ok(Number::BigInt(expected.to_string())));
+        assert_eq!(lex("0x1000000000000000000000000"), Ok(Number::BigInt("79228162514264337593543950336".to_string())));
     }
 
     #[test]
@@ -346,18 +294,12 @@ mod tests {
 
     #[test]
     fn invalid_integers() {
-        assert_eq!(
-            msg("0777"),
-            "invalid syntax for integer with base 0: '0777'"
-        );
+        assert_eq!(msg("0777"), "invalid syntax for integer with base 0: '0777'");
         assert_eq!(msg("0_7"), "invalid syntax for integer with base 0: '07'");
         assert_eq!(msg("0x"), "invalid syntax for integer with base 16: ''");
         assert_eq!(msg("0b"), "invalid syntax for integer with base 2: ''");
         assert_eq!(msg("0o8"), "invalid syntax for integer with base 8: '8'");
-        assert_eq!(
-            msg("0b102"),
-            "invalid syntax for integer with base 2: '102'"
-        );
+        assert_eq!(msg("0b102"), "invalid syntax for integer with base 2: '102'");
         assert_eq!(msg("1if"), "invalid syntax for integer with base 10: '1if'");
     }
 
@@ -387,9 +329,7 @@ mod tests {
 
     #[test]
     fn invalid_floats() {
-        for text in [
-            "1e", "1e+", "1.5.3", "0x1j", "0x1.", "1else", "1jj", "1e5e3", "1.j2",
-        ] {
+        for text in ["1e", "1e+", "1.5.3", "0x1j", "0x1.", "1else", "1jj", "1e5e3", "1.j2"] {
             assert_eq!(msg(text), "invalid syntax for number", "{text}");
         }
     }
@@ -397,22 +337,13 @@ mod tests {
     #[test]
     fn scanning_stops_at_the_right_place() {
         let mut cur = Cursor::new("0xffe+1");
-        assert_eq!(
-            lex_number(&mut cur).map(|t| t.kind),
-            Ok(Tok::Number(Number::Int(0xffe)))
-        );
+        assert_eq!(lex_number(&mut cur).map(|t| t.kind), Ok(Tok::Number(Number::Int(0xffe))));
         assert_eq!(cur.peek(), Some(b'+'));
         let mut cur = Cursor::new("1.5)");
-        assert_eq!(
-            lex_number(&mut cur).map(|t| t.kind),
-            Ok(Tok::Number(Number::Float(1.5)))
-        );
+        assert_eq!(lex_number(&mut cur).map(|t| t.kind), Ok(Tok::Number(Number::Float(1.5))));
         assert_eq!(cur.peek(), Some(b')'));
         let mut cur = Cursor::new("1é");
-        assert_eq!(
-            lex_number(&mut cur).map(|t| t.kind),
-            Ok(Tok::Number(Number::Int(1)))
-        );
+        assert_eq!(lex_number(&mut cur).map(|t| t.kind), Ok(Tok::Number(Number::Int(1))));
         assert_eq!(cur.peek_char(), Some('é'));
     }
 }

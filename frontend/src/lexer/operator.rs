@@ -39,34 +39,10 @@ pub(super) fn match_operator(bytes: [Option<u8>; 3]) -> Option<(Tok, usize)> {
         b';' => (Tok::Semicolon, 1),
         b'~' => (Tok::Tilde, 1),
         b':' => with_equal(Tok::Colon, Tok::ColonEqual),
-        b'<' => doubled(
-            b'<',
-            Tok::Less,
-            Tok::LessEqual,
-            Tok::LeftShift,
-            Tok::LeftShiftEqual,
-        ),
-        b'>' => doubled(
-            b'>',
-            Tok::Greater,
-            Tok::GreaterEqual,
-            Tok::RightShift,
-            Tok::RightShiftEqual,
-        ),
-        b'*' => doubled(
-            b'*',
-            Tok::Star,
-            Tok::StarEqual,
-            Tok::DoubleStar,
-            Tok::DoubleStarEqual,
-        ),
-        b'/' => doubled(
-            b'/',
-            Tok::Slash,
-            Tok::SlashEqual,
-            Tok::DoubleSlash,
-            Tok::DoubleSlashEqual,
-        ),
+        b'<' => doubled(b'<', Tok::Less, Tok::LessEqual, Tok::LeftShift, Tok::LeftShiftEqual),
+        b'>' => doubled(b'>', Tok::Greater, Tok::GreaterEqual, Tok::RightShift, Tok::RightShiftEqual),
+        b'*' => doubled(b'*', Tok::Star, Tok::StarEqual, Tok::DoubleStar, Tok::DoubleStarEqual),
+        b'/' => doubled(b'/', Tok::Slash, Tok::SlashEqual, Tok::DoubleSlash, Tok::DoubleSlashEqual),
         b'+' => with_equal(Tok::Plus, Tok::PlusEqual),
         b'-' => {
             if second == Some(b'>') {

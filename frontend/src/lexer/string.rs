@@ -46,12 +46,7 @@ fn is_quote(byte: Option<u8>) -> bool {
 
 /// The string prefix at the cursor if a string or bytes literal starts there.
 pub(super) fn string_prefix(cur: &Cursor<'_>) -> Option<Prefix> {
-    let plain = Prefix {
-        len: 0,
-        bytes: false,
-        raw: false,
-        fstring: false,
-    };
+    let plain = Prefix { len: 0, bytes: false, raw: false, fstring: false };
     let first = cur.peek()?;
     if is_quote(Some(first)) {
         return Some(plain);
@@ -60,14 +55,8 @@ pub(super) fn string_prefix(cur: &Cursor<'_>) -> Option<Prefix> {
         let prefix = match first {
             b'u' => plain,
             b'r' => Prefix { raw: true, ..plain },
-            b'b' => Prefix {
-                bytes: true,
-                ..plain
-            },
-            b'f' => Prefix {
-                fstring: true,
-                ..plain
-            },
+            b'b' => Prefix { bytes: true, ..plain },
+            b'f' => Prefix { fstring: true, ..plain },
             _ => return None,
         };
         return Some(Prefix { len: 1, ..prefix });
@@ -75,21 +64,11 @@ pub(super) fn string_prefix(cur: &Cursor<'_>) -> Option<Prefix> {
     if is_quote(cur.peek_at(2)) {
         let second = cur.peek_at(1)?;
         let prefix = match (first, second) {
-            (b'r', b'b') | (b'b', b'r') => Prefix {
-                bytes: true,
-                ..plain
-            },
-            (b'r', b'f') | (b'f', b'r') => Prefix {
-                fstring: true,
-                ..plain
-            },
+            (b'r', b'b') | (b'b', b'r') => Prefix { bytes: true, ..plain },
+            (b'r', b'f') | (b'f', b'r') => Prefix { fstring: true, ..plain },
             _ => return None,
         };
-        return Some(Prefix {
-            len: 2,
-            raw: true,
-            ..prefix
-        });
+        return Some(Prefix { len: 2, raw: true, ..prefix });
     }
     None
 }
@@ -209,19 +188,12 @@ fn scan_field_start<'src>(
         return Err(CompileError::syntax("malformed f-string", brace_pos));
     }
     out.push(b'{');
-    fields.push(FieldExpr {
-        pos: expr_pos,
-        text: expr,
-    });
+    fields.push(FieldExpr { pos: expr_pos, text: expr });
     Ok(())
 }
 
 /// Handles a backslash (the cursor is on it).
-fn scan_escape(
-    cur: &mut Cursor<'_>,
-    prefix: Prefix,
-    out: &mut Vec<u8>,
-) -> Result<(), CompileError> {
+fn scan_escape(cur: &mut Cursor<'_>, prefix: Prefix, out: &mut Vec<u8>) -> Result<(), CompileError> {
     let escape_pos = cur.pos();
     cur.bump();
     let Some(ch) = cur.peek_char() else {
@@ -266,13 +238,7 @@ fn scan_escape(
             };
             read_hex(cur, count).ok_or_else(|| invalid_syntax(escape_pos))?
         }
-        'N' => {
-            return Err(CompileError::new(
-                ErrorKind::NotImplementedError,
-                "unicode name escapes",
-                escape_pos,
-            ))
-        }
+        'N' => return Err(CompileError::new(ErrorKind::NotImplementedError, "unicode name escapes", escape_pos)),
         '0'..='7' => {
             let mut value = u32::from(ch) - u32::from('0');
             for _ in 0..2 {
@@ -352,23 +318,15 @@ mod tests {
         assert!(p("rb'a'").unwrap().bytes && p("rb'a'").unwrap().raw);
         assert!(p("br'a'").unwrap().bytes && p("br'a'").unwrap().raw);
         assert!(p("rf'a'").unwrap().fstring && p("fr'a'").unwrap().raw);
-        assert_eq!(
-            p("u'a'").map(|p| (p.len, p.bytes, p.raw)),
-            Some((1, false, false))
-        );
-        for not_string in [
-            "B'a'", "R'a'", "F'a'", "U'a'", "ub'a'", "bu'a'", "rr'a'", "x'a'", "ab", "",
-        ] {
+        assert_eq!(p("u'a'").map(|p| (p.len, p.bytes, p.raw)), Some((1, false, false)));
+        for not_string in ["B'a'", "R'a'", "F'a'", "U'a'", "ub'a'", "bu'a'", "rr'a'", "x'a'", "ab", ""] {
             assert_eq!(p(not_string), None, "{not_string}");
         }
     }
 
     #[test]
     fn simple_escapes() {
-        assert_eq!(
-            str_value(r#""\n\t\\\'\"\a\b\f\v\r""#),
-            "\n\t\\'\"\x07\x08\x0c\x0b\r"
-        );
+        assert_eq!(str_value(r#""\n\t\\\'\"\a\b\f\v\r""#), "\n\t\\'\"\x07\x08\x0c\x0b\r");
         assert_eq!(str_value(r"'\0\7\101\1011'"), "\0\x07AA1");
         assert_eq!(str_value(r"'\777'"), "\u{1ff}");
         assert_eq!(str_value(r"'\x41\xff'"), "A\u{ff}");
@@ -388,21 +346,12 @@ mod tests {
 
     #[test]
     fn bad_escapes() {
-        for text in [
-            r"'\x4'",
-            r"'\xg0'",
-            r"'\u123'",
-            r"'\U00110000'",
-            r"'\ud800'",
-        ] {
+        for text in [r"'\x4'", r"'\xg0'", r"'\u123'", r"'\U00110000'", r"'\ud800'"] {
             let err = scan(text).unwrap_err();
             assert_eq!(err.msg, "invalid syntax", "{text}");
         }
         let err = scan(r"'\N{DASH}'").unwrap_err();
-        assert_eq!(
-            (err.kind, err.msg.as_str()),
-            (ErrorKind::NotImplementedError, "unicode name escapes")
-        );
+        assert_eq!((err.kind, err.msg.as_str()), (ErrorKind::NotImplementedError, "unicode name escapes"));
     }
 
     #[test]
@@ -426,11 +375,7 @@ mod tests {
     fn unterminated() {
         for text in ["'abc", "'abc\n'", "\"a\\", "'''", "'"] {
             let err = scan(text).unwrap_err();
-            assert_eq!(
-                (err.msg.as_str(), err.pos),
-                ("invalid syntax", Pos::new(1, 1)),
-                "{text:?}"
-            );
+            assert_eq!((err.msg.as_str(), err.pos), ("invalid syntax", Pos::new(1, 1)), "{text:?}");
         }
     }
 

@@ -110,21 +110,8 @@ fn every_operator_and_delimiter() {
         EndOfInput,
     ];
     assert_eq!(kinds(source), expected);
-    assert_eq!(
-        kinds("a**=-b"),
-        [
-            name("a"),
-            DoubleStarEqual,
-            Minus,
-            name("b"),
-            Newline,
-            EndOfInput
-        ]
-    );
-    assert_eq!(
-        kinds("x....y"),
-        [name("x"), Ellipsis, Dot, name("y"), Newline, EndOfInput]
-    );
+    assert_eq!(kinds("a**=-b"), [name("a"), DoubleStarEqual, Minus, name("b"), Newline, EndOfInput]);
+    assert_eq!(kinds("x....y"), [name("x"), Ellipsis, Dot, name("y"), Newline, EndOfInput]);
 }
 
 #[test]
@@ -133,10 +120,9 @@ fn every_keyword() {
                   del elif else except finally for from global if import in is lambda nonlocal \
                   not or pass raise return try while with yield";
     let expected = [
-        KwFalse, KwNone, KwTrue, KwDebug, KwAnd, KwAs, KwAssert, KwAsync, KwAwait, KwBreak,
-        KwClass, KwContinue, KwDef, KwDel, KwElif, KwElse, KwExcept, KwFinally, KwFor, KwFrom,
-        KwGlobal, KwIf, KwImport, KwIn, KwIs, KwLambda, KwNonlocal, KwNot, KwOr, KwPass, KwRaise,
-        KwReturn, KwTry, KwWhile, KwWith, KwYield, Newline, EndOfInput,
+        KwFalse, KwNone, KwTrue, KwDebug, KwAnd, KwAs, KwAssert, KwAsync, KwAwait, KwBreak, KwClass, KwContinue, KwDef,
+        KwDel, KwElif, KwElse, KwExcept, KwFinally, KwFor, KwFrom, KwGlobal, KwIf, KwImport, KwIn, KwIs, KwLambda,
+        KwNonlocal, KwNot, KwOr, KwPass, KwRaise, KwReturn, KwTry, KwWhile, KwWith, KwYield, Newline, EndOfInput,
     ];
     assert_eq!(kinds(source), expected);
 }
@@ -145,15 +131,7 @@ fn every_keyword() {
 fn names() {
     assert_eq!(
         kinds("_a1 Ünïcödé x€ 名前 print"),
-        [
-            name("_a1"),
-            name("Ünïcödé"),
-            name("x€"),
-            name("名前"),
-            name("print"),
-            Newline,
-            EndOfInput
-        ]
+        [name("_a1"), name("Ünïcödé"), name("x€"), name("名前"), name("print"), Newline, EndOfInput]
     );
     // Upper-case string prefixes are names in MicroPython.
     assert_eq!(kinds("B'a'"), [name("B"), string("a"), Newline, EndOfInput]);
@@ -194,38 +172,13 @@ fn numbers_in_context() {
 fn string_runs_are_separate_tokens() {
     assert_eq!(
         kinds("x = 'a' \"b\" '''c''' r'\\d'"),
-        [
-            name("x"),
-            Equal,
-            string("a"),
-            string("b"),
-            string("c"),
-            string("\\d"),
-            Newline,
-            EndOfInput
-        ]
+        [name("x"), Equal, string("a"), string("b"), string("c"), string("\\d"), Newline, EndOfInput]
     );
     assert_eq!(
         kinds("(b'a'\n  b'b')"),
-        [
-            LParen,
-            Bytes(b"a".to_vec()),
-            Bytes(b"b".to_vec()),
-            RParen,
-            Newline,
-            EndOfInput
-        ]
+        [LParen, Bytes(b"a".to_vec()), Bytes(b"b".to_vec()), RParen, Newline, EndOfInput]
     );
-    assert_eq!(
-        kinds("'a' b'b' 'c'"),
-        [
-            string("a"),
-            Bytes(b"b".to_vec()),
-            string("c"),
-            Newline,
-            EndOfInput
-        ]
-    );
+    assert_eq!(kinds("'a' b'b' 'c'"), [string("a"), Bytes(b"b".to_vec()), string("c"), Newline, EndOfInput]);
     assert_eq!(kinds("u'x'"), [string("x"), Newline, EndOfInput]);
 }
 
@@ -235,10 +188,7 @@ fn string_positions_and_errors() {
     assert_eq!(tokens[2].pos, Pos::new(1, 5));
     assert_eq!(tokens[3].pos, Pos::new(1, 11));
     let err = error("x = 1\ny = 'abc\n");
-    assert_eq!(
-        (err.kind, err.msg.as_str(), err.pos),
-        (ErrorKind::SyntaxError, "invalid syntax", Pos::new(2, 5))
-    );
+    assert_eq!((err.kind, err.msg.as_str(), err.pos), (ErrorKind::SyntaxError, "invalid syntax", Pos::new(2, 5)));
     let err = error("s = '''abc\n\n");
     assert_eq!(err.pos, Pos::new(1, 5));
     assert_eq!(error("'\\N{BULLET}'").kind, ErrorKind::NotImplementedError);
@@ -328,21 +278,9 @@ fn indentation() {
 #[test]
 fn tab_rule() {
     // A tab moves to the next multiple of 8, so a tab equals 8 spaces...
-    assert_eq!(
-        kinds("if 1:\n\tx=1\n        y=2\n")
-            .iter()
-            .filter(|t| **t == Indent)
-            .count(),
-        1
-    );
+    assert_eq!(kinds("if 1:\n\tx=1\n        y=2\n").iter().filter(|t| **t == Indent).count(), 1);
     // ...and so does space + tab.
-    assert_eq!(
-        kinds("if 1:\n \tx=1\n\ty=2\n")
-            .iter()
-            .filter(|t| **t == Indent)
-            .count(),
-        1
-    );
+    assert_eq!(kinds("if 1:\n \tx=1\n\ty=2\n").iter().filter(|t| **t == Indent).count(), 1);
 }
 
 #[test]
@@ -350,11 +288,7 @@ fn indentation_errors() {
     let err = error(" x = 1\n");
     assert_eq!(
         (err.kind, err.msg.as_str(), err.pos),
-        (
-            ErrorKind::IndentationError,
-            "unexpected indent",
-            Pos::new(1, 2)
-        )
+        (ErrorKind::IndentationError, "unexpected indent", Pos::new(1, 2))
     );
     let err = error("# c\n  x = 1\n");
     assert_eq!(err.msg, "unexpected indent");
@@ -386,10 +320,7 @@ fn indentation_depth_limit() {
     deep.push_str(&" ".repeat(101));
     deep.push_str("pass\n");
     let err = error(&deep);
-    assert_eq!(
-        (err.kind, err.msg.as_str()),
-        (ErrorKind::IndentationError, "too many indentation levels")
-    );
+    assert_eq!((err.kind, err.msg.as_str()), (ErrorKind::IndentationError, "too many indentation levels"));
     assert_eq!(err.pos, Pos::new(102, 102));
 }
 
@@ -416,70 +347,29 @@ fn implicit_and_explicit_line_joining() {
             EndOfInput
         ]
     );
-    assert_eq!(
-        kinds("x = 1 + \\\n    2\n"),
-        [name("x"), Equal, int(1), Plus, int(2), Newline, EndOfInput]
-    );
-    assert_eq!(
-        kinds("x = {  # comment\n}\n"),
-        [name("x"), Equal, LBrace, RBrace, Newline, EndOfInput]
-    );
+    assert_eq!(kinds("x = 1 + \\\n    2\n"), [name("x"), Equal, int(1), Plus, int(2), Newline, EndOfInput]);
+    assert_eq!(kinds("x = {  # comment\n}\n"), [name("x"), Equal, LBrace, RBrace, Newline, EndOfInput]);
     // An unclosed bracket at the end: no NEWLINE, just the end (the parser complains).
-    assert_eq!(
-        kinds("f(1,\n"),
-        [name("f"), LParen, int(1), Comma, EndOfInput]
-    );
+    assert_eq!(kinds("f(1,\n"), [name("f"), LParen, int(1), Comma, EndOfInput]);
 }
 
 #[test]
 fn crlf_and_cr_line_ends() {
-    let expected = [
-        KwIf,
-        name("a"),
-        Colon,
-        Newline,
-        Indent,
-        name("b"),
-        Newline,
-        Dedent,
-        name("c"),
-        Newline,
-        EndOfInput,
-    ];
+    let expected =
+        [KwIf, name("a"), Colon, Newline, Indent, name("b"), Newline, Dedent, name("c"), Newline, EndOfInput];
     assert_eq!(kinds("if a:\r\n  b\r\nc\r\n"), expected);
     assert_eq!(kinds("if a:\r  b\rc\r"), expected);
     let tokens = tokenize("x\r\ny\r\n").unwrap();
     assert_eq!(tokens[2].pos, Pos::new(2, 1));
-    assert_eq!(
-        kinds("s = '''a\r\nb'''"),
-        [name("s"), Equal, string("a\nb"), Newline, EndOfInput]
-    );
-    assert_eq!(
-        kinds("x = 1 + \\\r\n 2"),
-        [name("x"), Equal, int(1), Plus, int(2), Newline, EndOfInput]
-    );
+    assert_eq!(kinds("s = '''a\r\nb'''"), [name("s"), Equal, string("a\nb"), Newline, EndOfInput]);
+    assert_eq!(kinds("x = 1 + \\\r\n 2"), [name("x"), Equal, int(1), Plus, int(2), Newline, EndOfInput]);
 }
 
 #[test]
 fn positions_are_in_characters() {
     let tokens = tokenize("é = 'ü' + x\n  \ny\t= 2").unwrap();
     let positions: Vec<(u32, u32)> = tokens.iter().map(|t| (t.pos.line, t.pos.col)).collect();
-    assert_eq!(
-        positions,
-        [
-            (1, 1),
-            (1, 3),
-            (1, 5),
-            (1, 9),
-            (1, 11),
-            (1, 12),
-            (3, 1),
-            (3, 3),
-            (3, 5),
-            (3, 6),
-            (3, 6)
-        ]
-    );
+    assert_eq!(positions, [(1, 1), (1, 3), (1, 5), (1, 9), (1, 11), (1, 12), (3, 1), (3, 3), (3, 5), (3, 6), (3, 6)]);
 }
 
 #[test]
@@ -543,10 +433,7 @@ fn fstring_rewrites() {
     assert_eq!(kinds("f'{{x}}'"), statement(fstring_call("{{x}}", vec![])));
     assert_eq!(
         kinds("f\"a{x!r:>{w}}b{y}\""),
-        statement(fstring_call(
-            "a{!r:>{}}b{}",
-            vec![vec![name("x")], vec![name("w")], vec![name("y")]]
-        ))
+        statement(fstring_call("a{!r:>{}}b{}", vec![vec![name("x")], vec![name("w")], vec![name("y")]]))
     );
     assert_eq!(
         kinds("f'{a=}{b + 1!s}{c.d[0]:x}'"),
@@ -559,25 +446,10 @@ fn fstring_rewrites() {
             ]
         ))
     );
-    assert_eq!(
-        kinds("f'{a, b}'"),
-        statement(fstring_call("{}", vec![vec![name("a"), Comma, name("b")]]))
-    );
-    assert_eq!(
-        kinds("f'{a != b}'"),
-        statement(fstring_call(
-            "{}",
-            vec![vec![name("a"), NotEqual, name("b")]]
-        ))
-    );
-    assert_eq!(
-        kinds("rf'\\n{x}'"),
-        statement(fstring_call("\\n{}", vec![vec![name("x")]]))
-    );
-    assert_eq!(
-        kinds("f'\\n{x}'"),
-        statement(fstring_call("\n{}", vec![vec![name("x")]]))
-    );
+    assert_eq!(kinds("f'{a, b}'"), statement(fstring_call("{}", vec![vec![name("a"), Comma, name("b")]])));
+    assert_eq!(kinds("f'{a != b}'"), statement(fstring_call("{}", vec![vec![name("a"), NotEqual, name("b")]])));
+    assert_eq!(kinds("rf'\\n{x}'"), statement(fstring_call("\\n{}", vec![vec![name("x")]])));
+    assert_eq!(kinds("f'\\n{x}'"), statement(fstring_call("\n{}", vec![vec![name("x")]])));
 }
 
 #[test]
@@ -587,15 +459,7 @@ fn fstring_adjacent_literals_form_one_template() {
         kinds("y = f\"{a!r:>{w}}b{c=}\" \"d{\" f\"{e}\""),
         [
             vec![name("y"), Equal],
-            fstring_call(
-                "{!r:>{}}bc={}d{{}",
-                vec![
-                    vec![name("a")],
-                    vec![name("w")],
-                    vec![name("c")],
-                    vec![name("e")]
-                ]
-            ),
+            fstring_call("{!r:>{}}bc={}d{{}", vec![vec![name("a")], vec![name("w")], vec![name("c")], vec![name("e")]]),
             vec![Newline, EndOfInput]
         ]
         .concat()
@@ -612,11 +476,7 @@ fn fstring_adjacent_literals_form_one_template() {
     // A bytes literal ends the run.
     assert_eq!(
         kinds("f'{a}' b'x'"),
-        [
-            fstring_call("{}", vec![vec![name("a")]]),
-            vec![Bytes(b"x".to_vec()), Newline, EndOfInput]
-        ]
-        .concat()
+        [fstring_call("{}", vec![vec![name("a")]]), vec![Bytes(b"x".to_vec()), Newline, EndOfInput]].concat()
     );
 }
 
@@ -633,17 +493,11 @@ fn nested_fstrings_and_strings_in_fields() {
     );
     assert_eq!(
         kinds("f'{x[\"a\"]}'"),
-        statement(fstring_call(
-            "{}",
-            vec![vec![name("x"), LBracket, string("a"), RBracket]]
-        ))
+        statement(fstring_call("{}", vec![vec![name("x"), LBracket, string("a"), RBracket]]))
     );
     assert_eq!(
         kinds("f'{d[\":\"]}'"),
-        statement(fstring_call(
-            "{}",
-            vec![vec![name("d"), LBracket, string(":"), RBracket]]
-        ))
+        statement(fstring_call("{}", vec![vec![name("d"), LBracket, string(":"), RBracket]]))
     );
 }
 
@@ -664,10 +518,7 @@ fn fstring_positions() {
 #[test]
 fn malformed_fstrings() {
     let err = error("x = f'{}'");
-    assert_eq!(
-        (err.msg.as_str(), err.pos),
-        ("malformed f-string", Pos::new(1, 7))
-    );
+    assert_eq!((err.msg.as_str(), err.pos), ("malformed f-string", Pos::new(1, 7)));
     assert_eq!(error("f'{=}'").msg, "malformed f-string");
     assert_eq!(error("f'{a'").msg, "invalid syntax");
     assert_eq!(error("f'{a'\nx = 1\n").msg, "invalid syntax");
@@ -684,10 +535,7 @@ fn malformed_fstrings() {
 fn decode_source_reports_the_first_bad_byte() {
     assert_eq!(decode_source(b"x = 1\n"), Ok("x = 1\n"));
     let err = decode_source(b"x = 1\r\nab\xc3\xa9\xff").unwrap_err();
-    assert_eq!(
-        (err.kind, err.pos),
-        (ErrorKind::SyntaxError, Pos::new(2, 4))
-    );
+    assert_eq!((err.kind, err.pos), (ErrorKind::SyntaxError, Pos::new(2, 4)));
     let err = decode_source(b"\xe2\x82").unwrap_err();
     assert_eq!(err.pos, Pos::new(1, 1));
 }
@@ -704,10 +552,7 @@ fn one_megabyte_line() {
     let long_name = "n".repeat(1 << 20);
     assert_eq!(kinds(&long_name)[0], name(&long_name));
     let long_number = "9".repeat(1 << 20);
-    assert_eq!(
-        kinds(&long_number)[0],
-        Number(crate::token::Number::BigInt(long_number.clone()))
-    );
+    assert_eq!(kinds(&long_number)[0], Number(crate::token::Number::BigInt(long_number.clone())));
 }
 
 #[test]
@@ -733,10 +578,7 @@ impl XorShift {
 /// The length in characters of every line (`\n`, `\r` and `\r\n` end lines).
 fn line_lengths(source: &str) -> Vec<u32> {
     let normalized = source.replace("\r\n", "\n").replace('\r', "\n");
-    normalized
-        .split('\n')
-        .map(|line| line.chars().count() as u32)
-        .collect()
+    normalized.split('\n').map(|line| line.chars().count() as u32).collect()
 }
 
 /// True when `pos` names a character of the input or the place just after one
@@ -753,8 +595,7 @@ fn check_robust(bytes: &[u8]) {
     let source = match decode_source(bytes) {
         Ok(source) => source,
         Err(err) => {
-            let valid_len =
-                core::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
+            let valid_len = core::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
             let valid = core::str::from_utf8(&bytes[..valid_len]).unwrap();
             assert!(inside(err.pos, &line_lengths(valid)), "{bytes:?}: {err:?}");
             return;
@@ -781,7 +622,8 @@ fn check_robust(bytes: &[u8]) {
 
 #[test]
 fn garbage_never_panics() {
-    const ALPHABET: &[u8] = b" \t\n\r\\'\"{}[]()!:=#.0123456789abefjrxoABEFJRXO_+-*/<>%\x00\x01\x7f\xc3\xa9\xe2\x82\xac\xff";
+    const ALPHABET: &[u8] =
+        b" \t\n\r\\'\"{}[]()!:=#.0123456789abefjrxoABEFJRXO_+-*/<>%\x00\x01\x7f\xc3\xa9\xe2\x82\xac\xff";
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     for round in 0..5000 {
         let len = (rng.next() % 40) as usize;

@@ -25,18 +25,12 @@ impl ArgOrder {
             Arg::Keyword(..) => self.seen_keyword = true,
             Arg::Positional(value) => {
                 // Generator and `:=` arguments are exempt, as in MicroPython.
-                let plain = !matches!(
-                    value.kind,
-                    ExprKind::GeneratorExp { .. } | ExprKind::NamedExpr { .. }
-                );
+                let plain = !matches!(value.kind, ExprKind::GeneratorExp { .. } | ExprKind::NamedExpr { .. });
                 if plain && self.seen_double_star {
                     return Err(CompileError::syntax("positional arg after **", value.pos));
                 }
                 if plain && self.seen_keyword {
-                    return Err(CompileError::syntax(
-                        "positional arg after keyword arg",
-                        value.pos,
-                    ));
+                    return Err(CompileError::syntax("positional arg after keyword arg", value.pos));
                 }
             }
             Arg::Star(_) | Arg::DoubleStar(_) => {}
@@ -104,10 +98,7 @@ impl<S: TokenSource> Core<S> {
             let pos = first.expr.pos;
             let (generators, gen_height) = self.comprehension()?;
             let height = above(first.height, gen_height);
-            let kind = ExprKind::GeneratorExp {
-                elt: Box::new(first.expr),
-                generators,
-            };
+            let kind = ExprKind::GeneratorExp { elt: Box::new(first.expr), generators };
             let node = self.node(pos, kind, height)?;
             return Ok((Arg::Positional(node.expr), node.height));
         }
@@ -119,10 +110,7 @@ impl<S: TokenSource> Core<S> {
             return Ok((Arg::Positional(first.expr), first.height));
         }
         let ExprKind::Name(name) = first.expr.kind else {
-            return Err(Self::error_at(
-                "LHS of keyword arg must be an id",
-                first.expr.pos,
-            ));
+            return Err(Self::error_at("LHS of keyword arg must be an id", first.expr.pos));
         };
         let value = self.test()?;
         let height = above(value.height, 0);
@@ -165,10 +153,7 @@ impl<S: TokenSource> Core<S> {
                     if param.default.is_some() {
                         seen_default = true;
                     } else if seen_default {
-                        return Err(Self::error_at(
-                            "non-default argument follows default argument",
-                            param.pos,
-                        ));
+                        return Err(Self::error_at("non-default argument follows default argument", param.pos));
                     }
                     params.args.push(param);
                 }
@@ -198,14 +183,6 @@ impl<S: TokenSource> Core<S> {
         } else {
             None
         };
-        Ok((
-            Param {
-                pos,
-                name,
-                annotation,
-                default,
-            },
-            above(height, 0),
-        ))
+        Ok((Param { pos, name, annotation, default }, above(height, 0)))
     }
 }

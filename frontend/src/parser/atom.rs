@@ -66,14 +66,7 @@ impl<S: TokenSource> Core<S> {
         let (args, args_height) = self.call_args()?;
         self.expect(&Tok::RParen)?;
         let height = above(node.height, args_height);
-        self.node(
-            node.expr.pos,
-            ExprKind::Call {
-                func: Box::new(node.expr),
-                args,
-            },
-            height,
-        )
+        self.node(node.expr.pos, ExprKind::Call { func: Box::new(node.expr), args }, height)
     }
 
     /// `node[index]` (after the `[`).
@@ -82,10 +75,7 @@ impl<S: TokenSource> Core<S> {
         self.expect(&Tok::RBracket)?;
         let height = above(node.height, index.height);
         let pos = node.expr.pos;
-        let kind = ExprKind::Subscript {
-            value: Box::new(node.expr),
-            index: Box::new(index.expr),
-        };
+        let kind = ExprKind::Subscript { value: Box::new(node.expr), index: Box::new(index.expr) };
         self.node(pos, kind, height)
     }
 
@@ -93,14 +83,7 @@ impl<S: TokenSource> Core<S> {
     fn attribute_trailer(&mut self, node: Node) -> Result<Node> {
         let (attr, _) = self.expect_name()?;
         let height = above(node.height, 0);
-        self.node(
-            node.expr.pos,
-            ExprKind::Attribute {
-                value: Box::new(node.expr),
-                attr,
-            },
-            height,
-        )
+        self.node(node.expr.pos, ExprKind::Attribute { value: Box::new(node.expr), attr }, height)
     }
 
     /// A single atom.
@@ -116,13 +99,8 @@ impl<S: TokenSource> Core<S> {
     /// A name, number, `...`, `None`, `True`, `False` or `__debug__`.
     fn literal(&mut self) -> Result<Node> {
         match self.cur.kind {
-            Tok::Name(_)
-            | Tok::Number(_)
-            | Tok::Ellipsis
-            | Tok::KwNone
-            | Tok::KwTrue
-            | Tok::KwFalse
-            | Tok::KwDebug => {}
+            Tok::Name(_) | Tok::Number(_) | Tok::Ellipsis | Tok::KwNone | Tok::KwTrue | Tok::KwFalse | Tok::KwDebug => {
+            }
             _ => return Err(self.unexpected()),
         }
         let tok = self.advance()?;
@@ -177,11 +155,7 @@ impl<S: TokenSource> Core<S> {
     /// `(x for ...)`, `[ ]`, `[x, y]`, `[x for ...]`.
     fn group(&mut self) -> Result<Node> {
         let open = self.advance()?;
-        let bracket = if open.kind == Tok::LParen {
-            Bracket::Paren
-        } else {
-            Bracket::Square
-        };
+        let bracket = if open.kind == Tok::LParen { Bracket::Paren } else { Bracket::Square };
         let closer = match bracket {
             Bracket::Paren => Tok::RParen,
             Bracket::Square => Tok::RBracket,
@@ -189,11 +163,7 @@ impl<S: TokenSource> Core<S> {
         let node = if self.at(&closer) || self.at(&Tok::KwYield) {
             self.group_special(open.pos, bracket)
         } else {
-            let first = if self.at(&Tok::Star) {
-                self.star_expr()
-            } else {
-                self.test()
-            };
+            let first = if self.at(&Tok::Star) { self.star_expr() } else { self.test() };
             first.and_then(|first| self.group_rest(open.pos, bracket, first))
         }?;
         self.expect(&closer)?;
@@ -212,11 +182,7 @@ impl<S: TokenSource> Core<S> {
 
     /// The rest of a non-empty group after its first item (the closing bracket is left in place).
     fn group_rest(&mut self, open: Pos, bracket: Bracket, first: Node) -> Result<Node> {
-        let first = if self.eat(&Tok::ColonEqual)? {
-            self.named_expr(first)?
-        } else {
-            first
-        };
+        let first = if self.eat(&Tok::ColonEqual)? { self.named_expr(first)? } else { first };
         if self.at(&Tok::KwFor) {
             let (generators, gen_height) = self.comprehension()?;
             let height = above(first.height, gen_height);
@@ -278,11 +244,7 @@ impl<S: TokenSource> Core<S> {
         let mut height = key.height.max(value.height);
         if self.at(&Tok::KwFor) {
             let (generators, gen_height) = self.comprehension()?;
-            let kind = ExprKind::DictComp {
-                key: Box::new(key.expr),
-                value: Box::new(value.expr),
-                generators,
-            };
+            let kind = ExprKind::DictComp { key: Box::new(key.expr), value: Box::new(value.expr), generators };
             return self.node(open, kind, above(height, gen_height));
         }
         let mut items = vec![DictItem::Pair(key.expr, value.expr)];
@@ -306,10 +268,7 @@ impl<S: TokenSource> Core<S> {
         let mut height = first.height;
         if self.at(&Tok::KwFor) {
             let (generators, gen_height) = self.comprehension()?;
-            let kind = ExprKind::SetComp {
-                elt: Box::new(first.expr),
-                generators,
-            };
+            let kind = ExprKind::SetComp { elt: Box::new(first.expr), generators };
             return self.node(open, kind, above(height, gen_height));
         }
         let mut items = vec![first.expr];
@@ -319,10 +278,7 @@ impl<S: TokenSource> Core<S> {
             }
             let item = self.test()?;
             if self.at(&Tok::Colon) {
-                return Err(Self::error_at(
-                    "expecting just a value for set",
-                    item.expr.pos,
-                ));
+                return Err(Self::error_at("expecting just a value for set", item.expr.pos));
             }
             height = height.max(item.height);
             items.push(item.expr);
@@ -347,12 +303,7 @@ impl<S: TokenSource> Core<S> {
                 height = height.max(cond.height);
                 ifs.push(cond.expr);
             }
-            generators.push(Comprehension {
-                is_async: false,
-                target: target.expr,
-                iter: iter.expr,
-                ifs,
-            });
+            generators.push(Comprehension { is_async: false, target: target.expr, iter: iter.expr, ifs });
         }
         Ok((generators, above(height, 0)))
     }
@@ -395,21 +346,11 @@ impl<S: TokenSource> Core<S> {
     fn slice_rest(&mut self, pos: Pos, lower: Option<Node>) -> Result<Node> {
         self.expect(&Tok::Colon)?;
         let upper = self.slice_part()?;
-        let step = if self.eat(&Tok::Colon)? {
-            self.slice_part()?
-        } else {
-            None
-        };
-        let height = [&lower, &upper, &step]
-            .iter()
-            .filter_map(|part| part.as_ref().map(|node| node.height))
-            .fold(0, u32::max);
+        let step = if self.eat(&Tok::Colon)? { self.slice_part()? } else { None };
+        let height =
+            [&lower, &upper, &step].iter().filter_map(|part| part.as_ref().map(|node| node.height)).fold(0, u32::max);
         let boxed = |part: Option<Node>| part.map(|node| Box::new(node.expr));
-        let kind = ExprKind::Slice {
-            lower: boxed(lower),
-            upper: boxed(upper),
-            step: boxed(step),
-        };
+        let kind = ExprKind::Slice { lower: boxed(lower), upper: boxed(upper), step: boxed(step) };
         self.node(pos, kind, above(height, 0))
     }
 

@@ -63,11 +63,7 @@ impl<S: TokenSource> Core<S> {
     /// The error for a token the grammar does not allow here, worded as MicroPython does.
     pub(super) fn unexpected(&self) -> CompileError {
         if self.cur.kind == Tok::Indent {
-            CompileError::new(
-                ErrorKind::IndentationError,
-                "unexpected indent",
-                self.cur.pos,
-            )
+            CompileError::new(ErrorKind::IndentationError, "unexpected indent", self.cur.pos)
         } else {
             CompileError::syntax("invalid syntax", self.cur.pos)
         }

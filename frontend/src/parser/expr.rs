@@ -105,16 +105,8 @@ impl<S: TokenSource> Core<S> {
     /// After an error the parser is finished, so `leave` is skipped on error paths.
     pub(super) fn test(&mut self) -> Result<Node> {
         self.enter()?;
-        let node = if self.at(&Tok::KwLambda) {
-            self.lambda(false)
-        } else {
-            self.binary(Prec::Or)
-        }?;
-        let node = if self.at(&Tok::KwIf) {
-            self.if_exp(node)?
-        } else {
-            node
-        };
+        let node = if self.at(&Tok::KwLambda) { self.lambda(false) } else { self.binary(Prec::Or) }?;
+        let node = if self.at(&Tok::KwIf) { self.if_exp(node)? } else { node };
         self.leave();
         Ok(node)
     }
@@ -127,22 +119,15 @@ impl<S: TokenSource> Core<S> {
         let orelse = self.test()?;
         let height = above(above(body.height, test.height), orelse.height);
         let pos = body.expr.pos;
-        let kind = ExprKind::IfExp {
-            test: Box::new(test.expr),
-            body: Box::new(body.expr),
-            orelse: Box::new(orelse.expr),
-        };
+        let kind =
+            ExprKind::IfExp { test: Box::new(test.expr), body: Box::new(body.expr), orelse: Box::new(orelse.expr) };
         self.node(pos, kind, height)
     }
 
     /// `test_nocond` (comprehension filters): a lambda without conditional, or an `or_test`.
     pub(super) fn test_nocond(&mut self) -> Result<Node> {
         self.enter()?;
-        let node = if self.at(&Tok::KwLambda) {
-            self.lambda(true)?
-        } else {
-            self.or_test()?
-        };
+        let node = if self.at(&Tok::KwLambda) { self.lambda(true)? } else { self.or_test()? };
         self.leave();
         Ok(node)
     }
@@ -152,16 +137,9 @@ impl<S: TokenSource> Core<S> {
         let pos = self.expect(&Tok::KwLambda)?;
         let (params, params_height) = self.parameters(&Tok::Colon, false)?;
         self.expect(&Tok::Colon)?;
-        let body = if nocond {
-            self.test_nocond()?
-        } else {
-            self.test()?
-        };
+        let body = if nocond { self.test_nocond()? } else { self.test()? };
         let height = above(params_height, body.height);
-        let kind = ExprKind::Lambda {
-            params: Box::new(params),
-            body: Box::new(body.expr),
-        };
+        let kind = ExprKind::Lambda { params: Box::new(params), body: Box::new(body.expr) };
         self.node(pos, kind, height)
     }
 
@@ -183,14 +161,7 @@ impl<S: TokenSource> Core<S> {
         };
         let value = self.test()?;
         let height = above(1, value.height);
-        self.node(
-            pos,
-            ExprKind::NamedExpr {
-                target: name,
-                value: Box::new(value.expr),
-            },
-            height,
-        )
+        self.node(pos, ExprKind::NamedExpr { target: name, value: Box::new(value.expr) }, height)
     }
 
     /// `or_test`.
@@ -275,11 +246,7 @@ impl<S: TokenSource> Core<S> {
         let right = self.binary(prec.tighter())?;
         let height = above(left.height, right.height);
         let pos = left.expr.pos;
-        let kind = ExprKind::BinOp {
-            left: Box::new(left.expr),
-            op,
-            right: Box::new(right.expr),
-        };
+        let kind = ExprKind::BinOp { left: Box::new(left.expr), op, right: Box::new(right.expr) };
         self.node(pos, kind, height)
     }
 
@@ -311,10 +278,7 @@ impl<S: TokenSource> Core<S> {
             height = height.max(operand.height);
             ops.push((op, operand.expr));
         }
-        let kind = ExprKind::Compare {
-            left: Box::new(left.expr),
-            ops,
-        };
+        let kind = ExprKind::Compare { left: Box::new(left.expr), ops };
         self.node(pos, kind, above(height, 0))
     }
 
@@ -378,14 +342,7 @@ impl<S: TokenSource> Core<S> {
         let operand = self.binary(operand_prec)?;
         self.leave();
         let height = above(operand.height, 0);
-        self.node(
-            op_tok.pos,
-            ExprKind::UnaryOp {
-                op,
-                operand: Box::new(operand.expr),
-            },
-            height,
-        )
+        self.node(op_tok.pos, ExprKind::UnaryOp { op, operand: Box::new(operand.expr) }, height)
     }
 
     /// `base ** exponent` (at the `**`; right-associative, the exponent may be unary).
@@ -396,11 +353,7 @@ impl<S: TokenSource> Core<S> {
         self.leave();
         let height = above(base.height, exponent.height);
         let pos = base.expr.pos;
-        let kind = ExprKind::BinOp {
-            left: Box::new(base.expr),
-            op: BinOp::Pow,
-            right: Box::new(exponent.expr),
-        };
+        let kind = ExprKind::BinOp { left: Box::new(base.expr), op: BinOp::Pow, right: Box::new(exponent.expr) };
         self.node(pos, kind, height)
     }
 

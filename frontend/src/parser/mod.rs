@@ -78,9 +78,7 @@ pub struct Parser<'src> {
 impl<'src> Parser<'src> {
     /// A parser of the given source text (file input).
     pub fn new(source: &'src str) -> Self {
-        Parser {
-            core: Core::new(Lexer::new(source)),
-        }
+        Parser { core: Core::new(Lexer::new(source)) }
     }
 
     /// The next top-level statement, or None at the end of the input.
@@ -114,22 +112,9 @@ impl<S: TokenSource> Core<S> {
     pub(crate) fn new(mut source: S) -> Self {
         let (cur, failed) = match source.next_token() {
             Ok(tok) => (tok, None),
-            Err(err) => (
-                Token {
-                    kind: Tok::EndOfInput,
-                    pos: err.pos,
-                },
-                Some(err),
-            ),
+            Err(err) => (Token { kind: Tok::EndOfInput, pos: err.pos }, Some(err)),
         };
-        Core {
-            source,
-            cur,
-            depth: 0,
-            block_depth: 0,
-            pending: VecDeque::new(),
-            failed,
-        }
+        Core { source, cur, depth: 0, block_depth: 0, pending: VecDeque::new(), failed }
     }
 
     /// The next top-level statement of file input, or None at the end.
@@ -226,10 +211,7 @@ impl<S: TokenSource> Core<S> {
         if self.block_depth.saturating_add(height) > MAX_DEPTH {
             return Err(too_deep(pos));
         }
-        Ok(Node {
-            expr: Expr { pos, kind },
-            height,
-        })
+        Ok(Node { expr: Expr { pos, kind }, height })
     }
 }
 

@@ -6,8 +6,7 @@ use alloc::vec::Vec;
 
 use super::{Core, Node, TokenSource};
 use crate::ast::{
-    Alias, BinOp, ClassDef, ExceptHandler, Expr, ExprKind, FunctionDef, Ident, IfBranch, Stmt,
-    StmtKind, WithItem,
+    Alias, BinOp, ClassDef, ExceptHandler, Expr, ExprKind, FunctionDef, Ident, IfBranch, Stmt, StmtKind, WithItem,
 };
 use crate::error::Result;
 use crate::token::{Pos, Tok};
@@ -103,11 +102,7 @@ impl<S: TokenSource> Core<S> {
             Tok::KwDel => self.del_stmt()?,
             Tok::KwReturn => {
                 self.advance()?;
-                let value = if self.at_small_stmt_end() {
-                    None
-                } else {
-                    Some(self.testlist()?.expr)
-                };
+                let value = if self.at_small_stmt_end() { None } else { Some(self.testlist()?.expr) };
                 StmtKind::Return(value)
             }
             Tok::KwRaise => self.raise_stmt()?,
@@ -123,11 +118,7 @@ impl<S: TokenSource> Core<S> {
             Tok::KwAssert => {
                 self.advance()?;
                 let test = self.test()?.expr;
-                let msg = if self.eat(&Tok::Comma)? {
-                    Some(self.test()?.expr)
-                } else {
-                    None
-                };
+                let msg = if self.eat(&Tok::Comma)? { Some(self.test()?.expr) } else { None };
                 StmtKind::Assert { test, msg }
             }
             Tok::KwImport => self.import_stmt()?,
@@ -156,17 +147,10 @@ impl<S: TokenSource> Core<S> {
     fn raise_stmt(&mut self) -> Result<StmtKind> {
         self.expect(&Tok::KwRaise)?;
         if self.at_small_stmt_end() {
-            return Ok(StmtKind::Raise {
-                exc: None,
-                cause: None,
-            });
+            return Ok(StmtKind::Raise { exc: None, cause: None });
         }
         let exc = Some(self.test()?.expr);
-        let cause = if self.eat(&Tok::KwFrom)? {
-            Some(self.test()?.expr)
-        } else {
-            None
-        };
+        let cause = if self.eat(&Tok::KwFrom)? { Some(self.test()?.expr) } else { None };
         Ok(StmtKind::Raise { exc, cause })
     }
 
@@ -185,11 +169,7 @@ impl<S: TokenSource> Core<S> {
         let mut aliases = Vec::new();
         loop {
             let (name, pos) = self.dotted_name()?;
-            let asname = if self.eat(&Tok::KwAs)? {
-                Some(self.expect_name()?.0)
-            } else {
-                None
-            };
+            let asname = if self.eat(&Tok::KwAs)? { Some(self.expect_name()?.0) } else { None };
             aliases.push(Alias { pos, name, asname });
             if !self.eat(&Tok::Comma)? {
                 break;
@@ -226,11 +206,7 @@ impl<S: TokenSource> Core<S> {
         } else {
             Some(self.import_as_names(&Tok::Newline)?)
         };
-        Ok(StmtKind::ImportFrom {
-            module,
-            names,
-            level,
-        })
+        Ok(StmtKind::ImportFrom { module, names, level })
     }
 
     /// `name [as name], ...` with an optional trailing comma before `closer`.
@@ -238,11 +214,7 @@ impl<S: TokenSource> Core<S> {
         let mut aliases = Vec::new();
         loop {
             let (name, pos) = self.expect_name()?;
-            let asname = if self.eat(&Tok::KwAs)? {
-                Some(self.expect_name()?.0)
-            } else {
-                None
-            };
+            let asname = if self.eat(&Tok::KwAs)? { Some(self.expect_name()?.0) } else { None };
             aliases.push(Alias { pos, name, asname });
             if !self.eat(&Tok::Comma)? || self.at(closer) || self.at_small_stmt_end() {
                 break;
@@ -262,21 +234,13 @@ impl<S: TokenSource> Core<S> {
             } else {
                 None
             };
-            return Ok(StmtKind::AnnAssign {
-                target: first,
-                annotation,
-                value,
-            });
+            return Ok(StmtKind::AnnAssign { target: first, annotation, value });
         }
         if let Some(op) = aug_op(&self.cur.kind) {
             self.advance()?;
             Self::check_aug_target(&first)?;
             let value = self.assign_value()?;
-            return Ok(StmtKind::AugAssign {
-                target: first,
-                op,
-                value,
-            });
+            return Ok(StmtKind::AugAssign { target: first, op, value });
         }
         if !self.at(&Tok::Equal) {
             return Ok(StmtKind::Expr(first));
@@ -295,11 +259,7 @@ impl<S: TokenSource> Core<S> {
 
     /// The right-hand side of an assignment: a `yield` expression or a `testlist_star_expr`.
     fn assign_value(&mut self) -> Result<Expr> {
-        let node: Node = if self.at(&Tok::KwYield) {
-            self.yield_expr()?
-        } else {
-            self.testlist_star_expr()?
-        };
+        let node: Node = if self.at(&Tok::KwYield) { self.yield_expr()? } else { self.testlist_star_expr()? };
         Ok(node.expr)
     }
 
@@ -339,11 +299,7 @@ impl<S: TokenSource> Core<S> {
             let branch_pos = self.advance()?.pos;
             let test = self.namedexpr_test()?.expr;
             let body = self.block()?;
-            branches.push(IfBranch {
-                pos: branch_pos,
-                test,
-                body,
-            });
+            branches.push(IfBranch { pos: branch_pos, test, body });
         }
         let orelse = self.else_block()?;
         Ok(stmt(pos, StmtKind::If { branches, orelse }))
@@ -376,16 +332,7 @@ impl<S: TokenSource> Core<S> {
         let iter = self.testlist()?.expr;
         let body = self.block()?;
         let orelse = self.else_block()?;
-        Ok(stmt(
-            pos,
-            StmtKind::For {
-                is_async,
-                target,
-                iter,
-                body,
-                orelse,
-            },
-        ))
+        Ok(stmt(pos, StmtKind::For { is_async, target, iter, body, orelse }))
     }
 
     /// `try: block` with `except` clauses, `else` and/or `finally`.
@@ -397,53 +344,25 @@ impl<S: TokenSource> Core<S> {
             let handler_pos = self.advance()?.pos;
             if let Some(previous) = handlers.last() {
                 if previous.typ.is_none() {
-                    return Err(Self::error_at(
-                        "default 'except' must be last",
-                        previous.pos,
-                    ));
+                    return Err(Self::error_at("default 'except' must be last", previous.pos));
                 }
             }
             let (typ, name) = if self.at(&Tok::Colon) {
                 (None, None)
             } else {
                 let typ = self.test()?.expr;
-                let name = if self.eat(&Tok::KwAs)? {
-                    Some(self.expect_name()?.0)
-                } else {
-                    None
-                };
+                let name = if self.eat(&Tok::KwAs)? { Some(self.expect_name()?.0) } else { None };
                 (Some(typ), name)
             };
             let body = self.block()?;
-            handlers.push(ExceptHandler {
-                pos: handler_pos,
-                typ,
-                name,
-                body,
-            });
+            handlers.push(ExceptHandler { pos: handler_pos, typ, name, body });
         }
-        let orelse = if handlers.is_empty() {
-            Vec::new()
-        } else {
-            self.else_block()?
-        };
-        let finalbody = if self.eat(&Tok::KwFinally)? {
-            Some(self.block()?)
-        } else {
-            None
-        };
+        let orelse = if handlers.is_empty() { Vec::new() } else { self.else_block()? };
+        let finalbody = if self.eat(&Tok::KwFinally)? { Some(self.block()?) } else { None };
         if handlers.is_empty() && finalbody.is_none() {
             return Err(self.unexpected());
         }
-        Ok(stmt(
-            pos,
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            },
-        ))
+        Ok(stmt(pos, StmtKind::Try { body, handlers, orelse, finalbody }))
     }
 
     /// `with item [as target], ...: block` (after `async`, if any).
@@ -465,14 +384,7 @@ impl<S: TokenSource> Core<S> {
             }
         }
         let body = self.block()?;
-        Ok(stmt(
-            pos,
-            StmtKind::With {
-                is_async,
-                items,
-                body,
-            },
-        ))
+        Ok(stmt(pos, StmtKind::With { is_async, items, body }))
     }
 
     /// `def name(params) [-> annotation]: block` (after `async`, if any).
@@ -482,21 +394,9 @@ impl<S: TokenSource> Core<S> {
         self.expect(&Tok::LParen)?;
         let (params, _) = self.parameters(&Tok::RParen, true)?;
         self.expect(&Tok::RParen)?;
-        let returns = if self.eat(&Tok::Arrow)? {
-            Some(self.test()?.expr)
-        } else {
-            None
-        };
+        let returns = if self.eat(&Tok::Arrow)? { Some(self.test()?.expr) } else { None };
         let body = self.block()?;
-        let def = FunctionDef {
-            pos,
-            is_async,
-            decorators,
-            name,
-            params,
-            returns,
-            body,
-        };
+        let def = FunctionDef { pos, is_async, decorators, name, params, returns, body };
         Ok(stmt(pos, StmtKind::FunctionDef(Box::new(def))))
     }
 
@@ -512,13 +412,7 @@ impl<S: TokenSource> Core<S> {
             Vec::new()
         };
         let body = self.block()?;
-        let class = ClassDef {
-            pos,
-            decorators,
-            name,
-            args,
-            body,
-        };
+        let class = ClassDef { pos, decorators, name, args, body };
         Ok(stmt(pos, StmtKind::ClassDef(Box::new(class))))
     }
 
@@ -558,27 +452,13 @@ impl<S: TokenSource> Core<S> {
         while self.eat(&Tok::Dot)? {
             let (attr, _) = self.expect_name()?;
             let height = node.height.saturating_add(1);
-            node = self.node(
-                pos,
-                ExprKind::Attribute {
-                    value: Box::new(node.expr),
-                    attr,
-                },
-                height,
-            )?;
+            node = self.node(pos, ExprKind::Attribute { value: Box::new(node.expr), attr }, height)?;
         }
         if self.eat(&Tok::LParen)? {
             let (args, args_height) = self.call_args()?;
             self.expect(&Tok::RParen)?;
             let height = node.height.max(args_height).saturating_add(1);
-            node = self.node(
-                pos,
-                ExprKind::Call {
-                    func: Box::new(node.expr),
-                    args,
-                },
-                height,
-            )?;
+            node = self.node(pos, ExprKind::Call { func: Box::new(node.expr), args }, height)?;
         }
         Ok(node.expr)
     }

@@ -18,9 +18,7 @@ impl<S: TokenSource> Core<S> {
     pub(super) fn check_assign_target(target: &Expr) -> Result<()> {
         match &target.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
-            ExprKind::Tuple(items) if items.is_empty() => {
-                Err(Self::error_at(CANT_ASSIGN, target.pos))
-            }
+            ExprKind::Tuple(items) if items.is_empty() => Err(Self::error_at(CANT_ASSIGN, target.pos)),
             ExprKind::Tuple(items) | ExprKind::List(items) => Self::check_target_items(items),
             _ => Err(Self::error_at(CANT_ASSIGN, target.pos)),
         }
@@ -56,9 +54,7 @@ impl<S: TokenSource> Core<S> {
     pub(super) fn check_del_target(target: &Expr) -> Result<()> {
         match &target.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
-            ExprKind::Tuple(items) if !items.is_empty() => {
-                items.iter().try_for_each(Self::check_del_target)
-            }
+            ExprKind::Tuple(items) if !items.is_empty() => items.iter().try_for_each(Self::check_del_target),
             _ => Err(Self::error_at(CANT_DELETE, target.pos)),
         }
     }

@@ -38,32 +38,16 @@ struct Walker<'a, 'c> {
 
 /// Runs the scope pass over `stmts` (in module scope 0) and every scope they
 /// contain, then numbers the locals of the new scopes.
-pub fn analyze(
-    arena: &mut ScopeArena,
-    stmts: &[Stmt],
-    consts: &Consts,
-    opt_level: u8,
-) -> Result<()> {
+pub fn analyze(arena: &mut ScopeArena, stmts: &[Stmt], consts: &Consts, opt_level: u8) -> Result<()> {
     let first_new = arena.scopes.len();
-    let mut w = Walker {
-        arena,
-        consts,
-        opt_level,
-        queue: VecDeque::new(),
-        cur: 0,
-    };
+    let mut w = Walker { arena, consts, opt_level, queue: VecDeque::new(), cur: 0 };
     w.queue.push_back((0, Node::Stmts(stmts)));
     while let Some((sid, node)) = w.queue.pop_front() {
         w.cur = sid;
         w.scope_body(node)?;
         let n = w.arena.scopes.get(sid).map(|s| s.ids.len()).unwrap_or(0);
         for i in 0..n {
-            let k = w
-                .arena
-                .scopes
-                .get(sid)
-                .and_then(|s| s.ids.get(i))
-                .map(|i| i.kind);
+            let k = w.arena.scopes.get(sid).and_then(|s| s.ids.get(i)).map(|i| i.kind);
             if k == Some(IdKind::GlobalImplicit) {
                 w.arena.check_to_close_over(sid, i);
             }
@@ -89,19 +73,11 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn kind(&self) -> ScopeKind {
-        self.arena
-            .scopes
-            .get(self.cur)
-            .map(|s| s.kind)
-            .unwrap_or(ScopeKind::Module)
+        self.arena.scopes.get(self.cur).map(|s| s.kind).unwrap_or(ScopeKind::Module)
     }
 
     fn emitter(&self) -> EmitterKind {
-        self.arena
-            .scopes
-            .get(self.cur)
-            .map(|s| s.emitter)
-            .unwrap_or_default()
+        self.arena.scopes.get(self.cur).map(|s| s.emitter).unwrap_or_default()
     }
 
     fn load(&mut self, name: &str) {
@@ -138,13 +114,7 @@ impl<'a> Walker<'a, '_> {
                     let t = viper_annotation(f.returns.as_ref())?;
                     self.scope().viper_return_type = t;
                 }
-                if self
-                    .arena
-                    .scopes
-                    .get(self.cur)
-                    .map(|s| s.is_asm)
-                    .unwrap_or(false)
-                {
+                if self.arena.scopes.get(self.cur).map(|s| s.is_asm).unwrap_or(false) {
                     return Ok(());
                 }
                 self.stmts(&f.body)
@@ -368,17 +338,9 @@ impl<'a> Walker<'a, '_> {
                 }
                 self.stmts(orelse)
             }
-            StmtKind::For {
-                is_async,
-                target,
-                iter,
-                body,
-                orelse,
-            } => {
+            StmtKind::For { is_async, target, iter, body, orelse } => {
                 if !is_async {
-                    if let Some(r) =
-                        crate::compile::stmt::range_args(target, iter, self.consts, self.opt_level)
-                    {
+                    if let Some(r) = crate::compile::stmt::range_args(target, iter, self.consts, self.opt_level) {
                         if !r.end_is_small_int {
                             self.expr(r.end)?;
                         }
@@ -404,12 +366,7 @@ impl<'a> Walker<'a, '_> {
                 }
                 self.stmts(body)
             }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 self.stmts(body)?;
                 for h in handlers {
                     if let Some(t) = &h.typ {
@@ -437,14 +394,7 @@ impl<'a> Walker<'a, '_> {
                         None => self.expr(d)?,
                     }
                 }
-                let sid = self.new_scope(
-                    ScopeKind::Function,
-                    &f.name,
-                    emitter,
-                    f.pos,
-                    addr(&**f),
-                    Node::Function(f),
-                );
+                let sid = self.new_scope(ScopeKind::Function, &f.name, emitter, f.pos, addr(&**f), Node::Function(f));
                 if let Some(s) = self.arena.scopes.get_mut(sid) {
                     s.is_asm = is_asm;
                     if f.is_async {
@@ -464,14 +414,7 @@ impl<'a> Walker<'a, '_> {
                         None => self.expr(d)?,
                     }
                 }
-                self.new_scope(
-                    ScopeKind::Class,
-                    &c.name,
-                    emitter,
-                    c.pos,
-                    addr(&**c),
-                    Node::Class(c),
-                );
+                self.new_scope(ScopeKind::Class, &c.name, emitter, c.pos, addr(&**c), Node::Class(c));
                 self.args(&c.args)?;
                 self.modify(&c.name);
                 Ok(())
@@ -481,9 +424,7 @@ impl<'a> Walker<'a, '_> {
 
     /// `a, b = c, d` compiled without a tuple: returns true when it applied.
     fn double_tuple_assign(&mut self, targets: &'a [Expr], value: &'a Expr) -> Result<bool> {
-        let Some((lhs, rhs)) =
-            fold::double_tuple_parts(targets, value, self.consts, self.opt_level)
-        else {
+        let Some((lhs, rhs)) = fold::double_tuple_parts(targets, value, self.consts, self.opt_level) else {
             return Ok(false);
         };
         for e in rhs {
@@ -511,10 +452,7 @@ impl<'a> Walker<'a, '_> {
 
     fn declare(&mut self, names: &[Ident], is_global: bool, pos: Pos) -> Result<()> {
         if !is_global && self.kind() == ScopeKind::Module {
-            return Err(CompileError::syntax(
-                "can't declare nonlocal in outer code",
-                pos,
-            ));
+            return Err(CompileError::syntax("can't declare nonlocal in outer code", pos));
         }
         for n in names {
             let i = self.scope().find_or_add(n, IdKind::Undecided);
@@ -525,12 +463,7 @@ impl<'a> Walker<'a, '_> {
 
     fn declare_one(&mut self, i: usize, name: &str, is_global: bool, pos: Pos) -> Result<()> {
         let cur = self.cur;
-        let kind = self
-            .scope()
-            .ids
-            .get(i)
-            .map(|x| x.kind)
-            .unwrap_or(IdKind::Undecided);
+        let kind = self.scope().ids.get(i).map(|x| x.kind).unwrap_or(IdKind::Undecided);
         if is_global {
             if kind != IdKind::Undecided && kind != IdKind::GlobalExplicit {
                 return Err(CompileError::syntax("identifier redefined as global", pos));
@@ -559,10 +492,7 @@ impl<'a> Walker<'a, '_> {
                 return Err(CompileError::syntax("no binding for nonlocal found", pos));
             }
         } else if kind != IdKind::Free {
-            return Err(CompileError::syntax(
-                "identifier redefined as nonlocal",
-                pos,
-            ));
+            return Err(CompileError::syntax("identifier redefined as nonlocal", pos));
         }
         Ok(())
     }
@@ -614,10 +544,7 @@ impl<'a> Walker<'a, '_> {
                 }
                 Ok(())
             }
-            ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                operand,
-            } => self.cond(operand),
+            ExprKind::UnaryOp { op: UnaryOp::Not, operand } => self.cond(operand),
             _ => self.expr(e),
         }
     }
@@ -625,9 +552,7 @@ impl<'a> Walker<'a, '_> {
     fn args(&mut self, args: &'a [Arg]) -> Result<()> {
         for a in args {
             match a {
-                Arg::Positional(e) | Arg::Star(e) | Arg::Keyword(_, e) | Arg::DoubleStar(e) => {
-                    self.expr(e)?
-                }
+                Arg::Positional(e) | Arg::Star(e) | Arg::Keyword(_, e) | Arg::DoubleStar(e) => self.expr(e)?,
             }
         }
         Ok(())
@@ -664,14 +589,7 @@ impl<'a> Walker<'a, '_> {
             }
             ExprKind::Lambda { params, body } => {
                 let emitter = self.emitter();
-                self.new_scope(
-                    ScopeKind::Lambda,
-                    "<lambda>",
-                    emitter,
-                    e.pos,
-                    addr(e),
-                    Node::Lambda(params, body),
-                );
+                self.new_scope(ScopeKind::Lambda, "<lambda>", emitter, e.pos, addr(e), Node::Lambda(params, body));
                 self.defaults(params)?;
             }
             ExprKind::NamedExpr { target, value } => {
@@ -700,12 +618,8 @@ impl<'a> Walker<'a, '_> {
                     if let ExprKind::Name(n) = &func.kind {
                         if n == "super" {
                             self.load("__class__");
-                            let first = self
-                                .scope()
-                                .ids
-                                .iter()
-                                .find(|i| i.flags & FLAG_PARAM != 0)
-                                .map(|i| i.name.clone());
+                            let first =
+                                self.scope().ids.iter().find(|i| i.flags & FLAG_PARAM != 0).map(|i| i.name.clone());
                             if let Some(p) = first {
                                 self.load(&p);
                             }
@@ -767,12 +681,7 @@ impl<'a> Walker<'a, '_> {
         let Some(parent) = self.arena.scopes.get(self.cur).and_then(|s| s.parent) else {
             return Ok(());
         };
-        let parent_is_module = self
-            .arena
-            .scopes
-            .get(parent)
-            .map(|p| p.parent.is_none())
-            .unwrap_or(true);
+        let parent_is_module = self.arena.scopes.get(parent).map(|p| p.parent.is_none()).unwrap_or(true);
         let pkind = match self.arena.scopes.get_mut(parent) {
             Some(p) => {
                 let j = p.id_for_modification(target);
@@ -802,11 +711,7 @@ pub(crate) fn comp_parts(e: &Expr) -> (&[Comprehension], Option<&Expr>, Option<&
         ExprKind::ListComp { elt, generators }
         | ExprKind::SetComp { elt, generators }
         | ExprKind::GeneratorExp { elt, generators } => (generators, Some(elt), None),
-        ExprKind::DictComp {
-            key,
-            value,
-            generators,
-        } => (generators, Some(key), Some(value)),
+        ExprKind::DictComp { key, value, generators } => (generators, Some(key), Some(value)),
         _ => (&[], None, None),
     }
 }
@@ -819,15 +724,8 @@ fn viper_annotation(a: Option<&Expr>) -> Result<u8> {
     match &a.kind {
         ExprKind::Name(n) => match viper_type::from_name(n) {
             Some(t) => Ok(t),
-            None => Err(CompileError::new(
-                ErrorKind::ViperTypeError,
-                format!("unknown type '{n}'"),
-                a.pos,
-            )),
+            None => Err(CompileError::new(ErrorKind::ViperTypeError, format!("unknown type '{n}'"), a.pos)),
         },
-        _ => Err(CompileError::syntax(
-            "annotation must be an identifier",
-            a.pos,
-        )),
+        _ => Err(CompileError::syntax("annotation must be an identifier", a.pos)),
     }
 }

@@ -18,10 +18,7 @@ fn parse_on_small_stack(src: String) -> Result<(), CompileError> {
 
 fn assert_too_deep(src: String) {
     let err = parse_on_small_stack(src).unwrap_err();
-    assert_eq!(
-        (err.kind, err.msg.as_str()),
-        (ErrorKind::SyntaxError, "too deeply nested")
-    );
+    assert_eq!((err.kind, err.msg.as_str()), (ErrorKind::SyntaxError, "too deeply nested"));
 }
 
 #[test]
@@ -95,18 +92,15 @@ fn nesting_just_below_the_limit_parses() {
 #[test]
 fn garbage_never_panics() {
     const PIECES: [&str; 40] = [
-        "(", ")", "[", "]", "{", "}", ",", ":", "=", "*", "**", "x", "1", "'s'", "b'b'", " if ",
-        " else ", " for ", " in ", " not ", " is ", "lambda", ".", ";", "\n", "\n    ", "def ",
-        "class ", "@", "yield ", "await ", ":=", "-", "+", "async ", "from ", "import ", "del ",
-        "try:", "except",
+        "(", ")", "[", "]", "{", "}", ",", ":", "=", "*", "**", "x", "1", "'s'", "b'b'", " if ", " else ", " for ",
+        " in ", " not ", " is ", "lambda", ".", ";", "\n", "\n    ", "def ", "class ", "@", "yield ", "await ", ":=",
+        "-", "+", "async ", "from ", "import ", "del ", "try:", "except",
     ];
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for _ in 0..3000 {
         let mut src = String::new();
         for _ in 0..12 {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             let index = (seed >> 33) as usize % PIECES.len();
             src.push_str(PIECES[index]);
         }

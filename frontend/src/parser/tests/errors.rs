@@ -34,19 +34,10 @@ fn micropython_grammar_restrictions() {
     assert_eq!(error_msg("{*a, 1}"), "invalid syntax");
     assert_eq!(error_msg("@a[0]\ndef f(): pass"), "invalid syntax");
     assert_eq!(error_msg("@a.b(1)(2)\ndef f(): pass"), "invalid syntax");
-    assert_eq!(
-        error_msg("try:\n  pass\nexcept T, U:\n  pass\n"),
-        "invalid syntax"
-    );
-    assert_eq!(
-        error_msg("async def f():\n    [x async for x in y]\n"),
-        "invalid syntax"
-    );
+    assert_eq!(error_msg("try:\n  pass\nexcept T, U:\n  pass\n"), "invalid syntax");
+    assert_eq!(error_msg("async def f():\n    [x async for x in y]\n"), "invalid syntax");
     assert_eq!(error_msg("[x for x in lambda: y]"), "invalid syntax");
-    assert_eq!(
-        error_msg("[x for x in a if b if c else d]"),
-        "invalid syntax"
-    );
+    assert_eq!(error_msg("[x for x in a if b if c else d]"), "invalid syntax");
     assert_eq!(error_msg("def f(a, /, b): pass"), "invalid syntax");
     assert_eq!(error_msg("f(x) for x in y"), "invalid syntax");
     assert_eq!(error_msg("x = 'a' b'c'"), "invalid syntax");
@@ -56,10 +47,7 @@ fn micropython_grammar_restrictions() {
 #[test]
 fn unexpected_indent() {
     let (kind, msg, line, _) = error("a = 5\n  b = 3\n");
-    assert_eq!(
-        (kind, msg.as_str(), line),
-        (ErrorKind::IndentationError, "unexpected indent", 2)
-    );
+    assert_eq!((kind, msg.as_str(), line), (ErrorKind::IndentationError, "unexpected indent", 2));
 }
 
 #[test]
@@ -82,14 +70,8 @@ fn assignment_targets() {
     assert_eq!(error("(a.b := 1)"), syntax(cant, 1, 2));
     assert_eq!(error("f(): int = 1"), syntax(cant, 1, 1));
     assert_eq!(error("a = yield = 1"), syntax(cant, 1, 5));
-    assert_eq!(
-        error("(a, *b, *c) = d"),
-        syntax("multiple *x in assignment", 1, 9)
-    );
-    assert_eq!(
-        error("a, *b, *c = d"),
-        syntax("multiple *x in assignment", 1, 8)
-    );
+    assert_eq!(error("(a, *b, *c) = d"), syntax("multiple *x in assignment", 1, 9));
+    assert_eq!(error("a, *b, *c = d"), syntax("multiple *x in assignment", 1, 8));
 }
 
 #[test]
@@ -104,66 +86,33 @@ fn delete_targets() {
 
 #[test]
 fn call_arguments() {
-    assert_eq!(
-        error("f(a.b=1)"),
-        syntax("LHS of keyword arg must be an id", 1, 3)
-    );
-    assert_eq!(
-        error("f(a=1, 2)"),
-        syntax("positional arg after keyword arg", 1, 8)
-    );
+    assert_eq!(error("f(a.b=1)"), syntax("LHS of keyword arg must be an id", 1, 3));
+    assert_eq!(error("f(a=1, 2)"), syntax("positional arg after keyword arg", 1, 8));
     assert_eq!(error("f(**a, 2)"), syntax("positional arg after **", 1, 8));
     assert_eq!(error("f(**a, *b)"), syntax("* arg after **", 1, 8));
     assert_eq!(error("f(a=1, *b)"), syntax("* arg after kwarg", 1, 8));
-    assert_eq!(
-        error("class A(a=1, b): pass"),
-        syntax("positional arg after keyword arg", 1, 14)
-    );
+    assert_eq!(error("class A(a=1, b): pass"), syntax("positional arg after keyword arg", 1, 14));
 }
 
 #[test]
 fn parameters() {
-    assert_eq!(
-        error("def f(a=1, b): pass"),
-        syntax("non-default argument follows default argument", 1, 12)
-    );
-    assert_eq!(
-        error("def f(**k, a): pass"),
-        syntax("invalid syntax", 1, 12)
-    );
-    assert_eq!(
-        error("def f(*a, *b): pass"),
-        syntax("invalid syntax", 1, 11)
-    );
+    assert_eq!(error("def f(a=1, b): pass"), syntax("non-default argument follows default argument", 1, 12));
+    assert_eq!(error("def f(**k, a): pass"), syntax("invalid syntax", 1, 12));
+    assert_eq!(error("def f(*a, *b): pass"), syntax("invalid syntax", 1, 11));
     assert_eq!(error("def f(,): pass"), syntax("invalid syntax", 1, 7));
-    assert_eq!(
-        error("lambda a=1, b: 0"),
-        syntax("non-default argument follows default argument", 1, 13)
-    );
+    assert_eq!(error("lambda a=1, b: 0"), syntax("non-default argument follows default argument", 1, 13));
 }
 
 #[test]
 fn displays() {
-    assert_eq!(
-        error("{1: 2, 3}"),
-        syntax("expecting key:value for dict", 1, 8)
-    );
-    assert_eq!(
-        error("{1, 3: 4}"),
-        syntax("expecting just a value for set", 1, 5)
-    );
+    assert_eq!(error("{1: 2, 3}"), syntax("expecting key:value for dict", 1, 8));
+    assert_eq!(error("{1, 3: 4}"), syntax("expecting just a value for set", 1, 5));
 }
 
 #[test]
 fn try_statement() {
-    assert_eq!(
-        error("try:\n    a\nexcept:\n    b\nexcept E:\n    c\n"),
-        syntax("default 'except' must be last", 3, 1)
-    );
-    assert_eq!(
-        error("try:\n    a\nelse:\n    b\n"),
-        syntax("invalid syntax", 3, 1)
-    );
+    assert_eq!(error("try:\n    a\nexcept:\n    b\nexcept E:\n    c\n"), syntax("default 'except' must be last", 3, 1));
+    assert_eq!(error("try:\n    a\nelse:\n    b\n"), syntax("invalid syntax", 3, 1));
 }
 
 #[test]

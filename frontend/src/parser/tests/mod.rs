@@ -17,12 +17,7 @@ use crate::error::ErrorKind;
 /// Parses file input and renders each statement, joined by `; `.
 fn module(src: &str) -> String {
     match parse_module(src) {
-        Ok(m) => m
-            .body
-            .iter()
-            .map(sexpr::stmt)
-            .collect::<Vec<_>>()
-            .join("; "),
+        Ok(m) => m.body.iter().map(sexpr::stmt).collect::<Vec<_>>().join("; "),
         Err(e) => panic!("parse of {src:?} failed: {e} at {:?}", e.pos),
     }
 }

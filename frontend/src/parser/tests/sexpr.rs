@@ -143,9 +143,7 @@ pub fn expr(e: &Expr) -> String {
             };
             list(head, vec![expr(operand)])
         }
-        ExprKind::BoolOp { op, values } => {
-            list(if *op == BoolOp::And { "and" } else { "or" }, exprs(values))
-        }
+        ExprKind::BoolOp { op, values } => list(if *op == BoolOp::And { "and" } else { "or" }, exprs(values)),
         ExprKind::Compare { left, ops } => {
             let mut parts = vec![expr(left)];
             for (op, e) in ops {
@@ -154,16 +152,12 @@ pub fn expr(e: &Expr) -> String {
             }
             list("cmp", parts)
         }
-        ExprKind::IfExp { test, body, orelse } => {
-            list("ifexp", vec![expr(test), expr(body), expr(orelse)])
-        }
+        ExprKind::IfExp { test, body, orelse } => list("ifexp", vec![expr(test), expr(body), expr(orelse)]),
         ExprKind::Lambda { params: p, body } => list("lambda", vec![params(p), expr(body)]),
         ExprKind::NamedExpr { target, value } => list(":=", vec![target.clone(), expr(value)]),
         ExprKind::Attribute { value, attr } => list(".", vec![expr(value), attr.clone()]),
         ExprKind::Subscript { value, index } => list("[]", vec![expr(value), expr(index)]),
-        ExprKind::Slice { lower, upper, step } => {
-            list("slice", vec![opt_box(lower), opt_box(upper), opt_box(step)])
-        }
+        ExprKind::Slice { lower, upper, step } => list("slice", vec![opt_box(lower), opt_box(upper), opt_box(step)]),
         ExprKind::Call { func, args } => {
             let mut parts = vec![expr(func)];
             parts.extend(args.iter().map(arg));
@@ -186,11 +180,7 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::ListComp { elt, generators } => comps(vec![expr(elt)], "listcomp", generators),
         ExprKind::SetComp { elt, generators } => comps(vec![expr(elt)], "setcomp", generators),
         ExprKind::GeneratorExp { elt, generators } => comps(vec![expr(elt)], "genexp", generators),
-        ExprKind::DictComp {
-            key,
-            value,
-            generators,
-        } => comps(vec![expr(key), expr(value)], "dictcomp", generators),
+        ExprKind::DictComp { key, value, generators } => comps(vec![expr(key), expr(value)], "dictcomp", generators),
         ExprKind::Yield(v) => list("yield", v.iter().map(|v| expr(v)).collect()),
         ExprKind::YieldFrom(v) => list("yield-from", vec![expr(v)]),
         ExprKind::Await(v) => list("await", vec![expr(v)]),
@@ -219,14 +209,10 @@ pub fn stmt(s: &Stmt) -> String {
             parts.push(expr(value));
             list("=", parts)
         }
-        StmtKind::AugAssign { target, op, value } => {
-            list(&format!("{}=", binop(*op)), vec![expr(target), expr(value)])
+        StmtKind::AugAssign { target, op, value } => list(&format!("{}=", binop(*op)), vec![expr(target), expr(value)]),
+        StmtKind::AnnAssign { target, annotation, value } => {
+            list("ann", vec![expr(target), expr(annotation), opt(value)])
         }
-        StmtKind::AnnAssign {
-            target,
-            annotation,
-            value,
-        } => list("ann", vec![expr(target), expr(annotation), opt(value)]),
         StmtKind::Pass => "pass".into(),
         StmtKind::Break => "break".into(),
         StmtKind::Continue => "continue".into(),
@@ -237,15 +223,8 @@ pub fn stmt(s: &Stmt) -> String {
         StmtKind::Nonlocal(names) => list("nonlocal", names.clone()),
         StmtKind::Assert { test, msg } => list("assert", vec![expr(test), opt(msg)]),
         StmtKind::Import(names) => list("import", names.iter().map(alias).collect()),
-        StmtKind::ImportFrom {
-            module,
-            names,
-            level,
-        } => {
-            let mut parts = vec![
-                format!("{level}"),
-                module.clone().unwrap_or_else(|| "_".into()),
-            ];
+        StmtKind::ImportFrom { module, names, level } => {
+            let mut parts = vec![format!("{level}"), module.clone().unwrap_or_else(|| "_".into())];
             match names {
                 Some(names) => parts.extend(names.iter().map(alias)),
                 None => parts.push("*".into()),
@@ -253,43 +232,21 @@ pub fn stmt(s: &Stmt) -> String {
             list("from", parts)
         }
         StmtKind::If { branches, orelse } => {
-            let mut parts: Vec<String> = branches
-                .iter()
-                .map(|b| block("branch", vec![expr(&b.test)], &b.body))
-                .collect();
+            let mut parts: Vec<String> =
+                branches.iter().map(|b| block("branch", vec![expr(&b.test)], &b.body)).collect();
             if !orelse.is_empty() {
                 parts.push(block("else", vec![], orelse));
             }
             list("if", parts)
         }
-        StmtKind::While { test, body, orelse } => list(
-            "while",
-            vec![
-                expr(test),
-                block("do", vec![], body),
-                block("else", vec![], orelse),
-            ],
-        ),
-        StmtKind::For {
-            is_async,
-            target,
-            iter,
-            body,
-            orelse,
-        } => list(
+        StmtKind::While { test, body, orelse } => {
+            list("while", vec![expr(test), block("do", vec![], body), block("else", vec![], orelse)])
+        }
+        StmtKind::For { is_async, target, iter, body, orelse } => list(
             if *is_async { "async-for" } else { "for" },
-            vec![
-                expr(target),
-                expr(iter),
-                block("do", vec![], body),
-                block("else", vec![], orelse),
-            ],
+            vec![expr(target), expr(iter), block("do", vec![], body), block("else", vec![], orelse)],
         ),
-        StmtKind::With {
-            is_async,
-            items,
-            body,
-        } => {
+        StmtKind::With { is_async, items, body } => {
             let mut parts: Vec<String> = items
                 .iter()
                 .map(|i| match &i.target {
@@ -300,12 +257,7 @@ pub fn stmt(s: &Stmt) -> String {
             parts.push(block("do", vec![], body));
             list(if *is_async { "async-with" } else { "with" }, parts)
         }
-        StmtKind::Try {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-        } => {
+        StmtKind::Try { body, handlers, orelse, finalbody } => {
             let mut parts = vec![block("do", vec![], body)];
             for h in handlers {
                 let mut lead = vec![opt(&h.typ)];
@@ -334,10 +286,7 @@ pub fn stmt(s: &Stmt) -> String {
             let mut lead = vec![];
             lead.extend(c.decorators.iter().map(|d| format!("@{}", expr(d))));
             lead.push(c.name.clone());
-            lead.push(format!(
-                "[{}]",
-                c.args.iter().map(arg).collect::<Vec<_>>().join(" ")
-            ));
+            lead.push(format!("[{}]", c.args.iter().map(arg).collect::<Vec<_>>().join(" ")));
             block("class", lead, &c.body)
         }
     }

@@ -46,14 +46,9 @@ fn assignments() {
     assert_eq!(module("x: int"), "(ann x int _)");
     assert_eq!(module("x: int = 5"), "(ann x int 5)");
     assert_eq!(module("a, b: int"), "(ann (tuple a b) int _)");
-    let ops = [
-        "+", "-", "*", "@", "/", "%", "&", "|", "^", "<<", ">>", "**", "//",
-    ];
+    let ops = ["+", "-", "*", "@", "/", "%", "&", "|", "^", "<<", ">>", "**", "//"];
     for op in ops {
-        assert_eq!(
-            module(&alloc::format!("x {op}= 1")),
-            alloc::format!("({op}= x 1)")
-        );
+        assert_eq!(module(&alloc::format!("x {op}= 1")), alloc::format!("({op}= x 1)"));
     }
     assert_eq!(module("a.b += 1, 2"), "(+= (. a b) (tuple 1 2))");
 }
@@ -64,34 +59,16 @@ fn compound_statements() {
         module("if a:\n    b\nelif c:\n    d\nelif e: f\nelse:\n    g\n"),
         "(if (branch a b) (branch c d) (branch e f) (else g))"
     );
-    assert_eq!(
-        module("if x: a; b\nelse: c"),
-        "(if (branch x a b) (else c))"
-    );
-    assert_eq!(
-        module("while a:\n    b\nelse:\n    c\n"),
-        "(while a (do b) (else c))"
-    );
-    assert_eq!(
-        module("for a, b in c, d:\n    e\nelse: f"),
-        "(for (tuple a b) (tuple c d) (do e) (else f))"
-    );
+    assert_eq!(module("if x: a; b\nelse: c"), "(if (branch x a b) (else c))");
+    assert_eq!(module("while a:\n    b\nelse:\n    c\n"), "(while a (do b) (else c))");
+    assert_eq!(module("for a, b in c, d:\n    e\nelse: f"), "(for (tuple a b) (tuple c d) (do e) (else f))");
     assert_eq!(
         module("try:\n    a\nexcept E as e:\n    b\nexcept (F, G):\n    c\nexcept:\n    d\nelse:\n    e\nfinally:\n    f\n"),
         "(try (do a) (except E as:e b) (except (tuple F G) c) (except _ d) (else e) (finally f))"
     );
-    assert_eq!(
-        module("try:\n    a\nfinally:\n    b\n"),
-        "(try (do a) (else) (finally b))"
-    );
-    assert_eq!(
-        module("try: a\nexcept: b"),
-        "(try (do a) (except _ b) (else))"
-    );
-    assert_eq!(
-        module("with a as b, c as (d, e), f:\n    pass\n"),
-        "(with a:b c:(tuple d e) f (do pass))"
-    );
+    assert_eq!(module("try:\n    a\nfinally:\n    b\n"), "(try (do a) (else) (finally b))");
+    assert_eq!(module("try: a\nexcept: b"), "(try (do a) (except _ b) (else))");
+    assert_eq!(module("with a as b, c as (d, e), f:\n    pass\n"), "(with a:b c:(tuple d e) f (do pass))");
     assert_eq!(module("with (a, b): pass"), "(with (tuple a b) (do pass))");
 }
 
@@ -107,21 +84,12 @@ fn definitions() {
     assert_eq!(module("def f(a,): pass"), "(def f [a] pass)");
     assert_eq!(module("def f(**k,): pass"), "(def f [**k] pass)");
     assert_eq!(module("def f(a=1, *, b): pass"), "(def f [a=1 * b] pass)");
-    assert_eq!(
-        module("@a\n@b.c(1, x=2)\ndef f(): pass"),
-        "(def @a @(call (. b c) 1 x=2) f [] pass)"
-    );
+    assert_eq!(module("@a\n@b.c(1, x=2)\ndef f(): pass"), "(def @a @(call (. b c) 1 x=2) f [] pass)");
     assert_eq!(module("class C: pass"), "(class C [] pass)");
     assert_eq!(module("class C(): pass"), "(class C [] pass)");
-    assert_eq!(
-        module("class C(A, B, metaclass=M):\n    x = 1\n"),
-        "(class C [A B metaclass=M] (= x 1))"
-    );
+    assert_eq!(module("class C(A, B, metaclass=M):\n    x = 1\n"), "(class C [A B metaclass=M] (= x 1))");
     assert_eq!(module("@d\nclass C(A): pass"), "(class @d C [A] pass)");
-    assert_eq!(
-        module("@d\nasync def f(): pass"),
-        "(async-def @d f [] pass)"
-    );
+    assert_eq!(module("@d\nasync def f(): pass"), "(async-def @d f [] pass)");
     assert_eq!(
         module("async def f():\n    async for x in y:\n        pass\n    async with a as b, c:\n        pass\n"),
         "(async-def f [] (async-for x y (do pass) (else)) (async-with a:b c (do pass)))"
@@ -153,10 +121,7 @@ fn incremental_statements_stop_at_error() {
     let mut parser = Parser::new("a = 1\nb = = 2\nc = 3\n");
     assert!(parser.next_statement().unwrap().is_some());
     let err = parser.next_statement().unwrap_err();
-    assert_eq!(
-        (err.msg.as_str(), err.pos.line, err.pos.col),
-        ("invalid syntax", 2, 5)
-    );
+    assert_eq!((err.msg.as_str(), err.pos.line, err.pos.col), ("invalid syntax", 2, 5));
     assert_eq!(parser.next_statement().unwrap_err(), err);
 }
 
@@ -170,11 +135,7 @@ fn empty_inputs() {
 fn single_input() {
     let render = |src: &str| {
         let m = parse_single(src).unwrap();
-        m.body
-            .iter()
-            .map(sexpr::stmt)
-            .collect::<Vec<_>>()
-            .join("; ")
+        m.body.iter().map(sexpr::stmt).collect::<Vec<_>>().join("; ")
     };
     assert_eq!(render("a = 1; b\n"), "(= a 1); b");
     assert_eq!(render("if a:\n    b\n\n"), "(if (branch a b))");
