@@ -186,21 +186,27 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     input
 }
 
-fn check_one(input: &[u8], options: &CompileOptions) {
+/// Compiles `input` in the three input modes; returns how many compiled.
+fn check_one(input: &[u8], options: &CompileOptions) -> usize {
+    let mut compiled = 0;
     for kind in [InputKind::File, InputKind::Single, InputKind::Eval] {
-        if let Err(e) = compile_bytes(input, "<fuzz>", kind, options) {
-            let lines = input.split(|&b| b == b'\n' || b == b'\r').count() as u32;
-            assert!(
-                e.pos.line >= 1 && e.pos.line <= lines + 1 && e.pos.col >= 1,
-                "error position {}:{} outside the input ({} lines) for {:?}: {}",
-                e.pos.line,
-                e.pos.col,
-                lines,
-                String::from_utf8_lossy(input),
-                e
-            );
+        match compile_bytes(input, "<fuzz>", kind, options) {
+            Ok(_) => compiled += 1,
+            Err(e) => {
+                let lines = input.split(|&b| b == b'\n' || b == b'\r').count() as u32;
+                assert!(
+                    e.pos.line >= 1 && e.pos.line <= lines + 1 && e.pos.col >= 1,
+                    "error position {}:{} outside the input ({} lines) for {:?}: {}",
+                    e.pos.line,
+                    e.pos.col,
+                    lines,
+                    String::from_utf8_lossy(input),
+                    e
+                );
+            }
         }
     }
+    compiled
 }
 
 fn campaign(iterations: usize, seed: u64) {
@@ -211,10 +217,15 @@ fn campaign(iterations: usize, seed: u64) {
         CompileOptions { opt_level: 3, ..CompileOptions::default() },
         CompileOptions { emitter: EmitterKind::Viper, ..CompileOptions::default() },
     ];
+    let (mut compiled, mut rejected) = (0usize, 0usize);
     for i in 0..iterations {
         let input = mutate(&mut rng, &seeds);
         let options = &options[i % options.len()];
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_one(&input, options)));
+        if let Ok(n) = result {
+            compiled += n;
+            rejected += 3 - n;
+        }
         if let Err(panic) = result {
             let msg = panic
                 .downcast_ref::<String>()
@@ -224,6 +235,10 @@ fn campaign(iterations: usize, seed: u64) {
             panic!("input #{i} panicked ({msg}): {:?}", String::from_utf8_lossy(&input));
         }
     }
+    eprintln!("fuzz campaign: {iterations} inputs, {compiled} compilations succeeded, {rejected} rejected");
+    // Both paths must be exercised: mutations that stay valid reach the compiler's back end.
+    assert!(compiled >= iterations / 20, "too few inputs compiled ({compiled}): the mutations are too destructive");
+    assert!(rejected >= iterations / 20, "too few inputs rejected ({rejected})");
 }
 
 #[test]
