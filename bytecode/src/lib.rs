@@ -12,6 +12,7 @@ extern crate std;
 
 pub mod code;
 pub mod disasm;
+pub mod error;
 pub mod mpy;
 pub mod opcode;
 pub mod prelude;
@@ -19,3 +20,8 @@ pub mod qstr;
 pub mod varint;
 
 pub use code::{CodeKind, CompiledModule, ConstObj, RawCode};
+pub use error::{DecodeError, DecodeErrorKind};
+pub use prelude::{
+    decode_prelude, decode_signature, decode_size, encode_line_delta, encode_signature,
+    encode_size, line_for_offset, Prelude, Signature,
+};
