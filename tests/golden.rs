@@ -88,5 +88,11 @@ fn error_corpus_reports_errors_with_positions() {
         };
         check(&path.with_extension("err"), &actual, &mut failures);
     }
-    assert!(failures.is_empty(), "{} of {} error snippets failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} error snippets failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

@@ -60,11 +60,7 @@ impl PartialEq for ConstObj {
     fn eq(&self, other: &Self) -> bool {
         use ConstObj::*;
         match (self, other) {
-            (FunTable, FunTable)
-            | (None, None)
-            | (False, False)
-            | (True, True)
-            | (Ellipsis, Ellipsis) => true,
+            (FunTable, FunTable) | (None, None) | (False, False) | (True, True) | (Ellipsis, Ellipsis) => true,
             (Str(a), Str(b)) => a == b,
             (Bytes(a), Bytes(b)) => a == b,
             (Int(a), Int(b)) => a == b,

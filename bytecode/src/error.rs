@@ -29,38 +29,22 @@ pub struct DecodeError {
 impl DecodeError {
     /// The input ended in the middle of `what`, at `offset`.
     pub const fn truncated(what: &'static str, offset: usize) -> Self {
-        Self {
-            kind: DecodeErrorKind::Truncated,
-            what,
-            offset,
-        }
+        Self { kind: DecodeErrorKind::Truncated, what, offset }
     }
 
     /// `what` at `offset` is a number too large for its field.
     pub const fn too_large(what: &'static str, offset: usize) -> Self {
-        Self {
-            kind: DecodeErrorKind::TooLarge,
-            what,
-            offset,
-        }
+        Self { kind: DecodeErrorKind::TooLarge, what, offset }
     }
 
     /// `what` at `offset` has a value the format does not allow.
     pub const fn invalid(what: &'static str, offset: usize) -> Self {
-        Self {
-            kind: DecodeErrorKind::Invalid,
-            what,
-            offset,
-        }
+        Self { kind: DecodeErrorKind::Invalid, what, offset }
     }
 
     /// `what` at `offset` is nested too deeply.
     pub const fn too_deep(what: &'static str, offset: usize) -> Self {
-        Self {
-            kind: DecodeErrorKind::TooDeep,
-            what,
-            offset,
-        }
+        Self { kind: DecodeErrorKind::TooDeep, what, offset }
     }
 
     /// Converts a var-int reading failure about `what`, started at `offset`.
@@ -84,11 +68,7 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::Invalid => {
                 write!(f, "invalid {} at offset {}", self.what, self.offset)
             }
-            DecodeErrorKind::TooDeep => write!(
-                f,
-                "{} nested too deeply at offset {}",
-                self.what, self.offset
-            ),
+            DecodeErrorKind::TooDeep => write!(f, "{} nested too deeply at offset {}", self.what, self.offset),
         }
     }
 }
@@ -103,34 +83,16 @@ mod tests {
 
     #[test]
     fn messages_name_the_item_and_offset() {
-        assert_eq!(
-            DecodeError::truncated("signature", 3).to_string(),
-            "truncated signature at offset 3"
-        );
-        assert_eq!(
-            DecodeError::too_large("n_info", 0).to_string(),
-            "n_info too large at offset 0"
-        );
-        assert_eq!(
-            DecodeError::invalid("magic", 0).to_string(),
-            "invalid magic at offset 0"
-        );
-        assert_eq!(
-            DecodeError::too_deep("tuple", 9).to_string(),
-            "tuple nested too deeply at offset 9"
-        );
+        assert_eq!(DecodeError::truncated("signature", 3).to_string(), "truncated signature at offset 3");
+        assert_eq!(DecodeError::too_large("n_info", 0).to_string(), "n_info too large at offset 0");
+        assert_eq!(DecodeError::invalid("magic", 0).to_string(), "invalid magic at offset 0");
+        assert_eq!(DecodeError::too_deep("tuple", 9).to_string(), "tuple nested too deeply at offset 9");
     }
 
     #[test]
     fn varint_errors_convert() {
         use crate::varint::VarIntError;
-        assert_eq!(
-            DecodeError::from_varint(VarIntError::Truncated, "x", 2).kind,
-            DecodeErrorKind::Truncated
-        );
-        assert_eq!(
-            DecodeError::from_varint(VarIntError::Overflow, "x", 2).kind,
-            DecodeErrorKind::TooLarge
-        );
+        assert_eq!(DecodeError::from_varint(VarIntError::Truncated, "x", 2).kind, DecodeErrorKind::Truncated);
+        assert_eq!(DecodeError::from_varint(VarIntError::Overflow, "x", 2).kind, DecodeErrorKind::TooLarge);
     }
 }

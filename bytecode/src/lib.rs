@@ -22,6 +22,6 @@ pub mod varint;
 pub use code::{CodeKind, CompiledModule, ConstObj, RawCode};
 pub use error::{DecodeError, DecodeErrorKind};
 pub use prelude::{
-    decode_prelude, decode_signature, decode_size, encode_line_delta, encode_signature,
-    encode_size, line_for_offset, Prelude, Signature,
+    decode_prelude, decode_signature, decode_size, encode_line_delta, encode_signature, encode_size, line_for_offset,
+    Prelude, Signature,
 };

@@ -213,10 +213,7 @@ pub const fn has_extra_byte(op: u8) -> bool {
 
 /// True for jump opcodes whose offset is signed (UNWIND_JUMP, JUMP, POP_JUMP_IF_*).
 pub const fn is_signed_jump(op: u8) -> bool {
-    matches!(
-        op,
-        UNWIND_JUMP | JUMP | POP_JUMP_IF_TRUE | POP_JUMP_IF_FALSE
-    )
+    matches!(op, UNWIND_JUMP | JUMP | POP_JUMP_IF_TRUE | POP_JUMP_IF_FALSE)
 }
 
 /// Unary operator numbers (`py/runtime0.h`); the first four may appear in bytecode.

@@ -52,8 +52,7 @@ pub fn encode_signature(sig: &Signature, out: &mut Vec<u8>) {
     while s | e | f | a | k | d != 0 {
         out.push(0x80 | byte);
         // Following bytes: xFSSKAED.
-        byte = ((f & 1) << 6 | (s & 3) << 4 | (k & 1) << 3 | (a & 1) << 2 | (e & 1) << 1 | (d & 1))
-            as u8;
+        byte = ((f & 1) << 6 | (s & 3) << 4 | (k & 1) << 3 | (a & 1) << 2 | (e & 1) << 1 | (d & 1)) as u8;
         s >>= 2;
         e >>= 1;
         f >>= 1;
@@ -65,13 +64,7 @@ pub fn encode_signature(sig: &Signature, out: &mut Vec<u8>) {
 }
 
 /// Sets bit `shift` of `field` when `bit` is set, failing if the bit does not fit in 32 bits.
-fn put_bit(
-    field: &mut u32,
-    bit: bool,
-    shift: u32,
-    what: &'static str,
-    offset: usize,
-) -> Result<(), DecodeError> {
+fn put_bit(field: &mut u32, bit: bool, shift: u32, what: &'static str, offset: usize) -> Result<(), DecodeError> {
     if bit {
         if shift >= 32 {
             return Err(DecodeError::too_large(what, offset));
@@ -105,22 +98,12 @@ pub fn decode_signature(code: &[u8], pos: &mut usize) -> Result<Signature, Decod
         put_bit(&mut d, byte & 0x01 != 0, n, WHAT, start)?;
         n = n.saturating_add(1);
     }
-    let n_state = s
-        .checked_add(1)
-        .ok_or(DecodeError::too_large(WHAT, start))?;
-    let scope_flags =
-        u8::try_from(f).map_err(|_| DecodeError::invalid("signature scope flags", start))?;
+    let n_state = s.checked_add(1).ok_or(DecodeError::too_large(WHAT, start))?;
+    let scope_flags = u8::try_from(f).map_err(|_| DecodeError::invalid("signature scope flags", start))?;
     if scope_flags > 0x0F {
         return Err(DecodeError::invalid("signature scope flags", start));
     }
-    Ok(Signature {
-        n_state,
-        n_exc_stack: e,
-        scope_flags,
-        n_pos_args: a,
-        n_kwonly_args: k,
-        n_def_pos_args: d,
-    })
+    Ok(Signature { n_state, n_exc_stack: e, scope_flags, n_pos_args: a, n_kwonly_args: k, n_def_pos_args: d })
 }
 
 /// Appends the size field (n_info bytes of source info, n_cell bytes of cells).
@@ -209,10 +192,7 @@ pub struct LineEntries<'a> {
 impl<'a> LineEntries<'a> {
     /// Walks `line_table` from its start.
     pub fn new(line_table: &'a [u8]) -> Self {
-        Self {
-            table: line_table,
-            pos: 0,
-        }
+        Self { table: line_table, pos: 0 }
     }
 }
 
@@ -223,18 +203,12 @@ impl Iterator for LineEntries<'_> {
         let first = *self.table.get(self.pos)?;
         if first & 0x80 == 0 {
             self.pos += 1;
-            Some(LineEntry {
-                bytes: u32::from(first & 0x1F),
-                lines: u32::from(first >> 5),
-            })
+            Some(LineEntry { bytes: u32::from(first & 0x1F), lines: u32::from(first >> 5) })
         } else {
             let second = *self.table.get(self.pos + 1)?;
             self.pos += 2;
             let lines = (u32::from(first) << 4) & 0x700 | u32::from(second);
-            Some(LineEntry {
-                bytes: u32::from(first & 0x0F),
-                lines,
-            })
+            Some(LineEntry { bytes: u32::from(first & 0x0F), lines })
         }
     }
 }
@@ -284,16 +258,9 @@ impl Prelude {
 }
 
 /// Reads a var-uint qstr index that must end before `limit`.
-fn read_info_qstr(
-    code: &[u8],
-    pos: &mut usize,
-    limit: usize,
-    what: &'static str,
-) -> Result<u32, DecodeError> {
+fn read_info_qstr(code: &[u8], pos: &mut usize, limit: usize, what: &'static str) -> Result<u32, DecodeError> {
     let start = *pos;
-    let window = code
-        .get(..limit)
-        .ok_or(DecodeError::truncated(what, start))?;
+    let window = code.get(..limit).ok_or(DecodeError::truncated(what, start))?;
     let value = read_vuint(window, pos).map_err(|e| DecodeError::from_varint(e, what, start))?;
     u32::try_from(value).map_err(|_| DecodeError::too_large(what, start))
 }
@@ -324,16 +291,7 @@ pub fn decode_prelude(code: &[u8]) -> Result<Prelude, DecodeError> {
         .filter(|&end| end <= code.len())
         .ok_or(DecodeError::truncated("cells", info_end))?;
     let cells = code.get(info_end..cells_end).unwrap_or(&[]).to_vec();
-    Ok(Prelude {
-        signature,
-        n_info,
-        n_cell,
-        simple_name,
-        arg_names,
-        line_table,
-        cells,
-        opcodes_start: cells_end,
-    })
+    Ok(Prelude { signature, n_info, n_cell, simple_name, arg_names, line_table, cells, opcodes_start: cells_end })
 }
 
 #[cfg(test)]
@@ -351,36 +309,19 @@ mod tests {
     #[test]
     fn signature_matches_mpy_cross_bytes() {
         // `x = 1` at module level: n_state 1, nothing else.
-        assert_eq!(
-            sig_bytes(&Signature {
-                n_state: 1,
-                ..Default::default()
-            }),
-            [0x00]
-        );
+        assert_eq!(sig_bytes(&Signature { n_state: 1, ..Default::default() }), [0x00]);
         // `def f(a, b): return a + b` gives n_state 4, 2 args (mpy-cross writes 0x1a).
-        let f = Signature {
-            n_state: 4,
-            n_pos_args: 2,
-            ..Default::default()
-        };
+        let f = Signature { n_state: 4, n_pos_args: 2, ..Default::default() };
         assert_eq!(sig_bytes(&f), [0x1A]);
         // A generator needs a second byte for the F bit.
-        let g = Signature {
-            n_state: 2,
-            scope_flags: 1,
-            ..Default::default()
-        };
+        let g = Signature { n_state: 2, scope_flags: 1, ..Default::default() };
         assert_eq!(sig_bytes(&g), [0x88, 0x40]);
     }
 
     #[test]
     fn signature_round_trips() {
         let samples = [
-            Signature {
-                n_state: 1,
-                ..Default::default()
-            },
+            Signature { n_state: 1, ..Default::default() },
             Signature {
                 n_state: 17,
                 n_exc_stack: 3,
@@ -416,11 +357,7 @@ mod tests {
 
     #[test]
     fn signature_drops_high_flag_bits_and_zero_state() {
-        let sig = Signature {
-            n_state: 0,
-            scope_flags: 0x31,
-            ..Default::default()
-        };
+        let sig = Signature { n_state: 0, scope_flags: 0x31, ..Default::default() };
         let bytes = sig_bytes(&sig);
         let mut pos = 0;
         let back = decode_signature(&bytes, &mut pos).unwrap();
@@ -454,14 +391,7 @@ mod tests {
         out.clear();
         encode_size(64, 2, &mut out);
         assert_eq!(out, [0x80, 0x03]);
-        for (i, c) in [
-            (0, 0),
-            (1, 0),
-            (63, 1),
-            (64, 3),
-            (1000, 17),
-            (u32::MAX, u32::MAX),
-        ] {
+        for (i, c) in [(0, 0), (1, 0), (63, 1), (64, 3), (1000, 17), (u32::MAX, u32::MAX)] {
             let mut out = Vec::new();
             encode_size(i, c, &mut out);
             let mut pos = 0;
@@ -511,12 +441,7 @@ mod tests {
     #[test]
     fn prelude_decodes_all_parts() {
         let mut code = Vec::new();
-        let sig = Signature {
-            n_state: 5,
-            n_pos_args: 2,
-            n_kwonly_args: 1,
-            ..Default::default()
-        };
+        let sig = Signature { n_state: 5, n_pos_args: 2, n_kwonly_args: 1, ..Default::default() };
         encode_signature(&sig, &mut code);
         let mut info = Vec::new();
         write_vuint(&mut info, 7); // name

@@ -113,17 +113,7 @@ mod tests {
         let mut out = Vec::new();
         write_vuint(&mut out, 0x80);
         assert_eq!(out, [0x81, 0x00]);
-        for v in [
-            0u64,
-            1,
-            127,
-            128,
-            300,
-            16383,
-            16384,
-            u32::MAX as u64,
-            u64::MAX,
-        ] {
+        for v in [0u64, 1, 127, 128, 300, 16383, 16384, u32::MAX as u64, u64::MAX] {
             let mut out = Vec::new();
             write_vuint(&mut out, v);
             assert_eq!(out.len(), vuint_len(v));
@@ -144,21 +134,7 @@ mod tests {
         out.clear();
         write_svint(&mut out, -1);
         assert_eq!(out, [0x7F]);
-        for v in [
-            0i64,
-            1,
-            -1,
-            63,
-            64,
-            -64,
-            -65,
-            1000,
-            -1000,
-            i32::MAX as i64,
-            i32::MIN as i64,
-            i64::MAX,
-            i64::MIN,
-        ] {
+        for v in [0i64, 1, -1, 63, 64, -64, -65, 1000, -1000, i32::MAX as i64, i32::MIN as i64, i64::MAX, i64::MIN] {
             let mut out = Vec::new();
             write_svint(&mut out, v);
             let mut p = 0;

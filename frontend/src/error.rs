@@ -50,20 +50,12 @@ pub struct CompileError {
 impl CompileError {
     /// A `SyntaxError` at `pos`.
     pub fn syntax(msg: impl Into<String>, pos: Pos) -> Self {
-        CompileError {
-            kind: ErrorKind::SyntaxError,
-            msg: msg.into(),
-            pos,
-        }
+        CompileError { kind: ErrorKind::SyntaxError, msg: msg.into(), pos }
     }
 
     /// An error of the given kind at `pos`.
     pub fn new(kind: ErrorKind, msg: impl Into<String>, pos: Pos) -> Self {
-        CompileError {
-            kind,
-            msg: msg.into(),
-            pos,
-        }
+        CompileError { kind, msg: msg.into(), pos }
     }
 
     /// Formats the error as `file:line:col: Kind: message`.
@@ -71,11 +63,7 @@ impl CompileError {
         struct D<'a>(&'a CompileError, &'a str);
         impl fmt::Display for D<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(
-                    f,
-                    "{}:{}:{}: {}",
-                    self.1, self.0.pos.line, self.0.pos.col, self.0
-                )
+                write!(f, "{}:{}:{}: {}", self.1, self.0.pos.line, self.0.pos.col, self.0)
             }
         }
         D(self, file)

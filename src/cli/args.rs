@@ -141,15 +141,9 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             "-i" => args.inspect = true,
             "-v" => args.verbose += 1,
             "-c" | "-m" => {
-                let value = argv
-                    .get(i)
-                    .ok_or_else(|| ArgError(format!("option {arg} needs an argument")))?;
+                let value = argv.get(i).ok_or_else(|| ArgError(format!("option {arg} needs an argument")))?;
                 i += 1;
-                args.target = if arg == "-c" {
-                    Target::Command(value.clone())
-                } else {
-                    Target::Module(value.clone())
-                };
+                args.target = if arg == "-c" { Target::Command(value.clone()) } else { Target::Module(value.clone()) };
                 break;
             }
             "-X" => {
@@ -169,9 +163,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
                 args.opt_level = if level.chars().all(|c| c == 'O') {
                     (level.len() + 1).min(255) as u8
                 } else {
-                    level
-                        .parse()
-                        .map_err(|_| ArgError(format!("invalid optimisation level: {arg}")))?
+                    level.parse().map_err(|_| ArgError(format!("invalid optimisation level: {arg}")))?
                 };
             }
             _ if arg.starts_with("-X") && arg.len() > 2 => parse_impl_option(&arg[2..], &mut args)?,

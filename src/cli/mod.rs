@@ -9,7 +9,8 @@ use ferropy_frontend::{CompileError, CompileOptions, EmitterKind, InputKind};
 use args::{Args, Emit, Parsed, Target};
 
 /// Text printed by `--version`.
-pub const VERSION_BANNER: &str = concat!("ferropy ", env!("CARGO_PKG_VERSION"), "; MicroPython-compatible (bytecode v6)");
+pub const VERSION_BANNER: &str =
+    concat!("ferropy ", env!("CARGO_PKG_VERSION"), "; MicroPython-compatible (bytecode v6)");
 
 const HELP: &str = "usage: ferropy [<opts>] [-X <implopt>] [-c <command> | -m <module> | <filename>] [args...]
 Options:
@@ -76,7 +77,9 @@ pub fn main(argv: &[String]) -> i32 {
     if args.compile_only {
         return 0;
     }
-    eprintln!("ferropy: running code needs the runtime, which this build does not have yet; use --dis or -X compile-only");
+    eprintln!(
+        "ferropy: running code needs the runtime, which this build does not have yet; use --dis or -X compile-only"
+    );
     2
 }
 

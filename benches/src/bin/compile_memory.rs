@@ -61,7 +61,11 @@ fn main() {
     drop(module);
     println!("source: {} lines, {} bytes", lines, source.len());
     println!("bytecode: {bytecode} bytes");
-    println!("compile time (one run): {:.2} ms ({:.0} lines/s)", elapsed.as_secs_f64() * 1e3, lines as f64 / elapsed.as_secs_f64());
+    println!(
+        "compile time (one run): {:.2} ms ({:.0} lines/s)",
+        elapsed.as_secs_f64() * 1e3,
+        lines as f64 / elapsed.as_secs_f64()
+    );
     println!("peak heap during compile: {peak} bytes = {:.1}x the source size", peak as f64 / source.len() as f64);
 }
 
