@@ -21,6 +21,7 @@ impl MarkSweep {
         }
         while self.mark_overflow {
             self.mark_overflow = false;
+            self.overflow_rescans += 1;
             self.rescan_marked(heap);
         }
         let freed = self.sweep(heap, roots);

@@ -34,6 +34,7 @@ pub struct MarkSweep {
     pub(super) mark_stack: [u32; MARK_STACK_LEN],
     pub(super) mark_len: usize,
     pub(super) mark_overflow: bool,
+    pub(super) overflow_rescans: u64,
 }
 
 /// A [`Roots`] that adds one extra root (the object being moved by `realloc`).
@@ -79,6 +80,7 @@ impl MarkSweep {
             mark_stack: [0; MARK_STACK_LEN],
             mark_len: 0,
             mark_overflow: false,
+            overflow_rescans: 0,
         };
         core.table.set_kind(0, BlockKind::Head);
         Ok(core)
@@ -87,6 +89,16 @@ impl MarkSweep {
     /// Total number of blocks, including the reserved block 0.
     pub fn n_blocks(&self) -> usize {
         self.table.n_blocks()
+    }
+
+    /// How many full-table rescans mark-stack overflows have caused so far.
+    pub fn overflow_rescans(&self) -> u64 {
+        self.overflow_rescans
+    }
+
+    /// Number of collections run so far.
+    pub fn collections(&self) -> u64 {
+        self.collections
     }
 
     /// The block table (read only).
