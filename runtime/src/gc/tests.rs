@@ -476,3 +476,31 @@ fn heap_facade_and_stats() {
     let c = heap.realloc(b, 64, &mut ()).unwrap();
     assert!(heap.gc.is_allocated(c));
 }
+
+#[test]
+fn heaps_and_pools_can_move_between_threads() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Heap>();
+    assert_send::<crate::QstrPool>();
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn independent_heaps_on_several_threads() {
+    let workers: Vec<_> = (0..2u32)
+        .map(|t| {
+            std::thread::spawn(move || {
+                with_stack_top(|top| {
+                    let mut heap = Heap::host(HostGcConfig::default()).unwrap();
+                    heap.gc.set_stack_top(Some(top));
+                    let head = linked_list(&mut heap.words, heap.gc.as_mut(), 300 + t);
+                    let head = black_box(head);
+                    heap.collect(&mut ());
+                    list_len_and_sum(&heap.words, black_box(head)).0
+                })
+            })
+        })
+        .collect();
+    let lens: Vec<u32> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert_eq!(lens, vec![300, 301]);
+}
