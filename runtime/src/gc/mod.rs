@@ -21,6 +21,8 @@ pub mod stack_scan;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_random;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -133,7 +135,8 @@ pub trait Gc: Send {
 
     /// Resizes an allocation to `n_bytes`: shrinks in place, grows in place when
     /// the following blocks are free, else (if `allow_move`) moves it, copying its
-    /// words. New space is zeroed. NULL `obj` allocates; `n_bytes == 0` frees.
+    /// words. Newly added blocks are zeroed (words past the old size inside the
+    /// old last block keep their contents). NULL `obj` allocates; `n_bytes == 0` frees.
     fn realloc(
         &mut self,
         heap: &mut HeapWords,
