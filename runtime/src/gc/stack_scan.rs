@@ -31,15 +31,6 @@ pub struct StackTop {
 }
 
 impl StackTop {
-    /// A stack top just below the caller's frame: it covers every function the
-    /// caller calls afterwards, but not the caller's own locals.
-    #[inline(never)]
-    pub fn here() -> StackTop {
-        let marker = 0u32;
-        let address = core::hint::black_box(core::ptr::addr_of!(marker)) as usize;
-        StackTop::from_address_unchecked(address)
-    }
-
     /// A stack top at `address`, for bare-metal embedders that know their stack
     /// bounds.
     ///
@@ -65,14 +56,22 @@ impl StackTop {
 }
 
 /// Calls `f` with a stack top recorded in a frame that encloses all of `f`'s
-/// frames, so every local `f` (and what it calls) holds is covered.
+/// frames, so every local `f` (and what it calls) holds is covered. This is the
+/// way to record the top at VM entry.
 #[inline(never)]
 pub fn with_stack_top<R>(f: impl FnOnce(StackTop) -> R) -> R {
     let marker = 0u32;
     let address = core::hint::black_box(core::ptr::addr_of!(marker)) as usize;
-    let result = f(StackTop::from_address_unchecked(address));
+    let result = run_in_deeper_frame(f, StackTop::from_address_unchecked(address));
     core::hint::black_box(&marker);
     result
+}
+
+/// Calls `f` from a frame of its own, so that even if `f` is inlined here its
+/// locals lie below the marker of [`with_stack_top`].
+#[inline(never)]
+fn run_in_deeper_frame<R>(f: impl FnOnce(StackTop) -> R, top: StackTop) -> R {
+    f(top)
 }
 
 /// Number of callee-saved registers spilled on this architecture.
@@ -145,11 +144,15 @@ pub(crate) fn scan(top: &StackTop, visit: &mut dyn FnMut(u32)) {
     let mut address = start;
     while address < end {
         // SAFETY: `address` is 4-byte aligned and lies between this function's
-        // own frame and the recorded top, which (by `StackTop`'s construction:
-        // recorded by an enclosing frame on this same thread, or promised by the
-        // caller of the unsafe `from_address`) is live stack memory of the
-        // current thread. A volatile read of a `u32` there is a plain load; the
-        // value is only compared with heap offsets, never dereferenced.
+        // own frame and the recorded top. A top from `with_stack_top` is the
+        // address of a local in a frame of this same thread (checked above when
+        // `std` is on): while that frame is live, everything between here and it
+        // is live stack; if the top outlived its frame, the range is either empty
+        // (we are above it) or still inside this thread's mapped stack (we are
+        // deeper than it was). A top from the unsafe `from_address` carries the
+        // embedder's promise that the range is readable stack. A volatile read of
+        // a `u32` there is a plain load; the value is only compared with heap
+        // offsets, never dereferenced.
         let word = unsafe { core::ptr::read_volatile(address as *const u32) };
         visit(word);
         address += 4;
@@ -189,8 +192,7 @@ mod tests {
     #[cfg(feature = "std")]
     #[test]
     fn another_threads_top_is_ignored() {
-        let top = StackTop::here();
-        let seen = std::thread::spawn(move || collect_words(&top)).join().unwrap();
+        let seen = with_stack_top(|top| std::thread::spawn(move || collect_words(&top)).join().unwrap());
         assert!(seen.is_empty());
     }
 }
