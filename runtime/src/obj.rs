@@ -67,6 +67,9 @@ const fn immediate_word(payload: u32) -> u32 {
 impl Obj {
     /// The NULL reference: no object (unbound local, absent value, end of iteration).
     pub const NULL: Obj = Obj(0);
+    /// "Iteration finished", returned by iterator slots (the same word as NULL,
+    /// as in MicroPython's normal builds).
+    pub const STOP_ITERATION: Obj = Obj(0);
     /// MicroPython's "sentinel" non-object (`MP_OBJ_SENTINEL`), used by some slot
     /// protocols to mean "load"/"not handled"; never a valid object.
     pub const SENTINEL: Obj = Obj(4);
@@ -314,6 +317,9 @@ mod tests {
         assert_eq!(Obj::from_qstr(Qstr::from_id(7)).map(Obj::raw), Some(0x3A));
         assert_eq!(Obj::NULL.raw(), 0);
         assert_eq!(Obj::SENTINEL.raw(), 4);
+        assert_eq!(Obj::STOP_ITERATION, Obj::NULL);
+        assert_eq!(Obj::ELLIPSIS.raw(), 0x26);
+        assert_eq!(Obj::builtin_type(0).map(Obj::raw), Some((256 << 3) | 6));
     }
 
     #[test]
