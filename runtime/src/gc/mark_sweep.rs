@@ -1,0 +1,345 @@
+//! The mark-sweep core shared by every block-table collector: allocation, free,
+//! realloc and the collector's state. Marking and sweeping are in `collect.rs`.
+
+use super::collector::GrowPolicy;
+use super::heap_words::HeapWords;
+use super::stack_scan::StackTop;
+use super::table::{BlockKind, BlockTable};
+use super::{AllocError, GcStats, Roots, BLOCK_BYTES, BLOCK_WORDS};
+use crate::obj::Obj;
+
+/// Entries in the explicit mark stack (MicroPython's default GC stack size).
+pub const MARK_STACK_LEN: usize = 64;
+
+/// Most blocks a heap may have: offsets (block × 16) must fit a `u32`.
+pub const MAX_BLOCKS: usize = 1 << 28;
+
+/// The state of a mark-sweep collector over one block table.
+///
+/// Block 0 is reserved (always allocated, never freed or scanned), so that no
+/// object has offset 0, which would be NULL.
+#[derive(Debug)]
+pub struct MarkSweep {
+    pub(super) table: BlockTable,
+    /// Block where the next first-fit search starts; no free block lies before it.
+    pub(super) last_free: usize,
+    pub(super) lock_depth: u32,
+    pub(super) collecting: bool,
+    pub(super) auto_collect: bool,
+    pub(super) threshold_blocks: Option<usize>,
+    pub(super) allocated_since_collect: usize,
+    pub(super) collections: u64,
+    pub(super) stress: bool,
+    pub(super) stack_top: Option<StackTop>,
+    pub(super) mark_stack: [u32; MARK_STACK_LEN],
+    pub(super) mark_len: usize,
+    pub(super) mark_overflow: bool,
+    pub(super) overflow_rescans: u64,
+}
+
+/// A [`Roots`] that adds one extra root (the object being moved by `realloc`).
+struct WithExtraRoot<'a> {
+    inner: &'a mut dyn Roots,
+    extra: Obj,
+}
+
+impl Roots for WithExtraRoot<'_> {
+    fn trace_roots(&mut self, visit: &mut dyn FnMut(Obj)) {
+        visit(self.extra);
+        self.inner.trace_roots(visit);
+    }
+
+    fn finalise(&mut self, obj: Obj, heap: &mut HeapWords) {
+        self.inner.finalise(obj, heap);
+    }
+}
+
+/// Blocks needed for `n_bytes` (0 for 0 bytes; saturating for absurd sizes).
+pub(super) fn blocks_for(n_bytes: usize) -> usize {
+    n_bytes.div_ceil(BLOCK_BYTES)
+}
+
+impl MarkSweep {
+    /// A collector over `table`, whose block count must match the heap's words.
+    pub fn new(table: BlockTable, heap: &HeapWords) -> Result<MarkSweep, AllocError> {
+        let n_blocks = table.n_blocks();
+        if n_blocks == 0 || n_blocks > MAX_BLOCKS || heap.len() < n_blocks * BLOCK_WORDS {
+            return Err(AllocError::OutOfMemory);
+        }
+        let mut core = MarkSweep {
+            table,
+            last_free: 1,
+            lock_depth: 0,
+            collecting: false,
+            auto_collect: true,
+            threshold_blocks: None,
+            allocated_since_collect: 0,
+            collections: 0,
+            stress: false,
+            stack_top: None,
+            mark_stack: [0; MARK_STACK_LEN],
+            mark_len: 0,
+            mark_overflow: false,
+            overflow_rescans: 0,
+        };
+        core.table.set_kind(0, BlockKind::Head);
+        Ok(core)
+    }
+
+    /// Total number of blocks, including the reserved block 0.
+    pub fn n_blocks(&self) -> usize {
+        self.table.n_blocks()
+    }
+
+    /// How many full-table rescans mark-stack overflows have caused so far.
+    pub fn overflow_rescans(&self) -> u64 {
+        self.overflow_rescans
+    }
+
+    /// Number of collections run so far.
+    pub fn collections(&self) -> u64 {
+        self.collections
+    }
+
+    /// The block table (read only).
+    pub fn table(&self) -> &BlockTable {
+        &self.table
+    }
+
+    /// Grows the heap and its tables to `n_blocks` blocks (owned storage only).
+    pub fn grow_to(&mut self, heap: &mut HeapWords, n_blocks: usize) -> Result<(), AllocError> {
+        if n_blocks > MAX_BLOCKS {
+            return Err(AllocError::OutOfMemory);
+        }
+        if n_blocks <= self.n_blocks() {
+            return Ok(());
+        }
+        let words = n_blocks.checked_mul(BLOCK_WORDS).ok_or(AllocError::OutOfMemory)?;
+        heap.grow_to(words)?;
+        self.table.grow_to(n_blocks)
+    }
+
+    /// The head block of a live allocation `obj`, if it is one.
+    pub(super) fn head_block(&self, obj: Obj) -> Option<usize> {
+        let block = obj.heap_block()?;
+        let live = block != 0 && matches!(self.table.kind(block), BlockKind::Head | BlockKind::Mark);
+        live.then_some(block)
+    }
+
+    /// Number of blocks of the allocation starting at `head`.
+    pub(super) fn blocks_of(&self, head: usize) -> usize {
+        let mut end = head + 1;
+        while end < self.n_blocks() && self.table.kind(end) == BlockKind::Tail {
+            end += 1;
+        }
+        end - head
+    }
+
+    /// First-fit search for `n` free blocks from the hint; returns the first block.
+    fn find_free_run(&mut self, n: usize) -> Option<usize> {
+        let mut run = 0;
+        for block in self.last_free..self.n_blocks() {
+            if self.table.kind(block) == BlockKind::Free {
+                run += 1;
+                if run >= n {
+                    return Some(block + 1 - n);
+                }
+            } else {
+                run = 0;
+            }
+        }
+        None
+    }
+
+    /// Marks `n` blocks from `start` as one allocation and zeroes them.
+    fn claim(&mut self, heap: &mut HeapWords, start: usize, n: usize, finaliser: bool) -> Obj {
+        self.table.set_kind(start, BlockKind::Head);
+        for block in start + 1..start + n {
+            self.table.set_kind(block, BlockKind::Tail);
+        }
+        self.table.set_finaliser(start, finaliser);
+        if n == 1 {
+            // A one-block request found the first free block: nothing free before it.
+            self.last_free = start + 1;
+        }
+        if let Some(words) = heap.words_mut().get_mut(start * BLOCK_WORDS..(start + n) * BLOCK_WORDS) {
+            words.fill(0);
+        }
+        self.allocated_since_collect = self.allocated_since_collect.saturating_add(n);
+        // `start` is below MAX_BLOCKS, so the offset fits and is block aligned.
+        Obj::from_raw((start * BLOCK_BYTES) as u32)
+    }
+
+    /// The full allocation path: lock check, threshold/stress collection, first
+    /// fit, then collect and retry, then let the policy grow the heap and retry.
+    pub fn alloc(
+        &mut self,
+        heap: &mut HeapWords,
+        n_bytes: usize,
+        finaliser: bool,
+        roots: &mut dyn Roots,
+        policy: &mut dyn GrowPolicy,
+    ) -> Result<Obj, AllocError> {
+        let n = blocks_for(n_bytes);
+        if n == 0 {
+            return Ok(Obj::NULL);
+        }
+        if self.lock_depth > 0 || self.collecting {
+            return Err(AllocError::Locked);
+        }
+        let mut collected = !self.auto_collect;
+        let over_threshold = self.threshold_blocks.is_some_and(|t| self.allocated_since_collect >= t);
+        if self.stress || (!collected && over_threshold) {
+            self.collect(heap, roots);
+            policy.after_collect(self, heap);
+            collected = true;
+        }
+        let mut grown = false;
+        loop {
+            if n < self.n_blocks() {
+                if let Some(start) = self.find_free_run(n) {
+                    return Ok(self.claim(heap, start, n, finaliser));
+                }
+            }
+            if !collected {
+                self.collect(heap, roots);
+                policy.after_collect(self, heap);
+                collected = true;
+            } else if !grown && policy.grow(self, heap, n) {
+                grown = true;
+            } else {
+                return Err(AllocError::OutOfMemory);
+            }
+        }
+    }
+
+    /// Frees blocks `head..head + n` and moves the search hint back if needed.
+    fn release(&mut self, head: usize, n: usize) {
+        for block in head..head + n {
+            self.table.set_kind(block, BlockKind::Free);
+        }
+        self.table.set_finaliser(head, false);
+        self.last_free = self.last_free.min(head);
+    }
+
+    /// Frees `obj` now; `false` if locked or not a live allocation.
+    pub fn free(&mut self, obj: Obj) -> bool {
+        if self.lock_depth > 0 || self.collecting {
+            return false;
+        }
+        match self.head_block(obj) {
+            Some(head) => {
+                let n = self.blocks_of(head);
+                self.release(head, n);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Resizes `obj` (see [`super::Gc::realloc`]).
+    pub fn realloc(
+        &mut self,
+        heap: &mut HeapWords,
+        obj: Obj,
+        n_bytes: usize,
+        allow_move: bool,
+        roots: &mut dyn Roots,
+        policy: &mut dyn GrowPolicy,
+    ) -> Result<Obj, AllocError> {
+        if obj.is_null() {
+            return self.alloc(heap, n_bytes, false, roots, policy);
+        }
+        if n_bytes == 0 {
+            return if self.free(obj) { Ok(Obj::NULL) } else { Err(AllocError::NotHeapObject) };
+        }
+        if self.lock_depth > 0 || self.collecting {
+            return Err(AllocError::Locked);
+        }
+        let head = self.head_block(obj).ok_or(AllocError::NotHeapObject)?;
+        let old_n = self.blocks_of(head);
+        let new_n = blocks_for(n_bytes);
+        if new_n <= old_n {
+            if new_n < old_n {
+                for block in head + new_n..head + old_n {
+                    self.table.set_kind(block, BlockKind::Free);
+                }
+                self.last_free = self.last_free.min(head + new_n);
+            }
+            return Ok(obj);
+        }
+        // Grow in place if the blocks right after the allocation are free.
+        let end = head.saturating_add(new_n);
+        let room = end <= self.n_blocks() && (head + old_n..end).all(|b| self.table.kind(b) == BlockKind::Free);
+        if room {
+            for block in head + old_n..end {
+                self.table.set_kind(block, BlockKind::Tail);
+            }
+            if let Some(words) = heap.words_mut().get_mut((head + old_n) * BLOCK_WORDS..end * BLOCK_WORDS) {
+                words.fill(0);
+            }
+            self.allocated_since_collect = self.allocated_since_collect.saturating_add(new_n - old_n);
+            return Ok(obj);
+        }
+        if !allow_move {
+            return Err(AllocError::OutOfMemory);
+        }
+        let finaliser = self.table.has_finaliser(head);
+        let mut keep_old = WithExtraRoot { inner: roots, extra: obj };
+        let new_obj = self.alloc(heap, n_bytes, finaliser, &mut keep_old, policy)?;
+        let (Some(from), Some(to)) = (obj.heap_word_index(), new_obj.heap_word_index()) else {
+            return Err(AllocError::NotHeapObject);
+        };
+        let len = old_n * BLOCK_WORDS;
+        let words = heap.words_mut();
+        if from + len <= words.len() && to + len <= words.len() {
+            words.copy_within(from..from + len, to);
+        }
+        self.release(head, old_n);
+        Ok(new_obj)
+    }
+
+    /// Allocated size of `obj` in bytes, if it is a live head.
+    pub fn alloc_size(&self, obj: Obj) -> Option<usize> {
+        self.head_block(obj).map(|h| self.blocks_of(h) * BLOCK_BYTES)
+    }
+
+    /// Sets or clears the finaliser flag of a live allocation.
+    pub fn set_finaliser(&mut self, obj: Obj, on: bool) -> bool {
+        match self.head_block(obj) {
+            Some(head) => {
+                self.table.set_finaliser(head, on);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Counts used/free blocks, objects and the largest free run.
+    pub fn stats(&self, limit_bytes: usize) -> GcStats {
+        let mut stats = GcStats {
+            collections: self.collections,
+            total_bytes: (self.n_blocks() - 1) * BLOCK_BYTES,
+            limit_bytes,
+            ..GcStats::default()
+        };
+        let mut run = 0;
+        for block in 1..self.n_blocks() {
+            match self.table.kind(block) {
+                BlockKind::Free => {
+                    stats.free_bytes += BLOCK_BYTES;
+                    run += 1;
+                    stats.largest_free_bytes = stats.largest_free_bytes.max(run * BLOCK_BYTES);
+                }
+                kind => {
+                    run = 0;
+                    stats.used_bytes += BLOCK_BYTES;
+                    if kind != BlockKind::Tail {
+                        stats.objects += 1;
+                    }
+                }
+            }
+        }
+        stats
+    }
+}
