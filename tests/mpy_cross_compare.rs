@@ -50,49 +50,62 @@ fn snippets() -> Vec<PathBuf> {
     files
 }
 
+/// What comparing one source file gave.
+enum Outcome {
+    Same,
+    /// mpy-cross rejected the file (nothing to compare).
+    ReferenceFailed,
+    Differs(String),
+}
+
+/// Compiles `path` with mpy-cross and with ferropy and compares the normalised listings.
+fn compare_one(mpy_cross: &std::ffi::OsStr, tmp: &Path, path: &Path) -> Outcome {
+    let name = path.file_name().expect("name").to_string_lossy().into_owned();
+    let out = tmp.join(format!("{name}.mpy"));
+    let status =
+        Command::new(mpy_cross).arg("-s").arg(&name).arg("-o").arg(&out).arg(path).output().expect("run mpy-cross");
+    if !status.status.success() {
+        return Outcome::ReferenceFailed;
+    }
+    let reference =
+        ferropy_bytecode::mpy::read_mpy(&fs::read(&out).expect("read .mpy")).expect("mpy-cross output loads");
+    let source = fs::read(path).expect("read source");
+    let ours = match compile_bytes(&source, &name, InputKind::File, &CompileOptions::default()) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Differs(format!("{name}: ferropy failed: {e}")),
+    };
+    let (mut a, mut b) = (String::new(), String::new());
+    ferropy_bytecode::disasm::disassemble_module(&reference, &mut a).expect("disassemble");
+    ferropy_bytecode::disasm::disassemble_module(&ours, &mut b).expect("disassemble");
+    let (a, b) = (normalise(&a), normalise(&b));
+    if a == b {
+        return Outcome::Same;
+    }
+    let first = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
+    let context = |s: &str| s.lines().skip(first.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
+    Outcome::Differs(format!("{name}: differs\n--- mpy-cross\n{}\n--- ferropy\n{}", context(&a), context(&b)))
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let tmp = std::env::temp_dir().join(format!("ferropy-{tag}-{}", std::process::id()));
+    fs::create_dir_all(&tmp).expect("temp dir");
+    tmp
+}
+
 #[test]
 fn bytecode_matches_mpy_cross() {
     let Some(mpy_cross) = std::env::var_os("MPY_CROSS") else {
         eprintln!("MPY_CROSS is not set: skipping the comparison with MicroPython's mpy-cross");
         return;
     };
-    let tmp = std::env::temp_dir().join(format!("ferropy-mpy-cross-{}", std::process::id()));
-    fs::create_dir_all(&tmp).expect("temp dir");
-    let mut failures = Vec::new();
+    let tmp = temp_dir("mpy-cross");
     let files = snippets();
+    let mut failures = Vec::new();
     for path in &files {
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
-        let out = tmp.join(format!("{name}.mpy"));
-        let status = Command::new(&mpy_cross)
-            .arg("-s")
-            .arg(&name)
-            .arg("-o")
-            .arg(&out)
-            .arg(path)
-            .output()
-            .expect("run mpy-cross");
-        if !status.status.success() {
-            failures.push(format!("{name}: mpy-cross failed: {}", String::from_utf8_lossy(&status.stderr)));
-            continue;
-        }
-        let reference =
-            ferropy_bytecode::mpy::read_mpy(&fs::read(&out).expect("read .mpy")).expect("mpy-cross output loads");
-        let source = fs::read(path).expect("read snippet");
-        let ours = match compile_bytes(&source, &name, InputKind::File, &CompileOptions::default()) {
-            Ok(m) => m,
-            Err(e) => {
-                failures.push(format!("{name}: ferropy failed: {e}"));
-                continue;
-            }
-        };
-        let (mut a, mut b) = (String::new(), String::new());
-        ferropy_bytecode::disasm::disassemble_module(&reference, &mut a).expect("disassemble");
-        ferropy_bytecode::disasm::disassemble_module(&ours, &mut b).expect("disassemble");
-        let (a, b) = (normalise(&a), normalise(&b));
-        if a != b {
-            let first = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
-            let context = |s: &str| s.lines().skip(first.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
-            failures.push(format!("{name}: differs\n--- mpy-cross\n{}\n--- ferropy\n{}", context(&a), context(&b)));
+        match compare_one(&mpy_cross, &tmp, path) {
+            Outcome::Same => {}
+            Outcome::ReferenceFailed => failures.push(format!("{}: mpy-cross rejected it", path.display())),
+            Outcome::Differs(report) => failures.push(report),
         }
     }
     let _ = fs::remove_dir_all(&tmp);
@@ -103,4 +116,46 @@ fn bytecode_matches_mpy_cross() {
         files.len(),
         failures.join("\n\n")
     );
+}
+
+/// Runs the same comparison over MicroPython's own `tests/basics` (in a copy of
+/// MicroPython's source named by `MICROPY_SOURCE`; nothing of it is copied here) and
+/// requires at least 95% of the files mpy-cross accepts to give identical bytecode.
+/// The figure is recorded in `tests/COMPAT.md`.
+#[test]
+fn micropython_basics_suite_bytecode_matches_mpy_cross() {
+    let (Some(mpy_cross), Some(source)) = (std::env::var_os("MPY_CROSS"), std::env::var_os("MICROPY_SOURCE")) else {
+        eprintln!("MPY_CROSS or MICROPY_SOURCE is not set: skipping the comparison over MicroPython's tests/basics");
+        return;
+    };
+    let dir = Path::new(&source).join("tests/basics");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    files.sort();
+    let tmp = temp_dir("mpy-basics");
+    let (mut same, mut compared) = (0, 0);
+    let mut differing = Vec::new();
+    for path in &files {
+        match compare_one(&mpy_cross, &tmp, path) {
+            Outcome::ReferenceFailed => {}
+            Outcome::Same => {
+                same += 1;
+                compared += 1;
+            }
+            Outcome::Differs(report) => {
+                compared += 1;
+                differing.push(report.lines().next().unwrap_or_default().to_string());
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(&tmp);
+    eprintln!("tests/basics: {same} of {compared} files give bytecode identical to mpy-cross");
+    for d in &differing {
+        eprintln!("  {d}");
+    }
+    assert!(same * 100 >= compared * 95, "only {same} of {compared} files match mpy-cross");
 }
