@@ -1,7 +1,8 @@
 //! ferropy: a MicroPython-compatible Python implementation with native code emitters.
 //!
 //! This facade crate re-exports the pieces a host program needs, and holds the
-//! `ferropy` command's implementation (`cli`, with the `std` feature).
+//! `ferropy` command's implementation (`cli`) and the `ferropy-cross` compiler's
+//! (`cross`), both with the `std` feature.
 #![warn(missing_docs)]
 
 pub use ferropy_bytecode as bytecode;
@@ -9,3 +10,5 @@ pub use ferropy_frontend as frontend;
 
 #[cfg(feature = "std")]
 pub mod cli;
+#[cfg(feature = "std")]
+pub mod cross;

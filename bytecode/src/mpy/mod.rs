@@ -10,15 +10,21 @@
 //! fields a `CompiledModule` has no place for (architecture, viper data, inline-asm
 //! type signature) are kept by [`read_mpy_file`]/[`write_mpy_file`] in an [`MpyFile`],
 //! which round-trips every valid file byte for byte.
+//!
+//! Reading checks the structure as it goes and then runs [`verify_module`] over the
+//! bytecode, so a file that loads refers only to qstrs, constants, children, locals
+//! and jump targets that exist ([`read_mpy_file_unverified`] skips that second step).
 
 mod read;
+mod verify;
 mod write;
 
 use alloc::vec::Vec;
 
 use crate::code::CompiledModule;
 
-pub use read::{read_mpy, read_mpy_file};
+pub use read::{read_mpy, read_mpy_file, read_mpy_file_unverified};
+pub use verify::{verify_module, verify_raw_code, VerifyError, MAX_STATE};
 pub use write::{write_mpy, write_mpy_file};
 
 /// The `.mpy` major version this crate reads and writes.

@@ -20,6 +20,8 @@ struct Reader<'a> {
     pos: usize,
     native_extras: Vec<NativeExtra>,
     codes_seen: usize,
+    /// File offset of each raw code's bytes, in depth-first order.
+    code_starts: Vec<usize>,
 }
 
 impl<'a> Reader<'a> {
@@ -204,6 +206,7 @@ impl<'a> Reader<'a> {
         };
         let has_children = kind_len & 4 != 0;
         let code_start = self.pos;
+        self.code_starts.push(code_start);
         let code = self.take(kind_len >> 3, "raw code body")?.to_vec();
         let mut prelude_offset = 0;
         let mut extra = NativeExtra { code_index, ..NativeExtra::default() };
@@ -263,9 +266,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Reads a whole `.mpy` file, keeping the header and native extras.
-pub fn read_mpy_file(bytes: &[u8]) -> Result<MpyFile, DecodeError> {
-    let mut r = Reader { bytes, pos: 0, native_extras: Vec::new(), codes_seen: 0 };
+/// Reads the structure of a whole `.mpy` file (header, tables, raw codes, native
+/// extras) without checking what the bytecode refers to; also returns the file offset
+/// of each raw code's bytes in depth-first order.
+fn read_structure(bytes: &[u8]) -> Result<(MpyFile, Vec<usize>), DecodeError> {
+    let mut r = Reader { bytes, pos: 0, native_extras: Vec::new(), codes_seen: 0, code_starts: Vec::new() };
     let header = r.header()?;
     let n_qstr = r.count("qstr count")?;
     let n_obj = r.count("constant count")?;
@@ -282,10 +287,30 @@ pub fn read_mpy_file(bytes: &[u8]) -> Result<MpyFile, DecodeError> {
         return Err(DecodeError::invalid("trailing data", r.pos));
     }
     r.native_extras.sort_by_key(|e| e.code_index);
-    Ok(MpyFile { header, module: CompiledModule { qstrs, consts, root }, native_extras: r.native_extras })
+    let file = MpyFile { header, module: CompiledModule { qstrs, consts, root }, native_extras: r.native_extras };
+    Ok((file, r.code_starts))
 }
 
-/// Reads a `.mpy` file into a module (header and native extras are checked, then dropped).
+/// Reads a whole `.mpy` file's structure without the bytecode checks of
+/// [`super::verify_module`]: for tools that want to look at broken files. Code read
+/// this way must not be run.
+pub fn read_mpy_file_unverified(bytes: &[u8]) -> Result<MpyFile, DecodeError> {
+    read_structure(bytes).map(|(file, _)| file)
+}
+
+/// Reads a whole `.mpy` file, keeping the header and native extras, and verifies its
+/// bytecode (see [`super::verify_module`]); a verification failure is reported as an
+/// `Invalid` [`DecodeError`] at the offending file offset.
+pub fn read_mpy_file(bytes: &[u8]) -> Result<MpyFile, DecodeError> {
+    let (file, code_starts) = read_structure(bytes)?;
+    super::verify_module(&file.module).map_err(|e| {
+        let start = code_starts.get(e.code_index).copied().unwrap_or(0);
+        e.to_decode_error(start)
+    })?;
+    Ok(file)
+}
+
+/// Reads and verifies a `.mpy` file into a module (header and native extras are checked, then dropped).
 pub fn read_mpy(bytes: &[u8]) -> Result<CompiledModule, DecodeError> {
     read_mpy_file(bytes).map(|file| file.module)
 }

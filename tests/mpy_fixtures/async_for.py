@@ -1,0 +1,3 @@
+async def f(it):
+    async for x in it:
+        print(x)

@@ -1,0 +1,4 @@
+class A: pass
+a = A()
+a.x = 1
+a.x += 5

@@ -1,0 +1,1 @@
+print(len([1]), type(1), isinstance(1, int))

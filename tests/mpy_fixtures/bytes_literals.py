@@ -1,0 +1,3 @@
+a = b'abc'
+b = b'\x00\xff'
+c = b''

@@ -1,0 +1,3 @@
+l = []
+l.append(1)
+l.extend([2, 3])

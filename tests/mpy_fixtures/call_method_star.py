@@ -1,0 +1,3 @@
+l = []
+args = [1]
+l.append(*args)

@@ -1,0 +1,2 @@
+fs = [print]
+fs[0]("hi")

@@ -1,0 +1,4 @@
+class A:
+    @classmethod
+    def make(cls):
+        return cls()

@@ -1,0 +1,5 @@
+def f():
+    x = 1
+    class A:
+        y = x
+    return A

@@ -1,0 +1,5 @@
+def d(c):
+    return c
+@d
+class A:
+    pass

@@ -1,0 +1,3 @@
+class A:
+    "doc"
+    x = 1

@@ -1,0 +1,4 @@
+class A:
+    class B:
+        y = 2
+    z = B.y

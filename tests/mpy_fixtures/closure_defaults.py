@@ -1,0 +1,5 @@
+def outer():
+    y = 2
+    def inner(a=1):
+        return a + y
+    return inner

@@ -1,0 +1,4 @@
+def outer(a):
+    def inner():
+        return a
+    return inner

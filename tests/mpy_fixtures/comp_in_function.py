@@ -1,0 +1,2 @@
+def f(l):
+    return [x for x in l if x]

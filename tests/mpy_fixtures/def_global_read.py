@@ -1,0 +1,3 @@
+x = 0
+def f():
+    return x + 1

@@ -1,0 +1,2 @@
+def f(a, *, b, c=5):
+    return a + b + c

@@ -1,0 +1,2 @@
+def f(*, b=1):
+    return b

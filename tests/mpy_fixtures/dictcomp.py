@@ -1,0 +1,1 @@
+r = {k: k * 2 for k in range(5)}

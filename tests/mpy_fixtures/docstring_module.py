@@ -1,0 +1,2 @@
+"module docstring"
+x = 1

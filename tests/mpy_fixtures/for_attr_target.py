@@ -1,0 +1,4 @@
+class A: pass
+a = A()
+for a.x in [1, 2]:
+    pass

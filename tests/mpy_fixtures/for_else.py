@@ -1,0 +1,5 @@
+for x in [1, 2]:
+    if x > 5:
+        break
+else:
+    print("no break")

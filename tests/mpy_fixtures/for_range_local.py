@@ -1,0 +1,5 @@
+def f(n):
+    t = 0
+    for i in range(n):
+        t += i
+    return t

@@ -1,0 +1,3 @@
+def g():
+    yield from range(3)
+    r = yield from other()

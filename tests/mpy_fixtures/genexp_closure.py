@@ -1,0 +1,2 @@
+def f(n):
+    return list(x + n for x in range(3))

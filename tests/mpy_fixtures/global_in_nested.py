@@ -1,0 +1,5 @@
+def f():
+    def g():
+        global y
+        y = 2
+    return g

@@ -1,0 +1,4 @@
+def f():
+    import sys
+    from os import sep
+    return sys, sep

@@ -1,0 +1,1 @@
+h = lambda *a, **k: (a, k)

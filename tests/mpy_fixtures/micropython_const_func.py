@@ -1,0 +1,4 @@
+from micropython import const
+N = const(4)
+def f():
+    return N + 1

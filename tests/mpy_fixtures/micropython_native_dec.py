@@ -1,0 +1,4 @@
+import micropython
+@micropython.bytecode
+def f():
+    return 1

@@ -1,0 +1,6 @@
+def f():
+    a = b = 0
+    def g():
+        nonlocal a, b
+        a, b = b, a
+    return g

@@ -1,0 +1,3 @@
+x = 1
+if x not in [2]:
+    pass

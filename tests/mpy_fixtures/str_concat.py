@@ -1,0 +1,4 @@
+a = 'abc' 'def'
+b = b'x' b'y'
+c = ('multi'
+     'line')

@@ -1,0 +1,5 @@
+a = 'single'
+b = "double"
+c = '''triple
+quoted'''
+d = """also"""

@@ -1,0 +1,7 @@
+try:
+    try:
+        x = 1
+    except KeyError:
+        pass
+except ValueError:
+    pass

@@ -1,0 +1,3 @@
+café = 1
+print(café)
+s = "héllo ✓"

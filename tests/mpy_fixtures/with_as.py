@@ -1,0 +1,3 @@
+def f(cm):
+    with cm as x:
+        print(x)

@@ -1,0 +1,4 @@
+def f(cm):
+    for i in range(2):
+        with cm:
+            break
