@@ -12,16 +12,8 @@ use std::path::{Path, PathBuf};
 
 use ferropy_frontend::{compile_bytes, CompileOptions, InputKind};
 
-fn snippets(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "py"))
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+use common::files_with_ext;
 
 fn file_name(path: &Path) -> String {
     path.file_name().expect("file name").to_string_lossy().into_owned()
@@ -49,7 +41,7 @@ fn check(expected_path: &Path, actual: &str, failures: &mut Vec<String>) {
 
 #[test]
 fn compile_corpus_matches_golden_disassembly() {
-    let files = snippets("compile");
+    let files = files_with_ext("tests/compile", "py");
     assert!(files.len() >= 150, "the corpus should hold at least 150 snippets, found {}", files.len());
     let mut failures = Vec::new();
     for path in &files {
@@ -71,7 +63,7 @@ fn compile_corpus_matches_golden_disassembly() {
 
 #[test]
 fn error_corpus_reports_errors_with_positions() {
-    let files = snippets("compile_errors");
+    let files = files_with_ext("tests/compile_errors", "py");
     let mut failures = Vec::new();
     for path in &files {
         let source = fs::read(path).expect("read snippet");

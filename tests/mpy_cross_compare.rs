@@ -12,43 +12,8 @@ use std::process::Command;
 
 use ferropy_frontend::{compile_bytes, CompileOptions, InputKind};
 
-/// Removes the raw-bytes column of instruction lines: `  off  Ln  hex..  TEXT` -> `  off  Ln  TEXT`.
-fn normalise(listing: &str) -> String {
-    let mut out = String::new();
-    for line in listing.lines() {
-        let trimmed = line.trim_start();
-        let is_instruction = trimmed.split_whitespace().next().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
-        if is_instruction && line.len() > 30 {
-            // Fixed layout from the disassembler: 6 columns of offset, 2 spaces, 4 of line mark,
-            // then the hex bytes padded to 16 characters (longer instructions run over).
-            let (head, rest) = line.split_at(12.min(line.len()));
-            let rest = rest.trim_start();
-            let text_start = rest
-                .split(' ')
-                .take_while(|w| w.len() == 2 && w.chars().all(|c| c.is_ascii_hexdigit()))
-                .map(|w| w.len() + 1)
-                .sum::<usize>();
-            out.push_str(head);
-            out.push_str(rest[text_start.min(rest.len())..].trim_start());
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn snippets() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compile");
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .expect("tests/compile")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "py"))
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+use common::{files_with_ext, listing};
 
 /// What comparing one source file gave.
 enum Outcome {
@@ -74,10 +39,7 @@ fn compare_one(mpy_cross: &std::ffi::OsStr, tmp: &Path, path: &Path) -> Outcome 
         Ok(m) => m,
         Err(e) => return Outcome::Differs(format!("{name}: ferropy failed: {e}")),
     };
-    let (mut a, mut b) = (String::new(), String::new());
-    ferropy_bytecode::disasm::disassemble_module(&reference, &mut a).expect("disassemble");
-    ferropy_bytecode::disasm::disassemble_module(&ours, &mut b).expect("disassemble");
-    let (a, b) = (normalise(&a), normalise(&b));
+    let (a, b) = (listing(&reference), listing(&ours));
     if a == b {
         return Outcome::Same;
     }
@@ -99,7 +61,7 @@ fn bytecode_matches_mpy_cross() {
         return;
     };
     let tmp = temp_dir("mpy-cross");
-    let files = snippets();
+    let files = files_with_ext("tests/compile", "py");
     let mut failures = Vec::new();
     for path in &files {
         match compare_one(&mpy_cross, &tmp, path) {
