@@ -8,7 +8,7 @@
 //! `tests/mpy_cross_compare.rs`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ferropy_frontend::{compile_bytes, CompileOptions, InputKind};
 
