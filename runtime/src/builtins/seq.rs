@@ -71,6 +71,15 @@ pub fn iter(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 pub fn next(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let it = arg(vm, args, 0)?;
+    if vm.is_exact(it, ids::GENERATOR) && args.len() == 1 {
+        return match vm.gen_resume(it, Obj::NONE, None)? {
+            crate::types::generator::GenResult::Yield(v) => Ok(v),
+            crate::types::generator::GenResult::Return(v) => {
+                let a: &[Obj] = if v == Obj::NONE { &[] } else { core::slice::from_ref(&v) };
+                Err(PyErr(vm.new_exception(ids::STOP_ITERATION, a)?))
+            }
+        };
+    }
     let v = vm.iter_next(it)?;
     if v.is_null() {
         if let Some(&d) = args.get(1) {

@@ -5,7 +5,6 @@ use ferropy_bytecode::opcode::binary as bop;
 use super::{UNARY_ABS, UNARY_BOOL, UNARY_HASH, UNARY_INVERT, UNARY_LEN, UNARY_NEGATIVE, UNARY_NOT, UNARY_POSITIVE};
 use crate::error::PyResult;
 use crate::obj::Obj;
-use crate::types::ids;
 use crate::vm::Vm;
 
 /// Special-method name of a binary operator (plain form), for user classes and messages.

@@ -14,7 +14,7 @@ pub static BOOL_TYPE: TypeDesc = TypeDesc {
     print: Some(bool_print),
     unary_op: Some(bool_unary),
     binary_op: Some(super::int::int_binary),
-    ..TypeDesc::new("bool", ids::INT)
+    ..TypeDesc::new("bool", ids::OBJECT)
 };
 
 fn bool_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

@@ -8,7 +8,7 @@
 use alloc::string::String;
 
 use super::ids::*;
-use super::TypeDesc;
+use super::{Method, TypeDesc};
 use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::qstr::Qstr;
@@ -20,8 +20,22 @@ const fn exc(name: &'static str, base: u32) -> TypeDesc {
         make_new: Some(exc_make_new),
         print: Some(exc_print),
         attr: Some(exc_attr),
+        methods: &EXC_METHODS,
         ..TypeDesc::new(name, base)
     }
+}
+
+static EXC_METHODS: [Method; 1] = [Method::new("__init__", exc_init)];
+
+/// `BaseException.__init__(self, *args)`: stores the args.
+fn exc_init(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    if let Some((&this, rest)) = args.split_first() {
+        if vm.is_exception(this) {
+            let t = vm.new_tuple(rest)?;
+            vm.set(this, 2, t);
+        }
+    }
+    Ok(Obj::NONE)
 }
 
 static EXCEPTIONS: [TypeDesc; (EXCEPTION_END - BASE_EXCEPTION) as usize] = [

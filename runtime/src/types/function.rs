@@ -214,7 +214,7 @@ impl Vm {
             }
             for i in (0..n_pos.saturating_sub(n_def)).rev() {
                 if self.local(i)?.is_null() {
-                    let msg = alloc::format!("function missing required positional argument #{}", i + 1);
+                    let msg = alloc::format!("function missing required positional argument #{i}");
                     return Err(self.type_error(&msg));
                 }
             }

@@ -185,6 +185,9 @@ fn str_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
             None => Ok(None),
         };
     }
+    if op == bop::MODULO {
+        return crate::types::misc::str_percent(vm, a, b).map(Some);
+    }
     let Some(y) = vm.str_text(b) else {
         return Ok(match op {
             bop::EQUAL => Some(Obj::FALSE),
@@ -205,7 +208,6 @@ fn str_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         bop::LESS_EQUAL => Obj::from_bool(x <= y),
         bop::MORE_EQUAL => Obj::from_bool(x >= y),
         bop::IN => Obj::from_bool(x.contains(y.as_str())),
-        bop::MODULO => return crate::types::misc::str_percent(vm, a, b).map(Some),
         _ => return Ok(None),
     }))
 }
