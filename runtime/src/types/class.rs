@@ -152,8 +152,12 @@ pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<
             let msg = alloc::format!("__init__() should return None, not '{}'", vm.type_name(r));
             return Err(vm.type_error(&msg));
         }
-    } else if !(args.is_empty() && kw.is_empty()) && !(ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native) {
-        return Err(vm.type_error("function takes 0 positional arguments but more were given"));
+    } else {
+        let is_exc = (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native);
+        let has_args = !args.is_empty() || !kw.is_empty();
+        if has_args && !is_exc {
+            return Err(vm.type_error("function takes 0 positional arguments but more were given"));
+        }
     }
     Ok(inst)
 }

@@ -25,6 +25,9 @@ const fn exc(name: &'static str, base: u32) -> TypeDesc {
     }
 }
 
+/// Most traceback entries kept per exception.
+pub const MAX_TRACEBACK_ENTRIES: usize = 1024;
+
 static EXC_METHODS: [Method; 1] = [Method::new("__init__", exc_init)];
 
 /// `BaseException.__init__(self, *args)`: stores the args.
@@ -143,6 +146,10 @@ impl Vm {
             if tb.is_null() {
                 tb = vm.new_list(&[])?;
                 vm.set(exc, 3, tb);
+            }
+            // Bound the traceback (deep recursion would otherwise fill the heap).
+            if vm.list_len(tb) >= 3 * MAX_TRACEBACK_ENTRIES {
+                return Ok(());
             }
             let f = Obj::from_qstr(file).unwrap_or(Obj::NONE);
             let b = Obj::from_qstr(block).unwrap_or(Obj::NONE);
