@@ -515,3 +515,67 @@ fn dict_copy(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         Ok(new)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::{HeapChoice, VmConfig};
+    use alloc::boxed::Box;
+
+    fn vm() -> Vm {
+        let config = VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
+        Vm::new(config, Box::new(|_: &[u8]| {}), Box::new(|_: &[u8]| {})).expect("vm")
+    }
+
+    #[test]
+    fn store_get_remove_and_growth() {
+        let mut vm = vm();
+        let d = new_dict(&mut vm, 0).expect("dict");
+        vm.st.temps.push(d);
+        for i in 0..100 {
+            let k = vm.new_int(i).expect("int");
+            let v = vm.new_int(i * 2).expect("int");
+            vm.dict_store(d, k, v).expect("store");
+        }
+        assert_eq!(vm.dict_len(d), 100);
+        let k = vm.new_int(37).expect("int");
+        assert_eq!(vm.dict_get(d, k).expect("get").and_then(|v| vm.int_value(v)), Some(74));
+        assert!(vm.dict_remove(d, k).expect("remove").is_some());
+        assert_eq!(vm.dict_get(d, k).expect("get"), None);
+        assert_eq!(vm.dict_len(d), 99);
+    }
+
+    #[test]
+    fn iteration_order_follows_micropython_hashing() {
+        // MicroPython prints {'a': 2, 3: 4, 'foo': 5, 'b': 1} for this insertion order.
+        let mut vm = vm();
+        let d = new_dict(&mut vm, 4).expect("dict");
+        vm.st.temps.push(d);
+        for (k, v) in [("b", 1), ("a", 2)] {
+            let k = vm.qstr_obj(k).expect("qstr");
+            let v = vm.new_int(v).expect("int");
+            vm.dict_store(d, k, v).expect("store");
+        }
+        let three = vm.new_int(3).expect("int");
+        let four = vm.new_int(4).expect("int");
+        vm.dict_store(d, three, four).expect("store");
+        let foo = vm.qstr_obj("foo").expect("qstr");
+        let five = vm.new_int(5).expect("int");
+        vm.dict_store(d, foo, five).expect("store");
+        let text = vm.to_repr(d).expect("repr");
+        assert_eq!(text, "{'a': 2, 3: 4, 'foo': 5, 'b': 1}");
+    }
+
+    #[test]
+    fn heap_str_and_qstr_keys_are_the_same_key() {
+        let mut vm = vm();
+        let d = new_dict(&mut vm, 0).expect("dict");
+        vm.st.temps.push(d);
+        let q = vm.qstr_obj("key").expect("qstr");
+        let one = vm.new_int(1).expect("int");
+        vm.dict_store(d, q, one).expect("store");
+        let h = vm.new_str("key").expect("str");
+        vm.st.temps.push(h);
+        assert_eq!(vm.dict_get(d, h).expect("get"), Some(one));
+    }
+}
