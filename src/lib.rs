@@ -7,6 +7,9 @@
 
 pub use ferropy_bytecode as bytecode;
 pub use ferropy_frontend as frontend;
+pub use ferropy_runtime as runtime;
+
+pub mod run;
 
 #[cfg(feature = "std")]
 pub mod cli;

@@ -77,10 +77,19 @@ pub fn main(argv: &[String]) -> i32 {
     if args.compile_only {
         return 0;
     }
-    eprintln!(
-        "ferropy: running code needs the runtime, which this build does not have yet; use --dis or -X compile-only"
-    );
-    2
+    let mut config = ferropy_runtime::VmConfig::default();
+    if let Some(bytes) = args.heap_size {
+        config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
+    }
+    let out: ferropy_runtime::vm::OutputSink = Box::new(|b: &[u8]| {
+        let _ = std::io::stdout().lock().write_all(b);
+    });
+    let err: ferropy_runtime::vm::OutputSink = Box::new(|b: &[u8]| {
+        let mut out = std::io::stdout().lock();
+        let _ = out.flush();
+        let _ = std::io::stderr().lock().write_all(b);
+    });
+    crate::run::run_compiled(&module, config, out, err)
 }
 
 /// Reads the source named by the arguments; on failure prints the message and returns the exit status.

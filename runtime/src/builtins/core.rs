@@ -1,0 +1,206 @@
+//! Object built-ins: `len`, `isinstance`, `repr`, `getattr`, `hash`, ...
+
+use alloc::string::String;
+
+use super::arg;
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::rt;
+use crate::types::ids;
+use crate::vm::Vm;
+
+pub fn len(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    vm.unary_op(rt::UNARY_LEN, o)
+}
+
+fn class_check(vm: &mut Vm, cls: Obj) -> PyResult<()> {
+    if vm.is_class(cls) || vm.is_tuple(cls) {
+        Ok(())
+    } else {
+        Err(vm.type_error("issubclass() arg 2 must be a class or a tuple of classes"))
+    }
+}
+
+fn any_subclass(vm: &Vm, t: Obj, cls: Obj) -> bool {
+    if vm.is_tuple(cls) {
+        vm.tuple_items(cls).into_iter().any(|c| vm.is_subclass(t, c))
+    } else {
+        vm.is_subclass(t, cls)
+    }
+}
+
+pub fn isinstance(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let (o, cls) = (arg(vm, args, 0)?, arg(vm, args, 1)?);
+    class_check(vm, cls)?;
+    let t = vm.type_of(o);
+    Ok(Obj::from_bool(any_subclass(vm, t, cls)))
+}
+
+pub fn issubclass(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let (c, cls) = (arg(vm, args, 0)?, arg(vm, args, 1)?);
+    if !vm.is_class(c) {
+        return Err(vm.type_error("issubclass() arg 1 must be a class"));
+    }
+    class_check(vm, cls)?;
+    Ok(Obj::from_bool(any_subclass(vm, c, cls)))
+}
+
+pub fn repr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let s = vm.to_repr(o)?;
+    vm.new_str(&s)
+}
+
+pub fn abs(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    vm.unary_op(rt::UNARY_ABS, o)
+}
+
+fn attr_name(vm: &mut Vm, o: Obj) -> PyResult<crate::qstr::Qstr> {
+    let s = vm.expect_str(o)?;
+    vm.intern(&s)
+}
+
+pub fn hasattr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let n = arg(vm, args, 1)?;
+    let q = attr_name(vm, n)?;
+    match vm.load_attr_opt(o, q) {
+        Ok(v) => Ok(Obj::from_bool(v.is_some())),
+        Err(e) if vm.exception_matches(e.0, ids::ATTRIBUTE_ERROR) => Ok(Obj::FALSE),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn getattr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let n = arg(vm, args, 1)?;
+    let q = attr_name(vm, n)?;
+    match (vm.load_attr(o, q), args.get(2)) {
+        (Ok(v), _) => Ok(v),
+        (Err(e), Some(&d)) if vm.exception_matches(e.0, ids::ATTRIBUTE_ERROR) => Ok(d),
+        (Err(e), _) => Err(e),
+    }
+}
+
+pub fn setattr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let n = arg(vm, args, 1)?;
+    let v = arg(vm, args, 2)?;
+    let q = attr_name(vm, n)?;
+    vm.store_attr(o, q, v)?;
+    Ok(Obj::NONE)
+}
+
+pub fn delattr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let n = arg(vm, args, 1)?;
+    let q = attr_name(vm, n)?;
+    vm.store_attr(o, q, Obj::NULL)?;
+    Ok(Obj::NONE)
+}
+
+pub fn callable(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let t = vm.type_of(o);
+    let yes = o.static_object_id().is_some()
+        || vm.is_class(o)
+        || t == crate::types::type_obj(ids::FUNCTION)
+        || t == crate::types::type_obj(ids::BOUND_METHOD)
+        || (vm.is_user_class(t) && {
+            let q = vm.intern("__call__")?;
+            vm.class_lookup(t, q, 0)?.is_some()
+        });
+    Ok(Obj::from_bool(yes))
+}
+
+pub fn chr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let n = vm.expect_int(o)?;
+    match u32::try_from(n).ok().and_then(char::from_u32) {
+        Some(c) => {
+            let mut buf = [0u8; 4];
+            vm.new_str(c.encode_utf8(&mut buf))
+        }
+        None => Err(vm.value_error("chr() arg not in range(0x110000)")),
+    }
+}
+
+pub fn ord(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    if let Some(s) = vm.str_text(o) {
+        let mut chars = s.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            return vm.new_int(i64::from(c as u32));
+        }
+        let msg = alloc::format!("ord() expected a character, but string of length {} found", s.chars().count());
+        return Err(vm.type_error(&msg));
+    }
+    Err(vm.type_error("ord expects a character"))
+}
+
+pub fn hash(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let h = vm.hash(o)?;
+    vm.new_int(h)
+}
+
+pub fn id(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    vm.new_int(i64::from(o.raw()))
+}
+
+pub fn divmod(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    use ferropy_bytecode::opcode::binary as bop;
+    let (a, b) = (arg(vm, args, 0)?, arg(vm, args, 1)?);
+    let q = vm.binary_op(bop::FLOOR_DIVIDE, a, b)?;
+    vm.root(q);
+    let r = vm.binary_op(bop::MODULO, a, b)?;
+    vm.root(r);
+    vm.new_tuple(&[q, r])
+}
+
+pub fn pow(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    use ferropy_bytecode::opcode::binary as bop;
+    let (a, b) = (arg(vm, args, 0)?, arg(vm, args, 1)?);
+    let p = vm.binary_op(bop::POWER, a, b)?;
+    match args.get(2) {
+        Some(&m) => vm.binary_op(bop::MODULO, p, m),
+        None => Ok(p),
+    }
+}
+
+fn radix(vm: &mut Vm, args: &[Obj], prefix: &str, f: fn(u64) -> String) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let n = vm.expect_int(o)?;
+    let body = f(n.unsigned_abs());
+    let s = if n < 0 { alloc::format!("-{prefix}{body}") } else { alloc::format!("{prefix}{body}") };
+    vm.new_str(&s)
+}
+
+pub fn hex(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    radix(vm, args, "0x", |n| alloc::format!("{n:x}"))
+}
+
+pub fn bin(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    radix(vm, args, "0b", |n| alloc::format!("{n:b}"))
+}
+
+pub fn oct(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    radix(vm, args, "0o", |n| alloc::format!("{n:o}"))
+}
+
+pub fn round(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    let n = vm.expect_int(o)?;
+    vm.new_int(n)
+}
+
+pub fn globals(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    Ok(vm.st.frames.last().map(|f| f.globals).unwrap_or(Obj::NONE))
+}
+
+pub fn locals(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    Ok(vm.st.frames.last().map(|f| if f.locals.is_null() { f.globals } else { f.locals }).unwrap_or(Obj::NONE))
+}

@@ -1,0 +1,145 @@
+//! Iteration built-ins: `min`, `max`, `sum`, `iter`, `next`, `sorted`, ...
+
+use super::arg;
+use crate::error::{PyErr, PyResult};
+use crate::obj::Obj;
+use crate::types::ids;
+use crate::vm::Vm;
+
+fn kwarg(vm: &Vm, kw: &[Obj], name: &str) -> Option<Obj> {
+    kw.chunks(2).find(|p| p.len() == 2 && vm.str_text(p[0]).as_deref() == Some(name)).map(|p| p[1])
+}
+
+fn min_max(vm: &mut Vm, args: &[Obj], kw: &[Obj], want_max: bool) -> PyResult<Obj> {
+    let items = if args.len() == 1 { vm.collect_iterable(args[0])? } else { args.to_vec() };
+    let key = kwarg(vm, kw, "key");
+    let mut best: Option<(Obj, Obj)> = None;
+    for o in items {
+        let k = match key {
+            Some(f) if f != Obj::NONE => {
+                let k = vm.call(f, &[o], &[])?;
+                vm.root(k)
+            }
+            _ => o,
+        };
+        best = Some(match best {
+            None => (k, o),
+            Some((bk, bo)) => {
+                let better = if want_max { vm.less_than(bk, k)? } else { vm.less_than(k, bk)? };
+                if better {
+                    (k, o)
+                } else {
+                    (bk, bo)
+                }
+            }
+        });
+    }
+    match best {
+        Some((_, o)) => Ok(o),
+        None => match kwarg(vm, kw, "default") {
+            Some(d) => Ok(d),
+            None => Err(vm.value_error("arg is an empty sequence")),
+        },
+    }
+}
+
+pub fn min(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    min_max(vm, args, kw, false)
+}
+
+pub fn max(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    min_max(vm, args, kw, true)
+}
+
+pub fn sum(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let src = arg(vm, args, 0)?;
+    let mut acc = args.get(1).copied().unwrap_or(Obj::from_small_int(0).unwrap_or(Obj::NONE));
+    for o in vm.collect_iterable(src)? {
+        acc = vm.binary_op(ferropy_bytecode::opcode::binary::ADD, acc, o)?;
+        vm.root(acc);
+    }
+    Ok(acc)
+}
+
+pub fn iter(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = arg(vm, args, 0)?;
+    match args.get(1) {
+        Some(&sentinel) => crate::types::iterators::new_call_iter(vm, o, sentinel),
+        None => vm.get_iter(o),
+    }
+}
+
+pub fn next(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let it = arg(vm, args, 0)?;
+    if vm.is_exact(it, ids::GENERATOR) && args.len() == 1 {
+        return match vm.gen_resume(it, Obj::NONE, None)? {
+            crate::types::generator::GenResult::Yield(v) => Ok(v),
+            crate::types::generator::GenResult::Return(v) => {
+                let a: &[Obj] = if v == Obj::NONE { &[] } else { core::slice::from_ref(&v) };
+                Err(PyErr(vm.new_exception(ids::STOP_ITERATION, a)?))
+            }
+        };
+    }
+    let v = vm.iter_next(it)?;
+    if v.is_null() {
+        if let Some(&d) = args.get(1) {
+            return Ok(d);
+        }
+        let e = vm.new_exception(ids::STOP_ITERATION, &[])?;
+        return Err(PyErr(e));
+    }
+    Ok(v)
+}
+
+pub fn sorted(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let src = arg(vm, args, 0)?;
+    let items = vm.collect_iterable(src)?;
+    let key = kwarg(vm, kw, "key").unwrap_or(Obj::NONE);
+    let reverse = match kwarg(vm, kw, "reverse") {
+        Some(r) => vm.is_true(r)?,
+        None => false,
+    };
+    let sorted = crate::types::list::sort_items(vm, items, key, reverse)?;
+    for &o in &sorted {
+        vm.root(o);
+    }
+    vm.new_list(&sorted)
+}
+
+pub fn all(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let src = arg(vm, args, 0)?;
+    let it = vm.get_iter(src)?;
+    vm.root(it);
+    loop {
+        let x = vm.iter_next(it)?;
+        if x.is_null() {
+            return Ok(Obj::TRUE);
+        }
+        if !vm.is_true(x)? {
+            return Ok(Obj::FALSE);
+        }
+    }
+}
+
+pub fn any(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let src = arg(vm, args, 0)?;
+    let it = vm.get_iter(src)?;
+    vm.root(it);
+    loop {
+        let x = vm.iter_next(it)?;
+        if x.is_null() {
+            return Ok(Obj::FALSE);
+        }
+        if vm.is_true(x)? {
+            return Ok(Obj::TRUE);
+        }
+    }
+}
+
+pub fn reversed(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let src = arg(vm, args, 0)?;
+    let mut items = vm.collect_iterable(src)?;
+    items.reverse();
+    let l = vm.new_list(&items)?;
+    vm.get_iter(l)
+}

@@ -1,0 +1,50 @@
+//! Creating exceptions: `new_error(type, message)` and the common shortcuts.
+//! Creation never fails: if memory runs out, the preallocated MemoryError is
+//! raised instead.
+
+use crate::error::{PyErr, PyResult};
+use crate::obj::Obj;
+use crate::types::ids;
+use crate::vm::Vm;
+
+impl Vm {
+    /// A new exception instance of built-in type `type_id` with `args`.
+    pub fn new_exception(&mut self, type_id: u32, args: &[Obj]) -> PyResult<Obj> {
+        let cls = crate::types::type_obj(type_id);
+        crate::types::exception::new_exception_of(self, cls, args)
+    }
+
+    /// An exception of built-in type `type_id` with one message argument.
+    pub fn new_error(&mut self, type_id: u32, msg: &str) -> PyErr {
+        let r = self.with_temps(|vm| {
+            let m = vm.new_str(msg)?;
+            vm.root(m);
+            vm.new_exception(type_id, &[m])
+        });
+        match r {
+            Ok(e) => PyErr(e),
+            Err(e) => e,
+        }
+    }
+
+    /// A TypeError.
+    pub fn type_error(&mut self, msg: &str) -> PyErr {
+        self.new_error(ids::TYPE_ERROR, msg)
+    }
+
+    /// A ValueError.
+    pub fn value_error(&mut self, msg: &str) -> PyErr {
+        self.new_error(ids::VALUE_ERROR, msg)
+    }
+
+    /// The preallocated MemoryError.
+    pub fn memory_error(&mut self) -> PyErr {
+        PyErr(self.st.memory_error)
+    }
+
+    /// True if exception instance `exc` is an instance of class `cls`.
+    pub fn exception_matches(&self, exc: Obj, type_id: u32) -> bool {
+        let t = self.type_of(exc);
+        self.is_subclass(t, crate::types::type_obj(type_id))
+    }
+}

@@ -1,0 +1,315 @@
+//! Operators: `unary_op`, `binary_op`, `is_true`, `equal`, `hash`, ordering.
+
+use ferropy_bytecode::opcode::binary as bop;
+
+use super::{UNARY_ABS, UNARY_BOOL, UNARY_HASH, UNARY_INVERT, UNARY_LEN, UNARY_NEGATIVE, UNARY_NOT, UNARY_POSITIVE};
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::vm::Vm;
+
+/// Special-method name of a binary operator (plain form), for user classes and messages.
+pub fn binary_dunder(op: u8) -> &'static str {
+    match op {
+        bop::LESS => "__lt__",
+        bop::MORE => "__gt__",
+        bop::EQUAL => "__eq__",
+        bop::LESS_EQUAL => "__le__",
+        bop::MORE_EQUAL => "__ge__",
+        bop::NOT_EQUAL => "__ne__",
+        bop::IN => "__contains__",
+        bop::INPLACE_OR => "__ior__",
+        bop::INPLACE_XOR => "__ixor__",
+        bop::INPLACE_AND => "__iand__",
+        bop::INPLACE_LSHIFT => "__ilshift__",
+        bop::INPLACE_RSHIFT => "__irshift__",
+        bop::INPLACE_ADD => "__iadd__",
+        bop::INPLACE_SUBTRACT => "__isub__",
+        bop::INPLACE_MULTIPLY => "__imul__",
+        bop::INPLACE_MAT_MULTIPLY => "__imatmul__",
+        bop::INPLACE_FLOOR_DIVIDE => "__ifloordiv__",
+        bop::INPLACE_TRUE_DIVIDE => "__itruediv__",
+        bop::INPLACE_MODULO => "__imod__",
+        bop::INPLACE_POWER => "__ipow__",
+        bop::OR => "__or__",
+        bop::XOR => "__xor__",
+        bop::AND => "__and__",
+        bop::LSHIFT => "__lshift__",
+        bop::RSHIFT => "__rshift__",
+        bop::ADD => "__add__",
+        bop::SUBTRACT => "__sub__",
+        bop::MULTIPLY => "__mul__",
+        bop::MAT_MULTIPLY => "__matmul__",
+        bop::FLOOR_DIVIDE => "__floordiv__",
+        bop::TRUE_DIVIDE => "__truediv__",
+        bop::MODULO => "__mod__",
+        bop::POWER => "__pow__",
+        _ => "?",
+    }
+}
+
+fn reverse_dunder(op: u8) -> Option<&'static str> {
+    Some(match op {
+        bop::ADD => "__radd__",
+        bop::SUBTRACT => "__rsub__",
+        bop::MULTIPLY => "__rmul__",
+        bop::OR => "__ror__",
+        bop::AND => "__rand__",
+        bop::XOR => "__rxor__",
+        _ => return None,
+    })
+}
+
+fn unary_dunder(op: u8) -> &'static str {
+    match op {
+        UNARY_POSITIVE => "__pos__",
+        UNARY_NEGATIVE => "__neg__",
+        UNARY_INVERT => "__invert__",
+        UNARY_BOOL => "__bool__",
+        UNARY_LEN => "__len__",
+        UNARY_HASH => "__hash__",
+        UNARY_ABS => "__abs__",
+        _ => "?",
+    }
+}
+
+impl Vm {
+    /// Python truth value.
+    pub fn is_true(&mut self, o: Obj) -> PyResult<bool> {
+        match o {
+            Obj::TRUE => return Ok(true),
+            Obj::FALSE | Obj::NONE | Obj::NULL => return Ok(false),
+            _ => {}
+        }
+        if let Some(v) = o.small_int_value() {
+            return Ok(v != 0);
+        }
+        if let Some(r) = self.unary_op_opt(UNARY_BOOL, o)? {
+            return Ok(r == Obj::TRUE);
+        }
+        if let Some(r) = self.unary_op_opt(UNARY_LEN, o)? {
+            return Ok(self.int_value(r).unwrap_or(0) != 0);
+        }
+        Ok(true)
+    }
+
+    /// A unary operator; `None` when the type does not support it.
+    pub fn unary_op_opt(&mut self, op: u8, o: Obj) -> PyResult<Option<Obj>> {
+        if let Some(v) = o.small_int_value() {
+            let v = i64::from(v);
+            return Ok(Some(match op {
+                UNARY_POSITIVE | UNARY_HASH => o,
+                UNARY_NEGATIVE => self.new_int(-v)?,
+                UNARY_INVERT => self.new_int(!v)?,
+                UNARY_NOT => Obj::from_bool(v == 0),
+                UNARY_BOOL => Obj::from_bool(v != 0),
+                UNARY_ABS => self.new_int(v.abs())?,
+                _ => return Ok(None),
+            }));
+        }
+        if op == UNARY_NOT {
+            return Ok(Some(Obj::from_bool(!self.is_true(o)?)));
+        }
+        if self.is_user_class(self.type_of(o)) {
+            if let Some(r) = super::call_dunder(self, o, unary_dunder(op), &[])? {
+                if op == UNARY_BOOL {
+                    return Ok(Some(Obj::from_bool(self.is_true(r)?)));
+                }
+                return Ok(Some(r));
+            }
+            if op == UNARY_HASH {
+                return Ok(Some(self.new_int(i64::from(o.raw() >> 4))?));
+            }
+        }
+        match self.desc_of(o).unary_op {
+            Some(f) => f(self, op, o),
+            None if op == UNARY_HASH => Ok(Some(self.new_int(i64::from(o.raw() >> 2))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A unary operator, raising TypeError when unsupported.
+    pub fn unary_op(&mut self, op: u8, o: Obj) -> PyResult<Obj> {
+        match self.unary_op_opt(op, o)? {
+            Some(r) => Ok(r),
+            None => {
+                let n = self.type_name(o);
+                let msg = match op {
+                    UNARY_LEN => alloc::format!("object of type '{n}' has no len()"),
+                    UNARY_HASH => alloc::format!("unhashable type: '{n}'"),
+                    _ => alloc::format!("unsupported type for {}: '{n}'", unary_dunder(op)),
+                };
+                Err(self.type_error(&msg))
+            }
+        }
+    }
+
+    /// `hash(o)` as an i64.
+    pub fn hash(&mut self, o: Obj) -> PyResult<i64> {
+        if let Some(v) = o.small_int_value() {
+            return Ok(i64::from(v));
+        }
+        if self.is_str(o) {
+            return Ok(i64::from(self.str_hash(o)));
+        }
+        let h = self.unary_op(UNARY_HASH, o)?;
+        Ok(self.int_value(h).unwrap_or(0))
+    }
+
+    /// `a == b`.
+    pub fn equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
+        if a == b {
+            return Ok(true);
+        }
+        if a.is_small_int() && b.is_small_int() {
+            return Ok(false);
+        }
+        if self.is_str(a) && self.is_str(b) {
+            if a.is_qstr() && b.is_qstr() {
+                return Ok(false);
+            }
+            return Ok(self.str_bytes(a) == self.str_bytes(b));
+        }
+        let r = self.binary_op(bop::EQUAL, a, b)?;
+        self.is_true(r)
+    }
+
+    /// `a < b`.
+    pub fn less_than(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
+        if let (Some(x), Some(y)) = (a.small_int_value(), b.small_int_value()) {
+            return Ok(x < y);
+        }
+        let r = self.binary_op(bop::LESS, a, b)?;
+        self.is_true(r)
+    }
+
+    /// A binary operator (`opcode::binary` numbers).
+    pub fn binary_op(&mut self, op: u8, a: Obj, b: Obj) -> PyResult<Obj> {
+        if let (Some(x), Some(y)) = (a.small_int_value(), b.small_int_value()) {
+            let (x, y) = (i64::from(x), i64::from(y));
+            let r = match op {
+                bop::ADD | bop::INPLACE_ADD => Some(x + y),
+                bop::SUBTRACT | bop::INPLACE_SUBTRACT => Some(x - y),
+                bop::MULTIPLY | bop::INPLACE_MULTIPLY => Some(x * y),
+                bop::LESS => return Ok(Obj::from_bool(x < y)),
+                bop::MORE => return Ok(Obj::from_bool(x > y)),
+                bop::LESS_EQUAL => return Ok(Obj::from_bool(x <= y)),
+                bop::MORE_EQUAL => return Ok(Obj::from_bool(x >= y)),
+                bop::EQUAL => return Ok(Obj::from_bool(x == y)),
+                bop::NOT_EQUAL => return Ok(Obj::from_bool(x != y)),
+                _ => None,
+            };
+            if let Some(r) = r {
+                return self.new_int(r);
+            }
+        }
+        match op {
+            bop::IS => return Ok(Obj::from_bool(a == b)),
+            bop::EXCEPTION_MATCH => return self.exception_match_op(a, b),
+            bop::IN => return self.contains(b, a),
+            bop::NOT_EQUAL => {
+                let eq = self.equal(a, b)?;
+                return Ok(Obj::from_bool(!eq));
+            }
+            bop::EQUAL if a == b => return Ok(Obj::TRUE),
+            _ => {}
+        }
+        // User classes: special methods.
+        if self.is_user_class(self.type_of(a)) {
+            if (bop::INPLACE_OR..=bop::INPLACE_POWER).contains(&op) {
+                if let Some(r) = super::call_dunder(self, a, binary_dunder(op), &[b])? {
+                    if r != Obj::NOT_IMPLEMENTED {
+                        return Ok(r);
+                    }
+                }
+            }
+            let plain =
+                if (bop::INPLACE_OR..=bop::INPLACE_POWER).contains(&op) { op + bop::INPLACE_TO_PLAIN } else { op };
+            if let Some(r) = super::call_dunder(self, a, binary_dunder(plain), &[b])? {
+                if r != Obj::NOT_IMPLEMENTED {
+                    return Ok(r);
+                }
+            }
+        }
+        if let Some(f) = self.desc_of(a).binary_op {
+            if let Some(r) = f(self, op, a, b)? {
+                if r != Obj::NOT_IMPLEMENTED {
+                    return Ok(r);
+                }
+            }
+        }
+        let plain = if (bop::INPLACE_OR..=bop::INPLACE_POWER).contains(&op) { op + bop::INPLACE_TO_PLAIN } else { op };
+        if self.is_user_class(self.type_of(b)) {
+            let swapped = match plain {
+                bop::LESS => Some("__gt__"),
+                bop::MORE => Some("__lt__"),
+                bop::LESS_EQUAL => Some("__ge__"),
+                bop::MORE_EQUAL => Some("__le__"),
+                bop::EQUAL => Some("__eq__"),
+                _ => reverse_dunder(plain),
+            };
+            if let Some(name) = swapped {
+                if let Some(r) = super::call_dunder(self, b, name, &[a])? {
+                    if r != Obj::NOT_IMPLEMENTED {
+                        return Ok(r);
+                    }
+                }
+            }
+        } else if matches!(plain, bop::MULTIPLY) {
+            // int * sequence
+            if self.int_value(a).is_some() && self.desc_of(b).binary_op.is_some() && self.int_value(b).is_none() {
+                if let Some(f) = self.desc_of(b).binary_op {
+                    if let Some(r) = f(self, op, b, a)? {
+                        return Ok(r);
+                    }
+                }
+            }
+        }
+        if plain == bop::EQUAL {
+            return Ok(Obj::FALSE);
+        }
+        let (ta, tb) = (self.type_name(a), self.type_name(b));
+        let msg = alloc::format!("unsupported types for {}: '{ta}', '{tb}'", binary_dunder(plain));
+        Err(self.type_error(&msg))
+    }
+
+    /// `needle in container`.
+    pub fn contains(&mut self, container: Obj, needle: Obj) -> PyResult<Obj> {
+        if self.is_user_class(self.type_of(container)) {
+            if let Some(r) = super::call_dunder(self, container, "__contains__", &[needle])? {
+                return Ok(Obj::from_bool(self.is_true(r)?));
+            }
+        }
+        if let Some(f) = self.desc_of(container).binary_op {
+            if let Some(r) = f(self, bop::IN, container, needle)? {
+                return Ok(r);
+            }
+        }
+        // Fall back to iteration.
+        let it = self.get_iter(container)?;
+        self.with_temps(|vm| {
+            vm.root(it);
+            loop {
+                let x = vm.iter_next(it)?;
+                if x.is_null() {
+                    return Ok(Obj::FALSE);
+                }
+                if vm.equal(x, needle)? {
+                    return Ok(Obj::TRUE);
+                }
+            }
+        })
+    }
+
+    fn exception_match_op(&mut self, exc: Obj, cls: Obj) -> PyResult<Obj> {
+        let t = self.type_of(exc);
+        if self.is_tuple(cls) {
+            for c in self.tuple_items(cls) {
+                if self.is_subclass(t, c) {
+                    return Ok(Obj::TRUE);
+                }
+            }
+            return Ok(Obj::FALSE);
+        }
+        Ok(Obj::from_bool(self.is_subclass(t, cls)))
+    }
+}

@@ -1,0 +1,207 @@
+//! `type` and user classes.
+//!
+//! Class layout: `[type(type), name qstr, bases tuple, locals dict, native base id]`.
+//! Instance layout: `[class, attribute dict, ...]`; instances of classes derived
+//! from an exception carry the exception words too (`[class, dict, args, traceback]`).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::ids;
+use super::TypeDesc;
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::vm::Vm;
+
+/// The `type` type.
+pub static TYPE_TYPE: TypeDesc =
+    TypeDesc { make_new: Some(type_make_new), print: Some(type_print), ..TypeDesc::new("type", ids::OBJECT) };
+
+fn type_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    let name = vm.class_name(o);
+    out.push_str(&alloc::format!("<class '{name}'>"));
+    Ok(())
+}
+
+fn type_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    match args {
+        [o] => Ok(vm.type_of(*o)),
+        [name, bases, dict] => {
+            let n = vm.expect_str(*name)?;
+            let q = vm.qstr_obj(&n)?;
+            new_class(vm, q, *bases, *dict)
+        }
+        _ => Err(vm.type_error("type takes 1 or 3 arguments")),
+    }
+}
+
+/// Creates a class object.
+pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Obj> {
+    let mut native = ids::OBJECT;
+    for b in vm.tuple_items(bases) {
+        if !vm.is_class(b) {
+            return Err(vm.type_error("bases must be types"));
+        }
+        if let Some(id) = b.builtin_type_id() {
+            if !super::desc(id)
+                .map(|d| d.subclassable || (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&id))
+                .unwrap_or(false)
+            {
+                let msg = alloc::format!("type '{}' isn't an acceptable base type", vm.class_name(b));
+                return Err(vm.type_error(&msg));
+            }
+            native = id;
+        } else {
+            let n = vm.class_native_base(b);
+            if n != ids::OBJECT {
+                native = n;
+            }
+        }
+    }
+    let c = vm.alloc(5)?;
+    vm.set(c, 0, super::type_obj(ids::TYPE));
+    vm.set(c, 1, name);
+    vm.set(c, 2, bases);
+    vm.set(c, 3, locals);
+    vm.set(c, 4, Obj::from_small_int(native as i32).unwrap_or(Obj::NONE));
+    Ok(c)
+}
+
+impl Vm {
+    /// The built-in type a user class derives its representation from.
+    pub fn class_native_base(&self, cls: Obj) -> u32 {
+        if !self.is_user_class(cls) {
+            return ids::OBJECT;
+        }
+        self.get(cls, 4).small_int_value().map(|v| v as u32).unwrap_or(ids::OBJECT)
+    }
+
+    /// `issubclass(cls, base)` for class objects.
+    pub fn is_subclass(&self, cls: Obj, base: Obj) -> bool {
+        self.is_subclass_depth(cls, base, 0)
+    }
+
+    fn is_subclass_depth(&self, cls: Obj, base: Obj, depth: usize) -> bool {
+        if cls == base || base == super::type_obj(ids::OBJECT) {
+            return true;
+        }
+        if depth > 64 {
+            return false;
+        }
+        if let Some(mut id) = cls.builtin_type_id() {
+            let Some(target) = base.builtin_type_id() else { return false };
+            loop {
+                if id == target {
+                    return true;
+                }
+                match super::desc(id).and_then(|d| d.base) {
+                    Some(b) => id = b,
+                    None => return false,
+                }
+            }
+        }
+        if !self.is_user_class(cls) {
+            return false;
+        }
+        let bases = self.get(cls, 2);
+        self.tuple_items(bases).into_iter().any(|b| self.is_subclass_depth(b, base, depth + 1))
+    }
+
+    /// `isinstance(o, cls)`.
+    pub fn isinstance(&self, o: Obj, cls: Obj) -> bool {
+        let t = self.type_of(o);
+        self.is_subclass(t, cls)
+    }
+}
+
+/// Calls a user class: creates the instance and runs `__init__`.
+pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let native = vm.class_native_base(cls);
+    let new_q = vm.intern("__new__")?;
+    let inst = if let Some((f, None)) = vm.class_lookup(cls, new_q, 0)? {
+        let f = if vm.type_of(f) == super::type_obj(ids::STATICMETHOD) { vm.get(f, 1) } else { f };
+        let mut full = Vec::with_capacity(args.len() + 1);
+        full.push(cls);
+        full.extend_from_slice(args);
+        let inst = vm.call(f, &full, kw)?;
+        if !vm.isinstance(inst, cls) {
+            return Ok(inst);
+        }
+        inst
+    } else if (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native) {
+        super::exception::new_exception_of(vm, cls, args)?
+    } else if native != ids::OBJECT {
+        let msg = alloc::format!("subclassing '{}' is not supported yet", vm.class_name(super::type_obj(native)));
+        return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, &msg));
+    } else {
+        let o = vm.alloc(2)?;
+        vm.set(o, 0, cls);
+        vm.root(o);
+        let d = super::dict::new_dict(vm, 0)?;
+        vm.set(o, 1, d);
+        o
+    };
+    vm.root(inst);
+    let init_q = vm.intern("__init__")?;
+    if let Some((f, None)) = vm.class_lookup(cls, init_q, 0)? {
+        let mut full = Vec::with_capacity(args.len() + 1);
+        full.push(inst);
+        full.extend_from_slice(args);
+        let r = vm.call(f, &full, kw)?;
+        if r != Obj::NONE {
+            let msg = alloc::format!("__init__() should return None, not '{}'", vm.type_name(r));
+            return Err(vm.type_error(&msg));
+        }
+    } else {
+        let is_exc = (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native);
+        let has_args = !args.is_empty() || !kw.is_empty();
+        if has_args && !is_exc {
+            return Err(vm.type_error("function takes 0 positional arguments but more were given"));
+        }
+    }
+    Ok(inst)
+}
+
+/// `__build_class__(body, name, *bases)`: runs the body with a fresh locals
+/// dict, creates the class, and fills the body's `__class__` cell.
+pub fn build_class(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let _ = kw;
+    let (body, name, bases) = match args {
+        [body, name, bases @ ..] => (*body, *name, bases),
+        _ => return Err(vm.type_error("__build_class__ needs a body and a name")),
+    };
+    let bases = vm.new_tuple(bases)?;
+    vm.root(bases);
+    let locals = super::dict::new_dict(vm, 0)?;
+    vm.root(locals);
+    let code = vm.get_usize(body, 1);
+    let globals = vm.get(body, 2);
+    vm.push_code_frame(code, body, globals, locals)?;
+    // The body may close over cells of the enclosing function.
+    let n_closed = vm.get_usize(body, 5);
+    for i in 0..n_closed {
+        let c = vm.get(body, super::function::FUN_HEADER + i);
+        vm.set_local(i, c)?;
+    }
+    let cells = vm.st.codes.get(code).map(|u| u.cells.clone()).unwrap_or_default();
+    for c in cells {
+        let v = vm.local(usize::from(c))?;
+        let cell = vm.new_cell(v)?;
+        vm.set_local(usize::from(c), cell)?;
+    }
+    let base = vm.st.frames.len() - 1;
+    let cell = match vm.run_frames(base, None)? {
+        crate::vm::dispatch::Outcome::Return(v) => v,
+        crate::vm::dispatch::Outcome::Yield(_) => return Err(vm.internal_error("yield in class body")),
+    };
+    vm.root(cell);
+    let name_q = match vm.str_text(name) {
+        Some(t) => vm.qstr_obj(&t)?,
+        None => return Err(vm.type_error("class name must be a str")),
+    };
+    let cls = new_class(vm, name_q, bases, locals)?;
+    if vm.type_of(cell) == super::type_obj(ids::CELL) {
+        vm.set(cell, 1, cls);
+    }
+    Ok(cls)
+}

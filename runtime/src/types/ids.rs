@@ -1,0 +1,67 @@
+//! Built-in type ids: the payload of `Obj::builtin_type(id)` for each built-in
+//! type. One constant per type; `types::TYPES` maps an id to its descriptor.
+
+#![allow(missing_docs)]
+
+pub const OBJECT: u32 = 0;
+pub const TYPE: u32 = 1;
+pub const NONE_TYPE: u32 = 2;
+pub const BOOL: u32 = 3;
+pub const INT: u32 = 4;
+pub const STR: u32 = 5;
+pub const BYTES: u32 = 6;
+pub const TUPLE: u32 = 7;
+pub const LIST: u32 = 8;
+pub const DICT: u32 = 9;
+pub const RANGE: u32 = 10;
+pub const SLICE: u32 = 11;
+pub const FUNCTION: u32 = 12;
+pub const BOUND_METHOD: u32 = 13;
+pub const CELL: u32 = 14;
+pub const GENERATOR: u32 = 15;
+pub const BUILTIN_FUNCTION: u32 = 16;
+pub const MODULE: u32 = 17;
+pub const SUPER: u32 = 18;
+pub const ELLIPSIS_TYPE: u32 = 19;
+pub const NOT_IMPLEMENTED_TYPE: u32 = 20;
+pub const STATICMETHOD: u32 = 21;
+pub const CLASSMETHOD: u32 = 22;
+pub const PROPERTY: u32 = 23;
+pub const SEQ_ITERATOR: u32 = 24;
+pub const RANGE_ITERATOR: u32 = 25;
+pub const DICT_ITERATOR: u32 = 26;
+pub const ENUMERATE: u32 = 27;
+pub const ZIP: u32 = 28;
+pub const MAP: u32 = 29;
+pub const DICT_VIEW: u32 = 30;
+pub const CALL_ITERATOR: u32 = 31;
+
+/// First exception type id; the hierarchy follows (see `types::exception`).
+pub const BASE_EXCEPTION: u32 = 64;
+pub const SYSTEM_EXIT: u32 = 65;
+pub const KEYBOARD_INTERRUPT: u32 = 66;
+pub const GENERATOR_EXIT: u32 = 67;
+pub const EXCEPTION: u32 = 68;
+pub const STOP_ITERATION: u32 = 69;
+pub const ARITHMETIC_ERROR: u32 = 70;
+pub const OVERFLOW_ERROR: u32 = 71;
+pub const ZERO_DIVISION_ERROR: u32 = 72;
+pub const ASSERTION_ERROR: u32 = 73;
+pub const ATTRIBUTE_ERROR: u32 = 74;
+pub const EOF_ERROR: u32 = 75;
+pub const IMPORT_ERROR: u32 = 76;
+pub const LOOKUP_ERROR: u32 = 77;
+pub const INDEX_ERROR: u32 = 78;
+pub const KEY_ERROR: u32 = 79;
+pub const MEMORY_ERROR: u32 = 80;
+pub const NAME_ERROR: u32 = 81;
+pub const OS_ERROR: u32 = 82;
+pub const RUNTIME_ERROR: u32 = 83;
+pub const NOT_IMPLEMENTED_ERROR: u32 = 84;
+pub const SYNTAX_ERROR: u32 = 85;
+pub const TYPE_ERROR: u32 = 86;
+pub const VALUE_ERROR: u32 = 87;
+pub const UNICODE_ERROR: u32 = 88;
+pub const INDENTATION_ERROR: u32 = 89;
+/// One past the last exception type id.
+pub const EXCEPTION_END: u32 = 90;

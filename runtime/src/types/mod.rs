@@ -1,0 +1,187 @@
+//! Built-in types: one static [`TypeDesc`] per type (like MicroPython's
+//! `mp_obj_type_t`), one file per type. Adding a type means adding an id in
+//! [`ids`], a file with its descriptor, and a line in [`desc`].
+
+pub mod bool_;
+pub mod bound_method;
+pub mod bytes;
+pub mod cell;
+pub mod class;
+pub mod dict;
+pub mod exception;
+pub mod function;
+pub mod generator;
+pub mod ids;
+pub mod int;
+pub mod iterators;
+pub mod list;
+pub mod misc;
+pub mod none;
+pub mod object;
+pub mod range;
+pub mod slice;
+pub mod str;
+pub mod tuple;
+
+use alloc::string::String;
+
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::qstr::Qstr;
+use crate::vm::Vm;
+
+/// A built-in function or method: positional args (self first for methods) and
+/// keyword args as flat `name, value` pairs.
+pub type NativeFn = fn(&mut Vm, &[Obj], &[Obj]) -> PyResult<Obj>;
+/// Creates an instance: the type object, positional and keyword args.
+pub type MakeNewFn = fn(&mut Vm, Obj, &[Obj], &[Obj]) -> PyResult<Obj>;
+/// Appends `str()` (repr = false) or `repr()` (repr = true) text of an object.
+pub type PrintFn = fn(&mut Vm, Obj, &mut String, bool) -> PyResult<()>;
+/// A unary operator (`rt::unary_op` numbers); `None` = not supported.
+pub type UnaryFn = fn(&mut Vm, u8, Obj) -> PyResult<Option<Obj>>;
+/// A binary operator (`opcode::binary` numbers); `None` = not supported.
+pub type BinaryFn = fn(&mut Vm, u8, Obj, Obj) -> PyResult<Option<Obj>>;
+/// Loads a non-method attribute; `None` = not found.
+pub type AttrFn = fn(&mut Vm, Obj, Qstr) -> PyResult<Option<Obj>>;
+/// `obj[index]`: value SENTINEL = load, NULL = delete, else store (returns None).
+pub type SubscrFn = fn(&mut Vm, Obj, Obj, Obj) -> PyResult<Obj>;
+/// `iter(obj)`.
+pub type GetIterFn = fn(&mut Vm, Obj) -> PyResult<Obj>;
+/// Next item of an iterator, or NULL (`Obj::STOP_ITERATION`) at the end.
+pub type IterNextFn = fn(&mut Vm, Obj) -> PyResult<Obj>;
+/// Calls the object.
+pub type CallFn = fn(&mut Vm, Obj, &[Obj], &[Obj]) -> PyResult<Obj>;
+
+/// How a method in a type's table is bound.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MethodKind {
+    /// Bound to the instance (`self` first).
+    Instance,
+    /// A static method (no binding).
+    Static,
+    /// Bound to the type (`cls` first).
+    Class,
+}
+
+/// One entry of a type's method table.
+pub struct Method {
+    /// The Python name.
+    pub name: &'static str,
+    /// The implementation.
+    pub fun: NativeFn,
+    /// How it binds.
+    pub kind: MethodKind,
+}
+
+impl Method {
+    /// An instance method.
+    pub const fn new(name: &'static str, fun: NativeFn) -> Method {
+        Method { name, fun, kind: MethodKind::Instance }
+    }
+    /// A static method.
+    pub const fn new_static(name: &'static str, fun: NativeFn) -> Method {
+        Method { name, fun, kind: MethodKind::Static }
+    }
+}
+
+/// A built-in type's descriptor: name, base and slots.
+pub struct TypeDesc {
+    /// `__name__`.
+    pub name: &'static str,
+    /// Base type id (`None` only for `object`).
+    pub base: Option<u32>,
+    /// Whether user classes may derive from it.
+    pub subclassable: bool,
+    /// Constructor (`T(...)`).
+    pub make_new: Option<MakeNewFn>,
+    /// `str`/`repr`.
+    pub print: Option<PrintFn>,
+    /// Calling an instance.
+    pub call: Option<CallFn>,
+    /// Unary operators (also `bool`, `len`, `hash`).
+    pub unary_op: Option<UnaryFn>,
+    /// Binary operators.
+    pub binary_op: Option<BinaryFn>,
+    /// Non-method attributes.
+    pub attr: Option<AttrFn>,
+    /// Subscription.
+    pub subscr: Option<SubscrFn>,
+    /// `iter()`.
+    pub getiter: Option<GetIterFn>,
+    /// `next()` for iterators.
+    pub iternext: Option<IterNextFn>,
+    /// Methods, looked up by name.
+    pub methods: &'static [Method],
+}
+
+impl TypeDesc {
+    /// A descriptor with only a name and base; fill the slots with `..`.
+    pub const fn new(name: &'static str, base: u32) -> TypeDesc {
+        TypeDesc {
+            name,
+            base: Some(base),
+            subclassable: false,
+            make_new: None,
+            print: None,
+            call: None,
+            unary_op: None,
+            binary_op: None,
+            attr: None,
+            subscr: None,
+            getiter: None,
+            iternext: None,
+            methods: &[],
+        }
+    }
+
+    /// The index of method `name` in the table.
+    pub fn method_index(&self, name: &str) -> Option<usize> {
+        self.methods.iter().position(|m| m.name == name)
+    }
+}
+
+/// The descriptor of built-in type `id`.
+pub fn desc(id: u32) -> Option<&'static TypeDesc> {
+    use ids::*;
+    Some(match id {
+        OBJECT => &object::OBJECT_TYPE,
+        TYPE => &class::TYPE_TYPE,
+        NONE_TYPE => &none::NONE_TYPE,
+        BOOL => &bool_::BOOL_TYPE,
+        INT => &int::INT_TYPE,
+        STR => &str::STR_TYPE,
+        BYTES => &bytes::BYTES_TYPE,
+        TUPLE => &tuple::TUPLE_TYPE,
+        LIST => &list::LIST_TYPE,
+        DICT => &dict::DICT_TYPE,
+        RANGE => &range::RANGE_TYPE,
+        SLICE => &slice::SLICE_TYPE,
+        FUNCTION => &function::FUNCTION_TYPE,
+        BOUND_METHOD => &bound_method::BOUND_METHOD_TYPE,
+        CELL => &cell::CELL_TYPE,
+        GENERATOR => &generator::GENERATOR_TYPE,
+        BUILTIN_FUNCTION => &function::BUILTIN_FUNCTION_TYPE,
+        MODULE => &misc::MODULE_TYPE,
+        SUPER => &misc::SUPER_TYPE,
+        ELLIPSIS_TYPE => &none::ELLIPSIS_TYPE,
+        NOT_IMPLEMENTED_TYPE => &none::NOT_IMPLEMENTED_TYPE,
+        STATICMETHOD => &misc::STATICMETHOD_TYPE,
+        CLASSMETHOD => &misc::CLASSMETHOD_TYPE,
+        PROPERTY => &misc::PROPERTY_TYPE,
+        SEQ_ITERATOR => &iterators::SEQ_ITERATOR_TYPE,
+        RANGE_ITERATOR => &range::RANGE_ITERATOR_TYPE,
+        DICT_ITERATOR => &dict::DICT_ITERATOR_TYPE,
+        ENUMERATE => &iterators::ENUMERATE_TYPE,
+        ZIP => &iterators::ZIP_TYPE,
+        MAP => &iterators::MAP_TYPE,
+        DICT_VIEW => &dict::DICT_VIEW_TYPE,
+        CALL_ITERATOR => &iterators::CALL_ITERATOR_TYPE,
+        BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
+        _ => return None,
+    })
+}
+
+/// The type object of built-in type `id`.
+pub fn type_obj(id: u32) -> Obj {
+    Obj::builtin_type(id).unwrap_or(Obj::NONE)
+}

@@ -1,0 +1,129 @@
+//! `slice`: `[type, start, stop, step]`, and index helpers for sequences.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::ids;
+use super::TypeDesc;
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::vm::Vm;
+
+/// The `slice` type.
+pub static SLICE_TYPE: TypeDesc = TypeDesc { print: Some(slice_print), ..TypeDesc::new("slice", ids::OBJECT) };
+
+fn slice_print(vm: &mut Vm, s: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    out.push_str("slice(");
+    for i in 1..4 {
+        if i > 1 {
+            out.push_str(", ");
+        }
+        vm.print_obj(vm.get(s, i), out, true)?;
+    }
+    out.push(')');
+    Ok(())
+}
+
+/// Items `start, start+step, ...` before `stop` (indices already normalised).
+pub fn pick<T: Copy>(items: &[T], start: i64, stop: i64, step: i64) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        if let Some(&x) = usize::try_from(i).ok().and_then(|u| items.get(u)) {
+            out.push(x);
+        }
+        i += step;
+    }
+    out
+}
+
+impl Vm {
+    /// A new slice object.
+    pub fn new_slice(&mut self, start: Obj, stop: Obj, step: Obj) -> PyResult<Obj> {
+        let s = self.alloc(4)?;
+        self.set(s, 0, super::type_obj(ids::SLICE));
+        self.set(s, 1, start);
+        self.set(s, 2, stop);
+        self.set(s, 3, step);
+        Ok(s)
+    }
+
+    /// For a slice index: normalised `(start, stop, step)` for a sequence of `len`.
+    pub fn slice_indices(&mut self, index: Obj, len: usize) -> PyResult<Option<(i64, i64, i64)>> {
+        if !(index.is_heap_ref() && self.get(index, 0) == super::type_obj(ids::SLICE)) {
+            return Ok(None);
+        }
+        let len = len as i64;
+        let get = |vm: &mut Vm, i: usize| -> PyResult<Option<i64>> {
+            let o = vm.get(index, i);
+            if o == Obj::NONE || o.is_null() {
+                Ok(None)
+            } else {
+                vm.expect_int(o).map(Some)
+            }
+        };
+        let step = get(self, 3)?.unwrap_or(1);
+        if step == 0 {
+            return Err(self.value_error("slice step can't be zero"));
+        }
+        let norm = |v: i64, lo: i64, hi: i64| {
+            let v = if v < 0 { v + len } else { v };
+            v.clamp(lo, hi)
+        };
+        let (start, stop) = if step > 0 {
+            (get(self, 1)?.map(|v| norm(v, 0, len)).unwrap_or(0), get(self, 2)?.map(|v| norm(v, 0, len)).unwrap_or(len))
+        } else {
+            (
+                get(self, 1)?.map(|v| norm(v, -1, len - 1)).unwrap_or(len - 1),
+                get(self, 2)?.map(|v| norm(v, -1, len - 1)).unwrap_or(-1),
+            )
+        };
+        Ok(Some((start, stop, step)))
+    }
+
+    /// A sequence index (negative counts from the end); IndexError when out of range.
+    pub fn seq_index(&mut self, index: Obj, len: usize, what: &str) -> PyResult<usize> {
+        let Some(mut i) = self.int_value(index) else {
+            let msg = alloc::format!("{what} indices must be integers, not {}", self.type_name(index));
+            return Err(self.type_error(&msg));
+        };
+        if i < 0 {
+            i += len as i64;
+        }
+        if i < 0 || i >= len as i64 {
+            let msg = alloc::format!("{what} index out of range");
+            return Err(self.new_error(ids::INDEX_ERROR, &msg));
+        }
+        Ok(i as usize)
+    }
+
+    /// `base[index]` (value SENTINEL = load, NULL = delete, else store).
+    pub fn subscr(&mut self, base: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
+        if self.is_user_class(self.type_of(base)) {
+            let (name, args): (&str, &[Obj]) = if value == Obj::SENTINEL {
+                ("__getitem__", &[index])
+            } else if value.is_null() {
+                ("__delitem__", &[index])
+            } else {
+                ("__setitem__", &[index, value])
+            };
+            if let Some(r) = crate::rt::call_dunder(self, base, name, args)? {
+                return Ok(r);
+            }
+        }
+        match self.desc_of(base).subscr {
+            Some(f) => f(self, base, index, value),
+            None => {
+                let what = if value == Obj::SENTINEL {
+                    "isn't subscriptable"
+                } else if value.is_null() {
+                    "doesn't support item deletion"
+                } else {
+                    "doesn't support item assignment"
+                };
+                let msg = alloc::format!("'{}' object {what}", self.type_name(base));
+                Err(self.type_error(&msg))
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! VM configuration: heap kind and size, limits, GC stress.
+
+use crate::gc::{AllocError, Heap, HostGcConfig};
+
+/// Which collector backs the heap.
+#[derive(Clone, Copy, Debug)]
+pub enum HeapChoice {
+    /// A fixed arena of this many bytes (MicroPython style).
+    Arena(usize),
+    /// A growable host heap.
+    Host(HostGcConfig),
+}
+
+impl HeapChoice {
+    /// Creates the heap.
+    pub fn build(self) -> Result<Heap, AllocError> {
+        match self {
+            HeapChoice::Arena(bytes) => Heap::arena(bytes),
+            HeapChoice::Host(cfg) => Heap::host(cfg),
+        }
+    }
+}
+
+/// VM settings; build one with [`VmConfig::default`] and adjust the fields.
+#[derive(Clone, Copy, Debug)]
+pub struct VmConfig {
+    /// The heap.
+    pub heap: HeapChoice,
+    /// Maximum number of live Python frames (deeper calls raise
+    /// `RuntimeError: maximum recursion depth exceeded`).
+    pub recursion_limit: usize,
+    /// Maximum nesting of native re-entries into the VM (calls from built-ins
+    /// back into Python: `__init__`, generators, class bodies, ...).
+    pub native_limit: usize,
+    /// Collect before every allocation (testing aid).
+    pub gc_stress: bool,
+}
+
+impl Default for VmConfig {
+    fn default() -> VmConfig {
+        VmConfig { heap: HeapChoice::Arena(1024 * 1024), recursion_limit: 10_000, native_limit: 48, gc_stress: false }
+    }
+}

@@ -1,0 +1,211 @@
+//! The dispatch loop: decodes one instruction of the innermost frame at a time
+//! and runs it. Python-to-Python calls push a frame and continue in the same
+//! loop (no native recursion); exceptions unwind frame by frame through the
+//! exception-block stacks, following MicroPython's handler model.
+
+use crate::error::{PyErr, PyResult};
+use crate::obj::Obj;
+use crate::vm::Vm;
+use ferropy_bytecode::opcode::{self as op, OperandKind};
+
+/// How a run of the loop ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The base frame returned this value.
+    Return(Obj),
+    /// The base frame (a generator) yielded this value.
+    Yield(Obj),
+}
+
+/// What one instruction asks the loop to do next.
+pub(crate) enum Step {
+    /// Go on with the next instruction of the (possibly new) top frame.
+    Next,
+    /// The top frame returns a value.
+    Return(Obj),
+    /// The top frame (a generator) yields a value.
+    Yield(Obj),
+}
+
+/// A decoded instruction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Instr {
+    /// The opcode.
+    pub op: u8,
+    /// Operand: index, count, or absolute jump target.
+    pub arg: usize,
+    /// Signed operand (LOAD_CONST_SMALL_INT).
+    pub sarg: i64,
+    /// The extra byte (MAKE_CLOSURE*, UNWIND_JUMP).
+    pub extra: u8,
+}
+
+fn read_uint(code: &[u8], pos: &mut usize) -> Option<usize> {
+    let mut v: usize = 0;
+    for _ in 0..5 {
+        let b = *code.get(*pos)?;
+        *pos += 1;
+        v = (v << 7) | usize::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn read_sint(code: &[u8], pos: &mut usize) -> Option<i64> {
+    let first = *code.get(*pos)?;
+    let mut v: i64 = if first & 0x40 != 0 { -1 } else { 0 };
+    for _ in 0..10 {
+        let b = *code.get(*pos)?;
+        *pos += 1;
+        v = (v << 7) | i64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Decodes the instruction at `ip`; returns it and the next offset.
+pub(crate) fn decode(code: &[u8], ip: usize) -> Option<(Instr, usize)> {
+    let opc = *code.get(ip)?;
+    let mut pos = ip + 1;
+    let mut ins = Instr { op: opc, arg: 0, sarg: 0, extra: 0 };
+    match op::operand_kind(opc) {
+        OperandKind::None => {}
+        OperandKind::Qstr => ins.arg = read_uint(code, &mut pos)?,
+        OperandKind::VarInt if opc == op::LOAD_CONST_SMALL_INT => ins.sarg = read_sint(code, &mut pos)?,
+        OperandKind::VarInt => ins.arg = read_uint(code, &mut pos)?,
+        OperandKind::Jump => {
+            let b0 = *code.get(pos)?;
+            pos += 1;
+            let (raw, bias) = if b0 & 0x80 != 0 {
+                let b1 = *code.get(pos)?;
+                pos += 1;
+                (usize::from(b0 & 0x7f) | (usize::from(b1) << 7), 0x4000)
+            } else {
+                (usize::from(b0), 0x40)
+            };
+            let target = if op::is_signed_jump(opc) { (pos as i64) + (raw as i64) - bias } else { (pos + raw) as i64 };
+            ins.arg = usize::try_from(target).ok()?;
+        }
+    }
+    if op::has_extra_byte(opc) {
+        ins.extra = *code.get(pos)?;
+        pos += 1;
+    }
+    Some((ins, pos))
+}
+
+impl Vm {
+    /// Runs frames until the frame at index `base` returns or yields. `pending`
+    /// is an exception to raise first (generator `throw`).
+    pub(crate) fn run_frames(&mut self, base: usize, pending: Option<PyErr>) -> PyResult<Outcome> {
+        if self.st.native_depth >= self.st.native_limit {
+            self.st.frames.truncate(base);
+            return Err(self.recursion_error());
+        }
+        self.st.native_depth += 1;
+        let temps = self.st.temps.len();
+        let r = self.run_loop(base, pending, temps);
+        self.st.temps.truncate(temps);
+        self.st.native_depth -= 1;
+        r
+    }
+
+    fn run_loop(&mut self, base: usize, mut pending: Option<PyErr>, temps: usize) -> PyResult<Outcome> {
+        loop {
+            let result = match pending.take() {
+                Some(e) => Err(e),
+                None => self.step(),
+            };
+            self.st.temps.truncate(temps);
+            match result {
+                Ok(Step::Next) => {}
+                Ok(Step::Return(v)) => {
+                    self.st.frames.pop();
+                    if self.st.frames.len() <= base {
+                        return Ok(Outcome::Return(v));
+                    }
+                    self.push(v)?;
+                }
+                Ok(Step::Yield(v)) => {
+                    if self.st.frames.len() != base + 1 {
+                        return Err(self.internal_error("yield from a nested frame"));
+                    }
+                    return Ok(Outcome::Yield(v));
+                }
+                Err(mut err) => loop {
+                    match self.handle_exception(err) {
+                        Ok(()) => break,
+                        Err(e) => {
+                            self.st.frames.pop();
+                            if self.st.frames.len() <= base {
+                                return Err(e);
+                            }
+                            err = e;
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// Records the traceback entry and jumps to the innermost handler of the
+    /// top frame; gives the exception back if the frame has none.
+    fn handle_exception(&mut self, err: PyErr) -> PyResult<()> {
+        let exc = err.0;
+        let (code, op_ip) = match self.st.frames.last() {
+            Some(f) => (f.code, f.op_ip),
+            None => return Err(err),
+        };
+        let opc = self.st.codes.get(code).and_then(|u| u.bytecode.get(op_ip)).copied().unwrap_or(0);
+        if opc != op::END_FINALLY && opc != op::RAISE_LAST && exc != self.st.memory_error {
+            self.record_traceback(exc, code, op_ip);
+        }
+        let Some(f) = self.st.frames.last_mut() else { return Err(err) };
+        while let Some(b) = f.exc.last() {
+            if b.handler <= op_ip {
+                f.exc.pop();
+            } else {
+                break;
+            }
+        }
+        let Some(b) = f.exc.last_mut() else { return Err(err) };
+        b.prev_exc = exc;
+        let (handler, sp) = (b.handler, b.val_sp);
+        f.ip = handler;
+        for slot in f.state.iter_mut().take(f.sp).skip(sp) {
+            *slot = Obj::NULL;
+        }
+        f.sp = sp;
+        self.push(exc)
+    }
+
+    fn record_traceback(&mut self, exc: Obj, code: usize, op_ip: usize) {
+        let Some(u) = self.st.codes.get(code) else { return };
+        let table = u.bytecode.get(u.line_table.clone()).unwrap_or(&[]);
+        let line = ferropy_bytecode::prelude::line_for_offset(table, op_ip.saturating_sub(u.opcodes_start));
+        let block = u.name;
+        let file = self.st.contexts.get(u.context).and_then(|c| c.qstrs.first()).copied().unwrap_or_default();
+        self.add_traceback(exc, file, line, block);
+    }
+
+    /// Executes one instruction of the top frame.
+    fn step(&mut self) -> PyResult<Step> {
+        let (code_idx, ip) = match self.st.frames.last() {
+            Some(f) => (f.code, f.ip),
+            None => return Err(self.internal_error("no frame")),
+        };
+        let decoded = self.st.codes.get(code_idx).and_then(|u| decode(&u.bytecode, ip));
+        let Some((ins, next)) = decoded else {
+            return Err(self.internal_error("malformed bytecode"));
+        };
+        if let Some(f) = self.st.frames.last_mut() {
+            f.op_ip = ip;
+            f.ip = next;
+        }
+        self.execute(ins)
+    }
+}

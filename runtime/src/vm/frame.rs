@@ -1,0 +1,162 @@
+//! A running function's state: the value stack and locals in one array laid
+//! out as MicroPython's code state (local `i` at `state[n_state - 1 - i]`, the
+//! value stack growing up from `state[0]`), plus the exception-block stack.
+
+use alloc::vec::Vec;
+
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::vm::Vm;
+
+/// One entry of a frame's exception-block stack (SETUP_EXCEPT/FINALLY/WITH).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExcBlock {
+    /// Bytecode offset of the handler.
+    pub handler: usize,
+    /// Value-stack depth when the block was pushed.
+    pub val_sp: usize,
+    /// True for finally/with blocks (run on return and break/continue too).
+    pub finally: bool,
+    /// The exception being handled by this block (for a bare `raise`), or NULL.
+    pub prev_exc: Obj,
+}
+
+/// A Python frame.
+#[derive(Debug)]
+pub struct Frame {
+    /// Index of the code unit in `VmState::codes`.
+    pub code: usize,
+    /// The function object being run (NULL for module code).
+    pub fun: Obj,
+    /// Globals dict.
+    pub globals: Obj,
+    /// Locals dict for LOAD_NAME/STORE_NAME (module and class bodies), else NULL.
+    pub locals: Obj,
+    /// Offset of the next instruction.
+    pub ip: usize,
+    /// Offset of the instruction being executed.
+    pub op_ip: usize,
+    /// Number of values on the value stack.
+    pub sp: usize,
+    /// Value stack then locals (reversed).
+    pub state: Vec<Obj>,
+    /// Exception-block stack.
+    pub exc: Vec<ExcBlock>,
+    /// The generator object that owns this frame, or NULL.
+    pub generator: Obj,
+}
+
+impl Frame {
+    /// Visits every object the frame holds.
+    pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
+        visit(self.fun);
+        visit(self.globals);
+        visit(self.locals);
+        visit(self.generator);
+        self.state.iter().for_each(|&o| visit(o));
+        self.exc.iter().for_each(|b| visit(b.prev_exc));
+    }
+
+    /// Local `i`'s slot index in `state`.
+    pub fn local_slot(&self, i: usize) -> Option<usize> {
+        self.state.len().checked_sub(1)?.checked_sub(i)
+    }
+}
+
+impl Vm {
+    /// The running frame.
+    pub(crate) fn frame(&mut self) -> PyResult<&mut Frame> {
+        // Running without a frame is an internal bug; report it without allocating.
+        let fallback = crate::error::PyErr(self.st.memory_error);
+        self.st.frames.last_mut().ok_or(fallback)
+    }
+
+    /// Pushes a value on the running frame's stack.
+    pub(crate) fn push(&mut self, value: Obj) -> PyResult<()> {
+        let f = self.frame()?;
+        if let Some(slot) = f.state.get_mut(f.sp) {
+            *slot = value;
+            f.sp += 1;
+            Ok(())
+        } else {
+            Err(self.internal_error("value stack overflow"))
+        }
+    }
+
+    /// Pops the top of the running frame's stack.
+    pub(crate) fn pop(&mut self) -> PyResult<Obj> {
+        let f = self.frame()?;
+        if f.sp == 0 {
+            return Err(self.internal_error("value stack underflow"));
+        }
+        f.sp -= 1;
+        let v = f.state.get(f.sp).copied().unwrap_or(Obj::NULL);
+        Ok(v)
+    }
+
+    /// The value `depth` slots below the top (0 = top).
+    pub(crate) fn peek(&mut self, depth: usize) -> PyResult<Obj> {
+        let f = self.frame()?;
+        match f.sp.checked_sub(1 + depth).and_then(|i| f.state.get(i)) {
+            Some(&v) => Ok(v),
+            None => Err(self.internal_error("value stack underflow")),
+        }
+    }
+
+    /// Replaces the value `depth` slots below the top.
+    pub(crate) fn poke(&mut self, depth: usize, value: Obj) -> PyResult<()> {
+        let f = self.frame()?;
+        match f.sp.checked_sub(1 + depth) {
+            Some(i) if i < f.state.len() => {
+                f.state[i] = value;
+                Ok(())
+            }
+            _ => Err(self.internal_error("value stack underflow")),
+        }
+    }
+
+    /// Drops `n` values from the stack.
+    pub(crate) fn drop_n(&mut self, n: usize) -> PyResult<()> {
+        let f = self.frame()?;
+        match f.sp.checked_sub(n) {
+            Some(sp) => {
+                for slot in f.state.iter_mut().take(f.sp).skip(sp) {
+                    *slot = Obj::NULL;
+                }
+                f.sp = sp;
+                Ok(())
+            }
+            None => Err(self.internal_error("value stack underflow")),
+        }
+    }
+
+    /// Copies the top `n` values (bottom first).
+    pub(crate) fn top_n(&mut self, n: usize) -> PyResult<Vec<Obj>> {
+        let f = self.frame()?;
+        match f.sp.checked_sub(n).and_then(|start| f.state.get(start..f.sp)) {
+            Some(s) => Ok(s.to_vec()),
+            None => Err(self.internal_error("value stack underflow")),
+        }
+    }
+
+    /// Reads local `i` of the running frame.
+    pub(crate) fn local(&mut self, i: usize) -> PyResult<Obj> {
+        let f = self.frame()?;
+        match f.local_slot(i).and_then(|s| f.state.get(s)) {
+            Some(&v) => Ok(v),
+            None => Err(self.internal_error("bad local index")),
+        }
+    }
+
+    /// Writes local `i` of the running frame.
+    pub(crate) fn set_local(&mut self, i: usize, value: Obj) -> PyResult<()> {
+        let f = self.frame()?;
+        match f.local_slot(i) {
+            Some(s) if s < f.state.len() => {
+                f.state[s] = value;
+                Ok(())
+            }
+            _ => Err(self.internal_error("bad local index")),
+        }
+    }
+}

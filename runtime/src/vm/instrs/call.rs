@@ -1,0 +1,72 @@
+//! Calls: CALL_FUNCTION/CALL_METHOD and their `*args`/`**kwargs` forms.
+//! A call to a bytecode function pushes a frame and returns to the loop (no
+//! native recursion); other callables are called directly.
+
+use alloc::vec::Vec;
+
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::types::{self, ids};
+use crate::vm::dispatch::{Instr, Step};
+use crate::vm::Vm;
+use ferropy_bytecode::opcode as op;
+
+impl Vm {
+    pub(super) fn exec_call(&mut self, ins: Instr) -> PyResult<Step> {
+        let n_pos = ins.arg & 0xff;
+        let n_kw = (ins.arg >> 8) & 0xff;
+        let var = matches!(ins.op, op::CALL_FUNCTION_VAR_KW | op::CALL_METHOD_VAR_KW);
+        let method = matches!(ins.op, op::CALL_METHOD | op::CALL_METHOD_VAR_KW);
+        let n_items = n_pos + 2 * n_kw + usize::from(var) + 1 + usize::from(method);
+        let items = self.top_n(n_items)?;
+        for &o in &items {
+            self.root(o);
+        }
+        let mut it = items.iter().copied();
+        let fun = it.next().unwrap_or(Obj::NONE);
+        let mut args = Vec::with_capacity(n_pos + 1);
+        if method {
+            let s = it.next().unwrap_or(Obj::NULL);
+            if !s.is_null() {
+                args.push(s);
+            }
+        }
+        let pos: Vec<Obj> = it.by_ref().take(n_pos).collect();
+        let kw_flat: Vec<Obj> = it.by_ref().take(2 * n_kw).collect();
+        let bitmap = if var { it.next().and_then(|b| b.small_int_value()).unwrap_or(0) as u32 } else { 0 };
+        for (i, &a) in pos.iter().enumerate() {
+            if i < 32 && bitmap & (1 << i) != 0 {
+                args.extend(self.collect_iterable(a)?);
+            } else {
+                args.push(a);
+            }
+        }
+        let mut kw = Vec::with_capacity(kw_flat.len());
+        for pair in kw_flat.chunks(2) {
+            let [k, v] = pair else { continue };
+            if k.is_null() {
+                if !self.is_dict(*v) {
+                    return Err(self.type_error("argument after ** must be a dict"));
+                }
+                for (dk, dv) in self.dict_entries(*v) {
+                    kw.push(dk);
+                    kw.push(dv);
+                }
+            } else {
+                kw.push(*k);
+                kw.push(*v);
+            }
+        }
+        self.drop_n(n_items)?;
+        if self.type_of(fun) == types::type_obj(ids::FUNCTION) {
+            self.push_function_frame(fun, &args, &kw)?;
+            if let Some(gen) = self.frame_to_generator()? {
+                self.push(gen)?;
+            }
+            return Ok(Step::Next);
+        }
+        let r = self.call(fun, &args, &kw)?;
+        self.push(r)?;
+        Ok(Step::Next)
+    }
+}

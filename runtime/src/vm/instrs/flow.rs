@@ -1,0 +1,138 @@
+//! Control flow: jumps, stack shuffles, iteration, yields, imports.
+
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::types::generator::GenResult;
+use crate::types::ids;
+use crate::vm::dispatch::{Instr, Step};
+use crate::vm::Vm;
+use ferropy_bytecode::opcode as op;
+
+/// Value-stack slots a for-loop iterator occupies.
+pub(crate) const ITER_SLOTS: usize = 4;
+
+impl Vm {
+    fn jump(&mut self, target: usize) -> PyResult<()> {
+        self.frame()?.ip = target;
+        Ok(())
+    }
+
+    pub(super) fn exec_flow(&mut self, ins: Instr) -> PyResult<Step> {
+        match ins.op {
+            op::JUMP => self.jump(ins.arg)?,
+            op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => {
+                let v = self.pop()?;
+                if self.is_true(v)? == (ins.op == op::POP_JUMP_IF_TRUE) {
+                    self.jump(ins.arg)?;
+                }
+            }
+            op::JUMP_IF_TRUE_OR_POP | op::JUMP_IF_FALSE_OR_POP => {
+                let v = self.peek(0)?;
+                if self.is_true(v)? == (ins.op == op::JUMP_IF_TRUE_OR_POP) {
+                    self.jump(ins.arg)?;
+                } else {
+                    self.drop_n(1)?;
+                }
+            }
+            op::DUP_TOP => {
+                let v = self.peek(0)?;
+                self.push(v)?;
+            }
+            op::DUP_TOP_TWO => {
+                let (a, b) = (self.peek(1)?, self.peek(0)?);
+                self.push(a)?;
+                self.push(b)?;
+            }
+            op::POP_TOP => self.drop_n(1)?,
+            op::ROT_TWO => {
+                let (a, b) = (self.peek(1)?, self.peek(0)?);
+                self.poke(1, b)?;
+                self.poke(0, a)?;
+            }
+            op::ROT_THREE => {
+                let (a, b, c) = (self.peek(2)?, self.peek(1)?, self.peek(0)?);
+                self.poke(2, c)?;
+                self.poke(1, a)?;
+                self.poke(0, b)?;
+            }
+            op::GET_ITER => {
+                let v = self.peek(0)?;
+                let it = self.get_iter(v)?;
+                self.poke(0, it)?;
+            }
+            op::GET_ITER_STACK => {
+                let v = self.peek(0)?;
+                let it = self.get_iter(v)?;
+                self.poke(0, Obj::NULL)?;
+                self.push(it)?;
+                self.push(Obj::NULL)?;
+                self.push(Obj::NULL)?;
+            }
+            op::FOR_ITER => {
+                let it = self.peek(ITER_SLOTS - 2)?;
+                let v = self.iter_next(it)?;
+                if v.is_null() {
+                    self.drop_n(ITER_SLOTS)?;
+                    self.jump(ins.arg)?;
+                } else {
+                    self.push(v)?;
+                }
+            }
+            op::YIELD_VALUE => {
+                let v = self.pop()?;
+                return Ok(Step::Yield(v));
+            }
+            op::YIELD_FROM => return self.op_yield_from(),
+            op::IMPORT_NAME | op::IMPORT_FROM | op::IMPORT_STAR => {
+                let msg = "import not supported yet";
+                return Err(self.new_error(ids::IMPORT_ERROR, msg));
+            }
+            _ => {
+                let msg = alloc::format!("opcode 0x{:02x} not implemented", ins.op);
+                return Err(self.internal_error(&msg));
+            }
+        }
+        Ok(Step::Next)
+    }
+
+    fn op_yield_from(&mut self) -> PyResult<Step> {
+        let send = self.peek(0)?;
+        let sub = self.peek(1)?;
+        let result = if self.type_of(sub) == crate::types::type_obj(ids::GENERATOR) {
+            self.gen_resume(sub, send, None)?
+        } else if send == Obj::NONE {
+            let v = self.iter_next(sub)?;
+            if v.is_null() {
+                GenResult::Return(Obj::NONE)
+            } else {
+                GenResult::Yield(v)
+            }
+        } else {
+            let q = self.intern("send")?;
+            let (f, s) = self.load_method(sub, q)?;
+            let args: &[Obj] = if s.is_null() { &[send] } else { &[s, send] };
+            match self.call(f, args, &[]) {
+                Ok(v) => GenResult::Yield(v),
+                Err(e) if self.exception_matches(e.0, ids::STOP_ITERATION) => {
+                    let args = self.get(e.0, 2);
+                    GenResult::Return(self.tuple_items(args).first().copied().unwrap_or(Obj::NONE))
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        match result {
+            GenResult::Yield(v) => {
+                // Re-run this YIELD_FROM when resumed: the sent value is pushed then.
+                self.drop_n(1)?;
+                let f = self.frame()?;
+                f.ip = f.op_ip;
+                Ok(Step::Yield(v))
+            }
+            GenResult::Return(v) => {
+                self.drop_n(1)?;
+                self.poke(0, v)?;
+                Ok(Step::Next)
+            }
+        }
+    }
+}

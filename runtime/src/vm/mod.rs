@@ -1,0 +1,208 @@
+//! The virtual machine: state ([`Vm`]), configuration, module loading, the
+//! dispatch loop and the opcode families (`instrs/`).
+
+pub mod config;
+pub mod dispatch;
+pub mod frame;
+pub mod instrs;
+pub mod loader;
+pub mod traceback;
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub use config::{HeapChoice, VmConfig};
+pub use frame::{ExcBlock, Frame};
+pub use loader::{CodeUnit, ModuleContext};
+
+use crate::error::{PyErr, PyResult};
+use crate::gc::{Heap, Roots};
+use crate::obj::Obj;
+use crate::qstr::{Qstr, QstrPool};
+use crate::types::ids;
+
+/// Where `print` and tracebacks go.
+pub type OutputSink = Box<dyn FnMut(&[u8])>;
+
+/// Everything a VM holds besides its heap; this is the collector's root set.
+pub struct VmState {
+    /// Interned strings of this VM.
+    pub qstrs: QstrPool,
+    /// Live frames, innermost last.
+    pub frames: Vec<Frame>,
+    /// Temporary roots held by Rust code (see [`Vm::with_temps`]).
+    pub temps: Vec<Obj>,
+    /// Loaded code units (bytecode lives outside the GC heap).
+    pub codes: Vec<CodeUnit>,
+    /// Loaded modules' constant contexts.
+    pub contexts: Vec<ModuleContext>,
+    /// `sys.modules`: a dict from name to module.
+    pub modules: Obj,
+    /// The builtins dict (name -> object).
+    pub builtins: Obj,
+    /// The preallocated MemoryError instance (raising it never allocates).
+    pub memory_error: Obj,
+    /// Nested native entries into the dispatch loop.
+    pub native_depth: usize,
+    /// Python frames limit.
+    pub recursion_limit: usize,
+    /// Nested native entries limit.
+    pub native_limit: usize,
+    /// Output sink for stdout.
+    pub out: OutputSink,
+    /// Output sink for stderr (tracebacks).
+    pub err: OutputSink,
+}
+
+impl Roots for VmState {
+    fn trace_roots(&mut self, visit: &mut dyn FnMut(Obj)) {
+        self.frames.iter().for_each(|f| f.trace(visit));
+        self.temps.iter().for_each(|&o| visit(o));
+        self.contexts.iter().for_each(|c| visit(c.consts));
+        visit(self.modules);
+        visit(self.memory_error);
+        visit(self.builtins);
+    }
+}
+
+/// A Python virtual machine: its heap and its state. No global state: several
+/// VMs can live in one process, on different threads.
+pub struct Vm {
+    /// The GC heap.
+    pub heap: Heap,
+    /// The rest of the VM (the root set).
+    pub st: VmState,
+}
+
+impl core::fmt::Debug for Vm {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Vm").field("heap", &self.heap).field("frames", &self.st.frames.len()).finish()
+    }
+}
+
+impl Vm {
+    /// A VM with the given configuration and output sinks.
+    pub fn new(config: VmConfig, out: OutputSink, err: OutputSink) -> Result<Vm, crate::gc::AllocError> {
+        let mut heap = config.heap.build()?;
+        heap.gc.set_stress(config.gc_stress);
+        let st = VmState {
+            qstrs: QstrPool::new(),
+            frames: Vec::new(),
+            temps: Vec::new(),
+            codes: Vec::new(),
+            contexts: Vec::new(),
+            modules: Obj::NULL,
+            memory_error: Obj::NULL,
+            builtins: Obj::NULL,
+            native_depth: 0,
+            recursion_limit: config.recursion_limit,
+            native_limit: config.native_limit,
+            out,
+            err,
+        };
+        let mut vm = Vm { heap, st };
+        let me = vm.alloc(4).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
+        vm.set(me, 0, crate::types::type_obj(ids::MEMORY_ERROR));
+        vm.st.memory_error = me;
+        let empty = vm.new_tuple(&[]).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
+        vm.set(me, 2, empty);
+        vm.st.modules = crate::types::dict::new_dict(&mut vm, 0).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
+        vm.st.builtins =
+            crate::builtins::make_builtins_dict(&mut vm).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
+        Ok(vm)
+    }
+
+    // ----- memory -----
+
+    /// Allocates an object of `n_words` words (zeroed). Failure raises MemoryError.
+    pub fn alloc(&mut self, n_words: usize) -> PyResult<Obj> {
+        let bytes = n_words.saturating_mul(4).max(4);
+        match self.heap.alloc(bytes, &mut self.st) {
+            Ok(o) if !o.is_null() => Ok(o),
+            _ => Err(PyErr(self.st.memory_error)),
+        }
+    }
+
+    /// Word `i` of heap object `o` as a reference (NULL if out of bounds).
+    pub fn get(&self, o: Obj, i: usize) -> Obj {
+        self.heap.words.load_obj(o, i).unwrap_or(Obj::NULL)
+    }
+
+    /// Word `i` of heap object `o` (0 if out of bounds).
+    pub fn get_u32(&self, o: Obj, i: usize) -> u32 {
+        self.heap.words.load(o, i).unwrap_or(0)
+    }
+
+    /// Word `i` of heap object `o` as a usize.
+    pub fn get_usize(&self, o: Obj, i: usize) -> usize {
+        self.get_u32(o, i) as usize
+    }
+
+    /// Stores a reference in word `i` of heap object `o`.
+    pub fn set(&mut self, o: Obj, i: usize, v: Obj) {
+        self.heap.words.store_obj(o, i, v);
+    }
+
+    /// Stores a raw word in word `i` of heap object `o`.
+    pub fn set_u32(&mut self, o: Obj, i: usize, v: u32) {
+        self.heap.words.store(o, i, v);
+    }
+
+    /// Runs `f` and then drops any temporary roots it pushed.
+    pub fn with_temps<R>(&mut self, f: impl FnOnce(&mut Vm) -> PyResult<R>) -> PyResult<R> {
+        let mark = self.st.temps.len();
+        let r = f(self);
+        self.st.temps.truncate(mark);
+        r
+    }
+
+    /// Keeps `o` alive until the enclosing [`Vm::with_temps`] ends.
+    pub fn root(&mut self, o: Obj) -> Obj {
+        self.st.temps.push(o);
+        o
+    }
+
+    // ----- qstrs -----
+
+    /// Interns `text` (MemoryError if the pool refuses).
+    pub fn intern(&mut self, text: &str) -> PyResult<Qstr> {
+        match self.st.qstrs.intern(text) {
+            Ok(q) => Ok(q),
+            Err(_) => Err(PyErr(self.st.memory_error)),
+        }
+    }
+
+    /// A qstr object for `text`.
+    pub fn qstr_obj(&mut self, text: &str) -> PyResult<Obj> {
+        let q = self.intern(text)?;
+        Ok(Obj::from_qstr(q).unwrap_or(Obj::NONE))
+    }
+
+    /// The text of a qstr (empty if unknown).
+    pub fn qstr_text(&self, q: Qstr) -> String {
+        String::from(self.st.qstrs.text(q).unwrap_or(""))
+    }
+
+    // ----- output -----
+
+    /// Writes bytes to stdout.
+    pub fn write_out(&mut self, bytes: &[u8]) {
+        (self.st.out)(bytes);
+    }
+
+    /// Writes bytes to stderr.
+    pub fn write_err(&mut self, bytes: &[u8]) {
+        (self.st.err)(bytes);
+    }
+
+    /// Runs a collection now.
+    pub fn collect(&mut self) -> usize {
+        self.heap.collect(&mut self.st)
+    }
+
+    /// An internal inconsistency (malformed bytecode, ...) as a SystemError-like RuntimeError.
+    pub(crate) fn internal_error(&mut self, what: &str) -> PyErr {
+        self.new_error(ids::RUNTIME_ERROR, what)
+    }
+}

@@ -1,0 +1,60 @@
+//! End-to-end tests: every `tests/run/NAME.py` is run through the library API
+//! in three configurations (default arena, GC stress on a small arena, HostGc)
+//! and its stdout + stderr must equal `tests/run/NAME.exp` exactly (generated
+//! with MicroPython's unix port, `micropython NAME.py > NAME.exp 2>&1`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ferropy::runtime::gc::HostGcConfig;
+use ferropy::runtime::vm::{HeapChoice, OutputSink};
+use ferropy::runtime::VmConfig;
+
+fn run(path: &std::path::Path, config: VmConfig) -> String {
+    let source = std::fs::read(path).expect("read test program");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("t.py").to_string();
+    let buf = Rc::new(RefCell::new(Vec::new()));
+    let (b1, b2) = (buf.clone(), buf.clone());
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+    ferropy::run::run_source(&source, &name, config, out, err);
+    let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    text
+}
+
+fn configs() -> Vec<(&'static str, VmConfig)> {
+    let default = VmConfig::default();
+    let stress = VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
+    let host = VmConfig { heap: HeapChoice::Host(HostGcConfig::default()), ..VmConfig::default() };
+    vec![("default", default), ("gc-stress", stress), ("host", host)]
+}
+
+#[test]
+fn run_programs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/run");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/run")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty());
+    let mut failures = Vec::new();
+    for path in &paths {
+        let expected = std::fs::read_to_string(path.with_extension("exp")).unwrap_or_default();
+        for (label, config) in configs() {
+            // GC stress is slow: skip programs marked as heavy.
+            if label == "gc-stress" && path.to_string_lossy().contains("heavy") {
+                continue;
+            }
+            let got = run(path, config);
+            if got != expected {
+                failures.push(format!(
+                    "{} [{label}]\n--- expected\n{expected}--- got\n{got}",
+                    path.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}
