@@ -222,6 +222,11 @@ impl ScopeArena {
     /// Marks `name` a free variable of `scope` if an enclosing function binds it
     /// (MicroPython's `scope_check_to_close_over`).
     pub fn check_to_close_over(&mut self, scope: usize, id_index: usize) {
+        // The module, and scopes directly inside it, have no enclosing function.
+        let parent = self.scopes.get(scope).and_then(|s| s.parent);
+        if parent.and_then(|p| self.scopes.get(p)).and_then(|p| p.parent).is_none() {
+            return;
+        }
         let Some(name) = self.scopes.get(scope).and_then(|s| s.ids.get(id_index)).map(|i| i.name.clone()) else {
             return;
         };
@@ -273,10 +278,20 @@ impl ScopeArena {
 
     /// Numbers locals, cells and frees (MicroPython's `scope_compute_things`).
     pub fn compute_things(&mut self, scope: usize) {
-        let parent_ids: Vec<(String, IdKind)> = match self.scopes.get(scope).and_then(|s| s.parent) {
-            Some(p) => {
-                self.scopes.get(p).map(|p| p.ids.iter().map(|i| (i.name.clone(), i.kind)).collect()).unwrap_or_default()
-            }
+        // Only the parent's cells and frees matter for numbering free variables
+        // (the module has none: no need to look at its many globals).
+        let parent_closed: Vec<String> = match self.scopes.get(scope).and_then(|s| s.parent) {
+            Some(p) => self
+                .scopes
+                .get(p)
+                .map(|p| {
+                    p.ids
+                        .iter()
+                        .filter(|i| matches!(i.kind, IdKind::Cell | IdKind::Free))
+                        .map(|i| i.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
             None => Vec::new(),
         };
         let Some(sc) = self.scopes.get_mut(scope) else {
@@ -319,13 +334,11 @@ impl ScopeArena {
         }
         if sc.parent.is_some() {
             let mut num_free = 0;
-            for (pname, pkind) in &parent_ids {
-                if matches!(pkind, IdKind::Cell | IdKind::Free) {
-                    for id in sc.ids.iter_mut() {
-                        if id.kind == IdKind::Free && id.name == *pname {
-                            id.local_num = num_free;
-                            num_free += 1;
-                        }
+            for pname in &parent_closed {
+                for id in sc.ids.iter_mut() {
+                    if id.kind == IdKind::Free && id.name == *pname {
+                        id.local_num = num_free;
+                        num_free += 1;
                     }
                 }
             }

@@ -45,6 +45,12 @@ pub fn analyze(arena: &mut ScopeArena, stmts: &[Stmt], consts: &Consts, opt_leve
     while let Some((sid, node)) = w.queue.pop_front() {
         w.cur = sid;
         w.scope_body(node)?;
+        // Only scopes nested in a function can close over names (this skips the
+        // module's long list of globals, which is walked once per statement).
+        let parent = w.arena.scopes.get(sid).and_then(|s| s.parent).and_then(|p| w.arena.scopes.get(p));
+        if parent.and_then(|g| g.parent).is_none() {
+            continue;
+        }
         let n = w.arena.scopes.get(sid).map(|s| s.ids.len()).unwrap_or(0);
         for i in 0..n {
             let k = w.arena.scopes.get(sid).and_then(|s| s.ids.get(i)).map(|i| i.kind);
