@@ -16,6 +16,7 @@ use ferropy_bytecode::code::scope_flags;
 
 pub use crate::emit::{EmitterKind, ScopeKind};
 use crate::emit::{LocalInfo, ScopeInfo};
+use crate::strmap::{hash_str, StrIndex};
 use crate::token::Pos;
 pub use walk::analyze;
 pub(crate) use walk::{addr as walk_addr, comp_parts};
@@ -90,7 +91,12 @@ pub struct Scope {
     pub pos: Pos,
     /// Viper return type.
     pub viper_return_type: u8,
+    /// Hash index of `ids` by name, kept once the scope has many identifiers.
+    index: StrIndex,
 }
+
+/// Scopes with at most this many identifiers are searched linearly.
+const LINEAR_SEARCH_MAX: usize = 8;
 
 impl Scope {
     /// A new empty scope.
@@ -109,21 +115,56 @@ impl Scope {
             is_asm: false,
             pos,
             viper_return_type: 0,
+            index: StrIndex::new(),
         }
     }
 
     /// The index of identifier `name`.
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.ids.iter().position(|i| i.name == name)
+        if self.index.is_empty() {
+            return self.ids.iter().position(|i| i.name == name);
+        }
+        self.find_hashed(name, hash_str(name))
+    }
+
+    fn find_hashed(&self, name: &str, hash: u64) -> Option<usize> {
+        self.index.find(hash, |i| self.ids.get(i).is_some_and(|id| id.name == name))
     }
 
     /// The index of `name`, adding it with `kind` when absent.
     pub fn find_or_add(&mut self, name: &str, kind: IdKind) -> usize {
-        if let Some(i) = self.find(name) {
-            return i;
+        let new = self.ids.len();
+        if self.index.is_empty() {
+            if let Some(i) = self.ids.iter().position(|i| i.name == name) {
+                return i;
+            }
+            if new >= LINEAR_SEARCH_MAX {
+                for (i, id) in self.ids.iter().enumerate() {
+                    self.index.insert(hash_str(&id.name), i);
+                }
+                self.index.insert(hash_str(name), new);
+            }
+        } else {
+            let hash = hash_str(name);
+            if let Some(i) = self.find_hashed(name, hash) {
+                return i;
+            }
+            self.index.insert(hash, new);
         }
         self.ids.push(IdInfo { name: String::from(name), kind, flags: 0, local_num: 0, viper_type: 0 });
-        self.ids.len() - 1
+        new
+    }
+
+    /// Swaps identifiers `a` and `b` (keeping the index right).
+    fn swap_ids(&mut self, a: usize, b: usize) {
+        if !self.index.is_empty() {
+            if let (Some(x), Some(y)) = (self.ids.get(a), self.ids.get(b)) {
+                self.index.swap_entries(hash_str(&x.name), a, hash_str(&y.name), b);
+            }
+        }
+        if a < self.ids.len() && b < self.ids.len() {
+            self.ids.swap(a, b);
+        }
     }
 
     /// Records a use that modifies `name` (store or delete).
@@ -304,7 +345,7 @@ impl ScopeArena {
                 let flags = sc.ids[i].flags;
                 if flags & FLAG_STAR_PARAM != 0 {
                     if let Some(p) = id_param {
-                        sc.ids.swap(i, p);
+                        sc.swap_ids(i, p);
                     }
                     break;
                 } else if id_param.is_none() && flags == FLAG_PARAM {

@@ -124,9 +124,7 @@ impl Compiler<'_> {
         }
         match &e.kind {
             ExprKind::Name(n) => {
-                if !self.interned.contains(n.as_str()) {
-                    self.interned.insert(n.clone());
-                }
+                self.interned.insert(n);
                 self.load_id(n);
             }
             ExprKind::Constant(_) | ExprKind::DebugFlag => {}

@@ -12,8 +12,6 @@ mod func;
 pub mod stmt;
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeSet;
-use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
@@ -161,7 +159,7 @@ pub(crate) struct Compiler<'o> {
     pub consts: Consts,
     pub qstrs: QstrTable,
     pub const_table: Vec<ConstObj>,
-    pub interned: BTreeSet<String>,
+    pub interned: crate::strmap::StrSet,
     pub is_repl: bool,
     pub cx: ScopeCtx,
 }
@@ -176,11 +174,11 @@ impl<'o> Compiler<'o> {
             consts: Consts::new(),
             qstrs: QstrTable::new(filename),
             const_table: Vec::new(),
-            interned: BTreeSet::new(),
+            interned: crate::strmap::StrSet::new(),
             is_repl,
             cx: ScopeCtx::new(emit, 0),
         };
-        c.interned.insert(String::from(filename));
+        c.interned.insert(filename);
         let info = c.arena.scopes.first().map(|s| s.info());
         if let Some(info) = info {
             c.cx.emit.start_scope(&info);

@@ -11,7 +11,6 @@
 
 mod layout;
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -54,7 +53,7 @@ pub struct BytecodeEmitter {
     info: Option<ScopeInfo>,
     code: Vec<Ins>,
     strings: Vec<String>,
-    string_index: BTreeMap<String, u32>,
+    string_index: crate::strmap::StrIndex,
     consts: Vec<ConstObj>,
     children: Vec<RawCode>,
     stack_size: i32,
@@ -76,13 +75,15 @@ impl BytecodeEmitter {
     }
 
     fn qstr(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.string_index.get(s) {
-            return i;
+        let hash = crate::strmap::hash_str(s);
+        let strings = &self.strings;
+        if let Some(i) = self.string_index.find(hash, |i| strings.get(i).is_some_and(|k| k == s)) {
+            return i as u32;
         }
-        let i = self.strings.len() as u32;
+        let i = self.strings.len();
+        self.string_index.insert(hash, i);
         self.strings.push(String::from(s));
-        self.string_index.insert(String::from(s), i);
-        i
+        i as u32
     }
 
     fn adjust(&mut self, delta: i32) {
