@@ -181,14 +181,15 @@ impl Scope {
     /// The information an emitter needs when this scope starts.
     pub fn info(&self) -> ScopeInfo {
         let n_params = (self.num_pos_args + self.num_kwonly_args) as usize;
-        let mut param_names = alloc::vec![String::from("*"); n_params];
+        let mut param_slots: Vec<Option<&str>> = alloc::vec![None; n_params];
         for id in &self.ids {
             if id.flags & FLAG_PARAM != 0 {
-                if let Some(slot) = param_names.get_mut(id.local_num as usize) {
-                    *slot = id.name.clone();
+                if let Some(slot) = param_slots.get_mut(id.local_num as usize) {
+                    *slot = Some(&id.name);
                 }
             }
         }
+        let param_names = param_slots.into_iter().map(|s| String::from(s.unwrap_or("*"))).collect();
         let mut locals = Vec::new();
         let mut cells = Vec::new();
         for id in &self.ids {

@@ -129,12 +129,13 @@ impl Compiler<'_> {
             }
             ExprKind::Constant(_) | ExprKind::DebugFlag => {}
             ExprKind::BinOp { .. } => {
-                for (op, operand) in fold::binop_chain(e) {
+                fold::visit_binop_chain(e, &mut |op, operand| {
                     self.expr(operand)?;
                     if let Some(op) = op {
                         self.cx.emit.binary_op(BinaryOp::Op(binop_number(op)));
                     }
-                }
+                    Ok(())
+                })?;
             }
             ExprKind::UnaryOp { op, operand } => {
                 self.expr(operand)?;

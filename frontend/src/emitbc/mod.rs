@@ -140,7 +140,22 @@ impl BytecodeEmitter {
 
 impl Emit for BytecodeEmitter {
     fn start_scope(&mut self, info: &ScopeInfo) {
-        self.info = Some(info.clone());
+        // Everything but the locals, which bytecode does not need.
+        self.info = Some(ScopeInfo {
+            kind: info.kind,
+            simple_name: info.simple_name.clone(),
+            emitter: info.emitter,
+            scope_flags: info.scope_flags,
+            num_pos_args: info.num_pos_args,
+            num_kwonly_args: info.num_kwonly_args,
+            num_def_pos_args: info.num_def_pos_args,
+            num_locals: info.num_locals,
+            param_names: info.param_names.clone(),
+            locals: Vec::new(),
+            cells: info.cells.clone(),
+            viper_return_type: info.viper_return_type,
+            def_line: info.def_line,
+        });
     }
 
     fn end_scope(&mut self, qstrs: &mut QstrTable, consts: &mut Vec<ConstObj>) -> Result<RawCode, CompileError> {
@@ -201,7 +216,7 @@ impl Emit for BytecodeEmitter {
             n_def_pos_args: info.num_def_pos_args,
             name_qstr: name_q,
             param_qstrs: param_qs,
-            cells: info.cells.clone(),
+            cells: info.cells,
         };
         let bytes = layout::assemble(&code, self.max_label as usize, &prelude)?;
         Ok(RawCode {

@@ -218,11 +218,11 @@ impl<'src> Lexer<'src> {
     fn lex_name(&mut self) -> Token {
         let pos = self.cur.pos();
         let start = self.cur.offset();
-        while let Some(byte) = self.cur.peek() {
-            if byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80 {
-                self.cur.bump();
-            } else {
-                break;
+        loop {
+            self.cur.skip_ascii_word();
+            match self.cur.peek() {
+                Some(byte) if byte >= 0x80 => self.cur.bump(),
+                _ => break,
             }
         }
         let name = self.cur.slice(start, self.cur.offset());

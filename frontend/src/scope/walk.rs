@@ -565,16 +565,14 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn expr(&mut self, e: &'a Expr) -> Result<()> {
-        if fold::fold_expr(e, self.consts, self.opt_level).is_some() {
+        if fold::is_foldable(e, self.consts, self.opt_level) {
             return Ok(());
         }
         match &e.kind {
             ExprKind::Name(n) => self.load(n),
             ExprKind::Constant(_) | ExprKind::DebugFlag => {}
             ExprKind::BinOp { .. } => {
-                for (_, operand) in fold::binop_chain(e) {
-                    self.expr(operand)?;
-                }
+                fold::visit_binop_chain(e, &mut |_, operand| self.expr(operand))?;
             }
             ExprKind::UnaryOp { operand, .. } => self.expr(operand)?,
             ExprKind::BoolOp { .. } => {
