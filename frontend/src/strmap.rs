@@ -6,6 +6,7 @@
 //! (a multiply-rotate hash, fast for short keys; inputs are not adversarial
 //! beyond slowing a compile down).
 
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -199,6 +200,30 @@ impl<V> StrMap<V> {
 /// The hash of a key as stored (the index keeps 32 bits, which also pick the slot).
 fn low_hash(key: &str) -> u64 {
     u64::from(hash_str(key) as u32)
+}
+
+/// Shares one `Rc<str>` per distinct string (identifiers of one source).
+#[derive(Clone, Debug, Default)]
+pub struct Interner {
+    names: Vec<Rc<str>>,
+    index: StrIndex,
+}
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub fn intern(&mut self, s: &str) -> Rc<str> {
+        let hash = hash_str(s);
+        let names = &self.names;
+        if let Some(i) = self.index.find(hash, |i| names.get(i).is_some_and(|k| &**k == s)) {
+            if let Some(name) = self.names.get(i) {
+                return name.clone();
+            }
+        }
+        let name: Rc<str> = Rc::from(s);
+        self.index.insert(hash, self.names.len());
+        self.names.push(name.clone());
+        name
+    }
 }
 
 /// A set of strings with hashed lookups.

@@ -307,7 +307,7 @@ impl Compiler<'_> {
             if let ExprKind::Call { func: sf, args: sargs } = &value.kind {
                 if sargs.is_empty()
                     && self.scope_kind() == ScopeKind::Function
-                    && matches!(&sf.kind, ExprKind::Name(n) if n == "super")
+                    && matches!(&sf.kind, ExprKind::Name(n) if &**n == "super")
                 {
                     self.super_prefix(value.pos)?;
                     self.cx.emit.load_method(attr, true);
@@ -320,7 +320,7 @@ impl Compiler<'_> {
         }
         if args.is_empty()
             && self.scope_kind() == ScopeKind::Function
-            && matches!(&func.kind, ExprKind::Name(n) if n == "super")
+            && matches!(&func.kind, ExprKind::Name(n) if &**n == "super")
         {
             self.super_prefix(e.pos)?;
             self.cx.emit.call_function(2, 0, 0);
@@ -462,9 +462,9 @@ impl Compiler<'_> {
             }
             let name = match targets.first().map(|t| &t.kind) {
                 Some(ExprKind::Name(n)) => n.clone(),
-                _ => String::new(),
+                _ => Ident::from(""),
             };
-            if let Some(v) = self.consts.get(&name).cloned() {
+            if let Some(v) = self.consts.get(&*name).cloned() {
                 self.load_const(&v);
                 self.store_id(&name);
                 return Ok(());

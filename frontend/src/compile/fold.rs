@@ -197,10 +197,10 @@ pub fn module_const(e: &Expr) -> Option<ConstVal> {
     let ExprKind::Name(m) = &value.kind else {
         return None;
     };
-    if m != "math" {
+    if &**m != "math" {
         return None;
     }
-    let v = match attr.as_str() {
+    let v = match &**attr {
         "pi" => core::f64::consts::PI,
         "e" => core::f64::consts::E,
         "tau" => core::f64::consts::TAU,
@@ -215,7 +215,7 @@ pub fn module_const(e: &Expr) -> Option<ConstVal> {
 pub fn is_foldable(e: &Expr, consts: &Consts, opt: u8) -> bool {
     match &e.kind {
         ExprKind::Constant(_) | ExprKind::DebugFlag => true,
-        ExprKind::Name(n) => consts.contains_key(n),
+        ExprKind::Name(n) => consts.contains_key(&**n),
         ExprKind::UnaryOp { .. }
         | ExprKind::BinOp { .. }
         | ExprKind::BoolOp { .. }
@@ -241,7 +241,7 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
             Constant::Bytes(b) => ConstVal::Bytes(b.clone()),
         }),
         ExprKind::DebugFlag => Some(if opt == 0 { ConstVal::True } else { ConstVal::False }),
-        ExprKind::Name(n) => consts.get(n).cloned(),
+        ExprKind::Name(n) => consts.get(&**n).cloned(),
         ExprKind::UnaryOp { op, operand } => {
             let v = if *op == UnaryOp::Not {
                 fold_element(operand, consts, opt)?
@@ -469,7 +469,7 @@ pub fn const_call_arg(value: &Expr) -> Option<&[Arg]> {
     let ExprKind::Name(f) = &func.kind else {
         return None;
     };
-    (f == "const").then_some(args.as_slice())
+    (&**f == "const").then_some(args.as_slice())
 }
 
 /// The operands of `a, b = c, d` (or three of each) compiled with ROT_TWO/ROT_THREE.
@@ -524,7 +524,7 @@ mod tests {
 
     #[test]
     fn chain_with_a_name_is_not_folded_at_all() {
-        let x = Expr { pos: Pos::new(1, 5), kind: ExprKind::Name(String::from("x")) };
+        let x = Expr { pos: Pos::new(1, 5), kind: ExprKind::Name(Ident::from("x")) };
         let e = bin(bin(num(2, 1), BinOp::Mult, num(3, 3), 1), BinOp::Mult, x, 1);
         assert_eq!(fold_expr(&e, &Consts::new(), 0), None);
         assert_eq!(binop_chain(&e).len(), 3);

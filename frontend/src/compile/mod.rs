@@ -267,7 +267,7 @@ impl<'o> Compiler<'o> {
         };
         match v {
             Some(v) => {
-                self.consts.insert(name.clone(), v);
+                self.consts.insert(alloc::string::String::from(&**name), v);
                 Ok(())
             }
             None => Err(CompileError::syntax("not a constant", value.pos)),

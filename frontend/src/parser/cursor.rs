@@ -51,13 +51,17 @@ impl<S: TokenSource> Core<S> {
 
     /// A dotted name `a.b.c` as one string.
     pub(super) fn dotted_name(&mut self) -> Result<(Ident, Pos)> {
-        let (mut name, pos) = self.expect_name()?;
+        let (first, pos) = self.expect_name()?;
+        if !self.at(&Tok::Dot) {
+            return Ok((first, pos));
+        }
+        let mut name = String::from(&*first);
         while self.eat(&Tok::Dot)? {
             let (part, _) = self.expect_name()?;
             name.push('.');
             name.push_str(&part);
         }
-        Ok((name, pos))
+        Ok((Ident::from(name), pos))
     }
 
     /// The error for a token the grammar does not allow here, worded as MicroPython does.

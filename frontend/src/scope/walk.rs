@@ -308,7 +308,7 @@ impl<'a> Walker<'a, '_> {
             StmtKind::Import(aliases) => {
                 for a in aliases {
                     let base = match &a.asname {
-                        Some(n) => n.as_str(),
+                        Some(n) => &**n,
                         None => a.name.split('.').next().unwrap_or(""),
                     };
                     self.modify(base);
@@ -620,7 +620,7 @@ impl<'a> Walker<'a, '_> {
             ExprKind::Call { func, args } => {
                 if self.kind() == ScopeKind::Function && args.is_empty() {
                     if let ExprKind::Name(n) = &func.kind {
-                        if n == "super" {
+                        if &**n == "super" {
                             self.load("__class__");
                             let first =
                                 self.scope().ids.iter().find(|i| i.flags & FLAG_PARAM != 0).map(|i| i.name.clone());
