@@ -180,6 +180,16 @@ impl Scope {
 
     /// The information an emitter needs when this scope starts.
     pub fn info(&self) -> ScopeInfo {
+        self.info_with(true)
+    }
+
+    /// The information the emitter of this scope needs: the bytecode emitter
+    /// does not read the locals list, so it is left empty for bytecode scopes.
+    pub fn info_for_emitter(&self) -> ScopeInfo {
+        self.info_with(self.emitter != EmitterKind::Bytecode)
+    }
+
+    fn info_with(&self, with_locals: bool) -> ScopeInfo {
         let n_params = (self.num_pos_args + self.num_kwonly_args) as usize;
         let mut param_slots: Vec<Option<&str>> = alloc::vec![None; n_params];
         for id in &self.ids {
@@ -200,7 +210,7 @@ impl Scope {
             if id.kind == IdKind::Cell {
                 cells.push(id.local_num);
             }
-            if is_local {
+            if is_local && with_locals {
                 locals.push(LocalInfo {
                     name: id.name.clone(),
                     local_num: id.local_num,

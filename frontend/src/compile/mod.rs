@@ -179,7 +179,7 @@ impl<'o> Compiler<'o> {
             cx: ScopeCtx::new(emit, 0),
         };
         c.interned.insert(filename);
-        let info = c.arena.scopes.first().map(|s| s.info());
+        let info = c.arena.scopes.first().map(|s| s.info_for_emitter());
         if let Some(info) = info {
             c.cx.emit.start_scope(&info);
         }
@@ -339,7 +339,7 @@ impl<'o> Compiler<'o> {
         };
         let emit = new_emitter(self.opts, emitter_kind, pos)?;
         let saved = core::mem::replace(&mut self.cx, ScopeCtx::new(emit, sid));
-        let info = self.arena.scopes.get(sid).map(|s| s.info());
+        let info = self.arena.scopes.get(sid).map(|s| s.info_for_emitter());
         if let Some(info) = info {
             self.cx.emit.start_scope(&info);
         }

@@ -71,7 +71,7 @@ pub struct BytecodeEmitter {
 impl BytecodeEmitter {
     /// A new emitter; `source_lines` selects whether a line-number table is written.
     pub fn new(source_lines: bool) -> Self {
-        BytecodeEmitter { source_lines, ..Default::default() }
+        BytecodeEmitter { source_lines, code: Vec::with_capacity(32), ..Default::default() }
     }
 
     fn qstr(&mut self, s: &str) -> u32 {

@@ -16,7 +16,8 @@ impl<S: TokenSource> Core<S> {
 
     /// True when the current token is `kind` (for tokens without data).
     pub(super) fn at(&self, kind: &Tok) -> bool {
-        self.cur.kind == *kind
+        // Callers pass tokens without data, so comparing the variants is enough.
+        core::mem::discriminant(&self.cur.kind) == core::mem::discriminant(kind)
     }
 
     /// Consumes the current token if it is `kind`; says whether it did.
