@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 pub use crate::token::{Number, Pos};
 
 /// An identifier.
-pub type Ident = String;
+pub type Ident = alloc::rc::Rc<str>;
 
 /// A whole module (file input), or the body given to `exec`.
 #[derive(Clone, Debug, PartialEq)]

@@ -386,7 +386,7 @@ pub trait Emit {
 #[derive(Clone, Debug, Default)]
 pub struct QstrTable {
     strings: Vec<String>,
-    index: alloc::collections::BTreeMap<String, u32>,
+    index: crate::strmap::StrIndex,
 }
 
 impl QstrTable {
@@ -399,13 +399,15 @@ impl QstrTable {
 
     /// The index of `s`, adding it when new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.index.get(s) {
-            return i;
+        let hash = crate::strmap::hash_str(s);
+        let strings = &self.strings;
+        if let Some(i) = self.index.find(hash, |i| strings.get(i).is_some_and(|k| k == s)) {
+            return i as u32;
         }
-        let i = self.strings.len() as u32;
+        let i = self.strings.len();
+        self.index.insert(hash, i);
         self.strings.push(String::from(s));
-        self.index.insert(String::from(s), i);
-        i
+        i as u32
     }
 
     /// The strings in index order.

@@ -22,6 +22,7 @@ pub mod emitbc;
 pub mod lexer;
 pub mod parser;
 pub mod scope;
+pub(crate) mod strmap;
 
 pub use compile::{compile_bytes, compile_eval_ast, compile_module_ast, compile_source, CompileOptions, InputKind};
 pub use emit::{Emit, EmitterKind, NativeEmitterFactory};

@@ -16,6 +16,7 @@ use ferropy_bytecode::code::scope_flags;
 
 pub use crate::emit::{EmitterKind, ScopeKind};
 use crate::emit::{LocalInfo, ScopeInfo};
+use crate::strmap::{hash_str, StrIndex};
 use crate::token::Pos;
 pub use walk::analyze;
 pub(crate) use walk::{addr as walk_addr, comp_parts};
@@ -90,7 +91,12 @@ pub struct Scope {
     pub pos: Pos,
     /// Viper return type.
     pub viper_return_type: u8,
+    /// Hash index of `ids` by name, kept once the scope has many identifiers.
+    index: StrIndex,
 }
+
+/// Scopes with at most this many identifiers are searched linearly.
+const LINEAR_SEARCH_MAX: usize = 8;
 
 impl Scope {
     /// A new empty scope.
@@ -109,21 +115,56 @@ impl Scope {
             is_asm: false,
             pos,
             viper_return_type: 0,
+            index: StrIndex::new(),
         }
     }
 
     /// The index of identifier `name`.
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.ids.iter().position(|i| i.name == name)
+        if self.index.is_empty() {
+            return self.ids.iter().position(|i| i.name == name);
+        }
+        self.find_hashed(name, hash_str(name))
+    }
+
+    fn find_hashed(&self, name: &str, hash: u64) -> Option<usize> {
+        self.index.find(hash, |i| self.ids.get(i).is_some_and(|id| id.name == name))
     }
 
     /// The index of `name`, adding it with `kind` when absent.
     pub fn find_or_add(&mut self, name: &str, kind: IdKind) -> usize {
-        if let Some(i) = self.find(name) {
-            return i;
+        let new = self.ids.len();
+        if self.index.is_empty() {
+            if let Some(i) = self.ids.iter().position(|i| i.name == name) {
+                return i;
+            }
+            if new >= LINEAR_SEARCH_MAX {
+                for (i, id) in self.ids.iter().enumerate() {
+                    self.index.insert(hash_str(&id.name), i);
+                }
+                self.index.insert(hash_str(name), new);
+            }
+        } else {
+            let hash = hash_str(name);
+            if let Some(i) = self.find_hashed(name, hash) {
+                return i;
+            }
+            self.index.insert(hash, new);
         }
         self.ids.push(IdInfo { name: String::from(name), kind, flags: 0, local_num: 0, viper_type: 0 });
-        self.ids.len() - 1
+        new
+    }
+
+    /// Swaps identifiers `a` and `b` (keeping the index right).
+    fn swap_ids(&mut self, a: usize, b: usize) {
+        if !self.index.is_empty() {
+            if let (Some(x), Some(y)) = (self.ids.get(a), self.ids.get(b)) {
+                self.index.swap_entries(hash_str(&x.name), a, hash_str(&y.name), b);
+            }
+        }
+        if a < self.ids.len() && b < self.ids.len() {
+            self.ids.swap(a, b);
+        }
     }
 
     /// Records a use that modifies `name` (store or delete).
@@ -139,15 +180,26 @@ impl Scope {
 
     /// The information an emitter needs when this scope starts.
     pub fn info(&self) -> ScopeInfo {
+        self.info_with(true)
+    }
+
+    /// The information the emitter of this scope needs: the bytecode emitter
+    /// does not read the locals list, so it is left empty for bytecode scopes.
+    pub fn info_for_emitter(&self) -> ScopeInfo {
+        self.info_with(self.emitter != EmitterKind::Bytecode)
+    }
+
+    fn info_with(&self, with_locals: bool) -> ScopeInfo {
         let n_params = (self.num_pos_args + self.num_kwonly_args) as usize;
-        let mut param_names = alloc::vec![String::from("*"); n_params];
+        let mut param_slots: Vec<Option<&str>> = alloc::vec![None; n_params];
         for id in &self.ids {
             if id.flags & FLAG_PARAM != 0 {
-                if let Some(slot) = param_names.get_mut(id.local_num as usize) {
-                    *slot = id.name.clone();
+                if let Some(slot) = param_slots.get_mut(id.local_num as usize) {
+                    *slot = Some(&id.name);
                 }
             }
         }
+        let param_names = param_slots.into_iter().map(|s| String::from(s.unwrap_or("*"))).collect();
         let mut locals = Vec::new();
         let mut cells = Vec::new();
         for id in &self.ids {
@@ -158,7 +210,7 @@ impl Scope {
             if id.kind == IdKind::Cell {
                 cells.push(id.local_num);
             }
-            if is_local {
+            if is_local && with_locals {
                 locals.push(LocalInfo {
                     name: id.name.clone(),
                     local_num: id.local_num,
@@ -222,6 +274,11 @@ impl ScopeArena {
     /// Marks `name` a free variable of `scope` if an enclosing function binds it
     /// (MicroPython's `scope_check_to_close_over`).
     pub fn check_to_close_over(&mut self, scope: usize, id_index: usize) {
+        // The module, and scopes directly inside it, have no enclosing function.
+        let parent = self.scopes.get(scope).and_then(|s| s.parent);
+        if parent.and_then(|p| self.scopes.get(p)).and_then(|p| p.parent).is_none() {
+            return;
+        }
         let Some(name) = self.scopes.get(scope).and_then(|s| s.ids.get(id_index)).map(|i| i.name.clone()) else {
             return;
         };
@@ -273,10 +330,20 @@ impl ScopeArena {
 
     /// Numbers locals, cells and frees (MicroPython's `scope_compute_things`).
     pub fn compute_things(&mut self, scope: usize) {
-        let parent_ids: Vec<(String, IdKind)> = match self.scopes.get(scope).and_then(|s| s.parent) {
-            Some(p) => {
-                self.scopes.get(p).map(|p| p.ids.iter().map(|i| (i.name.clone(), i.kind)).collect()).unwrap_or_default()
-            }
+        // Only the parent's cells and frees matter for numbering free variables
+        // (the module has none: no need to look at its many globals).
+        let parent_closed: Vec<String> = match self.scopes.get(scope).and_then(|s| s.parent) {
+            Some(p) => self
+                .scopes
+                .get(p)
+                .map(|p| {
+                    p.ids
+                        .iter()
+                        .filter(|i| matches!(i.kind, IdKind::Cell | IdKind::Free))
+                        .map(|i| i.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
             None => Vec::new(),
         };
         let Some(sc) = self.scopes.get_mut(scope) else {
@@ -289,7 +356,7 @@ impl ScopeArena {
                 let flags = sc.ids[i].flags;
                 if flags & FLAG_STAR_PARAM != 0 {
                     if let Some(p) = id_param {
-                        sc.ids.swap(i, p);
+                        sc.swap_ids(i, p);
                     }
                     break;
                 } else if id_param.is_none() && flags == FLAG_PARAM {
@@ -319,13 +386,11 @@ impl ScopeArena {
         }
         if sc.parent.is_some() {
             let mut num_free = 0;
-            for (pname, pkind) in &parent_ids {
-                if matches!(pkind, IdKind::Cell | IdKind::Free) {
-                    for id in sc.ids.iter_mut() {
-                        if id.kind == IdKind::Free && id.name == *pname {
-                            id.local_num = num_free;
-                            num_free += 1;
-                        }
+            for pname in &parent_closed {
+                for id in sc.ids.iter_mut() {
+                    if id.kind == IdKind::Free && id.name == *pname {
+                        id.local_num = num_free;
+                        num_free += 1;
                     }
                 }
             }

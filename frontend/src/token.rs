@@ -54,7 +54,7 @@ pub enum Tok {
     EndOfInput,
 
     /// An identifier (NFC is not applied, as in MicroPython).
-    Name(String),
+    Name(crate::ast::Ident),
     /// A numeric literal.
     Number(Number),
     /// A `str` literal, escapes decoded. F-strings are rewritten by the lexer

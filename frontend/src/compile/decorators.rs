@@ -21,7 +21,7 @@ pub fn builtin_decorator(d: &Expr) -> Option<BuiltinDecorator> {
         e = func;
     }
     match &e.kind {
-        ExprKind::Name(n) if n == "micropython" => Some(BuiltinDecorator::Invalid(e.pos)),
+        ExprKind::Name(n) if &**n == "micropython" => Some(BuiltinDecorator::Invalid(e.pos)),
         ExprKind::Attribute { value, attr } => {
             let mut base = &**value;
             let mut depth = 2;
@@ -33,13 +33,13 @@ pub fn builtin_decorator(d: &Expr) -> Option<BuiltinDecorator> {
                 }
             }
             match &base.kind {
-                ExprKind::Name(n) if n == "micropython" => {}
+                ExprKind::Name(n) if &**n == "micropython" => {}
                 _ => return None,
             }
             if depth != 2 {
                 return Some(BuiltinDecorator::Invalid(base.pos));
             }
-            Some(match attr.as_str() {
+            Some(match &**attr {
                 "bytecode" => BuiltinDecorator::Emitter(EmitterKind::Bytecode),
                 "native" => BuiltinDecorator::Emitter(EmitterKind::Native),
                 "viper" => BuiltinDecorator::Emitter(EmitterKind::Viper),

@@ -124,19 +124,18 @@ impl Compiler<'_> {
         }
         match &e.kind {
             ExprKind::Name(n) => {
-                if !self.interned.contains(n.as_str()) {
-                    self.interned.insert(n.clone());
-                }
+                self.interned.insert(n);
                 self.load_id(n);
             }
             ExprKind::Constant(_) | ExprKind::DebugFlag => {}
             ExprKind::BinOp { .. } => {
-                for (op, operand) in fold::binop_chain(e) {
+                fold::visit_binop_chain(e, &mut |op, operand| {
                     self.expr(operand)?;
                     if let Some(op) = op {
                         self.cx.emit.binary_op(BinaryOp::Op(binop_number(op)));
                     }
-                }
+                    Ok(())
+                })?;
             }
             ExprKind::UnaryOp { op, operand } => {
                 self.expr(operand)?;
@@ -308,7 +307,7 @@ impl Compiler<'_> {
             if let ExprKind::Call { func: sf, args: sargs } = &value.kind {
                 if sargs.is_empty()
                     && self.scope_kind() == ScopeKind::Function
-                    && matches!(&sf.kind, ExprKind::Name(n) if n == "super")
+                    && matches!(&sf.kind, ExprKind::Name(n) if &**n == "super")
                 {
                     self.super_prefix(value.pos)?;
                     self.cx.emit.load_method(attr, true);
@@ -321,7 +320,7 @@ impl Compiler<'_> {
         }
         if args.is_empty()
             && self.scope_kind() == ScopeKind::Function
-            && matches!(&func.kind, ExprKind::Name(n) if n == "super")
+            && matches!(&func.kind, ExprKind::Name(n) if &**n == "super")
         {
             self.super_prefix(e.pos)?;
             self.cx.emit.call_function(2, 0, 0);
@@ -463,9 +462,9 @@ impl Compiler<'_> {
             }
             let name = match targets.first().map(|t| &t.kind) {
                 Some(ExprKind::Name(n)) => n.clone(),
-                _ => String::new(),
+                _ => Ident::from(""),
             };
-            if let Some(v) = self.consts.get(&name).cloned() {
+            if let Some(v) = self.consts.get(&*name).cloned() {
                 self.load_const(&v);
                 self.store_id(&name);
                 return Ok(());

@@ -79,30 +79,76 @@ fn group(op: BinOp) -> u8 {
     }
 }
 
-/// The operands of a same-rule chain of binary operators, leftmost first, each
-/// with the operator that applies it (None for the first).
-pub fn binop_chain(e: &Expr) -> Vec<(Option<BinOp>, &Expr)> {
-    let mut pairs: Vec<(BinOp, &Expr)> = Vec::new();
-    let mut cur = e;
+/// True when `cur`, met while walking down the left side of a binary
+/// operator chain that starts at `top`, still belongs to the chain.
+fn in_chain<'e>(cur: &'e Expr, top: &Expr, top_group: u8, is_top: bool) -> Option<(BinOp, &'e Expr, &'e Expr)> {
+    let ExprKind::BinOp { left, op, right } = &cur.kind else {
+        return None;
+    };
+    let g = group(*op);
+    // A power operator takes a single operator: `a ** b ** c` nests on the right.
+    if g != top_group || cur.pos != top.pos || (g == 6 && !is_top) {
+        return None;
+    }
+    Some((*op, left, right))
+}
+
+/// Calls `f` on the operands of a same-rule chain of binary operators, leftmost
+/// first, each with the operator that applies it (None for the first); stops at
+/// the first error. The recursion is bounded by the tree height, which the
+/// parser limits.
+pub fn visit_binop_chain<'e, E>(
+    e: &'e Expr,
+    f: &mut dyn FnMut(Option<BinOp>, &'e Expr) -> Result<(), E>,
+) -> Result<(), E> {
     let top_group = match &e.kind {
         ExprKind::BinOp { op, .. } => group(*op),
         _ => 0,
     };
-    // The chain is bounded by the tree depth, which the parser limits.
-    while let ExprKind::BinOp { left, op, right } = &cur.kind {
-        let g = group(*op);
-        if g != top_group || cur.pos != e.pos || (g == 6 && !pairs.is_empty()) {
-            break;
+    visit_chain_from(e, e, top_group, true, f)
+}
+
+fn visit_chain_from<'e, E>(
+    cur: &'e Expr,
+    top: &'e Expr,
+    top_group: u8,
+    is_top: bool,
+    f: &mut dyn FnMut(Option<BinOp>, &'e Expr) -> Result<(), E>,
+) -> Result<(), E> {
+    match in_chain(cur, top, top_group, is_top) {
+        Some((op, left, right)) => {
+            visit_chain_from(left, top, top_group, false, f)?;
+            f(Some(op), right)
         }
-        pairs.push((*op, right));
-        cur = left;
+        None => f(None, cur),
     }
-    let mut out = Vec::with_capacity(pairs.len() + 1);
-    out.push((None, cur));
-    for (op, r) in pairs.into_iter().rev() {
-        out.push((Some(op), r));
-    }
+}
+
+/// The operands of a same-rule chain of binary operators, leftmost first, each
+/// with the operator that applies it (None for the first).
+pub fn binop_chain(e: &Expr) -> Vec<(Option<BinOp>, &Expr)> {
+    let mut out = Vec::new();
+    let _ = visit_binop_chain(e, &mut |op, operand| -> Result<(), ()> {
+        out.push((op, operand));
+        Ok(())
+    });
     out
+}
+
+/// Folds the chain of binary operators from `cur` down (see [`visit_binop_chain`]):
+/// every operand must fold to a number.
+fn fold_chain(cur: &Expr, top: &Expr, top_group: u8, is_top: bool, consts: &Consts, opt: u8) -> Option<ConstVal> {
+    match in_chain(cur, top, top_group, is_top) {
+        Some((op, left, right)) => {
+            let acc = fold_chain(left, top, top_group, false, consts, opt)?;
+            let v = fold_expr(right, consts, opt)?;
+            if !v.is_number() {
+                return None;
+            }
+            binary(op, acc, v)
+        }
+        None => fold_expr(cur, consts, opt).filter(ConstVal::is_number),
+    }
 }
 
 /// The operands that remain of an `and`/`or` after dropping constant ones.
@@ -151,10 +197,10 @@ pub fn module_const(e: &Expr) -> Option<ConstVal> {
     let ExprKind::Name(m) = &value.kind else {
         return None;
     };
-    if m != "math" {
+    if &**m != "math" {
         return None;
     }
-    let v = match attr.as_str() {
+    let v = match &**attr {
         "pi" => core::f64::consts::PI,
         "e" => core::f64::consts::E,
         "tau" => core::f64::consts::TAU,
@@ -163,6 +209,20 @@ pub fn module_const(e: &Expr) -> Option<ConstVal> {
         _ => return None,
     };
     Some(ConstVal::Float(v))
+}
+
+/// True when [`fold_expr`] folds `e` (cheaper: common cases build no value).
+pub fn is_foldable(e: &Expr, consts: &Consts, opt: u8) -> bool {
+    match &e.kind {
+        ExprKind::Constant(_) | ExprKind::DebugFlag => true,
+        ExprKind::Name(n) => consts.contains_key(&**n),
+        ExprKind::UnaryOp { .. }
+        | ExprKind::BinOp { .. }
+        | ExprKind::BoolOp { .. }
+        | ExprKind::Tuple(_)
+        | ExprKind::Attribute { .. } => fold_expr(e, consts, opt).is_some(),
+        _ => false,
+    }
 }
 
 /// Folds `e` when MicroPython's parser would turn it into a constant.
@@ -181,7 +241,7 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
             Constant::Bytes(b) => ConstVal::Bytes(b.clone()),
         }),
         ExprKind::DebugFlag => Some(if opt == 0 { ConstVal::True } else { ConstVal::False }),
-        ExprKind::Name(n) => consts.get(n).cloned(),
+        ExprKind::Name(n) => consts.get(&**n).cloned(),
         ExprKind::UnaryOp { op, operand } => {
             let v = if *op == UnaryOp::Not {
                 fold_element(operand, consts, opt)?
@@ -203,22 +263,7 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
                 },
             }
         }
-        ExprKind::BinOp { .. } => {
-            let chain = binop_chain(e);
-            let mut acc: Option<ConstVal> = None;
-            for (op, operand) in chain {
-                let v = fold_expr(operand, consts, opt)?;
-                if !v.is_number() {
-                    return None;
-                }
-                acc = Some(match (acc, op) {
-                    (None, _) => v,
-                    (Some(a), Some(op)) => binary(op, a, v)?,
-                    (Some(_), None) => return None,
-                });
-            }
-            acc
-        }
+        ExprKind::BinOp { op, .. } => fold_chain(e, e, group(*op), true, consts, opt),
         ExprKind::BoolOp { .. } => {
             let ops = bool_operands(e, consts, opt);
             if ops.len() == 1 {
@@ -424,7 +469,7 @@ pub fn const_call_arg(value: &Expr) -> Option<&[Arg]> {
     let ExprKind::Name(f) = &func.kind else {
         return None;
     };
-    (f == "const").then_some(args.as_slice())
+    (&**f == "const").then_some(args.as_slice())
 }
 
 /// The operands of `a, b = c, d` (or three of each) compiled with ROT_TWO/ROT_THREE.
@@ -479,7 +524,7 @@ mod tests {
 
     #[test]
     fn chain_with_a_name_is_not_folded_at_all() {
-        let x = Expr { pos: Pos::new(1, 5), kind: ExprKind::Name(String::from("x")) };
+        let x = Expr { pos: Pos::new(1, 5), kind: ExprKind::Name(Ident::from("x")) };
         let e = bin(bin(num(2, 1), BinOp::Mult, num(3, 3), 1), BinOp::Mult, x, 1);
         assert_eq!(fold_expr(&e, &Consts::new(), 0), None);
         assert_eq!(binop_chain(&e).len(), 3);

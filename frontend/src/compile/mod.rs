@@ -12,8 +12,6 @@ mod func;
 pub mod stmt;
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeSet;
-use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
@@ -161,7 +159,7 @@ pub(crate) struct Compiler<'o> {
     pub consts: Consts,
     pub qstrs: QstrTable,
     pub const_table: Vec<ConstObj>,
-    pub interned: BTreeSet<String>,
+    pub interned: crate::strmap::StrSet,
     pub is_repl: bool,
     pub cx: ScopeCtx,
 }
@@ -176,12 +174,12 @@ impl<'o> Compiler<'o> {
             consts: Consts::new(),
             qstrs: QstrTable::new(filename),
             const_table: Vec::new(),
-            interned: BTreeSet::new(),
+            interned: crate::strmap::StrSet::new(),
             is_repl,
             cx: ScopeCtx::new(emit, 0),
         };
-        c.interned.insert(String::from(filename));
-        let info = c.arena.scopes.first().map(|s| s.info());
+        c.interned.insert(filename);
+        let info = c.arena.scopes.first().map(|s| s.info_for_emitter());
         if let Some(info) = info {
             c.cx.emit.start_scope(&info);
         }
@@ -269,7 +267,7 @@ impl<'o> Compiler<'o> {
         };
         match v {
             Some(v) => {
-                self.consts.insert(name.clone(), v);
+                self.consts.insert(alloc::string::String::from(&**name), v);
                 Ok(())
             }
             None => Err(CompileError::syntax("not a constant", value.pos)),
@@ -341,7 +339,7 @@ impl<'o> Compiler<'o> {
         };
         let emit = new_emitter(self.opts, emitter_kind, pos)?;
         let saved = core::mem::replace(&mut self.cx, ScopeCtx::new(emit, sid));
-        let info = self.arena.scopes.get(sid).map(|s| s.info());
+        let info = self.arena.scopes.get(sid).map(|s| s.info_for_emitter());
         if let Some(info) = info {
             self.cx.emit.start_scope(&info);
         }

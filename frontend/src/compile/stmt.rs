@@ -50,7 +50,7 @@ pub fn range_args<'a>(target: &Expr, iter: &'a Expr, consts: &Consts, opt: u8) -
     let ExprKind::Name(n) = &func.kind else {
         return None;
     };
-    if n != "range" || consts.contains_key(n) {
+    if &**n != "range" || consts.contains_key(&**n) {
         return None;
     }
     let pos: alloc::vec::Vec<&Expr> = args

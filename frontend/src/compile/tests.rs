@@ -2,7 +2,7 @@
 extern crate std;
 
 use super::*;
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 fn compile(src: &str) -> Result<CompiledModule> {

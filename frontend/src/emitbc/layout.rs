@@ -11,9 +11,10 @@
 use alloc::vec::Vec;
 
 use ferropy_bytecode::opcode as op;
-use ferropy_bytecode::varint::{write_svint, write_vuint};
+use ferropy_bytecode::varint::{vuint_len, write_svint, write_vuint};
 
 use super::Ins;
+use crate::emit::Label;
 use crate::error::CompileError;
 use crate::token::Pos;
 
@@ -40,31 +41,221 @@ enum Pass {
 struct PassOutput {
     info: Vec<u8>,
     code: Vec<u8>,
-    n_info: usize,
-    n_cell: usize,
     overflow: bool,
 }
 
+/// What a pass needs of the instructions besides their fixed sizes: jumps,
+/// labels and line markers, each after `gap` bytes of fixed-size code.
+#[derive(Clone, Copy)]
+struct Event {
+    gap: u32,
+    kind: EventKind,
+}
+
+#[derive(Clone, Copy)]
+enum EventKind {
+    /// A jump (opcode `op`) to a label; `extra` bytes follow it (UNWIND_JUMP's).
+    Jump { op: u8, label: Label, extra: u8 },
+    /// A label placed here.
+    Label(Label),
+    /// A source line marker.
+    Line(u32),
+}
+
+/// The sizes one pass produces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct PassSizes {
+    info_len: usize,
+    code_len: usize,
+    n_info: usize,
+}
+
 /// Assembles the prelude and bytecode of one scope.
+///
+/// The size-finding passes are replayed on a compact list of the jumps, labels
+/// and line markers (everything else has the same size in every pass); only the
+/// last emit pass writes bytes, starting from the label offsets it saw.
 pub(super) fn assemble(code: &[Ins], n_labels: usize, p: &PreludeParams) -> Result<Vec<u8>, CompileError> {
+    let (events, tail) = events_of(code);
+    let fixed_info = fixed_info_len(p);
     let mut labels = alloc::vec![0usize; n_labels];
-    let first = run_pass(code, &mut labels, p, Pass::StackSize, 0, 0);
-    let mut prev = run_pass(code, &mut labels, p, Pass::CodeSize, first.n_info, first.n_cell);
+    let first = size_pass(&events, tail, &mut labels, fixed_info, p, Pass::StackSize, 0);
+    let mut prev = size_pass(&events, tail, &mut labels, fixed_info, p, Pass::CodeSize, first.n_info);
+    let mut labels_before = labels.clone();
+    let mut n_info_before = prev.n_info;
     // Emit passes until the sizes are stable (bounded: sizes only shrink).
     for _ in 0..64 {
-        let out = run_pass(code, &mut labels, p, Pass::Emit, prev.n_info, prev.n_cell);
-        let stable = out.info.len() == prev.info.len() && out.code.len() == prev.code.len();
+        labels_before.copy_from_slice(&labels);
+        n_info_before = prev.n_info;
+        let out = size_pass(&events, tail, &mut labels, fixed_info, p, Pass::Emit, prev.n_info);
+        let stable = out.info_len == prev.info_len && out.code_len == prev.code_len;
         prev = out;
         if stable {
             break;
         }
     }
-    if prev.overflow {
+    let out = run_pass(code, &mut labels_before, p, Pass::Emit, n_info_before, p.cells.len());
+    if out.overflow {
         return Err(CompileError::syntax("bytecode overflow", Pos::default()));
     }
-    let mut bytes = prev.info;
-    bytes.extend_from_slice(&prev.code);
+    let mut bytes = out.info;
+    bytes.extend_from_slice(&out.code);
     Ok(bytes)
+}
+
+/// The byte size of an instruction that is not a jump, label or line marker.
+fn fixed_size(ins: &Ins) -> usize {
+    match *ins {
+        Ins::Byte(_) => 1,
+        Ins::Qstr(_, q) | Ins::Const(q) => 1 + vuint_len(u64::from(q)),
+        Ins::Uint(_, v) => 1 + vuint_len(v),
+        Ins::Int(v) => 1 + svint_len(v),
+        Ins::Child(_, idx, extra) => 1 + vuint_len(u64::from(idx)) + usize::from(extra.is_some()),
+        Ins::Jump(..) | Ins::Unwind(..) | Ins::Label(_) | Ins::Line(_) => 0,
+    }
+}
+
+/// The jumps, labels and line markers of `code`, and the fixed bytes after the last one.
+fn events_of(code: &[Ins]) -> (Vec<Event>, usize) {
+    let mut events = Vec::new();
+    let mut gap = 0usize;
+    for ins in code {
+        let kind = match *ins {
+            Ins::Jump(op, label) => EventKind::Jump { op, label, extra: 0 },
+            Ins::Unwind(label, _) => EventKind::Jump { op: op::UNWIND_JUMP, label, extra: 1 },
+            Ins::Label(l) => EventKind::Label(l),
+            Ins::Line(line) => EventKind::Line(line),
+            _ => {
+                gap += fixed_size(ins);
+                continue;
+            }
+        };
+        events.push(Event { gap: gap as u32, kind });
+        gap = 0;
+    }
+    (events, gap)
+}
+
+/// Prelude sizes that are the same in every pass.
+#[derive(Clone, Copy)]
+struct FixedInfo {
+    /// The encoded signature.
+    signature: usize,
+    /// The name and parameter qstrs at the start of the code info.
+    names: usize,
+}
+
+fn fixed_info_len(p: &PreludeParams) -> FixedInfo {
+    let mut sig = Vec::new();
+    encode_signature(p, &mut sig);
+    let names =
+        vuint_len(u64::from(p.name_qstr)) + p.param_qstrs.iter().map(|&q| vuint_len(u64::from(q))).sum::<usize>();
+    FixedInfo { signature: sig.len(), names }
+}
+
+/// The number of bytes [`encode_size`] writes.
+fn size_field_len(mut n_info: usize, mut n_cell: usize) -> usize {
+    let mut n = 1;
+    n_cell >>= 1;
+    n_info >>= 6;
+    while n_cell | n_info != 0 {
+        n += 1;
+        n_cell >>= 1;
+        n_info >>= 6;
+    }
+    n
+}
+
+/// One pass computing sizes only (see [`run_pass`], which it mirrors).
+fn size_pass(
+    events: &[Event],
+    tail: usize,
+    labels: &mut [usize],
+    fixed: FixedInfo,
+    p: &PreludeParams,
+    pass: Pass,
+    n_info_prev: usize,
+) -> PassSizes {
+    let mut offset = 0usize;
+    let mut line_table = 0usize;
+    let mut last_line: u32 = 1;
+    let mut last_line_offset: usize = 0;
+    for ev in events {
+        offset += ev.gap as usize;
+        match ev.kind {
+            EventKind::Jump { op, label, extra } => {
+                let target = labels.get(label as usize).copied().unwrap_or(0);
+                offset += jump_size(op, offset, target, pass) + usize::from(extra);
+            }
+            EventKind::Label(l) => {
+                if let Some(slot) = labels.get_mut(l as usize) {
+                    *slot = offset;
+                }
+            }
+            EventKind::Line(line) => {
+                if line > last_line {
+                    line_table += line_delta_len(offset - last_line_offset, (line - last_line) as usize);
+                    last_line_offset = offset;
+                    last_line = line;
+                }
+            }
+        }
+    }
+    let n_info = fixed.names + line_table;
+    let size_field = if pass == Pass::StackSize { 0 } else { size_field_len(n_info_prev, p.cells.len()) };
+    PassSizes { info_len: fixed.signature + size_field + n_info + p.cells.len(), code_len: offset + tail, n_info }
+}
+
+/// The size of a jump written at `here` to `target` (see [`write_jump`]).
+fn jump_size(b: u8, here: usize, target: usize, pass: Pass) -> usize {
+    if pass == Pass::StackSize {
+        return 3;
+    }
+    let offset = target as i64 - here as i64 - 2;
+    let short = if op::is_signed_jump(b) { (-64..=63).contains(&offset) } else { (0..=127).contains(&offset) };
+    if short {
+        2
+    } else {
+        3
+    }
+}
+
+/// The number of bytes [`write_svint`] writes for `v`.
+fn svint_len(v: i64) -> usize {
+    let mut n = 1;
+    let mut x = v;
+    loop {
+        let group = (x & 0x7F) as u8;
+        x >>= 7;
+        if x == 0 || x == -1 {
+            // One more group when the top group's sign bit (0x40) disagrees with the sign.
+            if (v >= 0) == (group & 0x40 != 0) {
+                n += 1;
+            }
+            return n;
+        }
+        n += 1;
+    }
+}
+
+/// The number of bytes [`encode_line_delta`] writes.
+fn line_delta_len(mut bytes: usize, mut lines: usize) -> usize {
+    let mut n = 0;
+    while bytes > 0 || lines > 0 {
+        let (b, l);
+        if lines <= 6 || bytes > 0xF {
+            b = bytes.min(0x1F);
+            l = if b < bytes { 0 } else { lines.min(3) };
+            n += 1;
+        } else {
+            b = bytes.min(0xF);
+            l = lines.min(0x7FF);
+            n += 2;
+        }
+        bytes -= b;
+        lines -= l;
+    }
+    n
 }
 
 fn run_pass(
@@ -80,7 +271,6 @@ fn run_pass(
     if pass != Pass::StackSize {
         encode_size(n_info_prev, n_cell_prev, &mut info);
     }
-    let info_start = info.len();
     write_vuint(&mut info, u64::from(p.name_qstr));
     for &q in &p.param_qstrs {
         write_vuint(&mut info, u64::from(q));
@@ -139,11 +329,10 @@ fn run_pass(
             }
         }
     }
-    let n_info = info.len() - info_start;
     for &c in &p.cells {
         info.push(c.min(255) as u8);
     }
-    PassOutput { info, code: out, n_info, n_cell: p.cells.len(), overflow: overflow && pass == Pass::Emit }
+    PassOutput { info, code: out, overflow: overflow && pass == Pass::Emit }
 }
 
 /// Writes a jump; returns true when the offset does not fit the 2-byte form.
@@ -230,5 +419,35 @@ fn encode_line_delta(mut bytes: usize, mut lines: usize, out: &mut Vec<u8>) {
         }
         bytes -= b;
         lines -= l;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_functions_match_the_writers() {
+        let mut values: Vec<i64> = (-70_000..70_000).step_by(7).collect();
+        values.extend([i64::MIN, i64::MAX, -64, -65, 63, 64, 8191, 8192, -8192, -8193]);
+        for v in values {
+            let mut buf = Vec::new();
+            write_svint(&mut buf, v);
+            assert_eq!(svint_len(v), buf.len(), "svint {v}");
+        }
+        for n_info in [0usize, 1, 63, 64, 4095, 4096, 300_000] {
+            for n_cell in [0usize, 1, 2, 3, 200] {
+                let mut buf = Vec::new();
+                encode_size(n_info, n_cell, &mut buf);
+                assert_eq!(size_field_len(n_info, n_cell), buf.len(), "size {n_info} {n_cell}");
+            }
+        }
+        for bytes in [0usize, 1, 15, 16, 31, 32, 100, 5000] {
+            for lines in [0usize, 1, 3, 6, 7, 100, 2047, 2048, 10_000] {
+                let mut buf = Vec::new();
+                encode_line_delta(bytes, lines, &mut buf);
+                assert_eq!(line_delta_len(bytes, lines), buf.len(), "line delta {bytes} {lines}");
+            }
+        }
     }
 }

@@ -11,7 +11,6 @@
 
 mod layout;
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -54,7 +53,7 @@ pub struct BytecodeEmitter {
     info: Option<ScopeInfo>,
     code: Vec<Ins>,
     strings: Vec<String>,
-    string_index: BTreeMap<String, u32>,
+    string_index: crate::strmap::StrIndex,
     consts: Vec<ConstObj>,
     children: Vec<RawCode>,
     stack_size: i32,
@@ -72,17 +71,19 @@ pub struct BytecodeEmitter {
 impl BytecodeEmitter {
     /// A new emitter; `source_lines` selects whether a line-number table is written.
     pub fn new(source_lines: bool) -> Self {
-        BytecodeEmitter { source_lines, ..Default::default() }
+        BytecodeEmitter { source_lines, code: Vec::with_capacity(32), ..Default::default() }
     }
 
     fn qstr(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.string_index.get(s) {
-            return i;
+        let hash = crate::strmap::hash_str(s);
+        let strings = &self.strings;
+        if let Some(i) = self.string_index.find(hash, |i| strings.get(i).is_some_and(|k| k == s)) {
+            return i as u32;
         }
-        let i = self.strings.len() as u32;
+        let i = self.strings.len();
+        self.string_index.insert(hash, i);
         self.strings.push(String::from(s));
-        self.string_index.insert(String::from(s), i);
-        i
+        i as u32
     }
 
     fn adjust(&mut self, delta: i32) {
@@ -139,7 +140,22 @@ impl BytecodeEmitter {
 
 impl Emit for BytecodeEmitter {
     fn start_scope(&mut self, info: &ScopeInfo) {
-        self.info = Some(info.clone());
+        // Everything but the locals, which bytecode does not need.
+        self.info = Some(ScopeInfo {
+            kind: info.kind,
+            simple_name: info.simple_name.clone(),
+            emitter: info.emitter,
+            scope_flags: info.scope_flags,
+            num_pos_args: info.num_pos_args,
+            num_kwonly_args: info.num_kwonly_args,
+            num_def_pos_args: info.num_def_pos_args,
+            num_locals: info.num_locals,
+            param_names: info.param_names.clone(),
+            locals: Vec::new(),
+            cells: info.cells.clone(),
+            viper_return_type: info.viper_return_type,
+            def_line: info.def_line,
+        });
     }
 
     fn end_scope(&mut self, qstrs: &mut QstrTable, consts: &mut Vec<ConstObj>) -> Result<RawCode, CompileError> {
@@ -200,7 +216,7 @@ impl Emit for BytecodeEmitter {
             n_def_pos_args: info.num_def_pos_args,
             name_qstr: name_q,
             param_qstrs: param_qs,
-            cells: info.cells.clone(),
+            cells: info.cells,
         };
         let bytes = layout::assemble(&code, self.max_label as usize, &prelude)?;
         Ok(RawCode {

@@ -91,6 +91,14 @@ impl<'src> Cursor<'src> {
         }
     }
 
+    /// Moves past a run of ASCII letters, digits and underscores (one column each).
+    pub(super) fn skip_ascii_word(&mut self) {
+        let rest = self.src.as_bytes().get(self.offset..).unwrap_or(&[]);
+        let n = rest.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_').count();
+        self.offset += n;
+        self.col = self.col.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+
     fn new_line(&mut self) {
         self.line = self.line.saturating_add(1);
         self.col = 1;

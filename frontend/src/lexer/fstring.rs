@@ -87,7 +87,7 @@ impl<'src> Lexer<'src> {
         let at = |kind| Token { kind, pos };
         self.queue.push_back(at(Tok::Str(template)));
         self.queue.push_back(at(Tok::Dot));
-        self.queue.push_back(at(Tok::Name(String::from("format"))));
+        self.queue.push_back(at(Tok::Name(crate::ast::Ident::from("format"))));
         self.queue.push_back(at(Tok::LParen));
         for field in fields {
             let origin = field.pos;

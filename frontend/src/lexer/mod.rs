@@ -38,11 +38,11 @@ mod string;
 mod tests;
 
 use alloc::collections::VecDeque;
-use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::error::CompileError;
+use crate::strmap::Interner;
 use crate::token::{Pos, Tok, Token};
 use cursor::Cursor;
 
@@ -98,6 +98,8 @@ pub struct Lexer<'src> {
     fstring_nesting: u32,
     /// The error returned, kept so that later calls return it again.
     failed: Option<CompileError>,
+    /// Identifiers met so far, so that repeated names share one allocation.
+    names: Interner,
 }
 
 impl<'src> Lexer<'src> {
@@ -114,6 +116,7 @@ impl<'src> Lexer<'src> {
             last_newline: Pos::new(1, 1),
             fstring_nesting: 0,
             failed: None,
+            names: Interner::default(),
         }
     }
 
@@ -218,15 +221,18 @@ impl<'src> Lexer<'src> {
     fn lex_name(&mut self) -> Token {
         let pos = self.cur.pos();
         let start = self.cur.offset();
-        while let Some(byte) = self.cur.peek() {
-            if byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80 {
-                self.cur.bump();
-            } else {
-                break;
+        loop {
+            self.cur.skip_ascii_word();
+            match self.cur.peek() {
+                Some(byte) if byte >= 0x80 => self.cur.bump(),
+                _ => break,
             }
         }
         let name = self.cur.slice(start, self.cur.offset());
-        let kind = operator::keyword(name).unwrap_or_else(|| Tok::Name(String::from(name)));
+        let kind = match operator::keyword(name) {
+            Some(kw) => kw,
+            None => Tok::Name(self.names.intern(name)),
+        };
         Token { kind, pos }
     }
 }

@@ -72,6 +72,10 @@ pub(super) fn match_operator(bytes: [Option<u8>; 3]) -> Option<(Tok, usize)> {
 
 /// The keyword token for `name`, if it is a keyword.
 pub(super) fn keyword(name: &str) -> Option<Tok> {
+    // Keywords are 2 to 9 bytes long: most identifiers are rejected at once.
+    if !(2..=9).contains(&name.len()) {
+        return None;
+    }
     let tok = match name {
         "False" => Tok::KwFalse,
         "None" => Tok::KwNone,

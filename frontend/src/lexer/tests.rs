@@ -24,7 +24,7 @@ fn error(source: &str) -> CompileError {
 }
 
 fn name(text: &str) -> Tok {
-    Tok::Name(text.to_string())
+    Tok::Name(crate::ast::Ident::from(text))
 }
 
 fn int(value: i64) -> Tok {

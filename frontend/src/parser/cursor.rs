@@ -16,7 +16,8 @@ impl<S: TokenSource> Core<S> {
 
     /// True when the current token is `kind` (for tokens without data).
     pub(super) fn at(&self, kind: &Tok) -> bool {
-        self.cur.kind == *kind
+        // Callers pass tokens without data, so comparing the variants is enough.
+        core::mem::discriminant(&self.cur.kind) == core::mem::discriminant(kind)
     }
 
     /// Consumes the current token if it is `kind`; says whether it did.
@@ -51,13 +52,17 @@ impl<S: TokenSource> Core<S> {
 
     /// A dotted name `a.b.c` as one string.
     pub(super) fn dotted_name(&mut self) -> Result<(Ident, Pos)> {
-        let (mut name, pos) = self.expect_name()?;
+        let (first, pos) = self.expect_name()?;
+        if !self.at(&Tok::Dot) {
+            return Ok((first, pos));
+        }
+        let mut name = String::from(&*first);
         while self.eat(&Tok::Dot)? {
             let (part, _) = self.expect_name()?;
             name.push('.');
             name.push_str(&part);
         }
-        Ok((name, pos))
+        Ok((Ident::from(name), pos))
     }
 
     /// The error for a token the grammar does not allow here, worded as MicroPython does.

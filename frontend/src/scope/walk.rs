@@ -45,6 +45,12 @@ pub fn analyze(arena: &mut ScopeArena, stmts: &[Stmt], consts: &Consts, opt_leve
     while let Some((sid, node)) = w.queue.pop_front() {
         w.cur = sid;
         w.scope_body(node)?;
+        // Only scopes nested in a function can close over names (this skips the
+        // module's long list of globals, which is walked once per statement).
+        let parent = w.arena.scopes.get(sid).and_then(|s| s.parent).and_then(|p| w.arena.scopes.get(p));
+        if parent.and_then(|g| g.parent).is_none() {
+            continue;
+        }
         let n = w.arena.scopes.get(sid).map(|s| s.ids.len()).unwrap_or(0);
         for i in 0..n {
             let k = w.arena.scopes.get(sid).and_then(|s| s.ids.get(i)).map(|i| i.kind);
@@ -302,7 +308,7 @@ impl<'a> Walker<'a, '_> {
             StmtKind::Import(aliases) => {
                 for a in aliases {
                     let base = match &a.asname {
-                        Some(n) => n.as_str(),
+                        Some(n) => &**n,
                         None => a.name.split('.').next().unwrap_or(""),
                     };
                     self.modify(base);
@@ -559,16 +565,14 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn expr(&mut self, e: &'a Expr) -> Result<()> {
-        if fold::fold_expr(e, self.consts, self.opt_level).is_some() {
+        if fold::is_foldable(e, self.consts, self.opt_level) {
             return Ok(());
         }
         match &e.kind {
             ExprKind::Name(n) => self.load(n),
             ExprKind::Constant(_) | ExprKind::DebugFlag => {}
             ExprKind::BinOp { .. } => {
-                for (_, operand) in fold::binop_chain(e) {
-                    self.expr(operand)?;
-                }
+                fold::visit_binop_chain(e, &mut |_, operand| self.expr(operand))?;
             }
             ExprKind::UnaryOp { operand, .. } => self.expr(operand)?,
             ExprKind::BoolOp { .. } => {
@@ -616,7 +620,7 @@ impl<'a> Walker<'a, '_> {
             ExprKind::Call { func, args } => {
                 if self.kind() == ScopeKind::Function && args.is_empty() {
                     if let ExprKind::Name(n) = &func.kind {
-                        if n == "super" {
+                        if &**n == "super" {
                             self.load("__class__");
                             let first =
                                 self.scope().ids.iter().find(|i| i.flags & FLAG_PARAM != 0).map(|i| i.name.clone());

@@ -3,6 +3,7 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
+use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use crate::ast::*;
@@ -130,7 +131,7 @@ fn comps(elt: Vec<String>, head: &str, gens: &[Comprehension]) -> String {
 pub fn expr(e: &Expr) -> String {
     use alloc::vec;
     match &e.kind {
-        ExprKind::Name(n) => n.clone(),
+        ExprKind::Name(n) => n.to_string(),
         ExprKind::Constant(c) => constant(c),
         ExprKind::DebugFlag => "__debug__".into(),
         ExprKind::BinOp { left, op, right } => list(binop(*op), vec![expr(left), expr(right)]),
@@ -154,8 +155,8 @@ pub fn expr(e: &Expr) -> String {
         }
         ExprKind::IfExp { test, body, orelse } => list("ifexp", vec![expr(test), expr(body), expr(orelse)]),
         ExprKind::Lambda { params: p, body } => list("lambda", vec![params(p), expr(body)]),
-        ExprKind::NamedExpr { target, value } => list(":=", vec![target.clone(), expr(value)]),
-        ExprKind::Attribute { value, attr } => list(".", vec![expr(value), attr.clone()]),
+        ExprKind::NamedExpr { target, value } => list(":=", vec![target.to_string(), expr(value)]),
+        ExprKind::Attribute { value, attr } => list(".", vec![expr(value), attr.to_string()]),
         ExprKind::Subscript { value, index } => list("[]", vec![expr(value), expr(index)]),
         ExprKind::Slice { lower, upper, step } => list("slice", vec![opt_box(lower), opt_box(upper), opt_box(step)]),
         ExprKind::Call { func, args } => {
@@ -195,7 +196,7 @@ fn block(head: &str, mut lead: Vec<String>, body: &[Stmt]) -> String {
 fn alias(a: &Alias) -> String {
     match &a.asname {
         Some(asname) => format!("{}:{asname}", a.name),
-        None => a.name.clone(),
+        None => a.name.to_string(),
     }
 }
 
@@ -219,12 +220,12 @@ pub fn stmt(s: &Stmt) -> String {
         StmtKind::Delete(items) => list("del", exprs(items)),
         StmtKind::Return(v) => list("return", v.iter().map(expr).collect()),
         StmtKind::Raise { exc, cause } => list("raise", vec![opt(exc), opt(cause)]),
-        StmtKind::Global(names) => list("global", names.clone()),
-        StmtKind::Nonlocal(names) => list("nonlocal", names.clone()),
+        StmtKind::Global(names) => list("global", names.iter().map(|n| n.to_string()).collect()),
+        StmtKind::Nonlocal(names) => list("nonlocal", names.iter().map(|n| n.to_string()).collect()),
         StmtKind::Assert { test, msg } => list("assert", vec![expr(test), opt(msg)]),
         StmtKind::Import(names) => list("import", names.iter().map(alias).collect()),
         StmtKind::ImportFrom { module, names, level } => {
-            let mut parts = vec![format!("{level}"), module.clone().unwrap_or_else(|| "_".into())];
+            let mut parts = vec![format!("{level}"), module.as_deref().unwrap_or("_").to_string()];
             match names {
                 Some(names) => parts.extend(names.iter().map(alias)),
                 None => parts.push("*".into()),
@@ -275,7 +276,7 @@ pub fn stmt(s: &Stmt) -> String {
         StmtKind::FunctionDef(f) => {
             let mut lead = vec![];
             lead.extend(f.decorators.iter().map(|d| format!("@{}", expr(d))));
-            lead.push(f.name.clone());
+            lead.push(f.name.to_string());
             lead.push(params(&f.params));
             if let Some(r) = &f.returns {
                 lead.push(format!("->{}", expr(r)));
@@ -285,7 +286,7 @@ pub fn stmt(s: &Stmt) -> String {
         StmtKind::ClassDef(c) => {
             let mut lead = vec![];
             lead.extend(c.decorators.iter().map(|d| format!("@{}", expr(d))));
-            lead.push(c.name.clone());
+            lead.push(c.name.to_string());
             lead.push(format!("[{}]", c.args.iter().map(arg).collect::<Vec<_>>().join(" ")));
             block("class", lead, &c.body)
         }
