@@ -28,8 +28,8 @@ pub fn scope_name_at(body: &[Stmt], pos: Pos) -> String {
     loop {
         let Some(stmt) = block.iter().rev().find(|s| s.pos <= pos).copied() else { return name };
         let (inner, scope): (Vec<&Stmt>, Option<&str>) = match &stmt.kind {
-            StmtKind::FunctionDef(def) => (def.body.iter().collect(), Some(def.name.as_str())),
-            StmtKind::ClassDef(class) => (class.body.iter().collect(), Some(class.name.as_str())),
+            StmtKind::FunctionDef(def) => (def.body.iter().collect(), Some(&*def.name)),
+            StmtKind::ClassDef(class) => (class.body.iter().collect(), Some(&*class.name)),
             StmtKind::If { branches, orelse } => {
                 (branches.iter().flat_map(|b| b.body.iter()).chain(orelse.iter()).collect(), None)
             }
