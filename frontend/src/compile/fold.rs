@@ -369,10 +369,8 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
             }
             BinOp::Pow => {
                 if y < 0 {
-                    if x == 0 {
-                        return None;
-                    }
-                    return Some(ConstVal::Float(libm_pow(x as f64, y as f64)));
+                    // Float powers are left to the runtime's libm `pow`.
+                    return None;
                 }
                 x.checked_pow(u32::try_from(y).ok()?)
             }
@@ -407,42 +405,11 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
                 m
             }
         }
-        BinOp::Pow => {
-            if x < 0.0 && y != floor_f(y) {
-                return None;
-            }
-            if x == 0.0 && y < 0.0 {
-                return None;
-            }
-            libm_pow(x, y)
-        }
+        // Float powers are left to the runtime's libm `pow` (exact results).
+        BinOp::Pow => return None,
         _ => return None,
     };
     Some(ConstVal::Float(r))
-}
-
-/// `x ** y` for integral `y` by repeated squaring; other exponents are not folded
-/// (no libm in `no_std`), signalled by NaN being impossible here.
-fn libm_pow(x: f64, y: f64) -> f64 {
-    if y == floor_f(y) && y.abs() < 1.0e9 {
-        let mut n = y.abs() as u64;
-        let mut base = x;
-        let mut acc = 1.0;
-        while n > 0 {
-            if n & 1 == 1 {
-                acc *= base;
-            }
-            base *= base;
-            n >>= 1;
-        }
-        if y < 0.0 {
-            1.0 / acc
-        } else {
-            acc
-        }
-    } else {
-        f64::NAN
-    }
 }
 
 /// True when an expression statement is a constant MicroPython drops.

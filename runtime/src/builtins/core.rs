@@ -1,7 +1,5 @@
 //! Object built-ins: `len`, `isinstance`, `repr`, `getattr`, `hash`, ...
 
-use alloc::string::String;
-
 use super::arg;
 use crate::error::PyResult;
 use crate::obj::Obj;
@@ -149,52 +147,6 @@ pub fn hash(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 pub fn id(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let o = arg(vm, args, 0)?;
     vm.new_int(i64::from(o.raw()))
-}
-
-pub fn divmod(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    use ferropy_bytecode::opcode::binary as bop;
-    let (a, b) = (arg(vm, args, 0)?, arg(vm, args, 1)?);
-    let q = vm.binary_op(bop::FLOOR_DIVIDE, a, b)?;
-    vm.root(q);
-    let r = vm.binary_op(bop::MODULO, a, b)?;
-    vm.root(r);
-    vm.new_tuple(&[q, r])
-}
-
-pub fn pow(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    use ferropy_bytecode::opcode::binary as bop;
-    let (a, b) = (arg(vm, args, 0)?, arg(vm, args, 1)?);
-    let p = vm.binary_op(bop::POWER, a, b)?;
-    match args.get(2) {
-        Some(&m) => vm.binary_op(bop::MODULO, p, m),
-        None => Ok(p),
-    }
-}
-
-fn radix(vm: &mut Vm, args: &[Obj], prefix: &str, f: fn(u64) -> String) -> PyResult<Obj> {
-    let o = arg(vm, args, 0)?;
-    let n = vm.expect_int(o)?;
-    let body = f(n.unsigned_abs());
-    let s = if n < 0 { alloc::format!("-{prefix}{body}") } else { alloc::format!("{prefix}{body}") };
-    vm.new_str(&s)
-}
-
-pub fn hex(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    radix(vm, args, "0x", |n| alloc::format!("{n:x}"))
-}
-
-pub fn bin(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    radix(vm, args, "0b", |n| alloc::format!("{n:b}"))
-}
-
-pub fn oct(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    radix(vm, args, "0o", |n| alloc::format!("{n:o}"))
-}
-
-pub fn round(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let o = arg(vm, args, 0)?;
-    let n = vm.expect_int(o)?;
-    vm.new_int(n)
 }
 
 pub fn globals(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

@@ -5,6 +5,7 @@
 
 mod core;
 mod io;
+mod num;
 mod seq;
 
 use crate::error::PyResult;
@@ -41,19 +42,19 @@ pub static FUNCTIONS: [(&str, NativeFn); 33] = [
     ("hash", core::hash),
     ("id", core::id),
     ("reversed", seq::reversed),
-    ("divmod", core::divmod),
-    ("hex", core::hex),
+    ("divmod", num::divmod),
+    ("hex", num::hex),
     ("delattr", core::delattr),
     ("globals", core::globals),
     ("locals", core::locals),
-    ("pow", core::pow),
-    ("bin", core::bin),
-    ("oct", core::oct),
-    ("round", core::round),
+    ("pow", num::pow),
+    ("bin", num::bin),
+    ("oct", num::oct),
+    ("round", num::round),
 ];
 
 /// Built-in types exposed by name.
-static TYPES: [(&str, u32); 18] = [
+static TYPES: [(&str, u32); 20] = [
     ("object", ids::OBJECT),
     ("type", ids::TYPE),
     ("bool", ids::BOOL),
@@ -72,6 +73,9 @@ static TYPES: [(&str, u32); 18] = [
     ("classmethod", ids::CLASSMETHOD),
     ("property", ids::PROPERTY),
     ("slice", ids::SLICE),
+    // numbers
+    ("float", ids::FLOAT),
+    ("complex", ids::COMPLEX),
 ];
 
 /// The static object for built-in function `name`.
@@ -82,6 +86,9 @@ pub fn function_obj(name: &str) -> Obj {
 
 /// Calls static object `id` (a built-in function or method).
 pub fn call_static(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if id >= crate::modules::MODULE_FN_BASE {
+        return crate::modules::call_function(vm, id, args, kw);
+    }
     if id < METHOD_ID_BASE {
         return match FUNCTIONS.get(id as usize) {
             Some((_, f)) => f(vm, args, kw),

@@ -22,6 +22,11 @@ pub mod range;
 pub mod slice;
 pub mod str;
 pub mod tuple;
+// numbers
+pub mod complex;
+pub mod float;
+pub mod float_fmt;
+pub mod int_bytes;
 
 use alloc::string::String;
 
@@ -176,6 +181,9 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         MAP => &iterators::MAP_TYPE,
         DICT_VIEW => &dict::DICT_VIEW_TYPE,
         CALL_ITERATOR => &iterators::CALL_ITERATOR_TYPE,
+        // numbers
+        FLOAT => &float::FLOAT_TYPE,
+        COMPLEX => &complex::COMPLEX_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

@@ -89,9 +89,8 @@ impl Vm {
             ConstObj::Str(s) => self.new_str(s)?,
             ConstObj::Bytes(b) => self.new_bytes(b)?,
             ConstObj::Int(text) => crate::types::int::parse_int_text(self, text.as_bytes(), 10)?,
-            ConstObj::Float(_) | ConstObj::Complex { .. } => {
-                return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "float not supported"))
-            }
+            ConstObj::Float(f) => self.new_float(*f)?,
+            ConstObj::Complex { real, imag } => self.new_complex(*real, *imag)?,
             ConstObj::Tuple(items) => {
                 if depth > 32 {
                     return Err(self.internal_error("constant nested too deeply"));

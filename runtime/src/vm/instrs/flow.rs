@@ -83,7 +83,21 @@ impl Vm {
                 return Ok(Step::Yield(v));
             }
             op::YIELD_FROM => return self.op_yield_from(),
-            op::IMPORT_NAME | op::IMPORT_FROM | op::IMPORT_STAR => {
+            // Minimal import of built-in modules (see `modules::import_builtin`).
+            op::IMPORT_NAME => {
+                let q = self.qstr_arg(ins.arg)?;
+                self.pop()?;
+                self.pop()?;
+                let m = crate::modules::import_builtin(self, q)?;
+                self.push(m)?;
+            }
+            op::IMPORT_FROM => {
+                let q = self.qstr_arg(ins.arg)?;
+                let m = self.peek(0)?;
+                let v = crate::modules::import_from(self, m, q)?;
+                self.push(v)?;
+            }
+            op::IMPORT_STAR => {
                 let msg = "import not supported yet";
                 return Err(self.new_error(ids::IMPORT_ERROR, msg));
             }
