@@ -9,6 +9,7 @@
 //! * [`rt`]: the object protocol (operators, attributes, calls, iteration).
 //! * [`types`]: one descriptor per built-in type.
 //! * [`builtins`]: the built-in functions.
+//! * [`modules`]: built-in modules (`sys`, `gc`, `time`, ...), the import system, run-time compilation.
 //!
 //! There is no global mutable state: every VM owns its heap and qstr pool.
 #![no_std]
@@ -23,6 +24,7 @@ pub mod builtins;
 pub mod bytes_view;
 pub mod error;
 pub mod gc;
+pub mod modules;
 pub mod obj;
 pub mod qstr;
 pub mod rt;

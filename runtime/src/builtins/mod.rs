@@ -16,7 +16,7 @@ use crate::vm::Vm;
 pub const METHOD_ID_BASE: u32 = 0x10000;
 
 /// The built-in functions, by name.
-pub static FUNCTIONS: [(&str, NativeFn); 33] = [
+pub static FUNCTIONS: [(&str, NativeFn); 39] = [
     ("__build_class__", types::class::build_class),
     ("print", io::print),
     ("len", core::len),
@@ -50,6 +50,13 @@ pub static FUNCTIONS: [(&str, NativeFn); 33] = [
     ("bin", core::bin),
     ("oct", core::oct),
     ("round", core::round),
+    // --- imports + system branch ---
+    ("exec", crate::modules::exec::exec),
+    ("eval", crate::modules::exec::eval),
+    ("compile", crate::modules::exec::compile),
+    ("__repl_print__", crate::modules::exec::repl_print),
+    ("__import__", crate::modules::exec::import),
+    ("open", crate::modules::io::open),
 ];
 
 /// Built-in types exposed by name.
@@ -82,6 +89,9 @@ pub fn function_obj(name: &str) -> Obj {
 
 /// Calls static object `id` (a built-in function or method).
 pub fn call_static(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if (crate::modules::FN_BASE..METHOD_ID_BASE).contains(&id) {
+        return crate::modules::call(vm, id, args, kw);
+    }
     if id < METHOD_ID_BASE {
         return match FUNCTIONS.get(id as usize) {
             Some((_, f)) => f(vm, args, kw),

@@ -35,6 +35,11 @@ pub const ZIP: u32 = 28;
 pub const MAP: u32 = 29;
 pub const DICT_VIEW: u32 = 30;
 pub const CALL_ITERATOR: u32 = 31;
+// --- system modules (imports + system branch) ---
+pub const CODE: u32 = 56;
+pub const STRING_IO: u32 = 57;
+pub const BYTES_IO: u32 = 58;
+pub const TEXT_IO: u32 = 59;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

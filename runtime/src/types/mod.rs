@@ -176,6 +176,11 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         MAP => &iterators::MAP_TYPE,
         DICT_VIEW => &dict::DICT_VIEW_TYPE,
         CALL_ITERATOR => &iterators::CALL_ITERATOR_TYPE,
+        // --- system modules (imports + system branch) ---
+        CODE => &crate::modules::exec::CODE_TYPE,
+        STRING_IO => &crate::modules::io::STRING_IO_TYPE,
+        BYTES_IO => &crate::modules::io::BYTES_IO_TYPE,
+        TEXT_IO => &crate::modules::io::TEXT_IO_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

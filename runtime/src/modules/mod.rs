@@ -1,0 +1,216 @@
+//! Built-in modules and the import system.
+//!
+//! * A static registry ([`MODULES`]) of built-in modules: each entry has a name,
+//!   a table of native functions and an init function that fills the module's
+//!   globals (constants, types). Module objects are created on first import and
+//!   cached per VM (not in `sys.modules`, as in MicroPython).
+//! * Native module functions are static objects with ids from [`FN_BASE`]:
+//!   `FN_BASE + module_index * 256 + function_index`.
+//! * Everything the runtime needs from the outside world (files for `import`
+//!   and `open`, clocks, standard input) goes through the [`Host`] trait; the
+//!   `std` build provides [`StdHost`]. Compiling source at run time (`import` of
+//!   `.py` files, `exec`/`eval`/`compile`) uses `ferropy-frontend` directly: the
+//!   runtime depends on the frontend crate (no_std + alloc, like the runtime).
+//! * Interrupts: [`InterruptHandle`] is an atomic flag another thread (or a
+//!   signal handler) sets; the VM checks it on backward jumps and calls and
+//!   raises `KeyboardInterrupt`.
+
+pub mod errno;
+pub mod exec;
+pub mod gc;
+pub mod host;
+pub mod import;
+pub mod io;
+pub mod micropython;
+pub mod sys;
+pub mod time;
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::types::NativeFn;
+use crate::vm::Vm;
+
+#[cfg(feature = "std")]
+pub use host::StdHost;
+pub use host::{Host, NoHost, PathKind};
+
+/// First static-object id of native module functions (below `builtins::METHOD_ID_BASE`).
+pub const FN_BASE: u32 = 0x8000;
+
+/// Fills a new module's globals dict.
+pub type InitFn = fn(&mut Vm, Obj) -> PyResult<()>;
+
+/// A built-in module.
+pub struct ModuleDef {
+    /// The import name.
+    pub name: &'static str,
+    /// Native functions, bound in the globals under their names.
+    pub functions: &'static [(&'static str, NativeFn)],
+    /// Extra initialisation (constants, types).
+    pub init: InitFn,
+}
+
+fn no_init(_vm: &mut Vm, _g: Obj) -> PyResult<()> {
+    Ok(())
+}
+
+/// The built-in modules.
+pub static MODULES: &[ModuleDef] = &[
+    // --- system modules (imports + system branch) ---
+    ModuleDef { name: "sys", functions: sys::FUNCTIONS, init: sys::init },
+    ModuleDef { name: "gc", functions: gc::FUNCTIONS, init: no_init },
+    ModuleDef { name: "micropython", functions: micropython::FUNCTIONS, init: no_init },
+    ModuleDef { name: "errno", functions: &[], init: errno::init },
+    ModuleDef { name: "time", functions: time::FUNCTIONS, init: no_init },
+    ModuleDef { name: "io", functions: &[], init: io::init },
+    ModuleDef { name: "builtins", functions: &[], init: no_init },
+];
+
+/// Calls native module function `id` (a static-object id in `FN_BASE..`).
+pub fn call(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let rel = id.wrapping_sub(FN_BASE);
+    let (m, f) = ((rel >> 8) as usize, (rel & 0xff) as usize);
+    match MODULES.get(m).and_then(|d| d.functions.get(f)) {
+        Some((_, fun)) => fun(vm, args, kw),
+        None => Err(vm.type_error("bad built-in function")),
+    }
+}
+
+/// The name of native module function `id`, if it is one.
+pub fn function_name(id: u32) -> Option<&'static str> {
+    let rel = id.checked_sub(FN_BASE)?;
+    MODULES.get((rel >> 8) as usize)?.functions.get((rel & 0xff) as usize).map(|(n, _)| *n)
+}
+
+/// Per-VM state of the system modules (part of the VM's root set).
+pub struct SystemState {
+    /// Files, clocks and standard input.
+    pub host: Box<dyn Host>,
+    /// Set by [`InterruptHandle::interrupt`]; cleared when KeyboardInterrupt is raised.
+    pub interrupt: Arc<AtomicBool>,
+    /// Built-in module objects created so far (dict name -> module), NULL before the first.
+    pub loaded: Obj,
+    /// Optimisation level used by run-time compilation (`micropython.opt_level`).
+    pub opt_level: u8,
+    /// The default emitter for run-time compilation (`None`: bytecode).
+    pub emitter: Option<ferropy_frontend::EmitterKind>,
+}
+
+impl SystemState {
+    /// The state of a new VM: the std host with `std` (else no files), no modules yet.
+    pub fn new() -> SystemState {
+        #[cfg(feature = "std")]
+        let host: Box<dyn Host> = Box::new(StdHost::new());
+        #[cfg(not(feature = "std"))]
+        let host: Box<dyn Host> = Box::new(NoHost);
+        SystemState {
+            host,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            loaded: Obj::NULL,
+            opt_level: 0,
+            emitter: None,
+        }
+    }
+
+    /// Visits the objects this state keeps alive.
+    pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
+        visit(self.loaded);
+    }
+}
+
+impl Default for SystemState {
+    fn default() -> SystemState {
+        SystemState::new()
+    }
+}
+
+/// A handle that interrupts a running VM (raises `KeyboardInterrupt` in it at the
+/// next backward jump or call). `Send + Sync + Clone`: give it to another thread
+/// or a signal handler.
+#[derive(Clone, Debug)]
+pub struct InterruptHandle(Arc<AtomicBool>);
+
+impl InterruptHandle {
+    /// Requests a `KeyboardInterrupt`.
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Vm {
+    /// A handle other threads can use to raise `KeyboardInterrupt` in this VM.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.st.sys.interrupt.clone())
+    }
+
+    /// Installs the host services (files, clocks, stdin).
+    pub fn set_host(&mut self, host: Box<dyn Host>) {
+        self.st.sys.host = host;
+    }
+
+    /// Raises `KeyboardInterrupt` if an interrupt was requested (checked on
+    /// backward jumps and calls).
+    #[inline]
+    pub fn check_interrupt(&mut self) -> PyResult<()> {
+        if self.st.sys.interrupt.load(Ordering::Relaxed) {
+            self.st.sys.interrupt.store(false, Ordering::Relaxed);
+            let e = self.new_exception(crate::types::ids::KEYBOARD_INTERRUPT, &[])?;
+            return Err(crate::error::PyErr(e));
+        }
+        Ok(())
+    }
+
+    /// The built-in module `name`, created on first use; `None` if there is none.
+    pub fn builtin_module(&mut self, name: &str) -> PyResult<Option<Obj>> {
+        let Some(index) = MODULES.iter().position(|m| m.name == name) else { return Ok(None) };
+        if self.st.sys.loaded.is_null() {
+            self.st.sys.loaded = crate::types::dict::new_dict(self, 0)?;
+        }
+        let loaded = self.st.sys.loaded;
+        if let Some(m) = self.dict_get_str(loaded, name)? {
+            return Ok(Some(m));
+        }
+        if name == "builtins" {
+            let b = self.st.builtins;
+            let m = self.new_module("builtins", b)?;
+            let k = self.qstr_obj(name)?;
+            self.dict_store(loaded, k, m)?;
+            return Ok(Some(m));
+        }
+        self.with_temps(|vm| {
+            let g = crate::types::dict::new_dict(vm, 0)?;
+            vm.root(g);
+            let k = vm.qstr_obj("__name__")?;
+            let v = vm.qstr_obj(name)?;
+            vm.dict_store(g, k, v)?;
+            let def = &MODULES[index];
+            for (i, (fname, _)) in def.functions.iter().enumerate() {
+                let k = vm.qstr_obj(fname)?;
+                let f = Obj::static_object(FN_BASE + ((index as u32) << 8) + i as u32).unwrap_or(Obj::NONE);
+                vm.dict_store(g, k, f)?;
+            }
+            let m = vm.new_module(name, g)?;
+            vm.root(m);
+            let k = vm.qstr_obj(name)?;
+            let loaded = vm.st.sys.loaded;
+            vm.dict_store(loaded, k, m)?;
+            (def.init)(vm, g)?;
+            Ok(Some(m))
+        })
+    }
+
+    /// Sets a name in a globals dict.
+    pub fn set_global(&mut self, globals: Obj, name: &str, value: Obj) -> PyResult<()> {
+        let k = self.qstr_obj(name)?;
+        self.dict_store(globals, k, value)
+    }
+
+    /// Keyword argument `name` from flat `kw` pairs.
+    pub fn kwarg(&self, kw: &[Obj], name: &str) -> Option<Obj> {
+        kw.chunks(2).find(|p| p.len() == 2 && self.str_text(p[0]).as_deref() == Some(name)).map(|p| p[1])
+    }
+}
