@@ -107,7 +107,8 @@ fn std_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let data = crate::builtins::arg(vm, args, 1)?;
     let Some(bytes) = vm.str_bytes(data) else {
         let n = vm.type_name(data);
-        return Err(vm.type_error(&alloc::format!("object with buffer protocol required, not {n}")));
+        let _ = n;
+        return Err(vm.type_error("object with buffer protocol required"));
     };
     match vm.get(s, 1).small_int_value() {
         Some(2) => vm.write_err(&bytes),
@@ -217,12 +218,12 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_arg(vm, args)?;
     check_open(vm, s)?;
     let d = crate::builtins::arg(vm, args, 1)?;
-    let ok = if is_bytes_stream(vm, s) { !vm.is_str(d) } else { vm.is_str(d) };
     let data = match vm.str_bytes(d) {
-        Some(b) if ok => b,
+        Some(b) => b,
         _ => {
             let n = vm.type_name(d);
-            return Err(vm.type_error(&alloc::format!("object with buffer protocol required, not {n}")));
+            let _ = n;
+            return Err(vm.type_error("object with buffer protocol required"));
         }
     };
     let mut buf = buf_data(vm, s);
