@@ -17,7 +17,10 @@ fn run(path: &std::path::Path, config: VmConfig) -> String {
     let (b1, b2) = (buf.clone(), buf.clone());
     let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
     let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
-    ferropy::run::run_source(&source, &name, config, out, err);
+    // `sys.path[0]` is the script's directory, as the unix port sets it (for `import`).
+    let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], ..Default::default() };
+    ferropy::run::run_source_with(&source, &name, config, out, err, &opts);
     let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
     text
 }

@@ -9,6 +9,7 @@
 //! * [`rt`]: the object protocol (operators, attributes, calls, iteration).
 //! * [`types`]: one descriptor per built-in type.
 //! * [`builtins`]: the built-in functions.
+//! * [`modules`]: built-in modules (`sys`, `gc`, `time`, ...), the import system, run-time compilation.
 //!
 //! There is no global mutable state: every VM owns its heap and qstr pool.
 #![no_std]

@@ -1,6 +1,7 @@
 //! The `ferropy` command: MicroPython unix-port compatible command line.
 
 pub mod args;
+pub mod repl;
 
 use std::io::Write;
 
@@ -43,39 +44,13 @@ pub fn main(argv: &[String]) -> i32 {
             return 2;
         }
     };
-    let (filename, source) = match load_target(&args) {
-        Ok(loaded) => loaded,
-        Err(status) => return status,
+    let emitter = match args.emit {
+        Emit::Bytecode => EmitterKind::Bytecode,
+        Emit::Native => EmitterKind::Native,
+        Emit::Viper => EmitterKind::Viper,
     };
-    let options = CompileOptions {
-        opt_level: args.opt_level,
-        emitter: match args.emit {
-            Emit::Bytecode => EmitterKind::Bytecode,
-            Emit::Native => EmitterKind::Native,
-            Emit::Viper => EmitterKind::Viper,
-        },
-        ..CompileOptions::default()
-    };
-    let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {
-        Ok(m) => m,
-        Err(e) => {
-            report_compile_error(&e, &filename, args.dis || args.compile_only);
-            return 1;
-        }
-    };
-    if args.dis {
-        let mut text = String::new();
-        if ferropy_bytecode::disasm::disassemble_module(&module, &mut text).is_err() {
-            eprintln!("ferropy: disassembly failed");
-            return 1;
-        }
-        let mut out = std::io::stdout().lock();
-        // A closed pipe (e.g. `| head`) is not an error worth reporting.
-        let _ = out.write_all(text.as_bytes());
-        return 0;
-    }
-    if args.compile_only {
-        return 0;
+    if args.dis || args.compile_only {
+        return compile_only(&args, emitter);
     }
     let mut config = ferropy_runtime::VmConfig::default();
     if let Some(bytes) = args.heap_size {
@@ -89,7 +64,80 @@ pub fn main(argv: &[String]) -> i32 {
         let _ = out.flush();
         let _ = std::io::stderr().lock().write_all(b);
     });
-    crate::run::run_compiled(&module, config, out, err)
+    let mut path = vec![String::new()];
+    let mut argv = args.rest.clone();
+    match &args.target {
+        Target::File(file) => {
+            let dir = std::path::Path::new(file).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+            let dir = if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir };
+            path[0] = std::fs::canonicalize(&dir).unwrap_or(dir).to_string_lossy().into_owned();
+            argv.insert(0, file.clone());
+        }
+        Target::Command(_) => argv.insert(0, "-c".to_string()),
+        Target::Module(name) => argv.insert(0, name.clone()),
+        Target::Repl => argv.insert(0, String::new()),
+    }
+    path.extend(module_search_path().into_iter().skip(1));
+    let opts = crate::run::RunOptions { argv, path, opt_level: args.opt_level, emitter: Some(emitter) };
+    let Some(mut vm) = crate::run::new_vm(config, out, err, &opts) else { return 1 };
+    let result = match &args.target {
+        Target::File(file) => match std::fs::read(file) {
+            Ok(source) => vm.run_main_source(&source, file, InputKind::File).map(|_| ()),
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(0);
+                eprintln!("ferropy: can't open file '{file}': [Errno {errno}] {}", io_error_text(&e));
+                return 2;
+            }
+        },
+        Target::Command(cmd) => vm.run_main_source(cmd.as_bytes(), "<stdin>", InputKind::File).map(|_| ()),
+        Target::Module(name) => vm.run_main_module(name),
+        Target::Repl => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return repl::run(&mut vm);
+            }
+            let mut source = Vec::new();
+            if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut source) {
+                eprintln!("ferropy: can't read standard input: {e}");
+                return 1;
+            }
+            vm.run_main_source(&source, "<stdin>", InputKind::File).map(|_| ())
+        }
+    };
+    let is_exit = matches!(&result, Err(e) if vm.type_name(e.exception()) == "SystemExit");
+    if args.inspect && !is_exit {
+        if let Err(e) = result {
+            vm.print_exception(e);
+        }
+        return repl::run(&mut vm);
+    }
+    crate::run::exit_status(&mut vm, result)
+}
+
+/// `--dis` and `-X compile-only`: compile the target, print or discard the code.
+fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
+    let (filename, source) = match load_target(args) {
+        Ok(loaded) => loaded,
+        Err(status) => return status,
+    };
+    let options = CompileOptions { opt_level: args.opt_level, emitter, ..CompileOptions::default() };
+    let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {
+        Ok(m) => m,
+        Err(e) => {
+            report_compile_error(&e, &filename, true);
+            return 1;
+        }
+    };
+    if args.dis {
+        let mut text = String::new();
+        if ferropy_bytecode::disasm::disassemble_module(&module, &mut text).is_err() {
+            eprintln!("ferropy: disassembly failed");
+            return 1;
+        }
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        let _ = out.write_all(text.as_bytes());
+    }
+    0
 }
 
 /// Reads the source named by the arguments; on failure prints the message and returns the exit status.

@@ -17,7 +17,7 @@ use crate::vm::Vm;
 pub const METHOD_ID_BASE: u32 = 0x10000;
 
 /// The built-in functions, by name.
-pub static FUNCTIONS: [(&str, NativeFn); 33] = [
+pub static FUNCTIONS: [(&str, NativeFn); 39] = [
     ("__build_class__", types::class::build_class),
     ("print", io::print),
     ("len", core::len),
@@ -51,6 +51,13 @@ pub static FUNCTIONS: [(&str, NativeFn); 33] = [
     ("bin", num::bin),
     ("oct", num::oct),
     ("round", num::round),
+    // --- imports + system branch ---
+    ("exec", crate::modules::exec::exec),
+    ("eval", crate::modules::exec::eval),
+    ("compile", crate::modules::exec::compile),
+    ("__repl_print__", crate::modules::exec::repl_print),
+    ("__import__", crate::modules::exec::import),
+    ("open", crate::modules::io::open),
 ];
 
 /// Built-in types exposed by name.
@@ -86,8 +93,8 @@ pub fn function_obj(name: &str) -> Obj {
 
 /// Calls static object `id` (a built-in function or method).
 pub fn call_static(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
-    if id >= crate::modules::MODULE_FN_BASE {
-        return crate::modules::call_function(vm, id, args, kw);
+    if (crate::modules::FN_BASE..METHOD_ID_BASE).contains(&id) {
+        return crate::modules::call(vm, id, args, kw);
     }
     if id < METHOD_ID_BASE {
         return match FUNCTIONS.get(id as usize) {

@@ -1,81 +1,223 @@
-//! Built-in modules implemented in Rust (`math`, `cmath`).
+//! Built-in modules and the import system.
 //!
-//! Each module is a [`BuiltinModule`]: a name, a table of functions and an
-//! `init` that adds constants. Module functions are static objects with ids
-//! `MODULE_FN_BASE + module index * 256 + function index`, called through
-//! [`call_function`] (hooked into `builtins::call_static`).
-//!
-//! [`builtin_module`] builds a module on first use and caches it in the VM's
-//! `sys.modules` dict; the VM's `IMPORT_NAME` calls it (a minimal hook: the full
-//! import system builds on it).
+//! * A static registry ([`MODULES`]) of built-in modules: each entry has a name,
+//!   a table of native functions and an init function that fills the module's
+//!   globals (constants, types). Module objects are created on first import and
+//!   cached per VM (not in `sys.modules`, as in MicroPython).
+//! * Native module functions are static objects with ids from [`FN_BASE`]:
+//!   `FN_BASE + module_index * 256 + function_index`.
+//! * Everything the runtime needs from the outside world (files for `import`
+//!   and `open`, clocks, standard input) goes through the [`Host`] trait; the
+//!   `std` build provides [`StdHost`]. Compiling source at run time (`import` of
+//!   `.py` files, `exec`/`eval`/`compile`) uses `ferropy-frontend` directly: the
+//!   runtime depends on the frontend crate (no_std + alloc, like the runtime).
+//! * Interrupts: [`InterruptHandle`] is an atomic flag another thread (or a
+//!   signal handler) sets; the VM checks it on backward jumps and calls and
+//!   raises `KeyboardInterrupt`.
 
 pub mod cmath;
+pub mod errno;
+pub mod exec;
 pub mod fmath;
+pub mod gc;
+pub mod host;
+pub mod import;
+pub mod io;
 pub mod math;
+pub mod micropython;
+pub mod sys;
+pub mod time;
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::PyResult;
 use crate::obj::Obj;
-use crate::qstr::Qstr;
 use crate::types::NativeFn;
 use crate::vm::Vm;
 
-/// First static-object id used for built-in modules' functions.
-pub const MODULE_FN_BASE: u32 = 0x0200_0000;
+#[cfg(feature = "std")]
+pub use host::StdHost;
+pub use host::{Host, NoHost, PathKind};
 
-/// A built-in module's description.
-pub struct BuiltinModule {
-    /// The module's name.
+/// First static-object id of native module functions (below `builtins::METHOD_ID_BASE`).
+pub const FN_BASE: u32 = 0x8000;
+
+/// Fills a new module's globals dict.
+pub type InitFn = fn(&mut Vm, Obj) -> PyResult<()>;
+
+/// A built-in module.
+pub struct ModuleDef {
+    /// The import name.
     pub name: &'static str,
-    /// Its functions, by name.
+    /// Native functions, bound in the globals under their names.
     pub functions: &'static [(&'static str, NativeFn)],
-    /// Adds the module's other globals (constants) to its globals dict.
-    pub init: fn(&mut Vm, Obj) -> PyResult<()>,
+    /// Extra initialisation (constants, types).
+    pub init: InitFn,
 }
 
-/// The built-in modules, by name.
-pub static MODULES: [BuiltinModule; 2] = [
-    BuiltinModule { name: "math", functions: &math::FUNCTIONS, init: math::init },
-    BuiltinModule { name: "cmath", functions: &cmath::FUNCTIONS, init: cmath::init },
+fn no_init(_vm: &mut Vm, _g: Obj) -> PyResult<()> {
+    Ok(())
+}
+
+/// The built-in modules.
+pub static MODULES: &[ModuleDef] = &[
+    // --- system modules (imports + system branch) ---
+    ModuleDef { name: "sys", functions: sys::FUNCTIONS, init: sys::init },
+    ModuleDef { name: "gc", functions: gc::FUNCTIONS, init: no_init },
+    ModuleDef { name: "micropython", functions: micropython::FUNCTIONS, init: no_init },
+    ModuleDef { name: "errno", functions: &[], init: errno::init },
+    ModuleDef { name: "time", functions: time::FUNCTIONS, init: no_init },
+    ModuleDef { name: "io", functions: &[], init: io::init },
+    ModuleDef { name: "builtins", functions: &[], init: no_init },
+    // --- number modules (numbers branch) ---
+    ModuleDef { name: "math", functions: &math::FUNCTIONS, init: math::init },
+    ModuleDef { name: "cmath", functions: &cmath::FUNCTIONS, init: cmath::init },
 ];
 
-/// The built-in module `name` (created and cached in `sys.modules` on first
-/// use), or `None` if there is no such built-in module.
-pub fn builtin_module(vm: &mut Vm, name: Qstr) -> PyResult<Option<Obj>> {
-    let text = vm.qstr_text(name);
-    let Some(index) = MODULES.iter().position(|m| m.name == text) else { return Ok(None) };
-    let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
-    let modules = vm.st.modules;
-    if let Some(m) = vm.dict_get(modules, key)? {
-        return Ok(Some(m));
+/// Calls native module function `id` (a static-object id in `FN_BASE..`).
+pub fn call(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let rel = id.wrapping_sub(FN_BASE);
+    let (m, f) = ((rel >> 8) as usize, (rel & 0xff) as usize);
+    match MODULES.get(m).and_then(|d| d.functions.get(f)) {
+        Some((_, fun)) => fun(vm, args, kw),
+        None => Err(vm.type_error("bad built-in function")),
     }
-    let desc = &MODULES[index];
-    vm.with_temps(|vm| {
-        let globals = crate::types::dict::new_dict(vm, desc.functions.len() + 8)?;
-        vm.root(globals);
-        let k = vm.qstr_obj("__name__")?;
-        let n = vm.qstr_obj(desc.name)?;
-        vm.dict_store(globals, k, n)?;
-        for (i, (fname, _)) in desc.functions.iter().enumerate() {
-            let k = vm.qstr_obj(fname)?;
-            let id = MODULE_FN_BASE + ((index as u32) << 8) + i as u32;
-            vm.dict_store(globals, k, Obj::static_object(id).unwrap_or(Obj::NONE))?;
-        }
-        (desc.init)(vm, globals)?;
-        let m = vm.new_module(desc.name, globals)?;
-        vm.root(m);
-        let modules = vm.st.modules;
-        vm.dict_store(modules, key, m)?;
-        Ok(Some(m))
-    })
 }
 
-/// Calls built-in module function `id` (`id >= MODULE_FN_BASE`).
-pub fn call_function(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
-    let rel = id - MODULE_FN_BASE;
-    let (module, index) = ((rel >> 8) as usize, (rel & 0xff) as usize);
-    match MODULES.get(module).and_then(|m| m.functions.get(index)) {
-        Some((_, f)) => f(vm, args, kw),
-        None => Err(vm.type_error("bad built-in function")),
+/// The name of native module function `id`, if it is one.
+pub fn function_name(id: u32) -> Option<&'static str> {
+    let rel = id.checked_sub(FN_BASE)?;
+    MODULES.get((rel >> 8) as usize)?.functions.get((rel & 0xff) as usize).map(|(n, _)| *n)
+}
+
+/// Per-VM state of the system modules (part of the VM's root set).
+pub struct SystemState {
+    /// Files, clocks and standard input.
+    pub host: Box<dyn Host>,
+    /// Set by [`InterruptHandle::interrupt`]; cleared when KeyboardInterrupt is raised.
+    pub interrupt: Arc<AtomicBool>,
+    /// Built-in module objects created so far (dict name -> module), NULL before the first.
+    pub loaded: Obj,
+    /// Optimisation level used by run-time compilation (`micropython.opt_level`).
+    pub opt_level: u8,
+    /// The default emitter for run-time compilation (`None`: bytecode).
+    pub emitter: Option<ferropy_frontend::EmitterKind>,
+}
+
+impl SystemState {
+    /// The state of a new VM: the std host with `std` (else no files), no modules yet.
+    pub fn new() -> SystemState {
+        #[cfg(feature = "std")]
+        let host: Box<dyn Host> = Box::new(StdHost::new());
+        #[cfg(not(feature = "std"))]
+        let host: Box<dyn Host> = Box::new(NoHost);
+        SystemState {
+            host,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            loaded: Obj::NULL,
+            opt_level: 0,
+            emitter: None,
+        }
+    }
+
+    /// Visits the objects this state keeps alive.
+    pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
+        visit(self.loaded);
+    }
+}
+
+impl Default for SystemState {
+    fn default() -> SystemState {
+        SystemState::new()
+    }
+}
+
+/// A handle that interrupts a running VM (raises `KeyboardInterrupt` in it at the
+/// next backward jump or call). `Send + Sync + Clone`: give it to another thread
+/// or a signal handler.
+#[derive(Clone, Debug)]
+pub struct InterruptHandle(Arc<AtomicBool>);
+
+impl InterruptHandle {
+    /// Requests a `KeyboardInterrupt`.
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Vm {
+    /// A handle other threads can use to raise `KeyboardInterrupt` in this VM.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.st.sys.interrupt.clone())
+    }
+
+    /// Installs the host services (files, clocks, stdin).
+    pub fn set_host(&mut self, host: Box<dyn Host>) {
+        self.st.sys.host = host;
+    }
+
+    /// Raises `KeyboardInterrupt` if an interrupt was requested (checked on
+    /// backward jumps and calls).
+    #[inline]
+    pub fn check_interrupt(&mut self) -> PyResult<()> {
+        if self.st.sys.interrupt.load(Ordering::Relaxed) {
+            self.st.sys.interrupt.store(false, Ordering::Relaxed);
+            let e = self.new_exception(crate::types::ids::KEYBOARD_INTERRUPT, &[])?;
+            return Err(crate::error::PyErr(e));
+        }
+        Ok(())
+    }
+
+    /// The built-in module `name`, created on first use; `None` if there is none.
+    pub fn builtin_module(&mut self, name: &str) -> PyResult<Option<Obj>> {
+        let Some(index) = MODULES.iter().position(|m| m.name == name) else { return Ok(None) };
+        if self.st.sys.loaded.is_null() {
+            self.st.sys.loaded = crate::types::dict::new_dict(self, 0)?;
+        }
+        let loaded = self.st.sys.loaded;
+        if let Some(m) = self.dict_get_str(loaded, name)? {
+            return Ok(Some(m));
+        }
+        if name == "builtins" {
+            let b = self.st.builtins;
+            let m = self.new_module("builtins", b)?;
+            let k = self.qstr_obj(name)?;
+            self.dict_store(loaded, k, m)?;
+            return Ok(Some(m));
+        }
+        self.with_temps(|vm| {
+            let g = crate::types::dict::new_dict(vm, 0)?;
+            vm.root(g);
+            let k = vm.qstr_obj("__name__")?;
+            let v = vm.qstr_obj(name)?;
+            vm.dict_store(g, k, v)?;
+            let def = &MODULES[index];
+            for (i, (fname, _)) in def.functions.iter().enumerate() {
+                let k = vm.qstr_obj(fname)?;
+                let f = Obj::static_object(FN_BASE + ((index as u32) << 8) + i as u32).unwrap_or(Obj::NONE);
+                vm.dict_store(g, k, f)?;
+            }
+            let m = vm.new_module(name, g)?;
+            vm.root(m);
+            let k = vm.qstr_obj(name)?;
+            let loaded = vm.st.sys.loaded;
+            vm.dict_store(loaded, k, m)?;
+            (def.init)(vm, g)?;
+            Ok(Some(m))
+        })
+    }
+
+    /// Sets a name in a globals dict.
+    pub fn set_global(&mut self, globals: Obj, name: &str, value: Obj) -> PyResult<()> {
+        let k = self.qstr_obj(name)?;
+        self.dict_store(globals, k, value)
+    }
+
+    /// Keyword argument `name` from flat `kw` pairs.
+    pub fn kwarg(&self, kw: &[Obj], name: &str) -> Option<Obj> {
+        kw.chunks(2).find(|p| p.len() == 2 && self.str_text(p[0]).as_deref() == Some(name)).map(|p| p[1])
     }
 }
 
@@ -91,30 +233,4 @@ pub(crate) fn set_float(vm: &mut Vm, globals: Obj, name: &str, value: f64) -> Py
 pub(crate) fn float_arg(vm: &mut Vm, args: &[Obj], i: usize) -> PyResult<f64> {
     let a = crate::builtins::arg(vm, args, i)?;
     vm.expect_float(a)
-}
-
-/// `IMPORT_NAME` of a built-in module: the module, or ImportError
-/// "no module named '...'" (a minimal hook until the full import system).
-pub fn import_builtin(vm: &mut Vm, name: Qstr) -> PyResult<Obj> {
-    match builtin_module(vm, name)? {
-        Some(m) => Ok(m),
-        None => {
-            let n = vm.qstr_text(name);
-            let msg = alloc::format!("no module named '{n}'");
-            Err(vm.new_error(crate::types::ids::IMPORT_ERROR, &msg))
-        }
-    }
-}
-
-/// `IMPORT_FROM`: attribute `name` of `module`, or ImportError
-/// "can't import name ...".
-pub fn import_from(vm: &mut Vm, module: Obj, name: Qstr) -> PyResult<Obj> {
-    match vm.load_attr_opt(module, name)? {
-        Some(v) => Ok(v),
-        None => {
-            let n = vm.qstr_text(name);
-            let msg = alloc::format!("can't import name {n}");
-            Err(vm.new_error(crate::types::ids::IMPORT_ERROR, &msg))
-        }
-    }
 }

@@ -172,7 +172,11 @@ impl Vm {
                     let file = f.qstr().map(|q| self.qstr_text(q)).unwrap_or_default();
                     let block = b.qstr().map(|q| self.qstr_text(q)).unwrap_or_default();
                     let line = self.int_value(*l).unwrap_or(0);
-                    out.push_str(&alloc::format!("  File \"{file}\", line {line}, in {block}\n"));
+                    if block.is_empty() {
+                        out.push_str(&alloc::format!("  File \"{file}\", line {line}\n"));
+                    } else {
+                        out.push_str(&alloc::format!("  File \"{file}\", line {line}, in {block}\n"));
+                    }
                 }
             }
         }

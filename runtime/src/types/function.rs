@@ -117,6 +117,7 @@ impl Vm {
 
     /// Pushes a frame for bytecode function `fun` with its arguments bound.
     pub fn push_function_frame(&mut self, fun: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<()> {
+        self.check_interrupt()?;
         let code = self.get_usize(fun, 1);
         let globals = self.get(fun, 2);
         self.push_code_frame(code, fun, globals, Obj::NULL)?;

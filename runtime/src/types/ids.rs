@@ -38,6 +38,11 @@ pub const CALL_ITERATOR: u32 = 31;
 // numbers
 pub const FLOAT: u32 = 32;
 pub const COMPLEX: u32 = 33;
+// --- system modules (imports + system branch) ---
+pub const CODE: u32 = 56;
+pub const STRING_IO: u32 = 57;
+pub const BYTES_IO: u32 = 58;
+pub const TEXT_IO: u32 = 59;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

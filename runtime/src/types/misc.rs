@@ -37,7 +37,12 @@ pub static PROPERTY_TYPE: TypeDesc = TypeDesc {
 fn module_print(vm: &mut Vm, m: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
     let name = vm.get(m, 2);
     let n = vm.str_text(name).unwrap_or_default();
-    out.push_str(&alloc::format!("<module '{n}'>"));
+    let g = vm.get(m, 1);
+    let file = if vm.is_dict(g) { vm.dict_get_str(g, "__file__")? } else { None };
+    match file.and_then(|f| vm.str_text(f)) {
+        Some(f) => out.push_str(&alloc::format!("<module '{n}' from '{f}'>")),
+        None => out.push_str(&alloc::format!("<module '{n}'>")),
+    }
     Ok(())
 }
 

@@ -184,6 +184,11 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         // numbers
         FLOAT => &float::FLOAT_TYPE,
         COMPLEX => &complex::COMPLEX_TYPE,
+        // --- system modules (imports + system branch) ---
+        CODE => &crate::modules::exec::CODE_TYPE,
+        STRING_IO => &crate::modules::io::STRING_IO_TYPE,
+        BYTES_IO => &crate::modules::io::BYTES_IO_TYPE,
+        TEXT_IO => &crate::modules::io::TEXT_IO_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

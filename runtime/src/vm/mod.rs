@@ -53,6 +53,8 @@ pub struct VmState {
     pub out: OutputSink,
     /// Output sink for stderr (tracebacks).
     pub err: OutputSink,
+    /// System modules' state: host services, interrupt flag, loaded built-in modules.
+    pub sys: crate::modules::SystemState,
 }
 
 impl Roots for VmState {
@@ -63,6 +65,7 @@ impl Roots for VmState {
         visit(self.modules);
         visit(self.memory_error);
         visit(self.builtins);
+        self.sys.trace(visit);
     }
 }
 
@@ -100,6 +103,7 @@ impl Vm {
             native_limit: config.native_limit,
             out,
             err,
+            sys: crate::modules::SystemState::new(),
         };
         let mut vm = Vm { heap, st };
         let me = vm.alloc(4).map_err(|_| crate::gc::AllocError::OutOfMemory)?;

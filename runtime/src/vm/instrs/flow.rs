@@ -13,7 +13,12 @@ pub(crate) const ITER_SLOTS: usize = 4;
 
 impl Vm {
     fn jump(&mut self, target: usize) -> PyResult<()> {
-        self.frame()?.ip = target;
+        let f = self.frame()?;
+        let backward = target <= f.op_ip;
+        f.ip = target;
+        if backward {
+            self.check_interrupt()?;
+        }
         Ok(())
     }
 
@@ -83,24 +88,15 @@ impl Vm {
                 return Ok(Step::Yield(v));
             }
             op::YIELD_FROM => return self.op_yield_from(),
-            // Minimal import of built-in modules (see `modules::import_builtin`).
             op::IMPORT_NAME => {
                 let q = self.qstr_arg(ins.arg)?;
-                self.pop()?;
-                self.pop()?;
-                let m = crate::modules::import_builtin(self, q)?;
-                self.push(m)?;
+                self.op_import_name(q)?;
             }
             op::IMPORT_FROM => {
                 let q = self.qstr_arg(ins.arg)?;
-                let m = self.peek(0)?;
-                let v = crate::modules::import_from(self, m, q)?;
-                self.push(v)?;
+                self.op_import_from(q)?;
             }
-            op::IMPORT_STAR => {
-                let msg = "import not supported yet";
-                return Err(self.new_error(ids::IMPORT_ERROR, msg));
-            }
+            op::IMPORT_STAR => self.op_import_star()?,
             _ => {
                 let msg = alloc::format!("opcode 0x{:02x} not implemented", ins.op);
                 return Err(self.internal_error(&msg));

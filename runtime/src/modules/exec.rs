@@ -1,0 +1,155 @@
+//! Compiling at run time: `exec`, `eval`, `compile`, `__repl_print__`, and the
+//! helpers `import` and the command use to compile and run source text. The
+//! compiler is `ferropy-frontend`, a direct dependency of the runtime.
+
+use alloc::string::String;
+
+use ferropy_frontend::{CompileError, CompileOptions, InputKind};
+
+use crate::error::{PyErr, PyResult};
+use crate::obj::Obj;
+use crate::types::{ids, TypeDesc};
+use crate::vm::dispatch::Outcome;
+use crate::vm::Vm;
+
+/// Code objects returned by `compile()`: `[type, code index, mode]` (mode 0 =
+/// exec, 1 = eval, 2 = single).
+pub static CODE_TYPE: TypeDesc = TypeDesc { print: Some(code_print), ..TypeDesc::new("code", ids::OBJECT) };
+
+fn code_print(_vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    out.push_str(&alloc::format!("<code object at 0x{:x}>", o.raw()));
+    Ok(())
+}
+
+impl Vm {
+    /// Turns a compile error into a Python exception with a traceback entry
+    /// (`File "name", line N`) as MicroPython reports it.
+    pub fn compile_error_to_exc(&mut self, e: &CompileError, filename: &str) -> PyErr {
+        let kind = e.kind.name();
+        let id =
+            crate::types::exception::all().find(|(n, _)| *n == kind).map(|(_, id)| id).unwrap_or(ids::SYNTAX_ERROR);
+        let err = self.new_error(id, &e.msg);
+        if let (Ok(f), Ok(b)) = (self.intern(filename), self.intern("")) {
+            self.add_traceback(err.0, f, e.pos.line, b);
+        }
+        err
+    }
+
+    /// Compiles `source` and loads it; returns the code index of its top level.
+    pub fn compile_source(&mut self, source: &[u8], filename: &str, kind: InputKind) -> PyResult<usize> {
+        let mut opts = CompileOptions { opt_level: self.st.sys.opt_level, ..CompileOptions::default() };
+        if let Some(e) = self.st.sys.emitter {
+            opts.emitter = e;
+        }
+        match ferropy_frontend::compile_bytes(source, filename, kind, &opts) {
+            Ok(module) => self.load_module(&module),
+            Err(e) => Err(self.compile_error_to_exc(&e, filename)),
+        }
+    }
+
+    /// Runs top-level code `code` with the given globals and locals dicts; returns its value.
+    pub fn run_code(&mut self, code: usize, globals: Obj, locals: Obj) -> PyResult<Obj> {
+        self.check_interrupt()?;
+        self.push_code_frame(code, Obj::NULL, globals, locals)?;
+        let base = self.st.frames.len() - 1;
+        let r = self.run_frames(base, None);
+        self.st.frames.truncate(base);
+        match r? {
+            Outcome::Return(v) | Outcome::Yield(v) => Ok(v),
+        }
+    }
+
+    fn current_dicts(&self) -> (Obj, Obj) {
+        match self.st.frames.last() {
+            Some(f) => (f.globals, if f.locals.is_null() { f.globals } else { f.locals }),
+            None => (self.st.builtins, self.st.builtins),
+        }
+    }
+}
+
+fn eval_exec(vm: &mut Vm, args: &[Obj], kind: InputKind) -> PyResult<Obj> {
+    let src = crate::builtins::arg(vm, args, 0)?;
+    let (mut globals, mut locals) = vm.current_dicts();
+    if let Some(&g) = args.get(1) {
+        if g != Obj::NONE {
+            if !vm.is_dict(g) {
+                return Err(vm.type_error("globals must be a dict"));
+            }
+            globals = g;
+            locals = g;
+        }
+    }
+    if let Some(&l) = args.get(2) {
+        if l != Obj::NONE {
+            locals = l;
+        }
+    }
+    let code = if vm.type_of(src) == crate::types::type_obj(ids::CODE) {
+        vm.get_usize(src, 1)
+    } else {
+        let Some(bytes) = vm.str_bytes(src) else { return Err(vm.type_error("expecting str")) };
+        vm.compile_source(&bytes, "<string>", kind)?
+    };
+    vm.with_temps(|vm| {
+        vm.root(globals);
+        vm.root(locals);
+        vm.run_code(code, globals, locals)
+    })
+}
+
+/// `exec(source_or_code, globals=None, locals=None)`.
+pub fn exec(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    eval_exec(vm, args, InputKind::File)?;
+    Ok(Obj::NONE)
+}
+
+/// `eval(source_or_code, globals=None, locals=None)`.
+pub fn eval(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    eval_exec(vm, args, InputKind::Eval)
+}
+
+/// `compile(source, filename, mode)`.
+pub fn compile(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    if args.len() < 3 {
+        return Err(vm.type_error("function missing required positional argument"));
+    }
+    let Some(src) = vm.str_bytes(args[0]) else { return Err(vm.type_error("expecting str")) };
+    let filename = vm.expect_str(args[1])?;
+    let mode = vm.expect_str(args[2])?;
+    let (kind, m) = match mode.as_str() {
+        "exec" => (InputKind::File, 0),
+        "eval" => (InputKind::Eval, 1),
+        "single" => (InputKind::Single, 2),
+        _ => return Err(vm.value_error("bad compile mode")),
+    };
+    let code = vm.compile_source(&src, &filename, kind)?;
+    let o = vm.alloc(3)?;
+    vm.set(o, 0, crate::types::type_obj(ids::CODE));
+    vm.set_u32(o, 1, code as u32);
+    vm.set_u32(o, 2, m);
+    Ok(o)
+}
+
+/// `__repl_print__(value)`: what the REPL prints for an expression statement.
+pub fn repl_print(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let v = crate::builtins::arg(vm, args, 0)?;
+    if v != Obj::NONE {
+        let mut out = String::new();
+        vm.print_obj(v, &mut out, true)?;
+        out.push('\n');
+        vm.write_out(out.as_bytes());
+    }
+    Ok(Obj::NONE)
+}
+
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`.
+pub fn import(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let n = crate::builtins::arg(vm, args, 0)?;
+    let name = vm.expect_str(n)?;
+    let fromlist = args.get(3).copied().unwrap_or(Obj::NONE);
+    let level = match args.get(4) {
+        Some(&l) => vm.expect_int(l)?,
+        None => 0,
+    };
+    vm.import_name(&name, fromlist, level)
+}

@@ -1,0 +1,334 @@
+//! The import system, following MicroPython's `builtinimport.c`: built-in
+//! modules first, then `.py` files and packages (directories, with or without
+//! `__init__.py`) found on `sys.path` (top level) or in the parent package's
+//! `__path__` (submodules). A module is entered in `sys.modules` before its code
+//! runs (so circular imports see the partially initialised module) and removed
+//! again if its code raises.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use ferropy_frontend::InputKind;
+
+use super::PathKind;
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::qstr::Qstr;
+use crate::types::ids;
+use crate::vm::Vm;
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        alloc::format!("{dir}/{name}")
+    }
+}
+
+impl Vm {
+    /// `IMPORT_NAME`: pops the fromlist, replaces the level with the module.
+    pub(crate) fn op_import_name(&mut self, q: Qstr) -> PyResult<()> {
+        let fromlist = self.pop()?;
+        self.root(fromlist);
+        let level = self.peek(0)?;
+        let level = self.int_value(level).unwrap_or(0);
+        let name = self.qstr_text(q);
+        let m = self.import_name(&name, fromlist, level)?;
+        self.poke(0, m)
+    }
+
+    /// `IMPORT_FROM`: pushes `module.name`, importing submodule `name` of a package if needed.
+    pub(crate) fn op_import_from(&mut self, q: Qstr) -> PyResult<()> {
+        let m = self.peek(0)?;
+        if let Some(v) = self.load_attr_opt(m, q)? {
+            return self.push(v);
+        }
+        let attr = self.qstr_text(q);
+        if self.is_module(m) {
+            let g = self.get(m, 1);
+            if self.dict_get_str(g, "__path__")?.is_some() {
+                let pkg = match self.dict_get_str(g, "__name__")? {
+                    Some(n) => self.str_text(n).unwrap_or_default(),
+                    None => String::new(),
+                };
+                let full = alloc::format!("{pkg}.{attr}");
+                self.import_name(&full, Obj::TRUE, 0)?;
+                if let Some(v) = self.load_attr_opt(m, q)? {
+                    return self.push(v);
+                }
+            }
+        }
+        let msg = alloc::format!("can't import name {attr}");
+        Err(self.new_error(ids::IMPORT_ERROR, &msg))
+    }
+
+    /// `IMPORT_STAR`: copies the module's public names into the current locals.
+    pub(crate) fn op_import_star(&mut self) -> PyResult<()> {
+        let m = self.pop()?;
+        self.root(m);
+        if !self.is_module(m) {
+            return Err(self.type_error("import * needs a module"));
+        }
+        let g = self.get(m, 1);
+        let target = match self.st.frames.last() {
+            Some(f) if !f.locals.is_null() => f.locals,
+            Some(f) => f.globals,
+            None => return Ok(()),
+        };
+        for (k, v) in self.dict_entries(g) {
+            let name = self.str_text(k).unwrap_or_default();
+            if !name.starts_with('_') {
+                self.dict_store(target, k, v)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `__import__`: imports dotted `name` (relative to the running module when
+    /// `level` > 0); returns the top package, or the named module itself when
+    /// `fromlist` is true.
+    pub fn import_name(&mut self, name: &str, fromlist: Obj, level: i64) -> PyResult<Obj> {
+        let full = if level > 0 { self.resolve_relative(name, level)? } else { name.to_string() };
+        if full.is_empty() || full.split('.').any(str::is_empty) {
+            return Err(self.value_error("invalid module name"));
+        }
+        let want_leaf = fromlist != Obj::NONE && !fromlist.is_null() && self.is_true(fromlist)?;
+        self.with_temps(|vm| {
+            let mut top = Obj::NULL;
+            let mut parent = Obj::NULL;
+            let mut prefix = String::new();
+            for comp in full.split('.') {
+                if !prefix.is_empty() {
+                    prefix.push('.');
+                }
+                prefix.push_str(comp);
+                let m = vm.import_one(&prefix, comp, parent)?;
+                vm.root(m);
+                if top.is_null() {
+                    top = m;
+                }
+                parent = m;
+            }
+            Ok(if want_leaf { parent } else { top })
+        })
+    }
+
+    fn resolve_relative(&mut self, name: &str, level: i64) -> PyResult<String> {
+        let globals = match self.st.frames.last() {
+            Some(f) => f.globals,
+            None => return Err(self.new_error(ids::IMPORT_ERROR, "can't perform relative import")),
+        };
+        let cur = match self.dict_get_str(globals, "__name__")? {
+            Some(n) => self.str_text(n).unwrap_or_default(),
+            None => String::new(),
+        };
+        let mut base = cur.as_str();
+        let is_pkg = self.dict_get_str(globals, "__path__")?.is_some();
+        let strip = if is_pkg { level - 1 } else { level };
+        for _ in 0..strip {
+            match base.rfind('.') {
+                Some(i) => base = &base[..i],
+                None => base = "",
+            }
+        }
+        if base.is_empty() || cur == "__main__" {
+            return Err(self.new_error(ids::IMPORT_ERROR, "can't perform relative import"));
+        }
+        Ok(if name.is_empty() { base.to_string() } else { alloc::format!("{base}.{name}") })
+    }
+
+    /// The directories of `sys.path` (strings only).
+    pub fn sys_path_dirs(&mut self) -> PyResult<Vec<String>> {
+        let Some(sys) = self.builtin_module("sys")? else { return Ok(Vec::new()) };
+        let g = self.get(sys, 1);
+        let Some(path) = self.dict_get_str(g, "path")? else { return Ok(Vec::new()) };
+        if !self.is_list(path) {
+            return Ok(Vec::new());
+        }
+        Ok(self.list_items(path).into_iter().filter_map(|p| self.str_text(p)).collect())
+    }
+
+    fn import_one(&mut self, full: &str, comp: &str, parent: Obj) -> PyResult<Obj> {
+        let key = self.qstr_obj(full)?;
+        let modules = self.st.modules;
+        if let Some(m) = self.dict_get(modules, key)? {
+            return Ok(m);
+        }
+        if parent.is_null() {
+            if let Some(m) = self.builtin_module(full)? {
+                return Ok(m);
+            }
+        }
+        let dirs = if parent.is_null() {
+            self.sys_path_dirs()?
+        } else {
+            let g = self.get(parent, 1);
+            match self.dict_get_str(g, "__path__")? {
+                Some(p) => self.str_text(p).into_iter().collect(),
+                None => Vec::new(),
+            }
+        };
+        for dir in dirs {
+            let base = join(&dir, comp);
+            let m = if self.st.sys.host.stat(&base) == PathKind::Dir {
+                let init = join(&base, "__init__.py");
+                let file = (self.st.sys.host.stat(&init) == PathKind::File).then_some(init);
+                self.load_py_module(full, file.as_deref(), Some(&base))?
+            } else {
+                let file = alloc::format!("{base}.py");
+                if self.st.sys.host.stat(&file) != PathKind::File {
+                    continue;
+                }
+                self.load_py_module(full, Some(&file), None)?
+            };
+            if !parent.is_null() {
+                let q = self.intern(comp)?;
+                self.root(m);
+                self.store_attr(parent, q, m)?;
+            }
+            return Ok(m);
+        }
+        let msg = alloc::format!("no module named '{full}'");
+        Err(self.new_error(ids::IMPORT_ERROR, &msg))
+    }
+
+    /// Creates module `name` (entered in `sys.modules` unless it is `__main__`),
+    /// then runs `file` in it; `pkg_dir` makes it a package.
+    pub fn load_py_module(&mut self, name: &str, file: Option<&str>, pkg_dir: Option<&str>) -> PyResult<Obj> {
+        let source = match file {
+            Some(f) => match self.st.sys.host.read_file(f) {
+                Ok(s) => Some(s),
+                Err(_) => {
+                    let msg = alloc::format!("no module named '{name}'");
+                    return Err(self.new_error(ids::IMPORT_ERROR, &msg));
+                }
+            },
+            None => None,
+        };
+        self.with_temps(|vm| {
+            let g = crate::types::dict::new_dict(vm, 0)?;
+            vm.root(g);
+            let n = vm.qstr_obj(name)?;
+            vm.set_global(g, "__name__", n)?;
+            if let Some(f) = file {
+                let s = vm.new_str(f)?;
+                vm.set_global(g, "__file__", s)?;
+            }
+            if let Some(d) = pkg_dir {
+                let s = vm.new_str(d)?;
+                vm.set_global(g, "__path__", s)?;
+            }
+            let m = vm.new_module(name, g)?;
+            vm.root(m);
+            let key = vm.qstr_obj(name)?;
+            let modules = vm.st.modules;
+            let register = name != "__main__";
+            if register {
+                vm.dict_store(modules, key, m)?;
+            }
+            if let (Some(src), Some(f)) = (source, file) {
+                let r = vm.compile_source(&src, f, InputKind::File).and_then(|code| vm.run_code(code, g, g));
+                if let Err(e) = r {
+                    if register {
+                        let modules = vm.st.modules;
+                        vm.dict_remove(modules, key)?;
+                    }
+                    return Err(e);
+                }
+            }
+            Ok(m)
+        })
+    }
+
+    /// Runs `source` as the main module (`__name__ == '__main__'`, `__file__` =
+    /// `filename` unless it is `<stdin>`/`<string>`).
+    pub fn run_main_source(&mut self, source: &[u8], filename: &str, kind: InputKind) -> PyResult<Obj> {
+        crate::gc::stack_scan::with_stack_top(|top| {
+            self.heap.gc.set_stack_top(Some(top));
+            let r = self.with_temps(|vm| {
+                let g = vm.main_globals(filename)?;
+                vm.root(g);
+                let code = vm.compile_source(source, filename, kind)?;
+                vm.run_code(code, g, g)
+            });
+            self.heap.gc.set_stack_top(None);
+            r
+        })
+    }
+
+    /// The globals of `__main__` (created on first use and kept in `sys.modules`
+    /// only as the builtin-module cache entry `__main__`).
+    pub fn main_globals(&mut self, filename: &str) -> PyResult<Obj> {
+        if self.st.sys.loaded.is_null() {
+            self.st.sys.loaded = crate::types::dict::new_dict(self, 0)?;
+        }
+        let loaded = self.st.sys.loaded;
+        if let Some(m) = self.dict_get_str(loaded, "__main__")? {
+            return Ok(self.get(m, 1));
+        }
+        self.with_temps(|vm| {
+            let g = crate::types::dict::new_dict(vm, 0)?;
+            vm.root(g);
+            let n = vm.qstr_obj("__main__")?;
+            vm.set_global(g, "__name__", n)?;
+            if !filename.starts_with('<') {
+                let f = vm.new_str(filename)?;
+                vm.set_global(g, "__file__", f)?;
+            }
+            let m = vm.new_module("__main__", g)?;
+            let k = vm.qstr_obj("__main__")?;
+            vm.dict_store(loaded, k, m)?;
+            Ok(g)
+        })
+    }
+}
+
+impl Vm {
+    /// `-m NAME`: imports the parent packages, then runs module `NAME` (or
+    /// `NAME/__main__.py` for a package) as `__main__`.
+    pub fn run_main_module(&mut self, name: &str) -> PyResult<()> {
+        crate::gc::stack_scan::with_stack_top(|top| {
+            self.heap.gc.set_stack_top(Some(top));
+            let r = self.with_temps(|vm| vm.run_main_module_inner(name));
+            self.heap.gc.set_stack_top(None);
+            r
+        })
+    }
+
+    fn run_main_module_inner(&mut self, name: &str) -> PyResult<()> {
+        let (parent, leaf) = match name.rfind('.') {
+            Some(i) => (&name[..i], &name[i + 1..]),
+            None => ("", name),
+        };
+        let dirs = if parent.is_empty() {
+            self.sys_path_dirs()?
+        } else {
+            let p = self.import_name(parent, Obj::TRUE, 0)?;
+            self.root(p);
+            let g = self.get(p, 1);
+            match self.dict_get_str(g, "__path__")? {
+                Some(d) => self.str_text(d).into_iter().collect(),
+                None => Vec::new(),
+            }
+        };
+        for dir in dirs {
+            let base = join(&dir, leaf);
+            let file = if self.st.sys.host.stat(&base) == PathKind::Dir {
+                join(&base, "__main__.py")
+            } else {
+                alloc::format!("{base}.py")
+            };
+            if self.st.sys.host.stat(&file) != PathKind::File {
+                continue;
+            }
+            let Ok(source) = self.st.sys.host.read_file(&file) else { continue };
+            let g = self.main_globals(&file)?;
+            self.root(g);
+            let code = self.compile_source(&source, &file, InputKind::File)?;
+            self.run_code(code, g, g)?;
+            return Ok(());
+        }
+        let msg = alloc::format!("no module named '{name}'");
+        Err(self.new_error(ids::IMPORT_ERROR, &msg))
+    }
+}

@@ -1,0 +1,416 @@
+//! The `io` module: `StringIO` and `BytesIO` (in-memory streams:
+//! `[type, buffer (str/bytes object), position, closed]`), the standard streams
+//! `sys.stdin`/`stdout`/`stderr` (`[type, fd]`), and `open()` (files are read
+//! whole into a stream; writes go to the host when the stream is closed or
+//! flushed: `[.., path, mode flags]`).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::types::{ids, Method, TypeDesc};
+use crate::vm::Vm;
+
+const BUF: usize = 1;
+const POS: usize = 2;
+const CLOSED: usize = 3;
+const PATH: usize = 4;
+const FLAGS: usize = 5;
+const SIZE: usize = 6;
+
+const F_WRITE: u32 = 1;
+const F_APPEND: u32 = 2;
+
+static STREAM_METHODS: [Method; 11] = [
+    Method::new("write", s_write),
+    Method::new("read", s_read),
+    Method::new("readline", s_readline),
+    Method::new("getvalue", s_getvalue),
+    Method::new("seek", s_seek),
+    Method::new("tell", s_tell),
+    Method::new("close", s_close),
+    Method::new("flush", s_flush),
+    Method::new("__enter__", s_enter),
+    Method::new("__exit__", s_exit),
+    Method::new("readlines", s_readlines),
+];
+
+/// `io.StringIO`.
+pub static STRING_IO_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(stringio_new),
+    print: Some(stream_print),
+    getiter: Some(crate::rt::iter::self_iter),
+    iternext: Some(s_iternext),
+    methods: &STREAM_METHODS,
+    ..TypeDesc::new("StringIO", ids::OBJECT)
+};
+
+/// `io.BytesIO`.
+pub static BYTES_IO_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(bytesio_new),
+    print: Some(stream_print),
+    getiter: Some(crate::rt::iter::self_iter),
+    iternext: Some(s_iternext),
+    methods: &STREAM_METHODS,
+    ..TypeDesc::new("BytesIO", ids::OBJECT)
+};
+
+static STD_METHODS: [Method; 4] = [
+    Method::new("write", std_write),
+    Method::new("read", std_read),
+    Method::new("readline", std_readline),
+    Method::new("flush", s_flush),
+];
+
+/// The standard streams' type (`sys.stdout` and friends).
+pub static TEXT_IO_TYPE: TypeDesc =
+    TypeDesc { print: Some(std_print), methods: &STD_METHODS, ..TypeDesc::new("TextIOWrapper", ids::OBJECT) };
+
+/// Fills `io`'s globals.
+pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
+    vm.set_global(g, "StringIO", crate::types::type_obj(ids::STRING_IO))?;
+    vm.set_global(g, "BytesIO", crate::types::type_obj(ids::BYTES_IO))?;
+    vm.set_global(g, "open", crate::builtins::function_obj("open"))
+}
+
+/// A standard stream object for file descriptor `fd`.
+pub fn new_std_stream(vm: &mut Vm, fd: i32) -> PyResult<Obj> {
+    let o = vm.alloc(2)?;
+    vm.set(o, 0, crate::types::type_obj(ids::TEXT_IO));
+    vm.set(o, 1, Obj::from_small_int(fd).unwrap_or(Obj::NONE));
+    Ok(o)
+}
+
+/// Writes `text` to stream object `file` (calls its `write`).
+pub fn write_to(vm: &mut Vm, file: Obj, text: &str) -> PyResult<()> {
+    let q = vm.intern("write")?;
+    let (f, s) = vm.load_method(file, q)?;
+    let t = vm.new_str(text)?;
+    vm.root(t);
+    if s.is_null() {
+        vm.call(f, &[t], &[])?;
+    } else {
+        vm.call(f, &[s, t], &[])?;
+    }
+    Ok(())
+}
+
+fn std_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    let fd = vm.get(o, 1).small_int_value().unwrap_or(0);
+    out.push_str(&alloc::format!("<io.TextIOWrapper {fd}>"));
+    Ok(())
+}
+
+fn std_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = crate::builtins::arg(vm, args, 0)?;
+    let data = crate::builtins::arg(vm, args, 1)?;
+    let Some(bytes) = vm.str_bytes(data) else {
+        let n = vm.type_name(data);
+        let _ = n;
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
+    match vm.get(s, 1).small_int_value() {
+        Some(2) => vm.write_err(&bytes),
+        _ => vm.write_out(&bytes),
+    }
+    vm.new_int(bytes.len() as i64)
+}
+
+fn std_readline(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let line = vm.st.sys.host.read_line();
+    let text = String::from_utf8_lossy(&line).into_owned();
+    vm.new_str(&text)
+}
+
+fn std_read(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let mut all = Vec::new();
+    loop {
+        let line = vm.st.sys.host.read_line();
+        if line.is_empty() {
+            break;
+        }
+        all.extend_from_slice(&line);
+    }
+    let text = String::from_utf8_lossy(&all).into_owned();
+    vm.new_str(&text)
+}
+
+fn stream_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    let name = vm.type_name(o);
+    out.push_str(&alloc::format!("<io.{name} 0x{:x}>", o.raw()));
+    Ok(())
+}
+
+fn is_bytes_stream(vm: &Vm, o: Obj) -> bool {
+    vm.type_of(o) == crate::types::type_obj(ids::BYTES_IO)
+}
+
+fn new_stream(vm: &mut Vm, type_id: u32, data: &[u8]) -> PyResult<Obj> {
+    vm.with_temps(|vm| {
+        let b = if type_id == ids::BYTES_IO { vm.new_bytes(data)? } else { vm.new_str_bytes(data, ids::STR)? };
+        vm.root(b);
+        let o = vm.alloc(SIZE)?;
+        vm.set(o, 0, crate::types::type_obj(type_id));
+        vm.set(o, BUF, b);
+        vm.set_u32(o, POS, 0);
+        Ok(o)
+    })
+}
+
+fn initial_data(vm: &mut Vm, args: &[Obj], want_bytes: bool) -> PyResult<Vec<u8>> {
+    match args.first() {
+        None => Ok(Vec::new()),
+        Some(&a) if a.is_small_int() => Ok(Vec::new()),
+        Some(&a) => {
+            let ok = if want_bytes { vm.is_exact(a, ids::BYTES) } else { vm.is_str(a) };
+            match vm.str_bytes(a) {
+                Some(b) if ok => Ok(b),
+                _ => {
+                    let n = vm.type_name(a);
+                    Err(vm.type_error(&alloc::format!("object with buffer protocol required, not {n}")))
+                }
+            }
+        }
+    }
+}
+
+fn stringio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let data = initial_data(vm, args, false)?;
+    new_stream(vm, ids::STRING_IO, &data)
+}
+
+fn bytesio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let data = initial_data(vm, args, true)?;
+    new_stream(vm, ids::BYTES_IO, &data)
+}
+
+fn check_open(vm: &mut Vm, s: Obj) -> PyResult<()> {
+    if vm.get_u32(s, CLOSED) != 0 {
+        return Err(vm.value_error("I/O operation on closed file"));
+    }
+    Ok(())
+}
+
+fn buf_data(vm: &Vm, s: Obj) -> Vec<u8> {
+    let b = vm.get(s, BUF);
+    vm.str_bytes(b).unwrap_or_default()
+}
+
+fn make_value(vm: &mut Vm, s: Obj, data: &[u8]) -> PyResult<Obj> {
+    if is_bytes_stream(vm, s) {
+        vm.new_bytes(data)
+    } else {
+        vm.new_str_bytes(data, ids::STR)
+    }
+}
+
+fn self_arg(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
+    let s = crate::builtins::arg(vm, args, 0)?;
+    let t = vm.type_of(s);
+    if t != crate::types::type_obj(ids::STRING_IO) && t != crate::types::type_obj(ids::BYTES_IO) {
+        return Err(vm.type_error("stream expected"));
+    }
+    Ok(s)
+}
+
+fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    check_open(vm, s)?;
+    let d = crate::builtins::arg(vm, args, 1)?;
+    let data = match vm.str_bytes(d) {
+        Some(b) => b,
+        _ => {
+            let n = vm.type_name(d);
+            let _ = n;
+            return Err(vm.type_error("object with buffer protocol required"));
+        }
+    };
+    let mut buf = buf_data(vm, s);
+    let pos = (vm.get_usize(s, POS)).min(buf.len());
+    let end = pos + data.len();
+    if end > buf.len() {
+        buf.resize(end, 0);
+    }
+    buf[pos..end].copy_from_slice(&data);
+    let nb = make_value(vm, s, &buf)?;
+    vm.set(s, BUF, nb);
+    vm.set_u32(s, POS, end as u32);
+    vm.new_int(data.len() as i64)
+}
+
+fn take(vm: &mut Vm, s: Obj, n: Option<usize>, line: bool) -> PyResult<Obj> {
+    check_open(vm, s)?;
+    let buf = buf_data(vm, s);
+    let pos = vm.get_usize(s, POS).min(buf.len());
+    let rest = &buf[pos..];
+    let mut len = n.unwrap_or(rest.len()).min(rest.len());
+    if line {
+        if let Some(i) = rest[..len].iter().position(|&c| c == b'\n') {
+            len = i + 1;
+        }
+    } else if !is_bytes_stream(vm, s) {
+        // n counts characters in a str stream.
+        if let Some(n) = n {
+            let text = core::str::from_utf8(rest).unwrap_or("");
+            len = text.char_indices().nth(n).map(|(i, _)| i).unwrap_or(rest.len());
+        }
+    }
+    let out = rest[..len].to_vec();
+    vm.set_u32(s, POS, (pos + len) as u32);
+    make_value(vm, s, &out)
+}
+
+fn size_arg(vm: &mut Vm, args: &[Obj]) -> PyResult<Option<usize>> {
+    match args.get(1) {
+        Some(&a) if a != Obj::NONE => {
+            let v = vm.expect_int(a)?;
+            Ok(usize::try_from(v).ok())
+        }
+        _ => Ok(None),
+    }
+}
+
+fn s_read(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    let n = size_arg(vm, args)?;
+    take(vm, s, n, false)
+}
+
+fn s_readline(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    let n = size_arg(vm, args)?;
+    take(vm, s, n, true)
+}
+
+fn s_readlines(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    let l = vm.new_list(&[])?;
+    vm.root(l);
+    loop {
+        let line = take(vm, s, None, true)?;
+        if vm.str_bytes(line).unwrap_or_default().is_empty() {
+            return Ok(l);
+        }
+        vm.list_append(l, line)?;
+    }
+}
+
+fn s_iternext(vm: &mut Vm, s: Obj) -> PyResult<Obj> {
+    let line = take(vm, s, None, true)?;
+    if vm.str_bytes(line).unwrap_or_default().is_empty() {
+        return Ok(Obj::STOP_ITERATION);
+    }
+    Ok(line)
+}
+
+fn s_getvalue(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    check_open(vm, s)?;
+    Ok(vm.get(s, BUF))
+}
+
+fn s_seek(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    check_open(vm, s)?;
+    let off = crate::builtins::arg(vm, args, 1)?;
+    let off = vm.expect_int(off)?;
+    let whence = match args.get(2) {
+        Some(&w) => vm.expect_int(w)?,
+        None => 0,
+    };
+    let len = buf_data(vm, s).len() as i64;
+    let base = match whence {
+        0 => 0,
+        1 => vm.get_usize(s, POS) as i64,
+        2 => len,
+        _ => return Err(vm.value_error("invalid whence")),
+    };
+    let pos = (base + off).clamp(0, u32::MAX as i64);
+    vm.set_u32(s, POS, pos as u32);
+    vm.new_int(pos)
+}
+
+fn s_tell(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    check_open(vm, s)?;
+    let p = vm.get_usize(s, POS) as i64;
+    vm.new_int(p)
+}
+
+fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
+    let flags = vm.get_u32(s, FLAGS);
+    if flags & F_WRITE == 0 {
+        return Ok(());
+    }
+    let path = vm.get(s, PATH);
+    let path = vm.str_text(path).unwrap_or_default();
+    let data = buf_data(vm, s);
+    if let Err(errno) = vm.st.sys.host.write_file(&path, &data, false) {
+        return Err(super::errno::os_error(vm, errno));
+    }
+    Ok(())
+}
+
+fn s_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = crate::builtins::arg(vm, args, 0)?;
+    if vm.type_of(s) == crate::types::type_obj(ids::TEXT_IO) {
+        return Ok(Obj::NONE);
+    }
+    let s = self_arg(vm, args)?;
+    if vm.get_u32(s, CLOSED) == 0 {
+        flush_file(vm, s)?;
+        vm.set_u32(s, CLOSED, 1);
+    }
+    Ok(Obj::NONE)
+}
+
+fn s_flush(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = crate::builtins::arg(vm, args, 0)?;
+    if vm.type_of(s) != crate::types::type_obj(ids::TEXT_IO) && vm.get_u32(s, CLOSED) == 0 {
+        flush_file(vm, s)?;
+    }
+    Ok(Obj::NONE)
+}
+
+fn s_enter(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    crate::builtins::arg(vm, args, 0)
+}
+
+fn s_exit(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    s_close(vm, &args[..args.len().min(1)], kw)
+}
+
+/// `open(path, mode='r')`: the file is read whole (mode `r`/`rb`) or written
+/// when closed (modes `w`, `a`, with `b` for bytes).
+pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let p = crate::builtins::arg(vm, args, 0)?;
+    let path = vm.expect_str(p)?;
+    let mode = match args.get(1).copied().or_else(|| vm.kwarg(kw, "mode")) {
+        Some(m) => vm.expect_str(m)?,
+        None => String::from("r"),
+    };
+    let binary = mode.contains('b');
+    let type_id = if binary { ids::BYTES_IO } else { ids::STRING_IO };
+    let (data, flags) = if mode.contains('w') {
+        (Vec::new(), F_WRITE)
+    } else if mode.contains('a') {
+        (vm.st.sys.host.read_file(&path).unwrap_or_default(), F_WRITE | F_APPEND)
+    } else {
+        match vm.st.sys.host.read_file(&path) {
+            Ok(d) => (d, 0),
+            Err(errno) => return Err(super::errno::os_error(vm, errno)),
+        }
+    };
+    let s = new_stream(vm, type_id, &data)?;
+    vm.root(s);
+    vm.set(s, PATH, p);
+    vm.set_u32(s, FLAGS, flags);
+    if flags & F_APPEND != 0 {
+        vm.set_u32(s, POS, data.len() as u32);
+    }
+    if flags & F_WRITE != 0 {
+        flush_file(vm, s)?;
+    }
+    Ok(s)
+}

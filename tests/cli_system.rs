@@ -1,0 +1,90 @@
+//! The `ferropy` command's run paths: `-c` and `sys.argv`, `-m`, scripts with
+//! arguments, standard input as a script, `SystemExit` codes, uncaught
+//! exceptions, `-X emit=`, and a `KeyboardInterrupt` raised from another thread.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn ferropy(args: &[&str], stdin: &str, dir: &std::path::Path) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferropy"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ferropy");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn tmp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ferropy_cli_system_{name}_{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("tmp dir");
+    d
+}
+
+#[test]
+fn command_argv_and_exit_codes() {
+    let d = tmp_dir("c");
+    let (rc, out, _) = ferropy(&["-c", "import sys; print(sys.argv, sys.path[0])", "a", "b"], "", &d);
+    assert_eq!((rc, out.as_str()), (0, "['-c', 'a', 'b'] \n"));
+    assert_eq!(ferropy(&["-c", "raise SystemExit(258)"], "", &d).0, 2);
+    assert_eq!(ferropy(&["-c", "import sys; sys.exit()"], "", &d).0, 0);
+    assert_eq!(ferropy(&["-c", "raise SystemExit(None)"], "", &d).0, 0);
+    let (rc, _, err) = ferropy(&["-c", "raise SystemExit('bye')"], "", &d);
+    assert_eq!((rc, err.as_str()), (1, "bye\n"));
+    let (rc, _, err) = ferropy(&["-c", "1 // 0"], "", &d);
+    assert_eq!(rc, 1);
+    assert!(err.ends_with("ZeroDivisionError: divide by zero\n"), "{err}");
+    let (rc, _, err) = ferropy(&["-X", "emit=native", "-c", "print(1)"], "", &d);
+    assert_eq!(rc, 1, "{err}");
+}
+
+#[test]
+fn script_module_and_stdin() {
+    let d = tmp_dir("m");
+    std::fs::write(d.join("mod1.py"), "import sys\nprint(__name__, sys.argv)\n").expect("write");
+    std::fs::create_dir_all(d.join("pk")).expect("mkdir");
+    std::fs::write(d.join("pk/__init__.py"), "print('pk init')\n").expect("write");
+    std::fs::write(d.join("pk/__main__.py"), "print('pk main', __name__)\n").expect("write");
+    std::fs::write(d.join("pk/run.py"), "import pk\nprint('pk.run', __name__)\n").expect("write");
+    let (rc, out, err) = ferropy(&["-m", "mod1", "x"], "", &d);
+    assert_eq!((rc, out.as_str()), (0, "__main__ ['mod1', 'x']\n"), "{err}");
+    let (_, out, _) = ferropy(&["-m", "pk"], "", &d);
+    assert_eq!(out, "pk main __main__\n");
+    let (_, out, _) = ferropy(&["-m", "pk.run"], "", &d);
+    assert_eq!(out, "pk init\npk.run __main__\n");
+    let (rc, _, err) = ferropy(&["-m", "nothere"], "", &d);
+    assert_eq!((rc, err.trim_end().ends_with("ImportError: no module named 'nothere'")), (1, true), "{err}");
+    let (_, out, _) = ferropy(&["mod1.py", "1", "2"], "", &d);
+    assert_eq!(out, "__main__ ['mod1.py', '1', '2']\n");
+    let (rc, out, _) = ferropy(&[], "import mod1\nprint(mod1.__name__)\nraise SystemExit(7)\n", &d);
+    assert_eq!((rc, out.as_str()), (7, "mod1 ['']\nmod1\n"));
+}
+
+#[test]
+fn keyboard_interrupt_from_another_thread() {
+    use ferropy::runtime::vm::OutputSink;
+    let out: OutputSink = Box::new(|_: &[u8]| {});
+    let err: OutputSink = Box::new(|_: &[u8]| {});
+    let mut vm = ferropy::run::new_vm(Default::default(), out, err, &Default::default()).expect("vm");
+    let handle = vm.interrupt_handle();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let src =
+        b"n = 0\ntry:\n    while True:\n        n += 1\nexcept KeyboardInterrupt:\n    print('stopped')\n    raise\n";
+    let r = vm.run_main_source(src, "<loop>", ferropy::frontend::InputKind::File);
+    t.join().expect("join");
+    let e = r.expect_err("interrupted");
+    assert_eq!(vm.type_name(e.exception()), "KeyboardInterrupt");
+    // The flag is cleared: the VM runs on.
+    assert!(vm.run_main_source(b"x = 1\n", "<ok>", ferropy::frontend::InputKind::File).is_ok());
+}

@@ -1,0 +1,2 @@
+print("imppkg init", __name__)
+value = 10

@@ -1,0 +1,2 @@
+import imppkg.circ_b
+A = 1

@@ -1,0 +1,2 @@
+print("raises runs")
+raise ValueError("from module")
