@@ -53,7 +53,7 @@ pub static FUNCTIONS: [(&str, NativeFn); 33] = [
 ];
 
 /// Built-in types exposed by name.
-static TYPES: [(&str, u32); 18] = [
+static TYPES: [(&str, u32); 20] = [
     ("object", ids::OBJECT),
     ("type", ids::TYPE),
     ("bool", ids::BOOL),
@@ -72,6 +72,8 @@ static TYPES: [(&str, u32); 18] = [
     ("classmethod", ids::CLASSMETHOD),
     ("property", ids::PROPERTY),
     ("slice", ids::SLICE),
+    ("set", ids::SET),
+    ("frozenset", ids::FROZENSET),
 ];
 
 /// The static object for built-in function `name`.

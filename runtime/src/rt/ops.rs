@@ -135,7 +135,6 @@ impl Vm {
                 let n = self.type_name(o);
                 let msg = match op {
                     UNARY_LEN => alloc::format!("object of type '{n}' has no len()"),
-                    UNARY_HASH => alloc::format!("unhashable type: '{n}'"),
                     _ => alloc::format!("unsupported type for {}: '{n}'", unary_dunder(op)),
                 };
                 Err(self.type_error(&msg))

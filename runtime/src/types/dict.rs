@@ -363,7 +363,8 @@ fn dict_subscr(vm: &mut Vm, d: Obj, key: Obj, value: Obj) -> PyResult<Obj> {
     }
 }
 
-fn new_dict_iter(vm: &mut Vm, d: Obj, kind: u32) -> PyResult<Obj> {
+/// An iterator over a dict-layout table: kind 0 keys, 1 values, 2 items.
+pub(crate) fn new_dict_iter(vm: &mut Vm, d: Obj, kind: u32) -> PyResult<Obj> {
     let it = vm.alloc(4)?;
     vm.set(it, 0, super::type_obj(ids::DICT_ITERATOR));
     vm.set(it, 1, d);
@@ -497,10 +498,15 @@ fn dict_update(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_clear(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    clear_table(vm, d);
+    Ok(Obj::NONE)
+}
+
+/// Empties a dict-layout table (dicts and sets).
+pub(crate) fn clear_table(vm: &mut Vm, d: Obj) {
     vm.set_u32(d, 1, 0);
     vm.set_u32(d, 2, 0);
     vm.set(d, 3, Obj::NULL);
-    Ok(Obj::NONE)
 }
 
 fn dict_copy(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

@@ -35,6 +35,9 @@ pub const ZIP: u32 = 28;
 pub const MAP: u32 = 29;
 pub const DICT_VIEW: u32 = 30;
 pub const CALL_ITERATOR: u32 = 31;
+// containers branch
+pub const SET: u32 = 32;
+pub const FROZENSET: u32 = 33;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

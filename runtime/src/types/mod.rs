@@ -19,6 +19,7 @@ pub mod misc;
 pub mod none;
 pub mod object;
 pub mod range;
+pub mod set;
 pub mod slice;
 pub mod str;
 pub mod tuple;
@@ -176,6 +177,8 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         MAP => &iterators::MAP_TYPE,
         DICT_VIEW => &dict::DICT_VIEW_TYPE,
         CALL_ITERATOR => &iterators::CALL_ITERATOR_TYPE,
+        SET => &set::SET_TYPE,
+        FROZENSET => &set::FROZENSET_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })
