@@ -53,7 +53,7 @@ pub static FUNCTIONS: [(&str, NativeFn); 33] = [
 ];
 
 /// Built-in types exposed by name.
-static TYPES: [(&str, u32); 20] = [
+static TYPES: [(&str, u32); 22] = [
     ("object", ids::OBJECT),
     ("type", ids::TYPE),
     ("bool", ids::BOOL),
@@ -74,6 +74,8 @@ static TYPES: [(&str, u32); 20] = [
     ("slice", ids::SLICE),
     ("set", ids::SET),
     ("frozenset", ids::FROZENSET),
+    ("bytearray", ids::BYTEARRAY),
+    ("memoryview", ids::MEMORYVIEW),
 ];
 
 /// The static object for built-in function `name`.

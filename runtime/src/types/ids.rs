@@ -38,6 +38,8 @@ pub const CALL_ITERATOR: u32 = 31;
 // containers branch
 pub const SET: u32 = 32;
 pub const FROZENSET: u32 = 33;
+pub const BYTEARRAY: u32 = 34;
+pub const MEMORYVIEW: u32 = 35;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

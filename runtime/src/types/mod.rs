@@ -4,6 +4,8 @@
 
 pub mod bool_;
 pub mod bound_method;
+pub mod buffer;
+pub mod bytearray;
 pub mod bytes;
 pub mod cell;
 pub mod class;
@@ -22,6 +24,7 @@ pub mod range;
 pub mod set;
 pub mod slice;
 pub mod str;
+pub mod strmeth;
 pub mod tuple;
 
 use alloc::string::String;
@@ -113,6 +116,8 @@ pub struct TypeDesc {
     pub iternext: Option<IterNextFn>,
     /// Methods, looked up by name.
     pub methods: &'static [Method],
+    /// The buffer protocol (bytes-like objects).
+    pub buffer: Option<buffer::BufferFn>,
 }
 
 impl TypeDesc {
@@ -132,6 +137,7 @@ impl TypeDesc {
             getiter: None,
             iternext: None,
             methods: &[],
+            buffer: None,
         }
     }
 
@@ -179,6 +185,8 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         CALL_ITERATOR => &iterators::CALL_ITERATOR_TYPE,
         SET => &set::SET_TYPE,
         FROZENSET => &set::FROZENSET_TYPE,
+        BYTEARRAY => &bytearray::BYTEARRAY_TYPE,
+        MEMORYVIEW => &bytearray::MEMORYVIEW_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

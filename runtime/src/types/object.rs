@@ -20,6 +20,7 @@ pub static OBJECT_TYPE: TypeDesc = TypeDesc {
     getiter: None,
     iternext: None,
     methods: &[Method::new("__init__", object_init)],
+    buffer: None,
 };
 
 fn object_make_new(vm: &mut Vm, _t: Obj, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
