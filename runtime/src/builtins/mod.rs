@@ -53,7 +53,7 @@ pub static FUNCTIONS: [(&str, NativeFn); 33] = [
 ];
 
 /// Built-in types exposed by name.
-static TYPES: [(&str, u32); 22] = [
+static TYPES: [(&str, u32); 23] = [
     ("object", ids::OBJECT),
     ("type", ids::TYPE),
     ("bool", ids::BOOL),
@@ -76,6 +76,7 @@ static TYPES: [(&str, u32); 22] = [
     ("frozenset", ids::FROZENSET),
     ("bytearray", ids::BYTEARRAY),
     ("memoryview", ids::MEMORYVIEW),
+    ("filter", ids::FILTER),
 ];
 
 /// The static object for built-in function `name`.

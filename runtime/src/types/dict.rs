@@ -26,7 +26,7 @@ pub static DICT_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("dict", ids::OBJECT)
 };
 
-static DICT_METHODS: [Method; 10] = [
+static DICT_METHODS: [Method; 11] = [
     Method::new("get", dict_get),
     Method::new("items", dict_items),
     Method::new("keys", dict_keys),
@@ -37,6 +37,7 @@ static DICT_METHODS: [Method; 10] = [
     Method::new("clear", dict_clear),
     Method::new("copy", dict_copy),
     Method::new("popitem", dict_popitem),
+    Method { name: "fromkeys", fun: dict_fromkeys, kind: super::MethodKind::Class },
 ];
 
 /// The dict iterator type.
@@ -520,6 +521,22 @@ fn dict_copy(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         }
         Ok(new)
     })
+}
+
+/// `dict.fromkeys(iterable, value=None)` (a classmethod).
+fn dict_fromkeys(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let src = match args.get(1) {
+        Some(&o) => o,
+        None => return Err(vm.type_error("function missing required positional argument")),
+    };
+    let value = args.get(2).copied().unwrap_or(Obj::NONE);
+    let keys = vm.collect_iterable(src)?;
+    let d = new_dict(vm, 0)?;
+    vm.root(d);
+    for k in keys {
+        vm.dict_store(d, k, value)?;
+    }
+    Ok(d)
 }
 
 #[cfg(test)]

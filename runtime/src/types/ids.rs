@@ -40,6 +40,7 @@ pub const SET: u32 = 32;
 pub const FROZENSET: u32 = 33;
 pub const BYTEARRAY: u32 = 34;
 pub const MEMORYVIEW: u32 = 35;
+pub const FILTER: u32 = 36;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -11,6 +11,7 @@ pub mod cell;
 pub mod class;
 pub mod dict;
 pub mod exception;
+pub mod filter;
 pub mod function;
 pub mod generator;
 pub mod ids;
@@ -187,6 +188,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         FROZENSET => &set::FROZENSET_TYPE,
         BYTEARRAY => &bytearray::BYTEARRAY_TYPE,
         MEMORYVIEW => &bytearray::MEMORYVIEW_TYPE,
+        FILTER => &filter::FILTER_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })
