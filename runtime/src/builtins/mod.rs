@@ -61,7 +61,7 @@ pub static FUNCTIONS: [(&str, NativeFn); 39] = [
 ];
 
 /// Built-in types exposed by name.
-static TYPES: [(&str, u32); 20] = [
+static TYPES: [(&str, u32); 25] = [
     ("object", ids::OBJECT),
     ("type", ids::TYPE),
     ("bool", ids::BOOL),
@@ -83,6 +83,11 @@ static TYPES: [(&str, u32); 20] = [
     // numbers
     ("float", ids::FLOAT),
     ("complex", ids::COMPLEX),
+    ("set", ids::SET),
+    ("frozenset", ids::FROZENSET),
+    ("bytearray", ids::BYTEARRAY),
+    ("memoryview", ids::MEMORYVIEW),
+    ("filter", ids::FILTER),
 ];
 
 /// The static object for built-in function `name`.

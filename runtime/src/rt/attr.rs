@@ -100,6 +100,7 @@ impl Vm {
             if let Some((found, kind)) = self.class_lookup(t, name, 0)? {
                 return match self.classify(found, kind) {
                     Binding::Plain(v) => Ok((v, Obj::NULL)),
+                    Binding::Method(f) if kind.is_some() => Ok((f, self.native_self(obj))),
                     Binding::Method(f) => Ok((f, obj)),
                     Binding::ClassMethod(f) => Ok((f, t)),
                     Binding::Property(getter) => Ok((self.call(getter, &[obj], &[])?, Obj::NULL)),
@@ -196,6 +197,24 @@ impl Vm {
 
     /// `obj.name = value` (`value` NULL: `del obj.name`).
     pub fn store_attr(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
+        if !self.is_user_class(obj) && self.is_user_class(self.type_of(obj)) {
+            let t = self.type_of(obj);
+            let hook = self.intern(if value.is_null() { "__delattr__" } else { "__setattr__" })?;
+            if let Some((f, None)) = self.class_lookup(t, hook, 0)? {
+                let n = Obj::from_qstr(name).unwrap_or(Obj::NONE);
+                if value.is_null() {
+                    self.call(f, &[obj, n], &[])?;
+                } else {
+                    self.call(f, &[obj, n, value], &[])?;
+                }
+                return Ok(());
+            }
+        }
+        self.store_attr_raw(obj, name, value)
+    }
+
+    /// `obj.name = value` without `__setattr__`/`__delattr__` (NULL = delete).
+    pub fn store_attr_raw(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
         let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
         let target = if self.is_module(obj) {
             self.get(obj, 1)

@@ -14,9 +14,9 @@ use crate::vm::Vm;
 pub fn call_dunder(vm: &mut Vm, obj: Obj, name: &str, args: &[Obj]) -> PyResult<Option<Obj>> {
     let t = vm.type_of(obj);
     let q = vm.intern(name)?;
-    let Some((f, _)) = vm.class_lookup(t, q, 0)? else { return Ok(None) };
+    let Some((f, kind)) = vm.class_lookup(t, q, 0)? else { return Ok(None) };
     let mut full = Vec::with_capacity(args.len() + 1);
-    full.push(obj);
+    full.push(if kind.is_some() { vm.native_self(obj) } else { obj });
     full.extend_from_slice(args);
     vm.call(f, &full, &[]).map(Some)
 }

@@ -26,6 +26,7 @@ impl Vm {
             }
         }
         if let Some(f) = self.desc_of(o).getiter {
+            let o = self.native_self(o);
             return f(self, o);
         }
         let msg = alloc::format!("'{}' object isn't iterable", self.type_name(o));

@@ -55,6 +55,13 @@ fn reverse_dunder(op: u8) -> Option<&'static str> {
         bop::OR => "__ror__",
         bop::AND => "__rand__",
         bop::XOR => "__rxor__",
+        bop::LSHIFT => "__rlshift__",
+        bop::RSHIFT => "__rrshift__",
+        bop::MAT_MULTIPLY => "__rmatmul__",
+        bop::FLOOR_DIVIDE => "__rfloordiv__",
+        bop::TRUE_DIVIDE => "__rtruediv__",
+        bop::MODULO => "__rmod__",
+        bop::POWER => "__rpow__",
         _ => return None,
     })
 }
@@ -121,7 +128,10 @@ impl Vm {
             }
         }
         match self.desc_of(o).unary_op {
-            Some(f) => f(self, op, o),
+            Some(f) => {
+                let o = self.native_self(o);
+                f(self, op, o)
+            }
             None if op == UNARY_HASH => Ok(Some(self.new_int(i64::from(o.raw() >> 2))?)),
             None => Ok(None),
         }
@@ -135,7 +145,6 @@ impl Vm {
                 let n = self.type_name(o);
                 let msg = match op {
                     UNARY_LEN => alloc::format!("object of type '{n}' has no len()"),
-                    UNARY_HASH => alloc::format!("unhashable type: '{n}'"),
                     _ => alloc::format!("unsupported type for {}: '{n}'", unary_dunder(op)),
                 };
                 Err(self.type_error(&msg))
@@ -231,6 +240,7 @@ impl Vm {
             }
         }
         if let Some(f) = self.desc_of(a).binary_op {
+            let a = self.native_self(a);
             if let Some(r) = f(self, op, a, b)? {
                 if r != Obj::NOT_IMPLEMENTED {
                     return Ok(r);
@@ -239,11 +249,8 @@ impl Vm {
         }
         let plain = if (bop::INPLACE_OR..=bop::INPLACE_POWER).contains(&op) { op + bop::INPLACE_TO_PLAIN } else { op };
         if self.is_user_class(self.type_of(b)) {
+            // As MicroPython: only equality and arithmetic are reflected.
             let swapped = match plain {
-                bop::LESS => Some("__gt__"),
-                bop::MORE => Some("__lt__"),
-                bop::LESS_EQUAL => Some("__ge__"),
-                bop::MORE_EQUAL => Some("__le__"),
                 bop::EQUAL => Some("__eq__"),
                 _ => reverse_dunder(plain),
             };
@@ -280,6 +287,7 @@ impl Vm {
             }
         }
         if let Some(f) = self.desc_of(container).binary_op {
+            let container = self.native_self(container);
             if let Some(r) = f(self, bop::IN, container, needle)? {
                 return Ok(r);
             }

@@ -33,6 +33,7 @@ impl Vm {
         match self.desc_of(o).print {
             Some(f) => {
                 self.st.native_depth += 1;
+                let o = self.native_self(o);
                 let r = f(self, o, out, repr);
                 self.st.native_depth -= 1;
                 r

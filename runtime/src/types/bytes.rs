@@ -17,6 +17,8 @@ pub static BYTES_TYPE: TypeDesc = TypeDesc {
     binary_op: Some(bytes_binary),
     subscr: Some(bytes_subscr),
     getiter: Some(super::iterators::new_seq_iter),
+    methods: &super::strmeth::BYTES_METHODS,
+    buffer: Some(super::buffer::bytes_buffer),
     ..TypeDesc::new("bytes", ids::OBJECT)
 };
 
@@ -28,37 +30,23 @@ impl Vm {
 }
 
 fn bytes_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    match args.first() {
-        None => vm.new_bytes(&[]),
-        Some(&o) if vm.is_str(o) => {
-            let b = vm.str_bytes(o).unwrap_or_default();
-            vm.new_bytes(&b)
-        }
-        Some(&o) if vm.int_value(o).is_some() => {
-            let n = vm.int_value(o).unwrap_or(0).clamp(0, 1 << 24) as usize;
-            vm.new_bytes(&alloc::vec![0u8; n])
-        }
-        Some(&o) => {
-            let mut data = alloc::vec::Vec::new();
-            for item in vm.collect_iterable(o)? {
-                let v = vm.expect_int(item)?;
-                if !(0..256).contains(&v) {
-                    return Err(vm.value_error("bytes value out of range"));
-                }
-                data.push(v as u8);
-            }
-            vm.new_bytes(&data)
-        }
-    }
+    let d = super::bytearray::bytes_from_args(vm, args)?;
+    vm.new_bytes(&d)
 }
 
 fn bytes_print(vm: &mut Vm, o: Obj, out: &mut String, repr: bool) -> PyResult<()> {
     let _ = repr;
     let b = vm.str_bytes(o).unwrap_or_default();
+    bytes_repr(&b, out);
+    Ok(())
+}
+
+/// Appends `b'...'` for `b` with MicroPython's escapes.
+pub fn bytes_repr(b: &[u8], out: &mut String) {
     let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
     out.push('b');
     out.push(quote);
-    for &c in &b {
+    for &c in b {
         match c {
             b'\\' => out.push_str("\\\\"),
             b'\n' => out.push_str("\\n"),
@@ -73,7 +61,6 @@ fn bytes_print(vm: &mut Vm, o: Obj, out: &mut String, repr: bool) -> PyResult<()
         }
     }
     out.push(quote);
-    Ok(())
 }
 
 fn bytes_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
@@ -89,7 +76,23 @@ fn bytes_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
 fn bytes_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
     use ferropy_bytecode::opcode::binary as bop;
     let x = vm.str_bytes(a).unwrap_or_default();
-    let y = if vm.is_exact(b, ids::BYTES) { vm.str_bytes(b) } else { None };
+    if op == ferropy_bytecode::opcode::binary::IN {
+        if let Some(v) = vm.int_value(b) {
+            return Ok(Some(Obj::from_bool(x.contains(&(v as u8)))));
+        }
+        let Some(y) = vm.buffer_bytes(b) else { return Ok(None) };
+        let found = y.is_empty() || x.windows(y.len()).any(|w| w == y.as_slice());
+        return Ok(Some(Obj::from_bool(found)));
+    }
+    if op == bop::MULTIPLY || op == bop::INPLACE_MULTIPLY {
+        let Some(n) = vm.int_value(b) else { return Ok(None) };
+        let n = n.max(0) as usize;
+        if x.len().saturating_mul(n) > (1 << 26) {
+            return Err(vm.memory_error());
+        }
+        return Ok(Some(vm.new_bytes(&x.repeat(n))?));
+    }
+    let y = if vm.is_str(b) { None } else { vm.buffer_bytes(b) };
     let Some(y) = y else {
         return Ok(match op {
             bop::EQUAL => Some(Obj::FALSE),
@@ -119,6 +122,9 @@ fn bytes_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     }
     let b = vm.str_bytes(o).unwrap_or_default();
     if let Some((start, stop, step)) = vm.slice_indices(index, b.len())? {
+        if step != 1 {
+            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
+        }
         let picked = super::slice::pick(&b, start, stop, step);
         return vm.new_bytes(&picked);
     }

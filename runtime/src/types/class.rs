@@ -114,6 +114,61 @@ impl Vm {
     }
 }
 
+/// A new instance of user class `cls`: `[cls, dict]`, or for a class derived
+/// from a built-in type other than `object`, `[cls, dict, native part]` with
+/// the native part made by the built-in constructor from `args`.
+pub fn new_instance(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let native = vm.class_native_base(cls);
+    let sub = if native != ids::OBJECT && !(ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native) {
+        match super::desc(native).and_then(|d| d.make_new) {
+            Some(f) => {
+                let s = f(vm, super::type_obj(native), args, kw)?;
+                vm.root(s)
+            }
+            None => {
+                let msg =
+                    alloc::format!("type '{}' is not an acceptable base type", vm.class_name(super::type_obj(native)));
+                return Err(vm.type_error(&msg));
+            }
+        }
+    } else {
+        Obj::NULL
+    };
+    let o = vm.alloc(if sub.is_null() { 2 } else { 3 })?;
+    vm.set(o, 0, cls);
+    vm.root(o);
+    if !sub.is_null() {
+        vm.set(o, 2, sub);
+    }
+    let d = super::dict::new_dict(vm, 0)?;
+    vm.set(o, 1, d);
+    Ok(o)
+}
+
+impl Vm {
+    /// The object built-in slots and methods act on: the native part of an
+    /// instance of a class derived from a built-in type, else `o` itself.
+    pub fn native_self(&self, o: Obj) -> Obj {
+        if !o.is_heap_ref() {
+            return o;
+        }
+        let t = self.get(o, 0);
+        if !self.is_user_class(t) {
+            return o;
+        }
+        let native = self.class_native_base(t);
+        if native == ids::OBJECT || (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native) {
+            return o;
+        }
+        let sub = self.get(o, 2);
+        if sub.is_null() {
+            o
+        } else {
+            sub
+        }
+    }
+}
+
 /// Calls a user class: creates the instance and runs `__init__`.
 pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let native = vm.class_native_base(cls);
@@ -130,16 +185,12 @@ pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<
         inst
     } else if (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native) {
         super::exception::new_exception_of(vm, cls, args)?
-    } else if native != ids::OBJECT {
-        let msg = alloc::format!("subclassing '{}' is not supported yet", vm.class_name(super::type_obj(native)));
-        return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, &msg));
     } else {
-        let o = vm.alloc(2)?;
-        vm.set(o, 0, cls);
-        vm.root(o);
-        let d = super::dict::new_dict(vm, 0)?;
-        vm.set(o, 1, d);
-        o
+        // The native part gets the arguments unless a Python `__init__` will.
+        let init_q = vm.intern("__init__")?;
+        let user_init = matches!(vm.class_lookup(cls, init_q, 0)?, Some((_, None)));
+        let (nargs, nkw) = if user_init { (&[][..], &[][..]) } else { (args, kw) };
+        new_instance(vm, cls, nargs, nkw)?
     };
     vm.root(inst);
     let init_q = vm.intern("__init__")?;
@@ -155,7 +206,7 @@ pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<
     } else {
         let is_exc = (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native);
         let has_args = !args.is_empty() || !kw.is_empty();
-        if has_args && !is_exc {
+        if has_args && !is_exc && native == ids::OBJECT {
             return Err(vm.type_error("function takes 0 positional arguments but more were given"));
         }
     }

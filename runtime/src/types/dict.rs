@@ -26,7 +26,7 @@ pub static DICT_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("dict", ids::OBJECT)
 };
 
-static DICT_METHODS: [Method; 10] = [
+static DICT_METHODS: [Method; 11] = [
     Method::new("get", dict_get),
     Method::new("items", dict_items),
     Method::new("keys", dict_keys),
@@ -37,6 +37,7 @@ static DICT_METHODS: [Method; 10] = [
     Method::new("clear", dict_clear),
     Method::new("copy", dict_copy),
     Method::new("popitem", dict_popitem),
+    Method { name: "fromkeys", fun: dict_fromkeys, kind: super::MethodKind::Class },
 ];
 
 /// The dict iterator type.
@@ -363,7 +364,8 @@ fn dict_subscr(vm: &mut Vm, d: Obj, key: Obj, value: Obj) -> PyResult<Obj> {
     }
 }
 
-fn new_dict_iter(vm: &mut Vm, d: Obj, kind: u32) -> PyResult<Obj> {
+/// An iterator over a dict-layout table: kind 0 keys, 1 values, 2 items.
+pub(crate) fn new_dict_iter(vm: &mut Vm, d: Obj, kind: u32) -> PyResult<Obj> {
     let it = vm.alloc(4)?;
     vm.set(it, 0, super::type_obj(ids::DICT_ITERATOR));
     vm.set(it, 1, d);
@@ -497,10 +499,15 @@ fn dict_update(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_clear(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    clear_table(vm, d);
+    Ok(Obj::NONE)
+}
+
+/// Empties a dict-layout table (dicts and sets).
+pub(crate) fn clear_table(vm: &mut Vm, d: Obj) {
     vm.set_u32(d, 1, 0);
     vm.set_u32(d, 2, 0);
     vm.set(d, 3, Obj::NULL);
-    Ok(Obj::NONE)
 }
 
 fn dict_copy(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -514,6 +521,22 @@ fn dict_copy(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         }
         Ok(new)
     })
+}
+
+/// `dict.fromkeys(iterable, value=None)` (a classmethod).
+fn dict_fromkeys(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let src = match args.get(1) {
+        Some(&o) => o,
+        None => return Err(vm.type_error("function missing required positional argument")),
+    };
+    let value = args.get(2).copied().unwrap_or(Obj::NONE);
+    let keys = vm.collect_iterable(src)?;
+    let d = new_dict(vm, 0)?;
+    vm.root(d);
+    for k in keys {
+        vm.dict_store(d, k, value)?;
+    }
+    Ok(d)
 }
 
 #[cfg(test)]

@@ -43,6 +43,12 @@ pub const CODE: u32 = 56;
 pub const STRING_IO: u32 = 57;
 pub const BYTES_IO: u32 = 58;
 pub const TEXT_IO: u32 = 59;
+// containers branch
+pub const SET: u32 = 40;
+pub const FROZENSET: u32 = 41;
+pub const BYTEARRAY: u32 = 42;
+pub const MEMORYVIEW: u32 = 43;
+pub const FILTER: u32 = 44;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -187,7 +187,7 @@ fn list_subscr(vm: &mut Vm, l: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
             return vm.new_list(&picked);
         }
         if step != 1 {
-            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "extended slice assignment"));
+            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, ""));
         }
         let (s, e) = (start.max(0) as usize, (stop.max(start)).max(0) as usize);
         let mut new_items: Vec<Obj> = items.get(..s).unwrap_or(&[]).to_vec();

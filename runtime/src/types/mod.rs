@@ -4,11 +4,14 @@
 
 pub mod bool_;
 pub mod bound_method;
+pub mod buffer;
+pub mod bytearray;
 pub mod bytes;
 pub mod cell;
 pub mod class;
 pub mod dict;
 pub mod exception;
+pub mod filter;
 pub mod function;
 pub mod generator;
 pub mod ids;
@@ -19,8 +22,10 @@ pub mod misc;
 pub mod none;
 pub mod object;
 pub mod range;
+pub mod set;
 pub mod slice;
 pub mod str;
+pub mod strmeth;
 pub mod tuple;
 // numbers
 pub mod complex;
@@ -117,6 +122,8 @@ pub struct TypeDesc {
     pub iternext: Option<IterNextFn>,
     /// Methods, looked up by name.
     pub methods: &'static [Method],
+    /// The buffer protocol (bytes-like objects).
+    pub buffer: Option<buffer::BufferFn>,
 }
 
 impl TypeDesc {
@@ -136,6 +143,7 @@ impl TypeDesc {
             getiter: None,
             iternext: None,
             methods: &[],
+            buffer: None,
         }
     }
 
@@ -189,6 +197,11 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         STRING_IO => &crate::modules::io::STRING_IO_TYPE,
         BYTES_IO => &crate::modules::io::BYTES_IO_TYPE,
         TEXT_IO => &crate::modules::io::TEXT_IO_TYPE,
+        SET => &set::SET_TYPE,
+        FROZENSET => &set::FROZENSET_TYPE,
+        BYTEARRAY => &bytearray::BYTEARRAY_TYPE,
+        MEMORYVIEW => &bytearray::MEMORYVIEW_TYPE,
+        FILTER => &filter::FILTER_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

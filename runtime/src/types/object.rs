@@ -19,7 +19,13 @@ pub static OBJECT_TYPE: TypeDesc = TypeDesc {
     subscr: None,
     getiter: None,
     iternext: None,
-    methods: &[Method::new("__init__", object_init)],
+    methods: &[
+        Method::new("__init__", object_init),
+        Method::new_static("__new__", object_new),
+        Method::new("__setattr__", object_setattr),
+        Method::new("__delattr__", object_delattr),
+    ],
+    buffer: None,
 };
 
 fn object_make_new(vm: &mut Vm, _t: Obj, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -30,4 +36,42 @@ fn object_make_new(vm: &mut Vm, _t: Obj, _args: &[Obj], _kw: &[Obj]) -> PyResult
 
 fn object_init(_vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(Obj::NONE)
+}
+
+/// `object.__new__(cls)`: a bare instance of `cls`.
+fn object_new(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    match args.first() {
+        Some(&cls) if vm.is_user_class(cls) => super::class::new_instance(vm, cls, &[], &[]),
+        Some(&cls) if cls == super::type_obj(super::ids::OBJECT) => object_make_new(vm, cls, &[], &[]),
+        _ => Err(vm.type_error("__new__ arg must be a user-type")),
+    }
+}
+
+fn attr_name(vm: &mut Vm, o: Obj) -> PyResult<crate::qstr::Qstr> {
+    let text = vm.expect_str(o)?;
+    vm.intern(&text)
+}
+
+/// `object.__setattr__(self, name, value)`: stores without the hook.
+fn object_setattr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    match args {
+        [o, n, v] => {
+            let q = attr_name(vm, *n)?;
+            vm.store_attr_raw(*o, q, *v)?;
+            Ok(Obj::NONE)
+        }
+        _ => Err(vm.type_error("function takes 3 positional arguments")),
+    }
+}
+
+/// `object.__delattr__(self, name)`: deletes without the hook.
+fn object_delattr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    match args {
+        [o, n] => {
+            let q = attr_name(vm, *n)?;
+            vm.store_attr_raw(*o, q, Obj::NULL)?;
+            Ok(Obj::NONE)
+        }
+        _ => Err(vm.type_error("function takes 2 positional arguments")),
+    }
 }

@@ -112,7 +112,10 @@ impl Vm {
             }
         }
         match self.desc_of(base).subscr {
-            Some(f) => f(self, base, index, value),
+            Some(f) => {
+                let base = self.native_self(base);
+                f(self, base, index, value)
+            }
             None => {
                 let what = if value == Obj::SENTINEL {
                     "isn't subscriptable"

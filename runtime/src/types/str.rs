@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ids;
-use super::{Method, TypeDesc};
+use super::TypeDesc;
 use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::qstr::hash_bytes;
@@ -23,28 +23,9 @@ pub static STR_TYPE: TypeDesc = TypeDesc {
     binary_op: Some(str_binary),
     subscr: Some(str_subscr),
     getiter: Some(str_getiter),
-    methods: &STR_METHODS,
+    methods: &super::strmeth::STR_METHODS,
     ..TypeDesc::new("str", ids::OBJECT)
 };
-
-static STR_METHODS: [Method; 16] = [
-    Method::new("join", str_join),
-    Method::new("split", str_split),
-    Method::new("format", crate::types::misc::str_format),
-    Method::new("upper", str_upper),
-    Method::new("lower", str_lower),
-    Method::new("startswith", str_startswith),
-    Method::new("endswith", str_endswith),
-    Method::new("replace", str_replace),
-    Method::new("strip", str_strip),
-    Method::new("find", str_find),
-    Method::new("count", str_count),
-    Method::new("isdigit", str_isdigit),
-    Method::new("isalpha", str_isalpha),
-    Method::new("lstrip", str_lstrip),
-    Method::new("rstrip", str_rstrip),
-    Method::new("encode", str_encode),
-];
 
 impl Vm {
     /// A new heap string.
@@ -219,6 +200,9 @@ fn str_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     let s = vm.str_text(o).unwrap_or_default();
     let chars: Vec<char> = s.chars().collect();
     if let Some((start, stop, step)) = vm.slice_indices(index, chars.len())? {
+        if step != 1 {
+            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
+        }
         let picked: String = crate::types::slice::pick(&chars, start, stop, step).into_iter().collect();
         return vm.new_str(&picked);
     }
@@ -230,176 +214,4 @@ fn str_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
 
 fn str_getiter(vm: &mut Vm, o: Obj) -> PyResult<Obj> {
     crate::types::iterators::new_seq_iter(vm, o)
-}
-
-fn arg_text(vm: &mut Vm, args: &[Obj], i: usize) -> PyResult<String> {
-    match args.get(i) {
-        Some(&o) => vm.expect_str(o),
-        None => Err(vm.type_error("function missing required argument")),
-    }
-}
-
-fn str_join(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let sep = arg_text(vm, args, 0)?;
-    let items = vm.collect_iterable(args.get(1).copied().unwrap_or(Obj::NONE))?;
-    let mut out = String::new();
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(&sep);
-        }
-        match vm.str_text(*item) {
-            Some(t) => out.push_str(&t),
-            None => return Err(vm.type_error("join expects a list of str/bytes objects consistent with self object")),
-        }
-    }
-    vm.new_str(&out)
-}
-
-fn str_split(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    let mut sep = args.get(1).copied().unwrap_or(Obj::NONE);
-    let mut maxsplit = args.get(2).and_then(|&o| vm.int_value(o)).unwrap_or(-1);
-    for pair in kw.chunks(2) {
-        if let [k, v] = pair {
-            match vm.str_text(*k).as_deref() {
-                Some("sep") => sep = *v,
-                Some("maxsplit") => maxsplit = vm.int_value(*v).unwrap_or(-1),
-                _ => {}
-            }
-        }
-    }
-    let parts: Vec<String> = if sep == Obj::NONE {
-        let mut v: Vec<String> = Vec::new();
-        let mut rest = s.trim_start();
-        while !rest.is_empty() {
-            if maxsplit >= 0 && v.len() as i64 >= maxsplit {
-                v.push(String::from(rest));
-                break;
-            }
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            v.push(String::from(&rest[..end]));
-            rest = rest[end..].trim_start();
-        }
-        v
-    } else {
-        let sep = vm.expect_str(sep)?;
-        if sep.is_empty() {
-            return Err(vm.value_error("empty separator"));
-        }
-        if maxsplit >= 0 {
-            s.splitn(maxsplit as usize + 1, sep.as_str()).map(String::from).collect()
-        } else {
-            s.split(sep.as_str()).map(String::from).collect()
-        }
-    };
-    vm.with_temps(|vm| {
-        let list = vm.new_list(&[])?;
-        vm.root(list);
-        for p in &parts {
-            let o = vm.new_str(p)?;
-            vm.list_append(list, o)?;
-        }
-        Ok(list)
-    })
-}
-
-fn str_map(vm: &mut Vm, args: &[Obj], f: fn(&str) -> String) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    vm.new_str(&f(&s))
-}
-
-fn str_upper(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    str_map(vm, args, |s| s.to_uppercase())
-}
-
-fn str_lower(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    str_map(vm, args, |s| s.to_lowercase())
-}
-
-fn str_strip(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    strip_with(vm, args, 3)
-}
-
-fn str_lstrip(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    strip_with(vm, args, 1)
-}
-
-fn str_rstrip(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    strip_with(vm, args, 2)
-}
-
-fn strip_with(vm: &mut Vm, args: &[Obj], sides: u8) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    let chars: Option<String> = match args.get(1) {
-        Some(&o) if o != Obj::NONE => Some(vm.expect_str(o)?),
-        _ => None,
-    };
-    let pred = |c: char| match &chars {
-        Some(set) => set.contains(c),
-        None => c.is_whitespace(),
-    };
-    let mut t: &str = &s;
-    if sides & 1 != 0 {
-        t = t.trim_start_matches(pred);
-    }
-    if sides & 2 != 0 {
-        t = t.trim_end_matches(pred);
-    }
-    let t = String::from(t);
-    vm.new_str(&t)
-}
-
-fn str_startswith(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    let p = arg_text(vm, args, 1)?;
-    Ok(Obj::from_bool(s.starts_with(p.as_str())))
-}
-
-fn str_endswith(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    let p = arg_text(vm, args, 1)?;
-    Ok(Obj::from_bool(s.ends_with(p.as_str())))
-}
-
-fn str_replace(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    let old = arg_text(vm, args, 1)?;
-    let new = arg_text(vm, args, 2)?;
-    let r = match args.get(3).and_then(|&o| vm.int_value(o)) {
-        Some(n) if n >= 0 => s.replacen(old.as_str(), &new, n as usize),
-        _ => s.replace(old.as_str(), &new),
-    };
-    vm.new_str(&r)
-}
-
-fn str_find(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    let p = arg_text(vm, args, 1)?;
-    let r = match s.find(p.as_str()) {
-        Some(byte) => s[..byte].chars().count() as i64,
-        None => -1,
-    };
-    vm.new_int(r)
-}
-
-fn str_count(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    let p = arg_text(vm, args, 1)?;
-    let n = if p.is_empty() { s.chars().count() + 1 } else { s.matches(p.as_str()).count() };
-    vm.new_int(n as i64)
-}
-
-fn str_isdigit(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    Ok(Obj::from_bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())))
-}
-
-fn str_isalpha(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    Ok(Obj::from_bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())))
-}
-
-fn str_encode(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let s = arg_text(vm, args, 0)?;
-    vm.new_bytes(s.as_bytes())
 }

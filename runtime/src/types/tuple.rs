@@ -195,6 +195,9 @@ fn tuple_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     }
     let items = vm.tuple_items(o);
     if let Some((start, stop, step)) = vm.slice_indices(index, items.len())? {
+        if step != 1 {
+            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
+        }
         let picked = super::slice::pick(&items, start, stop, step);
         return vm.new_tuple(&picked);
     }

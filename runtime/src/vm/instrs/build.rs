@@ -21,7 +21,16 @@ impl Vm {
                 let d = crate::types::dict::new_dict(self, ins.arg)?;
                 self.push(d)?;
             }
-            op::BUILD_SET => return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "set not supported yet")),
+            op::BUILD_SET => {
+                let items = self.top_n(ins.arg)?;
+                let s = self.new_set(ids::SET, ins.arg)?;
+                self.root(s);
+                for item in items {
+                    self.set_store(s, item)?;
+                }
+                self.drop_n(ins.arg)?;
+                self.push(s)?;
+            }
             op::BUILD_SLICE => {
                 let items = self.top_n(ins.arg)?;
                 let s = match items.as_slice() {
@@ -47,7 +56,11 @@ impl Vm {
                         self.dict_store(target, k, v)?;
                         self.drop_n(2)?;
                     }
-                    _ => return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "set not supported yet")),
+                    _ => {
+                        let v = self.peek(0)?;
+                        self.set_store(target, v)?;
+                        self.drop_n(1)?;
+                    }
                 }
             }
             op::UNPACK_SEQUENCE => {

@@ -1,0 +1,69 @@
+//! The buffer protocol: a type's `buffer` slot says where an object's bytes
+//! live in the heap (an object whose words hold them, a byte offset into it,
+//! a length, and whether they may be written), so `bytes`, `bytearray`,
+//! `memoryview`, `array` and `struct` share one way to read and write them.
+
+use alloc::vec::Vec;
+
+use crate::obj::Obj;
+use crate::vm::Vm;
+
+/// Where a buffer's bytes are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BufferInfo {
+    /// The heap object holding the bytes.
+    pub holder: Obj,
+    /// Byte offset of the first byte inside `holder`.
+    pub offset: usize,
+    /// Number of bytes.
+    pub len: usize,
+    /// Whether the bytes may be modified.
+    pub writable: bool,
+}
+
+/// The `buffer` slot: the byte range of an object, `None` if it has none.
+pub type BufferFn = fn(&Vm, Obj) -> Option<BufferInfo>;
+
+impl Vm {
+    /// The buffer of `o` (bytes-like objects), if it has one.
+    pub fn buffer_info(&self, o: Obj) -> Option<BufferInfo> {
+        if !o.is_heap_ref() {
+            return None;
+        }
+        (self.desc_of(o).buffer?)(self, o)
+    }
+
+    /// A copy of the bytes of a bytes-like object.
+    pub fn buffer_bytes(&self, o: Obj) -> Option<Vec<u8>> {
+        let info = self.buffer_info(o)?;
+        let mut out = alloc::vec![0u8; info.len];
+        if info.len == 0 || self.heap.words.read_bytes(info.holder, info.offset, &mut out) {
+            Some(out)
+        } else {
+            None
+        }
+    }
+
+    /// The bytes of a str or bytes-like object.
+    pub fn buffer_or_str(&self, o: Obj) -> Option<Vec<u8>> {
+        if self.is_str(o) {
+            return self.str_bytes(o);
+        }
+        self.buffer_bytes(o)
+    }
+
+    /// Writes `data` into a writable buffer at byte `at`; false if it does not fit.
+    pub fn buffer_write(&mut self, o: Obj, at: usize, data: &[u8]) -> bool {
+        match self.buffer_info(o) {
+            Some(info) if info.writable && at.saturating_add(data.len()) <= info.len => {
+                data.is_empty() || self.heap.words.write_bytes(info.holder, info.offset + at, data)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The `buffer` slot of `bytes` (read-only, after the 3-word header).
+pub fn bytes_buffer(vm: &Vm, o: Obj) -> Option<BufferInfo> {
+    Some(BufferInfo { holder: o, offset: 12, len: vm.get_usize(o, 1), writable: false })
+}

@@ -1,0 +1,352 @@
+//! `bytearray` (`[type, length, capacity, data]`, data = a separate heap
+//! allocation of `capacity` bytes) and `memoryview` (`[type, object, byte
+//! offset, length]`, a window on another object's buffer). Both expose the
+//! buffer protocol ([`super::buffer`]).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::buffer::BufferInfo;
+use super::ids;
+use super::{Method, TypeDesc};
+use crate::error::PyResult;
+use crate::obj::Obj;
+use crate::rt;
+use crate::vm::Vm;
+use ferropy_bytecode::opcode::binary as bop;
+
+/// The `bytearray` type.
+pub static BYTEARRAY_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(bytearray_make_new),
+    print: Some(bytearray_print),
+    unary_op: Some(bytearray_unary),
+    binary_op: Some(bytearray_binary),
+    subscr: Some(bytearray_subscr),
+    getiter: Some(super::iterators::new_seq_iter),
+    methods: &super::strmeth::BYTEARRAY_METHODS,
+    buffer: Some(bytearray_buffer),
+    ..TypeDesc::new("bytearray", ids::OBJECT)
+};
+
+/// The `memoryview` type.
+pub static MEMORYVIEW_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(memoryview_make_new),
+    unary_op: Some(memoryview_unary),
+    binary_op: Some(memoryview_binary),
+    subscr: Some(memoryview_subscr),
+    getiter: Some(super::iterators::new_seq_iter),
+    methods: &MEMORYVIEW_METHODS,
+    buffer: Some(memoryview_buffer),
+    ..TypeDesc::new("memoryview", ids::OBJECT)
+};
+
+static MEMORYVIEW_METHODS: [Method; 1] = [Method::new("hex", memoryview_hex)];
+
+impl Vm {
+    /// A new bytearray holding `data`.
+    pub fn new_bytearray(&mut self, data: &[u8]) -> PyResult<Obj> {
+        let o = self.alloc(4)?;
+        self.set(o, 0, super::type_obj(ids::BYTEARRAY));
+        if !data.is_empty() {
+            self.with_temps(|vm| {
+                vm.root(o);
+                let buf = vm.alloc(data.len().div_ceil(4))?;
+                vm.heap.words.write_bytes(buf, 0, data);
+                vm.set(o, 3, buf);
+                vm.set_u32(o, 1, data.len() as u32);
+                vm.set_u32(o, 2, (data.len().div_ceil(4) * 4) as u32);
+                Ok(())
+            })?;
+        }
+        Ok(o)
+    }
+
+    /// True for bytearrays.
+    pub fn is_bytearray(&self, o: Obj) -> bool {
+        self.is_exact(o, ids::BYTEARRAY)
+    }
+
+    /// Replaces a bytearray's contents.
+    pub fn bytearray_set(&mut self, o: Obj, data: &[u8]) -> PyResult<()> {
+        let cap = self.get_usize(o, 2);
+        if data.len() > cap {
+            let new_cap = data.len().max(cap * 2).div_ceil(4) * 4;
+            let buf = self.with_temps(|vm| {
+                vm.root(o);
+                vm.alloc(new_cap / 4)
+            })?;
+            self.set(o, 3, buf);
+            self.set_u32(o, 2, new_cap as u32);
+        }
+        let buf = self.get(o, 3);
+        if !data.is_empty() {
+            self.heap.words.write_bytes(buf, 0, data);
+        }
+        self.set_u32(o, 1, data.len() as u32);
+        Ok(())
+    }
+}
+
+fn bytearray_buffer(vm: &Vm, o: Obj) -> Option<BufferInfo> {
+    Some(BufferInfo { holder: vm.get(o, 3), offset: 0, len: vm.get_usize(o, 1), writable: true })
+}
+
+fn data(vm: &Vm, o: Obj) -> Vec<u8> {
+    vm.buffer_bytes(o).unwrap_or_default()
+}
+
+/// The bytes for a bytes/bytearray constructor argument list.
+pub fn bytes_from_args(vm: &mut Vm, args: &[Obj]) -> PyResult<Vec<u8>> {
+    match args.first() {
+        None => Ok(Vec::new()),
+        Some(&o) if vm.is_str(o) => {
+            if args.len() < 2 {
+                return Err(vm.type_error("string argument without an encoding"));
+            }
+            Ok(vm.str_bytes(o).unwrap_or_default())
+        }
+        Some(&o) if vm.int_value(o).is_some() => {
+            let n = vm.int_value(o).unwrap_or(0);
+            if n < 0 {
+                return Err(vm.value_error("negative count"));
+            }
+            if n > (1 << 26) {
+                return Err(vm.memory_error());
+            }
+            Ok(alloc::vec![0u8; n as usize])
+        }
+        Some(&o) => {
+            if let Some(b) = vm.buffer_bytes(o) {
+                return Ok(b);
+            }
+            let mut out = Vec::new();
+            for item in vm.collect_iterable(o)? {
+                let v = vm.expect_int(item)?;
+                if !(0..256).contains(&v) {
+                    return Err(vm.value_error("bytes value out of range"));
+                }
+                out.push(v as u8);
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn bytearray_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let d = bytes_from_args(vm, args)?;
+    vm.new_bytearray(&d)
+}
+
+fn bytearray_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    out.push_str("bytearray(");
+    super::bytes::bytes_repr(&data(vm, o), out);
+    out.push(')');
+    Ok(())
+}
+
+fn bytearray_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
+    let n = vm.get_usize(o, 1);
+    Ok(match op {
+        rt::UNARY_BOOL => Some(Obj::from_bool(n != 0)),
+        rt::UNARY_LEN => Some(vm.new_int(n as i64)?),
+        _ => None,
+    })
+}
+
+/// Comparisons and `in` shared by bytes-like types; `None` = not handled.
+fn compare(vm: &mut Vm, op: u8, x: &[u8], b: Obj) -> PyResult<Option<Obj>> {
+    if op == bop::IN {
+        if let Some(v) = vm.int_value(b) {
+            return Ok(Some(Obj::from_bool(x.contains(&(v as u8)))));
+        }
+        let Some(y) = vm.buffer_bytes(b) else { return Ok(None) };
+        let found = y.is_empty() || x.windows(y.len()).any(|w| w == y.as_slice());
+        return Ok(Some(Obj::from_bool(found)));
+    }
+    let Some(y) = vm.buffer_bytes(b) else {
+        return Ok(match op {
+            bop::EQUAL => Some(Obj::FALSE),
+            bop::NOT_EQUAL => Some(Obj::TRUE),
+            _ => None,
+        });
+    };
+    let y = y.as_slice();
+    Ok(Some(Obj::from_bool(match op {
+        bop::EQUAL => x == y,
+        bop::NOT_EQUAL => x != y,
+        bop::LESS => x < y,
+        bop::MORE => x > y,
+        bop::LESS_EQUAL => x <= y,
+        bop::MORE_EQUAL => x >= y,
+        _ => return Ok(None),
+    })))
+}
+
+fn bytearray_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
+    let x = data(vm, a);
+    match op {
+        bop::ADD | bop::INPLACE_ADD => {
+            let Some(y) = vm.buffer_bytes(b) else { return Ok(None) };
+            let mut v = x;
+            v.extend_from_slice(&y);
+            if op == bop::INPLACE_ADD {
+                vm.bytearray_set(a, &v)?;
+                return Ok(Some(a));
+            }
+            Ok(Some(vm.new_bytearray(&v)?))
+        }
+        _ => compare(vm, op, &x, b),
+    }
+}
+
+fn byte_value(vm: &mut Vm, v: Obj) -> PyResult<u8> {
+    let n = vm.expect_int(v)?;
+    Ok(n as u8)
+}
+
+fn bytearray_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
+    let mut d = data(vm, o);
+    if value.is_null() {
+        return Err(vm.type_error("'bytearray' object doesn't support item deletion"));
+    }
+    if let Some((start, stop, step)) = vm.slice_indices(index, d.len())? {
+        if value == Obj::SENTINEL {
+            let picked = super::slice::pick(&d, start, stop, step);
+            return vm.new_bytearray(&picked);
+        }
+        if step != 1 {
+            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
+        }
+        let new = bytes_from_args(vm, &[value])?;
+        let (s, e) = (start.max(0) as usize, stop.max(start).max(0) as usize);
+        let (s, e) = (s.min(d.len()), e.min(d.len()));
+        d.splice(s..e, new);
+        vm.bytearray_set(o, &d)?;
+        return Ok(Obj::NONE);
+    }
+    let i = vm.seq_index(index, d.len(), "bytearray")?;
+    if value == Obj::SENTINEL {
+        return vm.new_int(i64::from(d.get(i).copied().unwrap_or(0)));
+    }
+    let b = byte_value(vm, value)?;
+    vm.buffer_write(o, i, &[b]);
+    Ok(Obj::NONE)
+}
+
+/// `bytearray.append(x)`.
+pub fn bytearray_append(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let (o, v) = match args {
+        [o, v] if vm.is_bytearray(*o) => (*o, *v),
+        _ => return Err(vm.type_error("function takes 2 positional arguments")),
+    };
+    let b = byte_value(vm, v)?;
+    let mut d = data(vm, o);
+    d.push(b);
+    vm.bytearray_set(o, &d)?;
+    Ok(Obj::NONE)
+}
+
+/// `bytearray.extend(iterable)`.
+pub fn bytearray_extend(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let (o, v) = match args {
+        [o, v] if vm.is_bytearray(*o) => (*o, *v),
+        _ => return Err(vm.type_error("function takes 2 positional arguments")),
+    };
+    let more = bytes_from_args(vm, &[v])?;
+    let mut d = data(vm, o);
+    d.extend_from_slice(&more);
+    vm.bytearray_set(o, &d)?;
+    Ok(Obj::NONE)
+}
+
+fn memoryview_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let src = match args {
+        [o] => *o,
+        _ => return Err(vm.type_error("function takes 1 positional arguments")),
+    };
+    let Some(info) = vm.buffer_info(src) else {
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
+    new_view(vm, src, 0, info.len)
+}
+
+fn new_view(vm: &mut Vm, src: Obj, offset: usize, len: usize) -> PyResult<Obj> {
+    let m = vm.alloc(4)?;
+    vm.set(m, 0, super::type_obj(ids::MEMORYVIEW));
+    vm.set(m, 1, src);
+    vm.set_u32(m, 2, offset as u32);
+    vm.set_u32(m, 3, len as u32);
+    Ok(m)
+}
+
+fn memoryview_buffer(vm: &Vm, m: Obj) -> Option<BufferInfo> {
+    let inner = vm.buffer_info(vm.get(m, 1))?;
+    let (off, len) = (vm.get_usize(m, 2), vm.get_usize(m, 3));
+    // The underlying object may have shrunk (bytearray): clamp.
+    let len = len.min(inner.len.saturating_sub(off));
+    Some(BufferInfo { holder: inner.holder, offset: inner.offset + off, len, writable: inner.writable })
+}
+
+fn memoryview_unary(vm: &mut Vm, op: u8, m: Obj) -> PyResult<Option<Obj>> {
+    let n = vm.buffer_info(m).map_or(0, |i| i.len);
+    Ok(match op {
+        rt::UNARY_BOOL => Some(Obj::from_bool(n != 0)),
+        rt::UNARY_LEN => Some(vm.new_int(n as i64)?),
+        _ => None,
+    })
+}
+
+fn memoryview_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
+    if op == bop::EQUAL || op == bop::NOT_EQUAL {
+        let x = data(vm, a);
+        return compare(vm, op, &x, b);
+    }
+    Ok(None)
+}
+
+fn memoryview_subscr(vm: &mut Vm, m: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
+    let Some(info) = vm.buffer_info(m) else { return Err(vm.type_error("bad memoryview")) };
+    if value.is_null() {
+        return Err(vm.type_error("'memoryview' object doesn't support item deletion"));
+    }
+    if let Some((start, stop, step)) = vm.slice_indices(index, info.len)? {
+        if step != 1 {
+            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
+        }
+        let (s, e) = (start.max(0) as usize, stop.max(start).max(0) as usize);
+        if value == Obj::SENTINEL {
+            let src = vm.get(m, 1);
+            let off = vm.get_usize(m, 2);
+            return new_view(vm, src, off + s, e - s);
+        }
+        if !info.writable {
+            return Err(vm.type_error("'memoryview' object doesn't support item assignment"));
+        }
+        let new = vm.buffer_bytes(value).unwrap_or_default();
+        if new.len() != e - s {
+            return Err(vm.value_error("memoryview assignment: lvalue and rvalue have different structures"));
+        }
+        vm.buffer_write(m, s, &new);
+        return Ok(Obj::NONE);
+    }
+    let i = vm.seq_index(index, info.len, "memoryview")?;
+    if value == Obj::SENTINEL {
+        let d = data(vm, m);
+        return vm.new_int(i64::from(d.get(i).copied().unwrap_or(0)));
+    }
+    if !info.writable {
+        return Err(vm.type_error("'memoryview' object doesn't support item assignment"));
+    }
+    let b = byte_value(vm, value)?;
+    vm.buffer_write(m, i, &[b]);
+    Ok(Obj::NONE)
+}
+
+fn memoryview_hex(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let d = args.first().and_then(|&m| vm.buffer_bytes(m)).unwrap_or_default();
+    let mut out = String::new();
+    for b in d {
+        out.push_str(&alloc::format!("{b:02x}"));
+    }
+    vm.new_str(&out)
+}
