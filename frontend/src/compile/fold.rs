@@ -369,8 +369,10 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
             }
             BinOp::Pow => {
                 if y < 0 {
-                    // Float powers are left to the runtime's libm `pow`.
-                    return None;
+                    if x == 0 {
+                        return None;
+                    }
+                    return Some(ConstVal::Float(int_pow_f64(x as f64, y)));
                 }
                 x.checked_pow(u32::try_from(y).ok()?)
             }
@@ -410,6 +412,22 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
         _ => return None,
     };
     Some(ConstVal::Float(r))
+}
+
+/// `x ** y` for a negative int exponent `y`, by repeated squaring (as MicroPython
+/// folds `int ** -int` to a float).
+fn int_pow_f64(x: f64, y: i128) -> f64 {
+    let mut n = y.unsigned_abs();
+    let mut base = x;
+    let mut acc = 1.0;
+    while n > 0 {
+        if n & 1 == 1 {
+            acc *= base;
+        }
+        base *= base;
+        n >>= 1;
+    }
+    1.0 / acc
 }
 
 /// True when an expression statement is a constant MicroPython drops.
