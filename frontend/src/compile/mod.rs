@@ -118,7 +118,12 @@ pub fn compile_eval_ast(e: &Expr, filename: &str, opts: &CompileOptions) -> Resu
     crate::scope::analyze(&mut c.arena, &[], &c.consts, opts.opt_level)?;
     let expr_stmt = Stmt { pos: e.pos, kind: StmtKind::Return(Some(e.clone())) };
     crate::scope::analyze(&mut c.arena, core::slice::from_ref(&expr_stmt), &c.consts, opts.opt_level)?;
-    c.expr(e)?;
+    // Scopes are recorded against the analysed tree: compile that copy.
+    let analysed = match &expr_stmt.kind {
+        StmtKind::Return(Some(a)) => a,
+        _ => e,
+    };
+    c.expr(analysed)?;
     c.cx.emit.return_value();
     c.finish()
 }

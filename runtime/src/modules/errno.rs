@@ -53,3 +53,21 @@ pub fn os_error(vm: &mut Vm, errno: i32) -> PyErr {
         Err(e) => e,
     }
 }
+
+/// MicroPython's `str()` of an `OSError` with these args, when it differs from
+/// the plain rendering: `[Errno N] NAME` for a known code alone, `[Errno N] msg`
+/// for a code and a message.
+pub fn os_error_text(vm: &Vm, args: &[Obj]) -> Option<alloc::string::String> {
+    let code = args.first()?.small_int_value()?;
+    match args {
+        [_] => CODES.iter().find(|(_, c)| *c == code).map(|(n, _)| alloc::format!("[Errno {code}] {n}")),
+        [_, msg] => {
+            let m = vm.str_text(*msg)?;
+            Some(match CODES.iter().find(|(_, c)| *c == code) {
+                Some((n, _)) => alloc::format!("[Errno {code}] {n}: {m}"),
+                None => alloc::format!("[Errno {code}] {m}"),
+            })
+        }
+        _ => None,
+    }
+}

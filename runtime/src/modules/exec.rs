@@ -81,6 +81,9 @@ fn eval_exec(vm: &mut Vm, args: &[Obj], kind: InputKind) -> PyResult<Obj> {
     }
     if let Some(&l) = args.get(2) {
         if l != Obj::NONE {
+            if !vm.is_dict(l) {
+                return Err(vm.type_error("locals must be a dict"));
+            }
             locals = l;
         }
     }

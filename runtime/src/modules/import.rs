@@ -154,6 +154,12 @@ impl Vm {
         if let Some(m) = self.dict_get(modules, key)? {
             return Ok(m);
         }
+        if parent.is_null() && full == "__main__" && !self.st.sys.loaded.is_null() {
+            let loaded = self.st.sys.loaded;
+            if let Some(m) = self.dict_get(loaded, key)? {
+                return Ok(m);
+            }
+        }
         if parent.is_null() {
             if let Some(m) = self.builtin_module(full)? {
                 return Ok(m);

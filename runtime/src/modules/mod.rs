@@ -209,6 +209,20 @@ impl Vm {
         })
     }
 
+    /// True for built-in modules other than `builtins`: their globals are
+    /// read-only from Python, as MicroPython's are (in ROM).
+    pub fn is_readonly_module(&self, m: Obj) -> bool {
+        let loaded = self.st.sys.loaded;
+        if loaded.is_null() {
+            return false;
+        }
+        let name = self.get(m, 2);
+        let text = self.str_text(name).unwrap_or_default();
+        text != "builtins" && text != "__main__" && MODULES.iter().any(|d| d.name == text) && {
+            self.dict_entries(loaded).iter().any(|&(_, v)| v == m)
+        }
+    }
+
     /// Sets a name in a globals dict.
     pub fn set_global(&mut self, globals: Obj, name: &str, value: Obj) -> PyResult<()> {
         let k = self.qstr_obj(name)?;

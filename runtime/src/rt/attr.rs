@@ -217,6 +217,11 @@ impl Vm {
     pub fn store_attr_raw(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
         let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
         let target = if self.is_module(obj) {
+            if self.is_readonly_module(obj) {
+                let attr = self.qstr_text(name);
+                let msg = alloc::format!("'module' object has no attribute '{attr}'");
+                return Err(self.new_error(ids::ATTRIBUTE_ERROR, &msg));
+            }
             self.get(obj, 1)
         } else if self.is_user_class(obj) {
             self.get(obj, 3)

@@ -111,6 +111,13 @@ fn exc_print(vm: &mut Vm, o: Obj, out: &mut String, repr: bool) -> PyResult<()> 
         }
         return Ok(());
     }
+    // OSError(errno[, message]): "[Errno N] NAME" / "[Errno N] message" (system modules).
+    if vm.exception_matches(o, OS_ERROR) {
+        if let Some(text) = crate::modules::errno::os_error_text(vm, &items) {
+            out.push_str(&text);
+            return Ok(());
+        }
+    }
     match items.as_slice() {
         [] => {}
         [one] => vm.print_obj(*one, out, false)?,
