@@ -16,6 +16,7 @@ use alloc::vec::Vec;
 
 use ferropy_bytecode::code::scope_flags;
 use ferropy_bytecode::opcode as op;
+use ferropy_bytecode::prelude::Signature;
 use ferropy_bytecode::{CodeKind, ConstObj, RawCode};
 
 use crate::emit::*;
@@ -208,12 +209,15 @@ impl Emit for BytecodeEmitter {
             n_state = 1;
         }
         let prelude = layout::PreludeParams {
-            n_state,
-            n_exc_stack: self.exc_stack_size,
-            scope_flags: flags,
-            n_pos_args: info.num_pos_args,
-            n_kwonly_args: info.num_kwonly_args,
-            n_def_pos_args: info.num_def_pos_args,
+            signature: Signature {
+                n_state,
+                n_exc_stack: self.exc_stack_size,
+                // Only the low 4 flag bits are part of the signature.
+                scope_flags: (flags & 0x0F) as u8,
+                n_pos_args: info.num_pos_args,
+                n_kwonly_args: info.num_kwonly_args,
+                n_def_pos_args: info.num_def_pos_args,
+            },
             name_qstr: name_q,
             param_qstrs: param_qs,
             cells: info.cells,
