@@ -75,7 +75,7 @@ pub(super) fn assemble(code: &[Ins], n_labels: usize, p: &PreludeParams) -> Resu
     let (events, tail) = events_of(code);
     let fixed_info = fixed_info_len(p);
     let mut labels = alloc::vec![0usize; n_labels];
-    let mut scratch = Vec::new();
+    let mut scratch = Vec::with_capacity(64);
     let mut sizer = Sizer { events: &events, tail, fixed: fixed_info, p, scratch: &mut scratch };
     let first = sizer.pass(&mut labels, Pass::StackSize, 0);
     let mut prev = sizer.pass(&mut labels, Pass::CodeSize, first.n_info);
@@ -92,7 +92,8 @@ pub(super) fn assemble(code: &[Ins], n_labels: usize, p: &PreludeParams) -> Resu
             break;
         }
     }
-    let out = run_pass(code, &mut labels_before, p, Pass::Emit, n_info_before, p.cells.len());
+    let sizes = (prev.info_len, prev.code_len);
+    let out = run_pass(code, &mut labels_before, p, n_info_before, sizes);
     if out.overflow {
         return Err(CompileError::syntax("bytecode overflow", Pos::default()));
     }
@@ -115,7 +116,9 @@ fn fixed_size(ins: &Ins) -> usize {
 
 /// The jumps, labels and line markers of `code`, and the fixed bytes after the last one.
 fn events_of(code: &[Ins]) -> (Vec<Event>, usize) {
-    let mut events = Vec::new();
+    let n_events =
+        code.iter().filter(|ins| matches!(ins, Ins::Jump(..) | Ins::Unwind(..) | Ins::Label(_) | Ins::Line(_))).count();
+    let mut events = Vec::with_capacity(n_events);
     let mut gap = 0usize;
     for ins in code {
         let kind = match *ins {
@@ -167,8 +170,9 @@ impl Sizer<'_> {
         let mut offset = 0usize;
         let mut last_line: u32 = 1;
         let mut last_line_offset: usize = 0;
-        // The line table is encoded into the scratch buffer to measure it.
-        self.scratch.clear();
+        // Line-table entries other than the common one-byte kind are measured by
+        // encoding them into the scratch buffer.
+        let mut line_table = 0usize;
         for ev in self.events {
             offset += ev.gap as usize;
             match ev.kind {
@@ -183,14 +187,22 @@ impl Sizer<'_> {
                 }
                 EventKind::Line(line) => {
                     if line > last_line {
-                        encode_line_delta(sat_u32(offset - last_line_offset), line - last_line, self.scratch);
+                        let (bytes, lines) = (offset - last_line_offset, line - last_line);
+                        if bytes <= 0x1F && lines <= 3 {
+                            // The common one-byte entry (see `encode_line_delta`).
+                            line_table += 1;
+                        } else {
+                            self.scratch.clear();
+                            encode_line_delta(sat_u32(bytes), lines, self.scratch);
+                            line_table += self.scratch.len();
+                        }
                         last_line_offset = offset;
                         last_line = line;
                     }
                 }
             }
         }
-        let n_info = self.fixed.names + self.scratch.len();
+        let n_info = self.fixed.names + line_table;
         let n_cell = self.p.cells.len();
         let size_field = if pass == Pass::StackSize {
             0
@@ -244,24 +256,25 @@ fn svint_len(v: i64) -> usize {
     }
 }
 
+/// The final emit pass: writes the prelude and the bytecode. `sizes` are the
+/// (info, code) lengths the size passes found, used as capacities (the code is
+/// appended to the info buffer afterwards, so that one gets room for both).
 fn run_pass(
     code: &[Ins],
     labels: &mut [usize],
     p: &PreludeParams,
-    pass: Pass,
     n_info_prev: usize,
-    n_cell_prev: usize,
+    sizes: (usize, usize),
 ) -> PassOutput {
-    let mut info = Vec::new();
+    let pass = Pass::Emit;
+    let mut info = Vec::with_capacity(sizes.0 + sizes.1);
     encode_signature(&p.signature, &mut info);
-    if pass != Pass::StackSize {
-        encode_size(sat_u32(n_info_prev), sat_u32(n_cell_prev), &mut info);
-    }
+    encode_size(sat_u32(n_info_prev), sat_u32(p.cells.len()), &mut info);
     write_vuint(&mut info, u64::from(p.name_qstr));
     for &q in &p.param_qstrs {
         write_vuint(&mut info, u64::from(q));
     }
-    let mut out = Vec::with_capacity(code.len() * 2);
+    let mut out = Vec::with_capacity(sizes.1);
     let mut overflow = false;
     let mut last_line: u32 = 1;
     let mut last_line_offset: usize = 0;
@@ -318,7 +331,7 @@ fn run_pass(
     for &c in &p.cells {
         info.push(c.min(255) as u8);
     }
-    PassOutput { info, code: out, overflow: overflow && pass == Pass::Emit }
+    PassOutput { info, code: out, overflow }
 }
 
 /// Writes a jump; returns true when the offset does not fit the 2-byte form.
