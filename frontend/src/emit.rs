@@ -265,7 +265,7 @@ pub mod star_flag {
 /// first one from [`Emit::end_scope`].
 pub trait Emit {
     /// Starts compiling a scope; `info` describes its parameters, locals and cells.
-    fn start_scope(&mut self, info: &ScopeInfo);
+    fn start_scope(&mut self, info: ScopeInfo);
     /// Finishes the scope and returns its code. `qstrs`/`consts` are the module's
     /// tables (entry 0 of `qstrs` is the source file name); the emitter appends
     /// the strings and constants it uses and encodes indices into them.

@@ -12,6 +12,9 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::ast::*;
 
@@ -252,13 +255,14 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
                 UnaryOp::Not => Some(if v.truth() { ConstVal::False } else { ConstVal::True }),
                 UnaryOp::Pos => v.is_number().then_some(v),
                 UnaryOp::Neg => match v {
-                    ConstVal::Int(i) => Some(from_i128(-i128::from(i))),
-                    ConstVal::BigInt(s) => s.parse::<i128>().ok().map(|x| from_i128(-x)),
+                    ConstVal::Int(i) => Some(from_big(-BigInt::from(i))),
+                    ConstVal::BigInt(s) => s.parse::<BigInt>().ok().map(|x| from_big(-x)),
                     ConstVal::Float(f) => Some(ConstVal::Float(-f)),
                     _ => None,
                 },
                 UnaryOp::Invert => match v {
                     ConstVal::Int(i) => Some(ConstVal::Int(!i)),
+                    ConstVal::BigInt(s) => s.parse::<BigInt>().ok().map(|x| from_big(-x - 1u8)),
                     _ => None,
                 },
             }
@@ -286,19 +290,95 @@ pub fn fold_expr(e: &Expr, consts: &Consts, opt: u8) -> Option<ConstVal> {
     }
 }
 
-fn as_int(v: &ConstVal) -> Option<i128> {
+fn as_int(v: &ConstVal) -> Option<BigInt> {
     match v {
-        ConstVal::Int(i) => Some(i128::from(*i)),
-        ConstVal::BigInt(s) => s.parse::<i128>().ok(),
+        ConstVal::Int(i) => Some(BigInt::from(*i)),
+        ConstVal::BigInt(s) => s.parse::<BigInt>().ok(),
         _ => None,
     }
 }
 
-fn from_i128(v: i128) -> ConstVal {
-    match i64::try_from(v) {
+fn from_big(v: BigInt) -> ConstVal {
+    match i64::try_from(&v) {
         Ok(i) => ConstVal::Int(i),
         Err(_) => ConstVal::BigInt(alloc::format!("{v}")),
     }
+}
+
+/// Folded integers are kept to this many bits; wider results are left to run time
+/// (so that `1 << 10**9` cannot exhaust the compiler's memory).
+const MAX_FOLD_BITS: u64 = 1 << 16;
+
+/// An integer operation folded with arbitrary precision; None when MicroPython would
+/// not fold it (or the result would be wider than [`MAX_FOLD_BITS`]).
+fn int_binary(op: BinOp, x: &BigInt, y: &BigInt) -> Option<ConstVal> {
+    let fits = |bits: u64| bits <= MAX_FOLD_BITS;
+    let r = match op {
+        BinOp::BitOr => x | y,
+        BinOp::BitXor => x ^ y,
+        BinOp::BitAnd => x & y,
+        BinOp::LShift => {
+            let n = u64::try_from(y).ok()?;
+            if !fits(x.bits().saturating_add(n)) {
+                return None;
+            }
+            x << n
+        }
+        BinOp::RShift => {
+            if y.is_negative() {
+                return None;
+            }
+            // Shifting by more than the width gives 0 or -1 either way.
+            let n = u64::try_from(y).unwrap_or(u64::MAX).min(x.bits().saturating_add(1));
+            x >> n
+        }
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mult => {
+            if !fits(x.bits().saturating_add(y.bits())) {
+                return None;
+            }
+            x * y
+        }
+        BinOp::MatMult => return None,
+        BinOp::FloorDiv => {
+            if y.is_zero() {
+                return None;
+            }
+            x.div_floor(y)
+        }
+        BinOp::Mod => {
+            if y.is_zero() {
+                return None;
+            }
+            x.mod_floor(y)
+        }
+        BinOp::Div => {
+            if y.is_zero() {
+                return None;
+            }
+            return Some(ConstVal::Float(big_f64(x) / big_f64(y)));
+        }
+        BinOp::Pow => {
+            if y.is_negative() {
+                if x.is_zero() {
+                    return None;
+                }
+                return Some(ConstVal::Float(int_pow_f64(big_f64(x), i128::try_from(y).ok()?)));
+            }
+            let n = u32::try_from(y).ok()?;
+            if !fits(x.bits().saturating_mul(u64::from(n))) {
+                return None;
+            }
+            num_traits::pow::Pow::pow(x, n)
+        }
+    };
+    Some(from_big(r))
+}
+
+/// The nearest float to `x` (infinite when out of range).
+fn big_f64(x: &BigInt) -> f64 {
+    x.to_f64().unwrap_or(if x.is_negative() { f64::NEG_INFINITY } else { f64::INFINITY })
 }
 
 fn as_f64(v: &ConstVal) -> f64 {
@@ -326,58 +406,7 @@ fn floor_f(x: f64) -> f64 {
 /// One folded binary operation; None when MicroPython would not fold it.
 fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
     if let (Some(x), Some(y)) = (as_int(&a), as_int(&b)) {
-        let r: Option<i128> = match op {
-            BinOp::BitOr => Some(x | y),
-            BinOp::BitXor => Some(x ^ y),
-            BinOp::BitAnd => Some(x & y),
-            BinOp::LShift => {
-                if !(0..127).contains(&y) {
-                    return None;
-                }
-                let r = x.checked_shl(y as u32)?;
-                (r >> y == x).then_some(r)
-            }
-            BinOp::RShift => {
-                if y < 0 {
-                    return None;
-                }
-                Some(x >> y.min(127))
-            }
-            BinOp::Add => x.checked_add(y),
-            BinOp::Sub => x.checked_sub(y),
-            BinOp::Mult => x.checked_mul(y),
-            BinOp::MatMult => None,
-            BinOp::FloorDiv => {
-                if y == 0 {
-                    return None;
-                }
-                let q = x.checked_div(y)?;
-                Some(if (x % y != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q })
-            }
-            BinOp::Mod => {
-                if y == 0 {
-                    return None;
-                }
-                let r = x.checked_rem(y)?;
-                Some(if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r })
-            }
-            BinOp::Div => {
-                if y == 0 {
-                    return None;
-                }
-                return Some(ConstVal::Float(x as f64 / y as f64));
-            }
-            BinOp::Pow => {
-                if y < 0 {
-                    if x == 0 {
-                        return None;
-                    }
-                    return Some(ConstVal::Float(int_pow_f64(x as f64, y)));
-                }
-                x.checked_pow(u32::try_from(y).ok()?)
-            }
-        };
-        return r.map(from_i128);
+        return int_binary(op, &x, &y);
     }
     let (x, y) = (as_f64(&a), as_f64(&b));
     let r = match op {

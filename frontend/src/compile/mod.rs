@@ -186,7 +186,7 @@ impl<'o> Compiler<'o> {
         c.interned.insert(filename);
         let info = c.arena.scopes.first().map(|s| s.info_for_emitter());
         if let Some(info) = info {
-            c.cx.emit.start_scope(&info);
+            c.cx.emit.start_scope(info);
         }
         Ok(c)
     }
@@ -346,7 +346,7 @@ impl<'o> Compiler<'o> {
         let saved = core::mem::replace(&mut self.cx, ScopeCtx::new(emit, sid));
         let info = self.arena.scopes.get(sid).map(|s| s.info_for_emitter());
         if let Some(info) = info {
-            self.cx.emit.start_scope(&info);
+            self.cx.emit.start_scope(info);
         }
         let r = self.child_body(sid, body);
         let r = r.and_then(|_| self.cx.emit.end_scope(&mut self.qstrs, &mut self.const_table));

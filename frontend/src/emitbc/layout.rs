@@ -11,6 +11,7 @@
 use alloc::vec::Vec;
 
 use ferropy_bytecode::opcode as op;
+use ferropy_bytecode::prelude::{encode_line_delta, encode_signature, encode_size, Signature};
 use ferropy_bytecode::varint::{vuint_len, write_svint, write_vuint};
 
 use super::Ins;
@@ -20,12 +21,7 @@ use crate::token::Pos;
 
 /// The prelude fields of one scope.
 pub(super) struct PreludeParams {
-    pub n_state: u32,
-    pub n_exc_stack: u32,
-    pub scope_flags: u16,
-    pub n_pos_args: u32,
-    pub n_kwonly_args: u32,
-    pub n_def_pos_args: u32,
+    pub signature: Signature,
     pub name_qstr: u32,
     pub param_qstrs: Vec<u32>,
     pub cells: Vec<u32>,
@@ -79,22 +75,25 @@ pub(super) fn assemble(code: &[Ins], n_labels: usize, p: &PreludeParams) -> Resu
     let (events, tail) = events_of(code);
     let fixed_info = fixed_info_len(p);
     let mut labels = alloc::vec![0usize; n_labels];
-    let first = size_pass(&events, tail, &mut labels, fixed_info, p, Pass::StackSize, 0);
-    let mut prev = size_pass(&events, tail, &mut labels, fixed_info, p, Pass::CodeSize, first.n_info);
+    let mut scratch = Vec::with_capacity(64);
+    let mut sizer = Sizer { events: &events, tail, fixed: fixed_info, p, scratch: &mut scratch };
+    let first = sizer.pass(&mut labels, Pass::StackSize, 0);
+    let mut prev = sizer.pass(&mut labels, Pass::CodeSize, first.n_info);
     let mut labels_before = labels.clone();
     let mut n_info_before = prev.n_info;
     // Emit passes until the sizes are stable (bounded: sizes only shrink).
     for _ in 0..64 {
         labels_before.copy_from_slice(&labels);
         n_info_before = prev.n_info;
-        let out = size_pass(&events, tail, &mut labels, fixed_info, p, Pass::Emit, prev.n_info);
+        let out = sizer.pass(&mut labels, Pass::Emit, prev.n_info);
         let stable = out.info_len == prev.info_len && out.code_len == prev.code_len;
         prev = out;
         if stable {
             break;
         }
     }
-    let out = run_pass(code, &mut labels_before, p, Pass::Emit, n_info_before, p.cells.len());
+    let sizes = (prev.info_len, prev.code_len);
+    let out = run_pass(code, &mut labels_before, p, n_info_before, sizes);
     if out.overflow {
         return Err(CompileError::syntax("bytecode overflow", Pos::default()));
     }
@@ -117,7 +116,9 @@ fn fixed_size(ins: &Ins) -> usize {
 
 /// The jumps, labels and line markers of `code`, and the fixed bytes after the last one.
 fn events_of(code: &[Ins]) -> (Vec<Event>, usize) {
-    let mut events = Vec::new();
+    let n_events =
+        code.iter().filter(|ins| matches!(ins, Ins::Jump(..) | Ins::Unwind(..) | Ins::Label(_) | Ins::Line(_))).count();
+    let mut events = Vec::with_capacity(n_events);
     let mut gap = 0usize;
     for ins in code {
         let kind = match *ins {
@@ -147,63 +148,80 @@ struct FixedInfo {
 
 fn fixed_info_len(p: &PreludeParams) -> FixedInfo {
     let mut sig = Vec::new();
-    encode_signature(p, &mut sig);
+    encode_signature(&p.signature, &mut sig);
     let names =
         vuint_len(u64::from(p.name_qstr)) + p.param_qstrs.iter().map(|&q| vuint_len(u64::from(q))).sum::<usize>();
     FixedInfo { signature: sig.len(), names }
 }
 
-/// The number of bytes [`encode_size`] writes.
-fn size_field_len(mut n_info: usize, mut n_cell: usize) -> usize {
-    let mut n = 1;
-    n_cell >>= 1;
-    n_info >>= 6;
-    while n_cell | n_info != 0 {
-        n += 1;
-        n_cell >>= 1;
-        n_info >>= 6;
-    }
-    n
+/// What the size-finding passes share: the compact event list, the prelude and a scratch
+/// buffer the variable-size prelude parts are encoded into to measure them.
+struct Sizer<'a> {
+    events: &'a [Event],
+    tail: usize,
+    fixed: FixedInfo,
+    p: &'a PreludeParams,
+    scratch: &'a mut Vec<u8>,
 }
 
-/// One pass computing sizes only (see [`run_pass`], which it mirrors).
-fn size_pass(
-    events: &[Event],
-    tail: usize,
-    labels: &mut [usize],
-    fixed: FixedInfo,
-    p: &PreludeParams,
-    pass: Pass,
-    n_info_prev: usize,
-) -> PassSizes {
-    let mut offset = 0usize;
-    let mut line_table = 0usize;
-    let mut last_line: u32 = 1;
-    let mut last_line_offset: usize = 0;
-    for ev in events {
-        offset += ev.gap as usize;
-        match ev.kind {
-            EventKind::Jump { op, label, extra } => {
-                let target = labels.get(label as usize).copied().unwrap_or(0);
-                offset += jump_size(op, offset, target, pass) + usize::from(extra);
-            }
-            EventKind::Label(l) => {
-                if let Some(slot) = labels.get_mut(l as usize) {
-                    *slot = offset;
+impl Sizer<'_> {
+    /// One pass computing sizes only (see [`run_pass`], which it mirrors).
+    fn pass(&mut self, labels: &mut [usize], pass: Pass, n_info_prev: usize) -> PassSizes {
+        let mut offset = 0usize;
+        let mut last_line: u32 = 1;
+        let mut last_line_offset: usize = 0;
+        // Line-table entries other than the common one-byte kind are measured by
+        // encoding them into the scratch buffer.
+        let mut line_table = 0usize;
+        for ev in self.events {
+            offset += ev.gap as usize;
+            match ev.kind {
+                EventKind::Jump { op, label, extra } => {
+                    let target = labels.get(label as usize).copied().unwrap_or(0);
+                    offset += jump_size(op, offset, target, pass) + usize::from(extra);
                 }
-            }
-            EventKind::Line(line) => {
-                if line > last_line {
-                    line_table += line_delta_len(offset - last_line_offset, (line - last_line) as usize);
-                    last_line_offset = offset;
-                    last_line = line;
+                EventKind::Label(l) => {
+                    if let Some(slot) = labels.get_mut(l as usize) {
+                        *slot = offset;
+                    }
+                }
+                EventKind::Line(line) => {
+                    if line > last_line {
+                        let (bytes, lines) = (offset - last_line_offset, line - last_line);
+                        if bytes <= 0x1F && lines <= 3 {
+                            // The common one-byte entry (see `encode_line_delta`).
+                            line_table += 1;
+                        } else {
+                            self.scratch.clear();
+                            encode_line_delta(sat_u32(bytes), lines, self.scratch);
+                            line_table += self.scratch.len();
+                        }
+                        last_line_offset = offset;
+                        last_line = line;
+                    }
                 }
             }
         }
+        let n_info = self.fixed.names + line_table;
+        let n_cell = self.p.cells.len();
+        let size_field = if pass == Pass::StackSize {
+            0
+        } else {
+            self.scratch.clear();
+            encode_size(sat_u32(n_info_prev), sat_u32(n_cell), self.scratch);
+            self.scratch.len()
+        };
+        PassSizes {
+            info_len: self.fixed.signature + size_field + n_info + n_cell,
+            code_len: offset + self.tail,
+            n_info,
+        }
     }
-    let n_info = fixed.names + line_table;
-    let size_field = if pass == Pass::StackSize { 0 } else { size_field_len(n_info_prev, p.cells.len()) };
-    PassSizes { info_len: fixed.signature + size_field + n_info + p.cells.len(), code_len: offset + tail, n_info }
+}
+
+/// `n` as a `u32`, saturated (prelude fields are 32-bit; bigger code overflows anyway).
+fn sat_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The size of a jump written at `here` to `target` (see [`write_jump`]).
@@ -238,44 +256,25 @@ fn svint_len(v: i64) -> usize {
     }
 }
 
-/// The number of bytes [`encode_line_delta`] writes.
-fn line_delta_len(mut bytes: usize, mut lines: usize) -> usize {
-    let mut n = 0;
-    while bytes > 0 || lines > 0 {
-        let (b, l);
-        if lines <= 6 || bytes > 0xF {
-            b = bytes.min(0x1F);
-            l = if b < bytes { 0 } else { lines.min(3) };
-            n += 1;
-        } else {
-            b = bytes.min(0xF);
-            l = lines.min(0x7FF);
-            n += 2;
-        }
-        bytes -= b;
-        lines -= l;
-    }
-    n
-}
-
+/// The final emit pass: writes the prelude and the bytecode. `sizes` are the
+/// (info, code) lengths the size passes found, used as capacities (the code is
+/// appended to the info buffer afterwards, so that one gets room for both).
 fn run_pass(
     code: &[Ins],
     labels: &mut [usize],
     p: &PreludeParams,
-    pass: Pass,
     n_info_prev: usize,
-    n_cell_prev: usize,
+    sizes: (usize, usize),
 ) -> PassOutput {
-    let mut info = Vec::new();
-    encode_signature(p, &mut info);
-    if pass != Pass::StackSize {
-        encode_size(n_info_prev, n_cell_prev, &mut info);
-    }
+    let pass = Pass::Emit;
+    let mut info = Vec::with_capacity(sizes.0 + sizes.1);
+    encode_signature(&p.signature, &mut info);
+    encode_size(sat_u32(n_info_prev), sat_u32(p.cells.len()), &mut info);
     write_vuint(&mut info, u64::from(p.name_qstr));
     for &q in &p.param_qstrs {
         write_vuint(&mut info, u64::from(q));
     }
-    let mut out = Vec::with_capacity(code.len() * 2);
+    let mut out = Vec::with_capacity(sizes.1);
     let mut overflow = false;
     let mut last_line: u32 = 1;
     let mut last_line_offset: usize = 0;
@@ -322,7 +321,7 @@ fn run_pass(
             Ins::Line(line) => {
                 if line > last_line {
                     let bytes = out.len() - last_line_offset;
-                    encode_line_delta(bytes, (line - last_line) as usize, &mut info);
+                    encode_line_delta(sat_u32(bytes), line - last_line, &mut info);
                     last_line_offset = out.len();
                     last_line = line;
                 }
@@ -332,7 +331,7 @@ fn run_pass(
     for &c in &p.cells {
         info.push(c.min(255) as u8);
     }
-    PassOutput { info, code: out, overflow: overflow && pass == Pass::Emit }
+    PassOutput { info, code: out, overflow }
 }
 
 /// Writes a jump; returns true when the offset does not fit the 2-byte form.
@@ -362,92 +361,18 @@ fn write_jump(out: &mut Vec<u8>, b: u8, target: usize, pass: Pass) -> bool {
     }
 }
 
-/// Encodes the prelude signature (MicroPython's `MP_BC_PRELUDE_SIG_ENCODE`).
-pub(crate) fn encode_signature(p: &PreludeParams, out: &mut Vec<u8>) {
-    let mut s = u64::from(p.n_state.saturating_sub(1));
-    let mut e = u64::from(p.n_exc_stack);
-    let mut f = u64::from(p.scope_flags & 0x0F);
-    let mut a = u64::from(p.n_pos_args);
-    let mut k = u64::from(p.n_kwonly_args);
-    let mut d = u64::from(p.n_def_pos_args);
-    let mut z = ((s & 0xF) << 3 | (e & 1) << 2 | (a & 3)) as u8;
-    s >>= 4;
-    e >>= 1;
-    a >>= 2;
-    while s | e | f | a | k | d != 0 {
-        out.push(0x80 | z);
-        z = ((f & 1) << 6 | (s & 3) << 4 | (k & 1) << 3 | (a & 1) << 2 | (e & 1) << 1 | (d & 1)) as u8;
-        s >>= 2;
-        e >>= 1;
-        f >>= 1;
-        a >>= 1;
-        k >>= 1;
-        d >>= 1;
-    }
-    out.push(z);
-}
-
-/// Encodes the prelude size field (n_info, n_cell).
-fn encode_size(mut n_info: usize, mut n_cell: usize, out: &mut Vec<u8>) {
-    loop {
-        let mut z = ((n_info & 0x3F) << 1 | (n_cell & 1)) as u8;
-        n_cell >>= 1;
-        n_info >>= 6;
-        if n_cell | n_info != 0 {
-            z |= 0x80;
-        }
-        out.push(z);
-        if n_cell | n_info == 0 {
-            break;
-        }
-    }
-}
-
-/// Appends line-table entries advancing by `bytes` bytecode bytes and `lines` lines.
-fn encode_line_delta(mut bytes: usize, mut lines: usize, out: &mut Vec<u8>) {
-    while bytes > 0 || lines > 0 {
-        let (b, l);
-        if lines <= 6 || bytes > 0xF {
-            b = bytes.min(0x1F);
-            l = if b < bytes { 0 } else { lines.min(3) };
-            out.push((b | (l << 5)) as u8);
-        } else {
-            b = bytes.min(0xF);
-            l = lines.min(0x7FF);
-            out.push((0x80 | b | ((l >> 4) & 0x70)) as u8);
-            out.push((l & 0xFF) as u8);
-        }
-        bytes -= b;
-        lines -= l;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn size_functions_match_the_writers() {
+    fn svint_len_matches_the_writer() {
         let mut values: Vec<i64> = (-70_000..70_000).step_by(7).collect();
         values.extend([i64::MIN, i64::MAX, -64, -65, 63, 64, 8191, 8192, -8192, -8193]);
         for v in values {
             let mut buf = Vec::new();
             write_svint(&mut buf, v);
             assert_eq!(svint_len(v), buf.len(), "svint {v}");
-        }
-        for n_info in [0usize, 1, 63, 64, 4095, 4096, 300_000] {
-            for n_cell in [0usize, 1, 2, 3, 200] {
-                let mut buf = Vec::new();
-                encode_size(n_info, n_cell, &mut buf);
-                assert_eq!(size_field_len(n_info, n_cell), buf.len(), "size {n_info} {n_cell}");
-            }
-        }
-        for bytes in [0usize, 1, 15, 16, 31, 32, 100, 5000] {
-            for lines in [0usize, 1, 3, 6, 7, 100, 2047, 2048, 10_000] {
-                let mut buf = Vec::new();
-                encode_line_delta(bytes, lines, &mut buf);
-                assert_eq!(line_delta_len(bytes, lines), buf.len(), "line delta {bytes} {lines}");
-            }
         }
     }
 }

@@ -16,6 +16,7 @@ use alloc::vec::Vec;
 
 use ferropy_bytecode::code::scope_flags;
 use ferropy_bytecode::opcode as op;
+use ferropy_bytecode::prelude::Signature;
 use ferropy_bytecode::{CodeKind, ConstObj, RawCode};
 
 use crate::emit::*;
@@ -52,7 +53,10 @@ enum Ins {
 pub struct BytecodeEmitter {
     info: Option<ScopeInfo>,
     code: Vec<Ins>,
-    strings: Vec<String>,
+    /// The scope's distinct strings, concatenated (see `string_ends`).
+    strings: String,
+    /// Where each string of `strings` ends (string `i` starts where `i - 1` ends).
+    string_ends: Vec<u32>,
     string_index: crate::strmap::StrIndex,
     consts: Vec<ConstObj>,
     children: Vec<RawCode>,
@@ -74,16 +78,27 @@ impl BytecodeEmitter {
         BytecodeEmitter { source_lines, code: Vec::with_capacity(32), ..Default::default() }
     }
 
+    /// The scope-local number of string `s`, adding it when new.
     fn qstr(&mut self, s: &str) -> u32 {
         let hash = crate::strmap::hash_str(s);
-        let strings = &self.strings;
-        if let Some(i) = self.string_index.find(hash, |i| strings.get(i).is_some_and(|k| k == s)) {
+        if let Some(i) = self.string_index.find(hash, |i| self.string(i) == s) {
             return i as u32;
         }
-        let i = self.strings.len();
+        let i = self.string_ends.len();
         self.string_index.insert(hash, i);
-        self.strings.push(String::from(s));
+        self.strings.push_str(s);
+        self.string_ends.push(self.strings.len() as u32);
         i as u32
+    }
+
+    /// Scope-local string number `i` (empty when out of range).
+    fn string(&self, i: usize) -> &str {
+        let end = self.string_ends.get(i).copied().unwrap_or(0) as usize;
+        let start = match i.checked_sub(1) {
+            Some(prev) => self.string_ends.get(prev).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.strings.get(start..end).unwrap_or("")
     }
 
     fn adjust(&mut self, delta: i32) {
@@ -139,23 +154,8 @@ impl BytecodeEmitter {
 }
 
 impl Emit for BytecodeEmitter {
-    fn start_scope(&mut self, info: &ScopeInfo) {
-        // Everything but the locals, which bytecode does not need.
-        self.info = Some(ScopeInfo {
-            kind: info.kind,
-            simple_name: info.simple_name.clone(),
-            emitter: info.emitter,
-            scope_flags: info.scope_flags,
-            num_pos_args: info.num_pos_args,
-            num_kwonly_args: info.num_kwonly_args,
-            num_def_pos_args: info.num_def_pos_args,
-            num_locals: info.num_locals,
-            param_names: info.param_names.clone(),
-            locals: Vec::new(),
-            cells: info.cells.clone(),
-            viper_return_type: info.viper_return_type,
-            def_line: info.def_line,
-        });
+    fn start_scope(&mut self, info: ScopeInfo) {
+        self.info = Some(info);
     }
 
     fn end_scope(&mut self, qstrs: &mut QstrTable, consts: &mut Vec<ConstObj>) -> Result<RawCode, CompileError> {
@@ -166,7 +166,7 @@ impl Emit for BytecodeEmitter {
             return Err(CompileError::syntax("internal error: scope not started", Pos::default()));
         };
         // Resolve the scope's strings and constants to module table indices, in order of use.
-        let mut qmap: Vec<Option<u32>> = alloc::vec![None; self.strings.len()];
+        let mut qmap: Vec<Option<u32>> = alloc::vec![None; self.string_ends.len()];
         let mut cmap: Vec<Option<u32>> = alloc::vec![None; self.consts.len()];
         let name_q = qstrs.intern(&info.simple_name);
         let param_qs: Vec<u32> = info.param_names.iter().map(|p| qstrs.intern(p)).collect();
@@ -178,7 +178,7 @@ impl Emit for BytecodeEmitter {
                     let idx = match slot {
                         Some(i) => *i,
                         None => {
-                            let i = qstrs.intern(&self.strings[*q as usize]);
+                            let i = qstrs.intern(self.string(*q as usize));
                             *slot = Some(i);
                             i
                         }
@@ -208,12 +208,15 @@ impl Emit for BytecodeEmitter {
             n_state = 1;
         }
         let prelude = layout::PreludeParams {
-            n_state,
-            n_exc_stack: self.exc_stack_size,
-            scope_flags: flags,
-            n_pos_args: info.num_pos_args,
-            n_kwonly_args: info.num_kwonly_args,
-            n_def_pos_args: info.num_def_pos_args,
+            signature: Signature {
+                n_state,
+                n_exc_stack: self.exc_stack_size,
+                // Only the low 4 flag bits are part of the signature.
+                scope_flags: (flags & 0x0F) as u8,
+                n_pos_args: info.num_pos_args,
+                n_kwonly_args: info.num_kwonly_args,
+                n_def_pos_args: info.num_def_pos_args,
+            },
             name_qstr: name_q,
             param_qstrs: param_qs,
             cells: info.cells,
@@ -577,7 +580,8 @@ impl Emit for BytecodeEmitter {
     }
 
     fn promote_names_to_global(&mut self, names: &[String]) {
-        let promoted: Vec<bool> = self.strings.iter().map(|s| names.iter().any(|n| n == s)).collect();
+        let promoted: Vec<bool> =
+            (0..self.string_ends.len()).map(|i| names.iter().any(|n| n == self.string(i))).collect();
         for ins in self.code.iter_mut() {
             if let Ins::Qstr(b, q) = ins {
                 if promoted.get(*q as usize).copied().unwrap_or(false) {
