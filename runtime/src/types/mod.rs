@@ -12,6 +12,7 @@ pub mod class;
 pub mod dict;
 pub mod exception;
 pub mod filter;
+pub mod format;
 pub mod function;
 pub mod generator;
 pub mod ids;
