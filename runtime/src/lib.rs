@@ -23,6 +23,7 @@ pub mod builtins;
 pub mod bytes_view;
 pub mod error;
 pub mod gc;
+pub mod modules;
 pub mod obj;
 pub mod qstr;
 pub mod rt;

@@ -41,6 +41,12 @@ pub const FROZENSET: u32 = 33;
 pub const BYTEARRAY: u32 = 34;
 pub const MEMORYVIEW: u32 = 35;
 pub const FILTER: u32 = 36;
+pub const ORDERED_DICT: u32 = 37;
+pub const DEQUE: u32 = 38;
+pub const ARRAY: u32 = 39;
+pub const STRUCT_FUNCS: u32 = 40;
+pub const COLLECTIONS_FUNCS: u32 = 41;
+pub const ARRAY_FUNCS: u32 = 42;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -83,7 +83,32 @@ impl Vm {
                 return Ok(Step::Yield(v));
             }
             op::YIELD_FROM => return self.op_yield_from(),
-            op::IMPORT_NAME | op::IMPORT_FROM | op::IMPORT_STAR => {
+            // Minimal import of built-in modules (containers branch); the
+            // imports work provides the full machinery.
+            op::IMPORT_NAME => {
+                let q = self.qstr_arg(ins.arg)?;
+                let name = self.qstr_text(q);
+                let Some(init) = crate::modules::find(&name) else {
+                    let msg = alloc::format!("no module named '{name}'");
+                    return Err(self.new_error(ids::IMPORT_ERROR, &msg));
+                };
+                let m = init(self)?;
+                self.drop_n(1)?;
+                self.poke(0, m)?;
+            }
+            op::IMPORT_FROM => {
+                let q = self.qstr_arg(ins.arg)?;
+                let m = self.peek(0)?;
+                let v = match self.load_attr_opt(m, q)? {
+                    Some(v) => v,
+                    None => {
+                        let msg = alloc::format!("can't import name {}", self.qstr_text(q));
+                        return Err(self.new_error(ids::IMPORT_ERROR, &msg));
+                    }
+                };
+                self.push(v)?;
+            }
+            op::IMPORT_STAR => {
                 let msg = "import not supported yet";
                 return Err(self.new_error(ids::IMPORT_ERROR, msg));
             }
