@@ -272,3 +272,22 @@ fn unpack_from(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     }
     vm.new_tuple(&out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::VmConfig;
+    use alloc::boxed::Box;
+
+    #[test]
+    fn layout_follows_byte_order_and_alignment() {
+        let mut vm = Vm::new(VmConfig::default(), Box::new(|_: &[u8]| {}), Box::new(|_: &[u8]| {})).expect("vm");
+        for (fmt, size, items) in [("<bi", 5, 2), ("@bi", 8, 2), (">2h3s", 7, 3), ("bhx", 5, 2), ("<q", 8, 1)] {
+            let f = vm.new_str(fmt).expect("str");
+            let parsed = parse(&mut vm, f).expect("parse");
+            assert_eq!(layout(&parsed), (size, items), "{fmt}");
+        }
+        let bad = vm.new_str("z").expect("str");
+        assert!(parse(&mut vm, bad).is_err());
+    }
+}

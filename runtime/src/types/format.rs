@@ -355,9 +355,11 @@ fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<(
     }
 }
 
-/// `fmt % args` for str.
+/// `fmt % args` for str and bytes.
 pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
-    let f: Vec<char> = vm.str_text(fmt).unwrap_or_default().chars().collect();
+    let is_bytes = vm.is_exact(fmt, ids::BYTES);
+    let text = String::from_utf8_lossy(&vm.str_bytes(fmt).unwrap_or_default()).into_owned();
+    let f: Vec<char> = text.chars().collect();
     let (items, dict) = if vm.is_tuple(args) {
         (vm.tuple_items(args), None)
     } else if vm.is_dict(args) {
@@ -489,7 +491,13 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
                 format_int(n, base, upper, prec, p, &mut out);
             }
             'r' | 's' => {
-                let t = if conv == 'r' { vm.to_repr(arg)? } else { vm.to_str(arg)? };
+                let t = if conv == 'r' {
+                    vm.to_repr(arg)?
+                } else if is_bytes && vm.is_exact(arg, ids::BYTES) {
+                    String::from_utf8_lossy(&vm.str_bytes(arg).unwrap_or_default()).into_owned()
+                } else {
+                    vm.to_str(arg)?
+                };
                 let t: String = match prec {
                     Some(pr) => t.chars().take(pr).collect(),
                     None => t,
@@ -505,6 +513,9 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
     }
     if dict.is_none() && next != items.len() {
         return Err(vm.type_error("format string didn't convert all arguments"));
+    }
+    if is_bytes {
+        return vm.new_bytes(out.as_bytes());
     }
     vm.new_str(&out)
 }
