@@ -81,7 +81,13 @@ fn super_attr(vm: &mut Vm, s: Obj, name: Qstr) -> PyResult<Option<Obj>> {
         Some((f, kind)) => {
             let is_fun = vm.type_of(f) == super::type_obj(ids::FUNCTION) || kind == Some(super::MethodKind::Instance);
             if is_fun {
-                Ok(Some(vm.new_bound_method(f, obj)?))
+                // Built-in methods act on the native part of the instance,
+                // except `object`'s own (`__init__` rebuilds that part).
+                let object_method = f.static_object_id().is_some_and(|id| {
+                    id >= crate::builtins::METHOD_ID_BASE && (id - crate::builtins::METHOD_ID_BASE) >> 8 == ids::OBJECT
+                });
+                let target = if kind.is_some() && !object_method { vm.native_self(obj) } else { obj };
+                Ok(Some(vm.new_bound_method(f, target)?))
             } else {
                 Ok(Some(f))
             }
