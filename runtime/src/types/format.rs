@@ -23,8 +23,9 @@ struct Pad {
     prefix: bool,
 }
 
+/// Pads `body` to `p.width`; like MicroPython, the width counts bytes.
 fn pad_text(body: &str, p: Pad, out: &mut String) {
-    let len = body.chars().count();
+    let len = body.len();
     let pad = p.width.saturating_sub(len);
     let (left, right) = match p.align {
         '<' => (0, pad),
