@@ -223,11 +223,15 @@ fn array_subscr(vm: &mut Vm, a: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
         let (s, e) = (s.min(n), e.min(n));
         let mut d = data_of(vm, a);
         if value == Obj::SENTINEL {
-            return new_array(vm, code, &d[s * sz..e * sz]);
+            let part = d.get(s * sz..e * sz).unwrap_or(&[]).to_vec();
+            return new_array(vm, code, &part);
         }
         let Some(new) = vm.buffer_bytes(value) else {
             return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "array/bytes required on right side"));
         };
+        if e * sz > d.len() {
+            return Err(vm.value_error("bad slice"));
+        }
         d.splice(s * sz..e * sz, new);
         set_data(vm, a, &d)?;
         return Ok(Obj::NONE);
@@ -235,7 +239,8 @@ fn array_subscr(vm: &mut Vm, a: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     let i = vm.seq_index(index, n, "array")?;
     if value == Obj::SENTINEL {
         let d = data_of(vm, a);
-        return vm.new_int(decode(code, &d[i * sz..(i + 1) * sz]));
+        let item = d.get(i * sz..(i + 1) * sz).unwrap_or(&[]);
+        return vm.new_int(decode(code, item));
     }
     let v = vm.expect_int(value)?;
     vm.buffer_write(a, i * sz, &encode(code, v)[..sz]);
