@@ -15,7 +15,9 @@
 //!   signal handler) sets; the VM checks it on backward jumps and calls and
 //!   raises `KeyboardInterrupt`.
 
+pub mod array;
 pub mod cmath;
+pub mod collections;
 pub mod errno;
 pub mod exec;
 pub mod fmath;
@@ -25,6 +27,7 @@ pub mod import;
 pub mod io;
 pub mod math;
 pub mod micropython;
+pub mod struct_;
 pub mod sys;
 pub mod time;
 
@@ -75,6 +78,35 @@ pub static MODULES: &[ModuleDef] = &[
     ModuleDef { name: "math", functions: &math::FUNCTIONS, init: math::init },
     ModuleDef { name: "cmath", functions: &cmath::FUNCTIONS, init: cmath::init },
 ];
+
+/// Builds a module object itself (modules whose globals include types and other objects).
+pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
+
+/// Built-in modules that construct their own module object (containers branch).
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 3] =
+    [("array", array::init), ("collections", collections::init), ("struct", struct_::init)];
+
+/// A module named `name` whose globals hold the methods of built-in type
+/// `funcs` (a table of plain functions) and the `extra` (name, value) pairs.
+pub fn make_module(vm: &mut Vm, name: &str, funcs: u32, extra: &[(&str, Obj)]) -> PyResult<Obj> {
+    let g = crate::types::dict::new_dict(vm, 0)?;
+    vm.root(g);
+    let k = vm.qstr_obj("__name__")?;
+    let n = vm.qstr_obj(name)?;
+    vm.dict_store(g, k, n)?;
+    if let Some(d) = crate::types::desc(funcs) {
+        for (i, m) in d.methods.iter().enumerate() {
+            let k = vm.qstr_obj(m.name)?;
+            vm.dict_store(g, k, Vm::builtin_method_obj(funcs, i))?;
+        }
+    }
+    for (name, v) in extra {
+        let k = vm.qstr_obj(name)?;
+        vm.dict_store(g, k, *v)?;
+    }
+    let m = vm.new_module(name, g)?;
+    Ok(vm.root(m))
+}
 
 /// Calls native module function `id` (a static-object id in `FN_BASE..`).
 pub fn call(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
@@ -172,7 +204,11 @@ impl Vm {
 
     /// The built-in module `name`, created on first use; `None` if there is none.
     pub fn builtin_module(&mut self, name: &str) -> PyResult<Option<Obj>> {
-        let Some(index) = MODULES.iter().position(|m| m.name == name) else { return Ok(None) };
+        let constructed = CONSTRUCTED_MODULES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
+        let index = MODULES.iter().position(|m| m.name == name);
+        if index.is_none() && constructed.is_none() {
+            return Ok(None);
+        }
         if self.st.sys.loaded.is_null() {
             self.st.sys.loaded = crate::types::dict::new_dict(self, 0)?;
         }
@@ -180,6 +216,17 @@ impl Vm {
         if let Some(m) = self.dict_get_str(loaded, name)? {
             return Ok(Some(m));
         }
+        if let Some(construct) = constructed {
+            return self.with_temps(|vm| {
+                let m = construct(vm)?;
+                vm.root(m);
+                let k = vm.qstr_obj(name)?;
+                let loaded = vm.st.sys.loaded;
+                vm.dict_store(loaded, k, m)?;
+                Ok(Some(m))
+            });
+        }
+        let Some(index) = index else { return Ok(None) };
         if name == "builtins" {
             let b = self.st.builtins;
             let m = self.new_module("builtins", b)?;

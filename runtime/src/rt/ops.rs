@@ -222,6 +222,16 @@ impl Vm {
             bop::EQUAL if a == b => return Ok(Obj::TRUE),
             _ => {}
         }
+        // Equality with a user class on the right only: its __eq__ first
+        // (MicroPython's second pass; built-in types answer False instead of
+        // "unsupported" here).
+        if op == bop::EQUAL && !self.is_user_class(self.type_of(a)) && self.is_user_class(self.type_of(b)) {
+            if let Some(r) = super::call_dunder(self, b, "__eq__", &[a])? {
+                if r != Obj::NOT_IMPLEMENTED {
+                    return Ok(r);
+                }
+            }
+        }
         // User classes: special methods.
         if self.is_user_class(self.type_of(a)) {
             if (bop::INPLACE_OR..=bop::INPLACE_POWER).contains(&op) {

@@ -84,6 +84,9 @@ fn bytes_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         let found = y.is_empty() || x.windows(y.len()).any(|w| w == y.as_slice());
         return Ok(Some(Obj::from_bool(found)));
     }
+    if op == bop::MODULO {
+        return super::format::str_percent(vm, a, b).map(Some);
+    }
     if op == bop::MULTIPLY || op == bop::INPLACE_MULTIPLY {
         let Some(n) = vm.int_value(b) else { return Ok(None) };
         let n = n.max(0) as usize;

@@ -40,6 +40,43 @@ static DICT_METHODS: [Method; 11] = [
     Method { name: "fromkeys", fun: dict_fromkeys, kind: super::MethodKind::Class },
 ];
 
+/// `collections.OrderedDict`: the dict layout kept in insertion order
+/// (entries are contiguous from slot 0, found by linear search, as
+/// MicroPython's ordered maps).
+pub static ORDERED_DICT_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(ordered_make_new),
+    print: Some(ordered_print),
+    unary_op: Some(dict_unary),
+    binary_op: Some(dict_binary),
+    subscr: Some(dict_subscr),
+    getiter: Some(dict_getiter),
+    methods: &DICT_METHODS,
+    ..TypeDesc::new("OrderedDict", ids::DICT)
+};
+
+fn ordered_make_new(vm: &mut Vm, t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let d = new_dict(vm, 0)?;
+    vm.set(d, 0, super::type_obj(ids::ORDERED_DICT));
+    vm.root(d);
+    let _ = t;
+    if let Some(&src) = args.first() {
+        update_from(vm, d, src)?;
+    }
+    for pair in kw.chunks(2) {
+        if let [k, v] = pair {
+            vm.dict_store(d, *k, *v)?;
+        }
+    }
+    Ok(d)
+}
+
+fn ordered_print(vm: &mut Vm, o: Obj, out: &mut String, repr: bool) -> PyResult<()> {
+    out.push_str("OrderedDict(");
+    dict_print(vm, o, out, repr)?;
+    out.push(')');
+    Ok(())
+}
+
 /// The dict iterator type.
 pub static DICT_ITERATOR_TYPE: TypeDesc =
     TypeDesc { getiter: Some(rt::self_iter), iternext: Some(dict_iter_next), ..TypeDesc::new("iterator", ids::OBJECT) };
@@ -86,7 +123,10 @@ enum Lookup {
 impl Vm {
     /// True for dicts.
     pub fn is_dict(&self, o: Obj) -> bool {
-        o.is_heap_ref() && self.get(o, 0) == super::type_obj(ids::DICT)
+        o.is_heap_ref() && {
+            let t = self.get(o, 0);
+            t == super::type_obj(ids::DICT) || t == super::type_obj(ids::ORDERED_DICT)
+        }
     }
 
     /// Number of entries.
@@ -191,7 +231,64 @@ impl Vm {
         })
     }
 
+    /// Lookup in an ordered (insertion-order, linear) table.
+    fn ordered_lookup(&mut self, d: Obj, key: Obj, kind: Lookup) -> PyResult<Option<usize>> {
+        let alloc = self.get_usize(d, 2);
+        let mut end = 0;
+        for i in 0..alloc {
+            let table = self.get(d, 3);
+            let k = self.get(table, 2 * i);
+            if k.is_null() {
+                break;
+            }
+            end = i + 1;
+            if k == Obj::SENTINEL {
+                continue;
+            }
+            if self.keys_equal(k, key)? {
+                if let Lookup::Remove = kind {
+                    let table = self.get(d, 3);
+                    self.set(table, 2 * i, Obj::SENTINEL);
+                    let used = self.get_u32(d, 1);
+                    self.set_u32(d, 1, used.saturating_sub(1));
+                }
+                return Ok(Some(i));
+            }
+        }
+        if !matches!(kind, Lookup::Add) {
+            return Ok(None);
+        }
+        if end >= alloc {
+            let entries = self.dict_entries(d);
+            let new_alloc = (entries.len() * 2).max(4);
+            self.with_temps(|vm| {
+                vm.root(d);
+                vm.root(key);
+                let old = vm.get(d, 3);
+                vm.root(old);
+                let table = vm.alloc(2 * new_alloc)?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    vm.set(table, 2 * i, *k);
+                    vm.set(table, 2 * i + 1, *v);
+                }
+                vm.set(d, 3, table);
+                vm.set_u32(d, 2, new_alloc as u32);
+                Ok(())
+            })?;
+            end = entries.len();
+        }
+        let table = self.get(d, 3);
+        self.set(table, 2 * end, key);
+        self.set(table, 2 * end + 1, Obj::NULL);
+        let used = self.get_u32(d, 1);
+        self.set_u32(d, 1, used + 1);
+        Ok(Some(end))
+    }
+
     fn map_lookup(&mut self, d: Obj, key: Obj, kind: Lookup) -> PyResult<Option<usize>> {
+        if self.get(d, 0) == super::type_obj(ids::ORDERED_DICT) {
+            return self.ordered_lookup(d, key, kind);
+        }
         if self.get_usize(d, 2) == 0 {
             match kind {
                 Lookup::Add => self.rehash(d)?,

@@ -44,11 +44,17 @@ pub const STRING_IO: u32 = 57;
 pub const BYTES_IO: u32 = 58;
 pub const TEXT_IO: u32 = 59;
 // containers branch
-pub const SET: u32 = 40;
-pub const FROZENSET: u32 = 41;
-pub const BYTEARRAY: u32 = 42;
-pub const MEMORYVIEW: u32 = 43;
-pub const FILTER: u32 = 44;
+pub const SET: u32 = 34;
+pub const FROZENSET: u32 = 35;
+pub const BYTEARRAY: u32 = 36;
+pub const MEMORYVIEW: u32 = 37;
+pub const FILTER: u32 = 38;
+pub const ORDERED_DICT: u32 = 39;
+pub const DEQUE: u32 = 40;
+pub const ARRAY: u32 = 41;
+pub const STRUCT_FUNCS: u32 = 42;
+pub const COLLECTIONS_FUNCS: u32 = 43;
+pub const ARRAY_FUNCS: u32 = 44;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

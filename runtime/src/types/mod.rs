@@ -12,6 +12,7 @@ pub mod class;
 pub mod dict;
 pub mod exception;
 pub mod filter;
+pub mod format;
 pub mod function;
 pub mod generator;
 pub mod ids;
@@ -202,6 +203,12 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         BYTEARRAY => &bytearray::BYTEARRAY_TYPE,
         MEMORYVIEW => &bytearray::MEMORYVIEW_TYPE,
         FILTER => &filter::FILTER_TYPE,
+        ORDERED_DICT => &dict::ORDERED_DICT_TYPE,
+        DEQUE => &crate::modules::collections::DEQUE_TYPE,
+        ARRAY => &crate::modules::array::ARRAY_TYPE,
+        STRUCT_FUNCS => &crate::modules::struct_::STRUCT_FUNCS,
+        COLLECTIONS_FUNCS => &crate::modules::collections::COLLECTIONS_FUNCS,
+        ARRAY_FUNCS => &crate::modules::array::ARRAY_FUNCS,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

@@ -34,7 +34,19 @@ fn object_make_new(vm: &mut Vm, _t: Obj, _args: &[Obj], _kw: &[Obj]) -> PyResult
     Ok(o)
 }
 
-fn object_init(_vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+/// `object.__init__(self, ...)`: for an instance of a class derived from a
+/// built-in type, rebuilds its native part from the arguments (as
+/// MicroPython does for `super().__init__(...)`).
+fn object_init(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if let Some((&this, rest)) = args.split_first() {
+        if vm.native_self(this) != this {
+            let native = vm.class_native_base(vm.type_of(this));
+            if let Some(f) = super::desc(native).and_then(|d| d.make_new) {
+                let sub = f(vm, super::type_obj(native), rest, kw)?;
+                vm.set(this, 2, sub);
+            }
+        }
+    }
     Ok(Obj::NONE)
 }
 

@@ -479,3 +479,55 @@ fn set_update(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     }
     Ok(Obj::NONE)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::{HeapChoice, VmConfig};
+    use alloc::boxed::Box;
+
+    fn vm() -> Vm {
+        let config = VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
+        Vm::new(config, Box::new(|_: &[u8]| {}), Box::new(|_: &[u8]| {})).expect("vm")
+    }
+
+    #[test]
+    fn store_contains_remove_under_gc_stress() {
+        let mut vm = vm();
+        let s = vm.new_set(ids::SET, 0).expect("set");
+        vm.st.temps.push(s);
+        for i in 0..50 {
+            let k = vm.new_str(&alloc::format!("k{i}")).expect("str");
+            vm.st.temps.push(k);
+            vm.set_store(s, k).expect("store");
+            vm.set_store(s, k).expect("store twice");
+        }
+        assert_eq!(vm.dict_len(s), 50);
+        let k = vm.new_str("k7").expect("str");
+        vm.st.temps.push(k);
+        assert!(vm.set_contains(s, k).expect("contains"));
+        assert!(vm.dict_remove(s, k).expect("remove").is_some());
+        assert!(!vm.set_contains(s, k).expect("contains"));
+        assert_eq!(vm.set_items(s).len(), 49);
+    }
+
+    #[test]
+    fn frozenset_hash_ignores_order_and_repr_matches_micropython() {
+        let mut vm = vm();
+        let a = vm.new_set(ids::FROZENSET, 0).expect("set");
+        vm.st.temps.push(a);
+        let b = vm.new_set(ids::FROZENSET, 0).expect("set");
+        vm.st.temps.push(b);
+        for i in [1, 2, 3] {
+            vm.set_store(a, Obj::from_small_int(i).expect("int")).expect("store");
+        }
+        for i in [3, 2, 1] {
+            vm.set_store(b, Obj::from_small_int(i).expect("int")).expect("store");
+        }
+        assert_eq!(vm.hash(a).expect("hash"), vm.hash(b).expect("hash"));
+        assert_eq!(vm.to_repr(a).expect("repr"), "frozenset({1, 2, 3})");
+        let e = vm.new_set(ids::SET, 0).expect("set");
+        assert_eq!(vm.to_repr(e).expect("repr"), "set()");
+        assert!(vm.hash(e).is_err());
+    }
+}

@@ -167,7 +167,7 @@ fn str_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         };
     }
     if op == bop::MODULO {
-        return crate::types::misc::str_percent(vm, a, b).map(Some);
+        return crate::types::format::str_percent(vm, a, b).map(Some);
     }
     let Some(y) = vm.str_text(b) else {
         return Ok(match op {

@@ -1,0 +1,522 @@
+//! String formatting as MicroPython does it: `str.format` (fields with
+//! positional/keyword names, `!r`/`!s`, nested `{}` in the spec, the spec
+//! mini-language `[[fill]align][sign][#][0][width][,][.precision][type]`) and
+//! `fmt % args` (flags `-+ #0`, `*` width/precision, `%(key)s`).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::ids;
+use crate::error::{PyErr, PyResult};
+use crate::obj::Obj;
+use crate::vm::Vm;
+
+/// Padding and sign options for one formatted value.
+#[derive(Clone, Copy)]
+struct Pad {
+    fill: char,
+    /// '<', '>', '^' or '=' (pad after the sign).
+    align: char,
+    width: usize,
+    /// '+', ' ' or '\0'.
+    sign: char,
+    prefix: bool,
+}
+
+/// Pads `body` to `p.width`; like MicroPython, the width counts bytes.
+fn pad_text(body: &str, p: Pad, out: &mut String) {
+    let len = body.len();
+    let pad = p.width.saturating_sub(len);
+    let (left, right) = match p.align {
+        '<' => (0, pad),
+        '^' => (pad / 2, pad - pad / 2),
+        _ => (pad, 0),
+    };
+    out.extend(core::iter::repeat_n(p.fill, left));
+    out.push_str(body);
+    out.extend(core::iter::repeat_n(p.fill, right));
+}
+
+/// Formats an integer in `base` (`upper` for X), with sign, prefix, precision
+/// (minimum digits) and padding.
+fn format_int(n: i64, base: u32, upper: bool, prec: Option<usize>, p: Pad, out: &mut String) {
+    let mag = n.unsigned_abs();
+    let mut digits = match base {
+        2 => alloc::format!("{mag:b}"),
+        8 => alloc::format!("{mag:o}"),
+        16 if upper => alloc::format!("{mag:X}"),
+        16 => alloc::format!("{mag:x}"),
+        _ => alloc::format!("{mag}"),
+    };
+    if let Some(prec) = prec {
+        while digits.len() < prec {
+            digits.insert(0, '0');
+        }
+    }
+    let mut head = String::new();
+    if n < 0 {
+        head.push('-');
+    } else if p.sign == '+' || p.sign == ' ' {
+        head.push(p.sign);
+    }
+    if p.prefix {
+        head.push_str(match (base, upper) {
+            (2, _) => "0b",
+            (8, _) => "0o",
+            (16, true) => "0X",
+            (16, false) => "0x",
+            _ => "",
+        });
+    }
+    if p.align == '=' {
+        out.push_str(&head);
+        let rest = Pad { width: p.width.saturating_sub(head.len()), align: '>', ..p };
+        pad_text(&digits, rest, out);
+    } else {
+        head.push_str(&digits);
+        pad_text(&head, p, out);
+    }
+}
+
+fn is_int_like(vm: &Vm, o: Obj) -> Option<i64> {
+    if o == Obj::TRUE {
+        return Some(1);
+    }
+    if o == Obj::FALSE {
+        return Some(0);
+    }
+    vm.int_value(o)
+}
+
+fn kw_lookup(vm: &mut Vm, kw: &[Obj], name: &str) -> PyResult<Obj> {
+    for pair in kw.chunks(2) {
+        if let [k, v] = pair {
+            if vm.str_text(*k).as_deref() == Some(name) {
+                return Ok(*v);
+            }
+        }
+    }
+    let key = vm.new_str(name)?;
+    Err(PyErr(vm.new_exception(ids::KEY_ERROR, &[key])?))
+}
+
+/// `str.format(*args, **kwargs)`.
+pub fn str_format(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    let fmt = match args.first() {
+        Some(&f) => vm.expect_str(f)?,
+        None => return Err(vm.type_error("format needs a string")),
+    };
+    let pos = args.get(1..).unwrap_or(&[]);
+    let mut auto: i64 = 0;
+    let chars: Vec<char> = fmt.chars().collect();
+    let text = format_helper(vm, &chars, &mut auto, pos, kw, 0)?;
+    vm.new_str(&text)
+}
+
+fn format_helper(vm: &mut Vm, s: &[char], auto: &mut i64, pos: &[Obj], kw: &[Obj], depth: usize) -> PyResult<String> {
+    if depth > 8 {
+        return Err(vm.value_error("invalid format specifier"));
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        if c == '}' {
+            if s.get(i) == Some(&'}') {
+                out.push('}');
+                i += 1;
+                continue;
+            }
+            return Err(vm.value_error("single '}' encountered in format string"));
+        }
+        if c != '{' {
+            out.push(c);
+            continue;
+        }
+        if s.get(i) == Some(&'{') {
+            out.push('{');
+            i += 1;
+            continue;
+        }
+        let name_start = i;
+        while i < s.len() && !matches!(s[i], '}' | '!' | ':') {
+            i += 1;
+        }
+        let name: String = s[name_start..i].iter().collect();
+        let mut conv = None;
+        if i < s.len() && s[i] == '!' {
+            i += 1;
+            match s.get(i) {
+                Some(&c @ ('r' | 's')) => {
+                    conv = Some(c);
+                    i += 1;
+                }
+                Some(&c) => {
+                    let msg = alloc::format!("unknown conversion specifier {c}");
+                    return Err(vm.value_error(&msg));
+                }
+                None => return Err(vm.value_error("end of format while looking for conversion specifier")),
+            }
+        }
+        let mut spec: Option<Vec<char>> = None;
+        if i < s.len() && s[i] == ':' {
+            i += 1;
+            if s.get(i) != Some(&'}') {
+                let start = i;
+                let mut nest = 1;
+                while i < s.len() {
+                    if s[i] == '{' {
+                        nest += 1;
+                    } else if s[i] == '}' {
+                        nest -= 1;
+                        if nest == 0 {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+                spec = Some(s[start..i.min(s.len())].to_vec());
+            }
+        }
+        if i >= s.len() {
+            return Err(vm.value_error("unmatched '{' in format"));
+        }
+        if s[i] != '}' {
+            return Err(vm.value_error("expected ':' after format specifier"));
+        }
+        i += 1;
+        let mut arg = if !name.is_empty() {
+            let first = name.chars().next().unwrap_or(' ');
+            let lookup_end = name.find(['.', '[']).unwrap_or(name.len());
+            let v = if first.is_ascii_digit() {
+                if *auto > 0 {
+                    return Err(
+                        vm.value_error("can't switch from automatic field numbering to manual field specification")
+                    );
+                }
+                let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+                *auto = -1;
+                let idx = digits.parse::<usize>().unwrap_or(usize::MAX);
+                if digits.len() != lookup_end {
+                    return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "attributes not supported"));
+                }
+                match pos.get(idx) {
+                    Some(&v) => v,
+                    None => return Err(vm.new_error(ids::INDEX_ERROR, "tuple index out of range")),
+                }
+            } else {
+                kw_lookup(vm, kw, &name[..lookup_end])?
+            };
+            if lookup_end < name.len() {
+                return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "attributes not supported"));
+            }
+            v
+        } else {
+            if *auto < 0 {
+                return Err(vm.value_error("can't switch from manual field specification to automatic field numbering"));
+            }
+            let v = match pos.get(*auto as usize) {
+                Some(&v) => v,
+                None => return Err(vm.new_error(ids::INDEX_ERROR, "tuple index out of range")),
+            };
+            *auto += 1;
+            v
+        };
+        if spec.is_none() && conv.is_none() {
+            conv = Some('s');
+        }
+        if let Some(c) = conv {
+            let t = if c == 'r' { vm.to_repr(arg)? } else { vm.to_str(arg)? };
+            arg = vm.new_str(&t)?;
+            vm.root(arg);
+        }
+        let spec = match spec {
+            Some(sp) => format_helper(vm, &sp, auto, pos, kw, depth + 1)?,
+            None => String::new(),
+        };
+        format_one(vm, arg, &spec, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<()> {
+    let sp: Vec<char> = spec.chars().collect();
+    let is_align = |c: Option<&char>| matches!(c, Some('<' | '>' | '^' | '='));
+    let mut i = 0;
+    let (mut fill, mut align) = ('\0', '\0');
+    if is_align(sp.first()) {
+        align = sp[0];
+        i = 1;
+    } else if sp.len() >= 2 && is_align(sp.get(1)) {
+        fill = sp[0];
+        align = sp[1];
+        i = 2;
+    }
+    let mut sign = '\0';
+    if matches!(sp.get(i), Some('+' | '-' | ' ')) {
+        sign = sp[i];
+        i += 1;
+    }
+    let mut prefix = false;
+    if sp.get(i) == Some(&'#') {
+        prefix = true;
+        i += 1;
+    }
+    let int_val = is_int_like(vm, arg);
+    let numeric = int_val.is_some();
+    if sp.get(i) == Some(&'0') {
+        if align == '\0' && numeric {
+            align = '=';
+        }
+        if fill == '\0' {
+            fill = '0';
+        }
+    }
+    let mut width = 0usize;
+    while let Some(d) = sp.get(i).and_then(|c| c.to_digit(10)) {
+        width = width.saturating_mul(10).saturating_add(d as usize);
+        i += 1;
+    }
+    if matches!(sp.get(i), Some(',' | '_')) {
+        i += 1;
+    }
+    let mut prec: Option<usize> = None;
+    if sp.get(i) == Some(&'.') {
+        i += 1;
+        let mut p = 0usize;
+        while let Some(d) = sp.get(i).and_then(|c| c.to_digit(10)) {
+            p = p.saturating_mul(10).saturating_add(d as usize);
+            i += 1;
+        }
+        prec = Some(p);
+    }
+    let mut ty = '\0';
+    if let Some(&c) = sp.get(i) {
+        if "bcdeEfFgGnosxX%".contains(c) {
+            ty = c;
+            i += 1;
+        }
+    }
+    if i < sp.len() {
+        return Err(vm.value_error("invalid format specifier"));
+    }
+    if align == '\0' {
+        align = if numeric { '>' } else { '<' };
+    }
+    if fill == '\0' {
+        fill = ' ';
+    }
+    if sign == '+' || sign == ' ' {
+        if ty == 's' {
+            return Err(vm.value_error("sign not allowed in string format specifier"));
+        }
+        if ty == 'c' {
+            return Err(vm.value_error("sign not allowed with integer format specifier 'c'"));
+        }
+    }
+    let width = width.min(1 << 20);
+    let p = Pad { fill, align, width, sign, prefix };
+    let unknown = |vm: &mut Vm, ty: char, arg: Obj| {
+        let msg = alloc::format!("unknown format code '{ty}' for object of type '{}'", vm.type_name(arg));
+        vm.value_error(&msg)
+    };
+    if let Some(n) = int_val {
+        match ty {
+            '\0' | 'd' | 'n' => format_int(n, 10, false, None, p, out),
+            'b' => format_int(n, 2, false, None, p, out),
+            'o' => format_int(n, 8, false, None, p, out),
+            'x' => format_int(n, 16, false, None, p, out),
+            'X' => format_int(n, 16, true, None, p, out),
+            'c' => {
+                let c = char::from_u32(n as u32).unwrap_or('\u{fffd}');
+                pad_text(c.encode_utf8(&mut [0u8; 4]), p, out);
+            }
+            _ => return Err(unknown(vm, ty, arg)),
+        }
+        return Ok(());
+    }
+    if align == '=' {
+        return Err(vm.value_error("'=' alignment not allowed in string format specifier"));
+    }
+    match ty {
+        '\0' | 's' => {
+            let t = match vm.str_text(arg) {
+                Some(t) => t,
+                None => vm.to_str(arg)?,
+            };
+            let t: String = match prec {
+                Some(pr) => t.chars().take(pr).collect(),
+                None => t,
+            };
+            pad_text(&t, p, out);
+            Ok(())
+        }
+        _ => Err(unknown(vm, ty, arg)),
+    }
+}
+
+/// `fmt % args` for str and bytes.
+pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
+    let is_bytes = vm.is_exact(fmt, ids::BYTES);
+    let text = String::from_utf8_lossy(&vm.str_bytes(fmt).unwrap_or_default()).into_owned();
+    let f: Vec<char> = text.chars().collect();
+    let (items, dict) = if vm.is_tuple(args) {
+        (vm.tuple_items(args), None)
+    } else if vm.is_dict(args) {
+        (alloc::vec![args], Some(args))
+    } else {
+        (alloc::vec![args], None)
+    };
+    let mut out = String::new();
+    let mut next = 0usize;
+    let mut i = 0;
+    let need = |vm: &mut Vm| vm.type_error("format string needs more arguments");
+    while i < f.len() {
+        let c = f[i];
+        i += 1;
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        if i >= f.len() {
+            return Err(vm.value_error("incomplete format"));
+        }
+        if f[i] == '%' {
+            out.push('%');
+            i += 1;
+            continue;
+        }
+        let mut arg = None;
+        if f[i] == '(' {
+            let Some(d) = dict else { return Err(vm.type_error("format needs a dict")) };
+            next = 1;
+            let start = i + 1;
+            let Some(end) = f[start..].iter().position(|&c| c == ')') else {
+                return Err(vm.value_error("incomplete format key"));
+            };
+            let key: String = f[start..start + end].iter().collect();
+            let k = vm.new_str(&key)?;
+            vm.root(k);
+            arg = Some(vm.subscr(d, k, Obj::SENTINEL)?);
+            i = start + end + 1;
+        }
+        let mut p = Pad { fill: ' ', align: '>', width: 0, sign: '\0', prefix: false };
+        while i < f.len() {
+            match f[i] {
+                '-' => p.align = '<',
+                '+' => p.sign = '+',
+                ' ' if p.sign != '+' => p.sign = ' ',
+                ' ' => {}
+                '#' => p.prefix = true,
+                '0' => {
+                    if p.align != '<' {
+                        p.align = '=';
+                    }
+                    p.fill = '0';
+                }
+                _ => break,
+            }
+            i += 1;
+        }
+        if f.get(i) == Some(&'*') {
+            let Some(&w) = items.get(next) else { return Err(need(vm)) };
+            next += 1;
+            p.width = vm.expect_int(w)?.clamp(0, 1 << 20) as usize;
+            i += 1;
+        } else {
+            while let Some(d) = f.get(i).and_then(|c| c.to_digit(10)) {
+                p.width = (p.width * 10 + d as usize).min(1 << 20);
+                i += 1;
+            }
+        }
+        let mut prec: Option<usize> = None;
+        if f.get(i) == Some(&'.') {
+            i += 1;
+            if f.get(i) == Some(&'*') {
+                let Some(&w) = items.get(next) else { return Err(need(vm)) };
+                next += 1;
+                prec = Some(vm.expect_int(w)?.clamp(0, 1 << 20) as usize);
+                i += 1;
+            } else {
+                let mut v = 0usize;
+                while let Some(d) = f.get(i).and_then(|c| c.to_digit(10)) {
+                    v = (v * 10 + d as usize).min(1 << 20);
+                    i += 1;
+                }
+                prec = Some(v);
+            }
+        }
+        if i >= f.len() {
+            return Err(vm.value_error("incomplete format"));
+        }
+        let arg = match arg {
+            Some(a) => a,
+            None => {
+                let Some(&a) = items.get(next) else { return Err(need(vm)) };
+                next += 1;
+                a
+            }
+        };
+        let conv = f[i];
+        i += 1;
+        match conv {
+            'c' => {
+                let sp = Pad { fill: ' ', ..p };
+                if let Some(t) = vm.str_text(arg) {
+                    if t.chars().count() != 1 {
+                        return Err(vm.type_error("%c needs int or char"));
+                    }
+                    pad_text(&t, sp, &mut out);
+                } else if let Some(n) = is_int_like(vm, arg) {
+                    let c = char::from_u32(n as u32).unwrap_or('\u{fffd}');
+                    pad_text(c.encode_utf8(&mut [0u8; 4]), sp, &mut out);
+                } else {
+                    return Err(vm.type_error("integer needed"));
+                }
+            }
+            'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
+                let Some(n) = is_int_like(vm, arg) else {
+                    let msg = alloc::format!("can't convert {} to int", vm.type_name(arg));
+                    return Err(vm.type_error(&msg));
+                };
+                let (base, upper) = match conv {
+                    'o' => (8, false),
+                    'x' => (16, false),
+                    'X' => (16, true),
+                    _ => (10, false),
+                };
+                if base == 10 {
+                    p.prefix = false;
+                }
+                format_int(n, base, upper, prec, p, &mut out);
+            }
+            'r' | 's' => {
+                let t = if conv == 'r' {
+                    vm.to_repr(arg)?
+                } else if is_bytes && vm.is_exact(arg, ids::BYTES) {
+                    String::from_utf8_lossy(&vm.str_bytes(arg).unwrap_or_default()).into_owned()
+                } else {
+                    vm.to_str(arg)?
+                };
+                let t: String = match prec {
+                    Some(pr) => t.chars().take(pr).collect(),
+                    None => t,
+                };
+                pad_text(&t, Pad { fill: ' ', align: if p.align == '<' { '<' } else { '>' }, ..p }, &mut out);
+            }
+            _ => {
+                let msg =
+                    alloc::format!("unsupported format character '{conv}' (0x{:x}) at index {}", conv as u32, i - 1);
+                return Err(vm.value_error(&msg));
+            }
+        }
+    }
+    if dict.is_none() && next != items.len() {
+        return Err(vm.type_error("format string didn't convert all arguments"));
+    }
+    if is_bytes {
+        return vm.new_bytes(out.as_bytes());
+    }
+    vm.new_str(&out)
+}
