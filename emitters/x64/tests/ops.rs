@@ -153,10 +153,10 @@ fn set_cond_signed_and_unsigned() {
 #[test]
 fn immediates_of_every_size() {
     let values =
-        [0i64, 1, -1, 0x7FFF_FFFF, 0xFFFF_FFFF, i32::MIN as i64, 0x1_0000_0000, i64::MIN, i64::MAX, -0x1234_5678_9A];
+        [0i64, 1, -1, 0x7FFF_FFFF, 0xFFFF_FFFF, i32::MIN as i64, 0x1_0000_0000, i64::MIN, i64::MAX, -0x0012_3456_789A];
     for dst in USABLE {
         let f = build(1, |a| {
-            for (i, v) in values.iter().enumerate() {
+            for v in values.iter() {
                 a.mov_imm(dst, *v);
                 let skip = a.new_label();
                 a.jump_if_nonzero(Reg::Rdi, false, skip);

@@ -73,7 +73,7 @@ pub struct XorShift(pub u64);
 
 impl XorShift {
     /// Next pseudo-random word.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_word(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -84,7 +84,7 @@ impl XorShift {
 
     /// A value below `n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_word() % n as u64) as usize
     }
 
     /// An "interesting" word: small, boundary or random.
@@ -93,9 +93,9 @@ impl XorShift {
             [0, 1, 2, u64::MAX, i64::MAX as u64, i64::MIN as u64, u32::MAX as u64, 0x8000_0000, 0xFFFF_FFFF_8000_0000];
         match self.below(4) {
             0 => EDGES[self.below(EDGES.len())],
-            1 => self.next() % 64,
-            2 => (self.next() as i8) as i64 as u64,
-            _ => self.next(),
+            1 => self.next_word() % 64,
+            2 => (self.next_word() as i8) as i64 as u64,
+            _ => self.next_word(),
         }
     }
 }
