@@ -379,3 +379,79 @@ pub fn patch_rel32(code: &mut [u8], at: usize, target: usize, label: Label) -> R
     field.copy_from_slice(&rel.to_le_bytes());
     Ok(())
 }
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use crate::disasm;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    fn texts(build: impl FnOnce(&mut Encoder)) -> Vec<String> {
+        let mut enc = Encoder::new();
+        build(&mut enc);
+        disasm::decode(enc.buf.bytes()).into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn encodings_match_the_disassembler() {
+        let got = texts(|e| {
+            e.mov_imm(Reg::R9, 0);
+            e.mov_imm(Reg::Rax, 0xFFFF_FFFF);
+            e.mov_imm(Reg::R12, -2);
+            e.mov_imm(Reg::Rdx, i64::MIN);
+            e.mov_rr(Reg::R13, Reg::Rsi);
+            e.alu(Alu::Sub, Reg::Rbx, Reg::R10);
+            e.imul(Reg::R8, Reg::Rdi);
+            e.shift_cl(Shift::Sar, Rm::Reg(Reg::R11));
+            e.shift_cl(Shift::Shl, Rm::Mem(Mem::Base { base: Reg::Rsp, disp: 0 }));
+            e.set_cc(Cc::L, Reg::Rsi);
+            e.test(Reg::Rdi, Reg::Rdi, true);
+            e.load(1, Reg::Rax, Mem::Base { base: Reg::R13, disp: 0 });
+            e.load(2, Reg::R9, Mem::Indexed { base: Reg::Rbp, index: Reg::R12, scale: 2 });
+            e.load(4, Reg::Rcx, Mem::Base { base: Reg::R12, disp: -8 });
+            e.load(8, Reg::Rax, Mem::Base { base: Reg::Rdi, disp: 0x1000 });
+            e.store(1, Reg::Rsi, Mem::Base { base: Reg::Rax, disp: 3 });
+            e.store(2, Reg::R8, Mem::Indexed { base: Reg::Rdi, index: Reg::Rsi, scale: 2 });
+            e.call_mem(Mem::Base { base: Reg::Rbp, disp: 8 * 27 });
+            e.lea(Reg::Rax, Mem::Base { base: Reg::Rsp, disp: 16 });
+            e.adjust_rsp(0x200, true);
+            e.push(Reg::R13);
+            e.jmp_reg(Reg::R9);
+        });
+        let want = [
+            "xor r9d,r9d",
+            "mov eax,0xFFFFFFFF",
+            "mov r12,0xFFFFFFFFFFFFFFFE",
+            "mov rdx,0x8000000000000000",
+            "mov r13,rsi",
+            "sub rbx,r10",
+            "imul r8,rdi",
+            "sar r11,cl",
+            "shl qword [rsp],cl",
+            "setl sil",
+            "movzx esi,sil",
+            "test dil,dil",
+            "movzx eax,byte [r13]",
+            "movzx r9d,word [rbp+r12*2]",
+            "mov ecx,[r12-8]",
+            "mov rax,[rdi+0x1000]",
+            "mov [rax+3],sil",
+            "mov [rdi+rsi*2],r8w",
+            "call qword [rbp+0xD8]",
+            "lea rax,[rsp+0x10]",
+            "sub rsp,0x200",
+            "push r13",
+            "jmp r9",
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn rel32_patch_checks_range() {
+        let mut code = [0u8; 8];
+        assert_eq!(patch_rel32(&mut code, 2, 0, Label(0)), Ok(()));
+        assert_eq!(i32::from_le_bytes([code[2], code[3], code[4], code[5]]), -6);
+        assert_eq!(patch_rel32(&mut code, 6, 0, Label(1)), Err(AsmError::CodeTooLarge));
+    }
+}
