@@ -1,0 +1,252 @@
+//! The [`Asm`] trait: what the native/viper emitter needs from one instruction set.
+//!
+//! The trait is small and orthogonal; the emitter layers Python semantics on top.
+//! Conventions shared by every implementation:
+//!
+//! * **Two-operand arithmetic**: `dst = dst op src`, on whole machine words, with
+//!   wraparound (x86-64 and Thumb favour this form; three-operand ISAs simply
+//!   repeat `dst`).
+//! * **Registers** are the implementation's `Reg` type; the roles of §5.3 of the
+//!   reference notes are associated constants ([`Asm::RET`], [`Asm::CALL_ARGS`],
+//!   [`Asm::TEMPS`], [`Asm::LOCALS`], [`Asm::FUN_TABLE`]). The emitter may use any
+//!   of them freely; an implementation that needs scratch registers for an
+//!   operation (for example x86-64 shifts, whose count must be in `cl`) saves and
+//!   restores them itself, so every operation changes only its destination.
+//! * **Frame**: [`Asm::prologue`] saves the callee-saved registers (the local and
+//!   table registers) and reserves word-sized stack slots; slots are numbered from
+//!   0 and keep their values across [`Asm::call_table`]. The stack is aligned as the
+//!   platform ABI requires at every call.
+//! * **Labels** are fix-up based (see [`crate::buffer`]): a jump may come before or
+//!   after its label's binding; everything is resolved by [`Asm::finish`].
+//! * **Errors** (bad slot, unbound label, out-of-range immediate...) never panic:
+//!   the first one is remembered and returned by [`Asm::finish`].
+//! * **Position independence**: no absolute addresses are ever emitted; the
+//!   runtime is reached only through the function table register.
+
+use alloc::vec::Vec;
+use core::fmt::Debug;
+
+use crate::buffer::Label;
+use crate::error::AsmError;
+
+/// Width of a memory access. Loads zero-extend to a machine word; stores keep the low bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Width {
+    /// 8 bits.
+    U8,
+    /// 16 bits.
+    U16,
+    /// 32 bits.
+    U32,
+    /// One machine word (32 or 64 bits).
+    Word,
+}
+
+impl Width {
+    /// Size in bytes, given the ISA's word size in bytes.
+    pub fn bytes(self, word_bytes: u32) -> u32 {
+        match self {
+            Width::U8 => 1,
+            Width::U16 => 2,
+            Width::U32 => 4,
+            Width::Word => word_bytes,
+        }
+    }
+}
+
+/// A two-operand arithmetic or logic operation `dst = dst op src`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// Wrapping addition.
+    Add,
+    /// Wrapping subtraction.
+    Sub,
+    /// Wrapping multiplication (low word of the product).
+    Mul,
+    /// Bitwise and.
+    And,
+    /// Bitwise or.
+    Or,
+    /// Bitwise exclusive or.
+    Xor,
+}
+
+/// A shift `dst = dst shift src`; the count is used as the hardware takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ShiftOp {
+    /// Logical left shift.
+    Shl,
+    /// Logical (unsigned) right shift.
+    Shr,
+    /// Arithmetic (signed) right shift.
+    Sar,
+}
+
+/// A relation between two registers, signed or unsigned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cond {
+    /// `a == b`.
+    Eq,
+    /// `a != b`.
+    Ne,
+    /// `a < b`, signed.
+    LtS,
+    /// `a <= b`, signed.
+    LeS,
+    /// `a > b`, signed.
+    GtS,
+    /// `a >= b`, signed.
+    GeS,
+    /// `a < b`, unsigned.
+    LtU,
+    /// `a <= b`, unsigned.
+    LeU,
+    /// `a > b`, unsigned.
+    GtU,
+    /// `a >= b`, unsigned.
+    GeU,
+}
+
+impl Cond {
+    /// Every relation, in declaration order.
+    pub const ALL: [Cond; 10] =
+        [Cond::Eq, Cond::Ne, Cond::LtS, Cond::LeS, Cond::GtS, Cond::GeS, Cond::LtU, Cond::LeU, Cond::GtU, Cond::GeU];
+
+    /// Evaluates the relation on two 64-bit words (reference semantics for tests and constant folding).
+    pub fn eval(self, a: u64, b: u64) -> bool {
+        let (sa, sb) = (a as i64, b as i64);
+        match self {
+            Cond::Eq => a == b,
+            Cond::Ne => a != b,
+            Cond::LtS => sa < sb,
+            Cond::LeS => sa <= sb,
+            Cond::GtS => sa > sb,
+            Cond::GeS => sa >= sb,
+            Cond::LtU => a < b,
+            Cond::LeU => a <= b,
+            Cond::GtU => a > b,
+            Cond::GeU => a >= b,
+        }
+    }
+}
+
+/// Finished machine code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finished {
+    /// The code bytes; position-independent.
+    pub code: Vec<u8>,
+    /// Offset of the prologue (the function's entry point) in `code`.
+    pub entry: usize,
+    /// Offset of each label by its number (`None` if never bound).
+    pub labels: Vec<Option<usize>>,
+}
+
+/// One instruction set's assembler, as used by the native and viper emitters.
+pub trait Asm {
+    /// A machine register.
+    type Reg: Copy + Eq + Debug + 'static;
+
+    /// Size of a machine word in bytes (4 or 8).
+    const WORD_BYTES: u32;
+    /// Register holding a function's result and the result of a table call.
+    const RET: Self::Reg;
+    /// Registers receiving the incoming arguments of the emitted function, in order.
+    const ENTRY_ARGS: &'static [Self::Reg];
+    /// Registers for the arguments of a table call, in order.
+    const CALL_ARGS: &'static [Self::Reg];
+    /// Scratch registers for the emitter (clobbered by table calls).
+    const TEMPS: &'static [Self::Reg];
+    /// Callee-saved registers for viper locals (kept across table calls).
+    const LOCALS: &'static [Self::Reg];
+    /// Callee-saved register holding the native function table's address.
+    const FUN_TABLE: Self::Reg;
+
+    /// Current code offset.
+    fn offset(&self) -> usize;
+    /// Creates a new, unbound label.
+    fn new_label(&mut self) -> Label;
+    /// Binds `label` to the current offset.
+    fn bind(&mut self, label: Label);
+    /// Pads with no-op or zero bytes to a multiple of `align` bytes.
+    fn align(&mut self, align: usize);
+    /// Emits raw bytes (data tables inside the code).
+    fn data(&mut self, bytes: &[u8]);
+
+    /// Function entry: saves the callee-saved registers and reserves `n_slots` word slots.
+    fn prologue(&mut self, n_slots: usize);
+    /// Function exit: frees the slots, restores the saved registers and returns
+    /// ([`Asm::RET`] holds the result). May be emitted more than once.
+    fn epilogue(&mut self);
+
+    /// `dst = value` (on 32-bit ISAs the value must fit in 32 bits, signed or unsigned).
+    fn mov_imm(&mut self, dst: Self::Reg, value: i64);
+    /// `dst = src`.
+    fn mov_reg(&mut self, dst: Self::Reg, src: Self::Reg);
+    /// `dst = slot[n]`.
+    fn load_slot(&mut self, dst: Self::Reg, slot: usize);
+    /// `slot[n] = src`.
+    fn store_slot(&mut self, slot: usize, src: Self::Reg);
+    /// `dst = address of slot[n]`.
+    fn slot_addr(&mut self, dst: Self::Reg, slot: usize);
+    /// `dst = address of label` (PC-relative).
+    fn label_addr(&mut self, dst: Self::Reg, label: Label);
+
+    /// `dst = dst op src`.
+    fn binop(&mut self, op: BinOp, dst: Self::Reg, src: Self::Reg);
+    /// `dst = dst shift count`.
+    fn shift(&mut self, op: ShiftOp, dst: Self::Reg, count: Self::Reg);
+    /// `dst = -dst` (wrapping).
+    fn neg(&mut self, dst: Self::Reg);
+    /// `dst = !dst` (bitwise).
+    fn not(&mut self, dst: Self::Reg);
+    /// `dst = (a cond b) as 0/1`; `dst` may be `a` or `b`.
+    fn set_cond(&mut self, cond: Cond, dst: Self::Reg, a: Self::Reg, b: Self::Reg);
+
+    /// Unconditional jump.
+    fn jump(&mut self, label: Label);
+    /// Jumps if `reg` is zero; with `bool_test` only its low byte is meaningful.
+    fn jump_if_zero(&mut self, reg: Self::Reg, bool_test: bool, label: Label);
+    /// Jumps if `reg` is non-zero; with `bool_test` only its low byte is meaningful.
+    fn jump_if_nonzero(&mut self, reg: Self::Reg, bool_test: bool, label: Label);
+    /// Jumps if `a == b`.
+    fn jump_if_eq(&mut self, a: Self::Reg, b: Self::Reg, label: Label);
+    /// Jumps to the address in `reg`.
+    fn jump_reg(&mut self, reg: Self::Reg);
+
+    /// Calls entry `index` of the function table (arguments in [`Asm::CALL_ARGS`], result in [`Asm::RET`]).
+    fn call_table(&mut self, index: usize);
+
+    /// `dst = mem[base + offset * size]`, zero-extended (`offset` in units of the access size).
+    fn load(&mut self, width: Width, dst: Self::Reg, base: Self::Reg, offset: i32);
+    /// `mem[base + offset * size] = src` (low bits; `offset` in units of the access size).
+    fn store(&mut self, width: Width, src: Self::Reg, base: Self::Reg, offset: i32);
+    /// `dst = mem[base + index * size]`, zero-extended.
+    fn load_indexed(&mut self, width: Width, dst: Self::Reg, base: Self::Reg, index: Self::Reg);
+    /// `mem[base + index * size] = src` (low bits).
+    fn store_indexed(&mut self, width: Width, src: Self::Reg, base: Self::Reg, index: Self::Reg);
+
+    /// Resolves labels and returns the code, or the first error met while emitting.
+    fn finish(self) -> Result<Finished, AsmError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cond_eval_distinguishes_signedness() {
+        let minus_one = u64::MAX;
+        assert!(Cond::LtS.eval(minus_one, 0));
+        assert!(!Cond::LtU.eval(minus_one, 0));
+        assert!(Cond::GeU.eval(minus_one, 0));
+        assert!(Cond::LeS.eval(3, 3) && Cond::GeS.eval(3, 3) && !Cond::GtS.eval(3, 3));
+        assert!(Cond::Ne.eval(1, 2) && !Cond::Eq.eval(1, 2));
+    }
+
+    #[test]
+    fn width_sizes() {
+        assert_eq!(Width::U16.bytes(8), 2);
+        assert_eq!(Width::Word.bytes(4), 4);
+        assert_eq!(Width::Word.bytes(8), 8);
+    }
+}

@@ -1,0 +1,288 @@
+//! [`X64Asm`]: the [`Asm`] implementation for x86-64.
+
+use ferropy_emit_native::{Asm, AsmError, BinOp, Cond, Finished, Label, ShiftOp, Width};
+
+use crate::abi;
+use crate::asm::{patch_rel32, Alu, Cc, Encoder, Mem, Rm, Shift, REL32};
+use crate::regs::{self, Reg};
+
+/// The frame established by the prologue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Frame {
+    n_slots: usize,
+    reserved_bytes: i32,
+}
+
+/// An x86-64 assembler for native code (System V ABI).
+#[derive(Clone, Debug, Default)]
+pub struct X64Asm {
+    enc: Encoder,
+    frame: Option<Frame>,
+    entry: usize,
+}
+
+impl X64Asm {
+    /// A new, empty assembler.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The code emitted so far (labels not yet resolved).
+    pub fn code(&self) -> &[u8] {
+        self.enc.buf.bytes()
+    }
+
+    fn fail(&mut self, error: AsmError) {
+        self.enc.buf.fail(error);
+    }
+
+    /// The memory operand of stack slot `slot`, or `None` (error remembered) if invalid.
+    fn slot_mem(&mut self, slot: usize) -> Option<Mem> {
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return None;
+        };
+        if slot >= frame.n_slots {
+            self.fail(AsmError::SlotOutOfRange(slot));
+            return None;
+        }
+        match i32::try_from(abi::slot_offset(slot)) {
+            Ok(disp) => Some(Mem::Base { base: regs::SP, disp }),
+            Err(_) => {
+                self.fail(AsmError::SlotOutOfRange(slot));
+                None
+            }
+        }
+    }
+
+    /// `[base + offset * size]`, or `None` (error remembered) if the displacement overflows.
+    fn offset_mem(&mut self, width: Width, base: Reg, offset: i32) -> Option<Mem> {
+        let disp = i64::from(offset) * i64::from(width.bytes(Self::WORD_BYTES));
+        match i32::try_from(disp) {
+            Ok(disp) => Some(Mem::Base { base, disp }),
+            Err(_) => {
+                self.fail(AsmError::OffsetOutOfRange(disp));
+                None
+            }
+        }
+    }
+
+    fn indexed_mem(width: Width, base: Reg, index: Reg) -> Mem {
+        Mem::Indexed { base, index, scale: width.bytes(Self::WORD_BYTES) as u8 }
+    }
+}
+
+fn cond_code(cond: Cond) -> Cc {
+    match cond {
+        Cond::Eq => Cc::E,
+        Cond::Ne => Cc::Ne,
+        Cond::LtS => Cc::L,
+        Cond::LeS => Cc::Le,
+        Cond::GtS => Cc::G,
+        Cond::GeS => Cc::Ge,
+        Cond::LtU => Cc::B,
+        Cond::LeU => Cc::Be,
+        Cond::GtU => Cc::A,
+        Cond::GeU => Cc::Ae,
+    }
+}
+
+impl Asm for X64Asm {
+    type Reg = Reg;
+
+    const WORD_BYTES: u32 = 8;
+    const RET: Reg = regs::RET;
+    const ENTRY_ARGS: &'static [Reg] = &regs::ENTRY_ARGS;
+    const CALL_ARGS: &'static [Reg] = &regs::CALL_ARGS;
+    const TEMPS: &'static [Reg] = &regs::TEMPS;
+    const LOCALS: &'static [Reg] = &regs::LOCALS;
+    const FUN_TABLE: Reg = regs::FUN_TABLE;
+
+    fn offset(&self) -> usize {
+        self.enc.buf.offset()
+    }
+
+    fn new_label(&mut self) -> Label {
+        self.enc.buf.new_label()
+    }
+
+    fn bind(&mut self, label: Label) {
+        self.enc.buf.bind(label);
+    }
+
+    fn align(&mut self, align: usize) {
+        self.enc.buf.align(align, 0x90);
+    }
+
+    fn data(&mut self, bytes: &[u8]) {
+        self.enc.buf.put_bytes(bytes);
+    }
+
+    fn prologue(&mut self, n_slots: usize) {
+        if self.frame.is_some() {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        }
+        let reserved = abi::reserved_slots(n_slots).checked_mul(abi::SLOT_BYTES).and_then(|b| i32::try_from(b).ok());
+        let Some(reserved_bytes) = reserved else {
+            self.fail(AsmError::SlotOutOfRange(n_slots));
+            return;
+        };
+        self.entry = self.offset();
+        for reg in abi::SAVED_REGS {
+            self.enc.push(reg);
+        }
+        self.enc.adjust_rsp(reserved_bytes, true);
+        self.frame = Some(Frame { n_slots, reserved_bytes });
+    }
+
+    fn epilogue(&mut self) {
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        };
+        self.enc.adjust_rsp(frame.reserved_bytes, false);
+        for reg in abi::SAVED_REGS.iter().rev() {
+            self.enc.pop(*reg);
+        }
+        self.enc.ret();
+    }
+
+    fn mov_imm(&mut self, dst: Reg, value: i64) {
+        self.enc.mov_imm(dst, value);
+    }
+
+    fn mov_reg(&mut self, dst: Reg, src: Reg) {
+        if dst != src {
+            self.enc.mov_rr(dst, src);
+        }
+    }
+
+    fn load_slot(&mut self, dst: Reg, slot: usize) {
+        if let Some(mem) = self.slot_mem(slot) {
+            self.enc.load(8, dst, mem);
+        }
+    }
+
+    fn store_slot(&mut self, slot: usize, src: Reg) {
+        if let Some(mem) = self.slot_mem(slot) {
+            self.enc.store(8, src, mem);
+        }
+    }
+
+    fn slot_addr(&mut self, dst: Reg, slot: usize) {
+        if let Some(mem) = self.slot_mem(slot) {
+            self.enc.lea(dst, mem);
+        }
+    }
+
+    fn label_addr(&mut self, dst: Reg, label: Label) {
+        self.enc.lea(dst, Mem::Rip(label));
+    }
+
+    fn binop(&mut self, op: BinOp, dst: Reg, src: Reg) {
+        match op {
+            BinOp::Add => self.enc.alu(Alu::Add, dst, src),
+            BinOp::Sub => self.enc.alu(Alu::Sub, dst, src),
+            BinOp::And => self.enc.alu(Alu::And, dst, src),
+            BinOp::Or => self.enc.alu(Alu::Or, dst, src),
+            BinOp::Xor => self.enc.alu(Alu::Xor, dst, src),
+            BinOp::Mul => self.enc.imul(dst, src),
+        }
+    }
+
+    /// x86 shifts take their count in `cl`: when `count` is another register, `rcx`
+    /// is saved on the stack around the shift (and the shift applied to the saved
+    /// copy when `dst` is `rcx` itself), so only `dst` changes.
+    fn shift(&mut self, op: ShiftOp, dst: Reg, count: Reg) {
+        let kind = match op {
+            ShiftOp::Shl => Shift::Shl,
+            ShiftOp::Shr => Shift::Shr,
+            ShiftOp::Sar => Shift::Sar,
+        };
+        if count == Reg::Rcx {
+            self.enc.shift_cl(kind, Rm::Reg(dst));
+            return;
+        }
+        self.enc.push(Reg::Rcx);
+        self.enc.mov_rr(Reg::Rcx, count);
+        if dst == Reg::Rcx {
+            self.enc.shift_cl(kind, Rm::Mem(Mem::Base { base: Reg::Rsp, disp: 0 }));
+        } else {
+            self.enc.shift_cl(kind, Rm::Reg(dst));
+        }
+        self.enc.pop(Reg::Rcx);
+    }
+
+    fn neg(&mut self, dst: Reg) {
+        self.enc.neg(dst);
+    }
+
+    fn not(&mut self, dst: Reg) {
+        self.enc.not(dst);
+    }
+
+    fn set_cond(&mut self, cond: Cond, dst: Reg, a: Reg, b: Reg) {
+        self.enc.alu(Alu::Cmp, a, b);
+        self.enc.set_cc(cond_code(cond), dst);
+    }
+
+    fn jump(&mut self, label: Label) {
+        self.enc.jmp(label);
+    }
+
+    fn jump_if_zero(&mut self, reg: Reg, bool_test: bool, label: Label) {
+        self.enc.test(reg, reg, bool_test);
+        self.enc.jcc(Cc::E, label);
+    }
+
+    fn jump_if_nonzero(&mut self, reg: Reg, bool_test: bool, label: Label) {
+        self.enc.test(reg, reg, bool_test);
+        self.enc.jcc(Cc::Ne, label);
+    }
+
+    fn jump_if_eq(&mut self, a: Reg, b: Reg, label: Label) {
+        self.enc.alu(Alu::Cmp, a, b);
+        self.enc.jcc(Cc::E, label);
+    }
+
+    fn jump_reg(&mut self, reg: Reg) {
+        self.enc.jmp_reg(reg);
+    }
+
+    fn call_table(&mut self, index: usize) {
+        match index.checked_mul(8).and_then(|d| i32::try_from(d).ok()) {
+            Some(disp) => self.enc.call_mem(Mem::Base { base: regs::FUN_TABLE, disp }),
+            None => self.fail(AsmError::TableIndexOutOfRange(index)),
+        }
+    }
+
+    fn load(&mut self, width: Width, dst: Reg, base: Reg, offset: i32) {
+        if let Some(mem) = self.offset_mem(width, base, offset) {
+            self.enc.load(width.bytes(Self::WORD_BYTES), dst, mem);
+        }
+    }
+
+    fn store(&mut self, width: Width, src: Reg, base: Reg, offset: i32) {
+        if let Some(mem) = self.offset_mem(width, base, offset) {
+            self.enc.store(width.bytes(Self::WORD_BYTES), src, mem);
+        }
+    }
+
+    fn load_indexed(&mut self, width: Width, dst: Reg, base: Reg, index: Reg) {
+        self.enc.load(width.bytes(Self::WORD_BYTES), dst, Self::indexed_mem(width, base, index));
+    }
+
+    fn store_indexed(&mut self, width: Width, src: Reg, base: Reg, index: Reg) {
+        self.enc.store(width.bytes(Self::WORD_BYTES), src, Self::indexed_mem(width, base, index));
+    }
+
+    fn finish(self) -> Result<Finished, AsmError> {
+        let entry = self.entry;
+        let (code, labels) = self.enc.buf.resolve(|code, fixup, target| match fixup.kind {
+            REL32 => patch_rel32(code, fixup.at, target, fixup.label),
+            _ => Err(AsmError::CodeTooLarge),
+        })?;
+        Ok(Finished { code, entry, labels })
+    }
+}
