@@ -37,7 +37,8 @@ fn fixtures_load_round_trip_and_match_our_compiler() {
             failures.push(format!("{name}: write_mpy(read_mpy(x)) != x"));
         }
         assert!(path.with_extension("exp").exists(), "{name}: missing .exp");
-        let source = fs::read(path.with_extension("py")).expect("read .py");
+        // The fixture's source is the golden snippet of the same name.
+        let source = fs::read(snippet_source(path)).expect("read the snippet in tests/compile");
         let ours = match compile_bytes(&source, &format!("{name}.py"), InputKind::File, &CompileOptions::default()) {
             Ok(m) => m,
             Err(e) => {
@@ -56,4 +57,44 @@ fn fixtures_load_round_trip_and_match_our_compiler() {
         }
     }
     assert!(failures.is_empty(), "{} of {} fixtures fail:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+/// The source a fixture was compiled from: `tests/compile/NAME.py`.
+fn snippet_source(fixture: &std::path::Path) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compile").join(format!("{}.py", common::stem(fixture)))
+}
+
+/// Every `.mpy` made by MicroPython's mpy-cross runs in ferropy's VM and prints
+/// exactly what MicroPython printed running the source (`NAME.exp`).
+#[test]
+fn mpy_cross_fixtures_run_like_micropython() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use ferropy::runtime::vm::OutputSink;
+    use ferropy::runtime::VmConfig;
+
+    let files = common::files_with_ext("tests/mpy_fixtures", "mpy");
+    let mut failures = Vec::new();
+    for path in &files {
+        let name = common::stem(path);
+        let module = read_mpy(&fs::read(path).expect("read .mpy")).expect("fixture loads");
+        let expected = fs::read_to_string(path.with_extension("exp")).expect("read .exp");
+        let buf = Rc::new(RefCell::new(Vec::new()));
+        let (b1, b2) = (buf.clone(), buf.clone());
+        let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
+        let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+        let status = ferropy::run::run_compiled(&module, VmConfig::default(), out, err);
+        let got = String::from_utf8_lossy(&buf.borrow()).into_owned();
+        if got != expected || status != 0 {
+            failures.push(format!("{name} (exit {status})\n--- expected\n{expected}--- got\n{got}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures run differently:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

@@ -53,28 +53,93 @@ fn format_int(n: i64, base: u32, upper: bool, prec: Option<usize>, p: Pad, out: 
             digits.insert(0, '0');
         }
     }
+    let prefix = match (p.prefix, base, upper) {
+        (false, ..) => "",
+        (true, 2, _) => "0b",
+        (true, 8, _) => "0o",
+        (true, 16, true) => "0X",
+        (true, 16, false) => "0x",
+        _ => "",
+    };
+    pad_number(n < 0, prefix, &digits, p, out);
+}
+
+/// Writes a number: its sign (`-`, or the spec's `+`/space), `prefix`, then
+/// `digits`, padded; with '=' alignment the padding goes after sign and prefix.
+fn pad_number(negative: bool, prefix: &str, digits: &str, p: Pad, out: &mut String) {
     let mut head = String::new();
-    if n < 0 {
+    if negative {
         head.push('-');
     } else if p.sign == '+' || p.sign == ' ' {
         head.push(p.sign);
     }
-    if p.prefix {
-        head.push_str(match (base, upper) {
-            (2, _) => "0b",
-            (8, _) => "0o",
-            (16, true) => "0X",
-            (16, false) => "0x",
-            _ => "",
-        });
-    }
+    head.push_str(prefix);
     if p.align == '=' {
         out.push_str(&head);
         let rest = Pad { width: p.width.saturating_sub(head.len()), align: '>', ..p };
-        pad_text(&digits, rest, out);
+        pad_text(digits, rest, out);
     } else {
-        head.push_str(&digits);
+        head.push_str(digits);
         pad_text(&head, p, out);
+    }
+}
+
+/// `mantissa e exponent` with Python's exponent form (`e+05`, `e-10`).
+fn sci(mag: f64, prec: usize, upper: bool) -> String {
+    let text = alloc::format!("{mag:.prec$e}");
+    let (mant, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let sign = if exp < 0 { '-' } else { '+' };
+    let e = if upper { 'E' } else { 'e' };
+    alloc::format!("{mant}{e}{sign}{:02}", exp.unsigned_abs())
+}
+
+/// Removes trailing zeros after a decimal point (and the point itself if bare),
+/// keeping any exponent part.
+fn strip_fraction_zeros(text: &str) -> String {
+    let (num, exp) = match text.find(['e', 'E']) {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    let num = if num.contains('.') { num.trim_end_matches('0').trim_end_matches('.') } else { num };
+    alloc::format!("{num}{exp}")
+}
+
+/// The digits (no sign) of float magnitude `mag` for format type `ty`
+/// (`e E f F g G %`, or `\0` with a precision: general format keeping a
+/// decimal point), `prec` digits, `alt` for the `#` flag.
+fn float_digits(mag: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
+    let upper = matches!(ty, 'E' | 'F' | 'G');
+    if !mag.is_finite() {
+        let t = if mag.is_nan() { "nan" } else { "inf" };
+        return if upper { t.to_uppercase() } else { String::from(t) };
+    }
+    match ty {
+        'f' | 'F' => alloc::format!("{mag:.*}", prec.unwrap_or(6)),
+        '%' => alloc::format!("{:.*}%", prec.unwrap_or(6), mag * 100.0),
+        'e' | 'E' => sci(mag, prec.unwrap_or(6), upper),
+        _ => {
+            // General format: scientific when the exponent is < -4 or >= precision.
+            let p = prec.unwrap_or(6).max(1);
+            let exp = if mag == 0.0 {
+                0
+            } else {
+                let rounded = sci(mag, p - 1, false);
+                rounded.rsplit_once('e').and_then(|(_, e)| e.parse::<i32>().ok()).unwrap_or(0)
+            };
+            let text = if exp < -4 || exp >= p as i32 {
+                sci(mag, p - 1, upper)
+            } else {
+                alloc::format!("{mag:.*}", (p as i32 - 1 - exp).max(0) as usize)
+            };
+            if alt {
+                text
+            } else if ty == '\0' && !text.contains(['.', 'e', 'E']) {
+                alloc::format!("{text}.0")
+            } else {
+                strip_fraction_zeros(&text)
+            }
+        }
     }
 }
 
@@ -264,7 +329,7 @@ fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<(
         i += 1;
     }
     let int_val = is_int_like(vm, arg);
-    let numeric = int_val.is_some();
+    let numeric = int_val.is_some() || vm.float_value(arg).is_some();
     if sp.get(i) == Some(&'0') {
         if align == '\0' && numeric {
             align = '=';
@@ -334,6 +399,15 @@ fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<(
             }
             _ => return Err(unknown(vm, ty, arg)),
         }
+        return Ok(());
+    }
+    if let Some(v) = vm.float_value(arg) {
+        let digits = match ty {
+            '\0' if prec.is_none() => super::float_fmt::float_repr(v.abs()),
+            '\0' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => float_digits(v.abs(), ty, prec, prefix),
+            _ => return Err(unknown(vm, ty, arg)),
+        };
+        pad_number(v.is_sign_negative() && !v.is_nan(), "", &digits, p, out);
         return Ok(());
     }
     if align == '=' {

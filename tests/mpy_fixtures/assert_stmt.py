@@ -1,3 +1,0 @@
-x = 1
-assert x
-assert x, "msg"

@@ -1,3 +1,0 @@
-async def f(x):
-    y = await x
-    return y

@@ -1,3 +1,0 @@
-async def f(it):
-    async for x in it:
-        print(x)

@@ -1,3 +1,0 @@
-async def f(cm):
-    async with cm as c:
-        print(c)

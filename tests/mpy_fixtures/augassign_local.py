@@ -1,4 +1,0 @@
-def f(x):
-    y = 0
-    y += x
-    return y

@@ -1,1 +1,0 @@
-print(len([1]), type(1), isinstance(1, int))

@@ -1,3 +1,0 @@
-a = b'abc'
-b = b'\x00\xff'
-c = b''

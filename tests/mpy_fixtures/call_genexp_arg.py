@@ -1,1 +1,0 @@
-print(sum(x * x for x in range(5)))

@@ -1,3 +1,0 @@
-l = []
-l.append(1)
-l.extend([2, 3])

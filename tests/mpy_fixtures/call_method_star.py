@@ -1,3 +1,0 @@
-l = []
-args = [1]
-l.append(*args)

@@ -1,2 +1,0 @@
-fs = [print]
-fs[0]("hi")

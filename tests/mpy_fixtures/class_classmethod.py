@@ -1,4 +1,0 @@
-class A:
-    @classmethod
-    def make(cls):
-        return cls()

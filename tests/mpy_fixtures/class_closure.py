@@ -1,5 +1,0 @@
-def f():
-    x = 1
-    class A:
-        y = x
-    return A

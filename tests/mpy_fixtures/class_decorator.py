@@ -1,5 +1,0 @@
-def d(c):
-    return c
-@d
-class A:
-    pass

@@ -1,7 +1,0 @@
-def outer():
-    x = 0
-    def inc():
-        nonlocal x
-        x += 1
-        return x
-    return inc

@@ -1,4 +1,0 @@
-def outer(a):
-    def inner():
-        return a
-    return inner

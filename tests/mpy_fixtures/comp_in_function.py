@@ -1,2 +1,0 @@
-def f(l):
-    return [x for x in l if x]

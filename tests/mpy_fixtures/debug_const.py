@@ -1,3 +1,0 @@
-if __debug__:
-    print("debug")
-x = __debug__

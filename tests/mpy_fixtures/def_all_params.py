@@ -1,2 +1,0 @@
-def f(a, b=1, *args, c, d=2, **kw):
-    return a, b, args, c, d, kw

@@ -1,2 +1,0 @@
-def f(a: int, b: str = "x") -> bool:
-    return True

@@ -1,2 +1,0 @@
-def f(a, b=2, c=3):
-    return a + b + c

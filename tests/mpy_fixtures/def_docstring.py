@@ -1,3 +1,0 @@
-def f():
-    "docstring"
-    return 1

@@ -1,4 +1,0 @@
-x = 0
-def f():
-    global x
-    x = 1

@@ -1,3 +1,0 @@
-x = 0
-def f():
-    return x + 1

@@ -1,2 +1,0 @@
-def f(a, *, b, c=5):
-    return a + b + c

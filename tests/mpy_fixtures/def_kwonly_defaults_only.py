@@ -1,2 +1,0 @@
-def f(*, b=1):
-    return b

@@ -1,1 +1,0 @@
-r = {k: k * 2 for k in range(5)}

@@ -1,2 +1,0 @@
-"module docstring"
-x = 1

@@ -1,4 +1,0 @@
-x = 1
-x
-1 + 2
-"string alone"

@@ -1,5 +1,0 @@
-for x in [1, 2]:
-    if x > 5:
-        break
-else:
-    print("no break")

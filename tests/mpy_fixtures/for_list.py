@@ -1,2 +1,0 @@
-for x in [1, 2, 3]:
-    print(x)

@@ -1,2 +1,0 @@
-for i in range(10):
-    print(i)

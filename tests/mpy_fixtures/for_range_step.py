@@ -1,2 +1,0 @@
-for i in range(10, 0, -2):
-    print(i)

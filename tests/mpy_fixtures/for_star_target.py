@@ -1,2 +1,0 @@
-for a, *b in [[1, 2, 3]]:
-    print(a, b)

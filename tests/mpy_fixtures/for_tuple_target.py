@@ -1,2 +1,0 @@
-for k, v in {"a": 1}.items():
-    print(k, v)

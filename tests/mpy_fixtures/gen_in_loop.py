@@ -1,3 +1,0 @@
-def g(n):
-    for i in range(n):
-        yield i * i

@@ -1,3 +1,0 @@
-def g():
-    yield 1
-    yield 2

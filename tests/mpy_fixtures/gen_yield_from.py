@@ -1,3 +1,0 @@
-def g():
-    yield from range(3)
-    r = yield from other()

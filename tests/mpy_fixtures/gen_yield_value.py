@@ -1,4 +1,0 @@
-def g():
-    x = yield
-    y = yield x
-    return y

@@ -1,2 +1,0 @@
-g = (x for x in range(3))
-print(list(g))

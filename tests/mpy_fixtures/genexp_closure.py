@@ -1,2 +1,0 @@
-def f(n):
-    return list(x + n for x in range(3))

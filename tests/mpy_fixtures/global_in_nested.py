@@ -1,5 +1,0 @@
-def f():
-    def g():
-        global y
-        y = 2
-    return g

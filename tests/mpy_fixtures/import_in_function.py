@@ -1,4 +1,0 @@
-def f():
-    import sys
-    from os import sep
-    return sys, sep

@@ -1,2 +1,0 @@
-def f(a, *, b=1, c):
-    return a, b, c

@@ -1,2 +1,0 @@
-f = lambda: 1
-g = lambda x, y=2: x + y

@@ -1,1 +1,0 @@
-h = lambda *a, **k: (a, k)

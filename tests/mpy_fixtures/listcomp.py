@@ -1,1 +1,0 @@
-r = [x * 2 for x in range(10)]

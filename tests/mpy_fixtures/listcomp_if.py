@@ -1,1 +1,0 @@
-r = [x for x in range(10) if x % 2 if x > 3]

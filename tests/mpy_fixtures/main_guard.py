@@ -1,4 +1,0 @@
-def main():
-    print("m")
-if __name__ == "__main__":
-    main()

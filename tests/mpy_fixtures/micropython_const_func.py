@@ -1,4 +1,0 @@
-from micropython import const
-N = const(4)
-def f():
-    return N + 1

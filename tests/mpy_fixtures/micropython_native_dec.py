@@ -1,4 +1,0 @@
-import micropython
-@micropython.bytecode
-def f():
-    return 1

@@ -1,5 +1,0 @@
-x = 1
-class A:
-    x = x + 1
-    def f(self):
-        return x

@@ -1,4 +1,0 @@
-a = None
-b = True
-c = False
-d = ...

@@ -1,3 +1,0 @@
-x = 1
-if x not in [2]:
-    pass

@@ -1,3 +1,0 @@
-def f(x):
-    assert x > 0, "positive"
-    return x

@@ -1,5 +1,0 @@
-pass
-def f():
-    pass
-class C:
-    pass

@@ -1,5 +1,0 @@
-def f(l):
-    for x in l:
-        if x:
-            return x
-    return None

@@ -1,1 +1,0 @@
-r = {x % 3 for x in range(10)}

@@ -1,4 +1,0 @@
-a = 'abc' 'def'
-b = b'x' b'y'
-c = ('multi'
-     'line')

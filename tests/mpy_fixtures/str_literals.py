@@ -1,5 +1,0 @@
-a = 'single'
-b = "double"
-c = '''triple
-quoted'''
-d = """also"""

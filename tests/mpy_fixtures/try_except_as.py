@@ -1,4 +1,0 @@
-try:
-    x = 1
-except Exception as e:
-    print(e)

@@ -1,6 +1,0 @@
-try:
-    x = 1
-except ValueError:
-    x = 2
-except (TypeError, KeyError):
-    x = 3

@@ -1,4 +1,0 @@
-try:
-    x = 1
-finally:
-    print("f")

@@ -1,7 +1,0 @@
-try:
-    try:
-        x = 1
-    except KeyError:
-        pass
-except ValueError:
-    pass

@@ -1,5 +1,0 @@
-def f():
-    try:
-        return 1
-    finally:
-        print("f")

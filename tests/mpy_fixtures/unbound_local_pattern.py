@@ -1,3 +1,0 @@
-def f():
-    print(x)
-    x = 1

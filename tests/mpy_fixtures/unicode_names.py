@@ -1,3 +1,0 @@
-café = 1
-print(café)
-s = "héllo ✓"

@@ -1,4 +1,0 @@
-while 0:
-    pass
-while 1:
-    break

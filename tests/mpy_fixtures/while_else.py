@@ -1,5 +1,0 @@
-i = 0
-while i < 3:
-    i += 1
-else:
-    print("done")

@@ -1,4 +1,0 @@
-def f(cm):
-    for i in range(2):
-        with cm:
-            break

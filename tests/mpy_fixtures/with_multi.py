@@ -1,3 +1,0 @@
-def f(a, b):
-    with a as x, b as y:
-        print(x, y)

@@ -1,3 +1,0 @@
-def f(cm):
-    with cm:
-        return 1
