@@ -30,6 +30,7 @@ print(type(gc.mem_free()), type(gc.mem_alloc()), gc.mem_free() > 0, gc.mem_alloc
 
 import micropython
 print(micropython.const(42), micropython.opt_level())
+a = b = None  # bind the names first: storing a new global may need to grow the dict
 micropython.heap_lock()
 micropython.heap_lock()
 a = micropython.heap_unlock()
