@@ -47,6 +47,28 @@ impl Vm {
         }
     }
 
+    /// Loads a `.mpy` file (read and verified before anything runs) as a code unit,
+    /// like [`Vm::compile_source`] does for source. Files MicroPython would refuse
+    /// are refused with its messages: a bad header or small ints wider than ours,
+    /// "incompatible .mpy file"; native code (no native support in this VM yet),
+    /// "native code in .mpy unsupported"; anything malformed, a ValueError saying
+    /// what is wrong and where.
+    pub fn load_mpy(&mut self, bytes: &[u8]) -> PyResult<usize> {
+        use ferropy_bytecode::mpy::{arch, read_mpy_file};
+        let header_ok = bytes.len() >= 4 && bytes[0] == b'M' && bytes[1] == 6 && u32::from(bytes[3]) <= 31;
+        if !header_ok {
+            return Err(self.value_error("incompatible .mpy file"));
+        }
+        match read_mpy_file(bytes) {
+            Ok(file) if file.header.arch != arch::NONE => Err(self.value_error("native code in .mpy unsupported")),
+            Ok(file) => self.load_module(&file.module),
+            Err(e) => {
+                let msg = alloc::format!("invalid .mpy file: {e}");
+                Err(self.value_error(&msg))
+            }
+        }
+    }
+
     /// Runs top-level code `code` with the given globals and locals dicts; returns its value.
     pub fn run_code(&mut self, code: usize, globals: Obj, locals: Obj) -> PyResult<Obj> {
         self.check_interrupt()?;

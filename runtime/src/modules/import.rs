@@ -177,14 +177,10 @@ impl Vm {
         for dir in dirs {
             let base = join(&dir, comp);
             let m = if self.st.sys.host.stat(&base) == PathKind::Dir {
-                let init = join(&base, "__init__.py");
-                let file = (self.st.sys.host.stat(&init) == PathKind::File).then_some(init);
+                let file = self.py_or_mpy(&join(&base, "__init__"));
                 self.load_py_module(full, file.as_deref(), Some(&base))?
             } else {
-                let file = alloc::format!("{base}.py");
-                if self.st.sys.host.stat(&file) != PathKind::File {
-                    continue;
-                }
+                let Some(file) = self.py_or_mpy(&base) else { continue };
                 self.load_py_module(full, Some(&file), None)?
             };
             if !parent.is_null() {
@@ -198,8 +194,17 @@ impl Vm {
         Err(self.new_error(ids::IMPORT_ERROR, &msg))
     }
 
+    /// `stem.py` if that file exists, else `stem.mpy` if that does (MicroPython's
+    /// precedence: source first).
+    fn py_or_mpy(&mut self, stem: &str) -> Option<String> {
+        ["py", "mpy"]
+            .iter()
+            .map(|ext| alloc::format!("{stem}.{ext}"))
+            .find(|f| self.st.sys.host.stat(f) == PathKind::File)
+    }
+
     /// Creates module `name` (entered in `sys.modules` unless it is `__main__`),
-    /// then runs `file` in it; `pkg_dir` makes it a package.
+    /// then runs `file` (`.py` source or a `.mpy` file) in it; `pkg_dir` makes it a package.
     pub fn load_py_module(&mut self, name: &str, file: Option<&str>, pkg_dir: Option<&str>) -> PyResult<Obj> {
         let source = match file {
             Some(f) => match self.st.sys.host.read_file(f) {
@@ -233,7 +238,9 @@ impl Vm {
                 vm.dict_store(modules, key, m)?;
             }
             if let (Some(src), Some(f)) = (source, file) {
-                let r = vm.compile_source(&src, f, InputKind::File).and_then(|code| vm.run_code(code, g, g));
+                let code =
+                    if f.ends_with(".mpy") { vm.load_mpy(&src) } else { vm.compile_source(&src, f, InputKind::File) };
+                let r = code.and_then(|code| vm.run_code(code, g, g));
                 if let Err(e) = r {
                     if register {
                         let modules = vm.st.modules;

@@ -1,0 +1,86 @@
+//! `import` finds `.mpy` files on `sys.path` as MicroPython does: a `.py` file wins
+//! over a `.mpy` of the same name, packages may have `__init__.mpy`, files from
+//! MicroPython's `mpy-cross` and from ferropy both load, and bad files are refused
+//! with MicroPython's messages before anything runs.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use ferropy::runtime::vm::OutputSink;
+use ferropy::runtime::VmConfig;
+use ferropy_bytecode::mpy::write_mpy;
+use ferropy_frontend::{compile_source, CompileOptions, InputKind};
+
+fn mpy_of(source: &str, name: &str) -> Vec<u8> {
+    let module = compile_source(source, name, InputKind::File, &CompileOptions::default()).expect("compiles");
+    let mut bytes = Vec::new();
+    write_mpy(&module, &mut bytes);
+    bytes
+}
+
+fn run_in(dir: &Path, main: &str) -> String {
+    let buf = Rc::new(RefCell::new(Vec::new()));
+    let (b1, b2) = (buf.clone(), buf.clone());
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+    let opts = ferropy::run::RunOptions {
+        argv: vec!["main.py".into()],
+        path: vec![dir.to_string_lossy().into_owned()],
+        ..Default::default()
+    };
+    ferropy::run::run_source_with(main.as_bytes(), "main.py", VmConfig::default(), out, err, &opts);
+    let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    text
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ferropy-mpy-import-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn mpy_modules_and_packages_import() {
+    let dir = temp_dir("ok");
+    std::fs::write(dir.join("fast.mpy"), mpy_of("def twice(x):\n    return 2 * x\nNAME = 'fast'\n", "fast.py"))
+        .unwrap();
+    std::fs::create_dir_all(dir.join("pkg")).unwrap();
+    std::fs::write(dir.join("pkg/__init__.mpy"), mpy_of("print('pkg init')\nVALUE = 5\n", "pkg/__init__.py")).unwrap();
+    std::fs::write(dir.join("both.py"), "WHO = 'source'\n").unwrap();
+    std::fs::write(dir.join("both.mpy"), mpy_of("WHO = 'mpy'\n", "both.py")).unwrap();
+    // A file made by MicroPython's own mpy-cross (a committed fixture).
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mpy_fixtures/def_args.mpy");
+    std::fs::copy(fixture, dir.join("fromcross.mpy")).unwrap();
+    let out = run_in(
+        &dir,
+        "import fast, pkg, both\nprint(fast.twice(21), fast.NAME, pkg.VALUE, both.WHO)\nimport fromcross\nprint(fromcross.f(1, 2, 3))\n",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out, "pkg init\n42 fast 5 source\n6\n6\n");
+}
+
+#[test]
+fn bad_mpy_files_are_refused_before_running() {
+    let dir = temp_dir("bad");
+    let good = mpy_of("print('must not run')\n", "m.py");
+    let mut wrong_version = good.clone();
+    wrong_version[1] = 5;
+    std::fs::write(dir.join("oldver.mpy"), &wrong_version).unwrap();
+    let mut native = good.clone();
+    native[2] = (2 << 2) | 3; // arch x64, sub-version 3
+    std::fs::write(dir.join("native.mpy"), &native).unwrap();
+    let mut truncated = good.clone();
+    truncated.truncate(good.len() - 3);
+    std::fs::write(dir.join("cut.mpy"), &truncated).unwrap();
+    let main = "for name in ('oldver', 'native', 'cut'):\n    try:\n        __import__(name)\n    except ValueError as e:\n        print(name, e)\n";
+    let out = run_in(&dir, main);
+    let _ = std::fs::remove_dir_all(&dir);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0], "oldver incompatible .mpy file");
+    assert_eq!(lines[1], "native native code in .mpy unsupported");
+    assert!(lines[2].starts_with("cut invalid .mpy file: "), "{out}");
+    assert!(!out.contains("must not run"));
+}
