@@ -9,6 +9,11 @@ pub use ferropy_bytecode as bytecode;
 pub use ferropy_frontend as frontend;
 pub use ferropy_runtime as runtime;
 
+/// Build-time freezing of Python modules into the program (`std` only; see
+/// [`ferropy_freeze`]).
+#[cfg(feature = "std")]
+pub use ferropy_freeze as frozen;
+
 pub mod run;
 
 #[cfg(feature = "std")]

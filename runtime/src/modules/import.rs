@@ -1,7 +1,8 @@
 //! The import system, following MicroPython's `builtinimport.c`: built-in
 //! modules first, then `.py` files and packages (directories, with or without
 //! `__init__.py`) found on `sys.path` (top level) or in the parent package's
-//! `__path__` (submodules). A module is entered in `sys.modules` before its code
+//! `__path__` (submodules); paths under the `.frozen` entry name frozen modules
+//! (see [`super::frozen`]) and never reach the host. A module is entered in `sys.modules` before its code
 //! runs (so circular imports see the partially initialised module) and removed
 //! again if its code raises.
 
@@ -10,12 +11,22 @@ use alloc::vec::Vec;
 
 use ferropy_frontend::InputKind;
 
-use super::PathKind;
+use super::{frozen, PathKind};
 use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::qstr::Qstr;
 use crate::types::ids;
 use crate::vm::Vm;
+
+/// What a module's code comes from.
+enum ModuleBody {
+    /// A frozen `.mpy` image compiled into the program.
+    Mpy(&'static [u8]),
+    /// A `.mpy` file read from the host.
+    MpyOwned(Vec<u8>),
+    /// Python source read from the host.
+    Source(Vec<u8>),
+}
 
 fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
@@ -176,7 +187,7 @@ impl Vm {
         };
         for dir in dirs {
             let base = join(&dir, comp);
-            let m = if self.st.sys.host.stat(&base) == PathKind::Dir {
+            let m = if self.stat_path(&base) == PathKind::Dir {
                 let file = self.py_or_mpy(&join(&base, "__init__"));
                 self.load_py_module(full, file.as_deref(), Some(&base))?
             } else {
@@ -197,15 +208,30 @@ impl Vm {
     /// `stem.py` if that file exists, else `stem.mpy` if that does (MicroPython's
     /// precedence: source first).
     fn py_or_mpy(&mut self, stem: &str) -> Option<String> {
-        ["py", "mpy"]
-            .iter()
-            .map(|ext| alloc::format!("{stem}.{ext}"))
-            .find(|f| self.st.sys.host.stat(f) == PathKind::File)
+        ["py", "mpy"].iter().map(|ext| alloc::format!("{stem}.{ext}")).find(|f| self.stat_path(f) == PathKind::File)
+    }
+
+    /// What `path` names: a frozen module or package under `.frozen/`, else
+    /// whatever the host says.
+    fn stat_path(&mut self, path: &str) -> PathKind {
+        match frozen::frozen_rest(path) {
+            Some(rest) => frozen::frozen_stat(self.st.sys.frozen, rest),
+            None => self.st.sys.host.stat(path),
+        }
     }
 
     /// Creates module `name` (entered in `sys.modules` unless it is `__main__`),
     /// then runs `file` (`.py` source or a `.mpy` file) in it; `pkg_dir` makes it a package.
     pub fn load_py_module(&mut self, name: &str, file: Option<&str>, pkg_dir: Option<&str>) -> PyResult<Obj> {
+        let frozen_file = file.and_then(frozen::frozen_rest);
+        if let Some(rest) = frozen_file {
+            let table = self.st.sys.frozen;
+            let Some(image) = frozen::frozen_bytes(table, rest) else {
+                let msg = alloc::format!("no module named '{name}'");
+                return Err(self.new_error(ids::IMPORT_ERROR, &msg));
+            };
+            return self.load_module_body(name, Some((rest, ModuleBody::Mpy(image))), pkg_dir);
+        }
         let source = match file {
             Some(f) => match self.st.sys.host.read_file(f) {
                 Ok(s) => Some(s),
@@ -216,6 +242,22 @@ impl Vm {
             },
             None => None,
         };
+        let body = match (file, source) {
+            (Some(f), Some(src)) if f.ends_with(".mpy") => Some((f, ModuleBody::MpyOwned(src))),
+            (Some(f), Some(src)) => Some((f, ModuleBody::Source(src))),
+            _ => None,
+        };
+        self.load_module_body(name, body, pkg_dir)
+    }
+
+    /// Creates module `name` and runs `body` (with `__file__` = its file name) in it.
+    fn load_module_body(
+        &mut self,
+        name: &str,
+        body: Option<(&str, ModuleBody)>,
+        pkg_dir: Option<&str>,
+    ) -> PyResult<Obj> {
+        let file = body.as_ref().map(|(f, _)| *f);
         self.with_temps(|vm| {
             let g = crate::types::dict::new_dict(vm, 0)?;
             vm.root(g);
@@ -237,9 +279,12 @@ impl Vm {
             if register {
                 vm.dict_store(modules, key, m)?;
             }
-            if let (Some(src), Some(f)) = (source, file) {
-                let code =
-                    if f.ends_with(".mpy") { vm.load_mpy(&src) } else { vm.compile_source(&src, f, InputKind::File) };
+            if let Some((f, body)) = body {
+                let code = match body {
+                    ModuleBody::Mpy(image) => vm.load_mpy(image),
+                    ModuleBody::MpyOwned(image) => vm.load_mpy(&image),
+                    ModuleBody::Source(src) => vm.compile_source(&src, f, InputKind::File),
+                };
                 let r = code.and_then(|code| vm.run_code(code, g, g));
                 if let Err(e) = r {
                     if register {

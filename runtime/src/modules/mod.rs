@@ -21,6 +21,7 @@ pub mod collections;
 pub mod errno;
 pub mod exec;
 pub mod fmath;
+pub mod frozen;
 pub mod gc;
 pub mod host;
 pub mod import;
@@ -136,6 +137,8 @@ pub struct SystemState {
     pub opt_level: u8,
     /// The default emitter for run-time compilation (`None`: bytecode).
     pub emitter: Option<ferropy_frontend::EmitterKind>,
+    /// Frozen modules (`.frozen/` paths), from [`crate::vm::VmConfig::frozen`].
+    pub frozen: crate::vm::FrozenModules,
 }
 
 impl SystemState {
@@ -151,6 +154,7 @@ impl SystemState {
             loaded: Obj::NULL,
             opt_level: 0,
             emitter: None,
+            frozen: &[],
         }
     }
 

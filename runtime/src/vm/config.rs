@@ -21,6 +21,12 @@ impl HeapChoice {
     }
 }
 
+/// Frozen modules compiled into the program: `(path, .mpy bytes)` pairs, the
+/// path relative to the virtual `.frozen` entry of `sys.path` as MicroPython
+/// names them (`mod.py`, `pkg/__init__.py`, `pkg/sub.py`). Build the table with
+/// the `ferropy-freeze` crate (`ferropy::frozen`) from a build script.
+pub type FrozenModules = &'static [(&'static str, &'static [u8])];
+
 /// VM settings; build one with [`VmConfig::default`] and adjust the fields.
 #[derive(Clone, Copy, Debug)]
 pub struct VmConfig {
@@ -34,10 +40,19 @@ pub struct VmConfig {
     pub native_limit: usize,
     /// Collect before every allocation (testing aid).
     pub gc_stress: bool,
+    /// Frozen modules, imported through the `.frozen` entry of `sys.path`
+    /// without touching the host's files (empty by default).
+    pub frozen: FrozenModules,
 }
 
 impl Default for VmConfig {
     fn default() -> VmConfig {
-        VmConfig { heap: HeapChoice::Arena(1024 * 1024), recursion_limit: 10_000, native_limit: 48, gc_stress: false }
+        VmConfig {
+            heap: HeapChoice::Arena(1024 * 1024),
+            recursion_limit: 10_000,
+            native_limit: 48,
+            gc_stress: false,
+            frozen: &[],
+        }
     }
 }

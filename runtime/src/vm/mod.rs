@@ -12,7 +12,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub use config::{HeapChoice, VmConfig};
+pub use config::{FrozenModules, HeapChoice, VmConfig};
 pub use frame::{ExcBlock, Frame};
 pub use loader::{CodeUnit, ModuleContext};
 
@@ -89,7 +89,7 @@ impl Vm {
     pub fn new(config: VmConfig, out: OutputSink, err: OutputSink) -> Result<Vm, crate::gc::AllocError> {
         let mut heap = config.heap.build()?;
         heap.gc.set_stress(config.gc_stress);
-        let st = VmState {
+        let mut st = VmState {
             qstrs: QstrPool::new(),
             frames: Vec::new(),
             temps: Vec::new(),
@@ -105,6 +105,7 @@ impl Vm {
             err,
             sys: crate::modules::SystemState::new(),
         };
+        st.sys.frozen = config.frozen;
         let mut vm = Vm { heap, st };
         let me = vm.alloc(4).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
         vm.set(me, 0, crate::types::type_obj(ids::MEMORY_ERROR));
