@@ -1,0 +1,136 @@
+//! Frozen modules end to end: a folder is frozen with the same function a build
+//! script uses, the table is handed to the VM, and `import` finds the modules
+//! through the `.frozen` entry of `sys.path` without touching the host's files;
+//! `sys.path` order decides between frozen and file-system modules, as in MicroPython.
+
+use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use ferropy::frozen::{freeze_modules, FreezeError};
+use ferropy::runtime::modules::{Host, PathKind, StdHost};
+use ferropy::runtime::vm::{FrozenModules, OutputSink};
+use ferropy::runtime::VmConfig;
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ferropy-frozen-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// Freezes `dir` into a `'static` table, as `include!` of the generated file gives.
+fn frozen_table(dir: &Path) -> FrozenModules {
+    let modules = freeze_modules(dir).expect("freezes");
+    let entries: Vec<(&'static str, &'static [u8])> = modules
+        .into_iter()
+        .map(|m| (&*Box::leak(m.path.into_boxed_str()), &*Box::leak(m.mpy.into_boxed_slice())))
+        .collect();
+    Box::leak(entries.into_boxed_slice())
+}
+
+/// A host with no files that counts how often it was asked for one.
+struct NoFiles(Rc<Cell<usize>>);
+
+impl Host for NoFiles {
+    fn stat(&mut self, _path: &str) -> PathKind {
+        self.0.set(self.0.get() + 1);
+        PathKind::Missing
+    }
+    fn read_file(&mut self, _path: &str) -> Result<Vec<u8>, i32> {
+        self.0.set(self.0.get() + 1);
+        Err(2)
+    }
+}
+
+/// Runs `main` with `table` frozen and `sys.path` = `path`; returns the output
+/// (stdout then stderr) and the exit status.
+fn run(table: FrozenModules, path: &[&str], host: Box<dyn Host>, main: &str) -> (String, i32) {
+    let buf = Rc::new(RefCell::new(Vec::new()));
+    let (b1, b2) = (buf.clone(), buf.clone());
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+    let opts = ferropy::run::RunOptions {
+        argv: vec!["main.py".into()],
+        path: path.iter().map(|p| p.to_string()).collect(),
+        ..Default::default()
+    };
+    let config = VmConfig { frozen: table, ..VmConfig::default() };
+    let mut vm = ferropy::run::new_vm(config, out, err, &opts).expect("vm");
+    vm.st.sys.host = host;
+    let r = vm.run_main_source(main.as_bytes(), "main.py", ferropy::frontend::InputKind::File).map(|_| ());
+    let status = ferropy::run::exit_status(&mut vm, r);
+    let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    (text, status)
+}
+
+#[test]
+fn frozen_modules_and_packages_import_without_the_file_system() {
+    let dir = temp_dir("nofs");
+    write(&dir, "greet.py", "def hello(who):\n    return 'hello ' + who\n");
+    write(&dir, "pkg/__init__.py", "print('pkg init', __name__)\nVALUE = 7\n");
+    write(&dir, "pkg/sub.py", "from . import VALUE\nDOUBLE = 2 * VALUE\n");
+    write(&dir, "pkg/inner/deep.py", "WHERE = __name__\n");
+    let table = frozen_table(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let calls = Rc::new(Cell::new(0));
+    let main = "import greet, pkg.sub\nfrom pkg.inner import deep\n\
+        print(greet.hello('frozen'), pkg.sub.DOUBLE, deep.WHERE)\n\
+        print(greet.__file__, pkg.__file__, pkg.sub.__file__, pkg.__path__)\n\
+        try:\n    import missing\nexcept ImportError as e:\n    print(repr(e))\n";
+    let (out, status) = run(table, &[".frozen"], Box::new(NoFiles(calls.clone())), main);
+    assert_eq!(
+        out,
+        "pkg init pkg\nhello frozen 14 pkg.inner.deep\n\
+         greet.py pkg/__init__.py pkg/sub.py .frozen/pkg\n\
+         ImportError(\"no module named 'missing'\",)\n"
+    );
+    assert_eq!(status, 0);
+    assert_eq!(calls.get(), 0, "the host was asked for files");
+}
+
+#[test]
+fn sys_path_order_decides_between_frozen_and_files() {
+    let frozen_src = temp_dir("order-frozen");
+    write(&frozen_src, "which.py", "WHO = 'frozen'\n");
+    write(&frozen_src, "onlyfrozen.py", "WHO = 'frozen only'\n");
+    let table = frozen_table(&frozen_src);
+    let _ = std::fs::remove_dir_all(&frozen_src);
+    let files = temp_dir("order-files");
+    write(&files, "which.py", "WHO = 'file'\n");
+    let files_dir = files.to_string_lossy().into_owned();
+    let main = "import which, onlyfrozen\nprint(which.WHO, onlyfrozen.WHO)\n";
+    let frozen_first = run(table, &[".frozen", &files_dir], Box::new(StdHost::new()), main);
+    let files_first = run(table, &[&files_dir, ".frozen"], Box::new(StdHost::new()), main);
+    let no_frozen_entry = run(table, &[&files_dir], Box::new(StdHost::new()), "import onlyfrozen\n");
+    let _ = std::fs::remove_dir_all(&files);
+    assert_eq!(frozen_first, ("frozen frozen only\n".to_string(), 0));
+    assert_eq!(files_first, ("file frozen only\n".to_string(), 0));
+    assert_eq!(no_frozen_entry.1, 1);
+    assert!(no_frozen_entry.0.ends_with("ImportError: no module named 'onlyfrozen'\n"), "{}", no_frozen_entry.0);
+}
+
+#[test]
+fn a_frozen_module_with_a_syntax_error_is_refused_at_build_time() {
+    let dir = temp_dir("syntax");
+    write(&dir, "ok.py", "X = 1\n");
+    write(&dir, "pkg/bad.py", "X = 1\nif X\n    pass\n");
+    let result = freeze_modules(&dir);
+    let out = dir.join("frozen.rs");
+    let written = ferropy::frozen::freeze_dir(&dir, &out);
+    let out_exists = out.exists();
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = result.expect_err("refused");
+    assert!(matches!(err, FreezeError::Compile { ref path, .. } if path == "pkg/bad.py"));
+    assert_eq!(err.to_string(), "can't freeze pkg/bad.py: pkg/bad.py:2:5: SyntaxError: invalid syntax");
+    assert!(written.is_err());
+    assert!(!out_exists, "no table is written for a folder that does not compile");
+}
