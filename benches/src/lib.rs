@@ -73,3 +73,30 @@ mod tests {
             .expect("generated module compiles");
     }
 }
+
+/// Generates a module of `count` small functions (three lines each, with an
+/// argument default, arithmetic, a conditional expression and a constant), the
+/// workload of the `.mpy` load-versus-compile benchmark.
+pub fn generate_functions(count: usize) -> String {
+    let mut out = String::with_capacity(count * 96);
+    for n in 0..count {
+        out.push_str(&format!(
+            "def small_{n}(a, b={n}):\n    x = a * b + {n}\n    return 'big' if x > 1000 else x\n\n"
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::generate_functions;
+
+    #[test]
+    fn generated_functions_compile_and_count() {
+        let source = generate_functions(1000);
+        assert_eq!(source.matches("\ndef ").count() + 1, 1000);
+        let options = ferropy_frontend::CompileOptions::default();
+        let module = ferropy_frontend::compile_source(&source, "gen.py", ferropy_frontend::InputKind::File, &options);
+        assert!(module.is_ok());
+    }
+}
