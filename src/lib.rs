@@ -16,6 +16,13 @@ pub use ferropy_freeze as frozen;
 
 pub mod run;
 
+/// The modules frozen into the `ferropy` command (`src/frozen/`, compiled by
+/// the build script): pass [`FROZEN`] as `VmConfig::frozen`.
+pub mod frozen_modules {
+    include!(concat!(env!("OUT_DIR"), "/frozen.rs"));
+}
+pub use frozen_modules::FROZEN;
+
 #[cfg(feature = "std")]
 pub mod cli;
 #[cfg(feature = "std")]

@@ -134,3 +134,23 @@ fn a_frozen_module_with_a_syntax_error_is_refused_at_build_time() {
     assert!(written.is_err());
     assert!(!out_exists, "no table is written for a folder that does not compile");
 }
+
+#[test]
+fn the_command_has_src_frozen_built_in_and_micropypath_can_drop_it() {
+    let dir = temp_dir("cli");
+    write(
+        &dir,
+        "main.py",
+        "import functools\nprint(functools.__file__, functools.reduce(lambda a, b: a * b, range(1, 6)))\n",
+    );
+    let exe = env!("CARGO_BIN_EXE_ferropy");
+    let main = dir.join("main.py");
+    let with_frozen = std::process::Command::new(exe).arg(&main).env_remove("MICROPYPATH").output().unwrap();
+    let without = std::process::Command::new(exe).arg(&main).env("MICROPYPATH", "/nonexistent").output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(String::from_utf8_lossy(&with_frozen.stdout), "functools.py 120\n");
+    assert_eq!(with_frozen.status.code(), Some(0));
+    assert_eq!(without.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&without.stderr).ends_with("ImportError: no module named 'functools'\n"));
+    assert!(ferropy::FROZEN.iter().any(|(path, _)| *path == "functools.py"));
+}

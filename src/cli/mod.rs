@@ -52,7 +52,7 @@ pub fn main(argv: &[String]) -> i32 {
     if args.dis || args.compile_only {
         return compile_only(&args, emitter);
     }
-    let mut config = ferropy_runtime::VmConfig::default();
+    let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
     if let Some(bytes) = args.heap_size {
         config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
     }
