@@ -92,6 +92,10 @@ pub fn next(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 pub fn sorted(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if args.len() > 1 {
+        let msg = alloc::format!("function expected at most 1 arguments, got {}", args.len());
+        return Err(vm.type_error(&msg));
+    }
     let src = arg(vm, args, 0)?;
     let items = vm.collect_iterable(src)?;
     let key = kwarg(vm, kw, "key").unwrap_or(Obj::NONE);

@@ -121,9 +121,18 @@ impl Vm {
                 if op == UNARY_BOOL {
                     return Ok(Some(Obj::from_bool(self.is_true(r)?)));
                 }
+                if op == UNARY_HASH {
+                    return self.checked_hash_result(r).map(Some);
+                }
                 return Ok(Some(r));
             }
             if op == UNARY_HASH {
+                let t = self.type_of(o);
+                let eq = self.intern("__eq__")?;
+                if let Some((_, None)) = self.class_lookup(t, eq, 0)? {
+                    let msg = alloc::format!("unhashable type: '{}'", self.type_name(o));
+                    return Err(self.type_error(&msg));
+                }
                 return Ok(Some(self.new_int(i64::from(o.raw() >> 4))?));
             }
         }
@@ -135,6 +144,24 @@ impl Vm {
             None if op == UNARY_HASH => Ok(Some(self.new_int(i64::from(o.raw() >> 2))?)),
             None => Ok(None),
         }
+    }
+
+    /// The value a user `__hash__` returned, as an int (a bool counts as one).
+    fn checked_hash_result(&mut self, r: Obj) -> PyResult<Obj> {
+        match r {
+            Obj::TRUE => return self.new_int(1),
+            Obj::FALSE => return self.new_int(0),
+            _ => {}
+        }
+        if self.int_value(r).is_some() {
+            return Ok(r);
+        }
+        if self.native_type_id(r) == crate::types::ids::INT {
+            // A big int: its own (word-sized) hash.
+            let h = self.hash(r)?;
+            return self.new_int(h);
+        }
+        Err(self.type_error("__hash__ should return an int"))
     }
 
     /// A unary operator, raising TypeError when unsupported.
@@ -251,6 +278,7 @@ impl Vm {
         }
         if let Some(f) = self.desc_of(a).binary_op {
             let a = self.native_self(a);
+            let b = self.native_self(b);
             if let Some(r) = f(self, op, a, b)? {
                 if r != Obj::NOT_IMPLEMENTED {
                     return Ok(r);
@@ -301,6 +329,10 @@ impl Vm {
             if let Some(r) = f(self, bop::IN, container, needle)? {
                 return Ok(r);
             }
+        }
+        if self.native_type_id(container) == crate::types::ids::STR {
+            let msg = alloc::format!("can't convert '{}' object to str implicitly", self.type_name(needle));
+            return Err(self.type_error(&msg));
         }
         // Fall back to iteration.
         let it = self.get_iter(container)?;
