@@ -193,7 +193,7 @@ impl Vm {
 
     /// `a == b`.
     pub fn equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
-        if a == b {
+        if a == b && !self.is_user_class(self.type_of(a)) {
             return Ok(true);
         }
         if a.is_small_int() && b.is_small_int() {
@@ -243,10 +243,17 @@ impl Vm {
             bop::EXCEPTION_MATCH => return self.exception_match_op(a, b),
             bop::IN => return self.contains(b, a),
             bop::NOT_EQUAL => {
+                if self.is_user_class(self.type_of(a)) {
+                    if let Some(r) = super::call_dunder(self, a, "__ne__", &[b])? {
+                        if r != Obj::NOT_IMPLEMENTED {
+                            return Ok(r);
+                        }
+                    }
+                }
                 let eq = self.equal(a, b)?;
                 return Ok(Obj::from_bool(!eq));
             }
-            bop::EQUAL if a == b => return Ok(Obj::TRUE),
+            bop::EQUAL if a == b && !self.is_user_class(self.type_of(a)) => return Ok(Obj::TRUE),
             _ => {}
         }
         // Equality with a user class on the right only: its __eq__ first
@@ -310,7 +317,8 @@ impl Vm {
             }
         }
         if plain == bop::EQUAL {
-            return Ok(Obj::FALSE);
+            // No __eq__ anywhere: identity.
+            return Ok(Obj::from_bool(a == b));
         }
         let (ta, tb) = (self.type_name(a), self.type_name(b));
         let msg = alloc::format!("unsupported types for {}: '{ta}', '{tb}'", binary_dunder(plain));

@@ -16,8 +16,20 @@ pub static RANGE_TYPE: TypeDesc = TypeDesc {
     unary_op: Some(range_unary),
     subscr: Some(range_subscr),
     getiter: Some(range_getiter),
+    attr: Some(range_attr),
     ..TypeDesc::new("range", ids::OBJECT)
 };
+
+/// `start`, `stop` and `step`.
+fn range_attr(vm: &mut Vm, r: Obj, name: crate::qstr::Qstr) -> PyResult<Option<Obj>> {
+    let slot = match vm.qstr_text(name).as_str() {
+        "start" => 1,
+        "stop" => 2,
+        "step" => 3,
+        _ => return Ok(None),
+    };
+    Ok(Some(vm.get(r, slot)))
+}
 
 /// The range iterator type.
 pub static RANGE_ITERATOR_TYPE: TypeDesc =
