@@ -40,7 +40,10 @@ fn fields(vm: &Vm, r: Obj) -> (i64, i64, i64) {
     (f(1), f(2), f(3))
 }
 
-fn range_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+fn range_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if !kw.is_empty() {
+        return Err(vm.type_error("function doesn't take keyword arguments"));
+    }
     let mut v = [0i64, 0, 1];
     match args.len() {
         1 => v[1] = vm.expect_int(args[0])?,
