@@ -513,6 +513,10 @@ fn view_getiter(vm: &mut Vm, v: Obj) -> PyResult<Obj> {
 }
 
 fn view_unary(vm: &mut Vm, op: u8, v: Obj) -> PyResult<Option<Obj>> {
+    if op == crate::rt::UNARY_HASH {
+        // Only values views hash (by identity); keys and items views do not.
+        return Ok(if vm.get_usize(v, 2) == 1 { Some(vm.new_int(i64::from(v.raw() >> 2))?) } else { None });
+    }
     let d = vm.get(v, 1);
     dict_unary(vm, op, d)
 }
