@@ -360,14 +360,15 @@ impl Vm {
 
     fn exception_match_op(&mut self, exc: Obj, cls: Obj) -> PyResult<Obj> {
         let t = self.type_of(exc);
-        if self.is_tuple(cls) {
-            for c in self.tuple_items(cls) {
-                if self.is_subclass(t, c) {
-                    return Ok(Obj::TRUE);
-                }
+        let classes = if self.is_tuple(cls) { self.tuple_items(cls) } else { alloc::vec![cls] };
+        for c in classes {
+            if !self.is_class(c) {
+                return Err(self.type_error("catching classes that do not inherit from BaseException is not allowed"));
             }
-            return Ok(Obj::FALSE);
+            if self.is_subclass(t, c) {
+                return Ok(Obj::TRUE);
+            }
         }
-        Ok(Obj::from_bool(self.is_subclass(t, cls)))
+        Ok(Obj::FALSE)
     }
 }

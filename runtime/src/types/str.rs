@@ -138,7 +138,7 @@ fn str_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj
             vm.new_str(&s)
         }
         [b, ..] => {
-            let bytes = vm.str_bytes(*b).unwrap_or_default();
+            let bytes = vm.str_bytes(*b).or_else(|| vm.buffer_bytes(*b)).unwrap_or_default();
             let s = String::from_utf8_lossy(&bytes).into_owned();
             vm.new_str(&s)
         }
