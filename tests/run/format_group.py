@@ -24,3 +24,7 @@ class Plain:
 p = Plain()
 print(p == p, p != p, p in [p], p == Plain())
 print(">%-08.4d<" % 12)
+class I:
+    def __int__(self):
+        return 77
+print("%d %x" % (I(), I()))

@@ -599,6 +599,11 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
                 let n = match is_int_like(vm, arg) {
                     Some(n) => Some(BigInt::from(n)),
                     None if vm.native_type_id(arg) == ids::INT => vm.bigint_value(vm.native_self(arg)),
+                    None if vm.is_user_class(vm.type_of(arg)) => match crate::rt::call_dunder(vm, arg, "__int__", &[])?
+                    {
+                        Some(r) => vm.bigint_value(vm.native_self(r)),
+                        None => None,
+                    },
                     None => None,
                 };
                 let Some(n) = n else {
