@@ -319,6 +319,12 @@ fn s_seek(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         Some(&w) => vm.expect_int(w)?,
         None => 0,
     };
+    if whence == 0 && off < 0 {
+        // An absolute position can't be negative: EINVAL, as a real file.
+        let code = vm.new_int(22)?;
+        let e = vm.new_exception(crate::types::ids::OS_ERROR, &[code])?;
+        return Err(crate::error::PyErr(e));
+    }
     let len = buf_data(vm, s).len() as i64;
     let base = match whence {
         0 => 0,
