@@ -127,6 +127,14 @@ pub fn chr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 pub fn ord(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let o = arg(vm, args, 0)?;
+    if vm.native_type_id(o) == crate::types::ids::BYTES {
+        let b = vm.str_bytes(vm.native_self(o)).unwrap_or_default();
+        if let [c] = b.as_slice() {
+            return vm.new_int(i64::from(*c));
+        }
+        let msg = alloc::format!("ord() expected a character, but string of length {} found", b.len());
+        return Err(vm.type_error(&msg));
+    }
     if let Some(s) = vm.str_text(o) {
         let mut chars = s.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {

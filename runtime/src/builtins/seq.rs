@@ -92,6 +92,10 @@ pub fn next(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 pub fn sorted(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if args.len() > 1 {
+        let msg = alloc::format!("function expected at most 1 arguments, got {}", args.len());
+        return Err(vm.type_error(&msg));
+    }
     let src = arg(vm, args, 0)?;
     let items = vm.collect_iterable(src)?;
     let key = kwarg(vm, kw, "key").unwrap_or(Obj::NONE);
@@ -138,6 +142,27 @@ pub fn any(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 pub fn reversed(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let src = arg(vm, args, 0)?;
+    if vm.is_user_class(vm.type_of(src)) {
+        if let Some(r) = crate::rt::call_dunder(vm, src, "__reversed__", &[])? {
+            return Ok(r);
+        }
+        let q = vm.intern("__iter__")?;
+        let t = vm.type_of(src);
+        if vm.class_lookup(t, q, 0)?.is_none() {
+            // The sequence protocol: __len__ and __getitem__, from the end.
+            let n = vm.unary_op(crate::rt::UNARY_LEN, src)?;
+            let n = vm.expect_int(n)?;
+            let mut items = alloc::vec::Vec::new();
+            for i in (0..n).rev() {
+                let idx = vm.new_int(i)?;
+                let v = vm.subscr(src, idx, Obj::SENTINEL)?;
+                vm.root(v);
+                items.push(v);
+            }
+            let l = vm.new_list(&items)?;
+            return vm.get_iter(l);
+        }
+    }
     let mut items = vm.collect_iterable(src)?;
     items.reverse();
     let l = vm.new_list(&items)?;

@@ -164,8 +164,14 @@ fn initial_data(vm: &mut Vm, args: &[Obj], want_bytes: bool) -> PyResult<Vec<u8>
         Some(&a) if a.is_small_int() => Ok(Vec::new()),
         Some(&a) => {
             let ok = if want_bytes { vm.is_exact(a, ids::BYTES) } else { vm.is_str(a) };
-            match vm.str_bytes(a) {
-                Some(b) if ok => Ok(b),
+            let data = match vm.str_bytes(a) {
+                Some(b) if ok => Some(b),
+                // Any other buffer (bytearray, memoryview, array) is copied.
+                _ if want_bytes => vm.buffer_bytes(a),
+                _ => None,
+            };
+            match data {
+                Some(b) => Ok(b),
                 _ => {
                     let n = vm.type_name(a);
                     Err(vm.type_error(&alloc::format!("object with buffer protocol required, not {n}")))
@@ -319,6 +325,12 @@ fn s_seek(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         Some(&w) => vm.expect_int(w)?,
         None => 0,
     };
+    if whence == 0 && off < 0 {
+        // An absolute position can't be negative: EINVAL, as a real file.
+        let code = vm.new_int(22)?;
+        let e = vm.new_exception(crate::types::ids::OS_ERROR, &[code])?;
+        return Err(crate::error::PyErr(e));
+    }
     let len = buf_data(vm, s).len() as i64;
     let base = match whence {
         0 => 0,

@@ -65,7 +65,10 @@ fn parse(vm: &mut Vm, fmt: Obj) -> PyResult<Format> {
                 return Err(vm.memory_error());
             }
         }
-        let Some(&ty) = b.get(i) else { break };
+        let Some(&ty) = b.get(i) else {
+            // A repeat count with no type after it.
+            return Err(vm.value_error("bad typecode"));
+        };
         if size_of(ty).is_none() && ty != b's' && ty != b'x' {
             return Err(vm.value_error("bad typecode"));
         }

@@ -185,6 +185,13 @@ impl Vm {
         if text == "__class__" {
             return Ok(Some(t));
         }
+        if text == "__next__" && !self.is_user_class(t) && self.desc_of(obj).iternext.is_some() {
+            // A built-in iterator's __next__: the next() built-in bound to it.
+            let next = crate::builtins::function_obj("next");
+            if next != Obj::NONE {
+                return Ok(Some(self.new_bound_method(next, obj)?));
+            }
+        }
         if self.is_user_class(t) && text != "__getattr__" {
             let ga = self.intern("__getattr__")?;
             if let Some((f, _)) = self.class_lookup(t, ga, 0)? {

@@ -121,9 +121,18 @@ impl Vm {
                 if op == UNARY_BOOL {
                     return Ok(Some(Obj::from_bool(self.is_true(r)?)));
                 }
+                if op == UNARY_HASH {
+                    return self.checked_hash_result(r).map(Some);
+                }
                 return Ok(Some(r));
             }
             if op == UNARY_HASH {
+                let t = self.type_of(o);
+                let eq = self.intern("__eq__")?;
+                if let Some((_, None)) = self.class_lookup(t, eq, 0)? {
+                    let msg = alloc::format!("unhashable type: '{}'", self.type_name(o));
+                    return Err(self.type_error(&msg));
+                }
                 return Ok(Some(self.new_int(i64::from(o.raw() >> 4))?));
             }
         }
@@ -135,6 +144,24 @@ impl Vm {
             None if op == UNARY_HASH => Ok(Some(self.new_int(i64::from(o.raw() >> 2))?)),
             None => Ok(None),
         }
+    }
+
+    /// The value a user `__hash__` returned, as an int (a bool counts as one).
+    fn checked_hash_result(&mut self, r: Obj) -> PyResult<Obj> {
+        match r {
+            Obj::TRUE => return self.new_int(1),
+            Obj::FALSE => return self.new_int(0),
+            _ => {}
+        }
+        if self.int_value(r).is_some() {
+            return Ok(r);
+        }
+        if self.native_type_id(r) == crate::types::ids::INT {
+            // A big int: its own (word-sized) hash.
+            let h = self.hash(r)?;
+            return self.new_int(h);
+        }
+        Err(self.type_error("__hash__ should return an int"))
     }
 
     /// A unary operator, raising TypeError when unsupported.
@@ -166,7 +193,7 @@ impl Vm {
 
     /// `a == b`.
     pub fn equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
-        if a == b {
+        if a == b && !self.is_user_class(self.type_of(a)) {
             return Ok(true);
         }
         if a.is_small_int() && b.is_small_int() {
@@ -216,10 +243,17 @@ impl Vm {
             bop::EXCEPTION_MATCH => return self.exception_match_op(a, b),
             bop::IN => return self.contains(b, a),
             bop::NOT_EQUAL => {
+                if self.is_user_class(self.type_of(a)) {
+                    if let Some(r) = super::call_dunder(self, a, "__ne__", &[b])? {
+                        if r != Obj::NOT_IMPLEMENTED {
+                            return Ok(r);
+                        }
+                    }
+                }
                 let eq = self.equal(a, b)?;
                 return Ok(Obj::from_bool(!eq));
             }
-            bop::EQUAL if a == b => return Ok(Obj::TRUE),
+            bop::EQUAL if a == b && !self.is_user_class(self.type_of(a)) => return Ok(Obj::TRUE),
             _ => {}
         }
         // Equality with a user class on the right only: its __eq__ first
@@ -251,6 +285,7 @@ impl Vm {
         }
         if let Some(f) = self.desc_of(a).binary_op {
             let a = self.native_self(a);
+            let b = self.native_self(b);
             if let Some(r) = f(self, op, a, b)? {
                 if r != Obj::NOT_IMPLEMENTED {
                     return Ok(r);
@@ -282,7 +317,8 @@ impl Vm {
             }
         }
         if plain == bop::EQUAL {
-            return Ok(Obj::FALSE);
+            // No __eq__ anywhere: identity.
+            return Ok(Obj::from_bool(a == b));
         }
         let (ta, tb) = (self.type_name(a), self.type_name(b));
         let msg = alloc::format!("unsupported types for {}: '{ta}', '{tb}'", binary_dunder(plain));
@@ -302,6 +338,10 @@ impl Vm {
                 return Ok(r);
             }
         }
+        if self.native_type_id(container) == crate::types::ids::STR {
+            let msg = alloc::format!("can't convert '{}' object to str implicitly", self.type_name(needle));
+            return Err(self.type_error(&msg));
+        }
         // Fall back to iteration.
         let it = self.get_iter(container)?;
         self.with_temps(|vm| {
@@ -320,14 +360,15 @@ impl Vm {
 
     fn exception_match_op(&mut self, exc: Obj, cls: Obj) -> PyResult<Obj> {
         let t = self.type_of(exc);
-        if self.is_tuple(cls) {
-            for c in self.tuple_items(cls) {
-                if self.is_subclass(t, c) {
-                    return Ok(Obj::TRUE);
-                }
+        let classes = if self.is_tuple(cls) { self.tuple_items(cls) } else { alloc::vec![cls] };
+        for c in classes {
+            if !self.is_class(c) {
+                return Err(self.type_error("catching classes that do not inherit from BaseException is not allowed"));
             }
-            return Ok(Obj::FALSE);
+            if self.is_subclass(t, c) {
+                return Ok(Obj::TRUE);
+            }
         }
-        Ok(Obj::from_bool(self.is_subclass(t, cls)))
+        Ok(Obj::FALSE)
     }
 }

@@ -97,6 +97,13 @@ fn data(vm: &Vm, o: Obj) -> Vec<u8> {
 
 /// The bytes for a bytes/bytearray constructor argument list.
 pub fn bytes_from_args(vm: &mut Vm, args: &[Obj]) -> PyResult<Vec<u8>> {
+    if args.len() > 3 {
+        let msg = alloc::format!("function expected at most 3 arguments, got {}", args.len());
+        return Err(vm.type_error(&msg));
+    }
+    if args.len() > 1 && !args.first().is_some_and(|&o| vm.is_str(o)) {
+        return Err(vm.type_error("wrong number of arguments"));
+    }
     match args.first() {
         None => Ok(Vec::new()),
         Some(&o) if vm.is_str(o) => {

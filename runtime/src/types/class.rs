@@ -28,6 +28,9 @@ fn type_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Ob
         [o] => Ok(vm.type_of(*o)),
         [name, bases, dict] => {
             let n = vm.expect_str(*name)?;
+            if vm.native_type_id(*bases) != ids::TUPLE || vm.native_type_id(*dict) != ids::DICT {
+                return Err(vm.type_error("type() argument 2 must be tuple, 3 must be dict"));
+            }
             let q = vm.qstr_obj(&n)?;
             new_class(vm, q, *bases, *dict)
         }

@@ -426,8 +426,19 @@ fn dict_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
     match op {
         bop::IN => Ok(Some(Obj::from_bool(vm.dict_get(a, b)?.is_some()))),
         bop::EQUAL | bop::NOT_EQUAL => {
-            let mut eq = vm.is_dict(b) && vm.dict_len(a) == vm.dict_len(b);
-            if eq {
+            let ordered = |vm: &Vm, o: Obj| vm.native_type_id(o) == ids::ORDERED_DICT;
+            let both_ordered = ordered(vm, a) && ordered(vm, b);
+            // A plain dict on the right, or two OrderedDicts (then order matters).
+            let mut eq = vm.is_dict(b) && vm.dict_len(a) == vm.dict_len(b) && (both_ordered || !ordered(vm, b));
+            if eq && both_ordered {
+                // Two OrderedDicts: the order of the entries matters too.
+                for ((k1, v1), (k2, v2)) in vm.dict_entries(a).into_iter().zip(vm.dict_entries(b)) {
+                    if !vm.equal(k1, k2)? || !vm.equal(v1, v2)? {
+                        eq = false;
+                        break;
+                    }
+                }
+            } else if eq {
                 for (k, v) in vm.dict_entries(a) {
                     match vm.dict_get(b, k)? {
                         Some(v2) if vm.equal(v, v2)? => {}
@@ -513,6 +524,10 @@ fn view_getiter(vm: &mut Vm, v: Obj) -> PyResult<Obj> {
 }
 
 fn view_unary(vm: &mut Vm, op: u8, v: Obj) -> PyResult<Option<Obj>> {
+    if op == crate::rt::UNARY_HASH {
+        // Only values views hash (by identity); keys and items views do not.
+        return Ok(if vm.get_usize(v, 2) == 1 { Some(vm.new_int(i64::from(v.raw() >> 2))?) } else { None });
+    }
     let d = vm.get(v, 1);
     dict_unary(vm, op, d)
 }

@@ -132,6 +132,9 @@ fn exc_attr(vm: &mut Vm, o: Obj, name: Qstr) -> PyResult<Option<Obj>> {
     Ok(match text.as_str() {
         "args" => Some(args),
         "value" => Some(vm.tuple_items(args).first().copied().unwrap_or(Obj::NONE)),
+        "errno" if vm.isinstance(o, super::type_obj(OS_ERROR)) => {
+            Some(vm.tuple_items(args).first().copied().unwrap_or(Obj::NONE))
+        }
         _ => None,
     })
 }

@@ -10,6 +10,7 @@ use super::ids;
 use crate::error::{PyErr, PyResult};
 use crate::obj::Obj;
 use crate::vm::Vm;
+use num_bigint::BigInt;
 
 /// Padding and sign options for one formatted value.
 #[derive(Clone, Copy)]
@@ -39,15 +40,36 @@ fn pad_text(body: &str, p: Pad, out: &mut String) {
 
 /// Formats an integer in `base` (`upper` for X), with sign, prefix, precision
 /// (minimum digits) and padding.
-fn format_int(n: i64, base: u32, upper: bool, prec: Option<usize>, p: Pad, out: &mut String) {
-    let mag = n.unsigned_abs();
-    let mut digits = match base {
-        2 => alloc::format!("{mag:b}"),
-        8 => alloc::format!("{mag:o}"),
-        16 if upper => alloc::format!("{mag:X}"),
-        16 => alloc::format!("{mag:x}"),
-        _ => alloc::format!("{mag}"),
-    };
+fn format_int(n: &BigInt, base: u32, upper: bool, prec: Option<usize>, group: Option<char>, p: Pad, out: &mut String) {
+    let mut digits = n.magnitude().to_str_radix(base);
+    if upper {
+        digits.make_ascii_uppercase();
+    }
+    if let Some(sep) = group {
+        let size = if base == 10 { 3 } else { 4 };
+        let mut grouped = group_digits(&digits, sep, size);
+        if p.fill == '0' && p.align == '=' {
+            // Zero padding is grouped too: add zeros until the width is reached.
+            let head = usize::from(n.sign() == num_bigint::Sign::Minus || p.sign == '+' || p.sign == ' ')
+                + if p.prefix && base != 10 { 2 } else { 0 };
+            let target = p.width.saturating_sub(head);
+            let mut d = digits.len();
+            while d + d.saturating_sub(1) / size < target {
+                d += 1;
+            }
+            if d > digits.len() {
+                let mut zeros: String = core::iter::repeat_n('0', d - digits.len()).collect();
+                zeros.push_str(&digits);
+                grouped = group_digits(&zeros, sep, size);
+            }
+        }
+        digits = grouped;
+    }
+    if let Some(prec) = prec {
+        while digits.len() < prec {
+            digits.insert(0, '0');
+        }
+    }
     if let Some(prec) = prec {
         while digits.len() < prec {
             digits.insert(0, '0');
@@ -61,7 +83,7 @@ fn format_int(n: i64, base: u32, upper: bool, prec: Option<usize>, p: Pad, out: 
         (true, 16, false) => "0x",
         _ => "",
     };
-    pad_number(n < 0, prefix, &digits, p, out);
+    pad_number(n.sign() == num_bigint::Sign::Minus, prefix, &digits, p, out);
 }
 
 /// Writes a number: its sign (`-`, or the spec's `+`/space), `prefix`, then
@@ -82,6 +104,19 @@ fn pad_number(negative: bool, prefix: &str, digits: &str, p: Pad, out: &mut Stri
         head.push_str(digits);
         pad_text(&head, p, out);
     }
+}
+
+/// `digits` with `sep` between groups of `size`, counted from the right.
+fn group_digits(digits: &str, sep: char, size: usize) -> String {
+    let n = digits.chars().count();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (n - i) % size == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `mantissa e exponent` with Python's exponent form (`e+05`, `e-10`).
@@ -343,7 +378,9 @@ fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<(
         width = width.saturating_mul(10).saturating_add(d as usize);
         i += 1;
     }
-    if matches!(sp.get(i), Some(',' | '_')) {
+    let mut group = None;
+    if let Some(&c @ (',' | '_')) = sp.get(i) {
+        group = Some(c);
         i += 1;
     }
     let mut prec: Option<usize> = None;
@@ -386,15 +423,20 @@ fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<(
         let msg = alloc::format!("unknown format code '{ty}' for object of type '{}'", vm.type_name(arg));
         vm.value_error(&msg)
     };
-    if let Some(n) = int_val {
+    let big = match int_val {
+        Some(n) => Some(BigInt::from(n)),
+        None if vm.native_type_id(arg) == ids::INT => vm.bigint_value(vm.native_self(arg)),
+        None => None,
+    };
+    if let Some(n) = big {
         match ty {
-            '\0' | 'd' | 'n' => format_int(n, 10, false, None, p, out),
-            'b' => format_int(n, 2, false, None, p, out),
-            'o' => format_int(n, 8, false, None, p, out),
-            'x' => format_int(n, 16, false, None, p, out),
-            'X' => format_int(n, 16, true, None, p, out),
+            '\0' | 'd' | 'n' => format_int(&n, 10, false, None, group, p, out),
+            'b' => format_int(&n, 2, false, None, group, p, out),
+            'o' => format_int(&n, 8, false, None, group, p, out),
+            'x' => format_int(&n, 16, false, None, group, p, out),
+            'X' => format_int(&n, 16, true, None, group, p, out),
             'c' => {
-                let c = char::from_u32(n as u32).unwrap_or('\u{fffd}');
+                let c = char::from_u32(int_val.unwrap_or(0) as u32).unwrap_or('\u{fffd}');
                 pad_text(c.encode_utf8(&mut [0u8; 4]), p, out);
             }
             _ => return Err(unknown(vm, ty, arg)),
@@ -521,6 +563,10 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
                 prec = Some(v);
             }
         }
+        if p.align == '<' && prec.is_some() {
+            // Left-justified with a precision: the padding on the right is spaces.
+            p.fill = ' ';
+        }
         if i >= f.len() {
             return Err(vm.value_error("incomplete format"));
         }
@@ -550,7 +596,17 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
                 }
             }
             'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
-                let Some(n) = is_int_like(vm, arg) else {
+                let n = match is_int_like(vm, arg) {
+                    Some(n) => Some(BigInt::from(n)),
+                    None if vm.native_type_id(arg) == ids::INT => vm.bigint_value(vm.native_self(arg)),
+                    None if vm.is_user_class(vm.type_of(arg)) => match crate::rt::call_dunder(vm, arg, "__int__", &[])?
+                    {
+                        Some(r) => vm.bigint_value(vm.native_self(r)),
+                        None => None,
+                    },
+                    None => None,
+                };
+                let Some(n) = n else {
                     let msg = alloc::format!("can't convert {} to int", vm.type_name(arg));
                     return Err(vm.type_error(&msg));
                 };
@@ -563,7 +619,7 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
                 if base == 10 {
                     p.prefix = false;
                 }
-                format_int(n, base, upper, prec, p, &mut out);
+                format_int(&n, base, upper, prec, None, p, &mut out);
             }
             'r' | 's' => {
                 let t = if conv == 'r' {

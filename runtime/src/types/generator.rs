@@ -29,6 +29,16 @@ pub static GENERATOR_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("generator", ids::OBJECT)
 };
 
+/// What a `yield from` delegate did with an exception thrown into it.
+enum Delegated {
+    /// It yielded: the outer generator yields the same value.
+    Yielded(Obj),
+    /// It finished: the `yield from` expression has this value.
+    Returned(Obj),
+    /// The outer generator must raise this at its `yield from`.
+    Raise(PyErr),
+}
+
 /// What resuming a generator produced.
 pub enum GenResult {
     /// It yielded a value.
@@ -144,7 +154,7 @@ impl Vm {
         match status {
             FINISHED => {
                 return match throw {
-                    Some(e) => Err(e),
+                    Some(e) => Err(self.raise_obj(e.0)),
                     None => Ok(GenResult::Return(Obj::NONE)),
                 }
             }
@@ -154,9 +164,31 @@ impl Vm {
             }
             _ => {}
         }
+        let mut throw = throw;
+        let mut resume_with = None;
+        if status == SUSPENDED {
+            if let Some(e) = throw.take() {
+                match self.throw_to_delegate(g, e)? {
+                    Delegated::Yielded(v) => return Ok(GenResult::Yield(v)),
+                    Delegated::Returned(v) => resume_with = Some(v),
+                    Delegated::Raise(e) => throw = Some(e),
+                }
+            }
+        }
+        // A thrown value may still be a class (or not an exception at all).
+        let throw = throw.map(|e| self.raise_obj(e.0));
         self.restore_frame(g)?;
         self.set_u32(g, 8, RUNNING);
-        if status == SUSPENDED && throw.is_none() {
+        if let Some(v) = resume_with {
+            // The delegate finished: continue after the YIELD_FROM with its value.
+            let f = self.frame()?;
+            f.ip += 1;
+            f.op_ip = f.ip;
+            if let Err(e) = self.poke(0, v) {
+                self.st.frames.pop();
+                return Err(e);
+            }
+        } else if status == SUSPENDED && throw.is_none() {
             if let Err(e) = self.push(send) {
                 self.st.frames.pop();
                 return Err(e);
@@ -174,9 +206,69 @@ impl Vm {
             }
             Err(e) => {
                 self.finish_generator(g);
+                if self.exception_matches(e.0, ids::STOP_ITERATION) {
+                    // PEP 479: a StopIteration escaping a generator body.
+                    return Err(self.new_error(ids::RUNTIME_ERROR, "generator raised StopIteration"));
+                }
                 Err(e)
             }
         }
+    }
+
+    /// The iterator a generator suspended in `yield from` delegates to, if any.
+    fn yield_from_delegate(&self, g: Obj) -> Option<Obj> {
+        let code = self.get_usize(g, 3);
+        let ip = self.get_usize(g, 4);
+        let opc = self.st.codes.get(code).and_then(|u| u.bytecode.get(ip)).copied()?;
+        if opc != ferropy_bytecode::opcode::YIELD_FROM {
+            return None;
+        }
+        let sp = self.get_usize(g, 5);
+        let n_state = self.get_usize(g, 6);
+        if sp == 0 || sp > n_state {
+            return None;
+        }
+        Some(self.get(g, HEADER + sp - 1))
+    }
+
+    /// Passes an exception thrown into `g` on to the iterator it delegates to
+    /// with `yield from` (closing it for GeneratorExit).
+    fn throw_to_delegate(&mut self, g: Obj, e: PyErr) -> PyResult<Delegated> {
+        let Some(sub) = self.yield_from_delegate(g) else { return Ok(Delegated::Raise(e)) };
+        self.root(sub);
+        self.root(e.0);
+        let is_gen = self.type_of(sub) == super::type_obj(ids::GENERATOR);
+        let exit_cls = super::type_obj(ids::GENERATOR_EXIT);
+        let is_exit = if self.is_class(e.0) { self.is_subclass(e.0, exit_cls) } else { self.isinstance(e.0, exit_cls) };
+        if is_exit {
+            let r = if is_gen {
+                gen_close(self, &[sub], &[]).map(|_| ())
+            } else {
+                let q = self.intern("close")?;
+                match self.load_attr_opt(sub, q)? {
+                    Some(m) => self.call(m, &[], &[]).map(|_| ()),
+                    None => Ok(()),
+                }
+            };
+            return Ok(Delegated::Raise(r.err().unwrap_or(e)));
+        }
+        if is_gen {
+            return Ok(match self.gen_resume(sub, Obj::NONE, Some(e)) {
+                Ok(GenResult::Yield(v)) => Delegated::Yielded(v),
+                Ok(GenResult::Return(v)) => Delegated::Returned(v),
+                Err(err) => Delegated::Raise(err),
+            });
+        }
+        let q = self.intern("throw")?;
+        let Some(m) = self.load_attr_opt(sub, q)? else { return Ok(Delegated::Raise(e)) };
+        Ok(match self.call(m, &[e.0], &[]) {
+            Ok(v) => Delegated::Yielded(v),
+            Err(err) if self.exception_matches(err.0, ids::STOP_ITERATION) => {
+                let args = self.get(err.0, 2);
+                Delegated::Returned(self.tuple_items(args).first().copied().unwrap_or(Obj::NONE))
+            }
+            Err(err) => Delegated::Raise(err),
+        })
     }
 
     fn finish_generator(&mut self, g: Obj) {
@@ -213,7 +305,12 @@ fn gen_send(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn gen_throw(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let g = args.first().copied().unwrap_or(Obj::NONE);
-    let exc = vm.make_raise_obj(args.get(1).copied().unwrap_or(Obj::NONE))?;
+    // throw(type, value): the value, when given, is what gets thrown.
+    let exc = match args.get(2) {
+        Some(&v) if v != Obj::NONE => v,
+        _ => args.get(1).copied().unwrap_or(Obj::NONE),
+    };
+    // Not yet made an exception: a `yield from` delegate's own throw() gets it as is.
     match vm.gen_resume(g, Obj::NONE, Some(PyErr(exc)))? {
         GenResult::Yield(v) => Ok(v),
         GenResult::Return(v) => Err(stop_iteration(vm, v)),

@@ -151,6 +151,7 @@ pub fn parse_int_text(vm: &mut Vm, text: &[u8], base: u32) -> PyResult<Obj> {
     if base != 0 && !(2..=36).contains(&base) {
         return Err(vm.value_error("int() arg 2 must be >= 2 and <= 36"));
     }
+    let is_auto_base = base == 0;
     let t = text.trim_ascii();
     let (neg, digits) = match t.first() {
         Some(b'-') => (true, &t[1..]),
@@ -165,7 +166,14 @@ pub fn parse_int_text(vm: &mut Vm, text: &[u8], base: u32) -> PyResult<Obj> {
         (0, _) => (10, digits),
         (b, _) => (b, digits),
     };
+    let auto_decimal = prefix.is_none() || !matches!(prefix.as_deref(), Some(b"0x" | b"0o" | b"0b"));
     let report_base = if base == 10 && text.trim_ascii().is_empty() { 10 } else { base };
+    if auto_decimal && body.first() == Some(&b'0') && body.iter().any(|c| (b'1'..=b'9').contains(c)) {
+        // With base 0, a decimal literal can't have leading zeros.
+        if is_auto_base {
+            return Err(syntax_error(vm, report_base, text));
+        }
+    }
     let mut value = BigInt::zero();
     let mut small: u64 = 0;
     let mut n_small = 0u32;
@@ -215,10 +223,14 @@ fn int_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj
             if let Some(f) = vm.float_value(*o) {
                 return vm.int_from_float(f);
             }
-            if let Some(b) = vm.str_bytes(*o) {
+            if let Some(b) = vm.str_bytes(*o).or_else(|| vm.buffer_bytes(*o)) {
                 return parse_int_text(vm, &b, 10);
             }
             if let Some(r) = rt::call_dunder(vm, *o, "__int__", &[])? {
+                if vm.native_type_id(r) != ids::INT && r.as_bool().is_none() {
+                    let msg = alloc::format!("__int__ returned non-int (type {})", vm.type_name(r));
+                    return Err(vm.type_error(&msg));
+                }
                 return Ok(r);
             }
             let n = vm.type_name(*o);
@@ -227,7 +239,7 @@ fn int_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj
         [o, b, ..] => {
             let base = vm.expect_int(*b)?;
             let base = u32::try_from(base).unwrap_or(1);
-            let bytes = vm.str_bytes(*o).unwrap_or_default();
+            let bytes = vm.str_bytes(*o).or_else(|| vm.buffer_bytes(*o)).unwrap_or_default();
             parse_int_text(vm, &bytes, base)
         }
     }

@@ -89,13 +89,17 @@ fn seq_next(vm: &mut Vm, it: Obj) -> PyResult<Obj> {
 }
 
 fn enumerate_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
-    let src = args.first().copied().unwrap_or(Obj::NONE);
+    let mut src = args.first().copied();
     let mut start = args.get(1).copied();
-    if let [k, v] = kw {
-        if vm.str_text(*k).as_deref() == Some("start") {
-            start = Some(*v);
+    for pair in kw.chunks(2) {
+        let [k, v] = pair else { continue };
+        match vm.str_text(*k).as_deref() {
+            Some("start") => start = Some(*v),
+            Some("iterable") => src = Some(*v),
+            _ => return Err(vm.type_error("unexpected keyword argument")),
         }
     }
+    let Some(src) = src else { return Err(vm.type_error("enumerate() missing required argument 'iterable'")) };
     let inner = vm.get_iter(src)?;
     vm.root(inner);
     let e = vm.alloc(3)?;

@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ids;
-use super::tuple::{count_of, index_of, print_seq, seq_binary, seq_unary, SeqResult};
+use super::tuple::{count_of, print_seq, seq_binary, seq_unary, SeqResult};
 use super::{Method, TypeDesc};
 use crate::error::PyResult;
 use crate::obj::Obj;
@@ -278,7 +278,7 @@ fn list_remove(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 fn list_index(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let l = self_list(vm, args)?;
     let items = vm.list_items(l);
-    index_of(vm, &items, args.get(1).copied().unwrap_or(Obj::NONE))
+    super::tuple::index_between(vm, &items, args.get(1..).unwrap_or(&[]))
 }
 
 fn list_count(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

@@ -15,8 +15,21 @@ use crate::vm::Vm;
 pub static MODULE_TYPE: TypeDesc = TypeDesc { print: Some(module_print), ..TypeDesc::new("module", ids::OBJECT) };
 
 /// `super`.
-pub static SUPER_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(super_make_new), attr: Some(super_attr), ..TypeDesc::new("super", ids::OBJECT) };
+pub static SUPER_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(super_make_new),
+    attr: Some(super_attr),
+    print: Some(super_print),
+    ..TypeDesc::new("super", ids::OBJECT)
+};
+
+fn super_print(vm: &mut Vm, s: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    out.push_str("<super: ");
+    vm.print_obj(vm.get(s, 1), out, true)?;
+    out.push_str(", ");
+    vm.print_obj(vm.get(s, 2), out, true)?;
+    out.push('>');
+    Ok(())
+}
 
 /// `staticmethod`.
 pub static STATICMETHOD_TYPE: TypeDesc =
@@ -73,6 +86,13 @@ impl Vm {
 
 fn super_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let [cls, obj] = args else { return Err(vm.type_error("super() requires 2 arguments")) };
+    if !vm.is_class(*cls) {
+        return Err(vm.type_error("first argument to super() must be type"));
+    }
+    let obj_cls = if vm.is_class(*obj) { *obj } else { vm.type_of(*obj) };
+    if !vm.is_subclass(obj_cls, *cls) {
+        return Err(vm.type_error("super(type, obj): obj must be an instance or subtype of type"));
+    }
     let s = vm.alloc(3)?;
     vm.set(s, 0, super::type_obj(ids::SUPER));
     vm.set(s, 1, *cls);

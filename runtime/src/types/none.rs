@@ -28,9 +28,10 @@ fn const_print(_vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<
     Ok(())
 }
 
-fn none_unary(_vm: &mut Vm, op: u8, _o: Obj) -> PyResult<Option<Obj>> {
+fn none_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
     Ok(match op {
         crate::rt::UNARY_BOOL => Some(Obj::FALSE),
+        crate::rt::UNARY_HASH => Some(vm.new_int(i64::from(o.raw() >> 2))?),
         _ => None,
     })
 }

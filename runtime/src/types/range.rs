@@ -16,8 +16,20 @@ pub static RANGE_TYPE: TypeDesc = TypeDesc {
     unary_op: Some(range_unary),
     subscr: Some(range_subscr),
     getiter: Some(range_getiter),
+    attr: Some(range_attr),
     ..TypeDesc::new("range", ids::OBJECT)
 };
+
+/// `start`, `stop` and `step`.
+fn range_attr(vm: &mut Vm, r: Obj, name: crate::qstr::Qstr) -> PyResult<Option<Obj>> {
+    let slot = match vm.qstr_text(name).as_str() {
+        "start" => 1,
+        "stop" => 2,
+        "step" => 3,
+        _ => return Ok(None),
+    };
+    Ok(Some(vm.get(r, slot)))
+}
 
 /// The range iterator type.
 pub static RANGE_ITERATOR_TYPE: TypeDesc =
@@ -28,7 +40,10 @@ fn fields(vm: &Vm, r: Obj) -> (i64, i64, i64) {
     (f(1), f(2), f(3))
 }
 
-fn range_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+fn range_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if !kw.is_empty() {
+        return Err(vm.type_error("function doesn't take keyword arguments"));
+    }
     let mut v = [0i64, 0, 1];
     match args.len() {
         1 => v[1] = vm.expect_int(args[0])?,

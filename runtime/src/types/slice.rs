@@ -10,7 +10,13 @@ use crate::obj::Obj;
 use crate::vm::Vm;
 
 /// The `slice` type.
-pub static SLICE_TYPE: TypeDesc = TypeDesc { print: Some(slice_print), ..TypeDesc::new("slice", ids::OBJECT) };
+pub static SLICE_TYPE: TypeDesc =
+    TypeDesc { print: Some(slice_print), unary_op: Some(slice_unary_op), ..TypeDesc::new("slice", ids::OBJECT) };
+
+/// Slices support no unary operator; in particular they are unhashable.
+fn slice_unary_op(_vm: &mut Vm, _op: u8, _s: Obj) -> PyResult<Option<Obj>> {
+    Ok(None)
+}
 
 fn slice_print(vm: &mut Vm, s: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
     out.push_str("slice(");

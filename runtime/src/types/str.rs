@@ -126,6 +126,10 @@ fn str_print(vm: &mut Vm, o: Obj, out: &mut String, repr: bool) -> PyResult<()> 
 }
 
 fn str_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    if args.len() > 3 {
+        let msg = alloc::format!("function expected at most 3 arguments, got {}", args.len());
+        return Err(vm.type_error(&msg));
+    }
     match args {
         [] => vm.new_str(""),
         [o] if vm.is_str(*o) => Ok(*o),
@@ -134,7 +138,7 @@ fn str_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj
             vm.new_str(&s)
         }
         [b, ..] => {
-            let bytes = vm.str_bytes(*b).unwrap_or_default();
+            let bytes = vm.str_bytes(*b).or_else(|| vm.buffer_bytes(*b)).unwrap_or_default();
             let s = String::from_utf8_lossy(&bytes).into_owned();
             vm.new_str(&s)
         }

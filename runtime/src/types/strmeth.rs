@@ -377,6 +377,12 @@ fn strip(vm: &mut Vm, args: &[Obj], left: bool, right: bool) -> PyResult<Obj> {
             b -= 1;
         }
     }
+    if let Some(&o) = args.first() {
+        if a == 0 && b == s.data.len() {
+            // Nothing stripped: the same object (as MicroPython, even a bytearray).
+            return Ok(o);
+        }
+    }
     let d = s.data[a..b].to_vec();
     make(vm, &s, &d)
 }

@@ -211,7 +211,25 @@ fn tuple_getiter(vm: &mut Vm, o: Obj) -> PyResult<Obj> {
 
 /// `seq.index(x)` over items.
 pub fn index_of(vm: &mut Vm, items: &[Obj], x: Obj) -> PyResult<Obj> {
-    for (i, &o) in items.iter().enumerate() {
+    index_between(vm, items, &[x])
+}
+
+/// `seq.index(x[, start[, stop]])` over items: `args` is `[x, start, stop]`
+/// (the bounds optional, negative ones counted from the end).
+pub fn index_between(vm: &mut Vm, items: &[Obj], args: &[Obj]) -> PyResult<Obj> {
+    let len = items.len() as i64;
+    let bound = |vm: &mut Vm, i: usize, default: i64| -> PyResult<usize> {
+        let Some(&o) = args.get(i) else { return Ok(default as usize) };
+        let mut v = vm.expect_int(o)?;
+        if v < 0 {
+            v += len;
+        }
+        Ok(v.clamp(0, len) as usize)
+    };
+    let start = bound(vm, 1, 0)?;
+    let stop = bound(vm, 2, len)?;
+    let x = args.first().copied().unwrap_or(Obj::NONE);
+    for (i, &o) in items.iter().enumerate().take(stop).skip(start) {
         if vm.equal(o, x)? {
             return vm.new_int(i as i64);
         }
@@ -232,7 +250,7 @@ pub fn count_of(vm: &mut Vm, items: &[Obj], x: Obj) -> PyResult<Obj> {
 
 fn tuple_index(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let items = vm.tuple_items(args.first().copied().unwrap_or(Obj::NONE));
-    index_of(vm, &items, args.get(1).copied().unwrap_or(Obj::NONE))
+    index_between(vm, &items, args.get(1..).unwrap_or(&[]))
 }
 
 fn tuple_count(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

@@ -45,10 +45,17 @@ impl Vm {
         for pair in kw_flat.chunks(2) {
             let [k, v] = pair else { continue };
             if k.is_null() {
-                if !self.is_dict(*v) {
-                    return Err(self.type_error("argument after ** must be a dict"));
-                }
-                for (dk, dv) in self.dict_entries(*v) {
+                let entries = if self.is_dict(*v) { self.dict_entries(*v) } else { self.mapping_entries(*v)? };
+                for (dk, dv) in entries {
+                    let Some(name) = self.str_text(dk) else {
+                        return Err(self.type_error("keywords must be strings"));
+                    };
+                    for pair in kw.chunks(2) {
+                        if pair.first().and_then(|&o| self.str_text(o)).as_deref() == Some(name.as_str()) {
+                            let msg = alloc::format!("function got multiple values for argument '{name}'");
+                            return Err(self.type_error(&msg));
+                        }
+                    }
                     kw.push(dk);
                     kw.push(dv);
                 }
@@ -68,5 +75,23 @@ impl Vm {
         let r = self.call(fun, &args, &kw)?;
         self.push(r)?;
         Ok(Step::Next)
+    }
+
+    /// The `(key, value)` pairs of a mapping given after `**` that is not a
+    /// dict: its `keys()`, each looked up with `[]`.
+    fn mapping_entries(&mut self, m: Obj) -> PyResult<Vec<(Obj, Obj)>> {
+        let q = self.intern("keys")?;
+        let Some(keys) = self.load_attr_opt(m, q)? else {
+            return Err(self.type_error("argument after ** must be a mapping"));
+        };
+        let keys = self.call(keys, &[], &[])?;
+        self.root(keys);
+        let mut out = Vec::new();
+        for k in self.collect_iterable(keys)? {
+            let v = self.subscr(m, k, Obj::SENTINEL)?;
+            self.root(v);
+            out.push((k, v));
+        }
+        Ok(out)
     }
 }

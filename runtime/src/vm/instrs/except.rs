@@ -180,7 +180,11 @@ impl Vm {
             }
             op::RAISE_OBJ | op::RAISE_FROM => {
                 if ins.op == op::RAISE_FROM {
+                    let from = self.peek(0)?;
                     self.drop_n(1)?;
+                    if from != Obj::NONE {
+                        self.write_err(b"Warning: exception chaining not supported\n");
+                    }
                 }
                 let o = self.peek(0)?;
                 return Err(self.raise_obj(o));

@@ -111,11 +111,23 @@ impl Vm {
         let result = if self.type_of(sub) == crate::types::type_obj(ids::GENERATOR) {
             self.gen_resume(sub, send, None)?
         } else if send == Obj::NONE {
-            let v = self.iter_next(sub)?;
-            if v.is_null() {
-                GenResult::Return(Obj::NONE)
+            let next = if self.is_user_class(self.type_of(sub)) {
+                match crate::rt::call_dunder(self, sub, "__next__", &[]) {
+                    Ok(Some(v)) => Ok(v),
+                    Ok(None) => self.iter_next(sub),
+                    Err(e) => Err(e),
+                }
             } else {
-                GenResult::Yield(v)
+                self.iter_next(sub)
+            };
+            match next {
+                Ok(v) if v.is_null() => GenResult::Return(Obj::NONE),
+                Ok(v) => GenResult::Yield(v),
+                Err(e) if self.exception_matches(e.0, ids::STOP_ITERATION) => {
+                    let args = self.get(e.0, 2);
+                    GenResult::Return(self.tuple_items(args).first().copied().unwrap_or(Obj::NONE))
+                }
+                Err(e) => return Err(e),
             }
         } else {
             let q = self.intern("send")?;

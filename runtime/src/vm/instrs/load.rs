@@ -138,7 +138,10 @@ impl Vm {
         if self.is_class(o) {
             let base = crate::types::type_obj(ids::BASE_EXCEPTION);
             if self.is_subclass(o, base) {
-                return self.call(o, &[], &[]);
+                let e = self.call(o, &[], &[])?;
+                if self.is_exception(e) {
+                    return Ok(e);
+                }
             }
         } else if self.is_exception(o) {
             return Ok(o);
