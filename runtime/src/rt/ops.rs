@@ -7,6 +7,22 @@ use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::vm::Vm;
 
+/// The result of comparison operator `op` (`==`, `!=`, `<`, `>`, `<=`, `>=`) on
+/// two ordered values, or `None` when `op` is not a comparison.
+pub fn compare_ordered<T: PartialOrd + ?Sized>(op: u8, x: &T, y: &T) -> Option<Obj> {
+    use ferropy_bytecode::opcode::binary as bop;
+    let r = match op {
+        bop::EQUAL => x == y,
+        bop::NOT_EQUAL => x != y,
+        bop::LESS => x < y,
+        bop::MORE => x > y,
+        bop::LESS_EQUAL => x <= y,
+        bop::MORE_EQUAL => x >= y,
+        _ => return None,
+    };
+    Some(Obj::from_bool(r))
+}
+
 /// Special-method name of a binary operator (plain form), for user classes and messages.
 pub fn binary_dunder(op: u8) -> &'static str {
     match op {

@@ -109,13 +109,7 @@ fn bytes_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
             v.extend_from_slice(&y);
             vm.new_bytes(&v)?
         }
-        bop::EQUAL => Obj::from_bool(x == y),
-        bop::NOT_EQUAL => Obj::from_bool(x != y),
-        bop::LESS => Obj::from_bool(x < y),
-        bop::MORE => Obj::from_bool(x > y),
-        bop::LESS_EQUAL => Obj::from_bool(x <= y),
-        bop::MORE_EQUAL => Obj::from_bool(x >= y),
-        _ => return Ok(None),
+        _ => return Ok(crate::rt::ops::compare_ordered(op, x.as_slice(), y.as_slice())),
     }))
 }
 

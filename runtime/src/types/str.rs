@@ -186,14 +186,8 @@ fn str_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
             s.push_str(&y);
             vm.new_str(&s)?
         }
-        bop::EQUAL => Obj::from_bool(x == y),
-        bop::NOT_EQUAL => Obj::from_bool(x != y),
-        bop::LESS => Obj::from_bool(x < y),
-        bop::MORE => Obj::from_bool(x > y),
-        bop::LESS_EQUAL => Obj::from_bool(x <= y),
-        bop::MORE_EQUAL => Obj::from_bool(x >= y),
         bop::IN => Obj::from_bool(x.contains(y.as_str())),
-        _ => return Ok(None),
+        _ => return Ok(crate::rt::ops::compare_ordered(op, x.as_str(), y.as_str())),
     }))
 }
 
