@@ -654,13 +654,7 @@ fn dict_fromkeys(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vm::{HeapChoice, VmConfig};
-    use alloc::boxed::Box;
-
-    fn vm() -> Vm {
-        let config = VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
-        Vm::new(config, Box::new(|_: &[u8]| {}), Box::new(|_: &[u8]| {})).expect("vm")
-    }
+    use crate::vm::stress_test_vm as vm;
 
     #[test]
     fn store_get_remove_and_growth() {

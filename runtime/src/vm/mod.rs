@@ -211,3 +211,11 @@ impl Vm {
         self.new_error(ids::RUNTIME_ERROR, what)
     }
 }
+
+/// A VM for unit tests: a 64 KiB arena in GC-stress mode (collect before every
+/// allocation), output discarded.
+#[cfg(test)]
+pub(crate) fn stress_test_vm() -> Vm {
+    let config = VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
+    Vm::new(config, alloc::boxed::Box::new(|_: &[u8]| {}), alloc::boxed::Box::new(|_: &[u8]| {})).expect("vm")
+}
