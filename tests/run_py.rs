@@ -61,3 +61,32 @@ fn run_programs() {
     }
     assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
 }
+
+/// The golden compiler snippets are programs too: each one MicroPython runs without
+/// error has its output recorded next to its mpy-cross fixture
+/// (`tests/mpy_fixtures/NAME.exp`). Run every such snippet from source in the same
+/// three configurations (including GC stress) and compare.
+#[test]
+fn golden_snippets_run_like_micropython() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut expected_files: Vec<_> = std::fs::read_dir(root.join("tests/mpy_fixtures"))
+        .expect("tests/mpy_fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "exp"))
+        .collect();
+    expected_files.sort();
+    assert!(expected_files.len() >= 150, "only {} snippets with expected output", expected_files.len());
+    let mut failures = Vec::new();
+    for exp_path in &expected_files {
+        let stem = exp_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let program = root.join("tests/compile").join(format!("{stem}.py"));
+        let expected = std::fs::read_to_string(exp_path).unwrap_or_default();
+        for (label, config) in configs() {
+            let got = run(&program, config);
+            if got != expected {
+                failures.push(format!("{stem}.py [{label}]\n--- expected\n{expected}--- got\n{got}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}
