@@ -4,20 +4,28 @@ use alloc::string::String;
 
 use crate::error::PyResult;
 use crate::obj::Obj;
+use crate::types::{self, ids};
 use crate::vm::Vm;
 
-/// `print(*args, sep=' ', end='\n')`.
+/// `print(*args, sep=' ', end='\n', file=...)`: with `file`, the text goes to
+/// that stream's `write`. As in MicroPython, `file` must be a built-in stream
+/// (`io.StringIO`, `io.BytesIO`, `sys.stdout`/`stderr`, an opened file); anything
+/// else, `None` included, raises `OSError: stream operation not supported`.
 pub fn print(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let mut sep = String::from(" ");
     let mut end = String::from("\n");
+    let mut file = Obj::NULL;
     for pair in kw.chunks(2) {
         if let [k, v] = pair {
             let name = vm.str_text(*k).unwrap_or_default();
+            if name == "file" {
+                file = *v;
+                continue;
+            }
             let value = if *v == Obj::NONE { None } else { Some(vm.expect_str(*v)?) };
             match name.as_str() {
                 "sep" => sep = value.unwrap_or_else(|| String::from(" ")),
                 "end" => end = value.unwrap_or_else(|| String::from("\n")),
-                "file" => {}
                 _ => return Err(vm.type_error("unexpected keyword argument")),
             }
         }
@@ -30,6 +38,27 @@ pub fn print(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         vm.print_obj(a, &mut out, false)?;
     }
     out.push_str(&end);
-    vm.write_out(out.as_bytes());
-    Ok(Obj::NONE)
+    if file.is_null() {
+        vm.write_out(out.as_bytes());
+        return Ok(Obj::NONE);
+    }
+    let t = vm.type_of(file);
+    let is_stream = [ids::STRING_IO, ids::BYTES_IO, ids::TEXT_IO].iter().any(|&id| t == types::type_obj(id));
+    if !is_stream {
+        return Err(vm.new_error(ids::OS_ERROR, "stream operation not supported"));
+    }
+    vm.with_temps(|vm| {
+        let write = vm.intern("write")?;
+        let (fun, this) = vm.load_method(file, write)?;
+        vm.root(fun);
+        vm.root(this);
+        let text = vm.new_str(&out)?;
+        vm.root(text);
+        if this.is_null() {
+            vm.call(fun, &[text], &[])?;
+        } else {
+            vm.call(fun, &[this, text], &[])?;
+        }
+        Ok(Obj::NONE)
+    })
 }
