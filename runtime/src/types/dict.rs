@@ -351,7 +351,8 @@ impl Vm {
     }
 }
 
-fn key_error(vm: &mut Vm, key: Obj) -> crate::error::PyErr {
+/// `KeyError(key)` (or the error that creating it raised, e.g. MemoryError).
+pub(crate) fn key_error(vm: &mut Vm, key: Obj) -> crate::error::PyErr {
     match vm.new_exception(ids::KEY_ERROR, &[key]) {
         Ok(e) => crate::error::PyErr(e),
         Err(e) => e,

@@ -7,7 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ids;
-use crate::error::{PyErr, PyResult};
+use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::vm::Vm;
 use num_bigint::BigInt;
@@ -197,7 +197,7 @@ fn kw_lookup(vm: &mut Vm, kw: &[Obj], name: &str) -> PyResult<Obj> {
         }
     }
     let key = vm.new_str(name)?;
-    Err(PyErr(vm.new_exception(ids::KEY_ERROR, &[key])?))
+    Err(super::dict::key_error(vm, key))
 }
 
 /// `str.format(*args, **kwargs)`.

@@ -378,10 +378,7 @@ fn set_remove(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let item = arg(vm, args, 1)?;
     match vm.dict_remove(s, item)? {
         Some(_) => Ok(Obj::NONE),
-        None => Err(match vm.new_exception(ids::KEY_ERROR, &[item]) {
-            Ok(e) => crate::error::PyErr(e),
-            Err(e) => e,
-        }),
+        None => Err(crate::types::dict::key_error(vm, item)),
     }
 }
 
