@@ -27,3 +27,5 @@ pub use frozen_modules::FROZEN;
 pub mod cli;
 #[cfg(feature = "std")]
 pub mod cross;
+#[cfg(feature = "std")]
+pub mod native;

@@ -19,12 +19,16 @@ pub struct RunOptions {
     pub path: Vec<String>,
     /// Optimisation level for run-time compilation.
     pub opt_level: u8,
-    /// The default emitter (native/viper are refused by the compiler for now).
+    /// The default emitter (`-X emit=`).
     pub emitter: Option<EmitterKind>,
 }
 
 /// Creates a VM with the sinks and `sys` set up as `opts` says.
 pub fn new_vm(config: VmConfig, out: OutputSink, mut err: OutputSink, opts: &RunOptions) -> Option<Vm> {
+    let mut config = config;
+    if config.native.is_none() {
+        config.native = crate::native::host_support();
+    }
     let mut vm = match Vm::new(config, out, Box::new(|_: &[u8]| {})) {
         Ok(vm) => vm,
         Err(_) => {

@@ -42,8 +42,8 @@ fn command_argv_and_exit_codes() {
     let (rc, _, err) = ferropy(&["-c", "1 // 0"], "", &d);
     assert_eq!(rc, 1);
     assert!(err.ends_with("ZeroDivisionError: divide by zero\n"), "{err}");
-    let (rc, _, err) = ferropy(&["-X", "emit=native", "-c", "print(1)"], "", &d);
-    assert_eq!(rc, 1, "{err}");
+    let (rc, out, err) = ferropy(&["-X", "emit=native", "-c", "def f(x):\n  return x + 1\nprint(f(1))"], "", &d);
+    assert_eq!((rc, out.as_str()), (0, "2\n"), "{err}");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! End-to-end tests: every `tests/run/NAME.py` is run through the library API
-//! in three configurations (default arena, GC stress on a small arena, HostGc)
-//! and its stdout + stderr must equal `tests/run/NAME.exp` exactly (generated
-//! with MicroPython's unix port, `micropython NAME.py > NAME.exp 2>&1`).
+//! in five configurations (default arena, GC stress on a small arena, HostGc,
+//! and every function compiled by the native emitter, `-X emit=native`, plain
+//! and under GC stress) and its stdout + stderr must equal `tests/run/NAME.exp`
+//! exactly (generated with MicroPython's unix port, `micropython NAME.py >
+//! NAME.exp 2>&1`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,8 +11,9 @@ use std::rc::Rc;
 use ferropy::runtime::gc::HostGcConfig;
 use ferropy::runtime::vm::{HeapChoice, OutputSink};
 use ferropy::runtime::VmConfig;
+use ferropy_frontend::EmitterKind;
 
-fn run(path: &std::path::Path, config: VmConfig) -> String {
+fn run(path: &std::path::Path, config: VmConfig, emitter: Option<EmitterKind>) -> String {
     let source = std::fs::read(path).expect("read test program");
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("t.py").to_string();
     let buf = Rc::new(RefCell::new(Vec::new()));
@@ -19,17 +22,22 @@ fn run(path: &std::path::Path, config: VmConfig) -> String {
     let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
     // `sys.path[0]` is the script's directory, as the unix port sets it (for `import`).
     let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
-    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], ..Default::default() };
+    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], emitter, ..Default::default() };
     ferropy::run::run_source_with(&source, &name, config, out, err, &opts);
     let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
     text
 }
 
-fn configs() -> Vec<(&'static str, VmConfig)> {
-    let default = VmConfig::default();
-    let stress = VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
+fn configs() -> Vec<(&'static str, VmConfig, Option<EmitterKind>)> {
+    let stress = || VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
     let host = VmConfig { heap: HeapChoice::Host(HostGcConfig::default()), ..VmConfig::default() };
-    vec![("default", default), ("gc-stress", stress), ("host", host)]
+    let mut list = vec![("default", VmConfig::default(), None), ("gc-stress", stress(), None), ("host", host, None)];
+    if ferropy::native::host_support().is_some() {
+        let native = Some(EmitterKind::Native);
+        list.push(("native", VmConfig::default(), native));
+        list.push(("native-gc-stress", stress(), native));
+    }
+    list
 }
 
 #[test]
@@ -45,12 +53,12 @@ fn run_programs() {
     let mut failures = Vec::new();
     for path in &paths {
         let expected = std::fs::read_to_string(path.with_extension("exp")).unwrap_or_default();
-        for (label, config) in configs() {
+        for (label, config, emitter) in configs() {
             // GC stress is slow: skip programs marked as heavy.
-            if label == "gc-stress" && path.to_string_lossy().contains("heavy") {
+            if label.contains("gc-stress") && path.to_string_lossy().contains("heavy") {
                 continue;
             }
-            let got = run(path, config);
+            let got = run(path, config, emitter);
             if got != expected {
                 failures.push(format!(
                     "{} [{label}]\n--- expected\n{expected}--- got\n{got}",
@@ -81,8 +89,8 @@ fn golden_snippets_run_like_micropython() {
         let stem = exp_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         let program = root.join("tests/compile").join(format!("{stem}.py"));
         let expected = std::fs::read_to_string(exp_path).unwrap_or_default();
-        for (label, config) in configs() {
-            let got = run(&program, config);
+        for (label, config, emitter) in configs() {
+            let got = run(&program, config, emitter);
             if got != expected {
                 failures.push(format!("{stem}.py [{label}]\n--- expected\n{expected}--- got\n{got}"));
             }

@@ -14,6 +14,7 @@ pub mod code;
 pub mod disasm;
 pub mod error;
 pub mod mpy;
+pub mod native_abi;
 pub mod opcode;
 pub mod prelude;
 pub mod qstr;

@@ -25,6 +25,7 @@ pub mod bytes_view;
 pub mod error;
 pub mod gc;
 pub mod modules;
+pub mod native;
 pub mod obj;
 pub mod qstr;
 pub mod rt;

@@ -119,7 +119,12 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    let options = CompileOptions { opt_level: args.opt_level, emitter, ..CompileOptions::default() };
+    let options = CompileOptions {
+        opt_level: args.opt_level,
+        emitter,
+        native: crate::native::host_emitters(),
+        ..CompileOptions::default()
+    };
     let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {
         Ok(m) => m,
         Err(e) => {

@@ -69,8 +69,10 @@ Implementation specific options:
 /// None exists yet: native and viper code (from `-X emit=` or decorators) is refused
 /// with an error naming the architecture. This is where native back ends plug in.
 pub fn native_factory(arch: Arch) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
-    let _ = arch;
-    None
+    match arch {
+        Arch::X64 => Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new())),
+        _ => None,
+    }
 }
 
 /// What went wrong while compiling; each prints its own message.
@@ -279,8 +281,12 @@ mod tests {
         let src = b"@micropython.native\ndef f():\n    pass\n";
         let err = compile_source(src, "n.py", &args_for(&[])).unwrap_err();
         assert!(err.message().ends_with("SyntaxError: invalid arch\n"), "{}", err.message());
-        let err = compile_source(src, "n.py", &args_for(&["-march=x64"])).unwrap_err();
-        assert!(err.message().contains("no native emitter for 'x64'"), "{}", err.message());
+        let err = compile_source(src, "n.py", &args_for(&["-march=armv7m"])).unwrap_err();
+        assert!(err.message().contains("no native emitter for 'armv7m'"), "{}", err.message());
+        let mpy = compile_source(src, "n.py", &args_for(&["-march=x64"])).expect("x64 native code");
+        let f = mpy.root.children.first().expect("f");
+        assert_eq!(f.kind, ferropy_bytecode::code::CodeKind::Native);
+        assert!(f.prelude_offset > 0 && f.prelude_offset < f.code.len());
     }
 
     #[test]

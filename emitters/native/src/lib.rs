@@ -18,8 +18,10 @@ extern crate std;
 
 pub mod asm;
 pub mod buffer;
+pub mod emit;
 pub mod error;
 
 pub use asm::{Asm, BinOp, Cond, Finished, ShiftOp, Width};
 pub use buffer::{CodeBuffer, Fixup, Label};
+pub use emit::{AsmFactory, Factory, NativeEmitter};
 pub use error::AsmError;

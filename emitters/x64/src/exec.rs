@@ -12,6 +12,12 @@ pub struct ExecutableCode {
     code_len: usize,
 }
 
+// SAFETY: the mapping is owned by this value alone and is never written after
+// `new` returns (it is read-execute), so moving or sharing it across threads is sound.
+unsafe impl Send for ExecutableCode {}
+// SAFETY: as above; all methods take `&self` and only read the immutable mapping.
+unsafe impl Sync for ExecutableCode {}
+
 impl ExecutableCode {
     /// Maps `code` executable. Fails if the OS refuses the mapping or protection change.
     pub fn new(code: &[u8]) -> io::Result<Self> {
@@ -73,6 +79,26 @@ impl ExecutableCode {
         // SAFETY: sizes are equal (checked above); the caller guarantees `F` is a
         // function pointer type matching the code.
         Some(unsafe { core::mem::transmute_copy::<*const u8, F>(&addr) })
+    }
+}
+
+/// The signature of a native function's entry point (`native_abi`):
+/// `entry(ctx, state, words, resume) -> status`.
+pub type NativeEntry = extern "C" fn(usize, usize, usize, usize) -> usize;
+
+impl ExecutableCode {
+    /// Calls the code at offset 0 as a native function's entry point.
+    ///
+    /// The caller must pass a context block and slot arrays laid out as the
+    /// emitter that produced the code expects (`ferropy_bytecode::native_abi`);
+    /// returns 0 if the code is empty.
+    pub fn call_entry(&self, ctx: usize, state: usize, words: usize, resume: usize) -> usize {
+        // SAFETY: the code at offset 0 was produced by ferropy's native emitter,
+        // whose entry point has the `NativeEntry` signature, and `self` outlives the call.
+        match unsafe { self.function::<NativeEntry>(0) } {
+            Some(f) => f(ctx, state, words, resume),
+            None => 0,
+        }
     }
 }
 

@@ -286,3 +286,10 @@ impl Asm for X64Asm {
         Ok(Finished { code, entry, labels })
     }
 }
+
+impl ferropy_emit_native::AsmFactory for X64Asm {
+    fn new_asm() -> Self {
+        X64Asm::new()
+    }
+    const MPY_ARCH: u8 = ferropy_bytecode::mpy::arch::X64;
+}

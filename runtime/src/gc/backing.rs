@@ -52,6 +52,16 @@ impl Backing {
         self.len() == 0
     }
 
+    /// Reserves room for `total_words` words so growing up to that size never
+    /// reallocates (best effort: nothing happens if the reservation fails).
+    pub fn reserve_total(&mut self, total_words: usize) {
+        if let Backing::Owned(v) = self {
+            if total_words > v.len() {
+                let _ = v.try_reserve_exact(total_words - v.len());
+            }
+        }
+    }
+
     /// Grows owned storage to `new_len` zeroed-extended words. Existing words keep
     /// their indices (so heap offsets stay valid). Static storage can't grow.
     pub fn grow_to(&mut self, new_len: usize) -> Result<(), AllocError> {

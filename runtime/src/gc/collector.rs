@@ -258,7 +258,12 @@ impl MarkSweepGc<GrowInChunks> {
         let policy = GrowInChunks { chunk_blocks: (config.chunk_bytes / BLOCK_BYTES).max(1), limit_blocks };
         let kinds = Backing::owned_zeroed(kind_words(initial))?;
         let flags = Backing::owned_zeroed(flag_words(initial))?;
-        let heap = HeapWords::new(Backing::owned_zeroed(initial * BLOCK_WORDS)?);
+        let mut words = Backing::owned_zeroed(initial * BLOCK_WORDS)?;
+        // Reserve the address space up to the limit now (untouched pages cost no
+        // memory), so growing never moves the heap: viper pointers into buffers
+        // stay valid for as long as the buffer lives.
+        words.reserve_total(limit_blocks * BLOCK_WORDS);
+        let heap = HeapWords::new(words);
         let table = BlockTable::new(kinds, flags, initial)?;
         let core = MarkSweep::new(table, &heap)?;
         Ok((heap, MarkSweepGc::from_parts(core, policy)))

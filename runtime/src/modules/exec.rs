@@ -41,6 +41,7 @@ impl Vm {
         if let Some(e) = self.st.sys.emitter {
             opts.emitter = e;
         }
+        opts.native = self.st.native.and_then(|n| n.emitters());
         match ferropy_frontend::compile_bytes(source, filename, kind, &opts) {
             Ok(module) => self.load_module(&module),
             Err(e) => Err(self.compile_error_to_exc(&e, filename)),

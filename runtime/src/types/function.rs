@@ -81,8 +81,8 @@ impl Vm {
 
     /// Pushes a frame for module or class-body code `code` with the given dicts.
     pub fn push_code_frame(&mut self, code: usize, fun: Obj, globals: Obj, locals: Obj) -> PyResult<()> {
-        let n_state = match self.st.codes.get(code) {
-            Some(u) => u.n_state,
+        let (n_state, viper) = match self.st.codes.get(code) {
+            Some(u) => (u.n_state, u.viper),
             None => return Err(self.internal_error("bad code index")),
         };
         self.check_depth()?;
@@ -97,7 +97,9 @@ impl Vm {
             sp: 0,
             state: vec![Obj::NULL; n_state.max(1)],
             exc: Vec::new(),
+            words: if viper { vec![0; n_state.max(1)] } else { Vec::new() },
             generator: Obj::NULL,
+            yield_from_after: 0,
         });
         Ok(())
     }

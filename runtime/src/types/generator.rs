@@ -1,5 +1,6 @@
 //! Generators. A generator keeps its suspended frame in the heap:
 //! `[type, function, globals, code, ip, sp, n_state, n_exc, status,
+//! yield_from_after,
 //! state words (n_state)..., exception blocks (n_exc x 4 words)...]`.
 //! Resuming copies the frame onto the VM's frame stack and runs it; yielding
 //! copies it back.
@@ -14,7 +15,7 @@ use crate::obj::Obj;
 use crate::vm::dispatch::Outcome;
 use crate::vm::{ExcBlock, Frame, Vm};
 
-const HEADER: usize = 9;
+const HEADER: usize = 10;
 const NEW: u32 = 0;
 const SUSPENDED: u32 = 1;
 const RUNNING: u32 = 2;
@@ -92,6 +93,7 @@ impl Vm {
         self.set_u32(g, 4, f.ip as u32);
         self.set_u32(g, 5, f.sp as u32);
         self.set_u32(g, 8, status);
+        self.set_u32(g, 9, f.yield_from_after as u32);
         for (i, &o) in f.state.iter().enumerate() {
             self.set(g, HEADER + i, o);
         }
@@ -130,6 +132,7 @@ impl Vm {
             });
         }
         let ip = self.get_usize(g, 4);
+        let yield_from_after = self.get_usize(g, 9);
         self.st.frames.push(Frame {
             code: self.get_usize(g, 3),
             fun: self.get(g, 1),
@@ -140,7 +143,9 @@ impl Vm {
             sp: self.get_usize(g, 5),
             state,
             exc,
+            words: Vec::new(),
             generator: g,
+            yield_from_after,
         });
         Ok(())
     }
@@ -182,7 +187,7 @@ impl Vm {
         if let Some(v) = resume_with {
             // The delegate finished: continue after the YIELD_FROM with its value.
             let f = self.frame()?;
-            f.ip += 1;
+            f.ip = f.yield_from_after;
             f.op_ip = f.ip;
             if let Err(e) = self.poke(0, v) {
                 self.st.frames.pop();
@@ -217,10 +222,7 @@ impl Vm {
 
     /// The iterator a generator suspended in `yield from` delegates to, if any.
     fn yield_from_delegate(&self, g: Obj) -> Option<Obj> {
-        let code = self.get_usize(g, 3);
-        let ip = self.get_usize(g, 4);
-        let opc = self.st.codes.get(code).and_then(|u| u.bytecode.get(ip)).copied()?;
-        if opc != ferropy_bytecode::opcode::YIELD_FROM {
+        if self.get_usize(g, 9) == 0 {
             return None;
         }
         let sp = self.get_usize(g, 5);

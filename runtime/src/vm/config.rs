@@ -28,7 +28,7 @@ impl HeapChoice {
 pub type FrozenModules = &'static [(&'static str, &'static [u8])];
 
 /// VM settings; build one with [`VmConfig::default`] and adjust the fields.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct VmConfig {
     /// The heap.
     pub heap: HeapChoice,
@@ -40,6 +40,9 @@ pub struct VmConfig {
     pub native_limit: usize,
     /// Collect before every allocation (testing aid).
     pub gc_stress: bool,
+    /// Support for machine code from the native/viper emitters (`None`: such
+    /// code is refused with NotImplementedError).
+    pub native: Option<&'static dyn crate::native::NativeSupport>,
     /// Frozen modules, imported through the `.frozen` entry of `sys.path`
     /// without touching the host's files (empty by default).
     pub frozen: FrozenModules,
@@ -53,6 +56,7 @@ impl Default for VmConfig {
             native_limit: 48,
             gc_stress: false,
             frozen: &[],
+            native: None,
         }
     }
 }

@@ -114,6 +114,16 @@ impl Vm {
         r
     }
 
+    /// Runs the frames pushed above index `base` by native code's call to
+    /// completion; native recursion is bounded by the machine stack budget
+    /// (`native::NATIVE_STACK_BUDGET`) rather than by `native_limit`.
+    pub(crate) fn run_frames_nested(&mut self, base: usize) -> PyResult<Outcome> {
+        let temps = self.st.temps.len();
+        let r = self.run_loop(base, None, temps);
+        self.st.temps.truncate(temps);
+        r
+    }
+
     fn run_loop(&mut self, base: usize, mut pending: Option<PyErr>, temps: usize) -> PyResult<Outcome> {
         loop {
             let result = match pending.take() {
@@ -160,7 +170,12 @@ impl Vm {
             Some(f) => (f.code, f.op_ip),
             None => return Err(err),
         };
-        let opc = self.st.codes.get(code).and_then(|u| u.bytecode.get(op_ip)).copied().unwrap_or(0);
+        let native = self.is_native_unit(code);
+        let opc = if native {
+            self.st.native_op
+        } else {
+            self.st.codes.get(code).and_then(|u| u.bytecode.get(op_ip)).copied().unwrap_or(0)
+        };
         if opc != op::END_FINALLY && opc != op::RAISE_LAST && exc != self.st.memory_error {
             self.record_traceback(exc, code, op_ip);
         }
@@ -180,6 +195,13 @@ impl Vm {
             *slot = Obj::NULL;
         }
         f.sp = sp;
+        if native {
+            // Native handlers of finally/with blocks look for an unwind marker
+            // above the exception (see `native::ops`): there is none.
+            if let Some(slot) = f.state.get_mut(sp + 1) {
+                *slot = Obj::NULL;
+            }
+        }
         self.push(exc)
     }
 
@@ -198,6 +220,9 @@ impl Vm {
             Some(f) => (f.code, f.ip),
             None => return Err(self.internal_error("no frame")),
         };
+        if self.is_native_unit(code_idx) {
+            return self.step_native();
+        }
         let decoded = self.st.codes.get(code_idx).and_then(|u| decode(&u.bytecode, ip));
         let Some((ins, next)) = decoded else {
             return Err(self.internal_error("malformed bytecode"));

@@ -42,8 +42,14 @@ pub struct Frame {
     pub state: Vec<Obj>,
     /// Exception-block stack.
     pub exc: Vec<ExcBlock>,
+    /// Machine-word slots of viper code (its native values), laid out like
+    /// `state`; empty for other code.
+    pub words: Vec<usize>,
     /// The generator object that owns this frame, or NULL.
     pub generator: Obj,
+    /// Where to continue if the frame, suspended in `yield from`, is resumed
+    /// with the delegate's final value (0: not suspended in `yield from`).
+    pub yield_from_after: usize,
 }
 
 impl Frame {

@@ -55,6 +55,11 @@ pub struct CodeUnit {
     pub opcodes_start: usize,
     /// Code indices of nested functions.
     pub children: Vec<usize>,
+    /// Machine code (native and viper functions); `bytecode` then holds only
+    /// the prelude, whose line table is over machine-code offsets.
+    pub native: Option<alloc::boxed::Box<dyn crate::native::NativeCode>>,
+    /// True for viper code (its frames get machine-word slots).
+    pub viper: bool,
 }
 
 impl Vm {
@@ -114,10 +119,23 @@ impl Vm {
         if depth > 200 {
             return Err(self.internal_error("functions nested too deeply"));
         }
-        if raw.kind != CodeKind::Bytecode {
-            return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "native code not supported"));
-        }
-        let prelude = match decode_prelude(&raw.code) {
+        let (prelude_bytes, native) = match raw.kind {
+            CodeKind::Bytecode => (&raw.code[..], None),
+            CodeKind::Native | CodeKind::Viper => {
+                let Some(support) = self.st.native else {
+                    return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "native code not supported"));
+                };
+                let (machine, prelude) = raw.code.split_at(raw.prelude_offset.min(raw.code.len()));
+                match support.install(machine) {
+                    Ok(code) => (prelude, Some(code)),
+                    Err(msg) => return Err(self.new_error(ids::MEMORY_ERROR, &msg)),
+                }
+            }
+            CodeKind::InlineAsm => {
+                return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "native code not supported"));
+            }
+        };
+        let prelude = match decode_prelude(prelude_bytes) {
             Ok(p) => p,
             Err(_) => return Err(self.internal_error("malformed prelude")),
         };
@@ -129,8 +147,9 @@ impl Vm {
         for child in &raw.children {
             children.push(self.load_raw_code(child, context, depth + 1)?);
         }
+        let is_native = native.is_some();
         let unit = CodeUnit {
-            bytecode: raw.code.clone(),
+            bytecode: prelude_bytes.to_vec(),
             context,
             n_state: sig.n_state as usize,
             n_exc_stack: sig.n_exc_stack as usize,
@@ -142,8 +161,10 @@ impl Vm {
             arg_names,
             cells: prelude.cells.clone(),
             line_table: prelude.line_table.clone(),
-            opcodes_start: prelude.opcodes_start,
+            opcodes_start: if is_native { 0 } else { prelude.opcodes_start },
             children,
+            native,
+            viper: raw.kind == CodeKind::Viper,
         };
         self.st.codes.push(unit);
         Ok(self.st.codes.len() - 1)

@@ -45,6 +45,14 @@ pub struct VmState {
     pub memory_error: Obj,
     /// Nested native entries into the dispatch loop.
     pub native_depth: usize,
+    /// Machine-code support (from `VmConfig::native`).
+    pub native: Option<&'static dyn crate::native::NativeSupport>,
+    /// The opcode of the last operation native code ran through a helper.
+    pub native_op: u8,
+    /// Stack address at the outermost native call (0 when none runs).
+    pub native_stack_base: usize,
+    /// Nested native calls.
+    pub native_calls: usize,
     /// Python frames limit.
     pub recursion_limit: usize,
     /// Nested native entries limit.
@@ -99,6 +107,10 @@ impl Vm {
             memory_error: Obj::NULL,
             builtins: Obj::NULL,
             native_depth: 0,
+            native: config.native,
+            native_op: 0,
+            native_stack_base: 0,
+            native_calls: 0,
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,
             out,

@@ -53,6 +53,12 @@ impl Vm {
             let Some(b) = block else { return Err(self.internal_error("exception block underflow")) };
             if b.finally {
                 if b.handler >= ip {
+                    if self.frame_is_native() {
+                        // Native handlers find the destination at the block's depth.
+                        let dest = self.pop()?;
+                        self.frame()?.sp = b.val_sp;
+                        self.push(dest)?;
+                    }
                     self.push(small(unum as i64))?;
                     self.frame()?.ip = b.handler;
                     return Ok(Step::Next);
@@ -70,6 +76,10 @@ impl Vm {
             self.drop_n(ITER_SLOTS)?;
         }
         Ok(Step::Next)
+    }
+
+    fn frame_is_native(&self) -> bool {
+        self.st.frames.last().is_some_and(|f| self.is_native_unit(f.code))
     }
 
     fn unwind_return(&mut self) -> PyResult<Step> {

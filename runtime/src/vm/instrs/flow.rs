@@ -147,6 +147,7 @@ impl Vm {
                 // Re-run this YIELD_FROM when resumed: the sent value is pushed then.
                 self.drop_n(1)?;
                 let f = self.frame()?;
+                f.yield_from_after = f.ip;
                 f.ip = f.op_ip;
                 Ok(Step::Yield(v))
             }

@@ -1,0 +1,110 @@
+//! The contract between machine code from ferropy's native/viper emitters and
+//! the runtime that runs it (shared by the emitters and the runtime).
+//!
+//! # Entry
+//! A native function's code starts with its entry point, called as
+//! `extern "C" fn(ctx, state, words, resume) -> status`:
+//! * `ctx`: the runtime's context block (fields below, in machine words);
+//! * `state`: the frame's object slots (32-bit `Obj`s): the value stack grows up
+//!   from slot 0, local `i` is slot `n_state - 1 - i` (as bytecode frames);
+//! * `words`: the frame's machine-word slots (viper's native values);
+//! * `resume`: 0 to start the function, otherwise the absolute address to
+//!   continue at (an exception handler or the point after a `yield`).
+//!
+//! The code reaches the runtime only through the helper table whose address is
+//! in `ctx[CTX_TABLE]`. Every helper is `extern "C" fn(ctx, a, b, c) -> word`.
+//!
+//! # Statuses
+//! Helpers and the entry point return a status word: [`status::CONTINUE`],
+//! [`status::ERROR`] (the exception is held by the runtime), [`status::RETURN`]
+//! (the value is in `ctx[CTX_VALUE]`), [`status::YIELD`] (likewise), or any larger
+//! value: the absolute address where the code must continue (a jump decided at
+//! run time, e.g. a loop's end or a `finally` handler).
+//!
+//! # Instruction positions
+//! Exception blocks, handlers and resume points are recorded by the runtime as
+//! offsets into the function's machine code; helpers receive absolute addresses
+//! (`op_addr`: the address of the current operation) and convert them.
+
+/// Word index in the context block of the helper table's address.
+pub const CTX_TABLE: i32 = 0;
+/// Word index of the address of the interrupt flag (a byte, non-zero when set).
+pub const CTX_INTERRUPT: i32 = 1;
+/// Word index of the value returned or yielded, and of helper results.
+pub const CTX_VALUE: i32 = 2;
+
+/// Status words (see the module documentation).
+pub mod status {
+    /// Go on with the next operation.
+    pub const CONTINUE: usize = 0;
+    /// An exception was raised.
+    pub const ERROR: usize = 1;
+    /// The function returns `ctx[CTX_VALUE]`.
+    pub const RETURN: usize = 2;
+    /// The generator yields `ctx[CTX_VALUE]`.
+    pub const YIELD: usize = 3;
+    /// Statuses below this value are not jump addresses.
+    pub const FIRST_ADDRESS: usize = 16;
+}
+
+/// Helper table indices.
+pub mod helper {
+    /// `(ctx, opword, arg, op_addr)`: runs one bytecode-equivalent operation on the
+    /// frame. `opword` = opcode | extra byte << 8 | stack depth before it << 16;
+    /// `arg` = the operand (qstr/const/child index, count, or a label's absolute
+    /// address for jumps and exception blocks). Returns a status.
+    pub const OP: usize = 0;
+    /// `(ctx, op_addr, -, -)`: raises `KeyboardInterrupt` if one is pending.
+    pub const INTERRUPT: usize = 1;
+    /// `(ctx, value, vtype | slot << 8, -)`: boxes a viper native value of type
+    /// `vtype` into object slot `slot`. Returns a status.
+    pub const BOX: usize = 2;
+    /// `(ctx, slot, vtype, -)`: converts object slot `slot` to a native value of
+    /// type `vtype` (viper casts and typed arguments), left in `ctx[CTX_VALUE]`.
+    /// Returns a status.
+    pub const UNBOX: usize = 3;
+    /// `(ctx, a, b, op)`: viper `int` floor division (`op` 0) or modulo (`op` 1)
+    /// with Python's rounding; the result is left in `ctx[CTX_VALUE]`.
+    /// Returns a status (`ZeroDivisionError`).
+    pub const DIVMOD: usize = 4;
+    /// `(ctx, op_addr, -, -)`: records that the operation at `op_addr` failed
+    /// (used by inline fast paths whose slow path already raised).
+    pub const FAILED_AT: usize = 5;
+    /// Number of helpers.
+    pub const COUNT: usize = 6;
+}
+
+/// Native value types of viper (the type codes of `viper_type` in the frontend).
+pub mod vtype {
+    /// A Python object.
+    pub const OBJECT: u8 = 0;
+    /// `bool`: 0 or 1.
+    pub const BOOL: u8 = 1;
+    /// `int`: a signed machine word.
+    pub const INT: u8 = 2;
+    /// `uint`: an unsigned machine word.
+    pub const UINT: u8 = 3;
+    /// `ptr`: an address.
+    pub const PTR: u8 = 4;
+    /// `ptr8`
+    pub const PTR8: u8 = 5;
+    /// `ptr16`
+    pub const PTR16: u8 = 6;
+    /// `ptr32`
+    pub const PTR32: u8 = 7;
+}
+
+/// Object words emitted code builds inline (the runtime's `Obj` encoding; the
+/// runtime checks these in its tests).
+pub mod obj_word {
+    /// `None`.
+    pub const NONE: u32 = 0x06;
+    /// `False`.
+    pub const FALSE: u32 = 0x0E;
+    /// `True`.
+    pub const TRUE: u32 = 0x1E;
+    /// Small ints are `value << 1 | 1`.
+    pub const SMALL_INT_TAG: u32 = 1;
+    /// Bits of a small int's value (31: -2^30 ..= 2^30 - 1).
+    pub const SMALL_INT_BITS: u32 = 31;
+}

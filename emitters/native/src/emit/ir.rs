@@ -1,0 +1,74 @@
+//! The emitter's intermediate form: the operations the compiler asked for, with
+//! their static stack positions, recorded while the scope is compiled and
+//! lowered to machine code once the scope is complete (when the module's qstr
+//! and constant tables, the frame size and every label are known).
+
+use alloc::string::String;
+use ferropy_bytecode::ConstObj;
+use ferropy_frontend::emit::Label;
+
+/// The operand of a generic operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    /// No operand.
+    None,
+    /// A number (count, local number, packed counts).
+    Uint(usize),
+    /// A signed number (`LOAD_CONST_SMALL_INT`).
+    Int(i64),
+    /// A string, interned into the module's qstr table at the end of the scope.
+    Qstr(String),
+    /// A constant, added to the module's constant table at the end of the scope.
+    Const(ConstObj),
+    /// A child function, by index in the scope's children.
+    Child(u32),
+    /// A label (passed to the runtime as an address).
+    Label(Label),
+}
+
+/// What a label marks, for the lowering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelRole {
+    /// An ordinary jump target.
+    Plain,
+    /// The handler of a `finally` or `with` block: the slot above the model's
+    /// top may receive an unwind marker, so the normal path clears it.
+    FinallyHandler,
+}
+
+/// One recorded operation. `sp` is the static stack depth before the operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ir {
+    /// Source line of the following operations.
+    Line(u32),
+    /// A label.
+    Label { label: Label, role: LabelRole, sp: u32 },
+    /// An operation run by the runtime's generic helper (bytecode semantics).
+    Op { opcode: u8, extra: u8, sp: u32, arg: Arg },
+    /// `-> local`.
+    LoadFast { local: u32, sp: u32 },
+    /// `v ->` into a local.
+    StoreFast { local: u32, sp: u32 },
+    /// `-> word`: an immediate object (small int, None, True, False).
+    PushWord { word: u32, sp: u32 },
+    /// `a -> a a`.
+    DupTop { sp: u32 },
+    /// `a b -> a b a b`.
+    DupTopTwo { sp: u32 },
+    /// `a b -> b a`.
+    RotTwo { sp: u32 },
+    /// `a b c -> c a b`.
+    RotThree { sp: u32 },
+    /// Unconditional jump.
+    Jump { label: Label },
+    /// Conditional jump on the truth of the top value; `pop`: always pop it
+    /// (POP_JUMP_IF), else pop only when not jumping (JUMP_IF_OR_POP).
+    CondJump { cond: bool, pop: bool, label: Label, sp: u32 },
+    /// A binary operator on objects, with inline small-int fast paths.
+    Binary { op: u8, sp: u32 },
+    /// Return the top value (no `finally` is active).
+    Return { sp: u32 },
+    /// Viper operations on machine words.
+    #[allow(dead_code)] // viper lowering is being built (issue 5)
+    Viper(crate::emit::viper::VOp),
+}

@@ -1,0 +1,488 @@
+//! Lowering recorded [`Ir`] to machine code with an [`Asm`].
+//!
+//! Register roles: the context block, the state slots and the word slots are
+//! held in the three callee-saved [`Asm::LOCALS`] registers and the helper table
+//! in [`Asm::FUN_TABLE`]; four scratch registers ([`Asm::TEMPS`] and the fourth
+//! call-argument register) carry values within one operation. Nothing is kept
+//! in registers across operations, so every object the code holds is in the
+//! frame, where the collector sees it.
+//!
+//! Every helper call is followed by one test: a zero status falls through, any
+//! other goes to the shared *dispatch* stub, which returns the status to the
+//! runtime (error, return, yield) or jumps to the address it names.
+
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
+use ferropy_bytecode::opcode::{self as op, binary};
+use ferropy_frontend::emit::{Label as EmitLabel, ScopeInfo};
+use ferropy_frontend::error::ErrorKind;
+use ferropy_frontend::CompileError;
+
+use super::ir::{Arg, Ir, LabelRole};
+use super::AsmFactory;
+use crate::asm::{BinOp, Cond, ShiftOp, Width};
+use crate::buffer::Label;
+
+/// Machine code and its line entries.
+pub(super) struct Lowered {
+    pub code: Vec<u8>,
+    pub lines: Vec<(usize, u32)>,
+}
+
+/// Out-of-line code emitted after the function body.
+enum Stub {
+    /// A local read as NULL: let the runtime raise the unbound-local error.
+    UnboundLocal { entry: Label, done: Label, at: Label, local: u32, sp: u32 },
+    /// A backward jump found an interrupt pending.
+    Interrupt { entry: Label, target: Label, at: Label },
+}
+
+struct Regs<R> {
+    ctx: R,
+    state: R,
+    words: R,
+    r: [R; 4],
+    args: [R; 4],
+    entry: [R; 4],
+}
+
+fn pick<R: Copy>(list: &[R], i: usize) -> Result<R, CompileError> {
+    list.get(i).copied().ok_or_else(|| internal("the instruction set lacks registers"))
+}
+
+fn internal(msg: &str) -> CompileError {
+    CompileError::new(ErrorKind::NotImplementedError, String::from(msg), Default::default())
+}
+
+struct Lowerer<A: AsmFactory> {
+    a: A,
+    regs: Regs<A::Reg>,
+    labels: Vec<Option<Label>>,
+    bound: Vec<bool>,
+    n_state: u32,
+    dispatch: Label,
+    exit: Label,
+    stubs: Vec<Stub>,
+    lines: Vec<(usize, u32)>,
+}
+
+/// Lowers one scope.
+pub(super) fn lower<A: AsmFactory>(
+    ir: &[Ir],
+    _info: &ScopeInfo,
+    n_state: u32,
+    _n_words: u32,
+    _viper: bool,
+) -> Result<Lowered, CompileError> {
+    let regs = Regs {
+        ctx: pick(A::LOCALS, 0)?,
+        state: pick(A::LOCALS, 1)?,
+        words: pick(A::LOCALS, 2)?,
+        r: [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?],
+        args: [pick(A::CALL_ARGS, 0)?, pick(A::CALL_ARGS, 1)?, pick(A::CALL_ARGS, 2)?, pick(A::CALL_ARGS, 3)?],
+        entry: [pick(A::ENTRY_ARGS, 0)?, pick(A::ENTRY_ARGS, 1)?, pick(A::ENTRY_ARGS, 2)?, pick(A::ENTRY_ARGS, 3)?],
+    };
+    let mut a = A::new_asm();
+    let dispatch = a.new_label();
+    let exit = a.new_label();
+    let n_labels = ir
+        .iter()
+        .filter_map(|i| match i {
+            Ir::Label { label, .. } | Ir::Jump { label } | Ir::CondJump { label, .. } => Some(*label),
+            Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
+            _ => None,
+        })
+        .max()
+        .map_or(0, |m| m as usize + 1);
+    let mut l = Lowerer {
+        a,
+        regs,
+        labels: vec![None; n_labels],
+        bound: vec![false; n_labels],
+        n_state,
+        dispatch,
+        exit,
+        stubs: Vec::new(),
+        lines: Vec::new(),
+    };
+    l.entry();
+    let mut i = 0;
+    while let Some(ins) = ir.get(i) {
+        let fused = match (ins, ir.get(i + 1)) {
+            (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
+                if is_compare(*op) && *jsp + 1 == *sp =>
+            {
+                l.binary(*op, *sp, Some((*cond, *label)));
+                true
+            }
+            _ => false,
+        };
+        if fused {
+            i += 2;
+            continue;
+        }
+        l.ins(ins)?;
+        i += 1;
+    }
+    l.tail();
+    let finished = l.a.finish().map_err(|e| internal(&alloc::format!("native code: {e:?}")))?;
+    Ok(Lowered { code: finished.code, lines: l.lines })
+}
+
+fn is_compare(op: u8) -> bool {
+    matches!(
+        op,
+        binary::LESS | binary::MORE | binary::EQUAL | binary::LESS_EQUAL | binary::MORE_EQUAL | binary::NOT_EQUAL
+    )
+}
+
+fn compare_cond(op: u8) -> Cond {
+    match op {
+        binary::LESS => Cond::LtS,
+        binary::MORE => Cond::GtS,
+        binary::EQUAL => Cond::Eq,
+        binary::LESS_EQUAL => Cond::LeS,
+        binary::MORE_EQUAL => Cond::GeS,
+        _ => Cond::Ne,
+    }
+}
+
+impl<A: AsmFactory> Lowerer<A> {
+    fn label(&mut self, l: EmitLabel) -> Label {
+        let i = l as usize;
+        if i >= self.labels.len() {
+            self.labels.resize(i + 1, None);
+            self.bound.resize(i + 1, false);
+        }
+        match self.labels[i] {
+            Some(x) => x,
+            None => {
+                let x = self.a.new_label();
+                self.labels[i] = Some(x);
+                x
+            }
+        }
+    }
+
+    fn is_bound(&self, l: EmitLabel) -> bool {
+        self.bound.get(l as usize).copied().unwrap_or(false)
+    }
+
+    /// Object slot of local `i`.
+    fn local_slot(&self, i: u32) -> i32 {
+        self.n_state as i32 - 1 - i as i32
+    }
+
+    fn load_obj(&mut self, dst: A::Reg, slot: i32) {
+        let s = self.regs.state;
+        self.a.load(Width::U32, dst, s, slot);
+    }
+
+    fn store_obj(&mut self, slot: i32, src: A::Reg) {
+        let s = self.regs.state;
+        self.a.store(Width::U32, src, s, slot);
+    }
+
+    fn here(&mut self) -> Label {
+        let l = self.a.new_label();
+        self.a.bind(l);
+        l
+    }
+
+    fn entry(&mut self) {
+        let Regs { ctx, state, words, entry, .. } = self.regs;
+        self.a.prologue(1);
+        self.a.mov_reg(ctx, entry[0]);
+        self.a.mov_reg(state, entry[1]);
+        self.a.mov_reg(words, entry[2]);
+        self.a.load(Width::Word, A::FUN_TABLE, ctx, CTX_TABLE);
+        let start = self.a.new_label();
+        self.a.jump_if_zero(entry[3], false, start);
+        self.a.jump_reg(entry[3]);
+        self.a.bind(start);
+    }
+
+    fn tail(&mut self) {
+        let r = self.regs.r;
+        let ctx = self.regs.ctx;
+        // Falling off the end returns None (the compiler always ends with a return).
+        self.a.mov_imm(r[0], i64::from(obj_word::NONE));
+        self.a.store(Width::Word, r[0], ctx, CTX_VALUE);
+        self.a.mov_imm(A::RET, status::RETURN as i64);
+        self.a.jump(self.exit);
+        // dispatch: statuses below FIRST_ADDRESS leave the function, others are addresses.
+        self.a.bind(self.dispatch);
+        self.a.mov_imm(r[1], status::FIRST_ADDRESS as i64);
+        self.a.set_cond(Cond::LtU, r[1], A::RET, r[1]);
+        self.a.jump_if_nonzero(r[1], true, self.exit);
+        self.a.jump_reg(A::RET);
+        self.a.bind(self.exit);
+        self.a.epilogue();
+        for stub in core::mem::take(&mut self.stubs) {
+            match stub {
+                Stub::UnboundLocal { entry, done, at, local, sp } => {
+                    self.a.bind(entry);
+                    self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at);
+                    self.a.jump(done);
+                }
+                Stub::Interrupt { entry, target, at } => {
+                    self.a.bind(entry);
+                    let r = self.regs.r;
+                    self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
+                    self.a.load(Width::U8, r[0], r[0], 0);
+                    self.a.jump_if_zero(r[0], true, target);
+                    let args = self.regs.args;
+                    self.a.mov_reg(args[0], ctx);
+                    self.a.label_addr(args[1], at);
+                    self.a.call_table(helper::INTERRUPT);
+                    self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+                    self.a.jump(target);
+                }
+            }
+        }
+    }
+
+    /// Calls the generic helper for one operation located at `at`.
+    fn call_op_at(&mut self, opcode: u8, extra: u8, sp: u32, arg: ArgVal, at: Label) {
+        let args = self.regs.args;
+        let opword = i64::from(opcode) | i64::from(extra) << 8 | i64::from(sp) << 16;
+        self.a.mov_reg(args[0], self.regs.ctx);
+        self.a.mov_imm(args[1], opword);
+        match arg {
+            ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
+            ArgVal::Label(l) => self.a.label_addr(args[2], l),
+        }
+        self.a.label_addr(args[3], at);
+        self.a.call_table(helper::OP);
+        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+    }
+
+    fn call_op(&mut self, opcode: u8, extra: u8, sp: u32, arg: &Arg) -> Result<(), CompileError> {
+        let v = match arg {
+            Arg::None => ArgVal::Imm(0),
+            Arg::Uint(v) => ArgVal::Imm(*v as i64),
+            Arg::Int(v) => ArgVal::Imm(*v),
+            Arg::Child(c) => ArgVal::Imm(i64::from(*c)),
+            Arg::Label(l) => ArgVal::Label(self.label(*l)),
+            Arg::Qstr(_) | Arg::Const(_) => return Err(internal("unresolved operand")),
+        };
+        let at = self.here();
+        if matches!(opcode, op::YIELD_VALUE | op::YIELD_FROM) {
+            // The runtime resumes a `yield` (and continues a finished
+            // `yield from`) at the address passed as the operand.
+            let after = self.a.new_label();
+            self.call_op_at(opcode, extra, sp, ArgVal::Label(after), at);
+            self.a.bind(after);
+        } else {
+            self.call_op_at(opcode, extra, sp, v, at);
+        }
+        Ok(())
+    }
+
+    /// Where a jump to `target` goes: the label itself, or for a backward jump
+    /// an interrupt check first.
+    fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
+        let t = self.label(target);
+        if !self.is_bound(target) {
+            return t;
+        }
+        let entry = self.a.new_label();
+        self.stubs.push(Stub::Interrupt { entry, target: t, at });
+        entry
+    }
+
+    fn ins(&mut self, ins: &Ir) -> Result<(), CompileError> {
+        let r = self.regs.r;
+        match ins {
+            Ir::Line(line) => self.lines.push((self.a.offset(), *line)),
+            Ir::Label { label, role, sp } => {
+                if *role == LabelRole::FinallyHandler {
+                    self.a.mov_imm(r[0], 0);
+                    self.store_obj(*sp as i32, r[0]);
+                }
+                let l = self.label(*label);
+                self.a.bind(l);
+                if let Some(b) = self.bound.get_mut(*label as usize) {
+                    *b = true;
+                }
+            }
+            Ir::Op { opcode, extra, sp, arg } => self.call_op(*opcode, *extra, *sp, arg)?,
+            Ir::LoadFast { local, sp } => {
+                let at = self.here();
+                let slot = self.local_slot(*local);
+                self.load_obj(r[0], slot);
+                let (entry, done) = (self.a.new_label(), self.a.new_label());
+                self.a.jump_if_zero(r[0], false, entry);
+                self.store_obj(*sp as i32, r[0]);
+                self.a.bind(done);
+                self.stubs.push(Stub::UnboundLocal { entry, done, at, local: *local, sp: *sp });
+            }
+            Ir::StoreFast { local, sp } => {
+                self.load_obj(r[0], *sp as i32 - 1);
+                let slot = self.local_slot(*local);
+                self.store_obj(slot, r[0]);
+            }
+            Ir::PushWord { word, sp } => {
+                self.a.mov_imm(r[0], i64::from(*word));
+                self.store_obj(*sp as i32, r[0]);
+            }
+            Ir::DupTop { sp } => {
+                self.load_obj(r[0], *sp as i32 - 1);
+                self.store_obj(*sp as i32, r[0]);
+            }
+            Ir::DupTopTwo { sp } => {
+                let sp = *sp as i32;
+                self.load_obj(r[0], sp - 2);
+                self.load_obj(r[1], sp - 1);
+                self.store_obj(sp, r[0]);
+                self.store_obj(sp + 1, r[1]);
+            }
+            Ir::RotTwo { sp } => {
+                let sp = *sp as i32;
+                self.load_obj(r[0], sp - 2);
+                self.load_obj(r[1], sp - 1);
+                self.store_obj(sp - 2, r[1]);
+                self.store_obj(sp - 1, r[0]);
+            }
+            Ir::RotThree { sp } => {
+                let sp = *sp as i32;
+                self.load_obj(r[0], sp - 3);
+                self.load_obj(r[1], sp - 2);
+                self.load_obj(r[2], sp - 1);
+                self.store_obj(sp - 3, r[2]);
+                self.store_obj(sp - 2, r[0]);
+                self.store_obj(sp - 1, r[1]);
+            }
+            Ir::Jump { label } => {
+                let at = self.here();
+                let t = self.jump_target(*label, at);
+                self.a.jump(t);
+            }
+            Ir::CondJump { cond, pop, label, sp } => self.cond_jump(*cond, *pop, *label, *sp),
+            Ir::Binary { op, sp } => self.binary(*op, *sp, None),
+            Ir::Return { sp } => {
+                self.load_obj(r[0], *sp as i32 - 1);
+                let ctx = self.regs.ctx;
+                self.a.store(Width::Word, r[0], ctx, CTX_VALUE);
+                self.a.mov_imm(A::RET, status::RETURN as i64);
+                self.a.jump(self.exit);
+            }
+            Ir::Viper(v) => match *v {},
+        }
+        Ok(())
+    }
+
+    fn cond_jump(&mut self, cond: bool, pop: bool, label: EmitLabel, sp: u32) {
+        let r = self.regs.r;
+        let at = self.here();
+        let taken = self.jump_target(label, at);
+        let fall = self.a.new_label();
+        self.load_obj(r[0], sp as i32 - 1);
+        self.a.mov_imm(r[1], i64::from(obj_word::TRUE));
+        self.a.jump_if_eq(r[0], r[1], if cond { taken } else { fall });
+        self.a.mov_imm(r[1], i64::from(obj_word::FALSE));
+        self.a.jump_if_eq(r[0], r[1], if cond { fall } else { taken });
+        let opcode = match (pop, cond) {
+            (true, true) => op::POP_JUMP_IF_TRUE,
+            (true, false) => op::POP_JUMP_IF_FALSE,
+            (false, true) => op::JUMP_IF_TRUE_OR_POP,
+            (false, false) => op::JUMP_IF_FALSE_OR_POP,
+        };
+        let target = self.label(label);
+        self.call_op_at(opcode, 0, sp, ArgVal::Label(target), at);
+        self.a.bind(fall);
+    }
+
+    /// Sign-extends the 32-bit object word in `reg` to a machine word.
+    fn sign_extend(&mut self, reg: A::Reg, scratch: A::Reg) {
+        if A::WORD_BYTES == 8 {
+            self.a.mov_imm(scratch, 32);
+            self.a.shift(ShiftOp::Shl, reg, scratch);
+            self.a.shift(ShiftOp::Sar, reg, scratch);
+        }
+    }
+
+    /// A binary operator: small-int fast paths for `+`, `-` and comparisons
+    /// (a comparison may be fused with the conditional jump that follows it).
+    fn binary(&mut self, bop: u8, sp: u32, fused: Option<(bool, EmitLabel)>) {
+        let r = self.regs.r;
+        let at = self.here();
+        let fast = matches!(bop, binary::ADD | binary::SUBTRACT | binary::INPLACE_ADD | binary::INPLACE_SUBTRACT)
+            || is_compare(bop);
+        let opcode = op::BINARY_OP_MULTI + bop;
+        if !fast {
+            self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
+            return;
+        }
+        let slow = self.a.new_label();
+        let done = self.a.new_label();
+        let (lhs, rhs) = (sp as i32 - 2, sp as i32 - 1);
+        self.load_obj(r[0], lhs);
+        self.load_obj(r[1], rhs);
+        self.a.mov_reg(r[2], r[0]);
+        self.a.binop(BinOp::And, r[2], r[1]);
+        self.a.mov_imm(r[3], 1);
+        self.a.binop(BinOp::And, r[2], r[3]);
+        self.a.jump_if_zero(r[2], false, slow);
+        self.sign_extend(r[0], r[3]);
+        self.sign_extend(r[1], r[3]);
+        if is_compare(bop) {
+            self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
+            match fused {
+                Some((cond, label)) => {
+                    let taken = self.jump_target(label, at);
+                    if cond {
+                        self.a.jump_if_nonzero(r[2], true, taken);
+                    } else {
+                        self.a.jump_if_zero(r[2], true, taken);
+                    }
+                    self.a.jump(done);
+                }
+                None => {
+                    // False + 16 * result = False or True.
+                    self.a.mov_imm(r[3], 4);
+                    self.a.shift(ShiftOp::Shl, r[2], r[3]);
+                    self.a.mov_imm(r[3], i64::from(obj_word::FALSE));
+                    self.a.binop(BinOp::Add, r[2], r[3]);
+                    self.store_obj(lhs, r[2]);
+                    self.a.jump(done);
+                }
+            }
+        } else {
+            self.a.mov_imm(r[3], 1);
+            self.a.shift(ShiftOp::Sar, r[0], r[3]);
+            self.a.shift(ShiftOp::Sar, r[1], r[3]);
+            let op = if matches!(bop, binary::ADD | binary::INPLACE_ADD) { BinOp::Add } else { BinOp::Sub };
+            self.a.binop(op, r[0], r[1]);
+            // The result must fit a small int (31 bits).
+            self.a.mov_reg(r[2], r[0]);
+            self.a.mov_imm(r[3], i64::from(A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS));
+            self.a.shift(ShiftOp::Shl, r[2], r[3]);
+            self.a.shift(ShiftOp::Sar, r[2], r[3]);
+            let ok = self.a.new_label();
+            self.a.jump_if_eq(r[2], r[0], ok);
+            self.a.jump(slow);
+            self.a.bind(ok);
+            self.a.mov_imm(r[3], 1);
+            self.a.shift(ShiftOp::Shl, r[0], r[3]);
+            self.a.binop(BinOp::Or, r[0], r[3]);
+            self.store_obj(lhs, r[0]);
+            self.a.jump(done);
+        }
+        self.a.bind(slow);
+        self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
+        if let Some((cond, label)) = fused {
+            self.cond_jump(cond, true, label, sp - 1);
+        }
+        self.a.bind(done);
+    }
+}
+
+/// An operand value for a helper call.
+enum ArgVal {
+    Imm(i64),
+    Label(Label),
+}

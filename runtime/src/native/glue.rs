@@ -1,0 +1,67 @@
+//! The helper table native code calls, and the call into native code.
+//!
+//! This is the one place where raw pointers from machine code are turned into
+//! references: every helper receives the context block the runtime built in
+//! [`Vm::step_native`](crate::vm::Vm) for the running call, and forwards to
+//! safe code in `ops`. Helpers never unwind: errors become statuses.
+#![allow(unsafe_code)]
+
+use ferropy_bytecode::native_abi::helper;
+
+use super::{ops, NativeCode, NativeCtx};
+
+/// A helper as machine code calls it.
+pub type Helper = extern "C" fn(*mut NativeCtx, usize, usize, usize) -> usize;
+
+/// The helper table, indexed by `native_abi::helper`.
+pub static HELPERS: [Helper; helper::COUNT] = [op, interrupt, boxed, unboxed, divmod, failed_at];
+
+/// Runs `f` with the context block and its VM.
+fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::Vm) -> usize) -> usize {
+    // SAFETY: machine code passes back the pointer `call_code` gave it, to a
+    // `NativeCtx` that outlives the call; nothing else touches the block while
+    // the code runs.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
+    // SAFETY: `ctx.vm` was made from the `&mut Vm` that started the call, which
+    // is not used until the call returns; helpers run one at a time on this thread.
+    let Some(vm) = (unsafe { ctx.vm.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
+    f(ctx, vm)
+}
+
+extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::op(vm, c, opword, arg, op_addr))
+}
+
+extern "C" fn interrupt(ctx: *mut NativeCtx, op_addr: usize, _: usize, _: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::interrupt(vm, c, op_addr))
+}
+
+extern "C" fn boxed(ctx: *mut NativeCtx, value: usize, type_slot: usize, _: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::box_value(vm, c, value, type_slot))
+}
+
+extern "C" fn unboxed(ctx: *mut NativeCtx, slot: usize, vtype: usize, _: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::unbox_value(vm, c, slot, vtype))
+}
+
+extern "C" fn divmod(ctx: *mut NativeCtx, a: usize, b: usize, which: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::divmod(vm, c, a, b, which))
+}
+
+extern "C" fn failed_at(ctx: *mut NativeCtx, op_addr: usize, _: usize, _: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::failed_at(vm, c, op_addr))
+}
+
+/// Calls native code with a context block.
+pub(super) fn call_code(
+    code: *const dyn NativeCode,
+    ctx: &mut NativeCtx,
+    state: *mut u32,
+    words: *mut usize,
+    resume: usize,
+) -> usize {
+    // SAFETY: `code` points into a code unit of the VM, which is neither moved
+    // nor dropped while its function runs (code units live as long as the VM).
+    let Some(code) = (unsafe { code.as_ref() }) else { return ferropy_bytecode::native_abi::status::ERROR };
+    code.call(ctx as *mut NativeCtx, state, words, resume)
+}

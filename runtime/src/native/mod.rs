@@ -1,0 +1,136 @@
+//! Running machine code from the native and viper emitters.
+//!
+//! The runtime does not generate or map machine code itself: the embedder plugs
+//! in a [`NativeSupport`] (the emitters for run-time compilation, and a way to
+//! make code executable and call it) through `VmConfig::native`. A native
+//! function is an ordinary function object whose code unit holds machine code;
+//! its frame is an ordinary [`Frame`](crate::vm::Frame), so calls, generators,
+//! exceptions and tracebacks go through the same dispatch loop as bytecode.
+//! When the loop meets a native frame it calls [`Vm::step_native`], which enters
+//! the code (at its start, at an exception handler or after a `yield`) with
+//! the context block described in `ferropy_bytecode::native_abi`.
+//!
+//! * [`glue`]: the helper table (the only `unsafe` here: helpers receive the
+//!   context block as a raw pointer from the machine code).
+//! * [`ops`]: what the helpers do, in safe Rust.
+
+pub mod glue;
+mod ops;
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::sync::Arc;
+
+use ferropy_bytecode::native_abi::status;
+use ferropy_frontend::NativeEmitterFactory;
+
+use crate::error::{PyErr, PyResult};
+use crate::obj::Obj;
+use crate::vm::dispatch::Step;
+use crate::vm::Vm;
+
+/// Machine code made executable for one function.
+pub trait NativeCode: core::fmt::Debug + Send {
+    /// Address of the first byte of the code (the entry point).
+    fn base(&self) -> usize;
+    /// Calls the entry point: `entry(ctx, state, words, resume) -> status`.
+    ///
+    /// `ctx` points to a live [`NativeCtx`]; `state` and `words` to the frame's
+    /// slot arrays, which stay in place for the whole call.
+    fn call(&self, ctx: *mut NativeCtx, state: *mut u32, words: *mut usize, resume: usize) -> usize;
+}
+
+/// What a VM needs to run native code, supplied by the embedder.
+pub trait NativeSupport: Sync {
+    /// The `.mpy` architecture code of the machine code this support runs.
+    fn arch(&self) -> u8;
+    /// Makes `code` executable.
+    fn install(&self, code: &[u8]) -> Result<Box<dyn NativeCode>, String>;
+    /// The emitters for `@native`/`@viper` functions compiled at run time.
+    fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>>;
+}
+
+/// The context block passed to machine code (the first three words are the ABI
+/// of `ferropy_bytecode::native_abi`: helper table, interrupt flag, value).
+#[repr(C)]
+#[derive(Debug)]
+pub struct NativeCtx {
+    /// Address of the helper table.
+    pub table: usize,
+    /// Address of the interrupt flag byte.
+    pub interrupt: usize,
+    /// Returned/yielded value, or a helper's result.
+    pub value: usize,
+    /// The VM running the code.
+    pub vm: *mut Vm,
+    /// Index of the native frame in `VmState::frames`.
+    pub frame: usize,
+    /// Address of the code's first byte (positions are offsets from it).
+    pub base: usize,
+    /// The exception raised by the last failing helper.
+    pub pending: Option<PyErr>,
+}
+
+/// Stack bytes native code may use (nested native calls recurse on the machine
+/// stack); deeper calls raise the recursion error.
+pub const NATIVE_STACK_BUDGET: usize = 1024 * 1024;
+
+impl Vm {
+    /// True if the code unit `code` holds machine code.
+    pub fn is_native_unit(&self, code: usize) -> bool {
+        self.st.codes.get(code).is_some_and(|u| u.native.is_some())
+    }
+
+    /// Runs the top frame, which holds native code, until it returns, yields or
+    /// raises an exception it does not handle itself.
+    pub(crate) fn step_native(&mut self) -> PyResult<Step> {
+        let marker = 0u8;
+        let here = core::hint::black_box(&marker) as *const u8 as usize;
+        if self.st.native_stack_base == 0 {
+            self.st.native_stack_base = here;
+        } else if self.st.native_stack_base.saturating_sub(here) > NATIVE_STACK_BUDGET {
+            return Err(self.recursion_error());
+        }
+        let outermost = self.st.native_calls == 0;
+        self.st.native_calls += 1;
+        let r = self.enter_native();
+        self.st.native_calls -= 1;
+        if outermost {
+            self.st.native_stack_base = 0;
+        }
+        r
+    }
+
+    fn enter_native(&mut self) -> PyResult<Step> {
+        let frame = self.st.frames.len().saturating_sub(1);
+        let Some(f) = self.st.frames.get_mut(frame) else { return Err(self.internal_error("no frame")) };
+        let (code, ip) = (f.code, f.ip);
+        let state = f.state.as_mut_ptr().cast::<u32>();
+        let words = f.words.as_mut_ptr();
+        let Some(native) = self.st.codes.get(code).and_then(|u| u.native.as_ref()) else {
+            return Err(self.internal_error("not native code"));
+        };
+        let base = native.base();
+        // The code unit (and so the mapping) lives as long as the VM; the call
+        // reaches back into the VM only through `ctx.vm`.
+        let code_ref: *const dyn NativeCode = &**native;
+        let resume = if ip == 0 { 0 } else { base + ip };
+        let interrupt = &*self.st.sys.interrupt as *const core::sync::atomic::AtomicBool as usize;
+        let mut ctx = NativeCtx {
+            table: glue::HELPERS.as_ptr() as usize,
+            interrupt,
+            value: 0,
+            vm: self as *mut Vm,
+            frame,
+            base,
+            pending: None,
+        };
+        let st = glue::call_code(code_ref, &mut ctx, state, words, resume);
+        match st {
+            status::RETURN => Ok(Step::Return(Obj::from_raw(ctx.value as u32))),
+            status::YIELD => Ok(Step::Yield(Obj::from_raw(ctx.value as u32))),
+            status::ERROR => Err(ctx.pending.take().unwrap_or_else(|| self.internal_error("native code failed"))),
+            _ => Err(self.internal_error("bad status from native code")),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! What the helpers of native code do (safe Rust; see `glue` for the entry
+//! points). Positions the code passes as addresses become offsets from the
+//! code's start, the frame's `ip`/`op_ip` space for native frames.
+
+use ferropy_bytecode::native_abi::{status, vtype};
+use ferropy_bytecode::opcode as op;
+
+use super::NativeCtx;
+use crate::error::PyErr;
+use crate::obj::Obj;
+use crate::vm::dispatch::{Instr, Outcome, Step};
+use crate::vm::Vm;
+
+/// Operations whose operand is a label address.
+fn takes_label(opcode: u8) -> bool {
+    matches!(
+        opcode,
+        op::JUMP
+            | op::POP_JUMP_IF_TRUE
+            | op::POP_JUMP_IF_FALSE
+            | op::JUMP_IF_TRUE_OR_POP
+            | op::JUMP_IF_FALSE_OR_POP
+            | op::UNWIND_JUMP
+            | op::SETUP_WITH
+            | op::SETUP_EXCEPT
+            | op::SETUP_FINALLY
+            | op::POP_EXCEPT_JUMP
+            | op::FOR_ITER
+            | op::YIELD_VALUE
+            | op::YIELD_FROM
+    )
+}
+
+fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
+    ctx.pending = Some(e);
+    status::ERROR
+}
+
+/// Runs one operation with bytecode semantics on the native frame.
+pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    let opcode = opword as u8;
+    let extra = (opword >> 8) as u8;
+    let mut sp = opword >> 16;
+    let op_ip = op_addr.wrapping_sub(ctx.base);
+    let arg = if takes_label(opcode) { arg.wrapping_sub(ctx.base) } else { arg };
+    let fi = ctx.frame;
+    let Some(f) = vm.st.frames.get_mut(fi) else {
+        let e = vm.internal_error("native frame lost");
+        return fail(ctx, e);
+    };
+    // A finally/with handler entered by an unwinding jump or return has a
+    // marker (a small int) in the slot above the compiler's top of stack.
+    if ((opcode == op::END_FINALLY && extra == 1) || opcode == op::WITH_CLEANUP)
+        && f.state.get(sp).is_some_and(|o| o.is_small_int())
+    {
+        sp += 1;
+    }
+    f.sp = sp;
+    f.op_ip = op_ip;
+    f.ip = op_ip + 1;
+    vm.st.native_op = opcode;
+    let ins = Instr { op: opcode, arg, sarg: arg as isize as i64, extra };
+    let depth = vm.st.frames.len();
+    match vm.execute(ins) {
+        Ok(Step::Next) => {
+            if vm.st.frames.len() > depth {
+                // A call pushed a frame: run it to completion here.
+                match vm.run_frames_nested(depth) {
+                    Ok(Outcome::Return(v)) => {
+                        if let Err(e) = vm.push(v) {
+                            return fail(ctx, e);
+                        }
+                    }
+                    Ok(Outcome::Yield(_)) => {
+                        let e = vm.internal_error("yield from a called frame");
+                        return fail(ctx, e);
+                    }
+                    Err(e) => return fail(ctx, e),
+                }
+            }
+            match vm.st.frames.get(fi) {
+                Some(f) if f.ip != op_ip + 1 => ctx.base + f.ip,
+                _ => status::CONTINUE,
+            }
+        }
+        Ok(Step::Return(v)) => {
+            ctx.value = v.raw() as usize;
+            status::RETURN
+        }
+        Ok(Step::Yield(v)) => {
+            // The operand is the address right after the operation: where a
+            // `yield` resumes, and where a `yield from` continues once its
+            // delegate finishes.
+            if let Some(f) = vm.st.frames.get_mut(fi) {
+                if opcode == op::YIELD_VALUE {
+                    f.ip = arg;
+                } else {
+                    f.yield_from_after = arg;
+                }
+            }
+            ctx.value = v.raw() as usize;
+            status::YIELD
+        }
+        Err(e) => fail(ctx, e),
+    }
+}
+
+/// Raises a pending interrupt at a backward jump.
+pub(super) fn interrupt(vm: &mut Vm, ctx: &mut NativeCtx, op_addr: usize) -> usize {
+    let op_ip = op_addr.wrapping_sub(ctx.base);
+    if let Some(f) = vm.st.frames.get_mut(ctx.frame) {
+        f.op_ip = op_ip;
+        f.ip = op_ip + 1;
+    }
+    vm.st.native_op = op::JUMP;
+    match vm.check_interrupt() {
+        Ok(()) => status::CONTINUE,
+        Err(e) => fail(ctx, e),
+    }
+}
+
+/// Records the failing position of an inline operation whose error is pending.
+pub(super) fn failed_at(vm: &mut Vm, ctx: &mut NativeCtx, op_addr: usize) -> usize {
+    let op_ip = op_addr.wrapping_sub(ctx.base);
+    if let Some(f) = vm.st.frames.get_mut(ctx.frame) {
+        f.op_ip = op_ip;
+        f.ip = op_ip + 1;
+    }
+    status::ERROR
+}
+
+/// The object for a viper native value.
+pub(crate) fn native_to_obj(vm: &mut Vm, value: usize, t: u8) -> Result<Obj, PyErr> {
+    match t {
+        vtype::BOOL => Ok(if value != 0 { Obj::TRUE } else { Obj::FALSE }),
+        vtype::INT => vm.new_int_i64(value as isize as i64),
+        vtype::OBJECT => Ok(Obj::from_raw(value as u32)),
+        _ => vm.new_int_u64(value as u64),
+    }
+}
+
+/// Boxes a native value into object slot `type_slot >> 8`.
+pub(super) fn box_value(vm: &mut Vm, ctx: &mut NativeCtx, value: usize, type_slot: usize) -> usize {
+    let slot = type_slot >> 8;
+    match native_to_obj(vm, value, type_slot as u8) {
+        Ok(o) => match vm.st.frames.get_mut(ctx.frame).and_then(|f| f.state.get_mut(slot)) {
+            Some(s) => {
+                *s = o;
+                status::CONTINUE
+            }
+            None => {
+                let e = vm.internal_error("bad native slot");
+                fail(ctx, e)
+            }
+        },
+        Err(e) => fail(ctx, e),
+    }
+}
+
+/// The native value of `o` for viper type `t` (casts and typed arguments).
+pub(crate) fn obj_to_native(vm: &mut Vm, o: Obj, t: u8) -> Result<usize, PyErr> {
+    match t {
+        vtype::BOOL => Ok(usize::from(vm.is_true(o)?)),
+        vtype::INT | vtype::UINT => vm.int_truncated(o),
+        vtype::PTR | vtype::PTR8 | vtype::PTR16 | vtype::PTR32 => match vm.buffer_address(o)? {
+            Some(addr) => Ok(addr),
+            None => vm.int_truncated(o),
+        },
+        _ => Ok(o.raw() as usize),
+    }
+}
+
+/// Converts object slot `slot` to a native value (left in `ctx.value`).
+pub(super) fn unbox_value(vm: &mut Vm, ctx: &mut NativeCtx, slot: usize, t: usize) -> usize {
+    let o = vm.st.frames.get(ctx.frame).and_then(|f| f.state.get(slot)).copied().unwrap_or(Obj::NONE);
+    match obj_to_native(vm, o, t as u8) {
+        Ok(v) => {
+            ctx.value = v;
+            status::CONTINUE
+        }
+        Err(e) => fail(ctx, e),
+    }
+}
+
+/// Viper `int` floor division (`which` 0) or modulo (1).
+pub(super) fn divmod(vm: &mut Vm, ctx: &mut NativeCtx, a: usize, b: usize, which: usize) -> usize {
+    let (a, b) = (a as isize, b as isize);
+    if b == 0 {
+        let e = vm.new_error(crate::types::ids::ZERO_DIVISION_ERROR, "divide by zero");
+        return fail(ctx, e);
+    }
+    let q = a.wrapping_div(b);
+    let r = a.wrapping_rem(b);
+    let (q, r) = if r != 0 && ((r < 0) != (b < 0)) { (q.wrapping_sub(1), r.wrapping_add(b)) } else { (q, r) };
+    ctx.value = if which == 0 { q as usize } else { r as usize };
+    status::CONTINUE
+}
+
+impl Vm {
+    fn new_int_i64(&mut self, v: i64) -> Result<Obj, PyErr> {
+        self.new_int(v)
+    }
+
+    fn new_int_u64(&mut self, v: u64) -> Result<Obj, PyErr> {
+        match i64::try_from(v) {
+            Ok(v) => self.new_int(v),
+            Err(_) => self.new_bigint(&num_bigint::BigInt::from(v)),
+        }
+    }
+
+    /// An int's low machine-word bits (viper `int(x)`/`uint(x)` on objects).
+    fn int_truncated(&mut self, o: Obj) -> Result<usize, PyErr> {
+        if let Some(v) = self.int_value(o) {
+            return Ok(v as usize);
+        }
+        let b = self.expect_bigint(o)?;
+        let mask = num_bigint::BigInt::from(usize::MAX);
+        let low = (&b & &mask).to_u64_digits().1.first().copied().unwrap_or(0);
+        Ok(low as usize)
+    }
+
+    /// The machine address of a bytes-like object's first byte, if it has a
+    /// buffer (viper `ptr8(buf)` and friends). Heap storage never moves while
+    /// the VM lives (see `Backing::reserve_total`), so the address stays valid
+    /// as long as the object does.
+    fn buffer_address(&mut self, o: Obj) -> Result<Option<usize>, PyErr> {
+        let Some(info) = self.buffer_info(o) else { return Ok(None) };
+        let Some(base) = info.holder.heap_offset() else { return Ok(None) };
+        let start = self.heap.words.words().as_ptr() as usize;
+        Ok(Some(start + base as usize + info.offset))
+    }
+}

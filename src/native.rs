@@ -1,0 +1,60 @@
+//! Native code support for the host: the x86-64 emitters and executable
+//! memory, plugged into the runtime as a [`NativeSupport`].
+
+use std::boxed::Box;
+use std::string::{String, ToString};
+use std::sync::Arc;
+
+use ferropy_frontend::NativeEmitterFactory;
+use ferropy_runtime::native::{NativeCode, NativeCtx, NativeSupport};
+
+/// Native support for x86-64 hosts: emits x86-64 code and runs it.
+#[derive(Debug, Default)]
+pub struct X64Support;
+
+/// Machine code mapped executable on this host.
+#[derive(Debug)]
+struct HostCode(ferropy_emit_x64::exec::ExecutableCode);
+
+impl NativeCode for HostCode {
+    fn base(&self) -> usize {
+        self.0.addr(0).map_or(0, |p| p as usize)
+    }
+
+    fn call(&self, ctx: *mut NativeCtx, state: *mut u32, words: *mut usize, resume: usize) -> usize {
+        self.0.call_entry(ctx as usize, state as usize, words as usize, resume)
+    }
+}
+
+impl NativeSupport for X64Support {
+    fn arch(&self) -> u8 {
+        ferropy_bytecode::mpy::arch::X64
+    }
+
+    fn install(&self, code: &[u8]) -> Result<Box<dyn NativeCode>, String> {
+        match ferropy_emit_x64::exec::ExecutableCode::new(code) {
+            Ok(c) => Ok(Box::new(HostCode(c))),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
+        Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new()))
+    }
+}
+
+static X64: X64Support = X64Support;
+
+/// The native support of this host, if ferropy can run native code here.
+pub fn host_support() -> Option<&'static dyn NativeSupport> {
+    if cfg!(target_arch = "x86_64") {
+        Some(&X64)
+    } else {
+        None
+    }
+}
+
+/// The emitters of this host, for `CompileOptions::native`.
+pub fn host_emitters() -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
+    host_support().and_then(|s| s.emitters())
+}
