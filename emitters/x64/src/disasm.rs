@@ -30,6 +30,8 @@ pub fn decode(code: &[u8]) -> Vec<Line> {
     let mut formatter = NasmFormatter::new();
     formatter.options_mut().set_hex_prefix("0x");
     formatter.options_mut().set_hex_suffix("");
+    formatter.options_mut().set_branch_leading_zeros(false);
+    formatter.options_mut().set_show_branch_size(false);
     let mut instruction = Instruction::default();
     let mut lines = Vec::new();
     while decoder.can_decode() {

@@ -69,6 +69,5 @@ pub enum Ir {
     /// Return the top value (no `finally` is active).
     Return { sp: u32 },
     /// Viper operations on machine words.
-    #[allow(dead_code)] // viper lowering is being built (issue 5)
     Viper(crate::emit::viper::VOp),
 }

@@ -17,11 +17,12 @@ use alloc::vec::Vec;
 
 use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
 use ferropy_bytecode::opcode::{self as op, binary};
-use ferropy_frontend::emit::{Label as EmitLabel, ScopeInfo};
+use ferropy_frontend::emit::Label as EmitLabel;
 use ferropy_frontend::error::ErrorKind;
 use ferropy_frontend::CompileError;
 
 use super::ir::{Arg, Ir, LabelRole};
+use super::viper::VOp;
 use super::AsmFactory;
 use crate::asm::{BinOp, Cond, ShiftOp, Width};
 use crate::buffer::Label;
@@ -33,20 +34,22 @@ pub(super) struct Lowered {
 }
 
 /// Out-of-line code emitted after the function body.
-enum Stub {
+pub(super) enum Stub {
     /// A local read as NULL: let the runtime raise the unbound-local error.
     UnboundLocal { entry: Label, done: Label, at: Label, local: u32, sp: u32 },
     /// A backward jump found an interrupt pending.
     Interrupt { entry: Label, target: Label, at: Label },
+    /// A helper without a position argument failed: record the position.
+    Failed { entry: Label, at: Label },
 }
 
-struct Regs<R> {
-    ctx: R,
-    state: R,
-    words: R,
-    r: [R; 4],
-    args: [R; 4],
-    entry: [R; 4],
+pub(super) struct Regs<R> {
+    pub ctx: R,
+    pub state: R,
+    pub words: R,
+    pub r: [R; 4],
+    pub args: [R; 4],
+    pub entry: [R; 4],
 }
 
 fn pick<R: Copy>(list: &[R], i: usize) -> Result<R, CompileError> {
@@ -57,26 +60,22 @@ fn internal(msg: &str) -> CompileError {
     CompileError::new(ErrorKind::NotImplementedError, String::from(msg), Default::default())
 }
 
-struct Lowerer<A: AsmFactory> {
-    a: A,
-    regs: Regs<A::Reg>,
+pub(super) struct Lowerer<A: AsmFactory> {
+    pub a: A,
+    pub regs: Regs<A::Reg>,
     labels: Vec<Option<Label>>,
     bound: Vec<bool>,
-    n_state: u32,
-    dispatch: Label,
+    pub n_state: u32,
+    pub dispatch: Label,
     exit: Label,
-    stubs: Vec<Stub>,
+    pub stubs: Vec<Stub>,
     lines: Vec<(usize, u32)>,
+    /// Viper code: stack shuffles move the word slots too.
+    viper: bool,
 }
 
 /// Lowers one scope.
-pub(super) fn lower<A: AsmFactory>(
-    ir: &[Ir],
-    _info: &ScopeInfo,
-    n_state: u32,
-    _n_words: u32,
-    _viper: bool,
-) -> Result<Lowered, CompileError> {
+pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Result<Lowered, CompileError> {
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
@@ -91,7 +90,10 @@ pub(super) fn lower<A: AsmFactory>(
     let n_labels = ir
         .iter()
         .filter_map(|i| match i {
-            Ir::Label { label, .. } | Ir::Jump { label } | Ir::CondJump { label, .. } => Some(*label),
+            Ir::Label { label, .. }
+            | Ir::Jump { label }
+            | Ir::CondJump { label, .. }
+            | Ir::Viper(VOp::Branch { label, .. }) => Some(*label),
             Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
             _ => None,
         })
@@ -107,6 +109,7 @@ pub(super) fn lower<A: AsmFactory>(
         exit,
         stubs: Vec::new(),
         lines: Vec::new(),
+        viper,
     };
     l.entry();
     let mut i = 0;
@@ -116,6 +119,13 @@ pub(super) fn lower<A: AsmFactory>(
                 if is_compare(*op) && *jsp + 1 == *sp =>
             {
                 l.binary(*op, *sp, Some((*cond, *label)));
+                true
+            }
+            (
+                Ir::Viper(VOp::Compare { cond, dst, a, b }),
+                Some(Ir::Viper(VOp::Branch { slot, cond: when, pop: true, label })),
+            ) if slot == dst => {
+                l.compare_branch(*cond, *a, *b, *when, *label);
                 true
             }
             _ => false,
@@ -151,7 +161,7 @@ fn compare_cond(op: u8) -> Cond {
 }
 
 impl<A: AsmFactory> Lowerer<A> {
-    fn label(&mut self, l: EmitLabel) -> Label {
+    pub(super) fn label(&mut self, l: EmitLabel) -> Label {
         let i = l as usize;
         if i >= self.labels.len() {
             self.labels.resize(i + 1, None);
@@ -172,21 +182,21 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     /// Object slot of local `i`.
-    fn local_slot(&self, i: u32) -> i32 {
+    pub(super) fn local_slot(&self, i: u32) -> i32 {
         self.n_state as i32 - 1 - i as i32
     }
 
-    fn load_obj(&mut self, dst: A::Reg, slot: i32) {
+    pub(super) fn load_obj(&mut self, dst: A::Reg, slot: i32) {
         let s = self.regs.state;
         self.a.load(Width::U32, dst, s, slot);
     }
 
-    fn store_obj(&mut self, slot: i32, src: A::Reg) {
+    pub(super) fn store_obj(&mut self, slot: i32, src: A::Reg) {
         let s = self.regs.state;
         self.a.store(Width::U32, src, s, slot);
     }
 
-    fn here(&mut self) -> Label {
+    pub(super) fn here(&mut self) -> Label {
         let l = self.a.new_label();
         self.a.bind(l);
         l
@@ -227,6 +237,14 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.bind(entry);
                     self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at);
                     self.a.jump(done);
+                }
+                Stub::Failed { entry, at } => {
+                    self.a.bind(entry);
+                    let args = self.regs.args;
+                    self.a.mov_reg(args[0], ctx);
+                    self.a.label_addr(args[1], at);
+                    self.a.call_table(helper::FAILED_AT);
+                    self.a.jump(self.dispatch);
                 }
                 Stub::Interrupt { entry, target, at } => {
                     self.a.bind(entry);
@@ -284,7 +302,7 @@ impl<A: AsmFactory> Lowerer<A> {
 
     /// Where a jump to `target` goes: the label itself, or for a backward jump
     /// an interrupt check first.
-    fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
+    pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
         let t = self.label(target);
         if !self.is_bound(target) {
             return t;
@@ -330,31 +348,20 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.store_obj(*sp as i32, r[0]);
             }
             Ir::DupTop { sp } => {
-                self.load_obj(r[0], *sp as i32 - 1);
-                self.store_obj(*sp as i32, r[0]);
+                let sp = *sp as i32;
+                self.shuffle(&[(sp - 1, sp)]);
             }
             Ir::DupTopTwo { sp } => {
                 let sp = *sp as i32;
-                self.load_obj(r[0], sp - 2);
-                self.load_obj(r[1], sp - 1);
-                self.store_obj(sp, r[0]);
-                self.store_obj(sp + 1, r[1]);
+                self.shuffle(&[(sp - 2, sp), (sp - 1, sp + 1)]);
             }
             Ir::RotTwo { sp } => {
                 let sp = *sp as i32;
-                self.load_obj(r[0], sp - 2);
-                self.load_obj(r[1], sp - 1);
-                self.store_obj(sp - 2, r[1]);
-                self.store_obj(sp - 1, r[0]);
+                self.shuffle(&[(sp - 2, sp - 1), (sp - 1, sp - 2)]);
             }
             Ir::RotThree { sp } => {
                 let sp = *sp as i32;
-                self.load_obj(r[0], sp - 3);
-                self.load_obj(r[1], sp - 2);
-                self.load_obj(r[2], sp - 1);
-                self.store_obj(sp - 3, r[2]);
-                self.store_obj(sp - 2, r[0]);
-                self.store_obj(sp - 1, r[1]);
+                self.shuffle(&[(sp - 3, sp - 2), (sp - 2, sp - 1), (sp - 1, sp - 3)]);
             }
             Ir::Jump { label } => {
                 let at = self.here();
@@ -370,9 +377,30 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.mov_imm(A::RET, status::RETURN as i64);
                 self.a.jump(self.exit);
             }
-            Ir::Viper(v) => match *v {},
+            Ir::Viper(v) => self.viper_op(v),
         }
         Ok(())
+    }
+
+    /// Copies stack slots `(from, to)`, all read before any is written (the
+    /// object slots, and in viper code the word slots too).
+    fn shuffle(&mut self, moves: &[(i32, i32)]) {
+        let r = self.regs.r;
+        for (i, &(from, _)) in moves.iter().enumerate() {
+            self.load_obj(r[i], from);
+        }
+        for (i, &(_, to)) in moves.iter().enumerate() {
+            self.store_obj(to, r[i]);
+        }
+        if self.viper {
+            let w = self.regs.words;
+            for (i, &(from, _)) in moves.iter().enumerate() {
+                self.a.load(Width::Word, r[i], w, from);
+            }
+            for (i, &(_, to)) in moves.iter().enumerate() {
+                self.a.store(Width::Word, r[i], w, to);
+            }
+        }
     }
 
     fn cond_jump(&mut self, cond: bool, pop: bool, label: EmitLabel, sp: u32) {

@@ -16,9 +16,9 @@
 
 pub(crate) mod ir;
 mod lower;
+mod lower_viper;
 mod prelude;
 mod record;
-#[allow(dead_code)] // viper lowering is being built (issue 5)
 pub(crate) mod viper;
 
 use alloc::boxed::Box;
@@ -171,12 +171,11 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
         let n_locals = info.num_locals;
         // Room above the deepest stack for an unwind marker (see `LabelRole`).
         let n_state = (n_locals + self.max_sp.max(0) as u32 + 1).max(1);
-        let n_words = viper::word_slots(self, &info);
         let mut flags = info.scope_flags & !(scope_flags::REFGLOBALS | scope_flags::HASCONSTS);
         if self.generator {
             flags |= scope_flags::GENERATOR;
         }
-        let lowered = lower::lower::<A>(&self.ir, &info, n_state, n_words, self.is_viper())?;
+        let lowered = lower::lower::<A>(&self.ir, n_state, self.is_viper())?;
         let name_q = qstrs.intern(&info.simple_name);
         let param_qs: Vec<u32> = info.param_names.iter().map(|p| qstrs.intern(p)).collect();
         let prelude = prelude::encode(

@@ -45,6 +45,7 @@ pub(super) fn store_local<A: AsmFactory>(e: &mut E<A>, name: &str, local: u32, k
         e.record(Ir::StoreFast { local, sp });
         e.adjust(-1);
     } else {
+        viper::box_top(e, 1);
         e.op(op::STORE_DEREF, Arg::Uint(local as usize), -1);
     }
 }
@@ -55,12 +56,15 @@ pub(super) fn delete_local<A: AsmFactory>(e: &mut E<A>, _name: &str, local: u32,
 }
 
 pub(super) fn load_global<A: AsmFactory>(e: &mut E<A>, name: &str, kind: GlobalKind) {
+    if e.is_viper() && kind == GlobalKind::Global && viper::load_global(e, name) {
+        return;
+    }
     let b = if kind == GlobalKind::Name { op::LOAD_NAME } else { op::LOAD_GLOBAL };
     e.op(b, Arg::Qstr(String::from(name)), 1);
 }
 
 pub(super) fn store_global<A: AsmFactory>(e: &mut E<A>, name: &str, kind: GlobalKind) {
-    viper::require_objects(e, 1, "store");
+    viper::box_top(e, 1);
     let b = if kind == GlobalKind::Name { op::STORE_NAME } else { op::STORE_GLOBAL };
     e.op(b, Arg::Qstr(String::from(name)), -1);
 }
@@ -120,6 +124,9 @@ pub(super) fn load_const_str<A: AsmFactory>(e: &mut E<A>, s: &str) {
 }
 
 pub(super) fn load_const_obj<A: AsmFactory>(e: &mut E<A>, obj: ConstObj) {
+    if e.is_viper() && viper::load_const_obj(e, &obj) {
+        return;
+    }
     e.op(op::LOAD_CONST_OBJ, Arg::Const(obj), 1);
 }
 

@@ -1,0 +1,184 @@
+//! Lowering viper's machine-word operations ([`VOp`]).
+//!
+//! Native values live in the frame's word slots; each operation loads its
+//! operands into scratch registers, computes, and stores the result back, so
+//! nothing is held in registers across operations (as for object code).
+//! Helpers that convert or divide return a status; a failure goes through a
+//! stub that records the operation's position for the traceback.
+
+use ferropy_bytecode::native_abi::{helper, CTX_VALUE};
+use ferropy_frontend::emit::Label as EmitLabel;
+
+use super::lower::{Lowerer, Stub};
+use super::viper::{Arith, Index, Slot, VOp};
+use super::AsmFactory;
+use crate::asm::{BinOp, Cond, ShiftOp, Width};
+
+impl<A: AsmFactory> Lowerer<A> {
+    /// Index of a word slot.
+    fn word_index(&self, slot: Slot) -> i32 {
+        match slot {
+            Slot::Stack(n) => n as i32,
+            Slot::Local(n) => self.local_slot(n),
+        }
+    }
+
+    fn load_word(&mut self, dst: A::Reg, slot: Slot) {
+        let (w, i) = (self.regs.words, self.word_index(slot));
+        self.a.load(Width::Word, dst, w, i);
+    }
+
+    fn store_word(&mut self, slot: Slot, src: A::Reg) {
+        let (w, i) = (self.regs.words, self.word_index(slot));
+        self.a.store(Width::Word, src, w, i);
+    }
+
+    /// Calls helper `index` (arguments already set) and branches to a
+    /// failure stub for operation `at` on a non-zero status.
+    fn call_checked(&mut self, index: usize, at: crate::buffer::Label) {
+        self.a.call_table(index);
+        let entry = self.a.new_label();
+        self.a.jump_if_nonzero(A::RET, false, entry);
+        self.stubs.push(Stub::Failed { entry, at });
+    }
+
+    /// `dst = ctx.value` (a helper's result).
+    fn store_helper_value(&mut self, dst: Slot) {
+        let r = self.regs.r;
+        let ctx = self.regs.ctx;
+        self.a.load(Width::Word, r[0], ctx, CTX_VALUE);
+        self.store_word(dst, r[0]);
+    }
+
+    pub(super) fn viper_op(&mut self, op: &VOp) {
+        let r = self.regs.r;
+        let args = self.regs.args;
+        match *op {
+            VOp::Imm { dst, value } => {
+                self.a.mov_imm(r[0], value);
+                self.store_word(dst, r[0]);
+            }
+            VOp::Copy { dst, src } => {
+                self.load_word(r[0], src);
+                self.store_word(dst, r[0]);
+            }
+            VOp::Arith { op, dst, a, b } => {
+                self.load_word(r[0], a);
+                self.load_word(r[1], b);
+                match op {
+                    Arith::Add => self.a.binop(BinOp::Add, r[0], r[1]),
+                    Arith::Sub => self.a.binop(BinOp::Sub, r[0], r[1]),
+                    Arith::Mul => self.a.binop(BinOp::Mul, r[0], r[1]),
+                    Arith::And => self.a.binop(BinOp::And, r[0], r[1]),
+                    Arith::Or => self.a.binop(BinOp::Or, r[0], r[1]),
+                    Arith::Xor => self.a.binop(BinOp::Xor, r[0], r[1]),
+                    Arith::Shl => self.a.shift(ShiftOp::Shl, r[0], r[1]),
+                    Arith::Shr => self.a.shift(ShiftOp::Shr, r[0], r[1]),
+                    Arith::Sar => self.a.shift(ShiftOp::Sar, r[0], r[1]),
+                }
+                self.store_word(dst, r[0]);
+            }
+            VOp::Neg { slot } => {
+                self.load_word(r[0], slot);
+                self.a.neg(r[0]);
+                self.store_word(slot, r[0]);
+            }
+            VOp::Invert { slot } => {
+                self.load_word(r[0], slot);
+                self.a.not(r[0]);
+                self.store_word(slot, r[0]);
+            }
+            VOp::Compare { cond, dst, a, b } => {
+                self.load_word(r[0], a);
+                self.load_word(r[1], b);
+                self.a.set_cond(cond, r[2], r[0], r[1]);
+                self.store_word(dst, r[2]);
+            }
+            VOp::Branch { slot, cond, label, .. } => {
+                let at = self.here();
+                let target = self.jump_target(label, at);
+                self.load_word(r[0], slot);
+                if cond {
+                    self.a.jump_if_nonzero(r[0], false, target);
+                } else {
+                    self.a.jump_if_zero(r[0], false, target);
+                }
+            }
+            VOp::Load { width, dst, base, index } => {
+                self.load_word(r[0], base);
+                match index {
+                    Index::Const(i) => match i32::try_from(i) {
+                        Ok(i) => self.a.load(width, r[2], r[0], i),
+                        Err(_) => {
+                            self.a.mov_imm(r[1], i);
+                            self.a.load_indexed(width, r[2], r[0], r[1]);
+                        }
+                    },
+                    Index::Slot(s) => {
+                        self.load_word(r[1], s);
+                        self.a.load_indexed(width, r[2], r[0], r[1]);
+                    }
+                }
+                self.store_word(dst, r[2]);
+            }
+            VOp::Store { width, base, index, value } => {
+                self.load_word(r[0], base);
+                self.load_word(r[2], value);
+                match index {
+                    Index::Const(i) => match i32::try_from(i) {
+                        Ok(i) => self.a.store(width, r[2], r[0], i),
+                        Err(_) => {
+                            self.a.mov_imm(r[1], i);
+                            self.a.store_indexed(width, r[2], r[0], r[1]);
+                        }
+                    },
+                    Index::Slot(s) => {
+                        self.load_word(r[1], s);
+                        self.a.store_indexed(width, r[2], r[0], r[1]);
+                    }
+                }
+            }
+            VOp::Box { slot, vtype } => {
+                let at = self.here();
+                let index = self.word_index(slot);
+                self.a.mov_reg(args[0], self.regs.ctx);
+                self.load_word(args[1], slot);
+                self.a.mov_imm(args[2], i64::from(vtype) | i64::from(index) << 8);
+                self.call_checked(helper::BOX, at);
+            }
+            VOp::Unbox { dst, src, vtype } => {
+                let at = self.here();
+                let index = self.word_index(src);
+                self.a.mov_reg(args[0], self.regs.ctx);
+                self.a.mov_imm(args[1], i64::from(index));
+                self.a.mov_imm(args[2], i64::from(vtype));
+                self.call_checked(helper::UNBOX, at);
+                self.store_helper_value(dst);
+            }
+            VOp::DivMod { dst, a, b, modulo } => {
+                let at = self.here();
+                self.a.mov_reg(args[0], self.regs.ctx);
+                self.load_word(args[1], a);
+                self.load_word(args[2], b);
+                self.a.mov_imm(args[3], i64::from(modulo));
+                self.call_checked(helper::DIVMOD, at);
+                self.store_helper_value(dst);
+            }
+        }
+    }
+
+    /// A comparison whose only use is the conditional jump after it.
+    pub(super) fn compare_branch(&mut self, cond: Cond, a: Slot, b: Slot, when: bool, label: EmitLabel) {
+        let r = self.regs.r;
+        let at = self.here();
+        let target = self.jump_target(label, at);
+        self.load_word(r[0], a);
+        self.load_word(r[1], b);
+        self.a.set_cond(cond, r[2], r[0], r[1]);
+        if when {
+            self.a.jump_if_nonzero(r[2], true, target);
+        } else {
+            self.a.jump_if_zero(r[2], true, target);
+        }
+    }
+}
