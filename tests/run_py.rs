@@ -98,3 +98,37 @@ fn golden_snippets_run_like_micropython() {
     }
     assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
 }
+
+/// The native/viper suite: every `tests/native/NAME.py` (functions under
+/// `@micropython.native`/`@micropython.viper`) must print `NAME.exp` with the
+/// host's emitters, with the default heap, under GC stress and on HostGc.
+/// The same folder is meant to run unchanged on every backend.
+#[test]
+fn native_programs() {
+    if ferropy::native::host_support().is_none() {
+        eprintln!("no native emitter for this host: tests/native skipped");
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/native");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/native")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 60, "only {} native tests", paths.len());
+    let mut failures = Vec::new();
+    for path in &paths {
+        let expected = std::fs::read_to_string(path.with_extension("exp")).unwrap_or_default();
+        for (label, config, _) in configs().into_iter().filter(|(l, _, _)| !l.starts_with("native")) {
+            let got = run(path, config, None);
+            if got != expected {
+                failures.push(format!(
+                    "{} [{label}]\n--- expected\n{expected}--- got\n{got}",
+                    path.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}

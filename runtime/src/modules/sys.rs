@@ -32,7 +32,9 @@ pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
     vm.set_global(g, "platform", v)?;
     let v = vm.qstr_obj("little")?;
     vm.set_global(g, "byteorder", v)?;
-    let v = vm.new_int(i64::from(i32::MAX))?;
+    // The largest machine-sized signed value, as MicroPython's MP_SSIZE_MAX
+    // (viper's machine words have this width).
+    let v = vm.new_int(isize::MAX as i64)?;
     vm.set_global(g, "maxsize", v)?;
     let text = alloc::format!("3.4.0; ferropy {}", env!("CARGO_PKG_VERSION"));
     let v = vm.new_str(&text)?;

@@ -40,11 +40,15 @@ fn builtin_print(_vm: &mut Vm, _o: Obj, out: &mut String, _repr: bool) -> PyResu
 }
 
 fn fun_attr(vm: &mut Vm, o: Obj, name: Qstr) -> PyResult<Option<Obj>> {
-    if vm.qstr_text(name) == "__name__" {
-        let n = vm.function_name(o);
-        return Ok(Some(vm.qstr_obj(&n)?));
+    match vm.qstr_text(name).as_str() {
+        "__name__" => {
+            let n = vm.function_name(o);
+            Ok(Some(vm.qstr_obj(&n)?))
+        }
+        // The globals dict the function runs with (a dict, as in MicroPython).
+        "__globals__" => Ok(Some(vm.get(o, 2))),
+        _ => Ok(None),
     }
-    Ok(None)
 }
 
 impl Vm {

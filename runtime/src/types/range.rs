@@ -66,9 +66,11 @@ fn range_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Ob
     Ok(r)
 }
 
+/// Number of items (computed in 128 bits: the bounds may be near the limits of i64).
 fn len_of(start: i64, stop: i64, step: i64) -> i64 {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
     let n = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / -step };
-    n.max(0)
+    i64::try_from(n.max(0)).unwrap_or(i64::MAX)
 }
 
 fn range_print(vm: &mut Vm, r: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
@@ -98,7 +100,8 @@ fn range_subscr(vm: &mut Vm, r: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     let (a, b, s) = fields(vm, r);
     let n = len_of(a, b, s) as usize;
     let i = vm.seq_index(index, n, "range object")?;
-    vm.new_int(a + s * i as i64)
+    // In range by construction (the index is below the length).
+    vm.new_int(a.wrapping_add(s.wrapping_mul(i as i64)))
 }
 
 fn range_getiter(vm: &mut Vm, r: Obj) -> PyResult<Obj> {
@@ -114,7 +117,8 @@ fn range_getiter(vm: &mut Vm, r: Obj) -> PyResult<Obj> {
 fn range_next(vm: &mut Vm, it: Obj) -> PyResult<Obj> {
     let (cur, stop, step) = fields(vm, it);
     if (step > 0 && cur < stop) || (step < 0 && cur > stop) {
-        let next = vm.new_int(cur + step)?;
+        // Past the stop the iterator is exhausted: saturate rather than overflow.
+        let next = vm.new_int(cur.saturating_add(step))?;
         vm.set(it, 1, next);
         vm.new_int(cur)
     } else {

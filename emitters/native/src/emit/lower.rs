@@ -93,6 +93,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
             Ir::Label { label, .. }
             | Ir::Jump { label }
             | Ir::CondJump { label, .. }
+            | Ir::JumpIfMarker { label, .. }
             | Ir::Viper(VOp::Branch { label, .. }) => Some(*label),
             Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
             _ => None,
@@ -369,6 +370,13 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.jump(t);
             }
             Ir::CondJump { cond, pop, label, sp } => self.cond_jump(*cond, *pop, *label, *sp),
+            Ir::JumpIfMarker { sp, label } => {
+                let target = self.label(*label);
+                self.load_obj(r[0], *sp as i32);
+                self.a.mov_imm(r[1], i64::from(obj_word::SMALL_INT_TAG));
+                self.a.binop(BinOp::And, r[0], r[1]);
+                self.a.jump_if_nonzero(r[0], false, target);
+            }
             Ir::Binary { op, sp } => self.binary(*op, *sp, None),
             Ir::Return { sp } => {
                 self.load_obj(r[0], *sp as i32 - 1);

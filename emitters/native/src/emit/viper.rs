@@ -44,6 +44,8 @@ pub enum VType {
     NoneConst,
     /// A cast operator (`int`, `ptr8`, ... named as a global), to a type code.
     Cast(u8),
+    /// A local read before its type is known (only after that error).
+    Unbound,
 }
 
 impl VType {
@@ -58,8 +60,8 @@ impl VType {
             VType::Ptr8 => "ptr8",
             VType::Ptr16 => "ptr16",
             VType::Ptr32 => "ptr32",
-            VType::NoneConst => "None",
-            VType::Cast(_) => "cast",
+            // MicroPython names every other kind "None" too.
+            VType::NoneConst | VType::Unbound | VType::Cast(_) => "None",
         }
     }
 
@@ -93,7 +95,7 @@ impl VType {
 
     /// True for values held in the machine-word slots.
     pub fn is_native(self) -> bool {
-        !matches!(self, VType::Object | VType::NoneConst | VType::Cast(_))
+        !matches!(self, VType::Object | VType::NoneConst | VType::Cast(_) | VType::Unbound)
     }
 
     fn is_integer(self) -> bool {
@@ -222,8 +224,26 @@ pub(super) fn type_at<A: AsmFactory>(e: &E<A>, depth: u32) -> VType {
 /// Sets the type `depth` entries below the top.
 pub(super) fn set_top<A: AsmFactory>(e: &mut E<A>, depth: u32, t: VType) {
     let n = e.vstack.len();
-    if let Some(slot) = n.checked_sub(1 + depth as usize).and_then(|i| e.vstack.get_mut(i)) {
-        *slot = t;
+    if let Some(i) = n.checked_sub(1 + depth as usize) {
+        if let Some(slot) = e.vstack.get_mut(i) {
+            *slot = t;
+        }
+        if let Some(imm) = e.vimm.get_mut(i) {
+            *imm = false;
+        }
+    }
+}
+
+/// True if the top entry is an immediate (a constant, or a cast of one).
+fn top_is_imm<A: AsmFactory>(e: &E<A>, depth: u32) -> bool {
+    let n = e.vimm.len();
+    n.checked_sub(1 + depth as usize).and_then(|i| e.vimm.get(i)).copied().unwrap_or(false)
+}
+
+fn set_top_imm<A: AsmFactory>(e: &mut E<A>, depth: u32) {
+    let n = e.vimm.len();
+    if let Some(imm) = n.checked_sub(1 + depth as usize).and_then(|i| e.vimm.get_mut(i)) {
+        *imm = true;
     }
 }
 
@@ -239,8 +259,12 @@ pub(super) fn box_top<A: AsmFactory>(e: &mut E<A>, n: u32) {
         let t = type_at(e, depth);
         match t {
             VType::Object => {}
-            VType::NoneConst => set_top(e, depth, VType::Object),
+            VType::NoneConst | VType::Unbound => set_top(e, depth, VType::Object),
             VType::Cast(_) => {
+                e.fail(ErrorKind::NotImplementedError, String::from("conversion to object"));
+                return;
+            }
+            VType::Ptr | VType::Ptr8 | VType::Ptr16 | VType::Ptr32 if top_is_imm(e, depth) => {
                 e.fail(ErrorKind::NotImplementedError, String::from("conversion to object"));
                 return;
             }
@@ -276,7 +300,7 @@ fn local_type<A: AsmFactory>(e: &mut E<A>, name: &str, local: u32) -> Option<VTy
 }
 
 pub(super) fn load_local<A: AsmFactory>(e: &mut E<A>, name: &str, local: u32) -> bool {
-    let Some(t) = local_type(e, name, local) else { return true };
+    let t = local_type(e, name, local).unwrap_or(VType::Unbound);
     if !t.is_native() {
         // Objects (and None) are in the state slot: the plain path, then retype.
         let sp = e.sp();
@@ -304,6 +328,7 @@ pub(super) fn store_local<A: AsmFactory>(e: &mut E<A>, name: &str, local: u32) -
         }
         Some(lt) if lt != t => {
             type_error(e, format!("local '{name}' has type '{}' but source is '{}'", lt.name(), t.name()));
+            e.adjust(-1);
             return true;
         }
         Some(_) => {}
@@ -363,6 +388,7 @@ pub(super) fn push_imm<A: AsmFactory>(e: &mut E<A>, value: i64, t: VType) {
     let dst = Slot::Stack(e.sp());
     vop(e, VOp::Imm { dst, value });
     push_typed(e, t);
+    set_top_imm(e, 0);
 }
 
 /// Takes back the immediate just recorded for `slot`, to fold it into an address.
@@ -394,12 +420,20 @@ fn load_subscr<A: AsmFactory>(e: &mut E<A>) -> bool {
         box_top(e, 1);
         return false;
     }
+    // Checked in MicroPython's order; the last error is the one reported.
+    let imm_index = top_is_imm(e, 0);
+    if !imm_index && !index_t.is_integer() {
+        type_error(e, format!("can't load with '{}' index", index_t.name()));
+    }
     let Some(width) = base_t.pointee() else {
         type_error(e, format!("can't load from '{}'", base_t.name()));
+        e.adjust(-1);
+        set_top(e, 0, VType::Int);
         return true;
     };
-    if !index_t.is_integer() {
-        type_error(e, format!("can't load with '{}' index", index_t.name()));
+    if !imm_index && !index_t.is_integer() {
+        e.adjust(-1);
+        set_top(e, 0, VType::Int);
         return true;
     }
     let (base, index_slot) = (top(e, 1), top(e, 0));
@@ -420,18 +454,23 @@ fn store_subscr<A: AsmFactory>(e: &mut E<A>) -> bool {
         box_top(e, 3);
         return false;
     }
-    let Some(width) = base_t.pointee() else {
+    // Checked in MicroPython's order; the last error is the one reported.
+    let bad_index = !top_is_imm(e, 0) && !index_t.is_integer();
+    if bad_index {
+        type_error(e, format!("can't store with '{}' index", index_t.name()));
+    }
+    let bad_value = !matches!(value_t, VType::Bool | VType::Int | VType::Uint);
+    if bad_value {
+        type_error(e, format!("can't store '{}'", value_t.name()));
+    }
+    let width = base_t.pointee();
+    if width.is_none() {
         type_error(e, format!("can't store to '{}'", base_t.name()));
+    }
+    let Some(width) = width.filter(|_| !bad_index && !bad_value) else {
+        e.adjust(-3);
         return true;
     };
-    if !index_t.is_integer() {
-        type_error(e, format!("can't store with '{}' index", index_t.name()));
-        return true;
-    }
-    if !matches!(value_t, VType::Bool | VType::Int | VType::Uint) {
-        type_error(e, format!("can't store '{}'", value_t.name()));
-        return true;
-    }
     let (value, base, index_slot) = (top(e, 2), top(e, 1), top(e, 0));
     let index = match take_imm(e, index_slot) {
         Some(v) => Index::Const(v),
@@ -454,6 +493,7 @@ pub(super) fn cond_jump<A: AsmFactory>(e: &mut E<A>, cond: bool, pop: bool, labe
         }
         _ => {
             type_error(e, format!("can't implicitly convert '{}' to 'bool'", t.name()));
+            e.adjust(-1);
             true
         }
     }
@@ -481,7 +521,6 @@ pub(super) fn unary_op<A: AsmFactory>(e: &mut E<A>, op: u8) -> bool {
 /// MicroPython's special-method name of a binary operator (for messages).
 fn op_method_name(op: u8) -> &'static str {
     match op {
-        binary::IN => "__contains__",
         binary::MAT_MULTIPLY => "__matmul__",
         binary::TRUE_DIVIDE => "__truediv__",
         binary::POWER => "__pow__",
@@ -496,6 +535,7 @@ pub(super) fn binary_op<A: AsmFactory>(e: &mut E<A>, op: u8, _invert: bool) -> b
     }
     if !(lt.is_integer() && rt.is_integer()) {
         type_error(e, format!("can't do binary op between '{}' and '{}'", lt.name(), rt.name()));
+        e.adjust(-1);
         return true;
     }
     // In-place and plain forms are the same on machine words.
@@ -525,6 +565,8 @@ pub(super) fn binary_op<A: AsmFactory>(e: &mut E<A>, op: u8, _invert: bool) -> b
     if op == binary::FLOOR_DIVIDE || op == binary::MODULO {
         if lt != VType::Int {
             type_error(e, String::from("div/mod not implemented for uint"));
+            e.adjust(-1);
+            set_top(e, 0, VType::Int);
             return true;
         }
         vop(e, VOp::DivMod { dst: a, a, b, modulo: op == binary::MODULO });
@@ -546,13 +588,18 @@ pub(super) fn binary_op<A: AsmFactory>(e: &mut E<A>, op: u8, _invert: bool) -> b
         Some(cond) => {
             if lt != rt {
                 type_error(e, String::from("comparison of int and uint"));
+                e.adjust(-1);
+                set_top(e, 0, VType::Bool);
                 return true;
             }
             vop(e, VOp::Compare { cond, dst: a, a, b });
             e.adjust(-1);
             set_top(e, 0, VType::Bool);
         }
-        None => type_error(e, format!("binary op {} not implemented", op_method_name(op))),
+        None => {
+            type_error(e, format!("binary op {} not implemented", op_method_name(op)));
+            e.adjust(-1);
+        }
     }
     true
 }
@@ -575,8 +622,12 @@ pub(super) fn call_cast<A: AsmFactory>(e: &mut E<A>, n_pos: u32) -> bool {
         }
         _ => vop(e, VOp::Copy { dst, src }),
     }
+    let imm = top_is_imm(e, 0);
     e.adjust(-1);
     set_top(e, 0, target);
+    if imm {
+        set_top_imm(e, 0);
+    }
     true
 }
 
@@ -595,6 +646,7 @@ pub(super) fn return_conversion<A: AsmFactory>(e: &mut E<A>) {
     }
     if t != ret {
         type_error(e, format!("return expected '{}' but got '{}'", ret.name(), t.name()));
+        set_top(e, 0, VType::Object);
         return;
     }
     if ret.is_native() {
