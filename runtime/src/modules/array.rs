@@ -238,8 +238,9 @@ fn array_subscr(vm: &mut Vm, a: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     }
     let i = vm.seq_index(index, n, "array")?;
     if value == Obj::SENTINEL {
-        let d = data_of(vm, a);
-        let item = d.get(i * sz..(i + 1) * sz).unwrap_or(&[]);
+        let mut item = [0u8; 8];
+        let item = item.get_mut(..sz).unwrap_or(&mut []);
+        vm.buffer_read(a, i * sz, item);
         return vm.new_int(decode(code, item));
     }
     let v = vm.expect_int(value)?;

@@ -220,10 +220,11 @@ impl Vm {
             Some(f) => (f.code, f.ip),
             None => return Err(self.internal_error("no frame")),
         };
-        if self.is_native_unit(code_idx) {
-            return self.step_native();
-        }
-        let decoded = self.st.codes.get(code_idx).and_then(|u| decode(&u.bytecode, ip));
+        let decoded = match self.st.codes.get(code_idx) {
+            Some(u) if u.native.is_some() => return self.step_native(),
+            Some(u) => decode(&u.bytecode, ip),
+            None => None,
+        };
         let Some((ins, next)) = decoded else {
             return Err(self.internal_error("malformed bytecode"));
         };
