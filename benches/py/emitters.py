@@ -157,10 +157,11 @@ def blend(d, s, n, alpha):
             out |= (((ca * inv + cb * alpha) >> 8) & 255) << shift
         d[i] = out
 import array
+D0 = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
+S0 = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
 def kernel():
-    d = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
-    s = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
-    blend(d, s, 16384, 100)
+    d = array.array("I", D0)
+    blend(d, S0, 16384, 100)
     return d[0] ^ d[5000] ^ d[16383]
 """,
     """
@@ -181,10 +182,11 @@ def blend(dst, src, n: int, alpha: int):
             shift += 8
         d[i] = out
 import array
+D0 = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
+S0 = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
 def kernel():
-    d = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
-    s = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
-    blend(d, s, 16384, 100)
+    d = array.array("I", D0)
+    blend(d, S0, 16384, 100)
     return d[0] ^ d[5000] ^ d[16383]
 """,
 )
