@@ -86,7 +86,9 @@ impl Vm {
     /// Pushes a frame for module or class-body code `code` with the given dicts.
     pub fn push_code_frame(&mut self, code: usize, fun: Obj, globals: Obj, locals: Obj) -> PyResult<()> {
         let (n_state, viper) = match self.st.codes.get(code) {
-            Some(u) => (u.n_state, u.viper),
+            // Every machine-code frame gets word slots: viper code read back from
+            // a `.mpy` file is stored as native code.
+            Some(u) => (u.n_state, u.native.is_some()),
             None => return Err(self.internal_error("bad code index")),
         };
         self.check_depth()?;
