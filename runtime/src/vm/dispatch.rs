@@ -40,6 +40,7 @@ pub(crate) struct Instr {
     pub extra: u8,
 }
 
+#[inline(always)]
 fn read_uint(code: &[u8], pos: &mut usize) -> Option<usize> {
     let mut v: usize = 0;
     for _ in 0..5 {
@@ -67,7 +68,10 @@ fn read_sint(code: &[u8], pos: &mut usize) -> Option<i64> {
     None
 }
 
-/// Decodes the instruction at `ip`; returns it and the next offset.
+/// Decodes the instruction at `ip`; returns it and the next offset. Inlined
+/// into the dispatch loop: returned through memory, the instruction's fields
+/// cost a store-forwarding stall on every instruction.
+#[inline(always)]
 pub(crate) fn decode(code: &[u8], ip: usize) -> Option<(Instr, usize)> {
     let opc = *code.get(ip)?;
     let mut pos = ip + 1;
