@@ -83,6 +83,6 @@ mod tests {
         assert_eq!(text, "0000  4801f8                  add rax,rdi\n0003  c3                      ret\n");
         assert_eq!(decode(&[0xC3])[0].mnemonic(), "ret");
         assert!(invalid_offsets(&[0x48, 0x01, 0xF8, 0xC3]).is_empty());
-        assert_eq!(invalid_offsets(&[0xC3, 0x0F, 0xFF]), vec![1]);
+        assert_eq!(invalid_offsets(&[0xC3, 0x0F, 0xFF]), alloc::vec![1]);
     }
 }
