@@ -47,6 +47,8 @@ pub(super) struct Regs<R> {
     pub ctx: R,
     pub state: R,
     pub words: R,
+    /// Callee-saved registers left for viper locals.
+    pub spare: Vec<R>,
     pub r: [R; 4],
     pub args: [R; 4],
     pub entry: [R; 4],
@@ -72,6 +74,8 @@ pub(super) struct Lowerer<A: AsmFactory> {
     lines: Vec<(usize, u32)>,
     /// Viper code: stack shuffles move the word slots too.
     viper: bool,
+    /// Registers holding viper locals, by local number (see `lower_viper`).
+    pub local_regs: Vec<Option<A::Reg>>,
 }
 
 /// Lowers one scope.
@@ -80,6 +84,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
         words: pick(A::LOCALS, 2)?,
+        spare: A::LOCALS.get(3..).unwrap_or(&[]).to_vec(),
         r: [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?],
         args: [pick(A::CALL_ARGS, 0)?, pick(A::CALL_ARGS, 1)?, pick(A::CALL_ARGS, 2)?, pick(A::CALL_ARGS, 3)?],
         entry: [pick(A::ENTRY_ARGS, 0)?, pick(A::ENTRY_ARGS, 1)?, pick(A::ENTRY_ARGS, 2)?, pick(A::ENTRY_ARGS, 3)?],
@@ -111,7 +116,11 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         stubs: Vec::new(),
         lines: Vec::new(),
         viper,
+        local_regs: Vec::new(),
     };
+    if viper {
+        l.assign_local_registers(ir);
+    }
     l.entry();
     let mut i = 0;
     while let Some(ins) = ir.get(i) {
