@@ -138,6 +138,19 @@ impl Vm {
 
     fn bind_args(&mut self, fun: Obj, code: usize, given: &[Obj], kw: &[Obj]) -> PyResult<()> {
         let Some(u) = self.st.codes.get(code) else { return Err(self.internal_error("bad code index")) };
+        let simple = kw.is_empty()
+            && u.n_kwonly_args == 0
+            && given.len() == u.n_pos_args
+            && u.cells.is_empty()
+            && u16::from(u.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS) == 0;
+        if simple && self.get_usize(fun, 5) == 0 {
+            // Exactly the positional parameters, no closure: store them in place.
+            for (i, &a) in given.iter().enumerate() {
+                self.set_local(i, a)?;
+            }
+            return Ok(());
+        }
+        let Some(u) = self.st.codes.get(code) else { return Err(self.internal_error("bad code index")) };
         let (n_pos, n_kwonly, n_def, flags) =
             (u.n_pos_args, u.n_kwonly_args, u.n_def_pos_args, u16::from(u.scope_flags));
         let arg_names = u.arg_names.clone();

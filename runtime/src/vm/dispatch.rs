@@ -219,12 +219,13 @@ impl Vm {
     }
 
     /// Executes one instruction of the top frame.
+    #[inline]
     fn step(&mut self) -> PyResult<Step> {
-        let (code_idx, ip) = match self.st.frames.last() {
-            Some(f) => (f.code, f.ip),
-            None => return Err(self.internal_error("no frame")),
-        };
-        let decoded = match self.st.codes.get(code_idx) {
+        // One look at the frame and one at its code unit (disjoint fields).
+        let st = &mut self.st;
+        let Some(f) = st.frames.last_mut() else { return Err(self.internal_error("no frame")) };
+        let ip = f.ip;
+        let decoded = match st.codes.get(f.code) {
             Some(u) if u.native.is_some() => return self.step_native(),
             Some(u) => decode(&u.bytecode, ip),
             None => None,
@@ -232,10 +233,8 @@ impl Vm {
         let Some((ins, next)) = decoded else {
             return Err(self.internal_error("malformed bytecode"));
         };
-        if let Some(f) = self.st.frames.last_mut() {
-            f.op_ip = ip;
-            f.ip = next;
-        }
+        f.op_ip = ip;
+        f.ip = next;
         self.execute(ins)
     }
 }
