@@ -21,7 +21,7 @@ use super::ir::Ir;
 use super::lower::{Lowerer, Stub};
 use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
-use crate::asm::{BinOp, Cond, ShiftOp, Width};
+use crate::asm::{Cond, Width};
 
 /// The word slots a viper operation reads or writes.
 fn slots(op: &VOp) -> Vec<Slot> {
@@ -155,15 +155,8 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.load_word(r[0], a);
                 self.load_word(r[1], b);
                 match op {
-                    Arith::Add => self.a.binop(BinOp::Add, r[0], r[1]),
-                    Arith::Sub => self.a.binop(BinOp::Sub, r[0], r[1]),
-                    Arith::Mul => self.a.binop(BinOp::Mul, r[0], r[1]),
-                    Arith::And => self.a.binop(BinOp::And, r[0], r[1]),
-                    Arith::Or => self.a.binop(BinOp::Or, r[0], r[1]),
-                    Arith::Xor => self.a.binop(BinOp::Xor, r[0], r[1]),
-                    Arith::Shl => self.a.shift(ShiftOp::Shl, r[0], r[1]),
-                    Arith::Shr => self.a.shift(ShiftOp::Shr, r[0], r[1]),
-                    Arith::Sar => self.a.shift(ShiftOp::Sar, r[0], r[1]),
+                    Arith::Bin(op) => self.a.binop(op, r[0], r[1]),
+                    Arith::Shift(op) => self.a.shift(op, r[0], r[1]),
                 }
                 self.store_word(dst, r[0]);
             }
@@ -195,36 +188,18 @@ impl<A: AsmFactory> Lowerer<A> {
             }
             VOp::Load { width, dst, base, index } => {
                 self.load_word(r[0], base);
-                match index {
-                    Index::Const(i) => match i32::try_from(i) {
-                        Ok(i) => self.a.load(width, r[2], r[0], i),
-                        Err(_) => {
-                            self.a.mov_imm(r[1], i);
-                            self.a.load_indexed(width, r[2], r[0], r[1]);
-                        }
-                    },
-                    Index::Slot(s) => {
-                        self.load_word(r[1], s);
-                        self.a.load_indexed(width, r[2], r[0], r[1]);
-                    }
+                match self.index_operand(index) {
+                    Ok(i) => self.a.load(width, r[2], r[0], i),
+                    Err(index_reg) => self.a.load_indexed(width, r[2], r[0], index_reg),
                 }
                 self.store_word(dst, r[2]);
             }
             VOp::Store { width, base, index, value } => {
                 self.load_word(r[0], base);
                 self.load_word(r[2], value);
-                match index {
-                    Index::Const(i) => match i32::try_from(i) {
-                        Ok(i) => self.a.store(width, r[2], r[0], i),
-                        Err(_) => {
-                            self.a.mov_imm(r[1], i);
-                            self.a.store_indexed(width, r[2], r[0], r[1]);
-                        }
-                    },
-                    Index::Slot(s) => {
-                        self.load_word(r[1], s);
-                        self.a.store_indexed(width, r[2], r[0], r[1]);
-                    }
+                match self.index_operand(index) {
+                    Ok(i) => self.a.store(width, r[2], r[0], i),
+                    Err(index_reg) => self.a.store_indexed(width, r[2], r[0], index_reg),
                 }
             }
             VOp::Box { slot, vtype } => {
@@ -252,6 +227,22 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.mov_imm(args[3], i64::from(modulo));
                 self.call_checked(helper::DIVMOD, at);
                 self.store_helper_value(dst);
+            }
+        }
+    }
+
+    /// A pointer index as an address offset (`Ok`, a constant that fits) or in
+    /// the second scratch register (`Err`).
+    fn index_operand(&mut self, index: Index) -> Result<i32, A::Reg> {
+        let r1 = self.regs.r[1];
+        match index {
+            Index::Const(i) => i32::try_from(i).map_err(|_| {
+                self.a.mov_imm(r1, i);
+                r1
+            }),
+            Index::Slot(s) => {
+                self.load_word(r1, s);
+                Err(r1)
             }
         }
     }
