@@ -17,7 +17,7 @@ use crate::vm::Vm;
 pub const METHOD_ID_BASE: u32 = 0x10000;
 
 /// The built-in functions, by name.
-pub static FUNCTIONS: [(&str, NativeFn); 39] = [
+pub static FUNCTIONS: [(&str, NativeFn); 40] = [
     ("__build_class__", types::class::build_class),
     ("print", io::print),
     ("len", core::len),
@@ -51,6 +51,7 @@ pub static FUNCTIONS: [(&str, NativeFn); 39] = [
     ("bin", num::bin),
     ("oct", num::oct),
     ("round", num::round),
+    ("dir", core::dir),
     // --- imports + system branch ---
     ("exec", crate::modules::exec::exec),
     ("eval", crate::modules::exec::eval),

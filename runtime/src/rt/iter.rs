@@ -43,7 +43,10 @@ impl Vm {
                     let msg = alloc::format!("'{}' object isn't an iterator", self.type_name(it));
                     Err(self.type_error(&msg))
                 }
-                Err(e) if self.exception_matches(e.0, ids::STOP_ITERATION) => Ok(Obj::NULL),
+                Err(e) if self.exception_matches(e.0, ids::STOP_ITERATION) => {
+                    self.st.stop_iteration = e.0;
+                    Ok(Obj::NULL)
+                }
                 Err(e) => Err(e),
             };
         }

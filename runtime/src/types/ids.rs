@@ -84,5 +84,6 @@ pub const VALUE_ERROR: u32 = 87;
 pub const UNICODE_ERROR: u32 = 88;
 pub const INDENTATION_ERROR: u32 = 89;
 pub const VIPER_TYPE_ERROR: u32 = 90;
+pub const STOP_ASYNC_ITERATION: u32 = 91;
 /// One past the last exception type id.
-pub const EXCEPTION_END: u32 = 91;
+pub const EXCEPTION_END: u32 = 92;

@@ -2,6 +2,7 @@
 //! `mp_obj_type_t`), one file per type. Adding a type means adding an id in
 //! [`ids`], a file with its descriptor, and a line in [`desc`].
 
+pub mod binary;
 pub mod bool_;
 pub mod bound_method;
 pub mod buffer;
@@ -19,6 +20,7 @@ pub mod ids;
 pub mod int;
 pub mod iterators;
 pub mod list;
+pub mod memoryview;
 pub mod misc;
 pub mod none;
 pub mod object;
@@ -201,7 +203,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         SET => &set::SET_TYPE,
         FROZENSET => &set::FROZENSET_TYPE,
         BYTEARRAY => &bytearray::BYTEARRAY_TYPE,
-        MEMORYVIEW => &bytearray::MEMORYVIEW_TYPE,
+        MEMORYVIEW => &memoryview::MEMORYVIEW_TYPE,
         FILTER => &filter::FILTER_TYPE,
         ORDERED_DICT => &dict::ORDERED_DICT_TYPE,
         DEQUE => &crate::modules::collections::DEQUE_TYPE,
