@@ -148,3 +148,19 @@ pub(crate) fn arg(vm: &mut Vm, args: &[Obj], i: usize) -> PyResult<Obj> {
         None => Err(vm.type_error("function missing required positional argument")),
     }
 }
+
+/// Checks the number of positional arguments of a built-in (`self` included for
+/// methods) with MicroPython's messages: `min == max` for a fixed count.
+pub(crate) fn check_count(vm: &mut Vm, args: &[Obj], min: usize, max: usize) -> PyResult<()> {
+    let n = args.len();
+    let msg = if min == max && n != min {
+        alloc::format!("function takes {min} positional arguments but {n} were given")
+    } else if n < min {
+        alloc::format!("function missing {} required positional arguments", min - n)
+    } else if n > max {
+        alloc::format!("function expected at most {max} arguments, got {n}")
+    } else {
+        return Ok(());
+    };
+    Err(vm.type_error(&msg))
+}

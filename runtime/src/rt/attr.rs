@@ -87,7 +87,8 @@ impl Vm {
     pub fn load_method(&mut self, obj: Obj, name: Qstr) -> PyResult<(Obj, Obj)> {
         let t = self.type_of(obj);
         let is_instance = self.is_user_class(t);
-        if is_instance || (t.builtin_type_id().is_some() && !self.is_class(obj) && !self.is_module(obj)) {
+        let plain = t.builtin_type_id().is_some_and(|id| id != ids::SUPER);
+        if is_instance || (plain && !self.is_class(obj) && !self.is_module(obj)) {
             if is_instance {
                 let d = self.get(obj, 1);
                 let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
@@ -103,7 +104,10 @@ impl Vm {
                     Binding::Method(f) if kind.is_some() => Ok((f, self.native_self(obj))),
                     Binding::Method(f) => Ok((f, obj)),
                     Binding::ClassMethod(f) => Ok((f, t)),
-                    Binding::Property(getter) => Ok((self.call(getter, &[obj], &[])?, Obj::NULL)),
+                    Binding::Property(getter) if getter != Obj::NONE => {
+                        Ok((self.call(getter, &[obj], &[])?, Obj::NULL))
+                    }
+                    Binding::Property(_) => Ok((self.load_attr(obj, name)?, Obj::NULL)),
                 };
             }
         }
@@ -169,11 +173,19 @@ impl Vm {
                 return Ok(Some(d));
             }
         }
+        if t == types::type_obj(ids::SUPER) {
+            // A super object's attributes are its class's bases', never its own type's.
+            if let Some(f) = self.desc_of(obj).attr {
+                return f(self, obj, name);
+            }
+        }
         if let Some((found, kind)) = self.class_lookup(t, name, 0)? {
             return Ok(Some(match self.classify(found, kind) {
                 Binding::Plain(v) => v,
                 Binding::Method(f) => self.new_bound_method(f, obj)?,
                 Binding::ClassMethod(f) => self.new_bound_method(f, t)?,
+                // A property without a getter: no such attribute.
+                Binding::Property(getter) if getter == Obj::NONE => return Ok(None),
                 Binding::Property(getter) => self.call(getter, &[obj], &[])?,
             }));
         }
@@ -236,11 +248,16 @@ impl Vm {
             let t = self.type_of(obj);
             if let Some((found, None)) = self.class_lookup(t, name, 0)? {
                 if self.type_of(found) == types::type_obj(ids::PROPERTY) {
-                    let setter = self.get(found, 2);
-                    if setter.is_null() || setter == Obj::NONE {
+                    // Slot 2 is the setter, slot 3 the deleter.
+                    let f = self.get(found, if value.is_null() { 3 } else { 2 });
+                    if f.is_null() || f == Obj::NONE {
                         return Err(self.new_error(ids::ATTRIBUTE_ERROR, "can't set attribute"));
                     }
-                    self.call(setter, &[obj, value], &[])?;
+                    if value.is_null() {
+                        self.call(f, &[obj], &[])?;
+                    } else {
+                        self.call(f, &[obj, value], &[])?;
+                    }
                     return Ok(());
                 }
             }

@@ -97,8 +97,9 @@ pub fn bytes_from_args(vm: &mut Vm, args: &[Obj]) -> PyResult<Vec<u8>> {
             }
             Ok(vm.str_bytes(o).unwrap_or_default())
         }
-        Some(&o) if vm.int_value(o).is_some() => {
-            let n = vm.int_value(o).unwrap_or(0);
+        Some(&o) if vm.is_int(o) || o.as_bool().is_some() => {
+            // A count (OverflowError beyond a machine word).
+            let n = vm.expect_int(o)?;
             if n < 0 {
                 return Err(vm.value_error("negative count"));
             }

@@ -61,6 +61,17 @@ pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Ob
             }
         }
     }
+    // `__new__` is implicitly a staticmethod (MicroPython wraps a plain function).
+    if let Some(f) = vm.dict_get_str(locals, "__new__")? {
+        if vm.type_of(f) == super::type_obj(ids::FUNCTION) {
+            let w = vm.alloc(2)?;
+            vm.set(w, 0, super::type_obj(ids::STATICMETHOD));
+            vm.set(w, 1, f);
+            vm.root(w);
+            let key = vm.qstr_obj("__new__")?;
+            vm.dict_store(locals, key, w)?;
+        }
+    }
     let c = vm.alloc(5)?;
     vm.set(c, 0, super::type_obj(ids::TYPE));
     vm.set(c, 1, name);

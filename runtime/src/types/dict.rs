@@ -26,8 +26,11 @@ pub static DICT_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("dict", ids::OBJECT)
 };
 
-static DICT_METHODS: [Method; 11] = [
+static DICT_METHODS: [Method; 14] = [
     Method::new("get", dict_get),
+    Method::new("__getitem__", dict_getitem),
+    Method::new("__setitem__", dict_setitem),
+    Method::new("__delitem__", dict_delitem),
     Method::new("items", dict_items),
     Method::new("keys", dict_keys),
     Method::new("values", dict_values),
@@ -541,6 +544,31 @@ fn view_print(vm: &mut Vm, v: Obj, out: &mut String, _repr: bool) -> PyResult<()
     super::tuple::print_seq(vm, &items, "[", "]", out)?;
     out.push(')');
     Ok(())
+}
+
+/// `d.__getitem__(k)`, `d.__setitem__(k, v)`, `d.__delitem__(k)`: the subscript
+/// operations as methods (value SENTINEL = load, NULL = delete).
+fn dict_item_op(vm: &mut Vm, args: &[Obj], value: Option<Obj>) -> PyResult<Obj> {
+    let d = self_dict(vm, args)?;
+    let key = crate::builtins::arg(vm, args, 1)?;
+    let value = match value {
+        Some(v) => v,
+        None => crate::builtins::arg(vm, args, 2)?,
+    };
+    let r = dict_subscr(vm, d, key, value)?;
+    Ok(if value == Obj::SENTINEL { r } else { Obj::NONE })
+}
+
+fn dict_getitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    dict_item_op(vm, args, Some(Obj::SENTINEL))
+}
+
+fn dict_setitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    dict_item_op(vm, args, None)
+}
+
+fn dict_delitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    dict_item_op(vm, args, Some(Obj::NULL))
 }
 
 fn dict_get(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

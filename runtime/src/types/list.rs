@@ -217,6 +217,7 @@ fn list_getiter(vm: &mut Vm, o: Obj) -> PyResult<Obj> {
 }
 
 fn list_append_m(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    crate::builtins::check_count(vm, args, 2, 2)?;
     let l = self_list(vm, args)?;
     vm.list_append(l, args.get(1).copied().unwrap_or(Obj::NONE))?;
     Ok(Obj::NONE)
@@ -309,6 +310,9 @@ fn list_copy(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn list_sort(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let l = self_list(vm, args)?;
+    if args.len() > 1 {
+        return Err(vm.type_error("extra positional arguments given"));
+    }
     let mut key = Obj::NONE;
     let mut reverse = false;
     for pair in kw.chunks(2) {
@@ -316,7 +320,7 @@ fn list_sort(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
             match vm.str_text(*k).as_deref() {
                 Some("key") => key = *v,
                 Some("reverse") => reverse = vm.is_true(*v)?,
-                _ => return Err(vm.type_error("unexpected keyword argument")),
+                _ => return Err(vm.type_error("extra keyword arguments given")),
             }
         }
     }

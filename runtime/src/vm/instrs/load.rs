@@ -77,7 +77,9 @@ impl Vm {
                         if t == crate::types::type_obj(ids::STATICMETHOD) {
                             (self.get(f, 1), Obj::NULL)
                         } else if t == crate::types::type_obj(ids::CLASSMETHOD) {
-                            (self.get(f, 1), self.type_of(self_obj))
+                            // Bound to the class; in a classmethod `self_obj` already is one.
+                            let cls_of = if self.is_class(self_obj) { self_obj } else { self.type_of(self_obj) };
+                            (self.get(f, 1), cls_of)
                         } else if kind == Some(crate::types::MethodKind::Static) {
                             (f, Obj::NULL)
                         } else {
