@@ -50,6 +50,25 @@ impl Vm {
     /// Looks `name` up in class `cls` and its bases (depth first, as MicroPython).
     /// Returns the value and, for built-in methods, how they bind.
     pub fn class_lookup(&mut self, cls: Obj, name: Qstr, depth: usize) -> PyResult<Option<(Obj, Option<MethodKind>)>> {
+        let user = self.is_user_class(cls);
+        let found = self.class_lookup_in(cls, name, depth, user)?;
+        if found.is_none() && user {
+            // `object` comes after every base, as in MicroPython (where built-in types
+            // do not derive from it): a later Python base wins over `object`'s methods.
+            return self.class_lookup_in(types::type_obj(ids::OBJECT), name, 0, false);
+        }
+        Ok(found)
+    }
+
+    /// [`Vm::class_lookup`] without the final `object`: with `skip_object`, built-in
+    /// bases are searched without `object`.
+    fn class_lookup_in(
+        &mut self,
+        cls: Obj,
+        name: Qstr,
+        depth: usize,
+        skip_object: bool,
+    ) -> PyResult<Option<(Obj, Option<MethodKind>)>> {
         if depth > 64 {
             return Ok(None);
         }
@@ -57,6 +76,9 @@ impl Vm {
             let mut cur = Some(id);
             let text = self.qstr_text(name);
             while let Some(tid) = cur {
+                if skip_object && tid == ids::OBJECT {
+                    break;
+                }
                 let Some(d) = types::desc(tid) else { break };
                 if let Some(i) = d.method_index(&text) {
                     let kind = d.methods.get(i).map(|m| m.kind);
@@ -75,7 +97,7 @@ impl Vm {
             return Ok(Some((v, None)));
         }
         for base in self.tuple_items(self.get(cls, 2)) {
-            if let Some(found) = self.class_lookup(base, name, depth + 1)? {
+            if let Some(found) = self.class_lookup_in(base, name, depth + 1, skip_object)? {
                 return Ok(Some(found));
             }
         }

@@ -21,7 +21,9 @@ impl Vm {
                 return Ok(it);
             }
             let q = self.intern("__getitem__")?;
-            if self.class_lookup(self.type_of(o), q, 0)?.is_some() {
+            // Only a Python `__getitem__` makes a sequence iterator (a built-in base's
+            // own `__getitem__`, such as dict's, iterates natively below).
+            if let Some((_, None)) = self.class_lookup(self.type_of(o), q, 0)? {
                 return crate::types::iterators::new_seq_iter(self, o);
             }
         }

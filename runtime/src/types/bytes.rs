@@ -11,6 +11,7 @@ use crate::vm::Vm;
 
 /// The `bytes` type.
 pub static BYTES_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(bytes_make_new),
     print: Some(bytes_print),
     unary_op: Some(bytes_unary),

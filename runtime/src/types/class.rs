@@ -209,6 +209,7 @@ pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<
     vm.root(inst);
     let init_q = vm.intern("__init__")?;
     if let Some((f, None)) = vm.class_lookup(cls, init_q, 0)? {
+        let native_before = vm.native_self(inst);
         let mut full = Vec::with_capacity(args.len() + 1);
         full.push(inst);
         full.extend_from_slice(args);
@@ -216,6 +217,14 @@ pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<
         if r != Obj::NONE {
             let msg = alloc::format!("__init__() should return None, not '{}'", vm.type_name(r));
             return Err(vm.type_error(&msg));
+        }
+        // A native part that the Python `__init__` did not construct (through
+        // `super().__init__(...)`) is constructed now from the call's arguments.
+        if native_before != inst && vm.native_self(inst) == native_before && (!args.is_empty() || !kw.is_empty()) {
+            if let Some(make) = super::desc(native).and_then(|d| d.make_new) {
+                let sub = make(vm, super::type_obj(native), args, kw)?;
+                vm.set(inst, 2, sub);
+            }
         }
     } else {
         let is_exc = (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native);
