@@ -171,6 +171,20 @@ impl Vm {
             if text == "__bases__" && self.is_user_class(obj) {
                 return Ok(Some(self.get(obj, 2)));
             }
+            if text == "__dict__" && self.is_user_class(obj) {
+                return Ok(Some(self.get(obj, 3)));
+            }
+            if let (true, Some(id)) = (text == "__dict__", obj.builtin_type_id()) {
+                // A built-in type's own methods, in a new dict.
+                let d = types::dict::new_dict(self, 0)?;
+                self.root(d);
+                let methods = types::desc(id).map_or(&[][..], |t| t.methods);
+                for (i, m) in methods.iter().enumerate() {
+                    let k = self.qstr_obj(m.name)?;
+                    self.dict_store(d, k, Vm::builtin_method_obj(id, i))?;
+                }
+                return Ok(Some(d));
+            }
             return match self.class_lookup(obj, name, 0)? {
                 Some((found, kind)) => match self.classify(found, kind) {
                     Binding::ClassMethod(f) => Ok(Some(self.new_bound_method(f, obj)?)),

@@ -241,11 +241,25 @@ fn list_pop(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn list_extend(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let l = self_list(vm, args)?;
-    let items = vm.collect_iterable(args.get(1).copied().unwrap_or(Obj::NONE))?;
-    for o in items {
+    let src = crate::builtins::arg(vm, args, 1)?;
+    if vm.is_list(src) || vm.is_tuple(src) {
+        // A snapshot first: `l.extend(l)` doubles the list once.
+        for o in vm.collect_iterable(src)? {
+            vm.list_append(l, o)?;
+        }
+        return Ok(Obj::NONE);
+    }
+    // Item by item, so an endless or huge iterable fills the heap (MemoryError)
+    // rather than a host-side buffer.
+    let it = vm.get_iter(src)?;
+    vm.root(it);
+    loop {
+        let o = vm.iter_next(it)?;
+        if o.is_null() {
+            return Ok(Obj::NONE);
+        }
         vm.list_append(l, o)?;
     }
-    Ok(Obj::NONE)
 }
 
 fn list_insert(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
