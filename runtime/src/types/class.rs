@@ -14,8 +14,12 @@ use crate::obj::Obj;
 use crate::vm::Vm;
 
 /// The `type` type.
-pub static TYPE_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(type_make_new), print: Some(type_print), ..TypeDesc::new("type", ids::OBJECT) };
+pub static TYPE_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
+    make_new: Some(type_make_new),
+    print: Some(type_print),
+    ..TypeDesc::new("type", ids::OBJECT)
+};
 
 fn type_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
     let name = vm.class_name(o);
@@ -28,11 +32,13 @@ fn type_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Ob
         [o] => Ok(vm.type_of(*o)),
         [name, bases, dict] => {
             let n = vm.expect_str(*name)?;
-            if vm.native_type_id(*bases) != ids::TUPLE || vm.native_type_id(*dict) != ids::DICT {
+            // Any dict (an OrderedDict keeps the order of the class's attributes).
+            let d = vm.native_self(*dict);
+            if vm.native_type_id(*bases) != ids::TUPLE || !vm.is_dict(d) {
                 return Err(vm.type_error("type() argument 2 must be tuple, 3 must be dict"));
             }
             let q = vm.qstr_obj(&n)?;
-            new_class(vm, q, *bases, *dict)
+            new_class(vm, q, *bases, d)
         }
         _ => Err(vm.type_error("type takes 1 or 3 arguments")),
     }

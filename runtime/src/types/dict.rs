@@ -117,6 +117,34 @@ pub fn new_dict(vm: &mut Vm, n: usize) -> PyResult<Obj> {
     Ok(d)
 }
 
+/// A fixed (read-only) copy of dict `d`, as MicroPython's ROM maps (`errno.errorcode`):
+/// its header has a fifth word, [`FIXED_MARK`], so it is recognised by its size.
+pub fn new_fixed_dict(vm: &mut Vm, d: Obj) -> PyResult<Obj> {
+    let f = vm.with_temps(|vm| {
+        vm.root(d);
+        vm.alloc(5)
+    })?;
+    for i in 0..4 {
+        let v = vm.get(d, i);
+        vm.set(f, i, v);
+    }
+    vm.set(f, 4, FIXED_MARK);
+    Ok(f)
+}
+
+/// The fifth header word of a fixed dict.
+const FIXED_MARK: Obj = Obj::TRUE;
+
+/// TypeError (without a message, as MicroPython) when `d` is a fixed dict.
+fn ensure_not_fixed(vm: &mut Vm, d: Obj) -> PyResult<()> {
+    let long_header = vm.heap.gc.alloc_size(d).is_some_and(|n| n > 16);
+    if long_header && vm.get(d, 4) == FIXED_MARK {
+        let e = vm.new_exception(ids::TYPE_ERROR, &[])?;
+        return Err(crate::error::PyErr(e));
+    }
+    Ok(())
+}
+
 enum Lookup {
     Find,
     Add,
@@ -460,6 +488,9 @@ fn dict_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
 }
 
 fn dict_subscr(vm: &mut Vm, d: Obj, key: Obj, value: Obj) -> PyResult<Obj> {
+    if value != Obj::SENTINEL {
+        ensure_not_fixed(vm, d)?;
+    }
     if value == Obj::SENTINEL {
         match vm.dict_get(d, key)? {
             Some(v) => Ok(v),
@@ -591,6 +622,7 @@ fn dict_values(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_pop(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     let key = args.get(1).copied().unwrap_or(Obj::NONE);
     match vm.dict_remove(d, key)? {
         Some(v) => Ok(v),
@@ -603,6 +635,7 @@ fn dict_pop(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_popitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     match vm.dict_entries(d).last().copied() {
         Some((k, v)) => {
             vm.dict_remove(d, k)?;
@@ -614,6 +647,7 @@ fn dict_popitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_setdefault(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     let key = args.get(1).copied().unwrap_or(Obj::NONE);
     let default = args.get(2).copied().unwrap_or(Obj::NONE);
     match vm.dict_get(d, key)? {
@@ -627,6 +661,7 @@ fn dict_setdefault(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_update(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     if let Some(&src) = args.get(1) {
         update_from(vm, d, src)?;
     }
@@ -640,6 +675,7 @@ fn dict_update(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_clear(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     clear_table(vm, d);
     Ok(Obj::NONE)
 }

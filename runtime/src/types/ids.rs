@@ -55,6 +55,7 @@ pub const ARRAY: u32 = 41;
 pub const STRUCT_FUNCS: u32 = 42;
 pub const COLLECTIONS_FUNCS: u32 = 43;
 pub const ARRAY_FUNCS: u32 = 44;
+pub const ATTRTUPLE: u32 = 45;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -2,6 +2,7 @@
 //! `mp_obj_type_t`), one file per type. Adding a type means adding an id in
 //! [`ids`], a file with its descriptor, and a line in [`desc`].
 
+pub mod attrtuple;
 pub mod binary;
 pub mod bool_;
 pub mod bound_method;
@@ -162,6 +163,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
     Some(match id {
         OBJECT => &object::OBJECT_TYPE,
         TYPE => &class::TYPE_TYPE,
+        ATTRTUPLE => &attrtuple::ATTRTUPLE_TYPE,
         NONE_TYPE => &none::NONE_TYPE,
         BOOL => &bool_::BOOL_TYPE,
         INT => &int::INT_TYPE,
