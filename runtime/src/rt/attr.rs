@@ -104,6 +104,33 @@ impl Vm {
         Ok(None)
     }
 
+    /// The `name` method (`__get__`, `__set__`, ...) of a class attribute that is a
+    /// descriptor: an instance of a Python class defining it. Looked up on the class
+    /// only, so `__getattr__` is never asked.
+    pub(crate) fn descriptor_method(&mut self, member: Obj, name: &str) -> PyResult<Option<Obj>> {
+        let t = self.type_of(member);
+        if !self.is_user_class(t) {
+            return Ok(None);
+        }
+        let q = self.intern(name)?;
+        Ok(match self.class_lookup(t, q, 0)? {
+            Some((f, None)) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// A class attribute `member` read through instance `obj`: the result of its
+    /// `__get__(obj, type(obj))` when it is a descriptor, else itself.
+    fn descriptor_get(&mut self, member: Obj, obj: Obj) -> PyResult<Obj> {
+        match self.descriptor_method(member, "__get__")? {
+            Some(f) => {
+                let t = self.type_of(obj);
+                self.call(f, &[member, obj, t], &[])
+            }
+            None => Ok(member),
+        }
+    }
+
     /// Loads `obj.name` as a method call target: `(function, self)` where self is
     /// NULL when the attribute is not a method (then `function` is the value).
     pub fn load_method(&mut self, obj: Obj, name: Qstr) -> PyResult<(Obj, Obj)> {
@@ -122,6 +149,7 @@ impl Vm {
             }
             if let Some((found, kind)) = self.class_lookup(t, name, 0)? {
                 return match self.classify(found, kind) {
+                    Binding::Plain(v) if is_instance => Ok((self.descriptor_get(v, obj)?, Obj::NULL)),
                     Binding::Plain(v) => Ok((v, Obj::NULL)),
                     Binding::Method(f) if kind.is_some() => Ok((f, self.native_self(obj))),
                     Binding::Method(f) => Ok((f, obj)),
@@ -160,6 +188,9 @@ impl Vm {
         let text = self.qstr_text(name);
         if self.is_module(obj) {
             let g = self.get(obj, 1);
+            if text == "__dict__" {
+                return Ok(Some(g));
+            }
             let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
             return self.dict_get(g, key);
         }
@@ -168,8 +199,16 @@ impl Vm {
                 let n = self.class_name(obj);
                 return Ok(Some(self.new_str(&n)?));
             }
-            if text == "__bases__" && self.is_user_class(obj) {
-                return Ok(Some(self.get(obj, 2)));
+            if text == "__bases__" {
+                // As MicroPython: `object` has none, every other class at least `object`.
+                let object = types::type_obj(ids::OBJECT);
+                if obj == object {
+                    return Ok(Some(self.new_tuple(&[])?));
+                }
+                if self.is_user_class(obj) && !self.tuple_items(self.get(obj, 2)).is_empty() {
+                    return Ok(Some(self.get(obj, 2)));
+                }
+                return Ok(Some(self.new_tuple(&[object])?));
             }
             if text == "__dict__" && self.is_user_class(obj) {
                 return Ok(Some(self.get(obj, 3)));
@@ -217,6 +256,7 @@ impl Vm {
         }
         if let Some((found, kind)) = self.class_lookup(t, name, 0)? {
             return Ok(Some(match self.classify(found, kind) {
+                Binding::Plain(v) if self.is_user_class(t) => self.descriptor_get(v, obj)?,
                 Binding::Plain(v) => v,
                 Binding::Method(f) => self.new_bound_method(f, obj)?,
                 Binding::ClassMethod(f) => self.new_bound_method(f, t)?,
@@ -293,6 +333,16 @@ impl Vm {
                         self.call(f, &[obj], &[])?;
                     } else {
                         self.call(f, &[obj, value], &[])?;
+                    }
+                    return Ok(());
+                }
+                // A descriptor's `__set__(obj, value)` / `__delete__(obj)`.
+                let hook = if value.is_null() { "__delete__" } else { "__set__" };
+                if let Some(f) = self.descriptor_method(found, hook)? {
+                    if value.is_null() {
+                        self.call(f, &[found, obj], &[])?;
+                    } else {
+                        self.call(f, &[found, obj, value], &[])?;
                     }
                     return Ok(());
                 }

@@ -59,12 +59,14 @@ pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Ob
                 let msg = alloc::format!("type '{}' isn't an acceptable base type", vm.class_name(b));
                 return Err(vm.type_error(&msg));
             }
-            native = id;
-        } else {
-            let n = vm.class_native_base(b);
-            if n != ids::OBJECT {
-                native = n;
+        }
+        let n = b.builtin_type_id().unwrap_or_else(|| vm.class_native_base(b));
+        if n != ids::OBJECT {
+            // Two different built-in bases can't share one instance layout.
+            if native != ids::OBJECT && native != n {
+                return Err(vm.type_error("multiple bases have instance lay-out conflict"));
             }
+            native = n;
         }
     }
     // `__new__` is implicitly a staticmethod (MicroPython wraps a plain function).
@@ -84,6 +86,13 @@ pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Ob
     vm.set(c, 2, bases);
     vm.set(c, 3, locals);
     vm.set(c, 4, Obj::from_small_int(native as i32).unwrap_or(Obj::NONE));
+    vm.root(c);
+    // Descriptors in the namespace learn their owner and name: `__set_name__(cls, name)`.
+    for (k, v) in vm.dict_entries(locals) {
+        if let Some(f) = vm.descriptor_method(v, "__set_name__")? {
+            vm.call(f, &[v, c, k], &[])?;
+        }
+    }
     Ok(c)
 }
 

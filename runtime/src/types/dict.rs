@@ -457,6 +457,20 @@ fn dict_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
     use ferropy_bytecode::opcode::binary as bop;
     match op {
         bop::IN => Ok(Some(Obj::from_bool(vm.dict_get(a, b)?.is_some()))),
+        // `a | b`: a copy of a updated from b; `a |= b` updates a.
+        bop::OR | bop::INPLACE_OR if vm.is_dict(b) => {
+            let target = if op == bop::OR {
+                dict_copy(vm, &[a], &[])?
+            } else {
+                ensure_not_fixed(vm, a)?;
+                a
+            };
+            vm.root(target);
+            for (k, v) in vm.dict_entries(b) {
+                vm.dict_store(target, k, v)?;
+            }
+            Ok(Some(target))
+        }
         bop::EQUAL | bop::NOT_EQUAL => {
             let ordered = |vm: &Vm, o: Obj| vm.native_type_id(o) == ids::ORDERED_DICT;
             let both_ordered = ordered(vm, a) && ordered(vm, b);

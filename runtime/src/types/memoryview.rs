@@ -21,8 +21,18 @@ pub static MEMORYVIEW_TYPE: TypeDesc = TypeDesc {
     getiter: Some(super::iterators::new_seq_iter),
     methods: &MEMORYVIEW_METHODS,
     buffer: Some(memoryview_buffer),
+    attr: Some(memoryview_attr),
     ..TypeDesc::new("memoryview", ids::OBJECT)
 };
+
+/// `itemsize`: bytes per item.
+fn memoryview_attr(vm: &mut Vm, m: Obj, name: crate::qstr::Qstr) -> PyResult<Option<Obj>> {
+    if vm.qstr_text(name) != "itemsize" {
+        return Ok(None);
+    }
+    let n = item_size(vm, m);
+    Ok(Some(vm.new_int(n as i64)?))
+}
 
 static MEMORYVIEW_METHODS: [Method; 1] = [Method::new("hex", memoryview_hex)];
 
