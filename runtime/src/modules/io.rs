@@ -67,13 +67,44 @@ static STD_METHODS: [Method; 4] = [
 ];
 
 /// The standard streams' type (`sys.stdout` and friends).
-pub static TEXT_IO_TYPE: TypeDesc =
-    TypeDesc { print: Some(std_print), methods: &STD_METHODS, ..TypeDesc::new("TextIOWrapper", ids::OBJECT) };
+pub static TEXT_IO_TYPE: TypeDesc = TypeDesc {
+    print: Some(std_print),
+    attr: Some(std_attr),
+    methods: &STD_METHODS,
+    ..TypeDesc::new("TextIOWrapper", ids::OBJECT)
+};
+
+/// The binary layer of a standard stream (`sys.stdout.buffer`, `[type, fd]`).
+pub static FILE_IO_TYPE: TypeDesc =
+    TypeDesc { print: Some(std_print), methods: &STD_METHODS, ..TypeDesc::new("FileIO", ids::OBJECT) };
+
+/// `io.IOBase`: a base for Python stream classes (`print(file=...)` calls their `write`).
+pub static IO_BASE_TYPE: TypeDesc =
+    TypeDesc { subclassable: true, make_new: Some(iobase_new), ..TypeDesc::new("IOBase", ids::OBJECT) };
+
+fn iobase_new(vm: &mut Vm, t: Obj, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = vm.alloc(1)?;
+    vm.set(o, 0, t);
+    Ok(o)
+}
+
+/// `buffer` of a standard text stream: its binary (`FileIO`) layer.
+fn std_attr(vm: &mut Vm, o: Obj, name: crate::qstr::Qstr) -> PyResult<Option<Obj>> {
+    if vm.qstr_text(name) != "buffer" {
+        return Ok(None);
+    }
+    let b = vm.alloc(2)?;
+    vm.set(b, 0, crate::types::type_obj(ids::FILE_IO));
+    let fd = vm.get(o, 1);
+    vm.set(b, 1, fd);
+    Ok(Some(b))
+}
 
 /// Fills `io`'s globals.
 pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
     vm.set_global(g, "StringIO", crate::types::type_obj(ids::STRING_IO))?;
     vm.set_global(g, "BytesIO", crate::types::type_obj(ids::BYTES_IO))?;
+    vm.set_global(g, "IOBase", crate::types::type_obj(ids::IO_BASE))?;
     vm.set_global(g, "open", crate::builtins::function_obj("open"))
 }
 
@@ -101,14 +132,15 @@ pub fn write_to(vm: &mut Vm, file: Obj, text: &str) -> PyResult<()> {
 
 fn std_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
     let fd = vm.get(o, 1).small_int_value().unwrap_or(0);
-    out.push_str(&alloc::format!("<io.TextIOWrapper {fd}>"));
+    let name = vm.type_name(o);
+    out.push_str(&alloc::format!("<io.{name} {fd}>"));
     Ok(())
 }
 
 fn std_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
     let data = crate::builtins::arg(vm, args, 1)?;
-    let Some(bytes) = vm.str_bytes(data) else {
+    let Some(bytes) = vm.buffer_or_str(data) else {
         let n = vm.type_name(data);
         let _ = n;
         return Err(vm.type_error("object with buffer protocol required"));

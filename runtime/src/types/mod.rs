@@ -202,6 +202,8 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         STRING_IO => &crate::modules::io::STRING_IO_TYPE,
         BYTES_IO => &crate::modules::io::BYTES_IO_TYPE,
         TEXT_IO => &crate::modules::io::TEXT_IO_TYPE,
+        FILE_IO => &crate::modules::io::FILE_IO_TYPE,
+        IO_BASE => &crate::modules::io::IO_BASE_TYPE,
         SET => &set::SET_TYPE,
         FROZENSET => &set::FROZENSET_TYPE,
         BYTEARRAY => &bytearray::BYTEARRAY_TYPE,
