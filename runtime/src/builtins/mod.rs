@@ -4,6 +4,7 @@
 //! one entry in [`FUNCTIONS`] and a function in one of the files here.
 
 mod core;
+mod help;
 mod io;
 mod num;
 mod seq;
@@ -17,7 +18,7 @@ use crate::vm::Vm;
 pub const METHOD_ID_BASE: u32 = 0x10000;
 
 /// The built-in functions, by name.
-pub static FUNCTIONS: [(&str, NativeFn); 40] = [
+pub static FUNCTIONS: [(&str, NativeFn); 41] = [
     ("__build_class__", types::class::build_class),
     ("print", io::print),
     ("len", core::len),
@@ -52,6 +53,7 @@ pub static FUNCTIONS: [(&str, NativeFn); 40] = [
     ("oct", num::oct),
     ("round", num::round),
     ("dir", core::dir),
+    ("help", help::help),
     // --- imports + system branch ---
     ("exec", crate::modules::exec::exec),
     ("eval", crate::modules::exec::eval),

@@ -32,12 +32,24 @@ fn super_print(vm: &mut Vm, s: Obj, out: &mut String, _repr: bool) -> PyResult<(
 }
 
 /// `staticmethod`.
-pub static STATICMETHOD_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(wrapper_make_new), ..TypeDesc::new("staticmethod", ids::OBJECT) };
+pub static STATICMETHOD_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(wrapper_make_new),
+    print: Some(wrapper_print),
+    ..TypeDesc::new("staticmethod", ids::OBJECT)
+};
 
 /// `classmethod`.
-pub static CLASSMETHOD_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(wrapper_make_new), ..TypeDesc::new("classmethod", ids::OBJECT) };
+pub static CLASSMETHOD_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(wrapper_make_new),
+    print: Some(wrapper_print),
+    ..TypeDesc::new("classmethod", ids::OBJECT)
+};
+
+/// `<staticmethod>` / `<classmethod>`, as MicroPython prints them.
+fn wrapper_print(vm: &mut Vm, w: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    out.push_str(&alloc::format!("<{}>", vm.type_name(w)));
+    Ok(())
+}
 
 /// `property`.
 pub static PROPERTY_TYPE: TypeDesc = TypeDesc {
