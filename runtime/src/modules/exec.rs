@@ -128,7 +128,9 @@ fn eval_exec(vm: &mut Vm, args: &[Obj], kind: InputKind) -> PyResult<Obj> {
     let code = if vm.type_of(src) == crate::types::type_obj(ids::CODE) {
         vm.get_usize(src, 1)
     } else {
-        let Some(bytes) = vm.str_bytes(src) else { return Err(vm.type_error("expecting str")) };
+        let Some(bytes) = vm.buffer_or_str(src) else {
+            return Err(vm.type_error("object with buffer protocol required"));
+        };
         vm.compile_source(&bytes, "<string>", kind)?
     };
     vm.with_temps(|vm| {
@@ -154,7 +156,9 @@ pub fn compile(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     if args.len() < 3 {
         return Err(vm.type_error("function missing required positional argument"));
     }
-    let Some(src) = vm.str_bytes(args[0]) else { return Err(vm.type_error("expecting str")) };
+    let Some(src) = vm.buffer_or_str(args[0]) else {
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
     let filename = vm.expect_str(args[1])?;
     let mode = vm.expect_str(args[2])?;
     let (kind, m) = match mode.as_str() {

@@ -280,6 +280,14 @@ impl Vm {
                         }
                     }
                 }
+                if !self.is_user_class(self.type_of(a)) && self.is_user_class(self.type_of(b)) {
+                    // MicroPython's second pass: the right operand's __ne__.
+                    if let Some(r) = super::call_dunder(self, b, "__ne__", &[a])? {
+                        if r != Obj::NOT_IMPLEMENTED {
+                            return Ok(r);
+                        }
+                    }
+                }
                 let eq = self.equal(a, b)?;
                 return Ok(Obj::from_bool(!eq));
             }

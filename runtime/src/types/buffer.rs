@@ -19,6 +19,8 @@ pub struct BufferInfo {
     pub len: usize,
     /// Whether the bytes may be modified.
     pub writable: bool,
+    /// The typecode of the items (`B` for bytes-like objects; see [`super::binary`]).
+    pub typecode: u8,
 }
 
 /// The `buffer` slot: the byte range of an object, `None` if it has none.
@@ -30,6 +32,8 @@ impl Vm {
         if !o.is_heap_ref() {
             return None;
         }
+        // An instance of a class derived from a built-in type: its native part's buffer.
+        let o = self.native_self(o);
         (self.desc_of(o).buffer?)(self, o)
     }
 
@@ -83,5 +87,5 @@ impl Vm {
 
 /// The `buffer` slot of `bytes` (read-only, after the 3-word header).
 pub fn bytes_buffer(vm: &Vm, o: Obj) -> Option<BufferInfo> {
-    Some(BufferInfo { holder: o, offset: 12, len: vm.get_usize(o, 1), writable: false })
+    Some(BufferInfo { holder: o, offset: 12, len: vm.get_usize(o, 1), writable: false, typecode: b'B' })
 }

@@ -11,6 +11,7 @@ use crate::vm::Vm;
 
 /// The `bytes` type.
 pub static BYTES_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(bytes_make_new),
     print: Some(bytes_print),
     unary_op: Some(bytes_unary),
@@ -95,7 +96,10 @@ fn bytes_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         }
         return Ok(Some(vm.new_bytes(&x.repeat(n))?));
     }
-    let y = if vm.is_str(b) { None } else { vm.buffer_bytes(b) };
+    // Equality with an array is decided by types (neither side checks the other type,
+    // as in MicroPython), so a bytes never equals an array.
+    let array = matches!(op, bop::EQUAL | bop::NOT_EQUAL) && vm.is_exact(vm.native_self(b), ids::ARRAY);
+    let y = if vm.is_str(b) || array { None } else { vm.buffer_bytes(b) };
     let Some(y) = y else {
         return Ok(match op {
             bop::EQUAL => Some(Obj::FALSE),

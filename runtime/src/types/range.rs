@@ -99,6 +99,22 @@ fn range_subscr(vm: &mut Vm, r: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     }
     let (a, b, s) = fields(vm, r);
     let n = len_of(a, b, s) as usize;
+    if let Some((start, stop, step)) = vm.slice_indices(index, n)? {
+        // A slice of a range is a range (computed wide, kept within i64).
+        let at = |i: i64| {
+            let v = i128::from(a) + i128::from(i) * i128::from(s);
+            v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+        };
+        let step = (i128::from(step) * i128::from(s)).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        let o = vm.alloc(4)?;
+        vm.set(o, 0, super::type_obj(ids::RANGE));
+        vm.root(o);
+        for (slot, v) in [(1, at(start)), (2, at(stop)), (3, step)] {
+            let x = vm.new_int(v)?;
+            vm.set(o, slot, x);
+        }
+        return Ok(o);
+    }
     let i = vm.seq_index(index, n, "range object")?;
     // In range by construction (the index is below the length).
     vm.new_int(a.wrapping_add(s.wrapping_mul(i as i64)))

@@ -43,6 +43,9 @@ pub struct VmState {
     pub builtins: Obj,
     /// The preallocated MemoryError instance (raising it never allocates).
     pub memory_error: Obj,
+    /// The StopIteration a user `__next__` raised to end the latest iteration (NULL when
+    /// none): `next()` re-raises it so its value survives (MicroPython's `stop_iteration_arg`).
+    pub stop_iteration: Obj,
     /// Nested native entries into the dispatch loop.
     pub native_depth: usize,
     /// Machine-code support (from `VmConfig::native`).
@@ -72,6 +75,7 @@ impl Roots for VmState {
         self.contexts.iter().for_each(|c| visit(c.consts));
         visit(self.modules);
         visit(self.memory_error);
+        visit(self.stop_iteration);
         visit(self.builtins);
         self.sys.trace(visit);
     }
@@ -105,6 +109,7 @@ impl Vm {
             contexts: Vec::new(),
             modules: Obj::NULL,
             memory_error: Obj::NULL,
+            stop_iteration: Obj::NULL,
             builtins: Obj::NULL,
             native_depth: 0,
             native: config.native,
