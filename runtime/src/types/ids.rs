@@ -43,6 +43,8 @@ pub const CODE: u32 = 56;
 pub const STRING_IO: u32 = 57;
 pub const BYTES_IO: u32 = 58;
 pub const TEXT_IO: u32 = 59;
+// embedding
+pub const HOST_FUNCTION: u32 = 54;
 // containers branch
 pub const SET: u32 = 34;
 pub const FROZENSET: u32 = 35;

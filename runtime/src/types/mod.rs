@@ -15,6 +15,7 @@ pub mod filter;
 pub mod format;
 pub mod function;
 pub mod generator;
+pub mod host_fn;
 pub mod ids;
 pub mod int;
 pub mod iterators;
@@ -198,6 +199,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         STRING_IO => &crate::modules::io::STRING_IO_TYPE,
         BYTES_IO => &crate::modules::io::BYTES_IO_TYPE,
         TEXT_IO => &crate::modules::io::TEXT_IO_TYPE,
+        HOST_FUNCTION => &host_fn::HOST_FUNCTION_TYPE,
         SET => &set::SET_TYPE,
         FROZENSET => &set::FROZENSET_TYPE,
         BYTEARRAY => &bytearray::BYTEARRAY_TYPE,

@@ -231,6 +231,7 @@ impl Vm {
             f.op_ip = ip;
             f.ip = next;
         }
+        self.tick()?;
         self.execute(ins)
     }
 }
