@@ -110,7 +110,17 @@ impl core::fmt::Debug for Vm {
 impl Vm {
     /// A VM with the given configuration and output sinks.
     pub fn new(config: VmConfig, out: OutputSink, err: OutputSink) -> Result<Vm, crate::gc::AllocError> {
-        let mut heap = config.heap.build()?;
+        let heap = config.heap.build()?;
+        Vm::with_heap(heap, config, out, err)
+    }
+
+    /// A VM on a heap the caller built (a static arena, ...); `config.heap` is ignored.
+    pub fn with_heap(
+        mut heap: Heap,
+        config: VmConfig,
+        out: OutputSink,
+        err: OutputSink,
+    ) -> Result<Vm, crate::gc::AllocError> {
         heap.gc.set_stress(config.gc_stress);
         let mut st = VmState {
             qstrs: QstrPool::new(),
