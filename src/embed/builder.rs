@@ -253,11 +253,11 @@ impl Builder {
         self
     }
 
-    /// Where `input()` and `sys.stdin` read from (default: nothing, end of input).
+    /// Where `sys.stdin` reads from (default: nothing, end of input).
     ///
     /// ```
     /// let mut vm = ferropy::embed::Vm::builder().stdin(&b"Ada\n"[..]).build().unwrap();
-    /// assert_eq!(vm.eval::<String>("input()").unwrap(), "Ada");
+    /// assert_eq!(vm.eval::<String>("__import__('sys').stdin.readline()").unwrap(), "Ada\n");
     /// ```
     pub fn stdin(mut self, r: impl Read + Send + 'static) -> Builder {
         self.stdin = Some(Box::new(r));
