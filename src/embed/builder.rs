@@ -92,7 +92,7 @@ impl Builder {
     ///
     /// ```
     /// let vm = ferropy::embed::Builder::new().build().unwrap();
-    /// assert!(vm.memory().heap_bytes >= 16 * 1024);
+    /// assert_eq!(vm.memory().limit_bytes, 64 * 1024 * 1024 - 16);
     /// ```
     pub fn new() -> Builder {
         Builder::default()

@@ -185,7 +185,12 @@ impl Ctx<'_> {
     /// vm.exec("u = Unit()").unwrap();
     /// ```
     pub fn add_class<T: Send + 'static>(&mut self, class: Class<T>) -> Result<()> {
-        let Class { name, members, .. } = class;
+        let Class { name, mut members, .. } = class;
+        if !members.iter().any(|(m, _)| m == "__init__") {
+            let msg = format!("cannot create '{name}' instances");
+            let refuse: HostFn = Arc::new(move |raw: &mut RawVm, _: &[Obj], _: &[Obj]| Err(raw.type_error(&msg)));
+            members.push(("__init__".to_string(), refuse));
+        }
         let dict = self.check(|raw| ferropy_runtime::types::dict::new_dict(raw, 0))?;
         self.raw.root(dict);
         for (member, f) in members {

@@ -139,7 +139,8 @@ impl<'a> Ctx<'a> {
     /// ```
     /// use ferropy::frontend::{compile_bytes, CompileOptions, InputKind};
     /// let module = compile_bytes(b"y = 6 * 7", "y.py", InputKind::File, &CompileOptions::default()).unwrap();
-    /// let mpy = ferropy::bytecode::mpy::write_mpy(&module).unwrap();
+    /// let mut mpy = Vec::new();
+    /// ferropy::bytecode::mpy::write_mpy(&module, &mut mpy);
     /// let mut vm = ferropy::embed::Vm::new().unwrap();
     /// vm.exec_mpy(&mpy).unwrap();
     /// assert_eq!(vm.get::<i64>("y").unwrap(), 42);
@@ -166,7 +167,12 @@ impl<'a> Ctx<'a> {
 
     fn global_obj(&mut self, name: &str) -> Result<Obj> {
         let g = self.globals()?;
-        match self.check(|raw| raw.dict_get_str(g, name))? {
+        let builtins = self.raw.st.builtins;
+        let found = match self.check(|raw| raw.dict_get_str(g, name))? {
+            Some(v) => Some(v),
+            None => self.check(|raw| raw.dict_get_str(builtins, name))?,
+        };
+        match found {
             Some(v) => Ok(self.raw.root(v)),
             None => {
                 let e = self.raw.new_error(ids::NAME_ERROR, &format!("name '{name}' isn't defined"));
@@ -175,7 +181,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Reads global `name` of `__main__` (NameError if it is not set).
+    /// Reads global `name` of `__main__`, or else the built-in of that name
+    /// (NameError if neither exists).
     ///
     /// ```
     /// let mut vm = ferropy::embed::Vm::new().unwrap();

@@ -37,10 +37,10 @@ impl fmt::Display for Limit {
 ///
 /// ```
 /// let mut vm = ferropy::embed::Vm::new().unwrap();
-/// let err = vm.exec("raise KeyError('k')").unwrap_err();
+/// let err = vm.exec("raise ValueError('bad')").unwrap_err();
 /// let exc = err.exception().unwrap();
-/// assert_eq!(exc.type_name, "KeyError");
-/// assert_eq!(exc.message, "'k'");
+/// assert_eq!(exc.type_name, "ValueError");
+/// assert_eq!(exc.message, "bad");
 /// assert!(exc.traceback.contains("line 1"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
