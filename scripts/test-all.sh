@@ -27,9 +27,9 @@ fi
 cargo test -p ferropy-bytecode -p ferropy-runtime --target i686-unknown-linux-gnu
 
 step "tools for the C API tests: gcc, cbindgen"
+export PATH="$HOME/.cargo/bin:$PATH"
 command -v gcc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gcc; }
 command -v cbindgen >/dev/null 2>&1 || cargo install cbindgen --locked --version 0.29.4
-export PATH="$HOME/.cargo/bin:$PATH"
 
 step "unit, golden, end-to-end and doc tests (the C example is built with gcc by capi/tests)"
 cargo test --workspace

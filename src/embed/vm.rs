@@ -267,6 +267,7 @@ impl Vm {
     /// A handle that interrupts this VM from any thread: the running code gets
     /// `KeyboardInterrupt` at its next backward jump or call, and the host
     /// gets [`Limit::Interrupted`](super::Limit::Interrupted) unless Python catches it.
+    /// An interrupt requested while no code runs is delivered at the next call.
     ///
     /// ```
     /// use ferropy::embed::{Limit, Vm};
