@@ -153,6 +153,9 @@ macro_rules! int_impls {
         }
         impl FromPy for $t {
             fn from_py(cx: &mut Ctx<'_>, o: Obj) -> Result<Self> {
+                if let Some(v) = o.small_int_value() {
+                    return <$t>::try_from(v).map_err(|_| Error::conversion(stringify!($t), format!("int {v}")));
+                }
                 if !cx.raw.is_int(o) {
                     return Err(Error::conversion(stringify!($t), found(cx, o)));
                 }

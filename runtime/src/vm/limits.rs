@@ -53,13 +53,12 @@ impl Vm {
     /// Counts one instruction against the limits (called by the dispatch loop).
     #[inline(always)]
     pub(crate) fn tick(&mut self) -> PyResult<()> {
-        match self.st.limits.countdown.checked_sub(1) {
-            Some(n) => {
-                self.st.limits.countdown = n;
-                Ok(())
-            }
-            None => self.limits_slow_path(),
+        let countdown = &mut self.st.limits.countdown;
+        if *countdown != 0 {
+            *countdown -= 1;
+            return Ok(());
         }
+        self.limits_slow_path()
     }
 
     /// The countdown reached zero: raise if a limit is exceeded, else start the
