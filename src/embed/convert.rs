@@ -28,6 +28,13 @@ use super::error::{Error, Result};
 use super::object::PyObject;
 
 /// Deepest nesting [`Value`] converts (deeper or cyclic data is refused).
+///
+/// ```
+/// use ferropy::embed::{Value, Vm, MAX_VALUE_DEPTH};
+/// let mut vm = Vm::new().unwrap();
+/// vm.exec(&format!("d = []\nfor _ in range({}):\n    d = [d]", MAX_VALUE_DEPTH + 5)).unwrap();
+/// assert!(vm.get::<Value>("d").is_err());
+/// ```
 pub const MAX_VALUE_DEPTH: usize = 100;
 
 /// A Rust value that can become a Python object.
@@ -116,6 +123,14 @@ pub struct Variadic<T>(pub Vec<T>);
 
 /// The arguments a host function accepts: one convertible value, a tuple of
 /// them (one per positional argument), or [`Variadic`].
+///
+/// ```
+/// let mut vm = ferropy::embed::Vm::new().unwrap();
+/// vm.set_function("none", |_, ()| Ok(0)).unwrap();
+/// vm.set_function("one", |_, s: String| Ok(s.len())).unwrap();
+/// vm.set_function("two", |_, (a, b): (i64, Option<i64>)| Ok(a + b.unwrap_or(0))).unwrap();
+/// assert_eq!(vm.eval::<i64>("none() + one('abc') + two(1, None) + two(1, 2)").unwrap(), 7);
+/// ```
 pub trait FromArgs: Sized {
     /// Reads the positional arguments (TypeError-like error if the count is wrong).
     fn from_args(cx: &mut Ctx<'_>, args: &[Obj]) -> Result<Self>;
@@ -123,6 +138,14 @@ pub trait FromArgs: Sized {
 
 /// Arguments passed from Rust to a Python callable: one value, or a tuple of
 /// values (one per positional argument); `()` for none.
+///
+/// ```
+/// let mut vm = ferropy::embed::Vm::new().unwrap();
+/// vm.exec("def f(*a):\n    return len(a)").unwrap();
+/// assert_eq!(vm.call::<_, i64>("f", ()).unwrap(), 0);
+/// assert_eq!(vm.call::<_, i64>("f", "x").unwrap(), 1);
+/// assert_eq!(vm.call::<_, i64>("f", (1, "y", 2.5)).unwrap(), 3);
+/// ```
 pub trait IntoArgs {
     /// Converts the arguments (they are rooted by the caller's scope).
     fn into_args(self, cx: &mut Ctx<'_>) -> Result<Vec<Obj>>;

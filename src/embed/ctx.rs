@@ -13,6 +13,12 @@ use super::object::PyObject;
 use super::state::{EmbedState, LAST_EXCEPTION_SLOT};
 
 /// The file name tracebacks give to code run from Rust.
+///
+/// ```
+/// let mut vm = ferropy::embed::Vm::new().unwrap();
+/// let err = vm.exec("1 / 0").unwrap_err();
+/// assert!(err.exception().unwrap().traceback.contains(ferropy::embed::EMBED_FILENAME));
+/// ```
 pub const EMBED_FILENAME: &str = "<string>";
 
 /// Access to a VM while it runs: the argument of host functions, and what

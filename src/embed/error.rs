@@ -4,9 +4,24 @@
 use std::fmt;
 
 /// The result type of the embedding API.
+///
+/// ```
+/// fn answer() -> ferropy::embed::Result<i64> {
+///     ferropy::embed::Vm::new()?.eval("6 * 7")
+/// }
+/// assert_eq!(answer().unwrap(), 42);
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Which hard limit stopped a run (see [`crate::embed::Builder`]).
+///
+/// ```
+/// use ferropy::embed::{Limit, Vm};
+/// let mut vm = Vm::builder().recursion_limit(10).build().unwrap();
+/// let err = vm.exec("def f():\n    f()\nf()").unwrap_err();
+/// assert_eq!(err.limit(), Some(Limit::Recursion));
+/// assert_eq!(Limit::Recursion.to_string(), "maximum recursion depth exceeded");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
     /// The instruction budget ([`crate::embed::Builder::fuel`]) ran out.
@@ -57,6 +72,15 @@ pub struct PyException {
 }
 
 /// Everything that can go wrong between Rust and Python.
+///
+/// ```
+/// use ferropy::embed::{Error, Vm};
+/// let mut vm = Vm::new().unwrap();
+/// match vm.eval::<i64>("'text'") {
+///     Err(Error::Conversion { expected, found }) => assert_eq!((expected, found.as_str()), ("i64", "str")),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
     /// Python raised an exception (compile errors are `SyntaxError`s).

@@ -42,6 +42,18 @@ pub use class::Class;
 pub use convert::{Bytes, FromArgs, FromPy, IntoArgs, IntoPy, Value, Variadic, MAX_VALUE_DEPTH};
 pub use ctx::{Ctx, EMBED_FILENAME};
 pub use error::{Error, Limit, PyException, Result};
+/// A handle that interrupts a running VM from any thread (see
+/// [`Vm::interrupt_handle`]); `Send + Sync + Clone`.
+///
+/// ```
+/// use ferropy::embed::{InterruptHandle, Limit, Vm};
+/// let mut vm = Vm::new().unwrap();
+/// let h: InterruptHandle = vm.interrupt_handle();
+/// std::thread::spawn(move || h.interrupt()).join().unwrap();
+/// // Delivered at the next call.
+/// assert_eq!(vm.exec("x = 1").unwrap_err().limit(), Some(Limit::Interrupted));
+/// assert!(vm.exec("x = 1").is_ok());
+/// ```
 pub use ferropy_runtime::modules::InterruptHandle;
 pub use host_fn::Module;
 pub use io::SharedBuffer;

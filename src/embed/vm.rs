@@ -17,6 +17,12 @@ use super::object::PyObject;
 use super::state::EmbedState;
 
 /// Heap use of one VM, exact to the collector's 16-byte block.
+///
+/// ```
+/// let vm = ferropy::embed::Vm::builder().arena(32 * 1024).build().unwrap();
+/// let m = vm.memory();
+/// assert!(m.used_bytes > 0 && m.used_bytes % 16 == 0 && m.used_bytes <= m.heap_bytes);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemoryStats {
     /// Bytes in live allocations now (garbage not yet collected included).
