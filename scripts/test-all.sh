@@ -11,6 +11,11 @@ for component in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
 done
 
+step "tools: gcc (C API example, vendored Lua of the benches), cbindgen (C header check)"
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v gcc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gcc; }
+command -v cbindgen >/dev/null 2>&1 || cargo install cbindgen --locked --version 0.29.4
+
 step "format and lints"
 cargo fmt --all -- --check
 rustfmt --check --edition 2021 --config-path rustfmt.toml examples/no_std_host/src/main.rs
@@ -25,11 +30,6 @@ if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq gcc-multilib
 fi
 cargo test -p ferropy-bytecode -p ferropy-runtime --target i686-unknown-linux-gnu
-
-step "tools for the C API tests: gcc, cbindgen"
-export PATH="$HOME/.cargo/bin:$PATH"
-command -v gcc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gcc; }
-command -v cbindgen >/dev/null 2>&1 || cargo install cbindgen --locked --version 0.29.4
 
 step "unit, golden, end-to-end and doc tests (the C example is built with gcc by capi/tests)"
 cargo test --workspace
