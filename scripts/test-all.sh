@@ -11,8 +11,14 @@ for component in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
 done
 
+step "tools: gcc (C API example, vendored Lua of the benches), cbindgen (C header check)"
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v gcc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gcc; }
+command -v cbindgen >/dev/null 2>&1 || cargo install cbindgen --locked --version 0.29.4
+
 step "format and lints"
 cargo fmt --all -- --check
+rustfmt --check --edition 2021 --config-path rustfmt.toml examples/no_std_host/src/main.rs
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "no_std builds of the core crates"
@@ -25,8 +31,14 @@ if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
 fi
 cargo test -p ferropy-bytecode -p ferropy-runtime --target i686-unknown-linux-gnu
 
-step "unit, golden and end-to-end tests"
+step "unit, golden, end-to-end and doc tests (the C example is built with gcc by capi/tests)"
 cargo test --workspace
+
+step "no_std embedding: a #![no_std]/#![no_main] host program with a static heap"
+no_std_out=$(CARGO_TARGET_DIR=target/no_std cargo run --quiet --manifest-path examples/no_std_host/Cargo.toml)
+printf '%s\n' "$no_std_out"
+grep -q '^no_std ferropy: 12586269025 285$' <<<"$no_std_out"
+grep -q '^caught ZeroDivisionError$' <<<"$no_std_out"
 
 step "fuzz campaign: 100,000 mutated sources through the compiler (release)"
 cargo test --release --test fuzz_compile -- --ignored

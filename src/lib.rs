@@ -28,4 +28,6 @@ pub mod cli;
 #[cfg(feature = "std")]
 pub mod cross;
 #[cfg(feature = "std")]
+pub mod embed;
+#[cfg(feature = "std")]
 pub mod native;

@@ -103,14 +103,16 @@ fn run_native_small_stack(source: String) -> String {
     std::thread::Builder::new()
         .stack_size(1 << 20)
         .spawn(move || {
-            let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+            let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
             let (b1, b2) = (buf.clone(), buf.clone());
-            let out: ferropy::runtime::vm::OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
-            let err: ferropy::runtime::vm::OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+            let out: ferropy::runtime::vm::OutputSink =
+                Box::new(move |b: &[u8]| b1.lock().expect("sink").extend_from_slice(b));
+            let err: ferropy::runtime::vm::OutputSink =
+                Box::new(move |b: &[u8]| b2.lock().expect("sink").extend_from_slice(b));
             let opts = ferropy::run::RunOptions::default();
             let config = ferropy::runtime::VmConfig::default();
             ferropy::run::run_source_with(source.as_bytes(), "big.py", config, out, err, &opts);
-            let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+            let text = String::from_utf8_lossy(&buf.lock().expect("sink")).into_owned();
             text
         })
         .expect("spawn")

@@ -3,9 +3,9 @@
 //! through the `.frozen` entry of `sys.path` without touching the host's files;
 //! `sys.path` order decides between frozen and file-system modules, as in MicroPython.
 
-use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use ferropy::frozen::{freeze_modules, FreezeError};
 use ferropy::runtime::modules::{Host, PathKind, StdHost};
@@ -38,15 +38,15 @@ fn frozen_table(dir: &Path) -> FrozenModules {
 }
 
 /// A host with no files that counts how often it was asked for one.
-struct NoFiles(Rc<Cell<usize>>);
+struct NoFiles(Arc<AtomicUsize>);
 
 impl Host for NoFiles {
     fn stat(&mut self, _path: &str) -> PathKind {
-        self.0.set(self.0.get() + 1);
+        self.0.fetch_add(1, Ordering::Relaxed);
         PathKind::Missing
     }
     fn read_file(&mut self, _path: &str) -> Result<Vec<u8>, i32> {
-        self.0.set(self.0.get() + 1);
+        self.0.fetch_add(1, Ordering::Relaxed);
         Err(2)
     }
 }
@@ -54,10 +54,10 @@ impl Host for NoFiles {
 /// Runs `main` with `table` frozen and `sys.path` = `path`; returns the output
 /// (stdout then stderr) and the exit status.
 fn run(table: FrozenModules, path: &[&str], host: Box<dyn Host>, main: &str) -> (String, i32) {
-    let buf = Rc::new(RefCell::new(Vec::new()));
+    let buf = Arc::new(Mutex::new(Vec::new()));
     let (b1, b2) = (buf.clone(), buf.clone());
-    let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
-    let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
     let opts = ferropy::run::RunOptions {
         argv: vec!["main.py".into()],
         path: path.iter().map(|p| p.to_string()).collect(),
@@ -68,7 +68,7 @@ fn run(table: FrozenModules, path: &[&str], host: Box<dyn Host>, main: &str) -> 
     vm.st.sys.host = host;
     let r = vm.run_main_source(main.as_bytes(), "main.py", ferropy::frontend::InputKind::File).map(|_| ());
     let status = ferropy::run::exit_status(&mut vm, r);
-    let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
     (text, status)
 }
 
@@ -81,7 +81,7 @@ fn frozen_modules_and_packages_import_without_the_file_system() {
     write(&dir, "pkg/inner/deep.py", "WHERE = __name__\n");
     let table = frozen_table(&dir);
     let _ = std::fs::remove_dir_all(&dir);
-    let calls = Rc::new(Cell::new(0));
+    let calls = Arc::new(AtomicUsize::new(0));
     let main = "import greet, pkg.sub\nfrom pkg.inner import deep\n\
         print(greet.hello('frozen'), pkg.sub.DOUBLE, deep.WHERE)\n\
         print(greet.__file__, pkg.__file__, pkg.sub.__file__, pkg.__path__)\n\
@@ -94,7 +94,7 @@ fn frozen_modules_and_packages_import_without_the_file_system() {
          ImportError(\"no module named 'missing'\",)\n"
     );
     assert_eq!(status, 0);
-    assert_eq!(calls.get(), 0, "the host was asked for files");
+    assert_eq!(calls.load(Ordering::Relaxed), 0, "the host was asked for files");
 }
 
 #[test]

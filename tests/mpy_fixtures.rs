@@ -68,8 +68,7 @@ fn snippet_source(fixture: &std::path::Path) -> std::path::PathBuf {
 /// exactly what MicroPython printed running the source (`NAME.exp`).
 #[test]
 fn mpy_cross_fixtures_run_like_micropython() {
-    use std::cell::RefCell;
-    use std::rc::Rc;
+    use std::sync::{Arc, Mutex};
 
     use ferropy::runtime::vm::OutputSink;
     use ferropy::runtime::VmConfig;
@@ -80,12 +79,12 @@ fn mpy_cross_fixtures_run_like_micropython() {
         let name = common::stem(path);
         let module = read_mpy(&fs::read(path).expect("read .mpy")).expect("fixture loads");
         let expected = fs::read_to_string(path.with_extension("exp")).expect("read .exp");
-        let buf = Rc::new(RefCell::new(Vec::new()));
+        let buf = Arc::new(Mutex::new(Vec::new()));
         let (b1, b2) = (buf.clone(), buf.clone());
-        let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
-        let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+        let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+        let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
         let status = ferropy::run::run_compiled(&module, VmConfig::default(), out, err);
-        let got = String::from_utf8_lossy(&buf.borrow()).into_owned();
+        let got = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
         if got != expected || status != 0 {
             failures.push(format!("{name} (exit {status})\n--- expected\n{expected}--- got\n{got}"));
         }

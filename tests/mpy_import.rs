@@ -3,9 +3,8 @@
 //! MicroPython's `mpy-cross` and from ferropy both load, and bad files are refused
 //! with MicroPython's messages before anything runs.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use ferropy::runtime::vm::OutputSink;
 use ferropy::runtime::VmConfig;
@@ -20,17 +19,17 @@ fn mpy_of(source: &str, name: &str) -> Vec<u8> {
 }
 
 fn run_in(dir: &Path, main: &str) -> String {
-    let buf = Rc::new(RefCell::new(Vec::new()));
+    let buf = Arc::new(Mutex::new(Vec::new()));
     let (b1, b2) = (buf.clone(), buf.clone());
-    let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
-    let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
     let opts = ferropy::run::RunOptions {
         argv: vec!["main.py".into()],
         path: vec![dir.to_string_lossy().into_owned()],
         ..Default::default()
     };
     ferropy::run::run_source_with(main.as_bytes(), "main.py", VmConfig::default(), out, err, &opts);
-    let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
     text
 }
 

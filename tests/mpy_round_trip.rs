@@ -2,8 +2,7 @@
 //! written as a `.mpy` file, read back (with verification) and run; it must print
 //! exactly what running its source prints (`NAME.exp`).
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use ferropy::runtime::vm::OutputSink;
 use ferropy::runtime::VmConfig;
@@ -30,10 +29,10 @@ fn every_run_program_survives_a_round_trip_through_mpy() {
                 continue;
             }
         };
-        let buf = Rc::new(RefCell::new(Vec::new()));
+        let buf = Arc::new(Mutex::new(Vec::new()));
         let (b1, b2) = (buf.clone(), buf.clone());
-        let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
-        let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+        let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+        let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
         let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
         let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], ..Default::default() };
         let Some(mut vm) = ferropy::run::new_vm(VmConfig::default(), out, err, &opts) else {
@@ -43,7 +42,7 @@ fn every_run_program_survives_a_round_trip_through_mpy() {
         let result = vm.run_module(&loaded).map(|_| ());
         ferropy::run::exit_status(&mut vm, result);
         drop(vm);
-        let got = String::from_utf8_lossy(&buf.borrow()).into_owned();
+        let got = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
         let expected = std::fs::read_to_string(path.with_extension("exp")).unwrap_or_default();
         if got != expected {
             failures.push(format!("{name}\n--- expected\n{expected}--- got\n{got}"));

@@ -1,18 +1,17 @@
 //! Limits of the VM: deep recursion, heap exhaustion, independent VMs.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use ferropy::runtime::vm::{HeapChoice, OutputSink};
 use ferropy::runtime::VmConfig;
 
 fn run(source: &str, config: VmConfig) -> (i32, String) {
-    let buf = Rc::new(RefCell::new(Vec::new()));
+    let buf = Arc::new(Mutex::new(Vec::new()));
     let (b1, b2) = (buf.clone(), buf.clone());
-    let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
-    let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
     let status = ferropy::run::run_source(source.as_bytes(), "t.py", config, out, err);
-    let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
     (status, text)
 }
 

@@ -5,8 +5,7 @@
 //! exactly (generated with MicroPython's unix port, `micropython NAME.py >
 //! NAME.exp 2>&1`).
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use ferropy::runtime::gc::HostGcConfig;
 use ferropy::runtime::vm::{HeapChoice, OutputSink};
@@ -16,15 +15,15 @@ use ferropy_frontend::EmitterKind;
 fn run(path: &std::path::Path, config: VmConfig, emitter: Option<EmitterKind>) -> String {
     let source = std::fs::read(path).expect("read test program");
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("t.py").to_string();
-    let buf = Rc::new(RefCell::new(Vec::new()));
+    let buf = Arc::new(Mutex::new(Vec::new()));
     let (b1, b2) = (buf.clone(), buf.clone());
-    let out: OutputSink = Box::new(move |b: &[u8]| b1.borrow_mut().extend_from_slice(b));
-    let err: OutputSink = Box::new(move |b: &[u8]| b2.borrow_mut().extend_from_slice(b));
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
     // `sys.path[0]` is the script's directory, as the unix port sets it (for `import`).
     let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
     let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], emitter, ..Default::default() };
     ferropy::run::run_source_with(&source, &name, config, out, err, &opts);
-    let text = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
     text
 }
 

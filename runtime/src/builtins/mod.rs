@@ -120,7 +120,9 @@ pub fn call_static(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<O
 
 /// Builds the builtins dict (name -> object).
 pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
-    let d = types::dict::new_dict(vm, 0)?;
+    // Sized for every entry up front (a third spare), so filling it never rehashes.
+    let entries = FUNCTIONS.len() + TYPES.len() + types::exception::all().count() + 2;
+    let d = types::dict::new_dict(vm, entries + entries / 3)?;
     vm.with_temps(|vm| {
         vm.root(d);
         for (i, (name, _)) in FUNCTIONS.iter().enumerate() {

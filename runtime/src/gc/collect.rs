@@ -112,6 +112,7 @@ impl MarkSweep {
             }
         }
         let mut freed = 0;
+        let mut freed_blocks = 0usize;
         let mut freeing = false;
         for block in 1..n_blocks {
             match self.table.kind(block) {
@@ -119,8 +120,12 @@ impl MarkSweep {
                     self.table.set_kind(block, BlockKind::Free);
                     freeing = true;
                     freed += 1;
+                    freed_blocks += 1;
                 }
-                BlockKind::Tail if freeing => self.table.set_kind(block, BlockKind::Free),
+                BlockKind::Tail if freeing => {
+                    self.table.set_kind(block, BlockKind::Free);
+                    freed_blocks += 1;
+                }
                 BlockKind::Tail => {}
                 BlockKind::Mark => {
                     self.table.set_kind(block, BlockKind::Head);
@@ -130,6 +135,7 @@ impl MarkSweep {
             }
         }
         self.last_free = 1;
+        self.used_blocks = self.used_blocks.saturating_sub(freed_blocks);
         freed
     }
 }

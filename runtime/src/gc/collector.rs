@@ -127,6 +127,10 @@ impl<P: GrowPolicy> Gc for MarkSweepGc<P> {
     fn set_stack_top(&mut self, top: Option<StackTop>) {
         self.core.stack_top = top;
     }
+
+    fn reset_peak(&mut self) {
+        self.core.reset_peak();
+    }
 }
 
 /// The fixed-size policy: the arena never grows.

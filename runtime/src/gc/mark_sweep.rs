@@ -35,6 +35,11 @@ pub struct MarkSweep {
     pub(super) mark_len: usize,
     pub(super) mark_overflow: bool,
     pub(super) overflow_rescans: u64,
+    /// Blocks in live allocations (block 0 not counted), kept up to date by
+    /// every path that claims or frees blocks.
+    pub(super) used_blocks: usize,
+    /// Highest value `used_blocks` has had (see [`MarkSweep::reset_peak`]).
+    pub(super) peak_blocks: usize,
 }
 
 /// A [`Roots`] that adds one extra root (the object being moved by `realloc`).
@@ -81,6 +86,8 @@ impl MarkSweep {
             mark_len: 0,
             mark_overflow: false,
             overflow_rescans: 0,
+            used_blocks: 0,
+            peak_blocks: 0,
         };
         core.table.set_kind(0, BlockKind::Head);
         Ok(core)
@@ -166,6 +173,7 @@ impl MarkSweep {
             words.fill(0);
         }
         self.allocated_since_collect = self.allocated_since_collect.saturating_add(n);
+        self.note_used(n as isize);
         // `start` is below MAX_BLOCKS, so the offset fits and is block aligned.
         Obj::from_raw((start * BLOCK_BYTES) as u32)
     }
@@ -220,6 +228,29 @@ impl MarkSweep {
         }
         self.table.set_finaliser(head, false);
         self.last_free = self.last_free.min(head);
+        self.note_used(-(n as isize));
+    }
+
+    /// Adds `delta` blocks to the live count and raises the peak if needed.
+    pub(super) fn note_used(&mut self, delta: isize) {
+        self.used_blocks = self.used_blocks.saturating_add_signed(delta);
+        self.peak_blocks = self.peak_blocks.max(self.used_blocks);
+    }
+
+    /// Bytes in live allocations now (as `stats().used_bytes`, without the scan).
+    pub fn used_bytes(&self) -> usize {
+        self.used_blocks * BLOCK_BYTES
+    }
+
+    /// The most bytes ever in live allocations at once, since creation or the
+    /// last [`MarkSweep::reset_peak`].
+    pub fn peak_bytes(&self) -> usize {
+        self.peak_blocks * BLOCK_BYTES
+    }
+
+    /// Starts peak tracking again from the current use.
+    pub fn reset_peak(&mut self) {
+        self.peak_blocks = self.used_blocks;
     }
 
     /// Frees `obj` now; `false` if locked or not a live allocation.
@@ -265,6 +296,7 @@ impl MarkSweep {
                     self.table.set_kind(block, BlockKind::Free);
                 }
                 self.last_free = self.last_free.min(head + new_n);
+                self.note_used(-((old_n - new_n) as isize));
             }
             return Ok(obj);
         }
@@ -279,6 +311,7 @@ impl MarkSweep {
                 words.fill(0);
             }
             self.allocated_since_collect = self.allocated_since_collect.saturating_add(new_n - old_n);
+            self.note_used((new_n - old_n) as isize);
             return Ok(obj);
         }
         if !allow_move {
@@ -321,6 +354,7 @@ impl MarkSweep {
             collections: self.collections,
             total_bytes: (self.n_blocks() - 1) * BLOCK_BYTES,
             limit_bytes,
+            peak_bytes: self.peak_bytes(),
             ..GcStats::default()
         };
         let mut run = 0;

@@ -113,6 +113,9 @@ pub struct GcStats {
     pub collections: u64,
     /// For growable heaps, the byte size the heap may grow to; else `total_bytes`.
     pub limit_bytes: usize,
+    /// The most bytes ever in allocated blocks at once (since creation or the
+    /// last [`Gc::reset_peak`]), exact to the block size.
+    pub peak_bytes: usize,
 }
 
 /// The collector interface (object safe). All methods that touch object memory
@@ -190,4 +193,7 @@ pub trait Gc: Send {
     /// Enables conservative scanning of the native stack up to `top` (and the
     /// callee-saved registers), or disables it (`None`: precise roots only).
     fn set_stack_top(&mut self, top: Option<StackTop>);
+
+    /// Starts peak-use tracking ([`GcStats::peak_bytes`]) again from the current use.
+    fn reset_peak(&mut self);
 }

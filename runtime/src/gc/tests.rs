@@ -504,3 +504,29 @@ fn independent_heaps_on_several_threads() {
     let lens: Vec<u32> = workers.into_iter().map(|w| w.join().unwrap()).collect();
     assert_eq!(lens, vec![300, 301]);
 }
+
+#[test]
+fn live_and_peak_counts_follow_every_path_exactly() {
+    let (mut heap, mut gc) = arena(4096);
+    let check = |gc: &ArenaGc| assert_eq!(gc.core().used_bytes(), gc.stats().used_bytes);
+    let a = new_obj(&mut heap, &mut gc, 4, 1); // 1 block
+    let b = new_obj(&mut heap, &mut gc, 12, 2); // 3 blocks
+    check(&gc);
+    assert_eq!(gc.stats().peak_bytes, 64);
+    let b = gc.realloc(&mut heap, b, 100, true, &mut ()).unwrap(); // 7 blocks
+    check(&gc);
+    let b = gc.realloc(&mut heap, b, 20, true, &mut ()).unwrap(); // 2 blocks
+    check(&gc);
+    assert_eq!(gc.stats().peak_bytes, 16 * 8);
+    assert!(gc.free(&mut heap, a));
+    check(&gc);
+    let mut roots = vec![b];
+    gc.collect(&mut heap, &mut roots);
+    check(&gc);
+    gc.collect(&mut heap, &mut ());
+    check(&gc);
+    assert_eq!(gc.stats().used_bytes, 0);
+    assert_eq!(gc.stats().peak_bytes, 16 * 8);
+    gc.reset_peak();
+    assert_eq!(gc.stats().peak_bytes, 0);
+}

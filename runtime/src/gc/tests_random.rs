@@ -40,6 +40,7 @@ fn check_all(heap: &HeapWords, gc: &dyn Gc, live: &[Live]) {
     }
     let stats = gc.stats();
     assert_eq!(stats.used_bytes + stats.free_bytes, stats.total_bytes);
+    assert!(stats.peak_bytes >= stats.used_bytes);
 }
 
 fn run(seed: u32, mut heap: HeapWords, mut gc: Box<dyn Gc>, steps: usize) {

@@ -15,8 +15,9 @@ pub enum PathKind {
     Dir,
 }
 
-/// Host services used by `import`, `open`, `time` and `sys.stdin`.
-pub trait Host {
+/// Host services used by `import`, `open`, `time` and `sys.stdin` (`Send`, so
+/// the VM can move between threads).
+pub trait Host: Send {
     /// What `path` names.
     fn stat(&mut self, _path: &str) -> PathKind {
         PathKind::Missing

@@ -132,6 +132,10 @@ impl Vm {
         if full.is_empty() || full.split('.').any(str::is_empty) {
             return Err(self.value_error("invalid module name"));
         }
+        if !self.import_allowed(&full) {
+            let msg = alloc::format!("import of '{full}' is not allowed");
+            return Err(self.new_error(ids::IMPORT_ERROR, &msg));
+        }
         let want_leaf = fromlist != Obj::NONE && !fromlist.is_null() && self.is_true(fromlist)?;
         self.with_temps(|vm| {
             let mut top = Obj::NULL;
@@ -151,6 +155,13 @@ impl Vm {
             }
             Ok(if want_leaf { parent } else { top })
         })
+    }
+
+    /// Whether the import allow-list ([`super::SystemState::import_allow`])
+    /// lets `full` (a dotted name) load.
+    pub fn import_allowed(&self, full: &str) -> bool {
+        let Some(allow) = &self.st.sys.import_allow else { return true };
+        allow.iter().any(|a| full.strip_prefix(a.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
     }
 
     fn resolve_relative(&mut self, name: &str, level: i64) -> PyResult<String> {

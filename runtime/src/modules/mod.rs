@@ -139,6 +139,9 @@ pub struct SystemState {
     pub emitter: Option<ferropy_frontend::EmitterKind>,
     /// Frozen modules (`.frozen/` paths), from [`crate::vm::VmConfig::frozen`].
     pub frozen: crate::vm::FrozenModules,
+    /// Modules `import` may load (`None`: any). A name is allowed when it or
+    /// one of its parent packages is listed; others raise ImportError.
+    pub import_allow: Option<alloc::vec::Vec<alloc::string::String>>,
 }
 
 impl SystemState {
@@ -155,6 +158,7 @@ impl SystemState {
             opt_level: 0,
             emitter: None,
             frozen: &[],
+            import_allow: None,
         }
     }
 

@@ -8,9 +8,10 @@
 //! * above that: qstrs interned at run time, owned by one [`QstrPool`] (one per VM).
 
 pub mod extra;
+mod static_index;
 
 use alloc::vec::Vec;
-use ferropy_bytecode::qstr::{qstr_hash, static_qstr_id, LAST_STATIC_QSTR_ID, STATIC_QSTRS};
+use ferropy_bytecode::qstr::{qstr_hash, LAST_STATIC_QSTR_ID, STATIC_QSTRS};
 
 use crate::gc::AllocError;
 
@@ -75,13 +76,7 @@ pub fn static_text(q: Qstr) -> Option<&'static str> {
 
 /// The static qstr for `bytes`, if it is one of the static names.
 pub fn static_lookup(bytes: &[u8]) -> Option<Qstr> {
-    if let Ok(text) = core::str::from_utf8(bytes) {
-        if let Some(id) = static_qstr_id(text) {
-            return Some(Qstr(u32::from(id)));
-        }
-    }
-    let index = u32::try_from(extra::extra_index(bytes)?).ok()?;
-    Some(Qstr(FIRST_EXTRA_QSTR_ID + index))
+    static_index::lookup(bytes)
 }
 
 /// Where one dynamic qstr's bytes live in the pool's data buffer.
@@ -282,7 +277,7 @@ mod tests {
         assert_eq!(add.and_then(|q| pool.text(q)), Some("__add__"));
         // Every extra name round-trips and none duplicates a MicroPython static name.
         for (i, name) in extra::EXTRA_STATIC_QSTRS.iter().enumerate() {
-            assert_eq!(static_qstr_id(name), None, "{name} is already static");
+            assert_eq!(ferropy_bytecode::qstr::static_qstr_id(name), None, "{name} is already static");
             let q = Qstr(FIRST_EXTRA_QSTR_ID + i as u32);
             assert_eq!(pool.lookup(name.as_bytes()), Some(q));
             assert_eq!(pool.text(q), Some(*name));

@@ -34,7 +34,7 @@ impl Vm {
             };
         }
         let t = self.type_of(found);
-        if t == types::type_obj(ids::FUNCTION) {
+        if t == types::type_obj(ids::FUNCTION) || t == types::type_obj(ids::HOST_FUNCTION) {
             Binding::Method(found)
         } else if t == types::type_obj(ids::STATICMETHOD) {
             Binding::Plain(self.get(found, 1))

@@ -45,6 +45,8 @@ pub const BYTES_IO: u32 = 58;
 pub const TEXT_IO: u32 = 59;
 pub const FILE_IO: u32 = 60;
 pub const IO_BASE: u32 = 61;
+// embedding
+pub const HOST_FUNCTION: u32 = 54;
 // containers branch
 pub const SET: u32 = 34;
 pub const FROZENSET: u32 = 35;

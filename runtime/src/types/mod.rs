@@ -17,6 +17,7 @@ pub mod filter;
 pub mod format;
 pub mod function;
 pub mod generator;
+pub mod host_fn;
 pub mod ids;
 pub mod int;
 pub mod iterators;
@@ -204,6 +205,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         TEXT_IO => &crate::modules::io::TEXT_IO_TYPE,
         FILE_IO => &crate::modules::io::FILE_IO_TYPE,
         IO_BASE => &crate::modules::io::IO_BASE_TYPE,
+        HOST_FUNCTION => &host_fn::HOST_FUNCTION_TYPE,
         SET => &set::SET_TYPE,
         FROZENSET => &set::FROZENSET_TYPE,
         BYTEARRAY => &bytearray::BYTEARRAY_TYPE,

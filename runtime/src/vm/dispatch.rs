@@ -235,6 +235,7 @@ impl Vm {
         };
         f.op_ip = ip;
         f.ip = next;
+        self.tick()?;
         self.execute(ins)
     }
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod dispatch;
 pub mod frame;
 pub mod instrs;
+pub mod limits;
 pub mod loader;
 pub mod traceback;
 
@@ -14,6 +15,7 @@ use alloc::vec::Vec;
 
 pub use config::{FrozenModules, HeapChoice, VmConfig};
 pub use frame::{ExcBlock, Frame};
+pub use limits::{LimitKind, Limits};
 pub use loader::{CodeUnit, ModuleContext};
 
 use crate::error::{PyErr, PyResult};
@@ -22,8 +24,12 @@ use crate::obj::Obj;
 use crate::qstr::{Qstr, QstrPool};
 use crate::types::ids;
 
-/// Where `print` and tracebacks go.
-pub type OutputSink = Box<dyn FnMut(&[u8])>;
+/// Where `print` and tracebacks go (`Send`, so the VM can move between threads).
+pub type OutputSink = Box<dyn FnMut(&[u8]) + Send>;
+
+/// A function the embedder exposes to Python (see [`Vm::new_host_function`]):
+/// positional args and flat `name, value` keyword pairs, as built-ins get them.
+pub type HostFn = alloc::sync::Arc<dyn Fn(&mut Vm, &[Obj], &[Obj]) -> PyResult<Obj> + Send + Sync>;
 
 /// Everything a VM holds besides its heap; this is the collector's root set.
 pub struct VmState {
@@ -66,6 +72,14 @@ pub struct VmState {
     pub err: OutputSink,
     /// System modules' state: host services, interrupt flag, loaded built-in modules.
     pub sys: crate::modules::SystemState,
+    /// Instruction budget and deadline.
+    pub limits: Limits,
+    /// Functions the embedder exposed (indexed by host-function objects).
+    pub host_fns: Vec<HostFn>,
+    /// Objects the embedder holds (slots; NULL when free), kept alive as roots.
+    pub host_roots: Vec<Obj>,
+    /// The embedder's own per-VM data (host functions reach it through the VM).
+    pub ext: Option<Box<dyn core::any::Any + Send>>,
 }
 
 impl Roots for VmState {
@@ -77,6 +91,7 @@ impl Roots for VmState {
         visit(self.memory_error);
         visit(self.stop_iteration);
         visit(self.builtins);
+        self.host_roots.iter().for_each(|&o| visit(o));
         self.sys.trace(visit);
     }
 }
@@ -99,7 +114,17 @@ impl core::fmt::Debug for Vm {
 impl Vm {
     /// A VM with the given configuration and output sinks.
     pub fn new(config: VmConfig, out: OutputSink, err: OutputSink) -> Result<Vm, crate::gc::AllocError> {
-        let mut heap = config.heap.build()?;
+        let heap = config.heap.build()?;
+        Vm::with_heap(heap, config, out, err)
+    }
+
+    /// A VM on a heap the caller built (a static arena, ...); `config.heap` is ignored.
+    pub fn with_heap(
+        mut heap: Heap,
+        config: VmConfig,
+        out: OutputSink,
+        err: OutputSink,
+    ) -> Result<Vm, crate::gc::AllocError> {
         heap.gc.set_stress(config.gc_stress);
         let mut st = VmState {
             qstrs: QstrPool::new(),
@@ -121,6 +146,10 @@ impl Vm {
             out,
             err,
             sys: crate::modules::SystemState::new(),
+            limits: Limits::default(),
+            host_fns: Vec::new(),
+            host_roots: Vec::new(),
+            ext: None,
         };
         st.sys.frozen = config.frozen;
         let mut vm = Vm { heap, st };

@@ -1,0 +1,135 @@
+//! The VM's outside world as an embedder configures it: standard output and
+//! error to `std::io::Write` objects, standard input from a `std::io::Read`,
+//! and file access only when allowed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use ferropy_runtime::modules::{Host, PathKind, StdHost};
+use ferropy_runtime::vm::OutputSink;
+
+/// A sink writing into `w` (write errors are ignored, as a closed stdout is).
+pub(crate) fn sink(mut w: Box<dyn Write + Send>) -> OutputSink {
+    Box::new(move |bytes: &[u8]| {
+        let _ = w.write_all(bytes);
+        let _ = w.flush();
+    })
+}
+
+/// A `Write` target shared with the caller: everything the VM writes is
+/// appended to the buffer, which the caller can read at any time.
+///
+/// ```
+/// use ferropy::embed::{SharedBuffer, Vm};
+/// let out = SharedBuffer::new();
+/// let mut vm = Vm::builder().stdout(out.clone()).build().unwrap();
+/// vm.exec("print('hi')").unwrap();
+/// assert_eq!(out.text(), "hi\n");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl SharedBuffer {
+    /// An empty buffer.
+    ///
+    /// ```
+    /// assert!(ferropy::embed::SharedBuffer::new().bytes().is_empty());
+    /// ```
+    pub fn new() -> SharedBuffer {
+        SharedBuffer::default()
+    }
+
+    /// A copy of the bytes written so far.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// let mut b = ferropy::embed::SharedBuffer::new();
+    /// b.write_all(b"ab").unwrap();
+    /// assert_eq!(b.bytes(), b"ab");
+    /// ```
+    pub fn bytes(&self) -> Vec<u8> {
+        match self.0.lock() {
+            Ok(b) => b.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// The bytes written so far as text (invalid UTF-8 replaced).
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// let mut b = ferropy::embed::SharedBuffer::new();
+    /// b.write_all("é".as_bytes()).unwrap();
+    /// assert_eq!(b.text(), "é");
+    /// ```
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes()).into_owned()
+    }
+}
+
+impl Write for SharedBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.lock() {
+            Ok(mut b) => b.extend_from_slice(buf),
+            Err(p) => p.into_inner().extend_from_slice(buf),
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The host services of an embedded VM.
+pub(crate) struct EmbedHost {
+    files: Option<StdHost>,
+    stdin: Option<Box<dyn BufRead + Send>>,
+    start: Instant,
+    /// The run's deadline on this host's `ticks_us` clock (`u64::MAX`: none);
+    /// `time.sleep` never sleeps past it.
+    deadline: Arc<AtomicU64>,
+}
+
+impl EmbedHost {
+    pub(crate) fn new(files: bool, stdin: Option<Box<dyn Read + Send>>, deadline: Arc<AtomicU64>) -> EmbedHost {
+        EmbedHost {
+            deadline,
+            files: files.then(StdHost::new),
+            stdin: stdin.map(|r| Box::new(BufReader::new(r)) as Box<dyn BufRead + Send>),
+            start: Instant::now(),
+        }
+    }
+}
+
+impl Host for EmbedHost {
+    fn stat(&mut self, path: &str) -> PathKind {
+        self.files.as_mut().map_or(PathKind::Missing, |f| f.stat(path))
+    }
+    fn read_file(&mut self, path: &str) -> Result<Vec<u8>, i32> {
+        self.files.as_mut().map_or(Err(1), |f| f.read_file(path))
+    }
+    fn write_file(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), i32> {
+        self.files.as_mut().map_or(Err(1), |f| f.write_file(path, data, append))
+    }
+    fn time_ns(&mut self) -> u64 {
+        StdHost::new().time_ns()
+    }
+    fn ticks_us(&mut self) -> u64 {
+        self.start.elapsed().as_micros() as u64
+    }
+    fn sleep_us(&mut self, us: u64) {
+        let left = self.deadline.load(Ordering::Relaxed).saturating_sub(self.ticks_us());
+        let us = us.min(left);
+        std::thread::sleep(std::time::Duration::from_micros(us));
+    }
+    fn read_line(&mut self) -> Vec<u8> {
+        let mut line = Vec::new();
+        if let Some(r) = self.stdin.as_mut() {
+            let _ = r.read_until(b'\n', &mut line);
+        }
+        line
+    }
+}
