@@ -76,6 +76,8 @@ pub(super) struct Lowerer<A: AsmFactory> {
     viper: bool,
     /// Registers holding viper locals, by local number (see `lower_viper`).
     pub local_regs: Vec<Option<A::Reg>>,
+    /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
+    pub pending: Vec<(u32, super::lower_viper::Pending)>,
 }
 
 /// Lowers one scope.
@@ -117,6 +119,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         lines: Vec::new(),
         viper,
         local_regs: Vec::new(),
+        pending: Vec::new(),
     };
     if viper {
         l.assign_local_registers(ir);
@@ -324,6 +327,10 @@ impl<A: AsmFactory> Lowerer<A> {
 
     fn ins(&mut self, ins: &Ir) -> Result<(), CompileError> {
         let r = self.regs.r;
+        if !matches!(ins, Ir::Viper(_) | Ir::Line(_)) {
+            // Jumps, labels, helpers and shuffles see the word slots in memory.
+            self.materialize_all();
+        }
         match ins {
             Ir::Line(line) => self.lines.push((self.a.offset(), *line)),
             Ir::Label { label, role, sp } => {

@@ -2,6 +2,11 @@
 //!
 //! Native values live in the frame's word slots; each operation loads its
 //! operands into scratch registers, computes, and stores the result back.
+//! Within a run of pure word operations, a stack slot that only received a
+//! constant or a copy of a local is not written at all ([`Pending`]): the
+//! operation that consumes it reads the constant or the local directly. Every
+//! instruction that may jump, fail or look at the slots in memory first
+//! writes the pending slots out.
 //! The most used native locals are kept in the spare callee-saved registers
 //! instead, when the function has no exception handlers (the code is then
 //! never re-entered in the middle, so a register's value is never lost), as
@@ -22,6 +27,15 @@ use super::lower::{Lowerer, Stub};
 use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
 use crate::asm::{Cond, Width};
+
+/// A stack slot's value not yet stored: a constant or a copy of a local.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pending {
+    /// The constant.
+    Imm(i64),
+    /// The value of this local (valid until the local is written).
+    Local(u32),
+}
 
 /// The word slots a viper operation reads or writes.
 fn slots(op: &VOp) -> Vec<Slot> {
@@ -104,7 +118,54 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
+    fn pending_of(&self, slot: Slot) -> Option<Pending> {
+        let Slot::Stack(k) = slot else { return None };
+        self.pending.iter().find(|(s, _)| *s == k).map(|&(_, p)| p)
+    }
+
+    fn set_pending(&mut self, k: u32, p: Pending) {
+        self.pending.retain(|(s, _)| *s != k);
+        self.pending.push((k, p));
+    }
+
+    /// Forgets pending values of slots the operation consumed.
+    fn drop_pending(&mut self, slots: &[Slot]) {
+        self.pending.retain(|(s, _)| !slots.contains(&Slot::Stack(*s)));
+    }
+
+    fn materialize(&mut self, k: u32, p: Pending) {
+        let scratch = self.regs.r[3];
+        match p {
+            Pending::Imm(v) => self.a.mov_imm(scratch, v),
+            Pending::Local(l) => self.load_word(scratch, Slot::Local(l)),
+        }
+        let w = self.regs.words;
+        self.a.store(Width::Word, scratch, w, k as i32);
+    }
+
+    /// Stores every pending slot (clobbers only the fourth scratch register).
+    pub(super) fn materialize_all(&mut self) {
+        for (k, p) in core::mem::take(&mut self.pending) {
+            self.materialize(k, p);
+        }
+    }
+
+    /// Stores the pending slots that copy local `l`, before `l` changes.
+    fn materialize_copies_of(&mut self, l: u32) {
+        let (copies, rest): (Vec<_>, Vec<_>) =
+            core::mem::take(&mut self.pending).into_iter().partition(|(_, p)| *p == Pending::Local(l));
+        self.pending = rest;
+        for (k, p) in copies {
+            self.materialize(k, p);
+        }
+    }
+
     fn load_word(&mut self, dst: A::Reg, slot: Slot) {
+        match self.pending_of(slot) {
+            Some(Pending::Imm(v)) => return self.a.mov_imm(dst, v),
+            Some(Pending::Local(l)) => return self.load_word(dst, Slot::Local(l)),
+            None => {}
+        }
         if let Some(r) = self.local_reg(slot) {
             self.a.mov_reg(dst, r);
             return;
@@ -114,6 +175,10 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     fn store_word(&mut self, slot: Slot, src: A::Reg) {
+        match slot {
+            Slot::Stack(k) => self.pending.retain(|(s, _)| *s != k),
+            Slot::Local(l) => self.materialize_copies_of(l),
+        }
         if let Some(r) = self.local_reg(slot) {
             self.a.mov_reg(r, src);
             return;
@@ -143,12 +208,24 @@ impl<A: AsmFactory> Lowerer<A> {
         let r = self.regs.r;
         let args = self.regs.args;
         match *op {
+            // Operations that may jump or fail see every slot in memory.
+            VOp::Branch { .. } | VOp::Box { .. } | VOp::Unbox { .. } | VOp::DivMod { .. } => self.materialize_all(),
+            // Constants and copies of locals into stack slots are deferred.
+            VOp::Imm { dst: Slot::Stack(k), value } => return self.set_pending(k, Pending::Imm(value)),
+            VOp::Copy { dst: Slot::Stack(k), src: Slot::Local(l) } => return self.set_pending(k, Pending::Local(l)),
+            _ => {}
+        }
+        match *op {
             VOp::Imm { dst, value } => {
                 self.a.mov_imm(r[0], value);
                 self.store_word(dst, r[0]);
             }
             VOp::Copy { dst, src } => {
                 self.load_word(r[0], src);
+                if matches!(dst, Slot::Local(_)) {
+                    // Storing a local pops its source.
+                    self.drop_pending(&[src]);
+                }
                 self.store_word(dst, r[0]);
             }
             VOp::Arith { op, dst, a, b } => {
@@ -158,6 +235,7 @@ impl<A: AsmFactory> Lowerer<A> {
                     Arith::Bin(op) => self.a.binop(op, r[0], r[1]),
                     Arith::Shift(op) => self.a.shift(op, r[0], r[1]),
                 }
+                self.drop_pending(&[b]);
                 self.store_word(dst, r[0]);
             }
             VOp::Neg { slot } => {
@@ -174,6 +252,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.load_word(r[0], a);
                 self.load_word(r[1], b);
                 self.a.set_cond(cond, r[2], r[0], r[1]);
+                self.drop_pending(&[b]);
                 self.store_word(dst, r[2]);
             }
             VOp::Branch { slot, cond, label, .. } => {
@@ -192,6 +271,9 @@ impl<A: AsmFactory> Lowerer<A> {
                     Ok(i) => self.a.load(width, r[2], r[0], i),
                     Err(index_reg) => self.a.load_indexed(width, r[2], r[0], index_reg),
                 }
+                if let Index::Slot(s) = index {
+                    self.drop_pending(&[s]);
+                }
                 self.store_word(dst, r[2]);
             }
             VOp::Store { width, base, index, value } => {
@@ -201,6 +283,11 @@ impl<A: AsmFactory> Lowerer<A> {
                     Ok(i) => self.a.store(width, r[2], r[0], i),
                     Err(index_reg) => self.a.store_indexed(width, r[2], r[0], index_reg),
                 }
+                let mut used = vec![base, value];
+                if let Index::Slot(s) = index {
+                    used.push(s);
+                }
+                self.drop_pending(&used);
             }
             VOp::Box { slot, vtype } => {
                 let at = self.here();
@@ -254,6 +341,9 @@ impl<A: AsmFactory> Lowerer<A> {
         let target = self.jump_target(label, at);
         self.load_word(r[0], a);
         self.load_word(r[1], b);
+        // Both operands are consumed; the rest goes to memory before the jump.
+        self.drop_pending(&[a, b]);
+        self.materialize_all();
         self.a.set_cond(cond, r[2], r[0], r[1]);
         if when {
             self.a.jump_if_nonzero(r[2], true, target);
