@@ -6,7 +6,6 @@
 //! Argument binding follows MicroPython's `bc.c` (same checks, same messages).
 
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use super::ids;
@@ -93,6 +92,13 @@ impl Vm {
         };
         self.check_depth()?;
         let ip = self.st.codes.get(code).map(|u| u.opcodes_start).unwrap_or(0);
+        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
+        state.clear();
+        state.resize(n_state.max(1), Obj::NULL);
+        words.clear();
+        if viper {
+            words.resize(n_state.max(1), 0);
+        }
         self.st.frames.push(Frame {
             code,
             fun,
@@ -101,13 +107,24 @@ impl Vm {
             ip,
             op_ip: ip,
             sp: 0,
-            state: vec![Obj::NULL; n_state.max(1)],
+            state,
             exc: Vec::new(),
-            words: if viper { vec![0; n_state.max(1)] } else { Vec::new() },
+            words,
             generator: Obj::NULL,
             yield_from_after: 0,
         });
         Ok(())
+    }
+
+    /// Pops the top frame, keeping its slot vectors for the next call.
+    pub(crate) fn pop_frame(&mut self) {
+        /// Vectors kept at most (enough for the call depth of common code).
+        const SPARE_LIMIT: usize = 32;
+        if let Some(f) = self.st.frames.pop() {
+            if self.st.spare_slots.len() < SPARE_LIMIT {
+                self.st.spare_slots.push((f.state, f.words));
+            }
+        }
     }
 
     /// Raises RuntimeError if one more frame would pass the recursion limit.

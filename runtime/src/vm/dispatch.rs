@@ -138,7 +138,7 @@ impl Vm {
             match result {
                 Ok(Step::Next) => {}
                 Ok(Step::Return(v)) => {
-                    self.st.frames.pop();
+                    self.pop_frame();
                     if self.st.frames.len() <= base {
                         return Ok(Outcome::Return(v));
                     }

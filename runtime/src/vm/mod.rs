@@ -62,6 +62,9 @@ pub struct VmState {
     pub native_stack_base: usize,
     /// Nested native calls.
     pub native_calls: usize,
+    /// Slot vectors of returned frames, reused by the next calls (no
+    /// allocation per call in steady state).
+    pub(crate) spare_slots: Vec<(Vec<Obj>, Vec<usize>)>,
     /// Python frames limit.
     pub recursion_limit: usize,
     /// Nested native entries limit.
@@ -141,6 +144,7 @@ impl Vm {
             native_op: 0,
             native_stack_base: 0,
             native_calls: 0,
+            spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,
             out,
