@@ -80,4 +80,4 @@ def f():
     return dir()
 
 
-print(f())
+print(sorted(n for n in f() if not n.startswith("__")))

@@ -278,7 +278,11 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let mut buf = buf_data(vm, s);
     // Writing past the end fills the gap with zero bytes.
     let pos = vm.get_usize(s, POS);
-    let end = pos + data.len();
+    let end = pos.saturating_add(data.len());
+    if end > (1 << 26) {
+        // Far past the end (after a long seek): more than the heap could ever hold.
+        return Err(vm.memory_error());
+    }
     if end > buf.len() {
         buf.resize(end, 0);
     }
