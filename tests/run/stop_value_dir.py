@@ -80,4 +80,6 @@ def f():
     return dir()
 
 
+# dir() in a function lists the module's globals (in dict order: sort them;
+# `__file__` exists only when run from source).
 print(sorted(n for n in f() if not n.startswith("__")))
