@@ -28,6 +28,18 @@ fn run(path: &std::path::Path, config: VmConfig, emitter: Option<EmitterKind>) -
     text
 }
 
+/// The files of repository folder `dir` ending in `.ext`, sorted.
+fn files_in(dir: &str, ext: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    paths.sort();
+    paths
+}
+
 fn configs() -> Vec<(&'static str, VmConfig, Option<EmitterKind>)> {
     let stress = || VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
     let host = VmConfig { heap: HeapChoice::Host(HostGcConfig::default()), ..VmConfig::default() };
@@ -42,13 +54,7 @@ fn configs() -> Vec<(&'static str, VmConfig, Option<EmitterKind>)> {
 
 #[test]
 fn run_programs() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/run");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/run")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    paths.sort();
+    let paths = files_in("tests/run", "py");
     assert!(!paths.is_empty());
     let mut failures = Vec::new();
     for path in &paths {
@@ -77,12 +83,7 @@ fn run_programs() {
 #[test]
 fn golden_snippets_run_like_micropython() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut expected_files: Vec<_> = std::fs::read_dir(root.join("tests/mpy_fixtures"))
-        .expect("tests/mpy_fixtures")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "exp"))
-        .collect();
-    expected_files.sort();
+    let expected_files = files_in("tests/mpy_fixtures", "exp");
     assert!(expected_files.len() >= 150, "only {} snippets with expected output", expected_files.len());
     let mut failures = Vec::new();
     for exp_path in &expected_files {
@@ -109,13 +110,7 @@ fn native_programs() {
         eprintln!("no native emitter for this host: tests/native skipped");
         return;
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/native");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/native")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    paths.sort();
+    let paths = files_in("tests/native", "py");
     assert!(paths.len() >= 60, "only {} native tests", paths.len());
     let mut failures = Vec::new();
     for path in &paths {

@@ -215,9 +215,10 @@ fn array_subscr(vm: &mut Vm, a: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     }
     let i = vm.seq_index(index, n, "array")?;
     if value == Obj::SENTINEL {
-        let d = data_of(vm, a);
-        let item = d.get(i * sz..(i + 1) * sz).unwrap_or(&[]);
-        return binary::get_item(vm, code, item);
+        // Read just the item, not the whole buffer.
+        let mut item = alloc::vec![0u8; sz];
+        vm.buffer_read(a, i * sz, &mut item);
+        return binary::get_item(vm, code, &item);
     }
     let mut item = alloc::vec![0u8; sz];
     binary::put_item(vm, code, value, &mut item)?;

@@ -48,6 +48,24 @@ impl Vm {
         }
     }
 
+    /// Reads `out.len()` bytes of a bytes-like object from byte `at` without
+    /// copying the rest (item access); false if they are not all inside it.
+    pub fn buffer_read(&self, o: Obj, at: usize, out: &mut [u8]) -> bool {
+        match self.buffer_info(o) {
+            Some(info) if at.saturating_add(out.len()) <= info.len => {
+                out.is_empty() || self.heap.words.read_bytes(info.holder, info.offset + at, out)
+            }
+            _ => false,
+        }
+    }
+
+    /// The byte at `at` of a bytes-like object (0 outside it).
+    pub fn buffer_byte(&self, o: Obj, at: usize) -> u8 {
+        let mut b = [0u8];
+        self.buffer_read(o, at, &mut b);
+        b[0]
+    }
+
     /// The bytes of a str or bytes-like object.
     pub fn buffer_or_str(&self, o: Obj) -> Option<Vec<u8>> {
         if self.is_str(o) {

@@ -198,11 +198,12 @@ pub(crate) fn byte_value(vm: &mut Vm, v: Obj) -> PyResult<u8> {
 }
 
 fn bytearray_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
-    let mut d = data(vm, o);
     if value.is_null() {
         return Err(vm.type_error("'bytearray' object doesn't support item deletion"));
     }
-    if let Some((start, stop, step)) = vm.slice_indices(index, d.len())? {
+    let len = vm.buffer_info(o).map_or(0, |i| i.len);
+    if let Some((start, stop, step)) = vm.slice_indices(index, len)? {
+        let mut d = data(vm, o);
         if value == Obj::SENTINEL {
             let picked = super::slice::pick(&d, start, stop, step);
             return vm.new_bytearray(&picked);
@@ -217,9 +218,9 @@ fn bytearray_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj
         vm.bytearray_set(o, &d)?;
         return Ok(Obj::NONE);
     }
-    let i = vm.seq_index(index, d.len(), "bytearray")?;
+    let i = vm.seq_index(index, len, "bytearray")?;
     if value == Obj::SENTINEL {
-        return vm.new_int(i64::from(d.get(i).copied().unwrap_or(0)));
+        return vm.new_int(i64::from(vm.buffer_byte(o, i)));
     }
     let b = byte_value(vm, value)?;
     vm.buffer_write(o, i, &[b]);

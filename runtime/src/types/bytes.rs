@@ -121,14 +121,15 @@ fn bytes_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     if value != Obj::SENTINEL {
         return Err(vm.type_error("'bytes' object doesn't support item assignment"));
     }
-    let b = vm.str_bytes(o).unwrap_or_default();
-    if let Some((start, stop, step)) = vm.slice_indices(index, b.len())? {
+    let len = vm.buffer_info(o).map_or(0, |i| i.len);
+    if let Some((start, stop, step)) = vm.slice_indices(index, len)? {
+        let b = vm.str_bytes(o).unwrap_or_default();
         if step != 1 {
             return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
         }
         let picked = super::slice::pick(&b, start, stop, step);
         return vm.new_bytes(&picked);
     }
-    let i = vm.seq_index(index, b.len(), "bytes")?;
-    vm.new_int(i64::from(b.get(i).copied().unwrap_or(0)))
+    let i = vm.seq_index(index, len, "bytes")?;
+    vm.new_int(i64::from(vm.buffer_byte(o, i)))
 }

@@ -145,9 +145,10 @@ fn memoryview_subscr(vm: &mut Vm, m: Obj, index: Obj, value: Obj) -> PyResult<Ob
     }
     let i = vm.seq_index(index, n, "memoryview")?;
     if value == Obj::SENTINEL {
-        let d = vm.buffer_bytes(m).unwrap_or_default();
-        let item = d.get(i * sz..(i + 1) * sz).unwrap_or(&[]);
-        return binary::get_item(vm, code, item);
+        // Read just the item, not the whole buffer.
+        let mut item = alloc::vec![0u8; sz];
+        vm.buffer_read(m, i * sz, &mut item);
+        return binary::get_item(vm, code, &item);
     }
     if !info.writable {
         return Err(vm.type_error("'memoryview' object doesn't support item assignment"));

@@ -224,6 +224,8 @@ impl Vm {
     }
 
     /// An internal inconsistency (malformed bytecode, ...) as a SystemError-like RuntimeError.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn internal_error(&mut self, what: &str) -> PyErr {
         self.new_error(ids::RUNTIME_ERROR, what)
     }

@@ -47,6 +47,8 @@ pub(super) struct Regs<R> {
     pub ctx: R,
     pub state: R,
     pub words: R,
+    /// Callee-saved registers left for viper locals.
+    pub spare: Vec<R>,
     pub r: [R; 4],
     pub args: [R; 4],
     pub entry: [R; 4],
@@ -72,6 +74,8 @@ pub(super) struct Lowerer<A: AsmFactory> {
     lines: Vec<(usize, u32)>,
     /// Viper code: stack shuffles move the word slots too.
     viper: bool,
+    /// Registers holding viper locals, by local number (see `lower_viper`).
+    pub local_regs: Vec<Option<A::Reg>>,
 }
 
 /// Lowers one scope.
@@ -80,6 +84,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
         words: pick(A::LOCALS, 2)?,
+        spare: A::LOCALS.get(3..).unwrap_or(&[]).to_vec(),
         r: [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?],
         args: [pick(A::CALL_ARGS, 0)?, pick(A::CALL_ARGS, 1)?, pick(A::CALL_ARGS, 2)?, pick(A::CALL_ARGS, 3)?],
         entry: [pick(A::ENTRY_ARGS, 0)?, pick(A::ENTRY_ARGS, 1)?, pick(A::ENTRY_ARGS, 2)?, pick(A::ENTRY_ARGS, 3)?],
@@ -111,7 +116,11 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         stubs: Vec::new(),
         lines: Vec::new(),
         viper,
+        local_regs: Vec::new(),
     };
+    if viper {
+        l.assign_local_registers(ir);
+    }
     l.entry();
     let mut i = 0;
     while let Some(ins) = ir.get(i) {
@@ -441,72 +450,88 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
-    /// A binary operator: small-int fast paths for `+`, `-` and comparisons
-    /// (a comparison may be fused with the conditional jump that follows it).
+    /// A binary operator: small-int fast paths for `+ - * & | ^` and the
+    /// comparisons (a comparison may be fused with the conditional jump that
+    /// follows it); other operands and operators go to the runtime.
     fn binary(&mut self, bop: u8, sp: u32, fused: Option<(bool, EmitLabel)>) {
         let r = self.regs.r;
         let at = self.here();
-        let fast = matches!(bop, binary::ADD | binary::SUBTRACT | binary::INPLACE_ADD | binary::INPLACE_SUBTRACT)
-            || is_compare(bop);
+        let kind = FastKind::of(bop, A::WORD_BYTES);
         let opcode = op::BINARY_OP_MULTI + bop;
-        if !fast {
+        let Some(kind) = kind else {
             self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
             return;
-        }
+        };
         let slow = self.a.new_label();
         let done = self.a.new_label();
         let (lhs, rhs) = (sp as i32 - 2, sp as i32 - 1);
         self.load_obj(r[0], lhs);
         self.load_obj(r[1], rhs);
+        // Both small ints (tag bit set in each)?
         self.a.mov_reg(r[2], r[0]);
         self.a.binop(BinOp::And, r[2], r[1]);
         self.a.mov_imm(r[3], 1);
         self.a.binop(BinOp::And, r[2], r[3]);
         self.a.jump_if_zero(r[2], false, slow);
-        self.sign_extend(r[0], r[3]);
-        self.sign_extend(r[1], r[3]);
-        if is_compare(bop) {
-            self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
-            match fused {
-                Some((cond, label)) => {
-                    let taken = self.jump_target(label, at);
-                    if cond {
-                        self.a.jump_if_nonzero(r[2], true, taken);
-                    } else {
-                        self.a.jump_if_zero(r[2], true, taken);
+        match kind {
+            FastKind::Compare => {
+                self.sign_extend(r[0], r[3]);
+                self.sign_extend(r[1], r[3]);
+                self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
+                match fused {
+                    Some((cond, label)) => {
+                        let taken = self.jump_target(label, at);
+                        if cond {
+                            self.a.jump_if_nonzero(r[2], true, taken);
+                        } else {
+                            self.a.jump_if_zero(r[2], true, taken);
+                        }
+                        self.a.jump(done);
                     }
-                    self.a.jump(done);
-                }
-                None => {
-                    // False + 16 * result = False or True.
-                    self.a.mov_imm(r[3], 4);
-                    self.a.shift(ShiftOp::Shl, r[2], r[3]);
-                    self.a.mov_imm(r[3], i64::from(obj_word::FALSE));
-                    self.a.binop(BinOp::Add, r[2], r[3]);
-                    self.store_obj(lhs, r[2]);
-                    self.a.jump(done);
+                    None => {
+                        // False + 16 * result = False or True.
+                        self.a.mov_imm(r[3], 4);
+                        self.a.shift(ShiftOp::Shl, r[2], r[3]);
+                        self.a.mov_imm(r[3], i64::from(obj_word::FALSE));
+                        self.a.binop(BinOp::Add, r[2], r[3]);
+                        self.store_obj(lhs, r[2]);
+                        self.a.jump(done);
+                    }
                 }
             }
-        } else {
-            self.a.mov_imm(r[3], 1);
-            self.a.shift(ShiftOp::Sar, r[0], r[3]);
-            self.a.shift(ShiftOp::Sar, r[1], r[3]);
-            let op = if matches!(bop, binary::ADD | binary::INPLACE_ADD) { BinOp::Add } else { BinOp::Sub };
-            self.a.binop(op, r[0], r[1]);
-            // The result must fit a small int (31 bits).
-            self.a.mov_reg(r[2], r[0]);
-            self.a.mov_imm(r[3], i64::from(A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS));
-            self.a.shift(ShiftOp::Shl, r[2], r[3]);
-            self.a.shift(ShiftOp::Sar, r[2], r[3]);
-            let ok = self.a.new_label();
-            self.a.jump_if_eq(r[2], r[0], ok);
-            self.a.jump(slow);
-            self.a.bind(ok);
-            self.a.mov_imm(r[3], 1);
-            self.a.shift(ShiftOp::Shl, r[0], r[3]);
-            self.a.binop(BinOp::Or, r[0], r[3]);
-            self.store_obj(lhs, r[0]);
-            self.a.jump(done);
+            FastKind::Bitwise(op) => {
+                // Tagged words combine directly: `&` and `|` keep the tag,
+                // `^` clears it; the result always fits a small int.
+                self.a.binop(op, r[0], r[1]);
+                if op == BinOp::Xor {
+                    self.a.mov_imm(r[3], 1);
+                    self.a.binop(BinOp::Or, r[0], r[3]);
+                }
+                self.store_obj(lhs, r[0]);
+                self.a.jump(done);
+            }
+            FastKind::Arith(op) => {
+                self.sign_extend(r[0], r[3]);
+                self.sign_extend(r[1], r[3]);
+                self.a.mov_imm(r[3], 1);
+                self.a.shift(ShiftOp::Sar, r[0], r[3]);
+                self.a.shift(ShiftOp::Sar, r[1], r[3]);
+                self.a.binop(op, r[0], r[1]);
+                // The result must fit a small int (31 bits).
+                self.a.mov_reg(r[2], r[0]);
+                self.a.mov_imm(r[3], i64::from(A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS));
+                self.a.shift(ShiftOp::Shl, r[2], r[3]);
+                self.a.shift(ShiftOp::Sar, r[2], r[3]);
+                let ok = self.a.new_label();
+                self.a.jump_if_eq(r[2], r[0], ok);
+                self.a.jump(slow);
+                self.a.bind(ok);
+                self.a.mov_imm(r[3], 1);
+                self.a.shift(ShiftOp::Shl, r[0], r[3]);
+                self.a.binop(BinOp::Or, r[0], r[3]);
+                self.store_obj(lhs, r[0]);
+                self.a.jump(done);
+            }
         }
         self.a.bind(slow);
         self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
@@ -514,6 +539,34 @@ impl<A: AsmFactory> Lowerer<A> {
             self.cond_jump(cond, true, label, sp - 1);
         }
         self.a.bind(done);
+    }
+}
+
+/// The inline small-int path of a binary operator.
+#[derive(Clone, Copy)]
+enum FastKind {
+    /// `< > == <= >= !=`.
+    Compare,
+    /// `& | ^` on the tagged words.
+    Bitwise(BinOp),
+    /// `+ - *` on the values, with a small-int range check.
+    Arith(BinOp),
+}
+
+impl FastKind {
+    fn of(bop: u8, word_bytes: u32) -> Option<FastKind> {
+        Some(match bop {
+            _ if is_compare(bop) => FastKind::Compare,
+            binary::ADD | binary::INPLACE_ADD => FastKind::Arith(BinOp::Add),
+            binary::SUBTRACT | binary::INPLACE_SUBTRACT => FastKind::Arith(BinOp::Sub),
+            // Two 31-bit values multiply without overflowing a 64-bit word
+            // (a 32-bit word would need a widening multiply).
+            binary::MULTIPLY | binary::INPLACE_MULTIPLY if word_bytes == 8 => FastKind::Arith(BinOp::Mul),
+            binary::AND | binary::INPLACE_AND => FastKind::Bitwise(BinOp::And),
+            binary::OR | binary::INPLACE_OR => FastKind::Bitwise(BinOp::Or),
+            binary::XOR | binary::INPLACE_XOR => FastKind::Bitwise(BinOp::Xor),
+            _ => return None,
+        })
     }
 }
 

@@ -1,20 +1,101 @@
 //! Lowering viper's machine-word operations ([`VOp`]).
 //!
 //! Native values live in the frame's word slots; each operation loads its
-//! operands into scratch registers, computes, and stores the result back, so
-//! nothing is held in registers across operations (as for object code).
+//! operands into scratch registers, computes, and stores the result back.
+//! The most used native locals are kept in the spare callee-saved registers
+//! instead, when the function has no exception handlers (the code is then
+//! never re-entered in the middle, so a register's value is never lost), as
+//! MicroPython's viper does.
 //! Helpers that convert or divide return a status; a failure goes through a
 //! stub that records the operation's position for the traceback.
 
 use ferropy_bytecode::native_abi::{helper, CTX_VALUE};
 use ferropy_frontend::emit::Label as EmitLabel;
 
+use alloc::vec;
+use alloc::vec::Vec;
+
+use ferropy_bytecode::opcode as op;
+
+use super::ir::Ir;
 use super::lower::{Lowerer, Stub};
 use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
-use crate::asm::{BinOp, Cond, ShiftOp, Width};
+use crate::asm::{Cond, Width};
+
+/// The word slots a viper operation reads or writes.
+fn slots(op: &VOp) -> Vec<Slot> {
+    match *op {
+        VOp::Imm { dst, .. } => vec![dst],
+        VOp::Copy { dst, src } => vec![dst, src],
+        VOp::Arith { dst, a, b, .. } | VOp::Compare { dst, a, b, .. } | VOp::DivMod { dst, a, b, .. } => {
+            vec![dst, a, b]
+        }
+        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => vec![slot],
+        VOp::Load { dst, base, index, .. } => {
+            let mut v = vec![dst, base];
+            if let Index::Slot(s) = index {
+                v.push(s);
+            }
+            v
+        }
+        VOp::Store { base, index, value, .. } => {
+            let mut v = vec![base, value];
+            if let Index::Slot(s) = index {
+                v.push(s);
+            }
+            v
+        }
+        VOp::Unbox { dst, src, .. } => vec![dst, src],
+    }
+}
 
 impl<A: AsmFactory> Lowerer<A> {
+    /// Chooses the native locals kept in registers: the most used ones, if the
+    /// function never re-enters its code (no exception handlers, no yields).
+    pub(super) fn assign_local_registers(&mut self, ir: &[Ir]) {
+        let reentrant = ir.iter().any(|i| {
+            matches!(
+                i,
+                Ir::Op {
+                    opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM,
+                    ..
+                }
+            )
+        });
+        if reentrant || self.regs.spare.is_empty() {
+            return;
+        }
+        let mut uses: Vec<(u32, usize)> = Vec::new();
+        for i in ir {
+            let Ir::Viper(v) = i else { continue };
+            for s in slots(v) {
+                if let Slot::Local(n) = s {
+                    match uses.iter_mut().find(|(l, _)| *l == n) {
+                        Some(u) => u.1 += 1,
+                        None => uses.push((n, 1)),
+                    }
+                }
+            }
+        }
+        // Most used first; ties by local number, so the choice is deterministic.
+        uses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (&(local, _), &reg) in uses.iter().zip(self.regs.spare.iter()) {
+            let i = local as usize;
+            if self.local_regs.len() <= i {
+                self.local_regs.resize(i + 1, None);
+            }
+            self.local_regs[i] = Some(reg);
+        }
+    }
+
+    fn local_reg(&self, slot: Slot) -> Option<A::Reg> {
+        match slot {
+            Slot::Local(n) => self.local_regs.get(n as usize).copied().flatten(),
+            Slot::Stack(_) => None,
+        }
+    }
+
     /// Index of a word slot.
     fn word_index(&self, slot: Slot) -> i32 {
         match slot {
@@ -24,11 +105,19 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     fn load_word(&mut self, dst: A::Reg, slot: Slot) {
+        if let Some(r) = self.local_reg(slot) {
+            self.a.mov_reg(dst, r);
+            return;
+        }
         let (w, i) = (self.regs.words, self.word_index(slot));
         self.a.load(Width::Word, dst, w, i);
     }
 
     fn store_word(&mut self, slot: Slot, src: A::Reg) {
+        if let Some(r) = self.local_reg(slot) {
+            self.a.mov_reg(r, src);
+            return;
+        }
         let (w, i) = (self.regs.words, self.word_index(slot));
         self.a.store(Width::Word, src, w, i);
     }
@@ -66,15 +155,8 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.load_word(r[0], a);
                 self.load_word(r[1], b);
                 match op {
-                    Arith::Add => self.a.binop(BinOp::Add, r[0], r[1]),
-                    Arith::Sub => self.a.binop(BinOp::Sub, r[0], r[1]),
-                    Arith::Mul => self.a.binop(BinOp::Mul, r[0], r[1]),
-                    Arith::And => self.a.binop(BinOp::And, r[0], r[1]),
-                    Arith::Or => self.a.binop(BinOp::Or, r[0], r[1]),
-                    Arith::Xor => self.a.binop(BinOp::Xor, r[0], r[1]),
-                    Arith::Shl => self.a.shift(ShiftOp::Shl, r[0], r[1]),
-                    Arith::Shr => self.a.shift(ShiftOp::Shr, r[0], r[1]),
-                    Arith::Sar => self.a.shift(ShiftOp::Sar, r[0], r[1]),
+                    Arith::Bin(op) => self.a.binop(op, r[0], r[1]),
+                    Arith::Shift(op) => self.a.shift(op, r[0], r[1]),
                 }
                 self.store_word(dst, r[0]);
             }
@@ -106,36 +188,18 @@ impl<A: AsmFactory> Lowerer<A> {
             }
             VOp::Load { width, dst, base, index } => {
                 self.load_word(r[0], base);
-                match index {
-                    Index::Const(i) => match i32::try_from(i) {
-                        Ok(i) => self.a.load(width, r[2], r[0], i),
-                        Err(_) => {
-                            self.a.mov_imm(r[1], i);
-                            self.a.load_indexed(width, r[2], r[0], r[1]);
-                        }
-                    },
-                    Index::Slot(s) => {
-                        self.load_word(r[1], s);
-                        self.a.load_indexed(width, r[2], r[0], r[1]);
-                    }
+                match self.index_operand(index) {
+                    Ok(i) => self.a.load(width, r[2], r[0], i),
+                    Err(index_reg) => self.a.load_indexed(width, r[2], r[0], index_reg),
                 }
                 self.store_word(dst, r[2]);
             }
             VOp::Store { width, base, index, value } => {
                 self.load_word(r[0], base);
                 self.load_word(r[2], value);
-                match index {
-                    Index::Const(i) => match i32::try_from(i) {
-                        Ok(i) => self.a.store(width, r[2], r[0], i),
-                        Err(_) => {
-                            self.a.mov_imm(r[1], i);
-                            self.a.store_indexed(width, r[2], r[0], r[1]);
-                        }
-                    },
-                    Index::Slot(s) => {
-                        self.load_word(r[1], s);
-                        self.a.store_indexed(width, r[2], r[0], r[1]);
-                    }
+                match self.index_operand(index) {
+                    Ok(i) => self.a.store(width, r[2], r[0], i),
+                    Err(index_reg) => self.a.store_indexed(width, r[2], r[0], index_reg),
                 }
             }
             VOp::Box { slot, vtype } => {
@@ -163,6 +227,22 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.mov_imm(args[3], i64::from(modulo));
                 self.call_checked(helper::DIVMOD, at);
                 self.store_helper_value(dst);
+            }
+        }
+    }
+
+    /// A pointer index as an address offset (`Ok`, a constant that fits) or in
+    /// the second scratch register (`Err`).
+    fn index_operand(&mut self, index: Index) -> Result<i32, A::Reg> {
+        let r1 = self.regs.r[1];
+        match index {
+            Index::Const(i) => i32::try_from(i).map_err(|_| {
+                self.a.mov_imm(r1, i);
+                r1
+            }),
+            Index::Slot(s) => {
+                self.load_word(r1, s);
+                Err(r1)
             }
         }
     }

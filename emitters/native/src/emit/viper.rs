@@ -19,7 +19,7 @@ use ferropy_frontend::error::ErrorKind;
 
 use super::ir::Ir;
 use super::{AsmFactory, NativeEmitter};
-use crate::asm::{Cond, Width};
+use crate::asm::{BinOp, Cond, ShiftOp, Width};
 
 /// The static type of a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,27 +132,13 @@ pub enum Index {
     Const(i64),
 }
 
-/// A two-operand machine-word operation.
+/// A two-operand machine-word operation (wrapping).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arith {
-    /// Wrapping `+`.
-    Add,
-    /// Wrapping `-`.
-    Sub,
-    /// Wrapping `*`.
-    Mul,
-    /// `&`
-    And,
-    /// `|`
-    Or,
-    /// `^`
-    Xor,
-    /// `<<`
-    Shl,
-    /// `>>` on `uint` (logical).
-    Shr,
-    /// `>>` on `int` (arithmetic).
-    Sar,
+    /// `+ - * & | ^`.
+    Bin(BinOp),
+    /// `<<`, and `>>` (logical on `uint`, arithmetic on `int`).
+    Shift(ShiftOp),
 }
 
 /// Viper operations on machine words (lowered in `lower`).
@@ -546,14 +532,14 @@ pub(super) fn binary_op<A: AsmFactory>(e: &mut E<A>, op: u8, _invert: bool) -> b
     };
     let (a, b) = (top(e, 1), top(e, 0));
     let arith = match op {
-        binary::OR => Some(Arith::Or),
-        binary::XOR => Some(Arith::Xor),
-        binary::AND => Some(Arith::And),
-        binary::LSHIFT => Some(Arith::Shl),
-        binary::RSHIFT => Some(if lt == VType::Uint { Arith::Shr } else { Arith::Sar }),
-        binary::ADD => Some(Arith::Add),
-        binary::SUBTRACT => Some(Arith::Sub),
-        binary::MULTIPLY => Some(Arith::Mul),
+        binary::OR => Some(Arith::Bin(BinOp::Or)),
+        binary::XOR => Some(Arith::Bin(BinOp::Xor)),
+        binary::AND => Some(Arith::Bin(BinOp::And)),
+        binary::LSHIFT => Some(Arith::Shift(ShiftOp::Shl)),
+        binary::RSHIFT => Some(Arith::Shift(if lt == VType::Uint { ShiftOp::Shr } else { ShiftOp::Sar })),
+        binary::ADD => Some(Arith::Bin(BinOp::Add)),
+        binary::SUBTRACT => Some(Arith::Bin(BinOp::Sub)),
+        binary::MULTIPLY => Some(Arith::Bin(BinOp::Mul)),
         _ => None,
     };
     if let Some(op) = arith {
