@@ -29,13 +29,7 @@ pub fn init(vm: &mut Vm, globals: Obj) -> PyResult<()> {
 
 fn parts(vm: &mut Vm, args: &[Obj]) -> PyResult<(f64, f64)> {
     let z = crate::builtins::arg(vm, args, 0)?;
-    match vm.complex_parts(z) {
-        Some(p) => Ok(p),
-        None => {
-            let n = vm.type_name(z);
-            Err(vm.type_error(&alloc::format!("can't convert {n} to complex")))
-        }
-    }
+    vm.expect_complex(z)
 }
 
 fn phase(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

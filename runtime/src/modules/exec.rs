@@ -196,5 +196,19 @@ pub fn import(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         Some(&l) => vm.expect_int(l)?,
         None => 0,
     };
-    vm.import_name(&name, fromlist, level)
+    if level < 0 {
+        return Err(vm.value_error(""));
+    }
+    // Relative imports are resolved against the given globals, when there are some
+    // (only checked then, as in MicroPython).
+    let globals = match args.get(1) {
+        Some(&g) if g != Obj::NONE && level > 0 => {
+            if !vm.is_dict(g) {
+                return Err(vm.type_error("globals must be a dict"));
+            }
+            g
+        }
+        _ => Obj::NULL,
+    };
+    vm.import_name_from(&name, fromlist, level, globals)
 }

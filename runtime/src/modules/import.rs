@@ -93,8 +93,14 @@ impl Vm {
             None => return Ok(()),
         };
         // `__all__` names exactly what is imported (any object can stand in for a module).
+        // (Only an AttributeError while looking it up counts as "no __all__".)
         let all_q = self.intern("__all__")?;
-        if let Ok(Some(all)) = self.load_attr_opt(m, all_q) {
+        let all = match self.load_attr_opt(m, all_q) {
+            Ok(found) => found,
+            Err(e) if self.exception_matches(e.0, ids::ATTRIBUTE_ERROR) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(all) = all {
             self.root(all);
             for name in self.collect_iterable(all)? {
                 let text = self.expect_str(name)?;
@@ -128,7 +134,13 @@ impl Vm {
     /// `level` > 0); returns the top package, or the named module itself when
     /// `fromlist` is true.
     pub fn import_name(&mut self, name: &str, fromlist: Obj, level: i64) -> PyResult<Obj> {
-        let full = if level > 0 { self.resolve_relative(name, level)? } else { name.to_string() };
+        self.import_name_from(name, fromlist, level, Obj::NULL)
+    }
+
+    /// [`Vm::import_name`] with relative imports resolved against `globals` (a module's
+    /// globals dict; NULL = the running module's), as `__import__(name, globals, ...)`.
+    pub fn import_name_from(&mut self, name: &str, fromlist: Obj, level: i64, globals: Obj) -> PyResult<Obj> {
+        let full = if level > 0 { self.resolve_relative(name, level, globals)? } else { name.to_string() };
         if full.is_empty() || full.split('.').any(str::is_empty) {
             return Err(self.value_error("invalid module name"));
         }
@@ -164,8 +176,9 @@ impl Vm {
         allow.iter().any(|a| full.strip_prefix(a.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
     }
 
-    fn resolve_relative(&mut self, name: &str, level: i64) -> PyResult<String> {
+    fn resolve_relative(&mut self, name: &str, level: i64, globals: Obj) -> PyResult<String> {
         let globals = match self.st.frames.last() {
+            _ if !globals.is_null() => globals,
             Some(f) => f.globals,
             None => return Err(self.new_error(ids::IMPORT_ERROR, "can't perform relative import")),
         };

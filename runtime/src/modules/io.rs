@@ -21,6 +21,28 @@ const SIZE: usize = 6;
 
 const F_WRITE: u32 = 1;
 const F_APPEND: u32 = 2;
+/// Opened with `+`: both reading and writing.
+const F_PLUS: u32 = 4;
+/// Written since the last flush (only then does a flush write the file back).
+const F_DIRTY: u32 = 8;
+
+/// EBADF: the file was not opened for this kind of access.
+const EBADF: i32 = 9;
+
+/// OSError(EBADF) when stream `s` is a file not opened for reading (`write` false) or
+/// writing (`write` true); in-memory streams allow both.
+fn check_access(vm: &mut Vm, s: Obj, write: bool) -> PyResult<()> {
+    if vm.get(s, PATH).is_null() {
+        return Ok(());
+    }
+    let flags = vm.get_u32(s, FLAGS);
+    let allowed = flags & F_PLUS != 0 || (flags & F_WRITE != 0) == write;
+    if allowed {
+        Ok(())
+    } else {
+        Err(super::errno::os_error(vm, EBADF))
+    }
+}
 
 static STREAM_METHODS: [Method; 12] = [
     Method::new("write", s_write),
@@ -261,6 +283,7 @@ fn self_arg(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
 fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_arg(vm, args)?;
     check_open(vm, s)?;
+    check_access(vm, s, true)?;
     let d = crate::builtins::arg(vm, args, 1)?;
     let data = match vm.buffer_or_str(d) {
         Some(b) => b,
@@ -278,13 +301,19 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let mut buf = buf_data(vm, s);
     // Writing past the end fills the gap with zero bytes.
     let pos = vm.get_usize(s, POS);
-    let end = pos + data.len();
+    let end = pos.saturating_add(data.len());
+    if end > (1 << 26) {
+        // Far past the end (after a long seek): more than the heap could ever hold.
+        return Err(vm.memory_error());
+    }
     if end > buf.len() {
         buf.resize(end, 0);
     }
     buf[pos..end].copy_from_slice(data);
     let nb = make_value(vm, s, &buf)?;
     vm.set(s, BUF, nb);
+    let flags = vm.get_u32(s, FLAGS);
+    vm.set_u32(s, FLAGS, flags | F_DIRTY);
     vm.set_u32(s, POS, end as u32);
     vm.new_int(data.len() as i64)
 }
@@ -293,6 +322,7 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 fn s_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_arg(vm, args)?;
     check_open(vm, s)?;
+    check_access(vm, s, false)?;
     let dst = crate::builtins::arg(vm, args, 1)?;
     let Some(info) = vm.buffer_info(dst).filter(|i| i.writable) else {
         return Err(vm.type_error("object with buffer protocol required"));
@@ -311,6 +341,7 @@ fn s_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn take(vm: &mut Vm, s: Obj, n: Option<usize>, line: bool) -> PyResult<Obj> {
     check_open(vm, s)?;
+    check_access(vm, s, false)?;
     let buf = buf_data(vm, s);
     let pos = vm.get_usize(s, POS).min(buf.len());
     let rest = &buf[pos..];
@@ -416,9 +447,10 @@ fn s_tell(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
     let flags = vm.get_u32(s, FLAGS);
-    if flags & F_WRITE == 0 {
+    if flags & F_WRITE == 0 || flags & F_DIRTY == 0 {
         return Ok(());
     }
+    vm.set_u32(s, FLAGS, flags & !F_DIRTY);
     let path = vm.get(s, PATH);
     let path = vm.str_text(path).unwrap_or_default();
     let data = buf_data(vm, s);
@@ -468,13 +500,18 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     };
     let binary = mode.contains('b');
     let type_id = if binary { ids::BYTES_IO } else { ids::STRING_IO };
+    let plus = if mode.contains('+') { F_PLUS | F_WRITE } else { 0 };
+    // An existing file opened for appending is left as it is until something is written.
+    let mut existing = false;
     let (data, flags) = if mode.contains('w') {
-        (Vec::new(), F_WRITE)
+        (Vec::new(), F_WRITE | plus)
     } else if mode.contains('a') {
-        (vm.st.sys.host.read_file(&path).unwrap_or_default(), F_WRITE | F_APPEND)
+        let old = vm.st.sys.host.read_file(&path);
+        existing = old.is_ok();
+        (old.unwrap_or_default(), F_WRITE | F_APPEND | plus)
     } else {
         match vm.st.sys.host.read_file(&path) {
-            Ok(d) => (d, 0),
+            Ok(d) => (d, plus),
             Err(errno) => return Err(super::errno::os_error(vm, errno)),
         }
     };
@@ -485,7 +522,9 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     if flags & F_APPEND != 0 {
         vm.set_u32(s, POS, data.len() as u32);
     }
-    if flags & F_WRITE != 0 {
+    if flags & F_WRITE != 0 && !existing {
+        // Create (or truncate) the file now.
+        vm.set_u32(s, FLAGS, flags | F_DIRTY);
         flush_file(vm, s)?;
     }
     Ok(s)

@@ -1,5 +1,5 @@
 //! The `struct` module: `pack`, `pack_into`, `unpack`, `unpack_from`,
-//! `calcsize`, with MicroPython's format characters (`b B h H i I l L q Q f d
+//! `calcsize`, with MicroPython's format characters (`b B h H i I l L q Q e f d
 //! P O s x`, an optional count before each) and byte orders (`<`, `>`, `!`, and
 //! `@` = native little-endian with alignment and the 64-bit unix port's sizes).
 //! Integers are truncated to the field size as MicroPython 1.x does; items convert
@@ -82,6 +82,7 @@ fn parse(vm: &mut Vm, fmt: Obj) -> PyResult<Format> {
 fn size_of(ty: u8, native: bool) -> Option<usize> {
     match ty {
         b'?' => Some(1),
+        b'e' => Some(2),
         b'S' => None,
         _ if native => binary::native_size(ty),
         _ => binary::standard_size(ty),

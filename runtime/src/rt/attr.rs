@@ -192,7 +192,16 @@ impl Vm {
                 return Ok(Some(g));
             }
             let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
-            return self.dict_get(g, key);
+            if let Some(v) = self.dict_get(g, key)? {
+                return Ok(Some(v));
+            }
+            // A module-level `__getattr__(name)` supplies missing attributes.
+            if text != "__getattr__" {
+                if let Some(f) = self.dict_get_str(g, "__getattr__")? {
+                    return Ok(Some(self.call(f, &[key], &[])?));
+                }
+            }
+            return Ok(None);
         }
         if self.is_class(obj) {
             if text == "__name__" {

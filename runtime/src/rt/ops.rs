@@ -209,7 +209,7 @@ impl Vm {
 
     /// `a == b`.
     pub fn equal(&mut self, a: Obj, b: Obj) -> PyResult<bool> {
-        if a == b && !self.is_user_class(self.type_of(a)) {
+        if a == b && self.eq_reflexive(a) {
             return Ok(true);
         }
         if a.is_small_int() && b.is_small_int() {
@@ -223,6 +223,15 @@ impl Vm {
         }
         let r = self.binary_op(bop::EQUAL, a, b)?;
         self.is_true(r)
+    }
+
+    /// Whether `a == a` holds without asking `a`: not for instances of Python classes
+    /// (their `__eq__` decides) nor for floats and complex numbers (nan != nan).
+    fn eq_reflexive(&self, a: Obj) -> bool {
+        let t = self.type_of(a);
+        !self.is_user_class(t)
+            && t != crate::types::type_obj(crate::types::ids::FLOAT)
+            && t != crate::types::type_obj(crate::types::ids::COMPLEX)
     }
 
     /// `a < b`.
@@ -291,7 +300,7 @@ impl Vm {
                 let eq = self.equal(a, b)?;
                 return Ok(Obj::from_bool(!eq));
             }
-            bop::EQUAL if a == b && !self.is_user_class(self.type_of(a)) => return Ok(Obj::TRUE),
+            bop::EQUAL if a == b && self.eq_reflexive(a) => return Ok(Obj::TRUE),
             _ => {}
         }
         // Equality with a user class on the right only: its __eq__ first

@@ -44,7 +44,52 @@ pub fn is_signed(code: u8) -> bool {
 
 /// True for the floating-point typecodes.
 pub fn is_float(code: u8) -> bool {
-    matches!(code, b'f' | b'd')
+    matches!(code, b'e' | b'f' | b'd')
+}
+
+/// The value of an IEEE 754 half-precision float (`struct`'s `e`).
+pub fn half_to_f64(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = i32::from((h >> 10) & 0x1f);
+    let mant = f64::from(h & 0x3ff);
+    sign * match exp {
+        0 => mant * 2f64.powi(-24),
+        31 if mant == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (1.0 + mant / 1024.0) * 2f64.powi(exp - 15),
+    }
+}
+
+/// `v` as an IEEE 754 half-precision float, rounded to nearest even (overflow gives
+/// infinity), through its single-precision value.
+pub fn f64_to_half(v: f64) -> u16 {
+    let b = (v as f32).to_bits();
+    let sign = ((b >> 16) & 0x8000) as u16;
+    let exp = ((b >> 23) & 0xff) as i32;
+    let mant = b & 0x7f_ffff;
+    if exp == 0xff {
+        return sign | 0x7c00 | if mant != 0 { 0x200 } else { 0 };
+    }
+    let e = exp - 127 + 15;
+    if e >= 31 {
+        return sign | 0x7c00;
+    }
+    // Keep `shift` low bits' worth of rounding: to nearest, ties to even.
+    let round = |value: u32, shift: u32| -> u32 {
+        let kept = value >> shift;
+        let rem = value & ((1 << shift) - 1);
+        let halfway = 1 << (shift - 1);
+        kept + u32::from(rem > halfway || (rem == halfway && kept & 1 == 1))
+    };
+    if e <= 0 {
+        if e < -10 {
+            return sign;
+        }
+        // Subnormal: units of 2^-24.
+        return sign | round(mant | 0x80_0000, (14 - e) as u32) as u16;
+    }
+    // A carry out of the mantissa rounds up into the exponent, as it should.
+    sign | round(((e as u32) << 23) | mant, 13) as u16
 }
 
 /// The object for one item of `code` stored little-endian in `bytes` (one item's size).
@@ -54,6 +99,7 @@ pub fn get_item(vm: &mut Vm, code: u8, bytes: &[u8]) -> PyResult<Obj> {
     w[..n].copy_from_slice(&bytes[..n]);
     let raw = u64::from_le_bytes(w);
     match code {
+        b'e' => vm.new_float(half_to_f64(raw as u16)),
         b'f' => vm.new_float(f64::from(f32::from_bits(raw as u32))),
         b'd' => vm.new_float(f64::from_bits(raw)),
         b'O' => {
@@ -81,6 +127,7 @@ pub fn get_item(vm: &mut Vm, code: u8, bytes: &[u8]) -> PyResult<Obj> {
 /// Stores `v` as one item of `code` into `out` (one item's size), little-endian.
 pub fn put_item(vm: &mut Vm, code: u8, v: Obj, out: &mut [u8]) -> PyResult<()> {
     let word: [u8; 8] = match code {
+        b'e' => u64::from(f64_to_half(vm.expect_float(v)?)).to_le_bytes(),
         b'f' => u64::from((vm.expect_float(v)? as f32).to_bits()).to_le_bytes(),
         b'd' => vm.expect_float(v)?.to_le_bytes(),
         b'O' => u64::from(v.raw()).to_le_bytes(),
@@ -161,5 +208,16 @@ mod tests {
         assert_eq!(native_size(b'l'), Some(8));
         assert_eq!(standard_size(b'l'), Some(4));
         assert_eq!(native_size(b'z'), None);
+    }
+
+    #[test]
+    fn half_floats_round_trip() {
+        for v in [0.0, 1.5, -2.0, 65504.0, 6.103515625e-05, 5.960464477539063e-08, 0.333251953125] {
+            assert_eq!(half_to_f64(f64_to_half(v)), v, "{v}");
+        }
+        assert_eq!(f64_to_half(1e6), 0x7c00);
+        assert!(half_to_f64(f64_to_half(f64::NAN)).is_nan());
+        // 1 + 2^-11 is halfway between 1 and the next half: ties to even (1).
+        assert_eq!(f64_to_half(1.0 + 2f64.powi(-11)), 0x3c00);
     }
 }

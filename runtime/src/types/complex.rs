@@ -53,6 +53,30 @@ impl Vm {
         }
         self.number_as_f64(o).map(|v| (v, 0.0))
     }
+
+    /// The parts of any object a complex can be made of: a number, or an object with
+    /// `__complex__` (which must return a complex) or `__float__`; else TypeError
+    /// "can't convert X to complex".
+    pub fn expect_complex(&mut self, o: Obj) -> PyResult<(f64, f64)> {
+        if let Some(p) = self.complex_parts(o) {
+            return Ok(p);
+        }
+        if self.is_user_class(self.type_of(o)) {
+            if let Some(r) = crate::rt::call_dunder(self, o, "__complex__", &[])? {
+                if !self.is_complex(r) {
+                    return Err(self.type_error("__complex__ should return a complex object"));
+                }
+                return Ok(self.complex_parts(r).unwrap_or((0.0, 0.0)));
+            }
+            if let Some(r) = crate::rt::call_dunder(self, o, "__float__", &[])? {
+                if let Some(v) = self.float_value(r) {
+                    return Ok((v, 0.0));
+                }
+            }
+        }
+        let n = self.type_name(o);
+        Err(self.type_error(&alloc::format!("can't convert {n} to complex")))
+    }
 }
 
 /// Parses complex text (`1+2j`, `3j`, `(1-2j)`, `4.5`) as `complex(str)` does.
@@ -98,8 +122,8 @@ fn complex_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult
             if vm.is_complex(*o) {
                 return Ok(*o);
             }
-            let r = vm.expect_float(*o)?;
-            vm.new_complex(r, 0.0)
+            let (r, i) = vm.expect_complex(*o)?;
+            vm.new_complex(r, i)
         }
         [a, b, ..] => {
             let (ar, ai) = parts_or_error(vm, *a)?;

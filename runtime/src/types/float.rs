@@ -97,10 +97,22 @@ impl Vm {
 /// Parses float text as `float(str)` does (whitespace, sign, `inf`, `nan`).
 pub fn parse_float_text(text: &[u8]) -> Option<f64> {
     let t = core::str::from_utf8(text).ok()?.trim_ascii();
-    if t.is_empty() || t.contains('_') {
+    if t.is_empty() {
         return None;
     }
-    t.parse::<f64>().ok()
+    if !t.contains('_') {
+        return t.parse::<f64>().ok();
+    }
+    // Underscores are skipped wherever they are among digits (as MicroPython's number
+    // parser does: `1_000.5`, but also `_1`); `inf` and `nan` take none.
+    if t.chars().any(|c| c.is_ascii_alphabetic() && !matches!(c, 'e' | 'E')) {
+        return None;
+    }
+    let plain: alloc::string::String = t.chars().filter(|&c| c != '_').collect();
+    if plain.is_empty() {
+        return None;
+    }
+    plain.parse::<f64>().ok()
 }
 
 fn float_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -108,8 +120,8 @@ fn float_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<O
     if vm.is_float(o) {
         return Ok(o);
     }
-    if vm.is_str(o) || vm.is_exact(o, ids::BYTES) {
-        let b = vm.str_bytes(o).unwrap_or_default();
+    // Text: a str or any buffer (bytes, bytearray, memoryview, ...).
+    if let Some(b) = vm.buffer_or_str(o) {
         return match parse_float_text(&b) {
             Some(v) => vm.new_float(v),
             None => Err(vm.value_error("invalid syntax for number")),

@@ -178,6 +178,24 @@ fn float_digits(mag: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
     }
 }
 
+/// The digits of float `v` for type `ty` as MicroPython prints them: it renders into a
+/// 33-byte buffer (one byte less after a sign), and an `f` rendering longer than that
+/// switches to `g` with one more significant digit (`'%.2f' % 8.888e32` is `8.89e+32`).
+fn float_body(v: f64, ty: char, prec: Option<usize>, alt: bool, sign: char) -> String {
+    let mag = v.abs();
+    if matches!(ty, 'f' | 'F') && mag.is_finite() && mag >= 10.0 {
+        let p = prec.unwrap_or(6);
+        let text = alloc::format!("{mag:e}");
+        let e = text.rsplit_once('e').and_then(|(_, x)| x.parse::<usize>().ok()).unwrap_or(0);
+        let signed = v.is_sign_negative() || sign == '+' || sign == ' ';
+        let room = if signed { 32 } else { 33 };
+        if e + p + 2 > room {
+            return float_digits(mag, if ty == 'F' { 'G' } else { 'g' }, Some(p + 1), alt);
+        }
+    }
+    float_digits(mag, ty, prec, alt)
+}
+
 fn is_int_like(vm: &Vm, o: Obj) -> Option<i64> {
     if o == Obj::TRUE {
         return Some(1);
@@ -439,6 +457,12 @@ fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<(
                 let c = char::from_u32(int_val.unwrap_or(0) as u32).unwrap_or('\u{fffd}');
                 pad_text(c.encode_utf8(&mut [0u8; 4]), p, out);
             }
+            // Float presentation types format the int as a float.
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => {
+                let v = super::int::bigint_to_f64(&n);
+                let digits = float_body(v, ty, prec, prefix, sign);
+                pad_number(v.is_sign_negative(), "", &digits, p, out);
+            }
             _ => return Err(unknown(vm, ty, arg)),
         }
         return Ok(());
@@ -446,7 +470,9 @@ fn format_one(vm: &mut Vm, arg: Obj, spec: &str, out: &mut String) -> PyResult<(
     if let Some(v) = vm.float_value(arg) {
         let digits = match ty {
             '\0' if prec.is_none() => super::float_fmt::float_repr(v.abs()),
-            '\0' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => float_digits(v.abs(), ty, prec, prefix),
+            '\0' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => float_body(v, ty, prec, prefix, sign),
+            // 'n' is 'g' (no locale).
+            'n' => float_digits(v.abs(), 'g', prec, prefix),
             _ => return Err(unknown(vm, ty, arg)),
         };
         pad_number(v.is_sign_negative() && !v.is_nan(), "", &digits, p, out);
@@ -598,6 +624,17 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
             'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
                 let n = match is_int_like(vm, arg) {
                     Some(n) => Some(BigInt::from(n)),
+                    // %d, %i and %u truncate a float.
+                    None if matches!(conv, 'd' | 'i' | 'u') && vm.is_float(arg) => {
+                        let v = vm.float_value(arg).unwrap_or(0.0);
+                        if v.is_nan() {
+                            return Err(vm.value_error("can't convert NaN to int"));
+                        }
+                        if v.is_infinite() {
+                            return Err(vm.new_error(ids::OVERFLOW_ERROR, "can't convert inf to int"));
+                        }
+                        num_traits::FromPrimitive::from_f64(v.trunc())
+                    }
                     None if vm.native_type_id(arg) == ids::INT => vm.bigint_value(vm.native_self(arg)),
                     None if vm.is_user_class(vm.type_of(arg)) => match crate::rt::call_dunder(vm, arg, "__int__", &[])?
                     {
@@ -620,6 +657,13 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
                     p.prefix = false;
                 }
                 format_int(&n, base, upper, prec, None, p, &mut out);
+            }
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
+                // Any number converts (ints and bools too); 6 digits unless told.
+                let v = vm.expect_float(arg)?;
+                let digits = float_body(v, conv, Some(prec.unwrap_or(6)), p.prefix, p.sign);
+                p.prefix = false;
+                pad_number(v.is_sign_negative() && !v.is_nan(), "", &digits, p, &mut out);
             }
             'r' | 's' => {
                 let t = if conv == 'r' {

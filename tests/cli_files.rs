@@ -1,0 +1,57 @@
+//! Files through the `ferropy` command: `open()` modes check the access they allow
+//! (OSError EBADF otherwise, as MicroPython), appending leaves an existing file
+//! untouched until something is written, and `readinto` reads into a buffer.
+//! The expected output was recorded with MicroPython's unix port.
+
+use std::process::Command;
+
+const PROGRAM: &str = r#"
+f = open("t.txt", "w")
+f.write("hello\n")
+f.close()
+a = open("t.txt", "a")
+print(open("t.txt").read() == "hello\n")
+a.write("more\n")
+a.close()
+print(repr(open("t.txt").read()))
+b = bytearray(8)
+f = open("t.txt", "rb")
+print(f.readinto(b), b)
+for mode, op in (("r", "write"), ("a", "read"), ("ab", "readinto"), ("w", "readline")):
+    f = open("t.txt", mode)
+    try:
+        if op == "write":
+            f.write("x")
+        elif op == "readinto":
+            f.readinto(bytearray(2))
+        else:
+            getattr(f, op)()
+        print("no error", mode, op)
+    except OSError as e:
+        print("OSError", mode, op, e.args[0])
+    f.close()
+"#;
+
+const EXPECTED: &str = "True
+'hello\\nmore\\n'
+8 bytearray(b'hello\\nmo')
+OSError r write 9
+OSError a read 9
+OSError ab readinto 9
+OSError w readline 9
+";
+
+#[test]
+fn open_modes_append_and_readinto() {
+    let dir = std::env::temp_dir().join(format!("ferropy_cli_files_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_ferropy"))
+        .args(["-c", PROGRAM])
+        .current_dir(&dir)
+        .output()
+        .expect("run ferropy");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stdout, EXPECTED, "stderr: {stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
