@@ -154,3 +154,35 @@ fn the_command_has_src_frozen_built_in_and_micropypath_can_drop_it() {
     assert!(String::from_utf8_lossy(&without.stderr).ends_with("ImportError: no module named 'functools'\n"));
     assert!(ferropy::FROZEN.iter().any(|(path, _)| *path == "functools.py"));
 }
+
+/// `ferropy -m NAME` runs a frozen module (or a frozen package's `__main__`)
+/// as `__main__`, without the file system.
+#[test]
+fn frozen_modules_run_with_dash_m() {
+    let dir = temp_dir("dashm");
+    write(&dir, "tool.py", "print('tool runs as', __name__)\n");
+    write(&dir, "app/__init__.py", "print('app init')\n");
+    write(&dir, "app/__main__.py", "print('app main as', __name__)\n");
+    let table = frozen_table(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut outputs = Vec::new();
+    for name in ["tool", "app", "nosuch"] {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let (b1, b2) = (buf.clone(), buf.clone());
+        let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+        let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
+        let opts = ferropy::run::RunOptions { path: vec![".frozen".into()], ..Default::default() };
+        let config = VmConfig { frozen: table, ..VmConfig::default() };
+        let mut vm = ferropy::run::new_vm(config, out, err, &opts).expect("vm");
+        vm.st.sys.host = Box::new(NoFiles(calls.clone()));
+        let r = vm.run_main_module(name);
+        let status = ferropy::run::exit_status(&mut vm, r);
+        outputs.push((String::from_utf8_lossy(&buf.lock().unwrap()).into_owned(), status));
+    }
+    assert_eq!(outputs[0], ("tool runs as __main__\n".to_string(), 0));
+    assert_eq!(outputs[1], ("app main as __main__\n".to_string(), 0));
+    assert_eq!(outputs[2].1, 1);
+    assert!(outputs[2].0.ends_with("ImportError: no module named 'nosuch'\n"), "{}", outputs[2].0);
+    assert_eq!(calls.load(Ordering::Relaxed), 0, "the host was asked for files");
+}

@@ -424,13 +424,18 @@ impl Vm {
         };
         for dir in dirs {
             let base = join(&dir, leaf);
-            let file = if self.st.sys.host.stat(&base) == PathKind::Dir {
+            let file = if self.stat_path(&base) == PathKind::Dir {
                 join(&base, "__main__.py")
             } else {
                 alloc::format!("{base}.py")
             };
-            if self.st.sys.host.stat(&file) != PathKind::File {
+            if self.stat_path(&file) != PathKind::File {
                 continue;
+            }
+            if frozen::frozen_rest(&file).is_some() {
+                // A frozen module runs from its image, as `__main__`.
+                self.load_py_module("__main__", Some(&file), None)?;
+                return Ok(());
             }
             let Ok(source) = self.st.sys.host.read_file(&file) else { continue };
             let g = self.main_globals(&file)?;
