@@ -58,3 +58,51 @@ pub fn host_support() -> Option<&'static dyn NativeSupport> {
 pub fn host_emitters() -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
     host_support().and_then(|s| s.emitters())
 }
+
+/// A listing of every native/viper function in `module`: a header with the
+/// function's name, emitter and machine-code size, then its x86-64
+/// instructions (offset, bytes, NASM syntax). `--dis-native` prints it.
+pub fn native_listing(module: &ferropy_bytecode::CompiledModule) -> String {
+    let mut out = String::new();
+    let mut total = 0;
+    list_code(module, &module.root, &mut out, &mut total);
+    if total == 0 {
+        out.push_str("no native code (mark functions @micropython.native/@micropython.viper, or use -X emit=native)\n");
+    }
+    out
+}
+
+fn list_code(
+    module: &ferropy_bytecode::CompiledModule,
+    code: &ferropy_bytecode::RawCode,
+    out: &mut String,
+    total: &mut usize,
+) {
+    use ferropy_bytecode::CodeKind;
+    use std::fmt::Write;
+    if matches!(code.kind, CodeKind::Native | CodeKind::Viper) {
+        let machine = code.code.get(..code.prelude_offset).unwrap_or(&[]);
+        let name = function_name(module, code).unwrap_or("?");
+        let kind = if code.kind == CodeKind::Viper { "viper" } else { "native" };
+        let _ = writeln!(out, "{name} ({kind}, x86-64): {} bytes", machine.len());
+        out.push_str(&ferropy_emit_x64::disasm::listing(machine));
+        out.push('\n');
+        *total += 1;
+    }
+    for child in &code.children {
+        list_code(module, child, out, total);
+    }
+}
+
+/// The function's name, from its prelude.
+fn function_name<'m>(
+    module: &'m ferropy_bytecode::CompiledModule,
+    code: &ferropy_bytecode::RawCode,
+) -> Option<&'m str> {
+    let bytes = code.code.get(code.prelude_offset..)?;
+    let mut pos = 0;
+    ferropy_bytecode::prelude::decode_signature(bytes, &mut pos).ok()?;
+    ferropy_bytecode::prelude::decode_size(bytes, &mut pos).ok()?;
+    let q = ferropy_bytecode::varint::read_vuint(bytes, &mut pos).ok()?;
+    module.qstrs.get(usize::try_from(q).ok()?).map(String::as_str)
+}

@@ -96,3 +96,56 @@ fn empty_and_whitespace_only_inputs_compile() {
         compile_small_stack(src.as_bytes().to_vec()).unwrap_or_else(|e| panic!("{src:?}: {e}"));
     }
 }
+
+/// Compiles `source` with the host's native emitters on a 1 MiB stack and runs it,
+/// returning what it printed (stdout and stderr).
+fn run_native_small_stack(source: String) -> String {
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let (b1, b2) = (buf.clone(), buf.clone());
+            let out: ferropy::runtime::vm::OutputSink =
+                Box::new(move |b: &[u8]| b1.lock().expect("sink").extend_from_slice(b));
+            let err: ferropy::runtime::vm::OutputSink =
+                Box::new(move |b: &[u8]| b2.lock().expect("sink").extend_from_slice(b));
+            let opts = ferropy::run::RunOptions::default();
+            let config = ferropy::runtime::VmConfig::default();
+            ferropy::run::run_source_with(source.as_bytes(), "big.py", config, out, err, &opts);
+            let text = String::from_utf8_lossy(&buf.lock().expect("sink")).into_owned();
+            text
+        })
+        .expect("spawn")
+        .join()
+        .expect("native compile or run panicked or overflowed")
+}
+
+/// Huge native and viper functions, thousands of locals and deep expressions
+/// compile and run (or fail with an error), never a panic.
+#[test]
+fn huge_native_and_viper_functions() {
+    if ferropy::native::host_support().is_none() {
+        return;
+    }
+    let mut src = String::from("import micropython\n@micropython.native\ndef big(x):\n");
+    for i in 0..3000 {
+        src.push_str(&format!("    v{i} = x + {i}\n"));
+    }
+    src.push_str("    return v0 + v2999\nprint(big(1))\n@micropython.viper\ndef vbig(x: int) -> int:\n");
+    for i in 0..3000 {
+        src.push_str(&format!("    w{i} = x * {i}\n"));
+    }
+    src.push_str("    return w2999 + w1\nprint(vbig(2))\n@micropython.native\ndef deep(x):\n    return ");
+    src.push_str(&"(".repeat(150));
+    src.push('x');
+    src.push_str(&" + 1)".repeat(150));
+    src.push_str("\nprint(deep(0))\n");
+    assert_eq!(run_native_small_stack(src), "3001\n6000\n150\n");
+    let too_deep = format!(
+        "import micropython\n@micropython.viper\ndef f(x: int) -> int:\n    return {}x{}\n",
+        "(".repeat(1000),
+        " + 1)".repeat(1000)
+    );
+    let out = run_native_small_stack(too_deep);
+    assert!(out.ends_with("SyntaxError: too deeply nested\n"), "{out}");
+}

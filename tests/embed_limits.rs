@@ -85,6 +85,31 @@ fn deadline_stops_an_endless_loop_and_sleep() {
     still_works(&mut vm);
 }
 
+/// Native and viper loops count against the budget and the deadline too
+/// (their backward jumps reach the runtime while a limit is set).
+#[test]
+fn limits_stop_native_and_viper_loops() {
+    if ferropy::native::host_support().is_none() {
+        return;
+    }
+    let loops = [
+        "@micropython.native\ndef spin():\n    while True:\n        pass\nspin()",
+        "@micropython.viper\ndef spin():\n    i = 0\n    while True:\n        i += 1\nspin()",
+    ];
+    for program in loops {
+        let mut vm = Vm::builder().allow_native_code(true).fuel(100_000).build().unwrap();
+        let err = vm.exec(program).unwrap_err();
+        assert_eq!(err.limit(), Some(Limit::Fuel), "{program}: {err:?}");
+        still_works(&mut vm);
+        let mut vm = Vm::builder().allow_native_code(true).timeout(Duration::from_millis(100)).build().unwrap();
+        let start = Instant::now();
+        let err = vm.exec(program).unwrap_err();
+        assert_eq!(err.limit(), Some(Limit::Deadline), "{program}: {err:?}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+        still_works(&mut vm);
+    }
+}
+
 #[test]
 fn import_allow_list() {
     let mut vm = Vm::builder().allow_imports(["math", "collections"]).build().unwrap();

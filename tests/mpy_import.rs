@@ -67,19 +67,63 @@ fn bad_mpy_files_are_refused_before_running() {
     let mut wrong_version = good.clone();
     wrong_version[1] = 5;
     std::fs::write(dir.join("oldver.mpy"), &wrong_version).unwrap();
+    // Native code without ferropy's mark (as MicroPython's mpy-cross writes it).
     let mut native = good.clone();
     native[2] = (2 << 2) | 3; // arch x64, sub-version 3
     std::fs::write(dir.join("native.mpy"), &native).unwrap();
+    // Native code for another architecture.
+    let mut arm = native_mpy("@micropython.native\ndef f():\n    print('must not run')\nf()\n");
+    arm[2] = (arm[2] & !0x3C) | (5 << 2); // armv7m
+    std::fs::write(dir.join("arm.mpy"), &arm).unwrap();
     let mut truncated = good.clone();
     truncated.truncate(good.len() - 3);
     std::fs::write(dir.join("cut.mpy"), &truncated).unwrap();
-    let main = "for name in ('oldver', 'native', 'cut'):\n    try:\n        __import__(name)\n    except ValueError as e:\n        print(name, e)\n";
+    let main = "for name in ('oldver', 'native', 'arm', 'cut'):\n    try:\n        __import__(name)\n    except ValueError as e:\n        print(name, e)\n";
     let out = run_in(&dir, main);
     let _ = std::fs::remove_dir_all(&dir);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines.len(), 4, "{out}");
     assert_eq!(lines[0], "oldver incompatible .mpy file");
-    assert_eq!(lines[1], "native native code in .mpy unsupported");
-    assert!(lines[2].starts_with("cut invalid .mpy file: "), "{out}");
+    assert_eq!(
+        lines[1],
+        "native native code in .mpy from another implementation (recompile the source with ferropy-cross)"
+    );
+    assert_eq!(lines[2], "arm incompatible .mpy arch");
+    assert!(lines[3].starts_with("cut invalid .mpy file: "), "{out}");
     assert!(!out.contains("must not run"));
+}
+
+/// A `.mpy` with x86-64 machine code, as `ferropy-cross -march=x64` writes it.
+fn native_mpy(source: &str) -> Vec<u8> {
+    let ferropy::cross::args::Parsed::Compile(args) =
+        ferropy::cross::args::parse(&["-march=x64".to_string(), "m.py".to_string()])
+    else {
+        panic!("arguments refused")
+    };
+    let module = ferropy::cross::compile_source(source.as_bytes(), "m.py", &args).expect("compiles");
+    ferropy::cross::mpy_bytes(module, &args)
+}
+
+#[test]
+fn native_and_viper_mpy_files_import_and_run() {
+    if ferropy::native::host_support().is_none() {
+        eprintln!("no native emitter for this host: skipped");
+        return;
+    }
+    let dir = temp_dir("native");
+    let source = "import micropython\n\n@micropython.native\ndef tri(n):\n    return sum(range(n + 1))\n\n\
+                  @micropython.viper\ndef fill(buf, n: int) -> int:\n    p = ptr8(buf)\n    s = 0\n\
+                  \x20   for i in range(n):\n        p[i] = i * 2\n        s += p[i]\n    return s\n\n\
+                  def gen():\n    yield tri(3)\n";
+    let bytes = native_mpy(source);
+    // The header names x86-64 and carries ferropy's arch-flags mark.
+    assert_eq!((bytes[2] >> 2) & 0x0F, ferropy_bytecode::mpy::arch::X64);
+    assert_ne!(bytes[2] & 0x40, 0);
+    std::fs::write(dir.join("fastmod.mpy"), &bytes).unwrap();
+    let out = run_in(
+        &dir,
+        "import fastmod\nb = bytearray(4)\nprint(fastmod.tri(10), fastmod.fill(b, 4), list(b), list(fastmod.gen()))\n",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out, "55 12 [0, 2, 4, 6] [6]\n");
 }

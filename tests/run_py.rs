@@ -27,6 +27,18 @@ fn run(path: &std::path::Path, config: VmConfig, emitter: Option<EmitterKind>) -
     text
 }
 
+/// The files of repository folder `dir` ending in `.ext`, sorted.
+fn files_in(dir: &str, ext: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    paths.sort();
+    paths
+}
+
 fn configs() -> Vec<(&'static str, VmConfig, Option<EmitterKind>)> {
     let stress = || VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
     let host = VmConfig { heap: HeapChoice::Host(HostGcConfig::default()), ..VmConfig::default() };
@@ -41,13 +53,7 @@ fn configs() -> Vec<(&'static str, VmConfig, Option<EmitterKind>)> {
 
 #[test]
 fn run_programs() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/run");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/run")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    paths.sort();
+    let paths = files_in("tests/run", "py");
     assert!(!paths.is_empty());
     let mut failures = Vec::new();
     for path in &paths {
@@ -76,12 +82,7 @@ fn run_programs() {
 #[test]
 fn golden_snippets_run_like_micropython() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut expected_files: Vec<_> = std::fs::read_dir(root.join("tests/mpy_fixtures"))
-        .expect("tests/mpy_fixtures")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "exp"))
-        .collect();
-    expected_files.sort();
+    let expected_files = files_in("tests/mpy_fixtures", "exp");
     assert!(expected_files.len() >= 150, "only {} snippets with expected output", expected_files.len());
     let mut failures = Vec::new();
     for exp_path in &expected_files {
@@ -92,6 +93,34 @@ fn golden_snippets_run_like_micropython() {
             let got = run(&program, config, emitter);
             if got != expected {
                 failures.push(format!("{stem}.py [{label}]\n--- expected\n{expected}--- got\n{got}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The native/viper suite: every `tests/native/NAME.py` (functions under
+/// `@micropython.native`/`@micropython.viper`) must print `NAME.exp` with the
+/// host's emitters, with the default heap, under GC stress and on HostGc.
+/// The same folder is meant to run unchanged on every backend.
+#[test]
+fn native_programs() {
+    if ferropy::native::host_support().is_none() {
+        eprintln!("no native emitter for this host: tests/native skipped");
+        return;
+    }
+    let paths = files_in("tests/native", "py");
+    assert!(paths.len() >= 60, "only {} native tests", paths.len());
+    let mut failures = Vec::new();
+    for path in &paths {
+        let expected = std::fs::read_to_string(path.with_extension("exp")).unwrap_or_default();
+        for (label, config, _) in configs().into_iter().filter(|(l, _, _)| !l.starts_with("native")) {
+            let got = run(path, config, None);
+            if got != expected {
+                failures.push(format!(
+                    "{} [{label}]\n--- expected\n{expected}--- got\n{got}",
+                    path.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+                ));
             }
         }
     }

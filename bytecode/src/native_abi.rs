@@ -26,6 +26,13 @@
 //! offsets into the function's machine code; helpers receive absolute addresses
 //! (`op_addr`: the address of the current operation) and convert them.
 
+/// The `.mpy` arch-flags value that marks machine code from ferropy's emitters
+/// (this ABI, revision 1). MicroPython refuses any file with arch flags on
+/// x86-64, ARM and Xtensa ("incompatible .mpy file"), and ferropy refuses
+/// native `.mpy` files without this value (their code follows MicroPython's
+/// native ABI, not this one).
+pub const MPY_ARCH_FLAGS: u64 = 0x4652_0001;
+
 /// Word index in the context block of the helper table's address.
 pub const CTX_TABLE: i32 = 0;
 /// Word index of the address of the interrupt flag (a byte, non-zero when set).

@@ -10,17 +10,27 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The static library cargo built next to this test binary.
+/// The static library next to this test binary; `cargo test` does not always
+/// produce the `staticlib` artifact, so it is built here when missing.
 fn static_lib() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable");
     let deps = exe.parent().expect("deps dir");
-    for dir in [deps, deps.parent().unwrap_or(deps)] {
-        let lib = dir.join("libferropy_capi.a");
-        if lib.exists() {
-            return lib;
-        }
+    let find =
+        || [deps, deps.parent().unwrap_or(deps)].into_iter().map(|d| d.join("libferropy_capi.a")).find(|l| l.exists());
+    if let Some(lib) = find() {
+        return lib;
     }
-    panic!("libferropy_capi.a not found near {}", deps.display());
+    let profile_dir = deps.parent().unwrap_or(deps);
+    let target_dir = profile_dir.parent().unwrap_or(profile_dir);
+    let release = profile_dir.file_name().is_some_and(|n| n == "release");
+    let mut build = Command::new(env!("CARGO"));
+    build.args(["build", "-p", "ferropy-capi", "--lib"]).env("CARGO_TARGET_DIR", target_dir);
+    if release {
+        build.arg("--release");
+    }
+    let status = build.status().expect("run cargo build");
+    assert!(status.success(), "cargo build -p ferropy-capi failed");
+    find().unwrap_or_else(|| panic!("libferropy_capi.a not found near {}", deps.display()))
 }
 
 /// Names of the `ferropy_*` functions a text declares or defines: an

@@ -67,24 +67,10 @@ pub enum EmitterKind {
     Viper,
 }
 
-/// Viper type codes of parameters and return values (`MP_NATIVE_TYPE_*`).
+/// Viper type codes of parameters and return values (`MP_NATIVE_TYPE_*`; the
+/// codes are defined once, in `ferropy_bytecode::native_abi::vtype`).
 pub mod viper_type {
-    /// A Python object (the default).
-    pub const OBJECT: u8 = 0;
-    /// `bool`
-    pub const BOOL: u8 = 1;
-    /// `int`
-    pub const INT: u8 = 2;
-    /// `uint`
-    pub const UINT: u8 = 3;
-    /// `ptr`
-    pub const PTR: u8 = 4;
-    /// `ptr8`
-    pub const PTR8: u8 = 5;
-    /// `ptr16`
-    pub const PTR16: u8 = 6;
-    /// `ptr32`
-    pub const PTR32: u8 = 7;
+    pub use ferropy_bytecode::native_abi::vtype::*;
 
     /// The type code named by a viper annotation identifier, if it is one.
     pub fn from_name(name: &str) -> Option<u8> {

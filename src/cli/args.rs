@@ -46,6 +46,8 @@ pub struct Args {
     pub compile_only: bool,
     /// `--dis`: print the disassembly of every code object instead of running.
     pub dis: bool,
+    /// `--dis-native`: print each natively compiled function as x86-64 assembly.
+    pub dis_native: bool,
     /// What to run.
     pub target: Target,
     /// Arguments after the target (become `sys.argv[1:]`).
@@ -127,6 +129,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         verbose: 0,
         compile_only: false,
         dis: false,
+        dis_native: false,
         target: Target::Repl,
         rest: Vec::new(),
     };
@@ -138,6 +141,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             "-h" | "--help" => return Ok(Parsed::Help),
             "--version" => return Ok(Parsed::Version),
             "--dis" => args.dis = true,
+            "--dis-native" => args.dis_native = true,
             "-i" => args.inspect = true,
             "-v" => args.verbose += 1,
             "-c" | "-m" => {
@@ -212,6 +216,7 @@ mod tests {
         assert_eq!(run(&["-m", "mod"]).target, Target::Module("mod".into()));
         assert_eq!(run(&[]).target, Target::Repl);
         assert!(run(&["--dis", "f.py"]).dis);
+        assert!(run(&["--dis-native", "f.py"]).dis_native);
         assert!(run(&["-X", "compile-only", "f.py"]).compile_only);
     }
 

@@ -18,6 +18,8 @@ Options:
 -h, --help : print this help message
 --version : print version information
 --dis : print the disassembly of every code object instead of running
+--dis-native : print every @native/@viper function (or, with -X emit=native,
+  every function) as x86-64 assembly with its size, instead of running
 -i : enter the REPL after running
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose
@@ -49,7 +51,7 @@ pub fn main(argv: &[String]) -> i32 {
         Emit::Native => EmitterKind::Native,
         Emit::Viper => EmitterKind::Viper,
     };
-    if args.dis || args.compile_only {
+    if args.dis || args.dis_native || args.compile_only {
         return compile_only(&args, emitter);
     }
     let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
@@ -141,6 +143,10 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         let mut out = std::io::stdout().lock();
         // A closed pipe (e.g. `| head`) is not an error worth reporting.
         let _ = out.write_all(text.as_bytes());
+    }
+    if args.dis_native {
+        let text = crate::native::native_listing(&module);
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
     0
 }

@@ -154,18 +154,37 @@ pub fn compile_source(source: &[u8], source_name: &str, args: &CrossArgs) -> Res
 /// module holds machine code, and carries the arch flags whenever they are non-zero.
 pub fn mpy_bytes(module: CompiledModule, args: &CrossArgs) -> Vec<u8> {
     let native = has_native_code(&module.root);
+    let mut module = module;
+    if native {
+        // `.mpy` viper raw codes have no prelude; ferropy's viper code carries
+        // one, so it is stored as native code (the runtime runs both alike).
+        viper_as_native(&mut module.root);
+    }
     let header = MpyHeader {
         arch: match (native, args.arch) {
             (true, Some(arch)) => arch.mpy_code(),
             _ => ferropy_bytecode::mpy::arch::NONE,
         },
         sub_version: if native { MPY_SUB_VERSION } else { 0 },
-        arch_flags: (args.arch_flags != 0).then_some(args.arch_flags),
+        // ferropy's machine code is marked so that MicroPython refuses it (and
+        // ferropy refuses MicroPython's).
+        arch_flags: if native {
+            Some(ferropy_bytecode::native_abi::MPY_ARCH_FLAGS)
+        } else {
+            (args.arch_flags != 0).then_some(args.arch_flags)
+        },
         small_int_bits: args.small_int_bits,
     };
     let mut out = Vec::new();
     write_mpy_file(&MpyFile { header, module, native_extras: Vec::new() }, &mut out);
     out
+}
+
+fn viper_as_native(code: &mut ferropy_bytecode::RawCode) {
+    if code.kind == ferropy_bytecode::CodeKind::Viper {
+        code.kind = ferropy_bytecode::CodeKind::Native;
+    }
+    code.children.iter_mut().for_each(viper_as_native);
 }
 
 /// The default output name: the input with `.py` replaced by `.mpy` (or `.mpy` added).

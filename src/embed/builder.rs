@@ -182,7 +182,7 @@ impl Builder {
     }
 
     /// The instruction budget of each call from Rust (bytecode instructions;
-    /// a native-code function counts per call).
+    /// in native and viper code, each loop iteration counts).
     ///
     /// ```
     /// use ferropy::embed::{Limit, Vm};

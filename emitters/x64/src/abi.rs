@@ -2,11 +2,11 @@
 //!
 //! ```text
 //! [return address]                 <- 16-byte aligned + 8 at entry
-//! [saved rbp] [saved rbx] [saved r12] [saved r13]
+//! [saved rbp] [saved rbx] [saved r12] [saved r13] [saved r14] [saved r15]
 //! [slot n-1] ... [slot 1] [slot 0] <- rsp after the prologue, 16-byte aligned
 //! ```
 //!
-//! After the return address and the four saved registers (five words) the stack
+//! After the return address and the six saved registers (seven words) the stack
 //! pointer is 8 bytes off a 16-byte boundary, so an **odd** number of slots is
 //! reserved; every table call therefore happens with `rsp` 16-byte aligned as the
 //! ABI requires. Slot `i` is at `[rsp + 8 * i]`.
@@ -14,7 +14,7 @@
 use crate::regs::Reg;
 
 /// Registers saved by the prologue, in push order (popped in reverse).
-pub const SAVED_REGS: [Reg; 4] = [Reg::Rbp, Reg::Rbx, Reg::R12, Reg::R13];
+pub const SAVED_REGS: [Reg; 6] = [Reg::Rbp, Reg::Rbx, Reg::R12, Reg::R13, Reg::R14, Reg::R15];
 
 /// Bytes per stack slot.
 pub const SLOT_BYTES: usize = 8;

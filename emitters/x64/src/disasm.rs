@@ -30,6 +30,8 @@ pub fn decode(code: &[u8]) -> Vec<Line> {
     let mut formatter = NasmFormatter::new();
     formatter.options_mut().set_hex_prefix("0x");
     formatter.options_mut().set_hex_suffix("");
+    formatter.options_mut().set_branch_leading_zeros(false);
+    formatter.options_mut().set_show_branch_size(false);
     let mut instruction = Instruction::default();
     let mut lines = Vec::new();
     while decoder.can_decode() {
@@ -41,6 +43,21 @@ pub fn decode(code: &[u8]) -> Vec<Line> {
         lines.push(Line { offset, bytes, text });
     }
     lines
+}
+
+/// Offsets of bytes that do not decode as a valid x86-64 instruction (empty for
+/// well-formed code).
+pub fn invalid_offsets(code: &[u8]) -> Vec<usize> {
+    let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
+    let mut instruction = Instruction::default();
+    let mut bad = Vec::new();
+    while decoder.can_decode() {
+        decoder.decode_out(&mut instruction);
+        if instruction.is_invalid() {
+            bad.push(instruction.ip() as usize);
+        }
+    }
+    bad
 }
 
 /// A listing: one line per instruction with its offset, bytes and NASM text.
@@ -65,5 +82,7 @@ mod tests {
         let text = listing(&[0x48, 0x01, 0xF8, 0xC3]);
         assert_eq!(text, "0000  4801f8                  add rax,rdi\n0003  c3                      ret\n");
         assert_eq!(decode(&[0xC3])[0].mnemonic(), "ret");
+        assert!(invalid_offsets(&[0x48, 0x01, 0xF8, 0xC3]).is_empty());
+        assert_eq!(invalid_offsets(&[0xC3, 0x0F, 0xFF]), alloc::vec![1]);
     }
 }

@@ -95,8 +95,9 @@ pub const ENTRY_ARGS: [Reg; 6] = [Reg::Rdi, Reg::Rsi, Reg::Rdx, Reg::Rcx, Reg::R
 pub const CALL_ARGS: [Reg; 5] = [Reg::Rdi, Reg::Rsi, Reg::Rdx, Reg::Rcx, Reg::R8];
 /// Emitter temporaries.
 pub const TEMPS: [Reg; 3] = [Reg::Rax, Reg::Rdi, Reg::Rsi];
-/// Callee-saved registers for viper locals.
-pub const LOCALS: [Reg; 3] = [Reg::Rbx, Reg::R12, Reg::R13];
+/// Callee-saved registers kept across table calls: the emitter's context,
+/// state and word-slot pointers, then viper locals.
+pub const LOCALS: [Reg; 5] = [Reg::Rbx, Reg::R12, Reg::R13, Reg::R14, Reg::R15];
 /// Callee-saved register holding the function table's address.
 pub const FUN_TABLE: Reg = Reg::Rbp;
 /// The stack pointer.

@@ -66,6 +66,8 @@ pub(crate) struct Core<S> {
     pending: VecDeque<Stmt>,
     /// The first error met; once set, it is returned again on every call.
     failed: Option<CompileError>,
+    /// Single input only: the source has a physical line end (so empty input is valid).
+    blank_line_seen: bool,
 }
 
 /// Incremental parser of file input: the compiler pulls one top-level statement at a time,
@@ -104,7 +106,11 @@ pub fn parse_eval(source: &str) -> Result<Expr> {
 
 /// REPL single input: one interactive statement (simple statements on a line, or one compound statement).
 pub fn parse_single(source: &str) -> Result<ast::Module> {
-    Core::new(Lexer::new(source)).single_input()
+    let mut core = Core::new(Lexer::new(source));
+    // A physical end of line (one not joined by a backslash) makes the NEWLINE token
+    // that empty single input needs.
+    core.blank_line_seen = source.split('\n').rev().skip(1).any(|line| !line.ends_with('\\'));
+    core.single_input()
 }
 
 impl<S: TokenSource> Core<S> {
@@ -114,7 +120,7 @@ impl<S: TokenSource> Core<S> {
             Ok(tok) => (tok, None),
             Err(err) => (Token { kind: Tok::EndOfInput, pos: err.pos }, Some(err)),
         };
-        Core { source, cur, depth: 0, block_depth: 0, pending: VecDeque::new(), failed }
+        Core { source, cur, depth: 0, block_depth: 0, pending: VecDeque::new(), failed, blank_line_seen: false }
     }
 
     /// The next top-level statement of file input, or None at the end.
@@ -170,9 +176,16 @@ impl<S: TokenSource> Core<S> {
             return Err(err);
         }
         let mut body = Vec::new();
+        // single_input: NEWLINE | simple_stmt | compound_stmt. Blank lines stand for the
+        // NEWLINE; input with no line at all (empty, or only a line continuation) is a
+        // syntax error, as in MicroPython.
         if self.cur.kind == Tok::Newline {
             self.advance()?;
-        } else if self.cur.kind != Tok::EndOfInput {
+        } else if self.cur.kind == Tok::EndOfInput {
+            if !self.blank_line_seen {
+                return Err(self.unexpected());
+            }
+        } else {
             self.statement(&mut body)?;
         }
         while self.cur.kind == Tok::Newline {

@@ -164,3 +164,37 @@ pub fn globals(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 pub fn locals(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(vm.st.frames.last().map(|f| if f.locals.is_null() { f.globals } else { f.locals }).unwrap_or(Obj::NONE))
 }
+
+/// `dir([obj])`: without an argument the names of the local namespace; with one, every
+/// interned name that `obj` has as an attribute, in qstr order (MicroPython probes each
+/// qstr the same way). An instance's `__dir__` method, when it has one, answers instead.
+pub fn dir(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let list = vm.new_list(&[])?;
+    vm.root(list);
+    let Some(&o) = args.first() else {
+        let d = locals(vm, &[], &[])?;
+        if vm.is_dict(d) {
+            for (k, _) in vm.dict_entries(d) {
+                vm.list_append(list, k)?;
+            }
+        }
+        return Ok(list);
+    };
+    let end = crate::qstr::FIRST_DYNAMIC_QSTR_ID + vm.st.qstrs.dynamic_count() as u32;
+    for id in 2..end {
+        let q = crate::qstr::Qstr::from_id(id);
+        let Some(name) = Obj::from_qstr(q) else { continue };
+        // Probing is protected: any exception means "no such attribute".
+        let found = match vm.load_method(o, q) {
+            Ok((f, this)) => Some((f, this)),
+            Err(_) => None,
+        };
+        let Some((f, this)) = found else { continue };
+        if id == 2 && !this.is_null() && !vm.is_class(o) {
+            // `__dir__` (qstr 2, probed first) bound to the object.
+            return vm.call(f, &[this], &[]);
+        }
+        vm.list_append(list, name)?;
+    }
+    Ok(list)
+}

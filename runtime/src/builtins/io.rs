@@ -9,8 +9,9 @@ use crate::vm::Vm;
 
 /// `print(*args, sep=' ', end='\n', file=...)`: with `file`, the text goes to
 /// that stream's `write`. As in MicroPython, `file` must be a built-in stream
-/// (`io.StringIO`, `io.BytesIO`, `sys.stdout`/`stderr`, an opened file); anything
-/// else, `None` included, raises `OSError: stream operation not supported`.
+/// (`io.StringIO`, `io.BytesIO`, `sys.stdout`/`stderr`, an opened file) or derive from
+/// `io.IOBase`; anything else, `None` included, raises `OSError: stream operation not
+/// supported`.
 pub fn print(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let mut sep = String::from(" ");
     let mut end = String::from("\n");
@@ -30,20 +31,44 @@ pub fn print(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
             }
         }
     }
-    let mut out = String::new();
+    // The pieces, in the order MicroPython writes them: each argument, separators, end.
+    let mut pieces = alloc::vec::Vec::new();
     for (i, &a) in args.iter().enumerate() {
         if i > 0 {
-            out.push_str(&sep);
+            pieces.push(sep.clone());
         }
-        vm.print_obj(a, &mut out, false)?;
+        let mut text = String::new();
+        vm.print_obj(a, &mut text, false)?;
+        pieces.push(text);
     }
-    out.push_str(&end);
+    pieces.push(end);
+    let out: String = pieces.concat();
     if file.is_null() {
         vm.write_out(out.as_bytes());
         return Ok(Obj::NONE);
     }
     let t = vm.type_of(file);
-    let is_stream = [ids::STRING_IO, ids::BYTES_IO, ids::TEXT_IO].iter().any(|&id| t == types::type_obj(id));
+    let is_stream =
+        [ids::STRING_IO, ids::BYTES_IO, ids::TEXT_IO, ids::FILE_IO].iter().any(|&id| t == types::type_obj(id));
+    if vm.class_native_base(t) == ids::IO_BASE {
+        // A Python stream (derived from io.IOBase): its `write` gets each piece as a
+        // bytearray, one call per piece as MicroPython's stream layer makes them.
+        let write = vm.intern("write")?;
+        for p in pieces.iter().filter(|p| !p.is_empty()) {
+            vm.with_temps(|vm| {
+                let (fun, this) = vm.load_method(file, write)?;
+                vm.root(fun);
+                let buf = vm.new_bytearray(p.as_bytes())?;
+                vm.root(buf);
+                if this.is_null() {
+                    vm.call(fun, &[buf], &[])
+                } else {
+                    vm.call(fun, &[this, buf], &[])
+                }
+            })?;
+        }
+        return Ok(Obj::NONE);
+    }
     if !is_stream {
         return Err(vm.new_error(ids::OS_ERROR, "stream operation not supported"));
     }

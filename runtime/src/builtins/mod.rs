@@ -4,6 +4,7 @@
 //! one entry in [`FUNCTIONS`] and a function in one of the files here.
 
 mod core;
+mod help;
 mod io;
 mod num;
 mod seq;
@@ -17,7 +18,7 @@ use crate::vm::Vm;
 pub const METHOD_ID_BASE: u32 = 0x10000;
 
 /// The built-in functions, by name.
-pub static FUNCTIONS: [(&str, NativeFn); 39] = [
+pub static FUNCTIONS: [(&str, NativeFn); 41] = [
     ("__build_class__", types::class::build_class),
     ("print", io::print),
     ("len", core::len),
@@ -51,6 +52,8 @@ pub static FUNCTIONS: [(&str, NativeFn); 39] = [
     ("bin", num::bin),
     ("oct", num::oct),
     ("round", num::round),
+    ("dir", core::dir),
+    ("help", help::help),
     // --- imports + system branch ---
     ("exec", crate::modules::exec::exec),
     ("eval", crate::modules::exec::eval),
@@ -148,4 +151,20 @@ pub(crate) fn arg(vm: &mut Vm, args: &[Obj], i: usize) -> PyResult<Obj> {
         Some(&a) => Ok(a),
         None => Err(vm.type_error("function missing required positional argument")),
     }
+}
+
+/// Checks the number of positional arguments of a built-in (`self` included for
+/// methods) with MicroPython's messages: `min == max` for a fixed count.
+pub(crate) fn check_count(vm: &mut Vm, args: &[Obj], min: usize, max: usize) -> PyResult<()> {
+    let n = args.len();
+    let msg = if min == max && n != min {
+        alloc::format!("function takes {min} positional arguments but {n} were given")
+    } else if n < min {
+        alloc::format!("function missing {} required positional arguments", min - n)
+    } else if n > max {
+        alloc::format!("function expected at most {max} arguments, got {n}")
+    } else {
+        return Ok(());
+    };
+    Err(vm.type_error(&msg))
 }

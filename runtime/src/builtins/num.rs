@@ -37,8 +37,9 @@ pub fn divmod(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 pub fn pow(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let (a, b) = (arg(vm, args, 0)?, arg(vm, args, 1)?);
     match args.get(2) {
-        Some(&m) => crate::types::int::int_pow3(vm, a, b, m),
-        None => vm.binary_op(bop::POWER, a, b),
+        // pow(x, y, None) is pow(x, y).
+        Some(&m) if m != Obj::NONE => crate::types::int::int_pow3(vm, a, b, m),
+        _ => vm.binary_op(bop::POWER, a, b),
     }
 }
 
@@ -74,6 +75,7 @@ pub fn oct(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 /// `round(x[, ndigits])`: banker's rounding, as MicroPython.
 pub fn round(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    super::check_count(vm, args, 1, 2)?;
     let o = arg(vm, args, 0)?;
     if let Some(v) = vm.bigint_value(o) {
         let Some(&nd) = args.get(1) else { return vm.new_bigint(&v) };

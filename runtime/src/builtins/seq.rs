@@ -80,10 +80,24 @@ pub fn next(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
             }
         };
     }
+    vm.st.stop_iteration = Obj::NULL;
     let v = vm.iter_next(it)?;
     if v.is_null() {
+        let stop = core::mem::replace(&mut vm.st.stop_iteration, Obj::NULL);
         if let Some(&d) = args.get(1) {
             return Ok(d);
+        }
+        if !stop.is_null() {
+            // A user __next__ ended the iteration. Called on that iterator itself, its
+            // StopIteration goes on unchanged; through a wrapper (map, zip, ...) only its
+            // value survives, as MicroPython's `stop_iteration_arg`.
+            if vm.is_user_class(vm.type_of(it)) {
+                return Err(PyErr(stop));
+            }
+            let args = vm.get(stop, 2);
+            let value = if vm.is_tuple(args) { vm.tuple_items(args).first().copied() } else { None };
+            let e = vm.new_exception(ids::STOP_ITERATION, &[value.unwrap_or(Obj::NONE)])?;
+            return Err(PyErr(e));
         }
         let e = vm.new_exception(ids::STOP_ITERATION, &[])?;
         return Err(PyErr(e));

@@ -1,8 +1,8 @@
-//! The `array` module: `array(typecode[, iterable])` with integer typecodes
-//! `b B h H i I l L q Q` (little-endian items, 32-bit `l`/`L`; `f`/`d` need
-//! the float type and are refused). Layout: `[type, typecode, item count,
-//! data]`, data = a separate heap allocation of the item bytes; the array
-//! exposes them through the buffer protocol.
+//! The `array` module: `array(typecode[, iterable])` with MicroPython's typecodes
+//! `b B h H i I l L q Q f d P O S` (little-endian items, sizes as the 64-bit unix
+//! port; conversions in [`crate::types::binary`]). Layout: `[type, typecode, item
+//! count, data]`, data = a separate heap allocation of the item bytes; the array
+//! exposes them, with its typecode, through the buffer protocol.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -11,7 +11,7 @@ use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::rt;
 use crate::types::buffer::BufferInfo;
-use crate::types::{self, ids, Method, TypeDesc};
+use crate::types::{self, binary, ids, Method, TypeDesc};
 use crate::vm::Vm;
 use ferropy_bytecode::opcode::binary as bop;
 
@@ -20,6 +20,7 @@ pub static ARRAY_FUNCS: TypeDesc = TypeDesc::new("array", ids::OBJECT);
 
 /// The `array` type.
 pub static ARRAY_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(array_make_new),
     print: Some(array_print),
     unary_op: Some(array_unary),
@@ -39,43 +40,18 @@ pub fn init(vm: &mut Vm) -> PyResult<Obj> {
 }
 
 fn item_size(code: u8) -> Option<usize> {
-    Some(match code {
-        b'b' | b'B' => 1,
-        b'h' | b'H' => 2,
-        b'i' | b'I' | b'l' | b'L' => 4,
-        b'q' | b'Q' => 8,
-        _ => return None,
-    })
+    binary::native_size(code)
 }
 
 fn code_of(vm: &Vm, a: Obj) -> u8 {
     vm.get(a, 1).small_int_value().unwrap_or(i32::from(b'B')) as u8
 }
 
-fn encode(code: u8, v: i64) -> [u8; 8] {
-    let _ = code;
-    v.to_le_bytes()
-}
-
-fn decode(code: u8, b: &[u8]) -> i64 {
-    let mut w = [0u8; 8];
-    let n = b.len().min(8);
-    w[..n].copy_from_slice(&b[..n]);
-    let raw = u64::from_le_bytes(w);
-    if matches!(code, b'b' | b'h' | b'i' | b'l' | b'q') {
-        let shift = 64 - 8 * n as u32;
-        ((raw << shift) as i64) >> shift
-    } else {
-        raw as i64
-    }
-}
-
 fn values_bytes(vm: &mut Vm, code: u8, values: &[Obj]) -> PyResult<Vec<u8>> {
     let sz = item_size(code).unwrap_or(1);
-    let mut out = Vec::with_capacity(values.len() * sz);
-    for &v in values {
-        let n = vm.expect_int(v)?;
-        out.extend_from_slice(&encode(code, n)[..sz]);
+    let mut out = alloc::vec![0u8; values.len() * sz];
+    for (&v, slot) in values.iter().zip(out.chunks_mut(sz)) {
+        binary::put_item(vm, code, v, slot)?;
     }
     Ok(out)
 }
@@ -113,7 +89,13 @@ fn data_of(vm: &Vm, a: Obj) -> Vec<u8> {
 
 fn array_buffer(vm: &Vm, a: Obj) -> Option<BufferInfo> {
     let sz = item_size(code_of(vm, a)).unwrap_or(1);
-    Some(BufferInfo { holder: vm.get(a, 3), offset: 0, len: vm.get_usize(a, 2) * sz, writable: true })
+    Some(BufferInfo {
+        holder: vm.get(a, 3),
+        offset: 0,
+        len: vm.get_usize(a, 2) * sz,
+        writable: true,
+        typecode: code_of(vm, a),
+    })
 }
 
 fn array_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -127,8 +109,9 @@ fn array_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<O
     };
     let data = match args.get(1) {
         None => Vec::new(),
+        // bytes and bytearray give their raw bytes; anything else is iterated.
         Some(&src) => match vm.buffer_bytes(src) {
-            Some(b) if !vm.is_exact(src, ids::ARRAY) => b,
+            Some(b) if vm.is_exact(src, ids::BYTES) || vm.is_bytearray(src) => b,
             _ => {
                 let items = vm.collect_iterable(src)?;
                 values_bytes(vm, code, &items)?
@@ -144,7 +127,7 @@ fn items_of(vm: &mut Vm, a: Obj) -> PyResult<Vec<Obj>> {
     let data = data_of(vm, a);
     let mut out = Vec::new();
     for chunk in data.chunks(sz) {
-        let o = vm.new_int(decode(code, chunk))?;
+        let o = binary::get_item(vm, code, chunk)?;
         out.push(vm.root(o));
     }
     Ok(out)
@@ -188,23 +171,19 @@ fn array_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
             let code = code_of(vm, a);
             Ok(Some(new_array(vm, code, &d)?))
         }
-        bop::EQUAL | bop::NOT_EQUAL => {
-            let eq = if vm.is_exact(b, ids::ARRAY) {
-                let (x, y) = (items_of(vm, a)?, items_of(vm, b)?);
-                let mut eq = x.len() == y.len();
-                for (p, q) in x.iter().zip(y.iter()) {
-                    if eq && !vm.equal(*p, *q)? {
-                        eq = false;
-                    }
-                }
-                eq
-            } else {
-                false
-            };
-            Ok(Some(Obj::from_bool(eq == (op == bop::EQUAL))))
+        bop::IN => {
+            // Only a scalar number could be found, and that search is not implemented.
+            if vm.is_int(b) || vm.is_float(b) {
+                return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, ""));
+            }
+            Ok(Some(Obj::FALSE))
         }
-        bop::IN => Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "")),
-        _ => Ok(None),
+        bop::EQUAL | bop::NOT_EQUAL if !vm.is_exact(vm.native_self(b), ids::ARRAY) => {
+            // An array only equals another array (MicroPython's array type does not
+            // compare with other types).
+            Ok(Some(Obj::from_bool(op == bop::NOT_EQUAL)))
+        }
+        _ => binary::compare_buffers(vm, op, a, b),
     }
 }
 
@@ -226,9 +205,7 @@ fn array_subscr(vm: &mut Vm, a: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
             let part = d.get(s * sz..e * sz).unwrap_or(&[]).to_vec();
             return new_array(vm, code, &part);
         }
-        let Some(new) = vm.buffer_bytes(value) else {
-            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "array/bytes required on right side"));
-        };
+        let new = types::memoryview::slice_source(vm, value, sz)?;
         if e * sz > d.len() {
             return Err(vm.value_error("bad slice"));
         }
@@ -238,18 +215,20 @@ fn array_subscr(vm: &mut Vm, a: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     }
     let i = vm.seq_index(index, n, "array")?;
     if value == Obj::SENTINEL {
-        let d = data_of(vm, a);
-        let item = d.get(i * sz..(i + 1) * sz).unwrap_or(&[]);
-        return vm.new_int(decode(code, item));
+        // Read just the item, not the whole buffer.
+        let mut item = alloc::vec![0u8; sz];
+        vm.buffer_read(a, i * sz, &mut item);
+        return binary::get_item(vm, code, &item);
     }
-    let v = vm.expect_int(value)?;
-    vm.buffer_write(a, i * sz, &encode(code, v)[..sz]);
+    let mut item = alloc::vec![0u8; sz];
+    binary::put_item(vm, code, value, &mut item)?;
+    vm.buffer_write(a, i * sz, &item);
     Ok(Obj::NONE)
 }
 
 fn self_array(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     match args.first() {
-        Some(&a) if vm.is_exact(a, ids::ARRAY) => Ok(a),
+        Some(&a) if vm.is_exact(vm.native_self(a), ids::ARRAY) => Ok(vm.native_self(a)),
         _ => Err(vm.type_error("expected an array")),
     }
 }

@@ -1,4 +1,4 @@
-//! The `collections` module: `deque` (`[type, items list, maxlen]`),
+//! The `collections` module: `deque` (`[type, items list, maxlen, overflow check]`),
 //! `namedtuple` (a class derived from `tuple` whose `__new__`, `__repr__`
 //! and `__setattr__` are built-in functions; field values are also stored
 //! as instance attributes) and `OrderedDict`.
@@ -195,10 +195,16 @@ fn deque_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<O
     let items = vm.collect_iterable(src)?;
     let l = vm.new_list(&[])?;
     vm.root(l);
-    let d = vm.alloc(3)?;
+    // MicroPython's third argument: flags, bit 0 = raise IndexError on overflow.
+    let flags = match args.get(2) {
+        Some(&f) => vm.expect_int(f)?,
+        None => 0,
+    };
+    let d = vm.alloc(4)?;
     vm.set(d, 0, types::type_obj(ids::DEQUE));
     vm.set(d, 1, l);
     vm.set(d, 2, Obj::from_small_int(maxlen.min(1 << 29) as i32).unwrap_or(Obj::NONE));
+    vm.set(d, 3, Obj::from_bool(flags & 1 != 0));
     vm.root(d);
     for it in items {
         push(vm, d, it, false)?;
@@ -213,6 +219,9 @@ fn maxlen(vm: &Vm, d: Obj) -> usize {
 fn push(vm: &mut Vm, d: Obj, v: Obj, left: bool) -> PyResult<()> {
     let l = vm.get(d, 1);
     let mut items = vm.list_items(l);
+    if vm.get(d, 3) == Obj::TRUE && items.len() >= maxlen(vm, d) {
+        return Err(vm.new_error(ids::INDEX_ERROR, "full"));
+    }
     if left {
         items.insert(0, v);
     } else {
@@ -294,14 +303,14 @@ fn deque_unary(vm: &mut Vm, op: u8, d: Obj) -> PyResult<Option<Obj>> {
 }
 
 fn deque_subscr(vm: &mut Vm, d: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
+    if value.is_null() {
+        return Err(vm.type_error("'deque' object doesn't support item deletion"));
+    }
     let l = vm.get(d, 1);
     let n = vm.list_len(l);
     let i = vm.seq_index(index, n, "deque")?;
     if value == Obj::SENTINEL {
         return Ok(vm.list_get(l, i));
-    }
-    if value.is_null() {
-        return Err(vm.type_error("'deque' object doesn't support item deletion"));
     }
     vm.list_set(l, i, value);
     Ok(Obj::NONE)

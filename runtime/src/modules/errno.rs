@@ -42,7 +42,9 @@ pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
         let n = vm.qstr_obj(name)?;
         vm.dict_store(d, c, n)?;
     }
-    Ok(())
+    // Read-only, as MicroPython's ROM table.
+    let fixed = crate::types::dict::new_fixed_dict(vm, d)?;
+    vm.set_global(g, "errorcode", fixed)
 }
 
 /// `OSError(errno)`.

@@ -51,9 +51,11 @@ impl Vm {
     /// Loads a `.mpy` file (read and verified before anything runs) as a code unit,
     /// like [`Vm::compile_source`] does for source. Files MicroPython would refuse
     /// are refused with its messages: a bad header or small ints wider than ours,
-    /// "incompatible .mpy file"; native code (no native support in this VM yet),
-    /// "native code in .mpy unsupported"; anything malformed, a ValueError saying
-    /// what is wrong and where.
+    /// "incompatible .mpy file"; native code in a VM without native support,
+    /// "native code in .mpy unsupported"; native code for another architecture,
+    /// "incompatible .mpy arch"; native code from another implementation (not
+    /// marked with `native_abi::MPY_ARCH_FLAGS`), a message saying so; anything
+    /// malformed, a ValueError saying what is wrong and where.
     pub fn load_mpy(&mut self, bytes: &[u8]) -> PyResult<usize> {
         use ferropy_bytecode::mpy::{arch, read_mpy_file};
         let header_ok = bytes.len() >= 4 && bytes[0] == b'M' && bytes[1] == 6 && u32::from(bytes[3]) <= 31;
@@ -61,7 +63,20 @@ impl Vm {
             return Err(self.value_error("incompatible .mpy file"));
         }
         match read_mpy_file(bytes) {
-            Ok(file) if file.header.arch != arch::NONE => Err(self.value_error("native code in .mpy unsupported")),
+            Ok(file) if file.header.arch != arch::NONE => {
+                let Some(support) = self.st.native else {
+                    return Err(self.value_error("native code in .mpy unsupported"));
+                };
+                if file.header.arch != support.arch() {
+                    return Err(self.value_error("incompatible .mpy arch"));
+                }
+                if file.header.arch_flags != Some(ferropy_bytecode::native_abi::MPY_ARCH_FLAGS) {
+                    return Err(self.value_error(
+                        "native code in .mpy from another implementation (recompile the source with ferropy-cross)",
+                    ));
+                }
+                self.load_module(&file.module)
+            }
             Ok(file) => self.load_module(&file.module),
             Err(e) => {
                 let msg = alloc::format!("invalid .mpy file: {e}");
@@ -113,7 +128,9 @@ fn eval_exec(vm: &mut Vm, args: &[Obj], kind: InputKind) -> PyResult<Obj> {
     let code = if vm.type_of(src) == crate::types::type_obj(ids::CODE) {
         vm.get_usize(src, 1)
     } else {
-        let Some(bytes) = vm.str_bytes(src) else { return Err(vm.type_error("expecting str")) };
+        let Some(bytes) = vm.buffer_or_str(src) else {
+            return Err(vm.type_error("object with buffer protocol required"));
+        };
         vm.compile_source(&bytes, "<string>", kind)?
     };
     vm.with_temps(|vm| {
@@ -139,7 +156,9 @@ pub fn compile(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     if args.len() < 3 {
         return Err(vm.type_error("function missing required positional argument"));
     }
-    let Some(src) = vm.str_bytes(args[0]) else { return Err(vm.type_error("expecting str")) };
+    let Some(src) = vm.buffer_or_str(args[0]) else {
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
     let filename = vm.expect_str(args[1])?;
     let mode = vm.expect_str(args[2])?;
     let (kind, m) = match mode.as_str() {

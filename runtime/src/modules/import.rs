@@ -42,6 +42,16 @@ impl Vm {
         let fromlist = self.pop()?;
         self.root(fromlist);
         let level = self.peek(0)?;
+        // `builtins.__import__` replaced by Python code takes over every import statement.
+        let b = self.st.builtins;
+        if let Some(f) = self.dict_get_str(b, "__import__")? {
+            if f != crate::builtins::function_obj("__import__") {
+                let globals = self.frame()?.globals;
+                let n = Obj::from_qstr(q).unwrap_or(Obj::NONE);
+                let m = self.call(f, &[n, globals, Obj::NONE, fromlist, level], &[])?;
+                return self.poke(0, m);
+            }
+        }
         let level = self.int_value(level).unwrap_or(0);
         let name = self.qstr_text(q);
         let m = self.import_name(&name, fromlist, level)?;
@@ -77,15 +87,34 @@ impl Vm {
     pub(crate) fn op_import_star(&mut self) -> PyResult<()> {
         let m = self.pop()?;
         self.root(m);
-        if !self.is_module(m) {
-            return Err(self.type_error("import * needs a module"));
-        }
-        let g = self.get(m, 1);
         let target = match self.st.frames.last() {
             Some(f) if !f.locals.is_null() => f.locals,
             Some(f) => f.globals,
             None => return Ok(()),
         };
+        // `__all__` names exactly what is imported (any object can stand in for a module).
+        let all_q = self.intern("__all__")?;
+        if let Ok(Some(all)) = self.load_attr_opt(m, all_q) {
+            self.root(all);
+            for name in self.collect_iterable(all)? {
+                let text = self.expect_str(name)?;
+                let q = self.intern(&text)?;
+                let v = self.load_attr(m, q)?;
+                let k = Obj::from_qstr(q).unwrap_or(Obj::NONE);
+                self.dict_store(target, k, v)?;
+            }
+            return Ok(());
+        }
+        // Otherwise every public name of its `__dict__`.
+        let g = if self.is_module(m) {
+            self.get(m, 1)
+        } else {
+            let q = self.intern("__dict__")?;
+            self.load_attr(m, q)?
+        };
+        if !self.is_dict(g) {
+            return Err(self.type_error("import * needs a module"));
+        }
         for (k, v) in self.dict_entries(g) {
             let name = self.str_text(k).unwrap_or_default();
             if !name.starts_with('_') {

@@ -22,8 +22,9 @@ const SIZE: usize = 6;
 const F_WRITE: u32 = 1;
 const F_APPEND: u32 = 2;
 
-static STREAM_METHODS: [Method; 11] = [
+static STREAM_METHODS: [Method; 12] = [
     Method::new("write", s_write),
+    Method::new("readinto", s_readinto),
     Method::new("read", s_read),
     Method::new("readline", s_readline),
     Method::new("getvalue", s_getvalue),
@@ -38,6 +39,7 @@ static STREAM_METHODS: [Method; 11] = [
 
 /// `io.StringIO`.
 pub static STRING_IO_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(stringio_new),
     print: Some(stream_print),
     getiter: Some(crate::rt::iter::self_iter),
@@ -48,6 +50,7 @@ pub static STRING_IO_TYPE: TypeDesc = TypeDesc {
 
 /// `io.BytesIO`.
 pub static BYTES_IO_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(bytesio_new),
     print: Some(stream_print),
     getiter: Some(crate::rt::iter::self_iter),
@@ -64,13 +67,44 @@ static STD_METHODS: [Method; 4] = [
 ];
 
 /// The standard streams' type (`sys.stdout` and friends).
-pub static TEXT_IO_TYPE: TypeDesc =
-    TypeDesc { print: Some(std_print), methods: &STD_METHODS, ..TypeDesc::new("TextIOWrapper", ids::OBJECT) };
+pub static TEXT_IO_TYPE: TypeDesc = TypeDesc {
+    print: Some(std_print),
+    attr: Some(std_attr),
+    methods: &STD_METHODS,
+    ..TypeDesc::new("TextIOWrapper", ids::OBJECT)
+};
+
+/// The binary layer of a standard stream (`sys.stdout.buffer`, `[type, fd]`).
+pub static FILE_IO_TYPE: TypeDesc =
+    TypeDesc { print: Some(std_print), methods: &STD_METHODS, ..TypeDesc::new("FileIO", ids::OBJECT) };
+
+/// `io.IOBase`: a base for Python stream classes (`print(file=...)` calls their `write`).
+pub static IO_BASE_TYPE: TypeDesc =
+    TypeDesc { subclassable: true, make_new: Some(iobase_new), ..TypeDesc::new("IOBase", ids::OBJECT) };
+
+fn iobase_new(vm: &mut Vm, t: Obj, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let o = vm.alloc(1)?;
+    vm.set(o, 0, t);
+    Ok(o)
+}
+
+/// `buffer` of a standard text stream: its binary (`FileIO`) layer.
+fn std_attr(vm: &mut Vm, o: Obj, name: crate::qstr::Qstr) -> PyResult<Option<Obj>> {
+    if vm.qstr_text(name) != "buffer" {
+        return Ok(None);
+    }
+    let b = vm.alloc(2)?;
+    vm.set(b, 0, crate::types::type_obj(ids::FILE_IO));
+    let fd = vm.get(o, 1);
+    vm.set(b, 1, fd);
+    Ok(Some(b))
+}
 
 /// Fills `io`'s globals.
 pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
     vm.set_global(g, "StringIO", crate::types::type_obj(ids::STRING_IO))?;
     vm.set_global(g, "BytesIO", crate::types::type_obj(ids::BYTES_IO))?;
+    vm.set_global(g, "IOBase", crate::types::type_obj(ids::IO_BASE))?;
     vm.set_global(g, "open", crate::builtins::function_obj("open"))
 }
 
@@ -98,14 +132,15 @@ pub fn write_to(vm: &mut Vm, file: Obj, text: &str) -> PyResult<()> {
 
 fn std_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
     let fd = vm.get(o, 1).small_int_value().unwrap_or(0);
-    out.push_str(&alloc::format!("<io.TextIOWrapper {fd}>"));
+    let name = vm.type_name(o);
+    out.push_str(&alloc::format!("<io.{name} {fd}>"));
     Ok(())
 }
 
 fn std_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
     let data = crate::builtins::arg(vm, args, 1)?;
-    let Some(bytes) = vm.str_bytes(data) else {
+    let Some(bytes) = vm.buffer_or_str(data) else {
         let n = vm.type_name(data);
         let _ = n;
         return Err(vm.type_error("object with buffer protocol required"));
@@ -213,6 +248,7 @@ fn make_value(vm: &mut Vm, s: Obj, data: &[u8]) -> PyResult<Obj> {
 
 fn self_arg(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
+    let s = vm.native_self(s);
     let t = vm.type_of(s);
     if t != crate::types::type_obj(ids::STRING_IO) && t != crate::types::type_obj(ids::BYTES_IO) {
         return Err(vm.type_error("stream expected"));
@@ -220,29 +256,57 @@ fn self_arg(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     Ok(s)
 }
 
+/// `write(buf)`, and MicroPython's extended forms `write(buf, max_len)` and
+/// `write(buf, offset, max_len)` (offset clamped to the data, length to what remains).
 fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_arg(vm, args)?;
     check_open(vm, s)?;
     let d = crate::builtins::arg(vm, args, 1)?;
-    let data = match vm.str_bytes(d) {
+    let data = match vm.buffer_or_str(d) {
         Some(b) => b,
-        _ => {
-            let n = vm.type_name(d);
-            let _ = n;
-            return Err(vm.type_error("object with buffer protocol required"));
+        _ => return Err(vm.type_error("object with buffer protocol required")),
+    };
+    let count = |vm: &mut Vm, i: usize| -> PyResult<Option<usize>> {
+        match args.get(i) {
+            Some(&o) => Ok(Some(usize::try_from(vm.expect_int(o)?).unwrap_or(0))),
+            None => Ok(None),
         }
     };
+    let (off, max_len) = if args.len() > 3 { (count(vm, 2)?.unwrap_or(0), count(vm, 3)?) } else { (0, count(vm, 2)?) };
+    let data = &data[off.min(data.len())..];
+    let data = &data[..max_len.unwrap_or(usize::MAX).min(data.len())];
     let mut buf = buf_data(vm, s);
-    let pos = (vm.get_usize(s, POS)).min(buf.len());
+    // Writing past the end fills the gap with zero bytes.
+    let pos = vm.get_usize(s, POS);
     let end = pos + data.len();
     if end > buf.len() {
         buf.resize(end, 0);
     }
-    buf[pos..end].copy_from_slice(&data);
+    buf[pos..end].copy_from_slice(data);
     let nb = make_value(vm, s, &buf)?;
     vm.set(s, BUF, nb);
     vm.set_u32(s, POS, end as u32);
     vm.new_int(data.len() as i64)
+}
+
+/// `readinto(buf[, n])`: reads into a writable buffer, returns the byte count.
+fn s_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    check_open(vm, s)?;
+    let dst = crate::builtins::arg(vm, args, 1)?;
+    let Some(info) = vm.buffer_info(dst).filter(|i| i.writable) else {
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
+    let mut n = info.len;
+    if let Some(&m) = args.get(2) {
+        n = n.min(usize::try_from(vm.expect_int(m)?).unwrap_or(0));
+    }
+    let buf = buf_data(vm, s);
+    let pos = vm.get_usize(s, POS).min(buf.len());
+    let got = &buf[pos..(pos + n).min(buf.len())];
+    vm.buffer_write(dst, 0, got);
+    vm.set_u32(s, POS, (pos + got.len()) as u32);
+    vm.new_int(got.len() as i64)
 }
 
 fn take(vm: &mut Vm, s: Obj, n: Option<usize>, line: bool) -> PyResult<Obj> {

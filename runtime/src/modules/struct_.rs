@@ -1,14 +1,15 @@
 //! The `struct` module: `pack`, `pack_into`, `unpack`, `unpack_from`,
 //! `calcsize`, with MicroPython's format characters (`b B h H i I l L q Q f d
-//! s x`, an optional count before each) and byte orders (`<`, `>`, `!`, and
-//! `@` = native little-endian with alignment, 32-bit sizes). Integers are
-//! truncated to the field size as MicroPython 1.x does.
+//! P O s x`, an optional count before each) and byte orders (`<`, `>`, `!`, and
+//! `@` = native little-endian with alignment and the 64-bit unix port's sizes).
+//! Integers are truncated to the field size as MicroPython 1.x does; items convert
+//! through [`crate::types::binary`].
 
 use alloc::vec::Vec;
 
 use crate::error::PyResult;
 use crate::obj::Obj;
-use crate::types::{ids, Method, TypeDesc};
+use crate::types::{binary, ids, Method, TypeDesc};
 use crate::vm::Vm;
 
 /// The module's function table (a pseudo-type holding plain functions).
@@ -69,7 +70,7 @@ fn parse(vm: &mut Vm, fmt: Obj) -> PyResult<Format> {
             // A repeat count with no type after it.
             return Err(vm.value_error("bad typecode"));
         };
-        if size_of(ty).is_none() && ty != b's' && ty != b'x' {
+        if size_of(ty, native).is_none() && ty != b's' && ty != b'x' {
             return Err(vm.value_error("bad typecode"));
         }
         fields.push(Field { ty, count });
@@ -78,14 +79,13 @@ fn parse(vm: &mut Vm, fmt: Obj) -> PyResult<Format> {
     Ok(Format { little, native, fields })
 }
 
-fn size_of(ty: u8) -> Option<usize> {
-    Some(match ty {
-        b'b' | b'B' | b'?' => 1,
-        b'h' | b'H' => 2,
-        b'i' | b'I' | b'l' | b'L' | b'f' => 4,
-        b'q' | b'Q' | b'd' => 8,
-        _ => return None,
-    })
+fn size_of(ty: u8, native: bool) -> Option<usize> {
+    match ty {
+        b'?' => Some(1),
+        b'S' => None,
+        _ if native => binary::native_size(ty),
+        _ => binary::standard_size(ty),
+    }
 }
 
 /// Total size and number of values.
@@ -99,7 +99,7 @@ fn layout(f: &Format) -> (usize, usize) {
                 items += 1;
             }
             ty => {
-                let sz = size_of(ty).unwrap_or(1);
+                let sz = size_of(ty, f.native).unwrap_or(1);
                 for _ in 0..fl.count {
                     if f.native {
                         size = size.div_ceil(sz) * sz;
@@ -134,33 +134,15 @@ fn pack_values(vm: &mut Vm, f: &Format, values: &[Obj], out: &mut [u8]) -> PyRes
                 p += fl.count;
             }
             ty => {
-                let sz = size_of(ty).unwrap_or(1);
+                let sz = size_of(ty, f.native).unwrap_or(1);
                 for _ in 0..fl.count {
                     let Some(&v) = vals.next() else { return Ok(()) };
                     if f.native {
                         p = p.div_ceil(sz) * sz;
                     }
-                    let bytes: [u8; 8] = match ty {
-                        b'f' => {
-                            let x = vm.expect_int(v)? as f32;
-                            let mut b = [0u8; 8];
-                            b[..4].copy_from_slice(&x.to_le_bytes());
-                            b
-                        }
-                        b'd' => (vm.expect_int(v)? as f64).to_le_bytes(),
-                        _ => {
-                            let n = match vm.int_value(v) {
-                                Some(n) => n,
-                                None if v == Obj::TRUE => 1,
-                                None if v == Obj::FALSE => 0,
-                                None => {
-                                    let msg = alloc::format!("can't convert {} to int", vm.type_name(v));
-                                    return Err(vm.type_error(&msg));
-                                }
-                            };
-                            n.to_le_bytes()
-                        }
-                    };
+                    let code = if ty == b'?' { b'B' } else { ty };
+                    let mut bytes = [0u8; 8];
+                    binary::put_item(vm, code, v, &mut bytes[..sz])?;
                     let field = &mut out[p..p + sz];
                     field.copy_from_slice(&bytes[..sz]);
                     if !f.little {
@@ -243,7 +225,7 @@ fn unpack_from(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
                 p += fl.count;
             }
             ty => {
-                let sz = size_of(ty).unwrap_or(1);
+                let sz = size_of(ty, f.native).unwrap_or(1);
                 for _ in 0..fl.count {
                     if f.native {
                         p = base + (p - base).div_ceil(sz) * sz;
@@ -253,20 +235,8 @@ fn unpack_from(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
                     if !f.little {
                         b[..sz].reverse();
                     }
-                    let raw = u64::from_le_bytes(b);
-                    let signed = matches!(ty, b'b' | b'h' | b'i' | b'l' | b'q');
-                    let v = if matches!(ty, b'f' | b'd') {
-                        return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "float typecodes need float support"));
-                    } else if signed {
-                        let shift = 64 - 8 * sz as u32;
-                        ((raw << shift) as i64) >> shift
-                    } else {
-                        raw as i64
-                    };
-                    if ty == b'Q' && v < 0 {
-                        return Err(vm.new_error(ids::OVERFLOW_ERROR, "overflow converting long int to machine word"));
-                    }
-                    let o = vm.new_int(v)?;
+                    let code = if ty == b'?' { b'B' } else { ty };
+                    let o = binary::get_item(vm, code, &b[..sz])?;
                     out.push(vm.root(o));
                     p += sz;
                 }

@@ -32,7 +32,9 @@ pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
     vm.set_global(g, "platform", v)?;
     let v = vm.qstr_obj("little")?;
     vm.set_global(g, "byteorder", v)?;
-    let v = vm.new_int(i64::from(i32::MAX))?;
+    // The largest machine-sized signed value, as MicroPython's MP_SSIZE_MAX
+    // (viper's machine words have this width).
+    let v = vm.new_int(isize::MAX as i64)?;
     vm.set_global(g, "maxsize", v)?;
     let text = alloc::format!("3.4.0; ferropy {}", env!("CARGO_PKG_VERSION"));
     let v = vm.new_str(&text)?;
@@ -45,18 +47,16 @@ pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
     let ps2 = vm.new_str("... ")?;
     vm.set_global(g, "ps2", ps2)?;
     vm.with_temps(|vm| {
-        let ig = crate::types::dict::new_dict(vm, 0)?;
-        vm.root(ig);
+        // An attrtuple, as MicroPython's (a tuple with named fields).
         let n = vm.qstr_obj("micropython")?;
-        vm.set_global(ig, "name", n)?;
         let ver = [VERSION.0, VERSION.1, VERSION.2].map(|x| Obj::from_small_int(x as i32).unwrap_or(Obj::NONE));
         let ver = vm.new_tuple(&ver)?;
-        vm.set_global(ig, "version", ver)?;
+        vm.root(ver);
         let mpy = vm.new_int(MPY)?;
-        vm.set_global(ig, "_mpy", mpy)?;
+        vm.root(mpy);
         let b = vm.new_str("ferropy")?;
-        vm.set_global(ig, "_build", b)?;
-        let imp = vm.new_module("implementation", ig)?;
+        vm.root(b);
+        let imp = vm.new_attrtuple(&["name", "version", "_mpy", "_build"], &[n, ver, mpy, b])?;
         vm.set_global(g, "implementation", imp)
     })?;
     for (name, fd) in [("stdin", 0), ("stdout", 1), ("stderr", 2)] {

@@ -25,6 +25,30 @@ fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::
     // SAFETY: `ctx.vm` was made from the `&mut Vm` that started the call, which
     // is not used until the call returns; helpers run one at a time on this thread.
     let Some(vm) = (unsafe { ctx.vm.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
+    guarded(ctx, vm, f)
+}
+
+/// Runs a helper body; with `std`, a Rust panic inside it becomes a pending
+/// exception instead of unwinding into machine code (which would abort).
+#[cfg(feature = "std")]
+fn guarded(
+    ctx: &mut NativeCtx,
+    vm: &mut crate::vm::Vm,
+    f: impl FnOnce(&mut NativeCtx, &mut crate::vm::Vm) -> usize,
+) -> usize {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *ctx, &mut *vm)));
+    r.unwrap_or_else(|_| {
+        ctx.pending = Some(vm.internal_error("internal error in the runtime (a Rust panic)"));
+        ferropy_bytecode::native_abi::status::ERROR
+    })
+}
+
+#[cfg(not(feature = "std"))]
+fn guarded(
+    ctx: &mut NativeCtx,
+    vm: &mut crate::vm::Vm,
+    f: impl FnOnce(&mut NativeCtx, &mut crate::vm::Vm) -> usize,
+) -> usize {
     f(ctx, vm)
 }
 

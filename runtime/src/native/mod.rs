@@ -71,6 +71,10 @@ pub struct NativeCtx {
     pub pending: Option<PyErr>,
 }
 
+/// A byte that is never zero: the interrupt flag native code reads while a
+/// resource limit is active.
+static ALWAYS_CHECK: u8 = 1;
+
 /// Stack bytes native code may use (nested native calls recurse on the machine
 /// stack); deeper calls raise the recursion error.
 pub const NATIVE_STACK_BUDGET: usize = 1024 * 1024;
@@ -115,7 +119,14 @@ impl Vm {
         // reaches back into the VM only through `ctx.vm`.
         let code_ref: *const dyn NativeCode = &**native;
         let resume = if ip == 0 { 0 } else { base + ip };
-        let interrupt = &*self.st.sys.interrupt as *const core::sync::atomic::AtomicBool as usize;
+        // With a fuel budget or a deadline, every backward jump of the code
+        // must reach the runtime: point its interrupt check at a byte that is
+        // always set (the helper then checks the real flag and the limits).
+        let interrupt = if self.st.limits.active() {
+            &ALWAYS_CHECK as *const u8 as usize
+        } else {
+            &*self.st.sys.interrupt as *const core::sync::atomic::AtomicBool as usize
+        };
         let mut ctx = NativeCtx {
             table: glue::HELPERS.as_ptr() as usize,
             interrupt,

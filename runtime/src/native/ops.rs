@@ -113,7 +113,7 @@ pub(super) fn interrupt(vm: &mut Vm, ctx: &mut NativeCtx, op_addr: usize) -> usi
         f.ip = op_ip + 1;
     }
     vm.st.native_op = op::JUMP;
-    match vm.check_interrupt() {
+    match vm.check_interrupt().and_then(|()| vm.tick()) {
         Ok(()) => status::CONTINUE,
         Err(e) => fail(ctx, e),
     }

@@ -50,6 +50,25 @@ impl Vm {
     /// Looks `name` up in class `cls` and its bases (depth first, as MicroPython).
     /// Returns the value and, for built-in methods, how they bind.
     pub fn class_lookup(&mut self, cls: Obj, name: Qstr, depth: usize) -> PyResult<Option<(Obj, Option<MethodKind>)>> {
+        let user = self.is_user_class(cls);
+        let found = self.class_lookup_in(cls, name, depth, user)?;
+        if found.is_none() && user {
+            // `object` comes after every base, as in MicroPython (where built-in types
+            // do not derive from it): a later Python base wins over `object`'s methods.
+            return self.class_lookup_in(types::type_obj(ids::OBJECT), name, 0, false);
+        }
+        Ok(found)
+    }
+
+    /// [`Vm::class_lookup`] without the final `object`: with `skip_object`, built-in
+    /// bases are searched without `object`.
+    fn class_lookup_in(
+        &mut self,
+        cls: Obj,
+        name: Qstr,
+        depth: usize,
+        skip_object: bool,
+    ) -> PyResult<Option<(Obj, Option<MethodKind>)>> {
         if depth > 64 {
             return Ok(None);
         }
@@ -57,6 +76,9 @@ impl Vm {
             let mut cur = Some(id);
             let text = self.qstr_text(name);
             while let Some(tid) = cur {
+                if skip_object && tid == ids::OBJECT {
+                    break;
+                }
                 let Some(d) = types::desc(tid) else { break };
                 if let Some(i) = d.method_index(&text) {
                     let kind = d.methods.get(i).map(|m| m.kind);
@@ -75,11 +97,38 @@ impl Vm {
             return Ok(Some((v, None)));
         }
         for base in self.tuple_items(self.get(cls, 2)) {
-            if let Some(found) = self.class_lookup(base, name, depth + 1)? {
+            if let Some(found) = self.class_lookup_in(base, name, depth + 1, skip_object)? {
                 return Ok(Some(found));
             }
         }
         Ok(None)
+    }
+
+    /// The `name` method (`__get__`, `__set__`, ...) of a class attribute that is a
+    /// descriptor: an instance of a Python class defining it. Looked up on the class
+    /// only, so `__getattr__` is never asked.
+    pub(crate) fn descriptor_method(&mut self, member: Obj, name: &str) -> PyResult<Option<Obj>> {
+        let t = self.type_of(member);
+        if !self.is_user_class(t) {
+            return Ok(None);
+        }
+        let q = self.intern(name)?;
+        Ok(match self.class_lookup(t, q, 0)? {
+            Some((f, None)) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// A class attribute `member` read through instance `obj`: the result of its
+    /// `__get__(obj, type(obj))` when it is a descriptor, else itself.
+    fn descriptor_get(&mut self, member: Obj, obj: Obj) -> PyResult<Obj> {
+        match self.descriptor_method(member, "__get__")? {
+            Some(f) => {
+                let t = self.type_of(obj);
+                self.call(f, &[member, obj, t], &[])
+            }
+            None => Ok(member),
+        }
     }
 
     /// Loads `obj.name` as a method call target: `(function, self)` where self is
@@ -87,7 +136,8 @@ impl Vm {
     pub fn load_method(&mut self, obj: Obj, name: Qstr) -> PyResult<(Obj, Obj)> {
         let t = self.type_of(obj);
         let is_instance = self.is_user_class(t);
-        if is_instance || (t.builtin_type_id().is_some() && !self.is_class(obj) && !self.is_module(obj)) {
+        let plain = t.builtin_type_id().is_some_and(|id| id != ids::SUPER);
+        if is_instance || (plain && !self.is_class(obj) && !self.is_module(obj)) {
             if is_instance {
                 let d = self.get(obj, 1);
                 let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
@@ -99,11 +149,15 @@ impl Vm {
             }
             if let Some((found, kind)) = self.class_lookup(t, name, 0)? {
                 return match self.classify(found, kind) {
+                    Binding::Plain(v) if is_instance => Ok((self.descriptor_get(v, obj)?, Obj::NULL)),
                     Binding::Plain(v) => Ok((v, Obj::NULL)),
                     Binding::Method(f) if kind.is_some() => Ok((f, self.native_self(obj))),
                     Binding::Method(f) => Ok((f, obj)),
                     Binding::ClassMethod(f) => Ok((f, t)),
-                    Binding::Property(getter) => Ok((self.call(getter, &[obj], &[])?, Obj::NULL)),
+                    Binding::Property(getter) if getter != Obj::NONE => {
+                        Ok((self.call(getter, &[obj], &[])?, Obj::NULL))
+                    }
+                    Binding::Property(_) => Ok((self.load_attr(obj, name)?, Obj::NULL)),
                 };
             }
         }
@@ -134,6 +188,9 @@ impl Vm {
         let text = self.qstr_text(name);
         if self.is_module(obj) {
             let g = self.get(obj, 1);
+            if text == "__dict__" {
+                return Ok(Some(g));
+            }
             let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
             return self.dict_get(g, key);
         }
@@ -142,8 +199,30 @@ impl Vm {
                 let n = self.class_name(obj);
                 return Ok(Some(self.new_str(&n)?));
             }
-            if text == "__bases__" && self.is_user_class(obj) {
-                return Ok(Some(self.get(obj, 2)));
+            if text == "__bases__" {
+                // As MicroPython: `object` has none, every other class at least `object`.
+                let object = types::type_obj(ids::OBJECT);
+                if obj == object {
+                    return Ok(Some(self.new_tuple(&[])?));
+                }
+                if self.is_user_class(obj) && !self.tuple_items(self.get(obj, 2)).is_empty() {
+                    return Ok(Some(self.get(obj, 2)));
+                }
+                return Ok(Some(self.new_tuple(&[object])?));
+            }
+            if text == "__dict__" && self.is_user_class(obj) {
+                return Ok(Some(self.get(obj, 3)));
+            }
+            if let (true, Some(id)) = (text == "__dict__", obj.builtin_type_id()) {
+                // A built-in type's own methods, in a new dict.
+                let d = types::dict::new_dict(self, 0)?;
+                self.root(d);
+                let methods = types::desc(id).map_or(&[][..], |t| t.methods);
+                for (i, m) in methods.iter().enumerate() {
+                    let k = self.qstr_obj(m.name)?;
+                    self.dict_store(d, k, Vm::builtin_method_obj(id, i))?;
+                }
+                return Ok(Some(d));
             }
             return match self.class_lookup(obj, name, 0)? {
                 Some((found, kind)) => match self.classify(found, kind) {
@@ -169,11 +248,20 @@ impl Vm {
                 return Ok(Some(d));
             }
         }
+        if t == types::type_obj(ids::SUPER) {
+            // A super object's attributes are its class's bases', never its own type's.
+            if let Some(f) = self.desc_of(obj).attr {
+                return f(self, obj, name);
+            }
+        }
         if let Some((found, kind)) = self.class_lookup(t, name, 0)? {
             return Ok(Some(match self.classify(found, kind) {
+                Binding::Plain(v) if self.is_user_class(t) => self.descriptor_get(v, obj)?,
                 Binding::Plain(v) => v,
                 Binding::Method(f) => self.new_bound_method(f, obj)?,
                 Binding::ClassMethod(f) => self.new_bound_method(f, t)?,
+                // A property without a getter: no such attribute.
+                Binding::Property(getter) if getter == Obj::NONE => return Ok(None),
                 Binding::Property(getter) => self.call(getter, &[obj], &[])?,
             }));
         }
@@ -236,11 +324,26 @@ impl Vm {
             let t = self.type_of(obj);
             if let Some((found, None)) = self.class_lookup(t, name, 0)? {
                 if self.type_of(found) == types::type_obj(ids::PROPERTY) {
-                    let setter = self.get(found, 2);
-                    if setter.is_null() || setter == Obj::NONE {
+                    // Slot 2 is the setter, slot 3 the deleter.
+                    let f = self.get(found, if value.is_null() { 3 } else { 2 });
+                    if f.is_null() || f == Obj::NONE {
                         return Err(self.new_error(ids::ATTRIBUTE_ERROR, "can't set attribute"));
                     }
-                    self.call(setter, &[obj, value], &[])?;
+                    if value.is_null() {
+                        self.call(f, &[obj], &[])?;
+                    } else {
+                        self.call(f, &[obj, value], &[])?;
+                    }
+                    return Ok(());
+                }
+                // A descriptor's `__set__(obj, value)` / `__delete__(obj)`.
+                let hook = if value.is_null() { "__delete__" } else { "__set__" };
+                if let Some(f) = self.descriptor_method(found, hook)? {
+                    if value.is_null() {
+                        self.call(f, &[found, obj], &[])?;
+                    } else {
+                        self.call(f, &[found, obj, value], &[])?;
+                    }
                     return Ok(());
                 }
             }

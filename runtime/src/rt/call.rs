@@ -16,6 +16,19 @@ pub fn call_dunder(vm: &mut Vm, obj: Obj, name: &str, args: &[Obj]) -> PyResult<
     let q = vm.intern(name)?;
     let Some((f, kind)) = vm.class_lookup(t, q, 0)? else { return Ok(None) };
     let mut full = Vec::with_capacity(args.len() + 1);
+    if kind.is_none() {
+        // A special method wrapped in staticmethod (no first argument) or classmethod
+        // (the class first).
+        let ft = vm.type_of(f);
+        if ft == types::type_obj(ids::STATICMETHOD) || ft == types::type_obj(ids::CLASSMETHOD) {
+            let inner = vm.get(f, 1);
+            if ft == types::type_obj(ids::CLASSMETHOD) {
+                full.push(t);
+            }
+            full.extend_from_slice(args);
+            return vm.call(inner, &full, &[]).map(Some);
+        }
+    }
     full.push(if kind.is_some() { vm.native_self(obj) } else { obj });
     full.extend_from_slice(args);
     vm.call(f, &full, &[]).map(Some)

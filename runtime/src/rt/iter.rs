@@ -21,7 +21,9 @@ impl Vm {
                 return Ok(it);
             }
             let q = self.intern("__getitem__")?;
-            if self.class_lookup(self.type_of(o), q, 0)?.is_some() {
+            // Only a Python `__getitem__` makes a sequence iterator (a built-in base's
+            // own `__getitem__`, such as dict's, iterates natively below).
+            if let Some((_, None)) = self.class_lookup(self.type_of(o), q, 0)? {
                 return crate::types::iterators::new_seq_iter(self, o);
             }
         }
@@ -43,7 +45,10 @@ impl Vm {
                     let msg = alloc::format!("'{}' object isn't an iterator", self.type_name(it));
                     Err(self.type_error(&msg))
                 }
-                Err(e) if self.exception_matches(e.0, ids::STOP_ITERATION) => Ok(Obj::NULL),
+                Err(e) if self.exception_matches(e.0, ids::STOP_ITERATION) => {
+                    self.st.stop_iteration = e.0;
+                    Ok(Obj::NULL)
+                }
                 Err(e) => Err(e),
             };
         }

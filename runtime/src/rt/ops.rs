@@ -242,6 +242,20 @@ impl Vm {
                 bop::ADD | bop::INPLACE_ADD => Some(x + y),
                 bop::SUBTRACT | bop::INPLACE_SUBTRACT => Some(x - y),
                 bop::MULTIPLY | bop::INPLACE_MULTIPLY => Some(x * y),
+                bop::AND | bop::INPLACE_AND => Some(x & y),
+                bop::OR | bop::INPLACE_OR => Some(x | y),
+                bop::XOR | bop::INPLACE_XOR => Some(x ^ y),
+                // Floor division and modulo round toward negative infinity.
+                bop::FLOOR_DIVIDE | bop::INPLACE_FLOOR_DIVIDE if y != 0 => {
+                    Some(x.div_euclid(y) - i64::from(y < 0 && x.rem_euclid(y) != 0))
+                }
+                bop::MODULO | bop::INPLACE_MODULO if y != 0 => {
+                    let r = x.rem_euclid(y);
+                    Some(if y < 0 && r != 0 { r + y } else { r })
+                }
+                // Both fit 31 bits, so a shift by less than 32 fits an i64.
+                bop::LSHIFT | bop::INPLACE_LSHIFT if (0..32).contains(&y) => Some(x << y),
+                bop::RSHIFT | bop::INPLACE_RSHIFT if y >= 0 => Some(x >> y.min(63)),
                 bop::LESS => return Ok(Obj::from_bool(x < y)),
                 bop::MORE => return Ok(Obj::from_bool(x > y)),
                 bop::LESS_EQUAL => return Ok(Obj::from_bool(x <= y)),
@@ -261,6 +275,14 @@ impl Vm {
             bop::NOT_EQUAL => {
                 if self.is_user_class(self.type_of(a)) {
                     if let Some(r) = super::call_dunder(self, a, "__ne__", &[b])? {
+                        if r != Obj::NOT_IMPLEMENTED {
+                            return Ok(r);
+                        }
+                    }
+                }
+                if !self.is_user_class(self.type_of(a)) && self.is_user_class(self.type_of(b)) {
+                    // MicroPython's second pass: the right operand's __ne__.
+                    if let Some(r) = super::call_dunder(self, b, "__ne__", &[a])? {
                         if r != Obj::NOT_IMPLEMENTED {
                             return Ok(r);
                         }

@@ -19,6 +19,8 @@ pub struct BufferInfo {
     pub len: usize,
     /// Whether the bytes may be modified.
     pub writable: bool,
+    /// The typecode of the items (`B` for bytes-like objects; see [`super::binary`]).
+    pub typecode: u8,
 }
 
 /// The `buffer` slot: the byte range of an object, `None` if it has none.
@@ -30,6 +32,8 @@ impl Vm {
         if !o.is_heap_ref() {
             return None;
         }
+        // An instance of a class derived from a built-in type: its native part's buffer.
+        let o = self.native_self(o);
         (self.desc_of(o).buffer?)(self, o)
     }
 
@@ -42,6 +46,24 @@ impl Vm {
         } else {
             None
         }
+    }
+
+    /// Reads `out.len()` bytes of a bytes-like object from byte `at` without
+    /// copying the rest (item access); false if they are not all inside it.
+    pub fn buffer_read(&self, o: Obj, at: usize, out: &mut [u8]) -> bool {
+        match self.buffer_info(o) {
+            Some(info) if at.saturating_add(out.len()) <= info.len => {
+                out.is_empty() || self.heap.words.read_bytes(info.holder, info.offset + at, out)
+            }
+            _ => false,
+        }
+    }
+
+    /// The byte at `at` of a bytes-like object (0 outside it).
+    pub fn buffer_byte(&self, o: Obj, at: usize) -> u8 {
+        let mut b = [0u8];
+        self.buffer_read(o, at, &mut b);
+        b[0]
     }
 
     /// The bytes of a str or bytes-like object.
@@ -65,5 +87,5 @@ impl Vm {
 
 /// The `buffer` slot of `bytes` (read-only, after the 3-word header).
 pub fn bytes_buffer(vm: &Vm, o: Obj) -> Option<BufferInfo> {
-    Some(BufferInfo { holder: o, offset: 12, len: vm.get_usize(o, 1), writable: false })
+    Some(BufferInfo { holder: o, offset: 12, len: vm.get_usize(o, 1), writable: false, typecode: b'B' })
 }

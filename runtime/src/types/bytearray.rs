@@ -1,14 +1,13 @@
 //! `bytearray` (`[type, length, capacity, data]`, data = a separate heap
-//! allocation of `capacity` bytes) and `memoryview` (`[type, object, byte
-//! offset, length]`, a window on another object's buffer). Both expose the
-//! buffer protocol ([`super::buffer`]).
+//! allocation of `capacity` bytes), exposed through the buffer protocol
+//! ([`super::buffer`]).
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::buffer::BufferInfo;
 use super::ids;
-use super::{Method, TypeDesc};
+use super::TypeDesc;
 use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::rt;
@@ -27,20 +26,6 @@ pub static BYTEARRAY_TYPE: TypeDesc = TypeDesc {
     buffer: Some(bytearray_buffer),
     ..TypeDesc::new("bytearray", ids::OBJECT)
 };
-
-/// The `memoryview` type.
-pub static MEMORYVIEW_TYPE: TypeDesc = TypeDesc {
-    make_new: Some(memoryview_make_new),
-    unary_op: Some(memoryview_unary),
-    binary_op: Some(memoryview_binary),
-    subscr: Some(memoryview_subscr),
-    getiter: Some(super::iterators::new_seq_iter),
-    methods: &MEMORYVIEW_METHODS,
-    buffer: Some(memoryview_buffer),
-    ..TypeDesc::new("memoryview", ids::OBJECT)
-};
-
-static MEMORYVIEW_METHODS: [Method; 1] = [Method::new("hex", memoryview_hex)];
 
 impl Vm {
     /// A new bytearray holding `data`.
@@ -88,7 +73,7 @@ impl Vm {
 }
 
 fn bytearray_buffer(vm: &Vm, o: Obj) -> Option<BufferInfo> {
-    Some(BufferInfo { holder: vm.get(o, 3), offset: 0, len: vm.get_usize(o, 1), writable: true })
+    Some(BufferInfo { holder: vm.get(o, 3), offset: 0, len: vm.get_usize(o, 1), writable: true, typecode: b'B' })
 }
 
 fn data(vm: &Vm, o: Obj) -> Vec<u8> {
@@ -112,8 +97,9 @@ pub fn bytes_from_args(vm: &mut Vm, args: &[Obj]) -> PyResult<Vec<u8>> {
             }
             Ok(vm.str_bytes(o).unwrap_or_default())
         }
-        Some(&o) if vm.int_value(o).is_some() => {
-            let n = vm.int_value(o).unwrap_or(0);
+        Some(&o) if vm.is_int(o) || o.as_bool().is_some() => {
+            // A count (OverflowError beyond a machine word).
+            let n = vm.expect_int(o)?;
             if n < 0 {
                 return Err(vm.value_error("negative count"));
             }
@@ -206,17 +192,18 @@ fn bytearray_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>
     }
 }
 
-fn byte_value(vm: &mut Vm, v: Obj) -> PyResult<u8> {
+pub(crate) fn byte_value(vm: &mut Vm, v: Obj) -> PyResult<u8> {
     let n = vm.expect_int(v)?;
     Ok(n as u8)
 }
 
 fn bytearray_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
-    let mut d = data(vm, o);
     if value.is_null() {
         return Err(vm.type_error("'bytearray' object doesn't support item deletion"));
     }
-    if let Some((start, stop, step)) = vm.slice_indices(index, d.len())? {
+    let len = vm.buffer_info(o).map_or(0, |i| i.len);
+    if let Some((start, stop, step)) = vm.slice_indices(index, len)? {
+        let mut d = data(vm, o);
         if value == Obj::SENTINEL {
             let picked = super::slice::pick(&d, start, stop, step);
             return vm.new_bytearray(&picked);
@@ -231,9 +218,9 @@ fn bytearray_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj
         vm.bytearray_set(o, &d)?;
         return Ok(Obj::NONE);
     }
-    let i = vm.seq_index(index, d.len(), "bytearray")?;
+    let i = vm.seq_index(index, len, "bytearray")?;
     if value == Obj::SENTINEL {
-        return vm.new_int(i64::from(d.get(i).copied().unwrap_or(0)));
+        return vm.new_int(i64::from(vm.buffer_byte(o, i)));
     }
     let b = byte_value(vm, value)?;
     vm.buffer_write(o, i, &[b]);
@@ -264,96 +251,4 @@ pub fn bytearray_extend(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj>
     d.extend_from_slice(&more);
     vm.bytearray_set(o, &d)?;
     Ok(Obj::NONE)
-}
-
-fn memoryview_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let src = match args {
-        [o] => *o,
-        _ => return Err(vm.type_error("function takes 1 positional arguments")),
-    };
-    let Some(info) = vm.buffer_info(src) else {
-        return Err(vm.type_error("object with buffer protocol required"));
-    };
-    new_view(vm, src, 0, info.len)
-}
-
-fn new_view(vm: &mut Vm, src: Obj, offset: usize, len: usize) -> PyResult<Obj> {
-    let m = vm.alloc(4)?;
-    vm.set(m, 0, super::type_obj(ids::MEMORYVIEW));
-    vm.set(m, 1, src);
-    vm.set_u32(m, 2, offset as u32);
-    vm.set_u32(m, 3, len as u32);
-    Ok(m)
-}
-
-fn memoryview_buffer(vm: &Vm, m: Obj) -> Option<BufferInfo> {
-    let inner = vm.buffer_info(vm.get(m, 1))?;
-    let (off, len) = (vm.get_usize(m, 2), vm.get_usize(m, 3));
-    // The underlying object may have shrunk (bytearray): clamp.
-    let len = len.min(inner.len.saturating_sub(off));
-    Some(BufferInfo { holder: inner.holder, offset: inner.offset + off, len, writable: inner.writable })
-}
-
-fn memoryview_unary(vm: &mut Vm, op: u8, m: Obj) -> PyResult<Option<Obj>> {
-    let n = vm.buffer_info(m).map_or(0, |i| i.len);
-    Ok(match op {
-        rt::UNARY_BOOL => Some(Obj::from_bool(n != 0)),
-        rt::UNARY_LEN => Some(vm.new_int(n as i64)?),
-        _ => None,
-    })
-}
-
-fn memoryview_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
-    if op == bop::EQUAL || op == bop::NOT_EQUAL {
-        let x = data(vm, a);
-        return compare(vm, op, &x, b);
-    }
-    Ok(None)
-}
-
-fn memoryview_subscr(vm: &mut Vm, m: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
-    let Some(info) = vm.buffer_info(m) else { return Err(vm.type_error("bad memoryview")) };
-    if value.is_null() {
-        return Err(vm.type_error("'memoryview' object doesn't support item deletion"));
-    }
-    if let Some((start, stop, step)) = vm.slice_indices(index, info.len)? {
-        if step != 1 {
-            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
-        }
-        let (s, e) = (start.max(0) as usize, stop.max(start).max(0) as usize);
-        if value == Obj::SENTINEL {
-            let src = vm.get(m, 1);
-            let off = vm.get_usize(m, 2);
-            return new_view(vm, src, off + s, e - s);
-        }
-        if !info.writable {
-            return Err(vm.type_error("'memoryview' object doesn't support item assignment"));
-        }
-        let new = vm.buffer_bytes(value).unwrap_or_default();
-        if new.len() != e - s {
-            return Err(vm.value_error("memoryview assignment: lvalue and rvalue have different structures"));
-        }
-        vm.buffer_write(m, s, &new);
-        return Ok(Obj::NONE);
-    }
-    let i = vm.seq_index(index, info.len, "memoryview")?;
-    if value == Obj::SENTINEL {
-        let d = data(vm, m);
-        return vm.new_int(i64::from(d.get(i).copied().unwrap_or(0)));
-    }
-    if !info.writable {
-        return Err(vm.type_error("'memoryview' object doesn't support item assignment"));
-    }
-    let b = byte_value(vm, value)?;
-    vm.buffer_write(m, i, &[b]);
-    Ok(Obj::NONE)
-}
-
-fn memoryview_hex(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let d = args.first().and_then(|&m| vm.buffer_bytes(m)).unwrap_or_default();
-    let mut out = String::new();
-    for b in d {
-        out.push_str(&alloc::format!("{b:02x}"));
-    }
-    vm.new_str(&out)
 }

@@ -11,6 +11,7 @@ use crate::vm::Vm;
 
 /// The `bytes` type.
 pub static BYTES_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(bytes_make_new),
     print: Some(bytes_print),
     unary_op: Some(bytes_unary),
@@ -95,7 +96,10 @@ fn bytes_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         }
         return Ok(Some(vm.new_bytes(&x.repeat(n))?));
     }
-    let y = if vm.is_str(b) { None } else { vm.buffer_bytes(b) };
+    // Equality with an array is decided by types (neither side checks the other type,
+    // as in MicroPython), so a bytes never equals an array.
+    let array = matches!(op, bop::EQUAL | bop::NOT_EQUAL) && vm.is_exact(vm.native_self(b), ids::ARRAY);
+    let y = if vm.is_str(b) || array { None } else { vm.buffer_bytes(b) };
     let Some(y) = y else {
         return Ok(match op {
             bop::EQUAL => Some(Obj::FALSE),
@@ -117,14 +121,15 @@ fn bytes_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     if value != Obj::SENTINEL {
         return Err(vm.type_error("'bytes' object doesn't support item assignment"));
     }
-    let b = vm.str_bytes(o).unwrap_or_default();
-    if let Some((start, stop, step)) = vm.slice_indices(index, b.len())? {
+    let len = vm.buffer_info(o).map_or(0, |i| i.len);
+    if let Some((start, stop, step)) = vm.slice_indices(index, len)? {
+        let b = vm.str_bytes(o).unwrap_or_default();
         if step != 1 {
             return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
         }
         let picked = super::slice::pick(&b, start, stop, step);
         return vm.new_bytes(&picked);
     }
-    let i = vm.seq_index(index, b.len(), "bytes")?;
-    vm.new_int(i64::from(b.get(i).copied().unwrap_or(0)))
+    let i = vm.seq_index(index, len, "bytes")?;
+    vm.new_int(i64::from(vm.buffer_byte(o, i)))
 }

@@ -14,8 +14,12 @@ use crate::obj::Obj;
 use crate::vm::Vm;
 
 /// The `type` type.
-pub static TYPE_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(type_make_new), print: Some(type_print), ..TypeDesc::new("type", ids::OBJECT) };
+pub static TYPE_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
+    make_new: Some(type_make_new),
+    print: Some(type_print),
+    ..TypeDesc::new("type", ids::OBJECT)
+};
 
 fn type_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
     let name = vm.class_name(o);
@@ -28,11 +32,13 @@ fn type_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Ob
         [o] => Ok(vm.type_of(*o)),
         [name, bases, dict] => {
             let n = vm.expect_str(*name)?;
-            if vm.native_type_id(*bases) != ids::TUPLE || vm.native_type_id(*dict) != ids::DICT {
+            // Any dict (an OrderedDict keeps the order of the class's attributes).
+            let d = vm.native_self(*dict);
+            if vm.native_type_id(*bases) != ids::TUPLE || !vm.is_dict(d) {
                 return Err(vm.type_error("type() argument 2 must be tuple, 3 must be dict"));
             }
             let q = vm.qstr_obj(&n)?;
-            new_class(vm, q, *bases, *dict)
+            new_class(vm, q, *bases, d)
         }
         _ => Err(vm.type_error("type takes 1 or 3 arguments")),
     }
@@ -53,12 +59,25 @@ pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Ob
                 let msg = alloc::format!("type '{}' isn't an acceptable base type", vm.class_name(b));
                 return Err(vm.type_error(&msg));
             }
-            native = id;
-        } else {
-            let n = vm.class_native_base(b);
-            if n != ids::OBJECT {
-                native = n;
+        }
+        let n = b.builtin_type_id().unwrap_or_else(|| vm.class_native_base(b));
+        if n != ids::OBJECT {
+            // Two different built-in bases can't share one instance layout.
+            if native != ids::OBJECT && native != n {
+                return Err(vm.type_error("multiple bases have instance lay-out conflict"));
             }
+            native = n;
+        }
+    }
+    // `__new__` is implicitly a staticmethod (MicroPython wraps a plain function).
+    if let Some(f) = vm.dict_get_str(locals, "__new__")? {
+        if vm.type_of(f) == super::type_obj(ids::FUNCTION) {
+            let w = vm.alloc(2)?;
+            vm.set(w, 0, super::type_obj(ids::STATICMETHOD));
+            vm.set(w, 1, f);
+            vm.root(w);
+            let key = vm.qstr_obj("__new__")?;
+            vm.dict_store(locals, key, w)?;
         }
     }
     let c = vm.alloc(5)?;
@@ -67,6 +86,13 @@ pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Ob
     vm.set(c, 2, bases);
     vm.set(c, 3, locals);
     vm.set(c, 4, Obj::from_small_int(native as i32).unwrap_or(Obj::NONE));
+    vm.root(c);
+    // Descriptors in the namespace learn their owner and name: `__set_name__(cls, name)`.
+    for (k, v) in vm.dict_entries(locals) {
+        if let Some(f) = vm.descriptor_method(v, "__set_name__")? {
+            vm.call(f, &[v, c, k], &[])?;
+        }
+    }
     Ok(c)
 }
 
@@ -198,6 +224,7 @@ pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<
     vm.root(inst);
     let init_q = vm.intern("__init__")?;
     if let Some((f, None)) = vm.class_lookup(cls, init_q, 0)? {
+        let native_before = vm.native_self(inst);
         let mut full = Vec::with_capacity(args.len() + 1);
         full.push(inst);
         full.extend_from_slice(args);
@@ -205,6 +232,14 @@ pub fn instantiate(vm: &mut Vm, cls: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<
         if r != Obj::NONE {
             let msg = alloc::format!("__init__() should return None, not '{}'", vm.type_name(r));
             return Err(vm.type_error(&msg));
+        }
+        // A native part that the Python `__init__` did not construct (through
+        // `super().__init__(...)`) is constructed now from the call's arguments.
+        if native_before != inst && vm.native_self(inst) == native_before && (!args.is_empty() || !kw.is_empty()) {
+            if let Some(make) = super::desc(native).and_then(|d| d.make_new) {
+                let sub = make(vm, super::type_obj(native), args, kw)?;
+                vm.set(inst, 2, sub);
+            }
         }
     } else {
         let is_exc = (ids::BASE_EXCEPTION..ids::EXCEPTION_END).contains(&native);

@@ -26,8 +26,11 @@ pub static DICT_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("dict", ids::OBJECT)
 };
 
-static DICT_METHODS: [Method; 11] = [
+static DICT_METHODS: [Method; 14] = [
     Method::new("get", dict_get),
+    Method::new("__getitem__", dict_getitem),
+    Method::new("__setitem__", dict_setitem),
+    Method::new("__delitem__", dict_delitem),
     Method::new("items", dict_items),
     Method::new("keys", dict_keys),
     Method::new("values", dict_values),
@@ -112,6 +115,34 @@ pub fn new_dict(vm: &mut Vm, n: usize) -> PyResult<Obj> {
         })?;
     }
     Ok(d)
+}
+
+/// A fixed (read-only) copy of dict `d`, as MicroPython's ROM maps (`errno.errorcode`):
+/// its header has a fifth word, [`FIXED_MARK`], so it is recognised by its size.
+pub fn new_fixed_dict(vm: &mut Vm, d: Obj) -> PyResult<Obj> {
+    let f = vm.with_temps(|vm| {
+        vm.root(d);
+        vm.alloc(5)
+    })?;
+    for i in 0..4 {
+        let v = vm.get(d, i);
+        vm.set(f, i, v);
+    }
+    vm.set(f, 4, FIXED_MARK);
+    Ok(f)
+}
+
+/// The fifth header word of a fixed dict.
+const FIXED_MARK: Obj = Obj::TRUE;
+
+/// TypeError (without a message, as MicroPython) when `d` is a fixed dict.
+fn ensure_not_fixed(vm: &mut Vm, d: Obj) -> PyResult<()> {
+    let long_header = vm.heap.gc.alloc_size(d).is_some_and(|n| n > 16);
+    if long_header && vm.get(d, 4) == FIXED_MARK {
+        let e = vm.new_exception(ids::TYPE_ERROR, &[])?;
+        return Err(crate::error::PyErr(e));
+    }
+    Ok(())
 }
 
 enum Lookup {
@@ -426,6 +457,20 @@ fn dict_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
     use ferropy_bytecode::opcode::binary as bop;
     match op {
         bop::IN => Ok(Some(Obj::from_bool(vm.dict_get(a, b)?.is_some()))),
+        // `a | b`: a copy of a updated from b; `a |= b` updates a.
+        bop::OR | bop::INPLACE_OR if vm.is_dict(b) => {
+            let target = if op == bop::OR {
+                dict_copy(vm, &[a], &[])?
+            } else {
+                ensure_not_fixed(vm, a)?;
+                a
+            };
+            vm.root(target);
+            for (k, v) in vm.dict_entries(b) {
+                vm.dict_store(target, k, v)?;
+            }
+            Ok(Some(target))
+        }
         bop::EQUAL | bop::NOT_EQUAL => {
             let ordered = |vm: &Vm, o: Obj| vm.native_type_id(o) == ids::ORDERED_DICT;
             let both_ordered = ordered(vm, a) && ordered(vm, b);
@@ -457,6 +502,9 @@ fn dict_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
 }
 
 fn dict_subscr(vm: &mut Vm, d: Obj, key: Obj, value: Obj) -> PyResult<Obj> {
+    if value != Obj::SENTINEL {
+        ensure_not_fixed(vm, d)?;
+    }
     if value == Obj::SENTINEL {
         match vm.dict_get(d, key)? {
             Some(v) => Ok(v),
@@ -543,6 +591,31 @@ fn view_print(vm: &mut Vm, v: Obj, out: &mut String, _repr: bool) -> PyResult<()
     Ok(())
 }
 
+/// `d.__getitem__(k)`, `d.__setitem__(k, v)`, `d.__delitem__(k)`: the subscript
+/// operations as methods (value SENTINEL = load, NULL = delete).
+fn dict_item_op(vm: &mut Vm, args: &[Obj], value: Option<Obj>) -> PyResult<Obj> {
+    let d = self_dict(vm, args)?;
+    let key = crate::builtins::arg(vm, args, 1)?;
+    let value = match value {
+        Some(v) => v,
+        None => crate::builtins::arg(vm, args, 2)?,
+    };
+    let r = dict_subscr(vm, d, key, value)?;
+    Ok(if value == Obj::SENTINEL { r } else { Obj::NONE })
+}
+
+fn dict_getitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    dict_item_op(vm, args, Some(Obj::SENTINEL))
+}
+
+fn dict_setitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    dict_item_op(vm, args, None)
+}
+
+fn dict_delitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    dict_item_op(vm, args, Some(Obj::NULL))
+}
+
 fn dict_get(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
     let key = args.get(1).copied().unwrap_or(Obj::NONE);
@@ -563,6 +636,7 @@ fn dict_values(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_pop(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     let key = args.get(1).copied().unwrap_or(Obj::NONE);
     match vm.dict_remove(d, key)? {
         Some(v) => Ok(v),
@@ -575,6 +649,7 @@ fn dict_pop(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_popitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     match vm.dict_entries(d).last().copied() {
         Some((k, v)) => {
             vm.dict_remove(d, k)?;
@@ -586,6 +661,7 @@ fn dict_popitem(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_setdefault(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     let key = args.get(1).copied().unwrap_or(Obj::NONE);
     let default = args.get(2).copied().unwrap_or(Obj::NONE);
     match vm.dict_get(d, key)? {
@@ -599,6 +675,7 @@ fn dict_setdefault(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_update(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     if let Some(&src) = args.get(1) {
         update_from(vm, d, src)?;
     }
@@ -612,6 +689,7 @@ fn dict_update(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
 
 fn dict_clear(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let d = self_dict(vm, args)?;
+    ensure_not_fixed(vm, d)?;
     clear_table(vm, d);
     Ok(Obj::NONE)
 }

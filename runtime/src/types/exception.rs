@@ -68,6 +68,8 @@ static EXCEPTIONS: [TypeDesc; (EXCEPTION_END - BASE_EXCEPTION) as usize] = [
     exc("ValueError", EXCEPTION),
     exc("UnicodeError", VALUE_ERROR),
     exc("IndentationError", SYNTAX_ERROR),
+    exc("ViperTypeError", TYPE_ERROR),
+    exc("StopAsyncIteration", EXCEPTION),
 ];
 
 /// The descriptor of exception type `id`.

@@ -40,11 +40,15 @@ fn builtin_print(_vm: &mut Vm, _o: Obj, out: &mut String, _repr: bool) -> PyResu
 }
 
 fn fun_attr(vm: &mut Vm, o: Obj, name: Qstr) -> PyResult<Option<Obj>> {
-    if vm.qstr_text(name) == "__name__" {
-        let n = vm.function_name(o);
-        return Ok(Some(vm.qstr_obj(&n)?));
+    match vm.qstr_text(name).as_str() {
+        "__name__" => {
+            let n = vm.function_name(o);
+            Ok(Some(vm.qstr_obj(&n)?))
+        }
+        // The globals dict the function runs with (a dict, as in MicroPython).
+        "__globals__" => Ok(Some(vm.get(o, 2))),
+        _ => Ok(None),
     }
-    Ok(None)
 }
 
 impl Vm {
@@ -82,7 +86,9 @@ impl Vm {
     /// Pushes a frame for module or class-body code `code` with the given dicts.
     pub fn push_code_frame(&mut self, code: usize, fun: Obj, globals: Obj, locals: Obj) -> PyResult<()> {
         let (n_state, viper) = match self.st.codes.get(code) {
-            Some(u) => (u.n_state, u.viper),
+            // Every machine-code frame gets word slots: viper code read back from
+            // a `.mpy` file is stored as native code.
+            Some(u) => (u.n_state, u.native.is_some()),
             None => return Err(self.internal_error("bad code index")),
         };
         self.check_depth()?;
@@ -131,6 +137,19 @@ impl Vm {
     }
 
     fn bind_args(&mut self, fun: Obj, code: usize, given: &[Obj], kw: &[Obj]) -> PyResult<()> {
+        let Some(u) = self.st.codes.get(code) else { return Err(self.internal_error("bad code index")) };
+        let simple = kw.is_empty()
+            && u.n_kwonly_args == 0
+            && given.len() == u.n_pos_args
+            && u.cells.is_empty()
+            && u16::from(u.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS) == 0;
+        if simple && self.get_usize(fun, 5) == 0 {
+            // Exactly the positional parameters, no closure: store them in place.
+            for (i, &a) in given.iter().enumerate() {
+                self.set_local(i, a)?;
+            }
+            return Ok(());
+        }
         let Some(u) = self.st.codes.get(code) else { return Err(self.internal_error("bad code index")) };
         let (n_pos, n_kwonly, n_def, flags) =
             (u.n_pos_args, u.n_kwonly_args, u.n_def_pos_args, u16::from(u.scope_flags));

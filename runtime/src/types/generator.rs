@@ -1,6 +1,6 @@
 //! Generators. A generator keeps its suspended frame in the heap:
 //! `[type, function, globals, code, ip, sp, n_state, n_exc, status,
-//! yield_from_after,
+//! yield_from_after, pending exception (MicroPython's `pend_throw`, NULL when none),
 //! state words (n_state)..., exception blocks (n_exc x 4 words)...]`.
 //! Resuming copies the frame onto the VM's frame stack and runs it; yielding
 //! copies it back.
@@ -15,7 +15,9 @@ use crate::obj::Obj;
 use crate::vm::dispatch::Outcome;
 use crate::vm::{ExcBlock, Frame, Vm};
 
-const HEADER: usize = 10;
+const HEADER: usize = 11;
+/// The word holding the exception `pend_throw` left for the next resume.
+const PENDING: usize = 10;
 const NEW: u32 = 0;
 const SUSPENDED: u32 = 1;
 const RUNNING: u32 = 2;
@@ -26,7 +28,12 @@ pub static GENERATOR_TYPE: TypeDesc = TypeDesc {
     print: Some(gen_print),
     getiter: Some(crate::rt::self_iter),
     iternext: Some(gen_iternext),
-    methods: &[Method::new("send", gen_send), Method::new("throw", gen_throw), Method::new("close", gen_close)],
+    methods: &[
+        Method::new("send", gen_send),
+        Method::new("throw", gen_throw),
+        Method::new("close", gen_close),
+        Method::new("pend_throw", gen_pend_throw),
+    ],
     ..TypeDesc::new("generator", ids::OBJECT)
 };
 
@@ -170,6 +177,12 @@ impl Vm {
             _ => {}
         }
         let mut throw = throw;
+        // An exception left by `pend_throw` is raised at this resume instead.
+        let pending = self.get(g, PENDING);
+        if !pending.is_null() {
+            self.set(g, PENDING, Obj::NULL);
+            throw = Some(PyErr(pending));
+        }
         let mut resume_with = None;
         if status == SUSPENDED {
             if let Some(e) = throw.take() {
@@ -317,6 +330,22 @@ fn gen_throw(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         GenResult::Yield(v) => Ok(v),
         GenResult::Return(v) => Err(stop_iteration(vm, v)),
     }
+}
+
+/// `g.pend_throw(exc)`: `exc` is raised inside the generator when it next resumes
+/// (None cancels); returns the exception pending before (None if none).
+fn gen_pend_throw(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    crate::builtins::check_count(vm, args, 2, 2)?;
+    let g = args[0];
+    if vm.type_of(g) != super::type_obj(ids::GENERATOR) {
+        return Err(vm.type_error("expected a generator"));
+    }
+    if vm.get_u32(g, 8) == RUNNING {
+        return Err(vm.value_error("generator already executing"));
+    }
+    let prev = vm.get(g, PENDING);
+    vm.set(g, PENDING, if args[1] == Obj::NONE { Obj::NULL } else { args[1] });
+    Ok(if prev.is_null() { Obj::NONE } else { prev })
 }
 
 fn gen_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

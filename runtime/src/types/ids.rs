@@ -43,6 +43,8 @@ pub const CODE: u32 = 56;
 pub const STRING_IO: u32 = 57;
 pub const BYTES_IO: u32 = 58;
 pub const TEXT_IO: u32 = 59;
+pub const FILE_IO: u32 = 60;
+pub const IO_BASE: u32 = 61;
 // embedding
 pub const HOST_FUNCTION: u32 = 54;
 // containers branch
@@ -57,6 +59,7 @@ pub const ARRAY: u32 = 41;
 pub const STRUCT_FUNCS: u32 = 42;
 pub const COLLECTIONS_FUNCS: u32 = 43;
 pub const ARRAY_FUNCS: u32 = 44;
+pub const ATTRTUPLE: u32 = 45;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;
@@ -85,5 +88,7 @@ pub const TYPE_ERROR: u32 = 86;
 pub const VALUE_ERROR: u32 = 87;
 pub const UNICODE_ERROR: u32 = 88;
 pub const INDENTATION_ERROR: u32 = 89;
+pub const VIPER_TYPE_ERROR: u32 = 90;
+pub const STOP_ASYNC_ITERATION: u32 = 91;
 /// One past the last exception type id.
-pub const EXCEPTION_END: u32 = 90;
+pub const EXCEPTION_END: u32 = 92;

@@ -30,7 +30,7 @@ pub static INT_TYPE: TypeDesc = TypeDesc {
 };
 
 static INT_METHODS: [Method; 2] = [
-    Method::new_static("from_bytes", super::int_bytes::from_bytes),
+    Method { name: "from_bytes", fun: super::int_bytes::from_bytes, kind: super::MethodKind::Class },
     Method::new("to_bytes", super::int_bytes::to_bytes),
 ];
 

@@ -33,6 +33,7 @@ pub static ZIP_TYPE: TypeDesc = TypeDesc {
 
 /// `map`.
 pub static MAP_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(map_make_new),
     getiter: Some(rt::self_iter),
     iternext: Some(map_next),

@@ -217,6 +217,7 @@ fn list_getiter(vm: &mut Vm, o: Obj) -> PyResult<Obj> {
 }
 
 fn list_append_m(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    crate::builtins::check_count(vm, args, 2, 2)?;
     let l = self_list(vm, args)?;
     vm.list_append(l, args.get(1).copied().unwrap_or(Obj::NONE))?;
     Ok(Obj::NONE)
@@ -240,11 +241,25 @@ fn list_pop(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn list_extend(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let l = self_list(vm, args)?;
-    let items = vm.collect_iterable(args.get(1).copied().unwrap_or(Obj::NONE))?;
-    for o in items {
+    let src = crate::builtins::arg(vm, args, 1)?;
+    if vm.is_list(src) || vm.is_tuple(src) {
+        // A snapshot first: `l.extend(l)` doubles the list once.
+        for o in vm.collect_iterable(src)? {
+            vm.list_append(l, o)?;
+        }
+        return Ok(Obj::NONE);
+    }
+    // Item by item, so an endless or huge iterable fills the heap (MemoryError)
+    // rather than a host-side buffer.
+    let it = vm.get_iter(src)?;
+    vm.root(it);
+    loop {
+        let o = vm.iter_next(it)?;
+        if o.is_null() {
+            return Ok(Obj::NONE);
+        }
         vm.list_append(l, o)?;
     }
-    Ok(Obj::NONE)
 }
 
 fn list_insert(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -309,6 +324,9 @@ fn list_copy(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn list_sort(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let l = self_list(vm, args)?;
+    if args.len() > 1 {
+        return Err(vm.type_error("extra positional arguments given"));
+    }
     let mut key = Obj::NONE;
     let mut reverse = false;
     for pair in kw.chunks(2) {
@@ -316,7 +334,7 @@ fn list_sort(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
             match vm.str_text(*k).as_deref() {
                 Some("key") => key = *v,
                 Some("reverse") => reverse = vm.is_true(*v)?,
-                _ => return Err(vm.type_error("unexpected keyword argument")),
+                _ => return Err(vm.type_error("extra keyword arguments given")),
             }
         }
     }

@@ -32,17 +32,33 @@ fn super_print(vm: &mut Vm, s: Obj, out: &mut String, _repr: bool) -> PyResult<(
 }
 
 /// `staticmethod`.
-pub static STATICMETHOD_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(wrapper_make_new), ..TypeDesc::new("staticmethod", ids::OBJECT) };
+pub static STATICMETHOD_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(wrapper_make_new),
+    print: Some(wrapper_print),
+    ..TypeDesc::new("staticmethod", ids::OBJECT)
+};
 
 /// `classmethod`.
-pub static CLASSMETHOD_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(wrapper_make_new), ..TypeDesc::new("classmethod", ids::OBJECT) };
+pub static CLASSMETHOD_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(wrapper_make_new),
+    print: Some(wrapper_print),
+    ..TypeDesc::new("classmethod", ids::OBJECT)
+};
+
+/// `<staticmethod>` / `<classmethod>`, as MicroPython prints them.
+fn wrapper_print(vm: &mut Vm, w: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    out.push_str(&alloc::format!("<{}>", vm.type_name(w)));
+    Ok(())
+}
 
 /// `property`.
 pub static PROPERTY_TYPE: TypeDesc = TypeDesc {
     make_new: Some(property_make_new),
-    methods: &[Method::new("setter", property_setter), Method::new("getter", property_getter)],
+    methods: &[
+        Method::new("setter", property_setter),
+        Method::new("getter", property_getter),
+        Method::new("deleter", property_deleter),
+    ],
     ..TypeDesc::new("property", ids::OBJECT)
 };
 
@@ -104,6 +120,16 @@ fn super_attr(vm: &mut Vm, s: Obj, name: Qstr) -> PyResult<Option<Obj>> {
     let (cls, obj) = (vm.get(s, 1), vm.get(s, 2));
     match vm.super_lookup(cls, name)? {
         Some((f, kind)) => {
+            let ft = vm.type_of(f);
+            if ft == super::type_obj(ids::CLASSMETHOD) || kind == Some(super::MethodKind::Class) {
+                // Bound to the class: the object itself when super() was given a class.
+                let cls_of = if vm.is_class(obj) { obj } else { vm.type_of(obj) };
+                let inner = if kind.is_some() { f } else { vm.get(f, 1) };
+                return Ok(Some(vm.new_bound_method(inner, cls_of)?));
+            }
+            if ft == super::type_obj(ids::STATICMETHOD) {
+                return Ok(Some(vm.get(f, 1)));
+            }
             let is_fun = vm.type_of(f) == super::type_obj(ids::FUNCTION) || kind == Some(super::MethodKind::Instance);
             if is_fun {
                 // Built-in methods act on the native part of the instance,
@@ -154,4 +180,8 @@ fn property_setter(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn property_getter(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     property_copy_with(vm, args, 1)
+}
+
+fn property_deleter(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    property_copy_with(vm, args, 3)
 }

@@ -2,6 +2,8 @@
 //! `mp_obj_type_t`), one file per type. Adding a type means adding an id in
 //! [`ids`], a file with its descriptor, and a line in [`desc`].
 
+pub mod attrtuple;
+pub mod binary;
 pub mod bool_;
 pub mod bound_method;
 pub mod buffer;
@@ -20,6 +22,7 @@ pub mod ids;
 pub mod int;
 pub mod iterators;
 pub mod list;
+pub mod memoryview;
 pub mod misc;
 pub mod none;
 pub mod object;
@@ -161,6 +164,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
     Some(match id {
         OBJECT => &object::OBJECT_TYPE,
         TYPE => &class::TYPE_TYPE,
+        ATTRTUPLE => &attrtuple::ATTRTUPLE_TYPE,
         NONE_TYPE => &none::NONE_TYPE,
         BOOL => &bool_::BOOL_TYPE,
         INT => &int::INT_TYPE,
@@ -199,11 +203,13 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         STRING_IO => &crate::modules::io::STRING_IO_TYPE,
         BYTES_IO => &crate::modules::io::BYTES_IO_TYPE,
         TEXT_IO => &crate::modules::io::TEXT_IO_TYPE,
+        FILE_IO => &crate::modules::io::FILE_IO_TYPE,
+        IO_BASE => &crate::modules::io::IO_BASE_TYPE,
         HOST_FUNCTION => &host_fn::HOST_FUNCTION_TYPE,
         SET => &set::SET_TYPE,
         FROZENSET => &set::FROZENSET_TYPE,
         BYTEARRAY => &bytearray::BYTEARRAY_TYPE,
-        MEMORYVIEW => &bytearray::MEMORYVIEW_TYPE,
+        MEMORYVIEW => &memoryview::MEMORYVIEW_TYPE,
         FILTER => &filter::FILTER_TYPE,
         ORDERED_DICT => &dict::ORDERED_DICT_TYPE,
         DEQUE => &crate::modules::collections::DEQUE_TYPE,

@@ -66,9 +66,11 @@ fn range_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Ob
     Ok(r)
 }
 
+/// Number of items (computed in 128 bits: the bounds may be near the limits of i64).
 fn len_of(start: i64, stop: i64, step: i64) -> i64 {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
     let n = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / -step };
-    n.max(0)
+    i64::try_from(n.max(0)).unwrap_or(i64::MAX)
 }
 
 fn range_print(vm: &mut Vm, r: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
@@ -97,8 +99,25 @@ fn range_subscr(vm: &mut Vm, r: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     }
     let (a, b, s) = fields(vm, r);
     let n = len_of(a, b, s) as usize;
+    if let Some((start, stop, step)) = vm.slice_indices(index, n)? {
+        // A slice of a range is a range (computed wide, kept within i64).
+        let at = |i: i64| {
+            let v = i128::from(a) + i128::from(i) * i128::from(s);
+            v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+        };
+        let step = (i128::from(step) * i128::from(s)).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        let o = vm.alloc(4)?;
+        vm.set(o, 0, super::type_obj(ids::RANGE));
+        vm.root(o);
+        for (slot, v) in [(1, at(start)), (2, at(stop)), (3, step)] {
+            let x = vm.new_int(v)?;
+            vm.set(o, slot, x);
+        }
+        return Ok(o);
+    }
     let i = vm.seq_index(index, n, "range object")?;
-    vm.new_int(a + s * i as i64)
+    // In range by construction (the index is below the length).
+    vm.new_int(a.wrapping_add(s.wrapping_mul(i as i64)))
 }
 
 fn range_getiter(vm: &mut Vm, r: Obj) -> PyResult<Obj> {
@@ -114,7 +133,8 @@ fn range_getiter(vm: &mut Vm, r: Obj) -> PyResult<Obj> {
 fn range_next(vm: &mut Vm, it: Obj) -> PyResult<Obj> {
     let (cur, stop, step) = fields(vm, it);
     if (step > 0 && cur < stop) || (step < 0 && cur > stop) {
-        let next = vm.new_int(cur + step)?;
+        // Past the stop the iterator is exhausted: saturate rather than overflow.
+        let next = vm.new_int(cur.saturating_add(step))?;
         vm.set(it, 1, next);
         vm.new_int(cur)
     } else {

@@ -39,7 +39,8 @@ pub static FROZENSET_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("frozenset", ids::OBJECT)
 };
 
-static SET_METHODS: [Method; 17] = [
+static SET_METHODS: [Method; 18] = [
+    Method::new("__contains__", set_contains_m),
     Method::new("add", set_add),
     Method::new("clear", set_clear),
     Method::new("copy", set_copy_m),
@@ -59,7 +60,8 @@ static SET_METHODS: [Method; 17] = [
     Method::new("update", set_update),
 ];
 
-static FROZENSET_METHODS: [Method; 8] = [
+static FROZENSET_METHODS: [Method; 9] = [
+    Method::new("__contains__", set_contains_m),
     Method::new("copy", set_copy_m),
     Method::new("difference", set_difference),
     Method::new("intersection", set_intersection),
@@ -364,6 +366,13 @@ fn set_copy_m(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_set(vm, args)?;
     let t = type_id_of(vm, s);
     copy_as(vm, s, t)
+}
+
+/// `s.__contains__(x)`: `x in s` as a method.
+fn set_contains_m(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_set(vm, args)?;
+    let item = arg(vm, args, 1)?;
+    Ok(Obj::from_bool(vm.set_contains(s, item)?))
 }
 
 fn set_discard(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

@@ -10,8 +10,39 @@ use crate::obj::Obj;
 use crate::vm::Vm;
 
 /// The `slice` type.
-pub static SLICE_TYPE: TypeDesc =
-    TypeDesc { print: Some(slice_print), unary_op: Some(slice_unary_op), ..TypeDesc::new("slice", ids::OBJECT) };
+pub static SLICE_TYPE: TypeDesc = TypeDesc {
+    print: Some(slice_print),
+    unary_op: Some(slice_unary_op),
+    attr: Some(slice_attr),
+    methods: &[super::Method::new("indices", slice_indices_m)],
+    ..TypeDesc::new("slice", ids::OBJECT)
+};
+
+/// `start`, `stop` and `step` (None when omitted).
+fn slice_attr(vm: &mut Vm, s: Obj, name: crate::qstr::Qstr) -> PyResult<Option<Obj>> {
+    let slot = match vm.qstr_text(name).as_str() {
+        "start" => 1,
+        "stop" => 2,
+        "step" => 3,
+        _ => return Ok(None),
+    };
+    let v = vm.get(s, slot);
+    Ok(Some(if v.is_null() { Obj::NONE } else { v }))
+}
+
+/// `slice.indices(length)`: `(start, stop, step)` resolved against a sequence length.
+fn slice_indices_m(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    crate::builtins::check_count(vm, args, 2, 2)?;
+    let (s, len) = (args[0], vm.expect_int(args[1])?);
+    if len < 0 {
+        return Err(vm.value_error("length should not be negative"));
+    }
+    let Some((start, stop, step)) = vm.slice_indices(s, len as usize)? else {
+        return Err(vm.type_error("expected a slice"));
+    };
+    let items = [vm.new_int(start)?, vm.new_int(stop)?, vm.new_int(step)?];
+    vm.new_tuple(&items)
+}
 
 /// Slices support no unary operator; in particular they are unhashable.
 fn slice_unary_op(_vm: &mut Vm, _op: u8, _s: Obj) -> PyResult<Option<Obj>> {

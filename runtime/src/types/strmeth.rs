@@ -499,11 +499,8 @@ fn m_split(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         }
         while p < d.len() {
             if maxsplit >= 0 && parts.len() as i64 >= maxsplit {
-                let mut e = d.len();
-                while e > p && is_ws(d[e - 1]) {
-                    e -= 1;
-                }
-                parts.push(&d[p..e]);
+                // The rest is one part, its trailing whitespace kept (as CPython).
+                parts.push(&d[p..]);
                 break;
             }
             let start = p;
@@ -662,12 +659,24 @@ fn m_decode(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn m_hex(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = recv(vm, args)?;
-    let sep = args.get(1).map(|&o| vm.buffer_or_str(o).unwrap_or_default());
+    hex_of(vm, &s.data, args.get(1).copied())
+}
+
+/// `bytes.hex([sep])` for any buffer: two lowercase hex digits per byte, the first byte of
+/// `sep` (a str or bytes) between them, as MicroPython's `mp_obj_bytes_hex`.
+pub(crate) fn hex_of(vm: &mut Vm, data: &[u8], sep: Option<Obj>) -> PyResult<Obj> {
+    let sep = match sep {
+        Some(o) => match vm.buffer_or_str(o) {
+            Some(b) => b.first().copied(),
+            None => return Err(vm.type_error("can't convert to str implicitly")),
+        },
+        None => None,
+    };
     let mut out = String::new();
-    for (i, b) in s.data.iter().enumerate() {
+    for (i, b) in data.iter().enumerate() {
         if i > 0 {
-            if let Some(sep) = &sep {
-                out.push_str(&String::from_utf8_lossy(sep));
+            if let Some(c) = sep {
+                out.push(char::from(c));
             }
         }
         out.push_str(&alloc::format!("{b:02x}"));
@@ -682,17 +691,20 @@ fn m_fromhex(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         None => return Err(vm.type_error("function missing required positional argument")),
     };
     let text = vm.expect_str(o)?;
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    // Whitespace may only separate pairs of hex digits.
+    let d = text.as_bytes();
     let mut out = Vec::new();
-    for pair in digits.chunks(2) {
-        let v = match pair {
-            [a, b] => (hex_val(*a), hex_val(*b)),
-            _ => (None, None),
-        };
-        match v {
+    let mut i = 0;
+    while i < d.len() {
+        if d[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        match (hex_val(d[i]), d.get(i + 1).and_then(|&c| hex_val(c))) {
             (Some(a), Some(b)) => out.push(a * 16 + b),
             _ => return Err(vm.value_error("non-hex digit")),
         }
+        i += 2;
     }
     vm.new_bytes(&out)
 }

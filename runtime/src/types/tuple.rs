@@ -36,9 +36,12 @@ impl Vm {
         Ok(t)
     }
 
-    /// True if `o` is a tuple.
+    /// True if `o` is a tuple (an attrtuple is one too).
     pub fn is_tuple(&self, o: Obj) -> bool {
-        o.is_heap_ref() && self.get(o, 0) == super::type_obj(ids::TUPLE)
+        o.is_heap_ref() && {
+            let t = self.get(o, 0);
+            t == super::type_obj(ids::TUPLE) || t == super::type_obj(ids::ATTRTUPLE)
+        }
     }
 
     /// The items of a tuple (empty for other objects).
@@ -84,7 +87,7 @@ fn tuple_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<O
     }
 }
 
-fn tuple_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
+pub(crate) fn tuple_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
     let items = vm.tuple_items(o);
     seq_unary(vm, op, &items)
 }
@@ -179,7 +182,7 @@ pub enum SeqResult {
     Items(Vec<Obj>),
 }
 
-fn tuple_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
+pub(crate) fn tuple_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
     let x = vm.tuple_items(a);
     let y = if vm.is_tuple(b) { Some(vm.tuple_items(b)) } else { None };
     Ok(match seq_binary(vm, op, &x, y.as_deref(), b)? {
@@ -189,7 +192,7 @@ fn tuple_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
     })
 }
 
-fn tuple_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
+pub(crate) fn tuple_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     if value != Obj::SENTINEL {
         return Err(vm.type_error("'tuple' object doesn't support item assignment"));
     }
@@ -205,7 +208,7 @@ fn tuple_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     Ok(items.get(i).copied().unwrap_or(Obj::NONE))
 }
 
-fn tuple_getiter(vm: &mut Vm, o: Obj) -> PyResult<Obj> {
+pub(crate) fn tuple_getiter(vm: &mut Vm, o: Obj) -> PyResult<Obj> {
     super::iterators::new_seq_iter(vm, o)
 }
 

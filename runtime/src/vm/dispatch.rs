@@ -40,6 +40,7 @@ pub(crate) struct Instr {
     pub extra: u8,
 }
 
+#[inline(always)]
 fn read_uint(code: &[u8], pos: &mut usize) -> Option<usize> {
     let mut v: usize = 0;
     for _ in 0..5 {
@@ -67,7 +68,10 @@ fn read_sint(code: &[u8], pos: &mut usize) -> Option<i64> {
     None
 }
 
-/// Decodes the instruction at `ip`; returns it and the next offset.
+/// Decodes the instruction at `ip`; returns it and the next offset. Inlined
+/// into the dispatch loop: returned through memory, the instruction's fields
+/// cost a store-forwarding stall on every instruction.
+#[inline(always)]
 pub(crate) fn decode(code: &[u8], ip: usize) -> Option<(Instr, usize)> {
     let opc = *code.get(ip)?;
     let mut pos = ip + 1;
@@ -215,22 +219,22 @@ impl Vm {
     }
 
     /// Executes one instruction of the top frame.
+    #[inline]
     fn step(&mut self) -> PyResult<Step> {
-        let (code_idx, ip) = match self.st.frames.last() {
-            Some(f) => (f.code, f.ip),
-            None => return Err(self.internal_error("no frame")),
+        // One look at the frame and one at its code unit (disjoint fields).
+        let st = &mut self.st;
+        let Some(f) = st.frames.last_mut() else { return Err(self.internal_error("no frame")) };
+        let ip = f.ip;
+        let decoded = match st.codes.get(f.code) {
+            Some(u) if u.native.is_some() => return self.step_native(),
+            Some(u) => decode(&u.bytecode, ip),
+            None => None,
         };
-        if self.is_native_unit(code_idx) {
-            return self.step_native();
-        }
-        let decoded = self.st.codes.get(code_idx).and_then(|u| decode(&u.bytecode, ip));
         let Some((ins, next)) = decoded else {
             return Err(self.internal_error("malformed bytecode"));
         };
-        if let Some(f) = self.st.frames.last_mut() {
-            f.op_ip = ip;
-            f.ip = next;
-        }
+        f.op_ip = ip;
+        f.ip = next;
         self.tick()?;
         self.execute(ins)
     }

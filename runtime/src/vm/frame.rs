@@ -71,6 +71,7 @@ impl Frame {
 
 impl Vm {
     /// The running frame.
+    #[inline]
     pub(crate) fn frame(&mut self) -> PyResult<&mut Frame> {
         // Running without a frame is an internal bug; report it without allocating.
         let fallback = crate::error::PyErr(self.st.memory_error);
@@ -78,6 +79,7 @@ impl Vm {
     }
 
     /// Pushes a value on the running frame's stack.
+    #[inline]
     pub(crate) fn push(&mut self, value: Obj) -> PyResult<()> {
         let f = self.frame()?;
         if let Some(slot) = f.state.get_mut(f.sp) {
@@ -90,6 +92,7 @@ impl Vm {
     }
 
     /// Pops the top of the running frame's stack.
+    #[inline]
     pub(crate) fn pop(&mut self) -> PyResult<Obj> {
         let f = self.frame()?;
         if f.sp == 0 {
@@ -101,6 +104,7 @@ impl Vm {
     }
 
     /// The value `depth` slots below the top (0 = top).
+    #[inline]
     pub(crate) fn peek(&mut self, depth: usize) -> PyResult<Obj> {
         let f = self.frame()?;
         match f.sp.checked_sub(1 + depth).and_then(|i| f.state.get(i)) {
@@ -110,6 +114,7 @@ impl Vm {
     }
 
     /// Replaces the value `depth` slots below the top.
+    #[inline]
     pub(crate) fn poke(&mut self, depth: usize, value: Obj) -> PyResult<()> {
         let f = self.frame()?;
         match f.sp.checked_sub(1 + depth) {
@@ -122,6 +127,7 @@ impl Vm {
     }
 
     /// Drops `n` values from the stack.
+    #[inline]
     pub(crate) fn drop_n(&mut self, n: usize) -> PyResult<()> {
         let f = self.frame()?;
         match f.sp.checked_sub(n) {
@@ -146,6 +152,7 @@ impl Vm {
     }
 
     /// Reads local `i` of the running frame.
+    #[inline]
     pub(crate) fn local(&mut self, i: usize) -> PyResult<Obj> {
         let f = self.frame()?;
         match f.local_slot(i).and_then(|s| f.state.get(s)) {
@@ -155,6 +162,7 @@ impl Vm {
     }
 
     /// Writes local `i` of the running frame.
+    #[inline]
     pub(crate) fn set_local(&mut self, i: usize, value: Obj) -> PyResult<()> {
         let f = self.frame()?;
         match f.local_slot(i) {

@@ -49,6 +49,13 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// True when a fuel budget or a deadline is set.
+    pub(crate) fn active(&self) -> bool {
+        self.fuel.is_some() || self.deadline_us.is_some()
+    }
+}
+
 impl Vm {
     /// Counts one instruction against the limits (called by the dispatch loop).
     #[inline(always)]

@@ -49,6 +49,9 @@ pub struct VmState {
     pub builtins: Obj,
     /// The preallocated MemoryError instance (raising it never allocates).
     pub memory_error: Obj,
+    /// The StopIteration a user `__next__` raised to end the latest iteration (NULL when
+    /// none): `next()` re-raises it so its value survives (MicroPython's `stop_iteration_arg`).
+    pub stop_iteration: Obj,
     /// Nested native entries into the dispatch loop.
     pub native_depth: usize,
     /// Machine-code support (from `VmConfig::native`).
@@ -86,6 +89,7 @@ impl Roots for VmState {
         self.contexts.iter().for_each(|c| visit(c.consts));
         visit(self.modules);
         visit(self.memory_error);
+        visit(self.stop_iteration);
         visit(self.builtins);
         self.host_roots.iter().for_each(|&o| visit(o));
         self.sys.trace(visit);
@@ -130,6 +134,7 @@ impl Vm {
             contexts: Vec::new(),
             modules: Obj::NULL,
             memory_error: Obj::NULL,
+            stop_iteration: Obj::NULL,
             builtins: Obj::NULL,
             native_depth: 0,
             native: config.native,
@@ -248,6 +253,8 @@ impl Vm {
     }
 
     /// An internal inconsistency (malformed bytecode, ...) as a SystemError-like RuntimeError.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn internal_error(&mut self, what: &str) -> PyErr {
         self.new_error(ids::RUNTIME_ERROR, what)
     }

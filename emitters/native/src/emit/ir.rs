@@ -66,9 +66,11 @@ pub enum Ir {
     CondJump { cond: bool, pop: bool, label: Label, sp: u32 },
     /// A binary operator on objects, with inline small-int fast paths.
     Binary { op: u8, sp: u32 },
+    /// Jump if slot `sp` (just above the compiler's top) holds the small-int
+    /// marker of an unwinding return or jump.
+    JumpIfMarker { sp: u32, label: Label },
     /// Return the top value (no `finally` is active).
     Return { sp: u32 },
     /// Viper operations on machine words.
-    #[allow(dead_code)] // viper lowering is being built (issue 5)
     Viper(crate::emit::viper::VOp),
 }

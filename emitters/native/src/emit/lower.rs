@@ -17,11 +17,12 @@ use alloc::vec::Vec;
 
 use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
 use ferropy_bytecode::opcode::{self as op, binary};
-use ferropy_frontend::emit::{Label as EmitLabel, ScopeInfo};
+use ferropy_frontend::emit::Label as EmitLabel;
 use ferropy_frontend::error::ErrorKind;
 use ferropy_frontend::CompileError;
 
 use super::ir::{Arg, Ir, LabelRole};
+use super::viper::VOp;
 use super::AsmFactory;
 use crate::asm::{BinOp, Cond, ShiftOp, Width};
 use crate::buffer::Label;
@@ -33,20 +34,24 @@ pub(super) struct Lowered {
 }
 
 /// Out-of-line code emitted after the function body.
-enum Stub {
+pub(super) enum Stub {
     /// A local read as NULL: let the runtime raise the unbound-local error.
     UnboundLocal { entry: Label, done: Label, at: Label, local: u32, sp: u32 },
     /// A backward jump found an interrupt pending.
     Interrupt { entry: Label, target: Label, at: Label },
+    /// A helper without a position argument failed: record the position.
+    Failed { entry: Label, at: Label },
 }
 
-struct Regs<R> {
-    ctx: R,
-    state: R,
-    words: R,
-    r: [R; 4],
-    args: [R; 4],
-    entry: [R; 4],
+pub(super) struct Regs<R> {
+    pub ctx: R,
+    pub state: R,
+    pub words: R,
+    /// Callee-saved registers left for viper locals.
+    pub spare: Vec<R>,
+    pub r: [R; 4],
+    pub args: [R; 4],
+    pub entry: [R; 4],
 }
 
 fn pick<R: Copy>(list: &[R], i: usize) -> Result<R, CompileError> {
@@ -57,30 +62,31 @@ fn internal(msg: &str) -> CompileError {
     CompileError::new(ErrorKind::NotImplementedError, String::from(msg), Default::default())
 }
 
-struct Lowerer<A: AsmFactory> {
-    a: A,
-    regs: Regs<A::Reg>,
+pub(super) struct Lowerer<A: AsmFactory> {
+    pub a: A,
+    pub regs: Regs<A::Reg>,
     labels: Vec<Option<Label>>,
     bound: Vec<bool>,
-    n_state: u32,
-    dispatch: Label,
+    pub n_state: u32,
+    pub dispatch: Label,
     exit: Label,
-    stubs: Vec<Stub>,
+    pub stubs: Vec<Stub>,
     lines: Vec<(usize, u32)>,
+    /// Viper code: stack shuffles move the word slots too.
+    viper: bool,
+    /// Registers holding viper locals, by local number (see `lower_viper`).
+    pub local_regs: Vec<Option<A::Reg>>,
+    /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
+    pub pending: Vec<(u32, super::lower_viper::Pending)>,
 }
 
 /// Lowers one scope.
-pub(super) fn lower<A: AsmFactory>(
-    ir: &[Ir],
-    _info: &ScopeInfo,
-    n_state: u32,
-    _n_words: u32,
-    _viper: bool,
-) -> Result<Lowered, CompileError> {
+pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Result<Lowered, CompileError> {
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
         words: pick(A::LOCALS, 2)?,
+        spare: A::LOCALS.get(3..).unwrap_or(&[]).to_vec(),
         r: [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?],
         args: [pick(A::CALL_ARGS, 0)?, pick(A::CALL_ARGS, 1)?, pick(A::CALL_ARGS, 2)?, pick(A::CALL_ARGS, 3)?],
         entry: [pick(A::ENTRY_ARGS, 0)?, pick(A::ENTRY_ARGS, 1)?, pick(A::ENTRY_ARGS, 2)?, pick(A::ENTRY_ARGS, 3)?],
@@ -91,7 +97,11 @@ pub(super) fn lower<A: AsmFactory>(
     let n_labels = ir
         .iter()
         .filter_map(|i| match i {
-            Ir::Label { label, .. } | Ir::Jump { label } | Ir::CondJump { label, .. } => Some(*label),
+            Ir::Label { label, .. }
+            | Ir::Jump { label }
+            | Ir::CondJump { label, .. }
+            | Ir::JumpIfMarker { label, .. }
+            | Ir::Viper(VOp::Branch { label, .. }) => Some(*label),
             Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
             _ => None,
         })
@@ -107,7 +117,13 @@ pub(super) fn lower<A: AsmFactory>(
         exit,
         stubs: Vec::new(),
         lines: Vec::new(),
+        viper,
+        local_regs: Vec::new(),
+        pending: Vec::new(),
     };
+    if viper {
+        l.assign_local_registers(ir);
+    }
     l.entry();
     let mut i = 0;
     while let Some(ins) = ir.get(i) {
@@ -116,6 +132,13 @@ pub(super) fn lower<A: AsmFactory>(
                 if is_compare(*op) && *jsp + 1 == *sp =>
             {
                 l.binary(*op, *sp, Some((*cond, *label)));
+                true
+            }
+            (
+                Ir::Viper(VOp::Compare { cond, dst, a, b }),
+                Some(Ir::Viper(VOp::Branch { slot, cond: when, pop: true, label })),
+            ) if slot == dst => {
+                l.compare_branch(*cond, *a, *b, *when, *label);
                 true
             }
             _ => false,
@@ -151,7 +174,7 @@ fn compare_cond(op: u8) -> Cond {
 }
 
 impl<A: AsmFactory> Lowerer<A> {
-    fn label(&mut self, l: EmitLabel) -> Label {
+    pub(super) fn label(&mut self, l: EmitLabel) -> Label {
         let i = l as usize;
         if i >= self.labels.len() {
             self.labels.resize(i + 1, None);
@@ -172,21 +195,21 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     /// Object slot of local `i`.
-    fn local_slot(&self, i: u32) -> i32 {
+    pub(super) fn local_slot(&self, i: u32) -> i32 {
         self.n_state as i32 - 1 - i as i32
     }
 
-    fn load_obj(&mut self, dst: A::Reg, slot: i32) {
+    pub(super) fn load_obj(&mut self, dst: A::Reg, slot: i32) {
         let s = self.regs.state;
         self.a.load(Width::U32, dst, s, slot);
     }
 
-    fn store_obj(&mut self, slot: i32, src: A::Reg) {
+    pub(super) fn store_obj(&mut self, slot: i32, src: A::Reg) {
         let s = self.regs.state;
         self.a.store(Width::U32, src, s, slot);
     }
 
-    fn here(&mut self) -> Label {
+    pub(super) fn here(&mut self) -> Label {
         let l = self.a.new_label();
         self.a.bind(l);
         l
@@ -227,6 +250,14 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.bind(entry);
                     self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at);
                     self.a.jump(done);
+                }
+                Stub::Failed { entry, at } => {
+                    self.a.bind(entry);
+                    let args = self.regs.args;
+                    self.a.mov_reg(args[0], ctx);
+                    self.a.label_addr(args[1], at);
+                    self.a.call_table(helper::FAILED_AT);
+                    self.a.jump(self.dispatch);
                 }
                 Stub::Interrupt { entry, target, at } => {
                     self.a.bind(entry);
@@ -284,7 +315,7 @@ impl<A: AsmFactory> Lowerer<A> {
 
     /// Where a jump to `target` goes: the label itself, or for a backward jump
     /// an interrupt check first.
-    fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
+    pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
         let t = self.label(target);
         if !self.is_bound(target) {
             return t;
@@ -296,6 +327,10 @@ impl<A: AsmFactory> Lowerer<A> {
 
     fn ins(&mut self, ins: &Ir) -> Result<(), CompileError> {
         let r = self.regs.r;
+        if !matches!(ins, Ir::Viper(_) | Ir::Line(_)) {
+            // Jumps, labels, helpers and shuffles see the word slots in memory.
+            self.materialize_all();
+        }
         match ins {
             Ir::Line(line) => self.lines.push((self.a.offset(), *line)),
             Ir::Label { label, role, sp } => {
@@ -330,31 +365,20 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.store_obj(*sp as i32, r[0]);
             }
             Ir::DupTop { sp } => {
-                self.load_obj(r[0], *sp as i32 - 1);
-                self.store_obj(*sp as i32, r[0]);
+                let sp = *sp as i32;
+                self.shuffle(&[(sp - 1, sp)]);
             }
             Ir::DupTopTwo { sp } => {
                 let sp = *sp as i32;
-                self.load_obj(r[0], sp - 2);
-                self.load_obj(r[1], sp - 1);
-                self.store_obj(sp, r[0]);
-                self.store_obj(sp + 1, r[1]);
+                self.shuffle(&[(sp - 2, sp), (sp - 1, sp + 1)]);
             }
             Ir::RotTwo { sp } => {
                 let sp = *sp as i32;
-                self.load_obj(r[0], sp - 2);
-                self.load_obj(r[1], sp - 1);
-                self.store_obj(sp - 2, r[1]);
-                self.store_obj(sp - 1, r[0]);
+                self.shuffle(&[(sp - 2, sp - 1), (sp - 1, sp - 2)]);
             }
             Ir::RotThree { sp } => {
                 let sp = *sp as i32;
-                self.load_obj(r[0], sp - 3);
-                self.load_obj(r[1], sp - 2);
-                self.load_obj(r[2], sp - 1);
-                self.store_obj(sp - 3, r[2]);
-                self.store_obj(sp - 2, r[0]);
-                self.store_obj(sp - 1, r[1]);
+                self.shuffle(&[(sp - 3, sp - 2), (sp - 2, sp - 1), (sp - 1, sp - 3)]);
             }
             Ir::Jump { label } => {
                 let at = self.here();
@@ -362,6 +386,13 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.jump(t);
             }
             Ir::CondJump { cond, pop, label, sp } => self.cond_jump(*cond, *pop, *label, *sp),
+            Ir::JumpIfMarker { sp, label } => {
+                let target = self.label(*label);
+                self.load_obj(r[0], *sp as i32);
+                self.a.mov_imm(r[1], i64::from(obj_word::SMALL_INT_TAG));
+                self.a.binop(BinOp::And, r[0], r[1]);
+                self.a.jump_if_nonzero(r[0], false, target);
+            }
             Ir::Binary { op, sp } => self.binary(*op, *sp, None),
             Ir::Return { sp } => {
                 self.load_obj(r[0], *sp as i32 - 1);
@@ -370,9 +401,30 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.mov_imm(A::RET, status::RETURN as i64);
                 self.a.jump(self.exit);
             }
-            Ir::Viper(v) => match *v {},
+            Ir::Viper(v) => self.viper_op(v),
         }
         Ok(())
+    }
+
+    /// Copies stack slots `(from, to)`, all read before any is written (the
+    /// object slots, and in viper code the word slots too).
+    fn shuffle(&mut self, moves: &[(i32, i32)]) {
+        let r = self.regs.r;
+        for (i, &(from, _)) in moves.iter().enumerate() {
+            self.load_obj(r[i], from);
+        }
+        for (i, &(_, to)) in moves.iter().enumerate() {
+            self.store_obj(to, r[i]);
+        }
+        if self.viper {
+            let w = self.regs.words;
+            for (i, &(from, _)) in moves.iter().enumerate() {
+                self.a.load(Width::Word, r[i], w, from);
+            }
+            for (i, &(_, to)) in moves.iter().enumerate() {
+                self.a.store(Width::Word, r[i], w, to);
+            }
+        }
     }
 
     fn cond_jump(&mut self, cond: bool, pop: bool, label: EmitLabel, sp: u32) {
@@ -405,72 +457,88 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
-    /// A binary operator: small-int fast paths for `+`, `-` and comparisons
-    /// (a comparison may be fused with the conditional jump that follows it).
+    /// A binary operator: small-int fast paths for `+ - * & | ^` and the
+    /// comparisons (a comparison may be fused with the conditional jump that
+    /// follows it); other operands and operators go to the runtime.
     fn binary(&mut self, bop: u8, sp: u32, fused: Option<(bool, EmitLabel)>) {
         let r = self.regs.r;
         let at = self.here();
-        let fast = matches!(bop, binary::ADD | binary::SUBTRACT | binary::INPLACE_ADD | binary::INPLACE_SUBTRACT)
-            || is_compare(bop);
+        let kind = FastKind::of(bop, A::WORD_BYTES);
         let opcode = op::BINARY_OP_MULTI + bop;
-        if !fast {
+        let Some(kind) = kind else {
             self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
             return;
-        }
+        };
         let slow = self.a.new_label();
         let done = self.a.new_label();
         let (lhs, rhs) = (sp as i32 - 2, sp as i32 - 1);
         self.load_obj(r[0], lhs);
         self.load_obj(r[1], rhs);
+        // Both small ints (tag bit set in each)?
         self.a.mov_reg(r[2], r[0]);
         self.a.binop(BinOp::And, r[2], r[1]);
         self.a.mov_imm(r[3], 1);
         self.a.binop(BinOp::And, r[2], r[3]);
         self.a.jump_if_zero(r[2], false, slow);
-        self.sign_extend(r[0], r[3]);
-        self.sign_extend(r[1], r[3]);
-        if is_compare(bop) {
-            self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
-            match fused {
-                Some((cond, label)) => {
-                    let taken = self.jump_target(label, at);
-                    if cond {
-                        self.a.jump_if_nonzero(r[2], true, taken);
-                    } else {
-                        self.a.jump_if_zero(r[2], true, taken);
+        match kind {
+            FastKind::Compare => {
+                self.sign_extend(r[0], r[3]);
+                self.sign_extend(r[1], r[3]);
+                self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
+                match fused {
+                    Some((cond, label)) => {
+                        let taken = self.jump_target(label, at);
+                        if cond {
+                            self.a.jump_if_nonzero(r[2], true, taken);
+                        } else {
+                            self.a.jump_if_zero(r[2], true, taken);
+                        }
+                        self.a.jump(done);
                     }
-                    self.a.jump(done);
-                }
-                None => {
-                    // False + 16 * result = False or True.
-                    self.a.mov_imm(r[3], 4);
-                    self.a.shift(ShiftOp::Shl, r[2], r[3]);
-                    self.a.mov_imm(r[3], i64::from(obj_word::FALSE));
-                    self.a.binop(BinOp::Add, r[2], r[3]);
-                    self.store_obj(lhs, r[2]);
-                    self.a.jump(done);
+                    None => {
+                        // False + 16 * result = False or True.
+                        self.a.mov_imm(r[3], 4);
+                        self.a.shift(ShiftOp::Shl, r[2], r[3]);
+                        self.a.mov_imm(r[3], i64::from(obj_word::FALSE));
+                        self.a.binop(BinOp::Add, r[2], r[3]);
+                        self.store_obj(lhs, r[2]);
+                        self.a.jump(done);
+                    }
                 }
             }
-        } else {
-            self.a.mov_imm(r[3], 1);
-            self.a.shift(ShiftOp::Sar, r[0], r[3]);
-            self.a.shift(ShiftOp::Sar, r[1], r[3]);
-            let op = if matches!(bop, binary::ADD | binary::INPLACE_ADD) { BinOp::Add } else { BinOp::Sub };
-            self.a.binop(op, r[0], r[1]);
-            // The result must fit a small int (31 bits).
-            self.a.mov_reg(r[2], r[0]);
-            self.a.mov_imm(r[3], i64::from(A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS));
-            self.a.shift(ShiftOp::Shl, r[2], r[3]);
-            self.a.shift(ShiftOp::Sar, r[2], r[3]);
-            let ok = self.a.new_label();
-            self.a.jump_if_eq(r[2], r[0], ok);
-            self.a.jump(slow);
-            self.a.bind(ok);
-            self.a.mov_imm(r[3], 1);
-            self.a.shift(ShiftOp::Shl, r[0], r[3]);
-            self.a.binop(BinOp::Or, r[0], r[3]);
-            self.store_obj(lhs, r[0]);
-            self.a.jump(done);
+            FastKind::Bitwise(op) => {
+                // Tagged words combine directly: `&` and `|` keep the tag,
+                // `^` clears it; the result always fits a small int.
+                self.a.binop(op, r[0], r[1]);
+                if op == BinOp::Xor {
+                    self.a.mov_imm(r[3], 1);
+                    self.a.binop(BinOp::Or, r[0], r[3]);
+                }
+                self.store_obj(lhs, r[0]);
+                self.a.jump(done);
+            }
+            FastKind::Arith(op) => {
+                self.sign_extend(r[0], r[3]);
+                self.sign_extend(r[1], r[3]);
+                self.a.mov_imm(r[3], 1);
+                self.a.shift(ShiftOp::Sar, r[0], r[3]);
+                self.a.shift(ShiftOp::Sar, r[1], r[3]);
+                self.a.binop(op, r[0], r[1]);
+                // The result must fit a small int (31 bits).
+                self.a.mov_reg(r[2], r[0]);
+                self.a.mov_imm(r[3], i64::from(A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS));
+                self.a.shift(ShiftOp::Shl, r[2], r[3]);
+                self.a.shift(ShiftOp::Sar, r[2], r[3]);
+                let ok = self.a.new_label();
+                self.a.jump_if_eq(r[2], r[0], ok);
+                self.a.jump(slow);
+                self.a.bind(ok);
+                self.a.mov_imm(r[3], 1);
+                self.a.shift(ShiftOp::Shl, r[0], r[3]);
+                self.a.binop(BinOp::Or, r[0], r[3]);
+                self.store_obj(lhs, r[0]);
+                self.a.jump(done);
+            }
         }
         self.a.bind(slow);
         self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
@@ -478,6 +546,34 @@ impl<A: AsmFactory> Lowerer<A> {
             self.cond_jump(cond, true, label, sp - 1);
         }
         self.a.bind(done);
+    }
+}
+
+/// The inline small-int path of a binary operator.
+#[derive(Clone, Copy)]
+enum FastKind {
+    /// `< > == <= >= !=`.
+    Compare,
+    /// `& | ^` on the tagged words.
+    Bitwise(BinOp),
+    /// `+ - *` on the values, with a small-int range check.
+    Arith(BinOp),
+}
+
+impl FastKind {
+    fn of(bop: u8, word_bytes: u32) -> Option<FastKind> {
+        Some(match bop {
+            _ if is_compare(bop) => FastKind::Compare,
+            binary::ADD | binary::INPLACE_ADD => FastKind::Arith(BinOp::Add),
+            binary::SUBTRACT | binary::INPLACE_SUBTRACT => FastKind::Arith(BinOp::Sub),
+            // Two 31-bit values multiply without overflowing a 64-bit word
+            // (a 32-bit word would need a widening multiply).
+            binary::MULTIPLY | binary::INPLACE_MULTIPLY if word_bytes == 8 => FastKind::Arith(BinOp::Mul),
+            binary::AND | binary::INPLACE_AND => FastKind::Bitwise(BinOp::And),
+            binary::OR | binary::INPLACE_OR => FastKind::Bitwise(BinOp::Or),
+            binary::XOR | binary::INPLACE_XOR => FastKind::Bitwise(BinOp::Xor),
+            _ => return None,
+        })
     }
 }
 

@@ -16,9 +16,9 @@
 
 pub(crate) mod ir;
 mod lower;
+mod lower_viper;
 mod prelude;
 mod record;
-#[allow(dead_code)] // viper lowering is being built (issue 5)
 pub(crate) mod viper;
 
 use alloc::boxed::Box;
@@ -53,6 +53,11 @@ pub struct NativeEmitter<A: AsmFactory> {
     max_sp: i32,
     /// The value types on the model stack (all objects outside viper).
     vstack: Vec<VType>,
+    /// Which model stack entries are viper immediates (constants and casts of them).
+    vimm: Vec<bool>,
+    /// Type of the value a `JUMP_IF_*_OR_POP` left on the stack where it
+    /// jumps (MicroPython's rule: restored by the compiler's `adjust_stack_size(1)`).
+    saved_vtype: VType,
     /// Viper types of the locals, once known.
     local_types: Vec<Option<VType>>,
     /// Compile-time exception-block stack (kinds of the open blocks).
@@ -65,6 +70,10 @@ pub struct NativeEmitter<A: AsmFactory> {
     generator: bool,
     line: u32,
     error: Option<CompileError>,
+    /// Set once a statement after the one with a `ViperTypeError` starts:
+    /// MicroPython stops compiling the scope there, so later errors are not
+    /// reported.
+    error_final: bool,
     _asm: PhantomData<A>,
 }
 
@@ -78,6 +87,8 @@ impl<A: AsmFactory> NativeEmitter<A> {
             sp: 0,
             max_sp: 0,
             vstack: Vec::new(),
+            vimm: Vec::new(),
+            saved_vtype: VType::Object,
             local_types: Vec::new(),
             blocks: Vec::new(),
             max_blocks: 0,
@@ -87,6 +98,7 @@ impl<A: AsmFactory> NativeEmitter<A> {
             generator: false,
             line: 0,
             error: None,
+            error_final: false,
             _asm: PhantomData,
         }
     }
@@ -95,9 +107,13 @@ impl<A: AsmFactory> NativeEmitter<A> {
         self.kind == EmitterKind::Viper
     }
 
-    /// Records the first compile error (later ones are consequences).
+    /// Records a compile error. As in MicroPython, compilation of the scope
+    /// goes on after a `ViperTypeError` and a later one replaces it (so the
+    /// reported error is the scope's last); any other error is final.
     fn fail(&mut self, kind: ferropy_frontend::error::ErrorKind, msg: String) {
-        if self.error.is_none() {
+        use ferropy_frontend::error::ErrorKind;
+        let replaceable = !self.error_final && self.error.as_ref().is_none_or(|e| e.kind == ErrorKind::ViperTypeError);
+        if replaceable {
             let pos = ferropy_frontend::token::Pos { line: self.line.max(1), col: 1 };
             self.error = Some(CompileError::new(kind, msg, pos));
         }
@@ -116,6 +132,7 @@ impl<A: AsmFactory> NativeEmitter<A> {
         }
         self.max_sp = self.max_sp.max(self.sp);
         self.vstack.resize(self.sp as usize, VType::Object);
+        self.vimm.resize(self.sp as usize, false);
     }
 
     fn record(&mut self, ir: Ir) {
@@ -171,12 +188,11 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
         let n_locals = info.num_locals;
         // Room above the deepest stack for an unwind marker (see `LabelRole`).
         let n_state = (n_locals + self.max_sp.max(0) as u32 + 1).max(1);
-        let n_words = viper::word_slots(self, &info);
         let mut flags = info.scope_flags & !(scope_flags::REFGLOBALS | scope_flags::HASCONSTS);
         if self.generator {
             flags |= scope_flags::GENERATOR;
         }
-        let lowered = lower::lower::<A>(&self.ir, &info, n_state, n_words, self.is_viper())?;
+        let lowered = lower::lower::<A>(&self.ir, n_state, self.is_viper())?;
         let name_q = qstrs.intern(&info.simple_name);
         let param_qs: Vec<u32> = info.param_names.iter().map(|p| qstrs.intern(p)).collect();
         let prelude = prelude::encode(
@@ -208,9 +224,15 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
 
     fn adjust_stack_size(&mut self, delta: i32) {
         self.adjust(delta);
+        if delta == 1 {
+            viper::set_top(self, 0, self.saved_vtype);
+        }
     }
 
     fn set_source_line(&mut self, line: u32) {
+        if self.error.is_some() && line != self.line {
+            self.error_final = true;
+        }
         self.line = line;
         self.record(Ir::Line(line));
     }

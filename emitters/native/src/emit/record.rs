@@ -45,6 +45,7 @@ pub(super) fn store_local<A: AsmFactory>(e: &mut E<A>, name: &str, local: u32, k
         e.record(Ir::StoreFast { local, sp });
         e.adjust(-1);
     } else {
+        viper::box_top(e, 1);
         e.op(op::STORE_DEREF, Arg::Uint(local as usize), -1);
     }
 }
@@ -55,12 +56,15 @@ pub(super) fn delete_local<A: AsmFactory>(e: &mut E<A>, _name: &str, local: u32,
 }
 
 pub(super) fn load_global<A: AsmFactory>(e: &mut E<A>, name: &str, kind: GlobalKind) {
+    if e.is_viper() && kind == GlobalKind::Global && viper::load_global(e, name) {
+        return;
+    }
     let b = if kind == GlobalKind::Name { op::LOAD_NAME } else { op::LOAD_GLOBAL };
     e.op(b, Arg::Qstr(String::from(name)), 1);
 }
 
 pub(super) fn store_global<A: AsmFactory>(e: &mut E<A>, name: &str, kind: GlobalKind) {
-    viper::require_objects(e, 1, "store");
+    viper::box_top(e, 1);
     let b = if kind == GlobalKind::Name { op::STORE_NAME } else { op::STORE_GLOBAL };
     e.op(b, Arg::Qstr(String::from(name)), -1);
 }
@@ -72,7 +76,10 @@ pub(super) fn delete_global<A: AsmFactory>(e: &mut E<A>, name: &str, kind: Globa
 
 pub(super) fn import<A: AsmFactory>(e: &mut E<A>, name: &str, kind: ImportKind) {
     match kind {
-        ImportKind::Name => e.op(op::IMPORT_NAME, Arg::Qstr(String::from(name)), -1),
+        ImportKind::Name => {
+            viper::box_top(e, 2);
+            e.op(op::IMPORT_NAME, Arg::Qstr(String::from(name)), -1)
+        }
         ImportKind::From => e.op(op::IMPORT_FROM, Arg::Qstr(String::from(name)), 1),
         ImportKind::Star => e.op(op::IMPORT_STAR, Arg::None, -1),
     }
@@ -120,6 +127,9 @@ pub(super) fn load_const_str<A: AsmFactory>(e: &mut E<A>, s: &str) {
 }
 
 pub(super) fn load_const_obj<A: AsmFactory>(e: &mut E<A>, obj: ConstObj) {
+    if e.is_viper() && viper::load_const_obj(e, &obj) {
+        return;
+    }
     e.op(op::LOAD_CONST_OBJ, Arg::Const(obj), 1);
 }
 
@@ -212,6 +222,9 @@ pub(super) fn rot_three<A: AsmFactory>(e: &mut E<A>) {
 }
 
 pub(super) fn cond_jump<A: AsmFactory>(e: &mut E<A>, cond: bool, pop: bool, label: Label) {
+    if !pop {
+        e.saved_vtype = viper::type_at(e, 0);
+    }
     if e.is_viper() && viper::cond_jump(e, cond, pop, label) {
         return;
     }
@@ -265,21 +278,29 @@ pub(super) fn with_cleanup<A: AsmFactory>(e: &mut E<A>, label: Label) {
     e.op_extra(op::WITH_CLEANUP, 1, Arg::None, WITH_CLEANUP_DELTA);
 }
 
+/// The `async with` exit. Its `__aexit__` call is reached with three stack
+/// layouts: `(ctx)` on normal exit, `(ctx, exc)` for an exception and
+/// `(ctx, X, marker)` for an unwinding return or jump. The normal path is
+/// padded to the third layout (a `None` under the `None` that END_FINALLY
+/// sees), and the handler tells the exception case from the unwind case by
+/// the marker above the compiler's top (static stack positions need one
+/// layout per label).
 pub(super) fn async_with_setup_finally<A: AsmFactory>(
     e: &mut E<A>,
     aexit_no_exc: Label,
     finally_block: Label,
     ret: Label,
 ) {
+    push_word(e, obj_word::NONE);
+    rot_two(e);
     load_const_tok(e, ConstTok::None);
     rot_two(e);
     e.record(Ir::Jump { label: aexit_no_exc });
+    e.adjust(-1);
     e.suppress = true;
     e.label_assign_inner(finally_block);
-    dup_top(e);
-    load_global(e, "BaseException", GlobalKind::Global);
-    binary_op(e, BinaryOp::Op(op::binary::EXCEPTION_MATCH));
-    cond_jump(e, false, true, ret);
+    let sp = e.sp();
+    e.record(Ir::JumpIfMarker { sp, label: ret });
 }
 
 pub(super) fn end_finally<A: AsmFactory>(e: &mut E<A>) {
@@ -426,10 +447,12 @@ pub(super) fn return_value<A: AsmFactory>(e: &mut E<A>) {
 pub(super) fn raise_varargs<A: AsmFactory>(e: &mut E<A>, n_args: u32) {
     let n = n_args.min(2);
     if e.is_viper() {
-        for i in 0..n {
-            if viper::type_at(e, i) != VType::Object {
-                e.fail(ErrorKind::ViperTypeError, String::from("must raise an object"));
-            }
+        // MicroPython's viper supports only `raise obj` (native code here runs
+        // bare `raise` and `raise ... from ...` too).
+        if n != 1 {
+            e.fail(ErrorKind::NotImplementedError, String::from("native raise"));
+        } else if !matches!(viper::type_at(e, 0), VType::Object | VType::NoneConst) {
+            e.fail(ErrorKind::ViperTypeError, String::from("must raise an object"));
         }
     }
     e.op(op::RAISE_LAST + n as u8, Arg::None, -(n as i32));

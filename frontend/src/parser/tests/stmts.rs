@@ -141,6 +141,10 @@ fn single_input() {
     assert_eq!(render("if a:\n    b\n\n"), "(if (branch a b))");
     assert_eq!(render("\n"), "");
     assert!(parse_single("a\nb\n").is_err());
+    // No line at all: nothing stands for the NEWLINE.
+    assert!(parse_single("").is_err());
+    assert!(parse_single("\\\n").is_err());
+    assert_eq!(render("# note\n"), "");
 }
 
 #[test]

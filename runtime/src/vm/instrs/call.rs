@@ -18,6 +18,9 @@ impl Vm {
         let var = matches!(ins.op, op::CALL_FUNCTION_VAR_KW | op::CALL_METHOD_VAR_KW);
         let method = matches!(ins.op, op::CALL_METHOD | op::CALL_METHOD_VAR_KW);
         let n_items = n_pos + 2 * n_kw + usize::from(var) + 1 + usize::from(method);
+        if !var && n_kw == 0 {
+            return self.call_positional(n_items, method);
+        }
         let items = self.top_n(n_items)?;
         for &o in &items {
             self.root(o);
@@ -73,6 +76,34 @@ impl Vm {
             return Ok(Step::Next);
         }
         let r = self.call(fun, &args, &kw)?;
+        self.push(r)?;
+        Ok(Step::Next)
+    }
+
+    /// The common call: positional arguments only, straight from the stack
+    /// (`fun [self] args...`, `self` NULL when LOAD_METHOD found no method).
+    fn call_positional(&mut self, n_items: usize, method: bool) -> PyResult<Step> {
+        let f = self.frame()?;
+        let Some(start) = f.sp.checked_sub(n_items) else {
+            return Err(self.internal_error("value stack underflow"));
+        };
+        let items = f.state.get(start..f.sp).unwrap_or(&[]);
+        let fun = items.first().copied().unwrap_or(Obj::NONE);
+        let skip = if method && items.get(1).is_some_and(|s| s.is_null()) { 2 } else { 1 };
+        let args: Vec<Obj> = items.get(skip..).unwrap_or(&[]).to_vec();
+        self.root(fun);
+        for &o in &args {
+            self.root(o);
+        }
+        self.drop_n(n_items)?;
+        if self.type_of(fun) == types::type_obj(ids::FUNCTION) {
+            self.push_function_frame(fun, &args, &[])?;
+            if let Some(gen) = self.frame_to_generator()? {
+                self.push(gen)?;
+            }
+            return Ok(Step::Next);
+        }
+        let r = self.call(fun, &args, &[])?;
         self.push(r)?;
         Ok(Step::Next)
     }

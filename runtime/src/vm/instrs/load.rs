@@ -77,7 +77,9 @@ impl Vm {
                         if t == crate::types::type_obj(ids::STATICMETHOD) {
                             (self.get(f, 1), Obj::NULL)
                         } else if t == crate::types::type_obj(ids::CLASSMETHOD) {
-                            (self.get(f, 1), self.type_of(self_obj))
+                            // Bound to the class; in a classmethod `self_obj` already is one.
+                            let cls_of = if self.is_class(self_obj) { self_obj } else { self.type_of(self_obj) };
+                            (self.get(f, 1), cls_of)
                         } else if kind == Some(crate::types::MethodKind::Static) {
                             (f, Obj::NULL)
                         } else {
@@ -120,7 +122,15 @@ impl Vm {
             op::LOAD_CONST_NONE => self.push(Obj::NONE)?,
             op::LOAD_CONST_TRUE => self.push(Obj::TRUE)?,
             op::LOAD_NULL => self.push(Obj::NULL)?,
-            op::LOAD_BUILD_CLASS => self.push(crate::builtins::function_obj("__build_class__"))?,
+            op::LOAD_BUILD_CLASS => {
+                // `builtins.__build_class__` may have been replaced.
+                let b = self.st.builtins;
+                let f = match self.dict_get_str(b, "__build_class__")? {
+                    Some(f) => f,
+                    None => crate::builtins::function_obj("__build_class__"),
+                };
+                self.push(f)?
+            }
             op::LOAD_SUBSCR => {
                 let index = self.peek(0)?;
                 let base = self.peek(1)?;

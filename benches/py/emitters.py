@@ -1,0 +1,218 @@
+# The emitter benchmark: the same kernels as bytecode, @native and @viper.
+# Runs unchanged on ferropy, MicroPython and (bytecode only) CPython; prints
+# one line per kernel and mode: "kernel mode best_microseconds result".
+# Driven by `cargo run --release -p ferropy-benches --bin emitters`.
+import sys
+
+try:
+    import micropython
+
+    HAVE_NATIVE = True
+except ImportError:
+    HAVE_NATIVE = False
+
+try:
+    from time import ticks_us, ticks_diff
+except ImportError:
+    from time import perf_counter
+
+    def ticks_us():
+        return int(perf_counter() * 1000000)
+
+    def ticks_diff(a, b):
+        return a - b
+
+
+REPEAT = 5
+if len(sys.argv) > 1:
+    REPEAT = int(sys.argv[1])
+
+SOURCE = {}
+
+# --- recursive fib -------------------------------------------------------
+SOURCE["fib"] = (
+    """
+{deco}
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+def kernel():
+    return fib(23)
+""",
+    """
+@micropython.viper
+def fib(n: int) -> int:
+    if n < 2:
+        return n
+    return int(fib(n - 1)) + int(fib(n - 2))
+def kernel():
+    return fib(23)
+""",
+)
+
+# --- integer loop --------------------------------------------------------
+SOURCE["loop"] = (
+    """
+{deco}
+def loop(n):
+    s = 0
+    for i in range(n):
+        s += (i * 7) & 1023
+        s ^= i
+    return s
+def kernel():
+    return loop(300000)
+""",
+    """
+@micropython.viper
+def loop(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += (i * 7) & 1023
+        s ^= i
+    return s
+def kernel():
+    return loop(300000)
+""",
+)
+
+# --- bubble sort of a bytearray -------------------------------------------
+SOURCE["bubble"] = (
+    """
+{deco}
+def bsort(b, n):
+    for i in range(n):
+        for j in range(n - 1 - i):
+            if b[j] > b[j + 1]:
+                t = b[j]
+                b[j] = b[j + 1]
+                b[j + 1] = t
+def kernel():
+    b = bytearray((i * 73 + 11) & 255 for i in range(300))
+    bsort(b, 300)
+    return b[0] + b[150] * 256 + b[299] * 65536
+""",
+    """
+@micropython.viper
+def bsort(buf, n: int):
+    b = ptr8(buf)
+    for i in range(n):
+        for j in range(n - 1 - i):
+            if b[j] > b[j + 1]:
+                t = b[j]
+                b[j] = b[j + 1]
+                b[j + 1] = t
+def kernel():
+    b = bytearray((i * 73 + 11) & 255 for i in range(300))
+    bsort(b, 300)
+    return b[0] + b[150] * 256 + b[299] * 65536
+""",
+)
+
+# --- Fletcher-16 checksum over a bytearray -------------------------------
+SOURCE["checksum"] = (
+    """
+{deco}
+def fletcher(b, n):
+    s1 = 0
+    s2 = 0
+    for i in range(n):
+        s1 = (s1 + b[i]) % 255
+        s2 = (s2 + s1) % 255
+    return (s2 << 8) | s1
+DATA = bytearray((i * 7 + 3) & 255 for i in range(100000))
+def kernel():
+    return fletcher(DATA, 100000)
+""",
+    """
+@micropython.viper
+def fletcher(buf, n: int) -> int:
+    b = ptr8(buf)
+    s1 = 0
+    s2 = 0
+    for i in range(n):
+        s1 = (s1 + b[i]) % 255
+        s2 = (s2 + s1) % 255
+    return (s2 << 8) | s1
+DATA = bytearray((i * 7 + 3) & 255 for i in range(100000))
+def kernel():
+    return fletcher(DATA, 100000)
+""",
+)
+
+# --- RGBA pixel blend over 32-bit words ----------------------------------
+SOURCE["blend"] = (
+    """
+{deco}
+def blend(d, s, n, alpha):
+    inv = 256 - alpha
+    for i in range(n):
+        a = d[i]
+        b = s[i]
+        out = 0
+        for shift in (0, 8, 16, 24):
+            ca = (a >> shift) & 255
+            cb = (b >> shift) & 255
+            out |= (((ca * inv + cb * alpha) >> 8) & 255) << shift
+        d[i] = out
+import array
+D0 = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
+S0 = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
+def kernel():
+    d = array.array("I", D0)
+    blend(d, S0, 16384, 100)
+    return d[0] ^ d[5000] ^ d[16383]
+""",
+    """
+@micropython.viper
+def blend(dst, src, n: int, alpha: int):
+    d = ptr32(dst)
+    s = ptr32(src)
+    inv = 256 - alpha
+    for i in range(n):
+        a = d[i]
+        b = s[i]
+        out = 0
+        shift = 0
+        while shift < 32:
+            ca = (a >> shift) & 255
+            cb = (b >> shift) & 255
+            out |= (((ca * inv + cb * alpha) >> 8) & 255) << shift
+            shift += 8
+        d[i] = out
+import array
+D0 = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
+S0 = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
+def kernel():
+    d = array.array("I", D0)
+    blend(d, S0, 16384, 100)
+    return d[0] ^ d[5000] ^ d[16383]
+""",
+)
+
+
+def measure(src):
+    g = {"__name__": "bench"}
+    exec(src, g)
+    kernel = g["kernel"]
+    best = None
+    result = None
+    for _ in range(REPEAT):
+        t = ticks_us()
+        result = kernel()
+        dt = ticks_diff(ticks_us(), t)
+        if best is None or dt < best:
+            best = dt
+    return best, result
+
+
+for name in ("fib", "loop", "bubble", "checksum", "blend"):
+    plain, viper = SOURCE[name]
+    modes = [("bytecode", plain.replace("{deco}", ""))]
+    if HAVE_NATIVE:
+        modes.append(("native", plain.replace("{deco}", "@micropython.native")))
+        modes.append(("viper", viper))
+    for mode, src in modes:
+        us, result = measure(src)
+        print(name, mode, us, result)
