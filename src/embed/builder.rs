@@ -308,8 +308,14 @@ impl Builder {
         let spec = std::mem::replace(&mut self.heap, HeapSpec::Arena(0));
         let heap = match spec {
             HeapSpec::Growable { initial, max } => {
-                HeapChoice::Host(HostGcConfig { initial_bytes: initial, chunk_bytes: 64 * 1024, limit_bytes: max })
-                    .build()
+                let config = HostGcConfig { initial_bytes: initial, chunk_bytes: 64 * 1024, limit_bytes: max };
+                if self.native {
+                    HeapChoice::Host(config).build()
+                } else {
+                    // Without machine code nothing holds raw pointers into the
+                    // heap, so it need not reserve address space to never move.
+                    Heap::host_unreserved(config)
+                }
             }
             HeapSpec::Arena(bytes) => HeapChoice::Arena(bytes).build(),
             HeapSpec::Static(region) => Heap::arena_static(region),
@@ -367,7 +373,11 @@ fn finish(
     raw.set_host(Box::new(EmbedHost::new(rest.files, rest.stdin, deadline.clone())));
     raw.st.sys.import_allow = rest.imports;
     EmbedState::install(&mut raw);
-    let path: Vec<String> = if rest.files { vec![String::new(), ".frozen".into()] } else { vec![".frozen".into()] };
-    raw.set_sys_path(&path).map_err(|_| Error::Vm("heap too small".into()))?;
+    // Without files or frozen modules there is nothing for `sys.path` to
+    // find, and leaving it alone spares creating `sys` with every VM.
+    if rest.files || !rest.frozen.is_empty() {
+        let path: Vec<String> = if rest.files { vec![String::new(), ".frozen".into()] } else { vec![".frozen".into()] };
+        raw.set_sys_path(&path).map_err(|_| Error::Vm("heap too small".into()))?;
+    }
     Ok(Vm::from_parts(raw, rest.fuel, rest.timeout, deadline))
 }

@@ -23,6 +23,18 @@ impl Backing {
         Ok(Backing::Owned(words))
     }
 
+    /// `len` zeroed words with room reserved for `capacity` words (best effort:
+    /// if that much address space can't be had, only `len`). Reserving before
+    /// the first write means the words are never copied to make room.
+    pub fn owned_zeroed_with_capacity(len: usize, capacity: usize) -> Result<Backing, AllocError> {
+        let mut words = Vec::new();
+        if words.try_reserve_exact(capacity.max(len)).is_err() {
+            words.try_reserve_exact(len).map_err(|_| AllocError::OutOfMemory)?;
+        }
+        words.resize(len, 0);
+        Ok(Backing::Owned(words))
+    }
+
     /// The words.
     #[inline]
     pub fn as_slice(&self) -> &[u32] {

@@ -257,16 +257,24 @@ impl MarkSweepGc<GrowInChunks> {
     /// A host heap with the given sizes (each rounded to whole blocks; the limit
     /// is at least the initial size).
     pub fn new(config: HostGcConfig) -> Result<(HeapWords, HostGc), AllocError> {
+        MarkSweepGc::with_reservation(config, true)
+    }
+
+    /// [`HostGc::new`], choosing whether to reserve address space up to the
+    /// limit. Without the reservation, creating (and dropping) a small heap
+    /// is cheaper, but growing may move the words: only for VMs that run no
+    /// machine code (which may hold raw pointers into the heap).
+    pub fn with_reservation(config: HostGcConfig, reserve: bool) -> Result<(HeapWords, HostGc), AllocError> {
         let initial = (config.initial_bytes / BLOCK_BYTES).clamp(2, MAX_BLOCKS);
         let limit_blocks = (config.limit_bytes / BLOCK_BYTES).clamp(initial, MAX_BLOCKS);
         let policy = GrowInChunks { chunk_blocks: (config.chunk_bytes / BLOCK_BYTES).max(1), limit_blocks };
         let kinds = Backing::owned_zeroed(kind_words(initial))?;
         let flags = Backing::owned_zeroed(flag_words(initial))?;
-        let mut words = Backing::owned_zeroed(initial * BLOCK_WORDS)?;
         // Reserve the address space up to the limit now (untouched pages cost no
         // memory), so growing never moves the heap: viper pointers into buffers
         // stay valid for as long as the buffer lives.
-        words.reserve_total(limit_blocks * BLOCK_WORDS);
+        let capacity = if reserve { limit_blocks } else { initial } * BLOCK_WORDS;
+        let words = Backing::owned_zeroed_with_capacity(initial * BLOCK_WORDS, capacity)?;
         let heap = HeapWords::new(words);
         let table = BlockTable::new(kinds, flags, initial)?;
         let core = MarkSweep::new(table, &heap)?;

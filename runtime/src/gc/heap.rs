@@ -47,6 +47,13 @@ impl Heap {
         Ok(Heap::new(words, Box::new(gc)))
     }
 
+    /// A growable host heap without the address-space reservation (see
+    /// [`HostGc::with_reservation`]): for VMs that run no machine code.
+    pub fn host_unreserved(config: HostGcConfig) -> Result<Heap, AllocError> {
+        let (words, gc) = HostGc::with_reservation(config, false)?;
+        Ok(Heap::new(words, Box::new(gc)))
+    }
+
     /// Allocates `n_bytes` zeroed bytes (see [`Gc::alloc`]).
     pub fn alloc(&mut self, n_bytes: usize, roots: &mut dyn Roots) -> Result<Obj, AllocError> {
         self.gc.alloc(&mut self.words, n_bytes, false, roots)

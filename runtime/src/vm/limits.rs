@@ -104,8 +104,8 @@ impl Vm {
     }
 
     /// Sets the instruction budget: `Some(n)` lets exactly `n` more bytecode
-    /// instructions run (machine code from the native emitters counts once
-    /// per call); `None` removes the limit.
+    /// instructions run (in machine code from the native emitters, each
+    /// backward jump counts one); `None` removes the limit.
     pub fn set_fuel(&mut self, fuel: Option<u64>) {
         self.st.limits.fuel = fuel;
         self.st.limits.countdown = 0;
