@@ -88,3 +88,15 @@ fn keyboard_interrupt_from_another_thread() {
     // The flag is cleared: the VM runs on.
     assert!(vm.run_main_source(b"x = 1\n", "<ok>", ferropy::frontend::InputKind::File).is_ok());
 }
+
+#[test]
+fn input_reads_lines_from_standard_input() {
+    let d = tmp_dir("input");
+    let prog =
+        "print(repr(input('> ')))\nprint(repr(input()))\ntry:\n    input()\nexcept EOFError:\n    print('EOF')\n";
+    let (rc, out, err) = ferropy(&["-c", prog], "hello\r\nworld", &d);
+    assert_eq!((rc, out.as_str()), (0, "> 'hello'\n'world'\nEOF\n"), "{err}");
+    let (rc, _, err) = ferropy(&["-c", "input(1, 2)"], "", &d);
+    assert_eq!(rc, 1);
+    assert!(err.ends_with("TypeError: function takes at most 1 positional argument\n"), "{err}");
+}

@@ -87,3 +87,27 @@ pub fn print(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         Ok(Obj::NONE)
     })
 }
+
+/// `input([prompt])`: writes the prompt, reads one line from standard input
+/// without its newline; `EOFError` at the end of the input.
+pub fn input(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    if args.len() > 1 {
+        return Err(vm.type_error("function takes at most 1 positional argument"));
+    }
+    if let Some(&prompt) = args.first() {
+        let mut text = String::new();
+        vm.print_obj(prompt, &mut text, false)?;
+        vm.write_out(text.as_bytes());
+    }
+    let mut line = vm.st.sys.host.read_line();
+    if line.is_empty() {
+        return Err(vm.new_error(ids::EOF_ERROR, ""));
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    }
+    vm.new_str(&String::from_utf8_lossy(&line))
+}

@@ -18,9 +18,10 @@ use crate::vm::Vm;
 pub const METHOD_ID_BASE: u32 = 0x10000;
 
 /// The built-in functions, by name.
-pub static FUNCTIONS: [(&str, NativeFn); 41] = [
+pub static FUNCTIONS: [(&str, NativeFn); 42] = [
     ("__build_class__", types::class::build_class),
     ("print", io::print),
+    ("input", io::input),
     ("len", core::len),
     ("isinstance", core::isinstance),
     ("issubclass", core::issubclass),
