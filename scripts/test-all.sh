@@ -22,7 +22,7 @@ rustfmt --check --edition 2021 --config-path rustfmt.toml examples/no_std_host/s
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "no_std builds of the core crates"
-cargo build -p ferropy-frontend -p ferropy-bytecode --no-default-features
+cargo build -p ferropy-frontend -p ferropy-bytecode -p ferropy-runtime -p ferropy-emit-native --no-default-features
 
 step "32-bit layouts: bytecode and runtime tests on i686"
 rustup target list --installed | grep -q '^i686-unknown-linux-gnu$' || rustup target add i686-unknown-linux-gnu

@@ -53,10 +53,10 @@ pub fn half_to_f64(h: u16) -> f64 {
     let exp = i32::from((h >> 10) & 0x1f);
     let mant = f64::from(h & 0x3ff);
     sign * match exp {
-        0 => mant * 2f64.powi(-24),
+        0 => mant * libm::ldexp(1.0, -24),
         31 if mant == 0.0 => f64::INFINITY,
         31 => f64::NAN,
-        _ => (1.0 + mant / 1024.0) * 2f64.powi(exp - 15),
+        _ => (1.0 + mant / 1024.0) * libm::ldexp(1.0, exp - 15),
     }
 }
 

@@ -633,7 +633,7 @@ pub fn str_percent(vm: &mut Vm, fmt: Obj, args: Obj) -> PyResult<Obj> {
                         if v.is_infinite() {
                             return Err(vm.new_error(ids::OVERFLOW_ERROR, "can't convert inf to int"));
                         }
-                        num_traits::FromPrimitive::from_f64(v.trunc())
+                        num_traits::FromPrimitive::from_f64(libm::trunc(v))
                     }
                     None if vm.native_type_id(arg) == ids::INT => vm.bigint_value(vm.native_self(arg)),
                     None if vm.is_user_class(vm.type_of(arg)) => match crate::rt::call_dunder(vm, arg, "__int__", &[])?
