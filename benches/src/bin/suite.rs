@@ -11,11 +11,13 @@
 //! `MICROPY_MICROPYTHON` (MicroPython's unix port; column left out when unset),
 //! `python3` on `PATH` (left out when missing).
 //!
-//! Method: every program runs as a whole process `REPEAT` times (default 5)
-//! and the best wall-clock time is kept; the interpreter's best start-up time
-//! (`-c pass`, measured the same way) is subtracted, so the figures compare
-//! execution rather than start-up (CPython's start-up is large). Peak resident
-//! memory comes from `/usr/bin/time -f %M` when it exists.
+//! Method: every program runs `REPEAT` times (default 5) in a fresh process
+//! through a small driver (`-c`) that compiles it, then times its execution
+//! with the interpreter's own clock (`time.ticks_us`, or CPython's
+//! `perf_counter`); the best time is kept. Start-up (`-c pass`) is timed
+//! separately as whole processes. Peak resident memory comes from
+//! `/usr/bin/time -f %M` when it exists. CPython is run as `sys.executable`
+//! (not a launcher shim on `PATH`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,6 +44,46 @@ fn run_once(program: &Path, args: &[&str]) -> Result<(Duration, String), String>
     Ok((elapsed, String::from_utf8_lossy(&out.stdout).trim().to_string()))
 }
 
+/// The driver that times one program inside the interpreter; prints the
+/// program's output, then `@us <microseconds>`.
+const DRIVER: &str = r#"
+try:
+    from time import ticks_us, ticks_diff
+except ImportError:
+    from time import perf_counter
+
+    def ticks_us():
+        return int(perf_counter() * 1000000)
+
+    def ticks_diff(a, b):
+        return a - b
+with open(PATH) as f:
+    code = compile(f.read(), PATH, "exec")
+t0 = ticks_us()
+exec(code, {"__name__": "__main__"})
+print("@us", ticks_diff(ticks_us(), t0))
+"#;
+
+/// Runs `path` under `program` `repeat` times through [`DRIVER`]; returns the
+/// best in-script time and the program's output (without the timing line).
+fn best_in_script(program: &Path, path: &str, repeat: usize) -> Result<(Duration, String), String> {
+    let quoted = path.replace('\\', "\\\\").replace('"', "\\\"");
+    let driver = format!("PATH = \"{quoted}\"\n{DRIVER}");
+    let mut best = Duration::MAX;
+    let mut text = String::new();
+    for _ in 0..repeat.max(1) {
+        let (_, out) = run_once(program, &["-c", &driver])?;
+        let (body, last) = out.rsplit_once('\n').unwrap_or(("", &out));
+        let us: u64 = last
+            .strip_prefix("@us ")
+            .and_then(|t| t.trim().parse().ok())
+            .ok_or_else(|| format!("no timing line in the output of {}", program.display()))?;
+        best = best.min(Duration::from_micros(us));
+        text = body.trim().to_string();
+    }
+    Ok((best, text))
+}
+
 /// The best of `repeat` runs, and the output of the last one.
 fn best_of(program: &Path, args: &[&str], repeat: usize) -> Result<(Duration, String), String> {
     let mut best = Duration::MAX;
@@ -64,6 +106,13 @@ fn peak_rss_kb(program: &Path) -> Option<u64> {
         Command::new(time).args(["-f", "%M"]).arg(program).args(["-c", "pass"]).stdin(Stdio::null()).output().ok()?;
     let err = String::from_utf8_lossy(&out.stderr);
     err.lines().last()?.trim().parse().ok()
+}
+
+/// CPython's real executable (`sys.executable`), past launcher shims.
+fn python_executable(launcher: &Path) -> Option<PathBuf> {
+    let out = Command::new(launcher).args(["-c", "import sys; print(sys.executable)"]).output().ok()?;
+    let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    p.is_file().then_some(p)
 }
 
 /// The path of `name` on `PATH`, if any.
@@ -92,7 +141,7 @@ fn main() {
         Ok(mp) => interps.push(Interp { name: "MicroPython", program: PathBuf::from(mp) }),
         Err(_) => eprintln!("MICROPY_MICROPYTHON is not set: no MicroPython column"),
     }
-    match on_path("python3") {
+    match on_path("python3").map(|p| python_executable(&p).unwrap_or(p)) {
         Some(p) => interps.push(Interp { name: "CPython", program: p }),
         None => eprintln!("python3 is not on PATH: no CPython column"),
     }
@@ -132,15 +181,15 @@ fn main() {
     let interps: Vec<(&Interp, Duration)> =
         interps.iter().zip(startup).zip(&usable).filter(|(_, ok)| **ok).map(|(x, _)| x).collect();
 
-    // Program times (start-up subtracted) and checksums.
+    // Program times (measured inside the interpreter) and checksums.
     let mut table: Vec<(String, Vec<Option<Duration>>)> = Vec::new();
     for p in &programs {
         let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let path = p.to_string_lossy().into_owned();
         let mut row = Vec::new();
         let mut reference: Option<String> = None;
-        for (it, start) in &interps {
-            match best_of(&it.program, &[&path], repeat) {
+        for (it, _) in &interps {
+            match best_in_script(&it.program, &path, repeat) {
                 Ok((t, out)) => {
                     match &reference {
                         None => reference = Some(out),
@@ -149,7 +198,7 @@ fn main() {
                         }
                         Some(_) => {}
                     }
-                    row.push(Some(t.saturating_sub(*start)));
+                    row.push(Some(t));
                 }
                 Err(e) => {
                     eprintln!("{name} under {}: {e}", it.name);
@@ -160,7 +209,7 @@ fn main() {
         table.push((name, row));
     }
 
-    println!("Best of {repeat} whole-process runs, start-up subtracted, milliseconds (lower is better).\n");
+    println!("Best of {repeat} runs, timed inside the interpreter, milliseconds (lower is better).\n");
     let mut header = String::from("| program |");
     let mut rule = String::from("|---|");
     for (it, _) in &interps {
