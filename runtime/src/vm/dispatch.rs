@@ -229,7 +229,8 @@ impl Vm {
             Some(u) => {
                 // Simple instructions run in the fast path; it stops before
                 // the first one that needs this general path.
-                super::fast::run_simple(f, &u.bytecode, &mut st.limits.countdown, &st.sys.interrupt);
+                let (countdown, interrupt) = (&mut st.limits.countdown, &st.sys.interrupt);
+                super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut self.heap.words);
                 decode(&u.bytecode, f.ip)
             }
             None => None,

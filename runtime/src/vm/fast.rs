@@ -1,7 +1,7 @@
 //! The dispatch loop's fast path: runs the simplest instructions of the top
 //! bytecode frame (locals, small constants, small-int arithmetic and
 //! comparisons, jumps, conditional jumps on plain truth values, stack
-//! shuffles) in a tight loop that keeps the instruction pointer, the stack
+//! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants) in a tight loop that keeps the instruction pointer, the stack
 //! pointer and the fuel countdown in registers.
 //!
 //! None of these instructions can raise, allocate or call: whenever an
@@ -16,7 +16,9 @@
 
 use core::sync::atomic::{AtomicBool, Ordering};
 
+use crate::gc::HeapWords;
 use crate::obj::Obj;
+use crate::types::{ids, type_obj};
 use crate::vm::frame::Frame;
 use ferropy_bytecode::opcode::{self as op, binary as bop};
 
@@ -67,6 +69,25 @@ fn plain_truth(v: Obj) -> Option<bool> {
     }
 }
 
+/// Decodes the signed var-int operand starting at `pos` (at most 5 bytes
+/// here; longer ones go to the general path); returns it and the offset
+/// after it.
+#[inline(always)]
+fn signed_operand(code: &[u8], pos: usize) -> Option<(i64, usize)> {
+    let first = *code.get(pos)?;
+    let mut v: i64 = if first & 0x40 != 0 { -1 } else { 0 };
+    let mut at = pos;
+    while at < pos + 5 {
+        let b = *code.get(at)?;
+        at += 1;
+        v = (v << 7) | i64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            return Some((v, at));
+        }
+    }
+    None
+}
+
 /// Decodes the operand of a signed jump whose operand starts at `pos`;
 /// returns the target and the offset after the operand.
 #[inline(always)]
@@ -81,12 +102,38 @@ fn signed_jump(code: &[u8], pos: usize) -> Option<(usize, usize)> {
     Some(((next + raw).checked_sub(bias)?, next))
 }
 
+/// The next value of range iterator `it` when it is not exhausted and its
+/// fields and the following value are small ints (the iterator is advanced);
+/// `None` leaves everything to the general path.
+#[inline(always)]
+fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
+    if heap.load_obj(it, 0)? != type_obj(ids::RANGE_ITERATOR) {
+        return None;
+    }
+    let cur = heap.load_obj(it, 1)?.small_int_value()?;
+    let stop = heap.load_obj(it, 2)?.small_int_value()?;
+    let step = heap.load_obj(it, 3)?.small_int_value()?;
+    if (step > 0 && cur < stop) || (step < 0 && cur > stop) {
+        let next = Obj::from_small_int(cur.checked_add(step)?)?;
+        heap.store_obj(it, 1, next);
+        Obj::from_small_int(cur)
+    } else {
+        None
+    }
+}
+
 /// Runs simple instructions of `f` (whose bytecode is `code`) until the next
 /// one needs the general path; leaves `f.ip` at that instruction.
 /// `countdown` is the fuel countdown (`Limits::countdown`), `interrupt` the
-/// VM's interrupt flag.
+/// VM's interrupt flag, `heap` the VM's heap words (range iterators).
 #[inline(always)]
-pub(crate) fn run_simple(f: &mut Frame, code: &[u8], countdown: &mut u64, interrupt: &AtomicBool) {
+pub(crate) fn run_simple(
+    f: &mut Frame,
+    code: &[u8],
+    countdown: &mut u64,
+    interrupt: &AtomicBool,
+    heap: &mut HeapWords,
+) {
     let mut ip = f.ip;
     let mut sp = f.sp;
     let mut fuel = *countdown;
@@ -126,6 +173,17 @@ pub(crate) fn run_simple(f: &mut Frame, code: &[u8], countdown: &mut u64, interr
                 state[sp] = Obj::from_small_int(v).unwrap_or(Obj::NONE);
                 sp += 1;
                 ip + 1
+            }
+            op::LOAD_CONST_SMALL_INT => {
+                let Some((v, after)) = signed_operand(code, ip + 1) else { break };
+                match i32::try_from(v).ok().and_then(Obj::from_small_int) {
+                    Some(o) if sp < n => {
+                        state[sp] = o;
+                        sp += 1;
+                    }
+                    _ => break,
+                }
+                after
             }
             op::BINARY_OP_MULTI..=0xF9 => {
                 if sp < 2 {
@@ -192,6 +250,22 @@ pub(crate) fn run_simple(f: &mut Frame, code: &[u8], countdown: &mut u64, interr
                 } else {
                     sp -= 1;
                     after
+                }
+            }
+            op::FOR_ITER => {
+                // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
+                if sp < 3 || sp >= n {
+                    break;
+                }
+                let Some(v) = range_next(heap, state[sp - 3]) else { break };
+                state[sp] = v;
+                sp += 1;
+                // An unsigned jump operand of one or two bytes (only taken
+                // when the iterator is exhausted: the general path).
+                match code.get(ip + 1) {
+                    Some(b) if b & 0x80 != 0 => ip + 3,
+                    Some(_) => ip + 2,
+                    None => break,
                 }
             }
             _ => break,
