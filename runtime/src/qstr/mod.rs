@@ -174,8 +174,8 @@ impl QstrPool {
 
     /// The 16-bit hash of `q` (MicroPython's qstr hash, never 0).
     pub fn hash(&self, q: Qstr) -> Option<u16> {
-        if let Some(text) = static_text(q) {
-            return Some(hash_bytes(text.as_bytes()));
+        if let Some(h) = static_index::static_hash(q) {
+            return Some(h);
         }
         self.dynamic_entry(q).map(|e| e.hash)
     }

@@ -2,6 +2,8 @@
 //! extra names), built at compile time: interning a name costs one hash and
 //! one comparison instead of two binary searches. Creating a VM interns a few
 //! hundred names (the builtins), so this is most of its start-up cost.
+//! Also a table of the static names' MicroPython hashes, so hashing a static
+//! qstr (every dict lookup keyed by an attribute or global name) is one load.
 
 use ferropy_bytecode::qstr::{LAST_STATIC_QSTR_ID, STATIC_QSTRS};
 
@@ -51,6 +53,49 @@ const fn build() -> [u32; SLOTS] {
     table
 }
 
+/// Number of static qstr ids, 0 (the null qstr) included.
+const STATIC_IDS: usize = LAST_STATIC_QSTR_ID as usize + 1 + EXTRA_COUNT;
+
+/// MicroPython's qstr hash (16 bits, never 0), usable in constants.
+const fn mp_hash(bytes: &[u8]) -> u16 {
+    let mut h: u32 = 5381;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = h.wrapping_mul(33) ^ bytes[i] as u32;
+        i += 1;
+    }
+    match h & 0xFFFF {
+        0 => 1,
+        x => x as u16,
+    }
+}
+
+/// Static qstr id -> its hash (0 for the null qstr).
+static HASHES: [u16; STATIC_IDS] = build_hashes();
+
+const fn build_hashes() -> [u16; STATIC_IDS] {
+    let mut table = [0u16; STATIC_IDS];
+    let mut id = 1;
+    while id <= LAST_STATIC_QSTR_ID as usize {
+        table[id] = mp_hash(STATIC_QSTRS[id].as_bytes());
+        id += 1;
+    }
+    let mut i = 0;
+    while i < EXTRA_COUNT {
+        table[FIRST_EXTRA_QSTR_ID as usize + i] = mp_hash(EXTRA_STATIC_QSTRS[i].as_bytes());
+        i += 1;
+    }
+    table
+}
+
+/// The hash of static qstr `q`; `None` for the null qstr and dynamic qstrs.
+pub fn static_hash(q: Qstr) -> Option<u16> {
+    match HASHES.get(usize::try_from(q.0).ok()?) {
+        Some(&h) if h != 0 => Some(h),
+        _ => None,
+    }
+}
+
 /// The static qstr for `bytes`, if it is one.
 pub fn lookup(bytes: &[u8]) -> Option<Qstr> {
     let mut slot = fnv1a(bytes) & (SLOTS - 1);
@@ -77,6 +122,11 @@ mod tests {
             let text = static_text(Qstr(id)).expect("static text");
             assert_eq!(lookup(text.as_bytes()), Some(Qstr(id)), "{text}");
         }
+        for id in 1..=u32::from(LAST_STATIC_QSTR_ID) + EXTRA_COUNT as u32 {
+            let text = static_text(Qstr(id)).expect("static text");
+            assert_eq!(static_hash(Qstr(id)), Some(super::super::hash_bytes(text.as_bytes())), "{text}");
+        }
+        assert_eq!(static_hash(Qstr(0)), None);
         for other in ["not_a_static_name", "printx", "\u{e9}", "__init__x"] {
             assert_eq!(lookup(other.as_bytes()), None, "{other}");
         }

@@ -74,13 +74,13 @@ impl Vm {
         }
         if let Some(id) = cls.builtin_type_id() {
             let mut cur = Some(id);
-            let text = self.qstr_text(name);
+            let text = self.st.qstrs.text(name).unwrap_or("");
             while let Some(tid) = cur {
                 if skip_object && tid == ids::OBJECT {
                     break;
                 }
                 let Some(d) = types::desc(tid) else { break };
-                if let Some(i) = d.method_index(&text) {
+                if let Some(i) = d.method_index(text) {
                     let kind = d.methods.get(i).map(|m| m.kind);
                     return Ok(Some((Vm::builtin_method_obj(tid, i), kind)));
                 }
@@ -183,12 +183,16 @@ impl Vm {
         }
     }
 
+    /// Whether qstr `q` is the name `text` (compared in place, nothing allocated).
+    fn name_is(&self, q: Qstr, text: &str) -> bool {
+        self.st.qstrs.bytes(q) == Some(text.as_bytes())
+    }
+
     /// `obj.name`, or `None` when absent.
     pub fn load_attr_opt(&mut self, obj: Obj, name: Qstr) -> PyResult<Option<Obj>> {
-        let text = self.qstr_text(name);
         if self.is_module(obj) {
             let g = self.get(obj, 1);
-            if text == "__dict__" {
+            if self.name_is(name, "__dict__") {
                 return Ok(Some(g));
             }
             let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
@@ -196,7 +200,7 @@ impl Vm {
                 return Ok(Some(v));
             }
             // A module-level `__getattr__(name)` supplies missing attributes.
-            if text != "__getattr__" {
+            if !self.name_is(name, "__getattr__") {
                 if let Some(f) = self.dict_get_str(g, "__getattr__")? {
                     return Ok(Some(self.call(f, &[key], &[])?));
                 }
@@ -204,11 +208,11 @@ impl Vm {
             return Ok(None);
         }
         if self.is_class(obj) {
-            if text == "__name__" {
+            if self.name_is(name, "__name__") {
                 let n = self.class_name(obj);
                 return Ok(Some(self.new_str(&n)?));
             }
-            if text == "__bases__" {
+            if self.name_is(name, "__bases__") {
                 // As MicroPython: `object` has none, every other class at least `object`.
                 let object = types::type_obj(ids::OBJECT);
                 if obj == object {
@@ -219,10 +223,10 @@ impl Vm {
                 }
                 return Ok(Some(self.new_tuple(&[object])?));
             }
-            if text == "__dict__" && self.is_user_class(obj) {
+            if self.name_is(name, "__dict__") && self.is_user_class(obj) {
                 return Ok(Some(self.get(obj, 3)));
             }
-            if let (true, Some(id)) = (text == "__dict__", obj.builtin_type_id()) {
+            if let (true, Some(id)) = (self.name_is(name, "__dict__"), obj.builtin_type_id()) {
                 // A built-in type's own methods, in a new dict.
                 let d = types::dict::new_dict(self, 0)?;
                 self.root(d);
@@ -250,10 +254,10 @@ impl Vm {
                     return Ok(Some(v));
                 }
             }
-            if text == "__class__" {
+            if self.name_is(name, "__class__") {
                 return Ok(Some(t));
             }
-            if text == "__dict__" && self.is_dict(d) {
+            if self.name_is(name, "__dict__") && self.is_dict(d) {
                 return Ok(Some(d));
             }
         }
@@ -279,17 +283,17 @@ impl Vm {
                 return Ok(Some(v));
             }
         }
-        if text == "__class__" {
+        if self.name_is(name, "__class__") {
             return Ok(Some(t));
         }
-        if text == "__next__" && !self.is_user_class(t) && self.desc_of(obj).iternext.is_some() {
+        if self.name_is(name, "__next__") && !self.is_user_class(t) && self.desc_of(obj).iternext.is_some() {
             // A built-in iterator's __next__: the next() built-in bound to it.
             let next = crate::builtins::function_obj("next");
             if next != Obj::NONE {
                 return Ok(Some(self.new_bound_method(next, obj)?));
             }
         }
-        if self.is_user_class(t) && text != "__getattr__" {
+        if self.is_user_class(t) && !self.name_is(name, "__getattr__") {
             let ga = self.intern("__getattr__")?;
             if let Some((f, _)) = self.class_lookup(t, ga, 0)? {
                 let n = Obj::from_qstr(name).unwrap_or(Obj::NONE);

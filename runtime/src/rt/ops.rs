@@ -216,10 +216,7 @@ impl Vm {
             return Ok(false);
         }
         if self.is_str(a) && self.is_str(b) {
-            if a.is_qstr() && b.is_qstr() {
-                return Ok(false);
-            }
-            return Ok(self.str_bytes(a) == self.str_bytes(b));
+            return Ok(self.str_equal(a, b));
         }
         let r = self.binary_op(bop::EQUAL, a, b)?;
         self.is_true(r)

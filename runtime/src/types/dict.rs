@@ -358,7 +358,11 @@ impl Vm {
                 }
                 return Ok(Some(pos));
             }
-            pos = (pos + 1) % alloc;
+            // Next slot, wrapping without a division.
+            pos += 1;
+            if pos >= alloc {
+                pos = 0;
+            }
             if pos == start {
                 match kind {
                     Lookup::Add => {

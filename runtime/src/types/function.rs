@@ -118,12 +118,18 @@ impl Vm {
 
     /// Pops the top frame, keeping its slot vectors for the next call.
     pub(crate) fn pop_frame(&mut self) {
+        if let Some(f) = self.st.frames.pop() {
+            self.recycle_slots(f.state, f.words);
+        }
+    }
+
+    /// Keeps the slot vectors of a finished or suspended frame for the next
+    /// frame (see [`VmState::spare_slots`](crate::vm::VmState)).
+    pub(crate) fn recycle_slots(&mut self, state: Vec<Obj>, words: Vec<usize>) {
         /// Vectors kept at most (enough for the call depth of common code).
         const SPARE_LIMIT: usize = 32;
-        if let Some(f) = self.st.frames.pop() {
-            if self.st.spare_slots.len() < SPARE_LIMIT {
-                self.st.spare_slots.push((f.state, f.words));
-            }
+        if self.st.spare_slots.len() < SPARE_LIMIT {
+            self.st.spare_slots.push((state, words));
         }
     }
 

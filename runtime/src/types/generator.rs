@@ -5,7 +5,6 @@
 //! Resuming copies the frame onto the VM's frame stack and runs it; yielding
 //! copies it back.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use super::ids;
@@ -113,6 +112,7 @@ impl Vm {
             self.set_u32(g, w + 2, b.map(|b| u32::from(b.finally)).unwrap_or(0));
             self.set(g, w + 3, b.map(|b| b.prev_exc).unwrap_or(Obj::NULL));
         }
+        self.recycle_slots(f.state, f.words);
         Ok(())
     }
 
@@ -120,7 +120,10 @@ impl Vm {
         self.check_depth()?;
         let n_state = self.get_usize(g, 6);
         let n_exc = self.get_usize(g, 7);
-        let mut state = vec![Obj::NULL; n_state];
+        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
+        state.clear();
+        state.resize(n_state, Obj::NULL);
+        words.clear();
         for (i, slot) in state.iter_mut().enumerate() {
             *slot = self.get(g, HEADER + i);
         }
@@ -150,7 +153,7 @@ impl Vm {
             sp: self.get_usize(g, 5),
             state,
             exc,
-            words: Vec::new(),
+            words,
             generator: g,
             yield_from_after,
         });

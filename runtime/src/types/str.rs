@@ -66,6 +66,51 @@ impl Vm {
         }
     }
 
+    /// Whether two str objects (qstrs or heap strings) hold the same text.
+    /// Compares hashes and lengths first and copies nothing to the Rust heap
+    /// (dict lookups compare keys with this on every probe).
+    pub(crate) fn str_equal(&self, a: Obj, b: Obj) -> bool {
+        let (ha, hb) = (self.str_hash(a), self.str_hash(b));
+        if ha != 0 && hb != 0 && ha != hb {
+            return false;
+        }
+        match (a.qstr(), b.qstr()) {
+            (Some(x), Some(y)) => x == y,
+            (Some(q), None) => self.heap_str_is(b, self.st.qstrs.bytes(q).unwrap_or(&[])),
+            (None, Some(q)) => self.heap_str_is(a, self.st.qstrs.bytes(q).unwrap_or(&[])),
+            (None, None) => {
+                let len = self.get_usize(a, 1);
+                if self.get_usize(b, 1) != len {
+                    return false;
+                }
+                let (mut x, mut y) = ([0u8; 64], [0u8; 64]);
+                let mut at = 0;
+                while at < len {
+                    let n = (len - at).min(64);
+                    let (px, py) = (&mut x[..n], &mut y[..n]);
+                    let off = HEADER * 4 + at;
+                    if !self.heap.words.read_bytes(a, off, px) || !self.heap.words.read_bytes(b, off, py) || px != py {
+                        return false;
+                    }
+                    at += n;
+                }
+                true
+            }
+        }
+    }
+
+    /// Whether heap string `o` holds exactly `text`.
+    fn heap_str_is(&self, o: Obj, text: &[u8]) -> bool {
+        if self.get_usize(o, 1) != text.len() {
+            return false;
+        }
+        let mut buf = [0u8; 64];
+        text.chunks(64).enumerate().all(|(i, chunk)| {
+            let part = &mut buf[..chunk.len()];
+            self.heap.words.read_bytes(o, HEADER * 4 + i * 64, part) && part == chunk
+        })
+    }
+
     /// The text of a str object.
     pub fn str_text(&self, o: Obj) -> Option<String> {
         if !self.is_str(o) {

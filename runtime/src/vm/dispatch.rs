@@ -224,12 +224,18 @@ impl Vm {
         // One look at the frame and one at its code unit (disjoint fields).
         let st = &mut self.st;
         let Some(f) = st.frames.last_mut() else { return Err(self.internal_error("no frame")) };
-        let ip = f.ip;
         let decoded = match st.codes.get(f.code) {
             Some(u) if u.native.is_some() => return self.step_native(),
-            Some(u) => decode(&u.bytecode, ip),
+            Some(u) => {
+                // Simple instructions run in the fast path; it stops before
+                // the first one that needs this general path.
+                let (countdown, interrupt) = (&mut st.limits.countdown, &st.sys.interrupt);
+                super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut self.heap.words);
+                decode(&u.bytecode, f.ip)
+            }
             None => None,
         };
+        let ip = f.ip;
         let Some((ins, next)) = decoded else {
             return Err(self.internal_error("malformed bytecode"));
         };

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod dispatch;
+mod fast;
 pub mod frame;
 pub mod instrs;
 pub mod limits;

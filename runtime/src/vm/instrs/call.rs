@@ -90,20 +90,34 @@ impl Vm {
         let items = f.state.get(start..f.sp).unwrap_or(&[]);
         let fun = items.first().copied().unwrap_or(Obj::NONE);
         let skip = if method && items.get(1).is_some_and(|s| s.is_null()) { 2 } else { 1 };
-        let args: Vec<Obj> = items.get(skip..).unwrap_or(&[]).to_vec();
+        let src = items.get(skip..).unwrap_or(&[]);
+        // Arguments are copied off the stack (it is dropped below); the common
+        // short argument lists go to a buffer on the machine stack.
+        let mut small = [Obj::NULL; 8];
+        let spilled: Vec<Obj>;
+        let args: &[Obj] = match small.get_mut(..src.len()) {
+            Some(buf) => {
+                buf.copy_from_slice(src);
+                buf
+            }
+            None => {
+                spilled = src.to_vec();
+                &spilled
+            }
+        };
         self.root(fun);
-        for &o in &args {
+        for &o in args {
             self.root(o);
         }
         self.drop_n(n_items)?;
         if self.type_of(fun) == types::type_obj(ids::FUNCTION) {
-            self.push_function_frame(fun, &args, &[])?;
+            self.push_function_frame(fun, args, &[])?;
             if let Some(gen) = self.frame_to_generator()? {
                 self.push(gen)?;
             }
             return Ok(Step::Next);
         }
-        let r = self.call(fun, &args, &[])?;
+        let r = self.call(fun, args, &[])?;
         self.push(r)?;
         Ok(Step::Next)
     }

@@ -1,0 +1,29 @@
+//! Two programs of the comparison suite (`benches/py/suite/`), run in process
+//! by the runtime: recursive calls (`fib.py`) and integer loops (`loops.py`).
+//! Each iteration creates a VM, compiles and runs the whole program; the
+//! cross-interpreter comparison is `--bin suite`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ferropy_frontend::InputKind;
+use ferropy_runtime::{Vm, VmConfig};
+
+fn run_program(source: &[u8], name: &str) {
+    let mut vm = Vm::new(VmConfig::default(), Box::new(|_: &[u8]| {}), Box::new(|_: &[u8]| {})).expect("vm");
+    if vm.run_main_source(source, name, InputKind::File).is_err() {
+        panic!("{name} failed");
+    }
+}
+
+fn suite(c: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("py/suite");
+    let mut group = c.benchmark_group("suite");
+    group.sample_size(10);
+    for name in ["fib.py", "loops.py"] {
+        let source = std::fs::read(dir.join(name)).expect("suite program");
+        group.bench_function(name, |b| b.iter(|| run_program(&source, name)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, suite);
+criterion_main!(benches);

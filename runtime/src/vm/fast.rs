@@ -1,0 +1,279 @@
+//! The dispatch loop's fast path: runs the simplest instructions of the top
+//! bytecode frame (locals, small constants, small-int arithmetic and
+//! comparisons, jumps, conditional jumps on plain truth values, stack
+//! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants) in a tight loop that keeps the instruction pointer, the stack
+//! pointer and the fuel countdown in registers.
+//!
+//! None of these instructions can raise, allocate or call: whenever an
+//! instruction needs more (an operand that is not a small int, a result that
+//! overflows the small-int range, an unbound local, a pending interrupt on a
+//! backward jump, the fuel countdown reaching zero, malformed bytecode), the
+//! fast path stops *before* it, and the general path (`Vm::step`) decodes and
+//! runs it with full semantics. So tracebacks, interrupts and fuel counting
+//! are exactly those of the general path: each fast instruction counts one
+//! unit of fuel, and `op_ip` is set by the general path for every instruction
+//! that can raise.
+
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use crate::gc::HeapWords;
+use crate::obj::Obj;
+use crate::types::{ids, type_obj};
+use crate::vm::frame::Frame;
+use ferropy_bytecode::opcode::{self as op, binary as bop};
+
+/// The result of a small-int binary operator when it is again a small int or
+/// a bool; `None` when the general path must run it (other operators,
+/// division by zero, negative shifts, results outside the small-int range).
+#[inline(always)]
+pub(crate) fn small_int_binary(o: u8, x: i32, y: i32) -> Option<Obj> {
+    let (x, y) = (i64::from(x), i64::from(y));
+    let r = match o {
+        bop::LESS => return Some(Obj::from_bool(x < y)),
+        bop::MORE => return Some(Obj::from_bool(x > y)),
+        bop::EQUAL => return Some(Obj::from_bool(x == y)),
+        bop::LESS_EQUAL => return Some(Obj::from_bool(x <= y)),
+        bop::MORE_EQUAL => return Some(Obj::from_bool(x >= y)),
+        bop::NOT_EQUAL => return Some(Obj::from_bool(x != y)),
+        bop::ADD | bop::INPLACE_ADD => x + y,
+        bop::SUBTRACT | bop::INPLACE_SUBTRACT => x - y,
+        bop::MULTIPLY | bop::INPLACE_MULTIPLY => x * y,
+        bop::AND | bop::INPLACE_AND => x & y,
+        bop::OR | bop::INPLACE_OR => x | y,
+        bop::XOR | bop::INPLACE_XOR => x ^ y,
+        bop::FLOOR_DIVIDE | bop::INPLACE_FLOOR_DIVIDE if y != 0 => {
+            x.div_euclid(y) - i64::from(y < 0 && x.rem_euclid(y) != 0)
+        }
+        bop::MODULO | bop::INPLACE_MODULO if y != 0 => {
+            let r = x.rem_euclid(y);
+            if y < 0 && r != 0 {
+                r + y
+            } else {
+                r
+            }
+        }
+        bop::LSHIFT | bop::INPLACE_LSHIFT if (0..32).contains(&y) => x << y,
+        bop::RSHIFT | bop::INPLACE_RSHIFT if y >= 0 => x >> y.min(63),
+        _ => return None,
+    };
+    i32::try_from(r).ok().and_then(Obj::from_small_int)
+}
+
+/// The truth of `v` when it is known without calling anything.
+#[inline(always)]
+fn plain_truth(v: Obj) -> Option<bool> {
+    match v {
+        Obj::TRUE => Some(true),
+        Obj::FALSE | Obj::NONE => Some(false),
+        _ => v.small_int_value().map(|i| i != 0),
+    }
+}
+
+/// Decodes the signed var-int operand starting at `pos` (at most 5 bytes
+/// here; longer ones go to the general path); returns it and the offset
+/// after it.
+#[inline(always)]
+fn signed_operand(code: &[u8], pos: usize) -> Option<(i64, usize)> {
+    let first = *code.get(pos)?;
+    let mut v: i64 = if first & 0x40 != 0 { -1 } else { 0 };
+    let mut at = pos;
+    while at < pos + 5 {
+        let b = *code.get(at)?;
+        at += 1;
+        v = (v << 7) | i64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            return Some((v, at));
+        }
+    }
+    None
+}
+
+/// Decodes the operand of a signed jump whose operand starts at `pos`;
+/// returns the target and the offset after the operand.
+#[inline(always)]
+fn signed_jump(code: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let b0 = *code.get(pos)?;
+    let (raw, bias, next) = if b0 & 0x80 != 0 {
+        let b1 = *code.get(pos + 1)?;
+        (usize::from(b0 & 0x7f) | (usize::from(b1) << 7), 0x4000, pos + 2)
+    } else {
+        (usize::from(b0), 0x40, pos + 1)
+    };
+    Some(((next + raw).checked_sub(bias)?, next))
+}
+
+/// The next value of range iterator `it` when it is not exhausted and its
+/// fields and the following value are small ints (the iterator is advanced);
+/// `None` leaves everything to the general path.
+#[inline(always)]
+fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
+    if heap.load_obj(it, 0)? != type_obj(ids::RANGE_ITERATOR) {
+        return None;
+    }
+    let cur = heap.load_obj(it, 1)?.small_int_value()?;
+    let stop = heap.load_obj(it, 2)?.small_int_value()?;
+    let step = heap.load_obj(it, 3)?.small_int_value()?;
+    if (step > 0 && cur < stop) || (step < 0 && cur > stop) {
+        let next = Obj::from_small_int(cur.checked_add(step)?)?;
+        heap.store_obj(it, 1, next);
+        Obj::from_small_int(cur)
+    } else {
+        None
+    }
+}
+
+/// Runs simple instructions of `f` (whose bytecode is `code`) until the next
+/// one needs the general path; leaves `f.ip` at that instruction.
+/// `countdown` is the fuel countdown (`Limits::countdown`), `interrupt` the
+/// VM's interrupt flag, `heap` the VM's heap words (range iterators).
+#[inline(always)]
+pub(crate) fn run_simple(
+    f: &mut Frame,
+    code: &[u8],
+    countdown: &mut u64,
+    interrupt: &AtomicBool,
+    heap: &mut HeapWords,
+) {
+    let mut ip = f.ip;
+    let mut sp = f.sp;
+    let mut fuel = *countdown;
+    let state = &mut f.state[..];
+    let n = state.len();
+    loop {
+        if fuel == 0 {
+            break;
+        }
+        let Some(&opc) = code.get(ip) else { break };
+        let next = match opc {
+            op::LOAD_FAST_MULTI..=0xBF => {
+                let slot = n.wrapping_sub(1 + usize::from(opc - op::LOAD_FAST_MULTI));
+                match state.get(slot) {
+                    Some(&v) if !v.is_null() && sp < n => {
+                        state[sp] = v;
+                        sp += 1;
+                    }
+                    _ => break,
+                }
+                ip + 1
+            }
+            op::STORE_FAST_MULTI..=0xCF => {
+                let slot = n.wrapping_sub(1 + usize::from(opc - op::STORE_FAST_MULTI));
+                if sp == 0 || slot >= n {
+                    break;
+                }
+                sp -= 1;
+                state[slot] = state[sp];
+                ip + 1
+            }
+            op::LOAD_CONST_SMALL_INT_MULTI..=0xAF => {
+                if sp >= n {
+                    break;
+                }
+                let v = i32::from(opc - op::LOAD_CONST_SMALL_INT_MULTI) - op::LOAD_CONST_SMALL_INT_MULTI_EXCESS;
+                state[sp] = Obj::from_small_int(v).unwrap_or(Obj::NONE);
+                sp += 1;
+                ip + 1
+            }
+            op::LOAD_CONST_SMALL_INT => {
+                let Some((v, after)) = signed_operand(code, ip + 1) else { break };
+                match i32::try_from(v).ok().and_then(Obj::from_small_int) {
+                    Some(o) if sp < n => {
+                        state[sp] = o;
+                        sp += 1;
+                    }
+                    _ => break,
+                }
+                after
+            }
+            op::BINARY_OP_MULTI..=0xF9 => {
+                if sp < 2 {
+                    break;
+                }
+                let (lhs, rhs) = (state[sp - 2], state[sp - 1]);
+                let r = match (lhs.small_int_value(), rhs.small_int_value()) {
+                    (Some(x), Some(y)) => small_int_binary(opc - op::BINARY_OP_MULTI, x, y),
+                    _ => None,
+                };
+                let Some(r) = r else { break };
+                sp -= 1;
+                state[sp] = Obj::NULL;
+                state[sp - 1] = r;
+                ip + 1
+            }
+            op::LOAD_CONST_NONE | op::LOAD_CONST_TRUE | op::LOAD_CONST_FALSE => {
+                if sp >= n {
+                    break;
+                }
+                state[sp] = match opc {
+                    op::LOAD_CONST_NONE => Obj::NONE,
+                    op::LOAD_CONST_TRUE => Obj::TRUE,
+                    _ => Obj::FALSE,
+                };
+                sp += 1;
+                ip + 1
+            }
+            op::POP_TOP => {
+                if sp == 0 {
+                    break;
+                }
+                sp -= 1;
+                state[sp] = Obj::NULL;
+                ip + 1
+            }
+            op::DUP_TOP => {
+                if sp == 0 || sp >= n {
+                    break;
+                }
+                state[sp] = state[sp - 1];
+                sp += 1;
+                ip + 1
+            }
+            op::JUMP => {
+                let Some((target, _)) = signed_jump(code, ip + 1) else { break };
+                if target <= ip && interrupt.load(Ordering::Relaxed) {
+                    break;
+                }
+                target
+            }
+            op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => {
+                if sp == 0 {
+                    break;
+                }
+                let Some(truth) = plain_truth(state[sp - 1]) else { break };
+                let Some((target, after)) = signed_jump(code, ip + 1) else { break };
+                if truth == (opc == op::POP_JUMP_IF_TRUE) {
+                    if target <= ip && interrupt.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    sp -= 1;
+                    target
+                } else {
+                    sp -= 1;
+                    after
+                }
+            }
+            op::FOR_ITER => {
+                // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
+                if sp < 3 || sp >= n {
+                    break;
+                }
+                let Some(v) = range_next(heap, state[sp - 3]) else { break };
+                state[sp] = v;
+                sp += 1;
+                // An unsigned jump operand of one or two bytes (only taken
+                // when the iterator is exhausted: the general path).
+                match code.get(ip + 1) {
+                    Some(b) if b & 0x80 != 0 => ip + 3,
+                    Some(_) => ip + 2,
+                    None => break,
+                }
+            }
+            _ => break,
+        };
+        fuel -= 1;
+        ip = next;
+    }
+    f.ip = ip;
+    f.sp = sp;
+    *countdown = fuel;
+}
