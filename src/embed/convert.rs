@@ -358,16 +358,7 @@ impl<T: FromPy> FromPy for Vec<T> {
 
 impl<K: IntoPy, V: IntoPy, S> IntoPy for HashMap<K, V, S> {
     fn into_py(self, cx: &mut Ctx<'_>) -> Result<Obj> {
-        let d = cx.check(|raw| ferropy_runtime::types::dict::new_dict(raw, 0))?;
-        cx.raw.root(d);
-        for (k, v) in self {
-            let k = k.into_py(cx)?;
-            cx.raw.root(k);
-            let v = v.into_py(cx)?;
-            cx.raw.root(v);
-            cx.check(|raw| raw.dict_store(d, k, v))?;
-        }
-        Ok(d)
+        dict_from_pairs(cx, self)
     }
 }
 
@@ -538,18 +529,7 @@ impl IntoPy for Value {
                 let objs = convert_all(cx, items)?;
                 cx.check(|raw| raw.new_tuple(&objs))
             }
-            Value::Dict(pairs) => {
-                let d = cx.check(|raw| ferropy_runtime::types::dict::new_dict(raw, 0))?;
-                cx.raw.root(d);
-                for (k, v) in pairs {
-                    let k = k.into_py(cx)?;
-                    cx.raw.root(k);
-                    let v = v.into_py(cx)?;
-                    cx.raw.root(v);
-                    cx.check(|raw| raw.dict_store(d, k, v))?;
-                }
-                Ok(d)
-            }
+            Value::Dict(pairs) => dict_from_pairs(cx, pairs),
         }
     }
 }
@@ -596,4 +576,19 @@ fn value_from_py(cx: &mut Ctx<'_>, o: Obj, depth: usize) -> Result<Value> {
         return Ok(Value::Dict(pairs));
     }
     Err(Error::conversion("Value", found(cx, o)))
+}
+
+/// A new dict with the converted `(key, value)` pairs (each rooted while the
+/// next ones convert).
+fn dict_from_pairs<K: IntoPy, V: IntoPy>(cx: &mut Ctx<'_>, pairs: impl IntoIterator<Item = (K, V)>) -> Result<Obj> {
+    let d = cx.check(|raw| ferropy_runtime::types::dict::new_dict(raw, 0))?;
+    cx.raw.root(d);
+    for (k, v) in pairs {
+        let k = k.into_py(cx)?;
+        cx.raw.root(k);
+        let v = v.into_py(cx)?;
+        cx.raw.root(v);
+        cx.check(|raw| raw.dict_store(d, k, v))?;
+    }
+    Ok(d)
 }
