@@ -55,15 +55,8 @@ pub struct Builder {
     heap: HeapSpec,
     recursion_limit: usize,
     native: bool,
-    fuel: Option<u64>,
-    timeout: Option<Duration>,
-    imports: Option<Vec<String>>,
-    stdout: Option<Box<dyn Write + Send>>,
-    stderr: Option<Box<dyn Write + Send>>,
-    stdin: Option<Box<dyn Read + Send>>,
-    files: bool,
-    gc_stress: bool,
-    frozen: FrozenModules,
+    /// Everything applied once the heap exists.
+    rest: Rest,
 }
 
 impl Default for Builder {
@@ -72,15 +65,17 @@ impl Default for Builder {
             heap: HeapSpec::Growable { initial: DEFAULT_INITIAL_HEAP, max: DEFAULT_MAX_HEAP },
             recursion_limit: VmConfig::default().recursion_limit,
             native: false,
-            fuel: None,
-            timeout: None,
-            imports: None,
-            stdout: None,
-            stderr: None,
-            stdin: None,
-            files: false,
-            gc_stress: false,
-            frozen: &[],
+            rest: Rest {
+                fuel: None,
+                timeout: None,
+                imports: None,
+                stdout: None,
+                stderr: None,
+                stdin: None,
+                files: false,
+                gc_stress: false,
+                frozen: &[],
+            },
         }
     }
 }
@@ -191,7 +186,7 @@ impl Builder {
     /// assert_eq!(vm.exec("for i in range(100000): pass").unwrap_err().limit(), Some(Limit::Fuel));
     /// ```
     pub fn fuel(mut self, instructions: u64) -> Builder {
-        self.fuel = Some(instructions);
+        self.rest.fuel = Some(instructions);
         self
     }
 
@@ -205,7 +200,7 @@ impl Builder {
     /// assert_eq!(vm.exec("while True: pass").unwrap_err().limit(), Some(Limit::Deadline));
     /// ```
     pub fn timeout(mut self, limit: Duration) -> Builder {
-        self.timeout = Some(limit);
+        self.rest.timeout = Some(limit);
         self
     }
 
@@ -223,7 +218,7 @@ impl Builder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.imports = Some(modules.into_iter().map(Into::into).collect());
+        self.rest.imports = Some(modules.into_iter().map(Into::into).collect());
         self
     }
 
@@ -236,7 +231,7 @@ impl Builder {
     /// assert_eq!(out.text(), "1 2\n");
     /// ```
     pub fn stdout(mut self, w: impl Write + Send + 'static) -> Builder {
-        self.stdout = Some(Box::new(w));
+        self.rest.stdout = Some(Box::new(w));
         self
     }
 
@@ -249,7 +244,7 @@ impl Builder {
     /// assert_eq!(err.text(), "oops");
     /// ```
     pub fn stderr(mut self, w: impl Write + Send + 'static) -> Builder {
-        self.stderr = Some(Box::new(w));
+        self.rest.stderr = Some(Box::new(w));
         self
     }
 
@@ -260,7 +255,7 @@ impl Builder {
     /// assert_eq!(vm.eval::<String>("__import__('sys').stdin.readline()").unwrap(), "Ada\n");
     /// ```
     pub fn stdin(mut self, r: impl Read + Send + 'static) -> Builder {
-        self.stdin = Some(Box::new(r));
+        self.rest.stdin = Some(Box::new(r));
         self
     }
 
@@ -272,7 +267,7 @@ impl Builder {
     /// assert!(vm.exec("open('/etc/hostname')").is_err());
     /// ```
     pub fn allow_files(mut self, allow: bool) -> Builder {
-        self.files = allow;
+        self.rest.files = allow;
         self
     }
 
@@ -283,7 +278,7 @@ impl Builder {
     /// assert_eq!(vm.eval::<Vec<i64>>("[i * i for i in range(4)]").unwrap(), vec![0, 1, 4, 9]);
     /// ```
     pub fn gc_stress(mut self, on: bool) -> Builder {
-        self.gc_stress = on;
+        self.rest.gc_stress = on;
         self
     }
 
@@ -295,7 +290,7 @@ impl Builder {
     /// assert_eq!(vm.eval::<i64>("__import__('functools').reduce(lambda a, b: a * b, [1, 2, 3, 4])").unwrap(), 24);
     /// ```
     pub fn frozen(mut self, modules: FrozenModules) -> Builder {
-        self.frozen = modules;
+        self.rest.frozen = modules;
         self
     }
 
@@ -321,21 +316,7 @@ impl Builder {
             HeapSpec::Static(region) => Heap::arena_static(region),
         };
         let (recursion_limit, native) = (self.recursion_limit, self.native);
-        finish(heap, recursion_limit, native, self.rest())
-    }
-
-    fn rest(self) -> Rest {
-        Rest {
-            fuel: self.fuel,
-            timeout: self.timeout,
-            imports: self.imports,
-            stdout: self.stdout,
-            stderr: self.stderr,
-            stdin: self.stdin,
-            files: self.files,
-            gc_stress: self.gc_stress,
-            frozen: self.frozen,
-        }
+        finish(heap, recursion_limit, native, self.rest)
     }
 }
 
