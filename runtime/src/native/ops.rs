@@ -133,9 +133,9 @@ pub(super) fn failed_at(vm: &mut Vm, ctx: &mut NativeCtx, op_addr: usize) -> usi
 pub(crate) fn native_to_obj(vm: &mut Vm, value: usize, t: u8) -> Result<Obj, PyErr> {
     match t {
         vtype::BOOL => Ok(if value != 0 { Obj::TRUE } else { Obj::FALSE }),
-        vtype::INT => vm.new_int_i64(value as isize as i64),
+        vtype::INT => vm.new_int(value as isize as i64),
         vtype::OBJECT => Ok(Obj::from_raw(value as u32)),
-        _ => vm.new_int_u64(value as u64),
+        _ => vm.new_uint(value as u64),
     }
 }
 
@@ -197,26 +197,10 @@ pub(super) fn divmod(vm: &mut Vm, ctx: &mut NativeCtx, a: usize, b: usize, which
 }
 
 impl Vm {
-    fn new_int_i64(&mut self, v: i64) -> Result<Obj, PyErr> {
-        self.new_int(v)
-    }
-
-    fn new_int_u64(&mut self, v: u64) -> Result<Obj, PyErr> {
-        match i64::try_from(v) {
-            Ok(v) => self.new_int(v),
-            Err(_) => self.new_bigint(&num_bigint::BigInt::from(v)),
-        }
-    }
-
     /// An int's low machine-word bits (viper `int(x)`/`uint(x)` on objects).
     fn int_truncated(&mut self, o: Obj) -> Result<usize, PyErr> {
-        if let Some(v) = self.int_value(o) {
-            return Ok(v as usize);
-        }
-        let b = self.expect_bigint(o)?;
-        let mask = num_bigint::BigInt::from(usize::MAX);
-        let low = (&b & &mask).to_u64_digits().1.first().copied().unwrap_or(0);
-        Ok(low as usize)
+        let word = crate::types::binary::int_word(self, o)?;
+        Ok(u64::from_le_bytes(word) as usize)
     }
 
     /// The machine address of a bytes-like object's first byte, if it has a

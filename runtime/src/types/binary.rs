@@ -9,7 +9,6 @@
 //! conservative scan of the buffer keeps the object alive.
 
 use ferropy_bytecode::opcode::binary as bop;
-use num_bigint::BigInt;
 
 use super::ids;
 use crate::error::PyResult;
@@ -117,10 +116,7 @@ pub fn get_item(vm: &mut Vm, code: u8, bytes: &[u8]) -> PyResult<Obj> {
             let shift = 64 - 8 * n as u32;
             vm.new_int(((raw << shift) as i64) >> shift)
         }
-        _ => match i64::try_from(raw) {
-            Ok(v) => vm.new_int(v),
-            Err(_) => vm.new_bigint(&BigInt::from(raw)),
-        },
+        _ => vm.new_uint(raw),
     }
 }
 
@@ -190,6 +186,7 @@ mod tests {
     use super::*;
     use crate::vm::VmConfig;
     use alloc::boxed::Box;
+    use num_bigint::BigInt;
 
     #[test]
     fn items_round_trip_and_truncate() {

@@ -84,7 +84,7 @@ impl Vm {
 
     /// Pushes a frame for module or class-body code `code` with the given dicts.
     pub fn push_code_frame(&mut self, code: usize, fun: Obj, globals: Obj, locals: Obj) -> PyResult<()> {
-        let (n_state, viper) = match self.st.codes.get(code) {
+        let (n_state, machine_code) = match self.st.codes.get(code) {
             // Every machine-code frame gets word slots: viper code read back from
             // a `.mpy` file is stored as native code.
             Some(u) => (u.n_state, u.native.is_some()),
@@ -96,7 +96,7 @@ impl Vm {
         state.clear();
         state.resize(n_state.max(1), Obj::NULL);
         words.clear();
-        if viper {
+        if machine_code {
             words.resize(n_state.max(1), 0);
         }
         self.st.frames.push(Frame {

@@ -47,6 +47,14 @@ impl Vm {
         self.new_bigint(&BigInt::from(v))
     }
 
+    /// An int object for an unsigned 64-bit value (a heap int past `i64::MAX`).
+    pub fn new_uint(&mut self, v: u64) -> PyResult<Obj> {
+        match i64::try_from(v) {
+            Ok(v) => self.new_int(v),
+            Err(_) => self.new_bigint(&BigInt::from(v)),
+        }
+    }
+
     /// An int object for `v`, normalised to a small int when it fits.
     pub fn new_bigint(&mut self, v: &BigInt) -> PyResult<Obj> {
         if let Some(o) = v.to_i32().and_then(Obj::from_small_int) {

@@ -58,8 +58,6 @@ pub struct CodeUnit {
     /// Machine code (native and viper functions); `bytecode` then holds only
     /// the prelude, whose line table is over machine-code offsets.
     pub native: Option<alloc::boxed::Box<dyn crate::native::NativeCode>>,
-    /// True for viper code (its frames get machine-word slots).
-    pub viper: bool,
 }
 
 impl Vm {
@@ -164,7 +162,6 @@ impl Vm {
             opcodes_start: if is_native { 0 } else { prelude.opcodes_start },
             children,
             native,
-            viper: raw.kind == CodeKind::Viper,
         };
         self.st.codes.push(unit);
         Ok(self.st.codes.len() - 1)
