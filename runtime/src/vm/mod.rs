@@ -63,6 +63,10 @@ pub struct VmState {
     pub native_stack_base: usize,
     /// Nested native calls.
     pub native_calls: usize,
+    /// Set once a class got a property, descriptor or `__setattr__`/`__delattr__`
+    /// after its creation (or its `__dict__` was handed out): from then on every
+    /// attribute store takes the general path (see `Vm::class_has_special_store`).
+    pub special_store_added_late: bool,
     /// Slot vectors of returned frames, reused by the next calls (no
     /// allocation per call in steady state).
     pub(crate) spare_slots: Vec<(Vec<Obj>, Vec<usize>)>,
@@ -145,6 +149,7 @@ impl Vm {
             native_op: 0,
             native_stack_base: 0,
             native_calls: 0,
+            special_store_added_late: false,
             spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,
