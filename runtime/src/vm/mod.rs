@@ -67,6 +67,9 @@ pub struct VmState {
     /// after its creation (or its `__dict__` was handed out): from then on every
     /// attribute store takes the general path (see `Vm::class_has_special_store`).
     pub special_store_added_late: bool,
+    /// Last slot at which each interned-string key was found in any dict,
+    /// indexed by the key (see `types::dict`, MicroPython's map lookup cache).
+    pub map_cache: [u8; crate::types::dict::MAP_CACHE_SIZE],
     /// Slot vectors of returned frames, reused by the next calls (no
     /// allocation per call in steady state).
     pub(crate) spare_slots: Vec<(Vec<Obj>, Vec<usize>)>,
@@ -150,6 +153,7 @@ impl Vm {
             native_stack_base: 0,
             native_calls: 0,
             special_store_added_late: false,
+            map_cache: [0; crate::types::dict::MAP_CACHE_SIZE],
             spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,
