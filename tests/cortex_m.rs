@@ -128,9 +128,9 @@ fn bytecode_programs_run_on_the_board() {
 #[test]
 fn script_arguments_reach_sys_argv_and_exit_status_is_kept() {
     let dir = tempdir("argv");
-    std::fs::write(dir.join("a.py"), "import sys\nprint(sys.argv)\nsys.exit(7)\n").unwrap();
+    std::fs::write(dir.join("a.py"), "import sys\nprint(sys.platform, sys.argv)\nsys.exit(7)\n").unwrap();
     let run = run_board(&dir, "a.py x yz", b"");
-    assert_eq!(run.out, "['a.py', 'x', 'yz']\n");
+    assert_eq!(run.out, "qemu ['a.py', 'x', 'yz']\n");
     assert_eq!(run.status, 7);
 }
 

@@ -74,6 +74,8 @@ pub fn vm_config(args: &args::Args) -> VmConfig {
         heap: HeapChoice::Arena(args.heap_bytes),
         frozen: ferropy::FROZEN,
         recursion_limit: RECURSION_LIMIT,
+        // As MicroPython's port for the same QEMU boards.
+        platform: "qemu",
         ..VmConfig::default()
     }
 }

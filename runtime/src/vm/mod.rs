@@ -166,6 +166,7 @@ impl Vm {
             ext: None,
         };
         st.sys.frozen = config.frozen;
+        st.sys.platform = config.platform;
         let mut vm = Vm { heap, st };
         let me = vm.alloc(4).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
         vm.set(me, 0, crate::types::type_obj(ids::MEMORY_ERROR));
