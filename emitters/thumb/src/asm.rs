@@ -761,7 +761,7 @@ mod tests {
         }
         assert!(modified_imm(0x101).is_none() && modified_imm(0x1234).is_none());
         assert!(modified_imm(0x8000_0000).is_some() && modified_imm(0xFF00_0000).is_some());
-        assert!(modified_imm(0xF000_000F).is_some());
+        assert!(modified_imm(0xF000_000F).is_none());
         for rot in 8..32u32 {
             for b in [0x80u32, 0xC3, 0xFF] {
                 let v = b.rotate_right(rot);

@@ -41,21 +41,23 @@ pub fn decode(code: &[u8]) -> Vec<Line> {
     let mut at = 0;
     while at < code.len() {
         let rest = code.get(at..).unwrap_or(&[]);
-        let decoded = cs.disasm_count(rest, at as u64, 1).ok();
-        let one = decoded.as_ref().and_then(|d| d.iter().next().map(|i| (i.bytes().to_vec(), i.mnemonic().map(String::from), i.op_str().map(String::from))));
-        match one {
-            Some((bytes, Some(m), ops)) if !bytes.is_empty() => {
-                let ops = ops.unwrap_or_default();
-                let text = if ops.is_empty() { m } else { format!("{m} {ops}") };
-                at += bytes.len();
-                lines.push(Line { offset: at - bytes.len(), bytes, text });
+        // One call per run of decodable code, so capstone tracks IT blocks.
+        if let Ok(insns) = cs.disasm_all(rest, at as u64) {
+            for i in insns.iter() {
+                let bytes = i.bytes().to_vec();
+                let m = i.mnemonic().unwrap_or("?");
+                let ops = i.op_str().unwrap_or("");
+                let text = if ops.is_empty() { String::from(m) } else { format!("{m} {ops}") };
+                lines.push(Line { offset: i.address() as usize, bytes, text });
+                at = i.address() as usize + i.bytes().len();
             }
-            _ => {
-                let bytes = rest.get(..2.min(rest.len())).unwrap_or(&[]).to_vec();
-                let value = bytes.iter().rev().fold(0u32, |v, b| v << 8 | u32::from(*b));
-                lines.push(Line { offset: at, text: format!(".short {value:#06x}"), bytes });
-                at += 2;
-            }
+        }
+        if at < code.len() {
+            let rest = code.get(at..).unwrap_or(&[]);
+            let bytes = rest.get(..2.min(rest.len())).unwrap_or(&[]).to_vec();
+            let value = bytes.iter().rev().fold(0u32, |v, b| v << 8 | u32::from(*b));
+            lines.push(Line { offset: at, text: format!(".short {value:#06x}"), bytes });
+            at += 2;
         }
     }
     lines
