@@ -11,12 +11,29 @@ use ferropy_emit_thumb::{Reg, Target, ThumbAsm};
 pub fn finish<T: Target>(body: impl FnOnce(&mut ThumbAsm<T>)) -> Finished {
     let mut a = ThumbAsm::<T>::new();
     body(&mut a);
-    a.finish().expect("code assembles")
+    a.finish().unwrap_or_else(|e| panic!("{:?}: {e}", T::ARCH))
 }
 
-/// The instruction texts of `code`, in order.
+/// The instruction texts of `code`, in order (literal loads' offsets as `#_`,
+/// checked separately where it matters).
 pub fn texts(code: &[u8]) -> Vec<String> {
-    disasm::decode(code).into_iter().map(|l| l.text).collect()
+    disasm::decode(code).into_iter().map(|l| norm(l.text)).collect()
+}
+
+fn norm(text: String) -> String {
+    match text.find("[pc, #") {
+        Some(i) if text.starts_with("ldr ") => format!("{}[pc, #_]", &text[..i]),
+        _ => text,
+    }
+}
+
+/// A memory offset as capstone prints it (negative ones always in hex).
+pub fn mimm(v: i64) -> String {
+    if v < 0 {
+        format!("#-{:#x}", -v)
+    } else {
+        imm(v)
+    }
 }
 
 /// The instruction texts of `body`'s code.
