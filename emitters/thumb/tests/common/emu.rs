@@ -15,9 +15,9 @@ use unicorn_engine::{ArmCpuModel, Arch as UcArch, Mode, Prot, RegisterARM, Unico
 /// Where the code is loaded.
 pub const CODE: u64 = 0x10000;
 /// Size of the code region.
-pub const CODE_SIZE: u64 = 0x40000;
+pub const CODE_SIZE: u64 = 0x80000;
 /// Top of the stack.
-pub const STACK_TOP: u64 = 0x90000;
+pub const STACK_TOP: u64 = 0xA0000;
 /// A read-write data region for the tests.
 pub const DATA: u64 = 0x100000;
 /// Size of the data region.
@@ -41,6 +41,8 @@ pub struct Calls {
     pub log: Vec<(usize, [u32; 4])>,
     /// A call found `sp` misaligned.
     pub misaligned: bool,
+    /// A helper panicked (the emulation was stopped).
+    pub helper_panicked: bool,
 }
 
 const REGS: [RegisterARM; 16] = [
@@ -114,7 +116,17 @@ pub fn machine(arch: Arch, code: &[u8], helpers: Vec<Helper>) -> Unicorn<'static
         uc.get_data_mut().log.push((index, args));
         let helper = uc.get_data().helpers.get(index).cloned();
         let result = match helper {
-            Some(h) => h(uc, args),
+            Some(h) => {
+                // A panic must not unwind through unicorn's C code.
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| h(uc, args))) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        uc.get_data_mut().helper_panicked = true;
+                        let _ = uc.emu_stop();
+                        0
+                    }
+                }
+            }
             None => 0xBAD0_0000 | index as u32,
         };
         set_reg(uc, 0, result);
@@ -122,7 +134,7 @@ pub fn machine(arch: Arch, code: &[u8], helpers: Vec<Helper>) -> Unicorn<'static
             set_reg(uc, n, junk);
         }
         let lr = reg(uc, 14);
-        uc.set_pc(u64::from(lr)).expect("return");
+        set_reg(uc, 15, lr);
     })
     .expect("hook");
     uc
@@ -151,8 +163,12 @@ pub fn try_call(uc: &mut Unicorn<'static, Calls>, entry: usize, args: [u32; 4]) 
     set_reg(uc, 13, (STACK_TOP - 64) as u32);
     set_reg(uc, 14, EXIT as u32 | 1);
     uc.get_data_mut().misaligned = false;
-    uc.emu_start(CODE + entry as u64 | 1, EXIT, 0, 2_000_000)
+    uc.get_data_mut().helper_panicked = false;
+    uc.emu_start(CODE + entry as u64 | 1, EXIT, 0, 20_000_000)
         .map_err(|e| format!("emulation failed: {e:?} at pc {:#x}", reg(uc, 15)))?;
+    if uc.get_data().helper_panicked {
+        return Err("a helper panicked".into());
+    }
     if reg(uc, 15) as u64 != EXIT {
         return Err(format!("stopped at {:#x} (instruction budget?)", reg(uc, 15)));
     }
