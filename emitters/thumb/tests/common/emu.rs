@@ -88,7 +88,7 @@ pub fn write_u32(uc: &mut Unicorn<'_, Calls>, addr: u64, v: u32) {
 
 /// A machine with `code` loaded and the table set up for `helpers`.
 pub fn machine(arch: Arch, code: &[u8], helpers: Vec<Helper>) -> Unicorn<'static, Calls> {
-    let mut uc = Unicorn::new_with_data(UcArch::ARM, Mode::THUMB | Mode::MCLASS, Calls::default()).expect("unicorn");
+    let mut uc = Unicorn::new_with_data(UcArch::ARM, Mode::THUMB, Calls::default()).expect("unicorn");
     let model = match arch {
         Arch::Armv6m => ArmCpuModel::CORTEX_M0,
         Arch::Armv7m => ArmCpuModel::CORTEX_M3,
