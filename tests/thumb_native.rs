@@ -80,7 +80,8 @@ fn the_corpus_compiles_for_every_thumb_arch() {
 
 #[test]
 fn armv7em_and_its_fpu_variants_share_armv7m_integer_code() {
-    let source = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/native/viper_bubble_sort.py")).expect("read");
+    let source =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/native/viper_bubble_sort.py")).expect("read");
     let code = |arch| {
         let m = compile(&source, EmitterKind::Bytecode, arch).expect("compiles");
         let mut v = Vec::new();
@@ -119,8 +120,16 @@ fn dis_native_lists_thumb_code() {
     let dir = temp_dir("dis");
     let file = dir.join("k.py");
     fs::write(&file, KERNEL).unwrap();
-    for (name, first) in [("armv7m", "push.w {r4, r5, r6, r7, r8, sb, sl, fp, lr}"), ("armv6m", "push {r4, r5, r6, r7, lr}"), ("armv7emdp", "push.w")] {
-        let out = Command::new(env!("CARGO_BIN_EXE_ferropy")).args(["--dis-native", &format!("-march={name}")]).arg(&file).output().unwrap();
+    for (name, first) in [
+        ("armv7m", "push.w {r4, r5, r6, r7, r8, sb, sl, fp, lr}"),
+        ("armv6m", "push {r4, r5, r6, r7, lr}"),
+        ("armv7emdp", "push.w"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ferropy"))
+            .args(["--dis-native", &format!("-march={name}")])
+            .arg(&file)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.starts_with(&format!("total (viper, {name}): ")), "{text}");
@@ -163,7 +172,13 @@ fn ferropy_cross_writes_thumb_mpy_files() {
     let dir = temp_dir("cross");
     let file = dir.join("k.py");
     fs::write(&file, KERNEL).unwrap();
-    for (name, arch) in [("armv6m", Arch::Armv6m), ("armv7m", Arch::Armv7m), ("armv7em", Arch::Armv7em), ("armv7emsp", Arch::Armv7emsp), ("armv7emdp", Arch::Armv7emdp)] {
+    for (name, arch) in [
+        ("armv6m", Arch::Armv6m),
+        ("armv7m", Arch::Armv7m),
+        ("armv7em", Arch::Armv7em),
+        ("armv7emsp", Arch::Armv7emsp),
+        ("armv7emdp", Arch::Armv7emdp),
+    ] {
         for (emit, kind) in [("native", EmitterKind::Native), ("viper", EmitterKind::Viper)] {
             let out_path = dir.join(format!("k-{name}-{emit}.mpy"));
             let out = Command::new(env!("CARGO_BIN_EXE_ferropy-cross"))

@@ -37,8 +37,22 @@ pub enum Cc {
 impl Cc {
     /// The opposite condition.
     pub fn invert(self) -> Cc {
-        const ALL: [Cc; 14] =
-            [Cc::Eq, Cc::Ne, Cc::Hs, Cc::Lo, Cc::Mi, Cc::Pl, Cc::Vs, Cc::Vc, Cc::Hi, Cc::Ls, Cc::Ge, Cc::Lt, Cc::Gt, Cc::Le];
+        const ALL: [Cc; 14] = [
+            Cc::Eq,
+            Cc::Ne,
+            Cc::Hs,
+            Cc::Lo,
+            Cc::Mi,
+            Cc::Pl,
+            Cc::Vs,
+            Cc::Vc,
+            Cc::Hi,
+            Cc::Ls,
+            Cc::Ge,
+            Cc::Lt,
+            Cc::Gt,
+            Cc::Le,
+        ];
         ALL[(self as usize) ^ 1]
     }
 
@@ -193,7 +207,7 @@ pub fn modified_imm(v: u32) -> Option<u16> {
     // An 8-bit value with its top bit set, rotated right by 8..=31.
     (8..32u32).find_map(|rot| {
         let unrot = v.rotate_left(rot);
-        (0x80..=0xFF).contains(&unrot).then(|| ((rot << 7) | (unrot & 0x7F)) as u16)
+        (0x80..=0xFF).contains(&unrot).then_some(((rot << 7) | (unrot & 0x7F)) as u16)
     })
 }
 
@@ -751,8 +765,24 @@ mod tests {
     #[test]
     fn modified_immediates_round_trip() {
         let samples = [
-            0u32, 1, 0xFF, 0x100, 0x1FE, 0x00AB00AB, 0xAB00AB00, 0xABABABAB, 0x8000_0000, 0xFF00_0000, 0x3FC, 0x101,
-            0x1234, 0xFFFF_FFFF, 0x0F0F_0F0F, 0x00FF_0000, 0x1_0000, 0xF000_000F,
+            0u32,
+            1,
+            0xFF,
+            0x100,
+            0x1FE,
+            0x00AB00AB,
+            0xAB00AB00,
+            0xABABABAB,
+            0x8000_0000,
+            0xFF00_0000,
+            0x3FC,
+            0x101,
+            0x1234,
+            0xFFFF_FFFF,
+            0x0F0F_0F0F,
+            0x00FF_0000,
+            0x1_0000,
+            0xF000_000F,
         ];
         for v in samples {
             if let Some(e) = modified_imm(v) {

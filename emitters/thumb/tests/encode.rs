@@ -80,7 +80,10 @@ fn mov_imm_text<T: Target>(r: Reg, v: u32) -> (Vec<String>, Option<u32>) {
         } else if v <= 0xFFFF {
             (vec![format!("movw {n}, {}", imm(v.into()))], None)
         } else {
-            (vec![format!("movw {n}, {}", imm((v & 0xFFFF).into())), format!("movt {n}, {}", imm((v >> 16).into()))], None)
+            (
+                vec![format!("movw {n}, {}", imm((v & 0xFFFF).into())), format!("movt {n}, {}", imm((v >> 16).into()))],
+                None,
+            )
         }
     } else if !v <= 255 {
         (vec![format!("movs {n}, {}", imm((!v).into())), format!("mvns {n}, {n}")], None)
@@ -225,8 +228,11 @@ fn shift_neg_not_forms<T: Target>() {
             for (op, short, long) in
                 [(ShiftOp::Shl, "lsls", "lsl.w"), (ShiftOp::Shr, "lsrs", "lsr.w"), (ShiftOp::Sar, "asrs", "asr.w")]
             {
-                let text =
-                    if d.is_low() && src.is_low() { format!("{short} {dn}, {sn}") } else { format!("{long} {dn}, {dn}, {sn}") };
+                let text = if d.is_low() && src.is_low() {
+                    format!("{short} {dn}, {sn}")
+                } else {
+                    format!("{long} {dn}, {dn}, {sn}")
+                };
                 let want: Vec<String> = std::iter::once(text).chain(tail.clone()).collect();
                 expect::<T>(|a| a.shift(op, d, src), &want);
             }
@@ -406,7 +412,7 @@ fn test_jump_forms<T: Target>() {
                 assert_eq!(t[4], format!("b{} #0", if zero { inv(c) } else { c }));
                 assert_eq!(t.len(), 5);
             } else {
-                assert_eq!(t[5..], [format!("cmp r2, #0"), format!("b{} #0", if zero { "eq" } else { "ne" })]);
+                assert_eq!(t[5..], ["cmp r2, #0".to_string(), format!("b{} #0", if zero { "eq" } else { "ne" })]);
             }
         }
         // A label between them (another path may arrive) disables the shortcut.
@@ -425,7 +431,14 @@ per_arch!(test_jumps, test_jump_forms);
 fn mem_forms<T: Target>() {
     let widths = [(Width::U8, "b", 0), (Width::U16, "h", 1), (Width::U32, "", 2), (Width::Word, "", 2)];
     let pairs: Vec<(Reg, Reg)> = if v7::<T>() {
-        vec![(Reg::R0, Reg::R1), (Reg::R7, Reg::R6), (Reg::R8, Reg::R1), (Reg::R2, Reg::R11), (Reg::R9, Reg::R9), (Reg::R3, Reg::R3)]
+        vec![
+            (Reg::R0, Reg::R1),
+            (Reg::R7, Reg::R6),
+            (Reg::R8, Reg::R1),
+            (Reg::R2, Reg::R11),
+            (Reg::R9, Reg::R9),
+            (Reg::R3, Reg::R3),
+        ]
     } else {
         vec![(Reg::R0, Reg::R1), (Reg::R7, Reg::R6), (Reg::R3, Reg::R3), (Reg::R5, Reg::R0)]
     };
@@ -434,15 +447,38 @@ fn mem_forms<T: Target>() {
             let m = if load { "ldr" } else { "str" };
             for &(rt, rn) in &pairs {
                 let (tn, nn) = (rt.name(), rn.name());
-                for off in [0i32, 1, 2, 31, 32, 100, 1023, 1024, 4095 >> sh, (4095 >> sh) + 1, -1, -(255 >> sh), -(255 >> sh) - 1, 0x1234, -0x1234, 0x12_3456] {
+                for off in [
+                    0i32,
+                    1,
+                    2,
+                    31,
+                    32,
+                    100,
+                    1023,
+                    1024,
+                    4095 >> sh,
+                    (4095 >> sh) + 1,
+                    -1,
+                    -(255 >> sh),
+                    -(255 >> sh) - 1,
+                    0x1234,
+                    -0x1234,
+                    0x12_3456,
+                ] {
                     let bytes = i64::from(off) << sh;
                     let short = rt.is_low() && rn.is_low() && (0..=31).contains(&off);
                     let mut want: Vec<String> = vec![];
                     if short {
-                        want.push(format!("{m}{suffix} {tn}, [{nn}{}]", if bytes == 0 { String::new() } else { format!(", {}", imm(bytes)) }));
+                        want.push(format!(
+                            "{m}{suffix} {tn}, [{nn}{}]",
+                            if bytes == 0 { String::new() } else { format!(", {}", imm(bytes)) }
+                        ));
                     } else if v7::<T>() {
                         if (0..=4095).contains(&bytes) {
-                            want.push(format!("{m}{suffix}.w {tn}, [{nn}{}]", if bytes == 0 { String::new() } else { format!(", {}", imm(bytes)) }));
+                            want.push(format!(
+                                "{m}{suffix}.w {tn}, [{nn}{}]",
+                                if bytes == 0 { String::new() } else { format!(", {}", imm(bytes)) }
+                            ));
                         } else if (-255..0).contains(&bytes) {
                             want.push(format!("{m}{suffix} {tn}, [{nn}, {}]", mimm(bytes)));
                         } else {
@@ -452,7 +488,11 @@ fn mem_forms<T: Target>() {
                         }
                     } else {
                         let direct = load && rt != rn;
-                        let s = if direct { rt } else { [Reg::R0, Reg::R1, Reg::R2, Reg::R3].into_iter().find(|r| *r != rt && *r != rn).unwrap() };
+                        let s = if direct {
+                            rt
+                        } else {
+                            [Reg::R0, Reg::R1, Reg::R2, Reg::R3].into_iter().find(|r| *r != rt && *r != rn).unwrap()
+                        };
                         let (mv, _) = mov_imm_text::<T>(s, bytes as u32);
                         if !direct {
                             want.push(format!("push {{{}}}", s.name()));
@@ -483,7 +523,10 @@ fn mem_forms<T: Target>() {
                         want.push(format!("lsls {tn}, {xn}, #{sh}"));
                         want.push(format!("{m}{suffix} {tn}, [{nn}, {tn}]"));
                     } else {
-                        let s = [Reg::R0, Reg::R1, Reg::R2, Reg::R3].into_iter().find(|r| *r != rt && *r != rn && *r != idx).unwrap();
+                        let s = [Reg::R0, Reg::R1, Reg::R2, Reg::R3]
+                            .into_iter()
+                            .find(|r| *r != rt && *r != rn && *r != idx)
+                            .unwrap();
                         let sn = s.name();
                         want.extend([
                             format!("push {{{sn}}}"),
@@ -495,7 +538,10 @@ fn mem_forms<T: Target>() {
                     if load && !v7::<T>() && rt == Reg::R7 {
                         want.push("mov r8, r7".into());
                     }
-                    expect::<T>(|a| if load { a.load_indexed(w, rt, rn, idx) } else { a.store_indexed(w, rt, rn, idx) }, &want);
+                    expect::<T>(
+                        |a| if load { a.load_indexed(w, rt, rn, idx) } else { a.store_indexed(w, rt, rn, idx) },
+                        &want,
+                    );
                 }
             }
         }
@@ -601,7 +647,11 @@ fn label_addr_forms<T: Target>() {
                     let k = t.len();
                     assert_eq!(
                         t[k - 3..],
-                        [format!("movw {n}, {}", imm((delta & 0xFFFF).into())), format!("movt {n}, {}", imm((delta >> 16).into())), format!("add {n}, pc")]
+                        [
+                            format!("movw {n}, {}", imm((delta & 0xFFFF).into())),
+                            format!("movt {n}, {}", imm((delta >> 16).into())),
+                            format!("add {n}, pc")
+                        ]
                     );
                 }
             }
@@ -619,7 +669,11 @@ fn label_addr_forms<T: Target>() {
                 let delta = (target + 1 - 12) as u32;
                 assert_eq!(
                     t[..3],
-                    [format!("movw {n}, {}", imm((delta & 0xFFFF).into())), format!("movt {n}, {}", imm((delta >> 16).into())), format!("add {n}, pc")]
+                    [
+                        format!("movw {n}, {}", imm((delta & 0xFFFF).into())),
+                        format!("movt {n}, {}", imm((delta >> 16).into())),
+                        format!("add {n}, pc")
+                    ]
                 );
             } else {
                 assert!(t[0].starts_with(&format!("ldr {n}, [pc, #")), "{t:?}");
@@ -686,7 +740,10 @@ fn error_forms<T: Target>() {
     assert_eq!(bad(&|a| a.mov_imm(Reg::R0, 1 << 32)), AsmError::ImmediateOutOfRange(1 << 32));
     assert_eq!(bad(&|a| a.mov_imm(Reg::R0, -(1 << 31) - 1)), AsmError::ImmediateOutOfRange(-(1 << 31) - 1));
     assert_eq!(bad(&|a| a.prologue(1)), AsmError::FrameMisuse);
-    assert_eq!(bad(&|a| a.load(Width::U32, Reg::R0, Reg::R1, i32::MAX)), AsmError::OffsetOutOfRange(i64::from(i32::MAX) * 4));
+    assert_eq!(
+        bad(&|a| a.load(Width::U32, Reg::R0, Reg::R1, i32::MAX)),
+        AsmError::OffsetOutOfRange(i64::from(i32::MAX) * 4)
+    );
     let mut a = ThumbAsm::<T>::new();
     a.store_slot(0, Reg::R0);
     assert_eq!(a.finish().unwrap_err(), AsmError::FrameMisuse);
@@ -751,6 +808,6 @@ fn armv6m_literal_pools_stay_in_reach() {
         let imm8 = usize::from(l.bytes[0]);
         let lit = ((l.offset + 4) & !3) + imm8 * 4;
         let v = u32::from_le_bytes(f.code[lit..lit + 4].try_into().unwrap());
-        assert_eq!(v >> 16, 0x1234 + (v & 0xFFFF) , "{:#x}", l.offset);
+        assert_eq!(v >> 16, 0x1234 + (v & 0xFFFF), "{:#x}", l.offset);
     }
 }

@@ -54,8 +54,20 @@ fn binop_ref(op: BinOp, a: u32, b: u32) -> u32 {
 fn shift_ref(op: ShiftOp, x: u32, count: u32) -> u32 {
     let n = count & 0xFF;
     match op {
-        ShiftOp::Shl => if n >= 32 { 0 } else { x << n },
-        ShiftOp::Shr => if n >= 32 { 0 } else { x >> n },
+        ShiftOp::Shl => {
+            if n >= 32 {
+                0
+            } else {
+                x << n
+            }
+        }
+        ShiftOp::Shr => {
+            if n >= 32 {
+                0
+            } else {
+                x >> n
+            }
+        }
         ShiftOp::Sar => ((x as i32) >> n.min(31)) as u32,
     }
 }
@@ -161,7 +173,24 @@ fn shifts<T: Target>() {
 per_arch!(shifts, shifts);
 
 fn immediates<T: Target>() {
-    let mut values: Vec<i64> = vec![0, 1, 255, 256, 0xFFFF, 0x1_0000, 0x00AB_00AB, 0xAB00_AB00, 0x7FFF_FFFF, 0xFFFF_FFFF, -1, -256, -257, -(1 << 31), 0x3FC0, 0x1234_5678];
+    let mut values: Vec<i64> = vec![
+        0,
+        1,
+        255,
+        256,
+        0xFFFF,
+        0x1_0000,
+        0x00AB_00AB,
+        0xAB00_AB00,
+        0x7FFF_FFFF,
+        0xFFFF_FFFF,
+        -1,
+        -256,
+        -257,
+        -(1 << 31),
+        0x3FC0,
+        0x1234_5678,
+    ];
     let mut rng = XorShift(0x9E37_79B9);
     values.extend((0..40).map(|_| i64::from(rng.next() as u32)));
     for r in usable::<T>().into_iter().filter(|r| *r != Reg::R7) {
@@ -185,9 +214,19 @@ per_arch!(immediates, immediates);
 
 fn conditions<T: Target>() {
     let regs: Vec<(Reg, Reg, Reg)> = if T::ARCH.thumb2() {
-        vec![(Reg::R0, Reg::R1, Reg::R2), (Reg::R8, Reg::R9, Reg::R1), (Reg::R1, Reg::R1, Reg::R2), (Reg::R2, Reg::R1, Reg::R2)]
+        vec![
+            (Reg::R0, Reg::R1, Reg::R2),
+            (Reg::R8, Reg::R9, Reg::R1),
+            (Reg::R1, Reg::R1, Reg::R2),
+            (Reg::R2, Reg::R1, Reg::R2),
+        ]
     } else {
-        vec![(Reg::R0, Reg::R1, Reg::R2), (Reg::R5, Reg::R4, Reg::R1), (Reg::R1, Reg::R1, Reg::R2), (Reg::R2, Reg::R1, Reg::R2)]
+        vec![
+            (Reg::R0, Reg::R1, Reg::R2),
+            (Reg::R5, Reg::R4, Reg::R1),
+            (Reg::R1, Reg::R1, Reg::R2),
+            (Reg::R2, Reg::R1, Reg::R2),
+        ]
     };
     for c in Cond::ALL {
         for &(d, x, y) in &regs {
@@ -257,7 +296,24 @@ fn memory<T: Target>() {
     for w in widths {
         let size = w.bytes(4) as i64;
         for &(rt, rn) in &regs {
-            for off in [0i32, 1, 3, 31, 32, 63, 1000, 1023, 1024, 2047, -1, -63, -64, -200, 0x1000 / size as i32, -0x1000 / size as i32] {
+            for off in [
+                0i32,
+                1,
+                3,
+                31,
+                32,
+                63,
+                1000,
+                1023,
+                1024,
+                2047,
+                -1,
+                -63,
+                -64,
+                -200,
+                0x1000 / size as i32,
+                -0x1000 / size as i32,
+            ] {
                 let addr = (base_addr as i64 + i64::from(off) * size) as u64;
                 // Load: memory holds a pattern; the value is zero-extended.
                 let f = build::<T>(1, |a| {
@@ -301,7 +357,11 @@ fn memory<T: Target>() {
                     let mut uc = emu::machine(T::ARCH, &f.code, vec![]);
                     uc.mem_write(addr, &[0x91, 0x82, 0x73, 0x64]).unwrap();
                     let want = u32::from_le_bytes([0x91, 0x82, 0x73, 0x64]) & (u64::MAX >> (64 - 8 * size)) as u32;
-                    assert_eq!(emu::call(&mut uc, 0, [0, base_addr as u32, i, 0]), want, "{w:?} {rt} [{rn} + {idx}] {i}");
+                    assert_eq!(
+                        emu::call(&mut uc, 0, [0, base_addr as u32, i, 0]),
+                        want,
+                        "{w:?} {rt} [{rn} + {idx}] {i}"
+                    );
                     if rt == idx || rt == rn {
                         continue;
                     }

@@ -94,8 +94,20 @@ fn fake_runtime(stats: Rc<RefCell<Stats>>) -> Vec<Helper> {
                     binary::ADD | binary::INPLACE_ADD => small(a + b),
                     binary::SUBTRACT | binary::INPLACE_SUBTRACT => small(a - b),
                     binary::MULTIPLY | binary::INPLACE_MULTIPLY => small(a * b),
-                    binary::LESS => if a < b { obj_word::TRUE } else { obj_word::FALSE },
-                    binary::MORE => if a > b { obj_word::TRUE } else { obj_word::FALSE },
+                    binary::LESS => {
+                        if a < b {
+                            obj_word::TRUE
+                        } else {
+                            obj_word::FALSE
+                        }
+                    }
+                    binary::MORE => {
+                        if a > b {
+                            obj_word::TRUE
+                        } else {
+                            obj_word::FALSE
+                        }
+                    }
                     other => panic!("fake runtime: binary op {other}"),
                 };
                 write_u32(uc, state_addr(sp - 2), r);
@@ -112,7 +124,13 @@ fn fake_runtime(stats: Rc<RefCell<Stats>>) -> Vec<Helper> {
     let box_: Helper = Rc::new(|uc, [_, value, packed, _]| {
         let (t, slot) = (packed as u8, packed >> 8);
         let o = match t {
-            vtype::BOOL => if value != 0 { obj_word::TRUE } else { obj_word::FALSE },
+            vtype::BOOL => {
+                if value != 0 {
+                    obj_word::TRUE
+                } else {
+                    obj_word::FALSE
+                }
+            }
             vtype::INT => small(i64::from(value as i32)),
             _ => small(i64::from(value)),
         };

@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use ferropy_emit_thumb::Arch;
-use unicorn_engine::{ArmCpuModel, Arch as UcArch, Mode, Prot, RegisterARM, Unicorn};
+use unicorn_engine::{Arch as UcArch, ArmCpuModel, Mode, Prot, RegisterARM, Unicorn};
 
 /// Where the code is loaded.
 pub const CODE: u64 = 0x10000;
@@ -164,7 +164,7 @@ pub fn try_call(uc: &mut Unicorn<'static, Calls>, entry: usize, args: [u32; 4]) 
     set_reg(uc, 14, EXIT as u32 | 1);
     uc.get_data_mut().misaligned = false;
     uc.get_data_mut().helper_panicked = false;
-    uc.emu_start(CODE + entry as u64 | 1, EXIT, 0, 20_000_000)
+    uc.emu_start((CODE + entry as u64) | 1, EXIT, 0, 20_000_000)
         .map_err(|e| format!("emulation failed: {e:?} at pc {:#x}", reg(uc, 15)))?;
     if uc.get_data().helper_panicked {
         return Err("a helper panicked".into());
