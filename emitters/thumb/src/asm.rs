@@ -186,6 +186,10 @@ pub mod fixup {
     /// A 32-bit literal: the label's Thumb address minus the anchor stored
     /// in the literal as a placeholder.
     pub const DELTA32: u8 = 7;
+    /// 16-bit `b<c>` (T1), ±256 bytes.
+    pub const BCC16: u8 = 8;
+    /// `adr.w rd, label + 1` (T3, forward, up to 4095 bytes past the aligned PC).
+    pub const ADR_W: u8 = 9;
 }
 
 /// The 12-bit "modified immediate" encoding (`i:imm3:imm8`) of `v`, if it has one.
@@ -289,6 +293,25 @@ pub fn patch(code: &mut [u8], f: Fixup, target: usize) -> Result<(), AsmError> {
                 return Err(out);
             }
             write_u16(code, f.at, 0xE000 | (off >> 1 & 0x7FF) as u16)
+        }
+        fixup::BCC16 => {
+            let off = rel(f.at + 4)?;
+            if !(-256..256).contains(&off) {
+                return Err(out);
+            }
+            let hw = read_u16(code, f.at)?;
+            write_u16(code, f.at, hw & 0xFF00 | (off >> 1 & 0xFF) as u16)
+        }
+        fixup::ADR_W => {
+            let value = rel((f.at + 4) & !3)?.wrapping_add(1);
+            if !(0..=4095).contains(&value) {
+                return Err(out);
+            }
+            let (a, b) = imm12_fields(value as u16);
+            let hw1 = read_u16(code, f.at)?;
+            let hw2 = read_u16(code, f.at + 2)?;
+            write_u16(code, f.at, hw1 & 0xFBFF | a)?;
+            write_u16(code, f.at + 2, hw2 & 0x0F00 | b)
         }
         fixup::ADDR_MOVW_MOVT => {
             let delta = rel(f.at + 8 + 4)?.wrapping_add(1) as u32;
@@ -494,6 +517,13 @@ impl Encoder {
         self.op16(0xD000 | (cc as u16) << 8 | (off >> 1 & 0xFF) as u16);
     }
 
+    /// 16-bit `b<c>` to `label`.
+    pub fn b_cond16_label(&mut self, cc: Cc, label: Label) {
+        let at = self.offset();
+        self.buf.add_fixup(at, label, fixup::BCC16);
+        self.op16(0xD000 | (cc as u16) << 8);
+    }
+
     /// 16-bit `b` by a known byte offset from PC (even, -2048..=2046).
     pub fn b16_off(&mut self, off: i32) {
         self.op16(0xE000 | (off >> 1 & 0x7FF) as u16);
@@ -625,6 +655,13 @@ impl Encoder {
         self.op32(hw1 | a, b | rd.num() << 8);
     }
 
+    /// `adr.w rd, label + 1` (forward; patched at the end).
+    pub fn adr_w_label(&mut self, rd: Reg, label: Label) {
+        let at = self.offset();
+        self.buf.add_fixup(at, label, fixup::ADR_W);
+        self.op32(0xF20F, rd.num() << 8);
+    }
+
     /// `addw rd, sp, #imm12`.
     pub fn addw_sp(&mut self, rd: Reg, imm12: u16) {
         let (a, b) = imm12_fields(imm12 & 0xFFF);
@@ -693,47 +730,54 @@ impl Encoder {
     }
 
     /// Writes every pending literal (word-aligned), preceded by a branch over
-    /// them when `branch`.
+    /// them when `branch`. The loads are patched at once (no labels are
+    /// created, so label numbers do not depend on where pools fall).
     pub fn pool_flush(&mut self, branch: bool) {
         if self.pool.is_empty() {
             return;
         }
-        let after = branch.then(|| {
-            let l = self.buf.new_label();
-            self.b16(l);
-            l
+        let branch_at = branch.then(|| {
+            let at = self.offset();
+            self.op16(0xE000);
+            at
         });
         if self.offset() % 4 != 0 {
             self.nop();
         }
-        let mut words: Vec<(u32, Label)> = Vec::new();
+        let mut words: Vec<(u32, usize)> = Vec::new();
         for (ldr_at, lit) in core::mem::take(&mut self.pool) {
-            match lit {
-                Literal::Word(v) => {
-                    let label = match words.iter().find(|(w, _)| *w == v) {
-                        Some(&(_, l)) => l,
-                        None => {
-                            let l = self.buf.new_label();
-                            self.buf.bind(l);
-                            self.buf.put_u32_le(v);
-                            words.push((v, l));
-                            l
-                        }
-                    };
-                    self.buf.add_fixup(ldr_at, label, fixup::LIT8);
-                }
+            let entry = match lit {
+                Literal::Word(v) => match words.iter().find(|(w, _)| *w == v) {
+                    Some(&(_, at)) => at,
+                    None => {
+                        let at = self.offset();
+                        self.buf.put_u32_le(v);
+                        words.push((v, at));
+                        at
+                    }
+                },
                 Literal::Delta { label, anchor } => {
-                    let here = self.buf.new_label();
-                    self.buf.bind(here);
                     let at = self.offset();
                     self.buf.put_u32_le(anchor as u32);
                     self.buf.add_fixup(at, label, fixup::DELTA32);
-                    self.buf.add_fixup(ldr_at, here, fixup::LIT8);
+                    at
                 }
+            };
+            // `ldr rt, [pc, #imm8 * 4]`: within reach by construction (see `pool_check`).
+            let imm8 = (entry - ((ldr_at + 4) & !3)) / 4;
+            if let Some(b) = self.buf.bytes_mut().get_mut(ldr_at) {
+                *b = imm8.min(255) as u8;
+            }
+            if imm8 > 255 {
+                self.buf.fail(AsmError::CodeTooLarge);
             }
         }
-        if let Some(l) = after {
-            self.buf.bind(l);
+        if let Some(at) = branch_at {
+            let off = self.offset() as i64 - (at as i64 + 4);
+            let hw = 0xE000 | (off >> 1 & 0x7FF) as u16;
+            if let Some(b) = self.buf.bytes_mut().get_mut(at..at + 2) {
+                b.copy_from_slice(&hw.to_le_bytes());
+            }
         }
     }
 

@@ -5,7 +5,8 @@
 //! * [`arch`]: the target architectures and the type-level markers that select one.
 //! * [`regs`]: registers and their roles; [`abi`]: frame layout.
 //! * [`asm`]: the hand-written instruction encoder (with ARMv6-M literal pools);
-//!   [`masm`]: the `Asm` implementation [`ThumbAsm`].
+//!   [`masm`]: the `Asm` implementation [`ThumbAsm`] (recording the operations and
+//!   emitting them in passes that shorten forward jumps; one pass is `pass.rs`).
 //! * [`disasm`] (feature `disasm`): capstone listings.
 //!
 //! # Running the code
@@ -31,6 +32,7 @@ pub mod asm;
 #[cfg(feature = "disasm")]
 pub mod disasm;
 pub mod masm;
+mod pass;
 pub mod regs;
 
 pub use arch::{Arch, Target};

@@ -288,7 +288,7 @@ fn pad<T: Target>(a: &mut ThumbAsm<T>, n: usize) {
 fn jump_forms<T: Target>() {
     // Forward jumps use the long forms; backward ones the short forms in range.
     for gap in [0usize, 2, 100, 252, 254, 256, 2000, 2044, 2046, 4000, 70_000] {
-        // Forward unconditional.
+        // Forward unconditional: short once a pass has shown it reaches.
         let f = finish::<T>(|a| {
             let l = a.new_label();
             a.jump(l);
@@ -296,8 +296,14 @@ fn jump_forms<T: Target>() {
             a.bind(l);
         });
         let t = texts(&f.code);
-        let target = 4 + gap;
-        let want = if v7::<T>() { format!("b.w {}", imm(target as i64)) } else { format!("bl {}", imm(target as i64)) };
+        let short = gap <= 2000;
+        let target = if short { 2 + gap } else { 4 + gap };
+        assert_eq!(f.labels[0], Some(target));
+        let want = match (short, v7::<T>()) {
+            (true, _) => format!("b {}", imm(target as i64)),
+            (false, true) => format!("b.w {}", imm(target as i64)),
+            (false, false) => format!("bl {}", imm(target as i64)),
+        };
         assert_eq!(t[0], want, "{:?} gap {gap}", T::ARCH);
         // Backward unconditional: `b` within ±2 KB.
         let f = finish::<T>(|a| {
@@ -316,7 +322,7 @@ fn jump_forms<T: Target>() {
         assert_eq!(t.last().unwrap(), &want, "{:?} gap {gap}", T::ARCH);
         for cond in [Cond::Eq, Cond::LtU, Cond::GeS] {
             let c = "eq";
-            // Forward jump_if_eq.
+            // Forward jump_if_eq: 16-bit `beq` once a pass has shown it reaches.
             let f = finish::<T>(|a| {
                 let l = a.new_label();
                 a.jump_if_eq(Reg::R1, Reg::R2, l);
@@ -325,7 +331,9 @@ fn jump_forms<T: Target>() {
             });
             let t = texts(&f.code);
             assert_eq!(t[0], "cmp r1, r2");
-            if v7::<T>() {
+            if gap <= 200 {
+                assert_eq!(t[1], format!("b{c} {}", imm((4 + gap) as i64)), "gap {gap}");
+            } else if v7::<T>() {
                 assert_eq!(t[1], format!("b{c}.w {}", imm((6 + gap) as i64)), "gap {gap}");
             } else {
                 assert_eq!(t[1..3], [format!("b{} #8", inv(c)), format!("bl {}", imm((8 + gap) as i64))], "gap {gap}");
@@ -655,7 +663,8 @@ fn label_addr_forms<T: Target>() {
                     );
                 }
             }
-            // Forward: movw/movt/add (ARMv7-M) or a literal load + add (ARMv6-M).
+            // Forward: `adr` when a pass has shown it reaches, else movw/movt/add
+            // (ARMv7-M); a literal load + add (ARMv6-M).
             let f = finish::<T>(|a| {
                 let l = a.new_label();
                 a.label_addr(r, l);
@@ -665,7 +674,9 @@ fn label_addr_forms<T: Target>() {
             });
             let t = texts(&f.code);
             let target = f.labels[0].unwrap() as i64;
-            if v7::<T>() {
+            if v7::<T>() && gap <= 4000 {
+                assert_eq!(t[0], format!("addw {n}, pc, {}", imm(target + 1 - 4)), "gap {gap}");
+            } else if v7::<T>() {
                 let delta = (target + 1 - 12) as u32;
                 assert_eq!(
                     t[..3],

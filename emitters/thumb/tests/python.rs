@@ -390,3 +390,39 @@ def f(n: int) -> int:
         assert_eq!(stats.interrupts, 25, "{arch:?}");
     }
 }
+
+/// The source line of code offset `offset`, from the function's prelude.
+fn line_of(code: &RawCode, offset: usize) -> u32 {
+    let bytes = &code.code[code.prelude_offset..];
+    let mut pos = 0;
+    let sig = decode_signature(bytes, &mut pos).expect("signature");
+    let (n_info, _) = ferropy_bytecode::prelude::decode_size(bytes, &mut pos).expect("size");
+    let info = &bytes[pos..pos + n_info as usize];
+    let mut p = 0;
+    for _ in 0..1 + sig.n_pos_args + sig.n_kwonly_args {
+        ferropy_bytecode::varint::read_vuint(info, &mut p).expect("qstr");
+    }
+    ferropy_bytecode::prelude::line_for_offset(&info[p..], offset)
+}
+
+#[test]
+fn line_numbers_follow_the_shortened_code() {
+    // The failing position the code reports maps to the division's line in
+    // the final (relaxed) code.
+    let src = "
+@micropython.viper
+def f(a: int, b: int) -> int:
+    x = a + 1
+    y = x * 2
+    while y > 100:
+        y -= 7
+    return x // b
+";
+    for arch in [Arch::Armv6m, Arch::Armv7m] {
+        let code = if arch == Arch::Armv6m { compile::<Armv6mAsm>(src) } else { compile::<Armv7mAsm>(src) };
+        let (st, _, stats) = call_code(arch, &code, &[small(500), small(0)], &|_| {}, false);
+        assert_eq!(st, status::ERROR as u32);
+        let offset = (u64::from(stats.failed_at[0]) - emu::CODE) as usize;
+        assert_eq!(line_of(&code, offset), 8, "{arch:?}");
+    }
+}
