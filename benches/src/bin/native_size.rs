@@ -89,7 +89,8 @@ fn main() {
         if all_native {
             cmd.args(["-X", "emit=native"]);
         }
-        let ok = cmd.arg("-o").arg(&out).arg(path).stderr(std::process::Stdio::null()).status().is_ok_and(|s| s.success());
+        let ok =
+            cmd.arg("-o").arg(&out).arg(path).stderr(std::process::Stdio::null()).status().is_ok_and(|s| s.success());
         let Some(theirs) = ok.then(|| std::fs::read(&out).ok()).flatten() else { continue };
         let Ok(file) = read_mpy_file_unverified(&theirs) else { continue };
         let (mut a, mut b) = (Vec::new(), Vec::new());

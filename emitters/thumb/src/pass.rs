@@ -107,6 +107,17 @@ fn mem_op(width: Width, load: bool) -> MemOp {
     }
 }
 
+/// `v` as `hi << s + lo` with 8-bit `hi` and `lo`, for values above 16 bits.
+fn split_imm(v: u32) -> Option<(u8, u8, u8)> {
+    if v <= 0xFFFF {
+        return None;
+    }
+    let lo = v & 0xFF;
+    let rest = v - lo;
+    let s = rest.trailing_zeros();
+    (rest >> s <= 0xFF && s >= 8).then_some(((rest >> s) as u8, s as u8, lo as u8))
+}
+
 /// A low register other than those in `avoid` (ARMv6-M scratch, saved around use).
 fn low_scratch(avoid: &[Reg]) -> Reg {
     [Reg::R0, Reg::R1, Reg::R2, Reg::R3].into_iter().find(|r| !avoid.contains(r)).unwrap_or(Reg::R3)
@@ -203,6 +214,11 @@ impl<T: Target> Pass<T> {
                 self.enc.mov_w_imm(rd, m);
             } else if let Some(m) = modified_imm(!v) {
                 self.enc.mvn_w_imm(rd, m);
+            } else if let Some((hi, s, lo)) = split_imm(v).filter(|_| rd.is_low()) {
+                // Three 16-bit instructions beat `movw` + `movt`.
+                self.enc.movs_imm8(rd, hi);
+                self.enc.shift_imm16(ShiftKind::Lsl, rd, rd, s);
+                self.enc.addsub_imm8(false, rd, lo);
             } else {
                 self.enc.movw(rd, v as u16);
                 if v > 0xFFFF {

@@ -79,6 +79,18 @@ fn mov_imm_text<T: Target>(r: Reg, v: u32) -> (Vec<String>, Option<u32>) {
             (vec![format!("mvn {n}, {}", imm(i64::from(!v)))], None)
         } else if v <= 0xFFFF {
             (vec![format!("movw {n}, {}", imm(v.into()))], None)
+        } else if let Some(sh) =
+            Some((v & !0xFF).trailing_zeros()).filter(|&sh| r.is_low() && sh >= 8 && (v & !0xFF) >> sh <= 255)
+        {
+            let lo = v & 0xFF;
+            (
+                vec![
+                    format!("movs {n}, {}", imm(((v & !0xFF) >> sh).into())),
+                    format!("lsls {n}, {n}, {}", imm(sh.into())),
+                    format!("adds {n}, {}", imm(lo.into())),
+                ],
+                None,
+            )
         } else {
             (
                 vec![format!("movw {n}, {}", imm((v & 0xFFFF).into())), format!("movt {n}, {}", imm((v >> 16).into()))],
@@ -94,7 +106,10 @@ fn mov_imm_text<T: Target>(r: Reg, v: u32) -> (Vec<String>, Option<u32>) {
     }
 }
 
-const IMMS: [i64; 26] = [
+const IMMS: [i64; 29] = [
+    0x0002_00D7,
+    0xAB00_0012,
+    0x0100_00FF,
     0,
     1,
     9,
