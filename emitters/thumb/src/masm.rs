@@ -319,3 +319,56 @@ impl<T: Target> ferropy_emit_native::AsmFactory for ThumbAsm<T> {
     }
     const MPY_ARCH: u8 = T::ARCH.mpy_code();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn far_jump<T: Target>() -> ThumbAsm<T> {
+        let mut a = ThumbAsm::<T>::new();
+        let l = a.new_label();
+        a.jump(l);
+        a.data(&[0; 3000]);
+        a.bind(l);
+        a
+    }
+
+    fn check<T: Target>() {
+        let a = far_jump::<T>();
+        let jump_op = 1;
+        // Hints that wrongly put the label near: the short form is chosen, and
+        // the check after the pass finds that it does not reach.
+        let wrong = Hints {
+            labels: alloc::vec![Some(8)],
+            decisions: alloc::vec![None, Some(0)],
+            force_long: alloc::vec![false; a.ops.len()],
+        };
+        let p = a.replay(wrong.clone());
+        assert_eq!(p.unreached(), alloc::vec![jump_op]);
+        assert_eq!(p.size(), 2 + 3000);
+        // Forced long, the same hints give a long jump that reaches.
+        let mut forced = wrong;
+        forced.force_long[jump_op] = true;
+        let p = a.replay(forced);
+        assert!(p.unreached().is_empty());
+        assert_eq!(p.size(), 4 + 3000);
+        // And `finish` ends with the long form.
+        let f = a.finish().unwrap();
+        assert_eq!(f.labels[0], Some(3004));
+    }
+
+    #[test]
+    fn short_forms_that_do_not_reach_are_forced_long() {
+        check::<targets::V6m>();
+        check::<targets::V7m>();
+    }
+
+    #[test]
+    fn first_pass_errors_are_final() {
+        let mut a = Armv7mAsm::new();
+        a.mov_reg(Reg::R0, Reg::Sp);
+        assert_eq!(a.finish().unwrap_err(), AsmError::InvalidRegister(13));
+        assert_eq!(Armv7emAsm::new().arch(), Arch::Armv7em);
+        assert!(Armv6mAsm::default().code().is_empty());
+    }
+}

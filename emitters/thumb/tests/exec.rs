@@ -603,3 +603,98 @@ fn the_armv6m_machine_rejects_thumb2_code() {
     let mut m0 = emu::machine(ferropy_emit_thumb::Arch::Armv6m, &f.code, vec![]);
     assert!(emu::try_call(&mut m0, 0, [0; 4]).is_err());
 }
+
+/// How a random block ends.
+#[derive(Clone, Copy, Debug)]
+enum End {
+    /// Falls through to the next block.
+    Fall,
+    /// Jumps to a block, then unreachable padding of this many bytes.
+    Jump(usize, usize),
+    /// `label_addr` + `jump_reg` to a block, then padding.
+    Reg(usize, usize),
+}
+
+fn control_flow<T: Target>() {
+    // Random control flow (forward and backward, conditional and not, through
+    // registers) over blocks separated by padding around the short forms'
+    // reaches, with ARMv6-M literal-pool constants: the relaxed code must run
+    // exactly as an interpreter of the same program.
+    let pads = [0usize, 60, 200, 240, 300, 1000, 1990, 2040, 2100, 4000];
+    for seed in 1..=6u64 {
+        let mut rng = XorShift(seed * 0x2545_F491_4F6C_DD1D);
+        let n = 30;
+        let blocks: Vec<(u32, u32, usize, End)> = (0..n)
+            .map(|i| {
+                let c = rng.next() as u32;
+                let k = rng.next() as u32;
+                let t = (rng.next() % n as u64) as usize;
+                let u = (rng.next() % n as u64) as usize;
+                let pad = pads[(rng.next() % pads.len() as u64) as usize];
+                let end = match rng.next() % 4 {
+                    0 | 1 if i + 1 < n => End::Fall,
+                    2 => End::Reg(u, pad),
+                    _ => End::Jump(u, pad),
+                };
+                (c, k, t, end)
+            })
+            .collect();
+        let f = build::<T>(1, |a| {
+            let labels: Vec<_> = (0..n).map(|_| a.new_label()).collect();
+            let exit = a.new_label();
+            a.mov_imm(Reg::R0, 7);
+            a.mov_imm(Reg::R5, 400);
+            for (i, &(c, k, t, end)) in blocks.iter().enumerate() {
+                a.bind(labels[i]);
+                a.mov_imm(Reg::R1, 1);
+                a.binop(BinOp::Sub, Reg::R5, Reg::R1);
+                a.jump_if_zero(Reg::R5, false, exit);
+                a.mov_imm(Reg::R1, 3);
+                a.binop(BinOp::Mul, Reg::R0, Reg::R1);
+                a.mov_imm(Reg::R1, i64::from(c));
+                a.binop(BinOp::Add, Reg::R0, Reg::R1);
+                a.mov_imm(Reg::R1, i64::from(k));
+                a.set_cond(Cond::LtU, Reg::R2, Reg::R0, Reg::R1);
+                a.jump_if_nonzero(Reg::R2, true, labels[t]);
+                match end {
+                    End::Fall => {}
+                    End::Jump(u, pad) | End::Reg(u, pad) => {
+                        if let End::Reg(..) = end {
+                            a.label_addr(Reg::R3, labels[u]);
+                            a.jump_reg(Reg::R3);
+                        } else {
+                            a.jump(labels[u]);
+                        }
+                        for _ in 0..pad / 2 {
+                            a.data(&[0x00, 0xDE]);
+                        }
+                    }
+                }
+            }
+            a.bind(exit);
+        });
+        // The interpreter.
+        let (mut r0, mut r5, mut pc) = (7u32, 400u32, 0usize);
+        loop {
+            if pc >= n {
+                break;
+            }
+            let (c, k, t, end) = blocks[pc];
+            r5 -= 1;
+            if r5 == 0 {
+                break;
+            }
+            r0 = r0.wrapping_mul(3).wrapping_add(c);
+            if r0 < k {
+                pc = t;
+                continue;
+            }
+            pc = match end {
+                End::Fall => pc + 1,
+                End::Jump(u, _) | End::Reg(u, _) => u,
+            };
+        }
+        assert_eq!(run::<T>(&f, [0; 4], vec![]), r0, "{:?} seed {seed}", T::ARCH);
+    }
+}
+per_arch!(control_flow, control_flow);
