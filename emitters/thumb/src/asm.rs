@@ -764,12 +764,13 @@ impl Encoder {
                 }
             };
             // `ldr rt, [pc, #imm8 * 4]`: within reach by construction (see `pool_check`).
-            let imm8 = (entry - ((ldr_at + 4) & !3)) / 4;
-            if let Some(b) = self.buf.bytes_mut().get_mut(ldr_at) {
-                *b = imm8.min(255) as u8;
-            }
-            if imm8 > 255 {
-                self.buf.fail(AsmError::CodeTooLarge);
+            match entry.checked_sub((ldr_at + 4) & !3).map(|d| d / 4).filter(|imm8| *imm8 <= 255) {
+                Some(imm8) => {
+                    if let Some(b) = self.buf.bytes_mut().get_mut(ldr_at) {
+                        *b = imm8 as u8;
+                    }
+                }
+                None => self.buf.fail(AsmError::CodeTooLarge),
             }
         }
         if let Some(at) = branch_at {
