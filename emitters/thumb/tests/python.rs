@@ -67,6 +67,8 @@ struct Stats {
     ops: usize,
     interrupts: usize,
     failed_at: Vec<u32>,
+    /// The last `yield`: where to resume (a code address) and the stack depth.
+    yielded: Option<(u32, u32)>,
 }
 
 fn state_addr(slot: u32) -> u64 {
@@ -80,6 +82,12 @@ fn fake_runtime(stats: Rc<RefCell<Stats>>) -> Vec<Helper> {
         let opcode = opword as u8;
         let sp = opword >> 16;
         match opcode {
+            op::YIELD_VALUE => {
+                let v = read_u32(uc, state_addr(sp - 1));
+                write_u32(uc, CTX + 8, v);
+                s1.borrow_mut().yielded = Some((arg, sp));
+                status::YIELD as u32
+            }
             op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE => {
                 let v = truthy(read_u32(uc, state_addr(sp - 1)));
                 if v == (opcode == op::POP_JUMP_IF_TRUE) {
@@ -424,5 +432,52 @@ def f(a: int, b: int) -> int:
         assert_eq!(st, status::ERROR as u32);
         let offset = (u64::from(stats.failed_at[0]) - emu::CODE) as usize;
         assert_eq!(line_of(&code, offset), 8, "{arch:?}");
+    }
+}
+
+#[test]
+fn generators_resume_at_thumb_addresses() {
+    // A yield hands the runtime the address after it (Thumb bit set); the
+    // code is re-entered there with `resume` and goes on with the sent value.
+    let src = "
+@micropython.native
+def gen(n):
+    i = 0
+    while i < n:
+        yield i * 10
+        i = i + 1
+    return 99
+";
+    for arch in [Arch::Armv6m, Arch::Armv7m, Arch::Armv7em] {
+        let code = match arch {
+            Arch::Armv6m => compile::<Armv6mAsm>(src),
+            Arch::Armv7m => compile::<Armv7mAsm>(src),
+            _ => compile::<Armv7emAsm>(src),
+        };
+        let mut pos = code.prelude_offset;
+        let sig = decode_signature(&code.code, &mut pos).expect("prelude");
+        let stats = Rc::new(RefCell::new(Stats::default()));
+        let mut uc = emu::machine(arch, &code.code, fake_runtime(stats.clone()));
+        write_u32(&mut uc, CTX, TABLE as u32);
+        write_u32(&mut uc, CTX + 4, FLAG as u32);
+        write_u32(&mut uc, state_addr(sig.n_state - 1), small(4));
+        let mut resume = 0;
+        let mut seen = Vec::new();
+        loop {
+            let st = emu::call(&mut uc, 0, [CTX as u32, STATE as u32, WORDS as u32, resume]);
+            let value = unsmall(read_u32(&uc, CTX + 8));
+            if st == status::RETURN as u32 {
+                seen.push(-value);
+                break;
+            }
+            assert_eq!(st, status::YIELD as u32, "{arch:?}");
+            seen.push(value);
+            let (at, sp) = stats.borrow_mut().yielded.take().expect("a yield");
+            assert_eq!(at & 1, 1, "resume addresses carry the Thumb bit");
+            // The value sent in (None) replaces the yielded one.
+            write_u32(&mut uc, state_addr(sp - 1), obj_word::NONE);
+            resume = at;
+        }
+        assert_eq!(seen, [0, 10, 20, 30, -99], "{arch:?}");
     }
 }
