@@ -63,18 +63,44 @@ pub fn host_emitters() -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
 /// function's name, emitter and machine-code size, then its x86-64
 /// instructions (offset, bytes, NASM syntax). `--dis-native` prints it.
 pub fn native_listing(module: &ferropy_bytecode::CompiledModule) -> String {
+    native_listing_for(module, crate::cross::arch::Arch::X64)
+}
+
+/// [`native_listing`] for code of `arch`: x86-64 (iced-x86, NASM syntax) or
+/// ARM Thumb (capstone); other architectures are listed as raw bytes.
+pub fn native_listing_for(module: &ferropy_bytecode::CompiledModule, arch: crate::cross::arch::Arch) -> String {
     let mut out = String::new();
     let mut total = 0;
-    list_code(module, &module.root, &mut out, &mut total);
+    list_code(module, &module.root, arch, &mut out, &mut total);
     if total == 0 {
         out.push_str("no native code (mark functions @micropython.native/@micropython.viper, or use -X emit=native)\n");
     }
     out
 }
 
+/// The disassembly of `machine` for `arch`, and the architecture's name in headers.
+fn disassemble(arch: crate::cross::arch::Arch, machine: &[u8]) -> (&'static str, String) {
+    use crate::cross::arch::Arch;
+    match arch {
+        Arch::X64 => ("x86-64", ferropy_emit_x64::disasm::listing(machine)),
+        Arch::Armv6m | Arch::Armv7m | Arch::Armv7em | Arch::Armv7emsp | Arch::Armv7emdp => {
+            (arch.name(), ferropy_emit_thumb::disasm::listing(machine))
+        }
+        other => {
+            let mut text = String::new();
+            for (i, chunk) in machine.chunks(16).enumerate() {
+                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+                text.push_str(&format!("{:04x}  {}\n", i * 16, hex.join(" ")));
+            }
+            (other.name(), text)
+        }
+    }
+}
+
 fn list_code(
     module: &ferropy_bytecode::CompiledModule,
     code: &ferropy_bytecode::RawCode,
+    arch: crate::cross::arch::Arch,
     out: &mut String,
     total: &mut usize,
 ) {
@@ -84,13 +110,14 @@ fn list_code(
         let machine = code.code.get(..code.prelude_offset).unwrap_or(&[]);
         let name = function_name(module, code).unwrap_or("?");
         let kind = if code.kind == CodeKind::Viper { "viper" } else { "native" };
-        let _ = writeln!(out, "{name} ({kind}, x86-64): {} bytes", machine.len());
-        out.push_str(&ferropy_emit_x64::disasm::listing(machine));
+        let (arch_name, listing) = disassemble(arch, machine);
+        let _ = writeln!(out, "{name} ({kind}, {arch_name}): {} bytes", machine.len());
+        out.push_str(&listing);
         out.push('\n');
         *total += 1;
     }
     for child in &code.children {
-        list_code(module, child, out, total);
+        list_code(module, child, arch, out, total);
     }
 }
 

@@ -46,8 +46,11 @@ pub struct Args {
     pub compile_only: bool,
     /// `--dis`: print the disassembly of every code object instead of running.
     pub dis: bool,
-    /// `--dis-native`: print each natively compiled function as x86-64 assembly.
+    /// `--dis-native`: print each natively compiled function as assembly.
     pub dis_native: bool,
+    /// `-march=NAME`: compile native code for another architecture (only with
+    /// `--dis`, `--dis-native` or `-X compile-only`).
+    pub march: Option<crate::cross::arch::Arch>,
     /// What to run.
     pub target: Target,
     /// Arguments after the target (become `sys.argv[1:]`).
@@ -130,6 +133,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         compile_only: false,
         dis: false,
         dis_native: false,
+        march: None,
         target: Target::Repl,
         rest: Vec::new(),
     };
@@ -142,6 +146,15 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             "--version" => return Ok(Parsed::Version),
             "--dis" => args.dis = true,
             "--dis-native" => args.dis_native = true,
+            _ if arg.starts_with("-march=") => {
+                let name = &arg["-march=".len()..];
+                let arch = crate::cross::arch::parse_arch(name)
+                    .map_err(|e| ArgError(e.unwrap_or_else(|| format!("invalid arch: {name}"))))?;
+                if crate::cross::native_factory(arch).is_none() {
+                    return Err(ArgError(format!("no native emitter for arch '{name}'")));
+                }
+                args.march = Some(arch);
+            }
             "-i" => args.inspect = true,
             "-v" => args.verbose += 1,
             "-c" | "-m" => {

@@ -19,7 +19,9 @@ Options:
 --version : print version information
 --dis : print the disassembly of every code object instead of running
 --dis-native : print every @native/@viper function (or, with -X emit=native,
-  every function) as x86-64 assembly with its size, instead of running
+  every function) as assembly with its size, instead of running
+-march=<arch> : emit native code for <arch> (x64, armv6m, armv7m, armv7em,
+  armv7emsp, armv7emdp); only with --dis, --dis-native or -X compile-only
 -i : enter the REPL after running
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose
@@ -53,6 +55,10 @@ pub fn main(argv: &[String]) -> i32 {
     };
     if args.dis || args.dis_native || args.compile_only {
         return compile_only(&args, emitter);
+    }
+    if args.march.is_some() {
+        eprintln!("ferropy: -march= can only be used with --dis, --dis-native or -X compile-only");
+        return 2;
     }
     let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
     if let Some(bytes) = args.heap_size {
@@ -124,7 +130,10 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
     let options = CompileOptions {
         opt_level: args.opt_level,
         emitter,
-        native: crate::native::host_emitters(),
+        native: match args.march {
+            Some(arch) => crate::cross::native_factory(arch),
+            None => crate::native::host_emitters(),
+        },
         ..CompileOptions::default()
     };
     let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {
@@ -145,7 +154,8 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         let _ = out.write_all(text.as_bytes());
     }
     if args.dis_native {
-        let text = crate::native::native_listing(&module);
+        let arch = args.march.unwrap_or(crate::cross::arch::Arch::X64);
+        let text = crate::native::native_listing_for(&module, arch);
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
     0
