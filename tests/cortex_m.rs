@@ -104,8 +104,8 @@ fn run_folder(dir: &str, options: &str, skip: &[&str]) {
                     for name in chunk {
                         let thumb = dir.join(name.replace(".py", ".thumb.exp"));
                         let generic = dir.join(name.replace(".py", ".exp"));
-                        let expected = std::fs::read_to_string(if thumb.exists() { thumb } else { generic })
-                            .unwrap_or_default();
+                        let expected =
+                            std::fs::read_to_string(if thumb.exists() { thumb } else { generic }).unwrap_or_default();
                         let run = run_board(dir, &format!("{options} {name}"), b"");
                         if run.out != expected {
                             failures.push(format!("--- {name}\nexpected:\n{expected}\ngot:\n{}", run.out));
