@@ -16,6 +16,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 command -v gcc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gcc; }
 command -v cbindgen >/dev/null 2>&1 || cargo install cbindgen --locked --version 0.29.4
 
+step "tools: cmake and libclang (unicorn, which runs emitted Thumb code in the tests), Rust targets"
+for pkg in cmake libclang-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$pkg"; }
+done
+rustup target list --installed | grep -q '^thumbv7em-none-eabihf$' || rustup target add thumbv7em-none-eabihf
+
 step "format and lints"
 cargo fmt --all -- --check
 rustfmt --check --edition 2021 --config-path rustfmt.toml examples/no_std_host/src/main.rs
@@ -31,8 +37,10 @@ if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
 fi
 cargo test -p ferropy-bytecode -p ferropy-runtime --target i686-unknown-linux-gnu
 
-step "Cortex-M firmware: target, QEMU, format and lints (tests/cortex_m.rs runs it)"
-rustup target list --installed | grep -q '^thumbv7em-none-eabihf$' || rustup target add thumbv7em-none-eabihf
+step "Thumb-2 backend without std, for Cortex-M"
+cargo build -p ferropy-emit-thumb --no-default-features --target thumbv7em-none-eabihf
+
+step "Cortex-M firmware: QEMU, format and lints (tests/cortex_m.rs runs it)"
 if ! command -v qemu-system-arm >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends qemu-system-arm
 fi
