@@ -1,0 +1,16 @@
+//! An Xtensa instruction-set simulator for the instruction subset ferropy's
+//! Xtensa emitter produces (`ferropy-emit-xtensa`), in the call0 or the
+//! windowed ABI. For development and tests: no Rust target runs Xtensa code
+//! on the build hosts.
+//!
+//! * [`mem`]: explicitly mapped memory regions with alignment checks.
+//! * [`cpu`]: the processor, its register-window model and host functions.
+//!
+//! The simulator never panics on bad code: it stops with a [`SimError`] that
+//! carries the instruction, its address and a register dump.
+
+pub mod cpu;
+pub mod mem;
+
+pub use cpu::{Dump, HostFn, Sim, SimError, RETURN_TO_HOST};
+pub use mem::{MemFault, Memory, Perm};
