@@ -11,7 +11,9 @@
 //! * windowed: `entry a1, F` with `F = 32 + round_up(4 * (1 + n_slots), 16)`
 //!   (the top 32 bytes are the window-overflow save areas of the ABI), `a0` at
 //!   `[a1]` (it is saved because address computations use `call0`, which writes
-//!   `a0`), slot `i` at `a1 + 4 + 4i`; exit with `l32i.n a0, a1, 0; retw.n`.
+//!   `a0`), slot `i` at `a1 + 4 + 4i`; exit with `mov.n a2, a10` (the result:
+//!   [`Asm::RET`] is where *table calls* return, the callee's `a2`), then
+//!   `l32i.n a0, a1, 0; retw.n`.
 //!
 //! Instruction choices: narrow (code density) forms whenever the operands fit,
 //! `movi.n`/`movi` for constants in -2048..2047, else `l32r` from the pool;
@@ -355,6 +357,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                 self.insn(Insn::RetN);
             }
             Abi::Windowed => {
+                // Table calls return in a10 (the callee's a2); this function returns in a2.
+                self.insn(Insn::MovN { t: Reg::A2, s: V::RET });
                 self.insn(Insn::L32iN { t: Reg::A0, s: SP, off: 0 });
                 self.insn(Insn::RetwN);
             }
