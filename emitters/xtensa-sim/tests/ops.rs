@@ -1,0 +1,178 @@
+//! `Asm` operations the random programs do not cover, executed in both ABIs:
+//! table calls (arguments, results, registers and slots kept across them),
+//! stack slots, label addresses and register jumps, large constants, frames
+//! and table indices.
+
+mod common;
+
+use common::{build, run, sim_with, CODE, DATA};
+use ferropy_emit_native::{Asm, AsmError, BinOp, Width};
+use ferropy_emit_xtensa::{Call0, Variant, Windowed, XtensaAsm};
+use ferropy_xtensa_sim::SimError;
+
+const TABLE: u32 = DATA + 0x400;
+const HOST: u32 = 0x0900_0000;
+
+/// Runs `body` with the function table register pointing at a table of
+/// `entries` host functions `HOST + 16 * i`, each computing `f(i, args)`.
+fn with_table<V: Variant>(
+    entries: usize,
+    args: &[u32],
+    f: fn(usize, [u32; 6]) -> u32,
+    body: impl FnOnce(&mut XtensaAsm<V>),
+) -> Result<u32, SimError> {
+    let code = build::<V>(4, |a| {
+        a.mov_reg(V::FUN_TABLE, V::ENTRY_ARGS[0]);
+        body(a);
+    });
+    let mut s = sim_with(V::ABI, code);
+    for i in 0..entries {
+        let addr = HOST + 16 * i as u32;
+        s.mem.write(TABLE + 4 * i as u32, 4, addr).unwrap();
+        s.host(addr, Box::new(move |_, a| Ok(f(i, a))));
+    }
+    let mut all = vec![TABLE];
+    all.extend_from_slice(args);
+    s.call(CODE, &all)
+}
+
+fn table_calls<V: Variant>() {
+    // ret = t3(t0(x, y, z, w) + local, slot) with a local and a slot kept across calls.
+    let f = |i: usize, a: [u32; 6]| match i {
+        0 => a[0].wrapping_mul(1000) + a[1] * 100 + a[2] * 10 + a[3],
+        3 => a[0].wrapping_sub(a[1]),
+        _ => 0xBAD,
+    };
+    let r = with_table::<V>(4, &[7], f, |a| {
+        let args = V::CALL_ARGS;
+        let local = V::LOCALS[1];
+        a.store_slot(3, V::ENTRY_ARGS[1]);
+        a.mov_imm(local, 40_000);
+        a.mov_imm(args[0], 1);
+        a.mov_imm(args[1], 2);
+        a.mov_imm(args[2], 3);
+        a.mov_imm(args[3], 4);
+        a.call_table(0);
+        a.mov_reg(args[0], V::RET);
+        a.binop(BinOp::Add, args[0], local);
+        a.load_slot(args[1], 3);
+        a.call_table(3);
+    });
+    assert_eq!(r.unwrap(), 1234 + 40_000 - 7, "{:?}", V::ABI);
+    // A table index beyond the short load offsets.
+    let r = with_table::<V>(400, &[], |i, _| i as u32 * 3, |a| a.call_table(399));
+    assert_eq!(r.unwrap(), 1197);
+}
+
+#[test]
+fn table_calls_call0() {
+    table_calls::<Call0>();
+}
+
+#[test]
+fn table_calls_windowed() {
+    table_calls::<Windowed>();
+}
+
+fn slots_and_addresses<V: Variant>() {
+    let t = V::TEMPS;
+    // slot_addr aliases the slot; stores through it are seen by load_slot.
+    let r = run::<V>(&[5], |a| {
+        a.store_slot(0, V::ENTRY_ARGS[0]);
+        a.slot_addr(t[1], 0);
+        a.load(Width::Word, t[2], t[1], 0);
+        a.mov_imm(t[0], 0x1111);
+        a.binop(BinOp::Add, t[2], t[0]);
+        a.store(Width::Word, t[2], t[1], 0);
+        a.load_slot(V::RET, 0);
+    });
+    assert_eq!(r.unwrap(), 0x1116);
+    // A frame too big for the short stack adjustments and slot offsets.
+    let code = build::<V>(300, |a| {
+        a.store_slot(299, V::ENTRY_ARGS[0]);
+        a.store_slot(0, V::ENTRY_ARGS[1]);
+        a.load_slot(t[0], 299);
+        a.load_slot(t[1], 0);
+        a.binop(BinOp::Sub, t[0], t[1]);
+        a.slot_addr(t[1], 200);
+        a.slot_addr(t[2], 100);
+        a.binop(BinOp::Sub, t[1], t[2]);
+        a.binop(BinOp::Add, t[0], t[1]);
+        a.mov_reg(V::RET, t[0]);
+    });
+    let mut s = sim_with(V::ABI, code);
+    assert_eq!(s.call(CODE, &[1000, 1]).unwrap(), 999 + 400);
+    // The stack pointer is restored: calling again from the same stack works.
+    assert_eq!(s.call(CODE, &[10, 1]).unwrap(), 9 + 400);
+}
+
+#[test]
+fn slots_call0() {
+    slots_and_addresses::<Call0>();
+}
+
+#[test]
+fn slots_windowed() {
+    slots_and_addresses::<Windowed>();
+}
+
+fn label_addresses<V: Variant>() {
+    let t = V::TEMPS;
+    // Jump through a computed label address; read a data table by address.
+    let r = run::<V>(&[2], |a| {
+        let table = a.new_label();
+        let target = a.new_label();
+        let end = a.new_label();
+        a.label_addr(t[1], target);
+        a.jump_reg(t[1]);
+        a.mov_imm(V::RET, 0xBAD);
+        a.jump(end);
+        a.bind(target);
+        a.label_addr(t[1], table);
+        a.load_indexed(Width::U32, V::RET, t[1], V::ENTRY_ARGS[0]);
+        a.jump(end);
+        a.align(4);
+        a.bind(table);
+        for v in [10u32, 20, 0xDEAD_BEEF, 40] {
+            a.data(&v.to_le_bytes());
+        }
+        a.bind(end);
+    });
+    assert_eq!(r.unwrap(), 0xDEAD_BEEF);
+    // Large constants come from the literal pool.
+    let r = run::<V>(&[], |a| {
+        a.mov_imm(t[0], 0x1234_5678);
+        a.mov_imm(t[1], -0x7654_3210);
+        a.mov_imm(t[2], 0xFFFF_0000);
+        a.binop(BinOp::Add, t[0], t[1]);
+        a.binop(BinOp::Xor, t[0], t[2]);
+        a.mov_reg(V::RET, t[0]);
+    });
+    assert_eq!(r.unwrap(), (0x1234_5678u32.wrapping_add(-0x7654_3210i32 as u32)) ^ 0xFFFF_0000);
+}
+
+#[test]
+fn label_addresses_call0() {
+    label_addresses::<Call0>();
+}
+
+#[test]
+fn label_addresses_windowed() {
+    label_addresses::<Windowed>();
+}
+
+#[test]
+fn assembler_errors_are_reported() {
+    let mut a = XtensaAsm::<Call0>::new();
+    a.prologue(1);
+    a.mov_imm(ferropy_emit_xtensa::Reg::A2, -(1 << 33));
+    assert_eq!(a.finish().unwrap_err(), AsmError::ImmediateOutOfRange(-(1 << 33)));
+    let mut a = XtensaAsm::<Windowed>::new();
+    a.prologue(1);
+    a.load(Width::Word, ferropy_emit_xtensa::Reg::A10, ferropy_emit_xtensa::Reg::A2, i32::MAX);
+    assert_eq!(a.finish().unwrap_err(), AsmError::OffsetOutOfRange(i64::from(i32::MAX) * 4));
+    let mut a = XtensaAsm::<Windowed>::new();
+    let l = a.new_label();
+    a.jump(l);
+    assert_eq!(a.finish().unwrap_err(), AsmError::UnboundLabel(0));
+}
