@@ -71,7 +71,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub dispatch: Label,
     exit: Label,
     pub stubs: Vec<Stub>,
-    lines: Vec<(usize, u32)>,
+    /// Line entries: a label at the line's first instruction (resolved to an
+    /// offset when the code is finished, so assemblers that lay code out late
+    /// report exact offsets).
+    lines: Vec<(Label, u32)>,
     /// Viper code: stack shuffles move the word slots too.
     viper: bool,
     /// Registers holding viper locals, by local number (see `lower_viper`).
@@ -152,7 +155,12 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
     }
     l.tail();
     let finished = l.a.finish().map_err(|e| internal(&alloc::format!("native code: {e:?}")))?;
-    Ok(Lowered { code: finished.code, lines: l.lines })
+    let lines = l
+        .lines
+        .iter()
+        .filter_map(|(label, line)| finished.labels.get(label.0 as usize).copied().flatten().map(|at| (at, *line)))
+        .collect();
+    Ok(Lowered { code: finished.code, lines })
 }
 
 fn is_compare(op: u8) -> bool {
@@ -332,7 +340,10 @@ impl<A: AsmFactory> Lowerer<A> {
             self.materialize_all();
         }
         match ins {
-            Ir::Line(line) => self.lines.push((self.a.offset(), *line)),
+            Ir::Line(line) => {
+                let at = self.here();
+                self.lines.push((at, *line));
+            }
             Ir::Label { label, role, sp } => {
                 if *role == LabelRole::FinallyHandler {
                     self.a.mov_imm(r[0], 0);
