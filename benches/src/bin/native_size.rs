@@ -1,9 +1,12 @@
 //! Emitted code size against MicroPython: compiles every `tests/run/*.py`
-//! with `-X emit=native` for x86-64 by ferropy's emitter and by MicroPython's
-//! `mpy-cross` (path in `MPY_CROSS`), and compares the machine code of each
-//! function (the bytes before its prelude), in total and per function.
+//! with `-X emit=native`, and every `tests/native/*.py` (its
+//! `@micropython.native`/`@micropython.viper` functions), by ferropy's emitter
+//! and by MicroPython's `mpy-cross` (path in `MPY_CROSS`), for one
+//! architecture (`x64`, `xtensa` or `xtensawin`; default `x64`), and compares
+//! the machine code of each function (the bytes before its prelude), in total
+//! and per function.
 //!
-//! `MPY_CROSS=<mpy-cross> cargo run --release -p ferropy-benches --bin native_size`
+//! `MPY_CROSS=<mpy-cross> cargo run --release -p ferropy-benches --bin native_size [ARCH]`
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -27,13 +30,33 @@ fn main() {
         eprintln!("MPY_CROSS is not set (path to MicroPython's mpy-cross): nothing to compare");
         return;
     };
+    let arch = std::env::args().nth(1).unwrap_or_else(|| "x64".into());
+    let factory: Arc<dyn NativeEmitterFactory + Send + Sync> = match arch.as_str() {
+        "x64" => Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new()),
+        "xtensa" => Arc::new(ferropy_emit_native::Factory::<ferropy_emit_xtensa::XtensaCall0Asm>::new()),
+        "xtensawin" => Arc::new(ferropy_emit_native::Factory::<ferropy_emit_xtensa::XtensaWinAsm>::new()),
+        other => {
+            eprintln!("unknown architecture {other} (x64, xtensa, xtensawin)");
+            return;
+        }
+    };
+    for (dir, emitter) in [("tests/run", EmitterKind::Native), ("tests/native", EmitterKind::Bytecode)] {
+        compare(&mpy_cross, &arch, dir, emitter, factory.clone());
+    }
+}
+
+fn compare(
+    mpy_cross: &str,
+    arch: &str,
+    dir: &str,
+    emitter: EmitterKind,
+    factory: Arc<dyn NativeEmitterFactory + Send + Sync>,
+) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let factory: Arc<dyn NativeEmitterFactory + Send + Sync> =
-        Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new());
-    let options = CompileOptions { emitter: EmitterKind::Native, native: Some(factory), ..CompileOptions::default() };
+    let options = CompileOptions { emitter, native: Some(factory), ..CompileOptions::default() };
     let tmp = std::env::temp_dir().join(format!("ferropy-size-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("temp dir");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("tests/run"))
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
         .expect("tests/run")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "py"))
@@ -45,8 +68,13 @@ fn main() {
         let source = std::fs::read(path).expect("read");
         let Ok(module) = compile_bytes(&source, "t.py", InputKind::File, &options) else { continue };
         let out = tmp.join("t.mpy");
-        let ok = Command::new(&mpy_cross)
-            .args(["-march=x64", "-X", "emit=native", "-o"])
+        let mut args = vec![format!("-march={arch}")];
+        if emitter == EmitterKind::Native {
+            args.extend(["-X".to_string(), "emit=native".to_string()]);
+        }
+        let ok = Command::new(mpy_cross)
+            .args(&args)
+            .arg("-o")
             .arg(&out)
             .arg(path)
             .stderr(std::process::Stdio::null())
@@ -73,7 +101,7 @@ fn main() {
         theirs_total += b.iter().sum::<usize>();
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    println!("{files} programs, {functions} functions compiled natively for x86-64 by both");
+    println!("{dir}: {files} programs, {functions} functions compiled natively for {arch} by both");
     println!(
         "machine code: ferropy {ours_total} bytes, mpy-cross {theirs_total} bytes ({:.2}x); per function: ferropy smaller in {smaller}, larger in {larger}",
         ours_total as f64 / theirs_total.max(1) as f64
