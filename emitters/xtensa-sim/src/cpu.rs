@@ -284,6 +284,13 @@ impl Sim {
             }
             Insn::Srl { r: d, t } => self.set_reg(d.num(), (u64::from(r(self, t)) >> self.sar.min(63)) as u32),
             Insn::Sra { r: d, t } => self.set_reg(d.num(), (i64::from(r(self, t) as i32) >> self.sar.min(63)) as u32),
+            Insn::Slli { r: d, s, sa } => self.set_reg(d.num(), r(self, s) << (sa & 31)),
+            Insn::Srli { r: d, t, sa } => self.set_reg(d.num(), r(self, t) >> (sa & 31)),
+            Insn::Srai { r: d, t, sa } => self.set_reg(d.num(), ((r(self, t) as i32) >> (sa & 31)) as u32),
+            Insn::Extui { r: d, t, shift, bits } => {
+                let v = (r(self, t) >> (shift & 31)) & ((1u32 << bits.min(31)) - 1);
+                self.set_reg(d.num(), v);
+            }
             Insn::Movi { t, imm } => self.set_reg(t.num(), imm as u32),
             Insn::MoviN { s, imm } => self.set_reg(s.num(), imm as u32),
             Insn::MovN { t, s } => self.set_reg(t.num(), r(self, s)),

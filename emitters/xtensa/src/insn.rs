@@ -269,6 +269,14 @@ pub enum Insn {
     Srl { r: Reg, t: Reg },
     /// `sra r, t`.
     Sra { r: Reg, t: Reg },
+    /// `slli r, s, sa` (1..=31).
+    Slli { r: Reg, s: Reg, sa: u32 },
+    /// `srli r, t, sa` (0..=15).
+    Srli { r: Reg, t: Reg, sa: u32 },
+    /// `srai r, t, sa` (0..=31).
+    Srai { r: Reg, t: Reg, sa: u32 },
+    /// `extui r, t, shift, bits`: `(t >> shift) & ((1 << bits) - 1)` (shift 0..=31, bits 1..=16).
+    Extui { r: Reg, t: Reg, shift: u32, bits: u32 },
     /// `movi t, imm` (-2048..=2047).
     Movi { t: Reg, imm: i32 },
     /// `addi t, s, imm` (-128..=127).
@@ -378,6 +386,35 @@ impl Insn {
         }
     }
 
+    /// The register the instruction writes, if any (calls also write `a0` or `a8`).
+    pub fn writes(&self) -> Option<Reg> {
+        match *self {
+            Insn::Alu { r, .. }
+            | Insn::Neg { r, .. }
+            | Insn::Sll { r, .. }
+            | Insn::Srl { r, .. }
+            | Insn::Sra { r, .. }
+            | Insn::Slli { r, .. }
+            | Insn::Srli { r, .. }
+            | Insn::Srai { r, .. }
+            | Insn::Extui { r, .. }
+            | Insn::AddN { r, .. }
+            | Insn::AddiN { r, .. } => Some(r),
+            Insn::Movi { t, .. }
+            | Insn::Addi { t, .. }
+            | Insn::Addmi { t, .. }
+            | Insn::L32r { t, .. }
+            | Insn::MovN { t, .. }
+            | Insn::L32iN { t, .. } => Some(t),
+            Insn::Mem { op, t, .. } if !op.is_store() => Some(t),
+            Insn::MoviN { s, .. } => Some(s),
+            Insn::Call0 { .. } | Insn::Callx0 { .. } => Some(Reg::A0),
+            Insn::Callx8 { .. } => Some(Reg::A8),
+            Insn::Entry { s, .. } => Some(s),
+            _ => None,
+        }
+    }
+
     /// Encodes the instruction as a word holding `len()` bytes (little-endian).
     pub fn encode(&self) -> Result<u32, AsmError> {
         Ok(match *self {
@@ -391,6 +428,24 @@ impl Insn {
             Insn::Sll { r, s } => rrr(0, 1, 0xA, n(r), n(s), 0),
             Insn::Srl { r, t } => rrr(0, 1, 9, n(r), 0, n(t)),
             Insn::Sra { r, t } => rrr(0, 1, 0xB, n(r), 0, n(t)),
+            Insn::Slli { r, s, sa } => {
+                check((1..=31).contains(&sa), sa.into())?;
+                let enc = 32 - sa;
+                rrr(0, 1, enc >> 4, n(r), n(s), enc & 15)
+            }
+            Insn::Srli { r, t, sa } => {
+                check(sa <= 15, sa.into())?;
+                rrr(0, 1, 4, n(r), sa, n(t))
+            }
+            Insn::Srai { r, t, sa } => {
+                check(sa <= 31, sa.into())?;
+                rrr(0, 1, 2 | sa >> 4, n(r), sa & 15, n(t))
+            }
+            Insn::Extui { r, t, shift, bits } => {
+                check(shift <= 31, shift.into())?;
+                check((1..=16).contains(&bits), bits.into())?;
+                rrr(0, 4 | shift >> 4, bits - 1, n(r), shift & 15, n(t))
+            }
             Insn::Movi { t, imm } => {
                 check(fits_movi(imm.into()), imm.into())?;
                 let v = imm as u32 & 0xFFF;
@@ -509,6 +564,10 @@ impl Insn {
                 (0, 4) if t == 0 && r == 1 => Insn::Ssl { s: rs },
                 (0, 4) if t == 0 && r == 0 => Insn::Ssr { s: rs },
                 (0, 6) if s == 0 => Insn::Neg { r: rr, t: rt },
+                (1, 0 | 1) if (op2 << 4 | t) != 0 => Insn::Slli { r: rr, s: rs, sa: 32 - (op2 << 4 | t) },
+                (1, 2 | 3) => Insn::Srai { r: rr, t: rt, sa: (op2 & 1) << 4 | s },
+                (1, 4) => Insn::Srli { r: rr, t: rt, sa: s },
+                (4 | 5, _) => Insn::Extui { r: rr, t: rt, shift: (op1 & 1) << 4 | s, bits: op2 + 1 },
                 (1, 0xA) if t == 0 => Insn::Sll { r: rr, s: rs },
                 (1, 9) if s == 0 => Insn::Srl { r: rr, t: rt },
                 (1, 0xB) if s == 0 => Insn::Sra { r: rr, t: rt },
@@ -595,6 +654,10 @@ impl fmt::Display for Display {
             Insn::Sll { r, s } => write!(f, "sll {r}, {s}"),
             Insn::Srl { r, t } => write!(f, "srl {r}, {t}"),
             Insn::Sra { r, t } => write!(f, "sra {r}, {t}"),
+            Insn::Slli { r, s, sa } => write!(f, "slli {r}, {s}, {sa}"),
+            Insn::Srli { r, t, sa } => write!(f, "srli {r}, {t}, {sa}"),
+            Insn::Srai { r, t, sa } => write!(f, "srai {r}, {t}, {sa}"),
+            Insn::Extui { r, t, shift, bits } => write!(f, "extui {r}, {t}, {shift}, {bits}"),
             Insn::Movi { t, imm } => write!(f, "movi {t}, {imm}"),
             Insn::Addi { t, s, imm } => write!(f, "addi {t}, {s}, {imm}"),
             Insn::Addmi { t, s, imm } => write!(f, "addmi {t}, {s}, {imm}"),
