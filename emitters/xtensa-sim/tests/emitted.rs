@@ -329,13 +329,3 @@ fn native_small_int_fast_paths() {
         assert_eq!(log.ops.len(), 1);
     });
 }
-
-#[test]
-#[ignore]
-fn show_listing() {
-    let src = std::env::var("SRC").unwrap_or_default();
-    let src = std::fs::read_to_string(src).unwrap();
-    for c in compile::<Call0>(&src) {
-        println!("{}", ferropy_emit_xtensa::disasm::listing_text(&c.code[..c.prelude_offset]));
-    }
-}

@@ -125,7 +125,9 @@ fn qemu_vs_sim<V: Variant>(seed: u64, cpu: &str) {
                 ferropy_emit_xtensa::disasm::listing_text(code)
             );
         }
-        assert_eq!(ours, expected_buffer(V::ABI, ops, initial), "program {k} vs interpreter");
+        let want = expected_buffer(V::ABI, ops, initial);
+        let at = ours.iter().zip(&want).position(|(a, b)| a != b);
+        assert!(at.is_none(), "program {k}: simulator and interpreter differ at byte {at:?}: {ops:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

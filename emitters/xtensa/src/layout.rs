@@ -19,10 +19,16 @@
 //!   second step; `j` -> register jump. Since forms only grow, the iteration
 //!   ends; it stops when a pass promotes nothing and every position is what the
 //!   pass assumed.
-//! * **Label addresses** (PC-relative): `movi dst, rel` (or `l32r` from the
-//!   pool), `call0` to the next 4-byte boundary (which leaves the return
-//!   address, a known code position, in `a0`; 0 to 3 padding bytes are jumped
-//!   over), then `add.n dst, dst, a0`.
+//! * **Label addresses** (PC-relative) are computed from a *base*: a known
+//!   code position. [`Item::SetBase`] (in the prologue) is a `call0` to the
+//!   next 4-byte boundary (0 to 3 padding bytes are jumped over), which leaves
+//!   its return address, a known position, in `a0`; the assembler keeps it
+//!   there (windowed ABI: `a0` is saved by the prologue and no call writes it)
+//!   or stores it in a stack slot (call0 ABI: every call writes `a0`), per
+//!   [`Base`]. An address is then `addi dst, a0, rel` / `movi dst, rel; add.n
+//!   dst, dst, a0` / `l32r` from the pool (call0 ABI: after `l32i.n dst, a1,
+//!   slot`, with `a0` as the temporary). Code without a base (no prologue) uses
+//!   a `call0` per address.
 
 use alloc::collections::BTreeMap;
 use alloc::vec;
@@ -90,8 +96,32 @@ pub enum Item {
     },
     /// Zero bytes up to a multiple of the alignment.
     Align(usize),
+    /// Establishes the base for label addresses (see [`Base`]).
+    SetBase,
     /// Raw bytes.
     Data(Vec<u8>),
+}
+
+/// Where the base of label addresses is kept once [`Item::SetBase`] ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// No base: every address uses its own `call0`.
+    None,
+    /// In `a0`.
+    A0,
+    /// In the stack slot at this byte offset from `a1` (0..=60), reloaded each time.
+    Slot(u32),
+}
+
+/// How an address sequence gets its offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// `addi` from the base (a `movi` without a base).
+    Short,
+    /// `movi` + `add.n`.
+    Movi,
+    /// `l32r` from this pool slot + `add.n`.
+    Lit(usize),
 }
 
 /// The laid-out code.
@@ -102,20 +132,18 @@ pub struct Laid {
     pub labels: Vec<Option<usize>>,
 }
 
-/// Size of the `movi/l32r; call0; pad; add.n` address sequence at `pos`, and its parts.
-fn addr_seq(pos: usize) -> (usize, i32, usize) {
-    let call = pos + 3;
-    let next = call + 3;
+/// The `call0` at `pos` to the next 4-byte boundary after it: its offset field and the padding.
+fn call_next(pos: usize) -> (i32, usize) {
+    let next = pos + 3;
     let target = (next + 3) & !3;
-    let pad = target - next;
-    let rel = target as i64 - ((call & !3) + 4) as i64;
-    (3 + 3 + pad + 2, rel as i32, pad)
+    let rel = target as i64 - ((pos & !3) + 4) as i64;
+    (rel as i32, target - next)
 }
 
 fn max_level(item: &Item) -> u8 {
     match item {
-        Item::Jump { .. } | Item::LabelAddr { .. } => 1,
-        Item::Branch { br, .. } if br.has_narrow() => 3,
+        Item::Jump { .. } => 1,
+        Item::LabelAddr { .. } => 2,
         Item::Branch { .. } => 3,
         _ => 0,
     }
@@ -131,7 +159,8 @@ fn min_level(item: &Item) -> u8 {
 /// True if the item at `level` needs a literal of its own (a relative label offset).
 fn needs_label_literal(item: &Item, level: u8) -> bool {
     match item {
-        Item::Jump { .. } | Item::LabelAddr { .. } => level == 1,
+        Item::Jump { .. } => level == 1,
+        Item::LabelAddr { .. } => level == 2,
         Item::Branch { .. } => level == 3,
         _ => false,
     }
@@ -149,16 +178,16 @@ struct Pass<'a> {
     pool_start: usize,
     promote: Vec<usize>,
     check: bool,
+    base: Base,
+    /// The code position the base holds, once set.
+    base_pos: Option<usize>,
 }
 
 impl Pass<'_> {
     fn put(&mut self, insn: Insn) {
-        if let Err(e) = insn.encode_into(&mut self.out) {
-            if self.error.is_none() {
-                self.error = Some(e);
-            }
-            self.out.extend(core::iter::repeat_n(0, insn.len()));
-        }
+        let mut out = core::mem::take(&mut self.out);
+        self.encode(&mut out, insn);
+        self.out = out;
     }
 
     fn target(&mut self, label: Label) -> usize {
@@ -178,25 +207,81 @@ impl Pass<'_> {
         (lit as i64 - ((pc + 3) & !3) as i64) as i32
     }
 
-    /// `dst = target` via movi (`slot` None) or the literal `slot`.
-    fn addr_seq(&mut self, dst: Reg, target: usize, slot: Option<usize>) {
-        let pos = self.out.len();
-        let (_, call_rel, pad) = addr_seq(pos);
-        let a0 = pos + 6;
-        let rel = (target as i64 - a0 as i64) as i32;
-        match slot {
-            None => self.put(Insn::Movi { t: dst, imm: rel }),
-            Some(slot) => {
-                if let Some(v) = self.literals.get_mut(slot) {
-                    *v = rel as u32;
-                }
-                let l = self.l32r_rel(slot, pos);
-                self.put(Insn::L32r { t: dst, rel: l });
+    /// Encodes `dst = target` placed at `pos` (not emitted: returned), and
+    /// whether the form's offset field is in range.
+    fn addr(&mut self, pos: usize, dst: Reg, target: usize, form: Form) -> (Vec<u8>, bool) {
+        let mut seq: Vec<Insn> = Vec::new();
+        let base = match self.base_pos {
+            Some(bp) => Some((self.base, bp)),
+            None => None,
+        };
+        // Origin of the offset, the register receiving it, and what it is added to.
+        let (origin, temp, addend) = match base {
+            Some((Base::A0, bp)) => (bp, dst, Reg::A0),
+            Some((Base::Slot(off), bp)) => {
+                seq.push(Insn::L32iN { t: dst, s: crate::regs::SP, off });
+                (bp, Reg::A0, dst)
+            }
+            // A `call0` after the 3-byte offset load leaves `pos + 6` in a0.
+            _ => (pos + 6, dst, Reg::A0),
+        };
+        let rel = target as i64 - origin as i64;
+        let has_base = matches!(base, Some((Base::A0 | Base::Slot(_), _)));
+        let mut fits = true;
+        let mut lit = None;
+        match form {
+            Form::Short if has_base => {
+                fits = (-128..=127).contains(&rel);
+                let src = if addend == Reg::A0 { Reg::A0 } else { dst };
+                seq.push(Insn::Addi { t: dst, s: src, imm: rel as i32 });
+            }
+            Form::Short | Form::Movi => {
+                fits = fits_movi(rel);
+                seq.push(Insn::Movi { t: temp, imm: rel as i32 });
+            }
+            Form::Lit(slot) => {
+                lit = Some(slot);
+                // Placeholder: the l32r offset is computed below from its position.
+                seq.push(Insn::L32r { t: temp, rel: -4 });
             }
         }
-        self.put(Insn::Call0 { rel: call_rel });
-        self.out.extend(core::iter::repeat_n(0, pad));
-        self.put(Insn::AddN { r: dst, s: dst, t: Reg::A0 });
+        if !(matches!(form, Form::Short) && has_base) {
+            if !has_base {
+                seq.push(Insn::Call0 { rel: 0 });
+            }
+            seq.push(Insn::AddN { r: dst, s: temp, t: addend });
+        }
+        let mut out = Vec::new();
+        for insn in seq {
+            let at = pos + out.len();
+            let insn = match insn {
+                Insn::L32r { t, .. } => {
+                    let slot = lit.unwrap_or(0);
+                    if let Some(v) = self.literals.get_mut(slot) {
+                        *v = rel as u32;
+                    }
+                    Insn::L32r { t, rel: self.l32r_rel(slot, at) }
+                }
+                Insn::Call0 { .. } => {
+                    let (rel, pad) = call_next(at);
+                    self.encode(&mut out, Insn::Call0 { rel });
+                    out.extend(core::iter::repeat_n(0, pad));
+                    continue;
+                }
+                other => other,
+            };
+            self.encode(&mut out, insn);
+        }
+        (out, fits)
+    }
+
+    fn encode(&mut self, out: &mut Vec<u8>, insn: Insn) {
+        if let Err(e) = insn.encode_into(out) {
+            if self.error.is_none() {
+                self.error = Some(e);
+            }
+            out.extend(core::iter::repeat_n(0, insn.len()));
+        }
     }
 
     fn branch(&mut self, br: Br, rel: i32, narrow: bool) {
@@ -209,13 +294,13 @@ impl Pass<'_> {
 }
 
 /// Lays out `items` with `n_labels` labels.
-pub fn assemble(items: &[Item], n_labels: usize) -> Result<Laid, AsmError> {
+pub fn assemble(items: &[Item], n_labels: usize, base: Base) -> Result<Laid, AsmError> {
     let mut levels: Vec<u8> = items.iter().map(min_level).collect();
     // First pass: positions with the shortest forms, no checks.
     let mut assumed = vec![None; n_labels];
     let mut check = false;
     for _round in 0..64 {
-        let pass = run(items, &levels, &assumed, check);
+        let pass = run(items, &levels, &assumed, check, base);
         let stable = pass.found == assumed;
         if check && pass.promote.is_empty() && stable {
             if let Some(e) = pass.error {
@@ -234,7 +319,7 @@ pub fn assemble(items: &[Item], n_labels: usize) -> Result<Laid, AsmError> {
     Err(AsmError::CodeTooLarge)
 }
 
-fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: bool) -> Pass<'a> {
+fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: bool, base: Base) -> Pass<'a> {
     // Literal slots: constants (deduplicated) and label offsets, in order of use.
     let mut consts: BTreeMap<u32, usize> = BTreeMap::new();
     let mut slot_of: Vec<Option<usize>> = vec![None; items.len()];
@@ -261,6 +346,8 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
         literals,
         promote: Vec::new(),
         check,
+        base,
+        base_pos: None,
     };
     if !pass.literals.is_empty() {
         // `j` over the pool (patched below), one padding byte, the pool.
@@ -289,16 +376,22 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 }
             }
             Item::Data(bytes) => pass.out.extend_from_slice(bytes),
+            Item::SetBase => {
+                let (rel, pad) = call_next(pos);
+                pass.put(Insn::Call0 { rel });
+                pass.out.extend(core::iter::repeat_n(0, pad));
+                pass.base_pos = Some(pos + 3);
+            }
             Item::LabelAddr { dst, label } => {
                 let target = pass.target(*label);
-                let a0 = pos + 6;
-                let rel = target as i64 - a0 as i64;
-                if level == 0 {
-                    promote = !fits_movi(rel);
-                    pass.addr_seq(*dst, target, None);
-                } else {
-                    pass.addr_seq(*dst, target, slot_of[i]);
-                }
+                let form = match level {
+                    0 => Form::Short,
+                    1 => Form::Movi,
+                    _ => Form::Lit(slot_of[i].unwrap_or(0)),
+                };
+                let (bytes, fits) = pass.addr(pos, *dst, target, form);
+                promote = !fits;
+                pass.out.extend_from_slice(&bytes);
             }
             Item::Jump { label } => {
                 let target = pass.target(*label);
@@ -307,7 +400,8 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                     promote = !(-131072..=131071).contains(&rel);
                     pass.put(Insn::J { rel: rel as i32 });
                 } else {
-                    pass.addr_seq(SCRATCH, target, slot_of[i]);
+                    let (bytes, _) = pass.addr(pos, SCRATCH, target, Form::Lit(slot_of[i].unwrap_or(0)));
+                    pass.out.extend_from_slice(&bytes);
                     pass.put(Insn::Jx { s: SCRATCH });
                 }
             }
@@ -331,18 +425,24 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                         let inv = br.invert();
                         let narrow = inv.has_narrow();
                         let blen = if narrow { 2 } else { 3 };
-                        let jlen = if level == 2 { 3 } else { addr_seq(pos + blen).0 + 3 };
-                        let skip = (blen + jlen) as i32 - 4;
-                        pass.branch(inv, skip, narrow);
-                        let jpos = pass.out.len();
+                        let mut jump = Vec::new();
                         if level == 2 {
-                            let jrel = target as i64 - (jpos as i64 + 4);
+                            let jrel = target as i64 - (pos + blen + 4) as i64;
                             promote = !(-131072..=131071).contains(&jrel);
-                            pass.put(Insn::J { rel: jrel as i32 });
+                            let j = Insn::J { rel: jrel as i32 };
+                            if j.encode_into(&mut jump).is_err() {
+                                jump = vec![0; 3];
+                            }
                         } else {
-                            pass.addr_seq(SCRATCH, target, slot_of[i]);
-                            pass.put(Insn::Jx { s: SCRATCH });
+                            let slot = slot_of[i].unwrap_or(0);
+                            jump = pass.addr(pos + blen, SCRATCH, target, Form::Lit(slot)).0;
+                            if (Insn::Jx { s: SCRATCH }).encode_into(&mut jump).is_err() {
+                                jump.extend_from_slice(&[0; 3]);
+                            }
                         }
+                        let skip = (blen + jump.len()) as i32 - 4;
+                        pass.branch(inv, skip, narrow);
+                        pass.out.extend_from_slice(&jump);
                     }
                 }
             }
@@ -396,7 +496,7 @@ mod tests {
             Item::Bind(Label(1)),
             Item::Branch { br: Br::Z(ZCond::Nez, Reg::A3), label: l },
         ];
-        let laid = assemble(&items, 2).unwrap();
+        let laid = assemble(&items, 2, Base::None).unwrap();
         let insns = decode_all(&laid.code, 0);
         assert_eq!(insns[0].1, Insn::BzN { nez: false, s: Reg::A2, rel: 0 });
         assert_eq!(insns[2].1, Insn::Bz { cond: ZCond::Nez, s: Reg::A3, rel: -8 });
@@ -411,7 +511,7 @@ mod tests {
                 Item::Data(vec![0; gap]),
                 Item::Bind(Label(0)),
             ];
-            let laid = assemble(&items, 1).unwrap();
+            let laid = assemble(&items, 1, Base::None).unwrap();
             let target = laid.labels[0].unwrap();
             let start = if gap > 150_000 { 4 + 4 } else { 0 };
             let first = Insn::decode(&laid.code[start..]).unwrap();
@@ -443,7 +543,7 @@ mod tests {
             Item::Const { t: Reg::A3, value: 0xDEAD_BEEF },
             Item::Const { t: Reg::A4, value: 0x1234_5678 },
         ];
-        let laid = assemble(&items, 0).unwrap();
+        let laid = assemble(&items, 0, Base::None).unwrap();
         assert_eq!(laid.code.len(), 4 + 8 + 9);
         for (k, want) in [(0usize, 0x1234_5678u32), (1, 0xDEAD_BEEF), (2, 0x1234_5678)] {
             let pc = 12 + 3 * k;
@@ -456,7 +556,7 @@ mod tests {
     #[test]
     fn unbound_labels_are_errors() {
         let items = vec![Item::Jump { label: Label(0) }];
-        assert_eq!(assemble(&items, 1).err(), Some(AsmError::UnboundLabel(0)));
+        assert_eq!(assemble(&items, 1, Base::None).err(), Some(AsmError::UnboundLabel(0)));
     }
 
     #[test]
@@ -466,7 +566,7 @@ mod tests {
             items.push(Item::LabelAddr { dst: Reg::A5, label: Label(0) });
             items.push(Item::Data(vec![0; 7]));
             items.push(Item::Bind(Label(0)));
-            let laid = assemble(&items, 1).unwrap();
+            let laid = assemble(&items, 1, Base::None).unwrap();
             let seq = decode_all(&laid.code[..pre + 6], pre);
             let Insn::Movi { imm, .. } = seq[0].1 else { panic!() };
             let call_pc = pre + 3;

@@ -29,7 +29,7 @@ use core::marker::PhantomData;
 use ferropy_emit_native::{Asm, AsmError, BinOp, Cond, Finished, Label, ShiftOp, Width};
 
 use crate::insn::{fits_movi, fits_movi_n, Alu, BCond, Insn, Mem, ZCond};
-use crate::layout::{self, Br, Item};
+use crate::layout::{self, Base, Br, Item};
 use crate::regs::{self, Abi, Reg, SCRATCH, SP};
 
 /// One of the two ABIs, as a type (see the module documentation).
@@ -82,6 +82,9 @@ impl Variant for Windowed {
     const FUN_TABLE: Reg = regs::WINDOWED.fun_table;
 }
 
+/// call0 ABI: where the prologue keeps the base of label addresses.
+const BASE_SLOT: u32 = 20;
+
 /// The frame chosen by the prologue.
 #[derive(Clone, Copy, Debug)]
 struct Frame {
@@ -90,6 +93,8 @@ struct Frame {
     bytes: u32,
     /// Byte offset of slot 0 from `a1`.
     slot_base: u32,
+    /// Where the base of label addresses is kept.
+    base: Base,
 }
 
 /// The Xtensa assembler for ABI `V`.
@@ -100,6 +105,9 @@ pub struct XtensaAsm<V: Variant> {
     frame: Option<Frame>,
     error: Option<AsmError>,
     estimate: usize,
+    /// Registers known to hold a constant at this point of the code (forgotten
+    /// at every label, and when written otherwise).
+    known: [Option<u32>; 16],
     _variant: PhantomData<V>,
 }
 
@@ -123,6 +131,7 @@ impl<V: Variant> XtensaAsm<V> {
             frame: None,
             error: None,
             estimate: 0,
+            known: [None; 16],
             _variant: PhantomData,
         }
     }
@@ -138,10 +147,40 @@ impl<V: Variant> XtensaAsm<V> {
         }
     }
 
+    fn forget(&mut self, reg: Reg) {
+        self.known[usize::from(reg.num())] = None;
+    }
+
     fn push(&mut self, item: Item) {
+        match &item {
+            Item::Insn(i) => {
+                if let Some(w) = i.writes() {
+                    self.forget(w);
+                }
+                match i {
+                    // call0 callees may change a0, a2..a11; callx8 callees the caller's a8..a15.
+                    Insn::Callx0 { .. } => (0..12).for_each(|r| self.known[r] = None),
+                    Insn::Callx8 { .. } => (8..16).for_each(|r| self.known[r] = None),
+                    _ => {}
+                }
+            }
+            Item::Const { t, .. } => self.forget(*t),
+            Item::LabelAddr { dst, .. } => {
+                self.forget(*dst);
+                self.forget(Reg::A0);
+            }
+            // Long forms use the scratch registers.
+            Item::Branch { .. } | Item::Jump { .. } | Item::SetBase => {
+                self.forget(Reg::A0);
+                self.forget(SCRATCH);
+            }
+            Item::Bind(_) => self.known = [None; 16],
+            Item::Align(_) | Item::Data(_) => {}
+        }
         self.estimate += match &item {
             Item::Insn(i) => i.len(),
             Item::Bind(_) | Item::Align(_) => 0,
+            Item::SetBase => 5,
             Item::Data(d) => d.len(),
             Item::Const { .. } | Item::Jump { .. } => 3,
             Item::Branch { br: Br::Z(ZCond::Eqz | ZCond::Nez, _), .. } => 2,
@@ -175,6 +214,21 @@ impl<V: Variant> XtensaAsm<V> {
         } else {
             self.push(Item::Const { t: dst, value });
         }
+        self.known[usize::from(dst.num())] = Some(value);
+    }
+
+    /// If the last instruction is `mov.n dst, x` (x not `dst` and not `other`),
+    /// removes it and returns `x`: the caller computes from `x` directly.
+    fn fuse_mov(&mut self, dst: Reg, other: Reg) -> Reg {
+        if let Some(Item::Insn(Insn::MovN { t, s: x })) = self.items.last() {
+            let (t, x) = (*t, *x);
+            if t == dst && x != dst && other != dst {
+                self.items.pop();
+                self.estimate -= 2;
+                return x;
+            }
+        }
+        dst
     }
 
     /// A load or store of `bytes` bytes at `base + disp` (any displacement).
@@ -287,7 +341,7 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         match self.bound.get_mut(label.0 as usize) {
             Some(b @ false) => {
                 *b = true;
-                self.items.push(Item::Bind(label));
+                self.push(Item::Bind(label));
             }
             Some(true) => self.fail(AsmError::LabelBoundTwice(label.0)),
             None => self.fail(AsmError::UnknownLabel(label.0)),
@@ -310,7 +364,7 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         let words = |fixed: usize| n_slots.checked_add(fixed).and_then(|w| w.checked_mul(4)).map(|b| (b + 15) & !15);
         match V::ABI {
             Abi::Call0 => {
-                let Some(bytes) = words(5).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 0x7FFF_0000) else {
+                let Some(bytes) = words(6).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 0x7FFF_0000) else {
                     self.fail(AsmError::SlotOutOfRange(n_slots));
                     return;
                 };
@@ -323,7 +377,9 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                 for (i, r) in [Reg::A0, Reg::A12, Reg::A13, Reg::A14, Reg::A15].into_iter().enumerate() {
                     self.insn(Insn::S32iN { t: r, s: SP, off: 4 * i as u32 });
                 }
-                self.frame = Some(Frame { n_slots, bytes, slot_base: 20 });
+                self.push(Item::SetBase);
+                self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: BASE_SLOT });
+                self.frame = Some(Frame { n_slots, bytes, slot_base: BASE_SLOT + 4, base: Base::Slot(BASE_SLOT) });
             }
             Abi::Windowed => {
                 let Some(bytes) = words(1).map(|b| b + 32).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 32760)
@@ -333,7 +389,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                 };
                 self.insn(Insn::Entry { s: SP, frame: bytes });
                 self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: 0 });
-                self.frame = Some(Frame { n_slots, bytes, slot_base: 4 });
+                self.push(Item::SetBase);
+                self.frame = Some(Frame { n_slots, bytes, slot_base: 4, base: Base::A0 });
             }
         }
     }
@@ -408,20 +465,36 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         }
     }
 
+    /// `mov.n dst, x` right before is folded in: `dst = x op src`.
     fn binop(&mut self, op: BinOp, dst: Reg, src: Reg) {
+        let x = self.fuse_mov(dst, src);
         let alu = match op {
-            BinOp::Add => return self.insn(Insn::AddN { r: dst, s: dst, t: src }),
+            BinOp::Add => return self.insn(Insn::AddN { r: dst, s: x, t: src }),
             BinOp::Sub => Alu::Sub,
             BinOp::Mul => Alu::Mull,
             BinOp::And => Alu::And,
             BinOp::Or => Alu::Or,
             BinOp::Xor => Alu::Xor,
         };
-        self.insn(Insn::Alu { op: alu, r: dst, s: dst, t: src });
+        self.insn(Insn::Alu { op: alu, r: dst, s: x, t: src });
     }
 
-    /// The count's low five bits are used (`ssl`/`ssr` take them so).
+    /// The count's low five bits are used (`ssl`/`ssr` take them so). A count
+    /// known to be a constant gives an immediate shift (and a `mov.n dst, x`
+    /// right before is folded in).
     fn shift(&mut self, op: ShiftOp, dst: Reg, count: Reg) {
+        if let Some(c) = self.known[usize::from(count.num())] {
+            let c = c & 31;
+            let x = self.fuse_mov(dst, count);
+            match (op, c) {
+                (_, 0) => self.mov_reg(dst, x),
+                (ShiftOp::Shl, _) => self.insn(Insn::Slli { r: dst, s: x, sa: c }),
+                (ShiftOp::Shr, 1..=15) => self.insn(Insn::Srli { r: dst, t: x, sa: c }),
+                (ShiftOp::Shr, _) => self.insn(Insn::Extui { r: dst, t: x, shift: c, bits: 32 - c }),
+                (ShiftOp::Sar, _) => self.insn(Insn::Srai { r: dst, t: x, sa: c }),
+            }
+            return;
+        }
         match op {
             ShiftOp::Shl => {
                 self.insn(Insn::Ssl { s: count });
@@ -520,7 +593,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let laid = layout::assemble(&self.items, self.bound.len())?;
+        let base = self.frame.map_or(Base::None, |f| f.base);
+        let laid = layout::assemble(&self.items, self.bound.len(), base)?;
         Ok(Finished { code: laid.code, entry: 0, labels: laid.labels })
     }
 }

@@ -4,7 +4,7 @@
 
 use ferropy_emit_native::Label;
 use ferropy_emit_xtensa::insn::Insn;
-use ferropy_emit_xtensa::layout::{assemble, Item};
+use ferropy_emit_xtensa::layout::{assemble, Base, Item};
 use ferropy_emit_xtensa::{Abi, Reg};
 
 /// Load address of the segment.
@@ -60,7 +60,7 @@ pub fn program(abi: Abi, functions: &[Vec<u8>], buffers: &[Vec<u8>]) -> Result<V
     items.push(Item::Align(16));
     items.push(Item::Data(vec![0; STACK]));
     items.push(Item::Bind(stack_top));
-    let laid = assemble(&items, 2 + n).map_err(|e| format!("harness: {e}"))?;
+    let laid = assemble(&items, 2 + n, Base::None).map_err(|e| format!("harness: {e}"))?;
     Ok(elf(&laid.code))
 }
 
