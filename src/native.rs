@@ -63,9 +63,15 @@ pub fn host_emitters() -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
 /// function's name, emitter and machine-code size, then its x86-64
 /// instructions (offset, bytes, NASM syntax). `--dis-native` prints it.
 pub fn native_listing(module: &ferropy_bytecode::CompiledModule) -> String {
+    native_listing_for(module, ferropy_bytecode::mpy::arch::X64)
+}
+
+/// [`native_listing`] for machine code of the `.mpy` architecture `arch`
+/// (x86-64, or Xtensa in either ABI with ferropy's own disassembler).
+pub fn native_listing_for(module: &ferropy_bytecode::CompiledModule, arch: u8) -> String {
     let mut out = String::new();
     let mut total = 0;
-    list_code(module, &module.root, &mut out, &mut total);
+    list_code(module, &module.root, arch, &mut out, &mut total);
     if total == 0 {
         out.push_str("no native code (mark functions @micropython.native/@micropython.viper, or use -X emit=native)\n");
     }
@@ -75,22 +81,29 @@ pub fn native_listing(module: &ferropy_bytecode::CompiledModule) -> String {
 fn list_code(
     module: &ferropy_bytecode::CompiledModule,
     code: &ferropy_bytecode::RawCode,
+    arch: u8,
     out: &mut String,
     total: &mut usize,
 ) {
+    use ferropy_bytecode::mpy::arch as codes;
     use ferropy_bytecode::CodeKind;
     use std::fmt::Write;
     if matches!(code.kind, CodeKind::Native | CodeKind::Viper) {
         let machine = code.code.get(..code.prelude_offset).unwrap_or(&[]);
         let name = function_name(module, code).unwrap_or("?");
         let kind = if code.kind == CodeKind::Viper { "viper" } else { "native" };
-        let _ = writeln!(out, "{name} ({kind}, x86-64): {} bytes", machine.len());
-        out.push_str(&ferropy_emit_x64::disasm::listing(machine));
+        let (arch_name, listing) = match arch {
+            codes::XTENSA => ("xtensa", ferropy_emit_xtensa::disasm::listing_text(machine)),
+            codes::XTENSAWIN => ("xtensawin", ferropy_emit_xtensa::disasm::listing_text(machine)),
+            _ => ("x86-64", ferropy_emit_x64::disasm::listing(machine)),
+        };
+        let _ = writeln!(out, "{name} ({kind}, {arch_name}): {} bytes", machine.len());
+        out.push_str(&listing);
         out.push('\n');
         *total += 1;
     }
     for child in &code.children {
-        list_code(module, child, out, total);
+        list_code(module, child, arch, out, total);
     }
 }
 

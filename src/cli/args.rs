@@ -46,8 +46,10 @@ pub struct Args {
     pub compile_only: bool,
     /// `--dis`: print the disassembly of every code object instead of running.
     pub dis: bool,
-    /// `--dis-native`: print each natively compiled function as x86-64 assembly.
+    /// `--dis-native`: print each natively compiled function as assembly.
     pub dis_native: bool,
+    /// `-march=ARCH`: the architecture `--dis-native` compiles for (default: this host's).
+    pub march: Option<String>,
     /// What to run.
     pub target: Target,
     /// Arguments after the target (become `sys.argv[1:]`).
@@ -130,6 +132,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         compile_only: false,
         dis: false,
         dis_native: false,
+        march: None,
         target: Target::Repl,
         rest: Vec::new(),
     };
@@ -171,6 +174,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
                 };
             }
             _ if arg.starts_with("-X") && arg.len() > 2 => parse_impl_option(&arg[2..], &mut args)?,
+            _ if arg.starts_with("-march=") => args.march = Some(arg["-march=".len()..].to_string()),
             _ if arg.starts_with('-') && arg.len() > 1 => {
                 return Err(ArgError(format!("invalid option: {arg}")));
             }
@@ -217,6 +221,7 @@ mod tests {
         assert_eq!(run(&[]).target, Target::Repl);
         assert!(run(&["--dis", "f.py"]).dis);
         assert!(run(&["--dis-native", "f.py"]).dis_native);
+        assert_eq!(run(&["--dis-native", "-march=xtensawin", "f.py"]).march.as_deref(), Some("xtensawin"));
         assert!(run(&["-X", "compile-only", "f.py"]).compile_only);
     }
 

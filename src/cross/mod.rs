@@ -71,6 +71,8 @@ Implementation specific options:
 pub fn native_factory(arch: Arch) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
     match arch {
         Arch::X64 => Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new())),
+        Arch::Xtensa => Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_xtensa::XtensaCall0Asm>::new())),
+        Arch::Xtensawin => Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_xtensa::XtensaWinAsm>::new())),
         _ => None,
     }
 }

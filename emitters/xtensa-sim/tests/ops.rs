@@ -176,3 +176,41 @@ fn assembler_errors_are_reported() {
     a.jump(l);
     assert_eq!(a.finish().unwrap_err(), AsmError::UnboundLabel(0));
 }
+
+fn folding<V: Variant>() {
+    let (t, e) = (V::TEMPS, V::ENTRY_ARGS);
+    // mov then a constant into the move's source: the move must stay.
+    let d = V::LOCALS[2];
+    let r = run::<V>(&[10, 3], |a| {
+        a.mov_reg(d, e[0]);
+        a.mov_imm(e[0], 5);
+        a.binop(BinOp::Sub, d, e[1]);
+        a.binop(BinOp::Add, d, e[0]);
+        a.mov_reg(V::RET, d);
+    });
+    assert_eq!(r.unwrap(), 10 - 3 + 5);
+    // mov, constant count, shift: folded into one immediate shift.
+    let code = build::<V>(1, |a| {
+        a.mov_reg(t[0], e[0]);
+        a.mov_imm(t[1], 3);
+        a.shift(ferropy_emit_native::ShiftOp::Shl, t[0], t[1]);
+        a.mov_imm(t[1], 3);
+        a.shift(ferropy_emit_native::ShiftOp::Sar, t[0], t[1]);
+        a.mov_reg(V::RET, t[0]);
+    });
+    let text = ferropy_emit_xtensa::disasm::listing_text(&code);
+    assert!(text.contains("slli") && text.contains("srai") && !text.contains("ssl"), "{text}");
+    assert_eq!(text.matches("movi.n").count(), 1, "the second constant is known: {text}");
+    let mut s = sim_with(V::ABI, code);
+    assert_eq!(s.call(CODE, &[0x1FFF_FFFF]).unwrap(), 0xFFFF_FFFF);
+}
+
+#[test]
+fn folding_call0() {
+    folding::<Call0>();
+}
+
+#[test]
+fn folding_windowed() {
+    folding::<Windowed>();
+}

@@ -206,6 +206,9 @@ impl<V: Variant> XtensaAsm<V> {
 
     /// `dst = value` for a 32-bit value.
     fn mov_u32(&mut self, dst: Reg, value: u32) {
+        if self.known[usize::from(dst.num())] == Some(value) {
+            return;
+        }
         let v = i64::from(value as i32);
         if fits_movi_n(v) {
             self.insn(Insn::MoviN { s: dst, imm: v as i32 });
@@ -218,14 +221,29 @@ impl<V: Variant> XtensaAsm<V> {
     }
 
     /// If the last instruction is `mov.n dst, x` (x not `dst` and not `other`),
-    /// removes it and returns `x`: the caller computes from `x` directly.
+    /// possibly followed by constant loads into other registers, removes the
+    /// move and returns `x`: the caller computes from `x` directly.
     fn fuse_mov(&mut self, dst: Reg, other: Reg) -> Reg {
-        if let Some(Item::Insn(Insn::MovN { t, s: x })) = self.items.last() {
-            let (t, x) = (*t, *x);
-            if t == dst && x != dst && other != dst {
-                self.items.pop();
-                self.estimate -= 2;
-                return x;
+        let mut written: u32 = 0;
+        let mut i = self.items.len();
+        while i > 0 {
+            i -= 1;
+            match self.items[i] {
+                Item::Insn(Insn::MovN { t, s: x }) => {
+                    if t == dst && x != dst && other != dst && written & 1 << x.num() == 0 {
+                        self.items.remove(i);
+                        self.estimate -= 2;
+                        return x;
+                    }
+                    return dst;
+                }
+                // Constant loads into other registers read nothing.
+                Item::Insn(Insn::MoviN { s: r, .. }) | Item::Insn(Insn::Movi { t: r, .. }) | Item::Const { t: r, .. }
+                    if r != dst =>
+                {
+                    written |= 1 << r.num();
+                }
+                _ => return dst,
             }
         }
         dst
