@@ -103,6 +103,10 @@ pub struct Sim {
     pc: u32,
     sar: u32,
     hosts: HashMap<u32, HostFn>,
+    /// The top two address bits of the last `callx8` (a windowed return
+    /// address keeps only 30 bits; the architecture takes the others from the
+    /// returning code, which a host function does not have).
+    call_hi: u32,
     /// Initial stack pointer of [`Sim::call`].
     pub stack_top: u32,
     /// Instructions a [`Sim::call`] may execute.
@@ -127,6 +131,7 @@ impl Sim {
             pc: 0,
             sar: 0,
             hosts: HashMap::new(),
+            call_hi: 0,
             stack_top: 0,
             max_steps: 100_000_000,
             max_depth: 4096,
@@ -160,13 +165,13 @@ impl Sim {
     }
 
     fn dump(&self) -> Dump {
-        let bytes = self.mem.read_bytes(self.pc, 3).or_else(|_| self.mem.read_bytes(self.pc, 2)).unwrap_or(&[]);
-        let text = Insn::decode(bytes).map(|i| i.display(self.pc).to_string());
+        let bytes = self.mem.fetch(self.pc).map(|(b, n)| b[..n].to_vec()).unwrap_or_default();
+        let text = Insn::decode(&bytes).map(|i| i.display(self.pc).to_string());
         let mut regs = [0; 16];
         for (i, r) in regs.iter_mut().enumerate() {
             *r = self.reg(i as u8);
         }
-        Dump { pc: self.pc, bytes: bytes.to_vec(), text, regs, sar: self.sar, window_base: self.window_base }
+        Dump { pc: self.pc, bytes, text, regs, sar: self.sar, window_base: self.window_base }
     }
 
     /// Calls the function at `entry` with up to six arguments as the ABI's
@@ -197,7 +202,12 @@ impl Sim {
         self.pc = entry;
         let start = self.steps;
         loop {
-            if self.pc == RETURN_TO_HOST && self.window_base == outer_base {
+            let returned = match self.abi {
+                Abi::Call0 => self.pc == RETURN_TO_HOST,
+                // `retw` keeps the top two bits of the code's own addresses.
+                Abi::Windowed => self.pc & 0x3FFF_FFFF == RETURN_TO_HOST,
+            };
+            if returned && self.window_base == outer_base {
                 self.pc = saved_pc;
                 return Ok(match self.abi {
                     Abi::Call0 => self.reg(2),
@@ -239,7 +249,7 @@ impl Sim {
                     self.set_reg(n, poison(n));
                 }
                 self.set_reg(10, value);
-                self.pc = (self.pc & 0xC000_0000) | (ret & 0x3FFF_FFFF);
+                self.pc = self.call_hi | (ret & 0x3FFF_FFFF);
             }
         }
         self.sar = 0xDEAD & 63;
@@ -255,8 +265,8 @@ impl Sim {
         if self.run_host()? {
             return Ok(());
         }
-        let bytes = self.mem.fetch(self.pc).map_err(|e| self.mem_err(e))?;
-        let Some(insn) = Insn::decode(bytes) else { return Err(SimError::Undefined(self.dump())) };
+        let (bytes, n) = self.mem.fetch(self.pc).map_err(|e| self.mem_err(e))?;
+        let Some(insn) = Insn::decode(&bytes[..n]) else { return Err(SimError::Undefined(self.dump())) };
         let windowed = matches!(insn, Insn::Entry { .. } | Insn::Callx8 { .. } | Insn::Retw | Insn::RetwN);
         if windowed && self.abi == Abi::Call0 {
             return Err(SimError::Undefined(self.dump()));
@@ -347,6 +357,7 @@ impl Sim {
                 next = r(self, s);
                 self.set_reg(8, 2 << 30 | (pc.wrapping_add(3) & 0x3FFF_FFFF));
                 self.callinc = 2;
+                self.call_hi = pc & 0xC000_0000;
             }
             Insn::Ret | Insn::RetN => next = self.reg(0),
             Insn::Entry { s, frame } => {

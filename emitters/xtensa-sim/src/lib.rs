@@ -5,12 +5,16 @@
 //!
 //! * [`mem`]: explicitly mapped memory regions with alignment checks.
 //! * [`cpu`]: the processor, its register-window model and host functions.
+//! * [`runtime`]: ferropy's runtime running Xtensa code through the simulator
+//!   (32-bit hosts).
 //!
 //! The simulator never panics on bad code: it stops with a [`SimError`] that
 //! carries the instruction, its address and a register dump.
 
 pub mod cpu;
+mod host;
 pub mod mem;
+pub mod runtime;
 
 pub use cpu::{Dump, HostFn, Sim, SimError, RETURN_TO_HOST};
-pub use mem::{MemFault, Memory, Perm};
+pub use mem::{Backing, MemFault, Memory, Perm};

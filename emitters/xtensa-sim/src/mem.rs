@@ -4,6 +4,10 @@
 //! aligned (the Xtensa cores ferropy targets raise an alignment exception
 //! otherwise); an access outside every region, a write to a read-only region
 //! or an instruction fetch outside an executable region is an error.
+//!
+//! A region's bytes are either owned by the simulator or, on 32-bit hosts,
+//! host memory mapped at its own address ([`Memory::map_host`]), so that a
+//! runtime's objects and buffers are visible to the simulated code unchanged.
 
 use std::fmt;
 
@@ -18,6 +22,15 @@ pub enum Perm {
     ReadWrite,
 }
 
+/// Where a region's bytes are.
+#[derive(Clone, Debug)]
+pub enum Backing {
+    /// Owned by the simulator.
+    Owned(Vec<u8>),
+    /// Host memory at the region's own address, this many bytes.
+    Host(usize),
+}
+
 /// One mapped region.
 #[derive(Clone, Debug)]
 pub struct Region {
@@ -26,9 +39,38 @@ pub struct Region {
     /// First address.
     pub base: u32,
     /// Contents.
-    pub data: Vec<u8>,
+    pub backing: Backing,
     /// Permissions.
     pub perm: Perm,
+}
+
+impl Region {
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        match &self.backing {
+            Backing::Owned(v) => v.len(),
+            Backing::Host(n) => *n,
+        }
+    }
+
+    /// True if the region is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn read_into(&self, off: usize, out: &mut [u8]) {
+        match &self.backing {
+            Backing::Owned(v) => out.copy_from_slice(&v[off..off + out.len()]),
+            Backing::Host(_) => crate::host::read(self.base as usize + off, out),
+        }
+    }
+
+    fn write_from(&mut self, off: usize, bytes: &[u8]) {
+        match &mut self.backing {
+            Backing::Owned(v) => v[off..off + bytes.len()].copy_from_slice(bytes),
+            Backing::Host(_) => crate::host::write(self.base as usize + off, bytes),
+        }
+    }
 }
 
 /// Why an access failed.
@@ -85,17 +127,41 @@ impl Memory {
 
     /// Maps `data` at `base`. Fails if it overlaps a mapped region or wraps around.
     pub fn map(&mut self, name: &str, base: u32, data: Vec<u8>, perm: Perm) -> Result<(), String> {
-        let end = u64::from(base) + data.len() as u64;
+        self.add(Region { name: name.to_string(), base, backing: Backing::Owned(data), perm })
+    }
+
+    /// Maps `len` bytes of host memory at `addr` at the same simulated
+    /// address. Fails on 64-bit hosts for addresses beyond 32 bits, and like
+    /// [`Memory::map`].
+    ///
+    /// # Safety
+    /// The bytes must stay valid for reads (and for writes if `perm` is
+    /// [`Perm::ReadWrite`]) as long as they are mapped, and no Rust reference
+    /// to them may be used while the simulator runs (host functions may use
+    /// them: the simulator only touches the bytes while executing an instruction).
+    pub unsafe fn map_host(&mut self, name: &str, addr: usize, len: usize, perm: Perm) -> Result<(), String> {
+        let base = u32::try_from(addr).map_err(|_| format!("region {name} at {addr:#x} is beyond 32 bits"))?;
+        self.add(Region { name: name.to_string(), base, backing: Backing::Host(len), perm })
+    }
+
+    /// Removes the region named `name` (if mapped).
+    pub fn unmap(&mut self, name: &str) {
+        self.regions.retain(|r| r.name != name);
+    }
+
+    fn add(&mut self, region: Region) -> Result<(), String> {
+        let (base, name) = (region.base, &region.name);
+        let end = u64::from(base) + region.len() as u64;
         if end > 1 << 32 {
             return Err(format!("region {name} wraps around the address space"));
         }
         for r in &self.regions {
-            let r_end = u64::from(r.base) + r.data.len() as u64;
+            let r_end = u64::from(r.base) + r.len() as u64;
             if u64::from(base) < r_end && u64::from(r.base) < end {
                 return Err(format!("region {name} overlaps region {}", r.name));
             }
         }
-        self.regions.push(Region { name: name.to_string(), base, data, perm });
+        self.regions.push(region);
         Ok(())
     }
 
@@ -107,7 +173,7 @@ impl Memory {
     fn find(&self, addr: u32, size: u32) -> Result<(usize, usize), MemFault> {
         for (i, r) in self.regions.iter().enumerate() {
             let off = u64::from(addr).wrapping_sub(u64::from(r.base));
-            if addr >= r.base && off + u64::from(size) <= r.data.len() as u64 {
+            if addr >= r.base && off + u64::from(size) <= r.len() as u64 {
                 return Ok((i, off as usize));
             }
         }
@@ -126,8 +192,9 @@ impl Memory {
     pub fn read(&self, addr: u32, size: u32) -> Result<u32, MemFault> {
         Self::check_align(addr, size)?;
         let (i, off) = self.find(addr, size)?;
-        let d = &self.regions[i].data[off..off + size as usize];
-        Ok(d.iter().rev().fold(0u32, |acc, b| acc << 8 | u32::from(*b)))
+        let mut d = [0u8; 4];
+        self.regions[i].read_into(off, &mut d[..size as usize]);
+        Ok(u32::from_le_bytes(d))
     }
 
     /// Writes the low `size` (1, 2 or 4) bytes of `value`.
@@ -138,25 +205,30 @@ impl Memory {
         if r.perm != Perm::ReadWrite {
             return Err(MemFault::ReadOnly { addr });
         }
-        r.data[off..off + size as usize].copy_from_slice(&value.to_le_bytes()[..size as usize]);
+        r.write_from(off, &value.to_le_bytes()[..size as usize]);
         Ok(())
     }
 
-    /// Up to 3 instruction bytes at `addr` (fewer at a region's end).
-    pub fn fetch(&self, addr: u32) -> Result<&[u8], MemFault> {
+    /// Up to 3 instruction bytes at `addr` (fewer at a region's end), and how many.
+    pub fn fetch(&self, addr: u32) -> Result<([u8; 3], usize), MemFault> {
         let (i, off) = self.find(addr, 1)?;
         let r = &self.regions[i];
         if r.perm != Perm::Exec {
             return Err(MemFault::NotExecutable { addr });
         }
-        Ok(&r.data[off..(off + 3).min(r.data.len())])
+        let n = (r.len() - off).min(3);
+        let mut b = [0u8; 3];
+        r.read_into(off, &mut b[..n]);
+        Ok((b, n))
     }
 
     /// Reads `len` bytes (any alignment), for tests and hosts.
-    pub fn read_bytes(&self, addr: u32, len: usize) -> Result<&[u8], MemFault> {
+    pub fn read_bytes(&self, addr: u32, len: usize) -> Result<Vec<u8>, MemFault> {
         let size = u32::try_from(len).map_err(|_| MemFault::Unmapped { addr, size: u32::MAX })?;
         let (i, off) = self.find(addr, size)?;
-        Ok(&self.regions[i].data[off..off + len])
+        let mut v = vec![0; len];
+        self.regions[i].read_into(off, &mut v);
+        Ok(v)
     }
 }
 
@@ -183,5 +255,31 @@ mod tests {
         assert_eq!(m.fetch(0x1000), Err(MemFault::NotExecutable { addr: 0x1000 }));
         assert!(m.read_bytes(0x1000, 17).is_err());
         assert!(MemFault::Unmapped { addr: 1, size: 4 }.to_string().contains("0x00000001"));
+        m.unmap("rom");
+        assert!(m.read(0x2000, 1).is_err());
+    }
+
+    #[test]
+    fn host_memory_is_shared() {
+        let mut buf = vec![1u8, 2, 3, 4, 5, 6, 7, 8];
+        let addr = buf.as_mut_ptr() as usize;
+        let mut m = Memory::new();
+        // SAFETY: `buf` outlives `m`'s use below and is not used while mapped.
+        let mapped = unsafe { m.map_host("buf", addr, buf.len(), Perm::ReadWrite) };
+        if u32::try_from(addr).is_err() {
+            // 64-bit host with a high address: refused, as documented.
+            assert!(mapped.is_err());
+            return;
+        }
+        mapped.unwrap();
+        let a = addr as u32;
+        if a % 4 == 0 {
+            assert_eq!(m.read(a + 4, 4), Ok(0x0807_0605));
+        }
+        m.write(a + 1, 1, 0xAA).unwrap();
+        assert_eq!(m.read_bytes(a, 3).unwrap(), vec![1, 0xAA, 3]);
+        assert!(m.read(a + 8, 1).is_err());
+        drop(m);
+        assert_eq!(buf[1], 0xAA);
     }
 }

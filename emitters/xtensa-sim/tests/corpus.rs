@@ -1,0 +1,84 @@
+//! The shared native/viper suite (`tests/native/*.py`) run by ferropy's real
+//! runtime with every `@micropython.native`/`@micropython.viper` function
+//! compiled for Xtensa (call0 and windowed) and executed by the simulator:
+//! the output must equal `NAME.exp`, as on x86-64.
+//!
+//! Needs a 32-bit host (the runtime's addresses are mapped 1:1 into the
+//! simulator): `cargo test -p ferropy-xtensa-sim --target i686-unknown-linux-gnu --test corpus`.
+//! On 64-bit hosts it checks that the support refuses to install code.
+
+use std::sync::{Arc, Mutex};
+
+use ferropy::runtime::gc::HostGcConfig;
+use ferropy::runtime::vm::{HeapChoice, OutputSink};
+use ferropy::runtime::VmConfig;
+use ferropy_runtime::native::NativeSupport;
+use ferropy_xtensa_sim::runtime::{SimSupport, XTENSA, XTENSAWIN};
+
+/// Tests whose expected output assumes a 64-bit machine word (viper `int`
+/// wraps at the word size, `sys.maxsize`, `ptr32` loads boxed as `int`): on
+/// a 32-bit target MicroPython itself prints something else. They must still
+/// run to the end: the same number of output lines, no failure of the
+/// simulator.
+const WORD_SIZE_DEPENDENT: [&str; 4] = ["viper_cast_int.py", "viper_int.py", "viper_ptr32.py", "viper_wraparound.py"];
+
+fn run(path: &std::path::Path, support: &'static SimSupport, config: VmConfig) -> String {
+    let source = std::fs::read(path).expect("read test program");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("t.py").to_string();
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let (b1, b2) = (buf.clone(), buf.clone());
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
+    let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], ..Default::default() };
+    let config = VmConfig { native: Some(support), ..config };
+    ferropy::run::run_source_with(&source, &name, config, out, err, &opts);
+    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+    text
+}
+
+#[test]
+fn native_suite_runs_on_simulated_xtensa() {
+    if usize::BITS != 32 {
+        let e = XTENSA.install(&[0x0d, 0xf0]).unwrap_err();
+        assert!(e.contains("32-bit host"), "{e}");
+        eprintln!("64-bit host: run this test with --target i686-unknown-linux-gnu");
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/native");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/native")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 60, "only {} native tests", paths.len());
+    let mut failures = Vec::new();
+    let stress = || VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
+    let host = || VmConfig { heap: HeapChoice::Host(HostGcConfig::default()), ..VmConfig::default() };
+    let configs: [(&str, fn() -> VmConfig); 3] = [("default", VmConfig::default), ("gc-stress", stress), ("host", host)];
+    for (arch, support) in [("xtensa", &XTENSA), ("xtensawin", &XTENSAWIN)] {
+        for path in &paths {
+            let expected = std::fs::read_to_string(path.with_extension("exp")).unwrap_or_default();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+            for (config_name, config) in configs {
+                let label = format!("{arch}, {config_name}");
+                let got = run(path, support, config());
+                let ok = if WORD_SIZE_DEPENDENT.contains(&name) {
+                    got.lines().count() == expected.lines().count() && !got.contains("Traceback")
+                } else {
+                    got == expected
+                };
+                if ok {
+                    continue;
+                }
+                failures.push(format!("{name} [{label}]\n--- expected\n{expected}--- got\n{got}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+    let calls = ferropy_xtensa_sim::runtime::CALLS.load(std::sync::atomic::Ordering::Relaxed);
+    let steps = ferropy_xtensa_sim::runtime::STEPS.load(std::sync::atomic::Ordering::Relaxed);
+    eprintln!("{calls} simulated calls, {steps} Xtensa instructions");
+    assert!(calls > 5000 && steps > 1_000_000, "the simulator ran too little: {calls} calls, {steps} steps");
+}
