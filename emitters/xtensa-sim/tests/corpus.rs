@@ -23,6 +23,15 @@ use ferropy_xtensa_sim::runtime::{SimSupport, XTENSA, XTENSAWIN};
 const WORD_SIZE_DEPENDENT: [&str; 4] = ["viper_cast_int.py", "viper_int.py", "viper_ptr32.py", "viper_wraparound.py"];
 
 fn run(path: &std::path::Path, support: &'static SimSupport, config: VmConfig) -> String {
+    run_with(path, Some(support), config, None)
+}
+
+fn run_with(
+    path: &std::path::Path,
+    support: Option<&'static SimSupport>,
+    config: VmConfig,
+    emitter: Option<ferropy_frontend::EmitterKind>,
+) -> String {
     let source = std::fs::read(path).expect("read test program");
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("t.py").to_string();
     let buf = Arc::new(Mutex::new(Vec::new()));
@@ -30,8 +39,12 @@ fn run(path: &std::path::Path, support: &'static SimSupport, config: VmConfig) -
     let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
     let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
     let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
-    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], ..Default::default() };
-    let config = VmConfig { native: Some(support), ..config };
+    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], emitter, ..Default::default() };
+    let native: Option<&'static dyn NativeSupport> = match support {
+        Some(s) => Some(s),
+        None => None,
+    };
+    let config = VmConfig { native, ..config };
     ferropy::run::run_source_with(&source, &name, config, out, err, &opts);
     let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
     text
@@ -81,4 +94,39 @@ fn native_suite_runs_on_simulated_xtensa() {
     let steps = ferropy_xtensa_sim::runtime::STEPS.load(std::sync::atomic::Ordering::Relaxed);
     eprintln!("{calls} simulated calls, {steps} Xtensa instructions");
     assert!(calls > 5000 && steps > 1_000_000, "the simulator ran too little: {calls} calls, {steps} steps");
+}
+
+/// Every end-to-end program (`tests/run/*.py`) with *every* function compiled
+/// for Xtensa (`-X emit=native`) prints what the bytecode interpreter prints
+/// on the same (32-bit) host.
+#[test]
+fn every_function_native_matches_bytecode() {
+    if usize::BITS != 32 {
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/run");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/run")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    paths.sort();
+    let mut failures = Vec::new();
+    let mut calls = 0;
+    for path in &paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let want = run_with(path, None, VmConfig::default(), None);
+        let before = ferropy_xtensa_sim::runtime::CALLS.load(std::sync::atomic::Ordering::Relaxed);
+        for (arch, support) in [("xtensa", &XTENSA), ("xtensawin", &XTENSAWIN)] {
+            let native = Some(ferropy_frontend::EmitterKind::Native);
+            let got = run_with(path, Some(support), VmConfig::default(), native);
+            if got != want {
+                failures.push(format!("{name} [{arch}]\n--- bytecode\n{want}--- native\n{got}"));
+            }
+        }
+        calls += ferropy_xtensa_sim::runtime::CALLS.load(std::sync::atomic::Ordering::Relaxed) - before;
+    }
+    eprintln!("{} programs, {calls} simulated calls", paths.len());
+    assert!(paths.len() >= 50 && calls > 2_000, "too little native code ran: {calls} calls");
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
 }
