@@ -120,8 +120,10 @@ fn version_banner() {
 #[test]
 fn xtensa_native_code_in_mpy_files() {
     let dir = temp_dir("xtensa");
-    fs::write(dir.join("v.py"), "import micropython\n@micropython.viper\ndef f(x: int) -> int:\n    return x * 3\n").unwrap();
-    for (arch, code) in [("xtensa", ferropy_bytecode::mpy::arch::XTENSA), ("xtensawin", ferropy_bytecode::mpy::arch::XTENSAWIN)]
+    fs::write(dir.join("v.py"), "import micropython\n@micropython.viper\ndef f(x: int) -> int:\n    return x * 3\n")
+        .unwrap();
+    for (arch, code) in
+        [("xtensa", ferropy_bytecode::mpy::arch::XTENSA), ("xtensawin", ferropy_bytecode::mpy::arch::XTENSAWIN)]
     {
         let out = run(cross().arg(format!("-march={arch}")).args(["-o", "v.mpy", "v.py"]).current_dir(&dir));
         assert!(out.status.success(), "{arch}: {}", text(&out.stderr));

@@ -67,15 +67,15 @@ impl fmt::Display for Dump {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
     /// The bytes at pc are not an instruction of the subset (or not of this ABI).
-    Undefined(Dump),
+    Undefined(Box<Dump>),
     /// A load, store or fetch failed.
-    Memory(MemFault, Dump),
+    Memory(MemFault, Box<Dump>),
     /// A window condition the simulator does not model.
-    Window(String, Dump),
+    Window(String, Box<Dump>),
     /// A host function failed.
-    Host(String, Dump),
+    Host(String, Box<Dump>),
     /// The step budget ran out.
-    StepLimit(Dump),
+    StepLimit(Box<Dump>),
 }
 
 impl fmt::Display for SimError {
@@ -164,14 +164,14 @@ impl Sim {
         self.pc
     }
 
-    fn dump(&self) -> Dump {
+    fn dump(&self) -> Box<Dump> {
         let bytes = self.mem.fetch(self.pc).map(|(b, n)| b[..n].to_vec()).unwrap_or_default();
         let text = Insn::decode(&bytes).map(|i| i.display(self.pc).to_string());
         let mut regs = [0; 16];
         for (i, r) in regs.iter_mut().enumerate() {
             *r = self.reg(i as u8);
         }
-        Dump { pc: self.pc, bytes, text, regs, sar: self.sar, window_base: self.window_base }
+        Box::new(Dump { pc: self.pc, bytes, text, regs, sar: self.sar, window_base: self.window_base })
     }
 
     /// Calls the function at `entry` with up to six arguments as the ABI's
@@ -379,7 +379,10 @@ impl Sim {
                 let a0 = self.reg(0);
                 let n = (a0 >> 30) as usize;
                 if n == 0 || self.window_base < n {
-                    return Err(SimError::Window(format!("retw with a0 = {a0:#010x} (no window increment)"), self.dump()));
+                    return Err(SimError::Window(
+                        format!("retw with a0 = {a0:#010x} (no window increment)"),
+                        self.dump(),
+                    ));
                 }
                 self.window_base -= n;
                 next = (pc & 0xC000_0000) | (a0 & 0x3FFF_FFFF);

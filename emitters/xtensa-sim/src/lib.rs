@@ -10,6 +10,10 @@
 //!
 //! The simulator never panics on bad code: it stops with a [`SimError`] that
 //! carries the instruction, its address and a register dump.
+//!
+//! `unsafe` code is confined to `host` (host memory reads and writes),
+//! [`mem::Memory::map_host`]'s contract, and [`runtime`].
+#![deny(unsafe_code)]
 
 pub mod cpu;
 mod host;

@@ -108,7 +108,9 @@ impl fmt::Display for MemFault {
             MemFault::Unmapped { addr, size } => write!(f, "unmapped {size}-byte access at {addr:#010x}"),
             MemFault::Unaligned { addr, size } => write!(f, "unaligned {size}-byte access at {addr:#010x}"),
             MemFault::ReadOnly { addr } => write!(f, "write to read-only memory at {addr:#010x}"),
-            MemFault::NotExecutable { addr } => write!(f, "instruction fetch from non-executable memory at {addr:#010x}"),
+            MemFault::NotExecutable { addr } => {
+                write!(f, "instruction fetch from non-executable memory at {addr:#010x}")
+            }
         }
     }
 }
@@ -139,6 +141,7 @@ impl Memory {
     /// [`Perm::ReadWrite`]) as long as they are mapped, and no Rust reference
     /// to them may be used while the simulator runs (host functions may use
     /// them: the simulator only touches the bytes while executing an instruction).
+    #[allow(unsafe_code)]
     pub unsafe fn map_host(&mut self, name: &str, addr: usize, len: usize, perm: Perm) -> Result<(), String> {
         let base = u32::try_from(addr).map_err(|_| format!("region {name} at {addr:#x} is beyond 32 bits"))?;
         self.add(Region { name: name.to_string(), base, backing: Backing::Host(len), perm })
@@ -260,6 +263,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(unsafe_code)]
     fn host_memory_is_shared() {
         let mut buf = vec![1u8, 2, 3, 4, 5, 6, 7, 8];
         let addr = buf.as_mut_ptr() as usize;

@@ -10,6 +10,7 @@
 //! fresh simulator (calls nest: a helper may run another native function).
 //! A simulator error is printed on standard error and the call fails (the
 //! runtime raises its "native code failed" error).
+#![allow(unsafe_code)]
 
 use std::boxed::Box;
 use std::string::String;
@@ -73,9 +74,14 @@ impl NativeSupport for SimSupport {
     }
 }
 
-/// The runtime's memory map for the call with context block `ctx`.
+/// The runtime's memory map for the call with context block `ctx`, which
+/// must be the block of the `NativeCode::call` in progress on this thread,
+/// with no helper running.
 fn memory_of(ctx: *mut NativeCtx) -> Option<NativeMemory> {
-    with_vm(ctx, |c, vm| vm.native_memory(c))
+    // SAFETY: both callers pass the block given to `SimCode::call`, from that
+    // call: before the simulation starts, or from a host function after the
+    // helper it ran has returned.
+    unsafe { with_vm(ctx, |c, vm| vm.native_memory(c)) }
 }
 
 /// Maps the runtime's memory (and the code and a stack) into `sim`.

@@ -22,6 +22,9 @@ use ferropy_xtensa_sim::runtime::{SimSupport, XTENSA, XTENSAWIN};
 /// simulator.
 const WORD_SIZE_DEPENDENT: [&str; 4] = ["viper_cast_int.py", "viper_int.py", "viper_ptr32.py", "viper_wraparound.py"];
 
+/// Builds one VM configuration.
+type MakeConfig = fn() -> VmConfig;
+
 fn run(path: &std::path::Path, support: &'static SimSupport, config: VmConfig) -> String {
     run_with(path, Some(support), config, None)
 }
@@ -69,7 +72,7 @@ fn native_suite_runs_on_simulated_xtensa() {
     let mut failures = Vec::new();
     let stress = || VmConfig { heap: HeapChoice::Arena(64 * 1024), gc_stress: true, ..VmConfig::default() };
     let host = || VmConfig { heap: HeapChoice::Host(HostGcConfig::default()), ..VmConfig::default() };
-    let configs: [(&str, fn() -> VmConfig); 3] = [("default", VmConfig::default), ("gc-stress", stress), ("host", host)];
+    let configs: [(&str, MakeConfig); 3] = [("default", VmConfig::default), ("gc-stress", stress), ("host", host)];
     for (arch, support) in [("xtensa", &XTENSA), ("xtensawin", &XTENSAWIN)] {
         for path in &paths {
             let expected = std::fs::read_to_string(path.with_extension("exp")).unwrap_or_default();

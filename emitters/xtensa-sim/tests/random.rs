@@ -43,10 +43,7 @@ fn sim_vs_interpreter<V: Variant>(seed: u64) {
         let want = expected_buffer(V::ABI, &ops, &initial);
         if got != want {
             let at = got.iter().zip(&want).position(|(a, b)| a != b).unwrap_or(0);
-            panic!(
-                "program {k} differs at byte {at}: {ops:#?}\n{}",
-                ferropy_emit_xtensa::disasm::listing_text(&code)
-            );
+            panic!("program {k} differs at byte {at}: {ops:#?}\n{}", ferropy_emit_xtensa::disasm::listing_text(&code));
         }
     }
 }
@@ -107,10 +104,7 @@ fn qemu_vs_sim<V: Variant>(seed: u64, cpu: &str) {
     // qemu-user refuses (exit status 1, no message) a file without execute permission.
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let out = Command::new(qemu()).args(["-cpu", cpu]).arg(&path).output().unwrap_or_else(|e| {
-        panic!(
-            "cannot run {} ({e}): install it with `apt-get install -y qemu-user` or set FERROPY_QEMU_XTENSA",
-            qemu()
-        )
+        panic!("cannot run {} ({e}): install it with `apt-get install -y qemu-user` or set FERROPY_QEMU_XTENSA", qemu())
     });
     assert!(out.status.success(), "qemu failed: {:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
     let len = common::BUF;

@@ -44,18 +44,30 @@ pub fn listing(code: &[u8], base: u32) -> Vec<Line> {
         match Insn::decode(&code[at..]) {
             Some(insn) => {
                 let len = insn.len();
-                lines.push(Line { offset: at, bytes: code[at..at + len].to_vec(), text: format!("{}", insn.display(pc)) });
+                lines.push(Line {
+                    offset: at,
+                    bytes: code[at..at + len].to_vec(),
+                    text: format!("{}", insn.display(pc)),
+                });
                 at += len;
                 if let (Insn::Call0 { .. }, Some(t)) = (insn, insn.target(pc)) {
                     let pad = t.wrapping_sub(pc.wrapping_add(3)) as usize;
                     if pad > 0 && pad < 4 && at + pad <= code.len() {
-                        lines.push(Line { offset: at, bytes: code[at..at + pad].to_vec(), text: format!(".skip {pad}") });
+                        lines.push(Line {
+                            offset: at,
+                            bytes: code[at..at + pad].to_vec(),
+                            text: format!(".skip {pad}"),
+                        });
                         at += pad;
                     }
                 }
             }
             None => {
-                lines.push(Line { offset: at, bytes: alloc::vec![code[at]], text: format!(".byte 0x{:02x}", code[at]) });
+                lines.push(Line {
+                    offset: at,
+                    bytes: alloc::vec![code[at]],
+                    text: format!(".byte 0x{:02x}", code[at]),
+                });
                 at += 1;
             }
         }

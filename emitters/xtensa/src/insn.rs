@@ -369,7 +369,8 @@ pub fn fits_movi(imm: i64) -> bool {
 }
 
 impl Insn {
-    /// Length in bytes (2 for the narrow forms, else 3).
+    /// Length in bytes (2 for the narrow forms, else 3; never empty).
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         match self {
             Insn::AddN { .. }
@@ -538,7 +539,7 @@ impl Insn {
     pub fn decode(bytes: &[u8]) -> Option<Insn> {
         let b0 = u32::from(*bytes.first()?);
         let op0 = b0 & 0xF;
-        let narrow = op0 >= 8 && op0 <= 0xD;
+        let narrow = (8..=0xD).contains(&op0);
         let w = if narrow {
             b0 | u32::from(*bytes.get(1)?) << 8
         } else {
@@ -759,6 +760,9 @@ mod tests {
         assert_eq!(Insn::decode(&[0xFF, 0xFF, 0xFF]), None);
         assert_eq!(Insn::decode(&[0x40]), None);
         assert_eq!(Insn::decode(&[]), None);
-        assert_eq!(Insn::B { cond: BCond::Geu, s: Reg::A2, t: Reg::A3, rel: 8 }.display(0x10).to_string(), "bgeu a2, a3, 0x1c");
+        assert_eq!(
+            Insn::B { cond: BCond::Geu, s: Reg::A2, t: Reg::A3, rel: 8 }.display(0x10).to_string(),
+            "bgeu a2, a3, 0x1c"
+        );
     }
 }

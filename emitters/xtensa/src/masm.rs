@@ -238,7 +238,9 @@ impl<V: Variant> XtensaAsm<V> {
                     return dst;
                 }
                 // Constant loads into other registers read nothing.
-                Item::Insn(Insn::MoviN { s: r, .. }) | Item::Insn(Insn::Movi { t: r, .. }) | Item::Const { t: r, .. }
+                Item::Insn(Insn::MoviN { s: r, .. })
+                | Item::Insn(Insn::Movi { t: r, .. })
+                | Item::Const { t: r, .. }
                     if r != dst =>
                 {
                     written |= 1 << r.num();

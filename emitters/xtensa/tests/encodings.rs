@@ -57,7 +57,8 @@ fn imms(rng: &mut Lcg, lo: i32, hi: i32, step: i32) -> Vec<i32> {
 fn samples() -> Vec<(Insn, bool)> {
     let mut rng = Lcg(0x5eed);
     let mut v = Vec::new();
-    let mut add = |i: Insn| v.push((i, matches!(i, Insn::Entry { .. } | Insn::Callx8 { .. } | Insn::Retw | Insn::RetwN)));
+    let mut add =
+        |i: Insn| v.push((i, matches!(i, Insn::Entry { .. } | Insn::Callx8 { .. } | Insn::Retw | Insn::RetwN)));
     for a in 0..16 {
         for b in 0..16 {
             let c = (a * 7 + b * 3 + 1) % 16;
@@ -78,7 +79,9 @@ fn samples() -> Vec<(Insn, bool)> {
             for sa in [0, 1, 15, rng.range(0, 15) as u32] {
                 add(Insn::Srli { r: r(a), t: r(b), sa });
             }
-            for (shift, bits) in [(0, 1), (0, 16), (31, 1), (16, 16), (rng.range(0, 31) as u32, rng.range(1, 16) as u32)] {
+            for (shift, bits) in
+                [(0, 1), (0, 16), (31, 1), (16, 16), (rng.range(0, 31) as u32, rng.range(1, 16) as u32)]
+            {
                 add(Insn::Extui { r: r(a), t: r(b), shift, bits });
             }
             for op in MEMS {
@@ -148,8 +151,8 @@ fn samples() -> Vec<(Insn, bool)> {
 struct Norm(String, Vec<String>);
 
 const TARGET_OPS: [&str; 18] = [
-    "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "bltz", "bgez", "beqz.n", "bnez.n", "j", "call0", "l32r",
-    "loop", "loopnez", "loopgtz",
+    "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "bltz", "bgez", "beqz.n", "bnez.n", "j", "call0",
+    "l32r", "loop", "loopnez", "loopgtz",
 ];
 
 fn parse_num(s: &str, bare_hex: bool) -> Option<u32> {

@@ -37,7 +37,11 @@ pub fn program(abi: Abi, functions: &[Vec<u8>], buffers: &[Vec<u8>]) -> Result<V
         items.push(Item::Const { t: Reg::A9, value: offset });
         items.push(Item::Insn(Insn::AddN { r: arg, s: arg, t: Reg::A9 }));
         items.push(Item::LabelAddr { dst: Reg::A8, label: func(i) });
-        items.push(Item::Insn(if abi == Abi::Call0 { Insn::Callx0 { s: Reg::A8 } } else { Insn::Callx8 { s: Reg::A8 } }));
+        items.push(Item::Insn(if abi == Abi::Call0 {
+            Insn::Callx0 { s: Reg::A8 }
+        } else {
+            Insn::Callx8 { s: Reg::A8 }
+        }));
     }
     items.push(Item::LabelAddr { dst: Reg::A3, label: bufs });
     items.push(Item::Const { t: Reg::A4, value: (n * buf_len) as u32 });
