@@ -31,6 +31,13 @@ if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
 fi
 cargo test -p ferropy-bytecode -p ferropy-runtime --target i686-unknown-linux-gnu
 
+step "Cortex-M firmware: target, QEMU, format and lints (tests/cortex_m.rs runs it)"
+rustup target list --installed | grep -q '^thumbv7em-none-eabihf$' || rustup target add thumbv7em-none-eabihf
+if ! command -v qemu-system-arm >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends qemu-system-arm
+fi
+(cd ports/cortex-m && cargo fmt -- --check && CARGO_TARGET_DIR=../../target/cortex-m cargo clippy --release -- -D warnings)
+
 step "unit, golden, end-to-end and doc tests (the C example is built with gcc by capi/tests)"
 cargo test --workspace
 

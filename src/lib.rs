@@ -3,7 +3,13 @@
 //! This facade crate re-exports the pieces a host program needs, and holds the
 //! `ferropy` command's implementation (`cli`) and the `ferropy-cross` compiler's
 //! (`cross`), both with the `std` feature.
+//!
+//! Without the `std` feature (for firmware) it offers the re-exports, [`run`]
+//! and the frozen modules.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
+
+extern crate alloc;
 
 pub use ferropy_bytecode as bytecode;
 pub use ferropy_frontend as frontend;

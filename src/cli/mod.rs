@@ -19,8 +19,10 @@ Options:
 --version : print version information
 --dis : print the disassembly of every code object instead of running
 --dis-native : print every @native/@viper function (or, with -X emit=native,
-  every function) as x86-64 assembly with its size, instead of running
--march=<arch> : with --dis-native, compile for x64, xtensa or xtensawin
+  every function) as assembly with its size, instead of running
+-march=<arch> : emit native code for <arch> (x64, armv6m, armv7m, armv7em,
+  armv7emsp, armv7emdp, xtensa, xtensawin); only with --dis, --dis-native or
+  -X compile-only
 -i : enter the REPL after running
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose
@@ -56,7 +58,7 @@ pub fn main(argv: &[String]) -> i32 {
         return compile_only(&args, emitter);
     }
     if args.march.is_some() {
-        eprintln!("ferropy: -march= only applies to --dis-native");
+        eprintln!("ferropy: -march= can only be used with --dis, --dis-native or -X compile-only");
         return 2;
     }
     let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
@@ -126,21 +128,15 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    // `-march=` picks the emitter of another architecture (for `--dis-native`).
-    let (native, arch_code) = match &args.march {
-        None => (crate::native::host_emitters(), ferropy_bytecode::mpy::arch::X64),
-        Some(name) => {
-            let arch = crate::cross::arch::parse_arch(name).ok();
-            match arch.and_then(|a| crate::cross::native_factory(a).map(|f| (f, a.mpy_code()))) {
-                Some((factory, code)) => (Some(factory), code),
-                None => {
-                    eprintln!("ferropy: no native emitter for -march={name}");
-                    return 2;
-                }
-            }
-        }
+    let options = CompileOptions {
+        opt_level: args.opt_level,
+        emitter,
+        native: match args.march {
+            Some(arch) => crate::cross::native_factory(arch),
+            None => crate::native::host_emitters(),
+        },
+        ..CompileOptions::default()
     };
-    let options = CompileOptions { opt_level: args.opt_level, emitter, native, ..CompileOptions::default() };
     let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {
         Ok(m) => m,
         Err(e) => {
@@ -159,7 +155,8 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         let _ = out.write_all(text.as_bytes());
     }
     if args.dis_native {
-        let text = crate::native::native_listing_for(&module, arch_code);
+        let arch = args.march.unwrap_or(crate::cross::arch::Arch::X64);
+        let text = crate::native::native_listing_for(&module, arch);
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
     0

@@ -64,15 +64,22 @@ Implementation specific options:
     )
 }
 
-/// The native emitter factory for `arch`, when ferropy has one.
-///
-/// None exists yet: native and viper code (from `-X emit=` or decorators) is refused
-/// with an error naming the architecture. This is where native back ends plug in.
+/// The native emitter factory for `arch`, when ferropy has one (x86-64, the
+/// ARM Thumb architectures and Xtensa); for the others native and viper code (from `-X
+/// emit=` or decorators) is refused with an error naming the architecture.
+/// This is where native back ends plug in.
 pub fn native_factory(arch: Arch) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
+    use ferropy_emit_native::Factory;
+    use ferropy_emit_thumb as thumb;
     match arch {
-        Arch::X64 => Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new())),
-        Arch::Xtensa => Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_xtensa::XtensaCall0Asm>::new())),
-        Arch::Xtensawin => Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_xtensa::XtensaWinAsm>::new())),
+        Arch::X64 => Some(Arc::new(Factory::<ferropy_emit_x64::X64Asm>::new())),
+        Arch::Armv6m => Some(Arc::new(Factory::<thumb::Armv6mAsm>::new())),
+        Arch::Armv7m => Some(Arc::new(Factory::<thumb::Armv7mAsm>::new())),
+        Arch::Armv7em => Some(Arc::new(Factory::<thumb::Armv7emAsm>::new())),
+        Arch::Armv7emsp => Some(Arc::new(Factory::<thumb::Armv7emspAsm>::new())),
+        Arch::Armv7emdp => Some(Arc::new(Factory::<thumb::Armv7emdpAsm>::new())),
+        Arch::Xtensa => Some(Arc::new(Factory::<ferropy_emit_xtensa::XtensaCall0Asm>::new())),
+        Arch::Xtensawin => Some(Arc::new(Factory::<ferropy_emit_xtensa::XtensaWinAsm>::new())),
         _ => None,
     }
 }
@@ -297,13 +304,13 @@ mod tests {
 
     #[test]
     fn native_code_is_refused_with_the_arch_named() {
-        let err = compile_options(&args_for(&["-march=armv7m", "-X", "emit=native"])).unwrap_err();
-        assert!(err.message().contains("'armv7m'"), "{}", err.message());
+        let err = compile_options(&args_for(&["-march=rv32imc", "-X", "emit=native"])).unwrap_err();
+        assert!(err.message().contains("'rv32imc'"), "{}", err.message());
         let src = b"@micropython.native\ndef f():\n    pass\n";
         let err = compile_source(src, "n.py", &args_for(&[])).unwrap_err();
         assert!(err.message().ends_with("SyntaxError: invalid arch\n"), "{}", err.message());
-        let err = compile_source(src, "n.py", &args_for(&["-march=armv7m"])).unwrap_err();
-        assert!(err.message().contains("no native emitter for 'armv7m'"), "{}", err.message());
+        let err = compile_source(src, "n.py", &args_for(&["-march=rv32imc"])).unwrap_err();
+        assert!(err.message().contains("no native emitter for 'rv32imc'"), "{}", err.message());
         let mpy = compile_source(src, "n.py", &args_for(&["-march=x64"])).expect("x64 native code");
         let f = mpy.root.children.first().expect("f");
         assert_eq!(f.kind, ferropy_bytecode::code::CodeKind::Native);

@@ -46,6 +46,12 @@ impl CodeBuffer {
         &self.bytes
     }
 
+    /// The code emitted so far, for patching fields whose value became known
+    /// later without a label (an ISA's literal pools).
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.bytes
+    }
+
     /// The current offset (where the next byte goes).
     pub fn offset(&self) -> usize {
         self.bytes.len()
@@ -186,6 +192,14 @@ mod tests {
         let mut other = CodeBuffer::new();
         other.bind(Label(7));
         assert_eq!(other.error(), Some(AsmError::UnknownLabel(7)));
+    }
+
+    #[test]
+    fn bytes_can_be_patched_in_place() {
+        let mut buf = CodeBuffer::new();
+        buf.put_u16_le(0x1234);
+        buf.bytes_mut()[1] = 0xAB;
+        assert_eq!(buf.bytes(), [0x34, 0xAB]);
     }
 
     #[test]

@@ -1,9 +1,35 @@
 //! Word storage owned by the heap: either an owned, growable `Vec<u32>` (hosts,
 //! tests) or a `&'static mut [u32]` region handed over by an embedder.
+//!
+//! Owned storage comes from the allocator's zeroed allocation (`calloc`): on
+//! hosts a large one is fresh pages that cost no memory until first touched,
+//! so an idle VM's resident size does not include its whole heap. That call
+//! is the only `unsafe` of this module.
+#![allow(unsafe_code)]
 
 use alloc::vec::Vec;
 
 use super::AllocError;
+
+/// A vector of `len` zero words with room for `capacity` (>= `len`), all of
+/// it zeroed by the allocator.
+fn zeroed_words(len: usize, capacity: usize) -> Result<Vec<u32>, AllocError> {
+    debug_assert!(capacity >= len);
+    if capacity == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = core::alloc::Layout::array::<u32>(capacity).map_err(|_| AllocError::OutOfMemory)?;
+    // SAFETY: `layout` has a non-zero size (capacity > 0 words of 4 bytes).
+    let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) }.cast::<u32>();
+    if ptr.is_null() {
+        return Err(AllocError::OutOfMemory);
+    }
+    // SAFETY: `ptr` comes from the global allocator with the layout of
+    // `capacity` u32s (what `Vec<u32>` with that capacity uses), it is
+    // non-null and aligned, and all its bytes are zero, which is a valid
+    // `u32`, so the first `len <= capacity` elements are initialised.
+    Ok(unsafe { Vec::from_raw_parts(ptr, len, capacity) })
+}
 
 /// Storage for 32-bit words.
 #[derive(Debug)]
@@ -17,21 +43,17 @@ pub enum Backing {
 impl Backing {
     /// `len` zeroed words from the global allocator, or `Err` if they can't be had.
     pub fn owned_zeroed(len: usize) -> Result<Backing, AllocError> {
-        let mut words = Vec::new();
-        words.try_reserve_exact(len).map_err(|_| AllocError::OutOfMemory)?;
-        words.resize(len, 0);
-        Ok(Backing::Owned(words))
+        zeroed_words(len, len).map(Backing::Owned)
     }
 
     /// `len` zeroed words with room reserved for `capacity` words (best effort:
     /// if that much address space can't be had, only `len`). Reserving before
     /// the first write means the words are never copied to make room.
     pub fn owned_zeroed_with_capacity(len: usize, capacity: usize) -> Result<Backing, AllocError> {
-        let mut words = Vec::new();
-        if words.try_reserve_exact(capacity.max(len)).is_err() {
-            words.try_reserve_exact(len).map_err(|_| AllocError::OutOfMemory)?;
-        }
-        words.resize(len, 0);
+        let words = match zeroed_words(len, capacity.max(len)) {
+            Ok(words) => words,
+            Err(_) => zeroed_words(len, len)?,
+        };
         Ok(Backing::Owned(words))
     }
 

@@ -8,7 +8,7 @@
 //! registers, and treats each one that looks like a live heap reference as a
 //! root. Interior references are not recognised: keep the `Obj` itself around.
 //!
-//! Register spilling is implemented for x86-64 and x86; on other architectures
+//! Register spilling is implemented for x86-64, x86 and 32-bit Arm; on other architectures
 //! only memory is scanned (values the compiler keeps solely in callee-saved
 //! registers would be missed there: root such values precisely).
 //!
@@ -79,7 +79,9 @@ fn run_in_deeper_frame<R>(f: impl FnOnce(StackTop) -> R, top: StackTop) -> R {
 const SAVED_REGS: usize = 6;
 #[cfg(target_arch = "x86")]
 const SAVED_REGS: usize = 4;
-#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
+#[cfg(target_arch = "arm")]
+const SAVED_REGS: usize = 8;
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86", target_arch = "arm")))]
 const SAVED_REGS: usize = 0;
 
 /// Copies the callee-saved registers into an array.
@@ -113,6 +115,25 @@ fn spill_registers() -> [usize; SAVED_REGS] {
             "mov [{p} + 4], ebp",
             "mov [{p} + 8], esi",
             "mov [{p} + 12], edi",
+            p = in(reg) regs.as_mut_ptr(),
+            options(nostack, preserves_flags),
+        );
+    }
+    #[cfg(target_arch = "arm")]
+    // SAFETY: the assembly only stores r4-r11 into the eight `usize` slots of
+    // `regs`, which the pointer operand addresses and which are live and
+    // writable; the stores leave the pointer register, the stack and the flags
+    // unchanged. (r7 may be the frame pointer: reading it is fine.)
+    unsafe {
+        core::arch::asm!(
+            "str r4, [{p}]",
+            "str r5, [{p}, #4]",
+            "str r6, [{p}, #8]",
+            "str r7, [{p}, #12]",
+            "str r8, [{p}, #16]",
+            "str r9, [{p}, #20]",
+            "str r10, [{p}, #24]",
+            "str r11, [{p}, #28]",
             p = in(reg) regs.as_mut_ptr(),
             options(nostack, preserves_flags),
         );

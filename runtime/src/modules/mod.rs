@@ -142,6 +142,8 @@ pub struct SystemState {
     /// Modules `import` may load (`None`: any). A name is allowed when it or
     /// one of its parent packages is listed; others raise ImportError.
     pub import_allow: Option<alloc::vec::Vec<alloc::string::String>>,
+    /// `sys.platform`, from [`crate::vm::VmConfig::platform`].
+    pub platform: &'static str,
 }
 
 impl SystemState {
@@ -159,6 +161,7 @@ impl SystemState {
             emitter: None,
             frozen: &[],
             import_allow: None,
+            platform: "linux",
         }
     }
 

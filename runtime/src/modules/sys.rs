@@ -28,7 +28,7 @@ pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
     vm.set_global(g, "path", path)?;
     let modules = vm.st.modules;
     vm.set_global(g, "modules", modules)?;
-    let v = vm.qstr_obj("linux")?;
+    let v = vm.qstr_obj(vm.st.sys.platform)?;
     vm.set_global(g, "platform", v)?;
     let v = vm.qstr_obj("little")?;
     vm.set_global(g, "byteorder", v)?;

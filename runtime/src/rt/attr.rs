@@ -224,6 +224,8 @@ impl Vm {
                 return Ok(Some(self.new_tuple(&[object])?));
             }
             if self.name_is(name, "__dict__") && self.is_user_class(obj) {
+                // The caller may add properties through the dict itself.
+                self.st.special_store_added_late = true;
                 return Ok(Some(self.get(obj, 3)));
             }
             if let (true, Some(id)) = (self.name_is(name, "__dict__"), obj.builtin_type_id()) {
@@ -307,6 +309,9 @@ impl Vm {
     pub fn store_attr(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
         if !self.is_user_class(obj) && self.is_user_class(self.type_of(obj)) {
             let t = self.type_of(obj);
+            if !self.class_has_special_store(t) {
+                return self.store_instance_dict(obj, name, value);
+            }
             let hook = self.intern(if value.is_null() { "__delattr__" } else { "__setattr__" })?;
             if let Some((f, None)) = self.class_lookup(t, hook, 0)? {
                 let n = Obj::from_qstr(name).unwrap_or(Obj::NONE);
@@ -332,9 +337,13 @@ impl Vm {
             }
             self.get(obj, 1)
         } else if self.is_user_class(obj) {
+            types::class::note_class_attr_store(self, key, value)?;
             self.get(obj, 3)
         } else if self.is_user_class(self.type_of(obj)) {
             let t = self.type_of(obj);
+            if !self.class_has_special_store(t) {
+                return self.store_instance_dict(obj, name, value);
+            }
             if let Some((found, None)) = self.class_lookup(t, name, 0)? {
                 if self.type_of(found) == types::type_obj(ids::PROPERTY) {
                     // Slot 2 is the setter, slot 3 the deleter.
@@ -364,6 +373,20 @@ impl Vm {
         } else {
             Obj::NULL
         };
+        self.store_in_dict(obj, name, target, value)
+    }
+
+    /// `obj.name = value` into the attribute dict of `obj`, an instance of a
+    /// user class (NULL = delete).
+    fn store_instance_dict(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
+        let target = self.get(obj, 1);
+        self.store_in_dict(obj, name, target, value)
+    }
+
+    /// Stores `value` (NULL = delete) under `name` in `target`, the attribute
+    /// dict of `obj`; AttributeError if `target` is not a dict.
+    fn store_in_dict(&mut self, obj: Obj, name: Qstr, target: Obj, value: Obj) -> PyResult<()> {
+        let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
         if !self.is_dict(target) {
             let attr = self.qstr_text(name);
             let msg = alloc::format!("'{}' object has no attribute '{attr}'", self.type_name(obj));

@@ -1,6 +1,7 @@
 //! `type` and user classes.
 //!
-//! Class layout: `[type(type), name qstr, bases tuple, locals dict, native base id]`.
+//! Class layout: `[type(type), name qstr, bases tuple, locals dict, native base id,
+//! flags]` (flags: [`CLASS_SPECIAL_STORE`]).
 //! Instance layout: `[class, attribute dict, ...]`; instances of classes derived
 //! from an exception carry the exception words too (`[class, dict, args, traceback]`).
 
@@ -44,6 +45,54 @@ fn type_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Ob
     }
 }
 
+/// Word of a class holding its flags (a small int).
+pub const CLASS_FLAGS: usize = 5;
+/// Class flag: storing an attribute on an instance may run Python code — the
+/// class or a base defines `__setattr__`/`__delattr__`, a property or a
+/// descriptor with `__set__`/`__delete__` (MicroPython's "special accessors"
+/// flag). Without it, an instance attribute store goes straight to the
+/// instance's dict.
+pub const CLASS_SPECIAL_STORE: i32 = 1;
+
+/// True if namespace entry `key: value` makes instance stores special.
+fn is_special_store_entry(vm: &mut Vm, key: Obj, value: Obj) -> PyResult<bool> {
+    if let Some(name) = vm.str_text(key) {
+        if name == "__setattr__" || name == "__delattr__" {
+            return Ok(true);
+        }
+    }
+    if vm.type_of(value) == super::type_obj(ids::PROPERTY) {
+        return Ok(true);
+    }
+    Ok(vm.descriptor_method(value, "__set__")?.is_some() || vm.descriptor_method(value, "__delete__")?.is_some())
+}
+
+/// The flags of a new class with these bases and namespace.
+fn class_flags(vm: &mut Vm, bases: Obj, locals: Obj) -> PyResult<i32> {
+    let mut flags = 0;
+    for b in vm.tuple_items(bases) {
+        if vm.is_user_class(b) {
+            flags |= vm.get(b, CLASS_FLAGS).small_int_value().unwrap_or(CLASS_SPECIAL_STORE);
+        }
+    }
+    for (k, v) in vm.dict_entries(locals) {
+        if is_special_store_entry(vm, k, v)? {
+            flags |= CLASS_SPECIAL_STORE;
+        }
+    }
+    Ok(flags)
+}
+
+/// Records that `value` was stored as attribute `key` of an existing user
+/// class: if that makes instance stores special, every class is treated as
+/// special from now on (subclasses created earlier inherited the old flags).
+pub fn note_class_attr_store(vm: &mut Vm, key: Obj, value: Obj) -> PyResult<()> {
+    if !vm.st.special_store_added_late && !value.is_null() && is_special_store_entry(vm, key, value)? {
+        vm.st.special_store_added_late = true;
+    }
+    Ok(())
+}
+
 /// Creates a class object.
 pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Obj> {
     let mut native = ids::OBJECT;
@@ -80,12 +129,14 @@ pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Ob
             vm.dict_store(locals, key, w)?;
         }
     }
-    let c = vm.alloc(5)?;
+    let flags = class_flags(vm, bases, locals)?;
+    let c = vm.alloc(6)?;
     vm.set(c, 0, super::type_obj(ids::TYPE));
     vm.set(c, 1, name);
     vm.set(c, 2, bases);
     vm.set(c, 3, locals);
     vm.set(c, 4, Obj::from_small_int(native as i32).unwrap_or(Obj::NONE));
+    vm.set(c, CLASS_FLAGS, Obj::from_small_int(flags).unwrap_or(Obj::NONE));
     vm.root(c);
     // Descriptors in the namespace learn their owner and name: `__set_name__(cls, name)`.
     for (k, v) in vm.dict_entries(locals) {
@@ -97,6 +148,14 @@ pub fn new_class(vm: &mut Vm, name: Obj, bases: Obj, locals: Obj) -> PyResult<Ob
 }
 
 impl Vm {
+    /// True if storing an attribute on an instance of user class `cls` may have
+    /// to run Python code (see [`CLASS_SPECIAL_STORE`]).
+    #[inline]
+    pub fn class_has_special_store(&self, cls: Obj) -> bool {
+        self.st.special_store_added_late
+            || self.get(cls, CLASS_FLAGS).small_int_value().is_none_or(|f| f & CLASS_SPECIAL_STORE != 0)
+    }
+
     /// The built-in type a user class derives its representation from.
     pub fn class_native_base(&self, cls: Obj) -> u32 {
         if !self.is_user_class(cls) {

@@ -151,6 +151,15 @@ enum Lookup {
     Remove,
 }
 
+/// Entries of the per-VM map lookup cache.
+pub const MAP_CACHE_SIZE: usize = 128;
+
+/// The cache entry of interned-string key `key`.
+#[inline]
+fn map_cache_index(key: Obj) -> usize {
+    (key.raw() >> 3) as usize % MAP_CACHE_SIZE
+}
+
 impl Vm {
     /// True for dicts.
     pub fn is_dict(&self, o: Obj) -> bool {
@@ -326,6 +335,24 @@ impl Vm {
                 _ => return Ok(None),
             }
         }
+        // Interned-string keys: try the slot where this key was last found in
+        // any dict (attribute and global lookups hit it almost always).
+        let cache = key.is_qstr().then(|| map_cache_index(key));
+        if let (Some(i), false) = (cache, matches!(kind, Lookup::Remove)) {
+            let pos = usize::from(self.st.map_cache[i]) % self.get_usize(d, 2);
+            if self.get(self.get(d, 3), 2 * pos) == key {
+                return Ok(Some(pos));
+            }
+        }
+        let found = self.map_probe(d, key, kind)?;
+        if let (Some(i), Some(pos)) = (cache, found) {
+            self.st.map_cache[i] = pos as u8;
+        }
+        Ok(found)
+    }
+
+    /// The hashed search of [`Vm::map_lookup`].
+    fn map_probe(&mut self, d: Obj, key: Obj, kind: Lookup) -> PyResult<Option<usize>> {
         let hash = self.key_hash(key)?;
         let mut alloc = self.get_usize(d, 2);
         let mut pos = hash % alloc;

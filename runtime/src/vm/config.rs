@@ -46,6 +46,9 @@ pub struct VmConfig {
     /// Frozen modules, imported through the `.frozen` entry of `sys.path`
     /// without touching the host's files (empty by default).
     pub frozen: FrozenModules,
+    /// `sys.platform`: `"linux"` by default (as MicroPython's unix port); a
+    /// board names itself.
+    pub platform: &'static str,
 }
 
 impl Default for VmConfig {
@@ -57,6 +60,7 @@ impl Default for VmConfig {
             gc_stress: false,
             frozen: &[],
             native: None,
+            platform: "linux",
         }
     }
 }

@@ -63,6 +63,13 @@ pub struct VmState {
     pub native_stack_base: usize,
     /// Nested native calls.
     pub native_calls: usize,
+    /// Set once a class got a property, descriptor or `__setattr__`/`__delattr__`
+    /// after its creation (or its `__dict__` was handed out): from then on every
+    /// attribute store takes the general path (see `Vm::class_has_special_store`).
+    pub special_store_added_late: bool,
+    /// Last slot at which each interned-string key was found in any dict,
+    /// indexed by the key (see `types::dict`, MicroPython's map lookup cache).
+    pub map_cache: [u8; crate::types::dict::MAP_CACHE_SIZE],
     /// Slot vectors of returned frames, reused by the next calls (no
     /// allocation per call in steady state).
     pub(crate) spare_slots: Vec<(Vec<Obj>, Vec<usize>)>,
@@ -145,6 +152,8 @@ impl Vm {
             native_op: 0,
             native_stack_base: 0,
             native_calls: 0,
+            special_store_added_late: false,
+            map_cache: [0; crate::types::dict::MAP_CACHE_SIZE],
             spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,
@@ -157,6 +166,7 @@ impl Vm {
             ext: None,
         };
         st.sys.frozen = config.frozen;
+        st.sys.platform = config.platform;
         let mut vm = Vm { heap, st };
         let me = vm.alloc(4).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
         vm.set(me, 0, crate::types::type_obj(ids::MEMORY_ERROR));

@@ -71,9 +71,8 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub dispatch: Label,
     exit: Label,
     pub stubs: Vec<Stub>,
-    /// Line entries: a label at the line's first instruction (resolved to an
-    /// offset when the code is finished, so assemblers that lay code out late
-    /// report exact offsets).
+    /// Line entries, at labels: an assembler may shorten its code when it
+    /// finishes, so offsets are only final in `Finished::labels`.
     lines: Vec<(Label, u32)>,
     /// Viper code: stack shuffles move the word slots too.
     viper: bool,
@@ -158,7 +157,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
     let lines = l
         .lines
         .iter()
-        .filter_map(|(label, line)| finished.labels.get(label.0 as usize).copied().flatten().map(|at| (at, *line)))
+        .filter_map(|&(label, line)| finished.labels.get(label.0 as usize).copied().flatten().map(|at| (at, line)))
         .collect();
     Ok(Lowered { code: finished.code, lines })
 }

@@ -1,0 +1,77 @@
+//! Frame layout of emitted Thumb functions (AAPCS: `sp` 8-byte aligned at calls).
+//!
+//! ARMv7-M:
+//! ```text
+//! [lr] [r11] ... [r4]              <- pushed by `push {r4-r11, lr}` (9 words)
+//! [slot n-1] ... [slot 0]          <- sp after the prologue (odd slot count)
+//! ```
+//! ARMv6-M (`push` reaches only `r0-r7` and `lr`):
+//! ```text
+//! [lr] [r7] [r6] [r5] [r4]         <- push {r4-r7, lr}
+//! [r8]                             <- mov r4, r8; push {r4}
+//! [slot n-1] ... [slot 0]          <- sp after the prologue (even slot count)
+//! ```
+//! Slot `i` is at `[sp + 4 * i]`.
+
+use crate::arch::Arch;
+use crate::regs::Reg;
+
+/// Bytes per stack slot.
+pub const SLOT_BYTES: usize = 4;
+
+/// Stack alignment required at calls.
+pub const STACK_ALIGN: usize = 8;
+
+/// Registers saved by `push` at entry on ARMv7-M (besides `lr`).
+pub const SAVED_V7M: [Reg; 8] = [Reg::R4, Reg::R5, Reg::R6, Reg::R7, Reg::R8, Reg::R9, Reg::R10, Reg::R11];
+
+/// Registers saved by the first `push` on ARMv6-M (besides `lr`).
+pub const SAVED_V6M: [Reg; 4] = [Reg::R4, Reg::R5, Reg::R6, Reg::R7];
+
+/// Words the prologue pushes (saved registers, `lr`, and on ARMv6-M the table copy).
+pub fn saved_words(arch: Arch) -> usize {
+    if arch.thumb2() {
+        SAVED_V7M.len() + 1
+    } else {
+        SAVED_V6M.len() + 2
+    }
+}
+
+/// Number of slots actually reserved for `n_slots` requested ones, so that
+/// the saved words and the slots together keep `sp` 8-byte aligned.
+pub fn reserved_slots(arch: Arch, n_slots: usize) -> usize {
+    if saved_words(arch) % 2 == 1 {
+        n_slots | 1
+    } else {
+        n_slots + (n_slots & 1)
+    }
+}
+
+/// Byte offset of slot `slot` from the stack pointer.
+pub fn slot_offset(slot: usize) -> usize {
+    slot.saturating_mul(SLOT_BYTES)
+}
+
+/// The register list bits of the saved registers (bit `n` for `rn`).
+pub fn reg_list(regs: &[Reg]) -> u16 {
+    regs.iter().fold(0, |m, r| m | 1 << r.num())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_keeps_calls_aligned() {
+        for arch in Arch::ALL {
+            for n in 0..10 {
+                let r = reserved_slots(arch, n);
+                assert!(r >= n && r <= n + 1);
+                let bytes = saved_words(arch) * 4 + r * SLOT_BYTES;
+                assert_eq!(bytes % STACK_ALIGN, 0, "{arch:?} n = {n}");
+            }
+        }
+        assert_eq!(slot_offset(3), 12);
+        assert_eq!(reg_list(&SAVED_V6M), 0xF0);
+    }
+}

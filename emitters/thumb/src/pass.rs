@@ -1,0 +1,786 @@
+//! One emission pass of [`ThumbAsm`](crate::ThumbAsm) over a function's operations.
+//!
+//! Every operation picks the shortest form its operands allow (16-bit forms for
+//! low registers and small immediates). A jump to a label not bound yet uses
+//! the long form (`b.w`/`b<c>.w` on ARMv7-M; `bl` as a long jump, behind an
+//! inverted 16-bit `b<c>` when conditional, on ARMv6-M, whose `lr` is saved by
+//! the prologue) unless the previous pass showed the short form reaches.
+//! Constants ARMv6-M cannot build in two instructions come from literal pools
+//! placed after unconditional jumps or, when a load would go out of reach,
+//! behind a branch.
+//!
+//! Code addresses (`label_addr`) carry the Thumb bit, so `jump_reg` and the
+//! runtime can branch to them with `bx`.
+
+use core::marker::PhantomData;
+
+use alloc::vec::Vec;
+
+use ferropy_emit_native::{AsmError, BinOp, Cond, Finished, Label, ShiftOp, Width};
+
+use crate::abi;
+use crate::arch::Target;
+use crate::asm::{fixup, modified_imm, patch, Cc, Dp16, Dp32, Encoder, MemOp, ShiftKind};
+use crate::regs::{self, Reg};
+
+/// The frame established by the prologue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Frame {
+    n_slots: usize,
+    reserved_bytes: u16,
+}
+
+/// What a later pass knows from the previous one: where each label and each
+/// operation's forward-branch decision ended up.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Hints {
+    /// Label offsets of the previous pass.
+    pub labels: Vec<Option<usize>>,
+    /// Offset of each operation's forward decision in the previous pass.
+    pub decisions: Vec<Option<usize>>,
+    /// Operations that must keep their long forms (a short form did not reach).
+    pub force_long: Vec<bool>,
+}
+
+/// A short forward form whose reach is checked after the pass.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ShortSite {
+    /// Offset of the instruction.
+    pub at: usize,
+    /// Its label.
+    pub label: Label,
+    /// Fix-up kind.
+    pub kind: u8,
+    /// The operation that chose it.
+    pub op: usize,
+}
+
+/// One emission pass over the operations of a function.
+#[derive(Clone, Debug)]
+pub(crate) struct Pass<T: Target> {
+    enc: Encoder,
+    frame: Option<Frame>,
+    entry: usize,
+    /// The last `set_cond` on ARMv7-M: its register, its condition and where
+    /// it ends (its flags are still valid there).
+    flags: Option<(Reg, Cc, usize)>,
+    /// The last `set_cond` on ARMv6-M: its register (0 or 1) and where it ends.
+    boolean: Option<(Reg, usize)>,
+    /// Offset of the last label bound.
+    last_bind: Option<usize>,
+    /// The previous pass's layout (none in the first pass: forward forms are long).
+    hints: Option<Hints>,
+    /// Index of the operation being emitted.
+    pub op: usize,
+    /// Offset of each operation's forward decision in this pass.
+    pub decisions: Vec<Option<usize>>,
+    /// Short forward forms chosen in this pass.
+    pub short: Vec<ShortSite>,
+    /// Labels created.
+    n_labels: u32,
+    _target: PhantomData<T>,
+}
+
+fn cond_code(cond: Cond) -> Cc {
+    match cond {
+        Cond::Eq => Cc::Eq,
+        Cond::Ne => Cc::Ne,
+        Cond::LtS => Cc::Lt,
+        Cond::LeS => Cc::Le,
+        Cond::GtS => Cc::Gt,
+        Cond::GeS => Cc::Ge,
+        Cond::LtU => Cc::Lo,
+        Cond::LeU => Cc::Ls,
+        Cond::GtU => Cc::Hi,
+        Cond::GeU => Cc::Hs,
+    }
+}
+
+fn mem_op(width: Width, load: bool) -> MemOp {
+    match (width, load) {
+        (Width::U8, true) => MemOp::Ldrb,
+        (Width::U16, true) => MemOp::Ldrh,
+        (Width::U32 | Width::Word, true) => MemOp::Ldr,
+        (Width::U8, false) => MemOp::Strb,
+        (Width::U16, false) => MemOp::Strh,
+        (Width::U32 | Width::Word, false) => MemOp::Str,
+    }
+}
+
+/// `v` as `hi << s + lo` with 8-bit `hi` and `lo`, for values above 16 bits.
+fn split_imm(v: u32) -> Option<(u8, u8, u8)> {
+    if v <= 0xFFFF {
+        return None;
+    }
+    let lo = v & 0xFF;
+    let rest = v - lo;
+    let s = rest.trailing_zeros();
+    (rest >> s <= 0xFF && s >= 8).then_some(((rest >> s) as u8, s as u8, lo as u8))
+}
+
+/// A low register other than those in `avoid` (ARMv6-M scratch, saved around use).
+fn low_scratch(avoid: &[Reg]) -> Reg {
+    [Reg::R0, Reg::R1, Reg::R2, Reg::R3].into_iter().find(|r| !avoid.contains(r)).unwrap_or(Reg::R3)
+}
+
+impl<T: Target> Pass<T> {
+    /// A new, empty pass, with the previous pass's layout if any.
+    pub fn new(hints: Option<Hints>) -> Self {
+        Pass {
+            enc: Encoder::new(T::ARCH),
+            frame: None,
+            entry: 0,
+            flags: None,
+            boolean: None,
+            last_bind: None,
+            hints,
+            op: 0,
+            decisions: Vec::new(),
+            short: Vec::new(),
+            n_labels: 0,
+            _target: PhantomData,
+        }
+    }
+
+    /// The code emitted so far (labels not yet resolved, pool not yet flushed).
+    pub fn code(&self) -> &[u8] {
+        self.enc.buf.bytes()
+    }
+
+    /// Decides whether a forward branch of this operation to `label` may use its
+    /// short form, whose reach is `reach` bytes (from the decision point, with a
+    /// margin for the instructions before the branch in the same operation).
+    fn forward_short(&mut self, label: Label, reach: i64) -> bool {
+        let here = self.enc.offset();
+        let op = self.op;
+        if self.decisions.len() <= op {
+            self.decisions.resize(op + 1, None);
+        }
+        self.decisions[op] = Some(here);
+        let Some(h) = &self.hints else { return false };
+        if h.force_long.get(op).copied().unwrap_or(false) {
+            return false;
+        }
+        let target = h.labels.get(label.0 as usize).copied().flatten();
+        let site = h.decisions.get(op).copied().flatten();
+        match (target, site) {
+            (Some(t), Some(s)) => (t as i64 - s as i64) < reach - 16 && t >= s,
+            _ => false,
+        }
+    }
+
+    fn note_short(&mut self, label: Label, kind: u8) {
+        let at = self.enc.offset();
+        self.short.push(ShortSite { at, label, kind, op: self.op });
+    }
+
+    fn v7(&self) -> bool {
+        T::ARCH.thumb2()
+    }
+
+    fn fail(&mut self, error: AsmError) {
+        self.enc.buf.fail(error);
+    }
+
+    /// Checks that every register is usable; remembers the error otherwise.
+    fn ok(&mut self, regs: &[Reg]) -> bool {
+        match regs.iter().find(|r| !r.usable(T::ARCH)) {
+            Some(r) => {
+                self.fail(AsmError::InvalidRegister(r.num() as u8));
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Starts an operation: lets the ARMv6-M literal pool out if it must.
+    fn start(&mut self) {
+        self.enc.pool_check(0);
+    }
+
+    /// ARMv6-M: a write to the table register is copied to its callee-saved copy.
+    fn wrote(&mut self, dst: Reg) {
+        if !self.v7() && dst == regs::FUN_TABLE {
+            self.enc.mov_rr(regs::TABLE_COPY, regs::FUN_TABLE);
+        }
+    }
+
+    /// `rd = v` with no checks (any valid or scratch register).
+    fn imm(&mut self, rd: Reg, v: u32) {
+        if rd.is_low() && v <= 0xFF {
+            self.enc.movs_imm8(rd, v as u8);
+        } else if self.v7() {
+            if let Some(m) = modified_imm(v) {
+                self.enc.mov_w_imm(rd, m);
+            } else if let Some(m) = modified_imm(!v) {
+                self.enc.mvn_w_imm(rd, m);
+            } else if let Some((hi, s, lo)) = split_imm(v).filter(|_| rd.is_low()) {
+                // Three 16-bit instructions beat `movw` + `movt`.
+                self.enc.movs_imm8(rd, hi);
+                self.enc.shift_imm16(ShiftKind::Lsl, rd, rd, s);
+                self.enc.addsub_imm8(false, rd, lo);
+            } else {
+                self.enc.movw(rd, v as u16);
+                if v > 0xFFFF {
+                    self.enc.movt(rd, (v >> 16) as u16);
+                }
+            }
+        } else if !v <= 0xFF {
+            self.enc.movs_imm8(rd, !v as u8);
+            self.enc.dp16(Dp16::Mvns, rd, rd);
+        } else if let Some(s) = (1..=24u8).find(|&s| v >> s <= 0xFF && (v >> s) << s == v) {
+            self.enc.movs_imm8(rd, (v >> s) as u8);
+            self.enc.shift_imm16(ShiftKind::Lsl, rd, rd, s);
+        } else {
+            self.enc.ldr_literal(rd, v);
+        }
+    }
+
+    /// Byte offset of stack slot `slot`, or `None` (error remembered).
+    fn slot_bytes(&mut self, slot: usize) -> Option<usize> {
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return None;
+        };
+        if slot >= frame.n_slots {
+            self.fail(AsmError::SlotOutOfRange(slot));
+            return None;
+        }
+        Some(abi::slot_offset(slot))
+    }
+
+    /// `ldr/str rt, [sp, #bytes]`.
+    fn slot_access(&mut self, load: bool, rt: Reg, slot: usize) {
+        let Some(bytes) = self.slot_bytes(slot) else { return };
+        if rt.is_low() && bytes <= 1020 {
+            self.enc.ldst_sp(load, rt, (bytes / 4) as u8);
+        } else if self.v7() && bytes <= 4095 {
+            let op = if load { MemOp::Ldr } else { MemOp::Str };
+            self.enc.ldst_imm12(op, rt, Reg::Sp, bytes as u16);
+        } else {
+            self.fail(AsmError::SlotOutOfRange(slot));
+        }
+    }
+
+    /// `op rt, [base, #bytes]` for any byte offset.
+    fn mem_imm(&mut self, op: MemOp, rt: Reg, base: Reg, bytes: i64) {
+        let size = op.log2();
+        let aligned = bytes & ((1 << size) - 1) == 0;
+        if rt.is_low() && base.is_low() && aligned && (0..=31 << size).contains(&bytes) {
+            self.enc.ldst_imm5(op, rt, base, (bytes >> size) as u8);
+            return;
+        }
+        let Ok(b32) = i32::try_from(bytes) else {
+            self.fail(AsmError::OffsetOutOfRange(bytes));
+            return;
+        };
+        if self.v7() {
+            if (0..=4095).contains(&b32) {
+                self.enc.ldst_imm12(op, rt, base, b32 as u16);
+            } else if (-255..0).contains(&b32) {
+                self.enc.ldst_neg8(op, rt, base, (-b32) as u8);
+            } else {
+                self.imm(regs::SCRATCH, b32 as u32);
+                self.enc.ldst_reg_w(op, rt, base, regs::SCRATCH, 0);
+            }
+        } else if op.is_load() && rt != base {
+            self.imm(rt, b32 as u32);
+            self.enc.ldst_reg16(op, rt, base, rt);
+        } else {
+            let s = low_scratch(&[rt, base]);
+            let bit = 1 << s.num();
+            self.enc.push16(bit, false);
+            self.imm(s, b32 as u32);
+            self.enc.ldst_reg16(op, rt, base, s);
+            self.enc.pop16(bit, false);
+        }
+    }
+
+    fn access(&mut self, width: Width, load: bool, rt: Reg, base: Reg, offset: i32) {
+        self.start();
+        if !self.ok(&[rt, base]) {
+            return;
+        }
+        let op = mem_op(width, load);
+        let bytes = i64::from(offset) << op.log2();
+        self.mem_imm(op, rt, base, bytes);
+        if load {
+            self.wrote(rt);
+        }
+    }
+
+    fn access_indexed(&mut self, width: Width, load: bool, rt: Reg, base: Reg, index: Reg) {
+        self.start();
+        if !self.ok(&[rt, base, index]) {
+            return;
+        }
+        let op = mem_op(width, load);
+        let shift = op.log2();
+        let all_low = rt.is_low() && base.is_low() && index.is_low();
+        if shift == 0 && all_low {
+            self.enc.ldst_reg16(op, rt, base, index);
+        } else if self.v7() {
+            self.enc.ldst_reg_w(op, rt, base, index, shift);
+        } else if load && rt != base {
+            self.enc.shift_imm16(ShiftKind::Lsl, rt, index, shift as u8);
+            self.enc.ldst_reg16(op, rt, base, rt);
+        } else {
+            let s = low_scratch(&[rt, base, index]);
+            let bit = 1 << s.num();
+            self.enc.push16(bit, false);
+            self.enc.shift_imm16(ShiftKind::Lsl, s, index, shift as u8);
+            self.enc.ldst_reg16(op, rt, base, s);
+            self.enc.pop16(bit, false);
+        }
+        if load {
+            self.wrote(rt);
+        }
+    }
+
+    /// The bound offset of `label` if it is bound and `rel(offset)` lies in `range`.
+    fn near(&self, label: Label, pc: usize, range: core::ops::Range<i64>) -> Option<i32> {
+        let target = self.enc.buf.label_offset(label)?;
+        let off = target as i64 - pc as i64;
+        range.contains(&off).then_some(off as i32)
+    }
+
+    /// `b<cc> label` with the shortest safe form.
+    fn jcc(&mut self, cc: Cc, label: Label) {
+        let pc = self.enc.offset() + 4;
+        if let Some(off) = self.near(label, pc, -256..256) {
+            self.enc.b_cond16(cc, off);
+        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 256) {
+            self.note_short(label, fixup::BCC16);
+            self.enc.b_cond16_label(cc, label);
+        } else if self.v7() {
+            self.enc.b_cond_w(cc, label);
+        } else {
+            self.enc.b_cond16(cc.invert(), 2);
+            self.enc.bl(label);
+        }
+    }
+
+    /// Sets the flags for a test of `reg` and returns the condition meaning "non-zero".
+    fn test(&mut self, reg: Reg, bool_test: bool) -> Cc {
+        let here = self.enc.offset();
+        let fresh = |end: usize| end == here && self.last_bind != Some(here);
+        if let Some((r, cc, end)) = self.flags {
+            if r == reg && fresh(end) {
+                return cc;
+            }
+        }
+        let known_bool = matches!(self.boolean, Some((r, end)) if r == reg && fresh(end));
+        if bool_test && !known_bool {
+            if self.v7() {
+                self.enc.tst_w_imm(reg, 0xFF);
+            } else {
+                let s = low_scratch(&[reg]);
+                let bit = 1 << s.num();
+                self.enc.push16(bit, false);
+                self.enc.shift_imm16(ShiftKind::Lsl, s, reg, 24);
+                self.enc.pop16(bit, false);
+            }
+        } else if reg.is_low() {
+            self.enc.cmp_imm8(reg, 0);
+        } else {
+            self.enc.cmp_w_imm(reg, 0);
+        }
+        Cc::Ne
+    }
+
+    fn jump_on_test(&mut self, reg: Reg, bool_test: bool, zero: bool, label: Label) {
+        self.start();
+        if !self.ok(&[reg]) {
+            return;
+        }
+        let nonzero = self.test(reg, bool_test);
+        self.jcc(if zero { nonzero.invert() } else { nonzero }, label);
+    }
+}
+
+impl<T: Target> Pass<T> {
+    pub(crate) fn offset(&self) -> usize {
+        self.enc.offset()
+    }
+
+    pub(crate) fn new_label(&mut self) -> Label {
+        self.n_labels += 1;
+        self.enc.buf.new_label()
+    }
+
+    pub(crate) fn bind(&mut self, label: Label) {
+        self.last_bind = Some(self.enc.offset());
+        self.enc.buf.bind(label);
+    }
+
+    pub(crate) fn align(&mut self, align: usize) {
+        self.start();
+        if !align.is_power_of_two() {
+            return;
+        }
+        if self.enc.offset() % 2 == 1 {
+            self.enc.buf.put_u8(0);
+        }
+        while self.enc.offset() % align != 0 {
+            self.enc.nop();
+        }
+    }
+
+    pub(crate) fn data(&mut self, bytes: &[u8]) {
+        self.enc.pool_check(bytes.len());
+        self.enc.buf.put_bytes(bytes);
+    }
+
+    pub(crate) fn prologue(&mut self, n_slots: usize) {
+        self.start();
+        if self.frame.is_some() {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        }
+        let reserved = abi::reserved_slots(T::ARCH, n_slots).checked_mul(abi::SLOT_BYTES);
+        let limit = if self.v7() { 4092 } else { 508 };
+        let Some(bytes) = reserved.filter(|b| *b <= limit) else {
+            self.fail(AsmError::SlotOutOfRange(n_slots));
+            return;
+        };
+        self.entry = self.offset();
+        if self.v7() {
+            self.enc.push_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 14);
+        } else {
+            self.enc.push16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
+            self.enc.mov_rr(Reg::R4, regs::TABLE_COPY);
+            self.enc.push16(1 << 4, false);
+        }
+        if bytes <= 508 {
+            if bytes > 0 {
+                self.enc.sp_adjust16(true, (bytes / 4) as u8);
+            }
+        } else {
+            self.enc.sp_adjust_w(true, bytes as u16);
+        }
+        self.frame = Some(Frame { n_slots, reserved_bytes: bytes as u16 });
+    }
+
+    pub(crate) fn epilogue(&mut self) {
+        self.start();
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        };
+        let bytes = frame.reserved_bytes;
+        if bytes <= 508 {
+            if bytes > 0 {
+                self.enc.sp_adjust16(false, (bytes / 4) as u8);
+            }
+        } else {
+            self.enc.sp_adjust_w(false, bytes);
+        }
+        if self.v7() {
+            self.enc.pop_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 15);
+        } else {
+            self.enc.pop16(1 << 4, false);
+            self.enc.mov_rr(regs::TABLE_COPY, Reg::R4);
+            self.enc.pop16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
+        }
+        self.enc.pool_maybe_flush_here();
+    }
+
+    pub(crate) fn mov_imm(&mut self, dst: Reg, value: i64) {
+        self.start();
+        if !self.ok(&[dst]) {
+            return;
+        }
+        if !(-(1i64 << 31)..1i64 << 32).contains(&value) {
+            self.fail(AsmError::ImmediateOutOfRange(value));
+            return;
+        }
+        self.imm(dst, value as u32);
+        self.wrote(dst);
+    }
+
+    pub(crate) fn mov_reg(&mut self, dst: Reg, src: Reg) {
+        self.start();
+        if !self.ok(&[dst, src]) || dst == src {
+            return;
+        }
+        self.enc.mov_rr(dst, src);
+        self.wrote(dst);
+    }
+
+    pub(crate) fn load_slot(&mut self, dst: Reg, slot: usize) {
+        self.start();
+        if self.ok(&[dst]) {
+            self.slot_access(true, dst, slot);
+            self.wrote(dst);
+        }
+    }
+
+    pub(crate) fn store_slot(&mut self, slot: usize, src: Reg) {
+        self.start();
+        if self.ok(&[src]) {
+            self.slot_access(false, src, slot);
+        }
+    }
+
+    pub(crate) fn slot_addr(&mut self, dst: Reg, slot: usize) {
+        self.start();
+        if !self.ok(&[dst]) {
+            return;
+        }
+        let Some(bytes) = self.slot_bytes(slot) else { return };
+        if dst.is_low() && bytes <= 1020 {
+            self.enc.add_rd_sp(dst, (bytes / 4) as u8);
+        } else if self.v7() && bytes <= 4095 {
+            self.enc.addw_sp(dst, bytes as u16);
+        } else {
+            self.fail(AsmError::SlotOutOfRange(slot));
+        }
+        self.wrote(dst);
+    }
+
+    pub(crate) fn label_addr(&mut self, dst: Reg, label: Label) {
+        self.start();
+        if !self.ok(&[dst]) {
+            return;
+        }
+        if self.v7() {
+            let pc = (self.enc.offset() + 4) & !3;
+            match self.near(label, pc, -4096..4095) {
+                // `adr` to the label plus the Thumb bit.
+                Some(off) => self.enc.adr_w(dst, off + 1),
+                None if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 4090) => {
+                    self.note_short(label, fixup::ADR_W);
+                    self.enc.adr_w_label(dst, label);
+                }
+                None => self.enc.label_addr_movw_movt(dst, label),
+            }
+        } else {
+            self.enc.label_addr_literal(dst, label);
+        }
+        self.wrote(dst);
+    }
+
+    pub(crate) fn binop(&mut self, op: BinOp, dst: Reg, src: Reg) {
+        self.start();
+        if !self.ok(&[dst, src]) {
+            return;
+        }
+        if dst.is_low() && src.is_low() {
+            match op {
+                BinOp::Add => self.enc.adds_rrr(dst, dst, src),
+                BinOp::Sub => self.enc.subs_rrr(dst, dst, src),
+                BinOp::Mul => self.enc.dp16(Dp16::Muls, dst, src),
+                BinOp::And => self.enc.dp16(Dp16::Ands, dst, src),
+                BinOp::Or => self.enc.dp16(Dp16::Orrs, dst, src),
+                BinOp::Xor => self.enc.dp16(Dp16::Eors, dst, src),
+            }
+        } else {
+            match op {
+                BinOp::Add => self.enc.add_hi(dst, src),
+                BinOp::Sub => self.enc.dp32(Dp32::Sub, dst, dst, src),
+                BinOp::Mul => self.enc.mul_w(dst, dst, src),
+                BinOp::And => self.enc.dp32(Dp32::And, dst, dst, src),
+                BinOp::Or => self.enc.dp32(Dp32::Orr, dst, dst, src),
+                BinOp::Xor => self.enc.dp32(Dp32::Eor, dst, dst, src),
+            }
+        }
+        self.wrote(dst);
+    }
+
+    /// ARM shifts by a register use its low byte: counts of 32 or more give 0
+    /// (or the sign for `Sar`).
+    pub(crate) fn shift(&mut self, op: ShiftOp, dst: Reg, count: Reg) {
+        self.start();
+        if !self.ok(&[dst, count]) {
+            return;
+        }
+        let (kind, short) = match op {
+            ShiftOp::Shl => (ShiftKind::Lsl, Dp16::Lsls),
+            ShiftOp::Shr => (ShiftKind::Lsr, Dp16::Lsrs),
+            ShiftOp::Sar => (ShiftKind::Asr, Dp16::Asrs),
+        };
+        if dst.is_low() && count.is_low() {
+            self.enc.dp16(short, dst, count);
+        } else {
+            self.enc.shift_w(kind, dst, dst, count);
+        }
+        self.wrote(dst);
+    }
+
+    pub(crate) fn neg(&mut self, dst: Reg) {
+        self.start();
+        if !self.ok(&[dst]) {
+            return;
+        }
+        if dst.is_low() {
+            self.enc.dp16(Dp16::Rsbs, dst, dst);
+        } else {
+            self.enc.rsb_w_zero(dst, dst);
+        }
+        self.wrote(dst);
+    }
+
+    pub(crate) fn not(&mut self, dst: Reg) {
+        self.start();
+        if !self.ok(&[dst]) {
+            return;
+        }
+        if dst.is_low() {
+            self.enc.dp16(Dp16::Mvns, dst, dst);
+        } else {
+            self.enc.dp32(Dp32::Orn, dst, Reg::Pc, dst);
+        }
+        self.wrote(dst);
+    }
+
+    pub(crate) fn set_cond(&mut self, cond: Cond, dst: Reg, a: Reg, b: Reg) {
+        self.start();
+        if !self.ok(&[dst, a, b]) {
+            return;
+        }
+        let cc = cond_code(cond);
+        self.enc.cmp_rr(a, b);
+        if self.v7() {
+            // Moves inside an IT block leave the flags alone.
+            self.enc.ite(cc);
+            for v in [1u16, 0] {
+                if dst.is_low() {
+                    self.enc.movs_imm8(dst, v as u8);
+                } else {
+                    self.enc.mov_w_imm(dst, v);
+                }
+            }
+            self.flags = Some((dst, cc, self.enc.offset()));
+        } else {
+            self.enc.b_cond16(cc, 2);
+            self.enc.movs_imm8(dst, 0);
+            self.enc.b16_off(0);
+            self.enc.movs_imm8(dst, 1);
+            self.boolean = Some((dst, self.enc.offset()));
+        }
+        self.wrote(dst);
+    }
+
+    pub(crate) fn jump(&mut self, label: Label) {
+        self.start();
+        let pc = self.enc.offset() + 4;
+        if let Some(off) = self.near(label, pc, -2048..2048) {
+            self.enc.b16_off(off);
+        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 2048) {
+            self.note_short(label, fixup::B16);
+            self.enc.b16(label);
+        } else if self.v7() {
+            self.enc.b_w(label);
+        } else {
+            self.enc.bl(label);
+        }
+        self.enc.pool_maybe_flush_here();
+    }
+
+    pub(crate) fn jump_if_zero(&mut self, reg: Reg, bool_test: bool, label: Label) {
+        self.jump_on_test(reg, bool_test, true, label);
+    }
+
+    pub(crate) fn jump_if_nonzero(&mut self, reg: Reg, bool_test: bool, label: Label) {
+        self.jump_on_test(reg, bool_test, false, label);
+    }
+
+    pub(crate) fn jump_if_eq(&mut self, a: Reg, b: Reg, label: Label) {
+        self.start();
+        if !self.ok(&[a, b]) {
+            return;
+        }
+        self.enc.cmp_rr(a, b);
+        self.jcc(Cc::Eq, label);
+    }
+
+    pub(crate) fn jump_reg(&mut self, reg: Reg) {
+        self.start();
+        if !self.ok(&[reg]) {
+            return;
+        }
+        self.enc.bx(reg);
+        self.enc.pool_maybe_flush_here();
+    }
+
+    pub(crate) fn call_table(&mut self, index: usize) {
+        self.start();
+        let table = regs::FUN_TABLE;
+        if self.v7() {
+            match index.checked_mul(4).filter(|b| *b <= 4095) {
+                Some(bytes) => {
+                    self.enc.ldst_imm12(MemOp::Ldr, regs::SCRATCH, table, bytes as u16);
+                    self.enc.blx(regs::SCRATCH);
+                }
+                None => self.fail(AsmError::TableIndexOutOfRange(index)),
+            }
+        } else if index <= 31 {
+            self.enc.ldst_imm5(MemOp::Ldr, table, table, index as u8);
+            self.enc.blx(table);
+            self.enc.mov_rr(table, regs::TABLE_COPY);
+        } else {
+            self.fail(AsmError::TableIndexOutOfRange(index));
+        }
+    }
+
+    pub(crate) fn load(&mut self, width: Width, dst: Reg, base: Reg, offset: i32) {
+        self.access(width, true, dst, base, offset);
+    }
+
+    pub(crate) fn store(&mut self, width: Width, src: Reg, base: Reg, offset: i32) {
+        self.access(width, false, src, base, offset);
+    }
+
+    pub(crate) fn load_indexed(&mut self, width: Width, dst: Reg, base: Reg, index: Reg) {
+        self.access_indexed(width, true, dst, base, index);
+    }
+
+    pub(crate) fn store_indexed(&mut self, width: Width, src: Reg, base: Reg, index: Reg) {
+        self.access_indexed(width, false, src, base, index);
+    }
+
+    /// Flushes the literal pool; the code is complete.
+    pub(crate) fn end(&mut self) {
+        self.enc.pool_flush(false);
+    }
+
+    /// The short forward forms that do not reach their labels (once the pass has ended).
+    pub(crate) fn unreached(&self) -> Vec<usize> {
+        let reach = |s: &ShortSite, target: usize| -> bool {
+            let t = target as i64;
+            match s.kind {
+                fixup::B16 => (-2048..2048).contains(&(t - (s.at as i64 + 4))),
+                fixup::BCC16 => (-256..256).contains(&(t - (s.at as i64 + 4))),
+                fixup::ADR_W => (0..4095).contains(&(t + 1 - ((s.at as i64 + 4) & !3))),
+                _ => false,
+            }
+        };
+        self.short
+            .iter()
+            .filter(|s| !self.enc.buf.label_offset(s.label).is_some_and(|t| reach(s, t)))
+            .map(|s| s.op)
+            .collect()
+    }
+
+    /// The first error remembered, if any.
+    pub(crate) fn error(&self) -> Option<AsmError> {
+        self.enc.buf.error()
+    }
+
+    /// Code size so far.
+    pub(crate) fn size(&self) -> usize {
+        self.enc.offset()
+    }
+
+    /// The label offsets of the pass.
+    pub(crate) fn labels(&self) -> Vec<Option<usize>> {
+        (0..self.n_labels).map(|i| self.enc.buf.label_offset(Label(i))).collect()
+    }
+
+    /// Resolves the labels.
+    pub(crate) fn finish(self) -> Result<Finished, AsmError> {
+        let entry = self.entry;
+        let (code, labels) = self.enc.buf.resolve(patch)?;
+        Ok(Finished { code, entry, labels })
+    }
+}

@@ -1,0 +1,483 @@
+//! Whole functions from Python source: `@micropython.viper` and
+//! `@micropython.native` functions compiled by the frontend and the generic
+//! emitter over `ThumbAsm`, run in unicorn against a small fake runtime (the
+//! helper table of `ferropy_bytecode::native_abi` implemented in Rust for
+//! small ints, bools and pointers), and compared with the same computation
+//! done in Rust.
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use common::emu::{self, read_u32, write_u32, Calls, Helper, DATA, TABLE};
+use ferropy_bytecode::native_abi::{obj_word, status, vtype};
+use ferropy_bytecode::opcode::{self as op, binary};
+use ferropy_bytecode::prelude::decode_signature;
+use ferropy_bytecode::{CodeKind, RawCode};
+use ferropy_emit_native::{AsmFactory, Factory};
+use ferropy_emit_thumb::{Arch, Armv6mAsm, Armv7emAsm, Armv7mAsm};
+use ferropy_frontend::{compile_bytes, CompileOptions, InputKind, NativeEmitterFactory};
+use unicorn_engine::Unicorn;
+
+const CTX: u64 = DATA;
+const FLAG: u64 = DATA + 0x20;
+const STATE: u64 = DATA + 0x100;
+const WORDS: u64 = DATA + 0x800;
+/// A buffer for pointer kernels.
+const BUF: u64 = DATA + 0x2000;
+
+fn small(v: i64) -> u32 {
+    assert!((-(1 << 30)..(1 << 30)).contains(&v), "test values must stay small ints: {v}");
+    ((v as u32) << 1) | 1
+}
+
+fn unsmall(o: u32) -> i64 {
+    assert_eq!(o & 1, 1, "not a small int: {o:#x}");
+    i64::from((o as i32) >> 1)
+}
+
+fn truthy(o: u32) -> bool {
+    match o {
+        obj_word::TRUE => true,
+        obj_word::FALSE | obj_word::NONE => false,
+        _ => unsmall(o) != 0,
+    }
+}
+
+/// The first native/viper function of the module.
+fn function(code: &RawCode) -> Option<&RawCode> {
+    if matches!(code.kind, CodeKind::Native | CodeKind::Viper) {
+        return Some(code);
+    }
+    code.children.iter().find_map(function)
+}
+
+fn compile<A: AsmFactory + 'static>(source: &str) -> RawCode {
+    let factory: Arc<dyn NativeEmitterFactory + Send + Sync> = Arc::new(Factory::<A>::new());
+    let options = CompileOptions { native: Some(factory), ..CompileOptions::default() };
+    let module = compile_bytes(source.as_bytes(), "t.py", InputKind::File, &options).expect("compiles");
+    function(&module.root).expect("a native function").clone()
+}
+
+/// Counters of the fake runtime.
+#[derive(Default, Debug)]
+struct Stats {
+    ops: usize,
+    interrupts: usize,
+    failed_at: Vec<u32>,
+    /// The last `yield`: where to resume (a code address) and the stack depth.
+    yielded: Option<(u32, u32)>,
+}
+
+fn state_addr(slot: u32) -> u64 {
+    STATE + 4 * u64::from(slot)
+}
+
+fn fake_runtime(stats: Rc<RefCell<Stats>>) -> Vec<Helper> {
+    let s1 = stats.clone();
+    let op_helper: Helper = Rc::new(move |uc, [_, opword, arg, _at]| {
+        s1.borrow_mut().ops += 1;
+        let opcode = opword as u8;
+        let sp = opword >> 16;
+        match opcode {
+            op::YIELD_VALUE => {
+                let v = read_u32(uc, state_addr(sp - 1));
+                write_u32(uc, CTX + 8, v);
+                s1.borrow_mut().yielded = Some((arg, sp));
+                status::YIELD as u32
+            }
+            op::POP_JUMP_IF_FALSE | op::POP_JUMP_IF_TRUE => {
+                let v = truthy(read_u32(uc, state_addr(sp - 1)));
+                if v == (opcode == op::POP_JUMP_IF_TRUE) {
+                    arg // the label's address: the code continues there
+                } else {
+                    status::CONTINUE as u32
+                }
+            }
+            o if o >= op::BINARY_OP_MULTI => {
+                let (a, b) = (unsmall(read_u32(uc, state_addr(sp - 2))), unsmall(read_u32(uc, state_addr(sp - 1))));
+                let r = match o - op::BINARY_OP_MULTI {
+                    binary::ADD | binary::INPLACE_ADD => small(a + b),
+                    binary::SUBTRACT | binary::INPLACE_SUBTRACT => small(a - b),
+                    binary::MULTIPLY | binary::INPLACE_MULTIPLY => small(a * b),
+                    binary::LESS => {
+                        if a < b {
+                            obj_word::TRUE
+                        } else {
+                            obj_word::FALSE
+                        }
+                    }
+                    binary::MORE => {
+                        if a > b {
+                            obj_word::TRUE
+                        } else {
+                            obj_word::FALSE
+                        }
+                    }
+                    other => panic!("fake runtime: binary op {other}"),
+                };
+                write_u32(uc, state_addr(sp - 2), r);
+                status::CONTINUE as u32
+            }
+            other => panic!("fake runtime: opcode {other:#x}"),
+        }
+    });
+    let s2 = stats.clone();
+    let interrupt: Helper = Rc::new(move |_uc, _| {
+        s2.borrow_mut().interrupts += 1;
+        status::CONTINUE as u32
+    });
+    let box_: Helper = Rc::new(|uc, [_, value, packed, _]| {
+        let (t, slot) = (packed as u8, packed >> 8);
+        let o = match t {
+            vtype::BOOL => {
+                if value != 0 {
+                    obj_word::TRUE
+                } else {
+                    obj_word::FALSE
+                }
+            }
+            vtype::INT => small(i64::from(value as i32)),
+            _ => small(i64::from(value)),
+        };
+        write_u32(uc, state_addr(slot), o);
+        status::CONTINUE as u32
+    });
+    let unbox: Helper = Rc::new(|uc, [_, slot, t, _]| {
+        let o = read_u32(uc, state_addr(slot));
+        let v = match (o, t as u8) {
+            (obj_word::TRUE, _) => 1,
+            (obj_word::FALSE, _) => 0,
+            _ => unsmall(o) as u32,
+        };
+        write_u32(uc, CTX + 8, v);
+        status::CONTINUE as u32
+    });
+    let divmod: Helper = Rc::new(|uc, [_, a, b, m]| {
+        let (a, b) = (a as i32, b as i32);
+        if b == 0 {
+            return status::ERROR as u32;
+        }
+        // Python rounds the quotient toward negative infinity.
+        let q = (f64::from(a) / f64::from(b)).floor() as i32;
+        let r = if m == 0 { q } else { a - b * q };
+        write_u32(uc, CTX + 8, r as u32);
+        status::CONTINUE as u32
+    });
+    let s3 = stats;
+    let failed: Helper = Rc::new(move |_uc, [_, at, _, _]| {
+        s3.borrow_mut().failed_at.push(at);
+        status::ERROR as u32
+    });
+    vec![op_helper, interrupt, box_, unbox, divmod, failed]
+}
+
+/// Runs `code` with the objects `args` as its first locals; returns the
+/// status and the returned object.
+fn call_code(
+    arch: Arch,
+    code: &RawCode,
+    args: &[u32],
+    setup: &dyn Fn(&mut Unicorn<'static, Calls>),
+    interrupt: bool,
+) -> (u32, u32, Stats) {
+    let mut pos = code.prelude_offset;
+    let sig = decode_signature(&code.code, &mut pos).expect("prelude");
+    let stats = Rc::new(RefCell::new(Stats::default()));
+    let mut uc = emu::machine(arch, &code.code, fake_runtime(stats.clone()));
+    write_u32(&mut uc, CTX, TABLE as u32);
+    write_u32(&mut uc, CTX + 4, FLAG as u32);
+    uc.mem_write(FLAG, &[u8::from(interrupt)]).unwrap();
+    for (i, a) in args.iter().enumerate() {
+        write_u32(&mut uc, state_addr(sig.n_state - 1 - i as u32), *a);
+    }
+    setup(&mut uc);
+    let st = emu::call(&mut uc, 0, [CTX as u32, STATE as u32, WORDS as u32, 0]);
+    let value = read_u32(&uc, CTX + 8);
+    drop(uc);
+    let stats = Rc::try_unwrap(stats).map(RefCell::into_inner).unwrap_or_default();
+    (st, value, stats)
+}
+
+/// Compiles `source` for every architecture and checks `f(args) == want(args)` on each input.
+fn check(source: &str, inputs: &[Vec<i64>], want: impl Fn(&[i64]) -> i64) {
+    for arch in [Arch::Armv6m, Arch::Armv7m, Arch::Armv7em] {
+        let code = match arch {
+            Arch::Armv6m => compile::<Armv6mAsm>(source),
+            Arch::Armv7m => compile::<Armv7mAsm>(source),
+            _ => compile::<Armv7emAsm>(source),
+        };
+        for input in inputs {
+            let args: Vec<u32> = input.iter().map(|v| small(*v)).collect();
+            let (st, value, _) = call_code(arch, &code, &args, &|_| {}, false);
+            assert_eq!(st, status::RETURN as u32, "{arch:?} {input:?}");
+            assert_eq!(unsmall(value), want(input), "{arch:?} {input:?}\n{source}");
+        }
+    }
+}
+
+#[test]
+fn viper_integer_kernel() {
+    let src = "
+@micropython.viper
+def f(n: int, k: int) -> int:
+    s = 0
+    i = 0
+    while i < n:
+        s = (s + (i * k ^ (i << 3)) - (i >> 1)) & 0xFFFFF
+        if s > 500000:
+            s -= 123456
+        i += 1
+    return s
+";
+    check(src, &[vec![0, 3], vec![1, 3], vec![10, 7], vec![200, -5], vec![1000, 12345]], |a| {
+        let (n, k) = (a[0] as i32, a[1] as i32);
+        let (mut s, mut i) = (0i32, 0i32);
+        while i < n {
+            s = (s.wrapping_add(i.wrapping_mul(k) ^ (i << 3)).wrapping_sub(i >> 1)) & 0xFFFFF;
+            if s > 500000 {
+                s -= 123456;
+            }
+            i += 1;
+        }
+        i64::from(s)
+    });
+}
+
+#[test]
+fn viper_comparisons_signed_and_unsigned() {
+    let src = "
+@micropython.viper
+def f(a: int, b: int) -> int:
+    r = 0
+    if a < b:
+        r |= 1
+    if a <= b:
+        r |= 2
+    if a > b:
+        r |= 4
+    if a >= b:
+        r |= 8
+    if a == b:
+        r |= 16
+    if a != b:
+        r |= 32
+    if uint(a) < uint(b):
+        r |= 64
+    if uint(a) >= uint(b):
+        r |= 128
+    return r
+";
+    let vals = [-5i64, -1, 0, 1, 7, 1 << 29];
+    let inputs: Vec<Vec<i64>> = vals.iter().flat_map(|a| vals.iter().map(move |b| vec![*a, *b])).collect();
+    check(src, &inputs, |x| {
+        let (a, b) = (x[0] as i32, x[1] as i32);
+        let bits = [a < b, a <= b, a > b, a >= b, a == b, a != b, (a as u32) < (b as u32), (a as u32) >= (b as u32)];
+        bits.iter().enumerate().map(|(i, v)| i64::from(*v) << i).sum()
+    });
+}
+
+#[test]
+fn viper_floor_division_and_modulo() {
+    let src = "
+@micropython.viper
+def f(a: int, b: int) -> int:
+    return (a // b) * 1000 + a % b
+";
+    let vals = [-17i64, -3, 3, 17, 100];
+    let inputs: Vec<Vec<i64>> = vals.iter().flat_map(|a| vals.iter().map(move |b| vec![*a, *b])).collect();
+    check(src, &inputs, |x| {
+        let (a, b) = (x[0], x[1]);
+        let q = (a as f64 / b as f64).floor() as i64;
+        q * 1000 + (a - q * b)
+    });
+    // Division by zero: the helper fails, FAILED_AT records the position, the
+    // function returns the error status.
+    for arch in [Arch::Armv6m, Arch::Armv7m] {
+        let code = if arch == Arch::Armv6m { compile::<Armv6mAsm>(src) } else { compile::<Armv7mAsm>(src) };
+        let (st, _, stats) = call_code(arch, &code, &[small(5), small(0)], &|_| {}, false);
+        assert_eq!(st, status::ERROR as u32);
+        assert_eq!(stats.failed_at.len(), 1);
+        let at = stats.failed_at[0];
+        assert_eq!(at & 1, 1, "code addresses carry the Thumb bit");
+        assert!(u64::from(at) > emu::CODE && u64::from(at) < emu::CODE + code.prelude_offset as u64);
+    }
+}
+
+#[test]
+fn viper_pointer_kernels() {
+    let src = "
+@micropython.viper
+def f(n: int, seed: int) -> int:
+    b8 = ptr8(0x102000)
+    b16 = ptr16(0x102400)
+    b32 = ptr32(0x102800)
+    for i in range(n):
+        b8[i] = seed + i * 3
+        b16[i] = seed * 257 + i
+        b32[i] = (seed << 20) + i
+    s = 0
+    for i in range(n):
+        s += b8[i] + b16[i] + (b32[i] >> 4) + b8[n - 1 - i]
+    b8[0] = 0x1FF
+    return (s & 0xFFFFFFF) + b8[0]
+";
+    assert_eq!(BUF, 0x102000);
+    check(src, &[vec![1, 5], vec![17, 200], vec![100, 99]], |x| {
+        let (n, seed) = (x[0] as i32, x[1] as i32);
+        let (mut b8, mut b16, mut b32) = (vec![0u8; 300], vec![0u16; 300], vec![0u32; 300]);
+        for i in 0..n {
+            b8[i as usize] = (seed + i * 3) as u8;
+            b16[i as usize] = (seed * 257 + i) as u16;
+            b32[i as usize] = ((seed << 20) + i) as u32;
+        }
+        let mut s = 0i32;
+        for i in 0..n as usize {
+            s = s
+                .wrapping_add(i32::from(b8[i]))
+                .wrapping_add(i32::from(b16[i]))
+                .wrapping_add((b32[i] >> 4) as i32)
+                .wrapping_add(i32::from(b8[n as usize - 1 - i]));
+        }
+        i64::from((s & 0xFFF_FFFF) + 0xFF)
+    });
+}
+
+#[test]
+fn native_small_int_paths_and_runtime_fallbacks() {
+    // `+ - < >` and conditional jumps inline; `*` (no inline multiply on
+    // 32-bit words) and the truth of a non-bool go to the OP helper.
+    let src = "
+@micropython.native
+def f(a, b):
+    c = a + b
+    if c > 10:
+        c = c - 3
+    while a < b:
+        a = a + 1
+        c = c + a * 2
+    if c:
+        c = c + 1000
+    return c
+";
+    check(src, &[vec![0, 0], vec![1, 5], vec![7, 9], vec![-3, 40], vec![-1, 1]], |x| {
+        let (mut a, b) = (x[0], x[1]);
+        let mut c = a + b;
+        if c > 10 {
+            c -= 3;
+        }
+        while a < b {
+            a += 1;
+            c += a * 2;
+        }
+        if c != 0 {
+            c += 1000;
+        }
+        c
+    });
+}
+
+#[test]
+fn backward_jumps_check_the_interrupt_flag() {
+    let src = "
+@micropython.viper
+def f(n: int) -> int:
+    i = 0
+    while i < n:
+        i += 1
+    return i
+";
+    for arch in [Arch::Armv6m, Arch::Armv7m] {
+        let code = if arch == Arch::Armv6m { compile::<Armv6mAsm>(src) } else { compile::<Armv7mAsm>(src) };
+        let (st, v, stats) = call_code(arch, &code, &[small(25)], &|_| {}, false);
+        assert_eq!((st, unsmall(v), stats.interrupts), (status::RETURN as u32, 25, 0));
+        let (st, v, stats) = call_code(arch, &code, &[small(25)], &|_| {}, true);
+        assert_eq!((st, unsmall(v)), (status::RETURN as u32, 25));
+        assert_eq!(stats.interrupts, 25, "{arch:?}");
+    }
+}
+
+/// The source line of code offset `offset`, from the function's prelude.
+fn line_of(code: &RawCode, offset: usize) -> u32 {
+    let bytes = &code.code[code.prelude_offset..];
+    let mut pos = 0;
+    let sig = decode_signature(bytes, &mut pos).expect("signature");
+    let (n_info, _) = ferropy_bytecode::prelude::decode_size(bytes, &mut pos).expect("size");
+    let info = &bytes[pos..pos + n_info as usize];
+    let mut p = 0;
+    for _ in 0..1 + sig.n_pos_args + sig.n_kwonly_args {
+        ferropy_bytecode::varint::read_vuint(info, &mut p).expect("qstr");
+    }
+    ferropy_bytecode::prelude::line_for_offset(&info[p..], offset)
+}
+
+#[test]
+fn line_numbers_follow_the_shortened_code() {
+    // The failing position the code reports maps to the division's line in
+    // the final (relaxed) code.
+    let src = "
+@micropython.viper
+def f(a: int, b: int) -> int:
+    x = a + 1
+    y = x * 2
+    while y > 100:
+        y -= 7
+    return x // b
+";
+    for arch in [Arch::Armv6m, Arch::Armv7m] {
+        let code = if arch == Arch::Armv6m { compile::<Armv6mAsm>(src) } else { compile::<Armv7mAsm>(src) };
+        let (st, _, stats) = call_code(arch, &code, &[small(500), small(0)], &|_| {}, false);
+        assert_eq!(st, status::ERROR as u32);
+        let offset = (u64::from(stats.failed_at[0]) - emu::CODE) as usize;
+        assert_eq!(line_of(&code, offset), 8, "{arch:?}");
+    }
+}
+
+#[test]
+fn generators_resume_at_thumb_addresses() {
+    // A yield hands the runtime the address after it (Thumb bit set); the
+    // code is re-entered there with `resume` and goes on with the sent value.
+    let src = "
+@micropython.native
+def gen(n):
+    i = 0
+    while i < n:
+        yield i * 10
+        i = i + 1
+    return 99
+";
+    for arch in [Arch::Armv6m, Arch::Armv7m, Arch::Armv7em] {
+        let code = match arch {
+            Arch::Armv6m => compile::<Armv6mAsm>(src),
+            Arch::Armv7m => compile::<Armv7mAsm>(src),
+            _ => compile::<Armv7emAsm>(src),
+        };
+        let mut pos = code.prelude_offset;
+        let sig = decode_signature(&code.code, &mut pos).expect("prelude");
+        let stats = Rc::new(RefCell::new(Stats::default()));
+        let mut uc = emu::machine(arch, &code.code, fake_runtime(stats.clone()));
+        write_u32(&mut uc, CTX, TABLE as u32);
+        write_u32(&mut uc, CTX + 4, FLAG as u32);
+        write_u32(&mut uc, state_addr(sig.n_state - 1), small(4));
+        let mut resume = 0;
+        let mut seen = Vec::new();
+        loop {
+            let st = emu::call(&mut uc, 0, [CTX as u32, STATE as u32, WORDS as u32, resume]);
+            let value = unsmall(read_u32(&uc, CTX + 8));
+            if st == status::RETURN as u32 {
+                seen.push(-value);
+                break;
+            }
+            assert_eq!(st, status::YIELD as u32, "{arch:?}");
+            seen.push(value);
+            let (at, sp) = stats.borrow_mut().yielded.take().expect("a yield");
+            assert_eq!(at & 1, 1, "resume addresses carry the Thumb bit");
+            // The value sent in (None) replaces the yielded one.
+            write_u32(&mut uc, state_addr(sp - 1), obj_word::NONE);
+            resume = at;
+        }
+        assert_eq!(seen, [0, 10, 20, 30, -99], "{arch:?}");
+    }
+}

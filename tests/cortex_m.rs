@@ -1,0 +1,202 @@
+//! The Cortex-M firmware (`ports/cortex-m`) in QEMU: builds it for
+//! `thumbv7em-none-eabihf`, then runs programs inside `qemu-system-arm -M
+//! mps2-an386` (Cortex-M4F) and checks their console output and exit status.
+//!
+//! Needs the Rust target and QEMU (the test command installs both); when
+//! either is missing these tests FAIL with the command that installs it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// Longest a program may run in the emulator.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Builds the firmware once per test process; its path.
+fn firmware() -> &'static Path {
+    static FIRMWARE: OnceLock<PathBuf> = OnceLock::new();
+    FIRMWARE.get_or_init(|| {
+        let qemu = Command::new("qemu-system-arm").arg("--version").output();
+        assert!(
+            qemu.is_ok_and(|o| o.status.success()),
+            "qemu-system-arm is missing: apt-get install -y --no-install-recommends qemu-system-arm"
+        );
+        // From the port's folder, so that its `.cargo/config.toml` (target, linker script) applies;
+        // into a target directory of its own (the workspace's is locked by the `cargo test` running us).
+        let target_dir = Path::new(ROOT).join("target/cortex-m");
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--release"])
+            .current_dir(Path::new(ROOT).join("ports/cortex-m"))
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .status()
+            .expect("run cargo");
+        assert!(
+            status.success(),
+            "building the firmware failed (is the target installed? rustup target add thumbv7em-none-eabihf)"
+        );
+        target_dir.join("thumbv7em-none-eabihf/release/ferropy-cortex-m")
+    })
+}
+
+/// Output (console bytes as text) and exit status of one run.
+struct Run {
+    out: String,
+    status: i32,
+}
+
+/// Runs the firmware with `args` as its command line, in directory `cwd`, with `input` on the console.
+fn run_board(cwd: &Path, args: &str, input: &[u8]) -> Run {
+    let mut child = Command::new("qemu-system-arm")
+        .args(["-M", "mps2-an386", "-cpu", "cortex-m4", "-display", "none", "-monitor", "none"])
+        .args(["-serial", "stdio", "-semihosting-config", "enable=on,target=native", "-kernel"])
+        .arg(firmware())
+        .args(["-append", args])
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start qemu-system-arm");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write console input");
+    drop(stdin);
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            panic!("`{args}` did not finish within {TIMEOUT:?} in QEMU");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().expect("qemu output");
+    let mut out = String::from_utf8_lossy(&output.stdout).into_owned();
+    out.push_str(&String::from_utf8_lossy(&output.stderr));
+    Run { out, status: output.status.code().unwrap_or(-1) }
+}
+
+/// Runs every `.py` of `dir` (but `skip`) on the board with `options` and compares with its `.exp`.
+fn run_folder(dir: &str, options: &str, skip: &[&str]) {
+    let dir = Path::new(ROOT).join(dir);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read test folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".py") && !skip.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    assert!(names.len() > 10, "too few programs in {}", dir.display());
+    firmware();
+    // Two emulators at a time (the machine has two cores).
+    let chunks: Vec<Vec<String>> = names.chunks(names.len().div_ceil(2)).map(|c| c.to_vec()).collect();
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                let dir = &dir;
+                s.spawn(move || {
+                    let mut failures = Vec::new();
+                    for name in chunk {
+                        let expected =
+                            std::fs::read_to_string(dir.join(name.replace(".py", ".exp"))).unwrap_or_default();
+                        let run = run_board(dir, &format!("{options} {name}"), b"");
+                        if run.out != expected {
+                            failures.push(format!("--- {name}\nexpected:\n{expected}\ngot:\n{}", run.out));
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("runner thread")).collect()
+    });
+    assert!(failures.is_empty(), "{} of {} programs differ:\n{}", failures.len(), names.len(), failures.join("\n"));
+}
+
+/// `tests/run` as bytecode on the board. `math_module.py` is left out: the
+/// board's `math` is the pure-Rust `libm` (as MicroPython's boards use their
+/// own libm), whose `exp`/`cosh` differ from the host C library's in the last digit.
+#[test]
+fn bytecode_programs_run_on_the_board() {
+    run_folder("tests/run", "", &["math_module.py"]);
+}
+
+#[test]
+fn script_arguments_reach_sys_argv_and_exit_status_is_kept() {
+    let dir = tempdir("argv");
+    std::fs::write(dir.join("a.py"), "import sys\nprint(sys.platform, sys.argv)\nsys.exit(7)\n").unwrap();
+    let run = run_board(&dir, "a.py x yz", b"");
+    assert_eq!(run.out, "qemu ['a.py', 'x', 'yz']\n");
+    assert_eq!(run.status, 7);
+}
+
+#[test]
+fn exhausting_the_small_heap_raises_memory_error() {
+    let dir = tempdir("oom");
+    let source = "\
+try:
+    keep = []
+    while True:
+        keep.append(bytearray(1000))
+except MemoryError:
+    n = len(keep)
+    keep = None
+    print('MemoryError after', 'many' if n > 5 else n, 'blocks')
+x = bytearray(100000)
+";
+    std::fs::write(dir.join("oom.py"), source).unwrap();
+    let run = run_board(&dir, "-X heapsize=32k oom.py", b"");
+    assert!(run.out.starts_with("MemoryError after many blocks\n"), "{}", run.out);
+    assert!(run.out.contains("MemoryError"), "{}", run.out);
+    assert_eq!(run.status, 1, "{}", run.out);
+}
+
+#[test]
+fn errors_in_scripts_are_python_exceptions() {
+    let dir = tempdir("errors");
+    std::fs::write(dir.join("syntax.py"), "x = (1,\nprint(x\n").unwrap();
+    let run = run_board(&dir, "syntax.py", b"");
+    assert!(run.out.contains("SyntaxError"), "{}", run.out);
+    assert_eq!(run.status, 1);
+    let run = run_board(&dir, "missing.py", b"");
+    assert!(run.out.contains("can't open file 'missing.py'"), "{}", run.out);
+    assert_eq!(run.status, 2);
+    let run = run_board(&dir, "-X heapsize=zzz syntax.py", b"");
+    assert!(run.out.contains("bad heap size"), "{}", run.out);
+    assert_eq!(run.status, 2);
+}
+
+#[test]
+fn repl_on_the_console() {
+    let dir = tempdir("repl");
+    let run = run_board(&dir, "", b"x = 6 * 7\rx\rfor i in range(2):\r    print(i)\r\r1/0\r\x04");
+    assert!(run.out.contains(">>> "), "{}", run.out);
+    assert!(run.out.contains("\n42\r\n") || run.out.contains("42\n"), "{}", run.out);
+    assert!(run.out.contains("... "), "{}", run.out);
+    assert!(run.out.contains("ZeroDivisionError"), "{}", run.out);
+    assert_eq!(run.status, 0);
+}
+
+#[test]
+fn mpy_compiled_on_the_host_imports_on_the_board() {
+    let dir = tempdir("mpy");
+    std::fs::write(dir.join("lib.py"), "def twice(x):\n    return 2 * x\nNAME = 'lib'\n").unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_ferropy-cross")).arg("lib.py").current_dir(&dir).status().unwrap();
+    assert!(status.success());
+    std::fs::remove_file(dir.join("lib.py")).unwrap();
+    std::fs::write(dir.join("main.py"), "import lib\nprint(lib.NAME, lib.twice(21), lib.__file__)\n").unwrap();
+    let run = run_board(&dir, "main.py", b"");
+    assert_eq!(run.out, "lib 42 lib.mpy\n");
+}
+
+/// A fresh scratch directory under the target directory.
+fn tempdir(name: &str) -> PathBuf {
+    let dir = Path::new(ROOT).join("target/tmp/cortex-m").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
