@@ -214,3 +214,38 @@ fn folding_call0() {
 fn folding_windowed() {
     folding::<Windowed>();
 }
+
+fn branch_over_jump<V: Variant>() {
+    let e = V::ENTRY_ARGS;
+    let body = |a: &mut XtensaAsm<V>| {
+        let (ok, other, end) = (a.new_label(), a.new_label(), a.new_label());
+        a.jump_if_eq(e[0], e[1], ok);
+        a.jump(other);
+        a.bind(ok);
+        a.mov_imm(V::RET, 1);
+        a.jump(end);
+        a.bind(other);
+        a.mov_imm(V::RET, 2);
+        a.jump(end);
+        a.bind(end);
+    };
+    let code = build::<V>(1, body);
+    let text = ferropy_emit_xtensa::disasm::listing_text(&code);
+    // `beq ok; j other; ok:` became `bne other`, and `j end; end:` vanished.
+    assert!(text.contains("bne ") && !text.contains("beq "), "{text}");
+    assert_eq!(text.matches("\tj ").count() + text.matches(" j 0x").count(), 1, "{text}");
+    for (x, y, want) in [(3, 3, 1), (3, 4, 2)] {
+        let mut s = sim_with(V::ABI, code.clone());
+        assert_eq!(s.call(CODE, &[x, y]).unwrap(), want);
+    }
+}
+
+#[test]
+fn branch_over_jump_call0() {
+    branch_over_jump::<Call0>();
+}
+
+#[test]
+fn branch_over_jump_windowed() {
+    branch_over_jump::<Windowed>();
+}

@@ -49,7 +49,8 @@ pub enum Br {
 }
 
 impl Br {
-    fn invert(self) -> Br {
+    /// The opposite test.
+    pub fn invert(self) -> Br {
         match self {
             Br::R(c, s, t) => Br::R(c.invert(), s, t),
             Br::Z(c, s) => Br::Z(c.invert(), s),

@@ -251,6 +251,28 @@ impl<V: Variant> XtensaAsm<V> {
         dst
     }
 
+    /// Peepholes for code right before `label` is bound (see [`Asm::bind`]).
+    fn shorten_before(&mut self, label: Label) {
+        if let Some(Item::Jump { label: l }) = self.items.last() {
+            if *l == label {
+                self.items.pop();
+                self.estimate -= 3;
+                return;
+            }
+        }
+        let n = self.items.len();
+        if n >= 2 {
+            if let (Item::Branch { br, label: l }, Item::Jump { label: m }) = (&self.items[n - 2], &self.items[n - 1]) {
+                if *l == label && *m != label {
+                    let (br, m) = (br.invert(), *m);
+                    self.items.truncate(n - 2);
+                    self.estimate -= 6;
+                    self.push(Item::Branch { br, label: m });
+                }
+            }
+        }
+    }
+
     /// A load or store of `bytes` bytes at `base + disp` (any displacement).
     fn mem(&mut self, bytes: u32, store: bool, reg: Reg, base: Reg, disp: i64) {
         let op = match (bytes, store) {
@@ -357,10 +379,13 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         Label(id)
     }
 
+    /// A jump to this very label right before is dropped, and a branch to it
+    /// over a jump becomes the inverted branch to the jump's target.
     fn bind(&mut self, label: Label) {
         match self.bound.get_mut(label.0 as usize) {
             Some(b @ false) => {
                 *b = true;
+                self.shorten_before(label);
                 self.push(Item::Bind(label));
             }
             Some(true) => self.fail(AsmError::LabelBoundTwice(label.0)),
