@@ -14,6 +14,7 @@
 //! `unsafe` code is confined to `host` (host memory reads and writes),
 //! [`mem::Memory::map_host`]'s contract, and [`runtime`].
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod cpu;
 mod host;

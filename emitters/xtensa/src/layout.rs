@@ -555,6 +555,15 @@ mod tests {
     }
 
     #[test]
+    fn literals_out_of_l32r_reach_are_errors() {
+        // The pool is at the start; a constant loaded 300 KiB later is out of reach.
+        let items = vec![Item::Data(vec![0; 300_000]), Item::Const { t: Reg::A2, value: 0x1234_5678 }];
+        assert_eq!(assemble(&items, 0, Base::None).err(), Some(AsmError::CodeTooLarge));
+        let items = vec![Item::Data(vec![0; 200_000]), Item::Const { t: Reg::A2, value: 0x1234_5678 }];
+        assert!(assemble(&items, 0, Base::None).is_ok());
+    }
+
+    #[test]
     fn unbound_labels_are_errors() {
         let items = vec![Item::Jump { label: Label(0) }];
         assert_eq!(assemble(&items, 1, Base::None).err(), Some(AsmError::UnboundLabel(0)));
