@@ -249,3 +249,52 @@ fn branch_over_jump_call0() {
 fn branch_over_jump_windowed() {
     branch_over_jump::<Windowed>();
 }
+
+fn compare_and_branch<V: Variant>() {
+    use ferropy_emit_native::Cond;
+    let (t, e) = (V::TEMPS, V::ENTRY_ARGS);
+    let d = V::LOCALS[2];
+    for when in [true, false] {
+        for cond in Cond::ALL {
+            // ret = (branch taken ? 100 : 200) + d, with d the 0/1 result of the comparison.
+            let code = build::<V>(1, |a| {
+                let (taken, end) = (a.new_label(), a.new_label());
+                a.set_cond(cond, d, e[0], e[1]);
+                if when {
+                    a.jump_if_nonzero(d, true, taken);
+                } else {
+                    a.jump_if_zero(d, true, taken);
+                }
+                a.mov_imm(t[2], 200);
+                a.jump(end);
+                a.bind(taken);
+                a.mov_imm(t[2], 100);
+                a.bind(end);
+                a.binop(BinOp::Add, t[2], d);
+                a.mov_reg(V::RET, t[2]);
+            });
+            let text = ferropy_emit_xtensa::disasm::listing_text(&code);
+            assert!(!text.contains("bnez") && !text.contains("beqz"), "{text}");
+            for (x, y) in [(1u32, 2u32), (2, 1), (5, 5), (u32::MAX, 0), (0, u32::MAX)] {
+                let holds = cond.eval(u64::from(x), u64::from(y))
+                    && !matches!(cond, Cond::LtS | Cond::LeS | Cond::GtS | Cond::GeS)
+                    || matches!(cond, Cond::LtS | Cond::LeS | Cond::GtS | Cond::GeS)
+                        && cond.eval(x as i32 as i64 as u64, y as i32 as i64 as u64);
+                let taken = holds == when;
+                let want = if taken { 100 } else { 200 } + u32::from(holds);
+                let mut s = sim_with(V::ABI, code.clone());
+                assert_eq!(s.call(CODE, &[x, y]).unwrap(), want, "{cond:?} {when} {x} {y}");
+            }
+        }
+    }
+}
+
+#[test]
+fn compare_and_branch_call0() {
+    compare_and_branch::<Call0>();
+}
+
+#[test]
+fn compare_and_branch_windowed() {
+    compare_and_branch::<Windowed>();
+}

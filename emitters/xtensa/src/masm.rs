@@ -331,10 +331,32 @@ impl<V: Variant> XtensaAsm<V> {
         Some(i64::from(frame.slot_base) + 4 * slot as i64)
     }
 
+    /// A test of a register that `set_cond` just set (`movi.n r, 1; b<c> +1;
+    /// movi.n r, 0`) branches on the comparison itself, keeping `r` right on
+    /// both paths: `movi.n r, 1; b<c> label; movi.n r, 0` (the mirror image
+    /// for a zero test).
     fn branch(&mut self, br: Br, label: Label) {
-        if self.check_label(label) {
-            self.push(Item::Branch { br, label });
+        if !self.check_label(label) {
+            return;
         }
+        let n = self.items.len();
+        if let (Br::Z(zc @ (ZCond::Eqz | ZCond::Nez), reg), Some(tail)) = (br, self.items.get(n.wrapping_sub(3)..)) {
+            if let [Item::Insn(Insn::MoviN { s: r1, imm: 1 }), Item::Insn(Insn::B { cond, s, t, rel: 1 }), Item::Insn(Insn::MoviN { s: r2, imm: 0 })] =
+                tail
+            {
+                let (cond, s, t) = (*cond, *s, *t);
+                if *r1 == reg && *r2 == reg && s != reg && t != reg {
+                    self.items.truncate(n - 3);
+                    self.estimate -= 7;
+                    let (taken, cond) = if zc == ZCond::Nez { (1, cond) } else { (0, cond.invert()) };
+                    self.insn(Insn::MoviN { s: reg, imm: taken });
+                    self.push(Item::Branch { br: Br::R(cond, s, t), label });
+                    self.insn(Insn::MoviN { s: reg, imm: 1 - taken });
+                    return;
+                }
+            }
+        }
+        self.push(Item::Branch { br, label });
     }
 }
 
