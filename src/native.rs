@@ -31,7 +31,7 @@ impl NativeSupport for X64Support {
         ferropy_bytecode::mpy::arch::X64
     }
 
-    fn install(&self, code: &[u8]) -> Result<Box<dyn NativeCode>, String> {
+    fn install(&self, code: &[u8], _name: &str) -> Result<Box<dyn NativeCode>, String> {
         match ferropy_emit_x64::exec::ExecutableCode::new(code) {
             Ok(c) => Ok(Box::new(HostCode(c))),
             Err(e) => Err(e.to_string()),

@@ -80,7 +80,8 @@ fn run_board(cwd: &Path, args: &str, input: &[u8]) -> Run {
     Run { out, status: output.status.code().unwrap_or(-1) }
 }
 
-/// Runs every `.py` of `dir` (but `skip`) on the board with `options` and compares with its `.exp`.
+/// Runs every `.py` of `dir` (but `skip`) on the board with `options` and compares with its
+/// `.thumb.exp` if there is one (32-bit results), else its `.exp`.
 fn run_folder(dir: &str, options: &str, skip: &[&str]) {
     let dir = Path::new(ROOT).join(dir);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -101,8 +102,10 @@ fn run_folder(dir: &str, options: &str, skip: &[&str]) {
                 s.spawn(move || {
                     let mut failures = Vec::new();
                     for name in chunk {
+                        let thumb = dir.join(name.replace(".py", ".thumb.exp"));
+                        let generic = dir.join(name.replace(".py", ".exp"));
                         let expected =
-                            std::fs::read_to_string(dir.join(name.replace(".py", ".exp"))).unwrap_or_default();
+                            std::fs::read_to_string(if thumb.exists() { thumb } else { generic }).unwrap_or_default();
                         let run = run_board(dir, &format!("{options} {name}"), b"");
                         if run.out != expected {
                             failures.push(format!("--- {name}\nexpected:\n{expected}\ngot:\n{}", run.out));
@@ -123,6 +126,18 @@ fn run_folder(dir: &str, options: &str, skip: &[&str]) {
 #[test]
 fn bytecode_programs_run_on_the_board() {
     run_folder("tests/run", "", &["math_module.py"]);
+}
+
+/// The shared native/viper corpus, compiled to Thumb-2 on the board by its own emitters.
+#[test]
+fn native_and_viper_corpus_runs_on_the_board() {
+    run_folder("tests/native", "", &[]);
+}
+
+/// `tests/run` with every function compiled to Thumb-2 (`-X emit=native`).
+#[test]
+fn bytecode_programs_run_as_native_code_on_the_board() {
+    run_folder("tests/run", "-X emit=native", &["math_module.py"]);
 }
 
 #[test]
@@ -199,4 +214,95 @@ fn tempdir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[test]
+fn deep_native_recursion_raises_recursion_error() {
+    let dir = tempdir("recursion");
+    let source = "\
+import micropython
+@micropython.native
+def down(n):
+    return down(n + 1)
+try:
+    down(0)
+except RuntimeError as e:
+    print('caught', e)
+@micropython.viper
+def v(n: int) -> int:
+    if n == 0:
+        return 0
+    return int(v(n - 1)) + 1
+print(v(500))
+";
+    std::fs::write(dir.join("deep.py"), source).unwrap();
+    let run = run_board(&dir, "deep.py", b"");
+    assert_eq!(run.out, "caught maximum recursion depth exceeded\n500\n");
+    assert_eq!(run.status, 0);
+}
+
+/// A fault inside emitted code (here a viper store into the guard region
+/// below the stack, which the MPU forbids) is reported with the address and
+/// the function instead of hanging the board.
+#[test]
+fn a_fault_in_emitted_code_is_reported_with_the_function() {
+    let dir = tempdir("fault");
+    let source = "\
+import micropython
+@micropython.viper
+def poke(addr: int):
+    p = ptr32(addr)
+    p[0] = 1
+print('before')
+poke(0x20000100)
+print('after')
+";
+    std::fs::write(dir.join("fault.py"), source).unwrap();
+    let run = run_board(&dir, "fault.py", b"");
+    assert!(run.out.starts_with("before\n"), "{}", run.out);
+    assert!(run.out.contains("FATAL: hard fault"), "{}", run.out);
+    assert!(run.out.contains("memory fault at address 0x20000100"), "{}", run.out);
+    assert!(run.out.contains("in emitted code of poke at +0x"), "{}", run.out);
+    assert!(!run.out.contains("after"), "{}", run.out);
+    assert_eq!(run.status, 134);
+}
+
+/// Thumb-2 machine code cross-compiled on the host (`ferropy-cross -march=armv7emsp`)
+/// imports and runs on the board; x86-64 machine code is refused with a clear error.
+#[test]
+fn native_mpy_cross_compiled_for_the_board_runs_and_other_arches_are_refused() {
+    let dir = tempdir("native-mpy");
+    let lib = "\
+import micropython
+@micropython.viper
+def total(buf) -> int:
+    p = ptr8(buf)
+    s = 0
+    for i in range(int(len(buf))):
+        s += p[i]
+    return s
+@micropython.native
+def gen(n):
+    for i in range(n):
+        yield i * i
+";
+    for (name, arch) in [("thumblib", "armv7emsp"), ("x64lib", "x64")] {
+        std::fs::write(dir.join(format!("{name}.py")), lib).unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_ferropy-cross"))
+            .args([&format!("-march={arch}"), &format!("{name}.py")])
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "ferropy-cross -march={arch}");
+        std::fs::remove_file(dir.join(format!("{name}.py"))).unwrap();
+    }
+    std::fs::write(
+        dir.join("main.py"),
+        "import thumblib\nprint(thumblib.total(bytearray(range(10))), list(thumblib.gen(4)))\nimport x64lib\n",
+    )
+    .unwrap();
+    let run = run_board(&dir, "main.py", b"");
+    assert!(run.out.starts_with("45 [0, 1, 4, 9]\n"), "{}", run.out);
+    assert!(run.out.contains("ValueError") && run.out.contains("arch"), "{}", run.out);
+    assert_eq!(run.status, 1);
 }

@@ -59,7 +59,7 @@ impl NativeSupport for SimSupport {
         }
     }
 
-    fn install(&self, code: &[u8]) -> Result<Box<dyn NativeCode>, String> {
+    fn install(&self, code: &[u8], _name: &str) -> Result<Box<dyn NativeCode>, String> {
         if usize::BITS != 32 {
             return Err("simulated Xtensa code needs a 32-bit host".into());
         }

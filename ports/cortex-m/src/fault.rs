@@ -7,7 +7,7 @@ use core::fmt::Write;
 
 use cortex_m_rt::{exception, ExceptionFrame};
 
-use crate::{semihost, uart};
+use crate::{native, semihost, uart};
 
 /// Exit status after a fault.
 pub const FAULT_STATUS: i32 = 134;
@@ -48,7 +48,10 @@ unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
         // The exception frame could not be written: the stack is exhausted.
         let _ = write!(out, "; stack overflow (the fault frame could not be stacked)\r\n");
     } else {
-        let _ = write!(out, "; pc={:#010x} lr={:#010x}\r\n", frame.pc(), frame.lr());
+        let pc = frame.pc() as usize;
+        let _ = write!(out, "; pc={pc:#010x} lr={:#010x}", frame.lr());
+        native::describe(pc, &mut out);
+        let _ = write!(out, "\r\n");
     }
     semihost::exit(FAULT_STATUS)
 }

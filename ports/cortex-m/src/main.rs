@@ -17,6 +17,7 @@ extern crate alloc;
 mod args;
 mod fault;
 mod host;
+mod native;
 mod repl;
 mod semihost;
 mod stack;
@@ -76,6 +77,7 @@ pub fn vm_config(args: &args::Args) -> VmConfig {
         recursion_limit: RECURSION_LIMIT,
         // As MicroPython's port for the same QEMU boards.
         platform: "qemu",
+        native: Some(&native::BOARD_NATIVE),
         ..VmConfig::default()
     }
 }

@@ -44,8 +44,8 @@ pub trait NativeCode: core::fmt::Debug + Send {
 pub trait NativeSupport: Sync {
     /// The `.mpy` architecture code of the machine code this support runs.
     fn arch(&self) -> u8;
-    /// Makes `code` executable.
-    fn install(&self, code: &[u8]) -> Result<Box<dyn NativeCode>, String>;
+    /// Makes `code`, the machine code of the function named `name`, executable.
+    fn install(&self, code: &[u8], name: &str) -> Result<Box<dyn NativeCode>, String>;
     /// The emitters for `@native`/`@viper` functions compiled at run time.
     fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>>;
 }

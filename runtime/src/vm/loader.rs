@@ -117,17 +117,14 @@ impl Vm {
         if depth > 200 {
             return Err(self.internal_error("functions nested too deeply"));
         }
-        let (prelude_bytes, native) = match raw.kind {
+        let (prelude_bytes, machine) = match raw.kind {
             CodeKind::Bytecode => (&raw.code[..], None),
             CodeKind::Native | CodeKind::Viper => {
-                let Some(support) = self.st.native else {
+                if self.st.native.is_none() {
                     return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "native code not supported"));
-                };
-                let (machine, prelude) = raw.code.split_at(raw.prelude_offset.min(raw.code.len()));
-                match support.install(machine) {
-                    Ok(code) => (prelude, Some(code)),
-                    Err(msg) => return Err(self.new_error(ids::MEMORY_ERROR, &msg)),
                 }
+                let (machine, prelude) = raw.code.split_at(raw.prelude_offset.min(raw.code.len()));
+                (prelude, Some(machine))
             }
             CodeKind::InlineAsm => {
                 return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "native code not supported"));
@@ -140,6 +137,16 @@ impl Vm {
         let map = |vm: &Vm, i: u32| vm.st.contexts.get(context).and_then(|c| c.qstrs.get(i as usize)).copied();
         let name = map(self, prelude.simple_name).unwrap_or(Qstr::NULL);
         let arg_names = prelude.arg_names.iter().map(|&i| map(self, i).unwrap_or(Qstr::NULL)).collect();
+        let native = match (machine, self.st.native) {
+            (Some(machine), Some(support)) => {
+                let text = self.st.qstrs.text(name).unwrap_or("<function>");
+                match support.install(machine, text) {
+                    Ok(code) => Some(code),
+                    Err(msg) => return Err(self.new_error(ids::MEMORY_ERROR, &msg)),
+                }
+            }
+            _ => None,
+        };
         let sig = prelude.signature;
         let mut children = Vec::new();
         for child in &raw.children {
