@@ -44,10 +44,13 @@ pub static XTENSA: SimSupport = SimSupport { abi: Abi::Call0 };
 /// The windowed (`xtensawin`) support.
 pub static XTENSAWIN: SimSupport = SimSupport { abi: Abi::Windowed };
 
-/// Installed code: owned bytes, mapped at their own address when called.
+/// Installed code: owned, 4-byte aligned (the code's `l32r` literals and
+/// `call0` targets assume it, as on the chips), mapped at its own address
+/// when called.
 #[derive(Debug)]
 struct SimCode {
-    code: Box<[u8]>,
+    words: Box<[u32]>,
+    len: usize,
     abi: Abi,
 }
 
@@ -63,7 +66,13 @@ impl NativeSupport for SimSupport {
         if usize::BITS != 32 {
             return Err("simulated Xtensa code needs a 32-bit host".into());
         }
-        Ok(Box::new(SimCode { code: code.into(), abi: self.abi }))
+        let mut words = vec![0u32; code.len().div_ceil(4)];
+        for (w, chunk) in words.iter_mut().zip(code.chunks(4)) {
+            let mut b = [0u8; 4];
+            b[..chunk.len()].copy_from_slice(chunk);
+            *w = u32::from_le_bytes(b);
+        }
+        Ok(Box::new(SimCode { words: words.into(), len: code.len(), abi: self.abi }))
     }
 
     fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
@@ -85,9 +94,9 @@ fn memory_of(ctx: *mut NativeCtx) -> Option<NativeMemory> {
 }
 
 /// Maps the runtime's memory (and the code and a stack) into `sim`.
-fn map_all(sim: &mut Sim, code: &[u8], stack: &mut [u8], m: &NativeMemory) -> Result<(), String> {
+fn map_all(sim: &mut Sim, code: (usize, usize), stack: &mut [u8], m: &NativeMemory) -> Result<(), String> {
     let regions = [
-        ("code", code.as_ptr() as usize, code.len(), Perm::Exec),
+        ("code", code.0, code.1, Perm::Exec),
         ("stack", stack.as_mut_ptr() as usize, stack.len(), Perm::ReadWrite),
         ("ctx", m.ctx.0, m.ctx.1, Perm::ReadWrite),
         ("helper table", m.table.0, m.table.1, Perm::Read),
@@ -114,14 +123,14 @@ fn map_all(sim: &mut Sim, code: &[u8], stack: &mut [u8], m: &NativeMemory) -> Re
 
 impl NativeCode for SimCode {
     fn base(&self) -> usize {
-        self.code.as_ptr() as usize
+        self.words.as_ptr() as usize
     }
 
     fn call(&self, ctx: *mut NativeCtx, state: *mut u32, words: *mut usize, resume: usize) -> usize {
         let Some(memory) = memory_of(ctx) else { return status::ERROR };
         let mut stack = vec![0u8; STACK_BYTES];
         let mut sim = Sim::new(self.abi);
-        if let Err(e) = map_all(&mut sim, &self.code, &mut stack, &memory) {
+        if let Err(e) = map_all(&mut sim, (self.base(), self.len), &mut stack, &memory) {
             eprintln!("xtensa simulator: {e}");
             return status::ERROR;
         }
@@ -146,7 +155,7 @@ impl NativeCode for SimCode {
             );
         }
         let args = [ctx as usize as u32, state as usize as u32, words as usize as u32, resume as u32];
-        let entry = self.code.as_ptr() as usize as u32;
+        let entry = self.base() as u32;
         let result = sim.call(entry, &args);
         CALLS.fetch_add(1, Ordering::Relaxed);
         STEPS.fetch_add(sim.steps, Ordering::Relaxed);
