@@ -66,8 +66,9 @@ pub fn native_listing(module: &ferropy_bytecode::CompiledModule) -> String {
     native_listing_for(module, crate::cross::arch::Arch::X64)
 }
 
-/// [`native_listing`] for code of `arch`: x86-64 (iced-x86, NASM syntax) or
-/// ARM Thumb (capstone); other architectures are listed as raw bytes.
+/// [`native_listing`] for code of `arch`: x86-64 (iced-x86, NASM syntax),
+/// ARM Thumb (capstone) or Xtensa (ferropy's own decoder of the emitted
+/// subset); other architectures are listed as raw bytes.
 pub fn native_listing_for(module: &ferropy_bytecode::CompiledModule, arch: crate::cross::arch::Arch) -> String {
     let mut out = String::new();
     let mut total = 0;
@@ -86,6 +87,7 @@ fn disassemble(arch: crate::cross::arch::Arch, machine: &[u8]) -> (&'static str,
         Arch::Armv6m | Arch::Armv7m | Arch::Armv7em | Arch::Armv7emsp | Arch::Armv7emdp => {
             (arch.name(), ferropy_emit_thumb::disasm::listing(machine))
         }
+        Arch::Xtensa | Arch::Xtensawin => (arch.name(), ferropy_emit_xtensa::disasm::listing_text(machine)),
         other => {
             let mut text = String::new();
             for (i, chunk) in machine.chunks(16).enumerate() {

@@ -21,7 +21,8 @@ Options:
 --dis-native : print every @native/@viper function (or, with -X emit=native,
   every function) as assembly with its size, instead of running
 -march=<arch> : emit native code for <arch> (x64, armv6m, armv7m, armv7em,
-  armv7emsp, armv7emdp); only with --dis, --dis-native or -X compile-only
+  armv7emsp, armv7emdp, xtensa, xtensawin); only with --dis, --dis-native or
+  -X compile-only
 -i : enter the REPL after running
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose

@@ -71,6 +71,25 @@ pub struct NativeCtx {
     pub pending: Option<PyErr>,
 }
 
+/// The host memory machine code may touch during a native call, as
+/// `(address, length in bytes)`: for embedders that run the code in an
+/// emulator and must map exactly that memory (see [`Vm::native_memory`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NativeMemory {
+    /// The context block (its first three words are the ABI's).
+    pub ctx: (usize, usize),
+    /// The helper table.
+    pub table: (usize, usize),
+    /// The interrupt flag byte.
+    pub interrupt: (usize, usize),
+    /// The frame's object slots.
+    pub state: (usize, usize),
+    /// The frame's machine-word slots.
+    pub words: (usize, usize),
+    /// The heap's words (viper pointers to buffers point here).
+    pub heap: (usize, usize),
+}
+
 /// A byte that is never zero: the interrupt flag native code reads while a
 /// resource limit is active.
 static ALWAYS_CHECK: u8 = 1;
@@ -80,6 +99,24 @@ static ALWAYS_CHECK: u8 = 1;
 pub const NATIVE_STACK_BUDGET: usize = 1024 * 1024;
 
 impl Vm {
+    /// The memory of the native call whose context block is `ctx` (see
+    /// [`NativeMemory`]); the heap part can grow while helpers run.
+    pub fn native_memory(&self, ctx: &NativeCtx) -> NativeMemory {
+        let words = self.heap.words.words();
+        let frame = self.st.frames.get(ctx.frame);
+        let state = frame.map_or((0, 0), |f| (f.state.as_ptr() as usize, f.state.len() * core::mem::size_of::<Obj>()));
+        let wslots =
+            frame.map_or((0, 0), |f| (f.words.as_ptr() as usize, f.words.len() * core::mem::size_of::<usize>()));
+        NativeMemory {
+            ctx: (ctx as *const NativeCtx as usize, core::mem::size_of::<NativeCtx>()),
+            table: (ctx.table, glue::HELPERS.len() * core::mem::size_of::<glue::Helper>()),
+            interrupt: (ctx.interrupt, 1),
+            state,
+            words: wslots,
+            heap: (words.as_ptr() as usize, core::mem::size_of_val(words)),
+        }
+    }
+
     /// True if the code unit `code` holds machine code.
     pub fn is_native_unit(&self, code: usize) -> bool {
         self.st.codes.get(code).is_some_and(|u| u.native.is_some())
