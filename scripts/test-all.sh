@@ -22,13 +22,22 @@ for pkg in cmake libclang-dev; do
 done
 rustup target list --installed | grep -q '^thumbv7em-none-eabihf$' || rustup target add thumbv7em-none-eabihf
 
+step "tools: Xtensa binutils (call0 encodings), qemu-user (simulator cross-check), capstone 6 in a venv (windowed encodings)"
+if ! command -v xtensa-lx106-elf-objdump >/dev/null 2>&1 || ! command -v qemu-xtensa >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends binutils-xtensa-lx106 qemu-user
+fi
+if [ ! -x "$HOME/.cache/ferropy-capstone/bin/python" ]; then
+  python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }
+  python3 -m venv "$HOME/.cache/ferropy-capstone" && "$HOME/.cache/ferropy-capstone/bin/pip" install -q --pre capstone
+fi
+
 step "format and lints"
 cargo fmt --all -- --check
 rustfmt --check --edition 2021 --config-path rustfmt.toml examples/no_std_host/src/main.rs
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "no_std builds of the core crates"
-cargo build -p ferropy-frontend -p ferropy-bytecode -p ferropy-runtime -p ferropy-emit-native --no-default-features
+cargo build -p ferropy-frontend -p ferropy-bytecode -p ferropy-runtime -p ferropy-emit-native -p ferropy-emit-xtensa --no-default-features
 
 step "32-bit layouts: bytecode and runtime tests on i686"
 rustup target list --installed | grep -q '^i686-unknown-linux-gnu$' || rustup target add i686-unknown-linux-gnu
@@ -36,6 +45,8 @@ if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq gcc-multilib
 fi
 cargo test -p ferropy-bytecode -p ferropy-runtime --target i686-unknown-linux-gnu
+# Emitted Xtensa code on the simulator, calling the real runtime (addresses map 1:1 on 32 bits).
+cargo test -p ferropy-xtensa-sim --target i686-unknown-linux-gnu --test corpus
 
 step "Thumb-2 backend without std, for Cortex-M"
 cargo build -p ferropy-emit-thumb --no-default-features --target thumbv7em-none-eabihf
