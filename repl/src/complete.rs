@@ -29,10 +29,8 @@ pub fn complete(vm: &mut Vm, before_cursor: &str) -> Completion {
         Ok(Some(names)) => names,
         _ => return Completion::None,
     };
-    let matches: Vec<String> = names
-        .into_iter()
-        .filter(|n| n.starts_with(partial) && (!partial.is_empty() || !n.starts_with('_')))
-        .collect();
+    let matches: Vec<String> =
+        names.into_iter().filter(|n| n.starts_with(partial) && (!partial.is_empty() || !n.starts_with('_'))).collect();
     if matches.is_empty() {
         let first_word = start == 0 && words.is_empty();
         if first_word && !partial.is_empty() && "import ".starts_with(partial) && partial.len() < 7 {

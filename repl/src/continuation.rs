@@ -90,8 +90,7 @@ pub fn lexical_needs_more(input: &str) -> bool {
 }
 
 fn starts_with_word(s: &str, word: &str) -> bool {
-    s.starts_with(word)
-        && !s[word.len()..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
+    s.starts_with(word) && !s[word.len()..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// True if compiling `input` fails at its very end (it stops mid-statement).

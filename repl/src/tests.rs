@@ -52,10 +52,7 @@ fn friendly_prompt_and_expression() {
 fn continuation_and_auto_indent() {
     // The body line is auto-indented; backspace removes the indent, Enter ends.
     let out = run(b"for i in range(2):\rprint(i)\r\x08\r");
-    assert_eq!(
-        out,
-        "BANNER\r\n>>> for i in range(2):\r\n...     print(i)\r\n...     \x1b[4D\x1b[K\r\n0\r\n1\r\n>>> "
-    );
+    assert_eq!(out, "BANNER\r\n>>> for i in range(2):\r\n...     print(i)\r\n...     \x1b[4D\x1b[K\r\n0\r\n1\r\n>>> ");
 }
 
 #[test]
@@ -160,7 +157,8 @@ fn paste_mode() {
 
 #[test]
 fn binary_noise_in_the_friendly_repl() {
-    let mut noise: Vec<u8> = (0u8..=255).filter(|&b| !(1..=5).contains(&b) && b != 3 && b != b'\r' && b != b'\n').collect();
+    let mut noise: Vec<u8> =
+        (0u8..=255).filter(|&b| !(1..=5).contains(&b) && b != 3 && b != b'\r' && b != b'\n').collect();
     noise.extend_from_slice(b"\x1b[99;99;99;99;99;99;99;99;99;99X\x1b\x1bO");
     noise.extend_from_slice(b"\x03print('alive')\r");
     let out = run(&noise);

@@ -1,7 +1,10 @@
 //! The `ferropy` command: MicroPython unix-port compatible command line.
 
 pub mod args;
+pub mod link;
 pub mod repl;
+pub mod rooted_host;
+pub mod serve;
 
 use std::io::Write;
 
@@ -21,6 +24,9 @@ Options:
 --dis-native : print every @native/@viper function (or, with -X emit=native,
   every function) as x86-64 assembly with its size, instead of running
 -i : enter the REPL after running
+--serve tcp:HOST:PORT : serve the REPL on a TCP port as a board serves it on
+  its UART (raw REPL, soft reset), e.g. for mpremote connect socket://HOST:PORT
+--root DIR : the served VM's file system (default: the current directory)
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose
 Implementation specific options (-X):
@@ -54,10 +60,30 @@ pub fn main(argv: &[String]) -> i32 {
     if args.dis || args.dis_native || args.compile_only {
         return compile_only(&args, emitter);
     }
-    let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
-    if let Some(bytes) = args.heap_size {
-        config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
+    let heap_size = args.heap_size;
+    let make_config = move || {
+        let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
+        if let Some(bytes) = heap_size {
+            config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
+        }
+        config
+    };
+    if let Some(address) = &args.serve {
+        let run = crate::run::RunOptions {
+            argv: vec![String::new()],
+            path: serve::board_path(),
+            opt_level: args.opt_level,
+            emitter: Some(emitter),
+        };
+        let root = std::path::PathBuf::from(args.root.as_deref().unwrap_or("."));
+        return serve::serve(serve::ServeOptions {
+            address: address.clone(),
+            root,
+            config: Box::new(make_config),
+            run,
+        });
     }
+    let config = make_config();
     let out: ferropy_runtime::vm::OutputSink = Box::new(|b: &[u8]| {
         let _ = std::io::stdout().lock().write_all(b);
     });
