@@ -28,18 +28,18 @@ impl<F: FnMut() -> Option<Vm>> Board for F {
 pub trait LineReader {
     /// Prints `prompt` and reads a line; `previous` holds the lines already
     /// entered for this input, each ended by `\n` (see [`Editor::read_line`]).
-    fn read_line(&mut self, con: &mut dyn Console, prompt: &str, previous: &str, complete: Completer<'_>)
-        -> ReadResult;
+    /// `vm` is the session's VM, for tab completion ([`crate::complete::complete`]);
+    /// a reader may move it out while it reads but must put it back.
+    fn read_line(&mut self, con: &mut dyn Console, prompt: &str, previous: &str, vm: &mut Option<Vm>) -> ReadResult;
 }
 
 impl LineReader for Editor {
-    fn read_line(
-        &mut self,
-        con: &mut dyn Console,
-        prompt: &str,
-        previous: &str,
-        complete: Completer<'_>,
-    ) -> ReadResult {
+    fn read_line(&mut self, con: &mut dyn Console, prompt: &str, previous: &str, vm: &mut Option<Vm>) -> ReadResult {
+        let mut complete = |s: &str| match vm.as_mut() {
+            Some(vm) => crate::complete::complete(vm, s),
+            None => crate::editor::Completion::None,
+        };
+        let complete: Completer<'_> = &mut complete;
         Editor::read_line(self, con, prompt, previous, complete)
     }
 }
@@ -131,6 +131,12 @@ impl<B: Board> Repl<B> {
     pub fn new(board: B, config: ReplConfig) -> Repl<B> {
         let reader = Box::new(Editor::new(config.history));
         Repl { board, config, vm: None, reader, mode: Mode::Friendly, announce: true }
+    }
+
+    /// Starts the session on an existing VM (`ferropy -i` after a script).
+    pub fn with_vm(mut self, vm: Vm) -> Repl<B> {
+        self.vm = Some(vm);
+        self
     }
 
     /// Uses another line reader for the friendly REPL (a host library).

@@ -25,9 +25,6 @@ pub fn execute(vm: &mut Vm, con: &mut dyn Console, source: &[u8], kind: InputKin
     flag.store(false, Ordering::Relaxed);
     con.set_interrupt(Some(vm.interrupt_handle()));
     let result = vm.run_main_source(source, "<stdin>", kind);
-    con.set_interrupt(None);
-    // A Ctrl-C that arrived after the last check is dropped, not kept for later.
-    flag.store(false, Ordering::Relaxed);
     if eof_marks {
         con.write(b"\x04");
     }
@@ -44,6 +41,11 @@ pub fn execute(vm: &mut Vm, con: &mut dyn Console, source: &[u8], kind: InputKin
     if eof_marks {
         con.write(b"\x04");
     }
+    // Disarmed only now, so the console treats the error text as program output
+    // (a terminal stays in its normal mode until here).
+    con.set_interrupt(None);
+    // A Ctrl-C that arrived after the last check is dropped, not kept for later.
+    flag.store(false, Ordering::Relaxed);
     outcome
 }
 

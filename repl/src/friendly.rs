@@ -22,8 +22,7 @@ pub(crate) fn run<B: Board>(r: &mut Repl<B>, con: &mut dyn Console) -> Step {
     }
     let max = r.config.max_input;
     'input: loop {
-        let Some(vm) = r.vm.as_mut() else { return Step::Disconnected };
-        let first = r.reader.read_line(con, PS1, "", &mut |s| crate::complete::complete(vm, s));
+        let first = r.reader.read_line(con, PS1, "", &mut r.vm);
         let (text, kind) = match first {
             ReadResult::Eof => return Step::Disconnected,
             ReadResult::Ctrl(1) => {
@@ -58,7 +57,7 @@ pub(crate) fn run<B: Board>(r: &mut Repl<B>, con: &mut dyn Console) -> Step {
                 let mut text = line;
                 while crate::continuation::needs_more(&text) {
                     text.push('\n');
-                    let next = r.reader.read_line(con, PS2, &text, &mut |s| crate::complete::complete(vm, s));
+                    let next = r.reader.read_line(con, PS2, &text, &mut r.vm);
                     match next {
                         ReadResult::Eof => return Step::Disconnected,
                         ReadResult::Ctrl(3) => {
@@ -73,6 +72,7 @@ pub(crate) fn run<B: Board>(r: &mut Repl<B>, con: &mut dyn Console) -> Step {
                 (text.into_bytes(), InputKind::Single)
             }
         };
+        let Some(vm) = r.vm.as_mut() else { return Step::Disconnected };
         if let Outcome::Exit(n) = execute(vm, con, &text, kind, false) {
             return Step::Exit(n);
         }

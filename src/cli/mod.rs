@@ -121,7 +121,7 @@ pub fn main(argv: &[String]) -> i32 {
         Target::Module(name) => vm.run_main_module(name),
         Target::Repl => {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                return repl::run(&mut vm);
+                return repl::run(vm);
             }
             let mut source = Vec::new();
             if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut source) {
@@ -136,7 +136,7 @@ pub fn main(argv: &[String]) -> i32 {
         if let Err(e) = result {
             vm.print_exception(e);
         }
-        return repl::run(&mut vm);
+        return repl::run(vm);
     }
     crate::run::exit_status(&mut vm, result)
 }
