@@ -105,7 +105,8 @@ fn mpremote_exec_run_cat_and_files() {
     // Files the code writes land under the root; `fs cat` reads them back.
     s.ok(&["exec", "f = open('made.txt', 'w')\nf.write('made by ferropy\\n')\nf.close()"]);
     assert_eq!(std::fs::read_to_string(s.root.join("made.txt")).unwrap(), "made by ferropy\n");
-    assert_eq!(s.ok(&["fs", "cat", ":made.txt"]), "made by ferropy\n");
+    // (Program output is sent as a board sends it: `\n` as `\r\n`.)
+    assert_eq!(s.ok(&["fs", "cat", ":made.txt"]), "made by ferropy\r\n");
     // Paths cannot leave the root.
     s.ok(&["exec", "f = open('../../escaped.txt', 'w')\nf.write('x')\nf.close()"]);
     assert!(s.root.join("escaped.txt").exists());
@@ -159,8 +160,14 @@ fn disconnect_mid_command_and_soft_reset() {
     // A disconnect while the code waits for input.
     c.write_all(b"input()\x04").unwrap();
     e.expect(b"OK");
-    drop(c);
+    c.shutdown(std::net::Shutdown::Both).unwrap();
     assert_eq!(s.ok(&["exec", "print('still alive')"]), "still alive\r\n");
+    // A second client takes over from a stuck one.
+    let (mut stuck, _stuck_out) = s.connect();
+    stuck.write_all(b"\r\x01while True: pass\x04").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(s.ok(&["exec", "print('taken over')"]), "taken over\r\n");
+    drop(stuck);
 }
 
 #[test]
@@ -179,7 +186,7 @@ fn garbage_truncated_frames_and_binary_noise() {
         let (mut c, _e) = s.connect();
         c.write_all(&frames).unwrap();
         std::thread::sleep(Duration::from_millis(200));
-        drop(c);
+        c.shutdown(std::net::Shutdown::Both).unwrap();
         assert_eq!(s.ok(&["exec", "print('ok')"]), "ok\r\n", "after {:?}", String::from_utf8_lossy(&frames));
     }
     // Noise as a raw REPL command gives a clear error, and the session goes on.

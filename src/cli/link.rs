@@ -80,6 +80,13 @@ impl Link {
         }
     }
 
+    /// Hangs up on the current client, if any (its session ends as a disconnect).
+    pub fn hang_up(&self) {
+        if let Some(s) = lock(&self.output).as_ref() {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
     /// The next input byte, waiting; `None` when the client is gone.
     pub fn read_byte(&self) -> Option<u8> {
         let mut guard = lock(&self.input);

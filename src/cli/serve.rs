@@ -1,6 +1,7 @@
 //! `ferropy --serve tcp:HOST:PORT`: the REPL served on a TCP port the way a
 //! board serves it on its UART, so that host tools (`mpremote connect
-//! socket://HOST:PORT`, `pyboard.py`) drive it. One client at a time; the
+//! socket://HOST:PORT`, `pyboard.py`) drive it. One client at a time (a new
+//! one takes over from the current one); the
 //! session (VM, mode) lives on between connections; Ctrl-D soft-resets to a
 //! fresh VM; files live under `--root`.
 
@@ -78,8 +79,21 @@ pub fn serve(opts: ServeOptions) -> i32 {
         ..ReplConfig::default()
     };
     let mut repl = Repl::new(board, config);
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
+    // A new client takes over from the current one (a stale or stuck client
+    // never locks the board): the acceptor hangs up on the current client,
+    // whose session then ends as a disconnect.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let acceptor_link = link.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            acceptor_link.hang_up();
+            if tx.send(stream).is_err() {
+                break;
+            }
+        }
+    });
+    for stream in rx {
         if link.attach(stream).is_err() {
             continue;
         }
