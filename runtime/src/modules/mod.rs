@@ -28,9 +28,12 @@ pub mod import;
 pub mod io;
 pub mod math;
 pub mod micropython;
+pub mod os;
 pub mod struct_;
 pub mod sys;
 pub mod time;
+pub mod vfs;
+pub mod vfsmod;
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -84,8 +87,13 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 3] =
-    [("array", array::init), ("collections", collections::init), ("struct", struct_::init)];
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 5] = [
+    ("array", array::init),
+    ("collections", collections::init),
+    ("struct", struct_::init),
+    ("os", os::init),
+    ("vfs", vfsmod::init),
+];
 
 /// A module named `name` whose globals hold the methods of built-in type
 /// `funcs` (a table of plain functions) and the `extra` (name, value) pairs.
@@ -142,6 +150,8 @@ pub struct SystemState {
     /// Modules `import` may load (`None`: any). A name is allowed when it or
     /// one of its parent packages is listed; others raise ImportError.
     pub import_allow: Option<alloc::vec::Vec<alloc::string::String>>,
+    /// The mount table and current directory (`os`, `vfs`, `open`, `import`).
+    pub vfs: vfs::VfsState,
 }
 
 impl SystemState {
@@ -159,12 +169,14 @@ impl SystemState {
             emitter: None,
             frozen: &[],
             import_allow: None,
+            vfs: vfs::VfsState::new(),
         }
     }
 
     /// Visits the objects this state keeps alive.
     pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
         visit(self.loaded);
+        self.vfs.trace(visit);
     }
 }
 

@@ -60,6 +60,11 @@ pub const STRUCT_FUNCS: u32 = 42;
 pub const COLLECTIONS_FUNCS: u32 = 43;
 pub const ARRAY_FUNCS: u32 = 44;
 pub const ATTRTUPLE: u32 = 45;
+// standard modules (issue 10)
+pub const VFS_FUNCS: u32 = 100;
+pub const VFS_POSIX: u32 = 101;
+pub const VFS_MEM: u32 = 102;
+pub const OS_FUNCS: u32 = 103;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -217,6 +217,10 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         STRUCT_FUNCS => &crate::modules::struct_::STRUCT_FUNCS,
         COLLECTIONS_FUNCS => &crate::modules::collections::COLLECTIONS_FUNCS,
         ARRAY_FUNCS => &crate::modules::array::ARRAY_FUNCS,
+        VFS_FUNCS => &crate::modules::vfsmod::VFS_FUNCS,
+        VFS_POSIX => &crate::modules::vfsmod::VFS_POSIX_TYPE,
+        VFS_MEM => &crate::modules::vfsmod::VFS_MEM_TYPE,
+        OS_FUNCS => &crate::modules::os::OS_FUNCS,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })
