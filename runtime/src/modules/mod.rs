@@ -16,19 +16,25 @@
 //!   raises `KeyboardInterrupt`.
 
 pub mod array;
+pub mod binascii;
 pub mod cmath;
 pub mod collections;
+pub mod digest;
 pub mod errno;
 pub mod exec;
 pub mod fmath;
 pub mod frozen;
 pub mod gc;
+pub mod hashlib;
+pub mod heapq;
 pub mod host;
 pub mod import;
 pub mod io;
+pub mod json;
 pub mod math;
 pub mod micropython;
 pub mod os;
+pub mod random;
 pub mod struct_;
 pub mod sys;
 pub mod time;
@@ -87,12 +93,17 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 5] = [
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 10] = [
     ("array", array::init),
     ("collections", collections::init),
     ("struct", struct_::init),
     ("os", os::init),
     ("vfs", vfsmod::init),
+    ("json", json::init),
+    ("binascii", binascii::init),
+    ("hashlib", hashlib::init),
+    ("heapq", heapq::init),
+    ("random", random::init),
 ];
 
 /// A module named `name` whose globals hold the methods of built-in type
@@ -152,6 +163,8 @@ pub struct SystemState {
     pub import_allow: Option<alloc::vec::Vec<alloc::string::String>>,
     /// The mount table and current directory (`os`, `vfs`, `open`, `import`).
     pub vfs: vfs::VfsState,
+    /// The `random` module's generator state (seeded on first use).
+    pub random: Option<[u32; 4]>,
 }
 
 impl SystemState {
@@ -170,6 +183,7 @@ impl SystemState {
             frozen: &[],
             import_allow: None,
             vfs: vfs::VfsState::new(),
+            random: None,
         }
     }
 

@@ -65,6 +65,14 @@ pub const VFS_FUNCS: u32 = 100;
 pub const VFS_POSIX: u32 = 101;
 pub const VFS_MEM: u32 = 102;
 pub const OS_FUNCS: u32 = 103;
+pub const JSON_FUNCS: u32 = 104;
+pub const BINASCII_FUNCS: u32 = 105;
+pub const HASHLIB_FUNCS: u32 = 106;
+pub const SHA256: u32 = 107;
+pub const SHA1: u32 = 108;
+pub const MD5: u32 = 109;
+pub const HEAPQ_FUNCS: u32 = 110;
+pub const RANDOM_FUNCS: u32 = 111;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;
