@@ -35,6 +35,7 @@ pub mod math;
 pub mod micropython;
 pub mod os;
 pub mod random;
+pub mod re;
 pub mod struct_;
 pub mod sys;
 pub mod time;
@@ -93,7 +94,7 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 10] = [
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 11] = [
     ("array", array::init),
     ("collections", collections::init),
     ("struct", struct_::init),
@@ -104,6 +105,7 @@ pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 10] = [
     ("hashlib", hashlib::init),
     ("heapq", heapq::init),
     ("random", random::init),
+    ("re", re::init),
 ];
 
 /// A module named `name` whose globals hold the methods of built-in type
@@ -165,6 +167,8 @@ pub struct SystemState {
     pub vfs: vfs::VfsState,
     /// The `random` module's generator state (seeded on first use).
     pub random: Option<[u32; 4]>,
+    /// Compiled regular expressions, most recently used last.
+    pub re_cache: alloc::vec::Vec<re::CacheEntry>,
 }
 
 impl SystemState {
@@ -184,6 +188,7 @@ impl SystemState {
             import_allow: None,
             vfs: vfs::VfsState::new(),
             random: None,
+            re_cache: alloc::vec::Vec::new(),
         }
     }
 

@@ -73,6 +73,9 @@ pub const SHA1: u32 = 108;
 pub const MD5: u32 = 109;
 pub const HEAPQ_FUNCS: u32 = 110;
 pub const RANDOM_FUNCS: u32 = 111;
+pub const RE_FUNCS: u32 = 112;
+pub const RE_PATTERN: u32 = 113;
+pub const RE_MATCH: u32 = 114;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

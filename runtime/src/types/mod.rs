@@ -229,6 +229,9 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         MD5 => &crate::modules::hashlib::MD5_TYPE,
         HEAPQ_FUNCS => &crate::modules::heapq::HEAPQ_FUNCS,
         RANDOM_FUNCS => &crate::modules::random::RANDOM_FUNCS,
+        RE_FUNCS => &crate::modules::re::RE_FUNCS,
+        RE_PATTERN => &crate::modules::re::PATTERN_TYPE,
+        RE_MATCH => &crate::modules::re::MATCH_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })
