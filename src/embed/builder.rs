@@ -74,6 +74,7 @@ impl Default for Builder {
                 stdin: None,
                 files: false,
                 mounts: Vec::new(),
+                hal: None,
                 gc_stress: false,
                 frozen: &[],
             },
@@ -287,6 +288,21 @@ impl Builder {
         self
     }
 
+    /// The board `machine.Pin` and `machine.UART` drive (default: a simulated
+    /// board, [`SimHal`](ferropy_runtime::modules::machine::SimHal)).
+    ///
+    /// ```
+    /// use ferropy::runtime::modules::machine::SimHal;
+    /// let (board, handle) = SimHal::new();
+    /// let mut vm = ferropy::embed::Vm::builder().hal(Box::new(board)).build().unwrap();
+    /// vm.exec("from machine import Pin\nPin(2, Pin.OUT).on()").unwrap();
+    /// assert_eq!(handle.output(2), Some(true));
+    /// ```
+    pub fn hal(mut self, hal: Box<dyn ferropy_runtime::modules::machine::Hal>) -> Builder {
+        self.rest.hal = Some(hal);
+        self
+    }
+
     /// Collects before every allocation (a testing aid: very slow).
     ///
     /// ```
@@ -346,6 +362,7 @@ struct Rest {
     stdin: Option<Box<dyn Read + Send>>,
     files: bool,
     mounts: Vec<(String, Box<dyn ferropy_runtime::modules::vfs::Vfs>)>,
+    hal: Option<Box<dyn ferropy_runtime::modules::machine::Hal>>,
     gc_stress: bool,
     frozen: FrozenModules,
 }
@@ -370,6 +387,9 @@ fn finish(
     let deadline = Arc::new(AtomicU64::new(u64::MAX));
     raw.set_host(Box::new(EmbedHost::new(rest.files, rest.stdin, deadline.clone())));
     raw.st.sys.import_allow = rest.imports;
+    if let Some(hal) = rest.hal {
+        raw.set_hal(hal);
+    }
     let mounted = !rest.mounts.is_empty();
     for (point, fs) in rest.mounts {
         if point == "/" || point.is_empty() {

@@ -98,6 +98,11 @@ pub trait Host: Send {
     }
     /// Sleeps this many microseconds.
     fn sleep_us(&mut self, _us: u64) {}
+    /// Whether standard input has data (`select.poll`); the default says it
+    /// always has, so a read may block.
+    fn stdin_ready(&mut self) -> bool {
+        true
+    }
     /// One line of standard input including its newline (empty at end of input).
     fn read_line(&mut self) -> Vec<u8> {
         Vec::new()

@@ -31,11 +31,13 @@ pub mod host;
 pub mod import;
 pub mod io;
 pub mod json;
+pub mod machine;
 pub mod math;
 pub mod micropython;
 pub mod os;
 pub mod random;
 pub mod re;
+pub mod select;
 pub mod struct_;
 pub mod sys;
 pub mod time;
@@ -94,7 +96,7 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 11] = [
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 13] = [
     ("array", array::init),
     ("collections", collections::init),
     ("struct", struct_::init),
@@ -106,6 +108,8 @@ pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 11] = [
     ("heapq", heapq::init),
     ("random", random::init),
     ("re", re::init),
+    ("select", select::init),
+    ("machine", machine::init),
 ];
 
 /// A module named `name` whose globals hold the methods of built-in type
@@ -169,6 +173,8 @@ pub struct SystemState {
     pub random: Option<[u32; 4]>,
     /// Compiled regular expressions, most recently used last.
     pub re_cache: alloc::vec::Vec<re::CacheEntry>,
+    /// The board behind `machine` (`None`: the default board, made on first use).
+    pub hal: Option<Box<dyn machine::Hal>>,
 }
 
 impl SystemState {
@@ -189,6 +195,7 @@ impl SystemState {
             vfs: vfs::VfsState::new(),
             random: None,
             re_cache: alloc::vec::Vec::new(),
+            hal: None,
         }
     }
 

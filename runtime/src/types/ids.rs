@@ -76,6 +76,13 @@ pub const RANDOM_FUNCS: u32 = 111;
 pub const RE_FUNCS: u32 = 112;
 pub const RE_PATTERN: u32 = 113;
 pub const RE_MATCH: u32 = 114;
+pub const SELECT_FUNCS: u32 = 115;
+pub const POLL: u32 = 116;
+pub const MACHINE_FUNCS: u32 = 117;
+pub const PIN: u32 = 118;
+pub const PIN_BASE: u32 = 119;
+pub const SIGNAL: u32 = 120;
+pub const UART: u32 = 121;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -129,6 +129,9 @@ pub struct TypeDesc {
     pub methods: &'static [Method],
     /// The buffer protocol (bytes-like objects).
     pub buffer: Option<buffer::BufferFn>,
+    /// Class attributes beyond the methods (constants such as `Pin.OUT`),
+    /// looked up on the type object and its instances.
+    pub class_attr: Option<AttrFn>,
 }
 
 impl TypeDesc {
@@ -149,6 +152,7 @@ impl TypeDesc {
             iternext: None,
             methods: &[],
             buffer: None,
+            class_attr: None,
         }
     }
 
@@ -232,6 +236,13 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         RE_FUNCS => &crate::modules::re::RE_FUNCS,
         RE_PATTERN => &crate::modules::re::PATTERN_TYPE,
         RE_MATCH => &crate::modules::re::MATCH_TYPE,
+        SELECT_FUNCS => &crate::modules::select::SELECT_FUNCS,
+        POLL => &crate::modules::select::POLL_TYPE,
+        MACHINE_FUNCS => &crate::modules::machine::MACHINE_FUNCS,
+        PIN => &crate::modules::machine::PIN_TYPE,
+        PIN_BASE => &crate::modules::machine::PIN_BASE_TYPE,
+        SIGNAL => &crate::modules::machine::SIGNAL_TYPE,
+        UART => &crate::modules::machine::uart::UART_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })
