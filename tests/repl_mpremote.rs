@@ -119,18 +119,84 @@ fn mpremote_exec_run_cat_and_files() {
     assert_eq!(s.ok(&["exec", "x = 20", "exec", "print(x + 1)"]), "21\r\n");
 }
 
+/// The first 8 hex digits of the SHA-256 of `data` (mip's short hash), by python3.
+fn short_sha256(data: &[u8]) -> String {
+    let mut child = Command::new("python3")
+        .args(["-c", "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:8])"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    child.stdin.take().unwrap().write_all(data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 #[test]
-#[ignore = "needs the os module (os.stat, os.ilistdir, os.mkdir: issue 10, part 3)"]
-fn mpremote_fs_cp_ls_and_mip() {
+fn mpremote_fs_commands() {
     let s = Server::start("fs");
     let local = s.root.join("local.py");
     std::fs::write(&local, "print('copied')\n").unwrap();
     s.ok(&["fs", "cp", local.to_str().unwrap(), ":file.py"]);
     assert_eq!(std::fs::read_to_string(s.root.join("file.py")).unwrap(), "print('copied')\n");
+    assert_eq!(s.ok(&["run", local.to_str().unwrap()]), "copied\r\n");
+    s.ok(&["fs", "mkdir", ":sub"]);
+    assert!(s.root.join("sub").is_dir());
+    s.ok(&["fs", "cp", local.to_str().unwrap(), ":sub/"]);
+    assert!(s.root.join("sub/local.py").is_file());
     let ls = s.ok(&["fs", "ls"]);
-    assert!(ls.contains("file.py"), "{ls}");
-    s.ok(&["fs", "mkdir", ":lib"]);
-    assert!(s.root.join("lib").is_dir());
+    // (Sizes show as 0: `os.ilistdir` gives VfsPosix's 3-tuples, without the size.)
+    assert!(ls.contains(" file.py\n") && ls.contains(" sub/\n"), "{ls}");
+    let ls = s.ok(&["fs", "ls", ":sub"]);
+    assert!(ls.contains(" local.py\n"), "{ls}");
+    // Copy back to the host.
+    let back = s.root.join("back.py");
+    s.ok(&["fs", "cp", ":sub/local.py", back.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), "print('copied')\n");
+    s.ok(&["fs", "rm", ":sub/local.py"]);
+    assert!(!s.root.join("sub/local.py").exists());
+    s.ok(&["fs", "rmdir", ":sub"]);
+    assert!(!s.root.join("sub").exists());
+    // Missing files: mpremote reports the device's OSError.
+    let out = s.mpremote(&["fs", "cat", ":missing.txt"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No such file"), "{out:?}");
+    // `import` of a copied module, from the root.
+    assert_eq!(s.ok(&["exec", "import file"]), "copied\r\n");
+}
+
+#[test]
+fn mpremote_mip_install_from_a_local_index() {
+    let s = Server::start("mip");
+    // MicroPython's package index layout (v2), in a folder: package JSON files
+    // and content-addressed files.
+    let index = s.root.with_extension("index");
+    let _ = std::fs::remove_dir_all(&index);
+    let code = b"def hello():\n    return 'hello from greet'\n";
+    let h = short_sha256(code);
+    std::fs::create_dir_all(index.join(format!("file/{}", &h[..2]))).unwrap();
+    std::fs::write(index.join(format!("file/{}/{h}", &h[..2])), code).unwrap();
+    std::fs::create_dir_all(index.join("package/py/greet")).unwrap();
+    let json = format!("{{\"v\": 1, \"version\": \"1.0\", \"hashes\": [[\"greet.py\", \"{h}\"]], \"deps\": [[\"extra\", \"latest\"]]}}");
+    std::fs::write(index.join("package/py/greet/latest.json"), json).unwrap();
+    // A dependency given by URLs relative to its JSON file, in a package directory.
+    std::fs::create_dir_all(index.join("package/py/extra")).unwrap();
+    std::fs::write(index.join("package/py/extra/extra_init.py"), "VALUE = 42\n").unwrap();
+    std::fs::write(
+        index.join("package/py/extra/latest.json"),
+        "{\"v\": 1, \"urls\": [[\"extra/__init__.py\", \"extra_init.py\"]]}",
+    )
+    .unwrap();
+    let idx = index.to_str().unwrap();
+    let out = s.ok(&["mip", "install", "--index", idx, "--no-mpy", "greet"]);
+    assert!(out.contains("Done"), "{out}");
+    assert_eq!(std::fs::read(s.root.join("lib/greet.py")).unwrap(), code);
+    assert_eq!(std::fs::read_to_string(s.root.join("lib/extra/__init__.py")).unwrap(), "VALUE = 42\n");
+    assert_eq!(s.ok(&["exec", "import greet, extra\nprint(greet.hello(), extra.VALUE)"]), "hello from greet 42\r\n");
+    // Installing again: the device hashes its copy and skips it.
+    let out = s.ok(&["mip", "install", "--index", idx, "--no-mpy", "greet"]);
+    assert!(out.contains("Exists: /lib/greet.py"), "{out}");
+    let _ = std::fs::remove_dir_all(&index);
 }
 
 #[test]

@@ -4,9 +4,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
-use ferropy_runtime::modules::host::{Host, PathKind};
+use ferropy_runtime::modules::host::{Host, PathKind, StdHost};
+use ferropy_runtime::modules::vfs::{DirEntry, Stat, StatVfs};
+
+/// EPERM: removing the root directory.
+const EPERM: i32 = 1;
 
 use super::link::Link;
 
@@ -14,19 +17,20 @@ use super::link::Link;
 pub struct RootedHost {
     root: PathBuf,
     link: Arc<Link>,
-    start: Instant,
+    /// The process's host services, given host paths.
+    std: StdHost,
 }
 
 impl RootedHost {
     /// A host whose file system is `root`.
     pub fn new(root: PathBuf, link: Arc<Link>) -> RootedHost {
-        RootedHost { root, link, start: Instant::now() }
+        RootedHost { root, link, std: StdHost::new() }
     }
 
     /// The host path for a VM path: components resolved lexically, `..` stops at
     /// the root.
-    pub fn resolve(&self, path: &str) -> PathBuf {
-        resolve(&self.root, path)
+    pub fn resolve(&self, path: &str) -> String {
+        resolve(&self.root, path).to_string_lossy().into_owned()
     }
 }
 
@@ -47,46 +51,71 @@ pub fn resolve(root: &Path, path: &str) -> PathBuf {
     out
 }
 
-fn errno(e: std::io::Error) -> i32 {
-    e.raw_os_error().unwrap_or(5)
-}
-
 impl Host for RootedHost {
     fn stat(&mut self, path: &str) -> PathKind {
-        match std::fs::metadata(self.resolve(path)) {
-            Ok(m) if m.is_dir() => PathKind::Dir,
-            Ok(_) => PathKind::File,
-            Err(_) => PathKind::Missing,
-        }
+        let p = self.resolve(path);
+        self.std.stat(&p)
     }
-
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, i32> {
-        std::fs::read(self.resolve(path)).map_err(errno)
+        let p = self.resolve(path);
+        self.std.read_file(&p)
     }
-
     fn write_file(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), i32> {
-        use std::io::Write;
-        let f = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .append(append)
-            .truncate(!append)
-            .open(self.resolve(path));
-        f.and_then(|mut f| f.write_all(data)).map_err(errno)
+        let p = self.resolve(path);
+        self.std.write_file(&p, data, append)
     }
-
+    fn stat_path(&mut self, path: &str) -> Result<Stat, i32> {
+        let p = self.resolve(path);
+        self.std.stat_path(&p)
+    }
+    fn list_dir(&mut self, path: &str) -> Result<Vec<DirEntry>, i32> {
+        let p = self.resolve(path);
+        self.std.list_dir(&p)
+    }
+    fn mkdir(&mut self, path: &str) -> Result<(), i32> {
+        let p = self.resolve(path);
+        self.std.mkdir(&p)
+    }
+    fn rmdir(&mut self, path: &str) -> Result<(), i32> {
+        let p = self.resolve(path);
+        // The root itself stays.
+        if Path::new(&p) == self.root {
+            return Err(EPERM);
+        }
+        self.std.rmdir(&p)
+    }
+    fn remove(&mut self, path: &str) -> Result<(), i32> {
+        let p = self.resolve(path);
+        self.std.remove(&p)
+    }
+    fn rename(&mut self, from: &str, to: &str) -> Result<(), i32> {
+        let (f, t) = (self.resolve(from), self.resolve(to));
+        self.std.rename(&f, &t)
+    }
+    fn statvfs(&mut self, path: &str) -> Result<StatVfs, i32> {
+        let p = self.resolve(path);
+        self.std.statvfs(&p)
+    }
+    /// The board's file system starts at its root.
+    fn getcwd(&mut self) -> String {
+        String::from("/")
+    }
+    fn getenv(&mut self, _name: &str) -> Option<String> {
+        // A board has no environment; the server's is not shown to clients.
+        None
+    }
+    fn urandom(&mut self, buf: &mut [u8]) {
+        self.std.urandom(buf)
+    }
     fn time_ns(&mut self) -> u64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+        self.std.time_ns()
     }
-
     fn ticks_us(&mut self) -> u64 {
-        self.start.elapsed().as_micros() as u64
+        self.std.ticks_us()
     }
-
     fn sleep_us(&mut self, us: u64) {
-        std::thread::sleep(std::time::Duration::from_micros(us));
+        self.std.sleep_us(us)
     }
-
     fn read_line(&mut self) -> Vec<u8> {
         self.link.read_line()
     }
