@@ -34,11 +34,16 @@ pub enum Completion {
 /// Completes the text before the cursor.
 pub type Completer<'a> = &'a mut dyn FnMut(&str) -> Completion;
 
+/// Where the editor is in an escape sequence.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Esc {
+    /// Not in one.
     None,
-    Esc,
+    /// After ESC.
+    Start,
+    /// After `ESC [` (parameters follow).
     Csi,
+    /// After `ESC O`.
     Ss3,
 }
 
@@ -157,16 +162,17 @@ impl Editor {
                     self.push_history(&text);
                     return ReadResult::Line(text);
                 }
-                0x1b => l.esc = Esc::Esc,
+                0x1b => l.esc = Esc::Start,
                 0x08 | 0x7f => l.backspace(con),
-                b'\t' | b' ' if indent_added => {
-                    if c == b' ' && l.cursor >= 3 {
-                        let old = l.cursor;
-                        l.buf.truncate(l.cursor - 3);
-                        l.cursor -= 3;
-                        l.redraw(con, old);
-                    }
+                // Tab or space right after an auto-indent turns it off: Tab keeps
+                // the indent, space takes three of its four spaces back.
+                b' ' if indent_added && l.cursor >= 3 => {
+                    let old = l.cursor;
+                    l.buf.truncate(l.cursor - 3);
+                    l.cursor -= 3;
+                    l.redraw(con, old);
                 }
+                b'\t' | b' ' if indent_added => {}
                 b'\t' => {
                     let after_space = match l.cursor {
                         0 => !previous.is_empty(),
@@ -210,7 +216,7 @@ impl Editor {
     /// One byte of an escape sequence.
     fn escape(&mut self, con: &mut dyn Console, l: &mut Line<'_>, c: u8) {
         match l.esc {
-            Esc::Esc => {
+            Esc::Start => {
                 l.esc = match c {
                     b'[' => Esc::Csi,
                     b'O' => Esc::Ss3,

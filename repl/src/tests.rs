@@ -270,3 +270,23 @@ fn no_vm() {
     assert_eq!(repl.run(&mut con), SessionEnd::NoVm);
     assert_eq!(con.written(), b"MemoryError: can't create the VM\r\n");
 }
+
+#[test]
+fn space_after_auto_indent_takes_three_spaces_back() {
+    let out = run(b"if 1:\r x=2\r\rx\r");
+    assert!(out.contains("...     \x1b[4D \x1b[Kx=2\r\n... \r\n"), "{out:?}");
+    assert!(out.ends_with("2\r\n>>> "), "{out:?}");
+}
+
+#[test]
+fn auto_indent_levels_and_completion_listing() {
+    use crate::editor::{auto_indent, format_words};
+    assert_eq!(auto_indent(""), 0);
+    assert_eq!(auto_indent("if x:\n"), 1);
+    assert_eq!(auto_indent("if x:\n    if y:\n"), 2);
+    assert_eq!(auto_indent("if x:\n    a\n"), 1);
+    assert_eq!(auto_indent("if x:\n    a\n    \n"), 1);
+    assert_eq!(auto_indent("if x:\n    a\n    \n    \n"), 0);
+    let words: Vec<String> = ["a", "bb", "ccc", "dddd", "e"].iter().map(|s| String::from(*s)).collect();
+    assert_eq!(format_words(&words), "\r\na               bb              ccc             dddd\r\ne\r\n");
+}
