@@ -223,6 +223,16 @@ fn disconnect_mid_command_and_soft_reset() {
     e.expect_exact(b"OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>");
     c.write_all(b"print(y)\x04").unwrap();
     e.expect(b"NameError: name 'y' isn't defined\r\n\x04>");
+    // `input()` reads from the client; Ctrl-C while it waits raises KeyboardInterrupt.
+    c.write_all(b"print('got', input())\x04").unwrap();
+    e.expect(b"OK");
+    c.write_all(b"typed\r").unwrap();
+    e.expect(b"got typed\r\n\x04\x04>");
+    c.write_all(b"input()\x04").unwrap();
+    e.expect(b"OK");
+    std::thread::sleep(Duration::from_millis(200));
+    c.write_all(b"\x03").unwrap();
+    e.expect(b"KeyboardInterrupt\r\n\x04>");
     // A disconnect while the code waits for input.
     c.write_all(b"input()\x04").unwrap();
     e.expect(b"OK");

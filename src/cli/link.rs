@@ -56,7 +56,14 @@ impl Link {
                     if chunk.contains(&0x03) {
                         h.interrupt();
                         chunk.retain(|&b| b != 0x03);
+                        // An empty chunk wakes a waiting `input()` (see `read_line`).
+                        if chunk.is_empty() && tx.send(Vec::new()).is_err() {
+                            break;
+                        }
                     }
+                }
+                if chunk.is_empty() {
+                    continue;
                 }
                 if tx.send(chunk).is_err() {
                     break;
@@ -89,23 +96,39 @@ impl Link {
 
     /// The next input byte, waiting; `None` when the client is gone.
     pub fn read_byte(&self) -> Option<u8> {
-        let mut guard = lock(&self.input);
-        let input = guard.as_mut()?;
         loop {
-            if let Some(b) = input.buf.pop_front() {
-                return Some(b);
-            }
-            match input.rx.recv() {
-                Ok(chunk) => input.buf.extend(chunk),
-                Err(_) => return None,
+            match self.next_byte() {
+                Next::Byte(b) => return Some(b),
+                Next::Wake => continue,
+                Next::Gone => return None,
             }
         }
     }
 
-    /// One line of input for `input()`/`sys.stdin` (empty when the client is gone).
+    fn next_byte(&self) -> Next {
+        let mut guard = lock(&self.input);
+        let Some(input) = guard.as_mut() else { return Next::Gone };
+        if let Some(b) = input.buf.pop_front() {
+            return Next::Byte(b);
+        }
+        match input.rx.recv() {
+            Ok(chunk) if chunk.is_empty() => Next::Wake,
+            Ok(chunk) => {
+                input.buf.extend(chunk);
+                match input.buf.pop_front() {
+                    Some(b) => Next::Byte(b),
+                    None => Next::Wake,
+                }
+            }
+            Err(_) => Next::Gone,
+        }
+    }
+
+    /// One line of input for `input()`/`sys.stdin` (empty when the client is
+    /// gone; cut short by a Ctrl-C, which `input()` then raises).
     pub fn read_line(&self) -> Vec<u8> {
         let mut line = Vec::new();
-        while let Some(b) = self.read_byte() {
+        while let Next::Byte(b) = self.next_byte() {
             // Terminals send `\r` for Enter.
             let b = if b == b'\r' { b'\n' } else { b };
             line.push(b);
@@ -140,6 +163,14 @@ impl Link {
     pub fn set_interrupt(&self, handle: Option<InterruptHandle>) {
         *lock(&self.interrupt) = handle;
     }
+}
+
+/// What [`Link::next_byte`] got.
+enum Next {
+    Byte(u8),
+    /// A Ctrl-C was taken as an interrupt while code waited for input.
+    Wake,
+    Gone,
 }
 
 /// The REPL's console over a [`Link`].
