@@ -51,6 +51,10 @@ impl Link {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
+                // Acknowledge at once: clients (pyserial's `socket://`) write small
+                // frames with Nagle's algorithm on, which would otherwise wait for
+                // our delayed ACK (~40 ms) before sending the next one.
+                let _ = rustix::net::sockopt::set_tcp_quickack(&reader, true);
                 let mut chunk = buf[..n].to_vec();
                 if let Some(h) = lock(&interrupt).as_ref() {
                     if chunk.contains(&0x03) {
