@@ -7,7 +7,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::io::{Read, Write};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ferropy_repl::editor::Completion;
@@ -35,7 +36,7 @@ pub const BANNER: &str = concat!(
 /// terminal, as with `-i` in a pipe, gets the built-in editor) until Ctrl-D or `SystemExit`;
 /// returns the exit status.
 pub fn run(vm: Vm) -> i32 {
-    let mode = Arc::new(TtyMode::new());
+    let mode = Rc::new(TtyMode::new());
     let config = ReplConfig { banner: BANNER.to_string(), ctrl_d: CtrlD::Exit, ..ReplConfig::default() };
     let mut repl = Repl::new(|| None, config).with_vm(vm);
     if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -56,38 +57,36 @@ pub fn run(vm: Vm) -> i32 {
 /// The terminal's saved settings and whether raw mode is on.
 struct TtyMode {
     saved: Option<Termios>,
-    raw: Mutex<bool>,
+    raw: Cell<bool>,
     /// The cursor is at the start of a fresh line (rustyline ended the line):
     /// the REPL's next `\r\n` is not repeated.
-    fresh_line: AtomicBool,
+    fresh_line: Cell<bool>,
 }
 
 impl TtyMode {
     fn new() -> TtyMode {
-        TtyMode { saved: tcgetattr(std::io::stdin()).ok(), raw: Mutex::new(false), fresh_line: AtomicBool::new(false) }
+        TtyMode { saved: tcgetattr(std::io::stdin()).ok(), raw: Cell::new(false), fresh_line: Cell::new(false) }
     }
 
     /// Byte-by-byte input: no echo, no line buffering, Ctrl-C/Ctrl-D as bytes.
     fn raw(&self) {
-        let mut raw = self.raw.lock().unwrap_or_else(|e| e.into_inner());
-        if let (false, Some(saved)) = (*raw, &self.saved) {
+        if let (false, Some(saved)) = (self.raw.get(), &self.saved) {
             let mut t = saved.clone();
             cfmakeraw(&mut t);
             let _ = tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, &t);
-            *raw = true;
+            self.raw.set(true);
         }
     }
 
     fn at_line_start(&self) {
-        self.fresh_line.store(true, Ordering::Relaxed);
+        self.fresh_line.set(true);
     }
 
     /// The terminal's own settings (for rustyline, running code and exit).
     fn cooked(&self) {
-        let mut raw = self.raw.lock().unwrap_or_else(|e| e.into_inner());
-        if let (true, Some(saved)) = (*raw, &self.saved) {
+        if let (true, Some(saved)) = (self.raw.get(), &self.saved) {
             let _ = tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, saved);
-            *raw = false;
+            self.raw.set(false);
         }
     }
 }
@@ -108,7 +107,7 @@ fn sigint_slot() -> &'static Mutex<Option<InterruptHandle>> {
 
 /// Standard input and output of a terminal.
 struct TtyConsole {
-    mode: Arc<TtyMode>,
+    mode: Rc<TtyMode>,
     /// Code is running (the terminal is in its normal mode).
     running: bool,
 }
@@ -129,7 +128,7 @@ impl Console for TtyConsole {
         if !self.running {
             self.mode.raw();
         }
-        let bytes = match self.mode.fresh_line.swap(false, Ordering::Relaxed) {
+        let bytes = match self.mode.fresh_line.replace(false) {
             true => bytes.strip_prefix(b"\r\n").unwrap_or(bytes),
             false => bytes,
         };
@@ -151,14 +150,14 @@ impl Console for TtyConsole {
 /// buffer keeps type-ahead between lines). The VM moves into the editor's
 /// helper while a line is read, for completion, and back afterwards.
 struct RustylineReader {
-    mode: Arc<TtyMode>,
+    mode: Rc<TtyMode>,
     editor: Editor<ReplHelper, DefaultHistory>,
     /// Set by the Ctrl-A..E handlers when they end an empty line.
     pressed: Arc<AtomicU8>,
 }
 
 impl RustylineReader {
-    fn new(mode: Arc<TtyMode>) -> Option<RustylineReader> {
+    fn new(mode: Rc<TtyMode>) -> Option<RustylineReader> {
         let config = rustyline::Config::builder()
             .completion_type(rustyline::CompletionType::List)
             .auto_add_history(false)
