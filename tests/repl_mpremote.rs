@@ -327,3 +327,20 @@ fn ten_megabyte_raw_paste() {
     let text = String::from_utf8_lossy(&rest);
     assert!(text.trim_start_matches('\x01').starts_with("\x04pasted 10\r\n\x04\x04>"), "{text:?}");
 }
+
+#[test]
+fn serve_setup_errors() {
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ferropy")).args(args).output().unwrap();
+    let out = run(&["--serve", "tcp:not an address", "--root", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ferropy: can't serve on not an address"), "{out:?}");
+    let out = run(&["--serve", "tcp:127.0.0.1:0", "--root", "/definitely/not/here"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--root /definitely/not/here: not a directory"), "{out:?}");
+    // A port already in use.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("tcp:{}", busy.local_addr().unwrap());
+    let out = run(&["--serve", &addr]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("can't serve on"), "{out:?}");
+}

@@ -160,3 +160,24 @@ fn raw_repl_framing_byte_for_byte() {
     t.send(b"\x04");
     assert_eq!(t.exit_status(), 0);
 }
+
+#[test]
+fn inspect_with_piped_standard_input_uses_the_built_in_editor() {
+    let dir = std::env::temp_dir().join(format!("ferropy-inspect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("s.py");
+    std::fs::write(&script, "x = 5\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferropy"))
+        .arg("-i")
+        .arg(&script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"x + 1\nimport sys\nsys.exit(4)\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(">>> x + 1\r\n6\n>>> "), "{text:?}");
+    assert_eq!(out.status.code(), Some(4));
+    let _ = std::fs::remove_dir_all(&dir);
+}

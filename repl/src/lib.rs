@@ -30,7 +30,7 @@ pub mod engine;
 pub mod exec;
 mod friendly;
 pub mod raw;
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 mod tests;
 
 pub use console::Console;
