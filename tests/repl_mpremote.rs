@@ -41,30 +41,39 @@ fn mpremote() -> PathBuf {
 struct Server {
     child: Child,
     port: u16,
+    /// `socket://127.0.0.1:PORT` or `/dev/pts/N`.
+    device: String,
     root: PathBuf,
 }
 
 impl Server {
     fn start(name: &str) -> Server {
+        Server::start_on(name, "tcp:127.0.0.1:0")
+    }
+
+    fn start_on(name: &str, address: &str) -> Server {
         let root = std::env::temp_dir().join(format!("ferropy-serve-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_ferropy"))
-            .args(["--serve", "tcp:127.0.0.1:0", "--root"])
+            .args(["--serve", address, "--root"])
             .arg(&root)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port =
-            line.split("127.0.0.1:").nth(1).and_then(|r| r.split_whitespace().next()).and_then(|p| p.parse().ok());
-        let port = port.unwrap_or_else(|| panic!("no port in {line:?}"));
-        Server { child, port, root }
+        let on = line.split(" on ").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_default();
+        let (device, port) = match on.strip_prefix("tcp:127.0.0.1:") {
+            Some(p) => (format!("socket://127.0.0.1:{p}"), p.parse().unwrap_or(0)),
+            None => (on.to_string(), 0),
+        };
+        assert!(!device.is_empty(), "no device in {line:?}");
+        Server { child, port, device, root }
     }
 
     fn device(&self) -> String {
-        format!("socket://127.0.0.1:{}", self.port)
+        self.device.clone()
     }
 
     fn mpremote(&self, args: &[&str]) -> Output {
@@ -326,6 +335,20 @@ fn ten_megabyte_raw_paste() {
     let rest = read_until(&mut c, b"\x04\x04>");
     let text = String::from_utf8_lossy(&rest);
     assert!(text.trim_start_matches('\x01').starts_with("\x04pasted 10\r\n\x04\x04>"), "{text:?}");
+}
+
+#[test]
+fn mpremote_over_a_pseudo_terminal() {
+    let s = Server::start_on("pty", "pty");
+    assert!(s.device.starts_with("/dev/pts/"), "{}", s.device);
+    assert_eq!(s.ok(&["exec", "print(1+1)"]), "2\r\n");
+    let script = s.root.join("p.py");
+    std::fs::write(&script, "print('over a pty')\n").unwrap();
+    assert_eq!(s.ok(&["run", script.to_str().unwrap()]), "over a pty\r\n");
+    s.ok(&["fs", "cp", script.to_str().unwrap(), ":copy.py"]);
+    assert!(s.ok(&["fs", "ls"]).contains(" copy.py\n"));
+    // The line stays up between clients, and the session with it.
+    assert_eq!(s.ok(&["exec", "z = 9", "exec", "print(z * 2)"]), "18\r\n");
 }
 
 #[test]

@@ -5,7 +5,6 @@
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -18,11 +17,22 @@ struct Input {
     buf: VecDeque<u8>,
 }
 
+/// One client's byte streams: how to read, write, and hang up.
+pub struct Stream {
+    /// The client's bytes (read on a thread of its own).
+    pub reader: Box<dyn Read + Send>,
+    /// Where output goes.
+    pub writer: Box<dyn Write + Send>,
+    /// Ends the connection (the reader then sees its end).
+    pub hang_up: Box<dyn Fn() + Send>,
+}
+
 /// Shared between the server, the console and the VM's sinks and host.
 #[derive(Default)]
 pub struct Link {
     input: Mutex<Option<Input>>,
-    output: Mutex<Option<TcpStream>>,
+    output: Mutex<Option<Box<dyn Write + Send>>>,
+    hang_up: Mutex<Option<Box<dyn Fn() + Send>>>,
     interrupt: Arc<Mutex<Option<InterruptHandle>>>,
 }
 
@@ -39,9 +49,8 @@ impl Link {
     /// Attaches a new client: a reader thread moves its bytes into the input
     /// queue; while code runs, a Ctrl-C among them interrupts it, and so does
     /// the end of the connection.
-    pub fn attach(&self, stream: TcpStream) -> std::io::Result<()> {
-        let _ = stream.set_nodelay(true);
-        let mut reader = stream.try_clone()?;
+    pub fn attach(&self, stream: Stream) {
+        let Stream { mut reader, writer, hang_up } = stream;
         let (tx, rx) = channel::<Vec<u8>>();
         let interrupt = self.interrupt.clone();
         std::thread::spawn(move || {
@@ -51,10 +60,6 @@ impl Link {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
-                // Acknowledge at once: clients (pyserial's `socket://`) write small
-                // frames with Nagle's algorithm on, which would otherwise wait for
-                // our delayed ACK (~40 ms) before sending the next one.
-                let _ = rustix::net::sockopt::set_tcp_quickack(&reader, true);
                 let mut chunk = buf[..n].to_vec();
                 if let Some(h) = lock(&interrupt).as_ref() {
                     if chunk.contains(&0x03) {
@@ -79,22 +84,22 @@ impl Link {
             }
         });
         *lock(&self.input) = Some(Input { rx, buf: VecDeque::new() });
-        *lock(&self.output) = Some(stream);
-        Ok(())
+        *lock(&self.output) = Some(writer);
+        *lock(&self.hang_up) = Some(hang_up);
     }
 
-    /// Detaches the client (its socket is shut down).
+    /// Detaches the client (hung up).
     pub fn detach(&self) {
+        self.hang_up();
         *lock(&self.input) = None;
-        if let Some(s) = lock(&self.output).take() {
-            let _ = s.shutdown(std::net::Shutdown::Both);
-        }
+        *lock(&self.output) = None;
+        *lock(&self.hang_up) = None;
     }
 
     /// Hangs up on the current client, if any (its session ends as a disconnect).
     pub fn hang_up(&self) {
-        if let Some(s) = lock(&self.output).as_ref() {
-            let _ = s.shutdown(std::net::Shutdown::Both);
+        if let Some(h) = lock(&self.hang_up).as_ref() {
+            h();
         }
     }
 
@@ -147,7 +152,7 @@ impl Link {
     /// the reader thread sees the end).
     pub fn write(&self, bytes: &[u8]) {
         if let Some(s) = lock(&self.output).as_mut() {
-            let _ = s.write_all(bytes);
+            let _ = s.write_all(bytes).and_then(|_| s.flush());
         }
     }
 

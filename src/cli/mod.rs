@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod link;
+pub mod pty;
 pub mod repl;
 pub mod rooted_host;
 pub mod serve;
@@ -24,8 +25,9 @@ Options:
 --dis-native : print every @native/@viper function (or, with -X emit=native,
   every function) as x86-64 assembly with its size, instead of running
 -i : enter the REPL after running
---serve tcp:HOST:PORT : serve the REPL on a TCP port as a board serves it on
-  its UART (raw REPL, soft reset), e.g. for mpremote connect socket://HOST:PORT
+--serve tcp:HOST:PORT|pty : serve the REPL on a TCP port or a new pseudo-terminal
+  as a board serves it on its UART (raw REPL, soft reset), e.g. for
+  mpremote connect socket://HOST:PORT (or the /dev/pts/N printed)
 --root DIR : the served VM's file system (default: the current directory)
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose
