@@ -51,6 +51,10 @@ pub struct Args {
     /// `-march=NAME`: compile native code for another architecture (only with
     /// `--dis`, `--dis-native` or `-X compile-only`).
     pub march: Option<crate::cross::arch::Arch>,
+    /// `--serve tcp:HOST:PORT`: serve the REPL on a stream (board-like: Ctrl-D soft-resets).
+    pub serve: Option<String>,
+    /// `--root DIR`: the served VM's file system root (default: the current directory).
+    pub root: Option<String>,
     /// What to run.
     pub target: Target,
     /// Arguments after the target (become `sys.argv[1:]`).
@@ -134,6 +138,8 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         dis: false,
         dis_native: false,
         march: None,
+        serve: None,
+        root: None,
         target: Target::Repl,
         rest: Vec::new(),
     };
@@ -157,6 +163,15 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             }
             "-i" => args.inspect = true,
             "-v" => args.verbose += 1,
+            "--serve" | "--root" => {
+                let value = argv.get(i).ok_or_else(|| ArgError(format!("option {arg} needs an argument")))?;
+                i += 1;
+                if arg == "--serve" {
+                    args.serve = Some(value.clone());
+                } else {
+                    args.root = Some(value.clone());
+                }
+            }
             "-c" | "-m" => {
                 let value = argv.get(i).ok_or_else(|| ArgError(format!("option {arg} needs an argument")))?;
                 i += 1;
@@ -231,6 +246,8 @@ mod tests {
         assert!(run(&["--dis", "f.py"]).dis);
         assert!(run(&["--dis-native", "f.py"]).dis_native);
         assert!(run(&["-X", "compile-only", "f.py"]).compile_only);
+        let s = run(&["--serve", "tcp:127.0.0.1:0", "--root", "/tmp"]);
+        assert_eq!((s.serve.as_deref(), s.root.as_deref()), (Some("tcp:127.0.0.1:0"), Some("/tmp")));
     }
 
     #[test]
@@ -252,5 +269,7 @@ mod tests {
         assert!(bad(&["-X", "bogus"]));
         assert!(bad(&["-Q"]));
         assert!(bad(&["-Ox"]));
+        assert!(bad(&["--serve"]));
+        assert!(bad(&["--root"]));
     }
 }

@@ -1,7 +1,11 @@
 //! The `ferropy` command: MicroPython unix-port compatible command line.
 
 pub mod args;
+pub mod link;
+pub mod pty;
 pub mod repl;
+pub mod rooted_host;
+pub mod serve;
 
 use std::io::Write;
 
@@ -24,6 +28,10 @@ Options:
   armv7emsp, armv7emdp, xtensa, xtensawin); only with --dis, --dis-native or
   -X compile-only
 -i : enter the REPL after running
+--serve tcp:HOST:PORT|pty : serve the REPL on a TCP port or a new pseudo-terminal
+  as a board serves it on its UART (raw REPL, soft reset), e.g. for
+  mpremote connect socket://HOST:PORT (or the /dev/pts/N printed)
+--root DIR : the served VM's file system (default: the current directory)
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose
 Implementation specific options (-X):
@@ -61,10 +69,30 @@ pub fn main(argv: &[String]) -> i32 {
         eprintln!("ferropy: -march= can only be used with --dis, --dis-native or -X compile-only");
         return 2;
     }
-    let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
-    if let Some(bytes) = args.heap_size {
-        config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
+    let heap_size = args.heap_size;
+    let make_config = move || {
+        let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
+        if let Some(bytes) = heap_size {
+            config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
+        }
+        config
+    };
+    if let Some(address) = &args.serve {
+        let run = crate::run::RunOptions {
+            argv: vec![String::new()],
+            path: serve::board_path(),
+            opt_level: args.opt_level,
+            emitter: Some(emitter),
+        };
+        let root = std::path::PathBuf::from(args.root.as_deref().unwrap_or("."));
+        return serve::serve(serve::ServeOptions {
+            address: address.clone(),
+            root,
+            config: Box::new(make_config),
+            run,
+        });
     }
+    let config = make_config();
     let out: ferropy_runtime::vm::OutputSink = Box::new(|b: &[u8]| {
         let _ = std::io::stdout().lock().write_all(b);
     });
@@ -102,7 +130,7 @@ pub fn main(argv: &[String]) -> i32 {
         Target::Module(name) => vm.run_main_module(name),
         Target::Repl => {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                return repl::run(&mut vm);
+                return repl::run(vm);
             }
             let mut source = Vec::new();
             if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut source) {
@@ -117,7 +145,7 @@ pub fn main(argv: &[String]) -> i32 {
         if let Err(e) = result {
             vm.print_exception(e);
         }
-        return repl::run(&mut vm);
+        return repl::run(vm);
     }
     crate::run::exit_status(&mut vm, result)
 }

@@ -454,10 +454,7 @@ fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
     let path = vm.get(s, PATH);
     let path = vm.str_text(path).unwrap_or_default();
     let data = buf_data(vm, s);
-    if let Err(errno) = vm.st.sys.host.write_file(&path, &data, false) {
-        return Err(super::errno::os_error(vm, errno));
-    }
-    Ok(())
+    super::vfs::mount::write_file(vm, &path, &data, false)
 }
 
 fn s_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -498,6 +495,13 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         Some(m) => vm.expect_str(m)?,
         None => String::from("r"),
     };
+    // The file's place in the mount table; a mounted Python file system opens it itself.
+    let path = match super::vfs::mount::open(vm, &path, &mode)? {
+        super::vfs::mount::OpenTarget::Py(f) => return Ok(f),
+        super::vfs::mount::OpenTarget::Local(abs) => abs,
+    };
+    let p = vm.new_str(&path)?;
+    vm.root(p);
     let binary = mode.contains('b');
     let type_id = if binary { ids::BYTES_IO } else { ids::STRING_IO };
     let plus = if mode.contains('+') { F_PLUS | F_WRITE } else { 0 };
@@ -506,14 +510,11 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let (data, flags) = if mode.contains('w') {
         (Vec::new(), F_WRITE | plus)
     } else if mode.contains('a') {
-        let old = vm.st.sys.host.read_file(&path);
+        let old = super::vfs::mount::read_file(vm, &path);
         existing = old.is_ok();
         (old.unwrap_or_default(), F_WRITE | F_APPEND | plus)
     } else {
-        match vm.st.sys.host.read_file(&path) {
-            Ok(d) => (d, plus),
-            Err(errno) => return Err(super::errno::os_error(vm, errno)),
-        }
+        (super::vfs::mount::read_file(vm, &path)?, plus)
     };
     let s = new_stream(vm, type_id, &data)?;
     vm.root(s);

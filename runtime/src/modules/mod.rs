@@ -16,21 +16,33 @@
 //!   raises `KeyboardInterrupt`.
 
 pub mod array;
+pub mod binascii;
 pub mod cmath;
 pub mod collections;
+pub mod digest;
 pub mod errno;
 pub mod exec;
 pub mod fmath;
 pub mod frozen;
 pub mod gc;
+pub mod hashlib;
+pub mod heapq;
 pub mod host;
 pub mod import;
 pub mod io;
+pub mod json;
+pub mod machine;
 pub mod math;
 pub mod micropython;
+pub mod os;
+pub mod random;
+pub mod re;
+pub mod select;
 pub mod struct_;
 pub mod sys;
 pub mod time;
+pub mod vfs;
+pub mod vfsmod;
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -84,8 +96,21 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 3] =
-    [("array", array::init), ("collections", collections::init), ("struct", struct_::init)];
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 13] = [
+    ("array", array::init),
+    ("collections", collections::init),
+    ("struct", struct_::init),
+    ("os", os::init),
+    ("vfs", vfsmod::init),
+    ("json", json::init),
+    ("binascii", binascii::init),
+    ("hashlib", hashlib::init),
+    ("heapq", heapq::init),
+    ("random", random::init),
+    ("re", re::init),
+    ("select", select::init),
+    ("machine", machine::init),
+];
 
 /// A module named `name` whose globals hold the methods of built-in type
 /// `funcs` (a table of plain functions) and the `extra` (name, value) pairs.
@@ -144,6 +169,14 @@ pub struct SystemState {
     pub import_allow: Option<alloc::vec::Vec<alloc::string::String>>,
     /// `sys.platform`, from [`crate::vm::VmConfig::platform`].
     pub platform: &'static str,
+    /// The mount table and current directory (`os`, `vfs`, `open`, `import`).
+    pub vfs: vfs::VfsState,
+    /// The `random` module's generator state (seeded on first use).
+    pub random: Option<[u32; 4]>,
+    /// Compiled regular expressions, most recently used last.
+    pub re_cache: alloc::vec::Vec<re::CacheEntry>,
+    /// The board behind `machine` (`None`: the default board, made on first use).
+    pub hal: Option<Box<dyn machine::Hal>>,
 }
 
 impl SystemState {
@@ -162,12 +195,17 @@ impl SystemState {
             frozen: &[],
             import_allow: None,
             platform: "linux",
+            vfs: vfs::VfsState::new(),
+            random: None,
+            re_cache: alloc::vec::Vec::new(),
+            hal: None,
         }
     }
 
     /// Visits the objects this state keeps alive.
     pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
         visit(self.loaded);
+        self.vfs.trace(visit);
     }
 }
 

@@ -244,7 +244,10 @@ impl Vm {
                     Binding::ClassMethod(f) => Ok(Some(self.new_bound_method(f, obj)?)),
                     Binding::Plain(v) | Binding::Method(v) | Binding::Property(v) => Ok(Some(v)),
                 },
-                None => Ok(None),
+                None => match obj.builtin_type_id().and_then(types::desc).and_then(|d| d.class_attr) {
+                    Some(f) => f(self, obj, name),
+                    None => Ok(None),
+                },
             };
         }
         let t = self.type_of(obj);
