@@ -31,13 +31,17 @@ if [ ! -x "$HOME/.cache/ferropy-capstone/bin/python" ]; then
   python3 -m venv "$HOME/.cache/ferropy-capstone" && "$HOME/.cache/ferropy-capstone/bin/pip" install -q --pre capstone
 fi
 
+step "tools: python3 with venv (pty relay of the REPL tests) and mpremote in a venv (tests/repl_mpremote.rs)"
+python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-pip; }
+[ -x target/mpremote-venv/bin/mpremote ] || { python3 -m venv target/mpremote-venv && target/mpremote-venv/bin/pip install -q mpremote; }
+
 step "format and lints"
 cargo fmt --all -- --check
 rustfmt --check --edition 2021 --config-path rustfmt.toml examples/no_std_host/src/main.rs
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "no_std builds of the core crates"
-cargo build -p ferropy-frontend -p ferropy-bytecode -p ferropy-runtime -p ferropy-emit-native -p ferropy-emit-xtensa --no-default-features
+cargo build -p ferropy-frontend -p ferropy-bytecode -p ferropy-runtime -p ferropy-emit-native -p ferropy-emit-xtensa -p ferropy-repl --no-default-features
 
 step "32-bit layouts: bytecode and runtime tests on i686"
 rustup target list --installed | grep -q '^i686-unknown-linux-gnu$' || rustup target add i686-unknown-linux-gnu
