@@ -89,7 +89,9 @@ pub fn new_board_vm(
     argv: alloc::vec::Vec<alloc::string::String>,
     cooked: bool,
 ) -> Option<ferropy_runtime::Vm> {
-    let opts = RunOptions { argv, path: alloc::vec::Vec::new(), opt_level: 0, emitter: args.emitter };
+    // As on MicroPython's boards.
+    let path = ["", ".frozen", "/lib"].iter().map(|p| alloc::string::String::from(*p)).collect();
+    let opts = RunOptions { argv, path, opt_level: 0, emitter: args.emitter };
     let write: fn(&[u8]) = if cooked { uart::write_cooked } else { uart::write_bytes };
     let out = Box::new(move |b: &[u8]| write(b));
     let err = Box::new(move |b: &[u8]| write(b));
