@@ -1,6 +1,7 @@
 //! [`BoardHost`]: the runtime's `Host` on the board: files (scripts and the
 //! modules they import) are read from the machine running QEMU through
-//! semihosting, the clock is semihosting's, standard input is the UART.
+//! semihosting, the wall clock is the host's and the tick clock the board's
+//! timer, standard input is the UART.
 //!
 //! The board's file system root `/` is the directory QEMU runs in: the
 //! runtime's absolute paths are made relative to it.
@@ -9,7 +10,7 @@ use alloc::vec::Vec;
 
 use ferropy_runtime::modules::{Host, PathKind};
 
-use crate::{semihost, uart};
+use crate::{clock, semihost, uart};
 
 /// See the module documentation.
 #[derive(Debug, Default)]
@@ -56,7 +57,7 @@ impl Host for BoardHost {
     }
 
     fn ticks_us(&mut self) -> u64 {
-        semihost::clock_cs().saturating_mul(10_000)
+        clock::micros()
     }
 
     fn sleep_us(&mut self, us: u64) {

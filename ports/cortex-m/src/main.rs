@@ -15,6 +15,7 @@
 extern crate alloc;
 
 mod args;
+mod clock;
 mod fault;
 mod host;
 mod native;
@@ -49,6 +50,7 @@ fn start() -> ! {
 
 extern "C" fn firmware_main() -> ! {
     uart::init();
+    clock::init();
     static mut HEAP_MEMORY: [MaybeUninit<u8>; RUST_HEAP_BYTES] = [MaybeUninit::uninit(); RUST_HEAP_BYTES];
     // SAFETY: `firmware_main` runs once, before any allocation; the region is
     // handed to the allocator and never touched directly again.

@@ -1,6 +1,6 @@
 //! Arm semihosting: the firmware's link to the machine running QEMU (with
 //! `-semihosting-config enable=on,target=native`): the command line, host
-//! files (scripts and the modules they import), the clock and the exit status.
+//! files (scripts and the modules they import), the wall clock and the exit status.
 //!
 //! The semihosting calls are the only `unsafe` here.
 
@@ -83,13 +83,6 @@ pub fn read_file(path: &str) -> Option<Vec<u8>> {
         return None;
     }
     Some(data)
-}
-
-/// Centiseconds since the program started.
-pub fn clock_cs() -> u64 {
-    // SAFETY: SYS_CLOCK takes no parameter block (the argument must be 0).
-    let r = unsafe { cortex_m_semihosting::syscall1(nr::CLOCK, 0) as isize };
-    r.max(0) as u64
 }
 
 /// Seconds since the Unix epoch, from the host.
