@@ -79,8 +79,24 @@ fn native_object(vm: &mut Vm, t: Obj, fs: Box<dyn Vfs>) -> PyResult<Obj> {
     Ok(o)
 }
 
-/// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`.
+/// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`; without
+/// arguments, the list of `(fs, mount_point)` of the Python-visible mounts.
 fn mount(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if args.is_empty() && kw.is_empty() {
+        return vm.with_temps(|vm| {
+            let l = vm.new_list(&[])?;
+            vm.root(l);
+            let mounts: alloc::vec::Vec<(Obj, String)> =
+                vm.st.sys.vfs.mounts.iter().filter(|m| !m.obj.is_null()).map(|m| (m.obj, m.point.clone())).collect();
+            for (o, p) in mounts {
+                let p = vm.new_str(&p)?;
+                vm.root(p);
+                let t = vm.new_tuple(&[o, p])?;
+                vm.list_append(l, t)?;
+            }
+            Ok(l)
+        });
+    }
     crate::builtins::check_count(vm, args, 2, 2)?;
     let (obj, point) = (args[0], args[1]);
     let point = vm.expect_str(point)?;

@@ -572,13 +572,7 @@ pub fn read_file(vm: &mut Vm, path: &str) -> PyResult<Vec<u8>> {
             vm.root(m);
             let f = super::pyfs::call(vm, o, "open", &[a, m])?;
             vm.root(f);
-            let data = super::pyfs::call(vm, f, "read", &[])?;
-            vm.root(data);
-            let _ = super::pyfs::call(vm, f, "close", &[]);
-            match vm.buffer_or_str(data) {
-                Some(b) => Ok(b),
-                None => Err(vm.type_error("object with buffer protocol required")),
-            }
+            super::pyfs::read_all(vm, f)
         }),
     }
 }
