@@ -175,6 +175,8 @@ pub struct SystemState {
     pub re_cache: alloc::vec::Vec<re::CacheEntry>,
     /// The board behind `machine` (`None`: the default board, made on first use).
     pub hal: Option<Box<dyn machine::Hal>>,
+    /// Standard input read from the host but not yet consumed (`sys.stdin.read(n)`).
+    pub stdin_buf: alloc::vec::Vec<u8>,
 }
 
 impl SystemState {
@@ -196,6 +198,7 @@ impl SystemState {
             random: None,
             re_cache: alloc::vec::Vec::new(),
             hal: None,
+            stdin_buf: alloc::vec::Vec::new(),
         }
     }
 
