@@ -41,6 +41,7 @@ pub mod select;
 pub mod struct_;
 pub mod sys;
 pub mod time;
+pub mod uctypes;
 pub mod vfs;
 pub mod vfsmod;
 
@@ -96,7 +97,7 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 13] = [
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 14] = [
     ("array", array::init),
     ("collections", collections::init),
     ("struct", struct_::init),
@@ -110,6 +111,7 @@ pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 13] = [
     ("re", re::init),
     ("select", select::init),
     ("machine", machine::init),
+    ("uctypes", uctypes::init),
 ];
 
 /// A module named `name` whose globals hold the methods of built-in type
