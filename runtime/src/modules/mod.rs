@@ -23,6 +23,7 @@ pub mod digest;
 pub mod errno;
 pub mod exec;
 pub mod fmath;
+pub mod framebuf;
 pub mod frozen;
 pub mod gc;
 pub mod hashlib;
@@ -97,7 +98,7 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 14] = [
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 15] = [
     ("array", array::init),
     ("collections", collections::init),
     ("struct", struct_::init),
@@ -112,6 +113,7 @@ pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 14] = [
     ("select", select::init),
     ("machine", machine::init),
     ("uctypes", uctypes::init),
+    ("framebuf", framebuf::init),
 ];
 
 /// A module named `name` whose globals hold the methods of built-in type

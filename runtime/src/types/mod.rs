@@ -245,6 +245,8 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         UART => &crate::modules::machine::uart::UART_TYPE,
         UCTYPES_FUNCS => &crate::modules::uctypes::UCTYPES_FUNCS,
         UCTYPES_STRUCT => &crate::modules::uctypes::STRUCT_TYPE,
+        FRAMEBUF_FUNCS => &crate::modules::framebuf::FRAMEBUF_FUNCS,
+        FRAMEBUFFER => &crate::modules::framebuf::FRAMEBUFFER_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })
