@@ -589,8 +589,7 @@ fn fb_blit(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let (x0, y0, x1, mut y1) = (x.max(0), y.max(0), (-x).max(0), (-y).max(0));
     let (x0end, y0end) = (fb.w.min(x + src.w), fb.h.min(y + src.h));
     for cy in y0..y0end {
-        let mut cx1 = x1;
-        for cx0 in x0..x0end {
+        for (cx1, cx0) in (x1..).zip(x0..x0end) {
             let mut col = get_pixel(vm, &src, cx1, y1);
             if let Some(p) = &palette {
                 col = get_pixel(vm, p, col as i64, 0);
@@ -598,7 +597,6 @@ fn fb_blit(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
             if col as i64 != key {
                 set_pixel(vm, &fb, cx0, cy, col);
             }
-            cx1 += 1;
         }
         y1 += 1;
     }
