@@ -45,6 +45,7 @@ pub mod time;
 pub mod uctypes;
 pub mod vfs;
 pub mod vfsmod;
+pub mod vfsobj;
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
