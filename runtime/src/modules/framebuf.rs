@@ -507,9 +507,16 @@ fn fb_poly(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
                 if (py1 <= row && row < py2) || (py2 <= row && row < py1) {
                     let node = (32 * px1 + 32 * (px2 - px1) * (row - py1) / (py2 - py1) + 16) / 32;
                     nodes.push(node);
-                } else if row == ymax && py1 == row && py2 == row {
-                    nodes.push(px1);
-                    nodes.push(px2);
+                } else if row == py1.max(py2) {
+                    // An edge's lower end is left out above: a bottom vertex,
+                    // or a horizontal edge, is drawn here.
+                    if py1 < py2 {
+                        set_pixel_checked(vm, &fb, x + px2, y + py2, c, true);
+                    } else if py2 < py1 {
+                        set_pixel_checked(vm, &fb, x + px1, y + py1, c, true);
+                    } else {
+                        line(vm, &fb, x + px1, y + py1, x + px2, y + py2, c);
+                    }
                 }
                 j = i;
             }

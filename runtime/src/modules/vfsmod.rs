@@ -57,7 +57,7 @@ fn posix_new(vm: &mut Vm, t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
             let abs = if text.is_empty() || text.starts_with('/') {
                 text
             } else {
-                let cwd = vm.st.sys.host.getcwd();
+                let cwd = super::vfs::mount::getcwd_text(vm)?;
                 super::vfs::normalize(&cwd, &text)
             };
             match vm.st.sys.host.stat_path(if abs.is_empty() { "/" } else { &abs }) {

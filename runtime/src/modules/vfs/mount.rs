@@ -511,7 +511,13 @@ pub fn getcwd_text(vm: &mut Vm) -> PyResult<String> {
             let r = super::pyfs::call(vm, o, "getcwd", &[])?;
             vm.expect_str(r)?
         }
-        _ => resolve(vm, i, "").0,
+        _ => {
+            // The directory may have been removed under us (ENOENT, as the OS says).
+            if let Some(Err(e)) = with_fs(vm, i, "", |fs, p| fs.stat(p)) {
+                return Err(os_error(vm, e));
+            }
+            resolve(vm, i, "").0
+        }
     };
     let point = &vm.st.sys.vfs.mounts[i].point;
     Ok(if point == "/" {
