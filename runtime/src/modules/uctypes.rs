@@ -111,13 +111,13 @@ fn heap_offset(vm: &mut Vm, addr: u64, len: usize) -> PyResult<usize> {
     }
 }
 
-fn mem_read(vm: &mut Vm, addr: u64, out: &mut [u8]) -> PyResult<()> {
+pub(crate) fn mem_read(vm: &mut Vm, addr: u64, out: &mut [u8]) -> PyResult<()> {
     let o = heap_offset(vm, addr, out.len())?;
     crate::bytes_view::copy_out(vm.heap.words.words(), o, out);
     Ok(())
 }
 
-fn mem_write(vm: &mut Vm, addr: u64, data: &[u8]) -> PyResult<()> {
+pub(crate) fn mem_write(vm: &mut Vm, addr: u64, data: &[u8]) -> PyResult<()> {
     let o = heap_offset(vm, addr, data.len())?;
     crate::bytes_view::copy_in(vm.heap.words.words_mut(), o, data);
     Ok(())

@@ -87,6 +87,7 @@ pub const UCTYPES_FUNCS: u32 = 122;
 pub const UCTYPES_STRUCT: u32 = 123;
 pub const FRAMEBUF_FUNCS: u32 = 124;
 pub const FRAMEBUFFER: u32 = 125;
+pub const MACHINE_MEM: u32 = 126;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -247,6 +247,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         UCTYPES_STRUCT => &crate::modules::uctypes::STRUCT_TYPE,
         FRAMEBUF_FUNCS => &crate::modules::framebuf::FRAMEBUF_FUNCS,
         FRAMEBUFFER => &crate::modules::framebuf::FRAMEBUFFER_TYPE,
+        MACHINE_MEM => &crate::modules::machine::mem::MEM_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })
