@@ -220,6 +220,9 @@ impl SystemState {
     /// Visits the objects this state keeps alive.
     pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
         visit(self.loaded);
+        for e in &self.re_cache {
+            visit(e.0);
+        }
         for &(f, a) in &self.scheduled {
             visit(f);
             visit(a);
