@@ -59,9 +59,12 @@ run("json_loads", lambda: len(json.loads(text)), 20)
 line_re = re.compile(r"(\d+):(\d+) (\w+) GET (/[\w/]+)\?x=(\d+) (\d+) (\d+)ms")
 
 
+lines = log.split("\n")
+
+
 def parse_log():
     n = 0
-    for line in log.split("\n"):
+    for line in lines:
         m = line_re.search(line)
         if m:
             n += int(m.group(7))
