@@ -128,7 +128,7 @@ fn gmtime(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let secs = match args.first() {
         Some(&o) if o != Obj::NONE => {
             if vm.is_float(o) {
-                vm.expect_float(o)?.floor() as i64
+                libm::floor(vm.expect_float(o)?) as i64
             } else {
                 vm.expect_int(o)?
             }
