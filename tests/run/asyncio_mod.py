@@ -29,8 +29,8 @@ def handler(loop, context):
 
 async def main():
     log = []
-    t1 = asyncio.create_task(worker("b", 0.02, log))
-    t2 = asyncio.create_task(worker("a", 0.01, log))
+    t1 = asyncio.create_task(worker("b", 0.1, log))
+    t2 = asyncio.create_task(worker("a", 0.02, log))
     print(await t1, await t2, log, t1.done())
 
     print(await asyncio.gather(worker("x", 0.02, log), worker("y", 0.01, log)))

@@ -19,13 +19,22 @@ pub static VFS_FUNCS: TypeDesc = TypeDesc { methods: &FUNCS, ..TypeDesc::new("vf
 
 static FUNCS: [Method; 2] = [Method::new_static("mount", mount), Method::new_static("umount", umount)];
 
-/// `vfs.VfsPosix([root])`: `[type, root str]`.
-pub static VFS_POSIX_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(posix_new), print: Some(vfs_print), ..TypeDesc::new("VfsPosix", ids::OBJECT) };
+/// `vfs.VfsPosix([root])`: `[type, root str, current directory str or NULL]`.
+pub static VFS_POSIX_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(posix_new),
+    print: Some(vfs_print),
+    methods: &super::vfsobj::VFS_OBJ_METHODS,
+    ..TypeDesc::new("VfsPosix", ids::OBJECT)
+};
 
-/// `vfs.VfsMem([limit])`: `[type, index of the file system in the VM's native table]`.
-pub static VFS_MEM_TYPE: TypeDesc =
-    TypeDesc { make_new: Some(mem_new), print: Some(vfs_print), ..TypeDesc::new("VfsMem", ids::OBJECT) };
+/// `vfs.VfsMem([limit])`: `[type, index of the file system in the VM's native
+/// table, current directory str or NULL]`.
+pub static VFS_MEM_TYPE: TypeDesc = TypeDesc {
+    make_new: Some(mem_new),
+    print: Some(vfs_print),
+    methods: &super::vfsobj::VFS_OBJ_METHODS,
+    ..TypeDesc::new("VfsMem", ids::OBJECT)
+};
 
 /// Builds the `vfs` module.
 pub fn init(vm: &mut Vm) -> PyResult<Obj> {
@@ -43,12 +52,24 @@ fn vfs_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()>
 fn posix_new(vm: &mut Vm, t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let root = match args.first() {
         Some(&r) => {
-            vm.expect_str(r)?;
-            r
+            let text = vm.expect_str(r)?;
+            // A relative root is taken from the host's current directory now.
+            let abs = if text.is_empty() || text.starts_with('/') {
+                text
+            } else {
+                let cwd = super::vfs::mount::getcwd_text(vm)?;
+                super::vfs::normalize(&cwd, &text)
+            };
+            match vm.st.sys.host.stat_path(if abs.is_empty() { "/" } else { &abs }) {
+                Ok(st) if st.is_dir() => {}
+                Ok(_) => return Err(os_error(vm, super::vfs::ENOTDIR)),
+                Err(e) => return Err(os_error(vm, e)),
+            }
+            vm.new_str(&abs)?
         }
         None => vm.new_str("")?,
     };
-    let o = vm.alloc(2)?;
+    let o = vm.alloc(3)?;
     vm.set(o, 0, t);
     vm.set(o, 1, root);
     Ok(o)
@@ -70,7 +91,7 @@ fn mem_new(vm: &mut Vm, t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 /// A Python object standing for native file system `fs` (type `t`).
 fn native_object(vm: &mut Vm, t: Obj, fs: Box<dyn Vfs>) -> PyResult<Obj> {
-    let o = vm.alloc(2)?;
+    let o = vm.alloc(3)?;
     let natives = &mut vm.st.sys.vfs.natives;
     natives.push(fs);
     let slot = Obj::from_small_int((natives.len() - 1) as i32).unwrap_or(Obj::NONE);
@@ -79,13 +100,33 @@ fn native_object(vm: &mut Vm, t: Obj, fs: Box<dyn Vfs>) -> PyResult<Obj> {
     Ok(o)
 }
 
-/// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`.
+/// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`; without
+/// arguments, the list of `(fs, mount_point)` of the Python-visible mounts.
 fn mount(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
+    if args.is_empty() && kw.is_empty() {
+        return vm.with_temps(|vm| {
+            let l = vm.new_list(&[])?;
+            vm.root(l);
+            let mounts: alloc::vec::Vec<(Obj, String)> =
+                vm.st.sys.vfs.mounts.iter().filter(|m| !m.obj.is_null()).map(|m| (m.obj, m.point.clone())).collect();
+            for (o, p) in mounts {
+                let p = vm.new_str(&p)?;
+                vm.root(p);
+                let t = vm.new_tuple(&[o, p])?;
+                vm.list_append(l, t)?;
+            }
+            Ok(l)
+        });
+    }
     crate::builtins::check_count(vm, args, 2, 2)?;
     let (obj, point) = (args[0], args[1]);
     let point = vm.expect_str(point)?;
     let point = super::vfs::mount::normalize_point(vm, &point);
     let t = vm.type_of(obj);
+    let readonly = match vm.kwarg(kw, "readonly") {
+        Some(r) => vm.is_true(r)?,
+        None => false,
+    };
     let backend = if t == crate::types::type_obj(ids::VFS_POSIX) {
         let root = vm.get(obj, 1);
         Backend::Host { root: vm.str_text(root).unwrap_or_default() }
@@ -102,7 +143,8 @@ fn mount(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     if vm.st.sys.vfs.find_point(&point).is_some() {
         return Err(os_error(vm, EPERM));
     }
-    vm.st.sys.vfs.mounts.push(Mount { point, backend, obj, cwd: None });
+    let native = super::vfs::mount::is_native_obj(vm, obj);
+    vm.st.sys.vfs.mounts.push(Mount { point, backend, obj, cwd: None, readonly: readonly && native });
     Ok(Obj::NONE)
 }
 
@@ -136,7 +178,7 @@ impl Vm {
         }
         st.natives.push(fs);
         let backend = Backend::Native(st.natives.len() - 1);
-        st.mounts.push(Mount { point, backend, obj: Obj::NULL, cwd: None });
+        st.mounts.push(Mount { point, backend, obj: Obj::NULL, cwd: None, readonly: false });
         Ok(())
     }
 

@@ -331,6 +331,9 @@ impl Vm {
 
     /// `obj.name = value` without `__setattr__`/`__delattr__` (NULL = delete).
     pub fn store_attr_raw(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
+        if !value.is_null() && crate::modules::uctypes::store_attr(self, obj, name, value)? {
+            return Ok(());
+        }
         let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
         let target = if self.is_module(obj) {
             if self.is_readonly_module(obj) {

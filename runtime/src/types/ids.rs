@@ -83,6 +83,11 @@ pub const PIN: u32 = 118;
 pub const PIN_BASE: u32 = 119;
 pub const SIGNAL: u32 = 120;
 pub const UART: u32 = 121;
+pub const UCTYPES_FUNCS: u32 = 122;
+pub const UCTYPES_STRUCT: u32 = 123;
+pub const FRAMEBUF_FUNCS: u32 = 124;
+pub const FRAMEBUFFER: u32 = 125;
+pub const MACHINE_MEM: u32 = 126;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

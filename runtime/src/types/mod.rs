@@ -243,6 +243,11 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         PIN_BASE => &crate::modules::machine::PIN_BASE_TYPE,
         SIGNAL => &crate::modules::machine::SIGNAL_TYPE,
         UART => &crate::modules::machine::uart::UART_TYPE,
+        UCTYPES_FUNCS => &crate::modules::uctypes::UCTYPES_FUNCS,
+        UCTYPES_STRUCT => &crate::modules::uctypes::STRUCT_TYPE,
+        FRAMEBUF_FUNCS => &crate::modules::framebuf::FRAMEBUF_FUNCS,
+        FRAMEBUFFER => &crate::modules::framebuf::FRAMEBUFFER_TYPE,
+        MACHINE_MEM => &crate::modules::machine::mem::MEM_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

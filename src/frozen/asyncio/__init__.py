@@ -236,6 +236,10 @@ def _run_until(main):
                 _wait_idle(_s.timers[0][0] - _now())
             elif _s.io is not None and _s.io.count:
                 _s.io.wait(-1)
+            elif main is not None:
+                # Only something outside the loop (an interrupt or scheduled
+                # handler) can wake a task now: wait for it.
+                _sleep_ms(1)
             else:
                 return
             if _s.io is not None and _s.io.count:

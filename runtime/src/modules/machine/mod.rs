@@ -1,10 +1,11 @@
 //! The `machine` module: `Pin` and `UART` over the VM's [`Hal`] (the simulated
 //! board [`SimHal`] on a `std` host unless the embedder installs its own with
 //! [`Vm::set_hal`]), `PinBase` (a base for pins written in Python), `Signal`,
-//! `freq`, `unique_id`, `idle`, `disable_irq`/`enable_irq`. A `Pin` is
+//! `freq`, `unique_id`, `idle`, `disable_irq`/`enable_irq`, `mem8`/`mem16`/`mem32`. A `Pin` is
 //! `[type, pin number]`; a `Signal` is `[type, pin object, invert]`.
 
 pub mod hal;
+pub mod mem;
 pub mod uart;
 
 use alloc::boxed::Box;
@@ -76,7 +77,14 @@ pub fn init(vm: &mut Vm) -> PyResult<Obj> {
         ("Signal", crate::types::type_obj(ids::SIGNAL)),
         ("UART", crate::types::type_obj(ids::UART)),
     ];
-    super::make_module(vm, "machine", ids::MACHINE_FUNCS, &extra)
+    let m = super::make_module(vm, "machine", ids::MACHINE_FUNCS, &extra)?;
+    let g = vm.get(m, 1);
+    for (name, width) in [("mem8", 1), ("mem16", 2), ("mem32", 4)] {
+        let o = mem::new_mem(vm, width)?;
+        vm.root(o);
+        vm.set_global(g, name, o)?;
+    }
+    Ok(m)
 }
 
 impl Vm {

@@ -105,18 +105,27 @@ impl<'a> Matcher<'a> {
 
     /// The leftmost match starting at or after `start`.
     pub fn search(&mut self, start: usize) -> Result<Option<Captures>, TooComplex> {
-        // A pattern that starts with a literal only needs trying where it occurs.
-        let first = match self.prog.insts.get(1) {
-            Some(Inst::Char(c)) if self.prog.flags & IGNORECASE == 0 => Some(*c),
-            _ => None,
-        };
+        // Every match begins with the first consuming instruction (after the
+        // group starts): a literal or a class. Start positions whose character
+        // cannot begin a match are skipped without running the program.
+        let first = self.prog.insts.iter().skip(1).find(|i| !matches!(i, Inst::Save(_)));
+        let icase = self.prog.flags & IGNORECASE != 0;
         let mut s = start;
         while s <= self.end {
-            if let Some(c) = first {
-                match self.text[s..self.end].iter().position(|&x| x == c) {
+            match first {
+                Some(Inst::Char(c)) if !icase => match self.text[s..self.end].iter().position(|x| x == c) {
                     Some(off) => s += off,
                     None => return Ok(None),
+                },
+                Some(Inst::Class(items, neg)) => {
+                    while s < self.end && class_has(items, self.text[s], icase) == *neg {
+                        s += 1;
+                    }
+                    if s == self.end {
+                        return Ok(None);
+                    }
                 }
+                _ => {}
             }
             if let Some(caps) = self.run(s)? {
                 return Ok(Some(caps));

@@ -7,8 +7,8 @@
 //!
 //! A pattern object is `[type, source str/bytes, flags]`; compiled programs are
 //! kept in a small per-VM cache keyed by source and flags. A match object is
-//! `[type, subject, pattern, group count, span words (2 per group, -1 = unset),
-//! group values...]`.
+//! `[type, subject, pattern, group count, span words (2 per group, -1 = unset)]`;
+//! group texts are cut from the subject when asked for.
 
 pub mod compile;
 pub mod exec;
@@ -29,8 +29,10 @@ pub const DEBUG: u32 = 4096;
 /// Programs kept per VM.
 const CACHE_SIZE: usize = 32;
 
-/// A compiled-program cache entry: (source code points, bytes pattern?, flags, program).
-pub type CacheEntry = (Vec<u32>, bool, u32, Arc<Program>);
+/// A compiled-program cache entry: (source str/bytes object, bytes pattern?, flags,
+/// program). The source objects are GC roots while cached (`SystemState::trace`),
+/// so identity comparison is safe.
+pub type CacheEntry = (Obj, bool, u32, Arc<Program>);
 
 /// The module's function table.
 pub static RE_FUNCS: TypeDesc = TypeDesc { methods: &FUNCS, ..TypeDesc::new("re", ids::OBJECT) };
@@ -126,24 +128,32 @@ fn slice_obj(vm: &mut Vm, text: &[u32], a: usize, b: usize, bytes: bool) -> PyRe
 
 /// The program for pattern object or source `p` with `flags`.
 fn program(vm: &mut Vm, p: Obj, flags: u32) -> PyResult<(Arc<Program>, bool)> {
-    let (src, bytes, flags) = if vm.is_exact(p, ids::RE_PATTERN) {
-        let s = vm.get(p, 1);
-        let f = vm.get(p, 2).small_int_value().unwrap_or(0) as u32;
-        let (u, b) = units(vm, s)?;
-        (u, b, f)
+    let (src_obj, flags) = if vm.is_exact(p, ids::RE_PATTERN) {
+        (vm.get(p, 1), vm.get(p, 2).small_int_value().unwrap_or(0) as u32)
     } else if vm.is_str(p) || vm.is_exact(p, ids::BYTES) {
-        let (u, b) = units(vm, p)?;
-        (u, b, flags)
+        (p, flags)
     } else {
         return Err(vm.type_error("first argument must be a string or compiled pattern"));
     };
-    let cache = &mut vm.st.sys.re_cache;
-    if let Some(i) = cache.iter().position(|e| e.0 == src && e.1 == bytes && e.2 == flags) {
-        let e = cache.remove(i);
-        let prog = e.3.clone();
-        cache.push(e);
+    let bytes = !vm.is_str(src_obj);
+    // The same object (a compiled pattern's source) first, then equal text.
+    let hit = {
+        let cache = &vm.st.sys.re_cache;
+        cache
+            .iter()
+            .rposition(|e| e.0 == src_obj && e.1 == bytes && e.2 == flags)
+            .or_else(|| cache.iter().rposition(|e| e.1 == bytes && e.2 == flags && vm.str_equal(e.0, src_obj)))
+    };
+    if let Some(i) = hit {
+        let cache = &mut vm.st.sys.re_cache;
+        let prog = cache[i].3.clone();
+        if i + 1 != cache.len() {
+            let e = cache.remove(i);
+            cache.push(e);
+        }
         return Ok((prog, bytes));
     }
+    let (src, _) = units(vm, src_obj)?;
     match compile::compile(&src, flags) {
         Ok(prog) => {
             let prog = Arc::new(prog);
@@ -151,7 +161,7 @@ fn program(vm: &mut Vm, p: Obj, flags: u32) -> PyResult<(Arc<Program>, bool)> {
             if cache.len() >= CACHE_SIZE {
                 cache.remove(0);
             }
-            cache.push((src, bytes, flags, prog.clone()));
+            cache.push((src_obj, bytes, flags, prog.clone()));
             Ok((prog, bytes))
         }
         Err(e) => Err(vm.value_error(&compile::error_text(&e))),
@@ -190,30 +200,46 @@ enum Mode {
     Full,
 }
 
-/// A match object for captures `caps` over `text`.
-fn new_match(vm: &mut Vm, subject: Obj, pattern: Obj, text: &[u32], bytes: bool, caps: &Captures) -> PyResult<Obj> {
+/// A match object for captures `caps` (group values are made when asked for).
+fn new_match(vm: &mut Vm, subject: Obj, pattern: Obj, _text: &[u32], _bytes: bool, caps: &Captures) -> PyResult<Obj> {
     let n = caps.len() / 2;
-    vm.with_temps(|vm| {
-        let o = vm.alloc(4 + 3 * n)?;
-        vm.root(o);
-        vm.set(o, 0, crate::types::type_obj(ids::RE_MATCH));
-        vm.set(o, 1, subject);
-        vm.set(o, 2, pattern);
-        vm.set(o, 3, Obj::from_small_int(n as i32).unwrap_or(Obj::NONE));
-        for g in 0..n {
-            let (a, b) = match (caps[2 * g], caps[2 * g + 1]) {
-                (Some(a), Some(b)) => (a as i64, b as i64),
-                _ => (-1, -1),
-            };
-            let ao = vm.new_int(a)?;
-            vm.set(o, 4 + 2 * g, ao);
-            let bo = vm.new_int(b)?;
-            vm.set(o, 5 + 2 * g, bo);
-            let v = if a >= 0 { slice_obj(vm, text, a as usize, b as usize, bytes)? } else { Obj::NONE };
-            vm.set(o, 4 + 2 * n + g, v);
-        }
-        Ok(o)
-    })
+    let o = vm.alloc(4 + 2 * n)?;
+    vm.set(o, 0, crate::types::type_obj(ids::RE_MATCH));
+    vm.set(o, 1, subject);
+    vm.set(o, 2, pattern);
+    vm.set(o, 3, Obj::from_small_int(n as i32).unwrap_or(Obj::NONE));
+    for g in 0..n {
+        let (a, b) = match (caps[2 * g], caps[2 * g + 1]) {
+            (Some(a), Some(b)) => (a as i32, b as i32),
+            _ => (-1, -1),
+        };
+        // Positions fit small ints (texts are far below 2^30 characters).
+        vm.set(o, 4 + 2 * g, Obj::from_small_int(a).unwrap_or(Obj::NONE));
+        vm.set(o, 5 + 2 * g, Obj::from_small_int(b).unwrap_or(Obj::NONE));
+    }
+    Ok(o)
+}
+
+/// The text of group `g` of match `m` (None if it did not take part).
+fn group_value(vm: &mut Vm, m: Obj, g: usize) -> PyResult<Obj> {
+    let a = vm.get(m, 4 + 2 * g).small_int_value().unwrap_or(-1);
+    let b = vm.get(m, 5 + 2 * g).small_int_value().unwrap_or(-1);
+    if a < 0 {
+        return Ok(Obj::NONE);
+    }
+    let subject = vm.get(m, 1);
+    let (a, b) = (a as usize, b as usize);
+    if !vm.is_str(subject) {
+        let data = vm.buffer_bytes(subject).unwrap_or_default();
+        return vm.new_bytes(&data[a.min(data.len())..b.min(data.len())]);
+    }
+    let data = vm.str_bytes(subject).unwrap_or_default();
+    let text = core::str::from_utf8(&data).unwrap_or("");
+    if text.is_ascii() {
+        return vm.new_str(&text[a.min(text.len())..b.min(text.len())]);
+    }
+    let part: String = text.chars().skip(a).take(b.saturating_sub(a)).collect();
+    vm.new_str(&part)
 }
 
 /// pos/endpos arguments clamped to the text.
@@ -551,31 +577,31 @@ fn m_group(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let (m, n) = match_self(vm, args)?;
     if args.len() <= 2 {
         let g = group_index(vm, args.get(1).copied(), n)?;
-        return Ok(vm.get(m, 4 + 2 * n + g));
+        return group_value(vm, m, g);
     }
-    let mut items = Vec::new();
-    for &a in &args[1..] {
-        let g = group_index(vm, Some(a), n)?;
-        items.push(vm.get(m, 4 + 2 * n + g));
-    }
-    vm.new_tuple(&items)
+    vm.with_temps(|vm| {
+        let mut items = Vec::new();
+        for &a in &args[1..] {
+            let g = group_index(vm, Some(a), n)?;
+            let v = group_value(vm, m, g)?;
+            items.push(vm.root(v));
+        }
+        vm.new_tuple(&items)
+    })
 }
 
 fn m_groups(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let (m, n) = match_self(vm, args)?;
     let dflt = args.get(1).copied().or_else(|| vm.kwarg(kw, "default")).unwrap_or(Obj::NONE);
-    let items: Vec<Obj> = (1..n)
-        .map(|g| {
-            let v = vm.get(m, 4 + 2 * n + g);
+    vm.with_temps(|vm| {
+        let mut items = Vec::with_capacity(n);
+        for g in 1..n {
             let unset = vm.get(m, 4 + 2 * g).small_int_value() == Some(-1);
-            if unset {
-                dflt
-            } else {
-                v
-            }
-        })
-        .collect();
-    vm.new_tuple(&items)
+            let v = if unset { dflt } else { group_value(vm, m, g)? };
+            items.push(vm.root(v));
+        }
+        vm.new_tuple(&items)
+    })
 }
 
 fn m_pos(vm: &mut Vm, args: &[Obj], which: usize) -> PyResult<Obj> {

@@ -44,6 +44,8 @@ pub struct Mount {
     pub obj: Obj,
     /// The current directory inside it (host and native file systems), set on first use.
     pub cwd: Option<String>,
+    /// Mounted read-only: changes fail with `EROFS`.
+    pub readonly: bool,
 }
 
 /// The mount table and current directory of one VM.
@@ -72,6 +74,7 @@ impl VfsState {
             backend: Backend::Host { root: String::new() },
             obj: Obj::NULL,
             cwd: None,
+            readonly: false,
         };
         VfsState { mounts: alloc::vec![host], cur: Some(0), natives: Vec::new(), env: Vec::new() }
     }
@@ -167,6 +170,12 @@ pub fn normalize_point(vm: &mut Vm, point: &str) -> String {
 /// Resolves `p` within host or native mount `i`: the mount's normalised path and
 /// (for the host) the host path.
 fn resolve(vm: &mut Vm, i: usize, p: &str) -> (String, String) {
+    // A mounted `VfsPosix`/`VfsMem` object keeps its current directory itself.
+    let obj = vm.st.sys.vfs.mounts[i].obj;
+    if is_native_obj(vm, obj) {
+        let c = vm.get(obj, 2);
+        vm.st.sys.vfs.mounts[i].cwd = if c.is_null() { None } else { vm.str_text(c) };
+    }
     let sys = &mut vm.st.sys;
     let m = &mut sys.vfs.mounts[i];
     if m.cwd.is_none() {
@@ -198,6 +207,19 @@ fn with_fs<R>(vm: &mut Vm, i: usize, p: &str, f: impl FnOnce(&mut dyn Vfs, &str)
         Backend::Native(n) => Some(f(&mut *sys.vfs.natives[n], &host_path)),
         Backend::Py => None,
     }
+}
+
+/// True for `VfsPosix` and `VfsMem` objects.
+pub fn is_native_obj(vm: &Vm, o: Obj) -> bool {
+    !o.is_null() && (vm.is_exact(o, crate::types::ids::VFS_POSIX) || vm.is_exact(o, crate::types::ids::VFS_MEM))
+}
+
+/// `OSError(EROFS)` if mount `i` is read-only.
+fn check_writable(vm: &mut Vm, i: usize) -> PyResult<()> {
+    if vm.st.sys.vfs.mounts[i].readonly {
+        return Err(os_error(vm, super::EROFS));
+    }
+    Ok(())
 }
 
 /// `Ok` or `OSError(errno)`.
@@ -391,6 +413,7 @@ pub fn path_op(vm: &mut Vm, op: PathOp, path: &str) -> PyResult<()> {
         // The mount point itself.
         return Err(os_error(vm, if op == PathOp::Mkdir { EEXIST } else { EPERM }));
     }
+    check_writable(vm, i)?;
     let r = with_fs(vm, i, &p, |fs, p| match op {
         PathOp::Mkdir => fs.mkdir(p),
         PathOp::Rmdir => fs.rmdir(p),
@@ -418,6 +441,7 @@ pub fn rename(vm: &mut Vm, from: &str, to: &str) -> PyResult<()> {
     if i != j {
         return Err(os_error(vm, EXDEV));
     }
+    check_writable(vm, i)?;
     let (_, hb) = resolve(vm, j, &b);
     match with_fs(vm, i, &a, |fs, ha| fs.rename(ha, &hb)) {
         Some(r) => check(vm, r),
@@ -462,6 +486,11 @@ fn chdir_in(vm: &mut Vm, i: usize, p: &str) -> PyResult<()> {
                 return Err(os_error(vm, ENOTDIR));
             }
             let (inner, _) = resolve(vm, i, p);
+            let obj = vm.st.sys.vfs.mounts[i].obj;
+            if is_native_obj(vm, obj) {
+                let s = vm.new_str(&inner)?;
+                vm.set(obj, 2, s);
+            }
             vm.st.sys.vfs.mounts[i].cwd = Some(inner);
         }
         None => {
@@ -482,7 +511,13 @@ pub fn getcwd_text(vm: &mut Vm) -> PyResult<String> {
             let r = super::pyfs::call(vm, o, "getcwd", &[])?;
             vm.expect_str(r)?
         }
-        _ => resolve(vm, i, "").0,
+        _ => {
+            // The directory may have been removed under us (ENOENT, as the OS says).
+            if let Some(Err(e)) = with_fs(vm, i, "", |fs, p| fs.stat(p)) {
+                return Err(os_error(vm, e));
+            }
+            resolve(vm, i, "").0
+        }
     };
     let point = &vm.st.sys.vfs.mounts[i].point;
     Ok(if point == "/" {
@@ -538,6 +573,9 @@ pub enum OpenTarget {
 /// Resolves `path` for `open(path, mode)`.
 pub fn open(vm: &mut Vm, path: &str, mode: &str) -> PyResult<OpenTarget> {
     let (i, p) = target_or_err(vm, path)?;
+    if mode.contains(['w', 'a', '+', 'x']) {
+        check_writable(vm, i)?;
+    }
     if let Backend::Py = vm.st.sys.vfs.mounts[i].backend {
         let o = py_obj(vm, i);
         return vm.with_temps(|vm| {
@@ -572,13 +610,7 @@ pub fn read_file(vm: &mut Vm, path: &str) -> PyResult<Vec<u8>> {
             vm.root(m);
             let f = super::pyfs::call(vm, o, "open", &[a, m])?;
             vm.root(f);
-            let data = super::pyfs::call(vm, f, "read", &[])?;
-            vm.root(data);
-            let _ = super::pyfs::call(vm, f, "close", &[]);
-            match vm.buffer_or_str(data) {
-                Some(b) => Ok(b),
-                None => Err(vm.type_error("object with buffer protocol required")),
-            }
+            super::pyfs::read_all(vm, f)
         }),
     }
 }
@@ -586,6 +618,7 @@ pub fn read_file(vm: &mut Vm, path: &str) -> PyResult<Vec<u8>> {
 /// Writes file `path` on a host or native file system.
 pub fn write_file(vm: &mut Vm, path: &str, data: &[u8], append: bool) -> PyResult<()> {
     let (i, p) = target_or_err(vm, path)?;
+    check_writable(vm, i)?;
     match with_fs(vm, i, &p, |fs, p| fs.write_file(p, data, append)) {
         Some(r) => check(vm, r),
         None => Err(os_error(vm, super::EOPNOTSUPP)),
@@ -600,7 +633,13 @@ mod tests {
         let mut s = VfsState::new();
         s.mounts.clear();
         for p in points {
-            s.mounts.push(Mount { point: p.to_string(), backend: Backend::Py, obj: Obj::NULL, cwd: None });
+            s.mounts.push(Mount {
+                point: p.to_string(),
+                backend: Backend::Py,
+                obj: Obj::NULL,
+                cwd: None,
+                readonly: false,
+            });
         }
         s.cur = None;
         s
