@@ -14,6 +14,8 @@ pub enum Emit {
     Native,
     /// `-X emit=viper`
     Viper,
+    /// `-X emit=viper-opt`: viper, compiled by the optimizing tier (feature `cranelift`)
+    ViperOpt,
 }
 
 /// What the command was asked to run.
@@ -107,7 +109,11 @@ fn parse_impl_option(arg: &str, args: &mut Args) -> Result<(), ArgError> {
             "bytecode" => Emit::Bytecode,
             "native" => Emit::Native,
             "viper" => Emit::Viper,
-            _ => return Err(ArgError(format!("invalid emitter: {e} (expected bytecode, native or viper)"))),
+            "viper-opt" if cfg!(feature = "cranelift") => Emit::ViperOpt,
+            "viper-opt" => {
+                return Err(ArgError(String::from("invalid emitter: viper-opt (ferropy was built without the cranelift feature)")))
+            }
+            _ => return Err(ArgError(format!("invalid emitter: {e} (expected bytecode, native, viper or viper-opt)"))),
         };
     } else if let Some(h) = arg.strip_prefix("heapsize=") {
         args.heap_size = Some(parse_heap_size(h)?);

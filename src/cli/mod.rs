@@ -25,7 +25,7 @@ Options:
 -v : verbose
 Implementation specific options (-X):
   compile-only                 -- parse and compile only
-  emit={bytecode,native,viper} -- set the default code emitter
+  emit={bytecode,native,viper,viper-opt} -- set the default code emitter
   heapsize=<n>[w][K|M]         -- set the heap size for the GC (default 1M)
 ";
 
@@ -49,12 +49,16 @@ pub fn main(argv: &[String]) -> i32 {
     let emitter = match args.emit {
         Emit::Bytecode => EmitterKind::Bytecode,
         Emit::Native => EmitterKind::Native,
-        Emit::Viper => EmitterKind::Viper,
+        Emit::Viper | Emit::ViperOpt => EmitterKind::Viper,
     };
     if args.dis || args.dis_native || args.compile_only {
         return compile_only(&args, emitter);
     }
     let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
+    #[cfg(feature = "cranelift")]
+    if args.emit == Emit::ViperOpt {
+        config.native = crate::native_opt::opt_support();
+    }
     if let Some(bytes) = args.heap_size {
         config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
     }
@@ -115,6 +119,16 @@ pub fn main(argv: &[String]) -> i32 {
     crate::run::exit_status(&mut vm, result)
 }
 
+/// The emitters for `-X emit=` (the optimizing tier for `viper-opt`).
+fn native_emitters(args: &Args) -> Option<std::sync::Arc<dyn ferropy_frontend::NativeEmitterFactory + Send + Sync>> {
+    #[cfg(feature = "cranelift")]
+    if args.emit == Emit::ViperOpt {
+        return crate::native_opt::opt_emitters();
+    }
+    let _ = args;
+    crate::native::host_emitters()
+}
+
 /// `--dis` and `-X compile-only`: compile the target, print or discard the code.
 fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
     let (filename, source) = match load_target(args) {
@@ -124,7 +138,7 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
     let options = CompileOptions {
         opt_level: args.opt_level,
         emitter,
-        native: crate::native::host_emitters(),
+        native: native_emitters(args),
         ..CompileOptions::default()
     };
     let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {

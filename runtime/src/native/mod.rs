@@ -71,6 +71,12 @@ pub struct NativeCtx {
     pub pending: Option<PyErr>,
 }
 
+// The context block's layout is part of the ABI: `base` is word `CTX_BASE`.
+const _: () = assert!(
+    core::mem::offset_of!(NativeCtx, base)
+        == ferropy_bytecode::native_abi::CTX_BASE as usize * core::mem::size_of::<usize>()
+);
+
 /// A byte that is never zero: the interrupt flag native code reads while a
 /// resource limit is active.
 static ALWAYS_CHECK: u8 = 1;

@@ -1,0 +1,106 @@
+//! ferropy's optimizing tier for viper functions, built on Cranelift.
+//!
+//! [`CraneliftViper`] implements the single-pass emitter's
+//! [`ViperLowering`] hook: it receives the same recorded IR the single-pass
+//! lowering reads (so both tiers share every type rule and error of the viper
+//! emitter), translates it to Cranelift IR with `cranelift-frontend`
+//! ([`translate`]) keeping native values in SSA variables, and returns
+//! relocation-free machine code that follows `ferropy_bytecode::native_abi`.
+//! Any scope it cannot translate ([`check`]) or that Cranelift rejects keeps
+//! the single-pass code; with `FERROPY_LOG_OPT` set in the environment, each
+//! such fallback prints one line on standard error.
+//!
+//! Only 64-bit x86 hosts are supported for now (the runtime's helpers are
+//! `extern "C"`, and the tier is used for code the host runs itself).
+
+pub mod check;
+pub mod translate;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use ferropy_emit_native::emit::ir::Ir;
+use ferropy_emit_native::ViperLowering;
+
+/// Counters of one [`CraneliftViper`] (for tests and the benchmark tool).
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Scopes compiled by Cranelift.
+    pub compiled: AtomicU64,
+    /// Scopes left to the single-pass code.
+    pub fallbacks: AtomicU64,
+    /// Nanoseconds spent translating and compiling (both outcomes).
+    pub nanos: AtomicU64,
+}
+
+/// The optimizing viper tier (see the crate documentation).
+pub struct CraneliftViper {
+    isa: OwnedTargetIsa,
+    stats: Arc<Stats>,
+}
+
+impl core::fmt::Debug for CraneliftViper {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CraneliftViper").field("isa", &self.isa.name()).finish()
+    }
+}
+
+impl CraneliftViper {
+    /// The tier for the host, or `None` if Cranelift does not support it here.
+    pub fn host() -> Option<CraneliftViper> {
+        if !cfg!(target_arch = "x86_64") {
+            return None;
+        }
+        let mut flags = settings::builder();
+        for (k, v) in [("opt_level", "speed"), ("enable_verifier", "false"), ("unwind_info", "false")] {
+            flags.set(k, v).ok()?;
+        }
+        let isa = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu").ok()?;
+        let isa = isa.finish(settings::Flags::new(flags)).ok()?;
+        Some(CraneliftViper { isa, stats: Arc::new(Stats::default()) })
+    }
+
+    /// This tier's counters.
+    pub fn stats(&self) -> Arc<Stats> {
+        self.stats.clone()
+    }
+
+    /// Compiles one scope: the machine code and its line entries, or why not.
+    pub fn compile(&self, ir: &[Ir], n_state: u32) -> Result<(Vec<u8>, Vec<(usize, u32)>), String> {
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let lines = translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state)?;
+        let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
+        if !code.buffer.relocs().is_empty() {
+            return Err(String::from("the code needs relocations"));
+        }
+        Ok((code.code_buffer().to_vec(), lines))
+    }
+}
+
+impl ViperLowering for CraneliftViper {
+    fn lower(&self, ir: &[Ir], n_state: u32) -> Option<(Vec<u8>, Vec<(usize, u32)>)> {
+        let start = Instant::now();
+        let result = self.compile(ir, n_state);
+        self.stats.nanos.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        match result {
+            Ok(r) => {
+                self.stats.compiled.fetch_add(1, Ordering::Relaxed);
+                Some(r)
+            }
+            Err(why) => {
+                self.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+                if std::env::var_os("FERROPY_LOG_OPT").is_some() {
+                    eprintln!("ferropy: viper-opt: single-pass code kept: {why}");
+                }
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! The optimizing viper tier (feature `cranelift`): x86-64 native support
+//! whose viper functions are compiled by Cranelift
+//! (`ferropy-emit-cranelift`), everything else as by [`crate::native`].
+//!
+//! Select it for a VM with `VmConfig { native: ferropy::native_opt::opt_support(), .. }`
+//! (the `ferropy` command: `-X emit=viper-opt`).
+
+use std::boxed::Box;
+use std::string::String;
+use std::sync::{Arc, OnceLock};
+
+use ferropy_emit_cranelift::{CraneliftViper, Stats};
+use ferropy_frontend::NativeEmitterFactory;
+use ferropy_runtime::native::{NativeCode, NativeSupport};
+
+/// Native support whose viper functions go through the optimizing tier.
+#[derive(Debug)]
+pub struct OptSupport {
+    tier: Arc<CraneliftViper>,
+}
+
+impl NativeSupport for OptSupport {
+    fn arch(&self) -> u8 {
+        ferropy_bytecode::mpy::arch::X64
+    }
+
+    fn install(&self, code: &[u8]) -> Result<Box<dyn NativeCode>, String> {
+        crate::native::X64Support.install(code)
+    }
+
+    fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
+        Some(opt_factory(self.tier.clone()))
+    }
+}
+
+/// The emitters with viper functions compiled by `tier`.
+pub fn opt_factory(tier: Arc<CraneliftViper>) -> Arc<dyn NativeEmitterFactory + Send + Sync> {
+    Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::with_viper_lowering(tier))
+}
+
+static OPT: OnceLock<Option<OptSupport>> = OnceLock::new();
+
+/// The optimizing tier's native support for this host, if Cranelift supports it.
+pub fn opt_support() -> Option<&'static dyn NativeSupport> {
+    let s = OPT.get_or_init(|| {
+        crate::native::host_support()?;
+        CraneliftViper::host().map(|t| OptSupport { tier: Arc::new(t) })
+    });
+    s.as_ref().map(|s| s as &dyn NativeSupport)
+}
+
+/// The emitters of [`opt_support`], for `CompileOptions::native`.
+pub fn opt_emitters() -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
+    opt_support().and_then(|s| s.emitters())
+}
+
+/// The counters of the shared tier behind [`opt_support`] (functions compiled,
+/// fallbacks, compile time).
+pub fn opt_stats() -> Option<Arc<Stats>> {
+    opt_support()?;
+    OPT.get()?.as_ref().map(|s| s.tier.stats())
+}
