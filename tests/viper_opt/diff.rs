@@ -1,0 +1,1 @@
+//! Differential testing (filled in below).

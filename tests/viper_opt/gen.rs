@@ -1,0 +1,1 @@
+//! Random viper functions (filled in below).
