@@ -7,5 +7,6 @@ mod viper_opt {
     pub mod corpus;
     pub mod diff;
     pub mod gen;
+    pub mod tier_up;
     pub mod util;
 }

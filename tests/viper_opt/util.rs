@@ -24,7 +24,7 @@ pub fn opt_config() -> VmConfig {
 
 /// The single-pass configuration.
 pub fn single_pass_config() -> VmConfig {
-    VmConfig { native: ferropy::native::host_support(), ..VmConfig::default() }
+    VmConfig { native: ferropy::native::single_pass_support(), ..VmConfig::default() }
 }
 
 /// Functions compiled by the shared optimizing tier so far.

@@ -14,6 +14,7 @@
 //! `extern "C"`, and the tier is used for code the host runs itself).
 
 pub mod check;
+pub mod tier;
 pub mod translate;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,7 +27,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
 use ferropy_emit_native::emit::ir::Ir;
-use ferropy_emit_native::ViperLowering;
+use ferropy_emit_native::{SinglePass, ViperLowering};
 
 /// Counters of one [`CraneliftViper`] (for tests and the benchmark tool).
 #[derive(Debug, Default)]
@@ -71,23 +72,24 @@ impl CraneliftViper {
         self.stats.clone()
     }
 
-    /// Compiles one scope: the machine code and its line entries, or why not.
-    pub fn compile(&self, ir: &[Ir], n_state: u32) -> Result<(Vec<u8>, Vec<(usize, u32)>), String> {
+    /// Compiles one scope (whose single-pass code is `single`): the machine
+    /// code, or why not.
+    pub fn compile(&self, ir: &[Ir], n_state: u32, single: &SinglePass<'_>) -> Result<Vec<u8>, String> {
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
-        let lines = translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state)?;
+        translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state, single)?;
         let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
         if !code.buffer.relocs().is_empty() {
             return Err(String::from("the code needs relocations"));
         }
-        Ok((code.code_buffer().to_vec(), lines))
+        Ok(code.code_buffer().to_vec())
     }
 }
 
 impl ViperLowering for CraneliftViper {
-    fn lower(&self, ir: &[Ir], n_state: u32) -> Option<(Vec<u8>, Vec<(usize, u32)>)> {
+    fn lower(&self, ir: &[Ir], n_state: u32, single: &SinglePass<'_>) -> Option<Vec<u8>> {
         let start = Instant::now();
-        let result = self.compile(ir, n_state);
+        let result = self.compile(ir, n_state, single);
         self.stats.nanos.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
         match result {
             Ok(r) => {

@@ -13,12 +13,13 @@
 //!
 //! Cranelift code cannot name its own addresses, and positions go to the
 //! runtime as addresses (`op_addr`, label operands, jump statuses). They are
-//! built from the code's base (`ctx[CTX_BASE]`) plus a synthetic offset:
-//! operation `i` is at `2 * i + 2`, label `l` at `2 * l + 2`. Both are even,
-//! so a helper that continues (`ip == op_ip + 1`, odd) is never mistaken for
-//! a jump, and a jump status (`base + label offset`) is turned back into a
-//! block with a switch. The line table uses the same operation offsets, so
-//! tracebacks name the right line.
+//! built from the code's base (`ctx[CTX_BASE]`) plus an offset: operation `i`
+//! reports the offset where the single-pass code has it (the function's line
+//! table is built from those, so tracebacks name the same lines, and the
+//! single-pass code can be swapped for this code at any call), and label `l`
+//! is `len + 2 + 2 * l`, past every operation offset, so a helper that
+//! continues (`ip == op_ip + 1`) is never mistaken for a jump. A jump status
+//! (`base + label offset`) is turned back into a block with a switch.
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,7 +32,7 @@ use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_BASE, CTX_INTER
 use ferropy_bytecode::opcode as op;
 use ferropy_emit_native::emit::ir::{Arg, Ir, LabelRole};
 use ferropy_emit_native::emit::viper::{Arith, Index, Slot, VOp};
-use ferropy_emit_native::{BinOp, Cond, ShiftOp, Width};
+use ferropy_emit_native::{BinOp, Cond, ShiftOp, SinglePass, Width};
 
 use crate::check;
 
@@ -42,26 +43,21 @@ const I64: types::Type = types::I64;
 /// Why a function was not translated.
 pub type Reject = String;
 
-/// Synthetic code offset of operation `i`.
-fn op_offset(i: usize) -> i64 {
-    2 * i as i64 + 2
-}
-
-/// Synthetic code offset of label `l`.
-fn label_offset(l: u32) -> i64 {
-    2 * i64::from(l) + 2
-}
-
-/// Builds the Cranelift function for one viper scope into `func`; returns
-/// the `(offset, line)` entries.
+/// Builds the Cranelift function for one viper scope into `func`.
+/// `single` is the scope's single-pass code (its length and the offset of
+/// every operation).
 pub fn build(
     isa: &dyn TargetIsa,
     func: &mut cranelift_codegen::ir::Function,
     fctx: &mut FunctionBuilderContext,
     ir: &[Ir],
     n_state: u32,
-) -> Result<Vec<(usize, u32)>, Reject> {
+    single: &SinglePass<'_>,
+) -> Result<(), Reject> {
     check::supported(ir)?;
+    if single.op_offsets.len() != ir.len() {
+        return Err(String::from("operation offsets do not match the IR"));
+    }
     let call_conv = isa.default_call_conv();
     let mut sig = Signature::new(call_conv);
     for _ in 0..4 {
@@ -102,7 +98,8 @@ pub fn build(
         jump_labels: Vec::new(),
         dispatch,
         exit,
-        lines: Vec::new(),
+        op_offsets: single.op_offsets,
+        label_base: single.code.len() as i64 + 2,
         terminated: false,
         checks: Vec::new(),
     };
@@ -118,7 +115,7 @@ pub fn build(
     t.tail();
     t.b.seal_all_blocks();
     t.b.finalize(isa.frontend_config());
-    Ok(t.lines)
+    Ok(())
 }
 
 struct Tr<'a> {
@@ -138,7 +135,10 @@ struct Tr<'a> {
     jump_labels: Vec<u32>,
     dispatch: Block,
     exit: Block,
-    lines: Vec<(usize, u32)>,
+    /// Single-pass code offset of each operation.
+    op_offsets: &'a [usize],
+    /// Offset of label 0 (labels are `label_base + 2 * l`).
+    label_base: i64,
     /// The current block has its terminator.
     terminated: bool,
     /// Interrupt checks to build: (check block, jump target, position).
@@ -146,6 +146,10 @@ struct Tr<'a> {
 }
 
 impl Tr<'_> {
+    fn label_offset(&self, l: u32) -> i64 {
+        self.label_base + 2 * i64::from(l)
+    }
+
     fn label(&mut self, l: u32) -> Block {
         if let Some(&blk) = self.labels.get(&l) {
             return blk;
@@ -282,12 +286,12 @@ impl Tr<'_> {
     }
 
     fn ins(&mut self, i: usize, ins: &Ir) -> Result<(), Reject> {
-        let at = op_offset(i);
+        let at = self.op_offsets[i] as i64;
         if self.terminated && !matches!(ins, Ir::Label { .. } | Ir::Line(_)) {
             self.after_terminator();
         }
         match ins {
-            Ir::Line(line) => self.lines.push((at as usize, *line)),
+            Ir::Line(_) => {}
             Ir::Label { label, role, sp } => {
                 let blk = self.label(*label);
                 if !self.terminated {
@@ -310,7 +314,10 @@ impl Tr<'_> {
                     Arg::Label(l) => {
                         self.jump_labels.push(*l);
                         self.label(*l);
-                        self.addr(label_offset(*l))
+                        {
+                            let off = self.label_offset(*l);
+                            self.addr(off)
+                        }
                     }
                     Arg::Qstr(_) | Arg::Const(_) => return Err(String::from("unresolved operand")),
                 };
@@ -399,7 +406,8 @@ impl Tr<'_> {
         };
         self.jump_labels.push(label);
         self.label(label);
-        let target = self.addr(label_offset(label));
+        let off = self.label_offset(label);
+        let target = self.addr(off);
         let st = self.call_op(opcode, 0, sp, target, at);
         self.b.ins().brif(st, self.dispatch, &[st.into()], fall, &[]);
         self.b.switch_to_block(fall);
@@ -558,7 +566,7 @@ impl Tr<'_> {
         labels.dedup();
         for l in labels {
             let blk = self.label(l);
-            sw.set_entry(label_offset(l) as u128, blk);
+            sw.set_entry(self.label_offset(l) as u128, blk);
         }
         sw.emit(&mut self.b, offset, bad);
         self.b.switch_to_block(bad);

@@ -46,6 +46,10 @@ pub struct VmConfig {
     /// Frozen modules, imported through the `.frozen` entry of `sys.path`
     /// without touching the host's files (empty by default).
     pub frozen: FrozenModules,
+    /// Tier-up: a native function whose code the native support can
+    /// optimize (`NativeSupport::can_optimize`) is recompiled after this many
+    /// calls, and later calls run the new code (0: never).
+    pub tier_up_calls: u32,
 }
 
 impl Default for VmConfig {
@@ -57,6 +61,7 @@ impl Default for VmConfig {
             gc_stress: false,
             frozen: &[],
             native: None,
+            tier_up_calls: 1000,
         }
     }
 }

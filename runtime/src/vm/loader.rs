@@ -58,6 +58,8 @@ pub struct CodeUnit {
     /// Machine code (native and viper functions); `bytecode` then holds only
     /// the prelude, whose line table is over machine-code offsets.
     pub native: Option<alloc::boxed::Box<dyn crate::native::NativeCode>>,
+    /// Tier-up state, for native code the support can optimize.
+    pub tier_up: Option<alloc::boxed::Box<crate::native::TierUp>>,
 }
 
 impl Vm {
@@ -117,6 +119,7 @@ impl Vm {
         if depth > 200 {
             return Err(self.internal_error("functions nested too deeply"));
         }
+        let mut tier_up = None;
         let (prelude_bytes, native) = match raw.kind {
             CodeKind::Bytecode => (&raw.code[..], None),
             CodeKind::Native | CodeKind::Viper => {
@@ -124,6 +127,9 @@ impl Vm {
                     return Err(self.new_error(ids::NOT_IMPLEMENTED_ERROR, "native code not supported"));
                 };
                 let (machine, prelude) = raw.code.split_at(raw.prelude_offset.min(raw.code.len()));
+                if self.st.tier_up_calls != 0 && support.can_optimize(machine) {
+                    tier_up = Some(alloc::boxed::Box::new(crate::native::TierUp::new(machine)));
+                }
                 match support.install(machine) {
                     Ok(code) => (prelude, Some(code)),
                     Err(msg) => return Err(self.new_error(ids::MEMORY_ERROR, &msg)),
@@ -162,6 +168,7 @@ impl Vm {
             opcodes_start: if is_native { 0 } else { prelude.opcodes_start },
             children,
             native,
+            tier_up,
         };
         self.st.codes.push(unit);
         Ok(self.st.codes.len() - 1)

@@ -44,14 +44,24 @@ pub trait AsmFactory: Asm + Sized {
     const MPY_ARCH: u8;
 }
 
+/// A scope's single-pass machine code, as an optimizing tier sees it.
+#[derive(Debug)]
+pub struct SinglePass<'a> {
+    /// The machine code (without the prelude).
+    pub code: &'a [u8],
+    /// Where each IR operation starts in `code`. The function's line table
+    /// is built from these offsets, so code that reports these positions to
+    /// the runtime gets the same tracebacks.
+    pub op_offsets: &'a [usize],
+}
+
 /// Machine code for a viper function from another code generator (an
 /// optimizing tier), given the same recorded [`Ir`] the single-pass lowering
-/// reads.
+/// reads, after the single-pass lowering.
 pub trait ViperLowering: Send + Sync {
-    /// The code and its `(code offset, line)` entries for a scope with
-    /// `n_state` slots, or `None` to keep the single-pass code (the
-    /// implementation logs why).
-    fn lower(&self, ir: &[Ir], n_state: u32) -> Option<(Vec<u8>, Vec<(usize, u32)>)>;
+    /// The code replacing `single_pass` for a scope with `n_state` slots, or
+    /// `None` to keep the single-pass code (the implementation logs why).
+    fn lower(&self, ir: &[Ir], n_state: u32, single_pass: &SinglePass<'_>) -> Option<Vec<u8>>;
 }
 
 /// The native/viper emitter for one scope.
@@ -211,14 +221,13 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
         if self.generator {
             flags |= scope_flags::GENERATOR;
         }
-        let optimized = match &self.opt {
-            Some(opt) if self.is_viper() => opt.lower(&self.ir, n_state),
-            _ => None,
-        };
-        let lowered = match optimized {
-            Some((code, lines)) => lower::Lowered { code, lines },
-            None => lower::lower::<A>(&self.ir, n_state, self.is_viper())?,
-        };
+        let mut lowered = lower::lower::<A>(&self.ir, n_state, self.is_viper())?;
+        if let Some(opt) = self.opt.as_ref().filter(|_| self.is_viper()) {
+            let single = SinglePass { code: &lowered.code, op_offsets: &lowered.op_offsets };
+            if let Some(code) = opt.lower(&self.ir, n_state, &single) {
+                lowered.code = code;
+            }
+        }
         let name_q = qstrs.intern(&info.simple_name);
         let param_qs: Vec<u32> = info.param_names.iter().map(|p| qstrs.intern(p)).collect();
         let prelude = prelude::encode(
