@@ -69,6 +69,44 @@ static long k_blend(void) {
     return dst[0] ^ dst[5000] ^ dst[16383];
 }
 
+static uint8_t sieve_buf[200000];
+
+static long k_sieve(void) {
+    long n = 200000, count = 0;
+    for (long i = 0; i < n; i++) sieve_buf[i] = 0;
+    for (long i = 2; i < n; i++)
+        if (sieve_buf[i] == 0) {
+            count++;
+            for (long j = i * i; j < n; j += i) sieve_buf[j] = 1;
+        }
+    return count;
+}
+
+static uint8_t cdata[20000];
+
+static long k_crc32(void) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (int i = 0; i < 20000; i++) {
+        crc ^= cdata[i];
+        for (int k = 0; k < 8; k++) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+    }
+    return (long)(crc ^ 0xFFFFFFFFu);
+}
+
+#define MN 64
+static int32_t ma[MN * MN], mb[MN * MN], mc[MN * MN];
+
+static long k_matmul(void) {
+    for (int i = 0; i < MN * MN; i++) mc[i] = 0;
+    for (int i = 0; i < MN; i++)
+        for (int j = 0; j < MN; j++) {
+            int32_t s = 0;
+            for (int k = 0; k < MN; k++) s += ma[i * MN + k] * mb[k * MN + j];
+            mc[i * MN + j] = s;
+        }
+    return (long)mc[0] + mc[MN * MN / 2] + mc[MN * MN - 1];
+}
+
 static void run(const char *name, long (*k)(void), int repeat) {
     long best = -1, result = 0;
     for (int r = 0; r < repeat; r++) {
@@ -88,5 +126,13 @@ int main(int argc, char **argv) {
     run("bubble", k_bubble, repeat);
     run("checksum", k_checksum, repeat);
     run("blend", k_blend, repeat);
+    for (int i = 0; i < 20000; i++) cdata[i] = (uint8_t)((i * 31 + 7) & 255);
+    for (int i = 0; i < MN * MN; i++) {
+        ma[i] = (i * 7 + 1) % 19;
+        mb[i] = (i * 5 + 3) % 23;
+    }
+    run("sieve", k_sieve, repeat);
+    run("crc32", k_crc32, repeat);
+    run("matmul", k_matmul, repeat);
     return 0;
 }
