@@ -75,6 +75,7 @@ pub fn build(
     let trusted = MemFlagsData::trusted();
     let table = b.ins().load(I64, trusted, ctx, CTX_TABLE * WORD as i32);
     let base = b.ins().load(I64, trusted, ctx, CTX_BASE * WORD as i32);
+    let interrupt = b.ins().load(I64, trusted, ctx, CTX_INTERRUPT * WORD as i32);
     let vars: Vec<Variable> = (0..n_state).map(|_| b.declare_var(I64)).collect();
     let zero = b.ins().iconst(I64, 0);
     for &v in &vars {
@@ -102,6 +103,8 @@ pub fn build(
         label_base: single.code.len() as i64 + 2,
         terminated: false,
         checks: Vec::new(),
+        interrupt,
+        native: vec![false; n_state as usize],
     };
     for (i, ins) in ir.iter().enumerate() {
         t.ins(i, ins)?;
@@ -143,6 +146,11 @@ struct Tr<'a> {
     terminated: bool,
     /// Interrupt checks to build: (check block, jump target, position).
     checks: Vec<(Block, Block, i64)>,
+    /// Address of the interrupt flag (fixed for the whole call).
+    interrupt: Value,
+    /// Stack slots known to hold a native value, following the emitter's
+    /// linear model of the stack (their object slots are stale).
+    native: Vec<bool>,
 }
 
 impl Tr<'_> {
@@ -191,6 +199,9 @@ impl Tr<'_> {
     fn set(&mut self, slot: Slot, v: Value) -> Result<(), Reject> {
         let i = self.word_index(slot)?;
         self.b.def_var(self.vars[i], v);
+        if let Slot::Stack(k) = slot {
+            self.set_native(i64::from(k), true);
+        }
         Ok(())
     }
 
@@ -258,8 +269,7 @@ impl Tr<'_> {
     fn interrupt_checks(&mut self) {
         for (check, target, at) in std::mem::take(&mut self.checks) {
             self.b.switch_to_block(check);
-            let flag_addr = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_INTERRUPT * WORD as i32);
-            let flag = self.b.ins().uload8(I64, MemFlagsData::new(), flag_addr, 0);
+            let flag = self.b.ins().uload8(I64, MemFlagsData::new(), self.interrupt, 0);
             let slow = self.b.create_block();
             self.b.ins().brif(flag, slow, &[], target, &[]);
             self.b.switch_to_block(slow);
@@ -270,19 +280,42 @@ impl Tr<'_> {
         }
     }
 
-    /// Copies stack slots `(from, to)`: the objects and the native words.
+    /// Copies stack slots `(from, to)`: the native words, and the objects
+    /// unless the slot is known to hold a native value (its object slot is
+    /// then stale and never read).
     fn shuffle(&mut self, moves: &[(i64, i64)]) -> Result<(), Reject> {
         let mut objs = Vec::new();
         let mut words = Vec::new();
+        let mut kinds = Vec::new();
         for &(from, _) in moves {
-            objs.push(self.load_obj(from)?);
+            let native = self.is_native(from);
+            objs.push(if native { None } else { Some(self.load_obj(from)?) });
             words.push(self.get(Slot::Stack(u32::try_from(from).map_err(|_| "negative slot")?))?);
+            kinds.push(native);
         }
         for (k, &(_, to)) in moves.iter().enumerate() {
-            self.store_obj(to, objs[k])?;
+            if let Some(o) = objs[k] {
+                self.store_obj(to, o)?;
+            }
             self.set(Slot::Stack(u32::try_from(to).map_err(|_| "negative slot")?), words[k])?;
+            self.set_native(to, kinds[k]);
         }
         Ok(())
+    }
+
+    fn is_native(&self, slot: i64) -> bool {
+        usize::try_from(slot).ok().and_then(|i| self.native.get(i)).copied().unwrap_or(false)
+    }
+
+    fn set_native(&mut self, slot: i64, native: bool) {
+        if let Some(n) = usize::try_from(slot).ok().and_then(|i| self.native.get_mut(i)) {
+            *n = native;
+        }
+    }
+
+    /// After a generic operation any stack slot may hold an object.
+    fn forget_native(&mut self) {
+        self.native.iter_mut().for_each(|n| *n = false);
     }
 
     fn ins(&mut self, i: usize, ins: &Ir) -> Result<(), Reject> {
@@ -323,8 +356,10 @@ impl Tr<'_> {
                 };
                 let st = self.call_op(*opcode, *extra, *sp, v, at);
                 self.check_status(st);
+                self.forget_native();
             }
             Ir::LoadFast { local, sp } => {
+                self.set_native(i64::from(*sp), false);
                 let slot = i64::from(self.n_state) - 1 - i64::from(*local);
                 let v = self.load_obj(slot)?;
                 let (unbound, store, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
@@ -343,6 +378,7 @@ impl Tr<'_> {
                 self.store_obj(i64::from(self.n_state) - 1 - i64::from(*local), v)?;
             }
             Ir::PushWord { word, sp } => {
+                self.set_native(i64::from(*sp), false);
                 let v = self.iconst(i64::from(*word));
                 self.store_obj(i64::from(*sp), v)?;
             }
@@ -373,6 +409,7 @@ impl Tr<'_> {
                 let z = self.iconst(0);
                 let st = self.call_op(op::BINARY_OP_MULTI + bop, 0, *sp, z, at);
                 self.check_status(st);
+                self.forget_native();
             }
             Ir::Return { sp } => {
                 let v = self.load_obj(i64::from(*sp) - 1)?;
@@ -499,6 +536,9 @@ impl Tr<'_> {
                 let z = self.iconst(0);
                 let st = self.call_helper(helper::BOX, [self.ctx, x, code, z]);
                 self.check_failed(st, at);
+                if let Slot::Stack(k) = slot {
+                    self.set_native(i64::from(k), false);
+                }
             }
             VOp::Unbox { dst, src, vtype } => {
                 let index = self.word_index(src)? as i64;
