@@ -552,14 +552,48 @@ impl Tr<'_> {
             }
             VOp::DivMod { dst, a, b, modulo } => {
                 let (x, y) = (self.get(a)?, self.get(b)?);
-                let m = self.iconst(i64::from(modulo));
-                let st = self.call_helper(helper::DIVMOD, [self.ctx, x, y, m]);
-                self.check_failed(st, at);
-                let r = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_VALUE * WORD as i32);
+                let r = self.divmod(x, y, modulo, at);
                 self.set(dst, r)?;
             }
         }
         Ok(())
+    }
+
+    /// `x // y` or `x % y` with Python's rounding. Inline, except for the
+    /// divisors the machine division cannot take (0: the helper raises
+    /// `ZeroDivisionError`; -1: `MIN // -1` overflows), which go to the
+    /// runtime's helper as in the single-pass code.
+    fn divmod(&mut self, x: Value, y: Value, modulo: bool, at: i64) -> Value {
+        let (fast, slow, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(done, I64);
+        let plus1 = self.b.ins().iadd_imm_s(y, 1);
+        // y in {-1, 0} <=> y + 1 <= 1 (unsigned).
+        let special = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThanOrEqual, plus1, 1);
+        self.b.ins().brif(special, slow, &[], fast, &[]);
+        self.b.switch_to_block(fast);
+        let q = self.b.ins().sdiv(x, y);
+        let r = self.b.ins().srem(x, y);
+        let nonzero = self.b.ins().icmp_imm_u(IntCC::NotEqual, r, 0);
+        let sign = self.b.ins().bxor(r, y);
+        let differ = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sign, 0);
+        let adjust = self.b.ins().band(nonzero, differ);
+        let result = if modulo {
+            let z = self.iconst(0);
+            let add = self.b.ins().select(adjust, y, z);
+            self.b.ins().iadd(r, add)
+        } else {
+            let sub = self.b.ins().uextend(I64, adjust);
+            self.b.ins().isub(q, sub)
+        };
+        self.b.ins().jump(done, &[result.into()]);
+        self.b.switch_to_block(slow);
+        let m = self.iconst(i64::from(modulo));
+        let st = self.call_helper(helper::DIVMOD, [self.ctx, x, y, m]);
+        self.check_failed(st, at);
+        let v = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_VALUE * WORD as i32);
+        self.b.ins().jump(done, &[v.into()]);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
     }
 
     /// The address of `base[index]` for an access of `width`, as a register

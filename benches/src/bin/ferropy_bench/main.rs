@@ -138,7 +138,6 @@ fn main() {
     let per_kernel = emitters.len() + 2 + usize::from(micropython.is_some());
     let mut progress = Progress { done: 0, total: args.kernels.len() * per_kernel + 1 };
     let repeat = args.repeat.to_string();
-    let (mut cl_nanos, mut cl_funcs) = (0u64, 0u64);
     for kernel in &args.kernels {
         let source_of = |mode: &str| {
             let m = if mode == "viper-opt" { "viper" } else { mode };
@@ -147,11 +146,6 @@ fn main() {
         for (mode, factory) in &emitters {
             progress.step(&format!("compiling {kernel} ({mode})"));
             let Some(src) = source_of(mode) else { continue };
-            #[cfg(feature = "cranelift")]
-            let before = ferropy::native_opt::opt_stats().map(|s| {
-                use std::sync::atomic::Ordering::Relaxed;
-                (s.nanos.load(Relaxed), s.compiled.load(Relaxed))
-            });
             let mut row = Row { kernel: kernel.clone(), mode: mode.to_string(), ..Row::default() };
             match measure::compile(&src, factory.clone(), args.compile_runs) {
                 Ok((us, bytes)) => {
@@ -159,14 +153,6 @@ fn main() {
                     row.code_bytes = Some(bytes);
                 }
                 Err(e) => report.notes.push(format!("{kernel} {mode}: compile error {e}")),
-            }
-            #[cfg(feature = "cranelift")]
-            if *mode == "viper-opt" {
-                if let (Some((n0, c0)), Some(s)) = (before, ferropy::native_opt::opt_stats()) {
-                    use std::sync::atomic::Ordering::Relaxed;
-                    cl_nanos += s.nanos.load(Relaxed) - n0;
-                    cl_funcs += s.compiled.load(Relaxed) - c0;
-                }
             }
             if let (Some(mc), true) = (&mpy_cross, *mode != "viper-opt") {
                 row.mpy_cross_bytes = measure::mpy_cross_size(mc, &src);
@@ -235,9 +221,18 @@ fn main() {
             report.notes.push(format!("{k}: the emitters disagree: {results:?}"));
         }
     }
-    if cl_funcs > 0 {
-        report.cranelift_us_per_function = Some(cl_nanos as f64 / cl_funcs as f64 / 1000.0);
-    }
+    // Each kernel module has one viper function: compile-time differences
+    // between emitters are that function's cost.
+    let extra = |hi: &str, lo: &str| -> Option<f64> {
+        let d: Vec<f64> = args
+            .kernels
+            .iter()
+            .filter_map(|k| Some(report.row(k, hi)?.compile_us? - report.row(k, lo)?.compile_us?))
+            .collect();
+        (!d.is_empty()).then(|| d.iter().sum::<f64>() / d.len() as f64)
+    };
+    report.cranelift_us_per_function = extra("viper-opt", "viper");
+    report.single_pass_us_per_function = extra("viper", "bytecode");
     let kernels: Vec<&str> = args.kernels.iter().map(String::as_str).collect();
     if let Err(e) = std::fs::write(&args.svg, svg::chart(&report, &kernels)) {
         report.notes.push(format!("can't write the chart to {}: {e}", args.svg));

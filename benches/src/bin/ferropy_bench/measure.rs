@@ -50,10 +50,11 @@ pub fn sources() -> Result<Vec<(String, String, String)>, String> {
 }
 
 /// Bytes of a function's code: machine code for native/viper, bytecode
-/// (with its prelude) otherwise.
+/// (with its prelude) otherwise. (MicroPython's viper functions carry no
+/// prelude: their code is all machine code.)
 pub fn code_bytes(code: &RawCode) -> usize {
     match code.kind {
-        CodeKind::Native | CodeKind::Viper => code.prelude_offset,
+        CodeKind::Native | CodeKind::Viper if code.prelude_offset > 0 => code.prelude_offset,
         _ => code.code.len(),
     }
 }
