@@ -94,8 +94,9 @@ def bsort(b, n):
                 t = b[j]
                 b[j] = b[j + 1]
                 b[j + 1] = t
-def kernel():
-    b = bytearray((i * 73 + 11) & 255 for i in range(300))
+def setup():
+    return bytearray((i * 73 + 11) & 255 for i in range(300))
+def kernel(b):
     bsort(b, 300)
     return b[0] + b[150] * 256 + b[299] * 65536
 """,
@@ -109,8 +110,9 @@ def bsort(buf, n: int):
                 t = b[j]
                 b[j] = b[j + 1]
                 b[j + 1] = t
-def kernel():
-    b = bytearray((i * 73 + 11) & 255 for i in range(300))
+def setup():
+    return bytearray((i * 73 + 11) & 255 for i in range(300))
+def kernel(b):
     bsort(b, 300)
     return b[0] + b[150] * 256 + b[299] * 65536
 """,
@@ -165,8 +167,9 @@ def blend(d, s, n, alpha):
 import array
 D0 = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
 S0 = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
-def kernel():
-    d = array.array("I", D0)
+def setup():
+    return array.array("I", D0)
+def kernel(d):
     blend(d, S0, 16384, 100)
     return d[0] ^ d[5000] ^ d[16383]
 """,
@@ -190,8 +193,9 @@ def blend(dst, src, n: int, alpha: int):
 import array
 D0 = array.array("I", [(i * 2654435761) & 0xFFFFFFFF for i in range(16384)])
 S0 = array.array("I", [(i * 40503) & 0xFFFFFFFF for i in range(16384)])
-def kernel():
-    d = array.array("I", D0)
+def setup():
+    return array.array("I", D0)
+def kernel(d):
     blend(d, S0, 16384, 100)
     return d[0] ^ d[5000] ^ d[16383]
 """,
@@ -211,8 +215,10 @@ def sieve(b, n):
                 b[j] = 1
                 j += i
     return count
-def kernel():
-    return sieve(bytearray(200000), 200000)
+def setup():
+    return bytearray(200000)
+def kernel(b):
+    return sieve(b, 200000)
 """,
     """
 @micropython.viper
@@ -227,8 +233,10 @@ def sieve(buf, n: int) -> int:
                 b[j] = 1
                 j += i
     return count
-def kernel():
-    return sieve(bytearray(200000), 200000)
+def setup():
+    return bytearray(200000)
+def kernel(b):
+    return sieve(b, 200000)
 """,
 )
 
@@ -284,8 +292,9 @@ import array
 N = 64
 A = array.array("i", [(i * 7 + 1) % 19 for i in range(N * N)])
 B = array.array("i", [(i * 5 + 3) % 23 for i in range(N * N)])
-def kernel():
-    c = array.array("i", [0] * (N * N))
+def setup():
+    return array.array("i", [0] * (N * N))
+def kernel(c):
     matmul(A, B, c, N)
     return c[0] + c[N * N // 2] + c[N * N - 1]
 """,
@@ -305,8 +314,9 @@ import array
 N = 64
 A = array.array("i", [(i * 7 + 1) % 19 for i in range(N * N)])
 B = array.array("i", [(i * 5 + 3) % 23 for i in range(N * N)])
-def kernel():
-    c = array.array("i", [0] * (N * N))
+def setup():
+    return array.array("i", [0] * (N * N))
+def kernel(c):
     matmul(A, B, c, N)
     return c[0] + c[N * N // 2] + c[N * N - 1]
 """,
@@ -317,11 +327,14 @@ def measure(src):
     g = {"__name__": "bench"}
     exec(src, g)
     kernel = g["kernel"]
+    # Kernels that change their data get a fresh copy from setup(), untimed.
+    setup = g.get("setup")
     best = None
     result = None
     for _ in range(REPEAT):
+        data = setup() if setup else None
         t = ticks_us()
-        result = kernel()
+        result = kernel(data) if setup else kernel()
         dt = ticks_diff(ticks_us(), t)
         if best is None or dt < best:
             best = dt

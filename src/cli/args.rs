@@ -111,7 +111,9 @@ fn parse_impl_option(arg: &str, args: &mut Args) -> Result<(), ArgError> {
             "viper" => Emit::Viper,
             "viper-opt" if cfg!(feature = "cranelift") => Emit::ViperOpt,
             "viper-opt" => {
-                return Err(ArgError(String::from("invalid emitter: viper-opt (ferropy was built without the cranelift feature)")))
+                return Err(ArgError(String::from(
+                    "invalid emitter: viper-opt (ferropy was built without the cranelift feature)",
+                )))
             }
             _ => return Err(ArgError(format!("invalid emitter: {e} (expected bytecode, native, viper or viper-opt)"))),
         };

@@ -39,8 +39,23 @@ const INT_VARS: &[&str] = &["a", "b", "x0", "x1", "x2"];
 const UINT_VARS: &[&str] = &["c", "u0", "u1"];
 /// Python-level argument values: edges of the word, small values, big ones.
 pub const ARG_VALUES: &[&str] = &[
-    "0", "1", "-1", "2", "7", "-9", "100", "-1000", "65535", "0x7fffffff", "-0x80000000", "0x12345678", "2**40",
-    "-(2**40)", "2**62", "-(2**63)", "2**63 - 1",
+    "0",
+    "1",
+    "-1",
+    "2",
+    "7",
+    "-9",
+    "100",
+    "-1000",
+    "65535",
+    "0x7fffffff",
+    "-0x80000000",
+    "0x12345678",
+    "2**40",
+    "-(2**40)",
+    "2**62",
+    "-(2**63)",
+    "2**63 - 1",
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,7 +125,11 @@ impl Gen<'_> {
                 let op = self.rng.pick(&["//", "%"]);
                 let l = self.expr_var_first(Ty::Int, d);
                 // Mostly non-zero divisors; a zero one raises in both tiers.
-                let r = if self.rng.below(8) == 0 { self.expr(Ty::Int, d) } else { format!("({} | 1)", self.expr(Ty::Int, d)) };
+                let r = if self.rng.below(8) == 0 {
+                    self.expr(Ty::Int, d)
+                } else {
+                    format!("({} | 1)", self.expr(Ty::Int, d))
+                };
                 format!("({l} {op} {r})")
             }
             9 if ty == Ty::Int => format!("(-{})", self.expr_var_first(Ty::Int, d)),
@@ -284,7 +303,9 @@ pub fn program(functions: &[String], inputs: &[[&str; 3]]) -> String {
     p.push_str("]:\n");
     p.push_str("    for a, b, c in inputs:\n");
     p.push_str("        buf = bytearray(range(64))\n");
-    p.push_str("        try:\n            r = f(a, b, c, buf)\n        except Exception as e:\n            r = repr(e)\n");
+    p.push_str(
+        "        try:\n            r = f(a, b, c, buf)\n        except Exception as e:\n            r = repr(e)\n",
+    );
     p.push_str("        print(r, check(buf))\n");
     p
 }

@@ -11,7 +11,8 @@ pub fn run(source: &[u8], name: &str, config: VmConfig, dir: &str) -> String {
     let (b1, b2) = (buf.clone(), buf.clone());
     let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
     let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
-    let opts = ferropy::run::RunOptions { argv: vec![name.to_string()], path: vec![dir.to_string()], ..Default::default() };
+    let opts =
+        ferropy::run::RunOptions { argv: vec![name.to_string()], path: vec![dir.to_string()], ..Default::default() };
     ferropy::run::run_source_with(source, name, config, out, err, &opts);
     let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
     text

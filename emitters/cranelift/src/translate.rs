@@ -188,7 +188,10 @@ impl Tr<'_> {
             Slot::Stack(n) => i64::from(n),
             Slot::Local(n) => i64::from(self.n_state) - 1 - i64::from(n),
         };
-        usize::try_from(i).ok().filter(|&i| i < self.vars.len()).ok_or_else(|| format!("word slot {slot:?} out of range"))
+        usize::try_from(i)
+            .ok()
+            .filter(|&i| i < self.vars.len())
+            .ok_or_else(|| format!("word slot {slot:?} out of range"))
     }
 
     fn get(&mut self, slot: Slot) -> Result<Value, Reject> {

@@ -81,7 +81,15 @@ impl Progress {
         let width = 30;
         let filled = width * self.done.min(self.total) / self.total.max(1);
         let mut e = std::io::stderr().lock();
-        let _ = write!(e, "\r[{}{}] {:>3}/{} {:<40}", "#".repeat(filled), ".".repeat(width - filled), self.done, self.total, what);
+        let _ = write!(
+            e,
+            "\r[{}{}] {:>3}/{} {:<40}",
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            self.done,
+            self.total,
+            what
+        );
         let _ = e.flush();
     }
 
@@ -205,7 +213,9 @@ fn main() {
             for ((k, _), (us, result)) in t {
                 if let Some(r) = report.rows.iter().find(|r| r.kernel == k && r.result.is_some()) {
                     if r.result.as_deref() != Some(result.as_str()) {
-                        report.notes.push(format!("{k}: C computed {result}, ferropy {}", r.result.as_deref().unwrap_or("?")));
+                        report
+                            .notes
+                            .push(format!("{k}: C computed {result}, ferropy {}", r.result.as_deref().unwrap_or("?")));
                     }
                 }
                 report.gcc_us.insert(k, us);
@@ -216,7 +226,8 @@ fn main() {
     progress.finish();
     // Every emitter must compute the same result.
     for k in &args.kernels {
-        let results: Vec<&str> = report.rows.iter().filter(|r| r.kernel == *k).filter_map(|r| r.result.as_deref()).collect();
+        let results: Vec<&str> =
+            report.rows.iter().filter(|r| r.kernel == *k).filter_map(|r| r.result.as_deref()).collect();
         if results.windows(2).any(|w| w[0] != w[1]) {
             report.notes.push(format!("{k}: the emitters disagree: {results:?}"));
         }
@@ -231,8 +242,9 @@ fn main() {
             .collect();
         (!d.is_empty()).then(|| d.iter().sum::<f64>() / d.len() as f64)
     };
-    report.cranelift_us_per_function = extra("viper-opt", "viper");
-    report.single_pass_us_per_function = extra("viper", "bytecode");
+    let (cranelift, single) = (extra("viper-opt", "viper"), extra("viper", "bytecode"));
+    report.cranelift_us_per_function = cranelift;
+    report.single_pass_us_per_function = single;
     let kernels: Vec<&str> = args.kernels.iter().map(String::as_str).collect();
     if let Err(e) = std::fs::write(&args.svg, svg::chart(&report, &kernels)) {
         report.notes.push(format!("can't write the chart to {}: {e}", args.svg));

@@ -75,8 +75,16 @@ impl Report {
     pub fn table(&self) -> String {
         let mut s = String::new();
         let head = [
-            "kernel", "emitter", "compile µs", "code B", "mpy-cross B", "run ms", "MicroPython ms", "gcc -O2 ms",
-            "vs gcc", "vs viper",
+            "kernel",
+            "emitter",
+            "compile µs",
+            "code B",
+            "mpy-cross B",
+            "run ms",
+            "MicroPython ms",
+            "gcc -O2 ms",
+            "vs gcc",
+            "vs viper",
         ];
         let mut lines: Vec<Vec<String>> = vec![head.iter().map(|h| h.to_string()).collect()];
         for r in &self.rows {
@@ -113,7 +121,11 @@ impl Report {
                 s.push('\n');
             }
         }
-        let _ = writeln!(s, "\nbest of {} runs; \"vs gcc\": run time / gcc -O2's; \"vs viper\": speedup over single-pass viper.", self.repeat);
+        let _ = writeln!(
+            s,
+            "\nbest of {} runs; \"vs gcc\": run time / gcc -O2's; \"vs viper\": speedup over single-pass viper.",
+            self.repeat
+        );
         if let (Some(c), Some(v)) = (self.cranelift_us_per_function, self.single_pass_us_per_function) {
             let _ = writeln!(
                 s,

@@ -17,7 +17,11 @@ fn series<'a>() -> Vec<Series<'a>> {
         ("ferropy native", "#8fb3d9", mode("native")),
         ("ferropy viper (single-pass)", "#3a78c2", mode("viper")),
         ("ferropy viper-opt (Cranelift)", "#e0601b", mode("viper-opt")),
-        ("MicroPython viper", "#6aa84f", Box::new(|r: &Report, k: &str| r.row(k, "viper").and_then(|x| x.micropython_us))),
+        (
+            "MicroPython viper",
+            "#6aa84f",
+            Box::new(|r: &Report, k: &str| r.row(k, "viper").and_then(|x| x.micropython_us)),
+        ),
         ("gcc -O2", "#333333", Box::new(|r: &Report, k: &str| r.gcc_us.get(k).copied())),
     ]
 }
@@ -66,18 +70,38 @@ pub fn chart(report: &Report, kernels: &[&str]) -> String {
             "<line x1=\"{gx:.1}\" y1=\"{top}\" x2=\"{gx:.1}\" y2=\"{:.1}\" stroke=\"#dddddd\"/>",
             height - 30.0
         );
-        let _ = writeln!(s, "<text x=\"{gx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", height - 16.0, fmt_us(10f64.powf(d)));
+        let _ = writeln!(
+            s,
+            "<text x=\"{gx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            height - 16.0,
+            fmt_us(10f64.powf(d))
+        );
         d += 1.0;
     }
     for (ki, k) in kernels.iter().enumerate() {
         let gy = top + ki as f64 * group;
-        let _ = writeln!(s, "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-weight=\"bold\">{k}</text>", left - 8.0, gy + group / 2.0 - 4.0);
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-weight=\"bold\">{k}</text>",
+            left - 8.0,
+            gy + group / 2.0 - 4.0
+        );
         for (si, (_, colour, f)) in series.iter().enumerate() {
             let Some(us) = f(report, k) else { continue };
             let y = gy + si as f64 * bar;
             let w = (x(us as f64) - left).max(1.0);
-            let _ = writeln!(s, "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{colour}\"/>", bar - 2.0);
-            let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\">{}</text>", left + w + 3.0, y + bar - 3.0, fmt_us(us as f64));
+            let _ = writeln!(
+                s,
+                "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{colour}\"/>",
+                bar - 2.0
+            );
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\">{}</text>",
+                left + w + 3.0,
+                y + bar - 3.0,
+                fmt_us(us as f64)
+            );
         }
     }
     s.push_str("</svg>\n");
