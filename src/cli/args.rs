@@ -248,4 +248,20 @@ mod tests {
         assert!(bad(&["-Q"]));
         assert!(bad(&["-Ox"]));
     }
+
+    #[test]
+    fn viper_opt_needs_the_cranelift_feature() {
+        let args = ["-X", "emit=viper-opt", "t.py"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        match parse(&args) {
+            Ok(Parsed::Run(a)) => {
+                assert!(cfg!(feature = "cranelift"));
+                assert_eq!(a.emit, Emit::ViperOpt);
+            }
+            Err(e) => {
+                assert!(!cfg!(feature = "cranelift"));
+                assert!(e.to_string().contains("cranelift"), "{e}");
+            }
+            Ok(_) => panic!("not a run"),
+        }
+    }
 }

@@ -106,3 +106,79 @@ impl ViperLowering for CraneliftViper {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferropy_bytecode::native_abi::vtype;
+    use ferropy_bytecode::opcode as op;
+    use ferropy_emit_native::emit::ir::Arg;
+    use ferropy_emit_native::emit::viper::{Slot, VOp};
+
+    fn single(code: &[u8], n: usize) -> (Vec<u8>, Vec<usize>) {
+        (code.to_vec(), (0..n).map(|i| i * 4).collect())
+    }
+
+    /// `return 5` as a viper function: an int boxed into the return slot.
+    fn return_five() -> Vec<Ir> {
+        vec![
+            Ir::Line(1),
+            Ir::Viper(VOp::Imm { dst: Slot::Stack(0), value: 5 }),
+            Ir::Viper(VOp::Box { slot: Slot::Stack(0), vtype: vtype::INT }),
+            Ir::Return { sp: 1 },
+        ]
+    }
+
+    #[test]
+    fn translates_to_relocation_free_code() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let ir = return_five();
+        let (code, offs) = single(&[0x90; 64], ir.len());
+        let out = tier.compile(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).expect("compiles");
+        assert!(!out.is_empty());
+        assert!(tier.lower(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).is_some());
+        assert_eq!(tier.stats().compiled.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn unsupported_scopes_fall_back() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let ir = vec![Ir::Op { opcode: op::SETUP_EXCEPT, extra: 0, sp: 3, arg: Arg::Label(0) }, Ir::Return { sp: 1 }];
+        let (code, offs) = single(&[0x90; 16], ir.len());
+        let sp = SinglePass { code: &code, op_offsets: &offs };
+        assert!(tier.compile(&ir, 4, &sp).unwrap_err().contains("re-enters"));
+        assert!(tier.lower(&ir, 4, &sp).is_none());
+        assert_eq!(tier.stats().fallbacks.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let ir = return_five();
+        let (code, offs) = single(&[0x90; 16], ir.len() - 1);
+        let e = tier.compile(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).unwrap_err();
+        assert!(e.contains("offsets"), "{e}");
+        // A word slot outside the frame.
+        let bad = vec![Ir::Viper(VOp::Imm { dst: Slot::Stack(9), value: 1 })];
+        let (code, offs) = single(&[0x90; 16], 1);
+        let e = tier.compile(&bad, 2, &SinglePass { code: &code, op_offsets: &offs }).unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        // Operands must be resolved to table indices first.
+        let unresolved = vec![Ir::Op { opcode: op::LOAD_GLOBAL, extra: 0, sp: 0, arg: Arg::Qstr("x".into()) }];
+        let e = tier.compile(&unresolved, 2, &SinglePass { code: &code, op_offsets: &offs }).unwrap_err();
+        assert!(e.contains("unresolved"), "{e}");
+    }
+
+    #[test]
+    fn deferred_scopes_are_found_by_their_single_pass_code() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let deferred = tier::Deferred::new(Arc::new(tier));
+        let ir = return_five();
+        let (code, offs) = single(&[0xC3; 32], ir.len());
+        assert!(deferred.lower(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).is_none());
+        assert!(deferred.can_optimize(&code));
+        assert!(deferred.optimize(&code).is_some());
+        assert!(!deferred.can_optimize(&[1, 2, 3]));
+        assert!(deferred.optimize(&[1, 2, 3]).is_none());
+    }
+}

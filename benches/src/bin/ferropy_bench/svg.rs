@@ -5,13 +5,15 @@ use std::fmt::Write;
 
 use super::report::Report;
 
-/// Bar series: label, colour, how to get the time (µs) for a kernel.
-type Series<'a> = (&'a str, &'a str, Box<dyn Fn(&Report, &str) -> Option<u64> + 'a>);
+/// How to get a series' time (µs) for a kernel.
+type TimeOf<'a> = Box<dyn Fn(&Report, &str) -> Option<u64> + 'a>;
+
+/// Bar series: label, colour, time.
+type Series<'a> = (&'a str, &'a str, TimeOf<'a>);
 
 fn series<'a>() -> Vec<Series<'a>> {
-    let mode = |m: &'static str| -> Box<dyn Fn(&Report, &str) -> Option<u64>> {
-        Box::new(move |r: &Report, k: &str| r.row(k, m).and_then(|x| x.run_us))
-    };
+    let mode =
+        |m: &'static str| -> TimeOf<'a> { Box::new(move |r: &Report, k: &str| r.row(k, m).and_then(|x| x.run_us)) };
     vec![
         ("ferropy bytecode", "#b0b0b0", mode("bytecode")),
         ("ferropy native", "#8fb3d9", mode("native")),
