@@ -252,13 +252,14 @@ mod tests {
     #[test]
     fn viper_opt_needs_the_cranelift_feature() {
         let args = ["-X", "emit=viper-opt", "t.py"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let with_feature = cfg!(feature = "cranelift");
         match parse(&args) {
             Ok(Parsed::Run(a)) => {
-                assert!(cfg!(feature = "cranelift"));
+                assert!(with_feature, "viper-opt accepted without the cranelift feature");
                 assert_eq!(a.emit, Emit::ViperOpt);
             }
             Err(e) => {
-                assert!(!cfg!(feature = "cranelift"));
+                assert!(!with_feature, "viper-opt refused with the cranelift feature: {e}");
                 assert!(e.to_string().contains("cranelift"), "{e}");
             }
             Ok(_) => panic!("not a run"),
