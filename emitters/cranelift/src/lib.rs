@@ -14,6 +14,7 @@
 //! `extern "C"`, and the tier is used for code the host runs itself).
 
 pub mod check;
+pub mod select;
 pub mod tier;
 pub mod translate;
 
