@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use ferropy_emit_native::emit::ir::Ir;
 use ferropy_emit_native::emit::viper::VOp;
 
-/// Longest branch body converted (operations).
-const MAX_OPS: usize = 8;
+/// Longest branch body converted (operations, not counting line entries).
+const MAX_OPS: usize = 12;
 
 /// A convertible `if`: the IR range of each branch and where the whole
 /// construct ends (the index after its last label).
@@ -32,7 +32,12 @@ fn pure(ins: &Ir) -> bool {
         Ir::Line(_) => true,
         Ir::Viper(v) => matches!(
             v,
-            VOp::Imm { .. } | VOp::Copy { .. } | VOp::Arith { .. } | VOp::Neg { .. } | VOp::Invert { .. } | VOp::Compare { .. }
+            VOp::Imm { .. }
+                | VOp::Copy { .. }
+                | VOp::Arith { .. }
+                | VOp::Neg { .. }
+                | VOp::Invert { .. }
+                | VOp::Compare { .. }
         ),
         _ => false,
     }
@@ -63,10 +68,12 @@ pub fn diamond(ir: &[Ir], i: usize, uses: &HashMap<u32, usize>) -> Option<Diamon
     }
     let body = |from: usize| {
         let mut j = from;
-        while ir.get(j).is_some_and(pure) {
+        let mut ops = 0;
+        while let Some(ins) = ir.get(j).filter(|i| pure(i)) {
+            ops += usize::from(!matches!(ins, Ir::Line(_)));
             j += 1;
         }
-        (j - from <= MAX_OPS).then_some(j)
+        (ops <= MAX_OPS).then_some(j)
     };
     let then_end = body(i + 1)?;
     match ir.get(then_end)? {
