@@ -39,3 +39,5 @@ pub mod cross;
 pub mod embed;
 #[cfg(feature = "std")]
 pub mod native;
+#[cfg(feature = "cranelift")]
+pub mod native_opt;

@@ -46,7 +46,19 @@ impl NativeSupport for X64Support {
 static X64: X64Support = X64Support;
 
 /// The native support of this host, if ferropy can run native code here.
+/// With the `cranelift` feature, viper functions tier up to the optimizing
+/// tier after `VmConfig::tier_up_calls` calls
+/// ([`crate::native_opt::tiered_support`]).
 pub fn host_support() -> Option<&'static dyn NativeSupport> {
+    #[cfg(feature = "cranelift")]
+    if let Some(s) = crate::native_opt::tiered_support() {
+        return Some(s);
+    }
+    single_pass_support()
+}
+
+/// The host's single-pass emitters and executable memory (no tier-up).
+pub fn single_pass_support() -> Option<&'static dyn NativeSupport> {
     if cfg!(target_arch = "x86_64") {
         Some(&X64)
     } else {

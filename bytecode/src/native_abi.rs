@@ -40,6 +40,11 @@ pub const CTX_INTERRUPT: i32 = 1;
 /// Word index of the value returned or yielded, and of helper results.
 pub const CTX_VALUE: i32 = 2;
 
+/// Word index of the address of the code's first byte (the base that
+/// positions and jump addresses are offsets from). Code that cannot name its
+/// own addresses (Cranelift's) computes them from this base.
+pub const CTX_BASE: i32 = 5;
+
 /// Status words (see the module documentation).
 pub mod status {
     /// Go on with the next operation.

@@ -14,6 +14,8 @@ pub enum Emit {
     Native,
     /// `-X emit=viper`
     Viper,
+    /// `-X emit=viper-opt`: viper, compiled by the optimizing tier (feature `cranelift`)
+    ViperOpt,
 }
 
 /// What the command was asked to run.
@@ -114,7 +116,13 @@ fn parse_impl_option(arg: &str, args: &mut Args) -> Result<(), ArgError> {
             "bytecode" => Emit::Bytecode,
             "native" => Emit::Native,
             "viper" => Emit::Viper,
-            _ => return Err(ArgError(format!("invalid emitter: {e} (expected bytecode, native or viper)"))),
+            "viper-opt" if cfg!(feature = "cranelift") => Emit::ViperOpt,
+            "viper-opt" => {
+                return Err(ArgError(String::from(
+                    "invalid emitter: viper-opt (ferropy was built without the cranelift feature)",
+                )))
+            }
+            _ => return Err(ArgError(format!("invalid emitter: {e} (expected bytecode, native, viper or viper-opt)"))),
         };
     } else if let Some(h) = arg.strip_prefix("heapsize=") {
         args.heap_size = Some(parse_heap_size(h)?);
@@ -271,5 +279,22 @@ mod tests {
         assert!(bad(&["-Ox"]));
         assert!(bad(&["--serve"]));
         assert!(bad(&["--root"]));
+    }
+
+    #[test]
+    fn viper_opt_needs_the_cranelift_feature() {
+        let args = ["-X", "emit=viper-opt", "t.py"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let with_feature = cfg!(feature = "cranelift");
+        match parse(&args) {
+            Ok(Parsed::Run(a)) => {
+                assert!(with_feature, "viper-opt accepted without the cranelift feature");
+                assert_eq!(a.emit, Emit::ViperOpt);
+            }
+            Err(e) => {
+                assert!(!with_feature, "viper-opt refused with the cranelift feature: {e}");
+                assert!(e.to_string().contains("cranelift"), "{e}");
+            }
+            Ok(_) => panic!("not a run"),
+        }
     }
 }

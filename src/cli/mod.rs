@@ -36,7 +36,7 @@ Options:
 -v : verbose
 Implementation specific options (-X):
   compile-only                 -- parse and compile only
-  emit={bytecode,native,viper} -- set the default code emitter
+  emit={bytecode,native,viper,viper-opt} -- set the default code emitter
   heapsize=<n>[w][K|M]         -- set the heap size for the GC (default 1M)
 ";
 
@@ -60,7 +60,7 @@ pub fn main(argv: &[String]) -> i32 {
     let emitter = match args.emit {
         Emit::Bytecode => EmitterKind::Bytecode,
         Emit::Native => EmitterKind::Native,
-        Emit::Viper => EmitterKind::Viper,
+        Emit::Viper | Emit::ViperOpt => EmitterKind::Viper,
     };
     if args.dis || args.dis_native || args.compile_only {
         return compile_only(&args, emitter);
@@ -70,8 +70,14 @@ pub fn main(argv: &[String]) -> i32 {
         return 2;
     }
     let heap_size = args.heap_size;
+    #[cfg(feature = "cranelift")]
+    let viper_opt = args.emit == Emit::ViperOpt;
     let make_config = move || {
         let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
+        #[cfg(feature = "cranelift")]
+        if viper_opt {
+            config.native = crate::native_opt::opt_support();
+        }
         if let Some(bytes) = heap_size {
             config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
         }
@@ -150,6 +156,16 @@ pub fn main(argv: &[String]) -> i32 {
     crate::run::exit_status(&mut vm, result)
 }
 
+/// The emitters for `-X emit=` (the optimizing tier for `viper-opt`).
+fn native_emitters(args: &Args) -> Option<std::sync::Arc<dyn ferropy_frontend::NativeEmitterFactory + Send + Sync>> {
+    #[cfg(feature = "cranelift")]
+    if args.emit == Emit::ViperOpt {
+        return crate::native_opt::opt_emitters();
+    }
+    let _ = args;
+    crate::native::host_emitters()
+}
+
 /// `--dis` and `-X compile-only`: compile the target, print or discard the code.
 fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
     let (filename, source) = match load_target(args) {
@@ -161,7 +177,7 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         emitter,
         native: match args.march {
             Some(arch) => crate::cross::native_factory(arch),
-            None => crate::native::host_emitters(),
+            None => native_emitters(args),
         },
         ..CompileOptions::default()
     };

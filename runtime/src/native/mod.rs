@@ -16,6 +16,9 @@
 
 pub mod glue;
 mod ops;
+mod tier;
+
+pub use tier::TierUp;
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -48,6 +51,16 @@ pub trait NativeSupport: Sync {
     fn install(&self, code: &[u8], name: &str) -> Result<Box<dyn NativeCode>, String>;
     /// The emitters for `@native`/`@viper` functions compiled at run time.
     fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>>;
+    /// True if `machine` (code from these emitters) has faster code on
+    /// request ([`NativeSupport::optimize`]): tier-up then counts its calls.
+    fn can_optimize(&self, _machine: &[u8]) -> bool {
+        false
+    }
+    /// Faster code with the same frame layout, positions and behaviour as
+    /// `machine`, made executable; `None` keeps `machine`.
+    fn optimize(&self, _machine: &[u8]) -> Option<Box<dyn NativeCode>> {
+        None
+    }
 }
 
 /// The context block passed to machine code (the first three words are the ABI
@@ -89,6 +102,12 @@ pub struct NativeMemory {
     /// The heap's words (viper pointers to buffers point here).
     pub heap: (usize, usize),
 }
+
+// The context block's layout is part of the ABI: `base` is word `CTX_BASE`.
+const _: () = assert!(
+    core::mem::offset_of!(NativeCtx, base)
+        == ferropy_bytecode::native_abi::CTX_BASE as usize * core::mem::size_of::<usize>()
+);
 
 /// A byte that is never zero: the interrupt flag native code reads while a
 /// resource limit is active.
@@ -144,8 +163,12 @@ impl Vm {
 
     fn enter_native(&mut self) -> PyResult<Step> {
         let frame = self.st.frames.len().saturating_sub(1);
-        let Some(f) = self.st.frames.get_mut(frame) else { return Err(self.internal_error("no frame")) };
+        let Some(f) = self.st.frames.get(frame) else { return Err(self.internal_error("no frame")) };
         let (code, ip) = (f.code, f.ip);
+        if ip == 0 {
+            self.count_native_call(code);
+        }
+        let Some(f) = self.st.frames.get_mut(frame) else { return Err(self.internal_error("no frame")) };
         let state = f.state.as_mut_ptr().cast::<u32>();
         let words = f.words.as_mut_ptr();
         let Some(native) = self.st.codes.get(code).and_then(|u| u.native.as_ref()) else {

@@ -31,6 +31,8 @@ use crate::buffer::Label;
 pub(super) struct Lowered {
     pub code: Vec<u8>,
     pub lines: Vec<(usize, u32)>,
+    /// Code offset where each IR operation starts (a fused pair shares one).
+    pub op_offsets: Vec<usize>,
 }
 
 /// Out-of-line code emitted after the function body.
@@ -128,7 +130,10 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
     }
     l.entry();
     let mut i = 0;
+    let mut op_offsets = Vec::with_capacity(ir.len());
     while let Some(ins) = ir.get(i) {
+        let start = l.a.offset();
+        op_offsets.push(start);
         let fused = match (ins, ir.get(i + 1)) {
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
@@ -146,6 +151,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
             _ => false,
         };
         if fused {
+            op_offsets.push(start);
             i += 2;
             continue;
         }
@@ -159,7 +165,9 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         .iter()
         .filter_map(|&(label, line)| finished.labels.get(label.0 as usize).copied().flatten().map(|at| (at, line)))
         .collect();
-    Ok(Lowered { code: finished.code, lines })
+    // `op_offsets` are emission-time offsets: exact for assemblers that do not
+    // move code in `finish` (x86-64, the only one the optimizing tier serves).
+    Ok(Lowered { code: finished.code, lines, op_offsets })
 }
 
 fn is_compare(op: u8) -> bool {
