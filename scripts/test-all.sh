@@ -39,6 +39,7 @@ step "format and lints"
 cargo fmt --all -- --check
 rustfmt --check --edition 2021 --config-path rustfmt.toml examples/no_std_host/src/main.rs
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p ferropy --features cranelift --all-targets -- -D warnings
 
 step "no_std builds of the core crates"
 cargo build -p ferropy-frontend -p ferropy-bytecode -p ferropy-runtime -p ferropy-emit-native -p ferropy-emit-xtensa -p ferropy-repl --no-default-features
@@ -62,7 +63,10 @@ fi
 (cd ports/cortex-m && cargo fmt -- --check && CARGO_TARGET_DIR=../../target/cortex-m cargo clippy --release -- -D warnings)
 
 step "unit, golden, end-to-end and doc tests (the C example is built with gcc by capi/tests)"
-cargo test --workspace
+cargo test --workspace --no-fail-fast
+
+step "optimizing viper tier (cargo feature cranelift): corpus, differential tests, tier-up"
+cargo test --features cranelift --test viper_opt
 
 step "no_std embedding: a #![no_std]/#![no_main] host program with a static heap"
 no_std_out=$(CARGO_TARGET_DIR=target/no_std cargo run --quiet --manifest-path examples/no_std_host/Cargo.toml)
