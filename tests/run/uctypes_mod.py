@@ -40,8 +40,9 @@ print(uctypes.sizeof(desc, uctypes.LITTLE_ENDIAN), uctypes.sizeof({"a": uctypes.
 print(uctypes.sizeof({"a": uctypes.UINT8 | 0, "b": uctypes.UINT16 | 1}, uctypes.LITTLE_ENDIAN))
 
 buf = b"AB"
-p = uctypes.struct(uctypes.addressof(bytearray(uctypes.addressof(buf).to_bytes(8, "little"))),
-                   {"p": (uctypes.PTR | 0, uctypes.UINT8)}, uctypes.LITTLE_ENDIAN)
+# The pointer's storage must stay alive while the struct uses its address.
+pbuf = bytearray(uctypes.addressof(buf).to_bytes(8, "little"))
+p = uctypes.struct(uctypes.addressof(pbuf), {"p": (uctypes.PTR | 0, uctypes.UINT8)}, uctypes.LITTLE_ENDIAN)
 print(p.p[0], p.p[1], int(p.p) == uctypes.addressof(buf))
 print(uctypes.bytes_at(uctypes.addressof(buf), 2))
 arr = uctypes.struct(uctypes.addressof(data), {"a": (uctypes.ARRAY | 0, uctypes.UINT8 | 4)}).a

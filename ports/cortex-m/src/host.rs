@@ -27,6 +27,9 @@ fn host_path(path: &str) -> &str {
 impl Host for BoardHost {
     fn stat(&mut self, path: &str) -> PathKind {
         let path = host_path(path);
+        if path == "." {
+            return PathKind::Dir;
+        }
         // Semihosting cannot tell directories from files (QEMU opens both):
         // a directory holding an `__init__.py` (a package, all `import`
         // needs) counts as a directory.
