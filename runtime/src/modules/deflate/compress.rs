@@ -17,6 +17,7 @@ type Sink<'a, E> = &'a mut dyn FnMut(u8) -> Result<(), E>;
 /// Encoder state between calls.
 pub struct Compressor {
     hist: Vec<u8>,
+    size: usize,
     start: usize,
     len: usize,
     bits: u32,
@@ -30,7 +31,7 @@ impl Compressor {
         let mut hist = Vec::new();
         hist.try_reserve_exact(size)?;
         hist.resize(size, 0);
-        Ok(Compressor { hist, start: 0, len: 0, bits: 0, nbits: 0 })
+        Ok(Compressor { hist, size, start: 0, len: 0, bits: 0, nbits: 0 })
     }
 
     fn put_bits<E>(&mut self, out: Sink<'_, E>, value: u32, n: u32) -> Result<(), E> {
@@ -43,6 +44,17 @@ impl Compressor {
             out(b)?;
         }
         Ok(())
+    }
+
+    /// Replaces the history buffer with `window` (of the same length, or empty
+    /// while the caller keeps the history elsewhere between calls) and returns the old one.
+    pub fn swap_window(&mut self, window: Vec<u8>) -> Vec<u8> {
+        core::mem::replace(&mut self.hist, window)
+    }
+
+    /// The history window's size in bytes.
+    pub fn window_len(&self) -> usize {
+        self.size
     }
 
     /// A Huffman code goes out most significant bit first.
@@ -121,6 +133,12 @@ impl Compressor {
 
     /// Compresses `src`, sending finished bytes to `out`.
     pub fn compress<E>(&mut self, out: Sink<'_, E>, mut src: &[u8]) -> Result<(), E> {
+        if self.hist.len() != self.size {
+            // No window in place (a caller's bug): keep the history consistent by forgetting it.
+            self.hist = alloc::vec![0; self.size];
+            self.start = 0;
+            self.len = 0;
+        }
         let mask = self.hist.len() - 1;
         while !src.is_empty() {
             let (mut n, dist) = self.longest_match(src);

@@ -1,7 +1,9 @@
 //! The `deflate` module: `DeflateIO(stream, format=AUTO, wbits=0, close=False)`
 //! decompresses what it reads from `stream` and compresses what is written to
 //! it (raw deflate, zlib or gzip), as MicroPython's. An object is
-//! `[type, stream (NULL once closed), format, wbits, close flag, codec slot]`;
+//! `[type, stream (NULL once closed), format, wbits, close flag, codec slot,
+//! compression window]`; the window is on the VM heap (as MicroPython's, so a
+//! full heap gives MemoryError on the first write), the rest of
 //! the codec state lives in `SystemState::deflate` at the slot index (minus 1)
 //! until `close()` frees it. The wrapped stream is reached through its Python
 //! methods: `readinto` one byte at a time, `write` one finished byte at a time.
@@ -27,6 +29,8 @@ const FORMAT: usize = 2;
 const WBITS: usize = 3;
 const CLOSE: usize = 4;
 const SLOT: usize = 5;
+/// The compressor's history window (a raw heap object, NULL before the first write).
+const WWIN: usize = 6;
 
 const AUTO: i64 = 0;
 const RAW: i64 = 1;
@@ -122,7 +126,7 @@ fn deflateio_new(vm: &mut Vm, t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj>
         }
     };
     table[slot] = Some(Box::default());
-    let o = match vm.alloc(SLOT + 1) {
+    let o = match vm.alloc(WWIN + 1) {
         Ok(o) => o,
         Err(e) => {
             vm.st.sys.deflate[slot] = None;
@@ -344,9 +348,13 @@ fn d_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     };
     with_codec(vm, s, |vm, codec| {
         if codec.write.is_none() {
-            let Ok(enc) = Compressor::new(wbits) else {
+            let win = vm.alloc((1usize << wbits) / 4)?;
+            vm.set(s, WWIN, win);
+            let Ok(mut enc) = Compressor::new(wbits) else {
                 return Err(vm.memory_error());
             };
+            let init = enc.swap_window(Vec::new());
+            vm.heap.words.write_bytes(win, 0, &init);
             let check = if format == GZIP { !0 } else { 1 };
             let ws = codec.write.insert(WriteSide { enc, input_len: 0, check });
             let header: &[u8] = match format {
@@ -379,7 +387,14 @@ fn d_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
             GZIP => ws.check = crc32(&data, ws.check),
             _ => {}
         }
-        ws.enc.compress(&mut |b| out_byte(vm, stream, b), &data)
+        let win = vm.get(s, WWIN);
+        let mut hist = alloc::vec![0u8; ws.enc.window_len()];
+        vm.heap.words.read_bytes(win, 0, &mut hist);
+        ws.enc.swap_window(hist);
+        let r = ws.enc.compress(&mut |b| out_byte(vm, stream, b), &data);
+        let hist = ws.enc.swap_window(Vec::new());
+        vm.heap.words.write_bytes(win, 0, &hist);
+        r
     })?;
     vm.new_int(data.len() as i64)
 }
@@ -428,6 +443,7 @@ fn d_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         *e = None;
     }
     vm.set(s, SLOT, small(0));
+    vm.set(s, WWIN, Obj::NULL);
     match footer_err {
         Some(e) => Err(e),
         None => Ok(Obj::NONE),
