@@ -331,12 +331,17 @@ fn out_byte(vm: &mut Vm, stream: Obj, b: u8) -> PyResult<()> {
 }
 
 /// `write(buf)`: compresses `buf` (str or bytes-like); returns its length.
+/// The first non-empty write allocates the window and sends the header.
 fn d_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_arg(vm, args)?;
     let d = crate::builtins::arg(vm, args, 1)?;
     let Some(data) = vm.buffer_or_str(d) else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
+    if data.is_empty() {
+        // As MicroPython's stream layer: nothing to write, the codec is not involved.
+        return vm.new_int(0);
+    }
     let stream = vm.get(s, STREAM);
     if stream.is_null() {
         return Err(super::errno::os_error(vm, EINVAL));
