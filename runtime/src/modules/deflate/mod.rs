@@ -5,7 +5,7 @@
 //! compression window]`; the window is on the VM heap (as MicroPython's, so a
 //! full heap gives MemoryError on the first write), the rest of
 //! the codec state lives in `SystemState::deflate` at the slot index (minus 1)
-//! until `close()` frees it. The wrapped stream is reached through its Python
+//! until `close()` frees it (or the GC, when the object is dropped unclosed). The wrapped stream is reached through its Python
 //! methods: `readinto` one byte at a time, `write` one finished byte at a time.
 
 pub mod checksum;
@@ -126,11 +126,12 @@ fn deflateio_new(vm: &mut Vm, t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj>
         }
     };
     table[slot] = Some(Box::default());
-    let o = match vm.alloc(WWIN + 1) {
-        Ok(o) => o,
-        Err(e) => {
+    // With a finaliser: an object dropped without close() frees its slot ([`finalise`]).
+    let o = match vm.heap.alloc_with_finaliser((WWIN + 1) * 4, &mut vm.st) {
+        Ok(o) if !o.is_null() => o,
+        _ => {
             vm.st.sys.deflate[slot] = None;
-            return Err(e);
+            return Err(vm.memory_error());
         }
     };
     vm.set(o, 0, t);
@@ -140,6 +141,18 @@ fn deflateio_new(vm: &mut Vm, t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj>
     vm.set(o, CLOSE, if close { Obj::TRUE } else { Obj::FALSE });
     vm.set(o, SLOT, small(slot as i64 + 1));
     Ok(o)
+}
+
+/// Frees the codec slot of an unreachable `DeflateIO` object (the GC's
+/// finaliser hook; other objects are ignored).
+pub fn finalise(sys: &mut super::SystemState, obj: Obj, heap: &crate::gc::HeapWords) {
+    if heap.load_obj(obj, 0) != Some(crate::types::type_obj(ids::DEFLATE_IO)) {
+        return;
+    }
+    let slot = heap.load_obj(obj, SLOT).and_then(Obj::small_int_value).unwrap_or(0);
+    if let Some(e) = (slot as usize).checked_sub(1).and_then(|i| sys.deflate.get_mut(i)) {
+        *e = None;
+    }
 }
 
 fn self_arg(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {

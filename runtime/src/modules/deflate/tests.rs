@@ -110,3 +110,24 @@ fn errors() {
     let mut it = b"\x1f".iter().copied();
     assert_eq!(parse_header(&mut || it.next().ok_or(())), Err(InflateError::Source(())));
 }
+
+#[test]
+fn dropped_objects_free_their_codec_slot() {
+    use crate::obj::Obj;
+    use crate::types::{ids, type_obj};
+    let mut vm = crate::vm::stress_test_vm();
+    let t = type_obj(ids::DEFLATE_IO);
+    let kept = super::deflateio_new(&mut vm, t, &[Obj::NONE], &[]).unwrap();
+    vm.root(kept);
+    for _ in 0..5 {
+        super::deflateio_new(&mut vm, t, &[Obj::NONE], &[]).unwrap();
+    }
+    // GC stress: this allocation collects first, finalising the unreachable objects.
+    vm.alloc(4).unwrap();
+    let live = vm.st.sys.deflate.iter().filter(|e| e.is_some()).count();
+    assert_eq!(live, 1);
+    // Bad arguments are rejected before a slot is taken.
+    assert!(super::deflateio_new(&mut vm, t, &[Obj::NONE, Obj::from_small_int(9).unwrap()], &[]).is_err());
+    assert!(super::deflateio_new(&mut vm, t, &[], &[]).is_err());
+    assert_eq!(vm.st.sys.deflate.iter().filter(|e| e.is_some()).count(), 1);
+}
