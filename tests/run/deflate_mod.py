@@ -109,3 +109,20 @@ attempt(g.read)
 g.close()
 attempt(g.read)
 attempt(g.write, b"x")
+
+# A wrapped stream whose methods use DeflateIO objects themselves.
+class Tee(io.IOBase):
+    def __init__(self):
+        self.b = io.BytesIO()
+
+    def write(self, buf):
+        inner = deflate.DeflateIO(io.BytesIO(), deflate.RAW)
+        inner.write(buf)
+        inner.close()
+        return self.b.write(buf)
+
+
+t = Tee()
+with deflate.DeflateIO(t, deflate.RAW) as g:
+    g.write(b"reentrant " * 5)
+print(decompress(t.b.getvalue(), deflate.RAW))

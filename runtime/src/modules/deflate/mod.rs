@@ -168,15 +168,21 @@ fn int_word(vm: &Vm, s: Obj, i: usize) -> i64 {
     i64::from(vm.get(s, i).small_int_value().unwrap_or(0))
 }
 
-/// Runs `f` on the object's codec, taken out of the table meanwhile.
+/// Runs `f` on the object's codec, taken out of the table meanwhile (an empty
+/// placeholder keeps the slot taken, should the stream's methods make new objects).
 fn with_codec<R>(vm: &mut Vm, s: Obj, f: impl FnOnce(&mut Vm, &mut Codec) -> PyResult<R>) -> PyResult<R> {
     let slot = int_word(vm, s, SLOT) as usize;
-    let taken = slot.checked_sub(1).and_then(|i| vm.st.sys.deflate.get_mut(i)).and_then(Option::take);
+    let taken = slot
+        .checked_sub(1)
+        .and_then(|i| vm.st.sys.deflate.get_mut(i))
+        .and_then(|e| e.as_mut().map(|c| core::mem::take(&mut **c)));
     let Some(mut codec) = taken else {
         return Err(super::errno::os_error(vm, EINVAL));
     };
     let r = f(vm, &mut codec);
-    vm.st.sys.deflate[slot - 1] = Some(codec);
+    if let Some(Some(e)) = vm.st.sys.deflate.get_mut(slot - 1) {
+        **e = codec;
+    }
     r
 }
 
