@@ -380,6 +380,16 @@ fn s_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     if let Some(&m) = args.get(2) {
         n = n.min(usize::try_from(vm.expect_int(m)?).unwrap_or(0));
     }
+    let b = vm.get(s, BUF);
+    if let Some(len) = vm.buffer_info(b).map(|i| i.len) {
+        // Copy only the bytes asked for (byte-at-a-time readers stay linear).
+        let pos = vm.get_usize(s, POS).min(len);
+        let mut got = alloc::vec![0u8; n.min(len - pos)];
+        vm.buffer_read(b, pos, &mut got);
+        vm.buffer_write(dst, 0, &got);
+        vm.set_u32(s, POS, (pos + got.len()) as u32);
+        return vm.new_int(got.len() as i64);
+    }
     let buf = buf_data(vm, s);
     let pos = vm.get_usize(s, POS).min(buf.len());
     let got = &buf[pos..(pos + n).min(buf.len())];

@@ -19,6 +19,7 @@ pub mod array;
 pub mod binascii;
 pub mod cmath;
 pub mod collections;
+pub mod deflate;
 pub mod digest;
 pub mod errno;
 pub mod exec;
@@ -99,7 +100,7 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 15] = [
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 16] = [
     ("array", array::init),
     ("collections", collections::init),
     ("struct", struct_::init),
@@ -107,6 +108,7 @@ pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 15] = [
     ("vfs", vfsmod::init),
     ("json", json::init),
     ("binascii", binascii::init),
+    ("deflate", deflate::init),
     ("hashlib", hashlib::init),
     ("heapq", heapq::init),
     ("random", random::init),
@@ -191,6 +193,8 @@ pub struct SystemState {
     pub hal: Option<Box<dyn machine::Hal>>,
     /// Standard input read from the host but not yet consumed (`sys.stdin.read(n)`).
     pub stdin_buf: alloc::vec::Vec<u8>,
+    /// Codec states of `deflate.DeflateIO` objects (indexed by the slot each holds; freed on close).
+    pub deflate: alloc::vec::Vec<Option<Box<deflate::Codec>>>,
 }
 
 impl SystemState {
@@ -217,6 +221,7 @@ impl SystemState {
             re_cache: alloc::vec::Vec::new(),
             hal: None,
             stdin_buf: alloc::vec::Vec::new(),
+            deflate: alloc::vec::Vec::new(),
         }
     }
 

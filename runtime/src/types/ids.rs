@@ -88,6 +88,8 @@ pub const UCTYPES_STRUCT: u32 = 123;
 pub const FRAMEBUF_FUNCS: u32 = 124;
 pub const FRAMEBUFFER: u32 = 125;
 pub const MACHINE_MEM: u32 = 126;
+pub const DEFLATE_FUNCS: u32 = 127;
+pub const DEFLATE_IO: u32 = 128;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

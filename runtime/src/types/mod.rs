@@ -248,6 +248,8 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         FRAMEBUF_FUNCS => &crate::modules::framebuf::FRAMEBUF_FUNCS,
         FRAMEBUFFER => &crate::modules::framebuf::FRAMEBUFFER_TYPE,
         MACHINE_MEM => &crate::modules::machine::mem::MEM_TYPE,
+        DEFLATE_FUNCS => &crate::modules::deflate::DEFLATE_FUNCS,
+        DEFLATE_IO => &crate::modules::deflate::DEFLATE_IO_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

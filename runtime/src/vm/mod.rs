@@ -107,6 +107,10 @@ impl Roots for VmState {
         self.host_roots.iter().for_each(|&o| visit(o));
         self.sys.trace(visit);
     }
+
+    fn finalise(&mut self, obj: Obj, heap: &mut crate::gc::HeapWords) {
+        crate::modules::deflate::finalise(&mut self.sys, obj, heap);
+    }
 }
 
 /// A Python virtual machine: its heap and its state. No global state: several
