@@ -1,5 +1,5 @@
 //! The `io` module: `StringIO` and `BytesIO` (in-memory streams:
-//! `[type, buffer (str/bytes object), position, closed]`), the standard streams
+//! `[type, buffer (a bytearray, grown in place by writes), position, closed]`), the standard streams
 //! `sys.stdin`/`stdout`/`stderr` (`[type, fd]`), and `open()` (files are read
 //! whole into a stream; writes go to the host when the stream is closed or
 //! flushed: `[.., path, mode flags]`).
@@ -254,7 +254,7 @@ fn is_bytes_stream(vm: &Vm, o: Obj) -> bool {
 
 fn new_stream(vm: &mut Vm, type_id: u32, data: &[u8]) -> PyResult<Obj> {
     vm.with_temps(|vm| {
-        let b = if type_id == ids::BYTES_IO { vm.new_bytes(data)? } else { vm.new_str_bytes(data, ids::STR)? };
+        let b = vm.new_bytearray(data)?;
         vm.root(b);
         let o = vm.alloc(SIZE)?;
         vm.set(o, 0, crate::types::type_obj(type_id));
@@ -306,7 +306,12 @@ fn check_open(vm: &mut Vm, s: Obj) -> PyResult<()> {
 
 fn buf_data(vm: &Vm, s: Obj) -> Vec<u8> {
     let b = vm.get(s, BUF);
-    vm.str_bytes(b).unwrap_or_default()
+    vm.buffer_bytes(b).unwrap_or_default()
+}
+
+/// Length in bytes of stream `s`'s contents.
+fn buf_len(vm: &Vm, s: Obj) -> usize {
+    vm.buffer_info(vm.get(s, BUF)).map_or(0, |i| i.len)
 }
 
 fn make_value(vm: &mut Vm, s: Obj, data: &[u8]) -> PyResult<Obj> {
@@ -347,7 +352,6 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let (off, max_len) = if args.len() > 3 { (count(vm, 2)?.unwrap_or(0), count(vm, 3)?) } else { (0, count(vm, 2)?) };
     let data = &data[off.min(data.len())..];
     let data = &data[..max_len.unwrap_or(usize::MAX).min(data.len())];
-    let mut buf = buf_data(vm, s);
     // Writing past the end fills the gap with zero bytes.
     let pos = vm.get_usize(s, POS);
     let end = pos.saturating_add(data.len());
@@ -355,12 +359,12 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         // Far past the end (after a long seek): more than the heap could ever hold.
         return Err(vm.memory_error());
     }
-    if end > buf.len() {
-        buf.resize(end, 0);
+    let data = data.to_vec();
+    let b = vm.get(s, BUF);
+    if end > buf_len(vm, s) {
+        vm.bytearray_resize(b, end)?;
     }
-    buf[pos..end].copy_from_slice(data);
-    let nb = make_value(vm, s, &buf)?;
-    vm.set(s, BUF, nb);
+    vm.buffer_write(b, pos, &data);
     let flags = vm.get_u32(s, FLAGS);
     vm.set_u32(s, FLAGS, flags | F_DIRTY);
     vm.set_u32(s, POS, end as u32);
@@ -467,7 +471,8 @@ fn s_iternext(vm: &mut Vm, s: Obj) -> PyResult<Obj> {
 fn s_getvalue(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_arg(vm, args)?;
     check_open(vm, s)?;
-    Ok(vm.get(s, BUF))
+    let data = buf_data(vm, s);
+    make_value(vm, s, &data)
 }
 
 fn s_seek(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -485,7 +490,7 @@ fn s_seek(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         let e = vm.new_exception(crate::types::ids::OS_ERROR, &[code])?;
         return Err(crate::error::PyErr(e));
     }
-    let len = buf_data(vm, s).len() as i64;
+    let len = buf_len(vm, s) as i64;
     let base = match whence {
         0 => 0,
         1 => vm.get_usize(s, POS) as i64,

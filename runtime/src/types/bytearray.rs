@@ -51,6 +51,34 @@ impl Vm {
         self.is_exact(o, ids::BYTEARRAY)
     }
 
+    /// Sets a bytearray's length to `new_len`: new bytes are zero; the storage
+    /// grows by doubling, so repeated appends cost amortised O(1) per byte.
+    pub fn bytearray_resize(&mut self, o: Obj, new_len: usize) -> PyResult<()> {
+        let len = self.get_usize(o, 1);
+        let cap = self.get_usize(o, 2);
+        if new_len > cap {
+            let new_cap = new_len.max(cap * 2).div_ceil(4) * 4;
+            let buf = self.with_temps(|vm| {
+                vm.root(o);
+                vm.alloc(new_cap / 4)
+            })?;
+            let old = self.get(o, 3);
+            if len > 0 {
+                let mut bytes = alloc::vec![0u8; len];
+                self.heap.words.read_bytes(old, 0, &mut bytes);
+                self.heap.words.write_bytes(buf, 0, &bytes);
+            }
+            self.set(o, 3, buf);
+            self.set_u32(o, 2, new_cap as u32);
+        } else if new_len > len {
+            // Bytes past the length may hold data from before a shrink.
+            let buf = self.get(o, 3);
+            self.heap.words.write_bytes(buf, len, &alloc::vec![0u8; new_len - len]);
+        }
+        self.set_u32(o, 1, new_len as u32);
+        Ok(())
+    }
+
     /// Replaces a bytearray's contents.
     pub fn bytearray_set(&mut self, o: Obj, data: &[u8]) -> PyResult<()> {
         let cap = self.get_usize(o, 2);
