@@ -227,6 +227,50 @@ pub trait Asm {
 
     /// Resolves labels and returns the code, or the first error met while emitting.
     fn finish(self) -> Result<Finished, AsmError>;
+
+    /// True if the implementation provides local subroutines
+    /// ([`Asm::call_local`], [`Asm::local_entry`], [`Asm::local_return`],
+    /// [`Asm::local_discard`]); the emitter then shares one out-of-line copy of
+    /// its most frequent call sequence per function. Without them (the
+    /// default) it emits that sequence inline at every site, and never calls
+    /// those four methods, whose default implementations do nothing.
+    const LOCAL_CALLS: bool = false;
+
+    /// Calls the local subroutine at `label` (which starts with
+    /// [`Asm::local_entry`]); the subroutine's [`Asm::local_return`] comes
+    /// back right after this instruction. Every register may change.
+    fn call_local(&mut self, label: Label) {
+        let _ = label;
+    }
+
+    /// Starts a local subroutine: `ret_addr` receives the address its
+    /// [`Asm::local_return`] will return to (with the Thumb bit where
+    /// [`Asm::label_addr`] sets it), and the stack is aligned for
+    /// [`Asm::call_table`] again.
+    fn local_entry(&mut self, ret_addr: Self::Reg) {
+        let _ = ret_addr;
+    }
+
+    /// Returns from a local subroutine to its caller ([`Asm::RET`] is kept).
+    fn local_return(&mut self) {}
+
+    /// Leaves a local subroutine without returning: the stack is as at its
+    /// call site, so the code can jump anywhere in the function.
+    fn local_discard(&mut self) {}
+
+    /// `dst = dst op value`; `scratch` may be clobbered (the default builds
+    /// `value` in it).
+    fn binop_imm(&mut self, op: BinOp, dst: Self::Reg, value: i32, scratch: Self::Reg) {
+        self.mov_imm(scratch, i64::from(value));
+        self.binop(op, dst, scratch);
+    }
+
+    /// `dst = dst shift count` for a constant `count` below the word's bit
+    /// count; `scratch` may be clobbered (the default builds `count` in it).
+    fn shift_imm(&mut self, op: ShiftOp, dst: Self::Reg, count: u8, scratch: Self::Reg) {
+        self.mov_imm(scratch, i64::from(count));
+        self.shift(op, dst, scratch);
+    }
 }
 
 #[cfg(test)]

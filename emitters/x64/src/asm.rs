@@ -333,6 +333,35 @@ impl Encoder {
         self.rel32_field(label);
     }
 
+    /// `call label` (rel32).
+    pub fn call_rel(&mut self, label: Label) {
+        self.buf.put_u8(0xE8);
+        self.rel32_field(label);
+    }
+
+    /// `op dst, imm` (64-bit; imm8 or imm32 form) for add/or/and/sub/xor/cmp.
+    pub fn alu_imm(&mut self, alu: Alu, dst: Reg, value: i32) {
+        // The /digit of the group-1 immediate forms is the register-form opcode's bits 3..5.
+        let ext = (alu as u8) >> 3;
+        if let Ok(b) = i8::try_from(value) {
+            self.op(WIDE, &[0x83], ext, Rm::Reg(dst));
+            self.buf.put_u8(b as u8);
+        } else {
+            self.op(WIDE, &[0x81], ext, Rm::Reg(dst));
+            self.buf.put_u32_le(value as u32);
+        }
+    }
+
+    /// `shl/shr/sar dst, imm8` (64-bit).
+    pub fn shift_imm(&mut self, shift: Shift, dst: Reg, count: u8) {
+        if count == 1 {
+            self.op(WIDE, &[0xD1], shift as u8, Rm::Reg(dst));
+        } else {
+            self.op(WIDE, &[0xC1], shift as u8, Rm::Reg(dst));
+            self.buf.put_u8(count);
+        }
+    }
+
     /// `jmp reg`.
     pub fn jmp_reg(&mut self, reg: Reg) {
         self.op(NARROW, &[0xFF], 4, Rm::Reg(reg));

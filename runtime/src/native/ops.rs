@@ -39,8 +39,8 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// Runs one operation with bytecode semantics on the native frame.
 pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
     let opcode = opword as u8;
-    let extra = (opword >> 8) as u8;
-    let mut sp = opword >> 16;
+    let mut sp = (opword >> 8) & 0xFFFF;
+    let extra = (opword >> 24) as u8;
     let op_ip = op_addr.wrapping_sub(ctx.base);
     let arg = if takes_label(opcode) { arg.wrapping_sub(ctx.base) } else { arg };
     let fi = ctx.frame;

@@ -10,6 +10,13 @@
 //! Every helper call is followed by one test: a zero status falls through, any
 //! other goes to the shared *dispatch* stub, which returns the status to the
 //! runtime (error, return, yield) or jumps to the address it names.
+//!
+//! Calls of the generic `OP` helper are the most frequent code. Where the
+//! assembler has local subroutines ([`Asm::LOCAL_CALLS`](crate::asm::Asm)), a
+//! site only loads the opword and the operand and calls the function's one
+//! *op stub*, which passes the context and the site's address (its return
+//! address, less 2: an address inside the site's call instruction), calls the
+//! helper and tests the status; otherwise each site does all of that inline.
 
 use alloc::string::String;
 use alloc::vec;
@@ -70,6 +77,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub n_state: u32,
     pub dispatch: Label,
     exit: Label,
+    /// The shared op stub (see the module documentation), once a site uses it.
+    op_stub: Option<Label>,
+    /// First stack depth the opword cannot encode, met while lowering.
+    too_deep: bool,
     pub stubs: Vec<Stub>,
     /// Line entries, at labels: an assembler may shorten its code when it
     /// finishes, so offsets are only final in `Finished::labels`.
@@ -117,6 +128,8 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         n_state,
         dispatch,
         exit,
+        op_stub: None,
+        too_deep: false,
         stubs: Vec::new(),
         lines: Vec::new(),
         viper,
@@ -153,6 +166,13 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         i += 1;
     }
     l.tail();
+    if l.too_deep {
+        return Err(CompileError::new(
+            ErrorKind::MemoryError,
+            String::from("native function too large (stack deeper than 65535 slots)"),
+            Default::default(),
+        ));
+    }
     let finished = l.a.finish().map_err(|e| internal(&alloc::format!("native code: {e:?}")))?;
     let lines = l
         .lines
@@ -251,11 +271,25 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.jump_reg(A::RET);
         self.a.bind(self.exit);
         self.a.epilogue();
+        if let Some(stub) = self.op_stub {
+            let args = self.regs.args;
+            let fail = self.a.new_label();
+            self.a.bind(stub);
+            self.a.local_entry(args[3]);
+            self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
+            self.a.mov_reg(args[0], ctx);
+            self.a.call_table(helper::OP);
+            self.a.jump_if_nonzero(A::RET, false, fail);
+            self.a.local_return();
+            self.a.bind(fail);
+            self.a.local_discard();
+            self.a.jump(self.dispatch);
+        }
         for stub in core::mem::take(&mut self.stubs) {
             match stub {
                 Stub::UnboundLocal { entry, done, at, local, sp } => {
                     self.a.bind(entry);
-                    self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at);
+                    self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at, false);
                     self.a.jump(done);
                 }
                 Stub::Failed { entry, at } => {
@@ -283,10 +317,32 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
-    /// Calls the generic helper for one operation located at `at`.
-    fn call_op_at(&mut self, opcode: u8, extra: u8, sp: u32, arg: ArgVal, at: Label) {
+    /// Calls the generic helper for one operation located at `at`; through
+    /// the op stub where the assembler allows it, unless the runtime needs the
+    /// operation's exact start (`exact`: a `yield from` resumes there).
+    fn call_op_at(&mut self, opcode: u8, extra: u8, sp: u32, arg: ArgVal, at: Label, exact: bool) {
         let args = self.regs.args;
-        let opword = i64::from(opcode) | i64::from(extra) << 8 | i64::from(sp) << 16;
+        if sp > 0xFFFF {
+            self.too_deep = true;
+        }
+        let opword = i64::from(opcode) | i64::from(sp & 0xFFFF) << 8 | i64::from(extra) << 24;
+        if A::LOCAL_CALLS && !exact {
+            self.a.mov_imm(args[1], opword);
+            match arg {
+                ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
+                ArgVal::Label(l) => self.a.label_addr(args[2], l),
+            }
+            let stub = match self.op_stub {
+                Some(s) => s,
+                None => {
+                    let s = self.a.new_label();
+                    self.op_stub = Some(s);
+                    s
+                }
+            };
+            self.a.call_local(stub);
+            return;
+        }
         self.a.mov_reg(args[0], self.regs.ctx);
         self.a.mov_imm(args[1], opword);
         match arg {
@@ -312,10 +368,10 @@ impl<A: AsmFactory> Lowerer<A> {
             // The runtime resumes a `yield` (and continues a finished
             // `yield from`) at the address passed as the operand.
             let after = self.a.new_label();
-            self.call_op_at(opcode, extra, sp, ArgVal::Label(after), at);
+            self.call_op_at(opcode, extra, sp, ArgVal::Label(after), at, true);
             self.a.bind(after);
         } else {
-            self.call_op_at(opcode, extra, sp, v, at);
+            self.call_op_at(opcode, extra, sp, v, at, false);
         }
         Ok(())
     }
@@ -399,8 +455,7 @@ impl<A: AsmFactory> Lowerer<A> {
             Ir::JumpIfMarker { sp, label } => {
                 let target = self.label(*label);
                 self.load_obj(r[0], *sp as i32);
-                self.a.mov_imm(r[1], i64::from(obj_word::SMALL_INT_TAG));
-                self.a.binop(BinOp::And, r[0], r[1]);
+                self.a.binop_imm(BinOp::And, r[0], obj_word::SMALL_INT_TAG as i32, r[1]);
                 self.a.jump_if_nonzero(r[0], false, target);
             }
             Ir::Binary { op, sp } => self.binary(*op, *sp, None),
@@ -454,17 +509,18 @@ impl<A: AsmFactory> Lowerer<A> {
             (false, false) => op::JUMP_IF_FALSE_OR_POP,
         };
         let target = self.label(label);
-        self.call_op_at(opcode, 0, sp, ArgVal::Label(target), at);
+        self.call_op_at(opcode, 0, sp, ArgVal::Label(target), at, false);
         self.a.bind(fall);
     }
 
-    /// Sign-extends the 32-bit object word in `reg` to a machine word.
-    fn sign_extend(&mut self, reg: A::Reg, scratch: A::Reg) {
-        if A::WORD_BYTES == 8 {
-            self.a.mov_imm(scratch, 32);
-            self.a.shift(ShiftOp::Shl, reg, scratch);
-            self.a.shift(ShiftOp::Sar, reg, scratch);
+    /// Turns the 32-bit small-int object word in `reg` into its value: sign
+    /// extension to a machine word and the tag dropped.
+    fn untag(&mut self, reg: A::Reg, scratch: A::Reg) {
+        let high = (A::WORD_BYTES * 8 - 32) as u8;
+        if high > 0 {
+            self.a.shift_imm(ShiftOp::Shl, reg, high, scratch);
         }
+        self.a.shift_imm(ShiftOp::Sar, reg, high + 1, scratch);
     }
 
     /// A binary operator: small-int fast paths for `+ - * & | ^` and the
@@ -476,7 +532,7 @@ impl<A: AsmFactory> Lowerer<A> {
         let kind = FastKind::of(bop, A::WORD_BYTES);
         let opcode = op::BINARY_OP_MULTI + bop;
         let Some(kind) = kind else {
-            self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
+            self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
             return;
         };
         let slow = self.a.new_label();
@@ -487,13 +543,17 @@ impl<A: AsmFactory> Lowerer<A> {
         // Both small ints (tag bit set in each)?
         self.a.mov_reg(r[2], r[0]);
         self.a.binop(BinOp::And, r[2], r[1]);
-        self.a.mov_imm(r[3], 1);
-        self.a.binop(BinOp::And, r[2], r[3]);
+        self.a.binop_imm(BinOp::And, r[2], 1, r[3]);
         self.a.jump_if_zero(r[2], false, slow);
         match kind {
             FastKind::Compare => {
-                self.sign_extend(r[0], r[3]);
-                self.sign_extend(r[1], r[3]);
+                // Tagged words compare as their values do, once their 32
+                // bits are the top of the machine word.
+                let high = (A::WORD_BYTES * 8 - 32) as u8;
+                if high > 0 {
+                    self.a.shift_imm(ShiftOp::Shl, r[0], high, r[3]);
+                    self.a.shift_imm(ShiftOp::Shl, r[1], high, r[3]);
+                }
                 self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
                 match fused {
                     Some((cond, label)) => {
@@ -507,10 +567,8 @@ impl<A: AsmFactory> Lowerer<A> {
                     }
                     None => {
                         // False + 16 * result = False or True.
-                        self.a.mov_imm(r[3], 4);
-                        self.a.shift(ShiftOp::Shl, r[2], r[3]);
-                        self.a.mov_imm(r[3], i64::from(obj_word::FALSE));
-                        self.a.binop(BinOp::Add, r[2], r[3]);
+                        self.a.shift_imm(ShiftOp::Shl, r[2], 4, r[3]);
+                        self.a.binop_imm(BinOp::Add, r[2], obj_word::FALSE as i32, r[3]);
                         self.store_obj(lhs, r[2]);
                         self.a.jump(done);
                     }
@@ -521,37 +579,32 @@ impl<A: AsmFactory> Lowerer<A> {
                 // `^` clears it; the result always fits a small int.
                 self.a.binop(op, r[0], r[1]);
                 if op == BinOp::Xor {
-                    self.a.mov_imm(r[3], 1);
-                    self.a.binop(BinOp::Or, r[0], r[3]);
+                    self.a.binop_imm(BinOp::Or, r[0], 1, r[3]);
                 }
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);
             }
             FastKind::Arith(op) => {
-                self.sign_extend(r[0], r[3]);
-                self.sign_extend(r[1], r[3]);
-                self.a.mov_imm(r[3], 1);
-                self.a.shift(ShiftOp::Sar, r[0], r[3]);
-                self.a.shift(ShiftOp::Sar, r[1], r[3]);
+                self.untag(r[0], r[3]);
+                self.untag(r[1], r[3]);
                 self.a.binop(op, r[0], r[1]);
                 // The result must fit a small int (31 bits).
                 self.a.mov_reg(r[2], r[0]);
-                self.a.mov_imm(r[3], i64::from(A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS));
-                self.a.shift(ShiftOp::Shl, r[2], r[3]);
-                self.a.shift(ShiftOp::Sar, r[2], r[3]);
+                let unused = (A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS) as u8;
+                self.a.shift_imm(ShiftOp::Shl, r[2], unused, r[3]);
+                self.a.shift_imm(ShiftOp::Sar, r[2], unused, r[3]);
                 let ok = self.a.new_label();
                 self.a.jump_if_eq(r[2], r[0], ok);
                 self.a.jump(slow);
                 self.a.bind(ok);
-                self.a.mov_imm(r[3], 1);
-                self.a.shift(ShiftOp::Shl, r[0], r[3]);
-                self.a.binop(BinOp::Or, r[0], r[3]);
+                self.a.shift_imm(ShiftOp::Shl, r[0], 1, r[3]);
+                self.a.binop_imm(BinOp::Or, r[0], 1, r[3]);
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);
             }
         }
         self.a.bind(slow);
-        self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
+        self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
         if let Some((cond, label)) = fused {
             self.cond_jump(cond, true, label, sp - 1);
         }
