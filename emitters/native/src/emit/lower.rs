@@ -271,25 +271,12 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.jump_reg(A::RET);
         self.a.bind(self.exit);
         self.a.epilogue();
-        if let Some(stub) = self.op_stub {
-            let args = self.regs.args;
-            let fail = self.a.new_label();
-            self.a.bind(stub);
-            self.a.local_entry(args[3]);
-            self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
-            self.a.mov_reg(args[0], ctx);
-            self.a.call_table(helper::OP);
-            self.a.jump_if_nonzero(A::RET, false, fail);
-            self.a.local_return();
-            self.a.bind(fail);
-            self.a.local_discard();
-            self.a.jump(self.dispatch);
-        }
         for stub in core::mem::take(&mut self.stubs) {
             match stub {
                 Stub::UnboundLocal { entry, done, at, local, sp } => {
                     self.a.bind(entry);
-                    self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at, false);
+                    // Out of line: the op stub would report the stub's address.
+                    self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at, true);
                     self.a.jump(done);
                 }
                 Stub::Failed { entry, at } => {
@@ -315,11 +302,26 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
+        if let Some(stub) = self.op_stub {
+            let args = self.regs.args;
+            let fail = self.a.new_label();
+            self.a.bind(stub);
+            self.a.local_entry(args[3]);
+            self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
+            self.a.mov_reg(args[0], ctx);
+            self.a.call_table(helper::OP);
+            self.a.jump_if_nonzero(A::RET, false, fail);
+            self.a.local_return();
+            self.a.bind(fail);
+            self.a.local_discard();
+            self.a.jump(self.dispatch);
+        }
     }
 
     /// Calls the generic helper for one operation located at `at`; through
-    /// the op stub where the assembler allows it, unless the runtime needs the
-    /// operation's exact start (`exact`: a `yield from` resumes there).
+    /// the op stub where the assembler allows it, unless the call is not in
+    /// the operation's own code or the runtime needs the operation's exact
+    /// start (`exact`: out-of-line code; a `yield from` resumes at its start).
     fn call_op_at(&mut self, opcode: u8, extra: u8, sp: u32, arg: ArgVal, at: Label, exact: bool) {
         let args = self.regs.args;
         if sp > 0xFFFF {
