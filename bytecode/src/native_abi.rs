@@ -67,12 +67,14 @@ pub mod helper {
     pub const OP: usize = 0;
     /// `(ctx, op_addr, -, -)`: raises `KeyboardInterrupt` if one is pending.
     pub const INTERRUPT: usize = 1;
-    /// `(ctx, value, vtype | slot << 8, -)`: boxes a viper native value of type
-    /// `vtype` into object slot `slot`. Returns a status.
+    /// `(ctx, value, vtype | slot << 8, op_addr)`: boxes a viper native value of
+    /// type `vtype` into object slot `slot`. Returns a status (on an error the
+    /// operation's position is recorded, as by `FAILED_AT`).
     pub const BOX: usize = 2;
-    /// `(ctx, slot, vtype, -)`: converts object slot `slot` to a native value of
-    /// type `vtype` (viper casts and typed arguments), left in `ctx[CTX_VALUE]`.
-    /// Returns a status.
+    /// `(ctx, slot, vtype, op_addr)`: converts object slot `slot` to a native
+    /// value of type `vtype` (viper casts and typed arguments), left in
+    /// `ctx[CTX_VALUE]`. Returns a status (on an error the operation's
+    /// position is recorded, as by `FAILED_AT`).
     pub const UNBOX: usize = 3;
     /// `(ctx, a, b, op)`: viper `int` floor division (`op` 0) or modulo (`op` 1)
     /// with Python's rounding; the result is left in `ctx[CTX_VALUE]`.

@@ -129,6 +129,22 @@ pub(super) fn failed_at(vm: &mut Vm, ctx: &mut NativeCtx, op_addr: usize) -> usi
     status::ERROR
 }
 
+/// Runs a helper body for the operation at `op_addr`; if it fails, records
+/// that position (as [`failed_at`]).
+pub(super) fn positioned(
+    vm: &mut Vm,
+    ctx: &mut NativeCtx,
+    op_addr: usize,
+    f: impl FnOnce(&mut Vm, &mut NativeCtx) -> usize,
+) -> usize {
+    let st = f(vm, ctx);
+    if st == status::ERROR {
+        failed_at(vm, ctx, op_addr)
+    } else {
+        st
+    }
+}
+
 /// The object for a viper native value.
 pub(crate) fn native_to_obj(vm: &mut Vm, value: usize, t: u8) -> Result<Obj, PyErr> {
     match t {

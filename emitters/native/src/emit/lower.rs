@@ -77,8 +77,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub n_state: u32,
     pub dispatch: Label,
     exit: Label,
-    /// The shared op stub (see the module documentation), once a site uses it.
-    op_stub: Option<Label>,
+    /// The shared helper stubs (see the module documentation), by helper
+    /// index, once a site uses them.
+    helper_stubs: Vec<(usize, Label)>,
     /// First stack depth the opword cannot encode, met while lowering.
     too_deep: bool,
     pub stubs: Vec<Stub>,
@@ -128,7 +129,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         n_state,
         dispatch,
         exit,
-        op_stub: None,
+        helper_stubs: Vec::new(),
         too_deep: false,
         stubs: Vec::new(),
         lines: Vec::new(),
@@ -302,14 +303,14 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
-        if let Some(stub) = self.op_stub {
+        for (index, stub) in core::mem::take(&mut self.helper_stubs) {
             let args = self.regs.args;
             let fail = self.a.new_label();
             self.a.bind(stub);
             self.a.local_entry(args[3]);
             self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
             self.a.mov_reg(args[0], ctx);
-            self.a.call_table(helper::OP);
+            self.a.call_table(index);
             self.a.jump_if_nonzero(A::RET, false, fail);
             self.a.local_return();
             self.a.bind(fail);
@@ -334,15 +335,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
                 ArgVal::Label(l) => self.a.label_addr(args[2], l),
             }
-            let stub = match self.op_stub {
-                Some(s) => s,
-                None => {
-                    let s = self.a.new_label();
-                    self.op_stub = Some(s);
-                    s
-                }
-            };
-            self.a.call_local(stub);
+            self.call_via_stub(helper::OP);
             return;
         }
         self.a.mov_reg(args[0], self.regs.ctx);
@@ -353,6 +346,35 @@ impl<A: AsmFactory> Lowerer<A> {
         }
         self.a.label_addr(args[3], at);
         self.a.call_table(helper::OP);
+        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+    }
+
+    /// Calls helper `index` through its shared stub, which passes the context
+    /// and the site's position (arguments 1 and 2 already set).
+    pub(super) fn call_via_stub(&mut self, index: usize) {
+        let stub = match self.helper_stubs.iter().find(|(i, _)| *i == index) {
+            Some(&(_, s)) => s,
+            None => {
+                let s = self.a.new_label();
+                self.helper_stubs.push((index, s));
+                s
+            }
+        };
+        self.a.call_local(stub);
+    }
+
+    /// Calls a helper taking `(ctx, a, b, op_addr)` whose `a` and `b` are
+    /// set, for the operation at `at`: through its stub where the assembler
+    /// allows it, else inline; a non-zero status goes to the dispatch stub.
+    pub(super) fn call_positioned(&mut self, index: usize, at: Label) {
+        if A::LOCAL_CALLS {
+            self.call_via_stub(index);
+            return;
+        }
+        let args = self.regs.args;
+        self.a.mov_reg(args[0], self.regs.ctx);
+        self.a.label_addr(args[3], at);
+        self.a.call_table(index);
         self.a.jump_if_nonzero(A::RET, false, self.dispatch);
     }
 

@@ -292,18 +292,16 @@ impl<A: AsmFactory> Lowerer<A> {
             VOp::Box { slot, vtype } => {
                 let at = self.here();
                 let index = self.word_index(slot);
-                self.a.mov_reg(args[0], self.regs.ctx);
                 self.load_word(args[1], slot);
                 self.a.mov_imm(args[2], i64::from(vtype) | i64::from(index) << 8);
-                self.call_checked(helper::BOX, at);
+                self.call_positioned(helper::BOX, at);
             }
             VOp::Unbox { dst, src, vtype } => {
                 let at = self.here();
                 let index = self.word_index(src);
-                self.a.mov_reg(args[0], self.regs.ctx);
                 self.a.mov_imm(args[1], i64::from(index));
                 self.a.mov_imm(args[2], i64::from(vtype));
-                self.call_checked(helper::UNBOX, at);
+                self.call_positioned(helper::UNBOX, at);
                 self.store_helper_value(dst);
             }
             VOp::DivMod { dst, a, b, modulo } => {
