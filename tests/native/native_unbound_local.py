@@ -27,3 +27,39 @@ try:
     g()
 except NameError as e:
     print(type(e).__name__)
+
+
+# parameters are bound on entry, unless the function deletes them
+@micropython.native
+def h(a, *args, b=2, **kw):
+    del a
+    return a
+
+
+try:
+    h(1)
+except NameError as e:
+    print(type(e).__name__)
+
+
+@micropython.native
+def k(e, n):
+    try:
+        raise ValueError(n)
+    except ValueError as e:
+        pass
+    return e
+
+
+try:
+    k(1, 2)
+except NameError as e:
+    print(type(e).__name__)
+
+
+@micropython.native
+def params(a, *args, b=2, **kw):
+    return a, args, b, kw
+
+
+print(params(1, 2, 3, b=4, c=5))

@@ -42,8 +42,6 @@ pub(super) struct Lowered {
 
 /// Out-of-line code emitted after the function body.
 pub(super) enum Stub {
-    /// A local read as NULL: let the runtime raise the unbound-local error.
-    UnboundLocal { entry: Label, done: Label, at: Label, local: u32, sp: u32 },
     /// A backward jump found an interrupt pending.
     Interrupt { entry: Label, target: Label, at: Label },
     /// A helper without a position argument failed: record the position.
@@ -88,14 +86,22 @@ pub(super) struct Lowerer<A: AsmFactory> {
     lines: Vec<(Label, u32)>,
     /// Viper code: stack shuffles move the word slots too.
     viper: bool,
+    /// Locals bound on entry that no operation deletes (parameters): reading
+    /// them needs no unbound check.
+    always_bound: Vec<bool>,
     /// Registers holding viper locals, by local number (see `lower_viper`).
     pub local_regs: Vec<Option<A::Reg>>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
     pub pending: Vec<(u32, super::lower_viper::Pending)>,
 }
 
-/// Lowers one scope.
-pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Result<Lowered, CompileError> {
+/// Lowers one scope whose first `n_params` locals are its parameters.
+pub(super) fn lower<A: AsmFactory>(
+    ir: &[Ir],
+    n_state: u32,
+    n_params: u32,
+    viper: bool,
+) -> Result<Lowered, CompileError> {
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
@@ -134,6 +140,7 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         stubs: Vec::new(),
         lines: Vec::new(),
         viper,
+        always_bound: always_bound(ir, n_params),
         local_regs: Vec::new(),
         pending: Vec::new(),
     };
@@ -183,6 +190,19 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
     Ok(Lowered { code: finished.code, lines })
 }
 
+/// Which locals are parameters (bound on entry) that no `DELETE_FAST` unbinds.
+fn always_bound(ir: &[Ir], n_params: u32) -> Vec<bool> {
+    let mut bound = vec![true; n_params as usize];
+    for ins in ir {
+        if let Ir::Op { opcode: op::DELETE_FAST, arg: Arg::Uint(local), .. } = ins {
+            if let Some(b) = bound.get_mut(*local) {
+                *b = false;
+            }
+        }
+    }
+    bound
+}
+
 fn is_compare(op: u8) -> bool {
     matches!(
         op,
@@ -220,6 +240,10 @@ impl<A: AsmFactory> Lowerer<A> {
 
     fn is_bound(&self, l: EmitLabel) -> bool {
         self.bound.get(l as usize).copied().unwrap_or(false)
+    }
+
+    fn maybe_unbound(&self, local: u32) -> bool {
+        !self.always_bound.get(local as usize).copied().unwrap_or(false)
     }
 
     /// Object slot of local `i`.
@@ -274,12 +298,6 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.epilogue();
         for stub in core::mem::take(&mut self.stubs) {
             match stub {
-                Stub::UnboundLocal { entry, done, at, local, sp } => {
-                    self.a.bind(entry);
-                    // Out of line: the op stub would report the stub's address.
-                    self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at, true);
-                    self.a.jump(done);
-                }
                 Stub::Failed { entry, at } => {
                     self.a.bind(entry);
                     let args = self.regs.args;
@@ -439,11 +457,20 @@ impl<A: AsmFactory> Lowerer<A> {
                 let at = self.here();
                 let slot = self.local_slot(*local);
                 self.load_obj(r[0], slot);
-                let (entry, done) = (self.a.new_label(), self.a.new_label());
-                self.a.jump_if_zero(r[0], false, entry);
-                self.store_obj(*sp as i32, r[0]);
-                self.a.bind(done);
-                self.stubs.push(Stub::UnboundLocal { entry, done, at, local: *local, sp: *sp });
+                if self.maybe_unbound(*local) {
+                    // A local read as NULL: the runtime raises the
+                    // unbound-local error (or, if it was bound meanwhile,
+                    // pushes it).
+                    let (bound, done) = (self.a.new_label(), self.a.new_label());
+                    self.a.jump_if_nonzero(r[0], false, bound);
+                    self.call_op_at(op::LOAD_FAST_N, 0, *sp, ArgVal::Imm(i64::from(*local)), at, false);
+                    self.a.jump(done);
+                    self.a.bind(bound);
+                    self.store_obj(*sp as i32, r[0]);
+                    self.a.bind(done);
+                } else {
+                    self.store_obj(*sp as i32, r[0]);
+                }
             }
             Ir::StoreFast { local, sp } => {
                 self.load_obj(r[0], *sp as i32 - 1);

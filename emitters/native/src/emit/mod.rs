@@ -192,7 +192,12 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
         if self.generator {
             flags |= scope_flags::GENERATOR;
         }
-        let lowered = lower::lower::<A>(&self.ir, n_state, self.is_viper())?;
+        let star = |flag: u16| u32::from(info.scope_flags & flag != 0);
+        let n_params = info.num_pos_args
+            + info.num_kwonly_args
+            + star(scope_flags::VARARGS)
+            + star(scope_flags::VARKEYWORDS);
+        let lowered = lower::lower::<A>(&self.ir, n_state, n_params, self.is_viper())?;
         let name_q = qstrs.intern(&info.simple_name);
         let param_qs: Vec<u32> = info.param_names.iter().map(|p| qstrs.intern(p)).collect();
         let prelude = prelude::encode(
