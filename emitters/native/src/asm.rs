@@ -265,6 +265,22 @@ pub trait Asm {
         self.binop(op, dst, scratch);
     }
 
+    /// Jumps if `reg` equals `value` (sign-extended to a word); `scratch` may
+    /// be clobbered (the default builds `value` in it).
+    fn jump_if_eq_imm(&mut self, reg: Self::Reg, value: i32, scratch: Self::Reg, label: Label) {
+        self.mov_imm(scratch, i64::from(value));
+        self.jump_if_eq(reg, scratch, label);
+    }
+
+    /// Jumps if bit `bit` (below the word's bit count) of `reg` is clear;
+    /// `reg` and `scratch` may be clobbered (the default shifts the bit to the
+    /// top of `reg` and tests it).
+    fn jump_if_bit_clear(&mut self, reg: Self::Reg, bit: u8, scratch: Self::Reg, label: Label) {
+        let top = (Self::WORD_BYTES * 8 - 1) as u8;
+        self.shift_imm(ShiftOp::Shl, reg, top.saturating_sub(bit), scratch);
+        self.jump_if_zero(reg, false, label);
+    }
+
     /// `dst = dst shift count` for a constant `count` below the word's bit
     /// count; `scratch` may be clobbered (the default builds `count` in it).
     fn shift_imm(&mut self, op: ShiftOp, dst: Self::Reg, count: u8, scratch: Self::Reg) {

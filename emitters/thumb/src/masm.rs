@@ -54,6 +54,8 @@ enum Rec {
     LocalDiscard,
     BinopImm(BinOp, Reg, i32, Reg),
     ShiftImm(ShiftOp, Reg, u8, Reg),
+    JumpIfEqImm(Reg, i32, Reg, Label),
+    JumpIfBitClear(Reg, u8, Reg, Label),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -120,6 +122,8 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::LocalDiscard => p.local_discard(),
         Rec::BinopImm(op, d, v, t) => p.binop_imm(op, d, v, t),
         Rec::ShiftImm(op, d, c, t) => p.shift_imm(op, d, c, t),
+        Rec::JumpIfEqImm(r, v, t, l) => p.jump_if_eq_imm(r, v, t, l),
+        Rec::JumpIfBitClear(r, b, t, l) => p.jump_if_bit_clear(r, b, t, l),
     }
 }
 
@@ -340,6 +344,14 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, scratch: Reg) {
         self.rec(Rec::ShiftImm(op, dst, count, scratch));
+    }
+
+    fn jump_if_eq_imm(&mut self, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfEqImm(reg, value, scratch, label));
+    }
+
+    fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfBitClear(reg, bit, scratch, label));
     }
 
     fn finish(self) -> Result<Finished, AsmError> {

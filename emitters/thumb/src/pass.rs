@@ -782,6 +782,42 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// `cmp reg, #value; beq label` for a low `reg` and a value of 0..=255;
+    /// otherwise the value is built in `scratch`.
+    pub(crate) fn jump_if_eq_imm(&mut self, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        match u8::try_from(value) {
+            Ok(v) if reg.is_low() => {
+                self.start();
+                if !self.ok(&[reg]) {
+                    return;
+                }
+                self.enc.cmp_imm8(reg, v);
+                self.jcc(Cc::Eq, label);
+            }
+            _ => {
+                self.mov_imm(scratch, i64::from(value));
+                self.jump_if_eq(reg, scratch, label);
+            }
+        }
+    }
+
+    /// `lsls reg, reg, #(31 - bit); beq label` for a low `reg` (the shift
+    /// sets the Z flag from the bit); otherwise through `scratch`.
+    pub(crate) fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
+        if !reg.is_low() || bit > 31 {
+            self.shift_imm(ShiftOp::Shl, reg, 31u8.saturating_sub(bit), scratch);
+            self.jump_on_test(reg, false, true, label);
+            return;
+        }
+        self.start();
+        if !self.ok(&[reg]) {
+            return;
+        }
+        self.enc.shift_imm16(ShiftKind::Lsl, reg, reg, 31 - bit);
+        self.wrote(reg);
+        self.jcc(Cc::Eq, label);
+    }
+
     /// `lsls/lsrs/asrs dst, dst, #count` for a low `dst`; otherwise the
     /// count is built in `scratch`.
     pub(crate) fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, scratch: Reg) {

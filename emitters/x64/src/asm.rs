@@ -352,6 +352,12 @@ impl Encoder {
         }
     }
 
+    /// `test dst8, imm8` (the low byte).
+    pub fn test_imm8(&mut self, dst: Reg, value: u8) {
+        self.op(Flags { byte: true, ..NARROW }, &[0xF6], 0, Rm::Reg(dst));
+        self.buf.put_u8(value);
+    }
+
     /// `shl/shr/sar dst, imm8` (64-bit).
     pub fn shift_imm(&mut self, shift: Shift, dst: Reg, count: u8) {
         if count == 1 {

@@ -315,6 +315,21 @@ impl Asm for X64Asm {
         self.enc.alu_imm(alu, dst, value);
     }
 
+    fn jump_if_eq_imm(&mut self, reg: Reg, value: i32, _scratch: Reg, label: Label) {
+        self.enc.alu_imm(Alu::Cmp, reg, value);
+        self.enc.jcc(Cc::E, label);
+    }
+
+    fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
+        if bit < 8 {
+            self.enc.test_imm8(reg, 1 << bit);
+            self.enc.jcc(Cc::E, label);
+        } else {
+            self.shift_imm(ShiftOp::Shl, reg, 63u8.saturating_sub(bit), scratch);
+            self.jump_if_zero(reg, false, label);
+        }
+    }
+
     fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, _scratch: Reg) {
         let kind = match op {
             ShiftOp::Shl => Shift::Shl,

@@ -549,10 +549,8 @@ impl<A: AsmFactory> Lowerer<A> {
         let taken = self.jump_target(label, at);
         let fall = self.a.new_label();
         self.load_obj(r[0], sp as i32 - 1);
-        self.a.mov_imm(r[1], i64::from(obj_word::TRUE));
-        self.a.jump_if_eq(r[0], r[1], if cond { taken } else { fall });
-        self.a.mov_imm(r[1], i64::from(obj_word::FALSE));
-        self.a.jump_if_eq(r[0], r[1], if cond { fall } else { taken });
+        self.a.jump_if_eq_imm(r[0], obj_word::TRUE as i32, r[1], if cond { taken } else { fall });
+        self.a.jump_if_eq_imm(r[0], obj_word::FALSE as i32, r[1], if cond { fall } else { taken });
         let opcode = match (pop, cond) {
             (true, true) => op::POP_JUMP_IF_TRUE,
             (true, false) => op::POP_JUMP_IF_FALSE,
@@ -594,8 +592,7 @@ impl<A: AsmFactory> Lowerer<A> {
         // Both small ints (tag bit set in each)?
         self.a.mov_reg(r[2], r[0]);
         self.a.binop(BinOp::And, r[2], r[1]);
-        self.a.binop_imm(BinOp::And, r[2], 1, r[3]);
-        self.a.jump_if_zero(r[2], false, slow);
+        self.a.jump_if_bit_clear(r[2], 0, r[3], slow);
         match kind {
             FastKind::Compare => {
                 // Tagged words compare as their values do, once their 32
