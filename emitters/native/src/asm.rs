@@ -273,11 +273,14 @@ pub trait Asm {
     }
 
     /// Jumps if bit `bit` (below the word's bit count) of `reg` is clear;
-    /// `reg` and `scratch` may be clobbered (the default shifts the bit to the
-    /// top of `reg` and tests it).
+    /// `reg` and `scratch` may be clobbered (the default isolates the bit by
+    /// shifting it to the top of `reg` and back down to bit 0).
     fn jump_if_bit_clear(&mut self, reg: Self::Reg, bit: u8, scratch: Self::Reg, label: Label) {
         let top = (Self::WORD_BYTES * 8 - 1) as u8;
-        self.shift_imm(ShiftOp::Shl, reg, top.saturating_sub(bit), scratch);
+        if bit < top {
+            self.shift_imm(ShiftOp::Shl, reg, top - bit, scratch);
+        }
+        self.shift_imm(ShiftOp::Shr, reg, top, scratch);
         self.jump_if_zero(reg, false, label);
     }
 

@@ -801,11 +801,15 @@ impl<T: Target> Pass<T> {
         }
     }
 
-    /// `lsls reg, reg, #(31 - bit); beq label` for a low `reg` (the shift
-    /// sets the Z flag from the bit); otherwise through `scratch`.
+    /// `lsls reg, reg, #31; beq label` for bit 0 of a low `reg` (the shift
+    /// leaves only that bit and sets the Z flag from it); otherwise the bit is
+    /// isolated with two shifts (through `scratch` for a high `reg`).
     pub(crate) fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
-        if !reg.is_low() || bit > 31 {
-            self.shift_imm(ShiftOp::Shl, reg, 31u8.saturating_sub(bit), scratch);
+        if !reg.is_low() || bit != 0 {
+            if bit < 31 {
+                self.shift_imm(ShiftOp::Shl, reg, 31 - bit, scratch);
+            }
+            self.shift_imm(ShiftOp::Shr, reg, 31, scratch);
             self.jump_on_test(reg, false, true, label);
             return;
         }
@@ -813,7 +817,7 @@ impl<T: Target> Pass<T> {
         if !self.ok(&[reg]) {
             return;
         }
-        self.enc.shift_imm16(ShiftKind::Lsl, reg, reg, 31 - bit);
+        self.enc.shift_imm16(ShiftKind::Lsl, reg, reg, 31);
         self.wrote(reg);
         self.jcc(Cc::Eq, label);
     }

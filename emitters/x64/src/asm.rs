@@ -453,6 +453,18 @@ mod tests {
             e.adjust_rsp(0x200, true);
             e.push(Reg::R13);
             e.jmp_reg(Reg::R9);
+            e.alu_imm(Alu::And, Reg::Rsi, 1);
+            e.alu_imm(Alu::Add, Reg::R9, -2);
+            e.alu_imm(Alu::Cmp, Reg::Rax, 0x1E);
+            e.alu_imm(Alu::Or, Reg::R12, 0x1000);
+            e.alu_imm(Alu::Xor, Reg::Rdx, -0x1000);
+            e.alu_imm(Alu::Sub, Reg::Rcx, 127);
+            e.shift_imm(Shift::Shl, Reg::Rax, 32);
+            e.shift_imm(Shift::Sar, Reg::R10, 33);
+            e.shift_imm(Shift::Shr, Reg::Rdi, 1);
+            e.test_imm8(Reg::Rsi, 1);
+            e.test_imm8(Reg::Rax, 0x80);
+            e.test_imm8(Reg::R9, 2);
         });
         let want = [
             "xor r9d,r9d",
@@ -478,6 +490,18 @@ mod tests {
             "sub rsp,0x200",
             "push r13",
             "jmp r9",
+            "and rsi,1",
+            "add r9,0xFFFFFFFFFFFFFFFE",
+            "cmp rax,0x1E",
+            "or r12,0x1000",
+            "xor rdx,0xFFFFFFFFFFFFF000",
+            "sub rcx,0x7F",
+            "shl rax,0x20",
+            "sar r10,0x21",
+            "shr rdi,1",
+            "test sil,1",
+            "test al,0x80",
+            "test r9b,2",
         ];
         assert_eq!(got, want);
     }

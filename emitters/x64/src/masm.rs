@@ -326,6 +326,7 @@ impl Asm for X64Asm {
             self.enc.jcc(Cc::E, label);
         } else {
             self.shift_imm(ShiftOp::Shl, reg, 63u8.saturating_sub(bit), scratch);
+            self.shift_imm(ShiftOp::Shr, reg, 63, scratch);
             self.jump_if_zero(reg, false, label);
         }
     }
