@@ -63,3 +63,48 @@ def params(a, *args, b=2, **kw):
 
 
 print(params(1, 2, 3, b=4, c=5))
+
+
+# locals bound on some paths only: loops, deletes in finally blocks and handlers
+@micropython.native
+def flows(n):
+    out = []
+    for i in range(n):
+        if i == 1:
+            y = i
+        try:
+            out.append(y)
+        except NameError:
+            out.append("unbound")
+        if i == 2:
+            del y
+    for i in range(2):
+        try:
+            x = i
+            if i:
+                break
+        finally:
+            if i:
+                del x
+    try:
+        out.append(x)
+    except NameError:
+        out.append("x unbound")
+    try:
+        z = 1
+        raise ValueError
+    except ValueError:
+        del z
+    try:
+        out.append(z)
+    except NameError:
+        out.append("z unbound")
+    while n:
+        n -= 1
+        if n == 1:
+            w = n
+    out.append(w)
+    return out
+
+
+print(flows(4))

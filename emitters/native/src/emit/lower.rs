@@ -86,9 +86,11 @@ pub(super) struct Lowerer<A: AsmFactory> {
     lines: Vec<(Label, u32)>,
     /// Viper code: stack shuffles move the word slots too.
     viper: bool,
-    /// Locals bound on entry that no operation deletes (parameters): reading
-    /// them needs no unbound check.
-    always_bound: Vec<bool>,
+    /// By instruction index: a `LoadFast` of a local definitely bound there
+    /// (see `bound`), which needs no unbound check.
+    bound_loads: Vec<bool>,
+    /// Index of the instruction being lowered.
+    index: usize,
     /// Registers holding viper locals, by local number (see `lower_viper`).
     pub local_regs: Vec<Option<A::Reg>>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
@@ -140,7 +142,8 @@ pub(super) fn lower<A: AsmFactory>(
         stubs: Vec::new(),
         lines: Vec::new(),
         viper,
-        always_bound: always_bound(ir, n_params),
+        bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
+        index: 0,
         local_regs: Vec::new(),
         pending: Vec::new(),
     };
@@ -170,6 +173,7 @@ pub(super) fn lower<A: AsmFactory>(
             i += 2;
             continue;
         }
+        l.index = i;
         l.ins(ins)?;
         i += 1;
     }
@@ -190,7 +194,8 @@ pub(super) fn lower<A: AsmFactory>(
     Ok(Lowered { code: finished.code, lines })
 }
 
-/// Which locals are parameters (bound on entry) that no `DELETE_FAST` unbinds.
+/// Which locals are bound everywhere: parameters (bound on entry) that no
+/// `DELETE_FAST` unbinds.
 fn always_bound(ir: &[Ir], n_params: u32) -> Vec<bool> {
     let mut bound = vec![true; n_params as usize];
     for ins in ir {
@@ -242,8 +247,9 @@ impl<A: AsmFactory> Lowerer<A> {
         self.bound.get(l as usize).copied().unwrap_or(false)
     }
 
-    fn maybe_unbound(&self, local: u32) -> bool {
-        !self.always_bound.get(local as usize).copied().unwrap_or(false)
+    /// True unless the current instruction reads a local known to be bound.
+    fn maybe_unbound(&self) -> bool {
+        !self.bound_loads.get(self.index).copied().unwrap_or(false)
     }
 
     /// Object slot of local `i`.
@@ -457,7 +463,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 let at = self.here();
                 let slot = self.local_slot(*local);
                 self.load_obj(r[0], slot);
-                if self.maybe_unbound(*local) {
+                if self.maybe_unbound() {
                     // A local read as NULL: the runtime raises the
                     // unbound-local error (or, if it was bound meanwhile,
                     // pushes it).

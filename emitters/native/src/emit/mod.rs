@@ -15,6 +15,7 @@
 //! Viper's native values live in a second array of machine words.
 
 pub(crate) mod ir;
+mod bound;
 mod lower;
 mod lower_viper;
 mod prelude;
