@@ -177,7 +177,13 @@ pub(super) fn lower<A: AsmFactory>(
         l.ins(ins)?;
         i += 1;
     }
-    l.tail();
+    // The compiler ends every function with a return; only code that can
+    // fall off its end needs the implicit `return None`.
+    let open_end = !matches!(
+        ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))),
+        Some(Ir::Return { .. } | Ir::Jump { .. })
+    );
+    l.tail(open_end);
     if l.too_deep {
         return Err(CompileError::new(
             ErrorKind::MemoryError,
@@ -286,19 +292,23 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.bind(start);
     }
 
-    fn tail(&mut self) {
+    fn tail(&mut self, open_end: bool) {
         let r = self.regs.r;
         let ctx = self.regs.ctx;
-        // Falling off the end returns None (the compiler always ends with a return).
-        self.a.mov_imm(r[0], i64::from(obj_word::NONE));
-        self.a.store(Width::Word, r[0], ctx, CTX_VALUE);
-        self.a.mov_imm(A::RET, status::RETURN as i64);
-        self.a.jump(self.exit);
-        // dispatch: statuses below FIRST_ADDRESS leave the function, others are addresses.
+        if open_end {
+            // Falling off the end returns None.
+            self.a.mov_imm(r[0], i64::from(obj_word::NONE));
+            self.a.store(Width::Word, r[0], ctx, CTX_VALUE);
+            self.a.mov_imm(A::RET, status::RETURN as i64);
+            self.a.jump(self.exit);
+        }
+        // dispatch: statuses below FIRST_ADDRESS (16) leave the function,
+        // others are addresses.
+        const _: () = assert!(status::FIRST_ADDRESS == 1 << 4);
         self.a.bind(self.dispatch);
-        self.a.mov_imm(r[1], status::FIRST_ADDRESS as i64);
-        self.a.set_cond(Cond::LtU, r[1], A::RET, r[1]);
-        self.a.jump_if_nonzero(r[1], true, self.exit);
+        self.a.mov_reg(r[1], A::RET);
+        self.a.shift_imm(ShiftOp::Shr, r[1], 4, r[2]);
+        self.a.jump_if_zero(r[1], false, self.exit);
         self.a.jump_reg(A::RET);
         self.a.bind(self.exit);
         self.a.epilogue();
@@ -651,8 +661,9 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.jump_if_eq(r[2], r[0], ok);
                 self.a.jump(slow);
                 self.a.bind(ok);
+                // The tag: the low bit is clear after the shift, so + 1 sets it.
                 self.a.shift_imm(ShiftOp::Shl, r[0], 1, r[3]);
-                self.a.binop_imm(BinOp::Or, r[0], 1, r[3]);
+                self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);
             }
