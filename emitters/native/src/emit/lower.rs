@@ -76,8 +76,13 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub dispatch: Label,
     exit: Label,
     /// The shared helper stubs (see the module documentation), by helper
-    /// index, once a site uses them.
-    helper_stubs: Vec<(usize, Label)>,
+    /// index, once a site uses them, with their number of sites.
+    helper_stubs: Vec<(usize, Label, u32)>,
+    /// Helpers called inline even where stubs are possible.
+    inline_helpers: Vec<usize>,
+    /// Whether the runtime may enter the code elsewhere than at its start
+    /// (exception handlers, after a `yield`).
+    resumable: bool,
     /// First stack depth the opword cannot encode, met while lowering.
     too_deep: bool,
     pub stubs: Vec<Stub>,
@@ -98,12 +103,31 @@ pub(super) struct Lowerer<A: AsmFactory> {
 }
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
+///
+/// A helper stub pays off from its second site: a helper called from one site
+/// only is called inline, by lowering the scope a second time.
 pub(super) fn lower<A: AsmFactory>(
     ir: &[Ir],
     n_state: u32,
     n_params: u32,
     viper: bool,
 ) -> Result<Lowered, CompileError> {
+    let (lowered, single) = lower_once::<A>(ir, n_state, n_params, viper, &[])?;
+    if single.is_empty() {
+        return Ok(lowered);
+    }
+    lower_once::<A>(ir, n_state, n_params, viper, &single).map(|(l, _)| l)
+}
+
+/// Lowers one scope, calling the helpers of `inline` without their stubs;
+/// also returns the helpers whose stub only one site called.
+fn lower_once<A: AsmFactory>(
+    ir: &[Ir],
+    n_state: u32,
+    n_params: u32,
+    viper: bool,
+    inline: &[usize],
+) -> Result<(Lowered, Vec<usize>), CompileError> {
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
@@ -143,6 +167,13 @@ pub(super) fn lower<A: AsmFactory>(
         lines: Vec::new(),
         viper,
         bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
+        inline_helpers: inline.to_vec(),
+        resumable: ir.iter().any(|i| {
+            matches!(
+                i,
+                Ir::Op { opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM, .. }
+            )
+        }),
         index: 0,
         local_regs: Vec::new(),
         pending: Vec::new(),
@@ -183,6 +214,7 @@ pub(super) fn lower<A: AsmFactory>(
         ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))),
         Some(Ir::Return { .. } | Ir::Jump { .. })
     );
+    let single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
     l.tail(open_end);
     if l.too_deep {
         return Err(CompileError::new(
@@ -197,7 +229,7 @@ pub(super) fn lower<A: AsmFactory>(
         .iter()
         .filter_map(|&(label, line)| finished.labels.get(label.0 as usize).copied().flatten().map(|at| (at, line)))
         .collect();
-    Ok(Lowered { code: finished.code, lines })
+    Ok((Lowered { code: finished.code, lines }, single))
 }
 
 /// Which locals are bound everywhere: parameters (bound on entry) that no
@@ -286,10 +318,12 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.mov_reg(state, entry[1]);
         self.a.mov_reg(words, entry[2]);
         self.a.load(Width::Word, A::FUN_TABLE, ctx, CTX_TABLE);
-        let start = self.a.new_label();
-        self.a.jump_if_zero(entry[3], false, start);
-        self.a.jump_reg(entry[3]);
-        self.a.bind(start);
+        if self.resumable {
+            let start = self.a.new_label();
+            self.a.jump_if_zero(entry[3], false, start);
+            self.a.jump_reg(entry[3]);
+            self.a.bind(start);
+        }
     }
 
     fn tail(&mut self, open_end: bool) {
@@ -337,7 +371,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
-        for (index, stub) in core::mem::take(&mut self.helper_stubs) {
+        for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
             let args = self.regs.args;
             let fail = self.a.new_label();
             self.a.bind(stub);
@@ -363,7 +397,7 @@ impl<A: AsmFactory> Lowerer<A> {
             self.too_deep = true;
         }
         let opword = i64::from(opcode) | i64::from(sp & 0xFFFF) << 8 | i64::from(extra) << 24;
-        if A::LOCAL_CALLS && !exact {
+        if self.stubbed(helper::OP) && !exact {
             self.a.mov_imm(args[1], opword);
             match arg {
                 ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
@@ -386,22 +420,30 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Calls helper `index` through its shared stub, which passes the context
     /// and the site's position (arguments 1 and 2 already set).
     pub(super) fn call_via_stub(&mut self, index: usize) {
-        let stub = match self.helper_stubs.iter().find(|(i, _)| *i == index) {
-            Some(&(_, s)) => s,
+        let stub = match self.helper_stubs.iter_mut().find(|(i, _, _)| *i == index) {
+            Some((_, s, n)) => {
+                *n += 1;
+                *s
+            }
             None => {
                 let s = self.a.new_label();
-                self.helper_stubs.push((index, s));
+                self.helper_stubs.push((index, s, 1));
                 s
             }
         };
         self.a.call_local(stub);
     }
 
+    /// Whether calls of helper `index` go through its stub.
+    fn stubbed(&self, index: usize) -> bool {
+        A::LOCAL_CALLS && !self.inline_helpers.contains(&index)
+    }
+
     /// Calls a helper taking `(ctx, a, b, op_addr)` whose `a` and `b` are
     /// set, for the operation at `at`: through its stub where the assembler
     /// allows it, else inline; a non-zero status goes to the dispatch stub.
     pub(super) fn call_positioned(&mut self, index: usize, at: Label) {
-        if A::LOCAL_CALLS {
+        if self.stubbed(index) {
             self.call_via_stub(index);
             return;
         }
