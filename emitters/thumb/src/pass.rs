@@ -762,8 +762,12 @@ impl<T: Target> Pass<T> {
     pub(crate) fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
         let small = |v: i32| u8::try_from(v).ok();
         let short = match op {
-            BinOp::Add if dst.is_low() => small(value).map(|v| (false, v)).or(small(value.wrapping_neg()).map(|v| (true, v))),
-            BinOp::Sub if dst.is_low() => small(value).map(|v| (true, v)).or(small(value.wrapping_neg()).map(|v| (false, v))),
+            BinOp::Add if dst.is_low() => {
+                small(value).map(|v| (false, v)).or(small(value.wrapping_neg()).map(|v| (true, v)))
+            }
+            BinOp::Sub if dst.is_low() => {
+                small(value).map(|v| (true, v)).or(small(value.wrapping_neg()).map(|v| (false, v)))
+            }
             _ => None,
         };
         match short {

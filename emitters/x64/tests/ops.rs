@@ -486,7 +486,9 @@ fn immediate_forms_execute_like_their_register_forms() {
             }
         }
     }
-    for (op, count) in [(ShiftOp::Shl, 1u8), (ShiftOp::Shl, 32), (ShiftOp::Shr, 63), (ShiftOp::Sar, 33), (ShiftOp::Sar, 1)] {
+    for (op, count) in
+        [(ShiftOp::Shl, 1u8), (ShiftOp::Shl, 32), (ShiftOp::Shr, 63), (ShiftOp::Sar, 33), (ShiftOp::Sar, 1)]
+    {
         let f = build(1, |a| {
             a.mov_reg(Reg::Rax, Reg::Rdi);
             a.shift_imm(op, Reg::Rax, count, Reg::Rdx);

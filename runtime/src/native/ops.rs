@@ -47,7 +47,11 @@ fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &mut vm.st.frames.get_mut(fi)?.state;
             let (x, y) = (state.get(sp.checked_sub(2)?)?, state.get(sp - 1)?);
-            let r = crate::vm::fast::small_int_binary(opcode - op::BINARY_OP_MULTI, x.small_int_value()?, y.small_int_value()?)?;
+            let r = crate::vm::fast::small_int_binary(
+                opcode - op::BINARY_OP_MULTI,
+                x.small_int_value()?,
+                y.small_int_value()?,
+            )?;
             *state.get_mut(sp - 2)? = r;
         }
         op::FOR_ITER => {

@@ -180,23 +180,11 @@ mod tests {
     fn deletes_unbind_and_paths_meet_at_labels() {
         let del = Ir::Op { opcode: op::DELETE_FAST, extra: 0, sp: 0, arg: Arg::Uint(0) };
         // store x; if c: del x; L: load x  -> checked (one path deleted it).
-        let ir = [
-            store(0),
-            Ir::CondJump { cond: true, pop: true, label: 0, sp: 1 },
-            del.clone(),
-            label(0),
-            load(0),
-        ];
-        assert_eq!(checked_free_loads(&ir, &[])[4], false);
+        let ir = [store(0), Ir::CondJump { cond: true, pop: true, label: 0, sp: 1 }, del.clone(), label(0), load(0)];
+        assert!(!checked_free_loads(&ir, &[])[4]);
         // A loop whose body binds x reads it checked at the head (first
         // iteration), unchecked after the store in the body.
-        let ir = [
-            label(0),
-            load(0),
-            store(0),
-            load(0),
-            Ir::Jump { label: 0 },
-        ];
+        let ir = [label(0), load(0), store(0), load(0), Ir::Jump { label: 0 }];
         assert_eq!(checked_free_loads(&ir, &[]), [false, false, false, true, false]);
         // A parameter deleted then read again.
         let ir = [load(0), del, load(0)];

@@ -171,7 +171,10 @@ fn lower_once<A: AsmFactory>(
         resumable: ir.iter().any(|i| {
             matches!(
                 i,
-                Ir::Op { opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM, .. }
+                Ir::Op {
+                    opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM,
+                    ..
+                }
             )
         }),
         index: 0,
@@ -210,10 +213,8 @@ fn lower_once<A: AsmFactory>(
     }
     // The compiler ends every function with a return; only code that can
     // fall off its end needs the implicit `return None`.
-    let open_end = !matches!(
-        ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))),
-        Some(Ir::Return { .. } | Ir::Jump { .. })
-    );
+    let open_end =
+        !matches!(ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))), Some(Ir::Return { .. } | Ir::Jump { .. }));
     let single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
     l.tail(open_end);
     if l.too_deep {

@@ -14,8 +14,8 @@
 //! stack shuffles, jumps and small-int arithmetic and comparisons run inline.
 //! Viper's native values live in a second array of machine words.
 
-pub(crate) mod ir;
 mod bound;
+pub(crate) mod ir;
 mod lower;
 mod lower_viper;
 mod prelude;
@@ -194,10 +194,8 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
             flags |= scope_flags::GENERATOR;
         }
         let star = |flag: u16| u32::from(info.scope_flags & flag != 0);
-        let n_params = info.num_pos_args
-            + info.num_kwonly_args
-            + star(scope_flags::VARARGS)
-            + star(scope_flags::VARKEYWORDS);
+        let n_params =
+            info.num_pos_args + info.num_kwonly_args + star(scope_flags::VARARGS) + star(scope_flags::VARKEYWORDS);
         let lowered = lower::lower::<A>(&self.ir, n_state, n_params, self.is_viper())?;
         let name_q = qstrs.intern(&info.simple_name);
         let param_qs: Vec<u32> = info.param_names.iter().map(|p| qstrs.intern(p)).collect();
