@@ -71,3 +71,35 @@ def load(b, i):
 
 
 print(load([5, 6], 1), load(b"pq", -1), load(memoryview(b), 0))
+
+
+@micropython.native
+def list_items(a, i, v):
+    a[i] = v
+    return a[i], a[-1], a[0]
+
+
+a = [1, 2, 3]
+print(list_items(a, 1, "x"), list_items(a, -3, None), a)
+for i in (3, -4, True, 1.0):
+    try:
+        print(list_items(a, i, 5))
+    except (IndexError, TypeError) as e:
+        print(type(e).__name__)
+
+
+@micropython.native
+def list_del(a, i):
+    del a[i]
+    return a
+
+
+print(list_del([1, 2, 3], 1), list_del([1, 2, 3], -1))
+
+
+class L(list):
+    def __getitem__(self, i):
+        return "item"
+
+
+print(load(L([1, 2]), 0))
