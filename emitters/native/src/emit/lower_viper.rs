@@ -239,9 +239,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 let bits = (A::WORD_BYTES * 8) as i32;
                 match (op, imm) {
                     (Arith::Bin(op), Some(v)) => self.a.binop_imm(op, r[0], v, r[1]),
-                    (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => {
-                        self.a.shift_imm(op, r[0], v as u8, r[1])
-                    }
+                    (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => self.a.shift_imm(op, r[0], v as u8, r[1]),
                     (Arith::Bin(op), None) => {
                         self.load_word(r[1], b);
                         self.a.binop(op, r[0], r[1]);
