@@ -13,6 +13,8 @@ extern crate alloc;
 
 pub use ferropy_bytecode as bytecode;
 pub use ferropy_frontend as frontend;
+/// The REPL engine (`no_std` + `alloc`; see [`ferropy_repl`]).
+pub use ferropy_repl as repl;
 pub use ferropy_runtime as runtime;
 
 /// Build-time freezing of Python modules into the program (`std` only; see
@@ -37,3 +39,5 @@ pub mod cross;
 pub mod embed;
 #[cfg(feature = "std")]
 pub mod native;
+#[cfg(feature = "cranelift")]
+pub mod native_opt;

@@ -46,7 +46,19 @@ impl NativeSupport for X64Support {
 static X64: X64Support = X64Support;
 
 /// The native support of this host, if ferropy can run native code here.
+/// With the `cranelift` feature, viper functions tier up to the optimizing
+/// tier after `VmConfig::tier_up_calls` calls
+/// ([`crate::native_opt::tiered_support`]).
 pub fn host_support() -> Option<&'static dyn NativeSupport> {
+    #[cfg(feature = "cranelift")]
+    if let Some(s) = crate::native_opt::tiered_support() {
+        return Some(s);
+    }
+    single_pass_support()
+}
+
+/// The host's single-pass emitters and executable memory (no tier-up).
+pub fn single_pass_support() -> Option<&'static dyn NativeSupport> {
     if cfg!(target_arch = "x86_64") {
         Some(&X64)
     } else {
@@ -66,8 +78,9 @@ pub fn native_listing(module: &ferropy_bytecode::CompiledModule) -> String {
     native_listing_for(module, crate::cross::arch::Arch::X64)
 }
 
-/// [`native_listing`] for code of `arch`: x86-64 (iced-x86, NASM syntax) or
-/// ARM Thumb (capstone); other architectures are listed as raw bytes.
+/// [`native_listing`] for code of `arch`: x86-64 (iced-x86, NASM syntax),
+/// ARM Thumb (capstone) or Xtensa (ferropy's own decoder of the emitted
+/// subset); other architectures are listed as raw bytes.
 pub fn native_listing_for(module: &ferropy_bytecode::CompiledModule, arch: crate::cross::arch::Arch) -> String {
     let mut out = String::new();
     let mut total = 0;
@@ -86,6 +99,7 @@ fn disassemble(arch: crate::cross::arch::Arch, machine: &[u8]) -> (&'static str,
         Arch::Armv6m | Arch::Armv7m | Arch::Armv7em | Arch::Armv7emsp | Arch::Armv7emdp => {
             (arch.name(), ferropy_emit_thumb::disasm::listing(machine))
         }
+        Arch::Xtensa | Arch::Xtensawin => (arch.name(), ferropy_emit_xtensa::disasm::listing_text(machine)),
         other => {
             let mut text = String::new();
             for (i, chunk) in machine.chunks(16).enumerate() {

@@ -96,7 +96,7 @@ fn version_and_help() {
     assert!(text(&out.stdout).starts_with("ferropy "));
     let out = ferropy(&["-h"], None);
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("emit={bytecode,native,viper}"));
+    assert!(text(&out.stdout).contains("emit={bytecode,native,viper,viper-opt}"));
 }
 
 #[test]

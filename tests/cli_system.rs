@@ -100,3 +100,13 @@ fn input_reads_lines_from_standard_input() {
     assert_eq!(rc, 1);
     assert!(err.ends_with("TypeError: function takes at most 1 positional argument\n"), "{err}");
 }
+
+#[test]
+fn standard_streams_read_and_write_in_pieces() {
+    let d = tmp_dir("streams");
+    let prog = "import sys\nprint(sys.stdout.write('ab\\n'))\nprint(sys.stdout.buffer.write(b'cd\\n'))\n\
+                print(repr(sys.stdin.readline()))\nprint(repr(sys.stdin.read(3)))\nprint(repr(input()))\n\
+                print(repr(sys.stdin.buffer.read(2)))\nprint(repr(sys.stdin.read()))\nprint(repr(sys.stdin.read(1)))\n";
+    let (rc, out, err) = ferropy(&["-c", prog], "line1\nabcdef\nxyz\nrest\n", &d);
+    assert_eq!((rc, out.as_str()), (0, "ab\n3\ncd\n3\n'line1\\n'\n'abc'\n'def'\nb'xy'\n'z\\nrest\\n'\n''\n"), "{err}");
+}

@@ -49,6 +49,17 @@ struct Run {
 
 /// Runs the firmware with `args` as its command line, in directory `cwd`, with `input` on the console.
 fn run_board(cwd: &Path, args: &str, input: &[u8]) -> Run {
+    run_board_typed(cwd, args, &[(input, 0)])
+}
+
+/// [`run_board`] with the console input typed in parts, each after a pause (milliseconds).
+fn run_board_typed(cwd: &Path, args: &str, parts: &[(&[u8], u64)]) -> Run {
+    run_board_until(cwd, args, parts, None)
+}
+
+/// [`run_board_typed`]; with `stop_after`, the emulator is stopped that long after the last
+/// input (for a board that never exits by itself; the status is then -1).
+fn run_board_until(cwd: &Path, args: &str, parts: &[(&[u8], u64)], stop_after: Option<Duration>) -> Run {
     let mut child = Command::new("qemu-system-arm")
         .args(["-M", "mps2-an386", "-cpu", "cortex-m4", "-display", "none", "-monitor", "none"])
         .args(["-serial", "stdio", "-semihosting-config", "enable=on,target=native", "-kernel"])
@@ -61,11 +72,23 @@ fn run_board(cwd: &Path, args: &str, input: &[u8]) -> Run {
         .spawn()
         .expect("start qemu-system-arm");
     let mut stdin = child.stdin.take().expect("stdin");
-    stdin.write_all(input).expect("write console input");
-    drop(stdin);
+    let typing: Duration = parts.iter().map(|(_, ms)| Duration::from_millis(*ms)).sum();
+    let parts: Vec<(Vec<u8>, u64)> = parts.iter().map(|(b, ms)| (b.to_vec(), *ms)).collect();
+    let typist = std::thread::spawn(move || {
+        for (bytes, pause) in parts {
+            std::thread::sleep(Duration::from_millis(pause));
+            if stdin.write_all(&bytes).and_then(|_| stdin.flush()).is_err() {
+                return;
+            }
+        }
+    });
     let start = Instant::now();
     loop {
         if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if stop_after.is_some_and(|d| start.elapsed() > typing + d) {
+            let _ = child.kill();
             break;
         }
         if start.elapsed() > TIMEOUT {
@@ -74,6 +97,7 @@ fn run_board(cwd: &Path, args: &str, input: &[u8]) -> Run {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+    let _ = typist.join();
     let output = child.wait_with_output().expect("qemu output");
     let mut out = String::from_utf8_lossy(&output.stdout).into_owned();
     out.push_str(&String::from_utf8_lossy(&output.stderr));
@@ -104,8 +128,8 @@ fn run_folder(dir: &str, options: &str, skip: &[&str]) {
                     for name in chunk {
                         let thumb = dir.join(name.replace(".py", ".thumb.exp"));
                         let generic = dir.join(name.replace(".py", ".exp"));
-                        let expected = std::fs::read_to_string(if thumb.exists() { thumb } else { generic })
-                            .unwrap_or_default();
+                        let expected =
+                            std::fs::read_to_string(if thumb.exists() { thumb } else { generic }).unwrap_or_default();
                         let run = run_board(dir, &format!("{options} {name}"), b"");
                         if run.out != expected {
                             failures.push(format!("--- {name}\nexpected:\n{expected}\ngot:\n{}", run.out));
@@ -120,12 +144,18 @@ fn run_folder(dir: &str, options: &str, skip: &[&str]) {
     assert!(failures.is_empty(), "{} of {} programs differ:\n{}", failures.len(), names.len(), failures.join("\n"));
 }
 
-/// `tests/run` as bytecode on the board. `math_module.py` is left out: the
-/// board's `math` is the pure-Rust `libm` (as MicroPython's boards use their
-/// own libm), whose `exp`/`cosh` differ from the host C library's in the last digit.
+/// Programs of `tests/run` that cannot run on the board: `math_module.py` (the
+/// board's `math` is the pure-Rust `libm`, as MicroPython's boards use their own
+/// libm, whose `exp`/`cosh` differ from the host C library's in the last digit);
+/// programs that list or create directories (semihosting, the board's link to
+/// the host's files, can only open, read and write files); `machine_sim.py`
+/// (drives the host's simulated board).
+const NOT_ON_THE_BOARD: &[&str] = &["math_module.py", "os_files.py", "os_pyvfs.py", "vfs_mem.py", "machine_sim.py"];
+
+/// `tests/run` as bytecode on the board.
 #[test]
 fn bytecode_programs_run_on_the_board() {
-    run_folder("tests/run", "", &["math_module.py"]);
+    run_folder("tests/run", "", NOT_ON_THE_BOARD);
 }
 
 /// The shared native/viper corpus, compiled to Thumb-2 on the board by its own emitters.
@@ -137,7 +167,7 @@ fn native_and_viper_corpus_runs_on_the_board() {
 /// `tests/run` with every function compiled to Thumb-2 (`-X emit=native`).
 #[test]
 fn bytecode_programs_run_as_native_code_on_the_board() {
-    run_folder("tests/run", "-X emit=native", &["math_module.py"]);
+    run_folder("tests/run", "-X emit=native", NOT_ON_THE_BOARD);
 }
 
 #[test]
@@ -185,15 +215,42 @@ fn errors_in_scripts_are_python_exceptions() {
     assert_eq!(run.status, 2);
 }
 
+/// The REPL engine on the board's UART: expressions, auto-indented blocks (as
+/// MicroPython's: blank lines first keep, then drop the indent, then end the
+/// block), tracebacks, Ctrl-C
+/// interrupting a running loop (through the UART's receive interrupt), the
+/// raw REPL, and Ctrl-D (with `-X ctrld=exit`; a board soft-resets otherwise).
 #[test]
 fn repl_on_the_console() {
     let dir = tempdir("repl");
-    let run = run_board(&dir, "", b"x = 6 * 7\rx\rfor i in range(2):\r    print(i)\r\r1/0\r\x04");
-    assert!(run.out.contains(">>> "), "{}", run.out);
-    assert!(run.out.contains("\n42\r\n") || run.out.contains("42\n"), "{}", run.out);
-    assert!(run.out.contains("... "), "{}", run.out);
-    assert!(run.out.contains("ZeroDivisionError"), "{}", run.out);
-    assert_eq!(run.status, 0);
+    let typed: &[(&[u8], u64)] = &[
+        (b"x = 6 * 7\rx\rfor i in range(2):\rprint(i * x)\r\r\r\r1/0\r", 0),
+        (b"while True:\rpass\r\r\r\r", 0),
+        (b"\x03", 1500),
+        (b"\x01print('raw', 2 + 3)\x04\x02", 500),
+        (b"\x04", 300),
+    ];
+    let run = run_board_typed(&dir, "-X ctrld=exit", typed);
+    let out = run.out.replace("\r\n", "\n");
+    assert!(out.contains(">>> x\n42\n"), "{out}");
+    assert!(out.contains("... ") && out.contains("0\n42\n"), "{out}");
+    assert!(out.contains("ZeroDivisionError"), "{out}");
+    assert!(out.contains("KeyboardInterrupt"), "{out}");
+    assert!(out.contains("raw REPL; CTRL-B to exit\n>OKraw 5\n\x04\x04>"), "{out}");
+    assert_eq!(run.status, 0, "{out}");
+}
+
+/// Without `-X ctrld=exit`, Ctrl-D soft-resets the board: a fresh VM.
+#[test]
+fn ctrl_d_soft_resets_the_board() {
+    let dir = tempdir("soft-reset");
+    let typed: &[(&[u8], u64)] = &[(b"y = 1\r\x04", 0), (b"y\r", 500), (b"import sys\rsys.exit(3)\r", 300)];
+    let run = run_board_until(&dir, "", typed, Some(Duration::from_secs(2)));
+    let out = run.out.replace("\r\n", "\n");
+    assert!(out.contains("MPY: soft reboot"), "{out}");
+    assert!(out.contains("NameError"), "{out}");
+    // `sys.exit` soft-resets too (the board keeps running; the test stops it).
+    assert_eq!(out.matches("MPY: soft reboot").count(), 2, "{out}");
 }
 
 #[test]

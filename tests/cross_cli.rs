@@ -117,3 +117,25 @@ fn version_banner() {
     assert!(out.status.success());
     assert!(text(&out.stdout).ends_with("mpy-cross emitting mpy v6.3\n"));
 }
+
+#[test]
+fn xtensa_native_code_in_mpy_files() {
+    let dir = temp_dir("xtensa");
+    fs::write(dir.join("v.py"), "import micropython\n@micropython.viper\ndef f(x: int) -> int:\n    return x * 3\n")
+        .unwrap();
+    for (arch, code) in
+        [("xtensa", ferropy_bytecode::mpy::arch::XTENSA), ("xtensawin", ferropy_bytecode::mpy::arch::XTENSAWIN)]
+    {
+        let out = run(cross().arg(format!("-march={arch}")).args(["-o", "v.mpy", "v.py"]).current_dir(&dir));
+        assert!(out.status.success(), "{arch}: {}", text(&out.stderr));
+        let bytes = fs::read(dir.join("v.mpy")).unwrap();
+        let file = ferropy_bytecode::mpy::read_mpy_file_unverified(&bytes).unwrap();
+        assert_eq!(file.header.arch, code, "{arch}");
+        let f = &file.module.root.children[0];
+        assert_ne!(f.kind, ferropy_bytecode::CodeKind::Bytecode);
+        // The machine code decodes as Xtensa from its first byte.
+        let listing = ferropy_emit_xtensa::disasm::listing(&f.code[..f.prelude_offset], 0);
+        assert!(listing.iter().any(|l| l.text.starts_with("mull")), "{arch}: {listing:?}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -34,8 +34,11 @@ fn every_run_program_survives_a_round_trip_through_mpy() {
         let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
         let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
         let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
-        let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], ..Default::default() };
-        let Some(mut vm) = ferropy::run::new_vm(VmConfig::default(), out, err, &opts) else {
+        // The frozen modules (asyncio) are importable, as in the `ferropy` command.
+        let sys_path = vec![dir, ".frozen".to_string()];
+        let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: sys_path, ..Default::default() };
+        let config = VmConfig { frozen: ferropy::FROZEN, ..VmConfig::default() };
+        let Some(mut vm) = ferropy::run::new_vm(config, out, err, &opts) else {
             failures.push(format!("{name}: no VM"));
             continue;
         };

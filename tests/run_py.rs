@@ -21,7 +21,10 @@ fn run(path: &std::path::Path, config: VmConfig, emitter: Option<EmitterKind>) -
     let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
     // `sys.path[0]` is the script's directory, as the unix port sets it (for `import`).
     let dir = path.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
-    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path: vec![dir], emitter, ..Default::default() };
+    // The frozen modules (asyncio, functools) are importable, as in the `ferropy` command.
+    let config = VmConfig { frozen: ferropy::FROZEN, ..config };
+    let path = vec![dir, ".frozen".to_string()];
+    let opts = ferropy::run::RunOptions { argv: vec![name.clone()], path, emitter, ..Default::default() };
     ferropy::run::run_source_with(&source, &name, config, out, err, &opts);
     let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
     text

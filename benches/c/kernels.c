@@ -26,9 +26,13 @@ static long k_loop(void) {
     return s;
 }
 
-static long k_bubble(void) {
-    uint8_t b[300];
+static uint8_t b[300];
+
+static void s_bubble(void) {
     for (int i = 0; i < 300; i++) b[i] = (uint8_t)((i * 73 + 11) & 255);
+}
+
+static long k_bubble(void) {
     for (int i = 0; i < 300; i++)
         for (int j = 0; j < 300 - 1 - i; j++)
             if (b[j] > b[j + 1]) {
@@ -52,11 +56,14 @@ static long k_checksum(void) {
 
 static uint32_t dst[16384], src[16384];
 
-static long k_blend(void) {
+static void s_blend(void) {
     for (uint32_t i = 0; i < 16384; i++) {
         dst[i] = (uint32_t)(i * 2654435761u);
         src[i] = (uint32_t)(i * 40503u);
     }
+}
+
+static long k_blend(void) {
     long alpha = 100, inv = 256 - alpha;
     for (int i = 0; i < 16384; i++) {
         uint32_t a = dst[i], b = src[i], out = 0;
@@ -69,9 +76,56 @@ static long k_blend(void) {
     return dst[0] ^ dst[5000] ^ dst[16383];
 }
 
-static void run(const char *name, long (*k)(void), int repeat) {
+static uint8_t sieve_buf[200000];
+
+static void s_sieve(void) {
+    for (long i = 0; i < 200000; i++) sieve_buf[i] = 0;
+}
+
+static long k_sieve(void) {
+    long n = 200000, count = 0;
+    for (long i = 2; i < n; i++)
+        if (sieve_buf[i] == 0) {
+            count++;
+            for (long j = i * i; j < n; j += i) sieve_buf[j] = 1;
+        }
+    return count;
+}
+
+static uint8_t cdata[20000];
+
+static long k_crc32(void) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (int i = 0; i < 20000; i++) {
+        crc ^= cdata[i];
+        for (int k = 0; k < 8; k++) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+    }
+    return (long)(crc ^ 0xFFFFFFFFu);
+}
+
+#define MN 64
+static int32_t ma[MN * MN], mb[MN * MN], mc[MN * MN];
+
+static void s_matmul(void) {
+    for (int i = 0; i < MN * MN; i++) mc[i] = 0;
+}
+
+static long k_matmul(void) {
+    for (int i = 0; i < MN; i++)
+        for (int j = 0; j < MN; j++) {
+            int32_t s = 0;
+            for (int k = 0; k < MN; k++) s += ma[i * MN + k] * mb[k * MN + j];
+            mc[i * MN + j] = s;
+        }
+    return (long)mc[0] + mc[MN * MN / 2] + mc[MN * MN - 1];
+}
+
+/* `setup` (may be NULL) prepares the data before each run, untimed, as
+ * the Python kernels' setup(). */
+static void run(const char *name, long (*k)(void), void (*setup)(void), int repeat) {
     long best = -1, result = 0;
     for (int r = 0; r < repeat; r++) {
+        if (setup) setup();
         long t = now_us();
         result = k();
         long dt = now_us() - t;
@@ -83,10 +137,18 @@ static void run(const char *name, long (*k)(void), int repeat) {
 int main(int argc, char **argv) {
     int repeat = argc > 1 ? atoi(argv[1]) : 5;
     for (long i = 0; i < 100000; i++) data[i] = (uint8_t)((i * 7 + 3) & 255);
-    run("fib", k_fib, repeat);
-    run("loop", k_loop, repeat);
-    run("bubble", k_bubble, repeat);
-    run("checksum", k_checksum, repeat);
-    run("blend", k_blend, repeat);
+    run("fib", k_fib, NULL, repeat);
+    run("loop", k_loop, NULL, repeat);
+    run("bubble", k_bubble, s_bubble, repeat);
+    run("checksum", k_checksum, NULL, repeat);
+    run("blend", k_blend, s_blend, repeat);
+    for (int i = 0; i < 20000; i++) cdata[i] = (uint8_t)((i * 31 + 7) & 255);
+    for (int i = 0; i < MN * MN; i++) {
+        ma[i] = (i * 7 + 1) % 19;
+        mb[i] = (i * 5 + 3) % 23;
+    }
+    run("sieve", k_sieve, s_sieve, repeat);
+    run("crc32", k_crc32, NULL, repeat);
+    run("matmul", k_matmul, s_matmul, repeat);
     return 0;
 }

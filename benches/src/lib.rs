@@ -1,5 +1,7 @@
 //! Shared pieces of ferropy's benchmarks: generated workloads.
 
+pub mod kernels;
+
 /// Generates a Python module of exactly `lines` lines that exercises the whole
 /// frontend: functions with arguments and defaults, classes with methods, loops,
 /// conditionals, comprehensions, exceptions, calls, string and number literals.

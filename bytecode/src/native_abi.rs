@@ -43,6 +43,11 @@ pub const CTX_INTERRUPT: i32 = 1;
 /// Word index of the value returned or yielded, and of helper results.
 pub const CTX_VALUE: i32 = 2;
 
+/// Word index of the address of the code's first byte (the base that
+/// positions and jump addresses are offsets from). Code that cannot name its
+/// own addresses (Cranelift's) computes them from this base.
+pub const CTX_BASE: i32 = 5;
+
 /// Status words (see the module documentation).
 pub mod status {
     /// Go on with the next operation.
@@ -55,6 +60,12 @@ pub mod status {
     pub const YIELD: usize = 3;
     /// Statuses below this value are not jump addresses.
     pub const FIRST_ADDRESS: usize = 16;
+}
+
+/// The `OP` helper's opword: `opcode` with its extra byte at static stack
+/// depth `sp` (see [`helper::OP`]).
+pub const fn opword(opcode: u8, extra: u8, sp: u16) -> u32 {
+    opcode as u32 | (sp as u32) << 8 | (extra as u32) << 24
 }
 
 /// Helper table indices.

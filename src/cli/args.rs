@@ -14,6 +14,8 @@ pub enum Emit {
     Native,
     /// `-X emit=viper`
     Viper,
+    /// `-X emit=viper-opt`: viper, compiled by the optimizing tier (feature `cranelift`)
+    ViperOpt,
 }
 
 /// What the command was asked to run.
@@ -51,6 +53,10 @@ pub struct Args {
     /// `-march=NAME`: compile native code for another architecture (only with
     /// `--dis`, `--dis-native` or `-X compile-only`).
     pub march: Option<crate::cross::arch::Arch>,
+    /// `--serve tcp:HOST:PORT`: serve the REPL on a stream (board-like: Ctrl-D soft-resets).
+    pub serve: Option<String>,
+    /// `--root DIR`: the served VM's file system root (default: the current directory).
+    pub root: Option<String>,
     /// What to run.
     pub target: Target,
     /// Arguments after the target (become `sys.argv[1:]`).
@@ -110,7 +116,13 @@ fn parse_impl_option(arg: &str, args: &mut Args) -> Result<(), ArgError> {
             "bytecode" => Emit::Bytecode,
             "native" => Emit::Native,
             "viper" => Emit::Viper,
-            _ => return Err(ArgError(format!("invalid emitter: {e} (expected bytecode, native or viper)"))),
+            "viper-opt" if cfg!(feature = "cranelift") => Emit::ViperOpt,
+            "viper-opt" => {
+                return Err(ArgError(String::from(
+                    "invalid emitter: viper-opt (ferropy was built without the cranelift feature)",
+                )))
+            }
+            _ => return Err(ArgError(format!("invalid emitter: {e} (expected bytecode, native, viper or viper-opt)"))),
         };
     } else if let Some(h) = arg.strip_prefix("heapsize=") {
         args.heap_size = Some(parse_heap_size(h)?);
@@ -134,6 +146,8 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         dis: false,
         dis_native: false,
         march: None,
+        serve: None,
+        root: None,
         target: Target::Repl,
         rest: Vec::new(),
     };
@@ -157,6 +171,15 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             }
             "-i" => args.inspect = true,
             "-v" => args.verbose += 1,
+            "--serve" | "--root" => {
+                let value = argv.get(i).ok_or_else(|| ArgError(format!("option {arg} needs an argument")))?;
+                i += 1;
+                if arg == "--serve" {
+                    args.serve = Some(value.clone());
+                } else {
+                    args.root = Some(value.clone());
+                }
+            }
             "-c" | "-m" => {
                 let value = argv.get(i).ok_or_else(|| ArgError(format!("option {arg} needs an argument")))?;
                 i += 1;
@@ -231,6 +254,8 @@ mod tests {
         assert!(run(&["--dis", "f.py"]).dis);
         assert!(run(&["--dis-native", "f.py"]).dis_native);
         assert!(run(&["-X", "compile-only", "f.py"]).compile_only);
+        let s = run(&["--serve", "tcp:127.0.0.1:0", "--root", "/tmp"]);
+        assert_eq!((s.serve.as_deref(), s.root.as_deref()), (Some("tcp:127.0.0.1:0"), Some("/tmp")));
     }
 
     #[test]
@@ -252,5 +277,24 @@ mod tests {
         assert!(bad(&["-X", "bogus"]));
         assert!(bad(&["-Q"]));
         assert!(bad(&["-Ox"]));
+        assert!(bad(&["--serve"]));
+        assert!(bad(&["--root"]));
+    }
+
+    #[test]
+    fn viper_opt_needs_the_cranelift_feature() {
+        let args = ["-X", "emit=viper-opt", "t.py"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let with_feature = cfg!(feature = "cranelift");
+        match parse(&args) {
+            Ok(Parsed::Run(a)) => {
+                assert!(with_feature, "viper-opt accepted without the cranelift feature");
+                assert_eq!(a.emit, Emit::ViperOpt);
+            }
+            Err(e) => {
+                assert!(!with_feature, "viper-opt refused with the cranelift feature: {e}");
+                assert!(e.to_string().contains("cranelift"), "{e}");
+            }
+            Ok(_) => panic!("not a run"),
+        }
     }
 }

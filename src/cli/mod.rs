@@ -1,7 +1,11 @@
 //! The `ferropy` command: MicroPython unix-port compatible command line.
 
 pub mod args;
+pub mod link;
+pub mod pty;
 pub mod repl;
+pub mod rooted_host;
+pub mod serve;
 
 use std::io::Write;
 
@@ -21,13 +25,18 @@ Options:
 --dis-native : print every @native/@viper function (or, with -X emit=native,
   every function) as assembly with its size, instead of running
 -march=<arch> : emit native code for <arch> (x64, armv6m, armv7m, armv7em,
-  armv7emsp, armv7emdp); only with --dis, --dis-native or -X compile-only
+  armv7emsp, armv7emdp, xtensa, xtensawin); only with --dis, --dis-native or
+  -X compile-only
 -i : enter the REPL after running
+--serve tcp:HOST:PORT|pty : serve the REPL on a TCP port or a new pseudo-terminal
+  as a board serves it on its UART (raw REPL, soft reset), e.g. for
+  mpremote connect socket://HOST:PORT (or the /dev/pts/N printed)
+--root DIR : the served VM's file system (default: the current directory)
 -O[N] : apply bytecode optimisations of level N (-OO.. counts the O's)
 -v : verbose
 Implementation specific options (-X):
   compile-only                 -- parse and compile only
-  emit={bytecode,native,viper} -- set the default code emitter
+  emit={bytecode,native,viper,viper-opt} -- set the default code emitter
   heapsize=<n>[w][K|M]         -- set the heap size for the GC (default 1M)
 ";
 
@@ -51,7 +60,7 @@ pub fn main(argv: &[String]) -> i32 {
     let emitter = match args.emit {
         Emit::Bytecode => EmitterKind::Bytecode,
         Emit::Native => EmitterKind::Native,
-        Emit::Viper => EmitterKind::Viper,
+        Emit::Viper | Emit::ViperOpt => EmitterKind::Viper,
     };
     if args.dis || args.dis_native || args.compile_only {
         return compile_only(&args, emitter);
@@ -60,10 +69,36 @@ pub fn main(argv: &[String]) -> i32 {
         eprintln!("ferropy: -march= can only be used with --dis, --dis-native or -X compile-only");
         return 2;
     }
-    let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
-    if let Some(bytes) = args.heap_size {
-        config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
+    let heap_size = args.heap_size;
+    #[cfg(feature = "cranelift")]
+    let viper_opt = args.emit == Emit::ViperOpt;
+    let make_config = move || {
+        let mut config = ferropy_runtime::VmConfig { frozen: crate::FROZEN, ..Default::default() };
+        #[cfg(feature = "cranelift")]
+        if viper_opt {
+            config.native = crate::native_opt::opt_support();
+        }
+        if let Some(bytes) = heap_size {
+            config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
+        }
+        config
+    };
+    if let Some(address) = &args.serve {
+        let run = crate::run::RunOptions {
+            argv: vec![String::new()],
+            path: serve::board_path(),
+            opt_level: args.opt_level,
+            emitter: Some(emitter),
+        };
+        let root = std::path::PathBuf::from(args.root.as_deref().unwrap_or("."));
+        return serve::serve(serve::ServeOptions {
+            address: address.clone(),
+            root,
+            config: Box::new(make_config),
+            run,
+        });
     }
+    let config = make_config();
     let out: ferropy_runtime::vm::OutputSink = Box::new(|b: &[u8]| {
         let _ = std::io::stdout().lock().write_all(b);
     });
@@ -101,7 +136,7 @@ pub fn main(argv: &[String]) -> i32 {
         Target::Module(name) => vm.run_main_module(name),
         Target::Repl => {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                return repl::run(&mut vm);
+                return repl::run(vm);
             }
             let mut source = Vec::new();
             if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut source) {
@@ -116,9 +151,19 @@ pub fn main(argv: &[String]) -> i32 {
         if let Err(e) = result {
             vm.print_exception(e);
         }
-        return repl::run(&mut vm);
+        return repl::run(vm);
     }
     crate::run::exit_status(&mut vm, result)
+}
+
+/// The emitters for `-X emit=` (the optimizing tier for `viper-opt`).
+fn native_emitters(args: &Args) -> Option<std::sync::Arc<dyn ferropy_frontend::NativeEmitterFactory + Send + Sync>> {
+    #[cfg(feature = "cranelift")]
+    if args.emit == Emit::ViperOpt {
+        return crate::native_opt::opt_emitters();
+    }
+    let _ = args;
+    crate::native::host_emitters()
 }
 
 /// `--dis` and `-X compile-only`: compile the target, print or discard the code.
@@ -132,7 +177,7 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         emitter,
         native: match args.march {
             Some(arch) => crate::cross::native_factory(arch),
-            None => crate::native::host_emitters(),
+            None => native_emitters(args),
         },
         ..CompileOptions::default()
     };

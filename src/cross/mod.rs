@@ -64,8 +64,8 @@ Implementation specific options:
     )
 }
 
-/// The native emitter factory for `arch`, when ferropy has one (x86-64 and the
-/// ARM Thumb architectures); for the others native and viper code (from `-X
+/// The native emitter factory for `arch`, when ferropy has one (x86-64, the
+/// ARM Thumb architectures and Xtensa); for the others native and viper code (from `-X
 /// emit=` or decorators) is refused with an error naming the architecture.
 /// This is where native back ends plug in.
 pub fn native_factory(arch: Arch) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
@@ -78,6 +78,8 @@ pub fn native_factory(arch: Arch) -> Option<Arc<dyn NativeEmitterFactory + Send 
         Arch::Armv7em => Some(Arc::new(Factory::<thumb::Armv7emAsm>::new())),
         Arch::Armv7emsp => Some(Arc::new(Factory::<thumb::Armv7emspAsm>::new())),
         Arch::Armv7emdp => Some(Arc::new(Factory::<thumb::Armv7emdpAsm>::new())),
+        Arch::Xtensa => Some(Arc::new(Factory::<ferropy_emit_xtensa::XtensaCall0Asm>::new())),
+        Arch::Xtensawin => Some(Arc::new(Factory::<ferropy_emit_xtensa::XtensaWinAsm>::new())),
         _ => None,
     }
 }

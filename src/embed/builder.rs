@@ -73,6 +73,8 @@ impl Default for Builder {
                 stderr: None,
                 stdin: None,
                 files: false,
+                mounts: Vec::new(),
+                hal: None,
                 gc_stress: false,
                 frozen: &[],
             },
@@ -271,6 +273,36 @@ impl Builder {
         self
     }
 
+    /// Mounts a file system of the embedder's at `point` (`/` replaces the
+    /// process's files as the root; `/name` adds a directory). Python reaches it
+    /// with `open`, `os` and `import` whether or not [`Builder::allow_files`] is on.
+    ///
+    /// ```
+    /// use ferropy::runtime::modules::vfs::MemVfs;
+    /// let mut vm = ferropy::embed::Vm::builder().mount("/", Box::new(MemVfs::new())).build().unwrap();
+    /// vm.exec("open('/a.txt', 'w').write('hi')").unwrap();
+    /// assert_eq!(vm.eval::<Vec<String>>("__import__('os').listdir('/')").unwrap(), vec!["a.txt".to_string()]);
+    /// ```
+    pub fn mount(mut self, point: &str, fs: Box<dyn ferropy_runtime::modules::vfs::Vfs>) -> Builder {
+        self.rest.mounts.push((point.to_string(), fs));
+        self
+    }
+
+    /// The board `machine.Pin` and `machine.UART` drive (default: a simulated
+    /// board, [`SimHal`](ferropy_runtime::modules::machine::SimHal)).
+    ///
+    /// ```
+    /// use ferropy::runtime::modules::machine::SimHal;
+    /// let (board, handle) = SimHal::new();
+    /// let mut vm = ferropy::embed::Vm::builder().hal(Box::new(board)).build().unwrap();
+    /// vm.exec("from machine import Pin\nPin(2, Pin.OUT).on()").unwrap();
+    /// assert_eq!(handle.output(2), Some(true));
+    /// ```
+    pub fn hal(mut self, hal: Box<dyn ferropy_runtime::modules::machine::Hal>) -> Builder {
+        self.rest.hal = Some(hal);
+        self
+    }
+
     /// Collects before every allocation (a testing aid: very slow).
     ///
     /// ```
@@ -329,6 +361,8 @@ struct Rest {
     stderr: Option<Box<dyn Write + Send>>,
     stdin: Option<Box<dyn Read + Send>>,
     files: bool,
+    mounts: Vec<(String, Box<dyn ferropy_runtime::modules::vfs::Vfs>)>,
+    hal: Option<Box<dyn ferropy_runtime::modules::machine::Hal>>,
     gc_stress: bool,
     frozen: FrozenModules,
 }
@@ -353,11 +387,23 @@ fn finish(
     let deadline = Arc::new(AtomicU64::new(u64::MAX));
     raw.set_host(Box::new(EmbedHost::new(rest.files, rest.stdin, deadline.clone())));
     raw.st.sys.import_allow = rest.imports;
+    if let Some(hal) = rest.hal {
+        raw.set_hal(hal);
+    }
+    let mounted = !rest.mounts.is_empty();
+    for (point, fs) in rest.mounts {
+        if point == "/" || point.is_empty() {
+            // The embedder's file system replaces the process's files.
+            let _ = raw.umount("/");
+        }
+        raw.mount(&point, fs).map_err(|e| Error::Vm(format!("can't mount {point}: errno {e}")))?;
+    }
     EmbedState::install(&mut raw);
     // Without files or frozen modules there is nothing for `sys.path` to
     // find, and leaving it alone spares creating `sys` with every VM.
-    if rest.files || !rest.frozen.is_empty() {
-        let path: Vec<String> = if rest.files { vec![String::new(), ".frozen".into()] } else { vec![".frozen".into()] };
+    if rest.files || mounted || !rest.frozen.is_empty() {
+        let path: Vec<String> =
+            if rest.files || mounted { vec![String::new(), ".frozen".into()] } else { vec![".frozen".into()] };
         raw.set_sys_path(&path).map_err(|_| Error::Vm("heap too small".into()))?;
     }
     Ok(Vm::from_parts(raw, rest.fuel, rest.timeout, deadline))

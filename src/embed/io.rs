@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use ferropy_runtime::modules::vfs::{DirEntry, Stat, StatVfs, EACCES};
 use ferropy_runtime::modules::{Host, PathKind, StdHost};
 use ferropy_runtime::vm::OutputSink;
 
@@ -109,10 +110,37 @@ impl Host for EmbedHost {
         self.files.as_mut().map_or(PathKind::Missing, |f| f.stat(path))
     }
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, i32> {
-        self.files.as_mut().map_or(Err(1), |f| f.read_file(path))
+        self.files.as_mut().map_or(Err(EACCES), |f| f.read_file(path))
     }
     fn write_file(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), i32> {
-        self.files.as_mut().map_or(Err(1), |f| f.write_file(path, data, append))
+        self.files.as_mut().map_or(Err(EACCES), |f| f.write_file(path, data, append))
+    }
+    fn stat_path(&mut self, path: &str) -> Result<Stat, i32> {
+        self.files.as_mut().map_or(Err(EACCES), |f| f.stat_path(path))
+    }
+    fn list_dir(&mut self, path: &str) -> Result<Vec<DirEntry>, i32> {
+        self.files.as_mut().map_or(Err(EACCES), |f| f.list_dir(path))
+    }
+    fn mkdir(&mut self, path: &str) -> Result<(), i32> {
+        self.files.as_mut().map_or(Err(EACCES), |f| f.mkdir(path))
+    }
+    fn rmdir(&mut self, path: &str) -> Result<(), i32> {
+        self.files.as_mut().map_or(Err(EACCES), |f| f.rmdir(path))
+    }
+    fn remove(&mut self, path: &str) -> Result<(), i32> {
+        self.files.as_mut().map_or(Err(EACCES), |f| f.remove(path))
+    }
+    fn rename(&mut self, from: &str, to: &str) -> Result<(), i32> {
+        self.files.as_mut().map_or(Err(EACCES), |f| f.rename(from, to))
+    }
+    fn statvfs(&mut self, path: &str) -> Result<StatVfs, i32> {
+        self.files.as_mut().map_or(Err(EACCES), |f| f.statvfs(path))
+    }
+    fn getcwd(&mut self) -> String {
+        self.files.as_mut().map_or_else(|| String::from("/"), |f| f.getcwd())
+    }
+    fn urandom(&mut self, buf: &mut [u8]) {
+        StdHost::new().urandom(buf)
     }
     fn time_ns(&mut self) -> u64 {
         StdHost::new().time_ns()

@@ -10,53 +10,9 @@
 //! `MICROPY_MICROPYTHON` (MicroPython's unix port; column left out when unset),
 //! `python3` on `PATH`, `gcc` on `PATH`. Every interpreter's results must agree.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// `(kernel, mode)` -> (best microseconds, result text).
-type Times = BTreeMap<(String, String), (u64, String)>;
-
-const KERNELS: [&str; 5] = ["fib", "loop", "bubble", "checksum", "blend"];
-
-fn parse(output: &str) -> Times {
-    let mut t = Times::new();
-    for line in output.lines() {
-        let parts: Vec<&str> = line.split_whitespace().collect();
-        if let [kernel, mode, us, result] = parts.as_slice() {
-            if let Ok(us) = us.parse() {
-                t.insert((kernel.to_string(), mode.to_string()), (us, result.to_string()));
-            }
-        }
-    }
-    t
-}
-
-fn run(program: &Path, args: &[&str]) -> Result<Times, String> {
-    let out = Command::new(program).args(args).output().map_err(|e| format!("{}: {e}", program.display()))?;
-    if !out.status.success() {
-        return Err(format!("{} failed: {}", program.display(), String::from_utf8_lossy(&out.stderr)));
-    }
-    Ok(parse(&String::from_utf8_lossy(&out.stdout)))
-}
-
-fn c_kernels(root: &Path, repeat: &str) -> Result<Times, String> {
-    let dir = std::env::temp_dir().join(format!("ferropy-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let exe = dir.join("kernels");
-    let status = Command::new("gcc")
-        .args(["-O2", "-o"])
-        .arg(&exe)
-        .arg(root.join("benches/c/kernels.c"))
-        .status()
-        .map_err(|e| format!("gcc: {e}"))?;
-    if !status.success() {
-        return Err("gcc failed".into());
-    }
-    let t = run(&exe, &[repeat]);
-    let _ = std::fs::remove_dir_all(&dir);
-    t
-}
+use ferropy_benches::kernels::{c_kernels, run, Times, KERNELS};
 
 fn ms(us: u64) -> String {
     format!("{:.2}", us as f64 / 1000.0)
@@ -71,9 +27,8 @@ fn ratio(a: u64, b: u64) -> String {
 
 fn main() {
     let repeat = std::env::args().nth(1).unwrap_or_else(|| "5".into());
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let script = root.join("benches/py/emitters.py");
-    let script = script.to_string_lossy().into_owned();
+    let root = ferropy_benches::kernels::root();
+    let script = ferropy_benches::kernels::script().to_string_lossy().into_owned();
     let ferropy = std::env::var("FERROPY").map(PathBuf::from).unwrap_or_else(|_| root.join("target/release/ferropy"));
     let mut columns: Vec<(&str, Times)> = Vec::new();
     match run(&ferropy, &[&script, &repeat]) {
@@ -94,7 +49,7 @@ fn main() {
         Ok(t) => columns.push(("CPython", t)),
         Err(e) => eprintln!("CPython column left out: {e}"),
     }
-    let c = c_kernels(&root, &repeat).unwrap_or_else(|e| {
+    let c = c_kernels(&repeat).unwrap_or_else(|e| {
         eprintln!("C column left out: {e}");
         Times::new()
     });

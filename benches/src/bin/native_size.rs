@@ -5,8 +5,8 @@
 //!
 //! `MPY_CROSS=<mpy-cross> cargo run --release -p ferropy-benches --bin native_size [-- ARCH [DIR]]`
 //!
-//! `ARCH` is `x64` (default), `armv6m`, `armv7m`, `armv7em`, `armv7emsp` or
-//! `armv7emdp`; `DIR` defaults to `tests/run`, compiled with `-X emit=native`
+//! `ARCH` is `x64` (default), `armv6m`, `armv7m`, `armv7em`, `armv7emsp`,
+//! `armv7emdp`, `xtensa` or `xtensawin`; `DIR` defaults to `tests/run`, compiled with `-X emit=native`
 //! (any other directory is compiled as written, so only its
 //! `@micropython.native`/`@micropython.viper` functions are machine code).
 
@@ -49,6 +49,8 @@ fn factory(arch: &str) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
         "armv7em" => Arc::new(Factory::<thumb::Armv7emAsm>::new()),
         "armv7emsp" => Arc::new(Factory::<thumb::Armv7emspAsm>::new()),
         "armv7emdp" => Arc::new(Factory::<thumb::Armv7emdpAsm>::new()),
+        "xtensa" => Arc::new(Factory::<ferropy_emit_xtensa::XtensaCall0Asm>::new()),
+        "xtensawin" => Arc::new(Factory::<ferropy_emit_xtensa::XtensaWinAsm>::new()),
         _ => return None,
     })
 }
@@ -64,7 +66,7 @@ fn main() {
     let dir = args.get(1).map_or_else(|| root.join("tests/run"), PathBuf::from);
     let all_native = args.get(1).is_none();
     let Some(factory) = factory(arch) else {
-        eprintln!("unknown arch {arch} (x64, armv6m, armv7m, armv7em, armv7emsp, armv7emdp)");
+        eprintln!("unknown arch {arch} (x64, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin)");
         std::process::exit(2);
     };
     let emitter = if all_native { EmitterKind::Native } else { EmitterKind::Bytecode };

@@ -23,5 +23,5 @@ pub mod error;
 
 pub use asm::{Asm, BinOp, Cond, Finished, ShiftOp, Width};
 pub use buffer::{CodeBuffer, Fixup, Label};
-pub use emit::{AsmFactory, Factory, NativeEmitter};
+pub use emit::{AsmFactory, Factory, NativeEmitter, SinglePass, ViperLowering};
 pub use error::AsmError;

@@ -1,5 +1,5 @@
 //! The firmware's command line (QEMU `-append`), parsed like the `ferropy`
-//! command's: `[-X heapsize=N] [-X emit=native|viper|bytecode] [SCRIPT [ARGS...]]`.
+//! command's: `[-X heapsize=N] [-X emit=native|viper|bytecode] [-X ctrld=exit] [SCRIPT [ARGS...]]`.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -20,13 +20,16 @@ pub struct Args {
     pub script: Option<String>,
     /// Arguments after the script (`sys.argv[1:]`).
     pub argv: Vec<String>,
+    /// Ctrl-D on an empty REPL line ends the emulation instead of soft-resetting.
+    pub ctrl_d_exits: bool,
 }
 
 impl Args {
     /// Parses `line`, whose first word is the kernel's file name (QEMU puts it there).
     pub fn parse(line: &str) -> Result<Args, String> {
         let mut words = line.split_ascii_whitespace().skip(1);
-        let mut args = Args { heap_bytes: DEFAULT_HEAP_BYTES, emitter: None, script: None, argv: Vec::new() };
+        let mut args =
+            Args { heap_bytes: DEFAULT_HEAP_BYTES, emitter: None, script: None, argv: Vec::new(), ctrl_d_exits: false };
         while let Some(word) = words.next() {
             if word != "-X" {
                 args.script = Some(word.to_string());
@@ -43,6 +46,8 @@ impl Args {
                     "viper" => Some(EmitterKind::Viper),
                     _ => return Err(alloc::format!("unknown emitter: {kind}")),
                 };
+            } else if option == "ctrld=exit" {
+                args.ctrl_d_exits = true;
             } else {
                 return Err(alloc::format!("unknown option: -X {option}"));
             }

@@ -55,3 +55,12 @@ unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
     }
     semihost::exit(FAULT_STATUS)
 }
+
+/// Every interrupt lands here (the image has no device vector table); the
+/// UART's receive interrupt is the only one enabled.
+#[exception]
+unsafe fn DefaultHandler(irqn: i16) {
+    if irqn == uart::RX_IRQ {
+        uart::on_receive();
+    }
+}

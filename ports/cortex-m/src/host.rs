@@ -1,19 +1,35 @@
 //! [`BoardHost`]: the runtime's `Host` on the board: files (scripts and the
 //! modules they import) are read from the machine running QEMU through
-//! semihosting, the clock is semihosting's, standard input is the UART.
+//! semihosting, the wall clock is the host's and the tick clock the board's
+//! timer, standard input is the UART.
+//!
+//! The board's file system root `/` is the directory QEMU runs in: the
+//! runtime's absolute paths are made relative to it.
 
 use alloc::vec::Vec;
 
 use ferropy_runtime::modules::{Host, PathKind};
 
-use crate::{semihost, uart};
+use crate::{clock, semihost, uart};
 
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct BoardHost;
 
+/// The semihosting path of board path `path`.
+fn host_path(path: &str) -> &str {
+    match path.trim_start_matches('/') {
+        "" => ".",
+        rest => rest,
+    }
+}
+
 impl Host for BoardHost {
     fn stat(&mut self, path: &str) -> PathKind {
+        let path = host_path(path);
+        if path == "." {
+            return PathKind::Dir;
+        }
         // Semihosting cannot tell directories from files (QEMU opens both):
         // a directory holding an `__init__.py` (a package, all `import`
         // needs) counts as a directory.
@@ -27,7 +43,16 @@ impl Host for BoardHost {
     }
 
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, i32> {
-        semihost::read_file(path).ok_or(2)
+        semihost::read_file(host_path(path)).ok_or(2)
+    }
+
+    fn write_file(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), i32> {
+        // EIO: semihosting reports no reason.
+        if semihost::write_file(host_path(path), data, append) {
+            Ok(())
+        } else {
+            Err(5)
+        }
     }
 
     fn time_ns(&mut self) -> u64 {
@@ -35,7 +60,7 @@ impl Host for BoardHost {
     }
 
     fn ticks_us(&mut self) -> u64 {
-        semihost::clock_cs().saturating_mul(10_000)
+        clock::micros()
     }
 
     fn sleep_us(&mut self, us: u64) {

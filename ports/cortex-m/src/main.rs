@@ -15,6 +15,7 @@
 extern crate alloc;
 
 mod args;
+mod clock;
 mod fault;
 mod host;
 mod native;
@@ -49,6 +50,7 @@ fn start() -> ! {
 
 extern "C" fn firmware_main() -> ! {
     uart::init();
+    clock::init();
     static mut HEAP_MEMORY: [MaybeUninit<u8>; RUST_HEAP_BYTES] = [MaybeUninit::uninit(); RUST_HEAP_BYTES];
     // SAFETY: `firmware_main` runs once, before any allocation; the region is
     // handed to the allocator and never touched directly again.
@@ -82,11 +84,19 @@ pub fn vm_config(args: &args::Args) -> VmConfig {
     }
 }
 
-/// A new VM with the board's console and host, or `None` (reported) if the heap cannot be made.
-pub fn new_board_vm(args: &args::Args, argv: alloc::vec::Vec<alloc::string::String>) -> Option<ferropy_runtime::Vm> {
-    let opts = RunOptions { argv, path: alloc::vec::Vec::new(), opt_level: 0, emitter: args.emitter };
-    let out = Box::new(|b: &[u8]| uart::write_bytes(b));
-    let err = Box::new(|b: &[u8]| uart::write_bytes(b));
+/// A new VM with the board's console and host, or `None` (reported) if the heap
+/// cannot be made. With `cooked`, output newlines become `\r\n` (for a terminal).
+pub fn new_board_vm(
+    args: &args::Args,
+    argv: alloc::vec::Vec<alloc::string::String>,
+    cooked: bool,
+) -> Option<ferropy_runtime::Vm> {
+    // As on MicroPython's boards.
+    let path = ["", ".frozen", "/lib"].iter().map(|p| alloc::string::String::from(*p)).collect();
+    let opts = RunOptions { argv, path, opt_level: 0, emitter: args.emitter };
+    let write: fn(&[u8]) = if cooked { uart::write_cooked } else { uart::write_bytes };
+    let out = Box::new(move |b: &[u8]| write(b));
+    let err = Box::new(move |b: &[u8]| write(b));
     let mut vm = new_vm(vm_config(args), out, err, &opts)?;
     vm.set_host(Box::new(host::BoardHost));
     Some(vm)
@@ -100,7 +110,7 @@ fn run_script(args: &args::Args, path: &str) -> i32 {
     };
     let mut argv = alloc::vec![alloc::string::String::from(path)];
     argv.extend(args.argv.iter().cloned());
-    let Some(mut vm) = new_board_vm(args, argv) else { return 1 };
+    let Some(mut vm) = new_board_vm(args, argv, false) else { return 1 };
     let r = vm.run_main_source(&source, path, InputKind::File).map(|_| ());
     exit_status(&mut vm, r)
 }

@@ -1,6 +1,6 @@
 //! Arm semihosting: the firmware's link to the machine running QEMU (with
 //! `-semihosting-config enable=on,target=native`): the command line, host
-//! files (scripts and the modules they import), the clock and the exit status.
+//! files (scripts and the modules they import), the wall clock and the exit status.
 //!
 //! The semihosting calls are the only `unsafe` here.
 
@@ -32,14 +32,33 @@ pub fn command_line() -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-/// Opens host file `path` for reading; the handle, or `None`.
-fn open(path: &str) -> Option<usize> {
+/// SYS_OPEN modes.
+const MODE_READ: usize = 1; // "rb"
+const MODE_WRITE: usize = 5; // "wb"
+const MODE_APPEND: usize = 9; // "ab"
+
+/// Opens host file `path` in `mode`; the handle, or `None`.
+fn open_mode(path: &str, mode: usize) -> Option<usize> {
     let mut name = Vec::with_capacity(path.len() + 1);
     name.extend_from_slice(path.as_bytes());
     name.push(0);
-    // Mode 1 is "rb"; the name is NUL-terminated and its length excludes the NUL.
-    let handle = call(nr::OPEN, &[name.as_ptr() as usize, 1, path.len()]);
+    // The name is NUL-terminated and its length excludes the NUL.
+    let handle = call(nr::OPEN, &[name.as_ptr() as usize, mode, path.len()]);
     usize::try_from(handle).ok()
+}
+
+/// Opens host file `path` for reading; the handle, or `None`.
+fn open(path: &str) -> Option<usize> {
+    open_mode(path, MODE_READ)
+}
+
+/// Replaces (or, with `append`, extends) host file `path` with `data`; false on failure.
+pub fn write_file(path: &str, data: &[u8], append: bool) -> bool {
+    let Some(handle) = open_mode(path, if append { MODE_APPEND } else { MODE_WRITE }) else { return false };
+    // SYS_WRITE returns the number of bytes NOT written.
+    let not_written = if data.is_empty() { 0 } else { call(nr::WRITE, &[handle, data.as_ptr() as usize, data.len()]) };
+    call(nr::CLOSE, &[handle]);
+    not_written == 0
 }
 
 /// True if host file `path` can be opened for reading.
@@ -64,13 +83,6 @@ pub fn read_file(path: &str) -> Option<Vec<u8>> {
         return None;
     }
     Some(data)
-}
-
-/// Centiseconds since the program started.
-pub fn clock_cs() -> u64 {
-    // SAFETY: SYS_CLOCK takes no parameter block (the argument must be 0).
-    let r = unsafe { cortex_m_semihosting::syscall1(nr::CLOCK, 0) as isize };
-    r.max(0) as u64
 }
 
 /// Seconds since the Unix epoch, from the host.

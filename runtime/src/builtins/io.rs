@@ -99,7 +99,9 @@ pub fn input(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         vm.print_obj(prompt, &mut text, false)?;
         vm.write_out(text.as_bytes());
     }
-    let mut line = vm.st.sys.host.read_line();
+    let mut line = crate::modules::io::stdin_take(vm, None, true, true);
+    // Ctrl-C while waiting (a host's read returns early for it) raises here.
+    vm.check_interrupt()?;
     if line.is_empty() {
         return Err(vm.new_error(ids::EOF_ERROR, ""));
     }

@@ -2,7 +2,10 @@
 //! `no_std`). [`NoHost`] has no files and a stopped clock; [`StdHost`] (with the
 //! `std` feature) uses `std::fs`, `std::time` and standard input.
 
+use alloc::string::String;
 use alloc::vec::Vec;
+
+use super::vfs::{DirEntry, Stat, StatVfs};
 
 /// What a path names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,8 +18,9 @@ pub enum PathKind {
     Dir,
 }
 
-/// Host services used by `import`, `open`, `time` and `sys.stdin` (`Send`, so
-/// the VM can move between threads).
+/// Host services used by `import`, `open`, `os`, `time` and `sys.stdin`
+/// (`Send`, so the VM can move between threads). File operations return errno
+/// values; the defaults describe a host without files.
 pub trait Host: Send {
     /// What `path` names.
     fn stat(&mut self, _path: &str) -> PathKind {
@@ -30,6 +34,60 @@ pub trait Host: Send {
     fn write_file(&mut self, _path: &str, _data: &[u8], _append: bool) -> Result<(), i32> {
         Err(30)
     }
+    /// Details of `path` (`os.stat`); by default derived from [`Host::stat`].
+    fn stat_path(&mut self, path: &str) -> Result<Stat, i32> {
+        match self.stat(path) {
+            PathKind::Missing => Err(2),
+            PathKind::Dir => Ok(Stat::dir()),
+            PathKind::File => Ok(Stat::file(0)),
+        }
+    }
+    /// The entries of directory `path`.
+    fn list_dir(&mut self, _path: &str) -> Result<Vec<DirEntry>, i32> {
+        Err(2)
+    }
+    /// Creates directory `path`.
+    fn mkdir(&mut self, _path: &str) -> Result<(), i32> {
+        Err(30)
+    }
+    /// Removes empty directory `path`.
+    fn rmdir(&mut self, _path: &str) -> Result<(), i32> {
+        Err(30)
+    }
+    /// Removes file `path`.
+    fn remove(&mut self, _path: &str) -> Result<(), i32> {
+        Err(30)
+    }
+    /// Renames `from` to `to`.
+    fn rename(&mut self, _from: &str, _to: &str) -> Result<(), i32> {
+        Err(30)
+    }
+    /// File-system statistics for `path` (`os.statvfs`).
+    fn statvfs(&mut self, _path: &str) -> Result<StatVfs, i32> {
+        Err(95)
+    }
+    /// The directory relative paths start from (absolute).
+    fn getcwd(&mut self) -> String {
+        String::from("/")
+    }
+    /// An environment variable (`os.getenv`).
+    fn getenv(&mut self, _name: &str) -> Option<String> {
+        None
+    }
+    /// Fills `buf` with random bytes (`os.urandom`, `random.seed()`). The default
+    /// mixes the clocks through a 64-bit generator: hosts with an entropy source
+    /// should override it.
+    fn urandom(&mut self, buf: &mut [u8]) {
+        let mut x = self.time_ns() ^ self.ticks_us().rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15;
+        for b in buf.iter_mut() {
+            // splitmix64
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            *b = (z ^ (z >> 31)) as u8;
+        }
+    }
     /// Wall-clock time in nanoseconds since the Unix epoch.
     fn time_ns(&mut self) -> u64 {
         0
@@ -40,6 +98,11 @@ pub trait Host: Send {
     }
     /// Sleeps this many microseconds.
     fn sleep_us(&mut self, _us: u64) {}
+    /// Whether standard input has data (`select.poll`); the default says it
+    /// always has, so a read may block.
+    fn stdin_ready(&mut self) -> bool {
+        true
+    }
     /// One line of standard input including its newline (empty at end of input).
     fn read_line(&mut self) -> Vec<u8> {
         Vec::new()
@@ -84,12 +147,66 @@ impl Host for StdHost {
         }
     }
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, i32> {
-        std::fs::read(path).map_err(|e| e.raw_os_error().unwrap_or(5))
+        std::fs::read(path).map_err(|e| errno_of(&e))
+    }
+    fn stat_path(&mut self, path: &str) -> Result<Stat, i32> {
+        std::fs::metadata(path).map(|m| stat_of(&m)).map_err(|e| errno_of(&e))
+    }
+    fn list_dir(&mut self, path: &str) -> Result<Vec<DirEntry>, i32> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(if path.is_empty() { "." } else { path }).map_err(|e| errno_of(&e))? {
+            let e = e.map_err(|e| errno_of(&e))?;
+            let st = e.metadata().map(|m| stat_of(&m)).unwrap_or_default();
+            let ft = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            out.push(DirEntry {
+                name: e.file_name().to_string_lossy().into_owned(),
+                is_dir: ft,
+                ino: st.ino,
+                size: st.size,
+            });
+        }
+        Ok(out)
+    }
+    fn mkdir(&mut self, path: &str) -> Result<(), i32> {
+        std::fs::create_dir(path).map_err(|e| errno_of(&e))
+    }
+    fn rmdir(&mut self, path: &str) -> Result<(), i32> {
+        std::fs::remove_dir(path).map_err(|e| errno_of(&e))
+    }
+    fn remove(&mut self, path: &str) -> Result<(), i32> {
+        std::fs::remove_file(path).map_err(|e| errno_of(&e))
+    }
+    fn rename(&mut self, from: &str, to: &str) -> Result<(), i32> {
+        std::fs::rename(from, to).map_err(|e| errno_of(&e))
+    }
+    fn statvfs(&mut self, path: &str) -> Result<StatVfs, i32> {
+        // std has no statvfs: report the sizes that make sense without it.
+        std::fs::metadata(path).map_err(|e| errno_of(&e))?;
+        Ok([4096, 4096, 0, 0, 0, 0, 0, 0, 0, 255])
+    }
+    fn getcwd(&mut self) -> String {
+        std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| String::from("/"))
+    }
+    fn getenv(&mut self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+    fn urandom(&mut self, buf: &mut [u8]) {
+        use std::io::Read;
+        let ok = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_ok();
+        if !ok {
+            // No device: hash the clocks with the process's random hasher keys.
+            use std::hash::{BuildHasher, Hasher};
+            for (i, chunk) in buf.chunks_mut(8).enumerate() {
+                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                h.write_u64(self.time_ns() ^ i as u64);
+                chunk.copy_from_slice(&h.finish().to_le_bytes()[..chunk.len()]);
+            }
+        }
     }
     fn write_file(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), i32> {
         use std::io::Write;
         let f = std::fs::OpenOptions::new().create(true).write(true).append(append).truncate(!append).open(path);
-        f.and_then(|mut f| f.write_all(data)).map_err(|e| e.raw_os_error().unwrap_or(5))
+        f.and_then(|mut f| f.write_all(data)).map_err(|e| errno_of(&e))
     }
     fn time_ns(&mut self) -> u64 {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
@@ -105,5 +222,44 @@ impl Host for StdHost {
         let mut line = Vec::new();
         let _ = std::io::stdin().lock().read_until(b'\n', &mut line);
         line
+    }
+}
+
+/// The errno of a `std::io::Error` (EIO when it has none).
+#[cfg(feature = "std")]
+fn errno_of(e: &std::io::Error) -> i32 {
+    e.raw_os_error().unwrap_or(5)
+}
+
+/// `os.stat` fields of file metadata (the unix details where the platform has them).
+#[cfg(feature = "std")]
+fn stat_of(m: &std::fs::Metadata) -> Stat {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Stat {
+            mode: m.mode(),
+            ino: m.ino(),
+            dev: m.dev(),
+            nlink: m.nlink(),
+            uid: m.uid(),
+            gid: m.gid(),
+            size: m.size(),
+            atime: m.atime(),
+            mtime: m.mtime(),
+            ctime: m.ctime(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let secs = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs() as i64)
+        };
+        let mut st = if m.is_dir() { Stat::dir() } else { Stat::file(m.len()) };
+        st.mode |= 0o644;
+        st.atime = secs(m.accessed());
+        st.mtime = secs(m.modified());
+        st.ctime = st.mtime;
+        st
     }
 }

@@ -269,7 +269,7 @@ impl Vm {
     fn stat_path(&mut self, path: &str) -> PathKind {
         match frozen::frozen_rest(path) {
             Some(rest) => frozen::frozen_stat(self.st.sys.frozen, rest),
-            None => self.st.sys.host.stat(path),
+            None => super::vfs::mount::kind(self, path),
         }
     }
 
@@ -286,7 +286,7 @@ impl Vm {
             return self.load_module_body(name, Some((rest, ModuleBody::Mpy(image))), pkg_dir);
         }
         let source = match file {
-            Some(f) => match self.st.sys.host.read_file(f) {
+            Some(f) => match super::vfs::mount::read_file(self, f) {
                 Ok(s) => Some(s),
                 Err(_) => {
                     let msg = alloc::format!("no module named '{name}'");
@@ -437,7 +437,7 @@ impl Vm {
                 self.load_py_module("__main__", Some(&file), None)?;
                 return Ok(());
             }
-            let Ok(source) = self.st.sys.host.read_file(&file) else { continue };
+            let Ok(source) = super::vfs::mount::read_file(self, &file) else { continue };
             let g = self.main_globals(&file)?;
             self.root(g);
             let code = self.compile_source(&source, &file, InputKind::File)?;

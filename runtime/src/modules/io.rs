@@ -174,23 +174,72 @@ fn std_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     vm.new_int(bytes.len() as i64)
 }
 
-fn std_readline(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let line = vm.st.sys.host.read_line();
-    let text = String::from_utf8_lossy(&line).into_owned();
-    vm.new_str(&text)
-}
-
-fn std_read(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    let mut all = Vec::new();
+/// Takes the next line (or up to `limit` bytes/characters, or everything
+/// when `line` is false and `limit` is `None`) of standard input, reading
+/// lines from the host as needed.
+pub(crate) fn stdin_take(vm: &mut Vm, limit: Option<usize>, line: bool, bytes: bool) -> Vec<u8> {
+    let count = |buf: &[u8]| if bytes { buf.len() } else { buf.iter().filter(|&&b| b & 0xc0 != 0x80).count() };
     loop {
-        let line = vm.st.sys.host.read_line();
-        if line.is_empty() {
+        let buf = &vm.st.sys.stdin_buf;
+        let have_line = line && buf.contains(&b'\n');
+        let have_enough = limit.is_some_and(|n| count(buf) >= n);
+        if have_line || have_enough {
             break;
         }
-        all.extend_from_slice(&line);
+        let more = vm.st.sys.host.read_line();
+        if more.is_empty() {
+            break;
+        }
+        vm.st.sys.stdin_buf.extend_from_slice(&more);
     }
-    let text = String::from_utf8_lossy(&all).into_owned();
-    vm.new_str(&text)
+    let buf = &mut vm.st.sys.stdin_buf;
+    let mut end = buf.len();
+    if line {
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            end = i + 1;
+        }
+    }
+    if let Some(n) = limit {
+        let cut = if bytes {
+            n.min(buf.len())
+        } else {
+            buf.iter().enumerate().filter(|(_, &b)| b & 0xc0 != 0x80).nth(n).map_or(buf.len(), |(i, _)| i)
+        };
+        end = end.min(cut);
+    }
+    buf.drain(..end).collect()
+}
+
+fn std_result(vm: &mut Vm, s: Obj, data: &[u8]) -> PyResult<Obj> {
+    if vm.type_of(s) == crate::types::type_obj(ids::FILE_IO) {
+        vm.new_bytes(data)
+    } else {
+        let text = String::from_utf8_lossy(data).into_owned();
+        vm.new_str(&text)
+    }
+}
+
+fn std_limit(vm: &mut Vm, args: &[Obj]) -> PyResult<Option<usize>> {
+    match args.get(1) {
+        Some(&n) if n != Obj::NONE => Ok(usize::try_from(vm.expect_int(n)?).ok()),
+        _ => Ok(None),
+    }
+}
+
+fn std_readline(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = crate::builtins::arg(vm, args, 0)?;
+    let limit = std_limit(vm, args)?;
+    let bytes = vm.type_of(s) == crate::types::type_obj(ids::FILE_IO);
+    let data = stdin_take(vm, limit, true, bytes);
+    std_result(vm, s, &data)
+}
+
+fn std_read(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = crate::builtins::arg(vm, args, 0)?;
+    let limit = std_limit(vm, args)?;
+    let bytes = vm.type_of(s) == crate::types::type_obj(ids::FILE_IO);
+    let data = stdin_take(vm, limit, false, bytes);
+    std_result(vm, s, &data)
 }
 
 fn stream_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
@@ -454,10 +503,7 @@ fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
     let path = vm.get(s, PATH);
     let path = vm.str_text(path).unwrap_or_default();
     let data = buf_data(vm, s);
-    if let Err(errno) = vm.st.sys.host.write_file(&path, &data, false) {
-        return Err(super::errno::os_error(vm, errno));
-    }
-    Ok(())
+    super::vfs::mount::write_file(vm, &path, &data, false)
 }
 
 fn s_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -498,6 +544,13 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         Some(m) => vm.expect_str(m)?,
         None => String::from("r"),
     };
+    // The file's place in the mount table; a mounted Python file system opens it itself.
+    let path = match super::vfs::mount::open(vm, &path, &mode)? {
+        super::vfs::mount::OpenTarget::Py(f) => return Ok(f),
+        super::vfs::mount::OpenTarget::Local(abs) => abs,
+    };
+    let p = vm.new_str(&path)?;
+    vm.root(p);
     let binary = mode.contains('b');
     let type_id = if binary { ids::BYTES_IO } else { ids::STRING_IO };
     let plus = if mode.contains('+') { F_PLUS | F_WRITE } else { 0 };
@@ -506,14 +559,11 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let (data, flags) = if mode.contains('w') {
         (Vec::new(), F_WRITE | plus)
     } else if mode.contains('a') {
-        let old = vm.st.sys.host.read_file(&path);
+        let old = super::vfs::mount::read_file(vm, &path);
         existing = old.is_ok();
         (old.unwrap_or_default(), F_WRITE | F_APPEND | plus)
     } else {
-        match vm.st.sys.host.read_file(&path) {
-            Ok(d) => (d, plus),
-            Err(errno) => return Err(super::errno::os_error(vm, errno)),
-        }
+        (super::vfs::mount::read_file(vm, &path)?, plus)
     };
     let s = new_stream(vm, type_id, &data)?;
     vm.root(s);

@@ -86,11 +86,19 @@ fn kbd_intr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
-/// `schedule(f, arg)`: runs `f(arg)` at once (no scheduler yet).
+/// Callbacks `schedule` may hold at once.
+const SCHEDULE_DEPTH: usize = 8;
+
+/// `schedule(f, arg)`: runs `f(arg)` soon, at the next backward jump or call of
+/// the running code (not inside another scheduled callback).
 fn schedule(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let f = crate::builtins::arg(vm, args, 0)?;
     let a = crate::builtins::arg(vm, args, 1)?;
-    vm.call(f, &[a], &[])?;
+    if vm.st.sys.scheduled.len() >= SCHEDULE_DEPTH {
+        return Err(vm.new_error(crate::types::ids::RUNTIME_ERROR, "schedule queue full"));
+    }
+    vm.st.sys.scheduled.push((f, a));
+    vm.st.sys.interrupt.store(true, core::sync::atomic::Ordering::Relaxed);
     Ok(Obj::NONE)
 }
 

@@ -16,21 +16,36 @@
 //!   raises `KeyboardInterrupt`.
 
 pub mod array;
+pub mod binascii;
 pub mod cmath;
 pub mod collections;
+pub mod digest;
 pub mod errno;
 pub mod exec;
 pub mod fmath;
+pub mod framebuf;
 pub mod frozen;
 pub mod gc;
+pub mod hashlib;
+pub mod heapq;
 pub mod host;
 pub mod import;
 pub mod io;
+pub mod json;
+pub mod machine;
 pub mod math;
 pub mod micropython;
+pub mod os;
+pub mod random;
+pub mod re;
+pub mod select;
 pub mod struct_;
 pub mod sys;
 pub mod time;
+pub mod uctypes;
+pub mod vfs;
+pub mod vfsmod;
+pub mod vfsobj;
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -84,8 +99,23 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 3] =
-    [("array", array::init), ("collections", collections::init), ("struct", struct_::init)];
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 15] = [
+    ("array", array::init),
+    ("collections", collections::init),
+    ("struct", struct_::init),
+    ("os", os::init),
+    ("vfs", vfsmod::init),
+    ("json", json::init),
+    ("binascii", binascii::init),
+    ("hashlib", hashlib::init),
+    ("heapq", heapq::init),
+    ("random", random::init),
+    ("re", re::init),
+    ("select", select::init),
+    ("machine", machine::init),
+    ("uctypes", uctypes::init),
+    ("framebuf", framebuf::init),
+];
 
 /// A module named `name` whose globals hold the methods of built-in type
 /// `funcs` (a table of plain functions) and the `extra` (name, value) pairs.
@@ -129,8 +159,15 @@ pub fn function_name(id: u32) -> Option<&'static str> {
 pub struct SystemState {
     /// Files, clocks and standard input.
     pub host: Box<dyn Host>,
-    /// Set by [`InterruptHandle::interrupt`]; cleared when KeyboardInterrupt is raised.
+    /// Set when the running code must look up (an interrupt request, or
+    /// `micropython.schedule` callbacks waiting); checked on backward jumps and calls.
     pub interrupt: Arc<AtomicBool>,
+    /// Set by [`InterruptHandle::interrupt`]; cleared when KeyboardInterrupt is raised.
+    pub kbd: Arc<AtomicBool>,
+    /// Callbacks `micropython.schedule` queued: (function, argument).
+    pub scheduled: alloc::vec::Vec<(Obj, Obj)>,
+    /// True while scheduled callbacks run (they do not nest).
+    pub in_scheduler: bool,
     /// Built-in module objects created so far (dict name -> module), NULL before the first.
     pub loaded: Obj,
     /// Optimisation level used by run-time compilation (`micropython.opt_level`).
@@ -144,6 +181,16 @@ pub struct SystemState {
     pub import_allow: Option<alloc::vec::Vec<alloc::string::String>>,
     /// `sys.platform`, from [`crate::vm::VmConfig::platform`].
     pub platform: &'static str,
+    /// The mount table and current directory (`os`, `vfs`, `open`, `import`).
+    pub vfs: vfs::VfsState,
+    /// The `random` module's generator state (seeded on first use).
+    pub random: Option<[u32; 4]>,
+    /// Compiled regular expressions, most recently used last.
+    pub re_cache: alloc::vec::Vec<re::CacheEntry>,
+    /// The board behind `machine` (`None`: the default board, made on first use).
+    pub hal: Option<Box<dyn machine::Hal>>,
+    /// Standard input read from the host but not yet consumed (`sys.stdin.read(n)`).
+    pub stdin_buf: alloc::vec::Vec<u8>,
 }
 
 impl SystemState {
@@ -156,18 +203,34 @@ impl SystemState {
         SystemState {
             host,
             interrupt: Arc::new(AtomicBool::new(false)),
+            kbd: Arc::new(AtomicBool::new(false)),
+            scheduled: alloc::vec::Vec::new(),
+            in_scheduler: false,
             loaded: Obj::NULL,
             opt_level: 0,
             emitter: None,
             frozen: &[],
             import_allow: None,
             platform: "linux",
+            vfs: vfs::VfsState::new(),
+            random: None,
+            re_cache: alloc::vec::Vec::new(),
+            hal: None,
+            stdin_buf: alloc::vec::Vec::new(),
         }
     }
 
     /// Visits the objects this state keeps alive.
     pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
         visit(self.loaded);
+        for e in &self.re_cache {
+            visit(e.0);
+        }
+        for &(f, a) in &self.scheduled {
+            visit(f);
+            visit(a);
+        }
+        self.vfs.trace(visit);
     }
 }
 
@@ -181,19 +244,23 @@ impl Default for SystemState {
 /// next backward jump or call). `Send + Sync + Clone`: give it to another thread
 /// or a signal handler.
 #[derive(Clone, Debug)]
-pub struct InterruptHandle(Arc<AtomicBool>);
+pub struct InterruptHandle {
+    attention: Arc<AtomicBool>,
+    kbd: Arc<AtomicBool>,
+}
 
 impl InterruptHandle {
     /// Requests a `KeyboardInterrupt`.
     pub fn interrupt(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.kbd.store(true, Ordering::Relaxed);
+        self.attention.store(true, Ordering::Release);
     }
 }
 
 impl Vm {
     /// A handle other threads can use to raise `KeyboardInterrupt` in this VM.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle(self.st.sys.interrupt.clone())
+        InterruptHandle { attention: self.st.sys.interrupt.clone(), kbd: self.st.sys.kbd.clone() }
     }
 
     /// Installs the host services (files, clocks, stdin).
@@ -201,16 +268,45 @@ impl Vm {
         self.st.sys.host = host;
     }
 
-    /// Raises `KeyboardInterrupt` if an interrupt was requested (checked on
-    /// backward jumps and calls).
+    /// Runs callbacks queued by `micropython.schedule` and raises
+    /// `KeyboardInterrupt` if an interrupt was requested (checked on backward
+    /// jumps and calls).
     #[inline]
     pub fn check_interrupt(&mut self) -> PyResult<()> {
         if self.st.sys.interrupt.load(Ordering::Relaxed) {
-            self.st.sys.interrupt.store(false, Ordering::Relaxed);
+            return self.attend();
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn attend(&mut self) -> PyResult<()> {
+        self.st.sys.interrupt.store(false, Ordering::Relaxed);
+        if self.st.sys.kbd.swap(false, Ordering::Acquire) {
             let e = self.new_exception(crate::types::ids::KEYBOARD_INTERRUPT, &[])?;
             return Err(crate::error::PyErr(e));
         }
-        Ok(())
+        if self.st.sys.in_scheduler || self.st.sys.scheduled.is_empty() {
+            return Ok(());
+        }
+        let queued = core::mem::take(&mut self.st.sys.scheduled);
+        self.st.sys.in_scheduler = true;
+        let r = self.with_temps(|vm| {
+            for &(f, a) in &queued {
+                vm.root(f);
+                vm.root(a);
+            }
+            for (f, a) in queued {
+                vm.call(f, &[a], &[])?;
+            }
+            Ok(())
+        });
+        self.st.sys.in_scheduler = false;
+        if !self.st.sys.scheduled.is_empty() {
+            // Scheduled while running: next time.
+            self.st.sys.interrupt.store(true, Ordering::Relaxed);
+        }
+        r
     }
 
     /// The built-in module `name`, created on first use; `None` if there is none.

@@ -76,6 +76,25 @@ extern "C" fn failed_at(ctx: *mut NativeCtx, op_addr: usize, _: usize, _: usize)
     with_ctx(ctx, |c, vm| ops::failed_at(vm, c, op_addr))
 }
 
+/// Runs `f` on the VM of a native call in progress; `None` for a null block.
+/// For [`NativeSupport`](super::NativeSupport) implementations that run the
+/// machine code themselves (an emulator) and need to look at the VM between
+/// instructions, as helpers do.
+///
+/// # Safety
+/// `ctx` must be null or the context block passed to the running
+/// [`NativeCode::call`](super::NativeCode::call), used from that call (not
+/// while a helper runs), on its thread.
+pub unsafe fn with_vm<R>(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::Vm) -> R) -> Option<R> {
+    // SAFETY: the caller passes the context block of the native call in
+    // progress; its VM is not otherwise in use until the call returns (as for
+    // helpers, see `with_ctx`).
+    let ctx = unsafe { ctx.as_mut() }?;
+    // SAFETY: as above: `ctx.vm` is the VM that started the call.
+    let vm = unsafe { ctx.vm.as_mut() }?;
+    Some(f(ctx, vm))
+}
+
 /// Calls native code with a context block.
 pub(super) fn call_code(
     code: *const dyn NativeCode,

@@ -16,6 +16,9 @@
 
 pub mod glue;
 mod ops;
+mod tier;
+
+pub use tier::TierUp;
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -48,6 +51,16 @@ pub trait NativeSupport: Sync {
     fn install(&self, code: &[u8], name: &str) -> Result<Box<dyn NativeCode>, String>;
     /// The emitters for `@native`/`@viper` functions compiled at run time.
     fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>>;
+    /// True if `machine` (code from these emitters) has faster code on
+    /// request ([`NativeSupport::optimize`]): tier-up then counts its calls.
+    fn can_optimize(&self, _machine: &[u8]) -> bool {
+        false
+    }
+    /// Faster code with the same frame layout, positions and behaviour as
+    /// `machine`, made executable; `None` keeps `machine`.
+    fn optimize(&self, _machine: &[u8]) -> Option<Box<dyn NativeCode>> {
+        None
+    }
 }
 
 /// The context block passed to machine code (the first three words are the ABI
@@ -71,6 +84,31 @@ pub struct NativeCtx {
     pub pending: Option<PyErr>,
 }
 
+/// The host memory machine code may touch during a native call, as
+/// `(address, length in bytes)`: for embedders that run the code in an
+/// emulator and must map exactly that memory (see [`Vm::native_memory`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NativeMemory {
+    /// The context block (its first three words are the ABI's).
+    pub ctx: (usize, usize),
+    /// The helper table.
+    pub table: (usize, usize),
+    /// The interrupt flag byte.
+    pub interrupt: (usize, usize),
+    /// The frame's object slots.
+    pub state: (usize, usize),
+    /// The frame's machine-word slots.
+    pub words: (usize, usize),
+    /// The heap's words (viper pointers to buffers point here).
+    pub heap: (usize, usize),
+}
+
+// The context block's layout is part of the ABI: `base` is word `CTX_BASE`.
+const _: () = assert!(
+    core::mem::offset_of!(NativeCtx, base)
+        == ferropy_bytecode::native_abi::CTX_BASE as usize * core::mem::size_of::<usize>()
+);
+
 /// A byte that is never zero: the interrupt flag native code reads while a
 /// resource limit is active.
 static ALWAYS_CHECK: u8 = 1;
@@ -80,6 +118,24 @@ static ALWAYS_CHECK: u8 = 1;
 pub const NATIVE_STACK_BUDGET: usize = 1024 * 1024;
 
 impl Vm {
+    /// The memory of the native call whose context block is `ctx` (see
+    /// [`NativeMemory`]); the heap part can grow while helpers run.
+    pub fn native_memory(&self, ctx: &NativeCtx) -> NativeMemory {
+        let words = self.heap.words.words();
+        let frame = self.st.frames.get(ctx.frame);
+        let state = frame.map_or((0, 0), |f| (f.state.as_ptr() as usize, f.state.len() * core::mem::size_of::<Obj>()));
+        let wslots =
+            frame.map_or((0, 0), |f| (f.words.as_ptr() as usize, f.words.len() * core::mem::size_of::<usize>()));
+        NativeMemory {
+            ctx: (ctx as *const NativeCtx as usize, core::mem::size_of::<NativeCtx>()),
+            table: (ctx.table, glue::HELPERS.len() * core::mem::size_of::<glue::Helper>()),
+            interrupt: (ctx.interrupt, 1),
+            state,
+            words: wslots,
+            heap: (words.as_ptr() as usize, core::mem::size_of_val(words)),
+        }
+    }
+
     /// True if the code unit `code` holds machine code.
     pub fn is_native_unit(&self, code: usize) -> bool {
         self.st.codes.get(code).is_some_and(|u| u.native.is_some())
@@ -107,8 +163,12 @@ impl Vm {
 
     fn enter_native(&mut self) -> PyResult<Step> {
         let frame = self.st.frames.len().saturating_sub(1);
-        let Some(f) = self.st.frames.get_mut(frame) else { return Err(self.internal_error("no frame")) };
+        let Some(f) = self.st.frames.get(frame) else { return Err(self.internal_error("no frame")) };
         let (code, ip) = (f.code, f.ip);
+        if ip == 0 {
+            self.count_native_call(code);
+        }
+        let Some(f) = self.st.frames.get_mut(frame) else { return Err(self.internal_error("no frame")) };
         let state = f.state.as_mut_ptr().cast::<u32>();
         let words = f.words.as_mut_ptr();
         let Some(native) = self.st.codes.get(code).and_then(|u| u.native.as_ref()) else {

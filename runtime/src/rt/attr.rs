@@ -244,7 +244,10 @@ impl Vm {
                     Binding::ClassMethod(f) => Ok(Some(self.new_bound_method(f, obj)?)),
                     Binding::Plain(v) | Binding::Method(v) | Binding::Property(v) => Ok(Some(v)),
                 },
-                None => Ok(None),
+                None => match obj.builtin_type_id().and_then(types::desc).and_then(|d| d.class_attr) {
+                    Some(f) => f(self, obj, name),
+                    None => Ok(None),
+                },
             };
         }
         let t = self.type_of(obj);
@@ -328,6 +331,9 @@ impl Vm {
 
     /// `obj.name = value` without `__setattr__`/`__delattr__` (NULL = delete).
     pub fn store_attr_raw(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
+        if !value.is_null() && crate::modules::uctypes::store_attr(self, obj, name, value)? {
+            return Ok(());
+        }
         let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
         let target = if self.is_module(obj) {
             if self.is_readonly_module(obj) {

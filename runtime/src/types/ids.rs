@@ -60,6 +60,34 @@ pub const STRUCT_FUNCS: u32 = 42;
 pub const COLLECTIONS_FUNCS: u32 = 43;
 pub const ARRAY_FUNCS: u32 = 44;
 pub const ATTRTUPLE: u32 = 45;
+// standard modules (issue 10)
+pub const VFS_FUNCS: u32 = 100;
+pub const VFS_POSIX: u32 = 101;
+pub const VFS_MEM: u32 = 102;
+pub const OS_FUNCS: u32 = 103;
+pub const JSON_FUNCS: u32 = 104;
+pub const BINASCII_FUNCS: u32 = 105;
+pub const HASHLIB_FUNCS: u32 = 106;
+pub const SHA256: u32 = 107;
+pub const SHA1: u32 = 108;
+pub const MD5: u32 = 109;
+pub const HEAPQ_FUNCS: u32 = 110;
+pub const RANDOM_FUNCS: u32 = 111;
+pub const RE_FUNCS: u32 = 112;
+pub const RE_PATTERN: u32 = 113;
+pub const RE_MATCH: u32 = 114;
+pub const SELECT_FUNCS: u32 = 115;
+pub const POLL: u32 = 116;
+pub const MACHINE_FUNCS: u32 = 117;
+pub const PIN: u32 = 118;
+pub const PIN_BASE: u32 = 119;
+pub const SIGNAL: u32 = 120;
+pub const UART: u32 = 121;
+pub const UCTYPES_FUNCS: u32 = 122;
+pub const UCTYPES_STRUCT: u32 = 123;
+pub const FRAMEBUF_FUNCS: u32 = 124;
+pub const FRAMEBUFFER: u32 = 125;
+pub const MACHINE_MEM: u32 = 126;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

@@ -129,6 +129,9 @@ pub struct TypeDesc {
     pub methods: &'static [Method],
     /// The buffer protocol (bytes-like objects).
     pub buffer: Option<buffer::BufferFn>,
+    /// Class attributes beyond the methods (constants such as `Pin.OUT`),
+    /// looked up on the type object and its instances.
+    pub class_attr: Option<AttrFn>,
 }
 
 impl TypeDesc {
@@ -149,6 +152,7 @@ impl TypeDesc {
             iternext: None,
             methods: &[],
             buffer: None,
+            class_attr: None,
         }
     }
 
@@ -217,6 +221,33 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         STRUCT_FUNCS => &crate::modules::struct_::STRUCT_FUNCS,
         COLLECTIONS_FUNCS => &crate::modules::collections::COLLECTIONS_FUNCS,
         ARRAY_FUNCS => &crate::modules::array::ARRAY_FUNCS,
+        VFS_FUNCS => &crate::modules::vfsmod::VFS_FUNCS,
+        VFS_POSIX => &crate::modules::vfsmod::VFS_POSIX_TYPE,
+        VFS_MEM => &crate::modules::vfsmod::VFS_MEM_TYPE,
+        OS_FUNCS => &crate::modules::os::OS_FUNCS,
+        JSON_FUNCS => &crate::modules::json::JSON_FUNCS,
+        BINASCII_FUNCS => &crate::modules::binascii::BINASCII_FUNCS,
+        HASHLIB_FUNCS => &crate::modules::hashlib::HASHLIB_FUNCS,
+        SHA256 => &crate::modules::hashlib::SHA256_TYPE,
+        SHA1 => &crate::modules::hashlib::SHA1_TYPE,
+        MD5 => &crate::modules::hashlib::MD5_TYPE,
+        HEAPQ_FUNCS => &crate::modules::heapq::HEAPQ_FUNCS,
+        RANDOM_FUNCS => &crate::modules::random::RANDOM_FUNCS,
+        RE_FUNCS => &crate::modules::re::RE_FUNCS,
+        RE_PATTERN => &crate::modules::re::PATTERN_TYPE,
+        RE_MATCH => &crate::modules::re::MATCH_TYPE,
+        SELECT_FUNCS => &crate::modules::select::SELECT_FUNCS,
+        POLL => &crate::modules::select::POLL_TYPE,
+        MACHINE_FUNCS => &crate::modules::machine::MACHINE_FUNCS,
+        PIN => &crate::modules::machine::PIN_TYPE,
+        PIN_BASE => &crate::modules::machine::PIN_BASE_TYPE,
+        SIGNAL => &crate::modules::machine::SIGNAL_TYPE,
+        UART => &crate::modules::machine::uart::UART_TYPE,
+        UCTYPES_FUNCS => &crate::modules::uctypes::UCTYPES_FUNCS,
+        UCTYPES_STRUCT => &crate::modules::uctypes::STRUCT_TYPE,
+        FRAMEBUF_FUNCS => &crate::modules::framebuf::FRAMEBUF_FUNCS,
+        FRAMEBUFFER => &crate::modules::framebuf::FRAMEBUFFER_TYPE,
+        MACHINE_MEM => &crate::modules::machine::mem::MEM_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

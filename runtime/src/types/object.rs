@@ -26,6 +26,7 @@ pub static OBJECT_TYPE: TypeDesc = TypeDesc {
         Method::new("__delattr__", object_delattr),
     ],
     buffer: None,
+    class_attr: None,
 };
 
 fn object_make_new(vm: &mut Vm, _t: Obj, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

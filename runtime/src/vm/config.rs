@@ -49,6 +49,10 @@ pub struct VmConfig {
     /// `sys.platform`: `"linux"` by default (as MicroPython's unix port); a
     /// board names itself.
     pub platform: &'static str,
+    /// Tier-up: a native function whose code the native support can
+    /// optimize (`NativeSupport::can_optimize`) is recompiled after this many
+    /// calls, and later calls run the new code (0: never).
+    pub tier_up_calls: u32,
 }
 
 impl Default for VmConfig {
@@ -61,6 +65,7 @@ impl Default for VmConfig {
             frozen: &[],
             native: None,
             platform: "linux",
+            tier_up_calls: 1000,
         }
     }
 }

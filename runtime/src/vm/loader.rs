@@ -58,6 +58,8 @@ pub struct CodeUnit {
     /// Machine code (native and viper functions); `bytecode` then holds only
     /// the prelude, whose line table is over machine-code offsets.
     pub native: Option<alloc::boxed::Box<dyn crate::native::NativeCode>>,
+    /// Tier-up state, for native code the support can optimize.
+    pub tier_up: Option<alloc::boxed::Box<crate::native::TierUp>>,
 }
 
 impl Vm {
@@ -137,8 +139,12 @@ impl Vm {
         let map = |vm: &Vm, i: u32| vm.st.contexts.get(context).and_then(|c| c.qstrs.get(i as usize)).copied();
         let name = map(self, prelude.simple_name).unwrap_or(Qstr::NULL);
         let arg_names = prelude.arg_names.iter().map(|&i| map(self, i).unwrap_or(Qstr::NULL)).collect();
+        let mut tier_up = None;
         let native = match (machine, self.st.native) {
             (Some(machine), Some(support)) => {
+                if self.st.tier_up_calls != 0 && support.can_optimize(machine) {
+                    tier_up = Some(alloc::boxed::Box::new(crate::native::TierUp::new(machine)));
+                }
                 let text = self.st.qstrs.text(name).unwrap_or("<function>");
                 match support.install(machine, text) {
                     Ok(code) => Some(code),
@@ -169,6 +175,7 @@ impl Vm {
             opcodes_start: if is_native { 0 } else { prelude.opcodes_start },
             children,
             native,
+            tier_up,
         };
         self.st.codes.push(unit);
         Ok(self.st.codes.len() - 1)

@@ -77,6 +77,8 @@ pub struct VmState {
     pub recursion_limit: usize,
     /// Nested native entries limit.
     pub native_limit: usize,
+    /// Calls after which native code is optimized (`VmConfig::tier_up_calls`).
+    pub tier_up_calls: u32,
     /// Output sink for stdout.
     pub out: OutputSink,
     /// Output sink for stderr (tracebacks).
@@ -157,6 +159,7 @@ impl Vm {
             spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,
+            tier_up_calls: config.tier_up_calls,
             out,
             err,
             sys: crate::modules::SystemState::new(),

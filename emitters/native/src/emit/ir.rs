@@ -37,6 +37,8 @@ pub enum LabelRole {
 }
 
 /// One recorded operation. `sp` is the static stack depth before the operation.
+// Each variant's documentation describes its fields.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ir {
     /// Source line of the following operations.

@@ -22,7 +22,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
+use ferropy_bytecode::native_abi::{self, helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
 use ferropy_bytecode::opcode::{self as op, binary};
 use ferropy_frontend::emit::Label as EmitLabel;
 use ferropy_frontend::error::ErrorKind;
@@ -38,6 +38,8 @@ use crate::buffer::Label;
 pub(super) struct Lowered {
     pub code: Vec<u8>,
     pub lines: Vec<(usize, u32)>,
+    /// Code offset where each IR operation starts (a fused pair shares one).
+    pub op_offsets: Vec<usize>,
 }
 
 /// Out-of-line code emitted after the function body.
@@ -186,7 +188,10 @@ fn lower_once<A: AsmFactory>(
     }
     l.entry();
     let mut i = 0;
+    let mut op_offsets = Vec::with_capacity(ir.len());
     while let Some(ins) = ir.get(i) {
+        let start = l.a.offset();
+        op_offsets.push(start);
         let fused = match (ins, ir.get(i + 1)) {
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
@@ -204,6 +209,7 @@ fn lower_once<A: AsmFactory>(
             _ => false,
         };
         if fused {
+            op_offsets.push(start);
             i += 2;
             continue;
         }
@@ -230,7 +236,9 @@ fn lower_once<A: AsmFactory>(
         .iter()
         .filter_map(|&(label, line)| finished.labels.get(label.0 as usize).copied().flatten().map(|at| (at, line)))
         .collect();
-    Ok((Lowered { code: finished.code, lines }, single))
+    // `op_offsets` are emission-time offsets: exact for assemblers that do not
+    // move code in `finish` (x86-64, the only one the optimizing tier serves).
+    Ok((Lowered { code: finished.code, lines, op_offsets }, single))
 }
 
 /// Which locals are bound everywhere: parameters (bound on entry) that no
@@ -397,7 +405,7 @@ impl<A: AsmFactory> Lowerer<A> {
         if sp > 0xFFFF {
             self.too_deep = true;
         }
-        let opword = i64::from(opcode) | i64::from(sp & 0xFFFF) << 8 | i64::from(extra) << 24;
+        let opword = i64::from(native_abi::opword(opcode, extra, sp as u16));
         if self.stubbed(helper::OP) && !exact {
             self.a.mov_imm(args[1], opword);
             match arg {

@@ -15,15 +15,16 @@
 //! Viper's native values live in a second array of machine words.
 
 mod bound;
-pub(crate) mod ir;
+pub mod ir;
 mod lower;
 mod lower_viper;
 mod prelude;
 mod record;
-pub(crate) mod viper;
+pub mod viper;
 
 use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
@@ -44,9 +45,31 @@ pub trait AsmFactory: Asm + Sized {
     const MPY_ARCH: u8;
 }
 
+/// A scope's single-pass machine code, as an optimizing tier sees it.
+#[derive(Debug)]
+pub struct SinglePass<'a> {
+    /// The machine code (without the prelude).
+    pub code: &'a [u8],
+    /// Where each IR operation starts in `code`. The function's line table
+    /// is built from these offsets, so code that reports these positions to
+    /// the runtime gets the same tracebacks.
+    pub op_offsets: &'a [usize],
+}
+
+/// Machine code for a viper function from another code generator (an
+/// optimizing tier), given the same recorded [`Ir`] the single-pass lowering
+/// reads, after the single-pass lowering.
+pub trait ViperLowering: Send + Sync {
+    /// The code replacing `single_pass` for a scope with `n_state` slots, or
+    /// `None` to keep the single-pass code (the implementation logs why).
+    fn lower(&self, ir: &[Ir], n_state: u32, single_pass: &SinglePass<'_>) -> Option<Vec<u8>>;
+}
+
 /// The native/viper emitter for one scope.
 pub struct NativeEmitter<A: AsmFactory> {
     kind: EmitterKind,
+    /// The optimizing tier for viper scopes, if any.
+    opt: Option<Arc<dyn ViperLowering>>,
     info: Option<ScopeInfo>,
     ir: Vec<Ir>,
     /// Static stack depth and its maximum.
@@ -83,6 +106,7 @@ impl<A: AsmFactory> NativeEmitter<A> {
     pub fn new(kind: EmitterKind) -> Self {
         NativeEmitter {
             kind,
+            opt: None,
             info: None,
             ir: Vec::new(),
             sp: 0,
@@ -102,6 +126,11 @@ impl<A: AsmFactory> NativeEmitter<A> {
             error_final: false,
             _asm: PhantomData,
         }
+    }
+
+    /// A viper emitter whose scopes are lowered by `opt` when it can.
+    pub fn with_viper_lowering(kind: EmitterKind, opt: Arc<dyn ViperLowering>) -> Self {
+        NativeEmitter { opt: Some(opt), ..Self::new(kind) }
     }
 
     fn is_viper(&self) -> bool {
@@ -196,7 +225,13 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
         let star = |flag: u16| u32::from(info.scope_flags & flag != 0);
         let n_params =
             info.num_pos_args + info.num_kwonly_args + star(scope_flags::VARARGS) + star(scope_flags::VARKEYWORDS);
-        let lowered = lower::lower::<A>(&self.ir, n_state, n_params, self.is_viper())?;
+        let mut lowered = lower::lower::<A>(&self.ir, n_state, n_params, self.is_viper())?;
+        if let Some(opt) = self.opt.as_ref().filter(|_| self.is_viper()) {
+            let single = SinglePass { code: &lowered.code, op_offsets: &lowered.op_offsets };
+            if let Some(code) = opt.lower(&self.ir, n_state, &single) {
+                lowered.code = code;
+            }
+        }
         let name_q = qstrs.intern(&info.simple_name);
         let param_qs: Vec<u32> = info.param_names.iter().map(|p| qstrs.intern(p)).collect();
         let prelude = prelude::encode(
@@ -453,12 +488,18 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
 
 /// Creates native and viper emitters for one ISA (plug into the compiler's
 /// `CompileOptions::native`).
-pub struct Factory<A: AsmFactory>(PhantomData<fn() -> A>);
+pub struct Factory<A: AsmFactory>(PhantomData<fn() -> A>, Option<Arc<dyn ViperLowering>>);
 
 impl<A: AsmFactory> Factory<A> {
     /// A factory for `A`'s emitters.
     pub const fn new() -> Self {
-        Factory(PhantomData)
+        Factory(PhantomData, None)
+    }
+
+    /// A factory whose viper functions go through `opt` (an optimizing tier;
+    /// anything it declines gets the single-pass code).
+    pub fn with_viper_lowering(opt: Arc<dyn ViperLowering>) -> Self {
+        Factory(PhantomData, Some(opt))
     }
 }
 
@@ -471,6 +512,10 @@ impl<A: AsmFactory> Default for Factory<A> {
 impl<A: AsmFactory + 'static> NativeEmitterFactory for Factory<A> {
     fn new_emitter(&self, kind: EmitterKind) -> Option<Box<dyn Emit>> {
         match kind {
+            EmitterKind::Viper if self.1.is_some() => {
+                let opt = self.1.clone()?;
+                Some(Box::new(NativeEmitter::<A>::with_viper_lowering(kind, opt)))
+            }
             EmitterKind::Native | EmitterKind::Viper => Some(Box::new(NativeEmitter::<A>::new(kind))),
             EmitterKind::Bytecode => None,
         }

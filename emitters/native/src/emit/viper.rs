@@ -142,6 +142,8 @@ pub enum Arith {
 }
 
 /// Viper operations on machine words (lowered in `lower`).
+// Each variant's documentation describes its fields.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum VOp {
     /// `dst = value`.

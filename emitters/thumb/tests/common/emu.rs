@@ -140,6 +140,14 @@ pub fn machine(arch: Arch, code: &[u8], helpers: Vec<Helper>) -> Unicorn<'static
     uc
 }
 
+/// Counts the instructions executed in the code region from now on.
+pub fn count_instructions(uc: &mut Unicorn<'static, Calls>) -> Rc<std::cell::Cell<u64>> {
+    let count = Rc::new(std::cell::Cell::new(0u64));
+    let c = count.clone();
+    uc.add_code_hook(CODE, CODE + CODE_SIZE - 1, move |_, _, _| c.set(c.get() + 1)).expect("hook");
+    count
+}
+
 /// Values the callee-saved registers hold when the function is entered.
 pub const SAVED_PATTERN: [u32; 8] =
     [0x4444_0004, 0x5555_0005, 0x6666_0006, 0x7777_0007, 0x8888_0008, 0x9999_0009, 0xAAAA_000A, 0xBBBB_000B];

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod emu;
+pub mod fake;
 
 use ferropy_emit_native::{Asm, Finished};
 use ferropy_emit_thumb::disasm;

@@ -1,0 +1,259 @@
+//! `ferropy-bench`: the emitter benchmarking tool. For every kernel of
+//! `benches/py/emitters.py` (fib, loop, bubble sort, Fletcher checksum, pixel
+//! blend, sieve, CRC-32, matrix multiply) it compiles the kernel with each
+//! emitter (bytecode, native, viper, and viper-opt with the `cranelift`
+//! feature) and reports compile time, code size and run time per emitter,
+//! with MicroPython's `mpy-cross` sizes (`MPY_CROSS`), MicroPython unix-port
+//! times (`MICROPY_MICROPYTHON`) and `gcc -O2` (`benches/c/kernels.c`).
+//!
+//! ```text
+//! cargo run --profile bench-tool -p ferropy-benches --features cranelift --bin ferropy-bench -- \
+//!     [--repeat N] [--kernels a,b] [--json] [--svg PATH]
+//! ```
+//! The table goes to standard output (or JSON with `--json`), a progress bar
+//! to standard error, and the chart to `--svg PATH` (default
+//! `target/ferropy-bench.svg`).
+
+mod measure;
+mod report;
+mod svg;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use ferropy_benches::kernels::{c_kernels, run, KERNELS};
+use ferropy_frontend::NativeEmitterFactory;
+
+use report::{Report, Row};
+
+struct Args {
+    repeat: u32,
+    kernels: Vec<String>,
+    json: bool,
+    svg: String,
+    compile_runs: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        repeat: 5,
+        kernels: KERNELS.iter().map(|k| k.to_string()).collect(),
+        json: false,
+        svg: ferropy_benches::kernels::root().join("target/ferropy-bench.svg").to_string_lossy().into_owned(),
+        compile_runs: 20,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--repeat" => a.repeat = it.next().and_then(|v| v.parse().ok()).ok_or("--repeat needs a number")?,
+            "--compile-runs" => {
+                a.compile_runs = it.next().and_then(|v| v.parse().ok()).ok_or("--compile-runs needs a number")?
+            }
+            "--kernels" => {
+                let list = it.next().ok_or("--kernels needs a list")?;
+                a.kernels = list.split(',').map(str::to_string).collect();
+                if let Some(bad) = a.kernels.iter().find(|k| !KERNELS.contains(&k.as_str())) {
+                    return Err(format!("unknown kernel {bad} (known: {})", KERNELS.join(", ")));
+                }
+            }
+            "--json" => a.json = true,
+            "--svg" => a.svg = it.next().ok_or("--svg needs a path")?,
+            "-h" | "--help" => {
+                return Err(String::from(
+                    "usage: ferropy-bench [--repeat N] [--kernels a,b] [--compile-runs N] [--json] [--svg PATH]",
+                ))
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(a)
+}
+
+/// A progress bar on standard error.
+struct Progress {
+    done: usize,
+    total: usize,
+}
+
+impl Progress {
+    fn step(&mut self, what: &str) {
+        self.done += 1;
+        let width = 30;
+        let filled = width * self.done.min(self.total) / self.total.max(1);
+        let mut e = std::io::stderr().lock();
+        let _ = write!(
+            e,
+            "\r[{}{}] {:>3}/{} {:<40}",
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            self.done,
+            self.total,
+            what
+        );
+        let _ = e.flush();
+    }
+
+    fn finish(&self) {
+        eprintln!();
+    }
+}
+
+/// The emitters to compare: name and factory.
+fn emitters() -> Vec<(&'static str, Arc<dyn NativeEmitterFactory + Send + Sync>)> {
+    let single: Arc<dyn NativeEmitterFactory + Send + Sync> =
+        Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new());
+    #[allow(unused_mut)]
+    let mut v = vec![("bytecode", single.clone()), ("native", single.clone()), ("viper", single)];
+    #[cfg(feature = "cranelift")]
+    if let Some(f) = ferropy::native_opt::opt_emitters() {
+        v.push(("viper-opt", f));
+    }
+    v
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("ferropy-bench: {e}");
+            std::process::exit(2);
+        }
+    };
+    if ferropy::native::single_pass_support().is_none() {
+        eprintln!("ferropy-bench: this host has no native emitter (x86-64 only)");
+        std::process::exit(1);
+    }
+    let mut report = Report { repeat: args.repeat, ..Report::default() };
+    let emitters = emitters();
+    if !emitters.iter().any(|(m, _)| *m == "viper-opt") {
+        report.notes.push("no viper-opt rows: built without the `cranelift` feature".into());
+    }
+    let mpy_cross = std::env::var("MPY_CROSS").ok();
+    if mpy_cross.is_none() {
+        report.notes.push("no mpy-cross column: MPY_CROSS is not set".into());
+    }
+    let micropython = std::env::var("MICROPY_MICROPYTHON").ok();
+    if micropython.is_none() {
+        report.notes.push("no MicroPython column: MICROPY_MICROPYTHON is not set".into());
+    }
+    let sources = match measure::sources() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ferropy-bench: can't read the kernels: {e}");
+            std::process::exit(1);
+        }
+    };
+    let per_kernel = emitters.len() + 2 + usize::from(micropython.is_some());
+    let mut progress = Progress { done: 0, total: args.kernels.len() * per_kernel + 1 };
+    let repeat = args.repeat.to_string();
+    for kernel in &args.kernels {
+        let source_of = |mode: &str| {
+            let m = if mode == "viper-opt" { "viper" } else { mode };
+            sources.iter().find(|(k, md, _)| k == kernel && md == m).map(|(_, _, s)| s.clone())
+        };
+        for (mode, factory) in &emitters {
+            progress.step(&format!("compiling {kernel} ({mode})"));
+            let Some(src) = source_of(mode) else { continue };
+            let mut row = Row { kernel: kernel.clone(), mode: mode.to_string(), ..Row::default() };
+            match measure::compile(&src, factory.clone(), args.compile_runs) {
+                Ok((us, bytes)) => {
+                    row.compile_us = Some(us);
+                    row.code_bytes = Some(bytes);
+                }
+                Err(e) => report.notes.push(format!("{kernel} {mode}: compile error {e}")),
+            }
+            if let (Some(mc), true) = (&mpy_cross, *mode != "viper-opt") {
+                row.mpy_cross_bytes = measure::mpy_cross_size(mc, &src);
+            }
+            report.rows.push(row);
+        }
+        progress.step(&format!("running {kernel} (single-pass)"));
+        match measure::run_in_process(ferropy::native::single_pass_support(), &[&repeat, kernel]) {
+            Ok(t) => {
+                for ((k, m), (us, result)) in t {
+                    if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == k && r.mode == m) {
+                        r.run_us = Some(us);
+                        r.result = Some(result);
+                    }
+                }
+            }
+            Err(e) => report.notes.push(format!("{kernel}: ferropy failed: {e}")),
+        }
+        progress.step(&format!("running {kernel} (viper-opt)"));
+        #[cfg(feature = "cranelift")]
+        match measure::run_in_process(ferropy::native_opt::opt_support(), &[&repeat, kernel]) {
+            Ok(t) => {
+                if let Some((us, result)) = t.get(&(kernel.clone(), "viper".into())) {
+                    if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == *kernel && r.mode == "viper-opt") {
+                        r.run_us = Some(*us);
+                        r.result = Some(result.clone());
+                    }
+                }
+            }
+            Err(e) => report.notes.push(format!("{kernel}: ferropy viper-opt failed: {e}")),
+        }
+        if let Some(mp) = &micropython {
+            progress.step(&format!("running {kernel} (MicroPython)"));
+            let script = ferropy_benches::kernels::script().to_string_lossy().into_owned();
+            match run(std::path::Path::new(mp), &[&script, &repeat, kernel]) {
+                Ok(t) => {
+                    for ((k, m), (us, _)) in t {
+                        if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == k && r.mode == m) {
+                            r.micropython_us = Some(us);
+                        }
+                    }
+                }
+                Err(e) => report.notes.push(format!("{kernel}: MicroPython failed: {e}")),
+            }
+        }
+    }
+    progress.step("running gcc -O2");
+    match c_kernels(&repeat) {
+        Ok(t) => {
+            for ((k, _), (us, result)) in t {
+                if let Some(r) = report.rows.iter().find(|r| r.kernel == k && r.result.is_some()) {
+                    if r.result.as_deref() != Some(result.as_str()) {
+                        report
+                            .notes
+                            .push(format!("{k}: C computed {result}, ferropy {}", r.result.as_deref().unwrap_or("?")));
+                    }
+                }
+                report.gcc_us.insert(k, us);
+            }
+        }
+        Err(e) => report.notes.push(format!("no gcc -O2 column: {e}")),
+    }
+    progress.finish();
+    // Every emitter must compute the same result.
+    for k in &args.kernels {
+        let results: Vec<&str> =
+            report.rows.iter().filter(|r| r.kernel == *k).filter_map(|r| r.result.as_deref()).collect();
+        if results.windows(2).any(|w| w[0] != w[1]) {
+            report.notes.push(format!("{k}: the emitters disagree: {results:?}"));
+        }
+    }
+    // Each kernel module has one viper function: compile-time differences
+    // between emitters are that function's cost.
+    let extra = |hi: &str, lo: &str| -> Option<f64> {
+        let d: Vec<f64> = args
+            .kernels
+            .iter()
+            .filter_map(|k| Some(report.row(k, hi)?.compile_us? - report.row(k, lo)?.compile_us?))
+            .collect();
+        (!d.is_empty()).then(|| d.iter().sum::<f64>() / d.len() as f64)
+    };
+    let (cranelift, single) = (extra("viper-opt", "viper"), extra("viper", "bytecode"));
+    report.cranelift_us_per_function = cranelift;
+    report.single_pass_us_per_function = single;
+    let kernels: Vec<&str> = args.kernels.iter().map(String::as_str).collect();
+    if let Err(e) = std::fs::write(&args.svg, svg::chart(&report, &kernels)) {
+        report.notes.push(format!("can't write the chart to {}: {e}", args.svg));
+    } else {
+        eprintln!("chart: {}", args.svg);
+    }
+    if args.json {
+        print!("{}", report.json());
+    } else {
+        print!("{}", report.table());
+    }
+}

@@ -1,0 +1,185 @@
+//! ferropy's optimizing tier for viper functions, built on Cranelift.
+//!
+//! [`CraneliftViper`] implements the single-pass emitter's
+//! [`ViperLowering`] hook: it receives the same recorded IR the single-pass
+//! lowering reads (so both tiers share every type rule and error of the viper
+//! emitter), translates it to Cranelift IR with `cranelift-frontend`
+//! ([`translate`]) keeping native values in SSA variables, and returns
+//! relocation-free machine code that follows `ferropy_bytecode::native_abi`.
+//! Any scope it cannot translate ([`check`]) or that Cranelift rejects keeps
+//! the single-pass code; with `FERROPY_LOG_OPT` set in the environment, each
+//! such fallback prints one line on standard error.
+//!
+//! Only 64-bit x86 hosts are supported for now (the runtime's helpers are
+//! `extern "C"`, and the tier is used for code the host runs itself).
+
+pub mod check;
+pub mod select;
+pub mod tier;
+pub mod translate;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use ferropy_emit_native::emit::ir::Ir;
+use ferropy_emit_native::{SinglePass, ViperLowering};
+
+/// Counters of one [`CraneliftViper`] (for tests and the benchmark tool).
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Scopes compiled by Cranelift.
+    pub compiled: AtomicU64,
+    /// Scopes left to the single-pass code.
+    pub fallbacks: AtomicU64,
+    /// Nanoseconds spent translating and compiling (both outcomes).
+    pub nanos: AtomicU64,
+}
+
+/// The optimizing viper tier (see the crate documentation).
+pub struct CraneliftViper {
+    isa: OwnedTargetIsa,
+    stats: Arc<Stats>,
+}
+
+impl core::fmt::Debug for CraneliftViper {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CraneliftViper").field("isa", &self.isa.name()).finish()
+    }
+}
+
+impl CraneliftViper {
+    /// The tier for the host, or `None` if Cranelift does not support it here.
+    pub fn host() -> Option<CraneliftViper> {
+        if !cfg!(target_arch = "x86_64") {
+            return None;
+        }
+        let mut flags = settings::builder();
+        for (k, v) in [("opt_level", "speed"), ("enable_verifier", "false"), ("unwind_info", "false")] {
+            flags.set(k, v).ok()?;
+        }
+        let isa = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu").ok()?;
+        let isa = isa.finish(settings::Flags::new(flags)).ok()?;
+        Some(CraneliftViper { isa, stats: Arc::new(Stats::default()) })
+    }
+
+    /// This tier's counters.
+    pub fn stats(&self) -> Arc<Stats> {
+        self.stats.clone()
+    }
+
+    /// Compiles one scope (whose single-pass code is `single`): the machine
+    /// code, or why not.
+    pub fn compile(&self, ir: &[Ir], n_state: u32, single: &SinglePass<'_>) -> Result<Vec<u8>, String> {
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state, single)?;
+        let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
+        if !code.buffer.relocs().is_empty() {
+            return Err(String::from("the code needs relocations"));
+        }
+        Ok(code.code_buffer().to_vec())
+    }
+}
+
+impl ViperLowering for CraneliftViper {
+    fn lower(&self, ir: &[Ir], n_state: u32, single: &SinglePass<'_>) -> Option<Vec<u8>> {
+        let start = Instant::now();
+        let result = self.compile(ir, n_state, single);
+        self.stats.nanos.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        match result {
+            Ok(r) => {
+                self.stats.compiled.fetch_add(1, Ordering::Relaxed);
+                Some(r)
+            }
+            Err(why) => {
+                self.stats.fallbacks.fetch_add(1, Ordering::Relaxed);
+                if std::env::var_os("FERROPY_LOG_OPT").is_some() {
+                    eprintln!("ferropy: viper-opt: single-pass code kept: {why}");
+                }
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferropy_bytecode::native_abi::vtype;
+    use ferropy_bytecode::opcode as op;
+    use ferropy_emit_native::emit::ir::Arg;
+    use ferropy_emit_native::emit::viper::{Slot, VOp};
+
+    fn single(code: &[u8], n: usize) -> (Vec<u8>, Vec<usize>) {
+        (code.to_vec(), (0..n).map(|i| i * 4).collect())
+    }
+
+    /// `return 5` as a viper function: an int boxed into the return slot.
+    fn return_five() -> Vec<Ir> {
+        vec![
+            Ir::Line(1),
+            Ir::Viper(VOp::Imm { dst: Slot::Stack(0), value: 5 }),
+            Ir::Viper(VOp::Box { slot: Slot::Stack(0), vtype: vtype::INT }),
+            Ir::Return { sp: 1 },
+        ]
+    }
+
+    #[test]
+    fn translates_to_relocation_free_code() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let ir = return_five();
+        let (code, offs) = single(&[0x90; 64], ir.len());
+        let out = tier.compile(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).expect("compiles");
+        assert!(!out.is_empty());
+        assert!(tier.lower(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).is_some());
+        assert_eq!(tier.stats().compiled.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn unsupported_scopes_fall_back() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let ir = vec![Ir::Op { opcode: op::SETUP_EXCEPT, extra: 0, sp: 3, arg: Arg::Label(0) }, Ir::Return { sp: 1 }];
+        let (code, offs) = single(&[0x90; 16], ir.len());
+        let sp = SinglePass { code: &code, op_offsets: &offs };
+        assert!(tier.compile(&ir, 4, &sp).unwrap_err().contains("re-enters"));
+        assert!(tier.lower(&ir, 4, &sp).is_none());
+        assert_eq!(tier.stats().fallbacks.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let ir = return_five();
+        let (code, offs) = single(&[0x90; 16], ir.len() - 1);
+        let e = tier.compile(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).unwrap_err();
+        assert!(e.contains("offsets"), "{e}");
+        // A word slot outside the frame.
+        let bad = vec![Ir::Viper(VOp::Imm { dst: Slot::Stack(9), value: 1 })];
+        let (code, offs) = single(&[0x90; 16], 1);
+        let e = tier.compile(&bad, 2, &SinglePass { code: &code, op_offsets: &offs }).unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        // Operands must be resolved to table indices first.
+        let unresolved = vec![Ir::Op { opcode: op::LOAD_GLOBAL, extra: 0, sp: 0, arg: Arg::Qstr("x".into()) }];
+        let e = tier.compile(&unresolved, 2, &SinglePass { code: &code, op_offsets: &offs }).unwrap_err();
+        assert!(e.contains("unresolved"), "{e}");
+    }
+
+    #[test]
+    fn deferred_scopes_are_found_by_their_single_pass_code() {
+        let Some(tier) = CraneliftViper::host() else { return };
+        let deferred = tier::Deferred::new(Arc::new(tier));
+        let ir = return_five();
+        let (code, offs) = single(&[0xC3; 32], ir.len());
+        assert!(deferred.lower(&ir, 2, &SinglePass { code: &code, op_offsets: &offs }).is_none());
+        assert!(deferred.can_optimize(&code));
+        assert!(deferred.optimize(&code).is_some());
+        assert!(!deferred.can_optimize(&[1, 2, 3]));
+        assert!(deferred.optimize(&[1, 2, 3]).is_none());
+    }
+}

@@ -1,0 +1,718 @@
+//! Recorded viper [`Ir`] to Cranelift IR.
+//!
+//! The translation follows the single-pass lowering operation for operation
+//! (same helpers, same operands, same statuses), with one difference that is
+//! the point of this tier: the machine-word slots (viper's native locals and
+//! stack entries) are Cranelift variables, so they live in registers and
+//! Cranelift optimises across operations. Nothing in the runtime reads the
+//! `words` array (helpers get native values as arguments and hand results
+//! back in `ctx[CTX_VALUE]`), and the functions translated here are never
+//! re-entered in the middle ([`check`]), so the array is never written.
+//! Objects stay in the frame's `state` slots, where the collector and the
+//! generic helper see them.
+//!
+//! Cranelift code cannot name its own addresses, and positions go to the
+//! runtime as addresses (`op_addr`, label operands, jump statuses). They are
+//! built from the code's base (`ctx[CTX_BASE]`) plus an offset: operation `i`
+//! reports the offset where the single-pass code has it (the function's line
+//! table is built from those, so tracebacks name the same lines, and the
+//! single-pass code can be swapped for this code at any call), and label `l`
+//! is `len + 2 + 2 * l`, past every operation offset, so a helper that
+//! continues (`ip == op_ip + 1`) is never mistaken for a jump. A jump status
+//! (`base + label offset`) is turned back into a block with a switch.
+
+use std::collections::{HashMap, HashSet};
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, Value};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
+
+use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_BASE, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
+use ferropy_bytecode::opcode as op;
+use ferropy_emit_native::emit::ir::{Arg, Ir, LabelRole};
+use ferropy_emit_native::emit::viper::{Arith, Index, Slot, VOp};
+use ferropy_emit_native::{BinOp, Cond, ShiftOp, SinglePass, Width};
+
+use crate::check;
+
+/// Word size of the targets this tier supports (64-bit hosts).
+const WORD: i64 = 8;
+const I64: types::Type = types::I64;
+
+/// Why a function was not translated.
+pub type Reject = String;
+
+/// Builds the Cranelift function for one viper scope into `func`.
+/// `single` is the scope's single-pass code (its length and the offset of
+/// every operation).
+pub fn build(
+    isa: &dyn TargetIsa,
+    func: &mut cranelift_codegen::ir::Function,
+    fctx: &mut FunctionBuilderContext,
+    ir: &[Ir],
+    n_state: u32,
+    single: &SinglePass<'_>,
+) -> Result<(), Reject> {
+    check::supported(ir)?;
+    if single.op_offsets.len() != ir.len() {
+        return Err(String::from("operation offsets do not match the IR"));
+    }
+    let call_conv = isa.default_call_conv();
+    let mut sig = Signature::new(call_conv);
+    for _ in 0..4 {
+        sig.params.push(AbiParam::new(I64));
+    }
+    sig.returns.push(AbiParam::new(I64));
+    func.signature = sig.clone();
+    let mut b = FunctionBuilder::new(func, fctx);
+    let helper_sig = b.import_signature(sig);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let (ctx, state) = (params[0], params[1]);
+    let trusted = MemFlagsData::trusted();
+    let table = b.ins().load(I64, trusted, ctx, CTX_TABLE * WORD as i32);
+    let base = b.ins().load(I64, trusted, ctx, CTX_BASE * WORD as i32);
+    let interrupt = b.ins().load(I64, trusted, ctx, CTX_INTERRUPT * WORD as i32);
+    let vars: Vec<Variable> = (0..n_state).map(|_| b.declare_var(I64)).collect();
+    let zero = b.ins().iconst(I64, 0);
+    for &v in &vars {
+        b.def_var(v, zero);
+    }
+    let dispatch = b.create_block();
+    b.append_block_param(dispatch, I64);
+    let exit = b.create_block();
+    b.append_block_param(exit, I64);
+    let mut t = Tr {
+        b,
+        ctx,
+        state,
+        table,
+        base,
+        helper_sig,
+        vars,
+        n_state,
+        labels: HashMap::new(),
+        bound: HashSet::new(),
+        jump_labels: Vec::new(),
+        dispatch,
+        exit,
+        op_offsets: single.op_offsets,
+        label_base: single.code.len() as i64 + 2,
+        terminated: false,
+        checks: Vec::new(),
+        interrupt,
+        native: vec![false; n_state as usize],
+    };
+    let uses = crate::select::label_uses(ir);
+    let mut i = 0;
+    while let Some(ins) = ir.get(i) {
+        if let Some(d) = crate::select::diamond(ir, i, &uses).filter(|_| !t.terminated) {
+            t.if_convert(ir, &d)?;
+            i = d.end;
+            continue;
+        }
+        t.ins(i, ins)?;
+        i += 1;
+    }
+    if !t.terminated {
+        let none = t.b.ins().iconst(I64, i64::from(obj_word::NONE));
+        t.b.ins().store(trusted, none, ctx, CTX_VALUE * WORD as i32);
+        let st = t.b.ins().iconst(I64, status::RETURN as i64);
+        t.b.ins().return_(&[st]);
+    }
+    t.tail();
+    t.b.seal_all_blocks();
+    t.b.finalize(isa.frontend_config());
+    Ok(())
+}
+
+struct Tr<'a> {
+    b: FunctionBuilder<'a>,
+    ctx: Value,
+    state: Value,
+    table: Value,
+    base: Value,
+    helper_sig: SigRef,
+    /// One variable per word slot (indexed as the `words` array).
+    vars: Vec<Variable>,
+    n_state: u32,
+    labels: HashMap<u32, Block>,
+    /// Labels already placed (a jump to one is a backward jump).
+    bound: HashSet<u32>,
+    /// Labels passed to the runtime as operands (jump statuses may name them).
+    jump_labels: Vec<u32>,
+    dispatch: Block,
+    exit: Block,
+    /// Single-pass code offset of each operation.
+    op_offsets: &'a [usize],
+    /// Offset of label 0 (labels are `label_base + 2 * l`).
+    label_base: i64,
+    /// The current block has its terminator.
+    terminated: bool,
+    /// Interrupt checks to build: (check block, jump target, position).
+    checks: Vec<(Block, Block, i64)>,
+    /// Address of the interrupt flag (fixed for the whole call).
+    interrupt: Value,
+    /// Stack slots known to hold a native value, following the emitter's
+    /// linear model of the stack (their object slots are stale).
+    native: Vec<bool>,
+}
+
+impl Tr<'_> {
+    fn label_offset(&self, l: u32) -> i64 {
+        self.label_base + 2 * i64::from(l)
+    }
+
+    fn label(&mut self, l: u32) -> Block {
+        if let Some(&blk) = self.labels.get(&l) {
+            return blk;
+        }
+        let blk = self.b.create_block();
+        self.labels.insert(l, blk);
+        blk
+    }
+
+    /// Starts a new block after a terminator (code no label leads to).
+    fn after_terminator(&mut self) {
+        let blk = self.b.create_block();
+        self.b.switch_to_block(blk);
+        self.terminated = false;
+    }
+
+    fn iconst(&mut self, v: i64) -> Value {
+        self.b.ins().iconst(I64, v)
+    }
+
+    /// `base + offset`: an address the runtime turns back into `offset`.
+    fn addr(&mut self, offset: i64) -> Value {
+        self.b.ins().iadd_imm_s(self.base, offset)
+    }
+
+    fn word_index(&self, slot: Slot) -> Result<usize, Reject> {
+        let i = match slot {
+            Slot::Stack(n) => i64::from(n),
+            Slot::Local(n) => i64::from(self.n_state) - 1 - i64::from(n),
+        };
+        usize::try_from(i)
+            .ok()
+            .filter(|&i| i < self.vars.len())
+            .ok_or_else(|| format!("word slot {slot:?} out of range"))
+    }
+
+    fn get(&mut self, slot: Slot) -> Result<Value, Reject> {
+        let i = self.word_index(slot)?;
+        Ok(self.b.use_var(self.vars[i]))
+    }
+
+    fn set(&mut self, slot: Slot, v: Value) -> Result<(), Reject> {
+        let i = self.word_index(slot)?;
+        self.b.def_var(self.vars[i], v);
+        if let Slot::Stack(k) = slot {
+            self.set_native(i64::from(k), true);
+        }
+        Ok(())
+    }
+
+    fn state_offset(&self, slot: i64) -> Result<i32, Reject> {
+        i32::try_from(slot * 4).map_err(|_| String::from("frame too large"))
+    }
+
+    fn load_obj(&mut self, slot: i64) -> Result<Value, Reject> {
+        let off = self.state_offset(slot)?;
+        Ok(self.b.ins().uload32(MemFlagsData::trusted(), self.state, off))
+    }
+
+    fn store_obj(&mut self, slot: i64, v: Value) -> Result<(), Reject> {
+        let off = self.state_offset(slot)?;
+        self.b.ins().istore32(MemFlagsData::trusted(), v, self.state, off);
+        Ok(())
+    }
+
+    fn call_helper(&mut self, index: usize, args: [Value; 4]) -> Value {
+        let f = self.b.ins().load(I64, MemFlagsData::trusted(), self.table, (index as i64 * WORD) as i32);
+        let call = self.b.ins().call_indirect(self.helper_sig, f, &args);
+        self.b.inst_results(call)[0]
+    }
+
+    /// A non-zero status goes to the dispatcher; execution continues in a new block.
+    fn check_status(&mut self, st: Value) {
+        let next = self.b.create_block();
+        self.b.ins().brif(st, self.dispatch, &[st.into()], next, &[]);
+        self.b.switch_to_block(next);
+    }
+
+    /// A failing conversion or division records its position and returns the error.
+    fn check_failed(&mut self, st: Value, at: i64) {
+        let (fail, next) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(st, fail, &[], next, &[]);
+        self.b.switch_to_block(fail);
+        let a = self.addr(at);
+        let z = self.iconst(0);
+        let st = self.call_helper(helper::FAILED_AT, [self.ctx, a, z, z]);
+        self.b.ins().jump(self.exit, &[st.into()]);
+        self.b.switch_to_block(next);
+    }
+
+    /// The generic helper for one operation at `at`; returns its status.
+    fn call_op(&mut self, opcode: u8, extra: u8, sp: u32, arg: Value, at: i64) -> Value {
+        // The single-pass lowering, which runs first, refuses deeper stacks.
+        let opword = i64::from(ferropy_bytecode::native_abi::opword(opcode, extra, sp as u16));
+        let ow = self.iconst(opword);
+        let a = self.addr(at);
+        self.call_helper(helper::OP, [self.ctx, ow, arg, a])
+    }
+
+    /// Where a jump to label `l` from operation `at` goes: the label's block,
+    /// or for a backward jump a block that checks the interrupt flag first.
+    fn jump_target(&mut self, l: u32, at: i64) -> Block {
+        let target = self.label(l);
+        if !self.bound.contains(&l) {
+            return target;
+        }
+        let check = self.b.create_block();
+        self.checks.push((check, target, at));
+        check
+    }
+
+    /// The interrupt checks of backward jumps (built after the body).
+    fn interrupt_checks(&mut self) {
+        for (check, target, at) in std::mem::take(&mut self.checks) {
+            self.b.switch_to_block(check);
+            let flag = self.b.ins().uload8(I64, MemFlagsData::new(), self.interrupt, 0);
+            let slow = self.b.create_block();
+            self.b.ins().brif(flag, slow, &[], target, &[]);
+            self.b.switch_to_block(slow);
+            let a = self.addr(at);
+            let z = self.iconst(0);
+            let st = self.call_helper(helper::INTERRUPT, [self.ctx, a, z, z]);
+            self.b.ins().brif(st, self.dispatch, &[st.into()], target, &[]);
+        }
+    }
+
+    /// Copies stack slots `(from, to)`: the native words, and the objects
+    /// unless the slot is known to hold a native value (its object slot is
+    /// then stale and never read).
+    fn shuffle(&mut self, moves: &[(i64, i64)]) -> Result<(), Reject> {
+        let mut objs = Vec::new();
+        let mut words = Vec::new();
+        let mut kinds = Vec::new();
+        for &(from, _) in moves {
+            let native = self.is_native(from);
+            objs.push(if native { None } else { Some(self.load_obj(from)?) });
+            words.push(self.get(Slot::Stack(u32::try_from(from).map_err(|_| "negative slot")?))?);
+            kinds.push(native);
+        }
+        for (k, &(_, to)) in moves.iter().enumerate() {
+            if let Some(o) = objs[k] {
+                self.store_obj(to, o)?;
+            }
+            self.set(Slot::Stack(u32::try_from(to).map_err(|_| "negative slot")?), words[k])?;
+            self.set_native(to, kinds[k]);
+        }
+        Ok(())
+    }
+
+    fn is_native(&self, slot: i64) -> bool {
+        usize::try_from(slot).ok().and_then(|i| self.native.get(i)).copied().unwrap_or(false)
+    }
+
+    fn set_native(&mut self, slot: i64, native: bool) {
+        if let Some(n) = usize::try_from(slot).ok().and_then(|i| self.native.get_mut(i)) {
+            *n = native;
+        }
+    }
+
+    /// After a generic operation any stack slot may hold an object.
+    fn forget_native(&mut self) {
+        self.native.iter_mut().for_each(|n| *n = false);
+    }
+
+    fn ins(&mut self, i: usize, ins: &Ir) -> Result<(), Reject> {
+        let at = self.op_offsets[i] as i64;
+        if self.terminated && !matches!(ins, Ir::Label { .. } | Ir::Line(_)) {
+            self.after_terminator();
+        }
+        match ins {
+            Ir::Line(_) => {}
+            Ir::Label { label, role, sp } => {
+                let blk = self.label(*label);
+                if !self.terminated {
+                    self.b.ins().jump(blk, &[]);
+                }
+                self.b.switch_to_block(blk);
+                self.terminated = false;
+                self.bound.insert(*label);
+                if *role == LabelRole::FinallyHandler {
+                    let z = self.iconst(0);
+                    self.store_obj(i64::from(*sp), z)?;
+                }
+            }
+            Ir::Op { opcode, extra, sp, arg } => {
+                let v = match arg {
+                    Arg::None => self.iconst(0),
+                    Arg::Uint(v) => self.iconst(*v as i64),
+                    Arg::Int(v) => self.iconst(*v),
+                    Arg::Child(c) => self.iconst(i64::from(*c)),
+                    Arg::Label(l) => {
+                        self.jump_labels.push(*l);
+                        self.label(*l);
+                        {
+                            let off = self.label_offset(*l);
+                            self.addr(off)
+                        }
+                    }
+                    Arg::Qstr(_) | Arg::Const(_) => return Err(String::from("unresolved operand")),
+                };
+                let st = self.call_op(*opcode, *extra, *sp, v, at);
+                self.check_status(st);
+                self.forget_native();
+            }
+            Ir::LoadFast { local, sp } => {
+                self.set_native(i64::from(*sp), false);
+                let slot = i64::from(self.n_state) - 1 - i64::from(*local);
+                let v = self.load_obj(slot)?;
+                let (unbound, store, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+                self.b.ins().brif(v, store, &[], unbound, &[]);
+                self.b.switch_to_block(store);
+                self.store_obj(i64::from(*sp), v)?;
+                self.b.ins().jump(done, &[]);
+                self.b.switch_to_block(unbound);
+                let l = self.iconst(i64::from(*local));
+                let st = self.call_op(op::LOAD_FAST_N, 0, *sp, l, at);
+                self.b.ins().brif(st, self.dispatch, &[st.into()], done, &[]);
+                self.b.switch_to_block(done);
+            }
+            Ir::StoreFast { local, sp } => {
+                let v = self.load_obj(i64::from(*sp) - 1)?;
+                self.store_obj(i64::from(self.n_state) - 1 - i64::from(*local), v)?;
+            }
+            Ir::PushWord { word, sp } => {
+                self.set_native(i64::from(*sp), false);
+                let v = self.iconst(i64::from(*word));
+                self.store_obj(i64::from(*sp), v)?;
+            }
+            Ir::DupTop { sp } => {
+                let sp = i64::from(*sp);
+                self.shuffle(&[(sp - 1, sp)])?;
+            }
+            Ir::DupTopTwo { sp } => {
+                let sp = i64::from(*sp);
+                self.shuffle(&[(sp - 2, sp), (sp - 1, sp + 1)])?;
+            }
+            Ir::RotTwo { sp } => {
+                let sp = i64::from(*sp);
+                self.shuffle(&[(sp - 2, sp - 1), (sp - 1, sp - 2)])?;
+            }
+            Ir::RotThree { sp } => {
+                let sp = i64::from(*sp);
+                self.shuffle(&[(sp - 3, sp - 2), (sp - 2, sp - 1), (sp - 1, sp - 3)])?;
+            }
+            Ir::Jump { label } => {
+                let t = self.jump_target(*label, at);
+                self.b.ins().jump(t, &[]);
+                self.terminated = true;
+            }
+            Ir::CondJump { cond, pop, label, sp } => self.cond_jump(*cond, *pop, *label, *sp, at)?,
+            Ir::JumpIfMarker { .. } => return Err(String::from("finally handlers are not translated")),
+            Ir::Binary { op: bop, sp } => {
+                let z = self.iconst(0);
+                let st = self.call_op(op::BINARY_OP_MULTI + bop, 0, *sp, z, at);
+                self.check_status(st);
+                self.forget_native();
+            }
+            Ir::Return { sp } => {
+                let v = self.load_obj(i64::from(*sp) - 1)?;
+                self.b.ins().store(MemFlagsData::trusted(), v, self.ctx, CTX_VALUE * WORD as i32);
+                let st = self.iconst(status::RETURN as i64);
+                self.b.ins().return_(&[st]);
+                self.terminated = true;
+            }
+            Ir::Viper(v) => self.viper(v, at)?,
+        }
+        Ok(())
+    }
+
+    fn cond_jump(&mut self, cond: bool, pop: bool, label: u32, sp: u32, at: i64) -> Result<(), Reject> {
+        let taken = self.jump_target(label, at);
+        let fall = self.b.create_block();
+        let (not_true, slow) = (self.b.create_block(), self.b.create_block());
+        let v = self.load_obj(i64::from(sp) - 1)?;
+        let is_true = self.b.ins().icmp_imm_u(IntCC::Equal, v, i64::from(obj_word::TRUE));
+        let (t_then, f_then) = if cond { (taken, fall) } else { (fall, taken) };
+        self.b.ins().brif(is_true, t_then, &[], not_true, &[]);
+        self.b.switch_to_block(not_true);
+        let is_false = self.b.ins().icmp_imm_u(IntCC::Equal, v, i64::from(obj_word::FALSE));
+        self.b.ins().brif(is_false, f_then, &[], slow, &[]);
+        self.b.switch_to_block(slow);
+        let opcode = match (pop, cond) {
+            (true, true) => op::POP_JUMP_IF_TRUE,
+            (true, false) => op::POP_JUMP_IF_FALSE,
+            (false, true) => op::JUMP_IF_TRUE_OR_POP,
+            (false, false) => op::JUMP_IF_FALSE_OR_POP,
+        };
+        self.jump_labels.push(label);
+        self.label(label);
+        let off = self.label_offset(label);
+        let target = self.addr(off);
+        let st = self.call_op(opcode, 0, sp, target, at);
+        self.b.ins().brif(st, self.dispatch, &[st.into()], fall, &[]);
+        self.b.switch_to_block(fall);
+        Ok(())
+    }
+
+    fn viper(&mut self, v: &VOp, at: i64) -> Result<(), Reject> {
+        match *v {
+            VOp::Imm { dst, value } => {
+                let c = self.iconst(value);
+                self.set(dst, c)?;
+            }
+            VOp::Copy { dst, src } => {
+                let x = self.get(src)?;
+                self.set(dst, x)?;
+            }
+            VOp::Arith { op, dst, a, b } => {
+                let (x, y) = (self.get(a)?, self.get(b)?);
+                let ins = self.b.ins();
+                let r = match op {
+                    Arith::Bin(BinOp::Add) => ins.iadd(x, y),
+                    Arith::Bin(BinOp::Sub) => ins.isub(x, y),
+                    Arith::Bin(BinOp::Mul) => ins.imul(x, y),
+                    Arith::Bin(BinOp::And) => ins.band(x, y),
+                    Arith::Bin(BinOp::Or) => ins.bor(x, y),
+                    Arith::Bin(BinOp::Xor) => ins.bxor(x, y),
+                    Arith::Shift(ShiftOp::Shl) => ins.ishl(x, y),
+                    Arith::Shift(ShiftOp::Shr) => ins.ushr(x, y),
+                    Arith::Shift(ShiftOp::Sar) => ins.sshr(x, y),
+                };
+                self.set(dst, r)?;
+            }
+            VOp::Neg { slot } => {
+                let x = self.get(slot)?;
+                let r = self.b.ins().ineg(x);
+                self.set(slot, r)?;
+            }
+            VOp::Invert { slot } => {
+                let x = self.get(slot)?;
+                let r = self.b.ins().bnot(x);
+                self.set(slot, r)?;
+            }
+            VOp::Compare { cond, dst, a, b } => {
+                let (x, y) = (self.get(a)?, self.get(b)?);
+                let c = self.b.ins().icmp(int_cc(cond), x, y);
+                let r = self.b.ins().uextend(I64, c);
+                self.set(dst, r)?;
+            }
+            VOp::Branch { slot, cond, label, .. } => {
+                let x = self.get(slot)?;
+                let taken = self.jump_target(label, at);
+                let fall = self.b.create_block();
+                if cond {
+                    self.b.ins().brif(x, taken, &[], fall, &[]);
+                } else {
+                    self.b.ins().brif(x, fall, &[], taken, &[]);
+                }
+                self.b.switch_to_block(fall);
+            }
+            VOp::Load { width, dst, base, index } => {
+                let addr = self.address(width, base, index)?;
+                let (p, off) = addr;
+                let flags = MemFlagsData::new();
+                let ins = self.b.ins();
+                let r = match width {
+                    Width::U8 => ins.uload8(I64, flags, p, off),
+                    Width::U16 => ins.uload16(I64, flags, p, off),
+                    Width::U32 => ins.uload32(flags, p, off),
+                    Width::Word => ins.load(I64, flags, p, off),
+                };
+                self.set(dst, r)?;
+            }
+            VOp::Store { width, base, index, value } => {
+                let (p, off) = self.address(width, base, index)?;
+                let x = self.get(value)?;
+                let flags = MemFlagsData::new();
+                let ins = self.b.ins();
+                match width {
+                    Width::U8 => ins.istore8(flags, x, p, off),
+                    Width::U16 => ins.istore16(flags, x, p, off),
+                    Width::U32 => ins.istore32(flags, x, p, off),
+                    Width::Word => ins.store(flags, x, p, off),
+                };
+            }
+            VOp::Box { slot, vtype } => {
+                let index = self.word_index(slot)? as i64;
+                let x = self.get(slot)?;
+                let code = self.iconst(i64::from(vtype) | index << 8);
+                let a = self.addr(at);
+                let st = self.call_helper(helper::BOX, [self.ctx, x, code, a]);
+                self.check_failed(st, at);
+                if let Slot::Stack(k) = slot {
+                    self.set_native(i64::from(k), false);
+                }
+            }
+            VOp::Unbox { dst, src, vtype } => {
+                let index = self.word_index(src)? as i64;
+                let i = self.iconst(index);
+                let t = self.iconst(i64::from(vtype));
+                let a = self.addr(at);
+                let st = self.call_helper(helper::UNBOX, [self.ctx, i, t, a]);
+                self.check_failed(st, at);
+                let r = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_VALUE * WORD as i32);
+                self.set(dst, r)?;
+            }
+            VOp::DivMod { dst, a, b, modulo } => {
+                let (x, y) = (self.get(a)?, self.get(b)?);
+                let r = self.divmod(x, y, modulo, at);
+                self.set(dst, r)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs both branches of `d` and keeps each word slot's value from the
+    /// branch the condition selects.
+    fn if_convert(&mut self, ir: &[Ir], d: &crate::select::Diamond) -> Result<(), Reject> {
+        let Some(Ir::Viper(VOp::Branch { slot, cond, .. })) = ir.get(d.branch) else {
+            return Err(String::from("not a branch"));
+        };
+        let c = self.get(*slot)?;
+        let before: Vec<Value> = self.vars.iter().map(|&v| self.b.use_var(v)).collect();
+        let kinds = self.native.clone();
+        for k in d.then_ops.clone() {
+            self.ins(k, &ir[k])?;
+        }
+        let then_vals: Vec<Value> = self.vars.iter().map(|&v| self.b.use_var(v)).collect();
+        let then_kinds = std::mem::replace(&mut self.native, kinds);
+        for (&v, &x) in self.vars.iter().zip(&before) {
+            self.b.def_var(v, x);
+        }
+        for k in d.else_ops.clone() {
+            self.ins(k, &ir[k])?;
+        }
+        // The `if` body runs when the branch is not taken: (c != 0) != cond.
+        let nonzero = self.b.ins().icmp_imm_u(IntCC::NotEqual, c, 0);
+        let run_then = if *cond { self.b.ins().bxor_imm_u(nonzero, 1) } else { nonzero };
+        for (k, &v) in self.vars.clone().iter().enumerate() {
+            let e = self.b.use_var(v);
+            if e != then_vals[k] {
+                let r = self.b.ins().select(run_then, then_vals[k], e);
+                self.b.def_var(v, r);
+            }
+        }
+        // A slot is known native after the `if` only if it is after both branches.
+        for (n, k) in self.native.iter_mut().zip(then_kinds) {
+            *n = *n && k;
+        }
+        Ok(())
+    }
+
+    /// `x // y` or `x % y` with Python's rounding. Inline, except for the
+    /// divisors the machine division cannot take (0: the helper raises
+    /// `ZeroDivisionError`; -1: `MIN // -1` overflows), which go to the
+    /// runtime's helper as in the single-pass code.
+    fn divmod(&mut self, x: Value, y: Value, modulo: bool, at: i64) -> Value {
+        let (fast, slow, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(done, I64);
+        let plus1 = self.b.ins().iadd_imm_s(y, 1);
+        // y in {-1, 0} <=> y + 1 <= 1 (unsigned).
+        let special = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThanOrEqual, plus1, 1);
+        self.b.ins().brif(special, slow, &[], fast, &[]);
+        self.b.switch_to_block(fast);
+        let q = self.b.ins().sdiv(x, y);
+        let r = self.b.ins().srem(x, y);
+        let nonzero = self.b.ins().icmp_imm_u(IntCC::NotEqual, r, 0);
+        let sign = self.b.ins().bxor(r, y);
+        let differ = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sign, 0);
+        let adjust = self.b.ins().band(nonzero, differ);
+        let result = if modulo {
+            let z = self.iconst(0);
+            let add = self.b.ins().select(adjust, y, z);
+            self.b.ins().iadd(r, add)
+        } else {
+            let sub = self.b.ins().uextend(I64, adjust);
+            self.b.ins().isub(q, sub)
+        };
+        self.b.ins().jump(done, &[result.into()]);
+        self.b.switch_to_block(slow);
+        let m = self.iconst(i64::from(modulo));
+        let st = self.call_helper(helper::DIVMOD, [self.ctx, x, y, m]);
+        self.check_failed(st, at);
+        let v = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_VALUE * WORD as i32);
+        self.b.ins().jump(done, &[v.into()]);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
+    }
+
+    /// The address of `base[index]` for an access of `width`, as a register
+    /// and a constant offset.
+    fn address(&mut self, width: Width, base: Slot, index: Index) -> Result<(Value, i32), Reject> {
+        let size = match width {
+            Width::U8 => 1,
+            Width::U16 => 2,
+            Width::U32 => 4,
+            Width::Word => WORD,
+        };
+        let p = self.get(base)?;
+        match index {
+            Index::Const(i) => match i.checked_mul(size).and_then(|o| i32::try_from(o).ok()) {
+                Some(off) => Ok((p, off)),
+                None => {
+                    let off = self.iconst(i.wrapping_mul(size));
+                    Ok((self.b.ins().iadd(p, off), 0))
+                }
+            },
+            Index::Slot(s) => {
+                let x = self.get(s)?;
+                let scaled = if size == 1 { x } else { self.b.ins().imul_imm_s(x, size) };
+                Ok((self.b.ins().iadd(p, scaled), 0))
+            }
+        }
+    }
+
+    /// The shared dispatcher (statuses below `FIRST_ADDRESS` leave the
+    /// function, others name a label) and the exit.
+    fn tail(&mut self) {
+        self.interrupt_checks();
+        self.b.switch_to_block(self.dispatch);
+        let st = self.b.block_params(self.dispatch)[0];
+        let leave = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, st, status::FIRST_ADDRESS as i64);
+        let jump = self.b.create_block();
+        self.b.ins().brif(leave, self.exit, &[st.into()], jump, &[]);
+        self.b.switch_to_block(jump);
+        let offset = self.b.ins().isub(st, self.base);
+        let bad = self.b.create_block();
+        let mut sw = Switch::new();
+        let mut labels = std::mem::take(&mut self.jump_labels);
+        labels.sort_unstable();
+        labels.dedup();
+        for l in labels {
+            let blk = self.label(l);
+            sw.set_entry(self.label_offset(l) as u128, blk);
+        }
+        sw.emit(&mut self.b, offset, bad);
+        self.b.switch_to_block(bad);
+        // A jump to an address this code never gave out: report an error.
+        let err = self.iconst(status::ERROR as i64);
+        self.b.ins().jump(self.exit, &[err.into()]);
+        self.b.switch_to_block(self.exit);
+        let st = self.b.block_params(self.exit)[0];
+        self.b.ins().return_(&[st]);
+    }
+}
+
+fn int_cc(c: Cond) -> IntCC {
+    match c {
+        Cond::Eq => IntCC::Equal,
+        Cond::Ne => IntCC::NotEqual,
+        Cond::LtS => IntCC::SignedLessThan,
+        Cond::LeS => IntCC::SignedLessThanOrEqual,
+        Cond::GtS => IntCC::SignedGreaterThan,
+        Cond::GeS => IntCC::SignedGreaterThanOrEqual,
+        Cond::LtU => IntCC::UnsignedLessThan,
+        Cond::LeU => IntCC::UnsignedLessThanOrEqual,
+        Cond::GtU => IntCC::UnsignedGreaterThan,
+        Cond::GeU => IntCC::UnsignedGreaterThanOrEqual,
+    }
+}

@@ -1,0 +1,311 @@
+//! A generator of random, type-correct viper functions: `int`/`uint`
+//! arithmetic with wraparound, shifts, signed and unsigned comparisons,
+//! `//`/`%`, casts, loops (`while`, `for ... in range`, `break`, `continue`),
+//! branches, `ptr8`/`ptr16`/`ptr32` loads and stores on a bytearray, and calls
+//! of another viper function.
+
+/// A small deterministic random source (SplitMix64).
+pub struct Rng(u64);
+
+impl Rng {
+    /// A source seeded with `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// One of `items`.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const INT_CONSTS: &[&str] = &["0", "1", "2", "3", "7", "-1", "-5", "31", "100", "255", "1000", "0x7fff", "0x3fffffff"];
+const BIG_CONSTS: &[&str] = &["0x7fffffff", "0x12345678", "-0x40000000", "0xdeadbeef"];
+const INT_VARS: &[&str] = &["a", "b", "x0", "x1", "x2"];
+const UINT_VARS: &[&str] = &["c", "u0", "u1"];
+/// Python-level argument values: edges of the word, small values, big ones.
+pub const ARG_VALUES: &[&str] = &[
+    "0",
+    "1",
+    "-1",
+    "2",
+    "7",
+    "-9",
+    "100",
+    "-1000",
+    "65535",
+    "0x7fffffff",
+    "-0x80000000",
+    "0x12345678",
+    "2**40",
+    "-(2**40)",
+    "2**62",
+    "-(2**63)",
+    "2**63 - 1",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Int,
+    Uint,
+}
+
+/// Builds one function's source.
+struct Gen<'r> {
+    rng: &'r mut Rng,
+    out: String,
+    /// Open loops (their counters are not assigned in the body).
+    loops: u32,
+    statements: u32,
+}
+
+impl Gen<'_> {
+    fn line(&mut self, indent: usize, text: &str) {
+        for _ in 0..indent {
+            self.out.push_str("    ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn leaf(&mut self, ty: Ty) -> String {
+        match ty {
+            Ty::Int => match self.rng.below(10) {
+                0..=4 => self.rng.pick(INT_VARS).to_string(),
+                5 => self.rng.pick(BIG_CONSTS).to_string(),
+                6 => format!("p{}[{} & {}]", [8, 16, 32][self.rng.below(3)], self.leaf(Ty::Int), 15),
+                _ => self.rng.pick(INT_CONSTS).to_string(),
+            },
+            Ty::Uint => match self.rng.below(6) {
+                0..=3 => self.rng.pick(UINT_VARS).to_string(),
+                4 => format!("uint({})", self.rng.pick(INT_CONSTS)),
+                _ => format!("uint({})", self.rng.pick(INT_VARS)),
+            },
+        }
+    }
+
+    fn expr(&mut self, ty: Ty, depth: u32) -> String {
+        if depth == 0 || self.rng.below(4) == 0 {
+            return self.leaf(ty);
+        }
+        let d = depth - 1;
+        match self.rng.below(12) {
+            0..=5 => {
+                let op = self.rng.pick(&["+", "-", "*", "&", "|", "^"]);
+                let rty = if self.rng.below(5) == 0 { Ty::Uint } else { ty };
+                // The left operand decides the type (a variable, not a constant).
+                let l = self.expr_var_first(ty, d);
+                format!("({l} {op} {})", self.expr(rty, d))
+            }
+            6 | 7 => {
+                let op = self.rng.pick(&["<<", ">>"]);
+                let l = self.expr_var_first(ty, d);
+                let amount = if self.rng.below(3) == 0 {
+                    self.expr(Ty::Int, d)
+                } else {
+                    format!("({} & 63)", self.expr(Ty::Int, d))
+                };
+                format!("({l} {op} {amount})")
+            }
+            8 if ty == Ty::Int => {
+                let op = self.rng.pick(&["//", "%"]);
+                let l = self.expr_var_first(Ty::Int, d);
+                // Mostly non-zero divisors; a zero one raises in both tiers.
+                let r = if self.rng.below(8) == 0 {
+                    self.expr(Ty::Int, d)
+                } else {
+                    format!("({} | 1)", self.expr(Ty::Int, d))
+                };
+                format!("({l} {op} {r})")
+            }
+            9 if ty == Ty::Int => format!("(-{})", self.expr_var_first(Ty::Int, d)),
+            10 => format!("(~{})", self.expr_var_first(ty, d)),
+            _ => match ty {
+                Ty::Int => format!("int({})", self.expr(Ty::Uint, d)),
+                Ty::Uint => format!("uint({})", self.expr(Ty::Int, d)),
+            },
+        }
+    }
+
+    /// An expression of type `ty` that starts with a typed value (so a binary
+    /// operation takes its type).
+    fn expr_var_first(&mut self, ty: Ty, depth: u32) -> String {
+        let e = self.expr(ty, depth);
+        if e.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+            match ty {
+                Ty::Int => self.rng.pick(INT_VARS).to_string(),
+                Ty::Uint => self.rng.pick(UINT_VARS).to_string(),
+            }
+        } else {
+            e
+        }
+    }
+
+    fn cond(&mut self) -> String {
+        let ty = if self.rng.below(3) == 0 { Ty::Uint } else { Ty::Int };
+        match self.rng.below(5) {
+            0 if ty == Ty::Int => self.expr_var_first(Ty::Int, 1),
+            _ => {
+                let op = self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
+                let l = self.expr_var_first(ty, 2);
+                let r = match ty {
+                    Ty::Int => self.expr(Ty::Int, 1),
+                    // A comparison needs two uints: no bare constants.
+                    Ty::Uint => self.expr_var_first(Ty::Uint, 1),
+                };
+                format!("{l} {op} {r}")
+            }
+        }
+    }
+
+    fn block(&mut self, indent: usize, n: usize, depth: u32) {
+        for _ in 0..n {
+            self.statement(indent, depth);
+        }
+    }
+
+    fn statement(&mut self, indent: usize, depth: u32) {
+        self.statements += 1;
+        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(10) };
+        match choice {
+            0 | 1 => {
+                let v = self.rng.pick(&["x0", "x1", "x2"]);
+                let e = self.expr_var_first(Ty::Int, 3);
+                self.line(indent, &format!("{v} = {e}"));
+            }
+            2 => {
+                let v = self.rng.pick(&["u0", "u1"]);
+                let e = self.expr_var_first(Ty::Uint, 3);
+                self.line(indent, &format!("{v} = {e}"));
+            }
+            3 => {
+                let (p, mask) = *self.rng.pick(&[("p8", 63), ("p16", 31), ("p32", 15)]);
+                let i = self.expr(Ty::Int, 2);
+                let ty = if self.rng.below(3) == 0 { Ty::Uint } else { Ty::Int };
+                let v = self.expr(ty, 2);
+                self.line(indent, &format!("{p}[{i} & {mask}] = {v}"));
+            }
+            4 => {
+                let v = self.rng.pick(&["x0", "x1", "x2"]);
+                let e = self.expr(Ty::Int, 2);
+                self.line(indent, &format!("{v} = int(g({e}))"));
+            }
+            5 | 6 => {
+                let c = self.cond();
+                self.line(indent, &format!("if {c}:"));
+                let n = 1 + self.rng.below(3);
+                self.block(indent + 1, n, depth - 1);
+                if self.rng.below(2) == 0 {
+                    self.line(indent, "else:");
+                    let n = 1 + self.rng.below(2);
+                    self.block(indent + 1, n, depth - 1);
+                }
+            }
+            7 if self.loops < 2 => {
+                let i = format!("i{}", self.loops);
+                let n = 1 + self.rng.below(6);
+                self.line(indent, &format!("{i} = 0"));
+                self.line(indent, &format!("while {i} < {n}:"));
+                self.line(indent + 1, &format!("{i} += 1"));
+                self.loops += 1;
+                let k = 1 + self.rng.below(3);
+                self.block(indent + 1, k, depth - 1);
+                self.loops -= 1;
+            }
+            8 if self.loops < 2 => {
+                let j = format!("j{}", self.loops);
+                let n = 1 + self.rng.below(6);
+                self.line(indent, &format!("for {j} in range({n}):"));
+                self.loops += 1;
+                let k = 1 + self.rng.below(3);
+                self.block(indent + 1, k, depth - 1);
+                self.loops -= 1;
+            }
+            9 if self.loops > 0 => {
+                let c = self.cond();
+                let what = self.rng.pick(&["break", "continue"]);
+                self.line(indent, &format!("if {c}:"));
+                self.line(indent + 1, what);
+            }
+            _ => {
+                let v = self.rng.pick(&["x0", "x1", "x2"]);
+                let e = self.expr_var_first(Ty::Int, 2);
+                self.line(indent, &format!("{v} += {e}"));
+            }
+        }
+    }
+}
+
+/// The helper every generated function may call.
+pub const HELPER: &str = "@micropython.viper\ndef g(x: int) -> int:\n    return x * 3 + 1\n";
+
+/// A random viper function named `name` taking `(a: int, b: int, c: uint, buf)`.
+pub fn function(rng: &mut Rng, name: &str) -> String {
+    let mut g = Gen { rng, out: String::new(), loops: 0, statements: 0 };
+    g.line(0, "@micropython.viper");
+    g.line(0, &format!("def {name}(a: int, b: int, c: uint, buf) -> int:"));
+    for init in [
+        "p8 = ptr8(buf)",
+        "p16 = ptr16(buf)",
+        "p32 = ptr32(buf)",
+        "x0 = a",
+        "x1 = b",
+        "x2 = 0",
+        "u0 = c",
+        "u1 = uint(0)",
+        "i0 = 0",
+        "i1 = 0",
+        "j0 = 0",
+        "j1 = 0",
+    ] {
+        g.line(1, init);
+    }
+    let n = 2 + g.rng.below(6);
+    g.block(1, n, 2);
+    let ret = g.expr_var_first(Ty::Int, 2);
+    g.line(1, &format!("return {ret} + int(u0) + x0 + x1 + x2"));
+    g.out
+}
+
+/// A program defining `functions` (sources) and calling each on `inputs`;
+/// it prints one line per call: the result (or the exception) and a checksum
+/// of the buffer the function received.
+pub fn program(functions: &[String], inputs: &[[&str; 3]]) -> String {
+    let mut p = String::from("import micropython\n");
+    p.push_str(HELPER);
+    for (k, f) in functions.iter().enumerate() {
+        p.push_str(&f.replacen("def f(", &format!("def f{k}("), 1));
+    }
+    p.push_str("def check(buf):\n    h = 0\n    for v in buf:\n        h = (h * 31 + v) & 0xffffffff\n    return h\n");
+    p.push_str("inputs = [");
+    for [a, b, c] in inputs {
+        p.push_str(&format!("({a}, {b}, {c}), "));
+    }
+    p.push_str("]\n");
+    p.push_str("for f in [");
+    for k in 0..functions.len() {
+        p.push_str(&format!("f{k}, "));
+    }
+    p.push_str("]:\n");
+    p.push_str("    for a, b, c in inputs:\n");
+    p.push_str("        buf = bytearray(range(64))\n");
+    p.push_str(
+        "        try:\n            r = f(a, b, c, buf)\n        except Exception as e:\n            r = repr(e)\n",
+    );
+    p.push_str("        print(r, check(buf))\n");
+    p
+}

@@ -1,0 +1,34 @@
+//! Running a program with a chosen native support and capturing its output.
+
+use std::sync::{Arc, Mutex};
+
+use ferropy::runtime::vm::OutputSink;
+use ferropy::runtime::VmConfig;
+
+/// Runs `source` (named `name`) with `config`; returns stdout + stderr.
+pub fn run(source: &[u8], name: &str, config: VmConfig, dir: &str) -> String {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let (b1, b2) = (buf.clone(), buf.clone());
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
+    let opts =
+        ferropy::run::RunOptions { argv: vec![name.to_string()], path: vec![dir.to_string()], ..Default::default() };
+    ferropy::run::run_source_with(source, name, config, out, err, &opts);
+    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+    text
+}
+
+/// A VM configuration whose viper functions go through the optimizing tier.
+pub fn opt_config() -> VmConfig {
+    VmConfig { native: ferropy::native_opt::opt_support(), ..VmConfig::default() }
+}
+
+/// The single-pass configuration.
+pub fn single_pass_config() -> VmConfig {
+    VmConfig { native: ferropy::native::single_pass_support(), ..VmConfig::default() }
+}
+
+/// Functions compiled by the shared optimizing tier so far.
+pub fn compiled() -> u64 {
+    ferropy::native_opt::opt_stats().map_or(0, |s| s.compiled.load(std::sync::atomic::Ordering::Relaxed))
+}
