@@ -24,14 +24,17 @@
 //! # Instruction positions
 //! Exception blocks, handlers and resume points are recorded by the runtime as
 //! offsets into the function's machine code; helpers receive absolute addresses
-//! (`op_addr`: the address of the current operation) and convert them.
+//! (`op_addr`: an address inside the code of the current operation, after the
+//! previous operation's code and before the next one's; for `YIELD_FROM` the
+//! exact start of the operation, where a resumed `yield from` runs again) and
+//! convert them.
 
 /// The `.mpy` arch-flags value that marks machine code from ferropy's emitters
-/// (this ABI, revision 1). MicroPython refuses any file with arch flags on
-/// x86-64, ARM and Xtensa ("incompatible .mpy file"), and ferropy refuses
+/// (this ABI, revision 2; revision 1 had another opword layout). MicroPython
+/// refuses any file with arch flags on x86-64, ARM and Xtensa ("incompatible .mpy file"), and ferropy refuses
 /// native `.mpy` files without this value (their code follows MicroPython's
 /// native ABI, not this one).
-pub const MPY_ARCH_FLAGS: u64 = 0x4652_0001;
+pub const MPY_ARCH_FLAGS: u64 = 0x4652_0002;
 
 /// Word index in the context block of the helper table's address.
 pub const CTX_TABLE: i32 = 0;
@@ -59,21 +62,30 @@ pub mod status {
     pub const FIRST_ADDRESS: usize = 16;
 }
 
+/// The `OP` helper's opword: `opcode` with its extra byte at static stack
+/// depth `sp` (see [`helper::OP`]).
+pub const fn opword(opcode: u8, extra: u8, sp: u16) -> u32 {
+    opcode as u32 | (sp as u32) << 8 | (extra as u32) << 24
+}
+
 /// Helper table indices.
 pub mod helper {
     /// `(ctx, opword, arg, op_addr)`: runs one bytecode-equivalent operation on the
-    /// frame. `opword` = opcode | extra byte << 8 | stack depth before it << 16;
+    /// frame. `opword` = opcode | stack depth before it (16 bits) << 8 | extra
+    /// byte << 24 (so the common opwords fit 16-bit immediates);
     /// `arg` = the operand (qstr/const/child index, count, or a label's absolute
     /// address for jumps and exception blocks). Returns a status.
     pub const OP: usize = 0;
     /// `(ctx, op_addr, -, -)`: raises `KeyboardInterrupt` if one is pending.
     pub const INTERRUPT: usize = 1;
-    /// `(ctx, value, vtype | slot << 8, -)`: boxes a viper native value of type
-    /// `vtype` into object slot `slot`. Returns a status.
+    /// `(ctx, value, vtype | slot << 8, op_addr)`: boxes a viper native value of
+    /// type `vtype` into object slot `slot`. Returns a status (on an error the
+    /// operation's position is recorded, as by `FAILED_AT`).
     pub const BOX: usize = 2;
-    /// `(ctx, slot, vtype, -)`: converts object slot `slot` to a native value of
-    /// type `vtype` (viper casts and typed arguments), left in `ctx[CTX_VALUE]`.
-    /// Returns a status.
+    /// `(ctx, slot, vtype, op_addr)`: converts object slot `slot` to a native
+    /// value of type `vtype` (viper casts and typed arguments), left in
+    /// `ctx[CTX_VALUE]`. Returns a status (on an error the operation's
+    /// position is recorded, as by `FAILED_AT`).
     pub const UNBOX: usize = 3;
     /// `(ctx, a, b, op)`: viper `int` floor division (`op` 0) or modulo (`op` 1)
     /// with Python's rounding; the result is left in `ctx[CTX_VALUE]`.

@@ -258,7 +258,8 @@ impl Tr<'_> {
 
     /// The generic helper for one operation at `at`; returns its status.
     fn call_op(&mut self, opcode: u8, extra: u8, sp: u32, arg: Value, at: i64) -> Value {
-        let opword = i64::from(opcode) | i64::from(extra) << 8 | i64::from(sp) << 16;
+        // The single-pass lowering, which runs first, refuses deeper stacks.
+        let opword = i64::from(ferropy_bytecode::native_abi::opword(opcode, extra, sp as u16));
         let ow = self.iconst(opword);
         let a = self.addr(at);
         self.call_helper(helper::OP, [self.ctx, ow, arg, a])
@@ -544,8 +545,8 @@ impl Tr<'_> {
                 let index = self.word_index(slot)? as i64;
                 let x = self.get(slot)?;
                 let code = self.iconst(i64::from(vtype) | index << 8);
-                let z = self.iconst(0);
-                let st = self.call_helper(helper::BOX, [self.ctx, x, code, z]);
+                let a = self.addr(at);
+                let st = self.call_helper(helper::BOX, [self.ctx, x, code, a]);
                 self.check_failed(st, at);
                 if let Slot::Stack(k) = slot {
                     self.set_native(i64::from(k), false);
@@ -555,8 +556,8 @@ impl Tr<'_> {
                 let index = self.word_index(src)? as i64;
                 let i = self.iconst(index);
                 let t = self.iconst(i64::from(vtype));
-                let z = self.iconst(0);
-                let st = self.call_helper(helper::UNBOX, [self.ctx, i, t, z]);
+                let a = self.addr(at);
+                let st = self.call_helper(helper::UNBOX, [self.ctx, i, t, a]);
                 self.check_failed(st, at);
                 let r = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_VALUE * WORD as i32);
                 self.set(dst, r)?;

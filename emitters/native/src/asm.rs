@@ -227,6 +227,69 @@ pub trait Asm {
 
     /// Resolves labels and returns the code, or the first error met while emitting.
     fn finish(self) -> Result<Finished, AsmError>;
+
+    /// True if the implementation provides local subroutines
+    /// ([`Asm::call_local`], [`Asm::local_entry`], [`Asm::local_return`],
+    /// [`Asm::local_discard`]); the emitter then shares one out-of-line copy of
+    /// its most frequent call sequence per function. Without them (the
+    /// default) it emits that sequence inline at every site, and never calls
+    /// those four methods, whose default implementations do nothing.
+    const LOCAL_CALLS: bool = false;
+
+    /// Calls the local subroutine at `label` (which starts with
+    /// [`Asm::local_entry`]); the subroutine's [`Asm::local_return`] comes
+    /// back right after this instruction. Every register may change.
+    fn call_local(&mut self, label: Label) {
+        let _ = label;
+    }
+
+    /// Starts a local subroutine: `ret_addr` receives the address its
+    /// [`Asm::local_return`] will return to (with the Thumb bit where
+    /// [`Asm::label_addr`] sets it), and the stack is aligned for
+    /// [`Asm::call_table`] again.
+    fn local_entry(&mut self, ret_addr: Self::Reg) {
+        let _ = ret_addr;
+    }
+
+    /// Returns from a local subroutine to its caller ([`Asm::RET`] is kept).
+    fn local_return(&mut self) {}
+
+    /// Leaves a local subroutine without returning: the stack is as at its
+    /// call site, so the code can jump anywhere in the function.
+    fn local_discard(&mut self) {}
+
+    /// `dst = dst op value`; `scratch` may be clobbered (the default builds
+    /// `value` in it).
+    fn binop_imm(&mut self, op: BinOp, dst: Self::Reg, value: i32, scratch: Self::Reg) {
+        self.mov_imm(scratch, i64::from(value));
+        self.binop(op, dst, scratch);
+    }
+
+    /// Jumps if `reg` equals `value` (sign-extended to a word); `scratch` may
+    /// be clobbered (the default builds `value` in it).
+    fn jump_if_eq_imm(&mut self, reg: Self::Reg, value: i32, scratch: Self::Reg, label: Label) {
+        self.mov_imm(scratch, i64::from(value));
+        self.jump_if_eq(reg, scratch, label);
+    }
+
+    /// Jumps if bit `bit` (below the word's bit count) of `reg` is clear;
+    /// `reg` and `scratch` may be clobbered (the default isolates the bit by
+    /// shifting it to the top of `reg` and back down to bit 0).
+    fn jump_if_bit_clear(&mut self, reg: Self::Reg, bit: u8, scratch: Self::Reg, label: Label) {
+        let top = (Self::WORD_BYTES * 8 - 1) as u8;
+        if bit < top {
+            self.shift_imm(ShiftOp::Shl, reg, top - bit, scratch);
+        }
+        self.shift_imm(ShiftOp::Shr, reg, top, scratch);
+        self.jump_if_zero(reg, false, label);
+    }
+
+    /// `dst = dst shift count` for a constant `count` below the word's bit
+    /// count; `scratch` may be clobbered (the default builds `count` in it).
+    fn shift_imm(&mut self, op: ShiftOp, dst: Self::Reg, count: u8, scratch: Self::Reg) {
+        self.mov_imm(scratch, i64::from(count));
+        self.shift(op, dst, scratch);
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +304,130 @@ mod tests {
         assert!(Cond::GeU.eval(minus_one, 0));
         assert!(Cond::LeS.eval(3, 3) && Cond::GeS.eval(3, 3) && !Cond::GtS.eval(3, 3));
         assert!(Cond::Ne.eval(1, 2) && !Cond::Eq.eval(1, 2));
+    }
+
+    /// An `Asm` that runs straight-line code as it is emitted (32-bit words),
+    /// recording which jumps would be taken: enough to check the default
+    /// methods, which are built from the required ones.
+    #[derive(Default)]
+    struct Run {
+        regs: [u32; 4],
+        taken: Vec<(u32, bool)>,
+    }
+
+    impl Asm for Run {
+        type Reg = usize;
+        const WORD_BYTES: u32 = 4;
+        const RET: usize = 0;
+        const ENTRY_ARGS: &'static [usize] = &[0, 1, 2, 3];
+        const CALL_ARGS: &'static [usize] = &[0, 1, 2, 3];
+        const TEMPS: &'static [usize] = &[0, 1, 2];
+        const LOCALS: &'static [usize] = &[];
+        const FUN_TABLE: usize = 3;
+        fn offset(&self) -> usize {
+            0
+        }
+        fn new_label(&mut self) -> Label {
+            Label(0)
+        }
+        fn bind(&mut self, _: Label) {}
+        fn align(&mut self, _: usize) {}
+        fn data(&mut self, _: &[u8]) {}
+        fn prologue(&mut self, _: usize) {}
+        fn epilogue(&mut self) {}
+        fn mov_imm(&mut self, dst: usize, value: i64) {
+            self.regs[dst] = value as u32;
+        }
+        fn mov_reg(&mut self, dst: usize, src: usize) {
+            self.regs[dst] = self.regs[src];
+        }
+        fn load_slot(&mut self, _: usize, _: usize) {}
+        fn store_slot(&mut self, _: usize, _: usize) {}
+        fn slot_addr(&mut self, _: usize, _: usize) {}
+        fn label_addr(&mut self, _: usize, _: Label) {}
+        fn binop(&mut self, op: BinOp, dst: usize, src: usize) {
+            let (a, b) = (self.regs[dst], self.regs[src]);
+            self.regs[dst] = match op {
+                BinOp::Add => a.wrapping_add(b),
+                BinOp::Sub => a.wrapping_sub(b),
+                BinOp::Mul => a.wrapping_mul(b),
+                BinOp::And => a & b,
+                BinOp::Or => a | b,
+                BinOp::Xor => a ^ b,
+            };
+        }
+        fn shift(&mut self, op: ShiftOp, dst: usize, count: usize) {
+            let (a, n) = (self.regs[dst], self.regs[count] & 31);
+            self.regs[dst] = match op {
+                ShiftOp::Shl => a << n,
+                ShiftOp::Shr => a >> n,
+                ShiftOp::Sar => ((a as i32) >> n) as u32,
+            };
+        }
+        fn neg(&mut self, dst: usize) {
+            self.regs[dst] = self.regs[dst].wrapping_neg();
+        }
+        fn not(&mut self, dst: usize) {
+            self.regs[dst] = !self.regs[dst];
+        }
+        fn set_cond(&mut self, cond: Cond, dst: usize, a: usize, b: usize) {
+            let (x, y) = (self.regs[a] as i32 as i64 as u64, self.regs[b] as i32 as i64 as u64);
+            let (ux, uy) = (u64::from(self.regs[a]), u64::from(self.regs[b]));
+            let signed = matches!(cond, Cond::LtS | Cond::LeS | Cond::GtS | Cond::GeS);
+            self.regs[dst] = u32::from(if signed { cond.eval(x, y) } else { cond.eval(ux, uy) });
+        }
+        fn jump(&mut self, label: Label) {
+            self.taken.push((label.0, true));
+        }
+        fn jump_if_zero(&mut self, reg: usize, _: bool, label: Label) {
+            self.taken.push((label.0, self.regs[reg] == 0));
+        }
+        fn jump_if_nonzero(&mut self, reg: usize, _: bool, label: Label) {
+            self.taken.push((label.0, self.regs[reg] != 0));
+        }
+        fn jump_if_eq(&mut self, a: usize, b: usize, label: Label) {
+            self.taken.push((label.0, self.regs[a] == self.regs[b]));
+        }
+        fn jump_reg(&mut self, _: usize) {}
+        fn call_table(&mut self, _: usize) {}
+        fn load(&mut self, _: Width, _: usize, _: usize, _: i32) {}
+        fn store(&mut self, _: Width, _: usize, _: usize, _: i32) {}
+        fn load_indexed(&mut self, _: Width, _: usize, _: usize, _: usize) {}
+        fn store_indexed(&mut self, _: Width, _: usize, _: usize, _: usize) {}
+        fn finish(self) -> Result<Finished, AsmError> {
+            Err(AsmError::CodeTooLarge)
+        }
+    }
+
+    #[test]
+    fn default_methods_compute_what_they_document() {
+        let mut a = Run::default();
+        const { assert!(!Run::LOCAL_CALLS) };
+        for (op, x, v, want) in [
+            (BinOp::Add, 5u32, -2i32, 3u32),
+            (BinOp::And, 0xFF, 0x0F, 0x0F),
+            (BinOp::Xor, 1, 1, 0),
+            (BinOp::Mul, 7, -1, (-7i32) as u32),
+        ] {
+            a.regs[0] = x;
+            a.binop_imm(op, 0, v, 1);
+            assert_eq!(a.regs[0], want, "{op:?}");
+        }
+        a.regs[0] = 0x8000_0001;
+        a.shift_imm(ShiftOp::Sar, 0, 1, 1);
+        assert_eq!(a.regs[0], 0xC000_0000);
+        for (x, v, eq) in [(0x1E, 0x1E, true), (0x0E, 0x1E, false), (u32::MAX, -1, true)] {
+            a.regs[0] = x;
+            a.jump_if_eq_imm(0, v, 1, Label(7));
+            assert_eq!(a.taken.pop(), Some((7, eq)), "{x:#x} {v}");
+        }
+        for bit in [0u8, 1, 4, 30, 31] {
+            for x in [0u32, 1 << bit, !(1u32 << bit), u32::MAX, 0x5555_5555] {
+                a.regs[2] = x;
+                a.jump_if_bit_clear(2, bit, 1, Label(3));
+                assert_eq!(a.taken.pop(), Some((3, x & (1 << bit) == 0)), "bit {bit} of {x:#x}");
+            }
+        }
     }
 
     #[test]

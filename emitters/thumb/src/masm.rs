@@ -48,6 +48,14 @@ enum Rec {
     Store(Width, Reg, Reg, i32),
     LoadIndexed(Width, Reg, Reg, Reg),
     StoreIndexed(Width, Reg, Reg, Reg),
+    CallLocal(Label),
+    LocalEntry(Reg),
+    LocalReturn,
+    LocalDiscard,
+    BinopImm(BinOp, Reg, i32, Reg),
+    ShiftImm(ShiftOp, Reg, u8, Reg),
+    JumpIfEqImm(Reg, i32, Reg, Label),
+    JumpIfBitClear(Reg, u8, Reg, Label),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -108,6 +116,14 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::Store(w, s, b, o) => p.store(w, s, b, o),
         Rec::LoadIndexed(w, d, b, i) => p.load_indexed(w, d, b, i),
         Rec::StoreIndexed(w, s, b, i) => p.store_indexed(w, s, b, i),
+        Rec::CallLocal(l) => p.call_local(l),
+        Rec::LocalEntry(r) => p.local_entry(r),
+        Rec::LocalReturn => p.local_return(),
+        Rec::LocalDiscard => p.local_discard(),
+        Rec::BinopImm(op, d, v, t) => p.binop_imm(op, d, v, t),
+        Rec::ShiftImm(op, d, c, t) => p.shift_imm(op, d, c, t),
+        Rec::JumpIfEqImm(r, v, t, l) => p.jump_if_eq_imm(r, v, t, l),
+        Rec::JumpIfBitClear(r, b, t, l) => p.jump_if_bit_clear(r, b, t, l),
     }
 }
 
@@ -302,6 +318,40 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn store_indexed(&mut self, width: Width, src: Reg, base: Reg, index: Reg) {
         self.rec(Rec::StoreIndexed(width, src, base, index));
+    }
+
+    const LOCAL_CALLS: bool = true;
+
+    fn call_local(&mut self, label: Label) {
+        self.rec(Rec::CallLocal(label));
+    }
+
+    fn local_entry(&mut self, ret_addr: Reg) {
+        self.rec(Rec::LocalEntry(ret_addr));
+    }
+
+    fn local_return(&mut self) {
+        self.rec(Rec::LocalReturn);
+    }
+
+    fn local_discard(&mut self) {
+        self.rec(Rec::LocalDiscard);
+    }
+
+    fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
+        self.rec(Rec::BinopImm(op, dst, value, scratch));
+    }
+
+    fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, scratch: Reg) {
+        self.rec(Rec::ShiftImm(op, dst, count, scratch));
+    }
+
+    fn jump_if_eq_imm(&mut self, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfEqImm(reg, value, scratch, label));
+    }
+
+    fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfBitClear(reg, bit, scratch, label));
     }
 
     fn finish(self) -> Result<Finished, AsmError> {

@@ -723,6 +723,130 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// `bl label`: a local subroutine call (`lr` = the return address).
+    pub(crate) fn call_local(&mut self, label: Label) {
+        self.start();
+        self.enc.bl(label);
+    }
+
+    /// `push {ret_addr, lr}; mov ret_addr, lr` (two words keep `sp` 8-byte aligned).
+    pub(crate) fn local_entry(&mut self, ret_addr: Reg) {
+        self.start();
+        if !self.ok(&[ret_addr]) {
+            return;
+        }
+        if !ret_addr.is_low() {
+            self.fail(AsmError::InvalidRegister(ret_addr.num() as u8));
+            return;
+        }
+        self.enc.push16(1 << ret_addr.num(), true);
+        self.enc.mov_rr(ret_addr, Reg::Lr);
+        self.wrote(ret_addr);
+    }
+
+    /// `pop {r1, pc}` (`r0`, the result, is kept).
+    pub(crate) fn local_return(&mut self) {
+        self.start();
+        self.enc.pop16(1 << 1, true);
+        self.enc.pool_maybe_flush_here();
+    }
+
+    /// `add sp, #8`: drops what `local_entry` pushed.
+    pub(crate) fn local_discard(&mut self) {
+        self.start();
+        self.enc.sp_adjust16(false, 2);
+    }
+
+    /// `adds/subs dst, #imm8` for a low `dst` and a small value; otherwise
+    /// the value is built in `scratch`.
+    pub(crate) fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
+        let small = |v: i32| u8::try_from(v).ok();
+        let short = match op {
+            BinOp::Add if dst.is_low() => {
+                small(value).map(|v| (false, v)).or(small(value.wrapping_neg()).map(|v| (true, v)))
+            }
+            BinOp::Sub if dst.is_low() => {
+                small(value).map(|v| (true, v)).or(small(value.wrapping_neg()).map(|v| (false, v)))
+            }
+            _ => None,
+        };
+        match short {
+            Some((sub, v)) => {
+                self.start();
+                if !self.ok(&[dst]) {
+                    return;
+                }
+                self.enc.addsub_imm8(sub, dst, v);
+                self.wrote(dst);
+            }
+            None => {
+                self.mov_imm(scratch, i64::from(value));
+                self.binop(op, dst, scratch);
+            }
+        }
+    }
+
+    /// `cmp reg, #value; beq label` for a low `reg` and a value of 0..=255;
+    /// otherwise the value is built in `scratch`.
+    pub(crate) fn jump_if_eq_imm(&mut self, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        match u8::try_from(value) {
+            Ok(v) if reg.is_low() => {
+                self.start();
+                if !self.ok(&[reg]) {
+                    return;
+                }
+                self.enc.cmp_imm8(reg, v);
+                self.jcc(Cc::Eq, label);
+            }
+            _ => {
+                self.mov_imm(scratch, i64::from(value));
+                self.jump_if_eq(reg, scratch, label);
+            }
+        }
+    }
+
+    /// `lsls reg, reg, #31; beq label` for bit 0 of a low `reg` (the shift
+    /// leaves only that bit and sets the Z flag from it); otherwise the bit is
+    /// isolated with two shifts (through `scratch` for a high `reg`).
+    pub(crate) fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
+        if !reg.is_low() || bit != 0 {
+            if bit < 31 {
+                self.shift_imm(ShiftOp::Shl, reg, 31 - bit, scratch);
+            }
+            self.shift_imm(ShiftOp::Shr, reg, 31, scratch);
+            self.jump_on_test(reg, false, true, label);
+            return;
+        }
+        self.start();
+        if !self.ok(&[reg]) {
+            return;
+        }
+        self.enc.shift_imm16(ShiftKind::Lsl, reg, reg, 31);
+        self.wrote(reg);
+        self.jcc(Cc::Eq, label);
+    }
+
+    /// `lsls/lsrs/asrs dst, dst, #count` for a low `dst`; otherwise the
+    /// count is built in `scratch`.
+    pub(crate) fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, scratch: Reg) {
+        if !dst.is_low() || count == 0 || count > 31 {
+            self.mov_imm(scratch, i64::from(count));
+            self.shift(op, dst, scratch);
+            return;
+        }
+        self.start();
+        if !self.ok(&[dst]) {
+            return;
+        }
+        let kind = match op {
+            ShiftOp::Shl => ShiftKind::Lsl,
+            ShiftOp::Shr => ShiftKind::Lsr,
+            ShiftOp::Sar => ShiftKind::Asr,
+        };
+        self.enc.shift_imm16(kind, dst, dst, count);
+        self.wrote(dst);
+    }
+
     pub(crate) fn load(&mut self, width: Width, dst: Reg, base: Reg, offset: i32) {
         self.access(width, true, dst, base, offset);
     }

@@ -837,3 +837,91 @@ fn armv6m_literal_pools_stay_in_reach() {
         assert_eq!(v >> 16, 0x1234 + (v & 0xFFFF), "{:#x}", l.offset);
     }
 }
+
+fn immediate_and_subroutine_forms<T: Target>() {
+    for r in usable::<T>() {
+        let n = r.name();
+        let scratch = if r == Reg::R2 { Reg::R1 } else { Reg::R2 };
+        let tail: Vec<String> = if !v7::<T>() && r == Reg::R7 { vec!["mov r8, r7".into()] } else { vec![] };
+        for (op, name) in [(ShiftOp::Shl, "lsl"), (ShiftOp::Shr, "lsr"), (ShiftOp::Sar, "asr")] {
+            for count in [1u8, 8, 31] {
+                let mut want = if r.is_low() {
+                    vec![format!("{name}s {n}, {n}, {}", imm(count.into()))]
+                } else {
+                    let mut w = mov_imm_text::<T>(scratch, count.into()).0;
+                    w.push(format!("{name}.w {n}, {n}, {}", scratch.name()));
+                    w
+                };
+                want.extend(tail.clone());
+                expect::<T>(|a| a.shift_imm(op, r, count, scratch), &want);
+            }
+        }
+        for (op, value, short) in [
+            (BinOp::Add, 5, Some("adds")),
+            (BinOp::Add, -2, Some("subs")),
+            (BinOp::Sub, 255, Some("subs")),
+            (BinOp::Sub, -7, Some("adds")),
+        ] {
+            let want: Vec<String> = match short {
+                Some(s) if r.is_low() => {
+                    std::iter::once(format!("{s} {n}, {}", imm(i64::from(value).abs()))).chain(tail.clone()).collect()
+                }
+                _ => continue,
+            };
+            expect::<T>(|a| a.binop_imm(op, r, value, scratch), &want);
+        }
+        if r.is_low() {
+            for value in [0, 0x1e, 255] {
+                let t = dis::<T>(|a| {
+                    let l = a.new_label();
+                    a.bind(l);
+                    a.jump_if_eq_imm(r, value, scratch, l);
+                });
+                assert_eq!(t, vec![format!("cmp {n}, {}", imm(value.into())), "beq #0".to_string()], "{:?}", T::ARCH);
+            }
+            for bit in [0u8, 4, 30] {
+                let t = dis::<T>(|a| {
+                    let l = a.new_label();
+                    a.bind(l);
+                    a.jump_if_bit_clear(r, bit, scratch, l);
+                });
+                let mut want = vec![format!("lsls {n}, {n}, {}", imm(i64::from(31 - bit)))];
+                want.extend(tail.clone());
+                if bit != 0 {
+                    want.push(format!("lsrs {n}, {n}, #0x1f"));
+                    want.extend(tail.clone());
+                    want.push(format!("cmp {n}, #0"));
+                }
+                want.push("beq #0".into());
+                assert_eq!(t, want, "{:?}", T::ARCH);
+            }
+        }
+    }
+    // Values outside the short forms go through the scratch register.
+    let t = dis::<T>(|a| {
+        let l = a.new_label();
+        a.bind(l);
+        a.jump_if_eq_imm(Reg::R0, 300, Reg::R1, l);
+    });
+    let mut want = mov_imm_text::<T>(Reg::R1, 300).0;
+    want.extend(["cmp r0, r1".to_string(), "beq #0".to_string()]);
+    if mov_imm_text::<T>(Reg::R1, 300).1.is_none() {
+        assert_eq!(t, want, "{:?}", T::ARCH);
+    }
+    expect::<T>(|a| a.binop_imm(BinOp::And, Reg::R0, 1, Reg::R3), &s(&["movs r3, #1", "ands r0, r3"]));
+    // A local subroutine: called with `bl`, returns with `pop {.., pc}`.
+    let t = dis::<T>(|a| {
+        let sub = a.new_label();
+        a.call_local(sub);
+        a.jump_reg(Reg::R0);
+        a.bind(sub);
+        a.local_entry(Reg::R3);
+        a.local_return();
+        a.local_discard();
+    });
+    assert_eq!(t, s(&["bl #6", "bx r0", "push {r3, lr}", "mov r3, lr", "pop {r1, pc}", "add sp, #8"]), "{:?}", T::ARCH);
+    let mut a = ThumbAsm::<T>::new();
+    a.local_entry(Reg::R8);
+    assert!(a.finish().is_err());
+}
+per_arch!(immediate_and_subroutine, immediate_and_subroutine_forms);

@@ -333,6 +333,41 @@ impl Encoder {
         self.rel32_field(label);
     }
 
+    /// `call label` (rel32).
+    pub fn call_rel(&mut self, label: Label) {
+        self.buf.put_u8(0xE8);
+        self.rel32_field(label);
+    }
+
+    /// `op dst, imm` (64-bit; imm8 or imm32 form) for add/or/and/sub/xor/cmp.
+    pub fn alu_imm(&mut self, alu: Alu, dst: Reg, value: i32) {
+        // The /digit of the group-1 immediate forms is the register-form opcode's bits 3..5.
+        let ext = (alu as u8) >> 3;
+        if let Ok(b) = i8::try_from(value) {
+            self.op(WIDE, &[0x83], ext, Rm::Reg(dst));
+            self.buf.put_u8(b as u8);
+        } else {
+            self.op(WIDE, &[0x81], ext, Rm::Reg(dst));
+            self.buf.put_u32_le(value as u32);
+        }
+    }
+
+    /// `test dst8, imm8` (the low byte).
+    pub fn test_imm8(&mut self, dst: Reg, value: u8) {
+        self.op(Flags { byte: true, ..NARROW }, &[0xF6], 0, Rm::Reg(dst));
+        self.buf.put_u8(value);
+    }
+
+    /// `shl/shr/sar dst, imm8` (64-bit).
+    pub fn shift_imm(&mut self, shift: Shift, dst: Reg, count: u8) {
+        if count == 1 {
+            self.op(WIDE, &[0xD1], shift as u8, Rm::Reg(dst));
+        } else {
+            self.op(WIDE, &[0xC1], shift as u8, Rm::Reg(dst));
+            self.buf.put_u8(count);
+        }
+    }
+
     /// `jmp reg`.
     pub fn jmp_reg(&mut self, reg: Reg) {
         self.op(NARROW, &[0xFF], 4, Rm::Reg(reg));
@@ -418,6 +453,18 @@ mod tests {
             e.adjust_rsp(0x200, true);
             e.push(Reg::R13);
             e.jmp_reg(Reg::R9);
+            e.alu_imm(Alu::And, Reg::Rsi, 1);
+            e.alu_imm(Alu::Add, Reg::R9, -2);
+            e.alu_imm(Alu::Cmp, Reg::Rax, 0x1E);
+            e.alu_imm(Alu::Or, Reg::R12, 0x1000);
+            e.alu_imm(Alu::Xor, Reg::Rdx, -0x1000);
+            e.alu_imm(Alu::Sub, Reg::Rcx, 127);
+            e.shift_imm(Shift::Shl, Reg::Rax, 32);
+            e.shift_imm(Shift::Sar, Reg::R10, 33);
+            e.shift_imm(Shift::Shr, Reg::Rdi, 1);
+            e.test_imm8(Reg::Rsi, 1);
+            e.test_imm8(Reg::Rax, 0x80);
+            e.test_imm8(Reg::R9, 2);
         });
         let want = [
             "xor r9d,r9d",
@@ -443,6 +490,18 @@ mod tests {
             "sub rsp,0x200",
             "push r13",
             "jmp r9",
+            "and rsi,1",
+            "add r9,0xFFFFFFFFFFFFFFFE",
+            "cmp rax,0x1E",
+            "or r12,0x1000",
+            "xor rdx,0xFFFFFFFFFFFFF000",
+            "sub rcx,0x7F",
+            "shl rax,0x20",
+            "sar r10,0x21",
+            "shr rdi,1",
+            "test sil,1",
+            "test al,0x80",
+            "test r9b,2",
         ];
         assert_eq!(got, want);
     }

@@ -277,6 +277,69 @@ impl Asm for X64Asm {
         self.enc.store(width.bytes(Self::WORD_BYTES), src, Self::indexed_mem(width, base, index));
     }
 
+    const LOCAL_CALLS: bool = true;
+
+    fn call_local(&mut self, label: Label) {
+        self.enc.call_rel(label);
+    }
+
+    /// `mov ret_addr, [rsp]; sub rsp, 8`: the call pushed 8 bytes, 8 more
+    /// realign the stack to 16 for the calls the subroutine makes.
+    fn local_entry(&mut self, ret_addr: Reg) {
+        self.enc.load(8, ret_addr, Mem::Base { base: Reg::Rsp, disp: 0 });
+        self.enc.adjust_rsp(8, true);
+    }
+
+    fn local_return(&mut self) {
+        self.enc.adjust_rsp(8, false);
+        self.enc.ret();
+    }
+
+    fn local_discard(&mut self) {
+        self.enc.adjust_rsp(16, false);
+    }
+
+    fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
+        let alu = match op {
+            BinOp::Add => Alu::Add,
+            BinOp::Sub => Alu::Sub,
+            BinOp::And => Alu::And,
+            BinOp::Or => Alu::Or,
+            BinOp::Xor => Alu::Xor,
+            BinOp::Mul => {
+                self.enc.mov_imm(scratch, i64::from(value));
+                self.enc.imul(dst, scratch);
+                return;
+            }
+        };
+        self.enc.alu_imm(alu, dst, value);
+    }
+
+    fn jump_if_eq_imm(&mut self, reg: Reg, value: i32, _scratch: Reg, label: Label) {
+        self.enc.alu_imm(Alu::Cmp, reg, value);
+        self.enc.jcc(Cc::E, label);
+    }
+
+    fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
+        if bit < 8 {
+            self.enc.test_imm8(reg, 1 << bit);
+            self.enc.jcc(Cc::E, label);
+        } else {
+            self.shift_imm(ShiftOp::Shl, reg, 63u8.saturating_sub(bit), scratch);
+            self.shift_imm(ShiftOp::Shr, reg, 63, scratch);
+            self.jump_if_zero(reg, false, label);
+        }
+    }
+
+    fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, _scratch: Reg) {
+        let kind = match op {
+            ShiftOp::Shl => Shift::Shl,
+            ShiftOp::Shr => Shift::Shr,
+            ShiftOp::Sar => Shift::Sar,
+        };
+        self.enc.shift_imm(kind, dst, count & 63);
+    }
+
     fn finish(self) -> Result<Finished, AsmError> {
         let entry = self.entry;
         let (code, labels) = self.enc.buf.resolve(|code, fixup, target| match fixup.kind {

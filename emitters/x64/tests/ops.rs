@@ -470,3 +470,87 @@ fn random_registers_encode_consistently() {
         }
     }
 }
+
+#[test]
+fn immediate_forms_execute_like_their_register_forms() {
+    let ops = [BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::And, BinOp::Or, BinOp::Xor];
+    for op in ops {
+        for value in [0, 1, -2, 127, 128, -129, 0x1234_5678, i32::MIN] {
+            let f = build(1, |a| {
+                a.mov_reg(Reg::R12, Reg::Rdi);
+                a.binop_imm(op, Reg::R12, value, Reg::Rdx);
+                a.mov_reg(Reg::Rax, Reg::R12);
+            });
+            for x in [0u64, 5, u64::MAX, 0x8000_0000] {
+                assert_eq!(f.call(x, 0, 0, 0), binop_ref(op, x, value as i64 as u64), "{op:?} {x:#x} {value}");
+            }
+        }
+    }
+    for (op, count) in
+        [(ShiftOp::Shl, 1u8), (ShiftOp::Shl, 32), (ShiftOp::Shr, 63), (ShiftOp::Sar, 33), (ShiftOp::Sar, 1)]
+    {
+        let f = build(1, |a| {
+            a.mov_reg(Reg::Rax, Reg::Rdi);
+            a.shift_imm(op, Reg::Rax, count, Reg::Rdx);
+        });
+        let x = 0xF000_0000_8000_0003u64;
+        let want = match op {
+            ShiftOp::Shl => x << count,
+            ShiftOp::Shr => x >> count,
+            ShiftOp::Sar => ((x as i64) >> count) as u64,
+        };
+        assert_eq!(f.call(x, 0, 0, 0), want, "{op:?} {count}");
+    }
+    // jump_if_eq_imm / jump_if_bit_clear: 1 when taken, else 0.
+    for (value, x) in [(0x1E, 0x1Eu64), (0x1E, 0x0E), (-1, u64::MAX), (-1, 0xFFFF_FFFF)] {
+        let f = build(1, |a| {
+            let l = a.new_label();
+            a.mov_imm(Reg::Rax, 1);
+            a.jump_if_eq_imm(Reg::Rdi, value, Reg::Rdx, l);
+            a.mov_imm(Reg::Rax, 0);
+            a.bind(l);
+        });
+        assert_eq!(f.call(x, 0, 0, 0), u64::from(x == value as i64 as u64), "{value} {x:#x}");
+    }
+    for bit in [0u8, 7, 8, 40] {
+        let f = build(1, |a| {
+            let l = a.new_label();
+            a.mov_imm(Reg::Rax, 1);
+            a.jump_if_bit_clear(Reg::Rdi, bit, Reg::Rdx, l);
+            a.mov_imm(Reg::Rax, 0);
+            a.bind(l);
+        });
+        for x in [0u64, 1 << bit, !(1u64 << bit), u64::MAX] {
+            assert_eq!(f.call(x, 0, 0, 0), u64::from(x & (1 << bit) == 0), "{bit} {x:#x}");
+        }
+    }
+}
+
+#[test]
+fn local_subroutines_return_and_discard() {
+    // The subroutine adds its own return address's distance from a label
+    // to rax; then returns (rdi = 0) or leaves through local_discard (rdi != 0).
+    let f = build(1, |a| {
+        let (sub, after, out) = (a.new_label(), a.new_label(), a.new_label());
+        a.mov_imm(Reg::Rax, 0);
+        a.call_local(sub);
+        a.bind(after);
+        a.mov_imm(Reg::Rdx, 100);
+        a.binop(BinOp::Add, Reg::Rax, Reg::Rdx);
+        a.jump(out);
+        a.bind(sub);
+        a.local_entry(Reg::Rcx);
+        a.label_addr(Reg::Rdx, after);
+        a.binop(BinOp::Sub, Reg::Rcx, Reg::Rdx);
+        a.binop(BinOp::Add, Reg::Rax, Reg::Rcx);
+        a.mov_imm(Reg::Rax, 7);
+        let leave = a.new_label();
+        a.jump_if_nonzero(Reg::Rdi, false, leave);
+        a.local_return();
+        a.bind(leave);
+        a.local_discard();
+        a.bind(out);
+    });
+    assert_eq!(f.call(0, 0, 0, 0), 107);
+    assert_eq!(f.call(1, 0, 0, 0), 7);
+}

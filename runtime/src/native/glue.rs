@@ -60,12 +60,12 @@ extern "C" fn interrupt(ctx: *mut NativeCtx, op_addr: usize, _: usize, _: usize)
     with_ctx(ctx, |c, vm| ops::interrupt(vm, c, op_addr))
 }
 
-extern "C" fn boxed(ctx: *mut NativeCtx, value: usize, type_slot: usize, _: usize) -> usize {
-    with_ctx(ctx, |c, vm| ops::box_value(vm, c, value, type_slot))
+extern "C" fn boxed(ctx: *mut NativeCtx, value: usize, type_slot: usize, op_addr: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::positioned(vm, c, op_addr, |vm, c| ops::box_value(vm, c, value, type_slot)))
 }
 
-extern "C" fn unboxed(ctx: *mut NativeCtx, slot: usize, vtype: usize, _: usize) -> usize {
-    with_ctx(ctx, |c, vm| ops::unbox_value(vm, c, slot, vtype))
+extern "C" fn unboxed(ctx: *mut NativeCtx, slot: usize, vtype: usize, op_addr: usize) -> usize {
+    with_ctx(ctx, |c, vm| ops::positioned(vm, c, op_addr, |vm, c| ops::unbox_value(vm, c, slot, vtype)))
 }
 
 extern "C" fn divmod(ctx: *mut NativeCtx, a: usize, b: usize, which: usize) -> usize {

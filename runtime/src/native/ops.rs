@@ -36,14 +36,92 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
     status::ERROR
 }
 
+/// Runs the simplest cases of a few frequent operations directly on the
+/// frame's slots, skipping the general path's bookkeeping: `FOR_ITER` over a
+/// `range` of small ints, binary operators on small ints whose result is a
+/// small int or a bool, and loads and stores of `list` and `bytearray` items
+/// at small-int indices (exact types only: subclasses may override them). None of these can raise, allocate, call or jump, and each gives
+/// exactly what the general path would; `None` leaves the operation to it.
+fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+    match opcode {
+        op::BINARY_OP_MULTI..=0xF9 => {
+            let state = &mut vm.st.frames.get_mut(fi)?.state;
+            let (x, y) = (state.get(sp.checked_sub(2)?)?, state.get(sp - 1)?);
+            let r = crate::vm::fast::small_int_binary(
+                opcode - op::BINARY_OP_MULTI,
+                x.small_int_value()?,
+                y.small_int_value()?,
+            )?;
+            *state.get_mut(sp - 2)? = r;
+        }
+        op::FOR_ITER => {
+            // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
+            let f = vm.st.frames.get_mut(fi)?;
+            let it = *f.state.get(sp.checked_sub(3)?)?;
+            let slot = f.state.get_mut(sp)?;
+            *slot = crate::vm::fast::range_next(&mut vm.heap.words, it)?;
+        }
+        op::LOAD_SUBSCR => {
+            let state = &vm.st.frames.get(fi)?.state;
+            let (o, index) = (*state.get(sp.checked_sub(2)?)?, *state.get(sp - 1)?);
+            let v = if vm.is_list(o) {
+                vm.list_get(o, position(vm.list_len(o), index)?)
+            } else {
+                let at = byte_index(vm, o, index)?;
+                Obj::from_small_int(i32::from(vm.buffer_byte(o, at)))?
+            };
+            *vm.st.frames.get_mut(fi)?.state.get_mut(sp - 2)? = v;
+        }
+        op::STORE_SUBSCR => {
+            // Stack: ..., value, object, index.
+            let state = &vm.st.frames.get(fi)?.state;
+            let (v, o, index) = (*state.get(sp.checked_sub(3)?)?, *state.get(sp - 2)?, *state.get(sp - 1)?);
+            if vm.is_list(o) {
+                // A NULL value is a `del`: the general path.
+                if v.is_null() {
+                    return None;
+                }
+                let at = position(vm.list_len(o), index)?;
+                vm.list_set(o, at, v);
+            } else {
+                let b = u8::try_from(v.small_int_value()?).ok()?;
+                let at = byte_index(vm, o, index)?;
+                vm.buffer_write(o, at, &[b]).then_some(())?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// The byte position `index` (a small int, negative from the end) names in
+/// `o` when `o` is exactly a `bytearray` and the position is inside it.
+fn byte_index(vm: &Vm, o: Obj, index: Obj) -> Option<usize> {
+    if !vm.is_bytearray(o) {
+        return None;
+    }
+    position(vm.buffer_info(o)?.len, index)
+}
+
+/// The position small-int `index` (negative from the end) names in a
+/// sequence of `len` items, if it is inside it.
+fn position(len: usize, index: Obj) -> Option<usize> {
+    let i = index.small_int_value()? as isize;
+    let i = if i < 0 { i + len as isize } else { i };
+    usize::try_from(i).ok().filter(|&i| i < len)
+}
+
 /// Runs one operation with bytecode semantics on the native frame.
 pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
     let opcode = opword as u8;
-    let extra = (opword >> 8) as u8;
-    let mut sp = opword >> 16;
+    let mut sp = (opword >> 8) & 0xFFFF;
+    let extra = (opword >> 24) as u8;
+    let fi = ctx.frame;
+    if fast_op(vm, fi, opcode, sp).is_some() {
+        return status::CONTINUE;
+    }
     let op_ip = op_addr.wrapping_sub(ctx.base);
     let arg = if takes_label(opcode) { arg.wrapping_sub(ctx.base) } else { arg };
-    let fi = ctx.frame;
     let Some(f) = vm.st.frames.get_mut(fi) else {
         let e = vm.internal_error("native frame lost");
         return fail(ctx, e);
@@ -127,6 +205,22 @@ pub(super) fn failed_at(vm: &mut Vm, ctx: &mut NativeCtx, op_addr: usize) -> usi
         f.ip = op_ip + 1;
     }
     status::ERROR
+}
+
+/// Runs a helper body for the operation at `op_addr`; if it fails, records
+/// that position (as [`failed_at`]).
+pub(super) fn positioned(
+    vm: &mut Vm,
+    ctx: &mut NativeCtx,
+    op_addr: usize,
+    f: impl FnOnce(&mut Vm, &mut NativeCtx) -> usize,
+) -> usize {
+    let st = f(vm, ctx);
+    if st == status::ERROR {
+        failed_at(vm, ctx, op_addr)
+    } else {
+        st
+    }
 }
 
 /// The object for a viper native value.

@@ -106,7 +106,7 @@ fn signed_jump(code: &[u8], pos: usize) -> Option<(usize, usize)> {
 /// fields and the following value are small ints (the iterator is advanced);
 /// `None` leaves everything to the general path.
 #[inline(always)]
-fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
+pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     if heap.load_obj(it, 0)? != type_obj(ids::RANGE_ITERATOR) {
         return None;
     }

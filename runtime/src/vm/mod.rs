@@ -3,7 +3,7 @@
 
 pub mod config;
 pub mod dispatch;
-mod fast;
+pub(crate) mod fast;
 pub mod frame;
 pub mod instrs;
 pub mod limits;

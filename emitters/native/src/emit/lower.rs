@@ -10,12 +10,19 @@
 //! Every helper call is followed by one test: a zero status falls through, any
 //! other goes to the shared *dispatch* stub, which returns the status to the
 //! runtime (error, return, yield) or jumps to the address it names.
+//!
+//! Calls of the generic `OP` helper are the most frequent code. Where the
+//! assembler has local subroutines ([`Asm::LOCAL_CALLS`](crate::asm::Asm)), a
+//! site only loads the opword and the operand and calls the function's one
+//! *op stub*, which passes the context and the site's address (its return
+//! address, less 2: an address inside the site's call instruction), calls the
+//! helper and tests the status; otherwise each site does all of that inline.
 
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
+use ferropy_bytecode::native_abi::{self, helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
 use ferropy_bytecode::opcode::{self as op, binary};
 use ferropy_frontend::emit::Label as EmitLabel;
 use ferropy_frontend::error::ErrorKind;
@@ -37,8 +44,6 @@ pub(super) struct Lowered {
 
 /// Out-of-line code emitted after the function body.
 pub(super) enum Stub {
-    /// A local read as NULL: let the runtime raise the unbound-local error.
-    UnboundLocal { entry: Label, done: Label, at: Label, local: u32, sp: u32 },
     /// A backward jump found an interrupt pending.
     Interrupt { entry: Label, target: Label, at: Label },
     /// A helper without a position argument failed: record the position.
@@ -72,20 +77,59 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub n_state: u32,
     pub dispatch: Label,
     exit: Label,
+    /// The shared helper stubs (see the module documentation), by helper
+    /// index, once a site uses them, with their number of sites.
+    helper_stubs: Vec<(usize, Label, u32)>,
+    /// Helpers called inline even where stubs are possible.
+    inline_helpers: Vec<usize>,
+    /// Whether the runtime may enter the code elsewhere than at its start
+    /// (exception handlers, after a `yield`).
+    resumable: bool,
+    /// First stack depth the opword cannot encode, met while lowering.
+    too_deep: bool,
     pub stubs: Vec<Stub>,
     /// Line entries, at labels: an assembler may shorten its code when it
     /// finishes, so offsets are only final in `Finished::labels`.
     lines: Vec<(Label, u32)>,
     /// Viper code: stack shuffles move the word slots too.
     viper: bool,
+    /// By instruction index: a `LoadFast` of a local definitely bound there
+    /// (see `bound`), which needs no unbound check.
+    bound_loads: Vec<bool>,
+    /// Index of the instruction being lowered.
+    index: usize,
     /// Registers holding viper locals, by local number (see `lower_viper`).
     pub local_regs: Vec<Option<A::Reg>>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
     pub pending: Vec<(u32, super::lower_viper::Pending)>,
 }
 
-/// Lowers one scope.
-pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Result<Lowered, CompileError> {
+/// Lowers one scope whose first `n_params` locals are its parameters.
+///
+/// A helper stub pays off from its second site: a helper called from one site
+/// only is called inline, by lowering the scope a second time.
+pub(super) fn lower<A: AsmFactory>(
+    ir: &[Ir],
+    n_state: u32,
+    n_params: u32,
+    viper: bool,
+) -> Result<Lowered, CompileError> {
+    let (lowered, single) = lower_once::<A>(ir, n_state, n_params, viper, &[])?;
+    if single.is_empty() {
+        return Ok(lowered);
+    }
+    lower_once::<A>(ir, n_state, n_params, viper, &single).map(|(l, _)| l)
+}
+
+/// Lowers one scope, calling the helpers of `inline` without their stubs;
+/// also returns the helpers whose stub only one site called.
+fn lower_once<A: AsmFactory>(
+    ir: &[Ir],
+    n_state: u32,
+    n_params: u32,
+    viper: bool,
+    inline: &[usize],
+) -> Result<(Lowered, Vec<usize>), CompileError> {
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
@@ -119,9 +163,23 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         n_state,
         dispatch,
         exit,
+        helper_stubs: Vec::new(),
+        too_deep: false,
         stubs: Vec::new(),
         lines: Vec::new(),
         viper,
+        bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
+        inline_helpers: inline.to_vec(),
+        resumable: ir.iter().any(|i| {
+            matches!(
+                i,
+                Ir::Op {
+                    opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM,
+                    ..
+                }
+            )
+        }),
+        index: 0,
         local_regs: Vec::new(),
         pending: Vec::new(),
     };
@@ -155,10 +213,23 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
             i += 2;
             continue;
         }
+        l.index = i;
         l.ins(ins)?;
         i += 1;
     }
-    l.tail();
+    // The compiler ends every function with a return; only code that can
+    // fall off its end needs the implicit `return None`.
+    let open_end =
+        !matches!(ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))), Some(Ir::Return { .. } | Ir::Jump { .. }));
+    let single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
+    l.tail(open_end);
+    if l.too_deep {
+        return Err(CompileError::new(
+            ErrorKind::MemoryError,
+            String::from("native function too large (stack deeper than 65535 slots)"),
+            Default::default(),
+        ));
+    }
     let finished = l.a.finish().map_err(|e| internal(&alloc::format!("native code: {e:?}")))?;
     let lines = l
         .lines
@@ -167,7 +238,21 @@ pub(super) fn lower<A: AsmFactory>(ir: &[Ir], n_state: u32, viper: bool) -> Resu
         .collect();
     // `op_offsets` are emission-time offsets: exact for assemblers that do not
     // move code in `finish` (x86-64, the only one the optimizing tier serves).
-    Ok(Lowered { code: finished.code, lines, op_offsets })
+    Ok((Lowered { code: finished.code, lines, op_offsets }, single))
+}
+
+/// Which locals are bound everywhere: parameters (bound on entry) that no
+/// `DELETE_FAST` unbinds.
+fn always_bound(ir: &[Ir], n_params: u32) -> Vec<bool> {
+    let mut bound = vec![true; n_params as usize];
+    for ins in ir {
+        if let Ir::Op { opcode: op::DELETE_FAST, arg: Arg::Uint(local), .. } = ins {
+            if let Some(b) = bound.get_mut(*local) {
+                *b = false;
+            }
+        }
+    }
+    bound
 }
 
 fn is_compare(op: u8) -> bool {
@@ -209,6 +294,11 @@ impl<A: AsmFactory> Lowerer<A> {
         self.bound.get(l as usize).copied().unwrap_or(false)
     }
 
+    /// True unless the current instruction reads a local known to be bound.
+    fn maybe_unbound(&self) -> bool {
+        !self.bound_loads.get(self.index).copied().unwrap_or(false)
+    }
+
     /// Object slot of local `i`.
     pub(super) fn local_slot(&self, i: u32) -> i32 {
         self.n_state as i32 - 1 - i as i32
@@ -237,35 +327,36 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.mov_reg(state, entry[1]);
         self.a.mov_reg(words, entry[2]);
         self.a.load(Width::Word, A::FUN_TABLE, ctx, CTX_TABLE);
-        let start = self.a.new_label();
-        self.a.jump_if_zero(entry[3], false, start);
-        self.a.jump_reg(entry[3]);
-        self.a.bind(start);
+        if self.resumable {
+            let start = self.a.new_label();
+            self.a.jump_if_zero(entry[3], false, start);
+            self.a.jump_reg(entry[3]);
+            self.a.bind(start);
+        }
     }
 
-    fn tail(&mut self) {
+    fn tail(&mut self, open_end: bool) {
         let r = self.regs.r;
         let ctx = self.regs.ctx;
-        // Falling off the end returns None (the compiler always ends with a return).
-        self.a.mov_imm(r[0], i64::from(obj_word::NONE));
-        self.a.store(Width::Word, r[0], ctx, CTX_VALUE);
-        self.a.mov_imm(A::RET, status::RETURN as i64);
-        self.a.jump(self.exit);
-        // dispatch: statuses below FIRST_ADDRESS leave the function, others are addresses.
+        if open_end {
+            // Falling off the end returns None.
+            self.a.mov_imm(r[0], i64::from(obj_word::NONE));
+            self.a.store(Width::Word, r[0], ctx, CTX_VALUE);
+            self.a.mov_imm(A::RET, status::RETURN as i64);
+            self.a.jump(self.exit);
+        }
+        // dispatch: statuses below FIRST_ADDRESS (16) leave the function,
+        // others are addresses.
+        const _: () = assert!(status::FIRST_ADDRESS == 1 << 4);
         self.a.bind(self.dispatch);
-        self.a.mov_imm(r[1], status::FIRST_ADDRESS as i64);
-        self.a.set_cond(Cond::LtU, r[1], A::RET, r[1]);
-        self.a.jump_if_nonzero(r[1], true, self.exit);
+        self.a.mov_reg(r[1], A::RET);
+        self.a.shift_imm(ShiftOp::Shr, r[1], 4, r[2]);
+        self.a.jump_if_zero(r[1], false, self.exit);
         self.a.jump_reg(A::RET);
         self.a.bind(self.exit);
         self.a.epilogue();
         for stub in core::mem::take(&mut self.stubs) {
             match stub {
-                Stub::UnboundLocal { entry, done, at, local, sp } => {
-                    self.a.bind(entry);
-                    self.call_op_at(op::LOAD_FAST_N, 0, sp, ArgVal::Imm(i64::from(local)), at);
-                    self.a.jump(done);
-                }
                 Stub::Failed { entry, at } => {
                     self.a.bind(entry);
                     let args = self.regs.args;
@@ -289,12 +380,41 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
+        for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
+            let args = self.regs.args;
+            let fail = self.a.new_label();
+            self.a.bind(stub);
+            self.a.local_entry(args[3]);
+            self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
+            self.a.mov_reg(args[0], ctx);
+            self.a.call_table(index);
+            self.a.jump_if_nonzero(A::RET, false, fail);
+            self.a.local_return();
+            self.a.bind(fail);
+            self.a.local_discard();
+            self.a.jump(self.dispatch);
+        }
     }
 
-    /// Calls the generic helper for one operation located at `at`.
-    fn call_op_at(&mut self, opcode: u8, extra: u8, sp: u32, arg: ArgVal, at: Label) {
+    /// Calls the generic helper for one operation located at `at`; through
+    /// the op stub where the assembler allows it, unless the call is not in
+    /// the operation's own code or the runtime needs the operation's exact
+    /// start (`exact`: out-of-line code; a `yield from` resumes at its start).
+    fn call_op_at(&mut self, opcode: u8, extra: u8, sp: u32, arg: ArgVal, at: Label, exact: bool) {
         let args = self.regs.args;
-        let opword = i64::from(opcode) | i64::from(extra) << 8 | i64::from(sp) << 16;
+        if sp > 0xFFFF {
+            self.too_deep = true;
+        }
+        let opword = i64::from(native_abi::opword(opcode, extra, sp as u16));
+        if self.stubbed(helper::OP) && !exact {
+            self.a.mov_imm(args[1], opword);
+            match arg {
+                ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
+                ArgVal::Label(l) => self.a.label_addr(args[2], l),
+            }
+            self.call_via_stub(helper::OP);
+            return;
+        }
         self.a.mov_reg(args[0], self.regs.ctx);
         self.a.mov_imm(args[1], opword);
         match arg {
@@ -303,6 +423,43 @@ impl<A: AsmFactory> Lowerer<A> {
         }
         self.a.label_addr(args[3], at);
         self.a.call_table(helper::OP);
+        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+    }
+
+    /// Calls helper `index` through its shared stub, which passes the context
+    /// and the site's position (arguments 1 and 2 already set).
+    pub(super) fn call_via_stub(&mut self, index: usize) {
+        let stub = match self.helper_stubs.iter_mut().find(|(i, _, _)| *i == index) {
+            Some((_, s, n)) => {
+                *n += 1;
+                *s
+            }
+            None => {
+                let s = self.a.new_label();
+                self.helper_stubs.push((index, s, 1));
+                s
+            }
+        };
+        self.a.call_local(stub);
+    }
+
+    /// Whether calls of helper `index` go through its stub.
+    fn stubbed(&self, index: usize) -> bool {
+        A::LOCAL_CALLS && !self.inline_helpers.contains(&index)
+    }
+
+    /// Calls a helper taking `(ctx, a, b, op_addr)` whose `a` and `b` are
+    /// set, for the operation at `at`: through its stub where the assembler
+    /// allows it, else inline; a non-zero status goes to the dispatch stub.
+    pub(super) fn call_positioned(&mut self, index: usize, at: Label) {
+        if self.stubbed(index) {
+            self.call_via_stub(index);
+            return;
+        }
+        let args = self.regs.args;
+        self.a.mov_reg(args[0], self.regs.ctx);
+        self.a.label_addr(args[3], at);
+        self.a.call_table(index);
         self.a.jump_if_nonzero(A::RET, false, self.dispatch);
     }
 
@@ -320,10 +477,10 @@ impl<A: AsmFactory> Lowerer<A> {
             // The runtime resumes a `yield` (and continues a finished
             // `yield from`) at the address passed as the operand.
             let after = self.a.new_label();
-            self.call_op_at(opcode, extra, sp, ArgVal::Label(after), at);
+            self.call_op_at(opcode, extra, sp, ArgVal::Label(after), at, true);
             self.a.bind(after);
         } else {
-            self.call_op_at(opcode, extra, sp, v, at);
+            self.call_op_at(opcode, extra, sp, v, at, false);
         }
         Ok(())
     }
@@ -367,11 +524,20 @@ impl<A: AsmFactory> Lowerer<A> {
                 let at = self.here();
                 let slot = self.local_slot(*local);
                 self.load_obj(r[0], slot);
-                let (entry, done) = (self.a.new_label(), self.a.new_label());
-                self.a.jump_if_zero(r[0], false, entry);
-                self.store_obj(*sp as i32, r[0]);
-                self.a.bind(done);
-                self.stubs.push(Stub::UnboundLocal { entry, done, at, local: *local, sp: *sp });
+                if self.maybe_unbound() {
+                    // A local read as NULL: the runtime raises the
+                    // unbound-local error (or, if it was bound meanwhile,
+                    // pushes it).
+                    let (bound, done) = (self.a.new_label(), self.a.new_label());
+                    self.a.jump_if_nonzero(r[0], false, bound);
+                    self.call_op_at(op::LOAD_FAST_N, 0, *sp, ArgVal::Imm(i64::from(*local)), at, false);
+                    self.a.jump(done);
+                    self.a.bind(bound);
+                    self.store_obj(*sp as i32, r[0]);
+                    self.a.bind(done);
+                } else {
+                    self.store_obj(*sp as i32, r[0]);
+                }
             }
             Ir::StoreFast { local, sp } => {
                 self.load_obj(r[0], *sp as i32 - 1);
@@ -407,8 +573,7 @@ impl<A: AsmFactory> Lowerer<A> {
             Ir::JumpIfMarker { sp, label } => {
                 let target = self.label(*label);
                 self.load_obj(r[0], *sp as i32);
-                self.a.mov_imm(r[1], i64::from(obj_word::SMALL_INT_TAG));
-                self.a.binop(BinOp::And, r[0], r[1]);
+                self.a.binop_imm(BinOp::And, r[0], obj_word::SMALL_INT_TAG as i32, r[1]);
                 self.a.jump_if_nonzero(r[0], false, target);
             }
             Ir::Binary { op, sp } => self.binary(*op, *sp, None),
@@ -451,10 +616,8 @@ impl<A: AsmFactory> Lowerer<A> {
         let taken = self.jump_target(label, at);
         let fall = self.a.new_label();
         self.load_obj(r[0], sp as i32 - 1);
-        self.a.mov_imm(r[1], i64::from(obj_word::TRUE));
-        self.a.jump_if_eq(r[0], r[1], if cond { taken } else { fall });
-        self.a.mov_imm(r[1], i64::from(obj_word::FALSE));
-        self.a.jump_if_eq(r[0], r[1], if cond { fall } else { taken });
+        self.a.jump_if_eq_imm(r[0], obj_word::TRUE as i32, r[1], if cond { taken } else { fall });
+        self.a.jump_if_eq_imm(r[0], obj_word::FALSE as i32, r[1], if cond { fall } else { taken });
         let opcode = match (pop, cond) {
             (true, true) => op::POP_JUMP_IF_TRUE,
             (true, false) => op::POP_JUMP_IF_FALSE,
@@ -462,17 +625,18 @@ impl<A: AsmFactory> Lowerer<A> {
             (false, false) => op::JUMP_IF_FALSE_OR_POP,
         };
         let target = self.label(label);
-        self.call_op_at(opcode, 0, sp, ArgVal::Label(target), at);
+        self.call_op_at(opcode, 0, sp, ArgVal::Label(target), at, false);
         self.a.bind(fall);
     }
 
-    /// Sign-extends the 32-bit object word in `reg` to a machine word.
-    fn sign_extend(&mut self, reg: A::Reg, scratch: A::Reg) {
-        if A::WORD_BYTES == 8 {
-            self.a.mov_imm(scratch, 32);
-            self.a.shift(ShiftOp::Shl, reg, scratch);
-            self.a.shift(ShiftOp::Sar, reg, scratch);
+    /// Turns the 32-bit small-int object word in `reg` into its value: sign
+    /// extension to a machine word and the tag dropped.
+    fn untag(&mut self, reg: A::Reg, scratch: A::Reg) {
+        let high = (A::WORD_BYTES * 8 - 32) as u8;
+        if high > 0 {
+            self.a.shift_imm(ShiftOp::Shl, reg, high, scratch);
         }
+        self.a.shift_imm(ShiftOp::Sar, reg, high + 1, scratch);
     }
 
     /// A binary operator: small-int fast paths for `+ - * & | ^` and the
@@ -484,7 +648,7 @@ impl<A: AsmFactory> Lowerer<A> {
         let kind = FastKind::of(bop, A::WORD_BYTES);
         let opcode = op::BINARY_OP_MULTI + bop;
         let Some(kind) = kind else {
-            self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
+            self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
             return;
         };
         let slow = self.a.new_label();
@@ -495,13 +659,16 @@ impl<A: AsmFactory> Lowerer<A> {
         // Both small ints (tag bit set in each)?
         self.a.mov_reg(r[2], r[0]);
         self.a.binop(BinOp::And, r[2], r[1]);
-        self.a.mov_imm(r[3], 1);
-        self.a.binop(BinOp::And, r[2], r[3]);
-        self.a.jump_if_zero(r[2], false, slow);
+        self.a.jump_if_bit_clear(r[2], 0, r[3], slow);
         match kind {
             FastKind::Compare => {
-                self.sign_extend(r[0], r[3]);
-                self.sign_extend(r[1], r[3]);
+                // Tagged words compare as their values do, once their 32
+                // bits are the top of the machine word.
+                let high = (A::WORD_BYTES * 8 - 32) as u8;
+                if high > 0 {
+                    self.a.shift_imm(ShiftOp::Shl, r[0], high, r[3]);
+                    self.a.shift_imm(ShiftOp::Shl, r[1], high, r[3]);
+                }
                 self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
                 match fused {
                     Some((cond, label)) => {
@@ -515,10 +682,8 @@ impl<A: AsmFactory> Lowerer<A> {
                     }
                     None => {
                         // False + 16 * result = False or True.
-                        self.a.mov_imm(r[3], 4);
-                        self.a.shift(ShiftOp::Shl, r[2], r[3]);
-                        self.a.mov_imm(r[3], i64::from(obj_word::FALSE));
-                        self.a.binop(BinOp::Add, r[2], r[3]);
+                        self.a.shift_imm(ShiftOp::Shl, r[2], 4, r[3]);
+                        self.a.binop_imm(BinOp::Add, r[2], obj_word::FALSE as i32, r[3]);
                         self.store_obj(lhs, r[2]);
                         self.a.jump(done);
                     }
@@ -529,37 +694,33 @@ impl<A: AsmFactory> Lowerer<A> {
                 // `^` clears it; the result always fits a small int.
                 self.a.binop(op, r[0], r[1]);
                 if op == BinOp::Xor {
-                    self.a.mov_imm(r[3], 1);
-                    self.a.binop(BinOp::Or, r[0], r[3]);
+                    self.a.binop_imm(BinOp::Or, r[0], 1, r[3]);
                 }
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);
             }
             FastKind::Arith(op) => {
-                self.sign_extend(r[0], r[3]);
-                self.sign_extend(r[1], r[3]);
-                self.a.mov_imm(r[3], 1);
-                self.a.shift(ShiftOp::Sar, r[0], r[3]);
-                self.a.shift(ShiftOp::Sar, r[1], r[3]);
+                self.untag(r[0], r[3]);
+                self.untag(r[1], r[3]);
                 self.a.binop(op, r[0], r[1]);
                 // The result must fit a small int (31 bits).
                 self.a.mov_reg(r[2], r[0]);
-                self.a.mov_imm(r[3], i64::from(A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS));
-                self.a.shift(ShiftOp::Shl, r[2], r[3]);
-                self.a.shift(ShiftOp::Sar, r[2], r[3]);
+                let unused = (A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS) as u8;
+                self.a.shift_imm(ShiftOp::Shl, r[2], unused, r[3]);
+                self.a.shift_imm(ShiftOp::Sar, r[2], unused, r[3]);
                 let ok = self.a.new_label();
                 self.a.jump_if_eq(r[2], r[0], ok);
                 self.a.jump(slow);
                 self.a.bind(ok);
-                self.a.mov_imm(r[3], 1);
-                self.a.shift(ShiftOp::Shl, r[0], r[3]);
-                self.a.binop(BinOp::Or, r[0], r[3]);
+                // The tag: the low bit is clear after the shift, so + 1 sets it.
+                self.a.shift_imm(ShiftOp::Shl, r[0], 1, r[3]);
+                self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);
             }
         }
         self.a.bind(slow);
-        self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at);
+        self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
         if let Some((cond, label)) = fused {
             self.cond_jump(cond, true, label, sp - 1);
         }

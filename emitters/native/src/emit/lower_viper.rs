@@ -230,10 +230,24 @@ impl<A: AsmFactory> Lowerer<A> {
             }
             VOp::Arith { op, dst, a, b } => {
                 self.load_word(r[0], a);
-                self.load_word(r[1], b);
-                match op {
-                    Arith::Bin(op) => self.a.binop(op, r[0], r[1]),
-                    Arith::Shift(op) => self.a.shift(op, r[0], r[1]),
+                // A constant right operand goes in the instruction where the
+                // result is the same (shift counts inside the word's bits).
+                let imm = match self.pending_of(b) {
+                    Some(Pending::Imm(v)) => i32::try_from(v).ok(),
+                    _ => None,
+                };
+                let bits = (A::WORD_BYTES * 8) as i32;
+                match (op, imm) {
+                    (Arith::Bin(op), Some(v)) => self.a.binop_imm(op, r[0], v, r[1]),
+                    (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => self.a.shift_imm(op, r[0], v as u8, r[1]),
+                    (Arith::Bin(op), None) => {
+                        self.load_word(r[1], b);
+                        self.a.binop(op, r[0], r[1]);
+                    }
+                    (Arith::Shift(op), _) => {
+                        self.load_word(r[1], b);
+                        self.a.shift(op, r[0], r[1]);
+                    }
                 }
                 self.drop_pending(&[b]);
                 self.store_word(dst, r[0]);
@@ -292,18 +306,16 @@ impl<A: AsmFactory> Lowerer<A> {
             VOp::Box { slot, vtype } => {
                 let at = self.here();
                 let index = self.word_index(slot);
-                self.a.mov_reg(args[0], self.regs.ctx);
                 self.load_word(args[1], slot);
                 self.a.mov_imm(args[2], i64::from(vtype) | i64::from(index) << 8);
-                self.call_checked(helper::BOX, at);
+                self.call_positioned(helper::BOX, at);
             }
             VOp::Unbox { dst, src, vtype } => {
                 let at = self.here();
                 let index = self.word_index(src);
-                self.a.mov_reg(args[0], self.regs.ctx);
                 self.a.mov_imm(args[1], i64::from(index));
                 self.a.mov_imm(args[2], i64::from(vtype));
-                self.call_checked(helper::UNBOX, at);
+                self.call_positioned(helper::UNBOX, at);
                 self.store_helper_value(dst);
             }
             VOp::DivMod { dst, a, b, modulo } => {

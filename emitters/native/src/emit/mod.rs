@@ -14,6 +14,7 @@
 //! stack shuffles, jumps and small-int arithmetic and comparisons run inline.
 //! Viper's native values live in a second array of machine words.
 
+mod bound;
 pub mod ir;
 mod lower;
 mod lower_viper;
@@ -221,7 +222,10 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
         if self.generator {
             flags |= scope_flags::GENERATOR;
         }
-        let mut lowered = lower::lower::<A>(&self.ir, n_state, self.is_viper())?;
+        let star = |flag: u16| u32::from(info.scope_flags & flag != 0);
+        let n_params =
+            info.num_pos_args + info.num_kwonly_args + star(scope_flags::VARARGS) + star(scope_flags::VARKEYWORDS);
+        let mut lowered = lower::lower::<A>(&self.ir, n_state, n_params, self.is_viper())?;
         if let Some(opt) = self.opt.as_ref().filter(|_| self.is_viper()) {
             let single = SinglePass { code: &lowered.code, op_offsets: &lowered.op_offsets };
             if let Some(code) = opt.lower(&self.ir, n_state, &single) {

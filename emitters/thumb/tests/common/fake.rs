@@ -82,7 +82,7 @@ pub fn fake_runtime(stats: Rc<RefCell<Stats>>) -> Vec<Helper> {
     let op_helper: Helper = Rc::new(move |uc, [_, opword, arg, _at]| {
         s1.borrow_mut().ops += 1;
         let opcode = opword as u8;
-        let sp = opword >> 16;
+        let sp = (opword >> 8) & 0xFFFF;
         match opcode {
             op::YIELD_VALUE => {
                 let v = read_u32(uc, state_addr(sp - 1));
