@@ -55,3 +55,18 @@ fn open_modes_append_and_readinto() {
     assert_eq!(stdout, EXPECTED, "stderr: {stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file written and never closed or flushed still gets its data when the
+/// program ends, normally or through `sys.exit` (MicroPython's files are
+/// unbuffered; ferropy's are written back when the VM ends).
+#[test]
+fn unclosed_files_are_written_at_exit() {
+    let dir = std::env::temp_dir().join(format!("ferropy_cli_unclosed_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let program = "a = open('a.txt', 'w')\na.write('kept a\\n')\nb = open('b.txt', 'wb')\nb.write(b'kept b')\nb = None\nimport sys\nsys.exit(4)\n";
+    let out = Command::new(env!("CARGO_BIN_EXE_ferropy")).args(["-c", program]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "kept a\n");
+    assert_eq!(std::fs::read_to_string(dir.join("b.txt")).unwrap(), "kept b");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -366,6 +366,9 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     }
     vm.buffer_write(b, pos, &data);
     let flags = vm.get_u32(s, FLAGS);
+    if flags & F_DIRTY == 0 && !vm.get(s, PATH).is_null() {
+        vm.st.sys.dirty_files.push(s);
+    }
     vm.set_u32(s, FLAGS, flags | F_DIRTY);
     vm.set_u32(s, POS, end as u32);
     vm.new_int(data.len() as i64)
@@ -515,10 +518,21 @@ fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
         return Ok(());
     }
     vm.set_u32(s, FLAGS, flags & !F_DIRTY);
+    vm.st.sys.dirty_files.retain(|&f| f != s);
     let path = vm.get(s, PATH);
     let path = vm.str_text(path).unwrap_or_default();
     let data = buf_data(vm, s);
     super::vfs::mount::write_file(vm, &path, &data, false)
+}
+
+/// Writes every file that was written and not flushed since (called when
+/// the VM ends: a script that never closes its file still gets its data
+/// written, as MicroPython's unbuffered files do). Errors are dropped: there
+/// is no Python code left to report them to.
+pub fn flush_dirty_files(vm: &mut Vm) {
+    for s in core::mem::take(&mut vm.st.sys.dirty_files) {
+        let _ = flush_file(vm, s);
+    }
 }
 
 fn s_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

@@ -25,7 +25,13 @@ fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::
     // SAFETY: `ctx.vm` was made from the `&mut Vm` that started the call, which
     // is not used until the call returns; helpers run one at a time on this thread.
     let Some(vm) = (unsafe { ctx.vm.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
-    guarded(ctx, vm, f)
+    // A helper call is one instruction: its temporary roots end with it (the
+    // dispatch loop does the same per instruction; without this, a long
+    // native loop would keep every temporary of every iteration alive).
+    let temps = vm.st.temps.len();
+    let status = guarded(ctx, vm, f);
+    vm.st.temps.truncate(temps);
+    status
 }
 
 /// Runs a helper body; with `std`, a Rust panic inside it becomes a pending

@@ -122,6 +122,12 @@ pub struct Vm {
     pub st: VmState,
 }
 
+impl Drop for Vm {
+    fn drop(&mut self) {
+        crate::modules::io::flush_dirty_files(self);
+    }
+}
+
 impl core::fmt::Debug for Vm {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Vm").field("heap", &self.heap).field("frames", &self.st.frames.len()).finish()
