@@ -20,6 +20,7 @@ pub mod asm;
 pub mod buffer;
 pub mod emit;
 pub mod error;
+pub mod listing;
 
 pub use asm::{Asm, BinOp, Cond, Finished, ShiftOp, Width};
 pub use buffer::{CodeBuffer, Fixup, Label};

@@ -3,7 +3,6 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 use capstone::arch::arm::{ArchExtraMode, ArchMode};
 use capstone::arch::BuildsCapstone;
@@ -67,11 +66,7 @@ pub fn decode(code: &[u8]) -> Vec<Line> {
 pub fn listing(code: &[u8]) -> String {
     let mut out = String::new();
     for line in decode(code) {
-        let mut hex = String::new();
-        for b in &line.bytes {
-            let _ = write!(hex, "{b:02x}");
-        }
-        let _ = writeln!(out, "{:04x}  {hex:<10}{}", line.offset, line.text);
+        ferropy_emit_native::listing::push_line(&mut out, line.offset, &line.bytes, &line.text, 10);
     }
     out
 }

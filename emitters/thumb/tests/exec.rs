@@ -72,20 +72,9 @@ fn shift_ref(op: ShiftOp, x: u32, count: u32) -> u32 {
     }
 }
 
+/// `Cond::eval` on 32-bit words (sign extension keeps both orders).
 fn cond_ref(c: Cond, a: u32, b: u32) -> bool {
-    let (sa, sb) = (a as i32, b as i32);
-    match c {
-        Cond::Eq => a == b,
-        Cond::Ne => a != b,
-        Cond::LtS => sa < sb,
-        Cond::LeS => sa <= sb,
-        Cond::GtS => sa > sb,
-        Cond::GeS => sa >= sb,
-        Cond::LtU => a < b,
-        Cond::LeU => a <= b,
-        Cond::GtU => a > b,
-        Cond::GeU => a >= b,
-    }
+    c.eval(a as i32 as i64 as u64, b as i32 as i64 as u64)
 }
 
 const VALUES: [u32; 10] = [0, 1, 2, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0xFFFF_FFFE, 0x1234_5678, 0xFF, 0x1_0000];

@@ -2,7 +2,6 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, NasmFormatter};
 
@@ -64,11 +63,7 @@ pub fn invalid_offsets(code: &[u8]) -> Vec<usize> {
 pub fn listing(code: &[u8]) -> String {
     let mut out = String::new();
     for line in decode(code) {
-        let mut hex = String::new();
-        for b in &line.bytes {
-            let _ = write!(hex, "{b:02x}");
-        }
-        let _ = writeln!(out, "{:04x}  {hex:<24}{}", line.offset, line.text);
+        ferropy_emit_native::listing::push_line(&mut out, line.offset, &line.bytes, &line.text, 24);
     }
     out
 }
