@@ -70,3 +70,12 @@ fn unclosed_files_are_written_at_exit() {
     assert_eq!(std::fs::read_to_string(dir.join("b.txt")).unwrap(), "kept b");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `open(fd)` accepts only the standard descriptors (ferropy's files are not
+/// OS descriptors); in-memory streams have no descriptor.
+#[test]
+fn descriptor_errors() {
+    let program = "for fd in (3, 9, -1):\n    try:\n        open(fd)\n    except OSError as e:\n        print('OSError', e.errno)\nimport io\ntry:\n    io.StringIO().fileno()\nexcept OSError as e:\n    print('OSError', e.errno)\nprint(open(0).fileno(), open(1, 'wb').fileno())\n";
+    let out = Command::new(env!("CARGO_BIN_EXE_ferropy")).args(["-c", program]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "OSError 9\nOSError 9\nOSError 9\nOSError 9\n0 1\n");
+}

@@ -17,7 +17,9 @@ const POS: usize = 2;
 const CLOSED: usize = 3;
 const PATH: usize = 4;
 const FLAGS: usize = 5;
-const SIZE: usize = 6;
+/// A file's descriptor number (small int; absent for in-memory streams).
+const FD: usize = 6;
+const SIZE: usize = 7;
 
 const F_WRITE: u32 = 1;
 const F_APPEND: u32 = 2;
@@ -44,7 +46,7 @@ fn check_access(vm: &mut Vm, s: Obj, write: bool) -> PyResult<()> {
     }
 }
 
-static STREAM_METHODS: [Method; 12] = [
+static STREAM_METHODS: [Method; 13] = [
     Method::new("write", s_write),
     Method::new("readinto", s_readinto),
     Method::new("read", s_read),
@@ -57,6 +59,7 @@ static STREAM_METHODS: [Method; 12] = [
     Method::new("__enter__", s_enter),
     Method::new("__exit__", s_exit),
     Method::new("readlines", s_readlines),
+    Method::new("fileno", s_fileno),
 ];
 
 /// `io.StringIO`.
@@ -81,8 +84,10 @@ pub static BYTES_IO_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("BytesIO", ids::OBJECT)
 };
 
-static STD_METHODS: [Method; 4] = [
+static STD_METHODS: [Method; 6] = [
     Method::new("write", std_write),
+    Method::new("fileno", std_fileno),
+    Method::new("close", s_close),
     Method::new("read", std_read),
     Method::new("readline", std_readline),
     Method::new("flush", s_flush),
@@ -252,11 +257,20 @@ fn is_bytes_stream(vm: &Vm, o: Obj) -> bool {
     vm.type_of(o) == crate::types::type_obj(ids::BYTES_IO)
 }
 
-fn new_stream(vm: &mut Vm, type_id: u32, data: &[u8]) -> PyResult<Obj> {
+/// A new in-memory stream holding `data`; files (`finaliser` true) are
+/// finalised when collected unclosed ([`finalise`]).
+fn new_stream(vm: &mut Vm, type_id: u32, data: &[u8], finaliser: bool) -> PyResult<Obj> {
     vm.with_temps(|vm| {
         let b = vm.new_bytearray(data)?;
         vm.root(b);
-        let o = vm.alloc(SIZE)?;
+        let o = if finaliser {
+            match vm.heap.alloc_with_finaliser(SIZE * 4, &mut vm.st) {
+                Ok(o) if !o.is_null() => o,
+                _ => return Err(vm.memory_error()),
+            }
+        } else {
+            vm.alloc(SIZE)?
+        };
         vm.set(o, 0, crate::types::type_obj(type_id));
         vm.set(o, BUF, b);
         vm.set_u32(o, POS, 0);
@@ -289,12 +303,12 @@ fn initial_data(vm: &mut Vm, args: &[Obj], want_bytes: bool) -> PyResult<Vec<u8>
 
 fn stringio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let data = initial_data(vm, args, false)?;
-    new_stream(vm, ids::STRING_IO, &data)
+    new_stream(vm, ids::STRING_IO, &data, false)
 }
 
 fn bytesio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let data = initial_data(vm, args, true)?;
-    new_stream(vm, ids::BYTES_IO, &data)
+    new_stream(vm, ids::BYTES_IO, &data, false)
 }
 
 fn check_open(vm: &mut Vm, s: Obj) -> PyResult<()> {
@@ -367,7 +381,7 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     vm.buffer_write(b, pos, &data);
     let flags = vm.get_u32(s, FLAGS);
     if flags & F_DIRTY == 0 && !vm.get(s, PATH).is_null() {
-        vm.st.sys.dirty_files.push(s);
+        vm.st.sys.files.dirty.push(s);
     }
     vm.set_u32(s, FLAGS, flags | F_DIRTY);
     vm.set_u32(s, POS, end as u32);
@@ -518,7 +532,7 @@ fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
         return Ok(());
     }
     vm.set_u32(s, FLAGS, flags & !F_DIRTY);
-    vm.st.sys.dirty_files.retain(|&f| f != s);
+    vm.st.sys.files.dirty.retain(|&f| f != s);
     let path = vm.get(s, PATH);
     let path = vm.str_text(path).unwrap_or_default();
     let data = buf_data(vm, s);
@@ -530,20 +544,58 @@ fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
 /// written, as MicroPython's unbuffered files do). Errors are dropped: there
 /// is no Python code left to report them to.
 pub fn flush_dirty_files(vm: &mut Vm) {
-    for s in core::mem::take(&mut vm.st.sys.dirty_files) {
+    super::files::write_pending(vm);
+    for s in core::mem::take(&mut vm.st.sys.files.dirty) {
         let _ = flush_file(vm, s);
     }
 }
 
+/// The GC's finaliser hook for files collected without being closed: gives
+/// the descriptor back and queues unwritten data ([`super::files`]). Other
+/// objects are ignored.
+pub fn finalise(sys: &mut super::SystemState, obj: Obj, heap: &crate::gc::HeapWords) {
+    let t = heap.load_obj(obj, 0);
+    if t != Some(crate::types::type_obj(ids::STRING_IO)) && t != Some(crate::types::type_obj(ids::BYTES_IO)) {
+        return;
+    }
+    let Some(fd) = heap.load_obj(obj, FD).and_then(Obj::small_int_value) else { return };
+    if heap.load(obj, CLOSED) != Some(0) {
+        return;
+    }
+    let dirty = heap.load(obj, FLAGS).unwrap_or(0) & F_DIRTY != 0;
+    let buf = heap.load_obj(obj, BUF).unwrap_or(Obj::NULL);
+    sys.files.finalise(obj, fd, dirty, buf, heap);
+}
+
+/// `fileno()` of a file: its descriptor number. In-memory streams have none.
+fn s_fileno(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = self_arg(vm, args)?;
+    check_open(vm, s)?;
+    match vm.get(s, FD) {
+        fd if fd.is_small_int() => Ok(fd),
+        _ => Err(super::errno::os_error(vm, EBADF)),
+    }
+}
+
+/// `fileno()` of a standard stream.
+fn std_fileno(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let s = crate::builtins::arg(vm, args, 0)?;
+    Ok(vm.get(s, 1))
+}
+
 fn s_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
-    if vm.type_of(s) == crate::types::type_obj(ids::TEXT_IO) {
+    let t = vm.type_of(s);
+    if t == crate::types::type_obj(ids::TEXT_IO) || t == crate::types::type_obj(ids::FILE_IO) {
         return Ok(Obj::NONE);
     }
     let s = self_arg(vm, args)?;
     if vm.get_u32(s, CLOSED) == 0 {
-        flush_file(vm, s)?;
         vm.set_u32(s, CLOSED, 1);
+        if let Some(fd) = vm.get(s, FD).small_int_value() {
+            vm.st.sys.files.release_fd(fd);
+        }
+        flush_file(vm, s)?;
     }
     Ok(Obj::NONE)
 }
@@ -568,11 +620,14 @@ fn s_exit(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
 /// when closed (modes `w`, `a`, with `b` for bytes).
 pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     let p = crate::builtins::arg(vm, args, 0)?;
-    let path = vm.expect_str(p)?;
     let mode = match args.get(1).copied().or_else(|| vm.kwarg(kw, "mode")) {
         Some(m) => vm.expect_str(m)?,
         None => String::from("r"),
     };
+    if let Some(fd) = p.small_int_value() {
+        return open_std_fd(vm, fd, &mode);
+    }
+    let path = vm.expect_str(p)?;
     // The file's place in the mount table; a mounted Python file system opens it itself.
     let path = match super::vfs::mount::open(vm, &path, &mode)? {
         super::vfs::mount::OpenTarget::Py(f) => return Ok(f),
@@ -594,9 +649,11 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     } else {
         (super::vfs::mount::read_file(vm, &path)?, plus)
     };
-    let s = new_stream(vm, type_id, &data)?;
+    let s = new_stream(vm, type_id, &data, true)?;
     vm.root(s);
     vm.set(s, PATH, p);
+    let fd = vm.st.sys.files.take_fd(&path);
+    vm.set(s, FD, Obj::from_small_int(fd).unwrap_or(Obj::NONE));
     vm.set_u32(s, FLAGS, flags);
     if flags & F_APPEND != 0 {
         vm.set_u32(s, POS, data.len() as u32);
@@ -605,6 +662,19 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         // Create (or truncate) the file now.
         vm.set_u32(s, FLAGS, flags | F_DIRTY);
         flush_file(vm, s)?;
+    }
+    Ok(s)
+}
+
+/// `open(fd)`: a stream over standard descriptor 0, 1 or 2 (text, or binary
+/// with `b` in the mode). Other numbers raise `OSError(EBADF)`.
+fn open_std_fd(vm: &mut Vm, fd: i32, mode: &str) -> PyResult<Obj> {
+    if !(0..=2).contains(&fd) {
+        return Err(super::errno::os_error(vm, EBADF));
+    }
+    let s = new_std_stream(vm, fd)?;
+    if mode.contains('b') {
+        vm.set(s, 0, crate::types::type_obj(ids::FILE_IO));
     }
     Ok(s)
 }

@@ -23,6 +23,7 @@ pub mod deflate;
 pub mod digest;
 pub mod errno;
 pub mod exec;
+pub mod files;
 pub mod fmath;
 pub mod framebuf;
 pub mod frozen;
@@ -168,9 +169,9 @@ pub struct SystemState {
     pub kbd: Arc<AtomicBool>,
     /// Callbacks `micropython.schedule` queued: (function, argument).
     pub scheduled: alloc::vec::Vec<(Obj, Obj)>,
-    /// Files written since their last flush (kept alive until then; flushed
-    /// when the VM ends, so a file never closed still gets its data).
-    pub dirty_files: alloc::vec::Vec<Obj>,
+    /// Open files: descriptor numbers, files written since their last flush,
+    /// data of files finalised before being written ([`files::OpenFiles`]).
+    pub files: files::OpenFiles,
     /// True while scheduled callbacks run (they do not nest).
     pub in_scheduler: bool,
     /// Built-in module objects created so far (dict name -> module), NULL before the first.
@@ -212,7 +213,7 @@ impl SystemState {
             interrupt: Arc::new(AtomicBool::new(false)),
             kbd: Arc::new(AtomicBool::new(false)),
             scheduled: alloc::vec::Vec::new(),
-            dirty_files: alloc::vec::Vec::new(),
+            files: files::OpenFiles::default(),
             in_scheduler: false,
             loaded: Obj::NULL,
             opt_level: 0,
@@ -238,9 +239,6 @@ impl SystemState {
         for &(f, a) in &self.scheduled {
             visit(f);
             visit(a);
-        }
-        for &f in &self.dirty_files {
-            visit(f);
         }
         self.vfs.trace(visit);
     }

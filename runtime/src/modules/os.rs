@@ -52,7 +52,7 @@ pub fn init(vm: &mut Vm) -> PyResult<Obj> {
 /// Path argument `i` (default `dflt` when absent).
 fn path_arg(vm: &mut Vm, args: &[Obj], i: usize, dflt: Option<&str>) -> PyResult<String> {
     match (args.get(i), dflt) {
-        (Some(&p), _) => vm.expect_str(p),
+        (Some(&p), _) => vm.expect_path(p),
         (None, Some(d)) => Ok(String::from(d)),
         (None, None) => Err(vm.type_error("function missing required positional argument")),
     }
@@ -71,13 +71,15 @@ fn getcwd(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn ilistdir(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let p = path_arg(vm, args, 0, Some(""))?;
-    vfs::ilistdir(vm, &p)
+    let bytes_names = args.first().is_some_and(|&p| vm.is_exact(p, ids::BYTES));
+    vfs::ilistdir(vm, &p, bytes_names)
 }
 
 fn listdir(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let p = path_arg(vm, args, 0, Some(""))?;
+    let bytes_names = args.first().is_some_and(|&p| vm.is_exact(p, ids::BYTES));
     vm.with_temps(|vm| {
-        let it = vfs::ilistdir(vm, &p)?;
+        let it = vfs::ilistdir(vm, &p, bytes_names)?;
         vm.root(it);
         let out = vm.new_list(&[])?;
         vm.root(out);

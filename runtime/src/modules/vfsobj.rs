@@ -87,13 +87,14 @@ fn with_obj<R>(vm: &mut Vm, o: Obj, p: &str, f: impl FnOnce(&mut dyn Vfs, &str) 
 
 fn path(vm: &mut Vm, args: &[Obj], i: usize) -> PyResult<String> {
     let p = crate::builtins::arg(vm, args, i)?;
-    vm.expect_str(p)
+    vm.expect_path(p)
 }
 
 fn ilistdir(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let o = this(vm, args)?;
+    let bytes_names = args.get(1).is_some_and(|&p| vm.is_exact(p, ids::BYTES));
     let p = match args.get(1) {
-        Some(&p) => vm.expect_str(p)?,
+        Some(&p) => vm.expect_path(p)?,
         None => String::new(),
     };
     let entries = with_obj(vm, o, &p, |fs, p| fs.list_dir(p))?;
@@ -102,7 +103,7 @@ fn ilistdir(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         let l = vm.new_list(&[])?;
         vm.root(l);
         for e in entries {
-            let name = vm.new_str(&e.name)?;
+            let name = if bytes_names { vm.new_bytes(e.name.as_bytes())? } else { vm.new_str(&e.name)? };
             vm.root(name);
             let kind = Obj::from_small_int(if e.is_dir { 0x4000 } else { 0x8000 }).unwrap_or(Obj::NONE);
             let t = if posix {

@@ -137,6 +137,16 @@ impl Vm {
             }
         }
     }
+
+    /// A path argument: a `str`, or `bytes` (decoded as UTF-8, invalid
+    /// sequences replaced), as MicroPython's file functions accept both.
+    pub fn expect_path(&mut self, o: Obj) -> PyResult<String> {
+        if self.is_exact(o, super::ids::BYTES) {
+            let b = self.str_bytes(o).unwrap_or_default();
+            return Ok(String::from_utf8_lossy(&b).into_owned());
+        }
+        self.expect_str(o)
+    }
 }
 
 /// Appends the repr of `s` with MicroPython's quoting.

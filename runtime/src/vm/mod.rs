@@ -110,6 +110,7 @@ impl Roots for VmState {
 
     fn finalise(&mut self, obj: Obj, heap: &mut crate::gc::HeapWords) {
         crate::modules::deflate::finalise(&mut self.sys, obj, heap);
+        crate::modules::io::finalise(&mut self.sys, obj, heap);
     }
 }
 
@@ -277,7 +278,9 @@ impl Vm {
 
     /// Runs a collection now.
     pub fn collect(&mut self) -> usize {
-        self.heap.collect(&mut self.st)
+        let freed = self.heap.collect(&mut self.st);
+        crate::modules::files::write_pending(self);
+        freed
     }
 
     /// An internal inconsistency (malformed bytecode, ...) as a SystemError-like RuntimeError.

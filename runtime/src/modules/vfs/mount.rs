@@ -228,6 +228,8 @@ fn check<T>(vm: &mut Vm, r: Result<T, i32>) -> PyResult<T> {
 }
 
 fn target_or_err(vm: &mut Vm, path: &str) -> PyResult<(usize, String)> {
+    // Files collected while holding unwritten data are written first.
+    crate::modules::files::write_pending(vm);
     match vm.st.sys.vfs.lookup(path) {
         Target::At(i, p) => Ok((i, p)),
         Target::Root => Err(os_error(vm, EPERM)),
@@ -318,8 +320,9 @@ fn mount_names(vm: &Vm) -> Vec<String> {
     vm.st.sys.vfs.mounts.iter().filter(|m| m.point != "/").map(|m| m.point[1..].to_string()).collect()
 }
 
-/// `os.ilistdir(path)`: an iterator of `(name, type, inode[, size])` tuples.
-pub fn ilistdir(vm: &mut Vm, path: &str) -> PyResult<Obj> {
+/// `os.ilistdir(path)`: an iterator of `(name, type, inode[, size])` tuples;
+/// the names are `bytes` when `bytes_names` (the path was given as bytes).
+pub fn ilistdir(vm: &mut Vm, path: &str, bytes_names: bool) -> PyResult<Obj> {
     vm.with_temps(|vm| {
         let list = vm.new_list(&[])?;
         vm.root(list);
@@ -343,7 +346,7 @@ pub fn ilistdir(vm: &mut Vm, path: &str) -> PyResult<Obj> {
                 }
                 let native = !matches!(vm.st.sys.vfs.mounts[i].backend, Backend::Host { .. });
                 for e in entries {
-                    let name = vm.new_str(&e.name)?;
+                    let name = if bytes_names { vm.new_bytes(e.name.as_bytes())? } else { vm.new_str(&e.name)? };
                     vm.root(name);
                     let kind = Obj::from_small_int(if e.is_dir { 0x4000 } else { 0x8000 }).unwrap_or(Obj::NONE);
                     let t = if native {
