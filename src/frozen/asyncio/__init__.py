@@ -99,6 +99,8 @@ class Task:
         self._queued = -1  # token of its entry in the ready queue
         self._must_cancel = None  # CancelledError to throw when it next runs
         self._awaiting = None  # the Task this one awaits
+        self._waiters = 0  # tasks awaiting this one
+        self._gathered = False  # a gather() waits for it: nothing else may
 
     def __repr__(self):
         return "<Task>"
@@ -162,14 +164,19 @@ class Task:
 
     def __iter__(self):
         if not self.done():
+            # As MicroPython: a task being gathered has no other waiter.
+            if self._gathered:
+                raise RuntimeError("can't wait")
             waiter = _s.cur
             token = _park(waiter)
             self._callbacks.append(lambda t: _wake(waiter, token))
             waiter._awaiting = self
+            self._waiters += 1
             try:
                 yield
             finally:
                 waiter._awaiting = None
+                self._waiters -= 1
         self._retrieved = True
         if self._exc is not None:
             raise self._exc
@@ -310,6 +317,15 @@ def run(coro):
     return get_event_loop().run_until_complete(coro)
 
 
+def _release_gathered(children, done):
+    # Children still running after the gather ended may be awaited again.
+    for c in children:
+        if not c.done():
+            c._gathered = False
+            if done in c._callbacks:
+                c._callbacks.remove(done)
+
+
 def _cancelled_gather(children):
     for c in children:
         c.cancel()
@@ -319,6 +335,10 @@ async def gather(*aws, return_exceptions=False):
     if not aws:
         return []
     children = [create_task(a) for a in aws]
+    for c in children:
+        # As MicroPython: a task some other task awaits can't be gathered.
+        if not c.done() and c._waiters:
+            raise RuntimeError("can't gather")
     state = {"left": len(children), "error": None}
     waiter = _s.cur
     token = _park(waiter)
@@ -339,13 +359,16 @@ async def gather(*aws, return_exceptions=False):
             if c._exc is not None and not return_exceptions and state["error"] is None:
                 state["error"] = c._exc
         else:
+            c._gathered = True
             c._callbacks.append(done)
     if state["error"] is None and state["left"] > 0:
         try:
             yield
         except CancelledError:
+            _release_gathered(children, done)
             _cancelled_gather(children)
             raise
+    _release_gathered(children, done)
     if state["error"] is not None:
         raise state["error"]
     out = []
