@@ -70,10 +70,6 @@ try:
 except OSError as e:
     print("EIO", e.errno == errno.EIO)
 try:
-    websocket.websocket(io.BytesIO()).write(bytes(0x10000))
-except OSError as e:
-    print("ENOBUFS", e.errno == errno.ENOBUFS)
-try:
     websocket.websocket(io.BytesIO()).ioctl(3)
 except OSError as e:
     print("EINVAL", e.errno == errno.EINVAL)
