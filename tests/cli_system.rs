@@ -110,3 +110,18 @@ fn standard_streams_read_and_write_in_pieces() {
     let (rc, out, err) = ferropy(&["-c", prog], "line1\nabcdef\nxyz\nrest\n", &d);
     assert_eq!((rc, out.as_str()), (0, "ab\n3\ncd\n3\n'line1\\n'\n'abc'\n'def'\nb'xy'\n'z\\nrest\\n'\n''\n"), "{err}");
 }
+
+/// The binary layers take bytes as they are: `write(buf, n)` and
+/// `write(buf, offset, n)`, `readinto` of what standard input has (no
+/// line-end translation), `read(n)` of the rest; `kbd_intr` accepts -1 and 3.
+/// (Output recorded with MicroPython's unix port.)
+#[test]
+fn binary_standard_streams() {
+    let d = tmp_dir("binary");
+    let prog = "import sys, micropython\nmicropython.kbd_intr(-1)\nsys.stdout.buffer.write(b'abcd', 2)\n\
+                sys.stdout.buffer.write(b'abcdef', 1, 3)\nb = bytearray(5)\nn = sys.stdin.buffer.readinto(b)\n\
+                print(n, b)\nprint(sys.stdin.buffer.read(3))\nmicropython.kbd_intr(3)\n\
+                print(sys.stdin.buffer.readinto(bytearray(4)))\n";
+    let (rc, out, err) = ferropy(&["-c", prog], "xy\r\nrest", &d);
+    assert_eq!((rc, out.as_str()), (0, "abbcd5 bytearray(b'xy\\r\\nr')\nb'est'\n0\n"), "{err}");
+}

@@ -154,8 +154,8 @@ fn mpremote_fs_commands() {
     s.ok(&["fs", "cp", local.to_str().unwrap(), ":sub/"]);
     assert!(s.root.join("sub/local.py").is_file());
     let ls = s.ok(&["fs", "ls"]);
-    // (Sizes show as 0: `os.ilistdir` gives VfsPosix's 3-tuples, without the size.)
-    assert!(ls.contains(" file.py\n") && ls.contains(" sub/\n"), "{ls}");
+    // Sizes as a board lists them (`os.ilistdir` gives 4-tuples there).
+    assert!(ls.contains(" 16 file.py\n") && ls.contains(" sub/\n"), "{ls}");
     let ls = s.ok(&["fs", "ls", ":sub"]);
     assert!(ls.contains(" local.py\n"), "{ls}");
     // Copy back to the host.
@@ -172,6 +172,46 @@ fn mpremote_fs_commands() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("No such file"), "{out:?}");
     // `import` of a copied module, from the root.
     assert_eq!(s.ok(&["exec", "import file"]), "copied\r\n");
+}
+
+/// `mpremote mount .`: the host directory becomes `/remote` on the board,
+/// served through mpremote's file protocol over the raw REPL (binary data
+/// through `sys.stdin.buffer`/`sys.stdout.buffer`, `micropython.kbd_intr(-1)`
+/// so 0x03 bytes are data), and the code imports from it, reads, writes,
+/// lists and renames there.
+#[test]
+fn mpremote_mount_local_directory() {
+    let s = Server::start("mount");
+    let local = s.root.with_extension("local");
+    let _ = std::fs::remove_dir_all(&local);
+    std::fs::create_dir_all(&local).unwrap();
+    std::fs::write(local.join("hostmod.py"), "def answer():\n    return 6 * 7\n").unwrap();
+    let every_byte: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+    std::fs::write(local.join("bytes.bin"), &every_byte).unwrap();
+    let code = "import os, hostmod\n\
+print(os.getcwd(), hostmod.answer())\n\
+d = open('bytes.bin', 'rb').read()\n\
+print(len(d), d == bytes(range(256)) + bytes(reversed(range(256))))\n\
+with open('made.bin', 'wb') as f:\n    f.write(bytes(reversed(d)))\n\
+os.mkdir('sub')\n\
+os.rename('made.bin', 'sub/moved.bin')\n\
+print(sorted(os.listdir()), os.listdir('sub'), os.stat('sub/moved.bin')[6])\n";
+    let out = Command::new(mpremote())
+        .args(["connect", &s.device(), "mount", ".", "exec", code])
+        .current_dir(&local)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("/remote 42\r\n512 True\r\n['bytes.bin', 'hostmod.py', 'sub'] ['moved.bin'] 512\r\n"),
+        "{text}"
+    );
+    let moved = std::fs::read(local.join("sub/moved.bin")).unwrap();
+    assert_eq!(moved, every_byte.iter().rev().copied().collect::<Vec<u8>>());
+    // The board is usable afterwards, with the mount gone.
+    assert_eq!(s.ok(&["exec", "import os; print('remote' in os.listdir('/'))"]), "False\r\n");
+    let _ = std::fs::remove_dir_all(&local);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -28,13 +29,29 @@ pub struct Stream {
 }
 
 /// Shared between the server, the console and the VM's sinks and host.
-#[derive(Default)]
 pub struct Link {
     input: Mutex<Option<Input>>,
     output: Mutex<Option<Box<dyn Write + Send>>>,
     hang_up: Mutex<Option<Box<dyn Fn() + Send>>>,
     interrupt: Arc<Mutex<Option<InterruptHandle>>>,
+    /// The byte that interrupts running code (`micropython.kbd_intr`; -1: none).
+    interrupt_char: Arc<AtomicI32>,
 }
+
+impl Default for Link {
+    fn default() -> Link {
+        Link {
+            input: Mutex::default(),
+            output: Mutex::default(),
+            hang_up: Mutex::default(),
+            interrupt: Arc::default(),
+            interrupt_char: Arc::new(AtomicI32::new(CTRL_C)),
+        }
+    }
+}
+
+/// The default interrupt character.
+const CTRL_C: i32 = 3;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -53,6 +70,8 @@ impl Link {
         let Stream { mut reader, writer, hang_up } = stream;
         let (tx, rx) = channel::<Vec<u8>>();
         let interrupt = self.interrupt.clone();
+        let interrupt_char = self.interrupt_char.clone();
+        interrupt_char.store(CTRL_C, Ordering::Relaxed);
         std::thread::spawn(move || {
             let mut buf = vec![0u8; 64 * 1024];
             loop {
@@ -61,10 +80,11 @@ impl Link {
                     Ok(n) => n,
                 };
                 let mut chunk = buf[..n].to_vec();
-                if let Some(h) = lock(&interrupt).as_ref() {
-                    if chunk.contains(&0x03) {
+                let ic = u8::try_from(interrupt_char.load(Ordering::Relaxed)).ok();
+                if let (Some(h), Some(ic)) = (lock(&interrupt).as_ref(), ic) {
+                    if chunk.contains(&ic) {
                         h.interrupt();
-                        chunk.retain(|&b| b != 0x03);
+                        chunk.retain(|&b| b != ic);
                         // An empty chunk wakes a waiting `input()` (see `read_line`).
                         if chunk.is_empty() && tx.send(Vec::new()).is_err() {
                             break;
@@ -146,6 +166,42 @@ impl Link {
             }
         }
         line
+    }
+
+    /// Up to `max` input bytes exactly as they came, waiting for the first
+    /// (empty when the client is gone or a Ctrl-C interrupted the wait).
+    pub fn read_raw(&self, max: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        let Next::Byte(b) = self.next_byte() else { return out };
+        out.push(b);
+        let mut guard = lock(&self.input);
+        if let Some(input) = guard.as_mut() {
+            while out.len() < max {
+                match input.buf.pop_front() {
+                    Some(b) => out.push(b),
+                    None => match input.rx.try_recv() {
+                        Ok(chunk) => input.buf.extend(chunk),
+                        Err(_) => break,
+                    },
+                }
+            }
+        }
+        out
+    }
+
+    /// True if input bytes are waiting (or the client is gone, so a read returns at once).
+    pub fn has_input(&self) -> bool {
+        let mut guard = lock(&self.input);
+        let Some(input) = guard.as_mut() else { return true };
+        while let Ok(chunk) = input.rx.try_recv() {
+            input.buf.extend(chunk);
+        }
+        !input.buf.is_empty()
+    }
+
+    /// Sets the byte that interrupts running code (`micropython.kbd_intr`; -1 for none).
+    pub fn set_interrupt_char(&self, c: i32) {
+        self.interrupt_char.store(c, Ordering::Relaxed);
     }
 
     /// Writes to the client, if any (a write error means it is gone: ignored,

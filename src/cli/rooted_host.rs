@@ -119,6 +119,23 @@ impl Host for RootedHost {
     fn read_line(&mut self) -> Vec<u8> {
         self.link.read_line()
     }
+    fn read_stdin_raw(&mut self, max: usize) -> Vec<u8> {
+        self.link.read_raw(max)
+    }
+    fn write_stdout_raw(&mut self, bytes: &[u8]) -> bool {
+        self.link.write(bytes);
+        true
+    }
+    fn lists_sizes(&self) -> bool {
+        // A board lists sizes (`mpremote fs ls` shows them).
+        true
+    }
+    fn set_interrupt_char(&mut self, c: i32) {
+        self.link.set_interrupt_char(c);
+    }
+    fn stdin_ready(&mut self) -> bool {
+        self.link.has_input()
+    }
 }
 
 #[cfg(test)]

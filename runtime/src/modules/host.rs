@@ -107,6 +107,32 @@ pub trait Host: Send {
     fn read_line(&mut self) -> Vec<u8> {
         Vec::new()
     }
+    /// Binary standard input (`sys.stdin.buffer.readinto`/`read`): waits for
+    /// at least one byte and returns up to `max` bytes as they came, without
+    /// any line-end translation (empty at end of input). The default reads a line.
+    fn read_stdin_raw(&mut self, max: usize) -> Vec<u8> {
+        let _ = max;
+        self.read_line()
+    }
+    /// Binary standard output (`sys.stdout.buffer.write`): writes `bytes` as
+    /// they are, bypassing the line-end translation a console may apply to
+    /// program output, and returns true; the default returns false and the
+    /// bytes go to the VM's output sink.
+    fn write_stdout_raw(&mut self, bytes: &[u8]) -> bool {
+        let _ = bytes;
+        false
+    }
+    /// True if `os.ilistdir` on the host's files gives `(name, type, 0, size)`
+    /// as a board's file system does, instead of the unix port's `(name, type,
+    /// inode)` (the default).
+    fn lists_sizes(&self) -> bool {
+        false
+    }
+    /// `micropython.kbd_intr(c)`: the input character that interrupts running
+    /// code (3 for Ctrl-C), or -1 for none, so binary data can pass through.
+    fn set_interrupt_char(&mut self, c: i32) {
+        let _ = c;
+    }
 }
 
 /// A host with no files and a clock stuck at 0.
@@ -222,6 +248,13 @@ impl Host for StdHost {
         let mut line = Vec::new();
         let _ = std::io::stdin().lock().read_until(b'\n', &mut line);
         line
+    }
+    fn read_stdin_raw(&mut self, max: usize) -> Vec<u8> {
+        use std::io::Read;
+        let mut buf = alloc::vec![0u8; max.clamp(1, 1 << 16)];
+        let n = std::io::stdin().lock().read(&mut buf).unwrap_or(0);
+        buf.truncate(n);
+        buf
     }
 }
 

@@ -84,8 +84,9 @@ pub static BYTES_IO_TYPE: TypeDesc = TypeDesc {
     ..TypeDesc::new("BytesIO", ids::OBJECT)
 };
 
-static STD_METHODS: [Method; 6] = [
+static STD_METHODS: [Method; 7] = [
     Method::new("write", std_write),
+    Method::new("readinto", std_readinto),
     Method::new("fileno", std_fileno),
     Method::new("close", s_close),
     Method::new("read", std_read),
@@ -164,19 +165,71 @@ fn std_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()>
     Ok(())
 }
 
+/// `write(buf[, max_len])` / `write(buf, offset, max_len)` of a standard
+/// stream. The binary layer of stdout (`sys.stdout.buffer`) writes the bytes
+/// untranslated where the host can ([`Host::write_stdout_raw`](super::Host::write_stdout_raw)).
 fn std_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
     let data = crate::builtins::arg(vm, args, 1)?;
     let Some(bytes) = vm.buffer_or_str(data) else {
-        let n = vm.type_name(data);
-        let _ = n;
         return Err(vm.type_error("object with buffer protocol required"));
     };
+    let (off, max_len) = write_window(vm, args)?;
+    let bytes = &bytes[off.min(bytes.len())..];
+    let bytes = &bytes[..max_len.unwrap_or(usize::MAX).min(bytes.len())];
+    let binary = vm.type_of(s) == crate::types::type_obj(ids::FILE_IO);
     match vm.get(s, 1).small_int_value() {
-        Some(2) => vm.write_err(&bytes),
-        _ => vm.write_out(&bytes),
+        Some(2) => vm.write_err(bytes),
+        _ if binary && vm.st.sys.host.write_stdout_raw(bytes) => {}
+        _ => vm.write_out(bytes),
     }
     vm.new_int(bytes.len() as i64)
+}
+
+/// The `(offset, max_len)` of MicroPython's `write(buf, max_len)` and
+/// `write(buf, offset, max_len)` forms (negative values count as 0).
+fn write_window(vm: &mut Vm, args: &[Obj]) -> PyResult<(usize, Option<usize>)> {
+    let mut count = |i: usize| -> PyResult<Option<usize>> {
+        match args.get(i) {
+            Some(&o) => Ok(Some(usize::try_from(vm.expect_int(o)?).unwrap_or(0))),
+            None => Ok(None),
+        }
+    };
+    if args.len() > 3 {
+        Ok((count(2)?.unwrap_or(0), count(3)?))
+    } else {
+        Ok((0, count(2)?))
+    }
+}
+
+/// `readinto(buf[, n])` of standard input's binary layer: waits for input and
+/// fills the buffer with what is there (at least one byte; 0 at end of input).
+fn std_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let dst = crate::builtins::arg(vm, args, 1)?;
+    let Some(info) = vm.buffer_info(dst).filter(|i| i.writable) else {
+        return Err(vm.type_error("object with buffer protocol required"));
+    };
+    let mut n = info.len;
+    if let Some(&m) = args.get(2) {
+        n = n.min(usize::try_from(vm.expect_int(m)?).unwrap_or(0));
+    }
+    let got = stdin_take_raw(vm, n);
+    vm.buffer_write(dst, 0, &got);
+    vm.new_int(got.len() as i64)
+}
+
+/// Up to `n` bytes of standard input as they come (buffered ones first).
+fn stdin_take_raw(vm: &mut Vm, n: usize) -> Vec<u8> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if vm.st.sys.stdin_buf.is_empty() {
+        let more = vm.st.sys.host.read_stdin_raw(n);
+        vm.st.sys.stdin_buf.extend_from_slice(&more);
+    }
+    let buf = &mut vm.st.sys.stdin_buf;
+    let end = n.min(buf.len());
+    buf.drain(..end).collect()
 }
 
 /// Takes the next line (or up to `limit` bytes/characters, or everything
@@ -243,7 +296,21 @@ fn std_read(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
     let limit = std_limit(vm, args)?;
     let bytes = vm.type_of(s) == crate::types::type_obj(ids::FILE_IO);
-    let data = stdin_take(vm, limit, false, bytes);
+    let data = match limit {
+        // Binary reads of a size take the bytes as they come, untranslated.
+        Some(n) if bytes => {
+            let mut data = Vec::new();
+            while data.len() < n {
+                let more = stdin_take_raw(vm, n - data.len());
+                if more.is_empty() {
+                    break;
+                }
+                data.extend_from_slice(&more);
+            }
+            data
+        }
+        _ => stdin_take(vm, limit, false, bytes),
+    };
     std_result(vm, s, &data)
 }
 
@@ -357,13 +424,7 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         Some(b) => b,
         _ => return Err(vm.type_error("object with buffer protocol required")),
     };
-    let count = |vm: &mut Vm, i: usize| -> PyResult<Option<usize>> {
-        match args.get(i) {
-            Some(&o) => Ok(Some(usize::try_from(vm.expect_int(o)?).unwrap_or(0))),
-            None => Ok(None),
-        }
-    };
-    let (off, max_len) = if args.len() > 3 { (count(vm, 2)?.unwrap_or(0), count(vm, 3)?) } else { (0, count(vm, 2)?) };
+    let (off, max_len) = write_window(vm, args)?;
     let data = &data[off.min(data.len())..];
     let data = &data[..max_len.unwrap_or(usize::MAX).min(data.len())];
     // Writing past the end fills the gap with zero bytes.

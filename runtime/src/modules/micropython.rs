@@ -81,8 +81,11 @@ fn heap_locked(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(Obj::from_small_int(d as i32).unwrap_or(Obj::NONE))
 }
 
+/// `kbd_intr(c)`: sets the character that interrupts running code (-1: none).
 fn kbd_intr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    crate::builtins::arg(vm, args, 0)?;
+    let c = crate::builtins::arg(vm, args, 0)?;
+    let c = vm.expect_int(c)?;
+    vm.st.sys.host.set_interrupt_char(i32::try_from(c).unwrap_or(-1));
     Ok(Obj::NONE)
 }
 

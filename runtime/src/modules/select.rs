@@ -149,7 +149,7 @@ fn ready(vm: &mut Vm, o: Obj, mask: i64) -> PyResult<i64> {
         };
         let flags = match fd {
             Some(0) => {
-                if vm.st.sys.host.stdin_ready() {
+                if !vm.st.sys.stdin_buf.is_empty() || vm.st.sys.host.stdin_ready() {
                     POLLIN
                 } else {
                     0

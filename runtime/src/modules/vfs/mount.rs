@@ -344,7 +344,8 @@ pub fn ilistdir(vm: &mut Vm, path: &str, bytes_names: bool) -> PyResult<Obj> {
                 if at_root && is_root {
                     add_mount_names(vm, list)?;
                 }
-                let native = !matches!(vm.st.sys.vfs.mounts[i].backend, Backend::Host { .. });
+                let native =
+                    !matches!(vm.st.sys.vfs.mounts[i].backend, Backend::Host { .. }) || vm.st.sys.host.lists_sizes();
                 for e in entries {
                     let name = if bytes_names { vm.new_bytes(e.name.as_bytes())? } else { vm.new_str(&e.name)? };
                     vm.root(name);
