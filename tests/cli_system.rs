@@ -125,3 +125,44 @@ fn binary_standard_streams() {
     let (rc, out, err) = ferropy(&["-c", prog], "xy\r\nrest", &d);
     assert_eq!((rc, out.as_str()), (0, "abbcd5 bytearray(b'xy\\r\\nr')\nb'est'\n0\n"), "{err}");
 }
+
+/// Ctrl-C (SIGINT) while a script runs raises `KeyboardInterrupt` in it: the
+/// script can catch it; an uncaught one ends the program with its traceback.
+#[test]
+fn sigint_interrupts_a_running_script() {
+    use std::io::{BufRead, BufReader};
+    let d = tmp_dir("sigint");
+    let script = d.join("spin.py");
+    std::fs::write(
+        &script,
+        "import sys\nprint('ready')\ntry:\n    while True:\n        pass\nexcept KeyboardInterrupt:\n    print('caught')\nprint('ready')\nwhile True:\n    pass\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferropy"))
+        .arg(&script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ferropy");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        // Wait for the program to be in its loop, then interrupt it.
+        loop {
+            let line = lines.next().expect("output").expect("line");
+            seen.push(line.clone());
+            if line == "ready" {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+        assert!(status.success());
+    }
+    seen.extend(lines.map_while(Result::ok));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(seen, ["ready", "caught", "ready"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.ends_with("KeyboardInterrupt\n"), "{err}");
+}

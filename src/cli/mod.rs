@@ -123,6 +123,9 @@ pub fn main(argv: &[String]) -> i32 {
     path.extend(module_search_path().into_iter().skip(1));
     let opts = crate::run::RunOptions { argv, path, opt_level: args.opt_level, emitter: Some(emitter) };
     let Some(mut vm) = crate::run::new_vm(config, out, err, &opts) else { return 1 };
+    // Ctrl-C (SIGINT) raises KeyboardInterrupt in the running program, as in
+    // MicroPython's unix port (an uncaught one ends it with status 130).
+    *repl::sigint_slot().lock().unwrap_or_else(|e| e.into_inner()) = Some(vm.interrupt_handle());
     let result = match &args.target {
         Target::File(file) => match std::fs::read(file) {
             Ok(source) => vm.run_main_source(&source, file, InputKind::File).map(|_| ()),

@@ -93,7 +93,7 @@ impl TtyMode {
 
 /// The interrupt handle SIGINT raises `KeyboardInterrupt` through (set while
 /// code runs).
-fn sigint_slot() -> &'static Mutex<Option<InterruptHandle>> {
+pub(crate) fn sigint_slot() -> &'static Mutex<Option<InterruptHandle>> {
     static SLOT: OnceLock<Mutex<Option<InterruptHandle>>> = OnceLock::new();
     SLOT.get_or_init(|| {
         let _ = ctrlc::set_handler(|| {
