@@ -45,6 +45,7 @@ pub mod sys;
 pub mod time;
 pub mod uctypes;
 pub mod vfs;
+pub mod vfsfat;
 pub mod vfsmod;
 pub mod vfsobj;
 
