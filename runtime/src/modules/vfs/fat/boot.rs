@@ -240,7 +240,7 @@ fn layout(count: u64, ss: u32, fat32: bool) -> Option<Layout> {
                 }
             }
             clusters = size / pau;
-            fat_sectors = ((u64::from(clusters) * 4 + 8 + ss64 - 1) / ss64) as u32;
+            fat_sectors = (u64::from(clusters) * 4 + 8).div_ceil(ss64) as u32;
             rsvd = 32;
             root_secs = 0;
             if clusters <= MAX_FAT16 || clusters > MAX_FAT32 {
@@ -262,7 +262,7 @@ fn layout(count: u64, ss: u32, fat32: bool) -> Option<Layout> {
                 u64::from(clusters) * 2 + 4
             } else {
                 fat_type = FatType::Fat12;
-                (u64::from(clusters) * 3 + 1) / 2 + 3
+                (u64::from(clusters) * 3).div_ceil(2) + 3
             };
             fat_sectors = bytes.div_ceil(ss64) as u32;
             rsvd = 1;

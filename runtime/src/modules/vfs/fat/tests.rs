@@ -58,7 +58,10 @@ impl BlockDevice for Sparse {
 /// (blocks, sectors per cluster, reserved, root entries, 16-bit total, FAT
 /// sectors, 32-bit total, clusters): what MicroPython 1.2x's `VfsFat.mkfs`
 /// writes and `statvfs` reports for these sizes.
-const LAYOUTS: [(usize, u32, u32, u32, u32, u32, u32, u64); 9] = [
+/// One expected layout (see [`LAYOUTS`]).
+type Layout = (usize, u32, u32, u32, u32, u32, u32, u64);
+
+const LAYOUTS: [Layout; 9] = [
     (50, 1, 1, 512, 50, 1, 0, 16),
     (64, 1, 1, 512, 64, 1, 0, 30),
     (100, 1, 1, 512, 100, 1, 0, 66),
@@ -244,7 +247,8 @@ fn fragmented_files_and_appends() {
     // The file fills b's hole, then continues after c: its chain jumps.
     let mut disk = disk::Disk::new(fs.device()).unwrap();
     let g = boot::mount(&mut disk).unwrap();
-    let first = dir::read(&mut disk, &g, dir::DirRef::root(&g)).unwrap().iter().find(|e| e.name == "d").unwrap().cluster;
+    let first =
+        dir::read(&mut disk, &g, dir::DirRef::root(&g)).unwrap().iter().find(|e| e.name == "d").unwrap().cluster;
     let chain = table::chain(&mut disk, &g, first).unwrap();
     assert_eq!(chain.len(), 10);
     assert!(chain.windows(2).any(|w| w[1] != w[0] + 1));

@@ -38,7 +38,12 @@ pub fn fat_stamp(secs: i64) -> u32 {
     if f[0] < 1980 {
         return 1 << 21 | 1 << 16;
     }
-    (year << 25) | (f[1] as u32) << 21 | (f[2] as u32) << 16 | (f[3] as u32) << 11 | (f[4] as u32) << 5 | (f[5] as u32 / 2)
+    (year << 25)
+        | (f[1] as u32) << 21
+        | (f[2] as u32) << 16
+        | (f[3] as u32) << 11
+        | (f[4] as u32) << 5
+        | (f[5] as u32 / 2)
 }
 
 /// Seconds since 1970 of FAT date and time `stamp` (0 for a zero stamp).
