@@ -98,3 +98,21 @@ fn mount_errors() {
     let err = vm.exec("vfs.VfsMem(-1)").unwrap_err();
     assert!(err.to_string().contains("ValueError"), "{err}");
 }
+
+/// An embedder's block device under a FAT volume: Python writes files to it,
+/// and the image can be mounted again (or read by any FAT implementation).
+#[test]
+fn fat_volume_on_an_embedder_block_device() {
+    use ferropy::runtime::modules::vfs::fat::{FatVfs, RamDisk};
+    let mut fs = FatVfs::new(RamDisk::new(128, 512));
+    fs.mkfs().unwrap();
+    let mut vm = Vm::builder().mount("/flash", Box::new(fs)).build().unwrap();
+    vm.exec("import os\nos.mkdir('/flash/lib')\nopen('/flash/lib/util.py', 'w').write('X = 42')").unwrap();
+    vm.exec("import sys\nsys.path.append('/flash/lib')\nimport util\nassert util.X == 42").unwrap();
+    vm.exec("assert os.listdir('/flash') == ['lib']\nassert os.statvfs('/flash')[:3] == (512, 512, 94)").unwrap();
+    // A corrupt device is an OSError(ENODEV), not a panic.
+    let broken = FatVfs::new(RamDisk::new(128, 512));
+    let mut vm = Vm::builder().mount("/bad", Box::new(broken)).build().unwrap();
+    let e = vm.exec("import os\ntry:\n    os.listdir('/bad')\nexcept OSError as e:\n    assert e.errno == 19, e\n");
+    assert!(e.is_ok(), "{e:?}");
+}

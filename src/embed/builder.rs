@@ -283,7 +283,7 @@ impl Builder {
     /// vm.exec("open('/a.txt', 'w').write('hi')").unwrap();
     /// assert_eq!(vm.eval::<Vec<String>>("__import__('os').listdir('/')").unwrap(), vec!["a.txt".to_string()]);
     /// ```
-    pub fn mount(mut self, point: &str, fs: Box<dyn ferropy_runtime::modules::vfs::Vfs>) -> Builder {
+    pub fn mount(mut self, point: &str, fs: Box<dyn ferropy_runtime::modules::vfs::Vfs + Send>) -> Builder {
         self.rest.mounts.push((point.to_string(), fs));
         self
     }
@@ -361,7 +361,7 @@ struct Rest {
     stderr: Option<Box<dyn Write + Send>>,
     stdin: Option<Box<dyn Read + Send>>,
     files: bool,
-    mounts: Vec<(String, Box<dyn ferropy_runtime::modules::vfs::Vfs>)>,
+    mounts: Vec<(String, Box<dyn ferropy_runtime::modules::vfs::Vfs + Send>)>,
     hal: Option<Box<dyn ferropy_runtime::modules::machine::Hal>>,
     gc_stress: bool,
     frozen: FrozenModules,

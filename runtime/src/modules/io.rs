@@ -19,7 +19,10 @@ const PATH: usize = 4;
 const FLAGS: usize = 5;
 /// A file's descriptor number (small int; absent for in-memory streams).
 const FD: usize = 6;
-const SIZE: usize = 7;
+/// The file-system object a file was opened on (`VfsFat.open`), or NULL for a
+/// path in the mount table.
+const FSOBJ: usize = 7;
+const SIZE: usize = 8;
 
 const F_WRITE: u32 = 1;
 const F_APPEND: u32 = 2;
@@ -27,6 +30,12 @@ const F_APPEND: u32 = 2;
 const F_PLUS: u32 = 4;
 /// Written since the last flush (only then does a flush write the file back).
 const F_DIRTY: u32 = 8;
+/// A file of a FAT volume: every write goes to the volume at once (a full
+/// volume fails the write and leaves the file as it was), and a closed file
+/// gives `OSError(EINVAL)`, as MicroPython's `VfsFat` files do.
+const F_FAT: u32 = 16;
+/// EINVAL: what a closed FAT file answers.
+const EINVAL: i32 = 22;
 
 /// EBADF: the file was not opened for this kind of access.
 const EBADF: i32 = 9;
@@ -315,6 +324,11 @@ fn std_read(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 fn stream_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
+    if !vm.get(o, PATH).is_null() && vm.get_u32(o, FLAGS) & F_FAT != 0 {
+        let name = if is_bytes_stream(vm, o) { "FileIO" } else { "TextIOWrapper" };
+        out.push_str(&alloc::format!("<io.{name} 0x{:x}>", o.raw()));
+        return Ok(());
+    }
     let name = vm.type_name(o);
     out.push_str(&alloc::format!("<io.{name} 0x{:x}>", o.raw()));
     Ok(())
@@ -380,6 +394,9 @@ fn bytesio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj>
 
 fn check_open(vm: &mut Vm, s: Obj) -> PyResult<()> {
     if vm.get_u32(s, CLOSED) != 0 {
+        if !vm.get(s, PATH).is_null() && vm.get_u32(s, FLAGS) & F_FAT != 0 {
+            return Err(super::errno::os_error(vm, EINVAL));
+        }
         return Err(vm.value_error("I/O operation on closed file"));
     }
     Ok(())
@@ -436,10 +453,27 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     }
     let data = data.to_vec();
     let b = vm.get(s, BUF);
+    let fat = !vm.get(s, PATH).is_null() && vm.get_u32(s, FLAGS) & F_FAT != 0;
+    let before = if fat { Some(buf_data(vm, s)) } else { None };
     if end > buf_len(vm, s) {
         vm.bytearray_resize(b, end)?;
     }
     vm.buffer_write(b, pos, &data);
+    if let Some(old) = before {
+        // Straight to the volume; a failed write leaves the file as it was.
+        let flags = vm.get_u32(s, FLAGS);
+        vm.set_u32(s, FLAGS, flags | F_DIRTY);
+        if let Err(e) = flush_file(vm, s) {
+            let b = vm.get(s, BUF);
+            vm.bytearray_resize(b, old.len())?;
+            vm.buffer_write(b, 0, &old);
+            let flags = vm.get_u32(s, FLAGS);
+            vm.set_u32(s, FLAGS, flags & !F_DIRTY);
+            return Err(e);
+        }
+        vm.set_u32(s, POS, end as u32);
+        return vm.new_int(data.len() as i64);
+    }
     let flags = vm.get_u32(s, FLAGS);
     if flags & F_DIRTY == 0 && !vm.get(s, PATH).is_null() {
         vm.st.sys.files.dirty.push(s);
@@ -597,7 +631,12 @@ fn flush_file(vm: &mut Vm, s: Obj) -> PyResult<()> {
     let path = vm.get(s, PATH);
     let path = vm.str_text(path).unwrap_or_default();
     let data = buf_data(vm, s);
-    super::vfs::mount::write_file(vm, &path, &data, false)
+    let fs = vm.get(s, FSOBJ);
+    if fs.is_null() {
+        super::vfs::mount::write_file(vm, &path, &data, false)
+    } else {
+        super::vfsobj::write_file(vm, fs, &path, &data, false)
+    }
 }
 
 /// Writes every file that was written and not flushed since (called when
@@ -663,8 +702,12 @@ fn s_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn s_flush(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
-    if vm.type_of(s) != crate::types::type_obj(ids::TEXT_IO) && vm.get_u32(s, CLOSED) == 0 {
-        flush_file(vm, s)?;
+    if vm.type_of(s) != crate::types::type_obj(ids::TEXT_IO) {
+        if vm.get_u32(s, CLOSED) == 0 {
+            flush_file(vm, s)?;
+        } else {
+            check_open(vm, s)?;
+        }
     }
     Ok(Obj::NONE)
 }
@@ -694,27 +737,56 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         super::vfs::mount::OpenTarget::Py(f) => return Ok(f),
         super::vfs::mount::OpenTarget::Local(abs) => abs,
     };
-    let p = vm.new_str(&path)?;
+    open_at(vm, Obj::NULL, &path, &mode)
+}
+
+/// `VfsFat.open(path, mode)`: file `path` (absolute within it) of file-system object `fs`.
+pub fn open_in(vm: &mut Vm, fs: Obj, path: &str, mode: &str) -> PyResult<Obj> {
+    open_at(vm, fs, path, mode)
+}
+
+/// The contents of file `path` of `fs` (NULL: the mount table).
+fn read_at(vm: &mut Vm, fs: Obj, path: &str) -> PyResult<Vec<u8>> {
+    if fs.is_null() {
+        super::vfs::mount::read_file(vm, path)
+    } else {
+        super::vfsobj::read_file(vm, fs, path)
+    }
+}
+
+/// Opens file `path` of `fs` (NULL: `path` is in the mount table) with `mode`.
+fn open_at(vm: &mut Vm, fs: Obj, path: &str, mode: &str) -> PyResult<Obj> {
+    let fat = if fs.is_null() { super::vfs::mount::write_through(vm, path) } else { vm.is_exact(fs, ids::VFS_FAT) };
+    if mode.contains('x') {
+        // Exclusive creation: the file must not exist yet.
+        if read_at(vm, fs, path).is_ok() {
+            return Err(super::errno::os_error(vm, 17));
+        }
+    }
+    let mode = if mode.contains('x') { mode.replace('x', "w") } else { String::from(mode) };
+    let p = vm.new_str(path)?;
     vm.root(p);
     let binary = mode.contains('b');
     let type_id = if binary { ids::BYTES_IO } else { ids::STRING_IO };
     let plus = if mode.contains('+') { F_PLUS | F_WRITE } else { 0 };
+    let fat_flag = if fat { F_FAT } else { 0 };
     // An existing file opened for appending is left as it is until something is written.
     let mut existing = false;
     let (data, flags) = if mode.contains('w') {
-        (Vec::new(), F_WRITE | plus)
+        (Vec::new(), F_WRITE | plus | fat_flag)
     } else if mode.contains('a') {
-        let old = super::vfs::mount::read_file(vm, &path);
+        let old = read_at(vm, fs, path);
         existing = old.is_ok();
-        (old.unwrap_or_default(), F_WRITE | F_APPEND | plus)
+        (old.unwrap_or_default(), F_WRITE | F_APPEND | plus | fat_flag)
     } else {
-        (super::vfs::mount::read_file(vm, &path)?, plus)
+        (read_at(vm, fs, path)?, plus | fat_flag)
     };
     let s = new_stream(vm, type_id, &data, true)?;
     vm.root(s);
     vm.set(s, PATH, p);
-    let fd = vm.st.sys.files.take_fd(&path);
+    let fd = vm.st.sys.files.take_fd(path);
     vm.set(s, FD, Obj::from_small_int(fd).unwrap_or(Obj::NONE));
+    vm.set(s, FSOBJ, fs);
     vm.set_u32(s, FLAGS, flags);
     if flags & F_APPEND != 0 {
         vm.set_u32(s, POS, data.len() as u32);

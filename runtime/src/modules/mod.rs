@@ -46,6 +46,7 @@ pub mod sys;
 pub mod time;
 pub mod uctypes;
 pub mod vfs;
+pub mod vfsfat;
 pub mod vfsmod;
 pub mod vfsobj;
 

@@ -1,5 +1,5 @@
 //! The `vfs` module: `mount`, `umount`, `VfsPosix` (the host's files, optionally
-//! below a root directory) and `VfsMem` (an in-memory file system; a ferropy
+//! below a root directory), `VfsFat` (see [`super::vfsfat`]) and `VfsMem` (an in-memory file system; a ferropy
 //! addition, MicroPython has no such type) over the mount table of
 //! [`super::vfs::mount`].
 
@@ -38,8 +38,11 @@ pub static VFS_MEM_TYPE: TypeDesc = TypeDesc {
 
 /// Builds the `vfs` module.
 pub fn init(vm: &mut Vm) -> PyResult<Obj> {
-    let extra =
-        [("VfsPosix", crate::types::type_obj(ids::VFS_POSIX)), ("VfsMem", crate::types::type_obj(ids::VFS_MEM))];
+    let extra = [
+        ("VfsPosix", crate::types::type_obj(ids::VFS_POSIX)),
+        ("VfsMem", crate::types::type_obj(ids::VFS_MEM)),
+        ("VfsFat", crate::types::type_obj(ids::VFS_FAT)),
+    ];
     super::make_module(vm, "vfs", ids::VFS_FUNCS, &extra)
 }
 
@@ -90,7 +93,7 @@ fn mem_new(vm: &mut Vm, t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 /// A Python object standing for native file system `fs` (type `t`).
-fn native_object(vm: &mut Vm, t: Obj, fs: Box<dyn Vfs>) -> PyResult<Obj> {
+fn native_object(vm: &mut Vm, t: Obj, fs: Box<dyn Vfs + Send>) -> PyResult<Obj> {
     let o = vm.alloc(3)?;
     let natives = &mut vm.st.sys.vfs.natives;
     natives.push(fs);
@@ -119,7 +122,12 @@ fn mount(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         });
     }
     crate::builtins::check_count(vm, args, 2, 2)?;
-    let (obj, point) = (args[0], args[1]);
+    let (mut obj, point) = (args[0], args[1]);
+    if super::vfsfat::is_block_device(vm, obj)? {
+        // A bare block device: its FAT volume is mounted (MicroPython's autodetection).
+        obj = super::vfsfat::new_fat(vm, crate::types::type_obj(ids::VFS_FAT), obj)?;
+        vm.root(obj);
+    }
     let point = vm.expect_str(point)?;
     let point = super::vfs::mount::normalize_point(vm, &point);
     let t = vm.type_of(obj);
@@ -132,6 +140,13 @@ fn mount(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         Backend::Host { root: vm.str_text(root).unwrap_or_default() }
     } else if t == crate::types::type_obj(ids::VFS_MEM) {
         Backend::Native(vm.get(obj, 1).small_int_value().unwrap_or(0) as usize)
+    } else if t == crate::types::type_obj(ids::VFS_FAT) {
+        let mkfs = match vm.kwarg(kw, "mkfs") {
+            Some(m) => vm.is_true(m)?,
+            None => false,
+        };
+        super::vfsfat::check_mountable(vm, obj, mkfs)?;
+        Backend::Fat
     } else {
         let readonly = vm.kwarg(kw, "readonly").unwrap_or(Obj::FALSE);
         let readonly = Obj::from_bool(vm.is_true(readonly)?);
@@ -170,7 +185,7 @@ fn umount(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 impl Vm {
     /// Mounts an embedder's file system at `point` (`/name`, or `/` to replace
     /// the host's files as the root); `EPERM` if something is mounted there.
-    pub fn mount(&mut self, point: &str, fs: Box<dyn Vfs>) -> Result<(), i32> {
+    pub fn mount(&mut self, point: &str, fs: Box<dyn Vfs + Send>) -> Result<(), i32> {
         let point = super::vfs::normalize("/", point);
         let st = &mut self.st.sys.vfs;
         if st.find_point(&point).is_some() {

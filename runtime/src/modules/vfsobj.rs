@@ -12,6 +12,23 @@ use crate::obj::Obj;
 use crate::types::{ids, Method};
 use crate::vm::Vm;
 
+/// The methods of `VfsFat`: those of the others and the static `mkfs`.
+pub static VFS_FAT_METHODS: [Method; 13] = [
+    Method::new("mount", noop),
+    Method::new("umount", noop),
+    Method::new("ilistdir", ilistdir),
+    Method::new("chdir", chdir),
+    Method::new("getcwd", getcwd),
+    Method::new("mkdir", mkdir),
+    Method::new("remove", remove),
+    Method::new("rename", rename),
+    Method::new("rmdir", rmdir),
+    Method::new("stat", stat),
+    Method::new("statvfs", statvfs),
+    Method::new("open", open),
+    Method::new_static("mkfs", super::vfsfat::mkfs),
+];
+
 /// The methods shared by `VfsPosix` and `VfsMem`.
 pub static VFS_OBJ_METHODS: [Method; 12] = [
     Method::new("mount", noop),
@@ -35,7 +52,7 @@ fn noop(_vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 fn this(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     let o = crate::builtins::arg(vm, args, 0)?;
     if !super::vfs::mount::is_native_obj(vm, o) {
-        return Err(vm.type_error("VfsPosix or VfsMem expected"));
+        return Err(vm.type_error("VfsPosix, VfsFat or VfsMem expected"));
     }
     Ok(o)
 }
@@ -73,7 +90,9 @@ fn resolve(vm: &mut Vm, o: Obj, p: &str) -> (String, String) {
 
 fn with_obj<R>(vm: &mut Vm, o: Obj, p: &str, f: impl FnOnce(&mut dyn Vfs, &str) -> Result<R, i32>) -> PyResult<R> {
     let (_, path) = resolve(vm, o, p);
-    let r = if vm.is_exact(o, ids::VFS_POSIX) {
+    let r = if vm.is_exact(o, ids::VFS_FAT) {
+        super::vfsfat::with_fat(vm, o, |fs| f(fs, &path))?
+    } else if vm.is_exact(o, ids::VFS_POSIX) {
         f(&mut HostFs(&mut *vm.st.sys.host), &path)
     } else {
         let slot = vm.get(o, 1).small_int_value().unwrap_or(0) as usize;
@@ -124,7 +143,9 @@ fn chdir(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let p = path(vm, args, 1)?;
     let st = with_obj(vm, o, &p, |fs, p| fs.stat(p))?;
     if !st.is_dir() {
-        return Err(os_error(vm, super::vfs::ENOTDIR));
+        // FatFs reports a file as a missing path.
+        let e = if vm.is_exact(o, ids::VFS_FAT) { super::vfs::ENOENT } else { super::vfs::ENOTDIR };
+        return Err(os_error(vm, e));
     }
     let (inner, storage) = resolve(vm, o, &p);
     let s = vm.new_str(&inner)?;
@@ -198,13 +219,18 @@ fn statvfs(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     })
 }
 
-/// `open(path, mode)`: a file of the host (`VfsPosix`) or of a mounted
-/// `VfsMem` (through its mount point); an unmounted `VfsMem` has no files to open.
+/// `open(path, mode)`: a file of the host (`VfsPosix`), of a `VfsFat` (mounted
+/// or not) or of a mounted `VfsMem` (through its mount point); an unmounted
+/// `VfsMem` has no files to open.
 fn open(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let o = this(vm, args)?;
     let p = path(vm, args, 1)?;
     let mode = args.get(2).copied().unwrap_or(Obj::NONE);
     let (inner, storage) = resolve(vm, o, &p);
+    if vm.is_exact(o, ids::VFS_FAT) {
+        let m = if mode == Obj::NONE { String::from("r") } else { vm.expect_str(mode)? };
+        return super::io::open_in(vm, o, &inner, &m);
+    }
     let global = if vm.is_exact(o, ids::VFS_POSIX) {
         storage
     } else {
@@ -222,4 +248,14 @@ fn open(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         a.push(mode);
     }
     super::io::open(vm, &a, &[])
+}
+
+/// The contents of file `p` (absolute within the object) of file-system object `o`.
+pub fn read_file(vm: &mut Vm, o: Obj, p: &str) -> PyResult<alloc::vec::Vec<u8>> {
+    with_obj(vm, o, p, |fs, p| fs.read_file(p))
+}
+
+/// Writes file `p` of file-system object `o`.
+pub fn write_file(vm: &mut Vm, o: Obj, p: &str, data: &[u8], append: bool) -> PyResult<()> {
+    with_obj(vm, o, p, |fs, p| fs.write_file(p, data, append))
 }

@@ -9,8 +9,12 @@
 //! * [`mount`] keeps MicroPython's mount table: mount points, the current
 //!   directory, and which file system a path belongs to; Python objects with
 //!   MicroPython's VFS methods (`ilistdir`, `stat`, `open`, ...) can be mounted too.
+//! * [`fat`] is a FAT12/16/32 file system over a block device ([`fat::BlockDevice`]):
+//!   `vfs.VfsFat` on MicroPython's Python block-device protocol, or
+//!   [`fat::FatVfs`] on an embedder's own storage.
 //! * Errors are errno values (`OSError(errno)` in Python).
 
+pub mod fat;
 pub mod mem;
 pub mod mount;
 pub mod pyfs;
@@ -114,7 +118,8 @@ pub type StatVfs = [u64; 10];
 /// A file system an embedder provides (mounted with [`crate::vm::Vm::mount`] or
 /// from Python with `vfs.mount`). Paths are absolute within the file system and
 /// normalised (no `.`/`..`, no trailing `/`); errors are errno values.
-pub trait Vfs: Send {
+/// Mounted file systems must also be `Send` (the VM may move between threads).
+pub trait Vfs {
     /// Details of `path`.
     fn stat(&mut self, path: &str) -> Result<Stat, i32>;
     /// The entries of directory `path`.
@@ -134,6 +139,11 @@ pub trait Vfs: Send {
     /// File-system statistics.
     fn statvfs(&mut self, _path: &str) -> Result<StatVfs, i32> {
         Err(EOPNOTSUPP)
+    }
+    /// True when open files should be written back on every write rather than
+    /// on flush and close (so a full volume fails the write itself).
+    fn write_through(&self) -> bool {
+        false
     }
 }
 

@@ -32,6 +32,8 @@ pub enum Backend {
     Native(usize),
     /// A Python object with MicroPython's VFS methods.
     Py,
+    /// A `vfs.VfsFat` object (the mount's `obj`) on a Python block device.
+    Fat,
 }
 
 /// One mounted file system.
@@ -55,7 +57,7 @@ pub struct VfsState {
     /// Index of the current file system (`None`: the virtual root).
     pub cur: Option<usize>,
     /// Native file systems (`vfs.VfsMem()` objects and embedder mounts), by index.
-    pub natives: Vec<Box<dyn Vfs>>,
+    pub natives: Vec<Box<dyn Vfs + Send>>,
     /// `os.putenv`/`os.unsetenv` changes, seen by `os.getenv` before the host's environment.
     pub env: Vec<(String, Option<String>)>,
 }
@@ -198,20 +200,39 @@ fn resolve(vm: &mut Vm, i: usize, p: &str) -> (String, String) {
     (inner, host)
 }
 
-/// Runs `f` on host or native mount `i` with path `p` resolved. `None` for a Python mount.
-fn with_fs<R>(vm: &mut Vm, i: usize, p: &str, f: impl FnOnce(&mut dyn Vfs, &str) -> R) -> Option<R> {
+/// Runs `f` on host, native or FAT mount `i` with path `p` resolved (`None`
+/// for a Python mount; an exception raised by a FAT mount's block device is raised).
+fn with_fs<R>(vm: &mut Vm, i: usize, p: &str, f: impl FnOnce(&mut dyn Vfs, &str) -> R) -> PyResult<Option<R>> {
     let (_, host_path) = resolve(vm, i, p);
     let sys = &mut vm.st.sys;
     match sys.vfs.mounts[i].backend {
-        Backend::Host { .. } => Some(f(&mut HostFs(&mut *sys.host), &host_path)),
-        Backend::Native(n) => Some(f(&mut *sys.vfs.natives[n], &host_path)),
-        Backend::Py => None,
+        Backend::Host { .. } => Ok(Some(f(&mut HostFs(&mut *sys.host), &host_path))),
+        Backend::Native(n) => Ok(Some(f(&mut *sys.vfs.natives[n], &host_path))),
+        Backend::Fat => {
+            let o = sys.vfs.mounts[i].obj;
+            crate::modules::vfsfat::with_fat(vm, o, |fs| f(fs, &host_path)).map(Some)
+        }
+        Backend::Py => Ok(None),
     }
 }
 
-/// True for `VfsPosix` and `VfsMem` objects.
+/// True for `VfsPosix`, `VfsMem` and `VfsFat` objects.
 pub fn is_native_obj(vm: &Vm, o: Obj) -> bool {
-    !o.is_null() && (vm.is_exact(o, crate::types::ids::VFS_POSIX) || vm.is_exact(o, crate::types::ids::VFS_MEM))
+    use crate::types::ids;
+    !o.is_null() && (vm.is_exact(o, ids::VFS_POSIX) || vm.is_exact(o, ids::VFS_MEM) || vm.is_exact(o, ids::VFS_FAT))
+}
+
+/// True when files at `path` are written through on every write (a FAT
+/// volume: a full disk shows at the write, as in MicroPython).
+pub fn write_through(vm: &Vm, path: &str) -> bool {
+    match vm.st.sys.vfs.lookup(path) {
+        Target::At(i, _) => match vm.st.sys.vfs.mounts[i].backend {
+            Backend::Fat => true,
+            Backend::Native(n) => vm.st.sys.vfs.natives[n].write_through(),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// `OSError(EROFS)` if mount `i` is read-only.
@@ -248,7 +269,7 @@ pub fn stat(vm: &mut Vm, path: &str) -> PyResult<Obj> {
         Target::Missing => return Err(os_error(vm, ENOENT)),
         Target::At(i, p) => (i, p),
     };
-    match with_fs(vm, i, &p, |fs, p| fs.stat(p)) {
+    match with_fs(vm, i, &p, |fs, p| fs.stat(p))? {
         Some(r) => {
             let st = check(vm, r)?;
             stat_tuple(vm, &st)
@@ -291,9 +312,9 @@ pub fn kind(vm: &mut Vm, path: &str) -> PathKind {
         return if path == "/" { PathKind::Dir } else { PathKind::Missing };
     };
     let mode = match with_fs(vm, i, &p, |fs, p| fs.stat(p)) {
-        Some(Ok(st)) => st.mode,
-        Some(Err(_)) => return PathKind::Missing,
-        None => {
+        Ok(Some(Ok(st))) => st.mode,
+        Ok(Some(Err(_))) | Err(_) => return PathKind::Missing,
+        Ok(None) => {
             let o = py_obj(vm, i);
             let r = vm.with_temps(|vm| {
                 let a = vm.new_str(&p)?;
@@ -338,7 +359,7 @@ pub fn ilistdir(vm: &mut Vm, path: &str, bytes_names: bool) -> PyResult<Obj> {
             Target::At(i, p) => (i, p),
         };
         let at_root = vm.st.sys.vfs.mounts[i].point == "/";
-        match with_fs(vm, i, &p, |fs, p| fs.list_dir(p).map(|l| (l, p == "/"))) {
+        match with_fs(vm, i, &p, |fs, p| fs.list_dir(p).map(|l| (l, p == "/")))? {
             Some(r) => {
                 let (entries, is_root) = check(vm, r)?;
                 if at_root && is_root {
@@ -422,7 +443,7 @@ pub fn path_op(vm: &mut Vm, op: PathOp, path: &str) -> PyResult<()> {
         PathOp::Mkdir => fs.mkdir(p),
         PathOp::Rmdir => fs.rmdir(p),
         PathOp::Remove => fs.remove(p),
-    });
+    })?;
     match r {
         Some(r) => check(vm, r),
         None => {
@@ -447,7 +468,7 @@ pub fn rename(vm: &mut Vm, from: &str, to: &str) -> PyResult<()> {
     }
     check_writable(vm, i)?;
     let (_, hb) = resolve(vm, j, &b);
-    match with_fs(vm, i, &a, |fs, ha| fs.rename(ha, &hb)) {
+    match with_fs(vm, i, &a, |fs, ha| fs.rename(ha, &hb))? {
         Some(r) => check(vm, r),
         None => {
             let o = py_obj(vm, i);
@@ -483,11 +504,13 @@ pub fn chdir(vm: &mut Vm, path: &str) -> PyResult<()> {
 
 /// Changes the current directory inside mount `i`.
 fn chdir_in(vm: &mut Vm, i: usize, p: &str) -> PyResult<()> {
-    match with_fs(vm, i, p, |fs, p| fs.stat(p)) {
+    match with_fs(vm, i, p, |fs, p| fs.stat(p))? {
         Some(r) => {
             let st = check(vm, r)?;
             if !st.is_dir() {
-                return Err(os_error(vm, ENOTDIR));
+                // FatFs reports a file as a missing path.
+                let fat = matches!(vm.st.sys.vfs.mounts[i].backend, Backend::Fat);
+                return Err(os_error(vm, if fat { ENOENT } else { ENOTDIR }));
             }
             let (inner, _) = resolve(vm, i, p);
             let obj = vm.st.sys.vfs.mounts[i].obj;
@@ -517,7 +540,7 @@ pub fn getcwd_text(vm: &mut Vm) -> PyResult<String> {
         }
         _ => {
             // The directory may have been removed under us (ENOENT, as the OS says).
-            if let Some(Err(e)) = with_fs(vm, i, "", |fs, p| fs.stat(p)) {
+            if let Some(Err(e)) = with_fs(vm, i, "", |fs, p| fs.stat(p))? {
                 return Err(os_error(vm, e));
             }
             resolve(vm, i, "").0
@@ -542,7 +565,7 @@ pub fn statvfs(vm: &mut Vm, path: &str) -> PyResult<Obj> {
         },
         _ => target_or_err(vm, path)?,
     };
-    match with_fs(vm, i, &p, |fs, p| fs.statvfs(p)) {
+    match with_fs(vm, i, &p, |fs, p| fs.statvfs(p))? {
         Some(r) => {
             let s = check(vm, r)?;
             statvfs_tuple(vm, &s)
@@ -604,7 +627,7 @@ pub fn open(vm: &mut Vm, path: &str, mode: &str) -> PyResult<OpenTarget> {
 /// The contents of file `path` (a Python file system's file is opened and read).
 pub fn read_file(vm: &mut Vm, path: &str) -> PyResult<Vec<u8>> {
     let (i, p) = target_or_err(vm, path)?;
-    match with_fs(vm, i, &p, |fs, p| fs.read_file(p)) {
+    match with_fs(vm, i, &p, |fs, p| fs.read_file(p))? {
         Some(r) => check(vm, r),
         None => vm.with_temps(|vm| {
             let o = py_obj(vm, i);
@@ -623,7 +646,7 @@ pub fn read_file(vm: &mut Vm, path: &str) -> PyResult<Vec<u8>> {
 pub fn write_file(vm: &mut Vm, path: &str, data: &[u8], append: bool) -> PyResult<()> {
     let (i, p) = target_or_err(vm, path)?;
     check_writable(vm, i)?;
-    match with_fs(vm, i, &p, |fs, p| fs.write_file(p, data, append)) {
+    match with_fs(vm, i, &p, |fs, p| fs.write_file(p, data, append))? {
         Some(r) => check(vm, r),
         None => Err(os_error(vm, super::EOPNOTSUPP)),
     }
