@@ -37,8 +37,11 @@ Options:
 Implementation specific options (-X):
   compile-only                 -- parse and compile only
   emit={bytecode,native,viper,viper-opt} -- set the default code emitter
-  heapsize=<n>[w][K|M]         -- set the heap size for the GC (default 1M)
+  heapsize=<n>[w][K|M]         -- set the heap size for the GC (default 2M)
 ";
+
+/// The command's GC heap when `-X heapsize` is not given.
+const DEFAULT_HEAP: usize = 2 * 1024 * 1024;
 
 /// Runs the command with the arguments after the program name; returns the exit status.
 pub fn main(argv: &[String]) -> i32 {
@@ -78,9 +81,9 @@ pub fn main(argv: &[String]) -> i32 {
         if viper_opt {
             config.native = crate::native_opt::opt_support();
         }
-        if let Some(bytes) = heap_size {
-            config.heap = ferropy_runtime::vm::HeapChoice::Arena(bytes);
-        }
+        // 2 MB by default, as the unix port's 64-bit build (its pages are
+        // only touched as the heap fills).
+        config.heap = ferropy_runtime::vm::HeapChoice::Arena(heap_size.unwrap_or(DEFAULT_HEAP));
         config
     };
     if let Some(address) = &args.serve {
