@@ -29,6 +29,9 @@
 //!   dst, dst, a0` / `l32r` from the pool (call0 ABI: after `l32i.n dst, a1,
 //!   slot`, with `a0` as the temporary). Code without a base (no prologue) uses
 //!   a `call0` per address.
+//! * **Local subroutines** ([`Item::CallLocal`]): a `call0` to a 4-byte
+//!   aligned label ([`Item::AlignCode`] before it; its reach, +-512 KiB, is
+//!   beyond the pool's).
 
 use alloc::collections::BTreeMap;
 use alloc::vec;
@@ -36,8 +39,8 @@ use alloc::vec::Vec;
 
 use ferropy_emit_native::{AsmError, Label};
 
-use crate::insn::{fits_movi, BCond, Insn, ZCond};
-use crate::regs::{Reg, SCRATCH};
+use crate::insn::{fits_movi, Alu, BCond, Insn, ZCond};
+use crate::regs::{Reg, SCRATCH, SP};
 
 /// A conditional branch's test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +91,12 @@ pub enum Item {
         /// Target.
         label: Label,
     },
+    /// `call0` to a local subroutine at a label (which must be 4-byte
+    /// aligned: an [`Item::Align`] of 4 right before its binding).
+    CallLocal {
+        /// Target.
+        label: Label,
+    },
     /// `dst = address of label`.
     LabelAddr {
         /// Destination (not `a0`).
@@ -97,6 +106,10 @@ pub enum Item {
     },
     /// Zero bytes up to a multiple of the alignment.
     Align(usize),
+    /// No-op instructions up to a multiple of 4 bytes (`nop.n`, `or a1, a1,
+    /// a1`, or both for one byte short of a boundary: 5 bytes), so the code
+    /// stays executable and decodable through the padding.
+    AlignCode,
     /// Establishes the base for label addresses (see [`Base`]).
     SetBase,
     /// Raw bytes.
@@ -377,6 +390,18 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 }
             }
             Item::Data(bytes) => pass.out.extend_from_slice(bytes),
+            Item::AlignCode => {
+                let nop3 = Insn::Alu { op: Alu::Or, r: SP, s: SP, t: SP };
+                match pos % 4 {
+                    1 => pass.put(nop3),
+                    2 => pass.put(Insn::NopN),
+                    3 => {
+                        pass.put(Insn::NopN);
+                        pass.put(nop3);
+                    }
+                    _ => {}
+                }
+            }
             Item::SetBase => {
                 let (rel, pad) = call_next(pos);
                 pass.put(Insn::Call0 { rel });
@@ -393,6 +418,21 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 let (bytes, fits) = pass.addr(pos, *dst, target, form);
                 promote = !fits;
                 pass.out.extend_from_slice(&bytes);
+            }
+            Item::CallLocal { label } => {
+                let target = pass.target(*label);
+                let rel = target as i64 - ((pos & !3) as i64 + 4);
+                if rel % 4 != 0 || !(-524_288..=524_284).contains(&rel) {
+                    // An unaligned target is only possible before the final
+                    // positions are known; a target out of reach means the
+                    // function is beyond `l32r`'s reach too.
+                    if check {
+                        pass.error.get_or_insert(AsmError::CodeTooLarge);
+                    }
+                    pass.put(Insn::Call0 { rel: 0 });
+                } else {
+                    pass.put(Insn::Call0 { rel: rel as i32 });
+                }
             }
             Item::Jump { label } => {
                 let target = pass.target(*label);

@@ -6,14 +6,38 @@
 //! [`Variant::ABI`], a value.
 //!
 //! Frames (stack slots are 4-byte words, the stack stays 16-byte aligned):
-//! * call0: `addi a1, a1, -F`, then `a0, a12..a15` at `[a1 + 0..20)`, slot `i` at
-//!   `a1 + 20 + 4i`; `F = round_up(4 * (5 + n_slots), 16)`.
-//! * windowed: `entry a1, F` with `F = 32 + round_up(4 * (1 + n_slots), 16)`
+//! * call0: `addi a1, a1, -F`, then `a0, a12..a15` at `[a1 + 0..20)`, the base
+//!   of label addresses at `[a1 + 20]`, the local subroutine's return address
+//!   at `[a1 + 24]`, slot `i` at `a1 + 28 + 4i`;
+//!   `F = round_up(4 * (7 + n_slots), 16)`.
+//! * windowed: `entry a1, F` with `F = 32 + round_up(4 * (3 + n_slots), 16)`
 //!   (the top 32 bytes are the window-overflow save areas of the ABI), `a0` at
 //!   `[a1]` (it is saved because address computations use `call0`, which writes
-//!   `a0`), slot `i` at `a1 + 4 + 4i`; exit with `mov.n a2, a10` (the result:
+//!   `a0`), the base of label addresses at `[a1 + 4]` (stored only when the
+//!   function has local subroutines), their return address at `[a1 + 8]`,
+//!   slot `i` at `a1 + 12 + 4i`; exit with `mov.n a2, a10` (the result:
 //!   [`Asm::RET`] is where *table calls* return, the callee's `a2`), then
 //!   `l32i.n a0, a1, 0; retw.n`.
+//!
+//! Local subroutines ([`Asm::LOCAL_CALLS`]) are reached by `call0` in both
+//! ABIs, which leaves the return address in `a0` and rotates no window (a
+//! `call8` would hide the context, state and table registers from the
+//! subroutine, and its `entry`/`retw` would cost a frame per call). The
+//! subroutine's label is 4-byte aligned (`call0` targets are), after no-op
+//! padding.
+//! * call0: `a0` is free inside the body (the prologue saved the caller's
+//!   return address, and every table call writes `a0` anyway). The return
+//!   address is stored in its slot, since the table call the subroutine makes
+//!   overwrites `a0` and every caller-saved register; `local_return` is
+//!   `l32i.n a0, a1, 24; ret.n`.
+//! * windowed: `a0` holds the base of label addresses and `a1..a7` the stack,
+//!   context, state, word, viper-local and table registers, while a `callx8`
+//!   callee may overwrite `a8..a15`: no register survives the subroutine's
+//!   table call, so the return address goes to its slot, and `a0` is reloaded
+//!   with the base (from `[a1 + 4]`) at once. `local_return` is `l32i.n a8,
+//!   a1, 8; jx a8`, which leaves `a0` as the call site expects it. The
+//!   caller's own return address (with its window increment) stays in
+//!   `[a1]` for the epilogue's `retw.n`, as without local subroutines.
 //!
 //! Instruction choices: narrow (code density) forms whenever the operands fit,
 //! `movi.n`/`movi` for constants in -2048..2047, else `l32r` from the pool;
@@ -84,6 +108,12 @@ impl Variant for Windowed {
 
 /// call0 ABI: where the prologue keeps the base of label addresses.
 const BASE_SLOT: u32 = 20;
+/// call0 ABI: where a local subroutine keeps its return address.
+const LINK_SLOT: u32 = 24;
+/// Windowed ABI: where a function with local subroutines keeps the base.
+const WIN_BASE_SLOT: u32 = 4;
+/// Windowed ABI: where a local subroutine keeps its return address.
+const WIN_LINK_SLOT: u32 = 8;
 
 /// The frame chosen by the prologue.
 #[derive(Clone, Copy, Debug)]
@@ -95,6 +125,8 @@ struct Frame {
     slot_base: u32,
     /// Where the base of label addresses is kept.
     base: Base,
+    /// Byte offset from `a1` of a local subroutine's return address.
+    link: u32,
 }
 
 /// The Xtensa assembler for ABI `V`.
@@ -108,6 +140,8 @@ pub struct XtensaAsm<V: Variant> {
     /// Registers known to hold a constant at this point of the code (forgotten
     /// at every label, and when written otherwise).
     known: [Option<u32>; 16],
+    /// Labels called as local subroutines (4-byte aligned by `finish`).
+    call_targets: Vec<Label>,
     _variant: PhantomData<V>,
 }
 
@@ -132,6 +166,7 @@ impl<V: Variant> XtensaAsm<V> {
             error: None,
             estimate: 0,
             known: [None; 16],
+            call_targets: Vec::new(),
             _variant: PhantomData,
         }
     }
@@ -174,15 +209,17 @@ impl<V: Variant> XtensaAsm<V> {
                 self.forget(Reg::A0);
                 self.forget(SCRATCH);
             }
-            Item::Bind(_) => self.known = [None; 16],
-            Item::Align(_) | Item::Data(_) => {}
+            // The subroutine may change any register.
+            Item::Bind(_) | Item::CallLocal { .. } => self.known = [None; 16],
+            Item::Align(_) | Item::AlignCode | Item::Data(_) => {}
         }
         self.estimate += match &item {
             Item::Insn(i) => i.len(),
             Item::Bind(_) | Item::Align(_) => 0,
+            Item::AlignCode => 2,
             Item::SetBase => 5,
             Item::Data(d) => d.len(),
-            Item::Const { .. } | Item::Jump { .. } => 3,
+            Item::Const { .. } | Item::Jump { .. } | Item::CallLocal { .. } => 3,
             Item::Branch { br: Br::Z(ZCond::Eqz | ZCond::Nez, _), .. } => 2,
             Item::Branch { .. } => 3,
             Item::LabelAddr { .. } => 9,
@@ -431,7 +468,7 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         let words = |fixed: usize| n_slots.checked_add(fixed).and_then(|w| w.checked_mul(4)).map(|b| (b + 15) & !15);
         match V::ABI {
             Abi::Call0 => {
-                let Some(bytes) = words(6).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 0x7FFF_0000) else {
+                let Some(bytes) = words(7).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 0x7FFF_0000) else {
                     self.fail(AsmError::SlotOutOfRange(n_slots));
                     return;
                 };
@@ -446,10 +483,16 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                 }
                 self.push(Item::SetBase);
                 self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: BASE_SLOT });
-                self.frame = Some(Frame { n_slots, bytes, slot_base: BASE_SLOT + 4, base: Base::Slot(BASE_SLOT) });
+                self.frame = Some(Frame {
+                    n_slots,
+                    bytes,
+                    slot_base: LINK_SLOT + 4,
+                    base: Base::Slot(BASE_SLOT),
+                    link: LINK_SLOT,
+                });
             }
             Abi::Windowed => {
-                let Some(bytes) = words(1).map(|b| b + 32).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 32760)
+                let Some(bytes) = words(3).map(|b| b + 32).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 32760)
                 else {
                     self.fail(AsmError::SlotOutOfRange(n_slots));
                     return;
@@ -457,7 +500,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                 self.insn(Insn::Entry { s: SP, frame: bytes });
                 self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: 0 });
                 self.push(Item::SetBase);
-                self.frame = Some(Frame { n_slots, bytes, slot_base: 4, base: Base::A0 });
+                self.frame =
+                    Some(Frame { n_slots, bytes, slot_base: WIN_LINK_SLOT + 4, base: Base::A0, link: WIN_LINK_SLOT });
             }
         }
     }
@@ -638,6 +682,76 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         }
     }
 
+    const LOCAL_CALLS: bool = true;
+
+    /// `call0 label` (see the module documentation).
+    fn call_local(&mut self, label: Label) {
+        if !self.check_label(label) {
+            return;
+        }
+        if self.frame.is_none() {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        }
+        if !self.call_targets.contains(&label) {
+            self.call_targets.push(label);
+        }
+        self.push(Item::CallLocal { label });
+    }
+
+    /// call0: `s32i.n a0, a1, 24; mov.n ret_addr, a0`; windowed: `s32i.n a0,
+    /// a1, 8; mov.n ret_addr, a0; l32i.n a0, a1, 4` (the base back in `a0`).
+    fn local_entry(&mut self, ret_addr: Reg) {
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        };
+        self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: frame.link });
+        self.mov_reg(ret_addr, Reg::A0);
+        if V::ABI == Abi::Windowed {
+            self.insn(Insn::L32iN { t: Reg::A0, s: SP, off: WIN_BASE_SLOT });
+        }
+    }
+
+    /// call0: `l32i.n a0, a1, 24; ret.n`; windowed: `l32i.n a8, a1, 8; jx a8`.
+    fn local_return(&mut self) {
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        };
+        match V::ABI {
+            Abi::Call0 => {
+                self.insn(Insn::L32iN { t: Reg::A0, s: SP, off: frame.link });
+                self.insn(Insn::RetN);
+            }
+            Abi::Windowed => {
+                self.insn(Insn::L32iN { t: SCRATCH, s: SP, off: frame.link });
+                self.insn(Insn::Jx { s: SCRATCH });
+            }
+        }
+    }
+
+    /// Nothing to undo: the return address is in a frame slot, the stack
+    /// pointer never moved, and (windowed) `a0` already holds the base.
+    fn local_discard(&mut self) {}
+
+    /// Additions of -128..=127 are `addi.n`/`addi` (a `mov.n dst, x` right
+    /// before is folded in: `dst = x + value`); the rest as the default.
+    fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
+        if op == BinOp::Add && (-128..=127).contains(&value) {
+            // `SP` stands for "no second operand" (never a destination).
+            let x = self.fuse_mov(dst, SP);
+            match value {
+                0 => self.mov_reg(dst, x),
+                -1 | 1..=15 => self.insn(Insn::AddiN { r: dst, s: x, imm: value }),
+                _ => self.insn(Insn::Addi { t: dst, s: x, imm: value }),
+            }
+            return;
+        }
+        self.mov_imm(scratch, i64::from(value));
+        self.binop(op, dst, scratch);
+    }
+
     fn load(&mut self, width: Width, dst: Reg, base: Reg, offset: i32) {
         self.mem(width.bytes(4), false, dst, base, Self::offset_disp(width, offset));
     }
@@ -656,12 +770,29 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         self.mem(width.bytes(4), true, src, SCRATCH, 0);
     }
 
+    /// Lays the code out after aligning the local subroutines' labels and,
+    /// in the windowed ABI when there are any, storing the base after the
+    /// prologue sets it.
     fn finish(self) -> Result<Finished, AsmError> {
         if let Some(e) = self.error {
             return Err(e);
         }
         let base = self.frame.map_or(Base::None, |f| f.base);
-        let laid = layout::assemble(&self.items, self.bound.len(), base)?;
+        let mut items = Vec::with_capacity(self.items.len() + self.call_targets.len() + 1);
+        for item in self.items {
+            match item {
+                Item::Bind(l) if self.call_targets.contains(&l) => {
+                    items.push(Item::AlignCode);
+                    items.push(Item::Bind(l));
+                }
+                Item::SetBase if V::ABI == Abi::Windowed && !self.call_targets.is_empty() => {
+                    items.push(Item::SetBase);
+                    items.push(Item::Insn(Insn::S32iN { t: Reg::A0, s: SP, off: WIN_BASE_SLOT }));
+                }
+                other => items.push(other),
+            }
+        }
+        let laid = layout::assemble(&items, self.bound.len(), base)?;
         Ok(Finished { code: laid.code, entry: 0, labels: laid.labels })
     }
 }
@@ -734,6 +865,93 @@ mod tests {
         assert_eq!(a.finish().unwrap_err(), AsmError::TableIndexOutOfRange(usize::MAX));
     }
 
+    /// A function with one local subroutine called from a site after
+    /// `lead` narrow instructions; its listing.
+    fn local_call_listing<V: Variant>(lead: usize) -> (alloc::string::String, Finished, Label) {
+        let mut a = XtensaAsm::<V>::new();
+        a.prologue(1);
+        let sub = a.new_label();
+        for _ in 0..lead {
+            a.insn(Insn::NopN);
+        }
+        a.call_local(sub);
+        a.epilogue();
+        a.bind(sub);
+        a.local_entry(V::CALL_ARGS[3]);
+        a.binop_imm(BinOp::Add, V::CALL_ARGS[3], -2, V::CALL_ARGS[0]);
+        a.call_table(3);
+        a.local_return();
+        a.local_discard();
+        let done = a.finish().unwrap();
+        (crate::disasm::listing_text(&done.code), done, sub)
+    }
+
+    #[test]
+    fn local_subroutines_are_aligned_call0_targets() {
+        for lead in 0..4 {
+            let (text, done, sub) = local_call_listing::<Call0>(lead);
+            let at = done.labels[sub.0 as usize].unwrap();
+            assert_eq!(at % 4, 0, "{text}");
+            assert!(text.contains(&alloc::format!("call0 0x{at:x}")), "{text}");
+            // The padding decodes as no-ops (nothing else is `.byte`).
+            assert!(!text.contains(".byte"), "{text}");
+            for line in ["s32i.n a0, a1, 24", "addi a5, a0, -2", "l32i.n a0, a15, 12", "callx0 a0", "l32i.n a0, a1, 24"]
+            {
+                assert!(text.contains(line), "{line}: {text}");
+            }
+            assert!(text.trim_end().ends_with("ret.n"), "{text}");
+            let (text, done, sub) = local_call_listing::<Windowed>(lead);
+            let at = done.labels[sub.0 as usize].unwrap();
+            assert_eq!(at % 4, 0, "{text}");
+            assert!(!text.contains(".byte"), "{text}");
+            // The base is saved after the prologue's `call0` and reloaded into a0.
+            for line in [
+                "s32i.n a0, a1, 4",
+                "s32i.n a0, a1, 8",
+                "mov.n a13, a0",
+                "l32i.n a0, a1, 4",
+                "addi a13, a13, -2",
+                "callx8 a8",
+                "l32i.n a8, a1, 8",
+            ] {
+                assert!(text.contains(line), "{line}: {text}");
+            }
+            assert!(text.trim_end().ends_with("jx a8"), "{text}");
+        }
+        // Without local subroutines the windowed prologue does not store the base.
+        let mut a = XtensaWinAsm::new();
+        a.prologue(1);
+        a.epilogue();
+        let text = crate::disasm::listing_text(&a.finish().unwrap().code);
+        assert!(!text.contains("s32i.n a0, a1, 4"), "{text}");
+    }
+
+    #[test]
+    fn small_additions_are_immediates() {
+        let mut a = XtensaCall0Asm::new();
+        a.binop_imm(BinOp::Add, Reg::A2, 15, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, -1, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, 100, Reg::A3);
+        a.mov_reg(Reg::A4, Reg::A5);
+        a.binop_imm(BinOp::Add, Reg::A4, -128, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, 0, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, 128, Reg::A3);
+        a.binop_imm(BinOp::Or, Reg::A2, 1, Reg::A3);
+        assert_eq!(
+            insns(&a),
+            [
+                Insn::AddiN { r: Reg::A2, s: Reg::A2, imm: 15 },
+                Insn::AddiN { r: Reg::A2, s: Reg::A2, imm: -1 },
+                Insn::Addi { t: Reg::A2, s: Reg::A2, imm: 100 },
+                Insn::Addi { t: Reg::A4, s: Reg::A5, imm: -128 },
+                Insn::Movi { t: Reg::A3, imm: 128 },
+                Insn::AddN { r: Reg::A2, s: Reg::A2, t: Reg::A3 },
+                Insn::MoviN { s: Reg::A3, imm: 1 },
+                Insn::Alu { op: Alu::Or, r: Reg::A2, s: Reg::A2, t: Reg::A3 },
+            ]
+        );
+    }
+
     #[test]
     fn frames_are_aligned() {
         for n in 0..40 {
@@ -741,12 +959,12 @@ mod tests {
             a.prologue(n);
             let f = a.frame.unwrap();
             assert_eq!(f.bytes % 16, 0);
-            assert!(f.bytes >= 20 + 4 * n as u32);
+            assert!(f.bytes >= 28 + 4 * n as u32);
             let mut w = XtensaWinAsm::new();
             w.prologue(n);
             let f = w.frame.unwrap();
             assert_eq!(f.bytes % 16, 0);
-            assert!(f.bytes >= 32 + 4 + 4 * n as u32);
+            assert!(f.bytes >= 32 + 12 + 4 * n as u32);
         }
     }
 }

@@ -319,3 +319,60 @@ fn windowed_and_other_forms_match_capstone() {
     compare(&samples, &theirs, "capstone");
     assert!(samples.iter().any(|i| matches!(i, Insn::Entry { .. })));
 }
+
+/// A whole call0 function with local subroutine calls (sites at every
+/// alignment, the no-op padding before the subroutine, its entry and return
+/// sequences), disassembled by GNU objdump from its first byte: every
+/// instruction of ferropy's listing is what objdump sees at that offset.
+#[test]
+fn call0_local_subroutines_match_gnu_objdump() {
+    use ferropy_emit_native::{Asm, BinOp};
+    use ferropy_emit_xtensa::XtensaCall0Asm;
+    let objdump = std::env::var("FERROPY_XTENSA_OBJDUMP").unwrap_or_else(|_| "xtensa-lx106-elf-objdump".into());
+    for lead in 0..4 {
+        let mut a = XtensaCall0Asm::new();
+        a.prologue(1);
+        let (sub, fail) = (a.new_label(), a.new_label());
+        for k in 0..3 {
+            for _ in 0..lead + k {
+                a.insn(Insn::NopN);
+            }
+            a.mov_imm(Reg::A3, 300 + k as i64);
+            a.call_local(sub);
+        }
+        a.epilogue();
+        a.bind(sub);
+        a.local_entry(Reg::A5);
+        a.binop_imm(BinOp::Add, Reg::A5, -2, Reg::A2);
+        a.mov_reg(Reg::A2, Reg::A12);
+        a.call_table(7);
+        a.jump_if_nonzero(Reg::A2, false, fail);
+        a.local_return();
+        a.bind(fail);
+        a.local_discard();
+        a.epilogue();
+        let code = a.finish().expect("assembles").code;
+        let ours = ferropy_emit_xtensa::disasm::listing(&code, 0);
+        assert!(ours.iter().all(|l| !l.text.starts_with('.')), "no pool, padding decodes: {ours:?}");
+        let path = temp_file(&format!("local{lead}.bin"), &code);
+        let out = Command::new(&objdump).args(["-D", "-b", "binary", "-mxtensa"]).arg(&path).output().unwrap_or_else(|e| {
+            panic!("cannot run {objdump} ({e}): install it with `apt-get install -y binutils-xtensa-lx106` or set FERROPY_XTENSA_OBJDUMP")
+        });
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut theirs = std::collections::HashMap::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let parts: Vec<&str> = line.split('\t').collect();
+            let [off, _bytes, mnemonic, rest @ ..] = parts.as_slice() else { continue };
+            let Some(off) = off.trim().strip_suffix(':').and_then(|o| u32::from_str_radix(o, 16).ok()) else {
+                continue;
+            };
+            theirs.insert(off, normalize(mnemonic.trim(), rest.first().copied().unwrap_or(""), off, true));
+        }
+        for l in &ours {
+            let insn = Insn::decode(&l.bytes).expect("decodes");
+            let want = ours(&insn, l.offset as u32);
+            assert_eq!(theirs.get(&(l.offset as u32)), Some(&want), "lead {lead} at {:#x}: {}", l.offset, l.text);
+        }
+        assert!(ours.iter().filter(|l| l.text.starts_with("call0")).count() >= 4);
+    }
+}
