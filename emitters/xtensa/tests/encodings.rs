@@ -352,8 +352,8 @@ fn call0_local_subroutines_match_gnu_objdump() {
         a.local_discard();
         a.epilogue();
         let code = a.finish().expect("assembles").code;
-        let ours = ferropy_emit_xtensa::disasm::listing(&code, 0);
-        assert!(ours.iter().all(|l| !l.text.starts_with('.')), "no pool, padding decodes: {ours:?}");
+        let listing = ferropy_emit_xtensa::disasm::listing(&code, 0);
+        assert!(listing.iter().all(|l| !l.text.starts_with('.')), "no pool, padding decodes: {listing:?}");
         let path = temp_file(&format!("local{lead}.bin"), &code);
         let out = Command::new(&objdump).args(["-D", "-b", "binary", "-mxtensa"]).arg(&path).output().unwrap_or_else(|e| {
             panic!("cannot run {objdump} ({e}): install it with `apt-get install -y binutils-xtensa-lx106` or set FERROPY_XTENSA_OBJDUMP")
@@ -368,11 +368,11 @@ fn call0_local_subroutines_match_gnu_objdump() {
             };
             theirs.insert(off, normalize(mnemonic.trim(), rest.first().copied().unwrap_or(""), off, true));
         }
-        for l in &ours {
+        for l in &listing {
             let insn = Insn::decode(&l.bytes).expect("decodes");
             let want = ours(&insn, l.offset as u32);
             assert_eq!(theirs.get(&(l.offset as u32)), Some(&want), "lead {lead} at {:#x}: {}", l.offset, l.text);
         }
-        assert!(ours.iter().filter(|l| l.text.starts_with("call0")).count() >= 4);
+        assert!(listing.iter().filter(|l| l.text.starts_with("call0")).count() >= 4);
     }
 }
