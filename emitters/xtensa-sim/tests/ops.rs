@@ -414,3 +414,62 @@ fn local_calls_need_a_frame_and_a_known_label() {
     a.call_local(l);
     assert_eq!(a.finish().unwrap_err(), AsmError::UnboundLabel(0));
 }
+
+/// The immediate forms (`binop_imm` additions, `shift_imm`,
+/// `jump_if_bit_clear`) and a load right after a store of the same word,
+/// executed against Rust over edge values.
+fn immediate_forms<V: Variant>() {
+    use ferropy_emit_native::ShiftOp;
+    let t = V::TEMPS;
+    let values = [0u32, 1, 2, 0x8000_0001, 0x7FFF_FFFF, 0xFFFF_FFFF, 0x1234_5678, 0xDEAD_BEEF];
+    for &x in &values {
+        for (op, c) in
+            [(ShiftOp::Shl, 31u8), (ShiftOp::Shr, 4), (ShiftOp::Shr, 31), (ShiftOp::Sar, 1), (ShiftOp::Sar, 0)]
+        {
+            let r = run::<V>(&[x], |a| {
+                a.mov_reg(t[0], V::ENTRY_ARGS[0]);
+                a.shift_imm(op, t[0], c, t[1]);
+                a.mov_reg(V::RET, t[0]);
+            });
+            let want = match op {
+                ShiftOp::Shl => x << c,
+                ShiftOp::Shr => x >> c,
+                ShiftOp::Sar => ((x as i32) >> c) as u32,
+            };
+            assert_eq!(r.unwrap(), want, "{op:?} {x:#x} by {c}");
+        }
+        for v in [-128, -2, -1, 1, 15, 16, 127, 128, -129] {
+            let r = run::<V>(&[x], |a| {
+                a.mov_reg(t[0], V::ENTRY_ARGS[0]);
+                a.binop_imm(BinOp::Add, t[0], v, t[1]);
+                a.mov_reg(V::RET, t[0]);
+            });
+            assert_eq!(r.unwrap(), x.wrapping_add(v as u32), "{x:#x} + {v}");
+        }
+        for bit in [0u8, 1, 4, 30, 31] {
+            let r = run::<V>(&[x], |a| {
+                let clear = a.new_label();
+                // (`RET` is `t[0]`.)
+                a.mov_reg(t[1], V::ENTRY_ARGS[0]);
+                // Stored and reloaded: the reload is dropped, the value kept.
+                a.store_slot(0, t[1]);
+                a.load_slot(t[1], 0);
+                a.mov_imm(V::RET, 1);
+                a.jump_if_bit_clear(t[1], bit, t[2], clear);
+                a.mov_imm(V::RET, 2);
+                a.bind(clear);
+            });
+            assert_eq!(r.unwrap(), if x & (1 << bit) == 0 { 1 } else { 2 }, "bit {bit} of {x:#x}");
+        }
+    }
+}
+
+#[test]
+fn immediate_forms_call0() {
+    immediate_forms::<Call0>();
+}
+
+#[test]
+fn immediate_forms_windowed() {
+    immediate_forms::<Windowed>();
+}

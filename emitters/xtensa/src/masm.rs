@@ -332,6 +332,10 @@ impl<V: Variant> XtensaAsm<V> {
             self.insn(Insn::AddN { r: SCRATCH, s: SCRATCH, t: base });
             (SCRATCH, 0)
         };
+        if bytes == 4 && !store && self.just_stored(reg, base, off) {
+            // The register still holds the word it was just stored from.
+            return;
+        }
         if bytes == 4 && off <= 60 {
             if store {
                 self.insn(Insn::S32iN { t: reg, s: base, off });
@@ -340,6 +344,15 @@ impl<V: Variant> XtensaAsm<V> {
             }
         } else {
             self.insn(Insn::Mem { op, t: reg, s: base, off });
+        }
+    }
+
+    /// True if the last item stores the word in `reg` at `base + off`.
+    fn just_stored(&self, reg: Reg, base: Reg, off: u32) -> bool {
+        match self.items.last() {
+            Some(Item::Insn(Insn::S32iN { t, s, off: o }))
+            | Some(Item::Insn(Insn::Mem { op: Mem::S32i, t, s, off: o })) => *t == reg && *s == base && *o == off,
+            _ => false,
         }
     }
 
@@ -366,6 +379,20 @@ impl<V: Variant> XtensaAsm<V> {
             return None;
         }
         Some(i64::from(frame.slot_base) + 4 * slot as i64)
+    }
+
+    /// `dst = dst shift count` for a count in 0..32, as one immediate-shift
+    /// instruction; a `mov.n dst, x` right before (`x` not `other`, a
+    /// register the caller still reads) is folded in.
+    fn shift_by(&mut self, op: ShiftOp, dst: Reg, c: u32, other: Reg) {
+        let x = self.fuse_mov(dst, other);
+        match (op, c) {
+            (_, 0) => self.mov_reg(dst, x),
+            (ShiftOp::Shl, _) => self.insn(Insn::Slli { r: dst, s: x, sa: c }),
+            (ShiftOp::Shr, 1..=15) => self.insn(Insn::Srli { r: dst, t: x, sa: c }),
+            (ShiftOp::Shr, _) => self.insn(Insn::Extui { r: dst, t: x, shift: c, bits: 32 - c }),
+            (ShiftOp::Sar, _) => self.insn(Insn::Srai { r: dst, t: x, sa: c }),
+        }
     }
 
     /// A test of a register that `set_cond` just set (`movi.n r, 1; b<c> +1;
@@ -595,15 +622,7 @@ impl<V: Variant> Asm for XtensaAsm<V> {
     /// right before is folded in).
     fn shift(&mut self, op: ShiftOp, dst: Reg, count: Reg) {
         if let Some(c) = self.known[usize::from(count.num())] {
-            let c = c & 31;
-            let x = self.fuse_mov(dst, count);
-            match (op, c) {
-                (_, 0) => self.mov_reg(dst, x),
-                (ShiftOp::Shl, _) => self.insn(Insn::Slli { r: dst, s: x, sa: c }),
-                (ShiftOp::Shr, 1..=15) => self.insn(Insn::Srli { r: dst, t: x, sa: c }),
-                (ShiftOp::Shr, _) => self.insn(Insn::Extui { r: dst, t: x, shift: c, bits: 32 - c }),
-                (ShiftOp::Sar, _) => self.insn(Insn::Srai { r: dst, t: x, sa: c }),
-            }
+            self.shift_by(op, dst, c & 31, count);
             return;
         }
         match op {
@@ -752,6 +771,25 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         self.binop(op, dst, scratch);
     }
 
+    /// One immediate shift; `scratch` is not used.
+    fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, _scratch: Reg) {
+        if count >= 32 {
+            self.fail(AsmError::ImmediateOutOfRange(i64::from(count)));
+            return;
+        }
+        self.shift_by(op, dst, u32::from(count), SP);
+    }
+
+    /// `extui reg, reg, bit, 1; beqz reg, label` (`scratch` is not used).
+    fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, _scratch: Reg, label: Label) {
+        if bit >= 32 {
+            self.fail(AsmError::ImmediateOutOfRange(i64::from(bit)));
+            return;
+        }
+        self.insn(Insn::Extui { r: reg, t: reg, shift: u32::from(bit), bits: 1 });
+        self.jump_if_zero(reg, false, label);
+    }
+
     fn load(&mut self, width: Width, dst: Reg, base: Reg, offset: i32) {
         self.mem(width.bytes(4), false, dst, base, Self::offset_disp(width, offset));
     }
@@ -770,25 +808,40 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         self.mem(width.bytes(4), true, src, SCRATCH, 0);
     }
 
-    /// Lays the code out after aligning the local subroutines' labels and,
-    /// in the windowed ABI when there are any, storing the base after the
-    /// prologue sets it.
+    /// Lays the code out after aligning the local subroutines' labels and
+    /// settling the base of label addresses: without any label address
+    /// the prologue does not set it (nor store it; the windowed subroutines
+    /// do not reload it), and the rare long jumps use a `call0` each; in the
+    /// windowed ABI with local subroutines it is stored after the prologue
+    /// sets it.
     fn finish(self) -> Result<Finished, AsmError> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let base = self.frame.map_or(Base::None, |f| f.base);
+        let needs_base = self.items.iter().any(|i| matches!(i, Item::LabelAddr { .. }));
+        let base = match self.frame {
+            Some(f) if needs_base => f.base,
+            _ => Base::None,
+        };
+        let win_reload = Item::Insn(Insn::L32iN { t: Reg::A0, s: SP, off: WIN_BASE_SLOT });
+        let call0_store = Item::Insn(Insn::S32iN { t: Reg::A0, s: SP, off: BASE_SLOT });
         let mut items = Vec::with_capacity(self.items.len() + self.call_targets.len() + 1);
+        let mut after_set_base = false;
         for item in self.items {
+            let follows_set_base = core::mem::replace(&mut after_set_base, matches!(item, Item::SetBase));
             match item {
                 Item::Bind(l) if self.call_targets.contains(&l) => {
                     items.push(Item::AlignCode);
                     items.push(Item::Bind(l));
                 }
+                Item::SetBase if !needs_base => {}
                 Item::SetBase if V::ABI == Abi::Windowed && !self.call_targets.is_empty() => {
                     items.push(Item::SetBase);
                     items.push(Item::Insn(Insn::S32iN { t: Reg::A0, s: SP, off: WIN_BASE_SLOT }));
                 }
+                // The base's store (call0) and reloads (windowed) go with it.
+                ref i if !needs_base && V::ABI == Abi::Call0 && follows_set_base && *i == call0_store => {}
+                ref i if !needs_base && V::ABI == Abi::Windowed && *i == win_reload => {}
                 other => items.push(other),
             }
         }
@@ -866,8 +919,9 @@ mod tests {
     }
 
     /// A function with one local subroutine called from a site after
-    /// `lead` narrow instructions; its listing.
-    fn local_call_listing<V: Variant>(lead: usize) -> (alloc::string::String, Finished, Label) {
+    /// `lead` narrow instructions (and a label address after the site if
+    /// `addr`); its listing.
+    fn local_call_listing<V: Variant>(lead: usize, addr: bool) -> (alloc::string::String, Finished, Label) {
         let mut a = XtensaAsm::<V>::new();
         a.prologue(1);
         let sub = a.new_label();
@@ -875,6 +929,9 @@ mod tests {
             a.insn(Insn::NopN);
         }
         a.call_local(sub);
+        if addr {
+            a.label_addr(V::TEMPS[0], sub);
+        }
         a.epilogue();
         a.bind(sub);
         a.local_entry(V::CALL_ARGS[3]);
@@ -889,7 +946,7 @@ mod tests {
     #[test]
     fn local_subroutines_are_aligned_call0_targets() {
         for lead in 0..4 {
-            let (text, done, sub) = local_call_listing::<Call0>(lead);
+            let (text, done, sub) = local_call_listing::<Call0>(lead, true);
             let at = done.labels[sub.0 as usize].unwrap();
             assert_eq!(at % 4, 0, "{text}");
             assert!(text.contains(&alloc::format!("call0 0x{at:x}")), "{text}");
@@ -900,7 +957,7 @@ mod tests {
                 assert!(text.contains(line), "{line}: {text}");
             }
             assert!(text.trim_end().ends_with("ret.n"), "{text}");
-            let (text, done, sub) = local_call_listing::<Windowed>(lead);
+            let (text, done, sub) = local_call_listing::<Windowed>(lead, true);
             let at = done.labels[sub.0 as usize].unwrap();
             assert_eq!(at % 4, 0, "{text}");
             assert!(!text.contains(".byte"), "{text}");
@@ -921,9 +978,19 @@ mod tests {
         // Without local subroutines the windowed prologue does not store the base.
         let mut a = XtensaWinAsm::new();
         a.prologue(1);
+        let l = a.new_label();
+        a.bind(l);
+        a.label_addr(Reg::A10, l);
         a.epilogue();
         let text = crate::disasm::listing_text(&a.finish().unwrap().code);
-        assert!(!text.contains("s32i.n a0, a1, 4"), "{text}");
+        assert!(text.contains("call0") && !text.contains("s32i.n a0, a1, 4"), "{text}");
+        // Without label addresses nothing sets, stores or reloads the base.
+        let (text, ..) = local_call_listing::<Windowed>(1, false);
+        assert_eq!(text.matches("call0").count(), 1, "{text}");
+        assert!(!text.contains("a0, a1, 4"), "{text}");
+        let (text, ..) = local_call_listing::<Call0>(1, false);
+        assert_eq!(text.matches("call0").count(), 1, "{text}");
+        assert!(!text.contains("a0, a1, 20"), "{text}");
     }
 
     #[test]
@@ -948,6 +1015,66 @@ mod tests {
                 Insn::AddN { r: Reg::A2, s: Reg::A2, t: Reg::A3 },
                 Insn::MoviN { s: Reg::A3, imm: 1 },
                 Insn::Alu { op: Alu::Or, r: Reg::A2, s: Reg::A2, t: Reg::A3 },
+            ]
+        );
+    }
+
+    #[test]
+    fn immediate_shifts_and_bit_tests_load_no_count() {
+        let mut a = XtensaCall0Asm::new();
+        let l = a.new_label();
+        a.shift_imm(ShiftOp::Shr, Reg::A2, 4, Reg::A3);
+        a.shift_imm(ShiftOp::Shl, Reg::A2, 31, Reg::A3);
+        a.shift_imm(ShiftOp::Sar, Reg::A2, 0, Reg::A3);
+        a.mov_reg(Reg::A4, Reg::A5);
+        a.shift_imm(ShiftOp::Sar, Reg::A4, 1, Reg::A3);
+        a.jump_if_bit_clear(Reg::A2, 0, Reg::A3, l);
+        a.bind(l);
+        assert_eq!(
+            insns(&a),
+            [
+                Insn::Srli { r: Reg::A2, t: Reg::A2, sa: 4 },
+                Insn::Slli { r: Reg::A2, s: Reg::A2, sa: 31 },
+                Insn::Srai { r: Reg::A4, t: Reg::A5, sa: 1 },
+                Insn::Extui { r: Reg::A2, t: Reg::A2, shift: 0, bits: 1 },
+            ]
+        );
+        let mut a = XtensaCall0Asm::new();
+        a.shift_imm(ShiftOp::Shl, Reg::A2, 32, Reg::A3);
+        assert_eq!(a.finish().unwrap_err(), AsmError::ImmediateOutOfRange(32));
+        let mut a = XtensaCall0Asm::new();
+        let l = a.new_label();
+        a.jump_if_bit_clear(Reg::A2, 40, Reg::A3, l);
+        assert_eq!(a.finish().unwrap_err(), AsmError::ImmediateOutOfRange(40));
+    }
+
+    #[test]
+    fn a_load_of_the_word_just_stored_is_dropped() {
+        let mut a = XtensaCall0Asm::new();
+        a.store(Width::Word, Reg::A2, Reg::A13, 3);
+        a.load(Width::Word, Reg::A2, Reg::A13, 3);
+        // Another register, another offset, a wide offset, across a label.
+        a.load(Width::Word, Reg::A3, Reg::A13, 3);
+        a.store(Width::Word, Reg::A3, Reg::A13, 100);
+        a.load(Width::Word, Reg::A3, Reg::A13, 100);
+        a.load(Width::Word, Reg::A3, Reg::A13, 4);
+        a.store(Width::Word, Reg::A3, Reg::A13, 4);
+        let l = a.new_label();
+        a.bind(l);
+        a.load(Width::Word, Reg::A3, Reg::A13, 4);
+        a.store(Width::U16, Reg::A3, Reg::A13, 4);
+        a.load(Width::U16, Reg::A3, Reg::A13, 4);
+        assert_eq!(
+            insns(&a),
+            [
+                Insn::S32iN { t: Reg::A2, s: Reg::A13, off: 12 },
+                Insn::L32iN { t: Reg::A3, s: Reg::A13, off: 12 },
+                Insn::Mem { op: Mem::S32i, t: Reg::A3, s: Reg::A13, off: 400 },
+                Insn::L32iN { t: Reg::A3, s: Reg::A13, off: 16 },
+                Insn::S32iN { t: Reg::A3, s: Reg::A13, off: 16 },
+                Insn::L32iN { t: Reg::A3, s: Reg::A13, off: 16 },
+                Insn::Mem { op: Mem::S16i, t: Reg::A3, s: Reg::A13, off: 8 },
+                Insn::Mem { op: Mem::L16ui, t: Reg::A3, s: Reg::A13, off: 8 },
             ]
         );
     }

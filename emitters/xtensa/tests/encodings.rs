@@ -340,6 +340,8 @@ fn call0_local_subroutines_match_gnu_objdump() {
             a.mov_imm(Reg::A3, 300 + k as i64);
             a.call_local(sub);
         }
+        // A label address: the prologue sets the base with a `call0` too.
+        a.label_addr(Reg::A4, sub);
         a.epilogue();
         a.bind(sub);
         a.local_entry(Reg::A5);
