@@ -416,6 +416,71 @@ impl Insn {
         }
     }
 
+    /// True if the instruction reads address register `reg` (calls read
+    /// only their target register; returns read `a0`).
+    pub fn reads(&self, reg: Reg) -> bool {
+        match *self {
+            Insn::Alu { s, t, .. } | Insn::AddN { s, t, .. } | Insn::B { s, t, .. } => s == reg || t == reg,
+            Insn::Mem { op, t, s, .. } => s == reg || (op.is_store() && t == reg),
+            Insn::S32iN { t, s, .. } => s == reg || t == reg,
+            Insn::Neg { t, .. }
+            | Insn::Srl { t, .. }
+            | Insn::Sra { t, .. }
+            | Insn::Srli { t, .. }
+            | Insn::Srai { t, .. }
+            | Insn::Extui { t, .. } => t == reg,
+            Insn::Ssl { s }
+            | Insn::Ssr { s }
+            | Insn::Sll { s, .. }
+            | Insn::Slli { s, .. }
+            | Insn::Addi { s, .. }
+            | Insn::Addmi { s, .. }
+            | Insn::Bz { s, .. }
+            | Insn::Jx { s }
+            | Insn::Callx0 { s }
+            | Insn::Callx8 { s }
+            | Insn::Entry { s, .. }
+            | Insn::AddiN { s, .. }
+            | Insn::MovN { s, .. }
+            | Insn::L32iN { s, .. }
+            | Insn::BzN { s, .. } => s == reg,
+            Insn::Ret | Insn::Retw | Insn::RetN | Insn::RetwN => reg == Reg::A0,
+            Insn::Movi { .. }
+            | Insn::L32r { .. }
+            | Insn::J { .. }
+            | Insn::Call0 { .. }
+            | Insn::MoviN { .. }
+            | Insn::NopN => false,
+        }
+    }
+
+    /// True if the instruction's only effect is writing [`Insn::writes`]
+    /// (no memory write, control transfer or shift-amount change).
+    pub fn only_writes(&self) -> bool {
+        match self {
+            Insn::Mem { op, .. } => !op.is_store(),
+            Insn::Alu { .. }
+            | Insn::Neg { .. }
+            | Insn::Sll { .. }
+            | Insn::Srl { .. }
+            | Insn::Sra { .. }
+            | Insn::Slli { .. }
+            | Insn::Srli { .. }
+            | Insn::Srai { .. }
+            | Insn::Extui { .. }
+            | Insn::Movi { .. }
+            | Insn::Addi { .. }
+            | Insn::Addmi { .. }
+            | Insn::L32r { .. }
+            | Insn::AddN { .. }
+            | Insn::AddiN { .. }
+            | Insn::MovN { .. }
+            | Insn::MoviN { .. }
+            | Insn::L32iN { .. } => true,
+            _ => false,
+        }
+    }
+
     /// Encodes the instruction as a word holding `len()` bytes (little-endian).
     pub fn encode(&self) -> Result<u32, AsmError> {
         Ok(match *self {

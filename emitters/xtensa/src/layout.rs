@@ -27,8 +27,10 @@
 //!   or stores it in a stack slot (call0 ABI: every call writes `a0`), per
 //!   [`Base`]. An address is then `addi dst, a0, rel` / `movi dst, rel; add.n
 //!   dst, dst, a0` / `l32r` from the pool (call0 ABI: after `l32i.n dst, a1,
-//!   slot`, with `a0` as the temporary). Code without a base (no prologue) uses
-//!   a `call0` per address.
+//!   slot`, with `a8` as the temporary, or `a0` for an address into `a8`).
+//!   Code without a base (no prologue) uses a `call0` per address. In the
+//!   call0 ABI an address right after a call may be `addi dst, a0, rel` from
+//!   the call's return address ([`Item::LabelAddrAfterCall`]).
 //! * **Local subroutines** ([`Item::CallLocal`]): a `call0` to a 4-byte
 //!   aligned label ([`Item::AlignCode`] before it; its reach, +-512 KiB, is
 //!   beyond the pool's).
@@ -104,6 +106,15 @@ pub enum Item {
         /// The label.
         label: Label,
     },
+    /// `dst = address of label` where `a0` holds the return address of the
+    /// last call item before it (see [`crate::rewrite`]): `addi dst, a0, rel`
+    /// where that reaches, else as [`Item::LabelAddr`].
+    LabelAddrAfterCall {
+        /// Destination (not `a0` or `a8`).
+        dst: Reg,
+        /// The label.
+        label: Label,
+    },
     /// Zero bytes up to a multiple of the alignment.
     Align(usize),
     /// No-op instructions up to a multiple of 4 bytes (`nop.n`, `or a1, a1,
@@ -158,7 +169,7 @@ fn max_level(item: &Item) -> u8 {
     match item {
         Item::Jump { .. } => 1,
         Item::LabelAddr { .. } => 2,
-        Item::Branch { .. } => 3,
+        Item::Branch { .. } | Item::LabelAddrAfterCall { .. } => 3,
         _ => 0,
     }
 }
@@ -175,7 +186,7 @@ fn needs_label_literal(item: &Item, level: u8) -> bool {
     match item {
         Item::Jump { .. } => level == 1,
         Item::LabelAddr { .. } => level == 2,
-        Item::Branch { .. } => level == 3,
+        Item::Branch { .. } | Item::LabelAddrAfterCall { .. } => level == 3,
         _ => false,
     }
 }
@@ -195,6 +206,8 @@ struct Pass<'a> {
     base: Base,
     /// The code position the base holds, once set.
     base_pos: Option<usize>,
+    /// The return address of the last call item.
+    call_ret: usize,
 }
 
 impl Pass<'_> {
@@ -232,9 +245,11 @@ impl Pass<'_> {
         // Origin of the offset, the register receiving it, and what it is added to.
         let (origin, temp, addend) = match base {
             Some((Base::A0, bp)) => (bp, dst, Reg::A0),
+            // `a8` is the temporary, so `a0` keeps its value (see
+            // `crate::rewrite`), unless the address goes to `a8` itself.
             Some((Base::Slot(off), bp)) => {
                 seq.push(Insn::L32iN { t: dst, s: crate::regs::SP, off });
-                (bp, Reg::A0, dst)
+                (bp, if dst == SCRATCH { Reg::A0 } else { SCRATCH }, dst)
             }
             // A `call0` after the 3-byte offset load leaves `pos + 6` in a0.
             _ => (pos + 6, dst, Reg::A0),
@@ -362,6 +377,7 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
         check,
         base,
         base_pos: None,
+        call_ret: 0,
     };
     if !pass.literals.is_empty() {
         // `j` over the pool (patched below), one padding byte, the pool.
@@ -372,7 +388,12 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
         let pos = pass.out.len();
         let mut promote = false;
         match item {
-            Item::Insn(insn) => pass.put(*insn),
+            Item::Insn(insn) => {
+                if matches!(insn, Insn::Call0 { .. } | Insn::Callx0 { .. }) {
+                    pass.call_ret = pos + 3;
+                }
+                pass.put(*insn);
+            }
             Item::Bind(label) => {
                 if let Some(slot) = pass.found.get_mut(label.0 as usize) {
                     *slot = Some(pos);
@@ -407,6 +428,23 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 pass.put(Insn::Call0 { rel });
                 pass.out.extend(core::iter::repeat_n(0, pad));
                 pass.base_pos = Some(pos + 3);
+                pass.call_ret = pos + 3;
+            }
+            Item::LabelAddrAfterCall { dst, label } if level == 0 => {
+                let rel = pass.target(*label) as i64 - pass.call_ret as i64;
+                promote = !(-128..=127).contains(&rel);
+                pass.put(Insn::Addi { t: *dst, s: Reg::A0, imm: if promote { 0 } else { rel as i32 } });
+            }
+            Item::LabelAddrAfterCall { dst, label } => {
+                let target = pass.target(*label);
+                let form = match level {
+                    1 => Form::Short,
+                    2 => Form::Movi,
+                    _ => Form::Lit(slot_of[i].unwrap_or(0)),
+                };
+                let (bytes, fits) = pass.addr(pos, *dst, target, form);
+                promote = !fits;
+                pass.out.extend_from_slice(&bytes);
             }
             Item::LabelAddr { dst, label } => {
                 let target = pass.target(*label);
@@ -433,6 +471,7 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 } else {
                     pass.put(Insn::Call0 { rel: rel as i32 });
                 }
+                pass.call_ret = pos + 3;
             }
             Item::Jump { label } => {
                 let target = pass.target(*label);

@@ -55,6 +55,7 @@ use ferropy_emit_native::{Asm, AsmError, BinOp, Cond, Finished, Label, ShiftOp, 
 use crate::insn::{fits_movi, fits_movi_n, Alu, BCond, Insn, Mem, ZCond};
 use crate::layout::{self, Base, Br, Item};
 use crate::regs::{self, Abi, Reg, SCRATCH, SP};
+use crate::rewrite;
 
 /// One of the two ABIs, as a type (see the module documentation).
 pub trait Variant: 'static {
@@ -106,6 +107,8 @@ impl Variant for Windowed {
     const FUN_TABLE: Reg = regs::WINDOWED.fun_table;
 }
 
+/// call0 ABI: the registers the prologue saves, with their offsets from `a1`.
+const CALL0_SAVED: [(Reg, u32); 5] = [(Reg::A0, 0), (Reg::A12, 4), (Reg::A13, 8), (Reg::A14, 12), (Reg::A15, 16)];
 /// call0 ABI: where the prologue keeps the base of label addresses.
 const BASE_SLOT: u32 = 20;
 /// call0 ABI: where a local subroutine keeps its return address.
@@ -200,9 +203,10 @@ impl<V: Variant> XtensaAsm<V> {
                 }
             }
             Item::Const { t, .. } => self.forget(*t),
-            Item::LabelAddr { dst, .. } => {
+            Item::LabelAddr { dst, .. } | Item::LabelAddrAfterCall { dst, .. } => {
                 self.forget(*dst);
                 self.forget(Reg::A0);
+                self.forget(SCRATCH);
             }
             // Long forms use the scratch registers.
             Item::Branch { .. } | Item::Jump { .. } | Item::SetBase => {
@@ -222,7 +226,7 @@ impl<V: Variant> XtensaAsm<V> {
             Item::Const { .. } | Item::Jump { .. } | Item::CallLocal { .. } => 3,
             Item::Branch { br: Br::Z(ZCond::Eqz | ZCond::Nez, _), .. } => 2,
             Item::Branch { .. } => 3,
-            Item::LabelAddr { .. } => 9,
+            Item::LabelAddr { .. } | Item::LabelAddrAfterCall { .. } => 9,
         };
         self.items.push(item);
     }
@@ -332,10 +336,6 @@ impl<V: Variant> XtensaAsm<V> {
             self.insn(Insn::AddN { r: SCRATCH, s: SCRATCH, t: base });
             (SCRATCH, 0)
         };
-        if bytes == 4 && !store && self.just_stored(reg, base, off) {
-            // The register still holds the word it was just stored from.
-            return;
-        }
         if bytes == 4 && off <= 60 {
             if store {
                 self.insn(Insn::S32iN { t: reg, s: base, off });
@@ -344,15 +344,6 @@ impl<V: Variant> XtensaAsm<V> {
             }
         } else {
             self.insn(Insn::Mem { op, t: reg, s: base, off });
-        }
-    }
-
-    /// True if the last item stores the word in `reg` at `base + off`.
-    fn just_stored(&self, reg: Reg, base: Reg, off: u32) -> bool {
-        match self.items.last() {
-            Some(Item::Insn(Insn::S32iN { t, s, off: o }))
-            | Some(Item::Insn(Insn::Mem { op: Mem::S32i, t, s, off: o })) => *t == reg && *s == base && *o == off,
-            _ => false,
         }
     }
 
@@ -505,8 +496,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                     self.mov_u32(SCRATCH, bytes);
                     self.insn(Insn::Alu { op: Alu::Sub, r: SP, s: SP, t: SCRATCH });
                 }
-                for (i, r) in [Reg::A0, Reg::A12, Reg::A13, Reg::A14, Reg::A15].into_iter().enumerate() {
-                    self.insn(Insn::S32iN { t: r, s: SP, off: 4 * i as u32 });
+                for (r, off) in CALL0_SAVED {
+                    self.insn(Insn::S32iN { t: r, s: SP, off });
                 }
                 self.push(Item::SetBase);
                 self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: BASE_SLOT });
@@ -540,8 +531,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         };
         match V::ABI {
             Abi::Call0 => {
-                for (i, r) in [Reg::A0, Reg::A12, Reg::A13, Reg::A14, Reg::A15].into_iter().enumerate() {
-                    self.insn(Insn::L32iN { t: r, s: SP, off: 4 * i as u32 });
+                for (r, off) in CALL0_SAVED {
+                    self.insn(Insn::L32iN { t: r, s: SP, off });
                 }
                 if frame.bytes <= 127 {
                     self.insn(Insn::Addi { t: SP, s: SP, imm: frame.bytes as i32 });
@@ -808,8 +799,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         self.mem(width.bytes(4), true, src, SCRATCH, 0);
     }
 
-    /// Lays the code out after aligning the local subroutines' labels and
-    /// settling the base of label addresses: without any label address
+    /// Lays the code out after the rewrites of [`crate::rewrite`], aligning
+    /// the local subroutines' labels and settling the base of label addresses: without any label address
     /// the prologue does not set it (nor store it; the windowed subroutines
     /// do not reload it), and the rare long jumps use a `call0` each; in the
     /// windowed ABI with local subroutines it is stored after the prologue
@@ -844,6 +835,14 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                 ref i if !needs_base && V::ABI == Abi::Windowed && *i == win_reload => {}
                 other => items.push(other),
             }
+        }
+        let entries = rewrite::entries(&items, self.bound.len());
+        let mut items = rewrite::drop_reloads(items, &entries);
+        if V::ABI == Abi::Call0 && base != Base::None {
+            items = rewrite::near_call_addresses(items, &entries);
+        }
+        if V::ABI == Abi::Call0 {
+            items = rewrite::drop_unused_saved(items, &CALL0_SAVED[1..]);
         }
         let laid = layout::assemble(&items, self.bound.len(), base)?;
         Ok(Finished { code: laid.code, entry: 0, labels: laid.labels })
@@ -1051,21 +1050,33 @@ mod tests {
     #[test]
     fn a_load_of_the_word_just_stored_is_dropped() {
         let mut a = XtensaCall0Asm::new();
+        let (position, target) = (a.new_label(), a.new_label());
         a.store(Width::Word, Reg::A2, Reg::A13, 3);
+        a.bind(position);
         a.load(Width::Word, Reg::A2, Reg::A13, 3);
-        // Another register, another offset, a wide offset, across a label.
+        // Another register, a wide offset, a jump target, 16 bits.
         a.load(Width::Word, Reg::A3, Reg::A13, 3);
         a.store(Width::Word, Reg::A3, Reg::A13, 100);
         a.load(Width::Word, Reg::A3, Reg::A13, 100);
         a.load(Width::Word, Reg::A3, Reg::A13, 4);
         a.store(Width::Word, Reg::A3, Reg::A13, 4);
-        let l = a.new_label();
-        a.bind(l);
+        a.bind(target);
         a.load(Width::Word, Reg::A3, Reg::A13, 4);
         a.store(Width::U16, Reg::A3, Reg::A13, 4);
         a.load(Width::U16, Reg::A3, Reg::A13, 4);
+        a.jump(target);
+        let code = a.finish().unwrap().code;
+        let mut got = Vec::new();
+        let mut at = 0;
+        while let Some(i) = Insn::decode(&code[at..]) {
+            at += i.len();
+            got.push(i);
+            if at == code.len() {
+                break;
+            }
+        }
         assert_eq!(
-            insns(&a),
+            got[..got.len() - 1],
             [
                 Insn::S32iN { t: Reg::A2, s: Reg::A13, off: 12 },
                 Insn::L32iN { t: Reg::A3, s: Reg::A13, off: 12 },
