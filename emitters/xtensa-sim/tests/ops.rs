@@ -473,3 +473,41 @@ fn immediate_forms_call0() {
 fn immediate_forms_windowed() {
     immediate_forms::<Windowed>();
 }
+
+/// Label addresses at every distance, before and after a call (call0: from
+/// the call's return address), each jumped through: `addi`, `movi` +
+/// `add.n`, `addmi` + `addi` (beyond 2 KiB) and the literal pool (beyond
+/// 32 KiB).
+fn far_label_addresses<V: Variant>() {
+    let t = V::TEMPS;
+    for (gap, form) in [(60usize, "addi"), (1000, "movi"), (3000, "addmi"), (20_000, "addmi"), (40_000, "l32r")] {
+        for after_call in [false, true] {
+            let body = |a: &mut XtensaAsm<V>| {
+                if after_call {
+                    a.call_table(0);
+                }
+                let target = a.new_label();
+                a.label_addr(t[1], target);
+                a.jump_reg(t[1]);
+                a.data(&vec![0xFF; gap]);
+                a.bind(target);
+                a.mov_imm(V::RET, 77);
+            };
+            let r = with_table::<V>(1, &[], |_, _| 5, body);
+            let listing = ferropy_emit_xtensa::disasm::listing_text(&build::<V>(4, body));
+            assert_eq!(r.unwrap(), 77, "{:?} gap {gap}", V::ABI);
+            let head: String = listing.lines().take(24).collect::<Vec<_>>().join("\n");
+            assert!(head.contains(form), "{:?} gap {gap}: {form} expected\n{head}", V::ABI);
+        }
+    }
+}
+
+#[test]
+fn far_label_addresses_call0() {
+    far_label_addresses::<Call0>();
+}
+
+#[test]
+fn far_label_addresses_windowed() {
+    far_label_addresses::<Windowed>();
+}

@@ -26,7 +26,7 @@
 //!   there (windowed ABI: `a0` is saved by the prologue and no call writes it)
 //!   or stores it in a stack slot (call0 ABI: every call writes `a0`), per
 //!   [`Base`]. An address is then `addi dst, a0, rel` / `movi dst, rel; add.n
-//!   dst, dst, a0` / `l32r` from the pool (call0 ABI: after `l32i.n dst, a1,
+//!   dst, dst, a0` / `addmi dst, a0, hi; addi dst, dst, lo` / `l32r` from the pool (call0 ABI: after `l32i.n dst, a1,
 //!   slot`, with `a8` as the temporary, or `a0` for an address into `a8`).
 //!   Code without a base (no prologue) uses a `call0` per address. In the
 //!   call0 ABI an address right after a call may be `addi dst, a0, rel` from
@@ -145,6 +145,8 @@ enum Form {
     Short,
     /// `movi` + `add.n`.
     Movi,
+    /// `addmi` + `addi` from the base (+-32 KiB; not without a base).
+    Addmi,
     /// `l32r` from this pool slot + `add.n`.
     Lit(usize),
 }
@@ -168,8 +170,8 @@ fn call_next(pos: usize) -> (i32, usize) {
 fn max_level(item: &Item) -> u8 {
     match item {
         Item::Jump { .. } => 1,
-        Item::LabelAddr { .. } => 2,
-        Item::Branch { .. } | Item::LabelAddrAfterCall { .. } => 3,
+        Item::LabelAddr { .. } | Item::Branch { .. } => 3,
+        Item::LabelAddrAfterCall { .. } => 4,
         _ => 0,
     }
 }
@@ -185,8 +187,8 @@ fn min_level(item: &Item) -> u8 {
 fn needs_label_literal(item: &Item, level: u8) -> bool {
     match item {
         Item::Jump { .. } => level == 1,
-        Item::LabelAddr { .. } => level == 2,
-        Item::Branch { .. } | Item::LabelAddrAfterCall { .. } => level == 3,
+        Item::LabelAddr { .. } | Item::Branch { .. } => level == 3,
+        Item::LabelAddrAfterCall { .. } => level == 4,
         _ => false,
     }
 }
@@ -264,6 +266,20 @@ impl Pass<'_> {
                 let src = if addend == Reg::A0 { Reg::A0 } else { dst };
                 seq.push(Insn::Addi { t: dst, s: src, imm: rel as i32 });
             }
+            Form::Addmi if has_base => {
+                // `rel = hi + lo` with `lo` in -128..=127 and `hi` a multiple of 256.
+                let lo = ((rel + 128) & 0xFF) - 128;
+                let hi = rel - lo;
+                fits = (-32768..=32512).contains(&hi);
+                let src = if addend == Reg::A0 { Reg::A0 } else { dst };
+                seq.push(Insn::Addmi { t: dst, s: src, imm: if fits { hi as i32 } else { 0 } });
+                seq.push(Insn::Addi { t: dst, s: dst, imm: lo as i32 });
+            }
+            Form::Addmi => {
+                // Never chosen without a base: promoted to the pool.
+                fits = false;
+                seq.push(Insn::Movi { t: temp, imm: 0 });
+            }
             Form::Short | Form::Movi => {
                 fits = fits_movi(rel);
                 seq.push(Insn::Movi { t: temp, imm: rel as i32 });
@@ -274,7 +290,7 @@ impl Pass<'_> {
                 seq.push(Insn::L32r { t: temp, rel: -4 });
             }
         }
-        if !(matches!(form, Form::Short) && has_base) {
+        if !(matches!(form, Form::Short | Form::Addmi) && has_base) {
             if !has_base {
                 seq.push(Insn::Call0 { rel: 0 });
             }
@@ -440,6 +456,7 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 let form = match level {
                     1 => Form::Short,
                     2 => Form::Movi,
+                    3 => Form::Addmi,
                     _ => Form::Lit(slot_of[i].unwrap_or(0)),
                 };
                 let (bytes, fits) = pass.addr(pos, *dst, target, form);
@@ -451,6 +468,7 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 let form = match level {
                     0 => Form::Short,
                     1 => Form::Movi,
+                    2 => Form::Addmi,
                     _ => Form::Lit(slot_of[i].unwrap_or(0)),
                 };
                 let (bytes, fits) = pass.addr(pos, *dst, target, form);
