@@ -15,8 +15,8 @@
 //!   shortest form and is promoted (never demoted) while its target is out of
 //!   range: `beqz.n`/`bnez.n` (forward 0..63) -> `beqz`/`bnez` (+-2 KiB) ->
 //!   inverted branch over a `j` (+-128 KiB) -> inverted branch over a register
-//!   jump to a PC-relative address; `beq`-style branches (+-128 B) start at the
-//!   second step; `j` -> register jump. Since forms only grow, the iteration
+//!   jump to a PC-relative address; `beq`-style and `bbci`/`bbsi` branches
+//!   (+-128 B) start at the second step; `j` -> register jump. Since forms only grow, the iteration
 //!   ends; it stops when a pass promotes nothing and every position is what the
 //!   pass assumed.
 //! * **Label addresses** (PC-relative) are computed from a *base*: a known
@@ -51,6 +51,8 @@ pub enum Br {
     R(BCond, Reg, Reg),
     /// One register against zero.
     Z(ZCond, Reg),
+    /// One bit (0..=31) of a register: set (`true`, `bbsi`) or clear (`bbci`).
+    Bit(bool, Reg, u32),
 }
 
 impl Br {
@@ -59,6 +61,7 @@ impl Br {
         match self {
             Br::R(c, s, t) => Br::R(c.invert(), s, t),
             Br::Z(c, s) => Br::Z(c.invert(), s),
+            Br::Bit(set, s, bit) => Br::Bit(!set, s, bit),
         }
     }
 
@@ -334,6 +337,7 @@ impl Pass<'_> {
             Br::R(cond, s, t) => self.put(Insn::B { cond, s, t, rel }),
             Br::Z(cond, s) if narrow => self.put(Insn::BzN { nez: cond == ZCond::Nez, s, rel }),
             Br::Z(cond, s) => self.put(Insn::Bz { cond, s, rel }),
+            Br::Bit(set, s, bit) => self.put(Insn::Bbi { set, s, bit, rel }),
         }
     }
 }
@@ -513,7 +517,7 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                     }
                     1 => {
                         promote = match br {
-                            Br::R(..) => !(-128..=127).contains(&rel),
+                            Br::R(..) | Br::Bit(..) => !(-128..=127).contains(&rel),
                             Br::Z(..) => !(-2048..=2047).contains(&rel),
                         };
                         pass.branch(*br, rel as i32, false);

@@ -771,14 +771,13 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         self.shift_by(op, dst, u32::from(count), SP);
     }
 
-    /// `extui reg, reg, bit, 1; beqz reg, label` (`scratch` is not used).
+    /// `bbci reg, bit, label` (neither `reg` nor `scratch` changes).
     fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, _scratch: Reg, label: Label) {
         if bit >= 32 {
             self.fail(AsmError::ImmediateOutOfRange(i64::from(bit)));
             return;
         }
-        self.insn(Insn::Extui { r: reg, t: reg, shift: u32::from(bit), bits: 1 });
-        self.jump_if_zero(reg, false, label);
+        self.branch(Br::Bit(false, reg, u32::from(bit)), label);
     }
 
     fn load(&mut self, width: Width, dst: Reg, base: Reg, offset: i32) {
@@ -1035,7 +1034,6 @@ mod tests {
                 Insn::Srli { r: Reg::A2, t: Reg::A2, sa: 4 },
                 Insn::Slli { r: Reg::A2, s: Reg::A2, sa: 31 },
                 Insn::Srai { r: Reg::A4, t: Reg::A5, sa: 1 },
-                Insn::Extui { r: Reg::A2, t: Reg::A2, shift: 0, bits: 1 },
             ]
         );
         let mut a = XtensaCall0Asm::new();

@@ -118,7 +118,7 @@ fn item_reads(item: &Item, reg: Reg) -> bool {
     match item {
         Item::Insn(i) => i.reads(reg),
         Item::Branch { br: Br::R(_, s, t), .. } => *s == reg || *t == reg,
-        Item::Branch { br: Br::Z(_, s), .. } => *s == reg,
+        Item::Branch { br: Br::Z(_, s) | Br::Bit(_, s, _), .. } => *s == reg,
         // Label addresses read the base (`a0` or the stack) and use `a0`/`a8`.
         Item::LabelAddr { .. } | Item::LabelAddrAfterCall { .. } => matches!(reg, Reg::A0 | Reg::A1 | Reg::A8),
         _ => false,

@@ -108,6 +108,11 @@ fn samples() -> Vec<(Insn, bool)> {
                 add(Insn::B { cond, s: r(a), t: r(b), rel });
             }
         }
+        for bit in [0, 1, 15, 16, 17, 31, rng.range(0, 31) as u32] {
+            for set in [false, true] {
+                add(Insn::Bbi { set, s: r(a), bit, rel: rng.range(-128, 127) });
+            }
+        }
         add(Insn::Ssl { s: r(a) });
         add(Insn::Ssr { s: r(a) });
         add(Insn::Jx { s: r(a) });
@@ -150,9 +155,9 @@ fn samples() -> Vec<(Insn, bool)> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Norm(String, Vec<String>);
 
-const TARGET_OPS: [&str; 18] = [
-    "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "bltz", "bgez", "beqz.n", "bnez.n", "j", "call0",
-    "l32r", "loop", "loopnez", "loopgtz",
+const TARGET_OPS: [&str; 20] = [
+    "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "bltz", "bgez", "beqz.n", "bnez.n", "bbci", "bbsi",
+    "j", "call0", "l32r", "loop", "loopnez", "loopgtz",
 ];
 
 fn parse_num(s: &str, bare_hex: bool) -> Option<u32> {

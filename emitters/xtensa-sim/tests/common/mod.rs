@@ -116,6 +116,13 @@ pub enum SkipKind {
     Eq,
     Zero,
     NonZero,
+    /// Bit [`skip_bit`]`(y)` of register `x` is clear.
+    BitClear,
+}
+
+/// The bit a [`SkipKind::BitClear`] skip with second operand `y` tests.
+pub fn skip_bit(y: usize) -> u8 {
+    (y * 5 % 32) as u8
 }
 
 /// Register use of random programs per ABI.
@@ -214,7 +221,7 @@ pub fn random_program(rng: &mut XorShift, n: usize, len: usize, big_pads: bool) 
     while ops.len() < len {
         match rng.below(10) {
             0 | 1 => {
-                let kind = [SkipKind::Eq, SkipKind::Zero, SkipKind::NonZero][rng.below(3)];
+                let kind = [SkipKind::Eq, SkipKind::Zero, SkipKind::NonZero, SkipKind::BitClear][rng.below(4)];
                 ops.push(Op::Skip(kind, rng.below(n), rng.below(n), 1 + rng.below(8)));
             }
             2 => {
@@ -306,6 +313,8 @@ fn emit_ops<A: Asm<Reg = Reg>>(a: &mut A, regs: &Regs, ops: &[Op], sub: Label) {
                     SkipKind::Eq => a.jump_if_eq(w(*x), w(*y), l),
                     SkipKind::Zero => a.jump_if_zero(w(*x), false, l),
                     SkipKind::NonZero => a.jump_if_nonzero(w(*x), false, l),
+                    // `scratch` is the loop counter: the Xtensa form must not use it.
+                    SkipKind::BitClear => a.jump_if_bit_clear(w(*x), skip_bit(*y), regs.counter, l),
                 }
                 pending.push((j + 1 + n, l));
             }
@@ -395,6 +404,7 @@ pub fn interpret(ops: &[Op], regs: &mut [u32], buf: &mut [u8]) -> bool {
                     SkipKind::Eq => regs[*x] == regs[*y],
                     SkipKind::Zero => regs[*x] == 0,
                     SkipKind::NonZero => regs[*x] != 0,
+                    SkipKind::BitClear => regs[*x] & 1 << skip_bit(*y) == 0,
                 };
                 if taken {
                     j += n;
