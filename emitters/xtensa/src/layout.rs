@@ -32,7 +32,8 @@
 //!   call0 ABI an address right after a call may be `addi dst, a0, rel` from
 //!   the call's return address ([`Item::LabelAddrAfterCall`]).
 //! * **Local subroutines** ([`Item::CallLocal`]): a `call0` to a 4-byte
-//!   aligned label ([`Item::AlignCode`] before it; its reach, +-512 KiB, is
+//!   aligned label (an [`Item::Align`] before it: zero bytes, never executed,
+//!   as the subroutine follows a jump or return; its reach, +-512 KiB, is
 //!   beyond the pool's).
 
 use alloc::collections::BTreeMap;
@@ -41,8 +42,8 @@ use alloc::vec::Vec;
 
 use ferropy_emit_native::{AsmError, Label};
 
-use crate::insn::{fits_movi, Alu, BCond, Insn, ZCond};
-use crate::regs::{Reg, SCRATCH, SP};
+use crate::insn::{fits_movi, BCond, Insn, ZCond};
+use crate::regs::{Reg, SCRATCH};
 
 /// A conditional branch's test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,10 +121,6 @@ pub enum Item {
     },
     /// Zero bytes up to a multiple of the alignment.
     Align(usize),
-    /// No-op instructions up to a multiple of 4 bytes (`nop.n`, `or a1, a1,
-    /// a1`, or both for one byte short of a boundary: 5 bytes), so the code
-    /// stays executable and decodable through the padding.
-    AlignCode,
     /// Establishes the base for label addresses (see [`Base`]).
     SetBase,
     /// Raw bytes.
@@ -431,18 +428,6 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 }
             }
             Item::Data(bytes) => pass.out.extend_from_slice(bytes),
-            Item::AlignCode => {
-                let nop3 = Insn::Alu { op: Alu::Or, r: SP, s: SP, t: SP };
-                match pos % 4 {
-                    1 => pass.put(nop3),
-                    2 => pass.put(Insn::NopN),
-                    3 => {
-                        pass.put(Insn::NopN);
-                        pass.put(nop3);
-                    }
-                    _ => {}
-                }
-            }
             Item::SetBase => {
                 let (rel, pad) = call_next(pos);
                 pass.put(Insn::Call0 { rel });

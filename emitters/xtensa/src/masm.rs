@@ -23,8 +23,9 @@
 //! ABIs, which leaves the return address in `a0` and rotates no window (a
 //! `call8` would hide the context, state and table registers from the
 //! subroutine, and its `entry`/`retw` would cost a frame per call). The
-//! subroutine's label is 4-byte aligned (`call0` targets are), after no-op
-//! padding.
+//! subroutine's label is 4-byte aligned (`call0` targets are) by zero bytes:
+//! the emitter places subroutines after a jump or return, never where code
+//! falls through (and zeros are an illegal instruction, should it ever).
 //! * call0: `a0` is free inside the body (the prologue saved the caller's
 //!   return address, and every table call writes `a0` anyway). The return
 //!   address is stored in its slot, since the table call the subroutine makes
@@ -215,12 +216,11 @@ impl<V: Variant> XtensaAsm<V> {
             }
             // The subroutine may change any register.
             Item::Bind(_) | Item::CallLocal { .. } => self.known = [None; 16],
-            Item::Align(_) | Item::AlignCode | Item::Data(_) => {}
+            Item::Align(_) | Item::Data(_) => {}
         }
         self.estimate += match &item {
             Item::Insn(i) => i.len(),
             Item::Bind(_) | Item::Align(_) => 0,
-            Item::AlignCode => 2,
             Item::SetBase => 5,
             Item::Data(d) => d.len(),
             Item::Const { .. } | Item::Jump { .. } | Item::CallLocal { .. } => 3,
@@ -821,7 +821,7 @@ impl<V: Variant> Asm for XtensaAsm<V> {
             let follows_set_base = core::mem::replace(&mut after_set_base, matches!(item, Item::SetBase));
             match item {
                 Item::Bind(l) if self.call_targets.contains(&l) => {
-                    items.push(Item::AlignCode);
+                    items.push(Item::Align(4));
                     items.push(Item::Bind(l));
                 }
                 Item::SetBase if !needs_base => {}
@@ -943,12 +943,14 @@ mod tests {
 
     #[test]
     fn local_subroutines_are_aligned_call0_targets() {
+        let mut skips = 0;
         for lead in 0..4 {
             let (text, done, sub) = local_call_listing::<Call0>(lead, true);
+            skips += text.matches(".skip").count();
             let at = done.labels[sub.0 as usize].unwrap();
             assert_eq!(at % 4, 0, "{text}");
             assert!(text.contains(&alloc::format!("call0 0x{at:x}")), "{text}");
-            // The padding decodes as no-ops (nothing else is `.byte`).
+            // The padding is listed as such (nothing is `.byte`).
             assert!(!text.contains(".byte"), "{text}");
             for line in ["s32i.n a0, a1, 24", "addi a5, a0, -2", "l32i.n a0, a15, 12", "callx0 a0", "l32i.n a0, a1, 24"]
             {
@@ -973,6 +975,7 @@ mod tests {
             }
             assert!(text.trim_end().ends_with("jx a8"), "{text}");
         }
+        assert!(skips > 0, "no padding met");
         // Without local subroutines the windowed prologue does not store the base.
         let mut a = XtensaWinAsm::new();
         a.prologue(1);

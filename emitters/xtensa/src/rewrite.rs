@@ -106,7 +106,7 @@ pub fn near_call_addresses(items: Vec<Item>, entries: &[bool]) -> Vec<Item> {
             // Computed with `a8` as the temporary (never `a0`) unless into `a8`.
             Item::LabelAddr { dst, .. } | Item::LabelAddrAfterCall { dst, .. } => known && *dst != SCRATCH,
             Item::Bind(_) => known && !is_entry(entries, &item),
-            Item::Branch { .. } | Item::Jump { .. } | Item::Align(_) | Item::AlignCode | Item::Data(_) => false,
+            Item::Branch { .. } | Item::Jump { .. } | Item::Align(_) | Item::Data(_) => false,
         };
         out.push(item);
     }
