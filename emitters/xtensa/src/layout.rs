@@ -650,6 +650,25 @@ mod tests {
     }
 
     #[test]
+    fn local_calls_reach_aligned_labels_only() {
+        let call = |pad: usize, align: bool| {
+            let mut items = vec![Item::CallLocal { label: Label(0) }, Item::Data(vec![0; pad])];
+            if align {
+                items.push(Item::Align(4));
+            }
+            items.push(Item::Bind(Label(0)));
+            assemble(&items, 1, Base::None)
+        };
+        let laid = call(6, true).unwrap();
+        assert_eq!(laid.labels[0], Some(12));
+        assert_eq!(Insn::decode(&laid.code).and_then(|i| i.target(0)), Some(12));
+        // Unaligned, or beyond call0's reach: errors.
+        let unaligned = vec![Item::CallLocal { label: Label(0) }, Item::Data(vec![0; 2]), Item::Bind(Label(0))];
+        assert_eq!(assemble(&unaligned, 1, Base::None).err(), Some(AsmError::CodeTooLarge));
+        assert_eq!(call(600_000, true).err(), Some(AsmError::CodeTooLarge));
+    }
+
+    #[test]
     fn unbound_labels_are_errors() {
         let items = vec![Item::Jump { label: Label(0) }];
         assert_eq!(assemble(&items, 1, Base::None).err(), Some(AsmError::UnboundLabel(0)));
