@@ -338,6 +338,11 @@ impl Sim {
                     next = target;
                 }
             }
+            Insn::Bbi { set, s, bit, .. } => {
+                if (r(self, s) >> (bit & 31) & 1 != 0) == set {
+                    next = target;
+                }
+            }
             Insn::BzN { nez, s, .. } => {
                 if (r(self, s) != 0) == nez {
                     next = target;

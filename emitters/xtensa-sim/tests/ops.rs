@@ -298,3 +298,216 @@ fn compare_and_branch_call0() {
 fn compare_and_branch_windowed() {
     compare_and_branch::<Windowed>();
 }
+
+/// A function with three call sites of one local subroutine, which makes a
+/// table call and returns its result, or, when the call returns 0, leaves
+/// without returning (`local_discard`) and ends the function. Checks the
+/// results, the sites' positions the subroutine passes on (its return
+/// address less 2, inside the site's `call0`), a local register kept across
+/// the calls, and (windowed) that `a0` still holds the base of label
+/// addresses after a return. `stop_at` is the call whose helper returns 0.
+fn local_subroutine<V: Variant>(stop_at: Option<u32>, lead: usize) -> (Result<u32, SimError>, Vec<u32>, Vec<u32>) {
+    let args = V::CALL_ARGS;
+    let local = V::LOCALS[1];
+    let mut a = XtensaAsm::<V>::new();
+    a.prologue(1);
+    let (sub, out, target) = (a.new_label(), a.new_label(), a.new_label());
+    a.mov_reg(V::FUN_TABLE, V::ENTRY_ARGS[0]);
+    a.mov_imm(local, 0);
+    // Narrow or wide instructions first: the sites and the subroutine's
+    // padding fall at every alignment across the cases.
+    for _ in 0..lead {
+        a.insn(ferropy_emit_xtensa::insn::Insn::NopN);
+    }
+    let mut sites = Vec::new();
+    for k in 0..3u32 {
+        a.mov_imm(args[1], i64::from(10 * k + 1));
+        a.mov_imm(args[2], if k == 1 { 3000 } else { 7 });
+        let site = a.new_label();
+        a.bind(site);
+        a.call_local(sub);
+        sites.push(site);
+        a.binop(BinOp::Add, local, V::RET);
+    }
+    // A computed jump: the base of label addresses is intact.
+    a.label_addr(args[0], target);
+    a.jump_reg(args[0]);
+    a.data(&[0xFF; 5]);
+    a.bind(target);
+    a.mov_reg(V::RET, local);
+    a.bind(out);
+    a.epilogue();
+    let fail = a.new_label();
+    a.bind(sub);
+    a.local_entry(args[3]);
+    a.binop_imm(BinOp::Add, args[3], -2, args[0]);
+    a.mov_imm(args[0], 5);
+    a.call_table(0);
+    a.jump_if_zero(V::RET, false, fail);
+    a.local_return();
+    a.bind(fail);
+    a.local_discard();
+    a.mov_imm(V::RET, 0xD15C);
+    a.jump(out);
+    let done = a.finish().expect("assembles");
+    let sub_at = done.labels[sub.0 as usize].unwrap();
+    assert_eq!(sub_at % 4, 0, "call0 targets are 4-byte aligned");
+    let site_at: Vec<u32> = sites.iter().map(|l| CODE + done.labels[l.0 as usize].unwrap() as u32).collect();
+    let mut s = sim_with(V::ABI, done.code);
+    let log = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = log.clone();
+    s.mem.write(TABLE, 4, HOST).unwrap();
+    s.host(
+        HOST,
+        Box::new(move |_, a| {
+            seen.borrow_mut().push(a[3]);
+            let n = seen.borrow().len() as u32;
+            Ok(if Some(n) == stop_at { 0 } else { a[0] * 100 + a[1] + a[2] })
+        }),
+    );
+    let r = s.call(CODE, &[TABLE]);
+    let log = log.borrow().clone();
+    (r, log, site_at)
+}
+
+fn local_subroutines<V: Variant>() {
+    for lead in 0..4 {
+        let (r, log, sites) = local_subroutine::<V>(None, lead);
+        assert_eq!(r.unwrap(), 3 * 500 + (1 + 11 + 21) + 7 + 3000 + 7, "{:?} lead {lead}", V::ABI);
+        // The site's position: its `call0`'s second byte.
+        assert_eq!(log, sites.iter().map(|s| s + 1).collect::<Vec<_>>(), "{:?}", V::ABI);
+        let (r, log, _) = local_subroutine::<V>(Some(2), lead);
+        assert_eq!(r.unwrap(), 0xD15C, "{:?} lead {lead}", V::ABI);
+        assert_eq!(log.len(), 2);
+    }
+}
+
+#[test]
+fn local_subroutines_call0() {
+    local_subroutines::<Call0>();
+}
+
+#[test]
+fn local_subroutines_windowed() {
+    local_subroutines::<Windowed>();
+}
+
+#[test]
+fn local_calls_need_a_frame_and_a_known_label() {
+    let mut a = XtensaAsm::<Call0>::new();
+    let l = a.new_label();
+    a.call_local(l);
+    assert_eq!(a.finish().unwrap_err(), AsmError::FrameMisuse);
+    let mut a = XtensaAsm::<Windowed>::new();
+    a.local_entry(ferropy_emit_xtensa::Reg::A13);
+    assert_eq!(a.finish().unwrap_err(), AsmError::FrameMisuse);
+    let mut a = XtensaAsm::<Windowed>::new();
+    a.local_return();
+    assert_eq!(a.finish().unwrap_err(), AsmError::FrameMisuse);
+    let mut a = XtensaAsm::<Windowed>::new();
+    a.prologue(1);
+    a.call_local(ferropy_emit_native::Label(9));
+    assert_eq!(a.finish().unwrap_err(), AsmError::UnknownLabel(9));
+    let mut a = XtensaAsm::<Call0>::new();
+    a.prologue(1);
+    let l = a.new_label();
+    a.call_local(l);
+    assert_eq!(a.finish().unwrap_err(), AsmError::UnboundLabel(0));
+}
+
+/// The immediate forms (`binop_imm` additions, `shift_imm`,
+/// `jump_if_bit_clear`) and a load right after a store of the same word,
+/// executed against Rust over edge values.
+fn immediate_forms<V: Variant>() {
+    use ferropy_emit_native::ShiftOp;
+    let t = V::TEMPS;
+    let values = [0u32, 1, 2, 0x8000_0001, 0x7FFF_FFFF, 0xFFFF_FFFF, 0x1234_5678, 0xDEAD_BEEF];
+    for &x in &values {
+        for (op, c) in
+            [(ShiftOp::Shl, 31u8), (ShiftOp::Shr, 4), (ShiftOp::Shr, 31), (ShiftOp::Sar, 1), (ShiftOp::Sar, 0)]
+        {
+            let r = run::<V>(&[x], |a| {
+                a.mov_reg(t[0], V::ENTRY_ARGS[0]);
+                a.shift_imm(op, t[0], c, t[1]);
+                a.mov_reg(V::RET, t[0]);
+            });
+            let want = match op {
+                ShiftOp::Shl => x << c,
+                ShiftOp::Shr => x >> c,
+                ShiftOp::Sar => ((x as i32) >> c) as u32,
+            };
+            assert_eq!(r.unwrap(), want, "{op:?} {x:#x} by {c}");
+        }
+        for v in [-128, -2, -1, 1, 15, 16, 127, 128, -129] {
+            let r = run::<V>(&[x], |a| {
+                a.mov_reg(t[0], V::ENTRY_ARGS[0]);
+                a.binop_imm(BinOp::Add, t[0], v, t[1]);
+                a.mov_reg(V::RET, t[0]);
+            });
+            assert_eq!(r.unwrap(), x.wrapping_add(v as u32), "{x:#x} + {v}");
+        }
+        for bit in [0u8, 1, 4, 30, 31] {
+            let r = run::<V>(&[x], |a| {
+                let clear = a.new_label();
+                // (`RET` is `t[0]`.)
+                a.mov_reg(t[1], V::ENTRY_ARGS[0]);
+                // Stored and reloaded: the reload is dropped, the value kept.
+                a.store_slot(0, t[1]);
+                a.load_slot(t[1], 0);
+                a.mov_imm(V::RET, 1);
+                a.jump_if_bit_clear(t[1], bit, t[2], clear);
+                a.mov_imm(V::RET, 2);
+                a.bind(clear);
+            });
+            assert_eq!(r.unwrap(), if x & (1 << bit) == 0 { 1 } else { 2 }, "bit {bit} of {x:#x}");
+        }
+    }
+}
+
+#[test]
+fn immediate_forms_call0() {
+    immediate_forms::<Call0>();
+}
+
+#[test]
+fn immediate_forms_windowed() {
+    immediate_forms::<Windowed>();
+}
+
+/// Label addresses at every distance, before and after a call (call0: from
+/// the call's return address), each jumped through: `addi`, `movi` +
+/// `add.n`, `addmi` + `addi` (beyond 2 KiB) and the literal pool (beyond
+/// 32 KiB).
+fn far_label_addresses<V: Variant>() {
+    let t = V::TEMPS;
+    for (gap, form) in [(60usize, "addi"), (1000, "movi"), (3000, "addmi"), (20_000, "addmi"), (40_000, "l32r")] {
+        for after_call in [false, true] {
+            let body = |a: &mut XtensaAsm<V>| {
+                if after_call {
+                    a.call_table(0);
+                }
+                let target = a.new_label();
+                a.label_addr(t[1], target);
+                a.jump_reg(t[1]);
+                a.data(&vec![0xFF; gap]);
+                a.bind(target);
+                a.mov_imm(V::RET, 77);
+            };
+            let r = with_table::<V>(1, &[], |_, _| 5, body);
+            let listing = ferropy_emit_xtensa::disasm::listing_text(&build::<V>(4, body));
+            assert_eq!(r.unwrap(), 77, "{:?} gap {gap}", V::ABI);
+            let head: String = listing.lines().take(24).collect::<Vec<_>>().join("\n");
+            assert!(head.contains(form), "{:?} gap {gap}: {form} expected\n{head}", V::ABI);
+        }
+    }
+}
+
+#[test]
+fn far_label_addresses_call0() {
+    far_label_addresses::<Call0>();
+}
+
+#[test]
+fn far_label_addresses_windowed() {
+    far_label_addresses::<Windowed>();
+}

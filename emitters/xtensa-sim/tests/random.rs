@@ -1,6 +1,7 @@
-//! Random call-free functions built with the Xtensa `Asm` (arithmetic, shifts,
+//! Random functions built with the Xtensa `Asm` (arithmetic, shifts,
 //! comparisons, loads/stores of every width, forward skips, counted loops,
-//! data islands that force long branches), in both ABIs:
+//! data islands that force long branches, calls of a local subroutine that
+//! returns or ends the function; no table calls), in both ABIs:
 //!
 //! * run by the simulator and compared with a reference interpreter;
 //! * batched into one static ELF per ABI, run by `qemu-xtensa` (`-cpu lx106`
@@ -38,7 +39,10 @@ fn programs<V: Variant>(seed: u64, count: usize, big_pads: bool) -> Vec<(Vec<com
 }
 
 fn sim_vs_interpreter<V: Variant>(seed: u64) {
+    let (mut calling, mut early) = (0, 0);
     for (k, (ops, code, initial)) in programs::<V>(seed, 300, true).into_iter().enumerate() {
+        calling += usize::from(common::calls_local(&ops));
+        early += usize::from(common::ends_early(V::ABI, &ops, &initial));
         let got = run_in_sim::<V>(code.clone(), &initial);
         let want = expected_buffer(V::ABI, &ops, &initial);
         if got != want {
@@ -46,6 +50,8 @@ fn sim_vs_interpreter<V: Variant>(seed: u64) {
             panic!("program {k} differs at byte {at}: {ops:#?}\n{}", ferropy_emit_xtensa::disasm::listing_text(&code));
         }
     }
+    // Local subroutines are exercised, both returning and leaving early.
+    assert!(calling >= 50 && early >= 10, "{calling} programs call the subroutine, {early} end early");
 }
 
 #[test]

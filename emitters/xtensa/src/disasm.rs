@@ -1,7 +1,8 @@
 //! A listing of emitted Xtensa code (the instruction subset of [`crate::insn`]).
 //!
 //! Knows the code's shape: a leading `j` over a literal pool is followed by the
-//! pool's words, and the padding after an address-computing `call0` is skipped.
+//! pool's words, and the padding after an address-computing `call0` and before
+//! a local subroutine (a `call0` target met earlier) is skipped.
 //! Anything else that does not decode is shown as `.byte`.
 
 use alloc::format;
@@ -39,8 +40,20 @@ pub fn listing(code: &[u8], base: u32) -> Vec<Line> {
             }
         }
     }
+    // Targets of the `call0`s met so far: a local subroutine is one, and
+    // zero padding up to its 4-byte boundary is skipped.
+    let mut call_targets: Vec<usize> = Vec::new();
     while at < code.len() {
         let pc = base.wrapping_add(at as u32);
+        let padding = call_targets
+            .iter()
+            .copied()
+            .find(|&t| t > at && t < at + 4 && t <= code.len() && code[at..t].iter().all(|b| *b == 0));
+        if let Some(t) = padding {
+            lines.push(Line { offset: at, bytes: code[at..t].to_vec(), text: format!(".skip {}", t - at) });
+            at = t;
+            continue;
+        }
         match Insn::decode(&code[at..]) {
             Some(insn) => {
                 let len = insn.len();
@@ -51,6 +64,7 @@ pub fn listing(code: &[u8], base: u32) -> Vec<Line> {
                 });
                 at += len;
                 if let (Insn::Call0 { .. }, Some(t)) = (insn, insn.target(pc)) {
+                    call_targets.push(t.wrapping_sub(base) as usize);
                     let pad = t.wrapping_sub(pc.wrapping_add(3)) as usize;
                     if pad > 0 && pad < 4 && at + pad <= code.len() {
                         lines.push(Line {

@@ -291,6 +291,9 @@ pub enum Insn {
     B { cond: BCond, s: Reg, t: Reg, rel: i32 },
     /// Compare-with-zero branch (`rel` -2048..=2047).
     Bz { cond: ZCond, s: Reg, rel: i32 },
+    /// `bbci s, bit, target` (`set` false: branch if bit `bit` (0..=31) of
+    /// `s` is clear) or `bbsi` (`set`: if it is set); `rel` -128..=127.
+    Bbi { set: bool, s: Reg, bit: u32, rel: i32 },
     /// `j` (`rel` -131072..=131071).
     J { rel: i32 },
     /// `jx s`.
@@ -416,6 +419,72 @@ impl Insn {
         }
     }
 
+    /// True if the instruction reads address register `reg` (calls read
+    /// only their target register; returns read `a0`).
+    pub fn reads(&self, reg: Reg) -> bool {
+        match *self {
+            Insn::Alu { s, t, .. } | Insn::AddN { s, t, .. } | Insn::B { s, t, .. } => s == reg || t == reg,
+            Insn::Bbi { s, .. } => s == reg,
+            Insn::Mem { op, t, s, .. } => s == reg || (op.is_store() && t == reg),
+            Insn::S32iN { t, s, .. } => s == reg || t == reg,
+            Insn::Neg { t, .. }
+            | Insn::Srl { t, .. }
+            | Insn::Sra { t, .. }
+            | Insn::Srli { t, .. }
+            | Insn::Srai { t, .. }
+            | Insn::Extui { t, .. } => t == reg,
+            Insn::Ssl { s }
+            | Insn::Ssr { s }
+            | Insn::Sll { s, .. }
+            | Insn::Slli { s, .. }
+            | Insn::Addi { s, .. }
+            | Insn::Addmi { s, .. }
+            | Insn::Bz { s, .. }
+            | Insn::Jx { s }
+            | Insn::Callx0 { s }
+            | Insn::Callx8 { s }
+            | Insn::Entry { s, .. }
+            | Insn::AddiN { s, .. }
+            | Insn::MovN { s, .. }
+            | Insn::L32iN { s, .. }
+            | Insn::BzN { s, .. } => s == reg,
+            Insn::Ret | Insn::Retw | Insn::RetN | Insn::RetwN => reg == Reg::A0,
+            Insn::Movi { .. }
+            | Insn::L32r { .. }
+            | Insn::J { .. }
+            | Insn::Call0 { .. }
+            | Insn::MoviN { .. }
+            | Insn::NopN => false,
+        }
+    }
+
+    /// True if the instruction's only effect is writing [`Insn::writes`]
+    /// (no memory write, control transfer or shift-amount change).
+    pub fn only_writes(&self) -> bool {
+        match self {
+            Insn::Mem { op, .. } => !op.is_store(),
+            Insn::Alu { .. }
+            | Insn::Neg { .. }
+            | Insn::Sll { .. }
+            | Insn::Srl { .. }
+            | Insn::Sra { .. }
+            | Insn::Slli { .. }
+            | Insn::Srli { .. }
+            | Insn::Srai { .. }
+            | Insn::Extui { .. }
+            | Insn::Movi { .. }
+            | Insn::Addi { .. }
+            | Insn::Addmi { .. }
+            | Insn::L32r { .. }
+            | Insn::AddN { .. }
+            | Insn::AddiN { .. }
+            | Insn::MovN { .. }
+            | Insn::MoviN { .. }
+            | Insn::L32iN { .. } => true,
+            _ => false,
+        }
+    }
+
     /// Encodes the instruction as a word holding `len()` bytes (little-endian).
     pub fn encode(&self) -> Result<u32, AsmError> {
         Ok(match *self {
@@ -476,6 +545,12 @@ impl Insn {
             Insn::B { cond, s, t, rel } => {
                 check((-128..=127).contains(&rel), rel.into())?;
                 rri8(7, cond as u32, n(s), n(t), rel as u32)
+            }
+            Insn::Bbi { set, s, bit, rel } => {
+                check((-128..=127).contains(&rel), rel.into())?;
+                check(bit <= 31, bit.into())?;
+                let r = if set { 0xE } else { 0x6 } | bit >> 4;
+                rri8(7, r, n(s), bit & 15, rel as u32)
             }
             Insn::Bz { cond, s, rel } => {
                 check((-2048..=2047).contains(&rel), rel.into())?;
@@ -597,6 +672,9 @@ impl Insn {
                 3 if (w >> 6) & 3 == 0 => Insn::Entry { s: rs, frame: (w >> 12) * 8 },
                 _ => return None,
             },
+            7 if r & 7 == 6 || r & 7 == 7 => {
+                Insn::Bbi { set: r & 8 != 0, s: rs, bit: (r & 1) << 4 | t, rel: sext(imm8, 8) }
+            }
             7 => Insn::B { cond: BCond::from_field(r)?, s: rs, t: rt, rel: sext(imm8, 8) },
             8 => Insn::L32iN { t: rt, s: rs, off: r * 4 },
             9 => Insn::S32iN { t: rt, s: rs, off: r * 4 },
@@ -623,9 +701,11 @@ impl Insn {
     /// The absolute target of a branch, jump, call or `l32r` at address `pc`.
     pub fn target(&self, pc: u32) -> Option<u32> {
         Some(match *self {
-            Insn::B { rel, .. } | Insn::Bz { rel, .. } | Insn::J { rel } | Insn::BzN { rel, .. } => {
-                pc.wrapping_add(4).wrapping_add(rel as u32)
-            }
+            Insn::B { rel, .. }
+            | Insn::Bz { rel, .. }
+            | Insn::Bbi { rel, .. }
+            | Insn::J { rel }
+            | Insn::BzN { rel, .. } => pc.wrapping_add(4).wrapping_add(rel as u32),
             Insn::Call0 { rel } => (pc & !3).wrapping_add(4).wrapping_add(rel as u32),
             Insn::L32r { rel, .. } => (pc.wrapping_add(3) & !3).wrapping_add(rel as u32),
             _ => return None,
@@ -665,6 +745,9 @@ impl fmt::Display for Display {
             Insn::Mem { op, t, s, off } => write!(f, "{} {t}, {s}, {off}", op.mnemonic()),
             Insn::L32r { t, .. } => write!(f, "l32r {t}, 0x{target:x}"),
             Insn::B { cond, s, t, .. } => write!(f, "{} {s}, {t}, 0x{target:x}", cond.mnemonic()),
+            Insn::Bbi { set, s, bit, .. } => {
+                write!(f, "{} {s}, {bit}, 0x{target:x}", if set { "bbsi" } else { "bbci" })
+            }
             Insn::Bz { cond, s, .. } => write!(f, "{} {s}, 0x{target:x}", cond.mnemonic()),
             Insn::J { .. } => write!(f, "j 0x{target:x}"),
             Insn::Jx { s } => write!(f, "jx {s}"),
@@ -713,6 +796,8 @@ mod tests {
         assert_eq!(bytes(Insn::Sll { r: a(2), s: a(3) }), [0x00, 0x23, 0xa1]);
         assert_eq!(bytes(Insn::J { rel: -0x5e }), [0x86, 0xe8, 0xff]);
         assert_eq!(bytes(Insn::Call0 { rel: -100 }), [0xc5, 0xf9, 0xff]);
+        assert_eq!(bytes(Insn::Bbi { set: false, s: a(3), bit: 17, rel: 2 }), [0x17, 0x73, 0x02]);
+        assert_eq!(bytes(Insn::Bbi { set: true, s: a(5), bit: 0, rel: -1 }), [0x07, 0xe5, 0xff]);
         // Windowed (capstone): entry a1, 32; callx8 a8; retw.n.
         assert_eq!(bytes(Insn::Entry { s: a(1), frame: 32 }), [0x36, 0x41, 0x00]);
         assert_eq!(bytes(Insn::Callx8 { s: a(8) }), [0xe0, 0x08, 0x00]);
@@ -732,6 +817,8 @@ mod tests {
         assert!(Insn::L32iN { t: a2, s: a2, off: 64 }.encode().is_err());
         assert!(Insn::L32r { t: a2, rel: 0 }.encode().is_err());
         assert!(Insn::B { cond: BCond::Eq, s: a2, t: a2, rel: 128 }.encode().is_err());
+        assert!(Insn::Bbi { set: true, s: a2, bit: 32, rel: 0 }.encode().is_err());
+        assert!(Insn::Bbi { set: false, s: a2, bit: 0, rel: -129 }.encode().is_err());
         assert!(Insn::Bz { cond: ZCond::Eqz, s: a2, rel: -2049 }.encode().is_err());
         assert!(Insn::BzN { nez: true, s: a2, rel: 64 }.encode().is_err());
         assert!(Insn::J { rel: 131072 }.encode().is_err());
@@ -752,6 +839,8 @@ mod tests {
             Insn::Retw,
             Insn::Ret,
             Insn::AddiN { r: Reg::A3, s: Reg::A3, imm: -1 },
+            Insn::Bbi { set: false, s: Reg::A9, bit: 31, rel: -128 },
+            Insn::Bbi { set: true, s: Reg::A0, bit: 16, rel: 127 },
         ];
         for i in samples {
             let b = bytes(i);

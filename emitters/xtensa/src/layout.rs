@@ -15,8 +15,8 @@
 //!   shortest form and is promoted (never demoted) while its target is out of
 //!   range: `beqz.n`/`bnez.n` (forward 0..63) -> `beqz`/`bnez` (+-2 KiB) ->
 //!   inverted branch over a `j` (+-128 KiB) -> inverted branch over a register
-//!   jump to a PC-relative address; `beq`-style branches (+-128 B) start at the
-//!   second step; `j` -> register jump. Since forms only grow, the iteration
+//!   jump to a PC-relative address; `beq`-style and `bbci`/`bbsi` branches
+//!   (+-128 B) start at the second step; `j` -> register jump. Since forms only grow, the iteration
 //!   ends; it stops when a pass promotes nothing and every position is what the
 //!   pass assumed.
 //! * **Label addresses** (PC-relative) are computed from a *base*: a known
@@ -26,9 +26,15 @@
 //!   there (windowed ABI: `a0` is saved by the prologue and no call writes it)
 //!   or stores it in a stack slot (call0 ABI: every call writes `a0`), per
 //!   [`Base`]. An address is then `addi dst, a0, rel` / `movi dst, rel; add.n
-//!   dst, dst, a0` / `l32r` from the pool (call0 ABI: after `l32i.n dst, a1,
-//!   slot`, with `a0` as the temporary). Code without a base (no prologue) uses
-//!   a `call0` per address.
+//!   dst, dst, a0` / `addmi dst, a0, hi; addi dst, dst, lo` / `l32r` from the pool (call0 ABI: after `l32i.n dst, a1,
+//!   slot`, with `a8` as the temporary, or `a0` for an address into `a8`).
+//!   Code without a base (no prologue) uses a `call0` per address. In the
+//!   call0 ABI an address right after a call may be `addi dst, a0, rel` from
+//!   the call's return address ([`Item::LabelAddrAfterCall`]).
+//! * **Local subroutines** ([`Item::CallLocal`]): a `call0` to a 4-byte
+//!   aligned label (an [`Item::Align`] before it: zero bytes, never executed,
+//!   as the subroutine follows a jump or return; its reach, +-512 KiB, is
+//!   beyond the pool's).
 
 use alloc::collections::BTreeMap;
 use alloc::vec;
@@ -46,6 +52,8 @@ pub enum Br {
     R(BCond, Reg, Reg),
     /// One register against zero.
     Z(ZCond, Reg),
+    /// One bit (0..=31) of a register: set (`true`, `bbsi`) or clear (`bbci`).
+    Bit(bool, Reg, u32),
 }
 
 impl Br {
@@ -54,6 +62,7 @@ impl Br {
         match self {
             Br::R(c, s, t) => Br::R(c.invert(), s, t),
             Br::Z(c, s) => Br::Z(c.invert(), s),
+            Br::Bit(set, s, bit) => Br::Bit(!set, s, bit),
         }
     }
 
@@ -88,9 +97,24 @@ pub enum Item {
         /// Target.
         label: Label,
     },
+    /// `call0` to a local subroutine at a label (which must be 4-byte
+    /// aligned: an [`Item::Align`] of 4 right before its binding).
+    CallLocal {
+        /// Target.
+        label: Label,
+    },
     /// `dst = address of label`.
     LabelAddr {
         /// Destination (not `a0`).
+        dst: Reg,
+        /// The label.
+        label: Label,
+    },
+    /// `dst = address of label` where `a0` holds the return address of the
+    /// last call item before it (see [`crate::rewrite`]): `addi dst, a0, rel`
+    /// where that reaches, else as [`Item::LabelAddr`].
+    LabelAddrAfterCall {
+        /// Destination (not `a0` or `a8`).
         dst: Reg,
         /// The label.
         label: Label,
@@ -121,6 +145,8 @@ enum Form {
     Short,
     /// `movi` + `add.n`.
     Movi,
+    /// `addmi` + `addi` from the base (+-32 KiB; not without a base).
+    Addmi,
     /// `l32r` from this pool slot + `add.n`.
     Lit(usize),
 }
@@ -144,8 +170,8 @@ fn call_next(pos: usize) -> (i32, usize) {
 fn max_level(item: &Item) -> u8 {
     match item {
         Item::Jump { .. } => 1,
-        Item::LabelAddr { .. } => 2,
-        Item::Branch { .. } => 3,
+        Item::LabelAddr { .. } | Item::Branch { .. } => 3,
+        Item::LabelAddrAfterCall { .. } => 4,
         _ => 0,
     }
 }
@@ -161,8 +187,8 @@ fn min_level(item: &Item) -> u8 {
 fn needs_label_literal(item: &Item, level: u8) -> bool {
     match item {
         Item::Jump { .. } => level == 1,
-        Item::LabelAddr { .. } => level == 2,
-        Item::Branch { .. } => level == 3,
+        Item::LabelAddr { .. } | Item::Branch { .. } => level == 3,
+        Item::LabelAddrAfterCall { .. } => level == 4,
         _ => false,
     }
 }
@@ -182,6 +208,8 @@ struct Pass<'a> {
     base: Base,
     /// The code position the base holds, once set.
     base_pos: Option<usize>,
+    /// The return address of the last call item.
+    call_ret: usize,
 }
 
 impl Pass<'_> {
@@ -219,9 +247,11 @@ impl Pass<'_> {
         // Origin of the offset, the register receiving it, and what it is added to.
         let (origin, temp, addend) = match base {
             Some((Base::A0, bp)) => (bp, dst, Reg::A0),
+            // `a8` is the temporary, so `a0` keeps its value (see
+            // `crate::rewrite`), unless the address goes to `a8` itself.
             Some((Base::Slot(off), bp)) => {
                 seq.push(Insn::L32iN { t: dst, s: crate::regs::SP, off });
-                (bp, Reg::A0, dst)
+                (bp, if dst == SCRATCH { Reg::A0 } else { SCRATCH }, dst)
             }
             // A `call0` after the 3-byte offset load leaves `pos + 6` in a0.
             _ => (pos + 6, dst, Reg::A0),
@@ -236,6 +266,20 @@ impl Pass<'_> {
                 let src = if addend == Reg::A0 { Reg::A0 } else { dst };
                 seq.push(Insn::Addi { t: dst, s: src, imm: rel as i32 });
             }
+            Form::Addmi if has_base => {
+                // `rel = hi + lo` with `lo` in -128..=127 and `hi` a multiple of 256.
+                let lo = ((rel + 128) & 0xFF) - 128;
+                let hi = rel - lo;
+                fits = (-32768..=32512).contains(&hi);
+                let src = if addend == Reg::A0 { Reg::A0 } else { dst };
+                seq.push(Insn::Addmi { t: dst, s: src, imm: if fits { hi as i32 } else { 0 } });
+                seq.push(Insn::Addi { t: dst, s: dst, imm: lo as i32 });
+            }
+            Form::Addmi => {
+                // Never chosen without a base: promoted to the pool.
+                fits = false;
+                seq.push(Insn::Movi { t: temp, imm: 0 });
+            }
             Form::Short | Form::Movi => {
                 fits = fits_movi(rel);
                 seq.push(Insn::Movi { t: temp, imm: rel as i32 });
@@ -246,7 +290,7 @@ impl Pass<'_> {
                 seq.push(Insn::L32r { t: temp, rel: -4 });
             }
         }
-        if !(matches!(form, Form::Short) && has_base) {
+        if !(matches!(form, Form::Short | Form::Addmi) && has_base) {
             if !has_base {
                 seq.push(Insn::Call0 { rel: 0 });
             }
@@ -290,6 +334,7 @@ impl Pass<'_> {
             Br::R(cond, s, t) => self.put(Insn::B { cond, s, t, rel }),
             Br::Z(cond, s) if narrow => self.put(Insn::BzN { nez: cond == ZCond::Nez, s, rel }),
             Br::Z(cond, s) => self.put(Insn::Bz { cond, s, rel }),
+            Br::Bit(set, s, bit) => self.put(Insn::Bbi { set, s, bit, rel }),
         }
     }
 }
@@ -349,6 +394,7 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
         check,
         base,
         base_pos: None,
+        call_ret: 0,
     };
     if !pass.literals.is_empty() {
         // `j` over the pool (patched below), one padding byte, the pool.
@@ -359,7 +405,12 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
         let pos = pass.out.len();
         let mut promote = false;
         match item {
-            Item::Insn(insn) => pass.put(*insn),
+            Item::Insn(insn) => {
+                if matches!(insn, Insn::Call0 { .. } | Insn::Callx0 { .. }) {
+                    pass.call_ret = pos + 3;
+                }
+                pass.put(*insn);
+            }
             Item::Bind(label) => {
                 if let Some(slot) = pass.found.get_mut(label.0 as usize) {
                     *slot = Some(pos);
@@ -382,17 +433,52 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                 pass.put(Insn::Call0 { rel });
                 pass.out.extend(core::iter::repeat_n(0, pad));
                 pass.base_pos = Some(pos + 3);
+                pass.call_ret = pos + 3;
+            }
+            Item::LabelAddrAfterCall { dst, label } if level == 0 => {
+                let rel = pass.target(*label) as i64 - pass.call_ret as i64;
+                promote = !(-128..=127).contains(&rel);
+                pass.put(Insn::Addi { t: *dst, s: Reg::A0, imm: if promote { 0 } else { rel as i32 } });
+            }
+            Item::LabelAddrAfterCall { dst, label } => {
+                let target = pass.target(*label);
+                let form = match level {
+                    1 => Form::Short,
+                    2 => Form::Movi,
+                    3 => Form::Addmi,
+                    _ => Form::Lit(slot_of[i].unwrap_or(0)),
+                };
+                let (bytes, fits) = pass.addr(pos, *dst, target, form);
+                promote = !fits;
+                pass.out.extend_from_slice(&bytes);
             }
             Item::LabelAddr { dst, label } => {
                 let target = pass.target(*label);
                 let form = match level {
                     0 => Form::Short,
                     1 => Form::Movi,
+                    2 => Form::Addmi,
                     _ => Form::Lit(slot_of[i].unwrap_or(0)),
                 };
                 let (bytes, fits) = pass.addr(pos, *dst, target, form);
                 promote = !fits;
                 pass.out.extend_from_slice(&bytes);
+            }
+            Item::CallLocal { label } => {
+                let target = pass.target(*label);
+                let rel = target as i64 - ((pos & !3) as i64 + 4);
+                if rel % 4 != 0 || !(-524_288..=524_284).contains(&rel) {
+                    // An unaligned target is only possible before the final
+                    // positions are known; a target out of reach means the
+                    // function is beyond `l32r`'s reach too.
+                    if check {
+                        pass.error.get_or_insert(AsmError::CodeTooLarge);
+                    }
+                    pass.put(Insn::Call0 { rel: 0 });
+                } else {
+                    pass.put(Insn::Call0 { rel: rel as i32 });
+                }
+                pass.call_ret = pos + 3;
             }
             Item::Jump { label } => {
                 let target = pass.target(*label);
@@ -416,7 +502,7 @@ fn run<'a>(items: &[Item], levels: &[u8], assumed: &'a [Option<usize>], check: b
                     }
                     1 => {
                         promote = match br {
-                            Br::R(..) => !(-128..=127).contains(&rel),
+                            Br::R(..) | Br::Bit(..) => !(-128..=127).contains(&rel),
                             Br::Z(..) => !(-2048..=2047).contains(&rel),
                         };
                         pass.branch(*br, rel as i32, false);
@@ -561,6 +647,25 @@ mod tests {
         assert_eq!(assemble(&items, 0, Base::None).err(), Some(AsmError::CodeTooLarge));
         let items = vec![Item::Data(vec![0; 200_000]), Item::Const { t: Reg::A2, value: 0x1234_5678 }];
         assert!(assemble(&items, 0, Base::None).is_ok());
+    }
+
+    #[test]
+    fn local_calls_reach_aligned_labels_only() {
+        let call = |pad: usize, align: bool| {
+            let mut items = vec![Item::CallLocal { label: Label(0) }, Item::Data(vec![0; pad])];
+            if align {
+                items.push(Item::Align(4));
+            }
+            items.push(Item::Bind(Label(0)));
+            assemble(&items, 1, Base::None)
+        };
+        let laid = call(6, true).unwrap();
+        assert_eq!(laid.labels[0], Some(12));
+        assert_eq!(Insn::decode(&laid.code).and_then(|i| i.target(0)), Some(12));
+        // Unaligned, or beyond call0's reach: errors.
+        let unaligned = vec![Item::CallLocal { label: Label(0) }, Item::Data(vec![0; 2]), Item::Bind(Label(0))];
+        assert_eq!(assemble(&unaligned, 1, Base::None).err(), Some(AsmError::CodeTooLarge));
+        assert_eq!(call(600_000, true).err(), Some(AsmError::CodeTooLarge));
     }
 
     #[test]

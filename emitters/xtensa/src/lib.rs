@@ -6,6 +6,7 @@
 //! * [`insn`]: the hand-written encoder (and decoder) of the instruction subset.
 //! * [`layout`]: literal pool and branch relaxation when a function is finished.
 //! * [`masm`]: the `Asm` implementation, [`XtensaAsm`].
+//! * [`rewrite`]: rewrites of a finished function's items (reloads, addresses after calls).
 //! * [`disasm`]: a listing of emitted code (the subset only).
 //!
 //! No Rust target runs Xtensa code on the build hosts: the `ferropy-xtensa-sim`
@@ -22,6 +23,7 @@ pub mod insn;
 pub mod layout;
 pub mod masm;
 pub mod regs;
+pub mod rewrite;
 
 pub use masm::{Call0, Variant, Windowed, XtensaAsm, XtensaCall0Asm, XtensaWinAsm};
 pub use regs::{Abi, Reg};

@@ -6,14 +6,39 @@
 //! [`Variant::ABI`], a value.
 //!
 //! Frames (stack slots are 4-byte words, the stack stays 16-byte aligned):
-//! * call0: `addi a1, a1, -F`, then `a0, a12..a15` at `[a1 + 0..20)`, slot `i` at
-//!   `a1 + 20 + 4i`; `F = round_up(4 * (5 + n_slots), 16)`.
-//! * windowed: `entry a1, F` with `F = 32 + round_up(4 * (1 + n_slots), 16)`
+//! * call0: `addi a1, a1, -F`, then `a0, a12..a15` at `[a1 + 0..20)`, the base
+//!   of label addresses at `[a1 + 20]`, the local subroutine's return address
+//!   at `[a1 + 24]`, slot `i` at `a1 + 28 + 4i`;
+//!   `F = round_up(4 * (7 + n_slots), 16)`.
+//! * windowed: `entry a1, F` with `F = 32 + round_up(4 * (3 + n_slots), 16)`
 //!   (the top 32 bytes are the window-overflow save areas of the ABI), `a0` at
 //!   `[a1]` (it is saved because address computations use `call0`, which writes
-//!   `a0`), slot `i` at `a1 + 4 + 4i`; exit with `mov.n a2, a10` (the result:
+//!   `a0`), the base of label addresses at `[a1 + 4]` (stored only when the
+//!   function has local subroutines), their return address at `[a1 + 8]`,
+//!   slot `i` at `a1 + 12 + 4i`; exit with `mov.n a2, a10` (the result:
 //!   [`Asm::RET`] is where *table calls* return, the callee's `a2`), then
 //!   `l32i.n a0, a1, 0; retw.n`.
+//!
+//! Local subroutines ([`Asm::LOCAL_CALLS`]) are reached by `call0` in both
+//! ABIs, which leaves the return address in `a0` and rotates no window (a
+//! `call8` would hide the context, state and table registers from the
+//! subroutine, and its `entry`/`retw` would cost a frame per call). The
+//! subroutine's label is 4-byte aligned (`call0` targets are) by zero bytes:
+//! the emitter places subroutines after a jump or return, never where code
+//! falls through (and zeros are an illegal instruction, should it ever).
+//! * call0: `a0` is free inside the body (the prologue saved the caller's
+//!   return address, and every table call writes `a0` anyway). The return
+//!   address is stored in its slot, since the table call the subroutine makes
+//!   overwrites `a0` and every caller-saved register; `local_return` is
+//!   `l32i.n a0, a1, 24; ret.n`.
+//! * windowed: `a0` holds the base of label addresses and `a1..a7` the stack,
+//!   context, state, word, viper-local and table registers, while a `callx8`
+//!   callee may overwrite `a8..a15`: no register survives the subroutine's
+//!   table call, so the return address goes to its slot, and `a0` is reloaded
+//!   with the base (from `[a1 + 4]`) at once. `local_return` is `l32i.n a8,
+//!   a1, 8; jx a8`, which leaves `a0` as the call site expects it. The
+//!   caller's own return address (with its window increment) stays in
+//!   `[a1]` for the epilogue's `retw.n`, as without local subroutines.
 //!
 //! Instruction choices: narrow (code density) forms whenever the operands fit,
 //! `movi.n`/`movi` for constants in -2048..2047, else `l32r` from the pool;
@@ -31,6 +56,7 @@ use ferropy_emit_native::{Asm, AsmError, BinOp, Cond, Finished, Label, ShiftOp, 
 use crate::insn::{fits_movi, fits_movi_n, Alu, BCond, Insn, Mem, ZCond};
 use crate::layout::{self, Base, Br, Item};
 use crate::regs::{self, Abi, Reg, SCRATCH, SP};
+use crate::rewrite;
 
 /// One of the two ABIs, as a type (see the module documentation).
 pub trait Variant: 'static {
@@ -82,8 +108,16 @@ impl Variant for Windowed {
     const FUN_TABLE: Reg = regs::WINDOWED.fun_table;
 }
 
+/// call0 ABI: the registers the prologue saves, with their offsets from `a1`.
+const CALL0_SAVED: [(Reg, u32); 5] = [(Reg::A0, 0), (Reg::A12, 4), (Reg::A13, 8), (Reg::A14, 12), (Reg::A15, 16)];
 /// call0 ABI: where the prologue keeps the base of label addresses.
 const BASE_SLOT: u32 = 20;
+/// call0 ABI: where a local subroutine keeps its return address.
+const LINK_SLOT: u32 = 24;
+/// Windowed ABI: where a function with local subroutines keeps the base.
+const WIN_BASE_SLOT: u32 = 4;
+/// Windowed ABI: where a local subroutine keeps its return address.
+const WIN_LINK_SLOT: u32 = 8;
 
 /// The frame chosen by the prologue.
 #[derive(Clone, Copy, Debug)]
@@ -95,6 +129,8 @@ struct Frame {
     slot_base: u32,
     /// Where the base of label addresses is kept.
     base: Base,
+    /// Byte offset from `a1` of a local subroutine's return address.
+    link: u32,
 }
 
 /// The Xtensa assembler for ABI `V`.
@@ -108,6 +144,8 @@ pub struct XtensaAsm<V: Variant> {
     /// Registers known to hold a constant at this point of the code (forgotten
     /// at every label, and when written otherwise).
     known: [Option<u32>; 16],
+    /// Labels called as local subroutines (4-byte aligned by `finish`).
+    call_targets: Vec<Label>,
     _variant: PhantomData<V>,
 }
 
@@ -132,6 +170,7 @@ impl<V: Variant> XtensaAsm<V> {
             error: None,
             estimate: 0,
             known: [None; 16],
+            call_targets: Vec::new(),
             _variant: PhantomData,
         }
     }
@@ -165,16 +204,18 @@ impl<V: Variant> XtensaAsm<V> {
                 }
             }
             Item::Const { t, .. } => self.forget(*t),
-            Item::LabelAddr { dst, .. } => {
+            Item::LabelAddr { dst, .. } | Item::LabelAddrAfterCall { dst, .. } => {
                 self.forget(*dst);
                 self.forget(Reg::A0);
+                self.forget(SCRATCH);
             }
             // Long forms use the scratch registers.
             Item::Branch { .. } | Item::Jump { .. } | Item::SetBase => {
                 self.forget(Reg::A0);
                 self.forget(SCRATCH);
             }
-            Item::Bind(_) => self.known = [None; 16],
+            // The subroutine may change any register.
+            Item::Bind(_) | Item::CallLocal { .. } => self.known = [None; 16],
             Item::Align(_) | Item::Data(_) => {}
         }
         self.estimate += match &item {
@@ -182,10 +223,10 @@ impl<V: Variant> XtensaAsm<V> {
             Item::Bind(_) | Item::Align(_) => 0,
             Item::SetBase => 5,
             Item::Data(d) => d.len(),
-            Item::Const { .. } | Item::Jump { .. } => 3,
+            Item::Const { .. } | Item::Jump { .. } | Item::CallLocal { .. } => 3,
             Item::Branch { br: Br::Z(ZCond::Eqz | ZCond::Nez, _), .. } => 2,
             Item::Branch { .. } => 3,
-            Item::LabelAddr { .. } => 9,
+            Item::LabelAddr { .. } | Item::LabelAddrAfterCall { .. } => 9,
         };
         self.items.push(item);
     }
@@ -331,6 +372,20 @@ impl<V: Variant> XtensaAsm<V> {
         Some(i64::from(frame.slot_base) + 4 * slot as i64)
     }
 
+    /// `dst = dst shift count` for a count in 0..32, as one immediate-shift
+    /// instruction; a `mov.n dst, x` right before (`x` not `other`, a
+    /// register the caller still reads) is folded in.
+    fn shift_by(&mut self, op: ShiftOp, dst: Reg, c: u32, other: Reg) {
+        let x = self.fuse_mov(dst, other);
+        match (op, c) {
+            (_, 0) => self.mov_reg(dst, x),
+            (ShiftOp::Shl, _) => self.insn(Insn::Slli { r: dst, s: x, sa: c }),
+            (ShiftOp::Shr, 1..=15) => self.insn(Insn::Srli { r: dst, t: x, sa: c }),
+            (ShiftOp::Shr, _) => self.insn(Insn::Extui { r: dst, t: x, shift: c, bits: 32 - c }),
+            (ShiftOp::Sar, _) => self.insn(Insn::Srai { r: dst, t: x, sa: c }),
+        }
+    }
+
     /// A test of a register that `set_cond` just set (`movi.n r, 1; b<c> +1;
     /// movi.n r, 0`) branches on the comparison itself, keeping `r` right on
     /// both paths: `movi.n r, 1; b<c> label; movi.n r, 0` (the mirror image
@@ -431,7 +486,7 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         let words = |fixed: usize| n_slots.checked_add(fixed).and_then(|w| w.checked_mul(4)).map(|b| (b + 15) & !15);
         match V::ABI {
             Abi::Call0 => {
-                let Some(bytes) = words(6).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 0x7FFF_0000) else {
+                let Some(bytes) = words(7).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 0x7FFF_0000) else {
                     self.fail(AsmError::SlotOutOfRange(n_slots));
                     return;
                 };
@@ -441,15 +496,21 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                     self.mov_u32(SCRATCH, bytes);
                     self.insn(Insn::Alu { op: Alu::Sub, r: SP, s: SP, t: SCRATCH });
                 }
-                for (i, r) in [Reg::A0, Reg::A12, Reg::A13, Reg::A14, Reg::A15].into_iter().enumerate() {
-                    self.insn(Insn::S32iN { t: r, s: SP, off: 4 * i as u32 });
+                for (r, off) in CALL0_SAVED {
+                    self.insn(Insn::S32iN { t: r, s: SP, off });
                 }
                 self.push(Item::SetBase);
                 self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: BASE_SLOT });
-                self.frame = Some(Frame { n_slots, bytes, slot_base: BASE_SLOT + 4, base: Base::Slot(BASE_SLOT) });
+                self.frame = Some(Frame {
+                    n_slots,
+                    bytes,
+                    slot_base: LINK_SLOT + 4,
+                    base: Base::Slot(BASE_SLOT),
+                    link: LINK_SLOT,
+                });
             }
             Abi::Windowed => {
-                let Some(bytes) = words(1).map(|b| b + 32).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 32760)
+                let Some(bytes) = words(3).map(|b| b + 32).and_then(|b| u32::try_from(b).ok()).filter(|b| *b <= 32760)
                 else {
                     self.fail(AsmError::SlotOutOfRange(n_slots));
                     return;
@@ -457,7 +518,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
                 self.insn(Insn::Entry { s: SP, frame: bytes });
                 self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: 0 });
                 self.push(Item::SetBase);
-                self.frame = Some(Frame { n_slots, bytes, slot_base: 4, base: Base::A0 });
+                self.frame =
+                    Some(Frame { n_slots, bytes, slot_base: WIN_LINK_SLOT + 4, base: Base::A0, link: WIN_LINK_SLOT });
             }
         }
     }
@@ -469,8 +531,8 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         };
         match V::ABI {
             Abi::Call0 => {
-                for (i, r) in [Reg::A0, Reg::A12, Reg::A13, Reg::A14, Reg::A15].into_iter().enumerate() {
-                    self.insn(Insn::L32iN { t: r, s: SP, off: 4 * i as u32 });
+                for (r, off) in CALL0_SAVED {
+                    self.insn(Insn::L32iN { t: r, s: SP, off });
                 }
                 if frame.bytes <= 127 {
                     self.insn(Insn::Addi { t: SP, s: SP, imm: frame.bytes as i32 });
@@ -551,15 +613,7 @@ impl<V: Variant> Asm for XtensaAsm<V> {
     /// right before is folded in).
     fn shift(&mut self, op: ShiftOp, dst: Reg, count: Reg) {
         if let Some(c) = self.known[usize::from(count.num())] {
-            let c = c & 31;
-            let x = self.fuse_mov(dst, count);
-            match (op, c) {
-                (_, 0) => self.mov_reg(dst, x),
-                (ShiftOp::Shl, _) => self.insn(Insn::Slli { r: dst, s: x, sa: c }),
-                (ShiftOp::Shr, 1..=15) => self.insn(Insn::Srli { r: dst, t: x, sa: c }),
-                (ShiftOp::Shr, _) => self.insn(Insn::Extui { r: dst, t: x, shift: c, bits: 32 - c }),
-                (ShiftOp::Sar, _) => self.insn(Insn::Srai { r: dst, t: x, sa: c }),
-            }
+            self.shift_by(op, dst, c & 31, count);
             return;
         }
         match op {
@@ -638,6 +692,94 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         }
     }
 
+    const LOCAL_CALLS: bool = true;
+
+    /// `call0 label` (see the module documentation).
+    fn call_local(&mut self, label: Label) {
+        if !self.check_label(label) {
+            return;
+        }
+        if self.frame.is_none() {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        }
+        if !self.call_targets.contains(&label) {
+            self.call_targets.push(label);
+        }
+        self.push(Item::CallLocal { label });
+    }
+
+    /// call0: `s32i.n a0, a1, 24; mov.n ret_addr, a0`; windowed: `s32i.n a0,
+    /// a1, 8; mov.n ret_addr, a0; l32i.n a0, a1, 4` (the base back in `a0`).
+    fn local_entry(&mut self, ret_addr: Reg) {
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        };
+        self.insn(Insn::S32iN { t: Reg::A0, s: SP, off: frame.link });
+        self.mov_reg(ret_addr, Reg::A0);
+        if V::ABI == Abi::Windowed {
+            self.insn(Insn::L32iN { t: Reg::A0, s: SP, off: WIN_BASE_SLOT });
+        }
+    }
+
+    /// call0: `l32i.n a0, a1, 24; ret.n`; windowed: `l32i.n a8, a1, 8; jx a8`.
+    fn local_return(&mut self) {
+        let Some(frame) = self.frame else {
+            self.fail(AsmError::FrameMisuse);
+            return;
+        };
+        match V::ABI {
+            Abi::Call0 => {
+                self.insn(Insn::L32iN { t: Reg::A0, s: SP, off: frame.link });
+                self.insn(Insn::RetN);
+            }
+            Abi::Windowed => {
+                self.insn(Insn::L32iN { t: SCRATCH, s: SP, off: frame.link });
+                self.insn(Insn::Jx { s: SCRATCH });
+            }
+        }
+    }
+
+    /// Nothing to undo: the return address is in a frame slot, the stack
+    /// pointer never moved, and (windowed) `a0` already holds the base.
+    fn local_discard(&mut self) {}
+
+    /// Additions of -128..=127 are `addi.n`/`addi` (a `mov.n dst, x` right
+    /// before is folded in: `dst = x + value`); the rest as the default.
+    fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
+        if op == BinOp::Add && (-128..=127).contains(&value) {
+            // `SP` stands for "no second operand" (never a destination).
+            let x = self.fuse_mov(dst, SP);
+            match value {
+                0 => self.mov_reg(dst, x),
+                -1 | 1..=15 => self.insn(Insn::AddiN { r: dst, s: x, imm: value }),
+                _ => self.insn(Insn::Addi { t: dst, s: x, imm: value }),
+            }
+            return;
+        }
+        self.mov_imm(scratch, i64::from(value));
+        self.binop(op, dst, scratch);
+    }
+
+    /// One immediate shift; `scratch` is not used.
+    fn shift_imm(&mut self, op: ShiftOp, dst: Reg, count: u8, _scratch: Reg) {
+        if count >= 32 {
+            self.fail(AsmError::ImmediateOutOfRange(i64::from(count)));
+            return;
+        }
+        self.shift_by(op, dst, u32::from(count), SP);
+    }
+
+    /// `bbci reg, bit, label` (neither `reg` nor `scratch` changes).
+    fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, _scratch: Reg, label: Label) {
+        if bit >= 32 {
+            self.fail(AsmError::ImmediateOutOfRange(i64::from(bit)));
+            return;
+        }
+        self.branch(Br::Bit(false, reg, u32::from(bit)), label);
+    }
+
     fn load(&mut self, width: Width, dst: Reg, base: Reg, offset: i32) {
         self.mem(width.bytes(4), false, dst, base, Self::offset_disp(width, offset));
     }
@@ -656,12 +798,52 @@ impl<V: Variant> Asm for XtensaAsm<V> {
         self.mem(width.bytes(4), true, src, SCRATCH, 0);
     }
 
+    /// Lays the code out after the rewrites of [`crate::rewrite`], aligning
+    /// the local subroutines' labels and settling the base of label addresses: without any label address
+    /// the prologue does not set it (nor store it; the windowed subroutines
+    /// do not reload it), and the rare long jumps use a `call0` each; in the
+    /// windowed ABI with local subroutines it is stored after the prologue
+    /// sets it.
     fn finish(self) -> Result<Finished, AsmError> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let base = self.frame.map_or(Base::None, |f| f.base);
-        let laid = layout::assemble(&self.items, self.bound.len(), base)?;
+        let needs_base = self.items.iter().any(|i| matches!(i, Item::LabelAddr { .. }));
+        let base = match self.frame {
+            Some(f) if needs_base => f.base,
+            _ => Base::None,
+        };
+        let win_reload = Item::Insn(Insn::L32iN { t: Reg::A0, s: SP, off: WIN_BASE_SLOT });
+        let call0_store = Item::Insn(Insn::S32iN { t: Reg::A0, s: SP, off: BASE_SLOT });
+        let mut items = Vec::with_capacity(self.items.len() + self.call_targets.len() + 1);
+        let mut after_set_base = false;
+        for item in self.items {
+            let follows_set_base = core::mem::replace(&mut after_set_base, matches!(item, Item::SetBase));
+            match item {
+                Item::Bind(l) if self.call_targets.contains(&l) => {
+                    items.push(Item::Align(4));
+                    items.push(Item::Bind(l));
+                }
+                Item::SetBase if !needs_base => {}
+                Item::SetBase if V::ABI == Abi::Windowed && !self.call_targets.is_empty() => {
+                    items.push(Item::SetBase);
+                    items.push(Item::Insn(Insn::S32iN { t: Reg::A0, s: SP, off: WIN_BASE_SLOT }));
+                }
+                // The base's store (call0) and reloads (windowed) go with it.
+                ref i if !needs_base && V::ABI == Abi::Call0 && follows_set_base && *i == call0_store => {}
+                ref i if !needs_base && V::ABI == Abi::Windowed && *i == win_reload => {}
+                other => items.push(other),
+            }
+        }
+        let entries = rewrite::entries(&items, self.bound.len());
+        let mut items = rewrite::drop_reloads(items, &entries);
+        if V::ABI == Abi::Call0 && base != Base::None {
+            items = rewrite::near_call_addresses(items, &entries);
+        }
+        if V::ABI == Abi::Call0 {
+            items = rewrite::drop_unused_saved(items, &CALL0_SAVED[1..]);
+        }
+        let laid = layout::assemble(&items, self.bound.len(), base)?;
         Ok(Finished { code: laid.code, entry: 0, labels: laid.labels })
     }
 }
@@ -734,6 +916,181 @@ mod tests {
         assert_eq!(a.finish().unwrap_err(), AsmError::TableIndexOutOfRange(usize::MAX));
     }
 
+    /// A function with one local subroutine called from a site after
+    /// `lead` narrow instructions (and a label address after the site if
+    /// `addr`); its listing.
+    fn local_call_listing<V: Variant>(lead: usize, addr: bool) -> (alloc::string::String, Finished, Label) {
+        let mut a = XtensaAsm::<V>::new();
+        a.prologue(1);
+        let sub = a.new_label();
+        for _ in 0..lead {
+            a.insn(Insn::NopN);
+        }
+        a.call_local(sub);
+        if addr {
+            a.label_addr(V::TEMPS[0], sub);
+        }
+        a.epilogue();
+        a.bind(sub);
+        a.local_entry(V::CALL_ARGS[3]);
+        a.binop_imm(BinOp::Add, V::CALL_ARGS[3], -2, V::CALL_ARGS[0]);
+        a.call_table(3);
+        a.local_return();
+        a.local_discard();
+        let done = a.finish().unwrap();
+        (crate::disasm::listing_text(&done.code), done, sub)
+    }
+
+    #[test]
+    fn local_subroutines_are_aligned_call0_targets() {
+        let mut skips = 0;
+        for lead in 0..4 {
+            let (text, done, sub) = local_call_listing::<Call0>(lead, true);
+            skips += text.matches(".skip").count();
+            let at = done.labels[sub.0 as usize].unwrap();
+            assert_eq!(at % 4, 0, "{text}");
+            assert!(text.contains(&alloc::format!("call0 0x{at:x}")), "{text}");
+            // The padding is listed as such (nothing is `.byte`).
+            assert!(!text.contains(".byte"), "{text}");
+            for line in ["s32i.n a0, a1, 24", "addi a5, a0, -2", "l32i.n a0, a15, 12", "callx0 a0", "l32i.n a0, a1, 24"]
+            {
+                assert!(text.contains(line), "{line}: {text}");
+            }
+            assert!(text.trim_end().ends_with("ret.n"), "{text}");
+            let (text, done, sub) = local_call_listing::<Windowed>(lead, true);
+            let at = done.labels[sub.0 as usize].unwrap();
+            assert_eq!(at % 4, 0, "{text}");
+            assert!(!text.contains(".byte"), "{text}");
+            // The base is saved after the prologue's `call0` and reloaded into a0.
+            for line in [
+                "s32i.n a0, a1, 4",
+                "s32i.n a0, a1, 8",
+                "mov.n a13, a0",
+                "l32i.n a0, a1, 4",
+                "addi a13, a13, -2",
+                "callx8 a8",
+                "l32i.n a8, a1, 8",
+            ] {
+                assert!(text.contains(line), "{line}: {text}");
+            }
+            assert!(text.trim_end().ends_with("jx a8"), "{text}");
+        }
+        assert!(skips > 0, "no padding met");
+        // Without local subroutines the windowed prologue does not store the base.
+        let mut a = XtensaWinAsm::new();
+        a.prologue(1);
+        let l = a.new_label();
+        a.bind(l);
+        a.label_addr(Reg::A10, l);
+        a.epilogue();
+        let text = crate::disasm::listing_text(&a.finish().unwrap().code);
+        assert!(text.contains("call0") && !text.contains("s32i.n a0, a1, 4"), "{text}");
+        // Without label addresses nothing sets, stores or reloads the base.
+        let (text, ..) = local_call_listing::<Windowed>(1, false);
+        assert_eq!(text.matches("call0").count(), 1, "{text}");
+        assert!(!text.contains("a0, a1, 4"), "{text}");
+        let (text, ..) = local_call_listing::<Call0>(1, false);
+        assert_eq!(text.matches("call0").count(), 1, "{text}");
+        assert!(!text.contains("a0, a1, 20"), "{text}");
+    }
+
+    #[test]
+    fn small_additions_are_immediates() {
+        let mut a = XtensaCall0Asm::new();
+        a.binop_imm(BinOp::Add, Reg::A2, 15, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, -1, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, 100, Reg::A3);
+        a.mov_reg(Reg::A4, Reg::A5);
+        a.binop_imm(BinOp::Add, Reg::A4, -128, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, 0, Reg::A3);
+        a.binop_imm(BinOp::Add, Reg::A2, 128, Reg::A3);
+        a.binop_imm(BinOp::Or, Reg::A2, 1, Reg::A3);
+        assert_eq!(
+            insns(&a),
+            [
+                Insn::AddiN { r: Reg::A2, s: Reg::A2, imm: 15 },
+                Insn::AddiN { r: Reg::A2, s: Reg::A2, imm: -1 },
+                Insn::Addi { t: Reg::A2, s: Reg::A2, imm: 100 },
+                Insn::Addi { t: Reg::A4, s: Reg::A5, imm: -128 },
+                Insn::Movi { t: Reg::A3, imm: 128 },
+                Insn::AddN { r: Reg::A2, s: Reg::A2, t: Reg::A3 },
+                Insn::MoviN { s: Reg::A3, imm: 1 },
+                Insn::Alu { op: Alu::Or, r: Reg::A2, s: Reg::A2, t: Reg::A3 },
+            ]
+        );
+    }
+
+    #[test]
+    fn immediate_shifts_and_bit_tests_load_no_count() {
+        let mut a = XtensaCall0Asm::new();
+        let l = a.new_label();
+        a.shift_imm(ShiftOp::Shr, Reg::A2, 4, Reg::A3);
+        a.shift_imm(ShiftOp::Shl, Reg::A2, 31, Reg::A3);
+        a.shift_imm(ShiftOp::Sar, Reg::A2, 0, Reg::A3);
+        a.mov_reg(Reg::A4, Reg::A5);
+        a.shift_imm(ShiftOp::Sar, Reg::A4, 1, Reg::A3);
+        a.jump_if_bit_clear(Reg::A2, 0, Reg::A3, l);
+        a.bind(l);
+        assert_eq!(
+            insns(&a),
+            [
+                Insn::Srli { r: Reg::A2, t: Reg::A2, sa: 4 },
+                Insn::Slli { r: Reg::A2, s: Reg::A2, sa: 31 },
+                Insn::Srai { r: Reg::A4, t: Reg::A5, sa: 1 },
+            ]
+        );
+        let mut a = XtensaCall0Asm::new();
+        a.shift_imm(ShiftOp::Shl, Reg::A2, 32, Reg::A3);
+        assert_eq!(a.finish().unwrap_err(), AsmError::ImmediateOutOfRange(32));
+        let mut a = XtensaCall0Asm::new();
+        let l = a.new_label();
+        a.jump_if_bit_clear(Reg::A2, 40, Reg::A3, l);
+        assert_eq!(a.finish().unwrap_err(), AsmError::ImmediateOutOfRange(40));
+    }
+
+    #[test]
+    fn a_load_of_the_word_just_stored_is_dropped() {
+        let mut a = XtensaCall0Asm::new();
+        let (position, target) = (a.new_label(), a.new_label());
+        a.store(Width::Word, Reg::A2, Reg::A13, 3);
+        a.bind(position);
+        a.load(Width::Word, Reg::A2, Reg::A13, 3);
+        // Another register, a wide offset, a jump target, 16 bits.
+        a.load(Width::Word, Reg::A3, Reg::A13, 3);
+        a.store(Width::Word, Reg::A3, Reg::A13, 100);
+        a.load(Width::Word, Reg::A3, Reg::A13, 100);
+        a.load(Width::Word, Reg::A3, Reg::A13, 4);
+        a.store(Width::Word, Reg::A3, Reg::A13, 4);
+        a.bind(target);
+        a.load(Width::Word, Reg::A3, Reg::A13, 4);
+        a.store(Width::U16, Reg::A3, Reg::A13, 4);
+        a.load(Width::U16, Reg::A3, Reg::A13, 4);
+        a.jump(target);
+        let code = a.finish().unwrap().code;
+        let mut got = Vec::new();
+        let mut at = 0;
+        while let Some(i) = Insn::decode(&code[at..]) {
+            at += i.len();
+            got.push(i);
+            if at == code.len() {
+                break;
+            }
+        }
+        assert_eq!(
+            got[..got.len() - 1],
+            [
+                Insn::S32iN { t: Reg::A2, s: Reg::A13, off: 12 },
+                Insn::L32iN { t: Reg::A3, s: Reg::A13, off: 12 },
+                Insn::Mem { op: Mem::S32i, t: Reg::A3, s: Reg::A13, off: 400 },
+                Insn::L32iN { t: Reg::A3, s: Reg::A13, off: 16 },
+                Insn::S32iN { t: Reg::A3, s: Reg::A13, off: 16 },
+                Insn::L32iN { t: Reg::A3, s: Reg::A13, off: 16 },
+                Insn::Mem { op: Mem::S16i, t: Reg::A3, s: Reg::A13, off: 8 },
+                Insn::Mem { op: Mem::L16ui, t: Reg::A3, s: Reg::A13, off: 8 },
+            ]
+        );
+    }
+
     #[test]
     fn frames_are_aligned() {
         for n in 0..40 {
@@ -741,12 +1098,12 @@ mod tests {
             a.prologue(n);
             let f = a.frame.unwrap();
             assert_eq!(f.bytes % 16, 0);
-            assert!(f.bytes >= 20 + 4 * n as u32);
+            assert!(f.bytes >= 28 + 4 * n as u32);
             let mut w = XtensaWinAsm::new();
             w.prologue(n);
             let f = w.frame.unwrap();
             assert_eq!(f.bytes % 16, 0);
-            assert!(f.bytes >= 32 + 4 + 4 * n as u32);
+            assert!(f.bytes >= 32 + 12 + 4 * n as u32);
         }
     }
 }

@@ -108,6 +108,11 @@ fn samples() -> Vec<(Insn, bool)> {
                 add(Insn::B { cond, s: r(a), t: r(b), rel });
             }
         }
+        for bit in [0, 1, 15, 16, 17, 31, rng.range(0, 31) as u32] {
+            for set in [false, true] {
+                add(Insn::Bbi { set, s: r(a), bit, rel: rng.range(-128, 127) });
+            }
+        }
         add(Insn::Ssl { s: r(a) });
         add(Insn::Ssr { s: r(a) });
         add(Insn::Jx { s: r(a) });
@@ -150,9 +155,9 @@ fn samples() -> Vec<(Insn, bool)> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Norm(String, Vec<String>);
 
-const TARGET_OPS: [&str; 18] = [
-    "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "bltz", "bgez", "beqz.n", "bnez.n", "j", "call0",
-    "l32r", "loop", "loopnez", "loopgtz",
+const TARGET_OPS: [&str; 20] = [
+    "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez", "bltz", "bgez", "beqz.n", "bnez.n", "bbci", "bbsi",
+    "j", "call0", "l32r", "loop", "loopnez", "loopgtz",
 ];
 
 fn parse_num(s: &str, bare_hex: bool) -> Option<u32> {
@@ -318,4 +323,84 @@ fn windowed_and_other_forms_match_capstone() {
     }
     compare(&samples, &theirs, "capstone");
     assert!(samples.iter().any(|i| matches!(i, Insn::Entry { .. })));
+}
+
+/// A whole call0 function with local subroutine calls (sites at every
+/// alignment, the padding before the subroutine, its entry and return
+/// sequences), disassembled by GNU objdump from its first byte and after each
+/// padding: every instruction of ferropy's listing is what objdump sees at
+/// that offset.
+#[test]
+fn call0_local_subroutines_match_gnu_objdump() {
+    use ferropy_emit_native::{Asm, BinOp};
+    use ferropy_emit_xtensa::XtensaCall0Asm;
+    let objdump = std::env::var("FERROPY_XTENSA_OBJDUMP").unwrap_or_else(|_| "xtensa-lx106-elf-objdump".into());
+    let mut padded = false;
+    for lead in 0..4 {
+        let mut a = XtensaCall0Asm::new();
+        a.prologue(1);
+        let (sub, fail) = (a.new_label(), a.new_label());
+        for k in 0..3 {
+            for _ in 0..lead + k {
+                a.insn(Insn::NopN);
+            }
+            a.mov_imm(Reg::A3, 300 + k as i64);
+            a.call_local(sub);
+        }
+        // A label address: the prologue sets the base with a `call0` too.
+        a.label_addr(Reg::A4, sub);
+        a.epilogue();
+        a.bind(sub);
+        a.local_entry(Reg::A5);
+        a.binop_imm(BinOp::Add, Reg::A5, -2, Reg::A2);
+        a.mov_reg(Reg::A2, Reg::A12);
+        a.call_table(7);
+        a.jump_if_nonzero(Reg::A2, false, fail);
+        a.local_return();
+        a.bind(fail);
+        a.local_discard();
+        a.epilogue();
+        let code = a.finish().expect("assembles").code;
+        let listing = ferropy_emit_xtensa::disasm::listing(&code, 0);
+        // No pool; padding (zero bytes before the subroutine, or after the
+        // prologue's `call0`) is listed as skipped, and objdump restarts after it.
+        let mut starts = vec![0u32];
+        for l in &listing {
+            if l.text.starts_with('.') {
+                assert!(l.text.starts_with(".skip") && l.bytes.iter().all(|b| *b == 0), "{listing:?}");
+                starts.push((l.offset + l.bytes.len()) as u32);
+            }
+        }
+        let path = temp_file(&format!("local{lead}.bin"), &code);
+        let mut theirs = std::collections::HashMap::new();
+        for (k, start) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).copied().unwrap_or(u32::MAX);
+            let out = Command::new(&objdump)
+                .args(["-D", "-b", "binary", "-mxtensa", &format!("--start-address={start}")])
+                .arg(&path)
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!("cannot run {objdump} ({e}): install it with `apt-get install -y binutils-xtensa-lx106` or set FERROPY_XTENSA_OBJDUMP")
+                });
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            for line in String::from_utf8_lossy(&out.stdout).lines() {
+                let parts: Vec<&str> = line.split('\t').collect();
+                let [off, _bytes, mnemonic, rest @ ..] = parts.as_slice() else { continue };
+                let Some(off) = off.trim().strip_suffix(':').and_then(|o| u32::from_str_radix(o, 16).ok()) else {
+                    continue;
+                };
+                if off < end {
+                    theirs.insert(off, normalize(mnemonic.trim(), rest.first().copied().unwrap_or(""), off, true));
+                }
+            }
+        }
+        for l in listing.iter().filter(|l| !l.text.starts_with('.')) {
+            let insn = Insn::decode(&l.bytes).expect("decodes");
+            let want = ours(&insn, l.offset as u32);
+            assert_eq!(theirs.get(&(l.offset as u32)), Some(&want), "lead {lead} at {:#x}: {}", l.offset, l.text);
+        }
+        padded |= starts.len() > 1;
+        assert!(listing.iter().filter(|l| l.text.starts_with("call0")).count() >= 4);
+    }
+    assert!(padded, "no case needed padding");
 }

@@ -101,7 +101,14 @@ pub enum Op {
     Pad(usize),
     /// Runs `body` `count` times (`count` >= 1).
     Loop(u32, Vec<Op>),
+    /// Calls the program's local subroutine: work register 0 grows by
+    /// [`SUB_ADD`]; if its low three bits are then clear, the subroutine
+    /// leaves without returning (`local_discard`) and the program ends.
+    LocalCall,
 }
+
+/// What the local subroutine of random programs adds to work register 0.
+pub const SUB_ADD: u32 = 0x35;
 
 /// The test of a skip.
 #[derive(Clone, Copy, Debug)]
@@ -109,6 +116,13 @@ pub enum SkipKind {
     Eq,
     Zero,
     NonZero,
+    /// Bit [`skip_bit`]`(y)` of register `x` is clear.
+    BitClear,
+}
+
+/// The bit a [`SkipKind::BitClear`] skip with second operand `y` tests.
+pub fn skip_bit(y: usize) -> u8 {
+    (y * 5 % 32) as u8
 }
 
 /// Register use of random programs per ABI.
@@ -158,7 +172,7 @@ fn offset_for(rng: &mut XorShift, width: Width) -> i32 {
 
 fn random_simple(rng: &mut XorShift, n: usize, big_pads: bool) -> Op {
     let r = |rng: &mut XorShift| rng.below(n);
-    match rng.below(13) {
+    match rng.below(14) {
         0 => Op::Imm(r(rng), rng.value()),
         1 => Op::Mov(r(rng), r(rng)),
         2 | 3 => Op::Bin(BINOPS[rng.below(6)], r(rng), r(rng)),
@@ -196,6 +210,7 @@ fn random_simple(rng: &mut XorShift, n: usize, big_pads: bool) -> Op {
             1..=4 => 200,
             _ => rng.below(8),
         }),
+        12 => Op::LocalCall,
         _ => Op::Imm(r(rng), rng.value() & 0xFF),
     }
 }
@@ -206,7 +221,7 @@ pub fn random_program(rng: &mut XorShift, n: usize, len: usize, big_pads: bool) 
     while ops.len() < len {
         match rng.below(10) {
             0 | 1 => {
-                let kind = [SkipKind::Eq, SkipKind::Zero, SkipKind::NonZero][rng.below(3)];
+                let kind = [SkipKind::Eq, SkipKind::Zero, SkipKind::NonZero, SkipKind::BitClear][rng.below(4)];
                 ops.push(Op::Skip(kind, rng.below(n), rng.below(n), 1 + rng.below(8)));
             }
             2 => {
@@ -226,23 +241,50 @@ pub fn result_words(n: usize) -> std::ops::Range<usize> {
 
 /// Emits a random program as a function `f(buffer)`: loads the work registers
 /// from the buffer's first words, runs the ops, stores the registers at the
-/// buffer's end.
+/// buffer's end; the local subroutine, if called, follows the epilogue.
 pub fn emit_program<V: Variant>(ops: &[Op]) -> Vec<u8> {
     let regs = Regs::of(V::ABI);
-    build::<V>(1, |a| {
-        a.mov_reg(regs.base, V::ENTRY_ARGS[0]);
-        for (i, r) in regs.work.iter().enumerate() {
-            a.load(Width::Word, *r, regs.base, i as i32);
-        }
-        emit_ops(a, &regs, ops);
-        let n = regs.work.len();
-        for (i, r) in regs.work.iter().enumerate() {
-            a.store(Width::Word, *r, regs.base, result_words(n).start as i32 + i as i32);
-        }
+    let mut a = XtensaAsm::<V>::new();
+    a.prologue(1);
+    let (sub, end) = (a.new_label(), a.new_label());
+    a.mov_reg(regs.base, V::ENTRY_ARGS[0]);
+    for (i, r) in regs.work.iter().enumerate() {
+        a.load(Width::Word, *r, regs.base, i as i32);
+    }
+    emit_ops(&mut a, &regs, ops, sub);
+    a.bind(end);
+    let n = regs.work.len();
+    for (i, r) in regs.work.iter().enumerate() {
+        a.store(Width::Word, *r, regs.base, result_words(n).start as i32 + i as i32);
+    }
+    a.epilogue();
+    if calls_local(ops) {
+        // The return address lands in `one` (free: reloaded before each use).
+        let stop = a.new_label();
+        a.bind(sub);
+        a.local_entry(regs.one);
+        a.binop_imm(BinOp::Add, regs.work[0], SUB_ADD as i32, regs.one);
+        a.mov_imm(regs.one, 7);
+        a.binop(BinOp::And, regs.one, regs.work[0]);
+        a.jump_if_zero(regs.one, false, stop);
+        a.local_return();
+        a.bind(stop);
+        a.local_discard();
+        a.jump(end);
+    }
+    a.finish().expect("assembles").code
+}
+
+/// True if the program calls its local subroutine.
+pub fn calls_local(ops: &[Op]) -> bool {
+    ops.iter().any(|op| match op {
+        Op::LocalCall => true,
+        Op::Loop(_, body) => calls_local(body),
+        _ => false,
     })
 }
 
-fn emit_ops<A: Asm<Reg = Reg>>(a: &mut A, regs: &Regs, ops: &[Op]) {
+fn emit_ops<A: Asm<Reg = Reg>>(a: &mut A, regs: &Regs, ops: &[Op], sub: Label) {
     let w = |i: usize| regs.work[i];
     let mut pending: Vec<(usize, Label)> = Vec::new();
     for (j, op) in ops.iter().enumerate() {
@@ -271,6 +313,8 @@ fn emit_ops<A: Asm<Reg = Reg>>(a: &mut A, regs: &Regs, ops: &[Op]) {
                     SkipKind::Eq => a.jump_if_eq(w(*x), w(*y), l),
                     SkipKind::Zero => a.jump_if_zero(w(*x), false, l),
                     SkipKind::NonZero => a.jump_if_nonzero(w(*x), false, l),
+                    // `scratch` is the loop counter: the Xtensa form must not use it.
+                    SkipKind::BitClear => a.jump_if_bit_clear(w(*x), skip_bit(*y), regs.counter, l),
                 }
                 pending.push((j + 1 + n, l));
             }
@@ -284,11 +328,12 @@ fn emit_ops<A: Asm<Reg = Reg>>(a: &mut A, regs: &Regs, ops: &[Op]) {
                 a.mov_imm(regs.counter, i64::from(*count));
                 let top = a.new_label();
                 a.bind(top);
-                emit_ops(a, regs, body);
+                emit_ops(a, regs, body, sub);
                 a.mov_imm(regs.one, 1);
                 a.binop(BinOp::Sub, regs.counter, regs.one);
                 a.jump_if_nonzero(regs.counter, false, top);
             }
+            Op::LocalCall => a.call_local(sub),
         }
     }
     bind_due(a, &mut pending, usize::MAX);
@@ -305,8 +350,9 @@ fn bind_due<A: Asm>(a: &mut A, pending: &mut Vec<(usize, Label)>, j: usize) {
     });
 }
 
-/// The reference semantics: runs `ops` on `regs` and `buf`.
-pub fn interpret(ops: &[Op], regs: &mut [u32], buf: &mut [u8]) {
+/// The reference semantics: runs `ops` on `regs` and `buf`; true if the
+/// program ended early (see [`Op::LocalCall`]).
+pub fn interpret(ops: &[Op], regs: &mut [u32], buf: &mut [u8]) -> bool {
     let mut j = 0;
     while let Some(op) = ops.get(j) {
         j += 1;
@@ -358,6 +404,7 @@ pub fn interpret(ops: &[Op], regs: &mut [u32], buf: &mut [u8]) {
                     SkipKind::Eq => regs[*x] == regs[*y],
                     SkipKind::Zero => regs[*x] == 0,
                     SkipKind::NonZero => regs[*x] != 0,
+                    SkipKind::BitClear => regs[*x] & 1 << skip_bit(*y) == 0,
                 };
                 if taken {
                     j += n;
@@ -366,11 +413,20 @@ pub fn interpret(ops: &[Op], regs: &mut [u32], buf: &mut [u8]) {
             Op::Pad(_) => {}
             Op::Loop(count, body) => {
                 for _ in 0..*count {
-                    interpret(body, regs, buf);
+                    if interpret(body, regs, buf) {
+                        return true;
+                    }
+                }
+            }
+            Op::LocalCall => {
+                regs[0] = regs[0].wrapping_add(SUB_ADD);
+                if regs[0] & 7 == 0 {
+                    return true;
                 }
             }
         }
     }
+    false
 }
 
 fn read(buf: &[u8], w: Width, unit: usize) -> u32 {
@@ -383,6 +439,14 @@ fn write(buf: &mut [u8], w: Width, unit: usize, v: u32) {
     let size = w.bytes(4) as usize;
     let at = unit * size;
     buf[at..at + size].copy_from_slice(&v.to_le_bytes()[..size]);
+}
+
+/// True if the reference run of `ops` from `initial` ends early.
+pub fn ends_early(abi: Abi, ops: &[Op], initial: &[u8]) -> bool {
+    let n = Regs::of(abi).work.len();
+    let mut buf = initial.to_vec();
+    let mut r: Vec<u32> = (0..n).map(|i| read(&buf, Width::Word, i)).collect();
+    interpret(ops, &mut r, &mut buf)
 }
 
 /// The buffer after the reference run of `ops` from `initial`.
