@@ -81,6 +81,8 @@ fn main() {
     paths.sort();
     let (mut ours_total, mut theirs_total, mut files, mut functions) = (0usize, 0usize, 0usize, 0usize);
     let (mut smaller, mut larger) = (0usize, 0usize);
+    // Sum of ln(ours / theirs) over the functions both compiled, for the geometric mean.
+    let (mut log_ratio_sum, mut ratios) = (0.0f64, 0usize);
     let verbose = std::env::var_os("VERBOSE").is_some();
     for path in &paths {
         let source = std::fs::read(path).expect("read");
@@ -102,6 +104,10 @@ fn main() {
             continue;
         }
         for (x, y) in a.iter().zip(&b) {
+            if *x > 0 && *y > 0 {
+                log_ratio_sum += (*x as f64 / *y as f64).ln();
+                ratios += 1;
+            }
             if x < y {
                 smaller += 1;
             } else if x > y {
@@ -119,8 +125,9 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&tmp);
     println!("{files} programs, {functions} functions compiled for {arch} by both ({})", dir.display());
+    let geomean = if ratios > 0 { (log_ratio_sum / ratios as f64).exp() } else { 0.0 };
     println!(
-        "machine code: ferropy {ours_total} bytes, mpy-cross {theirs_total} bytes ({:.2}x); per function: ferropy smaller in {smaller}, larger in {larger}",
+        "machine code: ferropy {ours_total} bytes, mpy-cross {theirs_total} bytes ({:.2}x); per function: ferropy smaller in {smaller}, larger in {larger}, geometric mean of the ratios {geomean:.3}x",
         ours_total as f64 / theirs_total.max(1) as f64
     );
 }

@@ -90,6 +90,11 @@ impl Vm {
         let items = f.state.get(start..f.sp).unwrap_or(&[]);
         let fun = items.first().copied().unwrap_or(Obj::NONE);
         let skip = if method && items.get(1).is_some_and(|s| s.is_null()) { 2 } else { 1 };
+        if self.enter_plain_function(fun, start, skip)? {
+            return Ok(Step::Next);
+        }
+        let f = self.frame()?;
+        let items = f.state.get(start..f.sp).unwrap_or(&[]);
         let src = items.get(skip..).unwrap_or(&[]);
         // Arguments are copied off the stack (it is dropped below); the common
         // short argument lists go to a buffer on the machine stack.
@@ -120,6 +125,66 @@ impl Vm {
         let r = self.call(fun, args, &[])?;
         self.push(r)?;
         Ok(Step::Next)
+    }
+
+    /// The common case of a call, done without the general binding: `fun` is
+    /// a bytecode function (not a generator, no closure, no cells, no `*args`,
+    /// `**kwargs` or keyword-only parameters) given exactly its positional
+    /// parameters, which sit on the running frame's stack from `start + skip`
+    /// up. The new frame gets them straight from the caller's stack, which is
+    /// then cut back to `start`. Returns false (nothing done) in every other case.
+    fn enter_plain_function(&mut self, fun: Obj, start: usize, skip: usize) -> PyResult<bool> {
+        use ferropy_bytecode::code::scope_flags as sf;
+        if self.type_of(fun) != types::type_obj(ids::FUNCTION) || self.get_usize(fun, 5) != 0 {
+            return Ok(false);
+        }
+        let code = self.get_usize(fun, 1);
+        let Some(caller) = self.st.frames.last() else { return Ok(false) };
+        let n_args = caller.sp.saturating_sub(start + skip);
+        let (n_state, ip) = match self.st.codes.get(code) {
+            Some(u)
+                if u.native.is_none()
+                    && u.n_pos_args == n_args
+                    && u.n_kwonly_args == 0
+                    && u.cells.is_empty()
+                    && u16::from(u.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS | sf::GENERATOR | sf::DEFKWARGS)
+                        == 0
+                    && u.n_state >= n_args =>
+            {
+                (u.n_state, u.opcodes_start)
+            }
+            _ => return Ok(false),
+        };
+        self.check_interrupt()?;
+        self.check_depth()?;
+        let globals = self.get(fun, 2);
+        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
+        state.clear();
+        state.resize(n_state.max(1), Obj::NULL);
+        words.clear();
+        let Some(caller) = self.st.frames.last_mut() else { return Ok(false) };
+        // Parameter i is local i, at slot `len - 1 - i` (locals are stored reversed).
+        let top = state.len() - 1;
+        for (i, slot) in caller.state[start + skip..caller.sp].iter_mut().enumerate() {
+            state[top - i] = core::mem::replace(slot, Obj::NULL);
+        }
+        caller.state[start..start + skip].fill(Obj::NULL);
+        caller.sp = start;
+        self.st.frames.push(crate::vm::frame::Frame {
+            code,
+            fun,
+            globals,
+            locals: Obj::NULL,
+            ip,
+            op_ip: ip,
+            sp: 0,
+            state,
+            exc: Vec::new(),
+            words,
+            generator: Obj::NULL,
+            yield_from_after: 0,
+        });
+        Ok(true)
     }
 
     /// The `(key, value)` pairs of a mapping given after `**` that is not a
