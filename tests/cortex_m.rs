@@ -150,7 +150,8 @@ fn run_folder(dir: &str, options: &str, skip: &[&str]) {
 /// programs that list or create directories (semihosting, the board's link to
 /// the host's files, can only open, read and write files); `machine_sim.py`
 /// (drives the host's simulated board).
-const NOT_ON_THE_BOARD: &[&str] = &["math_module.py", "os_files.py", "os_pyvfs.py", "vfs_mem.py", "machine_sim.py"];
+const NOT_ON_THE_BOARD: &[&str] =
+    &["math_module.py", "os_files.py", "os_pyvfs.py", "vfs_mem.py", "machine_sim.py", "file_finaliser.py"];
 
 /// `tests/run` as bytecode on the board.
 #[test]

@@ -122,7 +122,7 @@ pub fn call_static(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<O
 /// Builds the builtins dict (name -> object).
 pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
     // Sized for every entry up front (a third spare), so filling it never rehashes.
-    let entries = FUNCTIONS.len() + TYPES.len() + types::exception::all().count() + 2;
+    let entries = FUNCTIONS.len() + TYPES.len() + types::exception::all().count() + 3;
     let d = types::dict::new_dict(vm, entries + entries / 3)?;
     vm.with_temps(|vm| {
         vm.root(d);
@@ -142,6 +142,11 @@ pub fn make_builtins_dict(vm: &mut Vm) -> PyResult<Obj> {
         vm.dict_store(d, k, Obj::NOT_IMPLEMENTED)?;
         let k = vm.qstr_obj("Ellipsis")?;
         vm.dict_store(d, k, Obj::ELLIPSIS)?;
+        // The module's own name: a class body run with bare globals (`exec(src,
+        // {})`) finds `__name__` here, as in MicroPython.
+        let k = vm.qstr_obj("__name__")?;
+        let v = vm.qstr_obj("builtins")?;
+        vm.dict_store(d, k, v)?;
         Ok(d)
     })
 }

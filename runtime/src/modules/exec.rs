@@ -168,10 +168,13 @@ pub fn compile(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         _ => return Err(vm.value_error("bad compile mode")),
     };
     let code = vm.compile_source(&src, &filename, kind)?;
-    let o = vm.alloc(3)?;
+    // `[type, code index, mode, the code's owner]` (the owner keeps it loaded).
+    let o = vm.alloc(4)?;
     vm.set(o, 0, crate::types::type_obj(ids::CODE));
     vm.set_u32(o, 1, code as u32);
     vm.set_u32(o, 2, m);
+    let owner = vm.st.code_owner(code);
+    vm.set(o, 3, owner);
     Ok(o)
 }
 

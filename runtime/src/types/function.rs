@@ -1,7 +1,8 @@
 //! Bytecode functions and built-in functions.
 //!
 //! Function layout: `[type, code index, globals, defaults tuple | NULL,
-//! keyword-defaults dict | NULL, number of closed cells, cells...]`. Closed
+//! keyword-defaults dict | NULL, number of closed cells, the code's owner
+//! (keeps the code loaded, see `vm::loader`), cells...]`. Closed
 //! cells are passed as the first positional arguments, as MicroPython does.
 //! Argument binding follows MicroPython's `bc.c` (same checks, same messages).
 
@@ -16,8 +17,10 @@ use crate::qstr::Qstr;
 use crate::vm::{Frame, Vm};
 use ferropy_bytecode::code::scope_flags as sf;
 
+/// Word holding the owner object of the function's code.
+const FUN_OWNER: usize = 6;
 /// Words before the closed cells.
-pub const FUN_HEADER: usize = 6;
+pub const FUN_HEADER: usize = 7;
 
 /// The bytecode function type.
 pub static FUNCTION_TYPE: TypeDesc =
@@ -76,6 +79,8 @@ impl Vm {
         self.set(f, 3, defaults);
         self.set(f, 4, kwdefaults);
         self.set_u32(f, 5, cells.len() as u32);
+        let owner = self.st.code_owner(code);
+        self.set(f, FUN_OWNER, owner);
         for (i, &c) in cells.iter().enumerate() {
             self.set(f, FUN_HEADER + i, c);
         }

@@ -225,6 +225,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         VFS_POSIX => &crate::modules::vfsmod::VFS_POSIX_TYPE,
         VFS_MEM => &crate::modules::vfsmod::VFS_MEM_TYPE,
         VFS_FAT => &crate::modules::vfsfat::VFS_FAT_TYPE,
+        CODE_OWNER => &crate::vm::loader::CODE_OWNER_TYPE,
         OS_FUNCS => &crate::modules::os::OS_FUNCS,
         JSON_FUNCS => &crate::modules::json::JSON_FUNCS,
         BINASCII_FUNCS => &crate::modules::binascii::BINASCII_FUNCS,

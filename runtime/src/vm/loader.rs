@@ -1,7 +1,17 @@
 //! Loading a `CompiledModule`: its qstr table is mapped to this VM's qstrs, its
-//! constants become objects (kept alive in a heap tuple rooted by the module
-//! context), and each raw code becomes a [`CodeUnit`] in the VM's code table
-//! (bytecode stays outside the GC heap; functions refer to units by index).
+//! constants become objects (a heap tuple), and each raw code becomes a
+//! [`CodeUnit`] in the VM's code table (bytecode stays outside the GC heap;
+//! functions refer to units by index).
+//!
+//! Lifetime: each loaded module gets an owner object on the GC heap
+//! (`[code-owner type, context index, constants tuple]`, with a finaliser).
+//! Every function made from the module's code holds its owner, and the VM
+//! traces the owner of every running frame's code, so the owner lives exactly
+//! as long as something can still run the module's code. When it is
+//! collected, its code units (with their machine code) and its context are
+//! freed and their table slots reused ([`VmState::free_module`]): a program
+//! that `exec`s or `eval`s in a loop, or a long REPL session, runs in
+//! constant memory, as in MicroPython.
 
 use alloc::vec::Vec;
 use core::ops::Range;
@@ -12,20 +22,39 @@ use ferropy_bytecode::prelude::decode_prelude;
 use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::qstr::Qstr;
-use crate::types::ids;
-use crate::vm::Vm;
+use crate::types::{ids, TypeDesc};
+use crate::vm::{Vm, VmState};
+
+/// The type of the objects that keep a loaded module's code alive (internal).
+pub static CODE_OWNER_TYPE: TypeDesc = TypeDesc::new("code_owner", ids::OBJECT);
+
+/// Word of an owner object holding its context index.
+const OWNER_CONTEXT: usize = 1;
+/// Word of an owner object holding the constants tuple.
+const OWNER_CONSTS: usize = 2;
+
+/// Bytes of code (outside the GC heap) loaded between two collections that
+/// `load_module` forces, so that code of unreachable modules is freed even
+/// when their small footprint on the GC heap never fills it.
+const CODE_BYTES_PER_COLLECTION: usize = 64 * 1024;
+/// What a code unit costs beyond its bytes (its descriptor and vectors), for that count.
+const CODE_UNIT_OVERHEAD: usize = 160;
 
 /// A module's shared tables.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ModuleContext {
     /// The module's qstr table mapped to this VM's qstrs (entry 0 = file name).
     pub qstrs: Vec<Qstr>,
-    /// The constant table as a heap tuple.
+    /// The constant table as a heap tuple (kept alive by `owner`).
     pub consts: Obj,
+    /// The module's owner object (NULL once freed); not a root.
+    pub owner: Obj,
+    /// Indices of the module's code units in `VmState::codes`.
+    pub codes: Vec<usize>,
 }
 
-/// One loaded function body.
-#[derive(Debug)]
+/// One loaded function body (a freed slot holds the default: no code).
+#[derive(Debug, Default)]
 pub struct CodeUnit {
     /// Prelude then opcodes.
     pub bytecode: Vec<u8>,
@@ -62,13 +91,54 @@ pub struct CodeUnit {
     pub tier_up: Option<alloc::boxed::Box<crate::native::TierUp>>,
 }
 
+impl VmState {
+    /// The owner object of code unit `code`'s module (NULL if there is none).
+    pub fn code_owner(&self, code: usize) -> Obj {
+        self.codes.get(code).and_then(|u| self.contexts.get(u.context)).map_or(Obj::NULL, |c| c.owner)
+    }
+
+    /// Frees the code units and the context of the module whose owner object
+    /// `owner` was collected (the GC's finaliser hook; other objects are
+    /// ignored). Their slots are reused by later loads.
+    pub fn free_module(&mut self, owner: Obj, heap: &crate::gc::HeapWords) {
+        if heap.load_obj(owner, 0) != Some(crate::types::type_obj(ids::CODE_OWNER)) {
+            return;
+        }
+        let Some(ctx) = heap.load(owner, OWNER_CONTEXT).map(|c| c as usize) else { return };
+        match self.contexts.get(ctx) {
+            Some(c) if c.owner == owner => {}
+            _ => return,
+        }
+        let context = core::mem::take(&mut self.contexts[ctx]);
+        for code in context.codes {
+            if let Some(unit) = self.codes.get_mut(code) {
+                *unit = CodeUnit::default();
+                self.free_codes.push(code);
+            }
+        }
+        self.free_contexts.push(ctx);
+    }
+}
+
 impl Vm {
     /// Loads a compiled module; returns the code index of its top-level code.
+    /// The module's owner object is kept alive by a temporary root (see
+    /// [`Vm::with_temps`]): run the code (or make functions of it) before the
+    /// enclosing scope of temporaries ends.
     pub fn load_module(&mut self, module: &CompiledModule) -> PyResult<usize> {
+        if self.st.code_bytes_loaded > CODE_BYTES_PER_COLLECTION {
+            self.st.code_bytes_loaded = 0;
+            self.heap.collect(&mut self.st);
+        }
         let mut qstrs = Vec::new();
         for q in &module.qstrs {
             qstrs.push(self.intern(q)?);
         }
+        let owner = match self.heap.alloc_with_finaliser(4 * 4, &mut self.st) {
+            Ok(o) if !o.is_null() => o,
+            _ => return Err(self.memory_error()),
+        };
+        self.root(owner);
         let consts = self.with_temps(|vm| {
             let t = vm.alloc(2 + module.consts.len())?;
             vm.root(t);
@@ -80,8 +150,18 @@ impl Vm {
             }
             Ok(t)
         })?;
-        let context = self.st.contexts.len();
-        self.st.contexts.push(ModuleContext { qstrs, consts });
+        let context = match self.st.free_contexts.pop() {
+            Some(i) => i,
+            None => {
+                self.st.contexts.push(ModuleContext::default());
+                self.st.contexts.len() - 1
+            }
+        };
+        self.st.contexts[context] = ModuleContext { qstrs, consts, owner, codes: Vec::new() };
+        self.set(owner, OWNER_CONSTS, consts);
+        self.set_u32(owner, OWNER_CONTEXT, context as u32);
+        // Typed last: a half-built owner is never finalised.
+        self.set(owner, 0, crate::types::type_obj(ids::CODE_OWNER));
         self.load_raw_code(&module.root, context, 0)
     }
 
@@ -177,7 +257,20 @@ impl Vm {
             native,
             tier_up,
         };
-        self.st.codes.push(unit);
-        Ok(self.st.codes.len() - 1)
+        self.st.code_bytes_loaded += raw.code.len() + CODE_UNIT_OVERHEAD;
+        let index = match self.st.free_codes.pop() {
+            Some(i) => {
+                self.st.codes[i] = unit;
+                i
+            }
+            None => {
+                self.st.codes.push(unit);
+                self.st.codes.len() - 1
+            }
+        };
+        if let Some(c) = self.st.contexts.get_mut(context) {
+            c.codes.push(index);
+        }
+        Ok(index)
     }
 }

@@ -44,6 +44,12 @@ pub struct VmState {
     pub codes: Vec<CodeUnit>,
     /// Loaded modules' constant contexts.
     pub contexts: Vec<ModuleContext>,
+    /// Slots of `codes` freed with their module, for reuse.
+    pub free_codes: Vec<usize>,
+    /// Slots of `contexts` freed with their module, for reuse.
+    pub free_contexts: Vec<usize>,
+    /// Bytes of code loaded since `load_module` last forced a collection.
+    pub code_bytes_loaded: usize,
     /// `sys.modules`: a dict from name to module.
     pub modules: Obj,
     /// The builtins dict (name -> object).
@@ -97,9 +103,12 @@ pub struct VmState {
 
 impl Roots for VmState {
     fn trace_roots(&mut self, visit: &mut dyn FnMut(Obj)) {
-        self.frames.iter().for_each(|f| f.trace(visit));
+        for f in &self.frames {
+            f.trace(visit);
+            // The code being run stays loaded.
+            visit(self.code_owner(f.code));
+        }
         self.temps.iter().for_each(|&o| visit(o));
-        self.contexts.iter().for_each(|c| visit(c.consts));
         visit(self.modules);
         visit(self.memory_error);
         visit(self.stop_iteration);
@@ -111,6 +120,7 @@ impl Roots for VmState {
     fn finalise(&mut self, obj: Obj, heap: &mut crate::gc::HeapWords) {
         crate::modules::deflate::finalise(&mut self.sys, obj, heap);
         crate::modules::io::finalise(&mut self.sys, obj, heap);
+        self.free_module(obj, heap);
     }
 }
 
@@ -156,6 +166,9 @@ impl Vm {
             temps: Vec::new(),
             codes: Vec::new(),
             contexts: Vec::new(),
+            free_codes: Vec::new(),
+            free_contexts: Vec::new(),
+            code_bytes_loaded: 0,
             modules: Obj::NULL,
             memory_error: Obj::NULL,
             stop_iteration: Obj::NULL,
