@@ -166,3 +166,24 @@ fn sigint_interrupts_a_running_script() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.ends_with("KeyboardInterrupt\n"), "{err}");
 }
+
+/// A host that ran short of its own memory asks for a `MemoryError`
+/// (`InterruptHandle::out_of_memory`, as the Cortex-M port's allocator does):
+/// the running code gets one at its next check, and the VM runs on.
+#[test]
+fn out_of_memory_request_raises_memory_error() {
+    use ferropy::runtime::vm::OutputSink;
+    let out: OutputSink = Box::new(|_: &[u8]| {});
+    let err: OutputSink = Box::new(|_: &[u8]| {});
+    let mut vm = ferropy::run::new_vm(Default::default(), out, err, &Default::default()).expect("vm");
+    let handle = vm.interrupt_handle();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        handle.out_of_memory();
+    });
+    let r = vm.run_main_source(b"while True:\n    pass\n", "<loop>", ferropy::frontend::InputKind::File);
+    t.join().expect("join");
+    let e = r.expect_err("stopped");
+    assert_eq!(vm.type_name(e.exception()), "MemoryError");
+    assert!(vm.run_main_source(b"x = [1] * 10\n", "<ok>", ferropy::frontend::InputKind::File).is_ok());
+}

@@ -201,6 +201,38 @@ x = bytearray(100000)
     assert_eq!(run.status, 1, "{}", run.out);
 }
 
+/// Code lives outside the GC arena, in the board's Rust heap: keeping more
+/// code alive than that heap holds raises MemoryError (served meanwhile from
+/// the heap's reserve) instead of stopping the firmware, and dropping the code
+/// gives the memory back.
+#[test]
+fn exhausting_the_rust_heap_raises_memory_error() {
+    let dir = tempdir("rust_oom");
+    let source = "\
+src = 'def f():\\n' + '    x = 1\\n' * 60 + '    return %d\\n'
+keep = []
+failed = False
+try:
+    for i in range(100000):
+        d = {}
+        exec(src % i, d)
+        keep.append(d['f'])
+except MemoryError:
+    failed = True
+    n = len(keep)
+    keep = None
+print('MemoryError', failed, n > 100)
+for i in range(3):
+    d = {}
+    exec(src % i, d)
+    print(d['f']())
+";
+    std::fs::write(dir.join("rust_oom.py"), source).unwrap();
+    let run = run_board(&dir, "rust_oom.py", b"");
+    assert_eq!(run.out, "MemoryError True True\n0\n1\n2\n");
+    assert_eq!(run.status, 0, "{}", run.out);
+}
+
 #[test]
 fn errors_in_scripts_are_python_exceptions() {
     let dir = tempdir("errors");

@@ -25,6 +25,9 @@ fn host_path(path: &str) -> &str {
 }
 
 impl Host for BoardHost {
+    fn memory_low(&mut self) -> bool {
+        crate::heap::main_heap_low()
+    }
     fn stat(&mut self, path: &str) -> PathKind {
         let path = host_path(path);
         if path == "." {

@@ -7,8 +7,9 @@
 //!   (GC arena bytes, suffixes k/m) and `-X emit=native|viper|bytecode`.
 //!   Without a script it runs a REPL on the console.
 //! * Memory: the GC heap is an arena taken from a static Rust heap
-//!   (`RUST_HEAP_BYTES`), which also holds the runtime's own data; the program
-//!   runs on a stack with a guard below it (see `stack.rs`, `memory.x`).
+//!   (`RUST_HEAP_BYTES`), which also holds the runtime's own data, with a
+//!   reserve behind it so running out raises `MemoryError` (see `heap.rs`); the
+//!   program runs on a stack with a guard below it (see `stack.rs`, `memory.x`).
 #![no_std]
 #![no_main]
 
@@ -17,6 +18,7 @@ extern crate alloc;
 mod args;
 mod clock;
 mod fault;
+mod heap;
 mod host;
 mod native;
 mod repl;
@@ -33,15 +35,15 @@ use ferropy_frontend::InputKind;
 use ferropy_runtime::vm::HeapChoice;
 use ferropy_runtime::VmConfig;
 
-/// Bytes of the Rust heap (the GC arena is allocated from it).
-const RUST_HEAP_BYTES: usize = 2 * 1024 * 1024;
+/// Bytes of the Rust heap (the GC arena is allocated from it), besides the reserve.
+const RUST_HEAP_BYTES: usize = 2 * 1024 * 1024 - heap::RESERVE_BYTES;
 
 /// Python call depth limit: frames live in the Rust heap, so the limit keeps
 /// them well inside it (MicroPython's boards are limited by their C stack).
 const RECURSION_LIMIT: usize = 1000;
 
 #[global_allocator]
-static ALLOCATOR: embedded_alloc::LlffHeap = embedded_alloc::LlffHeap::empty();
+static ALLOCATOR: heap::BoardHeap = heap::BoardHeap::empty();
 
 #[entry]
 fn start() -> ! {
@@ -99,6 +101,7 @@ pub fn new_board_vm(
     let err = Box::new(move |b: &[u8]| write(b));
     let mut vm = new_vm(vm_config(args), out, err, &opts)?;
     vm.set_host(Box::new(host::BoardHost));
+    heap::set_vm(Some(vm.interrupt_handle()));
     Some(vm)
 }
 

@@ -128,6 +128,13 @@ pub trait Host: Send {
     fn lists_sizes(&self) -> bool {
         false
     }
+    /// After [`InterruptHandle::out_of_memory`](super::InterruptHandle::out_of_memory)
+    /// and a collection: true if the host's memory is still short (the VM then
+    /// raises `MemoryError`), false if the collection gave enough back. The
+    /// default says it is still short.
+    fn memory_low(&mut self) -> bool {
+        true
+    }
     /// `micropython.kbd_intr(c)`: the input character that interrupts running
     /// code (3 for Ctrl-C), or -1 for none, so binary data can pass through.
     fn set_interrupt_char(&mut self, c: i32) {

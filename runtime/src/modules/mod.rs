@@ -168,6 +168,8 @@ pub struct SystemState {
     pub interrupt: Arc<AtomicBool>,
     /// Set by [`InterruptHandle::interrupt`]; cleared when KeyboardInterrupt is raised.
     pub kbd: Arc<AtomicBool>,
+    /// Set by [`InterruptHandle::out_of_memory`]; cleared when MemoryError is raised.
+    pub memory_low: Arc<AtomicBool>,
     /// Callbacks `micropython.schedule` queued: (function, argument).
     pub scheduled: alloc::vec::Vec<(Obj, Obj)>,
     /// Open files: descriptor numbers, files written since their last flush,
@@ -213,6 +215,7 @@ impl SystemState {
             host,
             interrupt: Arc::new(AtomicBool::new(false)),
             kbd: Arc::new(AtomicBool::new(false)),
+            memory_low: Arc::new(AtomicBool::new(false)),
             scheduled: alloc::vec::Vec::new(),
             files: files::OpenFiles::default(),
             in_scheduler: false,
@@ -258,6 +261,7 @@ impl Default for SystemState {
 pub struct InterruptHandle {
     attention: Arc<AtomicBool>,
     kbd: Arc<AtomicBool>,
+    memory: Arc<AtomicBool>,
 }
 
 impl InterruptHandle {
@@ -266,12 +270,25 @@ impl InterruptHandle {
         self.kbd.store(true, Ordering::Relaxed);
         self.attention.store(true, Ordering::Release);
     }
+
+    /// Requests a `MemoryError` (after a collection): for a host whose own
+    /// allocator ran short and served the request from a reserve, as the
+    /// Cortex-M port does, so the program gets an exception instead of the
+    /// allocator failing. Does not allocate (callable from an allocator).
+    pub fn out_of_memory(&self) {
+        self.memory.store(true, Ordering::Relaxed);
+        self.attention.store(true, Ordering::Release);
+    }
 }
 
 impl Vm {
     /// A handle other threads can use to raise `KeyboardInterrupt` in this VM.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle { attention: self.st.sys.interrupt.clone(), kbd: self.st.sys.kbd.clone() }
+        InterruptHandle {
+            attention: self.st.sys.interrupt.clone(),
+            kbd: self.st.sys.kbd.clone(),
+            memory: self.st.sys.memory_low.clone(),
+        }
     }
 
     /// Installs the host services (files, clocks, stdin).
@@ -296,6 +313,13 @@ impl Vm {
         if self.st.sys.kbd.swap(false, Ordering::Acquire) {
             let e = self.new_exception(crate::types::ids::KEYBOARD_INTERRUPT, &[])?;
             return Err(crate::error::PyErr(e));
+        }
+        if self.st.sys.memory_low.swap(false, Ordering::Acquire) {
+            // Code nothing refers to any more gives its memory back first.
+            self.heap.collect(&mut self.st);
+            if self.st.sys.host.memory_low() {
+                return Err(self.memory_error());
+            }
         }
         if self.st.sys.in_scheduler || self.st.sys.scheduled.is_empty() {
             return Ok(());

@@ -112,7 +112,7 @@ impl VmState {
         let context = core::mem::take(&mut self.contexts[ctx]);
         for code in context.codes {
             if let Some(unit) = self.codes.get_mut(code) {
-                *unit = CodeUnit::default();
+                **unit = CodeUnit::default();
                 self.free_codes.push(code);
             }
         }
@@ -260,11 +260,12 @@ impl Vm {
         self.st.code_bytes_loaded += raw.code.len() + CODE_UNIT_OVERHEAD;
         let index = match self.st.free_codes.pop() {
             Some(i) => {
-                self.st.codes[i] = unit;
+                *self.st.codes[i] = unit;
                 i
             }
             None => {
-                self.st.codes.push(unit);
+                // Boxed: the table grows by pointers, not by whole units.
+                self.st.codes.push(alloc::boxed::Box::new(unit));
                 self.st.codes.len() - 1
             }
         };

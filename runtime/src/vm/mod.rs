@@ -41,7 +41,7 @@ pub struct VmState {
     /// Temporary roots held by Rust code (see [`Vm::with_temps`]).
     pub temps: Vec<Obj>,
     /// Loaded code units (bytecode lives outside the GC heap).
-    pub codes: Vec<CodeUnit>,
+    pub codes: Vec<alloc::boxed::Box<CodeUnit>>,
     /// Loaded modules' constant contexts.
     pub contexts: Vec<ModuleContext>,
     /// Slots of `codes` freed with their module, for reuse.
