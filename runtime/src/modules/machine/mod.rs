@@ -63,6 +63,7 @@ static SIGNAL_METHODS: [Method; 3] =
 
 /// `machine.Signal(pin, invert=False)`.
 pub static SIGNAL_TYPE: TypeDesc = TypeDesc {
+    subclassable: true,
     make_new: Some(signal_new),
     call: Some(signal_call),
     methods: &SIGNAL_METHODS,
@@ -334,6 +335,7 @@ fn signal_new(vm: &mut Vm, t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
 
 fn signal_parts(vm: &mut Vm, args: &[Obj]) -> PyResult<(Obj, bool)> {
     let o = crate::builtins::arg(vm, args, 0)?;
+    let o = vm.native_self(o);
     if !vm.is_exact(o, ids::SIGNAL) {
         return Err(vm.type_error("Signal expected"));
     }
@@ -341,7 +343,7 @@ fn signal_parts(vm: &mut Vm, args: &[Obj]) -> PyResult<(Obj, bool)> {
 }
 
 fn signal_set(vm: &mut Vm, pin: Obj, invert: bool, on: bool) -> PyResult<Obj> {
-    let level = Obj::from_small_int((on != invert) as i32).unwrap_or(Obj::NONE);
+    let level = Obj::from_bool(on != invert);
     super::vfs::pyfs::call(vm, pin, "value", &[level])?;
     Ok(Obj::NONE)
 }
@@ -354,9 +356,14 @@ fn signal_value(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
             signal_set(vm, pin, invert, on)
         }
         None => {
+            // As MicroPython's virtual pins: the pin's value as an int, inverted in bit 0.
             let v = super::vfs::pyfs::call(vm, pin, "value", &[])?;
-            let high = vm.is_true(v)?;
-            Ok(Obj::from_small_int((high != invert) as i32).unwrap_or(Obj::NONE))
+            let level = if v.is_small_int() || vm.is_exact(v, ids::BOOL) {
+                vm.expect_int(v)?
+            } else {
+                i64::from(vm.is_true(v)?)
+            };
+            vm.new_int(level ^ i64::from(invert))
         }
     }
 }
