@@ -40,6 +40,9 @@ pub struct Args {
     pub emit: Emit,
     /// `-X heapsize=N[w][k|m]` in bytes, if given.
     pub heap_size: Option<usize>,
+    /// `-X tier-up=N`: calls after which a viper function is recompiled by the
+    /// optimizing tier (0: never), if given.
+    pub tier_up_calls: Option<u32>,
     /// `-i`: enter the REPL after running.
     pub inspect: bool,
     /// `-v` count.
@@ -126,6 +129,9 @@ fn parse_impl_option(arg: &str, args: &mut Args) -> Result<(), ArgError> {
         };
     } else if let Some(h) = arg.strip_prefix("heapsize=") {
         args.heap_size = Some(parse_heap_size(h)?);
+    } else if let Some(n) = arg.strip_prefix("tier-up=") {
+        let calls = n.parse::<u32>().map_err(|_| ArgError(format!("invalid tier-up call count: {n}")))?;
+        args.tier_up_calls = Some(calls);
     } else if arg == "realtime" {
         // macOS-only option in MicroPython; accepted and ignored here.
     } else {
@@ -140,6 +146,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         opt_level: 0,
         emit: Emit::Bytecode,
         heap_size: None,
+        tier_up_calls: None,
         inspect: false,
         verbose: 0,
         compile_only: false,
@@ -254,6 +261,8 @@ mod tests {
         assert!(run(&["--dis", "f.py"]).dis);
         assert!(run(&["--dis-native", "f.py"]).dis_native);
         assert!(run(&["-X", "compile-only", "f.py"]).compile_only);
+        assert_eq!(run(&["-X", "tier-up=50", "f.py"]).tier_up_calls, Some(50));
+        assert_eq!(run(&["-X", "tier-up=0", "f.py"]).tier_up_calls, Some(0));
         let s = run(&["--serve", "tcp:127.0.0.1:0", "--root", "/tmp"]);
         assert_eq!((s.serve.as_deref(), s.root.as_deref()), (Some("tcp:127.0.0.1:0"), Some("/tmp")));
     }
@@ -275,6 +284,8 @@ mod tests {
         assert!(bad(&["-c"]));
         assert!(bad(&["-X", "emit=jit"]));
         assert!(bad(&["-X", "bogus"]));
+        assert!(bad(&["-X", "tier-up=many"]));
+        assert!(bad(&["-X", "tier-up=-1"]));
         assert!(bad(&["-Q"]));
         assert!(bad(&["-Ox"]));
         assert!(bad(&["--serve"]));

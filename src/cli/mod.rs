@@ -38,6 +38,8 @@ Implementation specific options (-X):
   compile-only                 -- parse and compile only
   emit={bytecode,native,viper,viper-opt} -- set the default code emitter
   heapsize=<n>[w][K|M]         -- set the heap size for the GC (default 2M)
+  tier-up=<n>                  -- recompile viper functions called n times with the
+                                  optimizing tier (cranelift builds; 0: never; default 1000)
 ";
 
 /// The command's GC heap when `-X heapsize` is not given.
@@ -73,6 +75,7 @@ pub fn main(argv: &[String]) -> i32 {
         return 2;
     }
     let heap_size = args.heap_size;
+    let tier_up_calls = args.tier_up_calls;
     #[cfg(feature = "cranelift")]
     let viper_opt = args.emit == Emit::ViperOpt;
     let make_config = move || {
@@ -84,6 +87,9 @@ pub fn main(argv: &[String]) -> i32 {
         // 2 MB by default, as the unix port's 64-bit build (its pages are
         // only touched as the heap fills).
         config.heap = ferropy_runtime::vm::HeapChoice::Arena(heap_size.unwrap_or(DEFAULT_HEAP));
+        if let Some(calls) = tier_up_calls {
+            config.tier_up_calls = calls;
+        }
         config
     };
     if let Some(address) = &args.serve {
