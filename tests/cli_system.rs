@@ -68,8 +68,10 @@ fn script_module_and_stdin() {
     assert_eq!((rc, out.as_str()), (7, "mod1 ['']\nmod1\n"));
 }
 
-#[test]
-fn keyboard_interrupt_from_another_thread() {
+/// Runs a loop in a fresh VM while another thread calls `request` on its
+/// interrupt handle; returns the loop's exception type, after checking the VM
+/// runs on afterwards.
+fn interrupted_loop(request: fn(&ferropy::runtime::modules::InterruptHandle)) -> String {
     use ferropy::runtime::vm::OutputSink;
     let out: OutputSink = Box::new(|_: &[u8]| {});
     let err: OutputSink = Box::new(|_: &[u8]| {});
@@ -77,16 +79,28 @@ fn keyboard_interrupt_from_another_thread() {
     let handle = vm.interrupt_handle();
     let t = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(50));
-        handle.interrupt();
+        request(&handle);
     });
-    let src =
-        b"n = 0\ntry:\n    while True:\n        n += 1\nexcept KeyboardInterrupt:\n    print('stopped')\n    raise\n";
+    let src = b"n = 0\ntry:\n    while True:\n        n += 1\nexcept BaseException:\n    print('stopped')\n    raise\n";
     let r = vm.run_main_source(src, "<loop>", ferropy::frontend::InputKind::File);
     t.join().expect("join");
     let e = r.expect_err("interrupted");
-    assert_eq!(vm.type_name(e.exception()), "KeyboardInterrupt");
-    // The flag is cleared: the VM runs on.
-    assert!(vm.run_main_source(b"x = 1\n", "<ok>", ferropy::frontend::InputKind::File).is_ok());
+    let kind = vm.type_name(e.exception());
+    // The request is cleared: the VM runs on.
+    assert!(vm.run_main_source(b"x = [1] * 10\n", "<ok>", ferropy::frontend::InputKind::File).is_ok());
+    kind
+}
+
+#[test]
+fn keyboard_interrupt_from_another_thread() {
+    assert_eq!(interrupted_loop(|h| h.interrupt()), "KeyboardInterrupt");
+}
+
+/// A host that ran short of its own memory asks for a `MemoryError`
+/// (`InterruptHandle::out_of_memory`, as the Cortex-M port's allocator does).
+#[test]
+fn out_of_memory_request_raises_memory_error() {
+    assert_eq!(interrupted_loop(|h| h.out_of_memory()), "MemoryError");
 }
 
 #[test]
@@ -165,25 +179,4 @@ fn sigint_interrupts_a_running_script() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.ends_with("KeyboardInterrupt\n"), "{err}");
-}
-
-/// A host that ran short of its own memory asks for a `MemoryError`
-/// (`InterruptHandle::out_of_memory`, as the Cortex-M port's allocator does):
-/// the running code gets one at its next check, and the VM runs on.
-#[test]
-fn out_of_memory_request_raises_memory_error() {
-    use ferropy::runtime::vm::OutputSink;
-    let out: OutputSink = Box::new(|_: &[u8]| {});
-    let err: OutputSink = Box::new(|_: &[u8]| {});
-    let mut vm = ferropy::run::new_vm(Default::default(), out, err, &Default::default()).expect("vm");
-    let handle = vm.interrupt_handle();
-    let t = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        handle.out_of_memory();
-    });
-    let r = vm.run_main_source(b"while True:\n    pass\n", "<loop>", ferropy::frontend::InputKind::File);
-    t.join().expect("join");
-    let e = r.expect_err("stopped");
-    assert_eq!(vm.type_name(e.exception()), "MemoryError");
-    assert!(vm.run_main_source(b"x = [1] * 10\n", "<ok>", ferropy::frontend::InputKind::File).is_ok());
 }

@@ -214,6 +214,15 @@ fn write_window(vm: &mut Vm, args: &[Obj]) -> PyResult<(usize, Option<usize>)> {
 /// `readinto(buf[, n])` of standard input's binary layer: waits for input and
 /// fills the buffer with what is there (at least one byte; 0 at end of input).
 fn std_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let (dst, n) = readinto_args(vm, args)?;
+    let got = stdin_take_raw(vm, n);
+    vm.buffer_write(dst, 0, &got);
+    vm.new_int(got.len() as i64)
+}
+
+/// The `(buf, n)` of `readinto(buf[, n])`: a writable buffer, and how many
+/// bytes to read at most (its length, or less).
+fn readinto_args(vm: &mut Vm, args: &[Obj]) -> PyResult<(Obj, usize)> {
     let dst = crate::builtins::arg(vm, args, 1)?;
     let Some(info) = vm.buffer_info(dst).filter(|i| i.writable) else {
         return Err(vm.type_error("object with buffer protocol required"));
@@ -222,9 +231,7 @@ fn std_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     if let Some(&m) = args.get(2) {
         n = n.min(usize::try_from(vm.expect_int(m)?).unwrap_or(0));
     }
-    let got = stdin_take_raw(vm, n);
-    vm.buffer_write(dst, 0, &got);
-    vm.new_int(got.len() as i64)
+    Ok((dst, n))
 }
 
 /// Up to `n` bytes of standard input as they come (buffered ones first).
@@ -488,14 +495,7 @@ fn s_readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = self_arg(vm, args)?;
     check_open(vm, s)?;
     check_access(vm, s, false)?;
-    let dst = crate::builtins::arg(vm, args, 1)?;
-    let Some(info) = vm.buffer_info(dst).filter(|i| i.writable) else {
-        return Err(vm.type_error("object with buffer protocol required"));
-    };
-    let mut n = info.len;
-    if let Some(&m) = args.get(2) {
-        n = n.min(usize::try_from(vm.expect_int(m)?).unwrap_or(0));
-    }
+    let (dst, n) = readinto_args(vm, args)?;
     let b = vm.get(s, BUF);
     if let Some(len) = vm.buffer_info(b).map(|i| i.len) {
         // Copy only the bytes asked for (byte-at-a-time readers stay linear).

@@ -104,20 +104,7 @@ impl Vm {
         if machine_code {
             words.resize(n_state.max(1), 0);
         }
-        self.st.frames.push(Frame {
-            code,
-            fun,
-            globals,
-            locals,
-            ip,
-            op_ip: ip,
-            sp: 0,
-            state,
-            exc: Vec::new(),
-            words,
-            generator: Obj::NULL,
-            yield_from_after: 0,
-        });
+        self.st.frames.push(Frame::new(code, fun, globals, locals, ip, state, words));
         Ok(())
     }
 

@@ -53,6 +53,33 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// A frame about to run code unit `code` from offset `ip`, with empty
+    /// stack and exception blocks, over the given slot vectors.
+    pub fn new(
+        code: usize,
+        fun: Obj,
+        globals: Obj,
+        locals: Obj,
+        ip: usize,
+        state: Vec<Obj>,
+        words: Vec<usize>,
+    ) -> Frame {
+        Frame {
+            code,
+            fun,
+            globals,
+            locals,
+            ip,
+            op_ip: ip,
+            sp: 0,
+            state,
+            exc: Vec::new(),
+            words,
+            generator: Obj::NULL,
+            yield_from_after: 0,
+        }
+    }
+
     /// Visits every object the frame holds.
     pub fn trace(&self, visit: &mut dyn FnMut(Obj)) {
         visit(self.fun);

@@ -170,20 +170,7 @@ impl Vm {
         }
         caller.state[start..start + skip].fill(Obj::NULL);
         caller.sp = start;
-        self.st.frames.push(crate::vm::frame::Frame {
-            code,
-            fun,
-            globals,
-            locals: Obj::NULL,
-            ip,
-            op_ip: ip,
-            sp: 0,
-            state,
-            exc: Vec::new(),
-            words,
-            generator: Obj::NULL,
-            yield_from_after: 0,
-        });
+        self.st.frames.push(crate::vm::frame::Frame::new(code, fun, globals, Obj::NULL, ip, state, words));
         Ok(true)
     }
 

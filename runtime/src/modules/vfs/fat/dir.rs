@@ -191,15 +191,21 @@ pub fn write_entry(disk: &mut Disk, g: &Geometry, d: DirRef, e: &Entry, case: u8
     let b = &mut disk.modify(lba)?[off..off + 32];
     b.fill(0);
     b[..11].copy_from_slice(&e.sfn);
-    b[11] = e.attr;
     b[12] = case;
     b[14..18].copy_from_slice(&e.created.to_le_bytes());
+    put_location(b, e);
+    Ok(())
+}
+
+/// Writes the attributes, modification time, first cluster and size of `e`
+/// into its 32-byte short-name entry `b`.
+fn put_location(b: &mut [u8], e: &Entry) {
+    b[11] = e.attr;
     b[18..20].copy_from_slice(&((e.stamp >> 16) as u16).to_le_bytes());
     b[20..22].copy_from_slice(&((e.cluster >> 16) as u16).to_le_bytes());
     b[22..26].copy_from_slice(&e.stamp.to_le_bytes());
     b[26..28].copy_from_slice(&(e.cluster as u16).to_le_bytes());
     b[28..32].copy_from_slice(&e.size.to_le_bytes());
-    Ok(())
 }
 
 /// Sets the first cluster, size and modification time of the entry at `e.slot`
@@ -207,13 +213,7 @@ pub fn write_entry(disk: &mut Disk, g: &Geometry, d: DirRef, e: &Entry, case: u8
 pub fn update(disk: &mut Disk, g: &Geometry, d: DirRef, e: &Entry) -> Result<(), i32> {
     let secs = sectors(disk, g, d)?;
     let (lba, off) = slot_pos(g, &secs, e.slot)?;
-    let b = &mut disk.modify(lba)?[off..off + 32];
-    b[11] = e.attr;
-    b[18..20].copy_from_slice(&((e.stamp >> 16) as u16).to_le_bytes());
-    b[20..22].copy_from_slice(&((e.cluster >> 16) as u16).to_le_bytes());
-    b[22..26].copy_from_slice(&e.stamp.to_le_bytes());
-    b[26..28].copy_from_slice(&(e.cluster as u16).to_le_bytes());
-    b[28..32].copy_from_slice(&e.size.to_le_bytes());
+    put_location(&mut disk.modify(lba)?[off..off + 32], e);
     Ok(())
 }
 
