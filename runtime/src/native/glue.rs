@@ -109,8 +109,10 @@ pub(super) fn call_code(
     words: *mut usize,
     resume: usize,
 ) -> usize {
-    // SAFETY: `code` points into a code unit of the VM, which is neither moved
-    // nor dropped while its function runs (code units live as long as the VM).
+    // SAFETY: `code` points into a boxed code unit of the VM, which is neither
+    // moved (boxed) nor dropped while its function runs: the running frame is
+    // a GC root and keeps the unit's module owner alive (see `vm::loader`), and
+    // code replaced by a tier-up is kept as `retired` until the unit is freed.
     let Some(code) = (unsafe { code.as_ref() }) else { return ferropy_bytecode::native_abi::status::ERROR };
     code.call(ctx as *mut NativeCtx, state, words, resume)
 }

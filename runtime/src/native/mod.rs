@@ -175,8 +175,9 @@ impl Vm {
             return Err(self.internal_error("not native code"));
         };
         let base = native.base();
-        // The code unit (and so the mapping) lives as long as the VM; the call
-        // reaches back into the VM only through `ctx.vm`.
+        // The code unit (and so the mapping) lives while its frame is on the
+        // frame stack (the frame keeps its module loaded); the call reaches back
+        // into the VM only through `ctx.vm`.
         let code_ref: *const dyn NativeCode = &**native;
         let resume = if ip == 0 { 0 } else { base + ip };
         // With a fuel budget or a deadline, every backward jump of the code
