@@ -107,6 +107,11 @@ pub trait Host: Send {
     fn read_line(&mut self) -> Vec<u8> {
         Vec::new()
     }
+    /// Sockets and polling of OS handles (`socket`, `select`); `None` (the
+    /// default) means no network: `import socket` fails.
+    fn net(&mut self) -> Option<&mut dyn super::net::Net> {
+        None
+    }
 }
 
 /// A host with no files and a clock stuck at 0.
@@ -120,13 +125,19 @@ impl Host for NoHost {}
 #[derive(Debug)]
 pub struct StdHost {
     start: std::time::Instant,
+    #[cfg(unix)]
+    net: super::std_net::StdNet,
 }
 
 #[cfg(feature = "std")]
 impl StdHost {
     /// A host whose monotonic clock starts now.
     pub fn new() -> StdHost {
-        StdHost { start: std::time::Instant::now() }
+        StdHost {
+            start: std::time::Instant::now(),
+            #[cfg(unix)]
+            net: super::std_net::StdNet::new(),
+        }
     }
 }
 
@@ -222,6 +233,10 @@ impl Host for StdHost {
         let mut line = Vec::new();
         let _ = std::io::stdin().lock().read_until(b'\n', &mut line);
         line
+    }
+    #[cfg(unix)]
+    fn net(&mut self) -> Option<&mut dyn super::net::Net> {
+        Some(&mut self.net)
     }
 }
 

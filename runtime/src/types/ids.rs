@@ -90,6 +90,8 @@ pub const FRAMEBUFFER: u32 = 125;
 pub const MACHINE_MEM: u32 = 126;
 pub const DEFLATE_FUNCS: u32 = 127;
 pub const DEFLATE_IO: u32 = 128;
+pub const SOCKET_FUNCS: u32 = 129;
+pub const SOCKET: u32 = 130;
 
 /// First exception type id; the hierarchy follows (see `types::exception`).
 pub const BASE_EXCEPTION: u32 = 64;

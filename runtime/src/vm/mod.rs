@@ -110,6 +110,7 @@ impl Roots for VmState {
 
     fn finalise(&mut self, obj: Obj, heap: &mut crate::gc::HeapWords) {
         crate::modules::deflate::finalise(&mut self.sys, obj, heap);
+        crate::modules::socket::finalise(&mut self.sys, obj, heap);
     }
 }
 
