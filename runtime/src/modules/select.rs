@@ -293,6 +293,7 @@ fn wait(vm: &mut Vm, list: Obj, timeout: i64, one_shot: bool) -> PyResult<Vec<(O
             vm.st.sys.host.sleep_us(1000);
         }
         vm.check_interrupt()?;
+        vm.check_deadline()?;
     }
 }
 
