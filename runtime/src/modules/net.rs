@@ -64,6 +64,8 @@ pub const EAI_NONAME: i32 = -2;
 pub const EAI_AGAIN: i32 = -3;
 /// `getaddrinfo`'s "non-recoverable failure".
 pub const EAI_FAIL: i32 = -4;
+/// `getaddrinfo`'s "address family for host name not supported".
+pub const EAI_ADDRFAMILY: i32 = -9;
 /// `getaddrinfo`'s "service not supported".
 pub const EAI_SERVICE: i32 = -8;
 

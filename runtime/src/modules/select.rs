@@ -120,7 +120,7 @@ fn is_builtin_stream(vm: &Vm, o: Obj) -> bool {
 }
 
 /// How `o` is polled: `Some(handle)` by the host, `None` as a stream (built-in,
-/// or through `ioctl`); TypeError for anything else.
+/// or through `ioctl`); OSError for anything else, as MicroPython.
 fn pollable(vm: &mut Vm, o: Obj) -> PyResult<Option<i32>> {
     if let Some(fd) = super::socket::fd_of(vm, o) {
         return Ok(Some(fd));
@@ -143,7 +143,7 @@ fn pollable(vm: &mut Vm, o: Obj) -> PyResult<Option<i32>> {
         let fd = vm.expect_int(fd)?;
         return Ok(Some(i32::try_from(fd).map_err(|_| vm.value_error("invalid file descriptor"))?));
     }
-    Err(vm.type_error("object with stream.ioctl required"))
+    Err(vm.new_error(ids::OS_ERROR, "stream operation not supported"))
 }
 
 fn mask_arg(vm: &mut Vm, args: &[Obj], i: usize) -> PyResult<i64> {

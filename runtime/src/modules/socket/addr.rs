@@ -42,15 +42,16 @@ pub fn family(b: &[u8]) -> Option<i32> {
     Some(i32::from(u16::from_ne_bytes([*b.first()?, *b.get(1)?])))
 }
 
-/// Decodes `sockaddr` bytes: EINVAL when too short, EAFNOSUPPORT for a family
-/// other than IPv4/IPv6 (as the kernel answers).
+/// Decodes `sockaddr` bytes as the kernel checks them: EINVAL when shorter than
+/// a `sockaddr_in` (or, for IPv6, than a `sockaddr_in6` without scope id),
+/// EAFNOSUPPORT for a family other than IPv4/IPv6.
 pub fn decode(b: &[u8]) -> Result<SocketAddr, i32> {
-    let port = |b: &[u8]| u16::from_be_bytes([b[2], b[3]]);
+    if b.len() < SOCKADDR_IN_LEN {
+        return Err(EINVAL);
+    }
+    let port = u16::from_be_bytes([b[2], b[3]]);
     match family(b) {
-        Some(AF_INET) if b.len() >= SOCKADDR_IN_LEN => {
-            let ip = Ipv4Addr::new(b[4], b[5], b[6], b[7]);
-            Ok(SocketAddr::V4(SocketAddrV4::new(ip, port(b))))
-        }
+        Some(AF_INET) => Ok(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(b[4], b[5], b[6], b[7]), port))),
         Some(AF_INET6) if b.len() >= SOCKADDR_IN6_MIN => {
             let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
             let mut ip = [0u8; 16];
@@ -59,9 +60,9 @@ pub fn decode(b: &[u8]) -> Result<SocketAddr, i32> {
                 Some(s) => u32::from_ne_bytes([s[0], s[1], s[2], s[3]]),
                 None => 0,
             };
-            Ok(SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::from(ip), port(b), flow, scope)))
+            Ok(SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::from(ip), port, flow, scope)))
         }
-        Some(AF_INET) | Some(AF_INET6) | None => Err(EINVAL),
+        Some(AF_INET6) | None => Err(EINVAL),
         Some(_) => Err(EAFNOSUPPORT),
     }
 }
@@ -125,7 +126,12 @@ mod tests {
         assert_eq!(decode(&encode(&"1.2.3.4:5".parse().unwrap())[..8]), Err(EINVAL));
         let mut unix = (1u16).to_ne_bytes().to_vec();
         unix.extend_from_slice(b"/tmp/x");
+        // Too short is checked before the family, as the kernel does.
+        assert_eq!(decode(&unix), Err(EINVAL));
+        unix.resize(SOCKADDR_IN_LEN, 0);
         assert_eq!(decode(&unix), Err(EAFNOSUPPORT));
+        let v6 = encode(&"[::1]:1".parse().unwrap());
+        assert_eq!(decode(&v6[..20]), Err(EINVAL));
     }
 
     #[test]

@@ -208,9 +208,10 @@ pub(crate) fn is_blocking(vm: &Vm, s: Obj) -> bool {
     vm.get(s, BLOCKING) == Obj::TRUE
 }
 
-/// The bytes of a bytes-like argument (TypeError otherwise, as MicroPython).
+/// The bytes of a bytes-like (or str) argument, TypeError otherwise (as
+/// MicroPython, whose strings offer their bytes as a read-only buffer).
 pub(crate) fn buffer_arg(vm: &mut Vm, o: Obj) -> PyResult<Vec<u8>> {
-    match vm.buffer_bytes(o) {
+    match vm.buffer_or_str(o) {
         Some(b) => Ok(b),
         None => Err(vm.type_error("object with buffer protocol required")),
     }
@@ -465,9 +466,7 @@ fn socktypes(ty: i32, proto: i32) -> Vec<(i32, i32)> {
 /// `(family, type, proto, None, sockaddr)` with the address as a bytearray.
 fn getaddrinfo(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 2, 6)?;
-    let Some(host_name) = vm.str_text(args[0]) else {
-        return Err(vm.type_error("can't convert to str implicitly"));
-    };
+    let host_name = str_arg(vm, args[0])?;
     let port = if let Some(p) = args[1].small_int_value() {
         p as u16
     } else {
@@ -476,7 +475,7 @@ fn getaddrinfo(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
                 Ok(p) => p,
                 Err(_) => return Err(gai_error(vm, net::EAI_SERVICE)),
             },
-            None => return Err(vm.type_error("can't convert to str implicitly")),
+            None => return Err(str_error(vm, args[1])),
         }
     };
     let mut hints = [0i32; 4];
@@ -495,7 +494,7 @@ fn getaddrinfo(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     };
     let ips: Vec<IpAddr> = ips.into_iter().filter(|ip| family == 0 || addr::ip_family(ip) == family).collect();
     if ips.is_empty() {
-        return Err(gai_error(vm, net::EAI_NONAME));
+        return Err(gai_error(vm, net::EAI_ADDRFAMILY));
     }
     vm.with_temps(|vm| {
         let list = vm.new_list(&[])?;
@@ -514,6 +513,19 @@ fn getaddrinfo(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     })
 }
 
+/// The text of a str argument, TypeError otherwise.
+fn str_arg(vm: &mut Vm, o: Obj) -> PyResult<alloc::string::String> {
+    match vm.str_text(o) {
+        Some(t) => Ok(t),
+        None => Err(str_error(vm, o)),
+    }
+}
+
+fn str_error(vm: &mut Vm, o: Obj) -> crate::error::PyErr {
+    let n = vm.type_name(o);
+    vm.type_error(&alloc::format!("can't convert '{n}' object to str implicitly"))
+}
+
 /// OSError("[addrinfo error N]"), as MicroPython reports resolver failures.
 fn gai_error(vm: &mut Vm, code: i32) -> crate::error::PyErr {
     vm.new_error(ids::OS_ERROR, &alloc::format!("[addrinfo error {code}]"))
@@ -522,9 +534,7 @@ fn gai_error(vm: &mut Vm, code: i32) -> crate::error::PyErr {
 fn inet_pton(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 2, 2)?;
     let family = int_arg(vm, args[0])?;
-    let Some(text) = vm.str_text(args[1]) else {
-        return Err(vm.type_error("can't convert to str implicitly"));
-    };
+    let text = str_arg(vm, args[1])?;
     match addr::pton(family, &text) {
         Ok(b) => vm.new_bytes(&b),
         Err(e) => Err(os_error(vm, e)),
@@ -547,7 +557,8 @@ fn sockaddr(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 1, 1)?;
     let b = buffer_arg(vm, args[0])?;
     let Some(family) = addr::family(&b) else { return Err(os_error(vm, net::EINVAL)) };
-    vm.with_temps(|vm| match addr::decode(&b) {
+    let decoded = if family == AF_INET || family == net::AF_INET6 { addr::decode(&b) } else { Err(net::EAFNOSUPPORT) };
+    vm.with_temps(|vm| match decoded {
         Ok(SocketAddr::V4(a)) => {
             let ip = vm.new_bytes(&a.ip().octets())?;
             vm.root(ip);
