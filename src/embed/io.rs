@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use ferropy_runtime::modules::vfs::{DirEntry, Stat, StatVfs, EACCES};
 #[cfg(unix)]
 use ferropy_runtime::modules::net::Net;
 #[cfg(unix)]
 use ferropy_runtime::modules::std_net::StdNet;
+use ferropy_runtime::modules::vfs::{DirEntry, Stat, StatVfs, EACCES};
 use ferropy_runtime::modules::{Host, PathKind, StdHost};
 use ferropy_runtime::vm::OutputSink;
 
