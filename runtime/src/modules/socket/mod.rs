@@ -430,7 +430,7 @@ fn sock_settimeout(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         None
     } else {
         let t = vm.expect_float(args[1])?;
-        if !(t >= 0.0) {
+        if t.is_nan() || t < 0.0 {
             return Err(vm.value_error("Timeout value out of range"));
         }
         Some(libm::round(t * 1e6).min(u64::MAX as f64) as u64)
