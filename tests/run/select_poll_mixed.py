@@ -89,6 +89,10 @@ try:
 except OSError as e:
     print("OSError", e.errno)
 try:
+    p.register(-1)
+except ValueError:
+    print("ValueError")
+try:
     p.register("not a stream")
 except OSError as e:
     print("OSError", e)

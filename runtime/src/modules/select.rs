@@ -131,7 +131,10 @@ fn pollable(vm: &mut Vm, o: Obj) -> PyResult<Option<i32>> {
     let has_net = vm.st.sys.host.net().is_some();
     if has_net && vm.is_int(o) && o.as_bool().is_none() {
         let fd = vm.expect_int(o)?;
-        return Ok(Some(i32::try_from(fd).map_err(|_| vm.value_error("invalid file descriptor"))?));
+        return match i32::try_from(fd) {
+            Ok(fd) if fd >= 0 => Ok(Some(fd)),
+            _ => Err(vm.value_error("invalid file descriptor")),
+        };
     }
     let q = vm.intern("ioctl")?;
     if vm.load_attr_opt(o, q)?.is_some() {
