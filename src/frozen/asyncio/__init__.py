@@ -558,8 +558,19 @@ class Stream:
         return self.e.get(v)
 
     async def read(self, n=-1):
-        yield from _io_wait(self.s, 1)
-        return self.s.read() if n < 0 else self.s.read(n)
+        # n < 0: everything up to the end of the stream; else one read of at most n.
+        r = b""
+        while True:
+            yield from _io_wait(self.s, 1)
+            d = self.s.read() if n < 0 else self.s.read(n)
+            if d is None:
+                # Woken without data after all (a non-blocking stream): wait again.
+                continue
+            if n >= 0:
+                return d
+            if not d:
+                return r
+            r += d
 
     async def readinto(self, buf):
         yield from _io_wait(self.s, 1)
@@ -584,11 +595,21 @@ class Stream:
         return self.s.readline()
 
     def write(self, buf):
+        # Written at once when nothing is pending (errors such as a closed
+        # stream show here); what the stream does not take waits for drain().
+        if not self.out_buf:
+            n = self.s.write(buf)
+            if n is None:
+                n = 0
+            buf = buf[n:]
         self.out_buf += buf
 
     async def drain(self):
         data = self.out_buf
         self.out_buf = b""
+        if not data:
+            # Always a scheduling point, so write+drain loops let others run.
+            yield from _sleep_gen(0)
         while data:
             yield from _io_wait(self.s, 2)
             n = self.s.write(data)
