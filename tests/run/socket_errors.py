@@ -28,6 +28,19 @@ s = socket.socket()
 show(lambda: s.connect(addr))
 s.close()
 
+# The same without blocking: the refusal shows in poll as POLLERR and POLLHUP.
+import select
+
+s = socket.socket()
+s.setblocking(False)
+show(lambda: s.connect(addr))
+p = select.poll()
+p.register(s, select.POLLOUT)
+res = p.poll(1000)
+print(len(res), res[0][1] & (select.POLLERR | select.POLLHUP) == select.POLLERR | select.POLLHUP)
+show(lambda: s.send(b"x"))
+s.close()
+
 print("bad addresses")
 s = socket.socket()
 show(lambda: s.connect(b"\x02\x00"))
