@@ -116,6 +116,9 @@ impl Host for RootedHost {
     fn sleep_us(&mut self, us: u64) {
         self.std.sleep_us(us)
     }
+    fn net(&mut self) -> Option<&mut dyn ferropy_runtime::modules::net::Net> {
+        self.std.net()
+    }
     fn read_line(&mut self) -> Vec<u8> {
         self.link.read_line()
     }

@@ -73,6 +73,7 @@ impl Default for Builder {
                 stderr: None,
                 stdin: None,
                 files: false,
+                net: false,
                 mounts: Vec::new(),
                 hal: None,
                 gc_stress: false,
@@ -84,7 +85,7 @@ impl Default for Builder {
 
 impl Builder {
     /// The default setup: a growable heap (16 KiB growing to at most 64 MiB),
-    /// no instruction or time limit, every module importable, no file access,
+    /// no instruction or time limit, every module importable, no file access, no network,
     /// the process's stdout and stderr, an empty stdin, bytecode only.
     ///
     /// ```
@@ -273,6 +274,22 @@ impl Builder {
         self
     }
 
+    /// Lets Python use the network: the `socket` module (which does not exist
+    /// otherwise) and `select.poll` over operating-system handles; off by
+    /// default. Blocking socket calls are not cut short by
+    /// [`Builder::timeout`]: give sockets a timeout (`settimeout`) or poll them.
+    ///
+    /// ```
+    /// let mut vm = ferropy::embed::Vm::builder().build().unwrap();
+    /// assert!(vm.exec("import socket").is_err());
+    /// let mut vm = ferropy::embed::Vm::builder().allow_net(true).build().unwrap();
+    /// assert_eq!(vm.eval::<i64>("__import__('socket').AF_INET").unwrap(), 2);
+    /// ```
+    pub fn allow_net(mut self, allow: bool) -> Builder {
+        self.rest.net = allow;
+        self
+    }
+
     /// Mounts a file system of the embedder's at `point` (`/` replaces the
     /// process's files as the root; `/name` adds a directory). Python reaches it
     /// with `open`, `os` and `import` whether or not [`Builder::allow_files`] is on.
@@ -361,6 +378,7 @@ struct Rest {
     stderr: Option<Box<dyn Write + Send>>,
     stdin: Option<Box<dyn Read + Send>>,
     files: bool,
+    net: bool,
     mounts: Vec<(String, Box<dyn ferropy_runtime::modules::vfs::Vfs + Send>)>,
     hal: Option<Box<dyn ferropy_runtime::modules::machine::Hal>>,
     gc_stress: bool,
@@ -385,7 +403,7 @@ fn finish(
     };
     let mut raw = RawVm::with_heap(heap, config, out, err).map_err(|_| Error::Vm("heap too small".into()))?;
     let deadline = Arc::new(AtomicU64::new(u64::MAX));
-    raw.set_host(Box::new(EmbedHost::new(rest.files, rest.stdin, deadline.clone())));
+    raw.set_host(Box::new(EmbedHost::new(rest.files, rest.net, rest.stdin, deadline.clone())));
     raw.st.sys.import_allow = rest.imports;
     if let Some(hal) = rest.hal {
         raw.set_hal(hal);

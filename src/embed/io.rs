@@ -1,12 +1,16 @@
 //! The VM's outside world as an embedder configures it: standard output and
 //! error to `std::io::Write` objects, standard input from a `std::io::Read`,
-//! and file access only when allowed.
+//! and file access and sockets only when allowed.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+#[cfg(unix)]
+use ferropy_runtime::modules::net::Net;
+#[cfg(unix)]
+use ferropy_runtime::modules::std_net::StdNet;
 use ferropy_runtime::modules::vfs::{DirEntry, Stat, StatVfs, EACCES};
 use ferropy_runtime::modules::{Host, PathKind, StdHost};
 use ferropy_runtime::vm::OutputSink;
@@ -87,6 +91,9 @@ impl Write for SharedBuffer {
 /// The host services of an embedded VM.
 pub(crate) struct EmbedHost {
     files: Option<StdHost>,
+    /// Sockets (`socket`, `select` over handles), when allowed.
+    #[cfg(unix)]
+    net: Option<StdNet>,
     stdin: Option<Box<dyn BufRead + Send>>,
     start: Instant,
     /// The run's deadline on this host's `ticks_us` clock (`u64::MAX`: none);
@@ -95,9 +102,18 @@ pub(crate) struct EmbedHost {
 }
 
 impl EmbedHost {
-    pub(crate) fn new(files: bool, stdin: Option<Box<dyn Read + Send>>, deadline: Arc<AtomicU64>) -> EmbedHost {
+    pub(crate) fn new(
+        files: bool,
+        net: bool,
+        stdin: Option<Box<dyn Read + Send>>,
+        deadline: Arc<AtomicU64>,
+    ) -> EmbedHost {
+        #[cfg(not(unix))]
+        let _ = net;
         EmbedHost {
             deadline,
+            #[cfg(unix)]
+            net: net.then(StdNet::new),
             files: files.then(StdHost::new),
             stdin: stdin.map(|r| Box::new(BufReader::new(r)) as Box<dyn BufRead + Send>),
             start: Instant::now(),
@@ -159,5 +175,9 @@ impl Host for EmbedHost {
             let _ = r.read_until(b'\n', &mut line);
         }
         line
+    }
+    #[cfg(unix)]
+    fn net(&mut self) -> Option<&mut dyn Net> {
+        self.net.as_mut().map(|n| n as &mut dyn Net)
     }
 }

@@ -54,9 +54,9 @@ try:
 except TypeError:
     print("TypeError")
 try:
-    q.register(5)
-except TypeError:
-    print("TypeError")
+    q.register("not a stream")
+except OSError as e:
+    print("OSError", e)
 s = select.poll()
 s.register(sys.stdout, select.POLLOUT)
 print(s.poll(0)[0][1])

@@ -140,6 +140,11 @@ pub trait Host: Send {
     fn set_interrupt_char(&mut self, c: i32) {
         let _ = c;
     }
+    /// Sockets and polling of OS handles (`socket`, `select`); `None` (the
+    /// default) means no network: `import socket` fails.
+    fn net(&mut self) -> Option<&mut dyn super::net::Net> {
+        None
+    }
 }
 
 /// A host with no files and a clock stuck at 0.
@@ -153,13 +158,19 @@ impl Host for NoHost {}
 #[derive(Debug)]
 pub struct StdHost {
     start: std::time::Instant,
+    #[cfg(unix)]
+    net: super::std_net::StdNet,
 }
 
 #[cfg(feature = "std")]
 impl StdHost {
     /// A host whose monotonic clock starts now.
     pub fn new() -> StdHost {
-        StdHost { start: std::time::Instant::now() }
+        StdHost {
+            start: std::time::Instant::now(),
+            #[cfg(unix)]
+            net: super::std_net::StdNet::new(),
+        }
     }
 }
 
@@ -262,6 +273,10 @@ impl Host for StdHost {
         let n = std::io::stdin().lock().read(&mut buf).unwrap_or(0);
         buf.truncate(n);
         buf
+    }
+    #[cfg(unix)]
+    fn net(&mut self) -> Option<&mut dyn super::net::Net> {
+        Some(&mut self.net)
     }
 }
 

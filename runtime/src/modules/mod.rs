@@ -37,10 +37,14 @@ pub mod json;
 pub mod machine;
 pub mod math;
 pub mod micropython;
+pub mod net;
 pub mod os;
 pub mod random;
 pub mod re;
 pub mod select;
+pub mod socket;
+#[cfg(all(feature = "std", unix))]
+pub mod std_net;
 pub mod struct_;
 pub mod sys;
 pub mod time;
@@ -102,7 +106,7 @@ pub static MODULES: &[ModuleDef] = &[
 pub type ConstructFn = fn(&mut Vm) -> PyResult<Obj>;
 
 /// Built-in modules that construct their own module object (containers branch).
-pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 16] = [
+pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 17] = [
     ("array", array::init),
     ("collections", collections::init),
     ("struct", struct_::init),
@@ -116,6 +120,7 @@ pub static CONSTRUCTED_MODULES: [(&str, ConstructFn); 16] = [
     ("random", random::init),
     ("re", re::init),
     ("select", select::init),
+    ("socket", socket::init),
     ("machine", machine::init),
     ("uctypes", uctypes::init),
     ("framebuf", framebuf::init),
@@ -349,6 +354,10 @@ impl Vm {
         let constructed = CONSTRUCTED_MODULES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
         let index = MODULES.iter().position(|m| m.name == name);
         if index.is_none() && constructed.is_none() {
+            return Ok(None);
+        }
+        // Without a network (firmware, sandboxed embedding) there is no `socket`.
+        if name == "socket" && self.st.sys.host.net().is_none() {
             return Ok(None);
         }
         if self.st.sys.loaded.is_null() {

@@ -49,8 +49,17 @@ fn sleep_for(vm: &mut Vm, args: &[Obj], scale: u64) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
+/// `sleep(seconds)`: an int or (as MicroPython's) a float; a negative time
+/// is OSError(EINVAL), as the unix port's `nanosleep` answers.
 fn sleep(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    sleep_for(vm, args, 1_000_000)
+    let a = crate::builtins::arg(vm, args, 0)?;
+    let s = if vm.is_float(a) { vm.expect_float(a)? } else { vm.expect_int(a)? as f64 };
+    if s < 0.0 {
+        return Err(super::errno::os_error(vm, 22));
+    }
+    vm.st.sys.host.sleep_us(libm::round(s * 1e6).min(u64::MAX as f64) as u64);
+    vm.check_interrupt()?;
+    Ok(Obj::NONE)
 }
 
 fn sleep_ms(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {

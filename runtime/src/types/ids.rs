@@ -91,6 +91,8 @@ pub const MACHINE_MEM: u32 = 126;
 pub const DEFLATE_FUNCS: u32 = 127;
 pub const DEFLATE_IO: u32 = 128;
 pub const VFS_FAT: u32 = 129;
+pub const SOCKET_FUNCS: u32 = 130;
+pub const SOCKET: u32 = 131;
 /// Keeps a loaded module's code units alive (`vm::loader`).
 pub const CODE_OWNER: u32 = 132;
 

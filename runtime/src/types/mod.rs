@@ -252,6 +252,8 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         MACHINE_MEM => &crate::modules::machine::mem::MEM_TYPE,
         DEFLATE_FUNCS => &crate::modules::deflate::DEFLATE_FUNCS,
         DEFLATE_IO => &crate::modules::deflate::DEFLATE_IO_TYPE,
+        SOCKET_FUNCS => &crate::modules::socket::SOCKET_FUNCS,
+        SOCKET => &crate::modules::socket::SOCKET_TYPE,
         BASE_EXCEPTION..EXCEPTION_END => return exception::desc(id),
         _ => return None,
     })

@@ -93,6 +93,15 @@ impl Vm {
         Ok(())
     }
 
+    /// Raises if the deadline has passed (for code that waits outside the
+    /// dispatch loop, such as `select.poll`).
+    pub(crate) fn check_deadline(&mut self) -> PyResult<()> {
+        match self.st.limits.deadline_us {
+            Some(d) if self.st.sys.host.ticks_us() >= d => Err(self.trip(LimitKind::Deadline)),
+            _ => Ok(()),
+        }
+    }
+
     fn trip(&mut self, kind: LimitKind) -> PyErr {
         self.st.limits.tripped = Some(kind);
         self.st.limits.countdown = 0;

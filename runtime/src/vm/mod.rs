@@ -121,6 +121,7 @@ impl Roots for VmState {
         crate::modules::deflate::finalise(&mut self.sys, obj, heap);
         crate::modules::io::finalise(&mut self.sys, obj, heap);
         self.free_module(obj, heap);
+        crate::modules::socket::finalise(&mut self.sys, obj, heap);
     }
 }
 

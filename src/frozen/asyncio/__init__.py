@@ -540,13 +540,21 @@ class _IOQueue:
         self.count += 1
         self._register(s)
 
+    def remove(self, s):
+        # Forgets stream `s` (being closed) and whoever waited on it.
+        e = self.map.pop(id(s), None)
+        if e is not None:
+            self.count -= (e[1] is not None) + (e[2] is not None)
+            self.poller.unregister(s)
+
     def wait(self, ms):
         for s, ev in self.poller.ipoll(ms):
             e = self.map.get(id(s))
             if e is None:
                 continue
             for idx, bit in ((1, _select.POLLIN), (2, _select.POLLOUT)):
-                if e[idx] is not None and ev & (bit | _select.POLLERR | _select.POLLHUP):
+                # 32: the handle was closed (POLLNVAL); its waiter must see that too.
+                if e[idx] is not None and ev & (bit | _select.POLLERR | _select.POLLHUP | 32):
                     t, token = e[idx]
                     e[idx] = None
                     self.count -= 1
@@ -573,14 +581,32 @@ class Stream:
         return self.e.get(v)
 
     async def read(self, n=-1):
+        # n < 0: everything up to the end of the stream; else one read of at most n.
+        r = b""
+        while True:
+            yield from _io_wait(self.s, 1)
+            d = self.s.read() if n < 0 else self.s.read(n)
+            if d is None:
+                # Woken without data after all (a non-blocking stream): wait again.
+                continue
+            if n >= 0:
+                return d
+            if not d:
+                return r
+            r += d
+
+    async def readinto(self, buf):
         yield from _io_wait(self.s, 1)
-        return self.s.read() if n < 0 else self.s.read(n)
+        return self.s.readinto(buf)
 
     async def readexactly(self, n):
         r = b""
         while n:
             yield from _io_wait(self.s, 1)
             d = self.s.read(n)
+            if d is None:
+                # Woken without data after all (a non-blocking stream): wait again.
+                continue
             if not d:
                 raise EOFError
             r += d
@@ -592,22 +618,37 @@ class Stream:
         return self.s.readline()
 
     def write(self, buf):
+        # Written at once when nothing is pending (errors such as a closed
+        # stream show here); what the stream does not take waits for drain().
+        if not self.out_buf:
+            n = self.s.write(buf)
+            if n is None:
+                n = 0
+            buf = buf[n:]
         self.out_buf += buf
 
     async def drain(self):
         data = self.out_buf
         self.out_buf = b""
+        if not data:
+            # Always a scheduling point, so write+drain loops let others run.
+            yield from _sleep_gen(0)
         while data:
             yield from _io_wait(self.s, 2)
             n = self.s.write(data)
-            data = data[n if n is not None else len(data) :]
+            if n:
+                data = data[n:]
 
     def close(self):
         pass
 
     async def wait_closed(self):
+        if _s.io is not None:
+            _s.io.remove(self.s)
         if hasattr(self.s, "close"):
             self.s.close()
+
+    aclose = wait_closed
 
     async def __aenter__(self):
         return self
@@ -618,6 +659,97 @@ class Stream:
 
 StreamReader = Stream
 StreamWriter = Stream
+
+
+async def open_connection(host, port, ssl=None, server_hostname=None):
+    # A TCP connection to (host, port) as a (reader, writer) pair (one Stream).
+    import socket
+
+    if ssl is not None:
+        raise NotImplementedError("ssl")
+    ai = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
+    s = socket.socket(ai[0], ai[1], ai[2])
+    s.setblocking(False)
+    try:
+        s.connect(ai[-1])
+    except OSError as er:
+        if er.errno != 115:  # EINPROGRESS: the connection completes in the background
+            s.close()
+            raise
+    yield from _io_wait(s, 2)
+    st = Stream(s, {"peername": ai[-1]})
+    return st, st
+
+
+class Server:
+    # A listening socket whose connections are handed to a callback, from a task.
+    def __init__(self, s, cb):
+        self.s = s
+        self._closed = False
+        self.task = create_task(self._serve(cb))
+        # However the task ends (even cancelled before it first ran), the socket goes.
+        self.task.add_done_callback(self._release)
+
+    def _release(self, _task=None):
+        if self.s is not None:
+            if _s.io is not None:
+                _s.io.remove(self.s)
+            self.s.close()
+            self.s = None
+
+    async def _serve(self, cb):
+        s = self.s
+        while True:
+            yield from _io_wait(s, 1)
+            try:
+                s2, addr = s.accept()
+            except OSError:
+                # The client gave up before being accepted (or a spurious wake-up).
+                continue
+            s2.setblocking(False)
+            st = Stream(s2, {"peername": addr})
+            create_task(cb(st, st))
+
+    def close(self):
+        if self._closed:
+            return
+        self._closed = True
+        self._release()
+        self.task.cancel()
+
+    async def wait_closed(self):
+        try:
+            await self.task
+        except CancelledError:
+            # Cancelled by close() is the normal end; otherwise pass it on.
+            if not self._closed:
+                raise
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        self.close()
+        await self.wait_closed()
+
+
+async def start_server(cb, host, port, backlog=5, ssl=None):
+    # Listens on (host, port); cb(reader, writer) runs as a task per connection.
+    import socket
+
+    if ssl is not None:
+        raise NotImplementedError("ssl")
+    ai = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
+    s = socket.socket(ai[0], ai[1], ai[2])
+    try:
+        s.setblocking(False)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(ai[-1])
+        s.listen(backlog)
+    except BaseException:
+        s.close()
+        raise
+    return Server(s, cb)
 
 
 # ----- the event loop object -----
