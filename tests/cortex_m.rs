@@ -149,9 +149,21 @@ fn run_folder(dir: &str, options: &str, skip: &[&str]) {
 /// libm, whose `exp`/`cosh` differ from the host C library's in the last digit);
 /// programs that list or create directories (semihosting, the board's link to
 /// the host's files, can only open, read and write files); `machine_sim.py`
-/// (drives the host's simulated board).
-const NOT_ON_THE_BOARD: &[&str] =
-    &["math_module.py", "os_files.py", "os_pyvfs.py", "vfs_mem.py", "machine_sim.py", "file_finaliser.py"];
+/// (drives the host's simulated board); programs that use sockets.
+const NOT_ON_THE_BOARD: &[&str] = &[
+    "math_module.py",
+    "os_files.py",
+    "os_pyvfs.py",
+    "vfs_mem.py",
+    "machine_sim.py",
+    "file_finaliser.py",
+    // The board has no network (no `socket` module).
+    "asyncio_tcp_loopback.py",
+    "select_poll_mixed.py",
+    "socket_errors.py",
+    "socket_tcp_echo.py",
+    "socket_udp.py",
+];
 
 /// `tests/run` as bytecode on the board.
 #[test]

@@ -39,7 +39,7 @@ async def main():
     asyncio.create_task(gather_them(c))
     print("awaited", await c)
 
-    d = asyncio.create_task(work(4, 20))
+    d = asyncio.create_task(work(4, 300))
     try:
         await asyncio.gather(asyncio.create_task(fail_soon()), d)
     except ValueError as e:
