@@ -66,6 +66,12 @@ pub(crate) struct Pass<T: Target> {
     flags: Option<(Reg, Cc, usize)>,
     /// The last `set_cond` on ARMv6-M: its register (0 or 1) and where it ends.
     boolean: Option<(Reg, usize)>,
+    /// The last flag-setting 16-bit instruction: its result register and
+    /// where it ends (the Z flag tells whether that register is zero there).
+    zero: Option<(Reg, usize)>,
+    /// ARMv7-M: the function uses none of `r8-r11`, so the prologue and
+    /// epilogues save and restore only `r4-r7` (16-bit `push`/`pop`).
+    pub narrow_frame: bool,
     /// Offset of the last label bound.
     last_bind: Option<usize>,
     /// The previous pass's layout (none in the first pass: forward forms are long).
@@ -132,6 +138,8 @@ impl<T: Target> Pass<T> {
             entry: 0,
             flags: None,
             boolean: None,
+            zero: None,
+            narrow_frame: false,
             last_bind: None,
             hints,
             op: 0,
@@ -191,6 +199,11 @@ impl<T: Target> Pass<T> {
             }
             None => true,
         }
+    }
+
+    /// Notes that the Z flag now tells whether `r` is zero.
+    fn set_zero(&mut self, r: Reg) {
+        self.zero = Some((r, self.enc.offset()));
     }
 
     /// Starts an operation: lets the ARMv6-M literal pool out if it must.
@@ -369,6 +382,11 @@ impl<T: Target> Pass<T> {
                 return cc;
             }
         }
+        if let Some((r, end)) = self.zero {
+            if !bool_test && r == reg && fresh(end) {
+                return Cc::Ne;
+            }
+        }
         let known_bool = matches!(self.boolean, Some((r, end)) if r == reg && fresh(end));
         if bool_test && !known_bool {
             if self.v7() {
@@ -391,6 +409,22 @@ impl<T: Target> Pass<T> {
     fn jump_on_test(&mut self, reg: Reg, bool_test: bool, zero: bool, label: Label) {
         self.start();
         if !self.ok(&[reg]) {
+            return;
+        }
+        // ARMv7-M: `cbz`/`cbnz` replaces `cmp reg, #0; b<c>` for a near forward label.
+        let here = self.enc.offset();
+        let flags_known = self.last_bind != Some(here)
+            && (matches!(self.flags, Some((r, _, end)) if r == reg && end == here)
+                || matches!(self.zero, Some((r, end)) if r == reg && end == here));
+        if self.v7()
+            && reg.is_low()
+            && !bool_test
+            && !flags_known
+            && self.enc.buf.label_offset(label).is_none()
+            && self.forward_short(label, 130)
+        {
+            self.note_short(label, fixup::CBZ);
+            self.enc.cbz_label(!zero, reg, label);
             return;
         }
         let nonzero = self.test(reg, bool_test);
@@ -444,7 +478,9 @@ impl<T: Target> Pass<T> {
             return;
         };
         self.entry = self.offset();
-        if self.v7() {
+        if self.v7() && self.narrow_frame {
+            self.enc.push16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
+        } else if self.v7() {
             self.enc.push_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 14);
         } else {
             self.enc.push16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
@@ -475,7 +511,9 @@ impl<T: Target> Pass<T> {
         } else {
             self.enc.sp_adjust_w(false, bytes);
         }
-        if self.v7() {
+        if self.v7() && self.narrow_frame {
+            self.enc.pop16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
+        } else if self.v7() {
             self.enc.pop_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 15);
         } else {
             self.enc.pop16(1 << 4, false);
@@ -574,6 +612,7 @@ impl<T: Target> Pass<T> {
                 BinOp::Or => self.enc.dp16(Dp16::Orrs, dst, src),
                 BinOp::Xor => self.enc.dp16(Dp16::Eors, dst, src),
             }
+            self.set_zero(dst);
         } else {
             match op {
                 BinOp::Add => self.enc.add_hi(dst, src),
@@ -601,6 +640,7 @@ impl<T: Target> Pass<T> {
         };
         if dst.is_low() && count.is_low() {
             self.enc.dp16(short, dst, count);
+            self.set_zero(dst);
         } else {
             self.enc.shift_w(kind, dst, dst, count);
         }
@@ -614,6 +654,7 @@ impl<T: Target> Pass<T> {
         }
         if dst.is_low() {
             self.enc.dp16(Dp16::Rsbs, dst, dst);
+            self.set_zero(dst);
         } else {
             self.enc.rsb_w_zero(dst, dst);
         }
@@ -627,6 +668,7 @@ impl<T: Target> Pass<T> {
         }
         if dst.is_low() {
             self.enc.dp16(Dp16::Mvns, dst, dst);
+            self.set_zero(dst);
         } else {
             self.enc.dp32(Dp32::Orn, dst, Reg::Pc, dst);
         }
@@ -723,6 +765,19 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// A table call through the low register `via`, which holds nothing the
+    /// call reads: `ldr via, [r7, #index * 4]; blx via` (16-bit) on ARMv7-M
+    /// for an index up to 31, otherwise [`Self::call_table`].
+    pub(crate) fn call_table_via(&mut self, index: usize, via: Reg) {
+        if !self.v7() || !via.is_low() || via == regs::FUN_TABLE || index > 31 {
+            self.call_table(index);
+            return;
+        }
+        self.start();
+        self.enc.ldst_imm5(MemOp::Ldr, via, regs::FUN_TABLE, index as u8);
+        self.enc.blx(via);
+    }
+
     /// `bl label`: a local subroutine call (`lr` = the return address).
     pub(crate) fn call_local(&mut self, label: Label) {
         self.start();
@@ -777,6 +832,7 @@ impl<T: Target> Pass<T> {
                     return;
                 }
                 self.enc.addsub_imm8(sub, dst, v);
+                self.set_zero(dst);
                 self.wrote(dst);
             }
             None => {
@@ -844,6 +900,25 @@ impl<T: Target> Pass<T> {
             ShiftOp::Sar => ShiftKind::Asr,
         };
         self.enc.shift_imm16(kind, dst, dst, count);
+        self.set_zero(dst);
+        self.wrote(dst);
+    }
+
+    /// `lsls/lsrs/asrs dst, src, #count` (low registers, count 1..=31): a
+    /// `mov dst, src` and a `shift_imm` of `dst` in one instruction.
+    pub(crate) fn shift_imm_from(&mut self, op: ShiftOp, dst: Reg, src: Reg, count: u8) {
+        if !dst.is_low() || !src.is_low() || count == 0 || count > 31 {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        self.start();
+        let kind = match op {
+            ShiftOp::Shl => ShiftKind::Lsl,
+            ShiftOp::Shr => ShiftKind::Lsr,
+            ShiftOp::Sar => ShiftKind::Asr,
+        };
+        self.enc.shift_imm16(kind, dst, src, count);
+        self.set_zero(dst);
         self.wrote(dst);
     }
 
@@ -875,6 +950,7 @@ impl<T: Target> Pass<T> {
             match s.kind {
                 fixup::B16 => (-2048..2048).contains(&(t - (s.at as i64 + 4))),
                 fixup::BCC16 => (-256..256).contains(&(t - (s.at as i64 + 4))),
+                fixup::CBZ => (0..=126).contains(&(t - (s.at as i64 + 4))),
                 fixup::ADR_W => (0..4095).contains(&(t + 1 - ((s.at as i64 + 4) & !3))),
                 _ => false,
             }

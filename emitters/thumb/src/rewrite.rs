@@ -1,0 +1,331 @@
+//! Rewrites of a function's recorded operations once it is complete, when
+//! every use of every label is known (an operation, when recorded, cannot
+//! know whether a later jump will land between it and the next one).
+//!
+//! A label is an *entry* if some operation refers to it: a jump, a local call
+//! or a label address (the runtime may continue at any address it was
+//! given). Other labels only mark positions (line table, operation starts)
+//! and are never reached except by falling through, so facts about the
+//! registers survive them. Dropped operations become [`Rec::Skip`] so that
+//! operation indices (the passes' hints) stay put.
+//!
+//! * [`drop_reloads`]: a 32-bit load of the word a store just wrote from the
+//!   same register (only non-entry labels between) is dropped.
+//! * [`fuse_moves`]: `mov d, s` followed by a shift of `d` by a constant
+//!   becomes one three-operand 16-bit shift.
+//! * [`free_call_registers`]: a table call whose `r2` or `r3` holds nothing
+//!   it can read (clobbered by the last call, not written since) loads the
+//!   function address into it, for 16-bit `ldr`/`blx` instead of going
+//!   through `ip`.
+//! * [`uses_high_registers`]: whether the function touches `r8-r11` at all
+//!   (if not, ARMv7-M prologues save only `r4-r7` with a 16-bit `push`).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use ferropy_emit_native::{Label, Width};
+
+use crate::masm::Rec;
+use crate::regs::{self, Reg};
+
+/// The label an operation refers to, if any.
+fn target(rec: &Rec) -> Option<Label> {
+    match *rec {
+        Rec::LabelAddr(_, l)
+        | Rec::Jump(l)
+        | Rec::JumpIfZero(_, _, l)
+        | Rec::JumpIfNonzero(_, _, l)
+        | Rec::JumpIfEq(_, _, l)
+        | Rec::CallLocal(l)
+        | Rec::JumpIfEqImm(_, _, _, l)
+        | Rec::JumpIfBitClear(_, _, _, l) => Some(l),
+        _ => None,
+    }
+}
+
+/// Which labels are entries (see the module documentation), by label index.
+pub(crate) fn entries(ops: &[Rec]) -> Vec<bool> {
+    let n = ops.iter().filter(|r| matches!(r, Rec::NewLabel)).count();
+    let mut used = vec![false; n];
+    for l in ops.iter().filter_map(target) {
+        if let Some(u) = used.get_mut(l.0 as usize) {
+            *u = true;
+        }
+    }
+    used
+}
+
+/// True for operations that emit nothing and that no jump can land on.
+fn transparent(rec: &Rec, entries: &[bool]) -> bool {
+    match rec {
+        Rec::NewLabel | Rec::Skip => true,
+        Rec::Bind(l) => !entries.get(l.0 as usize).copied().unwrap_or(true),
+        _ => false,
+    }
+}
+
+/// Where a stored word lives: `[base + offset]` (in units of the width) or a stack slot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Mem(Reg, i32),
+    Slot(usize),
+}
+
+fn is_word(w: Width) -> bool {
+    matches!(w, Width::U32 | Width::Word)
+}
+
+/// Drops each 32-bit load whose register already holds the word: the last
+/// operation before it other than non-entry labels stores that register there.
+pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
+    let mut stored: Option<(Place, Reg)> = None;
+    for rec in ops.iter_mut() {
+        let load = match *rec {
+            Rec::Load(w, d, b, o) if is_word(w) && d != b => Some((Place::Mem(b, o), d)),
+            Rec::LoadSlot(d, s) => Some((Place::Slot(s), d)),
+            _ => None,
+        };
+        if load.is_some() && load == stored {
+            *rec = Rec::Skip;
+            continue;
+        }
+        if transparent(rec, entries) {
+            continue;
+        }
+        stored = match *rec {
+            Rec::Store(w, s, b, o) if is_word(w) && s != b => Some((Place::Mem(b, o), s)),
+            Rec::StoreSlot(slot, s) => Some((Place::Slot(slot), s)),
+            _ => None,
+        };
+    }
+}
+
+/// Turns `mov d, s` + `shift_imm d, #c` (low registers, `c` in 1..=31) into
+/// one [`Rec::ShiftImmFrom`]. The two are adjacent, so no label lies between.
+pub(crate) fn fuse_moves(ops: &mut [Rec]) {
+    for i in 1..ops.len() {
+        let (Rec::MovReg(d, s), Rec::ShiftImm(op, d2, c, _)) = (&ops[i - 1], &ops[i]) else { continue };
+        let (d, s, op, d2, c) = (*d, *s, *op, *d2, *c);
+        if d == d2 && d != s && d.is_low() && s.is_low() && d != regs::FUN_TABLE && (1..=31).contains(&c) {
+            ops[i - 1] = Rec::Skip;
+            ops[i] = Rec::ShiftImmFrom(op, d, s, c);
+        }
+    }
+}
+
+/// Every register an operation names (read, written, or used as scratch).
+fn named(rec: &Rec) -> Vec<Reg> {
+    match *rec {
+        Rec::MovImm(r, _)
+        | Rec::LoadSlot(r, _)
+        | Rec::StoreSlot(_, r)
+        | Rec::SlotAddr(r, _)
+        | Rec::LabelAddr(r, _)
+        | Rec::Neg(r)
+        | Rec::Not(r)
+        | Rec::JumpIfZero(r, _, _)
+        | Rec::JumpIfNonzero(r, _, _)
+        | Rec::JumpReg(r)
+        | Rec::LocalEntry(r)
+        | Rec::CallTableVia(_, r) => vec![r],
+        Rec::MovReg(a, b)
+        | Rec::Binop(_, a, b)
+        | Rec::Shift(_, a, b)
+        | Rec::JumpIfEq(a, b, _)
+        | Rec::Load(_, a, b, _)
+        | Rec::Store(_, a, b, _)
+        | Rec::BinopImm(_, a, _, b)
+        | Rec::ShiftImm(_, a, _, b)
+        | Rec::JumpIfEqImm(a, _, b, _)
+        | Rec::JumpIfBitClear(a, _, b, _)
+        | Rec::ShiftImmFrom(_, a, b, _) => vec![a, b],
+        Rec::SetCond(_, a, b, c) | Rec::LoadIndexed(_, a, b, c) | Rec::StoreIndexed(_, a, b, c) => vec![a, b, c],
+        _ => Vec::new(),
+    }
+}
+
+/// Registers an operation may write (its destination and any scratch).
+fn written(rec: &Rec) -> Vec<Reg> {
+    match *rec {
+        Rec::MovImm(r, _)
+        | Rec::MovReg(r, _)
+        | Rec::LoadSlot(r, _)
+        | Rec::SlotAddr(r, _)
+        | Rec::LabelAddr(r, _)
+        | Rec::Binop(_, r, _)
+        | Rec::Shift(_, r, _)
+        | Rec::Neg(r)
+        | Rec::Not(r)
+        | Rec::SetCond(_, r, _, _)
+        | Rec::Load(_, r, _, _)
+        | Rec::LoadIndexed(_, r, _, _)
+        | Rec::LocalEntry(r)
+        | Rec::ShiftImmFrom(_, r, _, _) => vec![r],
+        Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
+        Rec::JumpIfEqImm(_, _, s, _) => vec![s],
+        _ => Vec::new(),
+    }
+}
+
+/// True if the function names any of `r8-r11`.
+pub(crate) fn uses_high_registers(ops: &[Rec]) -> bool {
+    ops.iter().flat_map(named).any(|r| (8..=11).contains(&r.num()))
+}
+
+/// Rewrites each table call to [`Rec::CallTableVia`] when `r3` or `r2` is
+/// free there: the code before it since the previous call (which clobbers
+/// both; `r0` and `r1` may hold its results) runs straight through, passing
+/// only non-entry labels and conditional jumps, and does not write it.
+/// Anything else before the call (an entry label, the prologue, a local
+/// subroutine's entry...) leaves every register possibly live.
+pub(crate) fn free_call_registers(ops: &mut [Rec], entries: &[bool]) {
+    for i in 0..ops.len() {
+        let Rec::CallTable(index) = ops[i] else { continue };
+        let mut free = [Reg::R3, Reg::R2].map(Some);
+        let mut clobbered = false;
+        for rec in ops[..i].iter().rev() {
+            match rec {
+                Rec::CallTable(_) | Rec::CallTableVia(..) | Rec::CallLocal(_) => {
+                    clobbered = true;
+                    break;
+                }
+                Rec::JumpIfZero(..)
+                | Rec::JumpIfNonzero(..)
+                | Rec::JumpIfEq(..)
+                | Rec::JumpIfEqImm(..)
+                | Rec::JumpIfBitClear(..) => {}
+                _ if transparent(rec, entries) => {}
+                Rec::Bind(_)
+                | Rec::Prologue(_)
+                | Rec::Epilogue
+                | Rec::Jump(_)
+                | Rec::JumpReg(_)
+                | Rec::LocalEntry(_)
+                | Rec::LocalReturn
+                | Rec::LocalDiscard
+                | Rec::Align(_)
+                | Rec::Data(_) => break,
+                _ => {}
+            }
+            for w in written(rec) {
+                for f in free.iter_mut() {
+                    if *f == Some(w) {
+                        *f = None;
+                    }
+                }
+            }
+        }
+        if let Some(via) = free.into_iter().flatten().next().filter(|_| clobbered) {
+            ops[i] = Rec::CallTableVia(index, via);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use ferropy_emit_native::ShiftOp;
+
+    #[test]
+    fn reloads_are_dropped_across_position_labels_only() {
+        let mut ops = vec![
+            Rec::NewLabel,
+            Rec::NewLabel,
+            Rec::Store(Width::Word, Reg::R0, Reg::R5, 1),
+            Rec::Bind(Label(0)),
+            Rec::Load(Width::Word, Reg::R0, Reg::R5, 1),
+            // Label 1 is a jump target: the load stays.
+            Rec::StoreSlot(2, Reg::R1),
+            Rec::Bind(Label(1)),
+            Rec::LoadSlot(Reg::R1, 2),
+            // Another register, offset, width, or a load into the base: stays.
+            Rec::StoreSlot(3, Reg::R1),
+            Rec::LoadSlot(Reg::R2, 3),
+            Rec::Store(Width::U8, Reg::R0, Reg::R5, 1),
+            Rec::Load(Width::U8, Reg::R0, Reg::R5, 1),
+            Rec::Store(Width::U32, Reg::R0, Reg::R5, 1),
+            Rec::Load(Width::U32, Reg::R0, Reg::R5, 2),
+            Rec::Store(Width::U32, Reg::R5, Reg::R5, 1),
+            Rec::Load(Width::U32, Reg::R5, Reg::R5, 1),
+            Rec::Jump(Label(1)),
+        ];
+        let e = entries(&ops);
+        assert_eq!(e, [false, true]);
+        let before = ops.clone();
+        drop_reloads(&mut ops, &e);
+        assert!(matches!(ops[4], Rec::Skip));
+        for i in (0..ops.len()).filter(|i| *i != 4) {
+            assert_eq!(format!("{:?}", ops[i]), format!("{:?}", before[i]), "op {i}");
+        }
+    }
+
+    #[test]
+    fn moves_fuse_with_constant_shifts_of_low_registers() {
+        let mut ops = vec![
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::ShiftImm(ShiftOp::Shr, Reg::R1, 4, Reg::R2),
+            Rec::MovReg(Reg::R1, Reg::R8),
+            Rec::ShiftImm(ShiftOp::Shr, Reg::R1, 4, Reg::R2),
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::ShiftImm(ShiftOp::Shl, Reg::R2, 4, Reg::R3),
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::ShiftImm(ShiftOp::Sar, Reg::R1, 0, Reg::R3),
+        ];
+        fuse_moves(&mut ops);
+        assert!(matches!(ops[0], Rec::Skip));
+        assert!(matches!(ops[1], Rec::ShiftImmFrom(ShiftOp::Shr, Reg::R1, Reg::R0, 4)));
+        assert!(ops[2..].iter().all(|r| !matches!(r, Rec::Skip | Rec::ShiftImmFrom(..))));
+    }
+
+    #[test]
+    fn table_calls_use_a_register_the_last_call_clobbered() {
+        let call_via = |ops: &[Rec]| match ops.last() {
+            Some(Rec::CallTableVia(5, r)) => Some(*r),
+            _ => None,
+        };
+        let run = |mut ops: Vec<Rec>| {
+            ops.push(Rec::CallTable(5));
+            let e = entries(&ops);
+            free_call_registers(&mut ops, &e);
+            call_via(&ops)
+        };
+        let lab = || Rec::NewLabel;
+        // r3 and r2 untouched since the last call.
+        assert_eq!(run(vec![Rec::CallTable(1), Rec::MovImm(Reg::R1, 7)]), Some(Reg::R3));
+        // r3 is an argument: r2.
+        assert_eq!(run(vec![Rec::CallLocal(Label(0)), lab(), Rec::MovImm(Reg::R3, 7)]), Some(Reg::R2));
+        // Both set (one as a scratch): none.
+        assert_eq!(
+            run(vec![
+                Rec::CallTable(1),
+                Rec::MovImm(Reg::R3, 7),
+                Rec::BinopImm(ferropy_emit_native::BinOp::Add, Reg::R0, 999, Reg::R2)
+            ]),
+            None
+        );
+        // A position label and a conditional jump are passed...
+        assert_eq!(
+            run(vec![lab(), lab(), Rec::CallTable(1), Rec::Bind(Label(0)), Rec::JumpIfZero(Reg::R0, false, Label(1))]),
+            Some(Reg::R3)
+        );
+        // ...an entry label, the prologue or a subroutine entry are not.
+        assert_eq!(run(vec![lab(), Rec::CallTable(1), Rec::Bind(Label(0)), Rec::Jump(Label(0))]), None);
+        assert_eq!(run(vec![Rec::Prologue(1)]), None);
+        assert_eq!(run(vec![Rec::CallTable(1), Rec::LocalEntry(Reg::R3)]), None);
+        assert_eq!(run(vec![Rec::MovImm(Reg::R1, 7)]), None);
+    }
+
+    #[test]
+    fn high_registers_are_seen_in_every_position() {
+        assert!(!uses_high_registers(&[Rec::MovReg(Reg::R4, Reg::R7), Rec::CallTable(3)]));
+        for rec in [
+            Rec::MovReg(Reg::R8, Reg::R0),
+            Rec::Load(Width::Word, Reg::R0, Reg::R11, 0),
+            Rec::SetCond(ferropy_emit_native::Cond::Eq, Reg::R0, Reg::R1, Reg::R9),
+            Rec::StoreSlot(0, Reg::R10),
+        ] {
+            assert!(uses_high_registers(&[rec.clone()]), "{rec:?}");
+        }
+    }
+}
