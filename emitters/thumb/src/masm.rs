@@ -193,8 +193,12 @@ impl<T: Target> ThumbAsm<T> {
         best.end();
         let mut force_long = alloc::vec![false; self.ops.len()];
         for _ in 0..MAX_PASSES {
-            let hints =
-                Hints { labels: best.labels(), decisions: best.decisions.clone(), force_long: force_long.clone() };
+            let hints = Hints {
+                labels: best.labels(),
+                decisions: best.decisions.clone(),
+                force_long: force_long.clone(),
+                cbz: best.cbz_ops(),
+            };
             let p = self.replay(hints);
             let unreached = p.unreached();
             if !unreached.is_empty() {
@@ -419,6 +423,7 @@ mod tests {
             labels: alloc::vec![Some(8)],
             decisions: alloc::vec![None, Some(0)],
             force_long: alloc::vec![false; a.ops.len()],
+            cbz: Vec::new(),
         };
         let p = a.replay(wrong.clone());
         assert_eq!(p.unreached(), alloc::vec![jump_op]);

@@ -40,6 +40,8 @@ pub(crate) struct Hints {
     pub decisions: Vec<Option<usize>>,
     /// Operations that must keep their long forms (a short form did not reach).
     pub force_long: Vec<bool>,
+    /// Operations that were a `cbz`/`cbnz` in the previous pass.
+    pub cbz: Vec<bool>,
 }
 
 /// A short forward form whose reach is checked after the pass.
@@ -157,14 +159,17 @@ impl<T: Target> Pass<T> {
 
     /// Decides whether a forward branch of this operation to `label` may use its
     /// short form, whose reach is `reach` bytes (from the decision point, with a
-    /// margin for the instructions before the branch in the same operation).
-    fn forward_short(&mut self, label: Label, reach: i64) -> bool {
+    /// margin for the instructions before the branch in the same operation)
+    /// and that must lie at least `min` bytes past the operation's start in
+    /// the previous pass.
+    fn forward_short(&mut self, label: Label, reach: i64, min: i64) -> bool {
         let here = self.enc.offset();
         let op = self.op;
         if self.decisions.len() <= op {
             self.decisions.resize(op + 1, None);
         }
-        self.decisions[op] = Some(here);
+        // The operation's first decision point (a `cbz` tried before `cmp` + `b<c>`).
+        self.decisions[op].get_or_insert(here);
         let Some(h) = &self.hints else { return false };
         if h.force_long.get(op).copied().unwrap_or(false) {
             return false;
@@ -172,7 +177,7 @@ impl<T: Target> Pass<T> {
         let target = h.labels.get(label.0 as usize).copied().flatten();
         let site = h.decisions.get(op).copied().flatten();
         match (target, site) {
-            (Some(t), Some(s)) => (t as i64 - s as i64) < reach - 16 && t >= s,
+            (Some(t), Some(s)) => (t as i64 - s as i64) < reach - 16 && t as i64 - s as i64 >= min,
             _ => false,
         }
     }
@@ -362,7 +367,7 @@ impl<T: Target> Pass<T> {
         let pc = self.enc.offset() + 4;
         if let Some(off) = self.near(label, pc, -256..256) {
             self.enc.b_cond16(cc, off);
-        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 256) {
+        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 256, 0) {
             self.note_short(label, fixup::BCC16);
             self.enc.b_cond16_label(cc, label);
         } else if self.v7() {
@@ -371,6 +376,22 @@ impl<T: Target> Pass<T> {
             self.enc.b_cond16(cc.invert(), 2);
             self.enc.bl(label);
         }
+    }
+
+    /// True if the previous pass emitted this operation as a `cbz`/`cbnz`.
+    fn was_cbz(&self) -> bool {
+        self.hints.as_ref().is_some_and(|h| h.cbz.get(self.op).copied().unwrap_or(false))
+    }
+
+    /// The operations this pass emitted as a `cbz`/`cbnz`.
+    pub(crate) fn cbz_ops(&self) -> Vec<bool> {
+        let mut v = alloc::vec![false; self.decisions.len()];
+        for s in self.short.iter().filter(|s| s.kind == fixup::CBZ) {
+            if let Some(b) = v.get_mut(s.op) {
+                *b = true;
+            }
+        }
+        v
     }
 
     /// Sets the flags for a test of `reg` and returns the condition meaning "non-zero".
@@ -421,7 +442,11 @@ impl<T: Target> Pass<T> {
             && !bool_test
             && !flags_known
             && self.enc.buf.label_offset(label).is_none()
-            && self.forward_short(label, 130)
+            // `cbz` cannot reach the next instruction: the label must lie
+            // past some code, which cannot shrink to nothing (so beyond the
+            // operation's own size in the previous pass: at most 6 bytes,
+            // 2 if it was a `cbz` already).
+            && self.forward_short(label, 130, if self.was_cbz() { 4 } else { 8 })
         {
             self.note_short(label, fixup::CBZ);
             self.enc.cbz_label(!zero, reg, label);
@@ -586,7 +611,7 @@ impl<T: Target> Pass<T> {
             match self.near(label, pc, -4096..4095) {
                 // `adr` to the label plus the Thumb bit.
                 Some(off) => self.enc.adr_w(dst, off + 1),
-                None if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 4090) => {
+                None if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 4090, 0) => {
                     self.note_short(label, fixup::ADR_W);
                     self.enc.adr_w_label(dst, label);
                 }
@@ -708,7 +733,7 @@ impl<T: Target> Pass<T> {
         let pc = self.enc.offset() + 4;
         if let Some(off) = self.near(label, pc, -2048..2048) {
             self.enc.b16_off(off);
-        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 2048) {
+        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 2048, 0) {
             self.note_short(label, fixup::B16);
             self.enc.b16(label);
         } else if self.v7() {

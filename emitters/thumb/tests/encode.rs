@@ -451,6 +451,77 @@ fn test_jump_forms<T: Target>() {
 }
 per_arch!(test_jumps, test_jump_forms);
 
+fn cbz_forms<T: Target>() {
+    // A test of a low register for a near forward label is `cbz`/`cbnz` on
+    // ARMv7-M; high registers, far labels and ARMv6-M compare and branch.
+    for r in usable::<T>() {
+        let n = r.name();
+        for zero in [true, false] {
+            for gap in [0usize, 2, 60, 100, 130, 300] {
+                let t = dis::<T>(|a| {
+                    let l = a.new_label();
+                    if zero {
+                        a.jump_if_zero(r, false, l);
+                    } else {
+                        a.jump_if_nonzero(r, false, l);
+                    }
+                    pad(a, gap);
+                    a.bind(l);
+                });
+                if v7::<T>() && r.is_low() && (2..=100).contains(&gap) {
+                    let name = if zero { "cbz" } else { "cbnz" };
+                    assert_eq!(t[0], format!("{name} {n}, {}", imm((2 + gap) as i64)), "gap {gap}");
+                } else {
+                    assert!(t[0].starts_with("cmp"), "{:?} {r} gap {gap}: {t:?}", T::ARCH);
+                }
+            }
+            // A bool test (only the low byte counts) never uses `cbz`.
+            let t = dis::<T>(|a| {
+                let l = a.new_label();
+                a.jump_if_zero(r, true, l);
+                a.bind(l);
+            });
+            assert!(!t[0].starts_with("cb"), "{t:?}");
+        }
+    }
+    if !v7::<T>() {
+        return;
+    }
+    // Every register and offset, as patched through the fix-up and encoded directly.
+    use ferropy_emit_thumb::asm::{patch, Encoder};
+    for r in Reg::ALL.into_iter().filter(|r| r.is_low()) {
+        for nonzero in [false, true] {
+            let name = if nonzero { "cbnz" } else { "cbz" };
+            for off in (0..=128usize).step_by(2) {
+                let mut e = Encoder::new(T::ARCH);
+                let l = e.buf.new_label();
+                e.cbz_label(nonzero, r, l);
+                for _ in 0..(off + 2) / 2 {
+                    e.nop();
+                }
+                e.buf.bind(l);
+                let resolved = e.buf.resolve(patch);
+                if off > 126 {
+                    assert_eq!(resolved.unwrap_err(), AsmError::BranchOutOfRange(0));
+                    continue;
+                }
+                let (code, _) = resolved.unwrap();
+                assert_eq!(texts(&code[..2]), [format!("{name} {}, {}", r.name(), imm(off as i64 + 4))]);
+                let mut d = Encoder::new(T::ARCH);
+                d.cbz_off(nonzero, r, off as i32);
+                assert_eq!(d.buf.bytes(), &code[..2]);
+            }
+        }
+    }
+    // A label behind the `cbz` is out of reach.
+    let mut e = Encoder::new(T::ARCH);
+    let l = e.buf.new_label();
+    e.buf.bind(l);
+    e.cbz_label(false, Reg::R0, l);
+    assert_eq!(e.buf.resolve(patch).unwrap_err(), AsmError::BranchOutOfRange(0));
+}
+per_arch!(cbz, cbz_forms);
+
 fn mem_forms<T: Target>() {
     let widths = [(Width::U8, "b", 0), (Width::U16, "h", 1), (Width::U32, "", 2), (Width::Word, "", 2)];
     let pairs: Vec<(Reg, Reg)> = if v7::<T>() {
@@ -751,6 +822,28 @@ fn call_table_forms<T: Target>() {
         assert_eq!(t, want, "{i}");
     }
     expect::<T>(|a| a.jump_reg(Reg::R3), &s(&["bx r3"]));
+    // After a call, a second one whose arguments leave r3 (or r2) alone loads
+    // the address into it: 16-bit `ldr`/`blx` (ARMv7-M, index up to 31).
+    for i in [0usize, 7, 31, 32].into_iter().filter(|i| v7::<T>() || *i <= 31) {
+        for (args, via) in [(vec![Reg::R1], "r3"), (vec![Reg::R3, Reg::R1], "r2"), (vec![Reg::R2, Reg::R3], "ip")] {
+            let t = dis::<T>(|a| {
+                a.call_table(1);
+                for &r in &args {
+                    a.mov_imm(r, 9);
+                }
+                a.call_table(i);
+            });
+            let o = if i == 0 { String::new() } else { format!(", {}", imm(4 * i as i64)) };
+            let n = t.len();
+            if !v7::<T>() {
+                assert_eq!(t[n - 3..], [format!("ldr r7, [r7{o}]"), "blx r7".into(), "mov r7, r8".into()]);
+            } else if via == "ip" || i > 31 {
+                assert_eq!(t[n - 2..], [format!("ldr.w ip, [r7{o}]"), "blx ip".into()], "{i} {args:?}");
+            } else {
+                assert_eq!(t[n - 2..], [format!("ldr {via}, [r7{o}]"), format!("blx {via}")], "{i} {args:?}");
+            }
+        }
+    }
 }
 per_arch!(call_table, call_table_forms);
 

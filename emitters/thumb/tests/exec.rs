@@ -687,3 +687,90 @@ fn control_flow<T: Target>() {
     }
 }
 per_arch!(control_flow, control_flow);
+
+/// What the zero-test programs return when the tested register is zero.
+const MARKER: u32 = 0x5A5A_5A5A;
+
+/// `dst` tested against zero right after `op` wrote it (forward over `pad`
+/// bytes, and backward): returns `dst`, or [`MARKER`] when it is zero.
+fn zero_test<T: Target>(pad: usize, dst: Reg, op: impl FnOnce(&mut ThumbAsm<T>)) -> Finished {
+    build::<T>(3, |a| {
+        args_to(a, &[(Reg::R1, 1), (Reg::R2, 2)]);
+        let (zero, done, back) = (a.new_label(), a.new_label(), a.new_label());
+        op(a);
+        a.jump_if_zero(dst, false, zero);
+        a.mov_reg(Reg::R0, dst);
+        a.jump(done);
+        for _ in 0..pad / 2 {
+            a.data(&[0x00, 0xDE]);
+        }
+        a.bind(zero);
+        // Backward: a jump to `back` that the test of `dst` must not take.
+        a.mov_imm(Reg::R0, i64::from(MARKER));
+        a.jump(back);
+        a.bind(back);
+        a.mov_imm(Reg::R3, 0);
+        a.binop(BinOp::Or, Reg::R3, Reg::R3);
+        a.jump_if_nonzero(Reg::R3, false, back);
+        a.bind(done);
+    })
+}
+
+fn zero_tests<T: Target>() {
+    let want = |v: u32| if v == 0 { MARKER } else { v };
+    // Tests after an instruction that leaves the Z flag (reused) and after
+    // one that does not (`cbz`/`cbnz` on ARMv7-M within reach, else `cmp`).
+    for pad in [0usize, 100, 120, 400] {
+        for &x in &VALUES {
+            for &y in &[0u32, 3, 0x8000_0000] {
+                let cases: Vec<(u32, Finished)> = vec![
+                    (x, zero_test::<T>(pad, Reg::R1, |_| {})),
+                    (x, zero_test::<T>(pad, Reg::R4, |a| a.mov_reg(Reg::R4, Reg::R1))),
+                    (x.wrapping_add(y), zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Add, Reg::R1, Reg::R2))),
+                    (x.wrapping_sub(y), zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Sub, Reg::R1, Reg::R2))),
+                    (x & y, zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::And, Reg::R1, Reg::R2))),
+                    (x ^ y, zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Xor, Reg::R1, Reg::R2))),
+                    (x.wrapping_mul(y), zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Mul, Reg::R1, Reg::R2))),
+                    (x.wrapping_neg(), zero_test::<T>(pad, Reg::R1, |a| a.neg(Reg::R1))),
+                    (!x, zero_test::<T>(pad, Reg::R1, |a| a.not(Reg::R1))),
+                    (x.wrapping_sub(1), zero_test::<T>(pad, Reg::R1, |a| a.binop_imm(BinOp::Sub, Reg::R1, 1, Reg::R3))),
+                    (
+                        shift_ref(ShiftOp::Shl, x, y),
+                        zero_test::<T>(pad, Reg::R1, |a| a.shift(ShiftOp::Shl, Reg::R1, Reg::R2)),
+                    ),
+                    // `mov` + constant shift: fused into one three-operand shift.
+                    (
+                        x >> 4,
+                        zero_test::<T>(pad, Reg::R3, |a| {
+                            a.mov_reg(Reg::R3, Reg::R1);
+                            a.shift_imm(ShiftOp::Shr, Reg::R3, 4, Reg::R2);
+                        }),
+                    ),
+                    (
+                        x << 31,
+                        zero_test::<T>(pad, Reg::R5, |a| {
+                            a.mov_reg(Reg::R5, Reg::R1);
+                            a.shift_imm(ShiftOp::Shl, Reg::R5, 31, Reg::R2);
+                        }),
+                    ),
+                    (
+                        ((x as i32) >> 7) as u32,
+                        zero_test::<T>(pad, Reg::R2, |a| {
+                            a.mov_reg(Reg::R2, Reg::R1);
+                            a.shift_imm(ShiftOp::Sar, Reg::R2, 7, Reg::R3);
+                        }),
+                    ),
+                ];
+                for (i, (v, f)) in cases.iter().enumerate() {
+                    assert_eq!(
+                        run::<T>(f, [0, x, y, 0], vec![]),
+                        want(*v),
+                        "{:?} case {i} pad {pad} x {x:#x} y {y:#x}",
+                        T::ARCH
+                    );
+                }
+            }
+        }
+    }
+}
+per_arch!(zero_tests, zero_tests);
