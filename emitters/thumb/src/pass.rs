@@ -503,10 +503,11 @@ impl<T: Target> Pass<T> {
             return;
         };
         self.entry = self.offset();
+        let slot0 = abi::reg_list(&[abi::SLOT0_V7M]);
         if self.v7() && self.narrow_frame {
-            self.enc.push16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
+            self.enc.push16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else if self.v7() {
-            self.enc.push_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 14);
+            self.enc.push_w(abi::reg_list(&abi::SAVED_V7M) | slot0 | 1 << 14);
         } else {
             self.enc.push16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
             self.enc.mov_rr(Reg::R4, regs::TABLE_COPY);
@@ -536,10 +537,11 @@ impl<T: Target> Pass<T> {
         } else {
             self.enc.sp_adjust_w(false, bytes);
         }
+        let slot0 = abi::reg_list(&[abi::SLOT0_V7M]);
         if self.v7() && self.narrow_frame {
-            self.enc.pop16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
+            self.enc.pop16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else if self.v7() {
-            self.enc.pop_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 15);
+            self.enc.pop_w(abi::reg_list(&abi::SAVED_V7M) | slot0 | 1 << 15);
         } else {
             self.enc.pop16(1 << 4, false);
             self.enc.mov_rr(regs::TABLE_COPY, Reg::R4);

@@ -172,51 +172,81 @@ pub(crate) fn uses_high_registers(ops: &[Rec]) -> bool {
     ops.iter().flat_map(named).any(|r| (8..=11).contains(&r.num()))
 }
 
+/// Bits of the call registers that may be free (`r2`, `r3`).
+const FREE_ALL: u8 = 0b1100;
+
+fn free_bit(r: Reg) -> u8 {
+    match r {
+        Reg::R2 | Reg::R3 => 1 << r.num(),
+        _ => 0,
+    }
+}
+
 /// Rewrites each table call to [`Rec::CallTableVia`] when `r3` or `r2` is
-/// free there: the code before it since the previous call (which clobbers
-/// both; `r0` and `r1` may hold its results) runs straight through, passing
-/// only non-entry labels and conditional jumps, and does not write it.
-/// Anything else before the call (an entry label, the prologue, a local
-/// subroutine's entry...) leaves every register possibly live.
+/// free there on every path: clobbered by a call (which leaves results only
+/// in `r0`/`r1`) and not written since. A forward analysis over the
+/// function: a label that only jumps reach gets what holds at all of them
+/// (and at the fall-through); the prologue, a local subroutine's entry and a
+/// label whose address is taken (the runtime may continue there) leave every
+/// register possibly live.
 pub(crate) fn free_call_registers(ops: &mut [Rec], entries: &[bool]) {
-    for i in 0..ops.len() {
-        let Rec::CallTable(index) = ops[i] else { continue };
-        let mut free = [Reg::R3, Reg::R2].map(Some);
-        let mut clobbered = false;
-        for rec in ops[..i].iter().rev() {
-            match rec {
-                Rec::CallTable(_) | Rec::CallTableVia(..) | Rec::CallLocal(_) => {
-                    clobbered = true;
-                    break;
+    let n_labels = entries.len();
+    // Labels whose address is taken or that are called: nothing known there.
+    let mut opaque = vec![false; n_labels];
+    for rec in ops.iter() {
+        if let Rec::LabelAddr(_, l) | Rec::CallLocal(l) = rec {
+            if let Some(o) = opaque.get_mut(l.0 as usize) {
+                *o = true;
+            }
+        }
+    }
+    // The meet of the states the jumps to each label carry (all free until seen).
+    let mut at_label = vec![FREE_ALL; n_labels];
+    let mut vias: Vec<(usize, u8)> = Vec::new();
+    // The states only shrink, so this settles (one round per loop nesting level).
+    for _ in 0..=2 * n_labels + 1 {
+        let before = at_label.clone();
+        vias.clear();
+        let mut cur = 0u8;
+        for (i, rec) in ops.iter().enumerate() {
+            match *rec {
+                Rec::Bind(l) => {
+                    let k = l.0 as usize;
+                    cur = if opaque.get(k).copied().unwrap_or(true) {
+                        0
+                    } else {
+                        cur & at_label.get(k).copied().unwrap_or(0)
+                    };
                 }
-                Rec::JumpIfZero(..)
-                | Rec::JumpIfNonzero(..)
-                | Rec::JumpIfEq(..)
-                | Rec::JumpIfEqImm(..)
-                | Rec::JumpIfBitClear(..) => {}
-                _ if transparent(rec, entries) => {}
-                Rec::Bind(_)
-                | Rec::Prologue(_)
-                | Rec::Epilogue
-                | Rec::Jump(_)
-                | Rec::JumpReg(_)
-                | Rec::LocalEntry(_)
-                | Rec::LocalReturn
-                | Rec::LocalDiscard
-                | Rec::Align(_)
-                | Rec::Data(_) => break,
+                Rec::Prologue(_) | Rec::LocalEntry(_) | Rec::Data(_) => cur = 0,
+                Rec::CallTable(_) => {
+                    vias.push((i, cur));
+                    cur = FREE_ALL;
+                }
+                Rec::CallTableVia(..) | Rec::CallLocal(_) => cur = FREE_ALL,
                 _ => {}
             }
             for w in written(rec) {
-                for f in free.iter_mut() {
-                    if *f == Some(w) {
-                        *f = None;
-                    }
+                cur &= !free_bit(w);
+            }
+            if let Some(l) = target(rec).filter(|_| !matches!(rec, Rec::LabelAddr(..) | Rec::CallLocal(_))) {
+                if let Some(s) = at_label.get_mut(l.0 as usize) {
+                    *s &= cur;
                 }
             }
+            // Nothing falls through these: what follows is reached by labels only.
+            if matches!(rec, Rec::Jump(_) | Rec::JumpReg(_) | Rec::Epilogue | Rec::LocalReturn) {
+                cur = FREE_ALL;
+            }
         }
-        if let Some(via) = free.into_iter().flatten().next().filter(|_| clobbered) {
-            ops[i] = Rec::CallTableVia(index, via);
+        if at_label == before {
+            for &(i, free) in &vias {
+                let via = [Reg::R3, Reg::R2].into_iter().find(|r| free & free_bit(*r) != 0);
+                if let (Some(via), Rec::CallTable(index)) = (via, &ops[i]) {
+                    ops[i] = Rec::CallTableVia(*index, via);
+                }
+            }
+            return;
         }
     }
 }
@@ -280,21 +310,24 @@ mod tests {
 
     #[test]
     fn table_calls_use_a_register_the_last_call_clobbered() {
-        let call_via = |ops: &[Rec]| match ops.last() {
-            Some(Rec::CallTableVia(5, r)) => Some(*r),
-            _ => None,
-        };
+        // The register `CallTable(5)` goes through, if any.
         let run = |mut ops: Vec<Rec>| {
-            ops.push(Rec::CallTable(5));
+            if !ops.iter().any(|r| matches!(r, Rec::CallTable(5))) {
+                ops.push(Rec::CallTable(5));
+            }
             let e = entries(&ops);
             free_call_registers(&mut ops, &e);
-            call_via(&ops)
+            ops.iter().find_map(|r| match r {
+                Rec::CallTableVia(5, r) => Some(*r),
+                _ => None,
+            })
         };
         let lab = || Rec::NewLabel;
+        let l0 = Label(0);
         // r3 and r2 untouched since the last call.
         assert_eq!(run(vec![Rec::CallTable(1), Rec::MovImm(Reg::R1, 7)]), Some(Reg::R3));
         // r3 is an argument: r2.
-        assert_eq!(run(vec![Rec::CallLocal(Label(0)), lab(), Rec::MovImm(Reg::R3, 7)]), Some(Reg::R2));
+        assert_eq!(run(vec![Rec::CallLocal(l0), lab(), Rec::MovImm(Reg::R3, 7)]), Some(Reg::R2));
         // Both set (one as a scratch): none.
         assert_eq!(
             run(vec![
@@ -304,15 +337,47 @@ mod tests {
             ]),
             None
         );
-        // A position label and a conditional jump are passed...
+        // A position label and a conditional jump are passed.
         assert_eq!(
-            run(vec![lab(), lab(), Rec::CallTable(1), Rec::Bind(Label(0)), Rec::JumpIfZero(Reg::R0, false, Label(1))]),
+            run(vec![lab(), lab(), Rec::CallTable(1), Rec::Bind(l0), Rec::JumpIfZero(Reg::R0, false, Label(1))]),
             Some(Reg::R3)
         );
-        // ...an entry label, the prologue or a subroutine entry are not.
-        assert_eq!(run(vec![lab(), Rec::CallTable(1), Rec::Bind(Label(0)), Rec::Jump(Label(0))]), None);
+        // A jump target gets what holds on every path to it: here r3 is set
+        // on the jump's path.
+        assert_eq!(
+            run(vec![
+                lab(),
+                Rec::CallTable(1),
+                Rec::MovImm(Reg::R3, 7),
+                Rec::JumpIfZero(Reg::R0, false, l0),
+                Rec::CallTable(2),
+                Rec::Bind(l0),
+                Rec::CallTable(5),
+            ]),
+            Some(Reg::R2)
+        );
+        // A loop: the back edge sets r3 after the call.
+        assert_eq!(
+            run(vec![
+                lab(),
+                Rec::CallTable(1),
+                Rec::Bind(l0),
+                Rec::MovImm(Reg::R1, 1),
+                Rec::CallTable(5),
+                Rec::MovImm(Reg::R3, 1),
+                Rec::JumpIfNonzero(Reg::R0, false, l0),
+            ]),
+            Some(Reg::R2)
+        );
+        // A label whose address is taken, the prologue, a subroutine entry,
+        // data, or no call before: nothing is known.
+        assert_eq!(
+            run(vec![lab(), Rec::CallTable(1), Rec::Bind(l0), Rec::CallTable(5), Rec::LabelAddr(Reg::R1, l0)]),
+            None
+        );
         assert_eq!(run(vec![Rec::Prologue(1)]), None);
         assert_eq!(run(vec![Rec::CallTable(1), Rec::LocalEntry(Reg::R3)]), None);
+        assert_eq!(run(vec![Rec::CallTable(1), Rec::Data(vec![0, 0])]), None);
         assert_eq!(run(vec![Rec::MovImm(Reg::R1, 7)]), None);
     }
 

@@ -648,7 +648,9 @@ fn frame_forms<T: Target>() {
         if high && !v7::<T>() {
             continue;
         }
-        let reserved = if v7::<T>() { n | 1 } else { n + (n & 1) };
+        // ARMv7-M pushes slot 0 with the saved registers (as r3's word).
+        let below = if v7::<T>() { n.saturating_sub(1) } else { n };
+        let reserved = below + (below & 1);
         let bytes = reserved * 4;
         let mut a = ThumbAsm::<T>::new();
         a.prologue(n);
@@ -675,16 +677,16 @@ fn frame_forms<T: Target>() {
             (vec![format!("subw sp, sp, {}", imm(bytes as i64))], vec![format!("addw sp, sp, {}", imm(bytes as i64))])
         };
         let want: Vec<String> = if v7::<T>() && !high {
-            std::iter::once("push {r4, r5, r6, r7, lr}".to_string())
+            std::iter::once("push {r3, r4, r5, r6, r7, lr}".to_string())
                 .chain(sub)
                 .chain(add)
-                .chain(std::iter::once("pop {r4, r5, r6, r7, pc}".to_string()))
+                .chain(std::iter::once("pop {r3, r4, r5, r6, r7, pc}".to_string()))
                 .collect()
         } else if v7::<T>() {
-            std::iter::once("push.w {r4, r5, r6, r7, r8, sb, sl, fp, lr}".to_string())
+            std::iter::once("push.w {r3, r4, r5, r6, r7, r8, sb, sl, fp, lr}".to_string())
                 .chain(sub)
                 .chain(add)
-                .chain(std::iter::once("pop.w {r4, r5, r6, r7, r8, sb, sl, fp, pc}".to_string()))
+                .chain(std::iter::once("pop.w {r3, r4, r5, r6, r7, r8, sb, sl, fp, pc}".to_string()))
                 .collect()
         } else {
             s(&["push {r4, r5, r6, r7, lr}", "mov r4, r8", "push {r4}"])
