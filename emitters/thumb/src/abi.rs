@@ -8,12 +8,14 @@
 //!                                     holds no result) is slot 0
 //! [slot n-1] ... [slot 1]          <- sp after the prologue (even count)
 //! ```
-//! ARMv6-M (`push` reaches only `r0-r7` and `lr`):
+//! ARMv6-M (`push` reaches only `r0-r7` and `lr`), when `r8` keeps a copy
+//! of the table address:
 //! ```text
 //! [lr] [r7] [r6] [r5] [r4]         <- push {r4-r7, lr}
 //! [r8]                             <- mov r4, r8; push {r4}
 //! [slot n-1] ... [slot 0]          <- sp after the prologue (even slot count)
 //! ```
+//! and otherwise like ARMv7-M: `push {r3-r7, lr}`, slot 0 in `r3`'s word.
 //! Slot `i` is at `[sp + 4 * i]`.
 
 use crate::arch::Arch;
@@ -35,7 +37,7 @@ pub const SAVED_V6M: [Reg; 4] = [Reg::R4, Reg::R5, Reg::R6, Reg::R7];
 pub const SLOT0_V7M: Reg = Reg::R3;
 
 /// Words the prologue pushes: saved registers, `lr`, and the slot-0 word
-/// (ARMv7-M, `narrow`: without `r8-r11`) or the table copy (ARMv6-M).
+/// (ARMv7-M, `narrow`: without `r8-r11`) or the table copy or slot 0 (ARMv6-M).
 pub fn saved_words(arch: Arch, narrow: bool) -> usize {
     match (arch.thumb2(), narrow) {
         (true, false) => SAVED_V7M.len() + 2,
@@ -45,10 +47,11 @@ pub fn saved_words(arch: Arch, narrow: bool) -> usize {
 }
 
 /// Number of slots the prologue reserves below the pushed words for
-/// `n_slots` requested ones (ARMv7-M: slot 0 is pushed), so that the pushed
-/// words and the slots together keep `sp` 8-byte aligned.
-pub fn reserved_slots(arch: Arch, n_slots: usize) -> usize {
-    let n = if arch.thumb2() { n_slots.saturating_sub(1) } else { n_slots };
+/// `n_slots` requested ones (`slot0_pushed`: slot 0 is `r3`'s pushed word),
+/// so that the pushed words (an even number) and the slots together keep
+/// `sp` 8-byte aligned.
+pub fn reserved_slots(slot0_pushed: bool, n_slots: usize) -> usize {
+    let n = if slot0_pushed { n_slots.saturating_sub(1) } else { n_slots };
     n + (n & 1)
 }
 
@@ -69,9 +72,9 @@ mod tests {
     #[test]
     fn frame_keeps_calls_aligned() {
         for arch in Arch::ALL {
-            let pushed = usize::from(arch.thumb2());
-            for n in 0..10 {
-                let r = reserved_slots(arch, n);
+            for (n, pushed) in (0..10).flat_map(|n| [(n, false), (n, true)]) {
+                let r = reserved_slots(pushed, n);
+                let pushed = usize::from(pushed);
                 assert!(r + pushed >= n && r + pushed <= n + 1, "{arch:?} n = {n}");
                 for narrow in [false, true] {
                     let bytes = saved_words(arch, narrow) * 4 + r * SLOT_BYTES;

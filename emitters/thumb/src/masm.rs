@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use ferropy_emit_native::{Asm, AsmError, BinOp, Cond, Finished, Label, ShiftOp, Width};
 
 use crate::arch::{targets, Arch, Target};
-use crate::pass::{Hints, Pass};
+use crate::pass::{Hints, Pass, TableSource};
 use crate::regs::{self, Reg};
 use crate::rewrite;
 
@@ -75,6 +75,8 @@ pub struct ThumbAsm<T: Target> {
     first: Pass<T>,
     /// ARMv7-M: `r8-r11` unused, 16-bit `push`/`pop` frames (known at `finish`).
     narrow_frame: bool,
+    /// ARMv6-M: where table calls get `r7` back from (known at `finish`).
+    table: TableSource,
 }
 
 /// ARMv6-M assembler.
@@ -142,7 +144,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
 impl<T: Target> ThumbAsm<T> {
     /// A new, empty assembler.
     pub fn new() -> Self {
-        ThumbAsm { ops: Vec::new(), first: Pass::new(None), narrow_frame: false }
+        ThumbAsm { ops: Vec::new(), first: Pass::new(None), narrow_frame: false, table: TableSource::Copy }
     }
 
     /// The target architecture.
@@ -166,6 +168,7 @@ impl<T: Target> ThumbAsm<T> {
     fn replay(&self, hints: Hints) -> Pass<T> {
         let mut p = Pass::new(Some(hints));
         p.narrow_frame = self.narrow_frame;
+        p.table = self.table;
         for (i, rec) in self.ops.iter().enumerate() {
             p.op = i;
             apply(&mut p, rec);
@@ -180,9 +183,11 @@ impl<T: Target> ThumbAsm<T> {
         let entries = rewrite::entries(&self.ops);
         rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::fuse_moves(&mut self.ops);
+        rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
-            rewrite::free_call_registers(&mut self.ops, &entries);
             self.narrow_frame = !rewrite::uses_high_registers(&self.ops);
+        } else {
+            self.table = rewrite::table_source(&self.ops);
         }
     }
 

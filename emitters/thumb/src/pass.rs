@@ -23,6 +23,20 @@ use crate::arch::Target;
 use crate::asm::{fixup, modified_imm, patch, Cc, Dp16, Dp32, Encoder, MemOp, ShiftKind};
 use crate::regs::{self, Reg};
 
+/// ARMv6-M: how a table call (which loads the function address into `r7`,
+/// the table register) gets the table address back afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TableSource {
+    /// From the callee-saved copy in `r8` (saved and restored by the frame;
+    /// every write of `r7` is copied there).
+    Copy,
+    /// Reloaded with `ldr r7, [base, #offset * 4]`, where the function loaded
+    /// it from (see `rewrite::table_source`).
+    Reload(Reg, u8),
+    /// No call clobbers `r7`.
+    Kept,
+}
+
 /// The frame established by the prologue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Frame {
@@ -74,6 +88,8 @@ pub(crate) struct Pass<T: Target> {
     /// ARMv7-M: the function uses none of `r8-r11`, so the prologue and
     /// epilogues save and restore only `r4-r7` (16-bit `push`/`pop`).
     pub narrow_frame: bool,
+    /// ARMv6-M: where table calls get `r7` back from.
+    pub table: TableSource,
     /// Offset of the last label bound.
     last_bind: Option<usize>,
     /// The previous pass's layout (none in the first pass: forward forms are long).
@@ -142,6 +158,7 @@ impl<T: Target> Pass<T> {
             boolean: None,
             zero: None,
             narrow_frame: false,
+            table: TableSource::Copy,
             last_bind: None,
             hints,
             op: 0,
@@ -206,6 +223,12 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// True if the prologue pushes slot 0 as `r3`'s word (ARMv7-M, and
+    /// ARMv6-M when `r8` holds no table copy).
+    fn slot0_pushed(&self) -> bool {
+        self.v7() || self.table != TableSource::Copy
+    }
+
     /// Notes that the Z flag now tells whether `r` is zero.
     fn set_zero(&mut self, r: Reg) {
         self.zero = Some((r, self.enc.offset()));
@@ -218,7 +241,7 @@ impl<T: Target> Pass<T> {
 
     /// ARMv6-M: a write to the table register is copied to its callee-saved copy.
     fn wrote(&mut self, dst: Reg) {
-        if !self.v7() && dst == regs::FUN_TABLE {
+        if !self.v7() && dst == regs::FUN_TABLE && self.table == TableSource::Copy {
             self.enc.mov_rr(regs::TABLE_COPY, regs::FUN_TABLE);
         }
     }
@@ -496,9 +519,12 @@ impl<T: Target> Pass<T> {
             self.fail(AsmError::FrameMisuse);
             return;
         }
-        let reserved = abi::reserved_slots(T::ARCH, n_slots).checked_mul(abi::SLOT_BYTES);
+        let reserved = abi::reserved_slots(self.slot0_pushed(), n_slots).checked_mul(abi::SLOT_BYTES);
+        // ARMv6-M: the limit is that of the frame with the table copy (the
+        // first pass's, whose errors are final), whatever this pass's frame.
+        let most = abi::reserved_slots(self.v7(), n_slots).saturating_mul(abi::SLOT_BYTES);
         let limit = if self.v7() { 4092 } else { 508 };
-        let Some(bytes) = reserved.filter(|b| *b <= limit) else {
+        let Some(bytes) = reserved.filter(|b| *b <= limit && most <= limit) else {
             self.fail(AsmError::SlotOutOfRange(n_slots));
             return;
         };
@@ -508,6 +534,8 @@ impl<T: Target> Pass<T> {
             self.enc.push16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else if self.v7() {
             self.enc.push_w(abi::reg_list(&abi::SAVED_V7M) | slot0 | 1 << 14);
+        } else if self.slot0_pushed() {
+            self.enc.push16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else {
             self.enc.push16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
             self.enc.mov_rr(Reg::R4, regs::TABLE_COPY);
@@ -542,6 +570,8 @@ impl<T: Target> Pass<T> {
             self.enc.pop16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else if self.v7() {
             self.enc.pop_w(abi::reg_list(&abi::SAVED_V7M) | slot0 | 1 << 15);
+        } else if self.slot0_pushed() {
+            self.enc.pop16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else {
             self.enc.pop16(1 << 4, false);
             self.enc.mov_rr(regs::TABLE_COPY, Reg::R4);
@@ -786,7 +816,11 @@ impl<T: Target> Pass<T> {
         } else if index <= 31 {
             self.enc.ldst_imm5(MemOp::Ldr, table, table, index as u8);
             self.enc.blx(table);
-            self.enc.mov_rr(table, regs::TABLE_COPY);
+            match self.table {
+                TableSource::Reload(base, offset) => self.enc.ldst_imm5(MemOp::Ldr, table, base, offset),
+                // `Kept` is chosen only for functions without such calls.
+                TableSource::Copy | TableSource::Kept => self.enc.mov_rr(table, regs::TABLE_COPY),
+            }
         } else {
             self.fail(AsmError::TableIndexOutOfRange(index));
         }
@@ -796,7 +830,7 @@ impl<T: Target> Pass<T> {
     /// call reads: `ldr via, [r7, #index * 4]; blx via` (16-bit) on ARMv7-M
     /// for an index up to 31, otherwise [`Self::call_table`].
     pub(crate) fn call_table_via(&mut self, index: usize, via: Reg) {
-        if !self.v7() || !via.is_low() || via == regs::FUN_TABLE || index > 31 {
+        if !via.is_low() || via == regs::FUN_TABLE || index > 31 {
             self.call_table(index);
             return;
         }

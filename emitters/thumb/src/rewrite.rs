@@ -17,6 +17,8 @@
 //!   it can read (clobbered by the last call, not written since) loads the
 //!   function address into it, for 16-bit `ldr`/`blx` instead of going
 //!   through `ip`.
+//! * [`table_source`] (ARMv6-M): whether table calls can reload `r7` from
+//!   where the function loaded it, so that `r8` need not keep a copy.
 //! * [`uses_high_registers`]: whether the function touches `r8-r11` at all
 //!   (if not, ARMv7-M prologues save only `r4-r7` with a 16-bit `push`).
 
@@ -26,6 +28,7 @@ use alloc::vec::Vec;
 use ferropy_emit_native::{Label, Width};
 
 use crate::masm::Rec;
+use crate::pass::TableSource;
 use crate::regs::{self, Reg};
 
 /// The label an operation refers to, if any.
@@ -164,6 +167,52 @@ fn written(rec: &Rec) -> Vec<Reg> {
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
         Rec::JumpIfEqImm(_, _, s, _) => vec![s],
         _ => Vec::new(),
+    }
+}
+
+/// ARMv6-M: where table calls (`ldr r7, [r7, #i]; blx r7`) get the table
+/// address back. [`TableSource::Kept`] if there are none and nothing writes
+/// `r7`; [`TableSource::Reload`] if every write of `r7` is a word load from one
+/// `[base, #offset]` (`base` one of `r4-r6`, small offset), the first of them
+/// comes before any label and any table call, `base` is written only before
+/// it (so it holds the same address from there on, also where the runtime
+/// resumes the function: it restores callee-saved registers) and nothing
+/// stores through `base`; otherwise [`TableSource::Copy`].
+pub(crate) fn table_source(ops: &[Rec]) -> TableSource {
+    if !ops.iter().any(|r| written(r).contains(&regs::FUN_TABLE)) {
+        let calls = ops.iter().any(|r| matches!(r, Rec::CallTable(_)));
+        return if calls { TableSource::Copy } else { TableSource::Kept };
+    }
+    let mut place: Option<(Reg, i32)> = None;
+    let mut first_load = None;
+    for (i, rec) in ops.iter().enumerate() {
+        if !written(rec).contains(&regs::FUN_TABLE) {
+            continue;
+        }
+        match *rec {
+            Rec::Load(w, Reg::R7, b, o)
+                if is_word(w) && matches!(b, Reg::R4 | Reg::R5 | Reg::R6) && (0..=31).contains(&o) =>
+            {
+                if place.is_some_and(|p| p != (b, o)) {
+                    return TableSource::Copy;
+                }
+                place = Some((b, o));
+                first_load.get_or_insert(i);
+            }
+            _ => return TableSource::Copy,
+        }
+    }
+    let (Some((base, offset)), Some(first)) = (place, first_load) else { return TableSource::Copy };
+    let before_first =
+        ops[..first].iter().all(|r| !matches!(r, Rec::Bind(_) | Rec::CallTable(_) | Rec::CallTableVia(..)));
+    let base_fixed = ops[first..].iter().all(|r| {
+        !written(r).contains(&base)
+            && !matches!(*r, Rec::Store(_, _, b, _) | Rec::StoreIndexed(_, _, b, _) if b == base)
+    });
+    if before_first && base_fixed {
+        TableSource::Reload(base, offset as u8)
+    } else {
+        TableSource::Copy
     }
 }
 
@@ -379,6 +428,41 @@ mod tests {
         assert_eq!(run(vec![Rec::CallTable(1), Rec::LocalEntry(Reg::R3)]), None);
         assert_eq!(run(vec![Rec::CallTable(1), Rec::Data(vec![0, 0])]), None);
         assert_eq!(run(vec![Rec::MovImm(Reg::R1, 7)]), None);
+    }
+
+    #[test]
+    fn the_table_is_reloaded_from_where_it_was_loaded() {
+        let load = Rec::Load(Width::Word, Reg::R7, Reg::R4, 0);
+        let entry = vec![Rec::MovReg(Reg::R4, Reg::R0), load.clone()];
+        let with = |more: &[Rec]| {
+            let mut ops = entry.clone();
+            ops.extend_from_slice(more);
+            ops.push(Rec::CallTable(3));
+            table_source(&ops)
+        };
+        assert_eq!(table_source(&[Rec::MovReg(Reg::R4, Reg::R0)]), TableSource::Kept);
+        assert_eq!(table_source(&entry), TableSource::Reload(Reg::R4, 0));
+        assert_eq!(with(&[]), TableSource::Reload(Reg::R4, 0));
+        // The same load again later is fine.
+        assert_eq!(with(&[Rec::NewLabel, Rec::Bind(Label(0)), load.clone()]), TableSource::Reload(Reg::R4, 0));
+        // Another source, another kind of write, the base changed or stored
+        // through, or a label before the first load: the copy in r8.
+        for bad in [
+            vec![Rec::Load(Width::Word, Reg::R7, Reg::R4, 1)],
+            vec![Rec::Load(Width::Word, Reg::R7, Reg::R0, 0)],
+            vec![Rec::MovReg(Reg::R7, Reg::R1)],
+            vec![Rec::MovImm(Reg::R4, 0)],
+            vec![Rec::Store(Width::Word, Reg::R1, Reg::R4, 5)],
+            vec![Rec::StoreIndexed(Width::U8, Reg::R1, Reg::R4, Reg::R2)],
+        ] {
+            assert_eq!(with(&bad), TableSource::Copy, "{bad:?}");
+        }
+        let late =
+            vec![Rec::NewLabel, Rec::Bind(Label(0)), Rec::MovReg(Reg::R4, Reg::R0), load.clone(), Rec::CallTable(3)];
+        assert_eq!(table_source(&late), TableSource::Copy);
+        let call_first = vec![Rec::MovReg(Reg::R4, Reg::R0), Rec::CallTable(3), load, Rec::CallTable(3)];
+        assert_eq!(table_source(&call_first), TableSource::Copy);
+        assert_eq!(table_source(&[Rec::CallTable(3)]), TableSource::Copy);
     }
 
     #[test]

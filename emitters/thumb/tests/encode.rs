@@ -597,7 +597,13 @@ fn mem_forms<T: Target>() {
                             want.push(format!("pop {{{}}}", s.name()));
                         }
                     }
-                    if load && !v7::<T>() && rt == Reg::R7 {
+                    // ARMv6-M: a word load of r7 from r4-r6 (small offset) is
+                    // where table calls reload it from; other writes are copied
+                    // to r8.
+                    let reload = matches!(w, Width::U32 | Width::Word)
+                        && matches!(rn, Reg::R4 | Reg::R5 | Reg::R6)
+                        && (0..=31).contains(&off);
+                    if load && !v7::<T>() && rt == Reg::R7 && !reload {
                         want.push("mov r8, r7".into());
                     }
                     let t = dis::<T>(|a| if load { a.load(w, rt, rn, off) } else { a.store(w, rt, rn, off) });
@@ -648,8 +654,8 @@ fn frame_forms<T: Target>() {
         if high && !v7::<T>() {
             continue;
         }
-        // ARMv7-M pushes slot 0 with the saved registers (as r3's word).
-        let below = if v7::<T>() { n.saturating_sub(1) } else { n };
+        // Slot 0 is pushed with the saved registers (as r3's word).
+        let below = n.saturating_sub(1);
         let reserved = below + (below & 1);
         let bytes = reserved * 4;
         let mut a = ThumbAsm::<T>::new();
@@ -659,7 +665,8 @@ fn frame_forms<T: Target>() {
             a.mov_reg(Reg::R9, Reg::R0);
         }
         a.epilogue();
-        let fits = if v7::<T>() { bytes <= 4092 } else { bytes <= 508 };
+        // ARMv6-M: limited as if slot 0 were not pushed (r8 kept).
+        let fits = if v7::<T>() { bytes <= 4092 } else { (n + (n & 1)) * 4 <= 508 };
         let r = a.finish();
         if !fits {
             assert_eq!(r.unwrap_err(), AsmError::SlotOutOfRange(n));
@@ -689,11 +696,11 @@ fn frame_forms<T: Target>() {
                 .chain(std::iter::once("pop.w {r3, r4, r5, r6, r7, r8, sb, sl, fp, pc}".to_string()))
                 .collect()
         } else {
-            s(&["push {r4, r5, r6, r7, lr}", "mov r4, r8", "push {r4}"])
-                .into_iter()
+            // Without table calls, r8 keeps no table copy (slot 0 is pushed).
+            std::iter::once("push {r3, r4, r5, r6, r7, lr}".to_string())
                 .chain(sub)
                 .chain(add)
-                .chain(s(&["pop {r4}", "mov r8, r4", "pop {r4, r5, r6, r7, pc}"]))
+                .chain(std::iter::once("pop {r3, r4, r5, r6, r7, pc}".to_string()))
                 .collect()
         };
         assert_eq!(t, want, "{:?} n = {n}", T::ARCH);
@@ -711,7 +718,9 @@ fn frame_forms<T: Target>() {
                     a.store_slot(slot, r);
                     a.slot_addr(r, slot);
                 });
-                let pre = if v7::<T>() { 1 } else { 3 } + usize::from(bytes > 0);
+                // ARMv6-M keeps a table copy in r8 (pushed separately) once r7 is written.
+                // (and reserves all n > 0 slots below the pushed words).
+                let pre = if v7::<T>() || r != Reg::R7 { 1 + usize::from(bytes > 0) } else { 4 };
                 let o = if off == 0 { String::new() } else { format!(", {}", imm(off as i64)) };
                 let mut want = vec![];
                 if r.is_low() && off <= 1020 {
@@ -837,7 +846,7 @@ fn call_table_forms<T: Target>() {
             });
             let o = if i == 0 { String::new() } else { format!(", {}", imm(4 * i as i64)) };
             let n = t.len();
-            if !v7::<T>() {
+            if !v7::<T>() && via == "ip" {
                 assert_eq!(t[n - 3..], [format!("ldr r7, [r7{o}]"), "blx r7".into(), "mov r7, r8".into()]);
             } else if via == "ip" || i > 31 {
                 assert_eq!(t[n - 2..], [format!("ldr.w ip, [r7{o}]"), "blx ip".into()], "{i} {args:?}");
@@ -848,6 +857,58 @@ fn call_table_forms<T: Target>() {
     }
 }
 per_arch!(call_table, call_table_forms);
+
+fn table_source_forms<T: Target>() {
+    // ARMv6-M: r7 loaded from the context is reloaded from there after a
+    // call through it, and the frame keeps no copy in r8.
+    let t = dis::<T>(|a| {
+        a.prologue(1);
+        a.mov_reg(Reg::R5, Reg::R0);
+        a.load(Width::Word, Reg::R7, Reg::R5, 2);
+        a.call_table(4);
+        a.epilogue();
+    });
+    let want = if v7::<T>() {
+        s(&["push {r3, r4, r5, r6, r7, lr}", "mov r5, r0", "ldr r7, [r5, #8]", "ldr.w ip, [r7, #0x10]", "blx ip"])
+    } else {
+        s(&["push {r3, r4, r5, r6, r7, lr}", "mov r5, r0", "ldr r7, [r5, #8]", "ldr r7, [r7, #0x10]", "blx r7"])
+    };
+    assert_eq!(t[..5], want[..]);
+    let rest = if v7::<T>() {
+        s(&["pop {r3, r4, r5, r6, r7, pc}"])
+    } else {
+        s(&["ldr r7, [r5, #8]", "pop {r3, r4, r5, r6, r7, pc}"])
+    };
+    assert_eq!(t[5..], rest[..]);
+    // Set any other way, r7 is copied to r8, which the frame saves.
+    let t = dis::<T>(|a| {
+        a.prologue(1);
+        a.mov_reg(Reg::R7, Reg::R0);
+        a.call_table(4);
+        a.epilogue();
+    });
+    if !v7::<T>() {
+        assert_eq!(
+            t,
+            s(&[
+                "push {r4, r5, r6, r7, lr}",
+                "mov r4, r8",
+                "push {r4}",
+                "sub sp, #8",
+                "mov r7, r0",
+                "mov r8, r7",
+                "ldr r7, [r7, #0x10]",
+                "blx r7",
+                "mov r7, r8",
+                "add sp, #8",
+                "pop {r4}",
+                "mov r8, r4",
+                "pop {r4, r5, r6, r7, pc}",
+            ])
+        );
+    }
+}
+per_arch!(table_source, table_source_forms);
 
 fn error_forms<T: Target>() {
     let bad = |f: &dyn Fn(&mut ThumbAsm<T>)| {

@@ -774,3 +774,38 @@ fn zero_tests<T: Target>() {
     }
 }
 per_arch!(zero_tests, zero_tests);
+
+fn table_reloaded_from_its_source<T: Target>() {
+    // The table address loaded from a context (r5 = first argument, word 2)
+    // and a mix of calls: ARMv6-M reloads r7 from the context after each
+    // `blx r7` (no copy in r8), and calls whose r2/r3 are free go through them.
+    let mut a = ThumbAsm::<T>::new();
+    a.prologue(1);
+    a.mov_reg(Reg::R5, Reg::R0);
+    a.load(Width::Word, Reg::R7, Reg::R5, 2);
+    a.mov_imm(Reg::R4, 0);
+    for k in 0..3 {
+        a.mov_imm(Reg::R0, k);
+        a.mov_imm(Reg::R1, 10);
+        a.mov_imm(Reg::R2, 20);
+        a.mov_imm(Reg::R3, 30);
+        a.call_table(k as usize);
+        a.binop(BinOp::Add, Reg::R4, Reg::R0);
+        // Only r0 set: r2/r3 free.
+        a.mov_imm(Reg::R0, 1000);
+        a.call_table(k as usize);
+        a.binop(BinOp::Add, Reg::R4, Reg::R0);
+    }
+    a.mov_reg(Reg::R0, Reg::R4);
+    a.epilogue();
+    let f = a.finish().unwrap();
+    let helper = |k: u32| -> Helper { Rc::new(move |_uc, args| args[0].wrapping_add(args[1]).wrapping_mul(k + 1)) };
+    let mut uc = emu::machine(T::ARCH, &f.code, vec![helper(0), helper(1), helper(2)]);
+    uc.mem_write(DATA + 8, &(TABLE as u32).to_le_bytes()).unwrap();
+    // After a call, r1 is the junk the emulated helper leaves there.
+    let want = (0..3u32).fold(0u32, |s, k| {
+        s.wrapping_add((k + 10) * (k + 1)).wrapping_add(1000u32.wrapping_add(0xDEAD_0001).wrapping_mul(k + 1))
+    });
+    assert_eq!(emu::call(&mut uc, f.entry, [DATA as u32, 0, 0, 0]), want, "{:?}", T::ARCH);
+}
+per_arch!(table_reloaded_from_its_source, table_reloaded_from_its_source);
