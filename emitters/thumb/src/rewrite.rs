@@ -74,6 +74,15 @@ enum Place {
     Slot(usize),
 }
 
+/// Bytes a memory access of width `w` covers.
+fn width_bytes(w: Width) -> i64 {
+    match w {
+        Width::U8 => 1,
+        Width::U16 => 2,
+        Width::U32 | Width::Word => 4,
+    }
+}
+
 fn is_word(w: Width) -> bool {
     matches!(w, Width::U32 | Width::Word)
 }
@@ -176,8 +185,8 @@ fn written(rec: &Rec) -> Vec<Reg> {
 /// `[base, #offset]` (`base` one of `r4-r6`, small offset), the first of them
 /// comes before any label and any table call, `base` is written only before
 /// it (so it holds the same address from there on, also where the runtime
-/// resumes the function: it restores callee-saved registers) and nothing
-/// stores through `base`; otherwise [`TableSource::Copy`].
+/// resumes the function: it restores callee-saved registers) and no store
+/// through `base` may overwrite that word; otherwise [`TableSource::Copy`].
 pub(crate) fn table_source(ops: &[Rec]) -> TableSource {
     if !ops.iter().any(|r| written(r).contains(&regs::FUN_TABLE)) {
         let calls = ops.iter().any(|r| matches!(r, Rec::CallTable(_)));
@@ -205,9 +214,19 @@ pub(crate) fn table_source(ops: &[Rec]) -> TableSource {
     let (Some((base, offset)), Some(first)) = (place, first_load) else { return TableSource::Copy };
     let before_first =
         ops[..first].iter().all(|r| !matches!(r, Rec::Bind(_) | Rec::CallTable(_) | Rec::CallTableVia(..)));
+    // The table's word, in bytes from `base`.
+    let word = i64::from(offset) * 4..i64::from(offset) * 4 + 4;
     let base_fixed = ops[first..].iter().all(|r| {
-        !written(r).contains(&base)
-            && !matches!(*r, Rec::Store(_, _, b, _) | Rec::StoreIndexed(_, _, b, _) if b == base)
+        let overwrites = match *r {
+            Rec::Store(w, _, b, o) if b == base => {
+                let size = width_bytes(w);
+                let at = i64::from(o) * size;
+                at < word.end && word.start < at + size
+            }
+            Rec::StoreIndexed(_, _, b, _) => b == base,
+            _ => false,
+        };
+        !written(r).contains(&base) && !overwrites
     });
     if before_first && base_fixed {
         TableSource::Reload(base, offset as u8)
@@ -443,6 +462,13 @@ mod tests {
         assert_eq!(table_source(&[Rec::MovReg(Reg::R4, Reg::R0)]), TableSource::Kept);
         assert_eq!(table_source(&entry), TableSource::Reload(Reg::R4, 0));
         assert_eq!(with(&[]), TableSource::Reload(Reg::R4, 0));
+        // Stores through the base elsewhere are fine.
+        let beside = [
+            Rec::Store(Width::Word, Reg::R1, Reg::R4, 1),
+            Rec::Store(Width::U8, Reg::R1, Reg::R4, 4),
+            Rec::Store(Width::U16, Reg::R1, Reg::R4, -1),
+        ];
+        assert_eq!(with(&beside), TableSource::Reload(Reg::R4, 0));
         // The same load again later is fine.
         assert_eq!(with(&[Rec::NewLabel, Rec::Bind(Label(0)), load.clone()]), TableSource::Reload(Reg::R4, 0));
         // Another source, another kind of write, the base changed or stored
@@ -452,7 +478,9 @@ mod tests {
             vec![Rec::Load(Width::Word, Reg::R7, Reg::R0, 0)],
             vec![Rec::MovReg(Reg::R7, Reg::R1)],
             vec![Rec::MovImm(Reg::R4, 0)],
-            vec![Rec::Store(Width::Word, Reg::R1, Reg::R4, 5)],
+            vec![Rec::Store(Width::Word, Reg::R1, Reg::R4, 0)],
+            vec![Rec::Store(Width::U8, Reg::R1, Reg::R4, 3)],
+            vec![Rec::Store(Width::U16, Reg::R1, Reg::R4, 1)],
             vec![Rec::StoreIndexed(Width::U8, Reg::R1, Reg::R4, Reg::R2)],
         ] {
             assert_eq!(with(&bad), TableSource::Copy, "{bad:?}");
