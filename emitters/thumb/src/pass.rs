@@ -85,6 +85,8 @@ pub(crate) struct Pass<T: Target> {
     /// The last flag-setting 16-bit instruction: its result register and
     /// where it ends (the Z flag tells whether that register is zero there).
     zero: Option<(Reg, usize)>,
+    /// The last byte load (`ldrb`): its register (0..=255) and where it ends.
+    byte: Option<(Reg, usize)>,
     /// ARMv7-M: the function uses none of `r8-r11`, so the prologue and
     /// epilogues save and restore only `r4-r7` (16-bit `push`/`pop`).
     pub narrow_frame: bool,
@@ -157,6 +159,7 @@ impl<T: Target> Pass<T> {
             flags: None,
             boolean: None,
             zero: None,
+            byte: None,
             narrow_frame: false,
             table: TableSource::Copy,
             last_bind: None,
@@ -346,7 +349,7 @@ impl<T: Target> Pass<T> {
         let bytes = i64::from(offset) << op.log2();
         self.mem_imm(op, rt, base, bytes);
         if load {
-            self.wrote(rt);
+            self.loaded(op, rt);
         }
     }
 
@@ -374,8 +377,17 @@ impl<T: Target> Pass<T> {
             self.enc.pop16(bit, false);
         }
         if load {
-            self.wrote(rt);
+            self.loaded(op, rt);
         }
+    }
+
+    /// After a load into `rt`: a byte load leaves a value of 0..=255, which a
+    /// bool test (of the low byte) may test as a whole.
+    fn loaded(&mut self, op: MemOp, rt: Reg) {
+        if op == MemOp::Ldrb {
+            self.byte = Some((rt, self.enc.offset()));
+        }
+        self.wrote(rt);
     }
 
     /// The bound offset of `label` if it is bound and `rel(offset)` lies in `range`.
@@ -455,8 +467,11 @@ impl<T: Target> Pass<T> {
         if !self.ok(&[reg]) {
             return;
         }
-        // ARMv7-M: `cbz`/`cbnz` replaces `cmp reg, #0; b<c>` for a near forward label.
         let here = self.enc.offset();
+        // A byte just loaded is 0..=255: its low byte is all of it.
+        let bool_test = bool_test
+            && !matches!(self.byte, Some((r, end)) if r == reg && end == here && self.last_bind != Some(here));
+        // ARMv7-M: `cbz`/`cbnz` replaces `cmp reg, #0; b<c>` for a near forward label.
         let flags_known = self.last_bind != Some(here)
             && (matches!(self.flags, Some((r, _, end)) if r == reg && end == here)
                 || matches!(self.zero, Some((r, end)) if r == reg && end == here));

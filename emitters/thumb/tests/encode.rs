@@ -522,6 +522,52 @@ fn cbz_forms<T: Target>() {
 }
 per_arch!(cbz, cbz_forms);
 
+fn byte_test_forms<T: Target>() {
+    // A bool test right after a byte load tests the whole register (0..=255).
+    for (indexed, zero) in [(false, true), (true, false)] {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            if indexed {
+                a.load_indexed(Width::U8, Reg::R0, Reg::R1, Reg::R2);
+            } else {
+                a.load(Width::U8, Reg::R0, Reg::R1, 3);
+            }
+            if zero {
+                a.jump_if_zero(Reg::R0, true, l);
+            } else {
+                a.jump_if_nonzero(Reg::R0, true, l);
+            }
+        });
+        let b = if zero { "beq #0" } else { "bne #0" };
+        assert_eq!(t[1..], [s(&["cmp r0, #0"]), s(&[b])].concat(), "{:?}", T::ARCH);
+    }
+    // Forward on ARMv7-M: `cbz`.
+    let t = dis::<T>(|a| {
+        let l = a.new_label();
+        a.load(Width::U8, Reg::R0, Reg::R1, 0);
+        a.jump_if_zero(Reg::R0, true, l);
+        pad(a, 8);
+        a.bind(l);
+    });
+    assert_eq!(t[1], if v7::<T>() { "cbz r0, #0xc" } else { "cmp r0, #0" }, "{t:?}");
+    // Not after a 16-bit load, another register or across a label.
+    for case in 0..3 {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            a.load(if case == 0 { Width::U16 } else { Width::U8 }, Reg::R0, Reg::R1, 0);
+            if case == 2 {
+                let m = a.new_label();
+                a.bind(m);
+            }
+            a.jump_if_zero(if case == 1 { Reg::R2 } else { Reg::R0 }, true, l);
+        });
+        assert!(!t.iter().any(|x| x.starts_with("cmp")), "{case}: {t:?}");
+    }
+}
+per_arch!(byte_test, byte_test_forms);
+
 fn mem_forms<T: Target>() {
     let widths = [(Width::U8, "b", 0), (Width::U16, "h", 1), (Width::U32, "", 2), (Width::Word, "", 2)];
     let pairs: Vec<(Reg, Reg)> = if v7::<T>() {

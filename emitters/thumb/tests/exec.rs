@@ -809,3 +809,38 @@ fn table_reloaded_from_its_source<T: Target>() {
     assert_eq!(emu::call(&mut uc, f.entry, [DATA as u32, 0, 0, 0]), want, "{:?}", T::ARCH);
 }
 per_arch!(table_reloaded_from_its_source, table_reloaded_from_its_source);
+
+fn byte_tests<T: Target>() {
+    // Bool tests of loaded bytes, forward and backward: each byte value of
+    // the data decides like its truth value.
+    for byte in [0u8, 1, 2, 0x80, 0xFF] {
+        let f = build::<T>(1, |a| {
+            let (yes, done, top, out) = (a.new_label(), a.new_label(), a.new_label(), a.new_label());
+            a.mov_imm(Reg::R1, DATA as i64);
+            a.load(Width::U8, Reg::R0, Reg::R1, 0);
+            a.jump_if_nonzero(Reg::R0, true, yes);
+            a.mov_imm(Reg::R5, 10);
+            a.jump(done);
+            a.bind(yes);
+            a.mov_imm(Reg::R5, 20);
+            a.bind(done);
+            // Backward: loops while the byte is zero, at most 3 times.
+            a.mov_imm(Reg::R6, 3);
+            a.bind(top);
+            a.mov_imm(Reg::R2, 1);
+            a.binop(BinOp::Add, Reg::R5, Reg::R2);
+            a.binop(BinOp::Sub, Reg::R6, Reg::R2);
+            a.jump_if_zero(Reg::R6, false, out);
+            a.mov_imm(Reg::R2, 0);
+            a.load_indexed(Width::U8, Reg::R0, Reg::R1, Reg::R2);
+            a.jump_if_zero(Reg::R0, true, top);
+            a.bind(out);
+            a.mov_reg(Reg::R0, Reg::R5);
+        });
+        let mut uc = emu::machine(T::ARCH, &f.code, vec![]);
+        uc.mem_write(DATA, &[byte]).unwrap();
+        let want = if byte != 0 { 21 } else { 13 };
+        assert_eq!(emu::call(&mut uc, f.entry, [0; 4]), want, "{:?} {byte:#x}", T::ARCH);
+    }
+}
+per_arch!(byte_tests, byte_tests);
