@@ -502,7 +502,7 @@ mod tests {
             Rec::SetCond(ferropy_emit_native::Cond::Eq, Reg::R0, Reg::R1, Reg::R9),
             Rec::StoreSlot(0, Reg::R10),
         ] {
-            assert!(uses_high_registers(&[rec.clone()]), "{rec:?}");
+            assert!(uses_high_registers(core::slice::from_ref(&rec)), "{rec:?}");
         }
     }
 }
