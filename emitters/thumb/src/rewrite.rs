@@ -87,29 +87,88 @@ fn is_word(w: Width) -> bool {
     matches!(w, Width::U32 | Width::Word)
 }
 
-/// Drops each 32-bit load whose register already holds the word: the last
-/// operation before it other than non-entry labels stores that register there.
+/// Drops each 32-bit load whose register already holds the word. Going
+/// through the code in order, a word store or load makes "this place holds
+/// this register" known; it stays known until the register (or the base
+/// register of the place) is written, a store may overwrite the place (any
+/// store through another base or to the stack, a store through the same base
+/// that overlaps it), or control may arrive from elsewhere (an entry label,
+/// a call, anything but a conditional jump's fall-through).
 pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
-    let mut stored: Option<(Place, Reg)> = None;
+    let mut known: Vec<(Place, Reg)> = Vec::new();
     for rec in ops.iter_mut() {
-        let load = match *rec {
-            Rec::Load(w, d, b, o) if is_word(w) && d != b => Some((Place::Mem(b, o), d)),
-            Rec::LoadSlot(d, s) => Some((Place::Slot(s), d)),
-            _ => None,
-        };
-        if load.is_some() && load == stored {
-            *rec = Rec::Skip;
-            continue;
-        }
         if transparent(rec, entries) {
             continue;
         }
-        stored = match *rec {
-            Rec::Store(w, s, b, o) if is_word(w) && s != b => Some((Place::Mem(b, o), s)),
-            Rec::StoreSlot(slot, s) => Some((Place::Slot(slot), s)),
-            _ => None,
-        };
+        match *rec {
+            Rec::Load(w, d, b, o) if is_word(w) => {
+                let place = Place::Mem(b, o);
+                if d != b && known.contains(&(place, d)) {
+                    *rec = Rec::Skip;
+                    continue;
+                }
+                forget_reg(&mut known, d);
+                if d != b {
+                    known.push((place, d));
+                }
+            }
+            Rec::LoadSlot(d, slot) => {
+                let place = Place::Slot(slot);
+                if known.contains(&(place, d)) {
+                    *rec = Rec::Skip;
+                    continue;
+                }
+                forget_reg(&mut known, d);
+                known.push((place, d));
+            }
+            Rec::Store(w, src, b, o) => {
+                let size = width_bytes(w);
+                let at = i64::from(o) * size;
+                // Only places through the same base that it cannot overlap survive.
+                known.retain(|&(p, _)| match p {
+                    Place::Mem(pb, po) => pb == b && (i64::from(po) * 4 >= at + size || i64::from(po) * 4 + 4 <= at),
+                    Place::Slot(_) => false,
+                });
+                if is_word(w) && src != b {
+                    known.push((Place::Mem(b, o), src));
+                }
+            }
+            Rec::StoreSlot(slot, src) => {
+                known.retain(|&(p, _)| matches!(p, Place::Slot(s) if s != slot));
+                known.push((Place::Slot(slot), src));
+            }
+            Rec::JumpIfZero(..)
+            | Rec::JumpIfNonzero(..)
+            | Rec::JumpIfEq(..)
+            | Rec::JumpIfEqImm(..)
+            | Rec::JumpIfBitClear(..)
+            | Rec::MovImm(..)
+            | Rec::MovReg(..)
+            | Rec::SlotAddr(..)
+            | Rec::LabelAddr(..)
+            | Rec::Binop(..)
+            | Rec::Shift(..)
+            | Rec::Neg(_)
+            | Rec::Not(_)
+            | Rec::SetCond(..)
+            | Rec::Load(..)
+            | Rec::LoadIndexed(..)
+            | Rec::BinopImm(..)
+            | Rec::ShiftImm(..)
+            | Rec::ShiftImmFrom(..) => {
+                for w in written(rec) {
+                    forget_reg(&mut known, w);
+                }
+            }
+            // Calls, stores through an index, entries, jumps, data...
+            _ => known.clear(),
+        }
     }
+}
+
+/// Forgets what is known about places held in `r` or addressed through it.
+fn forget_reg(known: &mut Vec<(Place, Reg)>, r: Reg) {
+    known.retain(|&(p, h)| h != r && !matches!(p, Place::Mem(b, _) if b == r));
 }
 
 /// Turns `mov d, s` + `shift_imm d, #c` (low registers, `c` in 1..=31) into
@@ -356,6 +415,64 @@ mod tests {
         for i in (0..ops.len()).filter(|i| *i != 4) {
             assert_eq!(format!("{:?}", ops[i]), format!("{:?}", before[i]), "op {i}");
         }
+    }
+
+    #[test]
+    fn known_words_survive_unrelated_code_only() {
+        let w = Width::Word;
+        let dropped = |mut ops: Vec<Rec>| {
+            let e = entries(&ops);
+            drop_reloads(&mut ops, &e);
+            matches!(ops.last(), Some(Rec::Skip))
+        };
+        let reload = Rec::Load(w, Reg::R0, Reg::R5, 2);
+        let with = |between: Vec<Rec>| {
+            let mut ops = vec![Rec::Load(w, Reg::R0, Reg::R5, 2)];
+            ops.extend(between);
+            ops.push(reload.clone());
+            dropped(ops)
+        };
+        // Loads make words known too; other registers, other places through
+        // the same base, and conditional jumps leave them alone.
+        assert!(with(vec![]));
+        assert!(with(vec![
+            Rec::Load(w, Reg::R1, Reg::R5, 3),
+            Rec::Store(w, Reg::R1, Reg::R5, 4),
+            Rec::Store(Width::U8, Reg::R1, Reg::R5, 12),
+            Rec::Store(Width::U16, Reg::R1, Reg::R5, 3),
+            Rec::MovImm(Reg::R2, 1),
+            Rec::JumpIfZero(Reg::R2, false, Label(0)),
+            Rec::Load(w, Reg::R0, Reg::R5, 2),
+        ]));
+        // Anything that may change the register, the base or the word, or
+        // come from elsewhere, forgets it.
+        for between in [
+            vec![Rec::MovImm(Reg::R0, 1)],
+            vec![Rec::Load(w, Reg::R0, Reg::R5, 3)],
+            vec![Rec::MovReg(Reg::R5, Reg::R1)],
+            vec![Rec::Store(w, Reg::R1, Reg::R5, 2)],
+            vec![Rec::Store(Width::U8, Reg::R1, Reg::R5, 9)],
+            vec![Rec::Store(Width::U16, Reg::R1, Reg::R5, 5)],
+            vec![Rec::Store(w, Reg::R1, Reg::R6, 0)],
+            vec![Rec::StoreSlot(0, Reg::R1)],
+            vec![Rec::StoreIndexed(Width::U8, Reg::R1, Reg::R6, Reg::R2)],
+            vec![Rec::CallTable(1)],
+            vec![Rec::CallLocal(Label(0))],
+            vec![Rec::NewLabel, Rec::Bind(Label(0)), Rec::Jump(Label(0))],
+            vec![Rec::BinopImm(ferropy_emit_native::BinOp::Add, Reg::R1, 1000, Reg::R0)],
+        ] {
+            assert!(!with(between.clone()), "{between:?}");
+        }
+        // Slots: stores through registers may point at the stack.
+        let slot = |between: Vec<Rec>| {
+            let mut ops = vec![Rec::StoreSlot(1, Reg::R2)];
+            ops.extend(between);
+            ops.push(Rec::LoadSlot(Reg::R2, 1));
+            dropped(ops)
+        };
+        assert!(slot(vec![Rec::StoreSlot(2, Reg::R3), Rec::LoadSlot(Reg::R3, 0)]));
+        assert!(!slot(vec![Rec::Store(w, Reg::R3, Reg::R5, 0)]));
+        assert!(!slot(vec![Rec::StoreSlot(1, Reg::R3)]));
     }
 
     #[test]
