@@ -121,8 +121,8 @@ fn dis_native_lists_thumb_code() {
     let file = dir.join("k.py");
     fs::write(&file, KERNEL).unwrap();
     for (name, first) in [
-        ("armv7m", "push.w {r4, r5, r6, r7, r8, sb, sl, fp, lr}"),
-        ("armv6m", "push {r4, r5, r6, r7, lr}"),
+        ("armv7m", "push.w {r3, r4, r5, r6, r7, r8, sb, sl, fp, lr}"),
+        ("armv6m", "push {r3, r4, r5, r6, r7, lr}"),
         ("armv7emdp", "push.w"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_ferropy"))

@@ -190,6 +190,8 @@ pub mod fixup {
     pub const BCC16: u8 = 8;
     /// `adr.w rd, label + 1` (T3, forward, up to 4095 bytes past the aligned PC).
     pub const ADR_W: u8 = 9;
+    /// `cbz`/`cbnz` (ARMv7-M), forward 0..=126 bytes past the PC.
+    pub const CBZ: u8 = 10;
 }
 
 /// The 12-bit "modified immediate" encoding (`i:imm3:imm8`) of `v`, if it has one.
@@ -260,6 +262,11 @@ pub fn t3_fields(off: i32) -> (u16, u16) {
     (s << 10 | (off >> 12 & 0x3F) as u16, j1 << 13 | j2 << 11 | (off >> 1 & 0x7FF) as u16)
 }
 
+/// The `i:imm5` bits of a `cbz`/`cbnz` for the forward byte offset `off` (even, 0..=126).
+fn cbz_fields(off: i32) -> u16 {
+    ((off >> 6 & 1) as u16) << 9 | ((off >> 1 & 0x1F) as u16) << 3
+}
+
 /// Patches one fix-up of the Thumb encoder (`target` is the label's offset).
 pub fn patch(code: &mut [u8], f: Fixup, target: usize) -> Result<(), AsmError> {
     let out = AsmError::BranchOutOfRange(f.label.0);
@@ -301,6 +308,14 @@ pub fn patch(code: &mut [u8], f: Fixup, target: usize) -> Result<(), AsmError> {
             }
             let hw = read_u16(code, f.at)?;
             write_u16(code, f.at, hw & 0xFF00 | (off >> 1 & 0xFF) as u16)
+        }
+        fixup::CBZ => {
+            let off = rel(f.at + 4)?;
+            if !(0..=126).contains(&off) {
+                return Err(out);
+            }
+            let hw = read_u16(code, f.at)?;
+            write_u16(code, f.at, hw & 0xFD07 | cbz_fields(off))
         }
         fixup::ADR_W => {
             let value = rel((f.at + 4) & !3)?.wrapping_add(1);
@@ -522,6 +537,19 @@ impl Encoder {
         let at = self.offset();
         self.buf.add_fixup(at, label, fixup::BCC16);
         self.op16(0xD000 | (cc as u16) << 8);
+    }
+
+    /// `cbz rn, label` (`nonzero`: `cbnz`), ARMv7-M, low `rn`, forward 0..=126
+    /// bytes past the PC; flags unchanged.
+    pub fn cbz_label(&mut self, nonzero: bool, rn: Reg, label: Label) {
+        let at = self.offset();
+        self.buf.add_fixup(at, label, fixup::CBZ);
+        self.op16(0xB100 | u16::from(nonzero) << 11 | (rn.num() & 7));
+    }
+
+    /// `cbz`/`cbnz rn` by a known forward byte offset from PC (even, 0..=126).
+    pub fn cbz_off(&mut self, nonzero: bool, rn: Reg, off: i32) {
+        self.op16(0xB100 | u16::from(nonzero) << 11 | cbz_fields(off) | (rn.num() & 7));
     }
 
     /// 16-bit `b` by a known byte offset from PC (even, -2048..=2046).

@@ -6,7 +6,8 @@
 //! * [`regs`]: registers and their roles; [`abi`]: frame layout.
 //! * [`asm`]: the hand-written instruction encoder (with ARMv6-M literal pools);
 //!   [`masm`]: the `Asm` implementation [`ThumbAsm`] (recording the operations and
-//!   emitting them in passes that shorten forward jumps; one pass is `pass.rs`).
+//!   emitting them in passes that shorten forward jumps; one pass is `pass.rs`;
+//!   whole-function rewrites before those passes are `rewrite.rs`).
 //! * [`disasm`] (feature `disasm`): capstone listings.
 //!
 //! # Running the code
@@ -34,6 +35,7 @@ pub mod disasm;
 pub mod masm;
 mod pass;
 pub mod regs;
+mod rewrite;
 
 pub use arch::{Arch, Target};
 pub use masm::{Armv6mAsm, Armv7emAsm, Armv7emdpAsm, Armv7emspAsm, Armv7mAsm, ThumbAsm};

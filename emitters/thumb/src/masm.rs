@@ -15,12 +15,13 @@ use alloc::vec::Vec;
 use ferropy_emit_native::{Asm, AsmError, BinOp, Cond, Finished, Label, ShiftOp, Width};
 
 use crate::arch::{targets, Arch, Target};
-use crate::pass::{Hints, Pass};
+use crate::pass::{Hints, Pass, TableSource};
 use crate::regs::{self, Reg};
+use crate::rewrite;
 
-/// One recorded `Asm` call.
+/// One recorded `Asm` call (or what [`crate::rewrite`] made of it).
 #[derive(Clone, Debug)]
-enum Rec {
+pub(crate) enum Rec {
     NewLabel,
     Bind(Label),
     Align(usize),
@@ -56,6 +57,12 @@ enum Rec {
     ShiftImm(ShiftOp, Reg, u8, Reg),
     JumpIfEqImm(Reg, i32, Reg, Label),
     JumpIfBitClear(Reg, u8, Reg, Label),
+    /// A dropped operation (emits nothing).
+    Skip,
+    /// A table call loading the address into the given free low register.
+    CallTableVia(usize, Reg),
+    /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
+    ShiftImmFrom(ShiftOp, Reg, Reg, u8),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -66,6 +73,10 @@ const MAX_PASSES: usize = 6;
 pub struct ThumbAsm<T: Target> {
     ops: Vec<Rec>,
     first: Pass<T>,
+    /// ARMv7-M: `r8-r11` unused, 16-bit `push`/`pop` frames (known at `finish`).
+    narrow_frame: bool,
+    /// ARMv6-M: where table calls get `r7` back from (known at `finish`).
+    table: TableSource,
 }
 
 /// ARMv6-M assembler.
@@ -124,13 +135,16 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::ShiftImm(op, d, c, t) => p.shift_imm(op, d, c, t),
         Rec::JumpIfEqImm(r, v, t, l) => p.jump_if_eq_imm(r, v, t, l),
         Rec::JumpIfBitClear(r, b, t, l) => p.jump_if_bit_clear(r, b, t, l),
+        Rec::Skip => {}
+        Rec::CallTableVia(i, r) => p.call_table_via(i, r),
+        Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
     }
 }
 
 impl<T: Target> ThumbAsm<T> {
     /// A new, empty assembler.
     pub fn new() -> Self {
-        ThumbAsm { ops: Vec::new(), first: Pass::new(None) }
+        ThumbAsm { ops: Vec::new(), first: Pass::new(None), narrow_frame: false, table: TableSource::Copy }
     }
 
     /// The target architecture.
@@ -153,12 +167,28 @@ impl<T: Target> ThumbAsm<T> {
     /// Emits every recorded operation once more with `hints`.
     fn replay(&self, hints: Hints) -> Pass<T> {
         let mut p = Pass::new(Some(hints));
+        p.narrow_frame = self.narrow_frame;
+        p.table = self.table;
         for (i, rec) in self.ops.iter().enumerate() {
             p.op = i;
             apply(&mut p, rec);
         }
         p.end();
         p
+    }
+
+    /// Applies the whole-function rewrites of [`crate::rewrite`] to the
+    /// recorded operations (before the passes that emit them again).
+    fn rewrite(&mut self) {
+        let entries = rewrite::entries(&self.ops);
+        rewrite::drop_reloads(&mut self.ops, &entries);
+        rewrite::fuse_moves(&mut self.ops);
+        rewrite::free_call_registers(&mut self.ops, &entries);
+        if T::ARCH.thumb2() {
+            self.narrow_frame = !rewrite::uses_high_registers(&self.ops);
+        } else {
+            self.table = rewrite::table_source(&self.ops);
+        }
     }
 
     /// Runs the passes and returns the final one (the smallest whose short
@@ -168,8 +198,12 @@ impl<T: Target> ThumbAsm<T> {
         best.end();
         let mut force_long = alloc::vec![false; self.ops.len()];
         for _ in 0..MAX_PASSES {
-            let hints =
-                Hints { labels: best.labels(), decisions: best.decisions.clone(), force_long: force_long.clone() };
+            let hints = Hints {
+                labels: best.labels(),
+                decisions: best.decisions.clone(),
+                force_long: force_long.clone(),
+                cbz: best.cbz_ops(),
+            };
             let p = self.replay(hints);
             let unreached = p.unreached();
             if !unreached.is_empty() {
@@ -359,7 +393,9 @@ impl<T: Target> Asm for ThumbAsm<T> {
         if let Some(e) = self.first.error() {
             return Err(e);
         }
-        self.relax().finish()
+        let mut this = self;
+        this.rewrite();
+        this.relax().finish()
     }
 }
 
@@ -392,6 +428,7 @@ mod tests {
             labels: alloc::vec![Some(8)],
             decisions: alloc::vec![None, Some(0)],
             force_long: alloc::vec![false; a.ops.len()],
+            cbz: Vec::new(),
         };
         let p = a.replay(wrong.clone());
         assert_eq!(p.unreached(), alloc::vec![jump_op]);

@@ -23,6 +23,20 @@ use crate::arch::Target;
 use crate::asm::{fixup, modified_imm, patch, Cc, Dp16, Dp32, Encoder, MemOp, ShiftKind};
 use crate::regs::{self, Reg};
 
+/// ARMv6-M: how a table call (which loads the function address into `r7`,
+/// the table register) gets the table address back afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TableSource {
+    /// From the callee-saved copy in `r8` (saved and restored by the frame;
+    /// every write of `r7` is copied there).
+    Copy,
+    /// Reloaded with `ldr r7, [base, #offset * 4]`, where the function loaded
+    /// it from (see `rewrite::table_source`).
+    Reload(Reg, u8),
+    /// No call clobbers `r7`.
+    Kept,
+}
+
 /// The frame established by the prologue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Frame {
@@ -40,6 +54,8 @@ pub(crate) struct Hints {
     pub decisions: Vec<Option<usize>>,
     /// Operations that must keep their long forms (a short form did not reach).
     pub force_long: Vec<bool>,
+    /// Operations that were a `cbz`/`cbnz` in the previous pass.
+    pub cbz: Vec<bool>,
 }
 
 /// A short forward form whose reach is checked after the pass.
@@ -66,6 +82,16 @@ pub(crate) struct Pass<T: Target> {
     flags: Option<(Reg, Cc, usize)>,
     /// The last `set_cond` on ARMv6-M: its register (0 or 1) and where it ends.
     boolean: Option<(Reg, usize)>,
+    /// The last flag-setting 16-bit instruction: its result register and
+    /// where it ends (the Z flag tells whether that register is zero there).
+    zero: Option<(Reg, usize)>,
+    /// The last byte load (`ldrb`): its register (0..=255) and where it ends.
+    byte: Option<(Reg, usize)>,
+    /// ARMv7-M: the function uses none of `r8-r11`, so the prologue and
+    /// epilogues save and restore only `r4-r7` (16-bit `push`/`pop`).
+    pub narrow_frame: bool,
+    /// ARMv6-M: where table calls get `r7` back from.
+    pub table: TableSource,
     /// Offset of the last label bound.
     last_bind: Option<usize>,
     /// The previous pass's layout (none in the first pass: forward forms are long).
@@ -132,6 +158,10 @@ impl<T: Target> Pass<T> {
             entry: 0,
             flags: None,
             boolean: None,
+            zero: None,
+            byte: None,
+            narrow_frame: false,
+            table: TableSource::Copy,
             last_bind: None,
             hints,
             op: 0,
@@ -149,14 +179,17 @@ impl<T: Target> Pass<T> {
 
     /// Decides whether a forward branch of this operation to `label` may use its
     /// short form, whose reach is `reach` bytes (from the decision point, with a
-    /// margin for the instructions before the branch in the same operation).
-    fn forward_short(&mut self, label: Label, reach: i64) -> bool {
+    /// margin for the instructions before the branch in the same operation)
+    /// and that must lie at least `min` bytes past the operation's start in
+    /// the previous pass.
+    fn forward_short(&mut self, label: Label, reach: i64, min: i64) -> bool {
         let here = self.enc.offset();
         let op = self.op;
         if self.decisions.len() <= op {
             self.decisions.resize(op + 1, None);
         }
-        self.decisions[op] = Some(here);
+        // The operation's first decision point (a `cbz` tried before `cmp` + `b<c>`).
+        self.decisions[op].get_or_insert(here);
         let Some(h) = &self.hints else { return false };
         if h.force_long.get(op).copied().unwrap_or(false) {
             return false;
@@ -164,7 +197,7 @@ impl<T: Target> Pass<T> {
         let target = h.labels.get(label.0 as usize).copied().flatten();
         let site = h.decisions.get(op).copied().flatten();
         match (target, site) {
-            (Some(t), Some(s)) => (t as i64 - s as i64) < reach - 16 && t >= s,
+            (Some(t), Some(s)) => (t as i64 - s as i64) < reach - 16 && t as i64 - s as i64 >= min,
             _ => false,
         }
     }
@@ -193,6 +226,17 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// True if the prologue pushes slot 0 as `r3`'s word (ARMv7-M, and
+    /// ARMv6-M when `r8` holds no table copy).
+    fn slot0_pushed(&self) -> bool {
+        self.v7() || self.table != TableSource::Copy
+    }
+
+    /// Notes that the Z flag now tells whether `r` is zero.
+    fn set_zero(&mut self, r: Reg) {
+        self.zero = Some((r, self.enc.offset()));
+    }
+
     /// Starts an operation: lets the ARMv6-M literal pool out if it must.
     fn start(&mut self) {
         self.enc.pool_check(0);
@@ -200,7 +244,7 @@ impl<T: Target> Pass<T> {
 
     /// ARMv6-M: a write to the table register is copied to its callee-saved copy.
     fn wrote(&mut self, dst: Reg) {
-        if !self.v7() && dst == regs::FUN_TABLE {
+        if !self.v7() && dst == regs::FUN_TABLE && self.table == TableSource::Copy {
             self.enc.mov_rr(regs::TABLE_COPY, regs::FUN_TABLE);
         }
     }
@@ -305,7 +349,7 @@ impl<T: Target> Pass<T> {
         let bytes = i64::from(offset) << op.log2();
         self.mem_imm(op, rt, base, bytes);
         if load {
-            self.wrote(rt);
+            self.loaded(op, rt);
         }
     }
 
@@ -333,8 +377,17 @@ impl<T: Target> Pass<T> {
             self.enc.pop16(bit, false);
         }
         if load {
-            self.wrote(rt);
+            self.loaded(op, rt);
         }
+    }
+
+    /// After a load into `rt`: a byte load leaves a value of 0..=255, which a
+    /// bool test (of the low byte) may test as a whole.
+    fn loaded(&mut self, op: MemOp, rt: Reg) {
+        if op == MemOp::Ldrb {
+            self.byte = Some((rt, self.enc.offset()));
+        }
+        self.wrote(rt);
     }
 
     /// The bound offset of `label` if it is bound and `rel(offset)` lies in `range`.
@@ -349,7 +402,7 @@ impl<T: Target> Pass<T> {
         let pc = self.enc.offset() + 4;
         if let Some(off) = self.near(label, pc, -256..256) {
             self.enc.b_cond16(cc, off);
-        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 256) {
+        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 256, 0) {
             self.note_short(label, fixup::BCC16);
             self.enc.b_cond16_label(cc, label);
         } else if self.v7() {
@@ -360,6 +413,22 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// True if the previous pass emitted this operation as a `cbz`/`cbnz`.
+    fn was_cbz(&self) -> bool {
+        self.hints.as_ref().is_some_and(|h| h.cbz.get(self.op).copied().unwrap_or(false))
+    }
+
+    /// The operations this pass emitted as a `cbz`/`cbnz`.
+    pub(crate) fn cbz_ops(&self) -> Vec<bool> {
+        let mut v = alloc::vec![false; self.decisions.len()];
+        for s in self.short.iter().filter(|s| s.kind == fixup::CBZ) {
+            if let Some(b) = v.get_mut(s.op) {
+                *b = true;
+            }
+        }
+        v
+    }
+
     /// Sets the flags for a test of `reg` and returns the condition meaning "non-zero".
     fn test(&mut self, reg: Reg, bool_test: bool) -> Cc {
         let here = self.enc.offset();
@@ -367,6 +436,11 @@ impl<T: Target> Pass<T> {
         if let Some((r, cc, end)) = self.flags {
             if r == reg && fresh(end) {
                 return cc;
+            }
+        }
+        if let Some((r, end)) = self.zero {
+            if !bool_test && r == reg && fresh(end) {
+                return Cc::Ne;
             }
         }
         let known_bool = matches!(self.boolean, Some((r, end)) if r == reg && fresh(end));
@@ -391,6 +465,29 @@ impl<T: Target> Pass<T> {
     fn jump_on_test(&mut self, reg: Reg, bool_test: bool, zero: bool, label: Label) {
         self.start();
         if !self.ok(&[reg]) {
+            return;
+        }
+        let here = self.enc.offset();
+        // A byte just loaded is 0..=255: its low byte is all of it.
+        let bool_test = bool_test
+            && !matches!(self.byte, Some((r, end)) if r == reg && end == here && self.last_bind != Some(here));
+        // ARMv7-M: `cbz`/`cbnz` replaces `cmp reg, #0; b<c>` for a near forward label.
+        let flags_known = self.last_bind != Some(here)
+            && (matches!(self.flags, Some((r, _, end)) if r == reg && end == here)
+                || matches!(self.zero, Some((r, end)) if r == reg && end == here));
+        if self.v7()
+            && reg.is_low()
+            && !bool_test
+            && !flags_known
+            && self.enc.buf.label_offset(label).is_none()
+            // `cbz` cannot reach the next instruction: the label must lie
+            // past some code, which cannot shrink to nothing (so beyond the
+            // operation's own size in the previous pass: at most 6 bytes,
+            // 2 if it was a `cbz` already).
+            && self.forward_short(label, 130, if self.was_cbz() { 4 } else { 8 })
+        {
+            self.note_short(label, fixup::CBZ);
+            self.enc.cbz_label(!zero, reg, label);
             return;
         }
         let nonzero = self.test(reg, bool_test);
@@ -437,15 +534,23 @@ impl<T: Target> Pass<T> {
             self.fail(AsmError::FrameMisuse);
             return;
         }
-        let reserved = abi::reserved_slots(T::ARCH, n_slots).checked_mul(abi::SLOT_BYTES);
+        let reserved = abi::reserved_slots(self.slot0_pushed(), n_slots).checked_mul(abi::SLOT_BYTES);
+        // ARMv6-M: the limit is that of the frame with the table copy (the
+        // first pass's, whose errors are final), whatever this pass's frame.
+        let most = abi::reserved_slots(self.v7(), n_slots).saturating_mul(abi::SLOT_BYTES);
         let limit = if self.v7() { 4092 } else { 508 };
-        let Some(bytes) = reserved.filter(|b| *b <= limit) else {
+        let Some(bytes) = reserved.filter(|b| *b <= limit && most <= limit) else {
             self.fail(AsmError::SlotOutOfRange(n_slots));
             return;
         };
         self.entry = self.offset();
-        if self.v7() {
-            self.enc.push_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 14);
+        let slot0 = abi::reg_list(&[abi::SLOT0_V7M]);
+        if self.v7() && self.narrow_frame {
+            self.enc.push16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
+        } else if self.v7() {
+            self.enc.push_w(abi::reg_list(&abi::SAVED_V7M) | slot0 | 1 << 14);
+        } else if self.slot0_pushed() {
+            self.enc.push16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else {
             self.enc.push16(abi::reg_list(&abi::SAVED_V6M) as u8, true);
             self.enc.mov_rr(Reg::R4, regs::TABLE_COPY);
@@ -475,8 +580,13 @@ impl<T: Target> Pass<T> {
         } else {
             self.enc.sp_adjust_w(false, bytes);
         }
-        if self.v7() {
-            self.enc.pop_w(abi::reg_list(&abi::SAVED_V7M) | 1 << 15);
+        let slot0 = abi::reg_list(&[abi::SLOT0_V7M]);
+        if self.v7() && self.narrow_frame {
+            self.enc.pop16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
+        } else if self.v7() {
+            self.enc.pop_w(abi::reg_list(&abi::SAVED_V7M) | slot0 | 1 << 15);
+        } else if self.slot0_pushed() {
+            self.enc.pop16((abi::reg_list(&abi::SAVED_V6M) | slot0) as u8, true);
         } else {
             self.enc.pop16(1 << 4, false);
             self.enc.mov_rr(regs::TABLE_COPY, Reg::R4);
@@ -548,7 +658,7 @@ impl<T: Target> Pass<T> {
             match self.near(label, pc, -4096..4095) {
                 // `adr` to the label plus the Thumb bit.
                 Some(off) => self.enc.adr_w(dst, off + 1),
-                None if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 4090) => {
+                None if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 4090, 0) => {
                     self.note_short(label, fixup::ADR_W);
                     self.enc.adr_w_label(dst, label);
                 }
@@ -574,6 +684,7 @@ impl<T: Target> Pass<T> {
                 BinOp::Or => self.enc.dp16(Dp16::Orrs, dst, src),
                 BinOp::Xor => self.enc.dp16(Dp16::Eors, dst, src),
             }
+            self.set_zero(dst);
         } else {
             match op {
                 BinOp::Add => self.enc.add_hi(dst, src),
@@ -601,6 +712,7 @@ impl<T: Target> Pass<T> {
         };
         if dst.is_low() && count.is_low() {
             self.enc.dp16(short, dst, count);
+            self.set_zero(dst);
         } else {
             self.enc.shift_w(kind, dst, dst, count);
         }
@@ -614,6 +726,7 @@ impl<T: Target> Pass<T> {
         }
         if dst.is_low() {
             self.enc.dp16(Dp16::Rsbs, dst, dst);
+            self.set_zero(dst);
         } else {
             self.enc.rsb_w_zero(dst, dst);
         }
@@ -627,6 +740,7 @@ impl<T: Target> Pass<T> {
         }
         if dst.is_low() {
             self.enc.dp16(Dp16::Mvns, dst, dst);
+            self.set_zero(dst);
         } else {
             self.enc.dp32(Dp32::Orn, dst, Reg::Pc, dst);
         }
@@ -666,7 +780,7 @@ impl<T: Target> Pass<T> {
         let pc = self.enc.offset() + 4;
         if let Some(off) = self.near(label, pc, -2048..2048) {
             self.enc.b16_off(off);
-        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 2048) {
+        } else if self.enc.buf.label_offset(label).is_none() && self.forward_short(label, 2048, 0) {
             self.note_short(label, fixup::B16);
             self.enc.b16(label);
         } else if self.v7() {
@@ -717,10 +831,27 @@ impl<T: Target> Pass<T> {
         } else if index <= 31 {
             self.enc.ldst_imm5(MemOp::Ldr, table, table, index as u8);
             self.enc.blx(table);
-            self.enc.mov_rr(table, regs::TABLE_COPY);
+            match self.table {
+                TableSource::Reload(base, offset) => self.enc.ldst_imm5(MemOp::Ldr, table, base, offset),
+                // `Kept` is chosen only for functions without such calls.
+                TableSource::Copy | TableSource::Kept => self.enc.mov_rr(table, regs::TABLE_COPY),
+            }
         } else {
             self.fail(AsmError::TableIndexOutOfRange(index));
         }
+    }
+
+    /// A table call through the low register `via`, which holds nothing the
+    /// call reads: `ldr via, [r7, #index * 4]; blx via` (16-bit) on ARMv7-M
+    /// for an index up to 31, otherwise [`Self::call_table`].
+    pub(crate) fn call_table_via(&mut self, index: usize, via: Reg) {
+        if !via.is_low() || via == regs::FUN_TABLE || index > 31 {
+            self.call_table(index);
+            return;
+        }
+        self.start();
+        self.enc.ldst_imm5(MemOp::Ldr, via, regs::FUN_TABLE, index as u8);
+        self.enc.blx(via);
     }
 
     /// `bl label`: a local subroutine call (`lr` = the return address).
@@ -777,6 +908,7 @@ impl<T: Target> Pass<T> {
                     return;
                 }
                 self.enc.addsub_imm8(sub, dst, v);
+                self.set_zero(dst);
                 self.wrote(dst);
             }
             None => {
@@ -844,6 +976,25 @@ impl<T: Target> Pass<T> {
             ShiftOp::Sar => ShiftKind::Asr,
         };
         self.enc.shift_imm16(kind, dst, dst, count);
+        self.set_zero(dst);
+        self.wrote(dst);
+    }
+
+    /// `lsls/lsrs/asrs dst, src, #count` (low registers, count 1..=31): a
+    /// `mov dst, src` and a `shift_imm` of `dst` in one instruction.
+    pub(crate) fn shift_imm_from(&mut self, op: ShiftOp, dst: Reg, src: Reg, count: u8) {
+        if !dst.is_low() || !src.is_low() || count == 0 || count > 31 {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        self.start();
+        let kind = match op {
+            ShiftOp::Shl => ShiftKind::Lsl,
+            ShiftOp::Shr => ShiftKind::Lsr,
+            ShiftOp::Sar => ShiftKind::Asr,
+        };
+        self.enc.shift_imm16(kind, dst, src, count);
+        self.set_zero(dst);
         self.wrote(dst);
     }
 
@@ -875,6 +1026,7 @@ impl<T: Target> Pass<T> {
             match s.kind {
                 fixup::B16 => (-2048..2048).contains(&(t - (s.at as i64 + 4))),
                 fixup::BCC16 => (-256..256).contains(&(t - (s.at as i64 + 4))),
+                fixup::CBZ => (0..=126).contains(&(t - (s.at as i64 + 4))),
                 fixup::ADR_W => (0..4095).contains(&(t + 1 - ((s.at as i64 + 4) & !3))),
                 _ => false,
             }

@@ -5,8 +5,10 @@
 //! `r7`; the emitter's context, state and word-slot pointers in `r4-r6`. On
 //! ARMv7-M the callee-saved `r8-r11` hold viper locals as well, and `r12` (`ip`)
 //! is the assembler's own scratch register. On ARMv6-M, whose 16-bit encodings
-//! reach only `r0-r7`, `r8` keeps a copy of the table address so that a table
-//! call can load the function address into `r7` and restore it afterwards.
+//! reach only `r0-r7`, a table call loads the function address into `r7` and
+//! restores it afterwards: reloaded from where the function loaded it when
+//! that is known to stay put, otherwise from a copy kept in `r8`. A call
+//! whose `r2` or `r3` holds nothing goes through that register instead.
 
 use core::fmt;
 
@@ -106,7 +108,8 @@ pub const LOCALS_V7M: [Reg; 7] = [Reg::R4, Reg::R5, Reg::R6, Reg::R8, Reg::R9, R
 pub const LOCALS_V6M: [Reg; 3] = [Reg::R4, Reg::R5, Reg::R6];
 /// Callee-saved register holding the function table's address.
 pub const FUN_TABLE: Reg = Reg::R7;
-/// ARMv6-M: callee-saved copy of the table address (restores `r7` after a call).
+/// ARMv6-M: callee-saved copy of the table address (restores `r7` after a
+/// call when the function cannot reload it).
 pub const TABLE_COPY: Reg = Reg::R8;
 /// ARMv7-M: the assembler's scratch register (large offsets, call targets).
 pub const SCRATCH: Reg = Reg::R12;

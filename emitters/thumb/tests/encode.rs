@@ -451,6 +451,123 @@ fn test_jump_forms<T: Target>() {
 }
 per_arch!(test_jumps, test_jump_forms);
 
+fn cbz_forms<T: Target>() {
+    // A test of a low register for a near forward label is `cbz`/`cbnz` on
+    // ARMv7-M; high registers, far labels and ARMv6-M compare and branch.
+    for r in usable::<T>() {
+        let n = r.name();
+        for zero in [true, false] {
+            for gap in [0usize, 2, 60, 100, 130, 300] {
+                let t = dis::<T>(|a| {
+                    let l = a.new_label();
+                    if zero {
+                        a.jump_if_zero(r, false, l);
+                    } else {
+                        a.jump_if_nonzero(r, false, l);
+                    }
+                    pad(a, gap);
+                    a.bind(l);
+                });
+                if v7::<T>() && r.is_low() && (2..=100).contains(&gap) {
+                    let name = if zero { "cbz" } else { "cbnz" };
+                    assert_eq!(t[0], format!("{name} {n}, {}", imm((2 + gap) as i64)), "gap {gap}");
+                } else {
+                    assert!(t[0].starts_with("cmp"), "{:?} {r} gap {gap}: {t:?}", T::ARCH);
+                }
+            }
+            // A bool test (only the low byte counts) never uses `cbz`.
+            let t = dis::<T>(|a| {
+                let l = a.new_label();
+                a.jump_if_zero(r, true, l);
+                a.bind(l);
+            });
+            assert!(!t[0].starts_with("cb"), "{t:?}");
+        }
+    }
+    if !v7::<T>() {
+        return;
+    }
+    // Every register and offset, as patched through the fix-up and encoded directly.
+    use ferropy_emit_thumb::asm::{patch, Encoder};
+    for r in Reg::ALL.into_iter().filter(|r| r.is_low()) {
+        for nonzero in [false, true] {
+            let name = if nonzero { "cbnz" } else { "cbz" };
+            for off in (0..=128usize).step_by(2) {
+                let mut e = Encoder::new(T::ARCH);
+                let l = e.buf.new_label();
+                e.cbz_label(nonzero, r, l);
+                for _ in 0..(off + 2) / 2 {
+                    e.nop();
+                }
+                e.buf.bind(l);
+                let resolved = e.buf.resolve(patch);
+                if off > 126 {
+                    assert_eq!(resolved.unwrap_err(), AsmError::BranchOutOfRange(0));
+                    continue;
+                }
+                let (code, _) = resolved.unwrap();
+                assert_eq!(texts(&code[..2]), [format!("{name} {}, {}", r.name(), imm(off as i64 + 4))]);
+                let mut d = Encoder::new(T::ARCH);
+                d.cbz_off(nonzero, r, off as i32);
+                assert_eq!(d.buf.bytes(), &code[..2]);
+            }
+        }
+    }
+    // A label behind the `cbz` is out of reach.
+    let mut e = Encoder::new(T::ARCH);
+    let l = e.buf.new_label();
+    e.buf.bind(l);
+    e.cbz_label(false, Reg::R0, l);
+    assert_eq!(e.buf.resolve(patch).unwrap_err(), AsmError::BranchOutOfRange(0));
+}
+per_arch!(cbz, cbz_forms);
+
+fn byte_test_forms<T: Target>() {
+    // A bool test right after a byte load tests the whole register (0..=255).
+    for (indexed, zero) in [(false, true), (true, false)] {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            if indexed {
+                a.load_indexed(Width::U8, Reg::R0, Reg::R1, Reg::R2);
+            } else {
+                a.load(Width::U8, Reg::R0, Reg::R1, 3);
+            }
+            if zero {
+                a.jump_if_zero(Reg::R0, true, l);
+            } else {
+                a.jump_if_nonzero(Reg::R0, true, l);
+            }
+        });
+        let b = if zero { "beq #0" } else { "bne #0" };
+        assert_eq!(t[1..], [s(&["cmp r0, #0"]), s(&[b])].concat(), "{:?}", T::ARCH);
+    }
+    // Forward on ARMv7-M: `cbz`.
+    let t = dis::<T>(|a| {
+        let l = a.new_label();
+        a.load(Width::U8, Reg::R0, Reg::R1, 0);
+        a.jump_if_zero(Reg::R0, true, l);
+        pad(a, 8);
+        a.bind(l);
+    });
+    assert_eq!(t[1], if v7::<T>() { "cbz r0, #0xc" } else { "cmp r0, #0" }, "{t:?}");
+    // Not after a 16-bit load, another register or across a label.
+    for case in 0..3 {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            a.load(if case == 0 { Width::U16 } else { Width::U8 }, Reg::R0, Reg::R1, 0);
+            if case == 2 {
+                let m = a.new_label();
+                a.bind(m);
+            }
+            a.jump_if_zero(if case == 1 { Reg::R2 } else { Reg::R0 }, true, l);
+        });
+        assert!(!t.iter().any(|x| x.starts_with("cmp")), "{case}: {t:?}");
+    }
+}
+per_arch!(byte_test, byte_test_forms);
+
 fn mem_forms<T: Target>() {
     let widths = [(Width::U8, "b", 0), (Width::U16, "h", 1), (Width::U32, "", 2), (Width::Word, "", 2)];
     let pairs: Vec<(Reg, Reg)> = if v7::<T>() {
@@ -526,7 +643,13 @@ fn mem_forms<T: Target>() {
                             want.push(format!("pop {{{}}}", s.name()));
                         }
                     }
-                    if load && !v7::<T>() && rt == Reg::R7 {
+                    // ARMv6-M: a word load of r7 from r4-r6 (small offset) is
+                    // where table calls reload it from; other writes are copied
+                    // to r8.
+                    let reload = matches!(w, Width::U32 | Width::Word)
+                        && matches!(rn, Reg::R4 | Reg::R5 | Reg::R6)
+                        && (0..=31).contains(&off);
+                    if load && !v7::<T>() && rt == Reg::R7 && !reload {
                         want.push("mov r8, r7".into());
                     }
                     let t = dis::<T>(|a| if load { a.load(w, rt, rn, off) } else { a.store(w, rt, rn, off) });
@@ -573,19 +696,32 @@ fn mem_forms<T: Target>() {
 per_arch!(memory, mem_forms);
 
 fn frame_forms<T: Target>() {
-    for n in [0usize, 1, 2, 3, 10, 126, 127, 128, 300, 1000] {
-        let reserved = if v7::<T>() { n | 1 } else { n + (n & 1) };
+    for (n, high) in [0usize, 1, 2, 3, 10, 126, 127, 128, 300, 1000].into_iter().flat_map(|n| [(n, false), (n, true)]) {
+        if high && !v7::<T>() {
+            continue;
+        }
+        // Slot 0 is pushed with the saved registers (as r3's word).
+        let below = n.saturating_sub(1);
+        let reserved = below + (below & 1);
         let bytes = reserved * 4;
         let mut a = ThumbAsm::<T>::new();
         a.prologue(n);
+        // A function that uses r8-r11 saves them all; others only r4-r7 (ARMv7-M).
+        if high {
+            a.mov_reg(Reg::R9, Reg::R0);
+        }
         a.epilogue();
-        let fits = if v7::<T>() { bytes <= 4092 } else { bytes <= 508 };
+        // ARMv6-M: limited as if slot 0 were not pushed (r8 kept).
+        let fits = if v7::<T>() { bytes <= 4092 } else { (n + (n & 1)) * 4 <= 508 };
         let r = a.finish();
         if !fits {
             assert_eq!(r.unwrap_err(), AsmError::SlotOutOfRange(n));
             continue;
         }
-        let t = texts(&r.unwrap().code);
+        let mut t = texts(&r.unwrap().code);
+        if high {
+            assert_eq!(t.remove(1 + usize::from(bytes > 0)), "mov sb, r0");
+        }
         let (sub, add) = if bytes == 0 {
             (vec![], vec![])
         } else if bytes <= 508 {
@@ -593,23 +729,29 @@ fn frame_forms<T: Target>() {
         } else {
             (vec![format!("subw sp, sp, {}", imm(bytes as i64))], vec![format!("addw sp, sp, {}", imm(bytes as i64))])
         };
-        let want: Vec<String> = if v7::<T>() {
-            std::iter::once("push.w {r4, r5, r6, r7, r8, sb, sl, fp, lr}".to_string())
+        let want: Vec<String> = if v7::<T>() && !high {
+            std::iter::once("push {r3, r4, r5, r6, r7, lr}".to_string())
                 .chain(sub)
                 .chain(add)
-                .chain(std::iter::once("pop.w {r4, r5, r6, r7, r8, sb, sl, fp, pc}".to_string()))
+                .chain(std::iter::once("pop {r3, r4, r5, r6, r7, pc}".to_string()))
+                .collect()
+        } else if v7::<T>() {
+            std::iter::once("push.w {r3, r4, r5, r6, r7, r8, sb, sl, fp, lr}".to_string())
+                .chain(sub)
+                .chain(add)
+                .chain(std::iter::once("pop.w {r3, r4, r5, r6, r7, r8, sb, sl, fp, pc}".to_string()))
                 .collect()
         } else {
-            s(&["push {r4, r5, r6, r7, lr}", "mov r4, r8", "push {r4}"])
-                .into_iter()
+            // Without table calls, r8 keeps no table copy (slot 0 is pushed).
+            std::iter::once("push {r3, r4, r5, r6, r7, lr}".to_string())
                 .chain(sub)
                 .chain(add)
-                .chain(s(&["pop {r4}", "mov r8, r4", "pop {r4, r5, r6, r7, pc}"]))
+                .chain(std::iter::once("pop {r3, r4, r5, r6, r7, pc}".to_string()))
                 .collect()
         };
         assert_eq!(t, want, "{:?} n = {n}", T::ARCH);
         // Slots: sp-relative accesses and addresses.
-        if n == 0 {
+        if n == 0 || high {
             continue;
         }
         for slot in [0usize, 1, n / 2, n - 1].into_iter().filter(|s| *s < n) {
@@ -622,7 +764,9 @@ fn frame_forms<T: Target>() {
                     a.store_slot(slot, r);
                     a.slot_addr(r, slot);
                 });
-                let pre = if v7::<T>() { 1 } else { 3 } + usize::from(bytes > 0);
+                // ARMv6-M keeps a table copy in r8 (pushed separately) once r7 is written.
+                // (and reserves all n > 0 slots below the pushed words).
+                let pre = if v7::<T>() || r != Reg::R7 { 1 + usize::from(bytes > 0) } else { 4 };
                 let o = if off == 0 { String::new() } else { format!(", {}", imm(off as i64)) };
                 let mut want = vec![];
                 if r.is_low() && off <= 1020 {
@@ -735,8 +879,82 @@ fn call_table_forms<T: Target>() {
         assert_eq!(t, want, "{i}");
     }
     expect::<T>(|a| a.jump_reg(Reg::R3), &s(&["bx r3"]));
+    // After a call, a second one whose arguments leave r3 (or r2) alone loads
+    // the address into it: 16-bit `ldr`/`blx` (ARMv7-M, index up to 31).
+    for i in [0usize, 7, 31, 32].into_iter().filter(|i| v7::<T>() || *i <= 31) {
+        for (args, via) in [(vec![Reg::R1], "r3"), (vec![Reg::R3, Reg::R1], "r2"), (vec![Reg::R2, Reg::R3], "ip")] {
+            let t = dis::<T>(|a| {
+                a.call_table(1);
+                for &r in &args {
+                    a.mov_imm(r, 9);
+                }
+                a.call_table(i);
+            });
+            let o = if i == 0 { String::new() } else { format!(", {}", imm(4 * i as i64)) };
+            let n = t.len();
+            if !v7::<T>() && via == "ip" {
+                assert_eq!(t[n - 3..], [format!("ldr r7, [r7{o}]"), "blx r7".into(), "mov r7, r8".into()]);
+            } else if via == "ip" || i > 31 {
+                assert_eq!(t[n - 2..], [format!("ldr.w ip, [r7{o}]"), "blx ip".into()], "{i} {args:?}");
+            } else {
+                assert_eq!(t[n - 2..], [format!("ldr {via}, [r7{o}]"), format!("blx {via}")], "{i} {args:?}");
+            }
+        }
+    }
 }
 per_arch!(call_table, call_table_forms);
+
+fn table_source_forms<T: Target>() {
+    // ARMv6-M: r7 loaded from the context is reloaded from there after a
+    // call through it, and the frame keeps no copy in r8.
+    let t = dis::<T>(|a| {
+        a.prologue(1);
+        a.mov_reg(Reg::R5, Reg::R0);
+        a.load(Width::Word, Reg::R7, Reg::R5, 2);
+        a.call_table(4);
+        a.epilogue();
+    });
+    let want = if v7::<T>() {
+        s(&["push {r3, r4, r5, r6, r7, lr}", "mov r5, r0", "ldr r7, [r5, #8]", "ldr.w ip, [r7, #0x10]", "blx ip"])
+    } else {
+        s(&["push {r3, r4, r5, r6, r7, lr}", "mov r5, r0", "ldr r7, [r5, #8]", "ldr r7, [r7, #0x10]", "blx r7"])
+    };
+    assert_eq!(t[..5], want[..]);
+    let rest = if v7::<T>() {
+        s(&["pop {r3, r4, r5, r6, r7, pc}"])
+    } else {
+        s(&["ldr r7, [r5, #8]", "pop {r3, r4, r5, r6, r7, pc}"])
+    };
+    assert_eq!(t[5..], rest[..]);
+    // Set any other way, r7 is copied to r8, which the frame saves.
+    let t = dis::<T>(|a| {
+        a.prologue(1);
+        a.mov_reg(Reg::R7, Reg::R0);
+        a.call_table(4);
+        a.epilogue();
+    });
+    if !v7::<T>() {
+        assert_eq!(
+            t,
+            s(&[
+                "push {r4, r5, r6, r7, lr}",
+                "mov r4, r8",
+                "push {r4}",
+                "sub sp, #8",
+                "mov r7, r0",
+                "mov r8, r7",
+                "ldr r7, [r7, #0x10]",
+                "blx r7",
+                "mov r7, r8",
+                "add sp, #8",
+                "pop {r4}",
+                "mov r8, r4",
+                "pop {r4, r5, r6, r7, pc}",
+            ])
+        );
+    }
+}
+per_arch!(table_source, table_source_forms);
 
 fn error_forms<T: Target>() {
     let bad = |f: &dyn Fn(&mut ThumbAsm<T>)| {
@@ -890,7 +1108,11 @@ fn immediate_and_subroutine_forms<T: Target>() {
                 if bit != 0 {
                     want.push(format!("lsrs {n}, {n}, #0x1f"));
                     want.extend(tail.clone());
-                    want.push(format!("cmp {n}, #0"));
+                    // A low register's `lsrs` has set the Z flag already
+                    // (unless the ARMv6-M table copy follows it).
+                    if !r.is_low() || !tail.is_empty() {
+                        want.push(format!("cmp {n}, #0"));
+                    }
                 }
                 want.push("beq #0".into());
                 assert_eq!(t, want, "{:?}", T::ARCH);

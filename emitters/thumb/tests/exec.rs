@@ -687,3 +687,160 @@ fn control_flow<T: Target>() {
     }
 }
 per_arch!(control_flow, control_flow);
+
+/// What the zero-test programs return when the tested register is zero.
+const MARKER: u32 = 0x5A5A_5A5A;
+
+/// `dst` tested against zero right after `op` wrote it (forward over `pad`
+/// bytes, and backward): returns `dst`, or [`MARKER`] when it is zero.
+fn zero_test<T: Target>(pad: usize, dst: Reg, op: impl FnOnce(&mut ThumbAsm<T>)) -> Finished {
+    build::<T>(3, |a| {
+        args_to(a, &[(Reg::R1, 1), (Reg::R2, 2)]);
+        let (zero, done, back) = (a.new_label(), a.new_label(), a.new_label());
+        op(a);
+        a.jump_if_zero(dst, false, zero);
+        a.mov_reg(Reg::R0, dst);
+        a.jump(done);
+        for _ in 0..pad / 2 {
+            a.data(&[0x00, 0xDE]);
+        }
+        a.bind(zero);
+        // Backward: a jump to `back` that the test of `dst` must not take.
+        a.mov_imm(Reg::R0, i64::from(MARKER));
+        a.jump(back);
+        a.bind(back);
+        a.mov_imm(Reg::R3, 0);
+        a.binop(BinOp::Or, Reg::R3, Reg::R3);
+        a.jump_if_nonzero(Reg::R3, false, back);
+        a.bind(done);
+    })
+}
+
+fn zero_tests<T: Target>() {
+    let want = |v: u32| if v == 0 { MARKER } else { v };
+    // Tests after an instruction that leaves the Z flag (reused) and after
+    // one that does not (`cbz`/`cbnz` on ARMv7-M within reach, else `cmp`).
+    for pad in [0usize, 100, 120, 400] {
+        for &x in &VALUES {
+            for &y in &[0u32, 3, 0x8000_0000] {
+                let cases: Vec<(u32, Finished)> = vec![
+                    (x, zero_test::<T>(pad, Reg::R1, |_| {})),
+                    (x, zero_test::<T>(pad, Reg::R4, |a| a.mov_reg(Reg::R4, Reg::R1))),
+                    (x.wrapping_add(y), zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Add, Reg::R1, Reg::R2))),
+                    (x.wrapping_sub(y), zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Sub, Reg::R1, Reg::R2))),
+                    (x & y, zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::And, Reg::R1, Reg::R2))),
+                    (x ^ y, zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Xor, Reg::R1, Reg::R2))),
+                    (x.wrapping_mul(y), zero_test::<T>(pad, Reg::R1, |a| a.binop(BinOp::Mul, Reg::R1, Reg::R2))),
+                    (x.wrapping_neg(), zero_test::<T>(pad, Reg::R1, |a| a.neg(Reg::R1))),
+                    (!x, zero_test::<T>(pad, Reg::R1, |a| a.not(Reg::R1))),
+                    (x.wrapping_sub(1), zero_test::<T>(pad, Reg::R1, |a| a.binop_imm(BinOp::Sub, Reg::R1, 1, Reg::R3))),
+                    (
+                        shift_ref(ShiftOp::Shl, x, y),
+                        zero_test::<T>(pad, Reg::R1, |a| a.shift(ShiftOp::Shl, Reg::R1, Reg::R2)),
+                    ),
+                    // `mov` + constant shift: fused into one three-operand shift.
+                    (
+                        x >> 4,
+                        zero_test::<T>(pad, Reg::R3, |a| {
+                            a.mov_reg(Reg::R3, Reg::R1);
+                            a.shift_imm(ShiftOp::Shr, Reg::R3, 4, Reg::R2);
+                        }),
+                    ),
+                    (
+                        x << 31,
+                        zero_test::<T>(pad, Reg::R5, |a| {
+                            a.mov_reg(Reg::R5, Reg::R1);
+                            a.shift_imm(ShiftOp::Shl, Reg::R5, 31, Reg::R2);
+                        }),
+                    ),
+                    (
+                        ((x as i32) >> 7) as u32,
+                        zero_test::<T>(pad, Reg::R2, |a| {
+                            a.mov_reg(Reg::R2, Reg::R1);
+                            a.shift_imm(ShiftOp::Sar, Reg::R2, 7, Reg::R3);
+                        }),
+                    ),
+                ];
+                for (i, (v, f)) in cases.iter().enumerate() {
+                    assert_eq!(
+                        run::<T>(f, [0, x, y, 0], vec![]),
+                        want(*v),
+                        "{:?} case {i} pad {pad} x {x:#x} y {y:#x}",
+                        T::ARCH
+                    );
+                }
+            }
+        }
+    }
+}
+per_arch!(zero_tests, zero_tests);
+
+fn table_reloaded_from_its_source<T: Target>() {
+    // The table address loaded from a context (r5 = first argument, word 2)
+    // and a mix of calls: ARMv6-M reloads r7 from the context after each
+    // `blx r7` (no copy in r8), and calls whose r2/r3 are free go through them.
+    let mut a = ThumbAsm::<T>::new();
+    a.prologue(1);
+    a.mov_reg(Reg::R5, Reg::R0);
+    a.load(Width::Word, Reg::R7, Reg::R5, 2);
+    a.mov_imm(Reg::R4, 0);
+    for k in 0..3 {
+        a.mov_imm(Reg::R0, k);
+        a.mov_imm(Reg::R1, 10);
+        a.mov_imm(Reg::R2, 20);
+        a.mov_imm(Reg::R3, 30);
+        a.call_table(k as usize);
+        a.binop(BinOp::Add, Reg::R4, Reg::R0);
+        // Only r0 set: r2/r3 free.
+        a.mov_imm(Reg::R0, 1000);
+        a.call_table(k as usize);
+        a.binop(BinOp::Add, Reg::R4, Reg::R0);
+    }
+    a.mov_reg(Reg::R0, Reg::R4);
+    a.epilogue();
+    let f = a.finish().unwrap();
+    let helper = |k: u32| -> Helper { Rc::new(move |_uc, args| args[0].wrapping_add(args[1]).wrapping_mul(k + 1)) };
+    let mut uc = emu::machine(T::ARCH, &f.code, vec![helper(0), helper(1), helper(2)]);
+    uc.mem_write(DATA + 8, &(TABLE as u32).to_le_bytes()).unwrap();
+    // After a call, r1 is the junk the emulated helper leaves there.
+    let want = (0..3u32).fold(0u32, |s, k| {
+        s.wrapping_add((k + 10) * (k + 1)).wrapping_add(1000u32.wrapping_add(0xDEAD_0001).wrapping_mul(k + 1))
+    });
+    assert_eq!(emu::call(&mut uc, f.entry, [DATA as u32, 0, 0, 0]), want, "{:?}", T::ARCH);
+}
+per_arch!(table_reloaded_from_its_source, table_reloaded_from_its_source);
+
+fn byte_tests<T: Target>() {
+    // Bool tests of loaded bytes, forward and backward: each byte value of
+    // the data decides like its truth value.
+    for byte in [0u8, 1, 2, 0x80, 0xFF] {
+        let f = build::<T>(1, |a| {
+            let (yes, done, top, out) = (a.new_label(), a.new_label(), a.new_label(), a.new_label());
+            a.mov_imm(Reg::R1, DATA as i64);
+            a.load(Width::U8, Reg::R0, Reg::R1, 0);
+            a.jump_if_nonzero(Reg::R0, true, yes);
+            a.mov_imm(Reg::R5, 10);
+            a.jump(done);
+            a.bind(yes);
+            a.mov_imm(Reg::R5, 20);
+            a.bind(done);
+            // Backward: loops while the byte is zero, at most 3 times.
+            a.mov_imm(Reg::R6, 3);
+            a.bind(top);
+            a.mov_imm(Reg::R2, 1);
+            a.binop(BinOp::Add, Reg::R5, Reg::R2);
+            a.binop(BinOp::Sub, Reg::R6, Reg::R2);
+            a.jump_if_zero(Reg::R6, false, out);
+            a.mov_imm(Reg::R2, 0);
+            a.load_indexed(Width::U8, Reg::R0, Reg::R1, Reg::R2);
+            a.jump_if_zero(Reg::R0, true, top);
+            a.bind(out);
+            a.mov_reg(Reg::R0, Reg::R5);
+        });
+        let mut uc = emu::machine(T::ARCH, &f.code, vec![]);
+        uc.mem_write(DATA, &[byte]).unwrap();
+        let want = if byte != 0 { 21 } else { 13 };
+        assert_eq!(emu::call(&mut uc, f.entry, [0; 4]), want, "{:?} {byte:#x}", T::ARCH);
+    }
+}
+per_arch!(byte_tests, byte_tests);

@@ -1,0 +1,625 @@
+//! Rewrites of a function's recorded operations once it is complete, when
+//! every use of every label is known (an operation, when recorded, cannot
+//! know whether a later jump will land between it and the next one).
+//!
+//! A label is an *entry* if some operation refers to it: a jump, a local call
+//! or a label address (the runtime may continue at any address it was
+//! given). Other labels only mark positions (line table, operation starts)
+//! and are never reached except by falling through, so facts about the
+//! registers survive them. Dropped operations become [`Rec::Skip`] so that
+//! operation indices (the passes' hints) stay put.
+//!
+//! * [`drop_reloads`]: a 32-bit load of the word a store just wrote from the
+//!   same register (only non-entry labels between) is dropped.
+//! * [`fuse_moves`]: `mov d, s` followed by a shift of `d` by a constant
+//!   becomes one three-operand 16-bit shift.
+//! * [`free_call_registers`]: a table call whose `r2` or `r3` holds nothing
+//!   it can read (clobbered by the last call, not written since) loads the
+//!   function address into it, for 16-bit `ldr`/`blx` instead of going
+//!   through `ip`.
+//! * [`table_source`] (ARMv6-M): whether table calls can reload `r7` from
+//!   where the function loaded it, so that `r8` need not keep a copy.
+//! * [`uses_high_registers`]: whether the function touches `r8-r11` at all
+//!   (if not, ARMv7-M prologues save only `r4-r7` with a 16-bit `push`).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use ferropy_emit_native::{Label, Width};
+
+use crate::masm::Rec;
+use crate::pass::TableSource;
+use crate::regs::{self, Reg};
+
+/// The label an operation refers to, if any.
+fn target(rec: &Rec) -> Option<Label> {
+    match *rec {
+        Rec::LabelAddr(_, l)
+        | Rec::Jump(l)
+        | Rec::JumpIfZero(_, _, l)
+        | Rec::JumpIfNonzero(_, _, l)
+        | Rec::JumpIfEq(_, _, l)
+        | Rec::CallLocal(l)
+        | Rec::JumpIfEqImm(_, _, _, l)
+        | Rec::JumpIfBitClear(_, _, _, l) => Some(l),
+        _ => None,
+    }
+}
+
+/// Which labels are entries (see the module documentation), by label index.
+pub(crate) fn entries(ops: &[Rec]) -> Vec<bool> {
+    let n = ops.iter().filter(|r| matches!(r, Rec::NewLabel)).count();
+    let mut used = vec![false; n];
+    for l in ops.iter().filter_map(target) {
+        if let Some(u) = used.get_mut(l.0 as usize) {
+            *u = true;
+        }
+    }
+    used
+}
+
+/// True for operations that emit nothing and that no jump can land on.
+fn transparent(rec: &Rec, entries: &[bool]) -> bool {
+    match rec {
+        Rec::NewLabel | Rec::Skip => true,
+        Rec::Bind(l) => !entries.get(l.0 as usize).copied().unwrap_or(true),
+        _ => false,
+    }
+}
+
+/// Where a stored word lives: `[base + offset]` (in units of the width) or a stack slot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Mem(Reg, i32),
+    Slot(usize),
+}
+
+/// Bytes a memory access of width `w` covers.
+fn width_bytes(w: Width) -> i64 {
+    match w {
+        Width::U8 => 1,
+        Width::U16 => 2,
+        Width::U32 | Width::Word => 4,
+    }
+}
+
+fn is_word(w: Width) -> bool {
+    matches!(w, Width::U32 | Width::Word)
+}
+
+/// Drops each 32-bit load whose register already holds the word. Going
+/// through the code in order, a word store or load makes "this place holds
+/// this register" known; it stays known until the register (or the base
+/// register of the place) is written, a store may overwrite the place (any
+/// store through another base or to the stack, a store through the same base
+/// that overlaps it), or control may arrive from elsewhere (an entry label,
+/// a call, anything but a conditional jump's fall-through).
+pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
+    let mut known: Vec<(Place, Reg)> = Vec::new();
+    for rec in ops.iter_mut() {
+        if transparent(rec, entries) {
+            continue;
+        }
+        match *rec {
+            Rec::Load(w, d, b, o) if is_word(w) => {
+                let place = Place::Mem(b, o);
+                if d != b && known.contains(&(place, d)) {
+                    *rec = Rec::Skip;
+                    continue;
+                }
+                forget_reg(&mut known, d);
+                if d != b {
+                    known.push((place, d));
+                }
+            }
+            Rec::LoadSlot(d, slot) => {
+                let place = Place::Slot(slot);
+                if known.contains(&(place, d)) {
+                    *rec = Rec::Skip;
+                    continue;
+                }
+                forget_reg(&mut known, d);
+                known.push((place, d));
+            }
+            Rec::Store(w, src, b, o) => {
+                let size = width_bytes(w);
+                let at = i64::from(o) * size;
+                // Only places through the same base that it cannot overlap survive.
+                known.retain(|&(p, _)| match p {
+                    Place::Mem(pb, po) => pb == b && (i64::from(po) * 4 >= at + size || i64::from(po) * 4 + 4 <= at),
+                    Place::Slot(_) => false,
+                });
+                if is_word(w) && src != b {
+                    known.push((Place::Mem(b, o), src));
+                }
+            }
+            Rec::StoreSlot(slot, src) => {
+                known.retain(|&(p, _)| matches!(p, Place::Slot(s) if s != slot));
+                known.push((Place::Slot(slot), src));
+            }
+            Rec::JumpIfZero(..)
+            | Rec::JumpIfNonzero(..)
+            | Rec::JumpIfEq(..)
+            | Rec::JumpIfEqImm(..)
+            | Rec::JumpIfBitClear(..)
+            | Rec::MovImm(..)
+            | Rec::MovReg(..)
+            | Rec::SlotAddr(..)
+            | Rec::LabelAddr(..)
+            | Rec::Binop(..)
+            | Rec::Shift(..)
+            | Rec::Neg(_)
+            | Rec::Not(_)
+            | Rec::SetCond(..)
+            | Rec::Load(..)
+            | Rec::LoadIndexed(..)
+            | Rec::BinopImm(..)
+            | Rec::ShiftImm(..)
+            | Rec::ShiftImmFrom(..) => {
+                for w in written(rec) {
+                    forget_reg(&mut known, w);
+                }
+            }
+            // Calls, stores through an index, entries, jumps, data...
+            _ => known.clear(),
+        }
+    }
+}
+
+/// Forgets what is known about places held in `r` or addressed through it.
+fn forget_reg(known: &mut Vec<(Place, Reg)>, r: Reg) {
+    known.retain(|&(p, h)| h != r && !matches!(p, Place::Mem(b, _) if b == r));
+}
+
+/// Turns `mov d, s` + `shift_imm d, #c` (low registers, `c` in 1..=31) into
+/// one [`Rec::ShiftImmFrom`]. The two are adjacent, so no label lies between.
+pub(crate) fn fuse_moves(ops: &mut [Rec]) {
+    for i in 1..ops.len() {
+        let (Rec::MovReg(d, s), Rec::ShiftImm(op, d2, c, _)) = (&ops[i - 1], &ops[i]) else { continue };
+        let (d, s, op, d2, c) = (*d, *s, *op, *d2, *c);
+        if d == d2 && d != s && d.is_low() && s.is_low() && d != regs::FUN_TABLE && (1..=31).contains(&c) {
+            ops[i - 1] = Rec::Skip;
+            ops[i] = Rec::ShiftImmFrom(op, d, s, c);
+        }
+    }
+}
+
+/// Every register an operation names (read, written, or used as scratch).
+fn named(rec: &Rec) -> Vec<Reg> {
+    match *rec {
+        Rec::MovImm(r, _)
+        | Rec::LoadSlot(r, _)
+        | Rec::StoreSlot(_, r)
+        | Rec::SlotAddr(r, _)
+        | Rec::LabelAddr(r, _)
+        | Rec::Neg(r)
+        | Rec::Not(r)
+        | Rec::JumpIfZero(r, _, _)
+        | Rec::JumpIfNonzero(r, _, _)
+        | Rec::JumpReg(r)
+        | Rec::LocalEntry(r)
+        | Rec::CallTableVia(_, r) => vec![r],
+        Rec::MovReg(a, b)
+        | Rec::Binop(_, a, b)
+        | Rec::Shift(_, a, b)
+        | Rec::JumpIfEq(a, b, _)
+        | Rec::Load(_, a, b, _)
+        | Rec::Store(_, a, b, _)
+        | Rec::BinopImm(_, a, _, b)
+        | Rec::ShiftImm(_, a, _, b)
+        | Rec::JumpIfEqImm(a, _, b, _)
+        | Rec::JumpIfBitClear(a, _, b, _)
+        | Rec::ShiftImmFrom(_, a, b, _) => vec![a, b],
+        Rec::SetCond(_, a, b, c) | Rec::LoadIndexed(_, a, b, c) | Rec::StoreIndexed(_, a, b, c) => vec![a, b, c],
+        _ => Vec::new(),
+    }
+}
+
+/// Registers an operation may write (its destination and any scratch).
+fn written(rec: &Rec) -> Vec<Reg> {
+    match *rec {
+        Rec::MovImm(r, _)
+        | Rec::MovReg(r, _)
+        | Rec::LoadSlot(r, _)
+        | Rec::SlotAddr(r, _)
+        | Rec::LabelAddr(r, _)
+        | Rec::Binop(_, r, _)
+        | Rec::Shift(_, r, _)
+        | Rec::Neg(r)
+        | Rec::Not(r)
+        | Rec::SetCond(_, r, _, _)
+        | Rec::Load(_, r, _, _)
+        | Rec::LoadIndexed(_, r, _, _)
+        | Rec::LocalEntry(r)
+        | Rec::ShiftImmFrom(_, r, _, _) => vec![r],
+        Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
+        Rec::JumpIfEqImm(_, _, s, _) => vec![s],
+        _ => Vec::new(),
+    }
+}
+
+/// ARMv6-M: where table calls (`ldr r7, [r7, #i]; blx r7`) get the table
+/// address back. [`TableSource::Kept`] if there are none and nothing writes
+/// `r7`; [`TableSource::Reload`] if every write of `r7` is a word load from one
+/// `[base, #offset]` (`base` one of `r4-r6`, small offset), the first of them
+/// comes before any label and any table call, `base` is written only before
+/// it (so it holds the same address from there on, also where the runtime
+/// resumes the function: it restores callee-saved registers) and no store
+/// through `base` may overwrite that word; otherwise [`TableSource::Copy`].
+pub(crate) fn table_source(ops: &[Rec]) -> TableSource {
+    if !ops.iter().any(|r| written(r).contains(&regs::FUN_TABLE)) {
+        let calls = ops.iter().any(|r| matches!(r, Rec::CallTable(_)));
+        return if calls { TableSource::Copy } else { TableSource::Kept };
+    }
+    let mut place: Option<(Reg, i32)> = None;
+    let mut first_load = None;
+    for (i, rec) in ops.iter().enumerate() {
+        if !written(rec).contains(&regs::FUN_TABLE) {
+            continue;
+        }
+        match *rec {
+            Rec::Load(w, Reg::R7, b, o)
+                if is_word(w) && matches!(b, Reg::R4 | Reg::R5 | Reg::R6) && (0..=31).contains(&o) =>
+            {
+                if place.is_some_and(|p| p != (b, o)) {
+                    return TableSource::Copy;
+                }
+                place = Some((b, o));
+                first_load.get_or_insert(i);
+            }
+            _ => return TableSource::Copy,
+        }
+    }
+    let (Some((base, offset)), Some(first)) = (place, first_load) else { return TableSource::Copy };
+    let before_first =
+        ops[..first].iter().all(|r| !matches!(r, Rec::Bind(_) | Rec::CallTable(_) | Rec::CallTableVia(..)));
+    // The table's word, in bytes from `base`.
+    let word = i64::from(offset) * 4..i64::from(offset) * 4 + 4;
+    let base_fixed = ops[first..].iter().all(|r| {
+        let overwrites = match *r {
+            Rec::Store(w, _, b, o) if b == base => {
+                let size = width_bytes(w);
+                let at = i64::from(o) * size;
+                at < word.end && word.start < at + size
+            }
+            Rec::StoreIndexed(_, _, b, _) => b == base,
+            _ => false,
+        };
+        !written(r).contains(&base) && !overwrites
+    });
+    if before_first && base_fixed {
+        TableSource::Reload(base, offset as u8)
+    } else {
+        TableSource::Copy
+    }
+}
+
+/// True if the function names any of `r8-r11`.
+pub(crate) fn uses_high_registers(ops: &[Rec]) -> bool {
+    ops.iter().flat_map(named).any(|r| (8..=11).contains(&r.num()))
+}
+
+/// Bits of the call registers that may be free (`r2`, `r3`).
+const FREE_ALL: u8 = 0b1100;
+
+fn free_bit(r: Reg) -> u8 {
+    match r {
+        Reg::R2 | Reg::R3 => 1 << r.num(),
+        _ => 0,
+    }
+}
+
+/// Rewrites each table call to [`Rec::CallTableVia`] when `r3` or `r2` is
+/// free there on every path: clobbered by a call (which leaves results only
+/// in `r0`/`r1`) and not written since. A forward analysis over the
+/// function: a label that only jumps reach gets what holds at all of them
+/// (and at the fall-through); the prologue, a local subroutine's entry and a
+/// label whose address is taken (the runtime may continue there) leave every
+/// register possibly live.
+pub(crate) fn free_call_registers(ops: &mut [Rec], entries: &[bool]) {
+    let n_labels = entries.len();
+    // Labels whose address is taken or that are called: nothing known there.
+    let mut opaque = vec![false; n_labels];
+    for rec in ops.iter() {
+        if let Rec::LabelAddr(_, l) | Rec::CallLocal(l) = rec {
+            if let Some(o) = opaque.get_mut(l.0 as usize) {
+                *o = true;
+            }
+        }
+    }
+    // The meet of the states the jumps to each label carry (all free until seen).
+    let mut at_label = vec![FREE_ALL; n_labels];
+    let mut vias: Vec<(usize, u8)> = Vec::new();
+    // The states only shrink, so this settles (one round per loop nesting level).
+    for _ in 0..=2 * n_labels + 1 {
+        let before = at_label.clone();
+        vias.clear();
+        let mut cur = 0u8;
+        for (i, rec) in ops.iter().enumerate() {
+            match *rec {
+                Rec::Bind(l) => {
+                    let k = l.0 as usize;
+                    cur = if opaque.get(k).copied().unwrap_or(true) {
+                        0
+                    } else {
+                        cur & at_label.get(k).copied().unwrap_or(0)
+                    };
+                }
+                Rec::Prologue(_) | Rec::LocalEntry(_) | Rec::Data(_) => cur = 0,
+                Rec::CallTable(_) => {
+                    vias.push((i, cur));
+                    cur = FREE_ALL;
+                }
+                Rec::CallTableVia(..) | Rec::CallLocal(_) => cur = FREE_ALL,
+                _ => {}
+            }
+            for w in written(rec) {
+                cur &= !free_bit(w);
+            }
+            if let Some(l) = target(rec).filter(|_| !matches!(rec, Rec::LabelAddr(..) | Rec::CallLocal(_))) {
+                if let Some(s) = at_label.get_mut(l.0 as usize) {
+                    *s &= cur;
+                }
+            }
+            // Nothing falls through these: what follows is reached by labels only.
+            if matches!(rec, Rec::Jump(_) | Rec::JumpReg(_) | Rec::Epilogue | Rec::LocalReturn) {
+                cur = FREE_ALL;
+            }
+        }
+        if at_label == before {
+            for &(i, free) in &vias {
+                let via = [Reg::R3, Reg::R2].into_iter().find(|r| free & free_bit(*r) != 0);
+                if let (Some(via), Rec::CallTable(index)) = (via, &ops[i]) {
+                    ops[i] = Rec::CallTableVia(*index, via);
+                }
+            }
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use ferropy_emit_native::ShiftOp;
+
+    #[test]
+    fn reloads_are_dropped_across_position_labels_only() {
+        let mut ops = vec![
+            Rec::NewLabel,
+            Rec::NewLabel,
+            Rec::Store(Width::Word, Reg::R0, Reg::R5, 1),
+            Rec::Bind(Label(0)),
+            Rec::Load(Width::Word, Reg::R0, Reg::R5, 1),
+            // Label 1 is a jump target: the load stays.
+            Rec::StoreSlot(2, Reg::R1),
+            Rec::Bind(Label(1)),
+            Rec::LoadSlot(Reg::R1, 2),
+            // Another register, offset, width, or a load into the base: stays.
+            Rec::StoreSlot(3, Reg::R1),
+            Rec::LoadSlot(Reg::R2, 3),
+            Rec::Store(Width::U8, Reg::R0, Reg::R5, 1),
+            Rec::Load(Width::U8, Reg::R0, Reg::R5, 1),
+            Rec::Store(Width::U32, Reg::R0, Reg::R5, 1),
+            Rec::Load(Width::U32, Reg::R0, Reg::R5, 2),
+            Rec::Store(Width::U32, Reg::R5, Reg::R5, 1),
+            Rec::Load(Width::U32, Reg::R5, Reg::R5, 1),
+            Rec::Jump(Label(1)),
+        ];
+        let e = entries(&ops);
+        assert_eq!(e, [false, true]);
+        let before = ops.clone();
+        drop_reloads(&mut ops, &e);
+        assert!(matches!(ops[4], Rec::Skip));
+        for i in (0..ops.len()).filter(|i| *i != 4) {
+            assert_eq!(format!("{:?}", ops[i]), format!("{:?}", before[i]), "op {i}");
+        }
+    }
+
+    #[test]
+    fn known_words_survive_unrelated_code_only() {
+        let w = Width::Word;
+        let dropped = |mut ops: Vec<Rec>| {
+            let e = entries(&ops);
+            drop_reloads(&mut ops, &e);
+            matches!(ops.last(), Some(Rec::Skip))
+        };
+        let reload = Rec::Load(w, Reg::R0, Reg::R5, 2);
+        let with = |between: Vec<Rec>| {
+            let mut ops = vec![Rec::Load(w, Reg::R0, Reg::R5, 2)];
+            ops.extend(between);
+            ops.push(reload.clone());
+            dropped(ops)
+        };
+        // Loads make words known too; other registers, other places through
+        // the same base, and conditional jumps leave them alone.
+        assert!(with(vec![]));
+        assert!(with(vec![
+            Rec::Load(w, Reg::R1, Reg::R5, 3),
+            Rec::Store(w, Reg::R1, Reg::R5, 4),
+            Rec::Store(Width::U8, Reg::R1, Reg::R5, 12),
+            Rec::Store(Width::U16, Reg::R1, Reg::R5, 3),
+            Rec::MovImm(Reg::R2, 1),
+            Rec::JumpIfZero(Reg::R2, false, Label(0)),
+            Rec::Load(w, Reg::R0, Reg::R5, 2),
+        ]));
+        // Anything that may change the register, the base or the word, or
+        // come from elsewhere, forgets it.
+        for between in [
+            vec![Rec::MovImm(Reg::R0, 1)],
+            vec![Rec::Load(w, Reg::R0, Reg::R5, 3)],
+            vec![Rec::MovReg(Reg::R5, Reg::R1)],
+            vec![Rec::Store(w, Reg::R1, Reg::R5, 2)],
+            vec![Rec::Store(Width::U8, Reg::R1, Reg::R5, 9)],
+            vec![Rec::Store(Width::U16, Reg::R1, Reg::R5, 5)],
+            vec![Rec::Store(w, Reg::R1, Reg::R6, 0)],
+            vec![Rec::StoreSlot(0, Reg::R1)],
+            vec![Rec::StoreIndexed(Width::U8, Reg::R1, Reg::R6, Reg::R2)],
+            vec![Rec::CallTable(1)],
+            vec![Rec::CallLocal(Label(0))],
+            vec![Rec::NewLabel, Rec::Bind(Label(0)), Rec::Jump(Label(0))],
+            vec![Rec::BinopImm(ferropy_emit_native::BinOp::Add, Reg::R1, 1000, Reg::R0)],
+        ] {
+            assert!(!with(between.clone()), "{between:?}");
+        }
+        // Slots: stores through registers may point at the stack.
+        let slot = |between: Vec<Rec>| {
+            let mut ops = vec![Rec::StoreSlot(1, Reg::R2)];
+            ops.extend(between);
+            ops.push(Rec::LoadSlot(Reg::R2, 1));
+            dropped(ops)
+        };
+        assert!(slot(vec![Rec::StoreSlot(2, Reg::R3), Rec::LoadSlot(Reg::R3, 0)]));
+        assert!(!slot(vec![Rec::Store(w, Reg::R3, Reg::R5, 0)]));
+        assert!(!slot(vec![Rec::StoreSlot(1, Reg::R3)]));
+    }
+
+    #[test]
+    fn moves_fuse_with_constant_shifts_of_low_registers() {
+        let mut ops = vec![
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::ShiftImm(ShiftOp::Shr, Reg::R1, 4, Reg::R2),
+            Rec::MovReg(Reg::R1, Reg::R8),
+            Rec::ShiftImm(ShiftOp::Shr, Reg::R1, 4, Reg::R2),
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::ShiftImm(ShiftOp::Shl, Reg::R2, 4, Reg::R3),
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::ShiftImm(ShiftOp::Sar, Reg::R1, 0, Reg::R3),
+        ];
+        fuse_moves(&mut ops);
+        assert!(matches!(ops[0], Rec::Skip));
+        assert!(matches!(ops[1], Rec::ShiftImmFrom(ShiftOp::Shr, Reg::R1, Reg::R0, 4)));
+        assert!(ops[2..].iter().all(|r| !matches!(r, Rec::Skip | Rec::ShiftImmFrom(..))));
+    }
+
+    #[test]
+    fn table_calls_use_a_register_the_last_call_clobbered() {
+        // The register `CallTable(5)` goes through, if any.
+        let run = |mut ops: Vec<Rec>| {
+            if !ops.iter().any(|r| matches!(r, Rec::CallTable(5))) {
+                ops.push(Rec::CallTable(5));
+            }
+            let e = entries(&ops);
+            free_call_registers(&mut ops, &e);
+            ops.iter().find_map(|r| match r {
+                Rec::CallTableVia(5, r) => Some(*r),
+                _ => None,
+            })
+        };
+        let lab = || Rec::NewLabel;
+        let l0 = Label(0);
+        // r3 and r2 untouched since the last call.
+        assert_eq!(run(vec![Rec::CallTable(1), Rec::MovImm(Reg::R1, 7)]), Some(Reg::R3));
+        // r3 is an argument: r2.
+        assert_eq!(run(vec![Rec::CallLocal(l0), lab(), Rec::MovImm(Reg::R3, 7)]), Some(Reg::R2));
+        // Both set (one as a scratch): none.
+        assert_eq!(
+            run(vec![
+                Rec::CallTable(1),
+                Rec::MovImm(Reg::R3, 7),
+                Rec::BinopImm(ferropy_emit_native::BinOp::Add, Reg::R0, 999, Reg::R2)
+            ]),
+            None
+        );
+        // A position label and a conditional jump are passed.
+        assert_eq!(
+            run(vec![lab(), lab(), Rec::CallTable(1), Rec::Bind(l0), Rec::JumpIfZero(Reg::R0, false, Label(1))]),
+            Some(Reg::R3)
+        );
+        // A jump target gets what holds on every path to it: here r3 is set
+        // on the jump's path.
+        assert_eq!(
+            run(vec![
+                lab(),
+                Rec::CallTable(1),
+                Rec::MovImm(Reg::R3, 7),
+                Rec::JumpIfZero(Reg::R0, false, l0),
+                Rec::CallTable(2),
+                Rec::Bind(l0),
+                Rec::CallTable(5),
+            ]),
+            Some(Reg::R2)
+        );
+        // A loop: the back edge sets r3 after the call.
+        assert_eq!(
+            run(vec![
+                lab(),
+                Rec::CallTable(1),
+                Rec::Bind(l0),
+                Rec::MovImm(Reg::R1, 1),
+                Rec::CallTable(5),
+                Rec::MovImm(Reg::R3, 1),
+                Rec::JumpIfNonzero(Reg::R0, false, l0),
+            ]),
+            Some(Reg::R2)
+        );
+        // A label whose address is taken, the prologue, a subroutine entry,
+        // data, or no call before: nothing is known.
+        assert_eq!(
+            run(vec![lab(), Rec::CallTable(1), Rec::Bind(l0), Rec::CallTable(5), Rec::LabelAddr(Reg::R1, l0)]),
+            None
+        );
+        assert_eq!(run(vec![Rec::Prologue(1)]), None);
+        assert_eq!(run(vec![Rec::CallTable(1), Rec::LocalEntry(Reg::R3)]), None);
+        assert_eq!(run(vec![Rec::CallTable(1), Rec::Data(vec![0, 0])]), None);
+        assert_eq!(run(vec![Rec::MovImm(Reg::R1, 7)]), None);
+    }
+
+    #[test]
+    fn the_table_is_reloaded_from_where_it_was_loaded() {
+        let load = Rec::Load(Width::Word, Reg::R7, Reg::R4, 0);
+        let entry = vec![Rec::MovReg(Reg::R4, Reg::R0), load.clone()];
+        let with = |more: &[Rec]| {
+            let mut ops = entry.clone();
+            ops.extend_from_slice(more);
+            ops.push(Rec::CallTable(3));
+            table_source(&ops)
+        };
+        assert_eq!(table_source(&[Rec::MovReg(Reg::R4, Reg::R0)]), TableSource::Kept);
+        assert_eq!(table_source(&entry), TableSource::Reload(Reg::R4, 0));
+        assert_eq!(with(&[]), TableSource::Reload(Reg::R4, 0));
+        // Stores through the base elsewhere are fine.
+        let beside = [
+            Rec::Store(Width::Word, Reg::R1, Reg::R4, 1),
+            Rec::Store(Width::U8, Reg::R1, Reg::R4, 4),
+            Rec::Store(Width::U16, Reg::R1, Reg::R4, -1),
+        ];
+        assert_eq!(with(&beside), TableSource::Reload(Reg::R4, 0));
+        // The same load again later is fine.
+        assert_eq!(with(&[Rec::NewLabel, Rec::Bind(Label(0)), load.clone()]), TableSource::Reload(Reg::R4, 0));
+        // Another source, another kind of write, the base changed or stored
+        // through, or a label before the first load: the copy in r8.
+        for bad in [
+            vec![Rec::Load(Width::Word, Reg::R7, Reg::R4, 1)],
+            vec![Rec::Load(Width::Word, Reg::R7, Reg::R0, 0)],
+            vec![Rec::MovReg(Reg::R7, Reg::R1)],
+            vec![Rec::MovImm(Reg::R4, 0)],
+            vec![Rec::Store(Width::Word, Reg::R1, Reg::R4, 0)],
+            vec![Rec::Store(Width::U8, Reg::R1, Reg::R4, 3)],
+            vec![Rec::Store(Width::U16, Reg::R1, Reg::R4, 1)],
+            vec![Rec::StoreIndexed(Width::U8, Reg::R1, Reg::R4, Reg::R2)],
+        ] {
+            assert_eq!(with(&bad), TableSource::Copy, "{bad:?}");
+        }
+        let late =
+            vec![Rec::NewLabel, Rec::Bind(Label(0)), Rec::MovReg(Reg::R4, Reg::R0), load.clone(), Rec::CallTable(3)];
+        assert_eq!(table_source(&late), TableSource::Copy);
+        let call_first = vec![Rec::MovReg(Reg::R4, Reg::R0), Rec::CallTable(3), load, Rec::CallTable(3)];
+        assert_eq!(table_source(&call_first), TableSource::Copy);
+        assert_eq!(table_source(&[Rec::CallTable(3)]), TableSource::Copy);
+    }
+
+    #[test]
+    fn high_registers_are_seen_in_every_position() {
+        assert!(!uses_high_registers(&[Rec::MovReg(Reg::R4, Reg::R7), Rec::CallTable(3)]));
+        for rec in [
+            Rec::MovReg(Reg::R8, Reg::R0),
+            Rec::Load(Width::Word, Reg::R0, Reg::R11, 0),
+            Rec::SetCond(ferropy_emit_native::Cond::Eq, Reg::R0, Reg::R1, Reg::R9),
+            Rec::StoreSlot(0, Reg::R10),
+        ] {
+            assert!(uses_high_registers(core::slice::from_ref(&rec)), "{rec:?}");
+        }
+    }
+}
