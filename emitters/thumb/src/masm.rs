@@ -42,6 +42,8 @@ enum Rec {
     JumpIfZero(Reg, bool, Label),
     JumpIfNonzero(Reg, bool, Label),
     JumpIfEq(Reg, Reg, Label),
+    JumpIfCond(Cond, Reg, Reg, Label),
+    JumpIfCondImm(Cond, Reg, i32, Reg, Label),
     JumpReg(Reg),
     CallTable(usize),
     Load(Width, Reg, Reg, i32),
@@ -110,6 +112,8 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::JumpIfZero(r, b, l) => p.jump_if_zero(r, b, l),
         Rec::JumpIfNonzero(r, b, l) => p.jump_if_nonzero(r, b, l),
         Rec::JumpIfEq(a, b, l) => p.jump_if_eq(a, b, l),
+        Rec::JumpIfCond(c, a, b, l) => p.jump_if_cond(c, a, b, l),
+        Rec::JumpIfCondImm(c, r, v, t, l) => p.jump_if_cond_imm(c, r, v, t, l),
         Rec::JumpReg(r) => p.jump_reg(r),
         Rec::CallTable(i) => p.call_table(i),
         Rec::Load(w, d, b, o) => p.load(w, d, b, o),
@@ -352,6 +356,22 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
         self.rec(Rec::JumpIfBitClear(reg, bit, scratch, label));
+    }
+
+    fn binop_imm_needs_scratch(op: BinOp, dst: Reg, value: i32) -> bool {
+        !crate::pass::binop_imm_is_short(op, dst, value)
+    }
+
+    fn shift_imm_needs_scratch(dst: Reg, count: u8) -> bool {
+        !crate::pass::shift_imm_is_short(dst, count)
+    }
+
+    fn jump_if_cond(&mut self, cond: Cond, a: Reg, b: Reg, _scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfCond(cond, a, b, label));
+    }
+
+    fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfCondImm(cond, reg, value, scratch, label));
     }
 
     fn finish(self) -> Result<Finished, AsmError> {

@@ -96,6 +96,17 @@ fn cond_code(cond: Cond) -> Cc {
     }
 }
 
+/// True if [`Pass::binop_imm`] has a form without its scratch register.
+pub(crate) fn binop_imm_is_short(op: BinOp, dst: Reg, value: i32) -> bool {
+    let small = |v: i32| u8::try_from(v).is_ok();
+    matches!(op, BinOp::Add | BinOp::Sub) && dst.is_low() && (small(value) || small(value.wrapping_neg()))
+}
+
+/// True if [`Pass::shift_imm`] has a form without its scratch register.
+pub(crate) fn shift_imm_is_short(dst: Reg, count: u8) -> bool {
+    dst.is_low() && (1..=31).contains(&count)
+}
+
 fn mem_op(width: Width, load: bool) -> MemOp {
     match (width, load) {
         (Width::U8, true) => MemOp::Ldrb,
@@ -694,6 +705,35 @@ impl<T: Target> Pass<T> {
         self.jcc(Cc::Eq, label);
     }
 
+    /// `cmp a, b; b<cond> label`.
+    pub(crate) fn jump_if_cond(&mut self, cond: Cond, a: Reg, b: Reg, label: Label) {
+        self.start();
+        if !self.ok(&[a, b]) {
+            return;
+        }
+        self.enc.cmp_rr(a, b);
+        self.jcc(cond_code(cond), label);
+    }
+
+    /// `cmp reg, #value; b<cond> label` for a low `reg` and a value of
+    /// 0..=255; otherwise the value is built in `scratch`.
+    pub(crate) fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        match u8::try_from(value) {
+            Ok(v) if reg.is_low() => {
+                self.start();
+                if !self.ok(&[reg]) {
+                    return;
+                }
+                self.enc.cmp_imm8(reg, v);
+                self.jcc(cond_code(cond), label);
+            }
+            _ => {
+                self.mov_imm(scratch, i64::from(value));
+                self.jump_if_cond(cond, reg, scratch, label);
+            }
+        }
+    }
+
     pub(crate) fn jump_reg(&mut self, reg: Reg) {
         self.start();
         if !self.ok(&[reg]) {
@@ -757,8 +797,8 @@ impl<T: Target> Pass<T> {
         self.enc.sp_adjust16(false, 2);
     }
 
-    /// `adds/subs dst, #imm8` for a low `dst` and a small value; otherwise
-    /// the value is built in `scratch`.
+    /// `adds/subs dst, #imm8` for a low `dst` and a small value (see
+    /// [`binop_imm_is_short`]); otherwise the value is built in `scratch`.
     pub(crate) fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
         let small = |v: i32| u8::try_from(v).ok();
         let short = match op {

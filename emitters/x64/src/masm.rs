@@ -340,6 +340,26 @@ impl Asm for X64Asm {
         self.enc.shift_imm(kind, dst, count & 63);
     }
 
+    const SHIFT_COUNT: Option<Reg> = Some(Reg::Rcx);
+
+    fn binop_imm_needs_scratch(op: BinOp, _dst: Reg, _value: i32) -> bool {
+        op == BinOp::Mul
+    }
+
+    fn shift_imm_needs_scratch(_dst: Reg, _count: u8) -> bool {
+        false
+    }
+
+    fn jump_if_cond(&mut self, cond: Cond, a: Reg, b: Reg, _scratch: Reg, label: Label) {
+        self.enc.alu(Alu::Cmp, a, b);
+        self.enc.jcc(cond_code(cond), label);
+    }
+
+    fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, _scratch: Reg, label: Label) {
+        self.enc.alu_imm(Alu::Cmp, reg, value);
+        self.enc.jcc(cond_code(cond), label);
+    }
+
     fn finish(self) -> Result<Finished, AsmError> {
         let entry = self.entry;
         let (code, labels) = self.enc.buf.resolve(|code, fixup, target| match fixup.kind {

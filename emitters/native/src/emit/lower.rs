@@ -57,6 +57,9 @@ pub(super) struct Regs<R> {
     /// Callee-saved registers left for viper locals.
     pub spare: Vec<R>,
     pub r: [R; 4],
+    /// Caller-saved registers for viper's register cache and temporaries:
+    /// [`Asm::TEMPS`](crate::asm::Asm) and the fourth call-argument register.
+    pub pool: Vec<R>,
     pub args: [R; 4],
     pub entry: [R; 4],
 }
@@ -101,7 +104,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// Registers holding viper locals, by local number (see `lower_viper`).
     pub local_regs: Vec<Option<A::Reg>>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
-    pub pending: Vec<(u32, super::lower_viper::Pending)>,
+    pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
+    /// Set if an operation needed more pool registers than the ISA has.
+    pub out_of_registers: bool,
 }
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
@@ -130,12 +135,18 @@ fn lower_once<A: AsmFactory>(
     viper: bool,
     inline: &[usize],
 ) -> Result<(Lowered, Vec<usize>), CompileError> {
+    let r = [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?];
+    let mut pool: Vec<A::Reg> = A::TEMPS.to_vec();
+    if !pool.contains(&r[3]) {
+        pool.push(r[3]);
+    }
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
         words: pick(A::LOCALS, 2)?,
         spare: A::LOCALS.get(3..).unwrap_or(&[]).to_vec(),
-        r: [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?],
+        r,
+        pool,
         args: [pick(A::CALL_ARGS, 0)?, pick(A::CALL_ARGS, 1)?, pick(A::CALL_ARGS, 2)?, pick(A::CALL_ARGS, 3)?],
         entry: [pick(A::ENTRY_ARGS, 0)?, pick(A::ENTRY_ARGS, 1)?, pick(A::ENTRY_ARGS, 2)?, pick(A::ENTRY_ARGS, 3)?],
     };
@@ -182,6 +193,7 @@ fn lower_once<A: AsmFactory>(
         index: 0,
         local_regs: Vec::new(),
         pending: Vec::new(),
+        out_of_registers: false,
     };
     if viper {
         l.assign_local_registers(ir);
@@ -196,6 +208,7 @@ fn lower_once<A: AsmFactory>(
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
             {
+                l.materialize_all();
                 l.binary(*op, *sp, Some((*cond, *label)));
                 true
             }
@@ -223,6 +236,9 @@ fn lower_once<A: AsmFactory>(
         !matches!(ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))), Some(Ir::Return { .. } | Ir::Jump { .. }));
     let single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
     l.tail(open_end);
+    if l.out_of_registers {
+        return Err(internal("viper operation needs more registers than the instruction set has"));
+    }
     if l.too_deep {
         return Err(CompileError::new(
             ErrorKind::MemoryError,

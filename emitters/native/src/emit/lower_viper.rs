@@ -1,12 +1,19 @@
 //! Lowering viper's machine-word operations ([`VOp`]).
 //!
-//! Native values live in the frame's word slots; each operation loads its
-//! operands into scratch registers, computes, and stores the result back.
-//! Within a run of pure word operations, a stack slot that only received a
-//! constant or a copy of a local is not written at all ([`Pending`]): the
-//! operation that consumes it reads the constant or the local directly. Every
-//! instruction that may jump, fail or look at the slots in memory first
-//! writes the pending slots out.
+//! Native values live in the frame's word slots, but within a run of word
+//! operations the model stack is cached in registers, as MicroPython's native
+//! emitter keeps the top of its stack in registers: each stack slot whose value
+//! is not in memory has a [`Pending`] entry saying where it is instead (a
+//! constant, a copy of a local, or a scratch register from the *pool*: the
+//! ISA's [`Asm::TEMPS`](crate::asm::Asm) and fourth call-argument register).
+//! An operation reads its operands from there, computes in a pool register
+//! and leaves the result in it; stack shuffles of cached values only move
+//! entries. When the pool runs out, the deepest cached slot is spilled to
+//! memory. Every instruction that may jump, call the runtime, fail or read
+//! the slots in memory first writes the entries out ([`Lowerer::flush`]), so
+//! jump targets, helpers and exception handlers always find every value in
+//! its slot, where the collector and the runtime see it.
+//!
 //! The most used native locals are kept in the spare callee-saved registers
 //! instead, when the function has no exception handlers (the code is then
 //! never re-entered in the middle, so a register's value is never lost), as
@@ -28,13 +35,15 @@ use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
 use crate::asm::{Cond, Width};
 
-/// A stack slot's value not yet stored: a constant or a copy of a local.
+/// Where a stack slot's value is while it is not in memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Pending {
+pub(super) enum Pending<R> {
     /// The constant.
     Imm(i64),
     /// The value of this local (valid until the local is written).
     Local(u32),
+    /// In this pool register (several slots may share one, after a `dup`).
+    Reg(R),
 }
 
 /// The word slots a viper operation reads or writes.
@@ -64,9 +73,20 @@ fn slots(op: &VOp) -> Vec<Slot> {
     }
 }
 
+/// Operations between a loop's head and its backward jump count this many
+/// times more than the others when locals compete for registers.
+const LOOP_WEIGHT: usize = 8;
+
+/// Pointer index operand: an address offset or a register.
+enum IndexOp<R> {
+    Offset(i32),
+    Reg(R),
+}
+
 impl<A: AsmFactory> Lowerer<A> {
-    /// Chooses the native locals kept in registers: the most used ones, if the
-    /// function never re-enters its code (no exception handlers, no yields).
+    /// Chooses the native locals kept in registers: the most used ones (uses
+    /// inside loops weigh more), if the function never re-enters its code (no
+    /// exception handlers, no yields).
     pub(super) fn assign_local_registers(&mut self, ir: &[Ir]) {
         let reentrant = ir.iter().any(|i| {
             matches!(
@@ -80,14 +100,16 @@ impl<A: AsmFactory> Lowerer<A> {
         if reentrant || self.regs.spare.is_empty() {
             return;
         }
+        let depth = loop_depths(ir);
         let mut uses: Vec<(u32, usize)> = Vec::new();
-        for i in ir {
-            let Ir::Viper(v) = i else { continue };
+        for (i, ins) in ir.iter().enumerate() {
+            let Ir::Viper(v) = ins else { continue };
+            let weight = LOOP_WEIGHT.saturating_pow(depth[i].min(3));
             for s in slots(v) {
                 if let Slot::Local(n) = s {
                     match uses.iter_mut().find(|(l, _)| *l == n) {
-                        Some(u) => u.1 += 1,
-                        None => uses.push((n, 1)),
+                        Some(u) => u.1 += weight,
+                        None => uses.push((n, weight)),
                     }
                 }
             }
@@ -118,54 +140,147 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
-    fn pending_of(&self, slot: Slot) -> Option<Pending> {
+    fn pending_of(&self, slot: Slot) -> Option<Pending<A::Reg>> {
         let Slot::Stack(k) = slot else { return None };
         self.pending.iter().find(|(s, _)| *s == k).map(|&(_, p)| p)
     }
 
-    fn set_pending(&mut self, k: u32, p: Pending) {
+    fn set_pending(&mut self, k: u32, p: Pending<A::Reg>) {
         self.pending.retain(|(s, _)| *s != k);
         self.pending.push((k, p));
     }
 
-    /// Forgets pending values of slots the operation consumed.
-    fn drop_pending(&mut self, slots: &[Slot]) {
-        self.pending.retain(|(s, _)| !slots.contains(&Slot::Stack(*s)));
+    /// Forgets the entries of slot `k` and every slot above it: popping `k`
+    /// pops everything above it too.
+    fn drop_from(&mut self, slot: Slot) {
+        if let Slot::Stack(k) = slot {
+            self.pending.retain(|(s, _)| *s < k);
+        }
     }
 
-    fn materialize(&mut self, k: u32, p: Pending) {
-        let scratch = self.regs.r[3];
-        match p {
-            Pending::Imm(v) => self.a.mov_imm(scratch, v),
-            Pending::Local(l) => self.load_word(scratch, Slot::Local(l)),
+    fn holds(&self, reg: A::Reg) -> bool {
+        self.pending.iter().any(|(_, p)| *p == Pending::Reg(reg))
+    }
+
+    /// A pool register no entry uses and not in `avoid`, without spilling.
+    fn free_reg(&self, avoid: &[A::Reg]) -> Option<A::Reg> {
+        self.regs.pool.iter().copied().find(|r| !avoid.contains(r) && !self.holds(*r))
+    }
+
+    /// A pool register not in `avoid` that the caller may overwrite: a free
+    /// one, else the register of the deepest cached slot, spilled to memory.
+    fn alloc(&mut self, avoid: &[A::Reg]) -> A::Reg {
+        if let Some(r) = self.free_reg(avoid) {
+            return r;
         }
+        let victim = self
+            .pending
+            .iter()
+            .filter_map(|&(k, p)| match p {
+                Pending::Reg(r) if !avoid.contains(&r) => Some((k, r)),
+                _ => None,
+            })
+            .min_by_key(|&(k, _)| k);
+        match victim {
+            Some((_, r)) => {
+                self.spill(r);
+                r
+            }
+            None => {
+                // Every operation holds fewer registers than the pool has.
+                self.out_of_registers = true;
+                self.regs.r[0]
+            }
+        }
+    }
+
+    /// Stores the slots cached in `reg` and forgets their entries.
+    fn spill(&mut self, reg: A::Reg) {
         let w = self.regs.words;
-        self.a.store(Width::Word, scratch, w, k as i32);
-    }
-
-    /// Stores every pending slot (clobbers only the fourth scratch register).
-    pub(super) fn materialize_all(&mut self) {
-        for (k, p) in core::mem::take(&mut self.pending) {
-            self.materialize(k, p);
-        }
-    }
-
-    /// Stores the pending slots that copy local `l`, before `l` changes.
-    fn materialize_copies_of(&mut self, l: u32) {
-        let (copies, rest): (Vec<_>, Vec<_>) =
-            core::mem::take(&mut self.pending).into_iter().partition(|(_, p)| *p == Pending::Local(l));
+        let (spilled, rest): (Vec<_>, Vec<_>) =
+            core::mem::take(&mut self.pending).into_iter().partition(|(_, p)| *p == Pending::Reg(reg));
         self.pending = rest;
-        for (k, p) in copies {
-            self.materialize(k, p);
+        for (k, _) in spilled {
+            self.a.store(Width::Word, reg, w, k as i32);
         }
     }
 
-    fn load_word(&mut self, dst: A::Reg, slot: Slot) {
-        match self.pending_of(slot) {
-            Some(Pending::Imm(v)) => return self.a.mov_imm(dst, v),
-            Some(Pending::Local(l)) => return self.load_word(dst, Slot::Local(l)),
-            None => {}
+    /// Moves the entries using `reg` to another register, so the caller may
+    /// overwrite `reg`.
+    fn claim(&mut self, reg: A::Reg, avoid: &[A::Reg]) {
+        if !self.holds(reg) {
+            return;
         }
+        let mut keep = avoid.to_vec();
+        keep.push(reg);
+        let n = self.alloc(&keep);
+        self.a.mov_reg(n, reg);
+        for (_, p) in self.pending.iter_mut() {
+            if *p == Pending::Reg(reg) {
+                *p = Pending::Reg(n);
+            }
+        }
+    }
+
+    /// Writes every cached slot to memory, leaving the registers in `keep`
+    /// unchanged (other pool registers may change).
+    pub(super) fn flush(&mut self, keep: &[A::Reg]) {
+        let w = self.regs.words;
+        let entries = core::mem::take(&mut self.pending);
+        // Registers first: their stores free the pool for the others.
+        for &(k, p) in &entries {
+            if let Pending::Reg(r) = p {
+                self.a.store(Width::Word, r, w, k as i32);
+            }
+        }
+        for &(k, p) in &entries {
+            let src = match p {
+                Pending::Reg(_) => continue,
+                Pending::Local(l) if self.local_reg(Slot::Local(l)).is_some() => self.local_reg(Slot::Local(l)),
+                _ => None,
+            };
+            let src = match src {
+                Some(r) => r,
+                None => {
+                    let t = self.alloc(keep);
+                    match p {
+                        Pending::Imm(v) => self.a.mov_imm(t, v),
+                        _ => {
+                            let Pending::Local(l) = p else { continue };
+                            let i = self.local_slot(l);
+                            self.a.load(Width::Word, t, w, i);
+                        }
+                    }
+                    t
+                }
+            };
+            self.a.store(Width::Word, src, w, k as i32);
+        }
+    }
+
+    /// Writes every cached slot to memory (any pool register may change).
+    pub(super) fn materialize_all(&mut self) {
+        self.flush(&[]);
+    }
+
+    /// Before local `l` changes: the slots that copy it get its current value
+    /// in a register (one for all of them).
+    fn materialize_copies_of(&mut self, l: u32, avoid: &[A::Reg]) {
+        if !self.pending.iter().any(|(_, p)| *p == Pending::Local(l)) {
+            return;
+        }
+        let t = self.alloc(avoid);
+        self.load_mem_or_reg(t, Slot::Local(l));
+        for (_, p) in self.pending.iter_mut() {
+            if *p == Pending::Local(l) {
+                *p = Pending::Reg(t);
+            }
+        }
+    }
+
+    /// `dst = slot` from a local's register or the slot in memory (ignores
+    /// entries: for slots known to be in memory, and locals).
+    fn load_mem_or_reg(&mut self, dst: A::Reg, slot: Slot) {
         if let Some(r) = self.local_reg(slot) {
             self.a.mov_reg(dst, r);
             return;
@@ -174,17 +289,76 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.load(Width::Word, dst, w, i);
     }
 
-    fn store_word(&mut self, slot: Slot, src: A::Reg) {
-        match slot {
-            Slot::Stack(k) => self.pending.retain(|(s, _)| *s != k),
-            Slot::Local(l) => self.materialize_copies_of(l),
+    /// A register holding `slot`'s value, to read only: its cache register,
+    /// its local's register, or a pool register not in `avoid` loaded with it.
+    fn read(&mut self, slot: Slot, avoid: &[A::Reg]) -> A::Reg {
+        match self.pending_of(slot) {
+            Some(Pending::Reg(r)) => return r,
+            Some(Pending::Imm(v)) => {
+                let t = self.alloc(avoid);
+                self.a.mov_imm(t, v);
+                return t;
+            }
+            Some(Pending::Local(l)) => return self.read(Slot::Local(l), avoid),
+            None => {}
         }
         if let Some(r) = self.local_reg(slot) {
-            self.a.mov_reg(r, src);
-            return;
+            return r;
         }
-        let (w, i) = (self.regs.words, self.word_index(slot));
-        self.a.store(Width::Word, src, w, i);
+        let t = self.alloc(avoid);
+        self.load_mem_or_reg(t, slot);
+        t
+    }
+
+    /// A pool register not in `avoid` holding `slot`'s value that the caller
+    /// may overwrite; `slot`'s own entry is dropped.
+    fn take(&mut self, slot: Slot, avoid: &[A::Reg]) -> A::Reg {
+        let p = self.pending_of(slot);
+        if let Slot::Stack(k) = slot {
+            self.pending.retain(|(s, _)| *s != k);
+        }
+        match p {
+            Some(Pending::Reg(r)) if !self.holds(r) && !avoid.contains(&r) => r,
+            Some(Pending::Reg(r)) => {
+                let mut keep = avoid.to_vec();
+                keep.push(r);
+                let t = self.alloc(&keep);
+                self.a.mov_reg(t, r);
+                t
+            }
+            Some(Pending::Imm(v)) => {
+                let t = self.alloc(avoid);
+                self.a.mov_imm(t, v);
+                t
+            }
+            Some(Pending::Local(l)) => {
+                let t = self.alloc(avoid);
+                self.load_mem_or_reg(t, Slot::Local(l));
+                t
+            }
+            None => {
+                let t = self.alloc(avoid);
+                self.load_mem_or_reg(t, slot);
+                t
+            }
+        }
+    }
+
+    /// `dst = reg`: a stack slot is cached in `reg`; a local is written.
+    fn define(&mut self, dst: Slot, reg: A::Reg) {
+        match dst {
+            Slot::Stack(k) => self.set_pending(k, Pending::Reg(reg)),
+            Slot::Local(l) => {
+                self.materialize_copies_of(l, &[reg]);
+                match self.local_reg(dst) {
+                    Some(r) => self.a.mov_reg(r, reg),
+                    None => {
+                        let (w, i) = (self.regs.words, self.word_index(dst));
+                        self.a.store(Width::Word, reg, w, i);
+                    }
+                }
+            }
+        }
     }
 
     /// Calls helper `index` (arguments already set) and branches to a
@@ -196,171 +370,274 @@ impl<A: AsmFactory> Lowerer<A> {
         self.stubs.push(Stub::Failed { entry, at });
     }
 
-    /// `dst = ctx.value` (a helper's result).
-    fn store_helper_value(&mut self, dst: Slot) {
+    /// `dst = ctx.value` (a helper's result; every entry was flushed).
+    fn define_helper_value(&mut self, dst: Slot) {
         let r = self.regs.r;
         let ctx = self.regs.ctx;
         self.a.load(Width::Word, r[0], ctx, CTX_VALUE);
-        self.store_word(dst, r[0]);
+        self.define(dst, r[0]);
     }
 
     pub(super) fn viper_op(&mut self, op: &VOp) {
-        let r = self.regs.r;
         let args = self.regs.args;
         match *op {
-            // Operations that may jump or fail see every slot in memory.
-            VOp::Branch { .. } | VOp::Box { .. } | VOp::Unbox { .. } | VOp::DivMod { .. } => self.materialize_all(),
             // Constants and copies of locals into stack slots are deferred.
-            VOp::Imm { dst: Slot::Stack(k), value } => return self.set_pending(k, Pending::Imm(value)),
-            VOp::Copy { dst: Slot::Stack(k), src: Slot::Local(l) } => return self.set_pending(k, Pending::Local(l)),
-            _ => {}
-        }
-        match *op {
-            VOp::Imm { dst, value } => {
-                self.a.mov_imm(r[0], value);
-                self.store_word(dst, r[0]);
+            VOp::Imm { dst: Slot::Stack(k), value } => self.set_pending(k, Pending::Imm(value)),
+            VOp::Copy { dst: Slot::Stack(k), src: Slot::Local(l) } => self.set_pending(k, Pending::Local(l)),
+            VOp::Imm { dst, value } => match self.local_reg(dst) {
+                Some(r) => {
+                    if let Slot::Local(l) = dst {
+                        self.materialize_copies_of(l, &[]);
+                    }
+                    self.a.mov_imm(r, value);
+                }
+                None => {
+                    let t = self.alloc(&[]);
+                    self.a.mov_imm(t, value);
+                    self.define(dst, t);
+                }
+            },
+            VOp::Copy { dst: Slot::Stack(k), src: Slot::Stack(j) } => {
+                // A shuffle or a cast: the entry is copied, no code unless
+                // the source is in memory.
+                let p = match self.pending_of(Slot::Stack(j)) {
+                    Some(p) => p,
+                    None => {
+                        let t = self.alloc(&[]);
+                        self.load_mem_or_reg(t, Slot::Stack(j));
+                        Pending::Reg(t)
+                    }
+                };
+                if j > k {
+                    // A cast's operand or a shuffle's temporary: dead now.
+                    self.drop_from(Slot::Stack(j));
+                }
+                self.set_pending(k, p);
             }
             VOp::Copy { dst, src } => {
-                self.load_word(r[0], src);
-                if matches!(dst, Slot::Local(_)) {
-                    // Storing a local pops its source.
-                    self.drop_pending(&[src]);
-                }
-                self.store_word(dst, r[0]);
+                // Storing a local pops its source.
+                let v = self.read(src, &[]);
+                self.drop_from(src);
+                self.define(dst, v);
             }
-            VOp::Arith { op, dst, a, b } => {
-                self.load_word(r[0], a);
-                // A constant right operand goes in the instruction where the
-                // result is the same (shift counts inside the word's bits).
-                let imm = match self.pending_of(b) {
-                    Some(Pending::Imm(v)) => i32::try_from(v).ok(),
-                    _ => None,
-                };
-                let bits = (A::WORD_BYTES * 8) as i32;
-                match (op, imm) {
-                    (Arith::Bin(op), Some(v)) => self.a.binop_imm(op, r[0], v, r[1]),
-                    (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => self.a.shift_imm(op, r[0], v as u8, r[1]),
-                    (Arith::Bin(op), None) => {
-                        self.load_word(r[1], b);
-                        self.a.binop(op, r[0], r[1]);
-                    }
-                    (Arith::Shift(op), _) => {
-                        self.load_word(r[1], b);
-                        self.a.shift(op, r[0], r[1]);
-                    }
-                }
-                self.drop_pending(&[b]);
-                self.store_word(dst, r[0]);
-            }
+            VOp::Arith { op, dst, a, b } => self.arith(op, dst, a, b),
             VOp::Neg { slot } => {
-                self.load_word(r[0], slot);
-                self.a.neg(r[0]);
-                self.store_word(slot, r[0]);
+                let r = self.take(slot, &[]);
+                self.a.neg(r);
+                self.define(slot, r);
             }
             VOp::Invert { slot } => {
-                self.load_word(r[0], slot);
-                self.a.not(r[0]);
-                self.store_word(slot, r[0]);
+                let r = self.take(slot, &[]);
+                self.a.not(r);
+                self.define(slot, r);
             }
             VOp::Compare { cond, dst, a, b } => {
-                self.load_word(r[0], a);
-                self.load_word(r[1], b);
-                self.a.set_cond(cond, r[2], r[0], r[1]);
-                self.drop_pending(&[b]);
-                self.store_word(dst, r[2]);
+                let ra = if dst == a { self.take(a, &[]) } else { self.read(a, &[]) };
+                let rb = self.read(b, &[ra]);
+                let rd = if dst == a { ra } else { self.alloc(&[ra, rb]) };
+                self.a.set_cond(cond, rd, ra, rb);
+                self.drop_from(b);
+                self.define(dst, rd);
             }
-            VOp::Branch { slot, cond, label, .. } => {
+            VOp::Branch { slot, cond, label, pop } => {
                 let at = self.here();
                 let target = self.jump_target(label, at);
-                self.load_word(r[0], slot);
+                let r = self.read(slot, &[]);
+                if pop {
+                    self.drop_from(slot);
+                }
+                // The rest goes to memory before the jump (and stays there
+                // on the fall-through path).
+                self.flush(&[r]);
                 if cond {
-                    self.a.jump_if_nonzero(r[0], false, target);
+                    self.a.jump_if_nonzero(r, false, target);
                 } else {
-                    self.a.jump_if_zero(r[0], false, target);
+                    self.a.jump_if_zero(r, false, target);
                 }
             }
             VOp::Load { width, dst, base, index } => {
-                self.load_word(r[0], base);
-                match self.index_operand(index) {
-                    Ok(i) => self.a.load(width, r[2], r[0], i),
-                    Err(index_reg) => self.a.load_indexed(width, r[2], r[0], index_reg),
+                let rb = self.read(base, &[]);
+                let idx = self.index_operand(index, &[rb]);
+                let held = match idx {
+                    IndexOp::Reg(r) => vec![rb, r],
+                    IndexOp::Offset(_) => vec![rb],
+                };
+                let rd = self.alloc(&held);
+                match idx {
+                    IndexOp::Offset(i) => self.a.load(width, rd, rb, i),
+                    IndexOp::Reg(ri) => self.a.load_indexed(width, rd, rb, ri),
                 }
                 if let Index::Slot(s) = index {
-                    self.drop_pending(&[s]);
+                    self.drop_from(s);
                 }
-                self.store_word(dst, r[2]);
+                self.define(dst, rd);
             }
             VOp::Store { width, base, index, value } => {
-                self.load_word(r[0], base);
-                self.load_word(r[2], value);
-                match self.index_operand(index) {
-                    Ok(i) => self.a.store(width, r[2], r[0], i),
-                    Err(index_reg) => self.a.store_indexed(width, r[2], r[0], index_reg),
+                let rv = self.read(value, &[]);
+                let rb = self.read(base, &[rv]);
+                match self.index_operand(index, &[rv, rb]) {
+                    IndexOp::Offset(i) => self.a.store(width, rv, rb, i),
+                    IndexOp::Reg(ri) => self.a.store_indexed(width, rv, rb, ri),
                 }
-                let mut used = vec![base, value];
-                if let Index::Slot(s) = index {
-                    used.push(s);
-                }
-                self.drop_pending(&used);
+                self.drop_from(value);
+                self.drop_from(base);
             }
             VOp::Box { slot, vtype } => {
+                // The helper reads the word slot and writes the object slot.
                 let at = self.here();
+                self.materialize_all();
                 let index = self.word_index(slot);
-                self.load_word(args[1], slot);
+                self.load_mem_or_reg(args[1], slot);
                 self.a.mov_imm(args[2], i64::from(vtype) | i64::from(index) << 8);
                 self.call_positioned(helper::BOX, at);
             }
             VOp::Unbox { dst, src, vtype } => {
                 let at = self.here();
+                self.materialize_all();
                 let index = self.word_index(src);
                 self.a.mov_imm(args[1], i64::from(index));
                 self.a.mov_imm(args[2], i64::from(vtype));
                 self.call_positioned(helper::UNBOX, at);
-                self.store_helper_value(dst);
+                self.define_helper_value(dst);
             }
             VOp::DivMod { dst, a, b, modulo } => {
                 let at = self.here();
+                self.materialize_all();
                 self.a.mov_reg(args[0], self.regs.ctx);
-                self.load_word(args[1], a);
-                self.load_word(args[2], b);
+                self.load_mem_or_reg(args[1], a);
+                self.load_mem_or_reg(args[2], b);
                 self.a.mov_imm(args[3], i64::from(modulo));
                 self.call_checked(helper::DIVMOD, at);
-                self.store_helper_value(dst);
+                self.drop_from(b);
+                self.define_helper_value(dst);
             }
         }
     }
 
-    /// A pointer index as an address offset (`Ok`, a constant that fits) or in
-    /// the second scratch register (`Err`).
-    fn index_operand(&mut self, index: Index) -> Result<i32, A::Reg> {
-        let r1 = self.regs.r[1];
+    /// `dst = a op b`: `a` in a register the result replaces, `b` folded in
+    /// as an immediate where the instruction takes it.
+    fn arith(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
+        let mut ra = if dst == a {
+            self.take(a, &[])
+        } else {
+            let x = self.read(a, &[]);
+            let t = self.alloc(&[x]);
+            self.a.mov_reg(t, x);
+            t
+        };
+        // A constant right operand goes in the instruction where the result
+        // is the same (shift counts inside the word's bits).
+        let imm = match self.pending_of(b) {
+            Some(Pending::Imm(v)) => i32::try_from(v).ok(),
+            _ => None,
+        };
+        let bits = (A::WORD_BYTES * 8) as i32;
+        match (op, imm) {
+            (Arith::Bin(op), Some(v)) => {
+                let s = if A::binop_imm_needs_scratch(op, ra, v) { self.alloc(&[ra]) } else { ra };
+                self.a.binop_imm(op, ra, v, s);
+            }
+            (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => {
+                let s = if A::shift_imm_needs_scratch(ra, v as u8) { self.alloc(&[ra]) } else { ra };
+                self.a.shift_imm(op, ra, v as u8, s);
+            }
+            (Arith::Bin(op), _) => {
+                let rb = self.read(b, &[ra]);
+                self.a.binop(op, ra, rb);
+            }
+            (Arith::Shift(op), _) => {
+                let rb = self.read(b, &[ra]);
+                match A::SHIFT_COUNT {
+                    // The count goes where the instruction wants it.
+                    Some(c) if self.regs.pool.contains(&c) => {
+                        if ra == c {
+                            let n = self.alloc(&[c, rb]);
+                            self.a.mov_reg(n, ra);
+                            ra = n;
+                        }
+                        if rb != c {
+                            self.claim(c, &[ra, rb]);
+                            self.a.mov_reg(c, rb);
+                        }
+                        self.a.shift(op, ra, c);
+                    }
+                    _ => self.a.shift(op, ra, rb),
+                }
+            }
+        }
+        self.drop_from(b);
+        self.define(dst, ra);
+    }
+
+    /// A pointer index as an address offset (a constant that fits) or in a
+    /// register not in `avoid`.
+    fn index_operand(&mut self, index: Index, avoid: &[A::Reg]) -> IndexOp<A::Reg> {
         match index {
-            Index::Const(i) => i32::try_from(i).map_err(|_| {
-                self.a.mov_imm(r1, i);
-                r1
-            }),
-            Index::Slot(s) => {
-                self.load_word(r1, s);
-                Err(r1)
-            }
+            Index::Const(i) => match i32::try_from(i) {
+                Ok(i) => IndexOp::Offset(i),
+                Err(_) => {
+                    let t = self.alloc(avoid);
+                    self.a.mov_imm(t, i);
+                    IndexOp::Reg(t)
+                }
+            },
+            Index::Slot(s) => IndexOp::Reg(self.read(s, avoid)),
         }
     }
 
-    /// A comparison whose only use is the conditional jump after it.
+    /// A comparison whose only use is the conditional jump after it: compare
+    /// and branch, without the 0/1 value.
     pub(super) fn compare_branch(&mut self, cond: Cond, a: Slot, b: Slot, when: bool, label: EmitLabel) {
-        let r = self.regs.r;
         let at = self.here();
         let target = self.jump_target(label, at);
-        self.load_word(r[0], a);
-        self.load_word(r[1], b);
+        let ra = self.read(a, &[]);
+        let imm = match self.pending_of(b) {
+            Some(Pending::Imm(v)) => i32::try_from(v).ok(),
+            _ => None,
+        };
+        let cond = if when { cond } else { cond.negate() };
         // Both operands are consumed; the rest goes to memory before the jump.
-        self.drop_pending(&[a, b]);
-        self.materialize_all();
-        self.a.set_cond(cond, r[2], r[0], r[1]);
-        if when {
-            self.a.jump_if_nonzero(r[2], true, target);
-        } else {
-            self.a.jump_if_zero(r[2], true, target);
+        match imm {
+            Some(v) => {
+                self.drop_from(a);
+                self.flush(&[ra]);
+                let s = self.alloc(&[ra]);
+                self.a.jump_if_cond_imm(cond, ra, v, s, target);
+            }
+            None => {
+                let rb = self.read(b, &[ra]);
+                self.drop_from(a);
+                self.flush(&[ra, rb]);
+                let s = self.alloc(&[ra, rb]);
+                self.a.jump_if_cond(cond, ra, rb, s, target);
+            }
         }
     }
+}
+
+/// For each instruction, how many loops contain it: a loop runs from a label
+/// to the last jump back to it.
+fn loop_depths(ir: &[Ir]) -> Vec<u32> {
+    let mut depth = vec![0u32; ir.len()];
+    // (label, its index, the index of the last jump back to it)
+    let mut loops: Vec<(EmitLabel, usize, Option<usize>)> = Vec::new();
+    for (i, ins) in ir.iter().enumerate() {
+        match ins {
+            Ir::Label { label, .. } => loops.push((*label, i, None)),
+            Ir::Jump { label } | Ir::CondJump { label, .. } | Ir::Viper(VOp::Branch { label, .. }) => {
+                if let Some(l) = loops.iter_mut().find(|(l, _, _)| l == label) {
+                    l.2 = Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (_, start, end) in loops {
+        if let Some(end) = end {
+            for d in &mut depth[start..=end] {
+                *d += 1;
+            }
+        }
+    }
+    depth
 }
