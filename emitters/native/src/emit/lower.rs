@@ -56,6 +56,9 @@ pub(super) struct Regs<R> {
     pub words: R,
     /// Callee-saved registers left for viper locals.
     pub spare: Vec<R>,
+    /// Pool registers that may hold viper locals too, saved around calls
+    /// (see `lower_viper`).
+    pub volatile: Vec<R>,
     pub r: [R; 4],
     /// Caller-saved registers for viper's register cache and temporaries:
     /// [`Asm::TEMPS`](crate::asm::Asm) and the fourth call-argument register.
@@ -103,6 +106,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
     index: usize,
     /// Registers holding viper locals, by local number (see `lower_viper`).
     pub local_regs: Vec<Option<A::Reg>>,
+    /// The locals held in [`Regs::volatile`] registers, saved to their slots
+    /// before each call and loaded back after it, with the instruction index
+    /// from which they may hold a value (calls before it skip them).
+    pub volatile_locals: Vec<(u32, A::Reg, usize)>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
     pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
     /// Set if an operation needed more pool registers than the ISA has.
@@ -140,6 +147,14 @@ fn lower_once<A: AsmFactory>(
     if !pool.contains(&r[3]) {
         pool.push(r[3]);
     }
+    // Pool registers no call sequence uses, beyond the five the register
+    // cache keeps.
+    let volatile: Vec<A::Reg> = pool
+        .iter()
+        .copied()
+        .filter(|x| !r.contains(x) && !A::CALL_ARGS[..4].contains(x) && *x != A::RET && A::SHIFT_COUNT != Some(*x))
+        .take(pool.len().saturating_sub(5))
+        .collect();
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
@@ -147,6 +162,7 @@ fn lower_once<A: AsmFactory>(
         spare: A::LOCALS.get(3..).unwrap_or(&[]).to_vec(),
         r,
         pool,
+        volatile,
         args: [pick(A::CALL_ARGS, 0)?, pick(A::CALL_ARGS, 1)?, pick(A::CALL_ARGS, 2)?, pick(A::CALL_ARGS, 3)?],
         entry: [pick(A::ENTRY_ARGS, 0)?, pick(A::ENTRY_ARGS, 1)?, pick(A::ENTRY_ARGS, 2)?, pick(A::ENTRY_ARGS, 3)?],
     };
@@ -192,6 +208,7 @@ fn lower_once<A: AsmFactory>(
         }),
         index: 0,
         local_regs: Vec::new(),
+        volatile_locals: Vec::new(),
         pending: Vec::new(),
         out_of_registers: false,
     };
@@ -204,6 +221,7 @@ fn lower_once<A: AsmFactory>(
     while let Some(ins) = ir.get(i) {
         let start = l.a.offset();
         op_offsets.push(start);
+        l.index = i;
         let fused = match (ins, ir.get(i + 1)) {
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
@@ -219,6 +237,10 @@ fn lower_once<A: AsmFactory>(
                 l.compare_branch(*cond, *a, *b, *when, *label);
                 true
             }
+            (
+                Ir::Viper(VOp::Arith { op, dst, a, b }),
+                Some(Ir::Viper(VOp::Copy { dst: super::viper::Slot::Local(local), src })),
+            ) if src == dst && dst == a => l.arith_into_local(*op, *a, *b, *local),
             _ => false,
         };
         if fused {
@@ -388,10 +410,14 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.load(Width::U8, r[0], r[0], 0);
                     self.a.jump_if_zero(r[0], true, target);
                     let args = self.regs.args;
+                    // Out of line: every local, wherever the jump is.
+                    self.index = usize::MAX;
+                    self.save_volatile_locals();
                     self.a.mov_reg(args[0], ctx);
                     self.a.label_addr(args[1], at);
                     self.a.call_table(helper::INTERRUPT);
                     self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+                    self.restore_volatile_locals();
                     self.a.jump(target);
                 }
             }
@@ -422,6 +448,7 @@ impl<A: AsmFactory> Lowerer<A> {
             self.too_deep = true;
         }
         let opword = i64::from(native_abi::opword(opcode, extra, sp as u16));
+        self.save_volatile_locals();
         if self.stubbed(helper::OP) && !exact {
             self.a.mov_imm(args[1], opword);
             match arg {
@@ -429,17 +456,41 @@ impl<A: AsmFactory> Lowerer<A> {
                 ArgVal::Label(l) => self.a.label_addr(args[2], l),
             }
             self.call_via_stub(helper::OP);
-            return;
+        } else {
+            self.a.mov_reg(args[0], self.regs.ctx);
+            self.a.mov_imm(args[1], opword);
+            match arg {
+                ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
+                ArgVal::Label(l) => self.a.label_addr(args[2], l),
+            }
+            self.a.label_addr(args[3], at);
+            self.a.call_table(helper::OP);
+            self.a.jump_if_nonzero(A::RET, false, self.dispatch);
         }
-        self.a.mov_reg(args[0], self.regs.ctx);
-        self.a.mov_imm(args[1], opword);
-        match arg {
-            ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
-            ArgVal::Label(l) => self.a.label_addr(args[2], l),
+        self.restore_volatile_locals();
+    }
+
+    /// Stores the locals held in caller-saved registers to their slots
+    /// (before a call).
+    pub(super) fn save_volatile_locals(&mut self) {
+        let w = self.regs.words;
+        for (local, reg, born) in self.volatile_locals.clone() {
+            if self.index >= born {
+                let slot = self.local_slot(local);
+                self.a.store(Width::Word, reg, w, slot);
+            }
         }
-        self.a.label_addr(args[3], at);
-        self.a.call_table(helper::OP);
-        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+    }
+
+    /// Loads the locals held in caller-saved registers back (after a call).
+    pub(super) fn restore_volatile_locals(&mut self) {
+        let w = self.regs.words;
+        for (local, reg, born) in self.volatile_locals.clone() {
+            if self.index >= born {
+                let slot = self.local_slot(local);
+                self.a.load(Width::Word, reg, w, slot);
+            }
+        }
     }
 
     /// Calls helper `index` through its shared stub, which passes the context
@@ -468,15 +519,17 @@ impl<A: AsmFactory> Lowerer<A> {
     /// set, for the operation at `at`: through its stub where the assembler
     /// allows it, else inline; a non-zero status goes to the dispatch stub.
     pub(super) fn call_positioned(&mut self, index: usize, at: Label) {
+        self.save_volatile_locals();
         if self.stubbed(index) {
             self.call_via_stub(index);
-            return;
+        } else {
+            let args = self.regs.args;
+            self.a.mov_reg(args[0], self.regs.ctx);
+            self.a.label_addr(args[3], at);
+            self.a.call_table(index);
+            self.a.jump_if_nonzero(A::RET, false, self.dispatch);
         }
-        let args = self.regs.args;
-        self.a.mov_reg(args[0], self.regs.ctx);
-        self.a.label_addr(args[3], at);
-        self.a.call_table(index);
-        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+        self.restore_volatile_locals();
     }
 
     fn call_op(&mut self, opcode: u8, extra: u8, sp: u32, arg: &Arg) -> Result<(), CompileError> {

@@ -97,14 +97,25 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             )
         });
-        if reentrant || self.regs.spare.is_empty() {
+        if reentrant || (self.regs.spare.is_empty() && self.regs.volatile.is_empty()) {
             return;
         }
         let depth = loop_depths(ir);
         let mut uses: Vec<(u32, usize)> = Vec::new();
+        // Calls, weighted as the uses: each costs a store and a load of every
+        // local in a caller-saved register.
+        let mut calls = 0usize;
         for (i, ins) in ir.iter().enumerate() {
-            let Ir::Viper(v) = ins else { continue };
             let weight = LOOP_WEIGHT.saturating_pow(depth[i].min(3));
+            let calling = match ins {
+                Ir::Op { .. } | Ir::Binary { .. } | Ir::CondJump { .. } | Ir::LoadFast { .. } => true,
+                Ir::Viper(v) => matches!(v, VOp::Box { .. } | VOp::Unbox { .. } | VOp::DivMod { .. }),
+                _ => false,
+            };
+            if calling {
+                calls += weight;
+            }
+            let Ir::Viper(v) = ins else { continue };
             for s in slots(v) {
                 if let Slot::Local(n) = s {
                     match uses.iter_mut().find(|(l, _)| *l == n) {
@@ -116,13 +127,29 @@ impl<A: AsmFactory> Lowerer<A> {
         }
         // Most used first; ties by local number, so the choice is deterministic.
         uses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        for (&(local, _), &reg) in uses.iter().zip(self.regs.spare.iter()) {
+        let n_spare = self.regs.spare.len();
+        for (k, &(local, n_uses)) in uses.iter().enumerate() {
+            let reg = match self.regs.spare.get(k) {
+                Some(&r) => r,
+                // A caller-saved register pays off when the local is used
+                // more often than calls happen.
+                None => match self.regs.volatile.get(k - n_spare) {
+                    Some(&r) if n_uses > 2 * calls => {
+                        self.volatile_locals.push((local, r, born(ir, local)));
+                        r
+                    }
+                    _ => break,
+                },
+            };
             let i = local as usize;
             if self.local_regs.len() <= i {
                 self.local_regs.resize(i + 1, None);
             }
             self.local_regs[i] = Some(reg);
         }
+        // Those registers leave the cache's pool.
+        let taken: Vec<A::Reg> = self.volatile_locals.iter().map(|&(_, r, _)| r).collect();
+        self.regs.pool.retain(|r| !taken.contains(r));
     }
 
     fn local_reg(&self, slot: Slot) -> Option<A::Reg> {
@@ -364,10 +391,12 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Calls helper `index` (arguments already set) and branches to a
     /// failure stub for operation `at` on a non-zero status.
     fn call_checked(&mut self, index: usize, at: crate::buffer::Label) {
+        self.save_volatile_locals();
         self.a.call_table(index);
         let entry = self.a.new_label();
         self.a.jump_if_nonzero(A::RET, false, entry);
         self.stubs.push(Stub::Failed { entry, at });
+        self.restore_volatile_locals();
     }
 
     /// `dst = ctx.value` (a helper's result; every entry was flushed).
@@ -569,6 +598,64 @@ impl<A: AsmFactory> Lowerer<A> {
         self.define(dst, ra);
     }
 
+    /// `local = a op b` where `a` is a copy of `local` in a register (`x +=
+    /// y`, `x = x * y`): computed in the local's register, without a copy;
+    /// false (nothing emitted) for other operands.
+    pub(super) fn arith_into_local(&mut self, op: Arith, a: Slot, b: Slot, local: u32) -> bool {
+        let Some(lr) = self.local_reg(Slot::Local(local)) else { return false };
+        if self.pending_of(a) != Some(Pending::Local(local)) {
+            return false;
+        }
+        // `b` is read before the local changes, and so are other copies of it.
+        self.drop_from_exact(a);
+        let imm = match self.pending_of(b) {
+            Some(Pending::Imm(v)) => i32::try_from(v).ok(),
+            _ => None,
+        };
+        let bits = (A::WORD_BYTES * 8) as i32;
+        match (op, imm) {
+            (Arith::Bin(op), Some(v)) => {
+                self.materialize_copies_of(local, &[]);
+                let s = if A::binop_imm_needs_scratch(op, lr, v) { self.alloc(&[]) } else { lr };
+                self.a.binop_imm(op, lr, v, s);
+            }
+            (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => {
+                self.materialize_copies_of(local, &[]);
+                let s = if A::shift_imm_needs_scratch(lr, v as u8) { self.alloc(&[]) } else { lr };
+                self.a.shift_imm(op, lr, v as u8, s);
+            }
+            (Arith::Bin(op), _) => {
+                let rb = self.read(b, &[]);
+                self.materialize_copies_of(local, &[rb]);
+                self.a.binop(op, lr, rb);
+            }
+            (Arith::Shift(op), _) => {
+                let rb = self.read(b, &[]);
+                self.materialize_copies_of(local, &[rb]);
+                match A::SHIFT_COUNT {
+                    Some(c) if self.regs.pool.contains(&c) => {
+                        if rb != c {
+                            self.claim(c, &[rb]);
+                            self.a.mov_reg(c, rb);
+                        }
+                        self.a.shift(op, lr, c);
+                    }
+                    _ => self.a.shift(op, lr, rb),
+                }
+            }
+        }
+        // The store popped the result's slot.
+        self.drop_from(a);
+        true
+    }
+
+    /// Forgets the entry of slot `slot` only.
+    fn drop_from_exact(&mut self, slot: Slot) {
+        if let Slot::Stack(k) = slot {
+            self.pending.retain(|(s, _)| *s != k);
+        }
+    }
+
     /// A pointer index as an address offset (a constant that fits) or in a
     /// register not in `avoid`.
     fn index_operand(&mut self, index: Index, avoid: &[A::Reg]) -> IndexOp<A::Reg> {
@@ -615,10 +702,43 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 }
 
-/// For each instruction, how many loops contain it: a loop runs from a label
-/// to the last jump back to it.
-fn loop_depths(ir: &[Ir]) -> Vec<u32> {
-    let mut depth = vec![0u32; ir.len()];
+/// The first instruction index where `local` may hold a value: its first
+/// write, or the head of a loop that may bring that value back to an earlier
+/// instruction. Calls before it need not keep the local.
+fn born(ir: &[Ir], local: u32) -> usize {
+    let dst = Slot::Local(local);
+    let Some(first) = ir.iter().position(|i| match i {
+        Ir::Viper(v) => match *v {
+            VOp::Imm { dst: d, .. }
+            | VOp::Copy { dst: d, .. }
+            | VOp::Arith { dst: d, .. }
+            | VOp::Compare { dst: d, .. }
+            | VOp::Load { dst: d, .. }
+            | VOp::Unbox { dst: d, .. }
+            | VOp::DivMod { dst: d, .. } => d == dst,
+            VOp::Neg { slot } | VOp::Invert { slot } => slot == dst,
+            _ => false,
+        },
+        _ => false,
+    }) else {
+        return 0;
+    };
+    // Control comes back above `born` only through a jump back from a later
+    // instruction: every loop ending at or after `born` may bring the value
+    // to its head (to a fixed point, whatever the loops' nesting).
+    let loops = loop_ranges(ir);
+    let mut born = first;
+    loop {
+        let earlier = loops.iter().filter(|r| r.end > born).map(|r| r.start).fold(born, usize::min);
+        if earlier == born {
+            return born;
+        }
+        born = earlier;
+    }
+}
+
+/// The loops of `ir`: from a label to the last jump back to it.
+fn loop_ranges(ir: &[Ir]) -> Vec<core::ops::Range<usize>> {
     // (label, its index, the index of the last jump back to it)
     let mut loops: Vec<(EmitLabel, usize, Option<usize>)> = Vec::new();
     for (i, ins) in ir.iter().enumerate() {
@@ -632,11 +752,16 @@ fn loop_depths(ir: &[Ir]) -> Vec<u32> {
             _ => {}
         }
     }
-    for (_, start, end) in loops {
-        if let Some(end) = end {
-            for d in &mut depth[start..=end] {
-                *d += 1;
-            }
+    loops.into_iter().filter_map(|(_, start, end)| end.map(|e| start..e + 1)).collect()
+}
+
+/// For each instruction, how many loops contain it: a loop runs from a label
+/// to the last jump back to it.
+fn loop_depths(ir: &[Ir]) -> Vec<u32> {
+    let mut depth = vec![0u32; ir.len()];
+    for r in loop_ranges(ir) {
+        for d in &mut depth[r] {
+            *d += 1;
         }
     }
     depth

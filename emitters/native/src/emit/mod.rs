@@ -17,6 +17,8 @@
 mod bound;
 pub mod ir;
 mod lower;
+#[cfg(test)]
+mod lower_tests;
 mod lower_viper;
 mod prelude;
 mod record;
