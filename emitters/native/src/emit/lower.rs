@@ -104,12 +104,12 @@ pub(super) struct Lowerer<A: AsmFactory> {
     bound_loads: Vec<bool>,
     /// Index of the instruction being lowered.
     index: usize,
-    /// Registers holding viper locals, by local number (see `lower_viper`).
-    pub local_regs: Vec<Option<A::Reg>>,
-    /// The locals held in [`Regs::volatile`] registers, saved to their slots
-    /// before each call and loaded back after it, with the instruction index
-    /// from which they may hold a value (calls before it skip them).
-    pub volatile_locals: Vec<(u32, A::Reg, usize)>,
+    /// Word slots living in registers (see `homes`).
+    pub homes: Vec<(super::viper::Slot, A::Reg)>,
+    /// The homes in [`Regs::volatile`] registers, saved to their slots before
+    /// each call and loaded back after it, with the instruction index from
+    /// which they may hold a value (calls before it skip them).
+    pub volatile_homes: Vec<(super::viper::Slot, A::Reg, usize)>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
     pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
     /// Set if an operation needed more pool registers than the ISA has.
@@ -207,13 +207,13 @@ fn lower_once<A: AsmFactory>(
             )
         }),
         index: 0,
-        local_regs: Vec::new(),
-        volatile_locals: Vec::new(),
+        homes: Vec::new(),
+        volatile_homes: Vec::new(),
         pending: Vec::new(),
         out_of_registers: false,
     };
     if viper {
-        l.assign_local_registers(ir);
+        l.assign_homes(ir);
     }
     l.entry();
     let mut i = 0;
@@ -412,12 +412,12 @@ impl<A: AsmFactory> Lowerer<A> {
                     let args = self.regs.args;
                     // Out of line: every local, wherever the jump is.
                     self.index = usize::MAX;
-                    self.save_volatile_locals();
+                    self.save_volatile_homes();
                     self.a.mov_reg(args[0], ctx);
                     self.a.label_addr(args[1], at);
                     self.a.call_table(helper::INTERRUPT);
                     self.a.jump_if_nonzero(A::RET, false, self.dispatch);
-                    self.restore_volatile_locals();
+                    self.restore_volatile_homes();
                     self.a.jump(target);
                 }
             }
@@ -448,7 +448,7 @@ impl<A: AsmFactory> Lowerer<A> {
             self.too_deep = true;
         }
         let opword = i64::from(native_abi::opword(opcode, extra, sp as u16));
-        self.save_volatile_locals();
+        self.save_volatile_homes();
         if self.stubbed(helper::OP) && !exact {
             self.a.mov_imm(args[1], opword);
             match arg {
@@ -467,28 +467,28 @@ impl<A: AsmFactory> Lowerer<A> {
             self.a.call_table(helper::OP);
             self.a.jump_if_nonzero(A::RET, false, self.dispatch);
         }
-        self.restore_volatile_locals();
+        self.restore_volatile_homes();
     }
 
-    /// Stores the locals held in caller-saved registers to their slots
-    /// (before a call).
-    pub(super) fn save_volatile_locals(&mut self) {
+    /// Stores the homes in caller-saved registers to their slots (before a
+    /// call).
+    pub(super) fn save_volatile_homes(&mut self) {
         let w = self.regs.words;
-        for (local, reg, born) in self.volatile_locals.clone() {
+        for (slot, reg, born) in self.volatile_homes.clone() {
             if self.index >= born {
-                let slot = self.local_slot(local);
-                self.a.store(Width::Word, reg, w, slot);
+                let i = self.word_index(slot);
+                self.a.store(Width::Word, reg, w, i);
             }
         }
     }
 
-    /// Loads the locals held in caller-saved registers back (after a call).
-    pub(super) fn restore_volatile_locals(&mut self) {
+    /// Loads the homes in caller-saved registers back (after a call).
+    pub(super) fn restore_volatile_homes(&mut self) {
         let w = self.regs.words;
-        for (local, reg, born) in self.volatile_locals.clone() {
+        for (slot, reg, born) in self.volatile_homes.clone() {
             if self.index >= born {
-                let slot = self.local_slot(local);
-                self.a.load(Width::Word, reg, w, slot);
+                let i = self.word_index(slot);
+                self.a.load(Width::Word, reg, w, i);
             }
         }
     }
@@ -519,7 +519,7 @@ impl<A: AsmFactory> Lowerer<A> {
     /// set, for the operation at `at`: through its stub where the assembler
     /// allows it, else inline; a non-zero status goes to the dispatch stub.
     pub(super) fn call_positioned(&mut self, index: usize, at: Label) {
-        self.save_volatile_locals();
+        self.save_volatile_homes();
         if self.stubbed(index) {
             self.call_via_stub(index);
         } else {
@@ -529,7 +529,7 @@ impl<A: AsmFactory> Lowerer<A> {
             self.a.call_table(index);
             self.a.jump_if_nonzero(A::RET, false, self.dispatch);
         }
-        self.restore_volatile_locals();
+        self.restore_volatile_homes();
     }
 
     fn call_op(&mut self, opcode: u8, extra: u8, sp: u32, arg: &Arg) -> Result<(), CompileError> {
@@ -669,12 +669,13 @@ impl<A: AsmFactory> Lowerer<A> {
             self.store_obj(to, r[i]);
         }
         if self.viper {
-            let w = self.regs.words;
+            // Word slots may live in registers (see `homes`).
+            use super::viper::Slot;
             for (i, &(from, _)) in moves.iter().enumerate() {
-                self.a.load(Width::Word, r[i], w, from);
+                self.load_word(r[i], Slot::Stack(from as u32));
             }
             for (i, &(_, to)) in moves.iter().enumerate() {
-                self.a.store(Width::Word, r[i], w, to);
+                self.store_word(Slot::Stack(to as u32), r[i]);
             }
         }
     }

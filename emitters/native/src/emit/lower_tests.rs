@@ -656,3 +656,42 @@ fn locals_in_caller_saved_registers_survive_calls() {
         assert!(big.code.iter().any(|i| matches!(i, Ins::Load(Width::Word, x, WORDS_REG, _) if *x == r)), "{r}");
     }
 }
+
+#[test]
+fn loop_carried_stack_slots_live_in_registers() {
+    // sum = 0; for i in range(5): sum += i, as the compiler writes it: the
+    // bound and the counter stay on the stack (slots 0 and 1) through the
+    // loop, whose head shuffles them.
+    let mut ir = vec![
+        v(VOp::Imm { dst: L(0), value: 0 }),
+        imm(0, 5),
+        imm(1, 0),
+        Ir::Jump { label: 1 },
+        Ir::Label { label: 0, role: LabelRole::Plain, sp: 2 },
+        copy(S(2), S(1)),
+        copy(L(1), S(2)),
+        copy(S(2), L(0)),
+        copy(S(3), L(1)),
+        arith(BinOp::Add, 2),
+        copy(L(0), S(2)),
+        imm(2, 1),
+        arith(BinOp::Add, 1),
+        Ir::Label { label: 1, role: LabelRole::Plain, sp: 2 },
+        copy(S(2), S(0)),
+        copy(S(3), S(1)),
+        copy(S(4), S(3)),
+        copy(S(3), S(2)),
+        copy(S(2), S(4)),
+        v(VOp::Compare { cond: Cond::LtS, dst: S(2), a: S(2), b: S(3) }),
+        v(VOp::Branch { slot: S(2), cond: true, pop: true, label: 0 }),
+    ];
+    ir.extend([copy(S(0), L(0)), boxed(0)]);
+    let (big, small) = both(&ir, 8, &[]);
+    assert_eq!(big.boxed(), [10]);
+    assert_eq!(small.boxed(), [10]);
+    // The small machine has two callee-saved homes: the most used slots, the
+    // counter and the sum; the counter never goes to memory.
+    let counter = |i: &Ins| matches!(i, Ins::Store(_, _, WORDS_REG, 1) | Ins::Load(_, _, WORDS_REG, 1));
+    assert!(!small.code.iter().any(counter), "{:?}", small.code);
+    assert!(!big.code.iter().any(counter), "{:?}", big.code);
+}

@@ -14,22 +14,16 @@
 //! jump targets, helpers and exception handlers always find every value in
 //! its slot, where the collector and the runtime see it.
 //!
-//! The most used native locals are kept in the spare callee-saved registers
-//! instead, when the function has no exception handlers (the code is then
-//! never re-entered in the middle, so a register's value is never lost), as
-//! MicroPython's viper does.
+//! Native locals and loop-carried stack slots may have a register home
+//! instead of their slot (see `homes`); an entry may then name the home.
 //! Helpers that convert or divide return a status; a failure goes through a
 //! stub that records the operation's position for the traceback.
 
 use ferropy_bytecode::native_abi::{helper, CTX_VALUE};
 use ferropy_frontend::emit::Label as EmitLabel;
 
-use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_bytecode::opcode as op;
-
-use super::ir::Ir;
 use super::lower::{Lowerer, Stub};
 use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
@@ -40,42 +34,12 @@ use crate::asm::{Cond, Width};
 pub(super) enum Pending<R> {
     /// The constant.
     Imm(i64),
-    /// The value of this local (valid until the local is written).
-    Local(u32),
+    /// The value of this local, or of this stack slot with a register home
+    /// (valid until that slot is written).
+    Of(Slot),
     /// In this pool register (several slots may share one, after a `dup`).
     Reg(R),
 }
-
-/// The word slots a viper operation reads or writes.
-fn slots(op: &VOp) -> Vec<Slot> {
-    match *op {
-        VOp::Imm { dst, .. } => vec![dst],
-        VOp::Copy { dst, src } => vec![dst, src],
-        VOp::Arith { dst, a, b, .. } | VOp::Compare { dst, a, b, .. } | VOp::DivMod { dst, a, b, .. } => {
-            vec![dst, a, b]
-        }
-        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => vec![slot],
-        VOp::Load { dst, base, index, .. } => {
-            let mut v = vec![dst, base];
-            if let Index::Slot(s) = index {
-                v.push(s);
-            }
-            v
-        }
-        VOp::Store { base, index, value, .. } => {
-            let mut v = vec![base, value];
-            if let Index::Slot(s) = index {
-                v.push(s);
-            }
-            v
-        }
-        VOp::Unbox { dst, src, .. } => vec![dst, src],
-    }
-}
-
-/// Operations between a loop's head and its backward jump count this many
-/// times more than the others when locals compete for registers.
-const LOOP_WEIGHT: usize = 8;
 
 /// Pointer index operand: an address offset or a register.
 enum IndexOp<R> {
@@ -84,83 +48,8 @@ enum IndexOp<R> {
 }
 
 impl<A: AsmFactory> Lowerer<A> {
-    /// Chooses the native locals kept in registers: the most used ones (uses
-    /// inside loops weigh more), if the function never re-enters its code (no
-    /// exception handlers, no yields).
-    pub(super) fn assign_local_registers(&mut self, ir: &[Ir]) {
-        let reentrant = ir.iter().any(|i| {
-            matches!(
-                i,
-                Ir::Op {
-                    opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM,
-                    ..
-                }
-            )
-        });
-        if reentrant || (self.regs.spare.is_empty() && self.regs.volatile.is_empty()) {
-            return;
-        }
-        let depth = loop_depths(ir);
-        let mut uses: Vec<(u32, usize)> = Vec::new();
-        // Calls, weighted as the uses: each costs a store and a load of every
-        // local in a caller-saved register.
-        let mut calls = 0usize;
-        for (i, ins) in ir.iter().enumerate() {
-            let weight = LOOP_WEIGHT.saturating_pow(depth[i].min(3));
-            let calling = match ins {
-                Ir::Op { .. } | Ir::Binary { .. } | Ir::CondJump { .. } | Ir::LoadFast { .. } => true,
-                Ir::Viper(v) => matches!(v, VOp::Box { .. } | VOp::Unbox { .. } | VOp::DivMod { .. }),
-                _ => false,
-            };
-            if calling {
-                calls += weight;
-            }
-            let Ir::Viper(v) = ins else { continue };
-            for s in slots(v) {
-                if let Slot::Local(n) = s {
-                    match uses.iter_mut().find(|(l, _)| *l == n) {
-                        Some(u) => u.1 += weight,
-                        None => uses.push((n, weight)),
-                    }
-                }
-            }
-        }
-        // Most used first; ties by local number, so the choice is deterministic.
-        uses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let n_spare = self.regs.spare.len();
-        for (k, &(local, n_uses)) in uses.iter().enumerate() {
-            let reg = match self.regs.spare.get(k) {
-                Some(&r) => r,
-                // A caller-saved register pays off when the local is used
-                // more often than calls happen.
-                None => match self.regs.volatile.get(k - n_spare) {
-                    Some(&r) if n_uses > 2 * calls => {
-                        self.volatile_locals.push((local, r, born(ir, local)));
-                        r
-                    }
-                    _ => break,
-                },
-            };
-            let i = local as usize;
-            if self.local_regs.len() <= i {
-                self.local_regs.resize(i + 1, None);
-            }
-            self.local_regs[i] = Some(reg);
-        }
-        // Those registers leave the cache's pool.
-        let taken: Vec<A::Reg> = self.volatile_locals.iter().map(|&(_, r, _)| r).collect();
-        self.regs.pool.retain(|r| !taken.contains(r));
-    }
-
-    fn local_reg(&self, slot: Slot) -> Option<A::Reg> {
-        match slot {
-            Slot::Local(n) => self.local_regs.get(n as usize).copied().flatten(),
-            Slot::Stack(_) => None,
-        }
-    }
-
     /// Index of a word slot.
-    fn word_index(&self, slot: Slot) -> i32 {
+    pub(super) fn word_index(&self, slot: Slot) -> i32 {
         match slot {
             Slot::Stack(n) => n as i32,
             Slot::Local(n) => self.local_slot(n),
@@ -172,7 +61,24 @@ impl<A: AsmFactory> Lowerer<A> {
         self.pending.iter().find(|(s, _)| *s == k).map(|&(_, p)| p)
     }
 
-    fn set_pending(&mut self, k: u32, p: Pending<A::Reg>) {
+    /// Stack slot `k` now holds `p`: an entry, or for a slot with a home, in
+    /// its register.
+    fn put(&mut self, k: u32, p: Pending<A::Reg>) {
+        let slot = Slot::Stack(k);
+        if let Some(h) = self.home(slot) {
+            match p {
+                Pending::Imm(v) => {
+                    self.materialize_copies_of(slot, &[]);
+                    self.a.mov_imm(h, v);
+                }
+                Pending::Reg(r) => self.define(slot, r),
+                Pending::Of(s) => {
+                    let r = self.read(s, &[]);
+                    self.define(slot, r);
+                }
+            }
+            return;
+        }
         self.pending.retain(|(s, _)| *s != k);
         self.pending.push((k, p));
     }
@@ -182,6 +88,13 @@ impl<A: AsmFactory> Lowerer<A> {
     fn drop_from(&mut self, slot: Slot) {
         if let Slot::Stack(k) = slot {
             self.pending.retain(|(s, _)| *s < k);
+        }
+    }
+
+    /// Forgets the entry of slot `slot` only.
+    fn drop_exact(&mut self, slot: Slot) {
+        if let Slot::Stack(k) = slot {
+            self.pending.retain(|(s, _)| *s != k);
         }
     }
 
@@ -263,21 +176,18 @@ impl<A: AsmFactory> Lowerer<A> {
         for &(k, p) in &entries {
             let src = match p {
                 Pending::Reg(_) => continue,
-                Pending::Local(l) if self.local_reg(Slot::Local(l)).is_some() => self.local_reg(Slot::Local(l)),
-                _ => None,
-            };
-            let src = match src {
-                Some(r) => r,
-                None => {
-                    let t = self.alloc(keep);
-                    match p {
-                        Pending::Imm(v) => self.a.mov_imm(t, v),
-                        _ => {
-                            let Pending::Local(l) = p else { continue };
-                            let i = self.local_slot(l);
-                            self.a.load(Width::Word, t, w, i);
-                        }
+                Pending::Of(s) => match self.home(s) {
+                    Some(h) => h,
+                    None => {
+                        let t = self.alloc(keep);
+                        let i = self.word_index(s);
+                        self.a.load(Width::Word, t, w, i);
+                        t
                     }
+                },
+                Pending::Imm(v) => {
+                    let t = self.alloc(keep);
+                    self.a.mov_imm(t, v);
                     t
                 }
             };
@@ -290,25 +200,25 @@ impl<A: AsmFactory> Lowerer<A> {
         self.flush(&[]);
     }
 
-    /// Before local `l` changes: the slots that copy it get its current value
-    /// in a register (one for all of them).
-    fn materialize_copies_of(&mut self, l: u32, avoid: &[A::Reg]) {
-        if !self.pending.iter().any(|(_, p)| *p == Pending::Local(l)) {
+    /// Before `slot` (a local or a stack slot with a home) changes: the stack
+    /// slots that copy it get its current value in a register (one for all).
+    fn materialize_copies_of(&mut self, slot: Slot, avoid: &[A::Reg]) {
+        if !self.pending.iter().any(|(_, p)| *p == Pending::Of(slot)) {
             return;
         }
         let t = self.alloc(avoid);
-        self.load_mem_or_reg(t, Slot::Local(l));
+        self.load_word(t, slot);
         for (_, p) in self.pending.iter_mut() {
-            if *p == Pending::Local(l) {
+            if *p == Pending::Of(slot) {
                 *p = Pending::Reg(t);
             }
         }
     }
 
-    /// `dst = slot` from a local's register or the slot in memory (ignores
+    /// `dst = slot` from its home register or its slot in memory (ignores
     /// entries: for slots known to be in memory, and locals).
-    fn load_mem_or_reg(&mut self, dst: A::Reg, slot: Slot) {
-        if let Some(r) = self.local_reg(slot) {
+    pub(super) fn load_word(&mut self, dst: A::Reg, slot: Slot) {
+        if let Some(r) = self.home(slot) {
             self.a.mov_reg(dst, r);
             return;
         }
@@ -316,8 +226,20 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.load(Width::Word, dst, w, i);
     }
 
+    /// `slot = src` into its home register or its slot in memory (ignores
+    /// entries: for the generic shuffles, which run with every entry
+    /// flushed).
+    pub(super) fn store_word(&mut self, slot: Slot, src: A::Reg) {
+        if let Some(r) = self.home(slot) {
+            self.a.mov_reg(r, src);
+            return;
+        }
+        let (w, i) = (self.regs.words, self.word_index(slot));
+        self.a.store(Width::Word, src, w, i);
+    }
+
     /// A register holding `slot`'s value, to read only: its cache register,
-    /// its local's register, or a pool register not in `avoid` loaded with it.
+    /// its home, or a pool register not in `avoid` loaded with it.
     fn read(&mut self, slot: Slot, avoid: &[A::Reg]) -> A::Reg {
         match self.pending_of(slot) {
             Some(Pending::Reg(r)) => return r,
@@ -326,14 +248,14 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.mov_imm(t, v);
                 return t;
             }
-            Some(Pending::Local(l)) => return self.read(Slot::Local(l), avoid),
+            Some(Pending::Of(s)) => return self.read(s, avoid),
             None => {}
         }
-        if let Some(r) = self.local_reg(slot) {
+        if let Some(r) = self.home(slot) {
             return r;
         }
         let t = self.alloc(avoid);
-        self.load_mem_or_reg(t, slot);
+        self.load_word(t, slot);
         t
     }
 
@@ -341,9 +263,7 @@ impl<A: AsmFactory> Lowerer<A> {
     /// may overwrite; `slot`'s own entry is dropped.
     fn take(&mut self, slot: Slot, avoid: &[A::Reg]) -> A::Reg {
         let p = self.pending_of(slot);
-        if let Slot::Stack(k) = slot {
-            self.pending.retain(|(s, _)| *s != k);
-        }
+        self.drop_exact(slot);
         match p {
             Some(Pending::Reg(r)) if !self.holds(r) && !avoid.contains(&r) => r,
             Some(Pending::Reg(r)) => {
@@ -358,32 +278,33 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.a.mov_imm(t, v);
                 t
             }
-            Some(Pending::Local(l)) => {
+            Some(Pending::Of(s)) => {
                 let t = self.alloc(avoid);
-                self.load_mem_or_reg(t, Slot::Local(l));
+                self.load_word(t, s);
                 t
             }
             None => {
                 let t = self.alloc(avoid);
-                self.load_mem_or_reg(t, slot);
+                self.load_word(t, slot);
                 t
             }
         }
     }
 
-    /// `dst = reg`: a stack slot is cached in `reg`; a local is written.
+    /// `dst = reg`: a stack slot without a home is cached in `reg`; a home
+    /// or a local's slot is written.
     fn define(&mut self, dst: Slot, reg: A::Reg) {
-        match dst {
-            Slot::Stack(k) => self.set_pending(k, Pending::Reg(reg)),
-            Slot::Local(l) => {
-                self.materialize_copies_of(l, &[reg]);
-                match self.local_reg(dst) {
-                    Some(r) => self.a.mov_reg(r, reg),
-                    None => {
-                        let (w, i) = (self.regs.words, self.word_index(dst));
-                        self.a.store(Width::Word, reg, w, i);
-                    }
-                }
+        if let (Slot::Stack(k), None) = (dst, self.home(dst)) {
+            self.pending.retain(|(s, _)| *s != k);
+            self.pending.push((k, Pending::Reg(reg)));
+            return;
+        }
+        self.materialize_copies_of(dst, &[reg]);
+        match self.home(dst) {
+            Some(r) => self.a.mov_reg(r, reg),
+            None => {
+                let (w, i) = (self.regs.words, self.word_index(dst));
+                self.a.store(Width::Word, reg, w, i);
             }
         }
     }
@@ -391,12 +312,12 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Calls helper `index` (arguments already set) and branches to a
     /// failure stub for operation `at` on a non-zero status.
     fn call_checked(&mut self, index: usize, at: crate::buffer::Label) {
-        self.save_volatile_locals();
+        self.save_volatile_homes();
         self.a.call_table(index);
         let entry = self.a.new_label();
         self.a.jump_if_nonzero(A::RET, false, entry);
         self.stubs.push(Stub::Failed { entry, at });
-        self.restore_volatile_locals();
+        self.restore_volatile_homes();
     }
 
     /// `dst = ctx.value` (a helper's result; every entry was flushed).
@@ -410,14 +331,23 @@ impl<A: AsmFactory> Lowerer<A> {
     pub(super) fn viper_op(&mut self, op: &VOp) {
         let args = self.regs.args;
         match *op {
-            // Constants and copies of locals into stack slots are deferred.
-            VOp::Imm { dst: Slot::Stack(k), value } => self.set_pending(k, Pending::Imm(value)),
-            VOp::Copy { dst: Slot::Stack(k), src: Slot::Local(l) } => self.set_pending(k, Pending::Local(l)),
-            VOp::Imm { dst, value } => match self.local_reg(dst) {
-                Some(r) => {
-                    if let Slot::Local(l) = dst {
-                        self.materialize_copies_of(l, &[]);
+            // Constants and copies of homed slots into stack slots are
+            // deferred.
+            VOp::Imm { dst: Slot::Stack(k), value } => self.put(k, Pending::Imm(value)),
+            VOp::Copy { dst: Slot::Stack(k), src } if src == Slot::Stack(k) => {}
+            VOp::Copy { dst: Slot::Stack(k), src } if matches!(src, Slot::Local(_)) || self.home(src).is_some() => {
+                if let Slot::Stack(j) = src {
+                    if j > k {
+                        // A cast's operand or a shuffle's temporary: dead
+                        // once copied (its home keeps the value).
+                        self.drop_from(src);
                     }
+                }
+                self.put(k, Pending::Of(src));
+            }
+            VOp::Imm { dst, value } => match self.home(dst) {
+                Some(r) => {
+                    self.materialize_copies_of(dst, &[]);
                     self.a.mov_imm(r, value);
                 }
                 None => {
@@ -433,7 +363,7 @@ impl<A: AsmFactory> Lowerer<A> {
                     Some(p) => p,
                     None => {
                         let t = self.alloc(&[]);
-                        self.load_mem_or_reg(t, Slot::Stack(j));
+                        self.load_word(t, Slot::Stack(j));
                         Pending::Reg(t)
                     }
                 };
@@ -441,7 +371,7 @@ impl<A: AsmFactory> Lowerer<A> {
                     // A cast's operand or a shuffle's temporary: dead now.
                     self.drop_from(Slot::Stack(j));
                 }
-                self.set_pending(k, p);
+                self.put(k, p);
             }
             VOp::Copy { dst, src } => {
                 // Storing a local pops its source.
@@ -487,11 +417,10 @@ impl<A: AsmFactory> Lowerer<A> {
             VOp::Load { width, dst, base, index } => {
                 let rb = self.read(base, &[]);
                 let idx = self.index_operand(index, &[rb]);
-                let held = match idx {
-                    IndexOp::Reg(r) => vec![rb, r],
-                    IndexOp::Offset(_) => vec![rb],
+                let rd = match idx {
+                    IndexOp::Reg(r) => self.alloc(&[rb, r]),
+                    IndexOp::Offset(_) => self.alloc(&[rb]),
                 };
-                let rd = self.alloc(&held);
                 match idx {
                     IndexOp::Offset(i) => self.a.load(width, rd, rb, i),
                     IndexOp::Reg(ri) => self.a.load_indexed(width, rd, rb, ri),
@@ -512,11 +441,11 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.drop_from(base);
             }
             VOp::Box { slot, vtype } => {
-                // The helper reads the word slot and writes the object slot.
+                // The helper writes the object slot.
                 let at = self.here();
                 self.materialize_all();
                 let index = self.word_index(slot);
-                self.load_mem_or_reg(args[1], slot);
+                self.load_word(args[1], slot);
                 self.a.mov_imm(args[2], i64::from(vtype) | i64::from(index) << 8);
                 self.call_positioned(helper::BOX, at);
             }
@@ -533,8 +462,8 @@ impl<A: AsmFactory> Lowerer<A> {
                 let at = self.here();
                 self.materialize_all();
                 self.a.mov_reg(args[0], self.regs.ctx);
-                self.load_mem_or_reg(args[1], a);
-                self.load_mem_or_reg(args[2], b);
+                self.load_word(args[1], a);
+                self.load_word(args[2], b);
                 self.a.mov_imm(args[3], i64::from(modulo));
                 self.call_checked(helper::DIVMOD, at);
                 self.drop_from(b);
@@ -543,10 +472,19 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
-    /// `dst = a op b`: `a` in a register the result replaces, `b` folded in
-    /// as an immediate where the instruction takes it.
+    /// `dst = a op b`: `a` in a register the result replaces (or, for a slot
+    /// with a home, the home itself), `b` folded in as an immediate where the
+    /// instruction takes it.
     fn arith(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
-        let mut ra = if dst == a {
+        if dst == a {
+            if let Some(h) = self.home(a) {
+                // A home is never the shift-count register.
+                self.arith_in(op, h, a, b);
+                self.drop_from(b);
+                return;
+            }
+        }
+        let ra = if dst == a {
             self.take(a, &[])
         } else {
             let x = self.read(a, &[]);
@@ -554,6 +492,18 @@ impl<A: AsmFactory> Lowerer<A> {
             self.a.mov_reg(t, x);
             t
         };
+        let ra = self.arith_in(op, ra, a, b);
+        self.drop_from(b);
+        self.define(dst, ra);
+    }
+
+    /// `target = target op b`, `target` the register of `a`'s new value: a
+    /// pool register the caller owns, or the home register of `a` (whose
+    /// copies keep the old value).
+    /// Returns the register holding the result (`target`, unless a shift
+    /// count had to take its place).
+    fn arith_in(&mut self, op: Arith, mut target: A::Reg, a: Slot, b: Slot) -> A::Reg {
+        let in_home = self.home(a) == Some(target);
         // A constant right operand goes in the instruction where the result
         // is the same (shift counts inside the word's bits).
         let imm = match self.pending_of(b) {
@@ -563,97 +513,66 @@ impl<A: AsmFactory> Lowerer<A> {
         let bits = (A::WORD_BYTES * 8) as i32;
         match (op, imm) {
             (Arith::Bin(op), Some(v)) => {
-                let s = if A::binop_imm_needs_scratch(op, ra, v) { self.alloc(&[ra]) } else { ra };
-                self.a.binop_imm(op, ra, v, s);
+                if in_home {
+                    self.materialize_copies_of(a, &[]);
+                }
+                let s = if A::binop_imm_needs_scratch(op, target, v) { self.alloc(&[target]) } else { target };
+                self.a.binop_imm(op, target, v, s);
             }
             (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => {
-                let s = if A::shift_imm_needs_scratch(ra, v as u8) { self.alloc(&[ra]) } else { ra };
-                self.a.shift_imm(op, ra, v as u8, s);
+                if in_home {
+                    self.materialize_copies_of(a, &[]);
+                }
+                let s = if A::shift_imm_needs_scratch(target, v as u8) { self.alloc(&[target]) } else { target };
+                self.a.shift_imm(op, target, v as u8, s);
             }
             (Arith::Bin(op), _) => {
-                let rb = self.read(b, &[ra]);
-                self.a.binop(op, ra, rb);
+                let rb = self.read(b, &[target]);
+                if in_home {
+                    self.materialize_copies_of(a, &[rb]);
+                }
+                self.a.binop(op, target, rb);
             }
             (Arith::Shift(op), _) => {
-                let rb = self.read(b, &[ra]);
+                let rb = self.read(b, &[target]);
+                if in_home {
+                    self.materialize_copies_of(a, &[rb]);
+                }
                 match A::SHIFT_COUNT {
                     // The count goes where the instruction wants it.
                     Some(c) if self.regs.pool.contains(&c) => {
-                        if ra == c {
+                        if target == c {
                             let n = self.alloc(&[c, rb]);
-                            self.a.mov_reg(n, ra);
-                            ra = n;
+                            self.a.mov_reg(n, target);
+                            target = n;
                         }
                         if rb != c {
-                            self.claim(c, &[ra, rb]);
+                            self.claim(c, &[target, rb]);
                             self.a.mov_reg(c, rb);
                         }
-                        self.a.shift(op, ra, c);
+                        self.a.shift(op, target, c);
                     }
-                    _ => self.a.shift(op, ra, rb),
+                    _ => self.a.shift(op, target, rb),
                 }
             }
         }
-        self.drop_from(b);
-        self.define(dst, ra);
+        target
     }
 
-    /// `local = a op b` where `a` is a copy of `local` in a register (`x +=
-    /// y`, `x = x * y`): computed in the local's register, without a copy;
-    /// false (nothing emitted) for other operands.
+    /// `local = a op b` where `a` is a copy of `local`, which has a home (`x
+    /// += y`, `x = x * y`): computed in the home, without a copy; false
+    /// (nothing emitted) for other operands.
     pub(super) fn arith_into_local(&mut self, op: Arith, a: Slot, b: Slot, local: u32) -> bool {
-        let Some(lr) = self.local_reg(Slot::Local(local)) else { return false };
-        if self.pending_of(a) != Some(Pending::Local(local)) {
+        let l = Slot::Local(local);
+        let Some(h) = self.home(l) else { return false };
+        if self.pending_of(a) != Some(Pending::Of(l)) || self.home(a).is_some() {
             return false;
         }
-        // `b` is read before the local changes, and so are other copies of it.
-        self.drop_from_exact(a);
-        let imm = match self.pending_of(b) {
-            Some(Pending::Imm(v)) => i32::try_from(v).ok(),
-            _ => None,
-        };
-        let bits = (A::WORD_BYTES * 8) as i32;
-        match (op, imm) {
-            (Arith::Bin(op), Some(v)) => {
-                self.materialize_copies_of(local, &[]);
-                let s = if A::binop_imm_needs_scratch(op, lr, v) { self.alloc(&[]) } else { lr };
-                self.a.binop_imm(op, lr, v, s);
-            }
-            (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => {
-                self.materialize_copies_of(local, &[]);
-                let s = if A::shift_imm_needs_scratch(lr, v as u8) { self.alloc(&[]) } else { lr };
-                self.a.shift_imm(op, lr, v as u8, s);
-            }
-            (Arith::Bin(op), _) => {
-                let rb = self.read(b, &[]);
-                self.materialize_copies_of(local, &[rb]);
-                self.a.binop(op, lr, rb);
-            }
-            (Arith::Shift(op), _) => {
-                let rb = self.read(b, &[]);
-                self.materialize_copies_of(local, &[rb]);
-                match A::SHIFT_COUNT {
-                    Some(c) if self.regs.pool.contains(&c) => {
-                        if rb != c {
-                            self.claim(c, &[rb]);
-                            self.a.mov_reg(c, rb);
-                        }
-                        self.a.shift(op, lr, c);
-                    }
-                    _ => self.a.shift(op, lr, rb),
-                }
-            }
-        }
+        self.drop_exact(a);
+        self.arith_in(op, h, l, b);
         // The store popped the result's slot.
         self.drop_from(a);
         true
-    }
-
-    /// Forgets the entry of slot `slot` only.
-    fn drop_from_exact(&mut self, slot: Slot) {
-        if let Slot::Stack(k) = slot {
-            self.pending.retain(|(s, _)| *s != k);
-        }
     }
 
     /// A pointer index as an address offset (a constant that fits) or in a
@@ -700,69 +619,4 @@ impl<A: AsmFactory> Lowerer<A> {
             }
         }
     }
-}
-
-/// The first instruction index where `local` may hold a value: its first
-/// write, or the head of a loop that may bring that value back to an earlier
-/// instruction. Calls before it need not keep the local.
-fn born(ir: &[Ir], local: u32) -> usize {
-    let dst = Slot::Local(local);
-    let Some(first) = ir.iter().position(|i| match i {
-        Ir::Viper(v) => match *v {
-            VOp::Imm { dst: d, .. }
-            | VOp::Copy { dst: d, .. }
-            | VOp::Arith { dst: d, .. }
-            | VOp::Compare { dst: d, .. }
-            | VOp::Load { dst: d, .. }
-            | VOp::Unbox { dst: d, .. }
-            | VOp::DivMod { dst: d, .. } => d == dst,
-            VOp::Neg { slot } | VOp::Invert { slot } => slot == dst,
-            _ => false,
-        },
-        _ => false,
-    }) else {
-        return 0;
-    };
-    // Control comes back above `born` only through a jump back from a later
-    // instruction: every loop ending at or after `born` may bring the value
-    // to its head (to a fixed point, whatever the loops' nesting).
-    let loops = loop_ranges(ir);
-    let mut born = first;
-    loop {
-        let earlier = loops.iter().filter(|r| r.end > born).map(|r| r.start).fold(born, usize::min);
-        if earlier == born {
-            return born;
-        }
-        born = earlier;
-    }
-}
-
-/// The loops of `ir`: from a label to the last jump back to it.
-fn loop_ranges(ir: &[Ir]) -> Vec<core::ops::Range<usize>> {
-    // (label, its index, the index of the last jump back to it)
-    let mut loops: Vec<(EmitLabel, usize, Option<usize>)> = Vec::new();
-    for (i, ins) in ir.iter().enumerate() {
-        match ins {
-            Ir::Label { label, .. } => loops.push((*label, i, None)),
-            Ir::Jump { label } | Ir::CondJump { label, .. } | Ir::Viper(VOp::Branch { label, .. }) => {
-                if let Some(l) = loops.iter_mut().find(|(l, _, _)| l == label) {
-                    l.2 = Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    loops.into_iter().filter_map(|(_, start, end)| end.map(|e| start..e + 1)).collect()
-}
-
-/// For each instruction, how many loops contain it: a loop runs from a label
-/// to the last jump back to it.
-fn loop_depths(ir: &[Ir]) -> Vec<u32> {
-    let mut depth = vec![0u32; ir.len()];
-    for r in loop_ranges(ir) {
-        for d in &mut depth[r] {
-            *d += 1;
-        }
-    }
-    depth
 }

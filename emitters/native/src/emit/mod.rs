@@ -15,6 +15,7 @@
 //! Viper's native values live in a second array of machine words.
 
 mod bound;
+mod homes;
 pub mod ir;
 mod lower;
 #[cfg(test)]
