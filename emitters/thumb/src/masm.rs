@@ -359,7 +359,7 @@ impl<T: Target> Asm for ThumbAsm<T> {
     }
 
     fn binop_imm_needs_scratch(op: BinOp, dst: Reg, value: i32) -> bool {
-        !crate::pass::binop_imm_is_short(op, dst, value)
+        !crate::pass::binop_imm_is_short(T::ARCH.thumb2(), op, dst, value)
     }
 
     fn shift_imm_needs_scratch(dst: Reg, count: u8) -> bool {
