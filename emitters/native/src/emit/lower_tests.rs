@@ -285,6 +285,16 @@ fn run<const BIG: bool>(ir: &[Ir], n_state: u32, unboxed: &[i64]) -> Run {
                     let v = *unboxed.next().expect("an unboxed value");
                     mem.insert(regs[CTX_REG] + i64::from(CTX_VALUE) * 8, v);
                 }
+                if h == helper::DIVMOD {
+                    // Python's floor division and modulo.
+                    let (a, b) = (regs[1], regs[2]);
+                    let v = if regs[3] == 0 {
+                        a.div_euclid(b) - i64::from(b < 0 && a.rem_euclid(b) != 0)
+                    } else {
+                        a - b * (a.div_euclid(b) - i64::from(b < 0 && a.rem_euclid(b) != 0))
+                    };
+                    mem.insert(regs[CTX_REG] + i64::from(CTX_VALUE) * 8, v);
+                }
                 for r in [0, 1, 2, 3, 10, 11, 12, 13] {
                     regs[r] = POISON;
                 }
@@ -694,4 +704,45 @@ fn loop_carried_stack_slots_live_in_registers() {
     let counter = |i: &Ins| matches!(i, Ins::Store(_, _, WORDS_REG, 1) | Ins::Load(_, _, WORDS_REG, 1));
     assert!(!small.code.iter().any(counter), "{:?}", small.code);
     assert!(!big.code.iter().any(counter), "{:?}", big.code);
+}
+
+#[test]
+fn division_operands_go_to_the_argument_registers() {
+    // (-(a) - 1) // 4 and % 4, then by a divisor in a register, with another
+    // cached value below; then a homed loop slot holding a constant.
+    let dm = |k: u32, modulo| v(VOp::DivMod { dst: S(k), a: S(k), b: S(k + 1), modulo });
+    let neg = |k: u32| v(VOp::Neg { slot: S(k) });
+    let ir = [
+        imm(0, 100),
+        neg(0),
+        imm(1, 13),
+        neg(1),
+        imm(2, 4),
+        dm(1, false),         // -13 // 4 = -4
+        arith(BinOp::Add, 0), // -104
+        imm(1, 7),
+        neg(1),
+        dm(0, true), // -104 % -7 = -6
+        imm(1, 5),
+        neg(1),
+        neg(1),
+        imm(2, 17),
+        neg(2),
+        neg(2),
+        // A swap through slot 3, in an order the recorder does not use.
+        v(VOp::Copy { dst: S(3), src: S(1) }),
+        v(VOp::Copy { dst: S(1), src: S(2) }),
+        v(VOp::Copy { dst: S(2), src: S(3) }),
+        dm(1, true),          // 17 % 5 = 2
+        arith(BinOp::Mul, 0), // -12
+        boxed(0),
+    ];
+    let (big, small) = both(&ir, 6, &[]);
+    assert_eq!(big.boxed(), [-12]);
+    assert_eq!(small.boxed(), [-12]);
+    // The operands (slots 1 and 2) never go to memory, only the value below
+    // them does, before each call.
+    for r in [&big, &small] {
+        assert!(!r.code.iter().any(|i| matches!(i, Ins::Store(_, _, WORDS_REG, 1..=3))), "{:?}", r.code);
+    }
 }

@@ -62,22 +62,20 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     /// Stack slot `k` now holds `p`: an entry, or for a slot with a home, in
-    /// its register.
+    /// its register (a constant stays an entry there too, written to the
+    /// home only when the entries are flushed, so it still folds into the
+    /// instruction that consumes it).
     fn put(&mut self, k: u32, p: Pending<A::Reg>) {
         let slot = Slot::Stack(k);
-        if let Some(h) = self.home(slot) {
+        if self.home(slot).is_some() {
             match p {
-                Pending::Imm(v) => {
-                    self.materialize_copies_of(slot, &[]);
-                    self.a.mov_imm(h, v);
-                }
-                Pending::Reg(r) => self.define(slot, r),
+                Pending::Imm(_) => self.materialize_copies_of(slot, &[]),
+                Pending::Reg(r) => return self.define(slot, r),
                 Pending::Of(s) => {
                     let r = self.read(s, &[]);
-                    self.define(slot, r);
+                    return self.define(slot, r);
                 }
             }
-            return;
         }
         self.pending.retain(|(s, _)| *s != k);
         self.pending.push((k, p));
@@ -176,6 +174,9 @@ impl<A: AsmFactory> Lowerer<A> {
         for &(k, p) in &entries {
             let src = match p {
                 Pending::Reg(_) => continue,
+                // Constants of homed slots go to their homes, after every
+                // copy has read the homes' current values.
+                Pending::Imm(_) if self.home(Slot::Stack(k)).is_some() => continue,
                 Pending::Of(s) => match self.home(s) {
                     Some(h) => h,
                     None => {
@@ -193,6 +194,11 @@ impl<A: AsmFactory> Lowerer<A> {
             };
             self.a.store(Width::Word, src, w, k as i32);
         }
+        for &(k, p) in &entries {
+            if let (Pending::Imm(v), Some(h)) = (p, self.home(Slot::Stack(k))) {
+                self.a.mov_imm(h, v);
+            }
+        }
     }
 
     /// Writes every cached slot to memory (any pool register may change).
@@ -207,7 +213,10 @@ impl<A: AsmFactory> Lowerer<A> {
             return;
         }
         let t = self.alloc(avoid);
-        self.load_word(t, slot);
+        match self.pending_of(slot) {
+            Some(Pending::Imm(v)) => self.a.mov_imm(t, v),
+            _ => self.load_word(t, slot),
+        }
         for (_, p) in self.pending.iter_mut() {
             if *p == Pending::Of(slot) {
                 *p = Pending::Reg(t);
@@ -300,6 +309,7 @@ impl<A: AsmFactory> Lowerer<A> {
             return;
         }
         self.materialize_copies_of(dst, &[reg]);
+        self.drop_exact(dst);
         match self.home(dst) {
             Some(r) => self.a.mov_reg(r, reg),
             None => {
@@ -336,14 +346,16 @@ impl<A: AsmFactory> Lowerer<A> {
             VOp::Imm { dst: Slot::Stack(k), value } => self.put(k, Pending::Imm(value)),
             VOp::Copy { dst: Slot::Stack(k), src } if src == Slot::Stack(k) => {}
             VOp::Copy { dst: Slot::Stack(k), src } if matches!(src, Slot::Local(_)) || self.home(src).is_some() => {
+                // A homed slot may hold a constant entry: copy that.
+                let p = self.pending_of(src).unwrap_or(Pending::Of(src));
                 if let Slot::Stack(j) = src {
                     if j > k {
                         // A cast's operand or a shuffle's temporary: dead
                         // once copied (its home keeps the value).
-                        self.drop_from(src);
+                        self.drop_exact(src);
                     }
                 }
-                self.put(k, Pending::Of(src));
+                self.put(k, p);
             }
             VOp::Imm { dst, value } => match self.home(dst) {
                 Some(r) => {
@@ -368,8 +380,9 @@ impl<A: AsmFactory> Lowerer<A> {
                     }
                 };
                 if j > k {
-                    // A cast's operand or a shuffle's temporary: dead now.
-                    self.drop_from(Slot::Stack(j));
+                    // A cast's operand or a shuffle's temporary (the top in
+                    // recorded code): dead now.
+                    self.drop_exact(Slot::Stack(j));
                 }
                 self.put(k, p);
             }
@@ -459,14 +472,36 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.define_helper_value(dst);
             }
             VOp::DivMod { dst, a, b, modulo } => {
+                // The operands go straight to the argument registers; the
+                // rest of the stack to memory.
                 let at = self.here();
-                self.materialize_all();
+                let ra = self.read(a, &[]);
+                let imm = match self.pending_of(b) {
+                    Some(Pending::Imm(v)) => Some(v),
+                    _ => None,
+                };
+                let rb = match imm {
+                    Some(_) => ra,
+                    None => self.read(b, &[ra]),
+                };
+                self.drop_from(a);
+                self.flush(&[ra, rb]);
+                let rb = if imm.is_none() && rb == args[1] {
+                    // Out of the way of the first operand.
+                    let t = self.alloc(&[ra, rb, args[1], args[2]]);
+                    self.a.mov_reg(t, rb);
+                    t
+                } else {
+                    rb
+                };
+                self.a.mov_reg(args[1], ra);
+                match imm {
+                    Some(v) => self.a.mov_imm(args[2], v),
+                    None => self.a.mov_reg(args[2], rb),
+                }
                 self.a.mov_reg(args[0], self.regs.ctx);
-                self.load_word(args[1], a);
-                self.load_word(args[2], b);
                 self.a.mov_imm(args[3], i64::from(modulo));
                 self.call_checked(helper::DIVMOD, at);
-                self.drop_from(b);
                 self.define_helper_value(dst);
             }
         }
@@ -476,7 +511,7 @@ impl<A: AsmFactory> Lowerer<A> {
     /// with a home, the home itself), `b` folded in as an immediate where the
     /// instruction takes it.
     fn arith(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
-        if dst == a {
+        if dst == a && self.pending_of(a).is_none() {
             if let Some(h) = self.home(a) {
                 // A home is never the shift-count register.
                 self.arith_in(op, h, a, b);
