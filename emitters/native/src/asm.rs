@@ -307,6 +307,16 @@ pub trait Asm {
         self.shift(op, dst, scratch);
     }
 
+    /// True if [`Asm::sdiv`] is available (a divide instruction).
+    const SDIV: bool = false;
+
+    /// `dst = dst / src`, signed, rounded toward zero, for a `src` that is
+    /// neither zero nor -1 (so the quotient never overflows); only called
+    /// when [`Asm::SDIV`] is set (the default does nothing).
+    fn sdiv(&mut self, dst: Self::Reg, src: Self::Reg) {
+        let _ = (dst, src);
+    }
+
     /// The register [`Asm::shift`] wants its count in, if any (x86-64's `cl`):
     /// the emitter puts the count there when it can, so the shift needs no
     /// register save.

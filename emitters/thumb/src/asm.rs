@@ -617,6 +617,11 @@ impl Encoder {
         self.op32(0xEA00 | (op as u16) << 5 | rn.num(), rd.num() << 8 | rm.num());
     }
 
+    /// `sdiv rd, rn, rm` (ARMv7-M).
+    pub fn sdiv_w(&mut self, rd: Reg, rn: Reg, rm: Reg) {
+        self.op32(0xFB90 | rn.num(), 0xF0F0 | rd.num() << 8 | rm.num());
+    }
+
     /// `mul.w rd, rn, rm`.
     pub fn mul_w(&mut self, rd: Reg, rn: Reg, rm: Reg) {
         self.op32(0xFB00 | rn.num(), 0xF000 | rd.num() << 8 | rm.num());

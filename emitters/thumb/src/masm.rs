@@ -36,6 +36,7 @@ enum Rec {
     Binop(BinOp, Reg, Reg),
     Shift(ShiftOp, Reg, Reg),
     Neg(Reg),
+    Sdiv(Reg, Reg),
     Not(Reg),
     SetCond(Cond, Reg, Reg, Reg),
     Jump(Label),
@@ -106,6 +107,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::Binop(op, d, s) => p.binop(op, d, s),
         Rec::Shift(op, d, s) => p.shift(op, d, s),
         Rec::Neg(r) => p.neg(r),
+        Rec::Sdiv(d, s) => p.sdiv(d, s),
         Rec::Not(r) => p.not(r),
         Rec::SetCond(c, d, a, b) => p.set_cond(c, d, a, b),
         Rec::Jump(l) => p.jump(l),
@@ -274,6 +276,12 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn neg(&mut self, dst: Reg) {
         self.rec(Rec::Neg(dst));
+    }
+
+    const SDIV: bool = T::ARCH.thumb2();
+
+    fn sdiv(&mut self, dst: Reg, src: Reg) {
+        self.rec(Rec::Sdiv(dst, src));
     }
 
     fn not(&mut self, dst: Reg) {

@@ -648,6 +648,21 @@ impl<T: Target> Pass<T> {
         self.wrote(dst);
     }
 
+    /// `sdiv dst, dst, src` (ARMv7-M only; an error elsewhere).
+    pub(crate) fn sdiv(&mut self, dst: Reg, src: Reg) {
+        self.start();
+        if !self.ok(&[dst, src]) {
+            return;
+        }
+        if !self.v7() {
+            // ARMv6-M has no divide instruction (`Asm::SDIV` is false there).
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        self.enc.sdiv_w(dst, dst, src);
+        self.wrote(dst);
+    }
+
     pub(crate) fn neg(&mut self, dst: Reg) {
         self.start();
         if !self.ok(&[dst]) {

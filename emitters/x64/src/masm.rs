@@ -342,6 +342,33 @@ impl Asm for X64Asm {
 
     const SHIFT_COUNT: Option<Reg> = Some(Reg::Rcx);
 
+    const SDIV: bool = true;
+
+    /// `idiv` divides `rdx:rax`: both are saved on the stack around it (the
+    /// divisor read from its saved copy when it is one of them, the quotient
+    /// written to the saved copy when `dst` is), so only `dst` changes.
+    fn sdiv(&mut self, dst: Reg, src: Reg) {
+        let saved = |r: Reg| match r {
+            Reg::Rax => Some(8),
+            Reg::Rdx => Some(0),
+            _ => None,
+        };
+        self.enc.push(Reg::Rax);
+        self.enc.push(Reg::Rdx);
+        self.mov_reg(Reg::Rax, dst);
+        self.enc.cqo();
+        match saved(src) {
+            Some(disp) => self.enc.idiv(Rm::Mem(Mem::Base { base: Reg::Rsp, disp })),
+            None => self.enc.idiv(Rm::Reg(src)),
+        }
+        match saved(dst) {
+            Some(disp) => self.enc.store(8, Reg::Rax, Mem::Base { base: Reg::Rsp, disp }),
+            None => self.enc.mov_rr(dst, Reg::Rax),
+        }
+        self.enc.pop(Reg::Rdx);
+        self.enc.pop(Reg::Rax);
+    }
+
     fn binop_imm_needs_scratch(op: BinOp, _dst: Reg, _value: i32) -> bool {
         op == BinOp::Mul
     }

@@ -27,7 +27,7 @@ use alloc::vec::Vec;
 use super::lower::{Lowerer, Stub};
 use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
-use crate::asm::{Cond, Width};
+use crate::asm::{BinOp, Cond, ShiftOp, Width};
 
 /// Where a stack slot's value is while it is not in memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -471,6 +471,10 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.call_positioned(helper::UNBOX, at);
                 self.define_helper_value(dst);
             }
+            VOp::DivMod { dst, a, b, modulo } if self.divisor(b).is_some() => {
+                let v = self.divisor(b).unwrap_or(1);
+                self.divmod_inline(dst, a, b, v, modulo);
+            }
             VOp::DivMod { dst, a, b, modulo } => {
                 // The operands go straight to the argument registers; the
                 // rest of the stack to memory.
@@ -608,6 +612,49 @@ impl<A: AsmFactory> Lowerer<A> {
         // The store popped the result's slot.
         self.drop_from(a);
         true
+    }
+
+    /// The constant divisor of a `//` or `%` the ISA divides inline: a
+    /// positive one (no zero division, no overflow).
+    fn divisor(&self, b: Slot) -> Option<i64> {
+        match self.pending_of(b) {
+            Some(Pending::Imm(v)) if A::SDIV && v > 0 && i32::try_from(v).is_ok() => Some(v),
+            _ => None,
+        }
+    }
+
+    /// `dst = a // v` or `a % v` for a constant `v > 0`, with Python's
+    /// rounding: the truncated quotient `q` and remainder `r = a - q * v`
+    /// are corrected by the sign of `r` (`r < 0` only for negative `a`):
+    /// `a // v = q + (r >> 63)`, `a % v = r + ((r >> 63) & v)`.
+    fn divmod_inline(&mut self, dst: Slot, a: Slot, b: Slot, v: i64, modulo: bool) {
+        let top = (A::WORD_BYTES * 8 - 1) as u8;
+        let x = self.take(a, &[]);
+        self.drop_from(b);
+        let vr = self.alloc(&[x]);
+        self.a.mov_imm(vr, v);
+        let q = self.alloc(&[x, vr]);
+        self.a.mov_reg(q, x);
+        self.a.sdiv(q, vr);
+        let result = if modulo {
+            self.a.binop(BinOp::Mul, q, vr);
+            self.a.binop(BinOp::Sub, x, q);
+            self.a.mov_reg(q, x);
+            let s = if A::shift_imm_needs_scratch(q, top) { vr } else { q };
+            self.a.shift_imm(ShiftOp::Sar, q, top, s);
+            let s = if A::binop_imm_needs_scratch(BinOp::And, q, v as i32) { vr } else { q };
+            self.a.binop_imm(BinOp::And, q, v as i32, s);
+            self.a.binop(BinOp::Add, x, q);
+            x
+        } else {
+            self.a.binop(BinOp::Mul, vr, q);
+            self.a.binop(BinOp::Sub, x, vr);
+            let s = if A::shift_imm_needs_scratch(x, top) { vr } else { x };
+            self.a.shift_imm(ShiftOp::Sar, x, top, s);
+            self.a.binop(BinOp::Add, q, x);
+            q
+        };
+        self.define(dst, result);
     }
 
     /// A pointer index as an address offset (a constant that fits) or in a
