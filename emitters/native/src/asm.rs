@@ -317,6 +317,15 @@ pub trait Asm {
         let _ = (dst, src);
     }
 
+    /// True if [`Asm::mulhi_s`] is available.
+    const MULHI: bool = false;
+
+    /// `dst` = the high word of the signed double-word product `dst * src`;
+    /// only called when [`Asm::MULHI`] is set (the default does nothing).
+    fn mulhi_s(&mut self, dst: Self::Reg, src: Self::Reg) {
+        let _ = (dst, src);
+    }
+
     /// The register [`Asm::shift`] wants its count in, if any (x86-64's `cl`):
     /// the emitter puts the count there when it can, so the shift needs no
     /// register save.

@@ -260,15 +260,9 @@ impl Encoder {
         self.op(WIDE, &[0xF7], 3, Rm::Reg(dst));
     }
 
-    /// `idiv src` (64-bit: `rdx:rax / src`, quotient in `rax`, remainder in `rdx`).
-    pub fn idiv(&mut self, src: Rm) {
-        self.op(WIDE, &[0xF7], 7, src);
-    }
-
-    /// `cqo` (`rdx` = the sign of `rax`).
-    pub fn cqo(&mut self) {
-        self.buf.put_u8(0x48);
-        self.buf.put_u8(0x99);
+    /// `imul src`, one operand (64-bit: `rdx:rax = rax * src`, signed).
+    pub fn imul_wide(&mut self, src: Rm) {
+        self.op(WIDE, &[0xF7], 5, src);
     }
 
     /// `not dst` (64-bit).
@@ -476,9 +470,8 @@ mod tests {
             e.test_imm8(Reg::Rsi, 1);
             e.test_imm8(Reg::Rax, 0x80);
             e.test_imm8(Reg::R9, 2);
-            e.cqo();
-            e.idiv(Rm::Reg(Reg::R10));
-            e.idiv(Rm::Mem(Mem::Base { base: Reg::Rsp, disp: 8 }));
+            e.imul_wide(Rm::Reg(Reg::R10));
+            e.imul_wide(Rm::Mem(Mem::Base { base: Reg::Rsp, disp: 8 }));
         });
         let want = [
             "xor r9d,r9d",
@@ -516,9 +509,8 @@ mod tests {
             "test sil,1",
             "test al,0x80",
             "test r9b,2",
-            "cqo",
-            "idiv r10",
-            "idiv qword [rsp+8]",
+            "imul r10",
+            "imul qword [rsp+8]",
         ];
         assert_eq!(got, want);
     }

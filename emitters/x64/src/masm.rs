@@ -342,12 +342,13 @@ impl Asm for X64Asm {
 
     const SHIFT_COUNT: Option<Reg> = Some(Reg::Rcx);
 
-    const SDIV: bool = true;
+    const MULHI: bool = true;
 
-    /// `idiv` divides `rdx:rax`: both are saved on the stack around it (the
-    /// divisor read from its saved copy when it is one of them, the quotient
-    /// written to the saved copy when `dst` is), so only `dst` changes.
-    fn sdiv(&mut self, dst: Reg, src: Reg) {
+    /// The one-operand `imul` multiplies into `rdx:rax`: both are saved on
+    /// the stack around it (the factor read from its saved copy when it is
+    /// one of them, the result written to the saved copy when `dst` is), so
+    /// only `dst` changes.
+    fn mulhi_s(&mut self, dst: Reg, src: Reg) {
         let saved = |r: Reg| match r {
             Reg::Rax => Some(8),
             Reg::Rdx => Some(0),
@@ -356,14 +357,13 @@ impl Asm for X64Asm {
         self.enc.push(Reg::Rax);
         self.enc.push(Reg::Rdx);
         self.mov_reg(Reg::Rax, dst);
-        self.enc.cqo();
         match saved(src) {
-            Some(disp) => self.enc.idiv(Rm::Mem(Mem::Base { base: Reg::Rsp, disp })),
-            None => self.enc.idiv(Rm::Reg(src)),
+            Some(disp) => self.enc.imul_wide(Rm::Mem(Mem::Base { base: Reg::Rsp, disp })),
+            None => self.enc.imul_wide(Rm::Reg(src)),
         }
         match saved(dst) {
-            Some(disp) => self.enc.store(8, Reg::Rax, Mem::Base { base: Reg::Rsp, disp }),
-            None => self.enc.mov_rr(dst, Reg::Rax),
+            Some(disp) => self.enc.store(8, Reg::Rdx, Mem::Base { base: Reg::Rsp, disp }),
+            None => self.enc.mov_rr(dst, Reg::Rdx),
         }
         self.enc.pop(Reg::Rdx);
         self.enc.pop(Reg::Rax);

@@ -25,6 +25,8 @@ enum Ins {
     MovReg(usize, usize),
     Binop(BinOp, usize, usize),
     Shift(ShiftOp, usize, usize),
+    Sdiv(usize, usize),
+    MulHi(usize, usize),
     ShiftImm(ShiftOp, usize, u8),
     JumpIfCond(Cond, usize, usize, u32),
     Neg(usize),
@@ -83,6 +85,9 @@ impl<const BIG: bool> Asm for Sim<BIG> {
     const LOCALS: &'static [usize] = &[4, 5, 6, 8, 9];
     const FUN_TABLE: usize = 7;
     const SHIFT_COUNT: Option<usize> = if BIG { Some(SHIFT_REG) } else { None };
+    // The big machine divides by multiplying, the small one has a divide.
+    const MULHI: bool = BIG;
+    const SDIV: bool = !BIG;
 
     fn offset(&self) -> usize {
         self.code.len()
@@ -164,6 +169,12 @@ impl<const BIG: bool> Asm for Sim<BIG> {
     }
     fn store_indexed(&mut self, width: Width, src: usize, base: usize, index: usize) {
         self.push(Ins::StoreIndexed(width, src, base, index));
+    }
+    fn sdiv(&mut self, dst: usize, src: usize) {
+        self.push(Ins::Sdiv(dst, src));
+    }
+    fn mulhi_s(&mut self, dst: usize, src: usize) {
+        self.push(Ins::MulHi(dst, src));
     }
     fn shift_imm(&mut self, op: ShiftOp, dst: usize, count: u8, _: usize) {
         self.push(Ins::ShiftImm(op, dst, count));
@@ -268,6 +279,8 @@ fn run<const BIG: bool>(ir: &[Ir], n_state: u32, unboxed: &[i64]) -> Run {
                 regs[d] = shift(op, regs[d], regs[c]);
             }
             Ins::ShiftImm(op, d, n) => regs[d] = shift(op, regs[d], i64::from(n)),
+            Ins::Sdiv(d, s) => regs[d] /= regs[s],
+            Ins::MulHi(d, s) => regs[d] = ((i128::from(regs[d]) * i128::from(regs[s])) >> 64) as i64,
             Ins::JumpIfCond(c, a, b, l) if c.eval(regs[a] as u64, regs[b] as u64) => pc = jump(&l),
             Ins::JumpIfCond(..) => {}
             Ins::Neg(d) => regs[d] = regs[d].wrapping_neg(),
@@ -744,5 +757,33 @@ fn division_operands_go_to_the_argument_registers() {
     // them does, before each call.
     for r in [&big, &small] {
         assert!(!r.code.iter().any(|i| matches!(i, Ins::Store(_, _, WORDS_REG, 1..=3))), "{:?}", r.code);
+    }
+}
+
+#[test]
+fn division_by_constants_is_inline() {
+    // x // d and x % d for constants d > 0: by multiplying (big machine) or
+    // dividing (small one), never calling the runtime; Python's rounding.
+    let xs = [0i64, 1, -1, 6, -6, 7, -7, 254, 255, -255, -256, 1 << 40, -(1 << 40) - 3, i64::MAX, i64::MIN + 1];
+    for d in [1i64, 2, 3, 7, 10, 255, 1000, 65_521, (1 << 31) - 1] {
+        for x in xs {
+            for modulo in [false, true] {
+                let ir = [
+                    v(VOp::Unbox { dst: L(0), src: L(0), vtype: 2 }),
+                    copy(S(0), L(0)),
+                    imm(1, d),
+                    v(VOp::DivMod { dst: S(0), a: S(0), b: S(1), modulo }),
+                    boxed(0),
+                ];
+                let (q, r) = (x.div_euclid(d), x.rem_euclid(d));
+                let want = if modulo { r } else { q };
+                let (big, small) = both(&ir, 4, &[x]);
+                assert_eq!(big.boxed(), [want], "{x} {d} {modulo}");
+                assert!(!big.calls.iter().any(|c| c.helper == helper::DIVMOD));
+                // The small machine's words are 64-bit too here.
+                assert_eq!(small.boxed(), [want], "{x} {d} {modulo}");
+                assert!(!small.calls.iter().any(|c| c.helper == helper::DIVMOD));
+            }
+        }
     }
 }

@@ -614,11 +614,13 @@ impl<A: AsmFactory> Lowerer<A> {
         true
     }
 
-    /// The constant divisor of a `//` or `%` the ISA divides inline: a
-    /// positive one (no zero division, no overflow).
+    /// The constant divisor of a `//` or `%` computed inline: a positive
+    /// one (no zero division, no overflow), where the ISA divides or, on
+    /// 64-bit words, multiplies into a double word.
     fn divisor(&self, b: Slot) -> Option<i64> {
+        let inline = A::SDIV || (A::MULHI && A::WORD_BYTES == 8);
         match self.pending_of(b) {
-            Some(Pending::Imm(v)) if A::SDIV && v > 0 && i32::try_from(v).is_ok() => Some(v),
+            Some(Pending::Imm(v)) if inline && v > 0 && i32::try_from(v).is_ok() => Some(v),
             _ => None,
         }
     }
@@ -631,11 +633,29 @@ impl<A: AsmFactory> Lowerer<A> {
         let top = (A::WORD_BYTES * 8 - 1) as u8;
         let x = self.take(a, &[]);
         self.drop_from(b);
-        let vr = self.alloc(&[x]);
-        self.a.mov_imm(vr, v);
-        let q = self.alloc(&[x, vr]);
+        let q = self.alloc(&[x]);
+        let vr = self.alloc(&[x, q]);
         self.a.mov_reg(q, x);
-        self.a.sdiv(q, vr);
+        if A::SDIV {
+            self.a.mov_imm(vr, v);
+            self.a.sdiv(q, vr);
+        } else if v > 1 {
+            // q = x / v by the magic multiplier (see `magic`), through `vr`.
+            let (m, s) = super::magic::magic(v as u64);
+            self.a.mov_imm(vr, m);
+            self.a.mulhi_s(q, vr);
+            if m < 0 {
+                self.a.binop(BinOp::Add, q, x);
+            }
+            if s > 0 {
+                self.a.shift_imm(ShiftOp::Sar, q, s as u8, vr);
+            }
+            self.a.mov_reg(vr, q);
+            let s = if A::shift_imm_needs_scratch(vr, top) { self.alloc(&[x, q, vr]) } else { vr };
+            self.a.shift_imm(ShiftOp::Shr, vr, top, s);
+            self.a.binop(BinOp::Add, q, vr);
+        }
+        self.a.mov_imm(vr, v);
         let result = if modulo {
             self.a.binop(BinOp::Mul, q, vr);
             self.a.binop(BinOp::Sub, x, q);

@@ -21,6 +21,7 @@ mod lower;
 #[cfg(test)]
 mod lower_tests;
 mod lower_viper;
+mod magic;
 mod prelude;
 mod record;
 pub mod viper;
