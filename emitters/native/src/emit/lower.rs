@@ -3,9 +3,10 @@
 //! Register roles: the context block, the state slots and the word slots are
 //! held in the three callee-saved [`Asm::LOCALS`] registers and the helper table
 //! in [`Asm::FUN_TABLE`]; four scratch registers ([`Asm::TEMPS`] and the fourth
-//! call-argument register) carry values within one operation. Nothing is kept
-//! in registers across operations, so every object the code holds is in the
-//! frame, where the collector sees it.
+//! call-argument register) carry values within one operation. No object is
+//! kept in a register across operations, so every object the code holds is in
+//! the frame, where the collector sees it; viper's machine words may be (the
+//! register cache of `lower_viper`, the homes of `homes`).
 //!
 //! Every helper call is followed by one test: a zero status falls through, any
 //! other goes to the shared *dispatch* stub, which returns the status to the
