@@ -99,7 +99,29 @@ def compares(a: int, b: uint) -> int:
     return r
 
 
+@micropython.viper
+def bits(x: int) -> int:
+    # Bit tests feeding branches (`test`/`tst` and a jump).
+    r = 0
+    if x & 1:
+        r += 1
+    if not (x & 0x100):
+        r += 2
+    if x & -16:
+        r += 4
+    if x & 0x7FFFFFF0 == 0:
+        r += 8
+    crc = uint(x) & uint(0xFFFF)
+    for k in range(8):
+        if crc & 1:
+            crc = (crc >> 1) ^ uint(0xA001)
+        else:
+            crc >>= 1
+    return r * 100000 + int(crc)
+
+
 print(deep(3, 4), deep(-5, 7))
+print([bits(v) for v in (0, 1, 15, 16, 255, 256, 257, -1, -256, 0x12345)])
 print(across_branch(5, 6, 0), across_branch(5, 6, 1), across_branch(0, 9, 2))
 print(swaps(10), swaps(1))
 b = bytearray(16)

@@ -352,6 +352,19 @@ pub trait Asm {
         self.jump_if_nonzero(scratch, true, label);
     }
 
+    /// Jumps if `reg & mask` is non-zero (`set`) or zero (`mask`
+    /// sign-extended to a word); `scratch` may be clobbered (the default
+    /// computes the `and` in it).
+    fn jump_if_bits(&mut self, reg: Self::Reg, mask: i32, set: bool, scratch: Self::Reg, label: Label) {
+        self.mov_imm(scratch, i64::from(mask));
+        self.binop(BinOp::And, scratch, reg);
+        if set {
+            self.jump_if_nonzero(scratch, false, label);
+        } else {
+            self.jump_if_zero(scratch, false, label);
+        }
+    }
+
     /// Jumps if `reg cond value` (`value` sign-extended to a word); `scratch`
     /// may be clobbered (the default builds `value` in it).
     fn jump_if_cond_imm(&mut self, cond: Cond, reg: Self::Reg, value: i32, scratch: Self::Reg, label: Label) {

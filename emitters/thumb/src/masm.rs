@@ -45,6 +45,7 @@ enum Rec {
     JumpIfEq(Reg, Reg, Label),
     JumpIfCond(Cond, Reg, Reg, Label),
     JumpIfCondImm(Cond, Reg, i32, Reg, Label),
+    JumpIfBits(Reg, i32, bool, Reg, Label),
     JumpReg(Reg),
     CallTable(usize),
     Load(Width, Reg, Reg, i32),
@@ -116,6 +117,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::JumpIfEq(a, b, l) => p.jump_if_eq(a, b, l),
         Rec::JumpIfCond(c, a, b, l) => p.jump_if_cond(c, a, b, l),
         Rec::JumpIfCondImm(c, r, v, t, l) => p.jump_if_cond_imm(c, r, v, t, l),
+        Rec::JumpIfBits(r, m, s, t, l) => p.jump_if_bits(r, m, s, t, l),
         Rec::JumpReg(r) => p.jump_reg(r),
         Rec::CallTable(i) => p.call_table(i),
         Rec::Load(w, d, b, o) => p.load(w, d, b, o),
@@ -380,6 +382,10 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, scratch: Reg, label: Label) {
         self.rec(Rec::JumpIfCondImm(cond, reg, value, scratch, label));
+    }
+
+    fn jump_if_bits(&mut self, reg: Reg, mask: i32, set: bool, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfBits(reg, mask, set, scratch, label));
     }
 
     fn finish(self) -> Result<Finished, AsmError> {

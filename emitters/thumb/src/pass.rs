@@ -791,6 +791,27 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// `tst.w reg, #mask; bne/beq label` for a modified immediate on
+    /// ARMv7-M; otherwise `mask` is built in `scratch` and and-ed with `reg`.
+    pub(crate) fn jump_if_bits(&mut self, reg: Reg, mask: i32, set: bool, scratch: Reg, label: Label) {
+        let cc = if set { Cc::Ne } else { Cc::Eq };
+        match modified_imm(mask as u32).filter(|_| self.v7()) {
+            Some(m) => {
+                self.start();
+                if !self.ok(&[reg]) {
+                    return;
+                }
+                self.enc.tst_w_imm(reg, m);
+                self.jcc(cc, label);
+            }
+            None => {
+                self.mov_imm(scratch, i64::from(mask));
+                self.binop(BinOp::And, scratch, reg);
+                self.jump_on_test(scratch, false, !set, label);
+            }
+        }
+    }
+
     pub(crate) fn jump_reg(&mut self, reg: Reg) {
         self.start();
         if !self.ok(&[reg]) {

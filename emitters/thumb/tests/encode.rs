@@ -943,8 +943,17 @@ fn immediate_and_subroutine_forms<T: Target>() {
             let l = a.new_label();
             a.bind(l);
             a.jump_if_cond_imm(Cond::GeU, Reg::R8, 0x20, Reg::R3, l);
+            a.jump_if_bits(Reg::R9, 1, true, Reg::R3, l);
+            a.jump_if_bits(Reg::R1, 0x100, false, Reg::R3, l);
         });
-        assert_eq!(t, s(&["cmp.w r8, #0x20", "bhs #0"]));
+        assert_eq!(t, s(&["cmp.w r8, #0x20", "bhs #0", "tst.w sb, #1", "bne #0", "tst.w r1, #0x100", "beq #0"]));
+    } else {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            a.jump_if_bits(Reg::R1, 1, true, Reg::R3, l);
+        });
+        assert_eq!(t, s(&["movs r3, #1", "ands r3, r1", "cmp r3, #0", "bne #0"]));
     }
     // A local subroutine: called with `bl`, returns with `pop {.., pc}`.
     let t = dis::<T>(|a| {

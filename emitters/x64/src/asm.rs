@@ -357,6 +357,12 @@ impl Encoder {
         }
     }
 
+    /// `test dst, imm32` (64-bit, the immediate sign-extended).
+    pub fn test_imm32(&mut self, dst: Reg, value: i32) {
+        self.op(WIDE, &[0xF7], 0, Rm::Reg(dst));
+        self.buf.put_u32_le(value as u32);
+    }
+
     /// `test dst8, imm8` (the low byte).
     pub fn test_imm8(&mut self, dst: Reg, value: u8) {
         self.op(Flags { byte: true, ..NARROW }, &[0xF6], 0, Rm::Reg(dst));
@@ -470,6 +476,8 @@ mod tests {
             e.test_imm8(Reg::Rsi, 1);
             e.test_imm8(Reg::Rax, 0x80);
             e.test_imm8(Reg::R9, 2);
+            e.test_imm32(Reg::R11, 0x100);
+            e.test_imm32(Reg::Rax, -2);
             e.imul_wide(Rm::Reg(Reg::R10));
             e.imul_wide(Rm::Mem(Mem::Base { base: Reg::Rsp, disp: 8 }));
         });
@@ -509,6 +517,8 @@ mod tests {
             "test sil,1",
             "test al,0x80",
             "test r9b,2",
+            "test r11,0x100",
+            "test rax,0xFFFFFFFFFFFFFFFE",
             "imul r10",
             "imul qword [rsp+8]",
         ];

@@ -382,6 +382,14 @@ impl Asm for X64Asm {
         self.enc.jcc(cond_code(cond), label);
     }
 
+    fn jump_if_bits(&mut self, reg: Reg, mask: i32, set: bool, _scratch: Reg, label: Label) {
+        match u8::try_from(mask) {
+            Ok(m) => self.enc.test_imm8(reg, m),
+            Err(_) => self.enc.test_imm32(reg, mask),
+        }
+        self.enc.jcc(if set { Cc::Ne } else { Cc::E }, label);
+    }
+
     fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, _scratch: Reg, label: Label) {
         self.enc.alu_imm(Alu::Cmp, reg, value);
         self.enc.jcc(cond_code(cond), label);

@@ -242,6 +242,10 @@ fn lower_once<A: AsmFactory>(
                 Ir::Viper(VOp::Arith { op, dst, a, b }),
                 Some(Ir::Viper(VOp::Copy { dst: super::viper::Slot::Local(local), src })),
             ) if src == dst && dst == a => l.arith_into_local(*op, *a, *b, *local),
+            (
+                Ir::Viper(VOp::Arith { op: super::viper::Arith::Bin(crate::asm::BinOp::And), dst, a, b }),
+                Some(Ir::Viper(VOp::Branch { slot, cond, pop: true, label })),
+            ) if slot == dst && dst == a => l.test_branch(*a, *b, *cond, *label),
             _ => false,
         };
         if fused {

@@ -787,3 +787,29 @@ fn division_by_constants_is_inline() {
         }
     }
 }
+
+#[test]
+fn bit_tests_branch_without_the_and() {
+    // `if x & mask:` for constant masks, both senses, without an `and`
+    // result in a register.
+    for (x, mask) in [(5i64, 1i32), (4, 1), (0x100, 0x100), (0xFF, 0x100), (-1, -2), (1, -2), (1 << 40, -1)] {
+        for when in [false, true] {
+            let ir = [
+                imm(0, 1),
+                imm(1, x),
+                v(VOp::Neg { slot: S(1) }),
+                v(VOp::Neg { slot: S(1) }),
+                imm(2, i64::from(mask)),
+                arith(BinOp::And, 1),
+                v(VOp::Branch { slot: S(1), cond: when, pop: true, label: 0 }),
+                imm(0, 0),
+                Ir::Label { label: 0, role: LabelRole::Plain, sp: 1 },
+                boxed(0),
+            ];
+            let taken = (x & i64::from(mask) != 0) == when;
+            let (big, small) = both(&ir, 4, &[]);
+            assert_eq!(big.boxed(), [i64::from(taken)], "{x} {mask} {when}");
+            assert_eq!(small.boxed(), [i64::from(taken)], "{x} {mask} {when}");
+        }
+    }
+}

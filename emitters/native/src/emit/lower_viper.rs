@@ -693,6 +693,22 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
+    /// `if x & mask:` with a constant mask, whose only use is the conditional
+    /// jump after it: a bit test and branch, without the `and`'s value; false
+    /// (nothing emitted) for a mask that is not a constant.
+    pub(super) fn test_branch(&mut self, a: Slot, b: Slot, when: bool, label: EmitLabel) -> bool {
+        let Some(Pending::Imm(mask)) = self.pending_of(b) else { return false };
+        let Ok(mask) = i32::try_from(mask) else { return false };
+        let at = self.here();
+        let target = self.jump_target(label, at);
+        let ra = self.read(a, &[]);
+        self.drop_from(a);
+        self.flush(&[ra]);
+        let s = self.alloc(&[ra]);
+        self.a.jump_if_bits(ra, mask, when, s, target);
+        true
+    }
+
     /// A comparison whose only use is the conditional jump after it: compare
     /// and branch, without the 0/1 value.
     pub(super) fn compare_branch(&mut self, cond: Cond, a: Slot, b: Slot, when: bool, label: EmitLabel) {
