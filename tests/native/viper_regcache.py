@@ -109,7 +109,7 @@ def bits(x: int) -> int:
         r += 2
     if x & -16:
         r += 4
-    if x & 0x7FFFFFF0 == 0:
+    if (x & 0x3FFFFFF0) == 0:
         r += 8
     crc = uint(x) & uint(0xFFFF)
     for k in range(8):
