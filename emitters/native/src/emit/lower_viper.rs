@@ -654,8 +654,10 @@ impl<A: AsmFactory> Lowerer<A> {
             let s = if A::shift_imm_needs_scratch(vr, top) { self.alloc(&[x, q, vr]) } else { vr };
             self.a.shift_imm(ShiftOp::Shr, vr, top, s);
             self.a.binop(BinOp::Add, q, vr);
+            self.a.mov_imm(vr, v);
+        } else {
+            self.a.mov_imm(vr, v);
         }
-        self.a.mov_imm(vr, v);
         let result = if modulo {
             self.a.binop(BinOp::Mul, q, vr);
             self.a.binop(BinOp::Sub, x, q);
