@@ -112,6 +112,22 @@ impl Cond {
     pub const ALL: [Cond; 10] =
         [Cond::Eq, Cond::Ne, Cond::LtS, Cond::LeS, Cond::GtS, Cond::GeS, Cond::LtU, Cond::LeU, Cond::GtU, Cond::GeU];
 
+    /// The opposite relation: true exactly where `self` is false.
+    pub fn negate(self) -> Cond {
+        match self {
+            Cond::Eq => Cond::Ne,
+            Cond::Ne => Cond::Eq,
+            Cond::LtS => Cond::GeS,
+            Cond::LeS => Cond::GtS,
+            Cond::GtS => Cond::LeS,
+            Cond::GeS => Cond::LtS,
+            Cond::LtU => Cond::GeU,
+            Cond::LeU => Cond::GtU,
+            Cond::GtU => Cond::LeU,
+            Cond::GeU => Cond::LtU,
+        }
+    }
+
     /// Evaluates the relation on two 64-bit words (reference semantics for tests and constant folding).
     pub fn eval(self, a: u64, b: u64) -> bool {
         let (sa, sb) = (a as i64, b as i64);
@@ -289,6 +305,71 @@ pub trait Asm {
     fn shift_imm(&mut self, op: ShiftOp, dst: Self::Reg, count: u8, scratch: Self::Reg) {
         self.mov_imm(scratch, i64::from(count));
         self.shift(op, dst, scratch);
+    }
+
+    /// True if [`Asm::sdiv`] is available (a divide instruction).
+    const SDIV: bool = false;
+
+    /// `dst = dst / src`, signed, rounded toward zero, for a `src` that is
+    /// neither zero nor -1 (so the quotient never overflows); only called
+    /// when [`Asm::SDIV`] is set (the default does nothing).
+    fn sdiv(&mut self, dst: Self::Reg, src: Self::Reg) {
+        let _ = (dst, src);
+    }
+
+    /// True if [`Asm::mulhi_s`] is available.
+    const MULHI: bool = false;
+
+    /// `dst` = the high word of the signed double-word product `dst * src`;
+    /// only called when [`Asm::MULHI`] is set (the default does nothing).
+    fn mulhi_s(&mut self, dst: Self::Reg, src: Self::Reg) {
+        let _ = (dst, src);
+    }
+
+    /// The register [`Asm::shift`] wants its count in, if any (x86-64's `cl`):
+    /// the emitter puts the count there when it can, so the shift needs no
+    /// register save.
+    const SHIFT_COUNT: Option<Self::Reg> = None;
+
+    /// Whether [`Asm::binop_imm`] with these operands may use its scratch
+    /// register (the default: always).
+    fn binop_imm_needs_scratch(op: BinOp, dst: Self::Reg, value: i32) -> bool {
+        let _ = (op, dst, value);
+        true
+    }
+
+    /// Whether [`Asm::shift_imm`] with these operands may use its scratch
+    /// register (the default: always).
+    fn shift_imm_needs_scratch(dst: Self::Reg, count: u8) -> bool {
+        let _ = (dst, count);
+        true
+    }
+
+    /// Jumps if `a cond b`; `scratch` may be clobbered (the default
+    /// materialises the relation in it and tests it).
+    fn jump_if_cond(&mut self, cond: Cond, a: Self::Reg, b: Self::Reg, scratch: Self::Reg, label: Label) {
+        self.set_cond(cond, scratch, a, b);
+        self.jump_if_nonzero(scratch, true, label);
+    }
+
+    /// Jumps if `reg & mask` is non-zero (`set`) or zero (`mask`
+    /// sign-extended to a word); `scratch` may be clobbered (the default
+    /// computes the `and` in it).
+    fn jump_if_bits(&mut self, reg: Self::Reg, mask: i32, set: bool, scratch: Self::Reg, label: Label) {
+        self.mov_imm(scratch, i64::from(mask));
+        self.binop(BinOp::And, scratch, reg);
+        if set {
+            self.jump_if_nonzero(scratch, false, label);
+        } else {
+            self.jump_if_zero(scratch, false, label);
+        }
+    }
+
+    /// Jumps if `reg cond value` (`value` sign-extended to a word); `scratch`
+    /// may be clobbered (the default builds `value` in it).
+    fn jump_if_cond_imm(&mut self, cond: Cond, reg: Self::Reg, value: i32, scratch: Self::Reg, label: Label) {
+        self.mov_imm(scratch, i64::from(value));
+        self.jump_if_cond(cond, reg, scratch, scratch, label);
     }
 }
 

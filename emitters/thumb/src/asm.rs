@@ -622,6 +622,18 @@ impl Encoder {
         self.op32(0xF04F | a, b | rd.num() << 8);
     }
 
+    /// `op.w rd, rn, #const` (flags unchanged; `imm12` a modified immediate).
+    pub fn dp32_imm(&mut self, op: Dp32, rd: Reg, rn: Reg, imm12: u16) {
+        let (a, b) = imm12_fields(imm12);
+        self.op32(0xF000 | a | (op as u16) << 5 | rn.num(), b | rd.num() << 8);
+    }
+
+    /// `bic.w rd, rn, #const` (`imm12` a modified immediate).
+    pub fn bic_w_imm(&mut self, rd: Reg, rn: Reg, imm12: u16) {
+        let (a, b) = imm12_fields(imm12);
+        self.op32(0xF020 | a | rn.num(), b | rd.num() << 8);
+    }
+
     /// `mvn.w rd, #const` (`imm12` a modified immediate).
     pub fn mvn_w_imm(&mut self, rd: Reg, imm12: u16) {
         let (a, b) = imm12_fields(imm12);
@@ -631,6 +643,11 @@ impl Encoder {
     /// `op.w rd, rn, rm` (flags unchanged); `rn` = `pc` encodes `mov.w`/`mvn.w`.
     pub fn dp32(&mut self, op: Dp32, rd: Reg, rn: Reg, rm: Reg) {
         self.op32(0xEA00 | (op as u16) << 5 | rn.num(), rd.num() << 8 | rm.num());
+    }
+
+    /// `sdiv rd, rn, rm` (ARMv7-M).
+    pub fn sdiv_w(&mut self, rd: Reg, rn: Reg, rm: Reg) {
+        self.op32(0xFB90 | rn.num(), 0xF0F0 | rd.num() << 8 | rm.num());
     }
 
     /// `mul.w rd, rn, rm`.

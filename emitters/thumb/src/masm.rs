@@ -37,12 +37,16 @@ pub(crate) enum Rec {
     Binop(BinOp, Reg, Reg),
     Shift(ShiftOp, Reg, Reg),
     Neg(Reg),
+    Sdiv(Reg, Reg),
     Not(Reg),
     SetCond(Cond, Reg, Reg, Reg),
     Jump(Label),
     JumpIfZero(Reg, bool, Label),
     JumpIfNonzero(Reg, bool, Label),
     JumpIfEq(Reg, Reg, Label),
+    JumpIfCond(Cond, Reg, Reg, Label),
+    JumpIfCondImm(Cond, Reg, i32, Reg, Label),
+    JumpIfBits(Reg, i32, bool, Reg, Label),
     JumpReg(Reg),
     CallTable(usize),
     Load(Width, Reg, Reg, i32),
@@ -115,12 +119,16 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::Binop(op, d, s) => p.binop(op, d, s),
         Rec::Shift(op, d, s) => p.shift(op, d, s),
         Rec::Neg(r) => p.neg(r),
+        Rec::Sdiv(d, s) => p.sdiv(d, s),
         Rec::Not(r) => p.not(r),
         Rec::SetCond(c, d, a, b) => p.set_cond(c, d, a, b),
         Rec::Jump(l) => p.jump(l),
         Rec::JumpIfZero(r, b, l) => p.jump_if_zero(r, b, l),
         Rec::JumpIfNonzero(r, b, l) => p.jump_if_nonzero(r, b, l),
         Rec::JumpIfEq(a, b, l) => p.jump_if_eq(a, b, l),
+        Rec::JumpIfCond(c, a, b, l) => p.jump_if_cond(c, a, b, l),
+        Rec::JumpIfCondImm(c, r, v, t, l) => p.jump_if_cond_imm(c, r, v, t, l),
+        Rec::JumpIfBits(r, m, s, t, l) => p.jump_if_bits(r, m, s, t, l),
         Rec::JumpReg(r) => p.jump_reg(r),
         Rec::CallTable(i) => p.call_table(i),
         Rec::Load(w, d, b, o) => p.load(w, d, b, o),
@@ -306,6 +314,12 @@ impl<T: Target> Asm for ThumbAsm<T> {
         self.rec(Rec::Neg(dst));
     }
 
+    const SDIV: bool = T::ARCH.thumb2();
+
+    fn sdiv(&mut self, dst: Reg, src: Reg) {
+        self.rec(Rec::Sdiv(dst, src));
+    }
+
     fn not(&mut self, dst: Reg) {
         self.rec(Rec::Not(dst));
     }
@@ -386,6 +400,26 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn jump_if_bit_clear(&mut self, reg: Reg, bit: u8, scratch: Reg, label: Label) {
         self.rec(Rec::JumpIfBitClear(reg, bit, scratch, label));
+    }
+
+    fn binop_imm_needs_scratch(op: BinOp, dst: Reg, value: i32) -> bool {
+        !crate::pass::binop_imm_is_short(T::ARCH.thumb2(), op, dst, value)
+    }
+
+    fn shift_imm_needs_scratch(dst: Reg, count: u8) -> bool {
+        !crate::pass::shift_imm_is_short(dst, count)
+    }
+
+    fn jump_if_cond(&mut self, cond: Cond, a: Reg, b: Reg, _scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfCond(cond, a, b, label));
+    }
+
+    fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfCondImm(cond, reg, value, scratch, label));
+    }
+
+    fn jump_if_bits(&mut self, reg: Reg, mask: i32, set: bool, scratch: Reg, label: Label) {
+        self.rec(Rec::JumpIfBits(reg, mask, set, scratch, label));
     }
 
     fn finish(self) -> Result<Finished, AsmError> {

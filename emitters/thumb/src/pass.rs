@@ -122,6 +122,47 @@ fn cond_code(cond: Cond) -> Cc {
     }
 }
 
+/// True if [`Pass::binop_imm`] has a form without its scratch register.
+pub(crate) fn binop_imm_is_short(v7: bool, op: BinOp, dst: Reg, value: i32) -> bool {
+    let small = |v: i32| u8::try_from(v).is_ok();
+    wide_imm(v7, op, dst, value).is_some()
+        || matches!(op, BinOp::Add | BinOp::Sub) && dst.is_low() && (small(value) || small(value.wrapping_neg()))
+}
+
+/// A 32-bit data-processing form with a modified immediate.
+enum WideImm {
+    Dp(Dp32, u16),
+    Bic(u16),
+}
+
+/// The ARMv7-M form of `dst op= value` with a modified immediate, unless a
+/// 16-bit `adds/subs` does it (low `dst`, 8-bit value).
+fn wide_imm(v7: bool, op: BinOp, dst: Reg, value: i32) -> Option<WideImm> {
+    if !v7 {
+        return None;
+    }
+    let small = |v: i32| u8::try_from(v).is_ok();
+    let m = |v: i32| modified_imm(v as u32);
+    match op {
+        BinOp::Add | BinOp::Sub if dst.is_low() && (small(value) || small(value.wrapping_neg())) => None,
+        BinOp::Add => {
+            m(value).map(|i| WideImm::Dp(Dp32::Add, i)).or(m(value.wrapping_neg()).map(|i| WideImm::Dp(Dp32::Sub, i)))
+        }
+        BinOp::Sub => {
+            m(value).map(|i| WideImm::Dp(Dp32::Sub, i)).or(m(value.wrapping_neg()).map(|i| WideImm::Dp(Dp32::Add, i)))
+        }
+        BinOp::And => m(value).map(|i| WideImm::Dp(Dp32::And, i)).or(m(!value).map(WideImm::Bic)),
+        BinOp::Or => m(value).map(|i| WideImm::Dp(Dp32::Orr, i)),
+        BinOp::Xor => m(value).map(|i| WideImm::Dp(Dp32::Eor, i)),
+        BinOp::Mul => None,
+    }
+}
+
+/// True if [`Pass::shift_imm`] has a form without its scratch register.
+pub(crate) fn shift_imm_is_short(dst: Reg, count: u8) -> bool {
+    dst.is_low() && (1..=31).contains(&count)
+}
+
 fn mem_op(width: Width, load: bool) -> MemOp {
     match (width, load) {
         (Width::U8, true) => MemOp::Ldrb,
@@ -719,6 +760,21 @@ impl<T: Target> Pass<T> {
         self.wrote(dst);
     }
 
+    /// `sdiv dst, dst, src` (ARMv7-M only; an error elsewhere).
+    pub(crate) fn sdiv(&mut self, dst: Reg, src: Reg) {
+        self.start();
+        if !self.ok(&[dst, src]) {
+            return;
+        }
+        if !self.v7() {
+            // ARMv6-M has no divide instruction (`Asm::SDIV` is false there).
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        self.enc.sdiv_w(dst, dst, src);
+        self.wrote(dst);
+    }
+
     pub(crate) fn neg(&mut self, dst: Reg) {
         self.start();
         if !self.ok(&[dst]) {
@@ -808,6 +864,68 @@ impl<T: Target> Pass<T> {
         self.jcc(Cc::Eq, label);
     }
 
+    /// `cmp a, b; b<cond> label`.
+    pub(crate) fn jump_if_cond(&mut self, cond: Cond, a: Reg, b: Reg, label: Label) {
+        self.start();
+        if !self.ok(&[a, b]) {
+            return;
+        }
+        self.enc.cmp_rr(a, b);
+        self.jcc(cond_code(cond), label);
+    }
+
+    /// `cmp reg, #value; b<cond> label` for a low `reg` and a value of
+    /// 0..=255, `cmp.w` for a modified immediate on ARMv7-M; otherwise the
+    /// value is built in `scratch`.
+    pub(crate) fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, scratch: Reg, label: Label) {
+        let wide = modified_imm(value as u32).filter(|_| self.v7());
+        match u8::try_from(value) {
+            Ok(v) if reg.is_low() => {
+                self.start();
+                if !self.ok(&[reg]) {
+                    return;
+                }
+                self.enc.cmp_imm8(reg, v);
+                self.jcc(cond_code(cond), label);
+            }
+            _ if wide.is_some() => {
+                self.start();
+                if !self.ok(&[reg]) {
+                    return;
+                }
+                if let Some(m) = wide {
+                    self.enc.cmp_w_imm(reg, m);
+                }
+                self.jcc(cond_code(cond), label);
+            }
+            _ => {
+                self.mov_imm(scratch, i64::from(value));
+                self.jump_if_cond(cond, reg, scratch, label);
+            }
+        }
+    }
+
+    /// `tst.w reg, #mask; bne/beq label` for a modified immediate on
+    /// ARMv7-M; otherwise `mask` is built in `scratch` and and-ed with `reg`.
+    pub(crate) fn jump_if_bits(&mut self, reg: Reg, mask: i32, set: bool, scratch: Reg, label: Label) {
+        let cc = if set { Cc::Ne } else { Cc::Eq };
+        match modified_imm(mask as u32).filter(|_| self.v7()) {
+            Some(m) => {
+                self.start();
+                if !self.ok(&[reg]) {
+                    return;
+                }
+                self.enc.tst_w_imm(reg, m);
+                self.jcc(cc, label);
+            }
+            None => {
+                self.mov_imm(scratch, i64::from(mask));
+                self.binop(BinOp::And, scratch, reg);
+                self.jump_on_test(scratch, false, !set, label);
+            }
+        }
+    }
+
     pub(crate) fn jump_reg(&mut self, reg: Reg) {
         self.start();
         if !self.ok(&[reg]) {
@@ -888,9 +1006,23 @@ impl<T: Target> Pass<T> {
         self.enc.sp_adjust16(false, 2);
     }
 
-    /// `adds/subs dst, #imm8` for a low `dst` and a small value; otherwise
-    /// the value is built in `scratch`.
+    /// `adds/subs dst, #imm8` for a low `dst` and a small value; on ARMv7-M
+    /// `add/sub/and/bic/orr/eor.w dst, dst, #const` for a modified immediate
+    /// (see [`binop_imm_is_short`]); otherwise the value is built in
+    /// `scratch`.
     pub(crate) fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
+        if let Some(form) = wide_imm(self.v7(), op, dst, value) {
+            self.start();
+            if !self.ok(&[dst]) {
+                return;
+            }
+            match form {
+                WideImm::Dp(op, m) => self.enc.dp32_imm(op, dst, dst, m),
+                WideImm::Bic(m) => self.enc.bic_w_imm(dst, dst, m),
+            }
+            self.wrote(dst);
+            return;
+        }
         let small = |v: i32| u8::try_from(v).ok();
         let short = match op {
             BinOp::Add if dst.is_low() => {

@@ -1130,7 +1130,53 @@ fn immediate_and_subroutine_forms<T: Target>() {
     if mov_imm_text::<T>(Reg::R1, 300).1.is_none() {
         assert_eq!(t, want, "{:?}", T::ARCH);
     }
-    expect::<T>(|a| a.binop_imm(BinOp::And, Reg::R0, 1, Reg::R3), &s(&["movs r3, #1", "ands r0, r3"]));
+    if v7::<T>() {
+        // Modified immediates go in the instruction.
+        expect::<T>(|a| a.binop_imm(BinOp::And, Reg::R0, 1, Reg::R3), &s(&["and r0, r0, #1"]));
+        for (op, r, value, text) in [
+            (BinOp::And, Reg::R8, 0xFF, "and r8, r8, #0xff"),
+            (BinOp::And, Reg::R1, !0xFF00, "bic r1, r1, #0xff00"),
+            (BinOp::Or, Reg::R11, 0x0100_0000, "orr fp, fp, #0x1000000"),
+            (BinOp::Xor, Reg::R2, 0x00FF_00FF, "eor r2, r2, #0xff00ff"),
+            (BinOp::Add, Reg::R9, 8, "add.w sb, sb, #8"),
+            (BinOp::Add, Reg::R3, 0x400, "add.w r3, r3, #0x400"),
+            (BinOp::Add, Reg::R10, -4, "sub.w sl, sl, #4"),
+            (BinOp::Sub, Reg::R4, 0x1100, "sub.w r4, r4, #0x1100"),
+        ] {
+            expect::<T>(|a| a.binop_imm(op, r, value, Reg::R12), &s(&[text]));
+        }
+        // Not a modified immediate (nor a negated one): through the scratch.
+        assert_eq!(dis::<T>(|a| a.binop_imm(BinOp::Or, Reg::R0, 0x3FF, Reg::R3)).len(), 2);
+    } else {
+        expect::<T>(|a| a.binop_imm(BinOp::And, Reg::R0, 1, Reg::R3), &s(&["movs r3, #1", "ands r0, r3"]));
+    }
+    // Compare and branch, with registers and immediates.
+    for cond in Cond::ALL {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            a.jump_if_cond(cond, Reg::R1, Reg::R2, Reg::R3, l);
+            a.jump_if_cond_imm(cond, Reg::R0, 200, Reg::R3, l);
+        });
+        assert_eq!(t, s(&["cmp r1, r2", &format!("b{} #0", cc(cond)), "cmp r0, #0xc8", &format!("b{} #0", cc(cond))]));
+    }
+    if v7::<T>() {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            a.jump_if_cond_imm(Cond::GeU, Reg::R8, 0x20, Reg::R3, l);
+            a.jump_if_bits(Reg::R9, 1, true, Reg::R3, l);
+            a.jump_if_bits(Reg::R1, 0x100, false, Reg::R3, l);
+        });
+        assert_eq!(t, s(&["cmp.w r8, #0x20", "bhs #0", "tst.w sb, #1", "bne #0", "tst.w r1, #0x100", "beq #0"]));
+    } else {
+        let t = dis::<T>(|a| {
+            let l = a.new_label();
+            a.bind(l);
+            a.jump_if_bits(Reg::R1, 1, true, Reg::R3, l);
+        });
+        assert_eq!(t, s(&["movs r3, #1", "ands r3, r1", "cmp r3, #0", "bne #0"]));
+    }
     // A local subroutine: called with `bl`, returns with `pop {.., pc}`.
     let t = dis::<T>(|a| {
         let sub = a.new_label();

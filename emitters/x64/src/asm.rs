@@ -260,6 +260,11 @@ impl Encoder {
         self.op(WIDE, &[0xF7], 3, Rm::Reg(dst));
     }
 
+    /// `imul src`, one operand (64-bit: `rdx:rax = rax * src`, signed).
+    pub fn imul_wide(&mut self, src: Rm) {
+        self.op(WIDE, &[0xF7], 5, src);
+    }
+
     /// `not dst` (64-bit).
     pub fn not(&mut self, dst: Reg) {
         self.op(WIDE, &[0xF7], 2, Rm::Reg(dst));
@@ -350,6 +355,12 @@ impl Encoder {
             self.op(WIDE, &[0x81], ext, Rm::Reg(dst));
             self.buf.put_u32_le(value as u32);
         }
+    }
+
+    /// `test dst, imm32` (64-bit, the immediate sign-extended).
+    pub fn test_imm32(&mut self, dst: Reg, value: i32) {
+        self.op(WIDE, &[0xF7], 0, Rm::Reg(dst));
+        self.buf.put_u32_le(value as u32);
     }
 
     /// `test dst8, imm8` (the low byte).
@@ -465,6 +476,10 @@ mod tests {
             e.test_imm8(Reg::Rsi, 1);
             e.test_imm8(Reg::Rax, 0x80);
             e.test_imm8(Reg::R9, 2);
+            e.test_imm32(Reg::R11, 0x100);
+            e.test_imm32(Reg::Rax, -2);
+            e.imul_wide(Rm::Reg(Reg::R10));
+            e.imul_wide(Rm::Mem(Mem::Base { base: Reg::Rsp, disp: 8 }));
         });
         let want = [
             "xor r9d,r9d",
@@ -502,6 +517,10 @@ mod tests {
             "test sil,1",
             "test al,0x80",
             "test r9b,2",
+            "test r11,0x100",
+            "test rax,0xFFFFFFFFFFFFFFFE",
+            "imul r10",
+            "imul qword [rsp+8]",
         ];
         assert_eq!(got, want);
     }

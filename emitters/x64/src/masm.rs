@@ -340,6 +340,61 @@ impl Asm for X64Asm {
         self.enc.shift_imm(kind, dst, count & 63);
     }
 
+    const SHIFT_COUNT: Option<Reg> = Some(Reg::Rcx);
+
+    const MULHI: bool = true;
+
+    /// The one-operand `imul` multiplies into `rdx:rax`: both are saved on
+    /// the stack around it (the factor read from its saved copy when it is
+    /// one of them, the result written to the saved copy when `dst` is), so
+    /// only `dst` changes.
+    fn mulhi_s(&mut self, dst: Reg, src: Reg) {
+        let saved = |r: Reg| match r {
+            Reg::Rax => Some(8),
+            Reg::Rdx => Some(0),
+            _ => None,
+        };
+        self.enc.push(Reg::Rax);
+        self.enc.push(Reg::Rdx);
+        self.mov_reg(Reg::Rax, dst);
+        match saved(src) {
+            Some(disp) => self.enc.imul_wide(Rm::Mem(Mem::Base { base: Reg::Rsp, disp })),
+            None => self.enc.imul_wide(Rm::Reg(src)),
+        }
+        match saved(dst) {
+            Some(disp) => self.enc.store(8, Reg::Rdx, Mem::Base { base: Reg::Rsp, disp }),
+            None => self.enc.mov_rr(dst, Reg::Rdx),
+        }
+        self.enc.pop(Reg::Rdx);
+        self.enc.pop(Reg::Rax);
+    }
+
+    fn binop_imm_needs_scratch(op: BinOp, _dst: Reg, _value: i32) -> bool {
+        op == BinOp::Mul
+    }
+
+    fn shift_imm_needs_scratch(_dst: Reg, _count: u8) -> bool {
+        false
+    }
+
+    fn jump_if_cond(&mut self, cond: Cond, a: Reg, b: Reg, _scratch: Reg, label: Label) {
+        self.enc.alu(Alu::Cmp, a, b);
+        self.enc.jcc(cond_code(cond), label);
+    }
+
+    fn jump_if_bits(&mut self, reg: Reg, mask: i32, set: bool, _scratch: Reg, label: Label) {
+        match u8::try_from(mask) {
+            Ok(m) => self.enc.test_imm8(reg, m),
+            Err(_) => self.enc.test_imm32(reg, mask),
+        }
+        self.enc.jcc(if set { Cc::Ne } else { Cc::E }, label);
+    }
+
+    fn jump_if_cond_imm(&mut self, cond: Cond, reg: Reg, value: i32, _scratch: Reg, label: Label) {
+        self.enc.alu_imm(Alu::Cmp, reg, value);
+        self.enc.jcc(cond_code(cond), label);
+    }
+
     fn finish(self) -> Result<Finished, AsmError> {
         let entry = self.entry;
         let (code, labels) = self.enc.buf.resolve(|code, fixup, target| match fixup.kind {

@@ -93,8 +93,8 @@ pub const RET: Reg = Reg::Rax;
 pub const ENTRY_ARGS: [Reg; 6] = [Reg::Rdi, Reg::Rsi, Reg::Rdx, Reg::Rcx, Reg::R8, Reg::R9];
 /// Arguments of a runtime (table) call.
 pub const CALL_ARGS: [Reg; 5] = [Reg::Rdi, Reg::Rsi, Reg::Rdx, Reg::Rcx, Reg::R8];
-/// Emitter temporaries.
-pub const TEMPS: [Reg; 3] = [Reg::Rax, Reg::Rdi, Reg::Rsi];
+/// Emitter temporaries (all of them hold viper's register cache).
+pub const TEMPS: [Reg; 8] = [Reg::Rax, Reg::Rdi, Reg::Rsi, Reg::Rdx, Reg::R8, Reg::R9, Reg::R10, Reg::R11];
 /// Callee-saved registers kept across table calls: the emitter's context,
 /// state and word-slot pointers, then viper locals.
 pub const LOCALS: [Reg; 5] = [Reg::Rbx, Reg::R12, Reg::R13, Reg::R14, Reg::R15];

@@ -3,9 +3,10 @@
 //! Register roles: the context block, the state slots and the word slots are
 //! held in the three callee-saved [`Asm::LOCALS`] registers and the helper table
 //! in [`Asm::FUN_TABLE`]; four scratch registers ([`Asm::TEMPS`] and the fourth
-//! call-argument register) carry values within one operation. Nothing is kept
-//! in registers across operations, so every object the code holds is in the
-//! frame, where the collector sees it.
+//! call-argument register) carry values within one operation. No object is
+//! kept in a register across operations, so every object the code holds is in
+//! the frame, where the collector sees it; viper's machine words may be (the
+//! register cache of `lower_viper`, the homes of `homes`).
 //!
 //! Every helper call is followed by one test: a zero status falls through, any
 //! other goes to the shared *dispatch* stub, which returns the status to the
@@ -56,7 +57,13 @@ pub(super) struct Regs<R> {
     pub words: R,
     /// Callee-saved registers left for viper locals.
     pub spare: Vec<R>,
+    /// Pool registers that may hold viper locals too, saved around calls
+    /// (see `lower_viper`).
+    pub volatile: Vec<R>,
     pub r: [R; 4],
+    /// Caller-saved registers for viper's register cache and temporaries:
+    /// [`Asm::TEMPS`](crate::asm::Asm) and the fourth call-argument register.
+    pub pool: Vec<R>,
     pub args: [R; 4],
     pub entry: [R; 4],
 }
@@ -98,10 +105,16 @@ pub(super) struct Lowerer<A: AsmFactory> {
     bound_loads: Vec<bool>,
     /// Index of the instruction being lowered.
     index: usize,
-    /// Registers holding viper locals, by local number (see `lower_viper`).
-    pub local_regs: Vec<Option<A::Reg>>,
+    /// Word slots living in registers (see `homes`).
+    pub homes: Vec<(super::viper::Slot, A::Reg)>,
+    /// The homes in [`Regs::volatile`] registers, saved to their slots before
+    /// each call and loaded back after it, with the instruction index from
+    /// which they may hold a value (calls before it skip them).
+    pub volatile_homes: Vec<(super::viper::Slot, A::Reg, usize)>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
-    pub pending: Vec<(u32, super::lower_viper::Pending)>,
+    pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
+    /// Set if an operation needed more pool registers than the ISA has.
+    pub out_of_registers: bool,
 }
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
@@ -130,12 +143,27 @@ fn lower_once<A: AsmFactory>(
     viper: bool,
     inline: &[usize],
 ) -> Result<(Lowered, Vec<usize>), CompileError> {
+    let r = [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?];
+    let mut pool: Vec<A::Reg> = A::TEMPS.to_vec();
+    if !pool.contains(&r[3]) {
+        pool.push(r[3]);
+    }
+    // Pool registers no call sequence uses, beyond the five the register
+    // cache keeps.
+    let volatile: Vec<A::Reg> = pool
+        .iter()
+        .copied()
+        .filter(|x| !r.contains(x) && !A::CALL_ARGS[..4].contains(x) && *x != A::RET && A::SHIFT_COUNT != Some(*x))
+        .take(pool.len().saturating_sub(5))
+        .collect();
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
         state: pick(A::LOCALS, 1)?,
         words: pick(A::LOCALS, 2)?,
         spare: A::LOCALS.get(3..).unwrap_or(&[]).to_vec(),
-        r: [pick(A::TEMPS, 0)?, pick(A::TEMPS, 1)?, pick(A::TEMPS, 2)?, pick(A::CALL_ARGS, 3)?],
+        r,
+        pool,
+        volatile,
         args: [pick(A::CALL_ARGS, 0)?, pick(A::CALL_ARGS, 1)?, pick(A::CALL_ARGS, 2)?, pick(A::CALL_ARGS, 3)?],
         entry: [pick(A::ENTRY_ARGS, 0)?, pick(A::ENTRY_ARGS, 1)?, pick(A::ENTRY_ARGS, 2)?, pick(A::ENTRY_ARGS, 3)?],
     };
@@ -180,11 +208,13 @@ fn lower_once<A: AsmFactory>(
             )
         }),
         index: 0,
-        local_regs: Vec::new(),
+        homes: Vec::new(),
+        volatile_homes: Vec::new(),
         pending: Vec::new(),
+        out_of_registers: false,
     };
     if viper {
-        l.assign_local_registers(ir);
+        l.assign_homes(ir);
     }
     l.entry();
     let mut i = 0;
@@ -192,10 +222,12 @@ fn lower_once<A: AsmFactory>(
     while let Some(ins) = ir.get(i) {
         let start = l.a.offset();
         op_offsets.push(start);
+        l.index = i;
         let fused = match (ins, ir.get(i + 1)) {
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
             {
+                l.materialize_all();
                 l.binary(*op, *sp, Some((*cond, *label)));
                 true
             }
@@ -206,6 +238,14 @@ fn lower_once<A: AsmFactory>(
                 l.compare_branch(*cond, *a, *b, *when, *label);
                 true
             }
+            (
+                Ir::Viper(VOp::Arith { op, dst, a, b }),
+                Some(Ir::Viper(VOp::Copy { dst: super::viper::Slot::Local(local), src })),
+            ) if src == dst && dst == a => l.arith_into_local(*op, *a, *b, *local),
+            (
+                Ir::Viper(VOp::Arith { op: super::viper::Arith::Bin(crate::asm::BinOp::And), dst, a, b }),
+                Some(Ir::Viper(VOp::Branch { slot, cond, pop: true, label })),
+            ) if slot == dst && dst == a => l.test_branch(*a, *b, *cond, *label),
             _ => false,
         };
         if fused {
@@ -223,6 +263,9 @@ fn lower_once<A: AsmFactory>(
         !matches!(ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))), Some(Ir::Return { .. } | Ir::Jump { .. }));
     let single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
     l.tail(open_end);
+    if l.out_of_registers {
+        return Err(internal("viper operation needs more registers than the instruction set has"));
+    }
     if l.too_deep {
         return Err(CompileError::new(
             ErrorKind::MemoryError,
@@ -372,10 +415,14 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.load(Width::U8, r[0], r[0], 0);
                     self.a.jump_if_zero(r[0], true, target);
                     let args = self.regs.args;
+                    // Out of line: every local, wherever the jump is.
+                    self.index = usize::MAX;
+                    self.save_volatile_homes();
                     self.a.mov_reg(args[0], ctx);
                     self.a.label_addr(args[1], at);
                     self.a.call_table(helper::INTERRUPT);
                     self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+                    self.restore_volatile_homes();
                     self.a.jump(target);
                 }
             }
@@ -406,6 +453,7 @@ impl<A: AsmFactory> Lowerer<A> {
             self.too_deep = true;
         }
         let opword = i64::from(native_abi::opword(opcode, extra, sp as u16));
+        self.save_volatile_homes();
         if self.stubbed(helper::OP) && !exact {
             self.a.mov_imm(args[1], opword);
             match arg {
@@ -413,17 +461,41 @@ impl<A: AsmFactory> Lowerer<A> {
                 ArgVal::Label(l) => self.a.label_addr(args[2], l),
             }
             self.call_via_stub(helper::OP);
-            return;
+        } else {
+            self.a.mov_reg(args[0], self.regs.ctx);
+            self.a.mov_imm(args[1], opword);
+            match arg {
+                ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
+                ArgVal::Label(l) => self.a.label_addr(args[2], l),
+            }
+            self.a.label_addr(args[3], at);
+            self.a.call_table(helper::OP);
+            self.a.jump_if_nonzero(A::RET, false, self.dispatch);
         }
-        self.a.mov_reg(args[0], self.regs.ctx);
-        self.a.mov_imm(args[1], opword);
-        match arg {
-            ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
-            ArgVal::Label(l) => self.a.label_addr(args[2], l),
+        self.restore_volatile_homes();
+    }
+
+    /// Stores the homes in caller-saved registers to their slots (before a
+    /// call).
+    pub(super) fn save_volatile_homes(&mut self) {
+        let w = self.regs.words;
+        for (slot, reg, born) in self.volatile_homes.clone() {
+            if self.index >= born {
+                let i = self.word_index(slot);
+                self.a.store(Width::Word, reg, w, i);
+            }
         }
-        self.a.label_addr(args[3], at);
-        self.a.call_table(helper::OP);
-        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+    }
+
+    /// Loads the homes in caller-saved registers back (after a call).
+    pub(super) fn restore_volatile_homes(&mut self) {
+        let w = self.regs.words;
+        for (slot, reg, born) in self.volatile_homes.clone() {
+            if self.index >= born {
+                let i = self.word_index(slot);
+                self.a.load(Width::Word, reg, w, i);
+            }
+        }
     }
 
     /// Calls helper `index` through its shared stub, which passes the context
@@ -452,15 +524,17 @@ impl<A: AsmFactory> Lowerer<A> {
     /// set, for the operation at `at`: through its stub where the assembler
     /// allows it, else inline; a non-zero status goes to the dispatch stub.
     pub(super) fn call_positioned(&mut self, index: usize, at: Label) {
+        self.save_volatile_homes();
         if self.stubbed(index) {
             self.call_via_stub(index);
-            return;
+        } else {
+            let args = self.regs.args;
+            self.a.mov_reg(args[0], self.regs.ctx);
+            self.a.label_addr(args[3], at);
+            self.a.call_table(index);
+            self.a.jump_if_nonzero(A::RET, false, self.dispatch);
         }
-        let args = self.regs.args;
-        self.a.mov_reg(args[0], self.regs.ctx);
-        self.a.label_addr(args[3], at);
-        self.a.call_table(index);
-        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+        self.restore_volatile_homes();
     }
 
     fn call_op(&mut self, opcode: u8, extra: u8, sp: u32, arg: &Arg) -> Result<(), CompileError> {
@@ -600,12 +674,13 @@ impl<A: AsmFactory> Lowerer<A> {
             self.store_obj(to, r[i]);
         }
         if self.viper {
-            let w = self.regs.words;
+            // Word slots may live in registers (see `homes`).
+            use super::viper::Slot;
             for (i, &(from, _)) in moves.iter().enumerate() {
-                self.a.load(Width::Word, r[i], w, from);
+                self.load_word(r[i], Slot::Stack(from as u32));
             }
             for (i, &(_, to)) in moves.iter().enumerate() {
-                self.a.store(Width::Word, r[i], w, to);
+                self.store_word(Slot::Stack(to as u32), r[i]);
             }
         }
     }

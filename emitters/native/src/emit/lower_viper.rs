@@ -1,172 +1,233 @@
 //! Lowering viper's machine-word operations ([`VOp`]).
 //!
-//! Native values live in the frame's word slots; each operation loads its
-//! operands into scratch registers, computes, and stores the result back.
-//! Within a run of pure word operations, a stack slot that only received a
-//! constant or a copy of a local is not written at all ([`Pending`]): the
-//! operation that consumes it reads the constant or the local directly. Every
-//! instruction that may jump, fail or look at the slots in memory first
-//! writes the pending slots out.
-//! The most used native locals are kept in the spare callee-saved registers
-//! instead, when the function has no exception handlers (the code is then
-//! never re-entered in the middle, so a register's value is never lost), as
-//! MicroPython's viper does.
+//! Native values live in the frame's word slots, but within a run of word
+//! operations the model stack is cached in registers, as MicroPython's native
+//! emitter keeps the top of its stack in registers: each stack slot whose value
+//! is not in memory has a [`Pending`] entry saying where it is instead (a
+//! constant, a copy of a local, or a scratch register from the *pool*: the
+//! ISA's [`Asm::TEMPS`](crate::asm::Asm) and fourth call-argument register).
+//! An operation reads its operands from there, computes in a pool register
+//! and leaves the result in it; stack shuffles of cached values only move
+//! entries. When the pool runs out, the deepest cached slot is spilled to
+//! memory. Every instruction that may jump, call the runtime, fail or read
+//! the slots in memory first writes the entries out ([`Lowerer::flush`]), so
+//! jump targets, helpers and exception handlers always find every value in
+//! its slot, where the collector and the runtime see it.
+//!
+//! Native locals and loop-carried stack slots may have a register home
+//! instead of their slot (see `homes`); an entry may then name the home.
 //! Helpers that convert or divide return a status; a failure goes through a
 //! stub that records the operation's position for the traceback.
 
 use ferropy_bytecode::native_abi::{helper, CTX_VALUE};
 use ferropy_frontend::emit::Label as EmitLabel;
 
-use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_bytecode::opcode as op;
-
-use super::ir::Ir;
 use super::lower::{Lowerer, Stub};
 use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
-use crate::asm::{Cond, Width};
+use crate::asm::{BinOp, Cond, ShiftOp, Width};
 
-/// A stack slot's value not yet stored: a constant or a copy of a local.
+/// Where a stack slot's value is while it is not in memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Pending {
+pub(super) enum Pending<R> {
     /// The constant.
     Imm(i64),
-    /// The value of this local (valid until the local is written).
-    Local(u32),
+    /// The value of this local, or of this stack slot with a register home
+    /// (valid until that slot is written).
+    Of(Slot),
+    /// In this pool register (several slots may share one, after a `dup`).
+    Reg(R),
 }
 
-/// The word slots a viper operation reads or writes.
-fn slots(op: &VOp) -> Vec<Slot> {
-    match *op {
-        VOp::Imm { dst, .. } => vec![dst],
-        VOp::Copy { dst, src } => vec![dst, src],
-        VOp::Arith { dst, a, b, .. } | VOp::Compare { dst, a, b, .. } | VOp::DivMod { dst, a, b, .. } => {
-            vec![dst, a, b]
-        }
-        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => vec![slot],
-        VOp::Load { dst, base, index, .. } => {
-            let mut v = vec![dst, base];
-            if let Index::Slot(s) = index {
-                v.push(s);
-            }
-            v
-        }
-        VOp::Store { base, index, value, .. } => {
-            let mut v = vec![base, value];
-            if let Index::Slot(s) = index {
-                v.push(s);
-            }
-            v
-        }
-        VOp::Unbox { dst, src, .. } => vec![dst, src],
-    }
+/// Pointer index operand: an address offset or a register.
+enum IndexOp<R> {
+    Offset(i32),
+    Reg(R),
 }
 
 impl<A: AsmFactory> Lowerer<A> {
-    /// Chooses the native locals kept in registers: the most used ones, if the
-    /// function never re-enters its code (no exception handlers, no yields).
-    pub(super) fn assign_local_registers(&mut self, ir: &[Ir]) {
-        let reentrant = ir.iter().any(|i| {
-            matches!(
-                i,
-                Ir::Op {
-                    opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM,
-                    ..
-                }
-            )
-        });
-        if reentrant || self.regs.spare.is_empty() {
-            return;
-        }
-        let mut uses: Vec<(u32, usize)> = Vec::new();
-        for i in ir {
-            let Ir::Viper(v) = i else { continue };
-            for s in slots(v) {
-                if let Slot::Local(n) = s {
-                    match uses.iter_mut().find(|(l, _)| *l == n) {
-                        Some(u) => u.1 += 1,
-                        None => uses.push((n, 1)),
-                    }
-                }
-            }
-        }
-        // Most used first; ties by local number, so the choice is deterministic.
-        uses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        for (&(local, _), &reg) in uses.iter().zip(self.regs.spare.iter()) {
-            let i = local as usize;
-            if self.local_regs.len() <= i {
-                self.local_regs.resize(i + 1, None);
-            }
-            self.local_regs[i] = Some(reg);
-        }
-    }
-
-    fn local_reg(&self, slot: Slot) -> Option<A::Reg> {
-        match slot {
-            Slot::Local(n) => self.local_regs.get(n as usize).copied().flatten(),
-            Slot::Stack(_) => None,
-        }
-    }
-
     /// Index of a word slot.
-    fn word_index(&self, slot: Slot) -> i32 {
+    pub(super) fn word_index(&self, slot: Slot) -> i32 {
         match slot {
             Slot::Stack(n) => n as i32,
             Slot::Local(n) => self.local_slot(n),
         }
     }
 
-    fn pending_of(&self, slot: Slot) -> Option<Pending> {
+    fn pending_of(&self, slot: Slot) -> Option<Pending<A::Reg>> {
         let Slot::Stack(k) = slot else { return None };
         self.pending.iter().find(|(s, _)| *s == k).map(|&(_, p)| p)
     }
 
-    fn set_pending(&mut self, k: u32, p: Pending) {
+    /// Stack slot `k` now holds `p`: an entry, or for a slot with a home, in
+    /// its register (a constant stays an entry there too, written to the
+    /// home only when the entries are flushed, so it still folds into the
+    /// instruction that consumes it).
+    fn put(&mut self, k: u32, p: Pending<A::Reg>) {
+        let slot = Slot::Stack(k);
+        if self.home(slot).is_some() {
+            match p {
+                Pending::Imm(_) => self.materialize_copies_of(slot, &[]),
+                Pending::Reg(r) => return self.define(slot, r),
+                Pending::Of(s) => {
+                    let r = self.read(s, &[]);
+                    return self.define(slot, r);
+                }
+            }
+        }
         self.pending.retain(|(s, _)| *s != k);
         self.pending.push((k, p));
     }
 
-    /// Forgets pending values of slots the operation consumed.
-    fn drop_pending(&mut self, slots: &[Slot]) {
-        self.pending.retain(|(s, _)| !slots.contains(&Slot::Stack(*s)));
+    /// Forgets the entries of slot `k` and every slot above it: popping `k`
+    /// pops everything above it too.
+    fn drop_from(&mut self, slot: Slot) {
+        if let Slot::Stack(k) = slot {
+            self.pending.retain(|(s, _)| *s < k);
+        }
     }
 
-    fn materialize(&mut self, k: u32, p: Pending) {
-        let scratch = self.regs.r[3];
-        match p {
-            Pending::Imm(v) => self.a.mov_imm(scratch, v),
-            Pending::Local(l) => self.load_word(scratch, Slot::Local(l)),
+    /// Forgets the entry of slot `slot` only.
+    fn drop_exact(&mut self, slot: Slot) {
+        if let Slot::Stack(k) = slot {
+            self.pending.retain(|(s, _)| *s != k);
         }
+    }
+
+    fn holds(&self, reg: A::Reg) -> bool {
+        self.pending.iter().any(|(_, p)| *p == Pending::Reg(reg))
+    }
+
+    /// A pool register no entry uses and not in `avoid`, without spilling.
+    fn free_reg(&self, avoid: &[A::Reg]) -> Option<A::Reg> {
+        self.regs.pool.iter().copied().find(|r| !avoid.contains(r) && !self.holds(*r))
+    }
+
+    /// A pool register not in `avoid` that the caller may overwrite: a free
+    /// one, else the register of the deepest cached slot, spilled to memory.
+    fn alloc(&mut self, avoid: &[A::Reg]) -> A::Reg {
+        if let Some(r) = self.free_reg(avoid) {
+            return r;
+        }
+        let victim = self
+            .pending
+            .iter()
+            .filter_map(|&(k, p)| match p {
+                Pending::Reg(r) if !avoid.contains(&r) => Some((k, r)),
+                _ => None,
+            })
+            .min_by_key(|&(k, _)| k);
+        match victim {
+            Some((_, r)) => {
+                self.spill(r);
+                r
+            }
+            None => {
+                // Every operation holds fewer registers than the pool has.
+                self.out_of_registers = true;
+                self.regs.r[0]
+            }
+        }
+    }
+
+    /// Stores the slots cached in `reg` and forgets their entries.
+    fn spill(&mut self, reg: A::Reg) {
         let w = self.regs.words;
-        self.a.store(Width::Word, scratch, w, k as i32);
-    }
-
-    /// Stores every pending slot (clobbers only the fourth scratch register).
-    pub(super) fn materialize_all(&mut self) {
-        for (k, p) in core::mem::take(&mut self.pending) {
-            self.materialize(k, p);
-        }
-    }
-
-    /// Stores the pending slots that copy local `l`, before `l` changes.
-    fn materialize_copies_of(&mut self, l: u32) {
-        let (copies, rest): (Vec<_>, Vec<_>) =
-            core::mem::take(&mut self.pending).into_iter().partition(|(_, p)| *p == Pending::Local(l));
+        let (spilled, rest): (Vec<_>, Vec<_>) =
+            core::mem::take(&mut self.pending).into_iter().partition(|(_, p)| *p == Pending::Reg(reg));
         self.pending = rest;
-        for (k, p) in copies {
-            self.materialize(k, p);
+        for (k, _) in spilled {
+            self.a.store(Width::Word, reg, w, k as i32);
         }
     }
 
-    fn load_word(&mut self, dst: A::Reg, slot: Slot) {
-        match self.pending_of(slot) {
-            Some(Pending::Imm(v)) => return self.a.mov_imm(dst, v),
-            Some(Pending::Local(l)) => return self.load_word(dst, Slot::Local(l)),
-            None => {}
+    /// Moves the entries using `reg` to another register, so the caller may
+    /// overwrite `reg`.
+    fn claim(&mut self, reg: A::Reg, avoid: &[A::Reg]) {
+        if !self.holds(reg) {
+            return;
         }
-        if let Some(r) = self.local_reg(slot) {
+        let mut keep = avoid.to_vec();
+        keep.push(reg);
+        let n = self.alloc(&keep);
+        self.a.mov_reg(n, reg);
+        for (_, p) in self.pending.iter_mut() {
+            if *p == Pending::Reg(reg) {
+                *p = Pending::Reg(n);
+            }
+        }
+    }
+
+    /// Writes every cached slot to memory, leaving the registers in `keep`
+    /// unchanged (other pool registers may change).
+    pub(super) fn flush(&mut self, keep: &[A::Reg]) {
+        let w = self.regs.words;
+        let entries = core::mem::take(&mut self.pending);
+        // Registers first: their stores free the pool for the others.
+        for &(k, p) in &entries {
+            if let Pending::Reg(r) = p {
+                self.a.store(Width::Word, r, w, k as i32);
+            }
+        }
+        for &(k, p) in &entries {
+            let src = match p {
+                Pending::Reg(_) => continue,
+                // Constants of homed slots go to their homes, after every
+                // copy has read the homes' current values.
+                Pending::Imm(_) if self.home(Slot::Stack(k)).is_some() => continue,
+                Pending::Of(s) => match self.home(s) {
+                    Some(h) => h,
+                    None => {
+                        let t = self.alloc(keep);
+                        let i = self.word_index(s);
+                        self.a.load(Width::Word, t, w, i);
+                        t
+                    }
+                },
+                Pending::Imm(v) => {
+                    let t = self.alloc(keep);
+                    self.a.mov_imm(t, v);
+                    t
+                }
+            };
+            self.a.store(Width::Word, src, w, k as i32);
+        }
+        for &(k, p) in &entries {
+            if let (Pending::Imm(v), Some(h)) = (p, self.home(Slot::Stack(k))) {
+                self.a.mov_imm(h, v);
+            }
+        }
+    }
+
+    /// Writes every cached slot to memory (any pool register may change).
+    pub(super) fn materialize_all(&mut self) {
+        self.flush(&[]);
+    }
+
+    /// Before `slot` (a local or a stack slot with a home) changes: the stack
+    /// slots that copy it get its current value in a register (one for all).
+    fn materialize_copies_of(&mut self, slot: Slot, avoid: &[A::Reg]) {
+        if !self.pending.iter().any(|(_, p)| *p == Pending::Of(slot)) {
+            return;
+        }
+        let t = self.alloc(avoid);
+        match self.pending_of(slot) {
+            Some(Pending::Imm(v)) => self.a.mov_imm(t, v),
+            _ => self.load_word(t, slot),
+        }
+        for (_, p) in self.pending.iter_mut() {
+            if *p == Pending::Of(slot) {
+                *p = Pending::Reg(t);
+            }
+        }
+    }
+
+    /// `dst = slot` from its home register or its slot in memory (ignores
+    /// entries: for slots known to be in memory, and locals).
+    pub(super) fn load_word(&mut self, dst: A::Reg, slot: Slot) {
+        if let Some(r) = self.home(slot) {
             self.a.mov_reg(dst, r);
             return;
         }
@@ -174,12 +235,11 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.load(Width::Word, dst, w, i);
     }
 
-    fn store_word(&mut self, slot: Slot, src: A::Reg) {
-        match slot {
-            Slot::Stack(k) => self.pending.retain(|(s, _)| *s != k),
-            Slot::Local(l) => self.materialize_copies_of(l),
-        }
-        if let Some(r) = self.local_reg(slot) {
+    /// `slot = src` into its home register or its slot in memory (ignores
+    /// entries: for the generic shuffles, which run with every entry
+    /// flushed).
+    pub(super) fn store_word(&mut self, slot: Slot, src: A::Reg) {
+        if let Some(r) = self.home(slot) {
             self.a.mov_reg(r, src);
             return;
         }
@@ -187,124 +247,216 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.store(Width::Word, src, w, i);
     }
 
+    /// A register holding `slot`'s value, to read only: its cache register,
+    /// its home, or a pool register not in `avoid` loaded with it.
+    fn read(&mut self, slot: Slot, avoid: &[A::Reg]) -> A::Reg {
+        match self.pending_of(slot) {
+            Some(Pending::Reg(r)) => return r,
+            Some(Pending::Imm(v)) => {
+                let t = self.alloc(avoid);
+                self.a.mov_imm(t, v);
+                return t;
+            }
+            Some(Pending::Of(s)) => return self.read(s, avoid),
+            None => {}
+        }
+        if let Some(r) = self.home(slot) {
+            return r;
+        }
+        let t = self.alloc(avoid);
+        self.load_word(t, slot);
+        t
+    }
+
+    /// A pool register not in `avoid` holding `slot`'s value that the caller
+    /// may overwrite; `slot`'s own entry is dropped.
+    fn take(&mut self, slot: Slot, avoid: &[A::Reg]) -> A::Reg {
+        let p = self.pending_of(slot);
+        self.drop_exact(slot);
+        match p {
+            Some(Pending::Reg(r)) if !self.holds(r) && !avoid.contains(&r) => r,
+            Some(Pending::Reg(r)) => {
+                let mut keep = avoid.to_vec();
+                keep.push(r);
+                let t = self.alloc(&keep);
+                self.a.mov_reg(t, r);
+                t
+            }
+            Some(Pending::Imm(v)) => {
+                let t = self.alloc(avoid);
+                self.a.mov_imm(t, v);
+                t
+            }
+            Some(Pending::Of(s)) => {
+                let t = self.alloc(avoid);
+                self.load_word(t, s);
+                t
+            }
+            None => {
+                let t = self.alloc(avoid);
+                self.load_word(t, slot);
+                t
+            }
+        }
+    }
+
+    /// `dst = reg`: a stack slot without a home is cached in `reg`; a home
+    /// or a local's slot is written.
+    fn define(&mut self, dst: Slot, reg: A::Reg) {
+        if let (Slot::Stack(k), None) = (dst, self.home(dst)) {
+            self.pending.retain(|(s, _)| *s != k);
+            self.pending.push((k, Pending::Reg(reg)));
+            return;
+        }
+        self.materialize_copies_of(dst, &[reg]);
+        self.drop_exact(dst);
+        match self.home(dst) {
+            Some(r) => self.a.mov_reg(r, reg),
+            None => {
+                let (w, i) = (self.regs.words, self.word_index(dst));
+                self.a.store(Width::Word, reg, w, i);
+            }
+        }
+    }
+
     /// Calls helper `index` (arguments already set) and branches to a
     /// failure stub for operation `at` on a non-zero status.
     fn call_checked(&mut self, index: usize, at: crate::buffer::Label) {
+        self.save_volatile_homes();
         self.a.call_table(index);
         let entry = self.a.new_label();
         self.a.jump_if_nonzero(A::RET, false, entry);
         self.stubs.push(Stub::Failed { entry, at });
+        self.restore_volatile_homes();
     }
 
-    /// `dst = ctx.value` (a helper's result).
-    fn store_helper_value(&mut self, dst: Slot) {
+    /// `dst = ctx.value` (a helper's result; every entry was flushed).
+    fn define_helper_value(&mut self, dst: Slot) {
         let r = self.regs.r;
         let ctx = self.regs.ctx;
         self.a.load(Width::Word, r[0], ctx, CTX_VALUE);
-        self.store_word(dst, r[0]);
+        self.define(dst, r[0]);
     }
 
     pub(super) fn viper_op(&mut self, op: &VOp) {
-        let r = self.regs.r;
         let args = self.regs.args;
         match *op {
-            // Operations that may jump or fail see every slot in memory.
-            VOp::Branch { .. } | VOp::Box { .. } | VOp::Unbox { .. } | VOp::DivMod { .. } => self.materialize_all(),
-            // Constants and copies of locals into stack slots are deferred.
-            VOp::Imm { dst: Slot::Stack(k), value } => return self.set_pending(k, Pending::Imm(value)),
-            VOp::Copy { dst: Slot::Stack(k), src: Slot::Local(l) } => return self.set_pending(k, Pending::Local(l)),
-            _ => {}
-        }
-        match *op {
-            VOp::Imm { dst, value } => {
-                self.a.mov_imm(r[0], value);
-                self.store_word(dst, r[0]);
+            // Constants and copies of homed slots into stack slots are
+            // deferred.
+            VOp::Imm { dst: Slot::Stack(k), value } => self.put(k, Pending::Imm(value)),
+            VOp::Copy { dst: Slot::Stack(k), src } if src == Slot::Stack(k) => {}
+            VOp::Copy { dst: Slot::Stack(k), src } if matches!(src, Slot::Local(_)) || self.home(src).is_some() => {
+                // A homed slot may hold a constant entry: copy that.
+                let p = self.pending_of(src).unwrap_or(Pending::Of(src));
+                if let Slot::Stack(j) = src {
+                    if j > k {
+                        // A cast's operand or a shuffle's temporary: dead
+                        // once copied (its home keeps the value).
+                        self.drop_exact(src);
+                    }
+                }
+                self.put(k, p);
+            }
+            VOp::Imm { dst, value } => match self.home(dst) {
+                Some(r) => {
+                    self.materialize_copies_of(dst, &[]);
+                    self.a.mov_imm(r, value);
+                }
+                None => {
+                    let t = self.alloc(&[]);
+                    self.a.mov_imm(t, value);
+                    self.define(dst, t);
+                }
+            },
+            VOp::Copy { dst: Slot::Stack(k), src: Slot::Stack(j) } => {
+                // A shuffle or a cast: the entry is copied, no code unless
+                // the source is in memory.
+                let p = match self.pending_of(Slot::Stack(j)) {
+                    Some(p) => p,
+                    None => {
+                        let t = self.alloc(&[]);
+                        self.load_word(t, Slot::Stack(j));
+                        Pending::Reg(t)
+                    }
+                };
+                if j > k {
+                    // A cast's operand or a shuffle's temporary (the top in
+                    // recorded code): dead now.
+                    self.drop_exact(Slot::Stack(j));
+                }
+                self.put(k, p);
             }
             VOp::Copy { dst, src } => {
-                self.load_word(r[0], src);
-                if matches!(dst, Slot::Local(_)) {
-                    // Storing a local pops its source.
-                    self.drop_pending(&[src]);
-                }
-                self.store_word(dst, r[0]);
+                // Storing a local pops its source.
+                let v = self.read(src, &[]);
+                self.drop_from(src);
+                self.define(dst, v);
             }
-            VOp::Arith { op, dst, a, b } => {
-                self.load_word(r[0], a);
-                // A constant right operand goes in the instruction where the
-                // result is the same (shift counts inside the word's bits).
-                let imm = match self.pending_of(b) {
-                    Some(Pending::Imm(v)) => i32::try_from(v).ok(),
-                    _ => None,
-                };
-                let bits = (A::WORD_BYTES * 8) as i32;
-                match (op, imm) {
-                    (Arith::Bin(op), Some(v)) => self.a.binop_imm(op, r[0], v, r[1]),
-                    (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => self.a.shift_imm(op, r[0], v as u8, r[1]),
-                    (Arith::Bin(op), None) => {
-                        self.load_word(r[1], b);
-                        self.a.binop(op, r[0], r[1]);
-                    }
-                    (Arith::Shift(op), _) => {
-                        self.load_word(r[1], b);
-                        self.a.shift(op, r[0], r[1]);
-                    }
-                }
-                self.drop_pending(&[b]);
-                self.store_word(dst, r[0]);
-            }
+            VOp::Arith { op, dst, a, b } => self.arith(op, dst, a, b),
             VOp::Neg { slot } => {
-                self.load_word(r[0], slot);
-                self.a.neg(r[0]);
-                self.store_word(slot, r[0]);
+                let r = self.take(slot, &[]);
+                self.a.neg(r);
+                self.define(slot, r);
             }
             VOp::Invert { slot } => {
-                self.load_word(r[0], slot);
-                self.a.not(r[0]);
-                self.store_word(slot, r[0]);
+                let r = self.take(slot, &[]);
+                self.a.not(r);
+                self.define(slot, r);
             }
             VOp::Compare { cond, dst, a, b } => {
-                self.load_word(r[0], a);
-                self.load_word(r[1], b);
-                self.a.set_cond(cond, r[2], r[0], r[1]);
-                self.drop_pending(&[b]);
-                self.store_word(dst, r[2]);
+                let ra = if dst == a { self.take(a, &[]) } else { self.read(a, &[]) };
+                let rb = self.read(b, &[ra]);
+                let rd = if dst == a { ra } else { self.alloc(&[ra, rb]) };
+                self.a.set_cond(cond, rd, ra, rb);
+                self.drop_from(b);
+                self.define(dst, rd);
             }
-            VOp::Branch { slot, cond, label, .. } => {
+            VOp::Branch { slot, cond, label, pop } => {
                 let at = self.here();
                 let target = self.jump_target(label, at);
-                self.load_word(r[0], slot);
+                let r = self.read(slot, &[]);
+                if pop {
+                    self.drop_from(slot);
+                }
+                // The rest goes to memory before the jump (and stays there
+                // on the fall-through path).
+                self.flush(&[r]);
                 if cond {
-                    self.a.jump_if_nonzero(r[0], false, target);
+                    self.a.jump_if_nonzero(r, false, target);
                 } else {
-                    self.a.jump_if_zero(r[0], false, target);
+                    self.a.jump_if_zero(r, false, target);
                 }
             }
             VOp::Load { width, dst, base, index } => {
-                self.load_word(r[0], base);
-                match self.index_operand(index) {
-                    Ok(i) => self.a.load(width, r[2], r[0], i),
-                    Err(index_reg) => self.a.load_indexed(width, r[2], r[0], index_reg),
+                let rb = self.read(base, &[]);
+                let idx = self.index_operand(index, &[rb]);
+                let rd = match idx {
+                    IndexOp::Reg(r) => self.alloc(&[rb, r]),
+                    IndexOp::Offset(_) => self.alloc(&[rb]),
+                };
+                match idx {
+                    IndexOp::Offset(i) => self.a.load(width, rd, rb, i),
+                    IndexOp::Reg(ri) => self.a.load_indexed(width, rd, rb, ri),
                 }
                 if let Index::Slot(s) = index {
-                    self.drop_pending(&[s]);
+                    self.drop_from(s);
                 }
-                self.store_word(dst, r[2]);
+                self.define(dst, rd);
             }
             VOp::Store { width, base, index, value } => {
-                self.load_word(r[0], base);
-                self.load_word(r[2], value);
-                match self.index_operand(index) {
-                    Ok(i) => self.a.store(width, r[2], r[0], i),
-                    Err(index_reg) => self.a.store_indexed(width, r[2], r[0], index_reg),
+                let rv = self.read(value, &[]);
+                let rb = self.read(base, &[rv]);
+                match self.index_operand(index, &[rv, rb]) {
+                    IndexOp::Offset(i) => self.a.store(width, rv, rb, i),
+                    IndexOp::Reg(ri) => self.a.store_indexed(width, rv, rb, ri),
                 }
-                let mut used = vec![base, value];
-                if let Index::Slot(s) = index {
-                    used.push(s);
-                }
-                self.drop_pending(&used);
+                self.drop_from(value);
+                self.drop_from(base);
             }
             VOp::Box { slot, vtype } => {
+                // The helper writes the object slot.
                 let at = self.here();
+                self.materialize_all();
                 let index = self.word_index(slot);
                 self.load_word(args[1], slot);
                 self.a.mov_imm(args[2], i64::from(vtype) | i64::from(index) << 8);
@@ -312,55 +464,279 @@ impl<A: AsmFactory> Lowerer<A> {
             }
             VOp::Unbox { dst, src, vtype } => {
                 let at = self.here();
+                self.materialize_all();
                 let index = self.word_index(src);
                 self.a.mov_imm(args[1], i64::from(index));
                 self.a.mov_imm(args[2], i64::from(vtype));
                 self.call_positioned(helper::UNBOX, at);
-                self.store_helper_value(dst);
+                self.define_helper_value(dst);
+            }
+            VOp::DivMod { dst, a, b, modulo } if self.divisor(b).is_some() => {
+                let v = self.divisor(b).unwrap_or(1);
+                self.divmod_inline(dst, a, b, v, modulo);
             }
             VOp::DivMod { dst, a, b, modulo } => {
+                // The operands go straight to the argument registers; the
+                // rest of the stack to memory.
                 let at = self.here();
+                let ra = self.read(a, &[]);
+                let imm = match self.pending_of(b) {
+                    Some(Pending::Imm(v)) => Some(v),
+                    _ => None,
+                };
+                let rb = match imm {
+                    Some(_) => ra,
+                    None => self.read(b, &[ra]),
+                };
+                self.drop_from(a);
+                self.flush(&[ra, rb]);
+                let rb = if imm.is_none() && rb == args[1] {
+                    // Out of the way of the first operand.
+                    let t = self.alloc(&[ra, rb, args[1], args[2]]);
+                    self.a.mov_reg(t, rb);
+                    t
+                } else {
+                    rb
+                };
+                self.a.mov_reg(args[1], ra);
+                match imm {
+                    Some(v) => self.a.mov_imm(args[2], v),
+                    None => self.a.mov_reg(args[2], rb),
+                }
                 self.a.mov_reg(args[0], self.regs.ctx);
-                self.load_word(args[1], a);
-                self.load_word(args[2], b);
                 self.a.mov_imm(args[3], i64::from(modulo));
                 self.call_checked(helper::DIVMOD, at);
-                self.store_helper_value(dst);
+                self.define_helper_value(dst);
             }
         }
     }
 
-    /// A pointer index as an address offset (`Ok`, a constant that fits) or in
-    /// the second scratch register (`Err`).
-    fn index_operand(&mut self, index: Index) -> Result<i32, A::Reg> {
-        let r1 = self.regs.r[1];
+    /// `dst = a op b`: `a` in a register the result replaces (or, for a slot
+    /// with a home, the home itself), `b` folded in as an immediate where the
+    /// instruction takes it.
+    fn arith(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
+        if dst == a && self.pending_of(a).is_none() {
+            if let Some(h) = self.home(a) {
+                // A home is never the shift-count register.
+                self.arith_in(op, h, a, b);
+                self.drop_from(b);
+                return;
+            }
+        }
+        let ra = if dst == a {
+            self.take(a, &[])
+        } else {
+            let x = self.read(a, &[]);
+            let t = self.alloc(&[x]);
+            self.a.mov_reg(t, x);
+            t
+        };
+        let ra = self.arith_in(op, ra, a, b);
+        self.drop_from(b);
+        self.define(dst, ra);
+    }
+
+    /// `target = target op b`, `target` the register of `a`'s new value: a
+    /// pool register the caller owns, or the home register of `a` (whose
+    /// copies keep the old value).
+    /// Returns the register holding the result (`target`, unless a shift
+    /// count had to take its place).
+    fn arith_in(&mut self, op: Arith, mut target: A::Reg, a: Slot, b: Slot) -> A::Reg {
+        let in_home = self.home(a) == Some(target);
+        // A constant right operand goes in the instruction where the result
+        // is the same (shift counts inside the word's bits).
+        let imm = match self.pending_of(b) {
+            Some(Pending::Imm(v)) => i32::try_from(v).ok(),
+            _ => None,
+        };
+        let bits = (A::WORD_BYTES * 8) as i32;
+        match (op, imm) {
+            (Arith::Bin(op), Some(v)) => {
+                if in_home {
+                    self.materialize_copies_of(a, &[]);
+                }
+                let s = if A::binop_imm_needs_scratch(op, target, v) { self.alloc(&[target]) } else { target };
+                self.a.binop_imm(op, target, v, s);
+            }
+            (Arith::Shift(op), Some(v)) if (1..bits).contains(&v) => {
+                if in_home {
+                    self.materialize_copies_of(a, &[]);
+                }
+                let s = if A::shift_imm_needs_scratch(target, v as u8) { self.alloc(&[target]) } else { target };
+                self.a.shift_imm(op, target, v as u8, s);
+            }
+            (Arith::Bin(op), _) => {
+                let rb = self.read(b, &[target]);
+                if in_home {
+                    self.materialize_copies_of(a, &[rb]);
+                }
+                self.a.binop(op, target, rb);
+            }
+            (Arith::Shift(op), _) => {
+                let rb = self.read(b, &[target]);
+                if in_home {
+                    self.materialize_copies_of(a, &[rb]);
+                }
+                match A::SHIFT_COUNT {
+                    // The count goes where the instruction wants it.
+                    Some(c) if self.regs.pool.contains(&c) => {
+                        if target == c {
+                            let n = self.alloc(&[c, rb]);
+                            self.a.mov_reg(n, target);
+                            target = n;
+                        }
+                        if rb != c {
+                            self.claim(c, &[target, rb]);
+                            self.a.mov_reg(c, rb);
+                        }
+                        self.a.shift(op, target, c);
+                    }
+                    _ => self.a.shift(op, target, rb),
+                }
+            }
+        }
+        target
+    }
+
+    /// `local = a op b` where `a` is a copy of `local`, which has a home (`x
+    /// += y`, `x = x * y`): computed in the home, without a copy; false
+    /// (nothing emitted) for other operands.
+    pub(super) fn arith_into_local(&mut self, op: Arith, a: Slot, b: Slot, local: u32) -> bool {
+        let l = Slot::Local(local);
+        let Some(h) = self.home(l) else { return false };
+        if self.pending_of(a) != Some(Pending::Of(l)) || self.home(a).is_some() {
+            return false;
+        }
+        self.drop_exact(a);
+        self.arith_in(op, h, l, b);
+        // The store popped the result's slot.
+        self.drop_from(a);
+        true
+    }
+
+    /// The constant divisor of a `//` or `%` computed inline: a positive
+    /// one (no zero division, no overflow), where the ISA divides or, on
+    /// 64-bit words, multiplies into a double word.
+    fn divisor(&self, b: Slot) -> Option<i64> {
+        let inline = A::SDIV || (A::MULHI && A::WORD_BYTES == 8);
+        match self.pending_of(b) {
+            Some(Pending::Imm(v)) if inline && v > 0 && i32::try_from(v).is_ok() => Some(v),
+            _ => None,
+        }
+    }
+
+    /// `dst = a // v` or `a % v` for a constant `v > 0`, with Python's
+    /// rounding: the truncated quotient `q` and remainder `r = a - q * v`
+    /// are corrected by the sign of `r` (`r < 0` only for negative `a`):
+    /// `a // v = q + (r >> 63)`, `a % v = r + ((r >> 63) & v)`.
+    fn divmod_inline(&mut self, dst: Slot, a: Slot, b: Slot, v: i64, modulo: bool) {
+        let top = (A::WORD_BYTES * 8 - 1) as u8;
+        let x = self.take(a, &[]);
+        self.drop_from(b);
+        let q = self.alloc(&[x]);
+        let vr = self.alloc(&[x, q]);
+        self.a.mov_reg(q, x);
+        if A::SDIV {
+            self.a.mov_imm(vr, v);
+            self.a.sdiv(q, vr);
+        } else if v > 1 {
+            // q = x / v by the magic multiplier (see `magic`), through `vr`.
+            let (m, s) = super::magic::magic(v as u64);
+            self.a.mov_imm(vr, m);
+            self.a.mulhi_s(q, vr);
+            if m < 0 {
+                self.a.binop(BinOp::Add, q, x);
+            }
+            if s > 0 {
+                self.a.shift_imm(ShiftOp::Sar, q, s as u8, vr);
+            }
+            self.a.mov_reg(vr, q);
+            let s = if A::shift_imm_needs_scratch(vr, top) { self.alloc(&[x, q, vr]) } else { vr };
+            self.a.shift_imm(ShiftOp::Shr, vr, top, s);
+            self.a.binop(BinOp::Add, q, vr);
+            self.a.mov_imm(vr, v);
+        } else {
+            self.a.mov_imm(vr, v);
+        }
+        let result = if modulo {
+            self.a.binop(BinOp::Mul, q, vr);
+            self.a.binop(BinOp::Sub, x, q);
+            self.a.mov_reg(q, x);
+            let s = if A::shift_imm_needs_scratch(q, top) { vr } else { q };
+            self.a.shift_imm(ShiftOp::Sar, q, top, s);
+            let s = if A::binop_imm_needs_scratch(BinOp::And, q, v as i32) { vr } else { q };
+            self.a.binop_imm(BinOp::And, q, v as i32, s);
+            self.a.binop(BinOp::Add, x, q);
+            x
+        } else {
+            self.a.binop(BinOp::Mul, vr, q);
+            self.a.binop(BinOp::Sub, x, vr);
+            let s = if A::shift_imm_needs_scratch(x, top) { vr } else { x };
+            self.a.shift_imm(ShiftOp::Sar, x, top, s);
+            self.a.binop(BinOp::Add, q, x);
+            q
+        };
+        self.define(dst, result);
+    }
+
+    /// A pointer index as an address offset (a constant that fits) or in a
+    /// register not in `avoid`.
+    fn index_operand(&mut self, index: Index, avoid: &[A::Reg]) -> IndexOp<A::Reg> {
         match index {
-            Index::Const(i) => i32::try_from(i).map_err(|_| {
-                self.a.mov_imm(r1, i);
-                r1
-            }),
-            Index::Slot(s) => {
-                self.load_word(r1, s);
-                Err(r1)
-            }
+            Index::Const(i) => match i32::try_from(i) {
+                Ok(i) => IndexOp::Offset(i),
+                Err(_) => {
+                    let t = self.alloc(avoid);
+                    self.a.mov_imm(t, i);
+                    IndexOp::Reg(t)
+                }
+            },
+            Index::Slot(s) => IndexOp::Reg(self.read(s, avoid)),
         }
     }
 
-    /// A comparison whose only use is the conditional jump after it.
-    pub(super) fn compare_branch(&mut self, cond: Cond, a: Slot, b: Slot, when: bool, label: EmitLabel) {
-        let r = self.regs.r;
+    /// `if x & mask:` with a constant mask, whose only use is the conditional
+    /// jump after it: a bit test and branch, without the `and`'s value; false
+    /// (nothing emitted) for a mask that is not a constant.
+    pub(super) fn test_branch(&mut self, a: Slot, b: Slot, when: bool, label: EmitLabel) -> bool {
+        let Some(Pending::Imm(mask)) = self.pending_of(b) else { return false };
+        let Ok(mask) = i32::try_from(mask) else { return false };
         let at = self.here();
         let target = self.jump_target(label, at);
-        self.load_word(r[0], a);
-        self.load_word(r[1], b);
+        let ra = self.read(a, &[]);
+        self.drop_from(a);
+        self.flush(&[ra]);
+        let s = self.alloc(&[ra]);
+        self.a.jump_if_bits(ra, mask, when, s, target);
+        true
+    }
+
+    /// A comparison whose only use is the conditional jump after it: compare
+    /// and branch, without the 0/1 value.
+    pub(super) fn compare_branch(&mut self, cond: Cond, a: Slot, b: Slot, when: bool, label: EmitLabel) {
+        let at = self.here();
+        let target = self.jump_target(label, at);
+        let ra = self.read(a, &[]);
+        let imm = match self.pending_of(b) {
+            Some(Pending::Imm(v)) => i32::try_from(v).ok(),
+            _ => None,
+        };
+        let cond = if when { cond } else { cond.negate() };
         // Both operands are consumed; the rest goes to memory before the jump.
-        self.drop_pending(&[a, b]);
-        self.materialize_all();
-        self.a.set_cond(cond, r[2], r[0], r[1]);
-        if when {
-            self.a.jump_if_nonzero(r[2], true, target);
-        } else {
-            self.a.jump_if_zero(r[2], true, target);
+        match imm {
+            Some(v) => {
+                self.drop_from(a);
+                self.flush(&[ra]);
+                let s = self.alloc(&[ra]);
+                self.a.jump_if_cond_imm(cond, ra, v, s, target);
+            }
+            None => {
+                let rb = self.read(b, &[ra]);
+                self.drop_from(a);
+                self.flush(&[ra, rb]);
+                let s = self.alloc(&[ra, rb]);
+                self.a.jump_if_cond(cond, ra, rb, s, target);
+            }
         }
     }
 }

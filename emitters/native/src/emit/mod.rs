@@ -15,9 +15,13 @@
 //! Viper's native values live in a second array of machine words.
 
 mod bound;
+mod homes;
 pub mod ir;
 mod lower;
+#[cfg(test)]
+mod lower_tests;
 mod lower_viper;
+mod magic;
 mod prelude;
 mod record;
 pub mod viper;

@@ -186,7 +186,9 @@ pub(super) fn attr<A: AsmFactory>(e: &mut E<A>, name: &str, kind: AccessKind) {
 pub(super) fn dup_top<A: AsmFactory>(e: &mut E<A>) {
     let sp = e.sp();
     let t = e.vstack.last().copied().unwrap_or(VType::Object);
-    e.record(Ir::DupTop { sp });
+    if !viper::shuffle(e, viper::Shuffle::DupTop) {
+        e.record(Ir::DupTop { sp });
+    }
     e.adjust(1);
     viper::set_top(e, 0, t);
 }
@@ -194,7 +196,9 @@ pub(super) fn dup_top<A: AsmFactory>(e: &mut E<A>) {
 pub(super) fn dup_top_two<A: AsmFactory>(e: &mut E<A>) {
     let sp = e.sp();
     let (a, b) = (viper::type_at(e, 1), viper::type_at(e, 0));
-    e.record(Ir::DupTopTwo { sp });
+    if !viper::shuffle(e, viper::Shuffle::DupTopTwo) {
+        e.record(Ir::DupTopTwo { sp });
+    }
     e.adjust(2);
     viper::set_top(e, 1, a);
     viper::set_top(e, 0, b);
@@ -207,7 +211,9 @@ pub(super) fn pop_top<A: AsmFactory>(e: &mut E<A>) {
 pub(super) fn rot_two<A: AsmFactory>(e: &mut E<A>) {
     let sp = e.sp();
     let (a, b) = (viper::type_at(e, 1), viper::type_at(e, 0));
-    e.record(Ir::RotTwo { sp });
+    if !viper::shuffle(e, viper::Shuffle::RotTwo) {
+        e.record(Ir::RotTwo { sp });
+    }
     viper::set_top(e, 1, b);
     viper::set_top(e, 0, a);
 }
@@ -215,7 +221,9 @@ pub(super) fn rot_two<A: AsmFactory>(e: &mut E<A>) {
 pub(super) fn rot_three<A: AsmFactory>(e: &mut E<A>) {
     let sp = e.sp();
     let (a, b, c) = (viper::type_at(e, 2), viper::type_at(e, 1), viper::type_at(e, 0));
-    e.record(Ir::RotThree { sp });
+    if !viper::shuffle(e, viper::Shuffle::RotThree) {
+        e.record(Ir::RotThree { sp });
+    }
     viper::set_top(e, 2, c);
     viper::set_top(e, 1, a);
     viper::set_top(e, 0, b);

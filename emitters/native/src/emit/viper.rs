@@ -619,6 +619,48 @@ pub(super) fn call_cast<A: AsmFactory>(e: &mut E<A>, n_pos: u32) -> bool {
     true
 }
 
+/// A stack shuffle, as the copies of word slots it makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Shuffle {
+    /// `a -> a a`.
+    DupTop,
+    /// `a b -> a b a b`.
+    DupTopTwo,
+    /// `a b -> b a`.
+    RotTwo,
+    /// `a b c -> c a b`.
+    RotThree,
+}
+
+/// Records a shuffle of native values only as copies of their word slots
+/// (the lowering turns copies of cached values into no code); false if an
+/// entry involved is an object. A rotation goes through the free slot above
+/// the top.
+pub(super) fn shuffle<A: AsmFactory>(e: &mut E<A>, kind: Shuffle) -> bool {
+    let n = match kind {
+        Shuffle::DupTop => 1,
+        Shuffle::DupTopTwo | Shuffle::RotTwo => 2,
+        Shuffle::RotThree => 3,
+    };
+    if !e.is_viper() || e.sp() < n || (0..n).any(|d| !type_at(e, d).is_native()) {
+        return false;
+    }
+    let sp = e.sp();
+    let s = Slot::Stack;
+    let copies: &[(u32, u32)] = match kind {
+        Shuffle::DupTop => &[(sp, sp - 1)],
+        Shuffle::DupTopTwo => &[(sp, sp - 2), (sp + 1, sp - 1)],
+        Shuffle::RotTwo => &[(sp, sp - 1), (sp - 1, sp - 2), (sp - 2, sp)],
+        Shuffle::RotThree => &[(sp, sp - 1), (sp - 1, sp - 2), (sp - 2, sp - 3), (sp - 3, sp)],
+    };
+    for &(dst, src) in copies {
+        vop(e, VOp::Copy { dst: s(dst), src: s(src) });
+    }
+    // The rotations' temporary slot is a stack slot of its own.
+    e.max_sp = e.max_sp.max(sp as i32 + 1);
+    true
+}
+
 /// Checks the returned value against the declared type and boxes it.
 pub(super) fn return_conversion<A: AsmFactory>(e: &mut E<A>) {
     let Some(ret) = e.info.as_ref().map(|i| VType::from_code(i.viper_return_type)) else { return };

@@ -1,0 +1,214 @@
+//! Register homes for viper: which word slots (native locals, and stack
+//! slots that stay live across a loop, such as a `for ... in range()`
+//! counter and bound) live in registers for the whole function instead of
+//! the frame.
+//!
+//! The most used slots (uses inside loops weigh more) get the spare
+//! callee-saved registers, then, where the ISA has more caller-saved
+//! registers than the register cache needs ([`Regs::volatile`]), the
+//! caller-saved ones, for slots used more often than calls happen: those are
+//! stored to their slots before each call and loaded back after it. Only
+//! functions that are never re-entered in the middle (no exception handlers,
+//! no yields) get homes, so a register's value is never lost, as in
+//! MicroPython's viper.
+//!
+//! [`Regs::volatile`]: super::lower::Regs
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::ops::Range;
+
+use ferropy_bytecode::opcode as op;
+use ferropy_frontend::emit::Label as EmitLabel;
+
+use super::ir::Ir;
+use super::lower::Lowerer;
+use super::viper::{Index, Slot, VOp};
+use super::AsmFactory;
+
+/// Operations between a loop's head and its backward jump count this many
+/// times more than the others when slots compete for registers.
+const LOOP_WEIGHT: usize = 8;
+
+/// The word slots a viper operation reads or writes.
+pub(super) fn slots(op: &VOp) -> Vec<Slot> {
+    match *op {
+        VOp::Imm { dst, .. } => vec![dst],
+        VOp::Copy { dst, src } => vec![dst, src],
+        VOp::Arith { dst, a, b, .. } | VOp::Compare { dst, a, b, .. } | VOp::DivMod { dst, a, b, .. } => {
+            vec![dst, a, b]
+        }
+        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => vec![slot],
+        VOp::Load { dst, base, index, .. } => {
+            let mut v = vec![dst, base];
+            if let Index::Slot(s) = index {
+                v.push(s);
+            }
+            v
+        }
+        VOp::Store { base, index, value, .. } => {
+            let mut v = vec![base, value];
+            if let Index::Slot(s) = index {
+                v.push(s);
+            }
+            v
+        }
+        VOp::Unbox { dst, src, .. } => vec![dst, src],
+    }
+}
+
+/// The slot a viper operation writes, if any.
+fn written(op: &VOp) -> Option<Slot> {
+    match *op {
+        VOp::Imm { dst, .. }
+        | VOp::Copy { dst, .. }
+        | VOp::Arith { dst, .. }
+        | VOp::Compare { dst, .. }
+        | VOp::Load { dst, .. }
+        | VOp::Unbox { dst, .. }
+        | VOp::DivMod { dst, .. } => Some(dst),
+        VOp::Neg { slot } | VOp::Invert { slot } => Some(slot),
+        VOp::Branch { .. } | VOp::Store { .. } | VOp::Box { .. } => None,
+    }
+}
+
+/// True for instructions that call the runtime (`prev` is the instruction
+/// before): `//` and `%` by a positive constant are inline where the ISA
+/// divides (see `lower_viper`).
+fn calls(ins: &Ir, prev: Option<&Ir>, sdiv: bool) -> bool {
+    match ins {
+        Ir::Op { .. } | Ir::Binary { .. } | Ir::CondJump { .. } | Ir::LoadFast { .. } => true,
+        Ir::Viper(VOp::DivMod { b, .. }) => !matches!(
+            prev,
+            Some(Ir::Viper(VOp::Imm { dst, value })) if sdiv && dst == b && *value > 0 && i32::try_from(*value).is_ok()
+        ),
+        Ir::Viper(v) => matches!(v, VOp::Box { .. } | VOp::Unbox { .. }),
+        _ => false,
+    }
+}
+
+impl<A: AsmFactory> Lowerer<A> {
+    /// Chooses the register homes (see the module documentation).
+    pub(super) fn assign_homes(&mut self, ir: &[Ir]) {
+        let reentrant = ir.iter().any(|i| {
+            matches!(
+                i,
+                Ir::Op {
+                    opcode: op::SETUP_EXCEPT | op::SETUP_FINALLY | op::SETUP_WITH | op::YIELD_VALUE | op::YIELD_FROM,
+                    ..
+                }
+            )
+        });
+        if reentrant || (self.regs.spare.is_empty() && self.regs.volatile.is_empty()) {
+            return;
+        }
+        let loops = loop_ranges(ir);
+        let depth = loop_depths(ir.len(), &loops);
+        // Stack slots below a loop head's depth stay live through the loop.
+        let mut live_stack = 0u32;
+        for r in &loops {
+            if let Some(Ir::Label { sp, .. }) = ir.get(r.start) {
+                live_stack = live_stack.max(*sp);
+            }
+        }
+        let mut uses: Vec<(Slot, usize)> = Vec::new();
+        // Calls, weighted as the uses: each costs a store and a load of every
+        // slot in a caller-saved register.
+        let mut n_calls = 0usize;
+        for (i, ins) in ir.iter().enumerate() {
+            let weight = LOOP_WEIGHT.saturating_pow(depth[i].min(3));
+            if calls(ins, i.checked_sub(1).and_then(|p| ir.get(p)), A::SDIV) {
+                n_calls += weight;
+            }
+            let Ir::Viper(v) = ins else { continue };
+            for s in slots(v) {
+                if matches!(s, Slot::Stack(k) if k >= live_stack) {
+                    continue;
+                }
+                match uses.iter_mut().find(|(l, _)| *l == s) {
+                    Some(u) => u.1 += weight,
+                    None => uses.push((s, weight)),
+                }
+            }
+        }
+        // Most used first; ties by slot, so the choice is deterministic.
+        let key = |s: Slot| match s {
+            Slot::Local(n) => (0, n),
+            Slot::Stack(n) => (1, n),
+        };
+        uses.sort_by(|a, b| b.1.cmp(&a.1).then(key(a.0).cmp(&key(b.0))));
+        let n_spare = self.regs.spare.len();
+        for (k, &(slot, n_uses)) in uses.iter().enumerate() {
+            let reg = match self.regs.spare.get(k) {
+                Some(&r) => r,
+                // A caller-saved register pays off when the slot is used
+                // more often than calls happen.
+                None => match self.regs.volatile.get(k - n_spare) {
+                    Some(&r) if n_uses > 2 * n_calls => {
+                        self.volatile_homes.push((slot, r, born(ir, &loops, slot)));
+                        r
+                    }
+                    _ => break,
+                },
+            };
+            self.homes.push((slot, reg));
+        }
+        // Those registers leave the cache's pool.
+        let taken: Vec<A::Reg> = self.volatile_homes.iter().map(|&(_, r, _)| r).collect();
+        self.regs.pool.retain(|r| !taken.contains(r));
+    }
+
+    /// The register home of `slot`, if it has one.
+    pub(super) fn home(&self, slot: Slot) -> Option<A::Reg> {
+        self.homes.iter().find(|(s, _)| *s == slot).map(|&(_, r)| r)
+    }
+}
+
+/// The first instruction index where `slot` may hold a value: its first
+/// write, or the head of a loop that may bring that value back to an earlier
+/// instruction. Calls before it need not keep the slot.
+fn born(ir: &[Ir], loops: &[Range<usize>], slot: Slot) -> usize {
+    let Some(first) = ir.iter().position(|i| matches!(i, Ir::Viper(v) if written(v) == Some(slot))) else {
+        return 0;
+    };
+    // Control comes back above `born` only through a jump back from a later
+    // instruction: every loop ending at or after `born` may bring the value
+    // to its head (to a fixed point, whatever the loops' nesting).
+    let mut born = first;
+    loop {
+        let earlier = loops.iter().filter(|r| r.end > born).map(|r| r.start).fold(born, usize::min);
+        if earlier == born {
+            return born;
+        }
+        born = earlier;
+    }
+}
+
+/// The loops of `ir`: from a label to the last jump back to it.
+fn loop_ranges(ir: &[Ir]) -> Vec<Range<usize>> {
+    // (label, its index, the index of the last jump back to it)
+    let mut loops: Vec<(EmitLabel, usize, Option<usize>)> = Vec::new();
+    for (i, ins) in ir.iter().enumerate() {
+        match ins {
+            Ir::Label { label, .. } => loops.push((*label, i, None)),
+            Ir::Jump { label } | Ir::CondJump { label, .. } | Ir::Viper(VOp::Branch { label, .. }) => {
+                if let Some(l) = loops.iter_mut().find(|(l, _, _)| l == label) {
+                    l.2 = Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    loops.into_iter().filter_map(|(_, start, end)| end.map(|e| start..e + 1)).collect()
+}
+
+/// For each of `n` instructions, how many of `loops` contain it.
+fn loop_depths(n: usize, loops: &[Range<usize>]) -> Vec<u32> {
+    let mut depth = vec![0u32; n];
+    for r in loops {
+        for d in depth.get_mut(r.clone()).into_iter().flatten() {
+            *d += 1;
+        }
+    }
+    depth
+}
