@@ -18,6 +18,15 @@ struct Input {
     buf: VecDeque<u8>,
 }
 
+impl Input {
+    /// Moves the chunks the reader thread has sent so far into `buf` (no waiting).
+    fn take_arrived(&mut self) {
+        while let Ok(chunk) = self.rx.try_recv() {
+            self.buf.extend(chunk);
+        }
+    }
+}
+
 /// One client's byte streams: how to read, write, and hang up.
 pub struct Stream {
     /// The client's bytes (read on a thread of its own).
@@ -176,15 +185,9 @@ impl Link {
         out.push(b);
         let mut guard = lock(&self.input);
         if let Some(input) = guard.as_mut() {
-            while out.len() < max {
-                match input.buf.pop_front() {
-                    Some(b) => out.push(b),
-                    None => match input.rx.try_recv() {
-                        Ok(chunk) => input.buf.extend(chunk),
-                        Err(_) => break,
-                    },
-                }
-            }
+            input.take_arrived();
+            let n = max.saturating_sub(1).min(input.buf.len());
+            out.extend(input.buf.drain(..n));
         }
         out
     }
@@ -193,9 +196,7 @@ impl Link {
     pub fn has_input(&self) -> bool {
         let mut guard = lock(&self.input);
         let Some(input) = guard.as_mut() else { return true };
-        while let Ok(chunk) = input.rx.try_recv() {
-            input.buf.extend(chunk);
-        }
+        input.take_arrived();
         !input.buf.is_empty()
     }
 

@@ -133,7 +133,7 @@ pub fn main(argv: &[String]) -> i32 {
     let opts = crate::run::RunOptions { argv, path, opt_level: args.opt_level, emitter: Some(emitter) };
     let Some(mut vm) = crate::run::new_vm(config, out, err, &opts) else { return 1 };
     // Ctrl-C (SIGINT) raises KeyboardInterrupt in the running program, as in
-    // MicroPython's unix port (an uncaught one ends it with status 130).
+    // MicroPython's unix port (an uncaught one ends it with its traceback).
     *repl::sigint_slot().lock().unwrap_or_else(|e| e.into_inner()) = Some(vm.interrupt_handle());
     let result = match &args.target {
         Target::File(file) => match std::fs::read(file) {

@@ -56,14 +56,9 @@ impl OpenFiles {
         path
     }
 
-    /// How many descriptors are held.
-    pub fn open_count(&self) -> usize {
-        self.slots.iter().filter(|s| s.is_some()).count()
-    }
-
     /// Called by the collector for an unreachable file: gives its descriptor
     /// back and, if it holds unwritten data, queues that data for its path.
-    /// `fd` is the descriptor the file object holds (0 when closed), `dirty`
+    /// `fd` is the descriptor the (unclosed) file object holds, `dirty`
     /// whether it was written since its last flush, `buf` its bytearray.
     pub fn finalise(&mut self, file: Obj, fd: i32, dirty: bool, buf: Obj, heap: &HeapWords) {
         self.dirty.retain(|&f| f != file);
@@ -118,12 +113,13 @@ mod tests {
         assert_eq!(f.take_fd("/c"), 5);
         assert_eq!(f.release_fd(4).as_deref(), Some("/b"));
         assert_eq!(f.take_fd("/d"), 4);
-        assert_eq!(f.open_count(), 3);
         // Unknown or already released numbers are ignored.
         assert_eq!(f.release_fd(2), None);
         assert_eq!(f.release_fd(99), None);
-        assert!(f.release_fd(5).is_some());
+        assert_eq!(f.release_fd(5).as_deref(), Some("/c"));
         assert!(f.release_fd(5).is_none());
-        assert_eq!(f.open_count(), 2);
+        // 3 and 4 are still held.
+        assert_eq!(f.take_fd("/e"), 5);
+        assert_eq!(f.take_fd("/f"), 6);
     }
 }

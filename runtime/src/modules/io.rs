@@ -331,14 +331,20 @@ fn std_read(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 fn stream_print(vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<()> {
-    if !vm.get(o, PATH).is_null() && vm.get_u32(o, FLAGS) & F_FAT != 0 {
-        let name = if is_bytes_stream(vm, o) { "FileIO" } else { "TextIOWrapper" };
-        out.push_str(&alloc::format!("<io.{name} 0x{:x}>", o.raw()));
-        return Ok(());
-    }
-    let name = vm.type_name(o);
+    let name = if !is_fat_file(vm, o) {
+        vm.type_name(o)
+    } else if is_bytes_stream(vm, o) {
+        String::from("FileIO")
+    } else {
+        String::from("TextIOWrapper")
+    };
     out.push_str(&alloc::format!("<io.{name} 0x{:x}>", o.raw()));
     Ok(())
+}
+
+/// True for a file of a FAT volume (see [`F_FAT`]).
+fn is_fat_file(vm: &Vm, s: Obj) -> bool {
+    !vm.get(s, PATH).is_null() && vm.get_u32(s, FLAGS) & F_FAT != 0
 }
 
 fn is_bytes_stream(vm: &Vm, o: Obj) -> bool {
@@ -401,7 +407,7 @@ fn bytesio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj>
 
 fn check_open(vm: &mut Vm, s: Obj) -> PyResult<()> {
     if vm.get_u32(s, CLOSED) != 0 {
-        if !vm.get(s, PATH).is_null() && vm.get_u32(s, FLAGS) & F_FAT != 0 {
+        if is_fat_file(vm, s) {
             return Err(super::errno::os_error(vm, EINVAL));
         }
         return Err(vm.value_error("I/O operation on closed file"));
@@ -460,8 +466,7 @@ fn s_write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     }
     let data = data.to_vec();
     let b = vm.get(s, BUF);
-    let fat = !vm.get(s, PATH).is_null() && vm.get_u32(s, FLAGS) & F_FAT != 0;
-    let before = if fat { Some(buf_data(vm, s)) } else { None };
+    let before = if is_fat_file(vm, s) { Some(buf_data(vm, s)) } else { None };
     if end > buf_len(vm, s) {
         vm.bytearray_resize(b, end)?;
     }
@@ -691,11 +696,12 @@ fn s_close(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     }
     let s = self_arg(vm, args)?;
     if vm.get_u32(s, CLOSED) == 0 {
+        // A failed write-back leaves the file open (its data is not lost).
+        flush_file(vm, s)?;
         vm.set_u32(s, CLOSED, 1);
         if let Some(fd) = vm.get(s, FD).small_int_value() {
             vm.st.sys.files.release_fd(fd);
         }
-        flush_file(vm, s)?;
     }
     Ok(Obj::NONE)
 }
@@ -737,12 +743,7 @@ pub fn open(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         super::vfs::mount::OpenTarget::Py(f) => return Ok(f),
         super::vfs::mount::OpenTarget::Local(abs) => abs,
     };
-    open_at(vm, Obj::NULL, &path, &mode)
-}
-
-/// `VfsFat.open(path, mode)`: file `path` (absolute within it) of file-system object `fs`.
-pub fn open_in(vm: &mut Vm, fs: Obj, path: &str, mode: &str) -> PyResult<Obj> {
-    open_at(vm, fs, path, mode)
+    open_in(vm, Obj::NULL, &path, &mode)
 }
 
 /// The contents of file `path` of `fs` (NULL: the mount table).
@@ -754,8 +755,9 @@ fn read_at(vm: &mut Vm, fs: Obj, path: &str) -> PyResult<Vec<u8>> {
     }
 }
 
-/// Opens file `path` of `fs` (NULL: `path` is in the mount table) with `mode`.
-fn open_at(vm: &mut Vm, fs: Obj, path: &str, mode: &str) -> PyResult<Obj> {
+/// Opens file `path` with `mode`: a path in the mount table when `fs` is NULL,
+/// else absolute within file-system object `fs` (`VfsFat.open`).
+pub fn open_in(vm: &mut Vm, fs: Obj, path: &str, mode: &str) -> PyResult<Obj> {
     let fat = if fs.is_null() { super::vfs::mount::write_through(vm, path) } else { vm.is_exact(fs, ids::VFS_FAT) };
     if mode.contains('x') {
         // Exclusive creation: the file must not exist yet.

@@ -23,7 +23,7 @@ static FUNCS: [Method; 2] = [Method::new_static("mount", mount), Method::new_sta
 pub static VFS_POSIX_TYPE: TypeDesc = TypeDesc {
     make_new: Some(posix_new),
     print: Some(vfs_print),
-    methods: &super::vfsobj::VFS_OBJ_METHODS,
+    methods: super::vfsobj::VFS_OBJ_METHODS,
     ..TypeDesc::new("VfsPosix", ids::OBJECT)
 };
 
@@ -32,7 +32,7 @@ pub static VFS_POSIX_TYPE: TypeDesc = TypeDesc {
 pub static VFS_MEM_TYPE: TypeDesc = TypeDesc {
     make_new: Some(mem_new),
     print: Some(vfs_print),
-    methods: &super::vfsobj::VFS_OBJ_METHODS,
+    methods: super::vfsobj::VFS_OBJ_METHODS,
     ..TypeDesc::new("VfsMem", ids::OBJECT)
 };
 

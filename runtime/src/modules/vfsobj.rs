@@ -12,7 +12,8 @@ use crate::obj::Obj;
 use crate::types::{ids, Method};
 use crate::vm::Vm;
 
-/// The methods of `VfsFat`: those of the others and the static `mkfs`.
+/// The methods of `VfsFat`: those of `VfsPosix` and `VfsMem`
+/// ([`VFS_OBJ_METHODS`]), then the static `mkfs`.
 pub static VFS_FAT_METHODS: [Method; 13] = [
     Method::new("mount", noop),
     Method::new("umount", noop),
@@ -29,21 +30,8 @@ pub static VFS_FAT_METHODS: [Method; 13] = [
     Method::new_static("mkfs", super::vfsfat::mkfs),
 ];
 
-/// The methods shared by `VfsPosix` and `VfsMem`.
-pub static VFS_OBJ_METHODS: [Method; 12] = [
-    Method::new("mount", noop),
-    Method::new("umount", noop),
-    Method::new("ilistdir", ilistdir),
-    Method::new("chdir", chdir),
-    Method::new("getcwd", getcwd),
-    Method::new("mkdir", mkdir),
-    Method::new("remove", remove),
-    Method::new("rename", rename),
-    Method::new("rmdir", rmdir),
-    Method::new("stat", stat),
-    Method::new("statvfs", statvfs),
-    Method::new("open", open),
-];
+/// The methods shared by `VfsPosix` and `VfsMem`: `VfsFat`'s without `mkfs`.
+pub static VFS_OBJ_METHODS: &[Method] = VFS_FAT_METHODS.split_at(12).0;
 
 fn noop(_vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(Obj::NONE)

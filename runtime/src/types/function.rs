@@ -97,13 +97,7 @@ impl Vm {
         };
         self.check_depth()?;
         let ip = self.st.codes.get(code).map(|u| u.opcodes_start).unwrap_or(0);
-        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
-        state.clear();
-        state.resize(n_state.max(1), Obj::NULL);
-        words.clear();
-        if machine_code {
-            words.resize(n_state.max(1), 0);
-        }
+        let (state, words) = self.fresh_slots(n_state.max(1), machine_code);
         self.st.frames.push(Frame::new(code, fun, globals, locals, ip, state, words));
         Ok(())
     }
@@ -113,6 +107,19 @@ impl Vm {
         if let Some(f) = self.st.frames.pop() {
             self.recycle_slots(f.state, f.words);
         }
+    }
+
+    /// Slot vectors for a new frame: `n` NULL object slots and, with `words`
+    /// (machine code), `n` zero word slots; a finished frame's vectors are reused.
+    pub(crate) fn fresh_slots(&mut self, n: usize, words: bool) -> (Vec<Obj>, Vec<usize>) {
+        let (mut state, mut word_slots) = self.st.spare_slots.pop().unwrap_or_default();
+        state.clear();
+        state.resize(n, Obj::NULL);
+        word_slots.clear();
+        if words {
+            word_slots.resize(n, 0);
+        }
+        (state, word_slots)
     }
 
     /// Keeps the slot vectors of a finished or suspended frame for the next
@@ -153,11 +160,7 @@ impl Vm {
 
     fn bind_args(&mut self, fun: Obj, code: usize, given: &[Obj], kw: &[Obj]) -> PyResult<()> {
         let Some(u) = self.st.codes.get(code) else { return Err(self.internal_error("bad code index")) };
-        let simple = kw.is_empty()
-            && u.n_kwonly_args == 0
-            && given.len() == u.n_pos_args
-            && u.cells.is_empty()
-            && u16::from(u.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS) == 0;
+        let simple = kw.is_empty() && u.binds_plainly(given.len());
         if simple && self.get_usize(fun, 5) == 0 {
             // Exactly the positional parameters, no closure: store them in place.
             for (i, &a) in given.iter().enumerate() {

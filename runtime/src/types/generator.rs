@@ -120,10 +120,7 @@ impl Vm {
         self.check_depth()?;
         let n_state = self.get_usize(g, 6);
         let n_exc = self.get_usize(g, 7);
-        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
-        state.clear();
-        state.resize(n_state, Obj::NULL);
-        words.clear();
+        let (mut state, words) = self.fresh_slots(n_state, false);
         for (i, slot) in state.iter_mut().enumerate() {
             *slot = self.get(g, HEADER + i);
         }

@@ -32,6 +32,8 @@ pub static CODE_OWNER_TYPE: TypeDesc = TypeDesc::new("code_owner", ids::OBJECT);
 const OWNER_CONTEXT: usize = 1;
 /// Word of an owner object holding the constants tuple.
 const OWNER_CONSTS: usize = 2;
+/// Words of an owner object (type, context index, constants).
+const OWNER_WORDS: usize = 3;
 
 /// Bytes of code (outside the GC heap) loaded between two collections that
 /// `load_module` forces, so that code of unreachable modules is freed even
@@ -91,6 +93,19 @@ pub struct CodeUnit {
     pub tier_up: Option<alloc::boxed::Box<crate::native::TierUp>>,
 }
 
+impl CodeUnit {
+    /// True when `n_args` positional arguments bind as they are: exactly the
+    /// positional parameters, and no keyword-only parameters, cells, `*args`
+    /// or `**kwargs` (the caller still checks that the function has no closure).
+    pub fn binds_plainly(&self, n_args: usize) -> bool {
+        use ferropy_bytecode::code::scope_flags as sf;
+        self.n_pos_args == n_args
+            && self.n_kwonly_args == 0
+            && self.cells.is_empty()
+            && u16::from(self.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS) == 0
+    }
+}
+
 impl VmState {
     /// The owner object of code unit `code`'s module (NULL if there is none).
     pub fn code_owner(&self, code: usize) -> Obj {
@@ -134,7 +149,7 @@ impl Vm {
         for q in &module.qstrs {
             qstrs.push(self.intern(q)?);
         }
-        let owner = match self.heap.alloc_with_finaliser(4 * 4, &mut self.st) {
+        let owner = match self.heap.alloc_with_finaliser(OWNER_WORDS * 4, &mut self.st) {
             Ok(o) if !o.is_null() => o,
             _ => return Err(self.memory_error()),
         };

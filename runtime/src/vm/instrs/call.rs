@@ -144,11 +144,8 @@ impl Vm {
         let (n_state, ip) = match self.st.codes.get(code) {
             Some(u)
                 if u.native.is_none()
-                    && u.n_pos_args == n_args
-                    && u.n_kwonly_args == 0
-                    && u.cells.is_empty()
-                    && u16::from(u.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS | sf::GENERATOR | sf::DEFKWARGS)
-                        == 0
+                    && u.binds_plainly(n_args)
+                    && u16::from(u.scope_flags) & (sf::GENERATOR | sf::DEFKWARGS) == 0
                     && u.n_state >= n_args =>
             {
                 (u.n_state, u.opcodes_start)
@@ -158,10 +155,7 @@ impl Vm {
         self.check_interrupt()?;
         self.check_depth()?;
         let globals = self.get(fun, 2);
-        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
-        state.clear();
-        state.resize(n_state.max(1), Obj::NULL);
-        words.clear();
+        let (mut state, words) = self.fresh_slots(n_state.max(1), false);
         let Some(caller) = self.st.frames.last_mut() else { return Ok(false) };
         // Parameter i is local i, at slot `len - 1 - i` (locals are stored reversed).
         let top = state.len() - 1;
