@@ -75,46 +75,31 @@ pub fn host_emitters() -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
 /// function's name, emitter and machine-code size, then its x86-64
 /// instructions (offset, bytes, NASM syntax). `--dis-native` prints it.
 pub fn native_listing(module: &ferropy_bytecode::CompiledModule) -> String {
-    native_listing_for(module, crate::cross::arch::Arch::X64)
+    listing_with(module, "x86-64", &ferropy_emit_x64::disasm::listing)
 }
 
-/// [`native_listing`] for code of `arch`: x86-64 (iced-x86, NASM syntax),
-/// ARM Thumb (capstone) or Xtensa (ferropy's own decoder of the emitted
-/// subset); other architectures are listed as raw bytes.
-pub fn native_listing_for(module: &ferropy_bytecode::CompiledModule, arch: crate::cross::arch::Arch) -> String {
+/// [`native_listing`] with the machine code of every function disassembled
+/// by `disassemble` and headed `arch_name` (`ferropy-cross --dis-native`
+/// lists the code of other architectures with it).
+pub fn listing_with(
+    module: &ferropy_bytecode::CompiledModule,
+    arch_name: &str,
+    disassemble: &dyn Fn(&[u8]) -> String,
+) -> String {
     let mut out = String::new();
     let mut total = 0;
-    list_code(module, &module.root, arch, &mut out, &mut total);
+    list_code(module, &module.root, arch_name, disassemble, &mut out, &mut total);
     if total == 0 {
         out.push_str("no native code (mark functions @micropython.native/@micropython.viper, or use -X emit=native)\n");
     }
     out
 }
 
-/// The disassembly of `machine` for `arch`, and the architecture's name in headers.
-fn disassemble(arch: crate::cross::arch::Arch, machine: &[u8]) -> (&'static str, String) {
-    use crate::cross::arch::Arch;
-    match arch {
-        Arch::X64 => ("x86-64", ferropy_emit_x64::disasm::listing(machine)),
-        Arch::Armv6m | Arch::Armv7m | Arch::Armv7em | Arch::Armv7emsp | Arch::Armv7emdp => {
-            (arch.name(), ferropy_emit_thumb::disasm::listing(machine))
-        }
-        Arch::Xtensa | Arch::Xtensawin => (arch.name(), ferropy_emit_xtensa::disasm::listing_text(machine)),
-        other => {
-            let mut text = String::new();
-            for (i, chunk) in machine.chunks(16).enumerate() {
-                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-                text.push_str(&format!("{:04x}  {}\n", i * 16, hex.join(" ")));
-            }
-            (other.name(), text)
-        }
-    }
-}
-
 fn list_code(
     module: &ferropy_bytecode::CompiledModule,
     code: &ferropy_bytecode::RawCode,
-    arch: crate::cross::arch::Arch,
+    arch_name: &str,
+    disassemble: &dyn Fn(&[u8]) -> String,
     out: &mut String,
     total: &mut usize,
 ) {
@@ -124,14 +109,13 @@ fn list_code(
         let machine = code.code.get(..code.prelude_offset).unwrap_or(&[]);
         let name = function_name(module, code).unwrap_or("?");
         let kind = if code.kind == CodeKind::Viper { "viper" } else { "native" };
-        let (arch_name, listing) = disassemble(arch, machine);
         let _ = writeln!(out, "{name} ({kind}, {arch_name}): {} bytes", machine.len());
-        out.push_str(&listing);
+        out.push_str(&disassemble(machine));
         out.push('\n');
         *total += 1;
     }
     for child in &code.children {
-        list_code(module, child, arch, out, total);
+        list_code(module, child, arch_name, disassemble, out, total);
     }
 }
 

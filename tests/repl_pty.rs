@@ -1,5 +1,5 @@
 //! The terminal REPL driven through a real pseudo-terminal (python3's `pty`
-//! module relays the bytes, `tests/repl/pty_relay.py`): prompts, rustyline
+//! module relays the bytes, `tests/repl/pty_relay.py`): prompts, line
 //! editing and history, continuation and auto-indent, Ctrl-C, paste mode, and
 //! the raw REPL's framing byte for byte.
 
@@ -123,8 +123,6 @@ fn paste_mode_on_the_terminal() {
     t.expect("42\r\n");
     // Ctrl-C cancels a paste.
     t.expect(">>> ");
-    // (Type-ahead read by rustyline with the Ctrl-E stays in its buffer, so wait
-    // for the paste prompt, as a person does.)
     t.send(b"\x05");
     t.expect("=== ");
     t.send(b"print('no')\x03");
@@ -139,7 +137,6 @@ fn raw_repl_framing_byte_for_byte() {
     let mut t = Tty::spawn(&[]);
     t.expect(">>> ");
     t.send(b"\x01");
-    // (rustyline ends the friendly line; from here on every byte is checked.)
     t.expect("\r\n");
     t.out.expect_exact(b"raw REPL; CTRL-B to exit\r\n>");
     t.send(b"print(1+1)\x04");

@@ -53,9 +53,6 @@ pub struct Args {
     pub dis: bool,
     /// `--dis-native`: print each natively compiled function as assembly.
     pub dis_native: bool,
-    /// `-march=NAME`: compile native code for another architecture (only with
-    /// `--dis`, `--dis-native` or `-X compile-only`).
-    pub march: Option<crate::cross::arch::Arch>,
     /// `--serve tcp:HOST:PORT`: serve the REPL on a stream (board-like: Ctrl-D soft-resets).
     pub serve: Option<String>,
     /// `--root DIR`: the served VM's file system root (default: the current directory).
@@ -152,7 +149,6 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         compile_only: false,
         dis: false,
         dis_native: false,
-        march: None,
         serve: None,
         root: None,
         target: Target::Repl,
@@ -168,13 +164,10 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             "--dis" => args.dis = true,
             "--dis-native" => args.dis_native = true,
             _ if arg.starts_with("-march=") => {
-                let name = &arg["-march=".len()..];
-                let arch = crate::cross::arch::parse_arch(name)
-                    .map_err(|e| ArgError(e.unwrap_or_else(|| format!("invalid arch: {name}"))))?;
-                if crate::cross::native_factory(arch).is_none() {
-                    return Err(ArgError(format!("no native emitter for arch '{name}'")));
-                }
-                args.march = Some(arch);
+                return Err(ArgError(
+                    "-march= is an option of ferropy-cross (e.g. ferropy-cross -march=armv7m --dis-native FILE.py)"
+                        .into(),
+                ))
             }
             "-i" => args.inspect = true,
             "-v" => args.verbose += 1,

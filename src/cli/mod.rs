@@ -24,9 +24,6 @@ Options:
 --dis : print the disassembly of every code object instead of running
 --dis-native : print every @native/@viper function (or, with -X emit=native,
   every function) as assembly with its size, instead of running
--march=<arch> : emit native code for <arch> (x64, armv6m, armv7m, armv7em,
-  armv7emsp, armv7emdp, xtensa, xtensawin); only with --dis, --dis-native or
-  -X compile-only
 -i : enter the REPL after running
 --serve tcp:HOST:PORT|pty : serve the REPL on a TCP port or a new pseudo-terminal
   as a board serves it on its UART (raw REPL, soft reset), e.g. for
@@ -69,10 +66,6 @@ pub fn main(argv: &[String]) -> i32 {
     };
     if args.dis || args.dis_native || args.compile_only {
         return compile_only(&args, emitter);
-    }
-    if args.march.is_some() {
-        eprintln!("ferropy: -march= can only be used with --dis, --dis-native or -X compile-only");
-        return 2;
     }
     let heap_size = args.heap_size;
     let tier_up_calls = args.tier_up_calls;
@@ -187,10 +180,7 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
     let options = CompileOptions {
         opt_level: args.opt_level,
         emitter,
-        native: match args.march {
-            Some(arch) => crate::cross::native_factory(arch),
-            None => native_emitters(args),
-        },
+        native: native_emitters(args),
         ..CompileOptions::default()
     };
     let module = match ferropy_frontend::compile_bytes(&source, &filename, InputKind::File, &options) {
@@ -211,8 +201,7 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         let _ = out.write_all(text.as_bytes());
     }
     if args.dis_native {
-        let arch = args.march.unwrap_or(crate::cross::arch::Arch::X64);
-        let text = crate::native::native_listing_for(&module, arch);
+        let text = crate::native::native_listing(&module);
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
     0

@@ -42,6 +42,12 @@ pub struct CrossArgs {
     pub heap_size: Option<i64>,
     /// `-X source-lines` / `-X no-source-lines`.
     pub source_lines: bool,
+    /// `--dis` (ferropy's own option): print the bytecode disassembly instead
+    /// of writing the `.mpy`.
+    pub dis: bool,
+    /// `--dis-native` (ferropy's own option): print each native/viper
+    /// function's machine code for the architecture instead of writing the `.mpy`.
+    pub dis_native: bool,
 }
 
 /// What the command should do.
@@ -154,6 +160,8 @@ pub fn parse(argv: &[String]) -> Parsed {
         emit: Emit::Bytecode,
         heap_size: None,
         source_lines: true,
+        dis: false,
+        dis_native: false,
     };
     // First pass: `-X` options, wherever they are.
     let mut i = 0;
@@ -179,6 +187,8 @@ pub fn parse(argv: &[String]) -> Parsed {
                 "--version" => return Parsed::Version,
                 "-h" | "--help" => return Parsed::Usage,
                 "-v" => args.verbose += 1,
+                "--dis" => args.dis = true,
+                "--dis-native" => args.dis_native = true,
                 "--" => options_active = false,
                 "-o" | "-s" => {
                     let Some(value) = argv.get(i) else { return Parsed::Usage };

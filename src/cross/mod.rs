@@ -10,6 +10,7 @@
 
 pub mod arch;
 pub mod args;
+pub mod listing;
 pub mod output;
 pub mod traceback;
 
@@ -45,6 +46,9 @@ Options:
 -s : source filename to embed in the compiled bytecode (defaults to input file)
 -v : verbose (trace various operations); can be multiple
 -O[N] : apply bytecode optimizations of level N
+--dis : print the bytecode disassembly instead of writing the .mpy (ferropy's own option)
+--dis-native : print each native/viper function's machine code for the arch, with its
+               size, instead of writing the .mpy (ferropy's own option)
 
 Target specific options:
 -msmall-int-bits=number : set the maximum bits used to encode a small-int
@@ -219,6 +223,9 @@ pub fn run(args: &CrossArgs) -> Result<(), CrossError> {
     let default_name = if from_stdin { "<stdin>" } else { args.input.as_str() };
     let source_name = args.source_name.as_deref().unwrap_or(default_name);
     let module = compile_source(&source, source_name, args)?;
+    if args.dis || args.dis_native {
+        return print_listings(&module, args);
+    }
     let bytes = mpy_bytes(module, args);
     let to_stdout = match &args.output {
         Some(out) => out == "-",
@@ -231,6 +238,20 @@ pub fn run(args: &CrossArgs) -> Result<(), CrossError> {
         let path = args.output.clone().unwrap_or_else(|| default_output(&args.input));
         output::write_atomically(std::path::Path::new(&path), &bytes).map_err(|e| io_error(e, &path))
     }
+}
+
+/// `--dis` / `--dis-native`: prints the listings of `module` on standard output.
+fn print_listings(module: &CompiledModule, args: &CrossArgs) -> Result<(), CrossError> {
+    let mut text = String::new();
+    if args.dis && ferropy_bytecode::disasm::disassemble_module(module, &mut text).is_err() {
+        return Err(CrossError::Fatal("disassembly failed".into()));
+    }
+    if args.dis_native {
+        text.push_str(&listing::native_listing_for(module, args.arch.unwrap_or(Arch::X64)));
+    }
+    // A closed pipe (e.g. `| head`) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(())
 }
 
 /// Runs the command with the arguments after the program name; returns the exit status.
