@@ -139,3 +139,22 @@ fn xtensa_native_code_in_mpy_files() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn dis_options_print_instead_of_writing() {
+    let dir = temp_dir("dis");
+    fs::write(dir.join("k.py"), "@micropython.viper\ndef k(x: int) -> int:\n    return x + 1\nprint(k(1))\n").unwrap();
+    let out = run(cross().args(["--dis", "-march=x64", "--dis-native", "k.py"]).current_dir(&dir));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    // The bytecode of the module, then the machine code of the viper function.
+    assert!(listing.starts_with("code <module> file=k.py kind=bytecode"), "{listing}");
+    assert!(listing.contains("k (viper, x86-64): "), "{listing}");
+    // Nothing is written.
+    assert!(!dir.join("k.mpy").exists());
+    // A compile error is still a traceback with status 1.
+    fs::write(dir.join("bad.py"), "x = (\n").unwrap();
+    let out = run(cross().args(["--dis", "bad.py"]).current_dir(&dir));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).ends_with("SyntaxError: invalid syntax\n"), "{}", text(&out.stderr));
+}
