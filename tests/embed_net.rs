@@ -118,3 +118,72 @@ fn the_deadline_cuts_a_long_poll_short() {
     assert!(matches!(r, Err(Error::Limit(Limit::Deadline, _))), "{r:?}");
     assert!(t0.elapsed() < Duration::from_secs(5));
 }
+
+/// Python helpers: a TCP socket listening on a free loopback port.
+const LISTENING: &str = r#"
+import socket, errno
+def listening(base):
+    for port in range(base, base + 100):
+        s = socket.socket()
+        try:
+            s.bind(socket.getaddrinfo("127.0.0.1", port)[0][-1])
+            s.listen(1)
+            return s, port
+        except OSError as e:
+            s.close()
+            if e.errno != errno.EADDRINUSE:
+                raise
+    raise OSError(errno.EADDRINUSE)
+"#;
+
+#[test]
+fn an_interrupt_stops_a_blocked_accept_and_recv() {
+    let mut vm = net_vm();
+    vm.exec(LISTENING).unwrap();
+    vm.exec("srv, port = listening(47700)").unwrap();
+    for (what, code) in [
+        ("accept", "srv.accept()"),
+        ("recv", "c = socket.socket()\nc.connect(socket.getaddrinfo('127.0.0.1', port)[0][-1])\nconn, _ = srv.accept()\nconn.recv(10)"),
+        ("readline", "conn.readline()"),
+    ] {
+        let handle = vm.interrupt_handle();
+        let stopper = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            handle.interrupt();
+        });
+        let start = Instant::now();
+        let r = vm.exec(code);
+        assert!(matches!(r, Err(Error::Limit(Limit::Interrupted, _))), "{what}: {r:?}");
+        stopper.join().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(5), "{what} took {:?}", start.elapsed());
+    }
+    // The sockets still work afterwards.
+    vm.exec("c.send(b'hi\\n')\nassert conn.readline() == b'hi\\n'\nc.close()\nconn.close()\nsrv.close()").unwrap();
+}
+
+#[test]
+fn a_blocked_recv_times_out_and_meets_the_deadline() {
+    let mut vm = net_vm();
+    vm.exec(LISTENING).unwrap();
+    vm.exec(
+        "srv, port = listening(47800)\nc = socket.socket()\n\
+         c.connect(socket.getaddrinfo('127.0.0.1', port)[0][-1])\nconn, _ = srv.accept()",
+    )
+    .unwrap();
+    // A socket timeout, after about that long: EAGAIN from recv, ETIMEDOUT
+    // from the stream read (as the unix port).
+    let start = Instant::now();
+    vm.exec("conn.settimeout(0.2)\ntry:\n    conn.recv(1)\nexcept OSError as e:\n    err = e.errno").unwrap();
+    assert!(vm.eval::<bool>("err == errno.EAGAIN").unwrap());
+    vm.exec("try:\n    conn.read(1)\nexcept OSError as e:\n    err = e.errno").unwrap();
+    assert!(vm.eval::<bool>("err == errno.ETIMEDOUT").unwrap());
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(380) && took < Duration::from_secs(3), "{took:?}");
+    // Without a timeout, the embedder's time limit ends the wait.
+    let mut vm2 = Vm::builder().allow_net(true).timeout(Duration::from_millis(300)).build().unwrap();
+    vm2.exec(LISTENING).unwrap();
+    let start = Instant::now();
+    let r = vm2.exec("srv, port = listening(47900)\nsrv.accept()");
+    assert!(matches!(r, Err(Error::Limit(Limit::Deadline, _))), "{r:?}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+}

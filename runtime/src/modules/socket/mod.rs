@@ -6,7 +6,9 @@
 //!
 //! A socket object is `[type, handle (-1 once closed), blocking, family]`,
 //! allocated with a finaliser so a socket dropped without `close()` releases
-//! its handle ([`finalise`]). The stream methods (`read`, `readinto`,
+//! its handle ([`finalise`]). A blocking socket's operations first wait for
+//! readiness in slices ([`wait_ready`]), so KeyboardInterrupt, an embedder's
+//! interrupt or its time limit stop a blocked `accept`, `recv` or `send`. The stream methods (`read`, `readinto`,
 //! `readline`, `write`) are in [`stream`].
 
 pub mod addr;
@@ -16,7 +18,7 @@ use alloc::vec::Vec;
 use core::net::{IpAddr, SocketAddr};
 
 use super::errno::os_error;
-use super::net::{self, Net, AF_INET, EAGAIN, EINPROGRESS, EINTR, ENOSYS, ETIMEDOUT, SOCK_STREAM};
+use super::net::{self, Net, PollFd, AF_INET, EAGAIN, EINPROGRESS, EINTR, ENOSYS, ETIMEDOUT, SOCK_STREAM};
 use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::types::{ids, Method, TypeDesc};
@@ -24,10 +26,13 @@ use crate::vm::Vm;
 
 /// Word of the handle.
 const FD: usize = 1;
-/// Word of the blocking flag (True/False).
+/// Word of the blocking mode: False (non-blocking), True (blocking without
+/// bound) or the bound of blocking operations in milliseconds (a small int).
 const BLOCKING: usize = 2;
 /// Word of the address family.
 const FAMILY: usize = 3;
+/// How long a blocked operation waits before checking for interrupts again.
+const SLICE_MS: i64 = 50;
 /// The backlog of `listen()` without an argument.
 const DEFAULT_BACKLOG: i32 = 128;
 /// The largest buffer one `recv`/`recvfrom` asks for (a datagram is smaller).
@@ -143,6 +148,68 @@ pub(crate) fn host<R>(vm: &mut Vm, mut f: impl FnMut(&mut dyn Net) -> Result<R, 
     }
 }
 
+/// The bound of socket `s`'s blocking operations: `None` for a non-blocking
+/// socket, `Some(None)` without bound, `Some(Some(ms))` with a timeout.
+fn wait_bound(vm: &Vm, s: Obj) -> Option<Option<i64>> {
+    match vm.get(s, BLOCKING) {
+        Obj::FALSE => None,
+        b => Some(b.small_int_value().map(i64::from)),
+    }
+}
+
+/// Before an operation on blocking socket `s` (handle `fd`): waits until the
+/// handle is ready for `events`, in slices, running pending callbacks,
+/// raising KeyboardInterrupt and checking the VM's time limit between them.
+/// `Err(EAGAIN)` when the socket's timeout passes first. A non-blocking socket,
+/// or a host that cannot poll, does not wait here.
+fn wait_ready(vm: &mut Vm, s: Obj, fd: i32, events: i16) -> PyResult<Result<(), i32>> {
+    let Some(bound) = wait_bound(vm, s) else { return Ok(Ok(())) };
+    let start = vm.st.sys.host.ticks_us();
+    loop {
+        let elapsed_ms = (vm.st.sys.host.ticks_us().saturating_sub(start) / 1000) as i64;
+        let slice = match bound {
+            Some(ms) if elapsed_ms >= ms => return Ok(Err(EAGAIN)),
+            Some(ms) => (ms - elapsed_ms).min(SLICE_MS),
+            None => SLICE_MS,
+        };
+        let mut p = [PollFd { fd, events, revents: 0 }];
+        match host(vm, |n| n.poll(&mut p, slice as i32))? {
+            Ok(_) if p[0].revents != 0 => return Ok(Ok(())),
+            Ok(_) => {}
+            Err(_) => return Ok(Ok(())),
+        }
+        vm.check_interrupt()?;
+        vm.check_deadline()?;
+    }
+}
+
+/// [`host`] for an operation that may block on socket `s`: waits for
+/// readiness first ([`wait_ready`]).
+pub(crate) fn host_blocking<R>(
+    vm: &mut Vm,
+    s: Obj,
+    fd: i32,
+    events: i16,
+    f: impl FnMut(&mut dyn Net) -> Result<R, i32>,
+) -> PyResult<Result<R, i32>> {
+    match wait_ready(vm, s, fd, events)? {
+        Ok(()) => host(vm, f),
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// [`host_blocking`], raising OSError on failure (an expired timeout is
+/// EAGAIN, as the unix port's `recv`/`send` report it).
+fn host_blocking_ok<R>(
+    vm: &mut Vm,
+    s: Obj,
+    fd: i32,
+    events: i16,
+    f: impl FnMut(&mut dyn Net) -> Result<R, i32>,
+) -> PyResult<R> {
+    host_blocking(vm, s, fd, events, f)?.map_err(|e| os_error(vm, e))
+}
+
 /// [`host`], raising OSError on failure.
 fn host_ok<R>(vm: &mut Vm, f: impl FnMut(&mut dyn Net) -> Result<R, i32>) -> PyResult<R> {
     host(vm, f)?.map_err(|e| os_error(vm, e))
@@ -205,7 +272,7 @@ pub(crate) fn self_arg(vm: &mut Vm, args: &[Obj]) -> PyResult<(Obj, i32)> {
 
 /// Whether the socket is in blocking mode.
 pub(crate) fn is_blocking(vm: &Vm, s: Obj) -> bool {
-    vm.get(s, BLOCKING) == Obj::TRUE
+    vm.get(s, BLOCKING) != Obj::FALSE
 }
 
 /// The bytes of a bytes-like (or str) argument, TypeError otherwise (as
@@ -311,7 +378,7 @@ fn sock_listen(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 fn sock_accept(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 1, 1)?;
     let (s, fd) = self_arg(vm, args)?;
-    let (new, peer) = match host(vm, |n| n.accept(fd))? {
+    let (new, peer) = match host_blocking(vm, s, fd, net::POLLIN, |n| n.accept(fd))? {
         Ok(r) => r,
         Err(e) => return Err(raise_blocking(vm, s, e)),
     };
@@ -328,21 +395,21 @@ fn sock_accept(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn sock_recv(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 2, 3)?;
-    let (_, fd) = self_arg(vm, args)?;
+    let (s, fd) = self_arg(vm, args)?;
     let size = size_arg(vm, args[1])?;
     let flags = flags_arg(vm, args, 2)?;
     let mut buf = alloc::vec![0u8; size];
-    let got = host_ok(vm, |n| n.recv(fd, &mut buf, flags))?;
+    let got = host_blocking_ok(vm, s, fd, net::POLLIN, |n| n.recv(fd, &mut buf, flags))?;
     vm.new_bytes(&buf[..got.min(size)])
 }
 
 fn sock_recvfrom(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 2, 3)?;
-    let (_, fd) = self_arg(vm, args)?;
+    let (s, fd) = self_arg(vm, args)?;
     let size = size_arg(vm, args[1])?;
     let flags = flags_arg(vm, args, 2)?;
     let mut buf = alloc::vec![0u8; size];
-    let (got, from) = host_ok(vm, |n| n.recv_from(fd, &mut buf, flags))?;
+    let (got, from) = host_blocking_ok(vm, s, fd, net::POLLIN, |n| n.recv_from(fd, &mut buf, flags))?;
     vm.with_temps(|vm| {
         let data = vm.new_bytes(&buf[..got.min(size)])?;
         vm.root(data);
@@ -355,10 +422,10 @@ fn sock_recvfrom(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn sock_send(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 2, 3)?;
-    let (_, fd) = self_arg(vm, args)?;
+    let (s, fd) = self_arg(vm, args)?;
     let data = buffer_arg(vm, args[1])?;
     let flags = flags_arg(vm, args, 2)?;
-    let sent = host_ok(vm, |n| n.send(fd, &data, flags))?;
+    let sent = host_blocking_ok(vm, s, fd, net::POLLOUT, |n| n.send(fd, &data, flags))?;
     vm.new_int(sent as i64)
 }
 
@@ -371,7 +438,7 @@ fn sock_sendall(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let flags = flags_arg(vm, args, 2)?;
     let mut at = 0;
     while at < data.len() {
-        match host(vm, |n| n.send(fd, &data[at..], flags))? {
+        match host_blocking(vm, s, fd, net::POLLOUT, |n| n.send(fd, &data[at..], flags))? {
             Ok(0) => return Err(os_error(vm, net::EIO)),
             Ok(k) => at += k,
             Err(e) => return Err(raise_blocking(vm, s, e)),
@@ -383,11 +450,11 @@ fn sock_sendall(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 /// `sendto(buf, [flags,] addr)`.
 fn sock_sendto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     crate::builtins::check_count(vm, args, 3, 4)?;
-    let (_, fd) = self_arg(vm, args)?;
+    let (s, fd) = self_arg(vm, args)?;
     let data = buffer_arg(vm, args[1])?;
     let (flags, a) = if args.len() == 4 { (int_arg(vm, args[2])?, args[3]) } else { (0, args[2]) };
     let a = addr_arg(vm, a)?;
-    let sent = host_ok(vm, |n| n.send_to(fd, &data, flags, &a))?;
+    let sent = host_blocking_ok(vm, s, fd, net::POLLOUT, |n| n.send_to(fd, &data, flags, &a))?;
     vm.new_int(sent as i64)
 }
 
@@ -407,8 +474,11 @@ fn sock_setsockopt(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
+/// Makes `s` blocking (without bound) or non-blocking.
 fn set_blocking(vm: &mut Vm, s: Obj, fd: i32, blocking: bool) -> PyResult<()> {
-    host_ok(vm, |n| n.set_blocking(fd, blocking))?;
+    if blocking != is_blocking(vm, s) {
+        host_ok(vm, |n| n.set_blocking(fd, blocking))?;
+    }
     vm.set(s, BLOCKING, if blocking { Obj::TRUE } else { Obj::FALSE });
     Ok(())
 }
@@ -439,8 +509,11 @@ fn sock_settimeout(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     if blocking {
         host_ok(vm, |n| n.set_timeout(fd, us))?;
     }
-    if blocking != is_blocking(vm, s) {
-        set_blocking(vm, s, fd, blocking)?;
+    set_blocking(vm, s, fd, blocking)?;
+    if let Some(us) = us.filter(|&us| us > 0) {
+        // The bound in whole milliseconds (at least one), as a small int.
+        let ms = us.div_ceil(1000).min(crate::obj::SMALL_INT_MAX as u64);
+        vm.set(s, BLOCKING, small(ms as i64));
     }
     Ok(Obj::NONE)
 }

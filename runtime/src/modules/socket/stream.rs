@@ -7,7 +7,7 @@
 
 use alloc::vec::Vec;
 
-use super::{buffer_arg, host, is_blocking, raise_blocking, self_arg, small};
+use super::{buffer_arg, host, host_blocking, is_blocking, raise_blocking, self_arg, small};
 use crate::error::PyResult;
 use crate::modules::net::{self, PollFd, EAGAIN, EINVAL};
 use crate::obj::Obj;
@@ -28,10 +28,10 @@ struct Done {
 }
 
 /// Receives into `buf` until it is full, the stream ends or an error stops it.
-fn recv_all(vm: &mut Vm, fd: i32, buf: &mut [u8]) -> PyResult<Done> {
+fn recv_all(vm: &mut Vm, s: Obj, fd: i32, buf: &mut [u8]) -> PyResult<Done> {
     let mut n = 0;
     while n < buf.len() {
-        match host(vm, |h| h.recv(fd, &mut buf[n..], 0))? {
+        match host_blocking(vm, s, fd, net::POLLIN, |h| h.recv(fd, &mut buf[n..], 0))? {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(EAGAIN) if n > 0 => break,
@@ -42,10 +42,10 @@ fn recv_all(vm: &mut Vm, fd: i32, buf: &mut [u8]) -> PyResult<Done> {
 }
 
 /// Sends `data` until all is out or an error stops it.
-fn send_all(vm: &mut Vm, fd: i32, data: &[u8]) -> PyResult<Done> {
+fn send_all(vm: &mut Vm, s: Obj, fd: i32, data: &[u8]) -> PyResult<Done> {
     let mut n = 0;
     while n < data.len() {
-        match host(vm, |h| h.send(fd, &data[n..], 0))? {
+        match host_blocking(vm, s, fd, net::POLLOUT, |h| h.send(fd, &data[n..], 0))? {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(EAGAIN) if n > 0 => break,
@@ -77,7 +77,7 @@ pub fn read(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         return read_to_end(vm, s, fd);
     }
     let mut buf = alloc::vec![0u8; size.min(super::MAX_RECV as i64) as usize];
-    let d = recv_all(vm, fd, &mut buf)?;
+    let d = recv_all(vm, s, fd, &mut buf)?;
     match count_or_none(vm, s, d)? {
         Some(n) => vm.new_bytes(&buf[..n]),
         None => Ok(Obj::NONE),
@@ -88,7 +88,7 @@ fn read_to_end(vm: &mut Vm, s: Obj, fd: i32) -> PyResult<Obj> {
     let mut out = Vec::new();
     let mut chunk = alloc::vec![0u8; CHUNK];
     loop {
-        match host(vm, |h| h.recv(fd, &mut chunk, 0))? {
+        match host_blocking(vm, s, fd, net::POLLIN, |h| h.recv(fd, &mut chunk, 0))? {
             Ok(0) => break,
             Ok(k) => out.extend_from_slice(&chunk[..k]),
             Err(EAGAIN) if !is_blocking(vm, s) => {
@@ -125,7 +125,7 @@ pub fn readinto(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     };
     let (off, len) = window(vm, args, info.len)?;
     let mut buf = alloc::vec![0u8; len];
-    let d = recv_all(vm, fd, &mut buf)?;
+    let d = recv_all(vm, s, fd, &mut buf)?;
     let n = d.n;
     if n > 0 && !vm.buffer_write(args[1], off, &buf[..n]) {
         return Err(vm.value_error("buffer changed size"));
@@ -147,7 +147,7 @@ pub fn readline(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let mut line = Vec::new();
     while limit < 0 || (line.len() as i64) < limit {
         let mut b = [0u8];
-        match host(vm, |h| h.recv(fd, &mut b, 0))? {
+        match host_blocking(vm, s, fd, net::POLLIN, |h| h.recv(fd, &mut b, 0))? {
             Ok(0) => break,
             Ok(_) => {
                 line.push(b[0]);
@@ -174,7 +174,7 @@ pub fn write(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let (s, fd) = self_arg(vm, args)?;
     let data = buffer_arg(vm, args[1])?;
     let (off, len) = window(vm, args, data.len())?;
-    let d = send_all(vm, fd, &data[off..off + len])?;
+    let d = send_all(vm, s, fd, &data[off..off + len])?;
     match count_or_none(vm, s, d)? {
         Some(n) => vm.new_int(n as i64),
         None => Ok(Obj::NONE),
