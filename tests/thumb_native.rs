@@ -1,7 +1,7 @@
 //! The Thumb backend through the facade: every function of the native/viper
 //! suite (`tests/native/*.py`) and of the end-to-end programs compiled with
 //! `-X emit=native` compiles for ARMv6-M, ARMv7-M and ARMv7E-M (ARMv7-M code
-//! disassembles cleanly with capstone), `ferropy --dis-native -march=...`
+//! disassembles cleanly with capstone), `ferropy-cross --dis-native -march=...`
 //! lists it, and `ferropy-cross -march=... -X emit=native|viper` writes `.mpy`
 //! files holding it.
 
