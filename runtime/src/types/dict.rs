@@ -351,6 +351,64 @@ impl Vm {
         Ok(found)
     }
 
+    /// The table and slot of interned-string `key` in dict `d`, found
+    /// without the general machinery (no hashing of heap strings, no
+    /// equality calls, nothing allocated): `Some(Some((table, slot)))` when
+    /// present, `Some(None)` when absent, `None` when only the general lookup
+    /// can tell (`d` not a plain dict, `key` not interned, or the probe meets
+    /// a key that could equal an interned string without being it). Updates
+    /// the lookup cache as [`Vm::map_lookup`] does.
+    #[inline]
+    pub(crate) fn dict_qstr_slot(&mut self, d: Obj, key: Obj) -> Option<Option<(Obj, usize)>> {
+        let q = key.qstr()?;
+        let w = &self.heap.words;
+        if w.load_obj(d, 0)? != super::type_obj(ids::DICT) {
+            return None;
+        }
+        let alloc = w.load(d, 2)? as usize;
+        if alloc == 0 {
+            return Some(None);
+        }
+        let table = w.load_obj(d, 3)?;
+        let ci = map_cache_index(key);
+        let pos = usize::from(self.st.map_cache[ci]) % alloc;
+        if w.load_obj(table, 2 * pos)? == key {
+            return Some(Some((table, pos)));
+        }
+        let hash = usize::from(self.st.qstrs.hash(q).unwrap_or(1));
+        let mut pos = hash % alloc;
+        for _ in 0..alloc {
+            let k = w.load_obj(table, 2 * pos)?;
+            if k == key {
+                self.st.map_cache[ci] = pos as u8;
+                return Some(Some((table, pos)));
+            }
+            if k.is_null() {
+                return Some(None);
+            }
+            // Another interned string or a small int never equals `key`;
+            // a heap string (or any other object) might.
+            if k != Obj::SENTINEL && !k.is_qstr() && !k.is_small_int() {
+                return None;
+            }
+            pos += 1;
+            if pos >= alloc {
+                pos = 0;
+            }
+        }
+        Some(None)
+    }
+
+    /// `d[key]` for interned-string `key` by [`Vm::dict_qstr_slot`]:
+    /// `Some(found)` when the fast lookup could tell, `None` otherwise.
+    #[inline]
+    pub(crate) fn dict_get_qstr(&mut self, d: Obj, key: Obj) -> Option<Option<Obj>> {
+        match self.dict_qstr_slot(d, key)? {
+            Some((table, slot)) => Some(Some(self.heap.words.load_obj(table, 2 * slot + 1).unwrap_or(Obj::NULL))),
+            None => Some(None),
+        }
+    }
+
     /// The hashed search of [`Vm::map_lookup`].
     fn map_probe(&mut self, d: Obj, key: Obj, kind: Lookup) -> PyResult<Option<usize>> {
         let hash = self.key_hash(key)?;

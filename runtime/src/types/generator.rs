@@ -100,8 +100,10 @@ impl Vm {
         self.set_u32(g, 5, f.sp as u32);
         self.set_u32(g, 8, status);
         self.set_u32(g, 9, f.yield_from_after as u32);
-        for (i, &o) in f.state.iter().enumerate() {
-            self.set(g, HEADER + i, o);
+        if let Some(words) = self.heap.words.object_words_mut(g, HEADER + f.state.len()) {
+            for (w, o) in words[HEADER..].iter_mut().zip(&f.state) {
+                *w = o.raw();
+            }
         }
         let base = HEADER + f.state.len();
         for i in 0..n_exc_max {
@@ -121,8 +123,10 @@ impl Vm {
         let n_state = self.get_usize(g, 6);
         let n_exc = self.get_usize(g, 7);
         let (mut state, words) = self.fresh_slots(n_state, false);
-        for (i, slot) in state.iter_mut().enumerate() {
-            *slot = self.get(g, HEADER + i);
+        if let Some(saved) = self.heap.words.object_words(g, HEADER + n_state) {
+            for (slot, &w) in state.iter_mut().zip(&saved[HEADER..]) {
+                *slot = Obj::from_raw(w);
+            }
         }
         let mut exc = Vec::new();
         for i in 0..n_exc {

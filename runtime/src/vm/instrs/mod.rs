@@ -5,6 +5,7 @@ mod call;
 mod except;
 mod flow;
 mod load;
+mod names_fast;
 mod store;
 
 use crate::error::PyResult;
