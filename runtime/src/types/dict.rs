@@ -361,24 +361,27 @@ impl Vm {
     #[inline]
     pub(crate) fn dict_qstr_slot(&mut self, d: Obj, key: Obj) -> Option<Option<(Obj, usize)>> {
         let q = key.qstr()?;
-        let w = &self.heap.words;
-        if w.load_obj(d, 0)? != super::type_obj(ids::DICT) {
+        // One look at the heap's words for the whole search.
+        let words = self.heap.words.words();
+        let dw = d.heap_word_index()?;
+        if Obj::from_raw(*words.get(dw)?) != super::type_obj(ids::DICT) {
             return None;
         }
-        let alloc = w.load(d, 2)? as usize;
+        let alloc = *words.get(dw + 2)? as usize;
         if alloc == 0 {
             return Some(None);
         }
-        let table = w.load_obj(d, 3)?;
+        let table = Obj::from_raw(*words.get(dw + 3)?);
+        let entries = words.get(table.heap_word_index()?..)?.get(..2 * alloc)?;
         let ci = map_cache_index(key);
         let pos = usize::from(self.st.map_cache[ci]) % alloc;
-        if w.load_obj(table, 2 * pos)? == key {
+        if *entries.get(2 * pos)? == key.raw() {
             return Some(Some((table, pos)));
         }
         let hash = usize::from(self.st.qstrs.hash(q).unwrap_or(1));
         let mut pos = hash % alloc;
         for _ in 0..alloc {
-            let k = w.load_obj(table, 2 * pos)?;
+            let k = Obj::from_raw(*entries.get(2 * pos)?);
             if k == key {
                 self.st.map_cache[ci] = pos as u8;
                 return Some(Some((table, pos)));

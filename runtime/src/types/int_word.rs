@@ -146,7 +146,9 @@ mod tests {
                         continue;
                     }
                     let Some(fast) = vm.word_int_binary(op, a, b) else {
-                        assert!(matches!(op, bop::FLOOR_DIVIDE | bop::MODULO) && y == 0);
+                        // Left to the general path: its errors.
+                        let div0 = matches!(op, bop::FLOOR_DIVIDE | bop::MODULO) && y == 0;
+                        assert!(div0 || (op == bop::RSHIFT && y < 0), "{x} op {op} {y}");
                         continue;
                     };
                     let fast = fast.unwrap();

@@ -137,6 +137,16 @@ impl Vm {
             self.st.temps.truncate(temps);
             match result {
                 Ok(Step::Next) => {}
+                Ok(Step::Return(_)) if self.top_resumed_in_place(base) => {
+                    if let Err(e) = self.gen_in_place_return() {
+                        pending = Some(e);
+                    }
+                }
+                Ok(Step::Yield(v)) if self.top_resumed_in_place(base) => {
+                    if let Err(e) = self.gen_in_place_yield(v) {
+                        pending = Some(e);
+                    }
+                }
                 Ok(Step::Return(v)) => {
                     self.pop_frame();
                     if self.st.frames.len() <= base {
@@ -153,8 +163,12 @@ impl Vm {
                 Err(mut err) => loop {
                     match self.handle_exception(err) {
                         Ok(()) => break,
-                        Err(e) => {
-                            self.st.frames.pop();
+                        Err(mut e) => {
+                            if let Some(f) = self.st.frames.pop() {
+                                if f.for_iter_exit != 0 {
+                                    e = self.gen_in_place_raised(&f, e);
+                                }
+                            }
                             if self.st.frames.len() <= base {
                                 return Err(e);
                             }
@@ -164,6 +178,13 @@ impl Vm {
                 },
             }
         }
+    }
+
+    /// True when the top frame is a generator resumed in place by the frame
+    /// below it, both run by this loop (above `base`).
+    #[inline]
+    fn top_resumed_in_place(&self, base: usize) -> bool {
+        self.st.frames.len() > base + 1 && self.st.frames.last().is_some_and(|f| f.for_iter_exit != 0)
     }
 
     /// Records the traceback entry and jumps to the innermost handler of the

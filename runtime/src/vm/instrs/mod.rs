@@ -4,6 +4,7 @@ mod build;
 mod call;
 mod except;
 mod flow;
+pub(crate) use flow::ITER_SLOTS;
 mod load;
 mod names_fast;
 mod store;
