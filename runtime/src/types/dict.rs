@@ -160,6 +160,61 @@ fn map_cache_index(key: Obj) -> usize {
     (key.raw() >> 3) as usize % MAP_CACHE_SIZE
 }
 
+/// The table and slot of interned-string `key` in dict `d` (on heap
+/// `words`), found without the general machinery (no hashing of heap
+/// strings, no equality calls, nothing allocated): `Some(Some((table,
+/// slot)))` when present, `Some(None)` when absent, `None` when only the
+/// general lookup can tell (`d` not a plain dict, `key` not interned, or the
+/// probe meets a key that could equal an interned string without being it).
+/// Reads and updates the lookup cache `map_cache` as `Vm::map_lookup` does.
+#[inline]
+pub(crate) fn dict_qstr_slot(
+    words: &[u32],
+    map_cache: &mut [u8; MAP_CACHE_SIZE],
+    pool: &crate::qstr::QstrPool,
+    d: Obj,
+    key: Obj,
+) -> Option<Option<(Obj, usize)>> {
+    let q = key.qstr()?;
+    let dw = d.heap_word_index()?;
+    if Obj::from_raw(*words.get(dw)?) != super::type_obj(ids::DICT) {
+        return None;
+    }
+    let alloc = *words.get(dw + 2)? as usize;
+    if alloc == 0 {
+        return Some(None);
+    }
+    let table = Obj::from_raw(*words.get(dw + 3)?);
+    let entries = words.get(table.heap_word_index()?..)?.get(..2 * alloc)?;
+    let ci = map_cache_index(key);
+    let pos = usize::from(map_cache[ci]) % alloc;
+    if *entries.get(2 * pos)? == key.raw() {
+        return Some(Some((table, pos)));
+    }
+    let hash = usize::from(pool.hash(q).unwrap_or(1));
+    let mut pos = hash % alloc;
+    for _ in 0..alloc {
+        let k = Obj::from_raw(*entries.get(2 * pos)?);
+        if k == key {
+            map_cache[ci] = pos as u8;
+            return Some(Some((table, pos)));
+        }
+        if k.is_null() {
+            return Some(None);
+        }
+        // Another interned string or a small int never equals `key`; a
+        // heap string (or any other object) might.
+        if k != Obj::SENTINEL && !k.is_qstr() && !k.is_small_int() {
+            return None;
+        }
+        pos += 1;
+        if pos >= alloc {
+            pos = 0;
+        }
+    }
+    Some(None)
+}
+
 impl Vm {
     /// True for dicts.
     pub fn is_dict(&self, o: Obj) -> bool {
@@ -349,67 +404,6 @@ impl Vm {
             self.st.map_cache[i] = pos as u8;
         }
         Ok(found)
-    }
-
-    /// The table and slot of interned-string `key` in dict `d`, found
-    /// without the general machinery (no hashing of heap strings, no
-    /// equality calls, nothing allocated): `Some(Some((table, slot)))` when
-    /// present, `Some(None)` when absent, `None` when only the general lookup
-    /// can tell (`d` not a plain dict, `key` not interned, or the probe meets
-    /// a key that could equal an interned string without being it). Updates
-    /// the lookup cache as [`Vm::map_lookup`] does.
-    #[inline]
-    pub(crate) fn dict_qstr_slot(&mut self, d: Obj, key: Obj) -> Option<Option<(Obj, usize)>> {
-        let q = key.qstr()?;
-        // One look at the heap's words for the whole search.
-        let words = self.heap.words.words();
-        let dw = d.heap_word_index()?;
-        if Obj::from_raw(*words.get(dw)?) != super::type_obj(ids::DICT) {
-            return None;
-        }
-        let alloc = *words.get(dw + 2)? as usize;
-        if alloc == 0 {
-            return Some(None);
-        }
-        let table = Obj::from_raw(*words.get(dw + 3)?);
-        let entries = words.get(table.heap_word_index()?..)?.get(..2 * alloc)?;
-        let ci = map_cache_index(key);
-        let pos = usize::from(self.st.map_cache[ci]) % alloc;
-        if *entries.get(2 * pos)? == key.raw() {
-            return Some(Some((table, pos)));
-        }
-        let hash = usize::from(self.st.qstrs.hash(q).unwrap_or(1));
-        let mut pos = hash % alloc;
-        for _ in 0..alloc {
-            let k = Obj::from_raw(*entries.get(2 * pos)?);
-            if k == key {
-                self.st.map_cache[ci] = pos as u8;
-                return Some(Some((table, pos)));
-            }
-            if k.is_null() {
-                return Some(None);
-            }
-            // Another interned string or a small int never equals `key`;
-            // a heap string (or any other object) might.
-            if k != Obj::SENTINEL && !k.is_qstr() && !k.is_small_int() {
-                return None;
-            }
-            pos += 1;
-            if pos >= alloc {
-                pos = 0;
-            }
-        }
-        Some(None)
-    }
-
-    /// `d[key]` for interned-string `key` by [`Vm::dict_qstr_slot`]:
-    /// `Some(found)` when the fast lookup could tell, `None` otherwise.
-    #[inline]
-    pub(crate) fn dict_get_qstr(&mut self, d: Obj, key: Obj) -> Option<Option<Obj>> {
-        match self.dict_qstr_slot(d, key)? {
-            Some((table, slot)) => Some(Some(self.heap.words.load_obj(table, 2 * slot + 1).unwrap_or(Obj::NULL))),
-            None => Some(None),
-        }
     }
 
     /// The hashed search of [`Vm::map_lookup`].

@@ -251,7 +251,14 @@ impl Vm {
                 // Simple instructions run in the fast path; it stops before
                 // the first one that needs this general path.
                 let (countdown, interrupt) = (&mut st.limits.countdown, &st.sys.interrupt);
-                super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut self.heap.words);
+                let mut names = super::instrs::NameCtx {
+                    words: &mut self.heap.words,
+                    map_cache: &mut st.map_cache,
+                    pool: &st.qstrs,
+                    builtins: st.builtins,
+                    special_store_late: st.special_store_added_late,
+                };
+                super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut names, &st.contexts, u.context);
                 decode(&u.bytecode, f.ip)
             }
             None => None,

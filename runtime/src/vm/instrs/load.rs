@@ -44,13 +44,7 @@ impl Vm {
                 let f = self.frame()?;
                 let (locals, globals) = (f.locals, f.globals);
                 let key = Obj::from_qstr(q).unwrap_or(Obj::NONE);
-                let fast = match self.dict_get_qstr(locals, key) {
-                    _ if locals.is_null() => self.load_global_fast(globals, key),
-                    Some(Some(v)) => Some(v),
-                    Some(None) => self.load_global_fast(globals, key),
-                    None => None,
-                };
-                if let Some(v) = fast {
+                if let Some(v) = self.load_name_fast(locals, globals, key) {
                     self.push(v)?;
                     return Ok(Step::Next);
                 }
