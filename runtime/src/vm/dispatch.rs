@@ -269,7 +269,22 @@ impl Vm {
         };
         f.op_ip = ip;
         f.ip = next;
+        // A return with no finally block to run (`unwind_return`'s common
+        // case) and a yield are done here, and the commonest calls and
+        // iterations go straight to their family, without the opcode dispatch.
+        let plain_return = ins.op == op::RETURN_VALUE && f.exc.is_empty() && f.sp > 0;
+        let plain_yield = ins.op == op::YIELD_VALUE && f.sp > 0;
         self.tick()?;
-        self.execute(ins)
+        if plain_return || plain_yield {
+            let f = self.frame()?;
+            f.sp -= 1;
+            let v = f.state.get(f.sp).copied().unwrap_or(Obj::NULL);
+            return Ok(if plain_return { Step::Return(v) } else { Step::Yield(v) });
+        }
+        match ins.op {
+            op::CALL_FUNCTION | op::CALL_METHOD => self.exec_call(ins),
+            op::FOR_ITER => self.exec_flow(ins),
+            _ => self.execute(ins),
+        }
     }
 }

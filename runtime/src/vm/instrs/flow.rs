@@ -22,7 +22,7 @@ impl Vm {
         Ok(())
     }
 
-    pub(super) fn exec_flow(&mut self, ins: Instr) -> PyResult<Step> {
+    pub(crate) fn exec_flow(&mut self, ins: Instr) -> PyResult<Step> {
         match ins.op {
             op::JUMP => self.jump(ins.arg)?,
             op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => {
