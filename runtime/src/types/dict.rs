@@ -187,8 +187,9 @@ pub(crate) fn dict_qstr_slot(
     let table = Obj::from_raw(*words.get(dw + 3)?);
     let entries = words.get(table.heap_word_index()?..)?.get(..2 * alloc)?;
     let ci = map_cache_index(key);
-    let pos = usize::from(map_cache[ci]) % alloc;
-    if *entries.get(2 * pos)? == key.raw() {
+    // The cached slot is only a hint: checked against the table (no division).
+    let pos = usize::from(map_cache[ci]);
+    if entries.get(2 * pos) == Some(&key.raw()) {
         return Some(Some((table, pos)));
     }
     let hash = usize::from(pool.hash(q).unwrap_or(1));
@@ -394,8 +395,8 @@ impl Vm {
         // any dict (attribute and global lookups hit it almost always).
         let cache = key.is_qstr().then(|| map_cache_index(key));
         if let (Some(i), false) = (cache, matches!(kind, Lookup::Remove)) {
-            let pos = usize::from(self.st.map_cache[i]) % self.get_usize(d, 2);
-            if self.get(self.get(d, 3), 2 * pos) == key {
+            let pos = usize::from(self.st.map_cache[i]);
+            if pos < self.get_usize(d, 2) && self.get(self.get(d, 3), 2 * pos) == key {
                 return Ok(Some(pos));
             }
         }
