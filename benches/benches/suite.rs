@@ -1,5 +1,7 @@
-//! Two programs of the comparison suite (`benches/py/suite/`), run in process
-//! by the runtime: recursive calls (`fib.py`) and integer loops (`loops.py`).
+//! Programs of the comparison suite (`benches/py/suite/`), run in process by
+//! the runtime: recursive calls and global loads (`fib.py`), integer loops
+//! (`loops.py`), attribute and method access on instances (`methods.py`),
+//! and generator resumption with word-sized int arithmetic (`generators.py`).
 //! Each iteration creates a VM, compiles and runs the whole program; the
 //! cross-interpreter comparison is `--bin suite`.
 
@@ -18,7 +20,7 @@ fn suite(c: &mut Criterion) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("py/suite");
     let mut group = c.benchmark_group("suite");
     group.sample_size(10);
-    for name in ["fib.py", "loops.py"] {
+    for name in ["fib.py", "loops.py", "methods.py", "generators.py"] {
         let source = std::fs::read(dir.join(name)).expect("suite program");
         group.bench_function(name, |b| b.iter(|| run_program(&source, name)));
     }

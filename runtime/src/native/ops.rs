@@ -173,7 +173,7 @@ pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op
                 if opcode == op::YIELD_VALUE {
                     f.ip = arg;
                 } else {
-                    f.yield_from_after = arg;
+                    f.yield_from_after = u32::try_from(arg).unwrap_or(0);
                 }
             }
             ctx.value = v.raw() as usize;

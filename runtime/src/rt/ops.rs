@@ -273,6 +273,11 @@ impl Vm {
             if let Some(r) = r {
                 return self.new_int(r);
             }
+        } else if (a.is_small_int() || a.is_heap_ref()) && (b.is_small_int() || b.is_heap_ref()) {
+            // Ints past the small-int range that still fit a machine word.
+            if let Some(r) = self.word_int_binary(op, a, b) {
+                return r;
+            }
         }
         match op {
             bop::IS => return Ok(Obj::from_bool(a == b)),

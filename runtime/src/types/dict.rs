@@ -160,6 +160,62 @@ fn map_cache_index(key: Obj) -> usize {
     (key.raw() >> 3) as usize % MAP_CACHE_SIZE
 }
 
+/// The table and slot of interned-string `key` in dict `d` (on heap
+/// `words`), found without the general machinery (no hashing of heap
+/// strings, no equality calls, nothing allocated): `Some(Some((table,
+/// slot)))` when present, `Some(None)` when absent, `None` when only the
+/// general lookup can tell (`d` not a plain dict, `key` not interned, or the
+/// probe meets a key that could equal an interned string without being it).
+/// Reads and updates the lookup cache `map_cache` as `Vm::map_lookup` does.
+#[inline]
+pub(crate) fn dict_qstr_slot(
+    words: &[u32],
+    map_cache: &mut [u8; MAP_CACHE_SIZE],
+    pool: &crate::qstr::QstrPool,
+    d: Obj,
+    key: Obj,
+) -> Option<Option<(Obj, usize)>> {
+    let q = key.qstr()?;
+    let dw = d.heap_word_index()?;
+    if Obj::from_raw(*words.get(dw)?) != super::type_obj(ids::DICT) {
+        return None;
+    }
+    let alloc = *words.get(dw + 2)? as usize;
+    if alloc == 0 {
+        return Some(None);
+    }
+    let table = Obj::from_raw(*words.get(dw + 3)?);
+    let entries = words.get(table.heap_word_index()?..)?.get(..2 * alloc)?;
+    let ci = map_cache_index(key);
+    // The cached slot is only a hint: checked against the table (no division).
+    let pos = usize::from(map_cache[ci]);
+    if entries.get(2 * pos) == Some(&key.raw()) {
+        return Some(Some((table, pos)));
+    }
+    let hash = usize::from(pool.hash(q).unwrap_or(1));
+    let mut pos = hash % alloc;
+    for _ in 0..alloc {
+        let k = Obj::from_raw(*entries.get(2 * pos)?);
+        if k == key {
+            map_cache[ci] = pos as u8;
+            return Some(Some((table, pos)));
+        }
+        if k.is_null() {
+            return Some(None);
+        }
+        // Another interned string or a small int never equals `key`; a
+        // heap string (or any other object) might.
+        if k != Obj::SENTINEL && !k.is_qstr() && !k.is_small_int() {
+            return None;
+        }
+        pos += 1;
+        if pos >= alloc {
+            pos = 0;
+        }
+    }
+    Some(None)
+}
+
 impl Vm {
     /// True for dicts.
     pub fn is_dict(&self, o: Obj) -> bool {
@@ -339,8 +395,8 @@ impl Vm {
         // any dict (attribute and global lookups hit it almost always).
         let cache = key.is_qstr().then(|| map_cache_index(key));
         if let (Some(i), false) = (cache, matches!(kind, Lookup::Remove)) {
-            let pos = usize::from(self.st.map_cache[i]) % self.get_usize(d, 2);
-            if self.get(self.get(d, 3), 2 * pos) == key {
+            let pos = usize::from(self.st.map_cache[i]);
+            if pos < self.get_usize(d, 2) && self.get(self.get(d, 3), 2 * pos) == key {
                 return Ok(Some(pos));
             }
         }

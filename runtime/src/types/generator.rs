@@ -99,9 +99,11 @@ impl Vm {
         self.set_u32(g, 4, f.ip as u32);
         self.set_u32(g, 5, f.sp as u32);
         self.set_u32(g, 8, status);
-        self.set_u32(g, 9, f.yield_from_after as u32);
-        for (i, &o) in f.state.iter().enumerate() {
-            self.set(g, HEADER + i, o);
+        self.set_u32(g, 9, f.yield_from_after);
+        if let Some(words) = self.heap.words.object_words_mut(g, HEADER + f.state.len()) {
+            for (w, o) in words[HEADER..].iter_mut().zip(&f.state) {
+                *w = o.raw();
+            }
         }
         let base = HEADER + f.state.len();
         for i in 0..n_exc_max {
@@ -121,8 +123,10 @@ impl Vm {
         let n_state = self.get_usize(g, 6);
         let n_exc = self.get_usize(g, 7);
         let (mut state, words) = self.fresh_slots(n_state, false);
-        for (i, slot) in state.iter_mut().enumerate() {
-            *slot = self.get(g, HEADER + i);
+        if let Some(saved) = self.heap.words.object_words(g, HEADER + n_state) {
+            for (slot, &w) in state.iter_mut().zip(&saved[HEADER..]) {
+                *slot = Obj::from_raw(w);
+            }
         }
         let mut exc = Vec::new();
         for i in 0..n_exc {
@@ -139,7 +143,7 @@ impl Vm {
             });
         }
         let ip = self.get_usize(g, 4);
-        let yield_from_after = self.get_usize(g, 9);
+        let yield_from_after = self.get_u32(g, 9);
         self.st.frames.push(Frame {
             code: self.get_usize(g, 3),
             fun: self.get(g, 1),
@@ -153,6 +157,7 @@ impl Vm {
             words,
             generator: g,
             yield_from_after,
+            for_iter_exit: 0,
         });
         Ok(())
     }
@@ -200,7 +205,7 @@ impl Vm {
         if let Some(v) = resume_with {
             // The delegate finished: continue after the YIELD_FROM with its value.
             let f = self.frame()?;
-            f.ip = f.yield_from_after;
+            f.ip = f.yield_from_after as usize;
             f.op_ip = f.ip;
             if let Err(e) = self.poke(0, v) {
                 self.st.frames.pop();
@@ -231,6 +236,74 @@ impl Vm {
                 Err(e)
             }
         }
+    }
+
+    /// `FOR_ITER` over generator `it`, run by the bytecode loop: when `it`
+    /// is a bytecode generator that can simply go on (new or suspended, no
+    /// exception pending for it), its frame is pushed above the running one
+    /// and the loop runs it like a called function; its `yield` then hands
+    /// the value to this frame ([`Vm::gen_in_place_yield`]) and its end
+    /// continues this frame at `exit` ([`Vm::gen_in_place_return`]). Saves
+    /// the nested loop `gen_resume` runs. False when nothing was done.
+    pub(crate) fn gen_resume_in_place(&mut self, it: Obj, exit: usize) -> PyResult<bool> {
+        if !it.is_heap_ref() || self.heap.words.load_obj(it, 0) != Some(super::type_obj(ids::GENERATOR)) {
+            return Ok(false);
+        }
+        let Ok(exit) = u32::try_from(exit + 1) else { return Ok(false) };
+        let status = self.get_u32(it, 8);
+        let code = self.get_usize(it, 3);
+        if !matches!(status, NEW | SUSPENDED)
+            || !self.get(it, PENDING).is_null()
+            || self.is_native_unit(code)
+            || self.st.frames.last().is_none_or(|f| self.is_native_unit(f.code))
+        {
+            return Ok(false);
+        }
+        self.restore_frame(it)?;
+        self.set_u32(it, 8, RUNNING);
+        let f = self.frame()?;
+        f.for_iter_exit = exit;
+        if status == SUSPENDED {
+            if let Err(e) = self.push(Obj::NONE) {
+                self.st.frames.pop();
+                self.set_u32(it, 8, SUSPENDED);
+                return Err(e);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The top frame, a generator resumed in place, yielded `v`: it is saved
+    /// back into its generator and `v` is the result of the `FOR_ITER` below.
+    pub(crate) fn gen_in_place_yield(&mut self, v: Obj) -> PyResult<()> {
+        let g = self.frame()?.generator;
+        self.save_frame(g, SUSPENDED)?;
+        self.push(v)
+    }
+
+    /// The top frame, a generator resumed in place, returned: the generator
+    /// is finished and the `FOR_ITER` below ends its loop.
+    pub(crate) fn gen_in_place_return(&mut self) -> PyResult<()> {
+        let (g, exit) = match self.st.frames.last() {
+            Some(f) => (f.generator, (f.for_iter_exit as usize).wrapping_sub(1)),
+            None => return Err(self.internal_error("no frame")),
+        };
+        self.pop_frame();
+        self.finish_generator(g);
+        self.drop_n(crate::vm::instrs::ITER_SLOTS)?;
+        self.frame()?.ip = exit;
+        Ok(())
+    }
+
+    /// An exception `e` left `f`, the frame of a generator resumed in place
+    /// (already popped): the generator is finished, and a StopIteration
+    /// becomes RuntimeError (PEP 479), as `gen_resume` does.
+    pub(crate) fn gen_in_place_raised(&mut self, f: &Frame, e: PyErr) -> PyErr {
+        self.finish_generator(f.generator);
+        if self.exception_matches(e.0, ids::STOP_ITERATION) {
+            return self.new_error(ids::RUNTIME_ERROR, "generator raised StopIteration");
+        }
+        e
     }
 
     /// The iterator a generator suspended in `yield from` delegates to, if any.

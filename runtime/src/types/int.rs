@@ -41,10 +41,7 @@ pub const MAX_BIGINT_BITS: u64 = 1 << 26;
 impl Vm {
     /// An int object for `v` (small int when it fits, else a heap int).
     pub fn new_int(&mut self, v: i64) -> PyResult<Obj> {
-        if let Some(o) = i32::try_from(v).ok().and_then(Obj::from_small_int) {
-            return Ok(o);
-        }
-        self.new_bigint(&BigInt::from(v))
+        self.new_int_i128(i128::from(v))
     }
 
     /// An int object for an unsigned 64-bit value (a heap int past `i64::MAX`).

@@ -37,6 +37,7 @@ pub mod complex;
 pub mod float;
 pub mod float_fmt;
 pub mod int_bytes;
+pub mod int_word;
 
 use alloc::string::String;
 

@@ -137,6 +137,16 @@ impl Vm {
             self.st.temps.truncate(temps);
             match result {
                 Ok(Step::Next) => {}
+                Ok(Step::Return(_)) if self.top_resumed_in_place(base) => {
+                    if let Err(e) = self.gen_in_place_return() {
+                        pending = Some(e);
+                    }
+                }
+                Ok(Step::Yield(v)) if self.top_resumed_in_place(base) => {
+                    if let Err(e) = self.gen_in_place_yield(v) {
+                        pending = Some(e);
+                    }
+                }
                 Ok(Step::Return(v)) => {
                     self.pop_frame();
                     if self.st.frames.len() <= base {
@@ -153,8 +163,12 @@ impl Vm {
                 Err(mut err) => loop {
                     match self.handle_exception(err) {
                         Ok(()) => break,
-                        Err(e) => {
-                            self.st.frames.pop();
+                        Err(mut e) => {
+                            if let Some(f) = self.st.frames.pop() {
+                                if f.for_iter_exit != 0 {
+                                    e = self.gen_in_place_raised(&f, e);
+                                }
+                            }
                             if self.st.frames.len() <= base {
                                 return Err(e);
                             }
@@ -164,6 +178,13 @@ impl Vm {
                 },
             }
         }
+    }
+
+    /// True when the top frame is a generator resumed in place by the frame
+    /// below it, both run by this loop (above `base`).
+    #[inline]
+    fn top_resumed_in_place(&self, base: usize) -> bool {
+        self.st.frames.len() > base + 1 && self.st.frames.last().is_some_and(|f| f.for_iter_exit != 0)
     }
 
     /// Records the traceback entry and jumps to the innermost handler of the
@@ -230,7 +251,14 @@ impl Vm {
                 // Simple instructions run in the fast path; it stops before
                 // the first one that needs this general path.
                 let (countdown, interrupt) = (&mut st.limits.countdown, &st.sys.interrupt);
-                super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut self.heap.words);
+                let mut names = super::instrs::NameCtx {
+                    words: &mut self.heap.words,
+                    map_cache: &mut st.map_cache,
+                    pool: &st.qstrs,
+                    builtins: st.builtins,
+                    special_store_late: st.special_store_added_late,
+                };
+                super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut names, &st.contexts, u.context);
                 decode(&u.bytecode, f.ip)
             }
             None => None,
@@ -241,7 +269,22 @@ impl Vm {
         };
         f.op_ip = ip;
         f.ip = next;
+        // A return with no finally block to run (`unwind_return`'s common
+        // case) and a yield are done here, and the commonest calls and
+        // iterations go straight to their family, without the opcode dispatch.
+        let plain_return = ins.op == op::RETURN_VALUE && f.exc.is_empty() && f.sp > 0;
+        let plain_yield = ins.op == op::YIELD_VALUE && f.sp > 0;
         self.tick()?;
-        self.execute(ins)
+        if plain_return || plain_yield {
+            let f = self.frame()?;
+            f.sp -= 1;
+            let v = f.state.get(f.sp).copied().unwrap_or(Obj::NULL);
+            return Ok(if plain_return { Step::Return(v) } else { Step::Yield(v) });
+        }
+        match ins.op {
+            op::CALL_FUNCTION | op::CALL_METHOD => self.exec_call(ins),
+            op::FOR_ITER => self.exec_flow(ins),
+            _ => self.execute(ins),
+        }
     }
 }

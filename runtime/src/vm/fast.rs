@@ -1,12 +1,17 @@
 //! The dispatch loop's fast path: runs the simplest instructions of the top
 //! bytecode frame (locals, small constants, small-int arithmetic and
 //! comparisons, jumps, conditional jumps on plain truth values, stack
-//! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants) in a tight loop that keeps the instruction pointer, the stack
-//! pointer and the fuel countdown in registers.
+//! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants,
+//! and the commonest name and attribute instructions: globals found in the
+//! globals or builtins dict, instance attributes, methods in the instance's
+//! class, stores to existing instance attributes; see `instrs::names_fast`)
+//! in a tight loop that keeps the instruction pointer, the stack pointer and
+//! the fuel countdown in registers.
 //!
 //! None of these instructions can raise, allocate or call: whenever an
 //! instruction needs more (an operand that is not a small int, a result that
-//! overflows the small-int range, an unbound local, a pending interrupt on a
+//! overflows the small-int range, an unbound local, a name or attribute the
+//! fast lookups cannot answer, a pending interrupt on a
 //! backward jump, the fuel countdown reaching zero, malformed bytecode), the
 //! fast path stops *before* it, and the general path (`Vm::step`) decodes and
 //! runs it with full semantics. So tracebacks, interrupts and fuel counting
@@ -20,6 +25,8 @@ use crate::gc::HeapWords;
 use crate::obj::Obj;
 use crate::types::{ids, type_obj};
 use crate::vm::frame::Frame;
+use crate::vm::instrs::NameCtx;
+use crate::vm::ModuleContext;
 use ferropy_bytecode::opcode::{self as op, binary as bop};
 
 /// The result of a small-int binary operator when it is again a small int or
@@ -88,6 +95,32 @@ fn signed_operand(code: &[u8], pos: usize) -> Option<(i64, usize)> {
     None
 }
 
+/// Decodes the unsigned var-int operand starting at `pos` (at most 4 bytes
+/// here); returns it and the offset after it.
+#[inline(always)]
+fn unsigned_operand(code: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let mut v = 0usize;
+    let mut at = pos;
+    while at < pos + 4 {
+        let b = *code.get(at)?;
+        at += 1;
+        v = (v << 7) | usize::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            return Some((v, at));
+        }
+    }
+    None
+}
+
+/// The interned-string object named by the qstr operand at `pos` (an index
+/// into the qstr table of module context `context` of `contexts`) and the
+/// offset after the operand.
+#[inline(always)]
+fn name_operand(code: &[u8], pos: usize, contexts: &[ModuleContext], context: usize) -> Option<(Obj, usize)> {
+    let (i, after) = unsigned_operand(code, pos)?;
+    Some((Obj::from_qstr(*contexts.get(context)?.qstrs.get(i)?)?, after))
+}
+
 /// Decodes the operand of a signed jump whose operand starts at `pos`;
 /// returns the target and the offset after the operand.
 #[inline(always)]
@@ -125,18 +158,24 @@ pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
 /// Runs simple instructions of `f` (whose bytecode is `code`) until the next
 /// one needs the general path; leaves `f.ip` at that instruction.
 /// `countdown` is the fuel countdown (`Limits::countdown`), `interrupt` the
-/// VM's interrupt flag, `heap` the VM's heap words (range iterators).
+/// VM's interrupt flag, `names` the heap words (range iterators) and what
+/// the name and attribute fast paths read (see `instrs::names_fast`),
+/// `contexts[context]` the module context of the code (whose qstr table the
+/// operands of those instructions index).
 #[inline(always)]
 pub(crate) fn run_simple(
     f: &mut Frame,
     code: &[u8],
     countdown: &mut u64,
     interrupt: &AtomicBool,
-    heap: &mut HeapWords,
+    names: &mut NameCtx<'_>,
+    contexts: &[ModuleContext],
+    context: usize,
 ) {
     let mut ip = f.ip;
     let mut sp = f.sp;
     let mut fuel = *countdown;
+    let (globals, locals) = (f.globals, f.locals);
     let state = &mut f.state[..];
     let n = state.len();
     loop {
@@ -257,7 +296,7 @@ pub(crate) fn run_simple(
                 if sp < 3 || sp >= n {
                     break;
                 }
-                let Some(v) = range_next(heap, state[sp - 3]) else { break };
+                let Some(v) = range_next(names.words, state[sp - 3]) else { break };
                 state[sp] = v;
                 sp += 1;
                 // An unsigned jump operand of one or two bytes (only taken
@@ -267,6 +306,52 @@ pub(crate) fn run_simple(
                     Some(_) => ip + 2,
                     None => break,
                 }
+            }
+            op::LOAD_GLOBAL | op::LOAD_NAME => {
+                let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
+                if sp >= n {
+                    break;
+                }
+                let found = if opc == op::LOAD_GLOBAL {
+                    names.load_global(globals, key)
+                } else {
+                    names.load_name(locals, globals, key)
+                };
+                let Some(v) = found else { break };
+                state[sp] = v;
+                sp += 1;
+                after
+            }
+            op::LOAD_ATTR => {
+                let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
+                if sp == 0 {
+                    break;
+                }
+                let Some(v) = names.load_attr(state[sp - 1], key) else { break };
+                state[sp - 1] = v;
+                after
+            }
+            op::LOAD_METHOD => {
+                let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
+                if sp == 0 || sp >= n {
+                    break;
+                }
+                let Some((fun, self_obj)) = names.load_method(state[sp - 1], key) else { break };
+                state[sp - 1] = fun;
+                state[sp] = self_obj;
+                sp += 1;
+                after
+            }
+            op::STORE_ATTR => {
+                // Stack: ..., value, object.
+                let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
+                if sp < 2 || !names.store_attr(state[sp - 1], key, state[sp - 2]) {
+                    break;
+                }
+                state[sp - 1] = Obj::NULL;
+                state[sp - 2] = Obj::NULL;
+                sp -= 2;
+                after
             }
             _ => break,
         };

@@ -49,7 +49,14 @@ pub struct Frame {
     pub generator: Obj,
     /// Where to continue if the frame, suspended in `yield from`, is resumed
     /// with the delegate's final value (0: not suspended in `yield from`).
-    pub yield_from_after: usize,
+    /// This and the next field are 32-bit offsets (as a suspended generator
+    /// stores them) to keep a frame within 128 bytes, which moves inline.
+    pub yield_from_after: u32,
+    /// For a generator's frame resumed in place by the `FOR_ITER` of the
+    /// frame below it (see `Vm::gen_resume_in_place`): one more than the
+    /// offset where that frame goes on once the generator is exhausted;
+    /// 0 for every other frame.
+    pub for_iter_exit: u32,
 }
 
 impl Frame {
@@ -77,6 +84,7 @@ impl Frame {
             words,
             generator: Obj::NULL,
             yield_from_after: 0,
+            for_iter_exit: 0,
         }
     }
 

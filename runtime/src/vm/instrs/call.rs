@@ -12,7 +12,7 @@ use crate::vm::Vm;
 use ferropy_bytecode::opcode as op;
 
 impl Vm {
-    pub(super) fn exec_call(&mut self, ins: Instr) -> PyResult<Step> {
+    pub(crate) fn exec_call(&mut self, ins: Instr) -> PyResult<Step> {
         let n_pos = ins.arg & 0xff;
         let n_kw = (ins.arg >> 8) & 0xff;
         let var = matches!(ins.op, op::CALL_FUNCTION_VAR_KW | op::CALL_METHOD_VAR_KW);

@@ -22,7 +22,7 @@ impl Vm {
         Ok(())
     }
 
-    pub(super) fn exec_flow(&mut self, ins: Instr) -> PyResult<Step> {
+    pub(crate) fn exec_flow(&mut self, ins: Instr) -> PyResult<Step> {
         match ins.op {
             op::JUMP => self.jump(ins.arg)?,
             op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => {
@@ -75,6 +75,9 @@ impl Vm {
             }
             op::FOR_ITER => {
                 let it = self.peek(ITER_SLOTS - 2)?;
+                if self.gen_resume_in_place(it, ins.arg)? {
+                    return Ok(Step::Next);
+                }
                 let v = self.iter_next(it)?;
                 if v.is_null() {
                     self.drop_n(ITER_SLOTS)?;
@@ -147,7 +150,7 @@ impl Vm {
                 // Re-run this YIELD_FROM when resumed: the sent value is pushed then.
                 self.drop_n(1)?;
                 let f = self.frame()?;
-                f.yield_from_after = f.ip;
+                f.yield_from_after = u32::try_from(f.ip).unwrap_or(0);
                 f.ip = f.op_ip;
                 Ok(Step::Yield(v))
             }

@@ -41,8 +41,13 @@ impl Vm {
             }
             op::LOAD_NAME => {
                 let q = self.qstr_arg(ins.arg)?;
-                let locals = self.frame()?.locals;
+                let f = self.frame()?;
+                let (locals, globals) = (f.locals, f.globals);
                 let key = Obj::from_qstr(q).unwrap_or(Obj::NONE);
+                if let Some(v) = self.load_name_fast(locals, globals, key) {
+                    self.push(v)?;
+                    return Ok(Step::Next);
+                }
                 let v = match if self.is_dict(locals) { self.dict_get(locals, key)? } else { None } {
                     Some(v) => v,
                     None => self.load_global_name(q)?,
@@ -51,19 +56,30 @@ impl Vm {
             }
             op::LOAD_GLOBAL => {
                 let q = self.qstr_arg(ins.arg)?;
-                let v = self.load_global_name(q)?;
+                let globals = self.frame()?.globals;
+                let key = Obj::from_qstr(q).unwrap_or(Obj::NONE);
+                let v = match self.load_global_fast(globals, key) {
+                    Some(v) => v,
+                    None => self.load_global_name(q)?,
+                };
                 self.push(v)?;
             }
             op::LOAD_ATTR => {
                 let q = self.qstr_arg(ins.arg)?;
                 let obj = self.peek(0)?;
-                let v = self.load_attr(obj, q)?;
+                let v = match self.load_attr_fast(obj, Obj::from_qstr(q).unwrap_or(Obj::NONE)) {
+                    Some(v) => v,
+                    None => self.load_attr(obj, q)?,
+                };
                 self.poke(0, v)?;
             }
             op::LOAD_METHOD => {
                 let q = self.qstr_arg(ins.arg)?;
                 let obj = self.peek(0)?;
-                let (f, s) = self.load_method(obj, q)?;
+                let (f, s) = match self.load_method_fast(obj, Obj::from_qstr(q).unwrap_or(Obj::NONE)) {
+                    Some(found) => found,
+                    None => self.load_method(obj, q)?,
+                };
                 self.poke(0, f)?;
                 self.push(s)?;
             }

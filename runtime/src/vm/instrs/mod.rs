@@ -4,7 +4,10 @@ mod build;
 mod call;
 mod except;
 mod flow;
+pub(crate) use flow::ITER_SLOTS;
 mod load;
+mod names_fast;
+pub(crate) use names_fast::NameCtx;
 mod store;
 
 use crate::error::PyResult;

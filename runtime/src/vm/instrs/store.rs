@@ -34,7 +34,9 @@ impl Vm {
                 let q = self.qstr_arg(ins.arg)?;
                 let obj = self.peek(0)?;
                 let v = self.peek(1)?;
-                self.store_attr(obj, q, v)?;
+                if !self.store_attr_fast(obj, Obj::from_qstr(q).unwrap_or(Obj::NONE), v) {
+                    self.store_attr(obj, q, v)?;
+                }
                 self.drop_n(2)?;
             }
             op::STORE_FAST_N => {

@@ -1,0 +1,164 @@
+//! Fast paths of the name and attribute instructions for their commonest
+//! cases: a global found in the globals or builtins dict, an attribute found
+//! in an instance's own dict, a method found in its class's own dict, and a
+//! store to an existing instance attribute. Each one answers only when the
+//! outcome is exactly the general path's (see `rt::attr`); anything else
+//! (a class with special stores, a descriptor, a base class lookup, a key
+//! that is not an interned string, a dict that is not a plain one) returns
+//! `None`/false and the general path runs. None of them raises, allocates
+//! or calls anything, so the dispatch loop's fast path (`vm::fast`) runs
+//! them too, through a [`NameCtx`].
+
+use crate::gc::HeapWords;
+use crate::obj::Obj;
+use crate::qstr::QstrPool;
+use crate::types::class::{CLASS_FLAGS, CLASS_SPECIAL_STORE};
+use crate::types::dict::{dict_qstr_slot, MAP_CACHE_SIZE};
+use crate::types::{self, ids};
+use crate::vm::Vm;
+
+/// The VM state the name and attribute fast paths use, borrowed apart from
+/// the running frame.
+pub(crate) struct NameCtx<'a> {
+    /// The heap's words.
+    pub words: &'a mut HeapWords,
+    /// The map lookup cache (`VmState::map_cache`).
+    pub map_cache: &'a mut [u8; MAP_CACHE_SIZE],
+    /// The interned strings (for their hashes).
+    pub pool: &'a QstrPool,
+    /// The builtins dict.
+    pub builtins: Obj,
+    /// `VmState::special_store_added_late`.
+    pub special_store_late: bool,
+}
+
+impl NameCtx<'_> {
+    /// `d[key]` for interned-string `key` (see [`dict_qstr_slot`]).
+    #[inline]
+    fn dict_get(&mut self, d: Obj, key: Obj) -> Option<Option<Obj>> {
+        match dict_qstr_slot(self.words.words(), self.map_cache, self.pool, d, key)? {
+            Some((table, slot)) => Some(Some(self.words.load_obj(table, 2 * slot + 1)?)),
+            None => Some(None),
+        }
+    }
+
+    /// The user class of `obj` when `obj` is an instance of one (its word 1
+    /// then is its attribute dict).
+    #[inline]
+    fn instance_class(&self, obj: Obj) -> Option<Obj> {
+        if !obj.is_heap_ref() {
+            return None;
+        }
+        let t = self.words.load_obj(obj, 0)?;
+        (t.is_heap_ref() && self.words.load_obj(t, 0)? == types::type_obj(ids::TYPE)).then_some(t)
+    }
+
+    /// `LOAD_GLOBAL`/`LOAD_NAME` (after the locals) of interned-string `key`
+    /// found in the globals dict or in the builtins.
+    #[inline]
+    pub fn load_global(&mut self, globals: Obj, key: Obj) -> Option<Obj> {
+        match self.dict_get(globals, key)? {
+            Some(v) => Some(v),
+            None => self.dict_get(self.builtins, key)?,
+        }
+    }
+
+    /// `LOAD_NAME` of interned-string `key`: the locals dict (when there is
+    /// one), then the globals and the builtins.
+    #[inline]
+    pub fn load_name(&mut self, locals: Obj, globals: Obj, key: Obj) -> Option<Obj> {
+        if !locals.is_null() {
+            if let Some(v) = self.dict_get(locals, key)? {
+                return Some(v);
+            }
+        }
+        self.load_global(globals, key)
+    }
+
+    /// `obj.key` when `obj` is an instance of a user class holding `key` in
+    /// its own attribute dict (the first place the general lookup looks).
+    #[inline]
+    pub fn load_attr(&mut self, obj: Obj, key: Obj) -> Option<Obj> {
+        self.instance_class(obj)?;
+        let d = self.words.load_obj(obj, 1)?;
+        self.dict_get(d, key)?
+    }
+
+    /// `LOAD_METHOD` of `key` on an instance of a user class: the instance's
+    /// own attribute (unbound), or a Python function in the class's own dict
+    /// (bound to `obj`).
+    #[inline]
+    pub fn load_method(&mut self, obj: Obj, key: Obj) -> Option<(Obj, Obj)> {
+        let t = self.instance_class(obj)?;
+        let d = self.words.load_obj(obj, 1)?;
+        if let Some(v) = self.dict_get(d, key)? {
+            return Some((v, Obj::NULL));
+        }
+        // Class layout: word 3 is the class's namespace dict.
+        let ns = self.words.load_obj(t, 3)?;
+        let f = self.dict_get(ns, key)??;
+        (f.is_heap_ref() && self.words.load_obj(f, 0)? == types::type_obj(ids::FUNCTION)).then_some((f, obj))
+    }
+
+    /// `obj.key = value` when `obj` is an instance of a user class whose stores
+    /// run no Python code (`Vm::class_has_special_store`) and `key` already is
+    /// in its attribute dict: the value is replaced in place. False when
+    /// nothing was done.
+    #[inline]
+    pub fn store_attr(&mut self, obj: Obj, key: Obj, value: Obj) -> bool {
+        let Some(t) = self.instance_class(obj) else { return false };
+        let flags = self.words.load_obj(t, CLASS_FLAGS).and_then(|f| f.small_int_value());
+        if value.is_null() || self.special_store_late || flags.is_none_or(|f| f & CLASS_SPECIAL_STORE != 0) {
+            return false;
+        }
+        let Some(d) = self.words.load_obj(obj, 1) else { return false };
+        match dict_qstr_slot(self.words.words(), self.map_cache, self.pool, d, key) {
+            Some(Some((table, slot))) => self.words.store_obj(table, 2 * slot + 1, value),
+            _ => false,
+        }
+    }
+}
+
+impl Vm {
+    /// The fast paths' view of this VM.
+    #[inline]
+    pub(crate) fn name_ctx(&mut self) -> NameCtx<'_> {
+        NameCtx {
+            words: &mut self.heap.words,
+            map_cache: &mut self.st.map_cache,
+            pool: &self.st.qstrs,
+            builtins: self.st.builtins,
+            special_store_late: self.st.special_store_added_late,
+        }
+    }
+
+    /// [`NameCtx::load_global`] on this VM.
+    #[inline]
+    pub(super) fn load_global_fast(&mut self, globals: Obj, key: Obj) -> Option<Obj> {
+        self.name_ctx().load_global(globals, key)
+    }
+
+    /// [`NameCtx::load_name`] on this VM.
+    #[inline]
+    pub(super) fn load_name_fast(&mut self, locals: Obj, globals: Obj, key: Obj) -> Option<Obj> {
+        self.name_ctx().load_name(locals, globals, key)
+    }
+
+    /// [`NameCtx::load_attr`] on this VM.
+    #[inline]
+    pub(super) fn load_attr_fast(&mut self, obj: Obj, key: Obj) -> Option<Obj> {
+        self.name_ctx().load_attr(obj, key)
+    }
+
+    /// [`NameCtx::load_method`] on this VM.
+    #[inline]
+    pub(super) fn load_method_fast(&mut self, obj: Obj, key: Obj) -> Option<(Obj, Obj)> {
+        self.name_ctx().load_method(obj, key)
+    }
+
+    /// [`NameCtx::store_attr`] on this VM.
+    #[inline]
+    pub(super) fn store_attr_fast(&mut self, obj: Obj, key: Obj, value: Obj) -> bool {
+        self.name_ctx().store_attr(obj, key, value)
+    }
+}
