@@ -307,6 +307,17 @@ pub trait Asm {
         self.shift(op, dst, scratch);
     }
 
+    /// True if [`Asm::binop_jump_if_overflow`] is available.
+    const OVERFLOW_JUMP: bool = false;
+
+    /// `dst = dst op src` for [`BinOp::Add`] or [`BinOp::Sub`], jumping to
+    /// `label` if the signed result overflows the word (`dst` then holds the
+    /// wrapped result); only called when [`Asm::OVERFLOW_JUMP`] is set (the
+    /// default does nothing).
+    fn binop_jump_if_overflow(&mut self, op: BinOp, dst: Self::Reg, src: Self::Reg, label: Label) {
+        let _ = (op, dst, src, label);
+    }
+
     /// True if [`Asm::sdiv`] is available (a divide instruction).
     const SDIV: bool = false;
 

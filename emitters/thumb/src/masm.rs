@@ -67,6 +67,7 @@ pub(crate) enum Rec {
     CallTableVia(usize, Reg),
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
     ShiftImmFrom(ShiftOp, Reg, Reg, u8),
+    BinopOverflow(BinOp, Reg, Reg, Label),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -146,6 +147,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::Skip => {}
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
+        Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
     }
 }
 
@@ -315,6 +317,12 @@ impl<T: Target> Asm for ThumbAsm<T> {
     }
 
     const SDIV: bool = T::ARCH.thumb2();
+
+    const OVERFLOW_JUMP: bool = true;
+
+    fn binop_jump_if_overflow(&mut self, op: BinOp, dst: Reg, src: Reg, label: Label) {
+        self.rec(Rec::BinopOverflow(op, dst, src, label));
+    }
 
     fn sdiv(&mut self, dst: Reg, src: Reg) {
         self.rec(Rec::Sdiv(dst, src));

@@ -41,7 +41,11 @@ fn target(rec: &Rec) -> Option<Label> {
         | Rec::JumpIfEq(_, _, l)
         | Rec::CallLocal(l)
         | Rec::JumpIfEqImm(_, _, _, l)
-        | Rec::JumpIfBitClear(_, _, _, l) => Some(l),
+        | Rec::JumpIfBitClear(_, _, _, l)
+        | Rec::JumpIfCond(_, _, _, l)
+        | Rec::JumpIfCondImm(_, _, _, _, l)
+        | Rec::JumpIfBits(_, _, _, _, l)
+        | Rec::BinopOverflow(_, _, _, l) => Some(l),
         _ => None,
     }
 }
@@ -142,6 +146,10 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             | Rec::JumpIfEq(..)
             | Rec::JumpIfEqImm(..)
             | Rec::JumpIfBitClear(..)
+            | Rec::JumpIfCond(..)
+            | Rec::JumpIfCondImm(..)
+            | Rec::JumpIfBits(..)
+            | Rec::BinopOverflow(..)
             | Rec::MovImm(..)
             | Rec::MovReg(..)
             | Rec::SlotAddr(..)
@@ -209,7 +217,11 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::ShiftImm(_, a, _, b)
         | Rec::JumpIfEqImm(a, _, b, _)
         | Rec::JumpIfBitClear(a, _, b, _)
-        | Rec::ShiftImmFrom(_, a, b, _) => vec![a, b],
+        | Rec::ShiftImmFrom(_, a, b, _)
+        | Rec::JumpIfCond(_, a, b, _)
+        | Rec::JumpIfCondImm(_, a, _, b, _)
+        | Rec::JumpIfBits(a, _, _, b, _)
+        | Rec::BinopOverflow(_, a, b, _) => vec![a, b],
         Rec::SetCond(_, a, b, c) | Rec::LoadIndexed(_, a, b, c) | Rec::StoreIndexed(_, a, b, c) => vec![a, b, c],
         _ => Vec::new(),
     }
@@ -231,9 +243,11 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::Load(_, r, _, _)
         | Rec::LoadIndexed(_, r, _, _)
         | Rec::LocalEntry(r)
-        | Rec::ShiftImmFrom(_, r, _, _) => vec![r],
+        | Rec::ShiftImmFrom(_, r, _, _)
+        | Rec::BinopOverflow(_, r, _, _) => vec![r],
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
-        Rec::JumpIfEqImm(_, _, s, _) => vec![s],
+        Rec::JumpIfEqImm(_, _, s, _) | Rec::JumpIfCondImm(_, _, _, s, _) => vec![s],
+        Rec::JumpIfBits(_, _, _, s, _) => vec![s],
         _ => Vec::new(),
     }
 }

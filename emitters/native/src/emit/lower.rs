@@ -744,18 +744,15 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.shift_imm(ShiftOp::Shl, r[0], high, r[3]);
                     self.a.shift_imm(ShiftOp::Shl, r[1], high, r[3]);
                 }
-                self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
                 match fused {
                     Some((cond, label)) => {
                         let taken = self.jump_target(label, at);
-                        if cond {
-                            self.a.jump_if_nonzero(r[2], true, taken);
-                        } else {
-                            self.a.jump_if_zero(r[2], true, taken);
-                        }
+                        let c = compare_cond(bop);
+                        self.a.jump_if_cond(if cond { c } else { c.negate() }, r[0], r[1], r[2], taken);
                         self.a.jump(done);
                     }
                     None => {
+                        self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
                         // False + 16 * result = False or True.
                         self.a.shift_imm(ShiftOp::Shl, r[2], 4, r[3]);
                         self.a.binop_imm(BinOp::Add, r[2], obj_word::FALSE as i32, r[3]);
@@ -769,7 +766,25 @@ impl<A: AsmFactory> Lowerer<A> {
                 // `^` clears it; the result always fits a small int.
                 self.a.binop(op, r[0], r[1]);
                 if op == BinOp::Xor {
-                    self.a.binop_imm(BinOp::Or, r[0], 1, r[3]);
+                    // The difference is even: + 1 sets the tag.
+                    self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
+                }
+                self.store_obj(lhs, r[0]);
+                self.a.jump(done);
+            }
+            FastKind::Arith(op @ (BinOp::Add | BinOp::Sub)) if A::OVERFLOW_JUMP && A::WORD_BYTES == 4 && obj_word::SMALL_INT_BITS == 31 =>
+            {
+                // On the tagged words `2a + 1` and `2b + 1`: `2a + (2b + 1)`
+                // and `(2a + 1) - (2b + 1)` (+ 1 for the tag) are the tagged
+                // results, and the 32-bit operation overflows exactly when
+                // the value leaves the 31-bit small-int range.
+                if op == BinOp::Add {
+                    self.a.binop_imm(BinOp::Sub, r[0], 1, r[3]);
+                    self.a.binop_jump_if_overflow(BinOp::Add, r[0], r[1], slow);
+                } else {
+                    self.a.binop_jump_if_overflow(BinOp::Sub, r[0], r[1], slow);
+                    // The difference is even: + 1 sets the tag.
+                    self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
                 }
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);
