@@ -270,6 +270,15 @@ pub trait Asm {
     /// Returns from a local subroutine to its caller ([`Asm::RET`] is kept).
     fn local_return(&mut self) {}
 
+    /// True if [`Asm::leaf_return`] is available.
+    const LEAF_RETURN: bool = false;
+
+    /// Returns from a local subroutine that has not run [`Asm::local_entry`]
+    /// and has used no jump or call since its entry that could change the
+    /// return address; only called when [`Asm::LEAF_RETURN`] is set (the
+    /// default does nothing).
+    fn leaf_return(&mut self) {}
+
     /// Leaves a local subroutine without returning: the stack is as at its
     /// call site, so the code can jump anywhere in the function.
     fn local_discard(&mut self) {}

@@ -68,6 +68,7 @@ pub(crate) enum Rec {
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
     ShiftImmFrom(ShiftOp, Reg, Reg, u8),
     BinopOverflow(BinOp, Reg, Reg, Label),
+    LeafReturn,
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -148,6 +149,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
         Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
+        Rec::LeafReturn => p.leaf_return(),
     }
 }
 
@@ -190,6 +192,7 @@ impl<T: Target> ThumbAsm<T> {
     /// Applies the whole-function rewrites of [`crate::rewrite`] to the
     /// recorded operations (before the passes that emit them again).
     fn rewrite(&mut self) {
+        rewrite::drop_jumps_to_next(&mut self.ops);
         let entries = rewrite::entries(&self.ops);
         rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::fuse_moves(&mut self.ops);
@@ -392,6 +395,13 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn local_discard(&mut self) {
         self.rec(Rec::LocalDiscard);
+    }
+
+    /// ARMv7-M only: ARMv6-M's long jumps are `bl`, which may change `lr`.
+    const LEAF_RETURN: bool = T::ARCH.thumb2();
+
+    fn leaf_return(&mut self) {
+        self.rec(Rec::LeafReturn);
     }
 
     fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {

@@ -11,6 +11,7 @@
 //!
 //! * [`drop_reloads`]: a 32-bit load of the word a store just wrote from the
 //!   same register (only non-entry labels between) is dropped.
+//! * [`drop_jumps_to_next`]: a jump to the next instruction is dropped.
 //! * [`fuse_moves`]: `mov d, s` followed by a shift of `d` by a constant
 //!   becomes one three-operand 16-bit shift.
 //! * [`free_call_registers`]: a table call whose `r2` or `r3` holds nothing
@@ -170,6 +171,24 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             }
             // Calls, stores through an index, entries, jumps, data...
             _ => known.clear(),
+        }
+    }
+}
+
+/// Drops each unconditional jump to the next instruction: only operations
+/// that emit nothing lie between it and its label.
+pub(crate) fn drop_jumps_to_next(ops: &mut [Rec]) {
+    for i in 0..ops.len() {
+        let Rec::Jump(l) = ops[i] else { continue };
+        for rec in &ops[i + 1..] {
+            match *rec {
+                Rec::Bind(b) if b == l => {
+                    ops[i] = Rec::Skip;
+                    break;
+                }
+                Rec::Bind(_) | Rec::NewLabel | Rec::Skip => {}
+                _ => break,
+            }
         }
     }
 }
@@ -376,7 +395,7 @@ pub(crate) fn free_call_registers(ops: &mut [Rec], entries: &[bool]) {
                 }
             }
             // Nothing falls through these: what follows is reached by labels only.
-            if matches!(rec, Rec::Jump(_) | Rec::JumpReg(_) | Rec::Epilogue | Rec::LocalReturn) {
+            if matches!(rec, Rec::Jump(_) | Rec::JumpReg(_) | Rec::Epilogue | Rec::LocalReturn | Rec::LeafReturn) {
                 cur = FREE_ALL;
             }
         }

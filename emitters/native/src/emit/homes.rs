@@ -3,7 +3,8 @@
 //! counter and bound) live in registers for the whole function instead of
 //! the frame.
 //!
-//! The most used slots (uses inside loops weigh more) get the spare
+//! The most used of the slots used inside loops (uses inside loops weigh
+//! more; a slot only used outside loops gets no home) get the spare
 //! callee-saved registers, then, where the ISA has more caller-saved
 //! registers than the register cache needs ([`Regs::volatile`]), the
 //! caller-saved ones, for slots used more often than calls happen: those are
@@ -112,6 +113,8 @@ impl<A: AsmFactory> Lowerer<A> {
             }
         }
         let mut uses: Vec<(Slot, usize)> = Vec::new();
+        // The slots used inside some loop.
+        let mut in_loops: Vec<Slot> = Vec::new();
         // Calls, weighted as the uses: each costs a store and a load of every
         // slot in a caller-saved register.
         let mut n_calls = 0usize;
@@ -129,8 +132,14 @@ impl<A: AsmFactory> Lowerer<A> {
                     Some(u) => u.1 += weight,
                     None => uses.push((s, weight)),
                 }
+                if depth[i] > 0 && !in_loops.contains(&s) {
+                    in_loops.push(s);
+                }
             }
         }
+        // Outside loops each use runs once: a register saves little there,
+        // and saving a callee-saved register costs more than it saves.
+        uses.retain(|(s, _)| in_loops.contains(s));
         // Most used first; ties by slot, so the choice is deterministic.
         let key = |s: Slot| match s {
             Slot::Local(n) => (0, n),

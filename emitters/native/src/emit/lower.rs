@@ -89,6 +89,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     helper_stubs: Vec<(usize, Label, u32)>,
     /// Helpers called inline even where stubs are possible.
     inline_helpers: Vec<usize>,
+    /// The shared interrupt check (see [`Lowerer::jump_target`]) once a
+    /// backward jump uses it, with its number of sites.
+    interrupt_check: Option<(Label, u32)>,
     /// Whether the runtime may enter the code elsewhere than at its start
     /// (exception handlers, after a `yield`).
     resumable: bool,
@@ -198,6 +201,7 @@ fn lower_once<A: AsmFactory>(
         viper,
         bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
         inline_helpers: inline.to_vec(),
+        interrupt_check: None,
         resumable: ir.iter().any(|i| {
             matches!(
                 i,
@@ -261,7 +265,10 @@ fn lower_once<A: AsmFactory>(
     // fall off its end needs the implicit `return None`.
     let open_end =
         !matches!(ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))), Some(Ir::Return { .. } | Ir::Jump { .. }));
-    let single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
+    let mut single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
+    if matches!(l.interrupt_check, Some((_, 1))) {
+        single.push(helper::INTERRUPT);
+    }
     l.tail(open_end);
     if l.out_of_registers {
         return Err(internal("viper operation needs more registers than the instruction set has"));
@@ -388,6 +395,10 @@ impl<A: AsmFactory> Lowerer<A> {
             self.a.mov_imm(A::RET, status::RETURN as i64);
             self.a.jump(self.exit);
         }
+        // The exit first: a return at the end of the body jumps to the next
+        // instruction (which an assembler may drop).
+        self.a.bind(self.exit);
+        self.a.epilogue();
         // dispatch: statuses below FIRST_ADDRESS (16) leave the function,
         // others are addresses.
         const _: () = assert!(status::FIRST_ADDRESS == 1 << 4);
@@ -396,8 +407,6 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.shift_imm(ShiftOp::Shr, r[1], 4, r[2]);
         self.a.jump_if_zero(r[1], false, self.exit);
         self.a.jump_reg(A::RET);
-        self.a.bind(self.exit);
-        self.a.epilogue();
         for stub in core::mem::take(&mut self.stubs) {
             match stub {
                 Stub::Failed { entry, at } => {
@@ -407,6 +416,14 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.label_addr(args[1], at);
                     self.a.call_table(helper::FAILED_AT);
                     self.a.jump(self.dispatch);
+                }
+                Stub::Interrupt { entry, target, .. } if self.interrupt_check.is_some() => {
+                    // Through the shared check (counted where the stub was made).
+                    self.a.bind(entry);
+                    if let Some((check, _)) = self.interrupt_check {
+                        self.a.call_local(check);
+                    }
+                    self.a.jump(target);
                 }
                 Stub::Interrupt { entry, target, at } => {
                     self.a.bind(entry);
@@ -426,6 +443,33 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.jump(target);
                 }
             }
+        }
+        if let Some((check, _)) = self.interrupt_check {
+            // The shared interrupt check: returns at once unless an interrupt
+            // is pending; the position is that of the calling site (as in the
+            // op stub: its return address less 2).
+            let r = self.regs.r;
+            let args = self.regs.args;
+            let slow = self.a.new_label();
+            let fail = self.a.new_label();
+            self.a.bind(check);
+            self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
+            self.a.load(Width::U8, r[0], r[0], 0);
+            self.a.jump_if_nonzero(r[0], true, slow);
+            self.a.leaf_return();
+            self.a.bind(slow);
+            self.a.local_entry(args[1]);
+            self.a.binop_imm(BinOp::Add, args[1], -2, args[0]);
+            self.index = usize::MAX;
+            self.save_volatile_homes();
+            self.a.mov_reg(args[0], ctx);
+            self.a.call_table(helper::INTERRUPT);
+            self.a.jump_if_nonzero(A::RET, false, fail);
+            self.restore_volatile_homes();
+            self.a.local_return();
+            self.a.bind(fail);
+            self.a.local_discard();
+            self.a.jump(self.dispatch);
         }
         for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
             let args = self.regs.args;
@@ -559,12 +603,51 @@ impl<A: AsmFactory> Lowerer<A> {
         Ok(())
     }
 
+    /// Whether backward jumps call one shared interrupt check (a local
+    /// subroutine returning at once when no interrupt is pending) instead of
+    /// each having its own out-of-line check.
+    fn shared_interrupt_check(&self) -> bool {
+        A::LEAF_RETURN && self.stubbed(helper::INTERRUPT)
+    }
+
+    /// The shared interrupt check's label, counting one more site.
+    fn interrupt_check_label(&mut self) -> Label {
+        match &mut self.interrupt_check {
+            Some((l, n)) => {
+                *n += 1;
+                *l
+            }
+            None => {
+                let l = self.a.new_label();
+                self.interrupt_check = Some((l, 1));
+                l
+            }
+        }
+    }
+
+    /// An unconditional jump to `target` (with an interrupt check first if
+    /// it goes backward).
+    fn jump_to(&mut self, target: EmitLabel, at: Label) {
+        if self.is_bound(target) && self.shared_interrupt_check() {
+            let t = self.label(target);
+            let check = self.interrupt_check_label();
+            self.a.call_local(check);
+            self.a.jump(t);
+        } else {
+            let t = self.jump_target(target, at);
+            self.a.jump(t);
+        }
+    }
+
     /// Where a jump to `target` goes: the label itself, or for a backward jump
     /// an interrupt check first.
     pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
         let t = self.label(target);
         if !self.is_bound(target) {
             return t;
+        }
+        if self.shared_interrupt_check() {
+            self.interrupt_check_label();
         }
         let entry = self.a.new_label();
         self.stubs.push(Stub::Interrupt { entry, target: t, at });
@@ -640,8 +723,7 @@ impl<A: AsmFactory> Lowerer<A> {
             }
             Ir::Jump { label } => {
                 let at = self.here();
-                let t = self.jump_target(*label, at);
-                self.a.jump(t);
+                self.jump_to(*label, at);
             }
             Ir::CondJump { cond, pop, label, sp } => self.cond_jump(*cond, *pop, *label, *sp),
             Ir::JumpIfMarker { sp, label } => {
