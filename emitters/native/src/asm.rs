@@ -270,6 +270,12 @@ pub trait Asm {
     /// Returns from a local subroutine to its caller ([`Asm::RET`] is kept).
     fn local_return(&mut self) {}
 
+    /// True if a local subroutine may start anywhere (not only at a
+    /// [`Asm::local_entry`] the implementation aligns): the emitter then
+    /// gives the op stub a second entry before it that sets the operand to
+    /// zero, so the sites of operations without an operand need not.
+    const LOCAL_CALL_ANYWHERE: bool = false;
+
     /// True if [`Asm::leaf_return`] is available.
     const LEAF_RETURN: bool = false;
 

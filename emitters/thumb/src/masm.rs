@@ -397,6 +397,8 @@ impl<T: Target> Asm for ThumbAsm<T> {
         self.rec(Rec::LocalDiscard);
     }
 
+    const LOCAL_CALL_ANYWHERE: bool = true;
+
     /// ARMv7-M only: ARMv6-M's long jumps are `bl`, which may change `lr`.
     const LEAF_RETURN: bool = T::ARCH.thumb2();
 

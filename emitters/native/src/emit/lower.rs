@@ -89,6 +89,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     helper_stubs: Vec<(usize, Label, u32)>,
     /// Helpers called inline even where stubs are possible.
     inline_helpers: Vec<usize>,
+    /// The op stub's entry that first sets the operand to zero, once a site
+    /// uses it (see [`Asm::LOCAL_CALL_ANYWHERE`](crate::asm::Asm)).
+    op_zero_entry: Option<Label>,
     /// The shared interrupt check (see [`Lowerer::jump_target`]) once a
     /// backward jump uses it, with its number of sites.
     interrupt_check: Option<(Label, u32)>,
@@ -202,6 +205,7 @@ fn lower_once<A: AsmFactory>(
         bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
         inline_helpers: inline.to_vec(),
         interrupt_check: None,
+        op_zero_entry: None,
         resumable: ir.iter().any(|i| {
             matches!(
                 i,
@@ -474,6 +478,10 @@ impl<A: AsmFactory> Lowerer<A> {
         for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
             let args = self.regs.args;
             let fail = self.a.new_label();
+            if let Some(zero) = self.op_zero_entry.filter(|_| index == helper::OP) {
+                self.a.bind(zero);
+                self.a.mov_imm(args[2], 0);
+            }
             self.a.bind(stub);
             self.a.local_entry(args[3]);
             self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
@@ -501,10 +509,21 @@ impl<A: AsmFactory> Lowerer<A> {
         if self.stubbed(helper::OP) && !exact {
             self.a.mov_imm(args[1], opword);
             match arg {
-                ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
-                ArgVal::Label(l) => self.a.label_addr(args[2], l),
+                ArgVal::Imm(0) if A::LOCAL_CALL_ANYWHERE => {
+                    // Through the stub's entry that sets the operand.
+                    self.count_stub_site(helper::OP);
+                    let zero = *self.op_zero_entry.get_or_insert_with(|| self.a.new_label());
+                    self.a.call_local(zero);
+                }
+                ArgVal::Imm(v) => {
+                    self.a.mov_imm(args[2], v);
+                    self.call_via_stub(helper::OP);
+                }
+                ArgVal::Label(l) => {
+                    self.a.label_addr(args[2], l);
+                    self.call_via_stub(helper::OP);
+                }
             }
-            self.call_via_stub(helper::OP);
         } else {
             self.a.mov_reg(args[0], self.regs.ctx);
             self.a.mov_imm(args[1], opword);
@@ -545,7 +564,13 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Calls helper `index` through its shared stub, which passes the context
     /// and the site's position (arguments 1 and 2 already set).
     pub(super) fn call_via_stub(&mut self, index: usize) {
-        let stub = match self.helper_stubs.iter_mut().find(|(i, _, _)| *i == index) {
+        let stub = self.count_stub_site(index);
+        self.a.call_local(stub);
+    }
+
+    /// The label of helper `index`'s stub, counting one more site.
+    fn count_stub_site(&mut self, index: usize) -> Label {
+        match self.helper_stubs.iter_mut().find(|(i, _, _)| *i == index) {
             Some((_, s, n)) => {
                 *n += 1;
                 *s
@@ -555,8 +580,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.helper_stubs.push((index, s, 1));
                 s
             }
-        };
-        self.a.call_local(stub);
+        }
     }
 
     /// Whether calls of helper `index` go through its stub.
