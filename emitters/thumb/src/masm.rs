@@ -193,6 +193,7 @@ impl<T: Target> ThumbAsm<T> {
     /// recorded operations (before the passes that emit them again).
     fn rewrite(&mut self) {
         rewrite::drop_jumps_to_next(&mut self.ops);
+        rewrite::invert_jumps_over_jumps(&mut self.ops);
         let entries = rewrite::entries(&self.ops);
         rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::fuse_moves(&mut self.ops);

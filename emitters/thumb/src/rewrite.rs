@@ -12,6 +12,8 @@
 //! * [`drop_reloads`]: a 32-bit load of the word a store just wrote from the
 //!   same register (only non-entry labels between) is dropped.
 //! * [`drop_jumps_to_next`]: a jump to the next instruction is dropped.
+//! * [`invert_jumps_over_jumps`]: a conditional jump over an unconditional
+//!   one becomes the inverted conditional jump.
 //! * [`fuse_moves`]: `mov d, s` followed by a shift of `d` by a constant
 //!   becomes one three-operand 16-bit shift.
 //! * [`free_call_registers`]: a table call whose `r2` or `r3` holds nothing
@@ -26,7 +28,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_emit_native::{Label, Width};
+use ferropy_emit_native::{Cond, Label, Width};
 
 use crate::masm::Rec;
 use crate::pass::TableSource;
@@ -189,6 +191,42 @@ pub(crate) fn drop_jumps_to_next(ops: &mut [Rec]) {
                 Rec::Bind(_) | Rec::NewLabel | Rec::Skip => {}
                 _ => break,
             }
+        }
+    }
+}
+
+/// The conditional jump to `l` taken exactly when `rec` is not, if there is one.
+fn inverted(rec: &Rec, l: Label) -> Option<Rec> {
+    Some(match *rec {
+        Rec::JumpIfZero(r, b, _) => Rec::JumpIfNonzero(r, b, l),
+        Rec::JumpIfNonzero(r, b, _) => Rec::JumpIfZero(r, b, l),
+        Rec::JumpIfEq(a, b, _) => Rec::JumpIfCond(Cond::Ne, a, b, l),
+        Rec::JumpIfCond(c, a, b, _) => Rec::JumpIfCond(c.negate(), a, b, l),
+        Rec::JumpIfEqImm(r, v, t, _) => Rec::JumpIfCondImm(Cond::Ne, r, v, t, l),
+        Rec::JumpIfCondImm(c, r, v, t, _) => Rec::JumpIfCondImm(c.negate(), r, v, t, l),
+        Rec::JumpIfBits(r, m, set, t, _) => Rec::JumpIfBits(r, m, !set, t, l),
+        _ => return None,
+    })
+}
+
+/// Turns `if c goto a; goto b; a:` into `if !c goto b; a:` (only operations
+/// that emit nothing between them, and no label between the two jumps).
+pub(crate) fn invert_jumps_over_jumps(ops: &mut [Rec]) {
+    let emits_nothing = |r: &Rec| matches!(r, Rec::NewLabel | Rec::Skip);
+    for i in 0..ops.len() {
+        let Some(a) = target(&ops[i]) else { continue };
+        let Some(j) = (i + 1..ops.len()).find(|&k| !emits_nothing(&ops[k])) else { continue };
+        let Rec::Jump(b) = ops[j] else { continue };
+        let lands = ops[j + 1..]
+            .iter()
+            .take_while(|r| emits_nothing(r) || matches!(r, Rec::Bind(_)))
+            .any(|r| matches!(r, Rec::Bind(x) if *x == a));
+        if let (true, Some(inv)) = (lands, inverted(&ops[i], b)) {
+            // `b` may be created between the two jumps: the inverted jump
+            // moves after its creation (only label creations lie between).
+            ops[i] = inv;
+            ops[i..j].rotate_left(1);
+            ops[j] = Rec::Skip;
         }
     }
 }

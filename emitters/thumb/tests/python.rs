@@ -213,6 +213,47 @@ def f(n: int) -> int:
     }
 }
 
+#[test]
+fn loops_share_one_interrupt_check() {
+    // Two backward jumps: on ARMv7-M both call one shared check, which
+    // reports the position of the jump that called it and keeps the values
+    // in registers across the runtime call.
+    let src = "
+@micropython.viper
+def f(n: int) -> int:
+    i = 0
+    s = 0
+    while i < n:
+        i += 1
+        s += i
+    j = 0
+    while j < n:
+        j += 1
+        s += j * 3
+    return s
+";
+    for arch in [Arch::Armv6m, Arch::Armv7m] {
+        let code = if arch == Arch::Armv6m { compile::<Armv6mAsm>(src) } else { compile::<Armv7mAsm>(src) };
+        let machine = &code.code[..code.prelude_offset];
+        if arch == Arch::Armv7m {
+            let t = common::texts(machine);
+            assert_eq!(t.iter().filter(|x| x.as_str() == "bx lr").count(), 1, "{t:?}");
+        }
+        for interrupt in [false, true] {
+            let (st, v, stats) = call_code(arch, &code, &[small(10)], &|_| {}, interrupt);
+            assert_eq!((st, unsmall(v)), (status::RETURN as u32, 55 + 3 * 55), "{arch:?}");
+            assert_eq!(stats.interrupts, if interrupt { 20 } else { 0 }, "{arch:?}");
+            let lines: Vec<u32> = stats
+                .interrupt_at
+                .iter()
+                .map(|&at| line_of(&code, (u64::from(at) - emu::CODE) as usize))
+                .collect();
+            let want: Vec<u32> = if interrupt { [[8; 10], [12; 10]].concat() } else { Vec::new() };
+            assert_eq!(lines, want, "{arch:?}");
+        }
+    }
+}
+
 /// The source line of code offset `offset`, from the function's prelude.
 fn line_of(code: &RawCode, offset: usize) -> u32 {
     let bytes = &code.code[code.prelude_offset..];

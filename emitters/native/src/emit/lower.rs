@@ -95,6 +95,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// The shared interrupt check (see [`Lowerer::jump_target`]) once a
     /// backward jump uses it, with its number of sites.
     interrupt_check: Option<(Label, u32)>,
+    /// Conditional backward jumps of the current instruction through the
+    /// shared check: `(entry, target)`.
+    pending_checks: Vec<(Label, Label)>,
     /// Whether the runtime may enter the code elsewhere than at its start
     /// (exception handlers, after a `yield`).
     resumable: bool,
@@ -205,6 +208,7 @@ fn lower_once<A: AsmFactory>(
         bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
         inline_helpers: inline.to_vec(),
         interrupt_check: None,
+        pending_checks: Vec::new(),
         op_zero_entry: None,
         resumable: ir.iter().any(|i| {
             matches!(
@@ -257,12 +261,14 @@ fn lower_once<A: AsmFactory>(
             _ => false,
         };
         if fused {
+            l.place_checks();
             op_offsets.push(start);
             i += 2;
             continue;
         }
         l.index = i;
         l.ins(ins)?;
+        l.place_checks();
         i += 1;
     }
     // The compiler ends every function with a return; only code that can
@@ -420,14 +426,6 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.label_addr(args[1], at);
                     self.a.call_table(helper::FAILED_AT);
                     self.a.jump(self.dispatch);
-                }
-                Stub::Interrupt { entry, target, .. } if self.interrupt_check.is_some() => {
-                    // Through the shared check (counted where the stub was made).
-                    self.a.bind(entry);
-                    if let Some((check, _)) = self.interrupt_check {
-                        self.a.call_local(check);
-                    }
-                    self.a.jump(target);
                 }
                 Stub::Interrupt { entry, target, at } => {
                     self.a.bind(entry);
@@ -649,6 +647,22 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
+    /// Emits the entries of the conditional backward jumps of the
+    /// instruction just lowered (see `jump_target`): `entry: call the
+    /// shared check; jump target`, jumped over by the fall-through path
+    /// (which an assembler may turn into an inverted conditional jump).
+    fn place_checks(&mut self) {
+        let Some((check, _)) = self.interrupt_check else { return };
+        for (entry, target) in core::mem::take(&mut self.pending_checks) {
+            let skip = self.a.new_label();
+            self.a.jump(skip);
+            self.a.bind(entry);
+            self.a.call_local(check);
+            self.a.jump(target);
+            self.a.bind(skip);
+        }
+    }
+
     /// An unconditional jump to `target` (with an interrupt check first if
     /// it goes backward).
     fn jump_to(&mut self, target: EmitLabel, at: Label) {
@@ -670,11 +684,15 @@ impl<A: AsmFactory> Lowerer<A> {
         if !self.is_bound(target) {
             return t;
         }
-        if self.shared_interrupt_check() {
-            self.interrupt_check_label();
-        }
         let entry = self.a.new_label();
-        self.stubs.push(Stub::Interrupt { entry, target: t, at });
+        if self.shared_interrupt_check() {
+            // Placed after the current instruction (see `place_checks`), so
+            // that the check's call lies in the jump's own code.
+            self.interrupt_check_label();
+            self.pending_checks.push((entry, t));
+        } else {
+            self.stubs.push(Stub::Interrupt { entry, target: t, at });
+        }
         entry
     }
 
