@@ -276,6 +276,11 @@ pub trait Asm {
     /// zero, so the sites of operations without an operand need not.
     const LOCAL_CALL_ANYWHERE: bool = false;
 
+    /// True if viper slots used only outside loops get no register home
+    /// (where a callee-saved register costs more to save and restore, or its
+    /// instructions are longer, than the loads and stores it saves).
+    const HOMES_IN_LOOPS_ONLY: bool = false;
+
     /// True if [`Asm::leaf_return`] is available.
     const LEAF_RETURN: bool = false;
 

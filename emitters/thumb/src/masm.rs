@@ -400,6 +400,10 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     const LOCAL_CALL_ANYWHERE: bool = true;
 
+    /// A high register home costs a 32-bit `push`/`pop` and longer
+    /// instructions; a low one is a register the cache no longer has.
+    const HOMES_IN_LOOPS_ONLY: bool = true;
+
     /// ARMv7-M only: ARMv6-M's long jumps are `bl`, which may change `lr`.
     const LEAF_RETURN: bool = T::ARCH.thumb2();
 

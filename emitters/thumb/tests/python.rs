@@ -254,6 +254,35 @@ def f(n: int) -> int:
     }
 }
 
+#[test]
+fn only_locals_used_in_loops_get_high_register_homes() {
+    // Without a loop the locals stay in the frame and the prologue is a
+    // 16-bit `push`; a loop's locals live in `r8-r11`.
+    let straight = "
+@micropython.viper
+def f(a: int, n: int) -> int:
+    b = a >> n
+    return b + a
+";
+    let looped = "
+@micropython.viper
+def f(a: int, n: int) -> int:
+    while n > 0:
+        a += n
+        n -= 1
+    return a
+";
+    for (src, args, want, high) in [(straight, [40, 2], 50, false), (looped, [1, 4], 11, true)] {
+        let code = compile::<Armv7mAsm>(src);
+        let t = common::texts(&code.code[..code.prelude_offset]);
+        let uses_high = t.iter().any(|x| ["r8", "r9", "sl", "fp"].iter().any(|r| x.contains(r)));
+        assert_eq!(uses_high, high, "{t:?}");
+        assert_eq!(t[0].starts_with("push {"), !high, "{t:?}");
+        let (st, v, _) = call_code(Arch::Armv7m, &code, &[small(args[0]), small(args[1])], &|_| {}, false);
+        assert_eq!((st, unsmall(v)), (status::RETURN as u32, want));
+    }
+}
+
 /// The source line of code offset `offset`, from the function's prelude.
 fn line_of(code: &RawCode, offset: usize) -> u32 {
     let bytes = &code.code[code.prelude_offset..];

@@ -3,8 +3,9 @@
 //! counter and bound) live in registers for the whole function instead of
 //! the frame.
 //!
-//! The most used of the slots used inside loops (uses inside loops weigh
-//! more; a slot only used outside loops gets no home) get the spare
+//! The most used slots (uses inside loops weigh more; where
+//! `Asm::HOMES_IN_LOOPS_ONLY` is set, a slot only used outside loops gets no
+//! home) get the spare
 //! callee-saved registers, then, where the ISA has more caller-saved
 //! registers than the register cache needs ([`Regs::volatile`]), the
 //! caller-saved ones, for slots used more often than calls happen: those are
@@ -137,9 +138,10 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
-        // Outside loops each use runs once: a register saves little there,
-        // and saving a callee-saved register costs more than it saves.
-        uses.retain(|(s, _)| in_loops.contains(s));
+        if A::HOMES_IN_LOOPS_ONLY {
+            // Outside loops each use runs once: a register saves little there.
+            uses.retain(|(s, _)| in_loops.contains(s));
+        }
         // Most used first; ties by slot, so the choice is deterministic.
         let key = |s: Slot| match s {
             Slot::Local(n) => (0, n),

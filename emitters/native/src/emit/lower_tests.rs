@@ -450,13 +450,12 @@ fn shuffles_of_cached_values_are_free() {
     // pool had to spill).
     assert_eq!(big.stack_stores(5), 2, "{:?}", big.code);
     // Up to the first call: three copies of a shared register before an
-    // in-place operation, one store of the local (used outside loops only,
-    // it has no register home), and no loads or stores of the stack at all.
+    // in-place operation, one into the local's register, and no loads or
+    // stores of the stack at all.
     let body: Vec<&Ins> = big.code.iter().skip(4).take_while(|i| !matches!(i, Ins::Bind(_))).collect();
     let moves = body.iter().filter(|i| matches!(i, Ins::MovReg(..))).count();
     assert!(moves <= 4, "shuffles are register moves at most: {body:?}");
-    assert!(!body.iter().any(|i| matches!(i, Ins::Load(..))), "{body:?}");
-    assert_eq!(body.iter().filter(|i| matches!(i, Ins::Store(..))).count(), 1, "{body:?}");
+    assert!(!body.iter().any(|i| matches!(i, Ins::Load(..) | Ins::Store(..))), "{body:?}");
 }
 
 #[test]
