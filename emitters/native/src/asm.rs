@@ -281,14 +281,10 @@ pub trait Asm {
     /// instructions are longer, than the loads and stores it saves).
     const HOMES_IN_LOOPS_ONLY: bool = false;
 
-    /// True if [`Asm::leaf_return`] is available.
-    const LEAF_RETURN: bool = false;
-
-    /// Returns from a local subroutine that has not run [`Asm::local_entry`]
-    /// and has used no jump or call since its entry that could change the
-    /// return address; only called when [`Asm::LEAF_RETURN`] is set (the
-    /// default does nothing).
-    fn leaf_return(&mut self) {}
+    /// True if backward jumps test the interrupt flag inline and share one
+    /// local subroutine that calls the runtime when it is set (instead of
+    /// each having its own out-of-line check); needs [`Asm::LOCAL_CALLS`].
+    const SHARED_INTERRUPT_CALL: bool = false;
 
     /// Leaves a local subroutine without returning: the stack is as at its
     /// call site, so the code can jump anywhere in the function.

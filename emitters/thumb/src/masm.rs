@@ -68,7 +68,6 @@ pub(crate) enum Rec {
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
     ShiftImmFrom(ShiftOp, Reg, Reg, u8),
     BinopOverflow(BinOp, Reg, Reg, Label),
-    LeafReturn,
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -149,7 +148,6 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
         Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
-        Rec::LeafReturn => p.leaf_return(),
     }
 }
 
@@ -196,6 +194,7 @@ impl<T: Target> ThumbAsm<T> {
         rewrite::invert_jumps_over_jumps(&mut self.ops);
         let entries = rewrite::entries(&self.ops);
         rewrite::drop_reloads(&mut self.ops, &entries);
+        rewrite::drop_unread_moves(&mut self.ops);
         rewrite::fuse_moves(&mut self.ops);
         rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
@@ -404,12 +403,7 @@ impl<T: Target> Asm for ThumbAsm<T> {
     /// instructions; a low one is a register the cache no longer has.
     const HOMES_IN_LOOPS_ONLY: bool = true;
 
-    /// ARMv7-M only: ARMv6-M's long jumps are `bl`, which may change `lr`.
-    const LEAF_RETURN: bool = T::ARCH.thumb2();
-
-    fn leaf_return(&mut self) {
-        self.rec(Rec::LeafReturn);
-    }
+    const SHARED_INTERRUPT_CALL: bool = true;
 
     fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
         self.rec(Rec::BinopImm(op, dst, value, scratch));

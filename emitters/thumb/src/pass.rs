@@ -1031,13 +1031,6 @@ impl<T: Target> Pass<T> {
         self.enc.pool_maybe_flush_here();
     }
 
-    /// `bx lr`: returns from a local subroutine that pushed nothing.
-    pub(crate) fn leaf_return(&mut self) {
-        self.start();
-        self.enc.bx(Reg::Lr);
-        self.enc.pool_maybe_flush_here();
-    }
-
     /// `add sp, #8`: drops what `local_entry` pushed.
     pub(crate) fn local_discard(&mut self) {
         self.start();

@@ -14,6 +14,7 @@
 //! * [`drop_jumps_to_next`]: a jump to the next instruction is dropped.
 //! * [`invert_jumps_over_jumps`]: a conditional jump over an unconditional
 //!   one becomes the inverted conditional jump.
+//! * [`drop_unread_moves`]: a move into `r4-r6` that nothing reads is dropped.
 //! * [`fuse_moves`]: `mov d, s` followed by a shift of `d` by a constant
 //!   becomes one three-operand 16-bit shift.
 //! * [`free_call_registers`]: a table call whose `r2` or `r3` holds nothing
@@ -278,7 +279,8 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::JumpIfCond(_, a, b, _)
         | Rec::JumpIfCondImm(_, a, _, b, _)
         | Rec::JumpIfBits(a, _, _, b, _)
-        | Rec::BinopOverflow(_, a, b, _) => vec![a, b],
+        | Rec::BinopOverflow(_, a, b, _)
+        | Rec::Sdiv(a, b) => vec![a, b],
         Rec::SetCond(_, a, b, c) | Rec::LoadIndexed(_, a, b, c) | Rec::StoreIndexed(_, a, b, c) => vec![a, b, c],
         _ => Vec::new(),
     }
@@ -301,7 +303,8 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::LoadIndexed(_, r, _, _)
         | Rec::LocalEntry(r)
         | Rec::ShiftImmFrom(_, r, _, _)
-        | Rec::BinopOverflow(_, r, _, _) => vec![r],
+        | Rec::BinopOverflow(_, r, _, _)
+        | Rec::Sdiv(r, _) => vec![r],
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
         Rec::JumpIfEqImm(_, _, s, _) | Rec::JumpIfCondImm(_, _, _, s, _) => vec![s],
         Rec::JumpIfBits(_, _, _, s, _) => vec![s],
@@ -362,6 +365,19 @@ pub(crate) fn table_source(ops: &[Rec]) -> TableSource {
         TableSource::Reload(base, offset as u8)
     } else {
         TableSource::Copy
+    }
+}
+
+/// Drops each move into one of the callee-saved `r4-r6` that nothing else
+/// in the function names (the prologue's copy of an entry argument the
+/// function never uses, such as the word-slot pointer of native code).
+pub(crate) fn drop_unread_moves(ops: &mut [Rec]) {
+    for r in [Reg::R4, Reg::R5, Reg::R6] {
+        let mut namers = ops.iter().enumerate().filter(|(_, rec)| named(rec).contains(&r));
+        let (Some((i, Rec::MovReg(d, _))), None) = (namers.next(), namers.next()) else { continue };
+        if *d == r {
+            ops[i] = Rec::Skip;
+        }
     }
 }
 
@@ -433,7 +449,7 @@ pub(crate) fn free_call_registers(ops: &mut [Rec], entries: &[bool]) {
                 }
             }
             // Nothing falls through these: what follows is reached by labels only.
-            if matches!(rec, Rec::Jump(_) | Rec::JumpReg(_) | Rec::Epilogue | Rec::LocalReturn | Rec::LeafReturn) {
+            if matches!(rec, Rec::Jump(_) | Rec::JumpReg(_) | Rec::Epilogue | Rec::LocalReturn) {
                 cur = FREE_ALL;
             }
         }

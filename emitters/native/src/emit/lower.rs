@@ -447,19 +447,12 @@ impl<A: AsmFactory> Lowerer<A> {
             }
         }
         if let Some((check, _)) = self.interrupt_check {
-            // The shared interrupt check: returns at once unless an interrupt
-            // is pending; the position is that of the calling site (as in the
-            // op stub: its return address less 2).
-            let r = self.regs.r;
+            // The shared interrupt call, made when the flag is set; the
+            // position is that of the calling site (as in the op stub: its
+            // return address less 2).
             let args = self.regs.args;
-            let slow = self.a.new_label();
             let fail = self.a.new_label();
             self.a.bind(check);
-            self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
-            self.a.load(Width::U8, r[0], r[0], 0);
-            self.a.jump_if_nonzero(r[0], true, slow);
-            self.a.leaf_return();
-            self.a.bind(slow);
             self.a.local_entry(args[1]);
             self.a.binop_imm(BinOp::Add, args[1], -2, args[0]);
             self.index = usize::MAX;
@@ -625,11 +618,10 @@ impl<A: AsmFactory> Lowerer<A> {
         Ok(())
     }
 
-    /// Whether backward jumps call one shared interrupt check (a local
-    /// subroutine returning at once when no interrupt is pending) instead of
-    /// each having its own out-of-line check.
+    /// Whether backward jumps share one interrupt call (see
+    /// [`Asm::SHARED_INTERRUPT_CALL`](crate::asm::Asm)).
     fn shared_interrupt_check(&self) -> bool {
-        A::LEAF_RETURN && self.stubbed(helper::INTERRUPT)
+        A::SHARED_INTERRUPT_CALL && self.stubbed(helper::INTERRUPT)
     }
 
     /// The shared interrupt check's label, counting one more site.
@@ -657,10 +649,23 @@ impl<A: AsmFactory> Lowerer<A> {
             let skip = self.a.new_label();
             self.a.jump(skip);
             self.a.bind(entry);
-            self.a.call_local(check);
-            self.a.jump(target);
+            self.check_interrupt(check, target);
             self.a.bind(skip);
         }
+    }
+
+    /// Goes to `target` after testing the interrupt flag: inline, with the
+    /// shared subroutine `check` called only when an interrupt is pending.
+    fn check_interrupt(&mut self, check: Label, target: Label) {
+        let r = self.regs.r;
+        let ctx = self.regs.ctx;
+        let go = self.a.new_label();
+        self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
+        self.a.load(Width::U8, r[0], r[0], 0);
+        self.a.jump_if_zero(r[0], true, go);
+        self.a.call_local(check);
+        self.a.bind(go);
+        self.a.jump(target);
     }
 
     /// An unconditional jump to `target` (with an interrupt check first if
@@ -669,8 +674,7 @@ impl<A: AsmFactory> Lowerer<A> {
         if self.is_bound(target) && self.shared_interrupt_check() {
             let t = self.label(target);
             let check = self.interrupt_check_label();
-            self.a.call_local(check);
-            self.a.jump(t);
+            self.check_interrupt(check, t);
         } else {
             let t = self.jump_target(target, at);
             self.a.jump(t);
