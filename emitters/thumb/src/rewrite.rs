@@ -709,4 +709,109 @@ mod tests {
             assert!(uses_high_registers(core::slice::from_ref(&rec)), "{rec:?}");
         }
     }
+
+    #[test]
+    fn jumps_to_the_next_instruction_are_dropped() {
+        let mut ops = vec![
+            Rec::NewLabel,
+            Rec::NewLabel,
+            Rec::Jump(Label(0)),
+            Rec::NewLabel,
+            Rec::Bind(Label(1)),
+            Rec::Bind(Label(0)),
+            // Code between: the jump stays.
+            Rec::Jump(Label(1)),
+            Rec::MovImm(Reg::R0, 1),
+            Rec::Bind(Label(1)),
+        ];
+        drop_jumps_to_next(&mut ops);
+        assert!(matches!(ops[2], Rec::Skip));
+        assert!(matches!(ops[6], Rec::Jump(Label(1))));
+    }
+
+    #[test]
+    fn conditional_jumps_over_jumps_are_inverted() {
+        let l = |i| Label(i);
+        let cases = [
+            (Rec::JumpIfZero(Reg::R0, true, l(0)), Rec::JumpIfNonzero(Reg::R0, true, l(1))),
+            (Rec::JumpIfNonzero(Reg::R1, false, l(0)), Rec::JumpIfZero(Reg::R1, false, l(1))),
+            (Rec::JumpIfEq(Reg::R0, Reg::R1, l(0)), Rec::JumpIfCond(Cond::Ne, Reg::R0, Reg::R1, l(1))),
+            (Rec::JumpIfCond(Cond::LtS, Reg::R0, Reg::R1, l(0)), Rec::JumpIfCond(Cond::GeS, Reg::R0, Reg::R1, l(1))),
+            (Rec::JumpIfEqImm(Reg::R2, 7, Reg::R3, l(0)), Rec::JumpIfCondImm(Cond::Ne, Reg::R2, 7, Reg::R3, l(1))),
+            (
+                Rec::JumpIfCondImm(Cond::GtU, Reg::R2, 7, Reg::R3, l(0)),
+                Rec::JumpIfCondImm(Cond::LeU, Reg::R2, 7, Reg::R3, l(1)),
+            ),
+            (Rec::JumpIfBits(Reg::R0, 4, true, Reg::R3, l(0)), Rec::JumpIfBits(Reg::R0, 4, false, Reg::R3, l(1))),
+        ];
+        for (jump, want) in cases {
+            // The second label is created between the two jumps: the
+            // inverted jump moves after its creation.
+            let mut ops = vec![
+                Rec::NewLabel,
+                jump.clone(),
+                Rec::NewLabel,
+                Rec::Jump(l(1)),
+                Rec::Bind(l(0)),
+                Rec::MovImm(Reg::R0, 1),
+                Rec::Bind(l(1)),
+            ];
+            invert_jumps_over_jumps(&mut ops);
+            assert!(matches!(ops[1], Rec::NewLabel), "{ops:?}");
+            assert_eq!(format!("{:?}", ops[2]), format!("{want:?}"));
+            assert!(matches!(ops[3], Rec::Skip));
+            // Code between the jumps, or a jump that does not land right
+            // after: nothing changes.
+            for ops in [
+                vec![
+                    Rec::NewLabel,
+                    Rec::NewLabel,
+                    jump.clone(),
+                    Rec::MovImm(Reg::R0, 1),
+                    Rec::Jump(l(1)),
+                    Rec::Bind(l(0)),
+                ],
+                vec![
+                    Rec::NewLabel,
+                    Rec::NewLabel,
+                    jump.clone(),
+                    Rec::Jump(l(1)),
+                    Rec::MovImm(Reg::R0, 1),
+                    Rec::Bind(l(0)),
+                ],
+            ] {
+                let mut after = ops.clone();
+                invert_jumps_over_jumps(&mut after);
+                assert_eq!(format!("{after:?}"), format!("{ops:?}"));
+            }
+        }
+        // Jumps without an inverse stay.
+        let mut ops = vec![
+            Rec::NewLabel,
+            Rec::NewLabel,
+            Rec::JumpIfBitClear(Reg::R0, 0, Reg::R1, l(0)),
+            Rec::Jump(l(1)),
+            Rec::Bind(l(0)),
+        ];
+        invert_jumps_over_jumps(&mut ops);
+        assert!(matches!(ops[3], Rec::Jump(_)));
+    }
+
+    #[test]
+    fn moves_into_unread_registers_are_dropped() {
+        let mut ops = vec![
+            Rec::Prologue(1),
+            Rec::MovReg(Reg::R4, Reg::R0),
+            Rec::MovReg(Reg::R5, Reg::R1),
+            Rec::MovReg(Reg::R6, Reg::R2),
+            Rec::Load(Width::Word, Reg::R7, Reg::R4, 0),
+            Rec::Sdiv(Reg::R0, Reg::R5),
+            Rec::MovReg(Reg::R1, Reg::R0),
+        ];
+        drop_unread_moves(&mut ops);
+        assert!(matches!(ops[1], Rec::MovReg(Reg::R4, _)));
+        assert!(matches!(ops[2], Rec::MovReg(Reg::R5, _)));
+        assert!(matches!(ops[3], Rec::Skip));
+        assert!(matches!(ops[6], Rec::MovReg(Reg::R1, _)), "other registers stay");
+    }
 }

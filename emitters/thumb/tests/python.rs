@@ -243,11 +243,8 @@ def f(n: int) -> int:
             let (st, v, stats) = call_code(arch, &code, &[small(10)], &|_| {}, interrupt);
             assert_eq!((st, unsmall(v)), (status::RETURN as u32, 55 + 3 * 55), "{arch:?}");
             assert_eq!(stats.interrupts, if interrupt { 20 } else { 0 }, "{arch:?}");
-            let lines: Vec<u32> = stats
-                .interrupt_at
-                .iter()
-                .map(|&at| line_of(&code, (u64::from(at) - emu::CODE) as usize))
-                .collect();
+            let lines: Vec<u32> =
+                stats.interrupt_at.iter().map(|&at| line_of(&code, (u64::from(at) - emu::CODE) as usize)).collect();
             let want: Vec<u32> = if interrupt { [[8; 10], [12; 10]].concat() } else { Vec::new() };
             assert_eq!(lines, want, "{arch:?}");
         }

@@ -900,7 +900,8 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);
             }
-            FastKind::Arith(op @ (BinOp::Add | BinOp::Sub)) if A::OVERFLOW_JUMP && A::WORD_BYTES == 4 && obj_word::SMALL_INT_BITS == 31 =>
+            FastKind::Arith(op @ (BinOp::Add | BinOp::Sub))
+                if A::OVERFLOW_JUMP && A::WORD_BYTES == 4 && obj_word::SMALL_INT_BITS == 31 =>
             {
                 // On the tagged words `2a + 1` and `2b + 1`: `2a + (2b + 1)`
                 // and `(2a + 1) - (2b + 1)` (+ 1 for the tag) are the tagged
