@@ -409,43 +409,9 @@ impl<A: AsmFactory> Lowerer<A> {
         // instruction (which an assembler may drop).
         self.a.bind(self.exit);
         self.a.epilogue();
-        // dispatch: statuses below FIRST_ADDRESS (16) leave the function,
-        // others are addresses.
-        const _: () = assert!(status::FIRST_ADDRESS == 1 << 4);
-        self.a.bind(self.dispatch);
-        self.a.mov_reg(r[1], A::RET);
-        self.a.shift_imm(ShiftOp::Shr, r[1], 4, r[2]);
-        self.a.jump_if_zero(r[1], false, self.exit);
-        self.a.jump_reg(A::RET);
-        for stub in core::mem::take(&mut self.stubs) {
-            match stub {
-                Stub::Failed { entry, at } => {
-                    self.a.bind(entry);
-                    let args = self.regs.args;
-                    self.a.mov_reg(args[0], ctx);
-                    self.a.label_addr(args[1], at);
-                    self.a.call_table(helper::FAILED_AT);
-                    self.a.jump(self.dispatch);
-                }
-                Stub::Interrupt { entry, target, at } => {
-                    self.a.bind(entry);
-                    let r = self.regs.r;
-                    self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
-                    self.a.load(Width::U8, r[0], r[0], 0);
-                    self.a.jump_if_zero(r[0], true, target);
-                    let args = self.regs.args;
-                    // Out of line: every local, wherever the jump is.
-                    self.index = usize::MAX;
-                    self.save_volatile_homes();
-                    self.a.mov_reg(args[0], ctx);
-                    self.a.label_addr(args[1], at);
-                    self.a.call_table(helper::INTERRUPT);
-                    self.a.jump_if_nonzero(A::RET, false, self.dispatch);
-                    self.restore_volatile_homes();
-                    self.a.jump(target);
-                }
-            }
-        }
+        // The shared subroutines, then the dispatch stub (the last
+        // subroutine's failure path falls into it), then the stubs of single
+        // sites.
         if let Some((check, _)) = self.interrupt_check {
             // The shared interrupt call, made when the flag is set; the
             // position is that of the calling site (as in the op stub: its
@@ -483,6 +449,43 @@ impl<A: AsmFactory> Lowerer<A> {
             self.a.bind(fail);
             self.a.local_discard();
             self.a.jump(self.dispatch);
+        }
+        // dispatch: statuses below FIRST_ADDRESS (16) leave the function,
+        // others are addresses.
+        const _: () = assert!(status::FIRST_ADDRESS == 1 << 4);
+        self.a.bind(self.dispatch);
+        self.a.mov_reg(r[1], A::RET);
+        self.a.shift_imm(ShiftOp::Shr, r[1], 4, r[2]);
+        self.a.jump_if_zero(r[1], false, self.exit);
+        self.a.jump_reg(A::RET);
+        for stub in core::mem::take(&mut self.stubs) {
+            match stub {
+                Stub::Failed { entry, at } => {
+                    self.a.bind(entry);
+                    let args = self.regs.args;
+                    self.a.mov_reg(args[0], ctx);
+                    self.a.label_addr(args[1], at);
+                    self.a.call_table(helper::FAILED_AT);
+                    self.a.jump(self.dispatch);
+                }
+                Stub::Interrupt { entry, target, at } => {
+                    self.a.bind(entry);
+                    let r = self.regs.r;
+                    self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
+                    self.a.load(Width::U8, r[0], r[0], 0);
+                    self.a.jump_if_zero(r[0], true, target);
+                    let args = self.regs.args;
+                    // Out of line: every local, wherever the jump is.
+                    self.index = usize::MAX;
+                    self.save_volatile_homes();
+                    self.a.mov_reg(args[0], ctx);
+                    self.a.label_addr(args[1], at);
+                    self.a.call_table(helper::INTERRUPT);
+                    self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+                    self.restore_volatile_homes();
+                    self.a.jump(target);
+                }
+            }
         }
     }
 
