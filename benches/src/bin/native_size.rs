@@ -9,6 +9,8 @@
 //! `armv7emdp`, `xtensa` or `xtensawin`; `DIR` defaults to `tests/run`, compiled with `-X emit=native`
 //! (any other directory is compiled as written, so only its
 //! `@micropython.native`/`@micropython.viper` functions are machine code).
+//! `VERBOSE=1` prints the sizes per file; `DUMP=<dir>` writes each function's machine code
+//! there (`<file>.<n>.ours.bin`, `<file>.<n>.theirs.bin`) for disassembly.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -26,6 +28,23 @@ fn code_sizes(code: &RawCode, out: &mut Vec<usize>) {
     }
     for c in &code.children {
         code_sizes(c, out);
+    }
+}
+
+/// The machine code of each native/viper function, in the order of [`code_sizes`]
+/// (`whole`: all of the code, as MicroPython's viper code has no prelude).
+fn machine_codes(code: &RawCode, whole_viper: bool, out: &mut Vec<Vec<u8>>) {
+    let end = match code.kind {
+        CodeKind::Native => Some(code.prelude_offset),
+        CodeKind::Viper if whole_viper => Some(code.code.len()),
+        CodeKind::Viper => Some(code.prelude_offset),
+        _ => None,
+    };
+    if let Some(end) = end {
+        out.push(code.code.get(..end).unwrap_or(&[]).to_vec());
+    }
+    for c in &code.children {
+        machine_codes(c, whole_viper, out);
     }
 }
 
@@ -84,6 +103,8 @@ fn main() {
     // Sum of ln(ours / theirs) over the functions both compiled, for the geometric mean.
     let (mut log_ratio_sum, mut ratios) = (0.0f64, 0usize);
     let verbose = std::env::var_os("VERBOSE").is_some();
+    // `DUMP=<dir>`: each function's machine code as `<file>.<n>.ours.bin` / `.theirs.bin`.
+    let dump = std::env::var_os("DUMP").map(PathBuf::from);
     for path in &paths {
         let source = std::fs::read(path).expect("read");
         let Ok(module) = compile_bytes(&source, "t.py", InputKind::File, &options) else { continue };
@@ -112,6 +133,16 @@ fn main() {
                 smaller += 1;
             } else if x > y {
                 larger += 1;
+            }
+        }
+        if let Some(d) = &dump {
+            let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let (mut ours, mut their) = (Vec::new(), Vec::new());
+            machine_codes(&module.root, false, &mut ours);
+            machine_codes(&file.module.root, true, &mut their);
+            for (n, (o, t)) in ours.iter().zip(&their).enumerate() {
+                let _ = std::fs::write(d.join(format!("{stem}.{n}.ours.bin")), o);
+                let _ = std::fs::write(d.join(format!("{stem}.{n}.theirs.bin")), t);
             }
         }
         if verbose {

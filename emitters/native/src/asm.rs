@@ -270,6 +270,22 @@ pub trait Asm {
     /// Returns from a local subroutine to its caller ([`Asm::RET`] is kept).
     fn local_return(&mut self) {}
 
+    /// True if a local subroutine may start anywhere (not only at a
+    /// [`Asm::local_entry`] the implementation aligns): the emitter then
+    /// gives the op stub a second entry before it that sets the operand to
+    /// zero, so the sites of operations without an operand need not.
+    const LOCAL_CALL_ANYWHERE: bool = false;
+
+    /// True if viper slots used only outside loops get no register home
+    /// (where a callee-saved register costs more to save and restore, or its
+    /// instructions are longer, than the loads and stores it saves).
+    const HOMES_IN_LOOPS_ONLY: bool = false;
+
+    /// True if backward jumps test the interrupt flag inline and share one
+    /// local subroutine that calls the runtime when it is set (instead of
+    /// each having its own out-of-line check); needs [`Asm::LOCAL_CALLS`].
+    const SHARED_INTERRUPT_CALL: bool = false;
+
     /// Leaves a local subroutine without returning: the stack is as at its
     /// call site, so the code can jump anywhere in the function.
     fn local_discard(&mut self) {}
@@ -305,6 +321,17 @@ pub trait Asm {
     fn shift_imm(&mut self, op: ShiftOp, dst: Self::Reg, count: u8, scratch: Self::Reg) {
         self.mov_imm(scratch, i64::from(count));
         self.shift(op, dst, scratch);
+    }
+
+    /// True if [`Asm::binop_jump_if_overflow`] is available.
+    const OVERFLOW_JUMP: bool = false;
+
+    /// `dst = dst op src` for [`BinOp::Add`] or [`BinOp::Sub`], jumping to
+    /// `label` if the signed result overflows the word (`dst` then holds the
+    /// wrapped result); only called when [`Asm::OVERFLOW_JUMP`] is set (the
+    /// default does nothing).
+    fn binop_jump_if_overflow(&mut self, op: BinOp, dst: Self::Reg, src: Self::Reg, label: Label) {
+        let _ = (op, dst, src, label);
     }
 
     /// True if [`Asm::sdiv`] is available (a divide instruction).

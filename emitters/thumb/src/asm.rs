@@ -645,6 +645,12 @@ impl Encoder {
         self.op32(0xEA00 | (op as u16) << 5 | rn.num(), rd.num() << 8 | rm.num());
     }
 
+    /// `adds.w`/`subs.w rd, rn, rm` (ARMv7-M; `op` is [`Dp32::Add`] or
+    /// [`Dp32::Sub`]): the 32-bit form that sets the flags.
+    pub fn dp32_s(&mut self, op: Dp32, rd: Reg, rn: Reg, rm: Reg) {
+        self.op32(0xEA10 | (op as u16) << 5 | rn.num(), rd.num() << 8 | rm.num());
+    }
+
     /// `sdiv rd, rn, rm` (ARMv7-M).
     pub fn sdiv_w(&mut self, rd: Reg, rn: Reg, rm: Reg) {
         self.op32(0xFB90 | rn.num(), 0xF0F0 | rd.num() << 8 | rm.num());

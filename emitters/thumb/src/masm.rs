@@ -67,6 +67,7 @@ pub(crate) enum Rec {
     CallTableVia(usize, Reg),
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
     ShiftImmFrom(ShiftOp, Reg, Reg, u8),
+    BinopOverflow(BinOp, Reg, Reg, Label),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -146,6 +147,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::Skip => {}
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
+        Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
     }
 }
 
@@ -188,8 +190,11 @@ impl<T: Target> ThumbAsm<T> {
     /// Applies the whole-function rewrites of [`crate::rewrite`] to the
     /// recorded operations (before the passes that emit them again).
     fn rewrite(&mut self) {
+        rewrite::drop_jumps_to_next(&mut self.ops);
+        rewrite::invert_jumps_over_jumps(&mut self.ops);
         let entries = rewrite::entries(&self.ops);
         rewrite::drop_reloads(&mut self.ops, &entries);
+        rewrite::drop_unread_moves(&mut self.ops);
         rewrite::fuse_moves(&mut self.ops);
         rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
@@ -316,6 +321,12 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     const SDIV: bool = T::ARCH.thumb2();
 
+    const OVERFLOW_JUMP: bool = true;
+
+    fn binop_jump_if_overflow(&mut self, op: BinOp, dst: Reg, src: Reg, label: Label) {
+        self.rec(Rec::BinopOverflow(op, dst, src, label));
+    }
+
     fn sdiv(&mut self, dst: Reg, src: Reg) {
         self.rec(Rec::Sdiv(dst, src));
     }
@@ -385,6 +396,14 @@ impl<T: Target> Asm for ThumbAsm<T> {
     fn local_discard(&mut self) {
         self.rec(Rec::LocalDiscard);
     }
+
+    const LOCAL_CALL_ANYWHERE: bool = true;
+
+    /// A high register home costs a 32-bit `push`/`pop` and longer
+    /// instructions; a low one is a register the cache no longer has.
+    const HOMES_IN_LOOPS_ONLY: bool = true;
+
+    const SHARED_INTERRUPT_CALL: bool = true;
 
     fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
         self.rec(Rec::BinopImm(op, dst, value, scratch));

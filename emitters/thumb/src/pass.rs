@@ -760,6 +760,37 @@ impl<T: Target> Pass<T> {
         self.wrote(dst);
     }
 
+    /// `adds/subs dst, dst, src; bvs label` (`adds.w`/`subs.w` for high
+    /// registers on ARMv7-M); other operations are an error.
+    pub(crate) fn binop_jump_if_overflow(&mut self, op: BinOp, dst: Reg, src: Reg, label: Label) {
+        self.start();
+        if !self.ok(&[dst, src]) {
+            return;
+        }
+        let sub = match op {
+            BinOp::Add => false,
+            BinOp::Sub => true,
+            _ => {
+                self.fail(AsmError::InvalidRegister(dst.num() as u8));
+                return;
+            }
+        };
+        if dst.is_low() && src.is_low() {
+            if sub {
+                self.enc.subs_rrr(dst, dst, src);
+            } else {
+                self.enc.adds_rrr(dst, dst, src);
+            }
+        } else if self.v7() {
+            self.enc.dp32_s(if sub { Dp32::Sub } else { Dp32::Add }, dst, dst, src);
+        } else {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        self.wrote(dst);
+        self.jcc(Cc::Vs, label);
+    }
+
     /// `sdiv dst, dst, src` (ARMv7-M only; an error elsewhere).
     pub(crate) fn sdiv(&mut self, dst: Reg, src: Reg) {
         self.start();

@@ -11,6 +11,10 @@
 //!
 //! * [`drop_reloads`]: a 32-bit load of the word a store just wrote from the
 //!   same register (only non-entry labels between) is dropped.
+//! * [`drop_jumps_to_next`]: a jump to the next instruction is dropped.
+//! * [`invert_jumps_over_jumps`]: a conditional jump over an unconditional
+//!   one becomes the inverted conditional jump.
+//! * [`drop_unread_moves`]: a move into `r4-r6` that nothing reads is dropped.
 //! * [`fuse_moves`]: `mov d, s` followed by a shift of `d` by a constant
 //!   becomes one three-operand 16-bit shift.
 //! * [`free_call_registers`]: a table call whose `r2` or `r3` holds nothing
@@ -25,7 +29,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_emit_native::{Label, Width};
+use ferropy_emit_native::{Cond, Label, Width};
 
 use crate::masm::Rec;
 use crate::pass::TableSource;
@@ -41,7 +45,11 @@ fn target(rec: &Rec) -> Option<Label> {
         | Rec::JumpIfEq(_, _, l)
         | Rec::CallLocal(l)
         | Rec::JumpIfEqImm(_, _, _, l)
-        | Rec::JumpIfBitClear(_, _, _, l) => Some(l),
+        | Rec::JumpIfBitClear(_, _, _, l)
+        | Rec::JumpIfCond(_, _, _, l)
+        | Rec::JumpIfCondImm(_, _, _, _, l)
+        | Rec::JumpIfBits(_, _, _, _, l)
+        | Rec::BinopOverflow(_, _, _, l) => Some(l),
         _ => None,
     }
 }
@@ -142,6 +150,10 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             | Rec::JumpIfEq(..)
             | Rec::JumpIfEqImm(..)
             | Rec::JumpIfBitClear(..)
+            | Rec::JumpIfCond(..)
+            | Rec::JumpIfCondImm(..)
+            | Rec::JumpIfBits(..)
+            | Rec::BinopOverflow(..)
             | Rec::MovImm(..)
             | Rec::MovReg(..)
             | Rec::SlotAddr(..)
@@ -162,6 +174,60 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             }
             // Calls, stores through an index, entries, jumps, data...
             _ => known.clear(),
+        }
+    }
+}
+
+/// Drops each unconditional jump to the next instruction: only operations
+/// that emit nothing lie between it and its label.
+pub(crate) fn drop_jumps_to_next(ops: &mut [Rec]) {
+    for i in 0..ops.len() {
+        let Rec::Jump(l) = ops[i] else { continue };
+        for rec in &ops[i + 1..] {
+            match *rec {
+                Rec::Bind(b) if b == l => {
+                    ops[i] = Rec::Skip;
+                    break;
+                }
+                Rec::Bind(_) | Rec::NewLabel | Rec::Skip => {}
+                _ => break,
+            }
+        }
+    }
+}
+
+/// The conditional jump to `l` taken exactly when `rec` is not, if there is one.
+fn inverted(rec: &Rec, l: Label) -> Option<Rec> {
+    Some(match *rec {
+        Rec::JumpIfZero(r, b, _) => Rec::JumpIfNonzero(r, b, l),
+        Rec::JumpIfNonzero(r, b, _) => Rec::JumpIfZero(r, b, l),
+        Rec::JumpIfEq(a, b, _) => Rec::JumpIfCond(Cond::Ne, a, b, l),
+        Rec::JumpIfCond(c, a, b, _) => Rec::JumpIfCond(c.negate(), a, b, l),
+        Rec::JumpIfEqImm(r, v, t, _) => Rec::JumpIfCondImm(Cond::Ne, r, v, t, l),
+        Rec::JumpIfCondImm(c, r, v, t, _) => Rec::JumpIfCondImm(c.negate(), r, v, t, l),
+        Rec::JumpIfBits(r, m, set, t, _) => Rec::JumpIfBits(r, m, !set, t, l),
+        _ => return None,
+    })
+}
+
+/// Turns `if c goto a; goto b; a:` into `if !c goto b; a:` (only operations
+/// that emit nothing between them, and no label between the two jumps).
+pub(crate) fn invert_jumps_over_jumps(ops: &mut [Rec]) {
+    let emits_nothing = |r: &Rec| matches!(r, Rec::NewLabel | Rec::Skip);
+    for i in 0..ops.len() {
+        let Some(a) = target(&ops[i]) else { continue };
+        let Some(j) = (i + 1..ops.len()).find(|&k| !emits_nothing(&ops[k])) else { continue };
+        let Rec::Jump(b) = ops[j] else { continue };
+        let lands = ops[j + 1..]
+            .iter()
+            .take_while(|r| emits_nothing(r) || matches!(r, Rec::Bind(_)))
+            .any(|r| matches!(r, Rec::Bind(x) if *x == a));
+        if let (true, Some(inv)) = (lands, inverted(&ops[i], b)) {
+            // `b` may be created between the two jumps: the inverted jump
+            // moves after its creation (only label creations lie between).
+            ops[i] = inv;
+            ops[i..j].rotate_left(1);
+            ops[j] = Rec::Skip;
         }
     }
 }
@@ -209,7 +275,12 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::ShiftImm(_, a, _, b)
         | Rec::JumpIfEqImm(a, _, b, _)
         | Rec::JumpIfBitClear(a, _, b, _)
-        | Rec::ShiftImmFrom(_, a, b, _) => vec![a, b],
+        | Rec::ShiftImmFrom(_, a, b, _)
+        | Rec::JumpIfCond(_, a, b, _)
+        | Rec::JumpIfCondImm(_, a, _, b, _)
+        | Rec::JumpIfBits(a, _, _, b, _)
+        | Rec::BinopOverflow(_, a, b, _)
+        | Rec::Sdiv(a, b) => vec![a, b],
         Rec::SetCond(_, a, b, c) | Rec::LoadIndexed(_, a, b, c) | Rec::StoreIndexed(_, a, b, c) => vec![a, b, c],
         _ => Vec::new(),
     }
@@ -231,9 +302,12 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::Load(_, r, _, _)
         | Rec::LoadIndexed(_, r, _, _)
         | Rec::LocalEntry(r)
-        | Rec::ShiftImmFrom(_, r, _, _) => vec![r],
+        | Rec::ShiftImmFrom(_, r, _, _)
+        | Rec::BinopOverflow(_, r, _, _)
+        | Rec::Sdiv(r, _) => vec![r],
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
-        Rec::JumpIfEqImm(_, _, s, _) => vec![s],
+        Rec::JumpIfEqImm(_, _, s, _) | Rec::JumpIfCondImm(_, _, _, s, _) => vec![s],
+        Rec::JumpIfBits(_, _, _, s, _) => vec![s],
         _ => Vec::new(),
     }
 }
@@ -291,6 +365,19 @@ pub(crate) fn table_source(ops: &[Rec]) -> TableSource {
         TableSource::Reload(base, offset as u8)
     } else {
         TableSource::Copy
+    }
+}
+
+/// Drops each move into one of the callee-saved `r4-r6` that nothing else
+/// in the function names (the prologue's copy of an entry argument the
+/// function never uses, such as the word-slot pointer of native code).
+pub(crate) fn drop_unread_moves(ops: &mut [Rec]) {
+    for r in [Reg::R4, Reg::R5, Reg::R6] {
+        let mut namers = ops.iter().enumerate().filter(|(_, rec)| named(rec).contains(&r));
+        let (Some((i, Rec::MovReg(d, _))), None) = (namers.next(), namers.next()) else { continue };
+        if *d == r {
+            ops[i] = Rec::Skip;
+        }
     }
 }
 
@@ -621,5 +708,110 @@ mod tests {
         ] {
             assert!(uses_high_registers(core::slice::from_ref(&rec)), "{rec:?}");
         }
+    }
+
+    #[test]
+    fn jumps_to_the_next_instruction_are_dropped() {
+        let mut ops = vec![
+            Rec::NewLabel,
+            Rec::NewLabel,
+            Rec::Jump(Label(0)),
+            Rec::NewLabel,
+            Rec::Bind(Label(1)),
+            Rec::Bind(Label(0)),
+            // Code between: the jump stays.
+            Rec::Jump(Label(1)),
+            Rec::MovImm(Reg::R0, 1),
+            Rec::Bind(Label(1)),
+        ];
+        drop_jumps_to_next(&mut ops);
+        assert!(matches!(ops[2], Rec::Skip));
+        assert!(matches!(ops[6], Rec::Jump(Label(1))));
+    }
+
+    #[test]
+    fn conditional_jumps_over_jumps_are_inverted() {
+        let l = |i| Label(i);
+        let cases = [
+            (Rec::JumpIfZero(Reg::R0, true, l(0)), Rec::JumpIfNonzero(Reg::R0, true, l(1))),
+            (Rec::JumpIfNonzero(Reg::R1, false, l(0)), Rec::JumpIfZero(Reg::R1, false, l(1))),
+            (Rec::JumpIfEq(Reg::R0, Reg::R1, l(0)), Rec::JumpIfCond(Cond::Ne, Reg::R0, Reg::R1, l(1))),
+            (Rec::JumpIfCond(Cond::LtS, Reg::R0, Reg::R1, l(0)), Rec::JumpIfCond(Cond::GeS, Reg::R0, Reg::R1, l(1))),
+            (Rec::JumpIfEqImm(Reg::R2, 7, Reg::R3, l(0)), Rec::JumpIfCondImm(Cond::Ne, Reg::R2, 7, Reg::R3, l(1))),
+            (
+                Rec::JumpIfCondImm(Cond::GtU, Reg::R2, 7, Reg::R3, l(0)),
+                Rec::JumpIfCondImm(Cond::LeU, Reg::R2, 7, Reg::R3, l(1)),
+            ),
+            (Rec::JumpIfBits(Reg::R0, 4, true, Reg::R3, l(0)), Rec::JumpIfBits(Reg::R0, 4, false, Reg::R3, l(1))),
+        ];
+        for (jump, want) in cases {
+            // The second label is created between the two jumps: the
+            // inverted jump moves after its creation.
+            let mut ops = vec![
+                Rec::NewLabel,
+                jump.clone(),
+                Rec::NewLabel,
+                Rec::Jump(l(1)),
+                Rec::Bind(l(0)),
+                Rec::MovImm(Reg::R0, 1),
+                Rec::Bind(l(1)),
+            ];
+            invert_jumps_over_jumps(&mut ops);
+            assert!(matches!(ops[1], Rec::NewLabel), "{ops:?}");
+            assert_eq!(format!("{:?}", ops[2]), format!("{want:?}"));
+            assert!(matches!(ops[3], Rec::Skip));
+            // Code between the jumps, or a jump that does not land right
+            // after: nothing changes.
+            for ops in [
+                vec![
+                    Rec::NewLabel,
+                    Rec::NewLabel,
+                    jump.clone(),
+                    Rec::MovImm(Reg::R0, 1),
+                    Rec::Jump(l(1)),
+                    Rec::Bind(l(0)),
+                ],
+                vec![
+                    Rec::NewLabel,
+                    Rec::NewLabel,
+                    jump.clone(),
+                    Rec::Jump(l(1)),
+                    Rec::MovImm(Reg::R0, 1),
+                    Rec::Bind(l(0)),
+                ],
+            ] {
+                let mut after = ops.clone();
+                invert_jumps_over_jumps(&mut after);
+                assert_eq!(format!("{after:?}"), format!("{ops:?}"));
+            }
+        }
+        // Jumps without an inverse stay.
+        let mut ops = vec![
+            Rec::NewLabel,
+            Rec::NewLabel,
+            Rec::JumpIfBitClear(Reg::R0, 0, Reg::R1, l(0)),
+            Rec::Jump(l(1)),
+            Rec::Bind(l(0)),
+        ];
+        invert_jumps_over_jumps(&mut ops);
+        assert!(matches!(ops[3], Rec::Jump(_)));
+    }
+
+    #[test]
+    fn moves_into_unread_registers_are_dropped() {
+        let mut ops = vec![
+            Rec::Prologue(1),
+            Rec::MovReg(Reg::R4, Reg::R0),
+            Rec::MovReg(Reg::R5, Reg::R1),
+            Rec::MovReg(Reg::R6, Reg::R2),
+            Rec::Load(Width::Word, Reg::R7, Reg::R4, 0),
+            Rec::Sdiv(Reg::R0, Reg::R5),
+            Rec::MovReg(Reg::R1, Reg::R0),
+        ];
+        drop_unread_moves(&mut ops);
+        assert!(matches!(ops[1], Rec::MovReg(Reg::R4, _)));
+        assert!(matches!(ops[2], Rec::MovReg(Reg::R5, _)));
+        assert!(matches!(ops[3], Rec::Skip));
+        assert!(matches!(ops[6], Rec::MovReg(Reg::R1, _)), "other registers stay");
     }
 }

@@ -192,7 +192,21 @@ fn mov_reg_forms<T: Target>() {
             if !v7::<T>() && d == Reg::R7 && d != src {
                 want.push("mov r8, r7".into());
             }
-            expect::<T>(|a| a.mov_reg(d, src), &want);
+            // A move into `r4-r6` that nothing reads is dropped; read, it stays.
+            let callee_saved = matches!(d, Reg::R4 | Reg::R5 | Reg::R6);
+            if callee_saved {
+                expect::<T>(|a| a.mov_reg(d, src), &[]);
+                want.push(format!("rsbs {d}, {d}, #0"));
+            }
+            expect::<T>(
+                |a| {
+                    a.mov_reg(d, src);
+                    if callee_saved {
+                        a.neg(d);
+                    }
+                },
+                &want,
+            );
         }
     }
 }
@@ -311,15 +325,20 @@ fn jump_forms<T: Target>() {
             a.bind(l);
         });
         let t = texts(&f.code);
-        let short = gap <= 2000;
-        let target = if short { 2 + gap } else { 4 + gap };
-        assert_eq!(f.labels[0], Some(target));
-        let want = match (short, v7::<T>()) {
-            (true, _) => format!("b {}", imm(target as i64)),
-            (false, true) => format!("b.w {}", imm(target as i64)),
-            (false, false) => format!("bl {}", imm(target as i64)),
-        };
-        assert_eq!(t[0], want, "{:?} gap {gap}", T::ARCH);
+        if gap == 0 {
+            // A jump to the next instruction is dropped.
+            assert_eq!((f.labels[0], f.code.len()), (Some(0), 0), "{:?}", T::ARCH);
+        } else {
+            let short = gap <= 2000;
+            let target = if short { 2 + gap } else { 4 + gap };
+            assert_eq!(f.labels[0], Some(target));
+            let want = match (short, v7::<T>()) {
+                (true, _) => format!("b {}", imm(target as i64)),
+                (false, true) => format!("b.w {}", imm(target as i64)),
+                (false, false) => format!("bl {}", imm(target as i64)),
+            };
+            assert_eq!(t[0], want, "{:?} gap {gap}", T::ARCH);
+        }
         // Backward unconditional: `b` within ±2 KB.
         let f = finish::<T>(|a| {
             let l = a.new_label();
@@ -1194,3 +1213,53 @@ fn immediate_and_subroutine_forms<T: Target>() {
     assert!(a.finish().is_err());
 }
 per_arch!(immediate_and_subroutine, immediate_and_subroutine_forms);
+
+fn overflow_forms<T: Target>() {
+    // `adds/subs d, d, s; bvs` (the 32-bit flag-setting forms for high
+    // registers on ARMv7-M), over every register pair.
+    for (op, name) in [(BinOp::Add, "adds"), (BinOp::Sub, "subs")] {
+        for d in usable::<T>() {
+            for src in usable::<T>() {
+                let (dn, sn) = (d.name(), src.name());
+                let body = |a: &mut ThumbAsm<T>| {
+                    let l = a.new_label();
+                    a.bind(l);
+                    a.binop_jump_if_overflow(op, d, src, l);
+                };
+                if !d.is_low() || !src.is_low() {
+                    if v7::<T>() {
+                        expect::<T>(body, &[format!("{name}.w {dn}, {dn}, {sn}"), "bvs #0".to_string()]);
+                    } else {
+                        let mut a = ThumbAsm::<T>::new();
+                        body(&mut a);
+                        assert!(matches!(a.finish(), Err(AsmError::InvalidRegister(_))), "{d} {src}");
+                    }
+                    continue;
+                }
+                let mut want = vec![format!("{name} {dn}, {dn}, {sn}")];
+                if !v7::<T>() && d == Reg::R7 {
+                    want.push("mov r8, r7".into());
+                }
+                want.push("bvs #0".into());
+                expect::<T>(body, &want);
+            }
+        }
+    }
+    // A forward overflow jump reaches its label with the short form.
+    let t = dis::<T>(|a| {
+        let l = a.new_label();
+        a.binop_jump_if_overflow(BinOp::Add, Reg::R0, Reg::R1, l);
+        pad(a, 100);
+        a.bind(l);
+    });
+    assert_eq!(t[..2], ["adds r0, r0, r1".to_string(), format!("bvs {}", imm(104))]);
+    // Other operations are errors.
+    for op in [BinOp::Mul, BinOp::And, BinOp::Or, BinOp::Xor] {
+        let mut a = ThumbAsm::<T>::new();
+        let l = a.new_label();
+        a.bind(l);
+        a.binop_jump_if_overflow(op, Reg::R0, Reg::R1, l);
+        assert!(a.finish().is_err(), "{op:?}");
+    }
+}
+per_arch!(overflow, overflow_forms);

@@ -213,6 +213,73 @@ def f(n: int) -> int:
     }
 }
 
+#[test]
+fn loops_share_one_interrupt_check() {
+    // Two backward jumps: both test the flag and call one shared
+    // subroutine, which reports the position of the jump that called it and
+    // keeps the values in registers across the runtime call.
+    let src = "
+@micropython.viper
+def f(n: int) -> int:
+    i = 0
+    s = 0
+    while i < n:
+        i += 1
+        s += i
+    j = 0
+    while j < n:
+        j += 1
+        s += j * 3
+    return s
+";
+    for arch in [Arch::Armv6m, Arch::Armv7m] {
+        let code = if arch == Arch::Armv6m { compile::<Armv6mAsm>(src) } else { compile::<Armv7mAsm>(src) };
+        let machine = &code.code[..code.prelude_offset];
+        // One call of the interrupt helper (table entry 1) in the code.
+        let t = common::texts(machine);
+        let calls = t.iter().filter(|x| x.ends_with("[r7, #4]")).count();
+        assert_eq!(calls, 1, "{arch:?} {t:?}");
+        for interrupt in [false, true] {
+            let (st, v, stats) = call_code(arch, &code, &[small(10)], &|_| {}, interrupt);
+            assert_eq!((st, unsmall(v)), (status::RETURN as u32, 55 + 3 * 55), "{arch:?}");
+            assert_eq!(stats.interrupts, if interrupt { 20 } else { 0 }, "{arch:?}");
+            let lines: Vec<u32> =
+                stats.interrupt_at.iter().map(|&at| line_of(&code, (u64::from(at) - emu::CODE) as usize)).collect();
+            let want: Vec<u32> = if interrupt { [[8; 10], [12; 10]].concat() } else { Vec::new() };
+            assert_eq!(lines, want, "{arch:?}");
+        }
+    }
+}
+
+#[test]
+fn only_locals_used_in_loops_get_high_register_homes() {
+    // Without a loop the locals stay in the frame and the prologue is a
+    // 16-bit `push`; a loop's locals live in `r8-r11`.
+    let straight = "
+@micropython.viper
+def f(a: int, n: int) -> int:
+    b = a >> n
+    return b + a
+";
+    let looped = "
+@micropython.viper
+def f(a: int, n: int) -> int:
+    while n > 0:
+        a += n
+        n -= 1
+    return a
+";
+    for (src, args, want, high) in [(straight, [40, 2], 50, false), (looped, [1, 4], 11, true)] {
+        let code = compile::<Armv7mAsm>(src);
+        let t = common::texts(&code.code[..code.prelude_offset]);
+        let uses_high = t.iter().any(|x| ["r8", "r9", "sl", "fp"].iter().any(|r| x.contains(r)));
+        assert_eq!(uses_high, high, "{t:?}");
+        assert_eq!(t[0].starts_with("push {"), !high, "{t:?}");
+        let (st, v, _) = call_code(Arch::Armv7m, &code, &[small(args[0]), small(args[1])], &|_| {}, false);
+        assert_eq!((st, unsmall(v)), (status::RETURN as u32, want));
+    }
+}
+
 /// The source line of code offset `offset`, from the function's prelude.
 fn line_of(code: &RawCode, offset: usize) -> u32 {
     let bytes = &code.code[code.prelude_offset..];

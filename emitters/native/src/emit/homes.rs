@@ -3,7 +3,9 @@
 //! counter and bound) live in registers for the whole function instead of
 //! the frame.
 //!
-//! The most used slots (uses inside loops weigh more) get the spare
+//! The most used slots (uses inside loops weigh more; where
+//! `Asm::HOMES_IN_LOOPS_ONLY` is set, a slot only used outside loops gets no
+//! home) get the spare
 //! callee-saved registers, then, where the ISA has more caller-saved
 //! registers than the register cache needs ([`Regs::volatile`]), the
 //! caller-saved ones, for slots used more often than calls happen: those are
@@ -112,6 +114,8 @@ impl<A: AsmFactory> Lowerer<A> {
             }
         }
         let mut uses: Vec<(Slot, usize)> = Vec::new();
+        // The slots used inside some loop.
+        let mut in_loops: Vec<Slot> = Vec::new();
         // Calls, weighted as the uses: each costs a store and a load of every
         // slot in a caller-saved register.
         let mut n_calls = 0usize;
@@ -129,7 +133,14 @@ impl<A: AsmFactory> Lowerer<A> {
                     Some(u) => u.1 += weight,
                     None => uses.push((s, weight)),
                 }
+                if depth[i] > 0 && !in_loops.contains(&s) {
+                    in_loops.push(s);
+                }
             }
+        }
+        if A::HOMES_IN_LOOPS_ONLY {
+            // Outside loops each use runs once: a register saves little there.
+            uses.retain(|(s, _)| in_loops.contains(s));
         }
         // Most used first; ties by slot, so the choice is deterministic.
         let key = |s: Slot| match s {

@@ -89,6 +89,15 @@ pub(super) struct Lowerer<A: AsmFactory> {
     helper_stubs: Vec<(usize, Label, u32)>,
     /// Helpers called inline even where stubs are possible.
     inline_helpers: Vec<usize>,
+    /// The op stub's entry that first sets the operand to zero, once a site
+    /// uses it (see [`Asm::LOCAL_CALL_ANYWHERE`](crate::asm::Asm)).
+    op_zero_entry: Option<Label>,
+    /// The shared interrupt check (see [`Lowerer::jump_target`]) once a
+    /// backward jump uses it, with its number of sites.
+    interrupt_check: Option<(Label, u32)>,
+    /// Conditional backward jumps of the current instruction through the
+    /// shared check: `(entry, target)`.
+    pending_checks: Vec<(Label, Label)>,
     /// Whether the runtime may enter the code elsewhere than at its start
     /// (exception handlers, after a `yield`).
     resumable: bool,
@@ -198,6 +207,9 @@ fn lower_once<A: AsmFactory>(
         viper,
         bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
         inline_helpers: inline.to_vec(),
+        interrupt_check: None,
+        pending_checks: Vec::new(),
+        op_zero_entry: None,
         resumable: ir.iter().any(|i| {
             matches!(
                 i,
@@ -249,19 +261,24 @@ fn lower_once<A: AsmFactory>(
             _ => false,
         };
         if fused {
+            l.place_checks();
             op_offsets.push(start);
             i += 2;
             continue;
         }
         l.index = i;
         l.ins(ins)?;
+        l.place_checks();
         i += 1;
     }
     // The compiler ends every function with a return; only code that can
     // fall off its end needs the implicit `return None`.
     let open_end =
         !matches!(ir.iter().rev().find(|i| !matches!(i, Ir::Line(_))), Some(Ir::Return { .. } | Ir::Jump { .. }));
-    let single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
+    let mut single: Vec<usize> = l.helper_stubs.iter().filter(|s| s.2 == 1).map(|s| s.0).collect();
+    if matches!(l.interrupt_check, Some((_, 1))) {
+        single.push(helper::INTERRUPT);
+    }
     l.tail(open_end);
     if l.out_of_registers {
         return Err(internal("viper operation needs more registers than the instruction set has"));
@@ -388,6 +405,51 @@ impl<A: AsmFactory> Lowerer<A> {
             self.a.mov_imm(A::RET, status::RETURN as i64);
             self.a.jump(self.exit);
         }
+        // The exit first: a return at the end of the body jumps to the next
+        // instruction (which an assembler may drop).
+        self.a.bind(self.exit);
+        self.a.epilogue();
+        // The shared subroutines, then the dispatch stub (the last
+        // subroutine's failure path falls into it), then the stubs of single
+        // sites.
+        if let Some((check, _)) = self.interrupt_check {
+            // The shared interrupt call, made when the flag is set; the
+            // position is that of the calling site (as in the op stub: its
+            // return address less 2).
+            let args = self.regs.args;
+            let fail = self.a.new_label();
+            self.a.bind(check);
+            self.a.local_entry(args[1]);
+            self.a.binop_imm(BinOp::Add, args[1], -2, args[0]);
+            self.index = usize::MAX;
+            self.save_volatile_homes();
+            self.a.mov_reg(args[0], ctx);
+            self.a.call_table(helper::INTERRUPT);
+            self.a.jump_if_nonzero(A::RET, false, fail);
+            self.restore_volatile_homes();
+            self.a.local_return();
+            self.a.bind(fail);
+            self.a.local_discard();
+            self.a.jump(self.dispatch);
+        }
+        for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
+            let args = self.regs.args;
+            let fail = self.a.new_label();
+            if let Some(zero) = self.op_zero_entry.filter(|_| index == helper::OP) {
+                self.a.bind(zero);
+                self.a.mov_imm(args[2], 0);
+            }
+            self.a.bind(stub);
+            self.a.local_entry(args[3]);
+            self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
+            self.a.mov_reg(args[0], ctx);
+            self.a.call_table(index);
+            self.a.jump_if_nonzero(A::RET, false, fail);
+            self.a.local_return();
+            self.a.bind(fail);
+            self.a.local_discard();
+            self.a.jump(self.dispatch);
+        }
         // dispatch: statuses below FIRST_ADDRESS (16) leave the function,
         // others are addresses.
         const _: () = assert!(status::FIRST_ADDRESS == 1 << 4);
@@ -396,8 +458,6 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.shift_imm(ShiftOp::Shr, r[1], 4, r[2]);
         self.a.jump_if_zero(r[1], false, self.exit);
         self.a.jump_reg(A::RET);
-        self.a.bind(self.exit);
-        self.a.epilogue();
         for stub in core::mem::take(&mut self.stubs) {
             match stub {
                 Stub::Failed { entry, at } => {
@@ -427,20 +487,6 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
-        for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
-            let args = self.regs.args;
-            let fail = self.a.new_label();
-            self.a.bind(stub);
-            self.a.local_entry(args[3]);
-            self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
-            self.a.mov_reg(args[0], ctx);
-            self.a.call_table(index);
-            self.a.jump_if_nonzero(A::RET, false, fail);
-            self.a.local_return();
-            self.a.bind(fail);
-            self.a.local_discard();
-            self.a.jump(self.dispatch);
-        }
     }
 
     /// Calls the generic helper for one operation located at `at`; through
@@ -457,10 +503,21 @@ impl<A: AsmFactory> Lowerer<A> {
         if self.stubbed(helper::OP) && !exact {
             self.a.mov_imm(args[1], opword);
             match arg {
-                ArgVal::Imm(v) => self.a.mov_imm(args[2], v),
-                ArgVal::Label(l) => self.a.label_addr(args[2], l),
+                ArgVal::Imm(0) if A::LOCAL_CALL_ANYWHERE => {
+                    // Through the stub's entry that sets the operand.
+                    self.count_stub_site(helper::OP);
+                    let zero = *self.op_zero_entry.get_or_insert_with(|| self.a.new_label());
+                    self.a.call_local(zero);
+                }
+                ArgVal::Imm(v) => {
+                    self.a.mov_imm(args[2], v);
+                    self.call_via_stub(helper::OP);
+                }
+                ArgVal::Label(l) => {
+                    self.a.label_addr(args[2], l);
+                    self.call_via_stub(helper::OP);
+                }
             }
-            self.call_via_stub(helper::OP);
         } else {
             self.a.mov_reg(args[0], self.regs.ctx);
             self.a.mov_imm(args[1], opword);
@@ -501,7 +558,13 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Calls helper `index` through its shared stub, which passes the context
     /// and the site's position (arguments 1 and 2 already set).
     pub(super) fn call_via_stub(&mut self, index: usize) {
-        let stub = match self.helper_stubs.iter_mut().find(|(i, _, _)| *i == index) {
+        let stub = self.count_stub_site(index);
+        self.a.call_local(stub);
+    }
+
+    /// The label of helper `index`'s stub, counting one more site.
+    fn count_stub_site(&mut self, index: usize) -> Label {
+        match self.helper_stubs.iter_mut().find(|(i, _, _)| *i == index) {
             Some((_, s, n)) => {
                 *n += 1;
                 *s
@@ -511,8 +574,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.helper_stubs.push((index, s, 1));
                 s
             }
-        };
-        self.a.call_local(stub);
+        }
     }
 
     /// Whether calls of helper `index` go through its stub.
@@ -559,6 +621,69 @@ impl<A: AsmFactory> Lowerer<A> {
         Ok(())
     }
 
+    /// Whether backward jumps share one interrupt call (see
+    /// [`Asm::SHARED_INTERRUPT_CALL`](crate::asm::Asm)).
+    fn shared_interrupt_check(&self) -> bool {
+        A::SHARED_INTERRUPT_CALL && self.stubbed(helper::INTERRUPT)
+    }
+
+    /// The shared interrupt check's label, counting one more site.
+    fn interrupt_check_label(&mut self) -> Label {
+        match &mut self.interrupt_check {
+            Some((l, n)) => {
+                *n += 1;
+                *l
+            }
+            None => {
+                let l = self.a.new_label();
+                self.interrupt_check = Some((l, 1));
+                l
+            }
+        }
+    }
+
+    /// Emits the entries of the conditional backward jumps of the
+    /// instruction just lowered (see `jump_target`): `entry: call the
+    /// shared check; jump target`, jumped over by the fall-through path
+    /// (which an assembler may turn into an inverted conditional jump).
+    fn place_checks(&mut self) {
+        let Some((check, _)) = self.interrupt_check else { return };
+        for (entry, target) in core::mem::take(&mut self.pending_checks) {
+            let skip = self.a.new_label();
+            self.a.jump(skip);
+            self.a.bind(entry);
+            self.check_interrupt(check, target);
+            self.a.bind(skip);
+        }
+    }
+
+    /// Goes to `target` after testing the interrupt flag: inline, with the
+    /// shared subroutine `check` called only when an interrupt is pending.
+    fn check_interrupt(&mut self, check: Label, target: Label) {
+        let r = self.regs.r;
+        let ctx = self.regs.ctx;
+        let go = self.a.new_label();
+        self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
+        self.a.load(Width::U8, r[0], r[0], 0);
+        self.a.jump_if_zero(r[0], true, go);
+        self.a.call_local(check);
+        self.a.bind(go);
+        self.a.jump(target);
+    }
+
+    /// An unconditional jump to `target` (with an interrupt check first if
+    /// it goes backward).
+    fn jump_to(&mut self, target: EmitLabel, at: Label) {
+        if self.is_bound(target) && self.shared_interrupt_check() {
+            let t = self.label(target);
+            let check = self.interrupt_check_label();
+            self.check_interrupt(check, t);
+        } else {
+            let t = self.jump_target(target, at);
+            self.a.jump(t);
+        }
+    }
+
     /// Where a jump to `target` goes: the label itself, or for a backward jump
     /// an interrupt check first.
     pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
@@ -567,7 +692,14 @@ impl<A: AsmFactory> Lowerer<A> {
             return t;
         }
         let entry = self.a.new_label();
-        self.stubs.push(Stub::Interrupt { entry, target: t, at });
+        if self.shared_interrupt_check() {
+            // Placed after the current instruction (see `place_checks`), so
+            // that the check's call lies in the jump's own code.
+            self.interrupt_check_label();
+            self.pending_checks.push((entry, t));
+        } else {
+            self.stubs.push(Stub::Interrupt { entry, target: t, at });
+        }
         entry
     }
 
@@ -640,8 +772,7 @@ impl<A: AsmFactory> Lowerer<A> {
             }
             Ir::Jump { label } => {
                 let at = self.here();
-                let t = self.jump_target(*label, at);
-                self.a.jump(t);
+                self.jump_to(*label, at);
             }
             Ir::CondJump { cond, pop, label, sp } => self.cond_jump(*cond, *pop, *label, *sp),
             Ir::JumpIfMarker { sp, label } => {
@@ -744,18 +875,15 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.shift_imm(ShiftOp::Shl, r[0], high, r[3]);
                     self.a.shift_imm(ShiftOp::Shl, r[1], high, r[3]);
                 }
-                self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
                 match fused {
                     Some((cond, label)) => {
                         let taken = self.jump_target(label, at);
-                        if cond {
-                            self.a.jump_if_nonzero(r[2], true, taken);
-                        } else {
-                            self.a.jump_if_zero(r[2], true, taken);
-                        }
+                        let c = compare_cond(bop);
+                        self.a.jump_if_cond(if cond { c } else { c.negate() }, r[0], r[1], r[2], taken);
                         self.a.jump(done);
                     }
                     None => {
+                        self.a.set_cond(compare_cond(bop), r[2], r[0], r[1]);
                         // False + 16 * result = False or True.
                         self.a.shift_imm(ShiftOp::Shl, r[2], 4, r[3]);
                         self.a.binop_imm(BinOp::Add, r[2], obj_word::FALSE as i32, r[3]);
@@ -769,7 +897,26 @@ impl<A: AsmFactory> Lowerer<A> {
                 // `^` clears it; the result always fits a small int.
                 self.a.binop(op, r[0], r[1]);
                 if op == BinOp::Xor {
-                    self.a.binop_imm(BinOp::Or, r[0], 1, r[3]);
+                    // The difference is even: + 1 sets the tag.
+                    self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
+                }
+                self.store_obj(lhs, r[0]);
+                self.a.jump(done);
+            }
+            FastKind::Arith(op @ (BinOp::Add | BinOp::Sub))
+                if A::OVERFLOW_JUMP && A::WORD_BYTES == 4 && obj_word::SMALL_INT_BITS == 31 =>
+            {
+                // On the tagged words `2a + 1` and `2b + 1`: `2a + (2b + 1)`
+                // and `(2a + 1) - (2b + 1)` (+ 1 for the tag) are the tagged
+                // results, and the 32-bit operation overflows exactly when
+                // the value leaves the 31-bit small-int range.
+                if op == BinOp::Add {
+                    self.a.binop_imm(BinOp::Sub, r[0], 1, r[3]);
+                    self.a.binop_jump_if_overflow(BinOp::Add, r[0], r[1], slow);
+                } else {
+                    self.a.binop_jump_if_overflow(BinOp::Sub, r[0], r[1], slow);
+                    // The difference is even: + 1 sets the tag.
+                    self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
                 }
                 self.store_obj(lhs, r[0]);
                 self.a.jump(done);

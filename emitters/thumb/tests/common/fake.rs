@@ -62,6 +62,8 @@ pub fn compile<A: AsmFactory + 'static>(source: &str) -> RawCode {
 pub struct Stats {
     pub ops: usize,
     pub interrupts: usize,
+    /// The position (`op_addr`) of each interrupt check that called the runtime.
+    pub interrupt_at: Vec<u32>,
     pub failed_at: Vec<u32>,
     /// The last `yield`: where to resume (a code address) and the stack depth.
     pub yielded: Option<(u32, u32)>,
@@ -127,8 +129,9 @@ pub fn fake_runtime(stats: Rc<RefCell<Stats>>) -> Vec<Helper> {
         }
     });
     let s2 = stats.clone();
-    let interrupt: Helper = Rc::new(move |_uc, _| {
+    let interrupt: Helper = Rc::new(move |_uc, [_, at, _, _]| {
         s2.borrow_mut().interrupts += 1;
+        s2.borrow_mut().interrupt_at.push(at);
         status::CONTINUE as u32
     });
     let box_: Helper = Rc::new(|uc, [_, value, packed, _]| {
