@@ -3,7 +3,7 @@
 //! executed in unicorn on a Cortex-M4 model (issue 8's "within 1.5x" figure).
 //!
 //! ```sh
-//! cargo run -p ferropy-emit-thumb --features disasm --example viper_vs_gcc
+//! cargo run -p ferropy-emit-thumb --example viper_vs_gcc
 //! ```
 //!
 //! Needs `arm-none-eabi-gcc` (Debian `gcc-arm-none-eabi`), or its path in
