@@ -13,7 +13,10 @@
 //! * [`glue`]: the helper table (the only `unsafe` here: helpers receive the
 //!   context block as a raw pointer from the machine code).
 //! * [`ops`]: what the helpers do, in safe Rust.
+//! * [`call`]: calls of plain native functions from native code, without
+//!   the general call path.
 
+mod call;
 pub mod glue;
 mod ops;
 mod tier;
