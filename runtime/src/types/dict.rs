@@ -189,6 +189,7 @@ impl Vm {
     /// lookup cache points at its entry (no hashing, and no key comparison
     /// that could run Python code); `None` on a miss, where the caller does
     /// the full lookup (which also refreshes the cache).
+    #[inline(always)]
     pub(crate) fn dict_cached_get(&self, d: Obj, key: Obj) -> Option<Obj> {
         if !key.is_qstr() || !d.is_heap_ref() || self.get(d, 0) != super::type_obj(ids::DICT) {
             return None;
