@@ -53,16 +53,9 @@ pub(super) fn fast_call(vm: &mut Vm, ctx: &mut NativeCtx, opcode: u8, arg: usize
     }
     let n_items = (arg & 0xff) + 1 + usize::from(method);
     let fi = ctx.frame;
-    let Some((code, fun, start, skip)) = plain_callee(vm, fi, sp, n_items, method) else { return Call::General };
-    // The caller's position, as the general path records it before running
-    // the operation: the callee's failure is reported at this line.
-    let Some(caller) = vm.st.frames.get_mut(fi) else { return Call::General };
-    caller.sp = sp;
-    caller.op_ip = op_ip;
-    caller.ip = op_ip + 1;
-    vm.st.native_op = opcode;
-    let st = match run_callee(vm, fi, code, fun, start, skip) {
-        Ok(v) => match vm.st.frames.get_mut(fi).and_then(|f| f.state.get_mut(start)) {
+    let Some(callee) = plain_callee(vm, fi, sp, n_items, method) else { return Call::General };
+    let st = match run_callee(vm, fi, sp, op_ip, opcode, &callee) {
+        Ok(v) => match vm.st.frames.get_mut(fi).and_then(|f| f.state.get_mut(callee.start)) {
             Some(slot) => {
                 *slot = v;
                 status::CONTINUE
@@ -85,16 +78,31 @@ fn fail(vm: &mut Vm, ctx: &mut NativeCtx, opcode: u8, e: PyErr) -> usize {
     status::ERROR
 }
 
+/// A plain native callee found on the caller's stack.
+struct Callee {
+    /// Its code unit.
+    code: usize,
+    /// The function object.
+    fun: Obj,
+    /// The caller's slot of the first stack item (`fun`), which receives the result.
+    start: usize,
+    /// The number of arguments (the top stack items).
+    n_args: usize,
+    /// Its frame size.
+    n_state: usize,
+    /// Where its code starts.
+    ip: usize,
+}
+
 /// The callee of a call whose `n_items` stack items (`fun [self] args...`)
-/// end at depth `sp` of frame `fi`, if it is a plain native function:
-/// `(code unit, function, first item's slot, items before the arguments)`.
-fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> Option<(usize, Obj, usize, usize)> {
+/// end at depth `sp` of frame `fi`, if it is a plain native function.
+fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> Option<Callee> {
     let start = sp.checked_sub(n_items)?;
     let state = &vm.st.frames.get(fi)?.state;
     let fun = *state.get(start)?;
     // `CALL_METHOD` with a NULL `self` slot calls a plain function.
     let skip = if method && state.get(start + 1)?.is_null() { 2 } else { 1 };
-    if vm.type_of(fun) != types::type_obj(ids::FUNCTION) || vm.get_usize(fun, 5) != 0 {
+    if !fun.is_heap_ref() || vm.get(fun, 0) != types::type_obj(ids::FUNCTION) || vm.get_usize(fun, 5) != 0 {
         return None;
     }
     let code = vm.get_usize(fun, 1);
@@ -104,37 +112,38 @@ fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> 
         && u.binds_plainly(n_args)
         && u16::from(u.scope_flags) & (sf::GENERATOR | sf::DEFKWARGS) == 0
         && u.n_state >= n_args;
-    plain.then_some((code, fun, start, skip))
+    plain.then_some(Callee { code, fun, start, n_args, n_state: u.n_state.max(1), ip: u.opcodes_start })
 }
 
-/// Pushes the callee's frame with the arguments taken from the caller's
-/// stack (cut back to `start`), runs it to its return and pops it.
-fn run_callee(vm: &mut Vm, fi: usize, code: usize, fun: Obj, start: usize, skip: usize) -> Result<Obj, PyErr> {
+/// Records the caller's position, pushes the callee's frame with the
+/// arguments taken from the top of the caller's stack (cut back to the
+/// callee's slot), runs it to its return and pops it.
+fn run_callee(vm: &mut Vm, fi: usize, sp: usize, op_ip: usize, opcode: u8, callee: &Callee) -> Result<Obj, PyErr> {
+    // The caller's position, as the general path records it before running
+    // the operation: a failure of the call is reported at this line.
+    vm.st.native_op = opcode;
+    if let Some(caller) = vm.st.frames.get_mut(fi) {
+        caller.sp = sp;
+        caller.op_ip = op_ip;
+        caller.ip = op_ip + 1;
+    }
     vm.check_interrupt()?;
     vm.check_depth()?;
-    let (n_state, ip) = match vm.st.codes.get(code) {
-        Some(u) => (u.n_state, u.opcodes_start),
-        None => return Err(vm.internal_error("bad code index")),
-    };
-    let globals = vm.get(fun, 2);
-    let (mut state, words) = vm.fresh_slots(n_state.max(1), true);
+    let globals = vm.get(callee.fun, 2);
+    let (mut state, words) = vm.fresh_slots(callee.n_state, true);
     let Some(caller) = vm.st.frames.get_mut(fi) else { return Err(vm.internal_error("native frame lost")) };
-    let sp = caller.sp;
-    // Parameter i is local i, at slot `len - 1 - i` (locals are stored reversed).
-    let top = state.len() - 1;
-    for (i, slot) in caller.state.get_mut(start + skip..sp).unwrap_or(&mut []).iter_mut().enumerate() {
-        if let Some(to) = top.checked_sub(i).and_then(|t| state.get_mut(t)) {
-            *to = core::mem::replace(slot, Obj::NULL);
-        }
+    // Parameter i is local i, at slot `n_state - 1 - i` (locals are stored
+    // reversed). The arguments' slots are left NULL; below them, a NULL
+    // `self` stays NULL and `fun` stays until the result replaces it (the
+    // callee's frame holds it meanwhile).
+    let from = caller.state.get_mut(sp.saturating_sub(callee.n_args)..sp).unwrap_or(&mut []);
+    let to = state.get_mut(callee.n_state.saturating_sub(from.len())..).unwrap_or(&mut []);
+    for (t, f) in to.iter_mut().rev().zip(from.iter_mut()) {
+        *t = core::mem::replace(f, Obj::NULL);
     }
-    // The function stays in the caller's slot `start` until the result
-    // replaces it (the new frame holds it too).
-    if let Some(s) = caller.state.get_mut(start + 1..start + skip) {
-        s.fill(Obj::NULL);
-    }
-    caller.sp = start;
+    caller.sp = callee.start;
     let depth = vm.st.frames.len();
-    vm.st.frames.push(Frame::new(code, fun, globals, Obj::NULL, ip, state, words));
+    vm.st.frames.push(Frame::new(callee.code, callee.fun, globals, Obj::NULL, callee.ip, state, words));
     match vm.step_native() {
         Ok(Step::Return(v)) => {
             vm.pop_frame();

@@ -109,6 +109,13 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// lowered pushed, and the slot it went to (a `Binary` on it takes the
     /// word as an immediate operand).
     pushed_int: Option<(u32, u32)>,
+    /// The push of `pushed_int` was left out: only the slow path of the
+    /// `Binary` using it reads the slot, and stores the word there first.
+    push_deferred: bool,
+    /// With `push_deferred`: the operation before the push was a load of a
+    /// local known to be bound into the `Binary`'s left slot, which left the
+    /// value in `r[0]`.
+    lhs_loaded: bool,
     /// Word slots living in registers (see `homes`).
     pub homes: Vec<(super::viper::Slot, A::Reg)>,
     /// The homes in [`Regs::volatile`] registers, saved to their slots before
@@ -213,6 +220,8 @@ fn lower_once<A: AsmFactory>(
         }),
         index: 0,
         pushed_int: None,
+        push_deferred: false,
+        lhs_loaded: false,
         homes: Vec::new(),
         volatile_homes: Vec::new(),
         pending: Vec::new(),
@@ -230,10 +239,25 @@ fn lower_once<A: AsmFactory>(
         l.index = i;
         // Only the instruction right before counts: no label (no other way
         // in) lies between a push and the operation using it.
-        l.pushed_int = match i.checked_sub(1).and_then(|p| ir.get(p)) {
+        let prev = i.checked_sub(1).and_then(|p| ir.get(p));
+        l.pushed_int = match prev {
             Some(Ir::PushWord { word, sp }) if word & obj_word::SMALL_INT_TAG != 0 => Some((*word, *sp)),
             _ => None,
         };
+        // (Viper code keeps its model stack as it is.)
+        l.push_deferred = !viper && l.pushed_int.is_some() && takes_immediate::<A>(prev, ins);
+        l.lhs_loaded = l.push_deferred
+            && match (i.checked_sub(2).map(|p| (p, ir.get(p))), ins) {
+                (Some((p, Some(Ir::LoadFast { sp: at, .. }))), Ir::Binary { sp, .. }) => {
+                    at + 2 == *sp && l.bound_loads.get(p).copied().unwrap_or(false)
+                }
+                _ => false,
+            };
+        if !viper && takes_immediate::<A>(Some(ins), ir.get(i + 1).unwrap_or(&Ir::Line(0))) {
+            // The next operation takes this small int as an immediate.
+            i += 1;
+            continue;
+        }
         let fused = match (ins, ir.get(i + 1)) {
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
@@ -293,6 +317,19 @@ fn lower_once<A: AsmFactory>(
     // `op_offsets` are emission-time offsets: exact for assemblers that do not
     // move code in `finish` (x86-64, the only one the optimizing tier serves).
     Ok((Lowered { code: finished.code, lines, op_offsets }, single))
+}
+
+/// True if `push` is a small-int `PushWord` whose slot `binary`, the
+/// operation right after it, reads only as an immediate operand on its inline
+/// path (see `Lowerer::binary_const`).
+fn takes_immediate<A: AsmFactory>(push: Option<&Ir>, binary: &Ir) -> bool {
+    let (Some(&Ir::PushWord { word, sp: at }), &Ir::Binary { op, sp }) = (push, binary) else { return false };
+    word & obj_word::SMALL_INT_TAG != 0
+        && at + 1 == sp
+        && matches!(
+            FastKind::of(op, A::WORD_BYTES),
+            Some(FastKind::Compare | FastKind::Arith(BinOp::Add | BinOp::Sub))
+        )
 }
 
 /// Which locals are bound everywhere: parameters (bound on entry) that no
@@ -745,6 +782,10 @@ impl<A: AsmFactory> Lowerer<A> {
         if let Some(c) = constant {
             if self.binary_const(kind, bop, c, lhs, at, fused, slow, done) {
                 self.a.bind(slow);
+                if self.push_deferred {
+                    self.a.mov_imm(r[1], i64::from(c));
+                    self.store_obj(rhs, r[1]);
+                }
                 self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
                 if let Some((cond, label)) = fused {
                     self.cond_jump(cond, true, label, sp - 1);
@@ -854,7 +895,9 @@ impl<A: AsmFactory> Lowerer<A> {
             FastKind::Compare => None,
             _ => return false,
         };
-        self.load_obj(r[0], lhs);
+        if !self.lhs_loaded {
+            self.load_obj(r[0], lhs);
+        }
         // The tag test keeps `r[0]` (`jump_if_bit_clear` may clobber it).
         self.a.jump_if_bits(r[0], obj_word::SMALL_INT_TAG as i32, false, r[3], slow);
         match op {
