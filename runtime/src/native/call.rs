@@ -9,8 +9,8 @@
 //! as they are (exactly its positional parameters given positionally, no
 //! closure, no generator), [`fast_call`] moves the arguments from the caller's
 //! stack into a new frame and enters the callee's code at once
-//! ([`Vm::step_native`]), which keeps the machine-stack budget (the recursion
-//! error) and the tier-up count. The frame is an ordinary frame on the VM's
+//! ([`Vm::start_nested_native`]), which keeps the machine-stack budget (the
+//! recursion error) and the tier-up count. The frame is an ordinary frame on the VM's
 //! frame stack, so the collector sees every object of both frames, and
 //! tracebacks and exception handlers work as on the general path: an exception
 //! the callee's code returns is handed to the dispatch loop, which looks for a
@@ -144,7 +144,7 @@ fn run_callee(vm: &mut Vm, fi: usize, sp: usize, op_ip: usize, opcode: u8, calle
     caller.sp = callee.start;
     let depth = vm.st.frames.len();
     vm.st.frames.push(Frame::new(callee.code, callee.fun, globals, Obj::NULL, callee.ip, state, words));
-    match vm.step_native() {
+    match vm.start_nested_native(depth, callee.code) {
         Ok(Step::Return(v)) => {
             vm.pop_frame();
             Ok(v)
