@@ -326,10 +326,7 @@ fn takes_immediate<A: AsmFactory>(push: Option<&Ir>, binary: &Ir) -> bool {
     let (Some(&Ir::PushWord { word, sp: at }), &Ir::Binary { op, sp }) = (push, binary) else { return false };
     word & obj_word::SMALL_INT_TAG != 0
         && at + 1 == sp
-        && matches!(
-            FastKind::of(op, A::WORD_BYTES),
-            Some(FastKind::Compare | FastKind::Arith(BinOp::Add | BinOp::Sub))
-        )
+        && matches!(FastKind::of(op, A::WORD_BYTES), Some(FastKind::Compare | FastKind::Arith(BinOp::Add | BinOp::Sub)))
 }
 
 /// Which locals are bound everywhere: parameters (bound on entry) that no
