@@ -146,7 +146,11 @@ fn run_callee(vm: &mut Vm, fi: usize, sp: usize, op_ip: usize, opcode: u8, calle
     vm.st.frames.push(Frame::new(callee.code, callee.fun, globals, Obj::NULL, callee.ip, state, words));
     match vm.start_nested_native(depth, callee.code) {
         Ok(Step::Return(v)) => {
-            vm.pop_frame();
+            // As `pop_frame` (called here, it would no longer be inlined
+            // into the dispatch loop).
+            if let Some(f) = vm.st.frames.pop() {
+                vm.recycle_slots(f.state, f.words);
+            }
             Ok(v)
         }
         Ok(_) => {

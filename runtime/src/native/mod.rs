@@ -146,6 +146,8 @@ impl Vm {
 
     /// Runs the top frame, which holds native code, until it returns, yields or
     /// raises an exception it does not handle itself.
+    // Kept out of the dispatch loop, which it would only slow down for bytecode.
+    #[inline(never)]
     pub(crate) fn step_native(&mut self) -> PyResult<Step> {
         let marker = 0u8;
         let here = core::hint::black_box(&marker) as *const u8 as usize;
