@@ -198,7 +198,11 @@ impl Vm {
         if alloc == 0 {
             return None;
         }
-        let pos = usize::from(*self.st.map_cache.get(map_cache_index(key))?) % alloc;
+        // The entry may come from a bigger dict: a miss, not a division.
+        let pos = usize::from(*self.st.map_cache.get(map_cache_index(key))?);
+        if pos >= alloc {
+            return None;
+        }
         let table = self.get(d, 3);
         (self.get(table, 2 * pos) == key).then(|| self.get(table, 2 * pos + 1))
     }
