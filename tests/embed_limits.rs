@@ -150,6 +150,39 @@ fn interrupt_from_another_thread() {
     still_works(&mut vm);
 }
 
+/// Native functions calling native functions (the direct call path) count
+/// against the recursion limit and see an interrupt at every call, even
+/// without a loop.
+#[test]
+fn native_recursion_is_limited_and_interruptible() {
+    if ferropy::native::host_support().is_none() {
+        return;
+    }
+    let mut vm = Vm::builder().allow_native_code(true).recursion_limit(100).build().unwrap();
+    vm.exec("@micropython.native\ndef depth(n):\n    return n if n == 0 else depth(n - 1)").unwrap();
+    assert_eq!(vm.call::<_, i64>("depth", 50).unwrap(), 0);
+    let err = vm.call::<_, i64>("depth", 1000).unwrap_err();
+    assert_eq!(err.limit(), Some(Limit::Recursion));
+    still_works(&mut vm);
+
+    // No backward jump: only the calls can notice the interrupt (2**60 calls).
+    let out = SharedBuffer::new();
+    let mut vm = Vm::builder().allow_native_code(true).stdout(out.clone()).build().unwrap();
+    let handle = vm.interrupt_handle();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let program = "@micropython.native\ndef tree(n):\n    if n:\n        tree(n - 1)\n        tree(n - 1)\n\
+                   print('start')\ntree(60)";
+    let err = vm.exec(program).unwrap_err();
+    t.join().unwrap();
+    assert_eq!(err.limit(), Some(Limit::Interrupted));
+    assert_eq!(err.exception().unwrap().type_name, "KeyboardInterrupt");
+    assert_eq!(out.text(), "start\n");
+    still_works(&mut vm);
+}
+
 #[test]
 fn no_file_access_unless_allowed() {
     let mut vm = Vm::new().unwrap();

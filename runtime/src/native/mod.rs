@@ -13,7 +13,10 @@
 //! * [`glue`]: the helper table (the only `unsafe` here: helpers receive the
 //!   context block as a raw pointer from the machine code).
 //! * [`ops`]: what the helpers do, in safe Rust.
+//! * [`call`]: calls of plain native functions from native code, without
+//!   the general call path.
 
+mod call;
 pub mod glue;
 mod ops;
 mod tier;
@@ -143,6 +146,8 @@ impl Vm {
 
     /// Runs the top frame, which holds native code, until it returns, yields or
     /// raises an exception it does not handle itself.
+    // Kept out of the dispatch loop, which it would only slow down for bytecode.
+    #[inline(never)]
     pub(crate) fn step_native(&mut self) -> PyResult<Step> {
         let marker = 0u8;
         let here = core::hint::black_box(&marker) as *const u8 as usize;
@@ -161,10 +166,30 @@ impl Vm {
         r
     }
 
+    /// Starts the code of frame `frame` (running code unit `code`), just
+    /// pushed by a call from native code (`call::fast_call`): as
+    /// [`Vm::step_native`], for a call nested in a native call in progress.
+    pub(crate) fn start_nested_native(&mut self, frame: usize, code: usize) -> PyResult<Step> {
+        let marker = 0u8;
+        let here = core::hint::black_box(&marker) as *const u8 as usize;
+        // Native code runs, so an outer `step_native` has set the base.
+        if self.st.native_stack_base.saturating_sub(here) > NATIVE_STACK_BUDGET {
+            return Err(self.recursion_error());
+        }
+        self.run_native(frame, code, 0)
+    }
+
     fn enter_native(&mut self) -> PyResult<Step> {
         let frame = self.st.frames.len().saturating_sub(1);
         let Some(f) = self.st.frames.get(frame) else { return Err(self.internal_error("no frame")) };
         let (code, ip) = (f.code, f.ip);
+        self.run_native(frame, code, ip)
+    }
+
+    /// Runs the code of frame `frame` (code unit `code`) from offset `ip`
+    /// (0: its start) until it returns, yields or fails.
+    #[inline(always)]
+    fn run_native(&mut self, frame: usize, code: usize, ip: usize) -> PyResult<Step> {
         if ip == 0 {
             self.count_native_call(code);
         }

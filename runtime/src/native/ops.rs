@@ -37,13 +37,27 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 }
 
 /// Runs the simplest cases of a few frequent operations directly on the
-/// frame's slots, skipping the general path's bookkeeping: `FOR_ITER` over a
+/// frame's slots, skipping the general path's bookkeeping: `LOAD_GLOBAL`
+/// found through the map lookup cache, `FOR_ITER` over a
 /// `range` of small ints, binary operators on small ints whose result is a
 /// small int or a bool, and loads and stores of `list` and `bytearray` items
 /// at small-int indices (exact types only: subclasses may override them). None of these can raise, allocate, call or jump, and each gives
 /// exactly what the general path would; `None` leaves the operation to it.
-fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<()> {
     match opcode {
+        op::LOAD_GLOBAL => {
+            // Only a hit of the map lookup cache in the globals dict; a miss
+            // (or a builtin) takes the general path, which refreshes the cache.
+            let f = vm.st.frames.get(fi)?;
+            let (code, globals) = (f.code, f.globals);
+            let context = vm.st.codes.get(code)?.context;
+            let q = *vm.st.contexts.get(context)?.qstrs.get(arg)?;
+            let v = vm.dict_cached_get(globals, Obj::from_qstr(q)?)?;
+            if v.is_null() {
+                return None;
+            }
+            *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
+        }
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &mut vm.st.frames.get_mut(fi)?.state;
             let (x, y) = (state.get(sp.checked_sub(2)?)?, state.get(sp - 1)?);
@@ -117,10 +131,13 @@ pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op
     let mut sp = (opword >> 8) & 0xFFFF;
     let extra = (opword >> 24) as u8;
     let fi = ctx.frame;
-    if fast_op(vm, fi, opcode, sp).is_some() {
+    if fast_op(vm, fi, opcode, sp, arg).is_some() {
         return status::CONTINUE;
     }
     let op_ip = op_addr.wrapping_sub(ctx.base);
+    if let super::call::Call::Done(st) = super::call::fast_call(vm, ctx, opcode, arg, sp, op_ip) {
+        return st;
+    }
     let arg = if takes_label(opcode) { arg.wrapping_sub(ctx.base) } else { arg };
     let Some(f) = vm.st.frames.get_mut(fi) else {
         let e = vm.internal_error("native frame lost");
@@ -143,7 +160,7 @@ pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op
         Ok(Step::Next) => {
             if vm.st.frames.len() > depth {
                 // A call pushed a frame: run it to completion here.
-                match vm.run_frames_nested(depth) {
+                match vm.run_frames_nested(depth, None) {
                     Ok(Outcome::Return(v)) => {
                         if let Err(e) = vm.push(v) {
                             return fail(ctx, e);

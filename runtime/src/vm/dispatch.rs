@@ -119,11 +119,12 @@ impl Vm {
     }
 
     /// Runs the frames pushed above index `base` by native code's call to
-    /// completion; native recursion is bounded by the machine stack budget
+    /// completion, raising `pending` in the top frame first if given; native
+    /// recursion is bounded by the machine stack budget
     /// (`native::NATIVE_STACK_BUDGET`) rather than by `native_limit`.
-    pub(crate) fn run_frames_nested(&mut self, base: usize) -> PyResult<Outcome> {
+    pub(crate) fn run_frames_nested(&mut self, base: usize, pending: Option<PyErr>) -> PyResult<Outcome> {
         let temps = self.st.temps.len();
-        let r = self.run_loop(base, None, temps);
+        let r = self.run_loop(base, pending, temps);
         self.st.temps.truncate(temps);
         r
     }

@@ -114,6 +114,17 @@ pub(super) struct Lowerer<A: AsmFactory> {
     bound_loads: Vec<bool>,
     /// Index of the instruction being lowered.
     index: usize,
+    /// The small-int object word the instruction before the one being
+    /// lowered pushed, and the slot it went to (a `Binary` on it takes the
+    /// word as an immediate operand).
+    pushed_int: Option<(u32, u32)>,
+    /// The push of `pushed_int` was left out: only the slow path of the
+    /// `Binary` using it reads the slot, and stores the word there first.
+    push_deferred: bool,
+    /// With `push_deferred`: the operation before the push was a load of a
+    /// local known to be bound into the `Binary`'s left slot, which left the
+    /// value in `r[0]`.
+    lhs_loaded: bool,
     /// Word slots living in registers (see `homes`).
     pub homes: Vec<(super::viper::Slot, A::Reg)>,
     /// The homes in [`Regs::volatile`] registers, saved to their slots before
@@ -220,6 +231,9 @@ fn lower_once<A: AsmFactory>(
             )
         }),
         index: 0,
+        pushed_int: None,
+        push_deferred: false,
+        lhs_loaded: false,
         homes: Vec::new(),
         volatile_homes: Vec::new(),
         pending: Vec::new(),
@@ -235,6 +249,27 @@ fn lower_once<A: AsmFactory>(
         let start = l.a.offset();
         op_offsets.push(start);
         l.index = i;
+        // Only the instruction right before counts: no label (no other way
+        // in) lies between a push and the operation using it.
+        let prev = i.checked_sub(1).and_then(|p| ir.get(p));
+        l.pushed_int = match prev {
+            Some(Ir::PushWord { word, sp }) if word & obj_word::SMALL_INT_TAG != 0 => Some((*word, *sp)),
+            _ => None,
+        };
+        // (Viper code keeps its model stack as it is.)
+        l.push_deferred = !viper && l.pushed_int.is_some() && takes_immediate::<A>(prev, ins);
+        l.lhs_loaded = l.push_deferred
+            && match (i.checked_sub(2).map(|p| (p, ir.get(p))), ins) {
+                (Some((p, Some(Ir::LoadFast { sp: at, .. }))), Ir::Binary { sp, .. }) => {
+                    at + 2 == *sp && l.bound_loads.get(p).copied().unwrap_or(false)
+                }
+                _ => false,
+            };
+        if !viper && takes_immediate::<A>(Some(ins), ir.get(i + 1).unwrap_or(&Ir::Line(0))) {
+            // The next operation takes this small int as an immediate.
+            i += 1;
+            continue;
+        }
         let fused = match (ins, ir.get(i + 1)) {
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
@@ -299,6 +334,16 @@ fn lower_once<A: AsmFactory>(
     // `op_offsets` are emission-time offsets: exact for assemblers that do not
     // move code in `finish` (x86-64, the only one the optimizing tier serves).
     Ok((Lowered { code: finished.code, lines, op_offsets }, single))
+}
+
+/// True if `push` is a small-int `PushWord` whose slot `binary`, the
+/// operation right after it, reads only as an immediate operand on its inline
+/// path (see `Lowerer::binary_const`).
+fn takes_immediate<A: AsmFactory>(push: Option<&Ir>, binary: &Ir) -> bool {
+    let (Some(&Ir::PushWord { word, sp: at }), &Ir::Binary { op, sp }) = (push, binary) else { return false };
+    word & obj_word::SMALL_INT_TAG != 0
+        && at + 1 == sp
+        && matches!(FastKind::of(op, A::WORD_BYTES), Some(FastKind::Compare | FastKind::Arith(BinOp::Add | BinOp::Sub)))
 }
 
 /// Which locals are bound everywhere: parameters (bound on entry) that no
@@ -860,6 +905,23 @@ impl<A: AsmFactory> Lowerer<A> {
         let slow = self.a.new_label();
         let done = self.a.new_label();
         let (lhs, rhs) = (sp as i32 - 2, sp as i32 - 1);
+        // A small-int constant right operand (still in its slot for the slow path).
+        let constant = self.pushed_int.filter(|&(_, at)| at as i32 == rhs).map(|(word, _)| word as i32);
+        if let Some(c) = constant {
+            if self.binary_const(kind, bop, c, lhs, at, fused, slow, done) {
+                self.a.bind(slow);
+                if self.push_deferred {
+                    self.a.mov_imm(r[1], i64::from(c));
+                    self.store_obj(rhs, r[1]);
+                }
+                self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
+                if let Some((cond, label)) = fused {
+                    self.cond_jump(cond, true, label, sp - 1);
+                }
+                self.a.bind(done);
+                return;
+            }
+        }
         self.load_obj(r[0], lhs);
         self.load_obj(r[1], rhs);
         // Both small ints (tag bit set in each)?
@@ -925,20 +987,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.untag(r[0], r[3]);
                 self.untag(r[1], r[3]);
                 self.a.binop(op, r[0], r[1]);
-                // The result must fit a small int (31 bits).
-                self.a.mov_reg(r[2], r[0]);
-                let unused = (A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS) as u8;
-                self.a.shift_imm(ShiftOp::Shl, r[2], unused, r[3]);
-                self.a.shift_imm(ShiftOp::Sar, r[2], unused, r[3]);
-                let ok = self.a.new_label();
-                self.a.jump_if_eq(r[2], r[0], ok);
-                self.a.jump(slow);
-                self.a.bind(ok);
-                // The tag: the low bit is clear after the shift, so + 1 sets it.
-                self.a.shift_imm(ShiftOp::Shl, r[0], 1, r[3]);
-                self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
-                self.store_obj(lhs, r[0]);
-                self.a.jump(done);
+                self.tag_checked(lhs, slow, done);
             }
         }
         self.a.bind(slow);
@@ -947,6 +996,90 @@ impl<A: AsmFactory> Lowerer<A> {
             self.cond_jump(cond, true, label, sp - 1);
         }
         self.a.bind(done);
+    }
+}
+
+impl<A: AsmFactory> Lowerer<A> {
+    /// Stores the value in `r[0]` as a small int in slot `lhs` and jumps to
+    /// `done`, or jumps to `slow` if it does not fit one (31 bits).
+    fn tag_checked(&mut self, lhs: i32, slow: Label, done: Label) {
+        let r = self.regs.r;
+        self.a.mov_reg(r[2], r[0]);
+        let unused = (A::WORD_BYTES * 8 - obj_word::SMALL_INT_BITS) as u8;
+        self.a.shift_imm(ShiftOp::Shl, r[2], unused, r[3]);
+        self.a.shift_imm(ShiftOp::Sar, r[2], unused, r[3]);
+        self.a.jump_if_cond(Cond::Ne, r[2], r[0], r[3], slow);
+        // The tag: the low bit is clear after the shift, so + 1 sets it.
+        self.a.shift_imm(ShiftOp::Shl, r[0], 1, r[3]);
+        self.a.binop_imm(BinOp::Add, r[0], 1, r[3]);
+        self.store_obj(lhs, r[0]);
+        self.a.jump(done);
+    }
+
+    /// The inline path of a comparison, `+` or `-` whose right operand is
+    /// the small-int object word `c`: only the left operand is tested and
+    /// loaded, `c` is an immediate. Emits the code up to (not including) the
+    /// `slow` label and returns true, or emits nothing and returns false for
+    /// other operators.
+    #[allow(clippy::too_many_arguments)]
+    fn binary_const(
+        &mut self,
+        kind: FastKind,
+        bop: u8,
+        c: i32,
+        lhs: i32,
+        at: Label,
+        fused: Option<(bool, EmitLabel)>,
+        slow: Label,
+        done: Label,
+    ) -> bool {
+        let r = self.regs.r;
+        let op = match kind {
+            FastKind::Arith(op @ (BinOp::Add | BinOp::Sub)) => Some(op),
+            FastKind::Compare => None,
+            _ => return false,
+        };
+        if !self.lhs_loaded {
+            self.load_obj(r[0], lhs);
+        }
+        // The tag test keeps `r[0]` (`jump_if_bit_clear` may clobber it).
+        self.a.jump_if_bits(r[0], obj_word::SMALL_INT_TAG as i32, false, r[3], slow);
+        match op {
+            Some(op) => {
+                self.untag(r[0], r[3]);
+                // The constant's value: its word without the tag.
+                self.a.binop_imm(op, r[0], c >> 1, r[3]);
+                self.tag_checked(lhs, slow, done);
+            }
+            None => {
+                // Tagged words compare as their values do: sign-extend the
+                // left one's 32 bits to compare it with the immediate.
+                let high = (A::WORD_BYTES * 8 - 32) as u8;
+                if high > 0 {
+                    self.a.shift_imm(ShiftOp::Shl, r[0], high, r[3]);
+                    self.a.shift_imm(ShiftOp::Sar, r[0], high, r[3]);
+                }
+                let cond = compare_cond(bop);
+                match fused {
+                    Some((when, label)) => {
+                        let taken = self.jump_target(label, at);
+                        let cond = if when { cond } else { cond.negate() };
+                        self.a.jump_if_cond_imm(cond, r[0], c, r[2], taken);
+                        self.a.jump(done);
+                    }
+                    None => {
+                        self.a.mov_imm(r[1], i64::from(c));
+                        self.a.set_cond(cond, r[2], r[0], r[1]);
+                        // False + 16 * result = False or True.
+                        self.a.shift_imm(ShiftOp::Shl, r[2], 4, r[3]);
+                        self.a.binop_imm(BinOp::Add, r[2], obj_word::FALSE as i32, r[3]);
+                        self.store_obj(lhs, r[2]);
+                        self.a.jump(done);
+                    }
+                }
+            }
+        }
+        true
     }
 }
 
