@@ -135,3 +135,141 @@ it = gen(5)
 print(next(it), next(it), next(it))
 it.close()
 print(list(gen(3)))
+
+
+# Methods inherited from base classes: depth-first order, overrides,
+# instance attributes shadowing them, non-function class attributes.
+class B0:
+    def who(self):
+        return "B0"
+
+    def only0(self):
+        return "only0 " + self.tag
+
+    k = 5
+
+    @staticmethod
+    def st(x):
+        return x * 2
+
+    @classmethod
+    def cm(cls):
+        return cls.__name__
+
+    @property
+    def pr(self):
+        return "prop " + self.tag
+
+
+class B1(B0):
+    pass
+
+
+class B2:
+    def who(self):
+        return "B2"
+
+    def only2(self):
+        return "only2"
+
+
+class C(B1, B2):
+    def __init__(self):
+        self.tag = "c"
+
+
+class D(C):
+    def who(self):
+        return "D>" + super().who()
+
+
+for o in [C(), D()]:
+    for _ in range(3):
+        print(o.who(), o.only0(), o.only2(), o.k, o.st(4), o.cm(), o.pr)
+o = C()
+o.who = lambda: "own"
+print(o.who())
+B1.only0 = lambda self: "patched"
+print(C().only0(), D().only0())
+del B1.only0
+print(C().only0())
+try:
+    C().nothing()
+except AttributeError as e:
+    print("AttributeError", e)
+
+
+class G(B0):
+    def __getattr__(self, name):
+        return lambda: "getattr " + name
+
+
+print(G().who(), G().absent())
+
+
+class L(list):
+    def total(self):
+        return sum(self)
+
+
+class L2(L):
+    pass
+
+
+l2 = L2([1, 2, 3])
+l2.append(4)
+print(l2.total(), len(l2))
+
+
+class O(object):
+    def m(self):
+        return "O.m"
+
+
+class O2(O):
+    pass
+
+
+print(O2().m(), O2().__class__.__name__)
+
+# A diamond: the bases are searched depth first (MicroPython's order).
+class X:
+    def m(self):
+        return "X.m"
+
+
+class Y(X):
+    pass
+
+
+class Z(X):
+    def m(self):
+        return "Z.m"
+
+
+class W(Y, Z):
+    pass
+
+
+print([W().m() for _ in range(3)])
+
+# Attributes of modules.
+import math
+
+for _ in range(3):
+    print(math.pi, math.sqrt(16.0), math.floor(2.5))
+try:
+    math.nothing
+except AttributeError:
+    print("AttributeError")
+import imppkg.lazy as lazy
+
+for _ in range(3):
+    print(lazy.eager, lazy.computed, type(lazy.__dict__), lazy.__getattr__("computed"))
+lazy.extra = 3
+lazy.__dict__["__dict__"] = 5
+print(lazy.extra, lazy.__dict__)
+try:
+    lazy.nothing
+except AttributeError as e:
+    print("AttributeError", e)

@@ -192,12 +192,13 @@ impl Vm {
     pub fn load_attr_opt(&mut self, obj: Obj, name: Qstr) -> PyResult<Option<Obj>> {
         if self.is_module(obj) {
             let g = self.get(obj, 1);
-            if self.name_is(name, "__dict__") {
-                return Ok(Some(g));
-            }
             let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
             if let Some(v) = self.dict_get(g, key)? {
                 return Ok(Some(v));
+            }
+            // As MicroPython: a global named `__dict__` wins over the globals dict.
+            if self.name_is(name, "__dict__") {
+                return Ok(Some(g));
             }
             // A module-level `__getattr__(name)` supplies missing attributes.
             if !self.name_is(name, "__getattr__") {

@@ -1,11 +1,12 @@
 //! Fast paths of the name and attribute instructions for their commonest
 //! cases: a global found in the globals or builtins dict, an attribute found
-//! in an instance's own dict, a method found in its class's own dict, and a
-//! store to an existing instance attribute. Each one answers only when the
-//! outcome is exactly the general path's (see `rt::attr`); anything else
-//! (a class with special stores, a descriptor, a base class lookup, a key
-//! that is not an interned string, a dict that is not a plain one) returns
-//! `None`/false and the general path runs. None of them raises, allocates
+//! in an instance's own dict or in a module's globals, a method found in the
+//! dicts of its class and its user-class bases, and a store to an existing
+//! instance attribute. Each one answers only when the outcome is exactly the
+//! general path's (see `rt::attr`); anything else (a class with special
+//! stores, a descriptor, a built-in base class, a name missing everywhere, a
+//! key that is not an interned string, a dict that is not a plain one)
+//! returns `None`/false and the general path runs. None of them raises, allocates
 //! or calls anything, so the dispatch loop's fast path (`vm::fast`) runs
 //! them too, through a [`NameCtx`].
 
@@ -16,6 +17,9 @@ use crate::types::class::{CLASS_FLAGS, CLASS_SPECIAL_STORE};
 use crate::types::dict::{dict_qstr_slot, MAP_CACHE_SIZE};
 use crate::types::{self, ids};
 use crate::vm::Vm;
+
+/// Deepest base-class nesting the method fast path walks (deeper: general path).
+const MAX_BASE_DEPTH: usize = 8;
 
 /// The VM state the name and attribute fast paths use, borrowed apart from
 /// the running frame.
@@ -34,12 +38,19 @@ pub(crate) struct NameCtx<'a> {
 
 impl NameCtx<'_> {
     /// `d[key]` for interned-string `key` (see [`dict_qstr_slot`]).
-    #[inline]
+    #[inline(always)]
     fn dict_get(&mut self, d: Obj, key: Obj) -> Option<Option<Obj>> {
         match dict_qstr_slot(self.words.words(), self.map_cache, self.pool, d, key)? {
             Some((table, slot)) => Some(Some(self.words.load_obj(table, 2 * slot + 1)?)),
             None => Some(None),
         }
+    }
+
+    /// [`NameCtx::dict_get`] for the rarer paths, kept out of line so the
+    /// common ones keep theirs inlined.
+    #[inline(never)]
+    fn dict_get_outlined(&mut self, d: Obj, key: Obj) -> Option<Option<Obj>> {
+        self.dict_get(d, key)
     }
 
     /// The user class of `obj` when `obj` is an instance of one (its word 1
@@ -76,27 +87,95 @@ impl NameCtx<'_> {
     }
 
     /// `obj.key` when `obj` is an instance of a user class holding `key` in
-    /// its own attribute dict (the first place the general lookup looks).
+    /// its own attribute dict (the first place the general lookup looks), or
+    /// a module whose globals hold `key`.
     #[inline]
     pub fn load_attr(&mut self, obj: Obj, key: Obj) -> Option<Obj> {
-        self.instance_class(obj)?;
+        if !obj.is_heap_ref() {
+            return None;
+        }
+        let t = self.words.load_obj(obj, 0)?;
+        if t == types::type_obj(ids::MODULE) {
+            return self.module_attr(obj, key);
+        }
+        if !(t.is_heap_ref() && self.words.load_obj(t, 0)? == types::type_obj(ids::TYPE)) {
+            return None;
+        }
         let d = self.words.load_obj(obj, 1)?;
         self.dict_get(d, key)?
     }
 
+    /// Attribute `key` of module `m` when its globals hold it (looked at
+    /// first, even for `__dict__`; a missing one may be `__dict__` or come
+    /// from the module's `__getattr__`: general path).
+    #[inline(never)]
+    fn module_attr(&mut self, m: Obj, key: Obj) -> Option<Obj> {
+        let g = self.words.load_obj(m, 1)?;
+        self.dict_get_outlined(g, key)?
+    }
+
+    /// `key` in the namespace of the bases of user class `cls` and of
+    /// theirs, depth first as `Vm::class_lookup`: `Some(None)` when none has
+    /// it. `None` (general path) when a base is a built-in type other than
+    /// `object` (searched last by the general path too), the bases are not a
+    /// plain tuple, or the nesting is deeper than [`MAX_BASE_DEPTH`].
+    #[inline(never)]
+    fn bases_get(&mut self, cls: Obj, key: Obj, depth: usize) -> Option<Option<Obj>> {
+        if depth > MAX_BASE_DEPTH {
+            return None;
+        }
+        // Class layout: word 2 is the bases tuple, word 3 the namespace dict.
+        let bases = self.words.load_obj(cls, 2)?;
+        if !bases.is_heap_ref() || self.words.load_obj(bases, 0)? != types::type_obj(ids::TUPLE) {
+            return None;
+        }
+        // Tuple layout: word 1 is the length, the items follow.
+        let n = self.words.load(bases, 1)? as usize;
+        for i in 0..n {
+            let b = self.words.load_obj(bases, 2 + i)?;
+            if b == types::type_obj(ids::OBJECT) {
+                continue;
+            }
+            if !(b.is_heap_ref() && self.words.load_obj(b, 0)? == types::type_obj(ids::TYPE)) {
+                return None;
+            }
+            let ns = self.words.load_obj(b, 3)?;
+            if let Some(v) = self.dict_get_outlined(ns, key)? {
+                return Some(Some(v));
+            }
+            if let Some(v) = self.bases_get(b, key, depth + 1)? {
+                return Some(Some(v));
+            }
+        }
+        Some(None)
+    }
+
     /// `LOAD_METHOD` of `key` on an instance of a user class: the instance's
-    /// own attribute (unbound), or a Python function in the class's own dict
-    /// (bound to `obj`).
+    /// own attribute (unbound), or a Python function found in the class or
+    /// its user-class bases (bound to `obj`). On a module: its attribute
+    /// (unbound), as [`NameCtx::load_attr`].
     #[inline]
     pub fn load_method(&mut self, obj: Obj, key: Obj) -> Option<(Obj, Obj)> {
-        let t = self.instance_class(obj)?;
+        if !obj.is_heap_ref() {
+            return None;
+        }
+        let t = self.words.load_obj(obj, 0)?;
+        if t == types::type_obj(ids::MODULE) {
+            return Some((self.module_attr(obj, key)?, Obj::NULL));
+        }
+        if !(t.is_heap_ref() && self.words.load_obj(t, 0)? == types::type_obj(ids::TYPE)) {
+            return None;
+        }
         let d = self.words.load_obj(obj, 1)?;
         if let Some(v) = self.dict_get(d, key)? {
             return Some((v, Obj::NULL));
         }
         // Class layout: word 3 is the class's namespace dict.
         let ns = self.words.load_obj(t, 3)?;
-        let f = self.dict_get(ns, key)??;
+        let f = match self.dict_get(ns, key)? {
+            Some(f) => f,
+            None => self.bases_get(t, key, 0)??,
+        };
         (f.is_heap_ref() && self.words.load_obj(f, 0)? == types::type_obj(ids::FUNCTION)).then_some((f, obj))
     }
 
