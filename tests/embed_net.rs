@@ -20,20 +20,27 @@ fn exc_type(r: Result<(), Error>) -> String {
     }
 }
 
-/// Python helpers: a UDP socket bound to a free loopback port.
+/// Python helpers: a UDP socket bound to a free loopback port, or a TCP
+/// socket listening on one.
 const BOUND: &str = r#"
 import socket, select, errno
-def bound(base):
+def on_free_port(base, kind):
     for port in range(base, base + 100):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(socket.AF_INET, kind)
         try:
             s.bind(socket.getaddrinfo("127.0.0.1", port)[0][-1])
+            if kind == socket.SOCK_STREAM:
+                s.listen(1)
             return s, port
         except OSError as e:
             s.close()
             if e.errno != errno.EADDRINUSE:
                 raise
     raise OSError(errno.EADDRINUSE)
+def bound(base):
+    return on_free_port(base, socket.SOCK_DGRAM)
+def listening(base):
+    return on_free_port(base, socket.SOCK_STREAM)
 "#;
 
 #[test]
@@ -123,27 +130,10 @@ fn the_deadline_cuts_a_long_poll_short() {
     assert!(t0.elapsed() < Duration::from_secs(5));
 }
 
-/// Python helpers: a TCP socket listening on a free loopback port.
-const LISTENING: &str = r#"
-import socket, errno
-def listening(base):
-    for port in range(base, base + 100):
-        s = socket.socket()
-        try:
-            s.bind(socket.getaddrinfo("127.0.0.1", port)[0][-1])
-            s.listen(1)
-            return s, port
-        except OSError as e:
-            s.close()
-            if e.errno != errno.EADDRINUSE:
-                raise
-    raise OSError(errno.EADDRINUSE)
-"#;
-
 #[test]
 fn an_interrupt_stops_a_blocked_accept_and_recv() {
     let mut vm = net_vm();
-    vm.exec(LISTENING).unwrap();
+    vm.exec(BOUND).unwrap();
     vm.exec("srv, port = listening(47700)").unwrap();
     for (what, code) in [
         ("accept", "srv.accept()"),
@@ -168,7 +158,7 @@ fn an_interrupt_stops_a_blocked_accept_and_recv() {
 #[test]
 fn a_blocked_recv_times_out_and_meets_the_deadline() {
     let mut vm = net_vm();
-    vm.exec(LISTENING).unwrap();
+    vm.exec(BOUND).unwrap();
     vm.exec(
         "srv, port = listening(47800)\nc = socket.socket()\n\
          c.connect(socket.getaddrinfo('127.0.0.1', port)[0][-1])\nconn, _ = srv.accept()",
@@ -185,7 +175,7 @@ fn a_blocked_recv_times_out_and_meets_the_deadline() {
     assert!(took >= Duration::from_millis(380) && took < Duration::from_secs(3), "{took:?}");
     // Without a timeout, the embedder's time limit ends the wait.
     let mut vm2 = Vm::builder().allow_net(true).timeout(Duration::from_millis(300)).build().unwrap();
-    vm2.exec(LISTENING).unwrap();
+    vm2.exec(BOUND).unwrap();
     let start = Instant::now();
     let r = vm2.exec("srv, port = listening(47900)\nsrv.accept()");
     assert!(matches!(r, Err(Error::Limit(Limit::Deadline, _))), "{r:?}");
