@@ -458,42 +458,17 @@ impl<A: AsmFactory> Lowerer<A> {
         // subroutine's failure path falls into it), then the stubs of single
         // sites.
         if let Some((check, _)) = self.interrupt_check {
-            // The shared interrupt call, made when the flag is set; the
-            // position is that of the calling site (as in the op stub: its
-            // return address less 2).
-            let args = self.regs.args;
-            let fail = self.a.new_label();
-            self.a.bind(check);
-            self.a.local_entry(args[1]);
-            self.a.binop_imm(BinOp::Add, args[1], -2, args[0]);
+            // The shared interrupt call, made when the flag is set (the
+            // caller-saved homes are kept around it).
             self.index = usize::MAX;
-            self.save_volatile_homes();
-            self.a.mov_reg(args[0], ctx);
-            self.a.call_table(helper::INTERRUPT);
-            self.a.jump_if_nonzero(A::RET, false, fail);
-            self.restore_volatile_homes();
-            self.a.local_return();
-            self.a.bind(fail);
-            self.a.local_discard();
-            self.a.jump(self.dispatch);
+            self.shared_subroutine(check, 1, helper::INTERRUPT, true);
         }
         for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
-            let args = self.regs.args;
-            let fail = self.a.new_label();
             if let Some(zero) = self.op_zero_entry.filter(|_| index == helper::OP) {
                 self.a.bind(zero);
-                self.a.mov_imm(args[2], 0);
+                self.a.mov_imm(self.regs.args[2], 0);
             }
-            self.a.bind(stub);
-            self.a.local_entry(args[3]);
-            self.a.binop_imm(BinOp::Add, args[3], -2, args[0]);
-            self.a.mov_reg(args[0], ctx);
-            self.a.call_table(index);
-            self.a.jump_if_nonzero(A::RET, false, fail);
-            self.a.local_return();
-            self.a.bind(fail);
-            self.a.local_discard();
-            self.a.jump(self.dispatch);
+            self.shared_subroutine(stub, 3, index, false);
         }
         // dispatch: statuses below FIRST_ADDRESS (16) leave the function,
         // others are addresses.
@@ -532,6 +507,32 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
+    }
+
+    /// A subroutine at `entry` shared by the sites calling helper `index`:
+    /// it takes its return address in argument register `link` and passes
+    /// it, less 2, as the calling site's position (argument 1 is the
+    /// context); on failure it leaves through the dispatch stub. With
+    /// `keep_homes` the caller-saved register homes are saved around the call.
+    fn shared_subroutine(&mut self, entry: Label, link: usize, index: usize, keep_homes: bool) {
+        let args = self.regs.args;
+        let fail = self.a.new_label();
+        self.a.bind(entry);
+        self.a.local_entry(args[link]);
+        self.a.binop_imm(BinOp::Add, args[link], -2, args[0]);
+        if keep_homes {
+            self.save_volatile_homes();
+        }
+        self.a.mov_reg(args[0], self.regs.ctx);
+        self.a.call_table(index);
+        self.a.jump_if_nonzero(A::RET, false, fail);
+        if keep_homes {
+            self.restore_volatile_homes();
+        }
+        self.a.local_return();
+        self.a.bind(fail);
+        self.a.local_discard();
+        self.a.jump(self.dispatch);
     }
 
     /// Calls the generic helper for one operation located at `at`; through
