@@ -40,8 +40,9 @@ pub(crate) struct Instr {
     pub extra: u8,
 }
 
+/// Reads the unsigned var-int operand at `*pos` (at most 5 bytes), advancing `*pos` past it.
 #[inline(always)]
-fn read_uint(code: &[u8], pos: &mut usize) -> Option<usize> {
+pub(crate) fn read_uint(code: &[u8], pos: &mut usize) -> Option<usize> {
     let mut v: usize = 0;
     for _ in 0..5 {
         let b = *code.get(*pos)?;

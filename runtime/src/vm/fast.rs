@@ -95,21 +95,13 @@ fn signed_operand(code: &[u8], pos: usize) -> Option<(i64, usize)> {
     None
 }
 
-/// Decodes the unsigned var-int operand starting at `pos` (at most 4 bytes
-/// here); returns it and the offset after it.
+/// Decodes the unsigned var-int operand starting at `pos`; returns it and
+/// the offset after it.
 #[inline(always)]
 fn unsigned_operand(code: &[u8], pos: usize) -> Option<(usize, usize)> {
-    let mut v = 0usize;
     let mut at = pos;
-    while at < pos + 4 {
-        let b = *code.get(at)?;
-        at += 1;
-        v = (v << 7) | usize::from(b & 0x7f);
-        if b & 0x80 == 0 {
-            return Some((v, at));
-        }
-    }
-    None
+    let v = super::dispatch::read_uint(code, &mut at)?;
+    Some((v, at))
 }
 
 /// The interned-string object named by the qstr operand at `pos` (an index

@@ -53,6 +53,13 @@ impl NameCtx<'_> {
         self.dict_get(d, key)
     }
 
+    /// True when `t` is a user class (a `type` object made by a class
+    /// statement; its instances keep their attributes in a dict at word 1).
+    #[inline]
+    fn is_user_class(&self, t: Obj) -> bool {
+        t.is_heap_ref() && self.words.load_obj(t, 0) == Some(types::type_obj(ids::TYPE))
+    }
+
     /// The user class of `obj` when `obj` is an instance of one (its word 1
     /// then is its attribute dict).
     #[inline]
@@ -61,7 +68,7 @@ impl NameCtx<'_> {
             return None;
         }
         let t = self.words.load_obj(obj, 0)?;
-        (t.is_heap_ref() && self.words.load_obj(t, 0)? == types::type_obj(ids::TYPE)).then_some(t)
+        self.is_user_class(t).then_some(t)
     }
 
     /// `LOAD_GLOBAL`/`LOAD_NAME` (after the locals) of interned-string `key`
@@ -98,7 +105,7 @@ impl NameCtx<'_> {
         if t == types::type_obj(ids::MODULE) {
             return self.module_attr(obj, key);
         }
-        if !(t.is_heap_ref() && self.words.load_obj(t, 0)? == types::type_obj(ids::TYPE)) {
+        if !self.is_user_class(t) {
             return None;
         }
         let d = self.words.load_obj(obj, 1)?;
@@ -136,7 +143,7 @@ impl NameCtx<'_> {
             if b == types::type_obj(ids::OBJECT) {
                 continue;
             }
-            if !(b.is_heap_ref() && self.words.load_obj(b, 0)? == types::type_obj(ids::TYPE)) {
+            if !self.is_user_class(b) {
                 return None;
             }
             let ns = self.words.load_obj(b, 3)?;
@@ -163,7 +170,7 @@ impl NameCtx<'_> {
         if t == types::type_obj(ids::MODULE) {
             return Some((self.module_attr(obj, key)?, Obj::NULL));
         }
-        if !(t.is_heap_ref() && self.words.load_obj(t, 0)? == types::type_obj(ids::TYPE)) {
+        if !self.is_user_class(t) {
             return None;
         }
         let d = self.words.load_obj(obj, 1)?;
@@ -213,7 +220,7 @@ impl Vm {
 
     /// [`NameCtx::load_global`] on this VM.
     #[inline]
-    pub(super) fn load_global_fast(&mut self, globals: Obj, key: Obj) -> Option<Obj> {
+    pub(crate) fn load_global_fast(&mut self, globals: Obj, key: Obj) -> Option<Obj> {
         self.name_ctx().load_global(globals, key)
     }
 
