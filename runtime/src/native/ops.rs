@@ -46,13 +46,16 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<()> {
     match opcode {
         op::LOAD_GLOBAL => {
-            // A global or builtin the bytecode loop's fast lookup finds (see
-            // `vm::instrs::names_fast`); anything else takes the general path.
+            // Only a hit of the map lookup cache in the globals dict; a miss
+            // (or a builtin) takes the general path, which refreshes the cache.
             let f = vm.st.frames.get(fi)?;
             let (code, globals) = (f.code, f.globals);
             let context = vm.st.codes.get(code)?.context;
             let q = *vm.st.contexts.get(context)?.qstrs.get(arg)?;
-            let v = vm.load_global_fast(globals, Obj::from_qstr(q)?)?;
+            let v = vm.dict_cached_get(globals, Obj::from_qstr(q)?)?;
+            if v.is_null() {
+                return None;
+            }
             *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
         }
         op::BINARY_OP_MULTI..=0xF9 => {

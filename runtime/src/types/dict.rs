@@ -241,6 +241,28 @@ impl Vm {
         }
     }
 
+    /// The value of interned-string key `key` in plain dict `d` if the map
+    /// lookup cache points at its entry (no hashing, and no key comparison
+    /// that could run Python code); `None` on a miss, where the caller does
+    /// the full lookup (which also refreshes the cache).
+    #[inline(always)]
+    pub(crate) fn dict_cached_get(&self, d: Obj, key: Obj) -> Option<Obj> {
+        if !key.is_qstr() || !d.is_heap_ref() || self.get(d, 0) != super::type_obj(ids::DICT) {
+            return None;
+        }
+        let alloc = self.get_usize(d, 2);
+        if alloc == 0 {
+            return None;
+        }
+        // The entry may come from a bigger dict: a miss, not a division.
+        let pos = usize::from(*self.st.map_cache.get(map_cache_index(key))?);
+        if pos >= alloc {
+            return None;
+        }
+        let table = self.get(d, 3);
+        (self.get(table, 2 * pos) == key).then(|| self.get(table, 2 * pos + 1))
+    }
+
     /// Stores `key: value`.
     pub fn dict_store(&mut self, d: Obj, key: Obj, value: Obj) -> PyResult<()> {
         self.with_temps(|vm| {

@@ -220,7 +220,7 @@ impl Vm {
 
     /// [`NameCtx::load_global`] on this VM.
     #[inline]
-    pub(crate) fn load_global_fast(&mut self, globals: Obj, key: Obj) -> Option<Obj> {
+    pub(super) fn load_global_fast(&mut self, globals: Obj, key: Obj) -> Option<Obj> {
         self.name_ctx().load_global(globals, key)
     }
 
