@@ -244,7 +244,9 @@ impl Vm {
     /// The value of interned-string key `key` in plain dict `d` if the map
     /// lookup cache points at its entry (no hashing, and no key comparison
     /// that could run Python code); `None` on a miss, where the caller does
-    /// the full lookup (which also refreshes the cache).
+    /// the full lookup (which also refreshes the cache). Native code's
+    /// `LOAD_GLOBAL` uses this rather than [`dict_qstr_slot`]'s full probe:
+    /// measured cheaper there (native `fib(22)`: 42.3 M vs 47.4 M instructions).
     #[inline(always)]
     pub(crate) fn dict_cached_get(&self, d: Obj, key: Obj) -> Option<Obj> {
         if !key.is_qstr() || !d.is_heap_ref() || self.get(d, 0) != super::type_obj(ids::DICT) {
