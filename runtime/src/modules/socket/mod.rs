@@ -7,7 +7,7 @@
 //! A socket object is `[type, handle (-1 once closed), blocking, family]`,
 //! allocated with a finaliser so a socket dropped without `close()` releases
 //! its handle ([`finalise`]). A blocking socket's operations first wait for
-//! readiness in slices ([`wait_ready`]), so KeyboardInterrupt, an embedder's
+//! readiness in slices (`wait_ready`), so KeyboardInterrupt, an embedder's
 //! interrupt or its time limit stop a blocked `accept`, `recv` or `send`. The stream methods (`read`, `readinto`,
 //! `readline`, `write`) are in [`stream`].
 
