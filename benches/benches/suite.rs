@@ -1,7 +1,8 @@
 //! Programs of the comparison suite (`benches/py/suite/`), run in process by
 //! the runtime: recursive calls and global loads (`fib.py`), integer loops
 //! (`loops.py`), attribute and method access on instances (`methods.py`),
-//! and generator resumption with word-sized int arithmetic (`generators.py`).
+//! generator resumption with word-sized int arithmetic (`generators.py`), and
+//! arrays/bytearrays grown by append and indexed (`buffers.py`).
 //! Each iteration creates a VM, compiles and runs the whole program; the
 //! cross-interpreter comparison is `--bin suite`.
 
@@ -20,7 +21,7 @@ fn suite(c: &mut Criterion) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("py/suite");
     let mut group = c.benchmark_group("suite");
     group.sample_size(10);
-    for name in ["fib.py", "loops.py", "methods.py", "generators.py"] {
+    for name in ["fib.py", "loops.py", "methods.py", "generators.py", "buffers.py"] {
         let source = std::fs::read(dir.join(name)).expect("suite program");
         group.bench_function(name, |b| b.iter(|| run_program(&source, name)));
     }

@@ -24,7 +24,8 @@ pub fn write_byte(words: &mut [u32], index: usize, value: u8) -> bool {
 }
 
 /// Copies `out.len()` bytes starting at byte `start` of `words` into `out`;
-/// `false` (and `out` untouched) if the range is out of bounds.
+/// `false` (and `out` untouched) if the range is out of bounds. Whole words
+/// are copied four bytes at a time.
 pub fn copy_out(words: &[u32], start: usize, out: &mut [u8]) -> bool {
     let Some(end) = start.checked_add(out.len()) else {
         return false;
@@ -32,17 +33,33 @@ pub fn copy_out(words: &[u32], start: usize, out: &mut [u8]) -> bool {
     if end > words.len().saturating_mul(4) {
         return false;
     }
-    for (i, slot) in out.iter_mut().enumerate() {
-        match read_byte(words, start + i) {
-            Some(b) => *slot = b,
-            None => return false,
-        }
+    if !out.is_empty() && start % 4 + out.len() <= 4 {
+        // Within one word (an item of an array or bytearray).
+        let bytes = words[start / 4].to_le_bytes();
+        out.copy_from_slice(&bytes[start % 4..start % 4 + out.len()]);
+        return true;
+    }
+    // Bytes up to the first word boundary, then whole words, then the rest.
+    let head = ((4 - start % 4) % 4).min(out.len());
+    let (first, rest) = out.split_at_mut(head);
+    for (i, slot) in first.iter_mut().enumerate() {
+        *slot = words[(start + i) / 4].to_le_bytes()[(start + i) % 4];
+    }
+    let at = (start + head) / 4;
+    let (chunks, tail) = rest.as_chunks_mut::<4>();
+    for (chunk, word) in chunks.iter_mut().zip(&words[at..]) {
+        *chunk = word.to_le_bytes();
+    }
+    if !tail.is_empty() {
+        let last = words[at + chunks.len()].to_le_bytes();
+        tail.copy_from_slice(&last[..tail.len()]);
     }
     true
 }
 
 /// Copies `data` into `words` starting at byte `start`; `false` (and nothing
-/// written) if the range is out of bounds.
+/// written) if the range is out of bounds. Whole words are written four bytes
+/// at a time.
 pub fn copy_in(words: &mut [u32], start: usize, data: &[u8]) -> bool {
     let Some(end) = start.checked_add(data.len()) else {
         return false;
@@ -50,7 +67,29 @@ pub fn copy_in(words: &mut [u32], start: usize, data: &[u8]) -> bool {
     if end > words.len().saturating_mul(4) {
         return false;
     }
-    data.iter().enumerate().all(|(i, &b)| write_byte(words, start + i, b))
+    if !data.is_empty() && start % 4 + data.len() <= 4 {
+        // Within one word (an item of an array or bytearray).
+        let word = &mut words[start / 4];
+        let mut bytes = word.to_le_bytes();
+        bytes[start % 4..start % 4 + data.len()].copy_from_slice(data);
+        *word = u32::from_le_bytes(bytes);
+        return true;
+    }
+    let head = ((4 - start % 4) % 4).min(data.len());
+    let (first, rest) = data.split_at(head);
+    for (i, &b) in first.iter().enumerate() {
+        write_byte(words, start + i, b);
+    }
+    let at = (start + head) / 4;
+    let (chunks, tail) = rest.as_chunks::<4>();
+    for (word, chunk) in words[at..].iter_mut().zip(chunks) {
+        *word = u32::from_le_bytes(*chunk);
+    }
+    let tail_at = start + head + 4 * chunks.len();
+    for (i, &b) in tail.iter().enumerate() {
+        write_byte(words, tail_at + i, b);
+    }
+    true
 }
 
 /// Compares `data` with the bytes of `words` starting at byte `start`.
@@ -79,6 +118,32 @@ mod tests {
         assert!(bytes_equal(&words, 1, b"abcde"));
         assert!(!bytes_equal(&words, 1, b"abcdf"));
         assert_eq!(read_byte(&words, 4), Some(b'd'));
+    }
+
+    #[test]
+    fn copies_at_every_alignment_and_length() {
+        let pattern: alloc::vec::Vec<u8> = (1..=40).collect();
+        for start in 0..8 {
+            for len in 0..24 {
+                let mut words = [0u32; 10];
+                assert!(copy_in(&mut words, start, &pattern[..len]));
+                for i in 0..40 {
+                    let want = if i >= start && i < start + len { pattern[i - start] } else { 0 };
+                    assert_eq!(read_byte(&words, i), Some(want), "start {start} len {len} byte {i}");
+                }
+                let mut out = alloc::vec![0u8; len];
+                assert!(copy_out(&words, start, &mut out));
+                assert_eq!(out, &pattern[..len]);
+            }
+        }
+        // Empty ranges, also at the very end.
+        let mut words = [0u32; 2];
+        assert!(copy_out(&words, 8, &mut []));
+        assert!(copy_in(&mut words, 8, &[]));
+        assert!(!copy_out(&words, 9, &mut []));
+        let mut out = [7u8; 3];
+        assert!(!copy_out(&words, 6, &mut out));
+        assert_eq!(out, [7; 3]);
     }
 
     #[test]

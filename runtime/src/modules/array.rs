@@ -1,8 +1,9 @@
 //! The `array` module: `array(typecode[, iterable])` with MicroPython's typecodes
 //! `b B h H i I l L q Q f d P O S` (little-endian items, sizes as the 64-bit unix
 //! port; conversions in [`crate::types::binary`]). Layout: `[type, typecode, item
-//! count, data]`, data = a separate heap allocation of the item bytes; the array
-//! exposes them, with its typecode, through the buffer protocol.
+//! count, data, capacity]`, data = a separate heap allocation of `capacity`
+//! bytes (room to append without copying); the array exposes its items, with
+//! its typecode, through the buffer protocol.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -58,7 +59,7 @@ fn values_bytes(vm: &mut Vm, code: u8, values: &[Obj]) -> PyResult<Vec<u8>> {
 
 fn new_array(vm: &mut Vm, code: u8, data: &[u8]) -> PyResult<Obj> {
     let sz = item_size(code).unwrap_or(1);
-    let a = vm.alloc(4)?;
+    let a = vm.alloc(5)?;
     vm.set(a, 0, types::type_obj(ids::ARRAY));
     vm.set(a, 1, Obj::from_small_int(i32::from(code)).unwrap_or(Obj::NONE));
     set_data(vm, a, data)?;
@@ -68,18 +69,23 @@ fn new_array(vm: &mut Vm, code: u8, data: &[u8]) -> PyResult<Obj> {
 
 fn set_data(vm: &mut Vm, a: Obj, data: &[u8]) -> PyResult<()> {
     let sz = item_size(code_of(vm, a)).unwrap_or(1);
-    let buf = if data.is_empty() {
-        Obj::NULL
-    } else {
-        let b = vm.with_temps(|vm| {
-            vm.root(a);
-            vm.alloc(data.len().div_ceil(4))
-        })?;
-        vm.heap.words.write_bytes(b, 0, data);
-        b
-    };
-    vm.set(a, 3, buf);
+    let buf = vm.reserve_storage(a, 3, 4, 0, data.len())?;
+    if !data.is_empty() {
+        vm.heap.words.write_bytes(buf, 0, data);
+    }
     vm.set_u32(a, 2, (data.len() / sz) as u32);
+    Ok(())
+}
+
+/// Appends item bytes (amortised O(1) per item: the storage grows by doubling).
+fn push_data(vm: &mut Vm, a: Obj, more: &[u8]) -> PyResult<()> {
+    let sz = item_size(code_of(vm, a)).unwrap_or(1);
+    let used = vm.get_usize(a, 2) * sz;
+    let buf = vm.reserve_storage(a, 3, 4, used, used + more.len())?;
+    if !more.is_empty() {
+        vm.heap.words.write_bytes(buf, used, more);
+    }
+    vm.set_u32(a, 2, ((used + more.len()) / sz) as u32);
     Ok(())
 }
 
@@ -162,12 +168,13 @@ fn array_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
             if !vm.is_exact(b, ids::ARRAY) || code_of(vm, b) != code_of(vm, a) {
                 return Ok(None);
             }
-            let mut d = data_of(vm, a);
-            d.extend_from_slice(&data_of(vm, b));
             if op == bop::INPLACE_ADD {
-                set_data(vm, a, &d)?;
+                let more = data_of(vm, b);
+                push_data(vm, a, &more)?;
                 return Ok(Some(a));
             }
+            let mut d = data_of(vm, a);
+            d.extend_from_slice(&data_of(vm, b));
             let code = code_of(vm, a);
             Ok(Some(new_array(vm, code, &d)?))
         }
@@ -194,35 +201,50 @@ fn array_subscr(vm: &mut Vm, a: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     if value.is_null() {
         return Err(vm.type_error("'array' object doesn't support item deletion"));
     }
-    if let Some((start, stop, step)) = vm.slice_indices(index, n)? {
-        if step != 1 {
-            return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
+    let i = match types::slice::small_index(index, n) {
+        Some(i) => i,
+        None => {
+            if let Some((start, stop, step)) = vm.slice_indices(index, n)? {
+                return array_slice(vm, a, (start, stop, step), value);
+            }
+            vm.seq_index(index, n, "array")?
         }
-        let (s, e) = (start.max(0) as usize, stop.max(start).max(0) as usize);
-        let (s, e) = (s.min(n), e.min(n));
-        let mut d = data_of(vm, a);
-        if value == Obj::SENTINEL {
-            let part = d.get(s * sz..e * sz).unwrap_or(&[]).to_vec();
-            return new_array(vm, code, &part);
-        }
-        let new = types::memoryview::slice_source(vm, value, sz)?;
-        if e * sz > d.len() {
-            return Err(vm.value_error("bad slice"));
-        }
-        d.splice(s * sz..e * sz, new);
-        set_data(vm, a, &d)?;
-        return Ok(Obj::NONE);
-    }
-    let i = vm.seq_index(index, n, "array")?;
+    };
+    // Just the item, straight from the storage through a stack buffer (items
+    // are at most 8 bytes).
+    let holder = vm.get(a, 3);
+    let mut word = [0u8; 8];
+    let item = &mut word[..sz.min(8)];
     if value == Obj::SENTINEL {
-        // Read just the item, not the whole buffer.
-        let mut item = alloc::vec![0u8; sz];
-        vm.buffer_read(a, i * sz, &mut item);
-        return binary::get_item(vm, code, &item);
+        vm.heap.words.read_bytes(holder, i * sz, item);
+        return binary::get_item(vm, code, item);
     }
-    let mut item = alloc::vec![0u8; sz];
-    binary::put_item(vm, code, value, &mut item)?;
-    vm.buffer_write(a, i * sz, &item);
+    binary::put_item(vm, code, value, item)?;
+    vm.heap.words.write_bytes(holder, i * sz, item);
+    Ok(Obj::NONE)
+}
+
+/// `a[start:stop:step]` (load when `value` is SENTINEL, else store).
+fn array_slice(vm: &mut Vm, a: Obj, (start, stop, step): (i64, i64, i64), value: Obj) -> PyResult<Obj> {
+    let code = code_of(vm, a);
+    let sz = item_size(code).unwrap_or(1);
+    let n = vm.get_usize(a, 2);
+    if step != 1 {
+        return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
+    }
+    let (s, e) = (start.max(0) as usize, stop.max(start).max(0) as usize);
+    let (s, e) = (s.min(n), e.min(n));
+    let mut d = data_of(vm, a);
+    if value == Obj::SENTINEL {
+        let part = d.get(s * sz..e * sz).unwrap_or(&[]).to_vec();
+        return new_array(vm, code, &part);
+    }
+    let new = types::memoryview::slice_source(vm, value, sz)?;
+    if e * sz > d.len() {
+        return Err(vm.value_error("bad slice"));
+    }
+    d.splice(s * sz..e * sz, new);
+    set_data(vm, a, &d)?;
     Ok(Obj::NONE)
 }
 
@@ -237,9 +259,11 @@ fn array_append(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let a = self_array(vm, args)?;
     let v = crate::builtins::arg(vm, args, 1)?;
     let code = code_of(vm, a);
-    let mut d = data_of(vm, a);
-    d.extend(values_bytes(vm, code, &[v])?);
-    set_data(vm, a, &d)?;
+    let sz = item_size(code).unwrap_or(1);
+    let mut word = [0u8; 8];
+    let item = &mut word[..sz.min(8)];
+    binary::put_item(vm, code, v, item)?;
+    push_data(vm, a, item)?;
     Ok(Obj::NONE)
 }
 
@@ -253,8 +277,6 @@ fn array_extend(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         let items = vm.collect_iterable(src)?;
         values_bytes(vm, code, &items)?
     };
-    let mut d = data_of(vm, a);
-    d.extend(more);
-    set_data(vm, a, &d)?;
+    push_data(vm, a, &more)?;
     Ok(Obj::NONE)
 }

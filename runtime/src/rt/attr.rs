@@ -74,7 +74,7 @@ impl Vm {
         }
         if let Some(id) = cls.builtin_type_id() {
             let mut cur = Some(id);
-            let text = self.st.qstrs.text(name).unwrap_or("");
+            let text = self.st.qstrs.bytes(name).unwrap_or(&[]);
             while let Some(tid) = cur {
                 if skip_object && tid == ids::OBJECT {
                     break;

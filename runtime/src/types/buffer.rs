@@ -5,6 +5,7 @@
 
 use alloc::vec::Vec;
 
+use crate::error::PyResult;
 use crate::obj::Obj;
 use crate::vm::Vm;
 
@@ -72,6 +73,42 @@ impl Vm {
             return self.str_bytes(o);
         }
         self.buffer_bytes(o)
+    }
+
+    /// Makes room for `need` bytes in the growable storage of `o` (bytearray,
+    /// array): slot `data_slot` holds the storage, slot `cap_slot` its capacity
+    /// in bytes, of which the first `used` are kept. The capacity at least
+    /// doubles when it grows, so appending costs amortised O(1) per byte.
+    /// Returns the (possibly new) storage object.
+    pub(crate) fn reserve_storage(
+        &mut self,
+        o: Obj,
+        data_slot: usize,
+        cap_slot: usize,
+        used: usize,
+        need: usize,
+    ) -> PyResult<Obj> {
+        let cap = self.get_usize(o, cap_slot);
+        let old = self.get(o, data_slot);
+        if need <= cap {
+            return Ok(old);
+        }
+        let new_cap = need.max(cap.saturating_mul(2)).div_ceil(4) * 4;
+        if new_cap > u32::MAX as usize {
+            return Err(self.memory_error());
+        }
+        let buf = self.with_temps(|vm| {
+            vm.root(o);
+            vm.alloc(new_cap / 4)
+        })?;
+        if used > 0 {
+            let mut bytes = alloc::vec![0u8; used];
+            self.heap.words.read_bytes(old, 0, &mut bytes);
+            self.heap.words.write_bytes(buf, 0, &bytes);
+        }
+        self.set(o, data_slot, buf);
+        self.set_u32(o, cap_slot, new_cap as u32);
+        Ok(buf)
     }
 
     /// Writes `data` into a writable buffer at byte `at`; false if it does not fit.

@@ -55,43 +55,29 @@ impl Vm {
     /// grows by doubling, so repeated appends cost amortised O(1) per byte.
     pub fn bytearray_resize(&mut self, o: Obj, new_len: usize) -> PyResult<()> {
         let len = self.get_usize(o, 1);
-        let cap = self.get_usize(o, 2);
-        if new_len > cap {
-            let new_cap = new_len.max(cap * 2).div_ceil(4) * 4;
-            let buf = self.with_temps(|vm| {
-                vm.root(o);
-                vm.alloc(new_cap / 4)
-            })?;
-            let old = self.get(o, 3);
-            if len > 0 {
-                let mut bytes = alloc::vec![0u8; len];
-                self.heap.words.read_bytes(old, 0, &mut bytes);
-                self.heap.words.write_bytes(buf, 0, &bytes);
-            }
-            self.set(o, 3, buf);
-            self.set_u32(o, 2, new_cap as u32);
-        } else if new_len > len {
+        let buf = self.reserve_storage(o, 3, 2, len.min(new_len), new_len)?;
+        if new_len > len {
             // Bytes past the length may hold data from before a shrink.
-            let buf = self.get(o, 3);
             self.heap.words.write_bytes(buf, len, &alloc::vec![0u8; new_len - len]);
         }
         self.set_u32(o, 1, new_len as u32);
         Ok(())
     }
 
+    /// Appends `more` to a bytearray (amortised O(1) per byte).
+    pub fn bytearray_push(&mut self, o: Obj, more: &[u8]) -> PyResult<()> {
+        let len = self.get_usize(o, 1);
+        let buf = self.reserve_storage(o, 3, 2, len, len + more.len())?;
+        if !more.is_empty() {
+            self.heap.words.write_bytes(buf, len, more);
+        }
+        self.set_u32(o, 1, (len + more.len()) as u32);
+        Ok(())
+    }
+
     /// Replaces a bytearray's contents.
     pub fn bytearray_set(&mut self, o: Obj, data: &[u8]) -> PyResult<()> {
-        let cap = self.get_usize(o, 2);
-        if data.len() > cap {
-            let new_cap = data.len().max(cap * 2).div_ceil(4) * 4;
-            let buf = self.with_temps(|vm| {
-                vm.root(o);
-                vm.alloc(new_cap / 4)
-            })?;
-            self.set(o, 3, buf);
-            self.set_u32(o, 2, new_cap as u32);
-        }
-        let buf = self.get(o, 3);
+        let buf = self.reserve_storage(o, 3, 2, 0, data.len())?;
         if !data.is_empty() {
             self.heap.words.write_bytes(buf, 0, data);
         }
@@ -204,19 +190,22 @@ fn compare(vm: &mut Vm, op: u8, x: &[u8], b: Obj) -> PyResult<Option<Obj>> {
 }
 
 fn bytearray_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
-    let x = data(vm, a);
     match op {
-        bop::ADD | bop::INPLACE_ADD => {
+        bop::INPLACE_ADD => {
             let Some(y) = vm.buffer_bytes(b) else { return Ok(None) };
-            let mut v = x;
+            vm.bytearray_push(a, &y)?;
+            Ok(Some(a))
+        }
+        bop::ADD => {
+            let Some(y) = vm.buffer_bytes(b) else { return Ok(None) };
+            let mut v = data(vm, a);
             v.extend_from_slice(&y);
-            if op == bop::INPLACE_ADD {
-                vm.bytearray_set(a, &v)?;
-                return Ok(Some(a));
-            }
             Ok(Some(vm.new_bytearray(&v)?))
         }
-        _ => compare(vm, op, &x, b),
+        _ => {
+            let x = data(vm, a);
+            compare(vm, op, &x, b)
+        }
     }
 }
 
@@ -229,7 +218,19 @@ fn bytearray_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj
     if value.is_null() {
         return Err(vm.type_error("'bytearray' object doesn't support item deletion"));
     }
-    let len = vm.buffer_info(o).map_or(0, |i| i.len);
+    let len = vm.get_usize(o, 1);
+    if let Some(i) = super::slice::small_index(index, len) {
+        // Item access: straight to the byte.
+        let holder = vm.get(o, 3);
+        if value == Obj::SENTINEL {
+            let mut b = [0u8];
+            vm.heap.words.read_bytes(holder, i, &mut b);
+            return Ok(Obj::from_small_int(i32::from(b[0])).unwrap_or(Obj::NONE));
+        }
+        let b = byte_value(vm, value)?;
+        vm.heap.words.write_bytes(holder, i, &[b]);
+        return Ok(Obj::NONE);
+    }
     if let Some((start, stop, step)) = vm.slice_indices(index, len)? {
         let mut d = data(vm, o);
         if value == Obj::SENTINEL {
@@ -262,9 +263,7 @@ pub fn bytearray_append(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj>
         _ => return Err(vm.type_error("function takes 2 positional arguments")),
     };
     let b = byte_value(vm, v)?;
-    let mut d = data(vm, o);
-    d.push(b);
-    vm.bytearray_set(o, &d)?;
+    vm.bytearray_push(o, &[b])?;
     Ok(Obj::NONE)
 }
 
@@ -275,8 +274,6 @@ pub fn bytearray_extend(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj>
         _ => return Err(vm.type_error("function takes 2 positional arguments")),
     };
     let more = bytes_from_args(vm, &[v])?;
-    let mut d = data(vm, o);
-    d.extend_from_slice(&more);
-    vm.bytearray_set(o, &d)?;
+    vm.bytearray_push(o, &more)?;
     Ok(Obj::NONE)
 }

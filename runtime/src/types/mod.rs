@@ -158,8 +158,9 @@ impl TypeDesc {
     }
 
     /// The index of method `name` in the table.
-    pub fn method_index(&self, name: &str) -> Option<usize> {
-        self.methods.iter().position(|m| m.name == name)
+    pub fn method_index(&self, name: impl AsRef<[u8]>) -> Option<usize> {
+        let name = name.as_ref();
+        self.methods.iter().position(|m| m.name.as_bytes() == name)
     }
 }
 

@@ -74,6 +74,16 @@ pub fn pick<T: Copy>(items: &[T], start: i64, stop: i64, step: i64) -> Vec<T> {
     out
 }
 
+/// The position a small-int `index` picks in a sequence of `len` items
+/// (negative counts from the end), `None` if `index` is not a small int or is
+/// out of range (then [`Vm::seq_index`] gives the error).
+#[inline]
+pub fn small_index(index: Obj, len: usize) -> Option<usize> {
+    let i = index.small_int_value()? as isize;
+    let i = if i < 0 { i + len as isize } else { i };
+    (0..len as isize).contains(&i).then_some(i as usize)
+}
+
 impl Vm {
     /// A new slice object.
     pub fn new_slice(&mut self, start: Obj, stop: Obj, step: Obj) -> PyResult<Obj> {
@@ -136,7 +146,12 @@ impl Vm {
 
     /// `base[index]` (value SENTINEL = load, NULL = delete, else store).
     pub fn subscr(&mut self, base: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
-        if self.is_user_class(self.type_of(base)) {
+        let t = self.type_of(base);
+        if let Some(f) = t.builtin_type_id().and_then(super::desc).and_then(|d| d.subscr) {
+            // An object of a built-in type: straight to its slot.
+            return f(self, base, index, value);
+        }
+        if self.is_user_class(t) {
             let (name, args): (&str, &[Obj]) = if value == Obj::SENTINEL {
                 ("__getitem__", &[index])
             } else if value.is_null() {
