@@ -2,7 +2,8 @@
 //! the runtime: recursive calls and global loads (`fib.py`), integer loops
 //! (`loops.py`), attribute and method access on instances (`methods.py`),
 //! generator resumption with word-sized int arithmetic (`generators.py`), and
-//! arrays/bytearrays grown by append and indexed (`buffers.py`).
+//! arrays/bytearrays grown by append and indexed (`buffers.py`), and lists
+//! and deques used as stacks and queues (`queues.py`).
 //! Each iteration creates a VM, compiles and runs the whole program; the
 //! cross-interpreter comparison is `--bin suite`.
 
@@ -21,7 +22,7 @@ fn suite(c: &mut Criterion) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("py/suite");
     let mut group = c.benchmark_group("suite");
     group.sample_size(10);
-    for name in ["fib.py", "loops.py", "methods.py", "generators.py", "buffers.py"] {
+    for name in ["fib.py", "loops.py", "methods.py", "generators.py", "buffers.py", "queues.py"] {
         let source = std::fs::read(dir.join(name)).expect("suite program");
         group.bench_function(name, |b| b.iter(|| run_program(&source, name)));
     }

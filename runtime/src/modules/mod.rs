@@ -20,6 +20,7 @@ pub mod binascii;
 pub mod cmath;
 pub mod collections;
 pub mod deflate;
+pub mod deque;
 pub mod digest;
 pub mod errno;
 pub mod exec;

@@ -65,10 +65,10 @@ pub fn bytes_repr(b: &[u8], out: &mut String) {
 }
 
 fn bytes_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
-    let b = vm.str_bytes(o).unwrap_or_default();
+    let n = vm.str_byte_len(o);
     Ok(match op {
-        rt::UNARY_BOOL => Some(Obj::from_bool(!b.is_empty())),
-        rt::UNARY_LEN => Some(vm.new_int(b.len() as i64)?),
+        rt::UNARY_BOOL => Some(Obj::from_bool(n != 0)),
+        rt::UNARY_LEN => Some(vm.new_int(n as i64)?),
         rt::UNARY_HASH => Some(vm.new_int(i64::from(vm.get_u32(o, 2)))?),
         _ => None,
     })

@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ids;
-use super::tuple::{count_of, print_seq, seq_binary, seq_unary, SeqResult};
+use super::tuple::{count_of, print_seq, seq_binary, SeqResult};
 use super::{Method, TypeDesc};
 use crate::error::PyResult;
 use crate::obj::Obj;
@@ -123,6 +123,48 @@ impl Vm {
         let arr = self.get(l, 3);
         self.set(arr, i, v);
     }
+
+    /// Removes and returns item `i` (must be in range), moving the later items
+    /// down in place: O(1) at the end, as `pop()`. The storage halves when
+    /// three quarters of it are unused (best effort, as MicroPython's list).
+    pub fn list_remove_at(&mut self, l: Obj, i: usize) -> Obj {
+        let len = self.list_len(l);
+        let arr = self.get(l, 3);
+        let v = self.get(arr, i);
+        if let Some(words) = self.heap.words.object_words_mut(arr, len) {
+            words.copy_within(i + 1..len, i);
+        }
+        // The freed slot no longer keeps its object alive.
+        self.set(arr, len - 1, Obj::NULL);
+        self.set_u32(l, 1, (len - 1) as u32);
+        let cap = self.get_usize(l, 2);
+        if cap > 16 && (len - 1) * 4 < cap {
+            let shrunk = self.with_temps(|vm| {
+                vm.root(l);
+                vm.root(v);
+                Ok(vm.heap.realloc(arr, cap / 2 * 4, &mut vm.st).ok())
+            });
+            if let Ok(Some(smaller)) = shrunk {
+                if !smaller.is_null() {
+                    self.set(l, 3, smaller);
+                    self.set_u32(l, 2, (cap / 2) as u32);
+                }
+            }
+        }
+        v
+    }
+
+    /// Inserts `v` before item `i` (`i <= len`), moving the later items up in place.
+    pub fn list_insert_at(&mut self, l: Obj, i: usize, v: Obj) -> PyResult<()> {
+        let len = self.list_len(l);
+        self.list_append(l, v)?;
+        let arr = self.get(l, 3);
+        if let Some(words) = self.heap.words.object_words_mut(arr, len + 1) {
+            words.copy_within(i..len, i + 1);
+        }
+        self.set(arr, i, v);
+        Ok(())
+    }
 }
 
 fn self_list(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
@@ -153,11 +195,12 @@ fn list_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Ob
 }
 
 fn list_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
-    if op == crate::rt::UNARY_HASH {
-        return Ok(None);
-    }
-    let items = vm.list_items(o);
-    seq_unary(vm, op, &items)
+    let n = vm.list_len(o);
+    Ok(match op {
+        crate::rt::UNARY_BOOL => Some(Obj::from_bool(n != 0)),
+        crate::rt::UNARY_LEN => Some(vm.new_int(n as i64)?),
+        _ => None,
+    })
 }
 
 fn list_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
@@ -202,9 +245,7 @@ fn list_subscr(vm: &mut Vm, l: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     if value == Obj::SENTINEL {
         Ok(vm.list_get(l, i))
     } else if value.is_null() {
-        let mut items = vm.list_items(l);
-        items.remove(i);
-        vm.list_set_items(l, &items)?;
+        vm.list_remove_at(l, i);
         Ok(Obj::NONE)
     } else {
         vm.list_set(l, i, value);
@@ -233,10 +274,7 @@ fn list_pop(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         Some(&idx) => vm.seq_index(idx, len, "list")?,
         None => len - 1,
     };
-    let mut items = vm.list_items(l);
-    let v = items.remove(i);
-    vm.list_set_items(l, &items)?;
-    Ok(v)
+    Ok(vm.list_remove_at(l, i))
 }
 
 fn list_extend(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
@@ -270,20 +308,25 @@ fn list_insert(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
         i += len;
     }
     let i = i.clamp(0, len) as usize;
-    let mut items = vm.list_items(l);
-    items.insert(i, args.get(2).copied().unwrap_or(Obj::NONE));
-    vm.list_set_items(l, &items)?;
+    vm.list_insert_at(l, i, args.get(2).copied().unwrap_or(Obj::NONE))?;
     Ok(Obj::NONE)
 }
 
 fn list_remove(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let l = self_list(vm, args)?;
     let x = args.get(1).copied().unwrap_or(Obj::NONE);
-    let mut items = vm.list_items(l);
-    for i in 0..items.len() {
-        if vm.equal(items[i], x)? {
-            items.remove(i);
-            vm.list_set_items(l, &items)?;
+    let items = vm.list_items(l);
+    for (i, &item) in items.iter().enumerate() {
+        if vm.equal(item, x)? {
+            // As MicroPython: index, then pop (`__eq__` may have shrunk the list).
+            let len = vm.list_len(l);
+            if len == 0 {
+                return Err(vm.new_error(ids::INDEX_ERROR, "pop from empty list"));
+            }
+            if i >= len {
+                return Err(vm.new_error(ids::INDEX_ERROR, "list index out of range"));
+            }
+            vm.list_remove_at(l, i);
             return Ok(Obj::NONE);
         }
     }
@@ -304,9 +347,11 @@ fn list_count(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn list_reverse(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let l = self_list(vm, args)?;
-    let mut items = vm.list_items(l);
-    items.reverse();
-    vm.list_set_items(l, &items)?;
+    let len = vm.list_len(l);
+    let arr = vm.get(l, 3);
+    if let Some(words) = vm.heap.words.object_words_mut(arr, len) {
+        words.reverse();
+    }
     Ok(Obj::NONE)
 }
 

@@ -218,7 +218,7 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
         MEMORYVIEW => &memoryview::MEMORYVIEW_TYPE,
         FILTER => &filter::FILTER_TYPE,
         ORDERED_DICT => &dict::ORDERED_DICT_TYPE,
-        DEQUE => &crate::modules::collections::DEQUE_TYPE,
+        DEQUE => &crate::modules::deque::DEQUE_TYPE,
         ARRAY => &crate::modules::array::ARRAY_TYPE,
         STRUCT_FUNCS => &crate::modules::struct_::STRUCT_FUNCS,
         COLLECTIONS_FUNCS => &crate::modules::collections::COLLECTIONS_FUNCS,

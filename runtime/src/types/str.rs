@@ -66,6 +66,29 @@ impl Vm {
         }
     }
 
+    /// The byte length of a str or bytes object (0 for anything else), without
+    /// copying its bytes.
+    pub fn str_byte_len(&self, o: Obj) -> usize {
+        match o.qstr() {
+            Some(q) => self.st.qstrs.len(q).unwrap_or(0),
+            None => self.get_usize(o, 1),
+        }
+    }
+
+    /// The number of characters of a str (UTF-8 bytes that do not continue a
+    /// character), counted in place.
+    fn str_char_count(&self, o: Obj) -> usize {
+        let starts = |b: &u8| b & 0xC0 != 0x80;
+        if let Some(q) = o.qstr() {
+            return self.st.qstrs.bytes(q).map_or(0, |b| b.iter().filter(|b| starts(b)).count());
+        }
+        let len = self.get_usize(o, 1);
+        let Some(words) = self.heap.words.object_words(o, HEADER + len.div_ceil(4)) else {
+            return 0;
+        };
+        words[HEADER..].iter().flat_map(|w| w.to_le_bytes()).take(len).filter(starts).count()
+    }
+
     /// Whether two str objects (qstrs or heap strings) hold the same text.
     /// Compares hashes and lengths first and copies nothing to the Rust heap
     /// (dict lookups compare keys with this on every probe).
@@ -201,10 +224,9 @@ fn str_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj
 }
 
 fn str_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
-    let b = vm.str_bytes(o).unwrap_or_default();
     Ok(match op {
-        crate::rt::UNARY_BOOL => Some(Obj::from_bool(!b.is_empty())),
-        crate::rt::UNARY_LEN => vm.new_int(String::from_utf8_lossy(&b).chars().count() as i64).ok(),
+        crate::rt::UNARY_BOOL => Some(Obj::from_bool(vm.str_byte_len(o) != 0)),
+        crate::rt::UNARY_LEN => vm.new_int(vm.str_char_count(o) as i64).ok(),
         crate::rt::UNARY_HASH => vm.new_int(i64::from(vm.str_hash(o))).ok(),
         _ => None,
     })

@@ -88,8 +88,16 @@ fn tuple_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<O
 }
 
 pub(crate) fn tuple_unary(vm: &mut Vm, op: u8, o: Obj) -> PyResult<Option<Obj>> {
-    let items = vm.tuple_items(o);
-    seq_unary(vm, op, &items)
+    // Length and truth without copying the items.
+    let n = if vm.is_tuple(o) { vm.get_usize(o, 1) } else { 0 };
+    match op {
+        rt::UNARY_BOOL => Ok(Some(Obj::from_bool(n != 0))),
+        rt::UNARY_LEN => Ok(Some(vm.new_int(n as i64)?)),
+        _ => {
+            let items = vm.tuple_items(o);
+            seq_unary(vm, op, &items)
+        }
+    }
 }
 
 /// Unary ops shared by sequences: bool, len, hash.
