@@ -63,9 +63,10 @@ fn seq_next(vm: &mut Vm, it: Obj) -> PyResult<Obj> {
         return Ok(if i < vm.get_usize(seq, 1) { vm.get(seq, 2 + i) } else { Obj::NULL });
     }
     if vm.is_str(seq) {
-        let s = vm.str_text(seq).unwrap_or_default();
-        return match s.chars().nth(i) {
-            Some(c) => {
+        // For a str the position is a byte offset: each step reads one character.
+        return match vm.str_char_from(seq, i) {
+            Some((c, next)) => {
+                vm.set_u32(it, 2, next as u32);
                 let mut buf = [0u8; 4];
                 vm.new_str(c.encode_utf8(&mut buf))
             }
@@ -73,11 +74,11 @@ fn seq_next(vm: &mut Vm, it: Obj) -> PyResult<Obj> {
         };
     }
     if vm.is_exact(seq, ids::BYTES) {
-        let b = vm.str_bytes(seq).unwrap_or_default();
-        return match b.get(i) {
-            Some(&x) => vm.new_int(i64::from(x)),
-            None => Ok(Obj::NULL),
-        };
+        return Ok(if i < vm.str_byte_len(seq) {
+            Obj::from_small_int(i32::from(vm.buffer_byte(seq, i))).unwrap_or(Obj::NONE)
+        } else {
+            Obj::NULL
+        });
     }
     let idx = vm.new_int(i as i64)?;
     match vm.subscr(seq, idx, Obj::SENTINEL) {

@@ -89,6 +89,34 @@ impl Vm {
         words[HEADER..].iter().flat_map(|w| w.to_le_bytes()).take(len).filter(starts).count()
     }
 
+    /// The character starting at byte `at` of a str and the byte offset of the
+    /// next one, read in place; `None` at the end (iteration).
+    pub(crate) fn str_char_from(&self, o: Obj, at: usize) -> Option<(char, usize)> {
+        let len = self.str_byte_len(o);
+        if at >= len {
+            return None;
+        }
+        let mut buf = [0u8; 4];
+        let n = (len - at).min(4);
+        match o.qstr() {
+            Some(q) => buf[..n].copy_from_slice(self.st.qstrs.bytes(q)?.get(at..at + n)?),
+            None => {
+                if !self.heap.words.read_bytes(o, HEADER * 4 + at, &mut buf[..n]) {
+                    return None;
+                }
+            }
+        }
+        let width = match buf[0] {
+            0..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        }
+        .min(n);
+        let c = core::str::from_utf8(&buf[..width]).ok()?.chars().next()?;
+        Some((c, at + width))
+    }
+
     /// Whether two str objects (qstrs or heap strings) hold the same text.
     /// Compares hashes and lengths first and copies nothing to the Rust heap
     /// (dict lookups compare keys with this on every probe).
@@ -271,6 +299,20 @@ fn str_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
 fn str_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     if value != Obj::SENTINEL {
         return Err(vm.type_error("'str' object doesn't support item assignment"));
+    }
+    if let Some(i) = index.small_int_value().and_then(|i| usize::try_from(i).ok()) {
+        // A character by position: read in place, one character at a time.
+        let mut at = 0;
+        for _ in 0..i {
+            match vm.str_char_from(o, at) {
+                Some((_, next)) => at = next,
+                None => break,
+            }
+        }
+        if let Some((c, _)) = vm.str_char_from(o, at) {
+            let mut buf = [0u8; 4];
+            return vm.new_str(c.encode_utf8(&mut buf));
+        }
     }
     let s = vm.str_text(o).unwrap_or_default();
     let chars: Vec<char> = s.chars().collect();

@@ -204,6 +204,10 @@ pub(crate) fn tuple_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyRes
     if value != Obj::SENTINEL {
         return Err(vm.type_error("'tuple' object doesn't support item assignment"));
     }
+    if let Some(i) = super::slice::small_index(index, vm.get_usize(o, 1)) {
+        // Item access without copying the items.
+        return Ok(vm.get(o, 2 + i));
+    }
     let items = vm.tuple_items(o);
     if let Some((start, stop, step)) = vm.slice_indices(index, items.len())? {
         if step != 1 {
