@@ -134,7 +134,7 @@ impl MarkSweep {
                 BlockKind::Free => freeing = false,
             }
         }
-        self.last_free = 1;
+        self.free_hints = [1; super::mark_sweep::FREE_HINTS];
         self.used_blocks = self.used_blocks.saturating_sub(freed_blocks);
         freed
     }

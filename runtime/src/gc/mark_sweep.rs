@@ -21,8 +21,11 @@ pub const MAX_BLOCKS: usize = 1 << 28;
 #[derive(Debug)]
 pub struct MarkSweep {
     pub(super) table: BlockTable,
-    /// Block where the next first-fit search starts; no free block lies before it.
-    pub(super) last_free: usize,
+    /// Where first-fit searches start, per request size: entry `k - 1` is a
+    /// block before which no run of `k` or more free blocks lies entirely
+    /// (the last entry serves every larger size). One hint per size keeps
+    /// multi-block requests from rescanning the same live blocks each time.
+    pub(super) free_hints: [usize; FREE_HINTS],
     pub(super) lock_depth: u32,
     pub(super) collecting: bool,
     pub(super) auto_collect: bool,
@@ -59,6 +62,10 @@ impl Roots for WithExtraRoot<'_> {
     }
 }
 
+/// Request sizes (in blocks) with a search hint of their own; larger requests
+/// share the last one.
+pub(super) const FREE_HINTS: usize = 8;
+
 /// Blocks needed for `n_bytes` (0 for 0 bytes; saturating for absurd sizes).
 pub(super) fn blocks_for(n_bytes: usize) -> usize {
     n_bytes.div_ceil(BLOCK_BYTES)
@@ -73,7 +80,7 @@ impl MarkSweep {
         }
         let mut core = MarkSweep {
             table,
-            last_free: 1,
+            free_hints: [1; FREE_HINTS],
             lock_depth: 0,
             collecting: false,
             auto_collect: true,
@@ -142,20 +149,42 @@ impl MarkSweep {
         end - head
     }
 
-    /// First-fit search for `n` free blocks from the hint; returns the first block.
+    /// First-fit search for `n` free blocks from the size's hint; returns the
+    /// first block and moves the hints past the run it takes.
     fn find_free_run(&mut self, n: usize) -> Option<usize> {
-        let mut run = 0;
-        for block in self.last_free..self.n_blocks() {
-            if self.table.kind(block) == BlockKind::Free {
-                run += 1;
-                if run >= n {
-                    return Some(block + 1 - n);
-                }
-            } else {
-                run = 0;
-            }
+        let k = n.clamp(1, FREE_HINTS);
+        // A run of `k` free blocks may start up to `k - 1` blocks before the
+        // hint; if the scan starts inside a free run, go back to its start so
+        // no long free run is left behind the hint.
+        let mut from = self.free_hints[k - 1].saturating_sub(k - 1).max(1);
+        while k > 1
+            && from > 1
+            && self.table.kind(from - 1) == BlockKind::Free
+            && self.table.kind(from) == BlockKind::Free
+        {
+            from -= 1;
         }
-        None
+        loop {
+            let start = self.table.next_free(from)?;
+            let run = if n == 1 { 1 } else { self.table.free_run(start, n) };
+            if run >= n {
+                if n <= FREE_HINTS {
+                    // Before `start + n` there is now no run of `n` or more
+                    // free blocks (the first one was just found and taken).
+                    self.free_hints[n - 1] = self.free_hints[n - 1].max(start + n);
+                }
+                return Some(start);
+            }
+            // The run ends at a block in use (or the end of the heap).
+            from = start + run + 1;
+        }
+    }
+
+    /// Moves every search hint back to `block` (blocks from there were freed).
+    pub(super) fn hints_back_to(&mut self, block: usize) {
+        for hint in &mut self.free_hints {
+            *hint = (*hint).min(block);
+        }
     }
 
     /// Marks `n` blocks from `start` as one allocation and zeroes them.
@@ -165,10 +194,6 @@ impl MarkSweep {
             self.table.set_kind(block, BlockKind::Tail);
         }
         self.table.set_finaliser(start, finaliser);
-        if n == 1 {
-            // A one-block request found the first free block: nothing free before it.
-            self.last_free = start + 1;
-        }
         if let Some(words) = heap.words_mut().get_mut(start * BLOCK_WORDS..(start + n) * BLOCK_WORDS) {
             words.fill(0);
         }
@@ -227,7 +252,7 @@ impl MarkSweep {
             self.table.set_kind(block, BlockKind::Free);
         }
         self.table.set_finaliser(head, false);
-        self.last_free = self.last_free.min(head);
+        self.hints_back_to(head);
         self.note_used(-(n as isize));
     }
 
@@ -295,7 +320,7 @@ impl MarkSweep {
                 for block in head + new_n..head + old_n {
                     self.table.set_kind(block, BlockKind::Free);
                 }
-                self.last_free = self.last_free.min(head + new_n);
+                self.hints_back_to(head + new_n);
                 self.note_used(-((old_n - new_n) as isize));
             }
             return Ok(obj);

@@ -91,6 +91,49 @@ impl BlockTable {
         }
     }
 
+    /// The first FREE block at or after `from` (below the end), skipping table
+    /// words with no free entry 16 blocks at a time.
+    #[inline]
+    pub fn next_free(&self, from: usize) -> Option<usize> {
+        let words = self.kinds.as_slice();
+        let mut block = from;
+        while block < self.n_blocks {
+            let word = *words.get(block / KINDS_PER_WORD)?;
+            // Bit 2i of `taken` is set when entry i is not FREE (00).
+            let taken = (word | (word >> 1)) & 0x5555_5555;
+            let shift = 2 * (block % KINDS_PER_WORD);
+            let free_here = !taken & (0x5555_5555 << shift);
+            if free_here != 0 {
+                let found = block - block % KINDS_PER_WORD + free_here.trailing_zeros() as usize / 2;
+                return (found < self.n_blocks).then_some(found);
+            }
+            block += KINDS_PER_WORD - block % KINDS_PER_WORD;
+        }
+        None
+    }
+
+    /// The number of consecutive FREE blocks from `from`, counting no further
+    /// than `limit` (whole free table words count 16 blocks at a time).
+    pub fn free_run(&self, from: usize, limit: usize) -> usize {
+        let words = self.kinds.as_slice();
+        let mut run = 0;
+        while run < limit && from + run < self.n_blocks {
+            let block = from + run;
+            if block % KINDS_PER_WORD == 0
+                && words.get(block / KINDS_PER_WORD) == Some(&0)
+                && block + KINDS_PER_WORD <= self.n_blocks
+            {
+                run += KINDS_PER_WORD;
+                continue;
+            }
+            if self.kind(block) != BlockKind::Free {
+                break;
+            }
+            run += 1;
+        }
+        run.min(limit)
+    }
+
     /// Sets the state of block `block` (ignored past the end).
     #[inline]
     pub fn set_kind(&mut self, block: usize, kind: BlockKind) {
@@ -151,6 +194,24 @@ mod tests {
         let kinds = Backing::owned_zeroed(kind_words(n)).unwrap();
         let flags = Backing::owned_zeroed(flag_words(n)).unwrap();
         BlockTable::new(kinds, flags, n).unwrap()
+    }
+
+    #[test]
+    fn free_block_scans_match_a_block_by_block_walk() {
+        let mut t = table(100);
+        for b in 0..100 {
+            if b % 7 != 3 && !(40..75).contains(&b) {
+                t.set_kind(b, if b % 2 == 0 { BlockKind::Head } else { BlockKind::Tail });
+            }
+        }
+        for from in 0..102 {
+            let want = (from..100).find(|&b| t.kind(b) == BlockKind::Free);
+            assert_eq!(t.next_free(from), want, "next_free({from})");
+            for limit in [1, 5, 16, 40, 200] {
+                let walk = (from..100).take_while(|&b| t.kind(b) == BlockKind::Free).count().min(limit);
+                assert_eq!(t.free_run(from, limit), walk, "free_run({from}, {limit})");
+            }
+        }
     }
 
     #[test]

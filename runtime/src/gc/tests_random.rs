@@ -166,3 +166,32 @@ fn garbage_heap_contents_never_panic_a_collection() {
         assert!(gc.is_allocated(o));
     }
 }
+
+/// The per-size search hints never hide free space: with collection off, a
+/// request fails only when no run of free blocks is large enough, and
+/// requests of every size keep succeeding while the heap fragments.
+#[test]
+fn free_space_is_never_missed() {
+    for seed in 1..=20u32 {
+        let (mut heap, mut gc) = ArenaGc::new_owned(16 * 1024).unwrap();
+        gc.set_enabled(false);
+        let mut rng = Rng(seed.wrapping_mul(2_654_435_761) | 1);
+        let mut live: Vec<Obj> = Vec::new();
+        for _ in 0..4000 {
+            if rng.below(3) == 0 && !live.is_empty() {
+                let obj = live.swap_remove(rng.below(live.len() as u32) as usize);
+                assert!(gc.free(&mut heap, obj));
+                continue;
+            }
+            let blocks = 1 + rng.below(12) as usize;
+            let bytes = blocks * BLOCK_BYTES;
+            match gc.alloc(&mut heap, bytes, false, &mut ()) {
+                Ok(obj) => live.push(obj),
+                Err(_) => {
+                    let largest = gc.stats().largest_free_bytes;
+                    assert!(largest < bytes, "seed {seed}: {bytes} bytes refused with a free run of {largest}");
+                }
+            }
+        }
+    }
+}
