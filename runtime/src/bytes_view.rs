@@ -46,12 +46,13 @@ pub fn copy_out(words: &[u32], start: usize, out: &mut [u8]) -> bool {
         *slot = words[(start + i) / 4].to_le_bytes()[(start + i) % 4];
     }
     let at = (start + head) / 4;
-    let (chunks, tail) = rest.as_chunks_mut::<4>();
-    for (chunk, word) in chunks.iter_mut().zip(&words[at..]) {
-        *chunk = word.to_le_bytes();
+    let whole = rest.len() / 4;
+    let (body, tail) = rest.split_at_mut(whole * 4);
+    for (chunk, word) in body.chunks_exact_mut(4).zip(&words[at..]) {
+        chunk.copy_from_slice(&word.to_le_bytes());
     }
     if !tail.is_empty() {
-        let last = words[at + chunks.len()].to_le_bytes();
+        let last = words[at + whole].to_le_bytes();
         tail.copy_from_slice(&last[..tail.len()]);
     }
     true
@@ -81,11 +82,12 @@ pub fn copy_in(words: &mut [u32], start: usize, data: &[u8]) -> bool {
         write_byte(words, start + i, b);
     }
     let at = (start + head) / 4;
-    let (chunks, tail) = rest.as_chunks::<4>();
-    for (word, chunk) in words[at..].iter_mut().zip(chunks) {
-        *word = u32::from_le_bytes(*chunk);
+    let whole = rest.len() / 4;
+    let (body, tail) = rest.split_at(whole * 4);
+    for (word, chunk) in words[at..].iter_mut().zip(body.chunks_exact(4)) {
+        *word = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
     }
-    let tail_at = start + head + 4 * chunks.len();
+    let tail_at = start + head + 4 * whole;
     for (i, &b) in tail.iter().enumerate() {
         write_byte(words, tail_at + i, b);
     }
