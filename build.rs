@@ -13,6 +13,7 @@ fn main() {
         std::process::exit(1);
     }
     startup_order();
+    packed_relocations();
 }
 
 /// The kernel maps a 64 KB window of the binary around each page fault, so
@@ -32,5 +33,28 @@ fn startup_order() {
     // `-Wl,` splits its argument at commas.
     if linux && !disabled && script.is_file() && !path.contains(',') {
         println!("cargo:rustc-link-arg-bin=ferropy=-Wl,-T,{path}");
+    }
+}
+
+/// A position-independent executable carries a relocation for every pointer
+/// in its static data (vtables, tables of names): 100 KB of `.rela.dyn` for
+/// the `ferropy` command. Packed relative relocations (`DT_RELR`) describe
+/// them in 1.3 KB. The loader must understand them (glibc 2.36 and later;
+/// the binary then requires `GLIBC_ABI_DT_RELR`), so they are used only for
+/// a native build on such a glibc; `getconf` tells its version.
+fn packed_relocations() {
+    let native = std::env::var("HOST").ok() == std::env::var("TARGET").ok();
+    let gnu_linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|env| env == "gnu");
+    if !native || !gnu_linux {
+        return;
+    }
+    let Ok(out) = std::process::Command::new("getconf").arg("GNU_LIBC_VERSION").output() else { return };
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "glibc 2.36"
+    let mut parts = text.trim().trim_start_matches("glibc ").split('.').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next()) else { return };
+    if out.status.success() && (major, minor) >= (2, 36) {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }
