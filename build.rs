@@ -1,6 +1,8 @@
 //! Freezes `src/frozen/` (MicroPython's frozen bytecode) into the `ferropy`
 //! command: the generated `$OUT_DIR/frozen.rs` defines `FROZEN`, included by
-//! `src/frozen.rs`.
+//! `src/frozen.rs`. On Linux, links the command with `src/startup.ld`, which
+//! gathers the functions start-up runs at the start of the text (see
+//! `scripts/startup-order.py`).
 
 fn main() {
     let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -9,5 +11,50 @@ fn main() {
     if let Err(e) = ferropy_freeze::freeze_dir(std::path::Path::new("src/frozen"), &out) {
         eprintln!("{e}");
         std::process::exit(1);
+    }
+    startup_order();
+    packed_relocations();
+}
+
+/// The kernel maps a 64 KB window of the binary around each page fault, so
+/// start-up code spread over the text makes most of it resident. The linker
+/// script places the listed functions in one output section before `.text`
+/// (`INSERT` keeps the linker's default layout for everything else; GNU ld
+/// and lld both read it). `FERROPY_NO_STARTUP_ORDER=1` links without it
+/// (e.g. for a linker without linker scripts).
+fn startup_order() {
+    println!("cargo:rerun-if-changed=src/startup.ld");
+    println!("cargo:rerun-if-env-changed=FERROPY_NO_STARTUP_ORDER");
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    let disabled = std::env::var_os("FERROPY_NO_STARTUP_ORDER").is_some_and(|v| !v.is_empty() && v != "0");
+    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else { return };
+    let script = std::path::Path::new(&dir).join("src/startup.ld");
+    let Some(path) = script.to_str() else { return };
+    // `-Wl,` splits its argument at commas.
+    if linux && !disabled && script.is_file() && !path.contains(',') {
+        println!("cargo:rustc-link-arg-bin=ferropy=-Wl,-T,{path}");
+    }
+}
+
+/// A position-independent executable carries a relocation for every pointer
+/// in its static data (vtables, tables of names): 100 KB of `.rela.dyn` for
+/// the `ferropy` command. Packed relative relocations (`DT_RELR`) describe
+/// them in 1.3 KB. The loader must understand them (glibc 2.36 and later;
+/// the binary then requires `GLIBC_ABI_DT_RELR`), so they are used only for
+/// a native build on such a glibc; `getconf` tells its version.
+fn packed_relocations() {
+    let native = std::env::var("HOST").ok() == std::env::var("TARGET").ok();
+    let gnu_linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|env| env == "gnu");
+    if !native || !gnu_linux {
+        return;
+    }
+    let Ok(out) = std::process::Command::new("getconf").arg("GNU_LIBC_VERSION").output() else { return };
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "glibc 2.36"
+    let mut parts = text.trim().trim_start_matches("glibc ").split('.').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next()) else { return };
+    if out.status.success() && (major, minor) >= (2, 36) {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }

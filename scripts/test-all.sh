@@ -77,5 +77,9 @@ grep -q '^caught ZeroDivisionError$' <<<"$no_std_out"
 step "fuzz campaign: 100,000 mutated sources through the compiler (release)"
 cargo test --release --test fuzz_compile -- --ignored
 
+step "start-up layout: the functions ferropy -c pass runs lie in src/startup.ld's .text.startup (release-debug, callgrind)"
+command -v valgrind >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends valgrind; }
+python3 scripts/startup-order.py --check
+
 echo
 echo "all checks passed"
