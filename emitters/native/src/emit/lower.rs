@@ -98,6 +98,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// Conditional backward jumps of the current instruction through the
     /// shared check: `(entry, target)`.
     pending_checks: Vec<(Label, Label)>,
+    /// The current instruction tested the interrupt flag at its start (see
+    /// [`Lowerer::check_first`]): its backward jumps go straight to their
+    /// targets.
+    checked: bool,
     /// Whether the runtime may enter the code elsewhere than at its start
     /// (exception handlers, after a `yield`).
     resumable: bool,
@@ -220,6 +224,7 @@ fn lower_once<A: AsmFactory>(
         inline_helpers: inline.to_vec(),
         interrupt_check: None,
         pending_checks: Vec::new(),
+        checked: false,
         op_zero_entry: None,
         resumable: ir.iter().any(|i| {
             matches!(
@@ -249,6 +254,7 @@ fn lower_once<A: AsmFactory>(
         let start = l.a.offset();
         op_offsets.push(start);
         l.index = i;
+        l.checked = false;
         // Only the instruction right before counts: no label (no other way
         // in) lies between a push and the operation using it.
         let prev = i.checked_sub(1).and_then(|p| ir.get(p));
@@ -706,6 +712,13 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Goes to `target` after testing the interrupt flag: inline, with the
     /// shared subroutine `check` called only when an interrupt is pending.
     fn check_interrupt(&mut self, check: Label, target: Label) {
+        self.test_interrupt(check);
+        self.a.jump(target);
+    }
+
+    /// Tests the interrupt flag, calling the shared subroutine `check` when
+    /// an interrupt is pending.
+    fn test_interrupt(&mut self, check: Label) {
         let r = self.regs.r;
         let ctx = self.regs.ctx;
         let go = self.a.new_label();
@@ -714,7 +727,47 @@ impl<A: AsmFactory> Lowerer<A> {
         self.a.jump_if_zero(r[0], true, go);
         self.a.call_local(check);
         self.a.bind(go);
-        self.a.jump(target);
+    }
+
+    /// Whether [`Lowerer::check_first`] would test the flag (or has).
+    pub(super) fn would_check_first(&self, target: EmitLabel) -> bool {
+        self.checked || (self.is_bound(target) && A::SHARED_INTERRUPT_CALL)
+    }
+
+    /// Before an instruction that may jump back to `target`, with every
+    /// value it leaves in memory there and nothing held in a caller-saved
+    /// register: where the check is shared, tests the interrupt flag once
+    /// at the instruction's start (whether or not the jump is then taken),
+    /// so that its backward jumps go straight to their targets instead of
+    /// each through a check after it. True if it did (or had already).
+    pub(super) fn check_first(&mut self, target: EmitLabel) -> bool {
+        if self.checked {
+            return true;
+        }
+        if !self.would_check_first(target) {
+            return false;
+        }
+        if self.shared_interrupt_check() {
+            let check = self.interrupt_check_label();
+            self.test_interrupt(check);
+        } else {
+            // The function's only check: the call is inline.
+            let (r, ctx, args) = (self.regs.r, self.regs.ctx, self.regs.args);
+            let at = self.here();
+            let go = self.a.new_label();
+            self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
+            self.a.load(Width::U8, r[0], r[0], 0);
+            self.a.jump_if_zero(r[0], true, go);
+            self.save_volatile_homes();
+            self.a.mov_reg(args[0], ctx);
+            self.a.label_addr(args[1], at);
+            self.a.call_table(helper::INTERRUPT);
+            self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+            self.restore_volatile_homes();
+            self.a.bind(go);
+        }
+        self.checked = true;
+        true
     }
 
     /// An unconditional jump to `target` (with an interrupt check first if
@@ -734,7 +787,7 @@ impl<A: AsmFactory> Lowerer<A> {
     /// an interrupt check first.
     pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
         let t = self.label(target);
-        if !self.is_bound(target) {
+        if !self.is_bound(target) || self.checked {
             return t;
         }
         let entry = self.a.new_label();
@@ -864,6 +917,7 @@ impl<A: AsmFactory> Lowerer<A> {
 
     fn cond_jump(&mut self, cond: bool, pop: bool, label: EmitLabel, sp: u32) {
         let r = self.regs.r;
+        self.check_first(label);
         let at = self.here();
         let taken = self.jump_target(label, at);
         let fall = self.a.new_label();
@@ -903,6 +957,12 @@ impl<A: AsmFactory> Lowerer<A> {
             self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
             return;
         };
+        if let Some((_, label)) = fused {
+            if self.check_first(label) {
+                // The flag's test took `r[0]`.
+                self.lhs_loaded = false;
+            }
+        }
         let slow = self.a.new_label();
         let done = self.a.new_label();
         let (lhs, rhs) = (sp as i32 - 2, sp as i32 - 1);

@@ -412,6 +412,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.define(dst, rd);
             }
             VOp::Branch { slot, cond, label, pop } => {
+                self.check_before_operands(&[slot], label);
                 let at = self.here();
                 let target = self.jump_target(label, at);
                 let r = self.read(slot, &[]);
@@ -701,6 +702,7 @@ impl<A: AsmFactory> Lowerer<A> {
     pub(super) fn test_branch(&mut self, a: Slot, b: Slot, when: bool, label: EmitLabel) -> bool {
         let Some(Pending::Imm(mask)) = self.pending_of(b) else { return false };
         let Ok(mask) = i32::try_from(mask) else { return false };
+        self.check_before_operands(&[a, b], label);
         let at = self.here();
         let target = self.jump_target(label, at);
         let ra = self.read(a, &[]);
@@ -711,9 +713,29 @@ impl<A: AsmFactory> Lowerer<A> {
         true
     }
 
+    /// Before a conditional jump on the operands `ops` (stack slots) to
+    /// `label`: if it goes backward, writes the other entries to memory and
+    /// tests the interrupt flag first (see `Lowerer::check_first`), unless
+    /// an operand is held in a pool register, which the check's call may
+    /// change.
+    fn check_before_operands(&mut self, ops: &[Slot], label: EmitLabel) {
+        let in_pool = ops.iter().any(|&s| matches!(self.pending_of(s), Some(Pending::Reg(_))));
+        if in_pool || !self.would_check_first(label) {
+            return;
+        }
+        let is_op = |k: u32| ops.contains(&Slot::Stack(k));
+        let (kept, rest): (Vec<_>, Vec<_>) =
+            core::mem::take(&mut self.pending).into_iter().partition(|(k, _)| is_op(*k));
+        self.pending = rest;
+        self.flush(&[]);
+        self.check_first(label);
+        self.pending.extend(kept);
+    }
+
     /// A comparison whose only use is the conditional jump after it: compare
     /// and branch, without the 0/1 value.
     pub(super) fn compare_branch(&mut self, cond: Cond, a: Slot, b: Slot, when: bool, label: EmitLabel) {
+        self.check_before_operands(&[a, b], label);
         let at = self.here();
         let target = self.jump_target(label, at);
         let ra = self.read(a, &[]);
