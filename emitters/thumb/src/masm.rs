@@ -68,6 +68,10 @@ pub(crate) enum Rec {
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
     ShiftImmFrom(ShiftOp, Reg, Reg, u8),
     BinopOverflow(BinOp, Reg, Reg, Label),
+    /// `mov dst, src` + `binop_imm dst, #value` as one instruction.
+    BinopImmFrom(BinOp, Reg, Reg, i32),
+    /// `mov dst, src` + `binop dst, rhs` as one instruction.
+    BinopFrom(BinOp, Reg, Reg, Reg),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -148,6 +152,8 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
         Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
+        Rec::BinopImmFrom(op, d, s, v) => p.binop_imm_from(op, d, s, v),
+        Rec::BinopFrom(op, d, s, r) => p.binop_from(op, d, s, r),
     }
 }
 
@@ -195,7 +201,7 @@ impl<T: Target> ThumbAsm<T> {
         let entries = rewrite::entries(&self.ops);
         rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::drop_unread_moves(&mut self.ops);
-        rewrite::fuse_moves(&mut self.ops);
+        rewrite::fuse_moves(&mut self.ops, T::ARCH.thumb2());
         rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
             self.narrow_frame = !rewrite::uses_high_registers(&self.ops);

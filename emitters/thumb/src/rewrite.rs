@@ -167,7 +167,9 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             | Rec::LoadIndexed(..)
             | Rec::BinopImm(..)
             | Rec::ShiftImm(..)
-            | Rec::ShiftImmFrom(..) => {
+            | Rec::ShiftImmFrom(..)
+            | Rec::BinopImmFrom(..)
+            | Rec::BinopFrom(..) => {
                 for w in written(rec) {
                     forget_reg(&mut known, w);
                 }
@@ -238,15 +240,35 @@ fn forget_reg(known: &mut Vec<(Place, Reg)>, r: Reg) {
 }
 
 /// Turns `mov d, s` + `shift_imm d, #c` (low registers, `c` in 1..=31) into
-/// one [`Rec::ShiftImmFrom`]. The two are adjacent, so no label lies between.
-pub(crate) fn fuse_moves(ops: &mut [Rec]) {
+/// one [`Rec::ShiftImmFrom`], and `mov d, s` + `binop_imm d, #v` or
+/// `binop d, r` into one [`Rec::BinopImmFrom`] or [`Rec::BinopFrom`] where
+/// an instruction computes `d = s op v` (or `s op r`) at once. The two are
+/// adjacent, so no label lies between.
+pub(crate) fn fuse_moves(ops: &mut [Rec], v7: bool) {
     for i in 1..ops.len() {
-        let (Rec::MovReg(d, s), Rec::ShiftImm(op, d2, c, _)) = (&ops[i - 1], &ops[i]) else { continue };
-        let (d, s, op, d2, c) = (*d, *s, *op, *d2, *c);
-        if d == d2 && d != s && d.is_low() && s.is_low() && d != regs::FUN_TABLE && (1..=31).contains(&c) {
-            ops[i - 1] = Rec::Skip;
-            ops[i] = Rec::ShiftImmFrom(op, d, s, c);
+        let Rec::MovReg(d, s) = ops[i - 1] else { continue };
+        if d == s || d == regs::FUN_TABLE {
+            continue;
         }
+        let fused = match ops[i] {
+            Rec::ShiftImm(op, d2, c, _) if d2 == d && d.is_low() && s.is_low() && (1..=31).contains(&c) => {
+                Rec::ShiftImmFrom(op, d, s, c)
+            }
+            Rec::BinopImm(op, d2, v, _) if d2 == d && crate::pass::binop_imm_from_ok(v7, op, d, s, v) => {
+                Rec::BinopImmFrom(op, d, s, v)
+            }
+            Rec::Binop(op, d2, r) if d2 == d => {
+                // `d` holds `s` when the operation reads it.
+                let r = if r == d { s } else { r };
+                if !crate::pass::binop_from_ok(v7, op, d, s, r) {
+                    continue;
+                }
+                Rec::BinopFrom(op, d, s, r)
+            }
+            _ => continue,
+        };
+        ops[i - 1] = Rec::Skip;
+        ops[i] = fused;
     }
 }
 
@@ -265,6 +287,8 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::JumpReg(r)
         | Rec::LocalEntry(r)
         | Rec::CallTableVia(_, r) => vec![r],
+        Rec::BinopImmFrom(_, d, s, _) => vec![d, s],
+        Rec::BinopFrom(_, d, s, r) => vec![d, s, r],
         Rec::MovReg(a, b)
         | Rec::Binop(_, a, b)
         | Rec::Shift(_, a, b)
@@ -303,6 +327,8 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::LoadIndexed(_, r, _, _)
         | Rec::LocalEntry(r)
         | Rec::ShiftImmFrom(_, r, _, _)
+        | Rec::BinopImmFrom(_, r, _, _)
+        | Rec::BinopFrom(_, r, _, _)
         | Rec::BinopOverflow(_, r, _, _)
         | Rec::Sdiv(r, _) => vec![r],
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
@@ -574,7 +600,7 @@ mod tests {
             Rec::MovReg(Reg::R1, Reg::R0),
             Rec::ShiftImm(ShiftOp::Sar, Reg::R1, 0, Reg::R3),
         ];
-        fuse_moves(&mut ops);
+        fuse_moves(&mut ops, true);
         assert!(matches!(ops[0], Rec::Skip));
         assert!(matches!(ops[1], Rec::ShiftImmFrom(ShiftOp::Shr, Reg::R1, Reg::R0, 4)));
         assert!(ops[2..].iter().all(|r| !matches!(r, Rec::Skip | Rec::ShiftImmFrom(..))));

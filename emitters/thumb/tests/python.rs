@@ -160,6 +160,51 @@ def f(n: int, seed: int) -> int:
 }
 
 #[test]
+fn viper_constant_operands_and_three_operand_forms() {
+    // Multiplications by `2^k`, `2^k + 1` and `2^k - 1`, masks of low bits
+    // (`ubfx`), and operations whose result goes to another register than
+    // their operand (a home read into a temporary): one instruction each on
+    // ARMv7-M, the generic forms on ARMv6-M.
+    let src = "
+@micropython.viper
+def f(n: int, k: int) -> int:
+    s = 0
+    i = 0
+    while i < n:
+        t = k + i
+        s += (i * 7) & 1023
+        s ^= (t * 9) & 0x3FFFFFFF
+        s += (i * 8 + t * 3 - (t + 5000) + (i - 300)) & 0xFFFF
+        s = s + (t - i) * 31 + (k & i) + (i | 6) + (t ^ 4097) + (k * i)
+        i += 1
+    return s & 0x3FFFFFFF
+";
+    check(src, &[vec![0, 3], vec![1, 3], vec![10, 7], vec![200, -5], vec![1000, 123456]], |a| {
+        let (n, k) = (a[0] as i32, a[1] as i32);
+        let (mut s, mut i) = (0i32, 0i32);
+        while i < n {
+            let t = k.wrapping_add(i);
+            s = s.wrapping_add(i.wrapping_mul(7) & 1023);
+            s ^= t.wrapping_mul(9) & 0x3FFF_FFFF;
+            let e = i
+                .wrapping_mul(8)
+                .wrapping_add(t.wrapping_mul(3))
+                .wrapping_sub(t.wrapping_add(5000))
+                .wrapping_add(i - 300);
+            s = s.wrapping_add(e & 0xFFFF);
+            s = s
+                .wrapping_add(t.wrapping_sub(i).wrapping_mul(31))
+                .wrapping_add(k & i)
+                .wrapping_add(i | 6)
+                .wrapping_add(t ^ 4097)
+                .wrapping_add(k.wrapping_mul(i));
+            i += 1;
+        }
+        i64::from(s & 0x3FFF_FFFF)
+    });
+}
+
+#[test]
 fn native_small_int_paths_and_runtime_fallbacks() {
     // `+ - < >` and conditional jumps inline; `*` (no inline multiply on
     // 32-bit words) and the truth of a non-bool go to the OP helper.
