@@ -23,7 +23,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_bytecode::native_abi::{self, helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
+use ferropy_bytecode::native_abi::{self, helper, obj_word, status, CTX_TABLE, CTX_VALUE};
 use ferropy_bytecode::opcode::{self as op, binary};
 use ferropy_frontend::emit::Label as EmitLabel;
 use ferropy_frontend::error::ErrorKind;
@@ -497,8 +497,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 Stub::Interrupt { entry, target, at } => {
                     self.a.bind(entry);
                     let r = self.regs.r;
-                    self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
-                    self.a.load(Width::U8, r[0], r[0], 0);
+                    self.load_interrupt_flag(r[0]);
                     self.a.jump_if_zero(r[0], true, target);
                     let args = self.regs.args;
                     // Out of line: every local, wherever the jump is.
@@ -720,13 +719,17 @@ impl<A: AsmFactory> Lowerer<A> {
     /// an interrupt is pending.
     fn test_interrupt(&mut self, check: Label) {
         let r = self.regs.r;
-        let ctx = self.regs.ctx;
         let go = self.a.new_label();
-        self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
-        self.a.load(Width::U8, r[0], r[0], 0);
+        self.load_interrupt_flag(r[0]);
         self.a.jump_if_zero(r[0], true, go);
         self.a.call_local(check);
         self.a.bind(go);
+    }
+
+    /// `dst` = the interrupt flag byte, which follows the helper table (see
+    /// `native_abi::table_flag_offset`).
+    fn load_interrupt_flag(&mut self, dst: A::Reg) {
+        self.a.load(Width::U8, dst, A::FUN_TABLE, native_abi::table_flag_offset(A::WORD_BYTES));
     }
 
     /// Whether [`Lowerer::check_first`] would test the flag (or has).
@@ -755,8 +758,7 @@ impl<A: AsmFactory> Lowerer<A> {
             let (r, ctx, args) = (self.regs.r, self.regs.ctx, self.regs.args);
             let at = self.here();
             let go = self.a.new_label();
-            self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
-            self.a.load(Width::U8, r[0], r[0], 0);
+            self.load_interrupt_flag(r[0]);
             self.a.jump_if_zero(r[0], true, go);
             self.save_volatile_homes();
             self.a.mov_reg(args[0], ctx);
