@@ -680,6 +680,11 @@ impl Encoder {
         self.op32(base | (imm12 >> 11 & 1) << 10 | rn.num(), (imm12 >> 8 & 7) << 12 | rd.num() << 8 | (imm12 & 0xFF));
     }
 
+    /// `mls rd, rn, rm, ra` (ARMv7-M): `rd = ra - rn * rm`.
+    pub fn mls(&mut self, rd: Reg, rn: Reg, rm: Reg, ra: Reg) {
+        self.op32(0xFB00 | rn.num(), ra.num() << 12 | rd.num() << 8 | 0x10 | rm.num());
+    }
+
     /// `sdiv rd, rn, rm` (ARMv7-M).
     pub fn sdiv_w(&mut self, rd: Reg, rn: Reg, rm: Reg) {
         self.op32(0xFB90 | rn.num(), 0xF0F0 | rd.num() << 8 | rm.num());

@@ -72,6 +72,10 @@ pub(crate) enum Rec {
     BinopImmFrom(BinOp, Reg, Reg, i32),
     /// `mov dst, src` + `binop dst, rhs` as one instruction.
     BinopFrom(BinOp, Reg, Reg, Reg),
+    /// `dst = src / rhs` (`mov dst, src` + `sdiv dst, rhs`).
+    SdivFrom(Reg, Reg, Reg),
+    /// `dst -= a * b` (`a` is not kept).
+    Mls(Reg, Reg, Reg),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -154,6 +158,8 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
         Rec::BinopImmFrom(op, d, s, v) => p.binop_imm_from(op, d, s, v),
         Rec::BinopFrom(op, d, s, r) => p.binop_from(op, d, s, r),
+        Rec::SdivFrom(d, s, r) => p.sdiv_from(d, s, r),
+        Rec::Mls(d, a, b) => p.mls(d, a, b),
     }
 }
 
@@ -202,6 +208,7 @@ impl<T: Target> ThumbAsm<T> {
         rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::drop_unread_moves(&mut self.ops);
         rewrite::fuse_moves(&mut self.ops, T::ARCH.thumb2());
+        rewrite::fuse_into_moves(&mut self.ops, &entries, T::ARCH.thumb2());
         rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
             self.narrow_frame = !rewrite::uses_high_registers(&self.ops);

@@ -1245,6 +1245,32 @@ impl<T: Target> Pass<T> {
         self.wrote(dst);
     }
 
+    /// `sdiv dst, src, rhs` (ARMv7-M).
+    pub(crate) fn sdiv_from(&mut self, dst: Reg, src: Reg, rhs: Reg) {
+        self.start();
+        if !self.v7() {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, src, rhs]) {
+            self.enc.sdiv_w(dst, src, rhs);
+            self.wrote(dst);
+        }
+    }
+
+    /// `mls dst, a, b, dst` (ARMv7-M): `dst -= a * b`.
+    pub(crate) fn mls(&mut self, dst: Reg, a: Reg, b: Reg) {
+        self.start();
+        if !self.v7() {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, a, b]) {
+            self.enc.mls(dst, a, b, dst);
+            self.wrote(dst);
+        }
+    }
+
     /// `cmp reg, #value; beq label` for a low `reg` and a value of 0..=255;
     /// otherwise the value is built in `scratch`.
     pub(crate) fn jump_if_eq_imm(&mut self, reg: Reg, value: i32, scratch: Reg, label: Label) {

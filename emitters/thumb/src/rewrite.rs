@@ -34,6 +34,7 @@ use ferropy_emit_native::{Cond, Label, Width};
 use crate::masm::Rec;
 use crate::pass::TableSource;
 use crate::regs::{self, Reg};
+use ferropy_emit_native::BinOp;
 
 /// The label an operation refers to, if any.
 fn target(rec: &Rec) -> Option<Label> {
@@ -169,7 +170,9 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             | Rec::ShiftImm(..)
             | Rec::ShiftImmFrom(..)
             | Rec::BinopImmFrom(..)
-            | Rec::BinopFrom(..) => {
+            | Rec::BinopFrom(..)
+            | Rec::SdivFrom(..)
+            | Rec::Mls(..) => {
                 for w in written(rec) {
                     forget_reg(&mut known, w);
                 }
@@ -257,6 +260,7 @@ pub(crate) fn fuse_moves(ops: &mut [Rec], v7: bool) {
             Rec::BinopImm(op, d2, v, _) if d2 == d && crate::pass::binop_imm_from_ok(v7, op, d, s, v) => {
                 Rec::BinopImmFrom(op, d, s, v)
             }
+            Rec::Sdiv(d2, r) if d2 == d && v7 => Rec::SdivFrom(d, s, if r == d { s } else { r }),
             Rec::Binop(op, d2, r) if d2 == d => {
                 // `d` holds `s` when the operation reads it.
                 let r = if r == d { s } else { r };
@@ -269,6 +273,86 @@ pub(crate) fn fuse_moves(ops: &mut [Rec], v7: bool) {
         };
         ops[i - 1] = Rec::Skip;
         ops[i] = fused;
+    }
+}
+
+/// The registers an operation reads, or `None` for an operation after which
+/// the analysis of [`dead_after`] stops (control flow, calls, entries...).
+fn reads(rec: &Rec) -> Option<Vec<Reg>> {
+    Some(match *rec {
+        Rec::MovImm(..) | Rec::LoadSlot(..) | Rec::Skip | Rec::NewLabel => Vec::new(),
+        Rec::MovReg(_, s)
+        | Rec::Load(_, _, s, _)
+        | Rec::StoreSlot(_, s)
+        | Rec::BinopImm(_, s, _, _)
+        | Rec::ShiftImm(_, s, _, _)
+        | Rec::ShiftImmFrom(_, _, s, _)
+        | Rec::BinopImmFrom(_, _, s, _)
+        | Rec::Neg(s)
+        | Rec::Not(s) => vec![s],
+        Rec::LoadIndexed(_, _, b, i) => vec![b, i],
+        Rec::Store(_, s, b, _) | Rec::Binop(_, s, b) | Rec::Shift(_, s, b) | Rec::Sdiv(s, b) => vec![s, b],
+        Rec::StoreIndexed(_, s, b, i) | Rec::Mls(s, b, i) => vec![s, b, i],
+        Rec::BinopFrom(_, _, s, r) | Rec::SdivFrom(_, s, r) | Rec::SetCond(_, _, s, r) => vec![s, r],
+        _ => return None,
+    })
+}
+
+/// True if the value of `r` after operation `i` is never read: a later
+/// operation of the same straight-line code writes `r` before any reads it.
+fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
+    for rec in &ops[i + 1..] {
+        if transparent(rec, entries) {
+            continue;
+        }
+        let Some(read) = reads(rec) else { return false };
+        if read.contains(&r) {
+            return false;
+        }
+        if written(rec).contains(&r) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Where an operation's result in a scratch register is only copied into
+/// another register (`op r, ..` + `mov h, r`, `r` not read again), computes
+/// it into `h` at once with a three-operand form; and on ARMv7-M turns
+/// `mul q, v` + `sub x, q` (`q` not read again) into one `mls`.
+pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
+    let mut prev: Option<usize> = None;
+    for i in 0..ops.len() {
+        if matches!(ops[i], Rec::Skip) {
+            continue;
+        }
+        let Some(p) = prev.replace(i) else { continue };
+        let fused = match (&ops[p], &ops[i]) {
+            (&Rec::Binop(BinOp::Mul, q, v), &Rec::Binop(BinOp::Sub, x, q2))
+                if v7 && q2 == q && x != q && v != x && dead_after(ops, i, q, entries) =>
+            {
+                Rec::Mls(x, q, v)
+            }
+            (op, &Rec::MovReg(h, r)) if h != r && h != regs::FUN_TABLE && dead_after(ops, i, r, entries) => match *op {
+                Rec::BinopImm(o, d, v, _) if d == r && crate::pass::binop_imm_from_ok(v7, o, h, r, v) => {
+                    Rec::BinopImmFrom(o, h, r, v)
+                }
+                Rec::BinopImmFrom(o, d, s, v) if d == r && crate::pass::binop_imm_from_ok(v7, o, h, s, v) => {
+                    Rec::BinopImmFrom(o, h, s, v)
+                }
+                Rec::Binop(o, d, b) if d == r && crate::pass::binop_from_ok(v7, o, h, r, b) => {
+                    Rec::BinopFrom(o, h, r, b)
+                }
+                Rec::BinopFrom(o, d, s, b) if d == r && crate::pass::binop_from_ok(v7, o, h, s, b) => {
+                    Rec::BinopFrom(o, h, s, b)
+                }
+                _ => continue,
+            },
+            _ => continue,
+        };
+        ops[p] = Rec::Skip;
+        ops[i] = fused;
+        prev = Some(i);
     }
 }
 
@@ -288,7 +372,7 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::LocalEntry(r)
         | Rec::CallTableVia(_, r) => vec![r],
         Rec::BinopImmFrom(_, d, s, _) => vec![d, s],
-        Rec::BinopFrom(_, d, s, r) => vec![d, s, r],
+        Rec::BinopFrom(_, d, s, r) | Rec::SdivFrom(d, s, r) | Rec::Mls(d, s, r) => vec![d, s, r],
         Rec::MovReg(a, b)
         | Rec::Binop(_, a, b)
         | Rec::Shift(_, a, b)
@@ -329,6 +413,8 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::ShiftImmFrom(_, r, _, _)
         | Rec::BinopImmFrom(_, r, _, _)
         | Rec::BinopFrom(_, r, _, _)
+        | Rec::SdivFrom(r, _, _)
+        | Rec::Mls(r, _, _)
         | Rec::BinopOverflow(_, r, _, _)
         | Rec::Sdiv(r, _) => vec![r],
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],

@@ -205,6 +205,38 @@ def f(n: int, k: int) -> int:
 }
 
 #[test]
+fn viper_results_computed_into_homes() {
+    // Results whose scratch register is only copied into a local's home
+    // (computed there at once), `%`/`//` by constants (`sdiv` from the
+    // dividend, `mls` for the remainder), negative operands included.
+    let src = "
+@micropython.viper
+def f(n: int, k: int) -> int:
+    s1 = 1
+    s2 = k
+    q = 0
+    i = 0
+    while i < n:
+        s1 = (s1 + i * k) % 255
+        s2 = (s2 + s1 - 300) % 251
+        q = (q + s2 - i) // 7
+        i += 1
+    return s1 * 100000 + s2 * 100 + q
+";
+    check(src, &[vec![0, 3], vec![1, 3], vec![10, -7], vec![200, -5], vec![1000, 12345]], |a| {
+        let (n, k) = (a[0] as i32, a[1] as i32);
+        let (mut s1, mut s2, mut q, mut i) = (1i32, k, 0i32, 0i32);
+        while i < n {
+            s1 = s1.wrapping_add(i.wrapping_mul(k)).rem_euclid(255);
+            s2 = (s2 + s1 - 300).rem_euclid(251);
+            q = (q + s2 - i).div_euclid(7);
+            i += 1;
+        }
+        i64::from(s1 * 100000 + s2 * 100 + q)
+    });
+}
+
+#[test]
 fn native_small_int_paths_and_runtime_fallbacks() {
     // `+ - < >` and conditional jumps inline; `*` (no inline multiply on
     // 32-bit words) and the truth of a non-bool go to the OP helper.

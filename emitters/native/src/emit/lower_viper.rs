@@ -524,6 +524,32 @@ impl<A: AsmFactory> Lowerer<A> {
                 return;
             }
         }
+        // The left operand's home, when the result goes elsewhere (a copy
+        // of the home is computed on).
+        let from_home = match self.pending_of(a) {
+            Some(Pending::Of(s)) if dst == a => self.home(s),
+            _ => None,
+        };
+        let b_imm = matches!(self.pending_of(b), Some(Pending::Imm(_)));
+        if let (Arith::Bin(bop), false, true) = (op, b_imm, dst != a || from_home.is_some()) {
+            // The right operand first, so that the copy of the left one
+            // comes right before the operation (which an assembler with
+            // three-operand forms may fuse into one instruction).
+            let x = match from_home {
+                Some(h) => {
+                    self.drop_exact(a);
+                    h
+                }
+                None => self.read(a, &[]),
+            };
+            let rb = self.read(b, &[x]);
+            let t = self.alloc(&[x, rb]);
+            self.a.mov_reg(t, x);
+            self.a.binop(bop, t, rb);
+            self.drop_from(b);
+            self.define(dst, t);
+            return;
+        }
         let ra = if dst == a {
             self.take(a, &[])
         } else {
@@ -636,9 +662,14 @@ impl<A: AsmFactory> Lowerer<A> {
         self.drop_from(b);
         let q = self.alloc(&[x]);
         let vr = self.alloc(&[x, q]);
-        self.a.mov_reg(q, x);
+        if !A::SDIV {
+            self.a.mov_reg(q, x);
+        }
         if A::SDIV {
+            // The divisor before the copy of the dividend, which an
+            // assembler may fuse with the division.
             self.a.mov_imm(vr, v);
+            self.a.mov_reg(q, x);
             self.a.sdiv(q, vr);
         } else if v > 1 {
             // q = x / v by the magic multiplier (see `magic`), through `vr`.
