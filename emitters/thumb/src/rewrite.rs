@@ -298,11 +298,13 @@ fn reads(rec: &Rec) -> Option<Vec<Reg>> {
     })
 }
 
-/// True if the value of `r` after operation `i` is never read: a later
-/// operation of the same straight-line code writes `r` before any reads it.
+/// True if the value of `r` after operation `i` is never read: going on
+/// from there (through labels: what else jumps to them does not read this
+/// value), an operation writes `r` before any reads it and before any jump
+/// or call.
 fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
     for rec in &ops[i + 1..] {
-        if transparent(rec, entries) {
+        if transparent(rec, entries) || matches!(rec, Rec::Bind(_)) {
             continue;
         }
         let Some(read) = reads(rec) else { return false };
@@ -690,6 +692,71 @@ mod tests {
         assert!(matches!(ops[0], Rec::Skip));
         assert!(matches!(ops[1], Rec::ShiftImmFrom(ShiftOp::Shr, Reg::R1, Reg::R0, 4)));
         assert!(ops[2..].iter().all(|r| !matches!(r, Rec::Skip | Rec::ShiftImmFrom(..))));
+    }
+
+    #[test]
+    fn moves_fuse_into_three_operand_forms() {
+        let mut ops = vec![
+            // add.w r1, r8, #1; sdiv r2, r0, r3; ARMv6-M-incompatible forms.
+            Rec::MovReg(Reg::R1, Reg::R8),
+            Rec::BinopImm(BinOp::Add, Reg::R1, 1, Reg::R2),
+            Rec::MovReg(Reg::R2, Reg::R0),
+            Rec::Sdiv(Reg::R2, Reg::R3),
+            // `mov r1, r1` is not a copy; a constant needing its scratch stays.
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::BinopImm(BinOp::Xor, Reg::R1, 0x1234_5678, Reg::R2),
+        ];
+        fuse_moves(&mut ops, true);
+        assert!(matches!(ops[0], Rec::Skip) && matches!(ops[2], Rec::Skip));
+        assert!(matches!(ops[1], Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1)));
+        assert!(matches!(ops[3], Rec::SdivFrom(Reg::R2, Reg::R0, Reg::R3)));
+        assert!(matches!(ops[4], Rec::MovReg(..)) && matches!(ops[5], Rec::BinopImm(..)));
+        // ARMv6-M: only `adds/subs` of low registers.
+        let mut v6 = vec![
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::BinopImm(BinOp::Add, Reg::R1, 3, Reg::R2),
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::BinopImm(BinOp::And, Reg::R1, 255, Reg::R2),
+        ];
+        fuse_moves(&mut v6, false);
+        assert!(matches!(v6[1], Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R0, 3)));
+        assert!(matches!(v6[2], Rec::MovReg(..)) && matches!(v6[3], Rec::BinopImm(..)));
+    }
+
+    #[test]
+    fn results_only_copied_into_homes_are_computed_there() {
+        let l = Label(0);
+        let run = |tail: Vec<Rec>| {
+            let mut ops = vec![
+                Rec::NewLabel,
+                Rec::Binop(BinOp::Add, Reg::R0, Reg::R1),
+                Rec::MovReg(Reg::R9, Reg::R0),
+                Rec::BinopImm(BinOp::Add, Reg::R8, 1, Reg::R2),
+            ];
+            ops.extend(tail);
+            let entries = entries(&ops);
+            fuse_into_moves(&mut ops, &entries, true);
+            matches!(ops[2], Rec::BinopFrom(BinOp::Add, Reg::R9, Reg::R0, Reg::R1))
+        };
+        // `r0` written again (past a label other code jumps to): fused.
+        assert!(run(vec![Rec::Bind(l), Rec::Load(Width::U8, Reg::R0, Reg::R7, 24), Rec::Jump(l)]));
+        // Read again, or maybe read where a jump or call goes: kept.
+        assert!(!run(vec![Rec::Bind(l), Rec::Store(Width::Word, Reg::R0, Reg::R6, 1), Rec::Jump(l)]));
+        assert!(!run(vec![Rec::JumpIfZero(Reg::R3, false, l), Rec::MovImm(Reg::R0, 0), Rec::Bind(l)]));
+        assert!(!run(vec![Rec::CallTable(1)]));
+        assert!(!run(Vec::new()));
+        // `mul q, v` + `sub x, q` with `q` dead: `mls`.
+        let mut ops = vec![
+            Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2),
+            Rec::Binop(BinOp::Sub, Reg::R0, Reg::R1),
+            Rec::MovReg(Reg::R1, Reg::R0),
+        ];
+        fuse_into_moves(&mut ops, &[], true);
+        assert!(matches!(ops[1], Rec::Mls(Reg::R0, Reg::R1, Reg::R2)));
+        assert!(matches!(ops[0], Rec::Skip));
+        let mut v6 = vec![Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2), Rec::Binop(BinOp::Sub, Reg::R0, Reg::R1)];
+        fuse_into_moves(&mut v6, &[], false);
+        assert!(matches!(v6[0], Rec::Binop(..)));
     }
 
     #[test]
