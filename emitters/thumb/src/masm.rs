@@ -418,6 +418,9 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     const SHARED_INTERRUPT_CALL: bool = true;
 
+    /// ARMv7-M: `lr` (the prologue saves it; calls change it).
+    const CALL_CLOBBERED_HOMES: &'static [Reg] = if T::ARCH.thumb2() { &[Reg::Lr] } else { &[] };
+
     fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
         self.rec(Rec::BinopImm(op, dst, value, scratch));
     }

@@ -320,7 +320,8 @@ fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
 
 /// Where an operation's result in a scratch register is only copied into
 /// another register (`op r, ..` + `mov h, r`, `r` not read again), computes
-/// it into `h` at once with a three-operand form; and on ARMv7-M turns
+/// it into `h` at once with a three-operand form (ARMv7-M: loads too); and
+/// on ARMv7-M turns
 /// `mul q, v` + `sub x, q` (`q` not read again) into one `mls`.
 pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
     let mut prev: Option<usize> = None;
@@ -348,6 +349,9 @@ pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
                 Rec::BinopFrom(o, d, s, b) if d == r && crate::pass::binop_from_ok(v7, o, h, s, b) => {
                     Rec::BinopFrom(o, h, s, b)
                 }
+                // Loads reach every register on ARMv7-M.
+                Rec::Load(w, d, b, o) if d == r && v7 => Rec::Load(w, h, b, o),
+                Rec::LoadIndexed(w, d, b, x) if d == r && v7 => Rec::LoadIndexed(w, h, b, x),
                 _ => continue,
             },
             _ => continue,

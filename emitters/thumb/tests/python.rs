@@ -237,6 +237,49 @@ def f(n: int, k: int) -> int:
 }
 
 #[test]
+fn a_home_in_lr_survives_calls() {
+    // Five locals used in the loop: the fifth most used lives in `lr` on
+    // ARMv7-M, stored before and loaded after each call (here the
+    // interrupt check's, taken on every iteration when the flag is set).
+    let src = "
+@micropython.viper
+def f(n: int, k: int) -> int:
+    a = 1
+    b = 2
+    c = 3
+    i = 0
+    while i < n:
+        a = a + k + i
+        b = b ^ a
+        c = c + (b & 255) + k
+        k = k + 1
+        i += 1
+    return (a + b + c) & 0xFFFFFF
+";
+    let want = |n: i32, mut k: i32| {
+        let (mut a, mut b, mut c, mut i) = (1i32, 2i32, 3i32, 0i32);
+        while i < n {
+            a = a.wrapping_add(k).wrapping_add(i);
+            b ^= a;
+            c = c.wrapping_add(b & 255).wrapping_add(k);
+            k += 1;
+            i += 1;
+        }
+        i64::from(a.wrapping_add(b).wrapping_add(c) & 0xFF_FFFF)
+    };
+    for arch in [Arch::Armv7m, Arch::Armv7em] {
+        let code = if arch == Arch::Armv7m { compile::<Armv7mAsm>(src) } else { compile::<Armv7emAsm>(src) };
+        let t = common::texts(&code.code[..code.prelude_offset]);
+        assert!(t.iter().any(|x| x.starts_with("str.w lr, ")), "{t:?}");
+        for interrupt in [false, true] {
+            let (st, v, stats) = call_code(arch, &code, &[small(50), small(7)], &|_| {}, interrupt);
+            assert_eq!((st, unsmall(v)), (status::RETURN as u32, want(50, 7)), "{arch:?} {interrupt}");
+            assert_eq!(stats.interrupts, if interrupt { 51 } else { 0 });
+        }
+    }
+}
+
+#[test]
 fn native_small_int_paths_and_runtime_fallbacks() {
     // `+ - < >` and conditional jumps inline; `*` (no inline multiply on
     // 32-bit words) and the truth of a non-bool go to the OP helper.

@@ -179,6 +179,7 @@ fn lower_once<A: AsmFactory>(
         .copied()
         .filter(|x| !r.contains(x) && !A::CALL_ARGS[..4].contains(x) && *x != A::RET && A::SHIFT_COUNT != Some(*x))
         .take(pool.len().saturating_sub(5))
+        .chain(A::CALL_CLOBBERED_HOMES.iter().copied())
         .collect();
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
@@ -466,8 +467,10 @@ impl<A: AsmFactory> Lowerer<A> {
         if let Some((check, _)) = self.interrupt_check {
             // The shared interrupt call, made when the flag is set (the
             // caller-saved homes are kept around it).
+            // (Its sites keep the caller-saved homes: a local call may
+            // change one, see `Asm::CALL_CLOBBERED_HOMES`.)
             self.index = usize::MAX;
-            self.shared_subroutine(check, 1, helper::INTERRUPT, true);
+            self.shared_subroutine(check, 1, helper::INTERRUPT, false);
         }
         for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
             if let Some(zero) = self.op_zero_entry.filter(|_| index == helper::OP) {
@@ -722,7 +725,9 @@ impl<A: AsmFactory> Lowerer<A> {
         let go = self.a.new_label();
         self.load_interrupt_flag(r[0]);
         self.a.jump_if_zero(r[0], true, go);
+        self.save_volatile_homes();
         self.a.call_local(check);
+        self.restore_volatile_homes();
         self.a.bind(go);
     }
 
