@@ -74,6 +74,8 @@ pub(crate) enum Rec {
     BinopFrom(BinOp, Reg, Reg, Reg),
     /// `dst = src / rhs` (`mov dst, src` + `sdiv dst, rhs`).
     SdivFrom(Reg, Reg, Reg),
+    /// `dst = src shift count` (`mov dst, src` + `shift dst, count`).
+    ShiftFrom(ShiftOp, Reg, Reg, Reg),
     /// `dst -= a * b` (`a` is not kept).
     Mls(Reg, Reg, Reg),
 }
@@ -159,6 +161,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::BinopImmFrom(op, d, s, v) => p.binop_imm_from(op, d, s, v),
         Rec::BinopFrom(op, d, s, r) => p.binop_from(op, d, s, r),
         Rec::SdivFrom(d, s, r) => p.sdiv_from(d, s, r),
+        Rec::ShiftFrom(op, d, s, c) => p.shift_from(op, d, s, c),
         Rec::Mls(d, a, b) => p.mls(d, a, b),
     }
 }

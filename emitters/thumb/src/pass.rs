@@ -1258,6 +1258,24 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// `lsl.w/lsr.w/asr.w dst, src, count` (ARMv7-M).
+    pub(crate) fn shift_from(&mut self, op: ShiftOp, dst: Reg, src: Reg, count: Reg) {
+        self.start();
+        if !self.v7() {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, src, count]) {
+            let kind = match op {
+                ShiftOp::Shl => ShiftKind::Lsl,
+                ShiftOp::Shr => ShiftKind::Lsr,
+                ShiftOp::Sar => ShiftKind::Asr,
+            };
+            self.enc.shift_w(kind, dst, src, count);
+            self.wrote(dst);
+        }
+    }
+
     /// `mls dst, a, b, dst` (ARMv7-M): `dst -= a * b`.
     pub(crate) fn mls(&mut self, dst: Reg, a: Reg, b: Reg) {
         self.start();

@@ -172,6 +172,7 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             | Rec::BinopImmFrom(..)
             | Rec::BinopFrom(..)
             | Rec::SdivFrom(..)
+            | Rec::ShiftFrom(..)
             | Rec::Mls(..) => {
                 for w in written(rec) {
                     forget_reg(&mut known, w);
@@ -261,6 +262,7 @@ pub(crate) fn fuse_moves(ops: &mut [Rec], v7: bool) {
                 Rec::BinopImmFrom(op, d, s, v)
             }
             Rec::Sdiv(d2, r) if d2 == d && v7 => Rec::SdivFrom(d, s, if r == d { s } else { r }),
+            Rec::Shift(op, d2, c) if d2 == d && v7 => Rec::ShiftFrom(op, d, s, if c == d { s } else { c }),
             Rec::Binop(op, d2, r) if d2 == d => {
                 // `d` holds `s` when the operation reads it.
                 let r = if r == d { s } else { r };
@@ -293,7 +295,9 @@ fn reads(rec: &Rec) -> Option<Vec<Reg>> {
         Rec::LoadIndexed(_, _, b, i) => vec![b, i],
         Rec::Store(_, s, b, _) | Rec::Binop(_, s, b) | Rec::Shift(_, s, b) | Rec::Sdiv(s, b) => vec![s, b],
         Rec::StoreIndexed(_, s, b, i) | Rec::Mls(s, b, i) => vec![s, b, i],
-        Rec::BinopFrom(_, _, s, r) | Rec::SdivFrom(_, s, r) | Rec::SetCond(_, _, s, r) => vec![s, r],
+        Rec::BinopFrom(_, _, s, r) | Rec::SdivFrom(_, s, r) | Rec::ShiftFrom(_, _, s, r) | Rec::SetCond(_, _, s, r) => {
+            vec![s, r]
+        }
         _ => return None,
     })
 }
@@ -349,6 +353,8 @@ pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
                 Rec::BinopFrom(o, d, s, b) if d == r && crate::pass::binop_from_ok(v7, o, h, s, b) => {
                     Rec::BinopFrom(o, h, s, b)
                 }
+                Rec::Shift(o, d, c) if d == r && v7 => Rec::ShiftFrom(o, h, r, c),
+                Rec::ShiftFrom(o, d, s, c) if d == r => Rec::ShiftFrom(o, h, s, c),
                 // Loads reach every register on ARMv7-M.
                 Rec::Load(w, d, b, o) if d == r && v7 => Rec::Load(w, h, b, o),
                 Rec::LoadIndexed(w, d, b, x) if d == r && v7 => Rec::LoadIndexed(w, h, b, x),
@@ -378,7 +384,9 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::LocalEntry(r)
         | Rec::CallTableVia(_, r) => vec![r],
         Rec::BinopImmFrom(_, d, s, _) => vec![d, s],
-        Rec::BinopFrom(_, d, s, r) | Rec::SdivFrom(d, s, r) | Rec::Mls(d, s, r) => vec![d, s, r],
+        Rec::BinopFrom(_, d, s, r) | Rec::SdivFrom(d, s, r) | Rec::Mls(d, s, r) | Rec::ShiftFrom(_, d, s, r) => {
+            vec![d, s, r]
+        }
         Rec::MovReg(a, b)
         | Rec::Binop(_, a, b)
         | Rec::Shift(_, a, b)
@@ -420,6 +428,7 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::BinopImmFrom(_, r, _, _)
         | Rec::BinopFrom(_, r, _, _)
         | Rec::SdivFrom(r, _, _)
+        | Rec::ShiftFrom(_, r, _, _)
         | Rec::Mls(r, _, _)
         | Rec::BinopOverflow(_, r, _, _)
         | Rec::Sdiv(r, _) => vec![r],
@@ -715,6 +724,9 @@ mod tests {
         assert!(matches!(ops[1], Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1)));
         assert!(matches!(ops[3], Rec::SdivFrom(Reg::R2, Reg::R0, Reg::R3)));
         assert!(matches!(ops[4], Rec::MovReg(..)) && matches!(ops[5], Rec::BinopImm(..)));
+        let mut shifts = vec![Rec::MovReg(Reg::R0, Reg::Lr), Rec::Shift(ShiftOp::Sar, Reg::R0, Reg::R8)];
+        fuse_moves(&mut shifts, true);
+        assert!(matches!(shifts[1], Rec::ShiftFrom(ShiftOp::Sar, Reg::R0, Reg::Lr, Reg::R8)));
         // ARMv6-M: only `adds/subs` of low registers.
         let mut v6 = vec![
             Rec::MovReg(Reg::R1, Reg::R0),

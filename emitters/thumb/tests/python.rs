@@ -237,6 +237,33 @@ def f(n: int, k: int) -> int:
 }
 
 #[test]
+fn viper_shifts_by_a_register_from_homes() {
+    let src = "
+@micropython.viper
+def f(x: int, n: int) -> int:
+    out = 0
+    sh = 0
+    while sh < n:
+        a = (x >> sh) & 255
+        b = (x << sh) ^ a
+        out = out + a + (b >> 3)
+        sh += 1
+    return out & 0xFFFFFF
+";
+    check(src, &[vec![0, 0], vec![123456, 5], vec![-98765, 20], vec![0x3FFF_FFFF, 31]], |v| {
+        let (x, n) = (v[0] as i32, v[1] as i32);
+        let (mut out, mut sh) = (0i32, 0i32);
+        while sh < n {
+            let a = (x >> sh) & 255;
+            let b = (x << sh) ^ a;
+            out = out.wrapping_add(a).wrapping_add(b >> 3);
+            sh += 1;
+        }
+        i64::from(out & 0xFF_FFFF)
+    });
+}
+
+#[test]
 fn a_home_in_lr_survives_calls() {
     // Five locals used in the loop: the fifth most used lives in `lr` on
     // ARMv7-M, stored before and loaded after each call (here the
