@@ -353,6 +353,7 @@ pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
                 Rec::BinopFrom(o, d, s, b) if d == r && crate::pass::binop_from_ok(v7, o, h, s, b) => {
                     Rec::BinopFrom(o, h, s, b)
                 }
+                Rec::MovImm(d, v) if d == r && v7 => Rec::MovImm(h, v),
                 Rec::Shift(o, d, c) if d == r && v7 => Rec::ShiftFrom(o, h, r, c),
                 Rec::ShiftFrom(o, d, s, c) if d == r => Rec::ShiftFrom(o, h, s, c),
                 // Loads reach every register on ARMv7-M.
