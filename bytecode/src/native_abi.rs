@@ -39,7 +39,16 @@ pub const MPY_ARCH_FLAGS: u64 = 0x4652_0002;
 /// Word index in the context block of the helper table's address.
 pub const CTX_TABLE: i32 = 0;
 /// Word index of the address of the interrupt flag (a byte, non-zero when set).
+/// The flag byte always lies right after the helper table's
+/// [`helper::COUNT`] entries (see [`table_flag_offset`]), so code holding
+/// the table's address tests it with one load.
 pub const CTX_INTERRUPT: i32 = 1;
+
+/// Byte offset of the interrupt flag from the helper table's address, for
+/// machine words of `word_bytes` bytes: the flag follows the table.
+pub const fn table_flag_offset(word_bytes: u32) -> i32 {
+    helper::COUNT as i32 * word_bytes as i32
+}
 /// Word index of the value returned or yielded, and of helper results.
 pub const CTX_VALUE: i32 = 2;
 

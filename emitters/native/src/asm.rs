@@ -281,6 +281,12 @@ pub trait Asm {
     /// instructions are longer, than the loads and stores it saves).
     const HOMES_IN_LOOPS_ONLY: bool = false;
 
+    /// Registers besides the cache's pool that viper may use as homes
+    /// although every call (table or local) changes them (Thumb-2's `lr`):
+    /// like caller-saved homes, stored to their slots before each call and
+    /// loaded back after it, at the call site.
+    const CALL_CLOBBERED_HOMES: &'static [Self::Reg] = &[];
+
     /// True if backward jumps test the interrupt flag inline and share one
     /// local subroutine that calls the runtime when it is set (instead of
     /// each having its own out-of-line check); needs [`Asm::LOCAL_CALLS`].

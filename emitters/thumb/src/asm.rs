@@ -651,6 +651,40 @@ impl Encoder {
         self.op32(0xEA10 | (op as u16) << 5 | rn.num(), rd.num() << 8 | rm.num());
     }
 
+    /// `op.w rd, rn, rm, <kind> #imm5` (flags unchanged; `op` the 4-bit
+    /// opcode of the "data processing (shifted register)" group: 8 `add`,
+    /// 14 `rsb`, 2 `orr`, which with `rn` = `pc` is `mov.w`/`lsl.w`...).
+    pub fn dp32_shifted(&mut self, op: u16, rd: Reg, rn: Reg, rm: Reg, kind: ShiftKind, imm5: u8) {
+        let imm5 = u16::from(imm5 & 31);
+        self.op32(
+            0xEA00 | (op & 15) << 5 | rn.num(),
+            (imm5 >> 2) << 12 | rd.num() << 8 | (imm5 & 3) << 6 | (kind as u16) << 4 | rm.num(),
+        );
+    }
+
+    /// `ubfx rd, rn, #lsb, #width` (ARMv7-M; `lsb + width` at most 32).
+    pub fn ubfx(&mut self, rd: Reg, rn: Reg, lsb: u8, width: u8) {
+        let lsb = u16::from(lsb & 31);
+        self.op32(0xF3C0 | rn.num(), (lsb >> 2) << 12 | rd.num() << 8 | (lsb & 3) << 6 | (u16::from(width) - 1) & 31);
+    }
+
+    /// `adds/subs rd, rn, #imm3` (low registers, 0..=7).
+    pub fn addsub_imm3(&mut self, sub: bool, rd: Reg, rn: Reg, imm3: u8) {
+        let base = if sub { 0x1E00 } else { 0x1C00 };
+        self.op16(base | u16::from(imm3 & 7) << 6 | rn.num() << 3 | rd.num());
+    }
+
+    /// `addw/subw rd, rn, #imm12` (ARMv7-M, 0..=4095).
+    pub fn addsubw(&mut self, sub: bool, rd: Reg, rn: Reg, imm12: u16) {
+        let base = if sub { 0xF2A0 } else { 0xF200 };
+        self.op32(base | (imm12 >> 11 & 1) << 10 | rn.num(), (imm12 >> 8 & 7) << 12 | rd.num() << 8 | (imm12 & 0xFF));
+    }
+
+    /// `mls rd, rn, rm, ra` (ARMv7-M): `rd = ra - rn * rm`.
+    pub fn mls(&mut self, rd: Reg, rn: Reg, rm: Reg, ra: Reg) {
+        self.op32(0xFB00 | rn.num(), ra.num() << 12 | rd.num() << 8 | 0x10 | rm.num());
+    }
+
     /// `sdiv rd, rn, rm` (ARMv7-M).
     pub fn sdiv_w(&mut self, rd: Reg, rn: Reg, rm: Reg) {
         self.op32(0xFB90 | rn.num(), 0xF0F0 | rd.num() << 8 | rm.num());

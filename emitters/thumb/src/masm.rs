@@ -68,6 +68,16 @@ pub(crate) enum Rec {
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
     ShiftImmFrom(ShiftOp, Reg, Reg, u8),
     BinopOverflow(BinOp, Reg, Reg, Label),
+    /// `mov dst, src` + `binop_imm dst, #value` as one instruction.
+    BinopImmFrom(BinOp, Reg, Reg, i32),
+    /// `mov dst, src` + `binop dst, rhs` as one instruction.
+    BinopFrom(BinOp, Reg, Reg, Reg),
+    /// `dst = src / rhs` (`mov dst, src` + `sdiv dst, rhs`).
+    SdivFrom(Reg, Reg, Reg),
+    /// `dst = src shift count` (`mov dst, src` + `shift dst, count`).
+    ShiftFrom(ShiftOp, Reg, Reg, Reg),
+    /// `dst -= a * b` (`a` is not kept).
+    Mls(Reg, Reg, Reg),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -148,6 +158,11 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
         Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
+        Rec::BinopImmFrom(op, d, s, v) => p.binop_imm_from(op, d, s, v),
+        Rec::BinopFrom(op, d, s, r) => p.binop_from(op, d, s, r),
+        Rec::SdivFrom(d, s, r) => p.sdiv_from(d, s, r),
+        Rec::ShiftFrom(op, d, s, c) => p.shift_from(op, d, s, c),
+        Rec::Mls(d, a, b) => p.mls(d, a, b),
     }
 }
 
@@ -195,7 +210,8 @@ impl<T: Target> ThumbAsm<T> {
         let entries = rewrite::entries(&self.ops);
         rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::drop_unread_moves(&mut self.ops);
-        rewrite::fuse_moves(&mut self.ops);
+        rewrite::fuse_moves(&mut self.ops, T::ARCH.thumb2());
+        rewrite::fuse_into_moves(&mut self.ops, &entries, T::ARCH.thumb2());
         rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
             self.narrow_frame = !rewrite::uses_high_registers(&self.ops);
@@ -404,6 +420,9 @@ impl<T: Target> Asm for ThumbAsm<T> {
     const HOMES_IN_LOOPS_ONLY: bool = true;
 
     const SHARED_INTERRUPT_CALL: bool = true;
+
+    /// ARMv7-M: `lr` (the prologue saves it; calls change it).
+    const CALL_CLOBBERED_HOMES: &'static [Reg] = if T::ARCH.thumb2() { &[Reg::Lr] } else { &[] };
 
     fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {
         self.rec(Rec::BinopImm(op, dst, value, scratch));

@@ -126,10 +126,12 @@ fn cond_code(cond: Cond) -> Cc {
 pub(crate) fn binop_imm_is_short(v7: bool, op: BinOp, dst: Reg, value: i32) -> bool {
     let small = |v: i32| u8::try_from(v).is_ok();
     wide_imm(v7, op, dst, value).is_some()
+        || special_imm(v7, op, value).is_some()
         || matches!(op, BinOp::Add | BinOp::Sub) && dst.is_low() && (small(value) || small(value.wrapping_neg()))
 }
 
 /// A 32-bit data-processing form with a modified immediate.
+#[derive(Clone, Copy)]
 enum WideImm {
     Dp(Dp32, u16),
     Bic(u16),
@@ -156,6 +158,90 @@ fn wide_imm(v7: bool, op: BinOp, dst: Reg, value: i32) -> Option<WideImm> {
         BinOp::Xor => m(value).map(|i| WideImm::Dp(Dp32::Eor, i)),
         BinOp::Mul => None,
     }
+}
+
+/// An ARMv7-M one-instruction form of `dst = src op value` beyond the
+/// modified immediates (see [`special_imm`]).
+#[derive(Clone, Copy)]
+enum Special {
+    /// `ubfx dst, src, #0, #width`: `and` with `2^width - 1`.
+    LowBits(u8),
+    /// `lsl dst, src, #k`: `* 2^k`.
+    Shl(u8),
+    /// `add.w dst, src, src, lsl #k`: `* (2^k + 1)`.
+    AddShl(u8),
+    /// `rsb.w dst, src, src, lsl #k`: `* (2^k - 1)`.
+    RsbShl(u8),
+}
+
+/// The [`Special`] form of `op value`, if there is one (ARMv7-M).
+fn special_imm(v7: bool, op: BinOp, value: i32) -> Option<Special> {
+    if !v7 || value < 2 {
+        return None;
+    }
+    let v = value as u32;
+    let log = |x: u32| x.trailing_zeros() as u8;
+    match op {
+        BinOp::And if (v + 1).is_power_of_two() => Some(Special::LowBits(log(v + 1))),
+        BinOp::Mul if v.is_power_of_two() => Some(Special::Shl(log(v))),
+        BinOp::Mul if (v - 1).is_power_of_two() => Some(Special::AddShl(log(v - 1))),
+        BinOp::Mul if (v + 1).is_power_of_two() => Some(Special::RsbShl(log(v + 1))),
+        _ => None,
+    }
+}
+
+/// How [`Pass::binop_imm_from`] computes `dst = src op value` in one
+/// instruction (`None`: it cannot, the caller keeps the move).
+#[derive(Clone, Copy)]
+enum ImmFrom {
+    /// `adds/subs dst, src, #imm3`.
+    Imm3(bool, u8),
+    /// A modified immediate.
+    Wide(WideImm),
+    /// `addw/subw dst, src, #imm12`.
+    Imm12(bool, u16),
+    Special(Special),
+}
+
+fn imm_from(v7: bool, op: BinOp, dst: Reg, src: Reg, value: i32) -> Option<ImmFrom> {
+    let neg = value.wrapping_neg();
+    let imm3 = |v: i32| u8::try_from(v).ok().filter(|v| *v <= 7);
+    if matches!(op, BinOp::Add | BinOp::Sub) && dst.is_low() && src.is_low() {
+        let sub = op == BinOp::Sub;
+        if let Some(v) = imm3(value) {
+            return Some(ImmFrom::Imm3(sub, v));
+        }
+        if let Some(v) = imm3(neg) {
+            return Some(ImmFrom::Imm3(!sub, v));
+        }
+    }
+    if !v7 {
+        return None;
+    }
+    // (A high register as `wide_imm`'s `dst` so that it gives the 32-bit forms.)
+    if let Some(w) = wide_imm(v7, op, Reg::R8, value) {
+        return Some(ImmFrom::Wide(w));
+    }
+    let imm12 = |v: i32| u16::try_from(v).ok().filter(|v| *v <= 4095);
+    match op {
+        BinOp::Add | BinOp::Sub => {
+            let sub = op == BinOp::Sub;
+            imm12(value).map(|v| ImmFrom::Imm12(sub, v)).or(imm12(neg).map(|v| ImmFrom::Imm12(!sub, v)))
+        }
+        _ => special_imm(v7, op, value).map(ImmFrom::Special),
+    }
+}
+
+/// True if [`Pass::binop_imm_from`] takes `dst = src op value` in one
+/// instruction.
+pub(crate) fn binop_imm_from_ok(v7: bool, op: BinOp, dst: Reg, src: Reg, value: i32) -> bool {
+    imm_from(v7, op, dst, src, value).is_some()
+}
+
+/// True if [`Pass::binop_from`] takes `dst = src op rhs` in one instruction.
+pub(crate) fn binop_from_ok(v7: bool, op: BinOp, dst: Reg, src: Reg, rhs: Reg) -> bool {
+    let low = dst.is_low() && src.is_low() && rhs.is_low();
+    v7 || (low && matches!(op, BinOp::Add | BinOp::Sub))
 }
 
 /// True if [`Pass::shift_imm`] has a form without its scratch register.
@@ -1054,6 +1140,15 @@ impl<T: Target> Pass<T> {
             self.wrote(dst);
             return;
         }
+        if let Some(form) = special_imm(self.v7(), op, value) {
+            self.start();
+            if !self.ok(&[dst]) {
+                return;
+            }
+            self.special(form, dst, dst);
+            self.wrote(dst);
+            return;
+        }
         let small = |v: i32| u8::try_from(v).ok();
         let short = match op {
             BinOp::Add if dst.is_low() => {
@@ -1078,6 +1173,119 @@ impl<T: Target> Pass<T> {
                 self.mov_imm(scratch, i64::from(value));
                 self.binop(op, dst, scratch);
             }
+        }
+    }
+
+    /// `dst = src` transformed by `form`.
+    fn special(&mut self, form: Special, dst: Reg, src: Reg) {
+        match form {
+            Special::LowBits(w) => self.enc.ubfx(dst, src, 0, w),
+            Special::Shl(k) if dst.is_low() && src.is_low() => {
+                self.enc.shift_imm16(ShiftKind::Lsl, dst, src, k);
+                self.set_zero(dst);
+            }
+            Special::Shl(k) => self.enc.dp32_shifted(2, dst, Reg::Pc, src, ShiftKind::Lsl, k),
+            Special::AddShl(k) => self.enc.dp32_shifted(8, dst, src, src, ShiftKind::Lsl, k),
+            Special::RsbShl(k) => self.enc.dp32_shifted(14, dst, src, src, ShiftKind::Lsl, k),
+        }
+    }
+
+    /// `dst = src op value` in one instruction (a `mov dst, src` and a
+    /// [`Pass::binop_imm`] of `dst`), where [`binop_imm_from_ok`] says so.
+    pub(crate) fn binop_imm_from(&mut self, op: BinOp, dst: Reg, src: Reg, value: i32) {
+        let Some(form) = imm_from(self.v7(), op, dst, src, value) else {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        };
+        self.start();
+        if !self.ok(&[dst, src]) {
+            return;
+        }
+        match form {
+            ImmFrom::Imm3(sub, v) => {
+                self.enc.addsub_imm3(sub, dst, src, v);
+                self.set_zero(dst);
+            }
+            ImmFrom::Wide(WideImm::Dp(op, m)) => self.enc.dp32_imm(op, dst, src, m),
+            ImmFrom::Wide(WideImm::Bic(m)) => self.enc.bic_w_imm(dst, src, m),
+            ImmFrom::Imm12(sub, v) => self.enc.addsubw(sub, dst, src, v),
+            ImmFrom::Special(f) => self.special(f, dst, src),
+        }
+        self.wrote(dst);
+    }
+
+    /// `dst = src op rhs` in one instruction (a `mov dst, src` and a
+    /// [`Pass::binop`] of `dst`), where [`binop_from_ok`] says so.
+    pub(crate) fn binop_from(&mut self, op: BinOp, dst: Reg, src: Reg, rhs: Reg) {
+        if !binop_from_ok(self.v7(), op, dst, src, rhs) {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        self.start();
+        if !self.ok(&[dst, src, rhs]) {
+            return;
+        }
+        let low = dst.is_low() && src.is_low() && rhs.is_low();
+        match op {
+            BinOp::Add if low => {
+                self.enc.adds_rrr(dst, src, rhs);
+                self.set_zero(dst);
+            }
+            BinOp::Sub if low => {
+                self.enc.subs_rrr(dst, src, rhs);
+                self.set_zero(dst);
+            }
+            BinOp::Add => self.enc.dp32(Dp32::Add, dst, src, rhs),
+            BinOp::Sub => self.enc.dp32(Dp32::Sub, dst, src, rhs),
+            BinOp::Mul => self.enc.mul_w(dst, src, rhs),
+            BinOp::And => self.enc.dp32(Dp32::And, dst, src, rhs),
+            BinOp::Or => self.enc.dp32(Dp32::Orr, dst, src, rhs),
+            BinOp::Xor => self.enc.dp32(Dp32::Eor, dst, src, rhs),
+        }
+        self.wrote(dst);
+    }
+
+    /// `sdiv dst, src, rhs` (ARMv7-M).
+    pub(crate) fn sdiv_from(&mut self, dst: Reg, src: Reg, rhs: Reg) {
+        self.start();
+        if !self.v7() {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, src, rhs]) {
+            self.enc.sdiv_w(dst, src, rhs);
+            self.wrote(dst);
+        }
+    }
+
+    /// `lsl.w/lsr.w/asr.w dst, src, count` (ARMv7-M).
+    pub(crate) fn shift_from(&mut self, op: ShiftOp, dst: Reg, src: Reg, count: Reg) {
+        self.start();
+        if !self.v7() {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, src, count]) {
+            let kind = match op {
+                ShiftOp::Shl => ShiftKind::Lsl,
+                ShiftOp::Shr => ShiftKind::Lsr,
+                ShiftOp::Sar => ShiftKind::Asr,
+            };
+            self.enc.shift_w(kind, dst, src, count);
+            self.wrote(dst);
+        }
+    }
+
+    /// `mls dst, a, b, dst` (ARMv7-M): `dst -= a * b`.
+    pub(crate) fn mls(&mut self, dst: Reg, a: Reg, b: Reg) {
+        self.start();
+        if !self.v7() {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, a, b]) {
+            self.enc.mls(dst, a, b, dst);
+            self.wrote(dst);
         }
     }
 

@@ -76,11 +76,12 @@ impl Reg {
     }
 
     /// True if the `Asm` operations accept this register on `arch`: `r0-r7` on
-    /// ARMv6-M (`r8` holds the table copy); `r0-r11` on ARMv7-M (`r12` is the
-    /// assembler's scratch; `sp`, `lr` and `pc` are never general registers).
+    /// ARMv6-M (`r8` holds the table copy); `r0-r11` and `lr` on ARMv7-M
+    /// (`lr` only as a viper home kept around calls; `r12` is the
+    /// assembler's scratch; `sp` and `pc` are never general registers).
     pub fn usable(self, arch: Arch) -> bool {
         if arch.thumb2() {
-            self.num() <= 11
+            self.num() <= 11 || self == Reg::Lr
         } else {
             self.is_low()
         }

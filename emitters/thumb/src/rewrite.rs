@@ -34,6 +34,7 @@ use ferropy_emit_native::{Cond, Label, Width};
 use crate::masm::Rec;
 use crate::pass::TableSource;
 use crate::regs::{self, Reg};
+use ferropy_emit_native::BinOp;
 
 /// The label an operation refers to, if any.
 fn target(rec: &Rec) -> Option<Label> {
@@ -167,7 +168,12 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             | Rec::LoadIndexed(..)
             | Rec::BinopImm(..)
             | Rec::ShiftImm(..)
-            | Rec::ShiftImmFrom(..) => {
+            | Rec::ShiftImmFrom(..)
+            | Rec::BinopImmFrom(..)
+            | Rec::BinopFrom(..)
+            | Rec::SdivFrom(..)
+            | Rec::ShiftFrom(..)
+            | Rec::Mls(..) => {
                 for w in written(rec) {
                     forget_reg(&mut known, w);
                 }
@@ -238,15 +244,128 @@ fn forget_reg(known: &mut Vec<(Place, Reg)>, r: Reg) {
 }
 
 /// Turns `mov d, s` + `shift_imm d, #c` (low registers, `c` in 1..=31) into
-/// one [`Rec::ShiftImmFrom`]. The two are adjacent, so no label lies between.
-pub(crate) fn fuse_moves(ops: &mut [Rec]) {
+/// one [`Rec::ShiftImmFrom`], and `mov d, s` + `binop_imm d, #v` or
+/// `binop d, r` into one [`Rec::BinopImmFrom`] or [`Rec::BinopFrom`] where
+/// an instruction computes `d = s op v` (or `s op r`) at once. The two are
+/// adjacent, so no label lies between.
+pub(crate) fn fuse_moves(ops: &mut [Rec], v7: bool) {
     for i in 1..ops.len() {
-        let (Rec::MovReg(d, s), Rec::ShiftImm(op, d2, c, _)) = (&ops[i - 1], &ops[i]) else { continue };
-        let (d, s, op, d2, c) = (*d, *s, *op, *d2, *c);
-        if d == d2 && d != s && d.is_low() && s.is_low() && d != regs::FUN_TABLE && (1..=31).contains(&c) {
-            ops[i - 1] = Rec::Skip;
-            ops[i] = Rec::ShiftImmFrom(op, d, s, c);
+        let Rec::MovReg(d, s) = ops[i - 1] else { continue };
+        if d == s || d == regs::FUN_TABLE {
+            continue;
         }
+        let fused = match ops[i] {
+            Rec::ShiftImm(op, d2, c, _) if d2 == d && d.is_low() && s.is_low() && (1..=31).contains(&c) => {
+                Rec::ShiftImmFrom(op, d, s, c)
+            }
+            Rec::BinopImm(op, d2, v, _) if d2 == d && crate::pass::binop_imm_from_ok(v7, op, d, s, v) => {
+                Rec::BinopImmFrom(op, d, s, v)
+            }
+            Rec::Sdiv(d2, r) if d2 == d && v7 => Rec::SdivFrom(d, s, if r == d { s } else { r }),
+            Rec::Shift(op, d2, c) if d2 == d && v7 => Rec::ShiftFrom(op, d, s, if c == d { s } else { c }),
+            Rec::Binop(op, d2, r) if d2 == d => {
+                // `d` holds `s` when the operation reads it.
+                let r = if r == d { s } else { r };
+                if !crate::pass::binop_from_ok(v7, op, d, s, r) {
+                    continue;
+                }
+                Rec::BinopFrom(op, d, s, r)
+            }
+            _ => continue,
+        };
+        ops[i - 1] = Rec::Skip;
+        ops[i] = fused;
+    }
+}
+
+/// The registers an operation reads, or `None` for an operation after which
+/// the analysis of [`dead_after`] stops (control flow, calls, entries...).
+fn reads(rec: &Rec) -> Option<Vec<Reg>> {
+    Some(match *rec {
+        Rec::MovImm(..) | Rec::LoadSlot(..) | Rec::Skip | Rec::NewLabel => Vec::new(),
+        Rec::MovReg(_, s)
+        | Rec::Load(_, _, s, _)
+        | Rec::StoreSlot(_, s)
+        | Rec::BinopImm(_, s, _, _)
+        | Rec::ShiftImm(_, s, _, _)
+        | Rec::ShiftImmFrom(_, _, s, _)
+        | Rec::BinopImmFrom(_, _, s, _)
+        | Rec::Neg(s)
+        | Rec::Not(s) => vec![s],
+        Rec::LoadIndexed(_, _, b, i) => vec![b, i],
+        Rec::Store(_, s, b, _) | Rec::Binop(_, s, b) | Rec::Shift(_, s, b) | Rec::Sdiv(s, b) => vec![s, b],
+        Rec::StoreIndexed(_, s, b, i) | Rec::Mls(s, b, i) => vec![s, b, i],
+        Rec::BinopFrom(_, _, s, r) | Rec::SdivFrom(_, s, r) | Rec::ShiftFrom(_, _, s, r) | Rec::SetCond(_, _, s, r) => {
+            vec![s, r]
+        }
+        _ => return None,
+    })
+}
+
+/// True if the value of `r` after operation `i` is never read: going on
+/// from there (through labels: what else jumps to them does not read this
+/// value), an operation writes `r` before any reads it and before any jump
+/// or call.
+fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
+    for rec in &ops[i + 1..] {
+        if transparent(rec, entries) || matches!(rec, Rec::Bind(_)) {
+            continue;
+        }
+        let Some(read) = reads(rec) else { return false };
+        if read.contains(&r) {
+            return false;
+        }
+        if written(rec).contains(&r) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Where an operation's result in a scratch register is only copied into
+/// another register (`op r, ..` + `mov h, r`, `r` not read again), computes
+/// it into `h` at once with a three-operand form (ARMv7-M: loads too); and
+/// on ARMv7-M turns
+/// `mul q, v` + `sub x, q` (`q` not read again) into one `mls`.
+pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
+    let mut prev: Option<usize> = None;
+    for i in 0..ops.len() {
+        if matches!(ops[i], Rec::Skip) {
+            continue;
+        }
+        let Some(p) = prev.replace(i) else { continue };
+        let fused = match (&ops[p], &ops[i]) {
+            (&Rec::Binop(BinOp::Mul, q, v), &Rec::Binop(BinOp::Sub, x, q2))
+                if v7 && q2 == q && x != q && v != x && dead_after(ops, i, q, entries) =>
+            {
+                Rec::Mls(x, q, v)
+            }
+            (op, &Rec::MovReg(h, r)) if h != r && h != regs::FUN_TABLE && dead_after(ops, i, r, entries) => match *op {
+                Rec::BinopImm(o, d, v, _) if d == r && crate::pass::binop_imm_from_ok(v7, o, h, r, v) => {
+                    Rec::BinopImmFrom(o, h, r, v)
+                }
+                Rec::BinopImmFrom(o, d, s, v) if d == r && crate::pass::binop_imm_from_ok(v7, o, h, s, v) => {
+                    Rec::BinopImmFrom(o, h, s, v)
+                }
+                Rec::Binop(o, d, b) if d == r && crate::pass::binop_from_ok(v7, o, h, r, b) => {
+                    Rec::BinopFrom(o, h, r, b)
+                }
+                Rec::BinopFrom(o, d, s, b) if d == r && crate::pass::binop_from_ok(v7, o, h, s, b) => {
+                    Rec::BinopFrom(o, h, s, b)
+                }
+                Rec::MovImm(d, v) if d == r && v7 => Rec::MovImm(h, v),
+                Rec::Shift(o, d, c) if d == r && v7 => Rec::ShiftFrom(o, h, r, c),
+                Rec::ShiftFrom(o, d, s, c) if d == r => Rec::ShiftFrom(o, h, s, c),
+                // Loads reach every register on ARMv7-M.
+                Rec::Load(w, d, b, o) if d == r && v7 => Rec::Load(w, h, b, o),
+                Rec::LoadIndexed(w, d, b, x) if d == r && v7 => Rec::LoadIndexed(w, h, b, x),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        ops[p] = Rec::Skip;
+        ops[i] = fused;
+        prev = Some(i);
     }
 }
 
@@ -265,6 +384,10 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::JumpReg(r)
         | Rec::LocalEntry(r)
         | Rec::CallTableVia(_, r) => vec![r],
+        Rec::BinopImmFrom(_, d, s, _) => vec![d, s],
+        Rec::BinopFrom(_, d, s, r) | Rec::SdivFrom(d, s, r) | Rec::Mls(d, s, r) | Rec::ShiftFrom(_, d, s, r) => {
+            vec![d, s, r]
+        }
         Rec::MovReg(a, b)
         | Rec::Binop(_, a, b)
         | Rec::Shift(_, a, b)
@@ -303,6 +426,11 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::LoadIndexed(_, r, _, _)
         | Rec::LocalEntry(r)
         | Rec::ShiftImmFrom(_, r, _, _)
+        | Rec::BinopImmFrom(_, r, _, _)
+        | Rec::BinopFrom(_, r, _, _)
+        | Rec::SdivFrom(r, _, _)
+        | Rec::ShiftFrom(_, r, _, _)
+        | Rec::Mls(r, _, _)
         | Rec::BinopOverflow(_, r, _, _)
         | Rec::Sdiv(r, _) => vec![r],
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
@@ -574,10 +702,78 @@ mod tests {
             Rec::MovReg(Reg::R1, Reg::R0),
             Rec::ShiftImm(ShiftOp::Sar, Reg::R1, 0, Reg::R3),
         ];
-        fuse_moves(&mut ops);
+        fuse_moves(&mut ops, true);
         assert!(matches!(ops[0], Rec::Skip));
         assert!(matches!(ops[1], Rec::ShiftImmFrom(ShiftOp::Shr, Reg::R1, Reg::R0, 4)));
         assert!(ops[2..].iter().all(|r| !matches!(r, Rec::Skip | Rec::ShiftImmFrom(..))));
+    }
+
+    #[test]
+    fn moves_fuse_into_three_operand_forms() {
+        let mut ops = vec![
+            // add.w r1, r8, #1; sdiv r2, r0, r3; ARMv6-M-incompatible forms.
+            Rec::MovReg(Reg::R1, Reg::R8),
+            Rec::BinopImm(BinOp::Add, Reg::R1, 1, Reg::R2),
+            Rec::MovReg(Reg::R2, Reg::R0),
+            Rec::Sdiv(Reg::R2, Reg::R3),
+            // `mov r1, r1` is not a copy; a constant needing its scratch stays.
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::BinopImm(BinOp::Xor, Reg::R1, 0x1234_5678, Reg::R2),
+        ];
+        fuse_moves(&mut ops, true);
+        assert!(matches!(ops[0], Rec::Skip) && matches!(ops[2], Rec::Skip));
+        assert!(matches!(ops[1], Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1)));
+        assert!(matches!(ops[3], Rec::SdivFrom(Reg::R2, Reg::R0, Reg::R3)));
+        assert!(matches!(ops[4], Rec::MovReg(..)) && matches!(ops[5], Rec::BinopImm(..)));
+        let mut shifts = vec![Rec::MovReg(Reg::R0, Reg::Lr), Rec::Shift(ShiftOp::Sar, Reg::R0, Reg::R8)];
+        fuse_moves(&mut shifts, true);
+        assert!(matches!(shifts[1], Rec::ShiftFrom(ShiftOp::Sar, Reg::R0, Reg::Lr, Reg::R8)));
+        // ARMv6-M: only `adds/subs` of low registers.
+        let mut v6 = vec![
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::BinopImm(BinOp::Add, Reg::R1, 3, Reg::R2),
+            Rec::MovReg(Reg::R1, Reg::R0),
+            Rec::BinopImm(BinOp::And, Reg::R1, 255, Reg::R2),
+        ];
+        fuse_moves(&mut v6, false);
+        assert!(matches!(v6[1], Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R0, 3)));
+        assert!(matches!(v6[2], Rec::MovReg(..)) && matches!(v6[3], Rec::BinopImm(..)));
+    }
+
+    #[test]
+    fn results_only_copied_into_homes_are_computed_there() {
+        let l = Label(0);
+        let run = |tail: Vec<Rec>| {
+            let mut ops = vec![
+                Rec::NewLabel,
+                Rec::Binop(BinOp::Add, Reg::R0, Reg::R1),
+                Rec::MovReg(Reg::R9, Reg::R0),
+                Rec::BinopImm(BinOp::Add, Reg::R8, 1, Reg::R2),
+            ];
+            ops.extend(tail);
+            let entries = entries(&ops);
+            fuse_into_moves(&mut ops, &entries, true);
+            matches!(ops[2], Rec::BinopFrom(BinOp::Add, Reg::R9, Reg::R0, Reg::R1))
+        };
+        // `r0` written again (past a label other code jumps to): fused.
+        assert!(run(vec![Rec::Bind(l), Rec::Load(Width::U8, Reg::R0, Reg::R7, 24), Rec::Jump(l)]));
+        // Read again, or maybe read where a jump or call goes: kept.
+        assert!(!run(vec![Rec::Bind(l), Rec::Store(Width::Word, Reg::R0, Reg::R6, 1), Rec::Jump(l)]));
+        assert!(!run(vec![Rec::JumpIfZero(Reg::R3, false, l), Rec::MovImm(Reg::R0, 0), Rec::Bind(l)]));
+        assert!(!run(vec![Rec::CallTable(1)]));
+        assert!(!run(Vec::new()));
+        // `mul q, v` + `sub x, q` with `q` dead: `mls`.
+        let mut ops = vec![
+            Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2),
+            Rec::Binop(BinOp::Sub, Reg::R0, Reg::R1),
+            Rec::MovReg(Reg::R1, Reg::R0),
+        ];
+        fuse_into_moves(&mut ops, &[], true);
+        assert!(matches!(ops[1], Rec::Mls(Reg::R0, Reg::R1, Reg::R2)));
+        assert!(matches!(ops[0], Rec::Skip));
+        let mut v6 = vec![Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2), Rec::Binop(BinOp::Sub, Reg::R0, Reg::R1)];
+        fuse_into_moves(&mut v6, &[], false);
+        assert!(matches!(v6[0], Rec::Binop(..)));
     }
 
     #[test]

@@ -988,7 +988,10 @@ fn error_forms<T: Target>() {
     assert_eq!(bad(&|a| a.mov_imm(Reg::Sp, 1)), AsmError::InvalidRegister(13));
     assert_eq!(bad(&|a| a.binop(BinOp::Add, Reg::Pc, Reg::R0)), AsmError::InvalidRegister(15));
     assert_eq!(bad(&|a| a.load(Width::U8, Reg::R0, high, 0)), AsmError::InvalidRegister(h));
-    assert_eq!(bad(&|a| a.store_indexed(Width::U8, Reg::R0, Reg::R1, Reg::Lr)), AsmError::InvalidRegister(14));
+    assert_eq!(bad(&|a| a.store_indexed(Width::U8, Reg::R0, Reg::R1, Reg::Sp)), AsmError::InvalidRegister(13));
+    if !v7::<T>() {
+        assert_eq!(bad(&|a| a.mov_reg(Reg::Lr, Reg::R0)), AsmError::InvalidRegister(14));
+    }
     assert_eq!(bad(&|a| a.set_cond(Cond::Eq, high, Reg::R0, Reg::R1)), AsmError::InvalidRegister(h));
     assert_eq!(
         bad(&|a| {

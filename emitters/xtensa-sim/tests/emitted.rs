@@ -20,7 +20,8 @@ use ferropy_xtensa_sim::{Memory, Sim, SimError};
 
 const CTX: u32 = DATA;
 const TABLE: u32 = DATA + 0x100;
-const FLAG: u32 = DATA + 0x200;
+/// The interrupt flag, after the table's entries (`native_abi::table_flag_offset`).
+const FLAG: u32 = TABLE + ferropy_bytecode::native_abi::table_flag_offset(4) as u32;
 const STATE: u32 = DATA + 0x1000;
 const WORDS: u32 = DATA + 0x2000;
 /// Scratch memory for viper pointers.

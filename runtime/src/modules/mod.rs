@@ -171,7 +171,7 @@ pub struct SystemState {
     pub host: Box<dyn Host>,
     /// Set when the running code must look up (an interrupt request, or
     /// `micropython.schedule` callbacks waiting); checked on backward jumps and calls.
-    pub interrupt: Arc<AtomicBool>,
+    pub interrupt: Arc<crate::native::Attention>,
     /// Set by [`InterruptHandle::interrupt`]; cleared when KeyboardInterrupt is raised.
     pub kbd: Arc<AtomicBool>,
     /// Set by [`InterruptHandle::out_of_memory`]; cleared when MemoryError is raised.
@@ -219,7 +219,7 @@ impl SystemState {
         let host: Box<dyn Host> = Box::new(NoHost);
         SystemState {
             host,
-            interrupt: Arc::new(AtomicBool::new(false)),
+            interrupt: Arc::new(crate::native::Attention::new(false)),
             kbd: Arc::new(AtomicBool::new(false)),
             memory_low: Arc::new(AtomicBool::new(false)),
             scheduled: alloc::vec::Vec::new(),
@@ -265,7 +265,7 @@ impl Default for SystemState {
 /// or a signal handler.
 #[derive(Clone, Debug)]
 pub struct InterruptHandle {
-    attention: Arc<AtomicBool>,
+    attention: Arc<crate::native::Attention>,
     kbd: Arc<AtomicBool>,
     memory: Arc<AtomicBool>,
 }

@@ -13,8 +13,12 @@ use super::{ops, NativeCode, NativeCtx};
 /// A helper as machine code calls it.
 pub type Helper = extern "C" fn(*mut NativeCtx, usize, usize, usize) -> usize;
 
+/// The helpers, indexed by `native_abi::helper` (each VM's table is a copy,
+/// followed by its interrupt flag: see `native::Attention`).
+pub const HELPER_FNS: [Helper; helper::COUNT] = [op, interrupt, boxed, unboxed, divmod, failed_at];
+
 /// The helper table, indexed by `native_abi::helper`.
-pub static HELPERS: [Helper; helper::COUNT] = [op, interrupt, boxed, unboxed, divmod, failed_at];
+pub static HELPERS: [Helper; helper::COUNT] = HELPER_FNS;
 
 /// Runs `f` with the context block and its VM.
 fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::Vm) -> usize) -> usize {

@@ -112,9 +112,56 @@ const _: () = assert!(
         == ferropy_bytecode::native_abi::CTX_BASE as usize * core::mem::size_of::<usize>()
 );
 
-/// A byte that is never zero: the interrupt flag native code reads while a
-/// resource limit is active.
-static ALWAYS_CHECK: u8 = 1;
+/// A VM's attention flag (`SystemState::interrupt`: an interrupt request or
+/// scheduled callbacks; it dereferences to the flag) in the block native code
+/// reaches it through: a copy of the helper table, then the flag byte, so that
+/// code holding the table's address (`ctx[CTX_TABLE]`) tests the flag with
+/// one load (`native_abi::table_flag_offset`).
+#[repr(C)]
+pub struct Attention {
+    table: [glue::Helper; ferropy_bytecode::native_abi::helper::COUNT],
+    flag: core::sync::atomic::AtomicBool,
+}
+
+// The flag byte is where emitted code reads it.
+const _: () = assert!(
+    core::mem::offset_of!(Attention, flag)
+        == ferropy_bytecode::native_abi::table_flag_offset(core::mem::size_of::<usize>() as u32) as usize
+);
+
+impl Attention {
+    /// A table with the flag clear (`set` false) or set.
+    pub const fn new(set: bool) -> Attention {
+        Attention { table: glue::HELPER_FNS, flag: core::sync::atomic::AtomicBool::new(set) }
+    }
+
+    /// The address of the table (`ctx[CTX_TABLE]`).
+    fn table_addr(&self) -> usize {
+        self.table.as_ptr() as usize
+    }
+
+    /// The address of the flag byte (`ctx[CTX_INTERRUPT]`).
+    fn flag_addr(&self) -> usize {
+        &self.flag as *const core::sync::atomic::AtomicBool as usize
+    }
+}
+
+impl core::ops::Deref for Attention {
+    type Target = core::sync::atomic::AtomicBool;
+    fn deref(&self) -> &Self::Target {
+        &self.flag
+    }
+}
+
+impl core::fmt::Debug for Attention {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Attention").field(&self.flag).finish()
+    }
+}
+
+/// A flag that is never clear: the table native code uses while a resource
+/// limit is active.
+static ALWAYS_CHECK: Attention = Attention::new(true);
 
 /// Stack bytes native code may use (nested native calls recurse on the machine
 /// stack); deeper calls raise the recursion error.
@@ -208,14 +255,10 @@ impl Vm {
         // With a fuel budget or a deadline, every backward jump of the code
         // must reach the runtime: point its interrupt check at a byte that is
         // always set (the helper then checks the real flag and the limits).
-        let interrupt = if self.st.limits.active() {
-            &ALWAYS_CHECK as *const u8 as usize
-        } else {
-            &*self.st.sys.interrupt as *const core::sync::atomic::AtomicBool as usize
-        };
+        let attention: &Attention = if self.st.limits.active() { &ALWAYS_CHECK } else { &self.st.sys.interrupt };
         let mut ctx = NativeCtx {
-            table: glue::HELPERS.as_ptr() as usize,
-            interrupt,
+            table: attention.table_addr(),
+            interrupt: attention.flag_addr(),
             value: 0,
             vm: self as *mut Vm,
             frame,

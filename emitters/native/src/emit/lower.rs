@@ -23,7 +23,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use ferropy_bytecode::native_abi::{self, helper, obj_word, status, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
+use ferropy_bytecode::native_abi::{self, helper, obj_word, status, CTX_TABLE, CTX_VALUE};
 use ferropy_bytecode::opcode::{self as op, binary};
 use ferropy_frontend::emit::Label as EmitLabel;
 use ferropy_frontend::error::ErrorKind;
@@ -98,6 +98,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// Conditional backward jumps of the current instruction through the
     /// shared check: `(entry, target)`.
     pending_checks: Vec<(Label, Label)>,
+    /// The current instruction tested the interrupt flag at its start (see
+    /// [`Lowerer::check_first`]): its backward jumps go straight to their
+    /// targets.
+    checked: bool,
     /// Whether the runtime may enter the code elsewhere than at its start
     /// (exception handlers, after a `yield`).
     resumable: bool,
@@ -175,6 +179,7 @@ fn lower_once<A: AsmFactory>(
         .copied()
         .filter(|x| !r.contains(x) && !A::CALL_ARGS[..4].contains(x) && *x != A::RET && A::SHIFT_COUNT != Some(*x))
         .take(pool.len().saturating_sub(5))
+        .chain(A::CALL_CLOBBERED_HOMES.iter().copied())
         .collect();
     let regs = Regs {
         ctx: pick(A::LOCALS, 0)?,
@@ -220,6 +225,7 @@ fn lower_once<A: AsmFactory>(
         inline_helpers: inline.to_vec(),
         interrupt_check: None,
         pending_checks: Vec::new(),
+        checked: false,
         op_zero_entry: None,
         resumable: ir.iter().any(|i| {
             matches!(
@@ -249,6 +255,7 @@ fn lower_once<A: AsmFactory>(
         let start = l.a.offset();
         op_offsets.push(start);
         l.index = i;
+        l.checked = false;
         // Only the instruction right before counts: no label (no other way
         // in) lies between a push and the operation using it.
         let prev = i.checked_sub(1).and_then(|p| ir.get(p));
@@ -460,8 +467,10 @@ impl<A: AsmFactory> Lowerer<A> {
         if let Some((check, _)) = self.interrupt_check {
             // The shared interrupt call, made when the flag is set (the
             // caller-saved homes are kept around it).
+            // (Its sites keep the caller-saved homes: a local call may
+            // change one, see `Asm::CALL_CLOBBERED_HOMES`.)
             self.index = usize::MAX;
-            self.shared_subroutine(check, 1, helper::INTERRUPT, true);
+            self.shared_subroutine(check, 1, helper::INTERRUPT, false);
         }
         for (index, stub, _) in core::mem::take(&mut self.helper_stubs) {
             if let Some(zero) = self.op_zero_entry.filter(|_| index == helper::OP) {
@@ -491,8 +500,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 Stub::Interrupt { entry, target, at } => {
                     self.a.bind(entry);
                     let r = self.regs.r;
-                    self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
-                    self.a.load(Width::U8, r[0], r[0], 0);
+                    self.load_interrupt_flag(r[0]);
                     self.a.jump_if_zero(r[0], true, target);
                     let args = self.regs.args;
                     // Out of line: every local, wherever the jump is.
@@ -706,15 +714,67 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Goes to `target` after testing the interrupt flag: inline, with the
     /// shared subroutine `check` called only when an interrupt is pending.
     fn check_interrupt(&mut self, check: Label, target: Label) {
-        let r = self.regs.r;
-        let ctx = self.regs.ctx;
-        let go = self.a.new_label();
-        self.a.load(Width::Word, r[0], ctx, CTX_INTERRUPT);
-        self.a.load(Width::U8, r[0], r[0], 0);
-        self.a.jump_if_zero(r[0], true, go);
-        self.a.call_local(check);
-        self.a.bind(go);
+        self.test_interrupt(check);
         self.a.jump(target);
+    }
+
+    /// Tests the interrupt flag, calling the shared subroutine `check` when
+    /// an interrupt is pending.
+    fn test_interrupt(&mut self, check: Label) {
+        let r = self.regs.r;
+        let go = self.a.new_label();
+        self.load_interrupt_flag(r[0]);
+        self.a.jump_if_zero(r[0], true, go);
+        self.save_volatile_homes();
+        self.a.call_local(check);
+        self.restore_volatile_homes();
+        self.a.bind(go);
+    }
+
+    /// `dst` = the interrupt flag byte, which follows the helper table (see
+    /// `native_abi::table_flag_offset`).
+    fn load_interrupt_flag(&mut self, dst: A::Reg) {
+        self.a.load(Width::U8, dst, A::FUN_TABLE, native_abi::table_flag_offset(A::WORD_BYTES));
+    }
+
+    /// Whether [`Lowerer::check_first`] would test the flag (or has).
+    pub(super) fn would_check_first(&self, target: EmitLabel) -> bool {
+        self.checked || (self.is_bound(target) && A::SHARED_INTERRUPT_CALL)
+    }
+
+    /// Before an instruction that may jump back to `target`, with every
+    /// value it leaves in memory there and nothing held in a caller-saved
+    /// register: where the check is shared, tests the interrupt flag once
+    /// at the instruction's start (whether or not the jump is then taken),
+    /// so that its backward jumps go straight to their targets instead of
+    /// each through a check after it. True if it did (or had already).
+    pub(super) fn check_first(&mut self, target: EmitLabel) -> bool {
+        if self.checked {
+            return true;
+        }
+        if !self.would_check_first(target) {
+            return false;
+        }
+        if self.shared_interrupt_check() {
+            let check = self.interrupt_check_label();
+            self.test_interrupt(check);
+        } else {
+            // The function's only check: the call is inline.
+            let (r, ctx, args) = (self.regs.r, self.regs.ctx, self.regs.args);
+            let at = self.here();
+            let go = self.a.new_label();
+            self.load_interrupt_flag(r[0]);
+            self.a.jump_if_zero(r[0], true, go);
+            self.save_volatile_homes();
+            self.a.mov_reg(args[0], ctx);
+            self.a.label_addr(args[1], at);
+            self.a.call_table(helper::INTERRUPT);
+            self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+            self.restore_volatile_homes();
+            self.a.bind(go);
+        }
+        self.checked = true;
+        true
     }
 
     /// An unconditional jump to `target` (with an interrupt check first if
@@ -734,7 +794,7 @@ impl<A: AsmFactory> Lowerer<A> {
     /// an interrupt check first.
     pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
         let t = self.label(target);
-        if !self.is_bound(target) {
+        if !self.is_bound(target) || self.checked {
             return t;
         }
         let entry = self.a.new_label();
@@ -864,6 +924,7 @@ impl<A: AsmFactory> Lowerer<A> {
 
     fn cond_jump(&mut self, cond: bool, pop: bool, label: EmitLabel, sp: u32) {
         let r = self.regs.r;
+        self.check_first(label);
         let at = self.here();
         let taken = self.jump_target(label, at);
         let fall = self.a.new_label();
@@ -903,6 +964,12 @@ impl<A: AsmFactory> Lowerer<A> {
             self.call_op_at(opcode, 0, sp, ArgVal::Imm(0), at, false);
             return;
         };
+        if let Some((_, label)) = fused {
+            if self.check_first(label) {
+                // The flag's test took `r[0]`.
+                self.lhs_loaded = false;
+            }
+        }
         let slow = self.a.new_label();
         let done = self.a.new_label();
         let (lhs, rhs) = (sp as i32 - 2, sp as i32 - 1);

@@ -412,6 +412,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.define(dst, rd);
             }
             VOp::Branch { slot, cond, label, pop } => {
+                self.check_before_operands(&[slot], label);
                 let at = self.here();
                 let target = self.jump_target(label, at);
                 let r = self.read(slot, &[]);
@@ -522,6 +523,32 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.drop_from(b);
                 return;
             }
+        }
+        // The left operand's home, when the result goes elsewhere (a copy
+        // of the home is computed on).
+        let from_home = match self.pending_of(a) {
+            Some(Pending::Of(s)) if dst == a => self.home(s),
+            _ => None,
+        };
+        let b_imm = matches!(self.pending_of(b), Some(Pending::Imm(_)));
+        if let (Arith::Bin(bop), false, true) = (op, b_imm, dst != a || from_home.is_some()) {
+            // The right operand first, so that the copy of the left one
+            // comes right before the operation (which an assembler with
+            // three-operand forms may fuse into one instruction).
+            let x = match from_home {
+                Some(h) => {
+                    self.drop_exact(a);
+                    h
+                }
+                None => self.read(a, &[]),
+            };
+            let rb = self.read(b, &[x]);
+            let t = self.alloc(&[x, rb]);
+            self.a.mov_reg(t, x);
+            self.a.binop(bop, t, rb);
+            self.drop_from(b);
+            self.define(dst, t);
+            return;
         }
         let ra = if dst == a {
             self.take(a, &[])
@@ -635,9 +662,14 @@ impl<A: AsmFactory> Lowerer<A> {
         self.drop_from(b);
         let q = self.alloc(&[x]);
         let vr = self.alloc(&[x, q]);
-        self.a.mov_reg(q, x);
+        if !A::SDIV {
+            self.a.mov_reg(q, x);
+        }
         if A::SDIV {
+            // The divisor before the copy of the dividend, which an
+            // assembler may fuse with the division.
             self.a.mov_imm(vr, v);
+            self.a.mov_reg(q, x);
             self.a.sdiv(q, vr);
         } else if v > 1 {
             // q = x / v by the magic multiplier (see `magic`), through `vr`.
@@ -701,6 +733,7 @@ impl<A: AsmFactory> Lowerer<A> {
     pub(super) fn test_branch(&mut self, a: Slot, b: Slot, when: bool, label: EmitLabel) -> bool {
         let Some(Pending::Imm(mask)) = self.pending_of(b) else { return false };
         let Ok(mask) = i32::try_from(mask) else { return false };
+        self.check_before_operands(&[a, b], label);
         let at = self.here();
         let target = self.jump_target(label, at);
         let ra = self.read(a, &[]);
@@ -711,9 +744,29 @@ impl<A: AsmFactory> Lowerer<A> {
         true
     }
 
+    /// Before a conditional jump on the operands `ops` (stack slots) to
+    /// `label`: if it goes backward, writes the other entries to memory and
+    /// tests the interrupt flag first (see `Lowerer::check_first`), unless
+    /// an operand is held in a pool register, which the check's call may
+    /// change.
+    fn check_before_operands(&mut self, ops: &[Slot], label: EmitLabel) {
+        let in_pool = ops.iter().any(|&s| matches!(self.pending_of(s), Some(Pending::Reg(_))));
+        if in_pool || !self.would_check_first(label) {
+            return;
+        }
+        let is_op = |k: u32| ops.contains(&Slot::Stack(k));
+        let (kept, rest): (Vec<_>, Vec<_>) =
+            core::mem::take(&mut self.pending).into_iter().partition(|(k, _)| is_op(*k));
+        self.pending = rest;
+        self.flush(&[]);
+        self.check_first(label);
+        self.pending.extend(kept);
+    }
+
     /// A comparison whose only use is the conditional jump after it: compare
     /// and branch, without the 0/1 value.
     pub(super) fn compare_branch(&mut self, cond: Cond, a: Slot, b: Slot, when: bool, label: EmitLabel) {
+        self.check_before_operands(&[a, b], label);
         let at = self.here();
         let target = self.jump_target(label, at);
         let ra = self.read(a, &[]);

@@ -104,6 +104,9 @@ pub fn machine(arch: Arch, code: &[u8], helpers: Vec<Helper>) -> Unicorn<'static
     for i in 0..64u64 {
         write_u32(&mut uc, TABLE + 4 * i, (MAGIC + 4 * i) as u32 | 1);
     }
+    // The interrupt flag follows the table's entries (clear).
+    let flag = ferropy_bytecode::native_abi::table_flag_offset(4) as u64;
+    write_u32(&mut uc, TABLE + flag, 0);
     // `bx lr` everywhere in the magic region (never reached: the hook returns first).
     uc.mem_write(MAGIC, &[0x70, 0x47].repeat(0x800)).expect("magic code");
     uc.get_data_mut().helpers = helpers;

@@ -18,7 +18,8 @@ use ferropy_frontend::{compile_bytes, CompileOptions, InputKind, NativeEmitterFa
 use unicorn_engine::Unicorn;
 
 pub const CTX: u64 = DATA;
-pub const FLAG: u64 = DATA + 0x20;
+/// The interrupt flag, after the table's entries (`native_abi::table_flag_offset`).
+pub const FLAG: u64 = TABLE + ferropy_bytecode::native_abi::table_flag_offset(4) as u64;
 pub const STATE: u64 = DATA + 0x100;
 pub const WORDS: u64 = DATA + 0x800;
 /// A buffer for pointer kernels.
