@@ -187,9 +187,10 @@ fn pack_into(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     if off.saturating_add(size) > info.len {
         return Err(vm.value_error("buffer too small"));
     }
-    let mut out = vm.buffer_bytes(buf).unwrap_or_default();
-    pack_values(vm, &f, &args[3..], &mut out[off..off + size])?;
-    vm.buffer_write(buf, off, &out[off..off + size]);
+    // Only the packed bytes (padding zeroed), not a copy of the whole buffer.
+    let mut out = alloc::vec![0u8; size];
+    pack_values(vm, &f, &args[3..], &mut out)?;
+    vm.buffer_write(buf, off, &out);
     Ok(Obj::NONE)
 }
 
@@ -198,24 +199,27 @@ fn unpack_from(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let buf = crate::builtins::arg(vm, args, 1)?;
     let f = parse(vm, fmt)?;
     let (size, items) = layout(&f);
-    let Some(data) = vm.buffer_bytes(buf) else {
+    let Some(info) = vm.buffer_info(buf) else {
         return Err(vm.type_error("object with buffer protocol required"));
     };
-    let mut p = 0usize;
+    let mut start = 0usize;
     if let Some(&o) = args.get(2) {
         let mut off = vm.expect_int(o)?;
         if off < 0 {
-            off += data.len() as i64;
+            off += info.len as i64;
             if off < 0 {
                 return Err(vm.value_error("buffer too small"));
             }
         }
-        p = off as usize;
+        start = off as usize;
     }
-    if p.saturating_add(size) > data.len() {
+    if start.saturating_add(size) > info.len {
         return Err(vm.value_error("buffer too small"));
     }
-    let base = p;
+    // Only the bytes unpacked, not a copy of the whole buffer.
+    let mut data = alloc::vec![0u8; size];
+    vm.buffer_read(buf, start, &mut data);
+    let (base, mut p) = (0usize, 0usize);
     let mut out: Vec<Obj> = Vec::with_capacity(items);
     for fl in &f.fields {
         match fl.ty {

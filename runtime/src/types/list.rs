@@ -224,11 +224,15 @@ fn list_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
 fn list_subscr(vm: &mut Vm, l: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
     let len = vm.list_len(l);
     if let Some((start, stop, step)) = vm.slice_indices(index, len)? {
-        let items = vm.list_items(l);
         if value == Obj::SENTINEL {
-            let picked = super::slice::pick(&items, start, stop, step);
+            // Only the picked items are copied (their list keeps them alive meanwhile).
+            let arr = vm.get(l, 3);
+            let words = vm.heap.words.object_words(arr, len).unwrap_or(&[]);
+            let picked: Vec<Obj> =
+                super::slice::pick(words, start, stop, step).into_iter().map(Obj::from_raw).collect();
             return vm.new_list(&picked);
         }
+        let items = vm.list_items(l);
         if step != 1 {
             return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, ""));
         }
