@@ -124,15 +124,15 @@ impl Vm {
         self.check_depth()?;
         let n_state = self.get_usize(g, 6);
         let n_exc = self.get_usize(g, 7);
-        let (mut state, words) = self.fresh_slots(n_state, false);
         let Some(w) = self.heap.words.object_words(g, HEADER + n_state + 4 * n_exc) else {
-            self.recycle_slots(state, words);
             return Err(self.internal_error("bad generator"));
         };
         let (slots, blocks) = w[HEADER..].split_at(n_state);
-        for (slot, &w) in state.iter_mut().zip(slots) {
-            *slot = Obj::from_raw(w);
-        }
+        // A pooled vector (see `fresh_slots`) filled straight from the saved words.
+        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
+        state.clear();
+        state.extend(slots.iter().map(|&w| Obj::from_raw(w)));
+        words.clear();
         let mut exc = Vec::new();
         for words in blocks.chunks_exact(4) {
             if words[0] == 0 {
