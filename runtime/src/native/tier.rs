@@ -42,11 +42,10 @@ impl TierUp {
 impl Vm {
     /// Counts a call of code unit `code`; at the threshold, swaps in the
     /// optimized code (a declined optimization leaves the unit as it was).
+    #[inline]
     pub(crate) fn count_native_call(&mut self, code: usize) {
         let threshold = self.st.tier_up_calls;
-        let support = self.st.native;
-        let Some(unit) = self.st.codes.get_mut(code) else { return };
-        let Some(t) = unit.tier_up.as_mut() else { return };
+        let Some(t) = self.st.codes.get_mut(code).and_then(|u| u.tier_up.as_mut()) else { return };
         if t.done {
             return;
         }
@@ -54,6 +53,15 @@ impl Vm {
         if threshold == 0 || t.calls <= threshold {
             return;
         }
+        self.tier_up_now(code);
+    }
+
+    /// The swap of [`Vm::count_native_call`], kept out of every call's path.
+    #[inline(never)]
+    fn tier_up_now(&mut self, code: usize) {
+        let support = self.st.native;
+        let Some(unit) = self.st.codes.get_mut(code) else { return };
+        let Some(t) = unit.tier_up.as_mut() else { return };
         t.done = true;
         let Some(new) = support.and_then(|s| s.optimize(&t.machine)) else { return };
         t.machine = Vec::new();

@@ -167,7 +167,7 @@ fn map_cache_index(key: Obj) -> usize {
 /// general lookup can tell (`d` not a plain dict, `key` not interned, or the
 /// probe meets a key that could equal an interned string without being it).
 /// Reads and updates the lookup cache `map_cache` as `Vm::map_lookup` does.
-#[inline]
+#[inline(always)]
 pub(crate) fn dict_qstr_slot(
     words: &[u32],
     map_cache: &mut [u8; MAP_CACHE_SIZE],
@@ -175,7 +175,9 @@ pub(crate) fn dict_qstr_slot(
     d: Obj,
     key: Obj,
 ) -> Option<Option<(Obj, usize)>> {
-    let q = key.qstr()?;
+    if !key.is_qstr() {
+        return None;
+    }
     let dw = d.heap_word_index()?;
     if Obj::from_raw(*words.get(dw)?) != super::type_obj(ids::DICT) {
         return None;
@@ -192,8 +194,23 @@ pub(crate) fn dict_qstr_slot(
     if entries.get(2 * pos) == Some(&key.raw()) {
         return Some(Some((table, pos)));
     }
-    let hash = usize::from(pool.hash(q).unwrap_or(1));
-    let mut pos = hash % alloc;
+    dict_qstr_probe(entries, map_cache, pool, key, table)
+}
+
+/// The probe of [`dict_qstr_slot`] when the lookup cache missed, out of line
+/// (the callers inline the cached case).
+#[inline(never)]
+fn dict_qstr_probe(
+    entries: &[u32],
+    map_cache: &mut [u8; MAP_CACHE_SIZE],
+    pool: &crate::qstr::QstrPool,
+    key: Obj,
+    table: Obj,
+) -> Option<Option<(Obj, usize)>> {
+    let alloc = entries.len() / 2;
+    let ci = map_cache_index(key);
+    let hash = usize::from(pool.hash(key.qstr()?).unwrap_or(1));
+    let mut pos = hash.checked_rem(alloc)?;
     for _ in 0..alloc {
         let k = Obj::from_raw(*entries.get(2 * pos)?);
         if k == key {

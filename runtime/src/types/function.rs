@@ -53,6 +53,24 @@ fn fun_attr(vm: &mut Vm, o: Obj, name: Qstr) -> PyResult<Option<Obj>> {
     }
 }
 
+/// Slots that a frame's vectors get at least, so that the common small
+/// frames are filled by [`fill_small`]'s fixed-size copy.
+const SMALL_FRAME: usize = 16;
+
+/// Appends `n` copies of `v` to the empty vector `to`: for up to
+/// [`SMALL_FRAME`] slots a fixed-size copy cut back to `n` (inline stores,
+/// where a fill of a run-time length is a `memset` call).
+#[inline(always)]
+fn fill_small<T: Copy>(to: &mut Vec<T>, n: usize, v: T) {
+    if n <= SMALL_FRAME {
+        to.reserve(SMALL_FRAME);
+        to.extend_from_slice(&[v; SMALL_FRAME]);
+        to.truncate(n);
+    } else {
+        to.resize(n, v);
+    }
+}
+
 impl Vm {
     /// The name of a bytecode function.
     pub fn function_name(&self, f: Obj) -> String {
@@ -114,10 +132,10 @@ impl Vm {
     pub(crate) fn fresh_slots(&mut self, n: usize, words: bool) -> (Vec<Obj>, Vec<usize>) {
         let (mut state, mut word_slots) = self.st.spare_slots.pop().unwrap_or_default();
         state.clear();
-        state.resize(n, Obj::NULL);
+        fill_small(&mut state, n, Obj::NULL);
         word_slots.clear();
         if words {
-            word_slots.resize(n, 0);
+            fill_small(&mut word_slots, n, 0);
         }
         (state, word_slots)
     }
@@ -133,6 +151,7 @@ impl Vm {
     }
 
     /// Raises RuntimeError if one more frame would pass the recursion limit.
+    #[inline]
     pub(crate) fn check_depth(&mut self) -> PyResult<()> {
         if self.st.frames.len() >= self.st.recursion_limit {
             return Err(self.recursion_error());
@@ -141,6 +160,8 @@ impl Vm {
     }
 
     /// MicroPython's recursion error.
+    #[cold]
+    #[inline(never)]
     pub fn recursion_error(&mut self) -> crate::error::PyErr {
         self.new_error(ids::RUNTIME_ERROR, "maximum recursion depth exceeded")
     }

@@ -93,26 +93,28 @@ impl Vm {
         if f.exc.len() > n_exc_max {
             return Err(self.internal_error("exception stack overflow"));
         }
-        self.set(g, 1, f.fun);
-        self.set(g, 2, f.globals);
-        self.set_u32(g, 3, f.code as u32);
-        self.set_u32(g, 4, f.ip as u32);
-        self.set_u32(g, 5, f.sp as u32);
-        self.set_u32(g, 8, status);
-        self.set_u32(g, 9, f.yield_from_after);
-        if let Some(words) = self.heap.words.object_words_mut(g, HEADER + f.state.len()) {
-            for (w, o) in words[HEADER..].iter_mut().zip(&f.state) {
-                *w = o.raw();
-            }
+        let n_state = f.state.len();
+        // One bounds check for the whole object: header, slots, blocks.
+        let Some(w) = self.heap.words.object_words_mut(g, HEADER + n_state + 4 * n_exc_max) else {
+            return Err(self.internal_error("bad generator"));
+        };
+        w[1] = f.fun.raw();
+        w[2] = f.globals.raw();
+        w[3] = f.code as u32;
+        w[4] = f.ip as u32;
+        w[5] = f.sp as u32;
+        w[8] = status;
+        w[9] = f.yield_from_after;
+        let (slots, blocks) = w[HEADER..].split_at_mut(n_state);
+        for (w, o) in slots.iter_mut().zip(&f.state) {
+            *w = o.raw();
         }
-        let base = HEADER + f.state.len();
-        for i in 0..n_exc_max {
+        for (i, words) in blocks.chunks_exact_mut(4).enumerate() {
             let b = f.exc.get(i);
-            let w = base + 4 * i;
-            self.set_u32(g, w, b.map(|b| b.handler as u32 + 1).unwrap_or(0));
-            self.set_u32(g, w + 1, b.map(|b| b.val_sp as u32).unwrap_or(0));
-            self.set_u32(g, w + 2, b.map(|b| u32::from(b.finally)).unwrap_or(0));
-            self.set(g, w + 3, b.map(|b| b.prev_exc).unwrap_or(Obj::NULL));
+            words[0] = b.map_or(0, |b| b.handler as u32 + 1);
+            words[1] = b.map_or(0, |b| b.val_sp as u32);
+            words[2] = b.map_or(0, |b| u32::from(b.finally));
+            words[3] = b.map_or(Obj::NULL, |b| b.prev_exc).raw();
         }
         self.recycle_slots(f.state, f.words);
         Ok(())
@@ -122,43 +124,43 @@ impl Vm {
         self.check_depth()?;
         let n_state = self.get_usize(g, 6);
         let n_exc = self.get_usize(g, 7);
-        let (mut state, words) = self.fresh_slots(n_state, false);
-        if let Some(saved) = self.heap.words.object_words(g, HEADER + n_state) {
-            for (slot, &w) in state.iter_mut().zip(&saved[HEADER..]) {
-                *slot = Obj::from_raw(w);
-            }
-        }
+        let Some(w) = self.heap.words.object_words(g, HEADER + n_state + 4 * n_exc) else {
+            return Err(self.internal_error("bad generator"));
+        };
+        let (slots, blocks) = w[HEADER..].split_at(n_state);
+        // A pooled vector (see `fresh_slots`) filled straight from the saved words.
+        let (mut state, mut words) = self.st.spare_slots.pop().unwrap_or_default();
+        state.clear();
+        state.extend(slots.iter().map(|&w| Obj::from_raw(w)));
+        words.clear();
         let mut exc = Vec::new();
-        for i in 0..n_exc {
-            let w = HEADER + n_state + 4 * i;
-            let h = self.get_usize(g, w);
-            if h == 0 {
+        for words in blocks.chunks_exact(4) {
+            if words[0] == 0 {
                 break;
             }
             exc.push(ExcBlock {
-                handler: h - 1,
-                val_sp: self.get_usize(g, w + 1),
-                finally: self.get_u32(g, w + 2) != 0,
-                prev_exc: self.get(g, w + 3),
+                handler: words[0] as usize - 1,
+                val_sp: words[1] as usize,
+                finally: words[2] != 0,
+                prev_exc: Obj::from_raw(words[3]),
             });
         }
-        let ip = self.get_usize(g, 4);
-        let yield_from_after = self.get_u32(g, 9);
-        self.st.frames.push(Frame {
-            code: self.get_usize(g, 3),
-            fun: self.get(g, 1),
-            globals: self.get(g, 2),
+        let frame = Frame {
+            code: w[3] as usize,
+            fun: Obj::from_raw(w[1]),
+            globals: Obj::from_raw(w[2]),
             locals: Obj::NULL,
-            ip,
-            op_ip: ip,
-            sp: self.get_usize(g, 5),
+            ip: w[4] as usize,
+            op_ip: w[4] as usize,
+            sp: w[5] as usize,
             state,
             exc,
             words,
             generator: g,
-            yield_from_after,
+            yield_from_after: w[9],
             for_iter_exit: 0,
-        });
+        };
+        self.st.frames.push(frame);
         Ok(())
     }
 

@@ -66,6 +66,12 @@ pub(crate) fn small_int_binary(o: u8, x: i32, y: i32) -> Option<Obj> {
     i32::try_from(r).ok().and_then(Obj::from_small_int)
 }
 
+/// `r` as a small int, if it is in the small-int range.
+#[inline(always)]
+fn small_int_obj(r: i64) -> Option<Obj> {
+    i32::try_from(r).ok().and_then(Obj::from_small_int)
+}
+
 /// The truth of `v` when it is known without calling anything.
 #[inline(always)]
 fn plain_truth(v: Obj) -> Option<bool> {
@@ -147,6 +153,94 @@ pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     }
 }
 
+/// What the fast path does with each opcode: the index of its arm (one
+/// table lookup and one jump per instruction, instead of a chain of range
+/// comparisons).
+mod kind {
+    /// Not run here: the general path.
+    pub const OTHER: u8 = 0;
+    pub const LOAD_FAST: u8 = 1;
+    pub const STORE_FAST: u8 = 2;
+    /// `LOAD_CONST_SMALL_INT_MULTI`.
+    pub const SMALL_INT: u8 = 3;
+    pub const LOAD_CONST_SMALL_INT: u8 = 4;
+    pub const BINARY: u8 = 5;
+    /// `None`, `True`, `False`.
+    pub const CONST: u8 = 6;
+    pub const POP_TOP: u8 = 7;
+    pub const DUP_TOP: u8 = 8;
+    pub const JUMP: u8 = 9;
+    /// `POP_JUMP_IF_TRUE`/`POP_JUMP_IF_FALSE`.
+    pub const POP_JUMP: u8 = 10;
+    pub const FOR_ITER: u8 = 11;
+    /// `LOAD_GLOBAL`/`LOAD_NAME`.
+    pub const LOAD_GLOBAL_NAME: u8 = 12;
+    pub const LOAD_ATTR: u8 = 13;
+    pub const LOAD_METHOD: u8 = 14;
+    pub const STORE_ATTR: u8 = 15;
+    /// The commonest binary operators (and their in-place forms) get their
+    /// own arms; `BINARY` has the others.
+    pub const ADD: u8 = 16;
+    pub const SUB: u8 = 17;
+    pub const MUL: u8 = 18;
+    pub const AND: u8 = 19;
+    pub const OR: u8 = 20;
+    pub const XOR: u8 = 21;
+    pub const LESS: u8 = 22;
+    pub const MORE: u8 = 23;
+    pub const EQUAL: u8 = 24;
+    pub const NOT_EQUAL: u8 = 25;
+    pub const LESS_EQUAL: u8 = 26;
+    pub const MORE_EQUAL: u8 = 27;
+}
+
+/// The [`kind`] of an opcode.
+const fn kind_of(opc: u8) -> u8 {
+    match opc {
+        op::LOAD_FAST_MULTI..=0xBF => kind::LOAD_FAST,
+        op::STORE_FAST_MULTI..=0xCF => kind::STORE_FAST,
+        op::LOAD_CONST_SMALL_INT_MULTI..=0xAF => kind::SMALL_INT,
+        op::LOAD_CONST_SMALL_INT => kind::LOAD_CONST_SMALL_INT,
+        op::BINARY_OP_MULTI..=0xF9 => match opc - op::BINARY_OP_MULTI {
+            bop::ADD | bop::INPLACE_ADD => kind::ADD,
+            bop::SUBTRACT | bop::INPLACE_SUBTRACT => kind::SUB,
+            bop::MULTIPLY | bop::INPLACE_MULTIPLY => kind::MUL,
+            bop::AND | bop::INPLACE_AND => kind::AND,
+            bop::OR | bop::INPLACE_OR => kind::OR,
+            bop::XOR | bop::INPLACE_XOR => kind::XOR,
+            bop::LESS => kind::LESS,
+            bop::MORE => kind::MORE,
+            bop::EQUAL => kind::EQUAL,
+            bop::NOT_EQUAL => kind::NOT_EQUAL,
+            bop::LESS_EQUAL => kind::LESS_EQUAL,
+            bop::MORE_EQUAL => kind::MORE_EQUAL,
+            _ => kind::BINARY,
+        },
+        op::LOAD_CONST_NONE | op::LOAD_CONST_TRUE | op::LOAD_CONST_FALSE => kind::CONST,
+        op::POP_TOP => kind::POP_TOP,
+        op::DUP_TOP => kind::DUP_TOP,
+        op::JUMP => kind::JUMP,
+        op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => kind::POP_JUMP,
+        op::FOR_ITER => kind::FOR_ITER,
+        op::LOAD_GLOBAL | op::LOAD_NAME => kind::LOAD_GLOBAL_NAME,
+        op::LOAD_ATTR => kind::LOAD_ATTR,
+        op::LOAD_METHOD => kind::LOAD_METHOD,
+        op::STORE_ATTR => kind::STORE_ATTR,
+        _ => kind::OTHER,
+    }
+}
+
+/// [`kind_of`] of every opcode.
+static KINDS: [u8; 256] = {
+    let mut t = [kind::OTHER; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = kind_of(i as u8);
+        i += 1;
+    }
+    t
+};
+
 /// Runs simple instructions of `f` (whose bytecode is `code`) until the next
 /// one needs the general path; leaves `f.ip` at that instruction.
 /// `countdown` is the fuel countdown (`Limits::countdown`), `interrupt` the
@@ -170,13 +264,30 @@ pub(crate) fn run_simple(
     let (globals, locals) = (f.globals, f.locals);
     let state = &mut f.state[..];
     let n = state.len();
+    // A binary operator on two small ints whose result `$f` gives (`None`:
+    // the general path runs it).
+    macro_rules! small_int_op {
+        ($f:expr) => {{
+            if sp < 2 || sp > n {
+                break;
+            }
+            let (Some(x), Some(y)) = (state[sp - 2].small_int_value(), state[sp - 1].small_int_value()) else {
+                break;
+            };
+            let Some(r) = $f(x, y) else { break };
+            sp -= 1;
+            state[sp] = Obj::NULL;
+            state[sp - 1] = r;
+            ip + 1
+        }};
+    }
     loop {
         if fuel == 0 {
             break;
         }
         let Some(&opc) = code.get(ip) else { break };
-        let next = match opc {
-            op::LOAD_FAST_MULTI..=0xBF => {
+        let next = match KINDS[usize::from(opc)] {
+            kind::LOAD_FAST => {
                 let slot = n.wrapping_sub(1 + usize::from(opc - op::LOAD_FAST_MULTI));
                 match state.get(slot) {
                     Some(&v) if !v.is_null() && sp < n => {
@@ -187,7 +298,7 @@ pub(crate) fn run_simple(
                 }
                 ip + 1
             }
-            op::STORE_FAST_MULTI..=0xCF => {
+            kind::STORE_FAST => {
                 let slot = n.wrapping_sub(1 + usize::from(opc - op::STORE_FAST_MULTI));
                 if sp == 0 || slot >= n {
                     break;
@@ -196,7 +307,7 @@ pub(crate) fn run_simple(
                 state[slot] = state[sp];
                 ip + 1
             }
-            op::LOAD_CONST_SMALL_INT_MULTI..=0xAF => {
+            kind::SMALL_INT => {
                 if sp >= n {
                     break;
                 }
@@ -205,7 +316,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 ip + 1
             }
-            op::LOAD_CONST_SMALL_INT => {
+            kind::LOAD_CONST_SMALL_INT => {
                 let Some((v, after)) = signed_operand(code, ip + 1) else { break };
                 match i32::try_from(v).ok().and_then(Obj::from_small_int) {
                     Some(o) if sp < n => {
@@ -216,22 +327,20 @@ pub(crate) fn run_simple(
                 }
                 after
             }
-            op::BINARY_OP_MULTI..=0xF9 => {
-                if sp < 2 {
-                    break;
-                }
-                let (lhs, rhs) = (state[sp - 2], state[sp - 1]);
-                let r = match (lhs.small_int_value(), rhs.small_int_value()) {
-                    (Some(x), Some(y)) => small_int_binary(opc - op::BINARY_OP_MULTI, x, y),
-                    _ => None,
-                };
-                let Some(r) = r else { break };
-                sp -= 1;
-                state[sp] = Obj::NULL;
-                state[sp - 1] = r;
-                ip + 1
-            }
-            op::LOAD_CONST_NONE | op::LOAD_CONST_TRUE | op::LOAD_CONST_FALSE => {
+            kind::BINARY => small_int_op!(|x, y| small_int_binary(opc - op::BINARY_OP_MULTI, x, y)),
+            kind::ADD => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) + i64::from(y))),
+            kind::SUB => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) - i64::from(y))),
+            kind::MUL => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) * i64::from(y))),
+            kind::AND => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x & y)),
+            kind::OR => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x | y)),
+            kind::XOR => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x ^ y)),
+            kind::LESS => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x < y))),
+            kind::MORE => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x > y))),
+            kind::EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x == y))),
+            kind::NOT_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x != y))),
+            kind::LESS_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x <= y))),
+            kind::MORE_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x >= y))),
+            kind::CONST => {
                 if sp >= n {
                     break;
                 }
@@ -243,7 +352,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 ip + 1
             }
-            op::POP_TOP => {
+            kind::POP_TOP => {
                 if sp == 0 {
                     break;
                 }
@@ -251,7 +360,7 @@ pub(crate) fn run_simple(
                 state[sp] = Obj::NULL;
                 ip + 1
             }
-            op::DUP_TOP => {
+            kind::DUP_TOP => {
                 if sp == 0 || sp >= n {
                     break;
                 }
@@ -259,14 +368,14 @@ pub(crate) fn run_simple(
                 sp += 1;
                 ip + 1
             }
-            op::JUMP => {
+            kind::JUMP => {
                 let Some((target, _)) = signed_jump(code, ip + 1) else { break };
                 if target <= ip && interrupt.load(Ordering::Relaxed) {
                     break;
                 }
                 target
             }
-            op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => {
+            kind::POP_JUMP => {
                 if sp == 0 {
                     break;
                 }
@@ -283,7 +392,7 @@ pub(crate) fn run_simple(
                     after
                 }
             }
-            op::FOR_ITER => {
+            kind::FOR_ITER => {
                 // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
                 if sp < 3 || sp >= n {
                     break;
@@ -299,7 +408,7 @@ pub(crate) fn run_simple(
                     None => break,
                 }
             }
-            op::LOAD_GLOBAL | op::LOAD_NAME => {
+            kind::LOAD_GLOBAL_NAME => {
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp >= n {
                     break;
@@ -314,7 +423,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 after
             }
-            op::LOAD_ATTR => {
+            kind::LOAD_ATTR => {
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp == 0 {
                     break;
@@ -323,7 +432,7 @@ pub(crate) fn run_simple(
                 state[sp - 1] = v;
                 after
             }
-            op::LOAD_METHOD => {
+            kind::LOAD_METHOD => {
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp == 0 || sp >= n {
                     break;
@@ -334,7 +443,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 after
             }
-            op::STORE_ATTR => {
+            kind::STORE_ATTR => {
                 // Stack: ..., value, object.
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp < 2 || !names.store_attr(state[sp - 1], key, state[sp - 2]) {

@@ -161,7 +161,7 @@ impl NameCtx<'_> {
     /// own attribute (unbound), or a Python function found in the class or
     /// its user-class bases (bound to `obj`). On a module: its attribute
     /// (unbound), as [`NameCtx::load_attr`].
-    #[inline]
+    #[inline(always)]
     pub fn load_method(&mut self, obj: Obj, key: Obj) -> Option<(Obj, Obj)> {
         if !obj.is_heap_ref() {
             return None;
