@@ -135,6 +135,7 @@ impl MarkSweep {
             }
         }
         self.free_hints = [1; super::mark_sweep::FREE_HINTS];
+        self.large_hint = (1, super::mark_sweep::FREE_HINTS + 1);
         self.used_blocks = self.used_blocks.saturating_sub(freed_blocks);
         freed
     }

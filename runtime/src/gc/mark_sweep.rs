@@ -26,6 +26,11 @@ pub struct MarkSweep {
     /// (the last entry serves every larger size). One hint per size keeps
     /// multi-block requests from rescanning the same live blocks each time.
     pub(super) free_hints: [usize; FREE_HINTS],
+    /// `(block, size)`: no run of `size` (> [`FREE_HINTS`]) or more free blocks
+    /// lies wholly before `block`; set by the last large request, so a row of
+    /// growing objects (a tuple or string built up piece by piece) does not
+    /// rescan the ones before it.
+    pub(super) large_hint: (usize, usize),
     pub(super) lock_depth: u32,
     pub(super) collecting: bool,
     pub(super) auto_collect: bool,
@@ -81,6 +86,7 @@ impl MarkSweep {
         let mut core = MarkSweep {
             table,
             free_hints: [1; FREE_HINTS],
+            large_hint: (1, FREE_HINTS + 1),
             lock_depth: 0,
             collecting: false,
             auto_collect: true,
@@ -157,6 +163,9 @@ impl MarkSweep {
         // hint; if the scan starts inside a free run, go back to its start so
         // no long free run is left behind the hint.
         let mut from = self.free_hints[k - 1].saturating_sub(k - 1).max(1);
+        if n > FREE_HINTS && n >= self.large_hint.1 {
+            from = from.max(self.large_hint.0.saturating_sub(n - 1).max(1));
+        }
         while k > 1
             && from > 1
             && self.table.kind(from - 1) == BlockKind::Free
@@ -172,6 +181,8 @@ impl MarkSweep {
                     // Before `start + n` there is now no run of `n` or more
                     // free blocks (the first one was just found and taken).
                     self.free_hints[n - 1] = self.free_hints[n - 1].max(start + n);
+                } else {
+                    self.large_hint = (start + n, n);
                 }
                 return Some(start);
             }
@@ -185,6 +196,7 @@ impl MarkSweep {
         for hint in &mut self.free_hints {
             *hint = (*hint).min(block);
         }
+        self.large_hint.0 = self.large_hint.0.min(block);
     }
 
     /// Marks `n` blocks from `start` as one allocation and zeroes them.

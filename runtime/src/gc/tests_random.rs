@@ -183,7 +183,9 @@ fn free_space_is_never_missed() {
                 assert!(gc.free(&mut heap, obj));
                 continue;
             }
-            let blocks = 1 + rng.below(12) as usize;
+            // Mostly small requests, some larger than the per-size hints cover.
+            let range = if rng.below(4) == 0 { 40 } else { 12 };
+            let blocks = 1 + rng.below(range) as usize;
             let bytes = blocks * BLOCK_BYTES;
             match gc.alloc(&mut heap, bytes, false, &mut ()) {
                 Ok(obj) => live.push(obj),
