@@ -78,3 +78,26 @@ fn two_vms_on_two_threads() {
     assert_eq!(results[0].1, "499500\n");
     assert_eq!(results[1].1, "1999000\n");
 }
+
+#[test]
+fn memory_error_on_a_full_heap_has_a_traceback() {
+    // The failing allocation leaves no room for a traceback list: the
+    // MemoryError's own, made with the VM, records the lines.
+    let src = "def grow():\n    return [str(i) for i in range(100000)]\ndef outer():\n    grow()\nouter()\n";
+    let config = VmConfig { heap: HeapChoice::Arena(64 * 1024), ..VmConfig::default() };
+    let (status, text) = run(src, config);
+    assert_eq!(status, 1);
+    assert_eq!(
+        text,
+        "Traceback (most recent call last):\n  File \"t.py\", line 5, in <module>\n  File \"t.py\", line 4, in outer\n  File \"t.py\", line 2, in grow\n  File \"t.py\", line 2, in <listcomp>\nMemoryError\n"
+    );
+    // A second MemoryError starts a fresh traceback, and a caught one leaves the VM working.
+    let src = "def f():\n    return [str(i) for i in range(100000)]\nfor k in range(2):\n    try:\n        f()\n    except MemoryError as e:\n        pass\nf()\n";
+    let config = VmConfig { heap: HeapChoice::Arena(64 * 1024), ..VmConfig::default() };
+    let (status, text) = run(src, config);
+    assert_eq!(status, 1);
+    assert_eq!(
+        text,
+        "Traceback (most recent call last):\n  File \"t.py\", line 8, in <module>\n  File \"t.py\", line 2, in f\n  File \"t.py\", line 2, in <listcomp>\nMemoryError\n"
+    );
+}

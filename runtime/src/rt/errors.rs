@@ -39,6 +39,11 @@ impl Vm {
 
     /// The preallocated MemoryError.
     pub fn memory_error(&mut self) -> PyErr {
+        // Raised afresh: the traceback of its last raise goes.
+        let tb = self.get(self.st.memory_error, 3);
+        if self.is_list(tb) {
+            self.set_u32(tb, 1, 0);
+        }
         PyErr(self.st.memory_error)
     }
 

@@ -28,6 +28,11 @@ const fn exc(name: &'static str, base: u32) -> TypeDesc {
 /// Most traceback entries kept per exception.
 pub const MAX_TRACEBACK_ENTRIES: usize = 1024;
 
+/// Traceback entries the preallocated MemoryError records (its list is made
+/// with the VM, so a full heap still gets a traceback, as MicroPython's
+/// emergency exception buffer gives).
+pub const MEMORY_ERROR_TRACEBACK_ENTRIES: usize = 16;
+
 static EXC_METHODS: [Method; 1] = [Method::new("__init__", exc_init)];
 
 /// `BaseException.__init__(self, *args)`: stores the args.
@@ -159,8 +164,10 @@ impl Vm {
                 tb = vm.new_list(&[])?;
                 vm.set(exc, 3, tb);
             }
-            // Bound the traceback (deep recursion would otherwise fill the heap).
-            if vm.list_len(tb) >= 3 * MAX_TRACEBACK_ENTRIES {
+            // Bound the traceback (deep recursion would otherwise fill the heap);
+            // the MemoryError only fills the room it was made with.
+            let limit = if exc == vm.st.memory_error { vm.get_usize(tb, 2) } else { 3 * MAX_TRACEBACK_ENTRIES };
+            if vm.list_len(tb) + 3 > limit {
                 return Ok(());
             }
             let f = Obj::from_qstr(file).unwrap_or(Obj::NONE);

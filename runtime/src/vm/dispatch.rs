@@ -203,7 +203,7 @@ impl Vm {
         } else {
             self.st.codes.get(code).and_then(|u| u.bytecode.get(op_ip)).copied().unwrap_or(0)
         };
-        if opc != op::END_FINALLY && opc != op::RAISE_LAST && exc != self.st.memory_error {
+        if opc != op::END_FINALLY && opc != op::RAISE_LAST {
             self.record_traceback(exc, code, op_ip);
         }
         let Some(f) = self.st.frames.last_mut() else { return Err(err) };

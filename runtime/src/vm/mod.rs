@@ -201,6 +201,12 @@ impl Vm {
         vm.st.memory_error = me;
         let empty = vm.new_tuple(&[]).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
         vm.set(me, 2, empty);
+        // The MemoryError's traceback is kept from the start, with room for
+        // its entries, so recording them never needs the exhausted heap.
+        let room = [Obj::NONE; 3 * crate::types::exception::MEMORY_ERROR_TRACEBACK_ENTRIES];
+        let tb = vm.new_list(&room).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
+        vm.set_u32(tb, 1, 0);
+        vm.set(me, 3, tb);
         vm.st.modules = crate::types::dict::new_dict(&mut vm, 0).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
         vm.st.builtins =
             crate::builtins::make_builtins_dict(&mut vm).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
@@ -214,7 +220,7 @@ impl Vm {
         let bytes = n_words.saturating_mul(4).max(4);
         match self.heap.alloc(bytes, &mut self.st) {
             Ok(o) if !o.is_null() => Ok(o),
-            _ => Err(PyErr(self.st.memory_error)),
+            _ => Err(self.memory_error()),
         }
     }
 
@@ -263,7 +269,7 @@ impl Vm {
     pub fn intern(&mut self, text: &str) -> PyResult<Qstr> {
         match self.st.qstrs.intern(text) {
             Ok(q) => Ok(q),
-            Err(_) => Err(PyErr(self.st.memory_error)),
+            Err(_) => Err(self.memory_error()),
         }
     }
 
