@@ -152,11 +152,12 @@ impl Vm {
                     Binding::Plain(v) if is_instance => Ok((self.descriptor_get(v, obj)?, Obj::NULL)),
                     Binding::Plain(v) => Ok((v, Obj::NULL)),
                     Binding::Method(f) if kind.is_some() => {
-                        if let (false, Some(tid)) = (is_instance, crate::vm::instrs::plain_builtin_type(t)) {
-                            if kind == Some(MethodKind::Instance) {
-                                let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
-                                self.st.method_cache.put(key, tid, f);
-                            }
+                        if !is_instance
+                            && kind == Some(MethodKind::Instance)
+                            && crate::vm::instrs::plain_builtin_type(t)
+                        {
+                            let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
+                            self.st.method_cache.put(key, t, f);
                         }
                         Ok((f, self.native_self(obj)))
                     }

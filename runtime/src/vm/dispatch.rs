@@ -259,7 +259,6 @@ impl Vm {
                     pool: &st.qstrs,
                     builtins: st.builtins,
                     special_store_late: st.special_store_added_late,
-                    method_cache: &st.method_cache,
                 };
                 super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut names, &st.contexts, u.context);
                 decode(&u.bytecode, f.ip)

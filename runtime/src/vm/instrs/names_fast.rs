@@ -25,13 +25,15 @@ const MAX_BASE_DEPTH: usize = 8;
 const METHOD_CACHE_SIZE: usize = 128;
 
 /// Instance methods of built-in types found by the general `LOAD_METHOD` on
-/// an instance of the type itself: `(name, type id)` to the method's static
-/// object, direct mapped. A built-in type's method table never changes, so an
-/// entry never goes stale; entries are only replaced by others mapping to
-/// the same place.
+/// an instance of the type itself: `(name, type object)` to the method's
+/// static object, direct mapped. A built-in type's method table never
+/// changes, so an entry never goes stale; entries are only replaced by
+/// others mapping to the same place. Every word is an immediate object (the
+/// VM may live on the machine stack, which the collector scans
+/// conservatively: a plain number could look like a heap reference).
 pub(crate) struct MethodCache {
-    /// `[name qstr word, type id, method object word]`; a zero name word is empty
-    /// (an interned-string object is never zero).
+    /// `[name qstr word, type object word, method object word]`; a zero name
+    /// word is empty (an interned-string object is never zero).
     entries: [[u32; 3]; METHOD_CACHE_SIZE],
 }
 
@@ -42,35 +44,33 @@ impl MethodCache {
     }
 
     #[inline(always)]
-    fn index(key: Obj, tid: u32) -> usize {
-        ((key.raw() >> 3) ^ tid.wrapping_mul(0x9e37)) as usize & (METHOD_CACHE_SIZE - 1)
+    fn index(key: Obj, t: Obj) -> usize {
+        ((key.raw() >> 3) ^ (t.raw() >> 3).wrapping_mul(0x9e37)) as usize & (METHOD_CACHE_SIZE - 1)
     }
 
-    /// The cached instance method `key` of built-in type `tid`.
+    /// The cached instance method `key` of the objects of type `t` (only
+    /// built-in types that [`plain_builtin_type`] accepts are ever put).
     #[inline(always)]
-    pub(crate) fn get(&self, key: Obj, tid: u32) -> Option<Obj> {
-        let e = self.entries.get(Self::index(key, tid))?;
-        (e[0] == key.raw() && e[1] == tid).then(|| Obj::from_raw(e[2]))
+    pub(crate) fn get(&self, key: Obj, t: Obj) -> Option<Obj> {
+        let e = self.entries.get(Self::index(key, t))?;
+        (e[0] == key.raw() && e[1] == t.raw()).then(|| Obj::from_raw(e[2]))
     }
 
-    /// Records that instance method `key` of built-in type `tid` is `fun`.
-    pub(crate) fn put(&mut self, key: Obj, tid: u32, fun: Obj) {
-        if let Some(e) = self.entries.get_mut(Self::index(key, tid)) {
-            *e = [key.raw(), tid, fun.raw()];
+    /// Records that instance method `key` of built-in type `t` is `fun`.
+    pub(crate) fn put(&mut self, key: Obj, t: Obj, fun: Obj) {
+        if let Some(e) = self.entries.get_mut(Self::index(key, t)) {
+            *e = [key.raw(), t.raw(), fun.raw()];
         }
     }
 }
 
-/// The built-in type whose method table serves `LOAD_METHOD` on an object of
-/// type `t` with the method bound to the object itself: the object is not a
-/// class (`t` would be `type`), module or `super` object, nor an instance of
-/// a user class (`t` would not be built in).
-#[inline(always)]
-pub(crate) fn plain_builtin_type(t: Obj) -> Option<u32> {
-    match t.builtin_type_id()? {
-        ids::TYPE | ids::MODULE | ids::SUPER => None,
-        id => Some(id),
-    }
+/// True when `LOAD_METHOD` on an object of type `t` is served by built-in
+/// type `t`'s method table, with the method bound to the object itself: the
+/// object is not a class (`t` would be `type`), module or `super` object,
+/// nor an instance of a user class (`t` would not be built in).
+#[inline]
+pub(crate) fn plain_builtin_type(t: Obj) -> bool {
+    t.builtin_type_id().is_some_and(|id| !matches!(id, ids::TYPE | ids::MODULE | ids::SUPER))
 }
 
 /// The VM state the name and attribute fast paths use, borrowed apart from
@@ -86,8 +86,6 @@ pub(crate) struct NameCtx<'a> {
     pub builtins: Obj,
     /// `VmState::special_store_added_late`.
     pub special_store_late: bool,
-    /// `VmState::method_cache`.
-    pub method_cache: &'a MethodCache,
 }
 
 impl NameCtx<'_> {
@@ -218,22 +216,14 @@ impl NameCtx<'_> {
     #[inline(always)]
     pub fn load_method(&mut self, obj: Obj, key: Obj) -> Option<(Obj, Obj)> {
         if !obj.is_heap_ref() {
-            let tid = if obj.is_small_int() {
-                ids::INT
-            } else if obj.is_qstr() {
-                ids::STR
-            } else {
-                return None;
-            };
-            return Some((self.method_cache.get(key, tid)?, obj));
+            return None;
         }
         let t = self.words.load_obj(obj, 0)?;
         if t == types::type_obj(ids::MODULE) {
             return Some((self.module_attr(obj, key)?, Obj::NULL));
         }
         if !self.is_user_class(t) {
-            let tid = plain_builtin_type(t)?;
-            return Some((self.method_cache.get(key, tid)?, obj));
+            return None;
         }
         let d = self.words.load_obj(obj, 1)?;
         if let Some(v) = self.dict_get(d, key)? {
@@ -277,7 +267,6 @@ impl Vm {
             pool: &self.st.qstrs,
             builtins: self.st.builtins,
             special_store_late: self.st.special_store_added_late,
-            method_cache: &self.st.method_cache,
         }
     }
 
