@@ -151,7 +151,16 @@ impl Vm {
                 return match self.classify(found, kind) {
                     Binding::Plain(v) if is_instance => Ok((self.descriptor_get(v, obj)?, Obj::NULL)),
                     Binding::Plain(v) => Ok((v, Obj::NULL)),
-                    Binding::Method(f) if kind.is_some() => Ok((f, self.native_self(obj))),
+                    Binding::Method(f) if kind.is_some() => {
+                        if !is_instance
+                            && kind == Some(MethodKind::Instance)
+                            && crate::vm::instrs::plain_builtin_type(t)
+                        {
+                            let key = Obj::from_qstr(name).unwrap_or(Obj::NONE);
+                            self.st.method_cache.put(key, t, f);
+                        }
+                        Ok((f, self.native_self(obj)))
+                    }
                     Binding::Method(f) => Ok((f, obj)),
                     Binding::ClassMethod(f) => Ok((f, t)),
                     Binding::Property(getter) if getter != Obj::NONE => {

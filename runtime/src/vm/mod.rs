@@ -76,6 +76,9 @@ pub struct VmState {
     /// Last slot at which each interned-string key was found in any dict,
     /// indexed by the key (see `types::dict`, MicroPython's map lookup cache).
     pub map_cache: [u8; crate::types::dict::MAP_CACHE_SIZE],
+    /// Methods of built-in types found by `LOAD_METHOD` on their instances
+    /// (see `vm::instrs::names_fast::MethodCache`).
+    pub(crate) method_cache: crate::vm::instrs::MethodCache,
     /// Slot vectors of returned frames, reused by the next calls (no
     /// allocation per call in steady state).
     pub(crate) spare_slots: Vec<(Vec<Obj>, Vec<usize>)>,
@@ -181,6 +184,7 @@ impl Vm {
             native_calls: 0,
             special_store_added_late: false,
             map_cache: [0; crate::types::dict::MAP_CACHE_SIZE],
+            method_cache: crate::vm::instrs::MethodCache::new(),
             spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,

@@ -90,6 +90,12 @@ impl Vm {
         let items = f.state.get(start..f.sp).unwrap_or(&[]);
         let fun = items.first().copied().unwrap_or(Obj::NONE);
         let skip = if method && items.get(1).is_some_and(|s| s.is_null()) { 2 } else { 1 };
+        if let Some(id) = fun.static_object_id() {
+            let n = items.len().saturating_sub(skip);
+            if n <= 8 {
+                return self.call_static_positional(id, start, n);
+            }
+        }
         if self.enter_plain_function(fun, start, skip)? {
             return Ok(Step::Next);
         }
@@ -125,6 +131,34 @@ impl Vm {
         let r = self.call(fun, args, &[])?;
         self.push(r)?;
         Ok(Step::Next)
+    }
+
+    /// A call of built-in function or method `id` (a static object) with the
+    /// `n` positional arguments on top of the running frame's stack, whose
+    /// call items start at `start`. The arguments stay on the stack during the
+    /// call, so the frame keeps them alive; the result replaces the items.
+    #[inline(always)]
+    fn call_static_positional(&mut self, id: u32, start: usize, n: usize) -> PyResult<Step> {
+        let mut buf = [Obj::NULL; 8];
+        let f = self.frame()?;
+        let (Some(args), Some(src)) = (buf.get_mut(..n), f.sp.checked_sub(n).and_then(|a| f.state.get(a..f.sp))) else {
+            return Err(self.internal_error("value stack underflow"));
+        };
+        args.copy_from_slice(src);
+        let r = crate::builtins::call_static(self, id, args, &[])?;
+        let f = self.frame()?;
+        let sp = f.sp;
+        match f.state.get_mut(start..sp) {
+            Some([first, rest @ ..]) => {
+                *first = r;
+                for slot in rest {
+                    *slot = Obj::NULL;
+                }
+                f.sp = start + 1;
+                Ok(Step::Next)
+            }
+            _ => Err(self.internal_error("value stack underflow")),
+        }
     }
 
     /// The common case of a call, done without the general binding: `fun` is

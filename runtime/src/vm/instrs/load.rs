@@ -76,9 +76,14 @@ impl Vm {
             op::LOAD_METHOD => {
                 let q = self.qstr_arg(ins.arg)?;
                 let obj = self.peek(0)?;
-                let (f, s) = match self.load_method_fast(obj, Obj::from_qstr(q).unwrap_or(Obj::NONE)) {
+                let key = Obj::from_qstr(q).unwrap_or(Obj::NONE);
+                let (f, s) = match self.load_method_fast(obj, key) {
                     Some(found) => found,
-                    None => self.load_method(obj, q)?,
+                    None => match self.st.method_cache.get(key, self.type_of(obj)) {
+                        // Only the types `plain_builtin_type` accepts are in the cache.
+                        Some(f) => (f, obj),
+                        None => self.load_method(obj, q)?,
+                    },
                 };
                 self.poke(0, f)?;
                 self.push(s)?;

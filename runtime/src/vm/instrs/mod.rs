@@ -7,7 +7,7 @@ mod flow;
 pub(crate) use flow::ITER_SLOTS;
 mod load;
 mod names_fast;
-pub(crate) use names_fast::NameCtx;
+pub(crate) use names_fast::{plain_builtin_type, MethodCache, NameCtx};
 mod store;
 
 use crate::error::PyResult;

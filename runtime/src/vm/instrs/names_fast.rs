@@ -21,6 +21,58 @@ use crate::vm::Vm;
 /// Deepest base-class nesting the method fast path walks (deeper: general path).
 const MAX_BASE_DEPTH: usize = 8;
 
+/// Entries of the built-in method cache (a power of two).
+const METHOD_CACHE_SIZE: usize = 128;
+
+/// Instance methods of built-in types found by the general `LOAD_METHOD` on
+/// an instance of the type itself: `(name, type object)` to the method's
+/// static object, direct mapped. A built-in type's method table never
+/// changes, so an entry never goes stale; entries are only replaced by
+/// others mapping to the same place. Every word is an immediate object (the
+/// VM may live on the machine stack, which the collector scans
+/// conservatively: a plain number could look like a heap reference).
+pub(crate) struct MethodCache {
+    /// `[name qstr word, type object word, method object word]`; a zero name
+    /// word is empty (an interned-string object is never zero).
+    entries: [[u32; 3]; METHOD_CACHE_SIZE],
+}
+
+impl MethodCache {
+    /// An empty cache.
+    pub(crate) const fn new() -> MethodCache {
+        MethodCache { entries: [[0; 3]; METHOD_CACHE_SIZE] }
+    }
+
+    #[inline(always)]
+    fn index(key: Obj, t: Obj) -> usize {
+        ((key.raw() >> 3) ^ (t.raw() >> 3).wrapping_mul(0x9e37)) as usize & (METHOD_CACHE_SIZE - 1)
+    }
+
+    /// The cached instance method `key` of the objects of type `t` (only
+    /// built-in types that [`plain_builtin_type`] accepts are ever put).
+    #[inline(always)]
+    pub(crate) fn get(&self, key: Obj, t: Obj) -> Option<Obj> {
+        let e = self.entries.get(Self::index(key, t))?;
+        (e[0] == key.raw() && e[1] == t.raw()).then(|| Obj::from_raw(e[2]))
+    }
+
+    /// Records that instance method `key` of built-in type `t` is `fun`.
+    pub(crate) fn put(&mut self, key: Obj, t: Obj, fun: Obj) {
+        if let Some(e) = self.entries.get_mut(Self::index(key, t)) {
+            *e = [key.raw(), t.raw(), fun.raw()];
+        }
+    }
+}
+
+/// True when `LOAD_METHOD` on an object of type `t` is served by built-in
+/// type `t`'s method table, with the method bound to the object itself: the
+/// object is not a class (`t` would be `type`), module or `super` object,
+/// nor an instance of a user class (`t` would not be built in).
+#[inline]
+pub(crate) fn plain_builtin_type(t: Obj) -> bool {
+    t.builtin_type_id().is_some_and(|id| !matches!(id, ids::TYPE | ids::MODULE | ids::SUPER))
+}
+
 /// The VM state the name and attribute fast paths use, borrowed apart from
 /// the running frame.
 pub(crate) struct NameCtx<'a> {
