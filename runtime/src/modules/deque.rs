@@ -156,7 +156,7 @@ fn take_end(vm: &mut Vm, d: Obj, left: bool) -> Obj {
 fn self_deque(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     match args.first() {
         Some(&d) if vm.is_exact(d, ids::DEQUE) => Ok(d),
-        _ => Err(vm.type_error("expected a deque")),
+        other => Err(vm.wrong_self("deque", other.copied())),
     }
 }
 

@@ -37,6 +37,19 @@ impl Vm {
         self.new_error(ids::VALUE_ERROR, msg)
     }
 
+    /// The TypeError of a built-in method called on the wrong kind of object
+    /// (`list.append(5, 1)`): MicroPython's "argument should be a 'list' not a
+    /// 'int'"; `got` is `None` when no object was given.
+    pub fn wrong_self(&mut self, expected: &str, got: Option<Obj>) -> PyErr {
+        match got {
+            Some(o) => {
+                let msg = alloc::format!("argument should be a '{expected}' not a '{}'", self.type_name(o));
+                self.type_error(&msg)
+            }
+            None => self.type_error("function missing 1 required positional arguments"),
+        }
+    }
+
     /// The preallocated MemoryError.
     pub fn memory_error(&mut self) -> PyErr {
         // Raised afresh: the traceback of its last raise goes.

@@ -521,7 +521,7 @@ pub(crate) fn key_error(vm: &mut Vm, key: Obj) -> crate::error::PyErr {
 fn self_dict(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     match args.first() {
         Some(&d) if vm.is_dict(d) => Ok(d),
-        _ => Err(vm.type_error("expected a dict")),
+        other => Err(vm.wrong_self("dict", other.copied())),
     }
 }
 

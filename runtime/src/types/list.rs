@@ -170,7 +170,7 @@ impl Vm {
 fn self_list(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     match args.first() {
         Some(&l) if vm.is_list(l) => Ok(l),
-        _ => Err(vm.type_error("expected a list")),
+        other => Err(vm.wrong_self("list", other.copied())),
     }
 }
 

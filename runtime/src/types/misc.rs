@@ -116,6 +116,14 @@ fn super_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<O
     Ok(s)
 }
 
+/// True for a built-in method of `object` itself (`__init__`, ...), which acts
+/// on the whole instance, not on the native part of a built-in subclass's.
+pub(crate) fn is_object_method(f: Obj) -> bool {
+    f.static_object_id().is_some_and(|id| {
+        id >= crate::builtins::METHOD_ID_BASE && (id - crate::builtins::METHOD_ID_BASE) >> 8 == ids::OBJECT
+    })
+}
+
 fn super_attr(vm: &mut Vm, s: Obj, name: Qstr) -> PyResult<Option<Obj>> {
     let (cls, obj) = (vm.get(s, 1), vm.get(s, 2));
     match vm.super_lookup(cls, name)? {
@@ -134,10 +142,7 @@ fn super_attr(vm: &mut Vm, s: Obj, name: Qstr) -> PyResult<Option<Obj>> {
             if is_fun {
                 // Built-in methods act on the native part of the instance,
                 // except `object`'s own (`__init__` rebuilds that part).
-                let object_method = f.static_object_id().is_some_and(|id| {
-                    id >= crate::builtins::METHOD_ID_BASE && (id - crate::builtins::METHOD_ID_BASE) >> 8 == ids::OBJECT
-                });
-                let target = if kind.is_some() && !object_method { vm.native_self(obj) } else { obj };
+                let target = if kind.is_some() && !is_object_method(f) { vm.native_self(obj) } else { obj };
                 Ok(Some(vm.new_bound_method(f, target)?))
             } else {
                 Ok(Some(f))

@@ -120,7 +120,7 @@ fn type_id_of(vm: &Vm, s: Obj) -> u32 {
 fn self_set(vm: &mut Vm, args: &[Obj]) -> PyResult<Obj> {
     match args.first() {
         Some(&s) if vm.is_set_or_frozenset(s) => Ok(s),
-        _ => Err(vm.type_error("expected a set")),
+        other => Err(vm.wrong_self("set", other.copied())),
     }
 }
 

@@ -103,6 +103,12 @@ impl Vm {
                             (self.get(f, 1), cls_of)
                         } else if kind == Some(crate::types::MethodKind::Static) {
                             (f, Obj::NULL)
+                        } else if kind == Some(crate::types::MethodKind::Class) {
+                            let cls_of = if self.is_class(self_obj) { self_obj } else { self.type_of(self_obj) };
+                            (f, cls_of)
+                        } else if kind.is_some() && !crate::types::misc::is_object_method(f) {
+                            // A built-in type's method acts on the native part of the instance.
+                            (f, self.native_self(self_obj))
                         } else {
                             (f, self_obj)
                         }
