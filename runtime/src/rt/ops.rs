@@ -5,6 +5,7 @@ use ferropy_bytecode::opcode::binary as bop;
 use super::{UNARY_ABS, UNARY_BOOL, UNARY_HASH, UNARY_INVERT, UNARY_LEN, UNARY_NEGATIVE, UNARY_NOT, UNARY_POSITIVE};
 use crate::error::PyResult;
 use crate::obj::Obj;
+use crate::types::ids;
 use crate::vm::Vm;
 
 /// The result of comparison operator `op` (`==`, `!=`, `<`, `>`, `<=`, `>=`) on
@@ -106,6 +107,9 @@ impl Vm {
         if let Some(v) = o.small_int_value() {
             return Ok(v != 0);
         }
+        if let Some(empty) = self.builtin_is_empty(o) {
+            return Ok(!empty);
+        }
         if let Some(r) = self.unary_op_opt(UNARY_BOOL, o)? {
             return Ok(r == Obj::TRUE);
         }
@@ -113,6 +117,24 @@ impl Vm {
             return Ok(self.int_value(r).unwrap_or(0) != 0);
         }
         Ok(true)
+    }
+
+    /// Whether an exact list, tuple, dict, bytes or str is empty, read from the
+    /// object itself; `None` for anything else (then the type's slots answer).
+    #[inline]
+    fn builtin_is_empty(&self, o: Obj) -> Option<bool> {
+        if let Some(q) = o.qstr() {
+            return self.st.qstrs.len(q).map(|n| n == 0);
+        }
+        if !o.is_heap_ref() {
+            return None;
+        }
+        let id = self.get(o, 0).builtin_type_id()?;
+        Some(match id {
+            ids::LIST | ids::TUPLE | ids::BYTES | ids::STR => self.get_usize(o, 1) == 0,
+            ids::DICT => self.dict_len(o) == 0,
+            _ => return None,
+        })
     }
 
     /// A unary operator; `None` when the type does not support it.
