@@ -108,9 +108,8 @@ impl Vm {
     /// Pushes a frame for module or class-body code `code` with the given dicts.
     pub fn push_code_frame(&mut self, code: usize, fun: Obj, globals: Obj, locals: Obj) -> PyResult<()> {
         let (n_state, machine_code) = match self.st.codes.get(code) {
-            // Every machine-code frame gets word slots: viper code read back from
-            // a `.mpy` file is stored as native code.
-            Some(u) => (u.n_state, u.native.is_some()),
+            // Viper frames get word slots (see `CodeUnit::words`).
+            Some(u) => (u.n_state, u.words),
             None => return Err(self.internal_error("bad code index")),
         };
         self.check_depth()?;

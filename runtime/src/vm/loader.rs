@@ -91,6 +91,11 @@ pub struct CodeUnit {
     pub native: Option<alloc::boxed::Box<dyn crate::native::NativeCode>>,
     /// Tier-up state, for native code the support can optimize.
     pub tier_up: Option<alloc::boxed::Box<crate::native::TierUp>>,
+    /// True if its frames need machine-word slots (`Frame::words`): viper
+    /// code, and any machine code read from a `.mpy` file (where viper code
+    /// is stored as native code, see `ferropy-cross`). Native code of the
+    /// plain kind never touches them.
+    pub words: bool,
 }
 
 impl CodeUnit {
@@ -141,6 +146,12 @@ impl Vm {
     /// [`Vm::with_temps`]): run the code (or make functions of it) before the
     /// enclosing scope of temporaries ends.
     pub fn load_module(&mut self, module: &CompiledModule) -> PyResult<usize> {
+        self.load_module_as(module, false)
+    }
+
+    /// As [`Vm::load_module`]; with `all_words`, every machine-code unit gets
+    /// word slots (for `.mpy` files, whose viper code is marked native).
+    pub(crate) fn load_module_as(&mut self, module: &CompiledModule, all_words: bool) -> PyResult<usize> {
         if self.st.code_bytes_loaded > CODE_BYTES_PER_COLLECTION {
             self.st.code_bytes_loaded = 0;
             self.heap.collect(&mut self.st);
@@ -177,7 +188,7 @@ impl Vm {
         self.set_u32(owner, OWNER_CONTEXT, context as u32);
         // Typed last: a half-built owner is never finalised.
         self.set(owner, 0, crate::types::type_obj(ids::CODE_OWNER));
-        self.load_raw_code(&module.root, context, 0)
+        self.load_raw_code(&module.root, context, 0, all_words)
     }
 
     fn const_to_obj(&mut self, c: &ConstObj, depth: usize) -> PyResult<Obj> {
@@ -210,7 +221,7 @@ impl Vm {
         })
     }
 
-    fn load_raw_code(&mut self, raw: &RawCode, context: usize, depth: usize) -> PyResult<usize> {
+    fn load_raw_code(&mut self, raw: &RawCode, context: usize, depth: usize, all_words: bool) -> PyResult<usize> {
         if depth > 200 {
             return Err(self.internal_error("functions nested too deeply"));
         }
@@ -251,9 +262,10 @@ impl Vm {
         let sig = prelude.signature;
         let mut children = Vec::new();
         for child in &raw.children {
-            children.push(self.load_raw_code(child, context, depth + 1)?);
+            children.push(self.load_raw_code(child, context, depth + 1, all_words)?);
         }
         let is_native = native.is_some();
+        let words = is_native && (all_words || raw.kind != CodeKind::Native || tier_up.is_some());
         let unit = CodeUnit {
             bytecode: prelude_bytes.to_vec(),
             context,
@@ -271,6 +283,7 @@ impl Vm {
             children,
             native,
             tier_up,
+            words,
         };
         self.st.code_bytes_loaded += raw.code.len() + CODE_UNIT_OVERHEAD;
         let index = match self.st.free_codes.pop() {
