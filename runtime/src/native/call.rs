@@ -17,7 +17,6 @@
 //! handler in the callee frame (re-entering its code) or records the callee's
 //! traceback line and pops it.
 
-use ferropy_bytecode::code::scope_flags as sf;
 use ferropy_bytecode::native_abi::status;
 use ferropy_bytecode::opcode as op;
 
@@ -98,6 +97,7 @@ struct Callee {
 
 /// The callee of a call whose `n_items` stack items (`fun [self] args...`)
 /// end at depth `sp` of frame `fi`, if it is a plain native function.
+#[inline(always)]
 fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> Option<Callee> {
     let start = sp.checked_sub(n_items)?;
     let state = &vm.st.frames.get(fi)?.state;
@@ -110,11 +110,16 @@ fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> 
     let code = vm.get_usize(fun, 1);
     let u = vm.st.codes.get(code)?;
     let n_args = n_items - skip;
-    let plain = u.native.is_some()
-        && u.binds_plainly(n_args)
-        && u16::from(u.scope_flags) & (sf::GENERATOR | sf::DEFKWARGS) == 0
-        && u.n_state >= n_args;
-    plain.then_some(Callee { code, fun, start, n_args, n_state: u.n_state.max(1), ip: u.opcodes_start, words: u.words })
+    // Machine code whose parameters bind as they are (`CodeUnit::plain_native`).
+    (u.plain_native == n_args + 1).then_some(Callee {
+        code,
+        fun,
+        start,
+        n_args,
+        n_state: u.n_state.max(1),
+        ip: u.opcodes_start,
+        words: u.words,
+    })
 }
 
 /// Records the caller's position, pushes the callee's frame with the

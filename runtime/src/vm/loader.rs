@@ -96,6 +96,11 @@ pub struct CodeUnit {
     /// is stored as native code, see `ferropy-cross`). Native code of the
     /// plain kind never touches them.
     pub words: bool,
+    /// For machine code that a call from native code may start directly
+    /// (`native::call`): one more than the number of positional arguments
+    /// that bind as they are ([`CodeUnit::binds_plainly`], not a generator,
+    /// no default keyword arguments); 0 for other code (and freed slots).
+    pub plain_native: usize,
 }
 
 impl CodeUnit {
@@ -108,6 +113,21 @@ impl CodeUnit {
             && self.n_kwonly_args == 0
             && self.cells.is_empty()
             && u16::from(self.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS) == 0
+    }
+}
+
+/// [`CodeUnit::plain_native`] of `u`.
+fn plain_native(u: &CodeUnit) -> usize {
+    use ferropy_bytecode::code::scope_flags as sf;
+    let n = u.n_pos_args;
+    let plain = u.native.is_some()
+        && u.binds_plainly(n)
+        && u16::from(u.scope_flags) & (sf::GENERATOR | sf::DEFKWARGS) == 0
+        && u.n_state >= n;
+    if plain {
+        n + 1
+    } else {
+        0
     }
 }
 
@@ -284,7 +304,9 @@ impl Vm {
             native,
             tier_up,
             words,
+            plain_native: 0,
         };
+        let unit = CodeUnit { plain_native: plain_native(&unit), ..unit };
         self.st.code_bytes_loaded += raw.code.len() + CODE_UNIT_OVERHEAD;
         let index = match self.st.free_codes.pop() {
             Some(i) => {
