@@ -153,10 +153,13 @@ fn run_callee(
     // reversed). The arguments' slots are left NULL; below them, a NULL
     // `self` stays NULL and `fun` stays until the result replaces it (the
     // callee's frame holds it meanwhile).
-    let from = caller.state.get_mut(sp.saturating_sub(callee.n_args)..sp).unwrap_or(&mut []);
-    let to = state.get_mut(callee.n_state.saturating_sub(from.len())..).unwrap_or(&mut []);
-    for (t, f) in to.iter_mut().rev().zip(from.iter_mut()) {
-        *t = core::mem::replace(f, Obj::NULL);
+    // (`plain_callee` found `n_args < n_items <= sp` and `n_args <= n_state`.)
+    let first = sp.wrapping_sub(callee.n_args);
+    for i in 0..callee.n_args {
+        let to = state.get_mut(callee.n_state.wrapping_sub(1 + i));
+        if let (Some(f), Some(t)) = (caller.state.get_mut(first.wrapping_add(i)), to) {
+            *t = core::mem::replace(f, Obj::NULL);
+        }
     }
     caller.sp = callee.start;
     let depth = vm.st.frames.len();
