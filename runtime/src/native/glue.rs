@@ -62,7 +62,29 @@ fn guarded(
     f(ctx, vm)
 }
 
+/// A status no helper returns: `LOAD_GLOBAL`'s fast path missed.
+const MISS: usize = usize::MAX;
+
 extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    // The most frequent operation first, in a small function: the general
+    // one below needs a big stack frame and many saved registers.
+    if opword as u8 == ferropy_bytecode::opcode::LOAD_GLOBAL {
+        let st = with_ctx(ctx, |c, vm| {
+            let sp = (opword >> 8) & 0xFFFF;
+            match ops::load_global(vm, c.frame, sp, arg) {
+                Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
+                None => MISS,
+            }
+        });
+        if st != MISS {
+            return st;
+        }
+    }
+    op_general(ctx, opword, arg, op_addr)
+}
+
+#[inline(never)]
+extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
     with_ctx(ctx, |c, vm| ops::op(vm, c, opword, arg, op_addr))
 }
 
