@@ -260,15 +260,8 @@ impl Vm {
         // into the VM only through `ctx.vm`.
         let code_ref: *const dyn NativeCode = &**native;
         let resume = if ip == 0 { 0 } else { base + ip };
-        let mut ctx = NativeCtx {
-            table: table.0,
-            interrupt: table.1,
-            value: 0,
-            vm: self as *mut Vm,
-            frame,
-            base,
-            pending: None,
-        };
+        let mut ctx =
+            NativeCtx { table: table.0, interrupt: table.1, value: 0, vm: self as *mut Vm, frame, base, pending: None };
         let st = glue::call_code(code_ref, &mut ctx, state, words, resume);
         match st {
             status::RETURN => Ok(Step::Return(Obj::from_raw(ctx.value as u32))),
