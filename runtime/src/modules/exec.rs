@@ -75,9 +75,9 @@ impl Vm {
                         "native code in .mpy from another implementation (recompile the source with ferropy-cross)",
                     ));
                 }
-                self.load_module(&file.module)
+                self.load_module_as(&file.module, true)
             }
-            Ok(file) => self.load_module(&file.module),
+            Ok(file) => self.load_module_as(&file.module, true),
             Err(e) => {
                 let msg = alloc::format!("invalid .mpy file: {e}");
                 Err(self.value_error(&msg))

@@ -17,7 +17,6 @@
 //! handler in the callee frame (re-entering its code) or records the callee's
 //! traceback line and pops it.
 
-use ferropy_bytecode::code::scope_flags as sf;
 use ferropy_bytecode::native_abi::status;
 use ferropy_bytecode::opcode as op;
 
@@ -54,7 +53,7 @@ pub(super) fn fast_call(vm: &mut Vm, ctx: &mut NativeCtx, opcode: u8, arg: usize
     let n_items = (arg & 0xff) + 1 + usize::from(method);
     let fi = ctx.frame;
     let Some(callee) = plain_callee(vm, fi, sp, n_items, method) else { return Call::General };
-    let st = match run_callee(vm, fi, sp, op_ip, opcode, &callee) {
+    let st = match run_callee(vm, (ctx.table, ctx.interrupt), fi, sp, op_ip, opcode, &callee) {
         Ok(v) => match vm.st.frames.get_mut(fi).and_then(|f| f.state.get_mut(callee.start)) {
             Some(slot) => {
                 *slot = v;
@@ -92,10 +91,13 @@ struct Callee {
     n_state: usize,
     /// Where its code starts.
     ip: usize,
+    /// True if its frame needs word slots (`CodeUnit::words`).
+    words: bool,
 }
 
 /// The callee of a call whose `n_items` stack items (`fun [self] args...`)
 /// end at depth `sp` of frame `fi`, if it is a plain native function.
+#[inline(always)]
 fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> Option<Callee> {
     let start = sp.checked_sub(n_items)?;
     let state = &vm.st.frames.get(fi)?.state;
@@ -108,17 +110,32 @@ fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> 
     let code = vm.get_usize(fun, 1);
     let u = vm.st.codes.get(code)?;
     let n_args = n_items - skip;
-    let plain = u.native.is_some()
-        && u.binds_plainly(n_args)
-        && u16::from(u.scope_flags) & (sf::GENERATOR | sf::DEFKWARGS) == 0
-        && u.n_state >= n_args;
-    plain.then_some(Callee { code, fun, start, n_args, n_state: u.n_state.max(1), ip: u.opcodes_start })
+    // Machine code whose parameters bind as they are (`CodeUnit::plain_native`).
+    (u.plain_native == n_args + 1).then_some(Callee {
+        code,
+        fun,
+        start,
+        n_args,
+        n_state: u.n_state.max(1),
+        ip: u.opcodes_start,
+        words: u.words,
+    })
 }
 
 /// Records the caller's position, pushes the callee's frame with the
 /// arguments taken from the top of the caller's stack (cut back to the
-/// callee's slot), runs it to its return and pops it.
-fn run_callee(vm: &mut Vm, fi: usize, sp: usize, op_ip: usize, opcode: u8, callee: &Callee) -> Result<Obj, PyErr> {
+/// callee's slot), runs it to its return and pops it. `table` is the
+/// caller's helper table and interrupt flag (`NativeCtx::table`,
+/// `NativeCtx::interrupt`), which the callee shares.
+fn run_callee(
+    vm: &mut Vm,
+    table: (usize, usize),
+    fi: usize,
+    sp: usize,
+    op_ip: usize,
+    opcode: u8,
+    callee: &Callee,
+) -> Result<Obj, PyErr> {
     // The caller's position, as the general path records it before running
     // the operation: a failure of the call is reported at this line.
     vm.st.native_op = opcode;
@@ -130,21 +147,24 @@ fn run_callee(vm: &mut Vm, fi: usize, sp: usize, op_ip: usize, opcode: u8, calle
     vm.check_interrupt()?;
     vm.check_depth()?;
     let globals = vm.get(callee.fun, 2);
-    let (mut state, words) = vm.fresh_slots(callee.n_state, true);
+    let (mut state, words) = vm.fresh_slots(callee.n_state, callee.words);
     let Some(caller) = vm.st.frames.get_mut(fi) else { return Err(vm.internal_error("native frame lost")) };
     // Parameter i is local i, at slot `n_state - 1 - i` (locals are stored
     // reversed). The arguments' slots are left NULL; below them, a NULL
     // `self` stays NULL and `fun` stays until the result replaces it (the
     // callee's frame holds it meanwhile).
-    let from = caller.state.get_mut(sp.saturating_sub(callee.n_args)..sp).unwrap_or(&mut []);
-    let to = state.get_mut(callee.n_state.saturating_sub(from.len())..).unwrap_or(&mut []);
-    for (t, f) in to.iter_mut().rev().zip(from.iter_mut()) {
-        *t = core::mem::replace(f, Obj::NULL);
+    // (`plain_callee` found `n_args < n_items <= sp` and `n_args <= n_state`.)
+    let first = sp.wrapping_sub(callee.n_args);
+    for i in 0..callee.n_args {
+        let to = state.get_mut(callee.n_state.wrapping_sub(1 + i));
+        if let (Some(f), Some(t)) = (caller.state.get_mut(first.wrapping_add(i)), to) {
+            *t = core::mem::replace(f, Obj::NULL);
+        }
     }
     caller.sp = callee.start;
     let depth = vm.st.frames.len();
     vm.st.frames.push(Frame::new(callee.code, callee.fun, globals, Obj::NULL, callee.ip, state, words));
-    match vm.start_nested_native(depth, callee.code) {
+    match vm.start_nested_native(depth, callee.code, table) {
         Ok(Step::Return(v)) => {
             // As `pop_frame` (called here, it would no longer be inlined
             // into the dispatch loop).

@@ -62,7 +62,36 @@ fn guarded(
     f(ctx, vm)
 }
 
+/// A status no helper returns: `LOAD_GLOBAL`'s fast path missed.
+const MISS: usize = usize::MAX;
+
 extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    // The most frequent operation in a small function of its own: the
+    // general one needs a big stack frame and many saved registers.
+    if opword as u8 == ferropy_bytecode::opcode::LOAD_GLOBAL {
+        return load_global(ctx, opword, arg, op_addr);
+    }
+    op_general(ctx, opword, arg, op_addr)
+}
+
+/// `LOAD_GLOBAL` through the map lookup cache, or else the general path.
+#[inline(never)]
+extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    let st = with_ctx(ctx, |c, vm| {
+        let sp = (opword >> 8) & 0xFFFF;
+        match ops::load_global(vm, c.frame, sp, arg) {
+            Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
+            None => MISS,
+        }
+    });
+    if st != MISS {
+        return st;
+    }
+    op_general(ctx, opword, arg, op_addr)
+}
+
+#[inline(never)]
+extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
     with_ctx(ctx, |c, vm| ops::op(vm, c, opword, arg, op_addr))
 }
 

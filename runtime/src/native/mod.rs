@@ -216,27 +216,35 @@ impl Vm {
     /// Starts the code of frame `frame` (running code unit `code`), just
     /// pushed by a call from native code (`call::fast_call`): as
     /// [`Vm::step_native`], for a call nested in a native call in progress.
-    pub(crate) fn start_nested_native(&mut self, frame: usize, code: usize) -> PyResult<Step> {
+    /// `table` is the running code's helper table and flag address, which the
+    /// callee shares.
+    pub(crate) fn start_nested_native(&mut self, frame: usize, code: usize, table: (usize, usize)) -> PyResult<Step> {
         let marker = 0u8;
         let here = core::hint::black_box(&marker) as *const u8 as usize;
         // Native code runs, so an outer `step_native` has set the base.
         if self.st.native_stack_base.saturating_sub(here) > NATIVE_STACK_BUDGET {
             return Err(self.recursion_error());
         }
-        self.run_native(frame, code, 0)
+        self.run_native(frame, code, 0, table)
     }
 
     fn enter_native(&mut self) -> PyResult<Step> {
         let frame = self.st.frames.len().saturating_sub(1);
         let Some(f) = self.st.frames.get(frame) else { return Err(self.internal_error("no frame")) };
         let (code, ip) = (f.code, f.ip);
-        self.run_native(frame, code, ip)
+        // With a fuel budget or a deadline, every backward jump of the code
+        // must reach the runtime: point its interrupt check at a byte that is
+        // always set (the helper then checks the real flag and the limits).
+        let attention: &Attention = if self.st.limits.active() { &ALWAYS_CHECK } else { &self.st.sys.interrupt };
+        let table = (attention.table_addr(), attention.flag_addr());
+        self.run_native(frame, code, ip, table)
     }
 
     /// Runs the code of frame `frame` (code unit `code`) from offset `ip`
-    /// (0: its start) until it returns, yields or fails.
+    /// (0: its start) until it returns, yields or fails, with helper table
+    /// and interrupt flag `table` (addresses, see [`Attention`]).
     #[inline(always)]
-    fn run_native(&mut self, frame: usize, code: usize, ip: usize) -> PyResult<Step> {
+    fn run_native(&mut self, frame: usize, code: usize, ip: usize, table: (usize, usize)) -> PyResult<Step> {
         if ip == 0 {
             self.count_native_call(code);
         }
@@ -252,19 +260,8 @@ impl Vm {
         // into the VM only through `ctx.vm`.
         let code_ref: *const dyn NativeCode = &**native;
         let resume = if ip == 0 { 0 } else { base + ip };
-        // With a fuel budget or a deadline, every backward jump of the code
-        // must reach the runtime: point its interrupt check at a byte that is
-        // always set (the helper then checks the real flag and the limits).
-        let attention: &Attention = if self.st.limits.active() { &ALWAYS_CHECK } else { &self.st.sys.interrupt };
-        let mut ctx = NativeCtx {
-            table: attention.table_addr(),
-            interrupt: attention.flag_addr(),
-            value: 0,
-            vm: self as *mut Vm,
-            frame,
-            base,
-            pending: None,
-        };
+        let mut ctx =
+            NativeCtx { table: table.0, interrupt: table.1, value: 0, vm: self as *mut Vm, frame, base, pending: None };
         let st = glue::call_code(code_ref, &mut ctx, state, words, resume);
         match st {
             status::RETURN => Ok(Step::Return(Obj::from_raw(ctx.value as u32))),

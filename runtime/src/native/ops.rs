@@ -45,19 +45,7 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// exactly what the general path would; `None` leaves the operation to it.
 fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<()> {
     match opcode {
-        op::LOAD_GLOBAL => {
-            // Only a hit of the map lookup cache in the globals dict; a miss
-            // (or a builtin) takes the general path, which refreshes the cache.
-            let f = vm.st.frames.get(fi)?;
-            let (code, globals) = (f.code, f.globals);
-            let context = vm.st.codes.get(code)?.context;
-            let q = *vm.st.contexts.get(context)?.qstrs.get(arg)?;
-            let v = vm.dict_cached_get(globals, Obj::from_qstr(q)?)?;
-            if v.is_null() {
-                return None;
-            }
-            *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
-        }
+        op::LOAD_GLOBAL => load_global(vm, fi, sp, arg)?,
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &mut vm.st.frames.get_mut(fi)?.state;
             let (x, y) = (state.get(sp.checked_sub(2)?)?, state.get(sp - 1)?);
@@ -105,6 +93,23 @@ fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<
         }
         _ => return None,
     }
+    Some(())
+}
+
+/// `LOAD_GLOBAL` of name `arg` (a module qstr index) into slot `sp` of frame
+/// `fi` when the map lookup cache finds it in the globals dict; a miss (or a
+/// builtin) is left to the general path, which refreshes the cache.
+#[inline(always)]
+pub(super) fn load_global(vm: &mut Vm, fi: usize, sp: usize, arg: usize) -> Option<()> {
+    let f = vm.st.frames.get(fi)?;
+    let (code, globals) = (f.code, f.globals);
+    let context = vm.st.codes.get(code)?.context;
+    let q = *vm.st.contexts.get(context)?.qstrs.get(arg)?;
+    let v = vm.dict_cached_get(globals, Obj::from_qstr(q)?)?;
+    if v.is_null() {
+        return None;
+    }
+    *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
     Some(())
 }
 

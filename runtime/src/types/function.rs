@@ -53,6 +53,10 @@ fn fun_attr(vm: &mut Vm, o: Obj, name: Qstr) -> PyResult<Option<Obj>> {
     }
 }
 
+/// Slot vector pairs kept for reuse at most (enough for the call depth of
+/// common code).
+pub(crate) const SPARE_LIMIT: usize = 32;
+
 /// Slots that a frame's vectors get at least, so that the common small
 /// frames are filled by [`fill_small`]'s fixed-size copy.
 const SMALL_FRAME: usize = 16;
@@ -61,7 +65,7 @@ const SMALL_FRAME: usize = 16;
 /// [`SMALL_FRAME`] slots a fixed-size copy cut back to `n` (inline stores,
 /// where a fill of a run-time length is a `memset` call).
 #[inline(always)]
-fn fill_small<T: Copy>(to: &mut Vec<T>, n: usize, v: T) {
+pub(crate) fn fill_small<T: Copy>(to: &mut Vec<T>, n: usize, v: T) {
     if n <= SMALL_FRAME {
         to.reserve(SMALL_FRAME);
         to.extend_from_slice(&[v; SMALL_FRAME]);
@@ -108,9 +112,8 @@ impl Vm {
     /// Pushes a frame for module or class-body code `code` with the given dicts.
     pub fn push_code_frame(&mut self, code: usize, fun: Obj, globals: Obj, locals: Obj) -> PyResult<()> {
         let (n_state, machine_code) = match self.st.codes.get(code) {
-            // Every machine-code frame gets word slots: viper code read back from
-            // a `.mpy` file is stored as native code.
-            Some(u) => (u.n_state, u.native.is_some()),
+            // Viper frames get word slots (see `CodeUnit::words`).
+            Some(u) => (u.n_state, u.words),
             None => return Err(self.internal_error("bad code index")),
         };
         self.check_depth()?;
@@ -143,8 +146,6 @@ impl Vm {
     /// Keeps the slot vectors of a finished or suspended frame for the next
     /// frame (see [`VmState::spare_slots`](crate::vm::VmState)).
     pub(crate) fn recycle_slots(&mut self, state: Vec<Obj>, words: Vec<usize>) {
-        /// Vectors kept at most (enough for the call depth of common code).
-        const SPARE_LIMIT: usize = 32;
         if self.st.spare_slots.len() < SPARE_LIMIT {
             self.st.spare_slots.push((state, words));
         }

@@ -91,6 +91,16 @@ pub struct CodeUnit {
     pub native: Option<alloc::boxed::Box<dyn crate::native::NativeCode>>,
     /// Tier-up state, for native code the support can optimize.
     pub tier_up: Option<alloc::boxed::Box<crate::native::TierUp>>,
+    /// True if its frames need machine-word slots (`Frame::words`): viper
+    /// code, and any machine code read from a `.mpy` file (where viper code
+    /// is stored as native code, see `ferropy-cross`). Native code of the
+    /// plain kind never touches them.
+    pub words: bool,
+    /// For machine code that a call from native code may start directly
+    /// (`native::call`): one more than the number of positional arguments
+    /// that bind as they are ([`CodeUnit::binds_plainly`], not a generator,
+    /// no default keyword arguments); 0 for other code (and freed slots).
+    pub plain_native: usize,
 }
 
 impl CodeUnit {
@@ -103,6 +113,21 @@ impl CodeUnit {
             && self.n_kwonly_args == 0
             && self.cells.is_empty()
             && u16::from(self.scope_flags) & (sf::VARARGS | sf::VARKEYWORDS) == 0
+    }
+}
+
+/// [`CodeUnit::plain_native`] of `u`.
+fn plain_native(u: &CodeUnit) -> usize {
+    use ferropy_bytecode::code::scope_flags as sf;
+    let n = u.n_pos_args;
+    let plain = u.native.is_some()
+        && u.binds_plainly(n)
+        && u16::from(u.scope_flags) & (sf::GENERATOR | sf::DEFKWARGS) == 0
+        && u.n_state >= n;
+    if plain {
+        n + 1
+    } else {
+        0
     }
 }
 
@@ -141,6 +166,12 @@ impl Vm {
     /// [`Vm::with_temps`]): run the code (or make functions of it) before the
     /// enclosing scope of temporaries ends.
     pub fn load_module(&mut self, module: &CompiledModule) -> PyResult<usize> {
+        self.load_module_as(module, false)
+    }
+
+    /// As [`Vm::load_module`]; with `all_words`, every machine-code unit gets
+    /// word slots (for `.mpy` files, whose viper code is marked native).
+    pub(crate) fn load_module_as(&mut self, module: &CompiledModule, all_words: bool) -> PyResult<usize> {
         if self.st.code_bytes_loaded > CODE_BYTES_PER_COLLECTION {
             self.st.code_bytes_loaded = 0;
             self.heap.collect(&mut self.st);
@@ -177,7 +208,7 @@ impl Vm {
         self.set_u32(owner, OWNER_CONTEXT, context as u32);
         // Typed last: a half-built owner is never finalised.
         self.set(owner, 0, crate::types::type_obj(ids::CODE_OWNER));
-        self.load_raw_code(&module.root, context, 0)
+        self.load_raw_code(&module.root, context, 0, all_words)
     }
 
     fn const_to_obj(&mut self, c: &ConstObj, depth: usize) -> PyResult<Obj> {
@@ -210,7 +241,7 @@ impl Vm {
         })
     }
 
-    fn load_raw_code(&mut self, raw: &RawCode, context: usize, depth: usize) -> PyResult<usize> {
+    fn load_raw_code(&mut self, raw: &RawCode, context: usize, depth: usize, all_words: bool) -> PyResult<usize> {
         if depth > 200 {
             return Err(self.internal_error("functions nested too deeply"));
         }
@@ -251,9 +282,10 @@ impl Vm {
         let sig = prelude.signature;
         let mut children = Vec::new();
         for child in &raw.children {
-            children.push(self.load_raw_code(child, context, depth + 1)?);
+            children.push(self.load_raw_code(child, context, depth + 1, all_words)?);
         }
         let is_native = native.is_some();
+        let words = is_native && (all_words || raw.kind != CodeKind::Native || tier_up.is_some());
         let unit = CodeUnit {
             bytecode: prelude_bytes.to_vec(),
             context,
@@ -271,7 +303,10 @@ impl Vm {
             children,
             native,
             tier_up,
+            words,
+            plain_native: 0,
         };
+        let unit = CodeUnit { plain_native: plain_native(&unit), ..unit };
         self.st.code_bytes_loaded += raw.code.len() + CODE_UNIT_OVERHEAD;
         let index = match self.st.free_codes.pop() {
             Some(i) => {
