@@ -127,3 +127,25 @@ fn native_and_viper_mpy_files_import_and_run() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out, "55 12 [0, 2, 4, 6] [6]\n");
 }
+
+/// A `.mpy` read by an embedder and run through the public API (not `import`):
+/// its viper code, marked native in the file, still gets its machine-word slots.
+#[test]
+fn viper_mpy_run_through_the_public_api() {
+    if ferropy::native::host_support().is_none() {
+        eprintln!("no native emitter for this host: skipped");
+        return;
+    }
+    let source = "import micropython\n\n@micropython.viper\ndef fill(buf, n: int) -> int:\n    p = ptr8(buf)\n\
+                  \x20   s = 0\n    t = 7\n    for i in range(n):\n        p[i] = i * 3\n        s += p[i] + t\n\
+                  \x20   return s\n\nb = bytearray(5)\nprint(fill(b, 5), list(b))\n";
+    let bytes = native_mpy(source);
+    let module = ferropy_bytecode::mpy::read_mpy(&bytes).expect("reads back");
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let (b1, b2) = (buf.clone(), buf.clone());
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+    let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
+    let status = ferropy::run::run_compiled(&module, VmConfig::default(), out, err);
+    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+    assert_eq!((status, text.as_str()), (0, "65 [0, 3, 6, 9, 12]\n"));
+}

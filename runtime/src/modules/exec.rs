@@ -43,7 +43,8 @@ impl Vm {
         }
         opts.native = self.st.native.and_then(|n| n.emitters());
         match ferropy_frontend::compile_bytes(source, filename, kind, &opts) {
-            Ok(module) => self.load_module(&module),
+            // Compiled here: the code kinds are exact, plain native code needs no word slots.
+            Ok(module) => self.load_module_as(&module, false),
             Err(e) => Err(self.compile_error_to_exc(&e, filename)),
         }
     }

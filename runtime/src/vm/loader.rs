@@ -165,12 +165,17 @@ impl Vm {
     /// The module's owner object is kept alive by a temporary root (see
     /// [`Vm::with_temps`]): run the code (or make functions of it) before the
     /// enclosing scope of temporaries ends.
+    ///
+    /// The module may come from anywhere (a `.mpy` file marks its viper code
+    /// as native), so every machine-code unit gets machine-word slots.
     pub fn load_module(&mut self, module: &CompiledModule) -> PyResult<usize> {
-        self.load_module_as(module, false)
+        self.load_module_as(module, true)
     }
 
     /// As [`Vm::load_module`]; with `all_words`, every machine-code unit gets
-    /// word slots (for `.mpy` files, whose viper code is marked native).
+    /// word slots; without, only viper code (and code that may be optimised
+    /// later) does, which is right only for modules this VM's compiler just
+    /// made from source, whose kinds are exact.
     pub(crate) fn load_module_as(&mut self, module: &CompiledModule, all_words: bool) -> PyResult<usize> {
         if self.st.code_bytes_loaded > CODE_BYTES_PER_COLLECTION {
             self.st.code_bytes_loaded = 0;
