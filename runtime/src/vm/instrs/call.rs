@@ -145,7 +145,13 @@ impl Vm {
             return Err(self.internal_error("value stack underflow"));
         };
         args.copy_from_slice(src);
-        let r = crate::builtins::call_static(self, id, args, &[])?;
+        let r = crate::builtins::call_static(self, id, args, &[]);
+        // The copies must not outlive the call: this buffer is part of the
+        // dispatch loop's long-lived stack frame, where the conservative stack
+        // scan would find them and keep dropped objects alive.
+        buf = [Obj::NULL; 8];
+        core::hint::black_box(&buf);
+        let r = r?;
         let f = self.frame()?;
         let sp = f.sp;
         match f.state.get_mut(start..sp) {
