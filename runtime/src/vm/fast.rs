@@ -1,7 +1,7 @@
 //! The dispatch loop's fast path: runs the simplest instructions of the top
 //! bytecode frame (locals, small constants, small-int arithmetic and
 //! comparisons, jumps, conditional jumps on plain truth values, stack
-//! shuffles (`DUP_TOP`, `DUP_TOP_TWO`, `ROT_TWO`, `ROT_THREE`), `FOR_ITER` over a `range` of small ints, small-int constants,
+//! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants,
 //! and the commonest name and attribute instructions: globals found in the
 //! globals or builtins dict, instance attributes, methods in the instance's
 //! class, stores to existing instance attributes; see `instrs::names_fast`)
@@ -192,9 +192,6 @@ mod kind {
     pub const NOT_EQUAL: u8 = 25;
     pub const LESS_EQUAL: u8 = 26;
     pub const MORE_EQUAL: u8 = 27;
-    pub const DUP_TOP_TWO: u8 = 28;
-    pub const ROT_TWO: u8 = 29;
-    pub const ROT_THREE: u8 = 30;
 }
 
 /// The [`kind`] of an opcode.
@@ -222,9 +219,6 @@ const fn kind_of(opc: u8) -> u8 {
         op::LOAD_CONST_NONE | op::LOAD_CONST_TRUE | op::LOAD_CONST_FALSE => kind::CONST,
         op::POP_TOP => kind::POP_TOP,
         op::DUP_TOP => kind::DUP_TOP,
-        op::DUP_TOP_TWO => kind::DUP_TOP_TWO,
-        op::ROT_TWO => kind::ROT_TWO,
-        op::ROT_THREE => kind::ROT_THREE,
         op::JUMP => kind::JUMP,
         op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => kind::POP_JUMP,
         op::FOR_ITER => kind::FOR_ITER,
@@ -372,33 +366,6 @@ pub(crate) fn run_simple(
                 }
                 state[sp] = state[sp - 1];
                 sp += 1;
-                ip + 1
-            }
-            kind::DUP_TOP_TWO => {
-                if sp < 2 || sp + 1 >= n {
-                    break;
-                }
-                state[sp] = state[sp - 2];
-                state[sp + 1] = state[sp - 1];
-                sp += 2;
-                ip + 1
-            }
-            kind::ROT_TWO => {
-                if sp < 2 || sp > n {
-                    break;
-                }
-                state.swap(sp - 1, sp - 2);
-                ip + 1
-            }
-            kind::ROT_THREE => {
-                // a b c -> c a b
-                if sp < 3 || sp > n {
-                    break;
-                }
-                let c = state[sp - 1];
-                state[sp - 1] = state[sp - 2];
-                state[sp - 2] = state[sp - 3];
-                state[sp - 3] = c;
                 ip + 1
             }
             kind::JUMP => {
