@@ -502,19 +502,26 @@ impl<A: AsmFactory> Lowerer<A> {
                     let r = self.regs.r;
                     self.load_interrupt_flag(r[0]);
                     self.a.jump_if_zero(r[0], true, target);
-                    let args = self.regs.args;
                     // Out of line: every local, wherever the jump is.
                     self.index = usize::MAX;
-                    self.save_volatile_homes();
-                    self.a.mov_reg(args[0], ctx);
-                    self.a.label_addr(args[1], at);
-                    self.a.call_table(helper::INTERRUPT);
-                    self.a.jump_if_nonzero(A::RET, false, self.dispatch);
-                    self.restore_volatile_homes();
+                    self.call_interrupt_helper(at);
                     self.a.jump(target);
                 }
             }
         }
+    }
+
+    /// Calls the `INTERRUPT` helper for the check at `at` (its flag was found
+    /// set), the volatile homes saved around it; an exception it raises leaves
+    /// through the dispatch.
+    fn call_interrupt_helper(&mut self, at: Label) {
+        let (ctx, args) = (self.regs.ctx, self.regs.args);
+        self.save_volatile_homes();
+        self.a.mov_reg(args[0], ctx);
+        self.a.label_addr(args[1], at);
+        self.a.call_table(helper::INTERRUPT);
+        self.a.jump_if_nonzero(A::RET, false, self.dispatch);
+        self.restore_volatile_homes();
     }
 
     /// A subroutine at `entry` shared by the sites calling helper `index`:
@@ -760,17 +767,12 @@ impl<A: AsmFactory> Lowerer<A> {
             self.test_interrupt(check);
         } else {
             // The function's only check: the call is inline.
-            let (r, ctx, args) = (self.regs.r, self.regs.ctx, self.regs.args);
+            let r = self.regs.r;
             let at = self.here();
             let go = self.a.new_label();
             self.load_interrupt_flag(r[0]);
             self.a.jump_if_zero(r[0], true, go);
-            self.save_volatile_homes();
-            self.a.mov_reg(args[0], ctx);
-            self.a.label_addr(args[1], at);
-            self.a.call_table(helper::INTERRUPT);
-            self.a.jump_if_nonzero(A::RET, false, self.dispatch);
-            self.restore_volatile_homes();
+            self.call_interrupt_helper(at);
             self.a.bind(go);
         }
         self.checked = true;
