@@ -20,11 +20,15 @@ impl Vm {
             if let Some(it) = super::call_dunder(self, o, "__iter__", &[])? {
                 return Ok(it);
             }
-            let q = self.intern("__getitem__")?;
-            // Only a Python `__getitem__` makes a sequence iterator (a built-in base's
-            // own `__getitem__`, such as dict's, iterates natively below).
-            if let Some((_, None)) = self.class_lookup(self.type_of(o), q, 0)? {
-                return crate::types::iterators::new_seq_iter(self, o);
+            // A built-in base that iterates (list, dict, ...) iterates the
+            // instance even when the class overrides `__getitem__` (as in
+            // MicroPython); otherwise only a Python `__getitem__` makes a
+            // sequence iterator.
+            if self.desc_of(o).getiter.is_none() {
+                let q = self.intern("__getitem__")?;
+                if let Some((_, None)) = self.class_lookup(self.type_of(o), q, 0)? {
+                    return crate::types::iterators::new_seq_iter(self, o);
+                }
             }
         }
         if let Some(f) = self.desc_of(o).getiter {

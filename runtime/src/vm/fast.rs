@@ -1,7 +1,10 @@
 //! The dispatch loop's fast path: runs the simplest instructions of the top
 //! bytecode frame (locals, small constants, small-int arithmetic and
-//! comparisons, jumps, conditional jumps on plain truth values, stack
+//! comparisons, string constants, jumps, conditional jumps on plain truth values
+//! and on the emptiness of built-in containers, stack
 //! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants,
+//! loads and stores of list, tuple and bytearray items at small-int indices
+//! and of dict values under interned-string keys,
 //! and the commonest name and attribute instructions: globals found in the
 //! globals or builtins dict, instance attributes, methods in the instance's
 //! class, stores to existing instance attributes; see `instrs::names_fast`)
@@ -82,6 +85,16 @@ fn plain_truth(v: Obj) -> Option<bool> {
     }
 }
 
+/// The truth of an exact list, tuple, bytes, heap str, bytearray or dict
+/// (whose word 1 is its length); `None` for anything else.
+#[inline(never)]
+fn container_truth(heap: &HeapWords, v: Obj) -> Option<bool> {
+    match heap.type_of(v)?.builtin_type_id()? {
+        ids::LIST | ids::TUPLE | ids::BYTES | ids::STR | ids::BYTEARRAY | ids::DICT => Some(heap.load(v, 1)? != 0),
+        _ => None,
+    }
+}
+
 /// Decodes the signed var-int operand starting at `pos` (at most 5 bytes
 /// here; longer ones go to the general path); returns it and the offset
 /// after it.
@@ -153,6 +166,55 @@ pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     }
 }
 
+/// The position of small-int `index` in a sequence of `len` items (negative
+/// indices count from the end); `None` when it is not a small int or out of
+/// range (the general path raises).
+#[inline(always)]
+fn seq_position(index: Obj, len: usize) -> Option<usize> {
+    let i = index.small_int_value()?;
+    let i = if i < 0 { i64::from(i) + len as i64 } else { i64::from(i) };
+    usize::try_from(i).ok().filter(|&i| i < len)
+}
+
+/// `base[index]` for an exact list, tuple or bytearray and a small-int index
+/// in range; `None` leaves everything to the general path.
+#[inline(never)]
+pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
+    let t = heap.type_of(base)?;
+    let len = heap.load(base, 1)? as usize;
+    let at = seq_position(index, len)?;
+    if t == type_obj(ids::LIST) {
+        heap.load_obj(heap.load_obj(base, 3)?, at)
+    } else if t == type_obj(ids::TUPLE) {
+        heap.load_obj(base, 2 + at)
+    } else if t == type_obj(ids::BYTEARRAY) {
+        let mut b = [0u8];
+        heap.read_bytes(heap.load_obj(base, 3)?, at, &mut b).then(|| Obj::from_small_int(i32::from(b[0])))?
+    } else {
+        None
+    }
+}
+
+/// `base[index] = value` for an exact list (any value but NULL) or bytearray (a
+/// small int in 0..256) and a small-int index in range; false leaves
+/// everything to the general path.
+#[inline(never)]
+pub(crate) fn seq_store(heap: &mut HeapWords, base: Obj, index: Obj, value: Obj) -> bool {
+    let (Some(t), Some(len)) = (heap.type_of(base), heap.load(base, 1)) else { return false };
+    let Some(at) = seq_position(index, len as usize) else { return false };
+    let Some(items) = heap.load_obj(base, 3) else { return false };
+    if t == type_obj(ids::LIST) {
+        heap.store_obj(items, at, value)
+    } else if t == type_obj(ids::BYTEARRAY) {
+        match value.small_int_value().and_then(|v| u8::try_from(v).ok()) {
+            Some(b) => heap.write_bytes(items, at, &[b]),
+            None => false,
+        }
+    } else {
+        false
+    }
+}
+
 /// What the fast path does with each opcode: the index of its arm (one
 /// table lookup and one jump per instruction, instead of a chain of range
 /// comparisons).
@@ -192,6 +254,11 @@ mod kind {
     pub const NOT_EQUAL: u8 = 25;
     pub const LESS_EQUAL: u8 = 26;
     pub const MORE_EQUAL: u8 = 27;
+    /// `LOAD_SUBSCR` and `STORE_SUBSCR` of a list, tuple or bytearray item,
+    /// or of a dict value under an interned-string key.
+    pub const LOAD_SUBSCR: u8 = 28;
+    pub const STORE_SUBSCR: u8 = 29;
+    pub const LOAD_CONST_STRING: u8 = 30;
 }
 
 /// The [`kind`] of an opcode.
@@ -226,6 +293,9 @@ const fn kind_of(opc: u8) -> u8 {
         op::LOAD_ATTR => kind::LOAD_ATTR,
         op::LOAD_METHOD => kind::LOAD_METHOD,
         op::STORE_ATTR => kind::STORE_ATTR,
+        op::LOAD_SUBSCR => kind::LOAD_SUBSCR,
+        op::LOAD_CONST_STRING => kind::LOAD_CONST_STRING,
+        op::STORE_SUBSCR => kind::STORE_SUBSCR,
         _ => kind::OTHER,
     }
 }
@@ -379,7 +449,8 @@ pub(crate) fn run_simple(
                 if sp == 0 {
                     break;
                 }
-                let Some(truth) = plain_truth(state[sp - 1]) else { break };
+                let v = state[sp - 1];
+                let Some(truth) = plain_truth(v).or_else(|| container_truth(names.words, v)) else { break };
                 let Some((target, after)) = signed_jump(code, ip + 1) else { break };
                 if truth == (opc == op::POP_JUMP_IF_TRUE) {
                     if target <= ip && interrupt.load(Ordering::Relaxed) {
@@ -453,6 +524,47 @@ pub(crate) fn run_simple(
                 state[sp - 2] = Obj::NULL;
                 sp -= 2;
                 after
+            }
+            kind::LOAD_CONST_STRING => {
+                let Some((v, after)) = name_operand(code, ip + 1, contexts, context) else { break };
+                if sp >= n {
+                    break;
+                }
+                state[sp] = v;
+                sp += 1;
+                after
+            }
+            kind::LOAD_SUBSCR => {
+                // Stack: ..., base, index.
+                if sp < 2 || sp > n {
+                    break;
+                }
+                let (base, index) = (state[sp - 2], state[sp - 1]);
+                let Some(v) = seq_load(names.words, base, index).or_else(|| names.dict_item(base, index)) else {
+                    break;
+                };
+                sp -= 1;
+                state[sp] = Obj::NULL;
+                state[sp - 1] = v;
+                ip + 1
+            }
+            kind::STORE_SUBSCR => {
+                // Stack: ..., value, base, index.
+                if sp < 3 || sp > n {
+                    break;
+                }
+                let (value, base, index) = (state[sp - 3], state[sp - 2], state[sp - 1]);
+                // A NULL value is `del base[index]` (general path).
+                if value.is_null()
+                    || !seq_store(names.words, base, index, value) && !names.dict_replace(base, index, value)
+                {
+                    break;
+                }
+                state[sp - 1] = Obj::NULL;
+                state[sp - 2] = Obj::NULL;
+                state[sp - 3] = Obj::NULL;
+                sp -= 3;
+                ip + 1
             }
             _ => break,
         };

@@ -105,6 +105,24 @@ impl NameCtx<'_> {
         self.dict_get(d, key)
     }
 
+    /// `d[key]` when `d` is an exact dict holding interned-string `key`
+    /// (`LOAD_SUBSCR`; a missing key raises in the general path).
+    #[inline(never)]
+    pub fn dict_item(&mut self, d: Obj, key: Obj) -> Option<Obj> {
+        self.dict_get(d, key)?
+    }
+
+    /// `d[key] = value` when `d` is an exact dict already holding
+    /// interned-string `key` (`STORE_SUBSCR`; a new key needs room: general
+    /// path). False when nothing was stored.
+    #[inline(never)]
+    pub fn dict_replace(&mut self, d: Obj, key: Obj, value: Obj) -> bool {
+        match dict_qstr_slot(self.words.words(), self.map_cache, self.pool, d, key) {
+            Some(Some((table, slot))) => self.words.store_obj(table, 2 * slot + 1, value),
+            _ => false,
+        }
+    }
+
     /// True when `t` is a user class (a `type` object made by a class
     /// statement; its instances keep their attributes in a dict at word 1).
     #[inline]
