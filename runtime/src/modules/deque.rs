@@ -104,10 +104,24 @@ fn grow(vm: &mut Vm, d: Obj) -> PyResult<()> {
     Ok(())
 }
 
+/// The ring's storage (the ring list's item array), its capacity, the head
+/// slot and the length, read once per operation.
+struct Ring {
+    items: Obj,
+    cap: usize,
+    head: usize,
+    len: usize,
+}
+
+fn ring(vm: &Vm, d: Obj) -> Ring {
+    let list = vm.get(d, RING);
+    Ring { items: vm.get(list, 3), cap: vm.list_len(list), head: count(vm, d, HEAD), len: count(vm, d, LEN) }
+}
+
 fn push(vm: &mut Vm, d: Obj, v: Obj, left: bool) -> PyResult<()> {
+    let mut r = ring(vm, d);
     let max = count(vm, d, MAXLEN);
-    let len = count(vm, d, LEN);
-    if len >= max {
+    if r.len >= max {
         if vm.get(d, CHECK) == Obj::TRUE {
             return Err(vm.new_error(ids::INDEX_ERROR, "full"));
         }
@@ -116,40 +130,37 @@ fn push(vm: &mut Vm, d: Obj, v: Obj, left: bool) -> PyResult<()> {
         }
         // Full: the item at the other end makes way.
         take_end(vm, d, !left);
-    } else if len == vm.list_len(vm.get(d, RING)) {
+        r = ring(vm, d);
+    } else if r.len == r.cap {
         vm.with_temps(|vm| {
             vm.root(v);
             grow(vm, d)
         })?;
+        r = ring(vm, d);
     }
-    let ring = vm.get(d, RING);
-    let cap = vm.list_len(ring);
-    let len = count(vm, d, LEN);
     let at = if left {
-        let head = (count(vm, d, HEAD) + cap - 1) % cap;
+        let head = (r.head + r.cap - 1) % r.cap;
         set_count(vm, d, HEAD, head);
         head
     } else {
-        slot(vm, d, len)
+        (r.head + r.len) % r.cap
     };
-    vm.list_set(ring, at, v);
-    set_count(vm, d, LEN, len + 1);
+    vm.set(r.items, at, v);
+    set_count(vm, d, LEN, r.len + 1);
     Ok(())
 }
 
 /// Removes and returns the item at one end (the deque must not be empty).
 fn take_end(vm: &mut Vm, d: Obj, left: bool) -> Obj {
-    let ring = vm.get(d, RING);
-    let len = count(vm, d, LEN);
-    let at = slot(vm, d, if left { 0 } else { len - 1 });
-    let v = vm.list_get(ring, at);
+    let r = ring(vm, d);
+    let at = (r.head + if left { 0 } else { r.len - 1 }) % r.cap.max(1);
+    let v = vm.get(r.items, at);
     // The slot no longer keeps its object alive.
-    vm.list_set(ring, at, Obj::NONE);
+    vm.set(r.items, at, Obj::NONE);
     if left {
-        let cap = vm.list_len(ring);
-        set_count(vm, d, HEAD, (at + 1) % cap);
+        set_count(vm, d, HEAD, (at + 1) % r.cap.max(1));
     }
-    set_count(vm, d, LEN, len - 1);
+    set_count(vm, d, LEN, r.len - 1);
     v
 }
 
