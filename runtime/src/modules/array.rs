@@ -81,10 +81,7 @@ fn set_data(vm: &mut Vm, a: Obj, data: &[u8]) -> PyResult<()> {
 fn push_data(vm: &mut Vm, a: Obj, more: &[u8]) -> PyResult<()> {
     let sz = item_size(code_of(vm, a)).unwrap_or(1);
     let used = vm.get_usize(a, 2) * sz;
-    let buf = vm.reserve_storage(a, 3, 4, used, used + more.len())?;
-    if !more.is_empty() {
-        vm.heap.words.write_bytes(buf, used, more);
-    }
+    vm.storage_append(a, 3, 4, used, more)?;
     vm.set_u32(a, 2, ((used + more.len()) / sz) as u32);
     Ok(())
 }

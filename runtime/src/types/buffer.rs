@@ -101,14 +101,36 @@ impl Vm {
             vm.root(o);
             vm.alloc(new_cap / 4)
         })?;
-        if used > 0 {
-            let mut bytes = alloc::vec![0u8; used];
-            self.heap.words.read_bytes(old, 0, &mut bytes);
-            self.heap.words.write_bytes(buf, 0, &bytes);
+        // The kept bytes move word by word inside the heap (the new block is
+        // at least as large; bytes past `used` in the last word are spare).
+        if let (Some(from), Some(to)) = (old.heap_word_index(), buf.heap_word_index()) {
+            let words = self.heap.words.words_mut();
+            let n = used.div_ceil(4);
+            if from.checked_add(n).is_some_and(|end| end <= words.len()) {
+                words.copy_within(from..from + n, to);
+            }
         }
         self.set(o, data_slot, buf);
         self.set_u32(o, cap_slot, new_cap as u32);
         Ok(buf)
+    }
+
+    /// Appends `more` to the growable byte storage of `o` (a heap block in
+    /// word `data_slot`, its capacity in bytes in word `cap_slot`) holding
+    /// `used` bytes; the caller then records the new length in its own units.
+    pub(crate) fn storage_append(
+        &mut self,
+        o: Obj,
+        data_slot: usize,
+        cap_slot: usize,
+        used: usize,
+        more: &[u8],
+    ) -> PyResult<()> {
+        let buf = self.reserve_storage(o, data_slot, cap_slot, used, used + more.len())?;
+        if !more.is_empty() {
+            self.heap.words.write_bytes(buf, used, more);
+        }
+        Ok(())
     }
 
     /// Writes `data` into a writable buffer at byte `at`; false if it does not fit.

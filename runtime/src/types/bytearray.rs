@@ -67,10 +67,7 @@ impl Vm {
     /// Appends `more` to a bytearray (amortised O(1) per byte).
     pub fn bytearray_push(&mut self, o: Obj, more: &[u8]) -> PyResult<()> {
         let len = self.get_usize(o, 1);
-        let buf = self.reserve_storage(o, 3, 2, len, len + more.len())?;
-        if !more.is_empty() {
-            self.heap.words.write_bytes(buf, len, more);
-        }
+        self.storage_append(o, 3, 2, len, more)?;
         self.set_u32(o, 1, (len + more.len()) as u32);
         Ok(())
     }
