@@ -302,6 +302,9 @@ impl<T: Target> Asm for ThumbAsm<T> {
     }
 
     fn mov_reg(&mut self, dst: Reg, src: Reg) {
+        if dst == src {
+            return;
+        }
         self.rec(Rec::MovReg(dst, src));
     }
 

@@ -209,6 +209,24 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Before `slot` (a local or a stack slot with a home) changes: the stack
     /// slots that copy it get its current value in a register (one for all).
     fn materialize_copies_of(&mut self, slot: Slot, avoid: &[A::Reg]) {
+        self.materialize_exact_copies_of(slot, avoid);
+        // A loop variable shares its counter's home (`homes`): copies of
+        // either see the register change.
+        let Some(home) = self.home(slot) else { return };
+        let sharing: Vec<Slot> = self
+            .pending
+            .iter()
+            .filter_map(|&(_, p)| match p {
+                Pending::Of(s) if s != slot && self.home(s) == Some(home) => Some(s),
+                _ => None,
+            })
+            .collect();
+        for s in sharing {
+            self.materialize_exact_copies_of(s, avoid);
+        }
+    }
+
+    fn materialize_exact_copies_of(&mut self, slot: Slot, avoid: &[A::Reg]) {
         if !self.pending.iter().any(|(_, p)| *p == Pending::Of(slot)) {
             return;
         }
