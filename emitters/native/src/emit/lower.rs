@@ -117,7 +117,7 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// (see `bound`), which needs no unbound check.
     bound_loads: Vec<bool>,
     /// Index of the instruction being lowered.
-    index: usize,
+    pub index: usize,
     /// The small-int object word the instruction before the one being
     /// lowered pushed, and the slot it went to (a `Binary` on it takes the
     /// word as an immediate operand).
@@ -139,6 +139,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
     /// Set if an operation needed more pool registers than the ISA has.
     pub out_of_registers: bool,
+    /// Per instruction: a `//` or `%` whose dividend is known non-negative
+    /// (`range`).
+    pub nonneg_dividends: Vec<bool>,
 }
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
@@ -244,6 +247,7 @@ fn lower_once<A: AsmFactory>(
         volatile_homes: Vec::new(),
         pending: Vec::new(),
         out_of_registers: false,
+        nonneg_dividends: if viper { super::range::nonneg_dividends(ir) } else { Vec::new() },
     };
     if viper {
         l.assign_homes(ir);

@@ -674,8 +674,12 @@ impl<A: AsmFactory> Lowerer<A> {
     /// rounding: the truncated quotient `q` and remainder `r = a - q * v`
     /// are corrected by the sign of `r` (`r < 0` only for negative `a`):
     /// `a // v = q + (r >> 63)`, `a % v = r + ((r >> 63) & v)`.
+    ///
+    /// A dividend known to be non-negative (`range`) needs no correction:
+    /// truncation is Python's rounding there.
     fn divmod_inline(&mut self, dst: Slot, a: Slot, b: Slot, v: i64, modulo: bool) {
         let top = (A::WORD_BYTES * 8 - 1) as u8;
+        let nonneg = self.nonneg_dividends.get(self.index).copied().unwrap_or(false);
         let x = self.take(a, &[]);
         self.drop_from(b);
         let q = self.alloc(&[x]);
@@ -700,15 +704,25 @@ impl<A: AsmFactory> Lowerer<A> {
             if s > 0 {
                 self.a.shift_imm(ShiftOp::Sar, q, s as u8, vr);
             }
-            self.a.mov_reg(vr, q);
-            let s = if A::shift_imm_needs_scratch(vr, top) { self.alloc(&[x, q, vr]) } else { vr };
-            self.a.shift_imm(ShiftOp::Shr, vr, top, s);
-            self.a.binop(BinOp::Add, q, vr);
-            self.a.mov_imm(vr, v);
+            if !nonneg {
+                self.a.mov_reg(vr, q);
+                let s = if A::shift_imm_needs_scratch(vr, top) { self.alloc(&[x, q, vr]) } else { vr };
+                self.a.shift_imm(ShiftOp::Shr, vr, top, s);
+                self.a.binop(BinOp::Add, q, vr);
+            }
+            if modulo || !nonneg {
+                self.a.mov_imm(vr, v);
+            }
         } else {
             self.a.mov_imm(vr, v);
         }
-        let result = if modulo {
+        let result = if nonneg && modulo {
+            self.a.binop(BinOp::Mul, q, vr);
+            self.a.binop(BinOp::Sub, x, q);
+            x
+        } else if nonneg {
+            q
+        } else if modulo {
             self.a.binop(BinOp::Mul, q, vr);
             self.a.binop(BinOp::Sub, x, q);
             self.a.mov_reg(q, x);
