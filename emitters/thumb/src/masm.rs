@@ -78,6 +78,11 @@ pub(crate) enum Rec {
     ShiftFrom(ShiftOp, Reg, Reg, Reg),
     /// `dst -= a * b` (`a` is not kept).
     Mls(Reg, Reg, Reg),
+    /// `dst = acc + a * b` (`mul` + `add`, ARMv7-M): dst, a, b, acc.
+    Mla(Reg, Reg, Reg, Reg),
+    /// `dst = (src >> lsb) & (2^width - 1)` (a shift by a constant and an
+    /// `and` with a low mask, ARMv7-M): dst, src, lsb, width.
+    Ubfx(Reg, Reg, u8, u8),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -163,6 +168,8 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::SdivFrom(d, s, r) => p.sdiv_from(d, s, r),
         Rec::ShiftFrom(op, d, s, c) => p.shift_from(op, d, s, c),
         Rec::Mls(d, a, b) => p.mls(d, a, b),
+        Rec::Mla(d, a, b, c) => p.mla(d, a, b, c),
+        Rec::Ubfx(d, s, l, w) => p.ubfx(d, s, l, w),
     }
 }
 
