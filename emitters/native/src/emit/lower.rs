@@ -142,6 +142,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// Per instruction: a `//` or `%` whose dividend is known non-negative
     /// (`range`).
     pub nonneg_dividends: Vec<bool>,
+    /// Heads of loops short enough to run without interrupt checks
+    /// (`range::short_loops`).
+    pub short_loops: Vec<EmitLabel>,
 }
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
@@ -248,6 +251,7 @@ fn lower_once<A: AsmFactory>(
         pending: Vec::new(),
         out_of_registers: false,
         nonneg_dividends: if viper { super::range::nonneg_dividends(ir) } else { Vec::new() },
+        short_loops: if viper { super::range::short_loops(ir) } else { Vec::new() },
     };
     if viper {
         l.assign_homes(ir);
@@ -750,7 +754,7 @@ impl<A: AsmFactory> Lowerer<A> {
 
     /// Whether [`Lowerer::check_first`] would test the flag (or has).
     pub(super) fn would_check_first(&self, target: EmitLabel) -> bool {
-        self.checked || (self.is_bound(target) && A::SHARED_INTERRUPT_CALL)
+        self.checked || (self.is_bound(target) && A::SHARED_INTERRUPT_CALL && !self.short_loops.contains(&target))
     }
 
     /// Before an instruction that may jump back to `target`, with every
@@ -800,7 +804,7 @@ impl<A: AsmFactory> Lowerer<A> {
     /// an interrupt check first.
     pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
         let t = self.label(target);
-        if !self.is_bound(target) || self.checked {
+        if !self.is_bound(target) || self.checked || self.short_loops.contains(&target) {
             return t;
         }
         let entry = self.a.new_label();

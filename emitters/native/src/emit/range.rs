@@ -12,6 +12,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use ferropy_frontend::emit::Label as EmitLabel;
+
 use super::ir::{Arg, Ir};
 use super::viper::{Arith, Slot, VOp};
 use crate::asm::{BinOp, ShiftOp, Width};
@@ -235,6 +237,129 @@ pub(super) fn nonneg_dividends(ir: &[Ir]) -> Vec<bool> {
     facts
 }
 
+/// Most iterations of a loop left without its interrupt check.
+const SHORT_LOOP: i64 = 64;
+
+/// The labels of `while x < K:` loops that run at most [`SHORT_LOOP`] times
+/// each time they are entered: their backward jumps need no interrupt check
+/// (an enclosing loop, if any, checks; otherwise the loop ends soon).
+///
+/// The shape: `x = v0` (a local set to a constant right before the jump to
+/// the condition, and written nowhere else but) `x = x + s` with `s > 0`,
+/// in straight-line code at the start of the body, which no jump enters but
+/// the condition's jump back, `x < K` at the condition, which is entered
+/// only from the loop's start or from the body after the increment.
+pub(super) fn short_loops(ir: &[Ir]) -> Vec<EmitLabel> {
+    let code: Vec<(usize, &Ir)> = ir.iter().enumerate().filter(|(_, i)| !matches!(i, Ir::Line(_))).collect();
+    let target = |i: &Ir| match i {
+        Ir::Jump { label }
+        | Ir::CondJump { label, .. }
+        | Ir::JumpIfMarker { label, .. }
+        | Ir::Viper(VOp::Branch { label, .. }) => Some(*label),
+        Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
+        _ => None,
+    };
+    let refs = |l: EmitLabel| -> Vec<usize> { (0..code.len()).filter(|&k| target(code[k].1) == Some(l)).collect() };
+    let label_at = |l: EmitLabel| code.iter().position(|(_, i)| matches!(i, Ir::Label { label, .. } if *label == l));
+    let is_flow = |i: &Ir| matches!(i, Ir::Label { .. }) || target(i).is_some();
+    let imm = |k: usize, dst: Slot| match code.get(k) {
+        Some((_, Ir::Viper(VOp::Imm { dst: d, value }))) if *d == dst => Some(*value),
+        _ => None,
+    };
+    let mut found = Vec::new();
+    for p in 4..code.len() {
+        let Some(&(_, Ir::Viper(VOp::Branch { slot, cond: true, pop: true, label: head }))) = code.get(p) else {
+            continue;
+        };
+        let (slot, head) = (*slot, *head);
+        let (Some((_, c1)), Some((_, c2)), Some((_, c3)), Some((_, c4))) =
+            (code.get(p - 1), code.get(p - 2), code.get(p - 3), code.get(p - 4))
+        else {
+            continue;
+        };
+        let (
+            Ir::Viper(VOp::Compare { cond: crate::asm::Cond::LtS, dst, a, b }),
+            Ir::Viper(VOp::Imm { dst: kdst, value: bound }),
+            Ir::Viper(VOp::Copy { dst: xdst, src: x @ Slot::Local(xn) }),
+            Ir::Label { label: cond_label, .. },
+        ) = (c1, c2, c3, c4)
+        else {
+            continue;
+        };
+        if *dst != slot || *a != slot || b != kdst || *xdst != slot {
+            continue;
+        }
+        let (x, xn, bound, cond_label) = (*x, *xn, *bound, *cond_label);
+        let Some(h) = label_at(head) else { continue };
+        if h + 1 >= p - 4 || refs(head) != [p] {
+            continue;
+        }
+        // The local's writes: the start value and the increment.
+        let writes: Vec<usize> =
+            (0..code.len()).filter(|&k| matches!(code[k].1, Ir::Viper(v) if written(v) == Some(x))).collect();
+        let generic = code.iter().any(|(_, i)| match i {
+            Ir::LoadFast { local, .. } | Ir::StoreFast { local, .. } => *local == xn,
+            Ir::Op { arg: Arg::Uint(n), .. } => *n == xn as usize,
+            _ => false,
+        });
+        let [init, inc] = writes[..] else { continue };
+        if generic || init >= h || inc <= h || inc >= p - 4 {
+            continue;
+        }
+        let start = match code[init].1 {
+            Ir::Viper(VOp::Imm { value, .. }) => Some(*value),
+            Ir::Viper(VOp::Copy { src, .. }) => init.checked_sub(1).and_then(|k| imm(k, *src)),
+            _ => None,
+        };
+        let step = match (
+            code.get(inc.wrapping_sub(3)),
+            code.get(inc.wrapping_sub(2)),
+            code.get(inc.wrapping_sub(1)),
+            code[inc].1,
+        ) {
+            (
+                Some((_, Ir::Viper(VOp::Copy { dst: s0, src }))),
+                Some((_, Ir::Viper(VOp::Imm { dst: s1, value }))),
+                Some((_, Ir::Viper(VOp::Arith { op: Arith::Bin(BinOp::Add), dst, a, b }))),
+                Ir::Viper(VOp::Copy { src: s2, .. }),
+            ) if *src == x && dst == s0 && a == s0 && b == s1 && s2 == s0 => Some(*value),
+            _ => None,
+        };
+        let (Some(v0), Some(step)) = (start, step) else { continue };
+        // Entered through `jump cond` right after the start value; the
+        // body's start runs straight into the increment.
+        let entry = h - 1;
+        let entered = matches!(code[entry].1, Ir::Jump { label } if *label == cond_label)
+            && (init + 1..entry).all(|k| !is_flow(code[k].1))
+            && (h + 1..=inc).all(|k| !is_flow(code[k].1))
+            && refs(cond_label).iter().all(|&k| k == entry || (k > inc && k < p - 4));
+        let small = |v: i64| v.abs() <= 1 << 20;
+        if !entered || !small(v0) || !small(bound) || !(1..=1 << 20).contains(&step) {
+            continue;
+        }
+        let trips = if v0 >= bound { 0 } else { (bound - v0 + step - 1) / step };
+        if trips <= SHORT_LOOP {
+            found.push(head);
+        }
+    }
+    found
+}
+
+/// The slot a viper operation writes, if any.
+fn written(op: &VOp) -> Option<Slot> {
+    match *op {
+        VOp::Imm { dst, .. }
+        | VOp::Copy { dst, .. }
+        | VOp::Arith { dst, .. }
+        | VOp::Compare { dst, .. }
+        | VOp::Load { dst, .. }
+        | VOp::Unbox { dst, .. }
+        | VOp::DivMod { dst, .. } => Some(dst),
+        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Box { slot, .. } => Some(slot),
+        VOp::Branch { .. } | VOp::Store { .. } => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +419,49 @@ mod tests {
             Ir::Jump { label: 0 },
         ];
         assert!(nonneg_dividends(&ir).iter().all(|b| !b));
+    }
+
+    /// `x = v0; while x < bound: <body>; x += step` as recorded, with
+    /// `extra` inserted at the start of the body.
+    fn while_loop(v0: i64, bound: i64, step: i64, extra: Vec<Ir>) -> Vec<Ir> {
+        let (s0, s1, x) = (Slot::Stack(0), Slot::Stack(1), Slot::Local(0));
+        let label = |l| Ir::Label { label: l, role: super::super::ir::LabelRole::Plain, sp: 0 };
+        let mut ir = vec![Ir::Viper(VOp::Imm { dst: s0, value: v0 }), Ir::Viper(VOp::Copy { dst: x, src: s0 })];
+        ir.extend([Ir::Jump { label: 2 }, label(1)]);
+        ir.extend(extra);
+        ir.extend([
+            Ir::Line(3),
+            Ir::Viper(VOp::Copy { dst: s0, src: x }),
+            Ir::Viper(VOp::Imm { dst: s1, value: step }),
+            Ir::Viper(VOp::Arith { op: Arith::Bin(BinOp::Add), dst: s0, a: s0, b: s1 }),
+            Ir::Viper(VOp::Copy { dst: x, src: s0 }),
+            label(2),
+            Ir::Viper(VOp::Copy { dst: s0, src: x }),
+            Ir::Viper(VOp::Imm { dst: s1, value: bound }),
+            Ir::Viper(VOp::Compare { cond: crate::asm::Cond::LtS, dst: s0, a: s0, b: s1 }),
+            Ir::Viper(VOp::Branch { slot: s0, cond: true, pop: true, label: 1 }),
+        ]);
+        ir
+    }
+
+    #[test]
+    fn short_counted_while_loops_are_found() {
+        let work = vec![Ir::Viper(VOp::Imm { dst: Slot::Local(1), value: 3 })];
+        assert_eq!(short_loops(&while_loop(0, 32, 8, work.clone())), vec![1]);
+        assert_eq!(short_loops(&while_loop(-10, 54, 1, Vec::new())), vec![1]);
+        // Too many iterations, or none added.
+        assert!(short_loops(&while_loop(0, 65, 1, Vec::new())).is_empty());
+        assert!(short_loops(&while_loop(0, 32, 0, Vec::new())).is_empty());
+        assert!(short_loops(&while_loop(0, 32, -8, Vec::new())).is_empty());
+        // A jump before the increment may skip it.
+        let skip = vec![Ir::Jump { label: 2 }];
+        assert!(short_loops(&while_loop(0, 32, 8, skip)).is_empty());
+        // Another write of the counter.
+        let other = vec![Ir::Viper(VOp::Imm { dst: Slot::Local(0), value: 0 })];
+        assert!(short_loops(&while_loop(0, 32, 8, other)).is_empty());
+        // Another way into the condition.
+        let mut ir = while_loop(0, 32, 8, work);
+        ir.insert(0, Ir::Jump { label: 2 });
+        assert!(short_loops(&ir).is_empty());
     }
 }
