@@ -63,6 +63,9 @@ pub(crate) enum Rec {
     JumpIfBitClear(Reg, u8, Reg, Label),
     /// A dropped operation (emits nothing).
     Skip,
+    /// The register's value is not read again before it is written (a hint
+    /// from the lowering; emits nothing).
+    Dead(Reg),
     /// A table call loading the address into the given free low register.
     CallTableVia(usize, Reg),
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
@@ -159,7 +162,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::ShiftImm(op, d, c, t) => p.shift_imm(op, d, c, t),
         Rec::JumpIfEqImm(r, v, t, l) => p.jump_if_eq_imm(r, v, t, l),
         Rec::JumpIfBitClear(r, b, t, l) => p.jump_if_bit_clear(r, b, t, l),
-        Rec::Skip => {}
+        Rec::Skip | Rec::Dead(_) => {}
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
         Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
@@ -306,6 +309,10 @@ impl<T: Target> Asm for ThumbAsm<T> {
 
     fn mov_imm(&mut self, dst: Reg, value: i64) {
         self.rec(Rec::MovImm(dst, value));
+    }
+
+    fn dead(&mut self, reg: Reg) {
+        self.rec(Rec::Dead(reg));
     }
 
     fn mov_reg(&mut self, dst: Reg, src: Reg) {

@@ -70,7 +70,7 @@ pub(crate) fn entries(ops: &[Rec]) -> Vec<bool> {
 /// True for operations that emit nothing and that no jump can land on.
 fn transparent(rec: &Rec, entries: &[bool]) -> bool {
     match rec {
-        Rec::NewLabel | Rec::Skip => true,
+        Rec::NewLabel | Rec::Skip | Rec::Dead(_) => true,
         Rec::Bind(l) => !entries.get(l.0 as usize).copied().unwrap_or(true),
         _ => false,
     }
@@ -197,7 +197,7 @@ pub(crate) fn drop_jumps_to_next(ops: &mut [Rec]) {
                     ops[i] = Rec::Skip;
                     break;
                 }
-                Rec::Bind(_) | Rec::NewLabel | Rec::Skip => {}
+                Rec::Bind(_) | Rec::NewLabel | Rec::Skip | Rec::Dead(_) => {}
                 _ => break,
             }
         }
@@ -221,7 +221,7 @@ fn inverted(rec: &Rec, l: Label) -> Option<Rec> {
 /// Turns `if c goto a; goto b; a:` into `if !c goto b; a:` (only operations
 /// that emit nothing between them, and no label between the two jumps).
 pub(crate) fn invert_jumps_over_jumps(ops: &mut [Rec]) {
-    let emits_nothing = |r: &Rec| matches!(r, Rec::NewLabel | Rec::Skip);
+    let emits_nothing = |r: &Rec| matches!(r, Rec::NewLabel | Rec::Skip | Rec::Dead(_));
     for i in 0..ops.len() {
         let Some(a) = target(&ops[i]) else { continue };
         let Some(j) = (i + 1..ops.len()).find(|&k| !emits_nothing(&ops[k])) else { continue };
@@ -312,6 +312,12 @@ fn reads(rec: &Rec) -> Option<Vec<Reg>> {
 /// or call.
 fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
     for rec in &ops[i + 1..] {
+        if let Rec::Dead(d) = *rec {
+            if d == r {
+                return true;
+            }
+            continue;
+        }
         if transparent(rec, entries) || matches!(rec, Rec::Bind(_)) {
             continue;
         }
@@ -334,7 +340,7 @@ fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
 pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
     let mut prev: Option<usize> = None;
     for i in 0..ops.len() {
-        if matches!(ops[i], Rec::Skip) {
+        if matches!(ops[i], Rec::Skip | Rec::Dead(_)) {
             continue;
         }
         let Some(p) = prev.replace(i) else { continue };

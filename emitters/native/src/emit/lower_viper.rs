@@ -534,6 +534,20 @@ impl<A: AsmFactory> Lowerer<A> {
     /// with a home, the home itself), `b` folded in as an immediate where the
     /// instruction takes it.
     fn arith(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
+        let b_reg = match self.pending_of(b) {
+            Some(Pending::Reg(r)) => Some(r),
+            _ => None,
+        };
+        self.arith_only(op, dst, a, b);
+        // The right operand's register, if nothing holds it any more, is
+        // not read again (an assembler may fuse its computation into the
+        // operation, as `mul` + `add` into `mla`).
+        if let Some(r) = b_reg.filter(|&r| !self.holds(r) && self.regs.pool.contains(&r)) {
+            self.a.dead(r);
+        }
+    }
+
+    fn arith_only(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
         if dst == a && self.pending_of(a).is_none() {
             if let Some(h) = self.home(a) {
                 // A home is never the shift-count register.
