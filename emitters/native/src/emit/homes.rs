@@ -141,6 +141,8 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
+        // Block-local temporaries stay in the register cache.
+        uses.retain(|(s, _)| !matches!(s, Slot::Local(n) if self.block_locals.iter().any(|(b, _)| b == n)));
         if A::HOMES_IN_LOOPS_ONLY {
             // Outside loops each use runs once: a register saves little there.
             uses.retain(|(s, _)| in_loops.contains(s));
@@ -250,6 +252,74 @@ fn entered_only_from_inside(ir: &[Ir], range: &Range<usize>) -> bool {
         };
         range.contains(&k) || target.is_none_or(|t| !inside.contains(&t))
     })
+}
+
+/// True if `op` reads `slot`.
+fn reads(op: &VOp, slot: Slot) -> bool {
+    match *op {
+        VOp::Imm { .. } => false,
+        VOp::Copy { src, .. } | VOp::Unbox { src, .. } => src == slot,
+        VOp::Arith { a, b, .. } | VOp::Compare { a, b, .. } | VOp::DivMod { a, b, .. } => a == slot || b == slot,
+        VOp::Neg { slot: s } | VOp::Invert { slot: s } | VOp::Branch { slot: s, .. } | VOp::Box { slot: s, .. } => {
+            s == slot
+        }
+        VOp::Load { base, index, .. } => base == slot || index == Index::Slot(slot),
+        VOp::Store { base, index, value, .. } => base == slot || value == slot || index == Index::Slot(slot),
+    }
+}
+
+/// The native locals whose value never lives across a label: each read is
+/// preceded by a write with no label between (temporaries such as `t = x &
+/// 255` used on the next lines), with, for each, where it is live (before
+/// which instructions a later one reads it before any write or label). The
+/// register cache keeps them in pool registers instead of homes or memory.
+pub(super) fn block_locals(ir: &[Ir]) -> Vec<(u32, Vec<bool>)> {
+    let mut candidates: Vec<u32> = Vec::new();
+    for i in ir {
+        if let Ir::Viper(v) = i {
+            for s in slots(v) {
+                if let Slot::Local(n) = s {
+                    if !candidates.contains(&n) {
+                        candidates.push(n);
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for n in candidates {
+        let slot = Slot::Local(n);
+        let generic = ir.iter().any(|i| match i {
+            Ir::LoadFast { local, .. } | Ir::StoreFast { local, .. } => *local == n,
+            Ir::Op { arg: Arg::Uint(u), .. } => *u == n as usize,
+            _ => false,
+        });
+        if generic {
+            continue;
+        }
+        // Backward: live before instruction i.
+        let mut live = vec![false; ir.len() + 1];
+        for (i, ins) in ir.iter().enumerate().rev() {
+            let after = live.get(i + 1).copied().unwrap_or(false);
+            live[i] = match ins {
+                Ir::Viper(v) if reads(v, slot) => true,
+                Ir::Viper(v) if written(v) == Some(slot) => false,
+                Ir::Label { .. } => false,
+                _ => after,
+            };
+        }
+        // Live where it would come in from elsewhere: a label's other entries
+        // (or the function's start) bring no value; not block-local.
+        let across = ir.iter().enumerate().any(|(i, ins)| match ins {
+            Ir::Label { .. } => live.get(i + 1).copied().unwrap_or(false),
+            _ => false,
+        }) || live.first().copied().unwrap_or(false);
+        if !across {
+            live.truncate(ir.len());
+            found.push((n, live));
+        }
+    }
+    found
 }
 
 /// The first instruction index where `slot` may hold a value: its first

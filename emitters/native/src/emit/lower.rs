@@ -145,6 +145,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// Heads of loops short enough to run without interrupt checks
     /// (`range::short_loops`).
     pub short_loops: Vec<EmitLabel>,
+    /// Locals never live across a label, with where each is live
+    /// (`homes::block_locals`), and those cached in pool registers now.
+    pub block_locals: Vec<(u32, Vec<bool>)>,
+    pub cached_locals: Vec<(u32, A::Reg)>,
 }
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
@@ -252,8 +256,13 @@ fn lower_once<A: AsmFactory>(
         out_of_registers: false,
         nonneg_dividends: if viper { super::range::nonneg_dividends(ir) } else { Vec::new() },
         short_loops: if viper { super::range::short_loops(ir) } else { Vec::new() },
+        block_locals: Vec::new(),
+        cached_locals: Vec::new(),
     };
     if viper {
+        if !l.resumable {
+            l.block_locals = super::homes::block_locals(ir);
+        }
         l.assign_homes(ir);
     }
     l.entry();
@@ -264,6 +273,7 @@ fn lower_once<A: AsmFactory>(
         op_offsets.push(start);
         l.index = i;
         l.checked = false;
+        l.drop_dead_locals();
         // Only the instruction right before counts: no label (no other way
         // in) lies between a push and the operation using it.
         let prev = i.checked_sub(1).and_then(|p| ir.get(p));
