@@ -222,6 +222,8 @@ impl<T: Target> ThumbAsm<T> {
         rewrite::drop_unread_moves(&mut self.ops);
         rewrite::fuse_moves(&mut self.ops, T::ARCH.thumb2());
         rewrite::fuse_into_moves(&mut self.ops, &entries, T::ARCH.thumb2());
+        // Again on the fused forms (`add d, s, #v`, indexed loads).
+        rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
             self.narrow_frame = !rewrite::uses_high_registers(&self.ops);

@@ -81,6 +81,10 @@ fn transparent(rec: &Rec, entries: &[bool]) -> bool {
 enum Place {
     Mem(Reg, i32),
     Slot(usize),
+    /// `reg + constant` (an `add` into another register).
+    Sum(Reg, i32),
+    /// `[base + index]` of this width (an indexed load).
+    Indexed(Width, Reg, Reg),
 }
 
 /// Bytes a memory access of width `w` covers.
@@ -130,20 +134,35 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
                 forget_reg(&mut known, d);
                 known.push((place, d));
             }
+            Rec::BinopImmFrom(BinOp::Add, d, s, v) if d != s => {
+                if known_result(&mut known, Place::Sum(s, v), d) {
+                    *rec = Rec::Skip;
+                }
+            }
+            Rec::LoadIndexed(w, d, b, i) if d != b && d != i => {
+                if known_result(&mut known, Place::Indexed(w, b, i), d) {
+                    *rec = Rec::Skip;
+                }
+            }
+            Rec::StoreIndexed(..) => {
+                // Any memory may change; sums of registers stay.
+                known.retain(|&(p, _)| matches!(p, Place::Sum(..)));
+            }
             Rec::Store(w, src, b, o) => {
                 let size = width_bytes(w);
                 let at = i64::from(o) * size;
                 // Only places through the same base that it cannot overlap survive.
                 known.retain(|&(p, _)| match p {
                     Place::Mem(pb, po) => pb == b && (i64::from(po) * 4 >= at + size || i64::from(po) * 4 + 4 <= at),
-                    Place::Slot(_) => false,
+                    Place::Slot(_) | Place::Indexed(..) => false,
+                    Place::Sum(..) => true,
                 });
                 if is_word(w) && src != b {
                     known.push((Place::Mem(b, o), src));
                 }
             }
             Rec::StoreSlot(slot, src) => {
-                known.retain(|&(p, _)| matches!(p, Place::Slot(s) if s != slot));
+                known.retain(|&(p, _)| matches!(p, Place::Slot(s) if s != slot) || matches!(p, Place::Sum(..)));
                 known.push((Place::Slot(slot), src));
             }
             Rec::JumpIfZero(..)
@@ -242,7 +261,22 @@ pub(crate) fn invert_jumps_over_jumps(ops: &mut [Rec]) {
 
 /// Forgets what is known about places held in `r` or addressed through it.
 fn forget_reg(known: &mut Vec<(Place, Reg)>, r: Reg) {
-    known.retain(|&(p, h)| h != r && !matches!(p, Place::Mem(b, _) if b == r));
+    known.retain(|&(p, h)| {
+        h != r
+            && !matches!(p, Place::Mem(b, _) | Place::Sum(b, _) if b == r)
+            && !matches!(p, Place::Indexed(_, b, i) if b == r || i == r)
+    });
+}
+
+/// Computes `place` into `d` where `d` may already hold it: true if the
+/// operation is redundant (drop it); else records it.
+fn known_result(known: &mut Vec<(Place, Reg)>, place: Place, d: Reg) -> bool {
+    if known.contains(&(place, d)) {
+        return true;
+    }
+    forget_reg(known, d);
+    known.push((place, d));
+    false
 }
 
 /// Turns `mov d, s` + `shift_imm d, #c` (low registers, `c` in 1..=31) into
@@ -684,6 +718,52 @@ mod tests {
         for i in (0..ops.len()).filter(|i| *i != 4) {
             assert_eq!(format!("{:?}", ops[i]), format!("{:?}", before[i]), "op {i}");
         }
+    }
+
+    #[test]
+    fn sums_and_indexed_loads_are_not_recomputed() {
+        let u8w = Width::U8;
+        let run = |mut ops: Vec<Rec>| {
+            let e = entries(&ops);
+            drop_reloads(&mut ops, &e);
+            ops.iter().map(|r| matches!(r, Rec::Skip)).collect::<Vec<_>>()
+        };
+        let cmp = vec![
+            Rec::LoadIndexed(u8w, Reg::R0, Reg::R9, Reg::R8),
+            Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1),
+            Rec::LoadIndexed(u8w, Reg::R2, Reg::R9, Reg::R1),
+            Rec::JumpIfCond(Cond::LeS, Reg::R0, Reg::R2, Label(0)),
+        ];
+        // The swap of a bubble sort: only the two stores are left.
+        let mut ops = cmp.clone();
+        ops.extend([
+            Rec::LoadIndexed(u8w, Reg::R0, Reg::R9, Reg::R8),
+            Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1),
+            Rec::LoadIndexed(u8w, Reg::R2, Reg::R9, Reg::R1),
+            Rec::StoreIndexed(u8w, Reg::R2, Reg::R9, Reg::R8),
+            Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1),
+            Rec::LoadIndexed(u8w, Reg::R2, Reg::R9, Reg::R1),
+            Rec::StoreIndexed(u8w, Reg::R0, Reg::R9, Reg::R1),
+        ]);
+        let skipped = run(ops);
+        assert_eq!(skipped[4..], [true, true, true, false, true, false, false]);
+        // Writes of the base, the index or the register, and other widths,
+        // are seen.
+        for between in [
+            Rec::MovImm(Reg::R8, 0),
+            Rec::MovImm(Reg::R9, 0),
+            Rec::BinopImm(BinOp::Add, Reg::R0, 1, Reg::R3),
+            Rec::Store(Width::Word, Reg::R3, Reg::R6, 1),
+            Rec::CallTable(3),
+        ] {
+            let mut ops = cmp.clone();
+            ops.push(between);
+            ops.push(Rec::LoadIndexed(u8w, Reg::R0, Reg::R9, Reg::R8));
+            assert!(!run(ops).last().copied().unwrap_or(true));
+        }
+        let mut ops = cmp.clone();
+        ops.push(Rec::LoadIndexed(Width::U16, Reg::R0, Reg::R9, Reg::R8));
+        assert!(!run(ops).last().copied().unwrap_or(true));
     }
 
     #[test]
