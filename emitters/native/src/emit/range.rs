@@ -106,10 +106,11 @@ impl Walk<'_> {
 
     fn set(&mut self, s: Slot, v: Val) {
         match s {
-            Slot::Local(n) => match self.next.get_mut(n as usize) {
-                Some(l) => *l = l.join(v),
-                None => {}
-            },
+            Slot::Local(n) => {
+                if let Some(l) = self.next.get_mut(n as usize) {
+                    *l = l.join(v);
+                }
+            }
             Slot::Stack(k) => {
                 let k = k as usize;
                 if self.stack.len() <= k {
