@@ -198,6 +198,13 @@ pub trait Asm {
     fn mov_imm(&mut self, dst: Self::Reg, value: i64);
     /// `dst = src`.
     fn mov_reg(&mut self, dst: Self::Reg, src: Self::Reg);
+
+    /// A hint: the value in `reg` is not read again before `reg` is
+    /// written (an assembler that rewrites its code may use it; the default
+    /// emits nothing).
+    fn dead(&mut self, reg: Self::Reg) {
+        let _ = reg;
+    }
     /// `dst = slot[n]`.
     fn load_slot(&mut self, dst: Self::Reg, slot: usize);
     /// `slot[n] = src`.

@@ -233,6 +233,9 @@ fn main() {
     println!("{:<10} {:>14} {:>14} {:>8} {:>14}", "kernel", "ferropy viper", "gcc -O2", "ratio", "helper calls");
     for k in kernels() {
         let code = compile::<Armv7emAsm>(k.python);
+        if std::env::var_os("VIPER_LIST").is_some() {
+            eprintln!("== {}\n{}", k.name, ferropy_emit_thumb::disasm::listing(&code.code[..code.prelude_offset]));
+        }
         let (init_a, init_b) = (k.init)();
         let args: Vec<u32> = k.args.iter().map(|&v| small(v)).collect();
         let setup = |uc: &mut unicorn_engine::Unicorn<'static, emu::Calls>| {

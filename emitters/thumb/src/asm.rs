@@ -685,6 +685,11 @@ impl Encoder {
         self.op32(0xFB00 | rn.num(), ra.num() << 12 | rd.num() << 8 | 0x10 | rm.num());
     }
 
+    /// `mla rd, rn, rm, ra` (ARMv7-M): `rd = ra + rn * rm`.
+    pub fn mla(&mut self, rd: Reg, rn: Reg, rm: Reg, ra: Reg) {
+        self.op32(0xFB00 | rn.num(), ra.num() << 12 | rd.num() << 8 | rm.num());
+    }
+
     /// `sdiv rd, rn, rm` (ARMv7-M).
     pub fn sdiv_w(&mut self, rd: Reg, rn: Reg, rm: Reg) {
         self.op32(0xFB90 | rn.num(), 0xF0F0 | rd.num() << 8 | rm.num());
@@ -936,6 +941,18 @@ mod tests {
         assert_eq!(Cc::Lo.invert(), Cc::Hs);
         assert_eq!(Cc::Le.invert(), Cc::Gt);
         assert_eq!(Cc::Hi.invert().name(), "ls");
+    }
+
+    #[cfg(feature = "disasm")]
+    #[test]
+    fn multiply_accumulate_and_bit_fields_decode() {
+        let mut e = Encoder::new(Arch::Armv7em);
+        e.mla(Reg::R1, Reg::R11, Reg::R0, Reg::R2);
+        e.mls(Reg::R9, Reg::R1, Reg::R2, Reg::R0);
+        e.ubfx(Reg::R1, Reg::R10, 8, 8);
+        let lines = crate::disasm::decode(e.buf.bytes());
+        let text: alloc::vec::Vec<_> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(text, ["mla r1, fp, r0, r2", "mls sb, r1, r2, r0", "ubfx r1, sl, #8, #8"]);
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub(crate) enum Rec {
     JumpIfBitClear(Reg, u8, Reg, Label),
     /// A dropped operation (emits nothing).
     Skip,
+    /// The register's value is not read again before it is written (a hint
+    /// from the lowering; emits nothing).
+    Dead(Reg),
     /// A table call loading the address into the given free low register.
     CallTableVia(usize, Reg),
     /// `mov dst, src` + `shift_imm dst, #count` as one instruction.
@@ -78,6 +81,11 @@ pub(crate) enum Rec {
     ShiftFrom(ShiftOp, Reg, Reg, Reg),
     /// `dst -= a * b` (`a` is not kept).
     Mls(Reg, Reg, Reg),
+    /// `dst = acc + a * b` (`mul` + `add`, ARMv7-M): dst, a, b, acc.
+    Mla(Reg, Reg, Reg, Reg),
+    /// `dst = (src >> lsb) & (2^width - 1)` (a shift by a constant and an
+    /// `and` with a low mask, ARMv7-M): dst, src, lsb, width.
+    Ubfx(Reg, Reg, u8, u8),
 }
 
 /// Most passes `finish` runs after the first (each one shrinks the code or stops).
@@ -154,7 +162,7 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::ShiftImm(op, d, c, t) => p.shift_imm(op, d, c, t),
         Rec::JumpIfEqImm(r, v, t, l) => p.jump_if_eq_imm(r, v, t, l),
         Rec::JumpIfBitClear(r, b, t, l) => p.jump_if_bit_clear(r, b, t, l),
-        Rec::Skip => {}
+        Rec::Skip | Rec::Dead(_) => {}
         Rec::CallTableVia(i, r) => p.call_table_via(i, r),
         Rec::ShiftImmFrom(op, d, s, c) => p.shift_imm_from(op, d, s, c),
         Rec::BinopOverflow(op, d, s, l) => p.binop_jump_if_overflow(op, d, s, l),
@@ -163,6 +171,8 @@ fn apply<T: Target>(p: &mut Pass<T>, rec: &Rec) {
         Rec::SdivFrom(d, s, r) => p.sdiv_from(d, s, r),
         Rec::ShiftFrom(op, d, s, c) => p.shift_from(op, d, s, c),
         Rec::Mls(d, a, b) => p.mls(d, a, b),
+        Rec::Mla(d, a, b, c) => p.mla(d, a, b, c),
+        Rec::Ubfx(d, s, l, w) => p.ubfx(d, s, l, w),
     }
 }
 
@@ -212,6 +222,8 @@ impl<T: Target> ThumbAsm<T> {
         rewrite::drop_unread_moves(&mut self.ops);
         rewrite::fuse_moves(&mut self.ops, T::ARCH.thumb2());
         rewrite::fuse_into_moves(&mut self.ops, &entries, T::ARCH.thumb2());
+        // Again on the fused forms (`add d, s, #v`, indexed loads).
+        rewrite::drop_reloads(&mut self.ops, &entries);
         rewrite::free_call_registers(&mut self.ops, &entries);
         if T::ARCH.thumb2() {
             self.narrow_frame = !rewrite::uses_high_registers(&self.ops);
@@ -301,7 +313,14 @@ impl<T: Target> Asm for ThumbAsm<T> {
         self.rec(Rec::MovImm(dst, value));
     }
 
+    fn dead(&mut self, reg: Reg) {
+        self.rec(Rec::Dead(reg));
+    }
+
     fn mov_reg(&mut self, dst: Reg, src: Reg) {
+        if dst == src {
+            return;
+        }
         self.rec(Rec::MovReg(dst, src));
     }
 

@@ -1276,6 +1276,32 @@ impl<T: Target> Pass<T> {
         }
     }
 
+    /// `mla dst, a, b, acc` (ARMv7-M): `dst = acc + a * b`.
+    pub(crate) fn mla(&mut self, dst: Reg, a: Reg, b: Reg, acc: Reg) {
+        self.start();
+        if !self.v7() {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, a, b, acc]) {
+            self.enc.mla(dst, a, b, acc);
+            self.wrote(dst);
+        }
+    }
+
+    /// `ubfx dst, src, #lsb, #width` (ARMv7-M, `lsb + width` at most 32).
+    pub(crate) fn ubfx(&mut self, dst: Reg, src: Reg, lsb: u8, width: u8) {
+        self.start();
+        if !self.v7() || width == 0 || u32::from(lsb) + u32::from(width) > 32 {
+            self.fail(AsmError::InvalidRegister(dst.num() as u8));
+            return;
+        }
+        if self.ok(&[dst, src]) {
+            self.enc.ubfx(dst, src, lsb, width);
+            self.wrote(dst);
+        }
+    }
+
     /// `mls dst, a, b, dst` (ARMv7-M): `dst -= a * b`.
     pub(crate) fn mls(&mut self, dst: Reg, a: Reg, b: Reg) {
         self.start();

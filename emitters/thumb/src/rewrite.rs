@@ -34,7 +34,7 @@ use ferropy_emit_native::{Cond, Label, Width};
 use crate::masm::Rec;
 use crate::pass::TableSource;
 use crate::regs::{self, Reg};
-use ferropy_emit_native::BinOp;
+use ferropy_emit_native::{BinOp, ShiftOp};
 
 /// The label an operation refers to, if any.
 fn target(rec: &Rec) -> Option<Label> {
@@ -70,7 +70,7 @@ pub(crate) fn entries(ops: &[Rec]) -> Vec<bool> {
 /// True for operations that emit nothing and that no jump can land on.
 fn transparent(rec: &Rec, entries: &[bool]) -> bool {
     match rec {
-        Rec::NewLabel | Rec::Skip => true,
+        Rec::NewLabel | Rec::Skip | Rec::Dead(_) => true,
         Rec::Bind(l) => !entries.get(l.0 as usize).copied().unwrap_or(true),
         _ => false,
     }
@@ -81,6 +81,10 @@ fn transparent(rec: &Rec, entries: &[bool]) -> bool {
 enum Place {
     Mem(Reg, i32),
     Slot(usize),
+    /// `reg + constant` (an `add` into another register).
+    Sum(Reg, i32),
+    /// `[base + index]` of this width (an indexed load).
+    Indexed(Width, Reg, Reg),
 }
 
 /// Bytes a memory access of width `w` covers.
@@ -130,20 +134,35 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
                 forget_reg(&mut known, d);
                 known.push((place, d));
             }
+            Rec::BinopImmFrom(BinOp::Add, d, s, v) if d != s => {
+                if known_result(&mut known, Place::Sum(s, v), d) {
+                    *rec = Rec::Skip;
+                }
+            }
+            Rec::LoadIndexed(w, d, b, i) if d != b && d != i => {
+                if known_result(&mut known, Place::Indexed(w, b, i), d) {
+                    *rec = Rec::Skip;
+                }
+            }
+            Rec::StoreIndexed(..) => {
+                // Any memory may change; sums of registers stay.
+                known.retain(|&(p, _)| matches!(p, Place::Sum(..)));
+            }
             Rec::Store(w, src, b, o) => {
                 let size = width_bytes(w);
                 let at = i64::from(o) * size;
                 // Only places through the same base that it cannot overlap survive.
                 known.retain(|&(p, _)| match p {
                     Place::Mem(pb, po) => pb == b && (i64::from(po) * 4 >= at + size || i64::from(po) * 4 + 4 <= at),
-                    Place::Slot(_) => false,
+                    Place::Slot(_) | Place::Indexed(..) => false,
+                    Place::Sum(..) => true,
                 });
                 if is_word(w) && src != b {
                     known.push((Place::Mem(b, o), src));
                 }
             }
             Rec::StoreSlot(slot, src) => {
-                known.retain(|&(p, _)| matches!(p, Place::Slot(s) if s != slot));
+                known.retain(|&(p, _)| matches!(p, Place::Slot(s) if s != slot) || matches!(p, Place::Sum(..)));
                 known.push((Place::Slot(slot), src));
             }
             Rec::JumpIfZero(..)
@@ -173,7 +192,9 @@ pub(crate) fn drop_reloads(ops: &mut [Rec], entries: &[bool]) {
             | Rec::BinopFrom(..)
             | Rec::SdivFrom(..)
             | Rec::ShiftFrom(..)
-            | Rec::Mls(..) => {
+            | Rec::Mls(..)
+            | Rec::Mla(..)
+            | Rec::Ubfx(..) => {
                 for w in written(rec) {
                     forget_reg(&mut known, w);
                 }
@@ -195,7 +216,7 @@ pub(crate) fn drop_jumps_to_next(ops: &mut [Rec]) {
                     ops[i] = Rec::Skip;
                     break;
                 }
-                Rec::Bind(_) | Rec::NewLabel | Rec::Skip => {}
+                Rec::Bind(_) | Rec::NewLabel | Rec::Skip | Rec::Dead(_) => {}
                 _ => break,
             }
         }
@@ -219,7 +240,7 @@ fn inverted(rec: &Rec, l: Label) -> Option<Rec> {
 /// Turns `if c goto a; goto b; a:` into `if !c goto b; a:` (only operations
 /// that emit nothing between them, and no label between the two jumps).
 pub(crate) fn invert_jumps_over_jumps(ops: &mut [Rec]) {
-    let emits_nothing = |r: &Rec| matches!(r, Rec::NewLabel | Rec::Skip);
+    let emits_nothing = |r: &Rec| matches!(r, Rec::NewLabel | Rec::Skip | Rec::Dead(_));
     for i in 0..ops.len() {
         let Some(a) = target(&ops[i]) else { continue };
         let Some(j) = (i + 1..ops.len()).find(|&k| !emits_nothing(&ops[k])) else { continue };
@@ -240,7 +261,22 @@ pub(crate) fn invert_jumps_over_jumps(ops: &mut [Rec]) {
 
 /// Forgets what is known about places held in `r` or addressed through it.
 fn forget_reg(known: &mut Vec<(Place, Reg)>, r: Reg) {
-    known.retain(|&(p, h)| h != r && !matches!(p, Place::Mem(b, _) if b == r));
+    known.retain(|&(p, h)| {
+        h != r
+            && !matches!(p, Place::Mem(b, _) | Place::Sum(b, _) if b == r)
+            && !matches!(p, Place::Indexed(_, b, i) if b == r || i == r)
+    });
+}
+
+/// Computes `place` into `d` where `d` may already hold it: true if the
+/// operation is redundant (drop it); else records it.
+fn known_result(known: &mut Vec<(Place, Reg)>, place: Place, d: Reg) -> bool {
+    if known.contains(&(place, d)) {
+        return true;
+    }
+    forget_reg(known, d);
+    known.push((place, d));
+    false
 }
 
 /// Turns `mov d, s` + `shift_imm d, #c` (low registers, `c` in 1..=31) into
@@ -295,6 +331,8 @@ fn reads(rec: &Rec) -> Option<Vec<Reg>> {
         Rec::LoadIndexed(_, _, b, i) => vec![b, i],
         Rec::Store(_, s, b, _) | Rec::Binop(_, s, b) | Rec::Shift(_, s, b) | Rec::Sdiv(s, b) => vec![s, b],
         Rec::StoreIndexed(_, s, b, i) | Rec::Mls(s, b, i) => vec![s, b, i],
+        Rec::Mla(_, a, b, c) => vec![a, b, c],
+        Rec::Ubfx(_, s, _, _) => vec![s],
         Rec::BinopFrom(_, _, s, r) | Rec::SdivFrom(_, s, r) | Rec::ShiftFrom(_, _, s, r) | Rec::SetCond(_, _, s, r) => {
             vec![s, r]
         }
@@ -308,6 +346,12 @@ fn reads(rec: &Rec) -> Option<Vec<Reg>> {
 /// or call.
 fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
     for rec in &ops[i + 1..] {
+        if let Rec::Dead(d) = *rec {
+            if d == r {
+                return true;
+            }
+            continue;
+        }
         if transparent(rec, entries) || matches!(rec, Rec::Bind(_)) {
             continue;
         }
@@ -330,7 +374,7 @@ fn dead_after(ops: &[Rec], i: usize, r: Reg, entries: &[bool]) -> bool {
 pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
     let mut prev: Option<usize> = None;
     for i in 0..ops.len() {
-        if matches!(ops[i], Rec::Skip) {
+        if matches!(ops[i], Rec::Skip | Rec::Dead(_)) {
             continue;
         }
         let Some(p) = prev.replace(i) else { continue };
@@ -339,6 +383,35 @@ pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
                 if v7 && q2 == q && x != q && v != x && dead_after(ops, i, q, entries) =>
             {
                 Rec::Mls(x, q, v)
+            }
+            (&Rec::Binop(BinOp::Mul, ..) | &Rec::BinopFrom(BinOp::Mul, ..), add) if v7 => {
+                let (q, a, b) = match ops[p] {
+                    Rec::Binop(_, q, v) => (q, q, v),
+                    Rec::BinopFrom(_, q, a, b) => (q, a, b),
+                    _ => continue,
+                };
+                // `d = q + acc` (either order) where `q` is the product.
+                let (d, acc) = match *add {
+                    Rec::Binop(BinOp::Add, d, r) if r == q && d != q => (d, d),
+                    Rec::Binop(BinOp::Add, d, r) if d == q && r != q => (d, r),
+                    Rec::BinopFrom(BinOp::Add, d, s, r) if s == q && r != q => (d, r),
+                    Rec::BinopFrom(BinOp::Add, d, s, r) if r == q && s != q => (d, s),
+                    _ => continue,
+                };
+                if d != q && !dead_after(ops, i, q, entries) {
+                    continue;
+                }
+                Rec::Mla(d, a, b, acc)
+            }
+            (&Rec::ShiftImm(ShiftOp::Shr | ShiftOp::Sar, d, c, _), &Rec::BinopImm(BinOp::And, d2, m, _))
+                if v7 && d2 == d && low_mask_fits(c, m) =>
+            {
+                Rec::Ubfx(d, d, c, (m as u32 + 1).trailing_zeros() as u8)
+            }
+            (&Rec::ShiftImmFrom(ShiftOp::Shr | ShiftOp::Sar, d, s, c), &Rec::BinopImm(BinOp::And, d2, m, _))
+                if v7 && d2 == d && low_mask_fits(c, m) =>
+            {
+                Rec::Ubfx(d, s, c, (m as u32 + 1).trailing_zeros() as u8)
             }
             (op, &Rec::MovReg(h, r)) if h != r && h != regs::FUN_TABLE && dead_after(ops, i, r, entries) => match *op {
                 Rec::BinopImm(o, d, v, _) if d == r && crate::pass::binop_imm_from_ok(v7, o, h, r, v) => {
@@ -354,6 +427,8 @@ pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
                     Rec::BinopFrom(o, h, s, b)
                 }
                 Rec::MovImm(d, v) if d == r && v7 => Rec::MovImm(h, v),
+                Rec::Mla(d, a, b, c) if d == r => Rec::Mla(h, a, b, c),
+                Rec::Ubfx(d, s, l, w) if d == r => Rec::Ubfx(h, s, l, w),
                 Rec::Shift(o, d, c) if d == r && v7 => Rec::ShiftFrom(o, h, r, c),
                 Rec::ShiftFrom(o, d, s, c) if d == r => Rec::ShiftFrom(o, h, s, c),
                 // Loads reach every register on ARMv7-M.
@@ -367,6 +442,16 @@ pub(crate) fn fuse_into_moves(ops: &mut [Rec], entries: &[bool], v7: bool) {
         ops[i] = fused;
         prev = Some(i);
     }
+}
+
+/// True if `mask` is `2^k - 1` (`k >= 1`) and bits `shift..shift + k` lie in
+/// the word: `(x >> shift) & mask` is then one `ubfx`, for logical and
+/// arithmetic shifts alike.
+fn low_mask_fits(shift: u8, mask: i32) -> bool {
+    mask > 0
+        && (mask & (mask + 1)) == 0
+        && (1..=31).contains(&shift)
+        && u32::from(shift) + (mask as u32 + 1).trailing_zeros() <= 32
 }
 
 /// Every register an operation names (read, written, or used as scratch).
@@ -384,7 +469,8 @@ fn named(rec: &Rec) -> Vec<Reg> {
         | Rec::JumpReg(r)
         | Rec::LocalEntry(r)
         | Rec::CallTableVia(_, r) => vec![r],
-        Rec::BinopImmFrom(_, d, s, _) => vec![d, s],
+        Rec::BinopImmFrom(_, d, s, _) | Rec::Ubfx(d, s, _, _) => vec![d, s],
+        Rec::Mla(d, a, b, c) => vec![d, a, b, c],
         Rec::BinopFrom(_, d, s, r) | Rec::SdivFrom(d, s, r) | Rec::Mls(d, s, r) | Rec::ShiftFrom(_, d, s, r) => {
             vec![d, s, r]
         }
@@ -431,6 +517,8 @@ fn written(rec: &Rec) -> Vec<Reg> {
         | Rec::SdivFrom(r, _, _)
         | Rec::ShiftFrom(_, r, _, _)
         | Rec::Mls(r, _, _)
+        | Rec::Mla(r, _, _, _)
+        | Rec::Ubfx(r, _, _, _)
         | Rec::BinopOverflow(_, r, _, _)
         | Rec::Sdiv(r, _) => vec![r],
         Rec::BinopImm(_, a, _, b) | Rec::ShiftImm(_, a, _, b) | Rec::JumpIfBitClear(a, _, b, _) => vec![a, b],
@@ -633,6 +721,52 @@ mod tests {
     }
 
     #[test]
+    fn sums_and_indexed_loads_are_not_recomputed() {
+        let u8w = Width::U8;
+        let run = |mut ops: Vec<Rec>| {
+            let e = entries(&ops);
+            drop_reloads(&mut ops, &e);
+            ops.iter().map(|r| matches!(r, Rec::Skip)).collect::<Vec<_>>()
+        };
+        let cmp = vec![
+            Rec::LoadIndexed(u8w, Reg::R0, Reg::R9, Reg::R8),
+            Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1),
+            Rec::LoadIndexed(u8w, Reg::R2, Reg::R9, Reg::R1),
+            Rec::JumpIfCond(Cond::LeS, Reg::R0, Reg::R2, Label(0)),
+        ];
+        // The swap of a bubble sort: only the two stores are left.
+        let mut ops = cmp.clone();
+        ops.extend([
+            Rec::LoadIndexed(u8w, Reg::R0, Reg::R9, Reg::R8),
+            Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1),
+            Rec::LoadIndexed(u8w, Reg::R2, Reg::R9, Reg::R1),
+            Rec::StoreIndexed(u8w, Reg::R2, Reg::R9, Reg::R8),
+            Rec::BinopImmFrom(BinOp::Add, Reg::R1, Reg::R8, 1),
+            Rec::LoadIndexed(u8w, Reg::R2, Reg::R9, Reg::R1),
+            Rec::StoreIndexed(u8w, Reg::R0, Reg::R9, Reg::R1),
+        ]);
+        let skipped = run(ops);
+        assert_eq!(skipped[4..], [true, true, true, false, true, false, false]);
+        // Writes of the base, the index or the register, and other widths,
+        // are seen.
+        for between in [
+            Rec::MovImm(Reg::R8, 0),
+            Rec::MovImm(Reg::R9, 0),
+            Rec::BinopImm(BinOp::Add, Reg::R0, 1, Reg::R3),
+            Rec::Store(Width::Word, Reg::R3, Reg::R6, 1),
+            Rec::CallTable(3),
+        ] {
+            let mut ops = cmp.clone();
+            ops.push(between);
+            ops.push(Rec::LoadIndexed(u8w, Reg::R0, Reg::R9, Reg::R8));
+            assert!(!run(ops).last().copied().unwrap_or(true));
+        }
+        let mut ops = cmp.clone();
+        ops.push(Rec::LoadIndexed(Width::U16, Reg::R0, Reg::R9, Reg::R8));
+        assert!(!run(ops).last().copied().unwrap_or(true));
+    }
+
+    #[test]
     fn known_words_survive_unrelated_code_only() {
         let w = Width::Word;
         let dropped = |mut ops: Vec<Rec>| {
@@ -774,6 +908,44 @@ mod tests {
         let mut v6 = vec![Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2), Rec::Binop(BinOp::Sub, Reg::R0, Reg::R1)];
         fuse_into_moves(&mut v6, &[], false);
         assert!(matches!(v6[0], Rec::Binop(..)));
+    }
+
+    #[test]
+    fn products_accumulate_and_masked_shifts_extract() {
+        let l = Label(0);
+        let mut ops = vec![
+            // r1 = fp * r0 + r3, r2 dead (written after).
+            Rec::BinopFrom(BinOp::Mul, Reg::R2, Reg::R11, Reg::R0),
+            Rec::Binop(BinOp::Add, Reg::R3, Reg::R2),
+            Rec::MovReg(Reg::R2, Reg::R0),
+            // q = q * v + r: `q` is the result.
+            Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2),
+            Rec::Binop(BinOp::Add, Reg::R1, Reg::R0),
+            // The product read again: kept.
+            Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2),
+            Rec::Binop(BinOp::Add, Reg::R0, Reg::R1),
+            Rec::Store(Width::Word, Reg::R1, Reg::R6, 0),
+            // (r0 >> 8) & 0xff, (r9 asr 28) & 15, but not (r0 >> 30) & 15.
+            Rec::ShiftImm(ShiftOp::Sar, Reg::R0, 8, Reg::R3),
+            Rec::BinopImm(BinOp::And, Reg::R0, 0xff, Reg::R3),
+            Rec::ShiftImmFrom(ShiftOp::Shr, Reg::R1, Reg::R9, 28),
+            Rec::BinopImm(BinOp::And, Reg::R1, 15, Reg::R3),
+            Rec::ShiftImm(ShiftOp::Shr, Reg::R2, 30, Reg::R3),
+            Rec::BinopImm(BinOp::And, Reg::R2, 15, Reg::R3),
+            Rec::Jump(l),
+        ];
+        let e = entries(&ops);
+        fuse_into_moves(&mut ops, &e, true);
+        assert!(matches!(ops[0], Rec::Skip) && matches!(ops[1], Rec::Mla(Reg::R3, Reg::R11, Reg::R0, Reg::R3)));
+        assert!(matches!(ops[3], Rec::Skip) && matches!(ops[4], Rec::Mla(Reg::R1, Reg::R1, Reg::R2, Reg::R0)));
+        assert!(matches!(ops[5], Rec::Binop(..)) && matches!(ops[6], Rec::Binop(..)));
+        assert!(matches!(ops[9], Rec::Ubfx(Reg::R0, Reg::R0, 8, 8)));
+        assert!(matches!(ops[11], Rec::Ubfx(Reg::R1, Reg::R9, 28, 4)));
+        assert!(matches!(ops[13], Rec::BinopImm(..)));
+        // ARMv6-M has neither.
+        let mut v6 = vec![Rec::Binop(BinOp::Mul, Reg::R1, Reg::R2), Rec::Binop(BinOp::Add, Reg::R1, Reg::R0)];
+        fuse_into_moves(&mut v6, &[], false);
+        assert!(matches!(v6[1], Rec::Binop(..)));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use core::ops::Range;
 use ferropy_bytecode::opcode as op;
 use ferropy_frontend::emit::Label as EmitLabel;
 
-use super::ir::Ir;
+use super::ir::{Arg, Ir};
 use super::lower::Lowerer;
 use super::viper::{Index, Slot, VOp};
 use super::AsmFactory;
@@ -113,6 +113,9 @@ impl<A: AsmFactory> Lowerer<A> {
                 live_stack = live_stack.max(*sp);
             }
         }
+        // Loop variables that can live in their counter's register.
+        let aliases = loop_var_aliases(ir);
+        let canon = |s: Slot| aliases.iter().find(|(l, _)| *l == s).map_or(s, |&(_, c)| c);
         let mut uses: Vec<(Slot, usize)> = Vec::new();
         // The slots used inside some loop.
         let mut in_loops: Vec<Slot> = Vec::new();
@@ -125,7 +128,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 n_calls += weight;
             }
             let Ir::Viper(v) = ins else { continue };
-            for s in slots(v) {
+            for s in slots(v).into_iter().map(canon) {
                 if matches!(s, Slot::Stack(k) if k >= live_stack) {
                     continue;
                 }
@@ -138,6 +141,8 @@ impl<A: AsmFactory> Lowerer<A> {
                 }
             }
         }
+        // Block-local temporaries stay in the register cache.
+        uses.retain(|(s, _)| !matches!(s, Slot::Local(n) if self.block_locals.iter().any(|(b, _)| b == n)));
         if A::HOMES_IN_LOOPS_ONLY {
             // Outside loops each use runs once: a register saves little there.
             uses.retain(|(s, _)| in_loops.contains(s));
@@ -164,6 +169,13 @@ impl<A: AsmFactory> Lowerer<A> {
             };
             self.homes.push((slot, reg));
         }
+        // A loop variable shares its counter's home (see `loop_var_aliases`);
+        // a caller-saved one is saved and restored through the counter.
+        for &(local, counter) in &aliases {
+            if let Some(r) = self.home(counter) {
+                self.homes.push((local, r));
+            }
+        }
         // Those registers leave the cache's pool.
         let taken: Vec<A::Reg> = self.volatile_homes.iter().map(|&(_, r, _)| r).collect();
         self.regs.pool.retain(|r| !taken.contains(r));
@@ -173,6 +185,141 @@ impl<A: AsmFactory> Lowerer<A> {
     pub(super) fn home(&self, slot: Slot) -> Option<A::Reg> {
         self.homes.iter().find(|(s, _)| *s == slot).map(|&(_, r)| r)
     }
+}
+
+/// The loop variables of `for ... in range()` loops that may share the
+/// register home of their loop's counter, with that counter: the head
+/// (a label, then `counter + 1 = counter`, then `local = counter + 1`) is the
+/// local's only write, and every read of it lies between that write and the
+/// counter's next write (its increment), in code entered only through the
+/// head. The counter does not change there, so both hold the same value
+/// wherever the local is read; after the increment the local is dead.
+fn loop_var_aliases(ir: &[Ir]) -> Vec<(Slot, Slot)> {
+    let mut found = Vec::new();
+    // Instructions that are not line numbers, with their indices.
+    let code: Vec<(usize, &Ir)> = ir.iter().enumerate().filter(|(_, i)| !matches!(i, Ir::Line(_))).collect();
+    for w in code.windows(3) {
+        let [(_, Ir::Label { .. }), (_, Ir::Viper(VOp::Copy { dst: Slot::Stack(t), src: counter @ Slot::Stack(c) })), (at, Ir::Viper(VOp::Copy { dst: local @ Slot::Local(n), src: Slot::Stack(t2) }))] =
+            w
+        else {
+            continue;
+        };
+        if *t != c + 1 || t2 != t || found.iter().any(|(l, _)| l == local) {
+            continue;
+        }
+        let (at, local, counter, n) = (*at, *local, *counter, *n);
+        // The counter's next write ends the stretch where the local is live.
+        let Some(end) = ir.iter().enumerate().skip(at + 1).find_map(|(k, i)| match i {
+            Ir::Viper(v) if written(v) == Some(counter) => Some(k),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let live = at + 1..end;
+        let ok = ir.iter().enumerate().all(|(k, ins)| match ins {
+            Ir::Viper(v) if k != at && written(v) == Some(local) => false,
+            Ir::Viper(v) if slots(v).contains(&local) => k == at || live.contains(&k),
+            Ir::LoadFast { local: l, .. } | Ir::StoreFast { local: l, .. } => *l != n,
+            Ir::Op { arg: Arg::Uint(l), .. } => *l != n as usize,
+            _ => true,
+        }) && entered_only_from_inside(ir, &live);
+        if ok {
+            found.push((local, counter));
+        }
+    }
+    found
+}
+
+/// True if every jump to a label inside `range` comes from inside it.
+fn entered_only_from_inside(ir: &[Ir], range: &Range<usize>) -> bool {
+    let inside: Vec<EmitLabel> = ir
+        .get(range.clone())
+        .into_iter()
+        .flatten()
+        .filter_map(|i| match i {
+            Ir::Label { label, .. } => Some(*label),
+            _ => None,
+        })
+        .collect();
+    ir.iter().enumerate().all(|(k, i)| {
+        let target = match i {
+            Ir::Jump { label }
+            | Ir::CondJump { label, .. }
+            | Ir::JumpIfMarker { label, .. }
+            | Ir::Viper(VOp::Branch { label, .. }) => Some(*label),
+            Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
+            _ => None,
+        };
+        range.contains(&k) || target.is_none_or(|t| !inside.contains(&t))
+    })
+}
+
+/// True if `op` reads `slot`.
+fn reads(op: &VOp, slot: Slot) -> bool {
+    match *op {
+        VOp::Imm { .. } => false,
+        VOp::Copy { src, .. } | VOp::Unbox { src, .. } => src == slot,
+        VOp::Arith { a, b, .. } | VOp::Compare { a, b, .. } | VOp::DivMod { a, b, .. } => a == slot || b == slot,
+        VOp::Neg { slot: s } | VOp::Invert { slot: s } | VOp::Branch { slot: s, .. } | VOp::Box { slot: s, .. } => {
+            s == slot
+        }
+        VOp::Load { base, index, .. } => base == slot || index == Index::Slot(slot),
+        VOp::Store { base, index, value, .. } => base == slot || value == slot || index == Index::Slot(slot),
+    }
+}
+
+/// The native locals whose value never lives across a label: each read is
+/// preceded by a write with no label between (temporaries such as `t = x &
+/// 255` used on the next lines), with, for each, where it is live (before
+/// which instructions a later one reads it before any write or label). The
+/// register cache keeps them in pool registers instead of homes or memory.
+pub(super) fn block_locals(ir: &[Ir]) -> Vec<(u32, Vec<bool>)> {
+    let mut candidates: Vec<u32> = Vec::new();
+    for i in ir {
+        if let Ir::Viper(v) = i {
+            for s in slots(v) {
+                if let Slot::Local(n) = s {
+                    if !candidates.contains(&n) {
+                        candidates.push(n);
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for n in candidates {
+        let slot = Slot::Local(n);
+        let generic = ir.iter().any(|i| match i {
+            Ir::LoadFast { local, .. } | Ir::StoreFast { local, .. } => *local == n,
+            Ir::Op { arg: Arg::Uint(u), .. } => *u == n as usize,
+            _ => false,
+        });
+        if generic {
+            continue;
+        }
+        // Backward: live before instruction i.
+        let mut live = vec![false; ir.len() + 1];
+        for (i, ins) in ir.iter().enumerate().rev() {
+            let after = live.get(i + 1).copied().unwrap_or(false);
+            live[i] = match ins {
+                Ir::Viper(v) if reads(v, slot) => true,
+                Ir::Viper(v) if written(v) == Some(slot) => false,
+                Ir::Label { .. } => false,
+                _ => after,
+            };
+        }
+        // Live where it would come in from elsewhere: a label's other entries
+        // (or the function's start) bring no value; not block-local.
+        let across = ir.iter().enumerate().any(|(i, ins)| match ins {
+            Ir::Label { .. } => live.get(i + 1).copied().unwrap_or(false),
+            _ => false,
+        }) || live.first().copied().unwrap_or(false);
+        if !across {
+            live.truncate(ir.len());
+            found.push((n, live));
+        }
+    }
+    found
 }
 
 /// The first instruction index where `slot` may hold a value: its first

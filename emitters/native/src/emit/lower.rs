@@ -117,7 +117,7 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// (see `bound`), which needs no unbound check.
     bound_loads: Vec<bool>,
     /// Index of the instruction being lowered.
-    index: usize,
+    pub index: usize,
     /// The small-int object word the instruction before the one being
     /// lowered pushed, and the slot it went to (a `Binary` on it takes the
     /// word as an immediate operand).
@@ -139,6 +139,16 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
     /// Set if an operation needed more pool registers than the ISA has.
     pub out_of_registers: bool,
+    /// Per instruction: a `//` or `%` whose dividend is known non-negative
+    /// (`range`).
+    pub nonneg_dividends: Vec<bool>,
+    /// Heads of loops short enough to run without interrupt checks
+    /// (`range::short_loops`).
+    pub short_loops: Vec<EmitLabel>,
+    /// Locals never live across a label, with where each is live
+    /// (`homes::block_locals`), and those cached in pool registers now.
+    pub block_locals: Vec<(u32, Vec<bool>)>,
+    pub cached_locals: Vec<(u32, A::Reg)>,
 }
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
@@ -244,8 +254,15 @@ fn lower_once<A: AsmFactory>(
         volatile_homes: Vec::new(),
         pending: Vec::new(),
         out_of_registers: false,
+        nonneg_dividends: if viper { super::range::nonneg_dividends(ir) } else { Vec::new() },
+        short_loops: if viper { super::range::short_loops(ir) } else { Vec::new() },
+        block_locals: Vec::new(),
+        cached_locals: Vec::new(),
     };
     if viper {
+        if !l.resumable {
+            l.block_locals = super::homes::block_locals(ir);
+        }
         l.assign_homes(ir);
     }
     l.entry();
@@ -256,6 +273,7 @@ fn lower_once<A: AsmFactory>(
         op_offsets.push(start);
         l.index = i;
         l.checked = false;
+        l.drop_dead_locals();
         // Only the instruction right before counts: no label (no other way
         // in) lies between a push and the operation using it.
         let prev = i.checked_sub(1).and_then(|p| ir.get(p));
@@ -746,7 +764,7 @@ impl<A: AsmFactory> Lowerer<A> {
 
     /// Whether [`Lowerer::check_first`] would test the flag (or has).
     pub(super) fn would_check_first(&self, target: EmitLabel) -> bool {
-        self.checked || (self.is_bound(target) && A::SHARED_INTERRUPT_CALL)
+        self.checked || (self.is_bound(target) && A::SHARED_INTERRUPT_CALL && !self.short_loops.contains(&target))
     }
 
     /// Before an instruction that may jump back to `target`, with every
@@ -796,7 +814,7 @@ impl<A: AsmFactory> Lowerer<A> {
     /// an interrupt check first.
     pub(super) fn jump_target(&mut self, target: EmitLabel, at: Label) -> Label {
         let t = self.label(target);
-        if !self.is_bound(target) || self.checked {
+        if !self.is_bound(target) || self.checked || self.short_loops.contains(&target) {
             return t;
         }
         let entry = self.a.new_label();

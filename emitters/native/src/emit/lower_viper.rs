@@ -97,7 +97,47 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     fn holds(&self, reg: A::Reg) -> bool {
-        self.pending.iter().any(|(_, p)| *p == Pending::Reg(reg))
+        self.pending.iter().any(|(_, p)| *p == Pending::Reg(reg)) || self.cached_locals.iter().any(|&(_, r)| r == reg)
+    }
+
+    /// True if block-local `n` is read later (before instruction `index`).
+    fn local_live(&self, n: u32) -> bool {
+        self.block_locals
+            .iter()
+            .find(|(b, _)| *b == n)
+            .and_then(|(_, live)| live.get(self.index))
+            .copied()
+            .unwrap_or(true)
+    }
+
+    fn cached(&self, n: u32) -> Option<A::Reg> {
+        self.cached_locals.iter().find(|(l, _)| *l == n).map(|&(_, r)| r)
+    }
+
+    /// Forgets the cached locals no later instruction reads (stack slots
+    /// that copy one keep its register).
+    pub(super) fn drop_dead_locals(&mut self) {
+        let dead: Vec<(u32, A::Reg)> =
+            self.cached_locals.iter().copied().filter(|&(n, _)| !self.local_live(n)).collect();
+        for (n, r) in dead {
+            for (_, p) in self.pending.iter_mut() {
+                if *p == Pending::Of(Slot::Local(n)) {
+                    *p = Pending::Reg(r);
+                }
+            }
+            self.cached_locals.retain(|&(l, _)| l != n);
+        }
+    }
+
+    /// Writes the cached locals to their slots and forgets them (a dead
+    /// one is only handed to the stack slots that copy it).
+    fn write_back_locals(&mut self) {
+        self.drop_dead_locals();
+        let w = self.regs.words;
+        for (n, r) in core::mem::take(&mut self.cached_locals) {
+            let i = self.local_slot(n);
+            self.a.store(Width::Word, r, w, i);
+        }
     }
 
     /// A pool register no entry uses and not in `avoid`, without spilling.
@@ -110,6 +150,12 @@ impl<A: AsmFactory> Lowerer<A> {
     fn alloc(&mut self, avoid: &[A::Reg]) -> A::Reg {
         if let Some(r) = self.free_reg(avoid) {
             return r;
+        }
+        if let Some(&(_, r)) = self.cached_locals.iter().find(|(_, r)| !avoid.contains(r)) {
+            self.spill(r);
+            if !self.holds(r) {
+                return r;
+            }
         }
         let victim = self
             .pending
@@ -141,6 +187,13 @@ impl<A: AsmFactory> Lowerer<A> {
         for (k, _) in spilled {
             self.a.store(Width::Word, reg, w, k as i32);
         }
+        let (locals, rest): (Vec<_>, Vec<_>) =
+            core::mem::take(&mut self.cached_locals).into_iter().partition(|&(_, r)| r == reg);
+        self.cached_locals = rest;
+        for (n, _) in locals {
+            let i = self.local_slot(n);
+            self.a.store(Width::Word, reg, w, i);
+        }
     }
 
     /// Moves the entries using `reg` to another register, so the caller may
@@ -158,11 +211,17 @@ impl<A: AsmFactory> Lowerer<A> {
                 *p = Pending::Reg(n);
             }
         }
+        for (_, r) in self.cached_locals.iter_mut() {
+            if *r == reg {
+                *r = n;
+            }
+        }
     }
 
     /// Writes every cached slot to memory, leaving the registers in `keep`
     /// unchanged (other pool registers may change).
     pub(super) fn flush(&mut self, keep: &[A::Reg]) {
+        self.write_back_locals();
         let w = self.regs.words;
         let entries = core::mem::take(&mut self.pending);
         // Registers first: their stores free the pool for the others.
@@ -209,6 +268,24 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Before `slot` (a local or a stack slot with a home) changes: the stack
     /// slots that copy it get its current value in a register (one for all).
     fn materialize_copies_of(&mut self, slot: Slot, avoid: &[A::Reg]) {
+        self.materialize_exact_copies_of(slot, avoid);
+        // A loop variable shares its counter's home (`homes`): copies of
+        // either see the register change.
+        let Some(home) = self.home(slot) else { return };
+        let sharing: Vec<Slot> = self
+            .pending
+            .iter()
+            .filter_map(|&(_, p)| match p {
+                Pending::Of(s) if s != slot && self.home(s) == Some(home) => Some(s),
+                _ => None,
+            })
+            .collect();
+        for s in sharing {
+            self.materialize_exact_copies_of(s, avoid);
+        }
+    }
+
+    fn materialize_exact_copies_of(&mut self, slot: Slot, avoid: &[A::Reg]) {
         if !self.pending.iter().any(|(_, p)| *p == Pending::Of(slot)) {
             return;
         }
@@ -227,7 +304,10 @@ impl<A: AsmFactory> Lowerer<A> {
     /// `dst = slot` from its home register or its slot in memory (ignores
     /// entries: for slots known to be in memory, and locals).
     pub(super) fn load_word(&mut self, dst: A::Reg, slot: Slot) {
-        if let Some(r) = self.home(slot) {
+        if let Some(r) = self.home(slot).or_else(|| match slot {
+            Slot::Local(n) => self.cached(n),
+            Slot::Stack(_) => None,
+        }) {
             self.a.mov_reg(dst, r);
             return;
         }
@@ -239,6 +319,9 @@ impl<A: AsmFactory> Lowerer<A> {
     /// entries: for the generic shuffles, which run with every entry
     /// flushed).
     pub(super) fn store_word(&mut self, slot: Slot, src: A::Reg) {
+        if let Slot::Local(n) = slot {
+            self.cached_locals.retain(|&(l, _)| l != n);
+        }
         if let Some(r) = self.home(slot) {
             self.a.mov_reg(r, src);
             return;
@@ -261,6 +344,12 @@ impl<A: AsmFactory> Lowerer<A> {
             None => {}
         }
         if let Some(r) = self.home(slot) {
+            return r;
+        }
+        if let Some(r) = match slot {
+            Slot::Local(n) => self.cached(n),
+            Slot::Stack(_) => None,
+        } {
             return r;
         }
         let t = self.alloc(avoid);
@@ -310,6 +399,16 @@ impl<A: AsmFactory> Lowerer<A> {
         }
         self.materialize_copies_of(dst, &[reg]);
         self.drop_exact(dst);
+        if let Slot::Local(n) = dst {
+            self.cached_locals.retain(|&(l, _)| l != n);
+            if self.home(dst).is_none()
+                && self.block_locals.iter().any(|(b, _)| *b == n)
+                && self.regs.pool.contains(&reg)
+            {
+                self.cached_locals.push((n, reg));
+                return;
+            }
+        }
         match self.home(dst) {
             Some(r) => self.a.mov_reg(r, reg),
             None => {
@@ -516,6 +615,20 @@ impl<A: AsmFactory> Lowerer<A> {
     /// with a home, the home itself), `b` folded in as an immediate where the
     /// instruction takes it.
     fn arith(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
+        let b_reg = match self.pending_of(b) {
+            Some(Pending::Reg(r)) => Some(r),
+            _ => None,
+        };
+        self.arith_only(op, dst, a, b);
+        // The right operand's register, if nothing holds it any more, is
+        // not read again (an assembler may fuse its computation into the
+        // operation, as `mul` + `add` into `mla`).
+        if let Some(r) = b_reg.filter(|&r| !self.holds(r) && self.regs.pool.contains(&r)) {
+            self.a.dead(r);
+        }
+    }
+
+    fn arith_only(&mut self, op: Arith, dst: Slot, a: Slot, b: Slot) {
         if dst == a && self.pending_of(a).is_none() {
             if let Some(h) = self.home(a) {
                 // A home is never the shift-count register.
@@ -656,8 +769,12 @@ impl<A: AsmFactory> Lowerer<A> {
     /// rounding: the truncated quotient `q` and remainder `r = a - q * v`
     /// are corrected by the sign of `r` (`r < 0` only for negative `a`):
     /// `a // v = q + (r >> 63)`, `a % v = r + ((r >> 63) & v)`.
+    ///
+    /// A dividend known to be non-negative (`range`) needs no correction:
+    /// truncation is Python's rounding there.
     fn divmod_inline(&mut self, dst: Slot, a: Slot, b: Slot, v: i64, modulo: bool) {
         let top = (A::WORD_BYTES * 8 - 1) as u8;
+        let nonneg = self.nonneg_dividends.get(self.index).copied().unwrap_or(false);
         let x = self.take(a, &[]);
         self.drop_from(b);
         let q = self.alloc(&[x]);
@@ -682,15 +799,25 @@ impl<A: AsmFactory> Lowerer<A> {
             if s > 0 {
                 self.a.shift_imm(ShiftOp::Sar, q, s as u8, vr);
             }
-            self.a.mov_reg(vr, q);
-            let s = if A::shift_imm_needs_scratch(vr, top) { self.alloc(&[x, q, vr]) } else { vr };
-            self.a.shift_imm(ShiftOp::Shr, vr, top, s);
-            self.a.binop(BinOp::Add, q, vr);
-            self.a.mov_imm(vr, v);
+            if !nonneg {
+                self.a.mov_reg(vr, q);
+                let s = if A::shift_imm_needs_scratch(vr, top) { self.alloc(&[x, q, vr]) } else { vr };
+                self.a.shift_imm(ShiftOp::Shr, vr, top, s);
+                self.a.binop(BinOp::Add, q, vr);
+            }
+            if modulo || !nonneg {
+                self.a.mov_imm(vr, v);
+            }
         } else {
             self.a.mov_imm(vr, v);
         }
-        let result = if modulo {
+        let result = if nonneg && modulo {
+            self.a.binop(BinOp::Mul, q, vr);
+            self.a.binop(BinOp::Sub, x, q);
+            x
+        } else if nonneg {
+            q
+        } else if modulo {
             self.a.binop(BinOp::Mul, q, vr);
             self.a.binop(BinOp::Sub, x, q);
             self.a.mov_reg(q, x);

@@ -23,6 +23,7 @@ mod lower_tests;
 mod lower_viper;
 mod magic;
 mod prelude;
+mod range;
 mod record;
 pub mod viper;
 
