@@ -94,12 +94,9 @@ pub fn build(
     // on the stack, it takes no register in loops of native code.
     let state_slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, WORD as u32, 3));
     b.ins().stack_store(I64, state, state_slot, 0);
-    // So is the context's (used by helper calls, mostly on slow paths).
-    let ctx_slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, WORD as u32, 3));
-    b.ins().stack_store(I64, ctx, ctx_slot, 0);
     let mut t = Tr {
         b,
-        ctx_slot,
+        ctx,
         state_slot,
         helper_sig,
         vars,
@@ -149,8 +146,8 @@ pub fn build(
 
 struct Tr<'a> {
     b: FunctionBuilder<'a>,
-    /// Where the context's address is kept.
-    ctx_slot: StackSlot,
+    /// The context's address.
+    ctx: Value,
     /// Where the object array's address is kept.
     state_slot: StackSlot,
     helper_sig: SigRef,
@@ -357,7 +354,7 @@ impl Tr<'_> {
 
     /// The context's address.
     fn ctx(&mut self) -> Value {
-        self.b.ins().stack_load(I64, I64, self.ctx_slot, 0)
+        self.ctx
     }
 
     /// The object array's address.
@@ -522,11 +519,11 @@ impl Tr<'_> {
         self.op(i, ins)?;
         self.flush_checks();
         for l in self.seal_at.remove(&i).unwrap_or_default() {
-            if let Some(&blk) = self.labels.get(&l) {
-                self.seal(blk);
-            }
             if let Some(&check) = self.header_checks.get(&l) {
                 self.seal(check);
+            }
+            if let Some(&blk) = self.labels.get(&l) {
+                self.seal(blk);
             }
         }
         Ok(())
