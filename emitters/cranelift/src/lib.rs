@@ -15,6 +15,7 @@
 
 pub mod check;
 pub mod live;
+pub mod phis;
 pub mod select;
 pub mod tier;
 pub mod translate;
@@ -80,6 +81,7 @@ impl CraneliftViper {
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state, single)?;
+        phis::remove_redundant_params(&mut ctx.func);
         if std::env::var_os("FERROPY_DUMP_CLIF_TMP").is_some() {
             eprintln!("{}", ctx.func.display());
         }
