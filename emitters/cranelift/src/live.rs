@@ -280,7 +280,10 @@ mod tests {
         assert_eq!(after_branch, vec![1, 2]);
         // After the last operation nothing is live.
         assert_eq!(live.after(5).unwrap().iter().count(), 0);
-        // Local 1 is redefined after the loop: dead after the definition of local 0? No: used in the loop.
+        // Local 1 is read in the loop before its redefinition after it.
         assert!(live.after(0).unwrap().contains(1));
+        // The loop is found, and only slots written in it are saved there.
+        assert_eq!(live.innermost_loop(3), Some((1, 4)));
+        assert_eq!(live.to_save(4, (1, 4)), vec![2]);
     }
 }

@@ -96,3 +96,55 @@ pub fn remove_redundant_params(func: &mut Function) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature};
+    use cranelift_codegen::isa::CallConv;
+    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+
+    /// `x` passed around two nested loops through parameters that only
+    /// forward it: both parameters go, the counter's stays.
+    #[test]
+    fn forwarding_parameters_are_removed() {
+        let Some(tier) = crate::CraneliftViper::host() else { return };
+        let mut sig = Signature::new(CallConv::SystemV);
+        sig.params.push(AbiParam::new(types::I64));
+        sig.returns.push(AbiParam::new(types::I64));
+        let mut func = Function::with_name_signature(Default::default(), sig);
+        let mut fctx = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+        let (entry, outer, inner, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
+        b.append_block_params_for_function_params(entry);
+        let (p_outer, c_outer) = (b.append_block_param(outer, types::I64), b.append_block_param(outer, types::I64));
+        let (p_inner, c_inner) = (b.append_block_param(inner, types::I64), b.append_block_param(inner, types::I64));
+        b.switch_to_block(entry);
+        let x = b.block_params(entry)[0];
+        let zero = b.ins().iconst(types::I64, 0);
+        b.ins().jump(outer, &[x.into(), zero.into()]);
+        b.switch_to_block(outer);
+        b.ins().jump(inner, &[p_outer.into(), c_outer.into()]);
+        b.switch_to_block(inner);
+        let next = b.ins().iadd_imm_s(c_inner, 1);
+        let again = b.ins().icmp_imm_s(cranelift_codegen::ir::condcodes::IntCC::SignedLessThan, next, 10);
+        b.ins().brif(again, inner, &[p_inner.into(), next.into()], outer, &[p_inner.into(), next.into()]);
+        b.switch_to_block(exit);
+        b.ins().return_(&[x]);
+        b.seal_all_blocks();
+        b.finalize(tier.isa.frontend_config());
+        remove_redundant_params(&mut func);
+        assert_eq!(func.dfg.block_params(outer).len(), 1);
+        assert_eq!(func.dfg.block_params(inner).len(), 1);
+        assert_eq!(func.dfg.resolve_aliases(p_inner), x);
+        // Every branch passes as many arguments as its target has parameters.
+        for block in func.layout.blocks() {
+            let inst = func.layout.last_inst(block).unwrap();
+            let dfg = &func.dfg;
+            for call in dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
+                let target = call.block(&dfg.value_lists);
+                assert_eq!(call.len(&dfg.value_lists), dfg.block_params(target).len());
+            }
+        }
+    }
+}
