@@ -14,6 +14,8 @@
 //! `extern "C"`, and the tier is used for code the host runs itself).
 
 pub mod check;
+pub mod live;
+pub mod phis;
 pub mod select;
 pub mod tier;
 pub mod translate;
@@ -79,6 +81,10 @@ impl CraneliftViper {
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state, single)?;
+        phis::remove_redundant_params(&mut ctx.func);
+        if std::env::var_os("FERROPY_DUMP_CLIF_TMP").is_some() {
+            eprintln!("{}", ctx.func.display());
+        }
         let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
         if !code.buffer.relocs().is_empty() {
             return Err(String::from("the code needs relocations"));

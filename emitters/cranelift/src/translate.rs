@@ -24,7 +24,10 @@
 use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, Value};
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, StackSlot, StackSlotData, StackSlotKind,
+    Value,
+};
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
 
@@ -35,6 +38,7 @@ use ferropy_emit_native::emit::viper::{Arith, Index, Slot, VOp};
 use ferropy_emit_native::{BinOp, Cond, ShiftOp, SinglePass, Width};
 
 use crate::check;
+use crate::live::{self, Liveness};
 
 /// Word size of the targets this tier supports (64-bit hosts).
 const WORD: i64 = 8;
@@ -70,11 +74,10 @@ pub fn build(
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
+    b.seal_block(entry);
     let params = b.block_params(entry).to_vec();
     let (ctx, state) = (params[0], params[1]);
     let trusted = MemFlagsData::trusted();
-    let table = b.ins().load(I64, trusted, ctx, CTX_TABLE * WORD as i32);
-    let base = b.ins().load(I64, trusted, ctx, CTX_BASE * WORD as i32);
     let interrupt = b.ins().load(I64, trusted, ctx, CTX_INTERRUPT * WORD as i32);
     let vars: Vec<Variable> = (0..n_state).map(|_| b.declare_var(I64)).collect();
     let zero = b.ins().iconst(I64, 0);
@@ -85,12 +88,16 @@ pub fn build(
     b.append_block_param(dispatch, I64);
     let exit = b.create_block();
     b.append_block_param(exit, I64);
+    let spill_size = n_state.checked_mul(WORD as u32).ok_or("frame too large")?;
+    let spill = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, spill_size, 3));
+    // The object array's address is only used by object operations: kept
+    // on the stack, it takes no register in loops of native code.
+    let state_slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, WORD as u32, 3));
+    b.ins().stack_store(I64, state, state_slot, 0);
     let mut t = Tr {
         b,
         ctx,
-        state,
-        table,
-        base,
+        state_slot,
         helper_sig,
         vars,
         n_state,
@@ -105,6 +112,13 @@ pub fn build(
         checks: Vec::new(),
         interrupt,
         native: vec![false; n_state as usize],
+        live: live::analyze(ir, n_state),
+        spill,
+        cur: 0,
+        header_checks: HashMap::new(),
+        back_edges: back_edges(ir),
+        sealed: HashSet::new(),
+        seal_at: seal_points(ir),
     };
     let uses = crate::select::label_uses(ir);
     let mut i = 0;
@@ -119,6 +133,7 @@ pub fn build(
     }
     if !t.terminated {
         let none = t.b.ins().iconst(I64, i64::from(obj_word::NONE));
+        let ctx = t.ctx();
         t.b.ins().store(trusted, none, ctx, CTX_VALUE * WORD as i32);
         let st = t.b.ins().iconst(I64, status::RETURN as i64);
         t.b.ins().return_(&[st]);
@@ -131,10 +146,10 @@ pub fn build(
 
 struct Tr<'a> {
     b: FunctionBuilder<'a>,
+    /// The context's address.
     ctx: Value,
-    state: Value,
-    table: Value,
-    base: Value,
+    /// Where the object array's address is kept.
+    state_slot: StackSlot,
     helper_sig: SigRef,
     /// One variable per word slot (indexed as the `words` array).
     vars: Vec<Variable>,
@@ -152,13 +167,83 @@ struct Tr<'a> {
     label_base: i64,
     /// The current block has its terminator.
     terminated: bool,
-    /// Interrupt checks to build: (check block, jump target, position).
-    checks: Vec<(Block, Block, i64)>,
+    /// Interrupt checks to build: (check block, jump target, position,
+    /// index of the jumping operation).
+    checks: Vec<(Block, Block, i64, usize, Option<usize>)>,
     /// Address of the interrupt flag (fixed for the whole call).
     interrupt: Value,
     /// Stack slots known to hold a native value, following the emitter's
     /// linear model of the stack (their object slots are stale).
     native: Vec<bool>,
+    /// Word slots live after each operation.
+    live: Liveness,
+    /// Where live words are saved around slow-path calls (word `k` at `8 * k`).
+    spill: StackSlot,
+    /// Index of the operation being translated.
+    cur: usize,
+    /// Loop heads whose interrupt check sits just before them: label -> check block.
+    header_checks: HashMap<u32, Block>,
+    /// Labels with exactly one backward jump: label -> index of the jump.
+    back_edges: HashMap<u32, usize>,
+    /// Blocks sealed (all their predecessors known).
+    sealed: HashSet<Block>,
+    /// Labels whose blocks can be sealed after an operation: index -> labels.
+    seal_at: HashMap<usize, Vec<u32>>,
+}
+
+/// When each label's block has all its predecessors: after its last
+/// reference or the label itself, whichever comes later. Labels the
+/// runtime may name are reached from the dispatcher too, built last: they
+/// are sealed at the end. (Sealing blocks as soon as possible lets
+/// `cranelift-frontend` drop block parameters that always receive the same
+/// value, such as an outer loop's counter in an inner loop; Cranelift can
+/// then hoist what depends on them out of the inner loop.)
+fn seal_points(ir: &[Ir]) -> HashMap<usize, Vec<u32>> {
+    let mut pos = HashMap::new();
+    let mut last = HashMap::new();
+    let mut dispatched = HashSet::new();
+    for (i, ins) in ir.iter().enumerate() {
+        match ins {
+            Ir::Label { label, .. } => {
+                pos.insert(*label, i);
+            }
+            Ir::Op { arg: Arg::Label(l), .. } => {
+                dispatched.insert(*l);
+            }
+            Ir::CondJump { label, .. } => {
+                dispatched.insert(*label);
+            }
+            _ => {}
+        }
+        if let Some(l) = live::jump_label(ins) {
+            last.insert(l, i);
+        }
+    }
+    let mut at: HashMap<usize, Vec<u32>> = HashMap::new();
+    for (l, p) in pos {
+        if !dispatched.contains(&l) {
+            at.entry(p.max(last.get(&l).copied().unwrap_or(0))).or_default().push(l);
+        }
+    }
+    at
+}
+
+/// The labels with exactly one backward jump, with that jump's index (their
+/// interrupt check is placed before the label's block, where the loop's back
+/// edge falls into the loop).
+fn back_edges(ir: &[Ir]) -> HashMap<u32, usize> {
+    let mut pos = HashMap::new();
+    let mut found: HashMap<u32, Option<usize>> = HashMap::new();
+    for (i, ins) in ir.iter().enumerate() {
+        if let Ir::Label { label, .. } = ins {
+            pos.insert(*label, i);
+        }
+        if let Some(l) = live::jump_label(ins).filter(|l| pos.contains_key(l)) {
+            // A second backward jump to the same label: no single back edge.
+            found.entry(l).and_modify(|e| *e = None).or_insert(Some(i));
+        }
+    }
+    found.into_iter().filter_map(|(l, i)| Some((l, i?))).collect()
 }
 
 impl Tr<'_> {
@@ -175,10 +260,22 @@ impl Tr<'_> {
         blk
     }
 
+    /// Switches to `blk`, whose predecessors are all built, and seals it.
+    fn enter(&mut self, blk: Block) {
+        self.b.switch_to_block(blk);
+        self.seal(blk);
+    }
+
+    fn seal(&mut self, blk: Block) {
+        if self.sealed.insert(blk) {
+            self.b.seal_block(blk);
+        }
+    }
+
     /// Starts a new block after a terminator (code no label leads to).
     fn after_terminator(&mut self) {
         let blk = self.b.create_block();
-        self.b.switch_to_block(blk);
+        self.enter(blk);
         self.terminated = false;
     }
 
@@ -186,9 +283,48 @@ impl Tr<'_> {
         self.b.ins().iconst(I64, v)
     }
 
+    /// The code's base address (loaded where needed: it is only used on
+    /// slow paths, so it does not occupy a register in loops).
+    fn base(&mut self) -> Value {
+        let ctx = self.ctx();
+        self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_BASE * WORD as i32)
+    }
+
     /// `base + offset`: an address the runtime turns back into `offset`.
     fn addr(&mut self, offset: i64) -> Value {
-        self.b.ins().iadd_imm_s(self.base, offset)
+        let base = self.base();
+        self.b.ins().iadd_imm_s(base, offset)
+    }
+
+    /// Saves the word slots live after operation `i` (but `except`) and
+    /// written in the loop `range` (by default the innermost loop around
+    /// `i`; outside loops nothing is saved) before a slow-path call;
+    /// returns them for [`Tr::restore`].
+    fn save_live(&mut self, i: usize, except: Option<usize>, range: Option<(usize, usize)>) -> Vec<usize> {
+        let n = self.vars.len();
+        let Some(range) = range.or_else(|| self.live.innermost_loop(i)) else { return Vec::new() };
+        let slots: Vec<usize> =
+            self.live.to_save(i, range).into_iter().filter(|&k| k < n && Some(k) != except).collect();
+        for &k in &slots {
+            let x = self.b.use_var(self.vars[k]);
+            self.b.ins().stack_store(I64, x, self.spill, (k as i64 * WORD) as i32);
+        }
+        slots
+    }
+
+    /// Reloads the slots [`Tr::save_live`] saved (after the call).
+    fn restore(&mut self, slots: &[usize]) {
+        for &k in slots {
+            let x = self.b.ins().stack_load(I64, I64, self.spill, (k as i64 * WORD) as i32);
+            self.b.def_var(self.vars[k], x);
+        }
+    }
+
+    /// A new block for a slow path (laid out after the function's hot code).
+    fn cold_block(&mut self) -> Block {
+        let blk = self.b.create_block();
+        self.b.set_cold_block(blk);
+        blk
     }
 
     fn word_index(&self, slot: Slot) -> Result<usize, Reject> {
@@ -216,23 +352,37 @@ impl Tr<'_> {
         Ok(())
     }
 
+    /// The context's address.
+    fn ctx(&mut self) -> Value {
+        self.ctx
+    }
+
+    /// The object array's address.
+    fn state(&mut self) -> Value {
+        self.b.ins().stack_load(I64, I64, self.state_slot, 0)
+    }
+
     fn state_offset(&self, slot: i64) -> Result<i32, Reject> {
         i32::try_from(slot * 4).map_err(|_| String::from("frame too large"))
     }
 
     fn load_obj(&mut self, slot: i64) -> Result<Value, Reject> {
         let off = self.state_offset(slot)?;
-        Ok(self.b.ins().uload32(MemFlagsData::trusted(), self.state, off))
+        let state = self.state();
+        Ok(self.b.ins().uload32(MemFlagsData::trusted(), state, off))
     }
 
     fn store_obj(&mut self, slot: i64, v: Value) -> Result<(), Reject> {
         let off = self.state_offset(slot)?;
-        self.b.ins().istore32(MemFlagsData::trusted(), v, self.state, off);
+        let state = self.state();
+        self.b.ins().istore32(MemFlagsData::trusted(), v, state, off);
         Ok(())
     }
 
     fn call_helper(&mut self, index: usize, args: [Value; 4]) -> Value {
-        let f = self.b.ins().load(I64, MemFlagsData::trusted(), self.table, (index as i64 * WORD) as i32);
+        let ctx = self.ctx();
+        let table = self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_TABLE * WORD as i32);
+        let f = self.b.ins().load(I64, MemFlagsData::trusted(), table, (index as i64 * WORD) as i32);
         let call = self.b.ins().call_indirect(self.helper_sig, f, &args);
         self.b.inst_results(call)[0]
     }
@@ -241,19 +391,22 @@ impl Tr<'_> {
     fn check_status(&mut self, st: Value) {
         let next = self.b.create_block();
         self.b.ins().brif(st, self.dispatch, &[st.into()], next, &[]);
-        self.b.switch_to_block(next);
+        self.enter(next);
     }
 
     /// A failing conversion or division records its position and returns the error.
     fn check_failed(&mut self, st: Value, at: i64) {
-        let (fail, next) = (self.b.create_block(), self.b.create_block());
+        // On a slow path, the rest of the path stays cold too.
+        let cold = self.b.current_block().is_some_and(|c| self.b.func.layout.is_cold(c));
+        let (fail, next) = (self.cold_block(), if cold { self.cold_block() } else { self.b.create_block() });
         self.b.ins().brif(st, fail, &[], next, &[]);
-        self.b.switch_to_block(fail);
+        self.enter(fail);
         let a = self.addr(at);
         let z = self.iconst(0);
-        let st = self.call_helper(helper::FAILED_AT, [self.ctx, a, z, z]);
+        let ctx = self.ctx();
+        let st = self.call_helper(helper::FAILED_AT, [ctx, a, z, z]);
         self.b.ins().jump(self.exit, &[st.into()]);
-        self.b.switch_to_block(next);
+        self.enter(next);
     }
 
     /// The generic helper for one operation at `at`; returns its status.
@@ -262,33 +415,64 @@ impl Tr<'_> {
         let opword = i64::from(ferropy_bytecode::native_abi::opword(opcode, extra, sp as u16));
         let ow = self.iconst(opword);
         let a = self.addr(at);
-        self.call_helper(helper::OP, [self.ctx, ow, arg, a])
+        let ctx = self.ctx();
+        self.call_helper(helper::OP, [ctx, ow, arg, a])
     }
 
     /// Where a jump to label `l` from operation `at` goes: the label's block,
-    /// or for a backward jump a block that checks the interrupt flag first.
+    /// or for a backward jump a block that checks the interrupt flag first
+    /// (the loop head's own check if it has one, else a check built just
+    /// after the jump by [`Tr::flush_checks`]).
     fn jump_target(&mut self, l: u32, at: i64) -> Block {
         let target = self.label(l);
         if !self.bound.contains(&l) {
             return target;
         }
+        if let Some(&check) = self.header_checks.get(&l) {
+            return check;
+        }
         let check = self.b.create_block();
-        self.checks.push((check, target, at));
+        self.checks.push((check, target, at, self.cur, self.live.label_pos(l)));
         check
     }
 
-    /// The interrupt checks of backward jumps (built after the body).
-    fn interrupt_checks(&mut self) {
-        for (check, target, at) in std::mem::take(&mut self.checks) {
-            self.b.switch_to_block(check);
-            let flag = self.b.ins().uload8(I64, MemFlagsData::new(), self.interrupt, 0);
-            let slow = self.b.create_block();
-            self.b.ins().brif(flag, slow, &[], target, &[]);
-            self.b.switch_to_block(slow);
-            let a = self.addr(at);
-            let z = self.iconst(0);
-            let st = self.call_helper(helper::INTERRUPT, [self.ctx, a, z, z]);
-            self.b.ins().brif(st, self.dispatch, &[st.into()], target, &[]);
+    /// The interrupt check in `check` before continuing at `target`: a
+    /// byte compare and a branch to a cold block, which saves the live
+    /// words, calls the helper and reloads them. `i` is the jumping
+    /// operation's index.
+    /// `inline`: the check follows its jump, its one predecessor (else it
+    /// precedes a loop head and is sealed with the label).
+    fn interrupt_check(&mut self, check: Block, target: Block, at: i64, i: usize, head: Option<usize>, inline: bool) {
+        self.b.switch_to_block(check);
+        if inline {
+            self.seal(check);
+        }
+        let flag = self.b.ins().uload8(I64, MemFlagsData::new(), self.interrupt, 0);
+        let slow = self.cold_block();
+        self.b.ins().brif(flag, slow, &[], target, &[]);
+        self.enter(slow);
+        let saved = self.save_live(i, None, head.map(|h| (h, i)));
+        let a = self.addr(at);
+        let z = self.iconst(0);
+        let ctx = self.ctx();
+        let st = self.call_helper(helper::INTERRUPT, [ctx, a, z, z]);
+        self.restore(&saved);
+        self.b.ins().brif(st, self.dispatch, &[st.into()], target, &[]);
+    }
+
+    /// Builds the pending interrupt checks right after the jump that needs
+    /// them (so they are laid out next to it), then returns to the current block.
+    fn flush_checks(&mut self) {
+        if self.checks.is_empty() {
+            return;
+        }
+        let cur = self.b.current_block();
+        for (check, target, at, i, head) in std::mem::take(&mut self.checks) {
+            self.interrupt_check(check, target, at, i, head, true);
+        }
+        // After a jump the block is filled: the next operation starts a new one.
+        if let Some(c) = cur.filter(|_| !self.terminated) {
+            self.b.switch_to_block(c);
         }
     }
 
@@ -331,6 +515,21 @@ impl Tr<'_> {
     }
 
     fn ins(&mut self, i: usize, ins: &Ir) -> Result<(), Reject> {
+        self.cur = i;
+        self.op(i, ins)?;
+        self.flush_checks();
+        for l in self.seal_at.remove(&i).unwrap_or_default() {
+            if let Some(&check) = self.header_checks.get(&l) {
+                self.seal(check);
+            }
+            if let Some(&blk) = self.labels.get(&l) {
+                self.seal(blk);
+            }
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, i: usize, ins: &Ir) -> Result<(), Reject> {
         let at = self.op_offsets[i] as i64;
         if self.terminated && !matches!(ins, Ir::Label { .. } | Ir::Line(_)) {
             self.after_terminator();
@@ -341,6 +540,14 @@ impl Tr<'_> {
                 let blk = self.label(*label);
                 if !self.terminated {
                     self.b.ins().jump(blk, &[]);
+                }
+                // A loop head with one back edge: its interrupt check goes
+                // just before it, where that back edge enters.
+                if let Some(&j) = self.back_edges.get(label) {
+                    let check = self.b.create_block();
+                    let at = self.op_offsets.get(j).map_or(0, |&o| o as i64);
+                    self.interrupt_check(check, blk, at, j, Some(i), false);
+                    self.header_checks.insert(*label, check);
                 }
                 self.b.switch_to_block(blk);
                 self.terminated = false;
@@ -374,16 +581,18 @@ impl Tr<'_> {
                 self.set_native(i64::from(*sp), false);
                 let slot = i64::from(self.n_state) - 1 - i64::from(*local);
                 let v = self.load_obj(slot)?;
-                let (unbound, store, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+                let (unbound, store, done) = (self.cold_block(), self.b.create_block(), self.b.create_block());
                 self.b.ins().brif(v, store, &[], unbound, &[]);
-                self.b.switch_to_block(store);
+                self.enter(store);
                 self.store_obj(i64::from(*sp), v)?;
                 self.b.ins().jump(done, &[]);
-                self.b.switch_to_block(unbound);
+                self.enter(unbound);
+                let saved = self.save_live(i, None, None);
                 let l = self.iconst(i64::from(*local));
                 let st = self.call_op(op::LOAD_FAST_N, 0, *sp, l, at);
+                self.restore(&saved);
                 self.b.ins().brif(st, self.dispatch, &[st.into()], done, &[]);
-                self.b.switch_to_block(done);
+                self.enter(done);
             }
             Ir::StoreFast { local, sp } => {
                 let v = self.load_obj(i64::from(*sp) - 1)?;
@@ -425,7 +634,8 @@ impl Tr<'_> {
             }
             Ir::Return { sp } => {
                 let v = self.load_obj(i64::from(*sp) - 1)?;
-                self.b.ins().store(MemFlagsData::trusted(), v, self.ctx, CTX_VALUE * WORD as i32);
+                let ctx = self.ctx();
+                self.b.ins().store(MemFlagsData::trusted(), v, ctx, CTX_VALUE * WORD as i32);
                 let st = self.iconst(status::RETURN as i64);
                 self.b.ins().return_(&[st]);
                 self.terminated = true;
@@ -438,15 +648,15 @@ impl Tr<'_> {
     fn cond_jump(&mut self, cond: bool, pop: bool, label: u32, sp: u32, at: i64) -> Result<(), Reject> {
         let taken = self.jump_target(label, at);
         let fall = self.b.create_block();
-        let (not_true, slow) = (self.b.create_block(), self.b.create_block());
+        let (not_true, slow) = (self.b.create_block(), self.cold_block());
         let v = self.load_obj(i64::from(sp) - 1)?;
         let is_true = self.b.ins().icmp_imm_u(IntCC::Equal, v, i64::from(obj_word::TRUE));
         let (t_then, f_then) = if cond { (taken, fall) } else { (fall, taken) };
         self.b.ins().brif(is_true, t_then, &[], not_true, &[]);
-        self.b.switch_to_block(not_true);
+        self.enter(not_true);
         let is_false = self.b.ins().icmp_imm_u(IntCC::Equal, v, i64::from(obj_word::FALSE));
         self.b.ins().brif(is_false, f_then, &[], slow, &[]);
-        self.b.switch_to_block(slow);
+        self.enter(slow);
         let opcode = match (pop, cond) {
             (true, true) => op::POP_JUMP_IF_TRUE,
             (true, false) => op::POP_JUMP_IF_FALSE,
@@ -457,9 +667,11 @@ impl Tr<'_> {
         self.label(label);
         let off = self.label_offset(label);
         let target = self.addr(off);
+        let saved = self.save_live(self.cur, None, None);
         let st = self.call_op(opcode, 0, sp, target, at);
+        self.restore(&saved);
         self.b.ins().brif(st, self.dispatch, &[st.into()], fall, &[]);
-        self.b.switch_to_block(fall);
+        self.enter(fall);
         Ok(())
     }
 
@@ -507,14 +719,11 @@ impl Tr<'_> {
             }
             VOp::Branch { slot, cond, label, .. } => {
                 let x = self.get(slot)?;
+                let backward = self.bound.contains(&label);
                 let taken = self.jump_target(label, at);
                 let fall = self.b.create_block();
-                if cond {
-                    self.b.ins().brif(x, taken, &[], fall, &[]);
-                } else {
-                    self.b.ins().brif(x, fall, &[], taken, &[]);
-                }
-                self.b.switch_to_block(fall);
+                self.branch(x, cond, taken, fall, backward);
+                self.enter(fall);
             }
             VOp::Load { width, dst, base, index } => {
                 let addr = self.address(width, base, index)?;
@@ -546,7 +755,8 @@ impl Tr<'_> {
                 let x = self.get(slot)?;
                 let code = self.iconst(i64::from(vtype) | index << 8);
                 let a = self.addr(at);
-                let st = self.call_helper(helper::BOX, [self.ctx, x, code, a]);
+                let ctx = self.ctx();
+                let st = self.call_helper(helper::BOX, [ctx, x, code, a]);
                 self.check_failed(st, at);
                 if let Slot::Stack(k) = slot {
                     self.set_native(i64::from(k), false);
@@ -557,18 +767,37 @@ impl Tr<'_> {
                 let i = self.iconst(index);
                 let t = self.iconst(i64::from(vtype));
                 let a = self.addr(at);
-                let st = self.call_helper(helper::UNBOX, [self.ctx, i, t, a]);
+                let ctx = self.ctx();
+                let st = self.call_helper(helper::UNBOX, [ctx, i, t, a]);
                 self.check_failed(st, at);
-                let r = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_VALUE * WORD as i32);
+                let ctx = self.ctx();
+                let r = self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_VALUE * WORD as i32);
                 self.set(dst, r)?;
             }
             VOp::DivMod { dst, a, b, modulo } => {
                 let (x, y) = (self.get(a)?, self.get(b)?);
-                let r = self.divmod(x, y, modulo, at);
+                let keep = self.word_index(dst)?;
+                let r = self.divmod(x, y, modulo, at, keep);
                 self.set(dst, r)?;
             }
         }
         Ok(())
+    }
+
+    /// Goes to `taken` if `(x != 0) == cond`, else to `fall`. Cranelift lays
+    /// out a branch's second target right after it: that is `fall` for a
+    /// forward branch (the source order), and the jump target for a backward
+    /// one (the loop, entered at its interrupt check, follows its test).
+    fn branch(&mut self, x: Value, cond: bool, taken: Block, fall: Block, taken_next: bool) {
+        let (then, other) = if taken_next { (fall, taken) } else { (taken, fall) };
+        // `then` runs when `(x != 0) == want`.
+        let want = cond != taken_next;
+        if want {
+            self.b.ins().brif(x, then, &[], other, &[]);
+        } else {
+            let zero = self.b.ins().icmp_imm_u(IntCC::Equal, x, 0);
+            self.b.ins().brif(zero, then, &[], other, &[]);
+        }
     }
 
     /// Runs both branches of `d` and keeps each word slot's value from the
@@ -612,14 +841,14 @@ impl Tr<'_> {
     /// divisors the machine division cannot take (0: the helper raises
     /// `ZeroDivisionError`; -1: `MIN // -1` overflows), which go to the
     /// runtime's helper as in the single-pass code.
-    fn divmod(&mut self, x: Value, y: Value, modulo: bool, at: i64) -> Value {
-        let (fast, slow, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+    fn divmod(&mut self, x: Value, y: Value, modulo: bool, at: i64, dst: usize) -> Value {
+        let (fast, slow, done) = (self.b.create_block(), self.cold_block(), self.b.create_block());
         self.b.append_block_param(done, I64);
         let plus1 = self.b.ins().iadd_imm_s(y, 1);
         // y in {-1, 0} <=> y + 1 <= 1 (unsigned).
         let special = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThanOrEqual, plus1, 1);
         self.b.ins().brif(special, slow, &[], fast, &[]);
-        self.b.switch_to_block(fast);
+        self.enter(fast);
         let q = self.b.ins().sdiv(x, y);
         let r = self.b.ins().srem(x, y);
         let nonzero = self.b.ins().icmp_imm_u(IntCC::NotEqual, r, 0);
@@ -635,13 +864,17 @@ impl Tr<'_> {
             self.b.ins().isub(q, sub)
         };
         self.b.ins().jump(done, &[result.into()]);
-        self.b.switch_to_block(slow);
+        self.enter(slow);
+        let saved = self.save_live(self.cur, Some(dst), None);
         let m = self.iconst(i64::from(modulo));
-        let st = self.call_helper(helper::DIVMOD, [self.ctx, x, y, m]);
+        let ctx = self.ctx();
+        let st = self.call_helper(helper::DIVMOD, [ctx, x, y, m]);
         self.check_failed(st, at);
-        let v = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_VALUE * WORD as i32);
+        self.restore(&saved);
+        let ctx = self.ctx();
+        let v = self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_VALUE * WORD as i32);
         self.b.ins().jump(done, &[v.into()]);
-        self.b.switch_to_block(done);
+        self.enter(done);
         self.b.block_params(done)[0]
     }
 
@@ -674,14 +907,15 @@ impl Tr<'_> {
     /// The shared dispatcher (statuses below `FIRST_ADDRESS` leave the
     /// function, others name a label) and the exit.
     fn tail(&mut self) {
-        self.interrupt_checks();
+        self.flush_checks();
         self.b.switch_to_block(self.dispatch);
         let st = self.b.block_params(self.dispatch)[0];
         let leave = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, st, status::FIRST_ADDRESS as i64);
         let jump = self.b.create_block();
         self.b.ins().brif(leave, self.exit, &[st.into()], jump, &[]);
         self.b.switch_to_block(jump);
-        let offset = self.b.ins().isub(st, self.base);
+        let base = self.base();
+        let offset = self.b.ins().isub(st, base);
         let bad = self.b.create_block();
         let mut sw = Switch::new();
         let mut labels = std::mem::take(&mut self.jump_labels);
