@@ -9,9 +9,15 @@ use crate::vm::Vm;
 
 pub fn len(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let o = arg(vm, args, 0)?;
-    if vm.is_list(o) || vm.is_exact(o, ids::TUPLE) || vm.is_exact(o, ids::BYTES) {
-        // Their length is a field of the object.
-        return vm.new_int(vm.get_usize(o, 1) as i64);
+    if o.is_heap_ref() {
+        // The length of these is a field of the object.
+        match vm.get(o, 0).builtin_type_id() {
+            Some(ids::LIST | ids::TUPLE | ids::BYTES | ids::BYTEARRAY | ids::DICT) => {
+                return vm.new_int(vm.get_usize(o, 1) as i64);
+            }
+            Some(ids::DEQUE) => return Ok(vm.get(o, crate::modules::deque::LEN)),
+            _ => {}
+        }
     }
     vm.unary_op(rt::UNARY_LEN, o)
 }

@@ -37,7 +37,8 @@ const RING: usize = 1;
 const MAXLEN: usize = 2;
 const CHECK: usize = 3;
 const HEAD: usize = 4;
-const LEN: usize = 5;
+/// The word holding the length (a small int), also read by the dispatch loop's fast path.
+pub(crate) const LEN: usize = 5;
 
 fn deque_make_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let (src, maxlen) = match args {

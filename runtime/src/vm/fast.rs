@@ -86,11 +86,12 @@ fn plain_truth(v: Obj) -> Option<bool> {
 }
 
 /// The truth of an exact list, tuple, bytes, heap str, bytearray or dict
-/// (whose word 1 is its length); `None` for anything else.
+/// (whose word 1 is its length) or deque; `None` for anything else.
 #[inline(never)]
 fn container_truth(heap: &HeapWords, v: Obj) -> Option<bool> {
     match heap.type_of(v)?.builtin_type_id()? {
         ids::LIST | ids::TUPLE | ids::BYTES | ids::STR | ids::BYTEARRAY | ids::DICT => Some(heap.load(v, 1)? != 0),
+        ids::DEQUE => Some(heap.load_obj(v, crate::modules::deque::LEN)?.small_int_value()? != 0),
         _ => None,
     }
 }
