@@ -207,7 +207,11 @@ impl MarkSweep {
         }
         self.table.set_finaliser(start, finaliser);
         if let Some(words) = heap.words_mut().get_mut(start * BLOCK_WORDS..(start + n) * BLOCK_WORDS) {
-            words.fill(0);
+            match words {
+                // The commonest request, one block: plain stores, no `memset` call.
+                [a, b, c, d] => (*a, *b, *c, *d) = (0, 0, 0, 0),
+                _ => words.fill(0),
+            }
         }
         self.allocated_since_collect = self.allocated_since_collect.saturating_add(n);
         self.note_used(n as isize);

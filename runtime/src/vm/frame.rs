@@ -177,6 +177,29 @@ impl Vm {
         }
     }
 
+    /// Moves the top `n` values of the running frame's stack into words
+    /// `first..first + n` of heap object `dst` (no temporary copy), popping them.
+    pub(crate) fn move_top_into(&mut self, n: usize, dst: Obj, first: usize) -> PyResult<()> {
+        let Some(f) = self.st.frames.last_mut() else { return Err(self.internal_error("no frame")) };
+        let Some(start) = f.sp.checked_sub(n) else { return Err(self.internal_error("value stack underflow")) };
+        let words = match first.checked_add(n) {
+            Some(end) if n > 0 => self.heap.words.object_words_mut(dst, end),
+            _ => None,
+        };
+        match (f.state.get_mut(start..f.sp), words) {
+            (Some(src), Some(words)) => {
+                for (w, o) in words[first..].iter_mut().zip(src.iter_mut()) {
+                    *w = o.raw();
+                    *o = Obj::NULL;
+                }
+            }
+            (Some(_), None) if n == 0 => {}
+            _ => return Err(self.internal_error("value stack underflow")),
+        }
+        f.sp = start;
+        Ok(())
+    }
+
     /// Copies the top `n` values (bottom first).
     pub(crate) fn top_n(&mut self, n: usize) -> PyResult<Vec<Obj>> {
         let f = self.frame()?;

@@ -12,9 +12,28 @@ impl Vm {
     pub(super) fn exec_build(&mut self, ins: Instr) -> PyResult<Step> {
         match ins.op {
             op::BUILD_TUPLE | op::BUILD_LIST => {
-                let items = self.top_n(ins.arg)?;
-                let o = if ins.op == op::BUILD_TUPLE { self.new_tuple(&items)? } else { self.new_list(&items)? };
-                self.drop_n(ins.arg)?;
+                let n = ins.arg;
+                // The items stay on the value stack (rooted) while the
+                // storage is allocated, then move straight into it.
+                let (o, items) = if ins.op == op::BUILD_TUPLE {
+                    let t = self.alloc(2 + n)?;
+                    self.set(t, 0, crate::types::type_obj(ids::TUPLE));
+                    self.set_u32(t, 1, n as u32);
+                    (t, (t, 2))
+                } else {
+                    let l = self.new_list(&[])?;
+                    if n > 0 {
+                        self.root(l);
+                        let arr = self.alloc(n)?;
+                        self.set(l, 3, arr);
+                        self.set_u32(l, 1, n as u32);
+                        self.set_u32(l, 2, n as u32);
+                        (l, (arr, 0))
+                    } else {
+                        (l, (l, 0))
+                    }
+                };
+                self.move_top_into(n, items.0, items.1)?;
                 self.push(o)?;
             }
             op::BUILD_MAP => {
