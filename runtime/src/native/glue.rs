@@ -112,7 +112,7 @@ extern "C" fn call_function(ctx: *mut NativeCtx, opword: usize, arg: usize, op_a
 extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
     let st = with_ctx_no_temps(ctx, |c, vm| {
         let sp = (opword >> 8) & 0xFFFF;
-        match ops::load_global(vm, c.frame, sp, arg) {
+        match ops::load_global(vm, c.context, c.frame, sp, arg) {
             Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
             None => MISS,
         }
