@@ -170,8 +170,18 @@ fn run_callee(
     }
     caller.sp = callee.start;
     let depth = vm.st.frames.len();
-    vm.st.frames.push(Frame::new(callee.code, callee.fun, callee.globals, Obj::NULL, callee.ip, state, words));
-    match vm.start_nested_native(depth, callee.code, table) {
+    let frame = Frame::new(callee.code, callee.fun, callee.globals, Obj::NULL, callee.ip, state, words);
+    // With room for it, the frame is built in its place: a `push` that may
+    // grow the vector builds it on the machine stack and copies it.
+    if vm.st.frames.len() < vm.st.frames.capacity() {
+        vm.st.frames.push(frame);
+    } else {
+        push_growing(&mut vm.st.frames, frame);
+    }
+    // `callee` is in the caller's Rust frame: its address tells how deep the
+    // machine stack is.
+    let here = callee as *const Callee as usize;
+    match vm.start_nested_native(depth, callee.code, table, here) {
         Ok(Step::Return(v)) => {
             // As `pop_frame` (called here, it would no longer be inlined
             // into the dispatch loop).
@@ -193,4 +203,11 @@ fn run_callee(
             Err(e) => Err(e),
         },
     }
+}
+
+/// A frame pushed onto a full frame stack (kept out of [`run_callee`]).
+#[cold]
+#[inline(never)]
+fn push_growing(frames: &mut alloc::vec::Vec<Frame>, frame: Frame) {
+    frames.push(frame);
 }

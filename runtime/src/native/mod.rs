@@ -219,10 +219,15 @@ impl Vm {
     /// pushed by a call from native code (`call::fast_call`): as
     /// [`Vm::step_native`], for a call nested in a native call in progress.
     /// `table` is the running code's helper table and flag address, which the
-    /// callee shares.
-    pub(crate) fn start_nested_native(&mut self, frame: usize, code: usize, table: (usize, usize)) -> PyResult<Step> {
-        let marker = 0u8;
-        let here = core::hint::black_box(&marker) as *const u8 as usize;
+    /// callee shares; `here` an address on the machine stack near the caller's
+    /// top (for the stack budget).
+    pub(crate) fn start_nested_native(
+        &mut self,
+        frame: usize,
+        code: usize,
+        table: (usize, usize),
+        here: usize,
+    ) -> PyResult<Step> {
         // Native code runs, so an outer `step_native` has set the base.
         if self.st.native_stack_base.saturating_sub(here) > NATIVE_STACK_BUDGET {
             return Err(self.recursion_error());
