@@ -37,15 +37,14 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 }
 
 /// Runs the simplest cases of a few frequent operations directly on the
-/// frame's slots, skipping the general path's bookkeeping: `LOAD_GLOBAL`
-/// found through the map lookup cache, `FOR_ITER` over a
-/// `range` of small ints, binary operators on small ints whose result is a
+/// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
+/// has its own function, see `glue`): `FOR_ITER` over a `range` of small
+/// ints, binary operators on small ints whose result is a
 /// small int or a bool, and loads and stores of `list` and `bytearray` items
 /// at small-int indices (exact types only: subclasses may override them). None of these can raise, allocate, call or jump, and each gives
 /// exactly what the general path would; `None` leaves the operation to it.
-fn fast_op(vm: &mut Vm, context: usize, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<()> {
+fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {
-        op::LOAD_GLOBAL => load_global(vm, context, fi, sp, arg)?,
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &mut vm.st.frames.get_mut(fi)?.state;
             let (x, y) = (state.get(sp.checked_sub(2)?)?, state.get(sp - 1)?);
@@ -134,7 +133,7 @@ pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op
     let mut sp = (opword >> 8) & 0xFFFF;
     let extra = (opword >> 24) as u8;
     let fi = ctx.frame;
-    if fast_op(vm, ctx.context, fi, opcode, sp, arg).is_some() {
+    if fast_op(vm, fi, opcode, sp).is_some() {
         return status::CONTINUE;
     }
     let op_ip = op_addr.wrapping_sub(ctx.base);
