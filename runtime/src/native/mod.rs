@@ -266,8 +266,16 @@ impl Vm {
         let state = f.state.as_mut_ptr().cast::<u32>();
         let words = f.words.as_mut_ptr();
         let resume = if ip == 0 { 0 } else { base + ip };
-        let mut ctx =
-            NativeCtx { table: table.0, interrupt: table.1, value: 0, vm: self as *mut Vm, frame, base, pending: None, context };
+        let mut ctx = NativeCtx {
+            table: table.0,
+            interrupt: table.1,
+            value: 0,
+            vm: self as *mut Vm,
+            frame,
+            base,
+            pending: None,
+            context,
+        };
         let st = glue::call_code(code_ref, &mut ctx, state, words, resume);
         match st {
             status::RETURN => Ok(Step::Return(Obj::from_raw(ctx.value as u32))),
