@@ -123,8 +123,23 @@ extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_add
     op_general(ctx, opword, arg, op_addr)
 }
 
+/// The operations without a function of their own: the fast paths of
+/// `ops::fast_op` (which root no temporaries), or else the general path.
 #[inline(never)]
 extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    let st = with_ctx_no_temps(ctx, |c, vm| match ops::fast_op(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF) {
+        Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
+        None => MISS,
+    });
+    if st != MISS {
+        return st;
+    }
+    op_slow(ctx, opword, arg, op_addr)
+}
+
+/// The general path of an operation (`ops::op`).
+#[inline(never)]
+extern "C" fn op_slow(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
     with_ctx(ctx, |c, vm| ops::op(vm, c, opword, arg, op_addr))
 }
 

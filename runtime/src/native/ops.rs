@@ -43,7 +43,7 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// small int or a bool, and loads and stores of `list` and `bytearray` items
 /// at small-int indices (exact types only: subclasses may override them). None of these can raise, allocate, call or jump, and each gives
 /// exactly what the general path would; `None` leaves the operation to it.
-fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &mut vm.st.frames.get_mut(fi)?.state;
@@ -133,9 +133,6 @@ pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op
     let mut sp = (opword >> 8) & 0xFFFF;
     let extra = (opword >> 24) as u8;
     let fi = ctx.frame;
-    if fast_op(vm, fi, opcode, sp).is_some() {
-        return status::CONTINUE;
-    }
     let op_ip = op_addr.wrapping_sub(ctx.base);
     if let super::call::Call::Done(st) = super::call::fast_call(vm, ctx, opcode, arg, sp, op_ip) {
         return st;
