@@ -40,6 +40,7 @@ pub(super) enum Call {
 /// native function; the result replaces the callee and its arguments on the
 /// caller's stack. `op_ip` is the operation's position (for the caller's
 /// traceback line).
+#[inline(always)]
 pub(super) fn fast_call(vm: &mut Vm, ctx: &mut NativeCtx, opcode: u8, arg: usize, sp: usize, op_ip: usize) -> Call {
     let method = match opcode {
         op::CALL_FUNCTION => false,
@@ -83,6 +84,8 @@ struct Callee {
     code: usize,
     /// The function object.
     fun: Obj,
+    /// Its globals dict.
+    globals: Obj,
     /// The caller's slot of the first stack item (`fun`), which receives the result.
     start: usize,
     /// The number of arguments (the top stack items).
@@ -104,16 +107,21 @@ fn plain_callee(vm: &Vm, fi: usize, sp: usize, n_items: usize, method: bool) -> 
     let fun = *state.get(start)?;
     // `CALL_METHOD` with a NULL `self` slot calls a plain function.
     let skip = if method && state.get(start + 1)?.is_null() { 2 } else { 1 };
-    if !fun.is_heap_ref() || vm.get(fun, 0) != types::type_obj(ids::FUNCTION) || vm.get_usize(fun, 5) != 0 {
+    // The function's header words (type, code, globals, .., .., closure
+    // size: `FUN_HEADER`), read with one bounds check.
+    let at = fun.heap_word_index()?;
+    let head = vm.heap.words.words().get(at..at.checked_add(6)?)?;
+    let (ty, code, globals, cells) = (head[0], head[1] as usize, head[2], head[5]);
+    if Obj::from_raw(ty) != types::type_obj(ids::FUNCTION) || cells != 0 {
         return None;
     }
-    let code = vm.get_usize(fun, 1);
     let u = vm.st.codes.get(code)?;
     let n_args = n_items - skip;
     // Machine code whose parameters bind as they are (`CodeUnit::plain_native`).
     (u.plain_native == n_args + 1).then_some(Callee {
         code,
         fun,
+        globals: Obj::from_raw(globals),
         start,
         n_args,
         n_state: u.n_state.max(1),
@@ -146,8 +154,7 @@ fn run_callee(
     }
     vm.check_interrupt()?;
     vm.check_depth()?;
-    let globals = vm.get(callee.fun, 2);
-    let (mut state, words) = vm.fresh_slots(callee.n_state, callee.words);
+    let (mut state, words) = vm.take_slots(callee.n_state, callee.words);
     let Some(caller) = vm.st.frames.get_mut(fi) else { return Err(vm.internal_error("native frame lost")) };
     // Parameter i is local i, at slot `n_state - 1 - i` (locals are stored
     // reversed). The arguments' slots are left NULL; below them, a NULL
@@ -163,8 +170,18 @@ fn run_callee(
     }
     caller.sp = callee.start;
     let depth = vm.st.frames.len();
-    vm.st.frames.push(Frame::new(callee.code, callee.fun, globals, Obj::NULL, callee.ip, state, words));
-    match vm.start_nested_native(depth, callee.code, table) {
+    let frame = Frame::new(callee.code, callee.fun, callee.globals, Obj::NULL, callee.ip, state, words);
+    // With room for it, the frame is built in its place: a `push` that may
+    // grow the vector builds it on the machine stack and copies it.
+    if vm.st.frames.len() < vm.st.frames.capacity() {
+        vm.st.frames.push(frame);
+    } else {
+        push_growing(&mut vm.st.frames, frame);
+    }
+    // `callee` is in the caller's Rust frame: its address tells how deep the
+    // machine stack is.
+    let here = callee as *const Callee as usize;
+    match vm.start_nested_native(depth, callee.code, table, here) {
         Ok(Step::Return(v)) => {
             // As `pop_frame` (called here, it would no longer be inlined
             // into the dispatch loop).
@@ -186,4 +203,11 @@ fn run_callee(
             Err(e) => Err(e),
         },
     }
+}
+
+/// A frame pushed onto a full frame stack (kept out of [`run_callee`]).
+#[cold]
+#[inline(never)]
+fn push_growing(frames: &mut alloc::vec::Vec<Frame>, frame: Frame) {
+    frames.push(frame);
 }

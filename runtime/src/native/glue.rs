@@ -38,6 +38,18 @@ fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::
     status
 }
 
+/// [`with_ctx`] for a helper body that roots no temporaries (the fast path
+/// of `LOAD_GLOBAL`).
+#[inline(always)]
+fn with_ctx_no_temps(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::Vm) -> usize) -> usize {
+    // SAFETY: as in `with_ctx`: the pointer `call_code` gave the code, to a
+    // live `NativeCtx` nothing else touches while the code runs.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
+    // SAFETY: as in `with_ctx`: the VM that started the call, unused until it returns.
+    let Some(vm) = (unsafe { ctx.vm.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
+    guarded(ctx, vm, f)
+}
+
 /// Runs a helper body; with `std`, a Rust panic inside it becomes a pending
 /// exception instead of unwinding into machine code (which would abort).
 #[cfg(feature = "std")]
@@ -71,15 +83,36 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
     if opword as u8 == ferropy_bytecode::opcode::LOAD_GLOBAL {
         return load_global(ctx, opword, arg, op_addr);
     }
+    if opword as u8 == ferropy_bytecode::opcode::CALL_FUNCTION {
+        return call_function(ctx, opword, arg, op_addr);
+    }
+    op_general(ctx, opword, arg, op_addr)
+}
+
+/// `CALL_FUNCTION` of a plain native function (`call::fast_call`), or else
+/// the general path.
+#[inline(never)]
+extern "C" fn call_function(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    let st = with_ctx(ctx, |c, vm| {
+        let sp = (opword >> 8) & 0xFFFF;
+        let op_ip = op_addr.wrapping_sub(c.base);
+        match super::call::fast_call(vm, c, ferropy_bytecode::opcode::CALL_FUNCTION, arg, sp, op_ip) {
+            super::call::Call::Done(st) => st,
+            super::call::Call::General => MISS,
+        }
+    });
+    if st != MISS {
+        return st;
+    }
     op_general(ctx, opword, arg, op_addr)
 }
 
 /// `LOAD_GLOBAL` through the map lookup cache, or else the general path.
 #[inline(never)]
 extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    let st = with_ctx(ctx, |c, vm| {
+    let st = with_ctx_no_temps(ctx, |c, vm| {
         let sp = (opword >> 8) & 0xFFFF;
-        match ops::load_global(vm, c.frame, sp, arg) {
+        match ops::load_global(vm, c.context, c.frame, sp, arg) {
             Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
             None => MISS,
         }
@@ -90,8 +123,23 @@ extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_add
     op_general(ctx, opword, arg, op_addr)
 }
 
+/// The operations without a function of their own: the fast paths of
+/// `ops::fast_op` (which root no temporaries), or else the general path.
 #[inline(never)]
 extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    let st = with_ctx_no_temps(ctx, |c, vm| match ops::fast_op(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF) {
+        Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
+        None => MISS,
+    });
+    if st != MISS {
+        return st;
+    }
+    op_slow(ctx, opword, arg, op_addr)
+}
+
+/// The general path of an operation (`ops::op`).
+#[inline(never)]
+extern "C" fn op_slow(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
     with_ctx(ctx, |c, vm| ops::op(vm, c, opword, arg, op_addr))
 }
 

@@ -85,6 +85,8 @@ pub struct NativeCtx {
     pub base: usize,
     /// The exception raised by the last failing helper.
     pub pending: Option<PyErr>,
+    /// The running code's qstr context (`CodeUnit::context`).
+    pub context: usize,
 }
 
 /// The host memory machine code may touch during a native call, as
@@ -217,10 +219,15 @@ impl Vm {
     /// pushed by a call from native code (`call::fast_call`): as
     /// [`Vm::step_native`], for a call nested in a native call in progress.
     /// `table` is the running code's helper table and flag address, which the
-    /// callee shares.
-    pub(crate) fn start_nested_native(&mut self, frame: usize, code: usize, table: (usize, usize)) -> PyResult<Step> {
-        let marker = 0u8;
-        let here = core::hint::black_box(&marker) as *const u8 as usize;
+    /// callee shares; `here` an address on the machine stack near the caller's
+    /// top (for the stack budget).
+    pub(crate) fn start_nested_native(
+        &mut self,
+        frame: usize,
+        code: usize,
+        table: (usize, usize),
+        here: usize,
+    ) -> PyResult<Step> {
         // Native code runs, so an outer `step_native` has set the base.
         if self.st.native_stack_base.saturating_sub(here) > NATIVE_STACK_BUDGET {
             return Err(self.recursion_error());
@@ -248,20 +255,27 @@ impl Vm {
         if ip == 0 {
             self.count_native_call(code);
         }
-        let Some(f) = self.st.frames.get_mut(frame) else { return Err(self.internal_error("no frame")) };
-        let state = f.state.as_mut_ptr().cast::<u32>();
-        let words = f.words.as_mut_ptr();
-        let Some(native) = self.st.codes.get(code).and_then(|u| u.native.as_ref()) else {
-            return Err(self.internal_error("not native code"));
-        };
-        let base = native.base();
+        let Some(u) = self.st.codes.get(code) else { return Err(self.internal_error("not native code")) };
+        let (base, context) = (u.native_base, u.context);
+        let Some(native) = u.native.as_ref() else { return Err(self.internal_error("not native code")) };
         // The code unit (and so the mapping) lives while its frame is on the
         // frame stack (the frame keeps its module loaded); the call reaches back
         // into the VM only through `ctx.vm`.
         let code_ref: *const dyn NativeCode = &**native;
+        let Some(f) = self.st.frames.get_mut(frame) else { return Err(self.internal_error("no frame")) };
+        let state = f.state.as_mut_ptr().cast::<u32>();
+        let words = f.words.as_mut_ptr();
         let resume = if ip == 0 { 0 } else { base + ip };
-        let mut ctx =
-            NativeCtx { table: table.0, interrupt: table.1, value: 0, vm: self as *mut Vm, frame, base, pending: None };
+        let mut ctx = NativeCtx {
+            table: table.0,
+            interrupt: table.1,
+            value: 0,
+            vm: self as *mut Vm,
+            frame,
+            base,
+            pending: None,
+            context,
+        };
         let st = glue::call_code(code_ref, &mut ctx, state, words, resume);
         match st {
             status::RETURN => Ok(Step::Return(Obj::from_raw(ctx.value as u32))),

@@ -37,15 +37,14 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 }
 
 /// Runs the simplest cases of a few frequent operations directly on the
-/// frame's slots, skipping the general path's bookkeeping: `LOAD_GLOBAL`
-/// found through the map lookup cache, `FOR_ITER` over a
-/// `range` of small ints, binary operators on small ints whose result is a
+/// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
+/// has its own function, see `glue`): `FOR_ITER` over a `range` of small
+/// ints, binary operators on small ints whose result is a
 /// small int or a bool, and loads and stores of `list` and `bytearray` items
 /// at small-int indices (exact types only: subclasses may override them). None of these can raise, allocate, call or jump, and each gives
 /// exactly what the general path would; `None` leaves the operation to it.
-fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<()> {
+pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {
-        op::LOAD_GLOBAL => load_global(vm, fi, sp, arg)?,
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &mut vm.st.frames.get_mut(fi)?.state;
             let (x, y) = (state.get(sp.checked_sub(2)?)?, state.get(sp - 1)?);
@@ -100,10 +99,8 @@ fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<
 /// `fi` when the map lookup cache finds it in the globals dict; a miss (or a
 /// builtin) is left to the general path, which refreshes the cache.
 #[inline(always)]
-pub(super) fn load_global(vm: &mut Vm, fi: usize, sp: usize, arg: usize) -> Option<()> {
-    let f = vm.st.frames.get(fi)?;
-    let (code, globals) = (f.code, f.globals);
-    let context = vm.st.codes.get(code)?.context;
+pub(super) fn load_global(vm: &mut Vm, context: usize, fi: usize, sp: usize, arg: usize) -> Option<()> {
+    let globals = vm.st.frames.get(fi)?.globals;
     let q = *vm.st.contexts.get(context)?.qstrs.get(arg)?;
     let v = vm.dict_cached_get(globals, Obj::from_qstr(q)?)?;
     if v.is_null() {
@@ -136,9 +133,6 @@ pub(super) fn op(vm: &mut Vm, ctx: &mut NativeCtx, opword: usize, arg: usize, op
     let mut sp = (opword >> 8) & 0xFFFF;
     let extra = (opword >> 24) as u8;
     let fi = ctx.frame;
-    if fast_op(vm, fi, opcode, sp, arg).is_some() {
-        return status::CONTINUE;
-    }
     let op_ip = op_addr.wrapping_sub(ctx.base);
     if let super::call::Call::Done(st) = super::call::fast_call(vm, ctx, opcode, arg, sp, op_ip) {
         return st;

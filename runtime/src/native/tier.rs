@@ -66,6 +66,7 @@ impl Vm {
         let Some(new) = support.and_then(|s| s.optimize(&t.machine)) else { return };
         t.machine = Vec::new();
         t.retired = unit.native.replace(new);
+        unit.native_base = unit.native.as_ref().map_or(0, |n| n.base());
     }
 
     /// How many code units run optimized code after a tier-up.

@@ -133,6 +133,13 @@ impl Vm {
     /// Slot vectors for a new frame: `n` NULL object slots and, with `words`
     /// (machine code), `n` zero word slots; a finished frame's vectors are reused.
     pub(crate) fn fresh_slots(&mut self, n: usize, words: bool) -> (Vec<Obj>, Vec<usize>) {
+        self.take_slots(n, words)
+    }
+
+    /// [`Vm::fresh_slots`], inlined (for the calls of native code from
+    /// native code, whose frames are set up without a function call).
+    #[inline(always)]
+    pub(crate) fn take_slots(&mut self, n: usize, words: bool) -> (Vec<Obj>, Vec<usize>) {
         let (mut state, mut word_slots) = self.st.spare_slots.pop().unwrap_or_default();
         state.clear();
         fill_small(&mut state, n, Obj::NULL);

@@ -89,6 +89,9 @@ pub struct CodeUnit {
     /// Machine code (native and viper functions); `bytecode` then holds only
     /// the prelude, whose line table is over machine-code offsets.
     pub native: Option<alloc::boxed::Box<dyn crate::native::NativeCode>>,
+    /// `native`'s `NativeCode::base` (0 without machine code), kept here
+    /// for the calls from native code, which would otherwise ask the code.
+    pub native_base: usize,
     /// Tier-up state, for native code the support can optimize.
     pub tier_up: Option<alloc::boxed::Box<crate::native::TierUp>>,
     /// True if its frames need machine-word slots (`Frame::words`): viper
@@ -306,6 +309,7 @@ impl Vm {
             line_table: prelude.line_table.clone(),
             opcodes_start: if is_native { 0 } else { prelude.opcodes_start },
             children,
+            native_base: native.as_ref().map_or(0, |n| n.base()),
             native,
             tier_up,
             words,
