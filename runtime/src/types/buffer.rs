@@ -49,6 +49,13 @@ impl Vm {
         }
     }
 
+    /// [`Vm::buffer_bytes`] without a heap allocation when the data is short.
+    pub(crate) fn buffer_bytes_short(&self, o: Obj) -> Option<super::str::ShortBytes> {
+        let info = self.buffer_info(o)?;
+        let mut out = super::str::ShortBytes::zeroed(info.len);
+        (info.len == 0 || self.heap.words.read_bytes(info.holder, info.offset, &mut out)).then_some(out)
+    }
+
     /// Reads `out.len()` bytes of a bytes-like object from byte `at` without
     /// copying the rest (item access); false if they are not all inside it.
     pub fn buffer_read(&self, o: Obj, at: usize, out: &mut [u8]) -> bool {

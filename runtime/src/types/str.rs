@@ -66,6 +66,20 @@ impl Vm {
         }
     }
 
+    /// [`Vm::str_bytes`] without a heap allocation when the text is short.
+    pub(crate) fn str_bytes_short(&self, o: Obj) -> Option<ShortBytes> {
+        if let Some(q) = o.qstr() {
+            return self.st.qstrs.bytes(q).map(ShortBytes::from_slice);
+        }
+        let t = self.get(o, 0);
+        if t != super::type_obj(ids::STR) && t != super::type_obj(ids::BYTES) {
+            return None;
+        }
+        let len = self.get_usize(o, 1);
+        let mut out = ShortBytes::zeroed(len);
+        self.heap.words.read_bytes(o, HEADER * 4, &mut out).then_some(out)
+    }
+
     /// The byte length of a str or bytes object (0 for anything else), without
     /// copying its bytes.
     pub fn str_byte_len(&self, o: Obj) -> usize {
@@ -331,4 +345,53 @@ fn str_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
 
 fn str_getiter(vm: &mut Vm, o: Obj) -> PyResult<Obj> {
     crate::types::iterators::new_seq_iter(vm, o)
+}
+
+/// Bytes copied out of a str or bytes object: inline when at most
+/// [`ShortBytes::INLINE`] long (the common short operands of string methods
+/// need no heap allocation), else on the heap.
+pub(crate) enum ShortBytes {
+    /// The first `.1` bytes of the array.
+    Inline([u8; ShortBytes::INLINE], u8),
+    /// Longer data.
+    Heap(Vec<u8>),
+}
+
+impl ShortBytes {
+    /// The longest data kept inline.
+    pub(crate) const INLINE: usize = 30;
+
+    /// `len` zero bytes.
+    pub(crate) fn zeroed(len: usize) -> ShortBytes {
+        match u8::try_from(len) {
+            Ok(n) if len <= Self::INLINE => ShortBytes::Inline([0; Self::INLINE], n),
+            _ => ShortBytes::Heap(alloc::vec![0; len]),
+        }
+    }
+
+    /// A copy of `data`.
+    pub(crate) fn from_slice(data: &[u8]) -> ShortBytes {
+        let mut b = ShortBytes::zeroed(data.len());
+        b.copy_from_slice(data);
+        b
+    }
+}
+
+impl core::ops::Deref for ShortBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            ShortBytes::Inline(a, n) => a.get(..usize::from(*n)).unwrap_or(&[]),
+            ShortBytes::Heap(v) => v,
+        }
+    }
+}
+
+impl core::ops::DerefMut for ShortBytes {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        match self {
+            ShortBytes::Inline(a, n) => a.get_mut(..usize::from(*n)).unwrap_or(&mut []),
+            ShortBytes::Heap(v) => v,
+        }
+    }
 }

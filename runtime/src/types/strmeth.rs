@@ -7,6 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ids;
+use super::str::ShortBytes;
 use super::Method;
 use crate::error::PyResult;
 use crate::obj::Obj;
@@ -113,7 +114,7 @@ pub static BYTEARRAY_METHODS: [Method; 31] = [
 
 /// A receiver's data and whether it is a `str`.
 struct S {
-    data: Vec<u8>,
+    data: ShortBytes,
     is_str: bool,
     kind: u32,
 }
@@ -121,23 +122,24 @@ struct S {
 fn recv(vm: &mut Vm, args: &[Obj]) -> PyResult<S> {
     let o = args.first().copied().unwrap_or(Obj::NONE);
     if vm.is_str(o) {
-        return Ok(S { data: vm.str_bytes(o).unwrap_or_default(), is_str: true, kind: ids::STR });
+        let data = vm.str_bytes_short(o).unwrap_or_else(|| ShortBytes::zeroed(0));
+        return Ok(S { data, is_str: true, kind: ids::STR });
     }
     let kind = if vm.is_bytearray(o) { ids::BYTEARRAY } else { ids::BYTES };
-    match vm.buffer_bytes(o) {
+    match vm.buffer_bytes_short(o) {
         Some(data) => Ok(S { data, is_str: false, kind }),
         None => Err(vm.type_error("expected str or bytes")),
     }
 }
 
 /// An argument of the receiver's kind (str for str, bytes-like for bytes).
-fn like(vm: &mut Vm, s: &S, o: Obj) -> PyResult<Vec<u8>> {
+fn like(vm: &mut Vm, s: &S, o: Obj) -> PyResult<ShortBytes> {
     if s.is_str {
         if vm.is_str(o) {
-            return Ok(vm.str_bytes(o).unwrap_or_default());
+            return Ok(vm.str_bytes_short(o).unwrap_or_else(|| ShortBytes::zeroed(0)));
         }
     } else if !vm.is_str(o) {
-        if let Some(b) = vm.buffer_bytes(o) {
+        if let Some(b) = vm.buffer_bytes_short(o) {
             return Ok(b);
         }
     }
@@ -222,7 +224,7 @@ fn finder(vm: &mut Vm, args: &[Obj], rev: bool, is_index: bool) -> PyResult<Obj>
             if !(0..256).contains(&v) {
                 return Err(vm.value_error("bytes value out of range"));
             }
-            alloc::vec![v as u8]
+            ShortBytes::from_slice(&[v as u8])
         }
         _ => like(vm, &s, n)?,
     };
@@ -277,8 +279,15 @@ fn starts_ends(vm: &mut Vm, args: &[Obj], ends: bool) -> PyResult<Obj> {
     let p = need(vm, args, 1)?;
     let (start, end) = range(vm, &s, args, 2)?;
     let hay = if end < start { &[][..] } else { &s.data[start..end] };
-    let prefixes = if vm.is_tuple(p) { vm.tuple_items(p) } else { alloc::vec![p] };
-    for pre in prefixes {
+    let (single, several);
+    let prefixes: &[Obj] = if vm.is_tuple(p) {
+        several = vm.tuple_items(p);
+        &several
+    } else {
+        single = [p];
+        &single
+    };
+    for &pre in prefixes {
         let pre = like(vm, &s, pre)?;
         let ok = if ends { hay.ends_with(&pre) } else { hay.starts_with(&pre) };
         if ok {
@@ -362,9 +371,9 @@ fn m_join(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn strip(vm: &mut Vm, args: &[Obj], left: bool, right: bool) -> PyResult<Obj> {
     let s = recv(vm, args)?;
-    let chars: Vec<u8> = match args.get(1) {
+    let chars = match args.get(1) {
         Some(&o) if o != Obj::NONE => like(vm, &s, o)?,
-        _ => b" \t\n\r\x0b\x0c".to_vec(),
+        _ => ShortBytes::from_slice(b" \t\n\r\x0b\x0c"),
     };
     let (mut a, mut b) = (0, s.data.len());
     if left {
