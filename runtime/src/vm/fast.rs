@@ -216,94 +216,97 @@ pub(crate) fn seq_store(heap: &mut HeapWords, base: Obj, index: Obj, value: Obj)
     }
 }
 
-/// What the fast path does with each opcode: the index of its arm (one
-/// table lookup and one jump per instruction, instead of a chain of range
-/// comparisons).
-mod kind {
+/// What the fast path does with each opcode: its arm (one table lookup and
+/// one jump per instruction, instead of a chain of range comparisons; an
+/// enum, so the jump table needs no range check).
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+#[allow(clippy::upper_case_acronyms, non_camel_case_types)]
+enum Kind {
     /// Not run here: the general path.
-    pub const OTHER: u8 = 0;
-    pub const LOAD_FAST: u8 = 1;
-    pub const STORE_FAST: u8 = 2;
+    OTHER = 0,
+    LOAD_FAST = 1,
+    STORE_FAST = 2,
     /// `LOAD_CONST_SMALL_INT_MULTI`.
-    pub const SMALL_INT: u8 = 3;
-    pub const LOAD_CONST_SMALL_INT: u8 = 4;
-    pub const BINARY: u8 = 5;
+    SMALL_INT = 3,
+    LOAD_CONST_SMALL_INT = 4,
+    BINARY = 5,
     /// `None`, `True`, `False`.
-    pub const CONST: u8 = 6;
-    pub const POP_TOP: u8 = 7;
-    pub const DUP_TOP: u8 = 8;
-    pub const JUMP: u8 = 9;
+    CONST = 6,
+    POP_TOP = 7,
+    DUP_TOP = 8,
+    JUMP = 9,
     /// `POP_JUMP_IF_TRUE`/`POP_JUMP_IF_FALSE`.
-    pub const POP_JUMP: u8 = 10;
-    pub const FOR_ITER: u8 = 11;
+    POP_JUMP = 10,
+    FOR_ITER = 11,
     /// `LOAD_GLOBAL`/`LOAD_NAME`.
-    pub const LOAD_GLOBAL_NAME: u8 = 12;
-    pub const LOAD_ATTR: u8 = 13;
-    pub const LOAD_METHOD: u8 = 14;
-    pub const STORE_ATTR: u8 = 15;
+    LOAD_GLOBAL_NAME = 12,
+    LOAD_ATTR = 13,
+    LOAD_METHOD = 14,
+    STORE_ATTR = 15,
     /// The commonest binary operators (and their in-place forms) get their
     /// own arms; `BINARY` has the others.
-    pub const ADD: u8 = 16;
-    pub const SUB: u8 = 17;
-    pub const MUL: u8 = 18;
-    pub const AND: u8 = 19;
-    pub const OR: u8 = 20;
-    pub const XOR: u8 = 21;
-    pub const LESS: u8 = 22;
-    pub const MORE: u8 = 23;
-    pub const EQUAL: u8 = 24;
-    pub const NOT_EQUAL: u8 = 25;
-    pub const LESS_EQUAL: u8 = 26;
-    pub const MORE_EQUAL: u8 = 27;
+    ADD = 16,
+    SUB = 17,
+    MUL = 18,
+    AND = 19,
+    OR = 20,
+    XOR = 21,
+    LESS = 22,
+    MORE = 23,
+    EQUAL = 24,
+    NOT_EQUAL = 25,
+    LESS_EQUAL = 26,
+    MORE_EQUAL = 27,
     /// `LOAD_SUBSCR` and `STORE_SUBSCR` of a list, tuple or bytearray item,
     /// or of a dict value under an interned-string key.
-    pub const LOAD_SUBSCR: u8 = 28;
-    pub const STORE_SUBSCR: u8 = 29;
-    pub const LOAD_CONST_STRING: u8 = 30;
+    LOAD_SUBSCR = 28,
+    STORE_SUBSCR = 29,
+    LOAD_CONST_STRING = 30,
 }
 
-/// The [`kind`] of an opcode.
-const fn kind_of(opc: u8) -> u8 {
+/// The [`Kind`] of an opcode.
+const fn kind_of(opc: u8) -> Kind {
     match opc {
-        op::LOAD_FAST_MULTI..=0xBF => kind::LOAD_FAST,
-        op::STORE_FAST_MULTI..=0xCF => kind::STORE_FAST,
-        op::LOAD_CONST_SMALL_INT_MULTI..=0xAF => kind::SMALL_INT,
-        op::LOAD_CONST_SMALL_INT => kind::LOAD_CONST_SMALL_INT,
+        op::LOAD_FAST_MULTI..=0xBF => Kind::LOAD_FAST,
+        op::STORE_FAST_MULTI..=0xCF => Kind::STORE_FAST,
+        op::LOAD_CONST_SMALL_INT_MULTI..=0xAF => Kind::SMALL_INT,
+        op::LOAD_CONST_SMALL_INT => Kind::LOAD_CONST_SMALL_INT,
         op::BINARY_OP_MULTI..=0xF9 => match opc - op::BINARY_OP_MULTI {
-            bop::ADD | bop::INPLACE_ADD => kind::ADD,
-            bop::SUBTRACT | bop::INPLACE_SUBTRACT => kind::SUB,
-            bop::MULTIPLY | bop::INPLACE_MULTIPLY => kind::MUL,
-            bop::AND | bop::INPLACE_AND => kind::AND,
-            bop::OR | bop::INPLACE_OR => kind::OR,
-            bop::XOR | bop::INPLACE_XOR => kind::XOR,
-            bop::LESS => kind::LESS,
-            bop::MORE => kind::MORE,
-            bop::EQUAL => kind::EQUAL,
-            bop::NOT_EQUAL => kind::NOT_EQUAL,
-            bop::LESS_EQUAL => kind::LESS_EQUAL,
-            bop::MORE_EQUAL => kind::MORE_EQUAL,
-            _ => kind::BINARY,
+            bop::ADD | bop::INPLACE_ADD => Kind::ADD,
+            bop::SUBTRACT | bop::INPLACE_SUBTRACT => Kind::SUB,
+            bop::MULTIPLY | bop::INPLACE_MULTIPLY => Kind::MUL,
+            bop::AND | bop::INPLACE_AND => Kind::AND,
+            bop::OR | bop::INPLACE_OR => Kind::OR,
+            bop::XOR | bop::INPLACE_XOR => Kind::XOR,
+            bop::LESS => Kind::LESS,
+            bop::MORE => Kind::MORE,
+            bop::EQUAL => Kind::EQUAL,
+            bop::NOT_EQUAL => Kind::NOT_EQUAL,
+            bop::LESS_EQUAL => Kind::LESS_EQUAL,
+            bop::MORE_EQUAL => Kind::MORE_EQUAL,
+            _ => Kind::BINARY,
         },
-        op::LOAD_CONST_NONE | op::LOAD_CONST_TRUE | op::LOAD_CONST_FALSE => kind::CONST,
-        op::POP_TOP => kind::POP_TOP,
-        op::DUP_TOP => kind::DUP_TOP,
-        op::JUMP => kind::JUMP,
-        op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => kind::POP_JUMP,
-        op::FOR_ITER => kind::FOR_ITER,
-        op::LOAD_GLOBAL | op::LOAD_NAME => kind::LOAD_GLOBAL_NAME,
-        op::LOAD_ATTR => kind::LOAD_ATTR,
-        op::LOAD_METHOD => kind::LOAD_METHOD,
-        op::STORE_ATTR => kind::STORE_ATTR,
-        op::LOAD_SUBSCR => kind::LOAD_SUBSCR,
-        op::LOAD_CONST_STRING => kind::LOAD_CONST_STRING,
-        op::STORE_SUBSCR => kind::STORE_SUBSCR,
-        _ => kind::OTHER,
+        op::LOAD_CONST_NONE | op::LOAD_CONST_TRUE | op::LOAD_CONST_FALSE => Kind::CONST,
+        op::POP_TOP => Kind::POP_TOP,
+        op::DUP_TOP => Kind::DUP_TOP,
+        op::JUMP => Kind::JUMP,
+        op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => Kind::POP_JUMP,
+        op::FOR_ITER => Kind::FOR_ITER,
+        op::LOAD_GLOBAL | op::LOAD_NAME => Kind::LOAD_GLOBAL_NAME,
+        op::LOAD_ATTR => Kind::LOAD_ATTR,
+        op::LOAD_METHOD => Kind::LOAD_METHOD,
+        op::STORE_ATTR => Kind::STORE_ATTR,
+        op::LOAD_SUBSCR => Kind::LOAD_SUBSCR,
+        op::LOAD_CONST_STRING => Kind::LOAD_CONST_STRING,
+        op::STORE_SUBSCR => Kind::STORE_SUBSCR,
+        _ => Kind::OTHER,
     }
 }
 
 /// [`kind_of`] of every opcode.
-static KINDS: [u8; 256] = {
-    let mut t = [kind::OTHER; 256];
+static KINDS: [Kind; 256] = {
+    let mut t = [Kind::OTHER; 256];
     let mut i = 0;
     while i < 256 {
         t[i] = kind_of(i as u8);
@@ -358,7 +361,7 @@ pub(crate) fn run_simple(
         }
         let Some(&opc) = code.get(ip) else { break };
         let next = match KINDS[usize::from(opc)] {
-            kind::LOAD_FAST => {
+            Kind::LOAD_FAST => {
                 let slot = n.wrapping_sub(1 + usize::from(opc - op::LOAD_FAST_MULTI));
                 match state.get(slot) {
                     Some(&v) if !v.is_null() && sp < n => {
@@ -369,7 +372,7 @@ pub(crate) fn run_simple(
                 }
                 ip + 1
             }
-            kind::STORE_FAST => {
+            Kind::STORE_FAST => {
                 let slot = n.wrapping_sub(1 + usize::from(opc - op::STORE_FAST_MULTI));
                 if sp == 0 || slot >= n {
                     break;
@@ -378,7 +381,7 @@ pub(crate) fn run_simple(
                 state[slot] = state[sp];
                 ip + 1
             }
-            kind::SMALL_INT => {
+            Kind::SMALL_INT => {
                 if sp >= n {
                     break;
                 }
@@ -387,7 +390,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 ip + 1
             }
-            kind::LOAD_CONST_SMALL_INT => {
+            Kind::LOAD_CONST_SMALL_INT => {
                 let Some((v, after)) = signed_operand(code, ip + 1) else { break };
                 match i32::try_from(v).ok().and_then(Obj::from_small_int) {
                     Some(o) if sp < n => {
@@ -398,20 +401,20 @@ pub(crate) fn run_simple(
                 }
                 after
             }
-            kind::BINARY => small_int_op!(|x, y| small_int_binary(opc - op::BINARY_OP_MULTI, x, y)),
-            kind::ADD => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) + i64::from(y))),
-            kind::SUB => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) - i64::from(y))),
-            kind::MUL => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) * i64::from(y))),
-            kind::AND => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x & y)),
-            kind::OR => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x | y)),
-            kind::XOR => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x ^ y)),
-            kind::LESS => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x < y))),
-            kind::MORE => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x > y))),
-            kind::EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x == y))),
-            kind::NOT_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x != y))),
-            kind::LESS_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x <= y))),
-            kind::MORE_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x >= y))),
-            kind::CONST => {
+            Kind::BINARY => small_int_op!(|x, y| small_int_binary(opc - op::BINARY_OP_MULTI, x, y)),
+            Kind::ADD => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) + i64::from(y))),
+            Kind::SUB => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) - i64::from(y))),
+            Kind::MUL => small_int_op!(|x: i32, y: i32| small_int_obj(i64::from(x) * i64::from(y))),
+            Kind::AND => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x & y)),
+            Kind::OR => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x | y)),
+            Kind::XOR => small_int_op!(|x: i32, y: i32| Obj::from_small_int(x ^ y)),
+            Kind::LESS => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x < y))),
+            Kind::MORE => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x > y))),
+            Kind::EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x == y))),
+            Kind::NOT_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x != y))),
+            Kind::LESS_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x <= y))),
+            Kind::MORE_EQUAL => small_int_op!(|x: i32, y: i32| Some(Obj::from_bool(x >= y))),
+            Kind::CONST => {
                 if sp >= n {
                     break;
                 }
@@ -423,7 +426,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 ip + 1
             }
-            kind::POP_TOP => {
+            Kind::POP_TOP => {
                 if sp == 0 {
                     break;
                 }
@@ -431,7 +434,7 @@ pub(crate) fn run_simple(
                 state[sp] = Obj::NULL;
                 ip + 1
             }
-            kind::DUP_TOP => {
+            Kind::DUP_TOP => {
                 if sp == 0 || sp >= n {
                     break;
                 }
@@ -439,14 +442,14 @@ pub(crate) fn run_simple(
                 sp += 1;
                 ip + 1
             }
-            kind::JUMP => {
+            Kind::JUMP => {
                 let Some((target, _)) = signed_jump(code, ip + 1) else { break };
                 if target <= ip && interrupt.load(Ordering::Relaxed) {
                     break;
                 }
                 target
             }
-            kind::POP_JUMP => {
+            Kind::POP_JUMP => {
                 if sp == 0 {
                     break;
                 }
@@ -464,7 +467,7 @@ pub(crate) fn run_simple(
                     after
                 }
             }
-            kind::FOR_ITER => {
+            Kind::FOR_ITER => {
                 // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
                 if sp < 3 || sp >= n {
                     break;
@@ -480,7 +483,7 @@ pub(crate) fn run_simple(
                     None => break,
                 }
             }
-            kind::LOAD_GLOBAL_NAME => {
+            Kind::LOAD_GLOBAL_NAME => {
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp >= n {
                     break;
@@ -495,7 +498,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 after
             }
-            kind::LOAD_ATTR => {
+            Kind::LOAD_ATTR => {
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp == 0 {
                     break;
@@ -504,7 +507,7 @@ pub(crate) fn run_simple(
                 state[sp - 1] = v;
                 after
             }
-            kind::LOAD_METHOD => {
+            Kind::LOAD_METHOD => {
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp == 0 || sp >= n {
                     break;
@@ -515,7 +518,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 after
             }
-            kind::STORE_ATTR => {
+            Kind::STORE_ATTR => {
                 // Stack: ..., value, object.
                 let Some((key, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp < 2 || !names.store_attr(state[sp - 1], key, state[sp - 2]) {
@@ -526,7 +529,7 @@ pub(crate) fn run_simple(
                 sp -= 2;
                 after
             }
-            kind::LOAD_CONST_STRING => {
+            Kind::LOAD_CONST_STRING => {
                 let Some((v, after)) = name_operand(code, ip + 1, contexts, context) else { break };
                 if sp >= n {
                     break;
@@ -535,7 +538,7 @@ pub(crate) fn run_simple(
                 sp += 1;
                 after
             }
-            kind::LOAD_SUBSCR => {
+            Kind::LOAD_SUBSCR => {
                 // Stack: ..., base, index.
                 if sp < 2 || sp > n {
                     break;
@@ -549,7 +552,7 @@ pub(crate) fn run_simple(
                 state[sp - 1] = v;
                 ip + 1
             }
-            kind::STORE_SUBSCR => {
+            Kind::STORE_SUBSCR => {
                 // Stack: ..., value, base, index.
                 if sp < 3 || sp > n {
                     break;
