@@ -39,7 +39,7 @@ def switch_base(a, b, n: int) -> int:
     for i in range(n):
         if i == 2:
             p = ptr8(b)
-        total += p[i + 1] * 10 + p[i]
+        total += p[i + 1] * 10 + p[i] + p[i + 1] * p[i + 1]
     return total
 
 
