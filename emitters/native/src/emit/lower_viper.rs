@@ -181,7 +181,9 @@ impl<A: AsmFactory> Lowerer<A> {
             .pending
             .iter()
             .filter_map(|&(k, p)| match p {
-                Pending::Reg(r) if !avoid.contains(&r) => Some((k, r)),
+                // (An entry may name a register outside the pool, a derived
+                // base: spilling it would free nothing the pool may hand out.)
+                Pending::Reg(r) if !avoid.contains(&r) && self.regs.pool.contains(&r) => Some((k, r)),
                 _ => None,
             })
             .min_by_key(|&(k, _)| k);
