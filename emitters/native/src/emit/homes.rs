@@ -25,8 +25,9 @@ use ferropy_frontend::emit::Label as EmitLabel;
 
 use super::ir::{Arg, Ir};
 use super::lower::Lowerer;
-use super::viper::{Index, Slot, VOp};
+use super::viper::{Arith, Index, Slot, VOp};
 use super::AsmFactory;
+use crate::asm::BinOp;
 
 /// Operations between a loop's head and its backward jump count this many
 /// times more than the others when slots compete for registers.
@@ -153,14 +154,38 @@ impl<A: AsmFactory> Lowerer<A> {
             Slot::Stack(n) => (1, n),
         };
         uses.sort_by(|a, b| b.1.cmp(&a.1).then(key(a.0).cmp(&key(b.0))));
-        let n_spare = self.regs.spare.len();
-        for (k, &(slot, n_uses)) in uses.iter().enumerate() {
-            let reg = match self.regs.spare.get(k) {
-                Some(&r) => r,
+        // Derived pointer bases compete for the callee-saved registers only
+        // (they have no slot to be saved to around a call).
+        let mut derived = derived_bases::<A>(ir, &depth);
+        derived.retain(|&(_, _, w)| w > 0);
+        let (mut next_spare, mut next_volatile) = (0usize, 0usize);
+        let mut slots_left = uses.iter().peekable();
+        let mut derived_left = derived.iter().peekable();
+        loop {
+            let take_derived = match (slots_left.peek(), derived_left.peek()) {
+                (Some(&&(_, n_uses)), Some(&&(_, _, w))) => w > n_uses,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            if take_derived {
+                let Some(&(local, offset, _)) = derived_left.next() else { break };
+                if let Some(&r) = self.regs.spare.get(next_spare) {
+                    next_spare += 1;
+                    self.derived.push((local, offset, r));
+                }
+                continue;
+            }
+            let Some(&(slot, n_uses)) = slots_left.next() else { break };
+            let reg = match self.regs.spare.get(next_spare) {
+                Some(&r) => {
+                    next_spare += 1;
+                    r
+                }
                 // A caller-saved register pays off when the slot is used
                 // more often than calls happen.
-                None => match self.regs.volatile.get(k - n_spare) {
+                None => match self.regs.volatile.get(next_volatile) {
                     Some(&r) if n_uses > 2 * n_calls => {
+                        next_volatile += 1;
                         self.volatile_homes.push((slot, r, born(ir, &loops, slot)));
                         r
                     }
@@ -184,6 +209,135 @@ impl<A: AsmFactory> Lowerer<A> {
     /// The register home of `slot`, if it has one.
     pub(super) fn home(&self, slot: Slot) -> Option<A::Reg> {
         self.homes.iter().find(|(s, _)| *s == slot).map(|&(_, r)| r)
+    }
+}
+
+/// Where `ir[k..k + 3]` is `index + c` or `index - c` (an immediate added to
+/// or subtracted from the slot above a pointer access's base) feeding that
+/// access: the base, the signed constant and the access's width.
+fn offset_access(ir: &[Ir], k: usize) -> Option<(Slot, i64, crate::asm::Width)> {
+    let (
+        Some(Ir::Viper(VOp::Imm { dst: Slot::Stack(c_slot), value })),
+        Some(Ir::Viper(VOp::Arith { op: Arith::Bin(op @ (BinOp::Add | BinOp::Sub)), dst: Slot::Stack(t), a, b })),
+        Some(Ir::Viper(access)),
+    ) = (ir.get(k), ir.get(k + 1), ir.get(k + 2))
+    else {
+        return None;
+    };
+    let value = if *op == BinOp::Sub { value.checked_neg()? } else { *value };
+    let (t, c_slot) = (*t, *c_slot);
+    if *a != Slot::Stack(t) || *b != Slot::Stack(c_slot) || c_slot != t + 1 || t == 0 {
+        return None;
+    }
+    let base = Slot::Stack(t - 1);
+    match *access {
+        VOp::Load { width, base: b, index: Index::Slot(ix), .. }
+        | VOp::Store { width, base: b, index: Index::Slot(ix), .. }
+            if b == base && ix == Slot::Stack(t) =>
+        {
+            Some((base, value, width))
+        }
+        _ => None,
+    }
+}
+
+/// The byte offset `c * size` of an access `p[i + c]` when a register may
+/// hold `p + c * size` (small enough for an immediate add).
+fn derived_offset<A: AsmFactory>(c: i64, width: crate::asm::Width) -> Option<i32> {
+    let off = c.checked_mul(i64::from(width.bytes(A::WORD_BYTES)))?;
+    let off = i32::try_from(off).ok().filter(|o| (-1024..=1024).contains(o) && *o != 0)?;
+    Some(off)
+}
+
+/// Derived pointer bases: for accesses `p[i + c]` inside loops, with `p` a
+/// native local written only by viper operations, a register may hold
+/// `p + c * size` (updated after each write of `p`), so the access indexes
+/// it with `i` and the addition goes. `(local, byte offset, weight)`: the
+/// weight counts the accesses (loop-weighted) less the writes of `p` in
+/// loops, most first.
+fn derived_bases<A: AsmFactory>(ir: &[Ir], depth: &[u32]) -> Vec<(u32, i32, usize)> {
+    let mut found: Vec<(u32, i32, usize)> = Vec::new();
+    for k in 0..ir.len() {
+        let Some((base, c, width)) = offset_access(ir, k) else { continue };
+        if depth.get(k).copied().unwrap_or(0) == 0 {
+            continue;
+        }
+        let Some(off) = derived_offset::<A>(c, width) else { continue };
+        // The base's entry: the latest write of its stack slot.
+        let Some(Ir::Viper(VOp::Copy { src: Slot::Local(n), .. })) = ir
+            .get(..k)
+            .and_then(|before| before.iter().rev().find(|i| matches!(i, Ir::Viper(v) if written(v) == Some(base))))
+        else {
+            continue;
+        };
+        let weight = LOOP_WEIGHT.saturating_pow(depth[k].min(3));
+        match found.iter_mut().find(|(l, o, _)| l == n && *o == off) {
+            Some(f) => f.2 += weight,
+            None => found.push((*n, off, weight)),
+        }
+    }
+    found.retain(|&(n, _, _)| {
+        ir.iter().all(|i| match i {
+            Ir::LoadFast { local, .. } | Ir::StoreFast { local, .. } => *local != n,
+            Ir::Op { arg: Arg::Uint(l), .. } => *l != n as usize,
+            _ => true,
+        })
+    });
+    for f in &mut found {
+        let writes: usize = ir
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(i, Ir::Viper(v) if written(v) == Some(Slot::Local(f.0))))
+            .map(|(k, _)| match depth.get(k).copied().unwrap_or(0) {
+                0 => 0,
+                d => LOOP_WEIGHT.saturating_pow(d.min(3)),
+            })
+            .sum();
+        f.2 = f.2.saturating_sub(writes);
+    }
+    found.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    found
+}
+
+impl<A: AsmFactory> Lowerer<A> {
+    /// At `ir[i]`, the `+ c` of an access `p[x + c]` whose base `p` has a
+    /// derived home for `c`: the base entry becomes that register and the
+    /// addition is skipped; the number of instructions consumed.
+    pub(super) fn derived_access(&mut self, ir: &[Ir], i: usize) -> Option<usize> {
+        if self.derived.is_empty() {
+            return None;
+        }
+        let (base, c, width) = offset_access(ir, i)?;
+        let off = derived_offset::<A>(c, width)?;
+        let Slot::Stack(k) = base else { return None };
+        if self.home(base).is_some() {
+            return None;
+        }
+        let Some(super::lower_viper::Pending::Of(Slot::Local(n))) = self.pending_entry(base) else { return None };
+        let &(_, _, r) = self.derived.iter().find(|&&(l, o, _)| l == n && o == off)?;
+        self.put_entry(k, super::lower_viper::Pending::Reg(r));
+        Some(2)
+    }
+
+    /// After operations `done`: the derived homes of the locals they wrote
+    /// take the new values.
+    pub(super) fn update_derived(&mut self, done: &[Ir]) {
+        if self.derived.is_empty() {
+            return;
+        }
+        for ins in done {
+            let Ir::Viper(v) = ins else { continue };
+            let Some(Slot::Local(n)) = written(v) else { continue };
+            let targets: Vec<(i32, A::Reg)> =
+                self.derived.iter().filter(|&&(l, _, _)| l == n).map(|&(_, o, r)| (o, r)).collect();
+            for (off, r) in targets {
+                let src = self.read_slot(Slot::Local(n));
+                self.a.mov_reg(r, src);
+                let scratch =
+                    if A::binop_imm_needs_scratch(BinOp::Add, r, off) { self.alloc_reg(&[r, src]) } else { src };
+                self.a.binop_imm(BinOp::Add, r, off, scratch);
+            }
+        }
     }
 }
 

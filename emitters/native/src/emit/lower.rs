@@ -135,6 +135,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// each call and loaded back after it, with the instruction index from
     /// which they may hold a value (calls before it skip them).
     pub volatile_homes: Vec<(super::viper::Slot, A::Reg, usize)>,
+    /// Derived pointer homes (see `homes::derived_bases`): `(local, byte
+    /// offset, register)`, the register holding the local's value plus the
+    /// offset wherever the local has a value.
+    pub derived: Vec<(u32, i32, A::Reg)>,
     /// Viper stack slots whose value is not in memory yet (see `lower_viper`).
     pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
     /// Set if an operation needed more pool registers than the ISA has.
@@ -252,6 +256,7 @@ fn lower_once<A: AsmFactory>(
         lhs_loaded: false,
         homes: Vec::new(),
         volatile_homes: Vec::new(),
+        derived: Vec::new(),
         pending: Vec::new(),
         out_of_registers: false,
         nonneg_dividends: if viper { super::range::nonneg_dividends(ir) } else { Vec::new() },
@@ -295,6 +300,14 @@ fn lower_once<A: AsmFactory>(
             i += 1;
             continue;
         }
+        if let Some(n) = l.derived_access(ir, i) {
+            // The index's `+ c` folds into a derived base (no code).
+            for _ in 1..n {
+                op_offsets.push(start);
+            }
+            i += n;
+            continue;
+        }
         let fused = match (ins, ir.get(i + 1)) {
             (Ir::Binary { op, sp }, Some(Ir::CondJump { cond, pop: true, label, sp: jsp }))
                 if is_compare(*op) && *jsp + 1 == *sp =>
@@ -323,12 +336,14 @@ fn lower_once<A: AsmFactory>(
         if fused {
             l.place_checks();
             op_offsets.push(start);
+            l.update_derived(ir.get(i..i + 2).unwrap_or(&[]));
             i += 2;
             continue;
         }
         l.index = i;
         l.ins(ins)?;
         l.place_checks();
+        l.update_derived(core::slice::from_ref(ins));
         i += 1;
     }
     // The compiler ends every function with a return; only code that can

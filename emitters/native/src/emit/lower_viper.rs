@@ -56,6 +56,26 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
+    /// The entry of stack slot `slot` (see [`Pending`]).
+    pub(super) fn pending_entry(&self, slot: Slot) -> Option<Pending<A::Reg>> {
+        self.pending_of(slot)
+    }
+
+    /// Sets stack slot `k`'s entry.
+    pub(super) fn put_entry(&mut self, k: u32, p: Pending<A::Reg>) {
+        self.put(k, p);
+    }
+
+    /// A register holding `slot`'s value (see `read`).
+    pub(super) fn read_slot(&mut self, slot: Slot) -> A::Reg {
+        self.read(slot, &[])
+    }
+
+    /// A free pool register not in `avoid`.
+    pub(super) fn alloc_reg(&mut self, avoid: &[A::Reg]) -> A::Reg {
+        self.alloc(avoid)
+    }
+
     fn pending_of(&self, slot: Slot) -> Option<Pending<A::Reg>> {
         let Slot::Stack(k) = slot else { return None };
         self.pending.iter().find(|(s, _)| *s == k).map(|&(_, p)| p)
@@ -161,7 +181,9 @@ impl<A: AsmFactory> Lowerer<A> {
             .pending
             .iter()
             .filter_map(|&(k, p)| match p {
-                Pending::Reg(r) if !avoid.contains(&r) => Some((k, r)),
+                // (An entry may name a register outside the pool, a derived
+                // base: spilling it would free nothing the pool may hand out.)
+                Pending::Reg(r) if !avoid.contains(&r) && self.regs.pool.contains(&r) => Some((k, r)),
                 _ => None,
             })
             .min_by_key(|&(k, _)| k);
