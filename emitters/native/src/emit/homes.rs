@@ -60,19 +60,9 @@ pub(super) fn slots(op: &VOp) -> Vec<Slot> {
     }
 }
 
-/// The slot a viper operation writes, if any.
+/// The word slot a viper operation writes, if any (`Box` reads its slot).
 fn written(op: &VOp) -> Option<Slot> {
-    match *op {
-        VOp::Imm { dst, .. }
-        | VOp::Copy { dst, .. }
-        | VOp::Arith { dst, .. }
-        | VOp::Compare { dst, .. }
-        | VOp::Load { dst, .. }
-        | VOp::Unbox { dst, .. }
-        | VOp::DivMod { dst, .. } => Some(dst),
-        VOp::Neg { slot } | VOp::Invert { slot } => Some(slot),
-        VOp::Branch { .. } | VOp::Store { .. } | VOp::Box { .. } => None,
-    }
+    op.written_slot()
 }
 
 /// True for instructions that call the runtime (`prev` is the instruction
@@ -396,14 +386,7 @@ fn entered_only_from_inside(ir: &[Ir], range: &Range<usize>) -> bool {
         })
         .collect();
     ir.iter().enumerate().all(|(k, i)| {
-        let target = match i {
-            Ir::Jump { label }
-            | Ir::CondJump { label, .. }
-            | Ir::JumpIfMarker { label, .. }
-            | Ir::Viper(VOp::Branch { label, .. }) => Some(*label),
-            Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
-            _ => None,
-        };
+        let target = i.jump_target();
         range.contains(&k) || target.is_none_or(|t| !inside.contains(&t))
     })
 }

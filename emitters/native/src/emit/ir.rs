@@ -76,3 +76,17 @@ pub enum Ir {
     /// Viper operations on machine words.
     Viper(crate::emit::viper::VOp),
 }
+
+impl Ir {
+    /// The label this instruction may jump to, if any.
+    pub fn jump_target(&self) -> Option<Label> {
+        match self {
+            Ir::Jump { label }
+            | Ir::CondJump { label, .. }
+            | Ir::JumpIfMarker { label, .. }
+            | Ir::Viper(super::viper::VOp::Branch { label, .. }) => Some(*label),
+            Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
+            _ => None,
+        }
+    }
+}

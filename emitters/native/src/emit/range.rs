@@ -252,14 +252,7 @@ const SHORT_LOOP: i64 = 64;
 /// only from the loop's start or from the body after the increment.
 pub(super) fn short_loops(ir: &[Ir]) -> Vec<EmitLabel> {
     let code: Vec<(usize, &Ir)> = ir.iter().enumerate().filter(|(_, i)| !matches!(i, Ir::Line(_))).collect();
-    let target = |i: &Ir| match i {
-        Ir::Jump { label }
-        | Ir::CondJump { label, .. }
-        | Ir::JumpIfMarker { label, .. }
-        | Ir::Viper(VOp::Branch { label, .. }) => Some(*label),
-        Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
-        _ => None,
-    };
+    let target = |i: &Ir| i.jump_target();
     let refs = |l: EmitLabel| -> Vec<usize> { (0..code.len()).filter(|&k| target(code[k].1) == Some(l)).collect() };
     let label_at = |l: EmitLabel| code.iter().position(|(_, i)| matches!(i, Ir::Label { label, .. } if *label == l));
     let is_flow = |i: &Ir| matches!(i, Ir::Label { .. }) || target(i).is_some();
@@ -346,18 +339,12 @@ pub(super) fn short_loops(ir: &[Ir]) -> Vec<EmitLabel> {
     found
 }
 
-/// The slot a viper operation writes, if any.
+/// The slot a viper operation writes, if any; a `Box` counts as writing
+/// its slot (its range is no longer known).
 fn written(op: &VOp) -> Option<Slot> {
     match *op {
-        VOp::Imm { dst, .. }
-        | VOp::Copy { dst, .. }
-        | VOp::Arith { dst, .. }
-        | VOp::Compare { dst, .. }
-        | VOp::Load { dst, .. }
-        | VOp::Unbox { dst, .. }
-        | VOp::DivMod { dst, .. } => Some(dst),
-        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Box { slot, .. } => Some(slot),
-        VOp::Branch { .. } | VOp::Store { .. } => None,
+        VOp::Box { slot, .. } => Some(slot),
+        _ => op.written_slot(),
     }
 }
 

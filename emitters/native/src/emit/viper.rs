@@ -172,6 +172,24 @@ pub enum VOp {
     DivMod { dst: Slot, a: Slot, b: Slot, modulo: bool },
 }
 
+impl VOp {
+    /// The word slot the operation writes, if any (`Box` reads its slot and
+    /// makes an object).
+    pub fn written_slot(&self) -> Option<Slot> {
+        match *self {
+            VOp::Imm { dst, .. }
+            | VOp::Copy { dst, .. }
+            | VOp::Arith { dst, .. }
+            | VOp::Compare { dst, .. }
+            | VOp::Load { dst, .. }
+            | VOp::Unbox { dst, .. }
+            | VOp::DivMod { dst, .. } => Some(dst),
+            VOp::Neg { slot } | VOp::Invert { slot } => Some(slot),
+            VOp::Branch { .. } | VOp::Store { .. } | VOp::Box { .. } => None,
+        }
+    }
+}
+
 type E<A> = NativeEmitter<A>;
 
 /// Stack slot of the entry `depth` below the top.
