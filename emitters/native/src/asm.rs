@@ -190,6 +190,14 @@ pub trait Asm {
 
     /// Function entry: saves the callee-saved registers and reserves `n_slots` word slots.
     fn prologue(&mut self, n_slots: usize);
+    /// Function entry that saves, of [`Asm::LOCALS`], only those in `used`
+    /// (with [`Asm::FUN_TABLE`]): the emitted code writes no other one. The
+    /// default saves them all and reserves at least one slot, as
+    /// [`Asm::prologue`] did for the lowered code before this method.
+    fn prologue_saving(&mut self, n_slots: usize, used: &[Self::Reg]) {
+        let _ = used;
+        self.prologue(n_slots.max(1));
+    }
     /// Function exit: frees the slots, restores the saved registers and returns
     /// ([`Asm::RET`] holds the result). May be emitted more than once.
     fn epilogue(&mut self);
@@ -227,6 +235,12 @@ pub trait Asm {
 
     /// Unconditional jump.
     fn jump(&mut self, label: Label);
+    /// Leaves the function (result in [`Asm::RET`]) by jumping to `exit`,
+    /// where the [`Asm::epilogue`] is. An assembler may emit the epilogue
+    /// itself in the jump's place instead (the default jumps).
+    fn jump_to_exit(&mut self, exit: Label) {
+        self.jump(exit);
+    }
     /// Jumps if `reg` is zero; with `bool_test` only its low byte is meaningful.
     fn jump_if_zero(&mut self, reg: Self::Reg, bool_test: bool, label: Label);
     /// Jumps if `reg` is non-zero; with `bool_test` only its low byte is meaningful.

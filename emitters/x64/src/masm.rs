@@ -11,6 +11,9 @@ use crate::regs::{self, Reg};
 struct Frame {
     n_slots: usize,
     reserved_bytes: i32,
+    /// The registers pushed, in push order (the first `n_saved` of them).
+    saved: [Reg; abi::SAVED_REGS.len()],
+    n_saved: usize,
 }
 
 /// An x86-64 assembler for native code (System V ABI).
@@ -72,6 +75,20 @@ impl X64Asm {
     }
 }
 
+/// Bytes of a `jmp rel32`.
+const JMP_BYTES: usize = 5;
+
+/// Bytes of the epilogue of `frame`.
+fn epilogue_bytes(frame: &Frame) -> usize {
+    let adjust = match frame.reserved_bytes {
+        0 => 0,
+        b if i8::try_from(b).is_ok() => 4,
+        _ => 7,
+    };
+    let pops: usize = frame.saved.iter().take(frame.n_saved).map(|r| if r.is_extended() { 2 } else { 1 }).sum();
+    adjust + pops + 1
+}
+
 fn cond_code(cond: Cond) -> Cc {
     match cond {
         Cond::Eq => Cc::E,
@@ -119,21 +136,39 @@ impl Asm for X64Asm {
     }
 
     fn prologue(&mut self, n_slots: usize) {
+        self.prologue_saving(n_slots, &regs::LOCALS);
+    }
+
+    /// Pushes [`regs::FUN_TABLE`] and those of `used` among the other
+    /// callee-saved registers, then reserves enough slots to keep `rsp`
+    /// 16-byte aligned (see [`abi`]).
+    fn prologue_saving(&mut self, n_slots: usize, used: &[Reg]) {
         if self.frame.is_some() {
             self.fail(AsmError::FrameMisuse);
             return;
         }
-        let reserved = abi::reserved_slots(n_slots).checked_mul(abi::SLOT_BYTES).and_then(|b| i32::try_from(b).ok());
+        let mut saved = abi::SAVED_REGS;
+        let mut n_saved = 0;
+        for reg in abi::SAVED_REGS {
+            if reg == regs::FUN_TABLE || used.contains(&reg) {
+                if let Some(s) = saved.get_mut(n_saved) {
+                    *s = reg;
+                    n_saved += 1;
+                }
+            }
+        }
+        let reserved =
+            abi::reserved_slots(n_saved, n_slots).checked_mul(abi::SLOT_BYTES).and_then(|b| i32::try_from(b).ok());
         let Some(reserved_bytes) = reserved else {
             self.fail(AsmError::SlotOutOfRange(n_slots));
             return;
         };
         self.entry = self.offset();
-        for reg in abi::SAVED_REGS {
-            self.enc.push(reg);
+        for reg in saved.iter().take(n_saved) {
+            self.enc.push(*reg);
         }
         self.enc.adjust_rsp(reserved_bytes, true);
-        self.frame = Some(Frame { n_slots, reserved_bytes });
+        self.frame = Some(Frame { n_slots, reserved_bytes, saved, n_saved });
     }
 
     fn epilogue(&mut self) {
@@ -142,10 +177,19 @@ impl Asm for X64Asm {
             return;
         };
         self.enc.adjust_rsp(frame.reserved_bytes, false);
-        for reg in abi::SAVED_REGS.iter().rev() {
+        for reg in frame.saved.iter().take(frame.n_saved).rev() {
             self.enc.pop(*reg);
         }
         self.enc.ret();
+    }
+
+    /// The epilogue in place of the jump when it is no longer (five bytes:
+    /// no slots and three registers saved, as in plain native code).
+    fn jump_to_exit(&mut self, exit: Label) {
+        match self.frame {
+            Some(frame) if epilogue_bytes(&frame) <= JMP_BYTES => self.epilogue(),
+            _ => self.enc.jmp(exit),
+        }
     }
 
     fn mov_imm(&mut self, dst: Reg, value: i64) {
@@ -410,4 +454,44 @@ impl ferropy_emit_native::AsmFactory for X64Asm {
         X64Asm::new()
     }
     const MPY_ARCH: u8 = ferropy_bytecode::mpy::arch::X64;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `epilogue_bytes` agrees with the epilogue emitted, for every subset
+    /// of saved registers and a few frame sizes.
+    #[test]
+    fn epilogue_length_is_predicted() {
+        for mask in 0u32..32 {
+            let used: alloc::vec::Vec<Reg> =
+                regs::LOCALS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, r)| *r).collect();
+            for n_slots in [0, 1, 2, 20, 40] {
+                let mut a = X64Asm::new();
+                a.prologue_saving(n_slots, &used);
+                let Some(frame) = a.frame else { panic!("no frame") };
+                let start = a.offset();
+                a.epilogue();
+                assert_eq!(a.offset() - start, epilogue_bytes(&frame), "mask {mask:#x}, {n_slots} slots");
+            }
+        }
+    }
+
+    /// The jump to the exit becomes the epilogue only where that is no longer.
+    #[test]
+    fn exit_jump_is_inlined_when_short() {
+        let mut a = X64Asm::new();
+        a.prologue_saving(0, &[Reg::Rbx, Reg::R12]);
+        let exit = a.new_label();
+        let start = a.offset();
+        a.jump_to_exit(exit);
+        assert_eq!(&a.code()[start..], &[0x41, 0x5C, 0x5B, 0x5D, 0xC3]);
+        let mut b = X64Asm::new();
+        b.prologue(1);
+        let exit = b.new_label();
+        let start = b.offset();
+        b.jump_to_exit(exit);
+        assert_eq!(b.code().get(start), Some(&0xE9));
+    }
 }

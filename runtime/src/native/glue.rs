@@ -38,8 +38,8 @@ fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::
     status
 }
 
-/// [`with_ctx`] for a helper body that roots no temporaries (the fast path
-/// of `LOAD_GLOBAL`).
+/// [`with_ctx`] for a helper body that roots no temporaries (the fast paths
+/// of `LOAD_GLOBAL` and `CALL_FUNCTION`).
 #[inline(always)]
 fn with_ctx_no_temps(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::Vm) -> usize) -> usize {
     // SAFETY: as in `with_ctx`: the pointer `call_code` gave the code, to a
@@ -91,9 +91,13 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
 
 /// `CALL_FUNCTION` of a plain native function (`call::fast_call`), or else
 /// the general path.
+///
+/// The fast call roots no temporaries of its own: the callee's helpers drop
+/// theirs, and a failed call's are dropped where its exception is handled
+/// (the dispatch loop's `run_frames_nested`, or an outer helper).
 #[inline(never)]
 extern "C" fn call_function(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    let st = with_ctx(ctx, |c, vm| {
+    let st = with_ctx_no_temps(ctx, |c, vm| {
         let sp = (opword >> 8) & 0xFFFF;
         let op_ip = op_addr.wrapping_sub(c.base);
         match super::call::fast_call(vm, c, ferropy_bytecode::opcode::CALL_FUNCTION, arg, sp, op_ip) {

@@ -467,10 +467,25 @@ impl<A: AsmFactory> Lowerer<A> {
 
     fn entry(&mut self) {
         let Regs { ctx, state, words, entry, .. } = self.regs;
-        self.a.prologue(1);
+        // The callee-saved registers written: the word-slot pointer and the
+        // register homes only in viper code (the lowered code uses no stack
+        // slot).
+        let mut used = vec![ctx, state];
+        if self.viper {
+            used.push(words);
+            let homes = self.homes.iter().map(|&(_, r)| r).chain(self.derived.iter().map(|&(_, _, r)| r));
+            for r in homes {
+                if self.regs.spare.contains(&r) && !used.contains(&r) {
+                    used.push(r);
+                }
+            }
+        }
+        self.a.prologue_saving(0, &used);
         self.a.mov_reg(ctx, entry[0]);
         self.a.mov_reg(state, entry[1]);
-        self.a.mov_reg(words, entry[2]);
+        if self.viper {
+            self.a.mov_reg(words, entry[2]);
+        }
         self.a.load(Width::Word, A::FUN_TABLE, ctx, CTX_TABLE);
         if self.resumable {
             let start = self.a.new_label();
@@ -928,7 +943,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 let ctx = self.regs.ctx;
                 self.a.store(Width::Word, r[0], ctx, CTX_VALUE);
                 self.a.mov_imm(A::RET, status::RETURN as i64);
-                self.a.jump(self.exit);
+                self.a.jump_to_exit(self.exit);
             }
             Ir::Viper(v) => self.viper_op(v),
         }
