@@ -9,15 +9,11 @@ use crate::vm::Vm;
 
 pub fn len(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let o = arg(vm, args, 0)?;
-    if o.is_heap_ref() {
-        // The length of these is a field of the object.
-        match vm.get(o, 0).builtin_type_id() {
-            Some(ids::LIST | ids::TUPLE | ids::BYTES | ids::BYTEARRAY | ids::DICT) => {
-                return vm.new_int(vm.get_usize(o, 1) as i64);
-            }
-            Some(ids::DEQUE) => return Ok(vm.get(o, crate::modules::deque::LEN)),
-            _ => {}
-        }
+    if let Some(n) = crate::types::stored_len(&vm.heap.words, o) {
+        return match i32::try_from(n).ok().and_then(Obj::from_small_int) {
+            Some(small) => Ok(small),
+            None => vm.new_int(n as i64),
+        };
     }
     vm.unary_op(rt::UNARY_LEN, o)
 }

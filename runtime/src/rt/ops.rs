@@ -5,7 +5,6 @@ use ferropy_bytecode::opcode::binary as bop;
 use super::{UNARY_ABS, UNARY_BOOL, UNARY_HASH, UNARY_INVERT, UNARY_LEN, UNARY_NEGATIVE, UNARY_NOT, UNARY_POSITIVE};
 use crate::error::PyResult;
 use crate::obj::Obj;
-use crate::types::ids;
 use crate::vm::Vm;
 
 /// The result of comparison operator `op` (`==`, `!=`, `<`, `>`, `<=`, `>=`) on
@@ -119,22 +118,15 @@ impl Vm {
         Ok(true)
     }
 
-    /// Whether an exact list, tuple, dict, bytes or str is empty, read from the
-    /// object itself; `None` for anything else (then the type's slots answer).
+    /// Whether an interned string or an object [`crate::types::stored_truth`]
+    /// answers is empty, read from the object itself; `None` for anything
+    /// else (then the type's slots answer).
     #[inline]
     fn builtin_is_empty(&self, o: Obj) -> Option<bool> {
         if let Some(q) = o.qstr() {
             return self.st.qstrs.len(q).map(|n| n == 0);
         }
-        if !o.is_heap_ref() {
-            return None;
-        }
-        let id = self.get(o, 0).builtin_type_id()?;
-        Some(match id {
-            ids::LIST | ids::TUPLE | ids::BYTES | ids::STR => self.get_usize(o, 1) == 0,
-            ids::DICT => self.dict_len(o) == 0,
-            _ => return None,
-        })
+        crate::types::stored_truth(&self.heap.words, o).map(|t| !t)
     }
 
     /// A unary operator; `None` when the type does not support it.

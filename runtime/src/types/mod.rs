@@ -265,3 +265,28 @@ pub fn desc(id: u32) -> Option<&'static TypeDesc> {
 pub fn type_obj(id: u32) -> Obj {
     Obj::builtin_type(id).unwrap_or(Obj::NONE)
 }
+
+/// The item count of an exact list, tuple, bytes, bytearray, dict or deque,
+/// read from the object itself (word 1, or the deque's length word); `None`
+/// for anything else, instances of subclasses included.
+#[inline]
+pub(crate) fn stored_len(heap: &crate::gc::HeapWords, o: Obj) -> Option<usize> {
+    match heap.type_of(o)?.builtin_type_id()? {
+        ids::LIST | ids::TUPLE | ids::BYTES | ids::BYTEARRAY | ids::DICT => heap.load(o, 1).map(|n| n as usize),
+        ids::DEQUE => usize::try_from(heap.load_obj(o, crate::modules::deque::LEN)?.small_int_value()?).ok(),
+        _ => None,
+    }
+}
+
+/// The truth of the objects [`stored_len`] answers and of a heap str (whose
+/// word 1 is its byte length); `None` for anything else.
+#[inline]
+pub(crate) fn stored_truth(heap: &crate::gc::HeapWords, o: Obj) -> Option<bool> {
+    if let Some(n) = stored_len(heap, o) {
+        return Some(n != 0);
+    }
+    if heap.type_of(o)? == type_obj(ids::STR) {
+        return heap.load(o, 1).map(|n| n != 0);
+    }
+    None
+}

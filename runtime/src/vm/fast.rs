@@ -85,15 +85,10 @@ fn plain_truth(v: Obj) -> Option<bool> {
     }
 }
 
-/// The truth of an exact list, tuple, bytes, heap str, bytearray or dict
-/// (whose word 1 is its length) or deque; `None` for anything else.
+/// [`crate::types::stored_truth`], out of line.
 #[inline(never)]
 fn container_truth(heap: &HeapWords, v: Obj) -> Option<bool> {
-    match heap.type_of(v)?.builtin_type_id()? {
-        ids::LIST | ids::TUPLE | ids::BYTES | ids::STR | ids::BYTEARRAY | ids::DICT => Some(heap.load(v, 1)? != 0),
-        ids::DEQUE => Some(heap.load_obj(v, crate::modules::deque::LEN)?.small_int_value()? != 0),
-        _ => None,
-    }
+    crate::types::stored_truth(heap, v)
 }
 
 /// Decodes the signed var-int operand starting at `pos` (at most 5 bytes
@@ -544,7 +539,9 @@ pub(crate) fn run_simple(
                     break;
                 }
                 let (base, index) = (state[sp - 2], state[sp - 1]);
-                let Some(v) = seq_load(names.words, base, index).or_else(|| names.dict_item(base, index)) else {
+                let Some(v) =
+                    seq_load(names.words, base, index).or_else(|| names.dict_get_outlined(base, index).flatten())
+                else {
                     break;
                 };
                 sp -= 1;

@@ -98,18 +98,11 @@ impl NameCtx<'_> {
         }
     }
 
-    /// [`NameCtx::dict_get`] for the rarer paths, kept out of line so the
-    /// common ones keep theirs inlined.
+    /// [`NameCtx::dict_get`] for the rarer paths (and `LOAD_SUBSCR` of a
+    /// dict), kept out of line so the common ones keep theirs inlined.
     #[inline(never)]
-    fn dict_get_outlined(&mut self, d: Obj, key: Obj) -> Option<Option<Obj>> {
+    pub fn dict_get_outlined(&mut self, d: Obj, key: Obj) -> Option<Option<Obj>> {
         self.dict_get(d, key)
-    }
-
-    /// `d[key]` when `d` is an exact dict holding interned-string `key`
-    /// (`LOAD_SUBSCR`; a missing key raises in the general path).
-    #[inline(never)]
-    pub fn dict_item(&mut self, d: Obj, key: Obj) -> Option<Obj> {
-        self.dict_get(d, key)?
     }
 
     /// `d[key] = value` when `d` is an exact dict already holding
