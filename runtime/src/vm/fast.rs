@@ -162,23 +162,13 @@ pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     }
 }
 
-/// The position of small-int `index` in a sequence of `len` items (negative
-/// indices count from the end); `None` when it is not a small int or out of
-/// range (the general path raises).
-#[inline(always)]
-fn seq_position(index: Obj, len: usize) -> Option<usize> {
-    let i = index.small_int_value()?;
-    let i = if i < 0 { i64::from(i) + len as i64 } else { i64::from(i) };
-    usize::try_from(i).ok().filter(|&i| i < len)
-}
-
 /// `base[index]` for an exact list, tuple or bytearray and a small-int index
 /// in range; `None` leaves everything to the general path.
 #[inline(never)]
 pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
     let t = heap.type_of(base)?;
     let len = heap.load(base, 1)? as usize;
-    let at = seq_position(index, len)?;
+    let at = crate::types::slice::small_index(index, len)?;
     if t == type_obj(ids::LIST) {
         heap.load_obj(heap.load_obj(base, 3)?, at)
     } else if t == type_obj(ids::TUPLE) {
@@ -197,7 +187,7 @@ pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
 #[inline(never)]
 pub(crate) fn seq_store(heap: &mut HeapWords, base: Obj, index: Obj, value: Obj) -> bool {
     let (Some(t), Some(len)) = (heap.type_of(base), heap.load(base, 1)) else { return false };
-    let Some(at) = seq_position(index, len as usize) else { return false };
+    let Some(at) = crate::types::slice::small_index(index, len as usize) else { return false };
     let Some(items) = heap.load_obj(base, 3) else { return false };
     if t == type_obj(ids::LIST) {
         heap.store_obj(items, at, value)
