@@ -40,13 +40,7 @@ impl Vm {
 
     /// A copy of the bytes of a bytes-like object.
     pub fn buffer_bytes(&self, o: Obj) -> Option<Vec<u8>> {
-        let info = self.buffer_info(o)?;
-        let mut out = alloc::vec![0u8; info.len];
-        if info.len == 0 || self.heap.words.read_bytes(info.holder, info.offset, &mut out) {
-            Some(out)
-        } else {
-            None
-        }
+        self.buffer_bytes_short(o).map(Vec::from)
     }
 
     /// [`Vm::buffer_bytes`] without a heap allocation when the data is short.

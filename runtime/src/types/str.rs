@@ -50,20 +50,7 @@ impl Vm {
 
     /// The bytes of a str or bytes object.
     pub fn str_bytes(&self, o: Obj) -> Option<Vec<u8>> {
-        if let Some(q) = o.qstr() {
-            return self.st.qstrs.bytes(q).map(|b| b.to_vec());
-        }
-        let t = self.get(o, 0);
-        if t != super::type_obj(ids::STR) && t != super::type_obj(ids::BYTES) {
-            return None;
-        }
-        let len = self.get_usize(o, 1);
-        let mut out = alloc::vec![0u8; len];
-        if self.heap.words.read_bytes(o, HEADER * 4, &mut out) {
-            Some(out)
-        } else {
-            None
-        }
+        self.str_bytes_short(o).map(Vec::from)
     }
 
     /// [`Vm::str_bytes`] without a heap allocation when the text is short.
@@ -374,6 +361,15 @@ impl ShortBytes {
         let mut b = ShortBytes::zeroed(data.len());
         b.copy_from_slice(data);
         b
+    }
+}
+
+impl From<ShortBytes> for Vec<u8> {
+    fn from(b: ShortBytes) -> Vec<u8> {
+        match b {
+            ShortBytes::Heap(v) => v,
+            inline => inline.to_vec(),
+        }
     }
 }
 
