@@ -141,6 +141,24 @@ fn spill_registers() -> [usize; SAVED_REGS] {
     regs
 }
 
+/// Bytes of dead stack [`wipe_dead_stack`] overwrites.
+pub(crate) const WIPE_BYTES: usize = 4096;
+
+/// Overwrites the [`WIPE_BYTES`] of machine stack below the caller's frame
+/// (stack the caller's callees used and left) with zeros.
+///
+/// Frames built later over that stack may leave some of their words unwritten
+/// (padding, slots used on one path only), and the conservative scan reads
+/// those too: an object reference left there by an earlier, deeper call would
+/// keep the object alive. Where a slow path that ran once is replaced by a
+/// shallower fast one (e.g. a lookup that fills a cache), calling this after
+/// the slow path keeps its leftovers from surviving into later collections.
+#[inline(never)]
+pub(crate) fn wipe_dead_stack() {
+    let zeros = [0u8; WIPE_BYTES];
+    core::hint::black_box(&zeros);
+}
+
 /// Visits the callee-saved registers (each 32-bit half) and every aligned
 /// 32-bit word from this function's frame up to `top`.
 #[inline(never)]
@@ -191,6 +209,33 @@ mod tests {
         let mut seen = Vec::new();
         scan(top, &mut |w| seen.push(w));
         seen
+    }
+
+    #[inline(never)]
+    fn leave_word_on_stack(w: u32) {
+        let words = [w; 64];
+        core::hint::black_box(&words);
+    }
+
+    #[inline(never)]
+    fn scan_after(top: &StackTop, wipe: bool) -> Vec<u32> {
+        leave_word_on_stack(0x5EED_4560);
+        if wipe {
+            wipe_dead_stack();
+        }
+        collect_words(top)
+    }
+
+    #[test]
+    fn a_wiped_dead_frame_leaves_nothing_to_scan() {
+        with_stack_top(|top| {
+            // The dead frame's words reach the scan when nothing overwrites them...
+            let unwiped = scan_after(&top, false);
+            // ...and not after a wipe.
+            let wiped = scan_after(&top, true);
+            assert!(unwiped.contains(&0x5EED_4560));
+            assert!(!wiped.contains(&0x5EED_4560));
+        });
     }
 
     #[test]

@@ -137,6 +137,10 @@ impl Vm {
                 None => self.step(),
             };
             self.st.temps.truncate(temps);
+            if self.st.wipe_stack {
+                self.st.wipe_stack = false;
+                crate::gc::stack_scan::wipe_dead_stack();
+            }
             match result {
                 Ok(Step::Next) => {}
                 Ok(Step::Return(_)) if self.top_resumed_in_place(base) => {
@@ -259,6 +263,7 @@ impl Vm {
                     pool: &st.qstrs,
                     builtins: st.builtins,
                     special_store_late: st.special_store_added_late,
+                    methods: &st.method_cache,
                 };
                 super::fast::run_simple(f, &u.bytecode, countdown, interrupt, &mut names, &st.contexts, u.context);
                 decode(&u.bytecode, f.ip)

@@ -497,9 +497,14 @@ pub(crate) fn run_simple(
                 if sp == 0 || sp >= n {
                     break;
                 }
-                let Some((fun, self_obj)) = names.load_method(state[sp - 1], key) else { break };
-                state[sp - 1] = fun;
-                state[sp] = self_obj;
+                match names.load_method(state[sp - 1], key) {
+                    Some((fun, self_obj)) => {
+                        state[sp - 1] = fun;
+                        state[sp] = self_obj;
+                    }
+                    None if names.builtin_method(state, sp, key) => {}
+                    None => break,
+                }
                 sp += 1;
                 after
             }

@@ -79,6 +79,10 @@ pub struct VmState {
     /// Methods of built-in types found by `LOAD_METHOD` on their instances
     /// (see `vm::instrs::names_fast::MethodCache`).
     pub(crate) method_cache: crate::vm::instrs::MethodCache,
+    /// Set when the dispatch loop should wipe the dead stack below it
+    /// (`gc::stack_scan::wipe_dead_stack`) after the current instruction: a
+    /// slow path ran that a fast one replaces from now on.
+    pub(crate) wipe_stack: bool,
     /// Slot vectors of returned frames, reused by the next calls (no
     /// allocation per call in steady state).
     pub(crate) spare_slots: Vec<(Vec<Obj>, Vec<usize>)>,
@@ -185,6 +189,7 @@ impl Vm {
             special_store_added_late: false,
             map_cache: [0; crate::types::dict::MAP_CACHE_SIZE],
             method_cache: crate::vm::instrs::MethodCache::new(),
+            wipe_stack: false,
             spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,

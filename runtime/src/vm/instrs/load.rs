@@ -82,7 +82,15 @@ impl Vm {
                     None => match self.st.method_cache.get(key, self.type_of(obj)) {
                         // Only the types `plain_builtin_type` accepts are in the cache.
                         Some(f) => (f, obj),
-                        None => self.load_method(obj, q)?,
+                        None => {
+                            let found = self.load_method(obj, q)?;
+                            // Once cached, the fast loop serves this method
+                            // without the deep lookup, which would otherwise
+                            // overwrite the receiver copies it left on the
+                            // stack (and so keep them from the stack scan).
+                            self.st.wipe_stack |= self.st.method_cache.get(key, self.type_of(obj)).is_some();
+                            found
+                        }
                     },
                 };
                 self.poke(0, f)?;

@@ -86,6 +86,8 @@ pub(crate) struct NameCtx<'a> {
     pub builtins: Obj,
     /// `VmState::special_store_added_late`.
     pub special_store_late: bool,
+    /// The built-in method cache (`VmState::method_cache`).
+    pub methods: &'a MethodCache,
 }
 
 impl NameCtx<'_> {
@@ -249,6 +251,38 @@ impl NameCtx<'_> {
         (f.is_heap_ref() && self.words.load_obj(f, 0)? == types::type_obj(ids::FUNCTION)).then_some((f, obj))
     }
 
+    /// `LOAD_METHOD` of `key` on the value on top of `state` (below index
+    /// `sp`, with room above it) when that value's type is a built-in type
+    /// whose method `key` is in the method cache: the stack becomes `method,
+    /// value`. False (nothing done) otherwise. The value is read and written
+    /// here only, out of line: a copy kept in the dispatch loop's frame would
+    /// outlive it for the conservative stack scan.
+    #[inline(never)]
+    pub fn builtin_method(&self, state: &mut [Obj], sp: usize, key: Obj) -> bool {
+        let Some(&obj) = sp.checked_sub(1).and_then(|top| state.get(top)) else { return false };
+        let t = if obj.is_small_int() {
+            types::type_obj(ids::INT)
+        } else if obj.is_qstr() {
+            types::type_obj(ids::STR)
+        } else if obj.is_heap_ref() {
+            match self.words.load_obj(obj, 0) {
+                Some(t) => t,
+                None => return false,
+            }
+        } else {
+            return false;
+        };
+        let Some(fun) = self.methods.get(key, t) else { return false };
+        match state.get_mut(sp - 1..=sp) {
+            Some([m, s]) => {
+                *m = fun;
+                *s = obj;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// `obj.key = value` when `obj` is an instance of a user class whose stores
     /// run no Python code (`Vm::class_has_special_store`) and `key` already is
     /// in its attribute dict: the value is replaced in place. False when
@@ -278,6 +312,7 @@ impl Vm {
             pool: &self.st.qstrs,
             builtins: self.st.builtins,
             special_store_late: self.st.special_store_added_late,
+            methods: &self.st.method_cache,
         }
     }
 
