@@ -248,6 +248,9 @@ enum Kind {
     LOAD_SUBSCR = 28,
     STORE_SUBSCR = 29,
     LOAD_CONST_STRING = 30,
+    DUP_TOP_TWO = 31,
+    ROT_TWO = 32,
+    ROT_THREE = 33,
 }
 
 /// The [`Kind`] of an opcode.
@@ -275,6 +278,9 @@ const fn kind_of(opc: u8) -> Kind {
         op::LOAD_CONST_NONE | op::LOAD_CONST_TRUE | op::LOAD_CONST_FALSE => Kind::CONST,
         op::POP_TOP => Kind::POP_TOP,
         op::DUP_TOP => Kind::DUP_TOP,
+        op::DUP_TOP_TWO => Kind::DUP_TOP_TWO,
+        op::ROT_TWO => Kind::ROT_TWO,
+        op::ROT_THREE => Kind::ROT_THREE,
         op::JUMP => Kind::JUMP,
         op::POP_JUMP_IF_TRUE | op::POP_JUMP_IF_FALSE => Kind::POP_JUMP,
         op::FOR_ITER => Kind::FOR_ITER,
@@ -425,6 +431,33 @@ pub(crate) fn run_simple(
                 }
                 state[sp] = state[sp - 1];
                 sp += 1;
+                ip + 1
+            }
+            Kind::DUP_TOP_TWO => {
+                if sp < 2 || sp + 1 >= n {
+                    break;
+                }
+                state[sp] = state[sp - 2];
+                state[sp + 1] = state[sp - 1];
+                sp += 2;
+                ip + 1
+            }
+            Kind::ROT_TWO => {
+                if sp < 2 || sp > n {
+                    break;
+                }
+                state.swap(sp - 1, sp - 2);
+                ip + 1
+            }
+            Kind::ROT_THREE => {
+                // a b c -> c a b
+                if sp < 3 || sp > n {
+                    break;
+                }
+                let c = state[sp - 1];
+                state[sp - 1] = state[sp - 2];
+                state[sp - 2] = state[sp - 3];
+                state[sp - 3] = c;
                 ip + 1
             }
             Kind::JUMP => {

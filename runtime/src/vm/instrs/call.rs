@@ -144,7 +144,7 @@ impl Vm {
         let (Some(args), Some(src)) = (buf.get_mut(..n), f.sp.checked_sub(n).and_then(|a| f.state.get(a..f.sp))) else {
             return Err(self.internal_error("value stack underflow"));
         };
-        args.copy_from_slice(src);
+        copy_few(args, src);
         let r = crate::builtins::call_static(self, id, args, &[]);
         // The copies must not outlive the call: this buffer is part of the
         // dispatch loop's long-lived stack frame, where the conservative stack
@@ -157,9 +157,7 @@ impl Vm {
         match f.state.get_mut(start..sp) {
             Some([first, rest @ ..]) => {
                 *first = r;
-                for slot in rest {
-                    *slot = Obj::NULL;
-                }
+                clear_few(rest);
                 f.sp = start + 1;
                 Ok(Step::Next)
             }
@@ -233,5 +231,31 @@ impl Vm {
             out.push((k, v));
         }
         Ok(out)
+    }
+}
+
+/// `dst.copy_from_slice(src)` for the few items of a call: the usual one to
+/// three are moved one by one (a `memcpy` call costs more than the copy).
+#[inline(always)]
+fn copy_few(dst: &mut [Obj], src: &[Obj]) {
+    match (dst, src) {
+        ([], []) => {}
+        ([d0], [s0]) => *d0 = *s0,
+        ([d0, d1], [s0, s1]) => (*d0, *d1) = (*s0, *s1),
+        ([d0, d1, d2], [s0, s1, s2]) => (*d0, *d1, *d2) = (*s0, *s1, *s2),
+        (dst, src) => dst.copy_from_slice(src),
+    }
+}
+
+/// Sets the few value-stack slots a call leaves behind to NULL, the usual one
+/// to three one by one (a `memset` call costs more than the stores).
+#[inline(always)]
+fn clear_few(slots: &mut [Obj]) {
+    match slots {
+        [] => {}
+        [a] => *a = Obj::NULL,
+        [a, b] => (*a, *b) = (Obj::NULL, Obj::NULL),
+        [a, b, c] => (*a, *b, *c) = (Obj::NULL, Obj::NULL, Obj::NULL),
+        slots => slots.fill(Obj::NULL),
     }
 }
