@@ -12,7 +12,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use super::ids;
 use super::{Method, TypeDesc};
-use crate::error::PyResult;
+use crate::error::{PyErr, PyResult};
 use crate::obj::Obj;
 use crate::rt;
 use crate::vm::Vm;
@@ -111,14 +111,17 @@ impl Vm {
         self.bigint_value(o).and_then(|v| v.to_i64())
     }
 
+    /// The OverflowError of an int that does not fit a machine word.
+    pub fn word_overflow_error(&mut self) -> PyErr {
+        self.new_error(ids::OVERFLOW_ERROR, "overflow converting long int to machine word")
+    }
+
     /// The value of an int as an i64: TypeError for non-ints, OverflowError for
     /// ints beyond a machine word.
     pub fn expect_int(&mut self, o: Obj) -> PyResult<i64> {
         match self.int_value(o) {
             Some(v) => Ok(v),
-            None if self.is_int(o) => {
-                Err(self.new_error(ids::OVERFLOW_ERROR, "overflow converting long int to machine word"))
-            }
+            None if self.is_int(o) => Err(self.word_overflow_error()),
             None => {
                 let n = self.type_name(o);
                 Err(self.type_error(&alloc::format!("can't convert {n} to int")))

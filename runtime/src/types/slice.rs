@@ -131,6 +131,9 @@ impl Vm {
     /// A sequence index (negative counts from the end); IndexError when out of range.
     pub fn seq_index(&mut self, index: Obj, len: usize, what: &str) -> PyResult<usize> {
         let Some(mut i) = self.int_value(index) else {
+            if self.is_int(index) {
+                return Err(self.word_overflow_error());
+            }
             let msg = alloc::format!("{what} indices must be integers, not {}", self.type_name(index));
             return Err(self.type_error(&msg));
         };

@@ -162,11 +162,14 @@ pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     }
 }
 
-/// `base[index]` for an exact list, tuple or bytearray and a small-int index
-/// in range; `None` leaves everything to the general path.
+/// `base[index]` for an exact list, tuple, bytearray or integer `array.array`
+/// and a small-int index in range; `None` leaves everything to the general path.
 #[inline(never)]
 pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
     let t = heap.type_of(base)?;
+    if t == type_obj(ids::ARRAY) {
+        return array_load(heap, base, t, index);
+    }
     let len = heap.load(base, 1)? as usize;
     let at = crate::types::slice::small_index(index, len)?;
     if t == type_obj(ids::LIST) {
@@ -181,12 +184,71 @@ pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
     }
 }
 
-/// `base[index] = value` for an exact list (any value but NULL) or bytearray (a
-/// small int in 0..256) and a small-int index in range; false leaves
+/// The size of one item of an `array.array` with integer typecode `code`
+/// and whether its items are signed; `None` for the other typecodes.
+#[inline(always)]
+fn int_item_layout(code: u8) -> Option<(usize, bool)> {
+    use crate::types::binary;
+    if binary::is_float(code) || matches!(code, b'O' | b'P' | b'S') {
+        return None;
+    }
+    Some((binary::native_size(code)?, binary::is_signed(code)))
+}
+
+/// The typecode of array `a`, its item count and its data holder (array
+/// layout: `[type, typecode, item count, data, capacity]`, see
+/// `modules::array`), when `t`, its type, is `array.array`.
+#[inline(always)]
+fn array_parts(heap: &HeapWords, a: Obj, t: Obj) -> Option<(u8, usize, Obj)> {
+    if t != type_obj(ids::ARRAY) {
+        return None;
+    }
+    let code = u8::try_from(heap.load_obj(a, 1)?.small_int_value()?).ok()?;
+    Some((code, heap.load(a, 2)? as usize, heap.load_obj(a, 3)?))
+}
+
+/// `a[index]` for an `array.array` of integer typecode whose item at
+/// small-int `index` is again a small int.
+#[inline(always)]
+fn array_load(heap: &HeapWords, a: Obj, t: Obj, index: Obj) -> Option<Obj> {
+    let (code, len, data) = array_parts(heap, a, t)?;
+    let (size, signed) = int_item_layout(code)?;
+    let at = crate::types::slice::small_index(index, len)?;
+    let mut item = [0u8; 8];
+    heap.read_bytes(data, at.checked_mul(size)?, item.get_mut(..size)?).then_some(())?;
+    let raw = u64::from_le_bytes(item);
+    let shift = 64 - 8 * size as u32;
+    let v = if signed { ((raw << shift) as i64) >> shift } else { i64::try_from(raw).ok()? };
+    small_int_obj(v)
+}
+
+/// `a[index] = value` for an `array.array` of integer typecode, a small-int
+/// index in range and a small-int value (stored as its low bytes, as the
+/// general path does).
+#[inline(always)]
+fn array_store(heap: &mut HeapWords, a: Obj, t: Obj, index: Obj, value: Obj) -> bool {
+    let (Some((code, len, data)), Some(v)) = (array_parts(heap, a, t), value.small_int_value()) else { return false };
+    let (Some((size, _)), Some(at)) = (int_item_layout(code), crate::types::slice::small_index(index, len)) else {
+        return false;
+    };
+    let bytes = i64::from(v).to_le_bytes();
+    match (at.checked_mul(size), bytes.get(..size)) {
+        (Some(offset), Some(item)) => heap.write_bytes(data, offset, item),
+        _ => false,
+    }
+}
+
+/// `base[index] = value` for an exact list (any value but NULL), bytearray (a
+/// small int in 0..256) or integer `array.array` (a small int) and a small-int
+/// index in range; false leaves
 /// everything to the general path.
 #[inline(never)]
 pub(crate) fn seq_store(heap: &mut HeapWords, base: Obj, index: Obj, value: Obj) -> bool {
-    let (Some(t), Some(len)) = (heap.type_of(base), heap.load(base, 1)) else { return false };
+    let Some(t) = heap.type_of(base) else { return false };
+    if t == type_obj(ids::ARRAY) {
+        return array_store(heap, base, t, index, value);
+    }
+    let Some(len) = heap.load(base, 1) else { return false };
     let Some(at) = crate::types::slice::small_index(index, len as usize) else { return false };
     let Some(items) = heap.load_obj(base, 3) else { return false };
     if t == type_obj(ids::LIST) {

@@ -235,7 +235,7 @@ fn wrap(vm: &mut Vm, fd: i32, family: i32) -> PyResult<Obj> {
 
 fn int_arg(vm: &mut Vm, o: Obj) -> PyResult<i32> {
     let v = vm.expect_int(o)?;
-    i32::try_from(v).map_err(|_| vm.new_error(ids::OVERFLOW_ERROR, "overflow converting long int to machine word"))
+    i32::try_from(v).map_err(|_| vm.word_overflow_error())
 }
 
 fn socket_new(vm: &mut Vm, _t: Obj, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
