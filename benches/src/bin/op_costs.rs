@@ -38,6 +38,8 @@ const OPS: &[(&str, &str)] = &[
     ("truth_list", "if l: pass"),
     ("truth_deque", "if q: pass"),
     ("len_list", "len(l)"),
+    ("global_builtin", "x = len"),
+    ("global_fn", "x = f"),
     ("len_deque", "len(q)"),
     ("list_append_pop", "l.append(i); l.pop()"),
     ("deque_append_popleft", "q.append(i); q.popleft()"),

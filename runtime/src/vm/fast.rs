@@ -3,11 +3,12 @@
 //! comparisons, string constants, jumps, conditional jumps on plain truth values
 //! and on the emptiness of built-in containers, stack
 //! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants,
-//! loads and stores of list, tuple and bytearray items at small-int indices
-//! and of dict values under interned-string keys,
+//! loads and stores of list, tuple, bytearray and integer `array.array` items
+//! at small-int indices and of dict values under interned-string keys,
 //! and the commonest name and attribute instructions: globals found in the
 //! globals or builtins dict, instance attributes, methods in the instance's
-//! class, stores to existing instance attributes; see `instrs::names_fast`)
+//! class, methods of built-in types in the method cache, stores to existing
+//! instance attributes; see `instrs::names_fast`)
 //! in a tight loop that keeps the instruction pointer, the stack pointer and
 //! the fuel countdown in registers.
 //!
