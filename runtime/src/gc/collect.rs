@@ -13,6 +13,7 @@ impl MarkSweep {
     /// stack top is set), then sweep. Returns the number of allocations freed.
     pub fn collect(&mut self, heap: &mut HeapWords, roots: &mut dyn Roots) -> usize {
         self.collecting = true;
+        roots.prepare(heap);
         self.mark_len = 0;
         self.mark_overflow = false;
         roots.trace_roots(&mut |obj| self.mark_root(heap, obj.raw()));

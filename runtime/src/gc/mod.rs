@@ -69,6 +69,14 @@ pub trait Roots {
     /// table, ...). Non-heap references are ignored by the collector.
     fn trace_roots(&mut self, visit: &mut dyn FnMut(Obj));
 
+    /// Called first in every collection, with the heap: the VM writes back
+    /// into heap objects the state it keeps outside the heap between uses
+    /// (parked generator frames), so marking sees it. No allocation is
+    /// possible meanwhile. Default: do nothing.
+    fn prepare(&mut self, heap: &mut HeapWords) {
+        let _ = heap;
+    }
+
     /// Called during the sweep for each unreachable object allocated with a
     /// finaliser (and a non-NULL type word), before its memory is freed. The heap
     /// is locked meanwhile: no allocation is possible. Default: do nothing.

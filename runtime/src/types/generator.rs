@@ -3,7 +3,13 @@
 //! yield_from_after, pending exception (MicroPython's `pend_throw`, NULL when none),
 //! state words (n_state)..., exception blocks (n_exc x 4 words)...]`.
 //! Resuming copies the frame onto the VM's frame stack and runs it; yielding
-//! copies it back.
+//! copies it back. A bytecode generator that yields to the loop resuming it
+//! instead parks its frame, as it is, in `VmState::parked_frames` (status
+//! `PARKED`: the words here are stale), so the next resume takes it back
+//! without copying; a parked frame is written back here when more than
+//! [`PARK_LIMIT`] would be parked, when the generator is resumed in a way that
+//! needs its words (a thrown exception), and before every collection
+//! ([`write_back_parked`]), so the collector only ever sees the words.
 
 use alloc::vec::Vec;
 
@@ -21,6 +27,10 @@ const NEW: u32 = 0;
 const SUSPENDED: u32 = 1;
 const RUNNING: u32 = 2;
 const FINISHED: u32 = 3;
+/// Suspended, with the frame parked in `VmState::parked_frames`.
+const PARKED: u32 = 4;
+/// Most generator frames parked at once (then one is written back to make room).
+pub(crate) const PARK_LIMIT: usize = 4;
 
 /// The generator type.
 pub static GENERATOR_TYPE: TypeDesc = TypeDesc {
@@ -89,35 +99,50 @@ impl Vm {
     /// Pops the running frame into generator `g`.
     fn save_frame(&mut self, g: Obj, status: u32) -> PyResult<()> {
         let Some(f) = self.st.frames.pop() else { return Err(self.internal_error("no frame")) };
-        let n_exc_max = self.get_usize(g, 7);
-        if f.exc.len() > n_exc_max {
-            return Err(self.internal_error("exception stack overflow"));
-        }
-        let n_state = f.state.len();
-        // One bounds check for the whole object: header, slots, blocks.
-        let Some(w) = self.heap.words.object_words_mut(g, HEADER + n_state + 4 * n_exc_max) else {
+        if !store_frame(&mut self.heap.words, g, &f, status) {
             return Err(self.internal_error("bad generator"));
-        };
-        w[1] = f.fun.raw();
-        w[2] = f.globals.raw();
-        w[3] = f.code as u32;
-        w[4] = f.ip as u32;
-        w[5] = f.sp as u32;
-        w[8] = status;
-        w[9] = f.yield_from_after;
-        let (slots, blocks) = w[HEADER..].split_at_mut(n_state);
-        for (w, o) in slots.iter_mut().zip(&f.state) {
-            *w = o.raw();
-        }
-        for (i, words) in blocks.chunks_exact_mut(4).enumerate() {
-            let b = f.exc.get(i);
-            words[0] = b.map_or(0, |b| b.handler as u32 + 1);
-            words[1] = b.map_or(0, |b| b.val_sp as u32);
-            words[2] = b.map_or(0, |b| u32::from(b.finally));
-            words[3] = b.map_or(Obj::NULL, |b| b.prev_exc).raw();
         }
         self.recycle_slots(f.state, f.words);
         Ok(())
+    }
+
+    /// Pops the running frame, generator `g`'s, and parks it (see the module
+    /// documentation); when [`PARK_LIMIT`] frames are parked already, the
+    /// first one is written back into its generator.
+    fn park_frame(&mut self, g: Obj) -> PyResult<()> {
+        let Some(f) = self.st.frames.pop() else { return Err(self.internal_error("no frame")) };
+        if self.st.parked_frames.len() >= PARK_LIMIT {
+            let evicted = self.st.parked_frames.swap_remove(0);
+            let ok = store_frame(&mut self.heap.words, evicted.generator, &evicted, SUSPENDED);
+            self.recycle_slots(evicted.state, evicted.words);
+            if !ok {
+                return Err(self.internal_error("bad generator"));
+            }
+        }
+        self.set_u32(g, 8, PARKED);
+        self.st.parked_frames.push(f);
+        Ok(())
+    }
+
+    /// Takes the parked frame of generator `g` (status `PARKED`) back.
+    fn take_parked(&mut self, g: Obj) -> PyResult<Frame> {
+        match self.st.parked_frames.iter().rposition(|f| f.generator == g) {
+            Some(i) => Ok(self.st.parked_frames.swap_remove(i)),
+            None => Err(self.internal_error("parked generator frame lost")),
+        }
+    }
+
+    /// Pushes the frame of suspended generator `g` (parked or in its words)
+    /// onto the frame stack.
+    fn resume_frame(&mut self, g: Obj, status: u32) -> PyResult<()> {
+        if status == PARKED {
+            self.check_depth()?;
+            let f = self.take_parked(g)?;
+            self.st.frames.push(f);
+            Ok(())
+        } else {
+            self.restore_frame(g)
+        }
     }
 
     fn restore_frame(&mut self, g: Obj) -> PyResult<()> {
@@ -169,7 +194,18 @@ impl Vm {
         if self.type_of(g) != super::type_obj(ids::GENERATOR) {
             return Err(self.type_error("expected a generator"));
         }
-        let status = self.get_u32(g, 8);
+        let mut status = self.get_u32(g, 8);
+        if status == PARKED && (throw.is_some() || !self.get(g, PENDING).is_null()) {
+            // A thrown exception may go to a `yield from` delegate, which is
+            // read from the words.
+            let f = self.take_parked(g)?;
+            let ok = store_frame(&mut self.heap.words, g, &f, SUSPENDED);
+            self.recycle_slots(f.state, f.words);
+            if !ok {
+                return Err(self.internal_error("bad generator"));
+            }
+            status = SUSPENDED;
+        }
         match status {
             FINISHED => {
                 return match throw {
@@ -191,7 +227,10 @@ impl Vm {
             throw = Some(PyErr(pending));
         }
         let mut resume_with = None;
-        if status == SUSPENDED {
+        let parked = status == PARKED;
+        if parked {
+            status = SUSPENDED;
+        } else if status == SUSPENDED {
             if let Some(e) = throw.take() {
                 match self.throw_to_delegate(g, e)? {
                     Delegated::Yielded(v) => return Ok(GenResult::Yield(v)),
@@ -202,7 +241,7 @@ impl Vm {
         }
         // A thrown value may still be a class (or not an exception at all).
         let throw = throw.map(|e| self.raise_obj(e.0));
-        self.restore_frame(g)?;
+        self.resume_frame(g, if parked { PARKED } else { status })?;
         self.set_u32(g, 8, RUNNING);
         if let Some(v) = resume_with {
             // The delegate finished: continue after the YIELD_FROM with its value.
@@ -210,19 +249,19 @@ impl Vm {
             f.ip = f.yield_from_after as usize;
             f.op_ip = f.ip;
             if let Err(e) = self.poke(0, v) {
-                self.st.frames.pop();
+                self.save_frame(g, SUSPENDED)?;
                 return Err(e);
             }
         } else if status == SUSPENDED && throw.is_none() {
             if let Err(e) = self.push(send) {
-                self.st.frames.pop();
+                self.save_frame(g, SUSPENDED)?;
                 return Err(e);
             }
         }
         let base = self.st.frames.len() - 1;
         match self.run_frames(base, throw) {
             Ok(Outcome::Yield(v)) => {
-                self.save_frame(g, SUSPENDED)?;
+                self.park_or_save(g)?;
                 Ok(GenResult::Yield(v))
             }
             Ok(Outcome::Return(v)) => {
@@ -254,21 +293,20 @@ impl Vm {
         let Ok(exit) = u32::try_from(exit + 1) else { return Ok(false) };
         let status = self.get_u32(it, 8);
         let code = self.get_usize(it, 3);
-        if !matches!(status, NEW | SUSPENDED)
+        if !matches!(status, NEW | SUSPENDED | PARKED)
             || !self.get(it, PENDING).is_null()
             || self.is_native_unit(code)
             || self.st.frames.last().is_none_or(|f| self.is_native_unit(f.code))
         {
             return Ok(false);
         }
-        self.restore_frame(it)?;
+        self.resume_frame(it, status)?;
         self.set_u32(it, 8, RUNNING);
         let f = self.frame()?;
         f.for_iter_exit = exit;
-        if status == SUSPENDED {
+        if status != NEW {
             if let Err(e) = self.push(Obj::NONE) {
-                self.st.frames.pop();
-                self.set_u32(it, 8, SUSPENDED);
+                self.save_frame(it, SUSPENDED)?;
                 return Err(e);
             }
         }
@@ -279,8 +317,19 @@ impl Vm {
     /// back into its generator and `v` is the result of the `FOR_ITER` below.
     pub(crate) fn gen_in_place_yield(&mut self, v: Obj) -> PyResult<()> {
         let g = self.frame()?.generator;
-        self.save_frame(g, SUSPENDED)?;
+        self.park_or_save(g)?;
         self.push(v)
+    }
+
+    /// Suspends the running frame, generator `g`'s, after a yield: parked
+    /// when it is bytecode, saved into `g`'s words otherwise.
+    fn park_or_save(&mut self, g: Obj) -> PyResult<()> {
+        let code = self.frame()?.code;
+        if self.is_native_unit(code) {
+            self.save_frame(g, SUSPENDED)
+        } else {
+            self.park_frame(g)
+        }
     }
 
     /// The top frame, a generator resumed in place, returned: the generator
@@ -367,6 +416,55 @@ impl Vm {
         for i in 0..n_state {
             self.set(g, HEADER + i, Obj::NULL);
         }
+    }
+}
+
+/// Writes frame `f` into the words of generator `g`, with `status`; false
+/// when `g` is not a generator with room for it.
+fn store_frame(heap: &mut crate::gc::HeapWords, g: Obj, f: &Frame, status: u32) -> bool {
+    let Some(n_exc_max) = heap.load(g, 7).map(|n| n as usize) else { return false };
+    if f.exc.len() > n_exc_max {
+        return false;
+    }
+    let n_state = f.state.len();
+    // One bounds check for the whole object: header, slots, blocks.
+    let Some(w) = heap.object_words_mut(g, HEADER + n_state + 4 * n_exc_max) else {
+        return false;
+    };
+    w[1] = f.fun.raw();
+    w[2] = f.globals.raw();
+    w[3] = f.code as u32;
+    w[4] = f.ip as u32;
+    w[5] = f.sp as u32;
+    w[8] = status;
+    w[9] = f.yield_from_after;
+    let (slots, blocks) = w[HEADER..].split_at_mut(n_state);
+    for (w, o) in slots.iter_mut().zip(&f.state) {
+        *w = o.raw();
+    }
+    for (i, words) in blocks.chunks_exact_mut(4).enumerate() {
+        let b = f.exc.get(i);
+        words[0] = b.map_or(0, |b| b.handler as u32 + 1);
+        words[1] = b.map_or(0, |b| b.val_sp as u32);
+        words[2] = b.map_or(0, |b| u32::from(b.finally));
+        words[3] = b.map_or(Obj::NULL, |b| b.prev_exc).raw();
+    }
+    true
+}
+
+/// Writes every parked generator frame back into its generator (called
+/// before each collection, which then sees them as the generators' words);
+/// returns their slot vectors for reuse.
+pub(crate) fn write_back_parked(
+    parked: &mut Vec<Frame>,
+    heap: &mut crate::gc::HeapWords,
+    mut recycle: impl FnMut(Vec<Obj>, Vec<usize>),
+) {
+    for f in parked.drain(..) {
+        // A frame that does not fit its generator (never the case) is dropped
+        // with the generator's words left as they were at its last save.
+        store_frame(heap, f.generator, &f, SUSPENDED);
+        recycle(f.state, f.words);
     }
 }
 

@@ -83,6 +83,10 @@ pub struct VmState {
     /// (`gc::stack_scan::wipe_dead_stack`) after the current instruction: a
     /// slow path ran that a fast one replaces from now on.
     pub(crate) wipe_stack: bool,
+    /// Frames of suspended generators kept as they are between resumes (see
+    /// `types::generator`); written back into the generators before every
+    /// collection.
+    pub(crate) parked_frames: Vec<Frame>,
     /// Slot vectors of returned frames, reused by the next calls (no
     /// allocation per call in steady state).
     pub(crate) spare_slots: Vec<(Vec<Obj>, Vec<usize>)>,
@@ -122,6 +126,15 @@ impl Roots for VmState {
         visit(self.builtins);
         self.host_roots.iter().for_each(|&o| visit(o));
         self.sys.trace(visit);
+    }
+
+    fn prepare(&mut self, heap: &mut crate::gc::HeapWords) {
+        let spare = &mut self.spare_slots;
+        crate::types::generator::write_back_parked(&mut self.parked_frames, heap, |state, words| {
+            if spare.len() < crate::types::function::SPARE_LIMIT {
+                spare.push((state, words));
+            }
+        });
     }
 
     fn finalise(&mut self, obj: Obj, heap: &mut crate::gc::HeapWords) {
@@ -190,6 +203,7 @@ impl Vm {
             map_cache: [0; crate::types::dict::MAP_CACHE_SIZE],
             method_cache: crate::vm::instrs::MethodCache::new(),
             wipe_stack: false,
+            parked_frames: Vec::with_capacity(crate::types::generator::PARK_LIMIT),
             spare_slots: Vec::new(),
             recursion_limit: config.recursion_limit,
             native_limit: config.native_limit,
