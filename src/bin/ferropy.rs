@@ -13,7 +13,9 @@
 
 use std::ffi::{c_char, c_int};
 
-/// The process entry point the C runtime calls.
+/// The process entry point the C runtime calls. SAFETY (of `no_mangle`): no
+/// other symbol of the program is named `main` (Rust generates none with
+/// `#![no_main]`).
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     let argv: Vec<String> = std::env::args().skip(1).collect();
