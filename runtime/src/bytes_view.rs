@@ -17,9 +17,8 @@ pub fn write_byte(words: &mut [u32], index: usize, value: u8) -> bool {
     let Some(word) = words.get_mut(index / 4) else {
         return false;
     };
-    let mut bytes = word.to_le_bytes();
-    bytes[index % 4] = value;
-    *word = u32::from_le_bytes(bytes);
+    let shift = 8 * (index % 4);
+    *word = (*word & !(0xFF << shift)) | (u32::from(value) << shift);
     true
 }
 
@@ -34,9 +33,12 @@ pub fn copy_out(words: &[u32], start: usize, out: &mut [u8]) -> bool {
         return false;
     }
     if !out.is_empty() && start % 4 + out.len() <= 4 {
-        // Within one word (an item of an array or bytearray).
-        let bytes = words[start / 4].to_le_bytes();
-        out.copy_from_slice(&bytes[start % 4..start % 4 + out.len()]);
+        // Within one word (an item of an array or bytearray): shifted out
+        // byte by byte (a slice copy of a few bytes becomes a `memcpy` call).
+        let (word, off) = (words[start / 4], start % 4);
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = (word >> (8 * (off + i))) as u8;
+        }
         return true;
     }
     // Bytes up to the first word boundary, then whole words, then the rest.
@@ -69,11 +71,13 @@ pub fn copy_in(words: &mut [u32], start: usize, data: &[u8]) -> bool {
         return false;
     }
     if !data.is_empty() && start % 4 + data.len() <= 4 {
-        // Within one word (an item of an array or bytearray).
-        let word = &mut words[start / 4];
-        let mut bytes = word.to_le_bytes();
-        bytes[start % 4..start % 4 + data.len()].copy_from_slice(data);
-        *word = u32::from_le_bytes(bytes);
+        // Within one word (an item of an array or bytearray): merged byte
+        // by byte (a slice copy of a few bytes becomes a `memcpy` call).
+        let (word, off) = (&mut words[start / 4], start % 4);
+        for (i, &b) in data.iter().enumerate() {
+            let shift = 8 * (off + i);
+            *word = (*word & !(0xFF << shift)) | (u32::from(b) << shift);
+        }
         return true;
     }
     let head = ((4 - start % 4) % 4).min(data.len());

@@ -380,6 +380,19 @@ pub trait Asm {
         let _ = (dst, src);
     }
 
+    /// `Some((lo, hi))` when the ISA's widening multiply works in fixed
+    /// registers: [`Asm::mulhi_s_fixed`] multiplies `lo` by its operand into
+    /// `hi:lo` (x86-64: `rax`, `rdx`). The emitter then keeps both free
+    /// around it instead of having [`Asm::mulhi_s`] save and restore them.
+    const MULHI_FIXED: Option<(Self::Reg, Self::Reg)> = None;
+
+    /// `hi` = the high word of the signed double-word product `lo * src`,
+    /// for the registers of [`Asm::MULHI_FIXED`] (`lo` is overwritten; `src`
+    /// is neither); only called when that is set (the default does nothing).
+    fn mulhi_s_fixed(&mut self, src: Self::Reg) {
+        let _ = src;
+    }
+
     /// The register [`Asm::shift`] wants its count in, if any (x86-64's `cl`):
     /// the emitter puts the count there when it can, so the shift needs no
     /// register save.

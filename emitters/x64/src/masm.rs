@@ -413,6 +413,12 @@ impl Asm for X64Asm {
         self.enc.pop(Reg::Rax);
     }
 
+    const MULHI_FIXED: Option<(Reg, Reg)> = Some((Reg::Rax, Reg::Rdx));
+
+    fn mulhi_s_fixed(&mut self, src: Reg) {
+        self.enc.imul_wide(Rm::Reg(src));
+    }
+
     fn binop_imm_needs_scratch(op: BinOp, _dst: Reg, _value: i32) -> bool {
         op == BinOp::Mul
     }

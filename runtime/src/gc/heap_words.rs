@@ -113,6 +113,22 @@ impl HeapWords {
         }
     }
 
+    /// The byte at `byte_offset` inside `obj` (one item of a bytearray).
+    #[inline]
+    pub fn read_byte(&self, obj: Obj, byte_offset: usize) -> Option<u8> {
+        let at = (obj.heap_offset()? as usize).checked_add(byte_offset)?;
+        bytes_view::read_byte(self.words(), at)
+    }
+
+    /// Writes byte `value` at `byte_offset` inside `obj`.
+    #[inline]
+    pub fn write_byte(&mut self, obj: Obj, byte_offset: usize, value: u8) -> bool {
+        match obj.heap_offset().and_then(|base| (base as usize).checked_add(byte_offset)) {
+            Some(at) => bytes_view::write_byte(self.words_mut(), at, value),
+            None => false,
+        }
+    }
+
     /// Writes `data` starting at byte `byte_offset` inside `obj`.
     pub fn write_bytes(&mut self, obj: Obj, byte_offset: usize, data: &[u8]) -> bool {
         match obj.heap_offset() {

@@ -40,8 +40,10 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
 /// has its own function, see `glue`): `FOR_ITER` over a `range` of small
 /// ints, binary operators on small ints whose result is a
-/// small int or a bool, and loads and stores of `list` and `bytearray` items
-/// at small-int indices (exact types only: subclasses may override them). None of these can raise, allocate, call or jump, and each gives
+/// small int or a bool, and loads and stores of items the bytecode fast loop
+/// handles (`vm::fast::seq_load`/`seq_store`: list, tuple, bytearray and
+/// integer array items at small-int indices, exact types only; dict values
+/// under interned-string keys). None of these can raise, allocate, call or jump, and each gives
 /// exactly what the general path would; `None` leaves the operation to it.
 pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {
@@ -65,29 +67,20 @@ pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<(
         op::LOAD_SUBSCR => {
             let state = &vm.st.frames.get(fi)?.state;
             let (o, index) = (*state.get(sp.checked_sub(2)?)?, *state.get(sp - 1)?);
-            let v = if vm.is_list(o) {
-                vm.list_get(o, position(vm.list_len(o), index)?)
-            } else {
-                let at = byte_index(vm, o, index)?;
-                Obj::from_small_int(i32::from(vm.buffer_byte(o, at)))?
-            };
+            let v = crate::vm::fast::seq_load(&vm.heap.words, o, index)
+                .or_else(|| vm.name_ctx().dict_get_outlined(o, index).flatten())?;
             *vm.st.frames.get_mut(fi)?.state.get_mut(sp - 2)? = v;
         }
         op::STORE_SUBSCR => {
             // Stack: ..., value, object, index.
             let state = &vm.st.frames.get(fi)?.state;
             let (v, o, index) = (*state.get(sp.checked_sub(3)?)?, *state.get(sp - 2)?, *state.get(sp - 1)?);
-            if vm.is_list(o) {
-                // A NULL value is a `del`: the general path.
-                if v.is_null() {
-                    return None;
-                }
-                let at = position(vm.list_len(o), index)?;
-                vm.list_set(o, at, v);
-            } else {
-                let b = u8::try_from(v.small_int_value()?).ok()?;
-                let at = byte_index(vm, o, index)?;
-                vm.buffer_write(o, at, &[b]).then_some(())?;
+            // A NULL value is a `del`: the general path.
+            if v.is_null()
+                || !crate::vm::fast::seq_store(&mut vm.heap.words, o, index, v)
+                    && !vm.name_ctx().dict_replace(o, index, v)
+            {
+                return None;
             }
         }
         _ => return None,
@@ -108,23 +101,6 @@ pub(super) fn load_global(vm: &mut Vm, context: usize, fi: usize, sp: usize, arg
     }
     *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
     Some(())
-}
-
-/// The byte position `index` (a small int, negative from the end) names in
-/// `o` when `o` is exactly a `bytearray` and the position is inside it.
-fn byte_index(vm: &Vm, o: Obj, index: Obj) -> Option<usize> {
-    if !vm.is_bytearray(o) {
-        return None;
-    }
-    position(vm.buffer_info(o)?.len, index)
-}
-
-/// The position small-int `index` (negative from the end) names in a
-/// sequence of `len` items, if it is inside it.
-fn position(len: usize, index: Obj) -> Option<usize> {
-    let i = index.small_int_value()? as isize;
-    let i = if i < 0 { i + len as isize } else { i };
-    usize::try_from(i).ok().filter(|&i| i < len)
 }
 
 /// Runs one operation with bytecode semantics on the native frame.

@@ -178,8 +178,7 @@ pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
     } else if t == type_obj(ids::TUPLE) {
         heap.load_obj(base, 2 + at)
     } else if t == type_obj(ids::BYTEARRAY) {
-        let mut b = [0u8];
-        heap.read_bytes(heap.load_obj(base, 3)?, at, &mut b).then(|| Obj::from_small_int(i32::from(b[0])))?
+        Obj::from_small_int(i32::from(heap.read_byte(heap.load_obj(base, 3)?, at)?))
     } else {
         None
     }
@@ -256,7 +255,7 @@ pub(crate) fn seq_store(heap: &mut HeapWords, base: Obj, index: Obj, value: Obj)
         heap.store_obj(items, at, value)
     } else if t == type_obj(ids::BYTEARRAY) {
         match value.small_int_value().and_then(|v| u8::try_from(v).ok()) {
-            Some(b) => heap.write_bytes(items, at, &[b]),
+            Some(b) => heap.write_byte(items, at, b),
             None => false,
         }
     } else {

@@ -66,14 +66,16 @@ fn written(op: &VOp) -> Option<Slot> {
 }
 
 /// True for instructions that call the runtime (`prev` is the instruction
-/// before): `//` and `%` by a positive constant are inline where the ISA
-/// divides (see `lower_viper`).
-fn calls(ins: &Ir, prev: Option<&Ir>, sdiv: bool) -> bool {
+/// before): `//` and `%` by a positive constant are inline where
+/// `inline_div` says the ISA divides them inline (see
+/// `Lowerer::divides_inline`).
+fn calls(ins: &Ir, prev: Option<&Ir>, inline_div: bool) -> bool {
     match ins {
         Ir::Op { .. } | Ir::Binary { .. } | Ir::CondJump { .. } | Ir::LoadFast { .. } => true,
         Ir::Viper(VOp::DivMod { b, .. }) => !matches!(
             prev,
-            Some(Ir::Viper(VOp::Imm { dst, value })) if sdiv && dst == b && *value > 0 && i32::try_from(*value).is_ok()
+            Some(Ir::Viper(VOp::Imm { dst, value }))
+                if inline_div && dst == b && *value > 0 && i32::try_from(*value).is_ok()
         ),
         Ir::Viper(v) => matches!(v, VOp::Box { .. } | VOp::Unbox { .. }),
         _ => false,
@@ -115,7 +117,7 @@ impl<A: AsmFactory> Lowerer<A> {
         let mut n_calls = 0usize;
         for (i, ins) in ir.iter().enumerate() {
             let weight = LOOP_WEIGHT.saturating_pow(depth[i].min(3));
-            if calls(ins, i.checked_sub(1).and_then(|p| ir.get(p)), A::SDIV) {
+            if calls(ins, i.checked_sub(1).and_then(|p| ir.get(p)), Self::DIVIDES_INLINE) {
                 n_calls += weight;
             }
             let Ir::Viper(v) = ins else { continue };

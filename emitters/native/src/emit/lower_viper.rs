@@ -776,13 +776,16 @@ impl<A: AsmFactory> Lowerer<A> {
         true
     }
 
+    /// True when `//` and `%` by a positive constant are computed inline: the
+    /// ISA divides, or multiplies 64-bit words into a double word.
+    pub(super) const DIVIDES_INLINE: bool = A::SDIV || (A::MULHI && A::WORD_BYTES == 8);
+
     /// The constant divisor of a `//` or `%` computed inline: a positive
     /// one (no zero division, no overflow), where the ISA divides or, on
     /// 64-bit words, multiplies into a double word.
     fn divisor(&self, b: Slot) -> Option<i64> {
-        let inline = A::SDIV || (A::MULHI && A::WORD_BYTES == 8);
         match self.pending_of(b) {
-            Some(Pending::Imm(v)) if inline && v > 0 && i32::try_from(v).is_ok() => Some(v),
+            Some(Pending::Imm(v)) if Self::DIVIDES_INLINE && v > 0 && i32::try_from(v).is_ok() => Some(v),
             _ => None,
         }
     }
@@ -797,11 +800,24 @@ impl<A: AsmFactory> Lowerer<A> {
     fn divmod_inline(&mut self, dst: Slot, a: Slot, b: Slot, v: i64, modulo: bool) {
         let top = (A::WORD_BYTES * 8 - 1) as u8;
         let nonneg = self.nonneg_dividends.get(self.index).copied().unwrap_or(false);
-        let x = self.take(a, &[]);
+        // The widening multiply's fixed registers, emptied first: the
+        // quotient comes out in `hi`.
+        let fixed = if A::SDIV || v <= 1 { None } else { A::MULHI_FIXED };
+        let fixed_regs = fixed.map_or(Vec::new(), |(lo, hi)| alloc::vec![lo, hi]);
+        let x = self.take(a, &fixed_regs);
         self.drop_from(b);
-        let q = self.alloc(&[x]);
-        let vr = self.alloc(&[x, q]);
-        if !A::SDIV {
+        if let Some((lo, hi)) = fixed {
+            self.claim(lo, &[x, hi]);
+            self.claim(hi, &[x, lo]);
+        }
+        let q = match fixed {
+            Some((_, hi)) => hi,
+            None => self.alloc(&[x]),
+        };
+        let mut avoid = fixed_regs;
+        avoid.extend([x, q]);
+        let vr = self.alloc(&avoid);
+        if !A::SDIV && fixed.is_none() {
             self.a.mov_reg(q, x);
         }
         if A::SDIV {
@@ -814,7 +830,13 @@ impl<A: AsmFactory> Lowerer<A> {
             // q = x / v by the magic multiplier (see `magic`), through `vr`.
             let (m, s) = super::magic::magic(v as u64);
             self.a.mov_imm(vr, m);
-            self.a.mulhi_s(q, vr);
+            match fixed {
+                Some((lo, _)) => {
+                    self.a.mov_reg(lo, x);
+                    self.a.mulhi_s_fixed(vr);
+                }
+                None => self.a.mulhi_s(q, vr),
+            }
             if m < 0 {
                 self.a.binop(BinOp::Add, q, x);
             }
