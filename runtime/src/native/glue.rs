@@ -86,7 +86,25 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
     if opword as u8 == ferropy_bytecode::opcode::CALL_FUNCTION {
         return call_function(ctx, opword, arg, op_addr);
     }
+    if matches!(opword as u8, ferropy_bytecode::opcode::LOAD_SUBSCR | ferropy_bytecode::opcode::STORE_SUBSCR) {
+        return item(ctx, opword, arg, op_addr);
+    }
     op_general(ctx, opword, arg, op_addr)
+}
+
+/// `LOAD_SUBSCR`/`STORE_SUBSCR` of an item the fast paths handle
+/// (`ops::fast_op`: list, tuple, bytearray and integer array items, dict
+/// values under interned keys), or else the general path.
+#[inline(never)]
+extern "C" fn item(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    let st = with_ctx_no_temps(ctx, |c, vm| match ops::fast_item(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF) {
+        Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
+        None => MISS,
+    });
+    if st != MISS {
+        return st;
+    }
+    op_slow(ctx, opword, arg, op_addr)
 }
 
 /// `CALL_FUNCTION` of a plain native function (`call::fast_call`), or else

@@ -64,6 +64,17 @@ pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<(
             let slot = f.state.get_mut(sp)?;
             *slot = crate::vm::fast::range_next(&mut vm.heap.words, it)?;
         }
+        op::LOAD_SUBSCR | op::STORE_SUBSCR => return fast_item(vm, fi, opcode, sp),
+        _ => return None,
+    }
+    Some(())
+}
+
+/// The item loads and stores of [`fast_op`] (`opcode` is `LOAD_SUBSCR` or
+/// `STORE_SUBSCR`), in a function of their own for their own helper entry.
+#[inline(always)]
+pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+    match opcode {
         op::LOAD_SUBSCR => {
             let state = &vm.st.frames.get(fi)?.state;
             let (o, index) = (*state.get(sp.checked_sub(2)?)?, *state.get(sp - 1)?);
