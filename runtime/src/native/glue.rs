@@ -97,11 +97,7 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
 /// values under interned keys), or else the general path.
 #[inline(never)]
 extern "C" fn item(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    let st = fast_path(ctx, opword, ops::fast_item);
-    if st != MISS {
-        return st;
-    }
-    op_slow(ctx, opword, arg, op_addr)
+    fast_or_slow(ctx, opword, arg, op_addr, ops::fast_item)
 }
 
 /// `CALL_FUNCTION` of a plain native function (`call::fast_call`), or else
@@ -146,26 +142,28 @@ extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_add
 /// `ops::fast_op` (which root no temporaries), or else the general path.
 #[inline(never)]
 extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    let st = fast_path(ctx, opword, ops::fast_op);
+    fast_or_slow(ctx, opword, arg, op_addr, ops::fast_op)
+}
+
+/// Runs the fast path `fast` of the operation `opword` names (on the
+/// running frame, with its opcode and stack depth; it roots no
+/// temporaries), or else the general path (`op_slow`).
+#[inline(always)]
+fn fast_or_slow(
+    ctx: *mut NativeCtx,
+    opword: usize,
+    arg: usize,
+    op_addr: usize,
+    fast: fn(&mut crate::vm::Vm, usize, u8, usize) -> Option<()>,
+) -> usize {
+    let st = with_ctx_no_temps(ctx, |c, vm| match fast(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF) {
+        Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
+        None => MISS,
+    });
     if st != MISS {
         return st;
     }
     op_slow(ctx, opword, arg, op_addr)
-}
-
-/// Runs the fast path `fast` of the operation `opword` names (on the
-/// running frame, with its opcode and stack depth): `CONTINUE` when it did
-/// the operation, [`MISS`] when the general path must.
-#[inline(always)]
-fn fast_path(
-    ctx: *mut NativeCtx,
-    opword: usize,
-    fast: fn(&mut crate::vm::Vm, usize, u8, usize) -> Option<()>,
-) -> usize {
-    with_ctx_no_temps(ctx, |c, vm| match fast(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF) {
-        Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
-        None => MISS,
-    })
 }
 
 /// The general path of an operation (`ops::op`).
