@@ -70,16 +70,9 @@ pub fn copy_in(words: &mut [u32], start: usize, data: &[u8]) -> bool {
     if end > words.len().saturating_mul(4) {
         return false;
     }
-    if !data.is_empty() && start % 4 + data.len() <= 4 {
-        // Within one word (an item of an array or bytearray): merged byte
-        // by byte (a slice copy of a few bytes becomes a `memcpy` call).
-        let (word, off) = (&mut words[start / 4], start % 4);
-        for (i, &b) in data.iter().enumerate() {
-            let shift = 8 * (off + i);
-            *word = (*word & !(0xFF << shift)) | (u32::from(b) << shift);
-        }
-        return true;
-    }
+    // Bytes up to the first word boundary and after the last whole word go
+    // one by one (within one word, all of them: an item of an array or
+    // bytearray), whole words four bytes at a time.
     let head = ((4 - start % 4) % 4).min(data.len());
     let (first, rest) = data.split_at(head);
     for (i, &b) in first.iter().enumerate() {

@@ -186,7 +186,7 @@ fn run_callee(
             // As `pop_frame` (called here, it would no longer be inlined
             // into the dispatch loop).
             if let Some(f) = vm.st.frames.pop() {
-                vm.recycle_slots(f.state, f.words);
+                vm.st.recycle_slots(f.state, f.words);
             }
             Ok(v)
         }

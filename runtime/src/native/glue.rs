@@ -93,7 +93,7 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
 }
 
 /// `LOAD_SUBSCR`/`STORE_SUBSCR` of an item the fast paths handle
-/// (`ops::fast_op`: list, tuple, bytearray and integer array items, dict
+/// (`ops::fast_item`: list, tuple, bytearray and integer array items, dict
 /// values under interned keys), or else the general path.
 #[inline(never)]
 extern "C" fn item(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {

@@ -40,10 +40,8 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
 /// has its own function, see `glue`): `FOR_ITER` over a `range` of small
 /// ints, binary operators on small ints whose result is a
-/// small int or a bool, and loads and stores of items the bytecode fast loop
-/// handles (`vm::fast::seq_load`/`seq_store`: list, tuple, bytearray and
-/// integer array items at small-int indices, exact types only; dict values
-/// under interned-string keys). None of these can raise, allocate, call or jump, and each gives
+/// small int or a bool (item loads and stores have their own helper entry:
+/// [`fast_item`]). None of these can raise, allocate, call or jump, and each gives
 /// exactly what the general path would; `None` leaves the operation to it.
 pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {
@@ -64,14 +62,17 @@ pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<(
             let slot = f.state.get_mut(sp)?;
             *slot = crate::vm::fast::range_next(&mut vm.heap.words, it)?;
         }
-        op::LOAD_SUBSCR | op::STORE_SUBSCR => return fast_item(vm, fi, opcode, sp),
         _ => return None,
     }
     Some(())
 }
 
-/// The item loads and stores of [`fast_op`] (`opcode` is `LOAD_SUBSCR` or
-/// `STORE_SUBSCR`), in a function of their own for their own helper entry.
+/// `LOAD_SUBSCR`/`STORE_SUBSCR` (`opcode`) of the items the bytecode fast
+/// loop handles (`vm::fast::seq_load`/`seq_store`: list, tuple, bytearray and
+/// integer array items at small-int indices, exact types only; dict values
+/// under interned-string keys), directly on the frame's slots, as
+/// [`fast_op`] does for its operations; `None` leaves the operation to the
+/// general path.
 #[inline(always)]
 pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {

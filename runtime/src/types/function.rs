@@ -75,6 +75,16 @@ pub(crate) fn fill_small<T: Copy>(to: &mut Vec<T>, n: usize, v: T) {
     }
 }
 
+impl crate::vm::VmState {
+    /// Keeps the slot vectors of a finished or suspended frame for the next
+    /// frame (see [`VmState::spare_slots`](crate::vm::VmState)).
+    pub(crate) fn recycle_slots(&mut self, state: Vec<Obj>, words: Vec<usize>) {
+        if self.spare_slots.len() < SPARE_LIMIT {
+            self.spare_slots.push((state, words));
+        }
+    }
+}
+
 impl Vm {
     /// The name of a bytecode function.
     pub fn function_name(&self, f: Obj) -> String {
@@ -126,7 +136,7 @@ impl Vm {
     /// Pops the top frame, keeping its slot vectors for the next call.
     pub(crate) fn pop_frame(&mut self) {
         if let Some(f) = self.st.frames.pop() {
-            self.recycle_slots(f.state, f.words);
+            self.st.recycle_slots(f.state, f.words);
         }
     }
 
@@ -148,14 +158,6 @@ impl Vm {
             fill_small(&mut word_slots, n, 0);
         }
         (state, word_slots)
-    }
-
-    /// Keeps the slot vectors of a finished or suspended frame for the next
-    /// frame (see [`VmState::spare_slots`](crate::vm::VmState)).
-    pub(crate) fn recycle_slots(&mut self, state: Vec<Obj>, words: Vec<usize>) {
-        if self.st.spare_slots.len() < SPARE_LIMIT {
-            self.st.spare_slots.push((state, words));
-        }
     }
 
     /// Raises RuntimeError if one more frame would pass the recursion limit.

@@ -102,8 +102,17 @@ impl Vm {
         if !store_frame(&mut self.heap.words, g, &f, status) {
             return Err(self.internal_error("bad generator"));
         }
-        self.recycle_slots(f.state, f.words);
+        self.st.recycle_slots(f.state, f.words);
         Ok(())
+    }
+
+    /// Writes parked frame `f` back into its generator (see [`write_back`]).
+    fn unpark(&mut self, f: Frame) -> PyResult<()> {
+        if write_back(&mut self.st, &mut self.heap.words, f) {
+            Ok(())
+        } else {
+            Err(self.internal_error("bad generator"))
+        }
     }
 
     /// Pops the running frame, generator `g`'s, and parks it (see the module
@@ -113,11 +122,7 @@ impl Vm {
         let Some(f) = self.st.frames.pop() else { return Err(self.internal_error("no frame")) };
         if self.st.parked_frames.len() >= PARK_LIMIT {
             let evicted = self.st.parked_frames.swap_remove(0);
-            let ok = store_frame(&mut self.heap.words, evicted.generator, &evicted, SUSPENDED);
-            self.recycle_slots(evicted.state, evicted.words);
-            if !ok {
-                return Err(self.internal_error("bad generator"));
-            }
+            self.unpark(evicted)?;
         }
         self.set_u32(g, 8, PARKED);
         self.st.parked_frames.push(f);
@@ -199,11 +204,7 @@ impl Vm {
             // A thrown exception may go to a `yield from` delegate, which is
             // read from the words.
             let f = self.take_parked(g)?;
-            let ok = store_frame(&mut self.heap.words, g, &f, SUSPENDED);
-            self.recycle_slots(f.state, f.words);
-            if !ok {
-                return Err(self.internal_error("bad generator"));
-            }
+            self.unpark(f)?;
             status = SUSPENDED;
         }
         match status {
@@ -227,10 +228,8 @@ impl Vm {
             throw = Some(PyErr(pending));
         }
         let mut resume_with = None;
-        let parked = status == PARKED;
-        if parked {
-            status = SUSPENDED;
-        } else if status == SUSPENDED {
+        // (A parked generator has no exception to take here: see above.)
+        if status == SUSPENDED {
             if let Some(e) = throw.take() {
                 match self.throw_to_delegate(g, e)? {
                     Delegated::Yielded(v) => return Ok(GenResult::Yield(v)),
@@ -241,7 +240,7 @@ impl Vm {
         }
         // A thrown value may still be a class (or not an exception at all).
         let throw = throw.map(|e| self.raise_obj(e.0));
-        self.resume_frame(g, if parked { PARKED } else { status })?;
+        self.resume_frame(g, status)?;
         self.set_u32(g, 8, RUNNING);
         if let Some(v) = resume_with {
             // The delegate finished: continue after the YIELD_FROM with its value.
@@ -252,7 +251,7 @@ impl Vm {
                 self.save_frame(g, SUSPENDED)?;
                 return Err(e);
             }
-        } else if status == SUSPENDED && throw.is_none() {
+        } else if matches!(status, SUSPENDED | PARKED) && throw.is_none() {
             if let Err(e) = self.push(send) {
                 self.save_frame(g, SUSPENDED)?;
                 return Err(e);
@@ -452,19 +451,21 @@ fn store_frame(heap: &mut crate::gc::HeapWords, g: Obj, f: &Frame, status: u32) 
     true
 }
 
+/// Writes parked frame `f` back into its generator, which becomes
+/// `SUSPENDED`, and keeps its slot vectors for reuse; false when the frame
+/// does not fit the generator (never the case; the generator's words then
+/// stay as they were at its last save).
+fn write_back(st: &mut crate::vm::VmState, heap: &mut crate::gc::HeapWords, f: Frame) -> bool {
+    let ok = store_frame(heap, f.generator, &f, SUSPENDED);
+    st.recycle_slots(f.state, f.words);
+    ok
+}
+
 /// Writes every parked generator frame back into its generator (called
-/// before each collection, which then sees them as the generators' words);
-/// returns their slot vectors for reuse.
-pub(crate) fn write_back_parked(
-    parked: &mut Vec<Frame>,
-    heap: &mut crate::gc::HeapWords,
-    mut recycle: impl FnMut(Vec<Obj>, Vec<usize>),
-) {
-    for f in parked.drain(..) {
-        // A frame that does not fit its generator (never the case) is dropped
-        // with the generator's words left as they were at its last save.
-        store_frame(heap, f.generator, &f, SUSPENDED);
-        recycle(f.state, f.words);
+/// before each collection, which then sees them as the generators' words).
+pub(crate) fn write_back_parked(st: &mut crate::vm::VmState, heap: &mut crate::gc::HeapWords) {
+    while let Some(f) = st.parked_frames.pop() {
+        write_back(st, heap, f);
     }
 }
 

@@ -169,7 +169,7 @@ pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
 pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
     let t = heap.type_of(base)?;
     if t == type_obj(ids::ARRAY) {
-        return array_load(heap, base, t, index);
+        return array_load(heap, base, index);
     }
     let len = heap.load(base, 1)? as usize;
     let at = crate::types::slice::small_index(index, len)?;
@@ -195,23 +195,20 @@ fn int_item_layout(code: u8) -> Option<(usize, bool)> {
     Some((binary::native_size(code)?, binary::is_signed(code)))
 }
 
-/// The typecode of array `a`, its item count and its data holder (array
-/// layout: `[type, typecode, item count, data, capacity]`, see
-/// `modules::array`), when `t`, its type, is `array.array`.
+/// The typecode of `array.array` `a`, its item count and its data holder
+/// (array layout: `[type, typecode, item count, data, capacity]`, see
+/// `modules::array`).
 #[inline(always)]
-fn array_parts(heap: &HeapWords, a: Obj, t: Obj) -> Option<(u8, usize, Obj)> {
-    if t != type_obj(ids::ARRAY) {
-        return None;
-    }
+fn array_parts(heap: &HeapWords, a: Obj) -> Option<(u8, usize, Obj)> {
     let code = u8::try_from(heap.load_obj(a, 1)?.small_int_value()?).ok()?;
     Some((code, heap.load(a, 2)? as usize, heap.load_obj(a, 3)?))
 }
 
-/// `a[index]` for an `array.array` of integer typecode whose item at
+/// `a[index]` for an `array.array` `a` of integer typecode whose item at
 /// small-int `index` is again a small int.
 #[inline(always)]
-fn array_load(heap: &HeapWords, a: Obj, t: Obj, index: Obj) -> Option<Obj> {
-    let (code, len, data) = array_parts(heap, a, t)?;
+fn array_load(heap: &HeapWords, a: Obj, index: Obj) -> Option<Obj> {
+    let (code, len, data) = array_parts(heap, a)?;
     let (size, signed) = int_item_layout(code)?;
     let at = crate::types::slice::small_index(index, len)?;
     let mut item = [0u8; 8];
@@ -222,12 +219,12 @@ fn array_load(heap: &HeapWords, a: Obj, t: Obj, index: Obj) -> Option<Obj> {
     small_int_obj(v)
 }
 
-/// `a[index] = value` for an `array.array` of integer typecode, a small-int
+/// `a[index] = value` for an `array.array` `a` of integer typecode, a small-int
 /// index in range and a small-int value (stored as its low bytes, as the
 /// general path does).
 #[inline(always)]
-fn array_store(heap: &mut HeapWords, a: Obj, t: Obj, index: Obj, value: Obj) -> bool {
-    let (Some((code, len, data)), Some(v)) = (array_parts(heap, a, t), value.small_int_value()) else { return false };
+fn array_store(heap: &mut HeapWords, a: Obj, index: Obj, value: Obj) -> bool {
+    let (Some((code, len, data)), Some(v)) = (array_parts(heap, a), value.small_int_value()) else { return false };
     let (Some((size, _)), Some(at)) = (int_item_layout(code), crate::types::slice::small_index(index, len)) else {
         return false;
     };
@@ -246,7 +243,7 @@ fn array_store(heap: &mut HeapWords, a: Obj, t: Obj, index: Obj, value: Obj) -> 
 pub(crate) fn seq_store(heap: &mut HeapWords, base: Obj, index: Obj, value: Obj) -> bool {
     let Some(t) = heap.type_of(base) else { return false };
     if t == type_obj(ids::ARRAY) {
-        return array_store(heap, base, t, index, value);
+        return array_store(heap, base, index, value);
     }
     let Some(len) = heap.load(base, 1) else { return false };
     let Some(at) = crate::types::slice::small_index(index, len as usize) else { return false };

@@ -129,12 +129,7 @@ impl Roots for VmState {
     }
 
     fn prepare(&mut self, heap: &mut crate::gc::HeapWords) {
-        let spare = &mut self.spare_slots;
-        crate::types::generator::write_back_parked(&mut self.parked_frames, heap, |state, words| {
-            if spare.len() < crate::types::function::SPARE_LIMIT {
-                spare.push((state, words));
-            }
-        });
+        crate::types::generator::write_back_parked(self, heap);
     }
 
     fn finalise(&mut self, obj: Obj, heap: &mut crate::gc::HeapWords) {

@@ -68,7 +68,7 @@ fn written(op: &VOp) -> Option<Slot> {
 /// True for instructions that call the runtime (`prev` is the instruction
 /// before): `//` and `%` by a positive constant are inline where
 /// `inline_div` says the ISA divides them inline (see
-/// `Lowerer::divides_inline`).
+/// `Lowerer::DIVIDES_INLINE`).
 fn calls(ins: &Ir, prev: Option<&Ir>, inline_div: bool) -> bool {
     match ins {
         Ir::Op { .. } | Ir::Binary { .. } | Ir::CondJump { .. } | Ir::LoadFast { .. } => true,

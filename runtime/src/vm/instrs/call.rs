@@ -200,15 +200,9 @@ impl Vm {
         for (i, slot) in caller.state[start + skip..caller.sp].iter_mut().enumerate() {
             state[top - i] = core::mem::replace(slot, Obj::NULL);
         }
-        // `fun` and a NULL `self` (`skip` is 1 or 2): set one by one, as a
-        // fill of one or two slots would be a `memset` call.
-        if let Some(slot) = caller.state.get_mut(start) {
-            *slot = Obj::NULL;
-        }
-        if skip == 2 {
-            if let Some(slot) = caller.state.get_mut(start + 1) {
-                *slot = Obj::NULL;
-            }
+        // `fun` and a NULL `self` (`skip` is 1 or 2).
+        if let Some(slots) = caller.state.get_mut(start..start + skip) {
+            clear_few(slots);
         }
         caller.sp = start;
         self.st.frames.push(crate::vm::frame::Frame::new(code, fun, globals, Obj::NULL, ip, state, words));

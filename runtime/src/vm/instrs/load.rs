@@ -79,19 +79,22 @@ impl Vm {
                 let key = Obj::from_qstr(q).unwrap_or(Obj::NONE);
                 let (f, s) = match self.load_method_fast(obj, key) {
                     Some(found) => found,
-                    None => match self.st.method_cache.get(key, self.type_of(obj)) {
-                        // Only the types `plain_builtin_type` accepts are in the cache.
-                        Some(f) => (f, obj),
-                        None => {
-                            let found = self.load_method(obj, q)?;
-                            // Once cached, the fast loop serves this method
-                            // without the deep lookup, which would otherwise
-                            // overwrite the receiver copies it left on the
-                            // stack (and so keep them from the stack scan).
-                            self.st.wipe_stack |= self.st.method_cache.get(key, self.type_of(obj)).is_some();
-                            found
+                    None => {
+                        let t = self.type_of(obj);
+                        match self.st.method_cache.get(key, t) {
+                            // Only the types `plain_builtin_type` accepts are in the cache.
+                            Some(f) => (f, obj),
+                            None => {
+                                let found = self.load_method(obj, q)?;
+                                // Once cached, the fast loop serves this method
+                                // without the deep lookup, which would otherwise
+                                // overwrite the receiver copies it left on the
+                                // stack (and so keep them from the stack scan).
+                                self.st.wipe_stack |= self.st.method_cache.get(key, t).is_some();
+                                found
+                            }
                         }
-                    },
+                    }
                 };
                 self.poke(0, f)?;
                 self.push(s)?;
