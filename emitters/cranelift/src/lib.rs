@@ -16,7 +16,6 @@
 pub mod check;
 pub mod live;
 pub mod phis;
-pub mod select;
 pub mod tier;
 pub mod translate;
 

@@ -131,6 +131,7 @@ fn effect(ins: &Ir) -> Effect {
             VOp::Branch { slot, .. } | VOp::Box { slot, .. } => (vec![slot], vec![]),
             VOp::Load { dst, base, index, .. } => (with_index(vec![base], index), vec![dst]),
             VOp::Store { base, index, value, .. } => (with_index(vec![base, value], index), vec![]),
+            VOp::Select { dst, cond, a, b, .. } => (vec![cond, a, b], vec![dst]),
         },
         _ => (vec![], vec![]),
     };

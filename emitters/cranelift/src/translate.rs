@@ -120,16 +120,8 @@ pub fn build(
         sealed: HashSet::new(),
         seal_at: seal_points(ir),
     };
-    let uses = crate::select::label_uses(ir);
-    let mut i = 0;
-    while let Some(ins) = ir.get(i) {
-        if let Some(d) = crate::select::diamond(ir, i, &uses).filter(|_| !t.terminated) {
-            t.if_convert(ir, &d)?;
-            i = d.end;
-            continue;
-        }
+    for (i, ins) in ir.iter().enumerate() {
         t.ins(i, ins)?;
-        i += 1;
     }
     if !t.terminated {
         let none = t.b.ins().iconst(I64, i64::from(obj_word::NONE));
@@ -717,6 +709,12 @@ impl Tr<'_> {
                 let r = self.b.ins().uextend(I64, c);
                 self.set(dst, r)?;
             }
+            VOp::Select { dst, cond, a, b, .. } => {
+                let (c, x, y) = (self.get(cond)?, self.get(a)?, self.get(b)?);
+                let nonzero = self.b.ins().icmp_imm_u(IntCC::NotEqual, c, 0);
+                let r = self.b.ins().select(nonzero, x, y);
+                self.set(dst, r)?;
+            }
             VOp::Branch { slot, cond, label, .. } => {
                 let x = self.get(slot)?;
                 let backward = self.bound.contains(&label);
@@ -798,43 +796,6 @@ impl Tr<'_> {
             let zero = self.b.ins().icmp_imm_u(IntCC::Equal, x, 0);
             self.b.ins().brif(zero, then, &[], other, &[]);
         }
-    }
-
-    /// Runs both branches of `d` and keeps each word slot's value from the
-    /// branch the condition selects.
-    fn if_convert(&mut self, ir: &[Ir], d: &crate::select::Diamond) -> Result<(), Reject> {
-        let Some(Ir::Viper(VOp::Branch { slot, cond, .. })) = ir.get(d.branch) else {
-            return Err(String::from("not a branch"));
-        };
-        let c = self.get(*slot)?;
-        let before: Vec<Value> = self.vars.iter().map(|&v| self.b.use_var(v)).collect();
-        let kinds = self.native.clone();
-        for k in d.then_ops.clone() {
-            self.ins(k, &ir[k])?;
-        }
-        let then_vals: Vec<Value> = self.vars.iter().map(|&v| self.b.use_var(v)).collect();
-        let then_kinds = std::mem::replace(&mut self.native, kinds);
-        for (&v, &x) in self.vars.iter().zip(&before) {
-            self.b.def_var(v, x);
-        }
-        for k in d.else_ops.clone() {
-            self.ins(k, &ir[k])?;
-        }
-        // The `if` body runs when the branch is not taken: (c != 0) != cond.
-        let nonzero = self.b.ins().icmp_imm_u(IntCC::NotEqual, c, 0);
-        let run_then = if *cond { self.b.ins().bxor_imm_u(nonzero, 1) } else { nonzero };
-        for (k, &v) in self.vars.clone().iter().enumerate() {
-            let e = self.b.use_var(v);
-            if e != then_vals[k] {
-                let r = self.b.ins().select(run_then, then_vals[k], e);
-                self.b.def_var(v, r);
-            }
-        }
-        // A slot is known native after the `if` only if it is after both branches.
-        for (n, k) in self.native.iter_mut().zip(then_kinds) {
-            *n = *n && k;
-        }
-        Ok(())
     }
 
     /// `x // y` or `x % y` with Python's rounding. Inline, except for the

@@ -249,6 +249,37 @@ pub trait Asm {
     fn jump_if_eq(&mut self, a: Self::Reg, b: Self::Reg, label: Label);
     /// Jumps to the address in `reg`.
     fn jump_reg(&mut self, reg: Self::Reg);
+    /// Jumps to `label` if the byte at `base + offset` (in bytes) is non-zero
+    /// (`set`) or zero; `scratch` may be used to read it.
+    fn jump_if_byte(&mut self, base: Self::Reg, offset: i32, set: bool, scratch: Self::Reg, label: Label) {
+        self.load(Width::U8, scratch, base, offset);
+        if set {
+            self.jump_if_nonzero(scratch, true, label);
+        } else {
+            self.jump_if_zero(scratch, true, label);
+        }
+    }
+    /// `dst = dst - value` if `dst >= value` (signed), else unchanged, for
+    /// `dst` in `0..2 * value` (`%` of a small dividend); `t` and `scratch`
+    /// are free registers. The default masks without a branch: `t = (dst -
+    /// value) >> (bits - 1)` is all ones exactly when `dst < value`.
+    fn sub_if_at_least(&mut self, dst: Self::Reg, value: i32, t: Self::Reg, scratch: Self::Reg) {
+        let top = (Self::WORD_BYTES * 8 - 1) as u8;
+        self.binop_imm(BinOp::Sub, dst, value, scratch);
+        self.mov_reg(t, dst);
+        self.shift_imm(ShiftOp::Sar, t, top, scratch);
+        self.binop_imm(BinOp::And, t, value, scratch);
+        self.binop(BinOp::Add, dst, t);
+    }
+    /// `dst = src` if `cond` is non-zero, else `dst` unchanged: a conditional
+    /// move where the ISA has one (the default branches around a move).
+    /// `dst` differs from `src` and `cond`.
+    fn move_if_nonzero(&mut self, dst: Self::Reg, src: Self::Reg, cond: Self::Reg) {
+        let skip = self.new_label();
+        self.jump_if_zero(cond, false, skip);
+        self.mov_reg(dst, src);
+        self.bind(skip);
+    }
 
     /// Calls entry `index` of the function table (arguments in [`Asm::CALL_ARGS`], result in [`Asm::RET`]).
     fn call_table(&mut self, index: usize);

@@ -290,6 +290,11 @@ impl Encoder {
         self.op(Flags { byte: true, ..NARROW }, &[0x0F, 0xB6], dst.num(), Rm::Reg(dst));
     }
 
+    /// `cmovcc dst, src` (64-bit).
+    pub fn cmov(&mut self, cc: Cc, dst: Reg, src: Reg) {
+        self.op(WIDE, &[0x0F, 0x40 | cc as u8], dst.num(), Rm::Reg(src));
+    }
+
     /// `push reg`.
     pub fn push(&mut self, reg: Reg) {
         if reg.is_extended() {
@@ -361,6 +366,13 @@ impl Encoder {
     pub fn test_imm32(&mut self, dst: Reg, value: i32) {
         self.op(WIDE, &[0xF7], 0, Rm::Reg(dst));
         self.buf.put_u32_le(value as u32);
+    }
+
+    /// `cmp byte [mem], 0`.
+    pub fn cmp_byte_zero(&mut self, mem: Mem) {
+        // (The opcode gives the byte size; `/7` is no register: no REX.)
+        self.op(NARROW, &[0x80], 7, Rm::Mem(mem));
+        self.buf.put_u8(0);
     }
 
     /// `test dst8, imm8` (the low byte).
@@ -480,6 +492,10 @@ mod tests {
             e.test_imm32(Reg::Rax, -2);
             e.imul_wide(Rm::Reg(Reg::R10));
             e.imul_wide(Rm::Mem(Mem::Base { base: Reg::Rsp, disp: 8 }));
+            e.cmov(Cc::Ne, Reg::Rsi, Reg::R9);
+            e.cmov(Cc::Ge, Reg::R12, Reg::Rax);
+            e.cmp_byte_zero(Mem::Base { base: Reg::Rbp, disp: 0x30 });
+            e.cmp_byte_zero(Mem::Base { base: Reg::R13, disp: -4 });
         });
         let want = [
             "xor r9d,r9d",
@@ -521,6 +537,10 @@ mod tests {
             "test rax,0xFFFFFFFFFFFFFFFE",
             "imul r10",
             "imul qword [rsp+8]",
+            "cmovne rsi,r9",
+            "cmovge r12,rax",
+            "cmp byte [rbp+0x30],0",
+            "cmp byte [r13-4],0",
         ];
         assert_eq!(got, want);
     }

@@ -285,6 +285,22 @@ impl Asm for X64Asm {
         self.enc.jcc(Cc::Ne, label);
     }
 
+    fn jump_if_byte(&mut self, base: Reg, offset: i32, set: bool, _scratch: Reg, label: Label) {
+        self.enc.cmp_byte_zero(Mem::Base { base, disp: offset });
+        self.enc.jcc(if set { Cc::Ne } else { Cc::E }, label);
+    }
+
+    fn sub_if_at_least(&mut self, dst: Reg, value: i32, t: Reg, _scratch: Reg) {
+        self.enc.mov_rr(t, dst);
+        self.enc.alu_imm(Alu::Sub, t, value);
+        self.enc.cmov(Cc::Ge, dst, t);
+    }
+
+    fn move_if_nonzero(&mut self, dst: Reg, src: Reg, cond: Reg) {
+        self.enc.test(cond, cond, false);
+        self.enc.cmov(Cc::Ne, dst, src);
+    }
+
     fn jump_if_eq(&mut self, a: Reg, b: Reg, label: Label) {
         self.enc.alu(Alu::Cmp, a, b);
         self.enc.jcc(Cc::E, label);

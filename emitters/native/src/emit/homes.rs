@@ -57,6 +57,7 @@ pub(super) fn slots(op: &VOp) -> Vec<Slot> {
             v
         }
         VOp::Unbox { dst, src, .. } => vec![dst, src],
+        VOp::Select { dst, cond, a, b, .. } => vec![dst, cond, a, b],
     }
 }
 
@@ -99,13 +100,10 @@ impl<A: AsmFactory> Lowerer<A> {
         }
         let loops = loop_ranges(ir);
         let depth = loop_depths(ir.len(), &loops);
-        // Stack slots below a loop head's depth stay live through the loop.
-        let mut live_stack = 0u32;
-        for r in &loops {
-            if let Some(Ir::Label { sp, .. }) = ir.get(r.start) {
-                live_stack = live_stack.max(*sp);
-            }
-        }
+        // Stack slots below a loop head's depth stay live through the loop;
+        // by instruction, that depth for the innermost loop around it (the
+        // slots above it are the instruction's temporaries).
+        let carried = carried_depths(ir, &loops);
         // Loop variables that can live in their counter's register.
         let aliases = loop_var_aliases(ir);
         let canon = |s: Slot| aliases.iter().find(|(l, _)| *l == s).map_or(s, |&(_, c)| c);
@@ -122,7 +120,7 @@ impl<A: AsmFactory> Lowerer<A> {
             }
             let Ir::Viper(v) = ins else { continue };
             for s in slots(v).into_iter().map(canon) {
-                if matches!(s, Slot::Stack(k) if k >= live_stack) {
+                if matches!(s, Slot::Stack(k) if k >= carried[i]) {
                     continue;
                 }
                 match uses.iter_mut().find(|(l, _)| *l == s) {
@@ -404,6 +402,7 @@ fn reads(op: &VOp, slot: Slot) -> bool {
         }
         VOp::Load { base, index, .. } => base == slot || index == Index::Slot(slot),
         VOp::Store { base, index, value, .. } => base == slot || value == slot || index == Index::Slot(slot),
+        VOp::Select { cond, a, b, .. } => cond == slot || a == slot || b == slot,
     }
 }
 
@@ -497,6 +496,21 @@ fn loop_ranges(ir: &[Ir]) -> Vec<Range<usize>> {
         }
     }
     loops.into_iter().filter_map(|(_, start, end)| end.map(|e| start..e + 1)).collect()
+}
+
+/// For each instruction of `ir`, the stack depth at the head of the
+/// innermost of `loops` containing it (0 outside loops).
+fn carried_depths(ir: &[Ir], loops: &[Range<usize>]) -> Vec<u32> {
+    let mut carried = vec![0u32; ir.len()];
+    let mut outer_first: Vec<&Range<usize>> = loops.iter().collect();
+    outer_first.sort_by_key(|r| core::cmp::Reverse(r.len()));
+    for r in outer_first {
+        let Some(Ir::Label { sp, .. }) = ir.get(r.start) else { continue };
+        for c in carried.get_mut(r.clone()).into_iter().flatten() {
+            *c = *sp;
+        }
+    }
+    carried
 }
 
 /// For each of `n` instructions, how many of `loops` contain it.

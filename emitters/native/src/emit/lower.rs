@@ -45,8 +45,9 @@ pub(super) struct Lowered {
 
 /// Out-of-line code emitted after the function body.
 pub(super) enum Stub {
-    /// A backward jump found an interrupt pending.
-    Interrupt { entry: Label, target: Label, at: Label },
+    /// A backward jump's interrupt check, then `target`; with `found`, the
+    /// flag was tested inline and found set.
+    Interrupt { entry: Label, target: Label, at: Label, found: bool },
     /// A helper without a position argument failed: record the position.
     Failed { entry: Label, at: Label },
 }
@@ -143,9 +144,9 @@ pub(super) struct Lowerer<A: AsmFactory> {
     pub pending: Vec<(u32, super::lower_viper::Pending<A::Reg>)>,
     /// Set if an operation needed more pool registers than the ISA has.
     pub out_of_registers: bool,
-    /// Per instruction: a `//` or `%` whose dividend is known non-negative
-    /// (`range`).
-    pub nonneg_dividends: Vec<bool>,
+    /// Per instruction: for a `//` or `%` whose dividend is known
+    /// non-negative, its largest value (`range`).
+    pub dividend_max: Vec<Option<i64>>,
     /// Heads of loops short enough to run without interrupt checks
     /// (`range::short_loops`).
     pub short_loops: Vec<EmitLabel>,
@@ -259,7 +260,7 @@ fn lower_once<A: AsmFactory>(
         derived: Vec::new(),
         pending: Vec::new(),
         out_of_registers: false,
-        nonneg_dividends: if viper { super::range::nonneg_dividends(ir) } else { Vec::new() },
+        dividend_max: if viper { super::range::dividend_bounds(ir) } else { Vec::new() },
         short_loops: if viper { super::range::short_loops(ir) } else { Vec::new() },
         block_locals: Vec::new(),
         cached_locals: Vec::new(),
@@ -545,11 +546,11 @@ impl<A: AsmFactory> Lowerer<A> {
                     self.a.call_table(helper::FAILED_AT);
                     self.a.jump(self.dispatch);
                 }
-                Stub::Interrupt { entry, target, at } => {
+                Stub::Interrupt { entry, target, at, found } => {
                     self.a.bind(entry);
-                    let r = self.regs.r;
-                    self.load_interrupt_flag(r[0]);
-                    self.a.jump_if_zero(r[0], true, target);
+                    if !found {
+                        self.jump_on_interrupt_flag(false, target);
+                    }
                     // Out of line: every local, wherever the jump is.
                     self.index = usize::MAX;
                     self.call_interrupt_helper(at);
@@ -776,25 +777,24 @@ impl<A: AsmFactory> Lowerer<A> {
     /// Tests the interrupt flag, calling the shared subroutine `check` when
     /// an interrupt is pending.
     fn test_interrupt(&mut self, check: Label) {
-        let r = self.regs.r;
         let go = self.a.new_label();
-        self.load_interrupt_flag(r[0]);
-        self.a.jump_if_zero(r[0], true, go);
+        self.jump_on_interrupt_flag(false, go);
         self.save_volatile_homes();
         self.a.call_local(check);
         self.restore_volatile_homes();
         self.a.bind(go);
     }
 
-    /// `dst` = the interrupt flag byte, which follows the helper table (see
-    /// `native_abi::table_flag_offset`).
-    fn load_interrupt_flag(&mut self, dst: A::Reg) {
-        self.a.load(Width::U8, dst, A::FUN_TABLE, native_abi::table_flag_offset(A::WORD_BYTES));
+    /// Jumps to `label` if the interrupt flag byte, which follows the helper
+    /// table (see `native_abi::table_flag_offset`), is set (`set`) or clear.
+    fn jump_on_interrupt_flag(&mut self, set: bool, label: Label) {
+        let offset = native_abi::table_flag_offset(A::WORD_BYTES);
+        self.a.jump_if_byte(A::FUN_TABLE, offset, set, self.regs.r[0], label);
     }
 
     /// Whether [`Lowerer::check_first`] would test the flag (or has).
     pub(super) fn would_check_first(&self, target: EmitLabel) -> bool {
-        self.checked || (self.is_bound(target) && A::SHARED_INTERRUPT_CALL && !self.short_loops.contains(&target))
+        self.checked || (self.is_bound(target) && !self.short_loops.contains(&target))
     }
 
     /// Before an instruction that may jump back to `target`, with every
@@ -813,15 +813,21 @@ impl<A: AsmFactory> Lowerer<A> {
         if self.shared_interrupt_check() {
             let check = self.interrupt_check_label();
             self.test_interrupt(check);
-        } else {
+        } else if A::SHARED_INTERRUPT_CALL {
             // The function's only check: the call is inline.
-            let r = self.regs.r;
             let at = self.here();
             let go = self.a.new_label();
-            self.load_interrupt_flag(r[0]);
-            self.a.jump_if_zero(r[0], true, go);
+            self.jump_on_interrupt_flag(false, go);
             self.call_interrupt_helper(at);
             self.a.bind(go);
+        } else {
+            // The call is out of line: the loop's back edge stays its only
+            // taken jump.
+            let at = self.here();
+            let (entry, resume) = (self.a.new_label(), self.a.new_label());
+            self.jump_on_interrupt_flag(true, entry);
+            self.stubs.push(Stub::Interrupt { entry, target: resume, at, found: true });
+            self.a.bind(resume);
         }
         self.checked = true;
         true
@@ -854,7 +860,7 @@ impl<A: AsmFactory> Lowerer<A> {
             self.interrupt_check_label();
             self.pending_checks.push((entry, t));
         } else {
-            self.stubs.push(Stub::Interrupt { entry, target: t, at });
+            self.stubs.push(Stub::Interrupt { entry, target: t, at, found: false });
         }
         entry
     }

@@ -813,3 +813,35 @@ fn bit_tests_branch_without_the_and() {
         }
     }
 }
+
+#[test]
+fn selects_keep_the_chosen_value() {
+    for c in [0, 5, -1] {
+        let ir = [
+            imm(0, c),
+            imm(1, 11),
+            v(VOp::Neg { slot: S(1) }),
+            imm(2, 22),
+            v(VOp::Select { dst: L(0), cond: S(0), a: S(1), b: S(2), pop: true }),
+            copy(S(0), L(0)),
+            boxed(0),
+        ];
+        let (big, small) = both(&ir, 6, &[]);
+        let want = if c != 0 { -11 } else { 22 };
+        assert_eq!(big.boxed(), [want], "{:?}", big.code);
+        assert_eq!(small.boxed(), [want], "{:?}", small.code);
+    }
+}
+
+#[test]
+fn remainders_of_small_dividends_subtract_at_most_once() {
+    // A dividend known to lie in [0, 2 * 255) takes the subtracting form:
+    // no multiplication.
+    for (x, want) in [(0, 0), (254, 254), (255, 0), (300, 45), (509, 254)] {
+        let ir = [imm(0, x), imm(1, 255), v(VOp::DivMod { dst: S(0), a: S(0), b: S(1), modulo: true }), boxed(0)];
+        let (big, small) = both(&ir, 4, &[]);
+        assert_eq!(big.boxed(), [want]);
+        assert_eq!(small.boxed(), [want]);
+        assert!(!big.code.iter().any(|i| matches!(i, Ins::MulHi(..) | Ins::Sdiv(..))), "{:?}", big.code);
+    }
+}

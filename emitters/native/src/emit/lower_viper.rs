@@ -593,6 +593,19 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.call_positioned(helper::UNBOX, at);
                 self.define_helper_value(dst);
             }
+            VOp::Select { dst, cond, a, b, pop } => {
+                let rc = self.read(cond, &[]);
+                let ra = self.read(a, &[rc]);
+                let rd = self.take(b, &[rc, ra]);
+                self.a.move_if_nonzero(rd, ra, rc);
+                if matches!(a, Slot::Stack(_)) && a != dst {
+                    self.drop_exact(a);
+                }
+                if pop && cond != dst {
+                    self.drop_exact(cond);
+                }
+                self.define(dst, rd);
+            }
             VOp::DivMod { dst, a, b, modulo } if self.divisor(b).is_some() => {
                 let v = self.divisor(b).unwrap_or(1);
                 self.divmod_inline(dst, a, b, v, modulo);
@@ -799,7 +812,18 @@ impl<A: AsmFactory> Lowerer<A> {
     /// truncation is Python's rounding there.
     fn divmod_inline(&mut self, dst: Slot, a: Slot, b: Slot, v: i64, modulo: bool) {
         let top = (A::WORD_BYTES * 8 - 1) as u8;
-        let nonneg = self.nonneg_dividends.get(self.index).copied().unwrap_or(false);
+        let max = self.dividend_max.get(self.index).copied().flatten();
+        if modulo && max.is_some_and(|m| m < 2 * v) && i32::try_from(v).is_ok() {
+            // x in [0, 2v): x % v is x, or x - v when x >= v.
+            let x = self.take(a, &[]);
+            self.drop_from(b);
+            let t = self.alloc(&[x]);
+            let s = self.alloc(&[x, t]);
+            self.a.sub_if_at_least(x, v as i32, t, s);
+            self.define(dst, x);
+            return;
+        }
+        let nonneg = max.is_some();
         // The widening multiply's fixed registers, emptied first: the
         // quotient comes out in `hi`.
         let fixed = if A::SDIV || v <= 1 { None } else { A::MULHI_FIXED };

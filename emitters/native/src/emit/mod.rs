@@ -15,6 +15,7 @@
 //! Viper's native values live in a second array of machine words.
 
 mod bound;
+pub mod copies;
 mod homes;
 pub mod ir;
 mod lower;
@@ -25,6 +26,7 @@ mod magic;
 mod prelude;
 mod range;
 mod record;
+pub mod select;
 pub mod viper;
 
 use alloc::boxed::Box;
@@ -218,6 +220,15 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
                     Arg::Const(c) => *arg = Arg::Uint(ferropy_frontend::emit::intern_const(consts, c) as usize),
                     other => *arg = other,
                 }
+            }
+        }
+        if self.is_viper() {
+            select::if_convert(&mut self.ir);
+            copies::forward_local_copies(&mut self.ir);
+            // The rewrite keeps results and temporaries above the stack.
+            let deepest = self.ir.iter().filter_map(deepest_stack_slot).max();
+            if let Some(d) = deepest {
+                self.max_sp = self.max_sp.max(d as i32 + 1);
             }
         }
         let n_locals = info.num_locals;
@@ -525,4 +536,16 @@ impl<A: AsmFactory + 'static> NativeEmitterFactory for Factory<A> {
             EmitterKind::Bytecode => None,
         }
     }
+}
+
+/// The deepest stack slot a viper operation names.
+fn deepest_stack_slot(ins: &Ir) -> Option<u32> {
+    let Ir::Viper(v) = ins else { return None };
+    homes::slots(v)
+        .into_iter()
+        .filter_map(|s| match s {
+            viper::Slot::Stack(k) => Some(k),
+            viper::Slot::Local(_) => None,
+        })
+        .max()
 }

@@ -154,6 +154,10 @@ impl Walk<'_> {
                 self.set(dst, x);
             }
             VOp::Unbox { dst, .. } => self.set(dst, Val::Top),
+            VOp::Select { dst, a, b, .. } => {
+                let x = self.get(a).join(self.get(b));
+                self.set(dst, x);
+            }
             VOp::DivMod { dst, a, b, modulo } => {
                 let (x, y) = (self.get(a), self.get(b));
                 let r = match (x, y) {
@@ -171,10 +175,10 @@ impl Walk<'_> {
     }
 }
 
-/// For each instruction of `ir`: true if it is a `//` or `%` whose dividend
-/// is known to be non-negative (and below `2^31`).
-pub(super) fn nonneg_dividends(ir: &[Ir]) -> Vec<bool> {
-    let mut facts = vec![false; ir.len()];
+/// For each instruction of `ir`: for a `//` or `%` whose dividend is known
+/// to be non-negative (and below `2^31`), the dividend's largest value.
+pub(super) fn dividend_bounds(ir: &[Ir]) -> Vec<Option<i64>> {
+    let mut facts = vec![None; ir.len()];
     if !ir.iter().any(|i| matches!(i, Ir::Viper(VOp::DivMod { .. }))) {
         return facts;
     }
@@ -211,11 +215,11 @@ pub(super) fn nonneg_dividends(ir: &[Ir]) -> Vec<bool> {
             next: locals.iter().map(|&l| if l == Val::Top { l } else { Val::Bottom }).collect(),
             stack: Vec::new(),
         };
-        let mut found = vec![false; ir.len()];
+        let mut found = vec![None; ir.len()];
         for (k, ins) in ir.iter().enumerate() {
-            if let Some(Val::Range(lo, _)) = w.step(ins) {
+            if let Some(Val::Range(lo, hi)) = w.step(ins) {
                 if let Some(f) = found.get_mut(k) {
-                    *f = lo >= 0;
+                    *f = (lo >= 0).then_some(hi);
                 }
             }
         }
@@ -234,7 +238,7 @@ pub(super) fn nonneg_dividends(ir: &[Ir]) -> Vec<bool> {
         }
         locals = next;
     }
-    facts.fill(false);
+    facts.fill(None);
     facts
 }
 
@@ -384,8 +388,9 @@ mod tests {
             div(s0, s0, s1),
             Ir::Jump { label: 0 },
         ];
-        let f = nonneg_dividends(&ir);
-        assert_eq!(f.iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| i).collect::<Vec<_>>(), vec![8, 17]);
+        let f = dividend_bounds(&ir);
+        let known: Vec<(usize, i64)> = f.iter().enumerate().filter_map(|(i, b)| b.map(|b| (i, b))).collect();
+        assert_eq!(known, vec![(8, 254 + 254), (17, 1023)]);
     }
 
     #[test]
@@ -406,7 +411,7 @@ mod tests {
             div(s0, s0, s1),
             Ir::Jump { label: 0 },
         ];
-        assert!(nonneg_dividends(&ir).iter().all(|b| !b));
+        assert!(dividend_bounds(&ir).iter().all(|b| b.is_none()));
     }
 
     /// `x = v0; while x < bound: <body>; x += step` as recorded, with

@@ -170,6 +170,10 @@ pub enum VOp {
     Unbox { dst: Slot, src: Slot, vtype: u8 },
     /// `dst = a // b` or `a % b` on `int` (Python rounding; raises on zero).
     DivMod { dst: Slot, a: Slot, b: Slot, modulo: bool },
+    /// `dst = if cond != 0 { a } else { b }` (if-conversion, see `select`);
+    /// `a` and `b`, when stack slots, are dead afterwards, and `cond` too
+    /// with `pop`.
+    Select { dst: Slot, cond: Slot, a: Slot, b: Slot, pop: bool },
 }
 
 impl VOp {
@@ -183,7 +187,8 @@ impl VOp {
             | VOp::Compare { dst, .. }
             | VOp::Load { dst, .. }
             | VOp::Unbox { dst, .. }
-            | VOp::DivMod { dst, .. } => Some(dst),
+            | VOp::DivMod { dst, .. }
+            | VOp::Select { dst, .. } => Some(dst),
             VOp::Neg { slot } | VOp::Invert { slot } => Some(slot),
             VOp::Branch { .. } | VOp::Store { .. } | VOp::Box { .. } => None,
         }
