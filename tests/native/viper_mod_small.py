@@ -1,21 +1,6 @@
 # `%` by a constant where the dividend's range is known to stay below twice
-# the divisor (Fletcher's sums) and where it is not.
+# the divisor (as Fletcher's sums in viper_checksum.py) and where it is not.
 import micropython
-
-
-@micropython.viper
-def fletcher(buf, n: int) -> int:
-    b = ptr8(buf)
-    s1 = 0
-    s2 = 0
-    for i in range(n):
-        s1 = (s1 + b[i]) % 255
-        s2 = (s2 + s1) % 255
-    return (s2 << 8) | s1
-
-
-data = bytearray((i * 7 + 3) & 255 for i in range(1000))
-print(fletcher(data, 1000), fletcher(b"\xff" * 10, 10), fletcher(b"abcde", 5))
 
 
 @micropython.viper

@@ -391,21 +391,6 @@ fn entered_only_from_inside(ir: &[Ir], range: &Range<usize>) -> bool {
     })
 }
 
-/// True if `op` reads `slot`.
-fn reads(op: &VOp, slot: Slot) -> bool {
-    match *op {
-        VOp::Imm { .. } => false,
-        VOp::Copy { src, .. } | VOp::Unbox { src, .. } => src == slot,
-        VOp::Arith { a, b, .. } | VOp::Compare { a, b, .. } | VOp::DivMod { a, b, .. } => a == slot || b == slot,
-        VOp::Neg { slot: s } | VOp::Invert { slot: s } | VOp::Branch { slot: s, .. } | VOp::Box { slot: s, .. } => {
-            s == slot
-        }
-        VOp::Load { base, index, .. } => base == slot || index == Index::Slot(slot),
-        VOp::Store { base, index, value, .. } => base == slot || value == slot || index == Index::Slot(slot),
-        VOp::Select { cond, a, b, .. } => cond == slot || a == slot || b == slot,
-    }
-}
-
 /// The native locals whose value never lives across a label: each read is
 /// preceded by a write with no label between (temporaries such as `t = x &
 /// 255` used on the next lines), with, for each, where it is live (before
@@ -440,7 +425,7 @@ pub(super) fn block_locals(ir: &[Ir]) -> Vec<(u32, Vec<bool>)> {
         for (i, ins) in ir.iter().enumerate().rev() {
             let after = live.get(i + 1).copied().unwrap_or(false);
             live[i] = match ins {
-                Ir::Viper(v) if reads(v, slot) => true,
+                Ir::Viper(v) if v.reads(slot) => true,
                 Ir::Viper(v) if written(v) == Some(slot) => false,
                 Ir::Label { .. } => false,
                 _ => after,

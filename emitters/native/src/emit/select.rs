@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use core::ops::Range;
 
 use super::ir::Ir;
-use super::viper::{Index, Slot, VOp};
+use super::viper::{Slot, VOp};
 
 /// Longest branch body converted (operations, not counting line entries):
 /// both branches always run afterwards.
@@ -188,7 +188,7 @@ fn convert(ir: &[Ir], d: &Diamond) -> Option<Vec<Ir>> {
             let dst = v.written_slot();
             // An operation updating a local in place starts from its value.
             if let Some(Slot::Local(x)) = dst {
-                if !here.contains(&x) && reads_slot(&v, Slot::Local(x)) {
+                if !here.contains(&x) && v.reads(Slot::Local(x)) {
                     let o = outs.locals.iter().position(|&l| l == x)? as u32;
                     ops.push(Ir::Viper(VOp::Copy { dst: result(a as u32, o), src: Slot::Local(x) }));
                     here.push(x);
@@ -206,15 +206,15 @@ fn convert(ir: &[Ir], d: &Diamond) -> Option<Vec<Ir>> {
                 if !here.contains(&x) {
                     // Reads of the local happen before the write: map them
                     // to its old value first.
-                    map_reads(&mut v, |s| map(s, here));
+                    v.map_reads(|s| map(s, here));
                     here.push(x);
-                    map_write(&mut v, |s| map(s, here));
+                    v.map_dst(|s| map(s, here));
                     ops.push(Ir::Viper(v));
                     continue;
                 }
             }
-            map_reads(&mut v, |s| map(s, here));
-            map_write(&mut v, |s| map(s, here));
+            v.map_reads(|s| map(s, here));
+            v.map_dst(|s| map(s, here));
             ops.push(Ir::Viper(v));
         }
         if pushes {
@@ -235,65 +235,6 @@ fn convert(ir: &[Ir], d: &Diamond) -> Option<Vec<Ir>> {
         ops.push(Ir::Viper(VOp::Select { dst: c, cond: c, a, b, pop: false }));
     }
     Some(ops)
-}
-
-/// True if `v` reads `slot`.
-fn reads_slot(v: &VOp, slot: Slot) -> bool {
-    let mut found = false;
-    let mut v = v.clone();
-    map_reads(&mut v, |s| {
-        found |= s == slot;
-        s
-    });
-    found
-}
-
-/// Replaces every slot `v` reads by `f` of it.
-fn map_reads(v: &mut VOp, mut f: impl FnMut(Slot) -> Slot) {
-    match v {
-        VOp::Imm { .. } => {}
-        VOp::Copy { src, .. } | VOp::Unbox { src, .. } => *src = f(*src),
-        VOp::Arith { a, b, .. } | VOp::Compare { a, b, .. } | VOp::DivMod { a, b, .. } => {
-            *a = f(*a);
-            *b = f(*b);
-        }
-        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => *slot = f(*slot),
-        VOp::Load { base, index, .. } => {
-            *base = f(*base);
-            if let Index::Slot(s) = index {
-                *s = f(*s);
-            }
-        }
-        VOp::Store { base, index, value, .. } => {
-            *base = f(*base);
-            *value = f(*value);
-            if let Index::Slot(s) = index {
-                *s = f(*s);
-            }
-        }
-        VOp::Select { cond, a, b, .. } => {
-            *cond = f(*cond);
-            *a = f(*a);
-            *b = f(*b);
-        }
-    }
-}
-
-/// Replaces the slot `v` writes by `f` of it (for the in-place operations,
-/// `Neg` and `Invert`, only the pure operations' destination is mapped:
-/// their operand was mapped as a read).
-fn map_write(v: &mut VOp, mut f: impl FnMut(Slot) -> Slot) {
-    match v {
-        VOp::Imm { dst, .. }
-        | VOp::Copy { dst, .. }
-        | VOp::Arith { dst, .. }
-        | VOp::Compare { dst, .. }
-        | VOp::Load { dst, .. }
-        | VOp::Unbox { dst, .. }
-        | VOp::DivMod { dst, .. }
-        | VOp::Select { dst, .. } => *dst = f(*dst),
-        VOp::Neg { .. } | VOp::Invert { .. } | VOp::Branch { .. } | VOp::Store { .. } | VOp::Box { .. } => {}
-    }
 }
 
 #[cfg(test)]
@@ -331,7 +272,7 @@ mod tests {
         let store = Ir::Viper(VOp::Store {
             width: crate::Width::U8,
             base: Slot::Local(1),
-            index: Index::Const(0),
+            index: crate::emit::viper::Index::Const(0),
             value: Slot::Local(0),
         });
         let ir = vec![branch(1), store, label(1)];

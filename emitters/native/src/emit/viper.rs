@@ -181,6 +181,15 @@ impl VOp {
     /// makes an object).
     pub fn written_slot(&self) -> Option<Slot> {
         match *self {
+            VOp::Neg { slot } | VOp::Invert { slot } => Some(slot),
+            _ => self.clone().dst_mut().copied(),
+        }
+    }
+
+    /// The destination of an operation that writes a slot other than its
+    /// operand (not the in-place `Neg` and `Invert`).
+    fn dst_mut(&mut self) -> Option<&mut Slot> {
+        match self {
             VOp::Imm { dst, .. }
             | VOp::Copy { dst, .. }
             | VOp::Arith { dst, .. }
@@ -189,9 +198,58 @@ impl VOp {
             | VOp::Unbox { dst, .. }
             | VOp::DivMod { dst, .. }
             | VOp::Select { dst, .. } => Some(dst),
-            VOp::Neg { slot } | VOp::Invert { slot } => Some(slot),
-            VOp::Branch { .. } | VOp::Store { .. } | VOp::Box { .. } => None,
+            VOp::Neg { .. } | VOp::Invert { .. } | VOp::Branch { .. } | VOp::Store { .. } | VOp::Box { .. } => None,
         }
+    }
+
+    /// Replaces the destination (see `dst_mut`) by `f` of it.
+    pub fn map_dst(&mut self, f: impl FnOnce(Slot) -> Slot) {
+        if let Some(d) = self.dst_mut() {
+            *d = f(*d);
+        }
+    }
+
+    /// Replaces every slot the operation reads by `f` of it.
+    pub fn map_reads(&mut self, mut f: impl FnMut(Slot) -> Slot) {
+        match self {
+            VOp::Imm { .. } => {}
+            VOp::Copy { src, .. } | VOp::Unbox { src, .. } => *src = f(*src),
+            VOp::Arith { a, b, .. } | VOp::Compare { a, b, .. } | VOp::DivMod { a, b, .. } => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+            VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => {
+                *slot = f(*slot)
+            }
+            VOp::Load { base, index, .. } => {
+                *base = f(*base);
+                if let Index::Slot(s) = index {
+                    *s = f(*s);
+                }
+            }
+            VOp::Store { base, index, value, .. } => {
+                *base = f(*base);
+                *value = f(*value);
+                if let Index::Slot(s) = index {
+                    *s = f(*s);
+                }
+            }
+            VOp::Select { cond, a, b, .. } => {
+                *cond = f(*cond);
+                *a = f(*a);
+                *b = f(*b);
+            }
+        }
+    }
+
+    /// True if the operation reads `slot`.
+    pub fn reads(&self, slot: Slot) -> bool {
+        let mut found = false;
+        self.clone().map_reads(|s| {
+            found |= s == slot;
+            s
+        });
+        found
     }
 }
 
