@@ -10,6 +10,7 @@
 //! `for ... in range()` loop's jump to its test). An operation is hoisted
 //! out of the outermost such loop that leaves both its operands unchanged.
 
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::ops::Range;
 
@@ -48,24 +49,65 @@ pub fn hoist_invariants(ir: &mut Vec<Ir>, n_locals: u32) -> u32 {
     added
 }
 
+/// A loop that code may be hoisted out of.
+struct Loop {
+    range: Range<usize>,
+    /// Where the hoisted code goes (see `entry`).
+    at: usize,
+    /// The stack depth at its head.
+    sp: u32,
+    /// The slots its operations write.
+    written: Vec<Slot>,
+}
+
 /// The next hoistable operation: where to put it, where its three
 /// instructions are, and the operation.
 fn find(ir: &[Ir]) -> Option<(usize, usize, Arith)> {
-    let loops = loops(ir);
+    let mut labels = BTreeMap::new();
+    let mut jumps = Vec::new();
+    for (i, ins) in ir.iter().enumerate() {
+        if let Ir::Label { label, .. } = ins {
+            labels.insert(*label, i);
+        }
+        if let Some(l) = ins.jump_target() {
+            jumps.push((i, l));
+        }
+    }
+    let mut candidates: Vec<Loop> = loops(ir)
+        .into_iter()
+        .filter(|r| simple(ir, r))
+        .filter_map(|range| {
+            let at = entry(ir, &range, &labels, &jumps)?;
+            let Some(Ir::Label { sp, .. }) = ir.get(range.start) else { return None };
+            let mut written: Vec<Slot> = ir[range.clone()]
+                .iter()
+                .filter_map(|i| match i {
+                    Ir::Viper(v) => v.written_slot(),
+                    _ => None,
+                })
+                .collect();
+            written.sort_by_key(|s| match *s {
+                Slot::Local(n) => (0, n),
+                Slot::Stack(n) => (1, n),
+            });
+            written.dedup();
+            Some(Loop { range, at, sp: *sp, written })
+        })
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    // Outermost first.
+    candidates.sort_by_key(|l| l.range.start);
     for p in 0..ir.len().saturating_sub(2) {
         let Some((x, y, op)) = invariant_shape(ir, p) else { continue };
-        // The loops around `p`, outermost first.
-        let mut around: Vec<&Range<usize>> = loops.iter().filter(|r| r.contains(&p)).collect();
-        around.sort_by_key(|r| r.start);
-        for r in around {
-            let Some(at) = entry(ir, r) else { continue };
-            let Some(Ir::Label { sp, .. }) = ir.get(r.start) else { continue };
+        for l in candidates.iter().filter(|l| l.range.contains(&p)) {
             let temporaries_above = [p, p + 1].iter().all(|&i| match &ir[i] {
-                Ir::Viper(VOp::Copy { dst: Slot::Stack(k), .. }) => k >= sp,
+                Ir::Viper(VOp::Copy { dst: Slot::Stack(k), .. }) => *k >= l.sp,
                 _ => false,
             });
-            if temporaries_above && simple(ir, r) && !writes(ir, r, x) && !writes(ir, r, y) {
-                return Some((at, p, op));
+            if temporaries_above && !l.written.contains(&x) && !l.written.contains(&y) {
+                return Some((l.at, p, op));
             }
         }
     }
@@ -89,37 +131,32 @@ fn invariant_shape(ir: &[Ir], p: usize) -> Option<(Slot, Slot, Arith)> {
 
 /// The loops of `ir`: from a label to the last jump back to it.
 fn loops(ir: &[Ir]) -> Vec<Range<usize>> {
-    let mut found: Vec<(u32, usize, Option<usize>)> = Vec::new();
+    // Label -> (its index, the last jump back to it).
+    let mut found: BTreeMap<u32, (usize, Option<usize>)> = BTreeMap::new();
     for (i, ins) in ir.iter().enumerate() {
         if let Ir::Label { label, .. } = ins {
-            found.push((*label, i, None));
-        } else if let Some(l) = ins.jump_target() {
-            if let Some(f) = found.iter_mut().find(|(x, _, _)| *x == l) {
-                f.2 = Some(i);
-            }
+            found.insert(*label, (i, None));
+        } else if let Some(f) = ins.jump_target().and_then(|l| found.get_mut(&l)) {
+            f.1 = Some(i);
         }
     }
-    found.into_iter().filter_map(|(_, start, end)| end.map(|e| start..e + 1)).collect()
+    found.into_values().filter_map(|(start, end)| end.map(|e| start..e + 1)).collect()
 }
 
 /// Where code run once before loop `r` goes: before the jump into it right
 /// before its head, or before its head when it is entered by falling in;
-/// `None` if another way leads into it.
-fn entry(ir: &[Ir], r: &Range<usize>) -> Option<usize> {
-    let inside =
-        |l: u32| ir.get(r.clone()).into_iter().flatten().any(|i| matches!(i, Ir::Label { label, .. } if *label == l));
+/// `None` if another way leads into it. `labels`: each label's index;
+/// `jumps`: every jump's index and target.
+fn entry(ir: &[Ir], r: &Range<usize>, labels: &BTreeMap<u32, usize>, jumps: &[(usize, u32)]) -> Option<usize> {
+    let inside = |l: u32| labels.get(&l).is_some_and(|i| r.contains(i));
     // The jump into the loop right before its head, if that is the way in.
     let entry_jump = match r.start.checked_sub(1).map(|i| &ir[i]) {
         Some(Ir::Jump { label }) if inside(*label) => Some(r.start - 1),
         Some(i) if i.jump_target().is_some() => return None,
         _ => None,
     };
-    let from_outside = ir
-        .iter()
-        .enumerate()
-        .any(|(i, ins)| !r.contains(&i) && Some(i) != entry_jump && ins.jump_target().is_some_and(inside));
-    let at = entry_jump.unwrap_or(r.start);
-    (!from_outside).then_some(at)
+    let from_outside = jumps.iter().any(|&(i, l)| !r.contains(&i) && Some(i) != entry_jump && inside(l));
+    (!from_outside).then_some(entry_jump.unwrap_or(r.start))
 }
 
 /// True if loop `r` has only word operations, labels and jumps.
@@ -128,11 +165,6 @@ fn simple(ir: &[Ir], r: &Range<usize>) -> bool {
         matches!(i, Ir::Line(_) | Ir::Label { .. } | Ir::Jump { .. })
             || matches!(i, Ir::Viper(v) if !matches!(v, VOp::Box { .. } | VOp::Unbox { .. } | VOp::DivMod { .. }))
     })
-}
-
-/// True if some operation of loop `r` writes `slot`.
-fn writes(ir: &[Ir], r: &Range<usize>, slot: Slot) -> bool {
-    ir[r.clone()].iter().any(|i| matches!(i, Ir::Viper(v) if v.written_slot() == Some(slot)))
 }
 
 #[cfg(test)]

@@ -33,32 +33,28 @@ use crate::asm::BinOp;
 /// times more than the others when slots compete for registers.
 const LOOP_WEIGHT: usize = 8;
 
-/// The word slots a viper operation reads or writes.
-pub(super) fn slots(op: &VOp) -> Vec<Slot> {
-    match *op {
-        VOp::Imm { dst, .. } => vec![dst],
-        VOp::Copy { dst, src } => vec![dst, src],
+/// The word slots a viper operation reads or writes (no allocation: the
+/// analyses call this for every operation).
+pub(super) fn slots(op: &VOp) -> impl Iterator<Item = Slot> + Clone {
+    let idx = |index: Index| match index {
+        Index::Slot(s) => Some(s),
+        Index::Const(_) => None,
+    };
+    let some = Some;
+    let four: [Option<Slot>; 4] = match *op {
+        VOp::Imm { dst, .. } => [some(dst), None, None, None],
+        VOp::Copy { dst, src } | VOp::Unbox { dst, src, .. } => [some(dst), some(src), None, None],
         VOp::Arith { dst, a, b, .. } | VOp::Compare { dst, a, b, .. } | VOp::DivMod { dst, a, b, .. } => {
-            vec![dst, a, b]
+            [some(dst), some(a), some(b), None]
         }
-        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => vec![slot],
-        VOp::Load { dst, base, index, .. } => {
-            let mut v = vec![dst, base];
-            if let Index::Slot(s) = index {
-                v.push(s);
-            }
-            v
+        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => {
+            [some(slot), None, None, None]
         }
-        VOp::Store { base, index, value, .. } => {
-            let mut v = vec![base, value];
-            if let Index::Slot(s) = index {
-                v.push(s);
-            }
-            v
-        }
-        VOp::Unbox { dst, src, .. } => vec![dst, src],
-        VOp::Select { dst, cond, a, b, .. } => vec![dst, cond, a, b],
-    }
+        VOp::Load { dst, base, index, .. } => [some(dst), some(base), idx(index), None],
+        VOp::Store { base, index, value, .. } => [some(base), some(value), idx(index), None],
+        VOp::Select { dst, cond, a, b, .. } => [some(dst), some(cond), some(a), some(b)],
+    };
+    four.into_iter().flatten()
 }
 
 /// The word slot a viper operation writes, if any (`Box` reads its slot).
@@ -119,7 +115,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 n_calls += weight;
             }
             let Ir::Viper(v) = ins else { continue };
-            for s in slots(v).into_iter().map(canon) {
+            for s in slots(v).map(canon) {
                 if matches!(s, Slot::Stack(k) if k >= carried[i]) {
                     continue;
                 }
@@ -362,7 +358,7 @@ fn loop_var_aliases(ir: &[Ir]) -> Vec<(Slot, Slot)> {
         let live = at + 1..end;
         let ok = ir.iter().enumerate().all(|(k, ins)| match ins {
             Ir::Viper(v) if k != at && written(v) == Some(local) => false,
-            Ir::Viper(v) if slots(v).contains(&local) => k == at || live.contains(&k),
+            Ir::Viper(v) if slots(v).any(|s| s == local) => k == at || live.contains(&k),
             Ir::LoadFast { local: l, .. } | Ir::StoreFast { local: l, .. } => *l != n,
             Ir::Op { arg: Arg::Uint(l), .. } => *l != n as usize,
             _ => true,

@@ -158,8 +158,10 @@ pub(super) struct Lowerer<A: AsmFactory> {
 
 /// Lowers one scope whose first `n_params` locals are its parameters.
 ///
-/// A helper stub pays off from its second site: a helper called from one site
-/// only is called inline, by lowering the scope a second time.
+/// A helper stub pays off from its second site: in a small function, a helper
+/// called from one site only is called inline, by lowering the scope a second
+/// time (in a larger one the stubs' few bytes are not worth doubling the
+/// compile time: see [`RELOWER_BELOW`]).
 pub(super) fn lower<A: AsmFactory>(
     ir: &[Ir],
     n_state: u32,
@@ -167,11 +169,15 @@ pub(super) fn lower<A: AsmFactory>(
     viper: bool,
 ) -> Result<Lowered, CompileError> {
     let (lowered, single) = lower_once::<A>(ir, n_state, n_params, viper, &[])?;
-    if single.is_empty() {
+    if single.is_empty() || lowered.code.len() >= RELOWER_BELOW {
         return Ok(lowered);
     }
     lower_once::<A>(ir, n_state, n_params, viper, &single).map(|(l, _)| l)
 }
+
+/// Machine-code size (bytes, first lowering) from which single-site helper
+/// stubs stay: each costs a few bytes, under 2% of such a function.
+const RELOWER_BELOW: usize = 512;
 
 /// Lowers one scope, calling the helpers of `inline` without their stubs;
 /// also returns the helpers whose stub only one site called.

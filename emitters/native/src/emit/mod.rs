@@ -547,7 +547,6 @@ impl<A: AsmFactory + 'static> NativeEmitterFactory for Factory<A> {
 fn deepest_stack_slot(ins: &Ir) -> Option<u32> {
     let Ir::Viper(v) = ins else { return None };
     homes::slots(v)
-        .into_iter()
         .filter_map(|s| match s {
             viper::Slot::Stack(k) => Some(k),
             viper::Slot::Local(_) => None,

@@ -186,7 +186,6 @@ pub(super) fn dividend_bounds(ir: &[Ir]) -> Vec<Option<i64>> {
         .iter()
         .filter_map(|i| match i {
             Ir::Viper(v) => super::homes::slots(v)
-                .into_iter()
                 .filter_map(|s| match s {
                     Slot::Local(n) => Some(n as usize + 1),
                     Slot::Stack(_) => None,

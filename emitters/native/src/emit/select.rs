@@ -76,7 +76,7 @@ pub fn diamond(ir: &[Ir], i: usize, uses: &BTreeMap<u32, usize>) -> Option<Diamo
     let body = |from: usize| {
         let mut j = from;
         let mut ops = 0;
-        while let Some(ins) = ir.get(j).filter(|i| pure(i)) {
+        while let Some(ins) = ir.get(j).filter(|i| pure(i) && ops <= MAX_OPS) {
             ops += usize::from(!matches!(ins, Ir::Line(_)));
             j += 1;
         }
@@ -115,17 +115,31 @@ pub fn if_convert(ir: &mut Vec<Ir>) {
         return;
     }
     let uses = label_uses(ir);
-    let mut out = Vec::with_capacity(ir.len());
+    let mut found = Vec::new();
     let mut i = 0;
-    while let Some(ins) = ir.get(i) {
-        if let Some((d, ops)) = diamond(ir, i, &uses).and_then(|d| convert(ir, &d).map(|ops| (d, ops))) {
-            out.extend(ops);
-            i = d.end;
-            continue;
+    while i < ir.len() {
+        match diamond(ir, i, &uses).and_then(|d| convert(ir, &d).map(|ops| (d, ops))) {
+            Some((d, ops)) => {
+                i = d.end;
+                found.push((d, ops));
+            }
+            None => i += 1,
         }
-        out.push(ins.clone());
-        i += 1;
     }
+    if found.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(ir.len());
+    let mut old = core::mem::take(ir).into_iter();
+    let mut next = 0;
+    for (d, ops) in found {
+        out.extend(old.by_ref().take(d.branch - next));
+        out.extend(ops);
+        // The diamond's own instructions.
+        old.by_ref().take(d.end - d.branch).for_each(drop);
+        next = d.end;
+    }
+    out.extend(old);
     *ir = out;
 }
 
@@ -184,7 +198,7 @@ fn convert(ir: &[Ir], d: &Diamond) -> Option<Vec<Ir>> {
                 ops.push(ins.clone());
                 continue;
             };
-            let mut v = v.clone();
+            let mut v = *v;
             let dst = v.written_slot();
             // An operation updating a local in place starts from its value.
             if let Some(Slot::Local(x)) = dst {

@@ -144,7 +144,7 @@ pub enum Arith {
 /// Viper operations on machine words (lowered in `lower`).
 // Each variant's documentation describes its fields.
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum VOp {
     /// `dst = value`.
     Imm { dst: Slot, value: i64 },
@@ -182,7 +182,10 @@ impl VOp {
     pub fn written_slot(&self) -> Option<Slot> {
         match *self {
             VOp::Neg { slot } | VOp::Invert { slot } => Some(slot),
-            _ => self.clone().dst_mut().copied(),
+            _ => {
+                let mut v = *self;
+                v.dst_mut().copied()
+            }
         }
     }
 
@@ -245,7 +248,8 @@ impl VOp {
     /// True if the operation reads `slot`.
     pub fn reads(&self, slot: Slot) -> bool {
         let mut found = false;
-        self.clone().map_reads(|s| {
+        let mut v = *self;
+        v.map_reads(|s| {
             found |= s == slot;
             s
         });
