@@ -339,6 +339,12 @@ pub trait Asm {
     /// loaded back after it, at the call site.
     const CALL_CLOBBERED_HOMES: &'static [Self::Reg] = &[];
 
+    /// True if viper code converts small ints (and bools) to and from
+    /// objects inline, calling the runtime only for other values: faster
+    /// calls between viper functions for some 30 bytes per conversion, so
+    /// only where code size matters less than speed (hosts).
+    const INLINE_SMALL_INTS: bool = false;
+
     /// True if backward jumps test the interrupt flag inline and share one
     /// local subroutine that calls the runtime when it is set (instead of
     /// each having its own out-of-line check); needs [`Asm::LOCAL_CALLS`].

@@ -296,6 +296,8 @@ impl Asm for X64Asm {
         self.enc.cmov(Cc::Ge, dst, t);
     }
 
+    const INLINE_SMALL_INTS: bool = true;
+
     fn move_if_nonzero(&mut self, dst: Reg, src: Reg, cond: Reg) {
         self.enc.test(cond, cond, false);
         self.enc.cmov(Cc::Ne, dst, src);

@@ -19,7 +19,7 @@
 //! Helpers that convert or divide return a status; a failure goes through a
 //! stub that records the operation's position for the traceback.
 
-use ferropy_bytecode::native_abi::{helper, CTX_VALUE};
+use ferropy_bytecode::native_abi::{helper, obj_word, vtype as abi_vtype, CTX_VALUE};
 use ferropy_frontend::emit::Label as EmitLabel;
 
 use alloc::vec::Vec;
@@ -576,22 +576,38 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.drop_from(base);
             }
             VOp::Box { slot, vtype } => {
-                // The helper writes the object slot.
+                // The helper writes the object slot; small ints and bools
+                // are written inline.
                 let at = self.here();
                 self.materialize_all();
                 let index = self.word_index(slot);
                 self.load_word(args[1], slot);
+                if A::INLINE_SMALL_INTS && vtype == abi_vtype::BOOL {
+                    self.box_bool_inline(args[1], index);
+                    return;
+                }
+                let done = self.box_small_int_inline(args[1], vtype, index);
                 self.a.mov_imm(args[2], i64::from(vtype) | i64::from(index) << 8);
                 self.call_positioned(helper::BOX, at);
+                if let Some(done) = done {
+                    self.a.bind(done);
+                }
             }
             VOp::Unbox { dst, src, vtype } => {
                 let at = self.here();
                 self.materialize_all();
                 let index = self.word_index(src);
+                let r0 = self.regs.r[0];
+                let done = self.unbox_small_int_inline(r0, vtype, index);
                 self.a.mov_imm(args[1], i64::from(index));
                 self.a.mov_imm(args[2], i64::from(vtype));
                 self.call_positioned(helper::UNBOX, at);
-                self.define_helper_value(dst);
+                let ctx = self.regs.ctx;
+                self.a.load(Width::Word, r0, ctx, CTX_VALUE);
+                if let Some(done) = done {
+                    self.a.bind(done);
+                }
+                self.define(dst, r0);
             }
             VOp::Select { dst, cond, a, b, pop } => {
                 let rc = self.read(cond, &[]);
@@ -644,6 +660,82 @@ impl<A: AsmFactory> Lowerer<A> {
                 self.define_helper_value(dst);
             }
         }
+    }
+
+    /// Writes the object of viper bool `v` (any word: a `bool(x)` cast keeps
+    /// `x`; non-zero is true) to object slot `index`: `False` and `True` are
+    /// 16 apart.
+    fn box_bool_inline(&mut self, v: A::Reg, index: i32) {
+        const _: () = assert!(obj_word::TRUE - obj_word::FALSE == 1 << 4);
+        let t = self.alloc(&[v]);
+        self.a.mov_imm(t, 0);
+        self.a.set_cond(Cond::Ne, v, v, t);
+        self.a.shift_imm(ShiftOp::Shl, v, 4, t);
+        let s = if A::binop_imm_needs_scratch(BinOp::Add, v, obj_word::FALSE as i32) { t } else { v };
+        self.a.binop_imm(BinOp::Add, v, obj_word::FALSE as i32, s);
+        self.store_obj(index, v);
+    }
+
+    /// For an `int` or `uint` value `v` that fits a small int: writes the
+    /// small int to object slot `index` and jumps to the returned label,
+    /// placed by the caller after its helper call (the slow path, which
+    /// falls out of this code with `v` unchanged). `None` for other types.
+    fn box_small_int_inline(&mut self, v: A::Reg, vtype: u8, index: i32) -> Option<crate::buffer::Label> {
+        if !A::INLINE_SMALL_INTS || !matches!(vtype, abi_vtype::INT | abi_vtype::UINT) {
+            return None;
+        }
+        let bits = A::WORD_BYTES * 8;
+        let drop = (bits - obj_word::SMALL_INT_BITS) as u8;
+        let (slow, done) = (self.a.new_label(), self.a.new_label());
+        let t = self.alloc(&[v]);
+        let s = self.alloc(&[v, t]);
+        self.a.mov_reg(t, v);
+        match vtype {
+            abi_vtype::INT => {
+                // Fits if sign-extending its low 31 bits gives it back.
+                self.a.shift_imm(ShiftOp::Shl, t, drop, s);
+                self.a.shift_imm(ShiftOp::Sar, t, drop, s);
+                self.a.jump_if_cond(Cond::Ne, t, v, s, slow);
+            }
+            _ => {
+                self.a.shift_imm(ShiftOp::Shr, t, (obj_word::SMALL_INT_BITS - 1) as u8, s);
+                self.a.jump_if_nonzero(t, false, slow);
+            }
+        }
+        self.a.mov_reg(t, v);
+        self.a.binop(BinOp::Add, t, v);
+        let s2 = if A::binop_imm_needs_scratch(BinOp::Or, t, 1) { s } else { t };
+        self.a.binop_imm(BinOp::Or, t, obj_word::SMALL_INT_TAG as i32, s2);
+        self.store_obj(index, t);
+        self.a.jump(done);
+        self.a.bind(slow);
+        Some(done)
+    }
+
+    /// For `int` and `uint`: if object slot `index` holds a small int, its
+    /// value into `dst` and a jump to the returned label, placed by the
+    /// caller after its helper call (the slow path, which falls out of this
+    /// code). `None` for other types.
+    fn unbox_small_int_inline(&mut self, dst: A::Reg, vtype: u8, index: i32) -> Option<crate::buffer::Label> {
+        if !A::INLINE_SMALL_INTS || !matches!(vtype, abi_vtype::INT | abi_vtype::UINT) {
+            return None;
+        }
+        let bits = (A::WORD_BYTES * 8) as u8;
+        let (slow, done) = (self.a.new_label(), self.a.new_label());
+        let s = self.alloc(&[dst]);
+        let state = self.regs.state;
+        self.a.load(Width::U32, dst, state, index);
+        self.a.jump_if_bits(dst, obj_word::SMALL_INT_TAG as i32, false, s, slow);
+        // Sign-extend the 32-bit word, then drop the tag.
+        if bits > 32 {
+            self.a.shift_imm(ShiftOp::Shl, dst, bits - 32, s);
+            self.a.shift_imm(ShiftOp::Sar, dst, bits - 31, s);
+        } else {
+            self.a.shift_imm(ShiftOp::Sar, dst, 1, s);
+        }
+        self.a.jump(done);
+        self.a.bind(slow);
+        Some(done)
     }
 
     /// `dst = a op b`: `a` in a register the result replaces (or, for a slot
