@@ -115,6 +115,7 @@ pub fn build(
         live: live::analyze(ir, n_state),
         spill,
         cur: 0,
+        small_mod: small_remainders(ir),
         header_checks: HashMap::new(),
         back_edges: back_edges(ir),
         sealed: HashSet::new(),
@@ -173,6 +174,9 @@ struct Tr<'a> {
     spill: StackSlot,
     /// Index of the operation being translated.
     cur: usize,
+    /// By operation: for a `%` by a positive constant whose dividend stays
+    /// below twice it, the constant.
+    small_mod: Vec<Option<i64>>,
     /// Loop heads whose interrupt check sits just before them: label -> check block.
     header_checks: HashMap<u32, Block>,
     /// Labels with exactly one backward jump: label -> index of the jump.
@@ -181,6 +185,22 @@ struct Tr<'a> {
     sealed: HashSet<Block>,
     /// Labels whose blocks can be sealed after an operation: index -> labels.
     seal_at: HashMap<usize, Vec<u32>>,
+}
+
+/// By operation: the divisor of each `%` by a positive constant (pushed
+/// right before it) whose dividend stays below twice that constant.
+fn small_remainders(ir: &[Ir]) -> Vec<Option<i64>> {
+    let bounds = ferropy_emit_native::emit::range::dividend_bounds(ir);
+    (0..ir.len())
+        .map(|i| {
+            let Some(Ir::Viper(VOp::DivMod { b, modulo: true, .. })) = ir.get(i) else { return None };
+            let Some(Ir::Viper(VOp::Imm { dst, value })) = i.checked_sub(1).and_then(|p| ir.get(p)) else {
+                return None;
+            };
+            let max = bounds.get(i).copied().flatten()?;
+            (dst == b && *value > 0 && max < 2 * *value).then_some(*value)
+        })
+        .collect()
 }
 
 /// When each label's block has all its predecessors: after its last
@@ -770,6 +790,15 @@ impl Tr<'_> {
                 self.check_failed(st, at);
                 let ctx = self.ctx();
                 let r = self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_VALUE * WORD as i32);
+                self.set(dst, r)?;
+            }
+            VOp::DivMod { dst, a, .. } if self.small_mod.get(self.cur).copied().flatten().is_some() => {
+                // x in [0, 2v): x % v is x, or x - v when x >= v.
+                let v = self.small_mod[self.cur].unwrap_or(1);
+                let x = self.get(a)?;
+                let less = self.b.ins().iadd_imm_s(x, -v);
+                let at_least = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, x, v);
+                let r = self.b.ins().select(at_least, less, x);
                 self.set(dst, r)?;
             }
             VOp::DivMod { dst, a, b, modulo } => {

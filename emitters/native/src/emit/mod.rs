@@ -25,7 +25,7 @@ mod lower_tests;
 mod lower_viper;
 mod magic;
 mod prelude;
-mod range;
+pub mod range;
 mod record;
 pub mod select;
 pub mod viper;

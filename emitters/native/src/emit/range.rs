@@ -177,7 +177,9 @@ impl Walk<'_> {
 
 /// For each instruction of `ir`: for a `//` or `%` whose dividend is known
 /// to be non-negative (and below `2^31`), the dividend's largest value.
-pub(super) fn dividend_bounds(ir: &[Ir]) -> Vec<Option<i64>> {
+/// (Both tiers use it: a `%` of a dividend below twice its divisor is one
+/// conditional subtraction.)
+pub fn dividend_bounds(ir: &[Ir]) -> Vec<Option<i64>> {
     let mut facts = vec![None; ir.len()];
     if !ir.iter().any(|i| matches!(i, Ir::Viper(VOp::DivMod { .. }))) {
         return facts;
