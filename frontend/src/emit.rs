@@ -260,6 +260,10 @@ pub trait Emit {
     fn adjust_stack_size(&mut self, delta: i32);
     /// Records that the following code comes from source line `line`.
     fn set_source_line(&mut self, line: u32);
+    /// A statement at `line` has been compiled: an error this emitter found
+    /// since the last claim takes that line (an emitter reporting errors
+    /// only at the end of the scope overrides this; others have none).
+    fn claim_error_line(&mut self, _line: u32) {}
     /// `-> v`: loads local `local_num` (named `name`).
     fn load_local(&mut self, name: &str, local_num: u32, kind: LocalKind);
     /// `-> v`: loads a global/builtin (or name) `name`.

@@ -45,17 +45,30 @@ pub struct CompileError {
     pub msg: String,
     /// Where in the source the error was found (always inside the input, or just past its end).
     pub pos: Pos,
+    /// The scope whose compilation found the error (`f`, `<module>`,
+    /// `<lambda>`...), named in the traceback as MicroPython names it;
+    /// `None` for errors found while reading the source (lexer, parser).
+    pub scope: Option<String>,
 }
 
 impl CompileError {
     /// A `SyntaxError` at `pos`.
     pub fn syntax(msg: impl Into<String>, pos: Pos) -> Self {
-        CompileError { kind: ErrorKind::SyntaxError, msg: msg.into(), pos }
+        CompileError { kind: ErrorKind::SyntaxError, msg: msg.into(), pos, scope: None }
     }
 
     /// An error of the given kind at `pos`.
     pub fn new(kind: ErrorKind, msg: impl Into<String>, pos: Pos) -> Self {
-        CompileError { kind, msg: msg.into(), pos }
+        CompileError { kind, msg: msg.into(), pos, scope: None }
+    }
+
+    /// The error, found while compiling scope `name` unless an inner scope
+    /// was named already.
+    pub fn in_scope(mut self, name: &str) -> Self {
+        if self.scope.is_none() {
+            self.scope = Some(String::from(name));
+        }
+        self
     }
 
     /// Formats the error as `file:line:col: Kind: message`.

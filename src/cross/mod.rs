@@ -23,7 +23,6 @@ use ferropy_frontend::{CompileOptions, EmitterKind, InputKind, NativeEmitterFact
 
 use arch::Arch;
 use args::{CrossArgs, Emit, Parsed};
-use traceback::Phase;
 
 /// The `.mpy` version written, as `--version` reports it.
 pub const MPY_VERSION_TEXT: &str = "6.3";
@@ -149,7 +148,7 @@ fn compile_options(args: &CrossArgs) -> Result<CompileOptions, CrossError> {
 /// parse errors win), then compiled.
 pub fn compile_source(source: &[u8], source_name: &str, args: &CrossArgs) -> Result<CompiledModule, CrossError> {
     let options = compile_options(args)?;
-    let parse_error = |e| CrossError::Compile(traceback::format_compile_error(&e, source_name, Phase::Parse, ""));
+    let parse_error = |e| CrossError::Compile(traceback::format_compile_error(&e, source_name));
     let text = ferropy_frontend::lexer::decode_source(source).map_err(parse_error)?;
     let tree = ferropy_frontend::parser::parse_module(text).map_err(parse_error)?;
     ferropy_frontend::compile_module_ast(&tree, source_name, InputKind::File, &options).map_err(|mut e| {
@@ -158,8 +157,8 @@ pub fn compile_source(source: &[u8], source_name: &str, args: &CrossArgs) -> Res
                 e.msg = format!("invalid arch (ferropy has no native emitter for '{}' yet)", arch.name());
             }
         }
-        let scope = traceback::scope_name_at(&tree.body, e.pos);
-        CrossError::Compile(traceback::format_compile_error(&e, source_name, Phase::Compile, &scope))
+        // (An error before any scope, such as the arch's, is the module's.)
+        CrossError::Compile(traceback::format_compile_error(&e.in_scope("<module>"), source_name))
     })
 }
 

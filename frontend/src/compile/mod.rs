@@ -137,11 +137,11 @@ pub fn compile_statements(
 ) -> Result<CompiledModule> {
     let mut c = Compiler::new(filename, is_repl, opts)?;
     while let Some(stmt) = next()? {
-        c.module_statement(&stmt)?;
+        c.module_statement(&stmt).map_err(|e| e.in_scope("<module>"))?;
     }
     c.cx.emit.load_const_tok(ConstTok::None);
     c.cx.emit.return_value();
-    c.finish()
+    c.finish().map_err(|e| e.in_scope("<module>"))
 }
 
 /// Per-scope compiler state.
@@ -349,9 +349,14 @@ impl<'o> Compiler<'o> {
             self.cx.emit.start_scope(info);
         }
         let r = self.child_body(sid, body);
+        // An error no statement claimed is the definition's.
+        self.cx.emit.claim_error_line(pos.line);
         let r = r.and_then(|_| self.cx.emit.end_scope(&mut self.qstrs, &mut self.const_table));
         self.cx = saved;
-        r
+        r.map_err(|e| match self.arena.scopes.get(sid) {
+            Some(s) => e.in_scope(&s.simple_name),
+            None => e,
+        })
     }
 }
 

@@ -82,6 +82,15 @@ impl Compiler<'_> {
     pub(crate) fn stmts(&mut self, stmts: &[Stmt]) -> Result<()> {
         for s in stmts {
             self.stmt(s)?;
+            // An error the emitter found while this statement was compiled
+            // (and no statement inside it claimed) is reported at its line,
+            // as MicroPython reports it: only statements of a block of
+            // several claim (a block of one is no list in its parse tree),
+            // and a `for` loop's test, emitted after the body, belongs to
+            // the `for`.
+            if stmts.len() > 1 {
+                self.cx.emit.claim_error_line(s.pos.line);
+            }
         }
         Ok(())
     }

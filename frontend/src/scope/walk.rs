@@ -44,7 +44,10 @@ pub fn analyze(arena: &mut ScopeArena, stmts: &[Stmt], consts: &Consts, opt_leve
     w.queue.push_back((0, Node::Stmts(stmts)));
     while let Some((sid, node)) = w.queue.pop_front() {
         w.cur = sid;
-        w.scope_body(node)?;
+        if let Err(e) = w.scope_body(node) {
+            let name = w.arena.scopes.get(sid).map_or("<module>", |s| s.simple_name.as_str());
+            return Err(e.in_scope(name));
+        }
         // Only scopes nested in a function can close over names (this skips the
         // module's long list of globals, which is walked once per statement).
         let parent = w.arena.scopes.get(sid).and_then(|s| s.parent).and_then(|p| w.arena.scopes.get(p));

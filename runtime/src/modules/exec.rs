@@ -29,7 +29,8 @@ impl Vm {
         let id =
             crate::types::exception::all().find(|(n, _)| *n == kind).map(|(_, id)| id).unwrap_or(ids::SYNTAX_ERROR);
         let err = self.new_error(id, &e.msg);
-        if let (Ok(f), Ok(b)) = (self.intern(filename), self.intern("")) {
+        // Errors of the compiler name their scope (`in f`), the parser's none.
+        if let (Ok(f), Ok(b)) = (self.intern(filename), self.intern(e.scope.as_deref().unwrap_or(""))) {
             self.add_traceback(err.0, f, e.pos.line, b);
         }
         err

@@ -108,6 +108,8 @@ pub struct NativeEmitter<A: AsmFactory> {
     /// MicroPython stops compiling the scope there, so later errors are not
     /// reported.
     error_final: bool,
+    /// The error's line was claimed by the statement that found it.
+    error_line_claimed: bool,
     _asm: PhantomData<A>,
 }
 
@@ -135,6 +137,7 @@ impl<A: AsmFactory> NativeEmitter<A> {
             line: 0,
             error: None,
             error_final: false,
+            error_line_claimed: false,
             _asm: PhantomData,
         }
     }
@@ -157,6 +160,7 @@ impl<A: AsmFactory> NativeEmitter<A> {
         if replaceable {
             let pos = ferropy_frontend::token::Pos { line: self.line.max(1), col: 1 };
             self.error = Some(CompileError::new(kind, msg, pos));
+            self.error_line_claimed = false;
         }
     }
 
@@ -286,6 +290,13 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
         self.adjust(delta);
         if delta == 1 {
             viper::set_top(self, 0, self.saved_vtype);
+        }
+    }
+
+    fn claim_error_line(&mut self, line: u32) {
+        if let Some(e) = self.error.as_mut().filter(|_| !self.error_line_claimed && line > 0) {
+            e.pos.line = line;
+            self.error_line_claimed = true;
         }
     }
 
