@@ -170,14 +170,26 @@ fn convert(ir: &[Ir], d: &Diamond) -> Option<Vec<Ir>> {
     let arms = [&ir[d.then_ops.clone()], &ir[d.else_ops.clone()]];
     let mut locals = Vec::new();
     for arm in arms {
+        // The stack slots from `k` up the branch has written: it reads no
+        // other (the condition's slot is popped, those above are dead).
+        let mut temps: Vec<u32> = Vec::new();
         for ins in arm.iter() {
             let Ir::Viper(v) = ins else { continue };
+            let mut reads_dead = false;
+            let mut probe = *v;
+            probe.map_reads(|s| {
+                reads_dead |= matches!(s, Slot::Stack(j) if j >= k && !temps.contains(&j));
+                s
+            });
+            if reads_dead {
+                return None;
+            }
             match v.written_slot()? {
                 Slot::Local(n) if !locals.contains(&n) => locals.push(n),
                 Slot::Local(_) => {}
                 // A branch only writes its own temporaries.
                 Slot::Stack(j) if j < k => return None,
-                Slot::Stack(_) => {}
+                Slot::Stack(j) => temps.push(j),
             }
         }
     }
@@ -411,6 +423,18 @@ mod tests {
             run(&conv, &mut locals, &mut stack);
             assert_eq!(locals.get(&1), Some(&want));
         }
+    }
+
+    #[test]
+    fn branches_reading_the_popped_condition_stay_branches() {
+        let ir = vec![
+            v(VOp::Branch { slot: Slot::Stack(0), cond: false, pop: true, label: 1 }),
+            v(VOp::Copy { dst: Slot::Local(0), src: Slot::Stack(0) }),
+            Ir::Label { label: 1, role: LabelRole::Plain, sp: 0 },
+        ];
+        let mut conv = ir.clone();
+        if_convert(&mut conv);
+        assert_eq!(conv, ir);
     }
 
     #[test]
