@@ -73,7 +73,7 @@ fn find(ir: &[Ir]) -> Option<(usize, usize, Arith)> {
             jumps.push((i, l));
         }
     }
-    let mut candidates: Vec<Loop> = loops(ir)
+    let mut candidates: Vec<Loop> = super::homes::loop_ranges(ir)
         .into_iter()
         .filter(|r| simple(ir, r))
         .filter_map(|range| {
@@ -127,20 +127,6 @@ fn invariant_shape(ir: &[Ir], p: usize) -> Option<(Slot, Slot, Arith)> {
     };
     let (a, b) = (Slot::Stack(*a), Slot::Stack(*b));
     (*dst == a && *l == a && *r == b && a != b).then_some((*x, *y, *op))
-}
-
-/// The loops of `ir`: from a label to the last jump back to it.
-fn loops(ir: &[Ir]) -> Vec<Range<usize>> {
-    // Label -> (its index, the last jump back to it).
-    let mut found: BTreeMap<u32, (usize, Option<usize>)> = BTreeMap::new();
-    for (i, ins) in ir.iter().enumerate() {
-        if let Ir::Label { label, .. } = ins {
-            found.insert(*label, (i, None));
-        } else if let Some(f) = ins.jump_target().and_then(|l| found.get_mut(&l)) {
-            f.1 = Some(i);
-        }
-    }
-    found.into_values().filter_map(|(start, end)| end.map(|e| start..e + 1)).collect()
 }
 
 /// Where code run once before loop `r` goes: before the jump into it right

@@ -462,21 +462,26 @@ fn born(ir: &[Ir], loops: &[Range<usize>], slot: Slot) -> usize {
 }
 
 /// The loops of `ir`: from a label to the last jump back to it.
-fn loop_ranges(ir: &[Ir]) -> Vec<Range<usize>> {
-    // (label, its index, the index of the last jump back to it)
-    let mut loops: Vec<(EmitLabel, usize, Option<usize>)> = Vec::new();
+pub(super) fn loop_ranges(ir: &[Ir]) -> Vec<Range<usize>> {
+    // Label -> (its index, the index of the last jump back to it).
+    let mut loops: alloc::collections::BTreeMap<EmitLabel, (usize, Option<usize>)> = Default::default();
     for (i, ins) in ir.iter().enumerate() {
         match ins {
-            Ir::Label { label, .. } => loops.push((*label, i, None)),
+            Ir::Label { label, .. } => {
+                loops.insert(*label, (i, None));
+            }
             Ir::Jump { label } | Ir::CondJump { label, .. } | Ir::Viper(VOp::Branch { label, .. }) => {
-                if let Some(l) = loops.iter_mut().find(|(l, _, _)| l == label) {
-                    l.2 = Some(i);
+                if let Some(l) = loops.get_mut(label) {
+                    l.1 = Some(i);
                 }
             }
             _ => {}
         }
     }
-    loops.into_iter().filter_map(|(_, start, end)| end.map(|e| start..e + 1)).collect()
+    let mut found: Vec<Range<usize>> =
+        loops.into_values().filter_map(|(start, end)| end.map(|e| start..e + 1)).collect();
+    found.sort_by_key(|r| r.start);
+    found
 }
 
 /// For each instruction of `ir`, the stack depth at the head of the
