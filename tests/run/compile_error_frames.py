@@ -19,19 +19,3 @@ show("class C:\n    x = 1\n    return 2\n")
 show("x = (\n")
 show("def g():\n    return lambda: (yield from 1)\n")
 show("def h():\n    await x\n")
-# A viper loop test (after the body) belongs to the `for` statement.
-show(
-    "import micropython\n"
-    "@micropython.viper\n"
-    "def v(buf):\n"
-    "    p = ptr8(buf)\n"
-    "    m = 0\n"
-    "    for i in range(len(buf)):\n"
-    "        m = p[i]\n"
-    "        m += 1\n"
-    "    return m\n"
-)
-show("import micropython\n@micropython.viper\ndef w(x: int):\n    y = x\n    if x:\n        y = []\n")
-# A body of one statement claims nothing: the error is the definition's.
-show("import micropython\n\n@micropython.viper\ndef u(x: int):\n    x = []\n")
-show("import micropython\n@micropython.viper\ndef t(x: int):\n    while x:\n        x = []\n")
