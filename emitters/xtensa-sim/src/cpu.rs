@@ -286,6 +286,12 @@ impl Sim {
                 self.set_reg(d.num(), v);
             }
             Insn::Neg { r: d, t } => self.set_reg(d.num(), r(self, t).wrapping_neg()),
+            Insn::MovCond { cond, r: d, s, t } => {
+                if cond.eval(r(self, t)) {
+                    let v = r(self, s);
+                    self.set_reg(d.num(), v);
+                }
+            }
             Insn::Ssl { s } => self.sar = 32 - (r(self, s) & 31),
             Insn::Ssr { s } => self.sar = r(self, s) & 31,
             Insn::Sll { r: d, s } => {

@@ -259,6 +259,9 @@ pub enum Insn {
     Alu { op: Alu, r: Reg, s: Reg, t: Reg },
     /// `neg r, t`.
     Neg { r: Reg, t: Reg },
+    /// `moveqz`/`movnez`/`movltz`/`movgez r, s, t`: `r = s` if `t` meets
+    /// `cond` (compared with zero), else `r` unchanged.
+    MovCond { cond: ZCond, r: Reg, s: Reg, t: Reg },
     /// `ssl s`: shift amount for a left shift by `s & 31`.
     Ssl { s: Reg },
     /// `ssr s`: shift amount for a right shift by `s & 31`.
@@ -394,6 +397,7 @@ impl Insn {
     pub fn writes(&self) -> Option<Reg> {
         match *self {
             Insn::Alu { r, .. }
+            | Insn::MovCond { r, .. }
             | Insn::Neg { r, .. }
             | Insn::Sll { r, .. }
             | Insn::Srl { r, .. }
@@ -424,6 +428,8 @@ impl Insn {
     pub fn reads(&self, reg: Reg) -> bool {
         match *self {
             Insn::Alu { s, t, .. } | Insn::AddN { s, t, .. } | Insn::B { s, t, .. } => s == reg || t == reg,
+            // (It keeps `r` when the condition fails: `r` is read too.)
+            Insn::MovCond { r, s, t, .. } => r == reg || s == reg || t == reg,
             Insn::Bbi { s, .. } => s == reg,
             Insn::Mem { op, t, s, .. } => s == reg || (op.is_store() && t == reg),
             Insn::S32iN { t, s, .. } => s == reg || t == reg,
@@ -493,6 +499,7 @@ impl Insn {
                 rrr(0, op1, op2, n(r), n(s), n(t))
             }
             Insn::Neg { r, t } => rrr(0, 0, 6, n(r), 0, n(t)),
+            Insn::MovCond { cond, r, s, t } => rrr(0, 3, 8 + cond as u32, n(r), n(s), n(t)),
             Insn::Ssl { s } => rrr(0, 0, 4, 1, n(s), 0),
             Insn::Ssr { s } => rrr(0, 0, 4, 0, n(s), 0),
             Insn::Sll { r, s } => rrr(0, 1, 0xA, n(r), n(s), 0),
@@ -640,6 +647,10 @@ impl Insn {
                 (0, 4) if t == 0 && r == 1 => Insn::Ssl { s: rs },
                 (0, 4) if t == 0 && r == 0 => Insn::Ssr { s: rs },
                 (0, 6) if s == 0 => Insn::Neg { r: rr, t: rt },
+                (3, 8..=0xB) => {
+                    let cond = [ZCond::Eqz, ZCond::Nez, ZCond::Ltz, ZCond::Gez][(op2 - 8) as usize];
+                    Insn::MovCond { cond, r: rr, s: rs, t: rt }
+                }
                 (1, 0 | 1) if (op2 << 4 | t) != 0 => Insn::Slli { r: rr, s: rs, sa: 32 - (op2 << 4 | t) },
                 (1, 2 | 3) => Insn::Srai { r: rr, t: rt, sa: (op2 & 1) << 4 | s },
                 (1, 4) => Insn::Srli { r: rr, t: rt, sa: s },
@@ -730,6 +741,7 @@ impl fmt::Display for Display {
         match self.insn {
             Insn::Alu { op, r, s, t } => write!(f, "{} {r}, {s}, {t}", op.mnemonic()),
             Insn::Neg { r, t } => write!(f, "neg {r}, {t}"),
+            Insn::MovCond { cond, r, s, t } => write!(f, "mov{}z {r}, {s}, {t}", &cond.mnemonic()[1..3]),
             Insn::Ssl { s } => write!(f, "ssl {s}"),
             Insn::Ssr { s } => write!(f, "ssr {s}"),
             Insn::Sll { r, s } => write!(f, "sll {r}, {s}"),
@@ -835,6 +847,8 @@ mod tests {
             Insn::Addmi { t: Reg::A1, s: Reg::A2, imm: -256 },
             Insn::L32r { t: Reg::A7, rel: -262144 },
             Insn::Bz { cond: ZCond::Gez, s: Reg::A4, rel: -2048 },
+            Insn::MovCond { cond: ZCond::Nez, r: Reg::A2, s: Reg::A3, t: Reg::A4 },
+            Insn::MovCond { cond: ZCond::Gez, r: Reg::A15, s: Reg::A0, t: Reg::A9 },
             Insn::BzN { nez: false, s: Reg::A4, rel: 63 },
             Insn::Retw,
             Insn::Ret,
@@ -852,6 +866,12 @@ mod tests {
         assert_eq!(
             Insn::B { cond: BCond::Geu, s: Reg::A2, t: Reg::A3, rel: 8 }.display(0x10).to_string(),
             "bgeu a2, a3, 0x1c"
+        );
+        // `movnez a2, a3, a4`: op0 0, t 4, s 3, r 2, op1 3, op2 9 (the ISA's RRR layout).
+        assert_eq!(bytes(Insn::MovCond { cond: ZCond::Nez, r: Reg::A2, s: Reg::A3, t: Reg::A4 }), [0x40, 0x23, 0x93]);
+        assert_eq!(
+            Insn::MovCond { cond: ZCond::Gez, r: Reg::A5, s: Reg::A6, t: Reg::A7 }.display(0).to_string(),
+            "movgez a5, a6, a7"
         );
     }
 }

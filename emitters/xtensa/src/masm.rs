@@ -745,6 +745,18 @@ impl<V: Variant> Asm for XtensaAsm<V> {
     /// pointer never moved, and (windowed) `a0` already holds the base.
     fn local_discard(&mut self) {}
 
+    /// `movnez`: no branch.
+    fn move_if_nonzero(&mut self, dst: Reg, src: Reg, cond: Reg) {
+        self.insn(Insn::MovCond { cond: ZCond::Nez, r: dst, s: src, t: cond });
+    }
+
+    /// `t = dst - value; movgez dst, t, t`.
+    fn sub_if_at_least(&mut self, dst: Reg, value: i32, t: Reg, scratch: Reg) {
+        self.mov_reg(t, dst);
+        self.binop_imm(BinOp::Add, t, value.wrapping_neg(), scratch);
+        self.insn(Insn::MovCond { cond: ZCond::Gez, r: dst, s: t, t });
+    }
+
     /// Additions of -128..=127 are `addi.n`/`addi` (a `mov.n dst, x` right
     /// before is folded in: `dst = x + value`); the rest as the default.
     fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {

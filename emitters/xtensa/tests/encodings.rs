@@ -66,6 +66,9 @@ fn samples() -> Vec<(Insn, bool)> {
                 add(Insn::Alu { op, r: r(a), s: r(b), t: r(c) });
             }
             add(Insn::Neg { r: r(a), t: r(b) });
+            for cond in ZCONDS {
+                add(Insn::MovCond { cond, r: r(a), s: r(b), t: r(c) });
+            }
             add(Insn::Sll { r: r(a), s: r(b) });
             add(Insn::Srl { r: r(a), t: r(b) });
             add(Insn::Sra { r: r(a), t: r(b) });
