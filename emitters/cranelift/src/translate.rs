@@ -197,8 +197,8 @@ fn small_remainders(ir: &[Ir]) -> Vec<Option<i64>> {
             let Some(Ir::Viper(VOp::Imm { dst, value })) = i.checked_sub(1).and_then(|p| ir.get(p)) else {
                 return None;
             };
-            let max = bounds.get(i).copied().flatten()?;
-            (dst == b && *value > 0 && max < 2 * *value).then_some(*value)
+            let small = ferropy_emit_native::emit::range::small_remainder(bounds.get(i).copied().flatten(), *value);
+            (dst == b && small).then_some(*value)
         })
         .collect()
 }

@@ -11,11 +11,10 @@
 //! the copy, and neither slot changes in between. The write of the slot
 //! stays, so memory holds the same values as before.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::ops::Range;
 
-use super::ir::Ir;
+use super::ir::{Flow, Ir};
 use super::viper::{Slot, VOp};
 
 /// Longest stretch examined after one copy (keeps huge functions linear).
@@ -23,16 +22,7 @@ const MAX_STRETCH: usize = 4096;
 
 /// Forwards the copies of locals in `ir` (see the module documentation).
 pub fn forward_local_copies(ir: &mut [Ir]) {
-    let mut labels: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut jumps: Vec<(usize, u32)> = Vec::new();
-    for (i, ins) in ir.iter().enumerate() {
-        if let Ir::Label { label, .. } = ins {
-            labels.insert(*label, i);
-        }
-        if let Some(l) = ins.jump_target() {
-            jumps.push((i, l));
-        }
-    }
+    let flow = Flow::of(ir);
     for c in 0..ir.len() {
         let Some(Ir::Viper(VOp::Copy { dst: slot @ Slot::Stack(_), src: local @ Slot::Local(_) })) = ir.get(c) else {
             continue;
@@ -42,10 +32,7 @@ pub fn forward_local_copies(ir: &mut [Ir]) {
         if readers.is_empty() {
             continue;
         }
-        let entered_from_outside = jumps
-            .iter()
-            .any(|&(from, l)| !stretch.contains(&from) && labels.get(&l).is_some_and(|at| stretch.contains(at)));
-        if entered_from_outside {
+        if flow.entered_from_outside(&stretch, None) {
             continue;
         }
         for r in readers {

@@ -10,11 +10,10 @@
 //! `for ... in range()` loop's jump to its test). An operation is hoisted
 //! out of the outermost such loop that leaves both its operands unchanged.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::ops::Range;
 
-use super::ir::Ir;
+use super::ir::{Flow, Ir};
 use super::viper::{Arith, Slot, VOp};
 
 /// Most operations hoisted per scope (each takes a local).
@@ -63,21 +62,12 @@ struct Loop {
 /// The next hoistable operation: where to put it, where its three
 /// instructions are, and the operation.
 fn find(ir: &[Ir]) -> Option<(usize, usize, Arith)> {
-    let mut labels = BTreeMap::new();
-    let mut jumps = Vec::new();
-    for (i, ins) in ir.iter().enumerate() {
-        if let Ir::Label { label, .. } = ins {
-            labels.insert(*label, i);
-        }
-        if let Some(l) = ins.jump_target() {
-            jumps.push((i, l));
-        }
-    }
+    let flow = Flow::of(ir);
     let mut candidates: Vec<Loop> = super::homes::loop_ranges(ir)
         .into_iter()
         .filter(|r| simple(ir, r))
         .filter_map(|range| {
-            let at = entry(ir, &range, &labels, &jumps)?;
+            let at = entry(ir, &range, &flow)?;
             let Some(Ir::Label { sp, .. }) = ir.get(range.start) else { return None };
             let mut written: Vec<Slot> = ir[range.clone()]
                 .iter()
@@ -131,18 +121,15 @@ fn invariant_shape(ir: &[Ir], p: usize) -> Option<(Slot, Slot, Arith)> {
 
 /// Where code run once before loop `r` goes: before the jump into it right
 /// before its head, or before its head when it is entered by falling in;
-/// `None` if another way leads into it. `labels`: each label's index;
-/// `jumps`: every jump's index and target.
-fn entry(ir: &[Ir], r: &Range<usize>, labels: &BTreeMap<u32, usize>, jumps: &[(usize, u32)]) -> Option<usize> {
-    let inside = |l: u32| labels.get(&l).is_some_and(|i| r.contains(i));
+/// `None` if another way leads into it.
+fn entry(ir: &[Ir], r: &Range<usize>, flow: &Flow) -> Option<usize> {
     // The jump into the loop right before its head, if that is the way in.
     let entry_jump = match r.start.checked_sub(1).map(|i| &ir[i]) {
-        Some(Ir::Jump { label }) if inside(*label) => Some(r.start - 1),
+        Some(Ir::Jump { label }) if flow.inside(*label, r) => Some(r.start - 1),
         Some(i) if i.jump_target().is_some() => return None,
         _ => None,
     };
-    let from_outside = jumps.iter().any(|&(i, l)| !r.contains(&i) && Some(i) != entry_jump && inside(l));
-    (!from_outside).then_some(entry_jump.unwrap_or(r.start))
+    (!flow.entered_from_outside(r, entry_jump)).then_some(entry_jump.unwrap_or(r.start))
 }
 
 /// True if loop `r` has only word operations, labels and jumps.

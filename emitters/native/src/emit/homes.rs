@@ -33,30 +33,6 @@ use crate::asm::BinOp;
 /// times more than the others when slots compete for registers.
 const LOOP_WEIGHT: usize = 8;
 
-/// The word slots a viper operation reads or writes (no allocation: the
-/// analyses call this for every operation).
-pub(super) fn slots(op: &VOp) -> impl Iterator<Item = Slot> + Clone {
-    let idx = |index: Index| match index {
-        Index::Slot(s) => Some(s),
-        Index::Const(_) => None,
-    };
-    let some = Some;
-    let four: [Option<Slot>; 4] = match *op {
-        VOp::Imm { dst, .. } => [some(dst), None, None, None],
-        VOp::Copy { dst, src } | VOp::Unbox { dst, src, .. } => [some(dst), some(src), None, None],
-        VOp::Arith { dst, a, b, .. } | VOp::Compare { dst, a, b, .. } | VOp::DivMod { dst, a, b, .. } => {
-            [some(dst), some(a), some(b), None]
-        }
-        VOp::Neg { slot } | VOp::Invert { slot } | VOp::Branch { slot, .. } | VOp::Box { slot, .. } => {
-            [some(slot), None, None, None]
-        }
-        VOp::Load { dst, base, index, .. } => [some(dst), some(base), idx(index), None],
-        VOp::Store { base, index, value, .. } => [some(base), some(value), idx(index), None],
-        VOp::Select { dst, cond, a, b, .. } => [some(dst), some(cond), some(a), some(b)],
-    };
-    four.into_iter().flatten()
-}
-
 /// The word slot a viper operation writes, if any (`Box` reads its slot).
 fn written(op: &VOp) -> Option<Slot> {
     op.written_slot()
@@ -115,7 +91,7 @@ impl<A: AsmFactory> Lowerer<A> {
                 n_calls += weight;
             }
             let Ir::Viper(v) = ins else { continue };
-            for s in slots(v).map(canon) {
+            for s in v.slots().map(canon) {
                 if matches!(s, Slot::Stack(k) if k >= carried[i]) {
                     continue;
                 }
@@ -336,6 +312,7 @@ impl<A: AsmFactory> Lowerer<A> {
 /// wherever the local is read; after the increment the local is dead.
 fn loop_var_aliases(ir: &[Ir]) -> Vec<(Slot, Slot)> {
     let mut found = Vec::new();
+    let flow = super::ir::Flow::of(ir);
     // Instructions that are not line numbers, with their indices.
     let code: Vec<(usize, &Ir)> = ir.iter().enumerate().filter(|(_, i)| !matches!(i, Ir::Line(_))).collect();
     for w in code.windows(3) {
@@ -358,33 +335,16 @@ fn loop_var_aliases(ir: &[Ir]) -> Vec<(Slot, Slot)> {
         let live = at + 1..end;
         let ok = ir.iter().enumerate().all(|(k, ins)| match ins {
             Ir::Viper(v) if k != at && written(v) == Some(local) => false,
-            Ir::Viper(v) if slots(v).any(|s| s == local) => k == at || live.contains(&k),
+            Ir::Viper(v) if v.slots().any(|s| s == local) => k == at || live.contains(&k),
             Ir::LoadFast { local: l, .. } | Ir::StoreFast { local: l, .. } => *l != n,
             Ir::Op { arg: Arg::Uint(l), .. } => *l != n as usize,
             _ => true,
-        }) && entered_only_from_inside(ir, &live);
+        }) && !flow.entered_from_outside(&live, None);
         if ok {
             found.push((local, counter));
         }
     }
     found
-}
-
-/// True if every jump to a label inside `range` comes from inside it.
-fn entered_only_from_inside(ir: &[Ir], range: &Range<usize>) -> bool {
-    let inside: Vec<EmitLabel> = ir
-        .get(range.clone())
-        .into_iter()
-        .flatten()
-        .filter_map(|i| match i {
-            Ir::Label { label, .. } => Some(*label),
-            _ => None,
-        })
-        .collect();
-    ir.iter().enumerate().all(|(k, i)| {
-        let target = i.jump_target();
-        range.contains(&k) || target.is_none_or(|t| !inside.contains(&t))
-    })
 }
 
 /// The native locals whose value never lives across a label: each read is
@@ -396,7 +356,7 @@ pub(super) fn block_locals(ir: &[Ir]) -> Vec<(u32, Vec<bool>)> {
     let mut candidates: Vec<u32> = Vec::new();
     for i in ir {
         if let Ir::Viper(v) = i {
-            for s in slots(v) {
+            for s in v.slots() {
                 if let Slot::Local(n) = s {
                     if !candidates.contains(&n) {
                         candidates.push(n);

@@ -3,7 +3,10 @@
 //! lowered to machine code once the scope is complete (when the module's qstr
 //! and constant tables, the frame size and every label are known).
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::vec::Vec;
+use core::ops::Range;
 use ferropy_bytecode::ConstObj;
 use ferropy_frontend::emit::Label;
 
@@ -88,5 +91,42 @@ impl Ir {
             Ir::Op { arg: Arg::Label(l), .. } => Some(*l),
             _ => None,
         }
+    }
+}
+
+/// Where a scope's labels are and which instructions jump to them (for the
+/// analyses that must know whether code is entered only one way).
+pub struct Flow {
+    /// Each label's index.
+    labels: BTreeMap<Label, usize>,
+    /// Every instruction that may jump, with its target.
+    jumps: Vec<(usize, Label)>,
+}
+
+impl Flow {
+    /// The labels and jumps of `ir`.
+    pub fn of(ir: &[Ir]) -> Flow {
+        let mut labels = BTreeMap::new();
+        let mut jumps = Vec::new();
+        for (i, ins) in ir.iter().enumerate() {
+            if let Ir::Label { label, .. } = ins {
+                labels.insert(*label, i);
+            }
+            if let Some(l) = ins.jump_target() {
+                jumps.push((i, l));
+            }
+        }
+        Flow { labels, jumps }
+    }
+
+    /// True if `label` is placed inside `range`.
+    pub fn inside(&self, label: Label, range: &Range<usize>) -> bool {
+        self.labels.get(&label).is_some_and(|i| range.contains(i))
+    }
+
+    /// True if an instruction outside `range`, other than the one at
+    /// `except`, jumps to a label inside it.
+    pub fn entered_from_outside(&self, range: &Range<usize>, except: Option<usize>) -> bool {
+        self.jumps.iter().any(|&(from, l)| !range.contains(&from) && Some(from) != except && self.inside(l, range))
     }
 }

@@ -905,7 +905,8 @@ impl<A: AsmFactory> Lowerer<A> {
     fn divmod_inline(&mut self, dst: Slot, a: Slot, b: Slot, v: i64, modulo: bool) {
         let top = (A::WORD_BYTES * 8 - 1) as u8;
         let max = self.dividend_max.get(self.index).copied().flatten();
-        if modulo && max.is_some_and(|m| m < 2 * v) && i32::try_from(v).is_ok() {
+        // (`divisor` gave `v`: positive, within `i32`.)
+        if modulo && super::range::small_remainder(max, v) {
             // x in [0, 2v): x % v is x, or x - v when x >= v.
             let x = self.take(a, &[]);
             self.drop_from(b);

@@ -83,8 +83,6 @@ pub struct NativeEmitter<A: AsmFactory> {
     /// Static stack depth and its maximum.
     sp: i32,
     max_sp: i32,
-    /// Locals the viper IR passes added (see `hoist`).
-    extra_locals: u32,
     /// The value types on the model stack (all objects outside viper).
     vstack: Vec<VType>,
     /// Which model stack entries are viper immediates (constants and casts of them).
@@ -123,7 +121,6 @@ impl<A: AsmFactory> NativeEmitter<A> {
             ir: Vec::new(),
             sp: 0,
             max_sp: 0,
-            extra_locals: 0,
             vstack: Vec::new(),
             vimm: Vec::new(),
             saved_vtype: VType::Object,
@@ -230,17 +227,19 @@ impl<A: AsmFactory> Emit for NativeEmitter<A> {
                 }
             }
         }
+        // Locals the viper IR passes add (see `hoist`).
+        let mut extra_locals = 0;
         if self.is_viper() {
             select::if_convert(&mut self.ir);
             copies::forward_local_copies(&mut self.ir);
-            self.extra_locals = hoist::hoist_invariants(&mut self.ir, info.num_locals);
+            extra_locals = hoist::hoist_invariants(&mut self.ir, info.num_locals);
             // The rewrite keeps results and temporaries above the stack.
             let deepest = self.ir.iter().filter_map(deepest_stack_slot).max();
             if let Some(d) = deepest {
                 self.max_sp = self.max_sp.max(d as i32 + 1);
             }
         }
-        let n_locals = info.num_locals + core::mem::take(&mut self.extra_locals);
+        let n_locals = info.num_locals + extra_locals;
         // Room above the deepest stack for an unwind marker (see `LabelRole`).
         let n_state = (n_locals + self.max_sp.max(0) as u32 + 1).max(1);
         let mut flags = info.scope_flags & !(scope_flags::REFGLOBALS | scope_flags::HASCONSTS);
@@ -557,7 +556,7 @@ impl<A: AsmFactory + 'static> NativeEmitterFactory for Factory<A> {
 /// The deepest stack slot a viper operation names.
 fn deepest_stack_slot(ins: &Ir) -> Option<u32> {
     let Ir::Viper(v) = ins else { return None };
-    homes::slots(v)
+    v.slots()
         .filter_map(|s| match s {
             viper::Slot::Stack(k) => Some(k),
             viper::Slot::Local(_) => None,

@@ -187,7 +187,8 @@ pub fn dividend_bounds(ir: &[Ir]) -> Vec<Option<i64>> {
     let n_locals = ir
         .iter()
         .filter_map(|i| match i {
-            Ir::Viper(v) => super::homes::slots(v)
+            Ir::Viper(v) => v
+                .slots()
                 .filter_map(|s| match s {
                     Slot::Local(n) => Some(n as usize + 1),
                     Slot::Stack(_) => None,
@@ -241,6 +242,13 @@ pub fn dividend_bounds(ir: &[Ir]) -> Vec<Option<i64>> {
     }
     facts.fill(None);
     facts
+}
+
+/// True when a `%` by positive `divisor` of a dividend known to lie in
+/// `0..=max` is one conditional subtraction: the dividend stays below
+/// twice the divisor.
+pub fn small_remainder(max: Option<i64>, divisor: i64) -> bool {
+    divisor > 0 && max.is_some_and(|m| m < 2 * divisor)
 }
 
 /// Most iterations of a loop left without its interrupt check.

@@ -228,18 +228,14 @@ fn convert(ir: &[Ir], d: &Diamond) -> Option<Vec<Ir>> {
                 Slot::Stack(j) if j >= k => Slot::Stack(j + shift),
                 other => other,
             };
+            // Reads first (of the local's old value), then the write (to
+            // its result slot from now on).
+            v.map_reads(|s| map(s, here));
             if let Some(Slot::Local(x)) = dst {
                 if !here.contains(&x) {
-                    // Reads of the local happen before the write: map them
-                    // to its old value first.
-                    v.map_reads(|s| map(s, here));
                     here.push(x);
-                    v.map_dst(|s| map(s, here));
-                    ops.push(Ir::Viper(v));
-                    continue;
                 }
             }
-            v.map_reads(|s| map(s, here));
             v.map_dst(|s| map(s, here));
             ops.push(Ir::Viper(v));
         }

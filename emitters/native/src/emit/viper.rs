@@ -245,6 +245,22 @@ impl VOp {
         }
     }
 
+    /// The word slots the operation writes (its destination; the in-place
+    /// `Neg` and `Invert` only read theirs) and reads, in that order.
+    pub fn slots(&self) -> impl Iterator<Item = Slot> + Clone {
+        let mut v = *self;
+        let mut four = [v.dst_mut().copied(), None, None, None];
+        let mut n = 1;
+        v.map_reads(|s| {
+            if let Some(x) = four.get_mut(n) {
+                *x = Some(s);
+            }
+            n += 1;
+            s
+        });
+        four.into_iter().flatten()
+    }
+
     /// True if the operation reads `slot`.
     pub fn reads(&self, slot: Slot) -> bool {
         let mut found = false;
