@@ -22,6 +22,50 @@ pub fn write_byte(words: &mut [u32], index: usize, value: u8) -> bool {
     true
 }
 
+/// The item of `size` bytes (1, 2, 4 or 8) at byte `start` of `words`, as
+/// little-endian bits of a `u64`: one word read for an item aligned to its
+/// size (how array items lie), a byte copy otherwise. `None` if out of range
+/// or `size` is not an item size.
+#[inline(always)]
+pub fn read_item(words: &[u32], start: usize, size: usize) -> Option<u64> {
+    let (w, shift) = (start / 4, 8 * (start % 4));
+    match size {
+        1 => Some(u64::from((*words.get(w)? >> shift) & 0xFF)),
+        2 if start % 2 == 0 => Some(u64::from((*words.get(w)? >> shift) & 0xFFFF)),
+        4 if start % 4 == 0 => Some(u64::from(*words.get(w)?)),
+        8 if start % 4 == 0 => Some(u64::from(*words.get(w)?) | (u64::from(*words.get(w.checked_add(1)?)?) << 32)),
+        2 | 4 | 8 => {
+            let mut item = [0u8; 8];
+            copy_out(words, start, &mut item[..size]).then(|| u64::from_le_bytes(item))
+        }
+        _ => None,
+    }
+}
+
+/// Writes the low `size` bytes (1, 2, 4 or 8) of `value` at byte `start` of
+/// `words` (the counterpart of [`read_item`]); `false` and nothing written
+/// if out of range or `size` is not an item size.
+#[inline(always)]
+pub fn write_item(words: &mut [u32], start: usize, size: usize, value: u64) -> bool {
+    let (w, shift) = (start / 4, 8 * (start % 4));
+    let mask: u32 = match size {
+        1 => 0xFF,
+        2 if start % 2 == 0 => 0xFFFF,
+        4 if start % 4 == 0 => u32::MAX,
+        8 if start % 4 == 0 => {
+            let Some(pair) = words.get_mut(w..w.saturating_add(2)).filter(|p| p.len() == 2) else { return false };
+            pair[0] = value as u32;
+            pair[1] = (value >> 32) as u32;
+            return true;
+        }
+        2 | 4 | 8 => return copy_in(words, start, &value.to_le_bytes()[..size]),
+        _ => return false,
+    };
+    let Some(word) = words.get_mut(w) else { return false };
+    *word = (*word & !(mask << shift)) | (((value as u32) & mask) << shift);
+    true
+}
+
 /// Copies `out.len()` bytes starting at byte `start` of `words` into `out`;
 /// `false` (and `out` untouched) if the range is out of bounds. Whole words
 /// are copied four bytes at a time.
@@ -143,6 +187,35 @@ mod tests {
         let mut out = [7u8; 3];
         assert!(!copy_out(&words, 6, &mut out));
         assert_eq!(out, [7; 3]);
+    }
+
+    #[test]
+    fn items_at_every_size_and_alignment() {
+        for size in [1usize, 2, 4, 8] {
+            for start in 0..12 {
+                let mut words = [0u32; 4];
+                let value = 0x8877_6655_4433_2211u64;
+                let fits = start + size <= 16;
+                assert_eq!(write_item(&mut words, start, size, value), fits, "size {size} start {start}");
+                if !fits {
+                    assert_eq!(words, [0; 4]);
+                    assert_eq!(read_item(&words, start, size), None);
+                    continue;
+                }
+                let mut bytes = [0u8; 16];
+                assert!(copy_out(&words, 0, &mut bytes));
+                let want = value.to_le_bytes();
+                for (i, &b) in bytes.iter().enumerate() {
+                    let expected = if i >= start && i < start + size { want[i - start] } else { 0 };
+                    assert_eq!(b, expected, "size {size} start {start} byte {i}");
+                }
+                let mask = if size == 8 { u64::MAX } else { (1u64 << (8 * size)) - 1 };
+                assert_eq!(read_item(&words, start, size), Some(value & mask));
+            }
+        }
+        let mut words = [0u32; 2];
+        assert_eq!(read_item(&words, 0, 3), None);
+        assert!(!write_item(&mut words, 0, 3, 1));
     }
 
     #[test]

@@ -102,6 +102,23 @@ impl HeapWords {
         self.words_mut().get_mut(start..end)
     }
 
+    /// The item of `size` bytes (1, 2, 4 or 8) at `byte_offset` inside `obj`
+    /// (`bytes_view::read_item`: an array item).
+    #[inline(always)]
+    pub fn read_item(&self, obj: Obj, byte_offset: usize, size: usize) -> Option<u64> {
+        let start = (obj.heap_offset()? as usize).checked_add(byte_offset)?;
+        bytes_view::read_item(self.words(), start, size)
+    }
+
+    /// Writes the low `size` bytes of `value` at `byte_offset` inside `obj`.
+    #[inline(always)]
+    pub fn write_item(&mut self, obj: Obj, byte_offset: usize, size: usize, value: u64) -> bool {
+        match obj.heap_offset().and_then(|base| (base as usize).checked_add(byte_offset)) {
+            Some(start) => bytes_view::write_item(self.words_mut(), start, size, value),
+            None => false,
+        }
+    }
+
     /// Copies `out.len()` bytes starting at byte `byte_offset` inside `obj`.
     pub fn read_bytes(&self, obj: Obj, byte_offset: usize, out: &mut [u8]) -> bool {
         match obj.heap_offset() {

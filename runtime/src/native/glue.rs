@@ -89,6 +89,27 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
     if matches!(opword as u8, ferropy_bytecode::opcode::LOAD_SUBSCR | ferropy_bytecode::opcode::STORE_SUBSCR) {
         return item(ctx, opword, arg, op_addr);
     }
+    if opword as u8 == ferropy_bytecode::opcode::LOAD_CONST_OBJ {
+        return load_const(ctx, opword, arg, op_addr);
+    }
+    op_general(ctx, opword, arg, op_addr)
+}
+
+/// `LOAD_CONST_OBJ` (a constant that is not a small int or string: a big
+/// int, float, bytes, tuple) straight from the code's constant table, or
+/// else the general path (which reports a bad index).
+#[inline(never)]
+extern "C" fn load_const(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    let st = with_ctx_no_temps(ctx, |c, vm| {
+        let sp = (opword >> 8) & 0xFFFF;
+        match ops::load_const(vm, c.context, c.frame, sp, arg) {
+            Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
+            None => MISS,
+        }
+    });
+    if st != MISS {
+        return st;
+    }
     op_general(ctx, opword, arg, op_addr)
 }
 
@@ -97,7 +118,15 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
 /// values under interned keys), or else the general path.
 #[inline(never)]
 extern "C" fn item(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    fast_or_slow(ctx, opword, arg, op_addr, ops::fast_item)
+    fast_or_slow(ctx, opword, arg, op_addr, ops::fast_item, item_wide)
+}
+
+/// An item load `item`'s fast paths left: a word-sized integer array item
+/// (`ops::wide_array_item`, which allocates), or else the general path. Apart
+/// from `item` so that its fast path makes no call and saves no registers.
+#[inline(never)]
+extern "C" fn item_wide(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
+    fast_or_slow(ctx, opword, arg, op_addr, ops::wide_array_item, op_slow)
 }
 
 /// `CALL_FUNCTION` of a plain native function (`call::fast_call`), or else
@@ -142,12 +171,13 @@ extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_add
 /// `ops::fast_op` (which root no temporaries), or else the general path.
 #[inline(never)]
 extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    fast_or_slow(ctx, opword, arg, op_addr, ops::fast_op)
+    fast_or_slow(ctx, opword, arg, op_addr, ops::fast_op, op_slow)
 }
 
 /// Runs the fast path `fast` of the operation `opword` names (on the
 /// running frame, with its opcode and stack depth; it roots no
-/// temporaries), or else the general path (`op_slow`).
+/// temporaries), or else `slow` (the general path, `op_slow`, or another
+/// helper that falls back to it).
 #[inline(always)]
 fn fast_or_slow(
     ctx: *mut NativeCtx,
@@ -155,6 +185,7 @@ fn fast_or_slow(
     arg: usize,
     op_addr: usize,
     fast: fn(&mut crate::vm::Vm, usize, u8, usize) -> Option<()>,
+    slow: Helper,
 ) -> usize {
     let st = with_ctx_no_temps(ctx, |c, vm| match fast(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF) {
         Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
@@ -163,7 +194,7 @@ fn fast_or_slow(
     if st != MISS {
         return st;
     }
-    op_slow(ctx, opword, arg, op_addr)
+    slow(ctx, opword, arg, op_addr)
 }
 
 /// The general path of an operation (`ops::op`).

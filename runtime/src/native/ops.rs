@@ -39,28 +39,37 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// Runs the simplest cases of a few frequent operations directly on the
 /// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
 /// has its own function, see `glue`): `FOR_ITER` over a `range` of small
-/// ints, binary operators on small ints whose result is a
-/// small int or a bool (item loads and stores have their own helper entry:
-/// [`fast_item`]). None of these can raise, allocate, call or jump, and each gives
-/// exactly what the general path would; `None` leaves the operation to it.
+/// ints or a list or tuple, binary operators on ints that fit a machine word (`int_word`: a
+/// small int, a bool, or a heap int for a result past the small-int range;
+/// item loads and stores have their own helper entry: [`fast_item`]).
+/// None of these can raise, call or jump, and each gives exactly what the
+/// general path would; `None` leaves the operation to it (also when the
+/// result's allocation fails: the general path then raises `MemoryError`).
 pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {
         op::BINARY_OP_MULTI..=0xF9 => {
-            let state = &mut vm.st.frames.get_mut(fi)?.state;
-            let (x, y) = (state.get(sp.checked_sub(2)?)?, state.get(sp - 1)?);
-            let r = crate::vm::fast::small_int_binary(
-                opcode - op::BINARY_OP_MULTI,
-                x.small_int_value()?,
-                y.small_int_value()?,
-            )?;
-            *state.get_mut(sp - 2)? = r;
+            let state = &vm.st.frames.get(fi)?.state;
+            let (x, y) = (*state.get(sp.checked_sub(2)?)?, *state.get(sp - 1)?);
+            let bop = opcode - op::BINARY_OP_MULTI;
+            let small = match (x.small_int_value(), y.small_int_value()) {
+                (Some(a), Some(b)) => crate::vm::fast::small_int_binary(bop, a, b),
+                _ => None,
+            };
+            // Ints that fit a word (32-bit values are heap ints): the operands
+            // stay rooted in the frame's slots while the result is allocated;
+            // a failed allocation is left to the general path, which raises.
+            let r = match small {
+                Some(r) => r,
+                None => vm.word_int_binary(bop, x, y)?.ok()?,
+            };
+            *vm.st.frames.get_mut(fi)?.state.get_mut(sp - 2)? = r;
         }
         op::FOR_ITER => {
             // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
             let f = vm.st.frames.get_mut(fi)?;
             let it = *f.state.get(sp.checked_sub(3)?)?;
             let slot = f.state.get_mut(sp)?;
-            *slot = crate::vm::fast::range_next(&mut vm.heap.words, it)?;
+            *slot = crate::vm::fast::iter_next(&mut vm.heap.words, it)?;
         }
         _ => return None,
     }
@@ -71,8 +80,8 @@ pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<(
 /// loop handles (`vm::fast::seq_load`/`seq_store`: list, tuple, bytearray and
 /// integer array items at small-int indices, exact types only; dict values
 /// under interned-string keys), directly on the frame's slots, as
-/// [`fast_op`] does for its operations; `None` leaves the operation to the
-/// general path.
+/// [`fast_op`] does for its operations; `None` leaves the operation to
+/// [`wide_array_item`], then the general path.
 #[inline(always)]
 pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
     match opcode {
@@ -100,6 +109,21 @@ pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option
     Some(())
 }
 
+/// `LOAD_SUBSCR` of an integer array item that fits a word but not a small
+/// int (a 32-bit pixel), allocated here (the operands stay rooted in the
+/// frame's slots); `None` for anything else, or when the allocation fails.
+pub(super) fn wide_array_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+    if opcode != op::LOAD_SUBSCR {
+        return None;
+    }
+    let state = &vm.st.frames.get(fi)?.state;
+    let (a, index) = (*state.get(sp.checked_sub(2)?)?, *state.get(sp - 1)?);
+    let item = crate::vm::fast::array_item(&vm.heap.words, a, index)?;
+    let v = vm.new_int(item).ok()?;
+    *vm.st.frames.get_mut(fi)?.state.get_mut(sp - 2)? = v;
+    Some(())
+}
+
 /// `LOAD_GLOBAL` of name `arg` (a module qstr index) into slot `sp` of frame
 /// `fi` when the map lookup cache finds it in the globals dict; a miss (or a
 /// builtin) is left to the general path, which refreshes the cache.
@@ -111,6 +135,20 @@ pub(super) fn load_global(vm: &mut Vm, context: usize, fi: usize, sp: usize, arg
     if v.is_null() {
         return None;
     }
+    *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
+    Some(())
+}
+
+/// `LOAD_CONST_OBJ` of constant `arg` of qstr context `context` into slot
+/// `sp` of frame `fi`; `None` (an index past the table) leaves it to the
+/// general path.
+#[inline(always)]
+pub(super) fn load_const(vm: &mut Vm, context: usize, fi: usize, sp: usize, arg: usize) -> Option<()> {
+    let consts = vm.st.contexts.get(context)?.consts;
+    if arg >= vm.heap.words.load(consts, 1)? as usize {
+        return None;
+    }
+    let v = vm.heap.words.load_obj(consts, arg.checked_add(2)?)?;
     *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
     Some(())
 }

@@ -7,30 +7,37 @@
 
 use super::ids;
 use crate::error::PyResult;
+use crate::gc::HeapWords;
 use crate::obj::Obj;
 use crate::vm::Vm;
 use ferropy_bytecode::opcode::binary as bop;
 
+/// The value of a small int or of a heap int (exactly `int`) of at most
+/// two limbs that fits an `i64`; `None` for everything else.
+#[inline]
+pub(crate) fn word_int(heap: &HeapWords, o: Obj) -> Option<i64> {
+    if let Some(v) = o.small_int_value() {
+        return Some(i64::from(v));
+    }
+    if !o.is_heap_ref() || heap.load_obj(o, 0)? != super::type_obj(ids::INT) {
+        return None;
+    }
+    let header = heap.load(o, 1)?;
+    let n = header & 0x7fff_ffff;
+    if n > 2 {
+        return None;
+    }
+    let lo = u64::from(if n > 0 { heap.load(o, 2)? } else { 0 });
+    let hi = u64::from(if n > 1 { heap.load(o, 3)? } else { 0 });
+    let mag = i128::from(lo | (hi << 32));
+    i64::try_from(if header >> 31 == 1 { -mag } else { mag }).ok()
+}
+
 impl Vm {
-    /// The value of a small int or of a heap int (exactly `int`) of at most
-    /// two limbs that fits an `i64`; `None` for everything else.
+    /// The value of a small int or of a heap int that fits an `i64` ([`word_int`]).
     #[inline]
     fn word_int_value(&self, o: Obj) -> Option<i64> {
-        if let Some(v) = o.small_int_value() {
-            return Some(i64::from(v));
-        }
-        if !o.is_heap_ref() || self.heap.words.load_obj(o, 0)? != super::type_obj(ids::INT) {
-            return None;
-        }
-        let header = self.heap.words.load(o, 1)?;
-        let n = header & 0x7fff_ffff;
-        if n > 2 {
-            return None;
-        }
-        let lo = u64::from(if n > 0 { self.heap.words.load(o, 2)? } else { 0 });
-        let hi = u64::from(if n > 1 { self.heap.words.load(o, 3)? } else { 0 });
-        let mag = i128::from(lo | (hi << 32));
-        i64::try_from(if header >> 31 == 1 { -mag } else { mag }).ok()
+        word_int(&self.heap.words, o)
     }
 
     /// An int object for `v`: a small int when it fits, else a heap int laid

@@ -2,7 +2,7 @@
 //! bytecode frame (locals, small constants, small-int arithmetic and
 //! comparisons, string constants, jumps, conditional jumps on plain truth values
 //! and on the emptiness of built-in containers, stack
-//! shuffles, `FOR_ITER` over a `range` of small ints, small-int constants,
+//! shuffles, `FOR_ITER` over a `range` of small ints or a list or tuple, small-int constants,
 //! loads and stores of list, tuple, bytearray and integer `array.array` items
 //! at small-int indices and of dict values under interned-string keys,
 //! and the commonest name and attribute instructions: globals found in the
@@ -143,24 +143,49 @@ fn signed_jump(code: &[u8], pos: usize) -> Option<(usize, usize)> {
     Some(((next + raw).checked_sub(bias)?, next))
 }
 
-/// The next value of range iterator `it` when it is not exhausted and its
-/// fields and the following value are small ints (the iterator is advanced);
-/// `None` leaves everything to the general path.
+/// The next value of iterator `it` when it is not exhausted and is a range
+/// iterator whose fields and following value are small ints, or an iterator
+/// over an exact list or tuple (the iterator is advanced); `None` leaves
+/// everything to the general path.
 #[inline(always)]
-pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
-    if heap.load_obj(it, 0)? != type_obj(ids::RANGE_ITERATOR) {
+pub(crate) fn iter_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
+    let t = heap.load_obj(it, 0)?;
+    if t == type_obj(ids::RANGE_ITERATOR) {
+        let cur = heap.load_obj(it, 1)?.small_int_value()?;
+        let stop = heap.load_obj(it, 2)?.small_int_value()?;
+        let step = heap.load_obj(it, 3)?.small_int_value()?;
+        if (step > 0 && cur < stop) || (step < 0 && cur > stop) {
+            let next = Obj::from_small_int(cur.checked_add(step)?)?;
+            heap.store_obj(it, 1, next);
+            return Obj::from_small_int(cur);
+        }
         return None;
     }
-    let cur = heap.load_obj(it, 1)?.small_int_value()?;
-    let stop = heap.load_obj(it, 2)?.small_int_value()?;
-    let step = heap.load_obj(it, 3)?.small_int_value()?;
-    if (step > 0 && cur < stop) || (step < 0 && cur > stop) {
-        let next = Obj::from_small_int(cur.checked_add(step)?)?;
-        heap.store_obj(it, 1, next);
-        Obj::from_small_int(cur)
-    } else {
-        None
+    if t == type_obj(ids::SEQ_ITERATOR) {
+        return seq_iter_next(heap, it);
     }
+    None
+}
+
+/// The next item of a sequence iterator (layout `[type, sequence, index]`)
+/// over an exact list or tuple that is not exhausted.
+#[inline(never)]
+fn seq_iter_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
+    let seq = heap.load_obj(it, 1)?;
+    let i = heap.load(it, 2)?;
+    let st = heap.type_of(seq)?;
+    let len = heap.load(seq, 1)?;
+    if i >= len {
+        return None;
+    }
+    let v = if st == type_obj(ids::LIST) {
+        heap.load_obj(heap.load_obj(seq, 3)?, i as usize)?
+    } else if st == type_obj(ids::TUPLE) {
+        heap.load_obj(seq, 2 + i as usize)?
+    } else {
+        return None;
+    };
+    heap.store(it, 2, i + 1).then_some(v)
 }
 
 /// `base[index]` for an exact list, tuple, bytearray or integer `array.array`
@@ -188,11 +213,17 @@ pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
 /// and whether its items are signed; `None` for the other typecodes.
 #[inline(always)]
 fn int_item_layout(code: u8) -> Option<(usize, bool)> {
-    use crate::types::binary;
-    if binary::is_float(code) || matches!(code, b'O' | b'P' | b'S') {
-        return None;
-    }
-    Some((binary::native_size(code)?, binary::is_signed(code)))
+    Some(match code {
+        b'b' => (1, true),
+        b'B' => (1, false),
+        b'h' => (2, true),
+        b'H' => (2, false),
+        b'i' => (4, true),
+        b'I' => (4, false),
+        b'l' | b'q' => (8, true),
+        b'L' | b'Q' => (8, false),
+        _ => return None,
+    })
 }
 
 /// The typecode of `array.array` `a`, its item count and its data holder
@@ -208,30 +239,44 @@ fn array_parts(heap: &HeapWords, a: Obj) -> Option<(u8, usize, Obj)> {
 /// small-int `index` is again a small int.
 #[inline(always)]
 fn array_load(heap: &HeapWords, a: Obj, index: Obj) -> Option<Obj> {
+    small_int_obj(array_item(heap, a, index)?)
+}
+
+/// The value of item `index` (a small int in range) of `array.array` `a` of
+/// integer typecode, when it fits an `i64` (all but the top half of `Q`/`L`).
+#[inline(always)]
+pub(crate) fn array_item(heap: &HeapWords, a: Obj, index: Obj) -> Option<i64> {
+    if heap.type_of(a)? != type_obj(ids::ARRAY) {
+        return None;
+    }
     let (code, len, data) = array_parts(heap, a)?;
     let (size, signed) = int_item_layout(code)?;
     let at = crate::types::slice::small_index(index, len)?;
-    let mut item = [0u8; 8];
-    heap.read_bytes(data, at.checked_mul(size)?, item.get_mut(..size)?).then_some(())?;
-    let raw = u64::from_le_bytes(item);
+    let raw = heap.read_item(data, at.checked_mul(size)?, size)?;
     let shift = 64 - 8 * size as u32;
-    let v = if signed { ((raw << shift) as i64) >> shift } else { i64::try_from(raw).ok()? };
-    small_int_obj(v)
+    if signed {
+        Some(((raw << shift) as i64) >> shift)
+    } else {
+        i64::try_from(raw).ok()
+    }
 }
 
 /// `a[index] = value` for an `array.array` `a` of integer typecode, a small-int
-/// index in range and a small-int value (stored as its low bytes, as the
-/// general path does).
-#[inline(always)]
+/// index in range and an int that fits a word (stored as its low bytes, as
+/// the general path does). Out of line: its int conversion would cost the
+/// list and bytearray stores of [`seq_store`] their lean frame.
+#[inline(never)]
 fn array_store(heap: &mut HeapWords, a: Obj, index: Obj, value: Obj) -> bool {
-    let (Some((code, len, data)), Some(v)) = (array_parts(heap, a), value.small_int_value()) else { return false };
+    let (Some((code, len, data)), Some(v)) = (array_parts(heap, a), crate::types::int_word::word_int(heap, value))
+    else {
+        return false;
+    };
     let (Some((size, _)), Some(at)) = (int_item_layout(code), crate::types::slice::small_index(index, len)) else {
         return false;
     };
-    let bytes = i64::from(v).to_le_bytes();
-    match (at.checked_mul(size), bytes.get(..size)) {
-        (Some(offset), Some(item)) => heap.write_bytes(data, offset, item),
-        _ => false,
+    match at.checked_mul(size) {
+        Some(offset) => heap.write_item(data, offset, size, v as u64),
+        None => false,
     }
 }
 
@@ -549,7 +594,7 @@ pub(crate) fn run_simple(
                 if sp < 3 || sp >= n {
                     break;
                 }
-                let Some(v) = range_next(names.words, state[sp - 3]) else { break };
+                let Some(v) = iter_next(names.words, state[sp - 3]) else { break };
                 state[sp] = v;
                 sp += 1;
                 // An unsigned jump operand of one or two bytes (only taken
