@@ -57,6 +57,12 @@ pub const CTX_VALUE: i32 = 2;
 /// own addresses (Cranelift's) computes them from this base.
 pub const CTX_BASE: i32 = 5;
 
+/// Word index of the heap's base address: a heap object's reference is its
+/// byte offset from it. Code reading objects inline ([`layout`]) loads it
+/// after each helper call, since a helper may grow (move) the heap; the
+/// runtime stores it before the code starts and after every helper.
+pub const CTX_HEAP: i32 = 6;
+
 /// Status words (see the module documentation).
 pub mod status {
     /// Go on with the next operation.
@@ -140,4 +146,32 @@ pub mod obj_word {
     pub const SMALL_INT_TAG: u32 = 1;
     /// Bits of a small int's value (31: -2^30 ..= 2^30 - 1).
     pub const SMALL_INT_BITS: u32 = 31;
+    /// Heap references are non-zero multiples of the GC block size (16 bytes):
+    /// the word's low bits under this mask are clear.
+    pub const HEAP_REF_MASK: u32 = 15;
+    /// The type object `list` (an immediate), the first word of an exact list.
+    pub const LIST_TYPE: u32 = 0x846;
+    /// The type object `tuple`.
+    pub const TUPLE_TYPE: u32 = 0x83E;
+    /// The type object `bytearray`.
+    pub const BYTEARRAY_TYPE: u32 = 0x926;
+}
+
+/// Word indices inside the built-in objects that emitted code reads and
+/// writes inline (items of exact lists, tuples and bytearrays at small-int
+/// indices); the runtime checks them in its tests.
+pub mod layout {
+    /// A list's item count (`[type, length, capacity, items]`).
+    pub const LIST_LEN: i32 = 1;
+    /// A list's item array (a heap object of object words; NULL when empty).
+    pub const LIST_ITEMS: i32 = 3;
+    /// A tuple's item count (`[type, length, item 0, item 1, ...]`).
+    pub const TUPLE_LEN: i32 = 1;
+    /// A tuple's first item.
+    pub const TUPLE_ITEMS: i32 = 2;
+    /// A bytearray's length in bytes (`[type, length, capacity, data]`).
+    pub const BYTEARRAY_LEN: i32 = 1;
+    /// A bytearray's data (a heap object: byte `i` is bits `8 * (i % 4)..`
+    /// of word `i / 4`, so byte `i` of memory on a little-endian machine).
+    pub const BYTEARRAY_DATA: i32 = 3;
 }

@@ -345,6 +345,17 @@ pub trait Asm {
     /// only where code size matters less than speed (hosts).
     const INLINE_SMALL_INTS: bool = false;
 
+    /// True if native code reads and writes items of exact lists, tuples and
+    /// bytearrays at small-int indices itself (`emit/items.rs`: one shared
+    /// subroutine per function, which falls into the op stub for everything
+    /// else; the heap's address from `native_abi::CTX_HEAP`). Needs
+    /// [`Asm::LOCAL_CALL_ANYWHERE`], [`Asm::local_leave`], a little-endian
+    /// machine (bytearray bytes are read as memory), and compare-and-jump
+    /// methods that leave their scratch register alone (the subroutine
+    /// passes the compared register). Some 250 bytes per function that
+    /// subscripts: only on hosts.
+    const INLINE_ITEMS: bool = false;
+
     /// True if backward jumps test the interrupt flag inline and share one
     /// local subroutine that calls the runtime when it is set (instead of
     /// each having its own out-of-line check); needs [`Asm::LOCAL_CALLS`].
@@ -353,6 +364,11 @@ pub trait Asm {
     /// Leaves a local subroutine without returning: the stack is as at its
     /// call site, so the code can jump anywhere in the function.
     fn local_discard(&mut self) {}
+
+    /// Undoes [`Asm::local_entry`] without returning: the stack is again as
+    /// the call left it, so the subroutine can jump to another one's entry,
+    /// which then returns to the original caller.
+    fn local_leave(&mut self) {}
 
     /// `dst = dst op value`; `scratch` may be clobbered (the default builds
     /// `value` in it).

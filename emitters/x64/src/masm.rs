@@ -298,6 +298,8 @@ impl Asm for X64Asm {
 
     const INLINE_SMALL_INTS: bool = true;
 
+    const INLINE_ITEMS: bool = true;
+
     fn move_if_nonzero(&mut self, dst: Reg, src: Reg, cond: Reg) {
         self.enc.test(cond, cond, false);
         self.enc.cmov(Cc::Ne, dst, src);
@@ -359,6 +361,10 @@ impl Asm for X64Asm {
 
     fn local_discard(&mut self) {
         self.enc.adjust_rsp(16, false);
+    }
+
+    fn local_leave(&mut self) {
+        self.enc.adjust_rsp(8, false);
     }
 
     fn binop_imm(&mut self, op: BinOp, dst: Reg, value: i32, scratch: Reg) {

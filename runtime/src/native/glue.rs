@@ -35,6 +35,7 @@ fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::
     let temps = vm.st.temps.len();
     let status = guarded(ctx, vm, f);
     vm.st.temps.truncate(temps);
+    ctx.heap = vm.heap.words.words().as_ptr() as usize;
     status
 }
 
@@ -47,7 +48,11 @@ fn with_ctx_no_temps(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut cr
     let Some(ctx) = (unsafe { ctx.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
     // SAFETY: as in `with_ctx`: the VM that started the call, unused until it returns.
     let Some(vm) = (unsafe { ctx.vm.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
-    guarded(ctx, vm, f)
+    let status = guarded(ctx, vm, f);
+    // The heap may have grown (and moved): code reading objects inline
+    // takes its address from the context block.
+    ctx.heap = vm.heap.words.words().as_ptr() as usize;
+    status
 }
 
 /// Runs a helper body; with `std`, a Rust panic inside it becomes a pending

@@ -83,6 +83,9 @@ pub struct NativeCtx {
     pub frame: usize,
     /// Address of the code's first byte (positions are offsets from it).
     pub base: usize,
+    /// Address of the heap's first word (`native_abi::CTX_HEAP`), refreshed
+    /// after every helper call (a helper may grow the heap).
+    pub heap: usize,
     /// The exception raised by the last failing helper.
     pub pending: Option<PyErr>,
     /// The running code's qstr context (`CodeUnit::context`).
@@ -108,10 +111,15 @@ pub struct NativeMemory {
     pub heap: (usize, usize),
 }
 
-// The context block's layout is part of the ABI: `base` is word `CTX_BASE`.
+// The context block's layout is part of the ABI: `base` is word `CTX_BASE`,
+// `heap` word `CTX_HEAP`.
 const _: () = assert!(
     core::mem::offset_of!(NativeCtx, base)
         == ferropy_bytecode::native_abi::CTX_BASE as usize * core::mem::size_of::<usize>()
+);
+const _: () = assert!(
+    core::mem::offset_of!(NativeCtx, heap)
+        == ferropy_bytecode::native_abi::CTX_HEAP as usize * core::mem::size_of::<usize>()
 );
 
 /// A VM's attention flag (`SystemState::interrupt`: an interrupt request or
@@ -273,6 +281,7 @@ impl Vm {
             vm: self as *mut Vm,
             frame,
             base,
+            heap: self.heap.words.words().as_ptr() as usize,
             pending: None,
             context,
         };
@@ -283,5 +292,37 @@ impl Vm {
             status::ERROR => Err(ctx.pending.take().unwrap_or_else(|| self.internal_error("native code failed"))),
             _ => Err(self.internal_error("bad status from native code")),
         }
+    }
+}
+
+#[cfg(test)]
+mod abi_tests {
+    use ferropy_bytecode::native_abi::{layout, obj_word};
+
+    use crate::obj::Obj;
+    use crate::types::{ids, type_obj};
+
+    /// The object words and layouts emitted code reads inline are the runtime's.
+    #[test]
+    fn inline_object_words_and_layouts() {
+        assert_eq!(type_obj(ids::LIST).raw(), obj_word::LIST_TYPE);
+        assert_eq!(type_obj(ids::TUPLE).raw(), obj_word::TUPLE_TYPE);
+        assert_eq!(type_obj(ids::BYTEARRAY).raw(), obj_word::BYTEARRAY_TYPE);
+        assert_eq!(Obj::from_small_int(0).map(Obj::raw), Some(obj_word::SMALL_INT_TAG));
+        let mut vm = crate::vm::stress_test_vm();
+        let (a, b) = (Obj::from_small_int(7).unwrap(), Obj::from_small_int(-3).unwrap());
+        let word = |vm: &crate::vm::Vm, o: Obj, i: i32| vm.heap.words.load(o, i as usize).unwrap();
+        let list = vm.new_list(&[a, b]).unwrap();
+        assert_eq!(list.raw() & obj_word::HEAP_REF_MASK, 0);
+        assert_eq!(word(&vm, list, layout::LIST_LEN), 2);
+        let items = Obj::from_raw(word(&vm, list, layout::LIST_ITEMS));
+        assert_eq!((vm.heap.words.load_obj(items, 0), vm.heap.words.load_obj(items, 1)), (Some(a), Some(b)));
+        let tuple = vm.new_tuple(&[b, a]).unwrap();
+        assert_eq!(word(&vm, tuple, layout::TUPLE_LEN), 2);
+        assert_eq!(Obj::from_raw(word(&vm, tuple, layout::TUPLE_ITEMS + 1)), a);
+        let bytes = vm.new_bytearray(&[1, 2, 250]).unwrap();
+        assert_eq!(word(&vm, bytes, layout::BYTEARRAY_LEN), 3);
+        let data = Obj::from_raw(word(&vm, bytes, layout::BYTEARRAY_DATA));
+        assert_eq!(vm.heap.words.load(data, 0).map(|w| w.to_le_bytes()[2]), Some(250));
     }
 }

@@ -44,7 +44,7 @@ impl Vm {
             return match types::desc(tid).and_then(|d| d.make_new) {
                 Some(f) => f(self, fun, args, kw),
                 None => {
-                    let msg = alloc::format!("cannot create '{}' instances", self.class_name(fun));
+                    let msg = alloc::format!("can't create '{}' instances", self.class_name(fun));
                     Err(self.type_error(&msg))
                 }
             };

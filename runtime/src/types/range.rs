@@ -115,7 +115,7 @@ fn range_subscr(vm: &mut Vm, r: Obj, index: Obj, value: Obj) -> PyResult<Obj> {
         }
         return Ok(o);
     }
-    let i = vm.seq_index(index, n, "range object")?;
+    let i = vm.seq_index(index, n, "range")?;
     // In range by construction (the index is below the length).
     vm.new_int(a.wrapping_add(s.wrapping_mul(i as i64)))
 }

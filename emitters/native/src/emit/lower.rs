@@ -92,10 +92,13 @@ pub(super) struct Lowerer<A: AsmFactory> {
     inline_helpers: Vec<usize>,
     /// The op stub's entry that first sets the operand to zero, once a site
     /// uses it (see [`Asm::LOCAL_CALL_ANYWHERE`](crate::asm::Asm)).
-    op_zero_entry: Option<Label>,
+    pub op_zero_entry: Option<Label>,
     /// The shared interrupt check (see [`Lowerer::jump_target`]) once a
     /// backward jump uses it, with its number of sites.
     interrupt_check: Option<(Label, u32)>,
+    /// The shared subroutines of inline item loads and stores (see
+    /// `items`), once a site uses them.
+    pub item_subs: [Option<Label>; 2],
     /// Conditional backward jumps of the current instruction through the
     /// shared check: `(entry, target)`.
     pending_checks: Vec<(Label, Label)>,
@@ -107,7 +110,7 @@ pub(super) struct Lowerer<A: AsmFactory> {
     /// (exception handlers, after a `yield`).
     resumable: bool,
     /// First stack depth the opword cannot encode, met while lowering.
-    too_deep: bool,
+    pub too_deep: bool,
     pub stubs: Vec<Stub>,
     /// Line entries, at labels: an assembler may shorten its code when it
     /// finishes, so offsets are only final in `Finished::labels`.
@@ -245,6 +248,7 @@ fn lower_once<A: AsmFactory>(
         bound_loads: super::bound::checked_free_loads(ir, &always_bound(ir, n_params)),
         inline_helpers: inline.to_vec(),
         interrupt_check: None,
+        item_subs: [None; 2],
         pending_checks: Vec::new(),
         checked: false,
         op_zero_entry: None,
@@ -519,6 +523,7 @@ impl<A: AsmFactory> Lowerer<A> {
         // The shared subroutines, then the dispatch stub (the last
         // subroutine's failure path falls into it), then the stubs of single
         // sites.
+        self.item_subroutines();
         if let Some((check, _)) = self.interrupt_check {
             // The shared interrupt call, made when the flag is set (the
             // caller-saved homes are kept around it).
@@ -679,7 +684,7 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     /// The label of helper `index`'s stub, counting one more site.
-    fn count_stub_site(&mut self, index: usize) -> Label {
+    pub(super) fn count_stub_site(&mut self, index: usize) -> Label {
         match self.helper_stubs.iter_mut().find(|(i, _, _)| *i == index) {
             Some((_, s, n)) => {
                 *n += 1;
@@ -694,7 +699,7 @@ impl<A: AsmFactory> Lowerer<A> {
     }
 
     /// Whether calls of helper `index` go through its stub.
-    fn stubbed(&self, index: usize) -> bool {
+    pub(super) fn stubbed(&self, index: usize) -> bool {
         A::LOCAL_CALLS && !self.inline_helpers.contains(&index)
     }
 
@@ -731,6 +736,8 @@ impl<A: AsmFactory> Lowerer<A> {
             let after = self.a.new_label();
             self.call_op_at(opcode, extra, sp, ArgVal::Label(after), at, true);
             self.a.bind(after);
+        } else if A::INLINE_ITEMS && matches!(opcode, op::LOAD_SUBSCR | op::STORE_SUBSCR) && self.stubbed(helper::OP) {
+            self.item_site(opcode, extra, sp);
         } else {
             self.call_op_at(opcode, extra, sp, v, at, false);
         }

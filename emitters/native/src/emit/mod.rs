@@ -19,6 +19,7 @@ pub mod copies;
 mod hoist;
 mod homes;
 pub mod ir;
+mod items;
 mod lower;
 #[cfg(test)]
 mod lower_tests;
