@@ -180,22 +180,20 @@ extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr
 }
 
 /// Runs the fast path `fast` of the operation `opword` names (on the
-/// running frame, with its opcode and stack depth; it roots no
-/// temporaries), or else `slow` (the general path, `op_slow`, or another
-/// helper that falls back to it).
+/// running frame, with its opcode, stack depth and operand; it roots no
+/// temporaries and returns a status), or else `slow` (the general path,
+/// `op_slow`, or another helper that falls back to it).
 #[inline(always)]
 fn fast_or_slow(
     ctx: *mut NativeCtx,
     opword: usize,
     arg: usize,
     op_addr: usize,
-    fast: fn(&mut crate::vm::Vm, usize, u8, usize) -> Option<()>,
+    fast: fn(&mut crate::vm::Vm, usize, u8, usize, usize) -> Option<usize>,
     slow: Helper,
 ) -> usize {
-    let st = with_ctx_no_temps(ctx, |c, vm| match fast(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF) {
-        Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
-        None => MISS,
-    });
+    let st =
+        with_ctx_no_temps(ctx, |c, vm| fast(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF, arg).unwrap_or(MISS));
     if st != MISS {
         return st;
     }

@@ -38,14 +38,17 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 
 /// Runs the simplest cases of a few frequent operations directly on the
 /// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
-/// has its own function, see `glue`): `FOR_ITER` over a `range` of small
-/// ints or a list or tuple, binary operators on ints that fit a machine word (`int_word`: a
-/// small int, a bool, or a heap int for a result past the small-int range;
-/// item loads and stores have their own helper entry: [`fast_item`]).
-/// None of these can raise, call or jump, and each gives exactly what the
-/// general path would; `None` leaves the operation to it (also when the
-/// result's allocation fails: the general path then raises `MemoryError`).
-pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+/// has its own function, see `glue`): `GET_ITER_STACK` of an exact list or
+/// tuple, `FOR_ITER` over a `range` of small ints or a list or tuple (and
+/// the end of the list or tuple: a jump to `arg`, the loop's exit), binary
+/// operators on ints that fit a machine word (`int_word`: a small int, a
+/// bool, or a heap int for a result past the small-int range; item loads
+/// and stores have their own helper entry: [`fast_item`]). None of these can
+/// raise or call, and each gives exactly what the general path would; the
+/// result is a status (`CONTINUE` or the jump's address), `None` leaves the
+/// operation to the general path (also when an allocation fails: the
+/// general path then raises `MemoryError`).
+pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<usize> {
     match opcode {
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &vm.st.frames.get(fi)?.state;
@@ -68,12 +71,33 @@ pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<(
             // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
             let f = vm.st.frames.get_mut(fi)?;
             let it = *f.state.get(sp.checked_sub(3)?)?;
-            let slot = f.state.get_mut(sp)?;
-            *slot = crate::vm::fast::iter_next(&mut vm.heap.words, it)?;
+            match crate::vm::fast::iter_next(&mut vm.heap.words, it) {
+                Some(v) => *f.state.get_mut(sp)? = v,
+                None if crate::vm::fast::seq_iter_done(&vm.heap.words, it) => {
+                    // Exhausted: the iterator's slots are dropped, the loop left.
+                    f.state.get_mut(sp - 4..sp)?.fill(Obj::NULL);
+                    return Some(arg);
+                }
+                None => return None,
+            }
+        }
+        op::GET_ITER_STACK => {
+            // The iterable's slot becomes NULL, iterator, NULL, NULL.
+            let seq = *vm.st.frames.get(fi)?.state.get(sp.checked_sub(1)?)?;
+            let t = vm.heap.words.type_of(seq)?;
+            if t != crate::types::type_obj(crate::types::ids::LIST)
+                && t != crate::types::type_obj(crate::types::ids::TUPLE)
+            {
+                return None;
+            }
+            // The sequence stays rooted in its slot while the iterator is made.
+            let it = crate::types::iterators::new_seq_iter(vm, seq).ok()?;
+            let slots = vm.st.frames.get_mut(fi)?.state.get_mut(sp - 1..sp + 3)?;
+            slots.copy_from_slice(&[Obj::NULL, it, Obj::NULL, Obj::NULL]);
         }
         _ => return None,
     }
-    Some(())
+    Some(status::CONTINUE)
 }
 
 /// `LOAD_SUBSCR`/`STORE_SUBSCR` (`opcode`) of the items the bytecode fast
@@ -83,7 +107,7 @@ pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<(
 /// [`fast_op`] does for its operations; `None` leaves the operation to
 /// [`wide_array_item`], then the general path.
 #[inline(always)]
-pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, _arg: usize) -> Option<usize> {
     match opcode {
         op::LOAD_SUBSCR => {
             let state = &vm.st.frames.get(fi)?.state;
@@ -106,13 +130,13 @@ pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option
         }
         _ => return None,
     }
-    Some(())
+    Some(status::CONTINUE)
 }
 
 /// `LOAD_SUBSCR` of an integer array item that fits a word but not a small
 /// int (a 32-bit pixel), allocated here (the operands stay rooted in the
 /// frame's slots); `None` for anything else, or when the allocation fails.
-pub(super) fn wide_array_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> Option<()> {
+pub(super) fn wide_array_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, _arg: usize) -> Option<usize> {
     if opcode != op::LOAD_SUBSCR {
         return None;
     }
@@ -121,7 +145,7 @@ pub(super) fn wide_array_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize) -> 
     let item = crate::vm::fast::array_item(&vm.heap.words, a, index)?;
     let v = vm.new_int(item).ok()?;
     *vm.st.frames.get_mut(fi)?.state.get_mut(sp - 2)? = v;
-    Some(())
+    Some(status::CONTINUE)
 }
 
 /// `LOAD_GLOBAL` of name `arg` (a module qstr index) into slot `sp` of frame

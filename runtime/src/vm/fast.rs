@@ -175,6 +175,21 @@ pub(crate) fn iter_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     range_next(heap, it)
 }
 
+/// True if `it` is a sequence iterator over an exact list or tuple that has
+/// no item left (the end of a `for` loop over it).
+pub(crate) fn seq_iter_done(heap: &HeapWords, it: Obj) -> bool {
+    let done = || -> Option<bool> {
+        if heap.load_obj(it, 0)? != type_obj(ids::SEQ_ITERATOR) {
+            return Some(false);
+        }
+        let seq = heap.load_obj(it, 1)?;
+        let st = heap.type_of(seq)?;
+        let exact = st == type_obj(ids::LIST) || st == type_obj(ids::TUPLE);
+        Some(exact && heap.load(it, 2)? >= heap.load(seq, 1)?)
+    };
+    done().unwrap_or(false)
+}
+
 /// The next item of a sequence iterator (layout `[type, sequence, index]`)
 /// over an exact list or tuple that is not exhausted.
 #[inline(never)]
