@@ -31,7 +31,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
 
-use ferropy_bytecode::native_abi::{helper, obj_word, status, CTX_BASE, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
+use ferropy_bytecode::native_abi::{helper, obj_word, status, vtype, CTX_BASE, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
 use ferropy_bytecode::opcode as op;
 use ferropy_emit_native::emit::ir::{Arg, Ir, LabelRole};
 use ferropy_emit_native::emit::viper::{Arith, Index, Slot, VOp};
@@ -768,20 +768,38 @@ impl Tr<'_> {
                     Width::Word => ins.store(flags, x, p, off),
                 };
             }
+            VOp::Box { slot, vtype: vtype::BOOL } => {
+                // `True` or `False`, as the single-pass emitter on x86-64.
+                let index = self.word_index(slot)? as i64;
+                let x = self.get(slot)?;
+                let t = self.iconst(i64::from(obj_word::TRUE));
+                let f = self.iconst(i64::from(obj_word::FALSE));
+                let obj = self.b.ins().select(x, t, f);
+                self.store_obj(index, obj)?;
+                if let Slot::Stack(k) = slot {
+                    self.set_native(i64::from(k), false);
+                }
+            }
             VOp::Box { slot, vtype } => {
                 let index = self.word_index(slot)? as i64;
                 let x = self.get(slot)?;
+                let join = self.box_inline(x, vtype, index)?;
                 let code = self.iconst(i64::from(vtype) | index << 8);
                 let a = self.addr(at);
                 let ctx = self.ctx();
                 let st = self.call_helper(helper::BOX, [ctx, x, code, a]);
                 self.check_failed(st, at);
+                if let Some(join) = join {
+                    self.b.ins().jump(join, &[]);
+                    self.enter(join);
+                }
                 if let Slot::Stack(k) = slot {
                     self.set_native(i64::from(k), false);
                 }
             }
             VOp::Unbox { dst, src, vtype } => {
                 let index = self.word_index(src)? as i64;
+                let join = self.unbox_inline(vtype, index)?;
                 let i = self.iconst(index);
                 let t = self.iconst(i64::from(vtype));
                 let a = self.addr(at);
@@ -789,7 +807,12 @@ impl Tr<'_> {
                 let st = self.call_helper(helper::UNBOX, [ctx, i, t, a]);
                 self.check_failed(st, at);
                 let ctx = self.ctx();
-                let r = self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_VALUE * WORD as i32);
+                let mut r = self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_VALUE * WORD as i32);
+                if let Some(join) = join {
+                    self.b.ins().jump(join, &[r.into()]);
+                    self.enter(join);
+                    r = self.b.block_params(join)[0];
+                }
                 self.set(dst, r)?;
             }
             VOp::DivMod { dst, a, .. } if self.small_mod.get(self.cur).copied().flatten().is_some() => {
@@ -825,6 +848,56 @@ impl Tr<'_> {
             let zero = self.b.ins().icmp_imm_u(IntCC::Equal, x, 0);
             self.b.ins().brif(zero, then, &[], other, &[]);
         }
+    }
+
+    /// As the single-pass emitter on x86-64 (`Asm::INLINE_SMALL_INTS`): an
+    /// `int`/`uint` that fits a small int becomes its object word in object
+    /// slot `index` here; returns the block the helper's path (the cold block
+    /// current on return, for the other values) must jump to. `None` (no
+    /// inline path) for other types.
+    fn box_inline(&mut self, x: Value, vtype: u8, index: i64) -> Result<Option<Block>, Reject> {
+        let fits = match vtype {
+            // Sign-extending the low 31 bits gives the value back.
+            vtype::INT => {
+                let t = self.b.ins().ishl_imm_u(x, 33);
+                let t = self.b.ins().sshr_imm_u(t, 33);
+                self.b.ins().icmp(IntCC::Equal, t, x)
+            }
+            // Below 2^30.
+            vtype::UINT => self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, x, 1 << 30),
+            _ => return Ok(None),
+        };
+        let (fast, slow, join) = (self.b.create_block(), self.cold_block(), self.b.create_block());
+        self.b.ins().brif(fits, fast, &[], slow, &[]);
+        self.enter(fast);
+        let obj = self.b.ins().ishl_imm_u(x, 1);
+        let obj = self.b.ins().bor_imm_u(obj, i64::from(obj_word::SMALL_INT_TAG));
+        self.store_obj(index, obj)?;
+        self.b.ins().jump(join, &[]);
+        self.enter(slow);
+        Ok(Some(join))
+    }
+
+    /// As [`Tr::box_inline`], the other way: an `int`/`uint` read from a
+    /// small int in object slot `index` jumps to the returned block with the
+    /// value as its parameter; the helper's path (the cold block current on
+    /// return) must jump there with its result. `None` for other types.
+    fn unbox_inline(&mut self, vtype: u8, index: i64) -> Result<Option<Block>, Reject> {
+        if !matches!(vtype, vtype::INT | vtype::UINT) {
+            return Ok(None);
+        }
+        let w = self.load_obj(index)?;
+        let tag = self.b.ins().band_imm_u(w, i64::from(obj_word::SMALL_INT_TAG));
+        let (fast, slow, join) = (self.b.create_block(), self.cold_block(), self.b.create_block());
+        self.b.append_block_param(join, I64);
+        self.b.ins().brif(tag, fast, &[], slow, &[]);
+        self.enter(fast);
+        // Sign-extend the 32-bit word, then drop the tag.
+        let v = self.b.ins().ishl_imm_u(w, 32);
+        let v = self.b.ins().sshr_imm_u(v, 33);
+        self.b.ins().jump(join, &[v.into()]);
+        self.enter(slow);
+        Ok(Some(join))
     }
 
     /// `x // y` or `x % y` with Python's rounding. Inline, except for the
