@@ -340,9 +340,10 @@ pub trait Asm {
     const CALL_CLOBBERED_HOMES: &'static [Self::Reg] = &[];
 
     /// True if viper code converts small ints (and bools) to and from
-    /// objects inline, calling the runtime only for other values: faster
-    /// calls between viper functions for some 30 bytes per conversion, so
-    /// only where code size matters less than speed (hosts).
+    /// objects inline, calling the runtime only for other values (faster
+    /// calls between viper functions for some 30 bytes per conversion), and
+    /// conditional jumps on objects test small ints inline (some 15 bytes
+    /// each): only where code size matters less than speed (hosts).
     const INLINE_SMALL_INTS: bool = false;
 
     /// True if native code reads and writes items of exact lists, tuples and

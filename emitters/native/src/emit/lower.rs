@@ -991,9 +991,9 @@ impl<A: AsmFactory> Lowerer<A> {
         }
     }
 
-    /// A conditional jump on an object: `True`/`False` and small ints are
-    /// tested inline, anything else by the runtime (which jumps through the
-    /// label address it is given).
+    /// A conditional jump on an object: `True`/`False` (and with
+    /// `Asm::INLINE_SMALL_INTS`, small ints) are tested inline, anything else
+    /// by the runtime (which jumps through the label address it is given).
     fn cond_jump(&mut self, cond: bool, pop: bool, label: EmitLabel, sp: u32) {
         let r = self.regs.r;
         self.check_first(label);
@@ -1003,9 +1003,11 @@ impl<A: AsmFactory> Lowerer<A> {
         self.load_obj(r[0], sp as i32 - 1);
         self.a.jump_if_eq_imm(r[0], obj_word::TRUE as i32, r[1], if cond { taken } else { fall });
         self.a.jump_if_eq_imm(r[0], obj_word::FALSE as i32, r[1], if cond { fall } else { taken });
-        // Small ints (`if x & 1:`): zero is false, every other one true.
-        self.a.jump_if_eq_imm(r[0], obj_word::SMALL_INT_TAG as i32, r[1], if cond { fall } else { taken });
-        self.a.jump_if_bits(r[0], obj_word::SMALL_INT_TAG as i32, true, r[1], if cond { taken } else { fall });
+        if A::INLINE_SMALL_INTS {
+            // Small ints (`if x & 1:`): zero is false, every other one true.
+            self.a.jump_if_eq_imm(r[0], obj_word::SMALL_INT_TAG as i32, r[1], if cond { fall } else { taken });
+            self.a.jump_if_bits(r[0], obj_word::SMALL_INT_TAG as i32, true, r[1], if cond { taken } else { fall });
+        }
         let opcode = match (pop, cond) {
             (true, true) => op::POP_JUMP_IF_TRUE,
             (true, false) => op::POP_JUMP_IF_FALSE,
