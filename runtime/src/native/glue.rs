@@ -105,17 +105,7 @@ extern "C" fn op(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize)
 /// else the general path (which reports a bad index).
 #[inline(never)]
 extern "C" fn load_const(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    let st = with_ctx_no_temps(ctx, |c, vm| {
-        let sp = (opword >> 8) & 0xFFFF;
-        match ops::load_const(vm, c.context, c.frame, sp, arg) {
-            Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
-            None => MISS,
-        }
-    });
-    if st != MISS {
-        return st;
-    }
-    op_general(ctx, opword, arg, op_addr)
+    fast_or_slow(ctx, opword, arg, op_addr, ops::load_const, op_general)
 }
 
 /// `LOAD_SUBSCR`/`STORE_SUBSCR` of an item the fast paths handle
@@ -159,17 +149,7 @@ extern "C" fn call_function(ctx: *mut NativeCtx, opword: usize, arg: usize, op_a
 /// `LOAD_GLOBAL` through the map lookup cache, or else the general path.
 #[inline(never)]
 extern "C" fn load_global(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr: usize) -> usize {
-    let st = with_ctx_no_temps(ctx, |c, vm| {
-        let sp = (opword >> 8) & 0xFFFF;
-        match ops::load_global(vm, c.context, c.frame, sp, arg) {
-            Some(()) => ferropy_bytecode::native_abi::status::CONTINUE,
-            None => MISS,
-        }
-    });
-    if st != MISS {
-        return st;
-    }
-    op_general(ctx, opword, arg, op_addr)
+    fast_or_slow(ctx, opword, arg, op_addr, ops::load_global, op_general)
 }
 
 /// The operations without a function of their own: the fast paths of
@@ -179,21 +159,21 @@ extern "C" fn op_general(ctx: *mut NativeCtx, opword: usize, arg: usize, op_addr
     fast_or_slow(ctx, opword, arg, op_addr, ops::fast_op, op_slow)
 }
 
-/// Runs the fast path `fast` of the operation `opword` names (on the
-/// running frame, with its opcode, stack depth and operand; it roots no
-/// temporaries and returns a status), or else `slow` (the general path,
-/// `op_slow`, or another helper that falls back to it).
+/// Runs the fast path `fast` of the operation `opword` names (with the
+/// context block, for the running frame and qstr context, and the
+/// operation's opcode, stack depth and operand; it roots no temporaries and
+/// returns a status), or else `slow` (the general path or another helper
+/// that falls back to it).
 #[inline(always)]
 fn fast_or_slow(
     ctx: *mut NativeCtx,
     opword: usize,
     arg: usize,
     op_addr: usize,
-    fast: fn(&mut crate::vm::Vm, usize, u8, usize, usize) -> Option<usize>,
+    fast: fn(&mut crate::vm::Vm, &NativeCtx, u8, usize, usize) -> Option<usize>,
     slow: Helper,
 ) -> usize {
-    let st =
-        with_ctx_no_temps(ctx, |c, vm| fast(vm, c.frame, opword as u8, (opword >> 8) & 0xFFFF, arg).unwrap_or(MISS));
+    let st = with_ctx_no_temps(ctx, |c, vm| fast(vm, c, opword as u8, (opword >> 8) & 0xFFFF, arg).unwrap_or(MISS));
     if st != MISS {
         return st;
     }

@@ -48,7 +48,8 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// result is a status (`CONTINUE` or the jump's address), `None` leaves the
 /// operation to the general path (also when an allocation fails: the
 /// general path then raises `MemoryError`).
-pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize) -> Option<usize> {
+pub(super) fn fast_op(vm: &mut Vm, c: &NativeCtx, opcode: u8, sp: usize, arg: usize) -> Option<usize> {
+    let fi = c.frame;
     match opcode {
         op::BINARY_OP_MULTI..=0xF9 => {
             let state = &vm.st.frames.get(fi)?.state;
@@ -107,7 +108,8 @@ pub(super) fn fast_op(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, arg: usize)
 /// [`fast_op`] does for its operations; `None` leaves the operation to
 /// [`wide_array_item`], then the general path.
 #[inline(always)]
-pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, _arg: usize) -> Option<usize> {
+pub(super) fn fast_item(vm: &mut Vm, c: &NativeCtx, opcode: u8, sp: usize, _arg: usize) -> Option<usize> {
+    let fi = c.frame;
     match opcode {
         op::LOAD_SUBSCR => {
             let state = &vm.st.frames.get(fi)?.state;
@@ -136,7 +138,8 @@ pub(super) fn fast_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, _arg: usi
 /// `LOAD_SUBSCR` of an integer array item that fits a word but not a small
 /// int (a 32-bit pixel), allocated here (the operands stay rooted in the
 /// frame's slots); `None` for anything else, or when the allocation fails.
-pub(super) fn wide_array_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, _arg: usize) -> Option<usize> {
+pub(super) fn wide_array_item(vm: &mut Vm, c: &NativeCtx, opcode: u8, sp: usize, _arg: usize) -> Option<usize> {
+    let fi = c.frame;
     if opcode != op::LOAD_SUBSCR {
         return None;
     }
@@ -148,33 +151,34 @@ pub(super) fn wide_array_item(vm: &mut Vm, fi: usize, opcode: u8, sp: usize, _ar
     Some(status::CONTINUE)
 }
 
-/// `LOAD_GLOBAL` of name `arg` (a module qstr index) into slot `sp` of frame
-/// `fi` when the map lookup cache finds it in the globals dict; a miss (or a
-/// builtin) is left to the general path, which refreshes the cache.
+/// `LOAD_GLOBAL` of name `arg` (a qstr index of the code's context) into
+/// slot `sp` of the running frame when the map lookup cache finds it in the
+/// globals dict; a miss (or a builtin) is left to the general path, which
+/// refreshes the cache.
 #[inline(always)]
-pub(super) fn load_global(vm: &mut Vm, context: usize, fi: usize, sp: usize, arg: usize) -> Option<()> {
-    let globals = vm.st.frames.get(fi)?.globals;
-    let q = *vm.st.contexts.get(context)?.qstrs.get(arg)?;
+pub(super) fn load_global(vm: &mut Vm, c: &NativeCtx, _opcode: u8, sp: usize, arg: usize) -> Option<usize> {
+    let globals = vm.st.frames.get(c.frame)?.globals;
+    let q = *vm.st.contexts.get(c.context)?.qstrs.get(arg)?;
     let v = vm.dict_cached_get(globals, Obj::from_qstr(q)?)?;
     if v.is_null() {
         return None;
     }
-    *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
-    Some(())
+    *vm.st.frames.get_mut(c.frame)?.state.get_mut(sp)? = v;
+    Some(status::CONTINUE)
 }
 
-/// `LOAD_CONST_OBJ` of constant `arg` of qstr context `context` into slot
-/// `sp` of frame `fi`; `None` (an index past the table) leaves it to the
+/// `LOAD_CONST_OBJ` of constant `arg` of the code's context into slot `sp`
+/// of the running frame; `None` (an index past the table) leaves it to the
 /// general path.
 #[inline(always)]
-pub(super) fn load_const(vm: &mut Vm, context: usize, fi: usize, sp: usize, arg: usize) -> Option<()> {
-    let consts = vm.st.contexts.get(context)?.consts;
+pub(super) fn load_const(vm: &mut Vm, c: &NativeCtx, _opcode: u8, sp: usize, arg: usize) -> Option<usize> {
+    let consts = vm.st.contexts.get(c.context)?.consts;
     if arg >= vm.heap.words.load(consts, 1)? as usize {
         return None;
     }
     let v = vm.heap.words.load_obj(consts, arg.checked_add(2)?)?;
-    *vm.st.frames.get_mut(fi)?.state.get_mut(sp)? = v;
-    Some(())
+    *vm.st.frames.get_mut(c.frame)?.state.get_mut(sp)? = v;
+    Some(status::CONTINUE)
 }
 
 /// Runs one operation with bytecode semantics on the native frame.
