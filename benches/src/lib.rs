@@ -1,5 +1,6 @@
 //! Shared pieces of ferropy's benchmarks: generated workloads.
 
+pub mod isa;
 pub mod kernels;
 
 /// Generates a Python module of exactly `lines` lines that exercises the whole

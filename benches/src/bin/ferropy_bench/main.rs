@@ -19,12 +19,14 @@ mod report;
 mod svg;
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
+use ferropy_benches::isa::{kernel_bytes, mpy_cross_kernel_bytes, CROSS_ARCHES};
 use ferropy_benches::kernels::{c_kernels, run, KERNELS};
 use ferropy_frontend::NativeEmitterFactory;
 
-use report::{Report, Row};
+use report::{IsaCell, Report, Row};
 
 struct Args {
     repeat: u32,
@@ -163,7 +165,25 @@ fn main() {
                 Err(e) => report.notes.push(format!("{kernel} {mode}: compile error {e}")),
             }
             if let (Some(mc), true) = (&mpy_cross, *mode != "viper-opt") {
-                row.mpy_cross_bytes = measure::mpy_cross_size(mc, &src);
+                row.mpy_cross_bytes = mpy_cross_kernel_bytes(Path::new(mc), &src, "x64");
+            }
+            if matches!(*mode, "native" | "viper") {
+                for arch in CROSS_ARCHES {
+                    let cell = IsaCell {
+                        code_bytes: match kernel_bytes(&src, arch) {
+                            Ok(n) => Some(n),
+                            Err(e) => {
+                                report.notes.push(format!("{kernel} {mode} for {arch}: compile error {e}"));
+                                None
+                            }
+                        },
+                        mpy_cross_bytes: mpy_cross
+                            .as_ref()
+                            .and_then(|mc| mpy_cross_kernel_bytes(Path::new(mc), &src, arch)),
+                        ..IsaCell::default()
+                    };
+                    row.isa.insert(arch.to_string(), cell);
+                }
             }
             report.rows.push(row);
         }

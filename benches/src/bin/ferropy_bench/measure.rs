@@ -1,8 +1,7 @@
 //! Measuring the kernels: compile time and code size per emitter (in
-//! process, with ferropy's compiler), `mpy-cross` sizes, and run times
+//! process, with ferropy's compiler) and run times
 //! (ferropy in process, MicroPython's unix port and `gcc -O2` as programs).
 
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -10,9 +9,9 @@ use ferropy::runtime::gc::HostGcConfig;
 use ferropy::runtime::native::NativeSupport;
 use ferropy::runtime::vm::{HeapChoice, OutputSink};
 use ferropy::runtime::VmConfig;
-use ferropy_bytecode::{CodeKind, CompiledModule, RawCode};
 use ferropy_frontend::{compile_bytes, CompileOptions, InputKind, NativeEmitterFactory};
 
+use ferropy_benches::isa::{code_bytes, kernel_function};
 use ferropy_benches::kernels::{parse, parse_dump, script, Times};
 
 /// Runs the kernel script in process with `native` support; returns its result lines.
@@ -49,21 +48,6 @@ pub fn sources() -> Result<Vec<(String, String, String)>, String> {
     Ok(parse_dump(&text))
 }
 
-/// Bytes of a function's code: machine code for native/viper, bytecode
-/// (with its prelude) otherwise. (MicroPython's viper functions carry no
-/// prelude: their code is all machine code.)
-pub fn code_bytes(code: &RawCode) -> usize {
-    match code.kind {
-        CodeKind::Native | CodeKind::Viper if code.prelude_offset > 0 => code.prelude_offset,
-        _ => code.code.len(),
-    }
-}
-
-/// The kernel function of a kernel module (its first function).
-pub fn kernel_function(module: &CompiledModule) -> Option<&RawCode> {
-    module.root.children.first()
-}
-
 /// Compiles `source` `times` times with `factory`: the best time in
 /// microseconds and the kernel function's code size.
 pub fn compile(
@@ -82,23 +66,4 @@ pub fn compile(
         size = kernel_function(&module).map_or(0, code_bytes);
     }
     Ok((best, size))
-}
-
-/// The kernel function's code size from MicroPython's `mpy-cross` (x86-64).
-pub fn mpy_cross_size(mpy_cross: &str, source: &str) -> Option<usize> {
-    let dir = std::env::temp_dir().join(format!("ferropy-bench-mpy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let (py, mpy) = (dir.join("kernel.py"), dir.join("kernel.mpy"));
-    std::fs::write(&py, source).ok()?;
-    let ok = Command::new(mpy_cross)
-        .args(["-march=x64", "-o"])
-        .arg(&mpy)
-        .arg(&py)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let bytes = ok.then(|| std::fs::read(&mpy).ok()).flatten();
-    let _ = std::fs::remove_dir_all(&dir);
-    let file = ferropy_bytecode::mpy::read_mpy_file_unverified(&bytes?).ok()?;
-    kernel_function(&file.module).map(code_bytes)
 }
