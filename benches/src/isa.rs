@@ -157,3 +157,25 @@ mod tests {
         assert!(factory("mips").is_none());
     }
 }
+
+#[cfg(test)]
+mod kernel_tests {
+    use super::*;
+    use crate::kernels::{source_of, sources};
+
+    #[test]
+    fn kernel_functions_have_machine_code_for_every_isa() {
+        let sources = sources().expect("kernel sources");
+        for mode in ["native", "viper"] {
+            let src = source_of(&sources, "loop", mode).expect("loop's source");
+            let mut sizes = Vec::new();
+            for arch in CROSS_ARCHES {
+                let n = kernel_bytes(&src, arch).unwrap_or_else(|e| panic!("{arch}: {e}"));
+                assert!(n > 16, "{mode} {arch}: {n} bytes");
+                sizes.push(n);
+            }
+            // Four different encodings.
+            assert!(sizes.windows(2).any(|w| w[0] != w[1]), "{mode}: {sizes:?}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Shared pieces of ferropy's benchmarks: generated workloads.
 
+pub mod emulate;
 pub mod isa;
 pub mod kernels;
 

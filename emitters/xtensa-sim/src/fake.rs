@@ -9,9 +9,10 @@
 //!   made by [`Fake::buffer`]: its address in simulated memory (a small int
 //!   unboxes to its value, as an address);
 //! * viper `DIVMOD` with Python's rounding;
-//! * no generic operations: the `OP` helper logs its opcode and fails, so
-//!   code that needs the real runtime (calls, globals, big ints) stops with a
-//!   [`SimError::Host`] naming the operation.
+//! * of the generic operations (the `OP` helper) only `LOAD_CONST_OBJ` of an
+//!   int constant of the module's table ([`Fake::set_consts`]); any other
+//!   operation is logged and fails, so code that needs the real runtime
+//!   (calls, globals, big-int arithmetic) stops with a [`SimError::Host`].
 //!
 //! The instructions the function executed are [`Sim::steps`] of [`Fake::sim`]
 //! (helpers not included). Used by the simulator's tests and by
@@ -21,7 +22,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ferropy_bytecode::native_abi::{helper, obj_word, status, vtype, CTX_HEAP, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
-use ferropy_bytecode::{CodeKind, RawCode};
+use ferropy_bytecode::opcode::LOAD_CONST_OBJ;
+use ferropy_bytecode::{CodeKind, ConstObj, RawCode};
 use ferropy_emit_xtensa::Abi;
 
 use crate::{Memory, Perm, Sim, SimError};
@@ -78,8 +80,10 @@ pub struct Log {
 struct Objects {
     /// Buffers: (address, bytes).
     buffers: Vec<(u32, u32)>,
-    /// Boxed ints beyond the small ints: (value, vtype).
-    bigs: Vec<(u32, u8)>,
+    /// Boxed ints beyond the small ints.
+    bigs: Vec<i64>,
+    /// The module's constant table.
+    consts: Vec<ConstObj>,
     log: Log,
 }
 
@@ -89,10 +93,7 @@ impl Objects {
             obj_word::TRUE => Some(1),
             obj_word::FALSE => Some(0),
             o if o & 1 == 1 => Some(i64::from(o as i32 >> 1)),
-            o if o >= BIG_OBJ && o % 16 == 0 => {
-                let &(v, vt) = self.bigs.get(((o - BIG_OBJ) / 16) as usize)?;
-                Some(if vt == vtype::UINT { i64::from(v) } else { i64::from(v as i32) })
-            }
+            o if o >= BIG_OBJ && o % 16 == 0 => self.bigs.get(((o - BIG_OBJ) / 16) as usize).copied(),
             _ => None,
         }
     }
@@ -113,11 +114,33 @@ impl Objects {
                 {
                     Ok(small(v))
                 } else {
-                    self.bigs.push((value, vt));
-                    Ok(BIG_OBJ + 16 * (self.bigs.len() as u32 - 1))
+                    Ok(self.big(if vt == vtype::UINT { i64::from(value) } else { i64::from(v) }))
                 }
             }
             _ => Err(format!("cannot box vtype {vt}")),
+        }
+    }
+
+    /// The object word of a new boxed int `v`.
+    fn big(&mut self, v: i64) -> u32 {
+        self.bigs.push(v);
+        BIG_OBJ + 16 * (self.bigs.len() as u32 - 1)
+    }
+
+    /// The object word of constant `index`, if the fake runtime has it.
+    fn constant(&mut self, index: u32) -> Option<u32> {
+        match self.consts.get(index as usize)? {
+            ConstObj::None => Some(obj_word::NONE),
+            ConstObj::False => Some(obj_word::FALSE),
+            ConstObj::True => Some(obj_word::TRUE),
+            ConstObj::Int(text) => {
+                let v: i64 = text.parse().ok()?;
+                Some(match i32::try_from(v) {
+                    Ok(small_v) if (-(1 << 30)..(1 << 30)).contains(&small_v) => small(small_v),
+                    _ => self.big(v),
+                })
+            }
+            _ => None,
         }
     }
 
@@ -200,9 +223,16 @@ impl Fake {
         let o = self.objects.clone();
         self.sim.host(
             host(helper::OP),
-            Box::new(move |_, a| {
-                o.borrow_mut().log.ops.push(a[1] & 0xFF);
-                Err(format!("generic operation {:#x} not in the fake runtime", a[1] & 0xFF))
+            Box::new(move |m: &mut Memory, a| {
+                let (opcode, sp) = (a[1] & 0xFF, (a[1] >> 8) & 0xFFFF);
+                if opcode == u32::from(LOAD_CONST_OBJ) {
+                    if let Some(obj) = o.borrow_mut().constant(a[2]) {
+                        m.write(state(sp), 4, obj).map_err(|e| e.to_string())?;
+                        return Ok(status::CONTINUE as u32);
+                    }
+                }
+                o.borrow_mut().log.ops.push(opcode);
+                Err(format!("generic operation {opcode:#x} not in the fake runtime"))
             }),
         );
         self.sim.host(host(helper::INTERRUPT), Box::new(|_, _| Ok(status::CONTINUE as u32)));
@@ -237,6 +267,12 @@ impl Fake {
             }),
         );
         Ok(())
+    }
+
+    /// Gives the fake runtime the constant table of the function's module
+    /// (for `LOAD_CONST_OBJ`).
+    pub fn set_consts(&mut self, consts: Vec<ConstObj>) {
+        self.objects.borrow_mut().consts = consts;
     }
 
     /// Maps a copy of `bytes` as a new buffer (a bytearray or array the
@@ -320,5 +356,11 @@ mod tests {
         assert_eq!(o.unboxed(BUFFER_OBJ, vtype::PTR8), Ok(BUFFERS));
         assert_eq!(o.unboxed(small(64), vtype::PTR32), Ok(64));
         assert!(o.unboxed(BUFFER_OBJ, vtype::INT).is_err());
+        o.consts = vec![ConstObj::Int("4294967295".into()), ConstObj::Float(1.5), ConstObj::Int("7".into())];
+        let c = o.constant(0).unwrap();
+        assert_eq!(o.unboxed(c, vtype::UINT), Ok(0xFFFF_FFFF));
+        assert_eq!(o.constant(1), None);
+        assert_eq!(o.constant(2), Some(small(7)));
+        assert_eq!(o.constant(3), None);
     }
 }
