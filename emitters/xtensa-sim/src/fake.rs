@@ -75,9 +75,33 @@ pub struct Log {
     pub divmods: u32,
 }
 
-/// Objects only the fake runtime knows.
+/// Word access to the memory the helpers work on (the simulator's, or
+/// another emulator's).
+pub trait WordMemory {
+    /// Reads the little-endian word at `addr`.
+    fn read_word(&self, addr: u32) -> Result<u32, String>;
+    /// Writes the little-endian word `value` at `addr`.
+    fn write_word(&mut self, addr: u32, value: u32) -> Result<(), String>;
+}
+
+impl WordMemory for Memory {
+    fn read_word(&self, addr: u32) -> Result<u32, String> {
+        self.read(addr, 4).map_err(|e| e.to_string())
+    }
+
+    fn write_word(&mut self, addr: u32, value: u32) -> Result<(), String> {
+        self.write(addr, 4, value).map_err(|e| e.to_string())
+    }
+}
+
+/// The fake runtime's helpers and the objects only they know (buffers,
+/// boxed ints, the constant table), independent of the emulator: [`Fake`]
+/// uses them with the Xtensa simulator, other emulators through
+/// [`WordMemory`]. Any 32-bit target of the native ABI works the same.
 #[derive(Debug, Default)]
-struct Objects {
+pub struct Helpers {
+    /// The frame's object slots (the `state` argument of the entry point).
+    state: u32,
     /// Buffers: (address, bytes).
     buffers: Vec<(u32, u32)>,
     /// Boxed ints beyond the small ints.
@@ -87,8 +111,71 @@ struct Objects {
     log: Log,
 }
 
-impl Objects {
-    fn int_of(&self, obj: u32) -> Option<i64> {
+impl Helpers {
+    /// Helpers for a frame whose object slots are at `state`.
+    pub fn new(state: u32) -> Self {
+        Helpers { state, ..Helpers::default() }
+    }
+
+    /// Runs helper `index` of the table with the arguments `(ctx, a, b, c)`
+    /// (see `native_abi::helper`); the status it returns, or why it failed.
+    pub fn call(&mut self, index: usize, args: [u32; 4], m: &mut dyn WordMemory) -> Result<u32, String> {
+        let [ctx, a, b, c] = args;
+        let value = ctx.wrapping_add(4 * CTX_VALUE as u32);
+        let state = self.state;
+        let slot = move |n: u32| state.wrapping_add(4 * n);
+        match index {
+            helper::OP => {
+                let (opcode, sp) = (a & 0xFF, (a >> 8) & 0xFFFF);
+                if opcode == u32::from(LOAD_CONST_OBJ) {
+                    if let Some(obj) = self.constant(b) {
+                        m.write_word(slot(sp), obj)?;
+                        return Ok(status::CONTINUE as u32);
+                    }
+                }
+                self.log.ops.push(opcode);
+                Err(format!("generic operation {opcode:#x} not in the fake runtime"))
+            }
+            helper::INTERRUPT => Ok(status::CONTINUE as u32),
+            helper::FAILED_AT => Ok(status::ERROR as u32),
+            helper::BOX => {
+                let obj = self.boxed(a, b as u8)?;
+                m.write_word(slot(b >> 8), obj)?;
+                Ok(status::CONTINUE as u32)
+            }
+            helper::UNBOX => {
+                let obj = m.read_word(slot(a))?;
+                m.write_word(value, self.unboxed(obj, b as u8)?)?;
+                Ok(status::CONTINUE as u32)
+            }
+            helper::DIVMOD => {
+                self.log.divmods += 1;
+                let Some((q, r)) = py_divmod(a as i32, b as i32) else { return Ok(status::ERROR as u32) };
+                m.write_word(value, if c == 0 { q } else { r } as u32)?;
+                Ok(status::CONTINUE as u32)
+            }
+            _ => Err(format!("no helper {index}")),
+        }
+    }
+
+    /// Registers a buffer of `len` bytes at `addr`; its object word.
+    pub fn add_buffer(&mut self, addr: u32, len: u32) -> u32 {
+        self.buffers.push((addr, len));
+        BUFFER_OBJ + 16 * (self.buffers.len() as u32 - 1)
+    }
+
+    /// The constant table of the function's module (for `LOAD_CONST_OBJ`).
+    pub fn set_consts(&mut self, consts: Vec<ConstObj>) {
+        self.consts = consts;
+    }
+
+    /// What the helpers saw so far.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// The int an object word stands for (small int, bool or boxed int).
+    pub fn int_of(&self, obj: u32) -> Option<i64> {
         match obj {
             obj_word::TRUE => Some(1),
             obj_word::FALSE => Some(0),
@@ -98,7 +185,8 @@ impl Objects {
         }
     }
 
-    fn buffer_of(&self, obj: u32) -> Option<(u32, u32)> {
+    /// The address and length of buffer `obj` (from [`Helpers::add_buffer`]).
+    pub fn buffer_of(&self, obj: u32) -> Option<(u32, u32)> {
         if obj < BUFFER_OBJ || obj >= BIG_OBJ || obj % 16 != 0 {
             return None;
         }
@@ -180,7 +268,7 @@ pub struct Returned {
 pub struct Fake {
     /// The simulator (its `steps` count the instructions executed).
     pub sim: Sim,
-    objects: Rc<RefCell<Objects>>,
+    objects: Rc<RefCell<Helpers>>,
     n_state: u32,
 }
 
@@ -202,7 +290,7 @@ impl Fake {
         sim.mem.map("data", DATA, vec![0; DATA_SIZE], Perm::ReadWrite)?;
         sim.mem.map("stack", STACK, vec![0; STACK_SIZE], Perm::ReadWrite)?;
         sim.stack_top = STACK + STACK_SIZE as u32;
-        let objects = Rc::new(RefCell::new(Objects::default()));
+        let objects = Rc::new(RefCell::new(Helpers::new(STATE)));
         let mut fake = Fake { sim, objects, n_state };
         fake.install()?;
         Ok(fake)
@@ -217,55 +305,13 @@ impl Fake {
         m.write(CTX + 4 * CTX_TABLE as u32, 4, TABLE).map_err(e)?;
         m.write(CTX + 4 * CTX_INTERRUPT as u32, 4, FLAG).map_err(e)?;
         m.write(CTX + 4 * CTX_HEAP as u32, 4, 0).map_err(e)?;
-        let host = |i: usize| HOSTS + 16 * i as u32;
-        let set_value = |m: &mut Memory, v: u32| m.write(CTX + 4 * CTX_VALUE as u32, 4, v).map_err(|e| e.to_string());
-        let state = |slot: u32| STATE + 4 * slot;
-        let o = self.objects.clone();
-        self.sim.host(
-            host(helper::OP),
-            Box::new(move |m: &mut Memory, a| {
-                let (opcode, sp) = (a[1] & 0xFF, (a[1] >> 8) & 0xFFFF);
-                if opcode == u32::from(LOAD_CONST_OBJ) {
-                    if let Some(obj) = o.borrow_mut().constant(a[2]) {
-                        m.write(state(sp), 4, obj).map_err(|e| e.to_string())?;
-                        return Ok(status::CONTINUE as u32);
-                    }
-                }
-                o.borrow_mut().log.ops.push(opcode);
-                Err(format!("generic operation {opcode:#x} not in the fake runtime"))
-            }),
-        );
-        self.sim.host(host(helper::INTERRUPT), Box::new(|_, _| Ok(status::CONTINUE as u32)));
-        self.sim.host(host(helper::FAILED_AT), Box::new(|_, _| Ok(status::ERROR as u32)));
-        let o = self.objects.clone();
-        self.sim.host(
-            host(helper::BOX),
-            Box::new(move |m: &mut Memory, a| {
-                let obj = o.borrow_mut().boxed(a[1], a[2] as u8)?;
-                m.write(state(a[2] >> 8), 4, obj).map_err(|e| e.to_string())?;
-                Ok(status::CONTINUE as u32)
-            }),
-        );
-        let o = self.objects.clone();
-        self.sim.host(
-            host(helper::UNBOX),
-            Box::new(move |m: &mut Memory, a| {
-                let obj = m.read(state(a[1]), 4).map_err(|e| e.to_string())?;
-                let v = o.borrow().unboxed(obj, a[2] as u8)?;
-                set_value(m, v)?;
-                Ok(status::CONTINUE as u32)
-            }),
-        );
-        let o = self.objects.clone();
-        self.sim.host(
-            host(helper::DIVMOD),
-            Box::new(move |m: &mut Memory, a| {
-                o.borrow_mut().log.divmods += 1;
-                let Some((q, r)) = py_divmod(a[1] as i32, a[2] as i32) else { return Ok(status::ERROR as u32) };
-                set_value(m, if a[3] == 0 { q } else { r } as u32)?;
-                Ok(status::CONTINUE as u32)
-            }),
-        );
+        for i in 0..helper::COUNT {
+            let h = self.objects.clone();
+            self.sim.host(
+                HOSTS + 16 * i as u32,
+                Box::new(move |m: &mut Memory, a| h.borrow_mut().call(i, [a[0], a[1], a[2], a[3]], m)),
+            );
+        }
         Ok(())
     }
 
@@ -286,8 +332,7 @@ impl Fake {
         let len = u32::try_from(bytes.len()).map_err(|_| "buffer too large")?;
         let n = objects.buffers.len();
         self.sim.mem.map(&format!("buffer {n}"), addr, bytes.to_vec(), Perm::ReadWrite)?;
-        objects.buffers.push((addr, len));
-        Ok(BUFFER_OBJ + 16 * n as u32)
+        Ok(objects.add_buffer(addr, len))
     }
 
     /// The contents of the buffer `obj` (from [`Fake::buffer`]).
@@ -304,7 +349,7 @@ impl Fake {
 
     /// What the helpers saw so far.
     pub fn log(&self) -> Log {
-        self.objects.borrow().log.clone()
+        self.objects.borrow().log().clone()
     }
 
     /// Calls the function with the object words `args` as its first locals
@@ -344,7 +389,7 @@ mod tests {
 
     #[test]
     fn objects_box_and_unbox() {
-        let mut o = Objects::default();
+        let mut o = Helpers::default();
         let big = o.boxed(0xFFFF_FFFF, vtype::UINT).unwrap();
         assert_eq!(o.int_of(big), Some(0xFFFF_FFFF));
         let neg = o.boxed(0x8000_0000, vtype::INT).unwrap();
