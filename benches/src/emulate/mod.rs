@@ -5,10 +5,15 @@
 //! computes it, and checked against the result the x86-64 run printed.
 //!
 //! * [`xtensa`]: the Xtensa simulator (`ferropy-xtensa-sim`), both ABIs.
-//! * `thumb` (feature `isa-emulators`): unicorn, ARMv7-M and ARMv6-M.
+//! * `thumb` (feature `isa-emulators`, as unicorn builds C code): unicorn,
+//!   ARMv7-M and ARMv6-M.
 
 pub mod xtensa;
 
+#[cfg(feature = "isa-emulators")]
+pub mod thumb;
+
+use ferropy_bytecode::disasm::opcode_name;
 use ferropy_bytecode::{CodeKind, ConstObj, RawCode};
 
 use crate::isa::{compile_for, kernel_function};
@@ -140,6 +145,17 @@ pub fn kernel_code(source: &str, arch: &str) -> Result<KernelCode, String> {
         return Err("the kernel function is not machine code".into());
     }
     Ok(KernelCode { code: code.clone(), consts: module.consts.clone() })
+}
+
+/// Why a run stopped in the fake runtime's `OP` helper: the generic
+/// operations (opcodes) it was asked for; `None` if there were none.
+pub fn needs_runtime(ops: &[u32]) -> Option<String> {
+    if ops.is_empty() {
+        return None;
+    }
+    let names: Vec<String> =
+        ops.iter().map(|&o| opcode_name(o as u8).map_or_else(|| format!("opcode {o:#x}"), str::to_string)).collect();
+    Some(format!("needs the runtime's generic operations ({}), which the fake runtime has not", names.join(", ")))
 }
 
 /// Checks an emulated result against the x86-64 run's (`expected`, as

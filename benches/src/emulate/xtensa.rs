@@ -2,13 +2,12 @@
 //! against its fake runtime (`ferropy_xtensa_sim::fake`), whose buffers hold
 //! the kernel's data in simulated memory.
 
-use ferropy_bytecode::disasm::opcode_name;
 use ferropy_bytecode::native_abi::status;
 use ferropy_emit_xtensa::Abi;
 use ferropy_xtensa_sim::fake::{small, Fake};
 use ferropy_xtensa_sim::SimError;
 
-use super::{Arg, Call, Counted, KernelCode};
+use super::{needs_runtime, Arg, Call, Counted, KernelCode};
 
 /// Instructions one run may execute.
 const MAX_STEPS: u64 = 2_000_000_000;
@@ -43,17 +42,9 @@ pub fn run(kernel: &KernelCode, abi: Abi, call: &Call) -> Result<Counted, String
     let before = fake.sim.steps;
     let returned = match fake.call(&args) {
         Ok(r) => r,
-        Err(SimError::Host(..)) if !fake.log().ops.is_empty() => {
-            let ops: Vec<String> = fake
-                .log()
-                .ops
-                .iter()
-                .map(|&o| opcode_name(o as u8).map_or_else(|| format!("opcode {o:#x}"), str::to_string))
-                .collect();
-            return Err(format!(
-                "needs the runtime's generic operations ({}), which the fake runtime has not",
-                ops.join(", ")
-            ));
+        Err(e @ SimError::Host(..)) => {
+            let first = e.to_string().lines().next().unwrap_or("").to_string();
+            return Err(needs_runtime(&fake.log().ops).unwrap_or_else(|| format!("simulator: {first}")));
         }
         Err(e) => return Err(format!("simulator: {}", e.to_string().lines().next().unwrap_or(""))),
     };

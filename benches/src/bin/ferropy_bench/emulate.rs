@@ -19,6 +19,12 @@ pub fn viper(report: &mut Report, kernel: &str, src: &str) {
         let Some(abi) = xtensa::abi(arch) else { continue };
         outcomes.push((arch, kernel_code(src, arch).and_then(|code| xtensa::run(&code, abi, &call))));
     }
+    #[cfg(feature = "isa-emulators")]
+    for arch in ["armv7m", "armv6m"] {
+        use ferropy_benches::emulate::thumb;
+        let Some(model) = thumb::cpu(arch) else { continue };
+        outcomes.push((arch, kernel_code(src, arch).and_then(|code| thumb::run(&code, model, &call))));
+    }
     let (mut wrong, mut unchecked) = (Vec::new(), Vec::new());
     let Some(row) = report.rows.iter_mut().find(|r| r.kernel == kernel && r.mode == "viper") else { return };
     for (arch, outcome) in outcomes {

@@ -144,6 +144,9 @@ fn main() {
     if !emitters.iter().any(|(m, _)| *m == "viper-opt") {
         report.notes.push("no viper-opt rows: built without the `cranelift` feature".into());
     }
+    if !cfg!(feature = "isa-emulators") {
+        report.notes.push("no Thumb instruction counts: built without the `isa-emulators` feature".into());
+    }
     let mpy_cross = std::env::var("MPY_CROSS").ok();
     if mpy_cross.is_none() {
         report.notes.push("no mpy-cross column: MPY_CROSS is not set".into());
