@@ -187,7 +187,7 @@ impl Helpers {
 
     /// The address and length of buffer `obj` (from [`Helpers::add_buffer`]).
     pub fn buffer_of(&self, obj: u32) -> Option<(u32, u32)> {
-        if obj < BUFFER_OBJ || obj >= BIG_OBJ || obj % 16 != 0 {
+        if !(BUFFER_OBJ..BIG_OBJ).contains(&obj) || obj % 16 != 0 {
             return None;
         }
         self.buffers.get(((obj - BUFFER_OBJ) / 16) as usize).copied()
