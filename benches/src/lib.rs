@@ -1,4 +1,6 @@
-//! Shared pieces of ferropy's benchmarks: generated workloads.
+//! Shared pieces of ferropy's benchmarks: generated workloads, the emitter
+//! kernels ([`kernels`]), compiling and measuring machine code per
+//! instruction set ([`isa`]) and running kernels in emulators ([`emulate`]).
 
 pub mod emulate;
 pub mod isa;

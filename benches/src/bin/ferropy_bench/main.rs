@@ -15,17 +15,18 @@
 //! (feature `isa-emulators`). Each emulated run gets the script's data, built
 //! in Rust (`ferropy_benches::emulate`), and its result must equal the x86-64
 //! run's (modulo 2^32: viper ints are machine words): a wrong result is
-//! reported and makes the tool exit with status 1. Kernels the emulators'
-//! fake runtime cannot run (calls through the runtime) show `n/a` with the
-//! reason.
+//! reported and makes the tool exit with status 1. Kernels that cannot run
+//! there show `n/a` with the reason (fib calls itself through the runtime,
+//! which the emulators' fake runtime has not; sieve's `i * i` overflows
+//! 32-bit ints and stores outside its buffer).
 //!
 //! ```text
-//! cargo run --profile bench-tool -p ferropy-benches --features cranelift --bin ferropy-bench -- \
-//!     [--repeat N] [--kernels a,b] [--json] [--svg PATH]
+//! cargo run --profile bench-tool -p ferropy-benches --features cranelift[,isa-emulators] \
+//!     --bin ferropy-bench -- [--repeat N] [--kernels a,b] [--json] [--svg PATH]
 //! ```
 //! The table goes to standard output (or JSON with `--json`), a progress bar
-//! to standard error, and the chart to `--svg PATH` (default
-//! `target/ferropy-bench.svg`).
+//! to standard error, and the chart (run times, and the viper functions'
+//! bytes per ISA) to `--svg PATH` (default `target/ferropy-bench.svg`).
 
 mod emulate;
 mod measure;
