@@ -83,6 +83,27 @@ pub fn parse_dump(output: &str) -> Vec<(String, String, String)> {
     out
 }
 
+/// `(kernel, mode, source)` of every kernel (the script's `--dump`, run by
+/// ferropy).
+pub fn sources() -> Result<Vec<(String, String, String)>, String> {
+    use ferropy::runtime::vm::OutputSink;
+    use std::sync::{Arc, Mutex};
+    let source = std::fs::read(script()).map_err(|e| e.to_string())?;
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let b1 = buf.clone();
+    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().map(|mut v| v.extend_from_slice(b)).unwrap_or(()));
+    let err: OutputSink = Box::new(|_: &[u8]| {});
+    let opts = ferropy::run::RunOptions { argv: vec!["emitters.py".into(), "--dump".into()], ..Default::default() };
+    ferropy::run::run_source_with(&source, "emitters.py", ferropy::runtime::VmConfig::default(), out, err, &opts);
+    let text = buf.lock().map(|v| String::from_utf8_lossy(&v).into_owned()).map_err(|e| e.to_string())?;
+    Ok(parse_dump(&text))
+}
+
+/// The source of `kernel` for `mode` (`bytecode`, `native` or `viper`).
+pub fn source_of(sources: &[(String, String, String)], kernel: &str, mode: &str) -> Option<String> {
+    sources.iter().find(|(k, m, _)| k == kernel && m == mode).map(|(_, _, s)| s.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

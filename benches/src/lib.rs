@@ -1,5 +1,9 @@
-//! Shared pieces of ferropy's benchmarks: generated workloads.
+//! Shared pieces of ferropy's benchmarks: generated workloads, the emitter
+//! kernels ([`kernels`]), compiling and measuring machine code per
+//! instruction set ([`isa`]) and running kernels in emulators ([`emulate`]).
 
+pub mod emulate;
+pub mod isa;
 pub mod kernels;
 
 /// Generates a Python module of exactly `lines` lines that exercises the whole

@@ -7,6 +7,9 @@
 //! * [`cpu`]: the processor, its register-window model and host functions.
 //! * [`runtime`]: ferropy's runtime running Xtensa code through the simulator
 //!   (32-bit hosts).
+//! * [`fake`]: a small fake runtime (context block, helper table and slots in
+//!   simulated memory, Rust helpers) for running one emitted function on any
+//!   host.
 //!
 //! The simulator never panics on bad code: it stops with a [`SimError`] that
 //! carries the instruction, its address and a register dump.
@@ -17,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod cpu;
+pub mod fake;
 mod host;
 pub mod mem;
 pub mod runtime;

@@ -1,33 +1,18 @@
 //! Whole functions produced by the generic native/viper emitter from Python
 //! source, run by the simulator in both ABIs against a small fake runtime (a
-//! context block and helper table in simulated memory; boxing and unboxing
+//! context block and helper table in simulated memory, `ferropy_xtensa_sim::fake`; boxing and unboxing
 //! of small ints and bools, viper division; no generic operations), and
 //! compared with the same computation in Rust.
 
-mod common;
-
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
-use common::{sim_with, CODE, DATA};
-use ferropy_bytecode::native_abi::{helper, obj_word, status, vtype, CTX_VALUE};
+use ferropy_bytecode::native_abi::status;
 use ferropy_bytecode::{CodeKind, RawCode};
 use ferropy_emit_native::Factory;
 use ferropy_emit_xtensa::{Call0, Variant, Windowed, XtensaAsm};
 use ferropy_frontend::{compile_bytes, CompileOptions, InputKind, NativeEmitterFactory};
-use ferropy_xtensa_sim::{Memory, Sim, SimError};
-
-const CTX: u32 = DATA;
-const TABLE: u32 = DATA + 0x100;
-/// The interrupt flag, after the table's entries (`native_abi::table_flag_offset`).
-const FLAG: u32 = TABLE + ferropy_bytecode::native_abi::table_flag_offset(4) as u32;
-const STATE: u32 = DATA + 0x1000;
-const WORDS: u32 = DATA + 0x2000;
-/// Scratch memory for viper pointers.
-const HEAP: u32 = DATA + 0x8000;
-/// Host function addresses (never mapped).
-const HOSTS: u32 = 0x0800_0000;
+use ferropy_xtensa_sim::fake::{small, Fake, Log, HEAP};
+use ferropy_xtensa_sim::SimError;
 
 /// The native/viper functions of `source`, by name order of definition.
 fn compile<V: Variant>(source: &str) -> Vec<RawCode> {
@@ -35,99 +20,6 @@ fn compile<V: Variant>(source: &str) -> Vec<RawCode> {
     let opts = CompileOptions { native: Some(factory), ..CompileOptions::default() };
     let module = compile_bytes(source.as_bytes(), "t.py", InputKind::File, &opts).unwrap_or_else(|e| panic!("{e:?}"));
     module.root.children.iter().filter(|c| matches!(c.kind, CodeKind::Native | CodeKind::Viper)).cloned().collect()
-}
-
-fn n_state(code: &RawCode) -> u32 {
-    let mut pos = 0;
-    ferropy_bytecode::prelude::decode_signature(&code.code[code.prelude_offset..], &mut pos).unwrap().n_state
-}
-
-fn small(v: i32) -> u32 {
-    (v as u32) << 1 | 1
-}
-
-/// The fake runtime's view of an object word.
-fn unbox(obj: u32) -> Result<i32, String> {
-    match obj {
-        obj_word::TRUE => Ok(1),
-        obj_word::FALSE => Ok(0),
-        o if o & 1 == 1 => Ok(o as i32 >> 1),
-        o => Err(format!("not a small int: {o:#x}")),
-    }
-}
-
-fn boxed(value: u32, vt: u8) -> Result<u32, String> {
-    match vt {
-        vtype::BOOL => Ok(if value != 0 { obj_word::TRUE } else { obj_word::FALSE }),
-        vtype::INT | vtype::UINT => {
-            let v = value as i32;
-            if (vt == vtype::INT && (-(1 << 30)..(1 << 30)).contains(&v)) || (vt == vtype::UINT && value < 1 << 30) {
-                Ok(small(v))
-            } else {
-                Err(format!("value {value:#x} does not fit a small int"))
-            }
-        }
-        _ => Err(format!("cannot box vtype {vt}")),
-    }
-}
-
-/// What the fake helpers saw.
-#[derive(Default, Debug)]
-struct Log {
-    ops: Vec<u32>,
-    divmods: u32,
-}
-
-fn install_helpers(s: &mut Sim, log: Rc<RefCell<Log>>) {
-    let state = |slot: u32| STATE + 4 * slot;
-    for i in 0..helper::COUNT as u32 {
-        s.mem.write(TABLE + 4 * i, 4, HOSTS + 16 * i).unwrap();
-    }
-    s.mem.write(CTX, 4, TABLE).unwrap();
-    s.mem.write(CTX + 4, 4, FLAG).unwrap();
-    let l = log.clone();
-    s.host(
-        HOSTS + 16 * helper::OP as u32,
-        Box::new(move |_, a| {
-            l.borrow_mut().ops.push(a[1] & 0xFF);
-            Err(format!("generic operation {:#x} not in the fake runtime", a[1] & 0xFF))
-        }),
-    );
-    s.host(HOSTS + 16 * helper::INTERRUPT as u32, Box::new(|_, _| Ok(status::CONTINUE as u32)));
-    s.host(HOSTS + 16 * helper::FAILED_AT as u32, Box::new(|_, _| Ok(status::ERROR as u32)));
-    s.host(
-        HOSTS + 16 * helper::BOX as u32,
-        Box::new(move |m: &mut Memory, a| {
-            let obj = boxed(a[1], a[2] as u8)?;
-            m.write(state(a[2] >> 8), 4, obj).map_err(|e| e.to_string())?;
-            Ok(status::CONTINUE as u32)
-        }),
-    );
-    s.host(
-        HOSTS + 16 * helper::UNBOX as u32,
-        Box::new(move |m: &mut Memory, a| {
-            let obj = m.read(state(a[1]), 4).map_err(|e| e.to_string())?;
-            let v = match a[2] as u8 {
-                vtype::OBJECT => obj,
-                _ => unbox(obj)? as u32,
-            };
-            m.write(CTX + 4 * CTX_VALUE as u32, 4, v).map_err(|e| e.to_string())?;
-            Ok(status::CONTINUE as u32)
-        }),
-    );
-    s.host(
-        HOSTS + 16 * helper::DIVMOD as u32,
-        Box::new(move |m: &mut Memory, a| {
-            log.borrow_mut().divmods += 1;
-            let (x, y) = (a[1] as i32, a[2] as i32);
-            if y == 0 {
-                return Ok(status::ERROR as u32);
-            }
-            let v = if a[3] == 0 { x.div_euclid(y) - i32::from(y < 0 && x.rem_euclid(y) != 0) } else { py_mod(x, y) };
-            m.write(CTX + 4 * CTX_VALUE as u32, 4, v as u32).map_err(|e| e.to_string())?;
-            Ok(status::CONTINUE as u32)
-        }),
-    );
 }
 
 fn py_mod(x: i32, y: i32) -> i32 {
@@ -146,21 +38,12 @@ fn py_div(x: i32, y: i32) -> i32 {
 /// Runs `code` with small-int arguments; returns the status and the returned value.
 fn call(abi_code: (&RawCode, ferropy_emit_xtensa::Abi), args: &[i32]) -> (Result<(u32, Option<i32>), SimError>, Log) {
     let (code, abi) = abi_code;
-    let machine = code.code[..code.prelude_offset].to_vec();
-    let mut s = sim_with(abi, machine);
-    let log = Rc::new(RefCell::new(Log::default()));
-    install_helpers(&mut s, log.clone());
-    let n = n_state(code);
-    for (i, a) in args.iter().enumerate() {
-        s.mem.write(STATE + 4 * (n - 1 - i as u32), 4, small(*a)).unwrap();
-    }
-    let r = s.call(CODE, &[CTX, STATE, WORDS, 0]).map(|st| {
-        let value = s.mem.read(CTX + 4 * CTX_VALUE as u32, 4).unwrap();
-        (st, (st == status::RETURN as u32).then(|| unbox(value).ok()).flatten())
-    });
-    drop(s);
-    let log = Rc::try_unwrap(log).map(RefCell::into_inner).unwrap_or_default();
-    (r, log)
+    let mut fake = Fake::new(abi, code).expect("loads");
+    let args: Vec<u32> = args.iter().map(|a| small(*a)).collect();
+    let r = fake
+        .call(&args)
+        .map(|ret| (ret.status, ret.value.and_then(|v| fake.int_of(v)).and_then(|v| i32::try_from(v).ok())));
+    (r, fake.log())
 }
 
 fn both<F: Fn(&[RawCode], ferropy_emit_xtensa::Abi)>(source: &str, check: F) {

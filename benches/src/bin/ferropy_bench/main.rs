@@ -6,21 +6,38 @@
 //! with MicroPython's `mpy-cross` sizes (`MPY_CROSS`), MicroPython unix-port
 //! times (`MICROPY_MICROPYTHON`) and `gcc -O2` (`benches/c/kernels.c`).
 //!
+//! Run times are x86-64's (executed natively). For the other instruction
+//! sets, a second table gives the machine-code bytes of each kernel's native
+//! and viper functions for ARMv7-M (Thumb-2), ARMv6-M, Xtensa call0 and
+//! Xtensa windowed (ferropy's, and `mpy-cross -march=`'s with `MPY_CROSS`),
+//! and the instructions each viper kernel executes in an emulator: the Xtensa
+//! simulator (`ferropy-xtensa-sim`, always) and unicorn for ARMv7-M/ARMv6-M
+//! (feature `isa-emulators`). Each emulated run gets the script's data, built
+//! in Rust (`ferropy_benches::emulate`), and its result must equal the x86-64
+//! run's (modulo 2^32: viper ints are machine words): a wrong result is
+//! reported and makes the tool exit with status 1. Kernels that cannot run
+//! there show `n/a` with the reason (fib calls itself through the runtime,
+//! which the emulators' fake runtime has not; sieve's `i * i` overflows
+//! 32-bit ints and stores outside its buffer).
+//!
 //! ```text
-//! cargo run --profile bench-tool -p ferropy-benches --features cranelift --bin ferropy-bench -- \
-//!     [--repeat N] [--kernels a,b] [--json] [--svg PATH]
+//! cargo run --profile bench-tool -p ferropy-benches --features cranelift[,isa-emulators] \
+//!     --bin ferropy-bench -- [--repeat N] [--kernels a,b] [--json] [--svg PATH]
 //! ```
 //! The table goes to standard output (or JSON with `--json`), a progress bar
-//! to standard error, and the chart to `--svg PATH` (default
-//! `target/ferropy-bench.svg`).
+//! to standard error, and the chart (run times, and the viper functions'
+//! bytes per ISA) to `--svg PATH` (default `target/ferropy-bench.svg`).
 
+mod emulate;
 mod measure;
 mod report;
 mod svg;
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
+use ferropy_benches::isa::mpy_cross_kernel_bytes;
 use ferropy_benches::kernels::{c_kernels, run, KERNELS};
 use ferropy_frontend::NativeEmitterFactory;
 
@@ -128,6 +145,9 @@ fn main() {
     if !emitters.iter().any(|(m, _)| *m == "viper-opt") {
         report.notes.push("no viper-opt rows: built without the `cranelift` feature".into());
     }
+    if !cfg!(feature = "isa-emulators") {
+        report.notes.push("no Thumb instruction counts: built without the `isa-emulators` feature".into());
+    }
     let mpy_cross = std::env::var("MPY_CROSS").ok();
     if mpy_cross.is_none() {
         report.notes.push("no mpy-cross column: MPY_CROSS is not set".into());
@@ -136,20 +156,21 @@ fn main() {
     if micropython.is_none() {
         report.notes.push("no MicroPython column: MICROPY_MICROPYTHON is not set".into());
     }
-    let sources = match measure::sources() {
+    let sources = match ferropy_benches::kernels::sources() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ferropy-bench: can't read the kernels: {e}");
             std::process::exit(1);
         }
     };
-    let per_kernel = emitters.len() + 2 + usize::from(micropython.is_some());
+    let per_kernel = emitters.len() + 3 + usize::from(micropython.is_some());
     let mut progress = Progress { done: 0, total: args.kernels.len() * per_kernel + 1 };
     let repeat = args.repeat.to_string();
+    let mut errors = Vec::new();
     for kernel in &args.kernels {
         let source_of = |mode: &str| {
             let m = if mode == "viper-opt" { "viper" } else { mode };
-            sources.iter().find(|(k, md, _)| k == kernel && md == m).map(|(_, _, s)| s.clone())
+            ferropy_benches::kernels::source_of(&sources, kernel, m)
         };
         for (mode, factory) in &emitters {
             progress.step(&format!("compiling {kernel} ({mode})"));
@@ -163,7 +184,11 @@ fn main() {
                 Err(e) => report.notes.push(format!("{kernel} {mode}: compile error {e}")),
             }
             if let (Some(mc), true) = (&mpy_cross, *mode != "viper-opt") {
-                row.mpy_cross_bytes = measure::mpy_cross_size(mc, &src);
+                row.mpy_cross_bytes = mpy_cross_kernel_bytes(Path::new(mc), &src, "x64");
+            }
+            if matches!(*mode, "native" | "viper") {
+                row.isa = measure::isa_sizes(&src, mpy_cross.as_deref(), &mut errors);
+                report.notes.extend(errors.drain(..).map(|e| format!("{kernel} {mode}: {e}")));
             }
             report.rows.push(row);
         }
@@ -191,6 +216,10 @@ fn main() {
                 }
             }
             Err(e) => report.notes.push(format!("{kernel}: ferropy viper-opt failed: {e}")),
+        }
+        progress.step(&format!("emulating {kernel} (viper)"));
+        if let Some(src) = source_of("viper") {
+            emulate::viper(&mut report, kernel, &src);
         }
         if let Some(mp) = &micropython {
             progress.step(&format!("running {kernel} (MicroPython)"));
@@ -255,5 +284,9 @@ fn main() {
         print!("{}", report.json());
     } else {
         print!("{}", report.table());
+    }
+    if report.notes.iter().any(|n| n.starts_with(emulate::WRONG)) {
+        eprintln!("ferropy-bench: an emulated kernel computed a wrong result (see the notes)");
+        std::process::exit(1);
     }
 }

@@ -1,8 +1,9 @@
 //! Measuring the kernels: compile time and code size per emitter (in
-//! process, with ferropy's compiler), `mpy-cross` sizes, and run times
+//! process, with ferropy's compiler) and run times
 //! (ferropy in process, MicroPython's unix port and `gcc -O2` as programs).
 
-use std::process::Command;
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -10,10 +11,12 @@ use ferropy::runtime::gc::HostGcConfig;
 use ferropy::runtime::native::NativeSupport;
 use ferropy::runtime::vm::{HeapChoice, OutputSink};
 use ferropy::runtime::VmConfig;
-use ferropy_bytecode::{CodeKind, CompiledModule, RawCode};
 use ferropy_frontend::{compile_bytes, CompileOptions, InputKind, NativeEmitterFactory};
 
-use ferropy_benches::kernels::{parse, parse_dump, script, Times};
+use ferropy_benches::isa::{code_bytes, kernel_bytes, kernel_function, mpy_cross_kernel_bytes, CROSS_ARCHES};
+use ferropy_benches::kernels::{parse, script, Times};
+
+use super::report::IsaCell;
 
 /// Runs the kernel script in process with `native` support; returns its result lines.
 pub fn run_in_process(native: Option<&'static dyn NativeSupport>, args: &[&str]) -> Result<Times, String> {
@@ -36,34 +39,6 @@ pub fn run_in_process(native: Option<&'static dyn NativeSupport>, args: &[&str])
     Ok(parse(&text))
 }
 
-/// `(kernel, mode, source)` of every kernel.
-pub fn sources() -> Result<Vec<(String, String, String)>, String> {
-    let source = std::fs::read(script()).map_err(|e| e.to_string())?;
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let b1 = buf.clone();
-    let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
-    let err: OutputSink = Box::new(|_: &[u8]| {});
-    let opts = ferropy::run::RunOptions { argv: vec!["emitters.py".into(), "--dump".into()], ..Default::default() };
-    ferropy::run::run_source_with(&source, "emitters.py", VmConfig::default(), out, err, &opts);
-    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
-    Ok(parse_dump(&text))
-}
-
-/// Bytes of a function's code: machine code for native/viper, bytecode
-/// (with its prelude) otherwise. (MicroPython's viper functions carry no
-/// prelude: their code is all machine code.)
-pub fn code_bytes(code: &RawCode) -> usize {
-    match code.kind {
-        CodeKind::Native | CodeKind::Viper if code.prelude_offset > 0 => code.prelude_offset,
-        _ => code.code.len(),
-    }
-}
-
-/// The kernel function of a kernel module (its first function).
-pub fn kernel_function(module: &CompiledModule) -> Option<&RawCode> {
-    module.root.children.first()
-}
-
 /// Compiles `source` `times` times with `factory`: the best time in
 /// microseconds and the kernel function's code size.
 pub fn compile(
@@ -84,21 +59,40 @@ pub fn compile(
     Ok((best, size))
 }
 
-/// The kernel function's code size from MicroPython's `mpy-cross` (x86-64).
-pub fn mpy_cross_size(mpy_cross: &str, source: &str) -> Option<usize> {
-    let dir = std::env::temp_dir().join(format!("ferropy-bench-mpy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let (py, mpy) = (dir.join("kernel.py"), dir.join("kernel.mpy"));
-    std::fs::write(&py, source).ok()?;
-    let ok = Command::new(mpy_cross)
-        .args(["-march=x64", "-o"])
-        .arg(&mpy)
-        .arg(&py)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let bytes = ok.then(|| std::fs::read(&mpy).ok()).flatten();
-    let _ = std::fs::remove_dir_all(&dir);
-    let file = ferropy_bytecode::mpy::read_mpy_file_unverified(&bytes?).ok()?;
-    kernel_function(&file.module).map(code_bytes)
+/// The kernel function's machine-code bytes for every other instruction set
+/// ([`CROSS_ARCHES`]), with `mpy-cross`'s if `mpy_cross` is given; compile
+/// errors go to `errors`.
+pub fn isa_sizes(source: &str, mpy_cross: Option<&str>, errors: &mut Vec<String>) -> BTreeMap<String, IsaCell> {
+    let mut cells = BTreeMap::new();
+    for arch in CROSS_ARCHES {
+        let code_bytes = kernel_bytes(source, arch).map_err(|e| errors.push(format!("{arch}: compile error {e}"))).ok();
+        let mpy_cross_bytes = mpy_cross.and_then(|mc| mpy_cross_kernel_bytes(Path::new(mc), source, arch));
+        cells.insert(arch.to_string(), IsaCell { code_bytes, mpy_cross_bytes, ..IsaCell::default() });
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Report, Row};
+    use ferropy_benches::kernels::{source_of, sources};
+
+    #[test]
+    fn the_size_table_has_a_column_per_isa() {
+        let sources = sources().expect("kernel sources");
+        let src = source_of(&sources, "checksum", "viper").expect("checksum's viper source");
+        let mut errors = Vec::new();
+        let isa = isa_sizes(&src, None, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let row = Row { kernel: "checksum".into(), mode: "viper".into(), code_bytes: Some(1), isa, ..Row::default() };
+        let report = Report { rows: vec![row], ..Report::default() };
+        let table = report.isa_table().expect("a per-ISA table");
+        let json = report.json();
+        for arch in CROSS_ARCHES {
+            assert!(table.contains(&format!("{arch} B")), "{arch} in\n{table}");
+            assert!(json.contains(&format!("\"{arch}\": {{\"code_bytes\": ")), "{arch} in\n{json}");
+            assert!(report.rows[0].isa[arch].code_bytes.is_some_and(|n| n > 0), "{arch}");
+        }
+    }
 }

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use ferropy_benches::isa::CROSS_ARCHES;
+
 /// One kernel compiled and run with one emitter.
 #[derive(Clone, Debug, Default)]
 pub struct Row {
@@ -22,6 +24,22 @@ pub struct Row {
     pub micropython_us: Option<u64>,
     /// The kernel's result (every emitter must agree).
     pub result: Option<String>,
+    /// Per other instruction set (`armv7m`, `armv6m`, `xtensa`, `xtensawin`):
+    /// sizes and emulated instruction counts (native and viper rows).
+    pub isa: BTreeMap<String, IsaCell>,
+}
+
+/// One kernel function compiled for one instruction set other than x86-64.
+#[derive(Clone, Debug, Default)]
+pub struct IsaCell {
+    /// Machine-code bytes from ferropy.
+    pub code_bytes: Option<usize>,
+    /// The same from `mpy-cross -march=<isa>`.
+    pub mpy_cross_bytes: Option<usize>,
+    /// Instructions the kernel executed in the emulator (viper rows).
+    pub instructions: Option<u64>,
+    /// Why there is no instruction count (viper rows).
+    pub why_not: Option<String>,
 }
 
 /// Everything one run of the tool measured.
@@ -103,23 +121,10 @@ impl Report {
                 vs_viper,
             ]);
         }
-        let widths: Vec<usize> =
-            (0..head.len()).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
-        for (n, l) in lines.iter().enumerate() {
-            for (i, cell) in l.iter().enumerate() {
-                let pad = widths[i] - cell.chars().count();
-                if i < 2 {
-                    let _ = write!(s, "{cell}{}  ", " ".repeat(pad));
-                } else {
-                    let _ = write!(s, "{}{cell}  ", " ".repeat(pad));
-                }
-            }
-            s.truncate(s.trim_end().len());
+        render(&mut s, &lines);
+        if let Some(isa) = self.isa_table() {
             s.push('\n');
-            if n == 0 {
-                s.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * widths.len()));
-                s.push('\n');
-            }
+            s.push_str(&isa);
         }
         let _ = writeln!(
             s,
@@ -139,6 +144,70 @@ impl Report {
         s
     }
 
+    /// The per-ISA table: machine-code bytes (ferropy/mpy-cross) of the native
+    /// and viper functions, and the viper functions' emulated instruction
+    /// counts; `None` if nothing was measured.
+    pub fn isa_table(&self) -> Option<String> {
+        let arches: Vec<&String> = {
+            let mut v: Vec<&String> = Vec::new();
+            for r in &self.rows {
+                for k in r.isa.keys() {
+                    if !v.contains(&k) {
+                        v.push(k);
+                    }
+                }
+            }
+            // In the order of `CROSS_ARCHES`.
+            v.sort_by_key(|a| CROSS_ARCHES.iter().position(|c| c == a));
+            v
+        };
+        if arches.is_empty() {
+            return None;
+        }
+        let counted: Vec<&String> = arches
+            .iter()
+            .copied()
+            .filter(|a| self.rows.iter().any(|r| r.isa.get(*a).is_some_and(|c| c.instructions.is_some())))
+            .collect();
+        let mut head: Vec<String> = vec!["kernel".into(), "emitter".into(), "x64 B".into()];
+        head.extend(arches.iter().map(|a| format!("{a} B")));
+        head.extend(counted.iter().map(|a| format!("{a} insns")));
+        let mut lines = vec![head];
+        for r in self.rows.iter().filter(|r| !r.isa.is_empty()) {
+            let mut l = vec![r.kernel.clone(), r.mode.clone(), pair(r.code_bytes, r.mpy_cross_bytes)];
+            for a in &arches {
+                l.push(r.isa.get(*a).map_or("-".into(), |c| pair(c.code_bytes, c.mpy_cross_bytes)));
+            }
+            for a in &counted {
+                l.push(match r.isa.get(*a) {
+                    Some(IsaCell { instructions: Some(n), .. }) => n.to_string(),
+                    Some(IsaCell { why_not: Some(_), .. }) => "n/a".into(),
+                    _ => "-".into(),
+                });
+            }
+            lines.push(l);
+        }
+        let mut s = String::from(
+            "machine code per ISA (bytes, ferropy/mpy-cross) and instructions executed in the emulators:\n",
+        );
+        render(&mut s, &lines);
+        let mut why: Vec<String> = Vec::new();
+        for r in &self.rows {
+            for (a, c) in &r.isa {
+                if let Some(w) = &c.why_not {
+                    let line = format!("{} {} on {a}: n/a, {w}", r.kernel, r.mode);
+                    if !why.contains(&line) {
+                        why.push(line);
+                    }
+                }
+            }
+        }
+        for w in why {
+            let _ = writeln!(s, "  {w}");
+        }
+        Some(s)
+    }
+
     /// The JSON form.
     pub fn json(&self) -> String {
         let mut s = String::from("{\n");
@@ -154,7 +223,7 @@ impl Report {
             let _ = write!(
                 s,
                 "    {{\"kernel\": {}, \"emitter\": {}, \"compile_us\": {}, \"code_bytes\": {}, \"mpy_cross_bytes\": {}, \
-                 \"run_us\": {}, \"micropython_us\": {}, \"result\": {}}}",
+                 \"run_us\": {}, \"micropython_us\": {}, \"result\": {}, \"isa\": {{{}}}}}",
                 quote(&r.kernel),
                 quote(&r.mode),
                 num(r.compile_us),
@@ -163,11 +232,59 @@ impl Report {
                 num(r.run_us.map(|v| v as f64)),
                 num(r.micropython_us.map(|v| v as f64)),
                 r.result.as_deref().map_or("null".into(), quote),
+                r.isa.iter().map(|(a, c)| format!("{}: {}", quote(a), c.json())).collect::<Vec<_>>().join(", "),
             );
             s.push_str(if i + 1 < self.rows.len() { ",\n" } else { "\n" });
         }
         s.push_str("  ]\n}\n");
         s
+    }
+}
+
+impl IsaCell {
+    fn json(&self) -> String {
+        format!(
+            "{{\"code_bytes\": {}, \"mpy_cross_bytes\": {}, \"instructions\": {}, \"why_not\": {}}}",
+            num(self.code_bytes.map(|v| v as f64)),
+            num(self.mpy_cross_bytes.map(|v| v as f64)),
+            num(self.instructions.map(|v| v as f64)),
+            self.why_not.as_deref().map_or("null".into(), quote)
+        )
+    }
+}
+
+/// `ours/theirs`, `ours` or `-`.
+fn pair(ours: Option<usize>, theirs: Option<usize>) -> String {
+    match (ours, theirs) {
+        (Some(a), Some(b)) => format!("{a}/{b}"),
+        (Some(a), None) => a.to_string(),
+        (None, Some(b)) => format!("-/{b}"),
+        (None, None) => "-".into(),
+    }
+}
+
+/// Appends `lines` (the first is the heading) as aligned columns: the first
+/// two left-aligned, the others right-aligned.
+fn render(s: &mut String, lines: &[Vec<String>]) {
+    let columns = lines.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| lines.iter().map(|l| l.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
+        .collect();
+    for (n, l) in lines.iter().enumerate() {
+        for (i, cell) in l.iter().enumerate() {
+            let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(cell.chars().count());
+            if i < 2 {
+                let _ = write!(s, "{cell}{}  ", " ".repeat(pad));
+            } else {
+                let _ = write!(s, "{}{cell}  ", " ".repeat(pad));
+            }
+        }
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+        if n == 0 {
+            s.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * widths.len()));
+            s.push('\n');
+        }
     }
 }
 

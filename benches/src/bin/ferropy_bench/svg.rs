@@ -1,5 +1,6 @@
 //! The chart: per kernel, the run time of every emitter, MicroPython's viper
-//! and `gcc -O2` as horizontal bars on a logarithmic axis (hand-written SVG).
+//! and `gcc -O2` as horizontal bars on a logarithmic axis, and below it the
+//! viper kernel functions' machine-code bytes per ISA (hand-written SVG).
 
 use std::fmt::Write;
 
@@ -44,7 +45,9 @@ pub fn chart(report: &Report, kernels: &[&str]) -> String {
     let (lo_d, hi_d) = (lo.log10().floor(), hi.log10().ceil().max(lo.log10().floor() + 1.0));
     let x = |us: f64| left + (us.max(1.0).log10() - lo_d) / (hi_d - lo_d) * plot_w;
     let group = series.len() as f64 * bar + gap;
-    let height = top + kernels.len() as f64 * group + 40.0;
+    let run_height = top + kernels.len() as f64 * group + 40.0;
+    let sizes = size_panel(report, kernels, run_height, left, plot_w);
+    let height = run_height + sizes.as_ref().map_or(0.0, |p| p.1);
     let width = left + plot_w + right;
     let mut s = String::new();
     let _ = writeln!(
@@ -70,12 +73,12 @@ pub fn chart(report: &Report, kernels: &[&str]) -> String {
         let _ = writeln!(
             s,
             "<line x1=\"{gx:.1}\" y1=\"{top}\" x2=\"{gx:.1}\" y2=\"{:.1}\" stroke=\"#dddddd\"/>",
-            height - 30.0
+            run_height - 30.0
         );
         let _ = writeln!(
             s,
             "<text x=\"{gx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            height - 16.0,
+            run_height - 16.0,
             fmt_us(10f64.powf(d))
         );
         d += 1.0;
@@ -106,8 +109,84 @@ pub fn chart(report: &Report, kernels: &[&str]) -> String {
             );
         }
     }
+    if let Some((panel, _)) = sizes {
+        s.push_str(&panel);
+    }
     s.push_str("</svg>\n");
     s
+}
+
+/// The ISAs of the size panel, with their colours.
+const SIZE_SERIES: [(&str, &str); 5] =
+    [("x64", "#3a78c2"), ("armv7m", "#e0601b"), ("armv6m", "#f2a36b"), ("xtensa", "#6aa84f"), ("xtensawin", "#a8d08d")];
+
+/// The second panel: machine-code bytes of each viper kernel function per
+/// ISA (linear axis), starting at `y0`; the SVG and its height, or `None`
+/// when no per-ISA sizes were measured.
+fn size_panel(report: &Report, kernels: &[&str], y0: f64, left: f64, plot_w: f64) -> Option<(String, f64)> {
+    let bytes = |k: &str, isa: &str| -> Option<usize> {
+        let row = report.row(k, "viper")?;
+        if isa == "x64" {
+            row.code_bytes
+        } else {
+            row.isa.get(isa)?.code_bytes
+        }
+    };
+    let max = kernels.iter().flat_map(|k| SIZE_SERIES.iter().filter_map(|(i, _)| bytes(k, i))).max()?;
+    if !kernels.iter().any(|k| bytes(k, "armv7m").is_some()) {
+        return None;
+    }
+    let (bar, gap, top) = (8.0, 10.0, 50.0);
+    let step = 10f64.powf((max as f64).log10().floor());
+    let axis = (max as f64 / step).ceil() * step;
+    let x = |b: f64| left + b / axis * plot_w;
+    let group = SIZE_SERIES.len() as f64 * bar + gap;
+    let height = top + kernels.len() as f64 * group + 40.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<text x=\"{left}\" y=\"{:.1}\" font-size=\"14\" font-weight=\"bold\">machine code of the viper kernel functions per ISA (bytes)</text>",
+        y0 + 18.0
+    );
+    for (i, (label, colour)) in SIZE_SERIES.iter().enumerate() {
+        let lx = left + i as f64 * 110.0;
+        let ly = y0 + 36.0;
+        let _ = writeln!(s, "<rect x=\"{lx}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{colour}\"/>", ly - 9.0);
+        let _ = writeln!(s, "<text x=\"{}\" y=\"{ly}\">{label}</text>", lx + 14.0);
+    }
+    for t in 0..=4 {
+        let v = axis * f64::from(t) / 4.0;
+        let gx = x(v);
+        let _ = writeln!(
+            s,
+            "<line x1=\"{gx:.1}\" y1=\"{:.1}\" x2=\"{gx:.1}\" y2=\"{:.1}\" stroke=\"#dddddd\"/>",
+            y0 + top,
+            y0 + height - 30.0
+        );
+        let _ = writeln!(s, "<text x=\"{gx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.0}</text>", y0 + height - 16.0);
+    }
+    for (ki, k) in kernels.iter().enumerate() {
+        let gy = y0 + top + ki as f64 * group;
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-weight=\"bold\">{k}</text>",
+            left - 8.0,
+            gy + group / 2.0 - 4.0
+        );
+        for (si, (isa, colour)) in SIZE_SERIES.iter().enumerate() {
+            let Some(b) = bytes(k, isa) else { continue };
+            let y = gy + si as f64 * bar;
+            let w = (x(b as f64) - left).max(1.0);
+            let _ = writeln!(
+                s,
+                "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{colour}\"/>",
+                bar - 1.0
+            );
+            let _ =
+                writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"8\">{b}</text>", left + w + 3.0, y + bar - 1.0);
+        }
+    }
+    Some((s, height))
 }
 
 fn fmt_us(us: f64) -> String {
