@@ -64,6 +64,8 @@ fi
 
 step "unit, golden, end-to-end and doc tests (the C example is built with gcc by capi/tests)"
 cargo test --workspace --no-fail-fast
+# ferropy-bench's Thumb instruction counts (unicorn, as the Thumb tests use it).
+cargo test -p ferropy-benches --features isa-emulators --lib
 
 step "optimizing viper tier (cargo feature cranelift): corpus, differential tests, tier-up"
 cargo test --features cranelift --test viper_opt
