@@ -175,6 +175,38 @@ pub(crate) fn iter_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     range_next(heap, it)
 }
 
+/// True if a `for` loop iterates `seq` in place, without an iterator object
+/// (as MicroPython's loops use no heap): an exact list, tuple or bytearray.
+/// Its four iterator slots are then NULL, the sequence, the next index (a
+/// small int, where an iterator's loop has NULL) and NULL.
+#[inline]
+pub(crate) fn iterates_in_place(heap: &HeapWords, seq: Obj) -> bool {
+    heap.type_of(seq)
+        .is_some_and(|t| t == type_obj(ids::LIST) || t == type_obj(ids::TUPLE) || t == type_obj(ids::BYTEARRAY))
+}
+
+/// Item `index` of a sequence iterated in place ([`iterates_in_place`]):
+/// `Some(None)` past its end (the loop is over; a list may have shrunk),
+/// `None` if `seq` is not such a sequence.
+#[inline]
+pub(crate) fn in_place_item(heap: &HeapWords, seq: Obj, index: usize) -> Option<Option<Obj>> {
+    let t = heap.type_of(seq)?;
+    let len = heap.load(seq, 1)? as usize;
+    if !iterates_in_place(heap, seq) {
+        return None;
+    }
+    if index >= len {
+        return Some(None);
+    }
+    Some(Some(if t == type_obj(ids::LIST) {
+        heap.load_obj(heap.load_obj(seq, 3)?, index)?
+    } else if t == type_obj(ids::TUPLE) {
+        heap.load_obj(seq, 2 + index)?
+    } else {
+        Obj::from_small_int(i32::from(heap.read_byte(heap.load_obj(seq, 3)?, index)?))?
+    }))
+}
+
 /// True if `it` is a sequence iterator over an exact list or tuple that has
 /// no item left (the end of a `for` loop over it).
 pub(crate) fn seq_iter_done(heap: &HeapWords, it: Obj) -> bool {

@@ -67,13 +67,34 @@ impl Vm {
             }
             op::GET_ITER_STACK => {
                 let v = self.peek(0)?;
-                let it = self.get_iter(v)?;
+                // A list, tuple or bytearray is iterated in place (no heap).
+                let (it, index) = if crate::vm::fast::iterates_in_place(&self.heap.words, v) {
+                    (v, Obj::from_small_int(0).unwrap_or(Obj::NULL))
+                } else {
+                    (self.get_iter(v)?, Obj::NULL)
+                };
                 self.poke(0, Obj::NULL)?;
                 self.push(it)?;
-                self.push(Obj::NULL)?;
+                self.push(index)?;
                 self.push(Obj::NULL)?;
             }
             op::FOR_ITER => {
+                if let Some(i) = self.peek(ITER_SLOTS - 3)?.small_int_value() {
+                    // A sequence iterated in place (see GET_ITER_STACK).
+                    let seq = self.peek(ITER_SLOTS - 2)?;
+                    let item = crate::vm::fast::in_place_item(&self.heap.words, seq, i as usize);
+                    match (item, Obj::from_small_int(i + 1)) {
+                        (Some(Some(v)), Some(next)) => {
+                            self.poke(ITER_SLOTS - 3, next)?;
+                            self.push(v)?;
+                        }
+                        _ => {
+                            self.drop_n(ITER_SLOTS)?;
+                            self.jump(ins.arg)?;
+                        }
+                    }
+                    return Ok(Step::Next);
+                }
                 let it = self.peek(ITER_SLOTS - 2)?;
                 if self.gen_resume_in_place(it, ins.arg)? {
                     return Ok(Step::Next);
