@@ -27,6 +27,9 @@ pub static TUPLE_TYPE: TypeDesc = TypeDesc {
 impl Vm {
     /// A new tuple of `items`.
     pub fn new_tuple(&mut self, items: &[Obj]) -> PyResult<Obj> {
+        if items.is_empty() && !self.st.empty_tuple.is_null() {
+            return Ok(self.st.empty_tuple);
+        }
         let t = self.alloc(2 + items.len())?;
         self.set(t, 0, super::type_obj(ids::TUPLE));
         self.set_u32(t, 1, items.len() as u32);

@@ -56,6 +56,9 @@ pub struct VmState {
     pub builtins: Obj,
     /// The preallocated MemoryError instance (raising it never allocates).
     pub memory_error: Obj,
+    /// The empty tuple, shared by every `()` (as MicroPython's constant one:
+    /// making one never allocates, `() is ()`).
+    pub empty_tuple: Obj,
     /// The StopIteration a user `__next__` raised to end the latest iteration (NULL when
     /// none): `next()` re-raises it so its value survives (MicroPython's `stop_iteration_arg`).
     pub stop_iteration: Obj,
@@ -122,6 +125,7 @@ impl Roots for VmState {
         self.temps.iter().for_each(|&o| visit(o));
         visit(self.modules);
         visit(self.memory_error);
+        visit(self.empty_tuple);
         visit(self.stop_iteration);
         visit(self.builtins);
         self.host_roots.iter().for_each(|&o| visit(o));
@@ -187,6 +191,7 @@ impl Vm {
             code_bytes_loaded: 0,
             modules: Obj::NULL,
             memory_error: Obj::NULL,
+            empty_tuple: Obj::NULL,
             stop_iteration: Obj::NULL,
             builtins: Obj::NULL,
             native_depth: 0,
@@ -218,6 +223,7 @@ impl Vm {
         vm.set(me, 0, crate::types::type_obj(ids::MEMORY_ERROR));
         vm.st.memory_error = me;
         let empty = vm.new_tuple(&[]).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
+        vm.st.empty_tuple = empty;
         vm.set(me, 2, empty);
         // The MemoryError's traceback is kept from the start, with room for
         // its entries, so recording them never needs the exhausted heap.

@@ -15,7 +15,11 @@ impl Vm {
                 let n = ins.arg;
                 // The items stay on the value stack (rooted) while the
                 // storage is allocated, then move straight into it.
-                let (o, items) = if ins.op == op::BUILD_TUPLE {
+                let (o, items) = if ins.op == op::BUILD_TUPLE && n == 0 {
+                    // The shared empty tuple: `()` never allocates.
+                    let t = self.new_tuple(&[])?;
+                    (t, (t, 2))
+                } else if ins.op == op::BUILD_TUPLE {
                     let t = self.alloc(2 + n)?;
                     self.set(t, 0, crate::types::type_obj(ids::TUPLE));
                     self.set_u32(t, 1, n as u32);
