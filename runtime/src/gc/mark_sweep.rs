@@ -221,7 +221,53 @@ impl MarkSweep {
 
     /// The full allocation path: lock check, threshold/stress collection, first
     /// fit, then collect and retry, then let the policy grow the heap and retry.
+    #[inline]
     pub fn alloc(
+        &mut self,
+        heap: &mut HeapWords,
+        n_bytes: usize,
+        finaliser: bool,
+        roots: &mut dyn Roots,
+        policy: &mut dyn GrowPolicy,
+    ) -> Result<Obj, AllocError> {
+        // The commonest request, one block (a heap int, a small tuple, an
+        // iterator), when nothing is due: the first fit from the one-block
+        // hint, claimed without the general path's bookkeeping.
+        if (1..=BLOCK_BYTES).contains(&n_bytes) && self.nothing_due() {
+            if let Some(block) = self.table.next_free(self.free_hints[0].max(1)) {
+                self.free_hints[0] = self.free_hints[0].max(block + 1);
+                return Ok(self.claim_one(heap, block, finaliser));
+            }
+        }
+        self.alloc_general(heap, n_bytes, finaliser, roots, policy)
+    }
+
+    /// True when an allocation may take blocks right away: no lock, no
+    /// collection running, no stress mode and the threshold not reached.
+    #[inline(always)]
+    fn nothing_due(&self) -> bool {
+        let threshold_reached =
+            self.auto_collect && self.threshold_blocks.is_some_and(|t| self.allocated_since_collect >= t);
+        self.lock_depth == 0 && !self.collecting && !self.stress && !threshold_reached
+    }
+
+    /// [`MarkSweep::claim`] for one block: its four words zeroed with plain stores.
+    #[inline(always)]
+    fn claim_one(&mut self, heap: &mut HeapWords, block: usize, finaliser: bool) -> Obj {
+        self.table.set_kind(block, BlockKind::Head);
+        self.table.set_finaliser(block, finaliser);
+        if let Some(words) = heap.words_mut().get_mut(block * BLOCK_WORDS..(block + 1) * BLOCK_WORDS) {
+            words.fill(0);
+        }
+        self.allocated_since_collect = self.allocated_since_collect.saturating_add(1);
+        self.note_used(1);
+        // `block` is below MAX_BLOCKS, so the offset fits and is block aligned.
+        Obj::from_raw((block * BLOCK_BYTES) as u32)
+    }
+
+    /// The general allocation path (see [`MarkSweep::alloc`]).
+    #[inline(never)]
+    fn alloc_general(
         &mut self,
         heap: &mut HeapWords,
         n_bytes: usize,
