@@ -155,6 +155,11 @@ def main():
     with open(LIST, "w", encoding="utf-8") as f:
         f.write(HEADER)
         for p in patterns:
+            if "8run_loop17h" in p:
+                # The dispatch loop starts on a 64-byte boundary, so its hot
+                # code keeps its alignment whatever comes before it (a shift
+                # by 32 bytes cost bytecode loops 6%).
+                f.write("    . = ALIGN(64);\n")
             # Cold functions (`#[cold]`, e.g. vector growth) are in `.text.unlikely.` sections.
             f.write(f"    *(.text.{p} .text.unlikely.{p})\n")
         f.write(FOOTER)
