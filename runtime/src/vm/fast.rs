@@ -268,17 +268,11 @@ pub(crate) fn seq_load(heap: &HeapWords, base: Obj, index: Obj) -> Option<Obj> {
 /// and whether its items are signed; `None` for the other typecodes.
 #[inline(always)]
 fn int_item_layout(code: u8) -> Option<(usize, bool)> {
-    Some(match code {
-        b'b' => (1, true),
-        b'B' => (1, false),
-        b'h' => (2, true),
-        b'H' => (2, false),
-        b'i' => (4, true),
-        b'I' => (4, false),
-        b'l' | b'q' => (8, true),
-        b'L' | b'Q' => (8, false),
-        _ => return None,
-    })
+    use crate::types::binary;
+    if binary::is_float(code) || matches!(code, b'O' | b'P' | b'S') {
+        return None;
+    }
+    Some((binary::native_size(code)?, binary::is_signed(code)))
 }
 
 /// The typecode of `array.array` `a`, its item count and its data holder
