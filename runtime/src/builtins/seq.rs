@@ -126,30 +126,38 @@ pub fn sorted(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
 
 pub fn all(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let src = arg(vm, args, 0)?;
-    let it = vm.get_iter(src)?;
-    vm.root(it);
-    loop {
-        let x = vm.iter_next(it)?;
-        if x.is_null() {
-            return Ok(Obj::TRUE);
-        }
-        if !vm.is_true(x)? {
-            return Ok(Obj::FALSE);
-        }
-    }
+    Ok(Obj::from_bool(!any_with_truth(vm, src, false)?))
 }
 
 pub fn any(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let src = arg(vm, args, 0)?;
+    Ok(Obj::from_bool(any_with_truth(vm, src, true)?))
+}
+
+/// True if an item of iterable `src` has truth `want` (stopping at the
+/// first). A list, tuple or bytearray is read in place, with no iterator
+/// (as MicroPython's `all`/`any` need no heap), its length re-read at each
+/// step (a `__bool__` may change a list).
+fn any_with_truth(vm: &mut Vm, src: Obj, want: bool) -> PyResult<bool> {
+    if crate::vm::fast::iterates_in_place(&vm.heap.words, src) {
+        let mut i = 0;
+        while let Some(Some(x)) = crate::vm::fast::in_place_item(&vm.heap.words, src, i) {
+            if vm.is_true(x)? == want {
+                return Ok(true);
+            }
+            i += 1;
+        }
+        return Ok(false);
+    }
     let it = vm.get_iter(src)?;
     vm.root(it);
     loop {
         let x = vm.iter_next(it)?;
         if x.is_null() {
-            return Ok(Obj::FALSE);
+            return Ok(false);
         }
-        if vm.is_true(x)? {
-            return Ok(Obj::TRUE);
+        if vm.is_true(x)? == want {
+            return Ok(true);
         }
     }
 }
