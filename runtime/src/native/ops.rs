@@ -38,9 +38,11 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 
 /// Runs the simplest cases of a few frequent operations directly on the
 /// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
-/// has its own function, see `glue`): `GET_ITER_STACK` of an exact list or
-/// tuple, `FOR_ITER` over a `range` of small ints or a list or tuple (and
-/// the end of the list or tuple: a jump to `arg`, the loop's exit), binary
+/// has its own function, see `glue`): `GET_ITER_STACK` of an exact list,
+/// tuple or bytearray (iterated in place, `vm::fast::iterates_in_place`),
+/// `FOR_ITER` over a `range` of small ints, a list or tuple iterator or a
+/// sequence iterated in place (and the end of the latter two: a jump to
+/// `arg`, the loop's exit), binary
 /// operators on ints that fit a machine word (`int_word`: a small int, a
 /// bool, or a heap int for a result past the small-int range; item loads
 /// and stores have their own helper entry: [`fast_item`]). None of these can
@@ -69,8 +71,24 @@ pub(super) fn fast_op(vm: &mut Vm, c: &NativeCtx, opcode: u8, sp: usize, arg: us
             *vm.st.frames.get_mut(fi)?.state.get_mut(sp - 2)? = r;
         }
         op::FOR_ITER => {
-            // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`).
+            // Stack: ..., NULL, iterator, NULL, NULL (`flow::ITER_SLOTS`), or
+            // NULL, sequence, index, NULL for a sequence iterated in place.
             let f = vm.st.frames.get_mut(fi)?;
+            if let Some(i) = f.state.get(sp.checked_sub(2)?)?.small_int_value() {
+                let seq = *f.state.get(sp - 3)?;
+                match crate::vm::fast::in_place_item(&vm.heap.words, seq, i as usize)? {
+                    Some(v) => {
+                        *f.state.get_mut(sp - 2)? = Obj::from_small_int(i.checked_add(1)?)?;
+                        *f.state.get_mut(sp)? = v;
+                    }
+                    None => {
+                        // The end: the loop's slots are dropped, the loop left.
+                        f.state.get_mut(sp.checked_sub(4)?..sp)?.fill(Obj::NULL);
+                        return Some(arg);
+                    }
+                }
+                return Some(status::CONTINUE);
+            }
             let it = *f.state.get(sp.checked_sub(3)?)?;
             match crate::vm::fast::iter_next(&mut vm.heap.words, it) {
                 Some(v) => *f.state.get_mut(sp)? = v,
@@ -83,18 +101,14 @@ pub(super) fn fast_op(vm: &mut Vm, c: &NativeCtx, opcode: u8, sp: usize, arg: us
             }
         }
         op::GET_ITER_STACK => {
-            // The iterable's slot becomes NULL, iterator, NULL, NULL.
+            // A list, tuple or bytearray is iterated in place (as the general
+            // path does): its slot becomes NULL, sequence, index 0, NULL.
             let seq = *vm.st.frames.get(fi)?.state.get(sp.checked_sub(1)?)?;
-            let t = vm.heap.words.type_of(seq)?;
-            if t != crate::types::type_obj(crate::types::ids::LIST)
-                && t != crate::types::type_obj(crate::types::ids::TUPLE)
-            {
+            if !crate::vm::fast::iterates_in_place(&vm.heap.words, seq) {
                 return None;
             }
-            // The sequence stays rooted in its slot while the iterator is made.
-            let it = crate::types::iterators::new_seq_iter(vm, seq).ok()?;
             let slots = vm.st.frames.get_mut(fi)?.state.get_mut(sp - 1..sp + 3)?;
-            slots.copy_from_slice(&[Obj::NULL, it, Obj::NULL, Obj::NULL]);
+            slots.copy_from_slice(&[Obj::NULL, seq, Obj::from_small_int(0)?, Obj::NULL]);
         }
         _ => return None,
     }

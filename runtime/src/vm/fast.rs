@@ -190,21 +190,13 @@ pub(crate) fn iterates_in_place(heap: &HeapWords, seq: Obj) -> bool {
 /// `None` if `seq` is not such a sequence.
 #[inline]
 pub(crate) fn in_place_item(heap: &HeapWords, seq: Obj, index: usize) -> Option<Option<Obj>> {
-    let t = heap.type_of(seq)?;
-    let len = heap.load(seq, 1)? as usize;
     if !iterates_in_place(heap, seq) {
         return None;
     }
-    if index >= len {
+    if index >= heap.load(seq, 1)? as usize {
         return Some(None);
     }
-    Some(Some(if t == type_obj(ids::LIST) {
-        heap.load_obj(heap.load_obj(seq, 3)?, index)?
-    } else if t == type_obj(ids::TUPLE) {
-        heap.load_obj(seq, 2 + index)?
-    } else {
-        Obj::from_small_int(i32::from(heap.read_byte(heap.load_obj(seq, 3)?, index)?))?
-    }))
+    seq_load(heap, seq, Obj::from_small_int(i32::try_from(index).ok()?)?).map(Some)
 }
 
 /// True if `it` is a sequence iterator over an exact list or tuple that has
@@ -228,18 +220,11 @@ pub(crate) fn seq_iter_done(heap: &HeapWords, it: Obj) -> bool {
 fn seq_iter_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     let seq = heap.load_obj(it, 1)?;
     let i = heap.load(it, 2)?;
-    let st = heap.type_of(seq)?;
-    let len = heap.load(seq, 1)?;
-    if i >= len {
+    let t = heap.type_of(seq)?;
+    if t != type_obj(ids::LIST) && t != type_obj(ids::TUPLE) {
         return None;
     }
-    let v = if st == type_obj(ids::LIST) {
-        heap.load_obj(heap.load_obj(seq, 3)?, i as usize)?
-    } else if st == type_obj(ids::TUPLE) {
-        heap.load_obj(seq, 2 + i as usize)?
-    } else {
-        return None;
-    };
+    let v = seq_load(heap, seq, Obj::from_small_int(i32::try_from(i).ok()?)?)?;
     heap.store(it, 2, i + 1).then_some(v)
 }
 
