@@ -35,7 +35,7 @@ fn with_ctx(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut crate::vm::
     let temps = vm.st.temps.len();
     let status = guarded(ctx, vm, f);
     vm.st.temps.truncate(temps);
-    ctx.heap = vm.heap.words.words().as_ptr() as usize;
+    refresh_heap(ctx, vm);
     status
 }
 
@@ -49,10 +49,16 @@ fn with_ctx_no_temps(ctx: *mut NativeCtx, f: impl FnOnce(&mut NativeCtx, &mut cr
     // SAFETY: as in `with_ctx`: the VM that started the call, unused until it returns.
     let Some(vm) = (unsafe { ctx.vm.as_mut() }) else { return ferropy_bytecode::native_abi::status::ERROR };
     let status = guarded(ctx, vm, f);
-    // The heap may have grown (and moved): code reading objects inline
-    // takes its address from the context block.
-    ctx.heap = vm.heap.words.words().as_ptr() as usize;
+    refresh_heap(ctx, vm);
     status
+}
+
+/// Stores the heap's address in the context block after a helper: the heap
+/// may have grown (and moved), and code reading objects inline takes the
+/// address from there (`native_abi::CTX_HEAP`).
+#[inline(always)]
+fn refresh_heap(ctx: &mut NativeCtx, vm: &crate::vm::Vm) {
+    ctx.heap = vm.heap.words.words().as_ptr() as usize;
 }
 
 /// Runs a helper body; with `std`, a Rust panic inside it becomes a pending

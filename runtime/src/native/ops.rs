@@ -40,9 +40,8 @@ fn fail(ctx: &mut NativeCtx, e: PyErr) -> usize {
 /// frame's slots, skipping the general path's bookkeeping (`LOAD_GLOBAL`
 /// has its own function, see `glue`): `GET_ITER_STACK` of an exact list,
 /// tuple or bytearray (iterated in place, `vm::fast::iterates_in_place`),
-/// `FOR_ITER` over a `range` of small ints, a list or tuple iterator or a
-/// sequence iterated in place (and the end of the latter two: a jump to
-/// `arg`, the loop's exit), binary
+/// `FOR_ITER` over a `range` of small ints or a sequence iterated in place
+/// (and the end of the latter: a jump to `arg`, the loop's exit), binary
 /// operators on ints that fit a machine word (`int_word`: a small int, a
 /// bool, or a heap int for a result past the small-int range; item loads
 /// and stores have their own helper entry: [`fast_item`]). None of these can
@@ -90,15 +89,7 @@ pub(super) fn fast_op(vm: &mut Vm, c: &NativeCtx, opcode: u8, sp: usize, arg: us
                 return Some(status::CONTINUE);
             }
             let it = *f.state.get(sp.checked_sub(3)?)?;
-            match crate::vm::fast::iter_next(&mut vm.heap.words, it) {
-                Some(v) => *f.state.get_mut(sp)? = v,
-                None if crate::vm::fast::seq_iter_done(&vm.heap.words, it) => {
-                    // Exhausted: the iterator's slots are dropped, the loop left.
-                    f.state.get_mut(sp - 4..sp)?.fill(Obj::NULL);
-                    return Some(arg);
-                }
-                None => return None,
-            }
+            *f.state.get_mut(sp)? = crate::vm::fast::range_next(&mut vm.heap.words, it)?;
         }
         op::GET_ITER_STACK => {
             // A list, tuple or bytearray is iterated in place (as the general

@@ -145,9 +145,9 @@ fn signed_jump(code: &[u8], pos: usize) -> Option<(usize, usize)> {
 
 /// The next value of range iterator `it` when it is not exhausted and its
 /// fields and the following value are small ints (the iterator is advanced);
-/// `None` leaves everything to the general path. (The dispatch loop's
-/// `FOR_ITER`: its code is sensitive to what is inlined into it, and a
-/// sequence iterator there cost loops 20%.)
+/// `None` leaves everything to the general path. (Only ranges here: the
+/// dispatch loop's code is sensitive to what is inlined into it, and a
+/// sequence iterator case in its `FOR_ITER` cost loops 20%.)
 #[inline(always)]
 pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     if heap.load_obj(it, 0)? != type_obj(ids::RANGE_ITERATOR) {
@@ -163,16 +163,6 @@ pub(crate) fn range_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
     } else {
         None
     }
-}
-
-/// [`range_next`], or the next item of an iterator over an exact list or
-/// tuple that is not exhausted (native code's `FOR_ITER`).
-#[inline(always)]
-pub(crate) fn iter_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
-    if heap.load_obj(it, 0)? == type_obj(ids::SEQ_ITERATOR) {
-        return seq_iter_next(heap, it);
-    }
-    range_next(heap, it)
 }
 
 /// True if a `for` loop iterates `seq` in place, without an iterator object
@@ -197,35 +187,6 @@ pub(crate) fn in_place_item(heap: &HeapWords, seq: Obj, index: usize) -> Option<
         return Some(None);
     }
     seq_load(heap, seq, Obj::from_small_int(i32::try_from(index).ok()?)?).map(Some)
-}
-
-/// True if `it` is a sequence iterator over an exact list or tuple that has
-/// no item left (the end of a `for` loop over it).
-pub(crate) fn seq_iter_done(heap: &HeapWords, it: Obj) -> bool {
-    let done = || -> Option<bool> {
-        if heap.load_obj(it, 0)? != type_obj(ids::SEQ_ITERATOR) {
-            return Some(false);
-        }
-        let seq = heap.load_obj(it, 1)?;
-        let st = heap.type_of(seq)?;
-        let exact = st == type_obj(ids::LIST) || st == type_obj(ids::TUPLE);
-        Some(exact && heap.load(it, 2)? >= heap.load(seq, 1)?)
-    };
-    done().unwrap_or(false)
-}
-
-/// The next item of a sequence iterator (layout `[type, sequence, index]`)
-/// over an exact list or tuple that is not exhausted.
-#[inline(never)]
-fn seq_iter_next(heap: &mut HeapWords, it: Obj) -> Option<Obj> {
-    let seq = heap.load_obj(it, 1)?;
-    let i = heap.load(it, 2)?;
-    let t = heap.type_of(seq)?;
-    if t != type_obj(ids::LIST) && t != type_obj(ids::TUPLE) {
-        return None;
-    }
-    let v = seq_load(heap, seq, Obj::from_small_int(i32::try_from(i).ok()?)?)?;
-    heap.store(it, 2, i + 1).then_some(v)
 }
 
 /// `base[index]` for an exact list, tuple, bytearray or integer `array.array`
