@@ -14,6 +14,52 @@ fn main() {
     }
     startup_order();
     packed_relocations();
+    discard_unwind_tables();
+}
+
+/// The release profile has `panic = "abort"`: nothing unwinds, yet the
+/// compiler still emits unwind tables (`.eh_frame`, 0.2 MB of the command)
+/// and the precompiled standard library brings its own, so `src/no-unwind.ld`
+/// drops them at link time. A panic's backtrace (`RUST_BACKTRACE=1`) then
+/// stops at the panicking frame. Cargo tells build scripts the profile
+/// (`PROFILE`), not its panic strategy (`CARGO_CFG_PANIC` is the target's
+/// default), so a release-like build that unwinds must set
+/// `FERROPY_KEEP_UNWIND_TABLES=1`. Only the binaries lose their tables: test
+/// harnesses, which always unwind, link without the script.
+fn discard_unwind_tables() {
+    println!("cargo:rerun-if-changed=src/no-unwind.ld");
+    println!("cargo:rerun-if-env-changed=FERROPY_KEEP_UNWIND_TABLES");
+    let keep = std::env::var_os("FERROPY_KEEP_UNWIND_TABLES").is_some_and(|v| !v.is_empty() && v != "0");
+    let abort = std::env::var("PROFILE").is_ok_and(|p| p == "release") && !keep;
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else { return };
+    let script = std::path::Path::new(&dir).join("src/no-unwind.ld");
+    let Some(path) = script.to_str() else { return };
+    if abort && linux && script.is_file() && !path.contains(',') {
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{path}");
+        static_unwinder();
+    }
+}
+
+/// The standard library links the shared unwinder, `libgcc_s.so.1`, which a
+/// `panic = "abort"` command only needs for a backtrace: loading it costs
+/// 0.1 MB of resident memory and a library lookup at start-up. Linking GCC's
+/// static unwinder (`libgcc_eh.a`, 26 KB, as `-static-libgcc` does for C
+/// programs) into the binaries resolves those symbols first, and the linker's
+/// `--as-needed` then leaves `libgcc_s` out. Skipped when the C compiler
+/// does not have the archive (e.g. clang with compiler-rt).
+fn static_unwinder() {
+    let gnu = std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|env| env == "gnu");
+    let native = std::env::var("HOST").ok() == std::env::var("TARGET").ok();
+    if !gnu || !native {
+        return;
+    }
+    let Ok(out) = std::process::Command::new("cc").arg("-print-file-name=libgcc_eh.a").output() else { return };
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    // Without the archive, the compiler prints the bare name back.
+    if out.status.success() && path.starts_with('/') && !path.contains(',') && std::path::Path::new(&path).is_file() {
+        println!("cargo:rustc-link-arg-bins=-Wl,--push-state,--whole-archive,{path},--pop-state");
+    }
 }
 
 /// The kernel maps a 64 KB window of the binary around each page fault, so

@@ -39,7 +39,7 @@ impl NativeSupport for X64Support {
     }
 
     fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
-        Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new()))
+        Some(ferropy_emit_x64::emitters(None))
     }
 }
 

@@ -40,7 +40,7 @@ impl NativeSupport for OptSupport {
 
 /// The emitters with viper functions compiled by `tier`.
 pub fn opt_factory(tier: Arc<CraneliftViper>) -> Arc<dyn NativeEmitterFactory + Send + Sync> {
-    Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::with_viper_lowering(tier))
+    ferropy_emit_x64::emitters(Some(tier))
 }
 
 static OPT: OnceLock<Option<OptSupport>> = OnceLock::new();
@@ -82,9 +82,7 @@ impl NativeSupport for TieredSupport {
     }
 
     fn emitters(&self) -> Option<Arc<dyn NativeEmitterFactory + Send + Sync>> {
-        Some(Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::with_viper_lowering(
-            self.deferred.clone(),
-        )))
+        Some(ferropy_emit_x64::emitters(Some(self.deferred.clone())))
     }
 
     fn can_optimize(&self, machine: &[u8]) -> bool {

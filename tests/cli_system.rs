@@ -96,6 +96,38 @@ fn keyboard_interrupt_from_another_thread() {
     assert_eq!(interrupted_loop(|h| h.interrupt()), "KeyboardInterrupt");
 }
 
+/// One handle made by the host serves VM after VM (`Vm::use_interrupt_handle`,
+/// as the command's SIGINT handler uses it); a request left over from before a
+/// VM takes the handle does not reach it.
+#[test]
+fn one_interrupt_handle_serves_successive_vms() {
+    use ferropy::runtime::modules::InterruptHandle;
+    use ferropy::runtime::vm::OutputSink;
+    let shared = InterruptHandle::new();
+    let spin = b"while True:\n    pass\n";
+    let ok = b"x = [i for i in range(100)]\n";
+    for _ in 0..2 {
+        let out: OutputSink = Box::new(|_: &[u8]| {});
+        let err: OutputSink = Box::new(|_: &[u8]| {});
+        let mut vm = ferropy::run::new_vm(Default::default(), out, err, &Default::default()).expect("vm");
+        shared.interrupt(); // stale: dropped by use_interrupt_handle
+        vm.use_interrupt_handle(&shared);
+        assert!(vm.run_main_source(ok, "<ok>", ferropy::frontend::InputKind::File).is_ok());
+        let h = shared.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            h.interrupt();
+        });
+        let e = vm.run_main_source(spin, "<spin>", ferropy::frontend::InputKind::File).expect_err("interrupted");
+        t.join().expect("join");
+        assert_eq!(vm.type_name(e.exception()), "KeyboardInterrupt");
+        // The VM's own handle is the shared one.
+        vm.interrupt_handle().interrupt();
+        let e = vm.run_main_source(spin, "<spin>", ferropy::frontend::InputKind::File).expect_err("interrupted");
+        assert_eq!(vm.type_name(e.exception()), "KeyboardInterrupt");
+    }
+}
+
 /// A host that ran short of its own memory asks for a `MemoryError`
 /// (`InterruptHandle::out_of_memory`, as the Cortex-M port's allocator does).
 #[test]

@@ -1,6 +1,6 @@
 //! Every function of the native/viper suite (`tests/native/*.py`) and of the
 //! end-to-end programs compiled with `-X emit=native` disassembles as valid
-//! x86-64 from its first to its last byte, and `--dis-native` lists it.
+//! x86-64 from its first to its last byte, and `native_listing` (`ferropy-cross --dis-native`) lists it.
 
 use ferropy_bytecode::{CodeKind, CompiledModule, RawCode};
 use ferropy_frontend::{compile_bytes, CompileOptions, EmitterKind, InputKind};
@@ -121,7 +121,11 @@ fn dis_native_takes_an_architecture() {
     assert!(err.contains("no native emitter for 'rv32imc'"), "{err}");
     // The host command runs code for its own architecture only.
     let bin = env!("CARGO_BIN_EXE_ferropy");
-    let out = std::process::Command::new(bin).args(["--dis-native", "-march=xtensa"]).arg(&file).output().unwrap();
+    let out = std::process::Command::new(bin).args(["-march=xtensa"]).arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("-march= is an option of ferropy-cross"));
+    // Listings are ferropy-cross's (the command carries no disassembler).
+    let out = std::process::Command::new(bin).args(["--dis-native"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dis-native is an option of ferropy-cross"));
 }

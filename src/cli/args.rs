@@ -51,8 +51,6 @@ pub struct Args {
     pub compile_only: bool,
     /// `--dis`: print the disassembly of every code object instead of running.
     pub dis: bool,
-    /// `--dis-native`: print each natively compiled function as assembly.
-    pub dis_native: bool,
     /// `--serve tcp:HOST:PORT`: serve the REPL on a stream (board-like: Ctrl-D soft-resets).
     pub serve: Option<String>,
     /// `--root DIR`: the served VM's file system root (default: the current directory).
@@ -148,7 +146,6 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
         verbose: 0,
         compile_only: false,
         dis: false,
-        dis_native: false,
         serve: None,
         root: None,
         target: Target::Repl,
@@ -162,7 +159,13 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             "-h" | "--help" => return Ok(Parsed::Help),
             "--version" => return Ok(Parsed::Version),
             "--dis" => args.dis = true,
-            "--dis-native" => args.dis_native = true,
+            // The x86-64 disassembler (iced-x86, about 140 KB) stays out of the command.
+            "--dis-native" => {
+                return Err(ArgError(
+                    "--dis-native is an option of ferropy-cross (e.g. ferropy-cross --dis-native FILE.py lists x86-64 code)"
+                        .into(),
+                ))
+            }
             _ if arg.starts_with("-march=") => {
                 return Err(ArgError(
                     "-march= is an option of ferropy-cross (e.g. ferropy-cross -march=armv7m --dis-native FILE.py)"
@@ -252,7 +255,6 @@ mod tests {
         assert_eq!(run(&["-m", "mod"]).target, Target::Module("mod".into()));
         assert_eq!(run(&[]).target, Target::Repl);
         assert!(run(&["--dis", "f.py"]).dis);
-        assert!(run(&["--dis-native", "f.py"]).dis_native);
         assert!(run(&["-X", "compile-only", "f.py"]).compile_only);
         assert_eq!(run(&["-X", "tier-up=50", "f.py"]).tier_up_calls, Some(50));
         assert_eq!(run(&["-X", "tier-up=0", "f.py"]).tier_up_calls, Some(0));

@@ -6,6 +6,7 @@ pub mod pty;
 pub mod repl;
 pub mod rooted_host;
 pub mod serve;
+mod sigint;
 
 use std::io::Write;
 
@@ -22,8 +23,6 @@ Options:
 -h, --help : print this help message
 --version : print version information
 --dis : print the disassembly of every code object instead of running
---dis-native : print every @native/@viper function (or, with -X emit=native,
-  every function) as assembly with its size, instead of running
 -i : enter the REPL after running
 --serve tcp:HOST:PORT|pty : serve the REPL on a TCP port or a new pseudo-terminal
   as a board serves it on its UART (raw REPL, soft reset), e.g. for
@@ -64,7 +63,7 @@ pub fn main(argv: &[String]) -> i32 {
         Emit::Native => EmitterKind::Native,
         Emit::Viper | Emit::ViperOpt => EmitterKind::Viper,
     };
-    if args.dis || args.dis_native || args.compile_only {
+    if args.dis || args.compile_only {
         return compile_only(&args, emitter);
     }
     let heap_size = args.heap_size;
@@ -127,7 +126,8 @@ pub fn main(argv: &[String]) -> i32 {
     let Some(mut vm) = crate::run::new_vm(config, out, err, &opts) else { return 1 };
     // Ctrl-C (SIGINT) raises KeyboardInterrupt in the running program, as in
     // MicroPython's unix port (an uncaught one ends it with its traceback).
-    *repl::sigint_slot().lock().unwrap_or_else(|e| e.into_inner()) = Some(vm.interrupt_handle());
+    sigint::attach(&mut vm);
+    sigint::arm(true);
     let result = match &args.target {
         Target::File(file) => match std::fs::read(file) {
             Ok(source) => vm.run_main_source(&source, file, InputKind::File).map(|_| ()),
@@ -199,10 +199,6 @@ fn compile_only(args: &Args, emitter: EmitterKind) -> i32 {
         let mut out = std::io::stdout().lock();
         // A closed pipe (e.g. `| head`) is not an error worth reporting.
         let _ = out.write_all(text.as_bytes());
-    }
-    if args.dis_native {
-        let text = crate::native::native_listing(&module);
-        let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
     0
 }

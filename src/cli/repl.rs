@@ -7,7 +7,6 @@
 
 use std::cell::Cell;
 use std::io::{Read, Write};
-use std::sync::{Mutex, OnceLock};
 
 use ferropy_repl::{Console, CtrlD, Repl, ReplConfig, SessionEnd};
 use ferropy_runtime::modules::InterruptHandle;
@@ -66,20 +65,6 @@ impl TtyMode {
     }
 }
 
-/// The interrupt handle SIGINT raises `KeyboardInterrupt` through (set while
-/// code runs).
-pub(crate) fn sigint_slot() -> &'static Mutex<Option<InterruptHandle>> {
-    static SLOT: OnceLock<Mutex<Option<InterruptHandle>>> = OnceLock::new();
-    SLOT.get_or_init(|| {
-        let _ = ctrlc::set_handler(|| {
-            if let Some(h) = sigint_slot().lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-                h.interrupt();
-            }
-        });
-        Mutex::new(None)
-    })
-}
-
 /// Standard input and output of a terminal.
 struct TtyConsole {
     mode: TtyMode,
@@ -113,6 +98,7 @@ impl Console for TtyConsole {
         if self.running {
             self.mode.cooked();
         }
-        *sigint_slot().lock().unwrap_or_else(|e| e.into_inner()) = handle;
+        // The VM takes its interrupts from `super::sigint` (attached by the caller).
+        super::sigint::arm(self.running);
     }
 }

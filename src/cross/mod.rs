@@ -75,7 +75,7 @@ pub fn native_factory(arch: Arch) -> Option<Arc<dyn NativeEmitterFactory + Send 
     use ferropy_emit_native::Factory;
     use ferropy_emit_thumb as thumb;
     match arch {
-        Arch::X64 => Some(Arc::new(Factory::<ferropy_emit_x64::X64Asm>::new())),
+        Arch::X64 => Some(ferropy_emit_x64::emitters(None)),
         Arch::Armv6m => Some(Arc::new(Factory::<thumb::Armv6mAsm>::new())),
         Arch::Armv7m => Some(Arc::new(Factory::<thumb::Armv7mAsm>::new())),
         Arch::Armv7em => Some(Arc::new(Factory::<thumb::Armv7emAsm>::new())),

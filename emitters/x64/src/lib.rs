@@ -23,3 +23,21 @@ pub mod regs;
 
 pub use masm::X64Asm;
 pub use regs::Reg;
+
+use alloc::sync::Arc;
+use ferropy_emit_native::{Factory, ViperLowering};
+use ferropy_frontend::NativeEmitterFactory;
+
+/// The x86-64 native and viper emitters, for `CompileOptions::native`; with
+/// `viper`, viper functions go through that optimizing tier first.
+///
+/// The generic emitter is instantiated here rather than by its user, so that
+/// it is compiled at this crate's optimisation level (`opt-level = "s"` in
+/// the release profile: emission speed is compile time, not run time) and
+/// not at the level of whichever crate names it.
+pub fn emitters(viper: Option<Arc<dyn ViperLowering>>) -> Arc<dyn NativeEmitterFactory + Send + Sync> {
+    match viper {
+        Some(opt) => Arc::new(Factory::<X64Asm>::with_viper_lowering(opt)),
+        None => Arc::new(Factory::<X64Asm>::new()),
+    }
+}

@@ -48,6 +48,8 @@ pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
 }
 
 /// `OSError(errno)`.
+#[cold]
+#[inline(never)]
 pub fn os_error(vm: &mut Vm, errno: i32) -> PyErr {
     let c = Obj::from_small_int(errno).unwrap_or(Obj::NONE);
     match vm.new_exception(ids::OS_ERROR, &[c]) {

@@ -271,6 +271,17 @@ pub struct InterruptHandle {
 }
 
 impl InterruptHandle {
+    /// Flags of their own, for [`Vm::use_interrupt_handle`]: a host that
+    /// raises interrupts from a signal handler makes one handle and gives it
+    /// to every VM it creates, so the handler never sees a handle change.
+    pub fn new() -> InterruptHandle {
+        InterruptHandle {
+            attention: Arc::new(crate::native::Attention::new(false)),
+            kbd: Arc::new(AtomicBool::new(false)),
+            memory: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     /// Requests a `KeyboardInterrupt`.
     pub fn interrupt(&self) {
         self.kbd.store(true, Ordering::Relaxed);
@@ -287,7 +298,24 @@ impl InterruptHandle {
     }
 }
 
+impl Default for InterruptHandle {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Vm {
+    /// Makes this VM take its interrupts from `handle` (instead of the flags
+    /// it was created with); a request made before is dropped. Call it
+    /// between runs, not from code the VM is running.
+    pub fn use_interrupt_handle(&mut self, handle: &InterruptHandle) {
+        handle.kbd.store(false, Ordering::Relaxed);
+        handle.memory.store(false, Ordering::Relaxed);
+        self.st.sys.interrupt = handle.attention.clone();
+        self.st.sys.kbd = handle.kbd.clone();
+        self.st.sys.memory_low = handle.memory.clone();
+    }
+
     /// A handle other threads can use to raise `KeyboardInterrupt` in this VM.
     pub fn interrupt_handle(&self) -> InterruptHandle {
         InterruptHandle {

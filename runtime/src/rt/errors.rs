@@ -15,6 +15,8 @@ impl Vm {
     }
 
     /// An exception of built-in type `type_id` with one message argument.
+    #[cold]
+    #[inline(never)]
     pub fn new_error(&mut self, type_id: u32, msg: &str) -> PyErr {
         let r = self.with_temps(|vm| {
             let m = vm.new_str(msg)?;
@@ -28,11 +30,15 @@ impl Vm {
     }
 
     /// A TypeError.
+    #[cold]
+    #[inline(never)]
     pub fn type_error(&mut self, msg: &str) -> PyErr {
         self.new_error(ids::TYPE_ERROR, msg)
     }
 
     /// A ValueError.
+    #[cold]
+    #[inline(never)]
     pub fn value_error(&mut self, msg: &str) -> PyErr {
         self.new_error(ids::VALUE_ERROR, msg)
     }
@@ -40,6 +46,8 @@ impl Vm {
     /// The TypeError of a built-in method called on the wrong kind of object
     /// (`list.append(5, 1)`): MicroPython's "argument should be a 'list' not a
     /// 'int'"; `got` is `None` when no object was given.
+    #[cold]
+    #[inline(never)]
     pub fn wrong_self(&mut self, expected: &str, got: Option<Obj>) -> PyErr {
         match got {
             Some(o) => {
@@ -51,6 +59,8 @@ impl Vm {
     }
 
     /// The preallocated MemoryError.
+    #[cold]
+    #[inline(never)]
     pub fn memory_error(&mut self) -> PyErr {
         // Raised afresh: the traceback of its last raise goes.
         let tb = self.get(self.st.memory_error, 3);

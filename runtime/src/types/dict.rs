@@ -511,6 +511,8 @@ impl Vm {
 }
 
 /// `KeyError(key)` (or the error that creating it raised, e.g. MemoryError).
+#[cold]
+#[inline(never)]
 pub(crate) fn key_error(vm: &mut Vm, key: Obj) -> crate::error::PyErr {
     match vm.new_exception(ids::KEY_ERROR, &[key]) {
         Ok(e) => crate::error::PyErr(e),

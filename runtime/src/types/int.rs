@@ -112,6 +112,8 @@ impl Vm {
     }
 
     /// The OverflowError of an int that does not fit a machine word.
+    #[cold]
+    #[inline(never)]
     pub fn word_overflow_error(&mut self) -> PyErr {
         self.new_error(ids::OVERFLOW_ERROR, "overflow converting long int to machine word")
     }
