@@ -186,7 +186,7 @@ class Failing(RAMBlockDev):
         raise RuntimeError("read failed")
 
 
-err(vfs.VfsFat, Failing(50))
+err(vfs.VfsFat, Failing(40))
 
 
 class BadStatus(RAMBlockDev):

@@ -67,6 +67,7 @@ fn qstr_info(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 fn heap_lock(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    vm.prepare_heap_locked_error()?;
     vm.heap.gc.lock();
     Ok(Obj::NONE)
 }

@@ -58,16 +58,63 @@ impl Vm {
         }
     }
 
-    /// The preallocated MemoryError.
+    /// The preallocated MemoryError (for a request of unknown size).
     #[cold]
     #[inline(never)]
     pub fn memory_error(&mut self) -> PyErr {
+        self.memory_error_of(0)
+    }
+
+    /// The preallocated MemoryError for a failed request of `n_bytes` (0:
+    /// unknown), with MicroPython's message: "memory allocation failed, heap
+    /// is locked" (prepared by `heap_lock`, so it needs no heap), or
+    /// "memory allocation failed, allocating N bytes" when the heap still has
+    /// room for the message (a large request failed); else no message.
+    #[cold]
+    #[inline(never)]
+    pub fn memory_error_of(&mut self, n_bytes: usize) -> PyErr {
+        let me = self.st.memory_error;
         // Raised afresh: the traceback of its last raise goes.
-        let tb = self.get(self.st.memory_error, 3);
+        let tb = self.get(me, 3);
         if self.is_list(tb) {
             self.set_u32(tb, 1, 0);
         }
-        PyErr(self.st.memory_error)
+        let mut args = self.st.empty_tuple;
+        if self.heap.gc.lock_depth() > 0 {
+            if !self.st.heap_locked_args.is_null() {
+                args = self.st.heap_locked_args;
+            }
+        } else if n_bytes > 0 && !self.st.making_memory_error {
+            self.st.making_memory_error = true;
+            let msg = crate::gc::AllocError::OutOfMemory.message(n_bytes);
+            if let Ok(t) = self.with_temps(|vm| {
+                let m = vm.new_str(&msg)?;
+                vm.root(m);
+                vm.new_tuple(&[m])
+            }) {
+                args = t;
+            }
+            self.st.making_memory_error = false;
+        }
+        if !args.is_null() {
+            self.set(me, 2, args);
+        }
+        PyErr(me)
+    }
+
+    /// Prepares the arguments of the MemoryError raised while the heap is
+    /// locked (before `micropython.heap_lock()` locks it).
+    pub(crate) fn prepare_heap_locked_error(&mut self) -> PyResult<()> {
+        if self.st.heap_locked_args.is_null() {
+            let msg = crate::gc::AllocError::Locked.message(0);
+            let t = self.with_temps(|vm| {
+                let m = vm.new_str(&msg)?;
+                vm.root(m);
+                vm.new_tuple(&[m])
+            })?;
+            self.st.heap_locked_args = t;
+        }
+        Ok(())
     }
 
     /// True if exception instance `exc` is an instance of class `cls`.

@@ -39,6 +39,33 @@ impl Vm {
         Err(self.type_error(&msg))
     }
 
+    /// True if a `for` loop steps through `o` by position, with no iterator
+    /// object (as MicroPython's loops keep their iterator on the stack): the
+    /// exact lists, tuples and bytearrays of the fast paths
+    /// (`vm::fast::iterates_in_place`), and exact str, bytes, `array.array`,
+    /// dict (its keys), set and frozenset.
+    pub(crate) fn iterates_by_position(&self, o: Obj) -> bool {
+        crate::vm::fast::iterates_in_place(&self.heap.words, o)
+            || [ids::STR, ids::BYTES, ids::ARRAY, ids::DICT, ids::SET, ids::FROZENSET]
+                .into_iter()
+                .any(|t| self.is_exact(o, t))
+    }
+
+    /// The item of `seq` (iterated by position: [`Vm::iterates_by_position`];
+    /// lists, tuples and bytearrays are `vm::fast::in_place_item`'s) at
+    /// position `pos` and the position after it; `None` past the end.
+    #[inline(never)]
+    pub(crate) fn step_in_place(&mut self, seq: Obj, pos: usize) -> PyResult<Option<(Obj, usize)>> {
+        if [ids::DICT, ids::SET, ids::FROZENSET].into_iter().any(|t| self.is_exact(seq, t)) {
+            return Ok(crate::types::dict::table_step(self, seq, pos).map(|(k, _, next)| (k, next)));
+        }
+        // An array's end is its length (not an IndexError, which would need the heap).
+        if self.is_exact(seq, ids::ARRAY) && pos >= self.get_usize(seq, 2) {
+            return Ok(None);
+        }
+        crate::types::iterators::seq_step(self, seq, pos)
+    }
+
     /// The next item, or NULL when the iterator is exhausted (a StopIteration
     /// raised by `__next__` also ends it).
     pub fn iter_next(&mut self, it: Obj) -> PyResult<Obj> {

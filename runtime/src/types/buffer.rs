@@ -96,7 +96,7 @@ impl Vm {
         }
         let new_cap = need.max(cap.saturating_mul(2)).div_ceil(4) * 4;
         if new_cap > u32::MAX as usize {
-            return Err(self.memory_error());
+            return Err(self.memory_error_of(new_cap));
         }
         let buf = self.with_temps(|vm| {
             vm.root(o);

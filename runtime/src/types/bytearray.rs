@@ -115,7 +115,7 @@ pub fn bytes_from_args(vm: &mut Vm, args: &[Obj]) -> PyResult<Vec<u8>> {
                 return Err(vm.value_error("negative count"));
             }
             if n > (1 << 26) {
-                return Err(vm.memory_error());
+                return Err(vm.memory_error_of(usize::try_from(n).unwrap_or(usize::MAX)));
             }
             Ok(alloc::vec![0u8; n as usize])
         }

@@ -92,7 +92,7 @@ fn bytes_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         let Some(n) = vm.int_value(b) else { return Ok(None) };
         let n = n.max(0) as usize;
         if x.len().saturating_mul(n) > (1 << 26) {
-            return Err(vm.memory_error());
+            return Err(vm.memory_error_of(x.len().saturating_mul(n)));
         }
         return Ok(Some(vm.new_bytes(&x.repeat(n))?));
     }

@@ -667,24 +667,33 @@ fn dict_getiter(vm: &mut Vm, d: Obj) -> PyResult<Obj> {
 
 fn dict_iter_next(vm: &mut Vm, it: Obj) -> PyResult<Obj> {
     let d = vm.get(it, 1);
-    let alloc = vm.get_usize(d, 2);
-    let table = vm.get(d, 3);
-    let mut pos = vm.get_usize(it, 2);
-    while pos < alloc {
-        let k = vm.get(table, 2 * pos);
-        pos += 1;
-        if !k.is_null() && k != Obj::SENTINEL {
-            vm.set_u32(it, 2, pos as u32);
-            let v = vm.get(table, 2 * pos - 1);
-            return match vm.get_u32(it, 3) {
+    match table_step(vm, d, vm.get_usize(it, 2)) {
+        Some((k, v, next)) => {
+            vm.set_u32(it, 2, next as u32);
+            match vm.get_u32(it, 3) {
                 0 => Ok(k),
                 1 => Ok(v),
                 _ => vm.new_tuple(&[k, v]),
-            };
+            }
+        }
+        None => {
+            vm.set_u32(it, 2, vm.get_usize(d, 2) as u32);
+            Ok(Obj::STOP_ITERATION)
         }
     }
-    vm.set_u32(it, 2, pos as u32);
-    Ok(Obj::STOP_ITERATION)
+}
+
+/// The first entry of dict-layout table `d` (a dict or a set) at or after
+/// position `pos`: its key, its value and the position after it; `None` past
+/// the last. Dict iterators and `for` loops over dicts and sets iterated in
+/// place (`Vm::step_in_place`) step with it.
+pub(crate) fn table_step(vm: &Vm, d: Obj, pos: usize) -> Option<(Obj, Obj, usize)> {
+    let alloc = vm.get_usize(d, 2);
+    let table = vm.get(d, 3);
+    (pos..alloc).find_map(|p| {
+        let k = vm.get(table, 2 * p);
+        (!k.is_null() && k != Obj::SENTINEL).then(|| (k, vm.get(table, 2 * p + 1), p + 1))
+    })
 }
 
 fn new_view(vm: &mut Vm, args: &[Obj], kind: u32) -> PyResult<Obj> {

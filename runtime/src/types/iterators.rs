@@ -56,35 +56,48 @@ fn seq_next(vm: &mut Vm, it: Obj) -> PyResult<Obj> {
     let seq = vm.get(it, 1);
     let i = vm.get_usize(it, 2);
     vm.set_u32(it, 2, i as u32 + 1);
+    match seq_step(vm, seq, i)? {
+        Some((v, next)) => {
+            vm.set_u32(it, 2, next as u32);
+            Ok(v)
+        }
+        None => Ok(Obj::NULL),
+    }
+}
+
+/// The item of sequence `seq` at position `pos` and the position after it,
+/// `None` past the end: for a str the position is a byte offset and each
+/// step reads one character; otherwise it is an index (`seq[pos]`, an
+/// IndexError or StopIteration ends the sequence). Sequence iterators and
+/// `for` loops over sequences iterated in place (`Vm::step_in_place`) step
+/// with it.
+pub(crate) fn seq_step(vm: &mut Vm, seq: Obj, pos: usize) -> PyResult<Option<(Obj, usize)>> {
+    let next = pos + 1;
     if vm.is_list(seq) {
-        return Ok(vm.list_get(seq, i));
+        let v = vm.list_get(seq, pos);
+        return Ok((!v.is_null()).then_some((v, next)));
     }
     if vm.is_tuple(seq) {
-        return Ok(if i < vm.get_usize(seq, 1) { vm.get(seq, 2 + i) } else { Obj::NULL });
+        return Ok((pos < vm.get_usize(seq, 1)).then(|| (vm.get(seq, 2 + pos), next)));
     }
     if vm.is_str(seq) {
-        // For a str the position is a byte offset: each step reads one character.
-        return match vm.str_char_from(seq, i) {
-            Some((c, next)) => {
-                vm.set_u32(it, 2, next as u32);
+        return match vm.str_char_from(seq, pos) {
+            Some((c, after)) => {
                 let mut buf = [0u8; 4];
-                vm.new_str(c.encode_utf8(&mut buf))
+                Ok(Some((vm.new_str(c.encode_utf8(&mut buf))?, after)))
             }
-            None => Ok(Obj::NULL),
+            None => Ok(None),
         };
     }
     if vm.is_exact(seq, ids::BYTES) {
-        return Ok(if i < vm.str_byte_len(seq) {
-            Obj::from_small_int(i32::from(vm.buffer_byte(seq, i))).unwrap_or(Obj::NONE)
-        } else {
-            Obj::NULL
-        });
+        return Ok((pos < vm.str_byte_len(seq))
+            .then(|| (Obj::from_small_int(i32::from(vm.buffer_byte(seq, pos))).unwrap_or(Obj::NONE), next)));
     }
-    let idx = vm.new_int(i as i64)?;
+    let idx = vm.new_int(pos as i64)?;
     match vm.subscr(seq, idx, Obj::SENTINEL) {
-        Ok(v) => Ok(v),
+        Ok(v) => Ok(Some((v, next))),
         Err(e) if vm.exception_matches(e.0, ids::INDEX_ERROR) || vm.exception_matches(e.0, ids::STOP_ITERATION) => {
-            Ok(Obj::NULL)
+            Ok(None)
         }
         Err(e) => Err(e),
     }

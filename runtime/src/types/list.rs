@@ -96,7 +96,7 @@ impl Vm {
                 vm.root(v);
                 let new_arr = match vm.heap.realloc(arr, new_cap * 4, &mut vm.st) {
                     Ok(a) if !a.is_null() => a,
-                    _ => return Err(vm.memory_error()),
+                    _ => return Err(vm.memory_error_of(new_cap * 4)),
                 };
                 Ok(new_arr)
             })?;

@@ -269,7 +269,7 @@ fn str_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
             Some(n) => {
                 let n = usize::try_from(n.max(0)).unwrap_or(0);
                 if x.len().saturating_mul(n) > (1 << 28) {
-                    return Err(vm.memory_error());
+                    return Err(vm.memory_error_of(x.len().saturating_mul(n)));
                 }
                 Ok(Some(vm.new_str(&x.repeat(n))?))
             }

@@ -646,7 +646,7 @@ fn m_center(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     }
     let pad = (width - n) as usize;
     if pad > (1 << 24) {
-        return Err(vm.memory_error());
+        return Err(vm.memory_error_of(pad));
     }
     let left = pad / 2;
     let mut out = alloc::vec![b' '; left];

@@ -133,7 +133,7 @@ pub fn seq_binary(vm: &mut Vm, op: u8, a: &[Obj], b: Option<&[Obj]>, rhs: Obj) -
         let Some(n) = vm.int_value(rhs) else { return Ok(None) };
         let n = usize::try_from(n.max(0)).unwrap_or(0);
         if a.len().saturating_mul(n) > (1 << 24) {
-            return Err(vm.memory_error());
+            return Err(vm.memory_error_of(a.len().saturating_mul(n).saturating_mul(4)));
         }
         let mut v = Vec::with_capacity(a.len() * n);
         for _ in 0..n {

@@ -56,6 +56,12 @@ pub struct VmState {
     pub builtins: Obj,
     /// The preallocated MemoryError instance (raising it never allocates).
     pub memory_error: Obj,
+    /// Its arguments while the heap is locked: a tuple holding MicroPython's
+    /// message, made by the first `micropython.heap_lock()` (NULL before).
+    pub heap_locked_args: Obj,
+    /// True while a MemoryError's message is being made (its allocation
+    /// failing must not try again).
+    pub making_memory_error: bool,
     /// The empty tuple, shared by every `()` (as MicroPython's constant one:
     /// making one never allocates, `() is ()`).
     pub empty_tuple: Obj,
@@ -125,6 +131,7 @@ impl Roots for VmState {
         self.temps.iter().for_each(|&o| visit(o));
         visit(self.modules);
         visit(self.memory_error);
+        visit(self.heap_locked_args);
         visit(self.empty_tuple);
         visit(self.stop_iteration);
         visit(self.builtins);
@@ -191,6 +198,8 @@ impl Vm {
             code_bytes_loaded: 0,
             modules: Obj::NULL,
             memory_error: Obj::NULL,
+            heap_locked_args: Obj::NULL,
+            making_memory_error: false,
             empty_tuple: Obj::NULL,
             stop_iteration: Obj::NULL,
             builtins: Obj::NULL,
@@ -244,7 +253,7 @@ impl Vm {
         let bytes = n_words.saturating_mul(4).max(4);
         match self.heap.alloc(bytes, &mut self.st) {
             Ok(o) if !o.is_null() => Ok(o),
-            _ => Err(self.memory_error()),
+            _ => Err(self.memory_error_of(bytes)),
         }
     }
 

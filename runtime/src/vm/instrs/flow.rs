@@ -67,8 +67,8 @@ impl Vm {
             }
             op::GET_ITER_STACK => {
                 let v = self.peek(0)?;
-                // A list, tuple or bytearray is iterated in place (no heap).
-                let (it, index) = if crate::vm::fast::iterates_in_place(&self.heap.words, v) {
+                // Sequences, dicts and sets are iterated in place (no heap).
+                let (it, index) = if self.iterates_by_position(v) {
                     (v, Obj::from_small_int(0).unwrap_or(Obj::NULL))
                 } else {
                     (self.get_iter(v)?, Obj::NULL)
@@ -82,9 +82,14 @@ impl Vm {
                 if let Some(i) = self.peek(ITER_SLOTS - 3)?.small_int_value() {
                     // A sequence iterated in place (see GET_ITER_STACK).
                     let seq = self.peek(ITER_SLOTS - 2)?;
-                    let item = crate::vm::fast::in_place_item(&self.heap.words, seq, i as usize);
-                    match (item, Obj::from_small_int(i + 1)) {
-                        (Some(Some(v)), Some(next)) => {
+                    let step = match crate::vm::fast::in_place_item(&self.heap.words, seq, i as usize) {
+                        Some(item) => item.zip(Obj::from_small_int(i + 1)),
+                        None => self
+                            .step_in_place(seq, i as usize)?
+                            .and_then(|(v, n)| Some((v, Obj::from_small_int(i32::try_from(n).ok()?)?))),
+                    };
+                    match step {
+                        Some((v, next)) => {
                             self.poke(ITER_SLOTS - 3, next)?;
                             self.push(v)?;
                         }
