@@ -108,6 +108,10 @@ fn bytes_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         });
     };
     Ok(Some(match op {
+        // Adding empty bytes gives the other operand itself when it is bytes
+        // (no allocation, as in MicroPython).
+        bop::ADD | bop::INPLACE_ADD if y.is_empty() && vm.is_exact(a, ids::BYTES) => a,
+        bop::ADD | bop::INPLACE_ADD if x.is_empty() && vm.is_exact(b, ids::BYTES) => b,
         bop::ADD | bop::INPLACE_ADD => {
             let mut v = x;
             v.extend_from_slice(&y);

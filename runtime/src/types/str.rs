@@ -287,6 +287,10 @@ fn str_binary(vm: &mut Vm, op: u8, a: Obj, b: Obj) -> PyResult<Option<Obj>> {
         });
     };
     Ok(Some(match op {
+        // Adding an empty str gives the other operand itself (no allocation,
+        // as in MicroPython).
+        bop::ADD | bop::INPLACE_ADD if y.is_empty() && vm.is_exact(a, ids::STR) => a,
+        bop::ADD | bop::INPLACE_ADD if x.is_empty() && vm.is_exact(b, ids::STR) => b,
         bop::ADD | bop::INPLACE_ADD => {
             let mut s = x;
             s.push_str(&y);

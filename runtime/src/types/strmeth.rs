@@ -449,6 +449,11 @@ fn m_replace(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
             p += 1;
         }
     }
+    // Nothing replaced: the receiver itself (no allocation; as in
+    // MicroPython, also for a bytearray).
+    if done == 0 {
+        return Ok(args.first().copied().unwrap_or(Obj::NONE));
+    }
     make(vm, &s, &out)
 }
 
