@@ -87,11 +87,7 @@ impl Vm {
         } else if n_bytes > 0 && !self.st.making_memory_error {
             self.st.making_memory_error = true;
             let msg = crate::gc::AllocError::OutOfMemory.message(n_bytes);
-            if let Ok(t) = self.with_temps(|vm| {
-                let m = vm.new_str(&msg)?;
-                vm.root(m);
-                vm.new_tuple(&[m])
-            }) {
+            if let Ok(t) = self.message_args(&msg) {
                 args = t;
             }
             self.st.making_memory_error = false;
@@ -107,14 +103,18 @@ impl Vm {
     pub(crate) fn prepare_heap_locked_error(&mut self) -> PyResult<()> {
         if self.st.heap_locked_args.is_null() {
             let msg = crate::gc::AllocError::Locked.message(0);
-            let t = self.with_temps(|vm| {
-                let m = vm.new_str(&msg)?;
-                vm.root(m);
-                vm.new_tuple(&[m])
-            })?;
-            self.st.heap_locked_args = t;
+            self.st.heap_locked_args = self.message_args(&msg)?;
         }
         Ok(())
+    }
+
+    /// An exception's arguments holding one message: `(msg,)`.
+    fn message_args(&mut self, msg: &str) -> PyResult<Obj> {
+        self.with_temps(|vm| {
+            let m = vm.new_str(msg)?;
+            vm.root(m);
+            vm.new_tuple(&[m])
+        })
     }
 
     /// True if exception instance `exc` is an instance of class `cls`.
