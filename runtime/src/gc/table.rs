@@ -67,8 +67,14 @@ impl BlockTable {
         if kinds.len() < kind_words(n_blocks) || finalisers.len() < flag_words(n_blocks) {
             return Err(AllocError::OutOfMemory);
         }
-        kinds.as_mut_slice().fill(0);
-        finalisers.as_mut_slice().fill(0);
+        // Owned storage is allocated zeroed (fresh pages the program has not
+        // touched yet: clearing them again would make the whole table resident,
+        // 48 KB for a 2 MB heap); embedder memory may hold anything.
+        for table in [&mut kinds, &mut finalisers] {
+            if matches!(table, Backing::Static(_)) {
+                table.as_mut_slice().fill(0);
+            }
+        }
         Ok(BlockTable { kinds, finalisers, n_blocks })
     }
 
