@@ -30,8 +30,9 @@ fn module() -> String {
 
 fn emit_functions(c: &mut Criterion) {
     let source = module();
-    let factory: Arc<dyn NativeEmitterFactory + Send + Sync> =
-        Arc::new(ferropy_emit_native::Factory::<ferropy_emit_x64::X64Asm>::new());
+    // The emitters as the command gets them (instantiated in ferropy-emit-x64,
+    // at its optimisation level).
+    let factory: Arc<dyn NativeEmitterFactory + Send + Sync> = ferropy_emit_x64::emitters(None);
     let mut group = c.benchmark_group("emit_50_line_functions");
     group.throughput(Throughput::Elements(FUNCTIONS as u64));
     for (name, emitter) in

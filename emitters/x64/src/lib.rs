@@ -32,9 +32,9 @@ use ferropy_frontend::NativeEmitterFactory;
 /// `viper`, viper functions go through that optimizing tier first.
 ///
 /// The generic emitter is instantiated here rather than by its user, so that
-/// it is compiled at this crate's optimisation level (`opt-level = "s"` in
-/// the release profile: emission speed is compile time, not run time) and
-/// not at the level of whichever crate names it.
+/// it is compiled at this crate's optimisation level (the release profile
+/// sets it for emission speed) and not at the level of whichever crate names
+/// it (the facade is optimised for size).
 pub fn emitters(viper: Option<Arc<dyn ViperLowering>>) -> Arc<dyn NativeEmitterFactory + Send + Sync> {
     match viper {
         Some(opt) => Arc::new(Factory::<X64Asm>::with_viper_lowering(opt)),
