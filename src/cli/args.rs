@@ -162,7 +162,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ArgError> {
             // The x86-64 disassembler (iced-x86, about 140 KB) stays out of the command.
             "--dis-native" => {
                 return Err(ArgError(
-                    "--dis-native is an option of ferropy-cross (e.g. ferropy-cross --dis-native FILE.py lists x86-64 code)"
+                    "--dis-native is an option of ferropy-cross (e.g. ferropy-cross -march=x64 --dis-native FILE.py lists x86-64 code)"
                         .into(),
                 ))
             }
