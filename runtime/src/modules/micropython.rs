@@ -67,7 +67,7 @@ fn qstr_info(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 fn heap_lock(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
-    vm.prepare_heap_locked_error()?;
+    vm.prepare_heap_lock()?;
     vm.heap.gc.lock();
     Ok(Obj::NONE)
 }

@@ -98,9 +98,13 @@ impl Vm {
         PyErr(me)
     }
 
-    /// Prepares the arguments of the MemoryError raised while the heap is
-    /// locked (before `micropython.heap_lock()` locks it).
-    pub(crate) fn prepare_heap_locked_error(&mut self) -> PyResult<()> {
+    /// Makes what code run with the heap locked needs (before
+    /// `micropython.heap_lock()` locks it): the arguments of the MemoryError
+    /// it may raise and the scratch slice of subscripts.
+    pub(crate) fn prepare_heap_lock(&mut self) -> PyResult<()> {
+        if self.st.scratch_slice.is_null() {
+            self.st.scratch_slice = self.new_slice(Obj::NONE, Obj::NONE, Obj::NONE)?;
+        }
         if self.st.heap_locked_args.is_null() {
             let msg = crate::gc::AllocError::Locked.message(0);
             self.st.heap_locked_args = self.message_args(&msg)?;

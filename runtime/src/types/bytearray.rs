@@ -237,7 +237,12 @@ fn bytearray_subscr(vm: &mut Vm, o: Obj, index: Obj, value: Obj) -> PyResult<Obj
         if step != 1 {
             return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "only slices with step=1 (aka None) are supported"));
         }
-        let new = bytes_from_args(vm, &[value])?;
+        // The bytes of a buffer (bytes, bytearray, memoryview, array), as
+        // MicroPython takes them; not an int or an iterable.
+        let new = match (vm.is_str(value), vm.buffer_bytes(value)) {
+            (false, Some(bytes)) => bytes,
+            _ => return Err(vm.new_error(ids::NOT_IMPLEMENTED_ERROR, "array/bytes required on right side")),
+        };
         let (s, e) = (start.max(0) as usize, stop.max(start).max(0) as usize);
         let (s, e) = (s.min(d.len()), e.min(d.len()));
         d.splice(s..e, new);

@@ -62,6 +62,13 @@ pub struct VmState {
     /// True while a MemoryError's message is being made (its allocation
     /// failing must not try again).
     pub making_memory_error: bool,
+    /// The slice a `BUILD_SLICE` right before a subscript of a bytearray,
+    /// memoryview or array uses instead of a new one (MicroPython's
+    /// stack-allocated slice; NULL until first needed).
+    pub scratch_slice: Obj,
+    /// True while the scratch slice is in use (a nested subscript then makes
+    /// its own slice).
+    pub scratch_slice_busy: bool,
     /// The empty tuple, shared by every `()` (as MicroPython's constant one:
     /// making one never allocates, `() is ()`).
     pub empty_tuple: Obj,
@@ -132,6 +139,7 @@ impl Roots for VmState {
         visit(self.modules);
         visit(self.memory_error);
         visit(self.heap_locked_args);
+        visit(self.scratch_slice);
         visit(self.empty_tuple);
         visit(self.stop_iteration);
         visit(self.builtins);
@@ -200,6 +208,8 @@ impl Vm {
             memory_error: Obj::NULL,
             heap_locked_args: Obj::NULL,
             making_memory_error: false,
+            scratch_slice: Obj::NULL,
+            scratch_slice_busy: false,
             empty_tuple: Obj::NULL,
             stop_iteration: Obj::NULL,
             builtins: Obj::NULL,

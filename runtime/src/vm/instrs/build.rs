@@ -55,6 +55,9 @@ impl Vm {
                 self.push(s)?;
             }
             op::BUILD_SLICE => {
+                if self.subscript_with_scratch_slice(ins.arg)? {
+                    return Ok(Step::Next);
+                }
                 let items = self.top_n(ins.arg)?;
                 let s = match items.as_slice() {
                     [a, b] => self.new_slice(*a, *b, Obj::NONE)?,
@@ -155,5 +158,69 @@ impl Vm {
             _ => return Err(self.internal_error("bad build opcode")),
         }
         Ok(Step::Next)
+    }
+
+    /// `BUILD_SLICE` of `n` items right before a `LOAD_SUBSCR` or
+    /// `STORE_SUBSCR` of an exact bytearray, memoryview or `array.array`
+    /// (whose subscripts keep no reference to the slice): runs both with the
+    /// VM's scratch slice, so `b[1:3] = x` needs no heap (as MicroPython's
+    /// stack-allocated slices). False, having done nothing, otherwise
+    /// (native code, other objects, the scratch slice in use or not made).
+    fn subscript_with_scratch_slice(&mut self, n: usize) -> PyResult<bool> {
+        let scratch = self.st.scratch_slice;
+        if self.st.scratch_slice_busy || !matches!(n, 2 | 3) {
+            return Ok(false);
+        }
+        let next = {
+            let Some(f) = self.st.frames.last() else { return Ok(false) };
+            match self.st.codes.get(f.code) {
+                Some(u) if u.native.is_none() => u.bytecode.get(f.ip).copied().map(|o| (o, f.ip + 1)),
+                _ => None,
+            }
+        };
+        let Some((opcode, after)) = next.filter(|(o, _)| matches!(*o, op::LOAD_SUBSCR | op::STORE_SUBSCR)) else {
+            return Ok(false);
+        };
+        let base = self.peek(n)?;
+        if ![ids::BYTEARRAY, ids::MEMORYVIEW, ids::ARRAY].into_iter().any(|t| self.is_exact(base, t)) {
+            return Ok(false);
+        }
+        let scratch = if scratch.is_null() {
+            let s = self.new_slice(Obj::NONE, Obj::NONE, Obj::NONE)?;
+            self.st.scratch_slice = s;
+            s
+        } else {
+            scratch
+        };
+        // The slice's items stay on the stack (rooted) while it is in use.
+        for (word, depth) in (1..=n).zip((0..n).rev()) {
+            let item = self.peek(depth)?;
+            self.set(scratch, word, item);
+        }
+        if n == 2 {
+            self.set(scratch, 3, Obj::NONE);
+        }
+        self.frame()?.ip = after;
+        self.st.scratch_slice_busy = true;
+        let result = if opcode == op::LOAD_SUBSCR {
+            self.subscr(base, scratch, Obj::SENTINEL)
+        } else {
+            let value = self.peek(n + 1)?;
+            self.subscr(base, scratch, value)
+        };
+        self.st.scratch_slice_busy = false;
+        for word in 1..=3 {
+            self.set(scratch, word, Obj::NONE);
+        }
+        let v = result?;
+        // Pop the slice's items and the base (and the stored value), as the
+        // two instructions would.
+        if opcode == op::LOAD_SUBSCR {
+            self.drop_n(n)?;
+            self.poke(0, v)?;
+        } else {
+            self.drop_n(n + 2)?;
+        }
+        Ok(true)
     }
 }
