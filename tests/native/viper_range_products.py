@@ -2,20 +2,6 @@
 # code: loops counting up from 0 or another start and down, with continue and
 # break, nested, and with the factor or the variable written in the loop.
 import micropython
-import array
-
-
-@micropython.viper
-def matmul(a, b, c, n: int):
-    pa = ptr32(a)
-    pb = ptr32(b)
-    pc = ptr32(c)
-    for i in range(n):
-        for j in range(n):
-            s = 0
-            for k in range(n):
-                s += pa[i * n + k] * pb[k * n + j]
-            pc[i * n + j] = s
 
 
 @micropython.viper
@@ -61,12 +47,6 @@ def nested(n: int) -> int:
     return t
 
 
-n = 6
-A = array.array("i", [(i * 7 + 1) % 19 for i in range(n * n)])
-B = array.array("i", [(i * 5 + 3) % 23 for i in range(n * n)])
-C = array.array("i", [0] * (n * n))
-matmul(A, B, C, n)
-print(list(C))
 print(shapes(9, 11), shapes(0, 5), shapes(3, -4))
 print(kept(7, 3), kept(1, 2))
 print(nested(5), nested(1), nested(0))
