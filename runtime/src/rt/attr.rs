@@ -170,6 +170,18 @@ impl Vm {
                 };
             }
         }
+        if self.is_class(obj) {
+            // A class's classmethod (`int.from_bytes(...)`) is called with the
+            // class, and a function (`Base.__init__(self)`) as it is: no bound
+            // method is made (as MicroPython's LOAD_METHOD).
+            if let Some((found, kind)) = self.class_lookup(obj, name, 0)? {
+                match self.classify(found, kind) {
+                    Binding::ClassMethod(f) => return Ok((f, obj)),
+                    Binding::Method(f) if kind.is_none() => return Ok((f, Obj::NULL)),
+                    _ => {}
+                }
+            }
+        }
         let v = self.load_attr(obj, name)?;
         Ok((v, Obj::NULL))
     }
@@ -219,8 +231,12 @@ impl Vm {
         }
         if self.is_class(obj) {
             if self.name_is(name, "__name__") {
+                // An interned string (a user class keeps its name as one): no heap.
+                if self.is_user_class(obj) && self.get(obj, 1).qstr().is_some() {
+                    return Ok(Some(self.get(obj, 1)));
+                }
                 let n = self.class_name(obj);
-                return Ok(Some(self.new_str(&n)?));
+                return Ok(Some(self.qstr_obj(&n)?));
             }
             if self.name_is(name, "__bases__") {
                 // As MicroPython: `object` has none, every other class at least `object`.
