@@ -89,19 +89,7 @@ impl Vm {
         let len = self.list_len(l);
         let cap = self.get_usize(l, 2);
         if len >= cap {
-            let new_cap = (cap * 2).max(4);
-            let arr = self.get(l, 3);
-            let new_arr = self.with_temps(|vm| {
-                vm.root(l);
-                vm.root(v);
-                let new_arr = match vm.heap.realloc(arr, new_cap * 4, &mut vm.st) {
-                    Ok(a) if !a.is_null() => a,
-                    _ => return Err(vm.memory_error_of(new_cap * 4)),
-                };
-                Ok(new_arr)
-            })?;
-            self.set(l, 3, new_arr);
-            self.set_u32(l, 2, new_cap as u32);
+            self.list_grow(l, (cap * 2).max(4), v)?;
         }
         let arr = self.get(l, 3);
         self.set(arr, len, v);
@@ -109,8 +97,29 @@ impl Vm {
         Ok(())
     }
 
-    /// Replaces a list's contents with `items`.
+    /// Gives list `l` room for `new_cap` items (`keep` stays rooted meanwhile);
+    /// on failure the list is unchanged.
+    fn list_grow(&mut self, l: Obj, new_cap: usize, keep: Obj) -> PyResult<()> {
+        let arr = self.get(l, 3);
+        let new_arr = self.with_temps(|vm| {
+            vm.root(l);
+            vm.root(keep);
+            match vm.heap.realloc(arr, new_cap * 4, &mut vm.st) {
+                Ok(a) if !a.is_null() => Ok(a),
+                _ => Err(vm.memory_error_of(new_cap * 4)),
+            }
+        })?;
+        self.set(l, 3, new_arr);
+        self.set_u32(l, 2, new_cap as u32);
+        Ok(())
+    }
+
+    /// Replaces a list's contents with `items`; when the room for them cannot
+    /// be had, the list is left as it was (as MicroPython's).
     pub fn list_set_items(&mut self, l: Obj, items: &[Obj]) -> PyResult<()> {
+        if items.len() > self.get_usize(l, 2) {
+            self.list_grow(l, items.len(), Obj::NONE)?;
+        }
         self.set_u32(l, 1, 0);
         for &o in items {
             self.list_append(l, o)?;
