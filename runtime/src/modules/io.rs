@@ -397,12 +397,27 @@ fn initial_data(vm: &mut Vm, args: &[Obj], want_bytes: bool) -> PyResult<Vec<u8>
 
 fn stringio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let data = initial_data(vm, args, false)?;
-    new_stream(vm, ids::STRING_IO, &data, false)
+    let s = new_stream(vm, ids::STRING_IO, &data, false)?;
+    preallocate(vm, s, args)
 }
 
 fn bytesio_new(vm: &mut Vm, _t: Obj, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let data = initial_data(vm, args, true)?;
-    new_stream(vm, ids::BYTES_IO, &data, false)
+    let s = new_stream(vm, ids::BYTES_IO, &data, false)?;
+    preallocate(vm, s, args)
+}
+
+/// `StringIO(n)`/`BytesIO(n)` (MicroPython's form): an empty stream with room
+/// for `n` bytes, so writing that much later needs no heap.
+fn preallocate(vm: &mut Vm, s: Obj, args: &[Obj]) -> PyResult<Obj> {
+    if let Some(n) = args.first().and_then(|a| a.small_int_value()).and_then(|n| usize::try_from(n).ok()) {
+        vm.with_temps(|vm| {
+            vm.root(s);
+            let b = vm.get(s, BUF);
+            vm.reserve_storage(b, 3, 2, 0, n)
+        })?;
+    }
+    Ok(s)
 }
 
 fn check_open(vm: &mut Vm, s: Obj) -> PyResult<()> {
