@@ -336,6 +336,15 @@ impl Vm {
 
     /// `obj.name = value` (`value` NULL: `del obj.name`).
     pub fn store_attr(&mut self, obj: Obj, name: Qstr, value: Obj) -> PyResult<()> {
+        if value == Obj::NONE && self.is_exception(obj) && self.name_is(name, "__traceback__") {
+            // As MicroPython: clears the traceback, keeping its room, so the
+            // next raise records one without the heap.
+            let tb = self.get(obj, 3);
+            if self.is_list(tb) {
+                self.set_u32(tb, 1, 0);
+            }
+            return Ok(());
+        }
         if !self.is_user_class(obj) && self.is_user_class(self.type_of(obj)) {
             let t = self.type_of(obj);
             if !self.class_has_special_store(t) {

@@ -200,9 +200,10 @@ impl Vm {
             }
         }
         out.push_str(&self.type_name(exc));
+        // As MicroPython: "Type: message", and "Type: " without one.
+        out.push_str(": ");
         let mut msg = String::new();
-        if self.is_exception(exc) && self.print_obj(exc, &mut msg, false).is_ok() && !msg.is_empty() {
-            out.push_str(": ");
+        if self.is_exception(exc) && self.print_obj(exc, &mut msg, false).is_ok() {
             out.push_str(&msg);
         }
         out.push('\n');
