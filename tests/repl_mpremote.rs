@@ -281,7 +281,7 @@ fn disconnect_mid_command_and_soft_reset() {
     e.expect(b"OK");
     std::thread::sleep(Duration::from_millis(200));
     c.write_all(b"\x03").unwrap();
-    e.expect(b"KeyboardInterrupt\r\n\x04>");
+    e.expect(b"KeyboardInterrupt: \r\n\x04>");
     // A disconnect while the code waits for input.
     c.write_all(b"input()\x04").unwrap();
     e.expect(b"OK");

@@ -99,7 +99,7 @@ fn ctrl_c_cancels_a_line_and_interrupts_code() {
     t.send(b"while True: pass\r\r");
     std::thread::sleep(std::time::Duration::from_millis(300));
     t.send(b"\x03");
-    t.expect("KeyboardInterrupt\r\n");
+    t.expect("KeyboardInterrupt: \r\n");
     t.expect(">>> ");
     t.send(b"print('still here')\r");
     t.expect("still here\r\n");

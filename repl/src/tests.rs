@@ -120,7 +120,7 @@ fn ctrl_c_cancels_the_line_and_interrupts_running_code() {
     let out = run(b"123\x03456\r");
     assert!(out.contains(">>> 123\r\n>>> 456\r\n456\r\n"), "{out:?}");
     let out = run(b"while True: pass\r\r\x03print('after')\r");
-    assert!(out.contains("KeyboardInterrupt\r\n>>> "), "{out:?}");
+    assert!(out.contains("KeyboardInterrupt: \r\n>>> "), "{out:?}");
     assert!(out.ends_with("after\r\n>>> "), "{out:?}");
     // In a continuation: cancels the whole input.
     let out = run(b"for i in range(3):\r\x031\r");
@@ -209,7 +209,7 @@ fn raw_paste_unknown_kind_and_errors() {
     assert!(out.ends_with("SyntaxError: invalid syntax\r\n\x04>"), "{out:?}");
     // Ctrl-C during the data.
     let out = run(b"\x01\x05A\x01pri\x03");
-    assert!(out.ends_with("\x04\x04KeyboardInterrupt\r\n\x04>"), "{out:?}");
+    assert!(out.ends_with("\x04\x04KeyboardInterrupt: \r\n\x04>"), "{out:?}");
 }
 
 #[test]
