@@ -27,18 +27,31 @@ fn main() {
 /// `FERROPY_KEEP_UNWIND_TABLES=1`. Only the binaries lose their tables: test
 /// harnesses, which always unwind, link without the script.
 fn discard_unwind_tables() {
-    println!("cargo:rerun-if-changed=src/no-unwind.ld");
-    println!("cargo:rerun-if-env-changed=FERROPY_KEEP_UNWIND_TABLES");
-    let keep = std::env::var_os("FERROPY_KEEP_UNWIND_TABLES").is_some_and(|v| !v.is_empty() && v != "0");
-    let abort = std::env::var("PROFILE").is_ok_and(|p| p == "release") && !keep;
-    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
-    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else { return };
-    let script = std::path::Path::new(&dir).join("src/no-unwind.ld");
-    let Some(path) = script.to_str() else { return };
-    if abort && linux && script.is_file() && !path.contains(',') {
+    let Some(path) = linker_script("src/no-unwind.ld") else { return };
+    let abort = std::env::var("PROFILE").is_ok_and(|p| p == "release") && !env_flag("FERROPY_KEEP_UNWIND_TABLES");
+    if abort {
         println!("cargo:rustc-link-arg-bins=-Wl,-T,{path}");
         static_unwinder();
     }
+}
+
+/// The path of linker script `relative` (in this package) when the command
+/// is linked for Linux and the path can be passed to the linker (`-Wl,`
+/// splits its argument at commas); tells cargo to rebuild when it changes.
+fn linker_script(relative: &str) -> Option<String> {
+    println!("cargo:rerun-if-changed={relative}");
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
+    let script = std::path::Path::new(&dir).join(relative);
+    let path = script.to_str()?;
+    (linux && script.is_file() && !path.contains(',')).then(|| path.to_string())
+}
+
+/// True if environment variable `name` is set to something other than empty
+/// or `0`; tells cargo to rebuild when it changes.
+fn env_flag(name: &str) -> bool {
+    println!("cargo:rerun-if-env-changed={name}");
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// The standard library links the shared unwinder, `libgcc_s.so.1`, which a
@@ -69,15 +82,8 @@ fn static_unwinder() {
 /// and lld both read it). `FERROPY_NO_STARTUP_ORDER=1` links without it
 /// (e.g. for a linker without linker scripts).
 fn startup_order() {
-    println!("cargo:rerun-if-changed=src/startup.ld");
-    println!("cargo:rerun-if-env-changed=FERROPY_NO_STARTUP_ORDER");
-    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
-    let disabled = std::env::var_os("FERROPY_NO_STARTUP_ORDER").is_some_and(|v| !v.is_empty() && v != "0");
-    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else { return };
-    let script = std::path::Path::new(&dir).join("src/startup.ld");
-    let Some(path) = script.to_str() else { return };
-    // `-Wl,` splits its argument at commas.
-    if linux && !disabled && script.is_file() && !path.contains(',') {
+    let Some(path) = linker_script("src/startup.ld") else { return };
+    if !env_flag("FERROPY_NO_STARTUP_ORDER") {
         println!("cargo:rustc-link-arg-bin=ferropy=-Wl,-T,{path}");
     }
 }

@@ -231,10 +231,7 @@ impl Vm {
         }
         if self.is_class(obj) {
             if self.name_is(name, "__name__") {
-                // An interned string (a user class keeps its name as one): no heap.
-                if self.is_user_class(obj) && self.get(obj, 1).qstr().is_some() {
-                    return Ok(Some(self.get(obj, 1)));
-                }
+                // An interned string (as a user class keeps it): no heap.
                 let n = self.class_name(obj);
                 return Ok(Some(self.qstr_obj(&n)?));
             }

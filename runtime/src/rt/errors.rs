@@ -102,9 +102,7 @@ impl Vm {
     /// `micropython.heap_lock()` locks it): the arguments of the MemoryError
     /// it may raise and the scratch slice of subscripts.
     pub(crate) fn prepare_heap_lock(&mut self) -> PyResult<()> {
-        if self.st.scratch_slice.is_null() {
-            self.st.scratch_slice = self.new_slice(Obj::NONE, Obj::NONE, Obj::NONE)?;
-        }
+        self.scratch_slice()?;
         if self.st.heap_locked_args.is_null() {
             let msg = crate::gc::AllocError::Locked.message(0);
             self.st.heap_locked_args = self.message_args(&msg)?;

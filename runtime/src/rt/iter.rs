@@ -46,9 +46,14 @@ impl Vm {
     /// dict (its keys), set and frozenset.
     pub(crate) fn iterates_by_position(&self, o: Obj) -> bool {
         crate::vm::fast::iterates_in_place(&self.heap.words, o)
-            || [ids::STR, ids::BYTES, ids::ARRAY, ids::DICT, ids::SET, ids::FROZENSET]
-                .into_iter()
-                .any(|t| self.is_exact(o, t))
+            || self.iterates_by_table_position(o)
+            || [ids::STR, ids::BYTES, ids::ARRAY].into_iter().any(|t| self.is_exact(o, t))
+    }
+
+    /// True for the exact dicts, sets and frozensets a `for` loop steps
+    /// through by table position (`dict::table_step`).
+    fn iterates_by_table_position(&self, o: Obj) -> bool {
+        self.is_exact(o, ids::DICT) || self.is_set_or_frozenset(o)
     }
 
     /// The item of `seq` (iterated by position: [`Vm::iterates_by_position`];
@@ -56,12 +61,8 @@ impl Vm {
     /// position `pos` and the position after it; `None` past the end.
     #[inline(never)]
     pub(crate) fn step_in_place(&mut self, seq: Obj, pos: usize) -> PyResult<Option<(Obj, usize)>> {
-        if [ids::DICT, ids::SET, ids::FROZENSET].into_iter().any(|t| self.is_exact(seq, t)) {
+        if self.iterates_by_table_position(seq) {
             return Ok(crate::types::dict::table_step(self, seq, pos).map(|(k, _, next)| (k, next)));
-        }
-        // An array's end is its length (not an IndexError, which would need the heap).
-        if self.is_exact(seq, ids::ARRAY) && pos >= self.get_usize(seq, 2) {
-            return Ok(None);
         }
         crate::types::iterators::seq_step(self, seq, pos)
     }

@@ -93,6 +93,10 @@ pub(crate) fn seq_step(vm: &mut Vm, seq: Obj, pos: usize) -> PyResult<Option<(Ob
         return Ok((pos < vm.str_byte_len(seq))
             .then(|| (Obj::from_small_int(i32::from(vm.buffer_byte(seq, pos))).unwrap_or(Obj::NONE), next)));
     }
+    // An array's end is its length (not an IndexError, which needs the heap).
+    if vm.is_exact(seq, ids::ARRAY) && pos >= vm.get_usize(seq, 2) {
+        return Ok(None);
+    }
     let idx = vm.new_int(pos as i64)?;
     match vm.subscr(seq, idx, Obj::SENTINEL) {
         Ok(v) => Ok(Some((v, next))),

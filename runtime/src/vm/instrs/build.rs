@@ -167,7 +167,6 @@ impl Vm {
     /// stack-allocated slices). False, having done nothing, otherwise
     /// (native code, other objects, the scratch slice in use or not made).
     fn subscript_with_scratch_slice(&mut self, n: usize) -> PyResult<bool> {
-        let scratch = self.st.scratch_slice;
         if self.st.scratch_slice_busy || !matches!(n, 2 | 3) {
             return Ok(false);
         }
@@ -185,13 +184,7 @@ impl Vm {
         if ![ids::BYTEARRAY, ids::MEMORYVIEW, ids::ARRAY].into_iter().any(|t| self.is_exact(base, t)) {
             return Ok(false);
         }
-        let scratch = if scratch.is_null() {
-            let s = self.new_slice(Obj::NONE, Obj::NONE, Obj::NONE)?;
-            self.st.scratch_slice = s;
-            s
-        } else {
-            scratch
-        };
+        let scratch = self.scratch_slice()?;
         // The slice's items stay on the stack (rooted) while it is in use.
         for (word, depth) in (1..=n).zip((0..n).rev()) {
             let item = self.peek(depth)?;
@@ -222,5 +215,13 @@ impl Vm {
             self.drop_n(n + 2)?;
         }
         Ok(true)
+    }
+
+    /// The VM's scratch slice (see `VmState::scratch_slice`), made on first use.
+    pub(crate) fn scratch_slice(&mut self) -> PyResult<Obj> {
+        if self.st.scratch_slice.is_null() {
+            self.st.scratch_slice = self.new_slice(Obj::NONE, Obj::NONE, Obj::NONE)?;
+        }
+        Ok(self.st.scratch_slice)
     }
 }
