@@ -7,6 +7,7 @@ mod viper_opt {
     pub mod corpus;
     pub mod diff;
     pub mod gen;
+    pub mod limits;
     pub mod objects;
     pub mod tier_up;
     pub mod util;

@@ -70,6 +70,9 @@ struct Gen<'r> {
     out: String,
     /// Open loops (their counters are not assigned in the body).
     loops: u32,
+    /// The open loops' counters, which expressions read too (products of
+    /// a counter and an invariant are strength-reduced by the optimizing tier).
+    counters: Vec<String>,
     statements: u32,
 }
 
@@ -85,6 +88,7 @@ impl Gen<'_> {
     fn leaf(&mut self, ty: Ty) -> String {
         match ty {
             Ty::Int => match self.rng.below(10) {
+                0 if !self.counters.is_empty() => self.rng.pick(&self.counters).clone(),
                 0..=4 => self.rng.pick(INT_VARS).to_string(),
                 5 => self.rng.pick(BIG_CONSTS).to_string(),
                 6 => format!("p{}[{} & {}]", [8, 16, 32][self.rng.below(3)], self.leaf(Ty::Int), 15),
@@ -222,8 +226,10 @@ impl Gen<'_> {
                 self.line(indent, &format!("while {i} < {n}:"));
                 self.line(indent + 1, &format!("{i} += 1"));
                 self.loops += 1;
+                self.counters.push(i);
                 let k = 1 + self.rng.below(3);
                 self.block(indent + 1, k, depth - 1);
+                self.counters.pop();
                 self.loops -= 1;
             }
             8 if self.loops < 2 => {
@@ -231,8 +237,10 @@ impl Gen<'_> {
                 let n = 1 + self.rng.below(6);
                 self.line(indent, &format!("for {j} in range({n}):"));
                 self.loops += 1;
+                self.counters.push(j);
                 let k = 1 + self.rng.below(3);
                 self.block(indent + 1, k, depth - 1);
+                self.counters.pop();
                 self.loops -= 1;
             }
             9 if self.loops > 0 => {
@@ -255,7 +263,7 @@ pub const HELPER: &str = "@micropython.viper\ndef g(x: int) -> int:\n    return 
 
 /// A random viper function named `name` taking `(a: int, b: int, c: uint, buf)`.
 pub fn function(rng: &mut Rng, name: &str) -> String {
-    let mut g = Gen { rng, out: String::new(), loops: 0, statements: 0 };
+    let mut g = Gen { rng, out: String::new(), loops: 0, counters: Vec::new(), statements: 0 };
     g.line(0, "@micropython.viper");
     g.line(0, &format!("def {name}(a: int, b: int, c: uint, buf) -> int:"));
     for init in [

@@ -14,8 +14,11 @@
 //! `extern "C"`, and the tier is used for code the host runs itself).
 
 pub mod check;
+pub mod invert;
 pub mod live;
 pub mod phis;
+pub mod preserve;
+pub mod strength;
 pub mod tier;
 pub mod translate;
 
@@ -24,6 +27,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{ExternalName, UserExternalNameRef};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
@@ -81,14 +85,23 @@ impl CraneliftViper {
         let mut fctx = FunctionBuilderContext::new();
         translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state, single)?;
         phis::remove_redundant_params(&mut ctx.func);
+        strength::reduce_products(&mut ctx.func);
+        invert::invert_loops(&mut ctx.func);
+        if cfg!(debug_assertions) {
+            // The passes above keep the function valid SSA (checked in debug builds).
+            if let Err(e) = cranelift_codegen::verify_function(&ctx.func, &*self.isa) {
+                debug_assert!(false, "invalid function after ferropy's passes: {e}\n{}", ctx.func.display());
+            }
+        }
         if std::env::var_os("FERROPY_DUMP_CLIF_TMP").is_some() {
             eprintln!("{}", ctx.func.display());
         }
         let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
-        if !code.buffer.relocs().is_empty() {
-            return Err(String::from("the code needs relocations"));
-        }
-        Ok(code.code_buffer().to_vec())
+        let mut out = code.code_buffer().to_vec();
+        let name = ExternalName::User(UserExternalNameRef::from_u32(0));
+        let relocs = code.buffer.relocs().iter().map(|r| (r.offset, r.kind, &r.target, r.addend));
+        preserve::link(&mut out, relocs, &name)?;
+        Ok(out)
     }
 }
 

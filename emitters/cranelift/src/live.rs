@@ -1,8 +1,9 @@
 //! Liveness of the word slots over the recorded IR.
 //!
 //! The translation keeps word slots in Cranelift variables. Around a call
-//! on a slow path (the interrupt helper at a backward jump, a division's
-//! helper, the generic helper of a non-bool condition), the live words are
+//! on a slow path (a division's helper, the generic helper of a non-bool
+//! condition, an unbound local; the interrupt check keeps every register
+//! itself, see [`crate::preserve`]), the live words are
 //! saved to the stack before the call and reloaded after it, so no value of
 //! a loop lives across a call: the loop's values can use every register, and
 //! the register allocator does not move them to the stack on the fast path.
@@ -70,8 +71,6 @@ pub struct Liveness {
     defs: Vec<Vec<usize>>,
     /// Loops as IR ranges: (label index, index of a backward jump to it).
     loops: Vec<(usize, usize)>,
-    /// Index of each label.
-    pos: HashMap<u32, usize>,
 }
 
 impl Liveness {
@@ -79,11 +78,6 @@ impl Liveness {
     /// jumps included).
     pub fn after(&self, i: usize) -> Option<&Set> {
         self.live_out.get(i)
-    }
-
-    /// Index of label `l`.
-    pub fn label_pos(&self, l: u32) -> Option<usize> {
-        self.pos.get(&l).copied()
     }
 
     /// The innermost loop around operation `i`.
@@ -249,7 +243,7 @@ pub fn analyze(ir: &[Ir], n_state: u32) -> Liveness {
             }
         }
     }
-    Liveness { live_out, defs, loops, pos }
+    Liveness { live_out, defs, loops }
 }
 
 #[cfg(test)]

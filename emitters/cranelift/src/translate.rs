@@ -25,10 +25,10 @@ use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, InstBuilder, MemFlagsData, SigRef, Signature, StackSlot, StackSlotData, StackSlotKind,
-    Value,
+    types, AbiParam, Block, ExtFuncData, ExternalName, FuncRef, InstBuilder, MemFlagsData, SigRef, Signature,
+    StackSlot, StackSlotData, StackSlotKind, UserExternalName, Value,
 };
-use cranelift_codegen::isa::TargetIsa;
+use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
 
 use ferropy_bytecode::native_abi::{helper, obj_word, status, vtype, CTX_BASE, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
@@ -71,6 +71,16 @@ pub fn build(
     func.signature = sig.clone();
     let mut b = FunctionBuilder::new(func, fctx);
     let helper_sig = b.import_signature(sig);
+    let mut preserving = Signature::new(CallConv::PreserveAll);
+    preserving.params.push(AbiParam::new(I64));
+    let preserving = b.import_signature(preserving);
+    let name = b.func.declare_imported_user_function(UserExternalName::new(0, 0));
+    let trampoline = b.import_function(ExtFuncData {
+        name: ExternalName::User(name),
+        signature: preserving,
+        colocated: true,
+        patchable: false,
+    });
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
@@ -99,6 +109,7 @@ pub fn build(
         ctx,
         state_slot,
         helper_sig,
+        trampoline,
         vars,
         n_state,
         labels: HashMap::new(),
@@ -144,6 +155,8 @@ struct Tr<'a> {
     /// Where the object array's address is kept.
     state_slot: StackSlot,
     helper_sig: SigRef,
+    /// The register-preserving interrupt check ([`crate::preserve`]).
+    trampoline: FuncRef,
     /// One variable per word slot (indexed as the `words` array).
     vars: Vec<Variable>,
     n_state: u32,
@@ -160,9 +173,8 @@ struct Tr<'a> {
     label_base: i64,
     /// The current block has its terminator.
     terminated: bool,
-    /// Interrupt checks to build: (check block, jump target, position,
-    /// index of the jumping operation).
-    checks: Vec<(Block, Block, i64, usize, Option<usize>)>,
+    /// Interrupt checks to build: (check block, jump target, position).
+    checks: Vec<(Block, Block, i64)>,
     /// Address of the interrupt flag (fixed for the whole call).
     interrupt: Value,
     /// Stack slots known to hold a native value, following the emitter's
@@ -312,9 +324,9 @@ impl Tr<'_> {
     /// written in the loop `range` (by default the innermost loop around
     /// `i`; outside loops nothing is saved) before a slow-path call;
     /// returns them for [`Tr::restore`].
-    fn save_live(&mut self, i: usize, except: Option<usize>, range: Option<(usize, usize)>) -> Vec<usize> {
+    fn save_live(&mut self, i: usize, except: Option<usize>) -> Vec<usize> {
         let n = self.vars.len();
-        let Some(range) = range.or_else(|| self.live.innermost_loop(i)) else { return Vec::new() };
+        let Some(range) = self.live.innermost_loop(i) else { return Vec::new() };
         let slots: Vec<usize> =
             self.live.to_save(i, range).into_iter().filter(|&k| k < n && Some(k) != except).collect();
         for &k in &slots {
@@ -399,6 +411,19 @@ impl Tr<'_> {
         self.b.inst_results(call)[0]
     }
 
+    /// The `INTERRUPT` helper for the operation at `at`, called through
+    /// the trampoline of [`crate::preserve`]: every register survives, so
+    /// values live across the call need no callee-saved register or stack
+    /// home. The position goes in and the status comes back through
+    /// `ctx[CTX_VALUE]`.
+    fn call_interrupt_preserving(&mut self, at: i64) -> Value {
+        let a = self.addr(at);
+        let ctx = self.ctx();
+        self.b.ins().store(MemFlagsData::trusted(), a, ctx, CTX_VALUE * WORD as i32);
+        self.b.ins().call(self.trampoline, &[ctx]);
+        self.b.ins().load(I64, MemFlagsData::trusted(), ctx, CTX_VALUE * WORD as i32)
+    }
+
     /// A non-zero status goes to the dispatcher; execution continues in a new block.
     fn check_status(&mut self, st: Value) {
         let next = self.b.create_block();
@@ -444,17 +469,16 @@ impl Tr<'_> {
             return check;
         }
         let check = self.b.create_block();
-        self.checks.push((check, target, at, self.cur, self.live.label_pos(l)));
+        self.checks.push((check, target, at));
         check
     }
 
     /// The interrupt check in `check` before continuing at `target`: a
-    /// byte compare and a branch to a cold block, which saves the live
-    /// words, calls the helper and reloads them. `i` is the jumping
-    /// operation's index.
+    /// byte compare and a branch to a cold block, which calls the helper
+    /// through the register-preserving trampoline (no saves, no reloads).
     /// `inline`: the check follows its jump, its one predecessor (else it
     /// precedes a loop head and is sealed with the label).
-    fn interrupt_check(&mut self, check: Block, target: Block, at: i64, i: usize, head: Option<usize>, inline: bool) {
+    fn interrupt_check(&mut self, check: Block, target: Block, at: i64, inline: bool) {
         self.b.switch_to_block(check);
         if inline {
             self.seal(check);
@@ -463,12 +487,7 @@ impl Tr<'_> {
         let slow = self.cold_block();
         self.b.ins().brif(flag, slow, &[], target, &[]);
         self.enter(slow);
-        let saved = self.save_live(i, None, head.map(|h| (h, i)));
-        let a = self.addr(at);
-        let z = self.iconst(0);
-        let ctx = self.ctx();
-        let st = self.call_helper(helper::INTERRUPT, [ctx, a, z, z]);
-        self.restore(&saved);
+        let st = self.call_interrupt_preserving(at);
         self.b.ins().brif(st, self.dispatch, &[st.into()], target, &[]);
     }
 
@@ -479,8 +498,8 @@ impl Tr<'_> {
             return;
         }
         let cur = self.b.current_block();
-        for (check, target, at, i, head) in std::mem::take(&mut self.checks) {
-            self.interrupt_check(check, target, at, i, head, true);
+        for (check, target, at) in std::mem::take(&mut self.checks) {
+            self.interrupt_check(check, target, at, true);
         }
         // After a jump the block is filled: the next operation starts a new one.
         if let Some(c) = cur.filter(|_| !self.terminated) {
@@ -558,7 +577,7 @@ impl Tr<'_> {
                 if let Some(&j) = self.back_edges.get(label) {
                     let check = self.b.create_block();
                     let at = self.op_offsets.get(j).map_or(0, |&o| o as i64);
-                    self.interrupt_check(check, blk, at, j, Some(i), false);
+                    self.interrupt_check(check, blk, at, false);
                     self.header_checks.insert(*label, check);
                 }
                 self.b.switch_to_block(blk);
@@ -599,7 +618,7 @@ impl Tr<'_> {
                 self.store_obj(i64::from(*sp), v)?;
                 self.b.ins().jump(done, &[]);
                 self.enter(unbound);
-                let saved = self.save_live(i, None, None);
+                let saved = self.save_live(i, None);
                 let l = self.iconst(i64::from(*local));
                 let st = self.call_op(op::LOAD_FAST_N, 0, *sp, l, at);
                 self.restore(&saved);
@@ -679,7 +698,7 @@ impl Tr<'_> {
         self.label(label);
         let off = self.label_offset(label);
         let target = self.addr(off);
-        let saved = self.save_live(self.cur, None, None);
+        let saved = self.save_live(self.cur, None);
         let st = self.call_op(opcode, 0, sp, target, at);
         self.restore(&saved);
         self.b.ins().brif(st, self.dispatch, &[st.into()], fall, &[]);
@@ -928,7 +947,7 @@ impl Tr<'_> {
         };
         self.b.ins().jump(done, &[result.into()]);
         self.enter(slow);
-        let saved = self.save_live(self.cur, Some(dst), None);
+        let saved = self.save_live(self.cur, Some(dst));
         let m = self.iconst(i64::from(modulo));
         let ctx = self.ctx();
         let st = self.call_helper(helper::DIVMOD, [ctx, x, y, m]);

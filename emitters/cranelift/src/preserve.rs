@@ -1,0 +1,177 @@
+//! Interrupt checks that keep every register.
+//!
+//! A loop's interrupt check calls the runtime's `INTERRUPT` helper on a cold
+//! path at the back edge. As an `extern "C"` call it would clobber the nine
+//! caller-saved integer registers and take four for its arguments, so every
+//! value live around the loop would need one of the five callee-saved
+//! registers or a stack home reloaded on the hot path every iteration
+//! (matrix code keeps ten values live across the check).
+//!
+//! The check calls [`interrupt_trampoline`] instead, with Cranelift's
+//! `preserve_all` convention: the trampoline saves the caller-saved
+//! registers itself and takes one argument, the context in `rdi`. The
+//! helper's position operand goes in through `ctx[CTX_VALUE]` (a word no
+//! one reads at a backward jump) and its status comes back the same way
+//! (`preserve_all` calls return nothing), so only `rdi` is taken from the
+//! values around the call, and only at the call.
+//!
+//! The trampoline is appended to each function's code ([`link`]), so the
+//! code stays one relocation-free block. Vector registers are not saved:
+//! the functions this tier builds use integer values only.
+
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::ExternalName;
+use cranelift_codegen::FinalizedRelocTarget;
+use ferropy_bytecode::native_abi::{helper, CTX_TABLE, CTX_VALUE};
+
+const WORD: usize = 8;
+
+/// Displacements of the trampoline's loads (each fits a signed byte).
+const VALUE_DISP: u8 = disp8(CTX_VALUE as usize * WORD);
+const TABLE_DISP: u8 = disp8(CTX_TABLE as usize * WORD);
+const HELPER_DISP: u8 = disp8(helper::INTERRUPT * WORD);
+
+const fn disp8(offset: usize) -> u8 {
+    assert!(offset < 128, "displacement does not fit a byte");
+    offset as u8
+}
+
+/// Offset of the saved `rdi` (the context) from `rsp` after the pushes.
+const SAVED_RDI: u8 = 32;
+
+/// The x86-64 trampoline: `rdi` = context; calls
+/// `INTERRUPT(ctx, ctx[CTX_VALUE], 0, 0)`, stores its status in
+/// `ctx[CTX_VALUE]` and returns with every register unchanged.
+#[rustfmt::skip]
+pub const fn interrupt_trampoline() -> [u8; 51] {
+    [
+        0x50,                               // push rax
+        0x51,                               // push rcx
+        0x52,                               // push rdx
+        0x56,                               // push rsi
+        0x57,                               // push rdi
+        0x41, 0x50,                         // push r8
+        0x41, 0x51,                         // push r9
+        0x41, 0x52,                         // push r10
+        0x41, 0x53,                         // push r11 (nine pushes: rsp is 16-aligned again)
+        0x48, 0x8B, 0x77, VALUE_DISP,       // mov rsi, [rdi + CTX_VALUE]
+        0x31, 0xD2,                         // xor edx, edx
+        0x31, 0xC9,                         // xor ecx, ecx
+        0x48, 0x8B, 0x47, TABLE_DISP,       // mov rax, [rdi + CTX_TABLE]
+        0xFF, 0x50, HELPER_DISP,            // call [rax + INTERRUPT]
+        0x48, 0x8B, 0x7C, 0x24, SAVED_RDI,  // mov rdi, [rsp + 32] (the context)
+        0x48, 0x89, 0x47, VALUE_DISP,       // mov [rdi + CTX_VALUE], rax
+        0x41, 0x5B,                         // pop r11
+        0x41, 0x5A,                         // pop r10
+        0x41, 0x59,                         // pop r9
+        0x41, 0x58,                         // pop r8
+        0x5F,                               // pop rdi
+        0x5E,                               // pop rsi
+        0x5A,                               // pop rdx
+        0x59,                               // pop rcx
+        0x58,                               // pop rax
+        0xC3,                               // ret
+    ]
+}
+
+/// Appends the trampoline to `code` (16-aligned) and resolves the calls to
+/// it: `relocs` are Cranelift's relocations of `code` as (offset, kind,
+/// target, addend), which may only be calls to `name`.
+pub fn link<'a>(
+    code: &mut Vec<u8>,
+    relocs: impl IntoIterator<Item = (u32, Reloc, &'a FinalizedRelocTarget, i64)>,
+    name: &ExternalName,
+) -> Result<(), String> {
+    let relocs: Vec<_> = relocs.into_iter().collect();
+    if relocs.is_empty() {
+        return Ok(());
+    }
+    while code.len() % 16 != 0 {
+        code.push(0xCC);
+    }
+    let target = code.len() as i64;
+    code.extend_from_slice(&interrupt_trampoline());
+    for (offset, kind, to, addend) in relocs {
+        if kind != Reloc::X86CallPCRel4 || *to != FinalizedRelocTarget::ExternalName(name.clone()) {
+            return Err(format!("unexpected relocation {kind} at {offset}"));
+        }
+        let at = offset as usize;
+        let rel = i32::try_from(target + addend - at as i64).map_err(|_| "call out of range")?;
+        code.get_mut(at..at + 4).ok_or("relocation outside the code")?.copy_from_slice(&rel.to_le_bytes());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cranelift_codegen::ir::UserExternalNameRef;
+    use ferropy_emit_x64::disasm::decode;
+
+    #[test]
+    fn the_trampoline_disassembles_to_its_documented_instructions() {
+        let code = interrupt_trampoline();
+        let text: Vec<String> = decode(&code).iter().map(|l| l.text.clone()).collect();
+        let expected = [
+            "push rax",
+            "push rcx",
+            "push rdx",
+            "push rsi",
+            "push rdi",
+            "push r8",
+            "push r9",
+            "push r10",
+            "push r11",
+            "mov rsi,[rdi+0x10]",
+            "xor edx,edx",
+            "xor ecx,ecx",
+            "mov rax,[rdi]",
+            "call qword [rax+8]",
+            "mov rdi,[rsp+0x20]",
+            "mov [rdi+0x10],rax",
+            "pop r11",
+            "pop r10",
+            "pop r9",
+            "pop r8",
+            "pop rdi",
+            "pop rsi",
+            "pop rdx",
+            "pop rcx",
+            "pop rax",
+            "ret",
+        ];
+        assert_eq!(text, expected);
+        // Every caller-saved register but rax is pushed and popped in mirror order.
+        let pushes: Vec<&str> = text.iter().filter_map(|t| t.strip_prefix("push ")).collect();
+        let mut pops: Vec<&str> = text.iter().filter_map(|t| t.strip_prefix("pop ")).collect();
+        pops.reverse();
+        assert_eq!(pushes, pops);
+        assert_eq!(pushes.len(), 9, "the nine caller-saved registers");
+        // The saved context is the fifth push from the bottom: 4 words above rsp.
+        assert_eq!(pushes.iter().rev().position(|&r| r == "rdi"), Some(usize::from(SAVED_RDI) / 8));
+    }
+
+    #[test]
+    fn calls_are_patched_to_the_appended_trampoline() {
+        let name = ExternalName::User(UserExternalNameRef::from_u32(0));
+        let target = FinalizedRelocTarget::ExternalName(name.clone());
+        // `call rel32` at offset 1 (its displacement at 2..6), then `ret`.
+        let mut code = vec![0x90, 0xE8, 0, 0, 0, 0, 0xC3];
+        link(&mut code, [(2, Reloc::X86CallPCRel4, &target, -4)], &name).unwrap();
+        assert_eq!(code.len(), 16 + 51, "padded to 16 bytes, then the trampoline");
+        assert_eq!(&code[16..], &interrupt_trampoline()[..]);
+        let rel = i32::from_le_bytes(code[2..6].try_into().unwrap());
+        assert_eq!(6 + rel as i64, 16, "the call lands on the trampoline");
+        assert!(code[7..16].iter().all(|&b| b == 0xCC));
+        // Code without calls is left as it is.
+        let mut plain = vec![0xC3];
+        link(&mut plain, [], &name).unwrap();
+        assert_eq!(plain, [0xC3]);
+        // Any other relocation is refused.
+        let other = ExternalName::User(UserExternalNameRef::from_u32(1));
+        let e = link(&mut vec![0xE8, 0, 0, 0, 0], [(1, Reloc::X86CallPCRel4, &target, -4)], &other).unwrap_err();
+        assert!(e.contains("unexpected relocation"), "{e}");
+        let e = link(&mut vec![0xE8, 0, 0, 0, 0], [(1, Reloc::Abs8, &target, 0)], &name).unwrap_err();
+        assert!(e.contains("unexpected relocation"), "{e}");
+    }
+}
