@@ -190,19 +190,16 @@ fn rename(func: &mut Function, inst: Inst, map: &HashMap<Value, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_util::{finish, verify, word_function};
     use cranelift_codegen::ir::condcodes::IntCC;
-    use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature};
-    use cranelift_codegen::isa::CallConv;
+    use cranelift_codegen::ir::{types, InstBuilder};
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     /// `s = 0; k = 0; while k < n: s += k; k += 1` then `return s * k`;
     /// with `exit_extra` the entry also branches to the exit (when `n` is
     /// zero), so the exit has a predecessor besides the test.
     fn counting_loop(exit_extra: bool) -> Function {
-        let mut sig = Signature::new(CallConv::SystemV);
-        sig.params.push(AbiParam::new(types::I64));
-        sig.returns.push(AbiParam::new(types::I64));
-        let mut func = Function::with_name_signature(Default::default(), sig);
+        let mut func = word_function(1);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
         let (entry, pre, head, body, exit) =
@@ -236,14 +233,8 @@ mod tests {
             let r = b.ins().imul(s, k);
             b.ins().return_(&[r]);
         }
-        b.seal_all_blocks();
-        b.finalize(crate::CraneliftViper::host().expect("x86-64 host").isa.frontend_config());
+        finish(b);
         func
-    }
-
-    fn verify(func: &Function) {
-        let isa = crate::CraneliftViper::host().expect("x86-64 host").isa;
-        cranelift_codegen::verify_function(func, &*isa).unwrap_or_else(|e| panic!("{e}\n{}", func.display()));
     }
 
     fn terminator_opcode(func: &Function, block: Block) -> Opcode {
@@ -252,9 +243,6 @@ mod tests {
 
     #[test]
     fn the_test_is_copied_into_the_preheader_and_values_flow_through_parameters() {
-        if crate::CraneliftViper::host().is_none() {
-            return;
-        }
         let mut func = counting_loop(false);
         verify(&func);
         let blocks: Vec<Block> = func.layout.blocks().collect();
@@ -281,9 +269,6 @@ mod tests {
 
     #[test]
     fn loops_whose_exit_has_other_predecessors_are_left_alone() {
-        if crate::CraneliftViper::host().is_none() {
-            return;
-        }
         let mut func = counting_loop(true);
         let before = func.display().to_string();
         invert_loops(&mut func);

@@ -22,6 +22,9 @@ pub mod strength;
 pub mod tier;
 pub mod translate;
 
+#[cfg(test)]
+mod test_util;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;

@@ -100,19 +100,15 @@ pub fn remove_redundant_params(func: &mut Function) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature};
-    use cranelift_codegen::isa::CallConv;
+    use crate::test_util::{finish, verify, word_function};
+    use cranelift_codegen::ir::{types, InstBuilder};
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     /// `x` passed around two nested loops through parameters that only
     /// forward it: both parameters go, the counter's stays.
     #[test]
     fn forwarding_parameters_are_removed() {
-        let Some(tier) = crate::CraneliftViper::host() else { return };
-        let mut sig = Signature::new(CallConv::SystemV);
-        sig.params.push(AbiParam::new(types::I64));
-        sig.returns.push(AbiParam::new(types::I64));
-        let mut func = Function::with_name_signature(Default::default(), sig);
+        let mut func = word_function(1);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
         let (entry, outer, inner, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
@@ -131,9 +127,9 @@ mod tests {
         b.ins().brif(again, inner, &[p_inner.into(), next.into()], outer, &[p_inner.into(), next.into()]);
         b.switch_to_block(exit);
         b.ins().return_(&[x]);
-        b.seal_all_blocks();
-        b.finalize(tier.isa.frontend_config());
+        finish(b);
         remove_redundant_params(&mut func);
+        verify(&func);
         assert_eq!(func.dfg.block_params(outer).len(), 1);
         assert_eq!(func.dfg.block_params(inner).len(), 1);
         assert_eq!(func.dfg.resolve_aliases(p_inner), x);

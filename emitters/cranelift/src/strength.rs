@@ -219,10 +219,8 @@ fn invariant_factor(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_util::{finish, verify, word_function};
     use cranelift_codegen::ir::condcodes::IntCC;
-    use cranelift_codegen::ir::{AbiParam, Signature};
-    use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
-    use cranelift_codegen::settings;
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     /// What the loop body multiplies the counter `k` by.
@@ -239,10 +237,7 @@ mod tests {
     /// `f(n, x)`: `s = 0; for (k = 0; k < n; k += step) s += k * factor; return s`
     /// (`step` 0 makes the back edge pass `k * 2` instead).
     fn loop_function(factor: Factor, step: i64) -> Function {
-        let mut sig = Signature::new(CallConv::SystemV);
-        sig.params.extend([AbiParam::new(types::I64), AbiParam::new(types::I64)]);
-        sig.returns.push(AbiParam::new(types::I64));
-        let mut func = Function::with_name_signature(Default::default(), sig);
+        let mut func = word_function(2);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
         let (entry, head, body, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
@@ -276,23 +271,13 @@ mod tests {
         b.ins().jump(head, &[k2.into(), s2.into()]);
         b.switch_to_block(exit);
         b.ins().return_(&[s]);
-        b.seal_all_blocks();
-        b.finalize(TargetFrontendConfig {
-            default_call_conv: CallConv::SystemV,
-            pointer_width: cranelift_codegen::isa::lookup_by_name("x86_64").unwrap().triple().pointer_width().unwrap(),
-            page_size_align_log2: 12,
-        });
+        finish(b);
         func
     }
 
     fn imuls(func: &Function) -> usize {
         let insts = func.layout.blocks().flat_map(|b| func.layout.block_insts(b)).collect::<Vec<_>>();
         insts.into_iter().filter(|&i| func.dfg.insts[i].opcode() == Opcode::Imul).count()
-    }
-
-    fn verify(func: &Function) {
-        let flags = settings::Flags::new(settings::builder());
-        cranelift_codegen::verify_function(func, &flags).unwrap_or_else(|e| panic!("{e}\n{}", func.display()));
     }
 
     /// The imuls left in the loop body (the header's successor `block2`).
