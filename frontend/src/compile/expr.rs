@@ -198,6 +198,7 @@ impl Compiler<'_> {
             }
             ExprKind::Lambda { params, .. } => self.lambda(e, params)?,
             ExprKind::NamedExpr { target, value } => {
+                self.not_a_const(target, e.pos, "can't assign to expression")?;
                 self.expr(value)?;
                 self.cx.emit.dup_top();
                 self.store_id(target);
@@ -457,9 +458,6 @@ impl Compiler<'_> {
             if is_private {
                 return Ok(());
             }
-            if let (Some(ExprKind::Name(n)), Some(v)) = (targets.first().map(|t| &t.kind), None::<()>) {
-                let _ = (n, v);
-            }
             let name = match targets.first().map(|t| &t.kind) {
                 Some(ExprKind::Name(n)) => n.clone(),
                 _ => Ident::from(""),
@@ -498,6 +496,7 @@ impl Compiler<'_> {
     pub(crate) fn assign(&mut self, t: &Expr) -> Result<()> {
         match &t.kind {
             ExprKind::Name(n) => {
+                self.not_a_const(n, t.pos, "can't assign to expression")?;
                 self.store_id(n);
                 Ok(())
             }
@@ -545,6 +544,7 @@ impl Compiler<'_> {
         let inplace = binop_number(op) - binary::INPLACE_TO_PLAIN;
         match &target.kind {
             ExprKind::Name(n) => {
+                self.not_a_const(n, target.pos, "can't assign to expression")?;
                 self.load_id(n);
                 self.expr(value)?;
                 self.cx.emit.binary_op(BinaryOp::Op(inplace));
@@ -577,7 +577,10 @@ impl Compiler<'_> {
     /// `del t`.
     pub(crate) fn delete(&mut self, t: &Expr) -> Result<()> {
         match &t.kind {
-            ExprKind::Name(n) => self.delete_id(n),
+            ExprKind::Name(n) => {
+                self.not_a_const(n, t.pos, "can't delete expression")?;
+                self.delete_id(n);
+            }
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
                 self.cx.emit.attr(attr, AccessKind::Delete);

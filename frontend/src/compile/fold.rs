@@ -436,11 +436,33 @@ fn binary(op: BinOp, a: ConstVal, b: ConstVal) -> Option<ConstVal> {
                 m
             }
         }
-        // Float powers are left to the runtime's libm `pow` (exact results).
-        BinOp::Pow => return None,
+        // As the runtime computes it; what raises or makes a complex is not folded.
+        BinOp::Pow => {
+            if (x == 0.0 && y < 0.0 && !y.is_infinite()) || (x < 0.0 && y != floor_f(y) && !y.is_nan()) {
+                return None;
+            }
+            if x == 1.0 || y == 0.0 {
+                1.0
+            } else {
+                float_pow(x, y)
+            }
+        }
         _ => return None,
     };
     Some(ConstVal::Float(r))
+}
+
+/// `x ** y` with the runtime's function (`ferropy_runtime::modules::fmath::pow`):
+/// the system's `pow` with `std`, the `libm` crate's without.
+fn float_pow(x: f64, y: f64) -> f64 {
+    #[cfg(feature = "std")]
+    {
+        x.powf(y)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        libm::pow(x, y)
+    }
 }
 
 /// `x ** y` for a negative int exponent `y`, by repeated squaring (as MicroPython
@@ -534,6 +556,20 @@ mod tests {
         assert_eq!(fold_expr(&d, &Consts::new(), 0), Some(ConstVal::Int(-4)));
         let z = bin(num(1, 1), BinOp::Div, num(0, 3), 1);
         assert_eq!(fold_expr(&z, &Consts::new(), 0), None);
+    }
+
+    #[test]
+    fn float_powers_fold_unless_they_raise_or_turn_complex() {
+        let f = |x: f64, y: f64| binary(BinOp::Pow, ConstVal::Float(x), ConstVal::Float(y));
+        assert_eq!(f(2.5, 2.0), Some(ConstVal::Float(6.25)));
+        assert_eq!(f(2.0, 0.5), Some(ConstVal::Float(core::f64::consts::SQRT_2)));
+        assert_eq!(f(1.0, f64::NAN), Some(ConstVal::Float(1.0)));
+        assert_eq!(f(f64::NAN, 0.0), Some(ConstVal::Float(1.0)));
+        // ZeroDivisionError and a complex result are left to run time.
+        assert_eq!(f(0.0, -1.0), None);
+        assert_eq!(f(-8.0, 0.5), None);
+        // An int base with a float exponent folds too.
+        assert_eq!(binary(BinOp::Pow, ConstVal::Int(4), ConstVal::Float(0.5)), Some(ConstVal::Float(2.0)));
     }
 
     #[test]

@@ -266,6 +266,8 @@ impl<'o> Compiler<'o> {
         let Some(args) = fold::const_call_arg(value) else {
             return Ok(());
         };
+        // MicroPython's parser has replaced the name with its value by now.
+        self.not_a_const(name, target.pos, "can't assign to expression")?;
         let v = match args {
             [Arg::Positional(e)] => fold::fold_expr(e, &self.consts, self.opts.opt_level),
             _ => None,
@@ -277,6 +279,17 @@ impl<'o> Compiler<'o> {
             }
             None => Err(CompileError::syntax("not a constant", value.pos)),
         }
+    }
+
+    /// A `SyntaxError` (`message`) if `name` was defined with `const()`:
+    /// MicroPython's parser replaces such a name with its value everywhere
+    /// after the definition, so it cannot be assigned or deleted (where
+    /// ferropy had stored into the name while reads still gave the constant).
+    pub(crate) fn not_a_const(&self, name: &str, pos: crate::ast::Pos, message: &'static str) -> Result<()> {
+        if self.consts.contains_key(name) {
+            return Err(CompileError::syntax(message, pos));
+        }
+        Ok(())
     }
 
     /// Compiles a load of identifier `name` in the current scope.
