@@ -52,20 +52,9 @@ pub fn print(vm: &mut Vm, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
         [ids::STRING_IO, ids::BYTES_IO, ids::TEXT_IO, ids::FILE_IO].iter().any(|&id| t == types::type_obj(id));
     if vm.class_native_base(t) == ids::IO_BASE {
         // A Python stream (derived from io.IOBase): its `write` gets each piece as a
-        // bytearray, one call per piece as MicroPython's stream layer makes them.
-        let write = vm.intern("write")?;
+        // bytearray, as MicroPython's stream layer makes them, until all is written.
         for p in pieces.iter().filter(|p| !p.is_empty()) {
-            vm.with_temps(|vm| {
-                let (fun, this) = vm.load_method(file, write)?;
-                vm.root(fun);
-                let buf = vm.new_bytearray(p.as_bytes())?;
-                vm.root(buf);
-                if this.is_null() {
-                    vm.call(fun, &[buf], &[])
-                } else {
-                    vm.call(fun, &[this, buf], &[])
-                }
-            })?;
+            crate::modules::vfs::pyfs::write_all(vm, file, p.as_bytes())?;
         }
         return Ok(Obj::NONE);
     }

@@ -32,6 +32,11 @@ pub static CODES: &[(&str, i32)] = &[
     ("EINPROGRESS", 115),
 ];
 
+/// `EIO`: a stream returned more bytes than asked for.
+pub const EIO: i32 = 5;
+/// `EAGAIN`: a stream had nothing ready (its method returned `None`).
+pub const EAGAIN: i32 = 11;
+
 /// Fills `errno`'s globals.
 pub fn init(vm: &mut Vm, g: Obj) -> PyResult<()> {
     let d = crate::types::dict::new_dict(vm, CODES.len())?;

@@ -422,6 +422,13 @@ fn loads(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn load(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let s = crate::builtins::arg(vm, args, 0)?;
+    // An `io.IOBase` subclass may offer the stream protocol only: read it
+    // through `readinto` a byte at a time, as MicroPython's `json.load` does.
+    let read = vm.intern("read")?;
+    if vm.load_attr_opt(s, read)?.is_none() {
+        let data = super::vfs::pyfs::read_to_end(vm, s, 1)?;
+        return from_json(vm, &data);
+    }
     let text = super::vfs::pyfs::call(vm, s, "read", &[])?;
     vm.root(text);
     let Some(data) = vm.buffer_or_str(text) else {
