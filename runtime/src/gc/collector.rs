@@ -91,6 +91,10 @@ impl<P: GrowPolicy> Gc for MarkSweepGc<P> {
         self.core.stats(self.policy.limit_bytes(&self.core))
     }
 
+    fn block_map(&self) -> alloc::vec::Vec<u8> {
+        self.core.block_map()
+    }
+
     fn threshold(&self) -> Option<usize> {
         self.core.threshold_blocks.map(|b| b * BLOCK_BYTES)
     }

@@ -445,22 +445,51 @@ impl MarkSweep {
             ..GcStats::default()
         };
         let mut run = 0;
+        // Blocks of the allocation being walked (0: none).
+        let mut object = 0;
+        let end_object = |stats: &mut GcStats, blocks: usize| {
+            match blocks {
+                1 => stats.one_block_objects += 1,
+                2 => stats.two_block_objects += 1,
+                _ => {}
+            }
+            stats.largest_object_blocks = stats.largest_object_blocks.max(blocks);
+        };
         for block in 1..self.n_blocks() {
             match self.table.kind(block) {
                 BlockKind::Free => {
                     stats.free_bytes += BLOCK_BYTES;
                     run += 1;
                     stats.largest_free_bytes = stats.largest_free_bytes.max(run * BLOCK_BYTES);
+                    end_object(&mut stats, object);
+                    object = 0;
                 }
-                kind => {
+                BlockKind::Tail => {
                     run = 0;
                     stats.used_bytes += BLOCK_BYTES;
-                    if kind != BlockKind::Tail {
-                        stats.objects += 1;
-                    }
+                    object += 1;
+                }
+                BlockKind::Head | BlockKind::Mark => {
+                    run = 0;
+                    stats.used_bytes += BLOCK_BYTES;
+                    stats.objects += 1;
+                    end_object(&mut stats, object);
+                    object = 1;
                 }
             }
         }
+        end_object(&mut stats, object);
         stats
+    }
+
+    /// One byte per block (block 0, reserved, included): see `Gc::block_map`.
+    pub fn block_map(&self) -> alloc::vec::Vec<u8> {
+        (0..self.n_blocks())
+            .map(|block| match self.table.kind(block) {
+                BlockKind::Free => b'.',
+                BlockKind::Tail => b'=',
+                BlockKind::Head | BlockKind::Mark => b'h',
+            })
+            .collect()
     }
 }

@@ -117,6 +117,13 @@ pub struct GcStats {
     pub largest_free_bytes: usize,
     /// Number of live allocations.
     pub objects: usize,
+    /// Live allocations of exactly one block and of two blocks
+    /// (`micropython.mem_info()`'s `1-blocks` and `2-blocks`).
+    pub one_block_objects: usize,
+    /// See `one_block_objects`.
+    pub two_block_objects: usize,
+    /// The largest live allocation, in blocks (`max blk sz`).
+    pub largest_object_blocks: usize,
     /// Collections run since creation.
     pub collections: u64,
     /// For growable heaps, the byte size the heap may grow to; else `total_bytes`.
@@ -173,6 +180,10 @@ pub trait Gc: Send {
 
     /// Current statistics.
     fn stats(&self) -> GcStats;
+
+    /// The heap's blocks, one byte each (`.` free, `h` the first block of an
+    /// allocation, `=` a following one), for `micropython.mem_info(1)`.
+    fn block_map(&self) -> Vec<u8>;
 
     /// `gc.threshold()`: bytes allocated between automatic collections, `None` = off.
     fn threshold(&self) -> Option<usize>;

@@ -55,6 +55,27 @@ fn empty_list_shaped_object_is_one_block() {
 }
 
 #[test]
+fn stats_count_allocations_by_size_and_the_map_shows_them() {
+    let (mut heap, mut gc) = arena(1024);
+    let base = gc.stats();
+    gc.alloc(&mut heap, 16, false, &mut ()).unwrap();
+    gc.alloc(&mut heap, 16, false, &mut ()).unwrap();
+    gc.alloc(&mut heap, 32, false, &mut ()).unwrap();
+    gc.alloc(&mut heap, 80, false, &mut ()).unwrap();
+    let s = gc.stats();
+    assert_eq!(s.one_block_objects - base.one_block_objects, 2);
+    assert_eq!(s.two_block_objects - base.two_block_objects, 1);
+    assert_eq!(s.largest_object_blocks, 5);
+    assert_eq!(s.objects - base.objects, 4);
+    // Block 0 is reserved; then h, h, h=, h====, and free blocks to the end.
+    let map = gc.block_map();
+    assert_eq!(map.len(), 1024 / 16);
+    let used: Vec<u8> = map.iter().copied().skip(1).take(9).collect();
+    assert_eq!(used, b"hhh=h====");
+    assert!(map[10..].iter().all(|&c| c == b'.'));
+}
+
+#[test]
 fn free_reuses_holes_first_fit() {
     let (mut heap, mut gc) = arena(1024);
     let a = new_obj(&mut heap, &mut gc, 4, 1);

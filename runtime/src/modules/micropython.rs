@@ -38,30 +38,71 @@ fn opt_level(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 fn mem_info(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    use crate::gc::BLOCK_BYTES;
     let s = vm.heap.gc.stats();
     let mut text = alloc::format!(
         "mem: total={}, current={}, peak={}\nstack: {} out of {}\nGC: total: {}, used: {}, free: {}\n",
         s.total_bytes,
         s.used_bytes,
-        s.used_bytes,
+        s.peak_bytes.max(s.used_bytes),
         vm.st.frames.len(),
         vm.st.recursion_limit,
         s.total_bytes,
         s.used_bytes,
         s.free_bytes
     );
-    text.push_str(&alloc::format!(" No. of 1-blocks: {}, max free sz: {}\n", s.objects, s.largest_free_bytes / 16));
+    text.push_str(&alloc::format!(
+        " No. of 1-blocks: {}, 2-blocks: {}, max blk sz: {}, max free sz: {}\n",
+        s.one_block_objects,
+        s.two_block_objects,
+        s.largest_object_blocks,
+        s.largest_free_bytes / BLOCK_BYTES
+    ));
     if !args.is_empty() {
-        text.push_str("GC memory layout: not available\n");
+        let base = vm.heap.words.words().as_ptr() as usize;
+        push_block_map(&mut text, base, &vm.heap.gc.block_map());
     }
     vm.write_out(text.as_bytes());
     Ok(Obj::NONE)
 }
 
-fn qstr_info(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+/// `mem_info(1)`'s map in MicroPython's layout: 64 blocks a line after the
+/// line's byte offset; two or more whole free lines in a row print as one
+/// `(N lines all free)` line.
+fn push_block_map(text: &mut alloc::string::String, base: usize, map: &[u8]) {
+    const PER_LINE: usize = 64;
+    text.push_str(&alloc::format!("GC memory layout; from {base:x}:"));
+    let mut bl = 0;
+    while bl < map.len() {
+        let free = map[bl..].iter().take_while(|&&c| c == b'.').count();
+        if free >= 2 * PER_LINE {
+            text.push_str(&alloc::format!("\n       ({} lines all free)", free / PER_LINE));
+            bl += free / PER_LINE * PER_LINE;
+            if bl >= map.len() {
+                break;
+            }
+        }
+        text.push_str(&alloc::format!("\n{:08x}: ", bl * crate::gc::BLOCK_BYTES));
+        let end = (bl + PER_LINE).min(map.len());
+        text.extend(map[bl..end].iter().map(|&c| c as char));
+        bl = end;
+    }
+    text.push('\n');
+}
+
+fn qstr_info(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let n = vm.st.qstrs.dynamic_count();
     let b = vm.st.qstrs.dynamic_bytes();
-    let text = alloc::format!("qstr pool: n_pool=1, n_qstr={n}, n_str_data_bytes={b}, n_total_bytes={b}\n");
+    let mut text = alloc::format!("qstr pool: n_pool=1, n_qstr={n}, n_str_data_bytes={b}, n_total_bytes={b}\n");
+    if !args.is_empty() {
+        // With an argument, every interned string, as MicroPython's `Q(...)` lines.
+        for i in 0..n {
+            let q = crate::qstr::Qstr::from_id(crate::qstr::FIRST_DYNAMIC_QSTR_ID + i as u32);
+            if let Some(t) = vm.st.qstrs.text(q) {
+                text.push_str(&alloc::format!("Q({t})\n"));
+            }
+        }
+    }
     vm.write_out(text.as_bytes());
     Ok(Obj::NONE)
 }
@@ -112,4 +153,25 @@ fn nothing(_vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 
 fn stack_use(vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(Obj::from_small_int(vm.st.frames.len() as i32 * 64).unwrap_or(Obj::NONE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_block_map;
+
+    #[test]
+    fn block_map_lines_follow_micropythons_layout() {
+        let mut map = alloc::vec![b'.'; 64 * 5];
+        map[..3].copy_from_slice(b"h==");
+        map[64 * 4] = b'h';
+        let mut text = alloc::string::String::new();
+        push_block_map(&mut text, 0x1000, &map);
+        let dots = |n: usize| ".".repeat(n);
+        let expected = alloc::format!(
+            "GC memory layout; from 1000:\n00000000: h=={}\n       (3 lines all free)\n00001000: h{}\n",
+            dots(61),
+            dots(63)
+        );
+        assert_eq!(text, expected);
+    }
 }
