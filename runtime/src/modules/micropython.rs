@@ -136,9 +136,16 @@ const SCHEDULE_DEPTH: usize = 8;
 
 /// `schedule(f, arg)`: runs `f(arg)` soon, at the next backward jump or call of
 /// the running code (not inside another scheduled callback).
+/// `schedule(kbd_intr, None)` schedules a KeyboardInterrupt instead (once,
+/// however often it is asked for before it runs), as MicroPython does.
 fn schedule(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let f = crate::builtins::arg(vm, args, 0)?;
     let a = crate::builtins::arg(vm, args, 1)?;
+    if Some(f) == super::function_obj("micropython", "kbd_intr") {
+        vm.st.sys.kbd_scheduled = true;
+        vm.st.sys.interrupt.store(true, core::sync::atomic::Ordering::Relaxed);
+        return Ok(Obj::NONE);
+    }
     if vm.st.sys.scheduled.len() >= SCHEDULE_DEPTH {
         return Err(vm.new_error(crate::types::ids::RUNTIME_ERROR, "schedule queue full"));
     }

@@ -159,6 +159,13 @@ pub fn call(vm: &mut Vm, id: u32, args: &[Obj], kw: &[Obj]) -> PyResult<Obj> {
     }
 }
 
+/// The static object of native function `function` of module `module`.
+pub fn function_obj(module: &str, function: &str) -> Option<Obj> {
+    let m = MODULES.iter().position(|d| d.name == module)?;
+    let f = MODULES[m].functions.iter().position(|(n, _)| *n == function)?;
+    Obj::static_object(FN_BASE + ((m as u32) << 8) + f as u32)
+}
+
 /// The name of native module function `id`, if it is one.
 pub fn function_name(id: u32) -> Option<&'static str> {
     let rel = id.checked_sub(FN_BASE)?;
@@ -178,6 +185,10 @@ pub struct SystemState {
     pub memory_low: Arc<AtomicBool>,
     /// Callbacks `micropython.schedule` queued: (function, argument).
     pub scheduled: alloc::vec::Vec<(Obj, Obj)>,
+    /// `micropython.schedule(micropython.kbd_intr, None)` is waiting: the
+    /// next run of the scheduler makes a KeyboardInterrupt pending (one,
+    /// however often it was scheduled).
+    pub kbd_scheduled: bool,
     /// Open files: descriptor numbers, files written since their last flush,
     /// data of files finalised before being written ([`files::OpenFiles`]).
     pub files: files::OpenFiles,
@@ -223,6 +234,7 @@ impl SystemState {
             kbd: Arc::new(AtomicBool::new(false)),
             memory_low: Arc::new(AtomicBool::new(false)),
             scheduled: alloc::vec::Vec::new(),
+            kbd_scheduled: false,
             files: files::OpenFiles::default(),
             in_scheduler: false,
             loaded: Obj::NULL,
@@ -355,7 +367,16 @@ impl Vm {
                 return Err(self.memory_error());
             }
         }
-        if self.st.sys.in_scheduler || self.st.sys.scheduled.is_empty() {
+        if self.st.sys.in_scheduler {
+            return Ok(());
+        }
+        if core::mem::take(&mut self.st.sys.kbd_scheduled) {
+            // As MicroPython's scheduler node: the interrupt is pending from
+            // now on and raised at the next check.
+            self.st.sys.kbd.store(true, Ordering::Release);
+            self.st.sys.interrupt.store(true, Ordering::Relaxed);
+        }
+        if self.st.sys.scheduled.is_empty() {
             return Ok(());
         }
         let queued = core::mem::take(&mut self.st.sys.scheduled);
@@ -371,7 +392,7 @@ impl Vm {
             Ok(())
         });
         self.st.sys.in_scheduler = false;
-        if !self.st.sys.scheduled.is_empty() {
+        if !self.st.sys.scheduled.is_empty() || self.st.sys.kbd_scheduled {
             // Scheduled while running: next time.
             self.st.sys.interrupt.store(true, Ordering::Relaxed);
         }
