@@ -18,7 +18,7 @@ pub static FUNCTIONS: &[(&str, NativeFn)] = &[
     ("heap_locked", heap_locked),
     ("kbd_intr", kbd_intr),
     ("schedule", schedule),
-    ("alloc_emergency_exception_buf", nothing),
+    ("alloc_emergency_exception_buf", alloc_emergency_exception_buf),
     ("stack_use", stack_use),
 ];
 
@@ -154,7 +154,13 @@ fn schedule(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     Ok(Obj::NONE)
 }
 
-fn nothing(_vm: &mut Vm, _args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+/// `alloc_emergency_exception_buf(size)`: makes the emergency exception
+/// (a fixed size: one argument, 16 traceback entries; `size` is accepted for
+/// MicroPython's signature).
+fn alloc_emergency_exception_buf(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
+    let size = crate::builtins::arg(vm, args, 0)?;
+    vm.expect_int(size)?;
+    vm.prepare_emergency_exception()?;
     Ok(Obj::NONE)
 }
 

@@ -7,6 +7,18 @@ use crate::obj::Obj;
 use crate::types::ids;
 use crate::vm::Vm;
 
+/// Arguments the emergency exception keeps.
+pub const EMERGENCY_ARGS: usize = 8;
+
+/// `text` cut to at most `max` bytes at a character boundary.
+fn truncated(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 impl Vm {
     /// A new exception instance of built-in type `type_id` with `args`.
     pub fn new_exception(&mut self, type_id: u32, args: &[Obj]) -> PyResult<Obj> {
@@ -19,7 +31,17 @@ impl Vm {
     #[inline(never)]
     pub fn new_error(&mut self, type_id: u32, msg: &str) -> PyErr {
         let r = self.with_temps(|vm| {
-            let m = vm.new_str(msg)?;
+            let m = match vm.new_str(msg) {
+                Ok(m) => m,
+                // No heap for the message: with an emergency exception to
+                // carry it, an interned string does (the qstr pool lives
+                // outside the heap), cut to a qstr's length as MicroPython
+                // cuts it to its emergency buffer.
+                Err(e) if !vm.st.emergency_exc.is_null() => {
+                    vm.qstr_obj(truncated(msg, crate::qstr::MAX_QSTR_LEN)).map_err(|_| e)?
+                }
+                Err(e) => return Err(e),
+            };
             vm.root(m);
             vm.new_exception(type_id, &[m])
         });
@@ -103,11 +125,69 @@ impl Vm {
     /// it may raise and the scratch slice of subscripts.
     pub(crate) fn prepare_heap_lock(&mut self) -> PyResult<()> {
         self.scratch_slice()?;
+        self.prepare_emergency_exception()?;
         if self.st.heap_locked_args.is_null() {
             let msg = crate::gc::AllocError::Locked.message(0);
             self.st.heap_locked_args = self.message_args(&msg)?;
         }
         Ok(())
+    }
+
+    /// Makes the emergency exception (see `VmState::emergency_exc`) if it
+    /// does not exist yet: the object, its argument tuple (room for
+    /// [`EMERGENCY_ARGS`] items) and a traceback list with room for as many
+    /// entries as the MemoryError's.
+    pub fn prepare_emergency_exception(&mut self) -> PyResult<()> {
+        if !self.st.emergency_exc.is_null() {
+            return Ok(());
+        }
+        self.with_temps(|vm| {
+            let args = vm.new_tuple(&[Obj::NONE; EMERGENCY_ARGS])?;
+            vm.root(args);
+            let room = [Obj::NONE; 3 * crate::types::exception::MEMORY_ERROR_TRACEBACK_ENTRIES];
+            let tb = vm.new_list(&room)?;
+            vm.root(tb);
+            vm.set_u32(tb, 1, 0);
+            let e = vm.alloc(4)?;
+            vm.set(e, 0, crate::types::type_obj(ids::EXCEPTION));
+            vm.set(e, 2, vm.st.empty_tuple);
+            vm.set(e, 3, tb);
+            vm.st.emergency_args = args;
+            vm.st.emergency_exc = e;
+            Ok(())
+        })
+    }
+
+    /// The emergency exception as an instance of built-in exception class
+    /// `cls` with `args` (up to [`EMERGENCY_ARGS`]; more are all dropped, as
+    /// MicroPython drops what its buffer cannot hold), or `None` if it was
+    /// never made.
+    pub(crate) fn emergency_exception(&mut self, cls: Obj, args: &[Obj]) -> Option<Obj> {
+        let e = self.st.emergency_exc;
+        if e.is_null() {
+            return None;
+        }
+        self.set(e, 0, cls);
+        self.set(e, 1, Obj::NULL);
+        let tuple = if args.is_empty() || args.len() > EMERGENCY_ARGS {
+            self.st.empty_tuple
+        } else {
+            // The tuple's length word says how many of its items count.
+            let t = self.st.emergency_args;
+            self.set_u32(t, 1, args.len() as u32);
+            for (i, &a) in args.iter().enumerate() {
+                self.set(t, 2 + i, a);
+            }
+            t
+        };
+        self.set(e, 2, tuple);
+        let tb = self.get(e, 3);
+        if self.is_list(tb) {
+            self.set_u32(tb, 1, 0);
+        } else {
+            self.set(e, 3, Obj::NULL);
+        }
+        Some(e)
     }
 
     /// An exception's arguments holding one message: `(msg,)`.

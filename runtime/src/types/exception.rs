@@ -88,7 +88,18 @@ pub fn all() -> impl Iterator<Item = (&'static str, u32)> {
 }
 
 /// A new exception instance of class `cls` (built-in or user) with `args`.
+/// When the heap cannot hold it, a built-in exception becomes the emergency
+/// exception if there is one (`Vm::prepare_emergency_exception`).
 pub fn new_exception_of(vm: &mut Vm, cls: Obj, args: &[Obj]) -> PyResult<Obj> {
+    match allocate_exception(vm, cls, args) {
+        Err(e) if !vm.is_user_class(cls) && e.0 == vm.st.memory_error => {
+            Ok(vm.emergency_exception(cls, args).ok_or(e)?)
+        }
+        r => r,
+    }
+}
+
+fn allocate_exception(vm: &mut Vm, cls: Obj, args: &[Obj]) -> PyResult<Obj> {
     let t = vm.new_tuple(args)?;
     vm.root(t);
     let e = vm.alloc(4)?;

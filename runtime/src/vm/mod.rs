@@ -62,6 +62,16 @@ pub struct VmState {
     /// True while a MemoryError's message is being made (its allocation
     /// failing must not try again).
     pub making_memory_error: bool,
+    /// The emergency exception (MicroPython's emergency exception buffer):
+    /// a built-in exception raised when the heap cannot hold a new one is
+    /// this object, retyped, with its arguments in `emergency_args` and a
+    /// traceback list with room made in advance. Made by
+    /// `micropython.heap_lock()` and `alloc_emergency_exception_buf()`;
+    /// NULL before. Each use overwrites the previous one, as in MicroPython.
+    pub emergency_exc: Obj,
+    /// The tuple the emergency exception's arguments are written into (its
+    /// length word set to their number).
+    pub emergency_args: Obj,
     /// The slice a `BUILD_SLICE` right before a subscript of a bytearray,
     /// memoryview or array uses instead of a new one (MicroPython's
     /// stack-allocated slice; NULL until first needed).
@@ -139,6 +149,8 @@ impl Roots for VmState {
         visit(self.modules);
         visit(self.memory_error);
         visit(self.heap_locked_args);
+        visit(self.emergency_exc);
+        visit(self.emergency_args);
         visit(self.scratch_slice);
         visit(self.empty_tuple);
         visit(self.stop_iteration);
@@ -207,6 +219,8 @@ impl Vm {
             modules: Obj::NULL,
             memory_error: Obj::NULL,
             heap_locked_args: Obj::NULL,
+            emergency_exc: Obj::NULL,
+            emergency_args: Obj::NULL,
             making_memory_error: false,
             scratch_slice: Obj::NULL,
             scratch_slice_busy: false,
