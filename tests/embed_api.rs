@@ -236,3 +236,26 @@ fn memory_accounting_is_exact_to_the_block() {
     assert!(after.peak_bytes >= after.used_bytes);
     assert_eq!(vm.eval::<usize>("gc.mem_alloc()").unwrap() % 16, 0);
 }
+
+/// A fresh VM interns no strings at run time: the names the runtime needs at
+/// start-up and the `micropython` module's are in the static tables (a
+/// dynamic qstr costs every VM memory, and MicroPython's `qstr_info(1)` test
+/// expects only the program's own strings).
+#[test]
+fn a_fresh_vm_interns_no_strings_of_its_own() {
+    let out = SharedBuffer::new();
+    let mut vm = Vm::builder().stdout(out.clone()).build().unwrap();
+    vm.exec("import micropython\nmicropython.qstr_info(1)").unwrap();
+    assert!(out.text().starts_with("qstr pool: n_pool=1, n_qstr=0,"), "{}", out.text());
+    // The program's own names are interned, and listed.
+    let out = SharedBuffer::new();
+    let mut vm = Vm::builder().stdout(out.clone()).build().unwrap();
+    vm.exec(
+        "import micropython
+micropython.schedule, micropython.kbd_intr
+spam = 1
+micropython.qstr_info(1)",
+    )
+    .unwrap();
+    assert_eq!(out.text(), "qstr pool: n_pool=1, n_qstr=1, n_str_data_bytes=4, n_total_bytes=4\nQ(spam)\n");
+}

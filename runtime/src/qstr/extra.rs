@@ -24,6 +24,7 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
     "StopAsyncIteration",
     "True",
     "UnicodeError",
+    "ViperTypeError",
     "__abs__",
     "__add__",
     "__aenter__",
@@ -84,6 +85,7 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
     "__pow__",
     "__radd__",
     "__rand__",
+    "__repl_print__",
     "__reversed__",
     "__rfloordiv__",
     "__rlshift__",
@@ -108,7 +110,10 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
     "__truediv__",
     "__version__",
     "__xor__",
+    "_build",
+    "_mpy",
     "add",
+    "alloc_emergency_exception_buf",
     "argv",
     "array",
     "ascii",
@@ -138,6 +143,7 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
     "encode",
     "enumerate",
     "errno",
+    "exc_info",
     "exit",
     "filter",
     "float",
@@ -166,6 +172,8 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
     "issubset",
     "issuperset",
     "json",
+    "kbd_intr",
+    "linux",
     "ljust",
     "machine",
     "math",
@@ -188,6 +196,8 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
     "platform",
     "print_exception",
     "property",
+    "ps1",
+    "ps2",
     "ptr",
     "ptr16",
     "ptr32",
@@ -200,11 +210,13 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
     "reversed",
     "rjust",
     "rpartition",
+    "schedule",
     "seek",
     "select",
     "signed",
     "slice",
     "splitlines",
+    "stack_use",
     "stderr",
     "stdin",
     "stdout",
@@ -227,7 +239,7 @@ pub const EXTRA_STATIC_QSTRS: [&str; EXTRA_COUNT] = [
 ];
 
 /// Number of names in [`EXTRA_STATIC_QSTRS`].
-pub const EXTRA_COUNT: usize = 216;
+pub const EXTRA_COUNT: usize = 228;
 
 /// Byte-wise `a < b`, usable in constant evaluation.
 const fn bytes_less(a: &[u8], b: &[u8]) -> bool {
