@@ -97,10 +97,7 @@ impl Vm {
     pub fn memory_error_of(&mut self, n_bytes: usize) -> PyErr {
         let me = self.st.memory_error;
         // Raised afresh: the traceback of its last raise goes.
-        let tb = self.get(me, 3);
-        if self.is_list(tb) {
-            self.set_u32(tb, 1, 0);
-        }
+        self.clear_traceback_room(me);
         let mut args = self.st.empty_tuple;
         if self.heap.gc.lock_depth() > 0 {
             if !self.st.heap_locked_args.is_null() {
@@ -144,10 +141,8 @@ impl Vm {
         self.with_temps(|vm| {
             let args = vm.new_tuple(&[Obj::NONE; EMERGENCY_ARGS])?;
             vm.root(args);
-            let room = [Obj::NONE; 3 * crate::types::exception::MEMORY_ERROR_TRACEBACK_ENTRIES];
-            let tb = vm.new_list(&room)?;
+            let tb = vm.traceback_room()?;
             vm.root(tb);
-            vm.set_u32(tb, 1, 0);
             let e = vm.alloc(4)?;
             vm.set(e, 0, crate::types::type_obj(ids::EXCEPTION));
             vm.set(e, 2, vm.st.empty_tuple);
@@ -181,13 +176,27 @@ impl Vm {
             t
         };
         self.set(e, 2, tuple);
+        self.clear_traceback_room(e);
+        Some(e)
+    }
+
+    /// An empty traceback list with room for
+    /// [`crate::types::exception::MEMORY_ERROR_TRACEBACK_ENTRIES`] entries, for
+    /// the exceptions raised when the heap has no room (the MemoryError, the
+    /// emergency exception): recording their entries needs no heap.
+    pub(crate) fn traceback_room(&mut self) -> PyResult<Obj> {
+        let room = [Obj::NONE; 3 * crate::types::exception::MEMORY_ERROR_TRACEBACK_ENTRIES];
+        let tb = self.new_list(&room)?;
+        self.set_u32(tb, 1, 0);
+        Ok(tb)
+    }
+
+    /// Empties the preallocated traceback list of exception `e` (raised afresh).
+    fn clear_traceback_room(&mut self, e: Obj) {
         let tb = self.get(e, 3);
         if self.is_list(tb) {
             self.set_u32(tb, 1, 0);
-        } else {
-            self.set(e, 3, Obj::NULL);
         }
-        Some(e)
     }
 
     /// An exception's arguments holding one message: `(msg,)`.

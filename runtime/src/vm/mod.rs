@@ -260,9 +260,7 @@ impl Vm {
         vm.set(me, 2, empty);
         // The MemoryError's traceback is kept from the start, with room for
         // its entries, so recording them never needs the exhausted heap.
-        let room = [Obj::NONE; 3 * crate::types::exception::MEMORY_ERROR_TRACEBACK_ENTRIES];
-        let tb = vm.new_list(&room).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
-        vm.set_u32(tb, 1, 0);
+        let tb = vm.traceback_room().map_err(|_| crate::gc::AllocError::OutOfMemory)?;
         vm.set(me, 3, tb);
         vm.st.modules = crate::types::dict::new_dict(&mut vm, 0).map_err(|_| crate::gc::AllocError::OutOfMemory)?;
         vm.st.builtins =
