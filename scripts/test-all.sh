@@ -43,6 +43,8 @@ cargo clippy -p ferropy --features cranelift --all-targets -- -D warnings
 
 step "no_std builds of the core crates"
 cargo build -p ferropy-frontend -p ferropy-bytecode -p ferropy-runtime -p ferropy-emit-native -p ferropy-emit-xtensa -p ferropy-repl --no-default-features
+# The compiler's own tests without std: constant folding takes the libm path there.
+cargo test -p ferropy-frontend --no-default-features --lib
 
 step "32-bit layouts: bytecode and runtime tests on i686"
 rustup target list --installed | grep -q '^i686-unknown-linux-gnu$' || rustup target add i686-unknown-linux-gnu
