@@ -30,7 +30,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use cranelift_codegen::control::ControlPlane;
-use cranelift_codegen::ir::{ExternalName, UserExternalNameRef};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
@@ -101,9 +100,9 @@ impl CraneliftViper {
         }
         let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
         let mut out = code.code_buffer().to_vec();
-        let name = ExternalName::User(UserExternalNameRef::from_u32(0));
-        let relocs = code.buffer.relocs().iter().map(|r| (r.offset, r.kind, &r.target, r.addend));
-        preserve::link(&mut out, relocs, &name)?;
+        let relocs: Vec<_> =
+            code.buffer.relocs().iter().map(|r| (r.offset, r.kind, r.target.clone(), r.addend)).collect();
+        preserve::link(&mut out, &relocs, &ctx.func)?;
         Ok(out)
     }
 }

@@ -20,8 +20,12 @@
 //! the functions this tier builds use integer values only.
 
 use cranelift_codegen::binemit::Reloc;
-use cranelift_codegen::ir::ExternalName;
+use cranelift_codegen::ir::{
+    types, AbiParam, ExtFuncData, ExternalName, FuncRef, Function, Signature, UserExternalName,
+};
+use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::FinalizedRelocTarget;
+use cranelift_frontend::FunctionBuilder;
 use ferropy_bytecode::native_abi::{helper, CTX_TABLE, CTX_VALUE};
 
 const WORD: usize = 8;
@@ -74,15 +78,28 @@ pub const fn interrupt_trampoline() -> [u8; 51] {
     ]
 }
 
+/// The name the function being built gives the trampoline.
+const TRAMPOLINE: UserExternalName = UserExternalName { namespace: 0, index: 0 };
+
+/// Declares the trampoline in the function `b` builds: calls to the result
+/// use the `preserve_all` convention with the context as their argument.
+pub fn import(b: &mut FunctionBuilder<'_>) -> FuncRef {
+    let mut sig = Signature::new(CallConv::PreserveAll);
+    sig.params.push(AbiParam::new(types::I64));
+    let signature = b.import_signature(sig);
+    let name = ExternalName::User(b.func.declare_imported_user_function(TRAMPOLINE));
+    b.import_function(ExtFuncData { name, signature, colocated: true, patchable: false })
+}
+
 /// Appends the trampoline to `code` (16-aligned) and resolves the calls to
 /// it: `relocs` are Cranelift's relocations of `code` as (offset, kind,
-/// target, addend), which may only be calls to `name`.
-pub fn link<'a>(
+/// target, addend), which may only be calls to the trampoline that `func`
+/// (the compiled function) declared with [`import`].
+pub fn link(
     code: &mut Vec<u8>,
-    relocs: impl IntoIterator<Item = (u32, Reloc, &'a FinalizedRelocTarget, i64)>,
-    name: &ExternalName,
+    relocs: &[(u32, Reloc, FinalizedRelocTarget, i64)],
+    func: &Function,
 ) -> Result<(), String> {
-    let relocs: Vec<_> = relocs.into_iter().collect();
     if relocs.is_empty() {
         return Ok(());
     }
@@ -91,8 +108,14 @@ pub fn link<'a>(
     }
     let target = code.len() as i64;
     code.extend_from_slice(&interrupt_trampoline());
-    for (offset, kind, to, addend) in relocs {
-        if kind != Reloc::X86CallPCRel4 || *to != FinalizedRelocTarget::ExternalName(name.clone()) {
+    for &(offset, kind, ref to, addend) in relocs {
+        let to_trampoline = match to {
+            FinalizedRelocTarget::ExternalName(ExternalName::User(r)) => {
+                func.params.user_named_funcs().get(*r) == Some(&TRAMPOLINE)
+            }
+            _ => false,
+        };
+        if kind != Reloc::X86CallPCRel4 || !to_trampoline {
             return Err(format!("unexpected relocation {kind} at {offset}"));
         }
         let at = offset as usize;
@@ -105,7 +128,6 @@ pub fn link<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cranelift_codegen::ir::UserExternalNameRef;
     use ferropy_emit_x64::disasm::decode;
 
     #[test]
@@ -153,11 +175,14 @@ mod tests {
 
     #[test]
     fn calls_are_patched_to_the_appended_trampoline() {
-        let name = ExternalName::User(UserExternalNameRef::from_u32(0));
-        let target = FinalizedRelocTarget::ExternalName(name.clone());
+        let mut func = Function::new();
+        let other = func.declare_imported_user_function(UserExternalName { namespace: 1, index: 7 });
+        let trampoline = func.declare_imported_user_function(TRAMPOLINE);
+        let call = |r| (1, Reloc::X86CallPCRel4, FinalizedRelocTarget::ExternalName(ExternalName::User(r)), -4);
         // `call rel32` at offset 1 (its displacement at 2..6), then `ret`.
         let mut code = vec![0x90, 0xE8, 0, 0, 0, 0, 0xC3];
-        link(&mut code, [(2, Reloc::X86CallPCRel4, &target, -4)], &name).unwrap();
+        let (_, kind, target, addend) = call(trampoline);
+        link(&mut code, &[(2, kind, target, addend)], &func).unwrap();
         assert_eq!(code.len(), 16 + 51, "padded to 16 bytes, then the trampoline");
         assert_eq!(&code[16..], &interrupt_trampoline()[..]);
         let rel = i32::from_le_bytes(code[2..6].try_into().unwrap());
@@ -165,13 +190,13 @@ mod tests {
         assert!(code[7..16].iter().all(|&b| b == 0xCC));
         // Code without calls is left as it is.
         let mut plain = vec![0xC3];
-        link(&mut plain, [], &name).unwrap();
+        link(&mut plain, &[], &func).unwrap();
         assert_eq!(plain, [0xC3]);
-        // Any other relocation is refused.
-        let other = ExternalName::User(UserExternalNameRef::from_u32(1));
-        let e = link(&mut vec![0xE8, 0, 0, 0, 0], [(1, Reloc::X86CallPCRel4, &target, -4)], &other).unwrap_err();
+        // Any other relocation is refused: a call elsewhere, another kind.
+        let e = link(&mut vec![0xE8, 0, 0, 0, 0], &[call(other)], &func).unwrap_err();
         assert!(e.contains("unexpected relocation"), "{e}");
-        let e = link(&mut vec![0xE8, 0, 0, 0, 0], [(1, Reloc::Abs8, &target, 0)], &name).unwrap_err();
+        let (offset, _, target, _) = call(trampoline);
+        let e = link(&mut vec![0xE8, 0, 0, 0, 0], &[(offset, Reloc::Abs8, target, 0)], &func).unwrap_err();
         assert!(e.contains("unexpected relocation"), "{e}");
     }
 }

@@ -25,10 +25,10 @@ use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, ExtFuncData, ExternalName, FuncRef, InstBuilder, MemFlagsData, SigRef, Signature,
-    StackSlot, StackSlotData, StackSlotKind, UserExternalName, Value,
+    types, AbiParam, Block, FuncRef, InstBuilder, MemFlagsData, SigRef, Signature, StackSlot, StackSlotData,
+    StackSlotKind, Value,
 };
-use cranelift_codegen::isa::{CallConv, TargetIsa};
+use cranelift_codegen::isa::TargetIsa;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
 
 use ferropy_bytecode::native_abi::{helper, obj_word, status, vtype, CTX_BASE, CTX_INTERRUPT, CTX_TABLE, CTX_VALUE};
@@ -71,16 +71,7 @@ pub fn build(
     func.signature = sig.clone();
     let mut b = FunctionBuilder::new(func, fctx);
     let helper_sig = b.import_signature(sig);
-    let mut preserving = Signature::new(CallConv::PreserveAll);
-    preserving.params.push(AbiParam::new(I64));
-    let preserving = b.import_signature(preserving);
-    let name = b.func.declare_imported_user_function(UserExternalName::new(0, 0));
-    let trampoline = b.import_function(ExtFuncData {
-        name: ExternalName::User(name),
-        signature: preserving,
-        colocated: true,
-        patchable: false,
-    });
+    let trampoline = crate::preserve::import(&mut b);
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
@@ -321,8 +312,8 @@ impl Tr<'_> {
     }
 
     /// Saves the word slots live after operation `i` (but `except`) and
-    /// written in the loop `range` (by default the innermost loop around
-    /// `i`; outside loops nothing is saved) before a slow-path call;
+    /// written in the innermost loop around `i` (outside loops nothing is
+    /// saved) before a slow-path call;
     /// returns them for [`Tr::restore`].
     fn save_live(&mut self, i: usize, except: Option<usize>) -> Vec<usize> {
         let n = self.vars.len();

@@ -155,8 +155,8 @@ fn schedule(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
 }
 
 /// `alloc_emergency_exception_buf(size)`: makes the emergency exception
-/// (a fixed size: one argument, 16 traceback entries; `size` is accepted for
-/// MicroPython's signature).
+/// (a fixed size: up to 8 arguments, 16 traceback entries; `size` is
+/// accepted for MicroPython's signature).
 fn alloc_emergency_exception_buf(vm: &mut Vm, args: &[Obj], _kw: &[Obj]) -> PyResult<Obj> {
     let size = crate::builtins::arg(vm, args, 0)?;
     vm.expect_int(size)?;

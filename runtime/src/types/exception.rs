@@ -92,9 +92,7 @@ pub fn all() -> impl Iterator<Item = (&'static str, u32)> {
 /// exception if there is one (`Vm::prepare_emergency_exception`).
 pub fn new_exception_of(vm: &mut Vm, cls: Obj, args: &[Obj]) -> PyResult<Obj> {
     match allocate_exception(vm, cls, args) {
-        Err(e) if !vm.is_user_class(cls) && e.0 == vm.st.memory_error => {
-            Ok(vm.emergency_exception(cls, args).ok_or(e)?)
-        }
+        Err(e) if !vm.is_user_class(cls) && e.0 == vm.st.memory_error => vm.emergency_exception(cls, args).ok_or(e),
         r => r,
     }
 }
