@@ -5,7 +5,7 @@
 //! smallest failing program: the one function and the inputs that disagree.
 
 use super::gen::{function, program, Rng, ARG_VALUES};
-use super::util::{compiled, opt_config, run, single_pass_config};
+use super::util::{compiled, opt_config, run, single_pass_config, strips};
 
 /// Functions per program (one VM and one compilation per program).
 const BATCH: usize = 25;
@@ -36,7 +36,7 @@ fn differential(seed: u64, n: usize) {
         return;
     }
     let mut rng = Rng::new(seed);
-    let before = compiled();
+    let (before, strips_before) = (compiled(), strips());
     let (mut done, mut invalid) = (0, 0);
     while done < n {
         let count = BATCH.min(n - done);
@@ -79,6 +79,8 @@ fn differential(seed: u64, n: usize) {
         through_cranelift as usize >= n - invalid,
         "only {through_cranelift} of {n} functions went through the optimizing tier"
     );
+    // Some of the loops ran in strips (their interrupt checks once per strip).
+    assert!(strips() > strips_before, "no loop of {n} functions was strip-mined");
 }
 
 /// A few hundred functions in the default run.

@@ -10,7 +10,7 @@ use ferropy::runtime::vm::{LimitKind, OutputSink};
 use ferropy::runtime::Vm;
 use ferropy_frontend::InputKind;
 
-use super::util::{compiled, opt_config, single_pass_config};
+use super::util::{compiled, opt_config, single_pass_config, strips};
 
 /// Range loops with a matrix multiply, whose innermost loop keeps over ten
 /// values live across its interrupt check.
@@ -69,4 +69,85 @@ fn fuel_stops_an_endless_optimized_loop() {
     // The traceback names the loop's line (the position the check passed).
     assert!(out.contains("line 5, in spin"), "{out}");
     assert!(compiled() > before, "spin was not compiled by the optimizing tier");
+}
+
+/// Counted loops whose checks the optimizing tier makes once per strip of
+/// iterations (`ferropy_emit_cranelift::strip`): a long range, and a
+/// counter stepping over the largest word (its strips must stay one
+/// iteration long, or the loop would never reach a check again).
+const STRIPPED: &str = "@micropython.viper\ndef long(n: int) -> int:\n    s = 0\n    for i in range(n):\n        s += i\n    \
+                        return s\n@micropython.viper\ndef wrap(k: int) -> int:\n    m = 1 << k\n    top = m + (m - 1)\n    \
+                        i = top - 20\n    while i < top:\n        i += 7\n    return i\nprint('start')\n";
+
+#[test]
+fn an_interrupt_stops_strip_mined_loops() {
+    if ferropy::native_opt::opt_support().is_none() {
+        eprintln!("no optimizing tier on this host: skipped");
+        return;
+    }
+    let before = strips();
+    for call in ["long(1 << 60)", "wrap(62)"] {
+        let source = format!("{STRIPPED}{call}\n");
+        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let buf = Arc::new(Mutex::new(Vec::new()));
+            let (b1, b2) = (buf.clone(), buf.clone());
+            let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+            let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
+            let opts = ferropy::run::RunOptions { argv: vec!["t.py".into()], ..Default::default() };
+            let mut vm: Vm = ferropy::run::new_vm(opt_config(), out, err, &opts).expect("vm");
+            handle_tx.send(vm.interrupt_handle()).unwrap();
+            if let Err(e) = vm.run_main_source(source.as_bytes(), "t.py", InputKind::File) {
+                vm.print_exception(e);
+            }
+            let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+            let _ = done_tx.send(text);
+        });
+        let handle = handle_rx.recv().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        handle.interrupt();
+        // A loop whose strip never ends would never see the interrupt.
+        let out = done_rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap_or_else(|_| {
+            panic!("{call}: the interrupt was not seen within 20 s");
+        });
+        assert!(out.starts_with("start\n") && out.contains("KeyboardInterrupt"), "{call}: {out}");
+    }
+    assert!(strips() >= before + 2, "the loops were not strip-mined");
+}
+
+/// Fuel ends a strip-mined loop at the same iteration as the single-pass
+/// code: while a budget is set, every strip is one iteration long.
+#[test]
+fn fuel_stops_strip_mined_loops_at_the_same_iteration() {
+    if ferropy::native_opt::opt_support().is_none() {
+        eprintln!("no optimizing tier on this host: skipped");
+        return;
+    }
+    let program =
+        "import array\n@micropython.viper\ndef count(a, n: int):\n    p = ptr32(a)\n    for i in range(n):\n        \
+                   p[0] = i\nA = array.array('i', [0])\ncount(A, 1 << 40)\n";
+    let stop = |config: ferropy::runtime::VmConfig| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let (b1, b2) = (buf.clone(), buf.clone());
+        let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
+        let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
+        let opts = ferropy::run::RunOptions { argv: vec!["t.py".into()], ..Default::default() };
+        let mut vm: Vm = ferropy::run::new_vm(config, out, err, &opts).expect("vm");
+        vm.set_fuel(Some(50_000));
+        assert!(vm.run_main_source(program.as_bytes(), "t.py", InputKind::File).is_err());
+        assert_eq!(vm.take_tripped_limit(), Some(LimitKind::Fuel));
+        vm.set_fuel(None);
+        if let Err(e) = vm.run_main_source(b"print(A[0])\n", "t2.py", InputKind::File) {
+            vm.print_exception(e);
+        }
+        let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+        text.trim().parse::<i64>().unwrap_or_else(|_| panic!("{text}"))
+    };
+    let before = strips();
+    let opt = stop(opt_config());
+    assert!(strips() > before, "the loop was not strip-mined");
+    let single = stop(single_pass_config());
+    assert!(opt > 1000 && opt < 50_000, "{opt}");
+    assert_eq!(opt, single);
 }

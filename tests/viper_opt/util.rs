@@ -32,3 +32,8 @@ pub fn single_pass_config() -> VmConfig {
 pub fn compiled() -> u64 {
     ferropy::native_opt::opt_stats().map_or(0, |s| s.compiled.load(std::sync::atomic::Ordering::Relaxed))
 }
+
+/// Loops strip-mined by the shared optimizing tier so far.
+pub fn strips() -> u64 {
+    ferropy::native_opt::opt_stats().map_or(0, |s| s.strips.load(std::sync::atomic::Ordering::Relaxed))
+}

@@ -24,6 +24,8 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, Opcode, Value};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 
+use crate::clif::rename;
+
 /// Tests longer than this are not copied.
 const MAX_TEST_INSTS: usize = 8;
 
@@ -172,19 +174,6 @@ fn invert(func: &mut Function, domtree: &DominatorTree, p: &Plan) {
         }
     }
     func.layout.remove_inst(p.entry_jump);
-}
-
-/// Replaces the values `inst` uses (aliases resolved) that `map` names.
-fn rename(func: &mut Function, inst: Inst, map: &HashMap<Value, Value>) {
-    let dfg = &mut func.dfg;
-    let resolved: Vec<Value> = dfg.inst_values(inst).map(|v| dfg.resolve_aliases(v)).collect();
-    if resolved.iter().any(|v| map.contains_key(v)) {
-        let mut it = resolved.into_iter();
-        dfg.map_inst_values(inst, |old| {
-            let v = it.next().unwrap_or(old);
-            map.get(&v).copied().unwrap_or(old)
-        });
-    }
 }
 
 #[cfg(test)]

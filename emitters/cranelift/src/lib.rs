@@ -14,11 +14,13 @@
 //! `extern "C"`, and the tier is used for code the host runs itself).
 
 pub mod check;
+pub mod clif;
 pub mod invert;
 pub mod live;
 pub mod phis;
 pub mod preserve;
 pub mod strength;
+pub mod strip;
 pub mod tier;
 pub mod translate;
 
@@ -46,6 +48,8 @@ pub struct Stats {
     pub fallbacks: AtomicU64,
     /// Nanoseconds spent translating and compiling (both outcomes).
     pub nanos: AtomicU64,
+    /// Loops strip-mined ([`strip`]): interrupt checks once per strip.
+    pub strips: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -89,6 +93,7 @@ impl CraneliftViper {
         phis::remove_redundant_params(&mut ctx.func);
         strength::reduce_products(&mut ctx.func);
         invert::invert_loops(&mut ctx.func);
+        let strips = strip::strip_mine(&mut ctx.func);
         if cfg!(debug_assertions) {
             // The passes above keep the function valid SSA (checked in debug builds).
             if let Err(e) = cranelift_codegen::verify_function(&ctx.func, &*self.isa) {
@@ -103,6 +108,7 @@ impl CraneliftViper {
         let relocs: Vec<_> =
             code.buffer.relocs().iter().map(|r| (r.offset, r.kind, r.target.clone(), r.addend)).collect();
         preserve::link(&mut out, &relocs, &ctx.func)?;
+        self.stats.strips.fetch_add(strips as u64, Ordering::Relaxed);
         Ok(out)
     }
 }

@@ -18,17 +18,10 @@ use std::collections::HashMap;
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
-use cranelift_codegen::ir::{
-    types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value, ValueDef,
-};
+use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value, ValueDef};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-/// The step of a counter: a constant or an invariant value.
-#[derive(Clone, Copy)]
-enum Step {
-    Const(i64),
-    Value(Value),
-}
+use crate::clif::{constant, defined_outside, Step};
 
 /// One loop's edges into its header: (branch, is a back edge).
 struct Edges {
@@ -190,25 +183,6 @@ fn add_reduced_param(func: &mut Function, edges: &Edges, k: usize, factor: Value
         }
     }
     q
-}
-
-/// The value of `v` if an `iconst` defines it.
-fn constant(func: &Function, v: Value) -> Option<i64> {
-    let ValueDef::Result(inst, _) = func.dfg.value_def(v) else { return None };
-    match func.dfg.insts[inst] {
-        InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.bits()),
-        _ => None,
-    }
-}
-
-/// `v` is defined in a block outside loop `lp`.
-fn defined_outside(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -> bool {
-    let block = match func.dfg.value_def(v) {
-        ValueDef::Result(inst, _) => func.layout.inst_block(inst),
-        ValueDef::Param(block, _) => Some(block),
-        _ => None,
-    };
-    block.is_some_and(|b| !loops.is_in_loop(b, lp))
 }
 
 /// `v` is a loop-invariant, non-constant product factor.

@@ -1,0 +1,47 @@
+//! Small queries and edits over Cranelift functions that the passes share.
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value, ValueDef};
+use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
+
+/// The step of a loop counter: a constant or a loop-invariant value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Added constant.
+    Const(i64),
+    /// Added invariant value.
+    Value(Value),
+}
+
+/// The value of `v` if an `iconst` defines it.
+pub fn constant(func: &Function, v: Value) -> Option<i64> {
+    let ValueDef::Result(inst, _) = func.dfg.value_def(v) else { return None };
+    match func.dfg.insts[inst] {
+        InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.bits()),
+        _ => None,
+    }
+}
+
+/// `v` is defined in a block outside loop `lp`.
+pub fn defined_outside(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -> bool {
+    let block = match func.dfg.value_def(v) {
+        ValueDef::Result(inst, _) => func.layout.inst_block(inst),
+        ValueDef::Param(block, _) => Some(block),
+        _ => None,
+    };
+    block.is_some_and(|b| !loops.is_in_loop(b, lp))
+}
+
+/// Replaces the values `inst` uses (aliases resolved) that `map` names.
+pub fn rename(func: &mut Function, inst: Inst, map: &HashMap<Value, Value>) {
+    let dfg = &mut func.dfg;
+    let resolved: Vec<Value> = dfg.inst_values(inst).map(|v| dfg.resolve_aliases(v)).collect();
+    if resolved.iter().any(|v| map.contains_key(v)) {
+        let mut it = resolved.into_iter();
+        dfg.map_inst_values(inst, |old| {
+            let v = it.next().unwrap_or(old);
+            map.get(&v).copied().unwrap_or(old)
+        });
+    }
+}

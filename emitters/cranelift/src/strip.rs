@@ -1,0 +1,664 @@
+//! Loop strip mining: counted inner loops check the interrupt flag once per
+//! strip of iterations instead of once per iteration.
+//!
+//! Every viper loop reads the interrupt flag at its head (how Ctrl-C, fuel
+//! and deadlines stop native code). On a short loop body that load, test
+//! and branch are a large share of the work. For an innermost loop that
+//! counts — a header parameter `i` that every iteration advances by a step
+//! `c` (a constant, or for ascending loops an invariant value), a loop test
+//! `i + c < n` (or `>` for a negative constant step; signed or unsigned)
+//! against an invariant `n` — this pass runs up to [`STRIP`] iterations
+//! between two checks, the way JIT compilers place safepoint polls in
+//! counted loops:
+//!
+//! ```text
+//! head(i, ..):  the flag check, as before: clear -> fast, set -> cold -> slow
+//! fast:         lim = where the counter stops within STRIP iterations
+//! slow:         lim = i + c (one iteration)
+//! strip(lim):   body(i, ..)
+//! body(i', ..): the old body, on its own parameters
+//! latch:        if i' + c < lim: body(..)   (no check)
+//! latch2:       the old test: head(..) or leave
+//! ```
+//!
+//! The long strip ends at `i + STRIP * c` when that stays short of `n`,
+//! else at `n` itself when stepping past `n` cannot wrap around, else after
+//! one iteration (so a counter near the ends of the word range reaches the
+//! check as often as before). A loop whose constant start, step and bound
+//! keep it within one strip ends its strips at `n` without computing
+//! anything. While the flag is set (fuel keeps it set for as long as a
+//! budget exists, and so does a deadline) strips are one iteration long:
+//! every backward jump reaches the check as before and fuel counts each
+//! one exactly. A Ctrl-C that arrives during a strip is seen at most
+//! [`STRIP`] iterations later. Loops that call anything outside their cold
+//! slow paths are left alone: a called function could block (a sleep, a
+//! read), and a strip of such calls would delay an interrupt without bound.
+
+use std::collections::HashMap;
+
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
+use cranelift_codegen::dominator_tree::DominatorTree;
+use cranelift_codegen::flowgraph::ControlFlowGraph;
+use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
+use cranelift_codegen::ir::{
+    types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value, ValueDef,
+};
+use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
+
+use crate::clif::{constant, defined_outside, rename, Step};
+
+/// Iterations between two interrupt checks in a strip-mined loop.
+pub const STRIP: i64 = 1024;
+
+/// The largest constant step (in magnitude) a strip is made for, so that
+/// `STRIP * step` cannot overflow.
+const MAX_STEP: i64 = 1 << 40;
+
+/// The loop bound: a constant (made again in the strip block) or an
+/// invariant value.
+#[derive(Clone, Copy)]
+enum Bound {
+    Const(i64),
+    Value(Value),
+}
+
+/// A loop to strip-mine.
+struct Plan {
+    /// The loop head: the flag load and its branch.
+    head: Block,
+    /// The body's first block (the head's successor when the flag is clear).
+    body: Block,
+    /// The branches into the body: from the head (the flag was clear) and
+    /// from its cold check (the flag was set).
+    fast_entry: Inst,
+    slow_entries: Vec<Inst>,
+    /// Blocks the body dominates (where the head's parameters are renamed).
+    dominated: Vec<Block>,
+    /// The latch (the loop's last block) and its branch: back to the head
+    /// or out of the loop.
+    latch_branch: Inst,
+    latch: Block,
+    /// The counter: the head's parameter `k`.
+    k: usize,
+    step: Step,
+    bound: Bound,
+    /// The continue condition `counter cond bound` (a less-than for a
+    /// rising counter, a greater-than for a falling one).
+    cond: IntCC,
+    /// The whole loop runs at most [`STRIP`] iterations without wrapping
+    /// (constant start, step and bound): its strips end at the bound.
+    short: bool,
+}
+
+/// Strip-mines the qualifying loops of `func` (see the module documentation);
+/// returns how many.
+pub fn strip_mine(func: &mut Function) -> usize {
+    let cfg = ControlFlowGraph::with_function(func);
+    let domtree = DominatorTree::with_function(func, &cfg);
+    let mut loops = LoopAnalysis::new();
+    loops.compute(func, &cfg, &domtree);
+    let all: Vec<Loop> = loops.loops().collect();
+    let innermost = all.iter().copied().filter(|&lp| all.iter().all(|&o| loops.loop_parent(o) != Some(lp)));
+    let plans: Vec<Plan> = innermost.filter_map(|lp| plan(func, &cfg, &domtree, &loops, lp)).collect();
+    // Innermost loops share no block, so each plan stays valid while the
+    // others are carried out.
+    for p in &plans {
+        carry_out(func, p);
+    }
+    plans.len()
+}
+
+/// The value `v` stands for: aliases resolved, and parameters of a block with
+/// a single predecessor replaced by the argument that predecessor passes.
+fn source(func: &Function, cfg: &ControlFlowGraph, mut v: Value) -> Value {
+    for _ in 0..16 {
+        v = func.dfg.resolve_aliases(v);
+        let ValueDef::Param(block, n) = func.dfg.value_def(v) else { break };
+        let mut preds = cfg.pred_iter(block);
+        let (Some(pred), None) = (preds.next(), preds.next()) else { break };
+        let dfg = &func.dfg;
+        let calls = dfg.insts[pred.inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+        let mut into = calls.iter().filter(|c| c.block(&dfg.value_lists) == block);
+        let (Some(call), None) = (into.next(), into.next()) else { break };
+        match call.args(&dfg.value_lists).nth(n) {
+            Some(BlockArg::Value(a)) => v = a,
+            _ => break,
+        }
+    }
+    v
+}
+
+/// The instruction defining `v`, if an instruction does.
+fn def(func: &Function, v: Value) -> Option<Inst> {
+    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
+        ValueDef::Result(inst, _) => Some(inst),
+        _ => None,
+    }
+}
+
+/// `v` is 0 or 1: a comparison or its extension.
+fn boolean(func: &Function, v: Value) -> bool {
+    def(func, v).is_some_and(|i| matches!(func.dfg.insts[i].opcode(), Opcode::Icmp | Opcode::Uextend))
+}
+
+/// The integer comparison a branch condition amounts to, following
+/// extensions and comparisons of a boolean with zero (which negate it or
+/// not): `(cc, x, y)` for `x cc y`.
+fn comparison(func: &Function, cfg: &ControlFlowGraph, cond: Value) -> Option<(IntCC, Value, Value)> {
+    let mut negated = false;
+    let mut v = cond;
+    for _ in 0..8 {
+        v = source(func, cfg, v);
+        match func.dfg.insts[def(func, v)?] {
+            InstructionData::Unary { opcode: Opcode::Uextend, arg } => v = arg,
+            InstructionData::IntCompare { opcode: Opcode::Icmp, cond, args: [x, y] } => {
+                let zero = constant(func, source(func, cfg, y)) == Some(0);
+                if zero && matches!(cond, IntCC::Equal | IntCC::NotEqual) && boolean(func, source(func, cfg, x)) {
+                    negated ^= cond == IntCC::Equal;
+                    v = x;
+                } else {
+                    return Some((if negated { cond.complement() } else { cond }, x, y));
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn plan(
+    func: &Function,
+    cfg: &ControlFlowGraph,
+    domtree: &DominatorTree,
+    loops: &LoopAnalysis,
+    lp: Loop,
+) -> Option<Plan> {
+    let head = loops.loop_header(lp);
+    if Some(head) == func.layout.entry_block() {
+        return None;
+    }
+    let dfg = &func.dfg;
+    // Nothing in the loop may call out except from cold slow paths.
+    let blocks: Vec<Block> = func.layout.blocks().filter(|&b| loops.is_in_loop(b, lp)).collect();
+    let calls_out = |b: Block| func.layout.block_insts(b).any(|i| dfg.insts[i].opcode().is_call());
+    if blocks.iter().any(|&b| !func.layout.is_cold(b) && calls_out(b)) {
+        return None;
+    }
+    // The head: `f = uload8 flag; brif f, cold, body`.
+    let insts: Vec<Inst> = func.layout.block_insts(head).collect();
+    let [load, check] = insts.as_slice() else { return None };
+    let InstructionData::Load { opcode: Opcode::Uload8, offset, .. } = dfg.insts[*load] else {
+        return None;
+    };
+    if i32::from(offset) != 0 || dfg.insts[*check].opcode() != Opcode::Brif {
+        return None;
+    }
+    let calls = dfg.insts[*check].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+    let (cold, body) = (calls[0].block(&dfg.value_lists), calls[1].block(&dfg.value_lists));
+    if dfg.inst_args(*check)[0] != dfg.first_result(*load) || calls[1].len(&dfg.value_lists) != 0 {
+        return None;
+    }
+    if body == head || !loops.is_in_loop(body, lp) {
+        return None;
+    }
+    // The body is entered from the head and the cold check only, without arguments.
+    let mut fast_entry = None;
+    let mut slow_entries = Vec::new();
+    for pred in cfg.pred_iter(body) {
+        if pred.block != head && (pred.block != cold || !func.layout.is_cold(cold)) {
+            return None;
+        }
+        let calls = dfg.insts[pred.inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+        if calls.iter().any(|c| c.block(&dfg.value_lists) == body && c.len(&dfg.value_lists) != 0) {
+            return None;
+        }
+        if pred.block == head {
+            fast_entry = Some(pred.inst);
+        } else {
+            slow_entries.push(pred.inst);
+        }
+    }
+    let fast_entry = fast_entry?;
+    // One back edge, from a two-way branch whose other way leaves the loop.
+    let back: Vec<_> = cfg.pred_iter(head).filter(|p| loops.is_in_loop(p.block, lp)).collect();
+    let [latch] = back.as_slice() else { return None };
+    let branch = latch.inst;
+    if dfg.insts[branch].opcode() != Opcode::Brif {
+        return None;
+    }
+    let calls = dfg.insts[branch].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+    let targets = [calls[0].block(&dfg.value_lists), calls[1].block(&dfg.value_lists)];
+    let back_way = targets.iter().position(|&t| t == head)?;
+    if loops.is_in_loop(targets[1 - back_way], lp) {
+        return None;
+    }
+    let back_args: Vec<BlockArg> = calls[back_way].args(&dfg.value_lists).collect();
+    // The loop test, as the condition to go round again.
+    let (cc, x, y) = comparison(func, cfg, dfg.inst_args(branch)[0])?;
+    let cc = if back_way == 0 { cc } else { cc.complement() };
+    let params = dfg.block_params(head);
+    for (k, &p) in params.iter().enumerate() {
+        let Some(BlockArg::Value(next)) = back_args.get(k) else { continue };
+        let next = source(func, cfg, *next);
+        let Some(step) = counter_step(func, loops, lp, next, p) else { continue };
+        let (cc, bound) = if source(func, cfg, x) == next {
+            (cc, y)
+        } else if source(func, cfg, y) == next {
+            (cc.swap_args(), x)
+        } else {
+            continue;
+        };
+        let bound = source(func, cfg, bound);
+        let bound = match constant(func, bound) {
+            Some(c) => Bound::Const(c),
+            None if defined_outside(func, loops, lp, bound) => Bound::Value(bound),
+            None => continue,
+        };
+        let rising = matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
+        let falling = matches!(cc, IntCC::SignedGreaterThan | IntCC::UnsignedGreaterThan);
+        let fits = match step {
+            Step::Const(c) => (rising && (1..=MAX_STEP).contains(&c)) || (falling && (-MAX_STEP..0).contains(&c)),
+            Step::Value(_) => rising,
+        };
+        if !fits || dfg.value_type(p) != types::I64 {
+            continue;
+        }
+        let dominated = func.layout.blocks().filter(|&b| domtree.block_dominates(body, b)).collect();
+        let short = match (step, bound) {
+            (Step::Const(c), Bound::Const(n)) => {
+                let entries = cfg.pred_iter(head).filter(|p| !loops.is_in_loop(p.block, lp));
+                let mut starts = entries.map(|e| entry_argument(func, cfg, e.inst, head, k));
+                starts.all(|s| s.is_some_and(|s| short_loop(s, c, n, cc)))
+            }
+            _ => false,
+        };
+        return Some(Plan {
+            head,
+            body,
+            fast_entry,
+            slow_entries,
+            dominated,
+            latch_branch: branch,
+            latch: latch.block,
+            k,
+            step,
+            bound,
+            cond: cc,
+            short,
+        });
+    }
+    None
+}
+
+/// The constant that branch `inst` passes to parameter `k` of `head`.
+fn entry_argument(func: &Function, cfg: &ControlFlowGraph, inst: Inst, head: Block, k: usize) -> Option<i64> {
+    let dfg = &func.dfg;
+    let calls = dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+    let mut into = calls.iter().filter(|c| c.block(&dfg.value_lists) == head);
+    let (Some(call), None) = (into.next(), into.next()) else { return None };
+    let Some(BlockArg::Value(v)) = call.args(&dfg.value_lists).nth(k) else { return None };
+    constant(func, source(func, cfg, v))
+}
+
+/// A counter from `start` by `step` while `counter cc bound` stops within
+/// [`STRIP`] iterations, every value it takes on the way inside the word
+/// range (so no step wraps around).
+fn short_loop(start: i64, step: i64, bound: i64, cc: IntCC) -> bool {
+    let (start, step, bound) = match cc {
+        IntCC::SignedLessThan | IntCC::SignedGreaterThan => (i128::from(start), i128::from(step), i128::from(bound)),
+        _ => (i128::from(start as u64), i128::from(step), i128::from(bound as u64)),
+    };
+    let (lo, hi) = match cc {
+        IntCC::SignedLessThan | IntCC::SignedGreaterThan => (i128::from(i64::MIN), i128::from(i64::MAX)),
+        _ => (0, i128::from(u64::MAX)),
+    };
+    let rising = matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
+    let (span, last) = if rising { (bound - start, bound - 1 + step) } else { (start - bound, bound + 1 + step) };
+    span <= i128::from(STRIP) * step.abs() && (lo..=hi).contains(&last)
+}
+
+/// The step of counter `p` if `next` is `p + step` (or `p - c`).
+fn counter_step(func: &Function, loops: &LoopAnalysis, lp: Loop, next: Value, p: Value) -> Option<Step> {
+    let inst = def(func, next)?;
+    let [a, b] = func.dfg.inst_args(inst) else { return None };
+    let (a, b) = (func.dfg.resolve_aliases(*a), func.dfg.resolve_aliases(*b));
+    let other = match (func.dfg.insts[inst].opcode(), a == p, b == p) {
+        (Opcode::Iadd, true, false) => b,
+        (Opcode::Iadd, false, true) => a,
+        // `p - c`: a constant step of `-c`.
+        (Opcode::Isub, true, false) => {
+            return constant(func, b).and_then(i64::checked_neg).filter(|&c| c != 0).map(Step::Const);
+        }
+        _ => return None,
+    };
+    match constant(func, other) {
+        Some(0) => None,
+        Some(c) => Some(Step::Const(c)),
+        None if defined_outside(func, loops, lp, other) => Some(Step::Value(other)),
+        None => None,
+    }
+}
+
+fn carry_out(func: &mut Function, p: &Plan) {
+    // 1. The body takes the head's parameters as its own; the blocks it
+    //    dominates use those.
+    let params = func.dfg.block_params(p.head).to_vec();
+    let mut renamed = HashMap::new();
+    for &v in &params {
+        let ty = func.dfg.value_type(v);
+        renamed.insert(v, func.dfg.append_block_param(p.body, ty));
+    }
+    for &b in &p.dominated {
+        let insts: Vec<Inst> = func.layout.block_insts(b).collect();
+        for inst in insts {
+            rename(func, inst, &renamed);
+        }
+    }
+    // 2. The strip blocks between the head's check and the body: a long
+    //    strip when the head found the flag clear, one iteration after the
+    //    cold check ran (the flag was set); both join in a block that
+    //    enters the body, so the bound dominates the loop.
+    let (fast, slow, strip) = (func.dfg.make_block(), func.dfg.make_block(), func.dfg.make_block());
+    for b in [fast, slow, strip] {
+        func.layout.insert_block(b, p.body);
+    }
+    let lim = func.dfg.append_block_param(strip, types::I64);
+    redirect(func, p.fast_entry, p.body, fast);
+    for &inst in &p.slow_entries {
+        redirect(func, inst, p.body, slow);
+    }
+    let i = params[p.k];
+    let mut cur = FuncCursor::new(func).at_bottom(fast);
+    let long = strip_bound(&mut cur, p, i);
+    cur.ins().jump(strip, &[BlockArg::Value(long)]);
+    let mut cur = FuncCursor::new(func).at_bottom(slow);
+    let one = one_step(&mut cur, p.step, i);
+    cur.ins().jump(strip, &[BlockArg::Value(one)]);
+    let args: Vec<BlockArg> = params.iter().map(|&v| BlockArg::Value(v)).collect();
+    FuncCursor::new(func).at_bottom(strip).ins().jump(p.body, &args);
+    // 3. The latch goes round the strip while below its bound, else to the
+    //    old test in a block of its own.
+    let latch2 = func.dfg.make_block();
+    func.layout.insert_block_after(latch2, p.latch);
+    let back_args: Vec<BlockArg> = {
+        let dfg = &func.dfg;
+        let calls = dfg.insts[p.latch_branch].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+        let back = calls.iter().find(|c| c.block(&dfg.value_lists) == p.head).expect("planned back edge");
+        back.args(&dfg.value_lists).collect()
+    };
+    let BlockArg::Value(next) = back_args[p.k] else { unreachable!("planned counter argument") };
+    func.layout.remove_inst(p.latch_branch);
+    func.layout.append_inst(p.latch_branch, latch2);
+    let mut cur = FuncCursor::new(func).at_bottom(p.latch);
+    let more = cur.ins().icmp(p.cond, next, lim);
+    cur.ins().brif(more, p.body, &back_args, latch2, &[]);
+}
+
+/// Makes the branch `inst`'s edges to `from` go to `to` (same arguments).
+fn redirect(func: &mut Function, inst: Inst, from: Block, to: Block) {
+    let dfg = &mut func.dfg;
+    for call in dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables) {
+        if call.block(&dfg.value_lists) == from {
+            call.set_block(to, &mut dfg.value_lists);
+        }
+    }
+}
+
+/// `i + step`: the bound of a strip of one iteration.
+fn one_step(cur: &mut FuncCursor<'_>, step: Step, i: Value) -> Value {
+    let step = match step {
+        Step::Const(c) => cur.ins().iconst(types::I64, c),
+        Step::Value(v) => v,
+    };
+    cur.ins().iadd(i, step)
+}
+
+/// Emits the bound of a long strip from counter `i` (see the module
+/// documentation); the flag was clear.
+fn strip_bound(cur: &mut FuncCursor<'_>, p: &Plan, i: Value) -> Value {
+    let w = types::I64;
+    let bound = match p.bound {
+        Bound::Const(c) => cur.ins().iconst(w, c),
+        Bound::Value(v) => v,
+    };
+    if p.short {
+        return bound;
+    }
+    let signed = matches!(p.cond, IntCC::SignedLessThan | IntCC::SignedGreaterThan);
+    let rising = matches!(p.cond, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
+    // `span` is the step's magnitude times STRIP, and `safe` tells that `n`
+    // cannot be stepped over without wrapping.
+    let (span, ok_step, safe) = match p.step {
+        Step::Const(c) => {
+            let span = cur.ins().iconst(w, c.unsigned_abs() as i64 * STRIP);
+            // Rising: `n <= MAX - c + 1`; falling (d = -c): `n >= MIN + d - 1`.
+            let d = c.unsigned_abs() as i64;
+            let (limit_cc, limit) = match (rising, signed) {
+                (true, true) => (IntCC::SignedLessThanOrEqual, i64::MAX - d + 1),
+                (true, false) => (IntCC::UnsignedLessThanOrEqual, (u64::MAX - d as u64 + 1) as i64),
+                (false, true) => (IntCC::SignedGreaterThanOrEqual, i64::MIN + d - 1),
+                (false, false) => (IntCC::UnsignedGreaterThanOrEqual, d - 1),
+            };
+            let safe = cur.ins().icmp_imm_s(limit_cc, bound, limit);
+            (span, None, safe)
+        }
+        Step::Value(c) => {
+            // Rising only; a step outside 1..=MAX_STEP makes strips of one.
+            let positive = cur.ins().icmp_imm_s(IntCC::SignedGreaterThan, c, 0);
+            let small = cur.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, c, MAX_STEP);
+            let ok = cur.ins().band(positive, small);
+            let span = cur.ins().imul_imm_s(c, STRIP);
+            // MAX - c + 1 == MIN - c and UMAX - c + 1 == -c, wrapping.
+            let limit = if signed {
+                let min = cur.ins().iconst(w, i64::MIN);
+                cur.ins().isub(min, c)
+            } else {
+                cur.ins().ineg(c)
+            };
+            let cc = if signed { IntCC::SignedLessThanOrEqual } else { IntCC::UnsignedLessThanOrEqual };
+            let safe = cur.ins().icmp(cc, bound, limit);
+            (span, Some(ok), safe)
+        }
+    };
+    // Inside the loop's range, how far the bound is, and the long strip's end.
+    let (inside, distance, far_end) = if rising {
+        let cc = if signed { IntCC::SignedLessThan } else { IntCC::UnsignedLessThan };
+        (cur.ins().icmp(cc, i, bound), cur.ins().isub(bound, i), cur.ins().iadd(i, span))
+    } else {
+        let cc = if signed { IntCC::SignedGreaterThan } else { IntCC::UnsignedGreaterThan };
+        (cur.ins().icmp(cc, i, bound), cur.ins().isub(i, bound), cur.ins().isub(i, span))
+    };
+    let far = cur.ins().icmp(IntCC::UnsignedGreaterThan, distance, span);
+    let long_end = cur.ins().select(far, far_end, bound);
+    let reachable = cur.ins().bor(far, safe);
+    let mut ok = cur.ins().band(inside, reachable);
+    if let Some(o) = ok_step {
+        ok = cur.ins().band(ok, o);
+    }
+    let one = one_step(cur, p.step, i);
+    cur.ins().select(ok, long_end, one)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::{finish, verify, word_function};
+    use cranelift_codegen::ir::{AbiParam, MemFlagsData, Signature};
+    use cranelift_codegen::isa::CallConv;
+    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+
+    /// How the test loop's counter steps.
+    #[derive(Clone, Copy)]
+    enum Stepping {
+        /// By a constant.
+        Const(i64),
+        /// By the invariant parameter `x`.
+        Param,
+        /// By `s`, a value the loop computes.
+        InLoop,
+    }
+
+    /// A loop in the shape the translator and loop inversion leave:
+    /// `f(n, flag, x)`: `k = start; s = 0; if k cc n: do { check flag;
+    /// s += k; k += step } while k cc n; return s`, the test written
+    /// `(uextend(k cc n) == 0)` as the translator writes it. With
+    /// `call` the body calls `x` (outside any cold block); `bound` 0 means
+    /// `n`, else that constant.
+    fn counted_loop(cc: IntCC, start: i64, step: Stepping, bound: i64, call: bool) -> Function {
+        let mut func = word_function(3);
+        let mut fctx = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+        let [entry, head, cold, body, latch, exit] = [(); 6].map(|()| b.create_block());
+        b.append_block_params_for_function_params(entry);
+        let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
+        let (a, t) = (b.append_block_param(latch, types::I64), b.append_block_param(latch, types::I64));
+        let r = b.append_block_param(exit, types::I64);
+        b.set_cold_block(cold);
+        b.switch_to_block(entry);
+        let [n, flag, x] = [0, 1, 2].map(|i| b.block_params(entry)[i]);
+        let n = if bound == 0 { n } else { b.ins().iconst(types::I64, bound) };
+        let k0 = b.ins().iconst(types::I64, start);
+        let zero = b.ins().iconst(types::I64, 0);
+        let enter = b.ins().icmp(cc, k0, n);
+        b.ins().brif(enter, head, &[k0.into(), zero.into()], exit, &[zero.into()]);
+        b.switch_to_block(head);
+        let f = b.ins().uload8(types::I64, MemFlagsData::new(), flag, 0);
+        b.ins().brif(f, cold, &[], body, &[]);
+        b.switch_to_block(cold);
+        b.ins().jump(body, &[]);
+        b.switch_to_block(body);
+        let mut s2 = b.ins().iadd(s, k);
+        if call {
+            let mut sig = Signature::new(CallConv::SystemV);
+            sig.params.push(AbiParam::new(types::I64));
+            sig.returns.push(AbiParam::new(types::I64));
+            let sig = b.import_signature(sig);
+            let call = b.ins().call_indirect(sig, x, &[s2]);
+            s2 = b.inst_results(call)[0];
+        }
+        let by = match step {
+            Stepping::Const(c) => b.ins().iconst(types::I64, c),
+            Stepping::Param => x,
+            Stepping::InLoop => s2,
+        };
+        let k2 = b.ins().iadd(k, by);
+        b.ins().jump(latch, &[k2.into(), s2.into()]);
+        b.switch_to_block(latch);
+        let more = b.ins().icmp(cc, a, n);
+        let word = b.ins().uextend(types::I64, more);
+        let done = b.ins().icmp_imm_s(IntCC::Equal, word, 0);
+        b.ins().brif(done, exit, &[t.into()], head, &[a.into(), t.into()]);
+        b.switch_to_block(exit);
+        b.ins().return_(&[r]);
+        finish(b);
+        func
+    }
+
+    fn blocks(func: &Function) -> Vec<Block> {
+        func.layout.blocks().collect()
+    }
+
+    fn opcodes(func: &Function, block: Block) -> Vec<Opcode> {
+        func.layout.block_insts(block).map(|i| func.dfg.insts[i].opcode()).collect()
+    }
+
+    #[test]
+    fn a_counted_loop_goes_round_its_strip_without_the_check() {
+        let cases = [
+            (IntCC::SignedLessThan, Stepping::Const(1)),
+            (IntCC::UnsignedLessThan, Stepping::Const(3)),
+            (IntCC::SignedGreaterThan, Stepping::Const(-2)),
+            (IntCC::UnsignedGreaterThan, Stepping::Const(-5)),
+            (IntCC::SignedLessThan, Stepping::Param),
+            (IntCC::UnsignedLessThan, Stepping::Param),
+        ];
+        for (cc, step) in cases {
+            let mut func = counted_loop(cc, 0, step, 0, false);
+            verify(&func);
+            let [_, head, _, body, latch, _] = blocks(&func)[..] else { panic!() };
+            assert_eq!(strip_mine(&mut func), 1, "{cc:?}:\n{}", func.display());
+            verify(&func);
+            // The body takes the counter and the sum; the latch branches back
+            // to it and otherwise to a block holding the old test, the only
+            // way back to the head and its check.
+            assert_eq!(func.dfg.block_params(body).len(), 2);
+            let cfg = ControlFlowGraph::with_function(&func);
+            let latch2 = func.layout.next_block(latch).unwrap();
+            assert!(cfg.succ_iter(latch).any(|s| s == body));
+            assert!(cfg.succ_iter(latch).any(|s| s == latch2));
+            let into_head: Vec<Block> =
+                cfg.pred_iter(head).map(|p| p.block).filter(|&b| b != blocks(&func)[0]).collect();
+            assert_eq!(into_head, [latch2]);
+            assert_eq!(opcodes(&func, latch2), [Opcode::Brif]);
+            // The body's only entries: the strip's join block and the latch.
+            let mut into_body: Vec<Block> = cfg.pred_iter(body).map(|p| p.block).collect();
+            into_body.sort();
+            assert_eq!(into_body.len(), 2);
+            assert!(into_body.contains(&latch));
+        }
+    }
+
+    #[test]
+    fn a_short_constant_loop_ends_its_strip_at_the_bound() {
+        // `shift` from 0 by 8 while < 32: four iterations.
+        let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 32, false);
+        assert_eq!(strip_mine(&mut func), 1);
+        verify(&func);
+        // The long strip's bound is the constant 32: its block (placed
+        // before the one-iteration strip, the join and the body) only jumps.
+        let fast = blocks(&func)[3];
+        assert_eq!(opcodes(&func, fast), [Opcode::Iconst, Opcode::Jump]);
+        // Not short: the strip is computed.
+        let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 32 + 8 * STRIP, false);
+        assert_eq!(strip_mine(&mut func), 1);
+        verify(&func);
+        let fast = blocks(&func)[3];
+        assert!(opcodes(&func, fast).contains(&Opcode::Select), "{}", func.display());
+    }
+
+    #[test]
+    fn short_loops_are_recognised_with_their_word_limits() {
+        let slt = IntCC::SignedLessThan;
+        assert!(short_loop(0, 8, 32, slt));
+        assert!(short_loop(0, 1, STRIP, slt));
+        assert!(!short_loop(0, 1, STRIP + 1, slt));
+        assert!(short_loop(0, 3, 3 * STRIP, slt));
+        // Stepping past the bound would wrap around.
+        assert!(short_loop(i64::MAX - 10, 1, i64::MAX, slt));
+        assert!(!short_loop(i64::MAX - 10, 7, i64::MAX, slt));
+        assert!(short_loop(-5, 1, 5, slt));
+        // Unsigned: -1 is the largest word.
+        assert!(!short_loop(0, 1, -1, IntCC::UnsignedLessThan));
+        assert!(short_loop(-20, 1, -1, IntCC::UnsignedLessThan));
+        assert!(!short_loop(-20, 2, -1, IntCC::UnsignedLessThan));
+        // Falling.
+        assert!(short_loop(100, -1, 0, IntCC::SignedGreaterThan));
+        assert!(!short_loop(i64::MIN + 5, -3, i64::MIN, IntCC::SignedGreaterThan));
+        assert!(short_loop(i64::MIN + 5, -1, i64::MIN, IntCC::SignedGreaterThan));
+        assert!(!short_loop(5, -3, 0, IntCC::UnsignedGreaterThan));
+        assert!(short_loop(5, -1, 0, IntCC::UnsignedGreaterThan));
+    }
+
+    #[test]
+    fn other_loops_are_left_alone() {
+        let cases = [
+            // A call could block: the loop keeps its check on every iteration.
+            counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(1), 0, true),
+            // The step changes in the loop.
+            counted_loop(IntCC::SignedLessThan, 0, Stepping::InLoop, 0, false),
+            // Not an ordered test, or a test the step moves away from.
+            counted_loop(IntCC::NotEqual, 0, Stepping::Const(1), 0, false),
+            counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(-1), 0, false),
+            counted_loop(IntCC::SignedGreaterThan, 0, Stepping::Const(1), 0, false),
+            counted_loop(IntCC::SignedGreaterThan, 0, Stepping::Param, 0, false),
+            counted_loop(IntCC::SignedLessThanOrEqual, 0, Stepping::Const(1), 0, false),
+            // A step whose strip would overflow.
+            counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(MAX_STEP + 1), 0, false),
+        ];
+        for mut func in cases {
+            let before = func.display().to_string();
+            assert_eq!(strip_mine(&mut func), 0, "{before}");
+            assert_eq!(func.display().to_string(), before);
+        }
+    }
+}
