@@ -13,12 +13,14 @@
 //! Only 64-bit x86 hosts are supported for now (the runtime's helpers are
 //! `extern "C"`, and the tier is used for code the host runs itself).
 
+pub mod align;
 pub mod check;
 pub mod clif;
 pub mod invert;
 pub mod live;
 pub mod phis;
 pub mod preserve;
+pub mod reassoc;
 pub mod strength;
 pub mod strip;
 pub mod tier;
@@ -71,7 +73,13 @@ impl CraneliftViper {
             return None;
         }
         let mut flags = settings::builder();
-        for (k, v) in [("opt_level", "speed"), ("enable_verifier", "false"), ("unwind_info", "false")] {
+        for (k, v) in [
+            ("opt_level", "speed"),
+            ("enable_verifier", "false"),
+            ("unwind_info", "false"),
+            // Block starts and edges, to align the innermost loop (align.rs).
+            ("machine_code_cfg_info", "true"),
+        ] {
             flags.set(k, v).ok()?;
         }
         let isa = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu").ok()?;
@@ -92,6 +100,7 @@ impl CraneliftViper {
         translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state, single)?;
         phis::remove_redundant_params(&mut ctx.func);
         strength::reduce_products(&mut ctx.func);
+        reassoc::reassociate(&mut ctx.func);
         invert::invert_loops(&mut ctx.func);
         let strips = strip::strip_mine(&mut ctx.func);
         if cfg!(debug_assertions) {
@@ -105,9 +114,15 @@ impl CraneliftViper {
         }
         let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
         let mut out = code.code_buffer().to_vec();
+        // The last block's start (Cranelift's block starts are right as a
+        // set, not as a map from its block indices: they are listed in
+        // layout order).
+        let last_block = code.bb_starts.iter().chain(code.bb_edges.iter().map(|e| &e.1)).copied().max().unwrap_or(0);
+        let padding = align::loop_padding(&out, last_block);
         let relocs: Vec<_> =
             code.buffer.relocs().iter().map(|r| (r.offset, r.kind, r.target.clone(), r.addend)).collect();
         preserve::link(&mut out, &relocs, &ctx.func)?;
+        let out = align::pad(&out, padding);
         self.stats.strips.fetch_add(strips as u64, Ordering::Relaxed);
         Ok(out)
     }
