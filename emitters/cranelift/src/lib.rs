@@ -25,6 +25,7 @@ pub mod strength;
 pub mod strip;
 pub mod tier;
 pub mod translate;
+pub mod unroll;
 
 #[cfg(test)]
 mod test_util;

@@ -46,6 +46,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
 use crate::clif::{constant, defined_outside, rename, Step};
+use crate::unroll;
 
 /// Iterations between two interrupt checks in a strip-mined loop.
 pub const STRIP: i64 = 1024;
@@ -88,6 +89,9 @@ struct Plan {
     /// The whole loop runs at most [`STRIP`] iterations without wrapping
     /// (constant start, step and bound): its strips end at the bound.
     short: bool,
+    /// A short loop's one first value and its number of iterations, when
+    /// it is small enough to unroll ([`crate::unroll`]).
+    trips: Option<(i64, i64)>,
 }
 
 /// Strip-mines the qualifying loops of `func` (see the module documentation);
@@ -264,13 +268,20 @@ fn plan(
             continue;
         }
         let dominated = func.layout.blocks().filter(|&b| domtree.block_dominates(body, b)).collect();
-        let short = match (step, bound) {
+        let (short, trips) = match (step, bound) {
             (Step::Const(c), Bound::Const(n)) => {
                 let entries = cfg.pred_iter(head).filter(|p| !loops.is_in_loop(p.block, lp));
-                let mut starts = entries.map(|e| entry_argument(func, cfg, e.inst, head, k));
-                starts.all(|s| s.is_some_and(|s| short_loop(s, c, n, cc)))
+                let starts: Vec<Option<i64>> = entries.map(|e| entry_argument(func, cfg, e.inst, head, k)).collect();
+                let short = starts.iter().all(|s| s.is_some_and(|s| short_loop(s, c, n, cc)));
+                let trips = match starts.as_slice() {
+                    [Some(s), rest @ ..] if short && rest.iter().all(|r| *r == Some(*s)) => {
+                        Some((*s, trip_count(*s, c, n, cc))).filter(|&(_, t)| (1..=unroll::MAX_TRIPS).contains(&t))
+                    }
+                    _ => None,
+                };
+                (short, trips)
             }
-            _ => false,
+            _ => (false, None),
         };
         return Some(Plan {
             head,
@@ -285,6 +296,7 @@ fn plan(
             bound,
             cond: cc,
             short,
+            trips,
         });
     }
     None
@@ -315,6 +327,20 @@ fn short_loop(start: i64, step: i64, bound: i64, cc: IntCC) -> bool {
     let rising = matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
     let (span, last) = if rising { (bound - start, bound - 1 + step) } else { (start - bound, bound + 1 + step) };
     span <= i128::from(STRIP) * step.abs() && (lo..=hi).contains(&last)
+}
+
+/// The iterations of a short loop (see [`short_loop`]) from `start`.
+fn trip_count(start: i64, step: i64, bound: i64, cc: IntCC) -> i64 {
+    let unsigned = matches!(cc, IntCC::UnsignedLessThan | IntCC::UnsignedGreaterThan);
+    let (start, bound) = if unsigned {
+        (i128::from(start as u64), i128::from(bound as u64))
+    } else {
+        (i128::from(start), i128::from(bound))
+    };
+    let rising = matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
+    let span = if rising { bound - start } else { start - bound };
+    let d = i128::from(step).abs();
+    i64::try_from((span + d - 1) / d).unwrap_or(0)
 }
 
 /// The step of counter `p` if `next` is `p + step` (or `p - c`).
@@ -392,6 +418,21 @@ fn carry_out(func: &mut Function, p: &Plan) {
     let mut cur = FuncCursor::new(func).at_bottom(p.latch);
     let more = cur.ins().icmp(p.cond, next, lim);
     cur.ins().brif(more, p.body, &back_args, latch2, &[]);
+    // 4. A short loop also gets a straight-line copy for its first strip.
+    if let Some((start, trips)) = p.trips {
+        let short = unroll::ShortLoop {
+            head: p.head,
+            params,
+            k: p.k,
+            start,
+            trips,
+            fast,
+            body: p.body,
+            latch: p.latch,
+            latch2,
+        };
+        unroll::unroll(func, &short);
+    }
 }
 
 /// Makes the branch `inst`'s edges to `from` go to `to` (same arguments).
@@ -600,11 +641,11 @@ mod tests {
 
     #[test]
     fn a_short_constant_loop_ends_its_strip_at_the_bound() {
-        // `shift` from 0 by 8 while < 32: four iterations.
-        let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 32, false);
+        // `k` from 0 by 1 while < 100: one strip, too long to unroll.
+        let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(1), 100, false);
         assert_eq!(strip_mine(&mut func), 1);
         verify(&func);
-        // The long strip's bound is the constant 32: its block (placed
+        // The long strip's bound is the constant 100: its block (placed
         // before the one-iteration strip, the join and the body) only jumps.
         let fast = blocks(&func)[3];
         assert_eq!(opcodes(&func, fast), [Opcode::Iconst, Opcode::Jump]);
@@ -614,6 +655,36 @@ mod tests {
         verify(&func);
         let fast = blocks(&func)[3];
         assert!(opcodes(&func, fast).contains(&Opcode::Select), "{}", func.display());
+    }
+
+    #[test]
+    fn a_loop_of_a_few_iterations_is_unrolled_on_its_fast_path() {
+        // `k` from 0 by 8 while < 32: four iterations.
+        let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 32, false);
+        let exit = blocks(&func)[5];
+        assert_eq!(strip_mine(&mut func), 1);
+        verify(&func);
+        // fast: `if k == 0` to the copies (the block after it), else the loop.
+        let [fast, unrolled] = [blocks(&func)[3], blocks(&func)[4]];
+        assert_eq!(opcodes(&func, fast).last(), Some(&Opcode::Brif));
+        let ops = opcodes(&func, unrolled);
+        // Four copies of `s += k; k += 8` (the loop test is copied too, unused), then the exit.
+        assert_eq!(ops.iter().filter(|&&o| o == Opcode::Iadd).count(), 8, "{}", func.display());
+        assert!(!ops.contains(&Opcode::Brif));
+        let cfg = ControlFlowGraph::with_function(&func);
+        assert_eq!(cfg.succ_iter(unrolled).collect::<Vec<_>>(), [exit]);
+        // Nine iterations are too many.
+        let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 72, false);
+        assert_eq!(strip_mine(&mut func), 1);
+        assert_eq!(opcodes(&func, blocks(&func)[3]), [Opcode::Iconst, Opcode::Jump]);
+    }
+
+    #[test]
+    fn trip_counts() {
+        assert_eq!(trip_count(0, 8, 32, IntCC::SignedLessThan), 4);
+        assert_eq!(trip_count(0, 3, 10, IntCC::SignedLessThan), 4);
+        assert_eq!(trip_count(10, -3, 0, IntCC::SignedGreaterThan), 4);
+        assert_eq!(trip_count(-3, 1, -1, IntCC::UnsignedLessThan), 2);
     }
 
     #[test]
