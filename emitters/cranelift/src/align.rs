@@ -17,13 +17,31 @@
 //! Only one loop per function can be aligned this way; the pass chooses
 //! the deepest (the one inside the most others), the first of equals.
 
+/// The nesting depth of the loops worth aligning in `func` (before
+/// compilation): its deepest loop but those whose heads are in `slow`
+/// (loops that run only on a slow path, see [`crate::strip::Stripped`]);
+/// `None` if there is no such loop.
+pub fn loop_depth(func: &cranelift_codegen::ir::Function, slow: &[cranelift_codegen::ir::Block]) -> Option<usize> {
+    use cranelift_codegen::dominator_tree::DominatorTree;
+    use cranelift_codegen::flowgraph::ControlFlowGraph;
+    use cranelift_codegen::loop_analysis::LoopAnalysis;
+    let cfg = ControlFlowGraph::with_function(func);
+    let domtree = DominatorTree::with_function(func, &cfg);
+    let mut loops = LoopAnalysis::new();
+    loops.compute(func, &cfg, &domtree);
+    let all: Vec<_> = loops.loops().collect();
+    let depth = |lp| all.iter().filter(|&&o| o == lp || loops.is_child_loop(lp, o)).count();
+    all.iter().filter(|&&lp| !slow.contains(&loops.loop_header(lp))).map(|&lp| depth(lp)).max()
+}
+
 /// The bytes to put in front of `code` (a function compiled by Cranelift,
-/// constants after its instructions) so that its deepest loop starts
-/// aligned. `last_block` is the start of its last block (the instructions
-/// end with that block's final jump or return).
-pub fn loop_padding(code: &[u8], last_block: u32) -> u32 {
+/// constants after its instructions) so that its deepest loop, not deeper
+/// than `max_depth` (see [`loop_depth`]), starts aligned. `last_block` is
+/// the start of its last block (the instructions end with that block's
+/// final jump or return).
+pub fn loop_padding(code: &[u8], last_block: u32, max_depth: usize) -> u32 {
     let (starts, edges, len) = machine_blocks(code, last_block);
-    graph_padding(&starts, &edges, len)
+    graph_padding(&starts, &edges, len, max_depth)
 }
 
 /// The basic blocks of x86-64 `code` (their starts), its edges and the
@@ -95,7 +113,7 @@ fn machine_blocks(code: &[u8], last_block: u32) -> (Vec<u32>, Vec<(u32, u32)>, u
 /// Loops are found as in any compiler: an edge to a block that dominates
 /// its source closes a loop (a jump from a cold block, placed at the end,
 /// back into a loop is not one).
-fn graph_padding(bb_starts: &[u32], bb_edges: &[(u32, u32)], len: u32) -> u32 {
+fn graph_padding(bb_starts: &[u32], bb_edges: &[(u32, u32)], len: u32, max_depth: usize) -> u32 {
     let mut starts = bb_starts.to_vec();
     starts.sort_unstable();
     starts.dedup();
@@ -148,7 +166,8 @@ fn graph_padding(bb_starts: &[u32], bb_edges: &[(u32, u32)], len: u32) -> u32 {
     }
     // The deepest header (inside the most loops), the first of equals.
     let depth = |h: usize| loops.iter().filter(|(_, body)| body[h]).count();
-    let Some((head, body)) = loops.iter().max_by_key(|(h, _)| (depth(*h), core::cmp::Reverse(*h))) else {
+    let candidates = loops.iter().filter(|(h, _)| depth(*h) <= max_depth);
+    let Some((head, body)) = candidates.max_by_key(|(h, _)| (depth(*h), core::cmp::Reverse(*h))) else {
         return 0;
     };
     // The loop's length: its blocks laid out from the header on.
@@ -248,21 +267,24 @@ mod tests {
         let starts = [0, 10, 40, 77, 90, 100];
         let edges = [(0, 10), (10, 40), (40, 77), (77, 40), (77, 90), (90, 10), (90, 100)];
         // The inner loop is 50 bytes long: it starts on a 64-byte boundary.
-        assert_eq!(graph_padding(&starts, &edges, 120), 24);
+        assert_eq!(graph_padding(&starts, &edges, 120, 9), 24);
+        // Loops of depth 1 only: the outer loop (10..100, 90 bytes) starts on
+        // a 32-byte boundary.
+        assert_eq!(graph_padding(&starts, &edges, 120, 1), 22);
         // A short inner loop (40..60) on a 32-byte boundary.
         let starts = [0, 10, 40, 52, 60, 100];
         let edges = [(0, 10), (10, 40), (40, 52), (52, 40), (52, 60), (60, 10), (60, 100)];
-        assert_eq!(graph_padding(&starts, &edges, 120), 24);
+        assert_eq!(graph_padding(&starts, &edges, 120, 9), 24);
         // Already aligned, or no loop at all.
-        assert_eq!(graph_padding(&[0, 32, 48], &[(0, 32), (32, 48), (48, 32)], 64), 0);
-        assert_eq!(graph_padding(&[0, 32], &[(0, 32)], 64), 0);
+        assert_eq!(graph_padding(&[0, 32, 48], &[(0, 32), (32, 48), (48, 32)], 64, 9), 0);
+        assert_eq!(graph_padding(&[0, 32], &[(0, 32)], 64, 9), 0);
         // A loop longer than 64 bytes: 32-byte alignment.
-        assert_eq!(graph_padding(&[0, 40, 130], &[(0, 40), (40, 40), (40, 130)], 200), 24);
+        assert_eq!(graph_padding(&[0, 40, 130], &[(0, 40), (40, 40), (40, 130)], 200, 9), 24);
         // A cold block at the end jumping back into the loop does not close
         // a loop of its own: the loop at 40 (back edge 60 -> 40) is aligned.
         let starts = [0, 40, 60, 70, 200];
         let edges = [(0, 40), (40, 60), (40, 200), (60, 40), (60, 70), (200, 60)];
-        assert_eq!(graph_padding(&starts, &edges, 220), 24);
+        assert_eq!(graph_padding(&starts, &edges, 220, 9), 24);
     }
 
     #[test]
@@ -274,7 +296,9 @@ mod tests {
         assert_eq!((starts.as_slice(), len), (&[0, 2, 11][..], 12));
         assert!(edges.contains(&(2, 2)) && edges.contains(&(2, 11)) && edges.contains(&(0, 2)), "{edges:?}");
         // The 9-byte loop at 2 starts on a 32-byte boundary after 30 bytes.
-        assert_eq!(loop_padding(&code, 2), 30);
+        assert_eq!(loop_padding(&code, 2, 1), 30);
+        // No loop that shallow.
+        assert_eq!(loop_padding(&code, 2, 0), 0);
     }
 
     #[test]

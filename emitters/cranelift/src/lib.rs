@@ -103,7 +103,8 @@ impl CraneliftViper {
         strength::reduce_products(&mut ctx.func);
         reassoc::reassociate(&mut ctx.func);
         invert::invert_loops(&mut ctx.func);
-        let strips = strip::strip_mine(&mut ctx.func);
+        let stripped = strip::strip_mine(&mut ctx.func);
+        let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
         if cfg!(debug_assertions) {
             // The passes above keep the function valid SSA (checked in debug builds).
             if let Err(e) = cranelift_codegen::verify_function(&ctx.func, &*self.isa) {
@@ -119,12 +120,12 @@ impl CraneliftViper {
         // set, not as a map from its block indices: they are listed in
         // layout order).
         let last_block = code.bb_starts.iter().chain(code.bb_edges.iter().map(|e| &e.1)).copied().max().unwrap_or(0);
-        let padding = align::loop_padding(&out, last_block);
+        let padding = depth.map_or(0, |d| align::loop_padding(&out, last_block, d));
         let relocs: Vec<_> =
             code.buffer.relocs().iter().map(|r| (r.offset, r.kind, r.target.clone(), r.addend)).collect();
         preserve::link(&mut out, &relocs, &ctx.func)?;
         let out = align::pad(&out, padding);
-        self.stats.strips.fetch_add(strips as u64, Ordering::Relaxed);
+        self.stats.strips.fetch_add(stripped.loops as u64, Ordering::Relaxed);
         Ok(out)
     }
 }

@@ -94,9 +94,18 @@ struct Plan {
     trips: Option<(i64, i64)>,
 }
 
-/// Strip-mines the qualifying loops of `func` (see the module documentation);
-/// returns how many.
-pub fn strip_mine(func: &mut Function) -> usize {
+/// What [`strip_mine`] did.
+#[derive(Debug, Default)]
+pub struct Stripped {
+    /// Loops strip-mined.
+    pub loops: usize,
+    /// The heads and bodies of the loops also unrolled ([`crate::unroll`]):
+    /// what is left of those loops runs only on their slow path.
+    pub unrolled: Vec<Block>,
+}
+
+/// Strip-mines the qualifying loops of `func` (see the module documentation).
+pub fn strip_mine(func: &mut Function) -> Stripped {
     let cfg = ControlFlowGraph::with_function(func);
     let domtree = DominatorTree::with_function(func, &cfg);
     let mut loops = LoopAnalysis::new();
@@ -106,10 +115,13 @@ pub fn strip_mine(func: &mut Function) -> usize {
     let plans: Vec<Plan> = innermost.filter_map(|lp| plan(func, &cfg, &domtree, &loops, lp)).collect();
     // Innermost loops share no block, so each plan stays valid while the
     // others are carried out.
+    let mut done = Stripped { loops: plans.len(), unrolled: Vec::new() };
     for p in &plans {
-        carry_out(func, p);
+        if carry_out(func, p) {
+            done.unrolled.extend([p.head, p.body]);
+        }
     }
-    plans.len()
+    done
 }
 
 /// The value `v` stands for: aliases resolved, and parameters of a block with
@@ -365,7 +377,8 @@ fn counter_step(func: &Function, loops: &LoopAnalysis, lp: Loop, next: Value, p:
     }
 }
 
-fn carry_out(func: &mut Function, p: &Plan) {
+/// Strip-mines the loop of `p`; true if it was also unrolled.
+fn carry_out(func: &mut Function, p: &Plan) -> bool {
     // 1. The body takes the head's parameters as its own; the blocks it
     //    dominates use those.
     let params = func.dfg.block_params(p.head).to_vec();
@@ -427,12 +440,14 @@ fn carry_out(func: &mut Function, p: &Plan) {
             start,
             trips,
             fast,
+            slow,
             body: p.body,
             latch: p.latch,
             latch2,
         };
-        unroll::unroll(func, &short);
+        return unroll::unroll(func, &short);
     }
+    false
 }
 
 /// Makes the branch `inst`'s edges to `from` go to `to` (same arguments).
@@ -617,7 +632,7 @@ mod tests {
             let mut func = counted_loop(cc, 0, step, 0, false);
             verify(&func);
             let [_, head, _, body, latch, _] = blocks(&func)[..] else { panic!() };
-            assert_eq!(strip_mine(&mut func), 1, "{cc:?}:\n{}", func.display());
+            assert_eq!(strip_mine(&mut func).loops, 1, "{cc:?}:\n{}", func.display());
             verify(&func);
             // The body takes the counter and the sum; the latch branches back
             // to it and otherwise to a block holding the old test, the only
@@ -643,7 +658,7 @@ mod tests {
     fn a_short_constant_loop_ends_its_strip_at_the_bound() {
         // `k` from 0 by 1 while < 100: one strip, too long to unroll.
         let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(1), 100, false);
-        assert_eq!(strip_mine(&mut func), 1);
+        assert_eq!(strip_mine(&mut func).loops, 1);
         verify(&func);
         // The long strip's bound is the constant 100: its block (placed
         // before the one-iteration strip, the join and the body) only jumps.
@@ -651,7 +666,7 @@ mod tests {
         assert_eq!(opcodes(&func, fast), [Opcode::Iconst, Opcode::Jump]);
         // Not short: the strip is computed.
         let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 32 + 8 * STRIP, false);
-        assert_eq!(strip_mine(&mut func), 1);
+        assert_eq!(strip_mine(&mut func).loops, 1);
         verify(&func);
         let fast = blocks(&func)[3];
         assert!(opcodes(&func, fast).contains(&Opcode::Select), "{}", func.display());
@@ -662,7 +677,7 @@ mod tests {
         // `k` from 0 by 8 while < 32: four iterations.
         let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 32, false);
         let exit = blocks(&func)[5];
-        assert_eq!(strip_mine(&mut func), 1);
+        assert_eq!(strip_mine(&mut func).loops, 1);
         verify(&func);
         // fast: `if k == 0` to the copies (the block after it), else the loop.
         let [fast, unrolled] = [blocks(&func)[3], blocks(&func)[4]];
@@ -675,7 +690,7 @@ mod tests {
         assert_eq!(cfg.succ_iter(unrolled).collect::<Vec<_>>(), [exit]);
         // Nine iterations are too many.
         let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 72, false);
-        assert_eq!(strip_mine(&mut func), 1);
+        assert_eq!(strip_mine(&mut func).loops, 1);
         assert_eq!(opcodes(&func, blocks(&func)[3]), [Opcode::Iconst, Opcode::Jump]);
     }
 
@@ -728,7 +743,7 @@ mod tests {
         ];
         for mut func in cases {
             let before = func.display().to_string();
-            assert_eq!(strip_mine(&mut func), 0, "{before}");
+            assert_eq!(strip_mine(&mut func).loops, 0, "{before}");
             assert_eq!(func.display().to_string(), before);
         }
     }

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value};
+use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value};
 
 use crate::clif::rename;
 
@@ -44,8 +44,10 @@ pub struct ShortLoop {
     pub k: usize,
     pub start: i64,
     pub trips: i64,
-    /// The long strip's block (flag clear): it jumps to `strip`.
+    /// The long strip's block (flag clear) and the one-iteration strip's
+    /// (flag set): both jump to the strip's join block.
     pub fast: Block,
+    pub slow: Block,
     /// The body's first block and the latch, whose branch goes back to
     /// the body or on to `latch2` (the old loop test: the head or the exit).
     pub body: Block,
@@ -99,6 +101,8 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
         }
     }
     let mut inputs: Vec<Value> = l.params.clone();
+    // The counter starts at its constant here: every copy's counter folds.
+    inputs[l.k] = FuncCursor::new(func).at_bottom(unrolled).ins().iconst(types::I64, l.start);
     for _ in 0..l.trips {
         for (n, &block) in chain.iter().enumerate() {
             for (&p, &v) in func.dfg.block_params(block).to_vec().iter().zip(&inputs) {
@@ -129,6 +133,11 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
         })
         .collect();
     FuncCursor::new(func).at_bottom(unrolled).ins().jump(exit, &mapped);
+    // The loop itself now runs only after a check found the flag set:
+    // Cranelift lays its blocks out after the rest.
+    for b in chain.iter().copied().chain([l.slow, strip, l.latch2]) {
+        func.layout.set_cold(b);
+    }
     true
 }
 
