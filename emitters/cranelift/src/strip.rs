@@ -1,10 +1,10 @@
-//! Loop strip mining: counted inner loops check the interrupt flag once per
-//! strip of iterations instead of once per iteration.
+//! Loop strip mining: counted loops check the interrupt flag once per strip
+//! of iterations instead of once per iteration.
 //!
 //! Every viper loop reads the interrupt flag at its head (how Ctrl-C, fuel
 //! and deadlines stop native code). On a short loop body that load, test
-//! and branch are a large share of the work. For an innermost loop that
-//! counts — a header parameter `i` that every iteration advances by a step
+//! and branch are a large share of the work. For a loop that counts — a
+//! header parameter `i` that every iteration advances by a step
 //! `c` (a constant, or for ascending loops an invariant value), a loop test
 //! `i + c < n` (or `>` for a negative constant step; signed or unsigned)
 //! against an invariant `n` — this pass runs up to [`STRIP`] iterations
@@ -30,11 +30,17 @@
 //! budget exists, and so does a deadline) strips are one iteration long:
 //! every backward jump reaches the check as before and fuel counts each
 //! one exactly. A Ctrl-C that arrives during a strip is seen at most
-//! [`STRIP`] iterations later. Loops that call anything outside their cold
-//! slow paths are left alone: a called function could block (a sleep, a
-//! read), and a strip of such calls would delay an interrupt without bound.
+//! [`STRIP`] iterations of the innermost loop later. Loops that call
+//! anything outside their cold slow paths are left alone: a called function
+//! could block (a sleep, a read), and a strip of such calls would delay an
+//! interrupt without bound.
+//!
+//! Inner loops are strip-mined first, then the loops around them (a sieve's
+//! outer loop mostly skips its inner one). That keeps the delay bounded: an
+//! inner loop checks the flag whenever it is entered, so an outer strip runs
+//! at most [`STRIP`] iterations of straight-line code between two checks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
@@ -104,24 +110,42 @@ pub struct Stripped {
     pub unrolled: Vec<Block>,
 }
 
-/// Strip-mines the qualifying loops of `func` (see the module documentation).
+/// Strip-mines the qualifying loops of `func` (see the module
+/// documentation), innermost first, then the loops around them.
 pub fn strip_mine(func: &mut Function) -> Stripped {
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
-    let all: Vec<Loop> = loops.loops().collect();
-    let innermost = all.iter().copied().filter(|&lp| all.iter().all(|&o| loops.loop_parent(o) != Some(lp)));
-    let plans: Vec<Plan> = innermost.filter_map(|lp| plan(func, &cfg, &domtree, &loops, lp)).collect();
-    // Innermost loops share no block, so each plan stays valid while the
-    // others are carried out.
-    let mut done = Stripped { loops: plans.len(), unrolled: Vec::new() };
-    for p in &plans {
-        if carry_out(func, p) {
-            done.unrolled.extend([p.head, p.body]);
+    let mut done = Stripped::default();
+    // Heads of the loops considered so far, and of the loops stripping made.
+    let mut seen: HashSet<Block> = HashSet::new();
+    loop {
+        let cfg = ControlFlowGraph::with_function(func);
+        let domtree = DominatorTree::with_function(func, &cfg);
+        let mut loops = LoopAnalysis::new();
+        loops.compute(func, &cfg, &domtree);
+        let all: Vec<Loop> = loops.loops().collect();
+        let considered = |lp: Loop| seen.contains(&loops.loop_header(lp));
+        // Loops whose inner loops were all considered: none of them contains
+        // another, so they share no block and each plan stays valid while
+        // the others are carried out.
+        let ready: Vec<Loop> = all
+            .iter()
+            .copied()
+            .filter(|&lp| {
+                !considered(lp) && all.iter().all(|&o| !loops.is_child_loop(o, lp) || o == lp || considered(o))
+            })
+            .collect();
+        if ready.is_empty() {
+            return done;
+        }
+        let plans: Vec<Plan> = ready.iter().filter_map(|&lp| plan(func, &cfg, &domtree, &loops, lp)).collect();
+        seen.extend(ready.iter().map(|&lp| loops.loop_header(lp)));
+        for p in &plans {
+            seen.insert(p.body);
+            done.loops += 1;
+            if carry_out(func, p) {
+                done.unrolled.extend([p.head, p.body]);
+            }
         }
     }
-    done
 }
 
 /// The value `v` stands for: aliases resolved, and parameters of a block with
@@ -723,6 +747,59 @@ mod tests {
         assert!(short_loop(i64::MIN + 5, -1, i64::MIN, IntCC::SignedGreaterThan));
         assert!(!short_loop(5, -3, 0, IntCC::UnsignedGreaterThan));
         assert!(short_loop(5, -1, 0, IntCC::UnsignedGreaterThan));
+    }
+
+    /// Two counted loops in the translator's shape, one inside the other:
+    /// `for k in range(n): for j in range(n): s += j` (each head checks the
+    /// flag; tests at the bottom).
+    fn nested_loops() -> Function {
+        let mut func = word_function(2);
+        let mut fctx = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+        let [entry, head, cold, body, ihead, icold, ibody, ilatch, latch, exit] = [(); 10].map(|()| b.create_block());
+        b.append_block_params_for_function_params(entry);
+        let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
+        let (j, t) = (b.append_block_param(ihead, types::I64), b.append_block_param(ihead, types::I64));
+        let r = b.append_block_param(exit, types::I64);
+        b.set_cold_block(cold);
+        b.set_cold_block(icold);
+        b.switch_to_block(entry);
+        let [n, flag] = [0, 1].map(|i| b.block_params(entry)[i]);
+        let zero = b.ins().iconst(types::I64, 0);
+        let enter = b.ins().icmp(IntCC::SignedLessThan, zero, n);
+        b.ins().brif(enter, head, &[zero.into(), zero.into()], exit, &[zero.into()]);
+        for (h, c, next) in [(head, cold, body), (ihead, icold, ibody)] {
+            b.switch_to_block(h);
+            let f = b.ins().uload8(types::I64, MemFlagsData::new(), flag, 0);
+            b.ins().brif(f, c, &[], next, &[]);
+            b.switch_to_block(c);
+            b.ins().jump(next, &[]);
+        }
+        b.switch_to_block(body);
+        b.ins().jump(ihead, &[zero.into(), s.into()]);
+        b.switch_to_block(ibody);
+        let t2 = b.ins().iadd(t, j);
+        let j2 = b.ins().iadd_imm_s(j, 1);
+        let more = b.ins().icmp(IntCC::SignedLessThan, j2, n);
+        b.ins().brif(more, ihead, &[j2.into(), t2.into()], ilatch, &[]);
+        b.switch_to_block(ilatch);
+        b.ins().jump(latch, &[]);
+        b.switch_to_block(latch);
+        let k2 = b.ins().iadd_imm_s(k, 1);
+        let more = b.ins().icmp(IntCC::SignedLessThan, k2, n);
+        b.ins().brif(more, head, &[k2.into(), t2.into()], exit, &[t2.into()]);
+        b.switch_to_block(exit);
+        b.ins().return_(&[r]);
+        finish(b);
+        func
+    }
+
+    #[test]
+    fn loops_around_strip_mined_loops_are_strip_mined_too() {
+        let mut func = nested_loops();
+        verify(&func);
+        assert_eq!(strip_mine(&mut func).loops, 2, "{}", func.display());
+        verify(&func);
     }
 
     #[test]
