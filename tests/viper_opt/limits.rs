@@ -18,22 +18,39 @@ const LOOPS: &str = "tests/native/viper_range_limit.py";
 
 const SPIN: &str = "@micropython.viper\ndef spin():\n    i = 0\n    while True:\n        i += 1\nspin()\n";
 
-/// Runs `source` with `config` and an optional fuel budget: the output, and
-/// the limit that stopped it.
-fn run(source: &str, config: ferropy::runtime::VmConfig, fuel: Option<u64>) -> (String, Option<LimitKind>) {
+/// What a VM made by [`capturing_vm`] printed (stdout and stderr).
+struct Printed(Arc<Mutex<Vec<u8>>>);
+
+impl Printed {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// A VM with `config` whose output is captured.
+fn capturing_vm(config: ferropy::runtime::VmConfig) -> (Vm, Printed) {
     let buf = Arc::new(Mutex::new(Vec::new()));
     let (b1, b2) = (buf.clone(), buf.clone());
     let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
     let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
     let opts = ferropy::run::RunOptions { argv: vec!["t.py".into()], ..Default::default() };
-    let mut vm: Vm = ferropy::run::new_vm(config, out, err, &opts).expect("vm");
-    vm.set_fuel(fuel);
-    if let Err(e) = vm.run_main_source(source.as_bytes(), "t.py", InputKind::File) {
+    (ferropy::run::new_vm(config, out, err, &opts).expect("vm"), Printed(buf))
+}
+
+/// Runs `source` in `vm`, printing an exception it raises.
+fn run_in(vm: &mut Vm, source: &str, name: &str) {
+    if let Err(e) = vm.run_main_source(source.as_bytes(), name, InputKind::File) {
         vm.print_exception(e);
     }
-    let limit = vm.take_tripped_limit();
-    let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
-    (text, limit)
+}
+
+/// Runs `source` with `config` and an optional fuel budget: the output, and
+/// the limit that stopped it.
+fn run(source: &str, config: ferropy::runtime::VmConfig, fuel: Option<u64>) -> (String, Option<LimitKind>) {
+    let (mut vm, printed) = capturing_vm(config);
+    vm.set_fuel(fuel);
+    run_in(&mut vm, source, "t.py");
+    (printed.text(), vm.take_tripped_limit())
 }
 
 #[test]
@@ -91,18 +108,10 @@ fn an_interrupt_stops_strip_mined_loops() {
         let (handle_tx, handle_rx) = std::sync::mpsc::channel();
         let (done_tx, done_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let buf = Arc::new(Mutex::new(Vec::new()));
-            let (b1, b2) = (buf.clone(), buf.clone());
-            let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
-            let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
-            let opts = ferropy::run::RunOptions { argv: vec!["t.py".into()], ..Default::default() };
-            let mut vm: Vm = ferropy::run::new_vm(opt_config(), out, err, &opts).expect("vm");
+            let (mut vm, printed) = capturing_vm(opt_config());
             handle_tx.send(vm.interrupt_handle()).unwrap();
-            if let Err(e) = vm.run_main_source(source.as_bytes(), "t.py", InputKind::File) {
-                vm.print_exception(e);
-            }
-            let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
-            let _ = done_tx.send(text);
+            run_in(&mut vm, &source, "t.py");
+            let _ = done_tx.send(printed.text());
         });
         let handle = handle_rx.recv().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -128,20 +137,13 @@ fn fuel_stops_strip_mined_loops_at_the_same_iteration() {
         "import array\n@micropython.viper\ndef count(a, n: int):\n    p = ptr32(a)\n    for i in range(n):\n        \
                    p[0] = i\nA = array.array('i', [0])\ncount(A, 1 << 40)\n";
     let stop = |config: ferropy::runtime::VmConfig| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let (b1, b2) = (buf.clone(), buf.clone());
-        let out: OutputSink = Box::new(move |b: &[u8]| b1.lock().unwrap().extend_from_slice(b));
-        let err: OutputSink = Box::new(move |b: &[u8]| b2.lock().unwrap().extend_from_slice(b));
-        let opts = ferropy::run::RunOptions { argv: vec!["t.py".into()], ..Default::default() };
-        let mut vm: Vm = ferropy::run::new_vm(config, out, err, &opts).expect("vm");
+        let (mut vm, printed) = capturing_vm(config);
         vm.set_fuel(Some(50_000));
         assert!(vm.run_main_source(program.as_bytes(), "t.py", InputKind::File).is_err());
         assert_eq!(vm.take_tripped_limit(), Some(LimitKind::Fuel));
         vm.set_fuel(None);
-        if let Err(e) = vm.run_main_source(b"print(A[0])\n", "t2.py", InputKind::File) {
-            vm.print_exception(e);
-        }
-        let text = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+        run_in(&mut vm, "print(A[0])\n", "t2.py");
+        let text = printed.text();
         text.trim().parse::<i64>().unwrap_or_else(|_| panic!("{text}"))
     };
     let before = strips();

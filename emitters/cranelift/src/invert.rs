@@ -179,8 +179,7 @@ fn invert(func: &mut Function, domtree: &DominatorTree, p: &Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{finish, verify, word_function};
-    use cranelift_codegen::ir::condcodes::IntCC;
+    use crate::test_util::{begin_loop, finish, verify, word_function, CountingLoop};
     use cranelift_codegen::ir::{types, InstBuilder};
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
@@ -191,10 +190,8 @@ mod tests {
         let mut func = word_function(1);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let (entry, pre, head, body, exit) =
-            (b.create_block(), b.create_block(), b.create_block(), b.create_block(), b.create_block());
+        let (entry, pre, exit) = (b.create_block(), b.create_block(), b.create_block());
         b.append_block_params_for_function_params(entry);
-        let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
         b.switch_to_block(entry);
         let n = b.block_params(entry)[0];
         if exit_extra {
@@ -203,12 +200,7 @@ mod tests {
             b.ins().jump(pre, &[]);
         }
         b.switch_to_block(pre);
-        let zero = b.ins().iconst(types::I64, 0);
-        b.ins().jump(head, &[zero.into(), zero.into()]);
-        b.switch_to_block(head);
-        let more = b.ins().icmp(IntCC::SignedLessThan, k, n);
-        b.ins().brif(more, body, &[], exit, &[]);
-        b.switch_to_block(body);
+        let CountingLoop { head, k, s, .. } = begin_loop(&mut b, n, exit);
         let s2 = b.ins().iadd(s, k);
         let one = b.ins().iconst(types::I64, 1);
         let k2 = b.ins().iadd(k, one);

@@ -120,8 +120,7 @@ fn rewrite(func: &mut Function, loops: &LoopAnalysis, lp: Loop, inst: Inst) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{finish, verify, word_function};
-    use cranelift_codegen::ir::condcodes::IntCC;
+    use crate::test_util::{begin_loop, finish, verify, word_function, CountingLoop};
     use cranelift_codegen::ir::MemFlagsData;
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
@@ -143,17 +142,12 @@ mod tests {
         let mut func = word_function(3);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let (entry, head, body, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
+        let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
-        let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
         b.switch_to_block(entry);
         let [base, x, n] = [0, 1, 2].map(|i| b.block_params(entry)[i]);
-        let zero = b.ins().iconst(types::I64, 0);
-        b.ins().jump(head, &[zero.into(), zero.into()]);
-        b.switch_to_block(head);
-        let more = b.ins().icmp(IntCC::SignedLessThan, k, n);
-        b.ins().brif(more, body, &[], exit, &[]);
-        b.switch_to_block(body);
+        let exit = b.create_block();
+        let CountingLoop { head, k, s, .. } = begin_loop(&mut b, n, exit);
         let addr = match address {
             Address::Scaled | Address::Shifted | Address::BothVary => {
                 let x = if matches!(address, Address::BothVary) { s } else { x };

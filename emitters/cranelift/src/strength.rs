@@ -193,8 +193,7 @@ fn invariant_factor(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{finish, verify, word_function};
-    use cranelift_codegen::ir::condcodes::IntCC;
+    use crate::test_util::{begin_loop, finish, verify, word_function, CountingLoop};
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     /// What the loop body multiplies the counter `k` by.
@@ -214,17 +213,12 @@ mod tests {
         let mut func = word_function(2);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let (entry, head, body, exit) = (b.create_block(), b.create_block(), b.create_block(), b.create_block());
+        let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
-        let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
         b.switch_to_block(entry);
         let (n, x) = (b.block_params(entry)[0], b.block_params(entry)[1]);
-        let zero = b.ins().iconst(types::I64, 0);
-        b.ins().jump(head, &[zero.into(), zero.into()]);
-        b.switch_to_block(head);
-        let more = b.ins().icmp(IntCC::SignedLessThan, k, n);
-        b.ins().brif(more, body, &[], exit, &[]);
-        b.switch_to_block(body);
+        let exit = b.create_block();
+        let CountingLoop { head, k, s, .. } = begin_loop(&mut b, n, exit);
         let f = match factor {
             Factor::Param => x,
             Factor::InLoop => {

@@ -1,6 +1,7 @@
 //! Helpers for the unit tests of the passes over Cranelift functions.
 
-use cranelift_codegen::ir::{types, AbiParam, Function, Signature};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, AbiParam, Block, Function, InstBuilder, Signature, Value};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings;
 use cranelift_frontend::FunctionBuilder;
@@ -29,4 +30,28 @@ pub fn finish(mut b: FunctionBuilder<'_>) {
 /// Panics with the verifier's errors and the function if it is not valid.
 pub fn verify(func: &Function) {
     cranelift_codegen::verify_function(func, &*isa()).unwrap_or_else(|e| panic!("{e}\n{}", func.display()));
+}
+
+/// A counting loop under construction: `k = 0; s = 0; while k < n: ...`
+/// (the builder is in its body).
+pub struct CountingLoop {
+    /// The test block, with the parameters `k` and `s`.
+    pub head: Block,
+    pub k: Value,
+    pub s: Value,
+}
+
+/// Makes the loop's blocks, ends the current block with a jump into the
+/// loop (`k` and `s` zero) and writes the test `k < n` (leaving for `exit`);
+/// the builder is left in the body, which ends with a jump back to `head`.
+pub fn begin_loop(b: &mut FunctionBuilder<'_>, n: Value, exit: Block) -> CountingLoop {
+    let (head, body) = (b.create_block(), b.create_block());
+    let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
+    let zero = b.ins().iconst(types::I64, 0);
+    b.ins().jump(head, &[zero.into(), zero.into()]);
+    b.switch_to_block(head);
+    let more = b.ins().icmp(IntCC::SignedLessThan, k, n);
+    b.ins().brif(more, body, &[], exit, &[]);
+    b.switch_to_block(body);
+    CountingLoop { head, k, s }
 }
