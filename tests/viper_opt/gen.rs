@@ -234,8 +234,21 @@ impl Gen<'_> {
             }
             8 if self.loops < 2 => {
                 let j = format!("j{}", self.loops);
-                let n = 1 + self.rng.below(6);
-                self.line(indent, &format!("for {j} in range({n}):"));
+                // A constant bound (short loops, unrolled), or one read from
+                // an argument: up to 15 iterations, or (outermost loops) up
+                // to 2,100, several strips of the optimizing tier's strip
+                // mining; counting up, by 3, or down by 2.
+                let bound = match self.rng.below(4) {
+                    0 if self.loops == 0 => format!("(b & 3) * {}", 600 + self.rng.below(200)),
+                    1 => "a & 15".to_string(),
+                    _ => (1 + self.rng.below(6)).to_string(),
+                };
+                let range = match self.rng.below(4) {
+                    0 => format!("range(0, {bound}, 3)"),
+                    1 => format!("range({bound}, 0, -2)"),
+                    _ => format!("range({bound})"),
+                };
+                self.line(indent, &format!("for {j} in {range}:"));
                 self.loops += 1;
                 self.counters.push(j);
                 let k = 1 + self.rng.below(3);
