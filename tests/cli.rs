@@ -63,6 +63,30 @@ fn compile_errors_name_file_line_and_column() {
     assert!(err.trim_end().ends_with("IndentationError: unexpected indent"), "{err}");
 }
 
+/// What MicroPython's native emitter refuses on the spot (a viper
+/// generator, a cast of a cast) is reported bare, without a traceback entry,
+/// as MicroPython reports it; `-X compile-only` still gives the position.
+#[test]
+fn native_emitter_refusals_are_reported_without_a_traceback() {
+    for (source, message) in [
+        ("print(1)\n@micropython.viper\ndef g():\n    yield 1\n", "NotImplementedError: native yield"),
+        ("print(1)\n@micropython.viper\ndef f():\n    int(int)\n", "NotImplementedError: casting"),
+    ] {
+        let out = ferropy(&["-c", source], None);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty(), "nothing runs: {}", text(&out.stdout));
+        assert_eq!(text(&out.stderr), format!("{message}\n"));
+        let out = ferropy(&["-X", "compile-only", "-c", source], None);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.starts_with("<stdin>:") && err.trim_end().ends_with(message), "{err}");
+    }
+    // Viper type errors keep theirs (`File "<stdin>", line N, in f`).
+    let out = ferropy(&["-c", "@micropython.viper\ndef f():\n    x = 1\n    x = 'a'\n"], None);
+    let err = text(&out.stderr);
+    assert!(err.starts_with("Traceback (most recent call last):\n") && err.contains("line 4, in f"), "{err}");
+}
+
 #[test]
 fn compile_only_accepts_valid_source() {
     let out = ferropy(&["-X", "compile-only", &snippet("compile/def_all_params.py")], None);

@@ -49,17 +49,28 @@ pub struct CompileError {
     /// `<lambda>`...), named in the traceback as MicroPython names it;
     /// `None` for errors found while reading the source (lexer, parser).
     pub scope: Option<String>,
+    /// The exception gets a traceback entry at `pos` (false for the errors
+    /// MicroPython's native emitter raises on the spot, such as
+    /// `NotImplementedError: native yield`, which it reports bare).
+    pub traceback: bool,
 }
 
 impl CompileError {
     /// A `SyntaxError` at `pos`.
     pub fn syntax(msg: impl Into<String>, pos: Pos) -> Self {
-        CompileError { kind: ErrorKind::SyntaxError, msg: msg.into(), pos, scope: None }
+        CompileError { kind: ErrorKind::SyntaxError, msg: msg.into(), pos, scope: None, traceback: true }
     }
 
     /// An error of the given kind at `pos`.
     pub fn new(kind: ErrorKind, msg: impl Into<String>, pos: Pos) -> Self {
-        CompileError { kind, msg: msg.into(), pos, scope: None }
+        CompileError { kind, msg: msg.into(), pos, scope: None, traceback: true }
+    }
+
+    /// The error, reported without a traceback entry (its position is
+    /// still shown by `-X compile-only`).
+    pub fn without_traceback(mut self) -> Self {
+        self.traceback = false;
+        self
     }
 
     /// The error, found while compiling scope `name` unless an inner scope

@@ -23,13 +23,18 @@ fn code_print(_vm: &mut Vm, o: Obj, out: &mut String, _repr: bool) -> PyResult<(
 
 impl Vm {
     /// Turns a compile error into a Python exception with a traceback entry
-    /// (`File "name", line N`) as MicroPython reports it.
+    /// (`File "name", line N`) as MicroPython reports it (none for
+    /// [`CompileError::traceback`] false).
     pub fn compile_error_to_exc(&mut self, e: &CompileError, filename: &str) -> PyErr {
         let kind = e.kind.name();
         let id =
             crate::types::exception::all().find(|(n, _)| *n == kind).map(|(_, id)| id).unwrap_or(ids::SYNTAX_ERROR);
         let err = self.new_error(id, &e.msg);
-        // Errors of the compiler name their scope (`in f`), the parser's none.
+        // Errors of the compiler name their scope (`in f`), the parser's
+        // none; a native emitter's refusals have no entry at all.
+        if !e.traceback {
+            return err;
+        }
         if let (Ok(f), Ok(b)) = (self.intern(filename), self.intern(e.scope.as_deref().unwrap_or(""))) {
             self.add_traceback(err.0, f, e.pos.line, b);
         }

@@ -162,6 +162,17 @@ impl<A: AsmFactory> NativeEmitter<A> {
         }
     }
 
+    /// Records a `NotImplementedError` that MicroPython's emitter raises on
+    /// the spot (`native yield`, `casting`...): reported without a
+    /// traceback entry, as MicroPython reports it.
+    fn refuse(&mut self, msg: &str) {
+        let kind = ferropy_frontend::error::ErrorKind::NotImplementedError;
+        self.fail(kind, String::from(msg));
+        if let Some(e) = self.error.as_mut().filter(|e| e.kind == kind && e.msg == msg) {
+            e.traceback = false;
+        }
+    }
+
     fn sp(&self) -> u32 {
         self.sp.max(0) as u32
     }

@@ -458,7 +458,7 @@ pub(super) fn raise_varargs<A: AsmFactory>(e: &mut E<A>, n_args: u32) {
         // MicroPython's viper supports only `raise obj` (native code here runs
         // bare `raise` and `raise ... from ...` too).
         if n != 1 {
-            e.fail(ErrorKind::NotImplementedError, String::from("native raise"));
+            e.refuse("native raise");
         } else if !matches!(viper::type_at(e, 0), VType::Object | VType::NoneConst) {
             e.fail(ErrorKind::ViperTypeError, String::from("must raise an object"));
         }
@@ -469,7 +469,7 @@ pub(super) fn raise_varargs<A: AsmFactory>(e: &mut E<A>, n_args: u32) {
 
 pub(super) fn yield_<A: AsmFactory>(e: &mut E<A>, kind: YieldKind) {
     if e.is_viper() {
-        e.fail(ErrorKind::NotImplementedError, String::from("native yield"));
+        e.refuse("native yield");
     }
     e.generator = true;
     match kind {

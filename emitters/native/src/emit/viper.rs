@@ -350,11 +350,11 @@ pub(super) fn box_top<A: AsmFactory>(e: &mut E<A>, n: u32) {
             VType::Object => {}
             VType::NoneConst | VType::Unbound => set_top(e, depth, VType::Object),
             VType::Cast(_) => {
-                e.fail(ErrorKind::NotImplementedError, String::from("conversion to object"));
+                e.refuse("conversion to object");
                 return;
             }
             VType::Ptr | VType::Ptr8 | VType::Ptr16 | VType::Ptr32 if top_is_imm(e, depth) => {
-                e.fail(ErrorKind::NotImplementedError, String::from("conversion to object"));
+                e.refuse("conversion to object");
                 return;
             }
             _ => {
@@ -406,7 +406,7 @@ pub(super) fn load_local<A: AsmFactory>(e: &mut E<A>, name: &str, local: u32) ->
 pub(super) fn store_local<A: AsmFactory>(e: &mut E<A>, name: &str, local: u32) -> bool {
     let t = type_at(e, 0);
     if let VType::Cast(_) = t {
-        e.fail(ErrorKind::NotImplementedError, String::from("conversion to object"));
+        e.refuse("conversion to object");
         return true;
     }
     match e.local_types.get(local as usize).copied().flatten() {
@@ -698,7 +698,7 @@ pub(super) fn call_cast<A: AsmFactory>(e: &mut E<A>, n_pos: u32) -> bool {
     let VType::Cast(code) = type_at(e, n_pos) else { return false };
     let target = VType::from_code(code);
     if n_pos != 1 {
-        e.fail(ErrorKind::NotImplementedError, String::from("casting"));
+        e.refuse("casting");
         return true;
     }
     let (dst, src) = (top(e, 1), top(e, 0));
@@ -706,7 +706,7 @@ pub(super) fn call_cast<A: AsmFactory>(e: &mut E<A>, n_pos: u32) -> bool {
         VType::Object => vop(e, VOp::Unbox { dst, src, vtype: target.code() }),
         VType::NoneConst => vop(e, VOp::Imm { dst, value: 0 }),
         VType::Cast(_) => {
-            e.fail(ErrorKind::NotImplementedError, String::from("casting"));
+            e.refuse("casting");
             return true;
         }
         _ => vop(e, VOp::Copy { dst, src }),
