@@ -63,14 +63,7 @@ fn machine_blocks(code: &[u8], last_block: u32) -> (Vec<u32>, Vec<(u32, u32)>, u
         let target = matches!(flow, FlowControl::UnconditionalBranch | FlowControl::ConditionalBranch)
             .then(|| inst.near_branch_target() as u32);
         insts.push((start, end, flow, target));
-        let stops = matches!(
-            flow,
-            FlowControl::UnconditionalBranch
-                | FlowControl::Return
-                | FlowControl::Exception
-                | FlowControl::IndirectBranch
-        );
-        if stops && start >= last_block {
+        if !falls_through(flow) && start >= last_block {
             break;
         }
     }
@@ -92,19 +85,22 @@ fn machine_blocks(code: &[u8], last_block: u32) -> (Vec<u32>, Vec<(u32, u32)>, u
         if let Some(t) = target.filter(|&t| t < len) {
             edges.push((from, t));
         }
-        let falls = !matches!(
-            flow,
-            FlowControl::UnconditionalBranch
-                | FlowControl::Return
-                | FlowControl::Exception
-                | FlowControl::IndirectBranch
-        );
         // Into the next block: a fall-through at a block's end.
-        if falls && k + 1 < insts.len() && starts.binary_search(&end).is_ok() {
+        if falls_through(flow) && k + 1 < insts.len() && starts.binary_search(&end).is_ok() {
             edges.push((from, end));
         }
     }
     (starts, edges, len)
+}
+
+/// Execution can go on to the next instruction after one of this flow
+/// (not after a jump, a return or a trap).
+fn falls_through(flow: iced_x86::FlowControl) -> bool {
+    use iced_x86::FlowControl;
+    !matches!(
+        flow,
+        FlowControl::UnconditionalBranch | FlowControl::Return | FlowControl::Exception | FlowControl::IndirectBranch
+    )
 }
 
 /// [`loop_padding`] over a block graph: block starts, edges `(from, to)`

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value, ValueDef};
+use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstructionData, Opcode, Value, ValueDef};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
 /// The step of a loop counter: a constant or a loop-invariant value.
@@ -21,6 +21,24 @@ pub fn constant(func: &Function, v: Value) -> Option<i64> {
         InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.bits()),
         _ => None,
     }
+}
+
+/// The instruction defining `v` (aliases resolved), if an instruction does.
+pub fn def(func: &Function, v: Value) -> Option<Inst> {
+    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
+        ValueDef::Result(inst, _) => Some(inst),
+        _ => None,
+    }
+}
+
+/// The arguments branch `inst` passes to `to`, if it branches there exactly
+/// once.
+pub fn branch_args(func: &Function, inst: Inst, to: Block) -> Option<Vec<BlockArg>> {
+    let dfg = &func.dfg;
+    let calls = dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+    let mut into = calls.iter().filter(|c| c.block(&dfg.value_lists) == to);
+    let (Some(call), None) = (into.next(), into.next()) else { return None };
+    Some(call.args(&dfg.value_lists).collect())
 }
 
 /// `v` is defined in a block outside loop `lp`.

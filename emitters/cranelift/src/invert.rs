@@ -24,7 +24,7 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, Opcode, Value};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 
-use crate::clif::rename;
+use crate::clif::{branch_args, rename};
 
 /// Tests longer than this are not copied.
 const MAX_TEST_INSTS: usize = 8;
@@ -97,9 +97,7 @@ fn plan(
         return None;
     }
     // The header's entry arguments must be plain values (they replace its parameters).
-    let args = dfg.insts[entry.inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables)[0]
-        .args(&dfg.value_lists)
-        .collect::<Vec<_>>();
+    let args = branch_args(func, entry.inst, header)?;
     if args.iter().any(|a| !matches!(a, BlockArg::Value(_))) {
         return None;
     }
@@ -153,13 +151,10 @@ fn invert(func: &mut Function, domtree: &DominatorTree, p: &Plan) {
     // 2. The test is copied before the entry jump, its parameters replaced by
     //    the jump's arguments, and the copied branch replaces the jump.
     let mut copied: HashMap<Value, Value> = HashMap::new();
-    {
-        let dfg = &func.dfg;
-        let call = dfg.insts[p.entry_jump].branch_destination(&dfg.jump_tables, &dfg.exception_tables)[0];
-        for (param, arg) in dfg.block_params(p.header).iter().zip(call.args(&dfg.value_lists)) {
-            if let BlockArg::Value(a) = arg {
-                copied.insert(*param, a);
-            }
+    let args = branch_args(func, p.entry_jump, p.header).unwrap_or_default();
+    for (&param, arg) in func.dfg.block_params(p.header).iter().zip(args) {
+        if let BlockArg::Value(a) = arg {
+            copied.insert(param, a);
         }
     }
     let insts: Vec<Inst> = func.layout.block_insts(p.header).collect();

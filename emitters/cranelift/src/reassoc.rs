@@ -21,10 +21,10 @@
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
-use cranelift_codegen::ir::{types, Block, Function, Inst, InstBuilder, Opcode, Value, ValueDef};
+use cranelift_codegen::ir::{types, Block, Function, Inst, InstBuilder, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{constant, defined_outside};
+use crate::clif::{constant, def, defined_outside};
 
 /// Reassociates the address sums of `func`'s loops (see the module
 /// documentation); returns how many sums were rewritten.
@@ -48,11 +48,8 @@ pub fn reassociate(func: &mut Function) -> usize {
 }
 
 /// The instruction defining `v` and its opcode.
-fn def(func: &Function, v: Value) -> Option<(Inst, Opcode)> {
-    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
-        ValueDef::Result(inst, _) => Some((inst, func.dfg.insts[inst].opcode())),
-        _ => None,
-    }
+fn def_op(func: &Function, v: Value) -> Option<(Inst, Opcode)> {
+    def(func, v).map(|inst| (inst, func.dfg.insts[inst].opcode()))
 }
 
 /// The two arguments of binary instruction `inst`, aliases resolved.
@@ -66,10 +63,8 @@ fn invariant(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -> bool 
     constant(func, v).is_some() || defined_outside(func, loops, lp, v)
 }
 
-/// Splits the sum `s` into `(x, v)`: `x` invariant, `v` not.
-fn split_sum(func: &Function, loops: &LoopAnalysis, lp: Loop, s: Value) -> Option<(Value, Value)> {
-    let (inst, Opcode::Iadd) = def(func, s)? else { return None };
-    let [p, q] = args(func, inst)?;
+/// The operands of a sum, `(invariant, varying)`, when exactly one varies.
+fn split(func: &Function, loops: &LoopAnalysis, lp: Loop, [p, q]: [Value; 2]) -> Option<(Value, Value)> {
     match (invariant(func, loops, lp, p), invariant(func, loops, lp, q)) {
         (true, false) => Some((p, q)),
         (false, true) => Some((q, p)),
@@ -77,16 +72,17 @@ fn split_sum(func: &Function, loops: &LoopAnalysis, lp: Loop, s: Value) -> Optio
     }
 }
 
+/// Splits the sum `s` into `(x, v)`: `x` invariant, `v` not.
+fn split_sum(func: &Function, loops: &LoopAnalysis, lp: Loop, s: Value) -> Option<(Value, Value)> {
+    let (inst, Opcode::Iadd) = def_op(func, s)? else { return None };
+    split(func, loops, lp, args(func, inst)?)
+}
+
 fn rewrite(func: &mut Function, loops: &LoopAnalysis, lp: Loop, inst: Inst) -> bool {
     if func.dfg.insts[inst].opcode() != Opcode::Iadd || func.dfg.value_type(func.dfg.first_result(inst)) != types::I64 {
         return false;
     }
-    let Some([p, q]) = args(func, inst) else { return false };
-    let (a, t) = match (invariant(func, loops, lp, p), invariant(func, loops, lp, q)) {
-        (true, false) => (p, q),
-        (false, true) => (q, p),
-        _ => return false,
-    };
+    let Some((a, t)) = args(func, inst).and_then(|ops| split(func, loops, lp, ops)) else { return false };
     // `a + (x + v)`.
     if let Some((x, v)) = split_sum(func, loops, lp, t) {
         let mut cur = FuncCursor::new(func).at_inst(inst);
@@ -95,7 +91,7 @@ fn rewrite(func: &mut Function, loops: &LoopAnalysis, lp: Loop, inst: Inst) -> b
         return true;
     }
     // `a + (x + v) * c` and `a + ((x + v) << c)`.
-    let Some((scale, op)) = def(func, t) else { return false };
+    let Some((scale, op)) = def_op(func, t) else { return false };
     if !matches!(op, Opcode::Imul | Opcode::Ishl) {
         return false;
     }
@@ -182,9 +178,9 @@ mod tests {
     fn address_operands(func: &Function) -> (Option<Opcode>, Option<Opcode>) {
         let body = func.layout.blocks().nth(2).unwrap();
         let load = func.layout.block_insts(body).find(|&i| func.dfg.insts[i].opcode() == Opcode::Uload32).unwrap();
-        let (add, _) = def(func, func.dfg.inst_args(load)[0]).unwrap();
+        let (add, _) = def_op(func, func.dfg.inst_args(load)[0]).unwrap();
         let [a, b] = args(func, add).unwrap();
-        (def(func, a).map(|d| d.1), def(func, b).map(|d| d.1))
+        (def_op(func, a).map(|d| d.1), def_op(func, b).map(|d| d.1))
     }
 
     #[test]

@@ -51,7 +51,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{constant, defined_outside, rename, Step};
+use crate::clif::{branch_args, constant, def, defined_outside, rename, Step};
 use crate::unroll;
 
 /// Iterations between two interrupt checks in a strip-mined loop.
@@ -156,24 +156,12 @@ fn source(func: &Function, cfg: &ControlFlowGraph, mut v: Value) -> Value {
         let ValueDef::Param(block, n) = func.dfg.value_def(v) else { break };
         let mut preds = cfg.pred_iter(block);
         let (Some(pred), None) = (preds.next(), preds.next()) else { break };
-        let dfg = &func.dfg;
-        let calls = dfg.insts[pred.inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
-        let mut into = calls.iter().filter(|c| c.block(&dfg.value_lists) == block);
-        let (Some(call), None) = (into.next(), into.next()) else { break };
-        match call.args(&dfg.value_lists).nth(n) {
+        match branch_args(func, pred.inst, block).and_then(|args| args.get(n).copied()) {
             Some(BlockArg::Value(a)) => v = a,
             _ => break,
         }
     }
     v
-}
-
-/// The instruction defining `v`, if an instruction does.
-fn def(func: &Function, v: Value) -> Option<Inst> {
-    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
-        ValueDef::Result(inst, _) => Some(inst),
-        _ => None,
-    }
 }
 
 /// `v` is 0 or 1: a comparison or its extension.
@@ -294,7 +282,7 @@ fn plan(
             None if defined_outside(func, loops, lp, bound) => Bound::Value(bound),
             None => continue,
         };
-        let rising = matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
+        let rising = rising(cc);
         let falling = matches!(cc, IntCC::SignedGreaterThan | IntCC::UnsignedGreaterThan);
         let fits = match step {
             Step::Const(c) => (rising && (1..=MAX_STEP).contains(&c)) || (falling && (-MAX_STEP..0).contains(&c)),
@@ -340,11 +328,7 @@ fn plan(
 
 /// The constant that branch `inst` passes to parameter `k` of `head`.
 fn entry_argument(func: &Function, cfg: &ControlFlowGraph, inst: Inst, head: Block, k: usize) -> Option<i64> {
-    let dfg = &func.dfg;
-    let calls = dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
-    let mut into = calls.iter().filter(|c| c.block(&dfg.value_lists) == head);
-    let (Some(call), None) = (into.next(), into.next()) else { return None };
-    let Some(BlockArg::Value(v)) = call.args(&dfg.value_lists).nth(k) else { return None };
+    let Some(BlockArg::Value(v)) = branch_args(func, inst, head)?.get(k).copied() else { return None };
     constant(func, source(func, cfg, v))
 }
 
@@ -352,31 +336,45 @@ fn entry_argument(func: &Function, cfg: &ControlFlowGraph, inst: Inst, head: Blo
 /// [`STRIP`] iterations, every value it takes on the way inside the word
 /// range (so no step wraps around).
 fn short_loop(start: i64, step: i64, bound: i64, cc: IntCC) -> bool {
-    let (start, step, bound) = match cc {
-        IntCC::SignedLessThan | IntCC::SignedGreaterThan => (i128::from(start), i128::from(step), i128::from(bound)),
-        _ => (i128::from(start as u64), i128::from(step), i128::from(bound as u64)),
-    };
-    let (lo, hi) = match cc {
-        IntCC::SignedLessThan | IntCC::SignedGreaterThan => (i128::from(i64::MIN), i128::from(i64::MAX)),
-        _ => (0, i128::from(u64::MAX)),
-    };
-    let rising = matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
-    let (span, last) = if rising { (bound - start, bound - 1 + step) } else { (start - bound, bound + 1 + step) };
-    span <= i128::from(STRIP) * step.abs() && (lo..=hi).contains(&last)
+    let (lo, hi) = if signed(cc) { (i128::from(i64::MIN), i128::from(i64::MAX)) } else { (0, i128::from(u64::MAX)) };
+    let (bound, step) = (word(bound, cc), i128::from(step));
+    let last = if rising(cc) { bound - 1 + step } else { bound + 1 + step };
+    distance(start, bound, cc) <= i128::from(STRIP) * step.abs() && (lo..=hi).contains(&last)
 }
 
 /// The iterations of a short loop (see [`short_loop`]) from `start`.
 fn trip_count(start: i64, step: i64, bound: i64, cc: IntCC) -> i64 {
-    let unsigned = matches!(cc, IntCC::UnsignedLessThan | IntCC::UnsignedGreaterThan);
-    let (start, bound) = if unsigned {
-        (i128::from(start as u64), i128::from(bound as u64))
-    } else {
-        (i128::from(start), i128::from(bound))
-    };
-    let rising = matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
-    let span = if rising { bound - start } else { start - bound };
     let d = i128::from(step).abs();
-    i64::try_from((span + d - 1) / d).unwrap_or(0)
+    i64::try_from((distance(start, word(bound, cc), cc) + d - 1) / d).unwrap_or(0)
+}
+
+/// `cc` compares signed words.
+fn signed(cc: IntCC) -> bool {
+    matches!(cc, IntCC::SignedLessThan | IntCC::SignedGreaterThan)
+}
+
+/// `cc` is a less-than: the counter rises towards its bound.
+fn rising(cc: IntCC) -> bool {
+    matches!(cc, IntCC::SignedLessThan | IntCC::UnsignedLessThan)
+}
+
+/// The word `v` as comparison `cc` reads it (signed or unsigned).
+fn word(v: i64, cc: IntCC) -> i128 {
+    if signed(cc) {
+        i128::from(v)
+    } else {
+        i128::from(v as u64)
+    }
+}
+
+/// How far `start` is from `bound` (already widened by [`word`]) in the
+/// direction the counter moves.
+fn distance(start: i64, bound: i128, cc: IntCC) -> i128 {
+    if rising(cc) {
+        bound - word(start, cc)
+    } else {
+        word(start, cc) - bound
+    }
 }
 
 /// The step of counter `p` if `next` is `p + step` (or `p - c`).
@@ -443,12 +441,7 @@ fn carry_out(func: &mut Function, p: &Plan) -> bool {
     //    old test in a block of its own.
     let latch2 = func.dfg.make_block();
     func.layout.insert_block_after(latch2, p.latch);
-    let back_args: Vec<BlockArg> = {
-        let dfg = &func.dfg;
-        let calls = dfg.insts[p.latch_branch].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
-        let back = calls.iter().find(|c| c.block(&dfg.value_lists) == p.head).expect("planned back edge");
-        back.args(&dfg.value_lists).collect()
-    };
+    let back_args = branch_args(func, p.latch_branch, p.head).expect("planned back edge");
     let BlockArg::Value(next) = back_args[p.k] else { unreachable!("planned counter argument") };
     func.layout.remove_inst(p.latch_branch);
     func.layout.append_inst(p.latch_branch, latch2);
@@ -504,8 +497,7 @@ fn strip_bound(cur: &mut FuncCursor<'_>, p: &Plan, i: Value) -> Value {
     if p.short {
         return bound;
     }
-    let signed = matches!(p.cond, IntCC::SignedLessThan | IntCC::SignedGreaterThan);
-    let rising = matches!(p.cond, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
+    let (signed, rising) = (signed(p.cond), rising(p.cond));
     // `span` is the step's magnitude times STRIP, and `safe` tells that `n`
     // cannot be stepped over without wrapping.
     let (span, ok_step, safe) = match p.step {

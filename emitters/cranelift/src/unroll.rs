@@ -19,14 +19,14 @@
 //! branches inside, no calls) are unrolled, at most [`MAX_TRIPS`] times and
 //! up to [`MAX_INSTS`] copied instructions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value};
 
-use crate::clif::rename;
+use crate::clif::{branch_args, rename};
 
 /// Most iterations unrolled.
 pub const MAX_TRIPS: i64 = 8;
@@ -69,12 +69,8 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
     }
     // The exit edge of the old test: the arm of latch2's branch not going to the head.
     let test = func.layout.last_inst(l.latch2).expect("latch2 ends with the loop test");
-    let (exit, exit_args) = {
-        let dfg = &func.dfg;
-        let calls = dfg.insts[test].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
-        let Some(call) = calls.iter().find(|c| c.block(&dfg.value_lists) != l.head) else { return false };
-        (call.block(&dfg.value_lists), call.args(&dfg.value_lists).collect::<Vec<BlockArg>>())
-    };
+    let Some(exit) = successor(func, test, |b| b != l.head) else { return false };
+    let Some(exit_args) = branch_args(func, test, exit) else { return false };
     if exit_args.iter().any(|a| !matches!(a, BlockArg::Value(_))) {
         return false;
     }
@@ -82,11 +78,8 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
     let unrolled = func.dfg.make_block();
     func.layout.insert_block_after(unrolled, l.fast);
     let jump = func.layout.last_inst(l.fast).expect("fast ends with its jump");
-    let (strip, strip_args) = {
-        let dfg = &func.dfg;
-        let call = dfg.insts[jump].branch_destination(&dfg.jump_tables, &dfg.exception_tables)[0];
-        (call.block(&dfg.value_lists), call.args(&dfg.value_lists).collect::<Vec<BlockArg>>())
-    };
+    let strip = successor(func, jump, |_| true).expect("fast jumps to the strip");
+    let strip_args = branch_args(func, jump, strip).expect("one jump");
     func.layout.remove_inst(jump);
     let mut cur = FuncCursor::new(func).at_bottom(l.fast);
     let first = cur.ins().icmp_imm_s(IntCC::Equal, l.params[l.k], l.start);
@@ -121,7 +114,9 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
             // The arguments the terminator passes on: to the next block of
             // the chain, or (the latch) back to the body.
             let next = if n + 1 < chain.len() { chain[n + 1] } else { l.body };
-            inputs = branch_args(func, term, next).iter().map(|v| map.get(v).copied().unwrap_or(*v)).collect();
+            inputs = values(func, branch_args(func, term, next).unwrap_or_default())
+                .map(|v| map.get(&v).copied().unwrap_or(v))
+                .collect();
         }
     }
     // After the last copy the old test fails: leave.
@@ -151,9 +146,7 @@ fn chain(func: &Function, cfg: &ControlFlowGraph, l: &ShortLoop) -> Option<Vec<B
         if func.dfg.insts[term].opcode() != Opcode::Jump || chain.len() > 16 {
             return None;
         }
-        let dfg = &func.dfg;
-        let next =
-            dfg.insts[term].branch_destination(&dfg.jump_tables, &dfg.exception_tables)[0].block(&dfg.value_lists);
+        let next = successor(func, term, |_| true)?;
         if chain.contains(&next) || cfg.pred_iter(next).count() != 1 {
             return None;
         }
@@ -164,27 +157,29 @@ fn chain(func: &Function, cfg: &ControlFlowGraph, l: &ShortLoop) -> Option<Vec<B
     (!calls).then_some(chain)
 }
 
-/// The values `term` passes to `to` (aliases resolved).
-fn branch_args(func: &Function, term: Inst, to: Block) -> Vec<Value> {
+/// The first block branch `inst` goes to that `wanted` accepts.
+fn successor(func: &Function, inst: Inst, wanted: impl Fn(Block) -> bool) -> Option<Block> {
     let dfg = &func.dfg;
-    let calls = dfg.insts[term].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
-    let Some(call) = calls.iter().find(|c| c.block(&dfg.value_lists) == to) else { return Vec::new() };
-    call.args(&dfg.value_lists)
-        .filter_map(|a| match a {
-            BlockArg::Value(v) => Some(dfg.resolve_aliases(v)),
-            _ => None,
-        })
-        .collect()
+    let calls = dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables);
+    calls.iter().map(|c| c.block(&dfg.value_lists)).find(|&b| wanted(b))
+}
+
+/// The plain values among branch arguments `args` (aliases resolved).
+fn values(func: &Function, args: Vec<BlockArg>) -> impl Iterator<Item = Value> + '_ {
+    args.into_iter().filter_map(|a| match a {
+        BlockArg::Value(v) => Some(func.dfg.resolve_aliases(v)),
+        _ => None,
+    })
 }
 
 /// Every value the chain defines (its parameters included) is used only in
 /// the chain and in `latch2` (whose exit arguments the copies replace).
 fn used_inside(func: &Function, chain: &[Block], latch2: Block) -> bool {
-    let mut defined = Vec::new();
+    let mut defined: HashSet<Value> = HashSet::new();
     for &b in chain {
-        defined.extend_from_slice(func.dfg.block_params(b));
+        defined.extend(func.dfg.block_params(b));
         for inst in func.layout.block_insts(b) {
-            defined.extend_from_slice(func.dfg.inst_results(inst));
+            defined.extend(func.dfg.inst_results(inst));
         }
     }
     func.layout.blocks().filter(|b| !chain.contains(b) && *b != latch2).all(|b| {
