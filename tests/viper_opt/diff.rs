@@ -5,7 +5,7 @@
 //! smallest failing program: the one function and the inputs that disagree.
 
 use super::gen::{function, program, Rng, ARG_VALUES};
-use super::util::{compiled, opt_config, run, single_pass_config, strips};
+use super::util::{compiled, memory_rewrites, opt_config, run, single_pass_config, strips};
 
 /// Functions per program (one VM and one compilation per program).
 const BATCH: usize = 25;
@@ -36,7 +36,7 @@ fn differential(seed: u64, n: usize) {
         return;
     }
     let mut rng = Rng::new(seed);
-    let (before, strips_before) = (compiled(), strips());
+    let (before, strips_before, rewrites_before) = (compiled(), strips(), memory_rewrites());
     let (mut done, mut invalid) = (0, 0);
     while done < n {
         let count = BATCH.min(n - done);
@@ -81,6 +81,10 @@ fn differential(seed: u64, n: usize) {
     );
     // Some of the loops ran in strips (their interrupt checks once per strip).
     assert!(strips() > strips_before, "no loop of {n} functions was strip-mined");
+    // Some stores were if-converted, and some loads forwarded.
+    let rewrites = memory_rewrites();
+    assert!(rewrites.0 > rewrites_before.0, "no conditional store of {n} functions was if-converted");
+    assert!(rewrites.1 > rewrites_before.1, "no load of {n} functions was forwarded");
 }
 
 /// A few hundred functions in the default run.

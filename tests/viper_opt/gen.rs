@@ -184,8 +184,9 @@ impl Gen<'_> {
 
     fn statement(&mut self, indent: usize, depth: u32) {
         self.statements += 1;
-        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(10) };
+        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(11) };
         match choice {
+            10 => self.memory_idiom(indent),
             0 | 1 => {
                 let v = self.rng.pick(&["x0", "x1", "x2"]);
                 let e = self.expr_var_first(Ty::Int, 3);
@@ -271,6 +272,58 @@ impl Gen<'_> {
     }
 }
 
+impl Gen<'_> {
+    /// A short memory idiom the optimizing tier rewrites (its if-conversion
+    /// of stores and its store-to-load forwarding): a compare-exchange, a
+    /// conditional overwrite, or loops whose iterations read what the one
+    /// before stored (a bubble sort's pass, running sums, stepping by 2).
+    fn memory_idiom(&mut self, indent: usize) {
+        let (p, mask) = *self.rng.pick(&[("p8", 31), ("p16", 15), ("p32", 7)]);
+        let op = *self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
+        let i = self.expr(Ty::Int, 1);
+        let exchange = |g: &mut Self, indent: usize| {
+            g.line(indent, &format!("if {p}[q] {op} {p}[q + 1]:"));
+            g.line(indent + 1, &format!("t = {p}[q]"));
+            g.line(indent + 1, &format!("{p}[q] = {p}[q + 1]"));
+            g.line(indent + 1, &format!("{p}[q + 1] = t"));
+        };
+        match self.rng.below(5) {
+            0 => {
+                self.line(indent, &format!("q = ({i}) & {mask}"));
+                exchange(self, indent);
+            }
+            1 => {
+                self.line(indent, &format!("q = ({i}) & {mask}"));
+                let k = self.leaf(Ty::Int);
+                let v = self.expr(Ty::Int, 1);
+                self.line(indent, &format!("if {p}[q] {op} {k}:"));
+                self.line(indent + 1, &format!("{p}[q] = {v}"));
+            }
+            2 => {
+                self.line(indent, &format!("for q in range(({i}) & {mask}):"));
+                exchange(self, indent + 1);
+            }
+            3 => {
+                // Shifts right make the high bits of what the previous
+                // iteration computed matter (the store dropped them).
+                let op = self.rng.pick(&["+", "-", "^", "*"]);
+                let v = self.expr(Ty::Int, 1);
+                let e = match self.rng.below(3) {
+                    0 => format!("{p}[q] {op} {v}"),
+                    1 => format!("({p}[q] {op} {v}) >> {}", 1 + self.rng.below(3)),
+                    _ => format!("({p}[q] >> 1) {op} {v}"),
+                };
+                self.line(indent, &format!("for q in range(({i}) & {mask}):"));
+                self.line(indent + 1, &format!("{p}[q + 1] = {e}"));
+            }
+            _ => {
+                self.line(indent, &format!("for q in range(0, ({i}) & {mask}, 2):"));
+                self.line(indent + 1, &format!("{p}[q + 2] = {p}[q] + 1"));
+            }
+        }
+    }
+}
+
 /// The helper every generated function may call.
 pub const HELPER: &str = "@micropython.viper\ndef g(x: int) -> int:\n    return x * 3 + 1\n";
 
@@ -292,6 +345,8 @@ pub fn function(rng: &mut Rng, name: &str) -> String {
         "i1 = 0",
         "j0 = 0",
         "j1 = 0",
+        "q = 0",
+        "t = 0",
     ] {
         g.line(1, init);
     }

@@ -37,3 +37,10 @@ pub fn compiled() -> u64 {
 pub fn strips() -> u64 {
     ferropy::native_opt::opt_stats().map_or(0, |s| s.strips.load(std::sync::atomic::Ordering::Relaxed))
 }
+
+/// Conditional blocks the shared optimizing tier if-converted so far, and
+/// loads it forwarded from the previous iteration's store.
+pub fn memory_rewrites() -> (u64, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    ferropy::native_opt::opt_stats().map_or((0, 0), |s| (s.if_converted.load(Relaxed), s.forwarded.load(Relaxed)))
+}

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstructionData, Opcode, Value, ValueDef};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
@@ -62,4 +63,32 @@ pub fn rename(func: &mut Function, inst: Inst, map: &HashMap<Value, Value>) {
             map.get(&v).copied().unwrap_or(old)
         });
     }
+}
+
+/// The value `v` stands for: aliases resolved, and parameters of a block with
+/// a single predecessor replaced by the argument that predecessor passes.
+pub fn source(func: &Function, cfg: &ControlFlowGraph, mut v: Value) -> Value {
+    for _ in 0..16 {
+        v = func.dfg.resolve_aliases(v);
+        let ValueDef::Param(block, n) = func.dfg.value_def(v) else { break };
+        let mut preds = cfg.pred_iter(block);
+        let (Some(pred), None) = (preds.next(), preds.next()) else { break };
+        match branch_args(func, pred.inst, block).and_then(|args| args.get(n).copied()) {
+            Some(BlockArg::Value(a)) => v = a,
+            _ => break,
+        }
+    }
+    v
+}
+
+/// `op` computes a value and nothing else: no memory access, call, trap or
+/// control flow (it may run speculatively).
+pub fn pure(op: Opcode) -> bool {
+    !(op.can_load()
+        || op.can_store()
+        || op.is_call()
+        || op.can_trap()
+        || op.other_side_effects()
+        || op.is_branch()
+        || op.is_terminator())
 }

@@ -24,7 +24,7 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, Opcode, Value};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 
-use crate::clif::{branch_args, rename};
+use crate::clif::{branch_args, pure, rename};
 
 /// Tests longer than this are not copied.
 const MAX_TEST_INSTS: usize = 8;
@@ -54,16 +54,6 @@ pub fn invert_loops(func: &mut Function) {
     for p in plans {
         invert(func, &domtree, &p);
     }
-}
-
-fn pure(op: Opcode) -> bool {
-    !(op.can_load()
-        || op.can_store()
-        || op.is_call()
-        || op.can_trap()
-        || op.other_side_effects()
-        || op.is_branch()
-        || op.is_terminator())
 }
 
 fn plan(

@@ -13,9 +13,12 @@
 //! Only 64-bit x86 hosts are supported for now (the runtime's helpers are
 //! `extern "C"`, and the tier is used for code the host runs itself).
 
+pub mod address;
 pub mod align;
 pub mod check;
 pub mod clif;
+pub mod forward;
+pub mod ifconvert;
 pub mod invert;
 pub mod live;
 pub mod phis;
@@ -53,6 +56,11 @@ pub struct Stats {
     pub nanos: AtomicU64,
     /// Loops strip-mined ([`strip`]): interrupt checks once per strip.
     pub strips: AtomicU64,
+    /// Conditional blocks turned into straight-line code ([`ifconvert`]).
+    pub if_converted: AtomicU64,
+    /// Loads that read the previous iteration's store from a register
+    /// instead ([`forward`]).
+    pub forwarded: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -100,10 +108,12 @@ impl CraneliftViper {
         let mut fctx = FunctionBuilderContext::new();
         translate::build(&*self.isa, &mut ctx.func, &mut fctx, ir, n_state, single)?;
         phis::remove_redundant_params(&mut ctx.func);
+        let converted = ifconvert::convert(&mut ctx.func);
         strength::reduce_products(&mut ctx.func);
         reassoc::reassociate(&mut ctx.func);
         invert::invert_loops(&mut ctx.func);
         let stripped = strip::strip_mine(&mut ctx.func);
+        let forwarded = forward::forward_loads(&mut ctx.func);
         let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
         if cfg!(debug_assertions) {
             // The passes above keep the function valid SSA (checked in debug builds).
@@ -126,6 +136,8 @@ impl CraneliftViper {
         preserve::link(&mut out, &relocs, &ctx.func)?;
         let out = align::pad(&out, padding);
         self.stats.strips.fetch_add(stripped.loops as u64, Ordering::Relaxed);
+        self.stats.if_converted.fetch_add(converted as u64, Ordering::Relaxed);
+        self.stats.forwarded.fetch_add(forwarded as u64, Ordering::Relaxed);
         Ok(out)
     }
 }

@@ -46,12 +46,10 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
-use cranelift_codegen::ir::{
-    types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value, ValueDef,
-};
+use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{branch_args, constant, def, defined_outside, rename, Step};
+use crate::clif::{branch_args, constant, def, defined_outside, rename, source, Step};
 use crate::unroll;
 
 /// Iterations between two interrupt checks in a strip-mined loop.
@@ -146,22 +144,6 @@ pub fn strip_mine(func: &mut Function) -> Stripped {
             }
         }
     }
-}
-
-/// The value `v` stands for: aliases resolved, and parameters of a block with
-/// a single predecessor replaced by the argument that predecessor passes.
-fn source(func: &Function, cfg: &ControlFlowGraph, mut v: Value) -> Value {
-    for _ in 0..16 {
-        v = func.dfg.resolve_aliases(v);
-        let ValueDef::Param(block, n) = func.dfg.value_def(v) else { break };
-        let mut preds = cfg.pred_iter(block);
-        let (Some(pred), None) = (preds.next(), preds.next()) else { break };
-        match branch_args(func, pred.inst, block).and_then(|args| args.get(n).copied()) {
-            Some(BlockArg::Value(a)) => v = a,
-            _ => break,
-        }
-    }
-    v
 }
 
 /// `v` is 0 or 1: a comparison or its extension.

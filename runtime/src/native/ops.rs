@@ -376,10 +376,15 @@ impl Vm {
     /// buffer (viper `ptr8(buf)` and friends). Heap storage never moves while
     /// the VM lives (see `Backing::reserve_total`), so the address stays valid
     /// as long as the object does.
+    /// An empty buffer (which may own no storage) is at the heap's start:
+    /// code reading it reads nothing.
     fn buffer_address(&mut self, o: Obj) -> Result<Option<usize>, PyErr> {
         let Some(info) = self.buffer_info(o) else { return Ok(None) };
-        let Some(base) = info.holder.heap_offset() else { return Ok(None) };
         let start = self.heap.words.words().as_ptr() as usize;
-        Ok(Some(start + base as usize + info.offset))
+        match info.holder.heap_offset() {
+            Some(base) => Ok(Some(start + base as usize + info.offset)),
+            None if info.len == 0 => Ok(Some(start)),
+            None => Ok(None),
+        }
     }
 }
