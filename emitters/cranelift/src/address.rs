@@ -196,36 +196,32 @@ fn fits_within(func: &Function, v: Value, size: i64, depth: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::word_function;
+    use crate::test_util::build;
     use cranelift_codegen::ir::InstBuilder;
-    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     #[test]
     fn sums_are_compared_by_their_terms_and_offsets() {
-        let mut func = word_function(2);
-        let mut fctx = FunctionBuilderContext::new();
-        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let entry = b.create_block();
-        b.append_block_params_for_function_params(entry);
-        b.switch_to_block(entry);
-        let (p, j) = (b.block_params(entry)[0], b.block_params(entry)[1]);
-        let one = b.ins().iconst(types::I64, 1);
-        // p + (j + 1), (p + 1) + j, p + j*4, (j << 2) + p - 8, p + j - j
-        let j1 = b.ins().iadd(j, one);
-        let a1 = b.ins().iadd(p, j1);
-        let p1 = b.ins().iadd(p, one);
-        let a2 = b.ins().iadd(p1, j);
-        let j4 = b.ins().imul_imm_s(j, 4);
-        let a3 = b.ins().iadd(p, j4);
-        let two = b.ins().iconst(types::I64, 2);
-        let jshl = b.ins().ishl(j, two);
-        let a4 = b.ins().iadd(jshl, p);
-        let eight = b.ins().iconst(types::I64, 8);
-        let a4 = b.ins().isub(a4, eight);
-        let pj = b.ins().iadd(p, j);
-        let a5 = b.ins().isub(pj, j);
-        b.ins().return_(&[a5]);
-        let func = b.func;
+        let (func, (p, j, a1, a2, a3, a4, a5)) = build(2, |b, args| {
+            let (p, j) = (args[0], args[1]);
+            let one = b.ins().iconst(types::I64, 1);
+            // p + (j + 1), (p + 1) + j, p + j*4, (j << 2) + p - 8, p + j - j
+            let j1 = b.ins().iadd(j, one);
+            let a1 = b.ins().iadd(p, j1);
+            let p1 = b.ins().iadd(p, one);
+            let a2 = b.ins().iadd(p1, j);
+            let j4 = b.ins().imul_imm_s(j, 4);
+            let a3 = b.ins().iadd(p, j4);
+            let two = b.ins().iconst(types::I64, 2);
+            let jshl = b.ins().ishl(j, two);
+            let a4 = b.ins().iadd(jshl, p);
+            let eight = b.ins().iconst(types::I64, 8);
+            let a4 = b.ins().isub(a4, eight);
+            let pj = b.ins().iadd(p, j);
+            let a5 = b.ins().isub(pj, j);
+            b.ins().return_(&[a5]);
+            (p, j, a1, a2, a3, a4, a5)
+        });
+        let func = &func;
         let x1 = Address::of(func, a1, 0);
         assert_eq!(x1, Address { terms: vec![(p, 1), (j, 1)], offset: 1 });
         assert_eq!(Address::of(func, a2, 0), x1);

@@ -267,41 +267,36 @@ fn append_arg(func: &mut Function, branch: Inst, to: Block, v: Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{finish, verify, word_function};
+    use crate::test_util::{build, verify};
     use cranelift_codegen::ir::condcodes::IntCC;
     use cranelift_codegen::ir::MemFlagsData;
-    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     /// `for j in range(n): p[j + 1] = p[j] + 1` as one block, with `first`
     /// (if set) storing to `p[j + first]` before the load.
     fn running(first: Option<i64>) -> Function {
-        let mut func = word_function(2);
-        let mut fctx = FunctionBuilderContext::new();
-        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let (entry, head, exit) = (b.create_block(), b.create_block(), b.create_block());
-        b.append_block_params_for_function_params(entry);
-        let j = b.append_block_param(head, types::I64);
-        b.switch_to_block(entry);
-        let (p, n) = (b.block_params(entry)[0], b.block_params(entry)[1]);
-        let zero = b.ins().iconst(types::I64, 0);
-        b.ins().jump(head, &[zero.into()]);
-        b.switch_to_block(head);
-        let flags = MemFlagsData::new();
-        let a0 = b.ins().iadd(p, j);
-        if let Some(k) = first {
-            b.ins().istore8(flags, n, a0, k as i32);
-        }
-        let x = b.ins().uload8(types::I64, flags, a0, 0);
-        let x1 = b.ins().iadd_imm_s(x, 1);
-        let j1 = b.ins().iadd_imm_s(j, 1);
-        let a1 = b.ins().iadd(p, j1);
-        b.ins().istore8(flags, x1, a1, 0);
-        let more = b.ins().icmp(IntCC::SignedLessThan, j1, n);
-        b.ins().brif(more, head, &[j1.into()], exit, &[]);
-        b.switch_to_block(exit);
-        b.ins().return_(&[zero]);
-        finish(b);
-        func
+        build(2, |b, args| {
+            let (head, exit) = (b.create_block(), b.create_block());
+            let j = b.append_block_param(head, types::I64);
+            let (p, n) = (args[0], args[1]);
+            let zero = b.ins().iconst(types::I64, 0);
+            b.ins().jump(head, &[zero.into()]);
+            b.switch_to_block(head);
+            let flags = MemFlagsData::new();
+            let a0 = b.ins().iadd(p, j);
+            if let Some(k) = first {
+                b.ins().istore8(flags, n, a0, k as i32);
+            }
+            let x = b.ins().uload8(types::I64, flags, a0, 0);
+            let x1 = b.ins().iadd_imm_s(x, 1);
+            let j1 = b.ins().iadd_imm_s(j, 1);
+            let a1 = b.ins().iadd(p, j1);
+            b.ins().istore8(flags, x1, a1, 0);
+            let more = b.ins().icmp(IntCC::SignedLessThan, j1, n);
+            b.ins().brif(more, head, &[j1.into()], exit, &[]);
+            b.switch_to_block(exit);
+            b.ins().return_(&[zero]);
+        })
+        .0
     }
 
     fn loads_in(func: &Function, block: Block) -> usize {

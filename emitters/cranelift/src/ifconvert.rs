@@ -186,46 +186,42 @@ fn carry_out(func: &mut Function, p: &Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{finish, verify, word_function};
+    use crate::test_util::{build, verify};
     use cranelift_codegen::ir::condcodes::IntCC;
     use cranelift_codegen::ir::{types, MemFlagsData};
-    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+    use cranelift_frontend::FunctionBuilder;
 
     /// `x = p[j]; y = p[j+1]; if x > y: (p[j], p[j+1]) = (p[j+1], p[j])`,
     /// the second store going to `p[j + far]` (1: the exchange).
     fn exchange(far: i64, narrow_load: bool) -> Function {
-        let mut func = word_function(2);
-        let mut fctx = FunctionBuilderContext::new();
-        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let (a, s, join) = (b.create_block(), b.create_block(), b.create_block());
-        b.append_block_params_for_function_params(a);
-        b.switch_to_block(a);
-        let (p, j) = (b.block_params(a)[0], b.block_params(a)[1]);
-        let flags = MemFlagsData::new();
-        let at = |b: &mut FunctionBuilder<'_>, k: i64| {
-            let jk = b.ins().iadd_imm_s(j, k);
-            b.ins().iadd(p, jk)
-        };
-        let (a0, a1) = (at(&mut b, 0), at(&mut b, 1));
-        let x = b.ins().uload8(types::I64, flags, a0, 0);
-        let y = if narrow_load {
-            b.ins().uload8(types::I64, flags, a1, 0)
-        } else {
-            b.ins().uload16(types::I64, flags, a1, 0)
-        };
-        let c = b.ins().icmp(IntCC::SignedGreaterThan, x, y);
-        b.ins().brif(c, s, &[], join, &[]);
-        b.switch_to_block(s);
-        let (s0, s1, sf) = (at(&mut b, 0), at(&mut b, 1), at(&mut b, far));
-        let t = b.ins().uload8(types::I64, flags, s0, 0);
-        let u = b.ins().uload8(types::I64, flags, s1, 0);
-        b.ins().istore8(flags, u, s0, 0);
-        b.ins().istore8(flags, t, sf, 0);
-        b.ins().jump(join, &[]);
-        b.switch_to_block(join);
-        b.ins().return_(&[x]);
-        finish(b);
-        func
+        build(2, |b, args| {
+            let (s, join) = (b.create_block(), b.create_block());
+            let (p, j) = (args[0], args[1]);
+            let flags = MemFlagsData::new();
+            let at = |b: &mut FunctionBuilder<'_>, k: i64| {
+                let jk = b.ins().iadd_imm_s(j, k);
+                b.ins().iadd(p, jk)
+            };
+            let (a0, a1) = (at(b, 0), at(b, 1));
+            let x = b.ins().uload8(types::I64, flags, a0, 0);
+            let y = if narrow_load {
+                b.ins().uload8(types::I64, flags, a1, 0)
+            } else {
+                b.ins().uload16(types::I64, flags, a1, 0)
+            };
+            let c = b.ins().icmp(IntCC::SignedGreaterThan, x, y);
+            b.ins().brif(c, s, &[], join, &[]);
+            b.switch_to_block(s);
+            let (s0, s1, sf) = (at(b, 0), at(b, 1), at(b, far));
+            let t = b.ins().uload8(types::I64, flags, s0, 0);
+            let u = b.ins().uload8(types::I64, flags, s1, 0);
+            b.ins().istore8(flags, u, s0, 0);
+            b.ins().istore8(flags, t, sf, 0);
+            b.ins().jump(join, &[]);
+            b.switch_to_block(join);
+            b.ins().return_(&[x]);
+        })
+        .0
     }
 
     fn count(func: &Function, op: Opcode) -> usize {

@@ -116,9 +116,8 @@ fn rewrite(func: &mut Function, loops: &LoopAnalysis, lp: Loop, inst: Inst) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{begin_loop, finish, verify, word_function, CountingLoop};
+    use crate::test_util::{begin_loop, build, verify, CountingLoop};
     use cranelift_codegen::ir::MemFlagsData;
-    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     /// What the loop over `k` loads from.
     #[derive(Clone, Copy)]
@@ -135,42 +134,37 @@ mod tests {
 
     /// `f(base, x, n)`: `s = 0; for k in range(n): s += load(address)`.
     fn loop_function(address: Address) -> Function {
-        let mut func = word_function(3);
-        let mut fctx = FunctionBuilderContext::new();
-        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let entry = b.create_block();
-        b.append_block_params_for_function_params(entry);
-        b.switch_to_block(entry);
-        let [base, x, n] = [0, 1, 2].map(|i| b.block_params(entry)[i]);
-        let exit = b.create_block();
-        let CountingLoop { head, k, s, .. } = begin_loop(&mut b, n, exit);
-        let addr = match address {
-            Address::Scaled | Address::Shifted | Address::BothVary => {
-                let x = if matches!(address, Address::BothVary) { s } else { x };
-                let sum = b.ins().iadd(x, k);
-                let scaled = if matches!(address, Address::Shifted) {
-                    let two = b.ins().iconst(types::I64, 2);
-                    b.ins().ishl(sum, two)
-                } else {
-                    let four = b.ins().iconst(types::I64, 4);
-                    b.ins().imul(sum, four)
-                };
-                b.ins().iadd(base, scaled)
-            }
-            Address::Sum => {
-                let sum = b.ins().iadd(x, k);
-                b.ins().iadd(base, sum)
-            }
-        };
-        let word = b.ins().uload32(MemFlagsData::new(), addr, 0);
-        let s2 = b.ins().iadd(s, word);
-        let one = b.ins().iconst(types::I64, 1);
-        let k2 = b.ins().iadd(k, one);
-        b.ins().jump(head, &[k2.into(), s2.into()]);
-        b.switch_to_block(exit);
-        b.ins().return_(&[s]);
-        finish(b);
-        func
+        build(3, |b, args| {
+            let [base, x, n] = [args[0], args[1], args[2]];
+            let exit = b.create_block();
+            let CountingLoop { head, k, s, .. } = begin_loop(b, n, exit);
+            let addr = match address {
+                Address::Scaled | Address::Shifted | Address::BothVary => {
+                    let x = if matches!(address, Address::BothVary) { s } else { x };
+                    let sum = b.ins().iadd(x, k);
+                    let scaled = if matches!(address, Address::Shifted) {
+                        let two = b.ins().iconst(types::I64, 2);
+                        b.ins().ishl(sum, two)
+                    } else {
+                        let four = b.ins().iconst(types::I64, 4);
+                        b.ins().imul(sum, four)
+                    };
+                    b.ins().iadd(base, scaled)
+                }
+                Address::Sum => {
+                    let sum = b.ins().iadd(x, k);
+                    b.ins().iadd(base, sum)
+                }
+            };
+            let word = b.ins().uload32(MemFlagsData::new(), addr, 0);
+            let s2 = b.ins().iadd(s, word);
+            let one = b.ins().iconst(types::I64, 1);
+            let k2 = b.ins().iadd(k, one);
+            b.ins().jump(head, &[k2.into(), s2.into()]);
+            b.switch_to_block(exit);
+            b.ins().return_(&[s]);
+        })
+        .0
     }
 
     /// The address the body's load reads: `(invariant, varying)` operands

@@ -193,8 +193,7 @@ fn invariant_factor(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{begin_loop, finish, verify, word_function, CountingLoop};
-    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+    use crate::test_util::{begin_loop, build, verify, CountingLoop};
 
     /// What the loop body multiplies the counter `k` by.
     #[derive(Clone, Copy)]
@@ -210,37 +209,32 @@ mod tests {
     /// `f(n, x)`: `s = 0; for (k = 0; k < n; k += step) s += k * factor; return s`
     /// (`step` 0 makes the back edge pass `k * 2` instead).
     fn loop_function(factor: Factor, step: i64) -> Function {
-        let mut func = word_function(2);
-        let mut fctx = FunctionBuilderContext::new();
-        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let entry = b.create_block();
-        b.append_block_params_for_function_params(entry);
-        b.switch_to_block(entry);
-        let (n, x) = (b.block_params(entry)[0], b.block_params(entry)[1]);
-        let exit = b.create_block();
-        let CountingLoop { head, k, s, .. } = begin_loop(&mut b, n, exit);
-        let f = match factor {
-            Factor::Param => x,
-            Factor::InLoop => {
-                let one = b.ins().iconst(types::I64, 1);
-                b.ins().iadd(s, one)
-            }
-            Factor::Const => b.ins().iconst(types::I64, 12),
-        };
-        let m = b.ins().imul(k, f);
-        let s2 = b.ins().iadd(s, m);
-        let k2 = if step == 0 {
-            let two = b.ins().iconst(types::I64, 2);
-            b.ins().imul(k, two)
-        } else {
-            let c = b.ins().iconst(types::I64, step);
-            b.ins().iadd(k, c)
-        };
-        b.ins().jump(head, &[k2.into(), s2.into()]);
-        b.switch_to_block(exit);
-        b.ins().return_(&[s]);
-        finish(b);
-        func
+        build(2, |b, args| {
+            let (n, x) = (args[0], args[1]);
+            let exit = b.create_block();
+            let CountingLoop { head, k, s, .. } = begin_loop(b, n, exit);
+            let f = match factor {
+                Factor::Param => x,
+                Factor::InLoop => {
+                    let one = b.ins().iconst(types::I64, 1);
+                    b.ins().iadd(s, one)
+                }
+                Factor::Const => b.ins().iconst(types::I64, 12),
+            };
+            let m = b.ins().imul(k, f);
+            let s2 = b.ins().iadd(s, m);
+            let k2 = if step == 0 {
+                let two = b.ins().iconst(types::I64, 2);
+                b.ins().imul(k, two)
+            } else {
+                let c = b.ins().iconst(types::I64, step);
+                b.ins().iadd(k, c)
+            };
+            b.ins().jump(head, &[k2.into(), s2.into()]);
+            b.switch_to_block(exit);
+            b.ins().return_(&[s]);
+        })
+        .0
     }
 
     fn imuls(func: &Function) -> usize {

@@ -4,7 +4,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, AbiParam, Block, Function, InstBuilder, Signature, Value};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings;
-use cranelift_frontend::FunctionBuilder;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
 /// The x86-64 target (built on any host: the tests only build and check
 /// functions, they do not run them).
@@ -19,6 +19,22 @@ pub fn word_function(params: usize) -> Function {
     sig.params.extend((0..params).map(|_| AbiParam::new(types::I64)));
     sig.returns.push(AbiParam::new(types::I64));
     Function::with_name_signature(Default::default(), sig)
+}
+
+/// A function of `params` words built by `body`, which starts in the entry
+/// block (given its parameters) and must end every block it makes; with
+/// what `body` returns.
+pub fn build<T>(params: usize, body: impl FnOnce(&mut FunctionBuilder<'_>, &[Value]) -> T) -> (Function, T) {
+    let mut func = word_function(params);
+    let mut fctx = FunctionBuilderContext::new();
+    let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let args = b.block_params(entry).to_vec();
+    let out = body(&mut b, &args);
+    finish(b);
+    (func, out)
 }
 
 /// Seals and finalizes a built function.
