@@ -194,9 +194,14 @@ fn plan(
     if blocks.iter().any(|&b| !func.layout.is_cold(b) && calls_out(b)) {
         return None;
     }
-    // The head: `f = uload8 flag; brif f, cold, body`.
+    // The head: `f = uload8 flag; brif f, cold, body` (the flag's address
+    // loaded there too, or before).
     let insts: Vec<Inst> = func.layout.block_insts(head).collect();
-    let [load, check] = insts.as_slice() else { return None };
+    let (load, check) = match insts.as_slice() {
+        [load, check] => (load, check),
+        [addr, load, check] if dfg.insts[*addr].opcode() == Opcode::Load => (load, check),
+        _ => return None,
+    };
     let InstructionData::Load { opcode: Opcode::Uload8, offset, .. } = dfg.insts[*load] else {
         return None;
     };

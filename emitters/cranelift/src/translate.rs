@@ -79,7 +79,6 @@ pub fn build(
     let params = b.block_params(entry).to_vec();
     let (ctx, state) = (params[0], params[1]);
     let trusted = MemFlagsData::trusted();
-    let interrupt = b.ins().load(I64, trusted, ctx, CTX_INTERRUPT * WORD as i32);
     let vars: Vec<Variable> = (0..n_state).map(|_| b.declare_var(I64)).collect();
     let zero = b.ins().iconst(I64, 0);
     for &v in &vars {
@@ -112,7 +111,6 @@ pub fn build(
         label_base: single.code.len() as i64 + 2,
         terminated: false,
         checks: Vec::new(),
-        interrupt,
         native: vec![false; n_state as usize],
         live: live::analyze(ir, n_state),
         spill,
@@ -166,8 +164,6 @@ struct Tr<'a> {
     terminated: bool,
     /// Interrupt checks to build: (check block, jump target, position).
     checks: Vec<(Block, Block, i64)>,
-    /// Address of the interrupt flag (fixed for the whole call).
-    interrupt: Value,
     /// Stack slots known to hold a native value, following the emitter's
     /// linear model of the stack (their object slots are stale).
     native: Vec<bool>,
@@ -474,7 +470,12 @@ impl Tr<'_> {
         if inline {
             self.seal(check);
         }
-        let flag = self.b.ins().uload8(I64, MemFlagsData::new(), self.interrupt, 0);
+        // The flag's address is read from the context at each check rather
+        // than kept in a register for the whole call: a loop nest then has
+        // one more register for its own values (a sieve's count stayed in a
+        // stack slot, stored and reloaded every iteration).
+        let addr = self.b.ins().load(I64, MemFlagsData::trusted(), self.ctx, CTX_INTERRUPT * WORD as i32);
+        let flag = self.b.ins().uload8(I64, MemFlagsData::new(), addr, 0);
         let slow = self.cold_block();
         self.b.ins().brif(flag, slow, &[], target, &[]);
         self.enter(slow);
