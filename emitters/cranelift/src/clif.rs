@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::flowgraph::ControlFlowGraph;
+use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
 use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstructionData, Opcode, Value, ValueDef};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
@@ -91,4 +92,34 @@ pub fn pure(op: Opcode) -> bool {
         || op.other_side_effects()
         || op.is_branch()
         || op.is_terminator())
+}
+
+/// `v` is 0 or 1: a comparison or its extension.
+fn boolean(func: &Function, v: Value) -> bool {
+    def(func, v).is_some_and(|i| matches!(func.dfg.insts[i].opcode(), Opcode::Icmp | Opcode::Uextend))
+}
+
+/// The integer comparison a branch condition amounts to, following
+/// extensions and comparisons of a boolean with zero (which negate it or
+/// not): `(cc, x, y)` for `x cc y`.
+pub fn comparison(func: &Function, cfg: &ControlFlowGraph, cond: Value) -> Option<(IntCC, Value, Value)> {
+    let mut negated = false;
+    let mut v = cond;
+    for _ in 0..8 {
+        v = source(func, cfg, v);
+        match func.dfg.insts[def(func, v)?] {
+            InstructionData::Unary { opcode: Opcode::Uextend, arg } => v = arg,
+            InstructionData::IntCompare { opcode: Opcode::Icmp, cond, args: [x, y] } => {
+                let zero = constant(func, source(func, cfg, y)) == Some(0);
+                if zero && matches!(cond, IntCC::Equal | IntCC::NotEqual) && boolean(func, source(func, cfg, x)) {
+                    negated ^= cond == IntCC::Equal;
+                    v = x;
+                } else {
+                    return Some((if negated { cond.complement() } else { cond }, x, y));
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
 }

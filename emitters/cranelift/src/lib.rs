@@ -20,6 +20,7 @@ pub mod clif;
 pub mod forward;
 pub mod ifconvert;
 pub mod invert;
+pub mod layout;
 pub mod live;
 pub mod phis;
 pub mod preserve;
@@ -114,6 +115,7 @@ impl CraneliftViper {
         invert::invert_loops(&mut ctx.func);
         let stripped = strip::strip_mine(&mut ctx.func);
         let forwarded = forward::forward_loads(&mut ctx.func);
+        layout::sink_equal_sides(&mut ctx.func);
         let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
         if cfg!(debug_assertions) {
             // The passes above keep the function valid SSA (checked in debug builds).

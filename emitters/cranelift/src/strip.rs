@@ -49,7 +49,7 @@ use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{branch_args, constant, def, defined_outside, rename, source, Step};
+use crate::clif::{branch_args, comparison, constant, def, defined_outside, rename, source, Step};
 use crate::unroll;
 
 /// Iterations between two interrupt checks in a strip-mined loop.
@@ -144,36 +144,6 @@ pub fn strip_mine(func: &mut Function) -> Stripped {
             }
         }
     }
-}
-
-/// `v` is 0 or 1: a comparison or its extension.
-fn boolean(func: &Function, v: Value) -> bool {
-    def(func, v).is_some_and(|i| matches!(func.dfg.insts[i].opcode(), Opcode::Icmp | Opcode::Uextend))
-}
-
-/// The integer comparison a branch condition amounts to, following
-/// extensions and comparisons of a boolean with zero (which negate it or
-/// not): `(cc, x, y)` for `x cc y`.
-fn comparison(func: &Function, cfg: &ControlFlowGraph, cond: Value) -> Option<(IntCC, Value, Value)> {
-    let mut negated = false;
-    let mut v = cond;
-    for _ in 0..8 {
-        v = source(func, cfg, v);
-        match func.dfg.insts[def(func, v)?] {
-            InstructionData::Unary { opcode: Opcode::Uextend, arg } => v = arg,
-            InstructionData::IntCompare { opcode: Opcode::Icmp, cond, args: [x, y] } => {
-                let zero = constant(func, source(func, cfg, y)) == Some(0);
-                if zero && matches!(cond, IntCC::Equal | IntCC::NotEqual) && boolean(func, source(func, cfg, x)) {
-                    negated ^= cond == IntCC::Equal;
-                    v = x;
-                } else {
-                    return Some((if negated { cond.complement() } else { cond }, x, y));
-                }
-            }
-            _ => return None,
-        }
-    }
-    None
 }
 
 fn plan(
