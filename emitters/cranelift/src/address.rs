@@ -121,29 +121,25 @@ pub struct Access {
 /// The access `inst` makes, if it is a plain viper load or store.
 pub fn access(func: &Function, inst: Inst) -> Option<Access> {
     let data = &func.dfg.insts[inst];
-    let (size, stored) = match data.opcode() {
-        Opcode::Uload8 => (1, None),
-        Opcode::Uload16 => (2, None),
-        Opcode::Uload32 => (4, None),
-        Opcode::Load => (8, None),
-        Opcode::Istore8 => (1, Some(0)),
-        Opcode::Istore16 => (2, Some(0)),
-        Opcode::Istore32 => (4, Some(0)),
-        Opcode::Store => (8, Some(0)),
+    let size = match data.opcode() {
+        Opcode::Uload8 | Opcode::Istore8 => 1,
+        Opcode::Uload16 | Opcode::Istore16 => 2,
+        Opcode::Uload32 | Opcode::Istore32 => 4,
+        Opcode::Load | Opcode::Store => 8,
         _ => return None,
     };
     if func.dfg.mem_flags[data.memflags()?] != MemFlagsData::new() {
         return None;
     }
     let offset = i64::from(data.load_store_offset()?);
-    let (base, stored) = match (*data, stored) {
-        (InstructionData::Load { arg, .. }, None) => {
+    let (base, stored) = match *data {
+        InstructionData::Load { arg, .. } => {
             if func.dfg.value_type(func.dfg.first_result(inst)) != types::I64 {
                 return None;
             }
             (arg, None)
         }
-        (InstructionData::Store { args: [v, p], .. }, Some(_)) => {
+        InstructionData::Store { args: [v, p], .. } => {
             if func.dfg.value_type(v) != types::I64 {
                 return None;
             }

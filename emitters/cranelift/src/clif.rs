@@ -43,6 +43,18 @@ pub fn branch_args(func: &Function, inst: Inst, to: Block) -> Option<Vec<BlockAr
     Some(call.args(&dfg.value_lists).collect())
 }
 
+/// The values branch `inst` passes to `to`, if it branches there exactly
+/// once and every argument is a plain value.
+pub fn value_args(func: &Function, inst: Inst, to: Block) -> Option<Vec<Value>> {
+    branch_args(func, inst, to)?
+        .into_iter()
+        .map(|a| match a {
+            BlockArg::Value(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `v` is defined in a block outside loop `lp`.
 pub fn defined_outside(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -> bool {
     let block = match func.dfg.value_def(v) {
@@ -92,6 +104,11 @@ pub fn pure(op: Opcode) -> bool {
         || op.other_side_effects()
         || op.is_branch()
         || op.is_terminator())
+}
+
+/// `op` may write memory: a store, a call, or another side effect.
+pub fn writes_memory(op: Opcode) -> bool {
+    op.can_store() || op.is_call() || op.other_side_effects()
 }
 
 /// `v` is 0 or 1: a comparison or its extension.

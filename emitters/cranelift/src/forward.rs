@@ -28,11 +28,11 @@ use std::collections::HashMap;
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
-use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
+use cranelift_codegen::ir::{types, Block, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
 use crate::address::{access, fits, Access, Address};
-use crate::clif::{branch_args, defined_outside, source};
+use crate::clif::{defined_outside, source, value_args, writes_memory};
 
 /// Longest chain of blocks considered.
 const MAX_BLOCKS: usize = 64;
@@ -99,9 +99,7 @@ fn chain(func: &Function, cfg: &ControlFlowGraph, loops: &LoopAnalysis, lp: Loop
         return None;
     }
     // The first iteration's values, which the loads copied before the loop read.
-    if !branch_args(func, entry.inst, header)?.iter().all(|a| matches!(a, BlockArg::Value(_))) {
-        return None;
-    }
+    value_args(func, entry.inst, header)?;
     let mut blocks = vec![header];
     let mut at = header;
     loop {
@@ -118,7 +116,7 @@ fn chain(func: &Function, cfg: &ControlFlowGraph, loops: &LoopAnalysis, lp: Loop
             if blocks.len() != size {
                 return None;
             }
-            branch_args(func, last, header)?;
+            value_args(func, last, header)?;
             return Some(Chain { header, blocks, entry: entry.inst, back: last });
         }
         if cfg.pred_iter(*next).count() != 1 || blocks.len() >= size {
@@ -136,9 +134,7 @@ fn forwards(func: &Function, cfg: &ControlFlowGraph, loops: &LoopAnalysis, lp: L
     for &b in &chain.blocks {
         for inst in func.layout.block_insts(b) {
             let acc = access(func, inst);
-            let op = func.dfg.insts[inst].opcode();
-            let writes = op.can_store() || op.is_call() || op.other_side_effects();
-            if writes && acc.as_ref().is_none_or(|a| a.stored.is_none()) {
+            if writes_memory(func.dfg.insts[inst].opcode()) && acc.as_ref().is_none_or(|a| a.stored.is_none()) {
                 return Vec::new();
             }
             order.push((inst, acc));
@@ -146,29 +142,28 @@ fn forwards(func: &Function, cfg: &ControlFlowGraph, loops: &LoopAnalysis, lp: L
     }
     // How far each header parameter moves per iteration.
     let params = func.dfg.block_params(chain.header);
-    let back = branch_args(func, chain.back, chain.header).unwrap_or_default();
+    let back = value_args(func, chain.back, chain.header).unwrap_or_default();
     let mut steps: HashMap<Value, i64> = HashMap::new();
-    for (&param, arg) in params.iter().zip(&back) {
-        if let BlockArg::Value(v) = arg {
-            let next = Address::of(func, source(func, cfg, *v), 0);
-            if next.terms == [(param, 1)] {
-                steps.insert(param, next.offset);
-            }
+    for (&param, &v) in params.iter().zip(&back) {
+        let next = Address::of(func, source(func, cfg, v), 0);
+        if next.terms == [(param, 1)] {
+            steps.insert(param, next.offset);
         }
     }
-    // Loads before any exit: in the blocks up to the first one that can leave.
-    let mut reached: Vec<Inst> = Vec::new();
+    // Loads before any exit: the instructions of the blocks up to the first
+    // one that can leave.
+    let mut reached = 0;
     for &b in &chain.blocks {
-        reached.extend(func.layout.block_insts(b));
+        reached += func.layout.block_insts(b).count();
         let last = func.layout.last_inst(b).expect("chain block");
         if func.dfg.insts[last].opcode() != Opcode::Jump {
             break;
         }
     }
     let mut found = Vec::new();
-    for (k, (inst, acc)) in order.iter().enumerate() {
+    for (k, (inst, acc)) in order.iter().enumerate().take(reached) {
         let Some(acc) = acc else { continue };
-        if acc.stored.is_some() || !reached.contains(inst) {
+        if acc.stored.is_some() {
             continue;
         }
         let mut delta = 0i64;
@@ -205,15 +200,8 @@ fn forwards(func: &Function, cfg: &ControlFlowGraph, loops: &LoopAnalysis, lp: L
 fn carry_out(func: &mut Function, chain: &Chain, f: &Forward) {
     // Before the loop: the load at the first iteration's place.
     let params = func.dfg.block_params(chain.header).to_vec();
-    let entry_args = branch_args(func, chain.entry, chain.header).unwrap_or_default();
-    let initial: HashMap<Value, Value> = params
-        .iter()
-        .zip(&entry_args)
-        .filter_map(|(&p, a)| match a {
-            BlockArg::Value(v) => Some((p, *v)),
-            _ => None,
-        })
-        .collect();
+    let entry_args = value_args(func, chain.entry, chain.header).unwrap_or_default();
+    let initial: HashMap<Value, Value> = params.iter().copied().zip(entry_args).collect();
     let mut cur = FuncCursor::new(func).at_inst(chain.entry);
     let mut sum: Option<Value> = None;
     for &(v, factor) in &f.addr.terms {

@@ -29,7 +29,7 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 
 use crate::address::{access, Access, Address};
-use crate::clif::{branch_args, pure};
+use crate::clif::{pure, value_args, writes_memory};
 
 /// Longest conditional block converted (its instructions then always run).
 const MAX_INSTS: usize = 16;
@@ -52,13 +52,21 @@ struct Plan {
 /// documentation); the number converted.
 pub fn convert(func: &mut Function) -> usize {
     let mut done = 0;
-    // Each conversion removes a block, so this ends.
+    // The plans of a round touch disjoint blocks (a conditional block has one
+    // predecessor and ends with a jump, so it is no other plan's branching
+    // or conditional block, nor a join). Converting an inner `if` can make
+    // the one around it a triangle: rounds go on until none is found; each
+    // conversion removes a block, so this ends.
     loop {
         let cfg = ControlFlowGraph::with_function(func);
-        let blocks: Vec<Block> = func.layout.blocks().collect();
-        let Some(p) = blocks.into_iter().find_map(|a| plan(func, &cfg, a)) else { return done };
-        carry_out(func, &p);
-        done += 1;
+        let plans: Vec<Plan> = func.layout.blocks().filter_map(|a| plan(func, &cfg, a)).collect();
+        if plans.is_empty() {
+            return done;
+        }
+        for p in &plans {
+            carry_out(func, p);
+        }
+        done += plans.len();
     }
 }
 
@@ -67,10 +75,9 @@ pub fn convert(func: &mut Function) -> usize {
 fn fresh_loads(func: &Function, a: Block) -> Vec<(Access, Value)> {
     let mut loads = Vec::new();
     for inst in func.layout.block_insts(a) {
-        let op = func.dfg.insts[inst].opcode();
         match access(func, inst) {
             Some(acc) if acc.stored.is_none() => loads.push((acc, func.dfg.first_result(inst))),
-            _ if op.can_store() || op.is_call() || op.other_side_effects() => loads.clear(),
+            _ if writes_memory(func.dfg.insts[inst].opcode()) => loads.clear(),
             _ => {}
         }
     }
@@ -90,9 +97,7 @@ fn plan(func: &Function, cfg: &ControlFlowGraph, a: Block) -> Option<Plan> {
     }
     let (s, s_taken, join) =
         [(t, true, f), (f, false, t)].into_iter().find(|&(s, _, j)| triangle(func, cfg, a, s, j))?;
-    if !branch_args(func, branch, join)?.iter().all(|a| matches!(a, BlockArg::Value(_))) {
-        return None;
-    }
+    value_args(func, branch, join)?;
     let fresh = fresh_loads(func, a);
     let (mut loads, mut stores) = (Vec::new(), Vec::new());
     let insts: Vec<Inst> = func.layout.block_insts(s).collect();
@@ -131,7 +136,7 @@ fn triangle(func: &Function, cfg: &ControlFlowGraph, a: Block, s: Block, join: B
         && func.dfg.block_params(s).is_empty()
         && !func.layout.is_cold(s)
         && func.dfg.insts[last].opcode() == Opcode::Jump
-        && branch_args(func, last, join).is_some_and(|args| args.iter().all(|a| matches!(a, BlockArg::Value(_))))
+        && value_args(func, last, join).is_some()
 }
 
 fn carry_out(func: &mut Function, p: &Plan) {
@@ -166,17 +171,11 @@ fn carry_out(func: &mut Function, p: &Plan) {
         }
     }
     // `A` jumps to the join with each argument chosen.
-    let from_s = branch_args(func, jump, p.join).unwrap_or_default();
-    let from_a = branch_args(func, p.branch, p.join).unwrap_or_default();
+    let from_s = value_args(func, jump, p.join).unwrap_or_default();
+    let from_a = value_args(func, p.branch, p.join).unwrap_or_default();
     let mut cur = FuncCursor::new(func).at_inst(p.branch);
-    let args: Vec<BlockArg> = from_s
-        .iter()
-        .zip(&from_a)
-        .map(|(s, a)| match (s, a) {
-            (BlockArg::Value(s), BlockArg::Value(a)) => BlockArg::Value(choose(&mut cur, *s, *a)),
-            _ => *a,
-        })
-        .collect();
+    let args: Vec<BlockArg> =
+        from_s.iter().zip(&from_a).map(|(&s, &a)| BlockArg::Value(choose(&mut cur, s, a))).collect();
     cur.ins().jump(p.join, &args);
     func.layout.remove_inst(p.branch);
     func.layout.remove_inst(jump);

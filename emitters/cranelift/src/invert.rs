@@ -21,10 +21,10 @@ use std::collections::HashMap;
 
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
-use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, Opcode, Value};
+use cranelift_codegen::ir::{Block, Function, Inst, Opcode, Value};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 
-use crate::clif::{branch_args, pure, rename};
+use crate::clif::{pure, rename, value_args};
 
 /// Tests longer than this are not copied.
 const MAX_TEST_INSTS: usize = 8;
@@ -87,10 +87,7 @@ fn plan(
         return None;
     }
     // The header's entry arguments must be plain values (they replace its parameters).
-    let args = branch_args(func, entry.inst, header)?;
-    if args.iter().any(|a| !matches!(a, BlockArg::Value(_))) {
-        return None;
-    }
+    value_args(func, entry.inst, header)?;
     // Values of the header (parameters and results) used in other blocks.
     let mut defined: Vec<Value> = dfg.block_params(header).to_vec();
     defined.extend(body.iter().flat_map(|&i| dfg.inst_results(i).iter().copied()));
@@ -140,13 +137,8 @@ fn invert(func: &mut Function, domtree: &DominatorTree, p: &Plan) {
     }
     // 2. The test is copied before the entry jump, its parameters replaced by
     //    the jump's arguments, and the copied branch replaces the jump.
-    let mut copied: HashMap<Value, Value> = HashMap::new();
-    let args = branch_args(func, p.entry_jump, p.header).unwrap_or_default();
-    for (&param, arg) in func.dfg.block_params(p.header).iter().zip(args) {
-        if let BlockArg::Value(a) = arg {
-            copied.insert(param, a);
-        }
-    }
+    let args = value_args(func, p.entry_jump, p.header).unwrap_or_default();
+    let mut copied: HashMap<Value, Value> = func.dfg.block_params(p.header).iter().copied().zip(args).collect();
     let insts: Vec<Inst> = func.layout.block_insts(p.header).collect();
     for inst in insts {
         let new = func.dfg.clone_inst(inst);

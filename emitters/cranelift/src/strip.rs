@@ -169,7 +169,12 @@ fn plan(
     let insts: Vec<Inst> = func.layout.block_insts(head).collect();
     let (load, check) = match insts.as_slice() {
         [load, check] => (load, check),
-        [addr, load, check] if dfg.insts[*addr].opcode() == Opcode::Load => (load, check),
+        [addr, load, check]
+            if dfg.insts[*addr].opcode() == Opcode::Load
+                && dfg.inst_args(*load).first() == dfg.inst_results(*addr).first() =>
+        {
+            (load, check)
+        }
         _ => return None,
     };
     let InstructionData::Load { opcode: Opcode::Uload8, offset, .. } = dfg.insts[*load] else {

@@ -26,7 +26,7 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value};
 
-use crate::clif::{branch_args, rename};
+use crate::clif::{branch_args, rename, value_args};
 
 /// Most iterations unrolled.
 pub const MAX_TRIPS: i64 = 8;
@@ -70,10 +70,7 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
     // The exit edge of the old test: the arm of latch2's branch not going to the head.
     let test = func.layout.last_inst(l.latch2).expect("latch2 ends with the loop test");
     let Some(exit) = successor(func, test, |b| b != l.head) else { return false };
-    let Some(exit_args) = branch_args(func, test, exit) else { return false };
-    if exit_args.iter().any(|a| !matches!(a, BlockArg::Value(_))) {
-        return false;
-    }
+    let Some(exit_args) = value_args(func, test, exit) else { return false };
     // fast: `if i == start: unrolled else: (as before)`.
     let unrolled = func.dfg.make_block();
     func.layout.insert_block_after(unrolled, l.fast);
@@ -122,10 +119,7 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
     // After the last copy the old test fails: leave.
     let mapped: Vec<BlockArg> = exit_args
         .iter()
-        .map(|a| match a {
-            BlockArg::Value(v) => BlockArg::Value(map.get(&func.dfg.resolve_aliases(*v)).copied().unwrap_or(*v)),
-            other => *other,
-        })
+        .map(|&v| BlockArg::Value(map.get(&func.dfg.resolve_aliases(v)).copied().unwrap_or(v)))
         .collect();
     FuncCursor::new(func).at_bottom(unrolled).ins().jump(exit, &mapped);
     // The loop itself now runs only after a check found the flag set:

@@ -376,6 +376,7 @@ impl Vm {
     /// buffer (viper `ptr8(buf)` and friends). Heap storage never moves while
     /// the VM lives (see `Backing::reserve_total`), so the address stays valid
     /// as long as the object does.
+    ///
     /// An empty buffer (which may own no storage) is at the heap's start:
     /// code reading it reads nothing.
     fn buffer_address(&mut self, o: Obj) -> Result<Option<usize>, PyErr> {
