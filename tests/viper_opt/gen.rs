@@ -184,9 +184,10 @@ impl Gen<'_> {
 
     fn statement(&mut self, indent: usize, depth: u32) {
         self.statements += 1;
-        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(11) };
+        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(12) };
         match choice {
             10 => self.memory_idiom(indent),
+            11 if self.loops < 2 => self.stepped_loop(indent, depth),
             0 | 1 => {
                 let v = self.rng.pick(&["x0", "x1", "x2"]);
                 let e = self.expr_var_first(Ty::Int, 3);
@@ -273,6 +274,33 @@ impl Gen<'_> {
 }
 
 impl Gen<'_> {
+    /// A loop whose counter steps by a value the function computes (the
+    /// optimizing tier's strips and their unrolled rounds for an invariant
+    /// step): 1 to 4, or now and then a step too large for long strips.
+    fn stepped_loop(&mut self, indent: usize, depth: u32) {
+        let (j, s) = (format!("j{}", self.loops), format!("s{}", self.loops));
+        let huge = self.rng.below(5) == 0;
+        let step =
+            if huge { "(1 + (a & 1)) << 40".to_string() } else { format!("1 + ({} & 3)", self.rng.pick(&["a", "b"])) };
+        let bound = match self.rng.below(3) {
+            _ if huge => "(b & 7) << 40".to_string(),
+            0 if self.loops == 0 => format!("(b & 3) * {}", 600 + self.rng.below(300)),
+            1 => "a & 63".to_string(),
+            _ => (1 + self.rng.below(40)).to_string(),
+        };
+        self.line(indent, &format!("{s} = {step}"));
+        self.line(indent, &format!("{j} = 0"));
+        self.line(indent, &format!("while {j} < {bound}:"));
+        // The step first: a `continue` in the body goes on counting.
+        self.line(indent + 1, &format!("{j} += {s}"));
+        self.loops += 1;
+        self.counters.push(j);
+        let k = 1 + self.rng.below(3);
+        self.block(indent + 1, k, depth - 1);
+        self.counters.pop();
+        self.loops -= 1;
+    }
+
     /// A short memory idiom the optimizing tier rewrites (its if-conversion
     /// of stores and its store-to-load forwarding): a compare-exchange, a
     /// conditional overwrite, or loops whose iterations read what the one

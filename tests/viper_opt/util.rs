@@ -33,9 +33,11 @@ pub fn compiled() -> u64 {
     ferropy::native_opt::opt_stats().map_or(0, |s| s.compiled.load(std::sync::atomic::Ordering::Relaxed))
 }
 
-/// Loops strip-mined by the shared optimizing tier so far.
-pub fn strips() -> u64 {
-    ferropy::native_opt::opt_stats().map_or(0, |s| s.strips.load(std::sync::atomic::Ordering::Relaxed))
+/// Loops strip-mined by the shared optimizing tier so far, and of those
+/// partially unrolled.
+pub fn strips() -> (u64, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    ferropy::native_opt::opt_stats().map_or((0, 0), |s| (s.strips.load(Relaxed), s.partially_unrolled.load(Relaxed)))
 }
 
 /// Conditional blocks the shared optimizing tier if-converted so far, and

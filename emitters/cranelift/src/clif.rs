@@ -55,6 +55,26 @@ pub fn value_args(func: &Function, inst: Inst, to: Block) -> Option<Vec<Value>> 
         .collect()
 }
 
+/// Appends `v` to the arguments `branch` passes to `to`.
+pub fn append_arg(func: &mut Function, branch: Inst, to: Block, v: Value) {
+    let dfg = &mut func.dfg;
+    for call in dfg.insts[branch].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables) {
+        if call.block(&dfg.value_lists) == to {
+            call.append_argument(v, &mut dfg.value_lists);
+        }
+    }
+}
+
+/// Makes the branch `inst`'s edges to `from` go to `to` (same arguments).
+pub fn redirect(func: &mut Function, inst: Inst, from: Block, to: Block) {
+    let dfg = &mut func.dfg;
+    for call in dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables) {
+        if call.block(&dfg.value_lists) == from {
+            call.set_block(to, &mut dfg.value_lists);
+        }
+    }
+}
+
 /// `v` is defined in a block outside loop `lp`.
 pub fn defined_outside(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -> bool {
     let block = match func.dfg.value_def(v) {

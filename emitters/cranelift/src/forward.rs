@@ -32,7 +32,7 @@ use cranelift_codegen::ir::{types, Block, Function, Inst, InstBuilder, Instructi
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
 use crate::address::{access, fits, Access, Address};
-use crate::clif::{defined_outside, source, value_args, writes_memory};
+use crate::clif::{append_arg, defined_outside, source, value_args, writes_memory};
 
 /// Longest chain of blocks considered.
 const MAX_BLOCKS: usize = 64;
@@ -240,16 +240,6 @@ fn carry_out(func: &mut Function, chain: &Chain, f: &Forward) {
     func.layout.remove_inst(f.load);
     func.dfg.detach_inst_results(f.load);
     func.dfg.change_to_alias(r, param);
-}
-
-/// Appends `v` to the arguments `branch` passes to `to`.
-fn append_arg(func: &mut Function, branch: Inst, to: Block, v: Value) {
-    let dfg = &mut func.dfg;
-    for call in dfg.insts[branch].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables) {
-        if call.block(&dfg.value_lists) == to {
-            call.append_argument(v, &mut dfg.value_lists);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod invert;
 pub mod layout;
 pub mod live;
 pub mod phis;
+pub mod preheader;
 pub mod preserve;
 pub mod reassoc;
 pub mod strength;
@@ -62,6 +63,9 @@ pub struct Stats {
     /// Loads that read the previous iteration's store from a register
     /// instead ([`forward`]).
     pub forwarded: AtomicU64,
+    /// Strip loops given a loop of several copies of their body in front
+    /// ([`unroll::unroll_strips`]).
+    pub partially_unrolled: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -115,8 +119,11 @@ impl CraneliftViper {
         invert::invert_loops(&mut ctx.func);
         let stripped = strip::strip_mine(&mut ctx.func);
         let forwarded = forward::forward_loads(&mut ctx.func);
+        let partial = unroll::unroll_strips(&mut ctx.func, &stripped.strips);
         layout::sink_equal_sides(&mut ctx.func);
+        preheader::add_preheaders(&mut ctx.func);
         let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
+        align::mark_cold(&mut ctx.func);
         if cfg!(debug_assertions) {
             // The passes above keep the function valid SSA (checked in debug builds).
             if let Err(e) = cranelift_codegen::verify_function(&ctx.func, &*self.isa) {
@@ -132,7 +139,10 @@ impl CraneliftViper {
         // set, not as a map from its block indices: they are listed in
         // layout order).
         let last_block = code.bb_starts.iter().chain(code.bb_edges.iter().map(|e| &e.1)).copied().max().unwrap_or(0);
-        let padding = depth.map_or(0, |d| align::loop_padding(&out, last_block, d));
+        let padding = depth.map_or(0, |d| {
+            let cold = align::cold_start(code.buffer.get_srclocs_sorted(), &code.bb_starts, out.len() as u32);
+            align::loop_padding(&out, last_block, d, cold)
+        });
         let relocs: Vec<_> =
             code.buffer.relocs().iter().map(|r| (r.offset, r.kind, r.target.clone(), r.addend)).collect();
         preserve::link(&mut out, &relocs, &ctx.func)?;
@@ -140,6 +150,7 @@ impl CraneliftViper {
         self.stats.strips.fetch_add(stripped.loops as u64, Ordering::Relaxed);
         self.stats.if_converted.fetch_add(converted as u64, Ordering::Relaxed);
         self.stats.forwarded.fetch_add(forwarded as u64, Ordering::Relaxed);
+        self.stats.partially_unrolled.fetch_add(partial as u64, Ordering::Relaxed);
         Ok(out)
     }
 }

@@ -49,7 +49,7 @@ use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{branch_args, comparison, constant, def, defined_outside, rename, source, Step};
+use crate::clif::{branch_args, comparison, constant, def, defined_outside, redirect, rename, source, Step};
 use crate::unroll;
 
 /// Iterations between two interrupt checks in a strip-mined loop.
@@ -57,7 +57,7 @@ pub const STRIP: i64 = 1024;
 
 /// The largest constant step (in magnitude) a strip is made for, so that
 /// `STRIP * step` cannot overflow.
-const MAX_STEP: i64 = 1 << 40;
+pub const MAX_STEP: i64 = 1 << 40;
 
 /// The loop bound: a constant (made again in the strip block) or an
 /// invariant value.
@@ -106,6 +106,29 @@ pub struct Stripped {
     /// The heads and bodies of the loops also unrolled ([`crate::unroll`]):
     /// what is left of those loops runs only on their slow path.
     pub unrolled: Vec<Block>,
+    /// The strip loops of the others, for partial unrolling
+    /// ([`crate::unroll::unroll_strips`]).
+    pub strips: Vec<Strip>,
+}
+
+/// A strip-mined loop that was not unrolled (the blocks are those of the
+/// module documentation).
+#[derive(Clone, Copy, Debug)]
+pub struct Strip {
+    /// The long strip's block (flag clear), the one-iteration strip's (flag
+    /// set), and the block both jump to with the strip's bound.
+    pub fast: Block,
+    pub slow: Block,
+    pub strip: Block,
+    /// The body's first block (the head's parameters are its own) and its
+    /// latch, which goes round the strip or on to the old loop test.
+    pub body: Block,
+    pub latch: Block,
+    /// The counter's index among the body's parameters, its step, and the
+    /// condition to go round (`counter cond bound`).
+    pub k: usize,
+    pub step: Step,
+    pub cond: IntCC,
 }
 
 /// Strip-mines the qualifying loops of `func` (see the module
@@ -139,8 +162,9 @@ pub fn strip_mine(func: &mut Function) -> Stripped {
         for p in &plans {
             seen.insert(p.body);
             done.loops += 1;
-            if carry_out(func, p) {
-                done.unrolled.extend([p.head, p.body]);
+            match carry_out(func, p) {
+                Some(strip) => done.strips.push(strip),
+                None => done.unrolled.extend([p.head, p.body]),
             }
         }
     }
@@ -361,8 +385,8 @@ fn counter_step(func: &Function, loops: &LoopAnalysis, lp: Loop, next: Value, p:
     }
 }
 
-/// Strip-mines the loop of `p`; true if it was also unrolled.
-fn carry_out(func: &mut Function, p: &Plan) -> bool {
+/// Strip-mines the loop of `p`: its strip, or `None` if it was also unrolled.
+fn carry_out(func: &mut Function, p: &Plan) -> Option<Strip> {
     // 1. The body takes the head's parameters as its own; the blocks it
     //    dominates use those.
     let params = func.dfg.block_params(p.head).to_vec();
@@ -424,19 +448,11 @@ fn carry_out(func: &mut Function, p: &Plan) -> bool {
             latch: p.latch,
             latch2,
         };
-        return unroll::unroll(func, &short);
-    }
-    false
-}
-
-/// Makes the branch `inst`'s edges to `from` go to `to` (same arguments).
-fn redirect(func: &mut Function, inst: Inst, from: Block, to: Block) {
-    let dfg = &mut func.dfg;
-    for call in dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables) {
-        if call.block(&dfg.value_lists) == from {
-            call.set_block(to, &mut dfg.value_lists);
+        if unroll::unroll(func, &short) {
+            return None;
         }
     }
+    Some(Strip { fast, slow, strip, body: p.body, latch: p.latch, k: p.k, step: p.step, cond: p.cond })
 }
 
 /// `i + step`: the bound of a strip of one iteration.
@@ -670,6 +686,44 @@ mod tests {
         let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(8), 72, false);
         assert_eq!(strip_mine(&mut func).loops, 1);
         assert_eq!(opcodes(&func, blocks(&func)[3]), [Opcode::Iconst, Opcode::Jump]);
+    }
+
+    #[test]
+    fn strip_loops_get_rounds_of_copies_in_front() {
+        for (cc, step) in [
+            (IntCC::SignedLessThan, Stepping::Const(1)),
+            (IntCC::SignedGreaterThan, Stepping::Const(-2)),
+            (IntCC::UnsignedLessThan, Stepping::Param),
+        ] {
+            let mut func = counted_loop(cc, 0, step, 0, false);
+            let body = blocks(&func)[3];
+            let stripped = strip_mine(&mut func);
+            assert_eq!(stripped.strips.len(), 1);
+            assert_eq!(crate::unroll::unroll_strips(&mut func, &stripped.strips), 1, "{}", func.display());
+            verify(&func);
+            // pre and the round sit before the body: pre goes to the round
+            // or the body, the round round again or to the body.
+            let all = blocks(&func);
+            let at = all.iter().position(|&b| b == body).unwrap();
+            let (pre, round) = (all[at - 2], all[at - 1]);
+            let cfg = ControlFlowGraph::with_function(&func);
+            let mut expected = [round, body];
+            expected.sort();
+            for from in [pre, round] {
+                let mut succs: Vec<Block> = cfg.succ_iter(from).collect();
+                succs.sort();
+                assert_eq!(succs, expected);
+            }
+            // Four copies of `s += k; k += step`, and the round's counter from
+            // its parameter in one addition (or subtraction).
+            let ops = opcodes(&func, round);
+            let adds = ops.iter().filter(|&&o| o == Opcode::Iadd).count();
+            assert_eq!(adds + ops.iter().filter(|&&o| o == Opcode::Isub).count(), 4 * 2 + 1 + 1, "{}", func.display());
+        }
+        // A loop with a call is neither strip-mined nor copied.
+        let mut func = counted_loop(IntCC::SignedLessThan, 0, Stepping::Const(1), 0, true);
+        let stripped = strip_mine(&mut func);
+        assert_eq!(crate::unroll::unroll_strips(&mut func, &stripped.strips), 0);
     }
 
     #[test]

@@ -1,4 +1,7 @@
-//! Full unrolling of short constant loops on their fast path.
+//! Loop unrolling on the fast path of strip-mined loops: short constant
+//! loops in full, the others partially.
+//!
+//! ## Full unrolling
 //!
 //! A strip-mined loop ([`crate::strip`]) whose constant start, step and
 //! bound make it run a handful of times — the colour channels of a pixel
@@ -18,6 +21,32 @@
 //! Only loops whose body is a chain of blocks joined by plain jumps (no
 //! branches inside, no calls) are unrolled, at most [`MAX_TRIPS`] times and
 //! up to [`MAX_INSTS`] copied instructions.
+//!
+//! ## Partial unrolling
+//!
+//! Any other strip loop of that shape ([`unroll_strips`]) gets a second
+//! loop in front of it running [`MAX_COPIES`] (or 2) copies of its body per
+//! round, while more than that many iterations remain in the strip:
+//!
+//! ```text
+//! strip(lim, t): jump pre(..)
+//! pre(i, ..):    if distance(i, lim) > t: copies(i, ..) else body(i, ..)
+//! copies(i, ..): body(i); body(i + c); ..; body(i + (u-1)c)
+//!                if distance(i + uc, lim) > t: copies(..) else body(..)
+//! body(i, ..):   the loop as before, which ends the strip
+//! ```
+//!
+//! with `t = u * |c|`: one test and one backward jump per `u` iterations,
+//! and the counters of the copies computed from `i`, not from each other,
+//! so a loop whose work hangs on its counter alone (a sieve's inner loop,
+//! `b[j] = 1; j += i`) is no longer bound by one addition per iteration.
+//! The strip ends where it did, so interrupt checks and fuel are as before.
+//! The distance is exact when the strip is long: its counter then moves
+//! towards the bound, at most [`crate::strip::STRIP`] steps away, without
+//! wrapping around. Otherwise the strip is one iteration long, and the
+//! test fails: with a constant step the distance is then the step's
+//! magnitude itself, and with an invariant step `t` is made the largest
+//! word.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,13 +55,21 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value};
 
-use crate::clif::{branch_args, rename, value_args};
+use crate::clif::{branch_args, def, pure, redirect, rename, source, value_args, Step};
+use crate::strip::Strip;
+use crate::strip::MAX_STEP;
 
 /// Most iterations unrolled.
 pub const MAX_TRIPS: i64 = 8;
 
 /// Most instructions the copies may add.
 const MAX_INSTS: usize = 256;
+
+/// Most copies of its body a partially unrolled loop runs per round.
+pub const MAX_COPIES: usize = 4;
+
+/// Most instructions the copies of a partially unrolled loop's body hold.
+const MAX_COPIED: usize = 40;
 
 /// A strip-mined short loop (see [`crate::strip`] for the blocks).
 pub struct ShortLoop {
@@ -59,7 +96,7 @@ pub struct ShortLoop {
 /// does not qualify.
 pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
     let cfg = ControlFlowGraph::with_function(func);
-    let Some(chain) = chain(func, &cfg, l) else { return false };
+    let Some(chain) = chain(func, &cfg, l.body, l.latch) else { return false };
     let per_trip: usize = chain.iter().map(|&b| func.layout.block_insts(b).count()).sum();
     if per_trip.saturating_mul(l.trips as usize) > MAX_INSTS {
         return false;
@@ -94,27 +131,7 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
     // The counter starts at its constant here: every copy's counter folds.
     inputs[l.k] = FuncCursor::new(func).at_bottom(unrolled).ins().iconst(types::I64, l.start);
     for _ in 0..l.trips {
-        for (n, &block) in chain.iter().enumerate() {
-            for (&p, &v) in func.dfg.block_params(block).to_vec().iter().zip(&inputs) {
-                map.insert(p, v);
-            }
-            let insts: Vec<Inst> = func.layout.block_insts(block).collect();
-            let (&term, body) = insts.split_last().expect("blocks end with a branch");
-            for &inst in body {
-                let copy = func.dfg.clone_inst(inst);
-                rename(func, copy, &map);
-                func.layout.append_inst(copy, unrolled);
-                let olds = func.dfg.inst_results(inst).to_vec();
-                let news = func.dfg.inst_results(copy).to_vec();
-                map.extend(olds.into_iter().zip(news));
-            }
-            // The arguments the terminator passes on: to the next block of
-            // the chain, or (the latch) back to the body.
-            let next = if n + 1 < chain.len() { chain[n + 1] } else { l.body };
-            inputs = values(func, branch_args(func, term, next).unwrap_or_default())
-                .map(|v| map.get(&v).copied().unwrap_or(v))
-                .collect();
-        }
+        inputs = copy_chain(func, &chain, inputs, &mut map, unrolled);
     }
     // After the last copy the old test fails: leave.
     let mapped: Vec<BlockArg> = exit_args
@@ -130,12 +147,173 @@ pub fn unroll(func: &mut Function, l: &ShortLoop) -> bool {
     true
 }
 
-/// The body's blocks from `l.body` to `l.latch`, each (but the first)
-/// reached only by a plain jump from the one before, with no call.
-fn chain(func: &Function, cfg: &ControlFlowGraph, l: &ShortLoop) -> Option<Vec<Block>> {
-    let mut chain = vec![l.body];
-    let mut block = l.body;
-    while block != l.latch {
+/// Appends to `into` a copy of the loop body `chain` (its blocks but their
+/// branches) run on `inputs` (the first block's parameters): the arguments
+/// its latch passes back to the first block. `map` takes each value of
+/// the body to its copy.
+fn copy_chain(
+    func: &mut Function,
+    chain: &[Block],
+    mut inputs: Vec<Value>,
+    map: &mut HashMap<Value, Value>,
+    into: Block,
+) -> Vec<Value> {
+    for (n, &block) in chain.iter().enumerate() {
+        for (&p, &v) in func.dfg.block_params(block).to_vec().iter().zip(&inputs) {
+            map.insert(p, v);
+        }
+        let insts: Vec<Inst> = func.layout.block_insts(block).collect();
+        let (&term, body) = insts.split_last().expect("blocks end with a branch");
+        for &inst in body {
+            let copy = func.dfg.clone_inst(inst);
+            rename(func, copy, map);
+            func.layout.append_inst(copy, into);
+            let olds = func.dfg.inst_results(inst).to_vec();
+            let news = func.dfg.inst_results(copy).to_vec();
+            map.extend(olds.into_iter().zip(news));
+        }
+        // The arguments the terminator passes on: to the next block of the
+        // chain, or (the latch) back to the body.
+        let next = chain.get(n + 1).copied().unwrap_or(chain[0]);
+        inputs = values(func, branch_args(func, term, next).unwrap_or_default())
+            .map(|v| map.get(&v).copied().unwrap_or(v))
+            .collect();
+    }
+    inputs
+}
+
+/// Partially unrolls the loops of `strips` whose body qualifies (see the
+/// module documentation); how many.
+pub fn unroll_strips(func: &mut Function, strips: &[Strip]) -> usize {
+    strips.iter().filter(|s| unroll_strip(func, s)).count()
+}
+
+/// Partially unrolls the loop of strip `s`; false (and nothing changed) if
+/// its body does not qualify.
+fn unroll_strip(func: &mut Function, s: &Strip) -> bool {
+    let cfg = ControlFlowGraph::with_function(func);
+    let Some(chain) = chain(func, &cfg, s.body, s.latch) else { return false };
+    if chain.iter().any(|&b| func.layout.is_cold(b)) {
+        return false;
+    }
+    let Some(term) = func.layout.last_inst(s.latch) else { return false };
+    if func.dfg.insts[term].opcode() != Opcode::Brif {
+        return false;
+    }
+    let Some(back) = value_args(func, term, s.body) else { return false };
+    let Some(copies) = [MAX_COPIES, 2].into_iter().find(|&u| u * work(func, &chain, &back) <= MAX_COPIED) else {
+        return false;
+    };
+    // An invariant step is read again from the counter's addition: the
+    // value strip mining saw may since have been renamed (the loops around
+    // were strip-mined after this one).
+    let step = match s.step {
+        Step::Const(c) => Step::Const(c),
+        Step::Value(_) => match added(func, &cfg, func.dfg.block_params(s.body)[s.k], back[s.k]) {
+            Some(c) => Step::Value(c),
+            None => return false,
+        },
+    };
+    let (Some(entry), &[lim]) = (func.layout.last_inst(s.strip), func.dfg.block_params(s.strip)) else {
+        return false;
+    };
+    // pre and the copies' block go in front of the body.
+    let tys: Vec<types::Type> = func.dfg.block_params(s.body).iter().map(|&p| func.dfg.value_type(p)).collect();
+    let (pre, round) = (func.dfg.make_block(), func.dfg.make_block());
+    func.layout.insert_block(pre, s.body);
+    func.layout.insert_block(round, s.body);
+    let pre_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(pre, t)).collect();
+    let round_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(round, t)).collect();
+    redirect(func, entry, s.body, pre);
+    // pre: the threshold `t` (pre dominates the copies), then the first test.
+    let w = types::I64;
+    let u = copies as i64;
+    let mut cur = FuncCursor::new(func).at_bottom(pre);
+    let t = match step {
+        Step::Const(c) => cur.ins().iconst(w, u * c.abs()),
+        Step::Value(c) => {
+            // `u * c` for a step strips are long for, else the largest word.
+            let positive = cur.ins().icmp_imm_s(IntCC::SignedGreaterThan, c, 0);
+            let small = cur.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, c, MAX_STEP);
+            let ok = cur.ins().band(positive, small);
+            let span = cur.ins().imul_imm_s(c, u);
+            let never = cur.ins().iconst(w, i64::MAX);
+            cur.ins().select(ok, span, never)
+        }
+    };
+    let rising = matches!(s.cond, IntCC::SignedLessThan | IntCC::UnsignedLessThan);
+    let go = room(&mut cur, rising, lim, pre_params[s.k], t);
+    let args: Vec<BlockArg> = pre_params.iter().map(|&v| BlockArg::Value(v)).collect();
+    cur.ins().brif(go, round, &args, s.body, &args);
+    // The copies, each on the counter the one before computed; the next
+    // round's counter is `i + u * c` (`t` where the copies run), so that
+    // the rounds depend on one addition each.
+    let mut map: HashMap<Value, Value> = HashMap::new();
+    let mut inputs = round_params.clone();
+    for _ in 0..copies {
+        inputs = copy_chain(func, &chain, inputs, &mut map, round);
+    }
+    let mut cur = FuncCursor::new(func).at_bottom(round);
+    let i = round_params[s.k];
+    inputs[s.k] = if rising { cur.ins().iadd(i, t) } else { cur.ins().isub(i, t) };
+    let go = room(&mut cur, rising, lim, inputs[s.k], t);
+    let args: Vec<BlockArg> = inputs.iter().map(|&v| BlockArg::Value(v)).collect();
+    cur.ins().brif(go, round, &args, s.body, &args);
+    true
+}
+
+/// The instructions of loop body `chain` that do work: those with an
+/// effect, and those computing what these or the back edge's arguments
+/// `back` use (not the loop test, which the copies drop, nor constants).
+fn work(func: &Function, chain: &[Block], back: &[Value]) -> usize {
+    let mut used: HashSet<Value> = back.iter().map(|&v| func.dfg.resolve_aliases(v)).collect();
+    let mut count = 0;
+    for &block in chain.iter().rev() {
+        let insts: Vec<Inst> = func.layout.block_insts(block).collect();
+        let Some((&term, body)) = insts.split_last() else { continue };
+        // A jump passes values on to the next block of the chain.
+        if func.dfg.insts[term].opcode() == Opcode::Jump {
+            let to = chain.iter().copied().find(|&b| branch_args(func, term, b).is_some());
+            let args = to.and_then(|b| branch_args(func, term, b)).unwrap_or_default();
+            used.extend(values(func, args));
+        }
+        for &inst in body.iter().rev() {
+            let op = func.dfg.insts[inst].opcode();
+            let live = !pure(op) || func.dfg.inst_results(inst).iter().any(|v| used.contains(v));
+            if live {
+                used.extend(func.dfg.inst_args(inst).iter().map(|&v| func.dfg.resolve_aliases(v)));
+                count += usize::from(op != Opcode::Iconst);
+            }
+        }
+    }
+    count
+}
+
+/// The value `next` adds to `i` (`next = i + c`).
+fn added(func: &Function, cfg: &ControlFlowGraph, i: Value, next: Value) -> Option<Value> {
+    let inst = def(func, source(func, cfg, next))?;
+    let [a, b] = func.dfg.inst_args(inst) else { return None };
+    let (a, b) = (func.dfg.resolve_aliases(*a), func.dfg.resolve_aliases(*b));
+    match (func.dfg.insts[inst].opcode(), a == i, b == i) {
+        (Opcode::Iadd, true, false) => Some(b),
+        (Opcode::Iadd, false, true) => Some(a),
+        _ => None,
+    }
+}
+
+/// Emits `distance(i, lim) > t`: more than `t` (a multiple of the step)
+/// separates counter `i` from the strip's bound.
+fn room(cur: &mut FuncCursor<'_>, rising: bool, lim: Value, i: Value, t: Value) -> Value {
+    let d = if rising { cur.ins().isub(lim, i) } else { cur.ins().isub(i, lim) };
+    cur.ins().icmp(IntCC::SignedGreaterThan, d, t)
+}
+
+/// The body's blocks from `body` to `latch`, each (but the first) reached
+/// only by a plain jump from the one before, with no call.
+fn chain(func: &Function, cfg: &ControlFlowGraph, body: Block, latch: Block) -> Option<Vec<Block>> {
+    let mut chain = vec![body];
+    let mut block = body;
+    while block != latch {
         let term = func.layout.last_inst(block)?;
         if func.dfg.insts[term].opcode() != Opcode::Jump || chain.len() > 16 {
             return None;
