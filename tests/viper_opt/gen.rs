@@ -227,12 +227,7 @@ impl Gen<'_> {
                 self.line(indent, &format!("{i} = 0"));
                 self.line(indent, &format!("while {i} < {n}:"));
                 self.line(indent + 1, &format!("{i} += 1"));
-                self.loops += 1;
-                self.counters.push(i);
-                let k = 1 + self.rng.below(3);
-                self.block(indent + 1, k, depth - 1);
-                self.counters.pop();
-                self.loops -= 1;
+                self.loop_body(i, indent + 1, depth);
             }
             8 if self.loops < 2 => {
                 let j = format!("j{}", self.loops);
@@ -251,12 +246,7 @@ impl Gen<'_> {
                     _ => format!("range({bound})"),
                 };
                 self.line(indent, &format!("for {j} in {range}:"));
-                self.loops += 1;
-                self.counters.push(j);
-                let k = 1 + self.rng.below(3);
-                self.block(indent + 1, k, depth - 1);
-                self.counters.pop();
-                self.loops -= 1;
+                self.loop_body(j, indent + 1, depth);
             }
             9 if self.loops > 0 => {
                 let c = self.cond();
@@ -293,10 +283,16 @@ impl Gen<'_> {
         self.line(indent, &format!("while {j} < {bound}:"));
         // The step first: a `continue` in the body goes on counting.
         self.line(indent + 1, &format!("{j} += {s}"));
+        self.loop_body(j, indent + 1, depth);
+    }
+
+    /// One to three statements in a loop counting with `counter` (which
+    /// they may read).
+    fn loop_body(&mut self, counter: String, indent: usize, depth: u32) {
         self.loops += 1;
-        self.counters.push(j);
+        self.counters.push(counter);
         let k = 1 + self.rng.below(3);
-        self.block(indent + 1, k, depth - 1);
+        self.block(indent, k, depth - 1);
         self.counters.pop();
         self.loops -= 1;
     }

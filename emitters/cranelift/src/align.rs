@@ -23,13 +23,7 @@
 /// (loops that run only on a slow path, see [`crate::strip::Stripped`]);
 /// `None` if there is no such loop.
 pub fn loop_depth(func: &cranelift_codegen::ir::Function, slow: &[cranelift_codegen::ir::Block]) -> Option<usize> {
-    use cranelift_codegen::dominator_tree::DominatorTree;
-    use cranelift_codegen::flowgraph::ControlFlowGraph;
-    use cranelift_codegen::loop_analysis::LoopAnalysis;
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
+    let (_, _, loops) = crate::clif::analyse(func);
     let all: Vec<_> = loops.loops().collect();
     let depth = |lp| all.iter().filter(|&&o| o == lp || loops.is_child_loop(lp, o)).count();
     all.iter().filter(|&&lp| !slow.contains(&loops.loop_header(lp))).map(|&lp| depth(lp)).max()

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
 use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstructionData, Opcode, Value, ValueDef};
@@ -14,6 +15,15 @@ pub enum Step {
     Const(i64),
     /// Added invariant value.
     Value(Value),
+}
+
+/// The control-flow graph, dominator tree and loops of `func`.
+pub fn analyse(func: &Function) -> (ControlFlowGraph, DominatorTree, LoopAnalysis) {
+    let cfg = ControlFlowGraph::with_function(func);
+    let domtree = DominatorTree::with_function(func, &cfg);
+    let mut loops = LoopAnalysis::new();
+    loops.compute(func, &cfg, &domtree);
+    (cfg, domtree, loops)
 }
 
 /// The value of `v` if an `iconst` defines it.

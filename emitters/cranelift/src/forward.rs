@@ -26,13 +26,12 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
-use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{types, Block, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
 use crate::address::{access, fits, Access, Address};
-use crate::clif::{append_arg, defined_outside, source, value_args, writes_memory};
+use crate::clif::{analyse, append_arg, defined_outside, source, value_args, writes_memory};
 
 /// Longest chain of blocks considered.
 const MAX_BLOCKS: usize = 64;
@@ -60,10 +59,7 @@ struct Forward {
 /// Forwards the qualifying loads of `func` (see the module documentation);
 /// the number forwarded.
 pub fn forward_loads(func: &mut Function) -> usize {
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
+    let (cfg, _, loops) = analyse(func);
     let all: Vec<Loop> = loops.loops().collect();
     let mut plans = Vec::new();
     for &lp in &all {

@@ -24,7 +24,7 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{Block, Function, Inst, Opcode, Value};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 
-use crate::clif::{pure, rename, value_args};
+use crate::clif::{analyse, pure, rename, value_args};
 
 /// Tests longer than this are not copied.
 const MAX_TEST_INSTS: usize = 8;
@@ -44,10 +44,7 @@ struct Plan {
 
 /// Inverts the qualifying loops of `func` (see the module documentation).
 pub fn invert_loops(func: &mut Function) {
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
+    let (cfg, domtree, loops) = analyse(func);
     let plans: Vec<Plan> = loops.loops().filter_map(|lp| plan(func, &cfg, &domtree, &loops, lp)).collect();
     // Loops share no header, entry jump or successor, so the plans stay valid
     // as each is carried out (only values and arguments change).

@@ -15,21 +15,15 @@
 //! Runs last: the passes before it read "cold" as "slow path" (strip mining
 //! allows calls only there).
 
-use cranelift_codegen::dominator_tree::DominatorTree;
-use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Block, Function, InstructionData};
-use cranelift_codegen::loop_analysis::LoopAnalysis;
 
-use crate::clif::comparison;
+use crate::clif::{analyse, comparison};
 
 /// Marks the equal sides of the equality branches in loops cold (see the
 /// module documentation); the number of branches whose side was moved.
 pub fn sink_equal_sides(func: &mut Function) -> usize {
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
+    let (cfg, domtree, loops) = analyse(func);
     let mut regions: Vec<Vec<Block>> = Vec::new();
     for block in func.layout.blocks() {
         let Some(lp) = loops.innermost_loop(block) else { continue };

@@ -14,20 +14,14 @@
 //! Runs after the passes that recognise loops by their shape.
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
-use cranelift_codegen::dominator_tree::DominatorTree;
-use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{BlockArg, Function, InstBuilder, Opcode, Value};
-use cranelift_codegen::loop_analysis::LoopAnalysis;
 
-use crate::clif::redirect;
+use crate::clif::{analyse, redirect};
 
 /// Gives the loops of `func` that lack one a preheader (see the module
 /// documentation); how many.
 pub fn add_preheaders(func: &mut Function) -> usize {
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
+    let (cfg, _, loops) = analyse(func);
     let mut added = 0;
     for lp in loops.loops() {
         let header = loops.loop_header(lp);
@@ -73,6 +67,7 @@ mod tests {
     }
 
     use crate::test_util::{build, verify};
+    use cranelift_codegen::flowgraph::ControlFlowGraph;
     use cranelift_codegen::ir::condcodes::IntCC;
     use cranelift_codegen::ir::{types, Block};
 

@@ -19,20 +19,15 @@
 //! the loop and can take the counter's register (no copy on the back edge).
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
-use cranelift_codegen::dominator_tree::DominatorTree;
-use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{types, Block, Function, Inst, InstBuilder, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{constant, def, defined_outside};
+use crate::clif::{analyse, constant, def, defined_outside};
 
 /// Reassociates the address sums of `func`'s loops (see the module
 /// documentation); returns how many sums were rewritten.
 pub fn reassociate(func: &mut Function) -> usize {
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
+    let (_, _, loops) = analyse(func);
     let mut rewritten = 0;
     let blocks: Vec<Block> = func.layout.blocks().collect();
     for block in blocks {

@@ -16,12 +16,10 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
-use cranelift_codegen::dominator_tree::DominatorTree;
-use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value, ValueDef};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{constant, defined_outside, Step};
+use crate::clif::{analyse, constant, defined_outside, Step};
 
 /// One loop's edges into its header: (branch, is a back edge).
 struct Edges {
@@ -31,10 +29,7 @@ struct Edges {
 
 /// Reduces the products of `func` (see the module documentation).
 pub fn reduce_products(func: &mut Function) {
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, &cfg, &domtree);
+    let (cfg, _, loops) = analyse(func);
     let entry = func.layout.entry_block();
     for lp in loops.loops().collect::<Vec<_>>() {
         let header = loops.loop_header(lp);

@@ -49,7 +49,7 @@ use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{branch_args, comparison, constant, def, defined_outside, redirect, rename, source, Step};
+use crate::clif::{analyse, branch_args, comparison, constant, def, defined_outside, redirect, rename, source, Step};
 use crate::unroll;
 
 /// Iterations between two interrupt checks in a strip-mined loop.
@@ -138,10 +138,7 @@ pub fn strip_mine(func: &mut Function) -> Stripped {
     // Heads of the loops considered so far, and of the loops stripping made.
     let mut seen: HashSet<Block> = HashSet::new();
     loop {
-        let cfg = ControlFlowGraph::with_function(func);
-        let domtree = DominatorTree::with_function(func, &cfg);
-        let mut loops = LoopAnalysis::new();
-        loops.compute(func, &cfg, &domtree);
+        let (cfg, domtree, loops) = analyse(func);
         let all: Vec<Loop> = loops.loops().collect();
         let considered = |lp: Loop| seen.contains(&loops.loop_header(lp));
         // Loops whose inner loops were all considered: none of them contains
