@@ -22,8 +22,13 @@
 //!
 //! ```text
 //! cargo run --profile bench-tool -p ferropy-benches --features cranelift[,isa-emulators] \
-//!     --bin ferropy-bench -- [--repeat N] [--kernels a,b] [--json] [--svg PATH]
+//!     --bin ferropy-bench -- [--repeat N] [--rounds N] [--kernels a,b] [--json] [--svg PATH]
 //! ```
+//! Each kernel runs `--repeat` times in a row (best taken); with
+//! `--rounds N` the run times are measured N times over, each round going
+//! through every kernel, and each figure keeps its best: on a machine
+//! whose speed drifts between modes, rounds spread each column's runs
+//! over time.
 //! The table goes to standard output (or JSON with `--json`), a progress bar
 //! to standard error, and the chart (run times, and the viper functions'
 //! bytes per ISA) to `--svg PATH` (default `target/ferropy-bench.svg`).
@@ -45,6 +50,7 @@ use report::{Report, Row};
 
 struct Args {
     repeat: u32,
+    rounds: u32,
     kernels: Vec<String>,
     json: bool,
     svg: String,
@@ -54,6 +60,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         repeat: 5,
+        rounds: 1,
         kernels: KERNELS.iter().map(|k| k.to_string()).collect(),
         json: false,
         svg: ferropy_benches::kernels::root().join("target/ferropy-bench.svg").to_string_lossy().into_owned(),
@@ -63,6 +70,9 @@ fn parse_args() -> Result<Args, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--repeat" => a.repeat = it.next().and_then(|v| v.parse().ok()).ok_or("--repeat needs a number")?,
+            "--rounds" => {
+                a.rounds = it.next().and_then(|v| v.parse().ok()).filter(|&n| n > 0).ok_or("--rounds needs a number")?
+            }
             "--compile-runs" => {
                 a.compile_runs = it.next().and_then(|v| v.parse().ok()).ok_or("--compile-runs needs a number")?
             }
@@ -77,7 +87,7 @@ fn parse_args() -> Result<Args, String> {
             "--svg" => a.svg = it.next().ok_or("--svg needs a path")?,
             "-h" | "--help" => {
                 return Err(String::from(
-                    "usage: ferropy-bench [--repeat N] [--kernels a,b] [--compile-runs N] [--json] [--svg PATH]",
+                    "usage: ferropy-bench [--repeat N] [--rounds N] [--kernels a,b] [--compile-runs N] [--json] [--svg PATH]",
                 ))
             }
             other => return Err(format!("unknown argument {other}")),
@@ -140,7 +150,7 @@ fn main() {
         eprintln!("ferropy-bench: this host has no native emitter (x86-64 only)");
         std::process::exit(1);
     }
-    let mut report = Report { repeat: args.repeat, ..Report::default() };
+    let mut report = Report { repeat: args.repeat, rounds: args.rounds, ..Report::default() };
     let emitters = emitters();
     if !emitters.iter().any(|(m, _)| *m == "viper-opt") {
         report.notes.push("no viper-opt rows: built without the `cranelift` feature".into());
@@ -163,9 +173,12 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let per_kernel = emitters.len() + 3 + usize::from(micropython.is_some());
-    let mut progress = Progress { done: 0, total: args.kernels.len() * per_kernel + 1 };
-    let repeat = args.repeat.to_string();
+    // Compiling and emulating once, then timing in rounds (each kernel's
+    // runs, then gcc's), keeping each figure's best.
+    let timed = 2 + usize::from(micropython.is_some());
+    let rounds = args.rounds as usize;
+    let total = args.kernels.len() * (emitters.len() + 1 + rounds * timed) + rounds;
+    let mut progress = Progress { done: 0, total };
     let mut errors = Vec::new();
     for kernel in &args.kernels {
         let source_of = |mode: &str| {
@@ -192,67 +205,19 @@ fn main() {
             }
             report.rows.push(row);
         }
-        progress.step(&format!("running {kernel} (single-pass)"));
-        match measure::run_in_process(ferropy::native::single_pass_support(), &[&repeat, kernel]) {
-            Ok(t) => {
-                for ((k, m), (us, result)) in t {
-                    if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == k && r.mode == m) {
-                        r.run_us = Some(us);
-                        r.result = Some(result);
-                    }
-                }
-            }
-            Err(e) => report.notes.push(format!("{kernel}: ferropy failed: {e}")),
-        }
-        progress.step(&format!("running {kernel} (viper-opt)"));
-        #[cfg(feature = "cranelift")]
-        match measure::run_in_process(ferropy::native_opt::opt_support(), &[&repeat, kernel]) {
-            Ok(t) => {
-                if let Some((us, result)) = t.get(&(kernel.clone(), "viper".into())) {
-                    if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == *kernel && r.mode == "viper-opt") {
-                        r.run_us = Some(*us);
-                        r.result = Some(result.clone());
-                    }
-                }
-            }
-            Err(e) => report.notes.push(format!("{kernel}: ferropy viper-opt failed: {e}")),
-        }
         progress.step(&format!("emulating {kernel} (viper)"));
         if let Some(src) = source_of("viper") {
             emulate::viper(&mut report, kernel, &src);
         }
-        if let Some(mp) = &micropython {
-            progress.step(&format!("running {kernel} (MicroPython)"));
-            let script = ferropy_benches::kernels::script().to_string_lossy().into_owned();
-            match run(std::path::Path::new(mp), &[&script, &repeat, kernel]) {
-                Ok(t) => {
-                    for ((k, m), (us, _)) in t {
-                        if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == k && r.mode == m) {
-                            r.micropython_us = Some(us);
-                        }
-                    }
-                }
-                Err(e) => report.notes.push(format!("{kernel}: MicroPython failed: {e}")),
-            }
-        }
     }
-    progress.step("running gcc -O2");
-    match c_kernels(&repeat) {
-        Ok(t) => {
-            for ((k, _), (us, result)) in t {
-                if let Some(r) = report.rows.iter().find(|r| r.kernel == k && r.result.is_some()) {
-                    if r.result.as_deref() != Some(result.as_str()) {
-                        report
-                            .notes
-                            .push(format!("{k}: C computed {result}, ferropy {}", r.result.as_deref().unwrap_or("?")));
-                    }
-                }
-                report.gcc_us.insert(k, us);
-            }
-        }
-        Err(e) => report.notes.push(format!("no gcc -O2 column: {e}")),
+    for round in 1..=rounds {
+        let of = if rounds > 1 { format!(", round {round} of {rounds}") } else { String::new() };
+        time_round(&mut report, &mut progress, &args, micropython.as_deref(), &of);
     }
     progress.finish();
+    // A failure seen in several rounds is noted once.
+    let mut seen = std::collections::HashSet::new();
+    report.notes.retain(|n| seen.insert(n.clone()));
     // Every emitter must compute the same result.
     for k in &args.kernels {
         let results: Vec<&str> =
@@ -288,5 +253,92 @@ fn main() {
     if report.notes.iter().any(|n| n.starts_with(emulate::WRONG)) {
         eprintln!("ferropy-bench: an emulated kernel computed a wrong result (see the notes)");
         std::process::exit(1);
+    }
+}
+
+/// Keeps the smaller of `slot` and `us` in `slot`.
+fn best(slot: &mut Option<u64>, us: u64) {
+    *slot = Some(slot.map_or(us, |old| old.min(us)));
+}
+
+/// One round of timings: each kernel with the single-pass emitters, with
+/// viper-opt and (given its path) on MicroPython, then gcc's; every figure
+/// keeps its best over the rounds. `of` tells the round in the progress bar.
+fn time_round(report: &mut Report, progress: &mut Progress, args: &Args, micropython: Option<&str>, of: &str) {
+    let repeat = args.repeat.to_string();
+    for kernel in &args.kernels {
+        progress.step(&format!("running {kernel} (single-pass{of})"));
+        match measure::run_in_process(ferropy::native::single_pass_support(), &[&repeat, kernel]) {
+            Ok(t) => {
+                for ((k, m), (us, result)) in t {
+                    if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == k && r.mode == m) {
+                        best(&mut r.run_us, us);
+                        r.result = Some(result);
+                    }
+                }
+            }
+            Err(e) => report.notes.push(format!("{kernel}: ferropy failed: {e}")),
+        }
+        progress.step(&format!("running {kernel} (viper-opt{of})"));
+        #[cfg(feature = "cranelift")]
+        match measure::run_in_process(ferropy::native_opt::opt_support(), &[&repeat, kernel]) {
+            Ok(t) => {
+                if let Some((us, result)) = t.get(&(kernel.clone(), "viper".into())) {
+                    if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == *kernel && r.mode == "viper-opt") {
+                        best(&mut r.run_us, *us);
+                        r.result = Some(result.clone());
+                    }
+                }
+            }
+            Err(e) => report.notes.push(format!("{kernel}: ferropy viper-opt failed: {e}")),
+        }
+        if let Some(mp) = micropython {
+            progress.step(&format!("running {kernel} (MicroPython{of})"));
+            let script = ferropy_benches::kernels::script().to_string_lossy().into_owned();
+            match run(std::path::Path::new(mp), &[&script, &repeat, kernel]) {
+                Ok(t) => {
+                    for ((k, m), (us, _)) in t {
+                        if let Some(r) = report.rows.iter_mut().find(|r| r.kernel == k && r.mode == m) {
+                            best(&mut r.micropython_us, us);
+                        }
+                    }
+                }
+                Err(e) => report.notes.push(format!("{kernel}: MicroPython failed: {e}")),
+            }
+        }
+    }
+    progress.step(&format!("running gcc -O2{of}"));
+    match c_kernels(&repeat) {
+        Ok(t) => {
+            for ((k, _), (us, result)) in t {
+                if let Some(r) = report.rows.iter().find(|r| r.kernel == k && r.result.is_some()) {
+                    if r.result.as_deref() != Some(result.as_str()) {
+                        report
+                            .notes
+                            .push(format!("{k}: C computed {result}, ferropy {}", r.result.as_deref().unwrap_or("?")));
+                    }
+                }
+                let slot = report.gcc_us.entry(k).or_insert(us);
+                *slot = (*slot).min(us);
+            }
+        }
+        Err(e) => report.notes.push(format!("no gcc -O2 column: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_keep_each_figure_at_its_best() {
+        let mut slot = None;
+        for us in [120, 95, 140] {
+            best(&mut slot, us);
+        }
+        assert_eq!(slot, Some(95));
+        let report = Report { repeat: 25, rounds: 3, ..Report::default() };
+        assert!(report.table().contains("best of 75 runs (3 rounds of 25)"), "{}", report.table());
+        assert!(report.json().contains("\"rounds\": 3,"));
     }
 }

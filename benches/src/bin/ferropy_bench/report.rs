@@ -45,8 +45,10 @@ pub struct IsaCell {
 /// Everything one run of the tool measured.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// Runs per kernel (best taken).
+    /// Runs per kernel in a round (best taken).
     pub repeat: u32,
+    /// Rounds of those runs (best taken over all).
+    pub rounds: u32,
     /// One row per kernel and emitter.
     pub rows: Vec<Row>,
     /// `gcc -O2` time per kernel, microseconds.
@@ -128,8 +130,9 @@ impl Report {
         }
         let _ = writeln!(
             s,
-            "\nbest of {} runs; \"vs gcc\": run time / gcc -O2's; \"vs viper\": speedup over single-pass viper.",
-            self.repeat
+            "\nbest of {} runs{}; \"vs gcc\": run time / gcc -O2's; \"vs viper\": speedup over single-pass viper.",
+            self.repeat * self.rounds.max(1),
+            if self.rounds > 1 { format!(" ({} rounds of {})", self.rounds, self.repeat) } else { String::new() }
         );
         if let (Some(c), Some(v)) = (self.cranelift_us_per_function, self.single_pass_us_per_function) {
             let _ = writeln!(
@@ -212,6 +215,7 @@ impl Report {
     pub fn json(&self) -> String {
         let mut s = String::from("{\n");
         let _ = writeln!(s, "  \"repeat\": {},", self.repeat);
+        let _ = writeln!(s, "  \"rounds\": {},", self.rounds.max(1));
         let _ = writeln!(s, "  \"cranelift_us_per_function\": {},", num(self.cranelift_us_per_function));
         let _ = writeln!(s, "  \"single_pass_us_per_function\": {},", num(self.single_pass_us_per_function));
         let gcc: Vec<String> = self.gcc_us.iter().map(|(k, v)| format!("{}: {v}", quote(k))).collect();
