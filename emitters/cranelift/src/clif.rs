@@ -85,6 +85,29 @@ pub fn redirect(func: &mut Function, inst: Inst, from: Block, to: Block) {
     }
 }
 
+/// The step of counter `p` if `next` is `p + step` (or `p - c` for a
+/// constant `c`): the constant, else the added value (whether it is
+/// invariant is for the caller to check); `None` for a zero step.
+pub fn step_of(func: &Function, next: Value, p: Value) -> Option<Step> {
+    let inst = def(func, next)?;
+    let [a, b] = func.dfg.inst_args(inst) else { return None };
+    let (a, b) = (func.dfg.resolve_aliases(*a), func.dfg.resolve_aliases(*b));
+    let other = match (func.dfg.insts[inst].opcode(), a == p, b == p) {
+        (Opcode::Iadd, true, false) => b,
+        (Opcode::Iadd, false, true) => a,
+        // `p - c`: a constant step of `-c`.
+        (Opcode::Isub, true, false) => {
+            return constant(func, b).and_then(i64::checked_neg).filter(|&c| c != 0).map(Step::Const);
+        }
+        _ => return None,
+    };
+    match constant(func, other) {
+        Some(0) => None,
+        Some(c) => Some(Step::Const(c)),
+        None => Some(Step::Value(other)),
+    }
+}
+
 /// `v` is defined in a block outside loop `lp`.
 pub fn defined_outside(func: &Function, loops: &LoopAnalysis, lp: Loop, v: Value) -> bool {
     let block = match func.dfg.value_def(v) {

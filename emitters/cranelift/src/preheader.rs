@@ -60,16 +60,15 @@ pub fn add_preheaders(func: &mut Function) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_util::{build, verify};
+    use cranelift_codegen::flowgraph::ControlFlowGraph;
+    use cranelift_codegen::ir::condcodes::IntCC;
+    use cranelift_codegen::ir::{types, Block};
 
     /// The blocks of `func` in layout order.
     fn blocks(func: &Function) -> Vec<Block> {
         func.layout.blocks().collect()
     }
-
-    use crate::test_util::{build, verify};
-    use cranelift_codegen::flowgraph::ControlFlowGraph;
-    use cranelift_codegen::ir::condcodes::IntCC;
-    use cranelift_codegen::ir::{types, Block};
 
     /// `f(n, c)`: `j = 0; if j < n: do { j += c } while j < n; return j`,
     /// the loop entered by the conditional entry test (or, with `plain`,

@@ -49,7 +49,9 @@ use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, InstructionData, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{analyse, branch_args, comparison, constant, def, defined_outside, redirect, rename, source, Step};
+use crate::clif::{
+    analyse, branch_args, comparison, constant, defined_outside, redirect, rename, source, step_of, Step,
+};
 use crate::unroll;
 
 /// Iterations between two interrupt checks in a strip-mined loop.
@@ -124,10 +126,11 @@ pub struct Strip {
     /// latch, which goes round the strip or on to the old loop test.
     pub body: Block,
     pub latch: Block,
-    /// The counter's index among the body's parameters, its step, and the
-    /// condition to go round (`counter cond bound`).
+    /// The counter's index among the body's parameters and the condition
+    /// to go round (`counter cond bound`). Its step is read from the latch
+    /// when needed: an invariant step's value is renamed when the loops
+    /// around are strip-mined.
     pub k: usize,
-    pub step: Step,
     pub cond: IntCC,
 }
 
@@ -362,23 +365,9 @@ fn distance(start: i64, bound: i128, cc: IntCC) -> i128 {
 
 /// The step of counter `p` if `next` is `p + step` (or `p - c`).
 fn counter_step(func: &Function, loops: &LoopAnalysis, lp: Loop, next: Value, p: Value) -> Option<Step> {
-    let inst = def(func, next)?;
-    let [a, b] = func.dfg.inst_args(inst) else { return None };
-    let (a, b) = (func.dfg.resolve_aliases(*a), func.dfg.resolve_aliases(*b));
-    let other = match (func.dfg.insts[inst].opcode(), a == p, b == p) {
-        (Opcode::Iadd, true, false) => b,
-        (Opcode::Iadd, false, true) => a,
-        // `p - c`: a constant step of `-c`.
-        (Opcode::Isub, true, false) => {
-            return constant(func, b).and_then(i64::checked_neg).filter(|&c| c != 0).map(Step::Const);
-        }
-        _ => return None,
-    };
-    match constant(func, other) {
-        Some(0) => None,
-        Some(c) => Some(Step::Const(c)),
-        None if defined_outside(func, loops, lp, other) => Some(Step::Value(other)),
-        None => None,
+    match step_of(func, next, p)? {
+        Step::Value(v) if !defined_outside(func, loops, lp, v) => None,
+        step => Some(step),
     }
 }
 
@@ -449,7 +438,7 @@ fn carry_out(func: &mut Function, p: &Plan) -> Option<Strip> {
             return None;
         }
     }
-    Some(Strip { fast, slow, strip, body: p.body, latch: p.latch, k: p.k, step: p.step, cond: p.cond })
+    Some(Strip { fast, slow, strip, body: p.body, latch: p.latch, k: p.k, cond: p.cond })
 }
 
 /// `i + step`: the bound of a strip of one iteration.

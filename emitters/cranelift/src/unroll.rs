@@ -29,8 +29,9 @@
 //! round, while more than that many iterations remain in the strip:
 //!
 //! ```text
-//! strip(lim, t): jump pre(..)
-//! pre(i, ..):    if distance(i, lim) > t: copies(i, ..) else body(i, ..)
+//! strip(lim):    jump pre(..)
+//! pre(i, ..):    t = u * |c|
+//!                if distance(i, lim) > t: copies(i, ..) else body(i, ..)
 //! copies(i, ..): body(i); body(i + c); ..; body(i + (u-1)c)
 //!                if distance(i + uc, lim) > t: copies(..) else body(..)
 //! body(i, ..):   the loop as before, which ends the strip
@@ -55,9 +56,8 @@ use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value};
 
-use crate::clif::{branch_args, def, pure, redirect, rename, source, value_args, Step};
-use crate::strip::Strip;
-use crate::strip::MAX_STEP;
+use crate::clif::{branch_args, pure, redirect, rename, source, step_of, value_args, Step};
+use crate::strip::{Strip, MAX_STEP};
 
 /// Most iterations unrolled.
 pub const MAX_TRIPS: i64 = 8;
@@ -204,16 +204,10 @@ fn unroll_strip(func: &mut Function, s: &Strip) -> bool {
     let Some(copies) = [MAX_COPIES, 2].into_iter().find(|&u| u * work(func, &chain, &back) <= MAX_COPIED) else {
         return false;
     };
-    // An invariant step is read again from the counter's addition: the
-    // value strip mining saw may since have been renamed (the loops around
-    // were strip-mined after this one).
-    let step = match s.step {
-        Step::Const(c) => Step::Const(c),
-        Step::Value(_) => match added(func, &cfg, func.dfg.block_params(s.body)[s.k], back[s.k]) {
-            Some(c) => Step::Value(c),
-            None => return false,
-        },
-    };
+    // The step, from the counter's addition on the back edge (strip mining
+    // found it invariant there).
+    let counter = func.dfg.block_params(s.body)[s.k];
+    let Some(step) = step_of(func, source(func, &cfg, back[s.k]), counter) else { return false };
     let (Some(entry), &[lim]) = (func.layout.last_inst(s.strip), func.dfg.block_params(s.strip)) else {
         return false;
     };
@@ -268,14 +262,12 @@ fn unroll_strip(func: &mut Function, s: &Strip) -> bool {
 fn work(func: &Function, chain: &[Block], back: &[Value]) -> usize {
     let mut used: HashSet<Value> = back.iter().map(|&v| func.dfg.resolve_aliases(v)).collect();
     let mut count = 0;
-    for &block in chain.iter().rev() {
+    for (n, &block) in chain.iter().enumerate().rev() {
         let insts: Vec<Inst> = func.layout.block_insts(block).collect();
         let Some((&term, body)) = insts.split_last() else { continue };
         // A jump passes values on to the next block of the chain.
-        if func.dfg.insts[term].opcode() == Opcode::Jump {
-            let to = chain.iter().copied().find(|&b| branch_args(func, term, b).is_some());
-            let args = to.and_then(|b| branch_args(func, term, b)).unwrap_or_default();
-            used.extend(values(func, args));
+        if let Some(&next) = chain.get(n + 1) {
+            used.extend(values(func, branch_args(func, term, next).unwrap_or_default()));
         }
         for &inst in body.iter().rev() {
             let op = func.dfg.insts[inst].opcode();
@@ -287,18 +279,6 @@ fn work(func: &Function, chain: &[Block], back: &[Value]) -> usize {
         }
     }
     count
-}
-
-/// The value `next` adds to `i` (`next = i + c`).
-fn added(func: &Function, cfg: &ControlFlowGraph, i: Value, next: Value) -> Option<Value> {
-    let inst = def(func, source(func, cfg, next))?;
-    let [a, b] = func.dfg.inst_args(inst) else { return None };
-    let (a, b) = (func.dfg.resolve_aliases(*a), func.dfg.resolve_aliases(*b));
-    match (func.dfg.insts[inst].opcode(), a == i, b == i) {
-        (Opcode::Iadd, true, false) => Some(b),
-        (Opcode::Iadd, false, true) => Some(a),
-        _ => None,
-    }
 }
 
 /// Emits `distance(i, lim) > t`: more than `t` (a multiple of the step)
