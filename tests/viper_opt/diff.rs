@@ -55,6 +55,9 @@ fn differential(seed: u64, n: usize) {
             let one = program(std::slice::from_ref(f), &args);
             let out = run(one.as_bytes(), "diff.py", single_pass_config(), ".");
             if compile_failed(&out) {
+                if std::env::var_os("SHOW_INVALID").is_some() {
+                    eprintln!("{f}\n{out}");
+                }
                 invalid += 1;
                 continue;
             }
@@ -88,6 +91,7 @@ fn differential(seed: u64, n: usize) {
     let rewrites = memory_rewrites();
     assert!(rewrites.0 > rewrites_before.0, "no conditional store of {n} functions was if-converted");
     assert!(rewrites.1 > rewrites_before.1, "no load of {n} functions was forwarded");
+    assert!(rewrites.2 > rewrites_before.2, "no CRC steps of {n} functions became a table lookup");
 }
 
 /// A few hundred functions in the default run.

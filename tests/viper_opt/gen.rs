@@ -1,8 +1,8 @@
 //! A generator of random, type-correct viper functions: `int`/`uint`
 //! arithmetic with wraparound, shifts, signed and unsigned comparisons,
 //! `//`/`%`, casts, loops (`while`, `for ... in range`, `break`, `continue`),
-//! branches, `ptr8`/`ptr16`/`ptr32` loads and stores on a bytearray, and calls
-//! of another viper function.
+//! branches, `ptr8`/`ptr16`/`ptr32` loads and stores on a bytearray, calls
+//! of another viper function, and idioms the optimizing tier rewrites.
 
 /// A small deterministic random source (SplitMix64).
 pub struct Rng(u64);
@@ -184,9 +184,10 @@ impl Gen<'_> {
 
     fn statement(&mut self, indent: usize, depth: u32) {
         self.statements += 1;
-        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(12) };
+        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(13) };
         match choice {
             10 => self.memory_idiom(indent),
+            12 => self.crc_steps(indent),
             11 if self.loops < 2 => self.stepped_loop(indent, depth),
             0 | 1 => {
                 let v = self.rng.pick(&["x0", "x1", "x2"]);
@@ -344,6 +345,43 @@ impl Gen<'_> {
                 self.line(indent, &format!("for q in range(0, ({i}) & {mask}, 2):"));
                 self.line(indent + 1, &format!("{p}[q + 2] = {p}[q] + 1"));
             }
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// Bit-serial CRC steps on a variable (the optimizing tier's table
+    /// lookups, emitters/cranelift/src/crc.rs): `k` steps of `v = (v >> 1)
+    /// ^ P if v & 1 else v >> 1` for an `int` (arithmetic shifts) or a
+    /// `uint`, with an `if` (the bit tested set or clear) or without one;
+    /// now and then a near miss (another bit tested, a shift by two).
+    fn crc_steps(&mut self, indent: usize) {
+        let uint = self.rng.below(2) == 0;
+        let v = if uint { *self.rng.pick(&["u0", "u1"]) } else { *self.rng.pick(&["x0", "x1", "x2"]) };
+        let poly = *self.rng.pick(&["0xEDB88320", "0x82F63B78", "0xA001", "0x3693a86a2878f0be", "-0x5b5"]);
+        let poly = if uint { format!("uint({poly})") } else { poly.to_string() };
+        let near_miss = self.rng.below(8) == 0;
+        let (bit, by) = if near_miss { *self.rng.pick(&[("2", "1"), ("1", "2")]) } else { ("1", "1") };
+        // Up to 8 steps are unrolled (a chain the tier tabulates); 9 or 10 stay a loop.
+        let k = 1 + self.rng.below(10);
+        self.line(indent, &format!("for k in range({k}):"));
+        match self.rng.below(4) {
+            0 => {
+                self.line(indent + 1, &format!("if {v} & {bit}:"));
+                self.line(indent + 2, &format!("{v} = ({v} >> {by}) ^ {poly}"));
+                self.line(indent + 1, "else:");
+                self.line(indent + 2, &format!("{v} >>= {by}"));
+            }
+            1 => {
+                let zero = if uint { "uint(0)" } else { "0" };
+                self.line(indent + 1, &format!("if ({v} & {bit}) == {zero}:"));
+                self.line(indent + 2, &format!("{v} = {v} >> {by}"));
+                self.line(indent + 1, "else:");
+                self.line(indent + 2, &format!("{v} = ({v} >> {by}) ^ {poly}"));
+            }
+            2 => self.line(indent + 1, &format!("{v} = ({v} >> {by}) ^ (({v} & {bit}) * {poly})")),
+            _ if uint => self.line(indent + 1, &format!("{v} = ({v} >> {by}) ^ ({poly} & uint(-int({v} & {bit})))")),
+            _ => self.line(indent + 1, &format!("{v} = ({v} >> {by}) ^ ({poly} & -({v} & {bit}))")),
         }
     }
 }

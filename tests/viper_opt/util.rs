@@ -40,9 +40,11 @@ pub fn strips() -> (u64, u64) {
     ferropy::native_opt::opt_stats().map_or((0, 0), |s| (s.strips.load(Relaxed), s.partially_unrolled.load(Relaxed)))
 }
 
-/// Conditional blocks the shared optimizing tier if-converted so far, and
-/// loads it forwarded from the previous iteration's store.
-pub fn memory_rewrites() -> (u64, u64) {
+/// Conditional blocks the shared optimizing tier if-converted so far, loads
+/// it forwarded from the previous iteration's store, and tables it made for
+/// CRC steps.
+pub fn memory_rewrites() -> (u64, u64, u64) {
     use std::sync::atomic::Ordering::Relaxed;
-    ferropy::native_opt::opt_stats().map_or((0, 0), |s| (s.if_converted.load(Relaxed), s.forwarded.load(Relaxed)))
+    ferropy::native_opt::opt_stats()
+        .map_or((0, 0, 0), |s| (s.if_converted.load(Relaxed), s.forwarded.load(Relaxed), s.crc_tables.load(Relaxed)))
 }

@@ -17,10 +17,12 @@ pub mod address;
 pub mod align;
 pub mod check;
 pub mod clif;
+pub mod crc;
 pub mod forward;
 pub mod ifconvert;
 pub mod invert;
 pub mod layout;
+pub mod link;
 pub mod live;
 pub mod phis;
 pub mod preheader;
@@ -66,6 +68,8 @@ pub struct Stats {
     /// Strip loops given a loop of several copies of their body in front
     /// ([`unroll::unroll_strips`]).
     pub partially_unrolled: AtomicU64,
+    /// Lookup tables made for runs of bit-serial CRC steps ([`crc`]).
+    pub crc_tables: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -118,6 +122,7 @@ impl CraneliftViper {
         reassoc::reassociate(&mut ctx.func);
         invert::invert_loops(&mut ctx.func);
         let stripped = strip::strip_mine(&mut ctx.func);
+        let tables = crc::tabulate(&mut ctx.func);
         let forwarded = forward::forward_loads(&mut ctx.func);
         let partial = unroll::unroll_strips(&mut ctx.func, &stripped.strips);
         layout::sink_equal_sides(&mut ctx.func);
@@ -145,12 +150,13 @@ impl CraneliftViper {
         });
         let relocs: Vec<_> =
             code.buffer.relocs().iter().map(|r| (r.offset, r.kind, r.target.clone(), r.addend)).collect();
-        preserve::link(&mut out, &relocs, &ctx.func)?;
+        link::link(&mut out, &relocs, &ctx.func, &tables)?;
         let out = align::pad(&out, padding);
         self.stats.strips.fetch_add(stripped.loops as u64, Ordering::Relaxed);
         self.stats.if_converted.fetch_add(converted as u64, Ordering::Relaxed);
         self.stats.forwarded.fetch_add(forwarded as u64, Ordering::Relaxed);
         self.stats.partially_unrolled.fetch_add(partial as u64, Ordering::Relaxed);
+        self.stats.crc_tables.fetch_add(tables.len() as u64, Ordering::Relaxed);
         Ok(out)
     }
 }

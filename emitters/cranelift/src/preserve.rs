@@ -15,16 +15,12 @@
 //! (`preserve_all` calls return nothing), so only `rdi` is taken from the
 //! values around the call, and only at the call.
 //!
-//! The trampoline is appended to each function's code ([`link`]), so the
+//! The trampoline is appended to each function's code ([`crate::link`]), so the
 //! code stays one relocation-free block. Vector registers are not saved:
 //! the functions this tier builds use integer values only.
 
-use cranelift_codegen::binemit::Reloc;
-use cranelift_codegen::ir::{
-    types, AbiParam, ExtFuncData, ExternalName, FuncRef, Function, Signature, UserExternalName,
-};
+use cranelift_codegen::ir::{types, AbiParam, ExtFuncData, ExternalName, FuncRef, Signature, UserExternalName};
 use cranelift_codegen::isa::CallConv;
-use cranelift_codegen::FinalizedRelocTarget;
 use cranelift_frontend::FunctionBuilder;
 use ferropy_bytecode::native_abi::{helper, CTX_TABLE, CTX_VALUE};
 
@@ -79,7 +75,7 @@ pub const fn interrupt_trampoline() -> [u8; 51] {
 }
 
 /// The name the function being built gives the trampoline.
-const TRAMPOLINE: UserExternalName = UserExternalName { namespace: 0, index: 0 };
+pub const TRAMPOLINE: UserExternalName = UserExternalName { namespace: 0, index: 0 };
 
 /// Declares the trampoline in the function `b` builds: calls to the result
 /// use the `preserve_all` convention with the context as their argument.
@@ -89,40 +85,6 @@ pub fn import(b: &mut FunctionBuilder<'_>) -> FuncRef {
     let signature = b.import_signature(sig);
     let name = ExternalName::User(b.func.declare_imported_user_function(TRAMPOLINE));
     b.import_function(ExtFuncData { name, signature, colocated: true, patchable: false })
-}
-
-/// Appends the trampoline to `code` (16-aligned) and resolves the calls to
-/// it: `relocs` are Cranelift's relocations of `code` as (offset, kind,
-/// target, addend), which may only be calls to the trampoline that `func`
-/// (the compiled function) declared with [`import`].
-pub fn link(
-    code: &mut Vec<u8>,
-    relocs: &[(u32, Reloc, FinalizedRelocTarget, i64)],
-    func: &Function,
-) -> Result<(), String> {
-    if relocs.is_empty() {
-        return Ok(());
-    }
-    while code.len() % 16 != 0 {
-        code.push(0xCC);
-    }
-    let target = code.len() as i64;
-    code.extend_from_slice(&interrupt_trampoline());
-    for &(offset, kind, ref to, addend) in relocs {
-        let to_trampoline = match to {
-            FinalizedRelocTarget::ExternalName(ExternalName::User(r)) => {
-                func.params.user_named_funcs().get(*r) == Some(&TRAMPOLINE)
-            }
-            _ => false,
-        };
-        if kind != Reloc::X86CallPCRel4 || !to_trampoline {
-            return Err(format!("unexpected relocation {kind} at {offset}"));
-        }
-        let at = offset as usize;
-        let rel = i32::try_from(target + addend - at as i64).map_err(|_| "call out of range")?;
-        code.get_mut(at..at + 4).ok_or("relocation outside the code")?.copy_from_slice(&rel.to_le_bytes());
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -171,32 +133,5 @@ mod tests {
         assert_eq!(pushes.len(), 9, "the nine caller-saved registers");
         // The saved context is the fifth push from the bottom: 4 words above rsp.
         assert_eq!(pushes.iter().rev().position(|&r| r == "rdi"), Some(usize::from(SAVED_RDI) / 8));
-    }
-
-    #[test]
-    fn calls_are_patched_to_the_appended_trampoline() {
-        let mut func = Function::new();
-        let other = func.declare_imported_user_function(UserExternalName { namespace: 1, index: 7 });
-        let trampoline = func.declare_imported_user_function(TRAMPOLINE);
-        let call = |r| (1, Reloc::X86CallPCRel4, FinalizedRelocTarget::ExternalName(ExternalName::User(r)), -4);
-        // `call rel32` at offset 1 (its displacement at 2..6), then `ret`.
-        let mut code = vec![0x90, 0xE8, 0, 0, 0, 0, 0xC3];
-        let (_, kind, target, addend) = call(trampoline);
-        link(&mut code, &[(2, kind, target, addend)], &func).unwrap();
-        assert_eq!(code.len(), 16 + 51, "padded to 16 bytes, then the trampoline");
-        assert_eq!(&code[16..], &interrupt_trampoline()[..]);
-        let rel = i32::from_le_bytes(code[2..6].try_into().unwrap());
-        assert_eq!(6 + rel as i64, 16, "the call lands on the trampoline");
-        assert!(code[7..16].iter().all(|&b| b == 0xCC));
-        // Code without calls is left as it is.
-        let mut plain = vec![0xC3];
-        link(&mut plain, &[], &func).unwrap();
-        assert_eq!(plain, [0xC3]);
-        // Any other relocation is refused: a call elsewhere, another kind.
-        let e = link(&mut vec![0xE8, 0, 0, 0, 0], &[call(other)], &func).unwrap_err();
-        assert!(e.contains("unexpected relocation"), "{e}");
-        let (offset, _, target, _) = call(trampoline);
-        let e = link(&mut vec![0xE8, 0, 0, 0, 0], &[(offset, Reloc::Abs8, target, 0)], &func).unwrap_err();
-        assert!(e.contains("unexpected relocation"), "{e}");
     }
 }
