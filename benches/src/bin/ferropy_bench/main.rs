@@ -150,6 +150,33 @@ fn main() {
         eprintln!("ferropy-bench: this host has no native emitter (x86-64 only)");
         std::process::exit(1);
     }
+    let mut report = match bench(&args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ferropy-bench: {e}");
+            std::process::exit(1);
+        }
+    };
+    let kernels: Vec<&str> = args.kernels.iter().map(String::as_str).collect();
+    if let Err(e) = std::fs::write(&args.svg, svg::chart(&report, &kernels)) {
+        report.notes.push(format!("can't write the chart to {}: {e}", args.svg));
+    } else {
+        eprintln!("chart: {}", args.svg);
+    }
+    if args.json {
+        print!("{}", report.json());
+    } else {
+        print!("{}", report.table());
+    }
+    if report.notes.iter().any(|n| n.starts_with(emulate::WRONG)) {
+        eprintln!("ferropy-bench: an emulated kernel computed a wrong result (see the notes)");
+        std::process::exit(1);
+    }
+}
+
+/// Compiles, times and emulates the kernels `args` names: the report
+/// (without the chart).
+fn bench(args: &Args) -> Result<Report, String> {
     let mut report = Report { repeat: args.repeat, rounds: args.rounds, ..Report::default() };
     let emitters = emitters();
     if !emitters.iter().any(|(m, _)| *m == "viper-opt") {
@@ -166,15 +193,9 @@ fn main() {
     if micropython.is_none() {
         report.notes.push("no MicroPython column: MICROPY_MICROPYTHON is not set".into());
     }
-    let sources = match ferropy_benches::kernels::sources() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("ferropy-bench: can't read the kernels: {e}");
-            std::process::exit(1);
-        }
-    };
-    // Compiling and emulating once, then timing in rounds (each kernel's
-    // runs, then gcc's), keeping each figure's best.
+    let sources = ferropy_benches::kernels::sources().map_err(|e| format!("can't read the kernels: {e}"))?;
+    // Compiling once, then timing in rounds (each kernel's runs, then
+    // gcc's), keeping each figure's best, then emulating once.
     let timed = 2 + usize::from(micropython.is_some());
     let rounds = args.rounds as usize;
     let total = args.kernels.len() * (emitters.len() + 1 + rounds * timed) + rounds;
@@ -205,14 +226,18 @@ fn main() {
             }
             report.rows.push(row);
         }
-        progress.step(&format!("emulating {kernel} (viper)"));
-        if let Some(src) = source_of("viper") {
-            emulate::viper(&mut report, kernel, &src);
-        }
     }
     for round in 1..=rounds {
         let of = if rounds > 1 { format!(", round {round} of {rounds}") } else { String::new() };
-        time_round(&mut report, &mut progress, &args, micropython.as_deref(), &of);
+        time_round(&mut report, &mut progress, args, micropython.as_deref(), &of);
+    }
+    // After the timing: the emulated results are checked against the
+    // x86-64 run's.
+    for kernel in &args.kernels {
+        progress.step(&format!("emulating {kernel} (viper)"));
+        if let Some(src) = ferropy_benches::kernels::source_of(&sources, kernel, "viper") {
+            emulate::viper(&mut report, kernel, &src);
+        }
     }
     progress.finish();
     // A failure seen in several rounds is noted once.
@@ -239,21 +264,7 @@ fn main() {
     let (cranelift, single) = (extra("viper-opt", "viper"), extra("viper", "bytecode"));
     report.cranelift_us_per_function = cranelift;
     report.single_pass_us_per_function = single;
-    let kernels: Vec<&str> = args.kernels.iter().map(String::as_str).collect();
-    if let Err(e) = std::fs::write(&args.svg, svg::chart(&report, &kernels)) {
-        report.notes.push(format!("can't write the chart to {}: {e}", args.svg));
-    } else {
-        eprintln!("chart: {}", args.svg);
-    }
-    if args.json {
-        print!("{}", report.json());
-    } else {
-        print!("{}", report.table());
-    }
-    if report.notes.iter().any(|n| n.starts_with(emulate::WRONG)) {
-        eprintln!("ferropy-bench: an emulated kernel computed a wrong result (see the notes)");
-        std::process::exit(1);
-    }
+    Ok(report)
 }
 
 /// Keeps the smaller of `slot` and `us` in `slot`.
@@ -340,5 +351,21 @@ mod tests {
         let report = Report { repeat: 25, rounds: 3, ..Report::default() };
         assert!(report.table().contains("best of 75 runs (3 rounds of 25)"), "{}", report.table());
         assert!(report.json().contains("\"rounds\": 3,"));
+    }
+
+    /// The emulators' results are checked against the x86-64 run's, which
+    /// the timing rounds record.
+    #[test]
+    fn emulated_results_are_checked_against_the_timed_run() {
+        if ferropy::native::single_pass_support().is_none() {
+            return;
+        }
+        let svg = std::env::temp_dir().join("unused.svg").to_string_lossy().into_owned();
+        let args = Args { repeat: 1, rounds: 1, kernels: vec!["bubble".into()], json: false, svg, compile_runs: 1 };
+        let report = bench(&args).expect("runs");
+        assert!(!report.notes.iter().any(|n| n.contains("unchecked")), "{:?}", report.notes);
+        let viper = report.row("bubble", "viper").expect("a viper row");
+        assert!(viper.result.is_some());
+        assert!(viper.isa.get("xtensa").and_then(|c| c.instructions).is_some(), "{:?}", report.notes);
     }
 }
