@@ -243,8 +243,12 @@ fn lookup(
     remove_unused(func, uses, inst);
 }
 
-/// `y` is one CRC step of some `x`: `(x, kind)`.
+/// `y` is one CRC step of some `x`: `(x, kind)` (machine words only: the
+/// tables and the lookup are made for them).
 fn step(func: &Function, y: Value) -> Option<(Value, Kind)> {
+    if func.dfg.value_type(y) != types::I64 {
+        return None;
+    }
     let inst = def(func, y)?;
     match func.dfg.insts[inst] {
         // select(x & 1, (x >> 1) ^ P, x >> 1)
@@ -525,6 +529,20 @@ mod tests {
                 x = b.ins().select(bit, t, s);
             }
             b.ins().return_(&[x]);
+        })
+        .0;
+        assert!(tabulate(&mut func).is_empty());
+        // Steps on 32-bit values.
+        let mut func = build(1, |b, args| {
+            let mut x = b.ins().ireduce(types::I32, args[0]);
+            for _ in 0..8 {
+                let bit = b.ins().band_imm_s(x, 1);
+                let s = b.ins().ushr_imm_s(x, 1);
+                let t = b.ins().bxor_imm_s(s, 0xEDB8_8320u32 as i32 as i64);
+                x = b.ins().select(bit, t, s);
+            }
+            let r = b.ins().uextend(types::I64, x);
+            b.ins().return_(&[r]);
         })
         .0;
         assert!(tabulate(&mut func).is_empty());
