@@ -28,8 +28,8 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::immediates::Imm64;
 use cranelift_codegen::ir::{
-    types, ExternalName, Function, GlobalValueData, Inst, InstBuilder, InstructionData, MemFlagsData, Opcode,
-    UserExternalName, Value,
+    types, ExternalName, Function, GlobalValue, GlobalValueData, Inst, InstBuilder, InstructionData, MemFlagsData,
+    Opcode, UserExternalName, Value,
 };
 
 use crate::clif::{constant, def, pure};
@@ -122,7 +122,8 @@ pub fn tabulate(func: &mut Function) -> Vec<Table> {
     }
     let mut uses = use_counts(func);
     let mut tables: Vec<Table> = Vec::new();
-    let mut names: HashMap<(Kind, u32), (u32, u8)> = HashMap::new();
+    // Each table's global value (its address) and entry width.
+    let mut names: HashMap<(Kind, u32), (GlobalValue, u8)> = HashMap::new();
     for &head in &order {
         let (x, kind) = steps[&head];
         // A chain starts where the input is not the only step of its kind
@@ -141,11 +142,13 @@ pub fn tabulate(func: &mut Function) -> Vec<Table> {
                 break;
             }
             let last = chunk[chunk.len() - 1];
-            let (index, entry) = *names.entry((kind, n)).or_insert_with(|| {
-                tables.push(Table::new(&kind.table(n)));
-                (tables.len() as u32 - 1, tables[tables.len() - 1].entry)
+            let (table, entry) = *names.entry((kind, n)).or_insert_with(|| {
+                let t = Table::new(&kind.table(n));
+                let entry = t.entry;
+                tables.push(t);
+                (address(func, tables.len() as u32 - 1), entry)
             });
-            lookup(func, &mut uses, input, last, kind, n, index, entry);
+            lookup(func, &mut uses, input, last, kind, n, table, entry);
             input = last;
         }
     }
@@ -201,8 +204,19 @@ fn remove_unused(func: &mut Function, uses: &mut HashMap<Value, usize>, inst: In
     }
 }
 
+/// The address of table `index` (resolved by [`crate::link`]).
+fn address(func: &mut Function, index: u32) -> GlobalValue {
+    let name = func.declare_imported_user_function(UserExternalName { namespace: TABLES, index });
+    func.create_global_value(GlobalValueData::Symbol {
+        name: ExternalName::User(name),
+        offset: Imm64::new(0),
+        colocated: true,
+        tls: false,
+    })
+}
+
 /// Makes `last` (the result of the chunk's last step) the lookup of `n`
-/// steps of `input`, computed where `last` was.
+/// steps of `input` in `table`, computed where `last` was.
 #[allow(clippy::too_many_arguments)]
 fn lookup(
     func: &mut Function,
@@ -211,21 +225,14 @@ fn lookup(
     last: Value,
     kind: Kind,
     n: u32,
-    index: u32,
+    table: GlobalValue,
     entry: u8,
 ) {
     let Some(inst) = def(func, last) else { return };
-    let name = func.declare_imported_user_function(UserExternalName { namespace: TABLES, index });
-    let gv = func.create_global_value(GlobalValueData::Symbol {
-        name: ExternalName::User(name),
-        offset: Imm64::new(0),
-        colocated: true,
-        tls: false,
-    });
     let mut cur = FuncCursor::new(func).at_inst(inst);
     let low = cur.ins().band_imm_s(input, (1i64 << n) - 1);
     let offset = cur.ins().ishl_imm_s(low, i64::from(entry.trailing_zeros()));
-    let base = cur.ins().symbol_value(types::I64, gv);
+    let base = cur.ins().symbol_value(types::I64, table);
     let at = cur.ins().iadd(base, offset);
     let flags = MemFlagsData::new().with_notrap().with_aligned().with_readonly();
     let t = if entry == 4 { cur.ins().uload32(flags, at, 0) } else { cur.ins().load(types::I64, flags, at, 0) };
