@@ -138,7 +138,12 @@ impl CraneliftViper {
         if std::env::var_os("FERROPY_DUMP_CLIF_TMP").is_some() {
             eprintln!("{}", ctx.func.display());
         }
+        let dump_asm = std::env::var_os("FERROPY_DUMP_ASM_TMP").is_some();
+        ctx.set_disasm(dump_asm);
         let code = ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
+        if dump_asm {
+            eprintln!("{}", code.vcode.as_deref().unwrap_or(""));
+        }
         let mut out = code.code_buffer().to_vec();
         // The last block's start (Cranelift's block starts are right as a
         // set, not as a map from its block indices: they are listed in
