@@ -184,10 +184,11 @@ impl Gen<'_> {
 
     fn statement(&mut self, indent: usize, depth: u32) {
         self.statements += 1;
-        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(13) };
+        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(14) };
         match choice {
             10 => self.memory_idiom(indent),
             12 => self.crc_steps(indent),
+            13 => self.byte_lanes(indent),
             11 if self.loops < 2 => self.stepped_loop(indent, depth),
             0 | 1 => {
                 let v = self.rng.pick(&["x0", "x1", "x2"]);
@@ -382,6 +383,57 @@ impl Gen<'_> {
             2 => self.line(indent + 1, &format!("{v} = ({v} >> {by}) ^ (({v} & {bit}) * {poly})")),
             _ if uint => self.line(indent + 1, &format!("{v} = ({v} >> {by}) ^ ({poly} & uint(-int({v} & {bit})))")),
             _ => self.line(indent + 1, &format!("{v} = ({v} >> {by}) ^ ({poly} & -({v} & {bit}))")),
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// A word put together byte by byte from one computation on the bytes of
+    /// other words, as pixel code does (the optimizing tier computes all the
+    /// bytes at once in SIMD lanes, emitters/cranelift/src/lanes.rs):
+    /// `t |= ((E >> c) & m) << s` for `s = 0, 8, ...`, where `E` reads byte
+    /// `s` of two words; now and then a near miss (a shift and mask reading
+    /// above bit 15, a right shift inside `E`, the byte put elsewhere).
+    fn byte_lanes(&mut self, indent: usize) {
+        let near_miss = self.rng.below(6) == 0;
+        let words = [self.rng.pick(&["a", "x0", "x1", "int(u0)"]).to_string(), self.rng.pick(INT_VARS).to_string()];
+        let e = self.lane_expr(&words, 2, near_miss);
+        let (c, m) = *self.rng.pick(&[(8, "255"), (8, "127"), (0, "255"), (4, "15"), (3, "0xff")]);
+        let (c, m) = if near_miss { *self.rng.pick(&[(9, "255"), (8, "0x1ff"), (c, m)]) } else { (c, m) };
+        let to = if near_miss && self.rng.below(2) == 0 { "(s + 8)" } else { "s" };
+        let start = self.rng.pick(&["0", "x1", "b"]).to_string();
+        self.line(indent, &format!("t = {start}"));
+        let end = *self.rng.pick(&["32", "32", "64", "16", "24"]);
+        let term = format!("t |= ((({e}) >> {c}) & {m}) << {to}");
+        if self.rng.below(2) == 0 {
+            self.line(indent, &format!("for s in range(0, {end}, 8):"));
+            self.line(indent + 1, &term);
+        } else {
+            self.line(indent, "s = 0");
+            self.line(indent, &format!("while s < {end}:"));
+            self.line(indent + 1, &term);
+            self.line(indent + 1, "s += 8");
+        }
+        self.line(indent, "x2 = x2 ^ t");
+    }
+
+    /// A computation on byte `s` of `words` and values shared by every byte.
+    fn lane_expr(&mut self, words: &[String; 2], depth: u32, near_miss: bool) -> String {
+        if depth == 0 || self.rng.below(5) == 0 {
+            return match self.rng.below(5) {
+                0 | 1 => format!("(({} >> s) & 255)", words[self.rng.below(2)]),
+                2 => self.rng.pick(&["a", "b", "(256 - a)", "x1"]).to_string(),
+                _ => self.rng.pick(&["3", "100", "255", "-7", "0x1234"]).to_string(),
+            };
+        }
+        let l = self.lane_expr(words, depth - 1, near_miss);
+        match self.rng.below(8) {
+            0 if near_miss => format!("({l} >> 2)"),
+            1 => format!("({l} << {})", self.rng.below(4)),
+            _ => {
+                let op = self.rng.pick(&["*", "*", "+", "-", "&", "|", "^"]);
+                format!("({l} {op} {})", self.lane_expr(words, depth - 1, near_miss))
+            }
         }
     }
 }

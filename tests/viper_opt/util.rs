@@ -48,3 +48,8 @@ pub fn memory_rewrites() -> (u64, u64, u64) {
     ferropy::native_opt::opt_stats()
         .map_or((0, 0, 0), |s| (s.if_converted.load(Relaxed), s.forwarded.load(Relaxed), s.crc_tables.load(Relaxed)))
 }
+
+/// Words the shared optimizing tier computed in byte lanes so far.
+pub fn byte_lanes() -> u64 {
+    ferropy::native_opt::opt_stats().map_or(0, |s| s.byte_lanes.load(std::sync::atomic::Ordering::Relaxed))
+}

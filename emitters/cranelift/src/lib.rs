@@ -21,6 +21,7 @@ pub mod crc;
 pub mod forward;
 pub mod ifconvert;
 pub mod invert;
+pub mod lanes;
 pub mod layout;
 pub mod link;
 pub mod live;
@@ -70,6 +71,8 @@ pub struct Stats {
     pub partially_unrolled: AtomicU64,
     /// Lookup tables made for runs of bit-serial CRC steps ([`crc`]).
     pub crc_tables: AtomicU64,
+    /// Words of byte-wide terms computed in SIMD lanes ([`lanes`]).
+    pub byte_lanes: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -123,6 +126,7 @@ impl CraneliftViper {
         invert::invert_loops(&mut ctx.func);
         let stripped = strip::strip_mine(&mut ctx.func);
         let tables = crc::tabulate(&mut ctx.func);
+        let lanes = lanes::vectorize(&mut ctx.func);
         let forwarded = forward::forward_loads(&mut ctx.func);
         let partial = unroll::unroll_strips(&mut ctx.func, &stripped.strips);
         layout::sink_equal_sides(&mut ctx.func);
@@ -162,6 +166,7 @@ impl CraneliftViper {
         self.stats.forwarded.fetch_add(forwarded as u64, Ordering::Relaxed);
         self.stats.partially_unrolled.fetch_add(partial as u64, Ordering::Relaxed);
         self.stats.crc_tables.fetch_add(tables.len() as u64, Ordering::Relaxed);
+        self.stats.byte_lanes.fetch_add(lanes as u64, Ordering::Relaxed);
         Ok(out)
     }
 }
