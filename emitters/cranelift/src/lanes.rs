@@ -184,7 +184,11 @@ fn rewrite(func: &mut Function, root: Inst) -> bool {
     let bytes = pos.ins().unarrow(r, r);
     let words = pos.ins().bitcast(types::I64X2, little, bytes);
     let mut acc = pos.ins().extractlane(words, 0);
-    if kept != u64::MAX {
+    if kept == 0xFFFF_FFFF {
+        // Four low bytes: a 32-bit move rather than a mask from memory.
+        let low = pos.ins().ireduce(types::I32, acc);
+        acc = pos.ins().uextend(types::I64, low);
+    } else if kept != u64::MAX {
         acc = pos.ins().band_imm_s(acc, kept as i64);
     }
     for v in rest {
@@ -229,6 +233,9 @@ fn term(func: &Function, leaf: Value) -> Option<Term> {
 fn matching(func: &Function, vals: &[(Value, u8)], depth: u32, budget: &mut u32) -> Option<Lane> {
     let vals: Vec<(Value, u8)> = vals.iter().map(|&(v, k)| (func.dfg.resolve_aliases(v), k)).collect();
     let first = vals[0].0;
+    if vals.iter().any(|&(v, _)| func.dfg.value_type(v) != types::I64) {
+        return None;
+    }
     if let Some(c) = constant(func, first) {
         return vals.iter().all(|&(v, _)| constant(func, v) == Some(c)).then_some(Lane::Const(c));
     }
