@@ -103,7 +103,10 @@ impl CraneliftViper {
         ] {
             flags.set(k, v).ok()?;
         }
-        let isa = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu").ok()?;
+        let mut isa = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu").ok()?;
+        for feature in host_features() {
+            isa.enable(feature).ok()?;
+        }
         let isa = isa.finish(settings::Flags::new(flags)).ok()?;
         Some(CraneliftViper { isa, stats: Arc::new(Stats::default()) })
     }
@@ -169,6 +172,38 @@ impl CraneliftViper {
         self.stats.byte_lanes.fetch_add(lanes as u64, Ordering::Relaxed);
         Ok(out)
     }
+}
+
+/// The instruction-set extensions of this CPU that Cranelift can use, as
+/// its x86-64 setting names (the code runs where it is compiled, so it may
+/// use them: SSE4.1's `pmovzxbw` for [`lanes`], BMI2's shifts by any
+/// register, ...).
+fn host_features() -> Vec<&'static str> {
+    let mut out = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        macro_rules! detect {
+            ($($feature:tt => $setting:literal),* $(,)?) => {
+                $(if std::is_x86_feature_detected!($feature) {
+                    out.push($setting);
+                })*
+            };
+        }
+        detect!(
+            "sse3" => "has_sse3",
+            "ssse3" => "has_ssse3",
+            "sse4.1" => "has_sse41",
+            "sse4.2" => "has_sse42",
+            "popcnt" => "has_popcnt",
+            "bmi1" => "has_bmi1",
+            "bmi2" => "has_bmi2",
+            "lzcnt" => "has_lzcnt",
+            "avx" => "has_avx",
+            "avx2" => "has_avx2",
+            "fma" => "has_fma",
+        );
+    }
+    out
 }
 
 impl ViperLowering for CraneliftViper {
