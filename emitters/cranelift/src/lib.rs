@@ -261,6 +261,23 @@ mod tests {
     }
 
     #[test]
+    fn the_host_features_are_cranelift_settings() {
+        if !cfg!(target_arch = "x86_64") {
+            return;
+        }
+        // A misspelt setting would make `host()` give no tier at all.
+        for feature in host_features() {
+            let mut isa = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu").expect("x86-64");
+            isa.enable(feature).unwrap_or_else(|e| panic!("{feature}: {e}"));
+        }
+        assert!(CraneliftViper::host().is_some());
+        // Every x86-64 CPU has SSE2 only for sure; one with SSE4.1 has it listed.
+        if std::is_x86_feature_detected!("sse4.1") {
+            assert!(host_features().contains(&"has_sse41"));
+        }
+    }
+
+    #[test]
     fn unsupported_scopes_fall_back() {
         let Some(tier) = CraneliftViper::host() else { return };
         let ir = vec![Ir::Op { opcode: op::SETUP_EXCEPT, extra: 0, sp: 3, arg: Arg::Label(0) }, Ir::Return { sp: 1 }];
