@@ -179,6 +179,7 @@ impl CraneliftViper {
 /// use them: SSE4.1's `pmovzxbw` for [`lanes`], BMI2's shifts by any
 /// register, ...).
 fn host_features() -> Vec<&'static str> {
+    #[allow(unused_mut)] // no detection on other architectures
     let mut out = Vec::new();
     #[cfg(target_arch = "x86_64")]
     {
