@@ -5,7 +5,7 @@
 //! smallest failing program: the one function and the inputs that disagree.
 
 use super::gen::{function, program, Rng, ARG_VALUES};
-use super::util::{byte_lanes, compiled, memory_rewrites, opt_config, run, single_pass_config, strips};
+use super::util::{byte_lanes, compiled, memory_rewrites, opt_config, run, scans, single_pass_config, strips};
 
 /// Functions per program (one VM and one compilation per program).
 const BATCH: usize = 25;
@@ -37,7 +37,7 @@ fn differential(seed: u64, n: usize) {
     }
     let mut rng = Rng::new(seed);
     let (before, strips_before, rewrites_before) = (compiled(), strips(), memory_rewrites());
-    let lanes_before = byte_lanes();
+    let (lanes_before, scans_before) = (byte_lanes(), scans());
     let (mut done, mut invalid) = (0, 0);
     while done < n {
         let count = BATCH.min(n - done);
@@ -94,6 +94,7 @@ fn differential(seed: u64, n: usize) {
     assert!(rewrites.1 > rewrites_before.1, "no load of {n} functions was forwarded");
     assert!(rewrites.2 > rewrites_before.2, "no CRC steps of {n} functions became a table lookup");
     assert!(byte_lanes() > lanes_before, "no word of {n} functions was computed in byte lanes");
+    assert!(scans() > scans_before, "no loop of {n} functions was given a prefix-scan vector loop");
 }
 
 /// A few hundred functions in the default run.

@@ -184,11 +184,12 @@ impl Gen<'_> {
 
     fn statement(&mut self, indent: usize, depth: u32) {
         self.statements += 1;
-        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(14) };
+        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(15) };
         match choice {
             10 => self.memory_idiom(indent),
             12 => self.crc_steps(indent),
             13 => self.byte_lanes(indent),
+            14 => self.scan_loop(indent),
             11 if self.loops < 2 => self.stepped_loop(indent, depth),
             0 | 1 => {
                 let v = self.rng.pick(&["x0", "x1", "x2"]);
@@ -433,6 +434,56 @@ impl Gen<'_> {
             _ => {
                 let op = self.rng.pick(&["*", "*", "+", "-", "&", "|", "^"]);
                 format!("({l} {op} {})", self.lane_expr(words, depth - 1, near_miss))
+            }
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// A loop carrying a running maximum or minimum of the elements it reads
+    /// (the optimizing tier's prefix scans, emitters/cranelift/src/scan.rs):
+    /// a bubble sort's pass, a running extreme stored in place or only
+    /// kept; now and then a near miss (a running value starting as any word,
+    /// a store where the next iteration loads).
+    fn scan_loop(&mut self, indent: usize) {
+        // Elements in the 64-byte buffer, less the two past the end read.
+        let (p, last) = *self.rng.pick(&[("p8", 61), ("p16", 29), ("p32", 13)]);
+        let n = format!("{last} - (({}) & 7)", self.expr(Ty::Int, 1));
+        let op = *self.rng.pick(&["<", "<=", ">", ">="]);
+        let start =
+            self.rng.pick(&["0".to_string(), "255".into(), format!("{p}[0]"), format!("{p}[3]"), "x1".into()]).clone();
+        match self.rng.below(4) {
+            0 => {
+                self.line(indent, &format!("for q in range({n}):"));
+                self.line(indent + 1, &format!("if {p}[q] {op} {p}[q + 1]:"));
+                self.line(indent + 2, &format!("t = {p}[q]"));
+                self.line(indent + 2, &format!("{p}[q] = {p}[q + 1]"));
+                self.line(indent + 2, &format!("{p}[q + 1] = t"));
+            }
+            1 => {
+                self.line(indent, &format!("t = {start}"));
+                self.line(indent, &format!("for q in range({n}):"));
+                self.line(indent + 1, &format!("if {p}[q] {op} t:"));
+                self.line(indent + 2, &format!("t = {p}[q]"));
+                self.line(indent + 1, &format!("{p}[q] = t"));
+                self.line(indent, "x2 = x2 ^ t");
+            }
+            2 => {
+                self.line(indent, &format!("t = {start}"));
+                self.line(indent, &format!("for q in range({n}):"));
+                self.line(indent + 1, &format!("if t {op} {p}[q + 1]:"));
+                self.line(indent + 2, &format!("t = {p}[q + 1]"));
+                self.line(indent, "x2 = x2 ^ t");
+            }
+            _ => {
+                // The running value stored where the iteration after next
+                // loads it.
+                self.line(indent, &format!("t = {start}"));
+                self.line(indent, &format!("for q in range({n}):"));
+                self.line(indent + 1, &format!("if {p}[q] {op} t:"));
+                self.line(indent + 2, &format!("t = {p}[q]"));
+                self.line(indent + 1, &format!("{p}[q + 2] = t"));
+                self.line(indent, "x2 = x2 ^ t");
             }
         }
     }

@@ -53,3 +53,8 @@ pub fn memory_rewrites() -> (u64, u64, u64) {
 pub fn byte_lanes() -> u64 {
     ferropy::native_opt::opt_stats().map_or(0, |s| s.byte_lanes.load(std::sync::atomic::Ordering::Relaxed))
 }
+
+/// Strip loops the shared optimizing tier gave a prefix-scan vector loop so far.
+pub fn scans() -> u64 {
+    ferropy::native_opt::opt_stats().map_or(0, |s| s.scans.load(std::sync::atomic::Ordering::Relaxed))
+}

@@ -31,8 +31,11 @@ use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstBuilder, Instru
 use crate::address::{access, Access, Address};
 use crate::clif::{pure, value_args, writes_memory};
 
-/// Longest conditional block converted (its instructions then always run).
-const MAX_INSTS: usize = 16;
+/// Longest conditional block converted (its instructions then always run),
+/// constants not counted: the address arithmetic of 16- and 32-bit
+/// elements (`j * 2`, `(j + 1) * 4`) takes a few more instructions than that
+/// of bytes, and Cranelift merges what repeats the block before's.
+const MAX_INSTS: usize = 32;
 
 /// A triangle to convert.
 struct Plan {
@@ -102,7 +105,7 @@ fn plan(func: &Function, cfg: &ControlFlowGraph, a: Block) -> Option<Plan> {
     let (mut loads, mut stores) = (Vec::new(), Vec::new());
     let insts: Vec<Inst> = func.layout.block_insts(s).collect();
     let (_, body) = insts.split_last()?;
-    if body.len() > MAX_INSTS {
+    if body.iter().filter(|&&i| func.dfg.insts[i].opcode() != Opcode::Iconst).count() > MAX_INSTS {
         return None;
     }
     for &inst in body {

@@ -29,6 +29,7 @@ pub mod phis;
 pub mod preheader;
 pub mod preserve;
 pub mod reassoc;
+pub mod scan;
 pub mod strength;
 pub mod strip;
 pub mod tier;
@@ -73,6 +74,9 @@ pub struct Stats {
     pub crc_tables: AtomicU64,
     /// Words of byte-wide terms computed in SIMD lanes ([`lanes`]).
     pub byte_lanes: AtomicU64,
+    /// Strip loops given a vector loop computing their running maximum or
+    /// minimum by a prefix scan ([`scan`]).
+    pub scans: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -131,7 +135,9 @@ impl CraneliftViper {
         let tables = crc::tabulate(&mut ctx.func);
         let lanes = lanes::vectorize(&mut ctx.func);
         let forwarded = forward::forward_loads(&mut ctx.func);
-        let partial = unroll::unroll_strips(&mut ctx.func, &stripped.strips);
+        let scans = scan::vectorize_scans(&mut ctx.func, &stripped.strips);
+        let scalar: Vec<strip::Strip> = stripped.strips.iter().filter(|s| !scans.contains(&s.body)).copied().collect();
+        let partial = unroll::unroll_strips(&mut ctx.func, &scalar);
         layout::sink_equal_sides(&mut ctx.func);
         preheader::add_preheaders(&mut ctx.func);
         let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
@@ -170,6 +176,7 @@ impl CraneliftViper {
         self.stats.partially_unrolled.fetch_add(partial as u64, Ordering::Relaxed);
         self.stats.crc_tables.fetch_add(tables.len() as u64, Ordering::Relaxed);
         self.stats.byte_lanes.fetch_add(lanes as u64, Ordering::Relaxed);
+        self.stats.scans.fetch_add(scans.len() as u64, Ordering::Relaxed);
         Ok(out)
     }
 }

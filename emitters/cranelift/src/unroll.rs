@@ -283,14 +283,14 @@ fn work(func: &Function, chain: &[Block], back: &[Value]) -> usize {
 
 /// Emits `distance(i, lim) > t`: more than `t` (a multiple of the step)
 /// separates counter `i` from the strip's bound.
-fn room(cur: &mut FuncCursor<'_>, rising: bool, lim: Value, i: Value, t: Value) -> Value {
+pub(crate) fn room(cur: &mut FuncCursor<'_>, rising: bool, lim: Value, i: Value, t: Value) -> Value {
     let d = if rising { cur.ins().isub(lim, i) } else { cur.ins().isub(i, lim) };
     cur.ins().icmp(IntCC::SignedGreaterThan, d, t)
 }
 
 /// The body's blocks from `body` to `latch`, each (but the first) reached
 /// only by a plain jump from the one before, with no call.
-fn chain(func: &Function, cfg: &ControlFlowGraph, body: Block, latch: Block) -> Option<Vec<Block>> {
+pub(crate) fn chain(func: &Function, cfg: &ControlFlowGraph, body: Block, latch: Block) -> Option<Vec<Block>> {
     let mut chain = vec![body];
     let mut block = body;
     while block != latch {

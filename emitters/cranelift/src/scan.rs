@@ -1,0 +1,763 @@
+//! Scan vectorisation: a strip loop carrying a running maximum (or minimum)
+//! of the elements it reads runs 16 bytes of iterations at a time in SIMD
+//! registers, the running value computed for all of them by a prefix scan.
+//!
+//! A bubble sort's pass, once if-conversion made its exchange straight-line
+//! and forwarding keeps `b[j]` in a register, is such a loop:
+//!
+//! ```text
+//! body(j, c):  x = b[j + 1]
+//!              b[j] = min(c, x); b[j + 1] = max(c, x)
+//!              next(j + 1, max(c, x))
+//! ```
+//!
+//! Element by element its speed is bound by the compare-and-select chain
+//! through `c`. But `max` is associative: over `L` iterations the values
+//! `c_i = max(c, x_0, .., x_i)` are a prefix scan, `log2 L` shifted
+//! maximums of the loaded vector and one with the incoming `c`; the values
+//! before each step (`c_{i-1}`) are that vector moved up a lane with `c` in
+//! front. Every stored value is then a lane-wise minimum or maximum of
+//! those and of loaded vectors.
+//!
+//! The pass takes strip loops ([`crate::strip`]) that are one chain of blocks
+//! and whose
+//!
+//! - counter steps by 1 upwards;
+//! - memory accesses are plain loads and stores of one element size `N`
+//!   (1, 2 or 4 bytes) at `B + N * j + offset`, the same invariant `B` for
+//!   all (so their places are known relative to each other), and every
+//!   other instruction computes a value and nothing else;
+//! - header parameters are the counter and one carried value `c`, entering
+//!   with a value of `N` bytes, whose next value is the maximum (or the
+//!   minimum) of `c` and a loaded element;
+//! - stored values are minimums and maximums of `c`, its next value and
+//!   loaded elements (selects of comparisons between their two arms); all
+//!   those values fit in `N` bytes, so signed and unsigned comparisons of
+//!   the machine words agree with unsigned comparisons of the lanes;
+//! - no iteration loads what an earlier iteration stored (a store's offset
+//!   is at most every load's, and a load at a store's offset comes before
+//!   it in the iteration): all the loads of `L` iterations can come first.
+//!
+//! It puts in front of the loop, as [`crate::unroll::unroll_strips`] does, a
+//! loop running `L = 16 / N` iterations per round while more than `L` remain
+//! in the strip: the vector loads, the scan, the stores (in order of
+//! decreasing offset, so that, as in the scalar order, the iteration that
+//! comes later wins where two stores meet), and the counter moved by `L`.
+//! The strip ends where it did (interrupt checks and fuel are unchanged);
+//! the running value enters the scalar loop as a word.
+
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
+use cranelift_codegen::flowgraph::ControlFlowGraph;
+use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
+use cranelift_codegen::ir::{
+    types, Block, BlockArg, ConstantData, Function, Inst, InstBuilder, InstructionData, MemFlagsData, Opcode, Type,
+    Value,
+};
+
+use crate::address::{access, fits};
+use crate::clif::{def, pure, redirect, source, step_of, value_args, Step};
+use crate::strip::Strip;
+use crate::unroll::{chain, room};
+
+/// Bytes per vector.
+const VECTOR: i64 = 16;
+/// Most instructions in a loop considered.
+const MAX_INSTS: usize = 64;
+/// Deepest chain of block parameters followed to a running value's origin.
+const MAX_PARAMS: usize = 16;
+
+/// `max` or `min` of two elements (unsigned: they fit the element size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pick {
+    Max,
+    Min,
+}
+
+/// A lane's value in the vector loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Lane {
+    /// The running value before the iteration.
+    Before,
+    /// The running value after it.
+    After,
+    /// The element the `n`th load reads.
+    Loaded(usize),
+    /// The larger or smaller of two.
+    Pick(Pick, Box<Lane>, Box<Lane>),
+}
+
+/// A memory access of the loop: its offset from `B + N * j` and, for a
+/// store, the stored value.
+#[derive(Clone, Debug)]
+struct Stream {
+    offset: i64,
+    stored: Option<Lane>,
+}
+
+/// A loop this pass rewrites.
+struct Plan {
+    /// The accesses in program order.
+    streams: Vec<Stream>,
+    /// Index of the load feeding the running value, and how it is combined.
+    source: usize,
+    pick: Pick,
+    /// The index of `c` among the header's parameters.
+    carried: usize,
+    /// `B`'s terms (the counter excluded), with factors.
+    base: Vec<(Value, i64)>,
+    size: i64,
+}
+
+/// Gives the qualifying strip loops of `func` a vector loop in front (see
+/// the module documentation); the bodies of the strips given one.
+pub fn vectorize_scans(func: &mut Function, strips: &[Strip]) -> Vec<Block> {
+    let mut done = Vec::new();
+    for s in strips {
+        let cfg = ControlFlowGraph::with_function(func);
+        if let Some(plan) = plan(func, &cfg, s) {
+            carry_out(func, s, &plan);
+            done.push(s.body);
+        }
+    }
+    done
+}
+
+fn plan(func: &Function, cfg: &ControlFlowGraph, s: &Strip) -> Option<Plan> {
+    if !matches!(s.cond, IntCC::SignedLessThan | IntCC::UnsignedLessThan) {
+        return None;
+    }
+    let blocks = chain(func, cfg, s.body, s.latch)?;
+    if blocks.iter().any(|&b| func.layout.is_cold(b)) {
+        return None;
+    }
+    let term = func.layout.last_inst(s.latch)?;
+    let back = value_args(func, term, s.body)?;
+    let params = func.dfg.block_params(s.body).to_vec();
+    let counter = params[s.k];
+    if step_of(func, source(func, cfg, back[s.k]), counter) != Some(Step::Const(1)) {
+        return None;
+    }
+    // The accesses, in order; nothing else but pure instructions.
+    let insts: Vec<Inst> = blocks.iter().flat_map(|&b| func.layout.block_insts(b)).collect();
+    if insts.len() > MAX_INSTS {
+        return None;
+    }
+    let mut streams = Vec::new();
+    let mut shape: Option<(Vec<(Value, i64)>, i64)> = None;
+    for &inst in &insts {
+        let op = func.dfg.insts[inst].opcode();
+        if op.is_branch() {
+            continue;
+        }
+        let Some(acc) = access(func, inst) else {
+            if pure(op) {
+                continue;
+            }
+            return None;
+        };
+        // `B + N * j + offset`, `B` invariant.
+        let mut base = acc.addr.terms.clone();
+        let at = base.iter().position(|&(v, _)| v == counter)?;
+        let (_, factor) = base.remove(at);
+        if factor != acc.size || !matches!(acc.size, 1 | 2 | 4) {
+            return None;
+        }
+        if base.iter().any(|&(v, _)| defined_in(func, &blocks, v)) {
+            return None;
+        }
+        match &shape {
+            None => shape = Some((base, acc.size)),
+            Some((b, n)) if *b == base && *n == acc.size => {}
+            Some(_) => return None,
+        }
+        streams.push((inst, acc));
+    }
+    let (base, size) = shape?;
+    // Lanes line up: every offset the same modulo the element size.
+    let first = streams.first()?.1.addr.offset;
+    if streams.iter().any(|(_, a)| (a.addr.offset - first).rem_euclid(size) != 0) {
+        return None;
+    }
+    // No iteration reads what an earlier one wrote.
+    for (n, (_, st)) in streams.iter().enumerate().filter(|(_, (_, a))| a.stored.is_some()) {
+        for (m, (_, ld)) in streams.iter().enumerate().filter(|(_, (_, a))| a.stored.is_none()) {
+            let (s_off, l_off) = (st.addr.offset, ld.addr.offset);
+            if s_off > l_off || (s_off == l_off && m > n) {
+                return None;
+            }
+        }
+    }
+    // The parameters: the counter and one running value.
+    let [carried] = (0..params.len()).filter(|&i| i != s.k).collect::<Vec<_>>()[..] else { return None };
+    let c = params[carried];
+    let entries: Vec<Value> = cfg
+        .pred_iter(s.body)
+        .filter(|p| p.inst != term)
+        .map(|p| value_args(func, p.inst, s.body))
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .map(|a| a[carried])
+        .collect();
+    let mut visiting = Vec::new();
+    if entries.is_empty() || !entries.iter().all(|&e| fits_through(func, cfg, e, size, &mut visiting)) {
+        return None;
+    }
+    let loads: Vec<Value> =
+        streams.iter().filter(|(_, a)| a.stored.is_none()).map(|(i, _)| func.dfg.first_result(*i)).collect();
+    let next = source(func, cfg, back[carried]);
+    let (pick, x, y) = minmax(func, cfg, next)?;
+    let source = match (x == c, y == c) {
+        (true, false) => loads.iter().position(|&l| l == y)?,
+        (false, true) => loads.iter().position(|&l| l == x)?,
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    for (_, acc) in streams {
+        let stored = match acc.stored {
+            Some(v) => Some(lane(func, cfg, v, c, next, &loads, 0)?),
+            None => None,
+        };
+        out.push(Stream { offset: acc.addr.offset, stored });
+    }
+    Some(Plan { streams: out, source, pick, carried, base, size })
+}
+
+/// `v` fits in `size` bytes unsigned ([`fits`]), following block parameters
+/// to the values every predecessor passes. A parameter met again while its
+/// own inputs are being checked is assumed to fit: each value then fits by
+/// induction over the executions, since a select, a mask or a narrow load
+/// of fitting values fits.
+fn fits_through(func: &Function, cfg: &ControlFlowGraph, v: Value, size: i64, visiting: &mut Vec<Value>) -> bool {
+    let v = func.dfg.resolve_aliases(v);
+    if fits(func, v, size) {
+        return true;
+    }
+    if let Some(inst) = def(func, v) {
+        return match func.dfg.insts[inst] {
+            InstructionData::Ternary { opcode: Opcode::Select, args: [_, x, y] } => {
+                fits_through(func, cfg, x, size, visiting) && fits_through(func, cfg, y, size, visiting)
+            }
+            _ => false,
+        };
+    }
+    let cranelift_codegen::ir::ValueDef::Param(block, n) = func.dfg.value_def(v) else { return false };
+    if visiting.contains(&v) {
+        return true;
+    }
+    if visiting.len() >= MAX_PARAMS || func.layout.entry_block() == Some(block) {
+        return false;
+    }
+    visiting.push(v);
+    let ok = cfg.pred_iter(block).all(|p| match value_args(func, p.inst, block) {
+        Some(args) => args.get(n).is_some_and(|&a| fits_through(func, cfg, a, size, visiting)),
+        None => false,
+    });
+    // Only the parameters on the current path are assumed.
+    visiting.pop();
+    ok
+}
+
+/// `v` is defined by an instruction of `blocks` or is one of their parameters.
+fn defined_in(func: &Function, blocks: &[Block], v: Value) -> bool {
+    let block = match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
+        cranelift_codegen::ir::ValueDef::Result(inst, _) => func.layout.inst_block(inst),
+        cranelift_codegen::ir::ValueDef::Param(b, _) => Some(b),
+        _ => None,
+    };
+    block.is_some_and(|b| blocks.contains(&b))
+}
+
+/// `v` as a lane value: the running value before or after, a loaded
+/// element, or a minimum or maximum of those.
+fn lane(
+    func: &Function,
+    cfg: &ControlFlowGraph,
+    v: Value,
+    before: Value,
+    after: Value,
+    loads: &[Value],
+    depth: u32,
+) -> Option<Lane> {
+    let v = source(func, cfg, v);
+    if v == before {
+        return Some(Lane::Before);
+    }
+    if v == after {
+        return Some(Lane::After);
+    }
+    if let Some(n) = loads.iter().position(|&l| l == v) {
+        return Some(Lane::Loaded(n));
+    }
+    if depth >= 4 {
+        return None;
+    }
+    let (pick, x, y) = minmax(func, cfg, v)?;
+    let x = lane(func, cfg, x, before, after, loads, depth + 1)?;
+    let y = lane(func, cfg, y, before, after, loads, depth + 1)?;
+    Some(Lane::Pick(pick, Box::new(x), Box::new(y)))
+}
+
+/// `v` as `max(x, y)` or `min(x, y)`: a select between the two operands of
+/// an ordering comparison (whose condition may be negated as the viper
+/// lowering does, `uextend(cmp) == 0`).
+fn minmax(func: &Function, cfg: &ControlFlowGraph, v: Value) -> Option<(Pick, Value, Value)> {
+    let inst = def(func, v)?;
+    let InstructionData::Ternary { opcode: Opcode::Select, args: [cond, a, b] } = func.dfg.insts[inst] else {
+        return None;
+    };
+    let (a, b) = (source(func, cfg, a), source(func, cfg, b));
+    let (cc, p, q) = condition(func, cond, 0)?;
+    let (p, q) = (source(func, cfg, p), source(func, cfg, q));
+    // `cc` holds: `a` is chosen.
+    let greater = match cc {
+        IntCC::SignedGreaterThan
+        | IntCC::SignedGreaterThanOrEqual
+        | IntCC::UnsignedGreaterThan
+        | IntCC::UnsignedGreaterThanOrEqual => true,
+        IntCC::SignedLessThan
+        | IntCC::SignedLessThanOrEqual
+        | IntCC::UnsignedLessThan
+        | IntCC::UnsignedLessThanOrEqual => false,
+        _ => return None,
+    };
+    // p > q chooses a: a = p means max, a = q means min.
+    let pick = if (a, b) == (p, q) {
+        greater
+    } else if (a, b) == (q, p) {
+        !greater
+    } else {
+        return None;
+    };
+    Some((if pick { Pick::Max } else { Pick::Min }, a, b))
+}
+
+/// The comparison `cond` amounts to, through extensions and comparisons of
+/// a boolean with zero: `(cc, p, q)` for `p cc q`.
+fn condition(func: &Function, cond: Value, depth: u32) -> Option<(IntCC, Value, Value)> {
+    if depth > 4 {
+        return None;
+    }
+    let inst = def(func, cond)?;
+    match func.dfg.insts[inst] {
+        InstructionData::IntCompare { cond: cc, args: [p, q], .. } => {
+            let (p, q) = (func.dfg.resolve_aliases(p), func.dfg.resolve_aliases(q));
+            let zero = crate::clif::constant(func, q) == Some(0) && is_boolean(func, p);
+            match cc {
+                IntCC::Equal if zero => condition(func, p, depth + 1).map(|(c, x, y)| (c.complement(), x, y)),
+                IntCC::NotEqual if zero => condition(func, p, depth + 1),
+                _ => Some((cc, p, q)),
+            }
+        }
+        InstructionData::Unary { opcode: Opcode::Uextend, arg } => condition(func, arg, depth + 1),
+        _ => None,
+    }
+}
+
+/// `v` is 0 or 1: a comparison, or its zero extension.
+fn is_boolean(func: &Function, v: Value) -> bool {
+    def(func, v).is_some_and(|i| match func.dfg.insts[i] {
+        InstructionData::IntCompare { .. } => true,
+        InstructionData::Unary { opcode: Opcode::Uextend, arg } => is_boolean(func, arg),
+        _ => false,
+    })
+}
+
+/// The vector type of `size`-byte lanes.
+fn vector(size: i64) -> Type {
+    match size {
+        1 => types::I8X16,
+        2 => types::I16X8,
+        _ => types::I32X4,
+    }
+}
+
+fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) {
+    let (Some(entry), &[lim]) = (func.layout.last_inst(s.strip), func.dfg.block_params(s.strip)) else { return };
+    let lim = func.dfg.resolve_aliases(lim);
+    let (ty, lanes) = (vector(plan.size), VECTOR / plan.size);
+    let tys: Vec<Type> = func.dfg.block_params(s.body).iter().map(|&p| func.dfg.value_type(p)).collect();
+    let (pre, round) = (func.dfg.make_block(), func.dfg.make_block());
+    func.layout.insert_block(pre, s.body);
+    func.layout.insert_block(round, s.body);
+    let pre_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(pre, t)).collect();
+    let mut round_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(round, t)).collect();
+    let carried_vec = func.dfg.append_block_param(round, ty);
+    redirect(func, entry, s.body, pre);
+    let flags = MemFlagsData::new();
+    let little = MemFlagsData::new().with_endianness(cranelift_codegen::ir::Endianness::Little);
+
+    // pre: the running value splat; go round while more than L iterations remain.
+    let mut cur = FuncCursor::new(func).at_bottom(pre);
+    let l = cur.ins().iconst(types::I64, lanes);
+    let go = room(&mut cur, true, lim, pre_params[s.k], l);
+    let narrow = lane_scalar(plan.size);
+    let c = cur.ins().ireduce(narrow, pre_params[plan.carried]);
+    let splat = cur.ins().splat(ty, c);
+    let mut args: Vec<BlockArg> = pre_params.iter().map(|&v| BlockArg::Value(v)).collect();
+    let scalar_args = args.clone();
+    args.push(BlockArg::Value(splat));
+    cur.ins().brif(go, round, &args, s.body, &scalar_args);
+
+    // round: loads, scan, stores, next counter.
+    let mut cur = FuncCursor::new(func).at_bottom(round);
+    let j = round_params[s.k];
+    let mut at = cur.ins().imul_imm_s(j, plan.size);
+    for &(v, k) in &plan.base {
+        let t = if k == 1 { v } else { cur.ins().imul_imm_s(v, k) };
+        at = cur.ins().iadd(at, t);
+    }
+    let mut loaded = Vec::new();
+    for st in plan.streams.iter().filter(|st| st.stored.is_none()) {
+        loaded.push(cur.ins().load(ty, flags, at, offset32(st.offset)));
+    }
+    let identity = match plan.pick {
+        Pick::Max => 0,
+        Pick::Min => -1,
+    };
+    let fill = cur.ins().iconst(narrow, identity & mask(plan.size));
+    let fill = cur.ins().splat(ty, fill);
+    let mut scan = loaded[plan.source];
+    let mut k = 1;
+    while k < lanes {
+        let moved = shift_up(&mut cur, fill, scan, (k * plan.size) as u8, ty, little);
+        scan = pick(&mut cur, plan.pick, scan, moved);
+        k *= 2;
+    }
+    let after = pick(&mut cur, plan.pick, scan, carried_vec);
+    let before = shift_up(&mut cur, carried_vec, after, plan.size as u8, ty, little);
+    let mut order: Vec<&Stream> = plan.streams.iter().filter(|st| st.stored.is_some()).collect();
+    // Stable: stores at one offset stay in program order.
+    order.sort_by_key(|st| std::cmp::Reverse(st.offset));
+    for st in order {
+        let Some(expr) = &st.stored else { continue };
+        let v = emit(&mut cur, expr, before, after, &loaded);
+        cur.ins().store(flags, v, at, offset32(st.offset));
+    }
+    // The last lane, everywhere (next round) and as a word (the scalar loop).
+    let last = (lanes - 1) as u8;
+    let bytes = plan.size as u8;
+    let pattern: Vec<u8> = (0..16).map(|i| last * bytes + i % bytes).collect();
+    let pattern = cur.func.dfg.immediates.push(ConstantData::from(pattern));
+    let a = cur.ins().bitcast(types::I8X16, little, after);
+    let spread = cur.ins().shuffle(a, a, pattern);
+    let next_vec = cur.ins().bitcast(ty, little, spread);
+    let word = cur.ins().extractlane(after, last);
+    let word = cur.ins().uextend(types::I64, word);
+    round_params[s.k] = cur.ins().iadd(j, l);
+    round_params[plan.carried] = word;
+    let go = room(&mut cur, true, lim, round_params[s.k], l);
+    let scalar_args: Vec<BlockArg> = round_params.iter().map(|&v| BlockArg::Value(v)).collect();
+    let mut args = scalar_args.clone();
+    args.push(BlockArg::Value(next_vec));
+    cur.ins().brif(go, round, &args, s.body, &scalar_args);
+}
+
+/// The scalar type of a lane of `size` bytes.
+fn lane_scalar(size: i64) -> Type {
+    match size {
+        1 => types::I8,
+        2 => types::I16,
+        _ => types::I32,
+    }
+}
+
+/// The bits of a lane of `size` bytes.
+fn mask(size: i64) -> i64 {
+    (1i64 << (8 * size)) - 1
+}
+
+fn offset32(offset: i64) -> i32 {
+    i32::try_from(offset).unwrap_or(0)
+}
+
+/// `v`'s lanes moved up by `bytes` bytes, the low ones taken from the top of
+/// `fill` (a `palignr`).
+fn shift_up(cur: &mut FuncCursor<'_>, fill: Value, v: Value, bytes: u8, ty: Type, little: MemFlagsData) -> Value {
+    let f = cur.ins().bitcast(types::I8X16, little, fill);
+    let x = cur.ins().bitcast(types::I8X16, little, v);
+    // Lane i of the result: byte i + 16 - bytes of fill ++ v.
+    let pattern: Vec<u8> = (0..16).map(|i| i + 16 - bytes).collect();
+    let pattern = cur.func.dfg.immediates.push(ConstantData::from(pattern));
+    let moved = cur.ins().shuffle(f, x, pattern);
+    cur.ins().bitcast(ty, little, moved)
+}
+
+fn pick(cur: &mut FuncCursor<'_>, p: Pick, x: Value, y: Value) -> Value {
+    match p {
+        Pick::Max => cur.ins().umax(x, y),
+        Pick::Min => cur.ins().umin(x, y),
+    }
+}
+
+fn emit(cur: &mut FuncCursor<'_>, lane: &Lane, before: Value, after: Value, loaded: &[Value]) -> Value {
+    match lane {
+        Lane::Before => before,
+        Lane::After => after,
+        Lane::Loaded(n) => loaded[*n],
+        Lane::Pick(p, x, y) => {
+            let x = emit(cur, x, before, after, loaded);
+            let y = emit(cur, y, before, after, loaded);
+            pick(cur, *p, x, y)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strip::strip_mine;
+    use crate::test_util::{finish, verify, word_function};
+    use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+
+    /// What a test loop's body sees: the buffer, another one, the counter
+    /// and the running value.
+    #[derive(Clone, Copy)]
+    struct At {
+        p: Value,
+        q: Value,
+        j: Value,
+        c: Value,
+    }
+
+    type Body = fn(&mut FunctionBuilder<'_>, At) -> (Value, i64);
+
+    /// `f(p, n, flag, q)`: `c = first(p); j = 0; if j < n: do { check flag;
+    /// c = body(..); j += step } while j < n; return c`, in the shape the
+    /// translator and loop inversion leave (see strip.rs's tests); `body`
+    /// returns the next running value and the step.
+    fn pass_loop(first: fn(&mut FunctionBuilder<'_>, Value, Value) -> Value, body: Body) -> Function {
+        let mut func = word_function(4);
+        let mut fctx = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+        let [entry, head, cold, work, latch, exit] = [(); 6].map(|()| b.create_block());
+        b.append_block_params_for_function_params(entry);
+        let (j, c) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
+        let (a, t) = (b.append_block_param(latch, types::I64), b.append_block_param(latch, types::I64));
+        let r = b.append_block_param(exit, types::I64);
+        b.set_cold_block(cold);
+        b.switch_to_block(entry);
+        let [p, n, flag, q] = [0, 1, 2, 3].map(|i| b.block_params(entry)[i]);
+        let c0 = first(&mut b, p, n);
+        let zero = b.ins().iconst(types::I64, 0);
+        let enter = b.ins().icmp(IntCC::SignedLessThan, zero, n);
+        b.ins().brif(enter, head, &[zero.into(), c0.into()], exit, &[c0.into()]);
+        b.switch_to_block(head);
+        let f = b.ins().uload8(types::I64, MemFlagsData::new(), flag, 0);
+        b.ins().brif(f, cold, &[], work, &[]);
+        b.switch_to_block(cold);
+        b.ins().jump(work, &[]);
+        b.switch_to_block(work);
+        let (c2, step) = body(&mut b, At { p, q, j, c });
+        let j2 = b.ins().iadd_imm_s(j, step);
+        b.ins().jump(latch, &[j2.into(), c2.into()]);
+        b.switch_to_block(latch);
+        let more = b.ins().icmp(IntCC::SignedLessThan, a, n);
+        let word = b.ins().uextend(types::I64, more);
+        let done = b.ins().icmp_imm_s(IntCC::Equal, word, 0);
+        b.ins().brif(done, exit, &[t.into()], head, &[a.into(), t.into()]);
+        b.switch_to_block(exit);
+        b.ins().return_(&[r]);
+        finish(b);
+        func
+    }
+
+    fn first_byte(b: &mut FunctionBuilder<'_>, p: Value, _: Value) -> Value {
+        b.ins().uload8(types::I64, MemFlagsData::new(), p, 0)
+    }
+
+    /// `p + size * (j + k)`.
+    fn at(b: &mut FunctionBuilder<'_>, p: Value, j: Value, k: i64, size: i64) -> Value {
+        let i = b.ins().iadd_imm_s(j, k);
+        let i = b.ins().imul_imm_s(i, size);
+        b.ins().iadd(p, i)
+    }
+
+    fn load(b: &mut FunctionBuilder<'_>, addr: Value, size: i64) -> Value {
+        let flags = MemFlagsData::new();
+        match size {
+            1 => b.ins().uload8(types::I64, flags, addr, 0),
+            2 => b.ins().uload16(types::I64, flags, addr, 0),
+            4 => b.ins().uload32(flags, addr, 0),
+            _ => b.ins().load(types::I64, flags, addr, 0),
+        }
+    }
+
+    fn store(b: &mut FunctionBuilder<'_>, v: Value, addr: Value, size: i64) {
+        let flags = MemFlagsData::new();
+        match size {
+            1 => b.ins().istore8(flags, v, addr, 0),
+            2 => b.ins().istore16(flags, v, addr, 0),
+            4 => b.ins().istore32(flags, v, addr, 0),
+            _ => b.ins().store(flags, v, addr, 0),
+        };
+    }
+
+    /// A bubble sort's pass over `size`-byte elements, as the passes before
+    /// leave it: `x = p[j + 1]; keep = !(c cc x); p[j] = keep ? c : x;
+    /// p[j + 1] = keep ? x : c`; the next running value is `p[j + 1]`'s.
+    fn exchange(b: &mut FunctionBuilder<'_>, s: At, size: i64, cc: IntCC) -> Value {
+        let x = {
+            let a = at(b, s.p, s.j, 1, size);
+            load(b, a, size)
+        };
+        let swap = b.ins().icmp(cc, s.c, x);
+        let word = b.ins().uextend(types::I64, swap);
+        let keep = b.ins().icmp_imm_s(IntCC::Equal, word, 0);
+        let low = b.ins().select(keep, s.c, x);
+        let a = at(b, s.p, s.j, 0, size);
+        store(b, low, a, size);
+        let high = b.ins().select(keep, x, s.c);
+        let a = at(b, s.p, s.j, 1, size);
+        store(b, high, a, size);
+        high
+    }
+
+    /// Strip-mines `func` and vectorises its scans: how many.
+    fn vectorized(mut func: Function) -> (usize, Function) {
+        let stripped = strip_mine(&mut func);
+        assert_eq!(stripped.strips.len(), 1, "{}", func.display());
+        let done = vectorize_scans(&mut func, &stripped.strips);
+        verify(&func);
+        (done.len(), func)
+    }
+
+    fn count(func: &Function, op: Opcode, ty: Type) -> usize {
+        let insts = func.layout.blocks().flat_map(|b| func.layout.block_insts(b));
+        insts.filter(|&i| func.dfg.insts[i].opcode() == op && func.dfg.ctrl_typevar(i) == ty).count()
+    }
+
+    #[test]
+    fn a_bubble_sorts_pass_runs_sixteen_bytes_at_a_time() {
+        let (n, func) = vectorized(pass_loop(first_byte, |b, s| (exchange(b, s, 1, IntCC::SignedGreaterThan), 1)));
+        assert_eq!(n, 1);
+        // The scan: four shifted maximums and the incoming value's; the
+        // lower values a minimum; two vector stores.
+        assert_eq!(count(&func, Opcode::Umax, types::I8X16), 5, "{}", func.display());
+        assert_eq!(count(&func, Opcode::Umin, types::I8X16), 1);
+        assert_eq!(count(&func, Opcode::Store, types::I8X16), 2);
+        assert_eq!(count(&func, Opcode::Load, types::I8X16), 1);
+    }
+
+    #[test]
+    fn wider_elements_and_minimums_take_fewer_lanes() {
+        fn first16(b: &mut FunctionBuilder<'_>, p: Value, _: Value) -> Value {
+            b.ins().uload16(types::I64, MemFlagsData::new(), p, 0)
+        }
+        fn first32(b: &mut FunctionBuilder<'_>, p: Value, _: Value) -> Value {
+            b.ins().uload32(MemFlagsData::new(), p, 0)
+        }
+        // Descending 16-bit: the running value is a minimum (three steps).
+        let (n, func) = vectorized(pass_loop(first16, |b, s| (exchange(b, s, 2, IntCC::UnsignedLessThan), 1)));
+        assert_eq!(n, 1);
+        assert_eq!(count(&func, Opcode::Umin, types::I16X8), 4, "{}", func.display());
+        assert_eq!(count(&func, Opcode::Umax, types::I16X8), 1);
+        let (n, func) = vectorized(pass_loop(first32, |b, s| (exchange(b, s, 4, IntCC::SignedGreaterThanOrEqual), 1)));
+        assert_eq!(n, 1);
+        assert_eq!(count(&func, Opcode::Umax, types::I32X4), 3, "{}", func.display());
+    }
+
+    #[test]
+    fn a_running_maximum_stored_in_place_is_a_scan() {
+        // `m = 0; for i: if p[i] > m: m = p[i]; p[i] = m`.
+        fn zero(b: &mut FunctionBuilder<'_>, _: Value, _: Value) -> Value {
+            b.ins().iconst(types::I64, 0)
+        }
+        let (n, func) = vectorized(pass_loop(zero, |b, s| {
+            let a = at(b, s.p, s.j, 0, 1);
+            let x = load(b, a, 1);
+            let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+            let m = b.ins().select(more, x, s.c);
+            store(b, m, a, 1);
+            (m, 1)
+        }));
+        assert_eq!(n, 1);
+        assert_eq!(count(&func, Opcode::Store, types::I8X16), 1, "{}", func.display());
+    }
+
+    #[test]
+    fn near_misses_stay_scalar() {
+        let cases: [(&str, Body); 8] = [
+            // The store lands where the next iteration loads.
+            ("store ahead", |b, s| {
+                let x = {
+                    let a = at(b, s.p, s.j, 1, 1);
+                    load(b, a, 1)
+                };
+                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+                let m = b.ins().select(more, x, s.c);
+                let a = at(b, s.p, s.j, 2, 1);
+                store(b, m, a, 1);
+                (m, 1)
+            }),
+            // A store before the load of the same place.
+            ("store first", |b, s| {
+                let a = at(b, s.p, s.j, 0, 1);
+                store(b, s.c, a, 1);
+                let x = load(b, a, 1);
+                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+                (b.ins().select(more, x, s.c), 1)
+            }),
+            // Machine words: no unsigned lanes hold them.
+            ("words", |b, s| (exchange(b, s, 8, IntCC::SignedGreaterThan), 1)),
+            // Another buffer, which may overlap.
+            ("two buffers", |b, s| {
+                let x = {
+                    let a = at(b, s.p, s.j, 0, 1);
+                    load(b, a, 1)
+                };
+                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+                let m = b.ins().select(more, x, s.c);
+                let a = at(b, s.q, s.j, 0, 1);
+                store(b, m, a, 1);
+                (m, 1)
+            }),
+            // Every other element.
+            ("step 2", |b, s| (exchange(b, s, 1, IntCC::SignedGreaterThan), 2)),
+            // A stored sum.
+            ("sum stored", |b, s| {
+                let a = at(b, s.p, s.j, 0, 1);
+                let x = load(b, a, 1);
+                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+                let m = b.ins().select(more, x, s.c);
+                let sum = b.ins().iadd(m, x);
+                store(b, sum, a, 1);
+                (m, 1)
+            }),
+            // A select on another comparison.
+            ("other test", |b, s| {
+                let a = at(b, s.p, s.j, 0, 1);
+                let x = load(b, a, 1);
+                let more = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, x, 5);
+                let m = b.ins().select(more, x, s.c);
+                store(b, m, a, 1);
+                (m, 1)
+            }),
+            // Loads of bytes, stores of halfwords.
+            ("mixed sizes", |b, s| {
+                let x = {
+                    let a = at(b, s.p, s.j, 0, 1);
+                    load(b, a, 1)
+                };
+                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+                let m = b.ins().select(more, x, s.c);
+                let a = at(b, s.p, s.j, 4, 1);
+                store(b, m, a, 2);
+                (m, 1)
+            }),
+        ];
+        for (what, body) in cases {
+            let func = pass_loop(if what == "words" { first_word } else { first_byte }, body);
+            assert_eq!(vectorized(func).0, 0, "{what}");
+        }
+        // A running value entering as any word (the count `n`).
+        fn count_n(_: &mut FunctionBuilder<'_>, _: Value, n: Value) -> Value {
+            n
+        }
+        let func = pass_loop(count_n, |b, s| (exchange(b, s, 1, IntCC::SignedGreaterThan), 1));
+        assert_eq!(vectorized(func).0, 0, "word entry");
+    }
+
+    fn first_word(b: &mut FunctionBuilder<'_>, p: Value, _: Value) -> Value {
+        b.ins().load(types::I64, MemFlagsData::new(), p, 0)
+    }
+}
