@@ -63,6 +63,8 @@ use crate::unroll::{chain, room};
 const VECTOR: i64 = 16;
 /// Most instructions in a loop considered.
 const MAX_INSTS: usize = 64;
+/// Farthest apart two accesses' offsets may be.
+const MAX_DISTANCE: i64 = 1 << 16;
 /// Deepest chain of block parameters followed to a running value's origin.
 const MAX_PARAMS: usize = 16;
 
@@ -90,7 +92,7 @@ enum Lane {
 /// store, the stored value.
 #[derive(Clone, Debug)]
 struct Stream {
-    offset: i64,
+    offset: i32,
     stored: Option<Lane>,
 }
 
@@ -173,9 +175,16 @@ fn plan(func: &Function, cfg: &ControlFlowGraph, s: &Strip) -> Option<Plan> {
         streams.push((inst, acc));
     }
     let (base, size) = shape?;
-    // Lanes line up: every offset the same modulo the element size.
+    // Lanes line up: every offset the same modulo the element size; and the
+    // offsets are near each other, so that comparing them as integers
+    // compares the places (no distance wraps round the word).
     let first = streams.first()?.1.addr.offset;
-    if streams.iter().any(|(_, a)| (a.addr.offset - first).rem_euclid(size) != 0) {
+    if streams.iter().any(|(_, a)| {
+        let d = a.addr.offset.wrapping_sub(first);
+        // (The vector accesses take the offsets as 32-bit immediates.)
+        let fits32 = i32::try_from(a.addr.offset).is_ok_and(|o| o.checked_add(VECTOR as i32).is_some());
+        d.rem_euclid(size) != 0 || !(-MAX_DISTANCE..=MAX_DISTANCE).contains(&d) || !fits32
+    }) {
         return None;
     }
     // No iteration reads what an earlier one wrote.
@@ -217,7 +226,7 @@ fn plan(func: &Function, cfg: &ControlFlowGraph, s: &Strip) -> Option<Plan> {
             Some(v) => Some(lane(func, cfg, v, c, next, &loads, 0)?),
             None => None,
         };
-        out.push(Stream { offset: acc.addr.offset, stored });
+        out.push(Stream { offset: i32::try_from(acc.addr.offset).ok()?, stored });
     }
     Some(Plan { streams: out, source, pick, carried, base, size })
 }
@@ -408,7 +417,7 @@ fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) {
     }
     let mut loaded = Vec::new();
     for st in plan.streams.iter().filter(|st| st.stored.is_none()) {
-        loaded.push(cur.ins().load(ty, flags, at, offset32(st.offset)));
+        loaded.push(cur.ins().load(ty, flags, at, st.offset));
     }
     let identity = match plan.pick {
         Pick::Max => 0,
@@ -431,7 +440,7 @@ fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) {
     for st in order {
         let Some(expr) = &st.stored else { continue };
         let v = emit(&mut cur, expr, before, after, &loaded);
-        cur.ins().store(flags, v, at, offset32(st.offset));
+        cur.ins().store(flags, v, at, st.offset);
     }
     // The last lane, everywhere (next round) and as a word (the scalar loop).
     let last = (lanes - 1) as u8;
@@ -464,10 +473,6 @@ fn lane_scalar(size: i64) -> Type {
 /// The bits of a lane of `size` bytes.
 fn mask(size: i64) -> i64 {
     (1i64 << (8 * size)) - 1
-}
-
-fn offset32(offset: i64) -> i32 {
-    i32::try_from(offset).unwrap_or(0)
 }
 
 /// `v`'s lanes moved up by `bytes` bytes, the low ones taken from the top of
@@ -676,7 +681,28 @@ mod tests {
 
     #[test]
     fn near_misses_stay_scalar() {
-        let cases: [(&str, Body); 8] = [
+        let cases: [(&str, Body); 10] = [
+            // A store far behind the load: offsets too far apart to compare.
+            ("far apart", |b, s| {
+                let x = {
+                    let a = at(b, s.p, s.j, 0, 1);
+                    load(b, a, 1)
+                };
+                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+                let m = b.ins().select(more, x, s.c);
+                let a = at(b, s.p, s.j, -(1 << 20), 1);
+                store(b, m, a, 1);
+                (m, 1)
+            }),
+            // Offsets beyond a 32-bit immediate.
+            ("far away", |b, s| {
+                let a = at(b, s.p, s.j, 1 << 32, 1);
+                let x = load(b, a, 1);
+                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+                let m = b.ins().select(more, x, s.c);
+                store(b, m, a, 1);
+                (m, 1)
+            }),
             // The store lands where the next iteration loads.
             ("store ahead", |b, s| {
                 let x = {
