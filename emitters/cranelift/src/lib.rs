@@ -18,12 +18,14 @@ pub mod align;
 pub mod check;
 pub mod clif;
 pub mod crc;
+pub mod dse;
 pub mod forward;
 pub mod ifconvert;
 pub mod invert;
 pub mod layout;
 pub mod link;
 pub mod live;
+pub mod minmax;
 pub mod phis;
 pub mod preheader;
 pub mod preserve;
@@ -70,6 +72,12 @@ pub struct Stats {
     pub partially_unrolled: AtomicU64,
     /// Lookup tables made for runs of bit-serial CRC steps ([`crc`]).
     pub crc_tables: AtomicU64,
+    /// Chains of loop-carried maxima or minima regrouped into a tree
+    /// ([`minmax`]).
+    pub minmax_chains: AtomicU64,
+    /// Stores removed because a later store of their block overwrites them
+    /// before anything reads them ([`dse`]).
+    pub dead_stores: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -125,6 +133,8 @@ impl CraneliftViper {
         let tables = crc::tabulate(&mut ctx.func);
         let forwarded = forward::forward_loads(&mut ctx.func);
         let partial = unroll::unroll_strips(&mut ctx.func, &stripped.strips);
+        let chains = minmax::regroup(&mut ctx.func);
+        let dead = dse::remove_dead_stores(&mut ctx.func);
         layout::sink_equal_sides(&mut ctx.func);
         preheader::add_preheaders(&mut ctx.func);
         let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
@@ -162,6 +172,8 @@ impl CraneliftViper {
         self.stats.forwarded.fetch_add(forwarded as u64, Ordering::Relaxed);
         self.stats.partially_unrolled.fetch_add(partial as u64, Ordering::Relaxed);
         self.stats.crc_tables.fetch_add(tables.len() as u64, Ordering::Relaxed);
+        self.stats.minmax_chains.fetch_add(chains as u64, Ordering::Relaxed);
+        self.stats.dead_stores.fetch_add(dead as u64, Ordering::Relaxed);
         Ok(out)
     }
 }
