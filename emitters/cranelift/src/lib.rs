@@ -25,6 +25,7 @@ pub mod invert;
 pub mod layout;
 pub mod link;
 pub mod live;
+pub mod loads;
 pub mod minmax;
 pub mod phis;
 pub mod preheader;
@@ -78,6 +79,9 @@ pub struct Stats {
     /// Stores removed because a later store of their block overwrites them
     /// before anything reads them ([`dse`]).
     pub dead_stores: AtomicU64,
+    /// Loads moved above the stores before them that they do not overlap
+    /// ([`loads`]).
+    pub raised_loads: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -135,6 +139,7 @@ impl CraneliftViper {
         let partial = unroll::unroll_strips(&mut ctx.func, &stripped.strips);
         let chains = minmax::regroup(&mut ctx.func);
         let dead = dse::remove_dead_stores(&mut ctx.func);
+        let raised = loads::raise_loads(&mut ctx.func);
         layout::sink_equal_sides(&mut ctx.func);
         preheader::add_preheaders(&mut ctx.func);
         let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
@@ -174,6 +179,7 @@ impl CraneliftViper {
         self.stats.crc_tables.fetch_add(tables.len() as u64, Ordering::Relaxed);
         self.stats.minmax_chains.fetch_add(chains as u64, Ordering::Relaxed);
         self.stats.dead_stores.fetch_add(dead as u64, Ordering::Relaxed);
+        self.stats.raised_loads.fetch_add(raised as u64, Ordering::Relaxed);
         Ok(out)
     }
 }
