@@ -2,13 +2,14 @@
 //! past the plain stores before it that provably do not overlap its place.
 //!
 //! Partial unrolling ([`crate::unroll`]) of a bubble sort's pass makes a
-//! round of copies that each load `p[j + k]` and store `p[j + k - 1]`. A
-//! byte load issued while an older store to another byte of the same
-//! four-byte word is still in flight waits on x86 processors (they check
-//! stores against loads word by word), and in the round every load but the
-//! first comes right after such a store: the round ran about 15% slower
-//! than with its loads first. Cranelift keeps loads and stores in the order
-//! it is given (it only moves pure computations), so this pass gives that
+//! round of copies that each load `p[j + k]` and store `p[j + k - 1]`, so
+//! every load but the first comes right after a store to another byte of
+//! the same four-byte word. On AMD Zen 4 such a load is slower than one
+//! away from the stores in flight (a store and a load one byte apart cost
+//! a cycle a pair, against two thirds of one 32 bytes apart), and the
+//! bubble sort ran in 29 µs against 26 µs with the round's loads first.
+//! Cranelift keeps loads and stores in the order it is given (it only
+//! moves pure computations), so this pass gives that
 //! order: each plain load ([`crate::address::access`]) goes up past the
 //! plain stores it is provably disjoint from
 //! ([`crate::address::Address::disjoint`]), other plain loads, and pure
@@ -16,13 +17,12 @@
 //! runtime's state, an instruction that may trap, a store that may
 //! overlap) and below the instructions that compute its address (those
 //! that are pure and between move up with it). It goes to just above the
-//! first store it passes, and stays put if it passes none.
+//! earliest store it passes, and stays put if it passes none.
 //!
 //! A load moved above a store it does not overlap reads the same bytes.
-//! The order of the accesses matters only if one of them faults (the
-//! process dies with a store after the faulting access done, or one before
-//! it not done), or to memory that changes or reacts on its own, as for
-//! [`crate::ifconvert`].
+//! The order matters only if the load faults (the process then dies
+//! without the stores it passed done) or to memory that changes or reacts
+//! on its own, as for [`crate::ifconvert`].
 
 use std::collections::HashSet;
 
