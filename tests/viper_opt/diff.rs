@@ -5,7 +5,9 @@
 //! smallest failing program: the one function and the inputs that disagree.
 
 use super::gen::{function, program, Rng, ARG_VALUES};
-use super::util::{byte_lanes, compiled, memory_rewrites, opt_config, run, scans, single_pass_config, strips};
+use super::util::{
+    byte_lanes, compiled, extreme_rewrites, memory_rewrites, opt_config, run, scans, single_pass_config, strips,
+};
 
 /// Functions per program (one VM and one compilation per program).
 const BATCH: usize = 25;
@@ -38,6 +40,7 @@ fn differential(seed: u64, n: usize) {
     let mut rng = Rng::new(seed);
     let (before, strips_before, rewrites_before) = (compiled(), strips(), memory_rewrites());
     let (lanes_before, scans_before) = (byte_lanes(), scans());
+    let extremes_before = extreme_rewrites();
     let (mut done, mut invalid) = (0, 0);
     while done < n {
         let count = BATCH.min(n - done);
@@ -95,6 +98,11 @@ fn differential(seed: u64, n: usize) {
     assert!(rewrites.2 > rewrites_before.2, "no CRC steps of {n} functions became a table lookup");
     assert!(byte_lanes() > lanes_before, "no word of {n} functions was computed in byte lanes");
     assert!(scans() > scans_before, "no loop of {n} functions was given a prefix-scan vector loop");
+    // Some running maxima were regrouped, dead stores removed, loads moved up.
+    let extremes = extreme_rewrites();
+    assert!(extremes.0 > extremes_before.0, "no chain of maxima of {n} functions was regrouped");
+    assert!(extremes.1 > extremes_before.1, "no store of {n} functions was found dead");
+    assert!(extremes.2 > extremes_before.2, "no load of {n} functions was moved above a store");
 }
 
 /// A few hundred functions in the default run.

@@ -184,12 +184,13 @@ impl Gen<'_> {
 
     fn statement(&mut self, indent: usize, depth: u32) {
         self.statements += 1;
-        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(15) };
+        let choice = if depth == 0 || self.statements > 40 { self.rng.below(5) } else { self.rng.below(16) };
         match choice {
             10 => self.memory_idiom(indent),
             12 => self.crc_steps(indent),
             13 => self.byte_lanes(indent),
             14 => self.scan_loop(indent),
+            15 => self.running_extreme(indent),
             11 if self.loops < 2 => self.stepped_loop(indent, depth),
             0 | 1 => {
                 let v = self.rng.pick(&["x0", "x1", "x2"]);
@@ -484,6 +485,62 @@ impl Gen<'_> {
                 self.line(indent + 2, &format!("t = {p}[q]"));
                 self.line(indent + 1, &format!("{p}[q + 2] = t"));
                 self.line(indent, "x2 = x2 ^ t");
+            }
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// A loop carrying a running maximum or minimum (the optimizing tier
+    /// regroups its unrolled steps, emitters/cranelift/src/minmax.rs) of
+    /// the elements of a pointer, shifted so that some are negative: for an
+    /// `int` or (through `uint(...)`) a `uint`, spelled with an `if` or a
+    /// conditional expression, any ordering, the arms either way round;
+    /// now and then a near miss (a signed and an unsigned step on one
+    /// variable, a maximum then a minimum), or a bubble sort's pass read
+    /// back through another width.
+    fn running_extreme(&mut self, indent: usize) {
+        let (p, mask) = *self.rng.pick(&[("p8", 63), ("p16", 31), ("p32", 15)]);
+        let bound = match self.rng.below(3) {
+            0 => mask.to_string(),
+            _ => format!("({}) & {mask}", self.expr(Ty::Int, 1)),
+        };
+        let shift = *self.rng.pick(&["0", "40", "100", "0x7fffffff"]);
+        let op = *self.rng.pick(&["<", "<=", ">", ">="]);
+        let uint = self.rng.below(3) == 0;
+        let v = if uint { *self.rng.pick(&["u0", "u1"]) } else { *self.rng.pick(&["x0", "x1", "x2"]) };
+        let t = if uint { "uint(t)" } else { "t" };
+        self.line(indent, &format!("for q in range({bound}):"));
+        self.line(indent + 1, &format!("t = {p}[q] - {shift}"));
+        match self.rng.below(8) {
+            0 => {
+                // Sorting: a bubble sort's pass, then a pass the other way.
+                let other = if op.starts_with('<') { ">" } else { "<" };
+                self.line(indent + 1, &format!("if {p}[q] {op} {p}[q + 1]:"));
+                self.line(indent + 2, &format!("t = {p}[q]"));
+                self.line(indent + 2, &format!("{p}[q] = {p}[q + 1]"));
+                self.line(indent + 2, &format!("{p}[q + 1] = t"));
+                self.line(indent + 1, &format!("{v} = {v} if {v} {other} {t} else {t}"));
+            }
+            1 => {
+                // Signed and unsigned, or a maximum then a minimum.
+                let (a, b) = if self.rng.below(2) == 0 { ("t", "uint(t)") } else { ("t", "t") };
+                let v = *self.rng.pick(&["x0", "x1", "x2"]);
+                let cast = |e: &str| if e.starts_with("uint") { format!("uint({v})") } else { v.to_string() };
+                self.line(indent + 1, &format!("if {a} > {}:", cast(a)));
+                self.line(indent + 2, &format!("{v} = t"));
+                self.line(indent + 1, &format!("if {b} < {}:", cast(b)));
+                self.line(indent + 2, &format!("{v} = t"));
+            }
+            2 | 3 => {
+                let (l, r) = if self.rng.below(2) == 0 { (t, v) } else { (v, t) };
+                self.line(indent + 1, &format!("if {l} {op} {r}:"));
+                self.line(indent + 2, &format!("{v} = {t}"));
+            }
+            _ => {
+                let (a, b) = if self.rng.below(2) == 0 { (t, v) } else { (v, t) };
+                let (l, r) = if self.rng.below(2) == 0 { (t, v) } else { (v, t) };
+                self.line(indent + 1, &format!("{v} = {a} if {l} {op} {r} else {b}"));
             }
         }
     }

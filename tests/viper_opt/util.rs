@@ -58,3 +58,13 @@ pub fn byte_lanes() -> u64 {
 pub fn scans() -> u64 {
     ferropy::native_opt::opt_stats().map_or(0, |s| s.scans.load(std::sync::atomic::Ordering::Relaxed))
 }
+
+/// Chains of maxima or minima the shared optimizing tier regrouped so far,
+/// stores it found overwritten before any read, and loads it moved above
+/// stores.
+pub fn extreme_rewrites() -> (u64, u64, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    ferropy::native_opt::opt_stats().map_or((0, 0, 0), |s| {
+        (s.minmax_chains.load(Relaxed), s.dead_stores.load(Relaxed), s.raised_loads.load(Relaxed))
+    })
+}

@@ -98,10 +98,14 @@ impl Address {
     }
 
     /// `size` bytes here and `other_size` bytes at `other` provably do not
-    /// overlap (same terms, disjoint byte ranges).
+    /// overlap (same terms, disjoint byte ranges). Addresses wrap around
+    /// the word: `other` starts `d` bytes after this address counted modulo
+    /// 2^64, and the ranges are disjoint when it starts past this one's end
+    /// and ends before coming round to its start.
     pub fn disjoint(&self, size: i64, other: &Address, other_size: i64) -> bool {
-        let (a, b) = (i128::from(self.offset), i128::from(other.offset));
-        self.terms == other.terms && (a + i128::from(size) <= b || b + i128::from(other_size) <= a)
+        let d = u128::from(other.offset.wrapping_sub(self.offset) as u64);
+        let (size, other_size) = (u128::try_from(size).unwrap_or(0), u128::try_from(other_size).unwrap_or(0));
+        self.terms == other.terms && d >= size && d + other_size <= 1 << 64
     }
 }
 
@@ -230,5 +234,15 @@ mod tests {
         assert!(x1.disjoint(1, &x0, 1));
         assert!(!x1.disjoint(8, &x0, 8));
         assert!(!x1.disjoint(1, &Address::of(func, a3, 0), 1));
+        // Around the end of the word: a word at offset MAX covers the
+        // bytes at MIN to MIN + 6.
+        let top = Address { terms: vec![(p, 1)], offset: i64::MAX };
+        let bottom = Address { terms: vec![(p, 1)], offset: i64::MIN };
+        assert!(!top.disjoint(8, &bottom, 1));
+        assert!(!bottom.disjoint(1, &top, 8));
+        assert!(top.disjoint(1, &bottom, 1));
+        assert!(bottom.disjoint(1, &top, 1));
+        assert!(!bottom.moved(6).disjoint(1, &top, 8));
+        assert!(bottom.moved(7).disjoint(1, &top, 8));
     }
 }

@@ -18,6 +18,7 @@ pub mod align;
 pub mod check;
 pub mod clif;
 pub mod crc;
+pub mod dse;
 pub mod forward;
 pub mod ifconvert;
 pub mod invert;
@@ -25,6 +26,8 @@ pub mod lanes;
 pub mod layout;
 pub mod link;
 pub mod live;
+pub mod loads;
+pub mod minmax;
 pub mod phis;
 pub mod preheader;
 pub mod preserve;
@@ -77,6 +80,15 @@ pub struct Stats {
     /// Strip loops given a vector loop computing their running maximum or
     /// minimum by a prefix scan ([`scan`]).
     pub scans: AtomicU64,
+    /// Chains of loop-carried maxima or minima regrouped into a tree
+    /// ([`minmax`]).
+    pub minmax_chains: AtomicU64,
+    /// Stores removed because a later store of their block overwrites them
+    /// before anything reads them ([`dse`]).
+    pub dead_stores: AtomicU64,
+    /// Loads moved above the stores before them that they do not overlap
+    /// ([`loads`]).
+    pub raised_loads: AtomicU64,
 }
 
 /// The optimizing viper tier (see the crate documentation).
@@ -138,6 +150,9 @@ impl CraneliftViper {
         let scans = scan::vectorize_scans(&mut ctx.func, &stripped.strips);
         let scalar: Vec<strip::Strip> = stripped.strips.iter().filter(|s| !scans.contains(&s.body)).copied().collect();
         let partial = unroll::unroll_strips(&mut ctx.func, &scalar);
+        let chains = minmax::regroup(&mut ctx.func);
+        let dead = dse::remove_dead_stores(&mut ctx.func);
+        let raised = loads::raise_loads(&mut ctx.func);
         layout::sink_equal_sides(&mut ctx.func);
         preheader::add_preheaders(&mut ctx.func);
         let depth = align::loop_depth(&ctx.func, &stripped.unrolled);
@@ -177,6 +192,9 @@ impl CraneliftViper {
         self.stats.crc_tables.fetch_add(tables.len() as u64, Ordering::Relaxed);
         self.stats.byte_lanes.fetch_add(lanes as u64, Ordering::Relaxed);
         self.stats.scans.fetch_add(scans.len() as u64, Ordering::Relaxed);
+        self.stats.minmax_chains.fetch_add(chains as u64, Ordering::Relaxed);
+        self.stats.dead_stores.fetch_add(dead as u64, Ordering::Relaxed);
+        self.stats.raised_loads.fetch_add(raised as u64, Ordering::Relaxed);
         Ok(out)
     }
 }

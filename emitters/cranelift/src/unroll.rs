@@ -48,6 +48,11 @@
 //! test fails: with a constant step the distance is then the step's
 //! magnitude itself, and with an invariant step `t` is made the largest
 //! word.
+//!
+//! A body that carries a value through a maximum or a minimum (a bubble
+//! sort's running element) gets [`CHAIN_COPIES`] copies even when it is
+//! larger: [`crate::minmax`] then makes each round carry one step instead
+//! of one per copy.
 
 use std::collections::{HashMap, HashSet};
 
@@ -57,6 +62,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, Function, Inst, InstBuilder, Opcode, Value};
 
 use crate::clif::{branch_args, pure, redirect, rename, source, step_of, value_args, Step};
+use crate::minmax;
 use crate::strip::{Strip, MAX_STEP};
 
 /// Most iterations unrolled.
@@ -70,6 +76,13 @@ pub const MAX_COPIES: usize = 4;
 
 /// Most instructions the copies of a partially unrolled loop's body hold.
 const MAX_COPIED: usize = 40;
+
+/// Copies per round of a loop that carries a value through a maximum or a
+/// minimum ([`crate::minmax`] then carries one per round).
+pub const CHAIN_COPIES: usize = 4;
+
+/// Most instructions the copies of such a loop's body hold.
+const MAX_CHAIN_COPIED: usize = 64;
 
 /// A strip-mined short loop (see [`crate::strip`] for the blocks).
 pub struct ShortLoop {
@@ -201,9 +214,13 @@ fn unroll_strip(func: &mut Function, s: &Strip) -> bool {
         return false;
     }
     let Some(back) = value_args(func, term, s.body) else { return false };
-    let Some(copies) = [MAX_COPIES, 2].into_iter().find(|&u| u * work(func, &chain, &back) <= MAX_COPIED) else {
-        return false;
+    let work = work(func, &chain, &back);
+    let copies = if minmax::carried_step(func, &cfg, s.body, &back) && CHAIN_COPIES * work <= MAX_CHAIN_COPIED {
+        Some(CHAIN_COPIES)
+    } else {
+        [MAX_COPIES, 2].into_iter().find(|&u| u * work <= MAX_COPIED)
     };
+    let Some(copies) = copies else { return false };
     // The step, from the counter's addition on the back edge (strip mining
     // found it invariant there).
     let counter = func.dfg.block_params(s.body)[s.k];
