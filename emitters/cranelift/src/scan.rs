@@ -48,7 +48,7 @@
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::flowgraph::ControlFlowGraph;
-use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, Block, BlockArg, ConstantData, Function, Inst, InstBuilder, InstructionData, MemFlagsData, Opcode, Type,
     Value,
@@ -56,6 +56,7 @@ use cranelift_codegen::ir::{
 
 use crate::address::{access, fits};
 use crate::clif::{def, pure, redirect, source, step_of, value_args, Step};
+use crate::minmax::Kind;
 use crate::strip::Strip;
 use crate::unroll::{chain, room};
 
@@ -306,69 +307,16 @@ fn lane(
     Some(Lane::Pick(pick, Box::new(x), Box::new(y)))
 }
 
-/// `v` as `max(x, y)` or `min(x, y)`: a select between the two operands of
-/// an ordering comparison (whose condition may be negated as the viper
-/// lowering does, `uextend(cmp) == 0`).
+/// `v` as `max(x, y)` or `min(x, y)` ([`crate::minmax::step`]: a select
+/// between the two operands of an ordering comparison). Signed or unsigned
+/// alike: the values compared here fit the element size.
 fn minmax(func: &Function, cfg: &ControlFlowGraph, v: Value) -> Option<(Pick, Value, Value)> {
-    let inst = def(func, v)?;
-    let InstructionData::Ternary { opcode: Opcode::Select, args: [cond, a, b] } = func.dfg.insts[inst] else {
-        return None;
+    let (kind, [a, b]) = crate::minmax::step(func, cfg, def(func, v)?)?;
+    let pick = match kind {
+        Kind::Smax | Kind::Umax => Pick::Max,
+        Kind::Smin | Kind::Umin => Pick::Min,
     };
-    let (a, b) = (source(func, cfg, a), source(func, cfg, b));
-    let (cc, p, q) = condition(func, cond, 0)?;
-    let (p, q) = (source(func, cfg, p), source(func, cfg, q));
-    // `cc` holds: `a` is chosen.
-    let greater = match cc {
-        IntCC::SignedGreaterThan
-        | IntCC::SignedGreaterThanOrEqual
-        | IntCC::UnsignedGreaterThan
-        | IntCC::UnsignedGreaterThanOrEqual => true,
-        IntCC::SignedLessThan
-        | IntCC::SignedLessThanOrEqual
-        | IntCC::UnsignedLessThan
-        | IntCC::UnsignedLessThanOrEqual => false,
-        _ => return None,
-    };
-    // p > q chooses a: a = p means max, a = q means min.
-    let pick = if (a, b) == (p, q) {
-        greater
-    } else if (a, b) == (q, p) {
-        !greater
-    } else {
-        return None;
-    };
-    Some((if pick { Pick::Max } else { Pick::Min }, a, b))
-}
-
-/// The comparison `cond` amounts to, through extensions and comparisons of
-/// a boolean with zero: `(cc, p, q)` for `p cc q`.
-fn condition(func: &Function, cond: Value, depth: u32) -> Option<(IntCC, Value, Value)> {
-    if depth > 4 {
-        return None;
-    }
-    let inst = def(func, cond)?;
-    match func.dfg.insts[inst] {
-        InstructionData::IntCompare { cond: cc, args: [p, q], .. } => {
-            let (p, q) = (func.dfg.resolve_aliases(p), func.dfg.resolve_aliases(q));
-            let zero = crate::clif::constant(func, q) == Some(0) && is_boolean(func, p);
-            match cc {
-                IntCC::Equal if zero => condition(func, p, depth + 1).map(|(c, x, y)| (c.complement(), x, y)),
-                IntCC::NotEqual if zero => condition(func, p, depth + 1),
-                _ => Some((cc, p, q)),
-            }
-        }
-        InstructionData::Unary { opcode: Opcode::Uextend, arg } => condition(func, arg, depth + 1),
-        _ => None,
-    }
-}
-
-/// `v` is 0 or 1: a comparison, or its zero extension.
-fn is_boolean(func: &Function, v: Value) -> bool {
-    def(func, v).is_some_and(|i| match func.dfg.insts[i] {
-        InstructionData::IntCompare { .. } => true,
-        InstructionData::Unary { opcode: Opcode::Uextend, arg } => is_boolean(func, arg),
-        _ => false,
-    })
+    Some((pick, source(func, cfg, a), source(func, cfg, b)))
 }
 
 /// The vector type of `size`-byte lanes.
