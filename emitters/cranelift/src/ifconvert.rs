@@ -188,7 +188,7 @@ fn carry_out(func: &mut Function, p: &Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{build, verify};
+    use crate::test_util::{build, count, verify};
     use cranelift_codegen::ir::condcodes::IntCC;
     use cranelift_codegen::ir::{types, MemFlagsData};
     use cranelift_frontend::FunctionBuilder;
@@ -226,14 +226,6 @@ mod tests {
         .0
     }
 
-    fn count(func: &Function, op: Opcode) -> usize {
-        func.layout
-            .blocks()
-            .flat_map(|b| func.layout.block_insts(b))
-            .filter(|&i| func.dfg.insts[i].opcode() == op)
-            .count()
-    }
-
     #[test]
     fn a_compare_exchange_stores_selected_values_without_branching() {
         let mut func = exchange(1, true);
@@ -241,11 +233,11 @@ mod tests {
         assert_eq!(convert(&mut func), 1);
         verify(&func);
         assert_eq!(func.layout.blocks().count(), 2);
-        assert_eq!(count(&func, Opcode::Brif), 0);
-        assert_eq!(count(&func, Opcode::Select), 2);
+        assert_eq!(count(&func, Opcode::Brif, None), 0);
+        assert_eq!(count(&func, Opcode::Select, None), 2);
         // The conditional block's loads became the first block's.
-        assert_eq!(count(&func, Opcode::Uload8), 2);
-        assert_eq!(count(&func, Opcode::Istore8), 2);
+        assert_eq!(count(&func, Opcode::Uload8, None), 2);
+        assert_eq!(count(&func, Opcode::Istore8, None), 2);
     }
 
     #[test]

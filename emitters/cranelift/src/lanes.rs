@@ -390,7 +390,7 @@ fn emit(pos: &mut FuncCursor<'_>, lane: &Lane, spread: &mut HashMap<Value, Value
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{build, verify};
+    use crate::test_util::{build, count, verify};
     use cranelift_frontend::FunctionBuilder;
 
     /// The arguments of the test functions: two words and two factors.
@@ -440,13 +440,6 @@ mod tests {
         b.ins().iadd(x, y)
     }
 
-    fn count(func: &Function, op: Opcode, ty: types::Type) -> usize {
-        let insts = func.layout.blocks().flat_map(|b| func.layout.block_insts(b));
-        insts
-            .filter(|&i| func.dfg.insts[i].opcode() == op && func.dfg.value_type(func.dfg.first_result(i)) == ty)
-            .count()
-    }
-
     #[test]
     fn the_channels_of_a_blend_are_computed_in_lanes() {
         let mut func = word_of(&[0, 1, 2, 3], |b, p, k| {
@@ -455,11 +448,11 @@ mod tests {
         });
         assert_eq!(vectorize(&mut func), 1);
         verify(&func);
-        assert_eq!(count(&func, Opcode::Imul, types::I16X8), 2, "{}", func.display());
-        assert_eq!(count(&func, Opcode::UwidenLow, types::I16X8), 2, "one spread per source word");
-        assert_eq!(count(&func, Opcode::Unarrow, types::I8X16), 1);
+        assert_eq!(count(&func, Opcode::Imul, Some(types::I16X8)), 2, "{}", func.display());
+        assert_eq!(count(&func, Opcode::UwidenLow, Some(types::I16X8)), 2, "one spread per source word");
+        assert_eq!(count(&func, Opcode::Unarrow, Some(types::I8X16)), 1);
         // The scalar `|` chain's last link is gone (the rest is dead code).
-        assert_eq!(count(&func, Opcode::Bor, types::I64), 3);
+        assert_eq!(count(&func, Opcode::Bor, Some(types::I64)), 3);
     }
 
     #[test]
@@ -479,7 +472,7 @@ mod tests {
         .0;
         assert_eq!(vectorize(&mut func), 1);
         verify(&func);
-        assert_eq!(count(&func, Opcode::Band, types::I16X8), 1, "{}", func.display());
+        assert_eq!(count(&func, Opcode::Band, Some(types::I16X8)), 1, "{}", func.display());
         // The result: the lanes' bytes (masked to bytes 0, 2 and 7), or-ed with `alpha`.
         let ret = func.layout.last_inst(func.layout.last_block().unwrap()).unwrap();
         let result = func.dfg.resolve_aliases(func.dfg.inst_args(ret)[0]);

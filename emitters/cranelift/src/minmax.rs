@@ -264,7 +264,7 @@ pub fn carried_step(func: &Function, cfg: &ControlFlowGraph, body: Block, back: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{build, verify};
+    use crate::test_util::{build, count, verify};
     use cranelift_codegen::ir::{types, MemFlagsData};
     use cranelift_frontend::FunctionBuilder;
 
@@ -324,14 +324,6 @@ mod tests {
             b.ins().return_(&[cur]);
         })
         .0
-    }
-
-    fn count(func: &Function, op: Opcode) -> usize {
-        func.layout
-            .blocks()
-            .flat_map(|b| func.layout.block_insts(b))
-            .filter(|&i| func.dfg.insts[i].opcode() == op)
-            .count()
     }
 
     fn regrouped(mut func: Function) -> (usize, Function) {
@@ -423,8 +415,8 @@ mod tests {
         assert_eq!(n, 1);
         // Two steps kept in series; one maximum for the tree of the last
         // two loads, one for the carried value.
-        assert_eq!(count(&func, Opcode::Smax), 2);
-        assert_eq!(count(&func, Opcode::Select), 3);
+        assert_eq!(count(&func, Opcode::Smax, None), 2);
+        assert_eq!(count(&func, Opcode::Select, None), 3);
         let head = func.layout.blocks().nth(1).expect("the loop");
         let latch = func.layout.last_inst(head).expect("its branch");
         let carried = value_args(&func, latch, head).expect("back edge")[0];
@@ -446,10 +438,10 @@ mod tests {
         ];
         let (n, func) = regrouped(looped(&forms, true));
         assert_eq!(n, 1);
-        assert_eq!(count(&func, Opcode::Umin), 2);
+        assert_eq!(count(&func, Opcode::Umin, None), 2);
         // Two steps are enough.
         let (n, func) = regrouped(looped(&[form(IntCC::SignedLessThan); 2], true));
-        assert_eq!((n, count(&func, Opcode::Smin)), (1, 2));
+        assert_eq!((n, count(&func, Opcode::Smin, None)), (1, 2));
     }
 
     #[test]
@@ -466,7 +458,10 @@ mod tests {
         ] {
             let (n, func) = regrouped(looped(&forms, true));
             assert_eq!(n, 0);
-            assert_eq!(count(&func, Opcode::Smax) + count(&func, Opcode::Umax) + count(&func, Opcode::Smin), 0);
+            assert_eq!(
+                count(&func, Opcode::Smax, None) + count(&func, Opcode::Umax, None) + count(&func, Opcode::Smin, None),
+                0
+            );
         }
         // A chain whose value the loop does not carry.
         let (n, _) = regrouped(looped(&[max; 4], false));

@@ -459,7 +459,7 @@ fn emit(cur: &mut FuncCursor<'_>, lane: &Lane, before: Value, after: Value, load
 mod tests {
     use super::*;
     use crate::strip::strip_mine;
-    use crate::test_util::{finish, verify, word_function};
+    use crate::test_util::{count, verify, word_function, TranslatedLoop};
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
     /// What a test loop's body sees: the buffer, another one, the counter
@@ -482,35 +482,14 @@ mod tests {
         let mut func = word_function(4);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let [entry, head, cold, work, latch, exit] = [(); 6].map(|()| b.create_block());
-        b.append_block_params_for_function_params(entry);
-        let (j, c) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
-        let (a, t) = (b.append_block_param(latch, types::I64), b.append_block_param(latch, types::I64));
-        let r = b.append_block_param(exit, types::I64);
-        b.set_cold_block(cold);
-        b.switch_to_block(entry);
-        let [p, n, flag, q] = [0, 1, 2, 3].map(|i| b.block_params(entry)[i]);
+        let l = TranslatedLoop::new(&mut b);
+        let [p, n, flag, q] = [0, 1, 2, 3].map(|i| b.block_params(l.entry)[i]);
         let c0 = first(&mut b, p, n);
         let zero = b.ins().iconst(types::I64, 0);
-        let enter = b.ins().icmp(IntCC::SignedLessThan, zero, n);
-        b.ins().brif(enter, head, &[zero.into(), c0.into()], exit, &[c0.into()]);
-        b.switch_to_block(head);
-        let f = b.ins().uload8(types::I64, MemFlagsData::new(), flag, 0);
-        b.ins().brif(f, cold, &[], work, &[]);
-        b.switch_to_block(cold);
-        b.ins().jump(work, &[]);
-        b.switch_to_block(work);
-        let (c2, step) = body(&mut b, At { p, q, j, c });
-        let j2 = b.ins().iadd_imm_s(j, step);
-        b.ins().jump(latch, &[j2.into(), c2.into()]);
-        b.switch_to_block(latch);
-        let more = b.ins().icmp(IntCC::SignedLessThan, a, n);
-        let word = b.ins().uextend(types::I64, more);
-        let done = b.ins().icmp_imm_s(IntCC::Equal, word, 0);
-        b.ins().brif(done, exit, &[t.into()], head, &[a.into(), t.into()]);
-        b.switch_to_block(exit);
-        b.ins().return_(&[r]);
-        finish(b);
+        l.enter(&mut b, (zero, c0), IntCC::SignedLessThan, n, flag);
+        let (c2, step) = body(&mut b, At { p, q, j: l.k, c: l.s });
+        let j2 = b.ins().iadd_imm_s(l.k, step);
+        l.close(b, (j2, c2), IntCC::SignedLessThan, n);
         func
     }
 
@@ -565,6 +544,18 @@ mod tests {
         high
     }
 
+    /// `x = p[j + load_at]; m = x > c ? x : c; p[j + store_at] = m` (a store
+    /// of `size` bytes), the running value `m`, step 1.
+    fn running(b: &mut FunctionBuilder<'_>, s: At, load_at: i64, store_at: i64, size: i64) -> (Value, i64) {
+        let a = at(b, s.p, s.j, load_at, 1);
+        let x = load(b, a, 1);
+        let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
+        let m = b.ins().select(more, x, s.c);
+        let a = at(b, s.p, s.j, store_at, 1);
+        store(b, m, a, size);
+        (m, 1)
+    }
+
     /// Strip-mines `func` and vectorises its scans: how many.
     fn vectorized(mut func: Function) -> (usize, Function) {
         let stripped = strip_mine(&mut func);
@@ -574,21 +565,16 @@ mod tests {
         (done.len(), func)
     }
 
-    fn count(func: &Function, op: Opcode, ty: Type) -> usize {
-        let insts = func.layout.blocks().flat_map(|b| func.layout.block_insts(b));
-        insts.filter(|&i| func.dfg.insts[i].opcode() == op && func.dfg.ctrl_typevar(i) == ty).count()
-    }
-
     #[test]
     fn a_bubble_sorts_pass_runs_sixteen_bytes_at_a_time() {
         let (n, func) = vectorized(pass_loop(first_byte, |b, s| (exchange(b, s, 1, IntCC::SignedGreaterThan), 1)));
         assert_eq!(n, 1);
         // The scan: four shifted maximums and the incoming value's; the
         // lower values a minimum; two vector stores.
-        assert_eq!(count(&func, Opcode::Umax, types::I8X16), 5, "{}", func.display());
-        assert_eq!(count(&func, Opcode::Umin, types::I8X16), 1);
-        assert_eq!(count(&func, Opcode::Store, types::I8X16), 2);
-        assert_eq!(count(&func, Opcode::Load, types::I8X16), 1);
+        assert_eq!(count(&func, Opcode::Umax, Some(types::I8X16)), 5, "{}", func.display());
+        assert_eq!(count(&func, Opcode::Umin, Some(types::I8X16)), 1);
+        assert_eq!(count(&func, Opcode::Store, Some(types::I8X16)), 2);
+        assert_eq!(count(&func, Opcode::Load, Some(types::I8X16)), 1);
     }
 
     #[test]
@@ -602,11 +588,11 @@ mod tests {
         // Descending 16-bit: the running value is a minimum (three steps).
         let (n, func) = vectorized(pass_loop(first16, |b, s| (exchange(b, s, 2, IntCC::UnsignedLessThan), 1)));
         assert_eq!(n, 1);
-        assert_eq!(count(&func, Opcode::Umin, types::I16X8), 4, "{}", func.display());
-        assert_eq!(count(&func, Opcode::Umax, types::I16X8), 1);
+        assert_eq!(count(&func, Opcode::Umin, Some(types::I16X8)), 4, "{}", func.display());
+        assert_eq!(count(&func, Opcode::Umax, Some(types::I16X8)), 1);
         let (n, func) = vectorized(pass_loop(first32, |b, s| (exchange(b, s, 4, IntCC::SignedGreaterThanOrEqual), 1)));
         assert_eq!(n, 1);
-        assert_eq!(count(&func, Opcode::Umax, types::I32X4), 3, "{}", func.display());
+        assert_eq!(count(&func, Opcode::Umax, Some(types::I32X4)), 3, "{}", func.display());
     }
 
     #[test]
@@ -615,54 +601,20 @@ mod tests {
         fn zero(b: &mut FunctionBuilder<'_>, _: Value, _: Value) -> Value {
             b.ins().iconst(types::I64, 0)
         }
-        let (n, func) = vectorized(pass_loop(zero, |b, s| {
-            let a = at(b, s.p, s.j, 0, 1);
-            let x = load(b, a, 1);
-            let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
-            let m = b.ins().select(more, x, s.c);
-            store(b, m, a, 1);
-            (m, 1)
-        }));
+        let (n, func) = vectorized(pass_loop(zero, |b, s| running(b, s, 0, 0, 1)));
         assert_eq!(n, 1);
-        assert_eq!(count(&func, Opcode::Store, types::I8X16), 1, "{}", func.display());
+        assert_eq!(count(&func, Opcode::Store, Some(types::I8X16)), 1, "{}", func.display());
     }
 
     #[test]
     fn near_misses_stay_scalar() {
         let cases: [(&str, Body); 10] = [
             // A store far behind the load: offsets too far apart to compare.
-            ("far apart", |b, s| {
-                let x = {
-                    let a = at(b, s.p, s.j, 0, 1);
-                    load(b, a, 1)
-                };
-                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
-                let m = b.ins().select(more, x, s.c);
-                let a = at(b, s.p, s.j, -(1 << 20), 1);
-                store(b, m, a, 1);
-                (m, 1)
-            }),
+            ("far apart", |b, s| running(b, s, 0, -(1 << 20), 1)),
             // Offsets beyond a 32-bit immediate.
-            ("far away", |b, s| {
-                let a = at(b, s.p, s.j, 1 << 32, 1);
-                let x = load(b, a, 1);
-                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
-                let m = b.ins().select(more, x, s.c);
-                store(b, m, a, 1);
-                (m, 1)
-            }),
+            ("far away", |b, s| running(b, s, 1 << 32, 1 << 32, 1)),
             // The store lands where the next iteration loads.
-            ("store ahead", |b, s| {
-                let x = {
-                    let a = at(b, s.p, s.j, 1, 1);
-                    load(b, a, 1)
-                };
-                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
-                let m = b.ins().select(more, x, s.c);
-                let a = at(b, s.p, s.j, 2, 1);
-                store(b, m, a, 1);
-                (m, 1)
-            }),
+            ("store ahead", |b, s| running(b, s, 1, 2, 1)),
             // A store before the load of the same place.
             ("store first", |b, s| {
                 let a = at(b, s.p, s.j, 0, 1);
@@ -707,17 +659,7 @@ mod tests {
                 (m, 1)
             }),
             // Loads of bytes, stores of halfwords.
-            ("mixed sizes", |b, s| {
-                let x = {
-                    let a = at(b, s.p, s.j, 0, 1);
-                    load(b, a, 1)
-                };
-                let more = b.ins().icmp(IntCC::SignedGreaterThan, x, s.c);
-                let m = b.ins().select(more, x, s.c);
-                let a = at(b, s.p, s.j, 4, 1);
-                store(b, m, a, 2);
-                (m, 1)
-            }),
+            ("mixed sizes", |b, s| running(b, s, 0, 4, 2)),
         ];
         for (what, body) in cases {
             let func = pass_loop(if what == "words" { first_word } else { first_byte }, body);

@@ -518,7 +518,7 @@ fn strip_bound(cur: &mut FuncCursor<'_>, p: &Plan, i: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{finish, verify, word_function};
+    use crate::test_util::{finish, verify, word_function, TranslatedLoop};
     use cranelift_codegen::ir::{AbiParam, MemFlagsData, Signature};
     use cranelift_codegen::isa::CallConv;
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -544,26 +544,13 @@ mod tests {
         let mut func = word_function(3);
         let mut fctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-        let [entry, head, cold, body, latch, exit] = [(); 6].map(|()| b.create_block());
-        b.append_block_params_for_function_params(entry);
-        let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
-        let (a, t) = (b.append_block_param(latch, types::I64), b.append_block_param(latch, types::I64));
-        let r = b.append_block_param(exit, types::I64);
-        b.set_cold_block(cold);
-        b.switch_to_block(entry);
-        let [n, flag, x] = [0, 1, 2].map(|i| b.block_params(entry)[i]);
+        let l = TranslatedLoop::new(&mut b);
+        let [n, flag, x] = [0, 1, 2].map(|i| b.block_params(l.entry)[i]);
         let n = if bound == 0 { n } else { b.ins().iconst(types::I64, bound) };
         let k0 = b.ins().iconst(types::I64, start);
         let zero = b.ins().iconst(types::I64, 0);
-        let enter = b.ins().icmp(cc, k0, n);
-        b.ins().brif(enter, head, &[k0.into(), zero.into()], exit, &[zero.into()]);
-        b.switch_to_block(head);
-        let f = b.ins().uload8(types::I64, MemFlagsData::new(), flag, 0);
-        b.ins().brif(f, cold, &[], body, &[]);
-        b.switch_to_block(cold);
-        b.ins().jump(body, &[]);
-        b.switch_to_block(body);
-        let mut s2 = b.ins().iadd(s, k);
+        l.enter(&mut b, (k0, zero), cc, n, flag);
+        let mut s2 = b.ins().iadd(l.s, l.k);
         if call {
             let mut sig = Signature::new(CallConv::SystemV);
             sig.params.push(AbiParam::new(types::I64));
@@ -577,16 +564,8 @@ mod tests {
             Stepping::Param => x,
             Stepping::InLoop => s2,
         };
-        let k2 = b.ins().iadd(k, by);
-        b.ins().jump(latch, &[k2.into(), s2.into()]);
-        b.switch_to_block(latch);
-        let more = b.ins().icmp(cc, a, n);
-        let word = b.ins().uextend(types::I64, more);
-        let done = b.ins().icmp_imm_s(IntCC::Equal, word, 0);
-        b.ins().brif(done, exit, &[t.into()], head, &[a.into(), t.into()]);
-        b.switch_to_block(exit);
-        b.ins().return_(&[r]);
-        finish(b);
+        let k2 = b.ins().iadd(l.k, by);
+        l.close(b, (k2, s2), cc, n);
         func
     }
 

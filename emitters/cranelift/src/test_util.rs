@@ -1,7 +1,9 @@
 //! Helpers for the unit tests of the passes over Cranelift functions.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, AbiParam, Block, Function, InstBuilder, Signature, Value};
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, Function, InstBuilder, MemFlagsData, Opcode, Signature, Type, Value,
+};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -70,4 +72,79 @@ pub fn begin_loop(b: &mut FunctionBuilder<'_>, n: Value, exit: Block) -> Countin
     b.ins().brif(more, body, &[], exit, &[]);
     b.switch_to_block(body);
     CountingLoop { head, k, s }
+}
+
+/// How many `op` instructions `func` has (of type `ty`, if given: the
+/// result's, or for a store the stored value's).
+pub fn count(func: &Function, op: Opcode, ty: Option<Type>) -> usize {
+    let insts = func.layout.blocks().flat_map(|b| func.layout.block_insts(b));
+    insts
+        .filter(|&i| func.dfg.insts[i].opcode() == op)
+        .filter(|&i| {
+            // The result's type, or a store's value's.
+            let of =
+                func.dfg.inst_results(i).first().map_or_else(|| func.dfg.ctrl_typevar(i), |&r| func.dfg.value_type(r));
+            ty.is_none_or(|t| of == t)
+        })
+        .count()
+}
+
+/// The blocks of a counted loop in the shape the translator and loop
+/// inversion leave (strip.rs's and scan.rs's tests): `entry` (the
+/// function's parameters), `head(k, s)` checking the interrupt flag (the
+/// slow path through `cold`), `body`, `latch(a, t)` with the loop test, and
+/// `exit(r)` returning `r`.
+pub struct TranslatedLoop {
+    pub entry: Block,
+    pub head: Block,
+    pub cold: Block,
+    pub body: Block,
+    pub latch: Block,
+    pub exit: Block,
+    /// The head's parameters: the counter and a carried value.
+    pub k: Value,
+    pub s: Value,
+}
+
+impl TranslatedLoop {
+    /// Makes the blocks; the builder is left in `entry`.
+    pub fn new(b: &mut FunctionBuilder<'_>) -> TranslatedLoop {
+        let [entry, head, cold, body, latch, exit] = [(); 6].map(|()| b.create_block());
+        b.append_block_params_for_function_params(entry);
+        let (k, s) = (b.append_block_param(head, types::I64), b.append_block_param(head, types::I64));
+        b.set_cold_block(cold);
+        b.switch_to_block(entry);
+        TranslatedLoop { entry, head, cold, body, latch, exit, k, s }
+    }
+
+    /// Ends `entry` with the first test (`k0 cc n` enters with `(k0, s0)`,
+    /// else leaves with `s0`) and writes the head's check of the byte at
+    /// `flag`; the builder is left in `body`.
+    pub fn enter(&self, b: &mut FunctionBuilder<'_>, (k0, s0): (Value, Value), cc: IntCC, n: Value, flag: Value) {
+        let enter = b.ins().icmp(cc, k0, n);
+        b.ins().brif(enter, self.head, &[k0.into(), s0.into()], self.exit, &[s0.into()]);
+        b.switch_to_block(self.head);
+        let f = b.ins().uload8(types::I64, MemFlagsData::new(), flag, 0);
+        b.ins().brif(f, self.cold, &[], self.body, &[]);
+        b.switch_to_block(self.cold);
+        b.ins().jump(self.body, &[]);
+        b.switch_to_block(self.body);
+    }
+
+    /// Ends the current block with a jump to the latch with `(k2, s2)` and
+    /// writes the latch (`(uextend(a cc n) == 0)` leaves with `t`, else goes
+    /// round) and the exit; the function is then finished.
+    pub fn close(&self, mut b: FunctionBuilder<'_>, (k2, s2): (Value, Value), cc: IntCC, n: Value) {
+        let (a, t) = (b.append_block_param(self.latch, types::I64), b.append_block_param(self.latch, types::I64));
+        let r = b.append_block_param(self.exit, types::I64);
+        b.ins().jump(self.latch, &[k2.into(), s2.into()]);
+        b.switch_to_block(self.latch);
+        let more = b.ins().icmp(cc, a, n);
+        let word = b.ins().uextend(types::I64, more);
+        let done = b.ins().icmp_imm_s(IntCC::Equal, word, 0);
+        b.ins().brif(done, self.exit, &[t.into()], self.head, &[a.into(), t.into()]);
+        b.switch_to_block(self.exit);
+        b.ins().return_(&[r]);
+        finish(b);
+    }
 }
