@@ -43,6 +43,18 @@ pub fn def(func: &Function, v: Value) -> Option<Inst> {
     }
 }
 
+/// The two arguments (aliases resolved) of `v`'s definition if it is the
+/// binary operation `op`.
+pub fn binary(func: &Function, v: Value, op: Opcode) -> Option<[Value; 2]> {
+    let inst = def(func, v)?;
+    match func.dfg.insts[inst] {
+        InstructionData::Binary { opcode, args: [x, y] } if opcode == op => {
+            Some([func.dfg.resolve_aliases(x), func.dfg.resolve_aliases(y)])
+        }
+        _ => None,
+    }
+}
+
 /// The arguments branch `inst` passes to `to`, if it branches there exactly
 /// once.
 pub fn branch_args(func: &Function, inst: Inst, to: Block) -> Option<Vec<BlockArg>> {

@@ -32,7 +32,7 @@ use cranelift_codegen::ir::{
     Opcode, UserExternalName, Value,
 };
 
-use crate::clif::{constant, def, pure};
+use crate::clif::{binary, constant, def, pure};
 
 /// Most steps one lookup replaces (a table of 256 entries).
 pub const CHUNK: u32 = 8;
@@ -374,18 +374,13 @@ fn zero_test(cond: IntCC, v: Value, set: &mut bool) -> Option<Value> {
 /// `v` is `op(a, k)` (or `op(k, a)` for a commutative `op`) for a constant
 /// `k`: `(a, k)`.
 fn with_constant(func: &Function, v: Value, op: Opcode) -> Option<(Value, i64)> {
-    let inst = def(func, v)?;
-    match func.dfg.insts[inst] {
-        InstructionData::Binary { opcode, args: [a, b] } if opcode == op => {
-            if let Some(k) = constant(func, b) {
-                Some((a, k))
-            } else if op != Opcode::Ushr && op != Opcode::Sshr {
-                constant(func, a).map(|k| (b, k))
-            } else {
-                None
-            }
-        }
-        _ => None,
+    let [a, b] = binary(func, v, op)?;
+    if let Some(k) = constant(func, b) {
+        Some((a, k))
+    } else if op != Opcode::Ushr && op != Opcode::Sshr {
+        constant(func, a).map(|k| (b, k))
+    } else {
+        None
     }
 }
 

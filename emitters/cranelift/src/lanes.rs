@@ -307,12 +307,7 @@ fn right_shift(func: &Function, v: Value) -> Option<(Value, i64)> {
 
 /// The arguments of `v`'s definition if it is the word operation `op`.
 fn binary(func: &Function, v: Value, op: Opcode) -> Option<[Value; 2]> {
-    let inst = def(func, v)?;
-    if func.dfg.insts[inst].opcode() != op || func.dfg.value_type(v) != types::I64 {
-        return None;
-    }
-    let [x, y] = func.dfg.inst_args(inst) else { return None };
-    Some([func.dfg.resolve_aliases(*x), func.dfg.resolve_aliases(*y)])
+    (func.dfg.value_type(v) == types::I64).then(|| crate::clif::binary(func, v, op)).flatten()
 }
 
 /// The value of `v` if constants alone make it (through `iadd`, `isub`,

@@ -22,7 +22,7 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{types, Block, Function, Inst, InstBuilder, Opcode, Value};
 use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
-use crate::clif::{analyse, constant, def, defined_outside};
+use crate::clif::{analyse, binary, constant, def, defined_outside};
 
 /// Reassociates the address sums of `func`'s loops (see the module
 /// documentation); returns how many sums were rewritten.
@@ -69,8 +69,7 @@ fn split(func: &Function, loops: &LoopAnalysis, lp: Loop, [p, q]: [Value; 2]) ->
 
 /// Splits the sum `s` into `(x, v)`: `x` invariant, `v` not.
 fn split_sum(func: &Function, loops: &LoopAnalysis, lp: Loop, s: Value) -> Option<(Value, Value)> {
-    let (inst, Opcode::Iadd) = def_op(func, s)? else { return None };
-    split(func, loops, lp, args(func, inst)?)
+    split(func, loops, lp, binary(func, s, Opcode::Iadd)?)
 }
 
 fn rewrite(func: &mut Function, loops: &LoopAnalysis, lp: Loop, inst: Inst) -> bool {

@@ -55,10 +55,10 @@ use cranelift_codegen::ir::{
 };
 
 use crate::address::{access, fits};
-use crate::clif::{def, pure, redirect, source, step_of, value_args, Step};
+use crate::clif::{def, pure, source, step_of, value_args, Step};
 use crate::minmax::Kind;
 use crate::strip::Strip;
-use crate::unroll::{chain, room};
+use crate::unroll::{chain, front, room, Front};
 
 /// Bytes per vector.
 const VECTOR: i64 = 16;
@@ -117,8 +117,7 @@ pub fn vectorize_scans(func: &mut Function, strips: &[Strip]) -> Vec<Block> {
     let mut done = Vec::new();
     for s in strips {
         let cfg = ControlFlowGraph::with_function(func);
-        if let Some(plan) = plan(func, &cfg, s) {
-            carry_out(func, s, &plan);
+        if plan(func, &cfg, s).is_some_and(|plan| carry_out(func, s, &plan)) {
             done.push(s.body);
         }
     }
@@ -319,27 +318,14 @@ fn minmax(func: &Function, cfg: &ControlFlowGraph, v: Value) -> Option<(Pick, Va
     Some((pick, source(func, cfg, a), source(func, cfg, b)))
 }
 
-/// The vector type of `size`-byte lanes.
-fn vector(size: i64) -> Type {
-    match size {
-        1 => types::I8X16,
-        2 => types::I16X8,
-        _ => types::I32X4,
-    }
-}
-
-fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) {
-    let (Some(entry), &[lim]) = (func.layout.last_inst(s.strip), func.dfg.block_params(s.strip)) else { return };
-    let lim = func.dfg.resolve_aliases(lim);
-    let (ty, lanes) = (vector(plan.size), VECTOR / plan.size);
-    let tys: Vec<Type> = func.dfg.block_params(s.body).iter().map(|&p| func.dfg.value_type(p)).collect();
-    let (pre, round) = (func.dfg.make_block(), func.dfg.make_block());
-    func.layout.insert_block(pre, s.body);
-    func.layout.insert_block(round, s.body);
-    let pre_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(pre, t)).collect();
-    let mut round_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(round, t)).collect();
+/// Puts the vector loop in front of `s`'s body; false if the strip is not
+/// of the shape strip mining makes.
+fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) -> bool {
+    let lanes = VECTOR / plan.size;
+    let narrow = Type::int_with_byte_size(plan.size as u16).expect("1, 2 or 4 bytes");
+    let ty = narrow.by(lanes as u32).expect("16 bytes");
+    let Some(Front { pre, round, pre_params, mut round_params, lim }) = front(func, s) else { return false };
     let carried_vec = func.dfg.append_block_param(round, ty);
-    redirect(func, entry, s.body, pre);
     let flags = MemFlagsData::new();
     let little = MemFlagsData::new().with_endianness(cranelift_codegen::ir::Endianness::Little);
 
@@ -347,7 +333,6 @@ fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) {
     let mut cur = FuncCursor::new(func).at_bottom(pre);
     let l = cur.ins().iconst(types::I64, lanes);
     let go = room(&mut cur, true, lim, pre_params[s.k], l);
-    let narrow = lane_scalar(plan.size);
     let c = cur.ins().ireduce(narrow, pre_params[plan.carried]);
     let splat = cur.ins().splat(ty, c);
     let mut args: Vec<BlockArg> = pre_params.iter().map(|&v| BlockArg::Value(v)).collect();
@@ -371,7 +356,7 @@ fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) {
         Pick::Max => 0,
         Pick::Min => -1,
     };
-    let fill = cur.ins().iconst(narrow, identity & mask(plan.size));
+    let fill = cur.ins().iconst(narrow, identity & ((1i64 << (8 * plan.size)) - 1));
     let fill = cur.ins().splat(ty, fill);
     let mut scan = loaded[plan.source];
     let mut k = 1;
@@ -407,20 +392,7 @@ fn carry_out(func: &mut Function, s: &Strip, plan: &Plan) {
     let mut args = scalar_args.clone();
     args.push(BlockArg::Value(next_vec));
     cur.ins().brif(go, round, &args, s.body, &scalar_args);
-}
-
-/// The scalar type of a lane of `size` bytes.
-fn lane_scalar(size: i64) -> Type {
-    match size {
-        1 => types::I8,
-        2 => types::I16,
-        _ => types::I32,
-    }
-}
-
-/// The bits of a lane of `size` bytes.
-fn mask(size: i64) -> i64 {
-    (1i64 << (8 * size)) - 1
+    true
 }
 
 /// `v`'s lanes moved up by `bytes` bytes, the low ones taken from the top of

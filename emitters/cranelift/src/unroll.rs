@@ -225,17 +225,8 @@ fn unroll_strip(func: &mut Function, s: &Strip) -> bool {
     // found it invariant there).
     let counter = func.dfg.block_params(s.body)[s.k];
     let Some(step) = step_of(func, source(func, &cfg, back[s.k]), counter) else { return false };
-    let (Some(entry), &[lim]) = (func.layout.last_inst(s.strip), func.dfg.block_params(s.strip)) else {
-        return false;
-    };
     // pre and the copies' block go in front of the body.
-    let tys: Vec<types::Type> = func.dfg.block_params(s.body).iter().map(|&p| func.dfg.value_type(p)).collect();
-    let (pre, round) = (func.dfg.make_block(), func.dfg.make_block());
-    func.layout.insert_block(pre, s.body);
-    func.layout.insert_block(round, s.body);
-    let pre_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(pre, t)).collect();
-    let round_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(round, t)).collect();
-    redirect(func, entry, s.body, pre);
+    let Some(Front { pre, round, pre_params, round_params, lim }) = front(func, s) else { return false };
     // pre: the threshold `t` (pre dominates the copies), then the first test.
     let w = types::I64;
     let u = copies as i64;
@@ -296,6 +287,34 @@ fn work(func: &Function, chain: &[Block], back: &[Value]) -> usize {
         }
     }
     count
+}
+
+/// A loop put in front of a strip loop's body: `pre`, which the strip's jump
+/// enters instead of the body, and `round`, both with the body's parameters.
+pub(crate) struct Front {
+    pub pre: Block,
+    pub round: Block,
+    pub pre_params: Vec<Value>,
+    pub round_params: Vec<Value>,
+    /// The strip's bound.
+    pub lim: Value,
+}
+
+/// Makes the blocks of a [`Front`] loop before `s.body` and redirects the
+/// strip's jump to `pre` (both still empty); `None` if the strip block does
+/// not end in a jump with the bound as its one parameter.
+pub(crate) fn front(func: &mut Function, s: &Strip) -> Option<Front> {
+    let (Some(entry), &[lim]) = (func.layout.last_inst(s.strip), func.dfg.block_params(s.strip)) else {
+        return None;
+    };
+    let tys: Vec<types::Type> = func.dfg.block_params(s.body).iter().map(|&p| func.dfg.value_type(p)).collect();
+    let (pre, round) = (func.dfg.make_block(), func.dfg.make_block());
+    func.layout.insert_block(pre, s.body);
+    func.layout.insert_block(round, s.body);
+    let pre_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(pre, t)).collect();
+    let round_params: Vec<Value> = tys.iter().map(|&t| func.dfg.append_block_param(round, t)).collect();
+    redirect(func, entry, s.body, pre);
+    Some(Front { pre, round, pre_params, round_params, lim })
 }
 
 /// Emits `distance(i, lim) > t`: more than `t` (a multiple of the step)
