@@ -45,6 +45,14 @@ pub fn finish(mut b: FunctionBuilder<'_>) {
     b.finalize(isa().frontend_config());
 }
 
+/// Compiles `func` for the baseline x86-64 of [`isa`] (SSE2 only): the
+/// code's size, or Cranelift's error.
+pub fn compile_baseline(func: &Function) -> Result<usize, String> {
+    let mut ctx = cranelift_codegen::Context::for_function(func.clone());
+    let mut ctrl = cranelift_codegen::control::ControlPlane::default();
+    ctx.compile(&*isa(), &mut ctrl).map(|c| c.code_buffer().len()).map_err(|e| format!("{:?}", e.inner))
+}
+
 /// Panics with the verifier's errors and the function if it is not valid.
 pub fn verify(func: &Function) {
     cranelift_codegen::verify_function(func, &*isa()).unwrap_or_else(|e| panic!("{e}\n{}", func.display()));
